@@ -1,0 +1,189 @@
+//! Types that cross the kernel/user boundary.
+//!
+//! Everything here is `#[repr(C)]`, uses fixed-width integers only and carries explicit
+//! padding, so the eBPF object and the userspace binary agree on every byte. Sizes are
+//! asserted at compile time.
+#![no_std]
+
+/// Syscall arguments passed to a syscall (x86_64 has six).
+pub const MAX_ARGS: usize = 6;
+
+/// Record kinds in the ring buffer; the first `u32` of every record.
+pub mod kind {
+    /// A completed syscall: [`super::SyscallRecord`] followed by its captures.
+    pub const SYSCALL: u32 = 1;
+    /// The enter half of a syscall whose capture plan copies memory at entry; the exit
+    /// record that completes it follows later. [`super::SyscallRecord`] with `ret` unset.
+    pub const SYSCALL_ENTER: u32 = 2;
+    /// A traced task exited: [`super::TaskExitRecord`].
+    pub const TASK_EXIT: u32 = 3;
+}
+
+/// One syscall as the kernel saw it. Variable-length captures (paths, buffers, structs)
+/// follow it in the same ring-buffer record, each behind a [`CaptureHeader`].
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SyscallRecord {
+    pub kind: u32,
+    /// Thread id and process id (tgid) in the initial pid namespace.
+    pub tid: u32,
+    pub tgid: u32,
+    /// Syscall number (`orig_ax`).
+    pub nr: u32,
+    /// `bpf_ktime_get_ns()` (CLOCK_MONOTONIC) at sys_enter and sys_exit.
+    pub enter_ns: u64,
+    pub exit_ns: u64,
+    pub args: [u64; MAX_ARGS],
+    /// Raw return value (negative errno on failure).
+    pub ret: i64,
+    /// Number of [`CaptureHeader`]s that follow.
+    pub ncaptures: u16,
+    /// [`RECORD_NO_RETURN`].
+    pub flags: u16,
+    pub _pad: [u8; 4],
+}
+
+/// The call never returned: the task exited inside it (`exit_group`, or killed).
+pub const RECORD_NO_RETURN: u16 = 1;
+
+/// A copy of tracee memory taken for one argument.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CaptureHeader {
+    /// Index of the argument (0..6) the bytes belong to.
+    pub arg: u8,
+    /// One of [`capture`]'s kinds.
+    pub kind: u8,
+    /// [`CAPTURE_TRUNCATED`] / [`CAPTURE_FAULT`].
+    pub flags: u8,
+    pub _pad: u8,
+    /// Bytes that follow, unpadded; the next header starts at the next multiple of 8.
+    pub len: u32,
+}
+
+/// The source held more than was copied.
+pub const CAPTURE_TRUNCATED: u8 = 1;
+/// The read of tracee memory failed: the formatter prints the pointer instead.
+pub const CAPTURE_FAULT: u8 = 2;
+
+/// A traced task left: emitted from `sched_process_exit`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TaskExitRecord {
+    pub kind: u32,
+    pub tid: u32,
+    pub tgid: u32,
+    /// Non-zero when the whole thread group is gone (the process exited).
+    pub group_dead: u32,
+    pub ns: u64,
+    /// The code passed to `exit_group`/`exit` if the task was in one, else `u64::MAX`
+    /// (the task was killed by a signal).
+    pub exit_code: u64,
+}
+
+/// What the capture plan copies for one argument.
+pub mod capture {
+    pub const NONE: u8 = 0;
+    /// A NUL-terminated string (paths, names), up to the string limit.
+    pub const CSTR: u8 = 1;
+    /// `len` bytes, `len` taken from another argument or the return value.
+    pub const BUF: u8 = 2;
+    /// A fixed-size struct of `size` bytes.
+    pub const FIXED: u8 = 3;
+    /// A NULL-terminated array of string pointers (execve argv): the strings, each
+    /// NUL-terminated, concatenated.
+    pub const STRV: u8 = 4;
+    /// A NULL-terminated array of pointers: only counted (execve envp): u32 count.
+    pub const PTRV_COUNT: u8 = 5;
+}
+
+/// `CaptureSpec::len_arg` value meaning "the size is the syscall's return value".
+pub const LEN_FROM_RET: u8 = 0xff;
+/// `CaptureSpec::len_arg` value meaning "the size is `CaptureSpec::size`".
+pub const LEN_FIXED: u8 = 0xfe;
+
+/// When a capture is taken.
+pub mod when {
+    pub const ENTER: u8 = 1;
+    pub const EXIT: u8 = 2;
+    /// At exit, and only when the call succeeded (e.g. a struct the kernel filled in).
+    pub const EXIT_OK: u8 = 3;
+}
+
+/// One capture: which argument points at what, when to copy it and how much.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CaptureSpec {
+    pub kind: u8,
+    pub when: u8,
+    pub arg: u8,
+    /// Argument holding the byte count, or [`LEN_FROM_RET`] / [`LEN_FIXED`].
+    pub len_arg: u8,
+    /// Struct size for [`capture::FIXED`]; for [`capture::BUF`] a multiplier of the
+    /// length (element size, e.g. 8 for `struct pollfd`), 0 meaning 1.
+    pub size: u16,
+    pub _pad: u16,
+}
+
+/// Captures per syscall.
+pub const MAX_CAPTURES: usize = 4;
+
+/// The per-syscall capture plan, indexed by syscall number in the `PLANS` array map.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CapturePlan {
+    pub specs: [CaptureSpec; MAX_CAPTURES],
+}
+
+/// Per-CPU kernel-side counters, index 0 of the `STATS` per-CPU array.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// sys_enter hits (every syscall on the CPU while attached to raw_syscalls).
+    pub seen: u64,
+    /// Calls by traced tasks that the filters dropped in the kernel.
+    pub filtered: u64,
+    /// Records written to the ring buffer.
+    pub emitted: u64,
+    /// Records the ring buffer could not take.
+    pub lost: u64,
+    /// Calls whose entry could not be remembered (in-flight map full).
+    pub inflight_full: u64,
+    /// Forked tasks that could not be added to the trace set (map full).
+    pub pidset_full: u64,
+}
+
+/// What the kernel remembers between sys_enter and sys_exit of one task.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct InFlight {
+    pub nr: u32,
+    pub tgid: u32,
+    pub enter_ns: u64,
+    pub args: [u64; MAX_ARGS],
+}
+
+/// Size of the per-CPU scratch buffer records are assembled in before `bpf_ringbuf_output`.
+pub const SCRATCH_SIZE: usize = 16384;
+/// Largest single capture; keeps `len` provably bounded for the verifier.
+pub const MAX_CAPTURE: usize = 4096;
+
+const _: () = {
+    assert!(core::mem::size_of::<SyscallRecord>() == 96);
+    assert!(core::mem::size_of::<CaptureHeader>() == 8);
+    assert!(core::mem::size_of::<TaskExitRecord>() == 32);
+    assert!(core::mem::size_of::<CaptureSpec>() == 8);
+    assert!(core::mem::size_of::<CapturePlan>() == 32);
+    assert!(core::mem::size_of::<Stats>() == 48);
+    assert!(core::mem::size_of::<InFlight>() == 64);
+};
+
+#[cfg(feature = "user")]
+mod pod {
+    // SAFETY: plain-old-data: repr(C), integer fields only, no implicit padding.
+    unsafe impl aya::Pod for super::CapturePlan {}
+    // SAFETY: as above.
+    unsafe impl aya::Pod for super::Stats {}
+    // SAFETY: as above.
+    unsafe impl aya::Pod for super::InFlight {}
+}

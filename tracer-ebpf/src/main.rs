@@ -1,0 +1,293 @@
+//! Kernel side of `tracer`.
+//!
+//! `sys_enter` remembers the call of a traced task (number, arguments, time) in `INFLIGHT`;
+//! `sys_exit` joins it with the return value and writes one record to the `EVENTS` ring
+//! buffer. Tasks that are not traced leave after one hash lookup. The trace set follows
+//! forks through `sched_process_fork` and shrinks in `sched_process_exit`.
+#![no_std]
+#![no_main]
+
+use aya_ebpf::{
+    bindings::{BPF_ANY, BPF_RB_AVAIL_DATA, BPF_RB_FORCE_WAKEUP, BPF_RB_NO_WAKEUP},
+    helpers::{bpf_get_current_pid_tgid, bpf_ktime_get_ns, bpf_probe_read_kernel},
+    macros::{map, raw_tracepoint, tracepoint},
+    maps::{HashMap, PerCpuArray, RingBuf},
+    programs::{RawTracePointContext, TracePointContext},
+};
+use aya_log_ebpf::warn;
+use tracer_common::{
+    InFlight, MAX_ARGS, RECORD_NO_RETURN, Stats, SyscallRecord, TaskExitRecord, kind,
+};
+
+/// Set by userspace at load time (`EbpfLoader::override_global`).
+#[unsafe(no_mangle)]
+static FOLLOW_FORKS: u8 = 0;
+/// Wake the consumer only once this many bytes wait in the ring buffer; below it the
+/// consumer finds the records on its next poll tick (a wake-up per record costs ~15 µs).
+#[unsafe(no_mangle)]
+static WAKEUP_BYTES: u64 = 0;
+/// Field offsets in the `sched_process_fork` / `sched_process_exit` tracepoint records,
+/// read by userspace from tracefs because they differ between kernel versions.
+#[unsafe(no_mangle)]
+static FORK_CHILD_PID_OFFSET: u32 = 0;
+/// 0 when the kernel's `sched_process_exit` has no `group_dead` field.
+#[unsafe(no_mangle)]
+static EXIT_GROUP_DEAD_OFFSET: u32 = 0;
+
+/// Traced processes (tgids), plus the tids of tasks forked by them. The value is
+/// [`TRACE_ON`], or [`TRACE_FROM_EXEC`] for a command the tracer started: its calls
+/// between fork and exec are the tracer's own set-up, which strace does not show either.
+#[map]
+static TRACED: HashMap<u32, u8> = HashMap::with_max_entries(16384, 0);
+
+/// Calls in progress, by tid.
+#[map]
+static INFLIGHT: HashMap<u32, InFlight> = HashMap::with_max_entries(16384, 0);
+
+/// Records for userspace; its size is set by userspace at load time.
+#[map]
+static EVENTS: RingBuf = RingBuf::with_byte_size(1 << 24, 0);
+
+#[map]
+static STATS: PerCpuArray<Stats> = PerCpuArray::with_max_entries(1, 0);
+
+const TRACE_ON: u8 = 1;
+const TRACE_FROM_EXEC: u8 = 2;
+
+const NR_EXECVE: u64 = 59;
+const NR_EXECVEAT: u64 = 322;
+const NR_EXIT: u32 = 60;
+const NR_EXIT_GROUP: u32 = 231;
+
+/// Byte offsets of the syscall argument registers in x86_64 `struct pt_regs`
+/// (di, si, dx, r10, r8, r9): a stable ABI, so no CO-RE is needed.
+const PT_REGS_ARG_OFFSETS: [usize; MAX_ARGS] = [112, 104, 96, 56, 72, 64];
+
+#[inline(always)]
+fn global<T: Copy>(v: &'static T) -> T {
+    // SAFETY: the globals live in .rodata, which the loader fills in before the program
+    // runs; the volatile read keeps the compiler from folding in the zero initialiser.
+    unsafe { core::ptr::read_volatile(v) }
+}
+
+#[inline(always)]
+fn now_ns() -> u64 {
+    // SAFETY: the helper takes no arguments and has no preconditions.
+    unsafe { bpf_ktime_get_ns() }
+}
+
+#[inline(always)]
+fn stats() -> Option<&'static mut Stats> {
+    // SAFETY: per-CPU slot; programs on one CPU do not preempt each other mid-update in a
+    // way that matters for counters that are only ever incremented.
+    STATS.get_ptr_mut(0).map(|p| unsafe { &mut *p })
+}
+
+#[inline(always)]
+fn wakeup_flags() -> u64 {
+    if EVENTS.query(BPF_RB_AVAIL_DATA as u64) >= global(&WAKEUP_BYTES) {
+        BPF_RB_FORCE_WAKEUP as u64
+    } else {
+        BPF_RB_NO_WAKEUP as u64
+    }
+}
+
+#[raw_tracepoint(tracepoint = "sys_enter")]
+pub fn tracer_sys_enter(ctx: RawTracePointContext) -> i32 {
+    let _ = try_sys_enter(&ctx);
+    0
+}
+
+fn try_sys_enter(ctx: &RawTracePointContext) -> Result<(), i64> {
+    let pid_tgid = bpf_get_current_pid_tgid();
+    let tgid = (pid_tgid >> 32) as u32;
+    let Some(state) = TRACED.get_ptr_mut(&tgid) else {
+        return Ok(());
+    };
+    let nr: u64 = ctx.arg(1);
+    // SAFETY: the pointer comes from a successful lookup; a racing delete leaves the
+    // element readable until the program ends (RCU).
+    unsafe {
+        if *state == TRACE_FROM_EXEC {
+            if nr != NR_EXECVE && nr != NR_EXECVEAT {
+                return Ok(());
+            }
+            *state = TRACE_ON;
+        }
+    }
+    let tid = pid_tgid as u32;
+    let regs: *const u8 = ctx.arg(0);
+    let mut args = [0u64; MAX_ARGS];
+    for (i, off) in PT_REGS_ARG_OFFSETS.iter().enumerate() {
+        // SAFETY: `regs` is the tracepoint's `struct pt_regs *`; the helper checks the read.
+        args[i] = unsafe { bpf_probe_read_kernel(regs.add(*off).cast::<u64>()) }.unwrap_or(0);
+    }
+    let call = InFlight {
+        nr: nr as u32,
+        tgid,
+        enter_ns: now_ns(),
+        args,
+    };
+    if INFLIGHT.insert(&tid, &call, BPF_ANY as u64).is_err() {
+        if let Some(s) = stats() {
+            if s.inflight_full == 0 {
+                warn!(ctx, "tracer: in-flight map full; calls are being dropped");
+            }
+            s.inflight_full += 1;
+        }
+    }
+    Ok(())
+}
+
+#[raw_tracepoint(tracepoint = "sys_exit")]
+pub fn tracer_sys_exit(ctx: RawTracePointContext) -> i32 {
+    let _ = try_sys_exit(&ctx);
+    0
+}
+
+fn try_sys_exit(ctx: &RawTracePointContext) -> Result<(), i64> {
+    let tid = bpf_get_current_pid_tgid() as u32;
+    // Only traced calls are in INFLIGHT: this lookup is also the untraced fast path.
+    // SAFETY: the entry is copied out before it is removed.
+    let call = match unsafe { INFLIGHT.get(&tid) } {
+        Some(call) => *call,
+        None => return Ok(()),
+    };
+    let _ = INFLIGHT.remove(&tid);
+    let ret: i64 = ctx.arg(1);
+    emit_syscall(tid, &call, ret, 0, wakeup_flags());
+    Ok(())
+}
+
+#[inline(always)]
+fn emit_syscall(tid: u32, call: &InFlight, ret: i64, flags: u16, wakeup: u64) {
+    match EVENTS.reserve::<SyscallRecord>(0) {
+        Some(mut slot) => {
+            slot.write(SyscallRecord {
+                kind: kind::SYSCALL,
+                tid,
+                tgid: call.tgid,
+                nr: call.nr,
+                enter_ns: call.enter_ns,
+                exit_ns: now_ns(),
+                args: call.args,
+                ret,
+                ncaptures: 0,
+                flags,
+                _pad: [0; 4],
+            });
+            slot.submit(wakeup);
+            if let Some(s) = stats() {
+                s.emitted += 1;
+            }
+        }
+        None => {
+            if let Some(s) = stats() {
+                s.lost += 1;
+            }
+        }
+    }
+}
+
+#[tracepoint(category = "sched", name = "sched_process_fork")]
+pub fn tracer_fork(ctx: TracePointContext) -> u32 {
+    let _ = try_fork(&ctx);
+    0
+}
+
+fn try_fork(ctx: &TracePointContext) -> Result<(), i64> {
+    if global(&FOLLOW_FORKS) == 0 {
+        return Ok(());
+    }
+    // The tracepoint fires in the parent, before the child first runs, so the child's
+    // first syscall is already traced.
+    let parent = (bpf_get_current_pid_tgid() >> 32) as u32;
+    // SAFETY: presence test only.
+    if unsafe { TRACED.get(&parent) }.is_none() {
+        return Ok(());
+    }
+    // SAFETY: offset read from this kernel's tracepoint format by userspace.
+    let child: i32 = unsafe { ctx.read_at(global(&FORK_CHILD_PID_OFFSET) as usize)? };
+    if TRACED.insert(&(child as u32), &TRACE_ON, BPF_ANY as u64).is_err() {
+        if let Some(s) = stats() {
+            if s.pidset_full == 0 {
+                warn!(ctx, "tracer: trace set full; new tasks are not traced");
+            }
+            s.pidset_full += 1;
+        }
+    }
+    Ok(())
+}
+
+#[tracepoint(category = "sched", name = "sched_process_exit")]
+pub fn tracer_exit(ctx: TracePointContext) -> u32 {
+    let _ = try_exit(&ctx);
+    0
+}
+
+fn try_exit(ctx: &TracePointContext) -> Result<(), i64> {
+    let pid_tgid = bpf_get_current_pid_tgid();
+    let tgid = (pid_tgid >> 32) as u32;
+    let tid = pid_tgid as u32;
+    // SAFETY: presence tests only.
+    let traced = unsafe { TRACED.get(&tgid) }.is_some() || unsafe { TRACED.get(&tid) }.is_some();
+    if !traced {
+        return Ok(());
+    }
+    // A task that leaves through exit/exit_group (or is killed while blocked) is still
+    // inside that call: report it as one that never returned, as strace prints `= ?`.
+    // SAFETY: copied out before removal.
+    let mut exit_code = u64::MAX;
+    if let Some(call) = unsafe { INFLIGHT.get(&tid) }.copied() {
+        if call.nr == NR_EXIT_GROUP || call.nr == NR_EXIT {
+            exit_code = call.args[0] & 0xff;
+        }
+        let _ = INFLIGHT.remove(&tid);
+        emit_syscall(tid, &call, 0, RECORD_NO_RETURN, BPF_RB_NO_WAKEUP as u64);
+    }
+    let group_dead_offset = global(&EXIT_GROUP_DEAD_OFFSET);
+    let group_dead = if group_dead_offset != 0 {
+        // SAFETY: offset from this kernel's tracepoint format.
+        unsafe { ctx.read_at::<u8>(group_dead_offset as usize)? != 0 }
+    } else {
+        tid == tgid
+    };
+    match EVENTS.reserve::<TaskExitRecord>(0) {
+        Some(mut slot) => {
+            slot.write(TaskExitRecord {
+                kind: kind::TASK_EXIT,
+                tid,
+                tgid,
+                group_dead: group_dead as u32,
+                ns: now_ns(),
+                exit_code,
+            });
+            // Exits are rare and end a process's output: deliver them promptly.
+            slot.submit(BPF_RB_FORCE_WAKEUP as u64);
+        }
+        None => {
+            if let Some(s) = stats() {
+                s.lost += 1;
+            }
+        }
+    }
+    // Leave the trace set only after the record is submitted: userspace treats an empty
+    // set as "every record is in the ring buffer".
+    if tid != tgid {
+        let _ = TRACED.remove(&tid);
+    }
+    if group_dead {
+        let _ = TRACED.remove(&tgid);
+    }
+    Ok(())
+}
+
+#[cfg(not(test))]
+#[panic_handler]
+fn panic(_info: &core::panic::PanicInfo) -> ! {
+    loop {}
+}
+
+#[unsafe(link_section = "license")]
+#[unsafe(no_mangle)]
+static LICENSE: [u8; 13] = *b"Dual MIT/GPL\0";

@@ -1,0 +1,290 @@
+//! The eBPF backend: loads the kernel programs, registers the traced processes and turns
+//! ring-buffer records into [`Event`]s.
+
+mod loader;
+mod records;
+
+use std::{
+    collections::HashMap,
+    os::fd::{AsFd, AsRawFd, BorrowedFd},
+    time::{Duration, Instant},
+};
+
+use anyhow::{Context as _, Result};
+use aya::maps::{HashMap as BpfHashMap, MapData, PerCpuArray, RingBuf};
+use nix::{
+    poll::{PollFd, PollFlags, PollTimeout, poll},
+    sys::{
+        signal::Signal,
+        wait::{WaitPidFlag, WaitStatus, waitpid},
+    },
+    unistd::Pid,
+};
+use tracer_common::{InFlight, Stats};
+
+pub use loader::{LoadOptions, load};
+use records::Record;
+
+use super::{Outcome, RunContext, Stop};
+use crate::{
+    event::{Event, ExitStatus, Syscall},
+    format::Sink,
+};
+
+/// How often the consumer looks at the ring buffer when the kernel did not wake it.
+const POLL_TICK: Duration = Duration::from_millis(20);
+/// A call in progress this long is shown as unfinished (`read(0, `), as strace shows a call
+/// that blocks; scanning the in-flight map costs a syscall per entry, so not every tick.
+const BLOCKED_AFTER: Duration = Duration::from_millis(200);
+
+const NR_EXIT_GROUP: u32 = 231;
+/// Trace-set values, as the kernel programs read them.
+const TRACE_ON: u8 = 1;
+const TRACE_FROM_EXEC: u8 = 2;
+
+/// The loaded programs and the maps the run loop uses.
+pub struct EbpfTracer {
+    // Dropping `Ebpf` detaches the programs and frees every map: nothing is pinned.
+    _ebpf: aya::Ebpf,
+    logger: Option<aya_log::EbpfLogger<&'static dyn log::Log>>,
+    events: RingBuf<MapData>,
+    traced: BpfHashMap<MapData, u32, u8>,
+    inflight: BpfHashMap<MapData, u32, InFlight>,
+    stats: PerCpuArray<MapData, Stats>,
+}
+
+impl EbpfTracer {
+    /// Adds a running process (thread group) to the kernel's trace set.
+    pub fn trace(&mut self, tgid: u32) -> Result<()> {
+        self.traced.insert(tgid, TRACE_ON, 0).context("adding a pid to the kernel trace set")
+    }
+
+    /// Adds a command the tracer forked; the kernel starts showing its calls at its exec.
+    pub fn trace_from_exec(&mut self, pid: u32) -> Result<()> {
+        self.traced.insert(pid, TRACE_FROM_EXEC, 0).context("adding a pid to the kernel trace set")
+    }
+
+    fn trace_set_empty(&self) -> bool {
+        self.traced.keys().next().is_none()
+    }
+
+    pub fn stats(&self) -> Stats {
+        let mut total = Stats::default();
+        if let Ok(per_cpu) = self.stats.get(&0, 0) {
+            for s in per_cpu.iter() {
+                total.seen += s.seen;
+                total.filtered += s.filtered;
+                total.emitted += s.emitted;
+                total.lost += s.lost;
+                total.inflight_full += s.inflight_full;
+                total.pidset_full += s.pidset_full;
+            }
+        }
+        total
+    }
+}
+
+/// State of one run: what has been shown, what the launched command did.
+struct Run<'a> {
+    sink: &'a mut dyn Sink,
+    launched: Option<Pid>,
+    launched_status: Option<ExitStatus>,
+    launched_exit_seen: bool,
+    launched_exit_shown: bool,
+    /// Calls already shown as in progress: tid -> entry time.
+    announced: HashMap<u32, u64>,
+    /// Exit codes passed to exit_group, by process, for threads that die with it.
+    group_codes: HashMap<u32, i32>,
+    lost_reported: u64,
+}
+
+impl Run<'_> {
+    fn emit(&mut self, event: &Event) -> Result<()> {
+        self.sink.event(event).context("writing the trace")
+    }
+
+    fn record(&mut self, record: Record) -> Result<()> {
+        match record {
+            Record::Syscall { call, entering: _ } => {
+                if call.nr == NR_EXIT_GROUP {
+                    self.group_codes.insert(call.pid, call.args[0] as u8 as i32);
+                }
+                self.announced.remove(&call.tid);
+                self.emit(&Event::Completed(call))
+            }
+            Record::TaskExit(exit) => {
+                let group = exit.group_dead != 0;
+                if Some(Pid::from_raw(exit.tid as i32)) == self.launched && group {
+                    self.launched_exit_seen = true;
+                    return self.show_launched_exit();
+                }
+                let status = if exit.exit_code != u64::MAX {
+                    ExitStatus::Exited(exit.exit_code as i32)
+                } else if let Some(&code) = self.group_codes.get(&exit.tgid) {
+                    ExitStatus::Exited(code)
+                } else {
+                    ExitStatus::Unknown
+                };
+                if group {
+                    self.group_codes.remove(&exit.tgid);
+                }
+                self.announced.remove(&exit.tid);
+                self.emit(&Event::Exited { tid: exit.tid, pid: exit.tgid, status, group })
+            }
+        }
+    }
+
+    /// The launched command's `+++ exited +++` line uses waitpid's status, which also
+    /// knows the signal that killed it; it waits until both the kernel's exit record
+    /// and the status are in.
+    fn show_launched_exit(&mut self) -> Result<()> {
+        if let (Some(pid), Some(status), true, false) = (
+            self.launched,
+            self.launched_status,
+            self.launched_exit_seen,
+            self.launched_exit_shown,
+        ) {
+            self.launched_exit_shown = true;
+            let pid = pid.as_raw() as u32;
+            self.emit(&Event::Exited { tid: pid, pid, status, group: true })?;
+        }
+        Ok(())
+    }
+}
+
+fn drain(tracer: &mut EbpfTracer, run: &mut Run) -> Result<()> {
+    while let Some(item) = tracer.events.next() {
+        match records::parse(&item) {
+            Ok(record) => run.record(record)?,
+            Err(e) => log::warn!("skipping a malformed ring buffer record: {e}"),
+        }
+    }
+    Ok(())
+}
+
+/// Shows calls that have been in progress for a while, as strace shows a blocked call.
+fn announce_blocked(tracer: &EbpfTracer, run: &mut Run) -> Result<()> {
+    let now = monotonic_ns();
+    let threshold = BLOCKED_AFTER.as_nanos() as u64;
+    let mut blocked: Vec<(u32, InFlight)> = tracer
+        .inflight
+        .iter()
+        .filter_map(Result::ok)
+        .filter(|(tid, call)| {
+            now.saturating_sub(call.enter_ns) >= threshold
+                && run.announced.get(tid) != Some(&call.enter_ns)
+        })
+        .collect();
+    blocked.sort_by_key(|(_, call)| call.enter_ns);
+    for (tid, call) in blocked {
+        run.announced.insert(tid, call.enter_ns);
+        run.emit(&Event::Entered(Syscall {
+            tid,
+            pid: call.tgid,
+            nr: call.nr,
+            args: call.args,
+            enter_ns: call.enter_ns,
+            ..Default::default()
+        }))?;
+    }
+    Ok(())
+}
+
+pub fn monotonic_ns() -> u64 {
+    let ts = nix::time::clock_gettime(nix::time::ClockId::CLOCK_MONOTONIC)
+        .expect("CLOCK_MONOTONIC is always available");
+    ts.tv_sec() as u64 * 1_000_000_000 + ts.tv_nsec() as u64
+}
+
+fn wait_status(status: WaitStatus) -> Option<ExitStatus> {
+    match status {
+        WaitStatus::Exited(_, code) => Some(ExitStatus::Exited(code)),
+        WaitStatus::Signaled(_, signal, core_dumped) => {
+            Some(ExitStatus::Killed { signal: signal as i32, core_dumped })
+        }
+        _ => None,
+    }
+}
+
+/// Runs the trace until every traced process is gone or a stop signal arrives.
+pub fn run(mut tracer: EbpfTracer, ctx: RunContext, sink: &mut dyn Sink) -> Result<Outcome> {
+    let RunContext { launched, signals } = ctx;
+    let mut run = Run {
+        sink,
+        launched,
+        launched_status: None,
+        launched_exit_seen: false,
+        launched_exit_shown: false,
+        announced: HashMap::new(),
+        group_codes: HashMap::new(),
+        lost_reported: 0,
+    };
+    let mut stop = None;
+    let mut last_scan = Instant::now();
+    loop {
+        let ring_fd = tracer.events.as_raw_fd();
+        // SAFETY: the descriptors outlive this poll call.
+        let (ring, sig) = unsafe { (BorrowedFd::borrow_raw(ring_fd), signals.as_fd()) };
+        let log_fd = tracer.logger.as_ref().map(|l| l.as_raw_fd());
+        let mut fds = vec![PollFd::new(ring, PollFlags::POLLIN), PollFd::new(sig, PollFlags::POLLIN)];
+        if let Some(fd) = log_fd {
+            // SAFETY: the logger outlives this poll call.
+            fds.push(PollFd::new(unsafe { BorrowedFd::borrow_raw(fd) }, PollFlags::POLLIN));
+        }
+        match poll(&mut fds, PollTimeout::try_from(POLL_TICK).expect("small timeout")) {
+            Ok(_) | Err(nix::errno::Errno::EINTR) => {}
+            Err(e) => return Err(e).context("poll"),
+        }
+        let log_ready = fds.get(2).and_then(|f| f.revents()).is_some_and(|r| !r.is_empty());
+        drop(fds);
+        if log_ready && let Some(logger) = tracer.logger.as_mut() {
+            logger.flush();
+        }
+        drain(&mut tracer, &mut run)?;
+
+        while let Ok(Some(info)) = signals.read_signal() {
+            match Signal::try_from(info.ssi_signo as i32) {
+                Ok(Signal::SIGCHLD) => {}
+                Ok(sig) => stop = Some(Stop::Signal(sig)),
+                Err(_) => {}
+            }
+        }
+        if let (Some(pid), None) = (run.launched, run.launched_status) {
+            match waitpid(pid, Some(WaitPidFlag::WNOHANG)) {
+                Ok(status) => {
+                    if let Some(status) = wait_status(status) {
+                        run.launched_status = Some(status);
+                        run.show_launched_exit()?;
+                    }
+                }
+                Err(nix::errno::Errno::ECHILD) => run.launched_status = Some(ExitStatus::Unknown),
+                Err(_) => {}
+            }
+        }
+
+        let lost = tracer.stats().lost;
+        if lost > run.lost_reported {
+            run.emit(&Event::Lost { count: lost - run.lost_reported })?;
+            run.lost_reported = lost;
+        }
+        if last_scan.elapsed() >= BLOCKED_AFTER {
+            announce_blocked(&tracer, &mut run)?;
+            last_scan = Instant::now();
+        }
+        run.sink.flush().context("writing the trace")?;
+
+        let launched_done = run.launched.is_none() || run.launched_status.is_some();
+        if stop.is_some() || (launched_done && tracer.trace_set_empty()) {
+            break;
+        }
+    }
+    // Every record of a finished task is submitted before it leaves the trace set.
+    drain(&mut tracer, &mut run)?;
+    if run.launched_status.is_some() {
+        run.launched_exit_seen = true;
+        run.show_launched_exit()?;
+    }
+    run.sink.flush().context("writing the trace")?;
+    let stats = tracer.stats();
+    Ok(Outcome { launched_status: run.launched_status, stop, lost: stats.lost })
+}

@@ -1,0 +1,130 @@
+//! Parsing ring-buffer records. Every length is checked before bytes are read: a record
+//! that does not parse is an error, never undefined behaviour.
+
+use tracer_common::{
+    CAPTURE_FAULT, CAPTURE_TRUNCATED, CaptureHeader, RECORD_NO_RETURN, SyscallRecord,
+    TaskExitRecord, kind,
+};
+
+use crate::event::{Capture, Syscall};
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum RecordError {
+    #[error("record of {len} bytes is too short for kind {kind}")]
+    Short { kind: u32, len: usize },
+    #[error("unknown record kind {0}")]
+    UnknownKind(u32),
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Record {
+    Syscall { call: Syscall, entering: bool },
+    TaskExit(TaskExitRecord),
+}
+
+/// Reads a `T` from the start of `bytes` if it is long enough.
+fn read<T: Copy>(bytes: &[u8]) -> Option<T> {
+    (bytes.len() >= size_of::<T>())
+        // SAFETY: length checked above; `T` is a repr(C) integer-only type from
+        // tracer-common, valid for any bit pattern; the read tolerates misalignment.
+        .then(|| unsafe { std::ptr::read_unaligned(bytes.as_ptr().cast::<T>()) })
+}
+
+pub fn parse(bytes: &[u8]) -> Result<Record, RecordError> {
+    let kind = read::<u32>(bytes).ok_or(RecordError::Short { kind: 0, len: bytes.len() })?;
+    let short = || RecordError::Short { kind, len: bytes.len() };
+    match kind {
+        kind::SYSCALL | kind::SYSCALL_ENTER => {
+            let rec: SyscallRecord = read(bytes).ok_or_else(short)?;
+            let captures = parse_captures(&bytes[size_of::<SyscallRecord>()..], rec.ncaptures)
+                .ok_or_else(short)?;
+            let returned = kind == kind::SYSCALL && rec.flags & RECORD_NO_RETURN == 0;
+            Ok(Record::Syscall {
+                call: Syscall {
+                    tid: rec.tid,
+                    pid: rec.tgid,
+                    nr: rec.nr,
+                    args: rec.args,
+                    enter_ns: rec.enter_ns,
+                    exit_ns: returned.then_some(rec.exit_ns),
+                    ret: returned.then_some(rec.ret),
+                    captures,
+                },
+                entering: kind == kind::SYSCALL_ENTER,
+            })
+        }
+        kind::TASK_EXIT => Ok(Record::TaskExit(read(bytes).ok_or_else(short)?)),
+        other => Err(RecordError::UnknownKind(other)),
+    }
+}
+
+fn parse_captures(mut bytes: &[u8], count: u16) -> Option<Vec<Capture>> {
+    let mut captures = Vec::with_capacity(count as usize);
+    for _ in 0..count {
+        let header: CaptureHeader = read(bytes)?;
+        bytes = &bytes[size_of::<CaptureHeader>()..];
+        let len = header.len as usize;
+        let data = bytes.get(..len)?.to_vec();
+        // Each capture is padded to 8 bytes; the last one may end the record unpadded.
+        bytes = bytes.get(len.next_multiple_of(8)..).unwrap_or(&[]);
+        captures.push(Capture {
+            arg: header.arg,
+            kind: header.kind,
+            data,
+            truncated: header.flags & CAPTURE_TRUNCATED != 0,
+            fault: header.flags & CAPTURE_FAULT != 0,
+        });
+    }
+    Some(captures)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bytes_of<T: Copy>(v: &T) -> Vec<u8> {
+        // SAFETY: repr(C) integer-only test values.
+        unsafe { std::slice::from_raw_parts((v as *const T).cast::<u8>(), size_of::<T>()) }
+            .to_vec()
+    }
+
+    #[test]
+    fn parses_a_syscall_with_a_capture() {
+        let rec = SyscallRecord {
+            kind: kind::SYSCALL,
+            tid: 7,
+            tgid: 5,
+            nr: 257,
+            enter_ns: 100,
+            exit_ns: 250,
+            ret: -2,
+            ncaptures: 1,
+            ..Default::default()
+        };
+        let mut bytes = bytes_of(&rec);
+        bytes.extend(bytes_of(&CaptureHeader { arg: 1, kind: 1, flags: CAPTURE_TRUNCATED, _pad: 0, len: 3 }));
+        bytes.extend(b"abc");
+        let Record::Syscall { call, entering } = parse(&bytes).unwrap() else { panic!() };
+        assert!(!entering);
+        assert_eq!((call.tid, call.pid, call.nr, call.ret), (7, 5, 257, Some(-2)));
+        assert_eq!(call.duration_ns(), Some(150));
+        assert_eq!(call.captures[0].data, b"abc");
+        assert!(call.captures[0].truncated && !call.captures[0].fault);
+    }
+
+    #[test]
+    fn rejects_truncated_records() {
+        let rec = SyscallRecord { kind: kind::SYSCALL, ncaptures: 1, ..Default::default() };
+        let bytes = bytes_of(&rec);
+        assert!(matches!(parse(&bytes), Err(RecordError::Short { .. })));
+        assert!(matches!(parse(&bytes[..10]), Err(RecordError::Short { .. })));
+        assert_eq!(parse(&[9, 0, 0, 0]), Err(RecordError::UnknownKind(9)));
+    }
+
+    #[test]
+    fn a_call_that_never_returned_has_no_return_value() {
+        let rec = SyscallRecord { kind: kind::SYSCALL, nr: 231, flags: RECORD_NO_RETURN, ..Default::default() };
+        let Record::Syscall { call, .. } = parse(&bytes_of(&rec)).unwrap() else { panic!() };
+        assert_eq!((call.ret, call.exit_ns), (None, None));
+    }
+}

@@ -1,0 +1,185 @@
+//! strace's text output: one line per call, `<unfinished ...>` / `<... resumed>` when
+//! another task's line interrupts a call in progress, `+++ exited with N +++` at the end.
+
+use std::{
+    collections::{HashMap, HashSet},
+    fmt::Write as _,
+    io::{self, Write},
+};
+
+use super::Sink;
+use crate::{
+    decode::{self, ArgsPart, DecodeOptions},
+    event::{Event, ExitStatus, Syscall},
+    syscalls,
+};
+
+/// strace aligns the return value at this column.
+const RETURN_COLUMN: usize = 40;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PidPrefix {
+    /// `[pid  123] ` once more than one task is traced (output to a terminal/stderr).
+    WhenMany,
+    /// `123   ` on every line (strace's `-o FILE -f`).
+    Always,
+}
+
+#[derive(Clone, Debug)]
+pub struct TextOptions {
+    pub syscall_times: bool,
+    pub pid_prefix: PidPrefix,
+    pub decode: DecodeOptions,
+}
+
+pub struct TextFormatter<W: Write> {
+    out: W,
+    opts: TextOptions,
+    /// The task whose line is open (printed up to its arguments, waiting for the return).
+    open_line: Option<u32>,
+    /// Calls shown as in progress, by task, with their entry time.
+    in_progress: HashMap<u32, u64>,
+    /// Tasks currently traced, as far as the events tell: decides the `[pid N]` prefix.
+    tasks: HashSet<u32>,
+    line: String,
+}
+
+impl<W: Write> TextFormatter<W> {
+    pub fn new(out: W, opts: TextOptions, initial_tasks: &[u32]) -> Self {
+        Self {
+            out,
+            opts,
+            open_line: None,
+            in_progress: HashMap::new(),
+            tasks: initial_tasks.iter().copied().collect(),
+            line: String::with_capacity(256),
+        }
+    }
+
+    fn prefix(&mut self, tid: u32) {
+        match self.opts.pid_prefix {
+            PidPrefix::Always => {
+                let _ = write!(self.line, "{tid:<5} ");
+            }
+            PidPrefix::WhenMany if self.tasks.len() > 1 => {
+                let _ = write!(self.line, "[pid {tid:>5}] ");
+            }
+            PidPrefix::WhenMany => {}
+        }
+    }
+
+    /// Starts a new line for `tid`, closing another task's open line first.
+    fn begin(&mut self, tid: u32) -> io::Result<()> {
+        self.tasks.insert(tid);
+        if let Some(open) = self.open_line.take() {
+            if open == tid {
+                // Same task, new line: its call in progress ended without an exit record.
+                self.out.write_all(b"\n")?;
+            } else {
+                self.out.write_all(b" <unfinished ...>\n")?;
+            }
+        }
+        self.line.clear();
+        self.prefix(tid);
+        Ok(())
+    }
+
+    fn name(nr: u32) -> std::borrow::Cow<'static, str> {
+        match syscalls::name(nr) {
+            Some(name) => name.into(),
+            None => format!("syscall_{nr:#x}").into(),
+        }
+    }
+
+    fn entered(&mut self, call: &Syscall) -> io::Result<()> {
+        self.begin(call.tid)?;
+        self.line.push_str(&Self::name(call.nr));
+        self.line.push('(');
+        decode::write_args(&mut self.line, call, &self.opts.decode, ArgsPart::Entering);
+        self.out.write_all(self.line.as_bytes())?;
+        self.open_line = Some(call.tid);
+        self.in_progress.insert(call.tid, call.enter_ns);
+        Ok(())
+    }
+
+    fn completed(&mut self, call: &Syscall) -> io::Result<()> {
+        let resumed = self.in_progress.remove(&call.tid) == Some(call.enter_ns);
+        if resumed && self.open_line == Some(call.tid) {
+            // Nothing interrupted the line: finish it in place.
+            self.open_line = None;
+            self.line.clear();
+            decode::write_args(&mut self.line, call, &self.opts.decode, ArgsPart::Resumed);
+        } else {
+            self.begin(call.tid)?;
+            let name = Self::name(call.nr);
+            if resumed {
+                let _ = write!(self.line, "<... {name} resumed>");
+                decode::write_args(&mut self.line, call, &self.opts.decode, ArgsPart::Resumed);
+            } else {
+                self.line.push_str(&name);
+                self.line.push('(');
+                decode::write_args(&mut self.line, call, &self.opts.decode, ArgsPart::All);
+            }
+        }
+        self.line.push(')');
+        // Pad so the return value starts at strace's column; the prefix counts too.
+        let column = self.line.chars().count();
+        if column < RETURN_COLUMN {
+            self.line.extend(std::iter::repeat_n(' ', RETURN_COLUMN - column));
+        } else {
+            self.line.push(' ');
+        }
+        self.line.push_str("= ");
+        decode::write_return(&mut self.line, call);
+        if self.opts.syscall_times
+            && let Some(ns) = call.duration_ns()
+        {
+            let _ = write!(self.line, " <{}.{:06}>", ns / 1_000_000_000, (ns % 1_000_000_000) / 1000);
+        }
+        self.line.push('\n');
+        self.out.write_all(self.line.as_bytes())
+    }
+
+    fn exited(&mut self, tid: u32, status: ExitStatus) -> io::Result<()> {
+        self.begin(tid)?;
+        match status {
+            ExitStatus::Exited(code) => {
+                let _ = write!(self.line, "+++ exited with {code} +++");
+            }
+            ExitStatus::Killed { signal, core_dumped } => {
+                let name = decode::signal_name(signal)
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| signal.to_string());
+                let core = if core_dumped { " (core dumped)" } else { "" };
+                let _ = write!(self.line, "+++ killed by {name}{core} +++");
+            }
+            ExitStatus::Unknown => self.line.push_str("+++ exited with ? +++"),
+        }
+        self.line.push('\n');
+        self.out.write_all(self.line.as_bytes())?;
+        self.in_progress.remove(&tid);
+        self.tasks.remove(&tid);
+        Ok(())
+    }
+}
+
+impl<W: Write> Sink for TextFormatter<W> {
+    fn event(&mut self, event: &Event) -> io::Result<()> {
+        match event {
+            Event::Entered(call) => self.entered(call),
+            Event::Completed(call) => self.completed(call),
+            Event::Signal { tid, info, .. } => {
+                self.begin(*tid)?;
+                let _ = writeln!(self.line, "--- {info} ---");
+                self.out.write_all(self.line.as_bytes())
+            }
+            Event::Exited { tid, status, .. } => self.exited(*tid, *status),
+            // Reported on stderr by the run loop; the text trace has no line for it.
+            Event::Lost { .. } => Ok(()),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}

@@ -1,0 +1,369 @@
+//! What the tracer knows about each syscall: its number, name, strace's trace classes,
+//! and for every argument how to capture and print it.
+//!
+//! The table is data, not code: the capture plan ([`plan::capture_plan`]) and the
+//! decoders (`crate::decode`) are both derived from each argument's [`ArgKind`], so a
+//! syscall is taught to the tracer by editing its one line in the table.
+
+pub mod plan;
+mod x86_64;
+
+pub use x86_64::SYSCALLS;
+
+/// One syscall of the architecture's table. Entries with an empty `name` are holes in
+/// the numbering (e.g. x86_64's 337..=423).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Syscall {
+    pub nr: u32,
+    pub name: &'static str,
+    pub args: &'static [Arg],
+    pub class: Class,
+    pub ret: RetKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Arg {
+    pub name: &'static str,
+    pub kind: ArgKind,
+}
+
+/// When a struct argument is read from tracee memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum When {
+    /// An input the kernel reads (e.g. the timespec of `nanosleep`).
+    Enter,
+    /// An output the kernel writes even on failure (rare).
+    Exit,
+    /// An output the kernel writes only when the call succeeds (e.g. `fstat`'s buffer).
+    ExitOk,
+}
+
+/// Direction of a data buffer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dir {
+    /// Read by the kernel: known at entry (`writev`).
+    In,
+    /// Filled by the kernel: known at exit (`readv`).
+    Out,
+}
+
+/// Fixed-size structures the decoders know, with their x86_64 sizes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StructKind {
+    Stat,
+    Statx,
+    Statfs,
+    Timespec,
+    Timeval,
+    /// Kernel `struct sigaction` (handler, flags, restorer, mask).
+    Sigaction,
+    /// A kernel sigset (64 signals).
+    Sigset,
+    Rlimit,
+    Utsname,
+    EpollEvent,
+    Msghdr,
+    Sysinfo,
+    /// A pointer to one `int`, printed `[N]` (socklen_t results, `wait4` status...).
+    IntPtr,
+    /// Two `int`s, printed `[3, 4]` (`pipe`, `socketpair`).
+    FdPair,
+    /// `struct sockaddr_storage`, for addresses the kernel writes back (`accept`).
+    Sockaddr,
+}
+
+impl StructKind {
+    pub const fn size(self) -> u16 {
+        match self {
+            Self::Stat => 144,
+            Self::Statx => 256,
+            Self::Statfs => 120,
+            Self::Timespec | Self::Timeval | Self::Rlimit => 16,
+            Self::Sigaction => 32,
+            Self::Sigset | Self::FdPair => 8,
+            Self::Utsname => 390,
+            Self::EpollEvent => 12,
+            Self::Msghdr => 56,
+            Self::Sysinfo => 112,
+            Self::IntPtr => 4,
+            Self::Sockaddr => 128,
+        }
+    }
+}
+
+/// How one argument is captured and printed. Integer kinds say how wide the C type is,
+/// because the register holds garbage above it (an `int` of -1 arrives as 0xffffffff).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArgKind {
+    /// `int`: signed decimal of the low 32 bits.
+    Int,
+    /// `long`, `off_t`: signed decimal.
+    Long,
+    /// `unsigned int`: unsigned decimal of the low 32 bits.
+    UInt,
+    /// `size_t`, `unsigned long`: unsigned decimal.
+    ULong,
+    /// `0x...` (0 prints `0`).
+    Hex,
+    /// An address: `NULL` or `0x...`.
+    Ptr,
+    Fd,
+    /// A directory fd: `AT_FDCWD` or the number.
+    DirFd,
+    /// A path: read at entry, not limited by `-s`.
+    Path,
+    /// A NUL-terminated string read at entry, limited by `-s`.
+    Str,
+    /// Bytes the kernel reads: `len_arg` holds the count (`write`, `send`).
+    BufIn { len_arg: u8 },
+    /// Bytes the kernel writes: the return value is the count (`read`, `recv`).
+    BufOut,
+    /// Like [`ArgKind::BufOut`] but always printed in hex (`getrandom`).
+    HexBufOut,
+    /// A path the kernel writes, the return value counting its NUL (`getcwd`).
+    PathOut,
+    /// `struct iovec[count_arg]`.
+    Iovec { count_arg: u8, dir: Dir },
+    /// `char *argv[]`: the strings.
+    StrArray,
+    /// `char *envp[]`: only counted, as strace does by default.
+    EnvArray,
+    /// A `struct sockaddr` of `len_arg` bytes the kernel reads (`connect`, `bind`).
+    SockaddrIn { len_arg: u8 },
+    /// `struct pollfd[count_arg]`.
+    PollFds { count_arg: u8 },
+    /// `struct epoll_event[]` filled by the kernel, the return value counting them.
+    EpollEvents,
+    /// A struct at a pointer, read at the given time.
+    Struct(StructKind, When),
+    OpenFlags,
+    /// A permission mode: octal `0644`.
+    Mode,
+    /// `open`'s mode: only printed when the preceding flags have `O_CREAT`/`O_TMPFILE`.
+    OpenMode,
+    /// `access` mode: `R_OK|W_OK`, `F_OK`.
+    AccessMode,
+    AtFlags,
+    MmapProt,
+    MmapFlags,
+    MremapFlags,
+    Madvise,
+    CloneFlags,
+    SocketDomain,
+    SocketType,
+    /// Protocol, named according to the domain in argument 0.
+    SocketProtocol,
+    MsgFlags,
+    ShutdownHow,
+    SockoptLevel,
+    FcntlCmd,
+    /// `fcntl`'s third argument, printed according to the command in argument 1
+    /// (omitted for commands that take none).
+    FcntlArg,
+    Whence,
+    Signal,
+    SigHow,
+    WaitOptions,
+    EpollCtlOp,
+    FutexOp,
+    PrctlOption,
+    ArchPrctlCode,
+    IoctlRequest,
+    ClockId,
+    RlimitResource,
+    GrndFlags,
+    /// `O_CLOEXEC|O_NONBLOCK`-style flags where 0 prints `0` (`pipe2`, `dup3`).
+    FdFlags,
+    StatxMask,
+}
+
+impl ArgKind {
+    /// Whether the argument only has its value once the call returns: strace prints an
+    /// unfinished call up to the first such argument.
+    pub fn is_output(self) -> bool {
+        matches!(
+            self,
+            Self::BufOut
+                | Self::HexBufOut
+                | Self::PathOut
+                | Self::EpollEvents
+                | Self::Iovec { dir: Dir::Out, .. }
+                | Self::Struct(_, When::Exit | When::ExitOk)
+        )
+    }
+}
+
+/// How the return value prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RetKind {
+    Int,
+    Fd,
+    /// Addresses (`mmap`, `brk`): `0x...`.
+    Hex,
+    /// `umask`: octal.
+    Oct,
+    /// Never returns (`exit`, `exit_group`): `?`.
+    None,
+}
+
+/// strace's trace classes (`-e trace=%file`...), a bit set.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Class(pub u32);
+
+impl Class {
+    pub const NONE: Class = Class(0);
+    pub const FILE: Class = Class(1 << 0);
+    pub const IPC: Class = Class(1 << 1);
+    pub const NETWORK: Class = Class(1 << 2);
+    pub const PROCESS: Class = Class(1 << 3);
+    pub const SIGNAL: Class = Class(1 << 4);
+    pub const DESC: Class = Class(1 << 5);
+    pub const MEMORY: Class = Class(1 << 6);
+    pub const STAT: Class = Class(1 << 7);
+    pub const LSTAT: Class = Class(1 << 8);
+    pub const FSTAT: Class = Class(1 << 9);
+    pub const STAT_LIKE: Class = Class(1 << 10);
+    pub const STATFS: Class = Class(1 << 11);
+    pub const FSTATFS: Class = Class(1 << 12);
+    pub const STATFS_LIKE: Class = Class(1 << 13);
+    pub const PURE: Class = Class(1 << 14);
+    pub const CREDS: Class = Class(1 << 15);
+    pub const CLOCK: Class = Class(1 << 16);
+
+    /// True when every bit of `other` is set (and `other` is not empty).
+    pub const fn contains(self, other: Class) -> bool {
+        other.0 != 0 && self.0 & other.0 == other.0
+    }
+
+    pub const fn union(self, other: Class) -> Class {
+        Class(self.0 | other.0)
+    }
+
+    /// A class as written in `-e trace=`: `%file`, `%%stat`, and the old `%`-less
+    /// spellings strace still accepts (`file`, `network`...).
+    pub fn from_name(name: &str) -> Option<Class> {
+        let class = match name {
+            "%%stat" => Class::STAT_LIKE,
+            "%%statfs" => Class::STATFS_LIKE,
+            _ => match name.strip_prefix('%').unwrap_or(name) {
+                "file" => Class::FILE,
+                "ipc" => Class::IPC,
+                "net" | "network" => Class::NETWORK,
+                "process" => Class::PROCESS,
+                "signal" => Class::SIGNAL,
+                "desc" => Class::DESC,
+                "memory" => Class::MEMORY,
+                "stat" => Class::STAT,
+                "lstat" => Class::LSTAT,
+                "fstat" => Class::FSTAT,
+                "statfs" => Class::STATFS,
+                "fstatfs" => Class::FSTATFS,
+                "pure" => Class::PURE,
+                "creds" => Class::CREDS,
+                "clock" => Class::CLOCK,
+                _ => return None,
+            },
+        };
+        Some(class)
+    }
+}
+
+impl std::ops::BitOr for Class {
+    type Output = Class;
+    fn bitor(self, rhs: Class) -> Class {
+        self.union(rhs)
+    }
+}
+
+/// The syscall with number `nr`, or `None` for holes and numbers past the table.
+pub fn by_nr(nr: u32) -> Option<&'static Syscall> {
+    SYSCALLS.get(nr as usize).filter(|sc| !sc.name.is_empty())
+}
+
+/// The syscall named `name` (strace's name, or the kernel's where they differ, e.g.
+/// `newfstatat`'s siblings `newstat` → `stat`).
+pub fn by_name(name: &str) -> Option<&'static Syscall> {
+    let name = x86_64::ALIASES
+        .iter()
+        .find(|(alias, _)| *alias == name)
+        .map_or(name, |(_, real)| real);
+    all().find(|sc| sc.name == name)
+}
+
+/// Every syscall, in number order, without the holes.
+pub fn all() -> impl Iterator<Item = &'static Syscall> {
+    SYSCALLS.iter().filter(|sc| !sc.name.is_empty())
+}
+
+pub fn name(nr: u32) -> Option<&'static str> {
+    by_nr(nr).map(|sc| sc.name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dense_and_numbered() {
+        for (i, sc) in SYSCALLS.iter().enumerate() {
+            assert_eq!(sc.nr as usize, i, "{}", sc.name);
+            assert!(sc.args.len() <= 6, "{}", sc.name);
+        }
+        assert!(SYSCALLS.len() > 460);
+        assert_eq!(by_nr(335 + 5), None);
+        assert_eq!(by_nr(100_000), None);
+    }
+
+    #[test]
+    fn lookups() {
+        assert_eq!(name(0), Some("read"));
+        assert_eq!(name(59), Some("execve"));
+        assert_eq!(name(231), Some("exit_group"));
+        assert_eq!(by_name("openat").map(|s| s.nr), Some(257));
+        assert_eq!(by_name("newstat").map(|s| s.nr), Some(4));
+        assert_eq!(by_name("nope"), None);
+        let names: std::collections::HashSet<_> = all().map(|s| s.name).collect();
+        assert_eq!(names.len(), all().count(), "names are unique");
+    }
+
+    #[test]
+    fn classes() {
+        let has = |n: &str, c: Class| by_name(n).unwrap().class.contains(c);
+        assert!(has("openat", Class::FILE) && has("openat", Class::DESC));
+        for n in ["stat", "lstat", "fstat", "newfstatat", "statx"] {
+            assert!(has(n, Class::STAT_LIKE), "{n}");
+        }
+        assert!(has("statfs", Class::STATFS_LIKE) && has("ustat", Class::STATFS_LIKE));
+        assert!(has("getpid", Class::PURE));
+        assert!(has("getuid", Class::CREDS) && has("clock_gettime", Class::CLOCK));
+        assert!(has("connect", Class::NETWORK) && has("kill", Class::SIGNAL));
+        assert!(!has("read", Class::FILE));
+        assert!(!has("read", Class::NONE));
+        assert_eq!(Class::from_name("%net"), Some(Class::NETWORK));
+        assert_eq!(Class::from_name("network"), Some(Class::NETWORK));
+        assert_eq!(Class::from_name("%%stat"), Some(Class::STAT_LIKE));
+        assert_eq!(Class::from_name("%%statfs"), Some(Class::STATFS_LIKE));
+        assert_eq!(Class::from_name("%bogus"), None);
+    }
+
+    /// Every syscall the running kernel has a tracepoint for is in the table.
+    #[test]
+    fn covers_running_kernel() {
+        let dir = "/sys/kernel/tracing/events/syscalls";
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            println!("skipped: {dir} is absent (mount tracefs to run this test)");
+            return;
+        };
+        let mut missing = Vec::new();
+        for entry in entries.flatten() {
+            let file = entry.file_name();
+            let Some(name) = file.to_str().and_then(|n| n.strip_prefix("sys_enter_")) else {
+                continue;
+            };
+            if by_name(name).is_none() {
+                missing.push(name.to_owned());
+            }
+        }
+        assert!(missing.is_empty(), "not in the table: {missing:?}");
+    }
+}
