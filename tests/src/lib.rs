@@ -1,1 +1,217 @@
+//! Helpers for the integration tests: run the real `tracer` binary against real processes.
+//!
+//! The binary comes from `TRACER_BIN` (set by `cargo xtask test`) or, failing that, the
+//! workspace's debug build. Tests need root, as the tracer does, to load BPF.
 
+use std::{
+    io::{BufRead, BufReader, Read},
+    path::PathBuf,
+    process::{Child, ChildStderr, Command, Output, Stdio},
+    sync::mpsc,
+    time::{Duration, Instant},
+};
+
+pub fn tracer_bin() -> PathBuf {
+    if let Some(bin) = std::env::var_os("TRACER_BIN") {
+        return bin.into();
+    }
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let bin = root.join("target/debug/tracer");
+    assert!(
+        bin.exists(),
+        "no tracer binary at {}: run `cargo xtask test`",
+        bin.display()
+    );
+    bin
+}
+
+pub fn tracer() -> Command {
+    assert!(
+        nix::unistd::geteuid().is_root(),
+        "the integration tests load BPF and must run as root"
+    );
+    Command::new(tracer_bin())
+}
+
+/// Runs `tracer ARGS` to completion; the trace is on stderr, as with strace.
+pub fn trace(args: &[&str]) -> Traced {
+    let output = tracer()
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run tracer");
+    Traced::from(output)
+}
+
+pub struct Traced {
+    pub status: std::process::ExitStatus,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl From<Output> for Traced {
+    fn from(o: Output) -> Self {
+        Self {
+            status: o.status,
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+impl Traced {
+    pub fn lines(&self) -> Vec<&str> {
+        self.stderr.lines().collect()
+    }
+
+    /// Lines of calls to `name` (with or without a `[pid N] ` prefix).
+    pub fn calls(&self, name: &str) -> Vec<&str> {
+        let open = format!("{name}(");
+        self.stderr
+            .lines()
+            .map(strip_pid_prefix)
+            .filter(|l| l.starts_with(&open))
+            .collect()
+    }
+
+    pub fn code(&self) -> Option<i32> {
+        self.status.code()
+    }
+
+    /// Panics with the whole trace when `cond` fails, so failures are readable.
+    #[track_caller]
+    pub fn expect(&self, cond: bool, what: &str) {
+        assert!(
+            cond,
+            "{what}\n--- trace (status {:?}) ---\n{}",
+            self.status, self.stderr
+        );
+    }
+}
+
+pub fn strip_pid_prefix(line: &str) -> &str {
+    if let Some(rest) = line.strip_prefix("[pid ") {
+        rest.split_once("] ").map_or(line, |(_, l)| l)
+    } else {
+        line
+    }
+}
+
+/// Reads a child's stderr line by line on a thread, so tests can wait for a line with a
+/// deadline. Partial lines (a call shown while it blocks) are delivered too.
+pub struct LineWatcher {
+    rx: mpsc::Receiver<String>,
+    pub seen: String,
+}
+
+impl LineWatcher {
+    pub fn new(stderr: ChildStderr) -> Self {
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stderr);
+            let mut buf = [0u8; 4096];
+            loop {
+                match reader.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        if tx
+                            .send(String::from_utf8_lossy(&buf[..n]).into_owned())
+                            .is_err()
+                        {
+                            break;
+                        }
+                    }
+                }
+            }
+        });
+        Self {
+            rx,
+            seen: String::new(),
+        }
+    }
+
+    /// Waits until the output so far satisfies `pred`; panics after `timeout`.
+    #[track_caller]
+    pub fn wait_for(&mut self, what: &str, timeout: Duration, pred: impl Fn(&str) -> bool) {
+        let deadline = Instant::now() + timeout;
+        while !pred(&self.seen) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(chunk) => self.seen.push_str(&chunk),
+                Err(_) => panic!(
+                    "timed out waiting for {what}; output so far:\n{}",
+                    self.seen
+                ),
+            }
+        }
+    }
+
+    /// Collects everything until the writer closes.
+    pub fn finish(mut self) -> String {
+        while let Ok(chunk) = self.rx.recv() {
+            self.seen.push_str(&chunk);
+        }
+        self.seen
+    }
+}
+
+/// Spawns `tracer ARGS` with piped stdin and stderr.
+pub fn spawn_tracer(args: &[&str]) -> (Child, LineWatcher) {
+    let mut child = tracer()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn tracer");
+    let watcher = LineWatcher::new(child.stderr.take().expect("stderr"));
+    (child, watcher)
+}
+
+/// Names of loaded BPF programs that are ours (`tracer_*`), from bpftool.
+pub fn loaded_tracer_programs() -> Vec<String> {
+    let out = Command::new("bpftool")
+        .args(["prog", "list"])
+        .output()
+        .expect("run bpftool");
+    assert!(out.status.success(), "bpftool prog list failed");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.split_whitespace().skip_while(|w| *w != "name").nth(1))
+        .filter(|name| name.starts_with("tracer_"))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Waits (the kernel frees programs asynchronously) until none of ours is loaded.
+#[track_caller]
+pub fn assert_no_tracer_programs() {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let left = loaded_tracer_programs();
+        if left.is_empty() {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "BPF programs left loaded: {left:?}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Whether a process exists and is not stopped or a zombie.
+pub fn process_running(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        let state = stat.rsplit_once(") ").map(|(_, rest)| rest.chars().next());
+        matches!(state, Some(Some('R' | 'S' | 'D')))
+    })
+}
+
+/// Reads a file's first line, trimmed.
+pub fn first_line(path: &str) -> String {
+    let f = std::fs::File::open(path).expect("open");
+    let mut line = String::new();
+    BufReader::new(f).read_line(&mut line).expect("read");
+    line.trim_end().to_owned()
+}

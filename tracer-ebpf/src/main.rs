@@ -101,7 +101,7 @@ pub fn tracer_sys_enter(ctx: RawTracePointContext) -> i32 {
 fn try_sys_enter(ctx: &RawTracePointContext) -> Result<(), i64> {
     let pid_tgid = bpf_get_current_pid_tgid();
     let tgid = (pid_tgid >> 32) as u32;
-    let Some(state) = TRACED.get_ptr_mut(&tgid) else {
+    let Some(state) = TRACED.get_ptr_mut(tgid) else {
         return Ok(());
     };
     let nr: u64 = ctx.arg(1);
@@ -128,13 +128,13 @@ fn try_sys_enter(ctx: &RawTracePointContext) -> Result<(), i64> {
         enter_ns: now_ns(),
         args,
     };
-    if INFLIGHT.insert(&tid, &call, BPF_ANY as u64).is_err() {
-        if let Some(s) = stats() {
-            if s.inflight_full == 0 {
-                warn!(ctx, "tracer: in-flight map full; calls are being dropped");
-            }
-            s.inflight_full += 1;
+    if INFLIGHT.insert(tid, call, BPF_ANY as u64).is_err()
+        && let Some(s) = stats()
+    {
+        if s.inflight_full == 0 {
+            warn!(ctx, "tracer: in-flight map full; calls are being dropped");
         }
+        s.inflight_full += 1;
     }
     Ok(())
 }
@@ -149,11 +149,11 @@ fn try_sys_exit(ctx: &RawTracePointContext) -> Result<(), i64> {
     let tid = bpf_get_current_pid_tgid() as u32;
     // Only traced calls are in INFLIGHT: this lookup is also the untraced fast path.
     // SAFETY: the entry is copied out before it is removed.
-    let call = match unsafe { INFLIGHT.get(&tid) } {
+    let call = match unsafe { INFLIGHT.get(tid) } {
         Some(call) => *call,
         None => return Ok(()),
     };
-    let _ = INFLIGHT.remove(&tid);
+    let _ = INFLIGHT.remove(tid);
     let ret: i64 = ctx.arg(1);
     emit_syscall(tid, &call, ret, 0, wakeup_flags());
     Ok(())
@@ -203,18 +203,20 @@ fn try_fork(ctx: &TracePointContext) -> Result<(), i64> {
     // first syscall is already traced.
     let parent = (bpf_get_current_pid_tgid() >> 32) as u32;
     // SAFETY: presence test only.
-    if unsafe { TRACED.get(&parent) }.is_none() {
+    if unsafe { TRACED.get(parent) }.is_none() {
         return Ok(());
     }
     // SAFETY: offset read from this kernel's tracepoint format by userspace.
     let child: i32 = unsafe { ctx.read_at(global(&FORK_CHILD_PID_OFFSET) as usize)? };
-    if TRACED.insert(&(child as u32), &TRACE_ON, BPF_ANY as u64).is_err() {
-        if let Some(s) = stats() {
-            if s.pidset_full == 0 {
-                warn!(ctx, "tracer: trace set full; new tasks are not traced");
-            }
-            s.pidset_full += 1;
+    if TRACED
+        .insert(child as u32, TRACE_ON, BPF_ANY as u64)
+        .is_err()
+        && let Some(s) = stats()
+    {
+        if s.pidset_full == 0 {
+            warn!(ctx, "tracer: trace set full; new tasks are not traced");
         }
+        s.pidset_full += 1;
     }
     Ok(())
 }
@@ -230,7 +232,7 @@ fn try_exit(ctx: &TracePointContext) -> Result<(), i64> {
     let tgid = (pid_tgid >> 32) as u32;
     let tid = pid_tgid as u32;
     // SAFETY: presence tests only.
-    let traced = unsafe { TRACED.get(&tgid) }.is_some() || unsafe { TRACED.get(&tid) }.is_some();
+    let traced = unsafe { TRACED.get(tgid) }.is_some() || unsafe { TRACED.get(tid) }.is_some();
     if !traced {
         return Ok(());
     }
@@ -238,11 +240,11 @@ fn try_exit(ctx: &TracePointContext) -> Result<(), i64> {
     // inside that call: report it as one that never returned, as strace prints `= ?`.
     // SAFETY: copied out before removal.
     let mut exit_code = u64::MAX;
-    if let Some(call) = unsafe { INFLIGHT.get(&tid) }.copied() {
+    if let Some(call) = unsafe { INFLIGHT.get(tid) }.copied() {
         if call.nr == NR_EXIT_GROUP || call.nr == NR_EXIT {
             exit_code = call.args[0] & 0xff;
         }
-        let _ = INFLIGHT.remove(&tid);
+        let _ = INFLIGHT.remove(tid);
         emit_syscall(tid, &call, 0, RECORD_NO_RETURN, BPF_RB_NO_WAKEUP as u64);
     }
     let group_dead_offset = global(&EXIT_GROUP_DEAD_OFFSET);
@@ -274,10 +276,10 @@ fn try_exit(ctx: &TracePointContext) -> Result<(), i64> {
     // Leave the trace set only after the record is submitted: userspace treats an empty
     // set as "every record is in the ring buffer".
     if tid != tgid {
-        let _ = TRACED.remove(&tid);
+        let _ = TRACED.remove(tid);
     }
     if group_dead {
-        let _ = TRACED.remove(&tgid);
+        let _ = TRACED.remove(tgid);
     }
     Ok(())
 }

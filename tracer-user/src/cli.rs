@@ -32,7 +32,12 @@ pub struct Args {
     pub syscall_times: bool,
 
     /// Maximum string size to print (bytes).
-    #[arg(short = 's', long = "string-limit", value_name = "N", default_value_t = 32)]
+    #[arg(
+        short = 's',
+        long = "string-limit",
+        value_name = "N",
+        default_value_t = 32
+    )]
     pub string_limit: usize,
 
     /// Qualifying expression, e.g. trace=openat,read (see strace(1)).
@@ -52,7 +57,11 @@ pub struct Args {
     pub buffer_size: u32,
 
     /// The command to run and trace.
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true, value_name = "COMMAND")]
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "COMMAND"
+    )]
     pub command: Vec<String>,
 }
 
@@ -99,7 +108,10 @@ impl Args {
             (false, false) => bail!("-p and a command are mutually exclusive"),
             (true, false) => Target::Command(self.command),
             (false, true) => Target::Attach(
-                self.pids.iter().map(|p| parse_pid(p)).collect::<Result<Vec<_>>>()?,
+                self.pids
+                    .iter()
+                    .map(|p| parse_pid(p))
+                    .collect::<Result<Vec<_>>>()?,
             ),
         };
         if !self.buffer_size.is_power_of_two() || self.buffer_size < 4096 {

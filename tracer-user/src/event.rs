@@ -33,6 +33,7 @@ pub struct Syscall {
 }
 
 impl Syscall {
+    #[allow(dead_code, reason = "for the argument decoders")]
     pub fn capture(&self, arg: usize) -> Option<&Capture> {
         self.captures.iter().find(|c| c.arg as usize == arg)
     }
@@ -46,7 +47,10 @@ impl Syscall {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExitStatus {
     Exited(i32),
-    Killed { signal: i32, core_dumped: bool },
+    Killed {
+        signal: i32,
+        core_dumped: bool,
+    },
     /// The backend could not tell (e.g. a task of an attached process killed by a signal).
     Unknown,
 }
@@ -58,9 +62,20 @@ pub enum Event {
     /// A completed call (or, for one that never returned, `ret == None`).
     Completed(Syscall),
     /// A signal delivered to a task (`--- SIGCHLD {...} ---`); `info` is preformatted.
-    Signal { tid: u32, pid: u32, signal: i32, info: String },
+    #[allow(dead_code, reason = "produced by the ptrace backend")]
+    Signal {
+        tid: u32,
+        pid: u32,
+        signal: i32,
+        info: String,
+    },
     /// A task left. `group` is true when it was the last task of its process.
-    Exited { tid: u32, pid: u32, status: ExitStatus, group: bool },
+    Exited {
+        tid: u32,
+        pid: u32,
+        status: ExitStatus,
+        group: bool,
+    },
     /// Records lost between the previous event and this one.
     Lost { count: u64 },
 }

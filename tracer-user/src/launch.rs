@@ -6,10 +6,7 @@
 
 use std::{
     ffi::{CString, OsStr},
-    os::{
-        fd::OwnedFd,
-        unix::ffi::OsStrExt,
-    },
+    os::{fd::OwnedFd, unix::ffi::OsStrExt},
     path::{Path, PathBuf},
 };
 
@@ -38,14 +35,21 @@ pub struct CommandError {
 impl CommandError {
     /// 127 when the command is missing, 126 when it exists but cannot be executed.
     pub fn exit_status(&self) -> i32 {
-        if self.errno == Errno::ENOENT { 127 } else { 126 }
+        if self.errno == Errno::ENOENT {
+            127
+        } else {
+            126
+        }
     }
 }
 
 /// Finds `program` the way `execvp` would, so a missing command is reported before any
 /// tracing starts.
 pub fn resolve(program: &str) -> Result<PathBuf, CommandError> {
-    let err = |errno| CommandError { program: program.to_owned(), errno };
+    let err = |errno| CommandError {
+        program: program.to_owned(),
+        errno,
+    };
     let candidate = |p: &Path| -> Result<(), Errno> {
         nix::unistd::access(p, nix::unistd::AccessFlags::X_OK)?;
         if p.is_dir() {
@@ -73,7 +77,8 @@ pub fn resolve(program: &str) -> Result<PathBuf, CommandError> {
 
 /// Forks a child that will exec `path` with `argv` once [`Gated::release`] is called.
 pub fn spawn_gated(path: &Path, argv: &[String]) -> Result<Gated> {
-    let c_path = CString::new(path.as_os_str().as_bytes()).context("command path has a NUL byte")?;
+    let c_path =
+        CString::new(path.as_os_str().as_bytes()).context("command path has a NUL byte")?;
     let c_argv = argv
         .iter()
         .map(|a| CString::new(OsStr::new(a).as_bytes()))
@@ -100,7 +105,11 @@ pub fn spawn_gated(path: &Path, argv: &[String]) -> Result<Gated> {
             let _ = write(&err_wr, &(errno as i32).to_ne_bytes());
             unsafe { libc::_exit(127) };
         }
-        ForkResult::Parent { child } => Ok(Gated { pid: child, go: go_wr, exec_error: err_rd }),
+        ForkResult::Parent { child } => Ok(Gated {
+            pid: child,
+            go: go_wr,
+            exec_error: err_rd,
+        }),
     }
 }
 
@@ -116,7 +125,11 @@ impl Gated {
                 let errno = Errno::from_raw(i32::from_ne_bytes(buf));
                 // Reap the child, which exits with 127 right after reporting.
                 let _ = nix::sys::wait::waitpid(self.pid, None);
-                Err(CommandError { program: program.to_owned(), errno }.into())
+                Err(CommandError {
+                    program: program.to_owned(),
+                    errno,
+                }
+                .into())
             }
             Ok(n) => bail!("short read ({n} bytes) from the exec status pipe"),
             Err(e) => Err(e).context("reading the exec status pipe"),

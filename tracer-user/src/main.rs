@@ -41,7 +41,9 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!("tracer: {e:#}");
-            let status = e.downcast_ref::<launch::CommandError>().map_or(1, |e| e.exit_status());
+            let status = e
+                .downcast_ref::<launch::CommandError>()
+                .map_or(1, |e| e.exit_status());
             ExitCode::from(status as u8)
         }
     }
@@ -51,12 +53,19 @@ fn run(cfg: &Config) -> Result<ExitCode> {
     let signals = backend::block_signals()?;
     let (out, pid_prefix): (Box<dyn Write>, _) = match &cfg.output {
         Some(path) => {
-            let file = File::create(path)
-                .with_context(|| format!("can't open '{}'", path.display()))?;
-            let prefix = if cfg.follow_forks { PidPrefix::Always } else { PidPrefix::WhenMany };
+            let file =
+                File::create(path).with_context(|| format!("can't open '{}'", path.display()))?;
+            let prefix = if cfg.follow_forks {
+                PidPrefix::Always
+            } else {
+                PidPrefix::WhenMany
+            };
             (Box::new(BufWriter::with_capacity(1 << 16, file)), prefix)
         }
-        None => (Box::new(BufWriter::with_capacity(1 << 16, io::stderr())), PidPrefix::WhenMany),
+        None => (
+            Box::new(BufWriter::with_capacity(1 << 16, io::stderr())),
+            PidPrefix::WhenMany,
+        ),
     };
     let initial: Vec<u32> = match &cfg.target {
         Target::Attach(pids) => pids.clone(),
@@ -65,7 +74,10 @@ fn run(cfg: &Config) -> Result<ExitCode> {
     let opts = TextOptions {
         syscall_times: cfg.syscall_times,
         pid_prefix,
-        decode: decode::DecodeOptions { string_limit: cfg.string_limit, ..Default::default() },
+        decode: decode::DecodeOptions {
+            string_limit: cfg.string_limit,
+            ..Default::default()
+        },
     };
     let mut sink = TextFormatter::new(out, opts, &initial);
     let outcome = backend::run(cfg, signals, &mut sink)?;

@@ -45,7 +45,13 @@ pub struct RunContext {
 /// Must run before any thread is started, so every thread inherits the mask.
 pub fn block_signals() -> Result<SignalFd> {
     let mut set = SigSet::empty();
-    for sig in [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP, Signal::SIGQUIT, Signal::SIGCHLD] {
+    for sig in [
+        Signal::SIGINT,
+        Signal::SIGTERM,
+        Signal::SIGHUP,
+        Signal::SIGQUIT,
+        Signal::SIGCHLD,
+    ] {
         set.add(sig);
     }
     set.thread_block().context("blocking signals")?;

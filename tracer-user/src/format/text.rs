@@ -35,8 +35,9 @@ pub struct TextOptions {
 pub struct TextFormatter<W: Write> {
     out: W,
     opts: TextOptions,
-    /// The task whose line is open (printed up to its arguments, waiting for the return).
-    open_line: Option<u32>,
+    /// The task whose line is open (printed up to its arguments, waiting for the return)
+    /// and how many columns of it are already out.
+    open_line: Option<(u32, usize)>,
     /// Calls shown as in progress, by task, with their entry time.
     in_progress: HashMap<u32, u64>,
     /// Tasks currently traced, as far as the events tell: decides the `[pid N]` prefix.
@@ -71,7 +72,7 @@ impl<W: Write> TextFormatter<W> {
     /// Starts a new line for `tid`, closing another task's open line first.
     fn begin(&mut self, tid: u32) -> io::Result<()> {
         self.tasks.insert(tid);
-        if let Some(open) = self.open_line.take() {
+        if let Some((open, _)) = self.open_line.take() {
             if open == tid {
                 // Same task, new line: its call in progress ended without an exit record.
                 self.out.write_all(b"\n")?;
@@ -97,16 +98,20 @@ impl<W: Write> TextFormatter<W> {
         self.line.push('(');
         decode::write_args(&mut self.line, call, &self.opts.decode, ArgsPart::Entering);
         self.out.write_all(self.line.as_bytes())?;
-        self.open_line = Some(call.tid);
+        self.open_line = Some((call.tid, self.line.chars().count()));
         self.in_progress.insert(call.tid, call.enter_ns);
         Ok(())
     }
 
     fn completed(&mut self, call: &Syscall) -> io::Result<()> {
         let resumed = self.in_progress.remove(&call.tid) == Some(call.enter_ns);
-        if resumed && self.open_line == Some(call.tid) {
+        let mut column_offset = 0;
+        if let (true, Some((tid, columns))) = (resumed, self.open_line)
+            && tid == call.tid
+        {
             // Nothing interrupted the line: finish it in place.
             self.open_line = None;
+            column_offset = columns;
             self.line.clear();
             decode::write_args(&mut self.line, call, &self.opts.decode, ArgsPart::Resumed);
         } else {
@@ -123,9 +128,10 @@ impl<W: Write> TextFormatter<W> {
         }
         self.line.push(')');
         // Pad so the return value starts at strace's column; the prefix counts too.
-        let column = self.line.chars().count();
+        let column = column_offset + self.line.chars().count();
         if column < RETURN_COLUMN {
-            self.line.extend(std::iter::repeat_n(' ', RETURN_COLUMN - column));
+            self.line
+                .extend(std::iter::repeat_n(' ', RETURN_COLUMN - column));
         } else {
             self.line.push(' ');
         }
@@ -134,7 +140,12 @@ impl<W: Write> TextFormatter<W> {
         if self.opts.syscall_times
             && let Some(ns) = call.duration_ns()
         {
-            let _ = write!(self.line, " <{}.{:06}>", ns / 1_000_000_000, (ns % 1_000_000_000) / 1000);
+            let _ = write!(
+                self.line,
+                " <{}.{:06}>",
+                ns / 1_000_000_000,
+                (ns % 1_000_000_000) / 1000
+            );
         }
         self.line.push('\n');
         self.out.write_all(self.line.as_bytes())
@@ -146,7 +157,10 @@ impl<W: Write> TextFormatter<W> {
             ExitStatus::Exited(code) => {
                 let _ = write!(self.line, "+++ exited with {code} +++");
             }
-            ExitStatus::Killed { signal, core_dumped } => {
+            ExitStatus::Killed {
+                signal,
+                core_dumped,
+            } => {
                 let name = decode::signal_name(signal)
                     .map(str::to_owned)
                     .unwrap_or_else(|| signal.to_string());

@@ -1,3 +1,4 @@
+#![allow(dead_code)]
 //! TEMPORARY stub until the real table lands.
 static NAMES: [&str; 451] = [
     "read",
@@ -450,8 +451,12 @@ static NAMES: [&str; 451] = [
     "memfd_secret",
     "process_mrelease",
     "futex_waitv",
-    "set_mempolicy_home_node"
+    "set_mempolicy_home_node",
 ];
-pub struct Syscall { pub name: &'static str }
+pub struct Syscall {
+    pub name: &'static str,
+}
 static mut _X: () = ();
-pub fn name(nr: u32) -> Option<&'static str> { NAMES.get(nr as usize).copied().filter(|n| !n.is_empty()) }
+pub fn name(nr: u32) -> Option<&'static str> {
+    NAMES.get(nr as usize).copied().filter(|n| !n.is_empty())
+}

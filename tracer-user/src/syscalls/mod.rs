@@ -68,6 +68,8 @@ pub enum StructKind {
     IntPtr,
     /// Two `int`s, printed `[3, 4]` (`pipe`, `socketpair`).
     FdPair,
+    /// A `wait4` status word: `[{WIFEXITED(s) && WEXITSTATUS(s) == 0}]`.
+    WaitStatus,
     /// `struct sockaddr_storage`, for addresses the kernel writes back (`accept`).
     Sockaddr,
 }
@@ -85,7 +87,7 @@ impl StructKind {
             Self::EpollEvent => 12,
             Self::Msghdr => 56,
             Self::Sysinfo => 112,
-            Self::IntPtr => 4,
+            Self::IntPtr | Self::WaitStatus => 4,
             Self::Sockaddr => 128,
         }
     }
@@ -166,6 +168,13 @@ pub enum ArgKind {
     WaitOptions,
     EpollCtlOp,
     FutexOp,
+    /// `futex`'s fourth argument: a timeout for the waiting operations, `val2` for the
+    /// requeueing ones, absent otherwise. Captured as a timespec at entry either way.
+    FutexTimeout,
+    /// `futex`'s `uaddr2`, shown only by the operations that use it.
+    FutexUaddr2,
+    /// `futex`'s `val3`, shown only by the operations that use it.
+    FutexVal3,
     PrctlOption,
     ArchPrctlCode,
     IoctlRequest,

@@ -41,7 +41,11 @@ pub struct LoadOptions {
 
 /// Offset of `field` in a tracepoint's record, from its tracefs format description.
 fn field_offset(category: &str, event: &str, field: &str) -> Result<Option<u32>, LoadError> {
-    let path = Path::new(TRACEFS).join("events").join(category).join(event).join("format");
+    let path = Path::new(TRACEFS)
+        .join("events")
+        .join(category)
+        .join(event)
+        .join("format");
     let format = fs::read_to_string(&path)
         .map_err(|e| LoadError::Tracefs(format!("{}: {e}", path.display())))?;
     Ok(format.lines().find_map(|line| {
@@ -50,7 +54,12 @@ fn field_offset(category: &str, event: &str, field: &str) -> Result<Option<u32>,
         if decl.rsplit(' ').next()? != field {
             return None;
         }
-        rest.trim().strip_prefix("offset:")?.split(';').next()?.parse().ok()
+        rest.trim()
+            .strip_prefix("offset:")?
+            .split(';')
+            .next()?
+            .parse()
+            .ok()
     }))
 }
 
@@ -104,23 +113,37 @@ pub fn load(opts: &LoadOptions) -> Result<EbpfTracer, LoadError> {
     // Kernel-side warnings (rare conditions such as a full map) reach our log.
     let logger = aya_log::EbpfLogger::init(&mut ebpf).ok();
 
-    for (name, tracepoint) in [("tracer_sys_enter", "sys_enter"), ("tracer_sys_exit", "sys_exit")] {
+    for (name, tracepoint) in [
+        ("tracer_sys_enter", "sys_enter"),
+        ("tracer_sys_exit", "sys_exit"),
+    ] {
         let program: &mut RawTracePoint = ebpf
             .program_mut(name)
             .expect("program is in the object")
             .try_into()
             .expect("program type");
-        program.load().map_err(|source| LoadError::Program { name, source })?;
-        program.attach(tracepoint).map_err(|source| LoadError::Program { name, source })?;
+        program
+            .load()
+            .map_err(|source| LoadError::Program { name, source })?;
+        program
+            .attach(tracepoint)
+            .map_err(|source| LoadError::Program { name, source })?;
     }
-    for (name, event) in [("tracer_fork", "sched_process_fork"), ("tracer_exit", "sched_process_exit")] {
+    for (name, event) in [
+        ("tracer_fork", "sched_process_fork"),
+        ("tracer_exit", "sched_process_exit"),
+    ] {
         let program: &mut TracePoint = ebpf
             .program_mut(name)
             .expect("program is in the object")
             .try_into()
             .expect("program type");
-        program.load().map_err(|source| LoadError::Program { name, source })?;
-        program.attach("sched", event).map_err(|source| LoadError::Program { name, source })?;
+        program
+            .load()
+            .map_err(|source| LoadError::Program { name, source })?;
+        program
+            .attach("sched", event)
+            .map_err(|source| LoadError::Program { name, source })?;
     }
 
     let events = RingBuf::try_from(ebpf.take_map("EVENTS").expect("EVENTS map"))
@@ -131,5 +154,12 @@ pub fn load(opts: &LoadOptions) -> Result<EbpfTracer, LoadError> {
         .map_err(|e| LoadError::Map("INFLIGHT", e))?;
     let stats = PerCpuArray::try_from(ebpf.take_map("STATS").expect("STATS map"))
         .map_err(|e| LoadError::Map("STATS", e))?;
-    Ok(EbpfTracer { _ebpf: ebpf, logger, events, traced, inflight, stats })
+    Ok(EbpfTracer {
+        _ebpf: ebpf,
+        logger,
+        events,
+        traced,
+        inflight,
+        stats,
+    })
 }

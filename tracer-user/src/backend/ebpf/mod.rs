@@ -56,12 +56,16 @@ pub struct EbpfTracer {
 impl EbpfTracer {
     /// Adds a running process (thread group) to the kernel's trace set.
     pub fn trace(&mut self, tgid: u32) -> Result<()> {
-        self.traced.insert(tgid, TRACE_ON, 0).context("adding a pid to the kernel trace set")
+        self.traced
+            .insert(tgid, TRACE_ON, 0)
+            .context("adding a pid to the kernel trace set")
     }
 
     /// Adds a command the tracer forked; the kernel starts showing its calls at its exec.
     pub fn trace_from_exec(&mut self, pid: u32) -> Result<()> {
-        self.traced.insert(pid, TRACE_FROM_EXEC, 0).context("adding a pid to the kernel trace set")
+        self.traced
+            .insert(pid, TRACE_FROM_EXEC, 0)
+            .context("adding a pid to the kernel trace set")
     }
 
     fn trace_set_empty(&self) -> bool {
@@ -129,7 +133,12 @@ impl Run<'_> {
                     self.group_codes.remove(&exit.tgid);
                 }
                 self.announced.remove(&exit.tid);
-                self.emit(&Event::Exited { tid: exit.tid, pid: exit.tgid, status, group })
+                self.emit(&Event::Exited {
+                    tid: exit.tid,
+                    pid: exit.tgid,
+                    status,
+                    group,
+                })
             }
         }
     }
@@ -146,7 +155,12 @@ impl Run<'_> {
         ) {
             self.launched_exit_shown = true;
             let pid = pid.as_raw() as u32;
-            self.emit(&Event::Exited { tid: pid, pid, status, group: true })?;
+            self.emit(&Event::Exited {
+                tid: pid,
+                pid,
+                status,
+                group: true,
+            })?;
         }
         Ok(())
     }
@@ -199,9 +213,10 @@ pub fn monotonic_ns() -> u64 {
 fn wait_status(status: WaitStatus) -> Option<ExitStatus> {
     match status {
         WaitStatus::Exited(_, code) => Some(ExitStatus::Exited(code)),
-        WaitStatus::Signaled(_, signal, core_dumped) => {
-            Some(ExitStatus::Killed { signal: signal as i32, core_dumped })
-        }
+        WaitStatus::Signaled(_, signal, core_dumped) => Some(ExitStatus::Killed {
+            signal: signal as i32,
+            core_dumped,
+        }),
         _ => None,
     }
 }
@@ -226,16 +241,28 @@ pub fn run(mut tracer: EbpfTracer, ctx: RunContext, sink: &mut dyn Sink) -> Resu
         // SAFETY: the descriptors outlive this poll call.
         let (ring, sig) = unsafe { (BorrowedFd::borrow_raw(ring_fd), signals.as_fd()) };
         let log_fd = tracer.logger.as_ref().map(|l| l.as_raw_fd());
-        let mut fds = vec![PollFd::new(ring, PollFlags::POLLIN), PollFd::new(sig, PollFlags::POLLIN)];
+        let mut fds = vec![
+            PollFd::new(ring, PollFlags::POLLIN),
+            PollFd::new(sig, PollFlags::POLLIN),
+        ];
         if let Some(fd) = log_fd {
             // SAFETY: the logger outlives this poll call.
-            fds.push(PollFd::new(unsafe { BorrowedFd::borrow_raw(fd) }, PollFlags::POLLIN));
+            fds.push(PollFd::new(
+                unsafe { BorrowedFd::borrow_raw(fd) },
+                PollFlags::POLLIN,
+            ));
         }
-        match poll(&mut fds, PollTimeout::try_from(POLL_TICK).expect("small timeout")) {
+        match poll(
+            &mut fds,
+            PollTimeout::try_from(POLL_TICK).expect("small timeout"),
+        ) {
             Ok(_) | Err(nix::errno::Errno::EINTR) => {}
             Err(e) => return Err(e).context("poll"),
         }
-        let log_ready = fds.get(2).and_then(|f| f.revents()).is_some_and(|r| !r.is_empty());
+        let log_ready = fds
+            .get(2)
+            .and_then(|f| f.revents())
+            .is_some_and(|r| !r.is_empty());
         drop(fds);
         if log_ready && let Some(logger) = tracer.logger.as_mut() {
             logger.flush();
@@ -264,7 +291,9 @@ pub fn run(mut tracer: EbpfTracer, ctx: RunContext, sink: &mut dyn Sink) -> Resu
 
         let lost = tracer.stats().lost;
         if lost > run.lost_reported {
-            run.emit(&Event::Lost { count: lost - run.lost_reported })?;
+            run.emit(&Event::Lost {
+                count: lost - run.lost_reported,
+            })?;
             run.lost_reported = lost;
         }
         if last_scan.elapsed() >= BLOCKED_AFTER {
@@ -286,5 +315,9 @@ pub fn run(mut tracer: EbpfTracer, ctx: RunContext, sink: &mut dyn Sink) -> Resu
     }
     run.sink.flush().context("writing the trace")?;
     let stats = tracer.stats();
-    Ok(Outcome { launched_status: run.launched_status, stop, lost: stats.lost })
+    Ok(Outcome {
+        launched_status: run.launched_status,
+        stop,
+        lost: stats.lost,
+    })
 }

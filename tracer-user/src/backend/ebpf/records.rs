@@ -31,8 +31,14 @@ fn read<T: Copy>(bytes: &[u8]) -> Option<T> {
 }
 
 pub fn parse(bytes: &[u8]) -> Result<Record, RecordError> {
-    let kind = read::<u32>(bytes).ok_or(RecordError::Short { kind: 0, len: bytes.len() })?;
-    let short = || RecordError::Short { kind, len: bytes.len() };
+    let kind = read::<u32>(bytes).ok_or(RecordError::Short {
+        kind: 0,
+        len: bytes.len(),
+    })?;
+    let short = || RecordError::Short {
+        kind,
+        len: bytes.len(),
+    };
     match kind {
         kind::SYSCALL | kind::SYSCALL_ENTER => {
             let rec: SyscallRecord = read(bytes).ok_or_else(short)?;
@@ -84,8 +90,7 @@ mod tests {
 
     fn bytes_of<T: Copy>(v: &T) -> Vec<u8> {
         // SAFETY: repr(C) integer-only test values.
-        unsafe { std::slice::from_raw_parts((v as *const T).cast::<u8>(), size_of::<T>()) }
-            .to_vec()
+        unsafe { std::slice::from_raw_parts((v as *const T).cast::<u8>(), size_of::<T>()) }.to_vec()
     }
 
     #[test]
@@ -102,11 +107,22 @@ mod tests {
             ..Default::default()
         };
         let mut bytes = bytes_of(&rec);
-        bytes.extend(bytes_of(&CaptureHeader { arg: 1, kind: 1, flags: CAPTURE_TRUNCATED, _pad: 0, len: 3 }));
+        bytes.extend(bytes_of(&CaptureHeader {
+            arg: 1,
+            kind: 1,
+            flags: CAPTURE_TRUNCATED,
+            _pad: 0,
+            len: 3,
+        }));
         bytes.extend(b"abc");
-        let Record::Syscall { call, entering } = parse(&bytes).unwrap() else { panic!() };
+        let Record::Syscall { call, entering } = parse(&bytes).unwrap() else {
+            panic!()
+        };
         assert!(!entering);
-        assert_eq!((call.tid, call.pid, call.nr, call.ret), (7, 5, 257, Some(-2)));
+        assert_eq!(
+            (call.tid, call.pid, call.nr, call.ret),
+            (7, 5, 257, Some(-2))
+        );
         assert_eq!(call.duration_ns(), Some(150));
         assert_eq!(call.captures[0].data, b"abc");
         assert!(call.captures[0].truncated && !call.captures[0].fault);
@@ -114,17 +130,31 @@ mod tests {
 
     #[test]
     fn rejects_truncated_records() {
-        let rec = SyscallRecord { kind: kind::SYSCALL, ncaptures: 1, ..Default::default() };
+        let rec = SyscallRecord {
+            kind: kind::SYSCALL,
+            ncaptures: 1,
+            ..Default::default()
+        };
         let bytes = bytes_of(&rec);
         assert!(matches!(parse(&bytes), Err(RecordError::Short { .. })));
-        assert!(matches!(parse(&bytes[..10]), Err(RecordError::Short { .. })));
+        assert!(matches!(
+            parse(&bytes[..10]),
+            Err(RecordError::Short { .. })
+        ));
         assert_eq!(parse(&[9, 0, 0, 0]), Err(RecordError::UnknownKind(9)));
     }
 
     #[test]
     fn a_call_that_never_returned_has_no_return_value() {
-        let rec = SyscallRecord { kind: kind::SYSCALL, nr: 231, flags: RECORD_NO_RETURN, ..Default::default() };
-        let Record::Syscall { call, .. } = parse(&bytes_of(&rec)).unwrap() else { panic!() };
+        let rec = SyscallRecord {
+            kind: kind::SYSCALL,
+            nr: 231,
+            flags: RECORD_NO_RETURN,
+            ..Default::default()
+        };
+        let Record::Syscall { call, .. } = parse(&bytes_of(&rec)).unwrap() else {
+            panic!()
+        };
         assert_eq!((call.ret, call.exit_ns), (None, None));
     }
 }

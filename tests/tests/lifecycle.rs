@@ -1,0 +1,102 @@
+//! Attaching, detaching and cleaning up: the traced process is never harmed and no BPF
+//! program, link or map of ours outlives the tracer. One test, so that nothing else
+//! loads programs while it checks what is loaded.
+
+use std::{
+    process::{Child, Command},
+    time::Duration,
+};
+
+use nix::{
+    sys::signal::{Signal, kill},
+    unistd::Pid,
+};
+use tracer_tests::{assert_no_tracer_programs, process_running, spawn_tracer};
+
+/// A shell loop that bumps a counter file every 50 ms.
+struct Loop {
+    child: Child,
+    counter: std::path::PathBuf,
+}
+
+impl Loop {
+    fn start(name: &str) -> Self {
+        let counter =
+            std::env::temp_dir().join(format!("tracer-loop-{name}-{}", std::process::id()));
+        let script = format!(
+            "i=0; while :; do i=$((i+1)); echo $i > {}; sleep 0.05; done",
+            counter.display()
+        );
+        let child = Command::new("sh")
+            .args(["-c", &script])
+            .spawn()
+            .expect("start loop");
+        std::thread::sleep(Duration::from_millis(200));
+        Self { child, counter }
+    }
+
+    fn count(&self) -> u64 {
+        std::fs::read_to_string(&self.counter)
+            .ok()
+            .and_then(|s| s.trim().parse().ok())
+            .unwrap_or(0)
+    }
+
+    #[track_caller]
+    fn assert_alive_and_progressing(&self) {
+        let pid = self.child.id();
+        assert!(process_running(pid), "loop {pid} is not running normally");
+        let before = self.count();
+        std::thread::sleep(Duration::from_millis(300));
+        assert!(self.count() > before, "loop {pid} stopped making progress");
+    }
+}
+
+impl Drop for Loop {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_file(&self.counter);
+    }
+}
+
+fn attach(target: &Loop) -> (Child, tracer_tests::LineWatcher) {
+    let pid = target.child.id().to_string();
+    let (tracer, mut out) = spawn_tracer(&["-p", &pid]);
+    out.wait_for("attach and traced calls", Duration::from_secs(10), |s| {
+        s.contains("attached") && s.contains("wait4(")
+    });
+    (tracer, out)
+}
+
+#[test]
+fn detach_leaves_the_target_running_and_nothing_loaded() {
+    assert_no_tracer_programs();
+
+    // Ctrl-C and SIGTERM: clean stop, the loop goes on.
+    for signal in [Signal::SIGINT, Signal::SIGTERM] {
+        let target = Loop::start(signal.as_str());
+        let (mut tracer, out) = attach(&target);
+        kill(Pid::from_raw(tracer.id() as i32), signal).unwrap();
+        let status = tracer.wait().unwrap();
+        let text = out.finish();
+        assert!(
+            status.success(),
+            "tracer exits 0 after {signal}: {status:?}\n{text}"
+        );
+        assert!(
+            text.contains(&format!("Process {} detached", target.child.id())),
+            "{text}"
+        );
+        target.assert_alive_and_progressing();
+        assert_no_tracer_programs();
+    }
+
+    // SIGKILL of the tracer itself: the kernel frees everything, the loop goes on.
+    let target = Loop::start("sigkill");
+    let (mut tracer, _out) = attach(&target);
+    tracer.kill().unwrap();
+    tracer.wait().unwrap();
+    target.assert_alive_and_progressing();
+    assert_no_tracer_programs();
+}

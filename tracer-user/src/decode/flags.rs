@@ -1,0 +1,942 @@
+//! Symbolic constants and flag sets (x86_64 values), printed the way strace's `printxval`
+//! and `printflags` do. Table order matters: it is strace's, which lists composite
+//! flags (`O_SYNC`, `STATX_BASIC_STATS`) before the bits they contain.
+
+use std::fmt::Write;
+
+/// Value/name pairs.
+pub type Xlat = &'static [(u64, &'static str)];
+
+/// Names the bits of `value` found in `table`, joining them with `|`; unknown bits
+/// follow as one hex number. Zero prints `zero` (e.g. `PROT_NONE`) or `0`; a value with
+/// no known bit at all prints `0x... /* DFLT */` like strace.
+pub fn write_flags(out: &mut String, value: u64, table: Xlat, zero: Option<&str>, dflt: &str) {
+    if value == 0 {
+        out.push_str(zero.unwrap_or("0"));
+        return;
+    }
+    let mut rest = value;
+    let mut first = true;
+    for &(bits, name) in table {
+        if bits != 0 && rest & bits == bits {
+            if !first {
+                out.push('|');
+            }
+            out.push_str(name);
+            rest &= !bits;
+            first = false;
+        }
+    }
+    if first {
+        let _ = write!(out, "{rest:#x} /* {dflt} */");
+    } else if rest != 0 {
+        let _ = write!(out, "|{rest:#x}");
+    }
+}
+
+/// One constant of `table`; an unknown one prints `0x... /* DFLT */` like strace.
+pub fn write_enum(out: &mut String, value: u64, table: Xlat, dflt: &str) {
+    match lookup(table, value) {
+        Some(name) => out.push_str(name),
+        None => {
+            let _ = write!(out, "{value:#x} /* {dflt} */");
+        }
+    }
+}
+
+pub fn lookup(table: Xlat, value: u64) -> Option<&'static str> {
+    table.iter().find(|(v, _)| *v == value).map(|(_, n)| *n)
+}
+
+/// C's `%#03o`: `000`, `022`, `0644`.
+pub fn write_octal(out: &mut String, value: u64) {
+    if value == 0 {
+        out.push_str("000");
+    } else {
+        let _ = write!(out, "{:0>3}", format!("0{value:o}"));
+    }
+}
+
+/// `open` flags: the access mode is a two-bit value, not a flag, so it prints first
+/// (`O_RDONLY` for zero) and the flags follow.
+pub fn write_open_flags(out: &mut String, value: u64) {
+    write_enum(out, value & 3, OPEN_ACCESS, "O_???");
+    if value & !3 != 0 {
+        out.push('|');
+        write_flags(out, value & !3, OPEN_FLAGS, None, "O_???");
+    }
+}
+
+/// `mmap` flags: the mapping type (low nibble) is a value, the rest are flags.
+pub fn write_mmap_flags(out: &mut String, value: u64) {
+    write_enum(out, value & 0xf, MAP_TYPES, "MAP_???");
+    if value & !0xf != 0 {
+        out.push('|');
+        write_flags(out, value & !0xf, MAP_FLAGS, None, "MAP_???");
+    }
+}
+
+/// `clone` flags: the low byte is the signal sent to the parent when the child exits.
+pub fn write_clone_flags(out: &mut String, value: u64) {
+    let sig = (value & 0xff) as i32;
+    let flags = value & !0xff;
+    if sig == 0 {
+        return write_flags(out, flags, CLONE_FLAGS, None, "CLONE_???");
+    }
+    if flags != 0 {
+        write_flags(out, flags, CLONE_FLAGS, None, "CLONE_???");
+        out.push('|');
+    }
+    write_signal(out, sig);
+}
+
+/// `statx` flags: the sync type (bits 13..14) is a value, the rest are `AT_*` flags.
+pub fn write_statx_flags(out: &mut String, value: u64) {
+    write_enum(out, value & 0x6000, STATX_SYNC, "AT_STATX_???");
+    if value & !0x6000 != 0 {
+        out.push('|');
+        write_flags(out, value & !0x6000, AT_FLAGS, None, "AT_???");
+    }
+}
+
+/// `futex` op: the command, `_PRIVATE` when shared across processes is off, then the
+/// clock flag.
+pub fn write_futex_op(out: &mut String, op: u64) {
+    const PRIVATE: u64 = 128;
+    const CLOCK_REALTIME: u64 = 256;
+    match lookup(FUTEX_CMDS, op & !(PRIVATE | CLOCK_REALTIME)) {
+        Some(name) => {
+            out.push_str(name);
+            if op & PRIVATE != 0 {
+                out.push_str("_PRIVATE");
+            }
+            if op & CLOCK_REALTIME != 0 {
+                out.push_str("|FUTEX_CLOCK_REALTIME");
+            }
+        }
+        None => {
+            let _ = write!(out, "{op:#x} /* FUTEX_??? */");
+        }
+    }
+}
+
+/// An ioctl request: its name, or its `_IOC(dir, type, nr, size)` decomposition.
+pub fn write_ioctl(out: &mut String, req: u64) {
+    let req = req & 0xffff_ffff;
+    if let Some(name) = lookup(IOCTLS, req) {
+        return out.push_str(name);
+    }
+    let dir = match req >> 30 {
+        0 => "_IOC_NONE",
+        1 => "_IOC_WRITE",
+        2 => "_IOC_READ",
+        _ => "_IOC_READ|_IOC_WRITE",
+    };
+    let hex = |v: u64| if v == 0 { "0".to_owned() } else { format!("{v:#x}") };
+    let _ = write!(
+        out,
+        "_IOC({dir}, {}, {}, {})",
+        hex((req >> 8) & 0xff),
+        hex(req & 0xff),
+        hex((req >> 16) & 0x3fff)
+    );
+}
+
+/// strace's signal names: `SIGINT`, and `SIGRT_n` for real-time signal 32 + n.
+static SIGNALS: [&str; 65] = [
+    "0", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE",
+    "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT",
+    "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU",
+    "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS", "SIGRTMIN",
+    "SIGRT_1", "SIGRT_2", "SIGRT_3", "SIGRT_4", "SIGRT_5", "SIGRT_6", "SIGRT_7", "SIGRT_8",
+    "SIGRT_9", "SIGRT_10", "SIGRT_11", "SIGRT_12", "SIGRT_13", "SIGRT_14", "SIGRT_15",
+    "SIGRT_16", "SIGRT_17", "SIGRT_18", "SIGRT_19", "SIGRT_20", "SIGRT_21", "SIGRT_22",
+    "SIGRT_23", "SIGRT_24", "SIGRT_25", "SIGRT_26", "SIGRT_27", "SIGRT_28", "SIGRT_29",
+    "SIGRT_30", "SIGRT_31", "SIGRT_32",
+];
+
+/// The name strace gives signal `sig` (1..=64).
+pub fn signal_name(sig: i32) -> Option<&'static str> {
+    usize::try_from(sig).ok().filter(|&s| s > 0).and_then(|s| SIGNALS.get(s).copied())
+}
+
+pub fn write_signal(out: &mut String, sig: i32) {
+    match signal_name(sig) {
+        Some(name) => out.push_str(name),
+        None => {
+            let _ = write!(out, "{sig}");
+        }
+    }
+}
+
+/// A 64-signal mask: `[INT TERM]`, or `~[...]` listing the unset ones when two thirds
+/// or more are set.
+pub fn write_sigmask(out: &mut String, mask: u64) {
+    let (mask, prefix) = if mask.count_ones() >= 64 * 2 / 3 { (!mask, "~[") } else { (mask, "[") };
+    out.push_str(prefix);
+    let mut sep = "";
+    for bit in (0..64).filter(|b| mask & (1 << b) != 0) {
+        out.push_str(sep);
+        let sig = bit + 1;
+        // Names without the "SIG" prefix, as strace prints masks.
+        match signal_name(sig) {
+            Some(name) => out.push_str(&name[3..]),
+            None => {
+                let _ = write!(out, "{sig}");
+            }
+        }
+        sep = " ";
+    }
+    out.push(']');
+}
+
+/// A file mode with its type: `S_IFREG|0644`, `S_IFDIR|S_ISVTX|0777`.
+pub fn write_mode_t(out: &mut String, mode: u64) {
+    let ty = mode & 0o170000;
+    if ty != 0 {
+        match lookup(FILE_TYPES, ty) {
+            Some(name) => {
+                out.push_str(name);
+                out.push('|');
+            }
+            None => {
+                let _ = write!(out, "{mode:#o}");
+                return;
+            }
+        }
+    }
+    for (bit, name) in [(0o4000, "S_ISUID|"), (0o2000, "S_ISGID|"), (0o1000, "S_ISVTX|")] {
+        if mode & bit != 0 {
+            out.push_str(name);
+        }
+    }
+    // C's `%#o`: a leading 0 instead of Rust's `0o`, and plain `0` for zero.
+    match mode & 0o777 {
+        0 => out.push('0'),
+        perm => {
+            let _ = write!(out, "0{perm:o}");
+        }
+    }
+}
+
+pub const FILE_TYPES: Xlat = &[
+    (0o140000, "S_IFSOCK"),
+    (0o120000, "S_IFLNK"),
+    (0o100000, "S_IFREG"),
+    (0o060000, "S_IFBLK"),
+    (0o040000, "S_IFDIR"),
+    (0o020000, "S_IFCHR"),
+    (0o010000, "S_IFIFO"),
+];
+
+pub const OPEN_ACCESS: Xlat = &[(0, "O_RDONLY"), (1, "O_WRONLY"), (2, "O_RDWR"), (3, "O_ACCMODE")];
+
+pub const OPEN_FLAGS: Xlat = &[
+    (0o100, "O_CREAT"),
+    (0o200, "O_EXCL"),
+    (0o400, "O_NOCTTY"),
+    (0o1000, "O_TRUNC"),
+    (0o2000, "O_APPEND"),
+    (0o4000, "O_NONBLOCK"),
+    (0o4010000, "O_SYNC"),
+    (0o4000000, "__O_SYNC"),
+    (0o10000, "O_DSYNC"),
+    (0o40000, "O_DIRECT"),
+    (0o100000, "O_LARGEFILE"),
+    (0o400000, "O_NOFOLLOW"),
+    (0o1000000, "O_NOATIME"),
+    (0o2000000, "O_CLOEXEC"),
+    (0o10000000, "O_PATH"),
+    (0o20200000, "O_TMPFILE"),
+    (0o20000000, "__O_TMPFILE"),
+    (0o200000, "O_DIRECTORY"),
+    (0o20000, "FASYNC"),
+];
+
+/// `O_CLOEXEC`-style flags of `pipe2`, `dup3`, `accept4`...
+pub const FD_FLAGS: Xlat = &[(0o4000, "O_NONBLOCK"), (0o40000, "O_DIRECT"), (0o2000000, "O_CLOEXEC")];
+
+pub const FD_CLOEXEC: Xlat = &[(1, "FD_CLOEXEC")];
+
+pub const AT_FLAGS: Xlat = &[
+    (0x100, "AT_SYMLINK_NOFOLLOW"),
+    (0x200, "AT_REMOVEDIR"),
+    (0x400, "AT_SYMLINK_FOLLOW"),
+    (0x800, "AT_NO_AUTOMOUNT"),
+    (0x1000, "AT_EMPTY_PATH"),
+    (0x8000, "AT_RECURSIVE"),
+];
+
+pub const STATX_SYNC: Xlat = &[
+    (0, "AT_STATX_SYNC_AS_STAT"),
+    (0x2000, "AT_STATX_FORCE_SYNC"),
+    (0x4000, "AT_STATX_DONT_SYNC"),
+    (0x6000, "AT_STATX_SYNC_TYPE"),
+];
+
+pub const STATX_MASK: Xlat = &[
+    (0xfff, "STATX_ALL"),
+    (0x7ff, "STATX_BASIC_STATS"),
+    (0x1, "STATX_TYPE"),
+    (0x2, "STATX_MODE"),
+    (0x4, "STATX_NLINK"),
+    (0x8, "STATX_UID"),
+    (0x10, "STATX_GID"),
+    (0x20, "STATX_ATIME"),
+    (0x40, "STATX_MTIME"),
+    (0x80, "STATX_CTIME"),
+    (0x100, "STATX_INO"),
+    (0x200, "STATX_SIZE"),
+    (0x400, "STATX_BLOCKS"),
+    (0x800, "STATX_BTIME"),
+    (0x1000, "STATX_MNT_ID"),
+    (0x2000, "STATX_DIOALIGN"),
+    (0x4000, "STATX_MNT_ID_UNIQUE"),
+    (0x8000, "STATX_SUBVOL"),
+    (0x10000, "STATX_WRITE_ATOMIC"),
+    (0x20000, "STATX_DIO_READ_ALIGN"),
+];
+
+pub const STATX_ATTRS: Xlat = &[
+    (0x4, "STATX_ATTR_COMPRESSED"),
+    (0x10, "STATX_ATTR_IMMUTABLE"),
+    (0x20, "STATX_ATTR_APPEND"),
+    (0x40, "STATX_ATTR_NODUMP"),
+    (0x800, "STATX_ATTR_ENCRYPTED"),
+    (0x1000, "STATX_ATTR_AUTOMOUNT"),
+    (0x2000, "STATX_ATTR_MOUNT_ROOT"),
+    (0x100000, "STATX_ATTR_VERITY"),
+    (0x200000, "STATX_ATTR_DAX"),
+    (0x400000, "STATX_ATTR_WRITE_ATOMIC"),
+];
+
+pub const ACCESS_MODES: Xlat = &[(4, "R_OK"), (2, "W_OK"), (1, "X_OK")];
+
+pub const PROT: Xlat = &[
+    (0x1, "PROT_READ"),
+    (0x2, "PROT_WRITE"),
+    (0x4, "PROT_EXEC"),
+    (0x8, "PROT_SEM"),
+    (0x0100_0000, "PROT_GROWSDOWN"),
+    (0x0200_0000, "PROT_GROWSUP"),
+];
+
+pub const MAP_TYPES: Xlat =
+    &[(0x1, "MAP_SHARED"), (0x2, "MAP_PRIVATE"), (0x3, "MAP_SHARED_VALIDATE"), (0x8, "MAP_DROPPABLE")];
+
+pub const MAP_FLAGS: Xlat = &[
+    (0x10, "MAP_FIXED"),
+    (0x20, "MAP_ANONYMOUS"),
+    (0x40, "MAP_32BIT"),
+    (0x80, "MAP_ABOVE4G"),
+    (0x4000, "MAP_NORESERVE"),
+    (0x8000, "MAP_POPULATE"),
+    (0x10000, "MAP_NONBLOCK"),
+    (0x100, "MAP_GROWSDOWN"),
+    (0x800, "MAP_DENYWRITE"),
+    (0x1000, "MAP_EXECUTABLE"),
+    (0x2000, "MAP_LOCKED"),
+    (0x20000, "MAP_STACK"),
+    (0x40000, "MAP_HUGETLB"),
+    (0x80000, "MAP_SYNC"),
+    (0x4000000, "MAP_UNINITIALIZED"),
+    (0x100000, "MAP_FIXED_NOREPLACE"),
+];
+
+pub const MREMAP_FLAGS: Xlat =
+    &[(1, "MREMAP_MAYMOVE"), (2, "MREMAP_FIXED"), (4, "MREMAP_DONTUNMAP")];
+
+pub const MADVISE: Xlat = &[
+    (0, "MADV_NORMAL"),
+    (1, "MADV_RANDOM"),
+    (2, "MADV_SEQUENTIAL"),
+    (3, "MADV_WILLNEED"),
+    (4, "MADV_DONTNEED"),
+    (8, "MADV_FREE"),
+    (9, "MADV_REMOVE"),
+    (10, "MADV_DONTFORK"),
+    (11, "MADV_DOFORK"),
+    (12, "MADV_MERGEABLE"),
+    (13, "MADV_UNMERGEABLE"),
+    (14, "MADV_HUGEPAGE"),
+    (15, "MADV_NOHUGEPAGE"),
+    (16, "MADV_DONTDUMP"),
+    (17, "MADV_DODUMP"),
+    (18, "MADV_WIPEONFORK"),
+    (19, "MADV_KEEPONFORK"),
+    (20, "MADV_COLD"),
+    (21, "MADV_PAGEOUT"),
+    (22, "MADV_POPULATE_READ"),
+    (23, "MADV_POPULATE_WRITE"),
+    (24, "MADV_DONTNEED_LOCKED"),
+    (25, "MADV_COLLAPSE"),
+    (100, "MADV_HWPOISON"),
+    (101, "MADV_SOFT_OFFLINE"),
+    (102, "MADV_GUARD_INSTALL"),
+    (103, "MADV_GUARD_REMOVE"),
+];
+
+pub const CLONE_FLAGS: Xlat = &[
+    (0x100, "CLONE_VM"),
+    (0x200, "CLONE_FS"),
+    (0x400, "CLONE_FILES"),
+    (0x800, "CLONE_SIGHAND"),
+    (0x1000, "CLONE_PIDFD"),
+    (0x2000, "CLONE_PTRACE"),
+    (0x4000, "CLONE_VFORK"),
+    (0x8000, "CLONE_PARENT"),
+    (0x10000, "CLONE_THREAD"),
+    (0x20000, "CLONE_NEWNS"),
+    (0x40000, "CLONE_SYSVSEM"),
+    (0x80000, "CLONE_SETTLS"),
+    (0x100000, "CLONE_PARENT_SETTID"),
+    (0x200000, "CLONE_CHILD_CLEARTID"),
+    (0x800000, "CLONE_UNTRACED"),
+    (0x1000000, "CLONE_CHILD_SETTID"),
+    (0x2000000, "CLONE_NEWCGROUP"),
+    (0x4000000, "CLONE_NEWUTS"),
+    (0x8000000, "CLONE_NEWIPC"),
+    (0x10000000, "CLONE_NEWUSER"),
+    (0x20000000, "CLONE_NEWPID"),
+    (0x40000000, "CLONE_NEWNET"),
+    (0x80000000, "CLONE_IO"),
+];
+
+pub const ADDRESS_FAMILIES: Xlat = &[
+    (0, "AF_UNSPEC"),
+    (1, "AF_UNIX"),
+    (2, "AF_INET"),
+    (3, "AF_AX25"),
+    (4, "AF_IPX"),
+    (5, "AF_APPLETALK"),
+    (6, "AF_NETROM"),
+    (7, "AF_BRIDGE"),
+    (8, "AF_ATMPVC"),
+    (9, "AF_X25"),
+    (10, "AF_INET6"),
+    (11, "AF_ROSE"),
+    (12, "AF_DECnet"),
+    (13, "AF_NETBEUI"),
+    (14, "AF_SECURITY"),
+    (15, "AF_KEY"),
+    (16, "AF_NETLINK"),
+    (17, "AF_PACKET"),
+    (18, "AF_ASH"),
+    (19, "AF_ECONET"),
+    (20, "AF_ATMSVC"),
+    (21, "AF_RDS"),
+    (22, "AF_SNA"),
+    (23, "AF_IRDA"),
+    (24, "AF_PPPOX"),
+    (25, "AF_WANPIPE"),
+    (26, "AF_LLC"),
+    (27, "AF_IB"),
+    (28, "AF_MPLS"),
+    (29, "AF_CAN"),
+    (30, "AF_TIPC"),
+    (31, "AF_BLUETOOTH"),
+    (32, "AF_IUCV"),
+    (33, "AF_RXRPC"),
+    (34, "AF_ISDN"),
+    (35, "AF_PHONET"),
+    (36, "AF_IEEE802154"),
+    (37, "AF_CAIF"),
+    (38, "AF_ALG"),
+    (39, "AF_NFC"),
+    (40, "AF_VSOCK"),
+    (41, "AF_KCM"),
+    (42, "AF_QIPCRTR"),
+    (43, "AF_SMC"),
+    (44, "AF_XDP"),
+    (45, "AF_MCTP"),
+];
+
+pub const SOCK_TYPES: Xlat = &[
+    (1, "SOCK_STREAM"),
+    (2, "SOCK_DGRAM"),
+    (3, "SOCK_RAW"),
+    (4, "SOCK_RDM"),
+    (5, "SOCK_SEQPACKET"),
+    (6, "SOCK_DCCP"),
+    (10, "SOCK_PACKET"),
+];
+
+pub const SOCK_TYPE_FLAGS: Xlat = &[(0o2000000, "SOCK_CLOEXEC"), (0o4000, "SOCK_NONBLOCK")];
+
+pub const IP_PROTOCOLS: Xlat = &[
+    (0, "IPPROTO_IP"),
+    (1, "IPPROTO_ICMP"),
+    (2, "IPPROTO_IGMP"),
+    (4, "IPPROTO_IPIP"),
+    (6, "IPPROTO_TCP"),
+    (8, "IPPROTO_EGP"),
+    (12, "IPPROTO_PUP"),
+    (17, "IPPROTO_UDP"),
+    (22, "IPPROTO_IDP"),
+    (41, "IPPROTO_IPV6"),
+    (47, "IPPROTO_GRE"),
+    (50, "IPPROTO_ESP"),
+    (51, "IPPROTO_AH"),
+    (58, "IPPROTO_ICMPV6"),
+    (103, "IPPROTO_PIM"),
+    (132, "IPPROTO_SCTP"),
+    (136, "IPPROTO_UDPLITE"),
+    (255, "IPPROTO_RAW"),
+    (262, "IPPROTO_MPTCP"),
+];
+
+pub const NETLINK_PROTOCOLS: Xlat = &[
+    (0, "NETLINK_ROUTE"),
+    (1, "NETLINK_UNUSED"),
+    (2, "NETLINK_USERSOCK"),
+    (3, "NETLINK_FIREWALL"),
+    (4, "NETLINK_SOCK_DIAG"),
+    (5, "NETLINK_NFLOG"),
+    (6, "NETLINK_XFRM"),
+    (7, "NETLINK_SELINUX"),
+    (8, "NETLINK_ISCSI"),
+    (9, "NETLINK_AUDIT"),
+    (10, "NETLINK_FIB_LOOKUP"),
+    (11, "NETLINK_CONNECTOR"),
+    (12, "NETLINK_NETFILTER"),
+    (13, "NETLINK_IP6_FW"),
+    (14, "NETLINK_DNRTMSG"),
+    (15, "NETLINK_KOBJECT_UEVENT"),
+    (16, "NETLINK_GENERIC"),
+    (18, "NETLINK_SCSITRANSPORT"),
+    (19, "NETLINK_ECRYPTFS"),
+    (20, "NETLINK_RDMA"),
+    (21, "NETLINK_CRYPTO"),
+    (22, "NETLINK_SMC"),
+];
+
+pub const MSG_FLAGS: Xlat = &[
+    (0x1, "MSG_OOB"),
+    (0x2, "MSG_PEEK"),
+    (0x4, "MSG_DONTROUTE"),
+    (0x8, "MSG_CTRUNC"),
+    (0x10, "MSG_PROXY"),
+    (0x20, "MSG_TRUNC"),
+    (0x40, "MSG_DONTWAIT"),
+    (0x80, "MSG_EOR"),
+    (0x100, "MSG_WAITALL"),
+    (0x200, "MSG_FIN"),
+    (0x400, "MSG_SYN"),
+    (0x800, "MSG_CONFIRM"),
+    (0x1000, "MSG_RST"),
+    (0x2000, "MSG_ERRQUEUE"),
+    (0x4000, "MSG_NOSIGNAL"),
+    (0x8000, "MSG_MORE"),
+    (0x10000, "MSG_WAITFORONE"),
+    (0x40000, "MSG_BATCH"),
+    (0x2000000, "MSG_SOCK_DEVMEM"),
+    (0x4000000, "MSG_ZEROCOPY"),
+    (0x20000000, "MSG_FASTOPEN"),
+    (0x40000000, "MSG_CMSG_CLOEXEC"),
+];
+
+pub const SHUTDOWN: Xlat = &[(0, "SHUT_RD"), (1, "SHUT_WR"), (2, "SHUT_RDWR")];
+
+pub const SOCKOPT_LEVELS: Xlat = &[
+    (0, "SOL_IP"),
+    (1, "SOL_SOCKET"),
+    (6, "SOL_TCP"),
+    (17, "SOL_UDP"),
+    (41, "SOL_IPV6"),
+    (58, "SOL_ICMPV6"),
+    (132, "SOL_SCTP"),
+    (255, "SOL_RAW"),
+    (263, "SOL_PACKET"),
+    (270, "SOL_NETLINK"),
+    (274, "SOL_BLUETOOTH"),
+    (279, "SOL_ALG"),
+    (282, "SOL_TLS"),
+    (283, "SOL_XDP"),
+    (284, "SOL_MPTCP"),
+];
+
+pub const FCNTL_CMDS: Xlat = &[
+    (0, "F_DUPFD"),
+    (1, "F_GETFD"),
+    (2, "F_SETFD"),
+    (3, "F_GETFL"),
+    (4, "F_SETFL"),
+    (5, "F_GETLK"),
+    (6, "F_SETLK"),
+    (7, "F_SETLKW"),
+    (8, "F_SETOWN"),
+    (9, "F_GETOWN"),
+    (10, "F_SETSIG"),
+    (11, "F_GETSIG"),
+    (15, "F_SETOWN_EX"),
+    (16, "F_GETOWN_EX"),
+    (17, "F_GETOWNER_UIDS"),
+    (36, "F_OFD_GETLK"),
+    (37, "F_OFD_SETLK"),
+    (38, "F_OFD_SETLKW"),
+    (1024, "F_SETLEASE"),
+    (1025, "F_GETLEASE"),
+    (1026, "F_NOTIFY"),
+    (1027, "F_DUPFD_QUERY"),
+    (1028, "F_CREATED_QUERY"),
+    (1029, "F_CANCELLK"),
+    (1030, "F_DUPFD_CLOEXEC"),
+    (1031, "F_SETPIPE_SZ"),
+    (1032, "F_GETPIPE_SZ"),
+    (1033, "F_ADD_SEALS"),
+    (1034, "F_GET_SEALS"),
+    (1035, "F_GET_RW_HINT"),
+    (1036, "F_SET_RW_HINT"),
+    (1037, "F_GET_FILE_RW_HINT"),
+    (1038, "F_SET_FILE_RW_HINT"),
+];
+
+pub const WHENCE: Xlat =
+    &[(0, "SEEK_SET"), (1, "SEEK_CUR"), (2, "SEEK_END"), (3, "SEEK_DATA"), (4, "SEEK_HOLE")];
+
+pub const SIG_HOW: Xlat = &[(0, "SIG_BLOCK"), (1, "SIG_UNBLOCK"), (2, "SIG_SETMASK")];
+
+pub const WAIT_OPTIONS: Xlat = &[
+    (1, "WNOHANG"),
+    (2, "WSTOPPED"),
+    (4, "WEXITED"),
+    (8, "WCONTINUED"),
+    (0x1000000, "WNOWAIT"),
+    (0x20000000, "__WNOTHREAD"),
+    (0x40000000, "__WALL"),
+    (0x80000000, "__WCLONE"),
+];
+
+pub const POLL_EVENTS: Xlat = &[
+    (0x1, "POLLIN"),
+    (0x2, "POLLPRI"),
+    (0x4, "POLLOUT"),
+    (0x8, "POLLERR"),
+    (0x10, "POLLHUP"),
+    (0x20, "POLLNVAL"),
+    (0x40, "POLLRDNORM"),
+    (0x80, "POLLRDBAND"),
+    (0x100, "POLLWRNORM"),
+    (0x200, "POLLWRBAND"),
+    (0x400, "POLLMSG"),
+    (0x1000, "POLLREMOVE"),
+    (0x2000, "POLLRDHUP"),
+];
+
+pub const EPOLL_EVENTS: Xlat = &[
+    (0x1, "EPOLLIN"),
+    (0x2, "EPOLLPRI"),
+    (0x4, "EPOLLOUT"),
+    (0x8, "EPOLLERR"),
+    (0x10, "EPOLLHUP"),
+    (0x20, "EPOLLNVAL"),
+    (0x40, "EPOLLRDNORM"),
+    (0x80, "EPOLLRDBAND"),
+    (0x100, "EPOLLWRNORM"),
+    (0x200, "EPOLLWRBAND"),
+    (0x400, "EPOLLMSG"),
+    (0x2000, "EPOLLRDHUP"),
+    (1 << 28, "EPOLLEXCLUSIVE"),
+    (1 << 29, "EPOLLWAKEUP"),
+    (1 << 30, "EPOLLONESHOT"),
+    (1 << 31, "EPOLLET"),
+];
+
+pub const EPOLL_CTL_OPS: Xlat = &[(1, "EPOLL_CTL_ADD"), (2, "EPOLL_CTL_DEL"), (3, "EPOLL_CTL_MOD")];
+
+pub const FUTEX_CMDS: Xlat = &[
+    (0, "FUTEX_WAIT"),
+    (1, "FUTEX_WAKE"),
+    (2, "FUTEX_FD"),
+    (3, "FUTEX_REQUEUE"),
+    (4, "FUTEX_CMP_REQUEUE"),
+    (5, "FUTEX_WAKE_OP"),
+    (6, "FUTEX_LOCK_PI"),
+    (7, "FUTEX_UNLOCK_PI"),
+    (8, "FUTEX_TRYLOCK_PI"),
+    (9, "FUTEX_WAIT_BITSET"),
+    (10, "FUTEX_WAKE_BITSET"),
+    (11, "FUTEX_WAIT_REQUEUE_PI"),
+    (12, "FUTEX_CMP_REQUEUE_PI"),
+    (13, "FUTEX_LOCK_PI2"),
+];
+
+pub const PRCTL_OPTIONS: Xlat = &[
+    (1, "PR_SET_PDEATHSIG"),
+    (2, "PR_GET_PDEATHSIG"),
+    (3, "PR_GET_DUMPABLE"),
+    (4, "PR_SET_DUMPABLE"),
+    (5, "PR_GET_UNALIGN"),
+    (6, "PR_SET_UNALIGN"),
+    (7, "PR_GET_KEEPCAPS"),
+    (8, "PR_SET_KEEPCAPS"),
+    (9, "PR_GET_FPEMU"),
+    (10, "PR_SET_FPEMU"),
+    (11, "PR_GET_FPEXC"),
+    (12, "PR_SET_FPEXC"),
+    (13, "PR_GET_TIMING"),
+    (14, "PR_SET_TIMING"),
+    (15, "PR_SET_NAME"),
+    (16, "PR_GET_NAME"),
+    (19, "PR_GET_ENDIAN"),
+    (20, "PR_SET_ENDIAN"),
+    (21, "PR_GET_SECCOMP"),
+    (22, "PR_SET_SECCOMP"),
+    (23, "PR_CAPBSET_READ"),
+    (24, "PR_CAPBSET_DROP"),
+    (25, "PR_GET_TSC"),
+    (26, "PR_SET_TSC"),
+    (27, "PR_GET_SECUREBITS"),
+    (28, "PR_SET_SECUREBITS"),
+    (29, "PR_SET_TIMERSLACK"),
+    (30, "PR_GET_TIMERSLACK"),
+    (31, "PR_TASK_PERF_EVENTS_DISABLE"),
+    (32, "PR_TASK_PERF_EVENTS_ENABLE"),
+    (33, "PR_MCE_KILL"),
+    (34, "PR_MCE_KILL_GET"),
+    (35, "PR_SET_MM"),
+    (36, "PR_SET_CHILD_SUBREAPER"),
+    (37, "PR_GET_CHILD_SUBREAPER"),
+    (38, "PR_SET_NO_NEW_PRIVS"),
+    (39, "PR_GET_NO_NEW_PRIVS"),
+    (40, "PR_GET_TID_ADDRESS"),
+    (41, "PR_SET_THP_DISABLE"),
+    (42, "PR_GET_THP_DISABLE"),
+    (43, "PR_MPX_ENABLE_MANAGEMENT"),
+    (44, "PR_MPX_DISABLE_MANAGEMENT"),
+    (45, "PR_SET_FP_MODE"),
+    (46, "PR_GET_FP_MODE"),
+    (47, "PR_CAP_AMBIENT"),
+    (50, "PR_SVE_SET_VL"),
+    (51, "PR_SVE_GET_VL"),
+    (52, "PR_GET_SPECULATION_CTRL"),
+    (53, "PR_SET_SPECULATION_CTRL"),
+    (54, "PR_PAC_RESET_KEYS"),
+    (55, "PR_SET_TAGGED_ADDR_CTRL"),
+    (56, "PR_GET_TAGGED_ADDR_CTRL"),
+    (57, "PR_SET_IO_FLUSHER"),
+    (58, "PR_GET_IO_FLUSHER"),
+    (59, "PR_SET_SYSCALL_USER_DISPATCH"),
+    (62, "PR_SCHED_CORE"),
+    (65, "PR_SET_MDWE"),
+    (66, "PR_GET_MDWE"),
+    (0x4155_5856, "PR_GET_AUXV"),
+    (0x5356_4d41, "PR_SET_VMA"),
+];
+
+pub const ARCH_PRCTL_CODES: Xlat = &[
+    (0x1001, "ARCH_SET_GS"),
+    (0x1002, "ARCH_SET_FS"),
+    (0x1003, "ARCH_GET_FS"),
+    (0x1004, "ARCH_GET_GS"),
+    (0x1011, "ARCH_GET_CPUID"),
+    (0x1012, "ARCH_SET_CPUID"),
+    (0x1021, "ARCH_GET_XCOMP_SUPP"),
+    (0x1022, "ARCH_GET_XCOMP_PERM"),
+    (0x1023, "ARCH_REQ_XCOMP_PERM"),
+    (0x1024, "ARCH_GET_XCOMP_GUEST_PERM"),
+    (0x1025, "ARCH_REQ_XCOMP_GUEST_PERM"),
+    (0x2001, "ARCH_MAP_VDSO_X32"),
+    (0x2002, "ARCH_MAP_VDSO_32"),
+    (0x2003, "ARCH_MAP_VDSO_64"),
+    (0x4001, "ARCH_GET_UNTAG_MASK"),
+    (0x4002, "ARCH_ENABLE_TAGGED_ADDR"),
+    (0x4003, "ARCH_GET_MAX_TAG_BITS"),
+    (0x4004, "ARCH_FORCE_TAGGED_SVA"),
+    (0x5001, "ARCH_SHSTK_ENABLE"),
+    (0x5002, "ARCH_SHSTK_DISABLE"),
+    (0x5003, "ARCH_SHSTK_LOCK"),
+    (0x5004, "ARCH_SHSTK_UNLOCK"),
+    (0x5005, "ARCH_SHSTK_STATUS"),
+];
+
+pub const IOCTLS: Xlat = &[
+    (0x5401, "TCGETS"),
+    (0x5402, "TCSETS"),
+    (0x5403, "TCSETSW"),
+    (0x5404, "TCSETSF"),
+    (0x5405, "TCGETA"),
+    (0x5406, "TCSETA"),
+    (0x5407, "TCSETAW"),
+    (0x5408, "TCSETAF"),
+    (0x5409, "TCSBRK"),
+    (0x540a, "TCXONC"),
+    (0x540b, "TCFLSH"),
+    (0x540c, "TIOCEXCL"),
+    (0x540d, "TIOCNXCL"),
+    (0x540e, "TIOCSCTTY"),
+    (0x540f, "TIOCGPGRP"),
+    (0x5410, "TIOCSPGRP"),
+    (0x5411, "TIOCOUTQ"),
+    (0x5412, "TIOCSTI"),
+    (0x5413, "TIOCGWINSZ"),
+    (0x5414, "TIOCSWINSZ"),
+    (0x5415, "TIOCMGET"),
+    (0x5416, "TIOCMBIS"),
+    (0x5417, "TIOCMBIC"),
+    (0x5418, "TIOCMSET"),
+    (0x541b, "FIONREAD"),
+    (0x541c, "TIOCLINUX"),
+    (0x541d, "TIOCCONS"),
+    (0x5421, "FIONBIO"),
+    (0x5422, "TIOCNOTTY"),
+    (0x5423, "TIOCSETD"),
+    (0x5424, "TIOCGETD"),
+    (0x5429, "TIOCGSID"),
+    (0x802c_542a, "TCGETS2"),
+    (0x402c_542b, "TCSETS2"),
+    (0x8004_5430, "TIOCGPTN"),
+    (0x4004_5431, "TIOCSPTLCK"),
+    (0x5441, "TIOCGPTPEER"),
+    (0x5450, "FIONCLEX"),
+    (0x5451, "FIOCLEX"),
+    (0x5452, "FIOASYNC"),
+    (0x5460, "FIOQSIZE"),
+    (0x8901, "FIOSETOWN"),
+    (0x8903, "FIOGETOWN"),
+    (0x8912, "SIOCGIFCONF"),
+    (0x8913, "SIOCGIFFLAGS"),
+    (0x8914, "SIOCSIFFLAGS"),
+    (0x8915, "SIOCGIFADDR"),
+    (0x8921, "SIOCGIFMTU"),
+    (0x8927, "SIOCGIFHWADDR"),
+    (0x8933, "SIOCGIFINDEX"),
+    (0x8008_6601, "FS_IOC_GETFLAGS"),
+    (0x4008_6602, "FS_IOC_SETFLAGS"),
+    (0x4004_9409, "BTRFS_IOC_CLONE"),
+    (0xc020_660b, "FS_IOC_FIEMAP"),
+];
+
+pub const CLOCKS: Xlat = &[
+    (0, "CLOCK_REALTIME"),
+    (1, "CLOCK_MONOTONIC"),
+    (2, "CLOCK_PROCESS_CPUTIME_ID"),
+    (3, "CLOCK_THREAD_CPUTIME_ID"),
+    (4, "CLOCK_MONOTONIC_RAW"),
+    (5, "CLOCK_REALTIME_COARSE"),
+    (6, "CLOCK_MONOTONIC_COARSE"),
+    (7, "CLOCK_BOOTTIME"),
+    (8, "CLOCK_REALTIME_ALARM"),
+    (9, "CLOCK_BOOTTIME_ALARM"),
+    (10, "CLOCK_SGI_CYCLE"),
+    (11, "CLOCK_TAI"),
+];
+
+pub const RLIMITS: Xlat = &[
+    (0, "RLIMIT_CPU"),
+    (1, "RLIMIT_FSIZE"),
+    (2, "RLIMIT_DATA"),
+    (3, "RLIMIT_STACK"),
+    (4, "RLIMIT_CORE"),
+    (5, "RLIMIT_RSS"),
+    (6, "RLIMIT_NPROC"),
+    (7, "RLIMIT_NOFILE"),
+    (8, "RLIMIT_MEMLOCK"),
+    (9, "RLIMIT_AS"),
+    (10, "RLIMIT_LOCKS"),
+    (11, "RLIMIT_SIGPENDING"),
+    (12, "RLIMIT_MSGQUEUE"),
+    (13, "RLIMIT_NICE"),
+    (14, "RLIMIT_RTPRIO"),
+    (15, "RLIMIT_RTTIME"),
+];
+
+pub const GRND_FLAGS: Xlat = &[(1, "GRND_NONBLOCK"), (2, "GRND_RANDOM"), (4, "GRND_INSECURE")];
+
+pub const SA_FLAGS: Xlat = &[
+    (0x0400_0000, "SA_RESTORER"),
+    (0x0800_0000, "SA_ONSTACK"),
+    (0x1000_0000, "SA_RESTART"),
+    (0x2000_0000, "SA_INTERRUPT"),
+    (0x4000_0000, "SA_NODEFER"),
+    (0x8000_0000, "SA_RESETHAND"),
+    (0x4, "SA_SIGINFO"),
+    (0x1, "SA_NOCLDSTOP"),
+    (0x2, "SA_NOCLDWAIT"),
+    (0x400, "SA_UNSUPPORTED"),
+    (0x800, "SA_EXPOSE_TAGBITS"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(f: impl FnOnce(&mut String)) -> String {
+        let mut out = String::new();
+        f(&mut out);
+        out
+    }
+
+    #[test]
+    fn open_flags() {
+        assert_eq!(s(|o| write_open_flags(o, 0)), "O_RDONLY");
+        assert_eq!(s(|o| write_open_flags(o, 0o2000000)), "O_RDONLY|O_CLOEXEC");
+        assert_eq!(
+            s(|o| write_open_flags(o, 0o2204000)),
+            "O_RDONLY|O_NONBLOCK|O_CLOEXEC|O_DIRECTORY"
+        );
+        assert_eq!(s(|o| write_open_flags(o, 0o1101)), "O_WRONLY|O_CREAT|O_TRUNC");
+        assert_eq!(s(|o| write_open_flags(o, 0o4010002)), "O_RDWR|O_SYNC");
+        assert_eq!(s(|o| write_open_flags(o, 0o20200002)), "O_RDWR|O_TMPFILE");
+        assert_eq!(s(|o| write_open_flags(o, 0x8000_0000)), "O_RDONLY|0x80000000 /* O_??? */");
+        assert_eq!(s(|o| write_open_flags(o, 0x8000_0040)), "O_RDONLY|O_CREAT|0x80000000");
+    }
+
+    #[test]
+    fn mmap() {
+        assert_eq!(s(|o| write_flags(o, 3, PROT, Some("PROT_NONE"), "PROT_???")), "PROT_READ|PROT_WRITE");
+        assert_eq!(s(|o| write_flags(o, 0, PROT, Some("PROT_NONE"), "PROT_???")), "PROT_NONE");
+        assert_eq!(s(|o| write_mmap_flags(o, 0x22)), "MAP_PRIVATE|MAP_ANONYMOUS");
+        assert_eq!(s(|o| write_mmap_flags(o, 0x812)), "MAP_PRIVATE|MAP_FIXED|MAP_DENYWRITE");
+        assert_eq!(s(|o| write_mmap_flags(o, 0x1)), "MAP_SHARED");
+        assert_eq!(s(|o| write_mmap_flags(o, 0x4000_0002)), "MAP_PRIVATE|0x40000000 /* MAP_??? */");
+    }
+
+    #[test]
+    fn clone_and_signals() {
+        assert_eq!(
+            s(|o| write_clone_flags(o, 0x1200011)),
+            "CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD"
+        );
+        assert_eq!(s(|o| write_clone_flags(o, 17)), "SIGCHLD");
+        assert_eq!(s(|o| write_clone_flags(o, 0x20000)), "CLONE_NEWNS");
+        assert_eq!(signal_name(9), Some("SIGKILL"));
+        assert_eq!(signal_name(32), Some("SIGRTMIN"));
+        assert_eq!(signal_name(34), Some("SIGRT_2"));
+        assert_eq!(signal_name(64), Some("SIGRT_32"));
+        assert_eq!(signal_name(0), None);
+        assert_eq!(signal_name(65), None);
+        assert_eq!(s(|o| write_sigmask(o, 0)), "[]");
+        assert_eq!(s(|o| write_sigmask(o, (1 << 1) | (1 << 14))), "[INT TERM]");
+        assert_eq!(s(|o| write_sigmask(o, !0)), "~[]");
+        assert_eq!(s(|o| write_sigmask(o, !(1 << 8))), "~[KILL]");
+        assert_eq!(s(|o| write_sigmask(o, 1 << 33)), "[RT_2]");
+    }
+
+    #[test]
+    fn misc() {
+        assert_eq!(s(|o| write_octal(o, 0o644)), "0644");
+        assert_eq!(s(|o| write_octal(o, 0o22)), "022");
+        assert_eq!(s(|o| write_octal(o, 0o7)), "007");
+        assert_eq!(s(|o| write_octal(o, 0)), "000");
+        assert_eq!(s(|o| write_mode_t(o, 0o100644)), "S_IFREG|0644");
+        assert_eq!(s(|o| write_mode_t(o, 0o41777)), "S_IFDIR|S_ISVTX|0777");
+        assert_eq!(s(|o| write_mode_t(o, 0o20000)), "S_IFCHR|0");
+        assert_eq!(s(|o| write_futex_op(o, 129)), "FUTEX_WAKE_PRIVATE");
+        assert_eq!(
+            s(|o| write_futex_op(o, 9 | 128 | 256)),
+            "FUTEX_WAIT_BITSET_PRIVATE|FUTEX_CLOCK_REALTIME"
+        );
+        assert_eq!(s(|o| write_futex_op(o, 99)), "0x63 /* FUTEX_??? */");
+        assert_eq!(s(|o| write_ioctl(o, 0x5401)), "TCGETS");
+        assert_eq!(s(|o| write_ioctl(o, 0x8008_7601)), "_IOC(_IOC_READ, 0x76, 0x1, 0x8)");
+        assert_eq!(s(|o| write_statx_flags(o, 0x800)), "AT_STATX_SYNC_AS_STAT|AT_NO_AUTOMOUNT");
+        assert_eq!(s(|o| write_enum(o, 77, FCNTL_CMDS, "F_???")), "0x4d /* F_??? */");
+        assert_eq!(s(|o| write_flags(o, 0, ACCESS_MODES, Some("F_OK"), "?")), "F_OK");
+        assert_eq!(s(|o| write_flags(o, 6, ACCESS_MODES, Some("F_OK"), "?")), "R_OK|W_OK");
+        assert_eq!(
+            s(|o| write_flags(o, 0x14000004, SA_FLAGS, None, "SA_???")),
+            "SA_RESTORER|SA_RESTART|SA_SIGINFO"
+        );
+    }
+}

@@ -1,0 +1,161 @@
+//! Idempotent installation of the build and test prerequisites on a Debian machine.
+//! Each step checks first and says what it installs; a ready machine prints nothing.
+
+use std::{
+    ffi::OsString,
+    path::{Path, PathBuf},
+    process::{Command, Stdio},
+    sync::Once,
+};
+
+use anyhow::{Context as _, Result};
+
+use crate::{is_root, run};
+
+/// LLVM that bpf-linker links against; must match rustc's LLVM major version.
+const LLVM: &str = "22";
+
+fn llvm_bin() -> PathBuf {
+    PathBuf::from(format!("/usr/lib/llvm-{LLVM}/bin"))
+}
+
+fn cargo_bin() -> PathBuf {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cargo")
+        });
+    home.join("bin")
+}
+
+/// PATH for builds: cargo's bin (bpf-linker) and LLVM first.
+pub fn build_path() -> OsString {
+    let mut paths = vec![cargo_bin(), llvm_bin()];
+    paths.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
+    std::env::join_paths(paths).expect("PATH entries have no separators")
+}
+
+fn succeeds(cmd: &mut Command) -> bool {
+    cmd.stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+fn output(cmd: &mut Command) -> String {
+    cmd.stderr(Stdio::null())
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default()
+}
+
+fn step(what: &str) {
+    eprintln!("xtask setup: {what}");
+}
+
+/// `apt-get install`, running `apt-get update` once per xtask run first.
+fn apt_install(packages: &[&str]) -> Result<()> {
+    static UPDATE: Once = Once::new();
+    let sudo = |args: &[&str]| {
+        let mut cmd = if is_root() {
+            Command::new(args[0])
+        } else {
+            Command::new("sudo")
+        };
+        if !is_root() {
+            cmd.arg(args[0]);
+        }
+        cmd.args(&args[1..])
+            .env("DEBIAN_FRONTEND", "noninteractive");
+        cmd
+    };
+    let mut result = Ok(());
+    UPDATE.call_once(|| result = run(&mut sudo(&["apt-get", "update", "-qq"])));
+    result?;
+    let mut args = vec!["apt-get", "install", "-y", "-qq", "--no-install-recommends"];
+    args.extend_from_slice(packages);
+    run(&mut sudo(&args))
+}
+
+fn have_command(name: &str) -> bool {
+    std::env::split_paths(&build_path()).any(|dir| dir.join(name).is_file())
+}
+
+/// What the eBPF build needs: nightly with rust-src, LLVM, bpf-linker.
+pub fn setup() -> Result<()> {
+    let nightly_ok =
+        succeeds(Command::new("rustup").args(["run", "nightly", "rustc", "--version"]));
+    if !nightly_ok {
+        step("installing the nightly toolchain (the eBPF crate needs -Z build-std)");
+        run(Command::new("rustup").args([
+            "toolchain",
+            "install",
+            "nightly",
+            "--profile",
+            "minimal",
+            "--component",
+            "rust-src,clippy",
+        ]))?;
+    }
+    let components = output(Command::new("rustup").args([
+        "component",
+        "list",
+        "--toolchain",
+        "nightly",
+        "--installed",
+    ]));
+    for component in ["rust-src", "clippy"] {
+        if !components.lines().any(|l| l.starts_with(component)) {
+            step(&format!(
+                "adding {component} to nightly (eBPF build and lint)"
+            ));
+            run(Command::new("rustup").args([
+                "component",
+                "add",
+                component,
+                "--toolchain",
+                "nightly",
+            ]))?;
+        }
+    }
+    if !llvm_bin().join("llvm-config").exists() {
+        step(&format!(
+            "installing llvm-{LLVM}-dev (bpf-linker links against rustc's LLVM {LLVM})"
+        ));
+        apt_install(&[&format!("llvm-{LLVM}-dev")])?;
+    }
+    if !have_command("bpf-linker") {
+        step("building bpf-linker (links the eBPF object; about a minute)");
+        run(Command::new("cargo")
+            .args([
+                "install",
+                "bpf-linker",
+                "--no-default-features",
+                "--features",
+                &format!("llvm-{LLVM}"),
+            ])
+            .env("PATH", build_path()))
+        .context("cargo install bpf-linker")?;
+    }
+    Ok(())
+}
+
+/// What the tests use besides the build: strace as the reference output, bpftool to check
+/// that nothing of ours stays loaded.
+pub fn test_prerequisites() -> Result<()> {
+    let wanted: Vec<&str> = [("strace", "strace"), ("bpftool", "bpftool")]
+        .into_iter()
+        .filter(|(cmd, _)| !have_command(cmd) && !Path::new("/usr/sbin").join(cmd).exists())
+        .map(|(_, pkg)| pkg)
+        .collect();
+    if !wanted.is_empty() {
+        step(&format!(
+            "installing {} (test references)",
+            wanted.join(", ")
+        ));
+        apt_install(&wanted)?;
+    }
+    Ok(())
+}
