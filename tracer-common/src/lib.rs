@@ -122,18 +122,44 @@ pub struct CaptureSpec {
     /// Struct size for [`capture::FIXED`]; for [`capture::BUF`] a multiplier of the
     /// length (element size, e.g. 8 for `struct pollfd`), 0 meaning 1.
     pub size: u16,
-    pub _pad: u16,
+    /// Most bytes to copy for [`capture::CSTR`], [`capture::BUF`] and [`capture::STRV`]
+    /// strings; 0 means "the `-s` string limit" (paths, which strace always prints in
+    /// full, set PATH_MAX here).
+    pub max: u16,
 }
 
 /// Captures per syscall.
 pub const MAX_CAPTURES: usize = 4;
 
-/// The per-syscall capture plan, indexed by syscall number in the `PLANS` array map.
+/// What to copy for one syscall.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct CapturePlan {
     pub specs: [CaptureSpec; MAX_CAPTURES],
 }
+
+/// Everything the kernel side needs to know about one syscall number: whether the trace
+/// set includes it and what to copy. Userspace fills the `PLANS` array (index = number)
+/// from the syscall table, so the kernel programs stay generic.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SyscallPlan {
+    /// [`PLAN_TRACE`].
+    pub flags: u32,
+    pub _pad: u32,
+    pub capture: CapturePlan,
+}
+
+/// The syscall is in the trace set: its calls are recorded and emitted.
+pub const PLAN_TRACE: u32 = 1;
+
+/// Size of the `PLANS` array: every x86_64 syscall number is below it.
+pub const MAX_SYSCALLS: u32 = 512;
+
+/// Strings in a [`capture::STRV`] capture (execve's argv) beyond which it is truncated.
+pub const MAX_STRV: usize = 32;
+/// Pointers a [`capture::PTRV_COUNT`] capture counts at most.
+pub const MAX_PTRV: usize = 1024;
 
 /// Per-CPU kernel-side counters, index 0 of the `STATS` per-CPU array.
 #[repr(C)]
@@ -161,7 +187,16 @@ pub struct InFlight {
     pub tgid: u32,
     pub enter_ns: u64,
     pub args: [u64; MAX_ARGS],
+    /// [`INFLIGHT_SHOWN`].
+    pub flags: u32,
+    /// Entry captures (bit = plan slot) whose read faulted: the page was not resident.
+    /// They are read again at exit, after the kernel itself has touched the memory.
+    pub retry: u32,
 }
+
+/// The call is in the trace set. Calls outside it are remembered only when the kernel
+/// needs them (exit_group's status).
+pub const INFLIGHT_SHOWN: u32 = 1;
 
 /// Size of the per-CPU scratch buffer records are assembled in before `bpf_ringbuf_output`.
 pub const SCRATCH_SIZE: usize = 16384;
@@ -175,13 +210,14 @@ const _: () = {
     assert!(core::mem::size_of::<CaptureSpec>() == 8);
     assert!(core::mem::size_of::<CapturePlan>() == 32);
     assert!(core::mem::size_of::<Stats>() == 48);
-    assert!(core::mem::size_of::<InFlight>() == 64);
+    assert!(core::mem::size_of::<InFlight>() == 72);
+    assert!(core::mem::size_of::<SyscallPlan>() == 40);
 };
 
 #[cfg(feature = "user")]
 mod pod {
     // SAFETY: plain-old-data: repr(C), integer fields only, no implicit padding.
-    unsafe impl aya::Pod for super::CapturePlan {}
+    unsafe impl aya::Pod for super::SyscallPlan {}
     // SAFETY: as above.
     unsafe impl aya::Pod for super::Stats {}
     // SAFETY: as above.

@@ -7,16 +7,21 @@
 #![no_std]
 #![no_main]
 
+mod capture;
+
 use aya_ebpf::{
+    EbpfContext,
     bindings::{BPF_ANY, BPF_RB_AVAIL_DATA, BPF_RB_FORCE_WAKEUP, BPF_RB_NO_WAKEUP},
     helpers::{bpf_get_current_pid_tgid, bpf_ktime_get_ns, bpf_probe_read_kernel},
     macros::{map, raw_tracepoint, tracepoint},
-    maps::{HashMap, PerCpuArray, RingBuf},
+    maps::{Array, HashMap, PerCpuArray, RingBuf},
     programs::{RawTracePointContext, TracePointContext},
 };
 use aya_log_ebpf::warn;
+use capture::{Builder, Phase, SCRATCH_ENTER, SCRATCH_EXIT};
 use tracer_common::{
-    InFlight, MAX_ARGS, RECORD_NO_RETURN, Stats, SyscallRecord, TaskExitRecord, kind,
+    INFLIGHT_SHOWN, InFlight, MAX_ARGS, MAX_SYSCALLS, PLAN_TRACE, RECORD_NO_RETURN, Stats,
+    SyscallPlan, SyscallRecord, TaskExitRecord, kind,
 };
 
 /// Set by userspace at load time (`EbpfLoader::override_global`).
@@ -33,6 +38,20 @@ static FORK_CHILD_PID_OFFSET: u32 = 0;
 /// 0 when the kernel's `sched_process_exit` has no `group_dead` field.
 #[unsafe(no_mangle)]
 static EXIT_GROUP_DEAD_OFFSET: u32 = 0;
+/// `-s`: bytes of strings and buffers to copy (one more, to tell truncation).
+#[unsafe(no_mangle)]
+static STRING_LIMIT: u32 = 32;
+/// Non-zero with `--stats`: count every call the syscall programs see. Off by default
+/// because it costs untraced processes a per-CPU map update per syscall.
+#[unsafe(no_mangle)]
+static COUNT_SEEN: u8 = 0;
+/// Non-zero when numbers outside the table (e.g. x32 or invalid ones) are traced.
+#[unsafe(no_mangle)]
+static TRACE_UNKNOWN: u8 = 1;
+
+/// Per syscall number: in the trace set or not, and what to copy.
+#[map]
+static PLANS: Array<SyscallPlan> = Array::with_max_entries(MAX_SYSCALLS, 0);
 
 /// Traced processes (tgids), plus the tids of tasks forked by them. The value is
 /// [`TRACE_ON`], or [`TRACE_FROM_EXEC`] for a command the tracer started: its calls
@@ -92,19 +111,56 @@ fn wakeup_flags() -> u64 {
     }
 }
 
+/// Entry of every syscall (broad trace sets).
 #[raw_tracepoint(tracepoint = "sys_enter")]
 pub fn tracer_sys_enter(ctx: RawTracePointContext) -> i32 {
-    let _ = try_sys_enter(&ctx);
+    let nr: u64 = ctx.arg(1);
+    let regs: *const u8 = ctx.arg(0);
+    let _ = on_enter(&ctx, nr, || {
+        let mut args = [0u64; MAX_ARGS];
+        for (i, off) in PT_REGS_ARG_OFFSETS.iter().enumerate() {
+            // SAFETY: `regs` is the tracepoint's `struct pt_regs *`; the helper checks
+            // the read.
+            args[i] = unsafe { bpf_probe_read_kernel(regs.add(*off).cast::<u64>()) }.unwrap_or(0);
+        }
+        args
+    });
     0
 }
 
-fn try_sys_enter(ctx: &RawTracePointContext) -> Result<(), i64> {
+/// Entry of one syscall (`syscalls:sys_enter_NAME`, narrow trace sets): the record has
+/// `__syscall_nr` at offset 8 and the arguments from offset 16, a stable layout.
+#[tracepoint]
+pub fn tracer_enter_tp(ctx: TracePointContext) -> u32 {
+    // SAFETY: offsets inside the tracepoint record; the helper checks the reads.
+    let nr = unsafe { ctx.read_at::<i32>(8) }.unwrap_or(-1) as u64;
+    let _ = on_enter(&ctx, nr, || {
+        let mut args = [0u64; MAX_ARGS];
+        for (i, arg) in args.iter_mut().enumerate() {
+            // SAFETY: as above; syscalls with fewer arguments read padding, never fault.
+            *arg = unsafe { ctx.read_at::<u64>(16 + 8 * i) }.unwrap_or(0);
+        }
+        args
+    });
+    0
+}
+
+#[inline(always)]
+fn on_enter<C: EbpfContext>(
+    ctx: &C,
+    nr: u64,
+    read_args: impl FnOnce() -> [u64; MAX_ARGS],
+) -> Result<(), i64> {
+    if global(&COUNT_SEEN) != 0
+        && let Some(s) = stats()
+    {
+        s.seen += 1;
+    }
     let pid_tgid = bpf_get_current_pid_tgid();
     let tgid = (pid_tgid >> 32) as u32;
     let Some(state) = TRACED.get_ptr_mut(tgid) else {
         return Ok(());
     };
-    let nr: u64 = ctx.arg(1);
     // SAFETY: the pointer comes from a successful lookup; a racing delete leaves the
     // element readable until the program ends (RCU).
     unsafe {
@@ -115,19 +171,42 @@ fn try_sys_enter(ctx: &RawTracePointContext) -> Result<(), i64> {
             *state = TRACE_ON;
         }
     }
-    let tid = pid_tgid as u32;
-    let regs: *const u8 = ctx.arg(0);
-    let mut args = [0u64; MAX_ARGS];
-    for (i, off) in PT_REGS_ARG_OFFSETS.iter().enumerate() {
-        // SAFETY: `regs` is the tracepoint's `struct pt_regs *`; the helper checks the read.
-        args[i] = unsafe { bpf_probe_read_kernel(regs.add(*off).cast::<u64>()) }.unwrap_or(0);
+    let plan = PLANS.get(nr as u32);
+    let shown = match plan {
+        Some(plan) => plan.flags & PLAN_TRACE != 0,
+        None => global(&TRACE_UNKNOWN) != 0,
+    };
+    // Calls outside the trace set stop here, except exit/exit_group, whose status the
+    // process-exit record needs.
+    if !shown && nr != NR_EXIT_GROUP as u64 && nr != NR_EXIT as u64 {
+        if let Some(s) = stats() {
+            s.filtered += 1;
+        }
+        return Ok(());
     }
-    let call = InFlight {
+    let tid = pid_tgid as u32;
+    let args = read_args();
+    let mut call = InFlight {
         nr: nr as u32,
         tgid,
         enter_ns: now_ns(),
         args,
+        flags: if shown { INFLIGHT_SHOWN } else { 0 },
+        retry: 0,
     };
+    // Memory that only exists at entry (paths, written buffers, argv) is copied now and
+    // sent ahead of the exit record; userspace joins the two by thread.
+    if shown
+        && let Some(plan) = plan
+        && capture::any(&plan.capture, Phase::Enter)
+    {
+        let record = syscall_record(kind::SYSCALL_ENTER, tid, &call, 0, 0);
+        if let Some(mut builder) = Builder::new(SCRATCH_ENTER, &record) {
+            call.retry =
+                builder.capture_all(&plan.capture, Phase::Enter, &call.args, string_limit(), 0);
+            output(builder.finish(), wakeup_flags());
+        }
+    }
     if INFLIGHT.insert(tid, call, BPF_ANY as u64).is_err()
         && let Some(s) = stats()
     {
@@ -139,43 +218,97 @@ fn try_sys_enter(ctx: &RawTracePointContext) -> Result<(), i64> {
     Ok(())
 }
 
+#[inline(always)]
+fn string_limit() -> usize {
+    global(&STRING_LIMIT) as usize
+}
+
+#[inline(always)]
+fn syscall_record(kind: u32, tid: u32, call: &InFlight, ret: i64, flags: u16) -> SyscallRecord {
+    SyscallRecord {
+        kind,
+        tid,
+        tgid: call.tgid,
+        nr: call.nr,
+        enter_ns: call.enter_ns,
+        exit_ns: now_ns(),
+        args: call.args,
+        ret,
+        ncaptures: 0,
+        flags,
+        _pad: [0; 4],
+    }
+}
+
+#[inline(always)]
+fn output(bytes: &[u8], wakeup: u64) {
+    let ok = EVENTS.output::<[u8]>(bytes, wakeup).is_ok();
+    if let Some(s) = stats() {
+        if ok {
+            s.emitted += 1;
+        } else {
+            s.lost += 1;
+        }
+    }
+}
+
+/// Exit of every syscall (broad trace sets).
 #[raw_tracepoint(tracepoint = "sys_exit")]
 pub fn tracer_sys_exit(ctx: RawTracePointContext) -> i32 {
-    let _ = try_sys_exit(&ctx);
+    let ret: i64 = ctx.arg(1);
+    on_exit(ret);
     0
 }
 
-fn try_sys_exit(ctx: &RawTracePointContext) -> Result<(), i64> {
+/// Exit of one syscall (`syscalls:sys_exit_NAME`): `ret` at offset 16.
+#[tracepoint]
+pub fn tracer_exit_tp(ctx: TracePointContext) -> u32 {
+    // SAFETY: offset inside the tracepoint record; the helper checks the read.
+    if let Ok(ret) = unsafe { ctx.read_at::<i64>(16) } {
+        on_exit(ret);
+    }
+    0
+}
+
+#[inline(always)]
+fn on_exit(ret: i64) {
     let tid = bpf_get_current_pid_tgid() as u32;
     // Only traced calls are in INFLIGHT: this lookup is also the untraced fast path.
     // SAFETY: the entry is copied out before it is removed.
-    let call = match unsafe { INFLIGHT.get(tid) } {
+    let call = match unsafe { INFLIGHT.get(&tid) } {
         Some(call) => *call,
-        None => return Ok(()),
+        None => return,
     };
-    let _ = INFLIGHT.remove(tid);
-    let ret: i64 = ctx.arg(1);
-    emit_syscall(tid, &call, ret, 0, wakeup_flags());
-    Ok(())
+    let _ = INFLIGHT.remove(&tid);
+    if call.flags & INFLIGHT_SHOWN == 0 {
+        return;
+    }
+    let wakeup = wakeup_flags();
+    if let Some(plan) = PLANS.get(call.nr)
+        && (call.retry != 0 || capture::any(&plan.capture, Phase::Exit(ret)))
+    {
+        let record = syscall_record(kind::SYSCALL, tid, &call, ret, 0);
+        if let Some(mut builder) = Builder::new(SCRATCH_EXIT, &record) {
+            builder.capture_all(
+                &plan.capture,
+                Phase::Exit(ret),
+                &call.args,
+                string_limit(),
+                call.retry,
+            );
+            output(builder.finish(), wakeup);
+            return;
+        }
+    }
+    emit_syscall(tid, &call, ret, 0, wakeup);
 }
 
+/// A record without captures, written in place in the ring buffer.
 #[inline(always)]
 fn emit_syscall(tid: u32, call: &InFlight, ret: i64, flags: u16, wakeup: u64) {
     match EVENTS.reserve::<SyscallRecord>(0) {
         Some(mut slot) => {
-            slot.write(SyscallRecord {
-                kind: kind::SYSCALL,
-                tid,
-                tgid: call.tgid,
-                nr: call.nr,
-                enter_ns: call.enter_ns,
-                exit_ns: now_ns(),
-                args: call.args,
-                ret,
-                ncaptures: 0,
-                flags,
-                _pad: [0; 4],
-            });
+            slot.write(syscall_record(kind::SYSCALL, tid, call, ret, flags));
             slot.submit(wakeup);
             if let Some(s) = stats() {
                 s.emitted += 1;
@@ -245,7 +378,9 @@ fn try_exit(ctx: &TracePointContext) -> Result<(), i64> {
             exit_code = call.args[0] & 0xff;
         }
         let _ = INFLIGHT.remove(tid);
-        emit_syscall(tid, &call, 0, RECORD_NO_RETURN, BPF_RB_NO_WAKEUP as u64);
+        if call.flags & INFLIGHT_SHOWN != 0 {
+            emit_syscall(tid, &call, 0, RECORD_NO_RETURN, BPF_RB_NO_WAKEUP as u64);
+        }
     }
     let group_dead_offset = global(&EXIT_GROUP_DEAD_OFFSET);
     let group_dead = if group_dead_offset != 0 {

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use anyhow::{Result, bail};
 use clap::{ArgAction, Parser, ValueEnum};
 
+use crate::{decode::HexMode, filter::Qualifiers};
+
 /// strace's output at a fraction of strace's cost: a syscall tracer built on eBPF.
 #[derive(Debug, Parser)]
 #[command(
@@ -40,6 +42,10 @@ pub struct Args {
     )]
     pub string_limit: usize,
 
+    /// Print non-ASCII strings in hex; -xx prints every string in hex.
+    #[arg(short = 'x', action = ArgAction::Count)]
+    pub hex: u8,
+
     /// Qualifying expression, e.g. trace=openat,read (see strace(1)).
     #[arg(short = 'e', value_name = "EXPR", action = ArgAction::Append)]
     pub expr: Vec<String>,
@@ -51,6 +57,17 @@ pub struct Args {
     /// Which tracing mechanism to use.
     #[arg(long, value_enum, default_value_t = BackendChoice::Auto)]
     pub backend: BackendChoice,
+
+    /// Where syscall programs attach: `raw` (raw_syscalls: every syscall runs them, cheap
+    /// per call), `syscall` (syscalls:sys_enter_NAME for the traced syscalls only, so
+    /// nothing else runs our code), or `auto` (per-syscall for sets of up to 32 syscalls).
+    #[arg(long, value_enum, default_value_t = TracepointChoice::Auto, value_name = "KIND")]
+    pub tracepoints: TracepointChoice,
+
+    /// At exit, print per-CPU kernel counters: calls seen and filtered, records emitted
+    /// and lost.
+    #[arg(long)]
+    pub stats: bool,
 
     /// Ring buffer size in bytes (a power of two, at least 4096).
     #[arg(long, value_name = "BYTES", default_value_t = 16 << 20, hide = true)]
@@ -73,6 +90,13 @@ pub enum BackendChoice {
     Ptrace,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TracepointChoice {
+    Auto,
+    Raw,
+    Syscall,
+}
+
 /// What to trace.
 #[derive(Debug)]
 pub enum Target {
@@ -93,6 +117,10 @@ pub struct Config {
     pub quiet: u8,
     pub backend: BackendChoice,
     pub buffer_size: u32,
+    pub qualifiers: Qualifiers,
+    pub hex: HexMode,
+    pub tracepoints: TracepointChoice,
+    pub stats: bool,
 }
 
 impl Config {
@@ -117,9 +145,7 @@ impl Args {
         if !self.buffer_size.is_power_of_two() || self.buffer_size < 4096 {
             bail!("--buffer-size must be a power of two of at least 4096");
         }
-        if let Some(expr) = self.expr.first() {
-            bail!("-e {expr}: qualifying expressions are not supported yet");
-        }
+        let qualifiers = Qualifiers::parse(self.expr.iter().map(String::as_str))?;
         Ok(Config {
             target,
             follow_forks: self.follow > 0,
@@ -129,6 +155,14 @@ impl Args {
             quiet: self.quiet,
             backend: self.backend,
             buffer_size: self.buffer_size,
+            qualifiers,
+            hex: match self.hex {
+                0 => HexMode::None,
+                1 => HexMode::NonAscii,
+                _ => HexMode::All,
+            },
+            tracepoints: self.tracepoints,
+            stats: self.stats,
         })
     }
 }

@@ -77,6 +77,12 @@ pub fn resolve(program: &str) -> Result<PathBuf, CommandError> {
 
 /// Forks a child that will exec `path` with `argv` once [`Gated::release`] is called.
 pub fn spawn_gated(path: &Path, argv: &[String]) -> Result<Gated> {
+    spawn_gated_with(path, argv, &|| {})
+}
+
+/// As [`spawn_gated`], with `before_exec` run in the child right before its exec (e.g.
+/// to install a seccomp filter). It must only make async-signal-safe calls.
+pub fn spawn_gated_with(path: &Path, argv: &[String], before_exec: &dyn Fn()) -> Result<Gated> {
     let c_path =
         CString::new(path.as_os_str().as_bytes()).context("command path has a NUL byte")?;
     let c_argv = argv
@@ -101,6 +107,7 @@ pub fn spawn_gated(path: &Path, argv: &[String]) -> Result<Gated> {
             // The tracer blocks the signals it reads through a signalfd; the command
             // must start with the default mask.
             let _ = pthread_sigmask(SigmaskHow::SIG_SETMASK, Some(&SigSet::empty()), None);
+            before_exec();
             let errno = execv(&c_path, &c_argv).unwrap_err();
             let _ = write(&err_wr, &(errno as i32).to_ne_bytes());
             unsafe { libc::_exit(127) };
@@ -134,6 +141,14 @@ impl Gated {
             Ok(n) => bail!("short read ({n} bytes) from the exec status pipe"),
             Err(e) => Err(e).context("reading the exec status pipe"),
         }
+    }
+
+    /// Lets the child exec without waiting for the outcome, for a tracer that has to
+    /// serve the child's ptrace stops meanwhile. The descriptor yields the exec's errno
+    /// (4 bytes) if it failed, EOF if it succeeded.
+    pub fn release_nowait(self) -> Result<(Pid, OwnedFd)> {
+        write(&self.go, &[1]).context("releasing the traced command")?;
+        Ok((self.pid, self.exec_error))
     }
 
     /// Abandons the child: closing the gate makes it exit without running the command.

@@ -2,12 +2,11 @@
 
 mod backend;
 mod cli;
-#[path = "stub/decode.rs"]
 mod decode;
 mod event;
+mod filter;
 mod format;
 mod launch;
-#[path = "stub/syscalls.rs"]
 mod syscalls;
 
 use std::{
@@ -76,6 +75,7 @@ fn run(cfg: &Config) -> Result<ExitCode> {
         pid_prefix,
         decode: decode::DecodeOptions {
             string_limit: cfg.string_limit,
+            hex: cfg.hex,
             ..Default::default()
         },
     };

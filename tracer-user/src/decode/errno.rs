@@ -87,7 +87,10 @@ static ERRNOS: [Option<(&str, &str)>; 133] = [
     Some(("ELIBSCN", ".lib section in a.out corrupted")),
     Some(("ELIBMAX", "Attempting to link in too many shared libraries")),
     Some(("ELIBEXEC", "Cannot exec a shared library directly")),
-    Some(("EILSEQ", "Invalid or incomplete multibyte or wide character")),
+    Some((
+        "EILSEQ",
+        "Invalid or incomplete multibyte or wide character",
+    )),
     Some(("ERESTART", "Interrupted system call should be restarted")),
     Some(("ESTRPIPE", "Streams pipe error")),
     Some(("EUSERS", "Too many users")),
@@ -141,25 +144,25 @@ static ERRNOS: [Option<(&str, &str)>; 133] = [
 
 /// Kernel-internal codes 512..=530 that leak to tracers (restarts and the like).
 static KERNEL_ERRNOS: [Option<&str>; 19] = [
-    "ERESTARTSYS",
-    "ERESTARTNOINTR",
-    "ERESTARTNOHAND",
-    "ENOIOCTLCMD",
-    "ERESTART_RESTARTBLOCK",
-    "EPROBE_DEFER",
-    "EOPENSTALE",
+    Some("ERESTARTSYS"),
+    Some("ERESTARTNOINTR"),
+    Some("ERESTARTNOHAND"),
+    Some("ENOIOCTLCMD"),
+    Some("ERESTART_RESTARTBLOCK"),
+    Some("EPROBE_DEFER"),
+    Some("EOPENSTALE"),
     None,
     None,
-    "EBADHANDLE",
-    "ENOTSYNC",
-    "EBADCOOKIE",
-    "ENOTSUPP",
-    "ETOOSMALL",
-    "ESERVERFAULT",
-    "EBADTYPE",
-    "EJUKEBOX",
-    "EIOCBQUEUED",
-    "ERECALLCONFLICT",
+    Some("EBADHANDLE"),
+    Some("ENOTSYNC"),
+    Some("EBADCOOKIE"),
+    Some("ENOTSUPP"),
+    Some("ETOOSMALL"),
+    Some("ESERVERFAULT"),
+    Some("EBADTYPE"),
+    Some("EJUKEBOX"),
+    Some("EIOCBQUEUED"),
+    Some("ERECALLCONFLICT"),
 ];
 
 const ERESTARTSYS: i64 = 512;
@@ -246,10 +249,22 @@ mod tests {
     #[test]
     fn returns() {
         assert_eq!(ret(Some(3), RetKind::Fd), "3");
-        assert_eq!(ret(Some(-2), RetKind::Int), "-1 ENOENT (No such file or directory)");
-        assert_eq!(ret(Some(-13), RetKind::Hex), "-1 EACCES (Permission denied)");
-        assert_eq!(ret(Some(-41), RetKind::Int), "-1 ERRNO_41 (Unknown error 41)");
-        assert_eq!(ret(Some(-524), RetKind::Int), "-1 ENOTSUPP (Unknown error 524)");
+        assert_eq!(
+            ret(Some(-2), RetKind::Int),
+            "-1 ENOENT (No such file or directory)"
+        );
+        assert_eq!(
+            ret(Some(-13), RetKind::Hex),
+            "-1 EACCES (Permission denied)"
+        );
+        assert_eq!(
+            ret(Some(-41), RetKind::Int),
+            "-1 ERRNO_41 (Unknown error 41)"
+        );
+        assert_eq!(
+            ret(Some(-524), RetKind::Int),
+            "-1 ENOTSUPP (Unknown error 524)"
+        );
         assert_eq!(ret(Some(0x7f4e6c228000), RetKind::Hex), "0x7f4e6c228000");
         assert_eq!(ret(Some(0o22), RetKind::Oct), "022");
         assert_eq!(ret(Some(0), RetKind::Oct), "000");
@@ -259,7 +274,10 @@ mod tests {
             ret(Some(-512), RetKind::Int),
             "? ERESTARTSYS (To be restarted if SA_RESTART is set)"
         );
-        assert_eq!(ret(Some(-513), RetKind::Int), "? ERESTARTNOINTR (To be restarted)");
+        assert_eq!(
+            ret(Some(-513), RetKind::Int),
+            "? ERESTARTNOINTR (To be restarted)"
+        );
         assert_eq!(
             ret(Some(-514), RetKind::Int),
             "? ERESTARTNOHAND (To be restarted if no handler)"

@@ -132,7 +132,13 @@ pub fn write_ioctl(out: &mut String, req: u64) {
         2 => "_IOC_READ",
         _ => "_IOC_READ|_IOC_WRITE",
     };
-    let hex = |v: u64| if v == 0 { "0".to_owned() } else { format!("{v:#x}") };
+    let hex = |v: u64| {
+        if v == 0 {
+            "0".to_owned()
+        } else {
+            format!("{v:#x}")
+        }
+    };
     let _ = write!(
         out,
         "_IOC({dir}, {}, {}, {})",
@@ -144,20 +150,79 @@ pub fn write_ioctl(out: &mut String, req: u64) {
 
 /// strace's signal names: `SIGINT`, and `SIGRT_n` for real-time signal 32 + n.
 static SIGNALS: [&str; 65] = [
-    "0", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE",
-    "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT",
-    "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU",
-    "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS", "SIGRTMIN",
-    "SIGRT_1", "SIGRT_2", "SIGRT_3", "SIGRT_4", "SIGRT_5", "SIGRT_6", "SIGRT_7", "SIGRT_8",
-    "SIGRT_9", "SIGRT_10", "SIGRT_11", "SIGRT_12", "SIGRT_13", "SIGRT_14", "SIGRT_15",
-    "SIGRT_16", "SIGRT_17", "SIGRT_18", "SIGRT_19", "SIGRT_20", "SIGRT_21", "SIGRT_22",
-    "SIGRT_23", "SIGRT_24", "SIGRT_25", "SIGRT_26", "SIGRT_27", "SIGRT_28", "SIGRT_29",
-    "SIGRT_30", "SIGRT_31", "SIGRT_32",
+    "0",
+    "SIGHUP",
+    "SIGINT",
+    "SIGQUIT",
+    "SIGILL",
+    "SIGTRAP",
+    "SIGABRT",
+    "SIGBUS",
+    "SIGFPE",
+    "SIGKILL",
+    "SIGUSR1",
+    "SIGSEGV",
+    "SIGUSR2",
+    "SIGPIPE",
+    "SIGALRM",
+    "SIGTERM",
+    "SIGSTKFLT",
+    "SIGCHLD",
+    "SIGCONT",
+    "SIGSTOP",
+    "SIGTSTP",
+    "SIGTTIN",
+    "SIGTTOU",
+    "SIGURG",
+    "SIGXCPU",
+    "SIGXFSZ",
+    "SIGVTALRM",
+    "SIGPROF",
+    "SIGWINCH",
+    "SIGIO",
+    "SIGPWR",
+    "SIGSYS",
+    "SIGRTMIN",
+    "SIGRT_1",
+    "SIGRT_2",
+    "SIGRT_3",
+    "SIGRT_4",
+    "SIGRT_5",
+    "SIGRT_6",
+    "SIGRT_7",
+    "SIGRT_8",
+    "SIGRT_9",
+    "SIGRT_10",
+    "SIGRT_11",
+    "SIGRT_12",
+    "SIGRT_13",
+    "SIGRT_14",
+    "SIGRT_15",
+    "SIGRT_16",
+    "SIGRT_17",
+    "SIGRT_18",
+    "SIGRT_19",
+    "SIGRT_20",
+    "SIGRT_21",
+    "SIGRT_22",
+    "SIGRT_23",
+    "SIGRT_24",
+    "SIGRT_25",
+    "SIGRT_26",
+    "SIGRT_27",
+    "SIGRT_28",
+    "SIGRT_29",
+    "SIGRT_30",
+    "SIGRT_31",
+    "SIGRT_32",
 ];
 
 /// The name strace gives signal `sig` (1..=64).
 pub fn signal_name(sig: i32) -> Option<&'static str> {
-    usize::try_from(sig).ok().filter(|&s| s > 0).and_then(|s| SIGNALS.get(s).copied())
+    usize::try_from(sig)
+        .ok()
+        .filter(|&s| s > 0)
+        .and_then(|s| SIGNALS.get(s).copied())
 }
 
 pub fn write_signal(out: &mut String, sig: i32) {
@@ -172,7 +237,11 @@ pub fn write_signal(out: &mut String, sig: i32) {
 /// A 64-signal mask: `[INT TERM]`, or `~[...]` listing the unset ones when two thirds
 /// or more are set.
 pub fn write_sigmask(out: &mut String, mask: u64) {
-    let (mask, prefix) = if mask.count_ones() >= 64 * 2 / 3 { (!mask, "~[") } else { (mask, "[") };
+    let (mask, prefix) = if mask.count_ones() >= 64 * 2 / 3 {
+        (!mask, "~[")
+    } else {
+        (mask, "[")
+    };
     out.push_str(prefix);
     let mut sep = "";
     for bit in (0..64).filter(|b| mask & (1 << b) != 0) {
@@ -205,7 +274,11 @@ pub fn write_mode_t(out: &mut String, mode: u64) {
             }
         }
     }
-    for (bit, name) in [(0o4000, "S_ISUID|"), (0o2000, "S_ISGID|"), (0o1000, "S_ISVTX|")] {
+    for (bit, name) in [
+        (0o4000, "S_ISUID|"),
+        (0o2000, "S_ISGID|"),
+        (0o1000, "S_ISVTX|"),
+    ] {
         if mode & bit != 0 {
             out.push_str(name);
         }
@@ -229,7 +302,12 @@ pub const FILE_TYPES: Xlat = &[
     (0o010000, "S_IFIFO"),
 ];
 
-pub const OPEN_ACCESS: Xlat = &[(0, "O_RDONLY"), (1, "O_WRONLY"), (2, "O_RDWR"), (3, "O_ACCMODE")];
+pub const OPEN_ACCESS: Xlat = &[
+    (0, "O_RDONLY"),
+    (1, "O_WRONLY"),
+    (2, "O_RDWR"),
+    (3, "O_ACCMODE"),
+];
 
 pub const OPEN_FLAGS: Xlat = &[
     (0o100, "O_CREAT"),
@@ -254,7 +332,11 @@ pub const OPEN_FLAGS: Xlat = &[
 ];
 
 /// `O_CLOEXEC`-style flags of `pipe2`, `dup3`, `accept4`...
-pub const FD_FLAGS: Xlat = &[(0o4000, "O_NONBLOCK"), (0o40000, "O_DIRECT"), (0o2000000, "O_CLOEXEC")];
+pub const FD_FLAGS: Xlat = &[
+    (0o4000, "O_NONBLOCK"),
+    (0o40000, "O_DIRECT"),
+    (0o2000000, "O_CLOEXEC"),
+];
 
 pub const FD_CLOEXEC: Xlat = &[(1, "FD_CLOEXEC")];
 
@@ -321,8 +403,12 @@ pub const PROT: Xlat = &[
     (0x0200_0000, "PROT_GROWSUP"),
 ];
 
-pub const MAP_TYPES: Xlat =
-    &[(0x1, "MAP_SHARED"), (0x2, "MAP_PRIVATE"), (0x3, "MAP_SHARED_VALIDATE"), (0x8, "MAP_DROPPABLE")];
+pub const MAP_TYPES: Xlat = &[
+    (0x1, "MAP_SHARED"),
+    (0x2, "MAP_PRIVATE"),
+    (0x3, "MAP_SHARED_VALIDATE"),
+    (0x8, "MAP_DROPPABLE"),
+];
 
 pub const MAP_FLAGS: Xlat = &[
     (0x10, "MAP_FIXED"),
@@ -343,8 +429,11 @@ pub const MAP_FLAGS: Xlat = &[
     (0x100000, "MAP_FIXED_NOREPLACE"),
 ];
 
-pub const MREMAP_FLAGS: Xlat =
-    &[(1, "MREMAP_MAYMOVE"), (2, "MREMAP_FIXED"), (4, "MREMAP_DONTUNMAP")];
+pub const MREMAP_FLAGS: Xlat = &[
+    (1, "MREMAP_MAYMOVE"),
+    (2, "MREMAP_FIXED"),
+    (4, "MREMAP_DONTUNMAP"),
+];
 
 pub const MADVISE: Xlat = &[
     (0, "MADV_NORMAL"),
@@ -591,8 +680,13 @@ pub const FCNTL_CMDS: Xlat = &[
     (1038, "F_SET_FILE_RW_HINT"),
 ];
 
-pub const WHENCE: Xlat =
-    &[(0, "SEEK_SET"), (1, "SEEK_CUR"), (2, "SEEK_END"), (3, "SEEK_DATA"), (4, "SEEK_HOLE")];
+pub const WHENCE: Xlat = &[
+    (0, "SEEK_SET"),
+    (1, "SEEK_CUR"),
+    (2, "SEEK_END"),
+    (3, "SEEK_DATA"),
+    (4, "SEEK_HOLE"),
+];
 
 pub const SIG_HOW: Xlat = &[(0, "SIG_BLOCK"), (1, "SIG_UNBLOCK"), (2, "SIG_SETMASK")];
 
@@ -642,7 +736,11 @@ pub const EPOLL_EVENTS: Xlat = &[
     (1 << 31, "EPOLLET"),
 ];
 
-pub const EPOLL_CTL_OPS: Xlat = &[(1, "EPOLL_CTL_ADD"), (2, "EPOLL_CTL_DEL"), (3, "EPOLL_CTL_MOD")];
+pub const EPOLL_CTL_OPS: Xlat = &[
+    (1, "EPOLL_CTL_ADD"),
+    (2, "EPOLL_CTL_DEL"),
+    (3, "EPOLL_CTL_MOD"),
+];
 
 pub const FUTEX_CMDS: Xlat = &[
     (0, "FUTEX_WAIT"),
@@ -841,7 +939,11 @@ pub const RLIMITS: Xlat = &[
     (15, "RLIMIT_RTTIME"),
 ];
 
-pub const GRND_FLAGS: Xlat = &[(1, "GRND_NONBLOCK"), (2, "GRND_RANDOM"), (4, "GRND_INSECURE")];
+pub const GRND_FLAGS: Xlat = &[
+    (1, "GRND_NONBLOCK"),
+    (2, "GRND_RANDOM"),
+    (4, "GRND_INSECURE"),
+];
 
 pub const SA_FLAGS: Xlat = &[
     (0x0400_0000, "SA_RESTORER"),
@@ -875,21 +977,45 @@ mod tests {
             s(|o| write_open_flags(o, 0o2204000)),
             "O_RDONLY|O_NONBLOCK|O_CLOEXEC|O_DIRECTORY"
         );
-        assert_eq!(s(|o| write_open_flags(o, 0o1101)), "O_WRONLY|O_CREAT|O_TRUNC");
+        assert_eq!(
+            s(|o| write_open_flags(o, 0o1101)),
+            "O_WRONLY|O_CREAT|O_TRUNC"
+        );
         assert_eq!(s(|o| write_open_flags(o, 0o4010002)), "O_RDWR|O_SYNC");
         assert_eq!(s(|o| write_open_flags(o, 0o20200002)), "O_RDWR|O_TMPFILE");
-        assert_eq!(s(|o| write_open_flags(o, 0x8000_0000)), "O_RDONLY|0x80000000 /* O_??? */");
-        assert_eq!(s(|o| write_open_flags(o, 0x8000_0040)), "O_RDONLY|O_CREAT|0x80000000");
+        assert_eq!(
+            s(|o| write_open_flags(o, 0x8000_0000)),
+            "O_RDONLY|0x80000000 /* O_??? */"
+        );
+        assert_eq!(
+            s(|o| write_open_flags(o, 0x8000_0040)),
+            "O_RDONLY|O_CREAT|0x80000000"
+        );
     }
 
     #[test]
     fn mmap() {
-        assert_eq!(s(|o| write_flags(o, 3, PROT, Some("PROT_NONE"), "PROT_???")), "PROT_READ|PROT_WRITE");
-        assert_eq!(s(|o| write_flags(o, 0, PROT, Some("PROT_NONE"), "PROT_???")), "PROT_NONE");
-        assert_eq!(s(|o| write_mmap_flags(o, 0x22)), "MAP_PRIVATE|MAP_ANONYMOUS");
-        assert_eq!(s(|o| write_mmap_flags(o, 0x812)), "MAP_PRIVATE|MAP_FIXED|MAP_DENYWRITE");
+        assert_eq!(
+            s(|o| write_flags(o, 3, PROT, Some("PROT_NONE"), "PROT_???")),
+            "PROT_READ|PROT_WRITE"
+        );
+        assert_eq!(
+            s(|o| write_flags(o, 0, PROT, Some("PROT_NONE"), "PROT_???")),
+            "PROT_NONE"
+        );
+        assert_eq!(
+            s(|o| write_mmap_flags(o, 0x22)),
+            "MAP_PRIVATE|MAP_ANONYMOUS"
+        );
+        assert_eq!(
+            s(|o| write_mmap_flags(o, 0x812)),
+            "MAP_PRIVATE|MAP_FIXED|MAP_DENYWRITE"
+        );
         assert_eq!(s(|o| write_mmap_flags(o, 0x1)), "MAP_SHARED");
-        assert_eq!(s(|o| write_mmap_flags(o, 0x4000_0002)), "MAP_PRIVATE|0x40000000 /* MAP_??? */");
+        assert_eq!(
+            s(|o| write_mmap_flags(o, 0x4000_0002)),
+            "MAP_PRIVATE|0x40000000 /* MAP_??? */"
+        );
     }
 
     #[test]
@@ -929,11 +1055,26 @@ mod tests {
         );
         assert_eq!(s(|o| write_futex_op(o, 99)), "0x63 /* FUTEX_??? */");
         assert_eq!(s(|o| write_ioctl(o, 0x5401)), "TCGETS");
-        assert_eq!(s(|o| write_ioctl(o, 0x8008_7601)), "_IOC(_IOC_READ, 0x76, 0x1, 0x8)");
-        assert_eq!(s(|o| write_statx_flags(o, 0x800)), "AT_STATX_SYNC_AS_STAT|AT_NO_AUTOMOUNT");
-        assert_eq!(s(|o| write_enum(o, 77, FCNTL_CMDS, "F_???")), "0x4d /* F_??? */");
-        assert_eq!(s(|o| write_flags(o, 0, ACCESS_MODES, Some("F_OK"), "?")), "F_OK");
-        assert_eq!(s(|o| write_flags(o, 6, ACCESS_MODES, Some("F_OK"), "?")), "R_OK|W_OK");
+        assert_eq!(
+            s(|o| write_ioctl(o, 0x8008_7601)),
+            "_IOC(_IOC_READ, 0x76, 0x1, 0x8)"
+        );
+        assert_eq!(
+            s(|o| write_statx_flags(o, 0x800)),
+            "AT_STATX_SYNC_AS_STAT|AT_NO_AUTOMOUNT"
+        );
+        assert_eq!(
+            s(|o| write_enum(o, 77, FCNTL_CMDS, "F_???")),
+            "0x4d /* F_??? */"
+        );
+        assert_eq!(
+            s(|o| write_flags(o, 0, ACCESS_MODES, Some("F_OK"), "?")),
+            "F_OK"
+        );
+        assert_eq!(
+            s(|o| write_flags(o, 6, ACCESS_MODES, Some("F_OK"), "?")),
+            "R_OK|W_OK"
+        );
         assert_eq!(
             s(|o| write_flags(o, 0x14000004, SA_FLAGS, None, "SA_???")),
             "SA_RESTORER|SA_RESTART|SA_SIGINFO"

@@ -150,16 +150,28 @@ mod tests {
     }
 
     fn cap(data: &[u8], truncated: bool, fault: bool) -> Capture {
-        Capture { arg: 0, kind: 0, data: data.to_vec(), truncated, fault }
+        Capture {
+            arg: 0,
+            kind: 0,
+            data: data.to_vec(),
+            truncated,
+            fault,
+        }
     }
 
     fn opts(limit: usize) -> DecodeOptions {
-        DecodeOptions { string_limit: limit, ..Default::default() }
+        DecodeOptions {
+            string_limit: limit,
+            ..Default::default()
+        }
     }
 
     #[test]
     fn escapes() {
-        assert_eq!(q(b"a\t\n\x0b\x0c\r\"\\z", HexMode::None), r#""a\t\n\v\f\r\"\\z""#);
+        assert_eq!(
+            q(b"a\t\n\x0b\x0c\r\"\\z", HexMode::None),
+            r#""a\t\n\v\f\r\"\\z""#
+        );
         // Real strace output for an ELF header: shortest octal unless a digit follows.
         assert_eq!(
             q(b"\x7fELF\x02\x01\x01\x00\x00\x10t\x02", HexMode::None),
@@ -184,19 +196,49 @@ mod tests {
     #[test]
     fn cstrings_and_paths() {
         let mut s = String::new();
-        write_cstr(&mut s, Some(&cap(b"/etc/passwd", false, false)), 1, None, &opts(4));
+        write_cstr(
+            &mut s,
+            Some(&cap(b"/etc/passwd", false, false)),
+            1,
+            None,
+            &opts(4),
+        );
         assert_eq!(s, r#""/etc/passwd""#, "paths ignore -s");
         s.clear();
-        write_cstr(&mut s, Some(&cap(b"hello", false, false)), 1, Some(4), &opts(4));
+        write_cstr(
+            &mut s,
+            Some(&cap(b"hello", false, false)),
+            1,
+            Some(4),
+            &opts(4),
+        );
         assert_eq!(s, r#""hell"..."#);
         s.clear();
-        write_cstr(&mut s, Some(&cap(b"hell", false, false)), 1, Some(4), &opts(4));
+        write_cstr(
+            &mut s,
+            Some(&cap(b"hell", false, false)),
+            1,
+            Some(4),
+            &opts(4),
+        );
         assert_eq!(s, r#""hell""#);
         s.clear();
-        write_cstr(&mut s, Some(&cap(b"/very/lo", true, false)), 1, None, &opts(4));
+        write_cstr(
+            &mut s,
+            Some(&cap(b"/very/lo", true, false)),
+            1,
+            None,
+            &opts(4),
+        );
         assert_eq!(s, r#""/very/lo"..."#);
         s.clear();
-        write_cstr(&mut s, Some(&cap(b"", false, true)), 0x7ffd1000, None, &opts(4));
+        write_cstr(
+            &mut s,
+            Some(&cap(b"", false, true)),
+            0x7ffd1000,
+            None,
+            &opts(4),
+        );
         assert_eq!(s, "0x7ffd1000");
         s.clear();
         write_cstr(&mut s, None, 0, None, &opts(4));
@@ -206,10 +248,24 @@ mod tests {
     #[test]
     fn buffers() {
         let mut s = String::new();
-        write_buf(&mut s, Some(&cap(b"abcdef", false, false)), 1, 6, &opts(4), false);
+        write_buf(
+            &mut s,
+            Some(&cap(b"abcdef", false, false)),
+            1,
+            6,
+            &opts(4),
+            false,
+        );
         assert_eq!(s, r#""abcd"..."#);
         s.clear();
-        write_buf(&mut s, Some(&cap(b"ab", false, false)), 1, 2, &opts(4), false);
+        write_buf(
+            &mut s,
+            Some(&cap(b"ab", false, false)),
+            1,
+            2,
+            &opts(4),
+            false,
+        );
         assert_eq!(s, r#""ab""#);
         s.clear();
         write_buf(&mut s, Some(&cap(b"", false, false)), 1, 0, &opts(4), false);
@@ -234,10 +290,18 @@ mod tests {
         write_strv(&mut s, Some(&cap(b"abcdef\0", false, false)), 1, &opts(3));
         assert_eq!(s, r#"["abc"...]"#);
         s.clear();
-        write_ptrv_count(&mut s, Some(&cap(&39u32.to_le_bytes(), false, false)), 0x7ffc10);
+        write_ptrv_count(
+            &mut s,
+            Some(&cap(&39u32.to_le_bytes(), false, false)),
+            0x7ffc10,
+        );
         assert_eq!(s, "0x7ffc10 /* 39 vars */");
         s.clear();
-        write_ptrv_count(&mut s, Some(&cap(&1u32.to_le_bytes(), false, false)), 0x7ffc10);
+        write_ptrv_count(
+            &mut s,
+            Some(&cap(&1u32.to_le_bytes(), false, false)),
+            0x7ffc10,
+        );
         assert_eq!(s, "0x7ffc10 /* 1 var */");
     }
 }

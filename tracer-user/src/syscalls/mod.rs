@@ -32,8 +32,7 @@ pub struct Arg {
 pub enum When {
     /// An input the kernel reads (e.g. the timespec of `nanosleep`).
     Enter,
-    /// An output the kernel writes even on failure (rare).
-    Exit,
+
     /// An output the kernel writes only when the call succeeds (e.g. `fstat`'s buffer).
     ExitOk,
 }
@@ -117,7 +116,9 @@ pub enum ArgKind {
     /// A NUL-terminated string read at entry, limited by `-s`.
     Str,
     /// Bytes the kernel reads: `len_arg` holds the count (`write`, `send`).
-    BufIn { len_arg: u8 },
+    BufIn {
+        len_arg: u8,
+    },
     /// Bytes the kernel writes: the return value is the count (`read`, `recv`).
     BufOut,
     /// Like [`ArgKind::BufOut`] but always printed in hex (`getrandom`).
@@ -125,15 +126,22 @@ pub enum ArgKind {
     /// A path the kernel writes, the return value counting its NUL (`getcwd`).
     PathOut,
     /// `struct iovec[count_arg]`.
-    Iovec { count_arg: u8, dir: Dir },
+    Iovec {
+        count_arg: u8,
+        dir: Dir,
+    },
     /// `char *argv[]`: the strings.
     StrArray,
     /// `char *envp[]`: only counted, as strace does by default.
     EnvArray,
     /// A `struct sockaddr` of `len_arg` bytes the kernel reads (`connect`, `bind`).
-    SockaddrIn { len_arg: u8 },
+    SockaddrIn {
+        len_arg: u8,
+    },
     /// `struct pollfd[count_arg]`.
-    PollFds { count_arg: u8 },
+    PollFds {
+        count_arg: u8,
+    },
     /// `struct epoll_event[]` filled by the kernel, the return value counting them.
     EpollEvents,
     /// A struct at a pointer, read at the given time.
@@ -146,6 +154,8 @@ pub enum ArgKind {
     /// `access` mode: `R_OK|W_OK`, `F_OK`.
     AccessMode,
     AtFlags,
+    /// `statx` flags: the sync type, then `AT_*` flags.
+    StatxFlags,
     MmapProt,
     MmapFlags,
     MremapFlags,
@@ -168,6 +178,8 @@ pub enum ArgKind {
     WaitOptions,
     EpollCtlOp,
     FutexOp,
+    /// `futex`'s `val`, shown only by the operations that use it.
+    FutexVal,
     /// `futex`'s fourth argument: a timeout for the waiting operations, `val2` for the
     /// requeueing ones, absent otherwise. Captured as a timespec at entry either way.
     FutexTimeout,
@@ -197,7 +209,7 @@ impl ArgKind {
                 | Self::PathOut
                 | Self::EpollEvents
                 | Self::Iovec { dir: Dir::Out, .. }
-                | Self::Struct(_, When::Exit | When::ExitOk)
+                | Self::Struct(_, When::ExitOk)
         )
     }
 }
@@ -306,6 +318,23 @@ pub fn all() -> impl Iterator<Item = &'static Syscall> {
 
 pub fn name(nr: u32) -> Option<&'static str> {
     by_nr(nr).map(|sc| sc.name)
+}
+
+/// Length of the dense table: one past the highest number it knows.
+pub const TABLE_LEN: usize = SYSCALLS.len();
+
+/// The kernel's name for a syscall, as in `syscalls:sys_enter_NAME` (`newstat` for
+/// `stat`, ...).
+pub fn kernel_name(sc: &Syscall) -> &'static str {
+    x86_64::ALIASES
+        .iter()
+        .find(|(_, real)| *real == sc.name)
+        .map_or(sc.name, |(alias, _)| alias)
+}
+
+/// What the kernel side copies for syscall `nr`; nothing for numbers the table lacks.
+pub fn plan_for(nr: u32) -> tracer_common::CapturePlan {
+    by_nr(nr).map(plan::capture_plan).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -22,7 +22,13 @@ macro_rules! sc {
 /// A hole in the numbering.
 macro_rules! gap {
     ($nr:literal) => {
-        Syscall { nr: $nr, name: "", args: &[], class: Class::NONE, ret: RetKind::Int }
+        Syscall {
+            nr: $nr,
+            name: "",
+            args: &[],
+            class: Class::NONE,
+            ret: RetKind::Int,
+        }
     };
 }
 
@@ -239,7 +245,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(199, "fremovexattr", [DESC], Int, ["fd": Fd, "name": Path]),
     sc!(200, "tkill", [SIGNAL PROCESS], Int, ["pid": Int, "sig": Signal]),
     sc!(201, "time", [CLOCK], Int, ["tloc": Ptr]),
-    sc!(202, "futex", [], Int, ["uaddr": Ptr, "op": FutexOp, "val": UInt, "utime": FutexTimeout, "uaddr2": FutexUaddr2, "val3": FutexVal3]),
+    sc!(202, "futex", [], Int, ["uaddr": Ptr, "op": FutexOp, "val": FutexVal, "utime": FutexTimeout, "uaddr2": FutexUaddr2, "val3": FutexVal3]),
     sc!(203, "sched_setaffinity", [], Int, ["pid": Int, "len": UInt, "user_mask_ptr": Ptr]),
     sc!(204, "sched_getaffinity", [], Int, ["pid": Int, "len": UInt, "user_mask_ptr": Ptr]),
     sc!(205, "set_thread_area", [], Int, ["u_info": Ptr]),
@@ -369,7 +375,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(329, "pkey_mprotect", [MEMORY], Int, ["start": Ptr, "len": ULong, "prot": MmapProt, "pkey": Int]),
     sc!(330, "pkey_alloc", [], Int, ["flags": Hex, "init_val": ULong]),
     sc!(331, "pkey_free", [], Int, ["pkey": Int]),
-    sc!(332, "statx", [DESC FILE FSTAT STAT_LIKE], Int, ["dfd": DirFd, "filename": Path, "flags": AtFlags, "mask": StatxMask, "buffer": Struct(StructKind::Statx, When::ExitOk)]),
+    sc!(332, "statx", [DESC FILE FSTAT STAT_LIKE], Int, ["dfd": DirFd, "filename": Path, "flags": StatxFlags, "mask": StatxMask, "buffer": Struct(StructKind::Statx, When::ExitOk)]),
     sc!(333, "io_pgetevents", [], Int, ["ctx_id": ULong, "min_nr": Long, "nr": Long, "events": Ptr, "timeout": Ptr, "usig": Ptr]),
     sc!(334, "rseq", [], Int, ["rseq": Ptr, "rseq_len": Hex, "flags": Hex, "sig": Hex]),
     sc!(335, "uretprobe", [], Int, []),

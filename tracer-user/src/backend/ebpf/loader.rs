@@ -4,16 +4,27 @@ use std::{fs, path::Path};
 
 use aya::{
     EbpfLoader,
-    maps::{HashMap as BpfHashMap, PerCpuArray, RingBuf},
+    maps::{Array, HashMap as BpfHashMap, PerCpuArray, RingBuf},
     programs::{RawTracePoint, TracePoint},
 };
 
+use tracer_common::{MAX_SYSCALLS, PLAN_TRACE, SyscallPlan};
+
 use super::EbpfTracer;
+use crate::{
+    cli::{Config, TracepointChoice},
+    syscalls,
+};
 
 /// The object compiled from `tracer-ebpf` by build.rs.
 static OBJECT: &[u8] = aya::include_bytes_aligned!(concat!(env!("OUT_DIR"), "/tracer"));
 
 const TRACEFS: &str = "/sys/kernel/tracing";
+
+/// Trace sets up to this size attach per-syscall tracepoints under `--tracepoints=auto`:
+/// each attachment costs a perf event, and past a few dozen the raw tracepoint's single
+/// hash lookup per untraced call is the cheaper overall.
+const PER_SYSCALL_MAX: usize = 32;
 
 /// Why eBPF tracing cannot be used here; the message names the failing step.
 #[derive(Debug, thiserror::Error)]
@@ -37,6 +48,89 @@ pub enum LoadError {
 pub struct LoadOptions {
     pub follow_forks: bool,
     pub buffer_size: u32,
+    /// `-s`: string and buffer bytes to copy.
+    pub string_limit: usize,
+    /// Which syscall numbers are in the trace set.
+    pub traced: Box<dyn Fn(u32) -> bool>,
+    /// Whether numbers the table does not know are traced (`trace=all`).
+    pub trace_unknown: bool,
+    pub attach: Attach,
+    /// Count every syscall the programs see (`--stats`).
+    pub count_seen: bool,
+}
+
+/// Where the syscall programs attach.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Attach {
+    /// `raw_syscalls:sys_enter/sys_exit`: every syscall of every process runs them.
+    Raw,
+    /// `syscalls:sys_enter_NAME/sys_exit_NAME` for these syscalls only: nothing else, and
+    /// no other process's other syscalls, runs our code.
+    PerSyscall(Vec<&'static str>),
+}
+
+impl LoadOptions {
+    pub fn from_config(cfg: &Config) -> Self {
+        let set = cfg.qualifiers.trace.clone();
+        let names: Vec<&'static str> = set
+            .numbers()
+            .filter_map(syscalls::by_nr)
+            .map(syscalls::kernel_name)
+            .collect();
+        let narrow = !set.traces_unknown() && names.len() <= PER_SYSCALL_MAX;
+        let attach = match cfg.tracepoints {
+            TracepointChoice::Raw => Attach::Raw,
+            TracepointChoice::Syscall => Attach::PerSyscall(names),
+            TracepointChoice::Auto if narrow && has_syscall_tracepoints(&names) => {
+                Attach::PerSyscall(names)
+            }
+            TracepointChoice::Auto => Attach::Raw,
+        };
+        Self {
+            follow_forks: cfg.follow_forks,
+            buffer_size: cfg.buffer_size,
+            string_limit: cfg.string_limit,
+            trace_unknown: set.traces_unknown(),
+            traced: Box::new(move |nr| set.contains(nr)),
+            attach,
+            count_seen: cfg.stats,
+        }
+    }
+}
+
+/// Loads tracepoint program `name` and attaches it to each of `events` in `category`.
+fn attach_tracepoint(
+    ebpf: &mut aya::Ebpf,
+    name: &'static str,
+    category: &str,
+    events: &[&str],
+) -> Result<(), LoadError> {
+    let program: &mut TracePoint = ebpf
+        .program_mut(name)
+        .expect("program is in the object")
+        .try_into()
+        .expect("program type");
+    program
+        .load()
+        .map_err(|source| LoadError::Program { name, source })?;
+    for event in events {
+        program
+            .attach(category, event)
+            .map_err(|source| LoadError::Program { name, source })?;
+    }
+    Ok(())
+}
+
+/// Whether `syscalls:sys_enter_NAME` and `sys_exit_NAME` exist for every name.
+pub fn has_syscall_tracepoints(names: &[&str]) -> bool {
+    if ensure_tracefs().is_err() {
+        return false;
+    }
+    let events = Path::new(TRACEFS).join("events/syscalls");
+    names.iter().all(|n| {
+        events.join(format!("sys_enter_{n}")).is_dir()
+            && events.join(format!("sys_exit_{n}")).is_dir()
+    })
 }
 
 /// Offset of `field` in a tracepoint's record, from its tracefs format description.
@@ -101,7 +195,12 @@ pub fn load(opts: &LoadOptions) -> Result<EbpfTracer, LoadError> {
     // The consumer is woken once a quarter of the buffer is full, else on its poll tick.
     let wakeup_bytes = u64::from(opts.buffer_size / 4);
 
+    let string_limit = opts.string_limit.min(u16::MAX as usize) as u32;
+    let trace_unknown = opts.trace_unknown as u8;
     let mut ebpf = EbpfLoader::new()
+        .override_global("STRING_LIMIT", &string_limit, true)
+        .override_global("TRACE_UNKNOWN", &trace_unknown, true)
+        .override_global("COUNT_SEEN", &(opts.count_seen as u8), true)
         .override_global("FOLLOW_FORKS", &follow, true)
         .override_global("WAKEUP_BYTES", &wakeup_bytes, true)
         .override_global("FORK_CHILD_PID_OFFSET", &child_pid, true)
@@ -110,40 +209,67 @@ pub fn load(opts: &LoadOptions) -> Result<EbpfTracer, LoadError> {
         .load(OBJECT)
         .map_err(LoadError::Load)?;
 
+    // The per-syscall plans go in before any program is attached.
+    let mut plans: Array<_, SyscallPlan> =
+        Array::try_from(ebpf.map_mut("PLANS").expect("PLANS map"))
+            .map_err(|e| LoadError::Map("PLANS", e))?;
+    for nr in 0..MAX_SYSCALLS {
+        let plan = SyscallPlan {
+            flags: if (opts.traced)(nr) { PLAN_TRACE } else { 0 },
+            _pad: 0,
+            capture: syscalls::plan_for(nr),
+        };
+        plans
+            .set(nr, plan, 0)
+            .map_err(|e| LoadError::Map("PLANS", e))?;
+    }
+
     // Kernel-side warnings (rare conditions such as a full map) reach our log.
     let logger = aya_log::EbpfLogger::init(&mut ebpf).ok();
 
-    for (name, tracepoint) in [
-        ("tracer_sys_enter", "sys_enter"),
-        ("tracer_sys_exit", "sys_exit"),
-    ] {
-        let program: &mut RawTracePoint = ebpf
-            .program_mut(name)
-            .expect("program is in the object")
-            .try_into()
-            .expect("program type");
-        program
-            .load()
-            .map_err(|source| LoadError::Program { name, source })?;
-        program
-            .attach(tracepoint)
-            .map_err(|source| LoadError::Program { name, source })?;
-    }
-    for (name, event) in [
-        ("tracer_fork", "sched_process_fork"),
-        ("tracer_exit", "sched_process_exit"),
-    ] {
-        let program: &mut TracePoint = ebpf
-            .program_mut(name)
-            .expect("program is in the object")
-            .try_into()
-            .expect("program type");
-        program
-            .load()
-            .map_err(|source| LoadError::Program { name, source })?;
-        program
-            .attach("sched", event)
-            .map_err(|source| LoadError::Program { name, source })?;
+    // Fork and exit tracking first, so the trace set is maintained before any call is seen.
+    attach_tracepoint(&mut ebpf, "tracer_fork", "sched", &["sched_process_fork"])?;
+    attach_tracepoint(&mut ebpf, "tracer_exit", "sched", &["sched_process_exit"])?;
+    log::debug!("syscall programs attach to {:?}", opts.attach);
+    match &opts.attach {
+        Attach::Raw => {
+            for (name, tracepoint) in [
+                ("tracer_sys_enter", "sys_enter"),
+                ("tracer_sys_exit", "sys_exit"),
+            ] {
+                let program: &mut RawTracePoint = ebpf
+                    .program_mut(name)
+                    .expect("program is in the object")
+                    .try_into()
+                    .expect("program type");
+                program
+                    .load()
+                    .map_err(|source| LoadError::Program { name, source })?;
+                program
+                    .attach(tracepoint)
+                    .map_err(|source| LoadError::Program { name, source })?;
+            }
+        }
+        Attach::PerSyscall(names) => {
+            // Always: exit/exit_group, whose status the process-exit record takes, and
+            // execve/execveat, where tracing of a started command begins.
+            let mut enter: Vec<String> = names.iter().map(|n| format!("sys_enter_{n}")).collect();
+            for always in [
+                "sys_enter_exit",
+                "sys_enter_exit_group",
+                "sys_enter_execve",
+                "sys_enter_execveat",
+            ] {
+                if !enter.iter().any(|e| e == always) {
+                    enter.push(always.to_owned());
+                }
+            }
+            let exit: Vec<String> = names.iter().map(|n| format!("sys_exit_{n}")).collect();
+            let enter: Vec<&str> = enter.iter().map(String::as_str).collect();
+            let exit: Vec<&str> = exit.iter().map(String::as_str).collect();
+            attach_tracepoint(&mut ebpf, "tracer_enter_tp", "syscalls", &enter)?;
+            attach_tracepoint(&mut ebpf, "tracer_exit_tp", "syscalls", &exit)?;
+        }
     }
 
     let events = RingBuf::try_from(ebpf.take_map("EVENTS").expect("EVENTS map"))
@@ -161,5 +287,6 @@ pub fn load(opts: &LoadOptions) -> Result<EbpfTracer, LoadError> {
         traced,
         inflight,
         stats,
+        print_stats: opts.count_seen,
     })
 }

@@ -27,7 +27,7 @@ use records::Record;
 
 use super::{Outcome, RunContext, Stop};
 use crate::{
-    event::{Event, ExitStatus, Syscall},
+    event::{Capture, Event, ExitStatus, Syscall},
     format::Sink,
 };
 
@@ -51,6 +51,8 @@ pub struct EbpfTracer {
     traced: BpfHashMap<MapData, u32, u8>,
     inflight: BpfHashMap<MapData, u32, InFlight>,
     stats: PerCpuArray<MapData, Stats>,
+    /// `--stats`: print the per-CPU counters at exit.
+    print_stats: bool,
 }
 
 impl EbpfTracer {
@@ -72,20 +74,48 @@ impl EbpfTracer {
         self.traced.keys().next().is_none()
     }
 
-    pub fn stats(&self) -> Stats {
-        let mut total = Stats::default();
-        if let Ok(per_cpu) = self.stats.get(&0, 0) {
-            for s in per_cpu.iter() {
-                total.seen += s.seen;
-                total.filtered += s.filtered;
-                total.emitted += s.emitted;
-                total.lost += s.lost;
-                total.inflight_full += s.inflight_full;
-                total.pidset_full += s.pidset_full;
-            }
-        }
-        total
+    fn per_cpu_stats(&self) -> Vec<Stats> {
+        self.stats
+            .get(&0, 0)
+            .map(|v| v.iter().copied().collect())
+            .unwrap_or_default()
     }
+
+    pub fn stats(&self) -> Stats {
+        total(&self.per_cpu_stats())
+    }
+
+    /// `--stats`: what the kernel side did, per CPU. `seen` counts every syscall that ran
+    /// our program; `filtered`, traced-process calls dropped in the kernel.
+    fn print_stats(&self) {
+        let row = |cpu: &str, s: &Stats| {
+            eprintln!(
+                "tracer: {cpu:>5} {:>12} {:>12} {:>12} {:>8} {:>8}",
+                s.seen, s.filtered, s.emitted, s.lost, s.inflight_full
+            )
+        };
+        eprintln!(
+            "tracer: {:>5} {:>12} {:>12} {:>12} {:>8} {:>8}",
+            "cpu", "seen", "filtered", "emitted", "lost", "dropped"
+        );
+        let per_cpu = self.per_cpu_stats();
+        for (cpu, s) in per_cpu.iter().enumerate() {
+            row(&cpu.to_string(), s);
+        }
+        row("total", &total(&per_cpu));
+    }
+}
+
+fn total(per_cpu: &[Stats]) -> Stats {
+    per_cpu.iter().fold(Stats::default(), |mut t, s| {
+        t.seen += s.seen;
+        t.filtered += s.filtered;
+        t.emitted += s.emitted;
+        t.lost += s.lost;
+        t.inflight_full += s.inflight_full;
+        t.pidset_full += s.pidset_full;
+        t
+    })
 }
 
 /// State of one run: what has been shown, what the launched command did.
@@ -99,6 +129,8 @@ struct Run<'a> {
     announced: HashMap<u32, u64>,
     /// Exit codes passed to exit_group, by process, for threads that die with it.
     group_codes: HashMap<u32, i32>,
+    /// Memory copied at a call's entry, by thread, waiting for the call's exit record.
+    entry_captures: HashMap<u32, (u64, Vec<Capture>)>,
     lost_reported: u64,
 }
 
@@ -109,7 +141,26 @@ impl Run<'_> {
 
     fn record(&mut self, record: Record) -> Result<()> {
         match record {
-            Record::Syscall { call, entering: _ } => {
+            Record::Syscall {
+                call,
+                entering: true,
+            } => {
+                self.entry_captures
+                    .insert(call.tid, (call.enter_ns, call.captures));
+                Ok(())
+            }
+            Record::Syscall {
+                mut call,
+                entering: false,
+            } => {
+                if let Some((enter_ns, mut captures)) = self.entry_captures.remove(&call.tid)
+                    && enter_ns == call.enter_ns
+                {
+                    // A faulted entry capture is read again at exit: the later copy wins.
+                    captures.retain(|c| !c.fault || !call.captures.iter().any(|e| e.arg == c.arg));
+                    captures.append(&mut call.captures);
+                    call.captures = captures;
+                }
                 if call.nr == NR_EXIT_GROUP {
                     self.group_codes.insert(call.pid, call.args[0] as u8 as i32);
                 }
@@ -192,12 +243,17 @@ fn announce_blocked(tracer: &EbpfTracer, run: &mut Run) -> Result<()> {
     blocked.sort_by_key(|(_, call)| call.enter_ns);
     for (tid, call) in blocked {
         run.announced.insert(tid, call.enter_ns);
+        let captures = match run.entry_captures.get(&tid) {
+            Some((enter_ns, captures)) if *enter_ns == call.enter_ns => captures.clone(),
+            _ => Vec::new(),
+        };
         run.emit(&Event::Entered(Syscall {
             tid,
             pid: call.tgid,
             nr: call.nr,
             args: call.args,
             enter_ns: call.enter_ns,
+            captures,
             ..Default::default()
         }))?;
     }
@@ -232,6 +288,7 @@ pub fn run(mut tracer: EbpfTracer, ctx: RunContext, sink: &mut dyn Sink) -> Resu
         launched_exit_shown: false,
         announced: HashMap::new(),
         group_codes: HashMap::new(),
+        entry_captures: HashMap::new(),
         lost_reported: 0,
     };
     let mut stop = None;
@@ -314,6 +371,9 @@ pub fn run(mut tracer: EbpfTracer, ctx: RunContext, sink: &mut dyn Sink) -> Resu
         run.show_launched_exit()?;
     }
     run.sink.flush().context("writing the trace")?;
+    if tracer.print_stats {
+        tracer.print_stats();
+    }
     let stats = tracer.stats();
     Ok(Outcome {
         launched_status: run.launched_status,

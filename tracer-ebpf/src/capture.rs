@@ -1,0 +1,342 @@
+//! Copies of tracee memory, driven by the per-syscall [`CapturePlan`] userspace derived
+//! from the syscall table. No syscall is special-cased here.
+//!
+//! A record is assembled in a per-CPU scratch buffer — `SyscallRecord`, then for each
+//! capture a `CaptureHeader` and its bytes padded to 8 — and copied to the ring buffer in
+//! one `bpf_ringbuf_output`. Every offset and length is masked so the verifier can prove
+//! it stays inside the scratch buffer; a capture that would not fit is dropped and the
+//! previous one marked truncated, never written out of bounds.
+
+use core::ffi::c_void;
+
+use aya_ebpf::{
+    helpers::generated::{bpf_probe_read_user, bpf_probe_read_user_str},
+    macros::map,
+    maps::PerCpuArray,
+};
+use tracer_common::{
+    CAPTURE_FAULT, CAPTURE_TRUNCATED, CaptureHeader, CapturePlan, CaptureSpec, LEN_FIXED,
+    LEN_FROM_RET, MAX_CAPTURE, MAX_CAPTURES, MAX_PTRV, MAX_STRV, SyscallRecord, capture, when,
+};
+
+/// Scratch space per CPU and per program (enter and exit must not share: a preempted
+/// enter program and an exit program can run on one CPU at once).
+pub const SCRATCH_BYTES: usize = 32768;
+/// Records grow until this offset; past it no capture starts.
+const OFF_LIMIT: usize = 16384;
+const OFF_MASK: usize = OFF_LIMIT - 1;
+/// `MAX_CAPTURE` rounded up to a mask.
+const LEN_MASK: usize = 2 * MAX_CAPTURE - 1;
+
+#[repr(C)]
+pub struct Scratch {
+    pub buf: [u8; SCRATCH_BYTES],
+}
+
+pub const SCRATCH_ENTER: u32 = 0;
+pub const SCRATCH_EXIT: u32 = 1;
+
+#[map]
+static SCRATCH: PerCpuArray<Scratch> = PerCpuArray::with_max_entries(2, 0);
+
+/// Which captures of a plan to take now.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Enter,
+    /// At exit, with the return value.
+    Exit(i64),
+}
+
+impl Phase {
+    #[inline(always)]
+    fn wants(self, spec: &CaptureSpec) -> bool {
+        if spec.kind == capture::NONE {
+            return false;
+        }
+        match self {
+            Phase::Enter => spec.when == when::ENTER,
+            Phase::Exit(ret) => spec.when == when::EXIT || (spec.when == when::EXIT_OK && ret >= 0),
+        }
+    }
+}
+
+/// Whether `plan` copies anything in `phase`.
+#[inline(always)]
+pub fn any(plan: &CapturePlan, phase: Phase) -> bool {
+    let mut i = 0;
+    while i < MAX_CAPTURES {
+        if phase.wants(&plan.specs[i]) {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// A record being assembled in scratch memory.
+pub struct Builder {
+    buf: *mut u8,
+    /// End of what has been written; always a multiple of 8 and below `OFF_LIMIT`
+    /// between captures.
+    off: usize,
+    count: u16,
+}
+
+impl Builder {
+    /// Starts a record with `record` at its head, in the scratch slot `slot`.
+    #[inline(always)]
+    pub fn new(slot: u32, record: &SyscallRecord) -> Option<Self> {
+        let scratch = SCRATCH.get_ptr_mut(slot)?;
+        // SAFETY: the map value is SCRATCH_BYTES long and the record far shorter.
+        let buf = unsafe { (*scratch).buf.as_mut_ptr() };
+        unsafe { *(buf as *mut SyscallRecord) = *record };
+        Some(Self {
+            buf,
+            off: size_of::<SyscallRecord>(),
+            count: 0,
+        })
+    }
+
+    /// Copies what `plan` asks for in `phase`, plus (at exit) the entry captures whose
+    /// bit is set in `retry`. Returns the bits of the captures whose read faulted.
+    #[inline(always)]
+    pub fn capture_all(
+        &mut self,
+        plan: &CapturePlan,
+        phase: Phase,
+        args: &[u64; 6],
+        string_limit: usize,
+        retry: u32,
+    ) -> u32 {
+        let mut faulted = 0;
+        let mut i = 0;
+        while i < MAX_CAPTURES {
+            let spec = &plan.specs[i];
+            let retrying = retry & (1 << i) != 0 && spec.when == when::ENTER;
+            if (phase.wants(spec) || retrying) && self.capture(spec, phase, args, string_limit) {
+                faulted |= 1 << i;
+            }
+            i += 1;
+        }
+        faulted
+    }
+
+    /// Copies one argument's memory; true when the read faulted.
+    #[inline(always)]
+    fn capture(
+        &mut self,
+        spec: &CaptureSpec,
+        phase: Phase,
+        args: &[u64; 6],
+        string_limit: usize,
+    ) -> bool {
+        let src = args[(spec.arg & 7) as usize % 6];
+        if src == 0 || self.off >= OFF_LIMIT {
+            // NULL is printed from the argument itself; a full record takes no more.
+            return false;
+        }
+        let limit = if spec.max != 0 {
+            spec.max as usize
+        } else {
+            string_limit
+        };
+        let header_off = self.off & OFF_MASK;
+        let data_off = header_off + size_of::<CaptureHeader>();
+        let (len, flags) = match spec.kind {
+            capture::CSTR => self.read_str(data_off, src, limit),
+            capture::BUF | capture::FIXED => {
+                let Some(total) = buffer_len(spec, phase, args) else {
+                    return false;
+                };
+                let want = if spec.kind == capture::BUF && total > limit {
+                    limit
+                } else {
+                    total
+                };
+                let (len, flags) = self.read_bytes(data_off, src, want);
+                let trunc = if total > len && flags == 0 {
+                    CAPTURE_TRUNCATED
+                } else {
+                    0
+                };
+                (len, flags | trunc)
+            }
+            capture::STRV => self.read_strv(data_off, src, limit),
+            capture::PTRV_COUNT => self.count_ptrs(data_off, src),
+            _ => return false,
+        };
+        let header = CaptureHeader {
+            arg: spec.arg,
+            kind: spec.kind,
+            flags,
+            _pad: 0,
+            len: len as u32,
+        };
+        // SAFETY: header_off <= OFF_MASK, so the 8-byte header is inside the buffer.
+        unsafe { *(self.buf.add(header_off) as *mut CaptureHeader) = header };
+        self.off = (data_off + len + 7) & !7;
+        self.count += 1;
+        flags & CAPTURE_FAULT != 0
+    }
+
+    /// Reads up to `limit` bytes of a NUL-terminated string (without the NUL).
+    #[inline(always)]
+    fn read_str(&mut self, off: usize, src: u64, limit: usize) -> (usize, u8) {
+        let want = if limit + 1 > MAX_CAPTURE {
+            MAX_CAPTURE
+        } else {
+            limit + 1
+        };
+        let want = want & LEN_MASK;
+        // SAFETY: off < OFF_LIMIT + 8 and want <= LEN_MASK: inside the scratch buffer.
+        let n = unsafe {
+            bpf_probe_read_user_str(
+                self.buf.add(off & (2 * OFF_LIMIT - 1)) as *mut c_void,
+                want as u32,
+                src as *const c_void,
+            )
+        };
+        if n <= 0 {
+            return (0, CAPTURE_FAULT);
+        }
+        let len = (n - 1) as usize & LEN_MASK;
+        // Exactly `limit` bytes and more may follow: the formatter shows "...".
+        let flags = if len >= limit { CAPTURE_TRUNCATED } else { 0 };
+        (len, flags)
+    }
+
+    #[inline(always)]
+    fn read_bytes(&mut self, off: usize, src: u64, want: usize) -> (usize, u8) {
+        let want = if want > MAX_CAPTURE {
+            MAX_CAPTURE
+        } else {
+            want
+        };
+        let want = want & LEN_MASK;
+        if want == 0 {
+            return (0, 0);
+        }
+        // SAFETY: bounded as in `read_str`.
+        let rc = unsafe {
+            bpf_probe_read_user(
+                self.buf.add(off & (2 * OFF_LIMIT - 1)) as *mut c_void,
+                want as u32,
+                src as *const c_void,
+            )
+        };
+        if rc < 0 {
+            (0, CAPTURE_FAULT)
+        } else {
+            (want, 0)
+        }
+    }
+
+    /// argv: each string NUL-terminated, concatenated, up to `MAX_STRV` strings.
+    #[inline(always)]
+    fn read_strv(&mut self, off: usize, src: u64, limit: usize) -> (usize, u8) {
+        let mut len = 0usize;
+        let mut i = 0;
+        while i < MAX_STRV {
+            let mut ptr: u64 = 0;
+            // SAFETY: reads one pointer of the tracee's array into a stack variable.
+            let rc = unsafe {
+                bpf_probe_read_user(
+                    &mut ptr as *mut u64 as *mut c_void,
+                    8,
+                    (src + 8 * i as u64) as *const c_void,
+                )
+            };
+            if rc < 0 {
+                return (len, CAPTURE_FAULT);
+            }
+            if ptr == 0 {
+                return (len, 0);
+            }
+            if len + limit + 2 > MAX_CAPTURE {
+                return (len, CAPTURE_TRUNCATED);
+            }
+            let want = (limit + 2) & LEN_MASK;
+            let at = (off + (len & LEN_MASK)) & (2 * OFF_LIMIT - 1);
+            // SAFETY: at < 2 * OFF_LIMIT and want <= LEN_MASK: inside the scratch buffer.
+            let n = unsafe {
+                bpf_probe_read_user_str(
+                    self.buf.add(at) as *mut c_void,
+                    want as u32,
+                    ptr as *const c_void,
+                )
+            };
+            if n <= 0 {
+                return (len, CAPTURE_FAULT);
+            }
+            len += n as usize & LEN_MASK;
+            i += 1;
+        }
+        (len, CAPTURE_TRUNCATED)
+    }
+
+    /// envp: only the number of entries.
+    #[inline(always)]
+    fn count_ptrs(&mut self, off: usize, src: u64) -> (usize, u8) {
+        let mut chunk = [0u64; 8];
+        let mut count = 0u32;
+        let mut flags = CAPTURE_TRUNCATED;
+        let mut i = 0;
+        'outer: while i < MAX_PTRV / 8 {
+            // SAFETY: reads 64 bytes of the tracee's pointer array onto the stack.
+            let rc = unsafe {
+                bpf_probe_read_user(
+                    chunk.as_mut_ptr() as *mut c_void,
+                    64,
+                    (src + 64 * i as u64) as *const c_void,
+                )
+            };
+            if rc < 0 {
+                // The array may end near the end of a mapping: count pointer by pointer.
+                flags = CAPTURE_FAULT;
+                break;
+            }
+            let mut j = 0;
+            while j < 8 {
+                if chunk[j] == 0 {
+                    flags = 0;
+                    break 'outer;
+                }
+                count += 1;
+                j += 1;
+            }
+            i += 1;
+        }
+        // SAFETY: 4 bytes at off < 2 * OFF_LIMIT.
+        unsafe { *(self.buf.add(off & (2 * OFF_LIMIT - 1)) as *mut u32) = count };
+        (4, flags)
+    }
+
+    /// The assembled record, with its capture count filled in.
+    #[inline(always)]
+    pub fn finish(self) -> &'static [u8] {
+        // SAFETY: the record header is at the start of the buffer.
+        unsafe { (*(self.buf as *mut SyscallRecord)).ncaptures = self.count };
+        let len = self.off & (2 * OFF_LIMIT - 1);
+        // SAFETY: len < 2 * OFF_LIMIT <= SCRATCH_BYTES.
+        unsafe { core::slice::from_raw_parts(self.buf, len) }
+    }
+}
+
+/// The byte count a BUF/FIXED capture covers, or None when there is nothing to copy
+/// (e.g. a failed read has no data).
+#[inline(always)]
+fn buffer_len(spec: &CaptureSpec, phase: Phase, args: &[u64; 6]) -> Option<usize> {
+    let count = match spec.len_arg {
+        LEN_FIXED => return Some(spec.size as usize),
+        LEN_FROM_RET => match phase {
+            Phase::Exit(ret) if ret >= 0 => ret as u64,
+            _ => return None,
+        },
+        n => args[(n & 7) as usize % 6],
+    };
+    let elem = if spec.size == 0 { 1 } else { spec.size as u64 };
+    // Clamp before multiplying: a 64-bit overflow check would need 128-bit arithmetic,
+    // which BPF lacks.
+    let count = if count > 1 << 20 { 1 << 20 } else { count };
+    Some((count * elem) as usize)
+}

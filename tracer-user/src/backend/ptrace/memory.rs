@@ -1,0 +1,342 @@
+//! Tracee memory: the same captures the kernel programs take (`tracer-ebpf/src/capture.rs`),
+//! read from userspace with `process_vm_readv`, or `PTRACE_PEEKDATA` where that is not
+//! allowed. Same limits, same truncation and fault flags, so decoders see identical data.
+
+use std::{
+    io::IoSliceMut,
+    sync::atomic::{AtomicBool, Ordering},
+};
+
+use nix::{
+    errno::Errno,
+    sys::{
+        ptrace,
+        uio::{RemoteIoVec, process_vm_readv},
+    },
+    unistd::Pid,
+};
+use tracer_common::{
+    CAPTURE_FAULT, CAPTURE_TRUNCATED, CapturePlan, CaptureSpec, LEN_FIXED, LEN_FROM_RET,
+    MAX_CAPTURE, MAX_PTRV, MAX_STRV, capture, when,
+};
+
+use crate::event::{Capture, Syscall};
+
+/// Which captures of a plan to take now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    Enter,
+    /// At exit, with the return value.
+    Exit(i64),
+}
+
+impl Phase {
+    fn wants(self, spec: &CaptureSpec) -> bool {
+        if spec.kind == capture::NONE {
+            return false;
+        }
+        match self {
+            Phase::Enter => spec.when == when::ENTER,
+            Phase::Exit(ret) => {
+                spec.when == when::EXIT || (spec.when == when::EXIT_OK && ret >= 0)
+            }
+        }
+    }
+}
+
+/// Set once `process_vm_readv` is refused (ENOSYS, or EPERM under some LSMs).
+static PEEK_ONLY: AtomicBool = AtomicBool::new(false);
+
+/// Reads as much of `buf.len()` bytes at `addr` as is mapped from the start; returns the
+/// count (0 when the first byte is unreadable).
+pub fn read(pid: Pid, addr: u64, buf: &mut [u8]) -> usize {
+    if buf.is_empty() {
+        return 0;
+    }
+    if !PEEK_ONLY.load(Ordering::Relaxed) {
+        let remote = [RemoteIoVec {
+            base: addr as usize,
+            len: buf.len(),
+        }];
+        // A fault past the first page ends the read there: the partial count is returned.
+        match process_vm_readv(pid, &mut [IoSliceMut::new(buf)], &remote) {
+            Ok(n) => return n,
+            Err(Errno::ENOSYS | Errno::EPERM) => PEEK_ONLY.store(true, Ordering::Relaxed),
+            Err(_) => return 0,
+        }
+    }
+    peek(pid, addr, buf)
+}
+
+/// Word-by-word reads through ptrace (the tracee is in a ptrace stop).
+fn peek(pid: Pid, addr: u64, buf: &mut [u8]) -> usize {
+    const WORD: usize = size_of::<libc::c_long>();
+    let mut done = 0;
+    while done < buf.len() {
+        // Aligned words, so a read never straddles into an unmapped page needlessly.
+        let at = addr + done as u64;
+        let aligned = at & !(WORD as u64 - 1);
+        let Ok(word) = ptrace::read(pid, aligned as ptrace::AddressType) else {
+            break;
+        };
+        let bytes = word.to_ne_bytes();
+        let skip = (at - aligned) as usize;
+        let n = (WORD - skip).min(buf.len() - done);
+        buf[done..done + n].copy_from_slice(&bytes[skip..skip + n]);
+        done += n;
+    }
+    done
+}
+
+/// A NUL-terminated string of at most `max` bytes including the NUL, as
+/// `bpf_probe_read_user_str` reads it: `Some(bytes without NUL)` or `None` on a fault.
+/// A string longer than `max - 1` comes back cut to `max - 1` bytes.
+fn read_str(pid: Pid, addr: u64, max: usize) -> Option<Vec<u8>> {
+    let mut buf = vec![0u8; max];
+    // Strings are short and usually end well before the page does: one read, then a
+    // second one only if the first stopped at a page boundary before the NUL.
+    let mut got = 0;
+    while got < max {
+        let n = read(pid, addr + got as u64, &mut buf[got..]);
+        if let Some(nul) = buf[got..got + n].iter().position(|&b| b == 0) {
+            buf.truncate(got + nul);
+            return Some(buf);
+        }
+        if n == 0 {
+            return None;
+        }
+        got += n;
+    }
+    buf.truncate(max - 1);
+    Some(buf)
+}
+
+/// Takes the captures `plan` asks for in `phase`, with the kernel programs' semantics.
+pub fn capture(
+    pid: Pid,
+    call: &Syscall,
+    plan: &CapturePlan,
+    string_limit: usize,
+    phase: Phase,
+) -> Vec<Capture> {
+    plan.specs
+        .iter()
+        .filter(|spec| phase.wants(spec))
+        .filter_map(|spec| capture_one(pid, spec, phase, &call.args, string_limit))
+        .collect()
+}
+
+fn capture_one(
+    pid: Pid,
+    spec: &CaptureSpec,
+    phase: Phase,
+    args: &[u64; 6],
+    string_limit: usize,
+) -> Option<Capture> {
+    let src = args[(spec.arg & 7) as usize % 6];
+    if src == 0 {
+        // NULL is printed from the argument itself.
+        return None;
+    }
+    let limit = if spec.max != 0 {
+        spec.max as usize
+    } else {
+        string_limit
+    };
+    let (data, flags) = match spec.kind {
+        capture::CSTR => match read_str(pid, src, (limit + 1).min(MAX_CAPTURE)) {
+            None => (Vec::new(), CAPTURE_FAULT),
+            // Exactly `limit` bytes and more may follow: the formatter shows "...".
+            Some(s) if s.len() >= limit => (s, CAPTURE_TRUNCATED),
+            Some(s) => (s, 0),
+        },
+        capture::BUF | capture::FIXED => {
+            let total = buffer_len(spec, phase, args)?;
+            let want = if spec.kind == capture::BUF {
+                total.min(limit)
+            } else {
+                total
+            }
+            .min(MAX_CAPTURE);
+            let mut buf = vec![0u8; want];
+            if read(pid, src, &mut buf) < want {
+                (Vec::new(), CAPTURE_FAULT)
+            } else {
+                let flags = if total > want { CAPTURE_TRUNCATED } else { 0 };
+                (buf, flags)
+            }
+        }
+        capture::STRV => read_strv(pid, src, limit),
+        capture::PTRV_COUNT => count_ptrs(pid, src),
+        _ => return None,
+    };
+    Some(Capture {
+        arg: spec.arg,
+        kind: spec.kind,
+        data,
+        truncated: flags & CAPTURE_TRUNCATED != 0,
+        fault: flags & CAPTURE_FAULT != 0,
+    })
+}
+
+/// argv: each string (at most `limit + 1` bytes) NUL-terminated, concatenated, up to
+/// `MAX_STRV` strings and `MAX_CAPTURE` bytes.
+fn read_strv(pid: Pid, src: u64, limit: usize) -> (Vec<u8>, u8) {
+    let mut out = Vec::new();
+    for i in 0..MAX_STRV as u64 {
+        let mut ptr = [0u8; 8];
+        if read(pid, src + 8 * i, &mut ptr) < 8 {
+            return (out, CAPTURE_FAULT);
+        }
+        let ptr = u64::from_ne_bytes(ptr);
+        if ptr == 0 {
+            return (out, 0);
+        }
+        if out.len() + limit + 2 > MAX_CAPTURE {
+            return (out, CAPTURE_TRUNCATED);
+        }
+        match read_str(pid, ptr, limit + 2) {
+            Some(s) => {
+                out.extend_from_slice(&s);
+                out.push(0);
+            }
+            None => return (out, CAPTURE_FAULT),
+        }
+    }
+    (out, CAPTURE_TRUNCATED)
+}
+
+/// envp: only the number of entries (u32), read 8 pointers at a time.
+fn count_ptrs(pid: Pid, src: u64) -> (Vec<u8>, u8) {
+    let mut count = 0u32;
+    let mut flags = CAPTURE_TRUNCATED;
+    'chunks: for i in 0..(MAX_PTRV / 8) as u64 {
+        let mut chunk = [0u8; 64];
+        if read(pid, src + 64 * i, &mut chunk) < 64 {
+            flags = CAPTURE_FAULT;
+            break;
+        }
+        for ptr in chunk.chunks_exact(8) {
+            if ptr.iter().all(|&b| b == 0) {
+                flags = 0;
+                break 'chunks;
+            }
+            count += 1;
+        }
+    }
+    (count.to_le_bytes().to_vec(), flags)
+}
+
+/// The byte count a BUF/FIXED capture covers, or None when there is nothing to copy.
+fn buffer_len(spec: &CaptureSpec, phase: Phase, args: &[u64; 6]) -> Option<usize> {
+    let count = match spec.len_arg {
+        LEN_FIXED => return Some(spec.size as usize),
+        LEN_FROM_RET => match phase {
+            Phase::Exit(ret) if ret > 0 => ret as u64,
+            _ => return None,
+        },
+        n => args[(n & 7) as usize % 6],
+    };
+    let elem = u64::from(spec.size.max(1));
+    Some((count.min(1 << 20) * elem) as usize)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(kind: u8, when: u8, arg: u8, len_arg: u8, size: u16) -> CaptureSpec {
+        CaptureSpec {
+            kind,
+            when,
+            arg,
+            len_arg,
+            size,
+            max: 0,
+        }
+    }
+
+    fn me() -> Pid {
+        Pid::this()
+    }
+
+    fn call(args: [u64; 6]) -> Syscall {
+        Syscall {
+            args,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn strings_are_cut_at_the_limit_and_flagged() {
+        let s = c"/etc/hostname";
+        let args = [0, s.as_ptr() as u64, 0, 0, 0, 0];
+        let plan = CapturePlan {
+            specs: [
+                spec(capture::CSTR, when::ENTER, 1, 0, 0),
+                CaptureSpec::default(),
+                CaptureSpec::default(),
+                CaptureSpec::default(),
+            ],
+        };
+        let caps = capture(me(), &call(args), &plan, 32, Phase::Enter);
+        assert_eq!(caps.len(), 1);
+        assert_eq!(caps[0].data, b"/etc/hostname");
+        assert!(!caps[0].truncated && !caps[0].fault);
+
+        let caps = capture(me(), &call(args), &plan, 4, Phase::Enter);
+        assert_eq!(caps[0].data, b"/etc");
+        assert!(caps[0].truncated);
+
+        assert!(capture(me(), &call(args), &plan, 32, Phase::Exit(0)).is_empty());
+        // An unmapped pointer is a fault; NULL is no capture at all.
+        let bad = [0, 8, 0, 0, 0, 0];
+        let caps = capture(me(), &call(bad), &plan, 32, Phase::Enter);
+        assert!(caps[0].fault && caps[0].data.is_empty());
+        assert!(capture(me(), &call([0; 6]), &plan, 32, Phase::Enter).is_empty());
+    }
+
+    #[test]
+    fn buffers_follow_their_length_argument_or_the_return_value() {
+        let data = b"hello world";
+        let args = [1, data.as_ptr() as u64, data.len() as u64, 0, 0, 0];
+        let mut plan = CapturePlan::default();
+        plan.specs[0] = spec(capture::BUF, when::EXIT_OK, 1, LEN_FROM_RET, 0);
+        let caps = capture(me(), &call(args), &plan, 32, Phase::Exit(5));
+        assert_eq!((caps[0].data.as_slice(), caps[0].truncated), (&b"hello"[..], false));
+        assert!(capture(me(), &call(args), &plan, 32, Phase::Exit(-9)).is_empty());
+
+        plan.specs[0] = spec(capture::BUF, when::ENTER, 1, 2, 0);
+        let caps = capture(me(), &call(args), &plan, 4, Phase::Enter);
+        assert_eq!((caps[0].data.as_slice(), caps[0].truncated), (&b"hell"[..], true));
+
+        plan.specs[0] = spec(capture::FIXED, when::EXIT, 1, LEN_FIXED, 8);
+        let caps = capture(me(), &call(args), &plan, 4, Phase::Exit(-1));
+        assert_eq!(caps[0].data, b"hello wo", "fixed structs ignore -s");
+    }
+
+    #[test]
+    fn argv_and_envp_are_captured_like_the_kernel_does() {
+        let (a, b) = (c"ls", c"/very/long/argument");
+        let argv = [a.as_ptr() as u64, b.as_ptr() as u64, 0];
+        let envp = [argv[0], argv[0], argv[0], 0];
+        let args = [0, argv.as_ptr() as u64, envp.as_ptr() as u64, 0, 0, 0];
+        let mut plan = CapturePlan::default();
+        plan.specs[0] = spec(capture::STRV, when::ENTER, 1, 0, 0);
+        plan.specs[1] = spec(capture::PTRV_COUNT, when::ENTER, 2, 0, 0);
+        let caps = capture(me(), &call(args), &plan, 5, Phase::Enter);
+        // Each string keeps limit + 1 bytes, so the decoder can tell it was longer.
+        assert_eq!(caps[0].data, b"ls\0/very/\0");
+        assert!(!caps[0].truncated);
+        assert_eq!(caps[1].data, 3u32.to_le_bytes());
+        assert!(!caps[1].truncated && !caps[1].fault);
+    }
+
+    #[test]
+    fn unaligned_reads_return_exact_bytes() {
+        let data: Vec<u8> = (0..100).collect();
+        let mut a = [0u8; 37];
+        assert_eq!(read(me(), data.as_ptr() as u64 + 3, &mut a), 37);
+        assert_eq!(&a[..], &data[3..40]);
+    }
+}

@@ -1,0 +1,745 @@
+//! The ptrace backend, for where eBPF is not available (no BPF, no privilege): the same
+//! [`Event`]s from syscall stops, so the output is the same.
+//!
+//! Tasks are seized (`PTRACE_SEIZE`, so group-stops keep their meaning and no SIGSTOP is
+//! injected) and resumed with `PTRACE_SYSCALL`; each stop is read with
+//! `PTRACE_GET_SYSCALL_INFO` (registers on older kernels). A launched command with a
+//! partial trace set gets a seccomp filter, so only traced calls stop it.
+//!
+//! One loop serves tracee stops, the stop signals and the blocked-call scan: SIGCHLD
+//! arrives through the same signalfd as SIGINT/SIGTERM/SIGHUP, so the loop polls that
+//! one descriptor with a timeout (the next blocked-call deadline) and drains
+//! `waitpid(WNOHANG)` whenever it wakes. A blocking `waitpid` would be one syscall
+//! cheaper per stop, but could neither see a stop signal nor time out.
+
+mod memory;
+mod regs;
+mod seccomp;
+mod siginfo;
+
+use std::{
+    collections::{BTreeSet, HashMap, HashSet},
+    os::fd::{AsFd, OwnedFd},
+    path::Path,
+    time::{Duration, Instant},
+};
+
+use anyhow::{Context as _, Result};
+use nix::{
+    errno::Errno,
+    poll::{PollFd, PollFlags, PollTimeout, poll},
+    sys::{
+        ptrace::{self, Event as PtraceEvent, Options as PtraceOptions},
+        signal::Signal,
+        wait::{WaitPidFlag, WaitStatus, waitpid},
+    },
+    unistd::Pid,
+};
+
+pub use memory::{Phase, capture};
+use regs::{StopKind, SyscallStop};
+pub use seccomp::Filter;
+
+use super::{BLOCKED_AFTER, Outcome, Stop, ebpf::monotonic_ns};
+use crate::{
+    event::{Event, ExitStatus, Syscall},
+    format::Sink,
+    launch::{self, CommandError},
+    syscalls,
+};
+
+const NR_EXECVE: u32 = 59;
+const NR_EXECVEAT: u32 = 322;
+
+/// The longest the loop sleeps without a reason to wake.
+const IDLE_TICK: Duration = Duration::from_millis(100);
+/// How long detaching waits for the tasks to report the stop it asked for.
+const DETACH_TIMEOUT: Duration = Duration::from_secs(2);
+
+#[derive(Debug, thiserror::Error)]
+pub enum PtraceError {
+    #[error("attach: ptrace(PTRACE_SEIZE, {pid}): {}", errno.desc())]
+    Attach { pid: u32, errno: Errno },
+    #[error("ptrace({op}, {pid}): {}", errno.desc())]
+    Request {
+        op: &'static str,
+        pid: u32,
+        errno: Errno,
+    },
+    #[error("waitpid: {}", .0.desc())]
+    Wait(Errno),
+}
+
+/// What the backend needs from the configuration.
+pub struct Options {
+    pub follow_forks: bool,
+    pub string_limit: usize,
+    /// The trace set: `None` traces every call.
+    pub traced: Option<BTreeSet<u32>>,
+}
+
+impl Options {
+    fn traces(&self, nr: u32) -> bool {
+        self.traced.as_ref().is_none_or(|set| set.contains(&nr))
+    }
+}
+
+/// A call between its entry and exit stops.
+struct InCall {
+    call: Syscall,
+    /// In the trace set (and past the launched command's exec): it will be shown.
+    shown: bool,
+    /// Already shown as in progress (`read(0, `).
+    announced: bool,
+    /// Entered through a seccomp stop.
+    seccomp: bool,
+}
+
+struct Task {
+    /// Thread group id.
+    pid: u32,
+    call: Option<InCall>,
+    /// The launched command before its exec: its calls are the tracer's set-up.
+    pre_exec: bool,
+    /// Not to be traced (a child while not following forks): let go at its first stop.
+    detach: bool,
+}
+
+struct Tracer<'a> {
+    opts: Options,
+    sink: &'a mut dyn Sink,
+    tasks: HashMap<u32, Task>,
+    launched: Option<Pid>,
+    launched_status: Option<ExitStatus>,
+    /// The launched command's exec-failure pipe, until its exec succeeds.
+    exec_error: Option<OwnedFd>,
+    /// The launched command as the user named it, for error messages.
+    program: String,
+    /// Whether a seccomp filter was asked for, and whether the command runs under it.
+    seccomp_requested: bool,
+    seccomp: bool,
+    ptrace_options: PtraceOptions,
+}
+
+fn request(op: &'static str, pid: Pid) -> impl FnOnce(Errno) -> PtraceError {
+    move |errno| PtraceError::Request {
+        op,
+        pid: pid.as_raw() as u32,
+        errno,
+    }
+}
+
+fn wait_flags() -> WaitPidFlag {
+    WaitPidFlag::__WALL | WaitPidFlag::WNOHANG
+}
+
+fn exit_status(status: WaitStatus) -> Option<(Pid, ExitStatus)> {
+    match status {
+        WaitStatus::Exited(pid, code) => Some((pid, ExitStatus::Exited(code))),
+        WaitStatus::Signaled(pid, signal, core_dumped) => Some((
+            pid,
+            ExitStatus::Killed {
+                signal: signal as i32,
+                core_dumped,
+            },
+        )),
+        _ => None,
+    }
+}
+
+/// The thread group of a task, from /proc (a fresh clone's parent may not have told us).
+fn tgid_of(tid: u32) -> Option<u32> {
+    let status = std::fs::read_to_string(format!("/proc/{tid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("Tgid:"))?
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// Seccomp filters attached to a task (`Seccomp_filters:` in /proc, Linux 5.9+; falls
+/// back to the mode, 2 meaning "filtered").
+fn seccomp_filters(pid: &str) -> u32 {
+    let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) else {
+        return 0;
+    };
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().parse::<u32>().ok())
+    };
+    field("Seccomp_filters:")
+        .or_else(|| field("Seccomp:").map(|mode| u32::from(mode == 2)))
+        .unwrap_or(0)
+}
+
+fn is_group_stop_signal(sig: Signal) -> bool {
+    matches!(
+        sig,
+        Signal::SIGSTOP | Signal::SIGTSTP | Signal::SIGTTIN | Signal::SIGTTOU
+    )
+}
+
+impl<'a> Tracer<'a> {
+    fn new(opts: Options, sink: &'a mut dyn Sink) -> Self {
+        let mut ptrace_options = PtraceOptions::PTRACE_O_TRACESYSGOOD
+            | PtraceOptions::PTRACE_O_TRACEEXEC
+            | PtraceOptions::PTRACE_O_TRACECLONE;
+        if opts.follow_forks {
+            ptrace_options |= PtraceOptions::PTRACE_O_TRACEFORK | PtraceOptions::PTRACE_O_TRACEVFORK;
+        }
+        Self {
+            opts,
+            sink,
+            tasks: HashMap::new(),
+            launched: None,
+            launched_status: None,
+            exec_error: None,
+            program: String::new(),
+            seccomp_requested: false,
+            seccomp: false,
+            ptrace_options,
+        }
+    }
+
+    fn emit(&mut self, event: &Event) -> Result<()> {
+        self.sink.event(event).context("writing the trace")
+    }
+
+    /// Starts `argv` under the trace; only its exec and what follows are shown.
+    fn launch(&mut self, path: &Path, argv: &[String]) -> Result<()> {
+        // Without a trace set every call stops anyway: a filter would only add cost.
+        let filter = self.opts.traced.as_ref().map(|set| {
+            let mut set = set.clone();
+            // The exec must stop, to know when the command proper starts.
+            set.extend([NR_EXECVE, NR_EXECVEAT]);
+            Filter::new(&set)
+        });
+        let gated = launch::spawn_gated_with(path, argv, &|| {
+            if let Some(filter) = &filter {
+                // On failure the command runs unfiltered: every call stops, which the
+                // tracer notices (no filter in /proc) and handles.
+                let _ = filter.install();
+            }
+        })?;
+        let pid = gated.pid;
+        let mut options = self.ptrace_options | PtraceOptions::PTRACE_O_EXITKILL;
+        if filter.is_some() {
+            options |= PtraceOptions::PTRACE_O_TRACESECCOMP;
+        }
+        if let Err(errno) = ptrace::seize(pid, options) {
+            gated.abort();
+            return Err(PtraceError::Attach {
+                pid: pid.as_raw() as u32,
+                errno,
+            }
+            .into());
+        }
+        // The child waits on the gate; stop it once so it can be resumed with syscall
+        // stops enabled before it goes on.
+        let prepared = ptrace::interrupt(pid)
+            .map_err(request("PTRACE_INTERRUPT", pid))
+            .and_then(|()| {
+                waitpid(pid, Some(WaitPidFlag::__WALL)).map_err(PtraceError::Wait)?;
+                ptrace::syscall(pid, None).map_err(request("PTRACE_SYSCALL", pid))
+            });
+        if let Err(e) = prepared {
+            gated.abort();
+            return Err(e.into());
+        }
+        self.seccomp_requested = filter.is_some();
+        self.tasks.insert(
+            pid.as_raw() as u32,
+            Task {
+                pid: pid.as_raw() as u32,
+                call: None,
+                pre_exec: true,
+                detach: false,
+            },
+        );
+        let (pid, exec_error) = gated.release_nowait()?;
+        self.launched = Some(pid);
+        self.exec_error = Some(exec_error);
+        self.program = argv[0].clone();
+        Ok(())
+    }
+
+    /// Seizes every thread of a running process. Threads started meanwhile are caught
+    /// by TRACECLONE once their creator is seized, or by the next pass over /proc.
+    fn attach(&mut self, tgid: u32) -> Result<()> {
+        let mut tried = HashSet::new();
+        loop {
+            let dir = format!("/proc/{tgid}/task");
+            let tids: Vec<u32> = std::fs::read_dir(&dir)
+                .map_err(|_| PtraceError::Attach {
+                    pid: tgid,
+                    errno: Errno::ESRCH,
+                })?
+                .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+                .filter(|tid| tried.insert(*tid))
+                .collect();
+            if tids.is_empty() {
+                return Ok(());
+            }
+            for tid in tids {
+                let pid = Pid::from_raw(tid as i32);
+                match ptrace::seize(pid, self.ptrace_options) {
+                    Ok(()) => {
+                        // Stop it once, to resume it with syscall stops.
+                        let _ = ptrace::interrupt(pid);
+                        self.tasks.entry(tid).or_insert(Task {
+                            pid: tgid,
+                            call: None,
+                            pre_exec: false,
+                            detach: false,
+                        });
+                    }
+                    // Gone, or already ours through TRACECLONE.
+                    Err(Errno::ESRCH | Errno::EPERM) if tid != tgid => {}
+                    Err(errno) => return Err(PtraceError::Attach { pid: tid, errno }.into()),
+                }
+            }
+        }
+    }
+
+    /// Resumes a task: with syscall stops while it is inside a traced call or has no
+    /// filter, else until the filter's next seccomp stop.
+    fn resume(&mut self, tid: u32, sig: Option<Signal>) {
+        let pid = Pid::from_raw(tid as i32);
+        let step = self
+            .tasks
+            .get(&tid)
+            .is_none_or(|t| t.call.is_some() || t.pre_exec || !self.seccomp);
+        // ESRCH: killed meanwhile (SIGKILL needs no stop); its exit report follows.
+        let _ = if step {
+            ptrace::syscall(pid, sig)
+        } else {
+            ptrace::cont(pid, sig)
+        };
+    }
+
+    /// A task the tracer has not heard of (a new clone whose parent's event is not in
+    /// yet): traced when following forks or when it is a thread of a traced process.
+    fn adopt(&mut self, tid: u32) -> &mut Task {
+        if !self.tasks.contains_key(&tid) {
+            let pid = tgid_of(tid).unwrap_or(tid);
+            let traced_process = self.tasks.values().any(|t| t.pid == pid);
+            self.tasks.insert(
+                tid,
+                Task {
+                    pid,
+                    call: None,
+                    pre_exec: false,
+                    detach: !self.opts.follow_forks && !traced_process,
+                },
+            );
+        }
+        self.tasks.get_mut(&tid).expect("inserted above")
+    }
+
+    fn handle(&mut self, status: WaitStatus) -> Result<()> {
+        if let Some((pid, exit)) = exit_status(status) {
+            return self.task_exited(pid.as_raw() as u32, exit);
+        }
+        let Some(pid) = status.pid() else {
+            return Ok(());
+        };
+        let tid = pid.as_raw() as u32;
+        if self.adopt(tid).detach {
+            let sig = match status {
+                WaitStatus::Stopped(_, sig) => Some(sig),
+                _ => None,
+            };
+            let _ = ptrace::detach(pid, sig);
+            self.tasks.remove(&tid);
+            return Ok(());
+        }
+        match status {
+            WaitStatus::PtraceSyscall(_) => self.syscall_stop(tid, StopKind::Syscall)?,
+            WaitStatus::PtraceEvent(_, sig, event) => match event {
+                e if e == PtraceEvent::PTRACE_EVENT_SECCOMP as i32 => {
+                    self.syscall_stop(tid, StopKind::Seccomp)?;
+                }
+                e if e == PtraceEvent::PTRACE_EVENT_EXEC as i32 => self.exec(tid)?,
+                e if e == PtraceEvent::PTRACE_EVENT_CLONE as i32
+                    || e == PtraceEvent::PTRACE_EVENT_FORK as i32
+                    || e == PtraceEvent::PTRACE_EVENT_VFORK as i32 =>
+                {
+                    if let Ok(child) = ptrace::getevent(pid) {
+                        self.adopt(child as u32);
+                    }
+                }
+                e if e == PtraceEvent::PTRACE_EVENT_STOP as i32 && is_group_stop_signal(sig) => {
+                    // A group-stop (kill -STOP): show it, and stay stopped until
+                    // SIGCONT, as the process would untraced.
+                    let task = &self.tasks[&tid];
+                    if !task.pre_exec {
+                        let event = Event::Signal {
+                            tid,
+                            pid: task.pid,
+                            signal: sig as i32,
+                            info: format!("stopped by {}", sig.as_str()),
+                        };
+                        self.emit(&event)?;
+                    }
+                    // SAFETY: PTRACE_LISTEN takes no address or data.
+                    let _ = unsafe {
+                        libc::ptrace(libc::PTRACE_LISTEN, pid.as_raw(), 0usize, 0usize)
+                    };
+                    return Ok(());
+                }
+                // PTRACE_EVENT_STOP from PTRACE_INTERRUPT or a new task's first stop.
+                _ => {}
+            },
+            WaitStatus::Stopped(_, sig) => {
+                // A signal-delivery-stop: show the signal and deliver it.
+                let task = &self.tasks[&tid];
+                if !task.pre_exec
+                    && let Ok(info) = ptrace::getsiginfo(pid)
+                {
+                    let event = Event::Signal {
+                        tid,
+                        pid: task.pid,
+                        signal: sig as i32,
+                        info: siginfo::format(&info),
+                    };
+                    self.emit(&event)?;
+                }
+                self.resume(tid, Some(sig));
+                return Ok(());
+            }
+            _ => {}
+        }
+        self.resume(tid, None);
+        Ok(())
+    }
+
+    fn syscall_stop(&mut self, tid: u32, kind: StopKind) -> Result<()> {
+        let now = monotonic_ns();
+        let pid = Pid::from_raw(tid as i32);
+        let in_call = self.tasks[&tid].call.is_some();
+        let stop = match regs::read(pid, kind, in_call) {
+            Ok(stop) => stop,
+            Err(Errno::ESRCH) => return Ok(()),
+            Err(errno) => return Err(request("PTRACE_GET_SYSCALL_INFO", pid)(errno).into()),
+        };
+        match stop {
+            SyscallStop::Entry { nr, args } => {
+                self.entered(tid, nr, args, false, now);
+                Ok(())
+            }
+            SyscallStop::Seccomp { nr, args } => {
+                let task = &self.tasks[&tid];
+                // Resumed with PTRACE_SYSCALL, a filtered call stops twice on its way
+                // in: at the entry stop, then at the seccomp stop.
+                let seen = task
+                    .call
+                    .as_ref()
+                    .is_some_and(|c| c.call.nr == nr && !c.seccomp);
+                if !seen {
+                    self.entered(tid, nr, args, true, now);
+                }
+                Ok(())
+            }
+            SyscallStop::Exit { ret } => self.exited_call(tid, ret, now),
+        }
+    }
+
+    fn entered(&mut self, tid: u32, nr: u32, args: [u64; 6], seccomp: bool, now: u64) {
+        let task = &self.tasks[&tid];
+        let shown = self.opts.traces(nr) && (!task.pre_exec || nr == NR_EXECVE || nr == NR_EXECVEAT);
+        let mut call = Syscall {
+            tid,
+            pid: task.pid,
+            nr,
+            args,
+            enter_ns: now,
+            ..Default::default()
+        };
+        if shown {
+            call.captures = capture(
+                Pid::from_raw(tid as i32),
+                &call,
+                &syscalls::plan_for(nr),
+                self.opts.string_limit,
+                Phase::Enter,
+            );
+        }
+        self.tasks.get_mut(&tid).expect("known task").call = Some(InCall {
+            call,
+            shown,
+            announced: false,
+            seccomp,
+        });
+    }
+
+    fn exited_call(&mut self, tid: u32, ret: i64, now: u64) -> Result<()> {
+        let task = self.tasks.get_mut(&tid).expect("known task");
+        // An exit with no entry seen: the call was in progress when we attached.
+        let Some(InCall {
+            mut call, shown, ..
+        }) = task.call.take()
+        else {
+            return Ok(());
+        };
+        // A failed exec of the launched command is the tracer's business, not output.
+        if !shown || task.pre_exec {
+            return Ok(());
+        }
+        let mut exit_captures = capture(
+            Pid::from_raw(tid as i32),
+            &call,
+            &syscalls::plan_for(call.nr),
+            self.opts.string_limit,
+            Phase::Exit(ret),
+        );
+        call.captures.append(&mut exit_captures);
+        call.exit_ns = Some(now);
+        call.ret = Some(ret);
+        self.emit(&Event::Completed(call))
+    }
+
+    /// After a successful exec. In a multi-threaded process the exec'ing thread has
+    /// taken over the leader's tid and every other thread is gone.
+    fn exec(&mut self, tid: u32) -> Result<()> {
+        let former = ptrace::getevent(Pid::from_raw(tid as i32)).map_or(tid, |t| t as u32);
+        if former != tid {
+            if let Some(leader) = self.tasks.remove(&tid)
+                && let Some(InCall {
+                    mut call,
+                    shown: true,
+                    ..
+                }) = leader.call
+            {
+                // The leader never returns from the call it was in.
+                call.captures.clear();
+                self.emit(&Event::Completed(call))?;
+            }
+            if let Some(mut task) = self.tasks.remove(&former) {
+                if let Some(c) = task.call.as_mut() {
+                    c.call.tid = tid;
+                }
+                self.tasks.insert(tid, task);
+            }
+        }
+        let task = self.adopt(tid);
+        let was_pre_exec = std::mem::replace(&mut task.pre_exec, false);
+        if was_pre_exec && Some(Pid::from_raw(tid as i32)) == self.launched {
+            self.exec_error = None;
+            // Compare with our own count: the tracer may run under a filter itself.
+            self.seccomp = self.seccomp_requested
+                && seccomp_filters(&tid.to_string()) > seccomp_filters("self");
+        }
+        Ok(())
+    }
+
+    fn task_exited(&mut self, tid: u32, status: ExitStatus) -> Result<()> {
+        if Some(Pid::from_raw(tid as i32)) == self.launched {
+            self.launched_status = Some(status);
+        }
+        let Some(task) = self.tasks.remove(&tid) else {
+            return Ok(());
+        };
+        if task.pre_exec {
+            return Ok(());
+        }
+        if let Some(InCall {
+            mut call,
+            shown: true,
+            ..
+        }) = task.call
+        {
+            // Left inside the call (exit_group, or killed while blocked): `= ?`.
+            call.ret = None;
+            call.exit_ns = None;
+            self.emit(&Event::Completed(call))?;
+        }
+        let group = !self.tasks.values().any(|t| t.pid == task.pid);
+        self.emit(&Event::Exited {
+            tid,
+            pid: task.pid,
+            status,
+            group,
+        })
+    }
+
+    /// Handles every stop reported so far.
+    fn drain(&mut self) -> Result<()> {
+        loop {
+            match waitpid(None, Some(wait_flags())) {
+                Ok(WaitStatus::StillAlive) | Err(Errno::ECHILD) => return Ok(()),
+                Ok(status) => self.handle(status)?,
+                Err(Errno::EINTR) => {}
+                Err(e) => return Err(PtraceError::Wait(e).into()),
+            }
+        }
+    }
+
+    /// Shows calls that have been in progress for a while, as the eBPF backend does.
+    /// Returns how long until the next one would be due.
+    fn announce_blocked(&mut self) -> Result<Duration> {
+        let now = monotonic_ns();
+        let threshold = BLOCKED_AFTER.as_nanos() as u64;
+        let mut next = IDLE_TICK.as_nanos() as u64;
+        let mut due = Vec::new();
+        for task in self.tasks.values_mut() {
+            if let Some(c) = task.call.as_mut().filter(|c| c.shown && !c.announced) {
+                let age = now.saturating_sub(c.call.enter_ns);
+                if age >= threshold && !task.pre_exec {
+                    c.announced = true;
+                    due.push(c.call.clone());
+                } else {
+                    next = next.min(threshold - age.min(threshold));
+                }
+            }
+        }
+        due.sort_by_key(|c| c.enter_ns);
+        for call in due {
+            self.emit(&Event::Entered(call))?;
+        }
+        Ok(Duration::from_nanos(next.max(1_000_000)))
+    }
+
+    fn done(&self) -> bool {
+        self.tasks.is_empty() && (self.launched.is_none() || self.launched_status.is_some())
+    }
+
+    /// Lets every task go, each exactly as it was: a task is detached at the stop the
+    /// interrupt causes, or at an earlier one, with any signal it was about to receive.
+    fn detach_all(&mut self) -> Result<()> {
+        let mut pending: HashSet<u32> = self.tasks.keys().copied().collect();
+        for &tid in &pending {
+            let _ = ptrace::interrupt(Pid::from_raw(tid as i32));
+        }
+        let deadline = Instant::now() + DETACH_TIMEOUT;
+        while !pending.is_empty() && Instant::now() < deadline {
+            let status = match waitpid(None, Some(wait_flags())) {
+                Ok(WaitStatus::StillAlive) => {
+                    std::thread::sleep(Duration::from_millis(1));
+                    continue;
+                }
+                Ok(status) => status,
+                Err(Errno::EINTR) => continue,
+                Err(_) => break,
+            };
+            if let Some((pid, exit)) = exit_status(status) {
+                pending.remove(&(pid.as_raw() as u32));
+                self.task_exited(pid.as_raw() as u32, exit)?;
+                continue;
+            }
+            let Some(pid) = status.pid() else { continue };
+            let sig = match status {
+                WaitStatus::Stopped(_, sig) => Some(sig),
+                WaitStatus::PtraceEvent(_, _, event)
+                    if event == PtraceEvent::PTRACE_EVENT_CLONE as i32
+                        || event == PtraceEvent::PTRACE_EVENT_FORK as i32
+                        || event == PtraceEvent::PTRACE_EVENT_VFORK as i32 =>
+                {
+                    // The new task is ours too until it is let go.
+                    if let Ok(child) = ptrace::getevent(pid) {
+                        pending.insert(child as u32);
+                    }
+                    None
+                }
+                _ => None,
+            };
+            let _ = ptrace::detach(pid, sig);
+            let tid = pid.as_raw() as u32;
+            pending.remove(&tid);
+            self.tasks.remove(&tid);
+        }
+        if !pending.is_empty() {
+            log::warn!("{} tasks did not stop to be detached", pending.len());
+        }
+        Ok(())
+    }
+
+    /// Why the launched command died before its exec succeeded, if it did.
+    fn exec_failure(&mut self) -> Option<CommandError> {
+        let fd = self.exec_error.take()?;
+        let mut buf = [0u8; 4];
+        match nix::unistd::read(fd.as_fd(), &mut buf) {
+            Ok(4) => Some(CommandError {
+                program: std::mem::take(&mut self.program),
+                errno: Errno::from_raw(i32::from_ne_bytes(buf)),
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// What to trace.
+pub enum Target<'p> {
+    Command { path: &'p Path, argv: &'p [String] },
+    Attach(&'p [u32]),
+}
+
+/// Starts or attaches, then traces until every task is gone or a stop signal arrives.
+pub fn run(
+    opts: Options,
+    target: Target,
+    quiet: bool,
+    signals: nix::sys::signalfd::SignalFd,
+    sink: &mut dyn Sink,
+) -> Result<Outcome> {
+    let mut tracer = Tracer::new(opts, sink);
+    match target {
+        Target::Command { path, argv } => tracer.launch(path, argv)?,
+        Target::Attach(pids) => {
+            for &pid in pids {
+                tracer.attach(pid)?;
+                if !quiet {
+                    eprintln!("tracer: Process {pid} attached");
+                }
+            }
+        }
+    }
+    let mut stop = None;
+    let mut timeout = IDLE_TICK;
+    loop {
+        // Signals are read before the stops are drained: a SIGCHLD that arrives later
+        // stays pending and ends the next poll at once.
+        while let Ok(Some(info)) = signals.read_signal() {
+            match Signal::try_from(info.ssi_signo as i32) {
+                Ok(Signal::SIGCHLD) | Err(_) => {}
+                Ok(sig) => stop = Some(Stop::Signal(sig)),
+            }
+        }
+        if let Some(Stop::Signal(sig)) = stop {
+            tracer.detach_all()?;
+            // As strace: the command it started gets the signal that stopped the trace.
+            if let Some(pid) = tracer.launched
+                && tracer.launched_status.is_none()
+            {
+                let _ = nix::sys::signal::kill(pid, sig);
+            }
+            break;
+        }
+        tracer.drain()?;
+        timeout = timeout.min(tracer.announce_blocked()?);
+        tracer.sink.flush().context("writing the trace")?;
+        if tracer.done() {
+            break;
+        }
+        let mut fds = [PollFd::new(signals.as_fd(), PollFlags::POLLIN)];
+        let ms = PollTimeout::try_from(timeout).unwrap_or(PollTimeout::MAX);
+        match poll(&mut fds, ms) {
+            Ok(_) | Err(Errno::EINTR) => {}
+            Err(e) => return Err(e).context("poll"),
+        }
+        timeout = IDLE_TICK;
+    }
+    if stop.is_none()
+        && let Some(err) = tracer.exec_failure()
+    {
+        return Err(err.into());
+    }
+    tracer.sink.flush().context("writing the trace")?;
+    Ok(Outcome {
+        launched_status: tracer.launched_status,
+        stop,
+        lost: 0,
+    })
+}

@@ -1,0 +1,524 @@
+//! Structures read from tracee memory, in strace's abbreviated (non `-v`) form. Layouts
+//! are x86_64's; every reader is bounds-checked, so a short capture prints the pointer
+//! instead of garbage.
+
+use super::DecodeOptions;
+use super::flags::{self, write_enum, write_flags};
+use super::strings::quote;
+use crate::syscalls::StructKind;
+use std::fmt::Write;
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+/// Little-endian field readers over captured bytes.
+pub(crate) struct Bytes<'a>(pub &'a [u8]);
+
+impl Bytes<'_> {
+    fn get<const N: usize>(&self, off: usize) -> Option<[u8; N]> {
+        self.0.get(off..off + N)?.try_into().ok()
+    }
+    pub fn u16(&self, off: usize) -> Option<u16> {
+        self.get(off).map(u16::from_le_bytes)
+    }
+    pub fn u32(&self, off: usize) -> Option<u32> {
+        self.get(off).map(u32::from_le_bytes)
+    }
+    pub fn i32(&self, off: usize) -> Option<i32> {
+        self.get(off).map(i32::from_le_bytes)
+    }
+    pub fn u64(&self, off: usize) -> Option<u64> {
+        self.get(off).map(u64::from_le_bytes)
+    }
+    pub fn i64(&self, off: usize) -> Option<i64> {
+        self.get(off).map(i64::from_le_bytes)
+    }
+}
+
+/// Writes the struct `kind` decoded from `data`; `None` (nothing written) when `data` is
+/// too short for it.
+pub fn write_struct(
+    out: &mut String,
+    kind: StructKind,
+    data: &[u8],
+    opts: &DecodeOptions,
+) -> Option<()> {
+    if data.len() < kind.size() as usize && kind != StructKind::Sockaddr {
+        return None;
+    }
+    let b = Bytes(data);
+    let mut s = String::new();
+    match kind {
+        StructKind::Stat => write_stat(&mut s, &b)?,
+        StructKind::Statx => write_statx(&mut s, &b)?,
+        StructKind::Statfs => write_statfs(&mut s, &b)?,
+        StructKind::Timespec => write_time(&mut s, &b, "tv_nsec")?,
+        StructKind::Timeval => write_time(&mut s, &b, "tv_usec")?,
+        StructKind::Sigaction => write_sigaction(&mut s, &b)?,
+        StructKind::Sigset => flags::write_sigmask(&mut s, b.u64(0)?),
+        StructKind::Rlimit => {
+            s.push_str("{rlim_cur=");
+            write_rlim(&mut s, b.u64(0)?);
+            s.push_str(", rlim_max=");
+            write_rlim(&mut s, b.u64(8)?);
+            s.push('}');
+        }
+        StructKind::Utsname => {
+            s.push('{');
+            for (i, name) in ["sysname", "nodename"].iter().enumerate() {
+                let field = &data[i * 65..(i + 1) * 65];
+                let len = field.iter().position(|&c| c == 0).unwrap_or(field.len());
+                let _ = write!(s, "{name}=");
+                quote(&mut s, &field[..len], opts.hex, false);
+                s.push_str(", ");
+            }
+            s.push_str("...}");
+        }
+        StructKind::EpollEvent => write_epoll_event(&mut s, &b, 0)?,
+        StructKind::Msghdr => write_msghdr(&mut s, &b)?,
+        StructKind::Sysinfo => write_sysinfo(&mut s, &b)?,
+        StructKind::IntPtr => {
+            let _ = write!(s, "[{}]", b.i32(0)?);
+        }
+        StructKind::FdPair => {
+            let _ = write!(s, "[{}, {}]", b.i32(0)?, b.i32(4)?);
+        }
+        StructKind::WaitStatus => write_wait_status(&mut s, b.i32(0)?),
+        StructKind::Sockaddr => write_sockaddr(&mut s, data, opts)?,
+    }
+    out.push_str(&s);
+    Some(())
+}
+
+/// `makedev(0x1, 0x3)` from a glibc-encoded `dev_t`.
+fn write_makedev(out: &mut String, dev: u64) {
+    let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff);
+    let minor = (dev & 0xff) | ((dev >> 12) & !0xff);
+    let _ = write!(out, "makedev({}, {})", hex(major), hex(minor));
+}
+
+/// C's `%#x`: zero has no prefix.
+fn hex(v: u64) -> String {
+    if v == 0 {
+        "0".into()
+    } else {
+        format!("{v:#x}")
+    }
+}
+
+fn write_stat(out: &mut String, b: &Bytes) -> Option<()> {
+    let mode = b.u32(24)? as u64;
+    out.push_str("{st_mode=");
+    flags::write_mode_t(out, mode);
+    if matches!(mode & 0o170000, 0o020000 | 0o060000) {
+        out.push_str(", st_rdev=");
+        write_makedev(out, b.u64(40)?);
+    } else {
+        let _ = write!(out, ", st_size={}", b.i64(48)?);
+    }
+    out.push_str(", ...}");
+    Some(())
+}
+
+fn write_statx(out: &mut String, b: &Bytes) -> Option<()> {
+    out.push_str("{stx_mask=");
+    write_flags(out, b.u32(0)? as u64, flags::STATX_MASK, None, "STATX_???");
+    out.push_str(", stx_attributes=");
+    write_flags(out, b.u64(8)?, flags::STATX_ATTRS, None, "STATX_ATTR_???");
+    out.push_str(", stx_mode=");
+    flags::write_mode_t(out, b.u16(28)? as u64);
+    let _ = write!(out, ", stx_size={}, ...}}", b.u64(40)?);
+    Some(())
+}
+
+const FS_MAGICS: flags::Xlat = &[
+    (0xef53, "EXT2_SUPER_MAGIC"),
+    (0x0102_1994, "TMPFS_MAGIC"),
+    (0x9fa0, "PROC_SUPER_MAGIC"),
+    (0x6265_6572, "SYSFS_MAGIC"),
+    (0x6367_7270, "CGROUP2_SUPER_MAGIC"),
+    (0x794c_7630, "OVERLAYFS_SUPER_MAGIC"),
+    (0x9123_683e, "BTRFS_SUPER_MAGIC"),
+    (0x5846_5342, "XFS_SUPER_MAGIC"),
+    (0x1cd1, "DEVPTS_SUPER_MAGIC"),
+    (0x6969, "NFS_SUPER_MAGIC"),
+    (0x0102_1997, "V9FS_MAGIC"),
+    (0x6573_5546, "FUSE_SUPER_MAGIC"),
+    (0x7372_7279, "SECURITYFS_MAGIC"),
+    (0xcafe_4a11, "BPF_FS_MAGIC"),
+    (0x7472_6163, "TRACEFS_MAGIC"),
+    (0x6462_6720, "DEBUGFS_MAGIC"),
+    (0x4d44, "MSDOS_SUPER_MAGIC"),
+    (0x2fc1_2fc1, "ZFS_SUPER_MAGIC"),
+    (0x5346_544e, "NTFS_SB_MAGIC"),
+    (0x7375_7245, "CODA_SUPER_MAGIC"),
+    (0x0000_9660, "ISOFS_SUPER_MAGIC"),
+    (0x7363_6673, "SQUASHFS_MAGIC"),
+    (0x2801_1994, "RAMFS_MAGIC"),
+];
+
+const ST_FLAGS: flags::Xlat = &[
+    (1, "ST_RDONLY"),
+    (2, "ST_NOSUID"),
+    (4, "ST_NODEV"),
+    (8, "ST_NOEXEC"),
+    (16, "ST_SYNCHRONOUS"),
+    (32, "ST_VALID"),
+    (64, "ST_MANDLOCK"),
+    (1024, "ST_NOATIME"),
+    (2048, "ST_NODIRATIME"),
+    (4096, "ST_RELATIME"),
+    (0x2000, "ST_NOSYMFOLLOW"),
+];
+
+fn write_statfs(out: &mut String, b: &Bytes) -> Option<()> {
+    out.push_str("{f_type=");
+    let ty = b.u64(0)?;
+    match flags::lookup(FS_MAGICS, ty) {
+        Some(name) => out.push_str(name),
+        None => out.push_str(&hex(ty)),
+    }
+    let _ = write!(
+        out,
+        ", f_bsize={}, f_blocks={}, f_bfree={}, f_bavail={}, f_files={}, f_ffree={}, \
+         f_fsid={{val=[{}, {}]}}, f_namelen={}, f_frsize={}, f_flags=",
+        b.i64(8)?,
+        b.u64(16)?,
+        b.u64(24)?,
+        b.u64(32)?,
+        b.u64(40)?,
+        b.u64(48)?,
+        hex(b.u32(56)? as u64),
+        hex(b.u32(60)? as u64),
+        b.i64(64)?,
+        b.i64(72)?,
+    );
+    write_flags(out, b.u64(80)?, ST_FLAGS, None, "ST_???");
+    out.push('}');
+    Some(())
+}
+
+fn write_time(out: &mut String, b: &Bytes, frac: &str) -> Option<()> {
+    let _ = write!(out, "{{tv_sec={}, {frac}={}}}", b.i64(0)?, b.i64(8)?);
+    Some(())
+}
+
+fn write_sigaction(out: &mut String, b: &Bytes) -> Option<()> {
+    const SA_RESTORER: u64 = 0x0400_0000;
+    let (handler, sa_flags, restorer, mask) = (b.u64(0)?, b.u64(8)?, b.u64(16)?, b.u64(24)?);
+    out.push_str("{sa_handler=");
+    match handler {
+        0 => out.push_str("SIG_DFL"),
+        1 => out.push_str("SIG_IGN"),
+        _ => {
+            let _ = write!(out, "{handler:#x}");
+        }
+    }
+    out.push_str(", sa_mask=");
+    flags::write_sigmask(out, mask);
+    out.push_str(", sa_flags=");
+    write_flags(out, sa_flags, flags::SA_FLAGS, None, "SA_???");
+    if sa_flags & SA_RESTORER != 0 {
+        out.push_str(", sa_restorer=");
+        super::strings::write_addr(out, restorer);
+    }
+    out.push('}');
+    Some(())
+}
+
+/// strace shows limits that are whole KiB as `N*1024`.
+fn write_rlim(out: &mut String, v: u64) {
+    let _ = match v {
+        u64::MAX => write!(out, "RLIM64_INFINITY"),
+        v if v > 1024 && v % 1024 == 0 => write!(out, "{}*1024", v / 1024),
+        v => write!(out, "{v}"),
+    };
+}
+
+pub(crate) fn write_epoll_event(out: &mut String, b: &Bytes, off: usize) -> Option<()> {
+    let (events, data) = (b.u32(off)?, b.u64(off + 4)?);
+    out.push_str("{events=");
+    write_flags(out, events as u64, flags::EPOLL_EVENTS, None, "EPOLL???");
+    let _ = write!(out, ", data={{u32={}, u64={data}}}}}", data as u32);
+    Some(())
+}
+
+fn write_msghdr(out: &mut String, b: &Bytes) -> Option<()> {
+    out.push_str("{msg_name=");
+    super::strings::write_addr(out, b.u64(0)?);
+    let _ = write!(out, ", msg_namelen={}, msg_iov=", b.u32(8)?);
+    super::strings::write_addr(out, b.u64(16)?);
+    let _ = write!(out, ", msg_iovlen={}", b.u64(24)?);
+    let controllen = b.u64(40)?;
+    if controllen != 0 {
+        out.push_str(", msg_control=");
+        super::strings::write_addr(out, b.u64(32)?);
+    }
+    let _ = write!(out, ", msg_controllen={controllen}, msg_flags=");
+    write_flags(out, b.u32(48)? as u64, flags::MSG_FLAGS, None, "MSG_???");
+    out.push('}');
+    Some(())
+}
+
+fn write_sysinfo(out: &mut String, b: &Bytes) -> Option<()> {
+    let _ = write!(
+        out,
+        "{{uptime={}, loads=[{}, {}, {}], totalram={}, freeram={}, sharedram={}, \
+         bufferram={}, totalswap={}, freeswap={}, procs={}, totalhigh={}, freehigh={}, \
+         mem_unit={}}}",
+        b.i64(0)?,
+        b.u64(8)?,
+        b.u64(16)?,
+        b.u64(24)?,
+        b.u64(32)?,
+        b.u64(40)?,
+        b.u64(48)?,
+        b.u64(56)?,
+        b.u64(64)?,
+        b.u64(72)?,
+        b.u16(80)?,
+        b.u64(88)?,
+        b.u64(96)?,
+        b.u32(104)?,
+    );
+    Some(())
+}
+
+/// A `wait` status as strace spells it: the macros that are true of it.
+fn write_wait_status(out: &mut String, status: i32) {
+    let sig = |out: &mut String, s: i32| flags::write_signal(out, s);
+    out.push_str("[{");
+    let low = status & 0x7f;
+    if low == 0 {
+        let _ = write!(
+            out,
+            "WIFEXITED(s) && WEXITSTATUS(s) == {}",
+            (status >> 8) & 0xff
+        );
+    } else if status & 0xff == 0x7f {
+        out.push_str("WIFSTOPPED(s) && WSTOPSIG(s) == ");
+        sig(out, (status >> 8) & 0xff);
+    } else if status == 0xffff {
+        out.push_str("WIFCONTINUED(s)");
+    } else {
+        out.push_str("WIFSIGNALED(s) && WTERMSIG(s) == ");
+        sig(out, low);
+        if status & 0x80 != 0 {
+            out.push_str(" && WCOREDUMP(s)");
+        }
+    }
+    out.push_str("}]");
+    let event = (status as u32) >> 16;
+    if event != 0 {
+        let _ = write!(out, " | {event:#x} << 16");
+    }
+}
+
+/// A socket address of `data.len()` bytes.
+pub fn write_sockaddr(out: &mut String, data: &[u8], opts: &DecodeOptions) -> Option<()> {
+    const AF_UNIX: u16 = 1;
+    const AF_INET: u16 = 2;
+    const AF_INET6: u16 = 10;
+    const AF_NETLINK: u16 = 16;
+    let b = Bytes(data);
+    let family = b.u16(0)?;
+    out.push_str("{sa_family=");
+    write_enum(out, family as u64, flags::ADDRESS_FAMILIES, "AF_???");
+    match family {
+        AF_UNIX if data.len() > 2 => {
+            let path = &data[2..];
+            // A leading NUL marks an abstract address, which strace shows with `@`.
+            let (prefix, path) = match path.split_first() {
+                Some((0, rest)) => ("@", rest),
+                _ => ("", path),
+            };
+            let len = path.iter().position(|&c| c == 0).unwrap_or(path.len());
+            let _ = write!(out, ", sun_path={prefix}");
+            quote(out, &path[..len], opts.hex, false);
+        }
+        AF_INET => {
+            let port = u16::from_be_bytes(b.get(2)?);
+            let addr = Ipv4Addr::from(<[u8; 4]>::try_from(data.get(4..8)?).ok()?);
+            let _ = write!(
+                out,
+                ", sin_port=htons({port}), sin_addr=inet_addr(\"{addr}\")"
+            );
+        }
+        AF_INET6 => {
+            let port = u16::from_be_bytes(b.get(2)?);
+            let flow = u32::from_be_bytes(b.get(4)?);
+            let addr = Ipv6Addr::from(<[u8; 16]>::try_from(data.get(8..24)?).ok()?);
+            let _ = write!(
+                out,
+                ", sin6_port=htons({port}), sin6_flowinfo=htonl({flow}), \
+                 inet_pton(AF_INET6, \"{addr}\", &sin6_addr)"
+            );
+            if let Some(scope) = b.u32(24) {
+                let _ = write!(out, ", sin6_scope_id={scope}");
+            }
+        }
+        AF_NETLINK => {
+            let _ = write!(out, ", nl_pid={}, nl_groups={:08x}", b.u32(4)?, b.u32(8)?);
+        }
+        _ => {}
+    }
+    out.push('}');
+    Some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode(kind: StructKind, data: &[u8]) -> Option<String> {
+        let mut s = String::new();
+        write_struct(&mut s, kind, data, &DecodeOptions::default()).map(|_| s)
+    }
+
+    fn put(buf: &mut [u8], off: usize, bytes: &[u8]) {
+        buf[off..off + bytes.len()].copy_from_slice(bytes);
+    }
+
+    #[test]
+    fn stat() {
+        let mut st = [0u8; 144];
+        put(&mut st, 24, &0o100644u32.to_le_bytes());
+        put(&mut st, 48, &33827i64.to_le_bytes());
+        assert_eq!(
+            decode(StructKind::Stat, &st).unwrap(),
+            "{st_mode=S_IFREG|0644, st_size=33827, ...}"
+        );
+        put(&mut st, 24, &0o20666u32.to_le_bytes());
+        put(&mut st, 40, &0x103u64.to_le_bytes());
+        assert_eq!(
+            decode(StructKind::Stat, &st).unwrap(),
+            "{st_mode=S_IFCHR|0666, st_rdev=makedev(0x1, 0x3), ...}"
+        );
+        assert_eq!(decode(StructKind::Stat, &st[..100]), None, "short capture");
+    }
+
+    #[test]
+    fn statx() {
+        let mut stx = [0u8; 256];
+        put(&mut stx, 0, &0x17ffu32.to_le_bytes());
+        put(&mut stx, 8, &0x2000u64.to_le_bytes());
+        put(&mut stx, 28, &0o40755u16.to_le_bytes());
+        put(&mut stx, 40, &4096u64.to_le_bytes());
+        assert_eq!(
+            decode(StructKind::Statx, &stx).unwrap(),
+            "{stx_mask=STATX_BASIC_STATS|STATX_MNT_ID, stx_attributes=STATX_ATTR_MOUNT_ROOT, \
+             stx_mode=S_IFDIR|0755, stx_size=4096, ...}"
+        );
+    }
+
+    #[test]
+    fn small_structs() {
+        let ts = [1i64.to_le_bytes(), 500i64.to_le_bytes()].concat();
+        assert_eq!(
+            decode(StructKind::Timespec, &ts).unwrap(),
+            "{tv_sec=1, tv_nsec=500}"
+        );
+        assert_eq!(
+            decode(StructKind::Timeval, &ts).unwrap(),
+            "{tv_sec=1, tv_usec=500}"
+        );
+        let rl = [(8192u64 * 1024).to_le_bytes(), u64::MAX.to_le_bytes()].concat();
+        assert_eq!(
+            decode(StructKind::Rlimit, &rl).unwrap(),
+            "{rlim_cur=8192*1024, rlim_max=RLIM64_INFINITY}"
+        );
+        assert_eq!(
+            decode(StructKind::IntPtr, &16i32.to_le_bytes()).unwrap(),
+            "[16]"
+        );
+        let pair = [3i32.to_le_bytes(), 4i32.to_le_bytes()].concat();
+        assert_eq!(decode(StructKind::FdPair, &pair).unwrap(), "[3, 4]");
+        assert_eq!(
+            decode(StructKind::Sigset, &0u64.to_le_bytes()).unwrap(),
+            "[]"
+        );
+        let wait = |s: i32| decode(StructKind::WaitStatus, &s.to_le_bytes()).unwrap();
+        assert_eq!(wait(0), "[{WIFEXITED(s) && WEXITSTATUS(s) == 0}]");
+        assert_eq!(wait(1 << 8), "[{WIFEXITED(s) && WEXITSTATUS(s) == 1}]");
+        assert_eq!(wait(9), "[{WIFSIGNALED(s) && WTERMSIG(s) == SIGKILL}]");
+        assert_eq!(
+            wait(0x8b),
+            "[{WIFSIGNALED(s) && WTERMSIG(s) == SIGSEGV && WCOREDUMP(s)}]"
+        );
+        assert_eq!(wait(0x137f), "[{WIFSTOPPED(s) && WSTOPSIG(s) == SIGSTOP}]");
+    }
+
+    #[test]
+    fn sigaction() {
+        let sa = [0u64, 0x1400_0000, 0x7f04_35d7_0050, 1 << 16]
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect::<Vec<_>>();
+        assert_eq!(
+            decode(StructKind::Sigaction, &sa).unwrap(),
+            "{sa_handler=SIG_DFL, sa_mask=[CHLD], sa_flags=SA_RESTORER|SA_RESTART, \
+             sa_restorer=0x7f0435d70050}"
+        );
+        let sa = [1u64, 0, 0, 0]
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect::<Vec<_>>();
+        assert_eq!(
+            decode(StructKind::Sigaction, &sa).unwrap(),
+            "{sa_handler=SIG_IGN, sa_mask=[], sa_flags=0}"
+        );
+    }
+
+    #[test]
+    fn utsname() {
+        let mut u = [0u8; 390];
+        put(&mut u, 0, b"Linux");
+        put(&mut u, 65, b"vm");
+        assert_eq!(
+            decode(StructKind::Utsname, &u).unwrap(),
+            r#"{sysname="Linux", nodename="vm", ...}"#
+        );
+    }
+
+    #[test]
+    fn sockaddrs() {
+        let sa = |d: &[u8]| {
+            let mut s = String::new();
+            write_sockaddr(&mut s, d, &DecodeOptions::default()).map(|_| s)
+        };
+        let mut un = vec![1, 0];
+        un.extend_from_slice(b"/run/x.sock\0");
+        assert_eq!(
+            sa(&un).unwrap(),
+            r#"{sa_family=AF_UNIX, sun_path="/run/x.sock"}"#
+        );
+        let abs = [&[1u8, 0, 0][..], b"abs"].concat();
+        assert_eq!(sa(&abs).unwrap(), r#"{sa_family=AF_UNIX, sun_path=@"abs"}"#);
+        let inet = [2, 0, 0, 80, 127, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0];
+        assert_eq!(
+            sa(&inet).unwrap(),
+            r#"{sa_family=AF_INET, sin_port=htons(80), sin_addr=inet_addr("127.0.0.1")}"#
+        );
+        let mut in6 = vec![10, 0, 1, 187, 0, 0, 0, 0];
+        in6.extend_from_slice(&Ipv6Addr::LOCALHOST.octets());
+        in6.extend_from_slice(&0u32.to_le_bytes());
+        assert_eq!(
+            sa(&in6).unwrap(),
+            "{sa_family=AF_INET6, sin6_port=htons(443), sin6_flowinfo=htonl(0), \
+             inet_pton(AF_INET6, \"::1\", &sin6_addr), sin6_scope_id=0}"
+        );
+        let nl = [16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+        assert_eq!(
+            sa(&nl).unwrap(),
+            "{sa_family=AF_NETLINK, nl_pid=0, nl_groups=00000000}"
+        );
+        assert_eq!(sa(&[2, 0, 0]), None, "truncated");
+    }
+
+    #[test]
+    fn epoll_event() {
+        let ev = [&1u32.to_le_bytes()[..], &3u64.to_le_bytes()].concat();
+        assert_eq!(
+            decode(StructKind::EpollEvent, &ev).unwrap(),
+            "{events=EPOLLIN, data={u32=3, u64=3}}"
+        );
+    }
+}
