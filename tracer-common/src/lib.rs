@@ -159,7 +159,7 @@ pub const MAX_SYSCALLS: u32 = 512;
 /// Strings in a [`capture::STRV`] capture (execve's argv) beyond which it is truncated.
 pub const MAX_STRV: usize = 32;
 /// Pointers a [`capture::PTRV_COUNT`] capture counts at most.
-pub const MAX_PTRV: usize = 1024;
+pub const MAX_PTRV: usize = 512;
 
 /// Per-CPU kernel-side counters, index 0 of the `STATS` per-CPU array.
 #[repr(C)]
@@ -198,6 +198,42 @@ pub struct InFlight {
 /// needs them (exit_group's status).
 pub const INFLIGHT_SHOWN: u32 = 1;
 
+/// Buckets of the per-syscall latency histogram: bucket `i` counts calls that took
+/// `[2^(i-1), 2^i)` ns (bucket 0: under 1 ns), so 40 buckets reach about 9 minutes.
+pub const HIST_BUCKETS: usize = 40;
+
+/// Per-syscall totals counted in the kernel (per CPU; userspace adds the CPUs up).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SyscallTotals {
+    pub calls: u64,
+    pub errors: u64,
+    pub total_ns: u64,
+    pub max_ns: u64,
+    pub hist: [u64; HIST_BUCKETS],
+}
+
+impl Default for SyscallTotals {
+    fn default() -> Self {
+        Self {
+            calls: 0,
+            errors: 0,
+            total_ns: 0,
+            max_ns: 0,
+            hist: [0; HIST_BUCKETS],
+        }
+    }
+}
+
+/// `STATUS_MASK` bits: which call outcomes are recorded (strace's `--status`).
+pub mod status {
+    pub const SUCCESSFUL: u8 = 1;
+    pub const FAILED: u8 = 2;
+    /// Calls that never returned (exit_group, a task killed inside a call).
+    pub const UNFINISHED: u8 = 4;
+    pub const ALL: u8 = 7;
+}
+
 /// Size of the per-CPU scratch buffer records are assembled in before `bpf_ringbuf_output`.
 pub const SCRATCH_SIZE: usize = 16384;
 /// Largest single capture; keeps `len` provably bounded for the verifier.
@@ -212,6 +248,7 @@ const _: () = {
     assert!(core::mem::size_of::<Stats>() == 48);
     assert!(core::mem::size_of::<InFlight>() == 72);
     assert!(core::mem::size_of::<SyscallPlan>() == 40);
+    assert!(core::mem::size_of::<SyscallTotals>() == 32 + 8 * HIST_BUCKETS);
 };
 
 #[cfg(feature = "user")]
@@ -222,4 +259,6 @@ mod pod {
     unsafe impl aya::Pod for super::Stats {}
     // SAFETY: as above.
     unsafe impl aya::Pod for super::InFlight {}
+    // SAFETY: as above.
+    unsafe impl aya::Pod for super::SyscallTotals {}
 }

@@ -42,22 +42,66 @@ static SCRATCH: PerCpuArray<Scratch> = PerCpuArray::with_max_entries(2, 0);
 /// Which captures of a plan to take now.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
-    Enter,
+    /// At entry, except the plan slots in `deferred` (see [`deferrable`]), which are
+    /// taken at the exit instead.
+    Enter { deferred: u32 },
     /// At exit, with the return value.
     Exit(i64),
 }
 
 impl Phase {
     #[inline(always)]
-    fn wants(self, spec: &CaptureSpec) -> bool {
+    fn wants(self, spec: &CaptureSpec, slot: usize) -> bool {
         if spec.kind == capture::NONE {
             return false;
         }
         match self {
-            Phase::Enter => spec.when == when::ENTER,
+            Phase::Enter { deferred } => spec.when == when::ENTER && deferred & (1 << slot) == 0,
             Phase::Exit(ret) => spec.when == when::EXIT || (spec.when == when::EXIT_OK && ret >= 0),
         }
     }
+}
+
+impl Phase {
+    #[inline(always)]
+    fn is_exit(self) -> bool {
+        matches!(self, Phase::Exit(_))
+    }
+}
+
+/// Entry captures that may be taken at exit instead: all but argv/envp, whose memory a
+/// successful exec replaces.
+#[inline(always)]
+fn can_defer(spec: &CaptureSpec) -> bool {
+    spec.kind != capture::STRV && spec.kind != capture::PTRV_COUNT
+}
+
+/// The plan slots (bits) of entry captures that [`can_defer`]. An in/out argument
+/// (copied at entry and again at exit, e.g. a socket length) keeps its entry copy: by the
+/// exit the kernel has overwritten it.
+#[inline(always)]
+pub fn deferrable(plan: &CapturePlan) -> u32 {
+    let mut bits = 0;
+    let mut i = 0;
+    while i < MAX_CAPTURES {
+        let spec = &plan.specs[i];
+        if spec.kind != capture::NONE && spec.when == when::ENTER && can_defer(spec) {
+            let mut in_out = false;
+            let mut j = 0;
+            while j < MAX_CAPTURES {
+                let other = &plan.specs[j];
+                in_out |= other.kind != capture::NONE
+                    && other.when != when::ENTER
+                    && other.arg == spec.arg;
+                j += 1;
+            }
+            if !in_out {
+                bits |= 1 << i;
+            }
+        }
+        i += 1;
+    }
+    bits
 }
 
 /// Whether `plan` copies anything in `phase`.
@@ -65,7 +109,7 @@ impl Phase {
 pub fn any(plan: &CapturePlan, phase: Phase) -> bool {
     let mut i = 0;
     while i < MAX_CAPTURES {
-        if phase.wants(&plan.specs[i]) {
+        if phase.wants(&plan.specs[i], i) {
             return true;
         }
         i += 1;
@@ -113,7 +157,7 @@ impl Builder {
         while i < MAX_CAPTURES {
             let spec = &plan.specs[i];
             let retrying = retry & (1 << i) != 0 && spec.when == when::ENTER;
-            if (phase.wants(spec) || retrying) && self.capture(spec, phase, args, string_limit) {
+            if (phase.wants(spec, i) || retrying) && self.capture(spec, phase, args, string_limit) {
                 faulted |= 1 << i;
             }
             i += 1;
@@ -161,8 +205,10 @@ impl Builder {
                 };
                 (len, flags | trunc)
             }
-            capture::STRV => self.read_strv(data_off, src, limit),
-            capture::PTRV_COUNT => self.count_ptrs(data_off, src),
+            // argv/envp are only copied at entry; keeping their loops out of the exit
+            // program's code saves the verifier most of its work there.
+            capture::STRV if !phase.is_exit() => self.read_strv(data_off, src, limit),
+            capture::PTRV_COUNT if !phase.is_exit() => self.count_ptrs(data_off, src),
             _ => return false,
         };
         let header = CaptureHeader {

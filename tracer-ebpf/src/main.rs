@@ -12,7 +12,10 @@ mod capture;
 use aya_ebpf::{
     EbpfContext,
     bindings::{BPF_ANY, BPF_RB_AVAIL_DATA, BPF_RB_FORCE_WAKEUP, BPF_RB_NO_WAKEUP},
-    helpers::{bpf_get_current_pid_tgid, bpf_ktime_get_ns, bpf_probe_read_kernel},
+    helpers::{
+        bpf_get_current_pid_tgid, bpf_ktime_get_ns, bpf_probe_read_kernel,
+        generated::bpf_get_current_ancestor_cgroup_id,
+    },
     macros::{map, raw_tracepoint, tracepoint},
     maps::{Array, HashMap, PerCpuArray, RingBuf},
     programs::{RawTracePointContext, TracePointContext},
@@ -20,8 +23,8 @@ use aya_ebpf::{
 use aya_log_ebpf::warn;
 use capture::{Builder, Phase, SCRATCH_ENTER, SCRATCH_EXIT};
 use tracer_common::{
-    INFLIGHT_SHOWN, InFlight, MAX_ARGS, MAX_SYSCALLS, PLAN_TRACE, RECORD_NO_RETURN, Stats,
-    SyscallPlan, SyscallRecord, TaskExitRecord, kind,
+    HIST_BUCKETS, INFLIGHT_SHOWN, InFlight, MAX_ARGS, MAX_SYSCALLS, PLAN_TRACE, RECORD_NO_RETURN,
+    Stats, SyscallPlan, SyscallRecord, SyscallTotals, TaskExitRecord, kind, status,
 };
 
 /// Set by userspace at load time (`EbpfLoader::override_global`).
@@ -48,6 +51,24 @@ static COUNT_SEEN: u8 = 0;
 /// Non-zero when numbers outside the table (e.g. x32 or invalid ones) are traced.
 #[unsafe(no_mangle)]
 static TRACE_UNKNOWN: u8 = 1;
+/// Which outcomes are recorded (`status::*` bits): `-z`, `-Z`, `--status`.
+#[unsafe(no_mangle)]
+static STATUS_MASK: u8 = status::ALL;
+/// `--min-duration`: calls faster than this are dropped at exit (0: keep all).
+#[unsafe(no_mangle)]
+static MIN_DURATION_NS: u64 = 0;
+/// Non-zero when `-c`/`-C`: count per-syscall totals in `SUMMARY`.
+#[unsafe(no_mangle)]
+static SUMMARY_ON: u8 = 0;
+/// Non-zero when `-c` alone: nothing but the totals leaves the kernel.
+#[unsafe(no_mangle)]
+static SUMMARY_ONLY: u8 = 0;
+/// `--cgroup`: trace every task whose cgroup is this one (id = inode of the cgroup v2
+/// directory) or below it, at this depth; 0 = trace the `TRACED` set.
+#[unsafe(no_mangle)]
+static CGROUP_ID: u64 = 0;
+#[unsafe(no_mangle)]
+static CGROUP_LEVEL: u32 = 0;
 
 /// Per syscall number: in the trace set or not, and what to copy.
 #[map]
@@ -69,6 +90,10 @@ static EVENTS: RingBuf = RingBuf::with_byte_size(1 << 24, 0);
 
 #[map]
 static STATS: PerCpuArray<Stats> = PerCpuArray::with_max_entries(1, 0);
+
+/// Per-syscall totals for `-c`, by number.
+#[map]
+static SUMMARY: PerCpuArray<SyscallTotals> = PerCpuArray::with_max_entries(MAX_SYSCALLS, 0);
 
 const TRACE_ON: u8 = 1;
 const TRACE_FROM_EXEC: u8 = 2;
@@ -158,17 +183,23 @@ fn on_enter<C: EbpfContext>(
     }
     let pid_tgid = bpf_get_current_pid_tgid();
     let tgid = (pid_tgid >> 32) as u32;
-    let Some(state) = TRACED.get_ptr_mut(tgid) else {
-        return Ok(());
-    };
-    // SAFETY: the pointer comes from a successful lookup; a racing delete leaves the
-    // element readable until the program ends (RCU).
-    unsafe {
-        if *state == TRACE_FROM_EXEC {
-            if nr != NR_EXECVE && nr != NR_EXECVEAT {
-                return Ok(());
+    if global(&CGROUP_ID) != 0 {
+        if !in_cgroup() {
+            return Ok(());
+        }
+    } else {
+        let Some(state) = TRACED.get_ptr_mut(tgid) else {
+            return Ok(());
+        };
+        // SAFETY: the pointer comes from a successful lookup; a racing delete leaves the
+        // element readable until the program ends (RCU).
+        unsafe {
+            if *state == TRACE_FROM_EXEC {
+                if nr != NR_EXECVE && nr != NR_EXECVEAT {
+                    return Ok(());
+                }
+                *state = TRACE_ON;
             }
-            *state = TRACE_ON;
         }
     }
     let plan = PLANS.get(nr as u32);
@@ -196,15 +227,28 @@ fn on_enter<C: EbpfContext>(
     };
     // Memory that only exists at entry (paths, written buffers, argv) is copied now and
     // sent ahead of the exit record; userspace joins the two by thread.
+    // With a filter on the result (-z, -Z, --min-duration) entry copies wait for the
+    // exit, so that nothing filtered out leaves the kernel; only memory an exec replaces
+    // (argv) is still copied at entry. With -c alone nothing is copied at all.
+    let defer = exit_filtered();
     if shown
+        && global(&SUMMARY_ONLY) == 0
         && let Some(plan) = plan
-        && capture::any(&plan.capture, Phase::Enter)
     {
-        let record = syscall_record(kind::SYSCALL_ENTER, tid, &call, 0, 0);
-        if let Some(mut builder) = Builder::new(SCRATCH_ENTER, &record) {
-            call.retry =
-                builder.capture_all(&plan.capture, Phase::Enter, &call.args, string_limit(), 0);
-            output(builder.finish(), wakeup_flags());
+        let deferred = if defer {
+            capture::deferrable(&plan.capture)
+        } else {
+            0
+        };
+        call.retry = deferred;
+        let phase = Phase::Enter { deferred };
+        if capture::any(&plan.capture, phase) {
+            let record = syscall_record(kind::SYSCALL_ENTER, tid, &call, 0, 0);
+            if let Some(mut builder) = Builder::new(SCRATCH_ENTER, &record) {
+                call.retry |=
+                    builder.capture_all(&plan.capture, phase, &call.args, string_limit(), 0);
+                output(builder.finish(), wakeup_flags());
+            }
         }
     }
     if INFLIGHT.insert(tid, call, BPF_ANY as u64).is_err()
@@ -221,6 +265,56 @@ fn on_enter<C: EbpfContext>(
 #[inline(always)]
 fn string_limit() -> usize {
     global(&STRING_LIMIT) as usize
+}
+
+/// Whether a call's fate is only known at its exit (result or duration filters).
+#[inline(always)]
+fn exit_filtered() -> bool {
+    global(&STATUS_MASK) & (status::SUCCESSFUL | status::FAILED)
+        != (status::SUCCESSFUL | status::FAILED)
+        || global(&MIN_DURATION_NS) != 0
+}
+
+/// Whether the current task is in the `--cgroup` subtree.
+#[inline(always)]
+fn in_cgroup() -> bool {
+    // SAFETY: the helper takes a level and has no other preconditions.
+    let id = unsafe { bpf_get_current_ancestor_cgroup_id(global(&CGROUP_LEVEL) as i32) };
+    id == global(&CGROUP_ID)
+}
+
+/// Adds a finished call to the `-c` totals.
+#[inline(always)]
+fn count(nr: u32, duration: u64, failed: bool) {
+    let Some(totals) = SUMMARY.get_ptr_mut(nr) else {
+        return;
+    };
+    // SAFETY: per-CPU value; only this CPU's programs update it.
+    let t = unsafe { &mut *totals };
+    t.calls += 1;
+    t.errors += failed as u64;
+    t.total_ns += duration;
+    if duration > t.max_ns {
+        t.max_ns = duration;
+    }
+    let bucket = log2_bucket(duration);
+    if bucket < HIST_BUCKETS {
+        t.hist[bucket] += 1;
+    }
+}
+
+/// Number of significant bits of `v` (0 for 0), without a count-leading-zeros
+/// instruction, which BPF lacks.
+#[inline(always)]
+fn log2_bucket(mut v: u64) -> usize {
+    let mut bits = 0;
+    for shift in [32, 16, 8, 4, 2, 1] {
+        if v >> shift != 0 {
+            v >>= shift;
+            bits += shift;
+        }
+    }
+    bits + v as usize
 }
 
 #[inline(always)]
@@ -282,6 +376,25 @@ fn on_exit(ret: i64) {
     let _ = INFLIGHT.remove(&tid);
     if call.flags & INFLIGHT_SHOWN == 0 {
         return;
+    }
+    let failed = (-4095..0).contains(&ret);
+    let duration = now_ns().saturating_sub(call.enter_ns);
+    let outcome = if failed {
+        status::FAILED
+    } else {
+        status::SUCCESSFUL
+    };
+    if global(&STATUS_MASK) & outcome == 0 || duration < global(&MIN_DURATION_NS) {
+        if let Some(s) = stats() {
+            s.filtered += 1;
+        }
+        return;
+    }
+    if global(&SUMMARY_ON) != 0 {
+        count(call.nr, duration, failed);
+        if global(&SUMMARY_ONLY) != 0 {
+            return;
+        }
     }
     let wakeup = wakeup_flags();
     if let Some(plan) = PLANS.get(call.nr)
@@ -365,7 +478,11 @@ fn try_exit(ctx: &TracePointContext) -> Result<(), i64> {
     let tgid = (pid_tgid >> 32) as u32;
     let tid = pid_tgid as u32;
     // SAFETY: presence tests only.
-    let traced = unsafe { TRACED.get(tgid) }.is_some() || unsafe { TRACED.get(tid) }.is_some();
+    let traced = if global(&CGROUP_ID) != 0 {
+        in_cgroup()
+    } else {
+        unsafe { TRACED.get(tgid) }.is_some() || unsafe { TRACED.get(tid) }.is_some()
+    };
     if !traced {
         return Ok(());
     }
@@ -379,7 +496,16 @@ fn try_exit(ctx: &TracePointContext) -> Result<(), i64> {
         }
         let _ = INFLIGHT.remove(tid);
         if call.flags & INFLIGHT_SHOWN != 0 {
-            emit_syscall(tid, &call, 0, RECORD_NO_RETURN, BPF_RB_NO_WAKEUP as u64);
+            if global(&SUMMARY_ON) != 0 {
+                count(call.nr, now_ns().saturating_sub(call.enter_ns), false);
+            }
+            let duration = now_ns().saturating_sub(call.enter_ns);
+            if global(&STATUS_MASK) & status::UNFINISHED != 0
+                && global(&SUMMARY_ONLY) == 0
+                && duration >= global(&MIN_DURATION_NS)
+            {
+                emit_syscall(tid, &call, 0, RECORD_NO_RETURN, BPF_RB_NO_WAKEUP as u64);
+            }
         }
     }
     let group_dead_offset = global(&EXIT_GROUP_DEAD_OFFSET);

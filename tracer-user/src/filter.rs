@@ -46,7 +46,7 @@ impl TraceSet {
         self.unknown
     }
 
-        /// Whether every syscall is traced (no filter at all).
+    /// Whether every syscall is traced (no filter at all).
     pub fn is_all(&self) -> bool {
         self.unknown && self.numbers.iter().all(|&b| b)
     }

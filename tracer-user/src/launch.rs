@@ -94,7 +94,7 @@ pub fn spawn_gated_with(path: &Path, argv: &[String], before_exec: &dyn Fn()) ->
     let (err_rd, err_wr) = pipe2(nix::fcntl::OFlag::O_CLOEXEC).context("pipe")?;
 
     // SAFETY: between fork and exec the child only makes async-signal-safe calls
-    // (read, sigprocmask, execv, write, _exit) on data prepared before the fork.
+    // (read, sigprocmask, sigaction, execv, write, _exit) on data prepared before the fork.
     match unsafe { fork() }.context("fork")? {
         ForkResult::Child => {
             drop(go_wr);
@@ -107,6 +107,10 @@ pub fn spawn_gated_with(path: &Path, argv: &[String], before_exec: &dyn Fn()) ->
             // The tracer blocks the signals it reads through a signalfd; the command
             // must start with the default mask.
             let _ = pthread_sigmask(SigmaskHow::SIG_SETMASK, Some(&SigSet::empty()), None);
+            // Rust ignores SIGPIPE and an ignored signal stays ignored across exec: give
+            // the command the default disposition, as a shell would.
+            // SAFETY: sigaction is async-signal-safe; SIG_DFL installs no handler.
+            unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
             before_exec();
             let errno = execv(&c_path, &c_argv).unwrap_err();
             let _ = write(&err_wr, &(errno as i32).to_ne_bytes());

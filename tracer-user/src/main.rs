@@ -7,22 +7,19 @@ mod event;
 mod filter;
 mod format;
 mod launch;
+mod summary;
 mod syscalls;
 
-use std::{
-    fs::File,
-    io::{self, BufWriter, Write},
-    process::ExitCode,
-};
+use std::{io, process::ExitCode};
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use clap::Parser as _;
 
 use crate::{
     backend::Stop,
     cli::{Args, Config, Target},
     event::ExitStatus,
-    format::text::{PidPrefix, TextFormatter, TextOptions},
+    format::{output::WriteError, status::human_bytes},
 };
 
 fn main() -> ExitCode {
@@ -50,37 +47,41 @@ fn main() -> ExitCode {
 
 fn run(cfg: &Config) -> Result<ExitCode> {
     let signals = backend::block_signals()?;
-    let (out, pid_prefix): (Box<dyn Write>, _) = match &cfg.output {
-        Some(path) => {
-            let file =
-                File::create(path).with_context(|| format!("can't open '{}'", path.display()))?;
-            let prefix = if cfg.follow_forks {
-                PidPrefix::Always
-            } else {
-                PidPrefix::WhenMany
+    let mut sink = format::build(cfg)?;
+    let result = backend::run(cfg, signals, &mut sink);
+    sink.finish();
+    let outcome = match result {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            let Some(io_error) = e.chain().find_map(|c| c.downcast_ref::<io::Error>()) else {
+                return Err(e);
             };
-            (Box::new(BufWriter::with_capacity(1 << 16, file)), prefix)
+            // `tracer ... 2>&1 | head`: the reader is gone and so is anyone to tell.
+            if io_error.kind() == io::ErrorKind::BrokenPipe {
+                drop(sink);
+                return Ok(ExitCode::SUCCESS);
+            }
+            let Some(write_error) = io_error
+                .get_ref()
+                .and_then(|e| e.downcast_ref::<WriteError>())
+            else {
+                return Err(e);
+            };
+            // A write failed (disk full...): the trace stopped there; say what is missing.
+            let totals = sink.totals();
+            drop(sink);
+            eprintln!("tracer: writing the trace to {write_error}");
+            eprintln!(
+                "tracer: trace incomplete: stopped after {} events ({} written), {} events \
+                 lost in the kernel",
+                totals.events,
+                human_bytes(totals.bytes),
+                totals.lost
+            );
+            return Ok(ExitCode::from(1));
         }
-        None => (
-            Box::new(BufWriter::with_capacity(1 << 16, io::stderr())),
-            PidPrefix::WhenMany,
-        ),
     };
-    let initial: Vec<u32> = match &cfg.target {
-        Target::Attach(pids) => pids.clone(),
-        Target::Command(_) => Vec::new(),
-    };
-    let opts = TextOptions {
-        syscall_times: cfg.syscall_times,
-        pid_prefix,
-        decode: decode::DecodeOptions {
-            string_limit: cfg.string_limit,
-            hex: cfg.hex,
-            ..Default::default()
-        },
-    };
-    let mut sink = TextFormatter::new(out, opts, &initial);
-    let outcome = backend::run(cfg, signals, &mut sink)?;
+    drop(sink);
 
     if outcome.lost > 0 {
         eprintln!("tracer: {} events lost", outcome.lost);

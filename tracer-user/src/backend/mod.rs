@@ -103,7 +103,7 @@ fn load_ebpf(cfg: &Config) -> Result<ebpf::EbpfTracer, String> {
 /// The trace set as the ptrace backend wants it: `None` for every call.
 fn ptrace_options(cfg: &Config) -> ptrace::Options {
     let trace = &cfg.qualifiers.trace;
-    let traced = (*trace != crate::filter::TraceSet::all()).then(|| {
+    let traced = (!trace.is_all()).then(|| {
         (0..tracer_common::MAX_SYSCALLS)
             .filter(|&nr| trace.contains(nr))
             .collect::<BTreeSet<u32>>()

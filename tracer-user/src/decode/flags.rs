@@ -1081,3 +1081,298 @@ mod tests {
         );
     }
 }
+
+pub const EPOLL_CREATE_FLAGS: Xlat = &[(0o2000000, "EPOLL_CLOEXEC")];
+
+pub const EFD_FLAGS: Xlat = &[
+    (1, "EFD_SEMAPHORE"),
+    (0o2000000, "EFD_CLOEXEC"),
+    (0o4000, "EFD_NONBLOCK"),
+];
+
+pub const TFD_FLAGS: Xlat = &[
+    (1, "TFD_TIMER_ABSTIME"),
+    (2, "TFD_TIMER_CANCEL_ON_SET"),
+    (0o2000000, "TFD_CLOEXEC"),
+    (0o4000, "TFD_NONBLOCK"),
+];
+
+pub const SFD_FLAGS: Xlat = &[(0o2000000, "SFD_CLOEXEC"), (0o4000, "SFD_NONBLOCK")];
+
+pub const INOTIFY_INIT_FLAGS: Xlat = &[(0o4000, "IN_NONBLOCK"), (0o2000000, "IN_CLOEXEC")];
+
+pub const RENAME_FLAGS: Xlat = &[
+    (1, "RENAME_NOREPLACE"),
+    (2, "RENAME_EXCHANGE"),
+    (4, "RENAME_WHITEOUT"),
+];
+
+pub const FADVICE: Xlat = &[
+    (0, "POSIX_FADV_NORMAL"),
+    (1, "POSIX_FADV_RANDOM"),
+    (2, "POSIX_FADV_SEQUENTIAL"),
+    (3, "POSIX_FADV_WILLNEED"),
+    (4, "POSIX_FADV_DONTNEED"),
+    (5, "POSIX_FADV_NOREUSE"),
+];
+
+/// `faccessat2` flags: 0x200 is `AT_EACCESS` here, not `AT_REMOVEDIR`.
+pub const ACCESS_AT_FLAGS: Xlat = &[
+    (0x100, "AT_SYMLINK_NOFOLLOW"),
+    (0x200, "AT_EACCESS"),
+    (0x1000, "AT_EMPTY_PATH"),
+];
+
+pub const SS_FLAGS: Xlat = &[
+    (1, "SS_ONSTACK"),
+    (2, "SS_DISABLE"),
+    (1 << 31, "SS_AUTODISARM"),
+];
+
+pub const F_SEALS: Xlat = &[
+    (1, "F_SEAL_SEAL"),
+    (2, "F_SEAL_SHRINK"),
+    (4, "F_SEAL_GROW"),
+    (8, "F_SEAL_WRITE"),
+    (16, "F_SEAL_FUTURE_WRITE"),
+    (32, "F_SEAL_EXEC"),
+];
+
+/// `SOL_SOCKET` options.
+pub const SO_OPTIONS: Xlat = &[
+    (1, "SO_DEBUG"),
+    (2, "SO_REUSEADDR"),
+    (3, "SO_TYPE"),
+    (4, "SO_ERROR"),
+    (5, "SO_DONTROUTE"),
+    (6, "SO_BROADCAST"),
+    (7, "SO_SNDBUF"),
+    (8, "SO_RCVBUF"),
+    (9, "SO_KEEPALIVE"),
+    (10, "SO_OOBINLINE"),
+    (11, "SO_NO_CHECK"),
+    (12, "SO_PRIORITY"),
+    (13, "SO_LINGER"),
+    (14, "SO_BSDCOMPAT"),
+    (15, "SO_REUSEPORT"),
+    (16, "SO_PASSCRED"),
+    (17, "SO_PEERCRED"),
+    (18, "SO_RCVLOWAT"),
+    (19, "SO_SNDLOWAT"),
+    (20, "SO_RCVTIMEO_OLD"),
+    (21, "SO_SNDTIMEO_OLD"),
+    (22, "SO_SECURITY_AUTHENTICATION"),
+    (23, "SO_SECURITY_ENCRYPTION_TRANSPORT"),
+    (24, "SO_SECURITY_ENCRYPTION_NETWORK"),
+    (25, "SO_BINDTODEVICE"),
+    (26, "SO_ATTACH_FILTER"),
+    (27, "SO_DETACH_FILTER"),
+    (28, "SO_PEERNAME"),
+    (29, "SO_TIMESTAMP_OLD"),
+    (30, "SO_ACCEPTCONN"),
+    (31, "SO_PEERSEC"),
+    (32, "SO_SNDBUFFORCE"),
+    (33, "SO_RCVBUFFORCE"),
+    (34, "SO_PASSSEC"),
+    (35, "SO_TIMESTAMPNS_OLD"),
+    (36, "SO_MARK"),
+    (37, "SO_TIMESTAMPING_OLD"),
+    (38, "SO_PROTOCOL"),
+    (39, "SO_DOMAIN"),
+    (40, "SO_RXQ_OVFL"),
+    (41, "SO_WIFI_STATUS"),
+    (42, "SO_PEEK_OFF"),
+    (43, "SO_NOFCS"),
+    (44, "SO_LOCK_FILTER"),
+    (45, "SO_SELECT_ERR_QUEUE"),
+    (46, "SO_BUSY_POLL"),
+    (47, "SO_MAX_PACING_RATE"),
+    (48, "SO_BPF_EXTENSIONS"),
+    (49, "SO_INCOMING_CPU"),
+    (50, "SO_ATTACH_BPF"),
+    (51, "SO_ATTACH_REUSEPORT_CBPF"),
+    (52, "SO_ATTACH_REUSEPORT_EBPF"),
+    (53, "SO_CNX_ADVICE"),
+    (55, "SO_MEMINFO"),
+    (56, "SO_INCOMING_NAPI_ID"),
+    (57, "SO_COOKIE"),
+    (59, "SO_PEERGROUPS"),
+    (60, "SO_ZEROCOPY"),
+    (61, "SO_TXTIME"),
+    (62, "SO_BINDTOIFINDEX"),
+    (63, "SO_TIMESTAMP_NEW"),
+    (64, "SO_TIMESTAMPNS_NEW"),
+    (65, "SO_TIMESTAMPING_NEW"),
+    (66, "SO_RCVTIMEO_NEW"),
+    (67, "SO_SNDTIMEO_NEW"),
+    (68, "SO_DETACH_REUSEPORT_BPF"),
+    (69, "SO_PREFER_BUSY_POLL"),
+    (70, "SO_BUSY_POLL_BUDGET"),
+    (71, "SO_NETNS_COOKIE"),
+    (72, "SO_BUF_LOCK"),
+    (73, "SO_RESERVE_MEM"),
+    (74, "SO_TXREHASH"),
+    (75, "SO_RCVMARK"),
+    (76, "SO_PASSPIDFD"),
+    (77, "SO_PEERPIDFD"),
+];
+
+/// `SOL_TCP` options.
+pub const TCP_OPTIONS: Xlat = &[
+    (1, "TCP_NODELAY"),
+    (2, "TCP_MAXSEG"),
+    (3, "TCP_CORK"),
+    (4, "TCP_KEEPIDLE"),
+    (5, "TCP_KEEPINTVL"),
+    (6, "TCP_KEEPCNT"),
+    (7, "TCP_SYNCNT"),
+    (8, "TCP_LINGER2"),
+    (9, "TCP_DEFER_ACCEPT"),
+    (10, "TCP_WINDOW_CLAMP"),
+    (11, "TCP_INFO"),
+    (12, "TCP_QUICKACK"),
+    (13, "TCP_CONGESTION"),
+    (14, "TCP_MD5SIG"),
+    (15, "TCP_COOKIE_TRANSACTIONS"),
+    (16, "TCP_THIN_LINEAR_TIMEOUTS"),
+    (17, "TCP_THIN_DUPACK"),
+    (18, "TCP_USER_TIMEOUT"),
+    (19, "TCP_REPAIR"),
+    (20, "TCP_REPAIR_QUEUE"),
+    (21, "TCP_QUEUE_SEQ"),
+    (22, "TCP_REPAIR_OPTIONS"),
+    (23, "TCP_FASTOPEN"),
+    (24, "TCP_TIMESTAMP"),
+    (25, "TCP_NOTSENT_LOWAT"),
+    (26, "TCP_CC_INFO"),
+    (27, "TCP_SAVE_SYN"),
+    (28, "TCP_SAVED_SYN"),
+    (29, "TCP_REPAIR_WINDOW"),
+    (30, "TCP_FASTOPEN_CONNECT"),
+    (31, "TCP_ULP"),
+    (32, "TCP_MD5SIG_EXT"),
+    (33, "TCP_FASTOPEN_KEY"),
+    (34, "TCP_FASTOPEN_NO_COOKIE"),
+    (35, "TCP_ZEROCOPY_RECEIVE"),
+    (36, "TCP_INQ"),
+    (37, "TCP_TX_DELAY"),
+];
+
+/// `SOL_IP` options.
+pub const IP_OPTIONS: Xlat = &[
+    (1, "IP_TOS"),
+    (2, "IP_TTL"),
+    (3, "IP_HDRINCL"),
+    (4, "IP_OPTIONS"),
+    (5, "IP_ROUTER_ALERT"),
+    (6, "IP_RECVOPTS"),
+    (7, "IP_RETOPTS"),
+    (8, "IP_PKTINFO"),
+    (9, "IP_PKTOPTIONS"),
+    (10, "IP_MTU_DISCOVER"),
+    (11, "IP_RECVERR"),
+    (12, "IP_RECVTTL"),
+    (13, "IP_RECVTOS"),
+    (14, "IP_MTU"),
+    (15, "IP_FREEBIND"),
+    (16, "IP_IPSEC_POLICY"),
+    (17, "IP_XFRM_POLICY"),
+    (18, "IP_PASSSEC"),
+    (19, "IP_TRANSPARENT"),
+    (24, "IP_BIND_ADDRESS_NO_PORT"),
+    (32, "IP_MULTICAST_IF"),
+    (33, "IP_MULTICAST_TTL"),
+    (34, "IP_MULTICAST_LOOP"),
+    (35, "IP_ADD_MEMBERSHIP"),
+    (36, "IP_DROP_MEMBERSHIP"),
+];
+
+/// `SOL_IPV6` options.
+pub const IPV6_OPTIONS: Xlat = &[
+    (1, "IPV6_ADDRFORM"),
+    (2, "IPV6_2292PKTINFO"),
+    (16, "IPV6_UNICAST_HOPS"),
+    (17, "IPV6_MULTICAST_IF"),
+    (18, "IPV6_MULTICAST_HOPS"),
+    (19, "IPV6_MULTICAST_LOOP"),
+    (20, "IPV6_ADD_MEMBERSHIP"),
+    (21, "IPV6_DROP_MEMBERSHIP"),
+    (23, "IPV6_MTU_DISCOVER"),
+    (24, "IPV6_MTU"),
+    (25, "IPV6_RECVERR"),
+    (26, "IPV6_V6ONLY"),
+    (49, "IPV6_RECVPKTINFO"),
+    (50, "IPV6_PKTINFO"),
+    (67, "IPV6_TCLASS"),
+];
+
+/// An option name of `level`: named for the levels strace knows, a number otherwise.
+pub fn write_sockopt_name(out: &mut String, level: u32, name: u32) {
+    let table = match level {
+        0 => Some((IP_OPTIONS, "IP_???")),
+        1 => Some((SO_OPTIONS, "SO_???")),
+        6 => Some((TCP_OPTIONS, "TCP_???")),
+        41 => Some((IPV6_OPTIONS, "IPV6_???")),
+        _ => None,
+    };
+    match table {
+        Some((table, dflt)) => write_enum(out, name as u64, table, dflt),
+        None => {
+            let _ = write!(out, "{name}");
+        }
+    }
+}
+
+/// A CPU set, as strace prints it: the numbers of the set bits, `[0 1 5]`.
+pub fn write_cpu_set(out: &mut String, bytes: &[u8]) {
+    out.push('[');
+    let mut first = true;
+    for (i, &byte) in bytes.iter().enumerate() {
+        let mut bits = byte;
+        while bits != 0 {
+            let bit = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            if !first {
+                out.push(' ');
+            }
+            first = false;
+            let _ = write!(out, "{}", i * 8 + bit);
+        }
+    }
+    out.push(']');
+}
+
+pub const PERSONALITY_TYPES: Xlat = &[
+    (0, "PER_LINUX"),
+    (0x0008, "PER_LINUX32"),
+    (0x0010, "PER_LINUX_FDPIC"),
+];
+
+pub const PERSONALITY_FLAGS: Xlat = &[
+    (0x0020000, "UNAME26"),
+    (0x0040000, "ADDR_NO_RANDOMIZE"),
+    (0x0080000, "FDPIC_FUNCPTRS"),
+    (0x0100000, "MMAP_PAGE_ZERO"),
+    (0x0200000, "ADDR_COMPAT_LAYOUT"),
+    (0x0400000, "READ_IMPLIES_EXEC"),
+    (0x0800000, "ADDR_LIMIT_32BIT"),
+    (0x1000000, "SHORT_INODE"),
+    (0x2000000, "WHOLE_SECONDS"),
+    (0x4000000, "STICKY_TIMEOUTS"),
+    (0x8000000, "ADDR_LIMIT_3GB"),
+];
+
+/// A persona: its type (low byte), then its flags. `0xffffffff` (the query) stays a
+/// number.
+pub fn write_personality(out: &mut String, value: u32) {
+    if value == u32::MAX {
+        out.push_str("0xffffffff");
+        return;
+    }
+    write_enum(out, (value & 0xff) as u64, PERSONALITY_TYPES, "PER_???");
+    let rest = (value & !0xff) as u64;
+    if rest != 0 {
+        out.push('|');
+        write_flags(out, rest, PERSONALITY_FLAGS, None, "PER_???");
+    }
+}

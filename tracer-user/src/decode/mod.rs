@@ -10,7 +10,7 @@ pub mod structs;
 
 pub use flags::signal_name;
 
-use crate::event::Syscall as Call;
+use crate::event::{Capture, Syscall as Call};
 use crate::syscalls::{self, ArgKind, RetKind, StructKind};
 use flags::{Xlat, write_enum, write_flags};
 use std::fmt::Write;
@@ -59,6 +59,17 @@ pub enum ArgsPart {
 
 /// Writes the arguments of `call`, without the name or parentheses.
 pub fn write_args(out: &mut String, call: &Call, opts: &DecodeOptions, part: ArgsPart) {
+    write_args_named(out, call, opts, part, None);
+}
+
+/// [`write_args`] with `-y`: fd arguments print with what they name (`3</etc/passwd>`).
+pub fn write_args_named(
+    out: &mut String,
+    call: &Call,
+    opts: &DecodeOptions,
+    part: ArgsPart,
+    fds: Option<&dyn FdNames>,
+) {
     let Some(sc) = syscalls::by_nr(call.nr).filter(|_| !opts.raw) else {
         // Unknown syscalls get all six registers; known ones in raw mode their own count.
         let n = syscalls::by_nr(call.nr).map_or(6, |sc| sc.args.len());
@@ -67,6 +78,9 @@ pub fn write_args(out: &mut String, call: &Call, opts: &DecodeOptions, part: Arg
         }
         return;
     };
+    if call.nr == nr::CLONE {
+        return write_clone(out, call, part);
+    }
     let shown: Vec<usize> = (0..sc.args.len())
         .filter(|&i| visible(call, i, sc.args[i].kind))
         .collect();
@@ -84,17 +98,205 @@ pub fn write_args(out: &mut String, call: &Call, opts: &DecodeOptions, part: Arg
         if n > 0 {
             out.push_str(", ");
         }
-        write_arg(out, call, i, sc.args[i].kind, opts);
+        write_arg(out, call, i, sc.args[i].kind, opts, fds);
     }
     if trailing_sep {
         out.push_str(", ");
     }
 }
 
-/// Writes the return value: what follows `= `.
+// ---- `-y` hook: fd names come from the formatter's table (`format::fds`). ----
+
+/// What file descriptors refer to, for `-y`.
+pub trait FdNames {
+    /// The path or socket that `fd` of process `pid` names; `AT_FDCWD` asks for the cwd.
+    fn fd_name(&self, pid: u32, fd: i32) -> Option<String>;
+}
+
+/// An fd argument: `3`, `AT_FDCWD`, or with names `3</etc/passwd>`, `AT_FDCWD</tmp>`.
+fn write_fd(out: &mut String, pid: u32, fd: i32, fds: Option<&dyn FdNames>) {
+    if fd == -100 {
+        out.push_str("AT_FDCWD");
+    } else {
+        write_int(out, fd);
+    }
+    if let Some(name) = fds.and_then(|f| f.fd_name(pid, fd)) {
+        let _ = write!(out, "<{name}>");
+    }
+}
+
+/// Each shown argument of `call` on its own: (index in the table, text), for formats
+/// that keep arguments apart (JSON).
+pub fn each_arg(
+    call: &Call,
+    opts: &DecodeOptions,
+    fds: Option<&dyn FdNames>,
+) -> Vec<(usize, String)> {
+    let Some(sc) = syscalls::by_nr(call.nr).filter(|_| !opts.raw) else {
+        let n = syscalls::by_nr(call.nr).map_or(6, |sc| sc.args.len());
+        return (0..n)
+            .map(|i| {
+                let mut s = String::new();
+                write_hex(&mut s, call.args[i]);
+                (i, s)
+            })
+            .collect();
+    };
+    (0..sc.args.len())
+        .filter(|&i| visible(call, i, sc.args[i].kind))
+        .map(|i| {
+            let mut s = String::new();
+            write_arg(&mut s, call, i, sc.args[i].kind, opts, fds);
+            (i, s)
+        })
+        .collect()
+}
+
+/// Syscall numbers whose lines are shaped by hand.
+mod nr {
+    pub const POLL: u32 = 7;
+    pub const CLONE: u32 = 56;
+    pub const PERSONALITY: u32 = 135;
+    pub const FCNTL: u32 = 72;
+    pub const PPOLL: u32 = 271;
+}
+
+/// Writes the return value: what follows `= `, with strace's notes for the calls that
+/// have one (`= 0 (Timeout)`, `= 0x1 (flags FD_CLOEXEC)`).
 pub fn write_return(out: &mut String, call: &Call) {
     let kind = syscalls::by_nr(call.nr).map_or(RetKind::Int, |sc| sc.ret);
+    if let Some(ret) = success(call) {
+        match call.nr {
+            nr::POLL | nr::PPOLL => return write_poll_return(out, call, ret),
+            nr::FCNTL if write_fcntl_return(out, call.args[1] as u32, ret) => return,
+            // The previous persona: `0 (PER_LINUX)`.
+            nr::PERSONALITY => {
+                write_hex(out, ret);
+                out.push_str(" (");
+                flags::write_personality(out, ret as u32);
+                out.push(')');
+                return;
+            }
+            _ => {}
+        }
+    }
     errno::write_return(out, call.ret, kind);
+}
+
+/// `poll`'s result: `0 (Timeout)`, or the count and the descriptors that have events,
+/// `1 ([{fd=3, revents=POLLIN}])`.
+fn write_poll_return(out: &mut String, call: &Call, ret: u64) {
+    if ret == 0 {
+        out.push_str("0 (Timeout)");
+        return;
+    }
+    write_int(out, ret);
+    let Some(cap) = in_out(call, 0).1.filter(|c| !c.fault) else {
+        return;
+    };
+    let b = structs::Bytes(&cap.data);
+    out.push_str(" ([");
+    let mut first = true;
+    for off in (0..cap.data.len() / 8).map(|n| n * 8) {
+        let (Some(fd), Some(revents)) = (b.i32(off), b.u16(off + 6)) else {
+            break;
+        };
+        if revents == 0 {
+            continue;
+        }
+        if !first {
+            out.push_str(", ");
+        }
+        first = false;
+        let _ = write!(out, "{{fd={fd}, revents=");
+        write_flags(out, revents as u64, flags::POLL_EVENTS, None, "POLL???");
+        out.push('}');
+    }
+    out.push_str("])");
+}
+
+/// `fcntl`'s result for the commands that return flags; false for the others.
+fn write_fcntl_return(out: &mut String, cmd: u32, ret: u64) -> bool {
+    let (table, what) = match cmd {
+        // F_GETFD
+        1 if ret != 0 => (flags::FD_CLOEXEC, "flags"),
+        // F_GETFL
+        3 => {
+            write_hex(out, ret);
+            out.push_str(" (flags ");
+            flags::write_open_flags(out, ret);
+            out.push(')');
+            return true;
+        }
+        // F_GET_SEALS
+        1034 if ret != 0 => (flags::F_SEALS, "seals"),
+        _ => return false,
+    };
+    write_hex(out, ret);
+    let _ = write!(out, " ({what} ");
+    write_flags(out, ret, table, None, "F_???");
+    out.push(')');
+    true
+}
+
+/// The copies of argument `i` taken at entry and at exit, for arguments the plan reads
+/// twice ([`crate::syscalls::plan::capture_specs`]): entry captures come first.
+fn in_out(call: &Call, i: usize) -> (Option<&Capture>, Option<&Capture>) {
+    let mut caps = call.captures.iter().filter(|c| c.arg as usize == i);
+    (caps.next(), caps.next())
+}
+
+const CLONE_PIDFD: u64 = 0x1000;
+const CLONE_SETTLS: u64 = 0x80000;
+const CLONE_PARENT_SETTID: u64 = 0x100000;
+const CLONE_CHILD_CLEARTID: u64 = 0x200000;
+const CLONE_CHILD_SETTID: u64 = 0x1000000;
+
+/// `clone`, in strace's order and names (x86_64: flags, stack, parent_tid, child_tid,
+/// tls), the tid pointers only when the flags use them.
+fn write_clone(out: &mut String, call: &Call, part: ArgsPart) {
+    let [flags, stack, ptid, ctid, tls, _] = call.args;
+    let mut later = String::new();
+    let sep = |s: &mut String| {
+        if !s.is_empty() {
+            s.push_str(", ");
+        }
+    };
+    if flags & (CLONE_PARENT_SETTID | CLONE_PIDFD) != 0 {
+        later.push_str("parent_tid=");
+        let tid = call
+            .capture(2)
+            .filter(|c| !c.fault)
+            .and_then(|c| structs::Bytes(&c.data).i32(0));
+        match tid {
+            Some(tid) => {
+                let _ = write!(later, "[{tid}]");
+            }
+            None => write_addr(&mut later, ptid),
+        }
+    }
+    if flags & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID) != 0 {
+        sep(&mut later);
+        later.push_str("child_tidptr=");
+        write_addr(&mut later, ctid);
+    }
+    if flags & CLONE_SETTLS != 0 {
+        sep(&mut later);
+        later.push_str("tls=");
+        write_addr(&mut later, tls);
+    }
+    if part != ArgsPart::Resumed {
+        out.push_str("child_stack=");
+        write_addr(out, stack);
+        out.push_str(", flags=");
+        flags::write_clone_flags(out, flags);
+        if !later.is_empty() {
+            out.push_str(", ");
+        }
+    }
+    if part != ArgsPart::Entering {
+        out.push_str(&later);
+    }
 }
 
 fn write_raw_args(out: &mut String, args: &[u64]) {
@@ -237,19 +439,25 @@ fn write_int(out: &mut String, v: impl std::fmt::Display) {
     let _ = write!(out, "{v}");
 }
 
-fn write_arg(out: &mut String, call: &Call, i: usize, kind: ArgKind, opts: &DecodeOptions) {
+fn write_arg(
+    out: &mut String,
+    call: &Call,
+    i: usize,
+    kind: ArgKind,
+    opts: &DecodeOptions,
+    fds: Option<&dyn FdNames>,
+) {
     let v = call.args[i];
     let cap = call.capture(i);
     let flags = |out: &mut String, table: Xlat, dflt: &str| write_flags(out, v, table, None, dflt);
     match kind {
-        ArgKind::Int | ArgKind::Fd | ArgKind::FutexVal => write_int(out, v as i32),
+        ArgKind::Fd | ArgKind::DirFd => write_fd(out, call.pid, v as i32, fds),
+        ArgKind::Int | ArgKind::FutexVal => write_int(out, v as i32),
         ArgKind::Long => write_int(out, v as i64),
         ArgKind::UInt => write_int(out, v as u32),
         ArgKind::ULong => write_int(out, v),
         ArgKind::Hex => write_hex(out, v),
         ArgKind::Ptr => write_addr(out, v),
-        ArgKind::DirFd if v as i32 == -100 => out.push_str("AT_FDCWD"),
-        ArgKind::DirFd => write_int(out, v as i32),
         ArgKind::Path => strings::write_cstr(out, cap, v, None, opts),
         ArgKind::Str => strings::write_cstr(out, cap, v, Some(opts.string_limit), opts),
         ArgKind::BufIn { len_arg } => {
@@ -391,7 +599,94 @@ fn write_arg(out: &mut String, call: &Call, i: usize, kind: ArgKind, opts: &Deco
         ArgKind::GrndFlags => flags(out, flags::GRND_FLAGS, "GRND_???"),
         ArgKind::FdFlags => flags(out, flags::FD_FLAGS, "O_???"),
         ArgKind::StatxMask => flags(out, flags::STATX_MASK, "STATX_???"),
+        ArgKind::Dirents => {
+            write_addr(out, v);
+            // Counted only when the whole buffer was copied.
+            if let (Some(len), Some(c)) = (success(call), cap)
+                && !c.fault
+                && c.data.len() as u64 == len
+            {
+                let _ = write!(out, " /* {} entries */", count_dirents(&c.data));
+            }
+        }
+        ArgKind::SockLen => write_socklen(out, call, i),
+        ArgKind::SockoptName => flags::write_sockopt_name(out, call.args[i - 1] as u32, v as u32),
+        ArgKind::SockoptIn { len_arg } => {
+            let len = call.args[len_arg as usize];
+            match cap.filter(|c| !c.fault && v != 0 && len == 4 && c.data.len() == 4) {
+                Some(c) => {
+                    let _ = write!(out, "[{}]", structs::Bytes(&c.data).i32(0).unwrap_or(0));
+                }
+                None => strings::write_buf(out, cap, v, len, opts, false),
+            }
+        }
+        ArgKind::SockoptOut => {
+            let len = in_out(call, i + 1)
+                .1
+                .filter(|c| !c.fault)
+                .and_then(|c| structs::Bytes(&c.data).u32(0));
+            match (cap.filter(|c| !c.fault && v != 0), len) {
+                (Some(c), Some(4)) if c.data.len() >= 4 => {
+                    let _ = write!(out, "[{}]", structs::Bytes(&c.data).i32(0).unwrap_or(0));
+                }
+                (Some(c), Some(len)) if (len as usize) <= c.data.len() => {
+                    strings::quote(out, &c.data[..len as usize], opts.hex, true)
+                }
+                _ => write_addr(out, v),
+            }
+        }
+        ArgKind::CpuSetIn { .. } => match cap.filter(|c| !c.fault && v != 0) {
+            Some(c) => flags::write_cpu_set(out, &c.data),
+            None => write_addr(out, v),
+        },
+        ArgKind::CpuSetOut => match (success(call), cap) {
+            (Some(_), Some(c)) if !c.fault => flags::write_cpu_set(out, &c.data),
+            _ => write_addr(out, v),
+        },
+        ArgKind::SockFlags => flags(out, flags::SOCK_TYPE_FLAGS, "SOCK_???"),
+        ArgKind::EpollCreateFlags => flags(out, flags::EPOLL_CREATE_FLAGS, "EPOLL_???"),
+        ArgKind::EfdFlags => flags(out, flags::EFD_FLAGS, "EFD_???"),
+        ArgKind::TfdFlags => flags(out, flags::TFD_FLAGS, "TFD_???"),
+        ArgKind::SfdFlags => flags(out, flags::SFD_FLAGS, "SFD_???"),
+        ArgKind::InotifyInitFlags => flags(out, flags::INOTIFY_INIT_FLAGS, "IN_???"),
+        ArgKind::RenameFlags => flags(out, flags::RENAME_FLAGS, "RENAME_???"),
+        ArgKind::Fadvice => write_enum(out, v as u32 as u64, flags::FADVICE, "POSIX_FADV_???"),
+        ArgKind::AccessAtFlags => flags(out, flags::ACCESS_AT_FLAGS, "AT_???"),
+        ArgKind::Personality => flags::write_personality(out, v as u32),
     }
+}
+
+/// Records in a `getdents`/`getdents64` buffer: both dirent layouts keep `d_reclen` at
+/// offset 16.
+fn count_dirents(data: &[u8]) -> usize {
+    let b = structs::Bytes(data);
+    let (mut off, mut n) = (0, 0);
+    while let Some(reclen) = b.u16(off + 16) {
+        if reclen == 0 {
+            break;
+        }
+        n += 1;
+        off += reclen as usize;
+    }
+    n
+}
+
+/// A `socklen_t *` read at entry and written at exit: `[128 => 16]`, `[16]` when
+/// unchanged, the entry value alone when the call failed.
+fn write_socklen(out: &mut String, call: &Call, i: usize) {
+    let value = |c: Option<&Capture>| {
+        c.filter(|c| !c.fault)
+            .and_then(|c| structs::Bytes(&c.data).i32(0))
+    };
+    let (entry, exit) = in_out(call, i);
+    let _ = match (value(entry), value(exit)) {
+        (Some(a), Some(b)) if a != b => write!(out, "[{a} => {b}]"),
+        (_, Some(v)) | (Some(v), None) => write!(out, "[{v}]"),
+        (None, None) => {
+            write_addr(out, call.args[i]);
+            Ok(())
+        }
+    };
 }
 
 /// A struct argument: `NULL`, the decoded struct, or the pointer when it was not read.
@@ -407,8 +702,10 @@ fn write_struct_arg(out: &mut String, call: &Call, i: usize, sk: StructKind, opt
     // A sockaddr the kernel wrote back is as long as the length it wrote after it.
     let data = match (sk, data) {
         (StructKind::Sockaddr, Some(d)) => {
-            let len = call
-                .capture(i + 1)
+            let (entry, exit) = in_out(call, i + 1);
+            let len = exit
+                .or(entry)
+                .filter(|c| !c.fault)
                 .and_then(|c| structs::Bytes(&c.data).u32(0));
             Some(&d[..len.map_or(d.len(), |l| (l as usize).min(d.len()))])
         }
@@ -751,7 +1048,7 @@ mod tests {
     fn fcntl_and_misc() {
         assert_eq!(
             line(&call("fcntl", &[3, 1, 0], Some(1), vec![])),
-            "3, F_GETFD = 1"
+            "3, F_GETFD = 0x1 (flags FD_CLOEXEC)"
         );
         assert_eq!(
             line(&call("fcntl", &[3, 2, 1], Some(0), vec![])),
@@ -823,6 +1120,332 @@ mod tests {
         assert_eq!(line(&c), "1, [{iov_base=0x10, iov_len=3}], 1 = 3");
     }
 
+    fn le32(v: i32) -> Vec<u8> {
+        v.to_le_bytes().to_vec()
+    }
+
+    #[test]
+    fn clone_like_strace() {
+        let c = call(
+            "clone",
+            &[0x1200011, 0, 0, 0x7f0d3e5f1a10, 0],
+            Some(4321),
+            vec![],
+        );
+        assert_eq!(
+            line(&c),
+            "child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, \
+             child_tidptr=0x7f0d3e5f1a10 = 4321"
+        );
+        assert_eq!(
+            args(&c, ArgsPart::Entering),
+            "child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, "
+        );
+        assert_eq!(args(&c, ArgsPart::Resumed), "child_tidptr=0x7f0d3e5f1a10");
+        // A thread: parent_tid read back at exit, tls.
+        let c = call(
+            "clone",
+            &[
+                0x3d0f00,
+                0x7f00001000,
+                0x7f00002000,
+                0x7f00002000,
+                0x7f00003000,
+            ],
+            Some(77),
+            vec![cap(2, capture::FIXED, &le32(77))],
+        );
+        assert_eq!(
+            line(&c),
+            "child_stack=0x7f00001000, flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|\
+             CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, \
+             parent_tid=[77], child_tidptr=0x7f00002000, tls=0x7f00003000 = 77"
+        );
+        let c = call("clone", &[17, 0, 0, 0, 0], Some(5), vec![]);
+        assert_eq!(line(&c), "child_stack=NULL, flags=SIGCHLD = 5");
+        assert_eq!(
+            args(&c, ArgsPart::Entering),
+            "child_stack=NULL, flags=SIGCHLD"
+        );
+    }
+
+    #[test]
+    fn poll_results() {
+        let pfds = |revents: [u16; 2]| {
+            let mut v = Vec::new();
+            for (fd, ev, rev) in [(3i32, 1u16, revents[0]), (4, 4, revents[1])] {
+                v.extend(fd.to_le_bytes());
+                v.extend(ev.to_le_bytes());
+                v.extend(rev.to_le_bytes());
+            }
+            v
+        };
+        let c = call(
+            "poll",
+            &[0x7ffc, 2, 100],
+            Some(2),
+            vec![
+                cap(0, capture::BUF, &pfds([0, 0])),
+                cap(0, capture::BUF, &pfds([1, 4])),
+            ],
+        );
+        assert_eq!(
+            line(&c),
+            "[{fd=3, events=POLLIN}, {fd=4, events=POLLOUT}], 2, 100 = 2 \
+             ([{fd=3, revents=POLLIN}, {fd=4, revents=POLLOUT}])"
+        );
+        let c = call(
+            "poll",
+            &[0x7ffc, 2, 100],
+            Some(1),
+            vec![
+                cap(0, capture::BUF, &pfds([0, 0])),
+                cap(0, capture::BUF, &pfds([0, 0x14])),
+            ],
+        );
+        assert!(line(&c).ends_with("= 1 ([{fd=4, revents=POLLOUT|POLLHUP}])"));
+        let c = call(
+            "poll",
+            &[0x7ffc, 2, 0],
+            Some(0),
+            vec![cap(0, capture::BUF, &pfds([0, 0]))],
+        );
+        assert!(line(&c).ends_with(", 2, 0 = 0 (Timeout)"));
+        let c = call("poll", &[0x7ffc, 2, 0], Some(-4), vec![]);
+        assert!(line(&c).ends_with("= -1 EINTR (Interrupted system call)"));
+    }
+
+    #[test]
+    fn fcntl_returns() {
+        let ret = |cmd: u64, r: i64| {
+            let mut s = String::new();
+            write_return(&mut s, &call("fcntl", &[3, cmd], Some(r), vec![]));
+            s
+        };
+        assert_eq!(ret(1, 1), "0x1 (flags FD_CLOEXEC)");
+        assert_eq!(ret(1, 0), "0");
+        assert_eq!(ret(3, 0), "0 (flags O_RDONLY)");
+        assert_eq!(
+            ret(3, 0o104002),
+            "0x8802 (flags O_RDWR|O_NONBLOCK|O_LARGEFILE)"
+        );
+        assert_eq!(ret(1034, 3), "0x3 (seals F_SEAL_SEAL|F_SEAL_SHRINK)");
+        assert_eq!(ret(9, 1234), "1234");
+        assert_eq!(ret(3, -9), "-1 EBADF (Bad file descriptor)");
+    }
+
+    #[test]
+    fn dirents_are_counted() {
+        // Two records of 24 and 32 bytes, d_reclen at offset 16.
+        let mut buf = vec![0u8; 56];
+        buf[16..18].copy_from_slice(&24u16.to_le_bytes());
+        buf[24 + 16..24 + 18].copy_from_slice(&32u16.to_le_bytes());
+        let c = call(
+            "getdents64",
+            &[3, 0x5600, 32768],
+            Some(56),
+            vec![cap(1, capture::BUF, &buf)],
+        );
+        assert_eq!(line(&c), "3, 0x5600 /* 2 entries */, 32768 = 56");
+        let c = call(
+            "getdents64",
+            &[3, 0x5600, 32768],
+            Some(0),
+            vec![cap(1, capture::BUF, b"")],
+        );
+        assert_eq!(line(&c), "3, 0x5600 /* 0 entries */, 32768 = 0");
+        // Partly copied: no count rather than a wrong one.
+        let c = call(
+            "getdents64",
+            &[3, 0x5600, 32768],
+            Some(9000),
+            vec![cap(1, capture::BUF, &buf)],
+        );
+        assert_eq!(line(&c), "3, 0x5600, 32768 = 9000");
+        let c = call("getdents", &[3, 0x5600, 32768], Some(-9), vec![]);
+        assert_eq!(
+            line(&c),
+            "3, 0x5600, 32768 = -1 EBADF (Bad file descriptor)"
+        );
+    }
+
+    #[test]
+    fn socket_lengths_and_options() {
+        let addr = [2u8, 0, 0x1f, 0x90, 127, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0];
+        let c = call(
+            "accept4",
+            &[3, 0x7ffc, 0x7ff0, 0o2000000],
+            Some(5),
+            vec![
+                cap(2, capture::FIXED, &le32(128)),
+                cap(1, capture::FIXED, &[&addr[..], &[0u8; 112]].concat()),
+                cap(2, capture::FIXED, &le32(16)),
+            ],
+        );
+        assert_eq!(
+            line(&c),
+            "3, {sa_family=AF_INET, sin_port=htons(8080), sin_addr=inet_addr(\"127.0.0.1\")}, \
+             [128 => 16], SOCK_CLOEXEC = 5"
+        );
+        assert_eq!(args(&c, ArgsPart::Entering), "3, ");
+        let c = call(
+            "accept4",
+            &[3, 0x7ffc, 0x7ff0, 0o4000],
+            Some(-11),
+            vec![cap(2, capture::FIXED, &le32(128))],
+        );
+        assert_eq!(
+            line(&c),
+            "3, 0x7ffc, [128], SOCK_NONBLOCK = -1 EAGAIN (Resource temporarily unavailable)"
+        );
+        let c = call("accept", &[3, 0, 0], Some(4), vec![]);
+        assert_eq!(line(&c), "3, NULL, NULL = 4");
+        let c = call(
+            "getsockname",
+            &[3, 0x7ffc, 0x7ff0],
+            Some(0),
+            vec![
+                cap(2, capture::FIXED, &le32(16)),
+                cap(1, capture::FIXED, &[&addr[..], &[0u8; 112]].concat()),
+                cap(2, capture::FIXED, &le32(16)),
+            ],
+        );
+        assert!(line(&c).ends_with("}, [16] = 0"), "{}", line(&c));
+        let c = call(
+            "setsockopt",
+            &[3, 1, 2, 0x7ffc, 4],
+            Some(0),
+            vec![cap(3, capture::BUF, &le32(1))],
+        );
+        assert_eq!(line(&c), "3, SOL_SOCKET, SO_REUSEADDR, [1], 4 = 0");
+        let c = call(
+            "setsockopt",
+            &[3, 6, 1, 0x7ffc, 4],
+            Some(0),
+            vec![cap(3, capture::BUF, &le32(1))],
+        );
+        assert_eq!(line(&c), "3, SOL_TCP, TCP_NODELAY, [1], 4 = 0");
+        let c = call(
+            "getsockopt",
+            &[3, 1, 4, 0x7ffc, 0x7ff0],
+            Some(0),
+            vec![
+                cap(4, capture::FIXED, &le32(4)),
+                cap(3, capture::FIXED, &[0u8; 16]),
+                cap(4, capture::FIXED, &le32(4)),
+            ],
+        );
+        assert_eq!(line(&c), "3, SOL_SOCKET, SO_ERROR, [0], [4] = 0");
+        let c = call(
+            "getsockopt",
+            &[3, 1, 4, 0x7ffc, 0x7ff0],
+            Some(-9),
+            vec![cap(4, capture::FIXED, &le32(4))],
+        );
+        assert_eq!(
+            line(&c),
+            "3, SOL_SOCKET, SO_ERROR, 0x7ffc, [4] = -1 EBADF (Bad file descriptor)"
+        );
+        let c = call("setsockopt", &[3, 999, 7, 0, 0], Some(-92), vec![]);
+        assert!(line(&c).starts_with("3, 0x3e7 /* SOL_??? */, 7, NULL, 0 ="));
+    }
+
+    #[test]
+    fn syscall_specific_flags() {
+        let one = |name: &str, a: &[u64]| {
+            let mut s = String::new();
+            write_args(
+                &mut s,
+                &call(name, a, Some(0), vec![]),
+                &Default::default(),
+                ArgsPart::All,
+            );
+            s
+        };
+        assert_eq!(one("epoll_create1", &[0o2000000]), "EPOLL_CLOEXEC");
+        assert_eq!(
+            one("eventfd2", &[0, 0o2004000]),
+            "0, EFD_CLOEXEC|EFD_NONBLOCK"
+        );
+        assert_eq!(
+            one("timerfd_create", &[1, 0o2000000]),
+            "CLOCK_MONOTONIC, TFD_CLOEXEC"
+        );
+        assert_eq!(one("inotify_init1", &[0o2000000]), "IN_CLOEXEC");
+        assert_eq!(
+            one("signalfd4", &[u64::MAX, 0, 8, 0o4000]),
+            "-1, NULL, 8, SFD_NONBLOCK"
+        );
+        assert_eq!(
+            one("fadvise64", &[3, 0, 0, 2]),
+            "3, 0, 0, POSIX_FADV_SEQUENTIAL"
+        );
+        assert_eq!(
+            one("faccessat2", &[(-100i64) as u64, 0, 1, 0x200]),
+            "AT_FDCWD, NULL, X_OK, AT_EACCESS"
+        );
+        assert_eq!(
+            one("renameat2", &[(-100i64) as u64, 0, (-100i64) as u64, 0, 1]),
+            "AT_FDCWD, NULL, AT_FDCWD, NULL, RENAME_NOREPLACE"
+        );
+    }
+
+    #[test]
+    fn personality() {
+        let c = call("personality", &[0x40000], Some(0), vec![]);
+        assert_eq!(line(&c), "PER_LINUX|ADDR_NO_RANDOMIZE = 0 (PER_LINUX)");
+        let c = call("personality", &[0xffffffff], Some(0x40000), vec![]);
+        assert_eq!(
+            line(&c),
+            "0xffffffff = 0x40000 (PER_LINUX|ADDR_NO_RANDOMIZE)"
+        );
+    }
+
+    /// The numbers the hand-shaped lines are keyed on.
+    #[test]
+    fn special_numbers() {
+        for (n, name) in [
+            (nr::POLL, "poll"),
+            (nr::CLONE, "clone"),
+            (nr::FCNTL, "fcntl"),
+            (nr::PERSONALITY, "personality"),
+            (nr::PPOLL, "ppoll"),
+        ] {
+            assert_eq!(syscalls::name(n), Some(name));
+        }
+    }
+
+    #[test]
+    fn sigaltstack_and_cpu_sets() {
+        let st = [
+            0x7f00u64.to_le_bytes(),
+            0u64.to_le_bytes(),
+            8192u64.to_le_bytes(),
+        ]
+        .concat();
+        let old = [0u64.to_le_bytes(), 2u64.to_le_bytes(), 0u64.to_le_bytes()].concat();
+        let c = call(
+            "sigaltstack",
+            &[0x7ffc, 0x7ff0],
+            Some(0),
+            vec![cap(0, capture::FIXED, &st), cap(1, capture::FIXED, &old)],
+        );
+        assert_eq!(
+            line(&c),
+            "{ss_sp=0x7f00, ss_flags=0, ss_size=8192}, {ss_sp=NULL, ss_flags=SS_DISABLE, \
+             ss_size=0} = 0"
+        );
+        let c = call(
+            "sched_getaffinity",
+            &[0, 128, 0x7ffc],
+            Some(8),
+            vec![cap(2, capture::BUF, &[0b11, 0, 0b1, 0, 0, 0, 0, 0])],
+        );
+        assert_eq!(line(&c), "0, 128, [0 1 16] = 8");
+        let c = call("sched_getaffinity", &[0, 128, 0x7ffc], Some(-22), vec![]);
+        assert_eq!(line(&c), "0, 128, 0x7ffc = -1 EINVAL (Invalid argument)");
+    }
+
     #[test]
     fn unknown_and_raw() {
         let c = Call {
@@ -847,5 +1470,118 @@ mod tests {
             ArgsPart::All,
         );
         assert_eq!(s, "0xffffffffffffff9c, 0x1000, 0, 0");
+    }
+}
+
+/// How many typical lines per second decoding and formatting take on one core. Prints
+/// the rate, asserts nothing (speed goals are `cargo xtask bench`'s):
+/// `cargo test -p tracer-user --release bench_decode -- --ignored --nocapture`.
+#[cfg(test)]
+mod bench {
+    use super::*;
+    use crate::event::Capture;
+    use tracer_common::capture;
+
+    fn call(name: &str, args: &[u64], ret: i64, captures: Vec<Capture>) -> Call {
+        let mut a = [0u64; 6];
+        a[..args.len()].copy_from_slice(args);
+        Call {
+            tid: 4242,
+            pid: 4242,
+            nr: syscalls::by_name(name).unwrap().nr,
+            args: a,
+            enter_ns: 1,
+            exit_ns: Some(2),
+            ret: Some(ret),
+            captures,
+        }
+    }
+
+    fn cap(arg: u8, kind: u8, data: &[u8]) -> Capture {
+        Capture {
+            arg,
+            kind,
+            data: data.to_vec(),
+            truncated: false,
+            fault: false,
+        }
+    }
+
+    /// openat with a path, read with a buffer, close, mmap, fstat.
+    fn mix() -> Vec<Call> {
+        let mut st = vec![0u8; 144];
+        st[24..28].copy_from_slice(&0o100644u32.to_le_bytes());
+        st[48..56].copy_from_slice(&33827i64.to_le_bytes());
+        vec![
+            call(
+                "openat",
+                &[(-100i64) as u64, 0x7ffd1000, 0o2000000, 0],
+                3,
+                vec![cap(1, capture::CSTR, b"/usr/lib/x86_64-linux-gnu/libc.so.6")],
+            ),
+            call(
+                "read",
+                &[3, 0x7ffd2000, 832],
+                832,
+                vec![cap(1, capture::BUF, b"\x7fELF\x02\x01\x01\x03\0\0\0\0\0\0\0\0\x03\0>\0\x01\0\0\0P\xa8\x02\0\0\0\0\0")],
+            ),
+            call("close", &[3], 0, vec![]),
+            call(
+                "mmap",
+                &[0, 8192, 3, 0x22, u64::MAX, 0],
+                0x7f4e6c228000,
+                vec![],
+            ),
+            call("fstat", &[3, 0x7ffd3000], 0, vec![cap(1, capture::FIXED, &st)]),
+        ]
+    }
+
+    /// One strace line, as the text formatter builds it.
+    fn format_line(out: &mut String, c: &Call, opts: &DecodeOptions) {
+        let start = out.len();
+        out.push_str(syscalls::name(c.nr).unwrap_or("?"));
+        out.push('(');
+        write_args(out, c, opts, ArgsPart::All);
+        out.push(')');
+        let width = out.len() - start;
+        for _ in width..39 {
+            out.push(' ');
+        }
+        out.push_str(" = ");
+        write_return(out, c);
+        out.push('\n');
+    }
+
+    #[test]
+    #[ignore = "a measurement: run with --release --ignored --nocapture"]
+    fn bench_decode_rate() {
+        let calls = mix();
+        let opts = DecodeOptions::default();
+        let mut out = String::with_capacity(1 << 20);
+        let rounds = 400_000;
+        let start = std::time::Instant::now();
+        let mut bytes = 0;
+        for _ in 0..rounds {
+            for c in &calls {
+                format_line(&mut out, c, &opts);
+            }
+            if out.len() > (1 << 20) - 4096 {
+                bytes += out.len();
+                out.clear();
+            }
+        }
+        bytes += out.len();
+        let secs = start.elapsed().as_secs_f64();
+        let events = (rounds * calls.len()) as f64;
+        println!(
+            "decode+format: {:.2} M events/s ({events} events in {secs:.3} s, {} bytes)",
+            events / secs / 1e6,
+            bytes
+        );
+        let mut one = String::new();
+        for c in &calls {
+            format_line(&mut one, c, &opts);
+        }
+        print!("{one}");
     }
 }

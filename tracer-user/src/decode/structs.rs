@@ -83,6 +83,13 @@ pub fn write_struct(
         }
         StructKind::WaitStatus => write_wait_status(&mut s, b.i32(0)?),
         StructKind::Sockaddr => write_sockaddr(&mut s, data, opts)?,
+        StructKind::StackT => {
+            s.push_str("{ss_sp=");
+            super::strings::write_addr(&mut s, b.u64(0)?);
+            s.push_str(", ss_flags=");
+            write_flags(&mut s, b.u32(8)? as u64, flags::SS_FLAGS, None, "SS_???");
+            let _ = write!(s, ", ss_size={}}}", b.u64(16)?);
+        }
     }
     out.push_str(&s);
     Some(())

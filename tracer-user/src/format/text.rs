@@ -2,14 +2,21 @@
 //! another task's line interrupts a call in progress, `+++ exited with N +++` at the end.
 
 use std::{
+    cell::RefCell,
     collections::{HashMap, HashSet},
     fmt::Write as _,
     io::{self, Write},
+    rc::Rc,
 };
 
-use super::Sink;
+use super::{
+    Sink,
+    fds::FdTable,
+    time::{Clock, Stamper},
+};
 use crate::{
-    decode::{self, ArgsPart, DecodeOptions},
+    cli::Timestamps,
+    decode::{self, ArgsPart, DecodeOptions, FdNames},
     event::{Event, ExitStatus, Syscall},
     syscalls,
 };
@@ -23,6 +30,8 @@ pub enum PidPrefix {
     WhenMany,
     /// `123   ` on every line (strace's `-o FILE -f`).
     Always,
+    /// No prefix: one task per output (`-ff`).
+    Never,
 }
 
 #[derive(Clone, Debug)]
@@ -30,6 +39,12 @@ pub struct TextOptions {
     pub syscall_times: bool,
     pub pid_prefix: PidPrefix,
     pub decode: DecodeOptions,
+    pub timestamps: Timestamps,
+    pub clock: Clock,
+    /// `+++ exited with N +++` lines (`-qq` turns them off).
+    pub exit_lines: bool,
+    /// `-y`: the fd table, shared by every formatter of the run.
+    pub fds: Option<Rc<RefCell<FdTable>>>,
 }
 
 pub struct TextFormatter<W: Write> {
@@ -43,17 +58,19 @@ pub struct TextFormatter<W: Write> {
     /// Tasks currently traced, as far as the events tell: decides the `[pid N]` prefix.
     tasks: HashSet<u32>,
     line: String,
+    stamper: Stamper,
 }
 
 impl<W: Write> TextFormatter<W> {
     pub fn new(out: W, opts: TextOptions, initial_tasks: &[u32]) -> Self {
         Self {
             out,
-            opts,
             open_line: None,
             in_progress: HashMap::new(),
             tasks: initial_tasks.iter().copied().collect(),
             line: String::with_capacity(256),
+            stamper: Stamper::new(opts.clock, opts.timestamps),
+            opts,
         }
     }
 
@@ -65,12 +82,13 @@ impl<W: Write> TextFormatter<W> {
             PidPrefix::WhenMany if self.tasks.len() > 1 => {
                 let _ = write!(self.line, "[pid {tid:>5}] ");
             }
-            PidPrefix::WhenMany => {}
+            PidPrefix::WhenMany | PidPrefix::Never => {}
         }
     }
 
-    /// Starts a new line for `tid`, closing another task's open line first.
-    fn begin(&mut self, tid: u32) -> io::Result<()> {
+    /// Starts a new line for `tid` about something at `ns` (CLOCK_MONOTONIC; now when
+    /// `None`), closing another task's open line first.
+    fn begin(&mut self, tid: u32, ns: Option<u64>) -> io::Result<()> {
         self.tasks.insert(tid);
         if let Some((open, _)) = self.open_line.take() {
             if open == tid {
@@ -82,6 +100,10 @@ impl<W: Write> TextFormatter<W> {
         }
         self.line.clear();
         self.prefix(tid);
+        if self.stamper.enabled() {
+            let ns = ns.unwrap_or_else(crate::backend::ebpf::monotonic_ns);
+            self.stamper.write(&mut self.line, ns);
+        }
         Ok(())
     }
 
@@ -92,11 +114,22 @@ impl<W: Write> TextFormatter<W> {
         }
     }
 
+    /// Writes `call`'s arguments (`part` of them), with fd names under `-y`.
+    fn args(&mut self, call: &Syscall, part: ArgsPart) {
+        let Some(table) = &self.opts.fds else {
+            decode::write_args(&mut self.line, call, &self.opts.decode, part);
+            return;
+        };
+        table.borrow_mut().prepare(call);
+        let names = &*table.borrow();
+        decode::write_args_named(&mut self.line, call, &self.opts.decode, part, Some(names));
+    }
+
     fn entered(&mut self, call: &Syscall) -> io::Result<()> {
-        self.begin(call.tid)?;
+        self.begin(call.tid, Some(call.enter_ns))?;
         self.line.push_str(&Self::name(call.nr));
         self.line.push('(');
-        decode::write_args(&mut self.line, call, &self.opts.decode, ArgsPart::Entering);
+        self.args(call, ArgsPart::Entering);
         self.out.write_all(self.line.as_bytes())?;
         self.open_line = Some((call.tid, self.line.chars().count()));
         self.in_progress.insert(call.tid, call.enter_ns);
@@ -113,17 +146,18 @@ impl<W: Write> TextFormatter<W> {
             self.open_line = None;
             column_offset = columns;
             self.line.clear();
-            decode::write_args(&mut self.line, call, &self.opts.decode, ArgsPart::Resumed);
+            self.args(call, ArgsPart::Resumed);
         } else {
-            self.begin(call.tid)?;
             let name = Self::name(call.nr);
             if resumed {
+                self.begin(call.tid, call.exit_ns)?;
                 let _ = write!(self.line, "<... {name} resumed>");
-                decode::write_args(&mut self.line, call, &self.opts.decode, ArgsPart::Resumed);
+                self.args(call, ArgsPart::Resumed);
             } else {
+                self.begin(call.tid, Some(call.enter_ns))?;
                 self.line.push_str(&name);
                 self.line.push('(');
-                decode::write_args(&mut self.line, call, &self.opts.decode, ArgsPart::All);
+                self.args(call, ArgsPart::All);
             }
         }
         self.line.push(')');
@@ -137,6 +171,14 @@ impl<W: Write> TextFormatter<W> {
         }
         self.line.push_str("= ");
         decode::write_return(&mut self.line, call);
+        if let Some(table) = &self.opts.fds {
+            table.borrow_mut().apply(call);
+            if let Some(name) =
+                super::fds::returned_fd(call).and_then(|fd| table.borrow().fd_name(call.pid, fd))
+            {
+                let _ = write!(self.line, "<{name}>");
+            }
+        }
         if self.opts.syscall_times
             && let Some(ns) = call.duration_ns()
         {
@@ -151,8 +193,16 @@ impl<W: Write> TextFormatter<W> {
         self.out.write_all(self.line.as_bytes())
     }
 
-    fn exited(&mut self, tid: u32, status: ExitStatus) -> io::Result<()> {
-        self.begin(tid)?;
+    fn exited(&mut self, tid: u32, pid: u32, status: ExitStatus, group: bool) -> io::Result<()> {
+        if let (true, Some(table)) = (group, &self.opts.fds) {
+            table.borrow_mut().forget(pid);
+        }
+        if !self.opts.exit_lines {
+            self.in_progress.remove(&tid);
+            self.tasks.remove(&tid);
+            return Ok(());
+        }
+        self.begin(tid, None)?;
         match status {
             ExitStatus::Exited(code) => {
                 let _ = write!(self.line, "+++ exited with {code} +++");
@@ -183,11 +233,16 @@ impl<W: Write> Sink for TextFormatter<W> {
             Event::Entered(call) => self.entered(call),
             Event::Completed(call) => self.completed(call),
             Event::Signal { tid, info, .. } => {
-                self.begin(*tid)?;
+                self.begin(*tid, None)?;
                 let _ = writeln!(self.line, "--- {info} ---");
                 self.out.write_all(self.line.as_bytes())
             }
-            Event::Exited { tid, status, .. } => self.exited(*tid, *status),
+            Event::Exited {
+                tid,
+                pid,
+                status,
+                group,
+            } => self.exited(*tid, *pid, *status, *group),
             // Reported on stderr by the run loop; the text trace has no line for it.
             Event::Lost { .. } => Ok(()),
         }

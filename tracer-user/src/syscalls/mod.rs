@@ -69,8 +69,11 @@ pub enum StructKind {
     FdPair,
     /// A `wait4` status word: `[{WIFEXITED(s) && WEXITSTATUS(s) == 0}]`.
     WaitStatus,
-    /// `struct sockaddr_storage`, for addresses the kernel writes back (`accept`).
+    /// `struct sockaddr_storage`, for addresses the kernel writes back (`accept`). Its
+    /// length is the [`ArgKind::SockLen`] argument that follows it.
     Sockaddr,
+    /// `stack_t` (`sigaltstack`).
+    StackT,
 }
 
 impl StructKind {
@@ -88,6 +91,7 @@ impl StructKind {
             Self::Sysinfo => 112,
             Self::IntPtr | Self::WaitStatus => 4,
             Self::Sockaddr => 128,
+            Self::StackT => 24,
         }
     }
 }
@@ -196,6 +200,46 @@ pub enum ArgKind {
     /// `O_CLOEXEC|O_NONBLOCK`-style flags where 0 prints `0` (`pipe2`, `dup3`).
     FdFlags,
     StatxMask,
+    /// `struct linux_dirent[64]` the kernel fills, the return value counting bytes:
+    /// the address, then `/* N entries */`.
+    Dirents,
+    /// A `socklen_t *` the kernel reads at entry and writes back (`accept`,
+    /// `getsockname`, `getsockopt`): `[128 => 16]`, or `[16]` when unchanged.
+    SockLen,
+    /// `setsockopt`'s option name, according to the level in argument 1.
+    SockoptName,
+    /// `setsockopt`'s value, `len_arg` bytes: `[1]` for an `int`.
+    SockoptIn {
+        len_arg: u8,
+    },
+    /// `getsockopt`'s value, as long as the [`ArgKind::SockLen`] that follows says.
+    SockoptOut,
+    /// A CPU set the kernel reads (`sched_setaffinity`): `[0 1]`.
+    CpuSetIn {
+        len_arg: u8,
+    },
+    /// A CPU set the kernel fills, the return value counting its bytes.
+    CpuSetOut,
+    /// `accept4`'s `SOCK_CLOEXEC|SOCK_NONBLOCK`.
+    SockFlags,
+    /// `epoll_create1`'s `EPOLL_CLOEXEC`.
+    EpollCreateFlags,
+    /// `eventfd2`'s `EFD_*`.
+    EfdFlags,
+    /// `timerfd_create`'s `TFD_*`.
+    TfdFlags,
+    /// `signalfd4`'s `SFD_*`.
+    SfdFlags,
+    /// `inotify_init1`'s `IN_*`.
+    InotifyInitFlags,
+    /// `renameat2`'s `RENAME_*`.
+    RenameFlags,
+    /// `fadvise64`'s `POSIX_FADV_*`.
+    Fadvice,
+    /// `faccessat2`'s flags, where 0x200 is `AT_EACCESS`.
+    AccessAtFlags,
+    /// `personality`'s persona: `PER_LINUX|ADDR_NO_RANDOMIZE`, `0xffffffff` (a query).
+    Personality,
 }
 
 impl ArgKind {
@@ -208,6 +252,10 @@ impl ArgKind {
                 | Self::HexBufOut
                 | Self::PathOut
                 | Self::EpollEvents
+                | Self::Dirents
+                | Self::SockLen
+                | Self::SockoptOut
+                | Self::CpuSetOut
                 | Self::Iovec { dir: Dir::Out, .. }
                 | Self::Struct(_, When::ExitOk)
         )

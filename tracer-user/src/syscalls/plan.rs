@@ -9,9 +9,12 @@ use tracer_common::{
 
 /// Longest path the kernel accepts, NUL included.
 const PATH_MAX: u16 = 4096;
+/// Largest single capture the kernel takes.
+const MAX_CAPTURE: u16 = tracer_common::MAX_CAPTURE as u16;
 
-/// What to copy for one argument, if anything.
-pub fn capture_spec(arg: u8, kind: ArgKind) -> Option<CaptureSpec> {
+/// What to copy for one argument: nothing, one copy, or two (an in/out argument read at
+/// entry and again at exit, e.g. `poll`'s array and `accept`'s length).
+pub fn capture_specs(arg: u8, kind: ArgKind) -> [Option<CaptureSpec>; 2] {
     let spec = |kind, when, len_arg, size| CaptureSpec {
         kind,
         when,
@@ -28,53 +31,75 @@ pub fn capture_spec(arg: u8, kind: ArgKind) -> Option<CaptureSpec> {
         };
         spec(capture::FIXED, w, LEN_FIXED, sk.size())
     };
-    Some(match kind {
+    // Arrays are limited by element count when printed, not by `-s` bytes.
+    let array = |when, len_arg, size| CaptureSpec {
+        max: MAX_CAPTURE,
+        ..spec(capture::BUF, when, len_arg, size)
+    };
+    let one = match kind {
         // strace prints paths whole, other strings up to `-s` (max 0).
         ArgKind::Path => CaptureSpec {
             max: PATH_MAX,
             ..spec(capture::CSTR, when::ENTER, LEN_FIXED, 0)
         },
         ArgKind::Str => spec(capture::CSTR, when::ENTER, LEN_FIXED, 0),
-        ArgKind::BufIn { len_arg } | ArgKind::SockaddrIn { len_arg } => {
-            spec(capture::BUF, when::ENTER, len_arg, 0)
-        }
+        ArgKind::BufIn { len_arg }
+        | ArgKind::SockaddrIn { len_arg }
+        | ArgKind::SockoptIn { len_arg }
+        | ArgKind::CpuSetIn { len_arg } => spec(capture::BUF, when::ENTER, len_arg, 0),
         // Only a successful call has filled the buffer, and its result is the length.
-        ArgKind::BufOut | ArgKind::HexBufOut => spec(capture::BUF, when::EXIT_OK, LEN_FROM_RET, 0),
+        ArgKind::BufOut | ArgKind::HexBufOut | ArgKind::CpuSetOut => {
+            spec(capture::BUF, when::EXIT_OK, LEN_FROM_RET, 0)
+        }
         ArgKind::PathOut => CaptureSpec {
             max: PATH_MAX,
             ..spec(capture::BUF, when::EXIT_OK, LEN_FROM_RET, 0)
         },
-        ArgKind::EpollEvents => spec(
-            capture::BUF,
-            when::EXIT_OK,
-            LEN_FROM_RET,
-            StructKind::EpollEvent.size(),
-        ),
+        // Only counted: as much as one capture holds.
+        ArgKind::Dirents => array(when::EXIT_OK, LEN_FROM_RET, 0),
+        ArgKind::EpollEvents => array(when::EXIT_OK, LEN_FROM_RET, StructKind::EpollEvent.size()),
         ArgKind::Iovec { count_arg, dir } => {
             let w = if dir == Dir::In {
                 when::ENTER
             } else {
                 when::EXIT_OK
             };
-            spec(capture::BUF, w, count_arg, 16)
+            array(w, count_arg, 16)
         }
-        ArgKind::PollFds { count_arg } => spec(capture::BUF, when::ENTER, count_arg, 8),
+        // `events` at entry, `revents` at exit.
+        ArgKind::PollFds { count_arg } => {
+            return [
+                Some(array(when::ENTER, count_arg, 8)),
+                Some(array(when::EXIT_OK, count_arg, 8)),
+            ];
+        }
+        ArgKind::SockLen => {
+            return [
+                Some(fixed(StructKind::IntPtr, When::Enter)),
+                Some(fixed(StructKind::IntPtr, When::ExitOk)),
+            ];
+        }
+        // Enough for the int, linger and timeval options; the length at exit says how
+        // much of it is the value.
+        ArgKind::SockoptOut => spec(capture::FIXED, when::EXIT_OK, LEN_FIXED, 16),
         ArgKind::StrArray => spec(capture::STRV, when::ENTER, LEN_FIXED, 0),
         ArgKind::EnvArray => spec(capture::PTRV_COUNT, when::ENTER, LEN_FIXED, 0),
         ArgKind::Struct(sk, w) => fixed(sk, w),
         // Read whatever the operation: when the argument is `val2` rather than a
         // timeout, the copy faults or is ignored.
         ArgKind::FutexTimeout => fixed(StructKind::Timespec, When::Enter),
-        _ => return None,
-    })
+        _ => return [None, None],
+    };
+    [Some(one), None]
 }
 
-/// The capture plan of `sc`: its first [`MAX_CAPTURES`] memory arguments.
+/// The capture plan of `sc`: its first [`MAX_CAPTURES`] copies of memory arguments.
 pub fn capture_plan(sc: &Syscall) -> CapturePlan {
     let mut plan = CapturePlan::default();
     let specs = (0u8..)
         .zip(sc.args)
-        .filter_map(|(i, arg)| capture_spec(i, arg.kind))
+        .flat_map(|(i, arg)| capture_specs(i, arg.kind))
+        .flatten()
         .take(MAX_CAPTURES);
     for (slot, spec) in plan.specs.iter_mut().zip(specs) {
         *slot = spec;
@@ -142,6 +167,43 @@ mod tests {
             (capture::BUF, 1, 8)
         );
         assert!(plan("getpid").is_empty());
+        // In/out arguments are read twice: at entry and, on success, at exit.
+        let poll = plan("poll");
+        assert_eq!(
+            poll.iter().map(|s| (s.arg, s.when)).collect::<Vec<_>>(),
+            [(0, when::ENTER), (0, when::EXIT_OK)]
+        );
+        assert_eq!(poll[1].max, 4096, "arrays are not limited by -s bytes");
+        let accept4 = plan("accept4");
+        assert_eq!(
+            accept4
+                .iter()
+                .map(|s| (s.arg, s.when, s.size))
+                .collect::<Vec<_>>(),
+            [
+                (1, when::EXIT_OK, 128),
+                (2, when::ENTER, 4),
+                (2, when::EXIT_OK, 4)
+            ]
+        );
+        let dents = plan("getdents64");
+        assert_eq!(
+            (dents[0].kind, dents[0].when, dents[0].len_arg, dents[0].max),
+            (capture::BUF, when::EXIT_OK, LEN_FROM_RET, 4096)
+        );
+    }
+
+    /// No syscall asks for more copies than the kernel takes.
+    #[test]
+    fn plans_fit() {
+        for sc in all() {
+            let wanted = (0u8..)
+                .zip(sc.args)
+                .flat_map(|(i, arg)| capture_specs(i, arg.kind))
+                .flatten()
+                .count();
+            assert!(wanted <= MAX_CAPTURES, "{}: {wanted} captures", sc.name);
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@ use aya::{
     programs::{RawTracePoint, TracePoint},
 };
 
-use tracer_common::{MAX_SYSCALLS, PLAN_TRACE, SyscallPlan};
+use tracer_common::{MAX_SYSCALLS, PLAN_TRACE, SyscallPlan, status};
 
 use super::EbpfTracer;
 use crate::{
@@ -41,6 +41,8 @@ pub enum LoadError {
     },
     #[error("tracefs: {0}")]
     Tracefs(String),
+    #[error("cgroup {0}")]
+    Cgroup(String),
     #[error("map {0}: {1}")]
     Map(&'static str, #[source] aya::maps::MapError),
 }
@@ -57,6 +59,18 @@ pub struct LoadOptions {
     pub attach: Attach,
     /// Count every syscall the programs see (`--stats`).
     pub count_seen: bool,
+    /// `tracer_common::status` bits of the outcomes to record.
+    pub status_mask: u8,
+    pub min_duration_ns: u64,
+    /// `-c`/`-C`: count totals; `-c`: nothing else.
+    pub summary: bool,
+    pub summary_only: bool,
+    /// `--interval` with `-c`: hand the kernel totals to the sink this often.
+    pub interval: Option<std::time::Duration>,
+    /// `--cgroup`: trace this cgroup v2 subtree instead of a set of processes.
+    pub cgroup: Option<std::path::PathBuf>,
+    /// `-q`: no "attached" message.
+    pub quiet: bool,
 }
 
 /// Where the syscall programs attach.
@@ -94,8 +108,52 @@ impl LoadOptions {
             traced: Box::new(move |nr| set.contains(nr)),
             attach,
             count_seen: cfg.stats,
+            status_mask: (if cfg.status.successful {
+                status::SUCCESSFUL
+            } else {
+                0
+            }) | (if cfg.status.failed { status::FAILED } else { 0 })
+                | (if cfg.status.unfinished {
+                    status::UNFINISHED
+                } else {
+                    0
+                }),
+            min_duration_ns: cfg.min_duration.map_or(0, |d| d.as_nanos() as u64),
+            summary: cfg.summary.is_some(),
+            summary_only: cfg.summary.as_ref().is_some_and(|s| !s.with_calls),
+            cgroup: cfg.cgroup.clone(),
+            quiet: cfg.quiet > 0,
+            interval: cfg.summary.as_ref().and_then(|s| s.interval),
         }
     }
+}
+
+/// The id (inode) of a cgroup v2 directory and its depth below the cgroup2 mount, as
+/// `bpf_get_current_ancestor_cgroup_id` counts it.
+pub fn cgroup_id(dir: &Path) -> Result<(u64, u32), LoadError> {
+    use std::os::unix::fs::MetadataExt;
+    let err = |what: String| LoadError::Cgroup(format!("{}: {what}", dir.display()));
+    let dir = dir.canonicalize().map_err(|e| err(e.to_string()))?;
+    let mountinfo = fs::read_to_string("/proc/self/mountinfo").map_err(|e| err(e.to_string()))?;
+    // Field 5 is the mount point; after " - " come the fs type and source.
+    let root = mountinfo
+        .lines()
+        .filter(|l| {
+            l.split(" - ")
+                .nth(1)
+                .is_some_and(|t| t.starts_with("cgroup2 "))
+        })
+        .filter_map(|l| l.split_whitespace().nth(4))
+        .map(Path::new)
+        .filter(|m| dir.starts_with(m))
+        .max_by_key(|m| m.components().count())
+        .ok_or_else(|| err("not inside a cgroup v2 mount".into()))?;
+    let level = dir
+        .strip_prefix(root)
+        .map(|rel| rel.components().count())
+        .unwrap_or(0) as u32;
+    let id = fs::metadata(&dir).map_err(|e| err(e.to_string()))?.ino();
+    Ok((id, level))
 }
 
 /// Loads tracepoint program `name` and attaches it to each of `events` in `category`.
@@ -196,11 +254,21 @@ pub fn load(opts: &LoadOptions) -> Result<EbpfTracer, LoadError> {
     let wakeup_bytes = u64::from(opts.buffer_size / 4);
 
     let string_limit = opts.string_limit.min(u16::MAX as usize) as u32;
+    let (cgroup_id, cgroup_level) = match &opts.cgroup {
+        Some(dir) => cgroup_id(dir)?,
+        None => (0, 0),
+    };
     let trace_unknown = opts.trace_unknown as u8;
     let mut ebpf = EbpfLoader::new()
         .override_global("STRING_LIMIT", &string_limit, true)
         .override_global("TRACE_UNKNOWN", &trace_unknown, true)
         .override_global("COUNT_SEEN", &(opts.count_seen as u8), true)
+        .override_global("STATUS_MASK", &opts.status_mask, true)
+        .override_global("MIN_DURATION_NS", &opts.min_duration_ns, true)
+        .override_global("SUMMARY_ON", &(opts.summary as u8), true)
+        .override_global("SUMMARY_ONLY", &(opts.summary_only as u8), true)
+        .override_global("CGROUP_ID", &cgroup_id, true)
+        .override_global("CGROUP_LEVEL", &cgroup_level, true)
         .override_global("FOLLOW_FORKS", &follow, true)
         .override_global("WAKEUP_BYTES", &wakeup_bytes, true)
         .override_global("FORK_CHILD_PID_OFFSET", &child_pid, true)
@@ -272,6 +340,12 @@ pub fn load(opts: &LoadOptions) -> Result<EbpfTracer, LoadError> {
         }
     }
 
+    if let Some(dir) = &opts.cgroup
+        && !opts.quiet
+    {
+        eprintln!("tracer: cgroup {} attached", dir.display());
+    }
+
     let events = RingBuf::try_from(ebpf.take_map("EVENTS").expect("EVENTS map"))
         .map_err(|e| LoadError::Map("EVENTS", e))?;
     let traced = BpfHashMap::try_from(ebpf.take_map("TRACED").expect("TRACED map"))
@@ -280,6 +354,12 @@ pub fn load(opts: &LoadOptions) -> Result<EbpfTracer, LoadError> {
         .map_err(|e| LoadError::Map("INFLIGHT", e))?;
     let stats = PerCpuArray::try_from(ebpf.take_map("STATS").expect("STATS map"))
         .map_err(|e| LoadError::Map("STATS", e))?;
+    let summary = if opts.summary {
+        let map = ebpf.take_map("SUMMARY").expect("SUMMARY map");
+        Some(PerCpuArray::try_from(map).map_err(|e| LoadError::Map("SUMMARY", e))?)
+    } else {
+        None
+    };
     Ok(EbpfTracer {
         _ebpf: ebpf,
         logger,
@@ -288,5 +368,11 @@ pub fn load(opts: &LoadOptions) -> Result<EbpfTracer, LoadError> {
         inflight,
         stats,
         print_stats: opts.count_seen,
+        summary,
+        interval: opts.interval,
+        cgroup_mode: opts.cgroup.is_some(),
+        show_blocked: opts.status_mask & status::ALL == status::ALL
+            && opts.min_duration_ns == 0
+            && !opts.summary_only,
     })
 }

@@ -20,7 +20,7 @@ use nix::{
     },
     unistd::Pid,
 };
-use tracer_common::{InFlight, Stats};
+use tracer_common::{InFlight, Stats, SyscallTotals};
 
 pub use loader::{LoadOptions, load};
 use records::Record;
@@ -29,6 +29,7 @@ use super::{Outcome, RunContext, Stop};
 use crate::{
     event::{Capture, Event, ExitStatus, Syscall},
     format::Sink,
+    summary::Totals,
 };
 
 /// How often the consumer looks at the ring buffer when the kernel did not wake it.
@@ -53,6 +54,15 @@ pub struct EbpfTracer {
     stats: PerCpuArray<MapData, Stats>,
     /// `--stats`: print the per-CPU counters at exit.
     print_stats: bool,
+    /// `-c`: per-syscall totals, by number, per CPU.
+    summary: Option<PerCpuArray<MapData, SyscallTotals>>,
+    /// `--interval`: hand totals to the sink this often.
+    interval: Option<Duration>,
+    /// `--cgroup`: the trace set is the cgroup, so the trace runs until interrupted.
+    cgroup_mode: bool,
+    /// Show calls in progress (`read(0, `). Off when a call's fate is decided at its exit
+    /// (result and duration filters) or when only a summary is printed.
+    show_blocked: bool,
 }
 
 impl EbpfTracer {
@@ -72,6 +82,18 @@ impl EbpfTracer {
 
     fn trace_set_empty(&self) -> bool {
         self.traced.keys().next().is_none()
+    }
+
+    /// The `-c` totals so far, all CPUs merged.
+    fn kernel_totals(&self) -> Option<Totals> {
+        let map = self.summary.as_ref()?;
+        let mut totals = Totals::default();
+        for nr in 0..tracer_common::MAX_SYSCALLS {
+            if let Ok(per_cpu) = map.get(&nr, 0) {
+                totals.add_kernel(nr, per_cpu.iter().copied());
+            }
+        }
+        Some(totals)
     }
 
     fn per_cpu_stats(&self) -> Vec<Stats> {
@@ -293,6 +315,7 @@ pub fn run(mut tracer: EbpfTracer, ctx: RunContext, sink: &mut dyn Sink) -> Resu
     };
     let mut stop = None;
     let mut last_scan = Instant::now();
+    let mut last_interval = Instant::now();
     loop {
         let ring_fd = tracer.events.as_raw_fd();
         // SAFETY: the descriptors outlive this poll call.
@@ -353,14 +376,23 @@ pub fn run(mut tracer: EbpfTracer, ctx: RunContext, sink: &mut dyn Sink) -> Resu
             })?;
             run.lost_reported = lost;
         }
-        if last_scan.elapsed() >= BLOCKED_AFTER {
+        if tracer.show_blocked && last_scan.elapsed() >= BLOCKED_AFTER {
             announce_blocked(&tracer, &mut run)?;
             last_scan = Instant::now();
+        }
+        if let Some(every) = tracer.interval
+            && last_interval.elapsed() >= every
+            && let Some(totals) = tracer.kernel_totals()
+        {
+            run.sink
+                .kernel_totals(&totals, true)
+                .context("writing the summary")?;
+            last_interval = Instant::now();
         }
         run.sink.flush().context("writing the trace")?;
 
         let launched_done = run.launched.is_none() || run.launched_status.is_some();
-        if stop.is_some() || (launched_done && tracer.trace_set_empty()) {
+        if stop.is_some() || (launched_done && !tracer.cgroup_mode && tracer.trace_set_empty()) {
             break;
         }
     }
@@ -371,6 +403,11 @@ pub fn run(mut tracer: EbpfTracer, ctx: RunContext, sink: &mut dyn Sink) -> Resu
         run.show_launched_exit()?;
     }
     run.sink.flush().context("writing the trace")?;
+    if let Some(totals) = tracer.kernel_totals() {
+        run.sink
+            .kernel_totals(&totals, false)
+            .context("writing the summary")?;
+    }
     if tracer.print_stats {
         tracer.print_stats();
     }

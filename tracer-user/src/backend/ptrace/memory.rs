@@ -37,9 +37,7 @@ impl Phase {
         }
         match self {
             Phase::Enter => spec.when == when::ENTER,
-            Phase::Exit(ret) => {
-                spec.when == when::EXIT || (spec.when == when::EXIT_OK && ret >= 0)
-            }
+            Phase::Exit(ret) => spec.when == when::EXIT || (spec.when == when::EXIT_OK && ret >= 0),
         }
     }
 }
@@ -232,7 +230,7 @@ fn buffer_len(spec: &CaptureSpec, phase: Phase, args: &[u64; 6]) -> Option<usize
     let count = match spec.len_arg {
         LEN_FIXED => return Some(spec.size as usize),
         LEN_FROM_RET => match phase {
-            Phase::Exit(ret) if ret > 0 => ret as u64,
+            Phase::Exit(ret) if ret >= 0 => ret as u64,
             _ => return None,
         },
         n => args[(n & 7) as usize % 6],
@@ -303,12 +301,23 @@ mod tests {
         let mut plan = CapturePlan::default();
         plan.specs[0] = spec(capture::BUF, when::EXIT_OK, 1, LEN_FROM_RET, 0);
         let caps = capture(me(), &call(args), &plan, 32, Phase::Exit(5));
-        assert_eq!((caps[0].data.as_slice(), caps[0].truncated), (&b"hello"[..], false));
+        assert_eq!(
+            (caps[0].data.as_slice(), caps[0].truncated),
+            (&b"hello"[..], false)
+        );
         assert!(capture(me(), &call(args), &plan, 32, Phase::Exit(-9)).is_empty());
+        let caps = capture(me(), &call(args), &plan, 32, Phase::Exit(0));
+        assert!(
+            caps[0].data.is_empty() && !caps[0].fault,
+            "an empty read is an empty string"
+        );
 
         plan.specs[0] = spec(capture::BUF, when::ENTER, 1, 2, 0);
         let caps = capture(me(), &call(args), &plan, 4, Phase::Enter);
-        assert_eq!((caps[0].data.as_slice(), caps[0].truncated), (&b"hell"[..], true));
+        assert_eq!(
+            (caps[0].data.as_slice(), caps[0].truncated),
+            (&b"hell"[..], true)
+        );
 
         plan.specs[0] = spec(capture::FIXED, when::EXIT, 1, LEN_FIXED, 8);
         let caps = capture(me(), &call(args), &plan, 4, Phase::Exit(-1));

@@ -188,7 +188,8 @@ impl<'a> Tracer<'a> {
             | PtraceOptions::PTRACE_O_TRACEEXEC
             | PtraceOptions::PTRACE_O_TRACECLONE;
         if opts.follow_forks {
-            ptrace_options |= PtraceOptions::PTRACE_O_TRACEFORK | PtraceOptions::PTRACE_O_TRACEVFORK;
+            ptrace_options |=
+                PtraceOptions::PTRACE_O_TRACEFORK | PtraceOptions::PTRACE_O_TRACEVFORK;
         }
         Self {
             opts,
@@ -385,9 +386,8 @@ impl<'a> Tracer<'a> {
                         self.emit(&event)?;
                     }
                     // SAFETY: PTRACE_LISTEN takes no address or data.
-                    let _ = unsafe {
-                        libc::ptrace(libc::PTRACE_LISTEN, pid.as_raw(), 0usize, 0usize)
-                    };
+                    let _ =
+                        unsafe { libc::ptrace(libc::PTRACE_LISTEN, pid.as_raw(), 0usize, 0usize) };
                     return Ok(());
                 }
                 // PTRACE_EVENT_STOP from PTRACE_INTERRUPT or a new task's first stop.
@@ -449,7 +449,8 @@ impl<'a> Tracer<'a> {
 
     fn entered(&mut self, tid: u32, nr: u32, args: [u64; 6], seccomp: bool, now: u64) {
         let task = &self.tasks[&tid];
-        let shown = self.opts.traces(nr) && (!task.pre_exec || nr == NR_EXECVE || nr == NR_EXECVEAT);
+        let shown =
+            self.opts.traces(nr) && (!task.pre_exec || nr == NR_EXECVE || nr == NR_EXECVEAT);
         let mut call = Syscall {
             tid,
             pid: task.pid,

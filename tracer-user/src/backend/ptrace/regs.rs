@@ -8,10 +8,18 @@ use nix::{errno::Errno, sys::ptrace, unistd::Pid};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SyscallStop {
-    Entry { nr: u32, args: [u64; 6] },
+    Entry {
+        nr: u32,
+        args: [u64; 6],
+    },
     /// A `SECCOMP_RET_TRACE` stop: the call is entering, as at an entry stop.
-    Seccomp { nr: u32, args: [u64; 6] },
-    Exit { ret: i64 },
+    Seccomp {
+        nr: u32,
+        args: [u64; 6],
+    },
+    Exit {
+        ret: i64,
+    },
 }
 
 /// How the stop was reported by waitpid.
@@ -25,11 +33,28 @@ pub enum StopKind {
 
 static NO_SYSCALL_INFO: AtomicBool = AtomicBool::new(false);
 
+/// `PTRACE_GET_SYSCALL_INFO`. Not nix's `ptrace::syscall_info`, which passes a buffer
+/// size of 0, so the kernel fills in nothing.
+fn syscall_info(pid: Pid) -> Result<libc::ptrace_syscall_info, Errno> {
+    // SAFETY: all-zero is a valid value of this plain-data struct.
+    let mut info: libc::ptrace_syscall_info = unsafe { std::mem::zeroed() };
+    // SAFETY: the kernel writes at most `size` bytes into `info`.
+    let rc = unsafe {
+        libc::ptrace(
+            libc::PTRACE_GET_SYSCALL_INFO,
+            pid.as_raw(),
+            size_of::<libc::ptrace_syscall_info>(),
+            &mut info as *mut libc::ptrace_syscall_info,
+        )
+    };
+    Errno::result(rc).map(|_| info)
+}
+
 /// Reads the state of a task in a syscall or seccomp stop. `in_call` is whether the
 /// tracer saw this task enter a call it has not left: only used without syscall info.
 pub fn read(pid: Pid, kind: StopKind, in_call: bool) -> Result<SyscallStop, Errno> {
     if !NO_SYSCALL_INFO.load(Ordering::Relaxed) {
-        match ptrace::syscall_info(pid) {
+        match syscall_info(pid) {
             Ok(info) => {
                 // SAFETY: `op` says which union member the kernel filled in.
                 unsafe {

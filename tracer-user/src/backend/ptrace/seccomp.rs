@@ -12,7 +12,8 @@ use libc::sock_filter;
 use nix::errno::Errno;
 
 // Classic BPF opcodes (linux/filter.h).
-const BPF_LD_W_ABS: u16 = 0x00 | 0x00 | 0x20;
+// BPF_LD | BPF_W | BPF_ABS (the first two are 0).
+const BPF_LD_W_ABS: u16 = 0x20;
 const BPF_JMP_JEQ_K: u16 = 0x05 | 0x10;
 const BPF_JMP_JGE_K: u16 = 0x05 | 0x30;
 const BPF_RET_K: u16 = 0x06;
@@ -147,7 +148,11 @@ mod tests {
             assert_eq!(f.run(AUDIT_ARCH_X86_64, nr), want, "syscall {nr}");
         }
         assert_eq!(f.run(AUDIT_ARCH_X86_64, X32_SYSCALL_BIT | 2), RET_TRACE);
-        assert_eq!(f.run(0x4000_0003, 3), RET_TRACE, "i386 calls are all traced");
+        assert_eq!(
+            f.run(0x4000_0003, 3),
+            RET_TRACE,
+            "i386 calls are all traced"
+        );
     }
 
     #[test]

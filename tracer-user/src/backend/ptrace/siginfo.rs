@@ -157,7 +157,9 @@ mod tests {
              si_status=3, si_utime=0, si_stime=0}"
         );
         let info = siginfo(libc::SIGCHLD, 2, &[7, 1000, 9]);
-        assert!(format(&info).contains("si_code=CLD_KILLED, si_pid=7, si_uid=1000, si_status=SIGKILL"));
+        assert!(
+            format(&info).contains("si_code=CLD_KILLED, si_pid=7, si_uid=1000, si_status=SIGKILL")
+        );
     }
 
     #[test]

@@ -1,0 +1,274 @@
+//! A deterministic, single-threaded mix of syscalls for `tests/strace_compare.rs`: pipes,
+//! fcntl, poll, epoll, sockets, sockopts, directories, stat and a forked child. Every
+//! call is made directly (libc) so the sequence is the same under strace and tracer.
+//!
+//! Usage: `syscall_mix DIR` with DIR an empty scratch directory.
+
+use std::ffi::CString;
+
+fn c(s: &str) -> CString {
+    CString::new(s).expect("no NUL")
+}
+
+fn main() {
+    let dir = std::env::args().nth(1).expect("usage: syscall_mix DIR");
+    // SAFETY: plain syscalls on buffers and fds owned by this function.
+    unsafe {
+        pipes();
+        sockets();
+        files(&dir);
+        children();
+    }
+}
+
+unsafe fn pipes() {
+    unsafe {
+        let mut fds = [0i32; 2];
+        libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC);
+        let [r, w] = fds;
+        libc::fcntl(r, libc::F_GETFD);
+        libc::fcntl(r, libc::F_GETFL);
+        libc::fcntl(w, libc::F_GETFL);
+        libc::fcntl(r, libc::F_SETFL, libc::O_NONBLOCK);
+        libc::fcntl(r, libc::F_GETFL);
+        libc::fcntl(r, libc::F_SETFD, 0);
+        libc::fcntl(r, libc::F_GETFD);
+        let mut buf = [0u8; 64];
+        libc::read(r, buf.as_mut_ptr().cast(), buf.len());
+        let mut pfd = [
+            libc::pollfd {
+                fd: r,
+                events: libc::POLLIN,
+                revents: 0,
+            },
+            libc::pollfd {
+                fd: w,
+                events: libc::POLLOUT,
+                revents: 0,
+            },
+        ];
+        libc::poll(pfd.as_mut_ptr(), 1, 0);
+        libc::write(w, b"hello\n\0world".as_ptr().cast(), 12);
+        libc::poll(pfd.as_mut_ptr(), 2, 100);
+        libc::read(r, buf.as_mut_ptr().cast(), buf.len());
+        let ep = libc::epoll_create1(libc::EPOLL_CLOEXEC);
+        let mut ev = libc::epoll_event {
+            events: libc::EPOLLIN as u32,
+            u64: 7,
+        };
+        libc::epoll_ctl(ep, libc::EPOLL_CTL_ADD, r, &mut ev);
+        libc::write(w, b"x".as_ptr().cast(), 1);
+        let mut evs = [libc::epoll_event { events: 0, u64: 0 }; 4];
+        libc::epoll_wait(ep, evs.as_mut_ptr(), 4, 100);
+        let d = libc::dup3(r, 10, libc::O_CLOEXEC);
+        libc::dup2(d, 11);
+        libc::lseek(r, 0, libc::SEEK_CUR);
+        let efd = libc::eventfd(0, libc::EFD_CLOEXEC | libc::EFD_NONBLOCK);
+        for fd in [11, d, efd, ep, r, w] {
+            libc::close(fd);
+        }
+        libc::close(99);
+    }
+}
+
+unsafe fn sockets() {
+    unsafe {
+        let ls = libc::socket(libc::AF_INET, libc::SOCK_STREAM | libc::SOCK_CLOEXEC, 0);
+        let one: i32 = 1;
+        libc::setsockopt(
+            ls,
+            libc::SOL_SOCKET,
+            libc::SO_REUSEADDR,
+            (&one as *const i32).cast(),
+            4,
+        );
+        let mut addr: libc::sockaddr_in = std::mem::zeroed();
+        addr.sin_family = libc::AF_INET as u16;
+        addr.sin_addr.s_addr = u32::from_be_bytes([127, 0, 0, 1]).to_be();
+        let len = std::mem::size_of::<libc::sockaddr_in>() as u32;
+        libc::bind(ls, (&addr as *const libc::sockaddr_in).cast(), len);
+        libc::listen(ls, 4);
+        let mut bound: libc::sockaddr_in = std::mem::zeroed();
+        let mut blen = len;
+        libc::getsockname(ls, (&mut bound as *mut libc::sockaddr_in).cast(), &mut blen);
+        let cs = libc::socket(libc::AF_INET, libc::SOCK_STREAM, libc::IPPROTO_TCP);
+        libc::setsockopt(
+            cs,
+            libc::IPPROTO_TCP,
+            libc::TCP_NODELAY,
+            (&one as *const i32).cast(),
+            4,
+        );
+        libc::connect(cs, (&bound as *const libc::sockaddr_in).cast(), len);
+        let mut peer: libc::sockaddr_storage = std::mem::zeroed();
+        let mut plen = std::mem::size_of::<libc::sockaddr_storage>() as u32;
+        let s = libc::accept4(
+            ls,
+            (&mut peer as *mut libc::sockaddr_storage).cast(),
+            &mut plen,
+            libc::SOCK_CLOEXEC,
+        );
+        let mut err: i32 = -1;
+        let mut elen = 4u32;
+        libc::getsockopt(
+            cs,
+            libc::SOL_SOCKET,
+            libc::SO_ERROR,
+            (&mut err as *mut i32).cast(),
+            &mut elen,
+        );
+        libc::sendto(
+            cs,
+            b"ping".as_ptr().cast(),
+            4,
+            libc::MSG_NOSIGNAL,
+            std::ptr::null(),
+            0,
+        );
+        let mut buf = [0u8; 16];
+        libc::recvfrom(
+            s,
+            buf.as_mut_ptr().cast(),
+            buf.len(),
+            0,
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+        );
+        libc::shutdown(cs, libc::SHUT_WR);
+        libc::recvfrom(
+            s,
+            buf.as_mut_ptr().cast(),
+            buf.len(),
+            libc::MSG_DONTWAIT,
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+        );
+        // Nothing pending on a non-blocking listener: EAGAIN, the lengths untouched.
+        libc::fcntl(ls, libc::F_SETFL, libc::O_NONBLOCK);
+        plen = std::mem::size_of::<libc::sockaddr_storage>() as u32;
+        libc::accept4(
+            ls,
+            (&mut peer as *mut libc::sockaddr_storage).cast(),
+            &mut plen,
+            libc::SOCK_NONBLOCK,
+        );
+        for fd in [s, cs, ls] {
+            libc::close(fd);
+        }
+        let mut sv = [0i32; 2];
+        libc::socketpair(
+            libc::AF_UNIX,
+            libc::SOCK_STREAM | libc::SOCK_CLOEXEC,
+            0,
+            sv.as_mut_ptr(),
+        );
+        libc::write(sv[0], b"abc".as_ptr().cast(), 3);
+        libc::read(sv[1], buf.as_mut_ptr().cast(), buf.len());
+        libc::close(sv[0]);
+        libc::close(sv[1]);
+    }
+}
+
+unsafe fn files(dir: &str) {
+    unsafe {
+        let d = c(dir);
+        libc::chdir(d.as_ptr());
+        let mut cwd = [0u8; 256];
+        libc::getcwd(cwd.as_mut_ptr().cast(), cwd.len());
+        libc::umask(0o022);
+        libc::mkdir(c("sub").as_ptr(), 0o755);
+        for name in ["sub/a", "sub/bb", "sub/ccc"] {
+            let fd = libc::open(
+                c(name).as_ptr(),
+                libc::O_WRONLY | libc::O_CREAT | libc::O_TRUNC | libc::O_CLOEXEC,
+                0o644,
+            );
+            libc::write(fd, name.as_ptr().cast(), name.len());
+            libc::close(fd);
+        }
+        libc::symlink(c("a").as_ptr(), c("sub/link").as_ptr());
+        let mut target = [0u8; 64];
+        libc::readlink(
+            c("sub/link").as_ptr(),
+            target.as_mut_ptr().cast(),
+            target.len(),
+        );
+        let fd = libc::open(
+            c("sub").as_ptr(),
+            libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC,
+        );
+        let mut dents = [0u8; 4096];
+        libc::syscall(libc::SYS_getdents64, fd, dents.as_mut_ptr(), dents.len());
+        libc::syscall(libc::SYS_getdents64, fd, dents.as_mut_ptr(), dents.len());
+        libc::close(fd);
+        let mut st: libc::stat = std::mem::zeroed();
+        libc::stat(c("sub/bb").as_ptr(), &mut st);
+        libc::lstat(c("sub/link").as_ptr(), &mut st);
+        libc::stat(c("sub/nope").as_ptr(), &mut st);
+        libc::access(c("sub/a").as_ptr(), libc::R_OK | libc::W_OK);
+        libc::syscall(
+            libc::SYS_faccessat2,
+            libc::AT_FDCWD,
+            c("sub/a").as_ptr(),
+            libc::X_OK,
+            libc::AT_EACCESS,
+        );
+        libc::syscall(
+            libc::SYS_faccessat2,
+            libc::AT_FDCWD,
+            c("sub/link").as_ptr(),
+            libc::F_OK,
+            libc::AT_SYMLINK_NOFOLLOW,
+        );
+        let fd = libc::open(c("sub/ccc").as_ptr(), libc::O_RDWR);
+        libc::pread64(fd, target.as_mut_ptr().cast(), 4, 2);
+        libc::pwrite64(fd, b"zz".as_ptr().cast(), 2, 1);
+        libc::ftruncate(fd, 3);
+        libc::lseek(fd, -1, libc::SEEK_END);
+        libc::fsync(fd);
+        libc::close(fd);
+        libc::rename(c("sub/bb").as_ptr(), c("sub/dd").as_ptr());
+        libc::renameat2(
+            libc::AT_FDCWD,
+            c("sub/dd").as_ptr(),
+            libc::AT_FDCWD,
+            c("sub/a").as_ptr(),
+            libc::RENAME_NOREPLACE,
+        );
+        libc::rmdir(c("sub").as_ptr());
+        for name in ["sub/a", "sub/dd", "sub/ccc", "sub/link"] {
+            libc::unlink(c(name).as_ptr());
+        }
+        libc::unlinkat(libc::AT_FDCWD, c("sub").as_ptr(), libc::AT_REMOVEDIR);
+        let mut uts: libc::utsname = std::mem::zeroed();
+        libc::uname(&mut uts);
+        let mut rl: libc::rlimit = std::mem::zeroed();
+        libc::getrlimit(libc::RLIMIT_NOFILE, &mut rl);
+        let ts = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 1000,
+        };
+        libc::nanosleep(&ts, std::ptr::null_mut());
+        libc::clock_nanosleep(libc::CLOCK_MONOTONIC, 0, &ts, std::ptr::null_mut());
+        libc::sched_yield();
+        libc::kill(0, 0);
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, libc::SIGUSR1);
+        libc::sigprocmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+        libc::sigprocmask(libc::SIG_UNBLOCK, &set, std::ptr::null_mut());
+        libc::chdir(c("/").as_ptr());
+    }
+}
+
+unsafe fn children() {
+    unsafe {
+        let pid = libc::fork();
+        if pid == 0 {
+            libc::_exit(3);
+        }
+        let mut status = 0;
+        libc::waitpid(pid, &mut status, 0);
+        libc::waitpid(-1, &mut status, libc::WNOHANG);
+    }
+}

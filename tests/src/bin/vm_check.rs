@@ -1,0 +1,677 @@
+//! The in-VM half of `cargo xtask vm-test`: runs as `/init` of a small initramfs on the
+//! kernel under test, traces a workload with `/bin/tracer` and checks the lines.
+//!
+//! `vm_check` (as PID 1, or `vm_check run`) mounts what the tracer needs, runs the checks
+//! and powers the VM off. It prints, on the serial console:
+//! - `VMTEST INFO key=value` facts for the host's table (kernel release, backend chosen);
+//! - `VMTEST PASS name` or `VMTEST FAIL name: reason` per check;
+//! - `VMTEST TRACE line` the normalized workload trace, compared across kernels by the host;
+//! - `VMTEST DONE passed=N failed=M` last.
+//!
+//! `vm_check workload` is the traced program: a fixed sequence of syscalls between two
+//! marker calls (`openat` of `/vmtest/begin` and `/vmtest/end`).
+//!
+//! Words `key=value` of the kernel command line arrive as environment variables:
+//! `VMTEST_EXPECT=ebpf|ptrace` (the backend `auto` must choose) and `VMTEST_LOCKDOWN=1`
+//! (booted with `lockdown=confidentiality`: a clear fallback or a clear error is wanted).
+
+use std::{
+    ffi::CString,
+    io::Read as _,
+    process::{Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use regex::Regex;
+
+const TRACER: &str = "/bin/tracer";
+const SELF: &str = "/bin/vm_check";
+/// The workload's child exits with this status.
+const CHILD_STATUS: i32 = 7;
+/// How many `getppid` calls the workload makes (checked in `-c` counts).
+const GETPPIDS: usize = 3;
+/// The workload's sleep; `-T` must show at least this.
+const SLEEP: Duration = Duration::from_millis(60);
+/// One tracer run under TCG; a hang past this is a failure, not a stuck VM.
+const RUN_TIMEOUT: Duration = Duration::from_secs(60);
+const FALLBACK: &str = "; using ptrace";
+
+fn main() {
+    let mode = std::env::args().nth(1);
+    match mode.as_deref() {
+        Some("workload") => workload(),
+        Some("run") => std::process::exit(if run_checks() { 0 } else { 1 }),
+        None if std::process::id() == 1 => {
+            init_mounts();
+            run_checks();
+            power_off();
+        }
+        _ => {
+            eprintln!("usage: vm_check [run|workload]");
+            std::process::exit(2);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The workload
+
+fn c(s: &str) -> CString {
+    CString::new(s).expect("no NUL")
+}
+
+/// Fixed syscalls, made directly so every backend and kernel sees the same sequence.
+fn workload() {
+    let (begin, end) = (c("/vmtest/begin"), c("/vmtest/end"));
+    let (null, missing) = (c("/dev/null"), c("/nonexistent/vmtest"));
+    // SAFETY: plain syscalls on NUL-terminated paths, a 6-byte buffer and a timespec that
+    // outlive the calls; the forked child (single-threaded parent) only makes syscalls.
+    unsafe {
+        libc::openat(libc::AT_FDCWD, begin.as_ptr(), libc::O_RDONLY);
+        let fd = libc::openat(libc::AT_FDCWD, null.as_ptr(), libc::O_WRONLY);
+        libc::write(fd, b"vmtest".as_ptr().cast(), 6);
+        libc::openat(libc::AT_FDCWD, missing.as_ptr(), libc::O_RDONLY);
+        for _ in 0..GETPPIDS {
+            libc::syscall(libc::SYS_getppid);
+        }
+        let ts = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: SLEEP.as_nanos() as libc::c_long,
+        };
+        libc::syscall(libc::SYS_nanosleep, &ts, std::ptr::null_mut::<libc::timespec>());
+        libc::close(fd);
+        let child = libc::fork();
+        if child == 0 {
+            libc::syscall(libc::SYS_getppid);
+            libc::syscall(libc::SYS_exit_group, CHILD_STATUS);
+        }
+        let mut status = 0;
+        libc::wait4(child, &mut status, 0, std::ptr::null_mut());
+        libc::openat(libc::AT_FDCWD, end.as_ptr(), libc::O_RDONLY);
+        // After the end marker: the ids the checks need to recognise in the lines.
+        let line = format!("ids {} {} {child}\n", libc::getpid(), libc::getppid());
+        libc::write(1, line.as_ptr().cast(), line.len());
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Running the tracer
+
+struct Run {
+    /// Exit code; `None` when killed by a signal or timed out.
+    code: Option<i32>,
+    signal: Option<i32>,
+    timed_out: bool,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn lines(&self) -> impl Iterator<Item = &str> {
+        self.stderr.lines()
+    }
+
+    /// The workload's ids from its stdout: (pid, ppid, child).
+    fn ids(&self) -> Option<(String, String, String)> {
+        let line = self.stdout.lines().find(|l| l.starts_with("ids "))?;
+        let mut words = line.split_whitespace().skip(1).map(str::to_owned);
+        Some((words.next()?, words.next()?, words.next()?))
+    }
+
+    fn fell_back(&self) -> bool {
+        self.lines()
+            .any(|l| l.starts_with("tracer: eBPF unavailable (") && l.ends_with(FALLBACK))
+    }
+
+    fn crashed(&self) -> Option<String> {
+        if self.timed_out {
+            return Some(format!("no exit within {RUN_TIMEOUT:?}"));
+        }
+        if let Some(sig) = self.signal {
+            return Some(format!("killed by signal {sig}"));
+        }
+        if self.stderr.contains("panicked at") {
+            return Some(format!("panicked: {}", last_lines(&self.stderr, 3)));
+        }
+        None
+    }
+
+    /// A clean failure: non-zero exit with a `tracer: ` or `Error: ` message, no crash.
+    fn clear_error(&self) -> Result<String, String> {
+        if let Some(crash) = self.crashed() {
+            return Err(crash);
+        }
+        if self.code == Some(0) {
+            return Err("exited 0".into());
+        }
+        self.lines()
+            .find(|l| l.starts_with("tracer: ") || l.starts_with("Error: "))
+            .map(str::to_owned)
+            .ok_or_else(|| format!("exit {:?} without a message", self.code))
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "exit {:?}, signal {:?}; stderr ends: {}",
+            self.code,
+            self.signal,
+            last_lines(&self.stderr, 6)
+        )
+    }
+}
+
+fn last_lines(s: &str, n: usize) -> String {
+    let lines: Vec<&str> = s.lines().collect();
+    lines[lines.len().saturating_sub(n)..].join(" | ")
+}
+
+/// Runs `tracer ARGS -- vm_check workload` (or `tracer ARGS` when `workload` is false).
+fn tracer(args: &[&str], workload: bool) -> Run {
+    let mut cmd = Command::new(TRACER);
+    cmd.args(args);
+    if workload {
+        cmd.args(["--", SELF, "workload"]);
+    }
+    run_with_timeout(cmd, RUN_TIMEOUT)
+}
+
+fn run_with_timeout(mut cmd: Command, timeout: Duration) -> Run {
+    let mut child = match cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+    {
+        Ok(child) => child,
+        Err(e) => {
+            return Run {
+                code: None,
+                signal: None,
+                timed_out: false,
+                stdout: String::new(),
+                stderr: format!("spawning {cmd:?}: {e}"),
+            };
+        }
+    };
+    let drain = |pipe: Option<Box<dyn std::io::Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut buf);
+            }
+            String::from_utf8_lossy(&buf).into_owned()
+        })
+    };
+    let out = drain(child.stdout.take().map(|p| Box::new(p) as _));
+    let err = drain(child.stderr.take().map(|p| Box::new(p) as _));
+    let start = Instant::now();
+    let mut timed_out = false;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) if start.elapsed() > timeout => {
+                timed_out = true;
+                let _ = child.kill();
+                break child.wait().ok();
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Err(_) => break None,
+        }
+    };
+    use std::os::unix::process::ExitStatusExt as _;
+    Run {
+        code: if timed_out {
+            None
+        } else {
+            status.and_then(|s| s.code())
+        },
+        signal: if timed_out {
+            None
+        } else {
+            status.and_then(|s| s.signal())
+        },
+        timed_out,
+        stdout: out.join().unwrap_or_default(),
+        stderr: err.join().unwrap_or_default(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading the lines
+
+/// The workload's calls between the markers (exclusive), `[pid N] ` prefixes kept, the
+/// ids replaced by `<pid>`, `<ppid>`, `<child>`, addresses by `0x…` and durations dropped.
+fn transcript(run: &Run) -> Result<Vec<String>, String> {
+    let (pid, ppid, child) = run
+        .ids()
+        .ok_or_else(|| format!("the workload did not finish ({})", run.describe()))?;
+    let addr = Regex::new(r"0x[0-9a-f]+").expect("regex");
+    let duration = Regex::new(r" <\d+\.\d+>$").expect("regex");
+    let ids = [(&child, "<child>"), (&ppid, "<ppid>"), (&pid, "<pid>")];
+    Ok(between_markers(run)?
+        .into_iter()
+        .map(|line| {
+            let mut line = duration.replace(line, "").into_owned();
+            line = addr.replace_all(&line, "0x…").into_owned();
+            for (id, name) in ids {
+                let word = Regex::new(&format!(r"\b{id}\b")).expect("regex");
+                line = word.replace_all(&line, name).into_owned();
+            }
+            line
+        })
+        .collect())
+}
+
+/// The trace lines between the workload's marker calls (exclusive).
+fn between_markers(run: &Run) -> Result<Vec<&str>, String> {
+    let mut lines = run.lines();
+    if !lines.any(|l| l.contains("\"/vmtest/begin\"")) {
+        return Err(format!("no begin marker in the trace ({})", run.describe()));
+    }
+    let mut inside = Vec::new();
+    for line in lines {
+        if line.contains("\"/vmtest/end\"") {
+            return Ok(inside);
+        }
+        inside.push(line);
+    }
+    Err("no end marker in the trace".into())
+}
+
+/// Checks that `patterns` match lines of `lines` in this order (other lines may come
+/// between).
+fn in_order(lines: &[String], patterns: &[&str]) -> Result<(), String> {
+    let mut rest = lines.iter();
+    for pattern in patterns {
+        let re = Regex::new(&format!("^{pattern}$")).expect("regex");
+        if !rest.any(|l| re.is_match(l)) {
+            return Err(format!(
+                "no line matching /{pattern}/ in order; lines: {}",
+                lines.join(" | ")
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The main process's lines the workload must produce, with any backend.
+const EXPECTED: &[&str] = &[
+    r#"openat\(AT_FDCWD, "/dev/null", O_WRONLY\) = 3"#,
+    r#"write\(3, "vmtest", 6\) = 6"#,
+    r#"openat\(AT_FDCWD, "/nonexistent/vmtest", O_RDONLY\) = -1 ENOENT \(No such file or directory\)"#,
+    r"getppid\(\) += <ppid>",
+    r"getppid\(\) += <ppid>",
+    r"getppid\(\) += <ppid>",
+    r"nanosleep\(\{tv_sec=0, tv_nsec=60000000\}, NULL\) += 0",
+    r"close\(3\) += 0",
+    r"clone\(.*\) += <child>",
+    r"wait4\(<child>, \[\{WIFEXITED\(s\) && WEXITSTATUS\(s\) == 7\}\], 0, NULL\) += <child>",
+];
+
+/// A call line of the main process (no `[pid N]` prefix, not a signal or exit line).
+fn call_name(line: &str) -> Option<&str> {
+    let name = line.split('(').next()?;
+    (!name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .then_some(name)
+}
+
+// ---------------------------------------------------------------------------------------
+// The checks
+
+struct Report {
+    passed: usize,
+    failed: usize,
+}
+
+impl Report {
+    fn check(&mut self, name: &str, result: Result<(), String>) {
+        match result {
+            Ok(()) => {
+                self.passed += 1;
+                println!("VMTEST PASS {name}");
+            }
+            Err(why) => {
+                self.failed += 1;
+                // One line per result: the host parses the console line by line.
+                println!("VMTEST FAIL {name}: {}", why.replace('\n', " | "));
+            }
+        }
+    }
+}
+
+fn info(key: &str, value: &str) {
+    println!("VMTEST INFO {key}={}", value.replace('\n', " "));
+}
+
+fn expect_ok(run: &Run) -> Result<(), String> {
+    if let Some(crash) = run.crashed() {
+        return Err(crash);
+    }
+    if run.code != Some(0) {
+        return Err(format!("tracer failed: {}", run.describe()));
+    }
+    if !run.lines().any(|l| l == "+++ exited with 0 +++") {
+        return Err(format!("no `+++ exited with 0 +++`: {}", run.describe()));
+    }
+    Ok(())
+}
+
+fn run_checks() -> bool {
+    let expect = std::env::var("VMTEST_EXPECT").unwrap_or_else(|_| "ebpf".into());
+    let lockdown = std::env::var_os("VMTEST_LOCKDOWN").is_some();
+    let mut uname = String::new();
+    let _ = std::fs::File::open("/proc/sys/kernel/osrelease")
+        .and_then(|mut f| f.read_to_string(&mut uname));
+    info("kernel", uname.trim());
+    info(
+        "lockdown",
+        std::fs::read_to_string("/sys/kernel/security/lockdown")
+            .unwrap_or_default()
+            .trim(),
+    );
+    let mut report = Report {
+        passed: 0,
+        failed: 0,
+    };
+    if lockdown {
+        lockdown_checks(&mut report);
+    } else {
+        checks(&mut report, &expect);
+    }
+    println!(
+        "VMTEST DONE passed={} failed={}",
+        report.passed, report.failed
+    );
+    report.failed == 0
+}
+
+fn checks(report: &mut Report, expect: &str) {
+    // The default backend: which one it picks, and the lines.
+    let auto = tracer(&[], true);
+    let chosen = if auto.fell_back() { "ptrace" } else { "ebpf" };
+    info("backend", chosen);
+    if let Some(notice) = auto.lines().find(|l| l.starts_with("tracer: eBPF unavailable")) {
+        info("notice", notice);
+    }
+    report.check(
+        "backend-auto",
+        expect_ok(&auto).and_then(|()| {
+            if chosen == expect {
+                Ok(())
+            } else {
+                Err(format!("auto chose {chosen}, expected {expect}"))
+            }
+        }),
+    );
+    let lines = transcript(&auto);
+    report.check(
+        "lines",
+        lines
+            .clone()
+            .and_then(|l| in_order(&l, EXPECTED))
+            .and_then(|()| expect_ok(&auto)),
+    );
+    if let Ok(lines) = &lines {
+        for line in lines {
+            println!("VMTEST TRACE {line}");
+        }
+    }
+
+    // The forced backends.
+    let forced = tracer(&["--backend=ebpf"], true);
+    if expect == "ebpf" {
+        report.check(
+            "backend-ebpf",
+            expect_ok(&forced).and_then(|()| {
+                let ebpf = transcript(&forced)?;
+                if Ok(&ebpf) == lines.as_ref() {
+                    Ok(())
+                } else {
+                    Err(format!("differs from auto: {}", ebpf.join(" | ")))
+                }
+            }),
+        );
+        // The fallback, run where eBPF works, must print what eBPF prints.
+        let ptrace = tracer(&["--backend=ptrace"], true);
+        report.check(
+            "ptrace-same-lines",
+            expect_ok(&ptrace).and_then(|()| {
+                let ebpf = lines.clone()?;
+                let ptrace = transcript(&ptrace)?;
+                same_lines(&ebpf, &ptrace)
+            }),
+        );
+    } else {
+        report.check(
+            "backend-ebpf-clear-error",
+            forced.clear_error().and_then(|msg| {
+                if msg.contains("eBPF unavailable") {
+                    Ok(())
+                } else {
+                    Err(format!("unexpected message: {msg}"))
+                }
+            }),
+        );
+    }
+
+    report.check("durations", durations());
+    report.check("follow-forks", follow_forks());
+    report.check("filter", filter());
+    report.check("summary", summary());
+}
+
+/// Same lines, or the first difference.
+fn same_lines(want: &[String], got: &[String]) -> Result<(), String> {
+    if want == got {
+        return Ok(());
+    }
+    let at = want
+        .iter()
+        .zip(got)
+        .position(|(a, b)| a != b)
+        .unwrap_or(want.len().min(got.len()));
+    Err(format!(
+        "line {}: expected {:?}, got {:?}",
+        at + 1,
+        want.get(at),
+        got.get(at)
+    ))
+}
+
+/// `-T`: every call line has a duration, and the sleep's is at least the sleep.
+fn durations() -> Result<(), String> {
+    let run = tracer(&["-T"], true);
+    expect_ok(&run)?;
+    let re = Regex::new(r"^nanosleep\(.*\) += 0 <(\d+\.\d+)>$").expect("regex");
+    let secs: f64 = run
+        .lines()
+        .find_map(|l| re.captures(l))
+        .ok_or_else(|| format!("no nanosleep line with a duration: {}", run.describe()))?[1]
+        .parse()
+        .map_err(|e| format!("duration: {e}"))?;
+    if secs < SLEEP.as_secs_f64() || secs > 30.0 {
+        return Err(format!("nanosleep took {secs}s, slept {SLEEP:?}"));
+    }
+    // Every call line between the markers (not `+++`/`---` lines) ends with a duration.
+    let with = Regex::new(r" <\d+\.\d+>$").expect("regex");
+    let missing: Vec<&str> = between_markers(&run)?
+        .into_iter()
+        .filter(|l| call_name(l).is_some() && !with.is_match(l))
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!("call lines without a duration: {missing:?}"));
+    }
+    Ok(())
+}
+
+/// `-f`: the child's calls and exit, prefixed with its pid; the parent's calls as before.
+fn follow_forks() -> Result<(), String> {
+    let run = tracer(&["-f"], true);
+    expect_ok(&run)?;
+    let lines = transcript(&run)?;
+    let child: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.starts_with("[pid <child>] "))
+        .collect();
+    let want = [
+        r"\[pid <child>\] getppid\(\) += <pid>".to_owned(),
+        format!(r"\[pid <child>\] exit_group\({CHILD_STATUS}\) += \?"),
+        format!(r"\[pid <child>\] \+\+\+ exited with {CHILD_STATUS} \+\+\+"),
+    ];
+    let child: Vec<String> = child.into_iter().cloned().collect();
+    in_order(&child, &want.iter().map(String::as_str).collect::<Vec<_>>())?;
+    // The parent's lines, prefixed or not, once the child's are set aside.
+    let parent: Vec<String> = lines
+        .iter()
+        .filter(|l| !l.starts_with("[pid <child>] "))
+        .map(|l| {
+            l.strip_prefix("[pid <pid>] ")
+                .unwrap_or(l)
+                .split(" <unfinished ...>")
+                .next()
+                .unwrap_or(l)
+                .to_owned()
+        })
+        .collect();
+    in_order(&parent, &EXPECTED[..EXPECTED.len() - 1])
+}
+
+/// `-e trace=openat,write`: those calls only.
+fn filter() -> Result<(), String> {
+    let run = tracer(&["-e", "trace=openat,write"], true);
+    expect_ok(&run)?;
+    let lines = transcript(&run)?;
+    let others: Vec<&String> = lines
+        .iter()
+        .filter(|l| call_name(l).is_some_and(|n| n != "openat" && n != "write"))
+        .collect();
+    if !others.is_empty() {
+        return Err(format!("calls outside the set: {others:?}"));
+    }
+    in_order(&lines, &[EXPECTED[0], EXPECTED[1], EXPECTED[2]])?;
+    if lines.len() != 3 {
+        return Err(format!("expected 3 lines, got {}: {lines:?}", lines.len()));
+    }
+    Ok(())
+}
+
+/// `-c`: a table instead of the calls, with the workload's counts.
+fn summary() -> Result<(), String> {
+    let run = tracer(&["-c"], true);
+    if let Some(crash) = run.crashed() {
+        return Err(crash);
+    }
+    if run.code != Some(0) {
+        return Err(format!("tracer failed: {}", run.describe()));
+    }
+    if run.lines().any(|l| l.starts_with("openat(")) {
+        return Err("-c printed calls".into());
+    }
+    // Rows: `% time  seconds  usecs/call  calls  errors  syscall`, errors blank when 0.
+    let row = |name: &str| -> Result<(u64, u64), String> {
+        let line = run
+            .lines()
+            .find(|l| l.split_whitespace().last() == Some(name))
+            .ok_or_else(|| format!("no {name} row: {}", run.describe()))?;
+        let nums: Vec<u64> = line
+            .split_whitespace()
+            .skip(3)
+            .take_while(|w| w.parse::<u64>().is_ok())
+            .map(|w| w.parse().expect("checked"))
+            .collect();
+        match nums[..] {
+            [calls] => Ok((calls, 0)),
+            [calls, errors] => Ok((calls, errors)),
+            _ => Err(format!("unreadable row {line:?}")),
+        }
+    };
+    let (calls, _) = row("getppid")?;
+    if calls != GETPPIDS as u64 {
+        return Err(format!("getppid: {calls} calls, made {GETPPIDS}"));
+    }
+    let (calls, errors) = row("openat")?;
+    if calls < 4 || errors < 3 {
+        return Err(format!("openat: {calls} calls {errors} errors, want >= 4 and >= 3"));
+    }
+    let (calls, errors) = row("nanosleep")?;
+    if (calls, errors) != (1, 0) {
+        return Err(format!("nanosleep: {calls} calls {errors} errors, want 1 0"));
+    }
+    Ok(())
+}
+
+/// Booted with `lockdown=confidentiality`: `auto` falls back cleanly or fails cleanly, and
+/// `--backend=ebpf` works or fails cleanly; nothing crashes or hangs.
+fn lockdown_checks(report: &mut Report) {
+    let auto = tracer(&[], true);
+    let outcome = if auto.code == Some(0) && auto.fell_back() {
+        "ptrace"
+    } else if auto.code == Some(0) {
+        "ebpf"
+    } else {
+        "error"
+    };
+    info("backend", outcome);
+    if let Some(notice) = auto.lines().find(|l| l.starts_with("tracer: ")) {
+        info("notice", notice);
+    }
+    report.check(
+        "lockdown-auto",
+        match outcome {
+            "error" => auto.clear_error().map(drop),
+            _ => expect_ok(&auto)
+                .and_then(|()| transcript(&auto))
+                .and_then(|l| in_order(&l, EXPECTED)),
+        },
+    );
+    let forced = tracer(&["--backend=ebpf"], true);
+    report.check(
+        "lockdown-ebpf",
+        if forced.code == Some(0) {
+            expect_ok(&forced)
+        } else {
+            forced.clear_error().map(|msg| info("ebpf_error", &msg))
+        },
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// PID 1 duties
+
+fn init_mounts() {
+    for (source, target, fstype) in [
+        ("proc", "/proc", "proc"),
+        ("sysfs", "/sys", "sysfs"),
+        ("devtmpfs", "/dev", "devtmpfs"),
+        ("tmpfs", "/tmp", "tmpfs"),
+        ("securityfs", "/sys/kernel/security", "securityfs"),
+    ] {
+        let _ = std::fs::create_dir_all(target);
+        if let Err(e) = nix::mount::mount(
+            Some(source),
+            target,
+            Some(fstype),
+            nix::mount::MsFlags::empty(),
+            None::<&str>,
+        ) {
+            // securityfs is absent on small kernels; the rest must mount.
+            if fstype != "securityfs" {
+                println!("VMTEST FAIL mount-{fstype}: {e}");
+            }
+        }
+    }
+    // tracefs stays for the tracer to mount, as it must on a system that has not.
+}
+
+fn power_off() -> ! {
+    // SAFETY: sync and reboot take no pointers; as PID 1 we may reboot. QEMU runs with
+    // -no-reboot, so a restart ends it.
+    unsafe {
+        libc::sync();
+        libc::reboot(libc::RB_AUTOBOOT);
+    }
+    // Unreachable unless reboot failed; PID 1 must not exit.
+    loop {
+        std::thread::sleep(Duration::from_secs(60));
+    }
+}

@@ -1,0 +1,266 @@
+//! Filtering in the kernel and following process trees (eBPF backend).
+
+use std::{process::Command, time::Duration};
+
+use nix::sys::signal::{Signal, kill};
+use nix::unistd::Pid;
+use regex::Regex;
+use tracer_tests::{Traced, spawn_tracer, strip_pid_prefix, trace};
+
+fn calls_bin() -> &'static str {
+    env!("CARGO_BIN_EXE_calls")
+}
+
+/// Masks what differs between two runs: addresses and the tracer's own pid (getppid).
+fn mask(text: &str) -> String {
+    let addr = Regex::new(r"0x[0-9a-f]+").unwrap();
+    let ppid = Regex::new(r"(?m)^(getppid\(\) +)= \d+$").unwrap();
+    let text = addr.replace_all(text, "0x?");
+    ppid.replace_all(&text, "$1= PID").into_owned()
+}
+
+/// Totals row of `--stats`: (seen, filtered, emitted, lost).
+fn stats_total(t: &Traced) -> (u64, u64, u64, u64) {
+    let line = t
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("tracer: total"))
+        .expect("--stats total line");
+    let n: Vec<u64> = line
+        .split_whitespace()
+        .skip(2)
+        .map(|v| v.parse().unwrap())
+        .collect();
+    (n[0], n[1], n[2], n[3])
+}
+
+#[test]
+fn only_and_all_of_the_trace_set_is_shown_on_both_attach_paths() {
+    let mut outputs = Vec::new();
+    for tracepoints in ["raw", "syscall"] {
+        let t = trace(&[
+            "--backend=ebpf",
+            "--tracepoints",
+            tracepoints,
+            "-e",
+            "trace=getppid,openat",
+            "--",
+            calls_bin(),
+            "loop",
+            "50",
+        ]);
+        t.expect(t.code() == Some(0), "success");
+        let calls: Vec<&str> = t
+            .lines()
+            .into_iter()
+            .filter(|l| !l.starts_with("+++"))
+            .collect();
+        t.expect(
+            calls
+                .iter()
+                .all(|l| l.starts_with("getppid(") || l.starts_with("openat(")),
+            "only the asked calls",
+        );
+        t.expect(t.calls("getppid").len() == 50, "every getppid");
+        let missing = t
+            .calls("openat")
+            .into_iter()
+            .filter(|l| {
+                l.contains("\"/nonexistent/tracer-calls\"")
+                    && l.ends_with("= -1 ENOENT (No such file or directory)")
+            })
+            .count();
+        t.expect(missing == 50, "every failing openat, with its path");
+        outputs.push(mask(&t.stderr));
+    }
+    assert_eq!(
+        outputs[0], outputs[1],
+        "raw and per-syscall tracepoints print the same"
+    );
+}
+
+#[test]
+fn filtered_calls_never_leave_the_kernel() {
+    let t = trace(&[
+        "--backend=ebpf",
+        "--tracepoints=raw",
+        "--stats",
+        "-e",
+        "trace=getppid",
+        "--",
+        calls_bin(),
+        "loop",
+        "200",
+    ]);
+    t.expect(t.code() == Some(0), "success");
+    let (_, filtered, emitted, lost) = stats_total(&t);
+    t.expect(lost == 0, "nothing lost");
+    t.expect(
+        emitted == 200,
+        "one record per getppid, none for anything else",
+    );
+    t.expect(
+        filtered >= 400,
+        "the writes and openats were dropped in the kernel",
+    );
+}
+
+#[test]
+fn unknown_names_are_rejected() {
+    let t = trace(&["-e", "trace=openat,nosuch", "--", "true"]);
+    t.expect(t.code() == Some(1), "failure status");
+    t.expect(
+        t.stderr.trim() == "tracer: invalid system call 'nosuch'",
+        "names the bad syscall",
+    );
+}
+
+#[test]
+fn successful_only_and_failed_only() {
+    let t = trace(&["--backend=ebpf", "-Z", "--", calls_bin(), "loop", "20"]);
+    let calls: Vec<&str> = t
+        .lines()
+        .into_iter()
+        .filter(|l| !l.starts_with("+++"))
+        .collect();
+    t.expect(
+        calls.iter().all(|l| l.contains("= -1 E")),
+        "-Z shows failed calls only",
+    );
+    t.expect(
+        t.calls("openat")
+            .iter()
+            .filter(|l| l.contains("tracer-calls"))
+            .count()
+            == 20,
+        "all failures",
+    );
+
+    let t = trace(&["--backend=ebpf", "-z", "--", calls_bin(), "loop", "20"]);
+    t.expect(!t.stderr.contains("= -1 E"), "-z hides failed calls");
+    t.expect(t.calls("getppid").len() == 20, "successful calls stay");
+}
+
+#[test]
+fn min_duration_catches_the_slow_read_and_nothing_faster() {
+    let t = trace(&[
+        "--backend=ebpf",
+        "-T",
+        "--min-duration=100ms",
+        "--",
+        calls_bin(),
+        "slow-read",
+        "300",
+    ]);
+    t.expect(t.code() == Some(0), "success");
+    let timed = Regex::new(r"<(\d+\.\d+)>$").unwrap();
+    let calls: Vec<&str> = t
+        .lines()
+        .into_iter()
+        .map(strip_pid_prefix)
+        .filter(|l| !l.starts_with("+++"))
+        .collect();
+    t.expect(
+        calls.iter().any(|l| l.starts_with("read(")),
+        "the slow read is shown",
+    );
+    for line in calls {
+        let secs: f64 = timed
+            .captures(line)
+            .map(|c| c[1].parse().unwrap())
+            .unwrap_or(0.0);
+        t.expect(secs >= 0.1, &format!("only slow calls: {line}"));
+    }
+}
+
+#[test]
+fn follow_forks_traces_children_grandchildren_threads_and_exec() {
+    let t = trace(&["--backend=ebpf", "-f", "--", calls_bin(), "tree"]);
+    t.expect(t.code() == Some(0), "success");
+    let pids: std::collections::BTreeSet<&str> = t
+        .lines()
+        .into_iter()
+        .filter_map(|l| l.strip_prefix("[pid "))
+        .filter_map(|l| l.split(']').next())
+        .collect();
+    t.expect(
+        pids.len() >= 4,
+        "lines of the child, grandchild, thread and exec'd true carry [pid N]",
+    );
+    t.expect(
+        t.stderr.contains("+++ exited with 3 +++"),
+        "the grandchild's exit",
+    );
+    t.expect(
+        t.stderr.contains("+++ exited with 2 +++"),
+        "the child's exit",
+    );
+    t.expect(
+        t.calls("execve")
+            .iter()
+            .any(|l| l.contains("\"true\"") || l.contains("/true\"")),
+        "exec in a child",
+    );
+    t.expect(
+        t.stderr.lines().last() == Some("+++ exited with 0 +++"),
+        "the command's exit comes last",
+    );
+
+    let t = trace(&["--backend=ebpf", "--", calls_bin(), "tree"]);
+    t.expect(
+        !t.stderr.contains("exited with 3"),
+        "without -f the children are not traced",
+    );
+}
+
+/// The cgroup v2 hierarchy's mount point.
+fn cgroup2_root() -> std::path::PathBuf {
+    let mounts = std::fs::read_to_string("/proc/mounts").unwrap();
+    mounts
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .find(|f| f.get(2) == Some(&"cgroup2"))
+        .map(|f| f[1].into())
+        .expect("a cgroup2 mount")
+}
+
+#[test]
+fn cgroup_traces_processes_that_start_later() {
+    let dir = cgroup2_root().join(format!("tracer-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (tracer, mut out) = spawn_tracer(&[
+        "--backend=ebpf",
+        "--cgroup",
+        dir.to_str().unwrap(),
+        "-e",
+        "trace=openat",
+    ]);
+    // The trace runs until interrupted: make sure a failing test does not leave it behind.
+    struct Guard(std::process::Child, std::path::PathBuf);
+    impl Drop for Guard {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+            let _ = std::fs::remove_dir(&self.1);
+        }
+    }
+    let mut guard = Guard(tracer, dir.clone());
+    out.wait_for("the attach message", Duration::from_secs(20), |s| {
+        s.contains("attached")
+    });
+    let procs = dir.join("cgroup.procs");
+    let script = format!("echo $$ > {}; exec cat /etc/hostname", procs.display());
+    let status = Command::new("sh")
+        .args(["-c", &script])
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    out.wait_for(
+        "cat's openat of /etc/hostname",
+        Duration::from_secs(10),
+        |s| s.contains("\"/etc/hostname\""),
+    );
+    kill(Pid::from_raw(guard.0.id() as i32), Signal::SIGINT).unwrap();
+    assert!(guard.0.wait().unwrap().success());
+}

@@ -1,0 +1,419 @@
+//! Output options on real processes: time stamps, `-o` files (per task, appended, piped,
+//! rotated, dated), `-y`/`-yy`, JSON lines, and what happens when the output fails.
+
+use std::{
+    fs,
+    io::{Read, Write},
+    net::TcpListener,
+    path::{Path, PathBuf},
+    process::{Command, Stdio},
+    time::{Duration, Instant, SystemTime, UNIX_EPOCH},
+};
+
+use regex::Regex;
+use serde_json::Value;
+use tracer_tests::{Traced, strip_pid_prefix, trace, tracer};
+
+/// A scratch directory, removed at the end of the test.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("tracer-out-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+
+    fn path(&self, name: &str) -> String {
+        self.0.join(name).to_str().unwrap().to_owned()
+    }
+
+    fn files(&self) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(&self.0)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+fn epoch_secs() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64()
+}
+
+/// A command that makes a few hundred lines: dash opens, dups and closes per iteration.
+const BUSY: &str = "for i in $(seq 200); do echo $i > /dev/null; done";
+
+#[test]
+fn unix_timestamps_are_monotonic_and_in_range() {
+    let before = epoch_secs();
+    let t = trace(&["-ttt", "--", "cat", "/etc/hostname"]);
+    let after = epoch_secs();
+    t.expect(t.code() == Some(0), "success");
+    let stamped = Regex::new(r"^(\d+\.\d{6}) \S").unwrap();
+    let mut last = 0.0;
+    for line in t.lines() {
+        let caps = stamped
+            .captures(line)
+            .unwrap_or_else(|| panic!("no -ttt stamp: {line:?}\n{}", t.stderr));
+        let at: f64 = caps[1].parse().unwrap();
+        t.expect(at >= last, &format!("monotonic: {line}"));
+        t.expect(
+            at >= before - 0.01 && at <= after + 0.01,
+            &format!("{at} within [{before}, {after}]: {line}"),
+        );
+        last = at;
+    }
+}
+
+#[test]
+fn time_of_day_and_relative_stamps_have_strace_shapes() {
+    let t = trace(&["-tt", "--", "true"]);
+    let tt = Regex::new(r"^\d\d:\d\d:\d\d\.\d{6} (execve|[a-z_0-9]+\(|\+\+\+)").unwrap();
+    for line in t.lines() {
+        t.expect(tt.is_match(line), &format!("-tt shape: {line}"));
+    }
+    let t = trace(&["-t", "--", "true"]);
+    let t1 = Regex::new(r"^\d\d:\d\d:\d\d [a-z+]").unwrap();
+    t.expect(t.lines().iter().all(|l| t1.is_match(l)), "-t shape");
+
+    let started = Instant::now();
+    let t = trace(&["-r", "--", "sh", "-c", "sleep 0.2"]);
+    let elapsed = started.elapsed().as_secs_f64();
+    let r = Regex::new(r"^ {0,5}(\d+\.\d{6}) ").unwrap();
+    let mut total = 0.0;
+    for line in t.lines() {
+        let caps = r
+            .captures(line)
+            .unwrap_or_else(|| panic!("-r shape: {line:?}\n{}", t.stderr));
+        total += caps[1].parse::<f64>().unwrap();
+    }
+    t.expect(
+        total >= 0.19 && total <= elapsed,
+        &format!("relative stamps add up to the run ({total} of {elapsed})"),
+    );
+}
+
+#[test]
+fn ff_writes_one_file_per_task() {
+    let dir = Scratch::new("ff");
+    let base = dir.path("trace");
+    let t = trace(&["-ff", "-o", &base, "--", "sh", "-c", "/bin/true & wait"]);
+    t.expect(t.code() == Some(0), "success");
+    let files = dir.files();
+    assert_eq!(files.len(), 2, "two tasks, two files: {files:?}");
+    let text = |name: &str| fs::read_to_string(dir.0.join(name)).unwrap();
+    let (parent, child): (Vec<&String>, Vec<&String>) = files
+        .iter()
+        .partition(|f| text(f).starts_with("execve(\"/usr/bin/sh\""));
+    let (parent, child) = (parent[0], child[0]);
+    let child_pid = child.strip_prefix("trace.").unwrap();
+    let parent_text = text(parent);
+    assert!(
+        parent_text
+            .lines()
+            .any(|l| l.starts_with("clone") && l.ends_with(&format!("= {child_pid}"))),
+        "the parent's file shows the fork returning the child's pid:\n{parent_text}"
+    );
+    let child_text = text(child);
+    assert!(
+        child_text.contains("execve(\"/bin/true\""),
+        "child file:\n{child_text}"
+    );
+    for body in [&parent_text, &child_text] {
+        assert!(body.ends_with("+++ exited with 0 +++\n"), "{body}");
+        assert!(
+            !body
+                .lines()
+                .any(|l| l.starts_with("[pid") || l.starts_with(child_pid)),
+            "no pid prefixes in per-task files:\n{body}"
+        );
+    }
+}
+
+#[test]
+fn y_names_fds_across_open_dup_and_close() {
+    let t = trace(&[
+        "-f",
+        "-y",
+        "--",
+        "sh",
+        "-c",
+        "exec 7</etc/hostname; exec 8<&7; exec 7<&-; cat /etc/hostname",
+    ]);
+    t.expect(t.code() == Some(0), "success");
+    let has = |pattern: &str| {
+        let re = Regex::new(pattern).unwrap();
+        t.lines().iter().any(|l| re.is_match(strip_pid_prefix(l)))
+    };
+    t.expect(
+        has(r#"^openat\(AT_FDCWD</[^>]*>, "/etc/hostname", O_RDONLY\) += 3</etc/hostname>$"#),
+        "open shows the cwd and the returned fd's path",
+    );
+    t.expect(
+        has(r"^(dup2|fcntl)\(7</etc/hostname>, .*= 8</etc/hostname>$"),
+        "the duplicate names the same file",
+    );
+    t.expect(
+        has(r"^close\(7</etc/hostname>\) += 0$"),
+        "close names what it closes",
+    );
+    t.expect(
+        has(r"^read\(3</etc/hostname>, "),
+        "cat's read names the file (after exec)",
+    );
+    t.expect(
+        has(r"^write\(1<"),
+        "stdout, open before the trace, is named from /proc",
+    );
+}
+
+#[test]
+fn yy_shows_tcp_endpoints() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = std::thread::spawn(move || {
+        let (mut conn, peer) = listener.accept().unwrap();
+        std::thread::sleep(Duration::from_millis(300));
+        conn.write_all(b"hi\n").unwrap();
+        let mut rest = Vec::new();
+        let _ = conn.read_to_end(&mut rest);
+        peer.port()
+    });
+    let script = format!("exec 3<>/dev/tcp/127.0.0.1/{port}; read -u 3 line; exec 3>&-");
+    let t = trace(&["-yy", "--", "bash", "-c", &script]);
+    let client_port = server.join().unwrap();
+    t.expect(t.code() == Some(0), "success");
+    let endpoint = format!("3<TCP:[127.0.0.1:{client_port}->127.0.0.1:{port}]>");
+    t.expect(
+        t.calls("read")
+            .iter()
+            .any(|l| l.starts_with(&format!("read({endpoint}, "))),
+        &format!("reads name the connection: {endpoint}"),
+    );
+    t.expect(
+        t.calls("close")
+            .iter()
+            .any(|l| l.starts_with(&format!("close({endpoint})"))),
+        "the close names it too",
+    );
+}
+
+/// Numbers, addresses and random bytes differ between runs (ASLR, pids, getrandom); the
+/// rest must not.
+fn skeleton(s: &str) -> String {
+    let numbers = Regex::new(r"\\x[0-9a-f]{2}|0x[0-9a-f]+|\d+").unwrap();
+    let spaces = Regex::new(r"\s+").unwrap();
+    spaces
+        .replace_all(&numbers.replace_all(s, "N"), " ")
+        .into_owned()
+}
+
+#[test]
+fn json_lines_carry_the_text_facts() {
+    let dir = Scratch::new("json");
+    let command = [
+        "-y",
+        "--",
+        "cat",
+        "/etc/hostname",
+        "/nonexistent/tracer-json",
+    ];
+    let (text_file, json_file) = (dir.path("text"), dir.path("json"));
+    let t = trace(&[&["-o", &text_file][..], &command].concat());
+    t.expect(t.code() == Some(1), "cat's status comes through");
+    let t = trace(&[&["--format=json", "-o", &json_file][..], &command].concat());
+    t.expect(t.code() == Some(1), "cat's status comes through");
+    let text = fs::read_to_string(&text_file).unwrap();
+    let json = fs::read_to_string(&json_file).unwrap();
+    let records: Vec<Value> = json
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
+    for r in &records {
+        assert_eq!(r["v"], 1, "schema version: {r}");
+        assert!(r["time"].as_str().is_some_and(|t| t.ends_with('Z')), "{r}");
+    }
+    let calls: Vec<&Value> = records.iter().filter(|r| r["type"] == "call").collect();
+    let as_text: Vec<String> = calls
+        .iter()
+        .map(|r| {
+            let args: Vec<&str> = r["args"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| a["value"].as_str().unwrap())
+                .collect();
+            format!(
+                "{}({}) = {}",
+                r["syscall"].as_str().unwrap(),
+                args.join(", "),
+                r["retval"].as_str().unwrap()
+            )
+        })
+        .map(|l| skeleton(&l))
+        .collect();
+    let text_calls: Vec<String> = text
+        .lines()
+        .filter(|l| !l.starts_with("+++"))
+        .map(skeleton)
+        .collect();
+    assert_eq!(as_text, text_calls, "same calls, same decoded facts");
+
+    let open = calls
+        .iter()
+        .find(|r| r["syscall"] == "openat" && r["retval"] == "3</etc/hostname>")
+        .expect("the openat of /etc/hostname");
+    assert_eq!(open["ret"], 3);
+    assert_eq!(open["comm"], "cat");
+    assert_eq!(open["pid"], open["tid"]);
+    assert!(open["errno"].is_null() && open["duration_ns"].as_u64().is_some());
+    assert_eq!(open["args"][1]["name"], "filename");
+    assert!(open["args"][1]["raw"].as_str().unwrap().starts_with("0x"));
+    let failed = calls
+        .iter()
+        .find(|r| r["errno"] == "ENOENT")
+        .expect("the failed openat");
+    assert_eq!(failed["ret"], -1);
+    let exit = records.last().unwrap();
+    assert_eq!(exit["type"], "exit");
+    assert_eq!(exit["exit_code"], 1);
+}
+
+#[test]
+fn rotation_keeps_at_most_n_files_of_at_most_size() {
+    let dir = Scratch::new("rotate");
+    let base = dir.path("trace");
+    let t = trace(&[
+        "-o",
+        &base,
+        "--output-max-size=4k",
+        "--output-keep=3",
+        "--",
+        "sh",
+        "-c",
+        BUSY,
+    ]);
+    t.expect(t.code() == Some(0), "success");
+    assert_eq!(dir.files(), ["trace", "trace.1", "trace.2"]);
+    for name in dir.files() {
+        let len = fs::metadata(dir.0.join(&name)).unwrap().len();
+        assert!(len <= 4096, "{name} is {len} bytes");
+    }
+    let last = fs::read_to_string(&base).unwrap();
+    assert!(last.ends_with("+++ exited with 0 +++\n"), "{last}");
+    let older = fs::read_to_string(dir.path("trace.1")).unwrap();
+    assert!(older.ends_with('\n'), "lines are not split across files");
+}
+
+#[test]
+fn o_placeholders_append_and_pipes() {
+    let dir = Scratch::new("o");
+    let t = trace(&["-o", &dir.path("t-%p-%t.txt"), "--", "true"]);
+    t.expect(t.code() == Some(0), "success");
+    let files = dir.files();
+    let named = Regex::new(r"^t-(\d+)-\d{8}-\d{6}\.txt$").unwrap();
+    assert!(files.len() == 1 && named.is_match(&files[0]), "{files:?}");
+
+    let appended = dir.path("appended");
+    for _ in 0..2 {
+        trace(&["-A", "-o", &appended, "--", "true"]);
+    }
+    let text = fs::read_to_string(&appended).unwrap();
+    assert_eq!(text.matches("execve(").count(), 2, "-A appends:\n{text}");
+
+    let piped = dir.path("piped");
+    let t = trace(&["-o", &format!("|cat > {piped}"), "--", "true"]);
+    t.expect(t.code() == Some(0), "success");
+    let text = fs::read_to_string(&piped).unwrap();
+    assert!(
+        text.starts_with("execve(") && text.ends_with("+++ exited with 0 +++\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn qq_drops_exit_lines_and_k_is_refused() {
+    let t = trace(&["-qq", "--", "true"]);
+    t.expect(t.code() == Some(0), "success");
+    t.expect(!t.stderr.contains("+++"), "no exit line with -qq");
+    let t = trace(&["-k", "--", "true"]);
+    t.expect(t.code() == Some(1), "-k fails");
+    t.expect(
+        t.stderr.contains("-k (stack traces) is not supported"),
+        "-k says why",
+    );
+}
+
+/// A tmpfs of 64 KiB, unmounted when dropped.
+struct SmallFs(Scratch);
+
+impl Drop for SmallFs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0.0).status();
+    }
+}
+
+#[test]
+fn full_disk_is_reported_once_and_stops_the_trace() {
+    let fs = SmallFs(Scratch::new("full"));
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"])
+        .arg(&fs.0.0)
+        .status()
+        .unwrap();
+    assert!(mounted.success(), "mount a small tmpfs");
+    let file = fs.0.path("trace");
+    let started = Instant::now();
+    let t = trace(&["-o", &file, "--", "sh", "-c", &BUSY.replace("200", "5000")]);
+    t.expect(t.code() == Some(1), "a failed trace is a failure");
+    t.expect(
+        t.stderr.matches("No space left on device").count() == 1,
+        "the error is reported once",
+    );
+    t.expect(t.stderr.contains(&format!("'{file}'")), "naming the file");
+    t.expect(t.stderr.contains("trace incomplete"), "and what is missing");
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "stops promptly"
+    );
+    assert!(Path::new(&file).exists());
+}
+
+fn output_of(child: std::process::Child) -> Traced {
+    Traced::from(child.wait_with_output().unwrap())
+}
+
+#[test]
+fn a_closed_pipe_ends_the_trace_quietly() {
+    // The trace's reader (`-o |CMD`) goes away after one line.
+    let t = trace(&["-o", "|head -c 10 >/dev/null", "--", "sh", "-c", BUSY]);
+    t.expect(t.code() == Some(0), "quiet exit");
+    t.expect(!t.stderr.contains("tracer:"), "no error message");
+
+    // `tracer ... 2>&1 | head`: stderr itself is the closed pipe.
+    let mut child = tracer()
+        .args(["--", "sh", "-c", BUSY])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let mut first = [0u8; 100];
+    stderr.read_exact(&mut first).unwrap();
+    drop(stderr);
+    let t = output_of(child);
+    assert_eq!(t.code(), Some(0), "exits quietly on a closed stderr pipe");
+}

@@ -1,0 +1,433 @@
+//! The ptrace backend: the same text as the eBPF backend for the same commands (after
+//! masking what differs between any two runs), the fallback where BPF really is
+//! unavailable, signals and stops as strace shows them, and detaching that leaves a
+//! multi-threaded process exactly as it was.
+
+use std::{
+    collections::HashSet,
+    io::{BufRead, BufReader},
+    process::{Child, ChildStdout, Command, Stdio},
+    sync::LazyLock,
+    time::Duration,
+};
+
+use nix::{
+    sys::signal::{Signal, kill},
+    unistd::Pid,
+};
+use regex::Regex;
+use tracer_tests::{Traced, spawn_tracer, trace, tracer_bin};
+
+const SANDBOX: &str = env!("CARGO_BIN_EXE_sandbox");
+const MT_WORKER: &str = env!("CARGO_BIN_EXE_mt_worker");
+
+fn with_backend<'a>(backend: &'a str, args: &[&'a str]) -> Vec<&'a str> {
+    let mut all = vec![backend];
+    all.extend_from_slice(args);
+    all
+}
+
+static ADDR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"0x[0-9a-f]+").unwrap());
+static DURATION: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<\d+\.\d+>").unwrap());
+static RANDOM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"getrandom\(".*?""#).unwrap());
+static PID_RESULT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:getpid|getppid|gettid|set_tid_address|clone|clone3|fork|vfork|wait4)\(.*= (\d+)(?: <[\d.]+>)?$",
+    )
+    .unwrap()
+});
+static PID_FIELD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:\[pid +|si_pid=)(\d+)").unwrap());
+static NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b\d+\b").unwrap());
+
+/// Splits `-o FILE -f` output (`PID   line`) into one masked stream per task, sorted so
+/// that scheduling order does not matter. Signal lines are dropped: only the ptrace
+/// backend sees signals.
+fn streams(text: &str) -> Vec<Vec<String>> {
+    let lines: Vec<(&str, &str)> = text
+        .lines()
+        .map(|l| {
+            let (pid, rest) = l.split_once(' ').unwrap_or(("", l));
+            (pid, rest.trim_start())
+        })
+        .collect();
+    let mut pids: HashSet<String> = lines.iter().map(|(p, _)| p.to_string()).collect();
+    for (_, line) in &lines {
+        pids.extend(pid_mentions(line));
+    }
+    let mut order: Vec<&str> = Vec::new();
+    for (pid, _) in &lines {
+        if !order.contains(pid) {
+            order.push(pid);
+        }
+    }
+    let mut out: Vec<Vec<String>> = order
+        .iter()
+        .map(|pid| {
+            lines
+                .iter()
+                .filter(|(p, l)| p == pid && !l.starts_with("--- "))
+                .map(|(_, l)| mask(l, &pids))
+                .collect()
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn pid_mentions(line: &str) -> Vec<String> {
+    let mut found: Vec<String> = PID_FIELD
+        .captures_iter(line)
+        .map(|c| c[1].to_owned())
+        .collect();
+    if let Some(c) = PID_RESULT.captures(line) {
+        found.push(c[1].to_owned());
+    }
+    found
+}
+
+fn mask(line: &str, pids: &HashSet<String>) -> String {
+    let line = ADDR.replace_all(line, "0xADDR");
+    let line = DURATION.replace_all(&line, "<T>");
+    let line = RANDOM.replace_all(&line, "getrandom(RANDOM");
+    NUMBER
+        .replace_all(&line, |c: &regex::Captures| {
+            if pids.contains(&c[0]) {
+                "PID".to_owned()
+            } else {
+                c[0].to_owned()
+            }
+        })
+        .into_owned()
+}
+
+/// The masked lines of a single-task trace.
+fn masked(text: &str) -> Vec<String> {
+    let lines: Vec<&str> = text.lines().filter(|l| !l.starts_with("--- ")).collect();
+    let pids: HashSet<String> = lines.iter().flat_map(|l| pid_mentions(l)).collect();
+    lines.iter().map(|l| mask(l, &pids)).collect()
+}
+
+/// Runs `tracer BACKEND [-f] -o FILE ARGS` (a file, so the command's own stderr does not
+/// mix with the trace) and returns the exit status, the command's stdout and the trace.
+fn trace_to_file(backend: &str, follow: bool, args: &[&str]) -> (Option<i32>, String, String) {
+    static RUN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let file = std::env::temp_dir().join(format!("tracer-ptrace-{}-{n}", std::process::id()));
+    let out = file.to_str().unwrap();
+    let mut all = vec![backend, "-o", out];
+    if follow {
+        all.push("-f");
+    }
+    all.extend_from_slice(args);
+    let t = trace(&all);
+    let text = std::fs::read_to_string(&file).expect("trace file");
+    let _ = std::fs::remove_file(&file);
+    (t.code(), t.stdout, text)
+}
+
+#[track_caller]
+fn assert_same(what: &str, ebpf: &[impl AsRef<str>], ptrace: &[impl AsRef<str>]) {
+    let (e, p): (Vec<&str>, Vec<&str>) = (
+        ebpf.iter().map(AsRef::as_ref).collect(),
+        ptrace.iter().map(AsRef::as_ref).collect(),
+    );
+    if e != p {
+        let first = e
+            .iter()
+            .zip(&p)
+            .position(|(a, b)| a != b)
+            .unwrap_or(e.len().min(p.len()));
+        panic!(
+            "{what}: the backends differ at line {first}:\n  ebpf:   {:?}\n  ptrace: {:?}\n\
+             --- ebpf ---\n{}\n--- ptrace ---\n{}",
+            e.get(first),
+            p.get(first),
+            e.join("\n"),
+            p.join("\n")
+        );
+    }
+}
+
+#[test]
+fn both_backends_print_the_same_trace() {
+    let scenarios: &[&[&str]] = &[
+        &["--", "true"],
+        &["--", "cat", "/etc/hostname"],
+        &["--", "cat", "/nonexistent/tracer-test"],
+        &["--", "sh", "-c", "exit 7"],
+        &["-T", "--", "true"],
+        &["-s", "4", "--", "cat", "/etc/hostname"],
+        // A partial trace set: the ptrace backend filters with seccomp.
+        &[
+            "-e",
+            "trace=openat,read,write,close,exit_group",
+            "--",
+            "cat",
+            "/etc/hostname",
+        ],
+    ];
+    for args in scenarios {
+        let e = trace_to_file("--backend=ebpf", false, args);
+        let p = trace_to_file("--backend=ptrace", false, args);
+        assert_eq!(e.0, p.0, "{args:?}: exit status");
+        assert_eq!(e.1, p.1, "{args:?}: the command's output");
+        assert_same(&format!("{args:?}"), &masked(&e.2), &masked(&p.2));
+    }
+}
+
+#[test]
+fn both_backends_agree_on_every_task_with_f() {
+    let scenarios: &[&[&str]] = &[
+        &["--", "sh", "-c", "/bin/true; exit 3"],
+        &[
+            "-e",
+            "trace=execve,wait4,exit_group",
+            "--",
+            "sh",
+            "-c",
+            "/bin/true; /bin/true",
+        ],
+    ];
+    for args in scenarios {
+        let e = trace_to_file("--backend=ebpf", true, args);
+        let p = trace_to_file("--backend=ptrace", true, args);
+        assert_eq!(e.0, p.0, "{args:?}: exit status");
+        let (es, ps) = (streams(&e.2), streams(&p.2));
+        assert_eq!(es.len(), ps.len(), "{args:?}: tasks\n{}\n---\n{}", e.2, p.2);
+        for (e, p) in es.iter().zip(&ps) {
+            assert_same(&format!("{args:?}"), e, p);
+        }
+    }
+}
+
+fn ptrace(args: &[&str]) -> Traced {
+    trace(&with_backend("--backend=ptrace", args))
+}
+
+#[test]
+fn signals_are_shown_and_delivered() {
+    let t = ptrace(&["-f", "--", "sh", "-c", "/bin/true; exit 0"]);
+    t.expect(t.code() == Some(0), "success");
+    let sigchld = Regex::new(concat!(
+        r"^--- SIGCHLD \{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=\d+, si_uid=0, ",
+        r"si_status=0, si_utime=\d+, si_stime=\d+\} ---$",
+    ))
+    .unwrap();
+    t.expect(
+        t.lines().iter().any(|l| sigchld.is_match(l)),
+        "the shell's SIGCHLD is shown as strace shows it",
+    );
+
+    let t = ptrace(&["--", "sh", "-c", "kill -KILL $$"]);
+    t.expect(t.code() == Some(128 + 9), "128+SIGKILL");
+    t.expect(
+        t.lines().last() == Some(&"+++ killed by SIGKILL +++"),
+        "killed line",
+    );
+}
+
+#[test]
+fn a_stopped_child_stays_stopped_until_continued() {
+    // Under the trace, kill -STOP/-CONT must do what they do untraced: the parent sees
+    // the child stop and continue, and the child finishes normally.
+    let script = "sleep 0.5 & p=$!; /bin/sleep 0.1; kill -STOP $p; /bin/sleep 0.3; \
+                  kill -CONT $p; wait $p; echo done $?";
+    let t = ptrace(&["-f", "-e", "trace=kill", "--", "sh", "-c", script]);
+    t.expect(t.code() == Some(0), "success");
+    t.expect(
+        t.stdout.trim() == "done 0",
+        "the stopped child finished normally",
+    );
+    t.expect(
+        t.stderr.contains("--- stopped by SIGSTOP ---"),
+        "the group-stop is shown",
+    );
+    t.expect(
+        t.stderr.contains("si_code=CLD_STOPPED") && t.stderr.contains("si_code=CLD_CONTINUED"),
+        "the parent is told about the stop and the continue",
+    );
+}
+
+#[test]
+fn a_blocked_read_is_visible_while_it_blocks() {
+    let (mut child, mut out) = spawn_tracer(&["--backend=ptrace", "--", "cat"]);
+    out.wait_for("the blocked read", Duration::from_secs(10), |s| {
+        let tail = s.rsplit('\n').next().unwrap_or_default();
+        tail.starts_with("read(0, ") && !tail.contains(" = ")
+    });
+    drop(child.stdin.take());
+    let status = child.wait().unwrap();
+    let text = out.finish();
+    assert!(status.success(), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("read(0, ") && l.ends_with("= 0")),
+        "the read is completed in place:\n{text}"
+    );
+}
+
+#[test]
+fn execve_in_a_multithreaded_process() {
+    let t = ptrace(&[
+        "-f",
+        "-e",
+        "trace=execve,exit_group",
+        "--",
+        MT_WORKER,
+        "exec",
+    ]);
+    t.expect(t.code() == Some(0), "/bin/true's status");
+    t.expect(
+        t.calls("execve")
+            .iter()
+            .any(|l| l.starts_with("execve(\"/bin/true\"") && l.ends_with("= 0")),
+        "the second thread's execve completes",
+    );
+    t.expect(
+        t.lines().last() == Some(&"+++ exited with 0 +++"),
+        "the new program's exit",
+    );
+}
+
+fn sandboxed(mode: &str, args: &[&str]) -> Traced {
+    let bin = tracer_bin();
+    let output = Command::new(SANDBOX)
+        .args([mode, "--", bin.to_str().unwrap()])
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run the sandbox");
+    Traced::from(output)
+}
+
+#[track_caller]
+fn assert_falls_back(t: &Traced, why: &str) {
+    let lines = t.lines();
+    t.expect(
+        lines.first() == Some(&format!("tracer: eBPF unavailable ({why}); using ptrace").as_str()),
+        "one line says why eBPF is not used",
+    );
+    t.expect(
+        lines.get(1).is_some_and(|l| l.starts_with("execve(")),
+        "the trace starts at the execve",
+    );
+    t.expect(
+        lines.last() == Some(&"+++ exited with 0 +++"),
+        "and ends with the exit",
+    );
+    t.expect(t.code() == Some(0), "the command's status");
+    t.expect(
+        t.calls("openat")
+            .iter()
+            .any(|l| l.starts_with("openat(AT_FDCWD, \"/etc/hostname\"")),
+        "calls are decoded",
+    );
+}
+
+#[test]
+fn falls_back_where_the_kernel_has_no_bpf() {
+    let t = sandboxed("no-bpf", &["--", "cat", "/etc/hostname"]);
+    assert_falls_back(&t, "bpf: Function not implemented");
+    t.expect(!t.stdout.is_empty(), "cat's output comes through");
+
+    let t = sandboxed("no-bpf", &["--backend=ebpf", "--", "true"]);
+    t.expect(t.code() == Some(1), "--backend=ebpf fails");
+    t.expect(
+        t.lines() == ["tracer: eBPF unavailable (bpf: Function not implemented)"],
+        "with the reason, and no fallback",
+    );
+}
+
+#[test]
+fn falls_back_for_an_unprivileged_user() {
+    let t = sandboxed("nobody", &["-f", "--", "sh", "-c", "cat /etc/hostname"]);
+    assert_falls_back(&t, "bpf: Operation not permitted");
+}
+
+/// The multi-threaded worker, started untraced; returns once it is running.
+fn start_worker() -> (Child, BufReader<ChildStdout>) {
+    let mut child = Command::new(MT_WORKER)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start mt_worker");
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    out.read_line(&mut line).unwrap();
+    assert_eq!(line, "ready\n");
+    (child, out)
+}
+
+/// What mt_worker computes when nothing disturbs it.
+fn expected_result() -> String {
+    let result = (0..3u64)
+        .map(|seed| {
+            (0..1500u64).fold(seed, |acc, step| {
+                acc.wrapping_mul(6364136223846793005).wrapping_add(step)
+            })
+        })
+        .fold(0u64, u64::wrapping_add);
+    format!("result={result} signals=300\n")
+}
+
+#[track_caller]
+fn assert_no_thread_stopped(pid: u32) {
+    for task in std::fs::read_dir(format!("/proc/{pid}/task")).unwrap() {
+        let stat = std::fs::read_to_string(task.unwrap().path().join("stat")).unwrap_or_default();
+        let state = stat.rsplit_once(") ").and_then(|(_, s)| s.chars().next());
+        assert!(
+            !matches!(state, Some('t' | 'T')),
+            "a thread of {pid} is left stopped: {stat}"
+        );
+    }
+}
+
+#[track_caller]
+fn assert_worker_finishes(mut child: Child, mut out: BufReader<ChildStdout>) {
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut out, &mut rest).unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "the worker failed ({status:?}): {rest}");
+    assert_eq!(rest, expected_result(), "the worker's result");
+}
+
+fn attach_to_worker(pid: u32) -> (Child, tracer_tests::LineWatcher) {
+    let pid = pid.to_string();
+    let (tracer, mut out) = spawn_tracer(&["--backend=ptrace", "-p", &pid]);
+    out.wait_for("traced calls of the worker", Duration::from_secs(10), |s| {
+        s.contains("attached") && s.matches("getppid()").count() > 20
+    });
+    (tracer, out)
+}
+
+#[test]
+fn detaching_leaves_a_multithreaded_process_running() {
+    for signal in [Signal::SIGINT, Signal::SIGHUP] {
+        let (worker, out) = start_worker();
+        let (mut tracer, lines) = attach_to_worker(worker.id());
+        kill(Pid::from_raw(tracer.id() as i32), signal).unwrap();
+        let status = tracer.wait().unwrap();
+        let text = lines.finish();
+        assert!(
+            status.success(),
+            "tracer exits 0 after {signal}: {status:?}"
+        );
+        assert!(
+            text.contains(&format!("Process {} detached", worker.id())),
+            "{text}"
+        );
+        assert_no_thread_stopped(worker.id());
+        assert_worker_finishes(worker, out);
+    }
+}
+
+#[test]
+fn a_killed_tracer_leaves_the_process_running() {
+    let (worker, out) = start_worker();
+    let (mut tracer, _lines) = attach_to_worker(worker.id());
+    tracer.kill().unwrap();
+    tracer.wait().unwrap();
+    std::thread::sleep(Duration::from_millis(50));
+    assert_no_thread_stopped(worker.id());
+    assert_worker_finishes(worker, out);
+}

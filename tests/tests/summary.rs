@@ -1,0 +1,106 @@
+//! `-c`: totals counted in the kernel, checked against programs with known call counts.
+
+use std::collections::HashMap;
+
+use tracer_tests::{Traced, trace};
+
+fn calls_bin() -> &'static str {
+    env!("CARGO_BIN_EXE_calls")
+}
+
+/// Rows of strace's table: name -> (calls, errors).
+fn table(t: &Traced) -> HashMap<String, (u64, u64)> {
+    let mut rows = HashMap::new();
+    let mut in_table = false;
+    for line in t.stderr.lines() {
+        if line.starts_with("% time") {
+            in_table = true;
+            continue;
+        }
+        if !in_table || line.starts_with("------") {
+            continue;
+        }
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        // % time, seconds, usecs/call, calls, [errors], name
+        let (calls, errors) = match cols.len() {
+            6 => (cols[3].parse().unwrap(), cols[4].parse().unwrap()),
+            5 => (cols[3].parse().unwrap(), 0),
+            _ => continue,
+        };
+        rows.insert(cols.last().unwrap().to_string(), (calls, errors));
+    }
+    rows
+}
+
+fn summary_of(n: &str, extra: &[&str]) -> Traced {
+    let mut args = vec!["--backend=ebpf", "-c"];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(&["--", calls_bin(), "loop", n]);
+    let t = trace(&args);
+    t.expect(t.code() == Some(0), "success");
+    t
+}
+
+#[test]
+fn counts_are_exact() {
+    let base = table(&summary_of("0", &[]));
+    let t = summary_of("1000", &[]);
+    let rows = table(&t);
+    let diff = |name: &str| {
+        let (c, e) = rows.get(name).copied().unwrap_or_default();
+        let (bc, be) = base.get(name).copied().unwrap_or_default();
+        (c - bc, e - be)
+    };
+    t.expect(diff("getppid") == (1000, 0), "getppid calls");
+    t.expect(diff("write") == (1000, 0), "write calls");
+    t.expect(diff("openat") == (1000, 1000), "openat calls and errors");
+    t.expect(!t.stderr.contains("getppid("), "-c alone prints no calls");
+    let total = t.stderr.lines().last().unwrap();
+    t.expect(
+        total.ends_with(" total") && total.starts_with("100.00"),
+        "total row",
+    );
+}
+
+#[test]
+fn a_syscall_storm_loses_nothing_and_streams_nothing() {
+    let t = summary_of("200000", &["--stats"]);
+    t.expect(!t.stderr.contains("events lost"), "no loss");
+    let rows = table(&t);
+    t.expect(
+        rows.get("getppid").map(|r| r.0) == Some(200_000),
+        "every call counted",
+    );
+    let line = t
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("tracer: total"))
+        .unwrap();
+    let emitted: u64 = line.split_whitespace().nth(4).unwrap().parse().unwrap();
+    t.expect(emitted == 0, "no per-call record left the kernel");
+}
+
+#[test]
+fn dash_big_c_prints_calls_and_table_and_histograms_draw() {
+    let mut args = vec![
+        "--backend=ebpf",
+        "-C",
+        "--histogram",
+        "--",
+        calls_bin(),
+        "loop",
+        "10",
+    ];
+    let t = trace(&args);
+    t.expect(t.calls("getppid").len() == 10, "calls printed");
+    t.expect(
+        table(&t).get("getppid").map(|r| r.0) == Some(10),
+        "and counted",
+    );
+    t.expect(
+        t.stderr.contains("getppid latency (10 calls):") || t.stderr.contains("latency ("),
+        "histograms",
+    );
+    t.expect(t.stderr.contains('@'), "bars");
+    args.clear();
+}
