@@ -27,7 +27,12 @@ fn table(t: &Traced) -> HashMap<String, (u64, u64)> {
             5 => (cols[3].parse().unwrap(), 0),
             _ => continue,
         };
-        rows.insert(cols.last().unwrap().to_string(), (calls, errors));
+        let name = cols.last().unwrap().to_string();
+        let done = name == "total";
+        rows.insert(name, (calls, errors));
+        if done {
+            break;
+        }
     }
     rows
 }

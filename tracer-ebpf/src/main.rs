@@ -60,6 +60,10 @@ static MIN_DURATION_NS: u64 = 0;
 /// Non-zero when `-c`/`-C`: count per-syscall totals in `SUMMARY`.
 #[unsafe(no_mangle)]
 static SUMMARY_ON: u8 = 0;
+/// `--diagnose`: only failed calls and calls at least this slow leave the kernel (the
+/// report needs no other per-call detail; the totals cover the rest). 0: off.
+#[unsafe(no_mangle)]
+static DIAGNOSE_SLOW_NS: u64 = 0;
 /// Non-zero when `-c` alone: nothing but the totals leaves the kernel.
 #[unsafe(no_mangle)]
 static SUMMARY_ONLY: u8 = 0;
@@ -273,6 +277,7 @@ fn exit_filtered() -> bool {
     global(&STATUS_MASK) & (status::SUCCESSFUL | status::FAILED)
         != (status::SUCCESSFUL | status::FAILED)
         || global(&MIN_DURATION_NS) != 0
+        || global(&DIAGNOSE_SLOW_NS) != 0
 }
 
 /// Whether the current task is in the `--cgroup` subtree.
@@ -395,6 +400,10 @@ fn on_exit(ret: i64) {
         if global(&SUMMARY_ONLY) != 0 {
             return;
         }
+    }
+    let slow = global(&DIAGNOSE_SLOW_NS);
+    if slow != 0 && !failed && duration < slow {
+        return;
     }
     let wakeup = wakeup_flags();
     if let Some(plan) = PLANS.get(call.nr)

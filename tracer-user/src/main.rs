@@ -3,6 +3,7 @@
 mod backend;
 mod cli;
 mod decode;
+mod diagnose;
 mod event;
 mod filter;
 mod format;
@@ -10,9 +11,12 @@ mod launch;
 mod summary;
 mod syscalls;
 
-use std::{io, process::ExitCode};
+use std::{
+    io::{self, Write as _},
+    process::ExitCode,
+};
 
-use anyhow::Result;
+use anyhow::{Context as _, Result};
 use clap::Parser as _;
 
 use crate::{
@@ -48,8 +52,44 @@ fn main() -> ExitCode {
 fn run(cfg: &Config) -> Result<ExitCode> {
     let signals = backend::block_signals()?;
     let mut sink = format::build(cfg)?;
-    let result = backend::run(cfg, signals, &mut sink);
+    // -c prints only the table, -C the calls too; --diagnose only its report.
+    let show_calls = cfg.summary.as_ref().is_none_or(|s| s.with_calls) && !cfg.diagnose;
+    let mut summary = match &cfg.summary {
+        Some(s) => Some(summary::Summary::new(
+            summary::TableOptions::parse(&s.sort_by, s.columns.as_deref())?,
+            s.histogram,
+            format::report_output(cfg)?,
+        )),
+        None => None,
+    };
+    let mut diagnosis = cfg.diagnose.then(|| {
+        diagnose::Diagnosis::new(decode::DecodeOptions {
+            string_limit: cfg.string_limit,
+            ..Default::default()
+        })
+    });
+    let result = {
+        let mut fanout = format::Fanout::new();
+        if show_calls {
+            fanout.push(&mut sink);
+        }
+        if let Some(s) = summary.as_mut() {
+            fanout.push(s);
+        }
+        if let Some(d) = diagnosis.as_mut() {
+            fanout.push(d);
+        }
+        backend::run(cfg, signals, &mut fanout)
+    };
     sink.finish();
+    if result.is_ok() {
+        if let Some(s) = summary {
+            s.finish().context("writing the summary")?;
+        }
+        if let Some(d) = diagnosis {
+            format::report_output(cfg)?.write_all(d.report().as_bytes())?;
+        }
+    }
     let outcome = match result {
         Ok(outcome) => outcome,
         Err(e) => {

@@ -3,7 +3,11 @@
 //! The eBPF backend counts in the kernel (per CPU, merged here); other backends count the
 //! events they produce with [`Counting`]. Either way the table is rendered here.
 
-use std::{collections::BTreeMap, fmt::Write as _, io};
+use std::{
+    collections::BTreeMap,
+    fmt::Write as _,
+    io::{self, Write},
+};
 
 use anyhow::{Result, bail};
 use tracer_common::{HIST_BUCKETS, SyscallTotals};
@@ -66,12 +70,38 @@ impl Totals {
         delta
     }
 
-    pub fn calls(&self, nr: u32) -> u64 {
+    #[cfg(test)]
+    fn calls(&self, nr: u32) -> u64 {
         self.by_nr.get(&nr).map_or(0, |t| t.calls)
     }
 
-    pub fn errors(&self, nr: u32) -> u64 {
-        self.by_nr.get(&nr).map_or(0, |t| t.errors)
+    /// (name, p50, p99, max) in ns for the `top` syscalls by total time. Percentiles come
+    /// from the log2 histogram: each is the upper edge of its bucket, capped by the max.
+    pub fn percentiles(&self, top: usize) -> Vec<(&'static str, u64, u64, u64)> {
+        let mut rows: Vec<(&u32, &SyscallTotals)> = self.by_nr.iter().collect();
+        rows.sort_by_key(|r| std::cmp::Reverse(r.1.total_ns));
+        rows.into_iter()
+            .take(top)
+            .map(|(&nr, t)| {
+                let at = |q: f64| {
+                    let rank = ((t.calls as f64) * q).ceil().max(1.0) as u64;
+                    let mut seen = 0;
+                    for (bucket, &n) in t.hist.iter().enumerate() {
+                        seen += n;
+                        if seen >= rank {
+                            return (1u64 << bucket).min(t.max_ns);
+                        }
+                    }
+                    t.max_ns
+                };
+                (
+                    syscalls::name(nr).unwrap_or("?"),
+                    at(0.5),
+                    at(0.99),
+                    t.max_ns,
+                )
+            })
+            .collect()
     }
 }
 
@@ -176,9 +206,9 @@ pub fn render_table(totals: &Totals, opts: &TableOptions) -> String {
         })
         .collect();
     match opts.sort {
-        SortBy::Time => rows.sort_by(|a, b| b.1.total_ns.cmp(&a.1.total_ns)),
-        SortBy::Calls => rows.sort_by(|a, b| b.1.calls.cmp(&a.1.calls)),
-        SortBy::Errors => rows.sort_by(|a, b| b.1.errors.cmp(&a.1.errors)),
+        SortBy::Time => rows.sort_by_key(|r| std::cmp::Reverse(r.1.total_ns)),
+        SortBy::Calls => rows.sort_by_key(|r| std::cmp::Reverse(r.1.calls)),
+        SortBy::Errors => rows.sort_by_key(|r| std::cmp::Reverse(r.1.errors)),
         SortBy::Name => rows.sort_by(|a, b| a.0.cmp(b.0)),
         SortBy::Nothing => {}
     }
@@ -267,7 +297,7 @@ pub fn render_histograms(totals: &Totals, top: usize) -> String {
     const BAR: u64 = 52;
     let mut rows: Vec<(u32, &SyscallTotals)> =
         totals.by_nr.iter().map(|(&nr, t)| (nr, t)).collect();
-    rows.sort_by(|a, b| b.1.total_ns.cmp(&a.1.total_ns));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.1.total_ns));
     let mut out = String::new();
     for (nr, t) in rows.into_iter().take(top) {
         let name = syscalls::name(nr).unwrap_or("?");
@@ -306,39 +336,71 @@ fn human_ns(ns: u64) -> String {
     }
 }
 
-/// Counts completed calls from events (backends that do not count in the kernel), and
-/// passes events on to `inner` when the calls are printed too (`-C`).
-pub struct Counting<S> {
-    pub totals: Totals,
-    inner: Option<S>,
+/// The `-c` sink: counts completed calls from events (for backends that do not count
+/// in the kernel), takes the kernel's totals where there are some, and writes the table
+/// (every `--interval`, and at the end).
+pub struct Summary {
+    counted: Totals,
+    kernel: Option<Totals>,
+    last_interval: Totals,
+    table: TableOptions,
+    histogram: bool,
+    out: Box<dyn Write>,
 }
 
-impl<S: Sink> Counting<S> {
-    pub fn new(inner: Option<S>) -> Self {
+impl Summary {
+    pub fn new(table: TableOptions, histogram: bool, out: Box<dyn Write>) -> Self {
         Self {
-            totals: Totals::default(),
-            inner,
+            counted: Totals::default(),
+            kernel: None,
+            last_interval: Totals::default(),
+            table,
+            histogram,
+            out,
         }
+    }
+
+    fn write(&mut self, totals: &Totals) -> io::Result<()> {
+        let mut text = render_table(totals, &self.table);
+        if self.histogram {
+            text.push_str(&render_histograms(totals, 5));
+        }
+        self.out.write_all(text.as_bytes())?;
+        self.out.flush()
+    }
+
+    /// Writes the final table.
+    pub fn finish(mut self) -> io::Result<()> {
+        let totals = self
+            .kernel
+            .take()
+            .unwrap_or_else(|| std::mem::take(&mut self.counted));
+        self.write(&totals)
     }
 }
 
-impl<S: Sink> Sink for Counting<S> {
+impl Sink for Summary {
     fn event(&mut self, event: &Event) -> io::Result<()> {
         if let Event::Completed(call) = event {
             let failed = call.ret.is_some_and(|r| (-4095..0).contains(&r));
-            self.totals
+            self.counted
                 .add_call(call.nr, call.duration_ns().unwrap_or(0), failed);
         }
-        match &mut self.inner {
-            Some(inner) => inner.event(event),
-            None => Ok(()),
-        }
+        Ok(())
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        match &mut self.inner {
-            Some(inner) => inner.flush(),
-            None => Ok(()),
+        Ok(())
+    }
+
+    fn kernel_totals(&mut self, totals: &Totals, interval_end: bool) -> io::Result<()> {
+        if interval_end {
+            let delta = totals.since(&self.last_interval);
+            self.last_interval = totals.clone();
+            self.write(&delta)
+        } else {
+            self.kernel = Some(totals.clone());
+            Ok(())
         }
     }
 }

@@ -1,6 +1,8 @@
 //! `cargo xtask`: set-up, build, run and test for tracer. Orchestration only.
 
+mod bench;
 mod setup;
+mod vm;
 
 use std::{
     path::{Path, PathBuf},
@@ -38,6 +40,19 @@ enum Cmd {
         /// Extra arguments for the test harness (e.g. a test name filter).
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
+    },
+    /// Measure tracer's overhead against strace and perf trace (Redis, PostgreSQL, a
+    /// syscall loop) and write docs/benchmarks.md. Installs what it needs; needs root.
+    Bench(bench::Options),
+    /// Boot the kernel matrix under QEMU (5.10, 6.1, 6.12, 7.x, 6.1 without BPF, lockdown)
+    /// and run the tracer's checks inside each; prints a table.
+    VmTest {
+        /// Only these cases (e.g. `6.1-nobpf`); repeatable.
+        #[arg(long)]
+        only: Vec<String>,
+        /// Boots to run at a time.
+        #[arg(long, default_value_t = 2)]
+        jobs: usize,
     },
 }
 
@@ -120,6 +135,11 @@ fn main() -> Result<()> {
             std::process::exit(status.code().unwrap_or(1));
         }
         Cmd::Test { args } => test(&args),
+        Cmd::Bench(opts) => bench::bench(opts),
+        Cmd::VmTest { only, jobs } => {
+            setup::setup()?;
+            vm::vm_test(vm::Options { only, jobs })
+        }
     }
 }
 

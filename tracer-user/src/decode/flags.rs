@@ -959,129 +959,6 @@ pub const SA_FLAGS: Xlat = &[
     (0x800, "SA_EXPOSE_TAGBITS"),
 ];
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn s(f: impl FnOnce(&mut String)) -> String {
-        let mut out = String::new();
-        f(&mut out);
-        out
-    }
-
-    #[test]
-    fn open_flags() {
-        assert_eq!(s(|o| write_open_flags(o, 0)), "O_RDONLY");
-        assert_eq!(s(|o| write_open_flags(o, 0o2000000)), "O_RDONLY|O_CLOEXEC");
-        assert_eq!(
-            s(|o| write_open_flags(o, 0o2204000)),
-            "O_RDONLY|O_NONBLOCK|O_CLOEXEC|O_DIRECTORY"
-        );
-        assert_eq!(
-            s(|o| write_open_flags(o, 0o1101)),
-            "O_WRONLY|O_CREAT|O_TRUNC"
-        );
-        assert_eq!(s(|o| write_open_flags(o, 0o4010002)), "O_RDWR|O_SYNC");
-        assert_eq!(s(|o| write_open_flags(o, 0o20200002)), "O_RDWR|O_TMPFILE");
-        assert_eq!(
-            s(|o| write_open_flags(o, 0x8000_0000)),
-            "O_RDONLY|0x80000000 /* O_??? */"
-        );
-        assert_eq!(
-            s(|o| write_open_flags(o, 0x8000_0040)),
-            "O_RDONLY|O_CREAT|0x80000000"
-        );
-    }
-
-    #[test]
-    fn mmap() {
-        assert_eq!(
-            s(|o| write_flags(o, 3, PROT, Some("PROT_NONE"), "PROT_???")),
-            "PROT_READ|PROT_WRITE"
-        );
-        assert_eq!(
-            s(|o| write_flags(o, 0, PROT, Some("PROT_NONE"), "PROT_???")),
-            "PROT_NONE"
-        );
-        assert_eq!(
-            s(|o| write_mmap_flags(o, 0x22)),
-            "MAP_PRIVATE|MAP_ANONYMOUS"
-        );
-        assert_eq!(
-            s(|o| write_mmap_flags(o, 0x812)),
-            "MAP_PRIVATE|MAP_FIXED|MAP_DENYWRITE"
-        );
-        assert_eq!(s(|o| write_mmap_flags(o, 0x1)), "MAP_SHARED");
-        assert_eq!(
-            s(|o| write_mmap_flags(o, 0x4000_0002)),
-            "MAP_PRIVATE|0x40000000 /* MAP_??? */"
-        );
-    }
-
-    #[test]
-    fn clone_and_signals() {
-        assert_eq!(
-            s(|o| write_clone_flags(o, 0x1200011)),
-            "CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD"
-        );
-        assert_eq!(s(|o| write_clone_flags(o, 17)), "SIGCHLD");
-        assert_eq!(s(|o| write_clone_flags(o, 0x20000)), "CLONE_NEWNS");
-        assert_eq!(signal_name(9), Some("SIGKILL"));
-        assert_eq!(signal_name(32), Some("SIGRTMIN"));
-        assert_eq!(signal_name(34), Some("SIGRT_2"));
-        assert_eq!(signal_name(64), Some("SIGRT_32"));
-        assert_eq!(signal_name(0), None);
-        assert_eq!(signal_name(65), None);
-        assert_eq!(s(|o| write_sigmask(o, 0)), "[]");
-        assert_eq!(s(|o| write_sigmask(o, (1 << 1) | (1 << 14))), "[INT TERM]");
-        assert_eq!(s(|o| write_sigmask(o, !0)), "~[]");
-        assert_eq!(s(|o| write_sigmask(o, !(1 << 8))), "~[KILL]");
-        assert_eq!(s(|o| write_sigmask(o, 1 << 33)), "[RT_2]");
-    }
-
-    #[test]
-    fn misc() {
-        assert_eq!(s(|o| write_octal(o, 0o644)), "0644");
-        assert_eq!(s(|o| write_octal(o, 0o22)), "022");
-        assert_eq!(s(|o| write_octal(o, 0o7)), "007");
-        assert_eq!(s(|o| write_octal(o, 0)), "000");
-        assert_eq!(s(|o| write_mode_t(o, 0o100644)), "S_IFREG|0644");
-        assert_eq!(s(|o| write_mode_t(o, 0o41777)), "S_IFDIR|S_ISVTX|0777");
-        assert_eq!(s(|o| write_mode_t(o, 0o20000)), "S_IFCHR|0");
-        assert_eq!(s(|o| write_futex_op(o, 129)), "FUTEX_WAKE_PRIVATE");
-        assert_eq!(
-            s(|o| write_futex_op(o, 9 | 128 | 256)),
-            "FUTEX_WAIT_BITSET_PRIVATE|FUTEX_CLOCK_REALTIME"
-        );
-        assert_eq!(s(|o| write_futex_op(o, 99)), "0x63 /* FUTEX_??? */");
-        assert_eq!(s(|o| write_ioctl(o, 0x5401)), "TCGETS");
-        assert_eq!(
-            s(|o| write_ioctl(o, 0x8008_7601)),
-            "_IOC(_IOC_READ, 0x76, 0x1, 0x8)"
-        );
-        assert_eq!(
-            s(|o| write_statx_flags(o, 0x800)),
-            "AT_STATX_SYNC_AS_STAT|AT_NO_AUTOMOUNT"
-        );
-        assert_eq!(
-            s(|o| write_enum(o, 77, FCNTL_CMDS, "F_???")),
-            "0x4d /* F_??? */"
-        );
-        assert_eq!(
-            s(|o| write_flags(o, 0, ACCESS_MODES, Some("F_OK"), "?")),
-            "F_OK"
-        );
-        assert_eq!(
-            s(|o| write_flags(o, 6, ACCESS_MODES, Some("F_OK"), "?")),
-            "R_OK|W_OK"
-        );
-        assert_eq!(
-            s(|o| write_flags(o, 0x14000004, SA_FLAGS, None, "SA_???")),
-            "SA_RESTORER|SA_RESTART|SA_SIGINFO"
-        );
-    }
-}
-
 pub const EPOLL_CREATE_FLAGS: Xlat = &[(0o2000000, "EPOLL_CLOEXEC")];
 
 pub const EFD_FLAGS: Xlat = &[
@@ -1374,5 +1251,128 @@ pub fn write_personality(out: &mut String, value: u32) {
     if rest != 0 {
         out.push('|');
         write_flags(out, rest, PERSONALITY_FLAGS, None, "PER_???");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(f: impl FnOnce(&mut String)) -> String {
+        let mut out = String::new();
+        f(&mut out);
+        out
+    }
+
+    #[test]
+    fn open_flags() {
+        assert_eq!(s(|o| write_open_flags(o, 0)), "O_RDONLY");
+        assert_eq!(s(|o| write_open_flags(o, 0o2000000)), "O_RDONLY|O_CLOEXEC");
+        assert_eq!(
+            s(|o| write_open_flags(o, 0o2204000)),
+            "O_RDONLY|O_NONBLOCK|O_CLOEXEC|O_DIRECTORY"
+        );
+        assert_eq!(
+            s(|o| write_open_flags(o, 0o1101)),
+            "O_WRONLY|O_CREAT|O_TRUNC"
+        );
+        assert_eq!(s(|o| write_open_flags(o, 0o4010002)), "O_RDWR|O_SYNC");
+        assert_eq!(s(|o| write_open_flags(o, 0o20200002)), "O_RDWR|O_TMPFILE");
+        assert_eq!(
+            s(|o| write_open_flags(o, 0x8000_0000)),
+            "O_RDONLY|0x80000000 /* O_??? */"
+        );
+        assert_eq!(
+            s(|o| write_open_flags(o, 0x8000_0040)),
+            "O_RDONLY|O_CREAT|0x80000000"
+        );
+    }
+
+    #[test]
+    fn mmap() {
+        assert_eq!(
+            s(|o| write_flags(o, 3, PROT, Some("PROT_NONE"), "PROT_???")),
+            "PROT_READ|PROT_WRITE"
+        );
+        assert_eq!(
+            s(|o| write_flags(o, 0, PROT, Some("PROT_NONE"), "PROT_???")),
+            "PROT_NONE"
+        );
+        assert_eq!(
+            s(|o| write_mmap_flags(o, 0x22)),
+            "MAP_PRIVATE|MAP_ANONYMOUS"
+        );
+        assert_eq!(
+            s(|o| write_mmap_flags(o, 0x812)),
+            "MAP_PRIVATE|MAP_FIXED|MAP_DENYWRITE"
+        );
+        assert_eq!(s(|o| write_mmap_flags(o, 0x1)), "MAP_SHARED");
+        assert_eq!(
+            s(|o| write_mmap_flags(o, 0x4000_0002)),
+            "MAP_PRIVATE|0x40000000 /* MAP_??? */"
+        );
+    }
+
+    #[test]
+    fn clone_and_signals() {
+        assert_eq!(
+            s(|o| write_clone_flags(o, 0x1200011)),
+            "CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD"
+        );
+        assert_eq!(s(|o| write_clone_flags(o, 17)), "SIGCHLD");
+        assert_eq!(s(|o| write_clone_flags(o, 0x20000)), "CLONE_NEWNS");
+        assert_eq!(signal_name(9), Some("SIGKILL"));
+        assert_eq!(signal_name(32), Some("SIGRTMIN"));
+        assert_eq!(signal_name(34), Some("SIGRT_2"));
+        assert_eq!(signal_name(64), Some("SIGRT_32"));
+        assert_eq!(signal_name(0), None);
+        assert_eq!(signal_name(65), None);
+        assert_eq!(s(|o| write_sigmask(o, 0)), "[]");
+        assert_eq!(s(|o| write_sigmask(o, (1 << 1) | (1 << 14))), "[INT TERM]");
+        assert_eq!(s(|o| write_sigmask(o, !0)), "~[]");
+        assert_eq!(s(|o| write_sigmask(o, !(1 << 8))), "~[KILL]");
+        assert_eq!(s(|o| write_sigmask(o, 1 << 33)), "[RT_2]");
+    }
+
+    #[test]
+    fn misc() {
+        assert_eq!(s(|o| write_octal(o, 0o644)), "0644");
+        assert_eq!(s(|o| write_octal(o, 0o22)), "022");
+        assert_eq!(s(|o| write_octal(o, 0o7)), "007");
+        assert_eq!(s(|o| write_octal(o, 0)), "000");
+        assert_eq!(s(|o| write_mode_t(o, 0o100644)), "S_IFREG|0644");
+        assert_eq!(s(|o| write_mode_t(o, 0o41777)), "S_IFDIR|S_ISVTX|0777");
+        assert_eq!(s(|o| write_mode_t(o, 0o20000)), "S_IFCHR|0");
+        assert_eq!(s(|o| write_futex_op(o, 129)), "FUTEX_WAKE_PRIVATE");
+        assert_eq!(
+            s(|o| write_futex_op(o, 9 | 128 | 256)),
+            "FUTEX_WAIT_BITSET_PRIVATE|FUTEX_CLOCK_REALTIME"
+        );
+        assert_eq!(s(|o| write_futex_op(o, 99)), "0x63 /* FUTEX_??? */");
+        assert_eq!(s(|o| write_ioctl(o, 0x5401)), "TCGETS");
+        assert_eq!(
+            s(|o| write_ioctl(o, 0x8008_7601)),
+            "_IOC(_IOC_READ, 0x76, 0x1, 0x8)"
+        );
+        assert_eq!(
+            s(|o| write_statx_flags(o, 0x800)),
+            "AT_STATX_SYNC_AS_STAT|AT_NO_AUTOMOUNT"
+        );
+        assert_eq!(
+            s(|o| write_enum(o, 77, FCNTL_CMDS, "F_???")),
+            "0x4d /* F_??? */"
+        );
+        assert_eq!(
+            s(|o| write_flags(o, 0, ACCESS_MODES, Some("F_OK"), "?")),
+            "F_OK"
+        );
+        assert_eq!(
+            s(|o| write_flags(o, 6, ACCESS_MODES, Some("F_OK"), "?")),
+            "R_OK|W_OK"
+        );
+        assert_eq!(
+            s(|o| write_flags(o, 0x14000004, SA_FLAGS, None, "SA_???")),
+            "SA_RESTORER|SA_RESTART|SA_SIGINFO"
+        );
     }
 }

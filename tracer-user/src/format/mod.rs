@@ -40,6 +40,11 @@ pub trait Sink {
     ) -> io::Result<()> {
         Ok(())
     }
+
+    /// The calls in progress when the trace ends, read from the kernel (`--diagnose`).
+    fn in_progress(&mut self, _calls: &[crate::event::Syscall], _now_ns: u64) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 impl Sink for Box<dyn Sink + '_> {
@@ -57,6 +62,68 @@ impl Sink for Box<dyn Sink + '_> {
         interval_end: bool,
     ) -> io::Result<()> {
         (**self).kernel_totals(totals, interval_end)
+    }
+
+    fn in_progress(&mut self, calls: &[crate::event::Syscall], now_ns: u64) -> io::Result<()> {
+        (**self).in_progress(calls, now_ns)
+    }
+}
+
+/// Hands every event and report to several sinks: the trace lines, the `-c` summary,
+/// the `--diagnose` report.
+pub struct Fanout<'a> {
+    sinks: Vec<&'a mut dyn Sink>,
+}
+
+impl<'a> Fanout<'a> {
+    pub fn new() -> Self {
+        Self { sinks: Vec::new() }
+    }
+
+    pub fn push(&mut self, sink: &'a mut dyn Sink) {
+        self.sinks.push(sink);
+    }
+}
+
+impl Sink for Fanout<'_> {
+    fn event(&mut self, event: &Event) -> io::Result<()> {
+        self.sinks.iter_mut().try_for_each(|s| s.event(event))
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.sinks.iter_mut().try_for_each(|s| s.flush())
+    }
+
+    fn kernel_totals(
+        &mut self,
+        totals: &crate::summary::Totals,
+        interval_end: bool,
+    ) -> io::Result<()> {
+        self.sinks
+            .iter_mut()
+            .try_for_each(|s| s.kernel_totals(totals, interval_end))
+    }
+
+    fn in_progress(&mut self, calls: &[crate::event::Syscall], now_ns: u64) -> io::Result<()> {
+        self.sinks
+            .iter_mut()
+            .try_for_each(|s| s.in_progress(calls, now_ns))
+    }
+}
+
+/// Where reports (the `-c` table, `--diagnose`) go: the `-o` file after the trace, or
+/// stderr, as strace does.
+pub fn report_output(cfg: &Config) -> Result<Box<dyn io::Write>> {
+    match &cfg.output {
+        Some(path) if !path.to_string_lossy().starts_with(['|', '!']) && !cfg.out.per_task => {
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .with_context(|| format!("can't open '{}'", path.display()))?;
+            Ok(Box::new(file))
+        }
+        _ => Ok(Box::new(io::stderr())),
     }
 }
 

@@ -58,7 +58,10 @@ pub fn alive(pid: i32) -> bool {
     // A zombie still answers kill(0); its stat state is Z.
     fs::read_to_string(format!("/proc/{pid}/stat"))
         .ok()
-        .and_then(|s| s.rsplit_once(')').map(|(_, rest)| rest.trim_start().starts_with('Z')))
+        .and_then(|s| {
+            s.rsplit_once(')')
+                .map(|(_, rest)| rest.trim_start().starts_with('Z'))
+        })
         .is_some_and(|zombie| !zombie)
 }
 
@@ -85,10 +88,6 @@ impl Proc {
 
     pub fn pid(&self) -> i32 {
         self.child.id() as i32
-    }
-
-    pub fn child(&mut self) -> &mut Child {
-        &mut self.child
     }
 
     /// The exit status, if it has exited.
@@ -122,7 +121,10 @@ impl Proc {
         if let Some(status) = self.wait_timeout(grace) {
             return (Some(status), false);
         }
-        eprintln!("xtask bench: {} did not stop in {grace:?}: killing it", self.name);
+        eprintln!(
+            "xtask bench: {} did not stop in {grace:?}: killing it",
+            self.name
+        );
         signal(self.pid(), libc::SIGKILL);
         (self.wait_timeout(Duration::from_secs(10)), true)
     }
@@ -156,7 +158,10 @@ impl PidGuard {
             std::thread::sleep(Duration::from_millis(10));
         }
         if alive(self.pid) {
-            eprintln!("xtask bench: {} (pid {}) did not stop: killing it", self.name, self.pid);
+            eprintln!(
+                "xtask bench: {} (pid {}) did not stop: killing it",
+                self.name, self.pid
+            );
             signal(self.pid, libc::SIGKILL);
         }
         self.pid = 0;
@@ -172,7 +177,8 @@ impl Drop for PidGuard {
 /// What a tool cost while the workload ran.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Usage {
-    /// CPU seconds (user + system) of the tool's own process during the workload.
+    /// CPU seconds (user + system) of the tool's own process from the workload's start
+    /// until the tool exited (what it wrote out afterwards included).
     pub cpu_seconds: f64,
     pub wall_seconds: f64,
     /// Peak resident memory over the tool's life (VmHWM), KiB.
@@ -214,7 +220,6 @@ impl Sampler {
         let thread = std::thread::spawn(move || {
             // SAFETY: sysconf has no preconditions.
             let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
-            let start = Instant::now();
             let first = cpu_ticks(pid);
             let mut last = first;
             let mut peak = 0;
@@ -233,16 +238,20 @@ impl Sampler {
                     (Some(a), Some(b)) => b.saturating_sub(a) as f64 / hz,
                     _ => 0.0,
                 },
-                wall_seconds: start.elapsed().as_secs_f64(),
+                wall_seconds: 0.0,
                 peak_rss_kib: peak,
             }
         });
         Self { stop, thread }
     }
 
-    pub fn finish(self) -> Usage {
+    /// Stops sampling; `wall_seconds` is how long the workload ran.
+    pub fn finish(self, wall_seconds: f64) -> Usage {
         self.stop.store(true, Ordering::Relaxed);
-        self.thread.join().unwrap_or_default()
+        Usage {
+            wall_seconds,
+            ..self.thread.join().unwrap_or_default()
+        }
     }
 }
 

@@ -123,7 +123,8 @@ impl Server {
             .output()
             .is_ok_and(|o| {
                 o.status.success()
-                    && (self != Server::Redis || String::from_utf8_lossy(&o.stdout).contains("PONG"))
+                    && (self != Server::Redis
+                        || String::from_utf8_lossy(&o.stdout).contains("PONG"))
             });
         ok && self.pid(env).is_some()
     }
@@ -172,7 +173,13 @@ pub fn init_postgres(env: &Env) -> Result<()> {
     output_within("initdb", &mut initdb, Duration::from_secs(300)).context("initdb")?;
     let server = start_plain(env, Server::Postgres)?;
     let mut init = pgbench();
-    init.args(["-i", "-q", "-s", &env.sizes.pg_scale.to_string(), "postgres"]);
+    init.args([
+        "-i",
+        "-q",
+        "-s",
+        &env.sizes.pg_scale.to_string(),
+        "postgres",
+    ]);
     eprintln!("xtask bench: $ {}", crate::display(&init));
     output_within("pgbench -i", &mut init, Duration::from_secs(600))?;
     drop(server);
@@ -205,14 +212,7 @@ pub fn start_plain(env: &Env, server: Server) -> Result<Proc> {
 
 fn pgbench() -> Command {
     let mut cmd = Command::new("pgbench");
-    cmd.args([
-        "-h",
-        "127.0.0.1",
-        "-p",
-        &PG_PORT.to_string(),
-        "-U",
-        PG_USER,
-    ]);
+    cmd.args(["-h", "127.0.0.1", "-p", &PG_PORT.to_string(), "-U", PG_USER]);
     cmd
 }
 

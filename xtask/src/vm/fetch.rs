@@ -69,7 +69,10 @@ impl Apt {
             .map(|suite| format!("deb [signed-by={KEYRING}] {mirror} {suite} main\n"))
             .collect();
         fs::write(self.dir.join("sources.list"), sources)?;
-        eprintln!("xtask vm: package lists of {} from {mirror}", SUITES.join(", "));
+        eprintln!(
+            "xtask vm: package lists of {} from {mirror}",
+            SUITES.join(", ")
+        );
         exec(self.command("apt-get").args(["update", "-qq"]))?;
         let _ = self.updated.set(());
         Ok(())
@@ -99,10 +102,11 @@ impl Apt {
         self.update()?;
         fs::create_dir_all(dir)?;
         // apt-get download writes to its working directory.
-        exec(self
-            .command("apt-get")
-            .current_dir(dir)
-            .args(["download", "-qq", &format!("{name}={version}")]))?;
+        exec(self.command("apt-get").current_dir(dir).args([
+            "download",
+            "-qq",
+            &format!("{name}={version}"),
+        ]))?;
         find_deb(dir, name)
     }
 }
@@ -264,7 +268,12 @@ fn find_file(dir: &Path, prefix: &str) -> Result<Option<PathBuf>> {
 }
 
 /// Downloads `linux-source-MAJOR` of `suite`; returns the .deb and its version.
-pub fn kernel_source(apt: &Apt, suite: &str, package: &str, dir: &Path) -> Result<(PathBuf, String)> {
+pub fn kernel_source(
+    apt: &Apt,
+    suite: &str,
+    package: &str,
+    dir: &Path,
+) -> Result<(PathBuf, String)> {
     let stanza = apt.show(package, suite)?;
     let version = field(&stanza, "Version")
         .with_context(|| format!("{package}/{suite} has no Version"))?
@@ -272,4 +281,3 @@ pub fn kernel_source(apt: &Apt, suite: &str, package: &str, dir: &Path) -> Resul
     let deb = apt.download(package, &version, dir)?;
     Ok((deb, version))
 }
-

@@ -74,7 +74,7 @@ fn push(archive: &mut Vec<u8>, ino: u32, name: &str, mode: u32, rdev: (u32, u32)
 }
 
 fn pad4(archive: &mut Vec<u8>) {
-    while archive.len() % 4 != 0 {
+    while !archive.len().is_multiple_of(4) {
         archive.push(0);
     }
 }

@@ -129,7 +129,10 @@ pub fn kernel(apt: &fetch::Apt, cache: &Path) -> Result<(PathBuf, String)> {
         .map(|o| format!("CONFIG_{o}={}", value(o)))
         .collect();
     if !wrong.is_empty() {
-        bail!("the no-BPF kernel's config came out as {}", wrong.join(", "));
+        bail!(
+            "the no-BPF kernel's config came out as {}",
+            wrong.join(", ")
+        );
     }
     let jobs = std::thread::available_parallelism().map_or(2, |n| n.get());
     exec(make().args(["-s", &format!("-j{jobs}"), "bzImage"]))?;

@@ -71,6 +71,8 @@ pub struct LoadOptions {
     pub cgroup: Option<std::path::PathBuf>,
     /// `-q`: no "attached" message.
     pub quiet: bool,
+    /// `--diagnose`: stream only failed calls and calls at least this slow.
+    pub diagnose_slow_ns: u64,
 }
 
 /// Where the syscall programs attach.
@@ -119,10 +121,15 @@ impl LoadOptions {
                     0
                 }),
             min_duration_ns: cfg.min_duration.map_or(0, |d| d.as_nanos() as u64),
-            summary: cfg.summary.is_some(),
+            summary: cfg.summary.is_some() || cfg.diagnose,
             summary_only: cfg.summary.as_ref().is_some_and(|s| !s.with_calls),
             cgroup: cfg.cgroup.clone(),
             quiet: cfg.quiet > 0,
+            diagnose_slow_ns: if cfg.diagnose {
+                crate::diagnose::SLOW.as_nanos() as u64
+            } else {
+                0
+            },
             interval: cfg.summary.as_ref().and_then(|s| s.interval),
         }
     }
@@ -266,6 +273,7 @@ pub fn load(opts: &LoadOptions) -> Result<EbpfTracer, LoadError> {
         .override_global("STATUS_MASK", &opts.status_mask, true)
         .override_global("MIN_DURATION_NS", &opts.min_duration_ns, true)
         .override_global("SUMMARY_ON", &(opts.summary as u8), true)
+        .override_global("DIAGNOSE_SLOW_NS", &opts.diagnose_slow_ns, true)
         .override_global("SUMMARY_ONLY", &(opts.summary_only as u8), true)
         .override_global("CGROUP_ID", &cgroup_id, true)
         .override_global("CGROUP_LEVEL", &cgroup_level, true)
@@ -373,6 +381,7 @@ pub fn load(opts: &LoadOptions) -> Result<EbpfTracer, LoadError> {
         cgroup_mode: opts.cgroup.is_some(),
         show_blocked: opts.status_mask & status::ALL == status::ALL
             && opts.min_duration_ns == 0
+            && opts.diagnose_slow_ns == 0
             && !opts.summary_only,
     })
 }

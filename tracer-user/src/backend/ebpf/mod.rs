@@ -34,9 +34,7 @@ use crate::{
 
 /// How often the consumer looks at the ring buffer when the kernel did not wake it.
 const POLL_TICK: Duration = Duration::from_millis(20);
-/// A call in progress this long is shown as unfinished (`read(0, `), as strace shows a call
-/// that blocks; scanning the in-flight map costs a syscall per entry, so not every tick.
-const BLOCKED_AFTER: Duration = Duration::from_millis(200);
+use super::BLOCKED_AFTER;
 
 const NR_EXIT_GROUP: u32 = 231;
 /// Trace-set values, as the kernel programs read them.
@@ -249,35 +247,42 @@ fn drain(tracer: &mut EbpfTracer, run: &mut Run) -> Result<()> {
     Ok(())
 }
 
-/// Shows calls that have been in progress for a while, as strace shows a blocked call.
-fn announce_blocked(tracer: &EbpfTracer, run: &mut Run) -> Result<()> {
-    let now = monotonic_ns();
-    let threshold = BLOCKED_AFTER.as_nanos() as u64;
-    let mut blocked: Vec<(u32, InFlight)> = tracer
+/// The calls in progress now, oldest first, with what was copied at their entry.
+fn in_progress(tracer: &EbpfTracer, run: &Run) -> Vec<Syscall> {
+    let mut calls: Vec<Syscall> = tracer
         .inflight
         .iter()
         .filter_map(Result::ok)
-        .filter(|(tid, call)| {
-            now.saturating_sub(call.enter_ns) >= threshold
-                && run.announced.get(tid) != Some(&call.enter_ns)
-        })
-        .collect();
-    blocked.sort_by_key(|(_, call)| call.enter_ns);
-    for (tid, call) in blocked {
-        run.announced.insert(tid, call.enter_ns);
-        let captures = match run.entry_captures.get(&tid) {
-            Some((enter_ns, captures)) if *enter_ns == call.enter_ns => captures.clone(),
-            _ => Vec::new(),
-        };
-        run.emit(&Event::Entered(Syscall {
+        .filter(|(_, call)| call.flags & tracer_common::INFLIGHT_SHOWN != 0)
+        .map(|(tid, call)| Syscall {
             tid,
             pid: call.tgid,
             nr: call.nr,
             args: call.args,
             enter_ns: call.enter_ns,
-            captures,
+            captures: match run.entry_captures.get(&tid) {
+                Some((enter_ns, captures)) if *enter_ns == call.enter_ns => captures.clone(),
+                _ => Vec::new(),
+            },
             ..Default::default()
-        }))?;
+        })
+        .collect();
+    calls.sort_by_key(|c| c.enter_ns);
+    calls
+}
+
+/// Shows calls that have been in progress for a while, as strace shows a blocked call.
+fn announce_blocked(tracer: &EbpfTracer, run: &mut Run) -> Result<()> {
+    let now = monotonic_ns();
+    let threshold = BLOCKED_AFTER.as_nanos() as u64;
+    for call in in_progress(tracer, run) {
+        if now.saturating_sub(call.enter_ns) < threshold
+            || run.announced.get(&call.tid) == Some(&call.enter_ns)
+        {
+            continue;
+        }
+        run.announced.insert(call.tid, call.enter_ns);
+        run.emit(&Event::Entered(call))?;
     }
     Ok(())
 }
@@ -403,6 +408,11 @@ pub fn run(mut tracer: EbpfTracer, ctx: RunContext, sink: &mut dyn Sink) -> Resu
         run.show_launched_exit()?;
     }
     run.sink.flush().context("writing the trace")?;
+    let now = monotonic_ns();
+    let calls = in_progress(&tracer, &run);
+    run.sink
+        .in_progress(&calls, now)
+        .context("writing the report")?;
     if let Some(totals) = tracer.kernel_totals() {
         run.sink
             .kernel_totals(&totals, false)
