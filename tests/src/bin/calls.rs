@@ -3,6 +3,8 @@
 //! `calls loop N`        N × getppid, N × 1-byte write to /dev/null, N × failing openat
 //! `calls slow-read MS`  one read that blocks MS milliseconds, then exits
 //! `calls tree`          a child that forks a grandchild, a thread, a vfork+exec of true
+//! `calls eacces N`      as `nobody`, N × openat of a file under /root (EACCES)
+//! `calls futex MS`      main thread waits MS ms on a mutex another thread holds
 
 use std::{ffi::CString, io::Write, time::Duration};
 
@@ -60,8 +62,39 @@ fn main() {
             let status = std::process::Command::new("true").status().unwrap();
             assert!(status.success());
         }
+        Some("eacces") => {
+            let n = count(args.next());
+            let secret = CString::new("/root/tracer-calls-secret").unwrap();
+            // SAFETY: dropping privileges, then plain syscalls on a valid path.
+            unsafe {
+                assert_eq!(libc::setgid(65534), 0, "setgid");
+                assert_eq!(libc::setuid(65534), 0, "setuid");
+                for _ in 0..n {
+                    libc::openat(libc::AT_FDCWD, secret.as_ptr(), libc::O_RDONLY);
+                }
+            }
+        }
+        Some("futex") => {
+            let ms = count(args.next());
+            let lock = std::sync::Arc::new(std::sync::Mutex::new(()));
+            let (held_tx, held_rx) = std::sync::mpsc::channel();
+            let holder = {
+                let lock = lock.clone();
+                std::thread::spawn(move || {
+                    let _guard = lock.lock().unwrap();
+                    held_tx.send(()).unwrap();
+                    std::thread::sleep(Duration::from_millis(ms));
+                })
+            };
+            held_rx.recv().unwrap();
+            // Tell the test the wait begins now.
+            println!("waiting");
+            std::io::stdout().flush().unwrap();
+            drop(lock.lock().unwrap());
+            holder.join().unwrap();
+        }
         _ => {
-            eprintln!("usage: calls loop N | slow-read MS | tree");
+            eprintln!("usage: calls loop N | slow-read MS | tree | eacces N | futex MS");
             std::process::exit(2);
         }
     }
