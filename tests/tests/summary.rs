@@ -109,3 +109,30 @@ fn dash_big_c_prints_calls_and_table_and_histograms_draw() {
     t.expect(t.stderr.contains('@'), "bars");
     args.clear();
 }
+
+#[test]
+fn interval_prints_periodic_deltas() {
+    let t = trace(&[
+        "--backend=ebpf",
+        "-c",
+        "-f",
+        "--interval=250ms",
+        "--",
+        "sh",
+        "-c",
+        "for i in 1 2 3 4; do cat /etc/hostname > /dev/null; sleep 0.3; done",
+    ]);
+    t.expect(t.code() == Some(0), "success");
+    let tables = t.stderr.matches("% time").count();
+    t.expect(tables >= 3, "periodic tables plus the final one");
+    let execs: Vec<u64> = t
+        .stderr
+        .lines()
+        .filter(|l| l.ends_with(" execve"))
+        .map(|l| l.split_whitespace().nth(3).unwrap().parse().unwrap())
+        .collect();
+    let (last, deltas) = execs.split_last().expect("execve rows");
+    t.expect(*last >= 9, "the final table counts every execve (sh, 4 cats, 4 sleeps)");
+    t.expect(deltas.iter().all(|n| n < last), "interval tables hold deltas, not totals");
+    t.expect(deltas.iter().sum::<u64>() <= *last, "deltas add up to at most the total");
+}

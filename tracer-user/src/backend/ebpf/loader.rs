@@ -163,6 +163,20 @@ pub fn cgroup_id(dir: &Path) -> Result<(u64, u32), LoadError> {
     Ok((id, level))
 }
 
+/// Program `name` of the embedded object, as its type. Both are fixed at build time, so a
+/// mismatch is a bug, not a runtime condition.
+fn program<'a, P>(ebpf: &'a mut aya::Ebpf, name: &str) -> &'a mut P
+where
+    &'a mut P: TryFrom<&'a mut aya::programs::Program>,
+{
+    let program = ebpf
+        .program_mut(name)
+        .unwrap_or_else(|| panic!("program {name} is in the object"));
+    program
+        .try_into()
+        .unwrap_or_else(|_| panic!("program {name} has the expected type"))
+}
+
 /// Loads tracepoint program `name` and attaches it to each of `events` in `category`.
 fn attach_tracepoint(
     ebpf: &mut aya::Ebpf,
@@ -170,11 +184,7 @@ fn attach_tracepoint(
     category: &str,
     events: &[&str],
 ) -> Result<(), LoadError> {
-    let program: &mut TracePoint = ebpf
-        .program_mut(name)
-        .expect("program is in the object")
-        .try_into()
-        .expect("program type");
+    let program: &mut TracePoint = program(ebpf, name);
     program
         .load()
         .map_err(|source| LoadError::Program { name, source })?;
@@ -313,11 +323,7 @@ pub fn load(opts: &LoadOptions) -> Result<EbpfTracer, LoadError> {
                 ("tracer_sys_enter", "sys_enter"),
                 ("tracer_sys_exit", "sys_exit"),
             ] {
-                let program: &mut RawTracePoint = ebpf
-                    .program_mut(name)
-                    .expect("program is in the object")
-                    .try_into()
-                    .expect("program type");
+                let program: &mut RawTracePoint = program(&mut ebpf, name);
                 program
                     .load()
                     .map_err(|source| LoadError::Program { name, source })?;
