@@ -264,3 +264,40 @@ fn cgroup_traces_processes_that_start_later() {
     kill(Pid::from_raw(guard.0.id() as i32), Signal::SIGINT).unwrap();
     assert!(guard.0.wait().unwrap().success());
 }
+
+#[test]
+fn a_call_interrupted_by_another_tasks_line_is_resumed() {
+    let t = trace(&[
+        "--backend=ebpf",
+        "-f",
+        "-e",
+        "trace=wait4,clock_nanosleep,exit_group",
+        "--",
+        "sh",
+        "-c",
+        "sleep 0.5; true",
+    ]);
+    t.expect(t.code() == Some(0), "success");
+    // Some call is shown unfinished, another task's line follows, then it resumes.
+    let lines = t.lines();
+    let open = lines
+        .iter()
+        .position(|l| l.ends_with(" <unfinished ...>"))
+        .expect("an unfinished call");
+    let name = strip_pid_prefix(lines[open])
+        .split('(')
+        .next()
+        .unwrap()
+        .to_owned();
+    let resumed = lines
+        .iter()
+        .position(|l| strip_pid_prefix(l).starts_with(&format!("<... {name} resumed>")));
+    t.expect(
+        resumed.is_some_and(|r| r > open + 1),
+        "resumed later, with lines in between",
+    );
+    t.expect(
+        t.stderr.contains("<... wait4 resumed>[{WIFEXITED(s)"),
+        "wait4's result in its resumed half",
+    );
+}

@@ -69,11 +69,11 @@ pub struct Sizes {
 
 impl Sizes {
     const FULL: Sizes = Sizes {
-        redis: 100_000,
-        pgbench_seconds: 5,
+        redis: 50_000,
+        pgbench_seconds: 4,
         pg_scale: 8,
         loop_iterations: 1_000_000,
-        loop_max_seconds: 4.0,
+        loop_max_seconds: 3.0,
         loss_seconds: 2.0,
     };
     const QUICK: Sizes = Sizes {
@@ -459,14 +459,26 @@ fn wait_attached(env: &Env, tool: Tool, proc: &mut Proc) -> Result<()> {
     Ok(())
 }
 
-/// `tracer: N events lost` at exit.
-fn lost_events(env: &Env) -> u64 {
-    fs::read_to_string(tool_log(env))
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|l| l.strip_prefix("tracer: ")?.strip_suffix(" events lost"))
-        .filter_map(|n| n.trim().parse::<u64>().ok())
-        .sum()
+/// Events the tool says it lost: `tracer: N events lost` at exit; perf trace's
+/// `LOST N events!` lines in its output.
+fn lost_events(env: &Env, tool: Tool) -> Option<u64> {
+    let (path, pick): (PathBuf, fn(&str) -> Option<&str>) = match tool {
+        Tool::Tracer => (tool_log(env), |l| {
+            l.strip_prefix("tracer: ")?.strip_suffix(" events lost")
+        }),
+        Tool::Perf => (trace_out(env), |l| {
+            l.split_once("LOST ")?.1.split_whitespace().next()
+        }),
+        Tool::Strace | Tool::Bpftrace => return None,
+    };
+    let text = fs::read(path).unwrap_or_default();
+    Some(
+        String::from_utf8_lossy(&text)
+            .lines()
+            .filter_map(pick)
+            .filter_map(|n| n.trim().parse::<u64>().ok())
+            .sum(),
+    )
 }
 
 /// An idle process for the tool to trace in `Mode::Beside`.
@@ -516,11 +528,12 @@ fn finish_sample(
 ) -> Sample {
     let out = trace_out(env);
     let lines = count_lines(&out);
+    let lost = setup.tool.and_then(|t| lost_events(env, t));
     let _ = fs::remove_file(&out);
     Sample {
         values,
         usage,
-        lost: (setup.tool == Some(Tool::Tracer)).then(|| lost_events(env)),
+        lost,
         lines,
         seconds,
     }

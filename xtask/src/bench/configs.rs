@@ -198,10 +198,12 @@ pub const SETUPS: &[Setup] = &[
         Mode::Launch,
         &["-f", "--seccomp-bpf", "-e", "trace=%network", "-o", "{out}"],
     ),
+    // perf trace -p does not follow the forks of the traced process (new postgres
+    // backends): it is launched with the server instead.
     slow(setup(
         "perf-trace",
         Tool::Perf,
-        Mode::Attach,
+        Mode::Launch,
         &["trace", "-o", "{out}"],
     )),
     setup(
@@ -215,6 +217,12 @@ pub const SETUPS: &[Setup] = &[
         Tool::Tracer,
         Mode::Attach,
         &["-f", "-e", "trace=%network", "-o", "{out}"],
+    ),
+    setup(
+        "tracer-file",
+        Tool::Tracer,
+        Mode::Attach,
+        &["-f", "-e", "trace=%file", "-o", "{out}"],
     ),
     only(
         setup(
@@ -302,9 +310,10 @@ impl Setup {
             "strace-network" => "network calls only (every call still stops)",
             "strace-c" => "counts only",
             "strace-seccomp" => "network calls, seccomp filter (launched)",
-            "perf-trace" => "every call to a file",
+            "perf-trace" => "every call to a file (launched: -p does not follow forks)",
             "tracer-full" => "every call to a file, with times",
-            "tracer-network" => "network calls only",
+            "tracer-network" => "network calls only (on postgres: every query's send/recv)",
+            "tracer-file" => "file calls only (few on both servers)",
             "tracer-network-raw" => "network calls only, raw tracepoints",
             "tracer-c" => "counts in the kernel",
             "tracer-min-1ms" => "calls of 1 ms or more",
