@@ -301,3 +301,44 @@ fn a_call_interrupted_by_another_tasks_line_is_resumed() {
         "wait4's result in its resumed half",
     );
 }
+
+#[test]
+fn pids_are_those_of_the_tracers_own_pid_namespace() {
+    // The tracer runs as pid 1 of a new pid namespace; the traced shell's own idea of its
+    // pid ($$) must be what the trace shows.
+    let out = Command::new("unshare")
+        .args(["-fp", "--mount-proc"])
+        .arg(tracer_tests::tracer_bin())
+        .args([
+            "--backend=ebpf",
+            "-f",
+            "-e",
+            "trace=getpid,execve",
+            "--",
+            "sh",
+            "-c",
+            "echo $$; /bin/true",
+        ])
+        .output()
+        .expect("run unshare");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let trace = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{trace}");
+    let pid: u32 = stdout.trim().parse().expect("the shell's pid");
+    assert!(pid < 100, "a pid of the new namespace: {pid}");
+    assert!(
+        trace
+            .lines()
+            .any(|l| l.starts_with("getpid()") && l.ends_with(&format!("= {pid}"))),
+        "getpid returns the namespace's pid:\n{trace}"
+    );
+    let child = Regex::new(r"\[pid +(\d+)\] execve\(").unwrap();
+    let child: u32 = child
+        .captures(&trace)
+        .map(|c| c[1].parse().unwrap())
+        .expect("the child's execve");
+    assert!(
+        child > pid && child < 100,
+        "the child's pid is in the namespace too:\n{trace}"
+    );
+}

@@ -132,7 +132,16 @@ fn interval_prints_periodic_deltas() {
         .map(|l| l.split_whitespace().nth(3).unwrap().parse().unwrap())
         .collect();
     let (last, deltas) = execs.split_last().expect("execve rows");
-    t.expect(*last >= 9, "the final table counts every execve (sh, 4 cats, 4 sleeps)");
-    t.expect(deltas.iter().all(|n| n < last), "interval tables hold deltas, not totals");
-    t.expect(deltas.iter().sum::<u64>() <= *last, "deltas add up to at most the total");
+    t.expect(
+        *last >= 9,
+        "the final table counts every execve (sh, 4 cats, 4 sleeps)",
+    );
+    t.expect(
+        deltas.iter().all(|n| n < last),
+        "interval tables hold deltas, not totals",
+    );
+    t.expect(
+        deltas.iter().sum::<u64>() <= *last,
+        "deltas add up to at most the total",
+    );
 }

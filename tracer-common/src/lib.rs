@@ -184,7 +184,10 @@ pub struct Stats {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct InFlight {
     pub nr: u32,
+    /// Thread and process ids as the tracer sees them (its own pid namespace).
+    pub tid: u32,
     pub tgid: u32,
+    pub _pad: u32,
     pub enter_ns: u64,
     pub args: [u64; MAX_ARGS],
     /// [`INFLIGHT_SHOWN`].
@@ -246,7 +249,7 @@ const _: () = {
     assert!(core::mem::size_of::<CaptureSpec>() == 8);
     assert!(core::mem::size_of::<CapturePlan>() == 32);
     assert!(core::mem::size_of::<Stats>() == 48);
-    assert!(core::mem::size_of::<InFlight>() == 72);
+    assert!(core::mem::size_of::<InFlight>() == 80);
     assert!(core::mem::size_of::<SyscallPlan>() == 40);
     assert!(core::mem::size_of::<SyscallTotals>() == 32 + 8 * HIST_BUCKETS);
 };

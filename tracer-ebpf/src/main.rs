@@ -11,10 +11,11 @@ mod capture;
 
 use aya_ebpf::{
     EbpfContext,
+    bindings::bpf_pidns_info,
     bindings::{BPF_ANY, BPF_RB_AVAIL_DATA, BPF_RB_FORCE_WAKEUP, BPF_RB_NO_WAKEUP},
     helpers::{
         bpf_get_current_pid_tgid, bpf_ktime_get_ns, bpf_probe_read_kernel,
-        generated::bpf_get_current_ancestor_cgroup_id,
+        generated::{bpf_get_current_ancestor_cgroup_id, bpf_get_ns_current_pid_tgid},
     },
     macros::{map, raw_tracepoint, tracepoint},
     maps::{Array, HashMap, PerCpuArray, RingBuf},
@@ -48,6 +49,13 @@ static STRING_LIMIT: u32 = 32;
 /// because it costs untraced processes a per-CPU map update per syscall.
 #[unsafe(no_mangle)]
 static COUNT_SEEN: u8 = 0;
+/// The tracer's pid namespace (device and inode of its nsfs file) when it is not the
+/// initial one: ids in records are then translated to it, and `-p`/launched pids, which
+/// userspace only knows in its namespace, are registered through `NS_PENDING`.
+#[unsafe(no_mangle)]
+static PIDNS_DEV: u64 = 0;
+#[unsafe(no_mangle)]
+static PIDNS_INO: u64 = 0;
 /// Non-zero when numbers outside the table (e.g. x32 or invalid ones) are traced.
 #[unsafe(no_mangle)]
 static TRACE_UNKNOWN: u8 = 1;
@@ -83,6 +91,11 @@ static PLANS: Array<SyscallPlan> = Array::with_max_entries(MAX_SYSCALLS, 0);
 /// between fork and exec are the tracer's own set-up, which strace does not show either.
 #[map]
 static TRACED: HashMap<u32, u8> = HashMap::with_max_entries(16384, 0);
+
+/// Processes to trace, by tgid in the tracer's pid namespace, waiting for their next
+/// syscall to be moved into `TRACED` under their kernel tgid. Used only in a namespace.
+#[map]
+static NS_PENDING: HashMap<u32, u8> = HashMap::with_max_entries(1024, 0);
 
 /// Calls in progress, by tid.
 #[map]
@@ -192,7 +205,7 @@ fn on_enter<C: EbpfContext>(
             return Ok(());
         }
     } else {
-        let Some(state) = TRACED.get_ptr_mut(tgid) else {
+        let Some(state) = TRACED.get_ptr_mut(tgid).or_else(|| adopt_pending(pid_tgid)) else {
             return Ok(());
         };
         // SAFETY: the pointer comes from a successful lookup; a racing delete leaves the
@@ -221,9 +234,12 @@ fn on_enter<C: EbpfContext>(
     }
     let tid = pid_tgid as u32;
     let args = read_args();
+    let (view_tid, view_tgid) = view_ids(pid_tgid);
     let mut call = InFlight {
         nr: nr as u32,
-        tgid,
+        tid: view_tid,
+        tgid: view_tgid,
+        _pad: 0,
         enter_ns: now_ns(),
         args,
         flags: if shown { INFLIGHT_SHOWN } else { 0 },
@@ -247,7 +263,7 @@ fn on_enter<C: EbpfContext>(
         call.retry = deferred;
         let phase = Phase::Enter { deferred };
         if capture::any(&plan.capture, phase) {
-            let record = syscall_record(kind::SYSCALL_ENTER, tid, &call, 0, 0);
+            let record = syscall_record(kind::SYSCALL_ENTER, &call, 0, 0);
             if let Some(mut builder) = Builder::new(SCRATCH_ENTER, &record) {
                 call.retry |=
                     builder.capture_all(&plan.capture, phase, &call.args, string_limit(), 0);
@@ -278,6 +294,44 @@ fn exit_filtered() -> bool {
         != (status::SUCCESSFUL | status::FAILED)
         || global(&MIN_DURATION_NS) != 0
         || global(&DIAGNOSE_SLOW_NS) != 0
+}
+
+/// The current task's (tid, tgid) in the tracer's pid namespace.
+#[inline(always)]
+fn view_ids(pid_tgid: u64) -> (u32, u32) {
+    let ino = global(&PIDNS_INO);
+    if ino != 0 {
+        let mut ns = bpf_pidns_info { pid: 0, tgid: 0 };
+        // SAFETY: `ns` is a valid, writable struct of the size passed.
+        let rc = unsafe {
+            bpf_get_ns_current_pid_tgid(
+                global(&PIDNS_DEV),
+                ino,
+                &mut ns,
+                size_of::<bpf_pidns_info>() as u32,
+            )
+        };
+        if rc == 0 {
+            return (ns.pid, ns.tgid);
+        }
+    }
+    (pid_tgid as u32, (pid_tgid >> 32) as u32)
+}
+
+/// In a pid namespace: moves the current process from `NS_PENDING` (keyed by its id in
+/// the tracer's namespace) into `TRACED` (keyed by its kernel tgid).
+#[inline(always)]
+fn adopt_pending(pid_tgid: u64) -> Option<*mut u8> {
+    if global(&PIDNS_INO) == 0 {
+        return None;
+    }
+    let (_, view_tgid) = view_ids(pid_tgid);
+    // SAFETY: the value is copied out before the entry is removed.
+    let state = *unsafe { NS_PENDING.get(view_tgid) }?;
+    let tgid = (pid_tgid >> 32) as u32;
+    TRACED.insert(tgid, state, BPF_ANY as u64).ok()?;
+    let _ = NS_PENDING.remove(view_tgid);
+    TRACED.get_ptr_mut(tgid)
 }
 
 /// Whether the current task is in the `--cgroup` subtree.
@@ -323,10 +377,10 @@ fn log2_bucket(mut v: u64) -> usize {
 }
 
 #[inline(always)]
-fn syscall_record(kind: u32, tid: u32, call: &InFlight, ret: i64, flags: u16) -> SyscallRecord {
+fn syscall_record(kind: u32, call: &InFlight, ret: i64, flags: u16) -> SyscallRecord {
     SyscallRecord {
         kind,
-        tid,
+        tid: call.tid,
         tgid: call.tgid,
         nr: call.nr,
         enter_ns: call.enter_ns,
@@ -374,11 +428,11 @@ fn on_exit(ret: i64) {
     let tid = bpf_get_current_pid_tgid() as u32;
     // Only traced calls are in INFLIGHT: this lookup is also the untraced fast path.
     // SAFETY: the entry is copied out before it is removed.
-    let call = match unsafe { INFLIGHT.get(&tid) } {
+    let call = match unsafe { INFLIGHT.get(tid) } {
         Some(call) => *call,
         None => return,
     };
-    let _ = INFLIGHT.remove(&tid);
+    let _ = INFLIGHT.remove(tid);
     if call.flags & INFLIGHT_SHOWN == 0 {
         return;
     }
@@ -409,7 +463,7 @@ fn on_exit(ret: i64) {
     if let Some(plan) = PLANS.get(call.nr)
         && (call.retry != 0 || capture::any(&plan.capture, Phase::Exit(ret)))
     {
-        let record = syscall_record(kind::SYSCALL, tid, &call, ret, 0);
+        let record = syscall_record(kind::SYSCALL, &call, ret, 0);
         if let Some(mut builder) = Builder::new(SCRATCH_EXIT, &record) {
             builder.capture_all(
                 &plan.capture,
@@ -422,15 +476,15 @@ fn on_exit(ret: i64) {
             return;
         }
     }
-    emit_syscall(tid, &call, ret, 0, wakeup);
+    emit_syscall(&call, ret, 0, wakeup);
 }
 
 /// A record without captures, written in place in the ring buffer.
 #[inline(always)]
-fn emit_syscall(tid: u32, call: &InFlight, ret: i64, flags: u16, wakeup: u64) {
+fn emit_syscall(call: &InFlight, ret: i64, flags: u16, wakeup: u64) {
     match EVENTS.reserve::<SyscallRecord>(0) {
         Some(mut slot) => {
-            slot.write(syscall_record(kind::SYSCALL, tid, call, ret, flags));
+            slot.write(syscall_record(kind::SYSCALL, call, ret, flags));
             slot.submit(wakeup);
             if let Some(s) = stats() {
                 s.emitted += 1;
@@ -513,7 +567,7 @@ fn try_exit(ctx: &TracePointContext) -> Result<(), i64> {
                 && global(&SUMMARY_ONLY) == 0
                 && duration >= global(&MIN_DURATION_NS)
             {
-                emit_syscall(tid, &call, 0, RECORD_NO_RETURN, BPF_RB_NO_WAKEUP as u64);
+                emit_syscall(&call, 0, RECORD_NO_RETURN, BPF_RB_NO_WAKEUP as u64);
             }
         }
     }
@@ -526,10 +580,11 @@ fn try_exit(ctx: &TracePointContext) -> Result<(), i64> {
     };
     match EVENTS.reserve::<TaskExitRecord>(0) {
         Some(mut slot) => {
+            let (view_tid, view_tgid) = view_ids(pid_tgid);
             slot.write(TaskExitRecord {
                 kind: kind::TASK_EXIT,
-                tid,
-                tgid,
+                tid: view_tid,
+                tgid: view_tgid,
                 group_dead: group_dead as u32,
                 ns: now_ns(),
                 exit_code,

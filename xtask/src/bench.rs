@@ -122,6 +122,8 @@ pub type Runs = HashMap<&'static str, Vec<Result<Sample, String>>>;
 pub struct LossStep {
     /// Calls per second asked of the loop (None: as fast as it goes).
     pub requested: Option<f64>,
+    /// Loop threads (more than one: every CPU busy with traced calls).
+    pub threads: usize,
     pub achieved: f64,
     pub emitted: u64,
     pub lost: u64,
@@ -292,7 +294,7 @@ pub fn bench(opts: Options) -> Result<()> {
         results.workloads.push((workload, runs));
     }
     if !opts.no_loss {
-        results.loss_baseline = loop_rate(&env, None, None).ok().map(|(rate, _)| rate);
+        results.loss_baseline = loop_rate(&env, None, 1, None).ok().map(|(rate, _)| rate);
         results.loss = Some(loss_sweep(&env).map_err(|e| format!("{e:#}")));
     }
 
@@ -673,6 +675,7 @@ fn measure_loop(env: &Env, setup: &Setup) -> Result<Sample> {
 fn loop_rate(
     env: &Env,
     rate: Option<f64>,
+    threads: usize,
     tracer: Option<()>,
 ) -> Result<(f64, Option<(u64, u64)>)> {
     let mut argv: Vec<OsString> = vec![
@@ -681,6 +684,8 @@ fn loop_rate(
         rate.unwrap_or(1e12).to_string().into(),
         "--seconds".into(),
         env.sizes.loss_seconds.to_string().into(),
+        "--threads".into(),
+        threads.to_string().into(),
     ];
     let out = trace_out(env);
     if tracer.is_some() {
@@ -732,26 +737,35 @@ fn loop_rate(
 
 /// The rate of calls (one event each) `tracer -f -T -o FILE` sustains without loss:
 /// doubling paced rates until the kernel counts a lost record or the loop cannot go
-/// faster, then flat out.
+/// faster, then flat out, then flat out on every CPU (the consumer then competes with the
+/// traced threads for CPU: losses must be counted, the traced threads not held up).
 fn loss_sweep(env: &Env) -> Result<Vec<LossStep>> {
     let mut steps = Vec::new();
     let mut rate = 50_000.0;
     let mut requested = Some(rate);
+    let mut threads = 1;
     loop {
-        let (achieved, counts) = loop_rate(env, requested, Some(()))?;
+        let (achieved, counts) = loop_rate(env, requested, threads, Some(()))?;
         let (emitted, lost) = counts.expect("traced");
         eprintln!(
-            "xtask bench: loss sweep {:>12} calls/s asked, {achieved:>10.0} done, {emitted} emitted, {lost} lost",
+            "xtask bench: loss sweep {:>12} calls/s asked x{threads}, {achieved:>10.0} done, {emitted} emitted, {lost} lost",
             requested.map_or("flat out".to_owned(), |r| format!("{r:.0}"))
         );
         steps.push(LossStep {
             requested,
+            threads,
             achieved,
             emitted,
             lost,
         });
         if requested.is_none() {
-            return Ok(steps);
+            if threads > 1 {
+                return Ok(steps);
+            }
+            threads = std::thread::available_parallelism()
+                .map_or(2, |n| n.get())
+                .max(2);
+            continue;
         }
         let saturated = achieved < 0.9 * rate;
         rate *= 2.0;

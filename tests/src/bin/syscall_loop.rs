@@ -5,9 +5,9 @@
 //!   `syscall_loop N [--max-seconds S]`: `getppid` N times, then a 1-byte `write` to
 //!   /dev/null N times; each phase stops early after S/2 seconds (default 10). Prints
 //!   `calls=C seconds=T getppid_ns=G write_ns=W ns_per_call=A` on stdout.
-//!   `syscall_loop --rate R --seconds S`: alternates the two calls at R calls per second
-//!   (or as fast as it can, when it cannot keep up) for S seconds. Prints
-//!   `calls=C seconds=T rate=ACHIEVED`.
+//!   `syscall_loop --rate R --seconds S [--threads K]`: alternates the two calls at R calls
+//!   per second (or as fast as it can, when it cannot keep up) for S seconds, split over K
+//!   threads (default 1). Prints `calls=C seconds=T rate=ACHIEVED`.
 //!
 //! The clock is read through the vDSO (`clock_gettime`), which makes no syscall, so the
 //! only syscalls in the timed loops are the measured ones.
@@ -23,6 +23,7 @@ fn main() {
     let mut max_seconds = 10.0;
     let mut rate = None;
     let mut seconds = 2.0;
+    let mut threads = 1.0;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let mut value = |name: &str| -> f64 {
@@ -34,12 +35,31 @@ fn main() {
             "--max-seconds" => max_seconds = value("--max-seconds"),
             "--rate" => rate = Some(value("--rate")),
             "--seconds" => seconds = value("--seconds"),
+            "--threads" => threads = value("--threads"),
             n => iterations = Some(n.parse::<u64>().unwrap_or_else(|_| usage(n))),
         }
     }
     let devnull = open_devnull();
     match (rate, iterations) {
-        (Some(rate), None) => paced(devnull, rate, Duration::from_secs_f64(seconds)),
+        (Some(rate), None) => {
+            let threads = (threads as usize).max(1);
+            let seconds = Duration::from_secs_f64(seconds);
+            let start = Instant::now();
+            let calls: u64 = std::thread::scope(|scope| {
+                let workers: Vec<_> = (0..threads)
+                    .map(|_| scope.spawn(move || paced(devnull, rate / threads as f64, seconds)))
+                    .collect();
+                workers
+                    .into_iter()
+                    .map(|w| w.join().expect("paced thread"))
+                    .sum()
+            });
+            let elapsed = start.elapsed().as_secs_f64();
+            println!(
+                "calls={calls} seconds={elapsed:.3} rate={:.0}",
+                calls as f64 / elapsed
+            );
+        }
         (None, Some(n)) => timed(devnull, n, Duration::from_secs_f64(max_seconds / 2.0)),
         _ => usage("give either N or --rate R"),
     }
@@ -110,7 +130,7 @@ fn timed(fd: i32, n: u64, budget: Duration) {
 
 /// Alternates the two calls, each one due at `start + i / rate`; busy-waits on the vDSO
 /// clock between calls (no syscall), so the traced process makes only the paced calls.
-fn paced(fd: i32, rate: f64, seconds: Duration) {
+fn paced(fd: i32, rate: f64, seconds: Duration) -> u64 {
     let start = Instant::now();
     let interval = 1.0 / rate.max(1.0);
     let mut calls: u64 = 0;
@@ -127,7 +147,7 @@ fn paced(fd: i32, rate: f64, seconds: Duration) {
         // Catch up in small bursts, at most CHECK_EVERY calls between clock reads.
         let burst = (due - calls).min(CHECK_EVERY);
         for i in 0..burst {
-            if (calls + i) % 2 == 0 {
+            if (calls + i).is_multiple_of(2) {
                 getppid();
             } else {
                 write_byte(fd);
@@ -135,9 +155,5 @@ fn paced(fd: i32, rate: f64, seconds: Duration) {
         }
         calls += burst;
     }
-    let elapsed = start.elapsed().as_secs_f64();
-    println!(
-        "calls={calls} seconds={elapsed:.3} rate={:.0}",
-        calls as f64 / elapsed
-    );
+    calls
 }

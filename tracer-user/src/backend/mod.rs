@@ -135,12 +135,12 @@ pub fn run(cfg: &Config, signals: SignalFd, sink: &mut dyn Sink) -> Result<Outco
             }
         },
     };
-        let Some(mut tracer) = ebpf else {
+    let Some(mut tracer) = ebpf else {
         if cfg.tracepoints != crate::cli::TracepointChoice::Auto {
             bail!("--tracepoints applies to the eBPF backend only");
         }
         // A cgroup's processes are found in the kernel; ptrace can only follow pids.
-                if cfg.cgroup.is_some() {
+        if cfg.cgroup.is_some() {
             bail!("--cgroup needs the eBPF backend");
         }
         if cfg.summary.as_ref().is_some_and(|s| s.interval.is_some()) {

@@ -562,7 +562,22 @@ fn verdicts(results: &Results) -> Vec<Verdict> {
     });
     if let Some(Ok(steps)) = &results.loss {
         let first_loss = steps.iter().find(|s| s.lost > 0);
-        let flat = steps.iter().find(|s| s.requested.is_none());
+        let flat = steps
+            .iter()
+            .find(|s| s.requested.is_none() && s.threads == 1);
+        let every_cpu = steps
+            .iter()
+            .find(|s| s.requested.is_none() && s.threads > 1)
+            .map(|s| {
+                format!(
+                    "; {} threads flat out: {:.0} calls/s, {} of {} records lost",
+                    s.threads,
+                    s.achieved,
+                    s.lost,
+                    s.lost + s.emitted
+                )
+            })
+            .unwrap_or_default();
         let slowdown = match (flat, results.loss_baseline) {
             (Some(f), Some(base)) => format!(
                 "; flat out the traced loop ran {:.0} calls/s against {:.0} untraced ({:+.0} ns per call)",
@@ -576,12 +591,13 @@ fn verdicts(results: &Results) -> Vec<Verdict> {
             target: "Past what userspace can format, losses are counted and reported, and the traced process is not slowed to wait",
             measured: match first_loss {
                 Some(s) => format!(
-                    "first loss at {:.0} calls/s ({} of {} records lost, counted){slowdown}",
+                    "first loss at {:.0} calls/s x{} ({} of {} records lost, counted){slowdown}{every_cpu}",
                     s.achieved,
+                    s.threads,
                     s.lost,
                     s.lost + s.emitted
                 ),
-                None => format!("no loss at any rate the loop reached{slowdown}"),
+                None => format!("no loss at any rate reached{slowdown}{every_cpu}"),
             },
             met: None,
         });
@@ -783,15 +799,16 @@ pub fn write(results: &Results, out: &Path, pg_bin: &Path) -> Result<()> {
             Ok(steps) => {
                 let _ = writeln!(
                     md,
-                    "| asked (calls/s) | done (calls/s) | records emitted | lost |"
+                    "| asked (calls/s) | threads | done (calls/s) | records emitted | lost |"
                 );
-                let _ = writeln!(md, "|---|---|---|---|");
+                let _ = writeln!(md, "|---|---|---|---|---|");
                 for s in steps {
                     let _ = writeln!(
                         md,
-                        "| {} | {:.0} | {} | {} |",
+                        "| {} | {} | {:.0} | {} | {} |",
                         s.requested
                             .map_or("flat out".to_owned(), |r| format!("{r:.0}")),
+                        s.threads,
                         s.achieved,
                         s.emitted,
                         s.lost
@@ -808,7 +825,10 @@ pub fn write(results: &Results, out: &Path, pg_bin: &Path) -> Result<()> {
                     steps
                         .iter()
                         .find(|s| s.lost > 0)
-                        .map(|s| format!("; first loss at {:.0} events/s", s.achieved))
+                        .map(|s| format!(
+                            "; first loss at {:.0} events/s ({} threads)",
+                            s.achieved, s.threads
+                        ))
                         .unwrap_or_else(|| "; no loss at any rate reached".to_owned())
                 );
             }

@@ -135,6 +135,16 @@ impl LoadOptions {
     }
 }
 
+/// The tracer's pid namespace as (nsfs device, inode), or None in the initial one, whose
+/// ids are the kernel's own.
+fn own_pid_namespace() -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    // PROC_PID_INIT_INO: the initial pid namespace's fixed inode number.
+    const INIT_PID_NS_INO: u64 = 0xEFFF_FFFC;
+    let ns = fs::metadata("/proc/self/ns/pid").ok()?;
+    (ns.ino() != INIT_PID_NS_INO).then(|| (ns.dev(), ns.ino()))
+}
+
 /// The id (inode) of a cgroup v2 directory and its depth below the cgroup2 mount, as
 /// `bpf_get_current_ancestor_cgroup_id` counts it.
 pub fn cgroup_id(dir: &Path) -> Result<(u64, u32), LoadError> {
@@ -271,6 +281,7 @@ pub fn load(opts: &LoadOptions) -> Result<EbpfTracer, LoadError> {
     let wakeup_bytes = u64::from(opts.buffer_size / 4);
 
     let string_limit = opts.string_limit.min(u16::MAX as usize) as u32;
+    let pidns = own_pid_namespace();
     let (cgroup_id, cgroup_level) = match &opts.cgroup {
         Some(dir) => cgroup_id(dir)?,
         None => (0, 0),
@@ -287,6 +298,8 @@ pub fn load(opts: &LoadOptions) -> Result<EbpfTracer, LoadError> {
         .override_global("SUMMARY_ONLY", &(opts.summary_only as u8), true)
         .override_global("CGROUP_ID", &cgroup_id, true)
         .override_global("CGROUP_LEVEL", &cgroup_level, true)
+        .override_global("PIDNS_DEV", &pidns.map_or(0, |(dev, _)| dev), true)
+        .override_global("PIDNS_INO", &pidns.map_or(0, |(_, ino)| ino), true)
         .override_global("FOLLOW_FORKS", &follow, true)
         .override_global("WAKEUP_BYTES", &wakeup_bytes, true)
         .override_global("FORK_CHILD_PID_OFFSET", &child_pid, true)
@@ -364,6 +377,13 @@ pub fn load(opts: &LoadOptions) -> Result<EbpfTracer, LoadError> {
         .map_err(|e| LoadError::Map("EVENTS", e))?;
     let traced = BpfHashMap::try_from(ebpf.take_map("TRACED").expect("TRACED map"))
         .map_err(|e| LoadError::Map("TRACED", e))?;
+    let ns_pending = match pidns {
+        Some(_) => {
+            let map = ebpf.take_map("NS_PENDING").expect("NS_PENDING map");
+            Some(BpfHashMap::try_from(map).map_err(|e| LoadError::Map("NS_PENDING", e))?)
+        }
+        None => None,
+    };
     let inflight = BpfHashMap::try_from(ebpf.take_map("INFLIGHT").expect("INFLIGHT map"))
         .map_err(|e| LoadError::Map("INFLIGHT", e))?;
     let stats = PerCpuArray::try_from(ebpf.take_map("STATS").expect("STATS map"))
@@ -380,6 +400,7 @@ pub fn load(opts: &LoadOptions) -> Result<EbpfTracer, LoadError> {
         events,
         traced,
         inflight,
+        ns_pending,
         stats,
         print_stats: opts.count_seen,
         summary,

@@ -49,6 +49,9 @@ pub struct EbpfTracer {
     events: RingBuf<MapData>,
     traced: BpfHashMap<MapData, u32, u8>,
     inflight: BpfHashMap<MapData, u32, InFlight>,
+    /// When the tracer runs in a pid namespace: processes to trace by their id there,
+    /// which the kernel moves into `traced` at their next syscall.
+    ns_pending: Option<BpfHashMap<MapData, u32, u8>>,
     stats: PerCpuArray<MapData, Stats>,
     /// `--stats`: print the per-CPU counters at exit.
     print_stats: bool,
@@ -66,20 +69,28 @@ pub struct EbpfTracer {
 impl EbpfTracer {
     /// Adds a running process (thread group) to the kernel's trace set.
     pub fn trace(&mut self, tgid: u32) -> Result<()> {
-        self.traced
-            .insert(tgid, TRACE_ON, 0)
-            .context("adding a pid to the kernel trace set")
+        self.register(tgid, TRACE_ON)
     }
 
     /// Adds a command the tracer forked; the kernel starts showing its calls at its exec.
     pub fn trace_from_exec(&mut self, pid: u32) -> Result<()> {
-        self.traced
-            .insert(pid, TRACE_FROM_EXEC, 0)
+        self.register(pid, TRACE_FROM_EXEC)
+    }
+
+    /// `pid` is in the tracer's pid namespace, which is the kernel's key only when that
+    /// is the initial namespace.
+    fn register(&mut self, pid: u32, state: u8) -> Result<()> {
+        let map = self.ns_pending.as_mut().unwrap_or(&mut self.traced);
+        map.insert(pid, state, 0)
             .context("adding a pid to the kernel trace set")
     }
 
     fn trace_set_empty(&self) -> bool {
         self.traced.keys().next().is_none()
+            && self
+                .ns_pending
+                .as_ref()
+                .is_none_or(|m| m.keys().next().is_none())
     }
 
     /// The `-c` totals so far, all CPUs merged.
