@@ -342,3 +342,53 @@ fn pids_are_those_of_the_tracers_own_pid_namespace() {
         "the child's pid is in the namespace too:\n{trace}"
     );
 }
+
+#[test]
+fn trace_path_shows_only_calls_touching_it() {
+    let t = trace(&[
+        "--backend=ebpf",
+        "-f",
+        "-P",
+        "/etc/hostname",
+        "--",
+        "sh",
+        "-c",
+        "cat /etc/hostname /etc/passwd > /dev/null",
+    ]);
+    t.expect(t.code() == Some(0), "success");
+    let calls: Vec<&str> = t
+        .lines()
+        .into_iter()
+        .map(strip_pid_prefix)
+        .filter(|l| !l.starts_with("+++") && !l.starts_with("---"))
+        .collect();
+    let open = calls
+        .iter()
+        .position(|l| l.starts_with("openat(AT_FDCWD, \"/etc/hostname\""));
+    t.expect(open.is_some(), "the open of the path");
+    let fd = calls[open.unwrap()].rsplit("= ").next().unwrap().to_owned();
+    t.expect(
+        calls
+            .iter()
+            .any(|l| l.starts_with(&format!("read({fd}, \"")) && !l.ends_with("= 0")),
+        "a read from the fd opened on it",
+    );
+    t.expect(
+        calls.iter().any(|l| {
+            *l == format!("close({fd})").as_str() || l.starts_with(&format!("close({fd}) "))
+        }),
+        "its close",
+    );
+    t.expect(
+        !t.stderr.contains("/etc/passwd"),
+        "nothing about the other file",
+    );
+    t.expect(
+        calls.iter().all(|l| {
+            l.contains("/etc/hostname")
+                || l.contains(&format!("({fd},"))
+                || l.contains(&format!("({fd})"))
+        }),
+        "every call touches the path or its fd",
+    );
+}

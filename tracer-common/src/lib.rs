@@ -17,6 +17,8 @@ pub mod kind {
     pub const SYSCALL_ENTER: u32 = 2;
     /// A traced task exited: [`super::TaskExitRecord`].
     pub const TASK_EXIT: u32 = 3;
+    /// A signal was delivered to a traced task: [`super::SignalRecord`].
+    pub const SIGNAL: u32 = 4;
 }
 
 /// One syscall as the kernel saw it. Variable-length captures (paths, buffers, structs)
@@ -79,6 +81,22 @@ pub struct TaskExitRecord {
     /// The code passed to `exit_group`/`exit` if the task was in one, else `u64::MAX`
     /// (the task was killed by a signal).
     pub exit_code: u64,
+}
+
+/// Bytes of `siginfo_t` a [`SignalRecord`] carries: signo, errno, code and the union
+/// members strace prints (pid, uid, status, utime, stime, addr, value).
+pub const SIGINFO_BYTES: usize = 48;
+
+/// A signal being delivered to a traced task (`signal_deliver`).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SignalRecord {
+    pub kind: u32,
+    pub tid: u32,
+    pub tgid: u32,
+    pub _pad: u32,
+    pub ns: u64,
+    pub siginfo: [u8; SIGINFO_BYTES],
 }
 
 /// What the capture plan copies for one argument.
@@ -152,6 +170,42 @@ pub struct SyscallPlan {
 
 /// The syscall is in the trace set: its calls are recorded and emitted.
 pub const PLAN_TRACE: u32 = 1;
+/// It returns a new file descriptor (for `-P`: fds opened on a traced path).
+pub const PLAN_RET_FD: u32 = 2;
+/// It closes the descriptor in its first argument.
+pub const PLAN_CLOSES_FD: u32 = 4;
+/// Bits `PLAN_FD_ARGS_SHIFT..+6`: which arguments are file descriptors.
+pub const PLAN_FD_ARGS_SHIFT: u32 = 8;
+
+/// `-P` compares paths by a hash of their first bytes and their length: equal paths hash
+/// equal, and a 64-bit collision at worst shows one call too many.
+pub const PATH_HASH_BYTES: usize = 256;
+/// Most `-P` paths (each given path and its canonical form count once).
+pub const MAX_PATH_FILTERS: usize = 4;
+
+/// FNV-1a over the first `PATH_HASH_BYTES` bytes, zero-padded, then the full length.
+/// The kernel side runs the same steps over captured bytes in place; the fixed number of
+/// steps keeps its loop free of data-dependent exits, which the verifier needs.
+pub fn path_hash(bytes: &[u8]) -> u64 {
+    let mut h = PATH_HASH_SEED;
+    for i in 0..PATH_HASH_BYTES {
+        h = path_hash_step(h, bytes.get(i).copied().unwrap_or(0));
+    }
+    path_hash_finish(h, bytes.len())
+}
+
+pub const PATH_HASH_SEED: u64 = 0xcbf2_9ce4_8422_2325;
+
+#[inline(always)]
+pub fn path_hash_step(h: u64, b: u8) -> u64 {
+    (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+}
+
+#[inline(always)]
+pub fn path_hash_finish(h: u64, len: usize) -> u64 {
+    // Never 0: 0 marks an unused filter slot.
+    path_hash_step(h ^ len as u64, 0xff) | 1
+}
 
 /// Size of the `PLANS` array: every x86_64 syscall number is below it.
 pub const MAX_SYSCALLS: u32 = 512;
@@ -246,6 +300,7 @@ const _: () = {
     assert!(core::mem::size_of::<SyscallRecord>() == 96);
     assert!(core::mem::size_of::<CaptureHeader>() == 8);
     assert!(core::mem::size_of::<TaskExitRecord>() == 32);
+    assert!(core::mem::size_of::<SignalRecord>() == 24 + SIGINFO_BYTES);
     assert!(core::mem::size_of::<CaptureSpec>() == 8);
     assert!(core::mem::size_of::<CapturePlan>() == 32);
     assert!(core::mem::size_of::<Stats>() == 48);

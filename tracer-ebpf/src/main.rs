@@ -15,6 +15,8 @@ use aya_ebpf::{
     bindings::{BPF_ANY, BPF_RB_AVAIL_DATA, BPF_RB_FORCE_WAKEUP, BPF_RB_NO_WAKEUP},
     helpers::{
         bpf_get_current_pid_tgid, bpf_ktime_get_ns, bpf_probe_read_kernel,
+        bpf_probe_read_kernel_buf,
+        generated::bpf_probe_read_user_str,
         generated::{bpf_get_current_ancestor_cgroup_id, bpf_get_ns_current_pid_tgid},
     },
     macros::{map, raw_tracepoint, tracepoint},
@@ -24,8 +26,10 @@ use aya_ebpf::{
 use aya_log_ebpf::warn;
 use capture::{Builder, Phase, SCRATCH_ENTER, SCRATCH_EXIT};
 use tracer_common::{
-    HIST_BUCKETS, INFLIGHT_SHOWN, InFlight, MAX_ARGS, MAX_SYSCALLS, PLAN_TRACE, RECORD_NO_RETURN,
-    Stats, SyscallPlan, SyscallRecord, SyscallTotals, TaskExitRecord, kind, status,
+    HIST_BUCKETS, INFLIGHT_SHOWN, InFlight, MAX_ARGS, MAX_PATH_FILTERS, MAX_SYSCALLS,
+    PATH_HASH_BYTES, PATH_HASH_SEED, PLAN_CLOSES_FD, PLAN_FD_ARGS_SHIFT, PLAN_RET_FD, PLAN_TRACE,
+    RECORD_NO_RETURN, SIGINFO_BYTES, SignalRecord, Stats, SyscallPlan, SyscallRecord,
+    SyscallTotals, TaskExitRecord, kind, path_hash_finish, path_hash_step, status,
 };
 
 /// Set by userspace at load time (`EbpfLoader::override_global`).
@@ -56,6 +60,10 @@ static COUNT_SEEN: u8 = 0;
 static PIDNS_DEV: u64 = 0;
 #[unsafe(no_mangle)]
 static PIDNS_INO: u64 = 0;
+/// `-P`: hashes (`tracer_common::path_hash`) of the paths to trace; 0 = unused slot.
+/// All zero: no path filter.
+#[unsafe(no_mangle)]
+static PATH_HASHES: [u64; MAX_PATH_FILTERS] = [0; MAX_PATH_FILTERS];
 /// Non-zero when numbers outside the table (e.g. x32 or invalid ones) are traced.
 #[unsafe(no_mangle)]
 static TRACE_UNKNOWN: u8 = 1;
@@ -97,6 +105,10 @@ static TRACED: HashMap<u32, u8> = HashMap::with_max_entries(16384, 0);
 #[map]
 static NS_PENDING: HashMap<u32, u8> = HashMap::with_max_entries(1024, 0);
 
+/// `-P`: descriptors that refer to a traced path, by (kernel tgid << 32 | fd).
+#[map]
+static PATH_FDS: HashMap<u64, u8> = HashMap::with_max_entries(4096, 0);
+
 /// Calls in progress, by tid.
 #[map]
 static INFLIGHT: HashMap<u32, InFlight> = HashMap::with_max_entries(16384, 0);
@@ -114,6 +126,9 @@ static SUMMARY: PerCpuArray<SyscallTotals> = PerCpuArray::with_max_entries(MAX_S
 
 const TRACE_ON: u8 = 1;
 const TRACE_FROM_EXEC: u8 = 2;
+
+/// Paths are copied up to this size.
+const PATH_MAX: usize = 4096;
 
 const NR_EXECVE: u64 = 59;
 const NR_EXECVEAT: u64 = 322;
@@ -287,6 +302,96 @@ fn string_limit() -> usize {
     global(&STRING_LIMIT) as usize
 }
 
+/// Whether `-P` is on.
+#[inline(always)]
+pub fn path_filtered() -> bool {
+    global(&PATH_HASHES)[0] != 0
+}
+
+/// Whether `hash` is one of the `-P` paths.
+#[inline(always)]
+pub fn path_matches(hash: u64) -> bool {
+    let hashes = global(&PATH_HASHES);
+    hashes[0] == hash || hashes[1] == hash || hashes[2] == hash || hashes[3] == hash
+}
+
+/// Room for the first bytes of a path argument, for `-P`'s hash.
+#[repr(C)]
+pub struct PathBuf {
+    bytes: [u8; PATH_HASH_BYTES + 8],
+}
+
+#[map]
+static PATH_BUF: PerCpuArray<PathBuf> = PerCpuArray::with_max_entries(1, 0);
+
+/// `-P` for the path arguments of a call (the first one in its plan): whether it is a
+/// traced path. Paths are the strings the plan copies in full.
+#[inline(always)]
+fn path_arg_matches(call: &InFlight, plan: &SyscallPlan) -> bool {
+    let mut arg = None;
+    for spec in plan.capture.specs.iter() {
+        if spec.kind == tracer_common::capture::CSTR && spec.max as usize >= PATH_MAX - 1 {
+            arg = Some(spec.arg as usize);
+            break;
+        }
+    }
+    let Some(arg) = arg else { return false };
+    let Some(buf) = PATH_BUF.get_ptr_mut(0) else {
+        return false;
+    };
+    // SAFETY: a per-CPU buffer of PATH_HASH_BYTES + 8 bytes; the helper bounds the copy.
+    let (buf, n) = unsafe {
+        let buf = (*buf).bytes.as_mut_ptr();
+        // Selected by a loop: a variable index into the stack copy is not verifiable.
+        let mut src = 0;
+        for (i, a) in call.args.iter().enumerate() {
+            if i == arg {
+                src = *a;
+            }
+        }
+        let src = src as *const core::ffi::c_void;
+        (
+            buf,
+            bpf_probe_read_user_str(buf.cast(), (PATH_HASH_BYTES + 1) as u32, src),
+        )
+    };
+    if n <= 0 {
+        return false;
+    }
+    let len = (n - 1) as usize;
+    // Longer paths: their full length is not known here; hash what was read and treat
+    // the length as the prefix's, which never equals a traced path's longer hash input.
+    let mut h = PATH_HASH_SEED;
+    let mut i = 0;
+    while i < PATH_HASH_BYTES {
+        // SAFETY: i < PATH_HASH_BYTES inside the buffer.
+        let b = unsafe { *buf.add(i) };
+        // Bytes past the string count as zero, selected without a branch: all ones
+        // when i < len (the difference is negative), else zero.
+        let inside = ((i as i64 - len as i64) >> 63) as u8;
+        h = path_hash_step(h, b & inside);
+        i += 1;
+    }
+    path_matches(path_hash_finish(h, len))
+}
+
+/// `-P` for the fd arguments of a call: whether one refers to a traced path.
+#[inline(always)]
+fn fd_arg_matches(tgid: u32, flags: u32, args: &[u64; MAX_ARGS]) -> bool {
+    let mut i = 0;
+    while i < MAX_ARGS {
+        if flags >> PLAN_FD_ARGS_SHIFT & (1 << i) != 0 {
+            let key = (tgid as u64) << 32 | (args[i] as u32) as u64;
+            // SAFETY: presence test only.
+            if unsafe { PATH_FDS.get(key) }.is_some() {
+                return true;
+            }
+        }
+        i += 1;
+    }
+    false
+}
+
 /// Whether a call's fate is only known at its exit (result or duration filters).
 #[inline(always)]
 fn exit_filtered() -> bool {
@@ -294,6 +399,7 @@ fn exit_filtered() -> bool {
         != (status::SUCCESSFUL | status::FAILED)
         || global(&MIN_DURATION_NS) != 0
         || global(&DIAGNOSE_SLOW_NS) != 0
+        || path_filtered()
 }
 
 /// The current task's (tid, tgid) in the tracer's pid namespace.
@@ -460,23 +566,53 @@ fn on_exit(ret: i64) {
         return;
     }
     let wakeup = wakeup_flags();
-    if let Some(plan) = PLANS.get(call.nr)
-        && (call.retry != 0 || capture::any(&plan.capture, Phase::Exit(ret)))
-    {
-        let record = syscall_record(kind::SYSCALL, &call, ret, 0);
-        if let Some(mut builder) = Builder::new(SCRATCH_EXIT, &record) {
-            builder.capture_all(
-                &plan.capture,
-                Phase::Exit(ret),
-                &call.args,
-                string_limit(),
-                call.retry,
-            );
-            output(builder.finish(), wakeup);
-            return;
-        }
+    let Some(plan) = PLANS.get(call.nr) else {
+        emit_syscall(&call, ret, 0, wakeup);
+        return;
+    };
+    let paths = path_filtered();
+    if !paths && call.retry == 0 && !capture::any(&plan.capture, Phase::Exit(ret)) {
+        emit_syscall(&call, ret, 0, wakeup);
+        return;
     }
-    emit_syscall(&call, ret, 0, wakeup);
+    let record = syscall_record(kind::SYSCALL, &call, ret, 0);
+    let Some(mut builder) = Builder::new(SCRATCH_EXIT, &record) else {
+        return;
+    };
+    // -P is decided before the captures, where the verifier has few states to explore.
+    let path_hit = paths && path_call(&call, ret, plan);
+    builder.capture_all(
+        &plan.capture,
+        Phase::Exit(ret),
+        &call.args,
+        string_limit(),
+        call.retry,
+    );
+    if paths && !path_hit {
+        if let Some(s) = stats() {
+            s.filtered += 1;
+        }
+        return;
+    }
+    output(builder.finish(), wakeup);
+}
+
+/// `-P`: whether the call touches a traced path (a path argument, or an fd argument that
+/// refers to one); fds it opens on such a path, or closes, update `PATH_FDS`.
+#[inline(always)]
+fn path_call(call: &InFlight, ret: i64, plan: &SyscallPlan) -> bool {
+    let flags = plan.flags;
+    let tgid = (bpf_get_current_pid_tgid() >> 32) as u32;
+    if !path_arg_matches(call, plan) && !fd_arg_matches(tgid, flags, &call.args) {
+        return false;
+    }
+    if flags & PLAN_RET_FD != 0 && ret >= 0 {
+        let _ = PATH_FDS.insert((tgid as u64) << 32 | ret as u64, 1, BPF_ANY as u64);
+    }
+    if flags & PLAN_CLOSES_FD != 0 {
+        let _ = PATH_FDS.remove((tgid as u64) << 32 | (call.args[0] as u32) as u64);
+    }
+    true
 }
 
 /// A record without captures, written in place in the ring buffer.
@@ -496,6 +632,48 @@ fn emit_syscall(call: &InFlight, ret: i64, flags: u16, wakeup: u64) {
             }
         }
     }
+}
+
+/// A signal being delivered (`signal_deliver(sig, info, ka)`), shown as strace's
+/// `--- SIGCHLD {si_signo=...} ---`. Runs in the receiving task.
+#[raw_tracepoint(tracepoint = "signal_deliver")]
+pub fn tracer_signal(ctx: RawTracePointContext) -> i32 {
+    let pid_tgid = bpf_get_current_pid_tgid();
+    if !task_traced(pid_tgid) {
+        return 0;
+    }
+    let info: *const u8 = ctx.arg(1);
+    let Some(mut slot) = EVENTS.reserve::<SignalRecord>(0) else {
+        if let Some(s) = stats() {
+            s.lost += 1;
+        }
+        return 0;
+    };
+    let (tid, tgid) = view_ids(pid_tgid);
+    let mut siginfo = [0u8; SIGINFO_BYTES];
+    // SAFETY: `info` is the kernel_siginfo being delivered; the helper checks the read.
+    let _ = unsafe { bpf_probe_read_kernel_buf(info, &mut siginfo) };
+    slot.write(SignalRecord {
+        kind: kind::SIGNAL,
+        tid,
+        tgid,
+        _pad: 0,
+        ns: now_ns(),
+        siginfo,
+    });
+    slot.submit(wakeup_flags());
+    0
+}
+
+/// Whether the current task is traced (by pid set or cgroup).
+#[inline(always)]
+fn task_traced(pid_tgid: u64) -> bool {
+    if global(&CGROUP_ID) != 0 {
+        return in_cgroup();
+    }
+    let (tid, tgid) = (pid_tgid as u32, (pid_tgid >> 32) as u32);
+    // SAFETY: presence tests only.
+    unsafe { TRACED.get(tgid).is_some() || TRACED.get(tid).is_some() }
 }
 
 #[tracepoint(category = "sched", name = "sched_process_fork")]
@@ -540,13 +718,7 @@ fn try_exit(ctx: &TracePointContext) -> Result<(), i64> {
     let pid_tgid = bpf_get_current_pid_tgid();
     let tgid = (pid_tgid >> 32) as u32;
     let tid = pid_tgid as u32;
-    // SAFETY: presence tests only.
-    let traced = if global(&CGROUP_ID) != 0 {
-        in_cgroup()
-    } else {
-        unsafe { TRACED.get(tgid) }.is_some() || unsafe { TRACED.get(tid) }.is_some()
-    };
-    if !traced {
+    if !task_traced(pid_tgid) {
         return Ok(());
     }
     // A task that leaves through exit/exit_group (or is killed while blocked) is still
@@ -563,8 +735,10 @@ fn try_exit(ctx: &TracePointContext) -> Result<(), i64> {
                 count(call.nr, now_ns().saturating_sub(call.enter_ns), false);
             }
             let duration = now_ns().saturating_sub(call.enter_ns);
+            // An exit never touches a -P path.
             if global(&STATUS_MASK) & status::UNFINISHED != 0
                 && global(&SUMMARY_ONLY) == 0
+                && !path_filtered()
                 && duration >= global(&MIN_DURATION_NS)
             {
                 emit_syscall(&call, 0, RECORD_NO_RETURN, BPF_RB_NO_WAKEUP as u64);

@@ -87,6 +87,11 @@ pub struct Args {
     #[arg(long = "min-duration", value_name = "DURATION", value_parser = parse_duration)]
     pub min_duration: Option<std::time::Duration>,
 
+    /// Trace only calls that touch PATH: a path argument equal to it, or an fd opened on
+    /// it during the trace. Repeatable (up to two paths).
+    #[arg(short = 'P', long = "trace-path", value_name = "PATH", action = ArgAction::Append)]
+    pub paths: Vec<PathBuf>,
+
     /// Trace every process in this cgroup (v2 directory), including ones that start later.
     #[arg(long, value_name = "PATH")]
     pub cgroup: Option<PathBuf>,
@@ -190,6 +195,8 @@ pub struct Config {
     pub status: StatusSet,
     pub min_duration: Option<std::time::Duration>,
     pub cgroup: Option<PathBuf>,
+    /// `-P`.
+    pub paths: Vec<PathBuf>,
     pub summary: Option<SummaryOptions>,
     pub diagnose: bool,
     /// Time stamps, output files, fd names, format (`format::*`).
@@ -312,6 +319,9 @@ impl Args {
                 bail!("--cgroup and -p are mutually exclusive");
             }
         }
+        if self.paths.len() > tracer_common::MAX_PATH_FILTERS / 2 {
+            bail!("-P: at most {} paths", tracer_common::MAX_PATH_FILTERS / 2);
+        }
         let summary = (self.summary_only || self.summary).then(|| SummaryOptions {
             with_calls: self.summary,
             sort_by: self.summary_sort.clone(),
@@ -345,6 +355,7 @@ impl Args {
             status,
             min_duration: self.min_duration,
             cgroup: self.cgroup,
+            paths: self.paths,
             summary,
             diagnose: self.diagnose,
         })

@@ -143,6 +143,9 @@ pub fn run(cfg: &Config, signals: SignalFd, sink: &mut dyn Sink) -> Result<Outco
         if cfg.cgroup.is_some() {
             bail!("--cgroup needs the eBPF backend");
         }
+        if !cfg.paths.is_empty() {
+            bail!("-P needs the eBPF backend");
+        }
         if cfg.summary.as_ref().is_some_and(|s| s.interval.is_some()) {
             bail!("--interval needs the eBPF backend (its totals are read from the kernel)");
         }

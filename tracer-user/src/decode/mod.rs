@@ -4,6 +4,7 @@
 //! the raw pointer, as strace does when it cannot read tracee memory.
 
 mod errno;
+pub mod siginfo;
 pub use errno::errno_name;
 pub mod flags;
 pub mod strings;

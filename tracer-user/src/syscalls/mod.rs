@@ -380,6 +380,26 @@ pub fn kernel_name(sc: &Syscall) -> &'static str {
         .map_or(sc.name, |(alias, _)| alias)
 }
 
+/// The plan flags the kernel's `-P` filter needs, from the table: which arguments are
+/// fds, whether the call returns a new fd, whether it closes one.
+pub fn fd_flags(nr: u32) -> u32 {
+    use tracer_common::{PLAN_CLOSES_FD, PLAN_FD_ARGS_SHIFT, PLAN_RET_FD};
+    let Some(sc) = by_nr(nr) else { return 0 };
+    let mut flags = 0;
+    for (i, arg) in sc.args.iter().enumerate() {
+        if matches!(arg.kind, ArgKind::Fd | ArgKind::DirFd) {
+            flags |= 1 << (PLAN_FD_ARGS_SHIFT + i as u32);
+        }
+    }
+    if sc.ret == RetKind::Fd {
+        flags |= PLAN_RET_FD;
+    }
+    if sc.name == "close" {
+        flags |= PLAN_CLOSES_FD;
+    }
+    flags
+}
+
 /// What the kernel side copies for syscall `nr`; nothing for numbers the table lacks.
 pub fn plan_for(nr: u32) -> tracer_common::CapturePlan {
     by_nr(nr).map(plan::capture_plan).unwrap_or_default()

@@ -8,7 +8,7 @@ use aya::{
     programs::{RawTracePoint, TracePoint},
 };
 
-use tracer_common::{MAX_SYSCALLS, PLAN_TRACE, SyscallPlan, status};
+use tracer_common::{MAX_PATH_FILTERS, MAX_SYSCALLS, PLAN_TRACE, SyscallPlan, status};
 
 use super::EbpfTracer;
 use crate::{
@@ -71,6 +71,10 @@ pub struct LoadOptions {
     pub cgroup: Option<std::path::PathBuf>,
     /// `-q`: no "attached" message.
     pub quiet: bool,
+    /// Show delivered signals (`--- SIGCHLD {...} ---`), unless only a report is wanted.
+    pub signals: bool,
+    /// `-P`: only calls touching these paths.
+    pub paths: Vec<std::path::PathBuf>,
     /// `--diagnose`: stream only failed calls and calls at least this slow.
     pub diagnose_slow_ns: u64,
 }
@@ -125,6 +129,8 @@ impl LoadOptions {
             summary_only: cfg.summary.as_ref().is_some_and(|s| !s.with_calls),
             cgroup: cfg.cgroup.clone(),
             quiet: cfg.quiet > 0,
+            paths: cfg.paths.clone(),
+            signals: cfg.summary.as_ref().is_none_or(|s| s.with_calls) && !cfg.diagnose,
             diagnose_slow_ns: if cfg.diagnose {
                 crate::diagnose::SLOW.as_nanos() as u64
             } else {
@@ -133,6 +139,25 @@ impl LoadOptions {
             interval: cfg.summary.as_ref().and_then(|s| s.interval),
         }
     }
+}
+
+/// Kernel-side hashes of the `-P` paths, each as given and in canonical form (a traced
+/// program may use either).
+fn path_hashes(paths: &[std::path::PathBuf]) -> [u64; MAX_PATH_FILTERS] {
+    use std::os::unix::ffi::OsStrExt;
+    let mut hashes = [0; MAX_PATH_FILTERS];
+    let forms = paths
+        .iter()
+        .flat_map(|p| [Some(p.clone()), p.canonicalize().ok()])
+        .flatten();
+    let mut unique: Vec<u64> = forms
+        .map(|p| tracer_common::path_hash(p.as_os_str().as_bytes()))
+        .collect();
+    unique.dedup();
+    for (slot, hash) in hashes.iter_mut().zip(unique) {
+        *slot = hash;
+    }
+    hashes
 }
 
 /// The tracer's pid namespace as (nsfs device, inode), or None in the initial one, whose
@@ -298,6 +323,7 @@ pub fn load(opts: &LoadOptions) -> Result<EbpfTracer, LoadError> {
         .override_global("SUMMARY_ONLY", &(opts.summary_only as u8), true)
         .override_global("CGROUP_ID", &cgroup_id, true)
         .override_global("CGROUP_LEVEL", &cgroup_level, true)
+        .override_global("PATH_HASHES", &path_hashes(&opts.paths), true)
         .override_global("PIDNS_DEV", &pidns.map_or(0, |(dev, _)| dev), true)
         .override_global("PIDNS_INO", &pidns.map_or(0, |(_, ino)| ino), true)
         .override_global("FOLLOW_FORKS", &follow, true)
@@ -314,7 +340,7 @@ pub fn load(opts: &LoadOptions) -> Result<EbpfTracer, LoadError> {
             .map_err(|e| LoadError::Map("PLANS", e))?;
     for nr in 0..MAX_SYSCALLS {
         let plan = SyscallPlan {
-            flags: if (opts.traced)(nr) { PLAN_TRACE } else { 0 },
+            flags: if (opts.traced)(nr) { PLAN_TRACE } else { 0 } | syscalls::fd_flags(nr),
             _pad: 0,
             capture: syscalls::plan_for(nr),
         };
@@ -329,6 +355,16 @@ pub fn load(opts: &LoadOptions) -> Result<EbpfTracer, LoadError> {
     // Fork and exit tracking first, so the trace set is maintained before any call is seen.
     attach_tracepoint(&mut ebpf, "tracer_fork", "sched", &["sched_process_fork"])?;
     attach_tracepoint(&mut ebpf, "tracer_exit", "sched", &["sched_process_exit"])?;
+    if opts.signals {
+        let program: &mut RawTracePoint = program(&mut ebpf, "tracer_signal");
+        let name = "tracer_signal";
+        program
+            .load()
+            .map_err(|source| LoadError::Program { name, source })?;
+        program
+            .attach("signal_deliver")
+            .map_err(|source| LoadError::Program { name, source })?;
+    }
     log::debug!("syscall programs attach to {:?}", opts.attach);
     match &opts.attach {
         Attach::Raw => {
@@ -377,6 +413,17 @@ pub fn load(opts: &LoadOptions) -> Result<EbpfTracer, LoadError> {
         .map_err(|e| LoadError::Map("EVENTS", e))?;
     let traced = BpfHashMap::try_from(ebpf.take_map("TRACED").expect("TRACED map"))
         .map_err(|e| LoadError::Map("TRACED", e))?;
+    let path_fds = if opts.paths.is_empty() {
+        None
+    } else {
+        let map = ebpf.take_map("PATH_FDS").expect("PATH_FDS map");
+        let map = BpfHashMap::try_from(map).map_err(|e| LoadError::Map("PATH_FDS", e))?;
+        let forms = opts
+            .paths
+            .iter()
+            .flat_map(|p| [Some(p.clone()), p.canonicalize().ok()]);
+        Some((forms.flatten().collect(), map))
+    };
     let ns_pending = match pidns {
         Some(_) => {
             let map = ebpf.take_map("NS_PENDING").expect("NS_PENDING map");
@@ -401,6 +448,7 @@ pub fn load(opts: &LoadOptions) -> Result<EbpfTracer, LoadError> {
         traced,
         inflight,
         ns_pending,
+        path_fds,
         stats,
         print_stats: opts.count_seen,
         summary,

@@ -52,6 +52,8 @@ pub struct EbpfTracer {
     /// When the tracer runs in a pid namespace: processes to trace by their id there,
     /// which the kernel moves into `traced` at their next syscall.
     ns_pending: Option<BpfHashMap<MapData, u32, u8>>,
+    /// `-P`: the paths (as given and canonical) and the kernel's set of fds open on them.
+    path_fds: Option<(Vec<std::path::PathBuf>, BpfHashMap<MapData, u64, u8>)>,
     stats: PerCpuArray<MapData, Stats>,
     /// `--stats`: print the per-CPU counters at exit.
     print_stats: bool,
@@ -69,7 +71,29 @@ pub struct EbpfTracer {
 impl EbpfTracer {
     /// Adds a running process (thread group) to the kernel's trace set.
     pub fn trace(&mut self, tgid: u32) -> Result<()> {
+        self.seed_path_fds(tgid)?;
         self.register(tgid, TRACE_ON)
+    }
+
+    /// `-P` with `-p`: fds the process opened on a traced path before the trace began, from
+    /// /proc (only for the tracer's own pid namespace, whose pids the kernel keys by).
+    fn seed_path_fds(&mut self, tgid: u32) -> Result<()> {
+        let (Some((paths, fds)), None) = (self.path_fds.as_mut(), self.ns_pending.as_ref()) else {
+            return Ok(());
+        };
+        let Ok(entries) = std::fs::read_dir(format!("/proc/{tgid}/fd")) else {
+            return Ok(());
+        };
+        for entry in entries.flatten() {
+            let Ok(fd) = entry.file_name().to_string_lossy().parse::<u64>() else {
+                continue;
+            };
+            if std::fs::read_link(entry.path()).is_ok_and(|target| paths.contains(&target)) {
+                fds.insert(u64::from(tgid) << 32 | fd, 1, 0)
+                    .context("seeding -P fds")?;
+            }
+        }
+        Ok(())
     }
 
     /// Adds a command the tracer forked; the kernel starts showing its calls at its exec.
@@ -197,6 +221,15 @@ impl Run<'_> {
                 }
                 self.announced.remove(&call.tid);
                 self.emit(&Event::Completed(call))
+            }
+            Record::Signal(signal) => {
+                let signo = i32::from_ne_bytes(signal.siginfo[..4].try_into().expect("4 bytes"));
+                self.emit(&Event::Signal {
+                    tid: signal.tid,
+                    pid: signal.tgid,
+                    signal: signo,
+                    info: crate::decode::siginfo::format_bytes(&signal.siginfo),
+                })
             }
             Record::TaskExit(exit) => {
                 let group = exit.group_dead != 0;

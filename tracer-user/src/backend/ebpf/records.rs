@@ -2,7 +2,7 @@
 //! that does not parse is an error, never undefined behaviour.
 
 use tracer_common::{
-    CAPTURE_FAULT, CAPTURE_TRUNCATED, CaptureHeader, RECORD_NO_RETURN, SyscallRecord,
+    CAPTURE_FAULT, CAPTURE_TRUNCATED, CaptureHeader, RECORD_NO_RETURN, SignalRecord, SyscallRecord,
     TaskExitRecord, kind,
 };
 
@@ -20,6 +20,7 @@ pub enum RecordError {
 pub enum Record {
     Syscall { call: Syscall, entering: bool },
     TaskExit(TaskExitRecord),
+    Signal(SignalRecord),
 }
 
 /// Reads a `T` from the start of `bytes` if it is long enough.
@@ -60,6 +61,7 @@ pub fn parse(bytes: &[u8]) -> Result<Record, RecordError> {
             })
         }
         kind::TASK_EXIT => Ok(Record::TaskExit(read(bytes).ok_or_else(short)?)),
+        kind::SIGNAL => Ok(Record::Signal(read(bytes).ok_or_else(short)?)),
         other => Err(RecordError::UnknownKind(other)),
     }
 }

@@ -15,7 +15,6 @@
 mod memory;
 mod regs;
 mod seccomp;
-mod siginfo;
 
 use std::{
     collections::{BTreeSet, HashMap, HashSet},
@@ -403,7 +402,7 @@ impl<'a> Tracer<'a> {
                         tid,
                         pid: task.pid,
                         signal: sig as i32,
-                        info: siginfo::format(&info),
+                        info: crate::decode::siginfo::format(&info),
                     };
                     self.emit(&event)?;
                 }

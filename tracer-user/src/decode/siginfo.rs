@@ -66,6 +66,18 @@ fn specific_code(signo: i32, code: i32) -> Option<&'static str> {
         .copied()
 }
 
+/// `format` for the first bytes of a `siginfo_t` as the kernel side copies them.
+pub fn format_bytes(bytes: &[u8]) -> String {
+    // SAFETY: siginfo_t is plain data, valid when zeroed; at most its size is copied in.
+    let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+    let len = bytes.len().min(size_of::<libc::siginfo_t>());
+    // SAFETY: `len` fits both the source and the destination.
+    unsafe {
+        std::ptr::copy_nonoverlapping(bytes.as_ptr(), (&raw mut info).cast::<u8>(), len);
+    }
+    format(&info)
+}
+
 /// `{si_signo=..., ...}` for a delivered signal.
 pub fn format(info: &libc::siginfo_t) -> String {
     let signo = info.si_signo;
