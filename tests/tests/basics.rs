@@ -191,3 +191,29 @@ fn bad_input_gets_one_line_and_a_failure_status() {
     let out = tracer().output().unwrap();
     assert!(!out.status.success(), "no command and no -p is an error");
 }
+
+#[test]
+fn events_the_ring_buffer_cannot_take_are_counted_and_reported() {
+    // A one-page ring buffer cannot hold a syscall storm: the losses must be reported,
+    // and the traced program must run to completion regardless.
+    let calls = env!("CARGO_BIN_EXE_calls");
+    let t = trace(&[
+        "--backend=ebpf",
+        "--buffer-size",
+        "4096",
+        "-o",
+        "/dev/null",
+        "--",
+        calls,
+        "loop",
+        "20000",
+    ]);
+    t.expect(t.code() == Some(0), "the traced program completes");
+    let lost: u64 = t
+        .stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("tracer: ")?.strip_suffix(" events lost"))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    t.expect(lost > 0, "the loss is reported with its count");
+}

@@ -69,7 +69,7 @@ pub struct Sizes {
 
 impl Sizes {
     const FULL: Sizes = Sizes {
-        redis: 50_000,
+        redis: 100_000,
         pgbench_seconds: 4,
         pg_scale: 8,
         loop_iterations: 1_000_000,

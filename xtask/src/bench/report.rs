@@ -840,7 +840,9 @@ pub fn write(results: &Results, out: &Path, pg_bin: &Path) -> Result<()> {
     let _ = writeln!(md, "## Notes\n");
     let _ = writeln!(
         md,
-        "- `strace-network` and `strace-c` still stop the server at every syscall (ptrace \
+        "- PostgreSQL runs with `synchronous_commit=off`: commits do not wait for the WAL \
+         fsync, whose latency on a shared VM disk varies more than any tracer's cost.\n\
+         - `strace-network` and `strace-c` still stop the server at every syscall (ptrace \
          without a seccomp filter); `strace-seccomp` and `ptrace-network` are launched with \
          the server so the filter applies from its first call.\n\
          - `beside-*` run the workload untraced while `tracer` traces an idle `sleep`: \
