@@ -19,6 +19,9 @@ pub mod kind {
     pub const TASK_EXIT: u32 = 3;
     /// A signal was delivered to a traced task: [`super::SignalRecord`].
     pub const SIGNAL: u32 = 4;
+    /// A traced task started a task that is traced too: [`super::TaskExitRecord`] with
+    /// `tid` the new task and `group_dead` the parent's tid.
+    pub const TASK_FORK: u32 = 5;
 }
 
 /// One syscall as the kernel saw it. Variable-length captures (paths, buffers, structs)

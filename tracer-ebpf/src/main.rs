@@ -712,6 +712,22 @@ fn try_fork(ctx: &TracePointContext) -> Result<(), i64> {
         }
         s.pidset_full += 1;
     }
+    // Userspace learns of the task before its first line (strace's `[pid N]` prefixes
+    // start here). In a pid namespace the child's id there is not known yet: skip.
+    if global(&PIDNS_INO) == 0
+        && let Some(mut slot) = EVENTS.reserve::<TaskExitRecord>(0)
+    {
+        let parent_tid = bpf_get_current_pid_tgid() as u32;
+        slot.write(TaskExitRecord {
+            kind: kind::TASK_FORK,
+            tid: child as u32,
+            tgid: 0,
+            group_dead: parent_tid,
+            ns: now_ns(),
+            exit_code: 0,
+        });
+        slot.submit(wakeup_flags());
+    }
     Ok(())
 }
 

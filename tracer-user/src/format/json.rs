@@ -248,6 +248,7 @@ impl<W: Write> Sink for JsonFormatter<W> {
                 self.write(body, now)
             }
             Event::Lost { count } => self.write(Body::Lost { count: *count }, now),
+            Event::Started { .. } => Ok(()),
         }
     }
 

@@ -46,6 +46,8 @@ impl Sink for PerTask {
                 }
                 return Ok(());
             }
+            // No line, and no file before the task has one.
+            Event::Started { .. } => return Ok(()),
             // A gap concerns every task.
             Event::Lost { .. } => {
                 for sink in self.open.values_mut() {
@@ -91,6 +93,7 @@ impl Sink for Lazy {
                 Event::Entered(c) | Event::Completed(c) => c.pid,
                 Event::Signal { pid, .. } | Event::Exited { pid, .. } => *pid,
                 Event::Lost { .. } => 0,
+                Event::Started { .. } => return Ok(()),
             };
             self.sink = Some((self.make)(pid)?);
         }

@@ -245,6 +245,10 @@ impl<W: Write> Sink for TextFormatter<W> {
             } => self.exited(*tid, *pid, *status, *group),
             // Reported on stderr by the run loop; the text trace has no line for it.
             Event::Lost { .. } => Ok(()),
+            Event::Started { tid, .. } => {
+                self.tasks.insert(*tid);
+                Ok(())
+            }
         }
     }
 

@@ -18,9 +18,17 @@ pub enum RecordError {
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum Record {
-    Syscall { call: Syscall, entering: bool },
+    Syscall {
+        call: Syscall,
+        entering: bool,
+    },
     TaskExit(TaskExitRecord),
     Signal(SignalRecord),
+    /// A traced task started a traced task: (child tid, parent tid).
+    Fork {
+        tid: u32,
+        parent: u32,
+    },
 }
 
 /// Reads a `T` from the start of `bytes` if it is long enough.
@@ -62,6 +70,13 @@ pub fn parse(bytes: &[u8]) -> Result<Record, RecordError> {
         }
         kind::TASK_EXIT => Ok(Record::TaskExit(read(bytes).ok_or_else(short)?)),
         kind::SIGNAL => Ok(Record::Signal(read(bytes).ok_or_else(short)?)),
+        kind::TASK_FORK => {
+            let rec: TaskExitRecord = read(bytes).ok_or_else(short)?;
+            Ok(Record::Fork {
+                tid: rec.tid,
+                parent: rec.group_dead,
+            })
+        }
         other => Err(RecordError::UnknownKind(other)),
     }
 }

@@ -368,7 +368,13 @@ impl<'a> Tracer<'a> {
                     || e == PtraceEvent::PTRACE_EVENT_VFORK as i32 =>
                 {
                     if let Ok(child) = ptrace::getevent(pid) {
-                        self.adopt(child as u32);
+                        let child = child as u32;
+                        if !self.adopt(child).detach {
+                            self.emit(&Event::Started {
+                                tid: child,
+                                parent: tid,
+                            })?;
+                        }
                     }
                 }
                 e if e == PtraceEvent::PTRACE_EVENT_STOP as i32 && is_group_stop_signal(sig) => {
