@@ -50,6 +50,7 @@ fn streams(text: &str) -> Vec<Vec<String>> {
             let (pid, rest) = l.split_once(' ').unwrap_or(("", l));
             (pid, rest.trim_start())
         })
+        .filter(|(_, rest)| !timing_dependent(rest))
         .collect();
     let mut pids: HashSet<String> = lines.iter().map(|(p, _)| p.to_string()).collect();
     for (_, line) in &lines {
@@ -102,8 +103,15 @@ fn mask(line: &str, pids: &HashSet<String>) -> String {
 }
 
 /// The masked lines of a single-task trace.
+/// Lines whose place depends on when a signal lands, which differs between a process that
+/// ptrace stops at every call and one that runs freely: signal lines and the return from
+/// a signal handler.
+fn timing_dependent(line: &str) -> bool {
+    line.starts_with("--- ") || line.starts_with("rt_sigreturn(")
+}
+
 fn masked(text: &str) -> Vec<String> {
-    let lines: Vec<&str> = text.lines().filter(|l| !l.starts_with("--- ")).collect();
+    let lines: Vec<&str> = text.lines().filter(|l| !timing_dependent(l)).collect();
     let pids: HashSet<String> = lines.iter().flat_map(|l| pid_mentions(l)).collect();
     lines.iter().map(|l| mask(l, &pids)).collect()
 }

@@ -43,6 +43,11 @@ static WAKEUP_BYTES: u64 = 0;
 /// read by userspace from tracefs because they differ between kernel versions.
 #[unsafe(no_mangle)]
 static FORK_CHILD_PID_OFFSET: u32 = 0;
+/// `sched_process_exec`'s `pid` and `old_pid` fields.
+#[unsafe(no_mangle)]
+static EXEC_PID_OFFSET: u32 = 0;
+#[unsafe(no_mangle)]
+static EXEC_OLD_PID_OFFSET: u32 = 0;
 /// 0 when the kernel's `sched_process_exit` has no `group_dead` field.
 #[unsafe(no_mangle)]
 static EXIT_GROUP_DEAD_OFFSET: u32 = 0;
@@ -650,6 +655,11 @@ pub fn tracer_signal(ctx: RawTracePointContext) -> i32 {
         return 0;
     }
     let info: *const u8 = ctx.arg(1);
+    // No siginfo (SEND_SIG_NOINFO/PRIV): the kernel's own SIGKILL of a dying thread group,
+    // which no tracee sees as a delivered signal (strace shows none either).
+    if (info as usize) < 2 {
+        return 0;
+    }
     let Some(mut slot) = EVENTS.reserve::<SignalRecord>(0) else {
         if let Some(s) = stats() {
             s.lost += 1;
@@ -681,6 +691,29 @@ fn task_traced(pid_tgid: u64) -> bool {
     let (tid, tgid) = (pid_tgid as u32, (pid_tgid >> 32) as u32);
     // SAFETY: presence tests only.
     unsafe { TRACED.get(tgid).is_some() || TRACED.get(tid).is_some() }
+}
+
+/// An exec in a thread other than the leader: the thread takes over the leader's id
+/// before its execve returns, so its call in progress moves to the new id.
+#[tracepoint(category = "sched", name = "sched_process_exec")]
+pub fn tracer_exec(ctx: TracePointContext) -> u32 {
+    // SAFETY: offsets read from this kernel's tracepoint format by userspace.
+    let ids = unsafe {
+        (
+            ctx.read_at::<i32>(global(&EXEC_PID_OFFSET) as usize),
+            ctx.read_at::<i32>(global(&EXEC_OLD_PID_OFFSET) as usize),
+        )
+    };
+    if let (Ok(pid), Ok(old)) = ids
+        && pid != old
+        && let Some(mut call) = unsafe { INFLIGHT.get(old as u32) }.copied()
+    {
+        // From here on the thread is the process's leader: its tid is the process id.
+        call.tid = call.tgid;
+        let _ = INFLIGHT.insert(pid as u32, call, BPF_ANY as u64);
+        let _ = INFLIGHT.remove(old as u32);
+    }
+    0
 }
 
 #[tracepoint(category = "sched", name = "sched_process_fork")]

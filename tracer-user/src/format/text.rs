@@ -3,7 +3,7 @@
 
 use std::{
     cell::RefCell,
-    collections::{HashMap, HashSet},
+    collections::HashMap,
     fmt::Write as _,
     io::{self, Write},
     rc::Rc,
@@ -56,7 +56,9 @@ pub struct TextFormatter<W: Write> {
     /// Calls shown as in progress, by task, with their entry time.
     in_progress: HashMap<u32, u64>,
     /// Tasks currently traced, as far as the events tell: decides the `[pid N]` prefix.
-    tasks: HashSet<u32>,
+    /// Tasks currently traced, as far as the events tell (tid -> pid, 0 while unknown):
+    /// decides the `[pid N]` prefix.
+    tasks: HashMap<u32, u32>,
     line: String,
     stamper: Stamper,
 }
@@ -67,7 +69,7 @@ impl<W: Write> TextFormatter<W> {
             out,
             open_line: None,
             in_progress: HashMap::new(),
-            tasks: initial_tasks.iter().copied().collect(),
+            tasks: initial_tasks.iter().map(|&pid| (pid, pid)).collect(),
             line: String::with_capacity(256),
             stamper: Stamper::new(opts.clock, opts.timestamps),
             opts,
@@ -89,7 +91,7 @@ impl<W: Write> TextFormatter<W> {
     /// Starts a new line for `tid` about something at `ns` (CLOCK_MONOTONIC; now when
     /// `None`), closing another task's open line first.
     fn begin(&mut self, tid: u32, ns: Option<u64>) -> io::Result<()> {
-        self.tasks.insert(tid);
+        self.tasks.entry(tid).or_insert(0);
         if let Some((open, _)) = self.open_line.take() {
             if open == tid {
                 // Same task, new line: its call in progress ended without an exit record.
@@ -190,7 +192,14 @@ impl<W: Write> TextFormatter<W> {
             );
         }
         self.line.push('\n');
-        self.out.write_all(self.line.as_bytes())
+        self.out.write_all(self.line.as_bytes())?;
+        self.tasks.insert(call.tid, call.pid);
+        if is_exec(call) {
+            // The process's other threads are gone; the exec'ing one carries on alone.
+            self.tasks
+                .retain(|&tid, &mut pid| tid == call.tid || (pid != call.pid && tid != call.pid));
+        }
+        Ok(())
     }
 
     fn exited(&mut self, tid: u32, pid: u32, status: ExitStatus, group: bool) -> io::Result<()> {
@@ -227,6 +236,11 @@ impl<W: Write> TextFormatter<W> {
     }
 }
 
+/// A successful `execve`/`execveat`.
+fn is_exec(call: &Syscall) -> bool {
+    matches!(crate::syscalls::name(call.nr), Some("execve" | "execveat")) && call.ret == Some(0)
+}
+
 impl<W: Write> Sink for TextFormatter<W> {
     fn event(&mut self, event: &Event) -> io::Result<()> {
         match event {
@@ -245,8 +259,11 @@ impl<W: Write> Sink for TextFormatter<W> {
             } => self.exited(*tid, *pid, *status, *group),
             // Reported on stderr by the run loop; the text trace has no line for it.
             Event::Lost { .. } => Ok(()),
-            Event::Started { tid, .. } => {
-                self.tasks.insert(*tid);
+            Event::Started { tid, parent } => {
+                // A thread shares its parent's process; a forked child corrects this
+                // with its first line.
+                let pid = self.tasks.get(parent).copied().unwrap_or(0);
+                self.tasks.entry(*tid).or_insert(pid);
                 Ok(())
             }
         }

@@ -46,6 +46,8 @@ impl Apt {
             "-oAcquire::IndexTargets::deb::DEP-11-icons-hidpi::DefaultEnabled=false".into(),
             "-oAcquire::IndexTargets::deb::Contents-deb::DefaultEnabled=false".into(),
             "-oAPT::Get::List-Cleanup=false".into(),
+            // The cache is root's; apt's `_apt` sandbox user could not write there.
+            "-oAPT::Sandbox::User=root".into(),
         ]
     }
 

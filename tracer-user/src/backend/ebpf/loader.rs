@@ -301,6 +301,11 @@ pub fn load(opts: &LoadOptions) -> Result<EbpfTracer, LoadError> {
     let child_pid = field_offset("sched", "sched_process_fork", "child_pid")?
         .ok_or_else(|| LoadError::Tracefs("sched_process_fork has no child_pid field".into()))?;
     let group_dead = field_offset("sched", "sched_process_exit", "group_dead")?.unwrap_or(0);
+    let exec_field = |name| {
+        field_offset("sched", "sched_process_exec", name)?
+            .ok_or_else(|| LoadError::Tracefs(format!("sched_process_exec has no {name} field")))
+    };
+    let (exec_pid, exec_old_pid) = (exec_field("pid")?, exec_field("old_pid")?);
     let follow = opts.follow_forks as u8;
     // The consumer is woken once a quarter of the buffer is full, else on its poll tick.
     let wakeup_bytes = u64::from(opts.buffer_size / 4);
@@ -330,6 +335,8 @@ pub fn load(opts: &LoadOptions) -> Result<EbpfTracer, LoadError> {
         .override_global("WAKEUP_BYTES", &wakeup_bytes, true)
         .override_global("FORK_CHILD_PID_OFFSET", &child_pid, true)
         .override_global("EXIT_GROUP_DEAD_OFFSET", &group_dead, true)
+        .override_global("EXEC_PID_OFFSET", &exec_pid, true)
+        .override_global("EXEC_OLD_PID_OFFSET", &exec_old_pid, true)
         .map_max_entries("EVENTS", opts.buffer_size)
         .load(OBJECT)
         .map_err(LoadError::Load)?;
@@ -355,6 +362,7 @@ pub fn load(opts: &LoadOptions) -> Result<EbpfTracer, LoadError> {
     // Fork and exit tracking first, so the trace set is maintained before any call is seen.
     attach_tracepoint(&mut ebpf, "tracer_fork", "sched", &["sched_process_fork"])?;
     attach_tracepoint(&mut ebpf, "tracer_exit", "sched", &["sched_process_exit"])?;
+    attach_tracepoint(&mut ebpf, "tracer_exec", "sched", &["sched_process_exec"])?;
     if opts.signals {
         let program: &mut RawTracePoint = program(&mut ebpf, "tracer_signal");
         let name = "tracer_signal";

@@ -37,6 +37,8 @@ const POLL_TICK: Duration = Duration::from_millis(20);
 use super::BLOCKED_AFTER;
 
 const NR_EXIT_GROUP: u32 = 231;
+const NR_EXECVE: u32 = 59;
+const NR_EXECVEAT: u32 = 322;
 /// Trace-set values, as the kernel programs read them.
 const TRACE_ON: u8 = 1;
 const TRACE_FROM_EXEC: u8 = 2;
@@ -208,9 +210,18 @@ impl Run<'_> {
                 mut call,
                 entering: false,
             } => {
-                if let Some((enter_ns, mut captures)) = self.entry_captures.remove(&call.tid)
-                    && enter_ns == call.enter_ns
-                {
+                // By thread; an exec from a non-leader thread returns under the process id,
+                // so failing that, by entry time.
+                let key = match self.entry_captures.get(&call.tid) {
+                    Some((enter_ns, _)) if *enter_ns == call.enter_ns => Some(call.tid),
+                    _ if matches!(call.nr, NR_EXECVE | NR_EXECVEAT) => self
+                        .entry_captures
+                        .iter()
+                        .find(|(_, (enter_ns, _))| *enter_ns == call.enter_ns)
+                        .map(|(&tid, _)| tid),
+                    _ => None,
+                };
+                if let Some((_, mut captures)) = key.and_then(|k| self.entry_captures.remove(&k)) {
                     // A faulted entry capture is read again at exit: the later copy wins.
                     captures.retain(|c| !c.fault || !call.captures.iter().any(|e| e.arg == c.arg));
                     captures.append(&mut call.captures);
