@@ -23,9 +23,10 @@ impl Loop {
     fn start(name: &str) -> Self {
         let counter =
             std::env::temp_dir().join(format!("tracer-loop-{name}-{}", std::process::id()));
+        // Written aside and renamed, so a reader never sees a half-written counter.
         let script = format!(
-            "i=0; while :; do i=$((i+1)); echo $i > {}; sleep 0.05; done",
-            counter.display()
+            "i=0; while :; do i=$((i+1)); echo $i > {c}.tmp; mv {c}.tmp {c}; sleep 0.05; done",
+            c = counter.display()
         );
         let child = Command::new("sh")
             .args(["-c", &script])
@@ -47,8 +48,15 @@ impl Loop {
         let pid = self.child.id();
         assert!(process_running(pid), "loop {pid} is not running normally");
         let before = self.count();
-        std::thread::sleep(Duration::from_millis(300));
-        assert!(self.count() > before, "loop {pid} stopped making progress");
+        // A few iterations, with room for a loaded machine.
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while self.count() < before + 3 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "loop {pid} stopped making progress"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 }
 
@@ -57,6 +65,7 @@ impl Drop for Loop {
         let _ = self.child.kill();
         let _ = self.child.wait();
         let _ = std::fs::remove_file(&self.counter);
+        let _ = std::fs::remove_file(self.counter.with_extension("tmp"));
     }
 }
 
