@@ -257,6 +257,10 @@ pub struct InFlight {
 /// The call is in the trace set. Calls outside it are remembered only when the kernel
 /// needs them (exit_group's status).
 pub const INFLIGHT_SHOWN: u32 = 1;
+/// The thread is inside this call. Entries stay in the map for the thread's life and are
+/// overwritten in place at each entry (cheaper than inserting and deleting per call);
+/// the exit clears this bit.
+pub const INFLIGHT_ACTIVE: u32 = 2;
 
 /// Buckets of the per-syscall latency histogram: bucket `i` counts calls that took
 /// `[2^(i-1), 2^i)` ns (bucket 0: under 1 ns), so 40 buckets reach about 9 minutes.

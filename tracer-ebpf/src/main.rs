@@ -26,9 +26,9 @@ use aya_ebpf::{
 use aya_log_ebpf::warn;
 use capture::{Builder, Phase, SCRATCH_ENTER, SCRATCH_EXIT};
 use tracer_common::{
-    HIST_BUCKETS, INFLIGHT_SHOWN, InFlight, MAX_ARGS, MAX_PATH_FILTERS, MAX_SYSCALLS,
-    PATH_HASH_BYTES, PATH_HASH_SEED, PLAN_CLOSES_FD, PLAN_FD_ARGS_SHIFT, PLAN_RET_FD, PLAN_TRACE,
-    RECORD_NO_RETURN, SIGINFO_BYTES, SignalRecord, Stats, SyscallPlan, SyscallRecord,
+    HIST_BUCKETS, INFLIGHT_ACTIVE, INFLIGHT_SHOWN, InFlight, MAX_ARGS, MAX_PATH_FILTERS,
+    MAX_SYSCALLS, PATH_HASH_BYTES, PATH_HASH_SEED, PLAN_CLOSES_FD, PLAN_FD_ARGS_SHIFT, PLAN_RET_FD,
+    PLAN_TRACE, RECORD_NO_RETURN, SIGINFO_BYTES, SignalRecord, Stats, SyscallPlan, SyscallRecord,
     SyscallTotals, TaskExitRecord, kind, path_hash_finish, path_hash_step, status,
 };
 
@@ -269,7 +269,7 @@ fn on_enter<C: EbpfContext>(
         _pad: 0,
         enter_ns: now_ns(),
         args,
-        flags: if shown { INFLIGHT_SHOWN } else { 0 },
+        flags: INFLIGHT_ACTIVE | if shown { INFLIGHT_SHOWN } else { 0 },
         retry: 0,
     };
     // Memory that only exists at entry (paths, written buffers, argv) is copied now and
@@ -298,7 +298,11 @@ fn on_enter<C: EbpfContext>(
             }
         }
     }
-    if INFLIGHT.insert(tid, call, BPF_ANY as u64).is_err()
+    // The thread's entry from its previous call is overwritten in place.
+    if let Some(slot) = INFLIGHT.get_ptr_mut(tid) {
+        // SAFETY: a value of this map, written by this thread's programs only.
+        unsafe { *slot = call };
+    } else if INFLIGHT.insert(tid, call, BPF_ANY as u64).is_err()
         && let Some(s) = stats()
     {
         if s.inflight_full == 0 {
@@ -546,12 +550,16 @@ fn on_exit(ret: i64) {
     let tid = bpf_get_current_pid_tgid() as u32;
     // Only traced calls are in INFLIGHT: this lookup is also the untraced fast path.
     // SAFETY: the entry is copied out before it is removed.
-    let call = match unsafe { INFLIGHT.get(tid) } {
-        Some(call) => *call,
-        None => return,
+    let Some(slot) = INFLIGHT.get_ptr_mut(tid) else {
+        return;
     };
-    let _ = INFLIGHT.remove(tid);
-    if call.flags & INFLIGHT_SHOWN == 0 {
+    // SAFETY: a value of this map, written by this thread's programs only.
+    let call = unsafe {
+        let call = *slot;
+        (*slot).flags = 0;
+        call
+    };
+    if call.flags & INFLIGHT_ACTIVE == 0 || call.flags & INFLIGHT_SHOWN == 0 {
         return;
     }
     let failed = (-4095..0).contains(&ret);
@@ -781,11 +789,13 @@ fn try_exit(ctx: &TracePointContext) -> Result<(), i64> {
     // inside that call: report it as one that never returned, as strace prints `= ?`.
     // SAFETY: copied out before removal.
     let mut exit_code = u64::MAX;
-    if let Some(call) = unsafe { INFLIGHT.get(tid) }.copied() {
+    let in_call = unsafe { INFLIGHT.get(tid) }.copied();
+    // The thread's entry goes with it, whether or not it is inside a call.
+    let _ = INFLIGHT.remove(tid);
+    if let Some(call) = in_call.filter(|c| c.flags & INFLIGHT_ACTIVE != 0) {
         if call.nr == NR_EXIT_GROUP || call.nr == NR_EXIT {
             exit_code = call.args[0] & 0xff;
         }
-        let _ = INFLIGHT.remove(tid);
         if call.flags & INFLIGHT_SHOWN != 0 {
             if global(&SUMMARY_ON) != 0 {
                 count(call.nr, now_ns().saturating_sub(call.enter_ns), false);

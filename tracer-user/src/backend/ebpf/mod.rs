@@ -309,7 +309,10 @@ fn in_progress(tracer: &EbpfTracer, run: &Run) -> Vec<Syscall> {
         .inflight
         .iter()
         .filter_map(Result::ok)
-        .filter(|(_, call)| call.flags & tracer_common::INFLIGHT_SHOWN != 0)
+                .filter(|(_, call)| {
+            let active = tracer_common::INFLIGHT_SHOWN | tracer_common::INFLIGHT_ACTIVE;
+            call.flags & active == active
+        })
         .map(|(tid, call)| Syscall {
             tid,
             pid: call.tgid,
