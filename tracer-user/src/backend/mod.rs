@@ -122,7 +122,16 @@ pub fn run(cfg: &Config, signals: SignalFd, sink: &mut dyn Sink) -> Result<Outco
         Target::Command(argv) => Some(launch::resolve(&argv[0])?),
         Target::Attach(_) => None,
     };
-    let ebpf = match cfg.backend {
+    // Options only the eBPF backend has: no silent fallback that would ignore them.
+    let needs_ebpf = cfg.cgroup.is_some()
+        || !cfg.paths.is_empty()
+        || cfg.stats
+        || cfg.summary.as_ref().is_some_and(|s| s.interval.is_some());
+    let choice = match cfg.backend {
+        BackendChoice::Auto if needs_ebpf => BackendChoice::Ebpf,
+        choice => choice,
+    };
+    let ebpf = match choice {
         BackendChoice::Ptrace => None,
         BackendChoice::Ebpf => {
             Some(load_ebpf(cfg).map_err(|why| anyhow!("eBPF unavailable ({why})"))?)
@@ -145,6 +154,9 @@ pub fn run(cfg: &Config, signals: SignalFd, sink: &mut dyn Sink) -> Result<Outco
         }
         if !cfg.paths.is_empty() {
             bail!("-P needs the eBPF backend");
+        }
+        if cfg.stats {
+            bail!("--stats needs the eBPF backend (it reports the kernel programs' counters)");
         }
         if cfg.summary.as_ref().is_some_and(|s| s.interval.is_some()) {
             bail!("--interval needs the eBPF backend (its totals are read from the kernel)");

@@ -33,7 +33,7 @@ pub enum LoadError {
     StubObject,
     #[error("loading the eBPF object: {0}")]
     Load(#[source] aya::EbpfError),
-    #[error("loading program {name}: {source}")]
+    #[error("loading program {name}: {}", short(source))]
     Program {
         name: &'static str,
         #[source]
@@ -41,6 +41,8 @@ pub enum LoadError {
     },
     #[error("tracefs: {0}")]
     Tracefs(String),
+    #[error("the kernel is locked down ({0}): BPF may not read kernel or process memory")]
+    Lockdown(String),
     #[error("cgroup {0}")]
     Cgroup(String),
     #[error("map {0}: {1}")]
@@ -243,6 +245,45 @@ pub fn has_syscall_tracepoints(names: &[&str]) -> bool {
     })
 }
 
+/// One line for a program that failed to load: the verifier's log can run to thousands
+/// of lines; its verdict is the last line before the statistics.
+fn short(e: &aya::programs::ProgramError) -> String {
+    match e {
+        aya::programs::ProgramError::LoadError {
+            io_error,
+            verifier_log,
+        } => {
+            let log = verifier_log.to_string();
+            let verdict = log.lines().rev().map(str::trim).find(|l| {
+                !l.is_empty()
+                    && !["verification time", "stack depth", "processed "]
+                        .iter()
+                        .any(|p| l.starts_with(p))
+            });
+            match verdict {
+                Some(line) => format!("the verifier rejected it: {io_error} ({line})"),
+                None => format!("the verifier rejected it: {io_error}"),
+            }
+        }
+        other => other
+            .to_string()
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_owned(),
+    }
+}
+
+/// `lockdown=confidentiality` forbids what the programs do (reading kernel and process
+/// memory); say so rather than report the first refusal it causes.
+fn check_lockdown() -> Result<(), LoadError> {
+    let state = fs::read_to_string("/sys/kernel/security/lockdown").unwrap_or_default();
+    match state.split_whitespace().find(|w| w.starts_with('[')) {
+        Some("[confidentiality]") => Err(LoadError::Lockdown("confidentiality".into())),
+        _ => Ok(()),
+    }
+}
+
 /// Offset of `field` in a tracepoint's record, from its tracefs format description.
 fn field_offset(category: &str, event: &str, field: &str) -> Result<Option<u32>, LoadError> {
     let path = Path::new(TRACEFS)
@@ -297,6 +338,7 @@ pub fn load(opts: &LoadOptions) -> Result<EbpfTracer, LoadError> {
         return Err(LoadError::StubObject);
     }
     raise_memlock();
+    check_lockdown()?;
     ensure_tracefs()?;
     let child_pid = field_offset("sched", "sched_process_fork", "child_pid")?
         .ok_or_else(|| LoadError::Tracefs("sched_process_fork has no child_pid field".into()))?;

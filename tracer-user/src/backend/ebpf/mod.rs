@@ -309,7 +309,7 @@ fn in_progress(tracer: &EbpfTracer, run: &Run) -> Vec<Syscall> {
         .inflight
         .iter()
         .filter_map(Result::ok)
-                .filter(|(_, call)| {
+        .filter(|(_, call)| {
             let active = tracer_common::INFLIGHT_SHOWN | tracer_common::INFLIGHT_ACTIVE;
             call.flags & active == active
         })
