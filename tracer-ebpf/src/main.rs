@@ -2,8 +2,13 @@
 //!
 //! `sys_enter` remembers the call of a traced task (number, arguments, time) in `INFLIGHT`;
 //! `sys_exit` joins it with the return value and writes one record to the `EVENTS` ring
-//! buffer. Tasks that are not traced leave after one hash lookup. The trace set follows
-//! forks through `sched_process_fork` and shrinks in `sched_process_exit`.
+//! buffer. Tasks that are not traced leave after one hash lookup. What each syscall needs
+//! (in the trace set or not, what memory to copy) comes from `PLANS`, which userspace
+//! fills from its syscall table: no syscall is special-cased here. Filters on the result,
+//! the duration and `-P` paths apply at exit, before a ring-buffer slot is taken; `-c`
+//! totals are counted per CPU in `SUMMARY`. The trace set follows forks through
+//! `sched_process_fork` and shrinks in `sched_process_exit`; `signal_deliver` gives the
+//! signal lines and `sched_process_exec` the exec of a non-leader thread.
 #![no_std]
 #![no_main]
 
