@@ -149,6 +149,27 @@ pub struct CaptureSpec {
     pub max: u16,
 }
 
+/// Bytes a [`capture::BUF`]/[`capture::FIXED`] capture covers, or None when there is
+/// nothing to copy (the length is the return value and the call failed or is still in
+/// progress: `ret` is None at entry). Shared by the kernel side and the ptrace backend so
+/// both copy the same bytes.
+#[inline(always)]
+pub fn capture_len(spec: &CaptureSpec, ret: Option<i64>, args: &[u64; MAX_ARGS]) -> Option<usize> {
+    let count = match spec.len_arg {
+        LEN_FIXED => return Some(spec.size as usize),
+        LEN_FROM_RET => match ret {
+            Some(r) if r >= 0 => r as u64,
+            _ => return None,
+        },
+        n => args[(n & 7) as usize % MAX_ARGS],
+    };
+    let elem = if spec.size == 0 { 1 } else { spec.size as u64 };
+    // Clamped before multiplying: an overflow check would need 128-bit arithmetic, which
+    // BPF lacks; far more than any capture copies anyway.
+    let count = if count > 1 << 20 { 1 << 20 } else { count };
+    Some((count * elem) as usize)
+}
+
 /// Captures per syscall.
 pub const MAX_CAPTURES: usize = 4;
 

@@ -15,8 +15,8 @@ use aya_ebpf::{
     maps::PerCpuArray,
 };
 use tracer_common::{
-    CAPTURE_FAULT, CAPTURE_TRUNCATED, CaptureHeader, CapturePlan, CaptureSpec, LEN_FIXED,
-    LEN_FROM_RET, MAX_CAPTURE, MAX_CAPTURES, MAX_PTRV, MAX_STRV, SyscallRecord, capture, when,
+    CAPTURE_FAULT, CAPTURE_TRUNCATED, CaptureHeader, CapturePlan, CaptureSpec, MAX_CAPTURE,
+    MAX_CAPTURES, MAX_PTRV, MAX_STRV, SyscallRecord, capture, capture_len, when,
 };
 
 /// Scratch space per CPU and per program (enter and exit must not share: a preempted
@@ -66,6 +66,14 @@ impl Phase {
     #[inline(always)]
     fn is_exit(self) -> bool {
         matches!(self, Phase::Exit(_))
+    }
+
+    #[inline(always)]
+    fn ret(self) -> Option<i64> {
+        match self {
+            Phase::Exit(ret) => Some(ret),
+            Phase::Enter { .. } => None,
+        }
     }
 }
 
@@ -189,7 +197,7 @@ impl Builder {
         let (len, flags) = match spec.kind {
             capture::CSTR => self.read_str(data_off, src, limit),
             capture::BUF | capture::FIXED => {
-                let Some(total) = buffer_len(spec, phase, args) else {
+                let Some(total) = capture_len(spec, phase.ret(), args) else {
                     return false;
                 };
                 let want = if spec.kind == capture::BUF && total > limit {
@@ -366,23 +374,4 @@ impl Builder {
         // SAFETY: len < 2 * OFF_LIMIT <= SCRATCH_BYTES.
         unsafe { core::slice::from_raw_parts(self.buf, len) }
     }
-}
-
-/// The byte count a BUF/FIXED capture covers, or None when there is nothing to copy
-/// (e.g. a failed read has no data).
-#[inline(always)]
-fn buffer_len(spec: &CaptureSpec, phase: Phase, args: &[u64; 6]) -> Option<usize> {
-    let count = match spec.len_arg {
-        LEN_FIXED => return Some(spec.size as usize),
-        LEN_FROM_RET => match phase {
-            Phase::Exit(ret) if ret >= 0 => ret as u64,
-            _ => return None,
-        },
-        n => args[(n & 7) as usize % 6],
-    };
-    let elem = if spec.size == 0 { 1 } else { spec.size as u64 };
-    // Clamp before multiplying: a 64-bit overflow check would need 128-bit arithmetic,
-    // which BPF lacks.
-    let count = if count > 1 << 20 { 1 << 20 } else { count };
-    Some((count * elem) as usize)
 }

@@ -181,21 +181,8 @@ fn install_prerequisites() -> Result<()> {
     for (pkg, why) in &missing {
         eprintln!("xtask bench: installing {pkg} ({why})");
     }
-    let apt = |args: &[&str]| {
-        let mut cmd = if is_root() {
-            Command::new("apt-get")
-        } else {
-            let mut c = Command::new("sudo");
-            c.arg("apt-get");
-            c
-        };
-        cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
-        cmd
-    };
-    run(&mut apt(&["update", "-qq"]))?;
-    let mut install = apt(&["install", "-y", "-qq", "--no-install-recommends"]);
-    install.args(missing.iter().map(|(p, _)| p));
-    run(&mut install)
+    let packages: Vec<&str> = missing.iter().map(|(p, _)| *p).collect();
+    crate::setup::apt_install(&packages)
 }
 
 /// The newest `/usr/lib/postgresql/N/bin`.

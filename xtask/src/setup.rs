@@ -56,7 +56,7 @@ fn step(what: &str) {
 }
 
 /// `apt-get install`, running `apt-get update` once per xtask run first.
-fn apt_install(packages: &[&str]) -> Result<()> {
+pub fn apt_install(packages: &[&str]) -> Result<()> {
     static UPDATE: Once = Once::new();
     let sudo = |args: &[&str]| {
         let mut cmd = if is_root() {

@@ -137,21 +137,7 @@ fn prerequisites() -> Result<()> {
         "xtask vm: installing {} (QEMU, the no-BPF kernel's build)",
         wanted.join(", ")
     );
-    let apt = |args: &[&str]| {
-        let mut cmd = if crate::is_root() {
-            Command::new("apt-get")
-        } else {
-            let mut c = Command::new("sudo");
-            c.arg("apt-get");
-            c
-        };
-        cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
-        cmd
-    };
-    exec(&mut apt(&["update", "-qq"]))?;
-    let mut args = vec!["install", "-y", "-qq", "--no-install-recommends"];
-    args.extend(&wanted);
-    exec(&mut apt(&args))
+    crate::setup::apt_install(&wanted)
 }
 
 /// The statically linked tracer and vm_check, in their own target directory so the

@@ -16,8 +16,8 @@ use nix::{
     unistd::Pid,
 };
 use tracer_common::{
-    CAPTURE_FAULT, CAPTURE_TRUNCATED, CapturePlan, CaptureSpec, LEN_FIXED, LEN_FROM_RET,
-    MAX_CAPTURE, MAX_PTRV, MAX_STRV, capture, when,
+    CAPTURE_FAULT, CAPTURE_TRUNCATED, CapturePlan, CaptureSpec, MAX_CAPTURE, MAX_PTRV, MAX_STRV,
+    capture, when,
 };
 
 use crate::event::{Capture, Syscall};
@@ -31,6 +31,13 @@ pub enum Phase {
 }
 
 impl Phase {
+    fn ret(self) -> Option<i64> {
+        match self {
+            Phase::Exit(ret) => Some(ret),
+            Phase::Enter => None,
+        }
+    }
+
     fn wants(self, spec: &CaptureSpec) -> bool {
         if spec.kind == capture::NONE {
             return false;
@@ -149,7 +156,7 @@ fn capture_one(
             Some(s) => (s, 0),
         },
         capture::BUF | capture::FIXED => {
-            let total = buffer_len(spec, phase, args)?;
+            let total = tracer_common::capture_len(spec, phase.ret(), args)?;
             let want = if spec.kind == capture::BUF {
                 total.min(limit)
             } else {
@@ -225,20 +232,6 @@ fn count_ptrs(pid: Pid, src: u64) -> (Vec<u8>, u8) {
     (count.to_le_bytes().to_vec(), flags)
 }
 
-/// The byte count a BUF/FIXED capture covers, or None when there is nothing to copy.
-fn buffer_len(spec: &CaptureSpec, phase: Phase, args: &[u64; 6]) -> Option<usize> {
-    let count = match spec.len_arg {
-        LEN_FIXED => return Some(spec.size as usize),
-        LEN_FROM_RET => match phase {
-            Phase::Exit(ret) if ret >= 0 => ret as u64,
-            _ => return None,
-        },
-        n => args[(n & 7) as usize % 6],
-    };
-    let elem = u64::from(spec.size.max(1));
-    Some((count.min(1 << 20) * elem) as usize)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -299,7 +292,13 @@ mod tests {
         let data = b"hello world";
         let args = [1, data.as_ptr() as u64, data.len() as u64, 0, 0, 0];
         let mut plan = CapturePlan::default();
-        plan.specs[0] = spec(capture::BUF, when::EXIT_OK, 1, LEN_FROM_RET, 0);
+        plan.specs[0] = spec(
+            capture::BUF,
+            when::EXIT_OK,
+            1,
+            tracer_common::LEN_FROM_RET,
+            0,
+        );
         let caps = capture(me(), &call(args), &plan, 32, Phase::Exit(5));
         assert_eq!(
             (caps[0].data.as_slice(), caps[0].truncated),
@@ -319,7 +318,7 @@ mod tests {
             (&b"hell"[..], true)
         );
 
-        plan.specs[0] = spec(capture::FIXED, when::EXIT, 1, LEN_FIXED, 8);
+        plan.specs[0] = spec(capture::FIXED, when::EXIT, 1, tracer_common::LEN_FIXED, 8);
         let caps = capture(me(), &call(args), &plan, 4, Phase::Exit(-1));
         assert_eq!(caps[0].data, b"hello wo", "fixed structs ignore -s");
     }
