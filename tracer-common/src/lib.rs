@@ -170,6 +170,20 @@ pub fn capture_len(spec: &CaptureSpec, ret: Option<i64>, args: &[u64; MAX_ARGS])
     Some((count * elem) as usize)
 }
 
+impl CaptureSpec {
+    /// A spec with the default size limit (`max` 0: the `-s` string limit).
+    pub const fn new(kind: u8, when: u8, arg: u8, len_arg: u8, size: u16) -> Self {
+        Self {
+            kind,
+            when,
+            arg,
+            len_arg,
+            size,
+            max: 0,
+        }
+    }
+}
+
 /// Captures per syscall.
 pub const MAX_CAPTURES: usize = 4;
 

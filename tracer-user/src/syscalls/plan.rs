@@ -15,14 +15,7 @@ const MAX_CAPTURE: u16 = tracer_common::MAX_CAPTURE as u16;
 /// What to copy for one argument: nothing, one copy, or two (an in/out argument read at
 /// entry and again at exit, e.g. `poll`'s array and `accept`'s length).
 pub fn capture_specs(arg: u8, kind: ArgKind) -> [Option<CaptureSpec>; 2] {
-    let spec = |kind, when, len_arg, size| CaptureSpec {
-        kind,
-        when,
-        arg,
-        len_arg,
-        size,
-        max: 0,
-    };
+    let spec = |kind, when, len_arg, size| CaptureSpec::new(kind, when, arg, len_arg, size);
     let fixed = |sk: StructKind, w: When| {
         let w = match w {
             When::Enter => when::ENTER,

@@ -237,14 +237,7 @@ mod tests {
     use super::*;
 
     fn spec(kind: u8, when: u8, arg: u8, len_arg: u8, size: u16) -> CaptureSpec {
-        CaptureSpec {
-            kind,
-            when,
-            arg,
-            len_arg,
-            size,
-            max: 0,
-        }
+        CaptureSpec::new(kind, when, arg, len_arg, size)
     }
 
     fn me() -> Pid {
