@@ -116,6 +116,60 @@ pub mod capture {
     pub const STRV: u8 = 4;
     /// A NULL-terminated array of pointers: only counted (execve envp): u32 count.
     pub const PTRV_COUNT: u8 = 5;
+    /// A `struct iovec` array of `len_arg` elements with what each element points at:
+    /// see [`super::IovecChunk`] for the layout.
+    pub const IOVEC: u8 = 6;
+    /// The same for the `msg_iov` array of a `struct msghdr`.
+    pub const MSG_IOVEC: u8 = 7;
+    /// The `msg_name` address of a `struct msghdr`: up to `msg_namelen` bytes (at most
+    /// `size`).
+    pub const MSG_NAME: u8 = 8;
+    /// The records `getdents` filled (the return value counts their bytes): only
+    /// counted, by walking `d_reclen`: u32 count.
+    pub const DIRENT_COUNT: u8 = 9;
+}
+
+/// Records a [`capture::DIRENT_COUNT`] capture walks at most: a 32 KiB buffer (glibc's)
+/// holds fewer (each record takes at least 24 bytes).
+pub const MAX_DIRENTS: usize = 1536;
+/// Offset of `d_reclen` in both `struct linux_dirent` and `struct linux_dirent64`.
+pub const DIRENT_RECLEN: u64 = 16;
+
+/// Elements of an iovec array a [`capture::IOVEC`] capture reads at most (strace shows
+/// up to `-s` of them; 32 by default).
+pub const MAX_IOV: usize = 32;
+/// Offsets in `struct msghdr` (x86_64) of `msg_name`, `msg_namelen`, `msg_iov`,
+/// `msg_iovlen`.
+pub const MSGHDR_NAME: u64 = 0;
+pub const MSGHDR_NAMELEN: u64 = 8;
+pub const MSGHDR_IOV: u64 = 16;
+pub const MSGHDR_IOVLEN: u64 = 24;
+
+/// One element of an iovec capture. The capture is a run of these, each followed by
+/// `len` bytes copied from `iov_base` and padding to 8:
+/// `{base, iov_len, len, flags} bytes... {base, iov_len, len, flags} bytes...`.
+/// Elements past the last one read are missing (the capture's truncated flag says
+/// whether the array went on).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct IovecChunk {
+    pub base: u64,
+    pub iov_len: u64,
+    /// Bytes of `iov_base` that follow.
+    pub len: u32,
+    /// [`CAPTURE_TRUNCATED`] / [`CAPTURE_FAULT`] for this element's bytes.
+    pub flags: u32,
+}
+
+/// Bytes of an iovec element a capture copies: up to `limit` (`-s`). How many of them a
+/// read filled is for userspace to tell from the return value.
+#[inline(always)]
+pub fn iov_copy_len(iov_len: u64, limit: usize) -> usize {
+    if iov_len < limit as u64 {
+        iov_len as usize
+    } else {
+        limit
+    }
 }
 
 /// `CaptureSpec::len_arg` value meaning "the size is the syscall's return value".
@@ -186,6 +240,19 @@ impl CaptureSpec {
 
 /// Captures per syscall.
 pub const MAX_CAPTURES: usize = 4;
+/// The plan slot of a capture that loops over tracee memory at exit
+/// ([`capture::IOVEC`], [`capture::MSG_IOVEC`], [`capture::DIRENT_COUNT`]; at most one
+/// per syscall): always the last, so the kernel programs carry each such loop once, not
+/// once per slot.
+pub const LOOP_SLOT: usize = MAX_CAPTURES - 1;
+
+/// Whether a capture kind belongs in [`LOOP_SLOT`].
+pub const fn loops(kind: u8) -> bool {
+    matches!(
+        kind,
+        capture::IOVEC | capture::MSG_IOVEC | capture::DIRENT_COUNT
+    )
+}
 
 /// What to copy for one syscall.
 #[repr(C)]
@@ -341,6 +408,7 @@ pub const MAX_CAPTURE: usize = 4096;
 const _: () = {
     assert!(core::mem::size_of::<SyscallRecord>() == 96);
     assert!(core::mem::size_of::<CaptureHeader>() == 8);
+    assert!(core::mem::size_of::<IovecChunk>() == 24);
     assert!(core::mem::size_of::<TaskExitRecord>() == 32);
     assert!(core::mem::size_of::<SignalRecord>() == 24 + SIGINFO_BYTES);
     assert!(core::mem::size_of::<CaptureSpec>() == 8);

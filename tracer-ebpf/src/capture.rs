@@ -15,8 +15,9 @@ use aya_ebpf::{
     maps::PerCpuArray,
 };
 use tracer_common::{
-    CAPTURE_FAULT, CAPTURE_TRUNCATED, CaptureHeader, CapturePlan, CaptureSpec, MAX_CAPTURE,
-    MAX_CAPTURES, MAX_PTRV, MAX_STRV, SyscallRecord, capture, capture_len, when,
+    CAPTURE_FAULT, CAPTURE_TRUNCATED, CaptureHeader, CapturePlan, CaptureSpec, DIRENT_RECLEN,
+    IovecChunk, LOOP_SLOT, MAX_CAPTURE, MAX_CAPTURES, MAX_DIRENTS, MAX_IOV, MAX_PTRV, MAX_STRV,
+    MSGHDR_IOV, MSGHDR_NAME, SyscallRecord, capture, capture_len, iov_copy_len, when,
 };
 
 /// Scratch space per CPU and per program (enter and exit must not share: a preempted
@@ -25,6 +26,10 @@ pub const SCRATCH_BYTES: usize = 32768;
 /// Records grow until this offset; past it no capture starts.
 const OFF_LIMIT: usize = 16384;
 const OFF_MASK: usize = OFF_LIMIT - 1;
+/// Cells for values the verifier should not follow, past anything a record reaches
+/// (`OFF_LIMIT` + a capture header + at most `2 * MAX_CAPTURE`): see [`Builder::forget`].
+const FORGET_CELL: usize = SCRATCH_BYTES - 8;
+const FAULTED_CELL: usize = SCRATCH_BYTES - 16;
 /// `MAX_CAPTURE` rounded up to a mask.
 const LEN_MASK: usize = 2 * MAX_CAPTURE - 1;
 
@@ -131,7 +136,6 @@ pub struct Builder {
     /// End of what has been written; always a multiple of 8 and below `OFF_LIMIT`
     /// between captures.
     off: usize,
-    count: u16,
 }
 
 impl Builder {
@@ -141,11 +145,14 @@ impl Builder {
         let scratch = SCRATCH.get_ptr_mut(slot)?;
         // SAFETY: the map value is SCRATCH_BYTES long and the record far shorter.
         let buf = unsafe { (*scratch).buf.as_mut_ptr() };
-        unsafe { *(buf as *mut SyscallRecord) = *record };
+        // SAFETY: as above; `push` counts the captures in the copy.
+        unsafe {
+            *(buf as *mut SyscallRecord) = *record;
+            (*(buf as *mut SyscallRecord)).ncaptures = 0;
+        }
         Some(Self {
             buf,
             off: size_of::<SyscallRecord>(),
-            count: 0,
         })
     }
 
@@ -160,17 +167,31 @@ impl Builder {
         string_limit: usize,
         retry: u32,
     ) -> u32 {
-        let mut faulted = 0;
+        // Everything that differs between paths through the slots lives in memory
+        // the verifier does not follow (see `forget`): the record's length, its capture
+        // count and these bits.
+        self.store(FAULTED_CELL, 0);
         let mut i = 0;
         while i < MAX_CAPTURES {
+            self.forget_offset();
             let spec = &plan.specs[i];
             let retrying = retry & (1 << i) != 0 && spec.when == when::ENTER;
             if (phase.wants(spec, i) || retrying) && self.capture(spec, phase, args, string_limit) {
-                faulted |= 1 << i;
+                self.fault(i);
             }
             i += 1;
         }
-        faulted
+        // Captures that loop always sit in the last slot (see `LOOP_SLOT`), so their
+        // loops are in the code once rather than once per slot.
+        self.forget_offset();
+        let spec = &plan.specs[LOOP_SLOT];
+        let retrying = retry & (1 << LOOP_SLOT) != 0 && spec.when == when::ENTER;
+        if (phase.wants(spec, LOOP_SLOT) || retrying)
+            && self.capture_loop(spec, phase, args, string_limit)
+        {
+            self.fault(LOOP_SLOT);
+        }
+        self.load(FAULTED_CELL) as u32
     }
 
     /// Copies one argument's memory; true when the read faulted.
@@ -213,23 +234,127 @@ impl Builder {
                 };
                 (len, flags | trunc)
             }
+            capture::MSG_NAME => {
+                let (name, namelen) = self.read_pair(data_off, src + MSGHDR_NAME);
+                if name == 0 {
+                    return false;
+                }
+                let namelen = namelen as u32 as usize;
+                let want = if namelen > spec.size as usize {
+                    spec.size as usize
+                } else {
+                    namelen
+                };
+                self.read_bytes(data_off, name, want)
+            }
             // argv/envp are only copied at entry; keeping their loops out of the exit
             // program's code saves the verifier most of its work there.
             capture::STRV if !phase.is_exit() => self.read_strv(data_off, src, limit),
             capture::PTRV_COUNT if !phase.is_exit() => self.count_ptrs(data_off, src),
             _ => return false,
         };
+        self.push(header_off, spec.arg, spec.kind, len, flags)
+    }
+
+    /// Passes `v` through memory the verifier does not follow, so it forgets what it
+    /// knew of it (its exact range, the branch that made it). Paths that differ only in
+    /// such a value then look alike and are verified once, not once per path: without
+    /// this, older verifiers (5.10, 6.1) walk every combination of the plan slots' kinds.
+    #[inline(always)]
+    fn forget(&mut self, v: usize) -> usize {
+        self.store(FORGET_CELL, v as u64);
+        self.load(FORGET_CELL) as usize
+    }
+
+    #[inline(always)]
+    fn store(&mut self, cell: usize, v: u64) {
+        // SAFETY: the cells are inside the buffer and no record reaches them; volatile
+        // so the compiler keeps every access.
+        unsafe { core::ptr::write_volatile(self.buf.wrapping_add(cell) as *mut u64, v) }
+    }
+
+    #[inline(always)]
+    fn load(&self, cell: usize) -> u64 {
+        // SAFETY: as in `store`.
+        unsafe { core::ptr::read_volatile(self.buf.wrapping_add(cell) as *const u64) }
+    }
+
+    /// Records that the capture in plan slot `slot` faulted.
+    #[inline(always)]
+    fn fault(&mut self, slot: usize) {
+        let bits = self.load(FAULTED_CELL);
+        self.store(FAULTED_CELL, bits | 1 << slot);
+    }
+
+    /// [`Self::forget`] for the record's length, which every capture changes
+    /// differently; it stays a multiple of 8, and a full record stays full.
+    #[inline(always)]
+    fn forget_offset(&mut self) {
+        let off = self.forget(self.off);
+        self.off = if off >= OFF_LIMIT {
+            OFF_LIMIT
+        } else {
+            off & !7
+        };
+    }
+
+    /// Takes the plan's looping capture: an iovec array and what its elements point
+    /// at, or a count of directory entries. True when the read faulted.
+    #[inline(always)]
+    fn capture_loop(
+        &mut self,
+        spec: &CaptureSpec,
+        phase: Phase,
+        args: &[u64; 6],
+        string_limit: usize,
+    ) -> bool {
+        let src = args[(spec.arg & 7) as usize % 6];
+        if src == 0 || self.off >= OFF_LIMIT {
+            return false;
+        }
+        let header_off = self.off & OFF_MASK;
+        let data_off = header_off + size_of::<CaptureHeader>();
+        let (len, flags) = match spec.kind {
+            capture::IOVEC | capture::MSG_IOVEC => {
+                let (array, count) = if spec.kind == capture::IOVEC {
+                    (src, args[(spec.len_arg & 7) as usize % 6])
+                } else {
+                    self.read_pair(data_off, src + MSGHDR_IOV)
+                };
+                if array == 0 {
+                    return false;
+                }
+                self.read_iovec(data_off, array, count, string_limit)
+            }
+            capture::DIRENT_COUNT => match phase.ret() {
+                Some(ret) if ret >= 0 => self.count_dirents(data_off, src, ret as u64),
+                _ => return false,
+            },
+            _ => return false,
+        };
+        self.push(header_off, spec.arg, spec.kind, len, flags)
+    }
+
+    /// Writes the header of the capture whose `len` bytes follow `header_off`; true
+    /// when its read faulted.
+    #[inline(always)]
+    fn push(&mut self, header_off: usize, arg: u8, kind: u8, len: usize, flags: u8) -> bool {
         let header = CaptureHeader {
-            arg: spec.arg,
-            kind: spec.kind,
+            arg,
+            kind,
             flags,
             _pad: 0,
             len: len as u32,
         };
         // SAFETY: header_off <= OFF_MASK, so the 8-byte header is inside the buffer.
         unsafe { *(self.buf.add(header_off) as *mut CaptureHeader) = header };
-        self.off = (data_off + len + 7) & !7;
-        self.count += 1;
+        self.off = (header_off + size_of::<CaptureHeader>() + len + 7) & !7;
+        // SAFETY: the record header is at the start of the buffer.
+        unsafe {
+            let record = self.buf as *mut SyscallRecord;
+            let count = core::ptr::read_volatile(&raw const (*record).ncaptures);
+            core::ptr::write_volatile(&raw mut (*record).ncaptures, count + 1);
+        }
         flags & CAPTURE_FAULT != 0
     }
 
@@ -285,6 +410,133 @@ impl Builder {
         }
     }
 
+    /// Two words of tracee memory (a pointer and a length in a `struct msghdr`), read
+    /// through the scratch space at `off` (the stack would cost the verifier more);
+    /// zeros when unreadable.
+    #[inline(always)]
+    fn read_pair(&mut self, off: usize, src: u64) -> (u64, u64) {
+        let at = self.buf.wrapping_add(off & (2 * OFF_LIMIT - 1)) as *mut [u64; 2];
+        // SAFETY: off < OFF_LIMIT + 8: 16 bytes inside the buffer.
+        let rc = unsafe { bpf_probe_read_user(at as *mut c_void, 16, src as *const c_void) };
+        if rc < 0 {
+            return (0, 0);
+        }
+        // SAFETY: just written.
+        let pair = unsafe { *at };
+        (pair[0], pair[1])
+    }
+
+    /// An iovec array: each element's [`IovecChunk`] and up to `limit` bytes of what it
+    /// points at. How much of that a read filled is for userspace to work out from the
+    /// return value.
+    ///
+    /// Written so that one path leaves each iteration: the verifier cannot prune states
+    /// across iterations (the counter is precise), and older verifiers hardly within
+    /// one, so every branch that went on with a different state would double its work.
+    #[inline(always)]
+    fn read_iovec(&mut self, off: usize, array: u64, count: u64, limit: usize) -> (usize, u8) {
+        const CHUNK: usize = size_of::<IovecChunk>();
+        let mut len = 0usize;
+        let mut i = 0;
+        while i < MAX_IOV {
+            if i as u64 >= count {
+                return (len, 0);
+            }
+            if len + CHUNK >= MAX_CAPTURE {
+                return (len, CAPTURE_TRUNCATED);
+            }
+            let at = (off + (len & LEN_MASK)) & (2 * OFF_LIMIT - 1);
+            let chunk = self.buf.wrapping_add(at) as *mut IovecChunk;
+            // SAFETY: at < OFF_LIMIT + 8 + MAX_CAPTURE: the chunk is inside the buffer.
+            let rc = unsafe {
+                bpf_probe_read_user(
+                    chunk as *mut c_void,
+                    16,
+                    (array + 16 * i as u64) as *const c_void,
+                )
+            };
+            if rc < 0 {
+                let flags = if i == 0 {
+                    CAPTURE_FAULT
+                } else {
+                    CAPTURE_TRUNCATED
+                };
+                return (len, flags);
+            }
+            // SAFETY: just written.
+            let (base, iov_len) = unsafe { ((*chunk).base, (*chunk).iov_len) };
+            let want = iov_copy_len(iov_len, limit);
+            // Which branch made the size is of no use to the verifier later.
+            let want = self.forget(want);
+            // Two checks: the first alone bounds `want` for the verifier.
+            if want > MAX_CAPTURE || len + CHUNK + want > MAX_CAPTURE {
+                return (len, CAPTURE_TRUNCATED);
+            }
+            // SAFETY: at + CHUNK + want < OFF_LIMIT + 8 + 2 * MAX_CAPTURE. On failure
+            // the helper zeroes the bytes.
+            let rc = unsafe {
+                bpf_probe_read_user(
+                    chunk.wrapping_add(1) as *mut c_void,
+                    want as u32,
+                    base as *const c_void,
+                )
+            };
+            // The sign bit, as a flag, without a branch.
+            let fault = (rc as u64 >> 63) as u32 * CAPTURE_FAULT as u32;
+            // SAFETY: as above.
+            unsafe {
+                (*chunk).len = want as u32;
+                (*chunk).flags = fault;
+            }
+            len += CHUNK + ((want + 7) & !7);
+            i += 1;
+        }
+        let flags = if count > MAX_IOV as u64 {
+            CAPTURE_TRUNCATED
+        } else {
+            0
+        };
+        (len, flags)
+    }
+
+    /// The records in `len` bytes of `getdents` output: u32 count. One path leaves each
+    /// iteration, as in [`Self::read_iovec`].
+    #[inline(always)]
+    fn count_dirents(&mut self, off: usize, src: u64, len: u64) -> (usize, u8) {
+        // Each `d_reclen` is read into the scratch space the count then overwrites.
+        let cell = self.buf.wrapping_add(off & (2 * OFF_LIMIT - 1)) as *mut u16;
+        let mut pos = 0u64;
+        let mut count = 0u32;
+        let mut flags = CAPTURE_TRUNCATED;
+        let mut i = 0;
+        while i < MAX_DIRENTS {
+            if pos >= len {
+                flags = 0;
+                break;
+            }
+            // SAFETY: 2 bytes at off < OFF_LIMIT + 8: inside the buffer.
+            let rc = unsafe {
+                bpf_probe_read_user(
+                    cell as *mut c_void,
+                    2,
+                    (src + pos + DIRENT_RECLEN) as *const c_void,
+                )
+            };
+            // SAFETY: just written (or zeroed by the failed helper).
+            let reclen = unsafe { *cell };
+            if rc < 0 || reclen == 0 {
+                flags = CAPTURE_FAULT;
+                break;
+            }
+            pos += reclen as u64;
+            count += 1;
+            i += 1;
+        }
+        // SAFETY: 4 bytes at off < 2 * OFF_LIMIT.
+        unsafe { *(cell as *mut u32) = count };
+        (4, flags)
+    }
+
     /// argv: each string NUL-terminated, concatenated, up to `MAX_STRV` strings.
     #[inline(always)]
     fn read_strv(&mut self, off: usize, src: u64, limit: usize) -> (usize, u8) {
@@ -331,15 +583,17 @@ impl Builder {
     /// envp: only the number of entries.
     #[inline(always)]
     fn count_ptrs(&mut self, off: usize, src: u64) -> (usize, u8) {
-        let mut chunk = [0u64; 8];
+        // The pointers are read into the scratch space the count then overwrites (a
+        // zeroed array on the stack would cost a memset loop per verifier path).
+        let chunk = self.buf.wrapping_add(off & (2 * OFF_LIMIT - 1)) as *mut [u64; 8];
         let mut count = 0u32;
         let mut flags = CAPTURE_TRUNCATED;
         let mut i = 0;
         'outer: while i < MAX_PTRV / 8 {
-            // SAFETY: reads 64 bytes of the tracee's pointer array onto the stack.
+            // SAFETY: 64 bytes at off < OFF_LIMIT + 8: inside the buffer.
             let rc = unsafe {
                 bpf_probe_read_user(
-                    chunk.as_mut_ptr() as *mut c_void,
+                    chunk as *mut c_void,
                     64,
                     (src + 64 * i as u64) as *const c_void,
                 )
@@ -351,7 +605,8 @@ impl Builder {
             }
             let mut j = 0;
             while j < 8 {
-                if chunk[j] == 0 {
+                // SAFETY: just written.
+                if unsafe { (*chunk)[j] } == 0 {
                     flags = 0;
                     break 'outer;
                 }
@@ -365,11 +620,9 @@ impl Builder {
         (4, flags)
     }
 
-    /// The assembled record, with its capture count filled in.
+    /// The assembled record.
     #[inline(always)]
     pub fn finish(self) -> &'static [u8] {
-        // SAFETY: the record header is at the start of the buffer.
-        unsafe { (*(self.buf as *mut SyscallRecord)).ncaptures = self.count };
         let len = self.off & (2 * OFF_LIMIT - 1);
         // SAFETY: len < 2 * OFF_LIMIT <= SCRATCH_BYTES.
         unsafe { core::slice::from_raw_parts(self.buf, len) }

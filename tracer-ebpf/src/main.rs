@@ -203,12 +203,10 @@ pub fn tracer_enter_tp(ctx: TracePointContext) -> u32 {
     // SAFETY: offsets inside the tracepoint record; the helper checks the reads.
     let nr = unsafe { ctx.read_at::<i32>(8) }.unwrap_or(-1) as u64;
     let _ = on_enter(&ctx, nr, || {
-        let mut args = [0u64; MAX_ARGS];
-        for (i, arg) in args.iter_mut().enumerate() {
-            // SAFETY: as above; syscalls with fewer arguments read padding, never fault.
-            *arg = unsafe { ctx.read_at::<u64>(16 + 8 * i) }.unwrap_or(0);
-        }
-        args
+        // One read, not one per argument: each read's failure branch would double the
+        // paths older verifiers walk (syscalls with fewer arguments read padding).
+        // SAFETY: as above.
+        unsafe { ctx.read_at::<[u64; MAX_ARGS]>(16) }.unwrap_or([0; MAX_ARGS])
     });
     0
 }

@@ -1,5 +1,6 @@
 //! A deterministic, single-threaded mix of syscalls for `tests/strace_compare.rs`: pipes,
-//! fcntl, poll, epoll, sockets, sockopts, directories, stat and a forked child. Every
+//! fcntl, poll, epoll, sockets, sockopts, iovecs and msghdrs, directories, stat and a
+//! forked child. Every
 //! call is made directly (libc) so the sequence is the same under strace and tracer.
 //!
 //! Usage: `syscall_mix DIR` with DIR an empty scratch directory.
@@ -16,6 +17,7 @@ fn main() {
     unsafe {
         pipes();
         sockets();
+        vectors();
         files(&dir);
         children();
     }
@@ -166,6 +168,74 @@ unsafe fn sockets() {
         libc::read(sv[1], buf.as_mut_ptr().cast(), buf.len());
         libc::close(sv[0]);
         libc::close(sv[1]);
+    }
+}
+
+fn iov(buf: &[u8]) -> libc::iovec {
+    libc::iovec {
+        iov_base: buf.as_ptr() as *mut libc::c_void,
+        iov_len: buf.len(),
+    }
+}
+
+/// readv/writev and sendmsg/recvmsg: data split across elements, cut by `-s` and by
+/// what a read returned, empty and NULL elements, a failed read.
+unsafe fn vectors() {
+    unsafe {
+        let mut fds = [0i32; 2];
+        libc::pipe2(fds.as_mut_ptr(), libc::O_NONBLOCK);
+        let [r, w] = fds;
+        let long = [b'x'; 100];
+        let out = [iov(b"hello"), iov(b""), iov(b" world\n"), iov(&long)];
+        libc::writev(w, out.as_ptr(), 3);
+        let null = libc::iovec {
+            iov_base: std::ptr::null_mut(),
+            iov_len: 0,
+        };
+        let out = [null, iov(&long), iov(b"tail")];
+        libc::writev(w, out.as_ptr(), 3);
+        let (mut a, mut b, mut c) = ([0u8; 4], [0u8; 8], [0u8; 200]);
+        let inp = [iov(&a), iov(&b), iov(&c)];
+        let _ = (&mut a, &mut b, &mut c);
+        libc::readv(r, inp.as_ptr(), 2);
+        libc::readv(r, inp.as_ptr(), 3);
+        libc::readv(r, inp.as_ptr(), 3);
+        libc::writev(w, out.as_ptr().add(2), 1);
+        libc::preadv(r, inp.as_ptr(), 1, 0);
+        libc::close(r);
+        libc::close(w);
+
+        let rs = libc::socket(libc::AF_INET, libc::SOCK_DGRAM, 0);
+        let mut addr: libc::sockaddr_in = std::mem::zeroed();
+        addr.sin_family = libc::AF_INET as u16;
+        addr.sin_addr.s_addr = u32::from_be_bytes([127, 0, 0, 1]).to_be();
+        let len = std::mem::size_of::<libc::sockaddr_in>() as u32;
+        libc::bind(rs, (&addr as *const libc::sockaddr_in).cast(), len);
+        let mut bound: libc::sockaddr_in = std::mem::zeroed();
+        let mut blen = len;
+        libc::getsockname(rs, (&mut bound as *mut libc::sockaddr_in).cast(), &mut blen);
+        let ss = libc::socket(libc::AF_INET, libc::SOCK_DGRAM, 0);
+        let mut parts = [iov(b"dgram "), iov(b"payload")];
+        let mut msg: libc::msghdr = std::mem::zeroed();
+        msg.msg_name = (&mut bound as *mut libc::sockaddr_in).cast();
+        msg.msg_namelen = len;
+        msg.msg_iov = parts.as_mut_ptr();
+        msg.msg_iovlen = 2;
+        libc::sendmsg(ss, &msg, 0);
+        let mut from: libc::sockaddr_storage = std::mem::zeroed();
+        let (mut head, mut rest) = ([0u8; 5], [0u8; 64]);
+        let mut parts = [iov(&head), iov(&rest)];
+        let _ = (&mut head, &mut rest);
+        let mut msg: libc::msghdr = std::mem::zeroed();
+        msg.msg_name = (&mut from as *mut libc::sockaddr_storage).cast();
+        msg.msg_namelen = std::mem::size_of::<libc::sockaddr_storage>() as u32;
+        msg.msg_iov = parts.as_mut_ptr();
+        msg.msg_iovlen = 2;
+        libc::recvmsg(rs, &mut msg, 0);
+        // Nothing left: EAGAIN.
+        libc::recvmsg(rs, &mut msg, libc::MSG_DONTWAIT);
+        libc::close(ss);
+        libc::close(rs);
     }
 }
 

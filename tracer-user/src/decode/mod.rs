@@ -7,14 +7,16 @@ mod errno;
 pub mod siginfo;
 pub use errno::errno_name;
 pub mod flags;
+mod iovec;
 pub mod strings;
 pub mod structs;
 
 pub use flags::signal_name;
 
 use crate::event::{Capture, Syscall as Call};
-use crate::syscalls::{self, ArgKind, RetKind, StructKind};
+use crate::syscalls::{self, ArgKind, Dir, RetKind, StructKind, When};
 use flags::{Xlat, write_enum, write_flags};
+use iovec::Contents;
 use std::fmt::Write;
 use strings::write_addr;
 
@@ -412,6 +414,7 @@ fn visible(call: &Call, i: usize, kind: ArgKind) -> bool {
         ArgKind::FutexTimeout => futex_uses(call).timeout.is_some(),
         ArgKind::FutexUaddr2 => futex_uses(call).uaddr2,
         ArgKind::FutexVal3 => futex_uses(call).val3,
+        ArgKind::Unused => false,
         _ => true,
     }
 }
@@ -454,6 +457,8 @@ fn write_arg(
     let flags = |out: &mut String, table: Xlat, dflt: &str| write_flags(out, v, table, None, dflt);
     match kind {
         ArgKind::Fd | ArgKind::DirFd => write_fd(out, call.pid, v as i32, fds),
+        // Never visible.
+        ArgKind::Unused => {}
         ArgKind::Int | ArgKind::FutexVal => write_int(out, v as i32),
         ArgKind::Long => write_int(out, v as i64),
         ArgKind::UInt => write_int(out, v as u32),
@@ -476,20 +481,14 @@ fn write_arg(
             }
             _ => write_addr(out, v),
         },
-        ArgKind::Iovec { count_arg, .. } => write_array(
-            out,
-            cap,
-            v,
-            call.args[count_arg as usize],
-            16,
-            opts,
-            |out, b, off| {
-                let _ = write!(out, "{{iov_base=");
-                write_addr(out, b.u64(off)?);
-                let _ = write!(out, ", iov_len={}}}", b.u64(off + 8)?);
-                Some(())
-            },
-        ),
+        ArgKind::Iovec { count_arg, dir } => {
+            let contents = match dir {
+                Dir::In => Contents::Data(u64::MAX),
+                Dir::Out => success(call).map_or(Contents::Addresses, Contents::Data),
+            };
+            let count = call.args[count_arg as usize];
+            iovec::write_iovec(out, cap, v, count, contents, opts);
+        }
         ArgKind::StrArray => strings::write_strv(out, cap, v, opts),
         ArgKind::EnvArray => strings::write_ptrv_count(out, cap, v),
         ArgKind::SockaddrIn { .. } => match cap.filter(|c| !c.fault && v != 0) {
@@ -526,6 +525,9 @@ fn write_arg(
             Some(n) => write_array(out, cap, v, n, 12, opts, structs::write_epoll_event),
             None => write_addr(out, v),
         },
+        ArgKind::Struct(StructKind::Msghdr, w) => {
+            iovec::write_msghdr(out, call, i, w == When::ExitOk, opts)
+        }
         ArgKind::Struct(sk, _) => write_struct_arg(out, call, i, sk, opts),
         ArgKind::OpenFlags => flags::write_open_flags(out, v),
         ArgKind::Mode | ArgKind::OpenMode => flags::write_octal(out, v & 0o7777),
@@ -603,12 +605,13 @@ fn write_arg(
         ArgKind::StatxMask => flags(out, flags::STATX_MASK, "STATX_???"),
         ArgKind::Dirents => {
             write_addr(out, v);
-            // Counted only when the whole buffer was copied.
-            if let (Some(len), Some(c)) = (success(call), cap)
+            // Counted in the kernel; shown only when every record was.
+            if let (Some(_), Some(c)) = (success(call), cap)
                 && !c.fault
-                && c.data.len() as u64 == len
+                && !c.truncated
+                && let Some(n) = structs::Bytes(&c.data).u32(0)
             {
-                let _ = write!(out, " /* {} entries */", count_dirents(&c.data));
+                let _ = write!(out, " /* {n} entries */");
             }
         }
         ArgKind::SockLen => write_socklen(out, call, i),
@@ -656,21 +659,6 @@ fn write_arg(
         ArgKind::AccessAtFlags => flags(out, flags::ACCESS_AT_FLAGS, "AT_???"),
         ArgKind::Personality => flags::write_personality(out, v as u32),
     }
-}
-
-/// Records in a `getdents`/`getdents64` buffer: both dirent layouts keep `d_reclen` at
-/// offset 16.
-fn count_dirents(data: &[u8]) -> usize {
-    let b = structs::Bytes(data);
-    let (mut off, mut n) = (0, 0);
-    while let Some(reclen) = b.u16(off + 16) {
-        if reclen == 0 {
-            break;
-        }
-        n += 1;
-        off += reclen as usize;
-    }
-    n
 }
 
 /// A `socklen_t *` read at entry and written at exit: `[128 => 16]`, `[16]` when
@@ -1109,17 +1097,6 @@ mod tests {
             line(&c),
             "0, RLIMIT_STACK, NULL, {rlim_cur=8192*1024, rlim_max=RLIM64_INFINITY} = 0"
         );
-        let c = call(
-            "writev",
-            &[1, 0x7ffc, 1],
-            Some(3),
-            vec![cap(
-                1,
-                capture::BUF,
-                &[[0x10u8, 0, 0, 0, 0, 0, 0, 0], [3, 0, 0, 0, 0, 0, 0, 0]].concat(),
-            )],
-        );
-        assert_eq!(line(&c), "1, [{iov_base=0x10, iov_len=3}], 1 = 3");
     }
 
     fn le32(v: i32) -> Vec<u8> {
@@ -1238,32 +1215,27 @@ mod tests {
 
     #[test]
     fn dirents_are_counted() {
-        // Two records of 24 and 32 bytes, d_reclen at offset 16.
-        let mut buf = vec![0u8; 56];
-        buf[16..18].copy_from_slice(&24u16.to_le_bytes());
-        buf[24 + 16..24 + 18].copy_from_slice(&32u16.to_le_bytes());
-        let c = call(
-            "getdents64",
-            &[3, 0x5600, 32768],
-            Some(56),
-            vec![cap(1, capture::BUF, &buf)],
+        let count = |n: u32, truncated, fault| Capture {
+            truncated,
+            fault,
+            ..cap(1, capture::DIRENT_COUNT, &n.to_le_bytes())
+        };
+        let dents = |ret, caps| call("getdents64", &[3, 0x5600, 32768], Some(ret), caps);
+        assert_eq!(
+            line(&dents(56, vec![count(2, false, false)])),
+            "3, 0x5600 /* 2 entries */, 32768 = 56"
         );
-        assert_eq!(line(&c), "3, 0x5600 /* 2 entries */, 32768 = 56");
-        let c = call(
-            "getdents64",
-            &[3, 0x5600, 32768],
-            Some(0),
-            vec![cap(1, capture::BUF, b"")],
+        assert_eq!(
+            line(&dents(0, vec![count(0, false, false)])),
+            "3, 0x5600 /* 0 entries */, 32768 = 0"
         );
-        assert_eq!(line(&c), "3, 0x5600 /* 0 entries */, 32768 = 0");
-        // Partly copied: no count rather than a wrong one.
-        let c = call(
-            "getdents64",
-            &[3, 0x5600, 32768],
-            Some(9000),
-            vec![cap(1, capture::BUF, &buf)],
-        );
-        assert_eq!(line(&c), "3, 0x5600, 32768 = 9000");
+        // Not every record counted, or one unreadable: no count rather than a wrong one.
+        for (truncated, fault) in [(true, false), (false, true)] {
+            assert_eq!(
+                line(&dents(9000, vec![count(1536, truncated, fault)])),
+                "3, 0x5600, 32768 = 9000"
+            );
+        }
         let c = call("getdents", &[3, 0x5600, 32768], Some(-9), vec![]);
         assert_eq!(
             line(&c),

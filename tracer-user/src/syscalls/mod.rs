@@ -100,6 +100,8 @@ impl StructKind {
 /// because the register holds garbage above it (an `int` of -1 arrives as 0xffffffff).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ArgKind {
+    /// A register only 32-bit ABIs use (the high half of `preadv`'s offset): not shown.
+    Unused,
     /// `int`: signed decimal of the low 32 bits.
     Int,
     /// `long`, `off_t`: signed decimal.

@@ -254,6 +254,10 @@ fn short(e: &aya::programs::ProgramError) -> String {
             verifier_log,
         } => {
             let log = verifier_log.to_string();
+            // For developers: the whole log, which can run to megabytes.
+            if let Some(path) = std::env::var_os("TRACER_VERIFIER_LOG") {
+                let _ = fs::write(path, &log);
+            }
             let verdict = log.lines().rev().map(str::trim).find(|l| {
                 !l.is_empty()
                     && !["verification time", "stack depth", "processed "]

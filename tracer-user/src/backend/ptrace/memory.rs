@@ -16,8 +16,9 @@ use nix::{
     unistd::Pid,
 };
 use tracer_common::{
-    CAPTURE_FAULT, CAPTURE_TRUNCATED, CapturePlan, CaptureSpec, MAX_CAPTURE, MAX_PTRV, MAX_STRV,
-    capture, when,
+    CAPTURE_FAULT, CAPTURE_TRUNCATED, CapturePlan, CaptureSpec, DIRENT_RECLEN, IovecChunk,
+    MAX_CAPTURE, MAX_DIRENTS, MAX_IOV, MAX_PTRV, MAX_STRV, MSGHDR_IOV, MSGHDR_NAME, capture,
+    iov_copy_len, when,
 };
 
 use crate::event::{Capture, Syscall};
@@ -171,6 +172,33 @@ fn capture_one(
                 (buf, flags)
             }
         }
+        capture::IOVEC | capture::MSG_IOVEC => {
+            let (array, count) = if spec.kind == capture::IOVEC {
+                (src, args[(spec.len_arg & 7) as usize % 6])
+            } else {
+                read_pair(pid, src + MSGHDR_IOV).unwrap_or_default()
+            };
+            if array == 0 {
+                return None;
+            }
+            read_iovec(pid, array, count, string_limit)
+        }
+        capture::MSG_NAME => {
+            let (name, namelen) = read_pair(pid, src + MSGHDR_NAME).unwrap_or_default();
+            if name == 0 {
+                return None;
+            }
+            let mut buf = vec![0u8; (namelen as u32 as usize).min(spec.size as usize)];
+            if read(pid, name, &mut buf) < buf.len() {
+                (Vec::new(), CAPTURE_FAULT)
+            } else {
+                (buf, 0)
+            }
+        }
+        capture::DIRENT_COUNT => {
+            let len = tracer_common::capture_len(spec, phase.ret(), args)?;
+            count_dirents(pid, src, len as u64)
+        }
         capture::STRV => read_strv(pid, src, limit),
         capture::PTRV_COUNT => count_ptrs(pid, src),
         _ => return None,
@@ -182,6 +210,87 @@ fn capture_one(
         truncated: flags & CAPTURE_TRUNCATED != 0,
         fault: flags & CAPTURE_FAULT != 0,
     })
+}
+
+/// Two words: a pointer and a length (in a `struct msghdr`, or an iovec).
+fn read_pair(pid: Pid, src: u64) -> Option<(u64, u64)> {
+    let mut pair = [0u8; 16];
+    if read(pid, src, &mut pair) < 16 {
+        return None;
+    }
+    let word = |i: usize| u64::from_ne_bytes(pair[i..i + 8].try_into().expect("8 bytes"));
+    Some((word(0), word(8)))
+}
+
+/// An iovec array as the kernel programs copy it: per element an [`IovecChunk`] and up
+/// to `limit` of its bytes padded to 8 (zeros where unreadable), all within
+/// `MAX_CAPTURE`.
+fn read_iovec(pid: Pid, array: u64, count: u64, limit: usize) -> (Vec<u8>, u8) {
+    const CHUNK: usize = size_of::<IovecChunk>();
+    let mut out = Vec::new();
+    for i in 0..count.min(MAX_IOV as u64) {
+        if out.len() + CHUNK >= MAX_CAPTURE {
+            return (out, CAPTURE_TRUNCATED);
+        }
+        let Some((base, iov_len)) = read_pair(pid, array + 16 * i) else {
+            let flags = if i == 0 {
+                CAPTURE_FAULT
+            } else {
+                CAPTURE_TRUNCATED
+            };
+            return (out, flags);
+        };
+        let want = iov_copy_len(iov_len, limit);
+        if want > MAX_CAPTURE || out.len() + CHUNK + want > MAX_CAPTURE {
+            return (out, CAPTURE_TRUNCATED);
+        }
+        let mut data = vec![0u8; want];
+        let flags = if read(pid, base, &mut data) < want {
+            data.fill(0);
+            CAPTURE_FAULT
+        } else {
+            0
+        };
+        out.extend_from_slice(&base.to_ne_bytes());
+        out.extend_from_slice(&iov_len.to_ne_bytes());
+        out.extend_from_slice(&(want as u32).to_ne_bytes());
+        out.extend_from_slice(&(flags as u32).to_ne_bytes());
+        out.extend_from_slice(&data);
+        out.resize(out.len().next_multiple_of(8), 0);
+    }
+    let flags = if count > MAX_IOV as u64 {
+        CAPTURE_TRUNCATED
+    } else {
+        0
+    };
+    (out, flags)
+}
+
+/// The records in `len` bytes of `getdents` output (u32), walked by `d_reclen` as the
+/// kernel programs do: at most `MAX_DIRENTS`, a fault at an unreadable or zero length.
+fn count_dirents(pid: Pid, src: u64, len: u64) -> (Vec<u8>, u8) {
+    // One read of the whole buffer (as far as the walk can go), then the walk.
+    let mut buf = vec![0u8; len.min(MAX_DIRENTS as u64 * u16::MAX as u64) as usize];
+    let got = read(pid, src, &mut buf);
+    let (mut pos, mut count, mut flags) = (0u64, 0u32, CAPTURE_TRUNCATED);
+    for _ in 0..MAX_DIRENTS {
+        if pos >= len {
+            flags = 0;
+            break;
+        }
+        let at = (pos + DIRENT_RECLEN) as usize;
+        let reclen = match buf.get(at..at + 2).filter(|_| at + 2 <= got) {
+            Some(b) => u16::from_ne_bytes([b[0], b[1]]),
+            None => 0,
+        };
+        if reclen == 0 {
+            flags = CAPTURE_FAULT;
+            break;
+        }
+        pos += reclen as u64;
+        count += 1;
+    }
+    (count.to_ne_bytes().to_vec(), flags)
 }
 
 /// argv: each string (at most `limit + 1` bytes) NUL-terminated, concatenated, up to
@@ -331,6 +440,101 @@ mod tests {
         assert!(!caps[0].truncated);
         assert_eq!(caps[1].data, 3u32.to_le_bytes());
         assert!(!caps[1].truncated && !caps[1].fault);
+    }
+
+    /// The kernel's layout: per element base, iov_len, copied length, flags, then the
+    /// bytes padded to 8.
+    fn chunk(base: u64, iov_len: u64, data: &[u8], flags: u32) -> Vec<u8> {
+        let mut out = [base.to_ne_bytes(), iov_len.to_ne_bytes()].concat();
+        out.extend_from_slice(&(data.len() as u32).to_ne_bytes());
+        out.extend_from_slice(&flags.to_ne_bytes());
+        out.extend_from_slice(data);
+        out.resize(out.len().next_multiple_of(8), 0);
+        out
+    }
+
+    #[test]
+    fn iovecs_and_messages_are_laid_out_like_the_kernel_does() {
+        let (a, b) = (b"hello".as_slice(), b" world".as_slice());
+        let iov = [
+            [a.as_ptr() as u64, a.len() as u64],
+            [8, 4],
+            [b.as_ptr() as u64, b.len() as u64],
+        ];
+        let args = [1, iov.as_ptr() as u64, 3, 0, 0, 0];
+        let mut plan = CapturePlan::default();
+        plan.specs[3] = spec(capture::IOVEC, when::EXIT, 1, 2, 0);
+        // Up to -s bytes of each element, whatever the read returned (the decoder cuts
+        // them to it); an unreadable element's bytes are zeros, flagged.
+        let expected = [
+            chunk(iov[0][0], 5, b"hel", 0),
+            chunk(8, 4, &[0, 0, 0], CAPTURE_FAULT as u32),
+            chunk(iov[2][0], 6, b" wo", 0),
+        ]
+        .concat();
+        for ret in [7, -9] {
+            let caps = capture(me(), &call(args), &plan, 3, Phase::Exit(ret));
+            assert_eq!(caps[0].data, expected);
+            assert!(!caps[0].fault && !caps[0].truncated);
+        }
+        // More elements than the kernel reads.
+        let args = [1, iov.as_ptr() as u64, MAX_IOV as u64 + 1, 0, 0, 0];
+        plan.specs[3] = spec(capture::IOVEC, when::ENTER, 1, 2, 0);
+        let caps = capture(me(), &call(args), &plan, 3, Phase::Enter);
+        assert!(caps[0].truncated, "the array goes on past what was read");
+
+        // sendmsg: the header, the address, the iovecs.
+        let name = [2u8, 0, 0, 53, 127, 0, 0, 1];
+        let mut msg = [0u64; 7];
+        msg[0] = name.as_ptr() as u64;
+        msg[1] = 8 | 0xdead_0000_0000; // msg_namelen is 32 bits: the rest is padding
+        msg[2] = iov.as_ptr() as u64;
+        msg[3] = 1;
+        let args = [3, msg.as_ptr() as u64, 0, 0, 0, 0];
+        let mut plan = CapturePlan::default();
+        plan.specs[0] = spec(
+            capture::MSG_NAME,
+            when::ENTER,
+            1,
+            tracer_common::LEN_FIXED,
+            128,
+        );
+        plan.specs[3] = spec(
+            capture::MSG_IOVEC,
+            when::ENTER,
+            1,
+            tracer_common::LEN_FIXED,
+            0,
+        );
+        let caps = capture(me(), &call(args), &plan, 32, Phase::Enter);
+        assert_eq!(caps[0].data, name);
+        assert_eq!(caps[1].data, chunk(iov[0][0], 5, b"hello", 0));
+    }
+
+    #[test]
+    fn dirents_are_counted_by_their_lengths() {
+        // Two records of 24 and 32 bytes, d_reclen at offset 16, then one of length 0.
+        let mut buf = [0u8; 80];
+        buf[16..18].copy_from_slice(&24u16.to_ne_bytes());
+        buf[24 + 16..24 + 18].copy_from_slice(&32u16.to_ne_bytes());
+        let args = [3, buf.as_ptr() as u64, 32768, 0, 0, 0];
+        let mut plan = CapturePlan::default();
+        plan.specs[3] = spec(
+            capture::DIRENT_COUNT,
+            when::EXIT_OK,
+            1,
+            tracer_common::LEN_FROM_RET,
+            0,
+        );
+        let count = |ret| {
+            let caps = capture(me(), &call(args), &plan, 32, Phase::Exit(ret));
+            let c = &caps[0];
+            (u32::from_ne_bytes(c.data[..4].try_into().unwrap()), c.fault)
+        };
+        assert_eq!(count(56), (2, false));
+        assert_eq!(count(0), (0, false));
+        assert_eq!(count(80), (2, true), "a zero length ends the walk");
+        assert!(capture(me(), &call(args), &plan, 32, Phase::Exit(-9)).is_empty());
     }
 
     #[test]

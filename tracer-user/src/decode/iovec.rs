@@ -1,0 +1,366 @@
+//! iovec arrays (`readv`/`writev`, `preadv2`...) and the `struct msghdr` that carries one
+//! (`sendmsg`/`recvmsg`), from the captures laid out as [`IovecChunk`]s.
+
+use std::fmt::Write;
+
+use tracer_common::{IovecChunk, capture};
+
+use super::flags::{self, write_flags};
+use super::strings::{quote, write_addr};
+use super::structs::{self, Bytes};
+use super::{Call, DecodeOptions, success};
+use crate::event::Capture;
+
+/// What an element's bytes show.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Contents {
+    /// The bytes the call wrote or read: each element's up to `-s`, all together up to
+    /// this many (a read's return value; `u64::MAX` for a write).
+    Data(u64),
+    /// The call failed: strace shows where each element points.
+    Addresses,
+}
+
+/// One element as captured.
+struct Element<'a> {
+    base: u64,
+    iov_len: u64,
+    data: &'a [u8],
+    fault: bool,
+}
+
+/// The elements a capture holds, in order; fewer than the array has when it was cut.
+fn elements(data: &[u8]) -> Vec<Element<'_>> {
+    const CHUNK: usize = size_of::<IovecChunk>();
+    let b = Bytes(data);
+    let mut out = Vec::new();
+    let mut off = 0;
+    while let (Some(base), Some(iov_len), Some(len), Some(flags)) =
+        (b.u64(off), b.u64(off + 8), b.u32(off + 16), b.u32(off + 20))
+    {
+        let start = off + CHUNK;
+        let Some(bytes) = data.get(start..start + len as usize) else {
+            break;
+        };
+        out.push(Element {
+            base,
+            iov_len,
+            data: bytes,
+            fault: flags & tracer_common::CAPTURE_FAULT as u32 != 0,
+        });
+        off = (start + len as usize).next_multiple_of(8);
+    }
+    out
+}
+
+/// `[{iov_base="hello", iov_len=5}, ...]`: at most `-s` elements, as strace's arrays; the
+/// pointer itself when the array was not read.
+pub fn write_iovec(
+    out: &mut String,
+    cap: Option<&Capture>,
+    addr: u64,
+    count: u64,
+    contents: Contents,
+    opts: &DecodeOptions,
+) {
+    let Some(cap) = cap.filter(|c| !c.fault && addr != 0) else {
+        return write_addr(out, addr);
+    };
+    let elems = elements(&cap.data);
+    let mut budget = match contents {
+        Contents::Data(budget) => budget,
+        Contents::Addresses => 0,
+    };
+    out.push('[');
+    for n in 0..count.min(opts.string_limit as u64) as usize {
+        if n > 0 {
+            out.push_str(", ");
+        }
+        let Some(e) = elems.get(n) else {
+            // The capture ended early.
+            out.push_str("...");
+            break;
+        };
+        out.push_str("{iov_base=");
+        // A read fills the elements in order, as far as its return value goes.
+        let shown = e.iov_len.min(budget);
+        budget -= shown;
+        if contents == Contents::Addresses || e.base == 0 || (e.fault && shown > 0) {
+            write_addr(out, e.base);
+        } else {
+            let data = &e.data[..e.data.len().min(opts.string_limit).min(shown as usize)];
+            quote(out, data, opts.hex, false);
+            if shown > data.len() as u64 {
+                out.push_str("...");
+            }
+        }
+        let _ = write!(out, ", iov_len={}}}", e.iov_len);
+    }
+    if count > opts.string_limit as u64 {
+        out.push_str(", ...");
+    }
+    out.push(']');
+}
+
+/// `struct msghdr` offsets (x86_64).
+const NAMELEN: usize = tracer_common::MSGHDR_NAMELEN as usize;
+const IOV: usize = tracer_common::MSGHDR_IOV as usize;
+const IOVLEN: usize = tracer_common::MSGHDR_IOVLEN as usize;
+const CONTROL: usize = 32;
+const CONTROLLEN: usize = 40;
+const FLAGS: usize = 48;
+
+/// `sendmsg`'s and `recvmsg`'s message: the header with its address and iovecs decoded;
+/// for a received message the address length before and after (`128 => 16`), or only
+/// the length it was given when the call failed.
+pub fn write_msghdr(out: &mut String, call: &Call, i: usize, received: bool, opts: &DecodeOptions) {
+    let addr = call.args[i];
+    let of_kind = |kind| {
+        call.captures
+            .iter()
+            .filter(move |c| c.arg as usize == i && c.kind == kind && !c.fault)
+    };
+    let mut headers = of_kind(capture::FIXED).map(|c| Bytes(&c.data));
+    // A received message's header is captured at entry and, on success, at exit.
+    let (given, msg) = if received {
+        (headers.next(), headers.next())
+    } else {
+        (None, headers.next())
+    };
+    let contents = if received {
+        success(call).map(Contents::Data)
+    } else {
+        Some(Contents::Data(u64::MAX))
+    };
+    let mut s = String::new();
+    let written = match (msg, contents) {
+        (Some(msg), Some(contents)) => {
+            let given_namelen = given.and_then(|g| g.u32(NAMELEN));
+            let name = of_kind(capture::MSG_NAME).next().map(|c| &c.data[..]);
+            let iov = of_kind(capture::MSG_IOVEC).next();
+            write_fields(&mut s, &msg, given_namelen, name, iov, contents, opts)
+        }
+        // A failed receive: strace shows only the length it was given.
+        _ => given.and_then(|g| g.u32(NAMELEN)).map(|len| {
+            let _ = write!(s, "{{msg_namelen={len}}}");
+        }),
+    };
+    match written {
+        Some(()) => out.push_str(&s),
+        None => write_addr(out, addr),
+    }
+}
+
+fn write_fields(
+    out: &mut String,
+    msg: &Bytes,
+    given_namelen: Option<u32>,
+    name: Option<&[u8]>,
+    iov: Option<&Capture>,
+    contents: Contents,
+    opts: &DecodeOptions,
+) -> Option<()> {
+    let name_addr = msg.u64(0)?;
+    let namelen = msg.u32(NAMELEN)?;
+    out.push_str("{msg_name=");
+    // The kernel reports the address's full length; what it wrote is at most what it
+    // was given.
+    let shown = namelen.min(given_namelen.unwrap_or(namelen)) as usize;
+    let name = name.map(|n| &n[..shown.min(n.len())]);
+    let mut sa = String::new();
+    match name.and_then(|n| structs::write_sockaddr(&mut sa, n, opts)) {
+        Some(()) if name_addr != 0 => out.push_str(&sa),
+        _ => write_addr(out, name_addr),
+    }
+    out.push_str(", msg_namelen=");
+    if let Some(given) = given_namelen.filter(|&g| g != namelen) {
+        let _ = write!(out, "{given} => ");
+    }
+    let _ = write!(out, "{namelen}, msg_iov=");
+    let iovlen = msg.u64(IOVLEN)?;
+    write_iovec(out, iov, msg.u64(IOV)?, iovlen, contents, opts);
+    let _ = write!(out, ", msg_iovlen={iovlen}");
+    let controllen = msg.u64(CONTROLLEN)?;
+    if controllen != 0 {
+        out.push_str(", msg_control=");
+        write_addr(out, msg.u64(CONTROL)?);
+    }
+    let _ = write!(out, ", msg_controllen={controllen}, msg_flags=");
+    write_flags(
+        out,
+        msg.u32(FLAGS)? as u64,
+        flags::MSG_FLAGS,
+        None,
+        "MSG_???",
+    );
+    out.push('}');
+    Some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode::{ArgsPart, write_args};
+    use crate::syscalls;
+    use tracer_common::CAPTURE_FAULT;
+
+    /// An iovec capture as the kernel lays it out: (base, iov_len, bytes, flags) each.
+    fn chunks(elems: &[(u64, u64, &[u8], u8)]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for &(base, iov_len, data, flags) in elems {
+            out.extend_from_slice(&base.to_le_bytes());
+            out.extend_from_slice(&iov_len.to_le_bytes());
+            out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+            out.extend_from_slice(&(flags as u32).to_le_bytes());
+            out.extend_from_slice(data);
+            out.resize(out.len().next_multiple_of(8), 0);
+        }
+        out
+    }
+
+    fn cap(arg: u8, kind: u8, data: Vec<u8>, truncated: bool, fault: bool) -> Capture {
+        Capture {
+            arg,
+            kind,
+            data,
+            truncated,
+            fault,
+        }
+    }
+
+    fn args(name: &str, args: &[u64], ret: i64, captures: Vec<Capture>, limit: usize) -> String {
+        let mut a = [0u64; 6];
+        a[..args.len()].copy_from_slice(args);
+        let call = Call {
+            nr: syscalls::by_name(name).unwrap().nr,
+            args: a,
+            ret: Some(ret),
+            captures,
+            ..Default::default()
+        };
+        let opts = DecodeOptions {
+            string_limit: limit,
+            ..Default::default()
+        };
+        let mut s = String::new();
+        write_args(&mut s, &call, &opts, ArgsPart::All);
+        s
+    }
+
+    #[test]
+    fn writes_show_each_element_up_to_the_limit() {
+        let data = chunks(&[
+            (0x10, 5, b"hello", 0),
+            (0, 0, b"", 0),
+            (0x20, 10, b"0123", 0),
+            (0x30, 3, b"", CAPTURE_FAULT),
+        ]);
+        let caps = vec![cap(1, capture::IOVEC, data, false, false)];
+        assert_eq!(
+            args("writev", &[1, 0x7ff0, 4], 15, caps, 4),
+            "1, [{iov_base=\"hell\"..., iov_len=5}, {iov_base=NULL, iov_len=0}, \
+             {iov_base=\"0123\"..., iov_len=10}, {iov_base=0x30, iov_len=3}], 4"
+        );
+    }
+
+    #[test]
+    fn reads_show_what_was_read() {
+        // 6 bytes read into 4 + 8 + 8: the second element holds 2 of them, the third none.
+        let data = chunks(&[
+            (0x10, 4, b"abcd", 0),
+            (0x20, 8, b"ef", 0),
+            (0x30, 8, b"", 0),
+        ]);
+        let caps = vec![cap(1, capture::IOVEC, data.clone(), false, false)];
+        assert_eq!(
+            args("readv", &[3, 0x7ff0, 3], 6, caps, 32),
+            "3, [{iov_base=\"abcd\", iov_len=4}, {iov_base=\"ef\", iov_len=8}, \
+             {iov_base=\"\", iov_len=8}], 3"
+        );
+        // A failed read shows where the elements point.
+        let caps = vec![cap(1, capture::IOVEC, data, false, false)];
+        assert_eq!(
+            args("readv", &[3, 0x7ff0, 3], -11, caps, 32),
+            "3, [{iov_base=0x10, iov_len=4}, {iov_base=0x20, iov_len=8}, \
+             {iov_base=0x30, iov_len=8}], 3"
+        );
+    }
+
+    #[test]
+    fn arrays_are_cut_like_strace_and_unreadable_ones_are_pointers() {
+        let data = chunks(&[(0x10, 1, b"a", 0), (0x20, 1, b"b", 0)]);
+        // -s 2: two elements, then "..." for the rest of a 5-element array.
+        let caps = vec![cap(1, capture::IOVEC, data.clone(), true, false)];
+        assert_eq!(
+            args("writev", &[1, 0x7ff0, 5], 2, caps, 2),
+            "1, [{iov_base=\"a\", iov_len=1}, {iov_base=\"b\", iov_len=1}, ...], 5"
+        );
+        // The capture held two of three elements.
+        let caps = vec![cap(1, capture::IOVEC, data, true, false)];
+        assert_eq!(
+            args("writev", &[1, 0x7ff0, 3], 2, caps, 32),
+            "1, [{iov_base=\"a\", iov_len=1}, {iov_base=\"b\", iov_len=1}, ...], 3"
+        );
+        let caps = vec![cap(1, capture::IOVEC, Vec::new(), false, true)];
+        assert_eq!(args("writev", &[1, 0x7ff0, 3], 2, caps, 32), "1, 0x7ff0, 3");
+        assert_eq!(args("writev", &[1, 0, 0], 0, vec![], 32), "1, NULL, 0");
+    }
+
+    fn msghdr(name: u64, namelen: u32, iov: u64, iovlen: u64) -> Vec<u8> {
+        let mut m = vec![0u8; 56];
+        m[0..8].copy_from_slice(&name.to_le_bytes());
+        m[8..12].copy_from_slice(&namelen.to_le_bytes());
+        m[16..24].copy_from_slice(&iov.to_le_bytes());
+        m[24..32].copy_from_slice(&iovlen.to_le_bytes());
+        m
+    }
+
+    #[test]
+    fn messages_show_address_and_data() {
+        let sin = [2u8, 0, 0, 53, 127, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0];
+        let iov = chunks(&[(0x20, 3, b"abc", 0)]);
+        let sent = vec![
+            cap(1, capture::FIXED, msghdr(0x10, 16, 0x18, 1), false, false),
+            cap(1, capture::MSG_NAME, sin.to_vec(), false, false),
+            cap(1, capture::MSG_IOVEC, iov.clone(), false, false),
+        ];
+        assert_eq!(
+            args("sendmsg", &[3, 0x7ff0, 0], 3, sent, 32),
+            "3, {msg_name={sa_family=AF_INET, sin_port=htons(53), \
+             sin_addr=inet_addr(\"127.0.0.1\")}, msg_namelen=16, \
+             msg_iov=[{iov_base=\"abc\", iov_len=3}], msg_iovlen=1, msg_controllen=0, \
+             msg_flags=0}, 0"
+        );
+        // Received: the length before and after; on failure only the given length.
+        let received = |ret| {
+            let mut caps = vec![cap(
+                1,
+                capture::FIXED,
+                msghdr(0x10, 128, 0x18, 1),
+                false,
+                false,
+            )];
+            if ret >= 0 {
+                caps.extend([
+                    cap(1, capture::FIXED, msghdr(0x10, 16, 0x18, 1), false, false),
+                    cap(1, capture::MSG_NAME, sin.to_vec(), false, false),
+                    cap(1, capture::MSG_IOVEC, iov.clone(), false, false),
+                ]);
+            }
+            args("recvmsg", &[3, 0x7ff0, 0], ret, caps, 32)
+        };
+        assert!(received(3).contains("msg_namelen=128 => 16, msg_iov=[{iov_base=\"abc\""));
+        assert_eq!(received(-11), "3, {msg_namelen=128}, 0");
+        // No name, and a header that could not be read.
+        let caps = vec![cap(1, capture::FIXED, msghdr(0, 0, 0x18, 0), false, false)];
+        assert!(
+            args("sendmsg", &[3, 0x7ff0, 0], 0, caps, 32)
+                .starts_with("3, {msg_name=NULL, msg_namelen=0, msg_iov=0x18, msg_iovlen=0")
+        );
+        let caps = vec![cap(1, capture::FIXED, vec![], false, true)];
+        assert_eq!(
+            args("sendmsg", &[3, 0x7ff0, 0], 0, caps, 32),
+            "3, 0x7ff0, 0"
+        );
+    }
+}
