@@ -456,3 +456,37 @@ fn a_killed_tracer_leaves_the_process_running() {
     assert_no_thread_stopped(worker.id());
     assert_worker_finishes(worker, out);
 }
+
+/// `rt_sigreturn` has no arguments: both backends read the mask it restores from the
+/// signal frame at the stack pointer. A narrow trace set must still give the registers
+/// (raw tracepoints, not per-syscall ones).
+#[test]
+fn a_handled_signal_returns_with_its_saved_mask() {
+    for backend in ["--backend=ebpf", "--backend=ptrace"] {
+        for set in ["trace=all", "trace=rt_sigreturn,kill"] {
+            let dir = std::env::temp_dir().join(format!(
+                "tracer-sigreturn-{}-{}",
+                std::process::id(),
+                backend.len() + set.len()
+            ));
+            std::fs::create_dir_all(&dir).expect("create the scratch directory");
+            let t = tracer_tests::trace(&[
+                backend,
+                "-e",
+                set,
+                "--",
+                env!("CARGO_BIN_EXE_syscall_mix"),
+                dir.to_str().unwrap(),
+            ]);
+            t.expect(t.code() == Some(0), "the mix succeeds");
+            let sigreturns = t.calls("rt_sigreturn");
+            t.expect(
+                sigreturns
+                    .iter()
+                    .any(|l| l.starts_with("rt_sigreturn({mask=[USR2]})") && l.ends_with("= 0")),
+                &format!("{backend} {set}: rt_sigreturn({{mask=[USR2]}}) = 0"),
+            );
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+    }
+}

@@ -279,8 +279,19 @@ pub const PLAN_TRACE: u32 = 1;
 pub const PLAN_RET_FD: u32 = 2;
 /// It closes the descriptor in its first argument.
 pub const PLAN_CLOSES_FD: u32 = 4;
+/// Argument 0 is given the address of the signal mask that `rt_sigreturn` (which has no
+/// arguments) restores, from the stack pointer: see [`sigframe_mask`].
+pub const PLAN_SIGFRAME: u32 = 8;
 /// Bits `PLAN_FD_ARGS_SHIFT..+6`: which arguments are file descriptors.
 pub const PLAN_FD_ARGS_SHIFT: u32 = 8;
+
+/// Where the mask `rt_sigreturn` restores is, given the stack pointer it is called with
+/// (x86_64): the signal frame's `struct ucontext` starts there (the handler's return
+/// popped the frame's return address), and `uc_sigmask` follows `uc_flags`, `uc_link`,
+/// `uc_stack` (24 bytes) and `uc_mcontext` (256).
+pub const fn sigframe_mask(sp: u64) -> u64 {
+    sp.wrapping_add(8 + 8 + 24 + 256)
+}
 
 /// `-P` compares paths by a hash of their first bytes and their length: equal paths hash
 /// equal, and a 64-bit collision at worst shows one call too many.

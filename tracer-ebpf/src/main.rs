@@ -33,8 +33,9 @@ use capture::{Builder, Phase, SCRATCH_ENTER, SCRATCH_EXIT};
 use tracer_common::{
     HIST_BUCKETS, INFLIGHT_ACTIVE, INFLIGHT_SHOWN, InFlight, MAX_ARGS, MAX_PATH_FILTERS,
     MAX_SYSCALLS, PATH_HASH_BYTES, PATH_HASH_SEED, PLAN_CLOSES_FD, PLAN_FD_ARGS_SHIFT, PLAN_RET_FD,
-    PLAN_TRACE, RECORD_NO_RETURN, SIGINFO_BYTES, SignalRecord, Stats, SyscallPlan, SyscallRecord,
-    SyscallTotals, TaskExitRecord, kind, path_hash_finish, path_hash_step, status,
+    PLAN_SIGFRAME, PLAN_TRACE, RECORD_NO_RETURN, SIGINFO_BYTES, SignalRecord, Stats, SyscallPlan,
+    SyscallRecord, SyscallTotals, TaskExitRecord, kind, path_hash_finish, path_hash_step,
+    sigframe_mask, status,
 };
 
 /// Set by userspace at load time (`EbpfLoader::override_global`).
@@ -151,6 +152,8 @@ const NR_EXIT_GROUP: u32 = 231;
 const PT_REGS_ARGS_SPAN: usize = 56;
 /// Index in that span of each argument (di, si, dx, r10, r8, r9).
 const PT_REGS_ARG_SLOTS: [usize; MAX_ARGS] = [7, 6, 5, 0, 2, 1];
+/// Offset of `sp` in `struct pt_regs`.
+const PT_REGS_SP: usize = 152;
 
 #[inline(always)]
 fn global<T: Copy>(v: &'static T) -> T {
@@ -186,12 +189,17 @@ fn wakeup_flags() -> u64 {
 pub fn tracer_sys_enter(ctx: RawTracePointContext) -> i32 {
     let nr: u64 = ctx.arg(1);
     let regs: *const u8 = ctx.arg(0);
-    let _ = on_enter(&ctx, nr, || {
+    let _ = on_enter(&ctx, nr, |frame| {
         // SAFETY: `regs` is the tracepoint's `struct pt_regs *`; the helper checks the
-        // read.
+        // reads.
         let span = unsafe { bpf_probe_read_kernel(regs.add(PT_REGS_ARGS_SPAN).cast::<[u64; 8]>()) }
             .unwrap_or([0; 8]);
-        PT_REGS_ARG_SLOTS.map(|slot| span[slot])
+        let mut args = PT_REGS_ARG_SLOTS.map(|slot| span[slot]);
+        if frame {
+            let sp = unsafe { bpf_probe_read_kernel(regs.add(PT_REGS_SP).cast::<u64>()) };
+            args[0] = sigframe_mask(sp.unwrap_or(0));
+        }
+        args
     });
     0
 }
@@ -202,7 +210,9 @@ pub fn tracer_sys_enter(ctx: RawTracePointContext) -> i32 {
 pub fn tracer_enter_tp(ctx: TracePointContext) -> u32 {
     // SAFETY: offsets inside the tracepoint record; the helper checks the reads.
     let nr = unsafe { ctx.read_at::<i32>(8) }.unwrap_or(-1) as u64;
-    let _ = on_enter(&ctx, nr, || {
+    // No registers here: the loader attaches raw tracepoints for a trace set that
+    // needs them (`PLAN_SIGFRAME`).
+    let _ = on_enter(&ctx, nr, |_frame| {
         // One read, not one per argument: each read's failure branch would double the
         // paths older verifiers walk (syscalls with fewer arguments read padding).
         // SAFETY: as above.
@@ -215,7 +225,7 @@ pub fn tracer_enter_tp(ctx: TracePointContext) -> u32 {
 fn on_enter<C: EbpfContext>(
     ctx: &C,
     nr: u64,
-    read_args: impl FnOnce() -> [u64; MAX_ARGS],
+    read_args: impl FnOnce(bool) -> [u64; MAX_ARGS],
 ) -> Result<(), i64> {
     if global(&COUNT_SEEN) != 0
         && let Some(s) = stats()
@@ -262,7 +272,7 @@ fn on_enter<C: EbpfContext>(
     let args = if global(&SUMMARY_ONLY) != 0 {
         [0; MAX_ARGS]
     } else {
-        read_args()
+        read_args(plan.is_some_and(|p| p.flags & PLAN_SIGFRAME != 0))
     };
     let (view_tid, view_tgid) = view_ids(pid_tgid);
     let mut call = InFlight {

@@ -1,6 +1,6 @@
 //! A deterministic, single-threaded mix of syscalls for `tests/strace_compare.rs`: pipes,
-//! fcntl, poll, epoll, sockets, sockopts, iovecs and msghdrs, directories, stat and a
-//! forked child. Every
+//! fcntl, poll, epoll, sockets, sockopts, iovecs and msghdrs, a handled signal,
+//! directories, stat and a forked child. Every
 //! call is made directly (libc) so the sequence is the same under strace and tracer.
 //!
 //! Usage: `syscall_mix DIR` with DIR an empty scratch directory.
@@ -18,6 +18,7 @@ fn main() {
         pipes();
         sockets();
         vectors();
+        signals();
         files(&dir);
         children();
     }
@@ -236,6 +237,24 @@ unsafe fn vectors() {
         libc::recvmsg(rs, &mut msg, libc::MSG_DONTWAIT);
         libc::close(ss);
         libc::close(rs);
+    }
+}
+
+extern "C" fn on_usr1(_: libc::c_int) {}
+
+/// A signal sent to itself and handled while SIGUSR2 is blocked: the handler's return
+/// is `rt_sigreturn({mask=[USR2]}) = 0`.
+unsafe fn signals() {
+    unsafe {
+        let mut sa: libc::sigaction = std::mem::zeroed();
+        sa.sa_sigaction = on_usr1 as *const () as libc::sighandler_t;
+        libc::sigaction(libc::SIGUSR1, &sa, std::ptr::null_mut());
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, libc::SIGUSR2);
+        libc::sigprocmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+        libc::kill(libc::getpid(), libc::SIGUSR1);
+        libc::sigprocmask(libc::SIG_UNBLOCK, &set, std::ptr::null_mut());
     }
 }
 

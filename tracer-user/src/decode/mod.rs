@@ -529,6 +529,17 @@ fn write_arg(
             iovec::write_msghdr(out, call, i, w == When::ExitOk, opts)
         }
         ArgKind::Struct(sk, _) => write_struct_arg(out, call, i, sk, opts),
+        ArgKind::SigframeMask => match cap
+            .filter(|c| !c.fault)
+            .and_then(|c| structs::Bytes(&c.data).u64(0))
+        {
+            Some(mask) => {
+                out.push_str("{mask=");
+                flags::write_sigmask(out, mask);
+                out.push('}');
+            }
+            None => write_addr(out, v),
+        },
         ArgKind::OpenFlags => flags::write_open_flags(out, v),
         ArgKind::Mode | ArgKind::OpenMode => flags::write_octal(out, v & 0o7777),
         ArgKind::AccessMode => write_flags(out, v, flags::ACCESS_MODES, Some("F_OK"), "?_OK"),
@@ -1211,6 +1222,25 @@ mod tests {
         assert_eq!(ret(1034, 3), "0x3 (seals F_SEAL_SEAL|F_SEAL_SHRINK)");
         assert_eq!(ret(9, 1234), "1234");
         assert_eq!(ret(3, -9), "-1 EBADF (Bad file descriptor)");
+    }
+
+    #[test]
+    fn sigreturn_shows_the_mask_it_restores() {
+        // SIGUSR2 is signal 12: bit 11.
+        let mask = (1u64 << 11).to_le_bytes();
+        let c = call(
+            "rt_sigreturn",
+            &[0x7ff0],
+            Some(0),
+            vec![cap(0, capture::FIXED, &mask)],
+        );
+        assert_eq!(line(&c), "{mask=[USR2]} = 0");
+        let c = call("rt_sigreturn", &[0x7ff0], Some(0), vec![]);
+        assert_eq!(line(&c), "0x7ff0 = 0");
+        // The backends put the mask's address where the decoder looks for it.
+        let args = syscalls::entry_args(15, [1, 2, 3, 4, 5, 6], 0x1000);
+        assert_eq!(args, [0x1000 + 296, 2, 3, 4, 5, 6]);
+        assert_eq!(syscalls::entry_args(0, [1; 6], 0x1000), [1; 6]);
     }
 
     #[test]

@@ -102,6 +102,9 @@ impl StructKind {
 pub enum ArgKind {
     /// A register only 32-bit ABIs use (the high half of `preadv`'s offset): not shown.
     Unused,
+    /// `rt_sigreturn`'s signal frame: the backends put the address of the mask it
+    /// restores here (see [`entry_args`]); printed `{mask=[...]}`.
+    SigframeMask,
     /// `int`: signed decimal of the low 32 bits.
     Int,
     /// `long`, `off_t`: signed decimal.
@@ -382,15 +385,18 @@ pub fn kernel_name(sc: &Syscall) -> &'static str {
         .map_or(sc.name, |(alias, _)| alias)
 }
 
-/// The plan flags the kernel's `-P` filter needs, from the table: which arguments are
-/// fds, whether the call returns a new fd, whether it closes one.
-pub fn fd_flags(nr: u32) -> u32 {
-    use tracer_common::{PLAN_CLOSES_FD, PLAN_FD_ARGS_SHIFT, PLAN_RET_FD};
+/// The plan flags the kernel side needs besides the trace set, from the table: for
+/// `-P`, which arguments are fds, whether the call returns a new fd, whether it closes
+/// one; whether argument 0 is the signal frame's mask (`rt_sigreturn`).
+pub fn plan_flags(nr: u32) -> u32 {
+    use tracer_common::{PLAN_CLOSES_FD, PLAN_FD_ARGS_SHIFT, PLAN_RET_FD, PLAN_SIGFRAME};
     let Some(sc) = by_nr(nr) else { return 0 };
     let mut flags = 0;
     for (i, arg) in sc.args.iter().enumerate() {
-        if matches!(arg.kind, ArgKind::Fd | ArgKind::DirFd) {
-            flags |= 1 << (PLAN_FD_ARGS_SHIFT + i as u32);
+        match arg.kind {
+            ArgKind::Fd | ArgKind::DirFd => flags |= 1 << (PLAN_FD_ARGS_SHIFT + i as u32),
+            ArgKind::SigframeMask => flags |= PLAN_SIGFRAME,
+            _ => {}
         }
     }
     if sc.ret == RetKind::Fd {
@@ -400,6 +406,16 @@ pub fn fd_flags(nr: u32) -> u32 {
         flags |= PLAN_CLOSES_FD;
     }
     flags
+}
+
+/// The arguments of syscall `nr` as the decoders see them: the registers, except where
+/// the table wants what no register holds (`rt_sigreturn`'s frame, from the stack
+/// pointer `sp`). The eBPF programs do the same from the plan flags.
+pub fn entry_args(nr: u32, mut args: [u64; 6], sp: u64) -> [u64; 6] {
+    if plan_flags(nr) & tracer_common::PLAN_SIGFRAME != 0 {
+        args[0] = tracer_common::sigframe_mask(sp);
+    }
+    args
 }
 
 /// What the kernel side copies for syscall `nr`; nothing for numbers the table lacks.

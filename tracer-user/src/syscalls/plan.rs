@@ -107,6 +107,7 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> [Option<CaptureSpec>; MAX_CAPTUR
         ArgKind::StrArray => spec(capture::STRV, when::ENTER, LEN_FIXED, 0),
         ArgKind::EnvArray => spec(capture::PTRV_COUNT, when::ENTER, LEN_FIXED, 0),
         ArgKind::Struct(sk, w) => fixed(sk, w),
+        ArgKind::SigframeMask => fixed(StructKind::Sigset, When::Enter),
         // Read whatever the operation: when the argument is `val2` rather than a
         // timeout, the copy faults or is ignored.
         ArgKind::FutexTimeout => fixed(StructKind::Timespec, When::Enter),

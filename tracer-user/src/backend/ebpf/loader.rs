@@ -8,7 +8,9 @@ use aya::{
     programs::{RawTracePoint, TracePoint},
 };
 
-use tracer_common::{MAX_PATH_FILTERS, MAX_SYSCALLS, PLAN_TRACE, SyscallPlan, status};
+use tracer_common::{
+    MAX_PATH_FILTERS, MAX_SYSCALLS, PLAN_SIGFRAME, PLAN_TRACE, SyscallPlan, status,
+};
 
 use super::EbpfTracer;
 use crate::{
@@ -99,7 +101,12 @@ impl LoadOptions {
             .filter_map(syscalls::by_nr)
             .map(syscalls::kernel_name)
             .collect();
-        let narrow = !set.traces_unknown() && names.len() <= PER_SYSCALL_MAX;
+        // Per-syscall tracepoints give the arguments but not the registers, which
+        // `rt_sigreturn`'s frame comes from.
+        let needs_registers = set
+            .numbers()
+            .any(|nr| syscalls::plan_flags(nr) & PLAN_SIGFRAME != 0);
+        let narrow = !set.traces_unknown() && names.len() <= PER_SYSCALL_MAX && !needs_registers;
         let attach = match cfg.tracepoints {
             TracepointChoice::Raw => Attach::Raw,
             TracepointChoice::Syscall => Attach::PerSyscall(names),
@@ -393,7 +400,7 @@ pub fn load(opts: &LoadOptions) -> Result<EbpfTracer, LoadError> {
             .map_err(|e| LoadError::Map("PLANS", e))?;
     for nr in 0..MAX_SYSCALLS {
         let plan = SyscallPlan {
-            flags: if (opts.traced)(nr) { PLAN_TRACE } else { 0 } | syscalls::fd_flags(nr),
+            flags: if (opts.traced)(nr) { PLAN_TRACE } else { 0 } | syscalls::plan_flags(nr),
             _pad: 0,
             capture: syscalls::plan_for(nr),
         };

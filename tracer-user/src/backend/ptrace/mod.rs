@@ -431,11 +431,11 @@ impl<'a> Tracer<'a> {
             Err(errno) => return Err(request("PTRACE_GET_SYSCALL_INFO", pid)(errno).into()),
         };
         match stop {
-            SyscallStop::Entry { nr, args } => {
-                self.entered(tid, nr, args, false, now);
+            SyscallStop::Entry { nr, args, sp } => {
+                self.entered(tid, nr, syscalls::entry_args(nr, args, sp), false, now);
                 Ok(())
             }
-            SyscallStop::Seccomp { nr, args } => {
+            SyscallStop::Seccomp { nr, args, sp } => {
                 let task = &self.tasks[&tid];
                 // Resumed with PTRACE_SYSCALL, a filtered call stops twice on its way
                 // in: at the entry stop, then at the seccomp stop.
@@ -444,7 +444,7 @@ impl<'a> Tracer<'a> {
                     .as_ref()
                     .is_some_and(|c| c.call.nr == nr && !c.seccomp);
                 if !seen {
-                    self.entered(tid, nr, args, true, now);
+                    self.entered(tid, nr, syscalls::entry_args(nr, args, sp), true, now);
                 }
                 Ok(())
             }

@@ -11,11 +11,14 @@ pub enum SyscallStop {
     Entry {
         nr: u32,
         args: [u64; 6],
+        /// The stack pointer.
+        sp: u64,
     },
     /// A `SECCOMP_RET_TRACE` stop: the call is entering, as at an entry stop.
     Seccomp {
         nr: u32,
         args: [u64; 6],
+        sp: u64,
     },
     Exit {
         ret: i64,
@@ -64,6 +67,7 @@ pub fn read(pid: Pid, kind: StopKind, in_call: bool) -> Result<SyscallStop, Errn
                             return Ok(SyscallStop::Entry {
                                 nr: e.nr as u32,
                                 args: e.args,
+                                sp: info.stack_pointer,
                             });
                         }
                         libc::PTRACE_SYSCALL_INFO_SECCOMP => {
@@ -71,6 +75,7 @@ pub fn read(pid: Pid, kind: StopKind, in_call: bool) -> Result<SyscallStop, Errn
                             return Ok(SyscallStop::Seccomp {
                                 nr: s.nr as u32,
                                 args: s.args,
+                                sp: info.stack_pointer,
                             });
                         }
                         libc::PTRACE_SYSCALL_INFO_EXIT => {
@@ -89,12 +94,12 @@ pub fn read(pid: Pid, kind: StopKind, in_call: bool) -> Result<SyscallStop, Errn
     }
     let regs = ptrace::getregs(pid)?;
     let args = [regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9];
-    let nr = regs.orig_rax as u32;
+    let (nr, sp) = (regs.orig_rax as u32, regs.rsp);
     Ok(match kind {
-        StopKind::Seccomp => SyscallStop::Seccomp { nr, args },
+        StopKind::Seccomp => SyscallStop::Seccomp { nr, args, sp },
         StopKind::Syscall if in_call => SyscallStop::Exit {
             ret: regs.rax as i64,
         },
-        StopKind::Syscall => SyscallStop::Entry { nr, args },
+        StopKind::Syscall => SyscallStop::Entry { nr, args, sp },
     })
 }
