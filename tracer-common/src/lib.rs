@@ -239,7 +239,7 @@ impl CaptureSpec {
 }
 
 /// Captures per syscall.
-pub const MAX_CAPTURES: usize = 4;
+pub const MAX_CAPTURES: usize = 5;
 /// The plan slot of a capture that loops over tracee memory at exit
 /// ([`capture::IOVEC`], [`capture::MSG_IOVEC`], [`capture::DIRENT_COUNT`]; at most one
 /// per syscall): always the last, so the kernel programs carry each such loop once, not
@@ -423,10 +423,10 @@ const _: () = {
     assert!(core::mem::size_of::<TaskExitRecord>() == 32);
     assert!(core::mem::size_of::<SignalRecord>() == 24 + SIGINFO_BYTES);
     assert!(core::mem::size_of::<CaptureSpec>() == 8);
-    assert!(core::mem::size_of::<CapturePlan>() == 32);
+    assert!(core::mem::size_of::<CapturePlan>() == 40);
     assert!(core::mem::size_of::<Stats>() == 48);
     assert!(core::mem::size_of::<InFlight>() == 80);
-    assert!(core::mem::size_of::<SyscallPlan>() == 40);
+    assert!(core::mem::size_of::<SyscallPlan>() == 48);
     assert!(core::mem::size_of::<SyscallTotals>() == 32 + 8 * HIST_BUCKETS);
 };
 

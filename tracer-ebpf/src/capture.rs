@@ -436,6 +436,12 @@ impl Builder {
     #[inline(always)]
     fn read_iovec(&mut self, off: usize, array: u64, count: u64, limit: usize) -> (usize, u8) {
         const CHUNK: usize = size_of::<IovecChunk>();
+        // The first element always fits, whatever `-s`.
+        let limit = if limit > MAX_CAPTURE - CHUNK {
+            MAX_CAPTURE - CHUNK
+        } else {
+            limit
+        };
         let mut len = 0usize;
         let mut i = 0;
         while i < MAX_IOV {
@@ -445,7 +451,9 @@ impl Builder {
             if len + CHUNK >= MAX_CAPTURE {
                 return (len, CAPTURE_TRUNCATED);
             }
-            let at = (off + (len & LEN_MASK)) & (2 * OFF_LIMIT - 1);
+            // Masks that change nothing (both stay below MAX_CAPTURE) but bound the
+            // values for the verifier whatever it made of the comparisons.
+            let at = (off + (len & (MAX_CAPTURE - 1))) & (2 * OFF_LIMIT - 1);
             let chunk = self.buf.wrapping_add(at) as *mut IovecChunk;
             // SAFETY: at < OFF_LIMIT + 8 + MAX_CAPTURE: the chunk is inside the buffer.
             let rc = unsafe {
@@ -466,10 +474,13 @@ impl Builder {
             // SAFETY: just written.
             let (base, iov_len) = unsafe { ((*chunk).base, (*chunk).iov_len) };
             let want = iov_copy_len(iov_len, limit);
-            // Which branch made the size is of no use to the verifier later.
-            let want = self.forget(want);
-            // Two checks: the first alone bounds `want` for the verifier.
-            if want > MAX_CAPTURE || len + CHUNK + want > MAX_CAPTURE {
+            // Which branch made the size is of no use to the verifier later. The mask
+            // bounds it as above, and `want` is compared as it is: 6.12's verifier loses
+            // the unsigned bounds of a register when it compares that register plus a
+            // constant.
+            let want = self.forget(want) & (MAX_CAPTURE - 1);
+            let room = MAX_CAPTURE - CHUNK - len;
+            if want > room {
                 return (len, CAPTURE_TRUNCATED);
             }
             // SAFETY: at + CHUNK + want < OFF_LIMIT + 8 + 2 * MAX_CAPTURE. On failure

@@ -53,6 +53,11 @@ unsafe fn pipes() {
         libc::poll(pfd.as_mut_ptr(), 1, 0);
         libc::write(w, b"hello\n\0world".as_ptr().cast(), 12);
         libc::poll(pfd.as_mut_ptr(), 2, 100);
+        let timeout = libc::timespec {
+            tv_sec: 5,
+            tv_nsec: 0,
+        };
+        libc::ppoll(pfd.as_mut_ptr(), 2, &timeout, std::ptr::null());
         libc::read(r, buf.as_mut_ptr().cast(), buf.len());
         let ep = libc::epoll_create1(libc::EPOLL_CLOEXEC);
         let mut ev = libc::epoll_event {

@@ -83,7 +83,8 @@ fn workload() {
             iov_len: p.len(),
         });
         libc::writev(pipe[1], out.as_ptr(), 2);
-        let mut buf = [0u8; 16];
+        // Not 16: the checks mask small numbers that equal a pid of the VM.
+        let mut buf = [0u8; 512];
         let inp = libc::iovec {
             iov_base: buf.as_mut_ptr().cast(),
             iov_len: buf.len(),
@@ -358,7 +359,7 @@ const EXPECTED: &[&str] = &[
     r#"openat\(AT_FDCWD, "/dev/null", O_WRONLY\) = 3"#,
     r#"write\(3, "vmtest", 6\) = 6"#,
     r#"writev\(5, \[\{iov_base="vm", iov_len=2\}, \{iov_base="test", iov_len=4\}\], 2\) = 6"#,
-    r#"readv\(4, \[\{iov_base="vmtest", iov_len=16\}\], 1\) = 6"#,
+    r#"readv\(4, \[\{iov_base="vmtest", iov_len=512\}\], 1\) = 6"#,
     r#"openat\(AT_FDCWD, "/nonexistent/vmtest", O_RDONLY\) = -1 ENOENT \(No such file or directory\)"#,
     r"getppid\(\) = <ppid>",
     r"getppid\(\) = <ppid>",
@@ -535,7 +536,7 @@ fn checks(report: &mut Report, expect: &str) {
             }),
         );
     }
-    report.check("filter", filter(rest));
+    report.check("filter", filter(rest, expect == "ebpf"));
     report.check("summary", summary(rest));
 }
 
@@ -631,7 +632,7 @@ fn durations(run: &Run) -> Result<(), String> {
 }
 
 /// `-e trace=openat,write`: those calls only.
-fn filter(extra: &[&str]) -> Result<(), String> {
+fn filter(extra: &[&str], expect_ebpf: bool) -> Result<(), String> {
     let run = tracer(&[extra, &["-e", "trace=openat,write"]].concat(), true);
     expect_ok(&run)?;
     // Signal lines stay, as with strace (`-e signal=all` is the default).
@@ -658,7 +659,7 @@ fn filter(extra: &[&str]) -> Result<(), String> {
     }
     // Per-syscall tracepoints load programs of their own: they must not have fallen
     // back where the raw ones did not.
-    if extra.is_empty() && run.fell_back() {
+    if expect_ebpf && extra.is_empty() && run.fell_back() {
         return Err(format!("fell back: {}", run.notice().unwrap_or_default()));
     }
     Ok(())

@@ -216,7 +216,26 @@ fn write_poll_return(out: &mut String, call: &Call, ret: u64) {
         write_flags(out, revents as u64, flags::POLL_EVENTS, None, "POLL???");
         out.push('}');
     }
-    out.push_str("])");
+    out.push(']');
+    // ppoll's timeout comes back as the time left.
+    let left = (call.nr == nr::PPOLL)
+        .then(|| in_out(call, 2).1)
+        .flatten()
+        .filter(|c| !c.fault);
+    if let Some(left) = left {
+        let mut s = String::new();
+        if structs::write_struct(
+            &mut s,
+            StructKind::Timespec,
+            &left.data,
+            &DecodeOptions::default(),
+        )
+        .is_some()
+        {
+            let _ = write!(out, ", left {s}");
+        }
+    }
+    out.push(')');
 }
 
 /// `fcntl`'s result for the commands that return flags; false for the others.
@@ -300,6 +319,59 @@ fn write_clone(out: &mut String, call: &Call, part: ArgsPart) {
     }
     if part != ArgsPart::Entering {
         out.push_str(&later);
+    }
+}
+
+/// `clone3`'s `struct clone_args`, the fields the flags use, as strace prints them; on
+/// success, what the kernel wrote back: the parent's copy of the new tid is the return
+/// value itself.
+fn write_clone3(out: &mut String, call: &Call, i: usize) {
+    const CLONE_INTO_CGROUP: u64 = 0x200000000;
+    let addr = call.args[i];
+    let Some(b) = call
+        .capture(i)
+        .filter(|c| !c.fault && c.data.len() >= 88)
+        .map(|c| structs::Bytes(&c.data))
+    else {
+        return write_addr(out, addr);
+    };
+    let field = |off| b.u64(off).unwrap_or_default();
+    let flags = field(0);
+    out.push_str("{flags=");
+    write_flags(out, flags, flags::CLONE_FLAGS, None, "CLONE_???");
+    let addr_field = |out: &mut String, name: &str, off: usize| {
+        let _ = write!(out, ", {name}=");
+        write_addr(out, field(off));
+    };
+    if flags & CLONE_PIDFD != 0 {
+        addr_field(out, "pidfd", 8);
+    }
+    if flags & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID) != 0 {
+        addr_field(out, "child_tid", 16);
+    }
+    if flags & CLONE_PARENT_SETTID != 0 {
+        addr_field(out, "parent_tid", 24);
+    }
+    out.push_str(", exit_signal=");
+    flags::write_signal(out, field(32) as i32);
+    addr_field(out, "stack", 40);
+    out.push_str(", stack_size=");
+    write_hex(out, field(48));
+    if flags & CLONE_SETTLS != 0 {
+        addr_field(out, "tls", 56);
+    }
+    if field(64) != 0 || field(72) != 0 {
+        addr_field(out, "set_tid", 64);
+        let _ = write!(out, ", set_tid_size={}", field(72));
+    }
+    if flags & CLONE_INTO_CGROUP != 0 {
+        let _ = write!(out, ", cgroup={}", field(80));
+    }
+    out.push('}');
+    if let Some(tid) = success(call)
+        && flags & CLONE_PARENT_SETTID != 0
+    {
+        let _ = write!(out, " => {{parent_tid=[{tid}]}}");
     }
 }
 
@@ -528,6 +600,7 @@ fn write_arg(
         ArgKind::Struct(StructKind::Msghdr, w) => {
             iovec::write_msghdr(out, call, i, w == When::ExitOk, opts)
         }
+        ArgKind::Struct(StructKind::CloneArgs, _) => write_clone3(out, call, i),
         ArgKind::Struct(sk, _) => write_struct_arg(out, call, i, sk, opts),
         ArgKind::SigframeMask => match cap
             .filter(|c| !c.fault)
@@ -1222,6 +1295,44 @@ mod tests {
         assert_eq!(ret(1034, 3), "0x3 (seals F_SEAL_SEAL|F_SEAL_SHRINK)");
         assert_eq!(ret(9, 1234), "1234");
         assert_eq!(ret(3, -9), "-1 EBADF (Bad file descriptor)");
+    }
+
+    #[test]
+    fn clone3_shows_the_fields_its_flags_use() {
+        let mut args = [0u64; 11];
+        args[0] = 0x3d0f00; // pthread_create's flags
+        args[2] = 0x7f99; // child_tid
+        args[3] = 0x7f99; // parent_tid
+        args[5] = 0x7f00_0000; // stack
+        args[6] = 0x1fff40; // stack_size
+        args[7] = 0x7f66; // tls
+        let bytes: Vec<u8> = args.iter().flat_map(|v| v.to_le_bytes()).collect();
+        let c = call(
+            "clone3",
+            &[0x7ffc, 88],
+            Some(4243),
+            vec![cap(0, capture::FIXED, &bytes)],
+        );
+        assert_eq!(
+            line(&c),
+            "{flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|\
+             CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, child_tid=0x7f99, \
+             parent_tid=0x7f99, exit_signal=0, stack=0x7f000000, stack_size=0x1fff40, \
+             tls=0x7f66} => {parent_tid=[4243]}, 88 = 4243"
+        );
+        // fork's: no pointers, SIGCHLD; a failure writes nothing back.
+        args = [0; 11];
+        args[4] = 17;
+        let bytes: Vec<u8> = args.iter().flat_map(|v| v.to_le_bytes()).collect();
+        let c = call(
+            "clone3",
+            &[0x7ffc, 88],
+            Some(-11),
+            vec![cap(0, capture::FIXED, &bytes)],
+        );
+        assert!(line(&c).starts_with(
+            "{flags=0, exit_signal=SIGCHLD, stack=NULL, stack_size=0}, 88 = -1 EAGAIN"
+        ));
     }
 
     #[test]

@@ -73,8 +73,8 @@ pub fn write_struct(
             s.push_str("...}");
         }
         StructKind::EpollEvent => write_epoll_event(&mut s, &b, 0)?,
-        // Needs the captures of what it points at: see `iovec::write_msghdr`.
-        StructKind::Msghdr => return None,
+        // Need more than their own bytes: see `iovec::write_msghdr`, `write_clone3`.
+        StructKind::Msghdr | StructKind::CloneArgs => return None,
         StructKind::Sysinfo => write_sysinfo(&mut s, &b)?,
         StructKind::IntPtr => {
             let _ = write!(s, "[{}]", b.i32(0)?);

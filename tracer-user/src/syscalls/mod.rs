@@ -35,6 +35,9 @@ pub enum When {
 
     /// An output the kernel writes only when the call succeeds (e.g. `fstat`'s buffer).
     ExitOk,
+    /// An input the kernel updates when the call succeeds (`ppoll`'s timeout, which
+    /// comes back as the time left): read at both.
+    Updated,
 }
 
 /// Direction of a data buffer.
@@ -74,6 +77,8 @@ pub enum StructKind {
     Sockaddr,
     /// `stack_t` (`sigaltstack`).
     StackT,
+    /// `struct clone_args` (`clone3`), its first 88 bytes (version 2).
+    CloneArgs,
 }
 
 impl StructKind {
@@ -92,6 +97,7 @@ impl StructKind {
             Self::IntPtr | Self::WaitStatus => 4,
             Self::Sockaddr => 128,
             Self::StackT => 24,
+            Self::CloneArgs => 88,
         }
     }
 }

@@ -3,9 +3,7 @@
 //! it can never disagree with what the decoders expect.
 
 use super::{ArgKind, Dir, StructKind, Syscall, When};
-use tracer_common::{
-    CapturePlan, CaptureSpec, LEN_FIXED, LEN_FROM_RET, LOOP_SLOT, MAX_CAPTURES, capture, when,
-};
+use tracer_common::{CapturePlan, CaptureSpec, LEN_FIXED, LEN_FROM_RET, LOOP_SLOT, capture, when};
 
 /// Longest path the kernel accepts, NUL included.
 const PATH_MAX: u16 = 4096;
@@ -15,11 +13,11 @@ const MAX_CAPTURE: u16 = tracer_common::MAX_CAPTURE as u16;
 /// What to copy for one argument: nothing, one copy, two (an in/out argument read at
 /// entry and again at exit, e.g. `poll`'s array and `accept`'s length) or more (a
 /// `msghdr`, its address and its iovecs).
-pub fn capture_specs(arg: u8, kind: ArgKind) -> [Option<CaptureSpec>; MAX_CAPTURES] {
+pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
     let spec = |kind, when, len_arg, size| CaptureSpec::new(kind, when, arg, len_arg, size);
     let fixed = |sk: StructKind, w: When| {
         let w = match w {
-            When::Enter => when::ENTER,
+            When::Enter | When::Updated => when::ENTER,
 
             When::ExitOk => when::EXIT_OK,
         };
@@ -66,39 +64,30 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> [Option<CaptureSpec>; MAX_CAPTUR
         // length before and after (`msg_namelen=128 => 16`), and only it on failure.
         ArgKind::Struct(StructKind::Msghdr, w) => {
             let msg = fixed(StructKind::Msghdr, w);
-            let part = |kind, size| {
-                Some(CaptureSpec {
-                    size,
-                    ..spec(kind, msg.when, LEN_FIXED, 0)
-                })
+            let part = |kind, size| CaptureSpec {
+                size,
+                ..spec(kind, msg.when, LEN_FIXED, 0)
             };
             let name = part(capture::MSG_NAME, StructKind::Sockaddr.size());
             let iov = part(capture::MSG_IOVEC, 0);
-            return match w {
-                When::Enter => [Some(msg), name, iov, None],
-                When::ExitOk => [
-                    Some(fixed(StructKind::Msghdr, When::Enter)),
-                    Some(msg),
-                    name,
-                    iov,
-                ],
+            return if w == When::ExitOk {
+                let given = fixed(StructKind::Msghdr, When::Enter);
+                vec![given, msg, name, iov]
+            } else {
+                vec![msg, name, iov]
             };
         }
         // `events` at entry, `revents` at exit.
         ArgKind::PollFds { count_arg } => {
-            return [
-                Some(array(when::ENTER, count_arg, 8)),
-                Some(array(when::EXIT_OK, count_arg, 8)),
-                None,
-                None,
+            return vec![
+                array(when::ENTER, count_arg, 8),
+                array(when::EXIT_OK, count_arg, 8),
             ];
         }
         ArgKind::SockLen => {
-            return [
-                Some(fixed(StructKind::IntPtr, When::Enter)),
-                Some(fixed(StructKind::IntPtr, When::ExitOk)),
-                None,
-                None,
+            return vec![
+                fixed(StructKind::IntPtr, When::Enter),
+                fixed(StructKind::IntPtr, When::ExitOk),
             ];
         }
         // Enough for the int, linger and timeval options; the length at exit says how
@@ -106,14 +95,17 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> [Option<CaptureSpec>; MAX_CAPTUR
         ArgKind::SockoptOut => spec(capture::FIXED, when::EXIT_OK, LEN_FIXED, 16),
         ArgKind::StrArray => spec(capture::STRV, when::ENTER, LEN_FIXED, 0),
         ArgKind::EnvArray => spec(capture::PTRV_COUNT, when::ENTER, LEN_FIXED, 0),
+        ArgKind::Struct(sk, When::Updated) => {
+            return vec![fixed(sk, When::Enter), fixed(sk, When::ExitOk)];
+        }
         ArgKind::Struct(sk, w) => fixed(sk, w),
         ArgKind::SigframeMask => fixed(StructKind::Sigset, When::Enter),
         // Read whatever the operation: when the argument is `val2` rather than a
         // timeout, the copy faults or is ignored.
         ArgKind::FutexTimeout => fixed(StructKind::Timespec, When::Enter),
-        _ => return [None; MAX_CAPTURES],
+        _ => return Vec::new(),
     };
-    [Some(one), None, None, None]
+    vec![one]
 }
 
 fn loops(spec: &CaptureSpec) -> bool {
@@ -127,7 +119,6 @@ pub fn capture_plan(sc: &Syscall) -> CapturePlan {
     let specs: Vec<CaptureSpec> = (0u8..)
         .zip(sc.args)
         .flat_map(|(i, arg)| capture_specs(i, arg.kind))
-        .flatten()
         .collect();
     let (looping, others): (Vec<_>, Vec<_>) = specs.into_iter().partition(loops);
     for (slot, spec) in plan.specs.iter_mut().zip(others) {
@@ -233,7 +224,20 @@ mod tests {
                 (capture::FIXED, when::ENTER),
                 (capture::FIXED, when::EXIT_OK),
                 (capture::MSG_NAME, when::EXIT_OK),
+                (capture::NONE, 0),
                 (capture::MSG_IOVEC, when::EXIT_OK)
+            ]
+        );
+        // ppoll: the array and the timeout, each at entry and at exit, and the mask.
+        let ppoll = plan("ppoll");
+        assert_eq!(
+            ppoll.iter().map(|s| (s.arg, s.when)).collect::<Vec<_>>(),
+            [
+                (0, when::ENTER),
+                (0, when::EXIT_OK),
+                (2, when::ENTER),
+                (2, when::EXIT_OK),
+                (3, when::ENTER)
             ]
         );
         let dents = capture_plan(by_name("getdents64").unwrap()).specs[LOOP_SLOT];
@@ -250,12 +254,11 @@ mod tests {
             let wanted: Vec<_> = (0u8..)
                 .zip(sc.args)
                 .flat_map(|(i, arg)| capture_specs(i, arg.kind))
-                .flatten()
                 .collect();
             let looping = wanted.iter().filter(|s| loops(s)).count();
             assert!(looping <= 1, "{}: {looping} looping captures", sc.name);
             let room = if looping == 0 {
-                MAX_CAPTURES
+                tracer_common::MAX_CAPTURES
             } else {
                 LOOP_SLOT
             };

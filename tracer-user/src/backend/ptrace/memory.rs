@@ -227,6 +227,8 @@ fn read_pair(pid: Pid, src: u64) -> Option<(u64, u64)> {
 /// `MAX_CAPTURE`.
 fn read_iovec(pid: Pid, array: u64, count: u64, limit: usize) -> (Vec<u8>, u8) {
     const CHUNK: usize = size_of::<IovecChunk>();
+    // The first element always fits, whatever `-s`.
+    let limit = limit.min(MAX_CAPTURE - CHUNK);
     let mut out = Vec::new();
     for i in 0..count.min(MAX_IOV as u64) {
         if out.len() + CHUNK >= MAX_CAPTURE {
@@ -241,7 +243,7 @@ fn read_iovec(pid: Pid, array: u64, count: u64, limit: usize) -> (Vec<u8>, u8) {
             return (out, flags);
         };
         let want = iov_copy_len(iov_len, limit);
-        if want > MAX_CAPTURE || out.len() + CHUNK + want > MAX_CAPTURE {
+        if out.len() + CHUNK + want > MAX_CAPTURE {
             return (out, CAPTURE_TRUNCATED);
         }
         let mut data = vec![0u8; want];
@@ -364,14 +366,8 @@ mod tests {
     fn strings_are_cut_at_the_limit_and_flagged() {
         let s = c"/etc/hostname";
         let args = [0, s.as_ptr() as u64, 0, 0, 0, 0];
-        let plan = CapturePlan {
-            specs: [
-                spec(capture::CSTR, when::ENTER, 1, 0, 0),
-                CaptureSpec::default(),
-                CaptureSpec::default(),
-                CaptureSpec::default(),
-            ],
-        };
+        let mut plan = CapturePlan::default();
+        plan.specs[0] = spec(capture::CSTR, when::ENTER, 1, 0, 0);
         let caps = capture(me(), &call(args), &plan, 32, Phase::Enter);
         assert_eq!(caps.len(), 1);
         assert_eq!(caps[0].data, b"/etc/hostname");
