@@ -217,3 +217,50 @@ fn events_the_ring_buffer_cannot_take_are_counted_and_reported() {
         .unwrap_or(0);
     t.expect(lost > 0, "the loss is reported with its count");
 }
+
+/// The options set globals the verifier knows as constants, so each combination is a
+/// different program to verify (code the options turn off is never walked). Every one
+/// must load, with raw and with per-syscall tracepoints, well inside the verifier's
+/// budget: `--backend=ebpf` fails instead of falling back. (`--cgroup` loads in
+/// `tests/filters.rs`.)
+#[test]
+fn every_option_set_loads_with_either_attach_mode() {
+    let option_sets: &[&[&str]] = &[
+        &[],
+        &["-f"],
+        &["-z"],
+        &["-Z"],
+        &["--min-duration=1us"],
+        &["-P", "/etc/passwd"],
+        &["-z", "-P", "/etc/passwd", "--min-duration=1us"],
+        &["-c"],
+        &["-C"],
+        &["--stats"],
+        &["-s", "4096"],
+        &["-f", "-T", "-s", "1"],
+    ];
+    let attach: &[&[&str]] = &[
+        &["--tracepoints=raw"],
+        &[
+            "--tracepoints=syscall",
+            "-e",
+            "trace=openat,read,writev,recvmsg,execve",
+        ],
+    ];
+    for options in option_sets {
+        for mode in attach {
+            let args = [
+                &["--backend=ebpf", "-o", "/dev/null"],
+                *mode,
+                options,
+                &["--", "true"],
+            ]
+            .concat();
+            let t = trace(&args);
+            t.expect(
+                t.code() == Some(0),
+                &format!("{args:?} loads and runs: {}", t.stderr),
+            );
+        }
+    }
+}

@@ -31,6 +31,8 @@ static ADDR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"0x[0-9a-f]+").unwra
 static DURATION: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<\d+\.\d+>").unwrap());
 static RANDOM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"getrandom\(".*?""#).unwrap());
 static PORT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"htons\(\d+\)").unwrap());
+static TIME_LEFT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"left \{tv_sec=\d+, tv_nsec=\d+\}").unwrap());
 static PID_RESULT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"^(?:getpid|getppid|gettid|set_tid_address|clone|clone3|fork|vfork|wait4)\(.*= (\d+)(?: <[\d.]+>)?$",
@@ -93,6 +95,7 @@ fn mask(line: &str, pids: &HashSet<String>) -> String {
     let line = DURATION.replace_all(&line, "<T>");
     let line = RANDOM.replace_all(&line, "getrandom(RANDOM");
     let line = PORT.replace_all(&line, "htons(PORT)");
+    let line = TIME_LEFT.replace_all(&line, "left {TIME}");
     NUMBER
         .replace_all(&line, |c: &regex::Captures| {
             if pids.contains(&c[0]) {

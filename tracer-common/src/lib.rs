@@ -269,7 +269,10 @@ pub struct CapturePlan {
 pub struct SyscallPlan {
     /// [`PLAN_TRACE`].
     pub flags: u32,
-    pub _pad: u32,
+    /// The plan slots (bits) of entry captures that may be taken at exit instead, when
+    /// a result filter holds everything back until the exit: computed by userspace, so
+    /// the kernel programs carry no loop for it.
+    pub deferrable: u32,
     pub capture: CapturePlan,
 }
 

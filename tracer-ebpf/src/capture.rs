@@ -47,7 +47,7 @@ static SCRATCH: PerCpuArray<Scratch> = PerCpuArray::with_max_entries(2, 0);
 /// Which captures of a plan to take now.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
-    /// At entry, except the plan slots in `deferred` (see [`deferrable`]), which are
+    /// At entry, except the plan slots in `deferred` (`SyscallPlan::deferrable`), which are
     /// taken at the exit instead.
     Enter { deferred: u32 },
     /// At exit, with the return value.
@@ -80,41 +80,6 @@ impl Phase {
             Phase::Enter { .. } => None,
         }
     }
-}
-
-/// Entry captures that may be taken at exit instead: all but argv/envp, whose memory a
-/// successful exec replaces.
-#[inline(always)]
-fn can_defer(spec: &CaptureSpec) -> bool {
-    spec.kind != capture::STRV && spec.kind != capture::PTRV_COUNT
-}
-
-/// The plan slots (bits) of entry captures that [`can_defer`]. An in/out argument
-/// (copied at entry and again at exit, e.g. a socket length) keeps its entry copy: by the
-/// exit the kernel has overwritten it.
-#[inline(always)]
-pub fn deferrable(plan: &CapturePlan) -> u32 {
-    let mut bits = 0;
-    let mut i = 0;
-    while i < MAX_CAPTURES {
-        let spec = &plan.specs[i];
-        if spec.kind != capture::NONE && spec.when == when::ENTER && can_defer(spec) {
-            let mut in_out = false;
-            let mut j = 0;
-            while j < MAX_CAPTURES {
-                let other = &plan.specs[j];
-                in_out |= other.kind != capture::NONE
-                    && other.when != when::ENTER
-                    && other.arg == spec.arg;
-                j += 1;
-            }
-            if !in_out {
-                bits |= 1 << i;
-            }
-        }
-        i += 1;
-    }
-    bits
 }
 
 /// Whether `plan` copies anything in `phase`.

@@ -295,11 +295,7 @@ fn on_enter<C: EbpfContext>(
         && global(&SUMMARY_ONLY) == 0
         && let Some(plan) = plan
     {
-        let deferred = if defer {
-            capture::deferrable(&plan.capture)
-        } else {
-            0
-        };
+        let deferred = if defer { plan.deferrable } else { 0 };
         call.retry = deferred;
         let phase = Phase::Enter { deferred };
         if capture::any(&plan.capture, phase) {

@@ -538,6 +538,38 @@ fn checks(report: &mut Report, expect: &str) {
     }
     report.check("filter", filter(rest, expect == "ebpf"));
     report.check("summary", summary(rest));
+    if expect == "ebpf" && rest.is_empty() {
+        report.check("option-sets", option_sets());
+    }
+}
+
+/// Options the verifier sees as constants, each set a different program to verify:
+/// result and path filters hold captures until the exit, with raw and per-syscall
+/// tracepoints. Each must load here (no fallback) and show the calls it selects.
+fn option_sets() -> Result<(), String> {
+    let sets: &[(&[&str], &str)] = &[
+        (&["-z"], r"readv\(4, .* = 6"),
+        (
+            &["-P", "/dev/null"],
+            r#"openat\(AT_FDCWD, "/dev/null", O_WRONLY\) = 3"#,
+        ),
+        (
+            &["-Z", "-e", "trace=openat,writev"],
+            r"openat\(.* = -1 ENOENT .*",
+        ),
+        (
+            &["--min-duration=0", "-e", "trace=writev,readv"],
+            r#"writev\(5, \[\{iov_base="vm".*"#,
+        ),
+    ];
+    for (options, pattern) in sets {
+        let run = tracer(&[&["--backend=ebpf"], *options].concat(), true);
+        expect_ok(&run).map_err(|e| format!("{options:?}: {e}"))?;
+        // Not `transcript`: the filters drop its begin marker.
+        let lines: Vec<String> = run.lines().map(str::to_owned).collect();
+        in_order(&lines, &[pattern]).map_err(|e| format!("{options:?}: {e}"))?;
+    }
+    Ok(())
 }
 
 fn streams_of(run: &Run) -> Result<(Vec<String>, Vec<String>), String> {

@@ -130,6 +130,28 @@ pub fn capture_plan(sc: &Syscall) -> CapturePlan {
     plan
 }
 
+/// The plan slots (bits) of entry captures that may wait for the exit, when a result
+/// filter keeps everything in the kernel until then: all but argv/envp (memory a
+/// successful exec replaces) and the entry half of an in/out argument (by the exit the
+/// kernel has overwritten it, e.g. a socket length).
+pub fn deferrable(plan: &CapturePlan) -> u32 {
+    let specs = &plan.specs;
+    let in_out = |spec: &CaptureSpec| {
+        specs
+            .iter()
+            .any(|o| o.kind != capture::NONE && o.when != when::ENTER && o.arg == spec.arg)
+    };
+    (0..specs.len())
+        .filter(|&i| {
+            let spec = &specs[i];
+            spec.kind != capture::NONE
+                && spec.when == when::ENTER
+                && !matches!(spec.kind, capture::STRV | capture::PTRV_COUNT)
+                && !in_out(spec)
+        })
+        .fold(0, |bits, i| bits | 1 << i)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -245,6 +267,16 @@ mod tests {
             (dents.kind, dents.when, dents.len_arg),
             (capture::DIRENT_COUNT, when::EXIT_OK, LEN_FROM_RET)
         );
+    }
+
+    #[test]
+    fn deferrable_entry_captures() {
+        let bits = |name| deferrable(&capture_plan(by_name(name).unwrap()));
+        assert_eq!(bits("openat"), 1, "the path may wait");
+        assert_eq!(bits("execve"), 1, "argv and envp may not; the path may");
+        assert_eq!(bits("accept4"), 0, "the length is in/out");
+        assert_eq!(bits("read"), 0, "nothing at entry");
+        assert_eq!(bits("writev"), 1 << LOOP_SLOT);
     }
 
     /// No syscall asks for more copies than the kernel takes.

@@ -399,10 +399,11 @@ pub fn load(opts: &LoadOptions) -> Result<EbpfTracer, LoadError> {
         Array::try_from(ebpf.map_mut("PLANS").expect("PLANS map"))
             .map_err(|e| LoadError::Map("PLANS", e))?;
     for nr in 0..MAX_SYSCALLS {
+        let capture = syscalls::plan_for(nr);
         let plan = SyscallPlan {
             flags: if (opts.traced)(nr) { PLAN_TRACE } else { 0 } | syscalls::plan_flags(nr),
-            _pad: 0,
-            capture: syscalls::plan_for(nr),
+            deferrable: syscalls::plan::deferrable(&capture),
+            capture,
         };
         plans
             .set(nr, plan, 0)
