@@ -462,9 +462,11 @@ fn a_killed_tracer_leaves_the_process_running() {
 
 /// `rt_sigreturn` has no arguments: both backends read the mask it restores from the
 /// signal frame at the stack pointer. A narrow trace set must still give the registers
-/// (raw tracepoints, not per-syscall ones).
+/// (raw tracepoints, not per-syscall ones). And a signal the process ignores (its
+/// child's SIGCHLD, default action) is shown as strace shows it, though the eBPF path
+/// never sees it delivered.
 #[test]
-fn a_handled_signal_returns_with_its_saved_mask() {
+fn handled_and_ignored_signals_show_as_with_strace() {
     for backend in ["--backend=ebpf", "--backend=ptrace"] {
         for set in ["trace=all", "trace=rt_sigreturn,kill"] {
             let dir = std::env::temp_dir().join(format!(
@@ -488,6 +490,13 @@ fn a_handled_signal_returns_with_its_saved_mask() {
                     .iter()
                     .any(|l| l.starts_with("rt_sigreturn({mask=[USR2]})") && l.ends_with("= 0")),
                 &format!("{backend} {set}: rt_sigreturn({{mask=[USR2]}}) = 0"),
+            );
+            t.expect(
+                t.lines().iter().any(|l| {
+                    l.starts_with("--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=")
+                        && l.contains(", si_status=3,")
+                }),
+                &format!("{backend} {set}: the child's SIGCHLD"),
             );
             let _ = std::fs::remove_dir_all(&dir);
         }

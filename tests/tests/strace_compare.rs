@@ -6,10 +6,10 @@
 //! on those keys, so one missing line does not shift all the others), and at least
 //! [`MIN_EXACT`] of strace's lines must match exactly after masking.
 //!
-//! Not compared, because they depend on timing rather than on decoding: signal lines
-//! (`--- SIGCHLD {...} ---`; the eBPF backend does not report signal delivery), and
-//! `rt_sigreturn` / `? ERESTART...` calls left unpaired (where a signal lands differs
-//! between a ptrace-slowed and a free-running process). They are counted and printed.
+//! Signal lines (`--- SIGCHLD {...} ---`) are compared as a set: the same signals must
+//! show, but where they land depends on timing (a ptrace-slowed process against a free
+//! running one). For the same reason `rt_sigreturn` / `? ERESTART...` calls left
+//! unpaired are not compared; they are counted and printed.
 
 use std::{
     collections::HashSet,
@@ -114,6 +114,7 @@ re!(LONG_HEX, r"\b[0-9a-f]{8,}\b");
 re!(ALIGN, r"\) +=( |$)");
 re!(PORT, r"htons\(\d+\)");
 re!(TIMESPEC, r"tv_sec=\d+, tv_nsec=\d+");
+re!(SIGNAL_TIMES, r"si_utime=\d+, si_stime=\d+");
 re!(RANDOM, r#"^getrandom\("(?:[^"\\]|\\.)*"(\.\.\.)?"#);
 re!(SYSINFO, r"^sysinfo\(\{.*\}\)");
 re!(NUMBER, r"\b\d{3,}\b");
@@ -263,8 +264,10 @@ struct Comparison {
     /// Lines only one side printed, timing-dependent ones excluded.
     only_strace: Vec<String>,
     only_tracer: Vec<String>,
-    /// Lines not compared: signal lines and unpaired timing-dependent calls.
+    /// Lines not compared: unpaired timing-dependent calls.
     skipped: Vec<String>,
+    /// Signal lines of each side, sorted: compared as sets.
+    signals: (Vec<String>, Vec<String>),
 }
 
 impl Comparison {
@@ -296,26 +299,35 @@ impl Comparison {
         for l in &self.skipped {
             s += &format!("  not compared: {l}\n");
         }
+        if self.signals.0 != self.signals.1 {
+            s += &format!(
+                "  signals differ:\n    strace: {:?}\n    tracer: {:?}\n",
+                self.signals.0, self.signals.1
+            );
+        }
         s
     }
 }
 
 fn compare(strace: &str, tracer: &str) -> Comparison {
-    let mut skipped = Vec::new();
-    let keep = |lines: Vec<(String, Key)>, skipped: &mut Vec<String>| {
-        lines
+    // Calls (with their keys) and, apart and sorted, signal lines.
+    let split = |lines: Vec<(String, Key)>| {
+        let (signals, calls): (Vec<_>, Vec<_>) =
+            lines.into_iter().partition(|(l, _)| l.starts_with("--- "));
+        let mut signals: Vec<String> = signals
             .into_iter()
-            .filter(|(l, _)| {
-                let signal = l.starts_with("--- ");
-                if signal {
-                    skipped.push(l.clone());
-                }
-                !signal
+            .map(|(l, _)| {
+                SIGNAL_TIMES
+                    .replace(&l, "si_utime=T, si_stime=T")
+                    .into_owned()
             })
-            .unzip::<_, _, Vec<String>, Vec<Key>>()
+            .collect();
+        signals.sort();
+        let (lines, keys): (Vec<String>, Vec<Key>) = calls.into_iter().unzip();
+        (lines, keys, signals)
     };
-    let (s, sk) = keep(mask(strace), &mut skipped);
-    let (t, tk) = keep(mask(tracer), &mut skipped);
+    let (s, sk, s_signals) = split(mask(strace));
+    let (t, tk, t_signals) = split(mask(tracer));
     let pairs = pair(&sk, &tk);
     let mut cmp = Comparison {
         total: 0,
@@ -323,7 +335,8 @@ fn compare(strace: &str, tracer: &str) -> Comparison {
         differ: Vec::new(),
         only_strace: Vec::new(),
         only_tracer: Vec::new(),
-        skipped,
+        skipped: Vec::new(),
+        signals: (s_signals, t_signals),
     };
     let (mut paired_s, mut paired_t) = (vec![false; s.len()], vec![false; t.len()]);
     for &(i, j) in &pairs {
@@ -390,6 +403,10 @@ fn check(w: Workload) {
         cmp.percent() >= MIN_EXACT * 100.0,
         "at least {:.0}% of the lines must match exactly\n{report}",
         MIN_EXACT * 100.0
+    );
+    assert_eq!(
+        cmp.signals.0, cmp.signals.1,
+        "the same signal lines, wherever they land\n{report}"
     );
 }
 
@@ -481,7 +498,12 @@ fn the_comparison_itself() {
     assert_eq!(cmp.exact, 4, "{}", cmp.report("self"));
     assert_eq!(cmp.differ.len(), 1);
     assert!(cmp.only_strace.is_empty() && cmp.only_tracer.is_empty());
-    assert_eq!(cmp.skipped.len(), 2, "the signal and rt_sigreturn");
+    assert_eq!(cmp.skipped.len(), 1, "rt_sigreturn");
+    assert_eq!(
+        (cmp.signals.0.len(), cmp.signals.1.len()),
+        (1, 0),
+        "the signal only strace showed"
+    );
     let cmp = compare(strace, "getpid() = 5151\n+++ exited with 0 +++\n");
     assert_eq!(cmp.only_strace.len(), 3, "{}", cmp.report("self"));
 }

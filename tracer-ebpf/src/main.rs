@@ -41,6 +41,11 @@ use tracer_common::{
 /// Set by userspace at load time (`EbpfLoader::override_global`).
 #[unsafe(no_mangle)]
 static FOLLOW_FORKS: u8 = 0;
+/// Offsets of `pid` and `tgid` in `struct task_struct`, from the kernel's BTF.
+#[unsafe(no_mangle)]
+static TASK_PID_OFFSET: u32 = 0;
+#[unsafe(no_mangle)]
+static TASK_TGID_OFFSET: u32 = 0;
 /// Wake the consumer only once this many bytes wait in the ring buffer; below it the
 /// consumer finds the records on its next poll tick (a wake-up per record costs ~15 µs).
 #[unsafe(no_mangle)]
@@ -671,19 +676,54 @@ pub fn tracer_signal(ctx: RawTracePointContext) -> i32 {
     if !task_traced(pid_tgid) {
         return 0;
     }
-    let info: *const u8 = ctx.arg(1);
+    let (tid, tgid) = view_ids(pid_tgid);
+    emit_signal(tid, tgid, ctx.arg(1));
+    0
+}
+
+/// A signal discarded as soon as it was sent because its target ignores it (SIGCHLD or
+/// SIGWINCH left to their default action): `signal_deliver` never sees it, but a ptraced
+/// task is sent every signal, so strace shows it. Runs in the sender; the target's ids
+/// come from its `task_struct`, at offsets userspace read from BTF. Not attached in a pid
+/// namespace (the ids would be the kernel's).
+#[raw_tracepoint(tracepoint = "signal_generate")]
+pub fn tracer_signal_ignored(ctx: RawTracePointContext) -> i32 {
+    /// `TRACE_SIGNAL_IGNORED`, the tracepoint's `result`.
+    const IGNORED: u32 = 1;
+    let result: u64 = ctx.arg(4);
+    if result as u32 != IGNORED {
+        return 0;
+    }
+    let task: *const u8 = ctx.arg(2);
+    let id = |offset: u32| {
+        // SAFETY: a field of the tracepoint's `struct task_struct *`; the helper checks
+        // the read.
+        unsafe { bpf_probe_read_kernel(task.wrapping_add(offset as usize).cast::<u32>()) }
+            .unwrap_or(0)
+    };
+    let (tid, tgid) = (id(global(&TASK_PID_OFFSET)), id(global(&TASK_TGID_OFFSET)));
+    // SAFETY: a presence test.
+    if tgid != 0 && unsafe { TRACED.get(tgid) }.is_some() {
+        emit_signal(tid, tgid, ctx.arg(1));
+    }
+    0
+}
+
+/// Writes a signal record for task `tid` of process `tgid` from the kernel siginfo at
+/// `info`.
+#[inline(always)]
+fn emit_signal(tid: u32, tgid: u32, info: *const u8) {
     // No siginfo (SEND_SIG_NOINFO/PRIV): the kernel's own SIGKILL of a dying thread group,
     // which no tracee sees as a delivered signal (strace shows none either).
     if (info as usize) < 2 {
-        return 0;
+        return;
     }
     let Some(mut slot) = EVENTS.reserve::<SignalRecord>(0) else {
         if let Some(s) = stats() {
             s.lost += 1;
         }
-        return 0;
+        return;
     };
-    let (tid, tgid) = view_ids(pid_tgid);
     let mut siginfo = [0u8; SIGINFO_BYTES];
     // SAFETY: `info` is the kernel_siginfo being delivered; the helper checks the read.
     let _ = unsafe { bpf_probe_read_kernel_buf(info, &mut siginfo) };
@@ -696,7 +736,6 @@ pub fn tracer_signal(ctx: RawTracePointContext) -> i32 {
         siginfo,
     });
     slot.submit(wakeup_flags());
-    0
 }
 
 /// Whether the current task is traced (by pid set or cgroup).

@@ -502,6 +502,22 @@ fn checks(report: &mut Report, expect: &str) {
         }),
     );
     report.check("durations", durations(&auto));
+    // The child's SIGCHLD, which the workload ignores (default action): ptrace is sent
+    // it anyway; the eBPF path must catch it where it is generated.
+    report.check(
+        "ignored-signal",
+        transcript(&auto).and_then(|lines| {
+            lines
+                .iter()
+                .any(|l| {
+                    l.starts_with(
+                        "--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=<child>",
+                    ) && l.contains("si_status=7")
+                })
+                .then_some(())
+                .ok_or_else(|| format!("no SIGCHLD line; lines: {}", lines.join(" | ")))
+        }),
+    );
     if let Ok((parent, child)) = &streams {
         for line in comparable(parent) {
             println!("VMTEST TRACE {line}");

@@ -240,6 +240,21 @@ fn attach_tracepoint(
     Ok(())
 }
 
+fn attach_raw_tracepoint(
+    ebpf: &mut aya::Ebpf,
+    name: &'static str,
+    tracepoint: &str,
+) -> Result<(), LoadError> {
+    let program: &mut RawTracePoint = program(ebpf, name);
+    program
+        .load()
+        .map_err(|source| LoadError::Program { name, source })?;
+    program
+        .attach(tracepoint)
+        .map_err(|source| LoadError::Program { name, source })?;
+    Ok(())
+}
+
 /// Whether `syscalls:sys_enter_NAME` and `sys_exit_NAME` exist for every name.
 pub fn has_syscall_tracepoints(names: &[&str]) -> bool {
     if ensure_tracefs().is_err() {
@@ -365,6 +380,9 @@ pub fn load(opts: &LoadOptions) -> Result<EbpfTracer, LoadError> {
 
     let string_limit = opts.string_limit.min(u16::MAX as usize) as u32;
     let pidns = own_pid_namespace();
+    // Ignored signals come from the sender's side, with the target's ids read from its
+    // task_struct: only with BTF to say where they are, and only outside a pid namespace.
+    let task_ids = super::btf::task_ids().filter(|_| pidns.is_none());
     let (cgroup_id, cgroup_level) = match &opts.cgroup {
         Some(dir) => cgroup_id(dir)?,
         None => (0, 0),
@@ -385,6 +403,12 @@ pub fn load(opts: &LoadOptions) -> Result<EbpfTracer, LoadError> {
         .override_global("PIDNS_DEV", &pidns.map_or(0, |(dev, _)| dev), true)
         .override_global("PIDNS_INO", &pidns.map_or(0, |(_, ino)| ino), true)
         .override_global("FOLLOW_FORKS", &follow, true)
+        .override_global("TASK_PID_OFFSET", &task_ids.map_or(0, |(pid, _)| pid), true)
+        .override_global(
+            "TASK_TGID_OFFSET",
+            &task_ids.map_or(0, |(_, tgid)| tgid),
+            true,
+        )
         .override_global("WAKEUP_BYTES", &wakeup_bytes, true)
         .override_global("FORK_CHILD_PID_OFFSET", &child_pid, true)
         .override_global("EXIT_GROUP_DEAD_OFFSET", &group_dead, true)
@@ -418,30 +442,16 @@ pub fn load(opts: &LoadOptions) -> Result<EbpfTracer, LoadError> {
     attach_tracepoint(&mut ebpf, "tracer_exit", "sched", &["sched_process_exit"])?;
     attach_tracepoint(&mut ebpf, "tracer_exec", "sched", &["sched_process_exec"])?;
     if opts.signals {
-        let program: &mut RawTracePoint = program(&mut ebpf, "tracer_signal");
-        let name = "tracer_signal";
-        program
-            .load()
-            .map_err(|source| LoadError::Program { name, source })?;
-        program
-            .attach("signal_deliver")
-            .map_err(|source| LoadError::Program { name, source })?;
+        attach_raw_tracepoint(&mut ebpf, "tracer_signal", "signal_deliver")?;
+        if task_ids.is_some() {
+            attach_raw_tracepoint(&mut ebpf, "tracer_signal_ignored", "signal_generate")?;
+        }
     }
     log::debug!("syscall programs attach to {:?}", opts.attach);
     match &opts.attach {
         Attach::Raw => {
-            for (name, tracepoint) in [
-                ("tracer_sys_enter", "sys_enter"),
-                ("tracer_sys_exit", "sys_exit"),
-            ] {
-                let program: &mut RawTracePoint = program(&mut ebpf, name);
-                program
-                    .load()
-                    .map_err(|source| LoadError::Program { name, source })?;
-                program
-                    .attach(tracepoint)
-                    .map_err(|source| LoadError::Program { name, source })?;
-            }
+            attach_raw_tracepoint(&mut ebpf, "tracer_sys_enter", "sys_enter")?;
+            attach_raw_tracepoint(&mut ebpf, "tracer_sys_exit", "sys_exit")?;
         }
         Attach::PerSyscall(names) => {
             // Always: exit/exit_group, whose status the process-exit record takes, and

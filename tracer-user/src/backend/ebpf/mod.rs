@@ -1,6 +1,7 @@
 //! The eBPF backend: loads the kernel programs, registers the traced processes and turns
 //! ring-buffer records into [`Event`]s.
 
+mod btf;
 mod loader;
 mod records;
 
