@@ -32,7 +32,7 @@ static DURATION: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<\d+\.\d+>").un
 static RANDOM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"getrandom\(".*?""#).unwrap());
 static PORT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"htons\(\d+\)").unwrap());
 static TIME_LEFT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"left \{tv_sec=\d+, tv_nsec=\d+\}").unwrap());
+    LazyLock::new(|| Regex::new(r"left \{tv_sec=\d+, tv_(?:nsec|usec)=\d+\}").unwrap());
 static PID_RESULT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"^(?:getpid|getppid|gettid|set_tid_address|clone|clone3|fork|vfork|wait4)\(.*= (\d+)(?: <[\d.]+>)?$",

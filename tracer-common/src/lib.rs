@@ -127,7 +127,41 @@ pub mod capture {
     /// The records `getdents` filled (the return value counts their bytes): only
     /// counted, by walking `d_reclen`: u32 count.
     pub const DIRENT_COUNT: u8 = 9;
+    /// The three `fd_set`s of `select`/`pselect6`, arguments 1 to 3, each
+    /// [`super::fdset_bytes`] of the descriptor count, argument 0 (`arg`: no count, no
+    /// capture): a [`super::FdSetsHeader`], then the three sets' bytes.
+    pub const FD_SETS: u8 = 10;
 }
+
+/// Bytes of an `fd_set` the kernel reads for `nfds` descriptors (whole longs), at most
+/// [`MAX_FDSET_BYTES`].
+#[inline(always)]
+pub const fn fdset_bytes(nfds: u64) -> usize {
+    let bytes = nfds.div_ceil(64) * 8;
+    if bytes > MAX_FDSET_BYTES as u64 {
+        MAX_FDSET_BYTES
+    } else {
+        bytes as usize
+    }
+}
+
+/// Largest `fd_set` copied: 8192 descriptors.
+pub const MAX_FDSET_BYTES: usize = 1024;
+
+/// What an [`capture::FD_SETS`] capture holds before the sets' bytes.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FdSetsHeader {
+    /// Per set: [`FDSET_NULL`], [`FDSET_READ`] or [`FDSET_FAULT`].
+    pub status: [u8; 3],
+    pub _pad: u8,
+    /// Bytes of each set that follow (the three in a row).
+    pub bytes: u32,
+}
+
+pub const FDSET_NULL: u8 = 0;
+pub const FDSET_READ: u8 = 1;
+pub const FDSET_FAULT: u8 = 2;
 
 /// Records a [`capture::DIRENT_COUNT`] capture walks at most: a 32 KiB buffer (glibc's)
 /// holds fewer (each record takes at least 24 bytes).
@@ -287,6 +321,9 @@ pub const PLAN_CLOSES_FD: u32 = 4;
 pub const PLAN_SIGFRAME: u32 = 8;
 /// Bits `PLAN_FD_ARGS_SHIFT..+6`: which arguments are file descriptors.
 pub const PLAN_FD_ARGS_SHIFT: u32 = 8;
+/// Bits `PLAN_PATH_ARG_SHIFT..+3`: 1 + the argument `-P` compares as a path (the first
+/// one the plan copies in full), 0 for none.
+pub const PLAN_PATH_ARG_SHIFT: u32 = 16;
 
 /// Where the mask `rt_sigreturn` restores is, given the stack pointer it is called with
 /// (x86_64): the signal frame's `struct ucontext` starts there (the handler's return
@@ -423,6 +460,7 @@ const _: () = {
     assert!(core::mem::size_of::<SyscallRecord>() == 96);
     assert!(core::mem::size_of::<CaptureHeader>() == 8);
     assert!(core::mem::size_of::<IovecChunk>() == 24);
+    assert!(core::mem::size_of::<FdSetsHeader>() == 8);
     assert!(core::mem::size_of::<TaskExitRecord>() == 32);
     assert!(core::mem::size_of::<SignalRecord>() == 24 + SIGINFO_BYTES);
     assert!(core::mem::size_of::<CaptureSpec>() == 8);

@@ -16,8 +16,9 @@ use aya_ebpf::{
 };
 use tracer_common::{
     CAPTURE_FAULT, CAPTURE_TRUNCATED, CaptureHeader, CapturePlan, CaptureSpec, DIRENT_RECLEN,
-    IovecChunk, LOOP_SLOT, MAX_CAPTURE, MAX_CAPTURES, MAX_DIRENTS, MAX_IOV, MAX_PTRV, MAX_STRV,
-    MSGHDR_IOV, MSGHDR_NAME, SyscallRecord, capture, capture_len, iov_copy_len, when,
+    FdSetsHeader, IovecChunk, LOOP_SLOT, MAX_CAPTURE, MAX_CAPTURES, MAX_DIRENTS, MAX_FDSET_BYTES,
+    MAX_IOV, MAX_PTRV, MAX_STRV, MSGHDR_IOV, MSGHDR_NAME, SyscallRecord, capture, capture_len,
+    fdset_bytes, iov_copy_len, when,
 };
 
 /// Scratch space per CPU and per program (enter and exit must not share: a preempted
@@ -30,6 +31,7 @@ const OFF_MASK: usize = OFF_LIMIT - 1;
 /// (`OFF_LIMIT` + a capture header + at most `2 * MAX_CAPTURE`): see [`Builder::forget`].
 const FORGET_CELL: usize = SCRATCH_BYTES - 8;
 const FAULTED_CELL: usize = SCRATCH_BYTES - 16;
+const STASH_CELL: usize = SCRATCH_BYTES - 24;
 /// `MAX_CAPTURE` rounded up to a mask.
 const LEN_MASK: usize = 2 * MAX_CAPTURE - 1;
 
@@ -212,6 +214,10 @@ impl Builder {
                 };
                 self.read_bytes(data_off, name, want)
             }
+            capture::FD_SETS => {
+                let nfds = args[(spec.len_arg & 7) as usize % 6];
+                self.read_fd_sets(data_off, args, nfds)
+            }
             // argv/envp are only copied at entry; keeping their loops out of the exit
             // program's code saves the verifier most of its work there.
             capture::STRV if !phase.is_exit() => self.read_strv(data_off, src, limit),
@@ -242,6 +248,18 @@ impl Builder {
     fn load(&self, cell: usize) -> u64 {
         // SAFETY: as in `store`.
         unsafe { core::ptr::read_volatile(self.buf.wrapping_add(cell) as *const u64) }
+    }
+
+    /// Keeps a flag for the caller in scratch memory, out of the verifier's sight (see
+    /// [`Self::forget`]) while the captures are taken; [`Self::stashed`] reads it back.
+    #[inline(always)]
+    pub fn stash(&mut self, flag: bool) {
+        self.store(STASH_CELL, flag as u64);
+    }
+
+    #[inline(always)]
+    pub fn stashed(&self) -> bool {
+        self.load(STASH_CELL) != 0
     }
 
     /// Records that the capture in plan slot `slot` faulted.
@@ -473,6 +491,54 @@ impl Builder {
             0
         };
         (len, flags)
+    }
+
+    /// `select`'s three sets, arguments 1 to 3, `fdset_bytes(nfds)` each. Without
+    /// branches on the pointers: reading NULL fails like any bad pointer, and the
+    /// status tells the two apart.
+    #[inline(always)]
+    fn read_fd_sets(&mut self, off: usize, args: &[u64; 6], nfds: u64) -> (usize, u8) {
+        const HEADER: usize = size_of::<FdSetsHeader>();
+        // Through memory and masked (a no-op: at most MAX_FDSET_BYTES), so the verifier
+        // has a bound whatever the compiler made of the clamp.
+        let bytes = self.forget(fdset_bytes(nfds)) & (2 * MAX_FDSET_BYTES - 1);
+        let header = self.buf.wrapping_add(off & (2 * OFF_LIMIT - 1)) as *mut FdSetsHeader;
+        let mut k = 0;
+        while k < 3 {
+            // The verifier knows `k` in each round, so this picks without a branch.
+            let ptr = match k {
+                0 => args[1],
+                1 => args[2],
+                _ => args[3],
+            };
+            let status = self.read_fd_set(off + HEADER + k * bytes, bytes, ptr);
+            // SAFETY: the header is inside the buffer (off < OFF_LIMIT + 8).
+            unsafe { (*header).status[k] = status };
+            k += 1;
+        }
+        // SAFETY: as above.
+        unsafe {
+            (*header)._pad = 0;
+            (*header).bytes = bytes as u32;
+        }
+        (HEADER + 3 * bytes, 0)
+    }
+
+    /// One `fd_set` of `bytes` at `ptr` into the scratch space at `at`: its status.
+    #[inline(always)]
+    fn read_fd_set(&mut self, at: usize, bytes: usize, ptr: u64) -> u8 {
+        let at = at & (2 * OFF_LIMIT - 1);
+        // SAFETY: at + bytes < OFF_LIMIT + 16 + 3 * 2 * MAX_FDSET_BYTES, inside the
+        // buffer; the helper checks the tracee side.
+        let rc = unsafe {
+            bpf_probe_read_user(
+                self.buf.wrapping_add(at) as *mut c_void,
+                bytes as u32,
+                ptr as *const c_void,
+            )
+        };
+        let read = (ptr != 0) as u8;
+        read + read * (rc as u64 >> 63) as u8
     }
 
     /// The records in `len` bytes of `getdents` output: u32 count. One path leaves each

@@ -32,10 +32,10 @@ use aya_log_ebpf::warn;
 use capture::{Builder, Phase, SCRATCH_ENTER, SCRATCH_EXIT};
 use tracer_common::{
     HIST_BUCKETS, INFLIGHT_ACTIVE, INFLIGHT_SHOWN, InFlight, MAX_ARGS, MAX_PATH_FILTERS,
-    MAX_SYSCALLS, PATH_HASH_BYTES, PATH_HASH_SEED, PLAN_CLOSES_FD, PLAN_FD_ARGS_SHIFT, PLAN_RET_FD,
-    PLAN_SIGFRAME, PLAN_TRACE, RECORD_NO_RETURN, SIGINFO_BYTES, SignalRecord, Stats, SyscallPlan,
-    SyscallRecord, SyscallTotals, TaskExitRecord, kind, path_hash_finish, path_hash_step,
-    sigframe_mask, status,
+    MAX_SYSCALLS, PATH_HASH_BYTES, PATH_HASH_SEED, PLAN_CLOSES_FD, PLAN_FD_ARGS_SHIFT,
+    PLAN_PATH_ARG_SHIFT, PLAN_RET_FD, PLAN_SIGFRAME, PLAN_TRACE, RECORD_NO_RETURN, SIGINFO_BYTES,
+    SignalRecord, Stats, SyscallPlan, SyscallRecord, SyscallTotals, TaskExitRecord, kind,
+    path_hash_finish, path_hash_step, sigframe_mask, status,
 };
 
 /// Set by userspace at load time (`EbpfLoader::override_global`).
@@ -142,9 +142,6 @@ static SUMMARY: PerCpuArray<SyscallTotals> = PerCpuArray::with_max_entries(MAX_S
 
 const TRACE_ON: u8 = 1;
 const TRACE_FROM_EXEC: u8 = 2;
-
-/// Paths are copied up to this size.
-const PATH_MAX: usize = 4096;
 
 const NR_EXECVE: u64 = 59;
 const NR_EXECVEAT: u64 = 322;
@@ -354,31 +351,29 @@ pub struct PathBuf {
 #[map]
 static PATH_BUF: PerCpuArray<PathBuf> = PerCpuArray::with_max_entries(1, 0);
 
-/// `-P` for the path arguments of a call (the first one in its plan): whether it is a
-/// traced path. Paths are the strings the plan copies in full.
+/// `-P` for the path argument of a call (userspace marks it in the plan's flags):
+/// whether it is a traced path.
 #[inline(always)]
 fn path_arg_matches(call: &InFlight, plan: &SyscallPlan) -> bool {
-    let mut arg = None;
-    for spec in plan.capture.specs.iter() {
-        if spec.kind == tracer_common::capture::CSTR && spec.max as usize >= PATH_MAX - 1 {
-            arg = Some(spec.arg as usize);
-            break;
-        }
+    let arg = (plan.flags >> PLAN_PATH_ARG_SHIFT & 7) as u64;
+    if arg == 0 {
+        return false;
     }
-    let Some(arg) = arg else { return false };
+    // The argument, picked without a branch per candidate (a variable index into the
+    // stack copy is not verifiable): `hit` is all ones for the one wanted.
+    let mut src = 0u64;
+    let mut i = 0;
+    while i < MAX_ARGS {
+        let hit = ((i as u64 + 1) ^ arg).wrapping_sub(1) >> 63;
+        src |= call.args[i] & hit.wrapping_neg();
+        i += 1;
+    }
     let Some(buf) = PATH_BUF.get_ptr_mut(0) else {
         return false;
     };
     // SAFETY: a per-CPU buffer of PATH_HASH_BYTES + 8 bytes; the helper bounds the copy.
     let (buf, n) = unsafe {
         let buf = (*buf).bytes.as_mut_ptr();
-        // Selected by a loop: a variable index into the stack copy is not verifiable.
-        let mut src = 0;
-        for (i, a) in call.args.iter().enumerate() {
-            if i == arg {
-                src = *a;
-            }
-        }
         let src = src as *const core::ffi::c_void;
         (
             buf,
@@ -613,8 +608,10 @@ fn on_exit(ret: i64) {
     let Some(mut builder) = Builder::new(SCRATCH_EXIT, &record) else {
         return;
     };
-    // -P is decided before the captures, where the verifier has few states to explore.
-    let path_hit = paths && path_call(&call, ret, plan);
+    // -P is decided before the captures, where the verifier has few states to explore;
+    // the verdict waits in scratch memory, so the captures are verified once, not once
+    // per verdict.
+    builder.stash(paths && path_call(&call, ret, plan));
     builder.capture_all(
         &plan.capture,
         Phase::Exit(ret),
@@ -622,7 +619,7 @@ fn on_exit(ret: i64) {
         string_limit(),
         call.retry,
     );
-    if paths && !path_hit {
+    if paths && !builder.stashed() {
         if let Some(s) = stats() {
             s.filtered += 1;
         }

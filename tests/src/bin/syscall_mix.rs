@@ -58,6 +58,35 @@ unsafe fn pipes() {
             tv_nsec: 0,
         };
         libc::ppoll(pfd.as_mut_ptr(), 2, &timeout, std::ptr::null());
+        // select and pselect6 directly (glibc's select may be either): one ready set
+        // and one that is not, then nothing ready before a zero timeout.
+        let mut rd: libc::fd_set = std::mem::zeroed();
+        let mut wr: libc::fd_set = std::mem::zeroed();
+        libc::FD_SET(r, &mut rd);
+        libc::FD_SET(w, &mut wr);
+        let mut tv = libc::timeval {
+            tv_sec: 5,
+            tv_usec: 0,
+        };
+        libc::syscall(libc::SYS_select, w + 1, &mut rd, &mut wr, 0usize, &mut tv);
+        let mut ts = timeout;
+        libc::FD_SET(r, &mut rd);
+        libc::syscall(
+            libc::SYS_pselect6,
+            r + 1,
+            &mut rd,
+            0usize,
+            0usize,
+            &mut ts,
+            0usize,
+        );
+        let mut ex: libc::fd_set = std::mem::zeroed();
+        libc::FD_SET(r, &mut ex);
+        let mut zero = libc::timeval {
+            tv_sec: 0,
+            tv_usec: 0,
+        };
+        libc::syscall(libc::SYS_select, r + 1, 0usize, 0usize, &mut ex, &mut zero);
         libc::read(r, buf.as_mut_ptr().cast(), buf.len());
         let ep = libc::epoll_create1(libc::EPOLL_CLOEXEC);
         let mut ev = libc::epoll_event {

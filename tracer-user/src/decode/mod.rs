@@ -6,6 +6,7 @@
 mod errno;
 pub mod siginfo;
 pub use errno::errno_name;
+mod fdset;
 pub mod flags;
 mod iovec;
 pub mod strings;
@@ -163,6 +164,8 @@ mod nr {
     pub const PERSONALITY: u32 = 135;
     pub const FCNTL: u32 = 72;
     pub const PPOLL: u32 = 271;
+    pub const SELECT: u32 = 23;
+    pub const PSELECT6: u32 = 270;
 }
 
 /// Writes the return value: what follows `= `, with strace's notes for the calls that
@@ -172,6 +175,12 @@ pub fn write_return(out: &mut String, call: &Call) {
     if let Some(ret) = success(call) {
         match call.nr {
             nr::POLL | nr::PPOLL => return write_poll_return(out, call, ret),
+            nr::SELECT => {
+                return fdset::write_select_return(out, call, ret, StructKind::Timeval);
+            }
+            nr::PSELECT6 => {
+                return fdset::write_select_return(out, call, ret, StructKind::Timespec);
+            }
             nr::FCNTL if write_fcntl_return(out, call.args[1] as u32, ret) => return,
             // The previous persona: `0 (PER_LINUX)`.
             nr::PERSONALITY => {
@@ -553,6 +562,7 @@ fn write_arg(
             }
             _ => write_addr(out, v),
         },
+        ArgKind::FdSet => fdset::write_fdset_arg(out, call, i),
         ArgKind::Iovec { count_arg, dir } => {
             let contents = match dir {
                 Dir::In => Contents::Data(u64::MAX),

@@ -140,6 +140,10 @@ pub enum ArgKind {
     HexBufOut,
     /// A path the kernel writes, the return value counting its NUL (`getcwd`).
     PathOut,
+    /// One of `select`'s three `fd_set`s (arguments 1 to 3, sized by the descriptor
+    /// count in argument 0): `[3 4]`. Read at entry and, on success, at exit (the ready
+    /// descriptors, shown with the return value).
+    FdSet,
     /// `struct iovec[count_arg]`.
     Iovec {
         count_arg: u8,
@@ -392,8 +396,9 @@ pub fn kernel_name(sc: &Syscall) -> &'static str {
 }
 
 /// The plan flags the kernel side needs besides the trace set, from the table: for
-/// `-P`, which arguments are fds, whether the call returns a new fd, whether it closes
-/// one; whether argument 0 is the signal frame's mask (`rt_sigreturn`).
+/// `-P`, which argument is a path, which are fds, whether the call returns a new fd,
+/// whether it closes one; whether argument 0 is the signal frame's mask
+/// (`rt_sigreturn`).
 pub fn plan_flags(nr: u32) -> u32 {
     use tracer_common::{PLAN_CLOSES_FD, PLAN_FD_ARGS_SHIFT, PLAN_RET_FD, PLAN_SIGFRAME};
     let Some(sc) = by_nr(nr) else { return 0 };
@@ -410,6 +415,9 @@ pub fn plan_flags(nr: u32) -> u32 {
     }
     if sc.name == "close" {
         flags |= PLAN_CLOSES_FD;
+    }
+    if let Some(arg) = sc.args.iter().position(|a| a.kind == ArgKind::Path) {
+        flags |= (arg as u32 + 1) << tracer_common::PLAN_PATH_ARG_SHIFT;
     }
     flags
 }

@@ -47,6 +47,12 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
             max: PATH_MAX,
             ..spec(capture::BUF, when::EXIT_OK, LEN_FROM_RET, 0)
         },
+        // The three sets in one capture, filed under the descriptor count (argument 0,
+        // never a pointer: any of the sets may be NULL).
+        ArgKind::FdSet if arg == 1 => {
+            let sets = |when| CaptureSpec::new(capture::FD_SETS, when, 0, 0, 0);
+            return vec![sets(when::ENTER), sets(when::EXIT_OK)];
+        }
         // Only counted, in the kernel.
         ArgKind::Dirents => spec(capture::DIRENT_COUNT, when::EXIT_OK, LEN_FROM_RET, 0),
         ArgKind::EpollEvents => array(when::EXIT_OK, LEN_FROM_RET, StructKind::EpollEvent.size()),

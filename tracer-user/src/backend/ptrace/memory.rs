@@ -16,9 +16,9 @@ use nix::{
     unistd::Pid,
 };
 use tracer_common::{
-    CAPTURE_FAULT, CAPTURE_TRUNCATED, CapturePlan, CaptureSpec, DIRENT_RECLEN, IovecChunk,
-    MAX_CAPTURE, MAX_DIRENTS, MAX_IOV, MAX_PTRV, MAX_STRV, MSGHDR_IOV, MSGHDR_NAME, capture,
-    iov_copy_len, when,
+    CAPTURE_FAULT, CAPTURE_TRUNCATED, CapturePlan, CaptureSpec, DIRENT_RECLEN, FDSET_FAULT,
+    FDSET_NULL, FDSET_READ, IovecChunk, MAX_CAPTURE, MAX_DIRENTS, MAX_IOV, MAX_PTRV, MAX_STRV,
+    MSGHDR_IOV, MSGHDR_NAME, capture, fdset_bytes, iov_copy_len, when,
 };
 
 use crate::event::{Capture, Syscall};
@@ -199,6 +199,10 @@ fn capture_one(
             let len = tracer_common::capture_len(spec, phase.ret(), args)?;
             count_dirents(pid, src, len as u64)
         }
+        capture::FD_SETS => {
+            let nfds = args[(spec.len_arg & 7) as usize % 6];
+            read_fd_sets(pid, args, nfds)
+        }
         capture::STRV => read_strv(pid, src, limit),
         capture::PTRV_COUNT => count_ptrs(pid, src),
         _ => return None,
@@ -293,6 +297,28 @@ fn count_dirents(pid: Pid, src: u64, len: u64) -> (Vec<u8>, u8) {
         count += 1;
     }
     (count.to_ne_bytes().to_vec(), flags)
+}
+
+/// `select`'s three sets (arguments 1 to 3) as the kernel programs copy them: a header
+/// with each set's status, then `fdset_bytes(nfds)` bytes of each (zeros where not read).
+fn read_fd_sets(pid: Pid, args: &[u64; 6], nfds: u64) -> (Vec<u8>, u8) {
+    let bytes = fdset_bytes(nfds);
+    let mut status = [FDSET_NULL; 3];
+    let mut sets = vec![0u8; 3 * bytes];
+    for k in 0..3 {
+        let ptr = args[1 + k];
+        if ptr != 0 {
+            status[k] = if read(pid, ptr, &mut sets[k * bytes..(k + 1) * bytes]) == bytes {
+                FDSET_READ
+            } else {
+                FDSET_FAULT
+            };
+        }
+    }
+    let mut out = vec![status[0], status[1], status[2], 0];
+    out.extend_from_slice(&(bytes as u32).to_ne_bytes());
+    out.extend_from_slice(&sets);
+    (out, 0)
 }
 
 /// argv: each string (at most `limit + 1` bytes) NUL-terminated, concatenated, up to
