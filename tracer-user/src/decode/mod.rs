@@ -384,6 +384,11 @@ fn write_clone3(out: &mut String, call: &Call, i: usize) {
     }
 }
 
+fn write_gid(out: &mut String, b: &structs::Bytes, off: usize) -> Option<()> {
+    let _ = write!(out, "{}", b.u32(off)?);
+    Some(())
+}
+
 fn write_raw_args(out: &mut String, args: &[u64]) {
     for (n, &v) in args.iter().enumerate() {
         if n > 0 {
@@ -580,6 +585,18 @@ fn write_arg(
                     Some(()) => out.push_str(&s),
                     None => write_addr(out, v),
                 }
+            }
+            None => write_addr(out, v),
+        },
+        ArgKind::GidsIn { count_arg } => {
+            let count = call.args[count_arg as usize] as u32 as u64;
+            write_array(out, cap, v, count, 4, opts, write_gid);
+        }
+        // The kernel wrote as many as it returned, none when asked for the count only.
+        ArgKind::GidsOut => match success(call) {
+            Some(n) => {
+                let count = n.min(call.args[0] as u32 as u64);
+                write_array(out, cap, v, count, 4, opts, write_gid);
             }
             None => write_addr(out, v),
         },
@@ -1343,6 +1360,38 @@ mod tests {
         assert!(line(&c).starts_with(
             "{flags=0, exit_signal=SIGCHLD, stack=NULL, stack_size=0}, 88 = -1 EAGAIN"
         ));
+    }
+
+    #[test]
+    fn group_lists() {
+        let gids: Vec<u8> = [4u32, 24, 27]
+            .iter()
+            .flat_map(|g| g.to_le_bytes())
+            .collect();
+        let c = call(
+            "setgroups",
+            &[3, 0x7ff0],
+            Some(0),
+            vec![cap(1, capture::BUF, &gids)],
+        );
+        assert_eq!(line(&c), "3, [4, 24, 27] = 0");
+        let c = call(
+            "getgroups",
+            &[3, 0x7ff0],
+            Some(3),
+            vec![cap(1, capture::BUF, &gids)],
+        );
+        assert_eq!(line(&c), "3, [4, 24, 27] = 3");
+        // Asked for the count only: nothing written.
+        let c = call(
+            "getgroups",
+            &[0, 0x7ff0],
+            Some(3),
+            vec![cap(1, capture::BUF, &gids)],
+        );
+        assert_eq!(line(&c), "0, [] = 3");
+        let c = call("getgroups", &[0, 0], Some(3), vec![]);
+        assert_eq!(line(&c), "0, NULL = 3");
     }
 
     #[test]

@@ -157,6 +157,13 @@ pub enum ArgKind {
     SockaddrIn {
         len_arg: u8,
     },
+    /// `gid_t[count_arg]` the kernel reads (`setgroups`): `[0, 4, 24]`.
+    GidsIn {
+        count_arg: u8,
+    },
+    /// `gid_t[]` the kernel fills (`getgroups`), as many as the return value (and the
+    /// size given in argument 0) say.
+    GidsOut,
     /// `struct pollfd[count_arg]`.
     PollFds {
         count_arg: u8,
@@ -268,6 +275,7 @@ impl ArgKind {
                 | Self::PathOut
                 | Self::EpollEvents
                 | Self::Dirents
+                | Self::GidsOut
                 | Self::SockLen
                 | Self::SockoptOut
                 | Self::CpuSetOut

@@ -55,6 +55,8 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
         }
         // Only counted, in the kernel.
         ArgKind::Dirents => spec(capture::DIRENT_COUNT, when::EXIT_OK, LEN_FROM_RET, 0),
+        ArgKind::GidsIn { count_arg } => array(when::ENTER, count_arg, 4),
+        ArgKind::GidsOut => array(when::EXIT_OK, LEN_FROM_RET, 4),
         ArgKind::EpollEvents => array(when::EXIT_OK, LEN_FROM_RET, StructKind::EpollEvent.size()),
         // Each element's bytes are limited by `-s`, like strings. Read at any exit: a
         // failed call still shows the array, with addresses.
