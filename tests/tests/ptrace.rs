@@ -502,3 +502,23 @@ fn handled_and_ignored_signals_show_as_with_strace() {
         }
     }
 }
+
+/// Without -f, children run untraced: they must not inherit the seccomp filter a partial
+/// trace set would use (its stops fail a call with ENOSYS when nobody traces it).
+#[test]
+fn children_run_unharmed_without_f_and_a_partial_set() {
+    let t = tracer_tests::trace(&[
+        "--backend=ptrace",
+        "-e",
+        "trace=openat,execve",
+        "--",
+        "sh",
+        "-c",
+        "/bin/true && /bin/echo child-ran",
+    ]);
+    t.expect(t.code() == Some(0), "the command succeeds");
+    t.expect(
+        t.stdout.trim_end() == "child-ran",
+        "the child's exec worked and it printed",
+    );
+}

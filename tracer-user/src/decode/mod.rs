@@ -9,6 +9,7 @@ pub use errno::errno_name;
 mod fdset;
 pub mod flags;
 mod iovec;
+mod prctl;
 pub mod strings;
 pub mod structs;
 
@@ -165,6 +166,7 @@ mod nr {
     pub const FCNTL: u32 = 72;
     pub const PPOLL: u32 = 271;
     pub const SELECT: u32 = 23;
+    pub const PRCTL: u32 = 157;
     pub const PSELECT6: u32 = 270;
 }
 
@@ -182,6 +184,7 @@ pub fn write_return(out: &mut String, call: &Call) {
                 return fdset::write_select_return(out, call, ret, StructKind::Timespec);
             }
             nr::FCNTL if write_fcntl_return(out, call.args[1] as u32, ret) => return,
+            nr::PRCTL if prctl::write_return(out, call, ret) => return,
             // The previous persona: `0 (PER_LINUX)`.
             nr::PERSONALITY => {
                 write_hex(out, ret);
@@ -501,6 +504,7 @@ fn visible(call: &Call, i: usize, kind: ArgKind) -> bool {
         ArgKind::FutexUaddr2 => futex_uses(call).uaddr2,
         ArgKind::FutexVal3 => futex_uses(call).val3,
         ArgKind::Unused => false,
+        ArgKind::PrctlArg { n } => prctl::visible(call, n),
         _ => true,
     }
 }
@@ -588,6 +592,7 @@ fn write_arg(
             }
             None => write_addr(out, v),
         },
+        ArgKind::PrctlArg { n } => prctl::write_arg(out, call, i, n, opts),
         ArgKind::GidsIn { count_arg } => {
             let count = call.args[count_arg as usize] as u32 as u64;
             write_array(out, cap, v, count, 4, opts, write_gid);

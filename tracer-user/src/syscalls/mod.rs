@@ -157,6 +157,10 @@ pub enum ArgKind {
     SockaddrIn {
         len_arg: u8,
     },
+    /// `prctl`'s argument `n` (2 to 5), shown and printed as its option needs.
+    PrctlArg {
+        n: u8,
+    },
     /// `gid_t[count_arg]` the kernel reads (`setgroups`): `[0, 4, 24]`.
     GidsIn {
         count_arg: u8,

@@ -55,6 +55,15 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
         }
         // Only counted, in the kernel.
         ArgKind::Dirents => spec(capture::DIRENT_COUNT, when::EXIT_OK, LEN_FROM_RET, 0),
+        // A name for PR_SET_NAME / PR_GET_NAME (read whatever the option: for the others
+        // the copy fails or goes unused).
+        ArgKind::PrctlArg { n: 2 } => {
+            let name = |when| CaptureSpec {
+                max: 16,
+                ..spec(capture::CSTR, when, LEN_FIXED, 0)
+            };
+            return vec![name(when::ENTER), name(when::EXIT_OK)];
+        }
         ArgKind::GidsIn { count_arg } => array(when::ENTER, count_arg, 4),
         ArgKind::GidsOut => array(when::EXIT_OK, LEN_FROM_RET, 4),
         ArgKind::EpollEvents => array(when::EXIT_OK, LEN_FROM_RET, StructKind::EpollEvent.size()),

@@ -200,7 +200,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(154, "modify_ldt", [], Int, ["func": Int, "ptr": Ptr, "bytecount": ULong]),
     sc!(155, "pivot_root", [FILE], Int, ["new_root": Path, "put_old": Path]),
     sc!(156, "_sysctl", [], Int, ["args": Ptr]),
-    sc!(157, "prctl", [CREDS], Int, ["option": PrctlOption, "arg2": Hex, "arg3": Hex, "arg4": Hex, "arg5": Hex]),
+    sc!(157, "prctl", [CREDS], Int, ["option": PrctlOption, "arg2": PrctlArg { n: 2 }, "arg3": PrctlArg { n: 3 }, "arg4": PrctlArg { n: 4 }, "arg5": PrctlArg { n: 5 }]),
     sc!(158, "arch_prctl", [], Int, ["option": ArchPrctlCode, "arg2": Ptr]),
     sc!(159, "adjtimex", [CLOCK], Int, ["txc_p": Ptr]),
     sc!(160, "setrlimit", [], Int, ["resource": RlimitResource, "rlim": Struct(StructKind::Rlimit, When::Enter)]),

@@ -4,7 +4,7 @@
 //! Tasks are seized (`PTRACE_SEIZE`, so group-stops keep their meaning and no SIGSTOP is
 //! injected) and resumed with `PTRACE_SYSCALL`; each stop is read with
 //! `PTRACE_GET_SYSCALL_INFO` (registers on older kernels). A launched command with a
-//! partial trace set gets a seccomp filter, so only traced calls stop it.
+//! partial trace set and `-f` gets a seccomp filter, so only traced calls stop it.
 //!
 //! One loop serves tracee stops, the stop signals and the blocked-call scan: SIGCHLD
 //! arrives through the same signalfd as SIGINT/SIGTERM/SIGHUP, so the loop polls that
@@ -211,7 +211,11 @@ impl<'a> Tracer<'a> {
     /// Starts `argv` under the trace; only its exec and what follows are shown.
     fn launch(&mut self, path: &Path, argv: &[String]) -> Result<()> {
         // Without a trace set every call stops anyway: a filter would only add cost.
-        let filter = self.opts.traced.as_ref().map(|set| {
+        // Without -f neither: children are not traced but would inherit the filter, and
+        // a filter's "stop for the tracer" without a tracer fails the call (ENOSYS).
+        // strace's --seccomp-bpf has the same condition.
+        let traced = self.opts.traced.as_ref().filter(|_| self.opts.follow_forks);
+        let filter = traced.map(|set| {
             let mut set = set.clone();
             // The exec must stop, to know when the command proper starts.
             set.extend([NR_EXECVE, NR_EXECVEAT]);
