@@ -1368,6 +1368,54 @@ mod tests {
     }
 
     #[test]
+    fn prctl_shows_what_its_option_uses() {
+        let pr = |args: &[u64], ret, caps| line(&call("prctl", args, Some(ret), caps));
+        assert_eq!(
+            pr(&[3, 0, 0, 0, 0], 1, vec![]),
+            "PR_GET_DUMPABLE = 1 (SUID_DUMP_USER)"
+        );
+        assert_eq!(
+            pr(&[4, 1, 0, 0, 0], 0, vec![]),
+            "PR_SET_DUMPABLE, SUID_DUMP_USER = 0"
+        );
+        assert_eq!(
+            pr(&[1, 9, 0, 0, 0], 0, vec![]),
+            "PR_SET_PDEATHSIG, SIGKILL = 0"
+        );
+        assert_eq!(
+            pr(&[23, 0, 0, 0, 0], 1, vec![]),
+            "PR_CAPBSET_READ, CAP_CHOWN = 1"
+        );
+        assert!(
+            pr(&[23, 99, 0, 0, 0], -22, vec![])
+                .starts_with("PR_CAPBSET_READ, 0x63 /* CAP_??? */ = -1")
+        );
+        let name = cap(1, capture::CSTR, b"worker");
+        assert_eq!(
+            pr(&[15, 0x7ff0, 0, 0, 0], 0, vec![name.clone()]),
+            "PR_SET_NAME, \"worker\" = 0"
+        );
+        // PR_GET_NAME: what the kernel wrote, read at exit (the entry copy comes first).
+        let junk = cap(1, capture::CSTR, b"\x01");
+        assert_eq!(
+            pr(&[16, 0x7ff0, 0, 0, 0], 0, vec![junk, name]),
+            "PR_GET_NAME, \"worker\" = 0"
+        );
+        assert_eq!(
+            pr(&[38, 1, 0, 0, 0], 0, vec![]),
+            "PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0 = 0"
+        );
+        assert_eq!(
+            pr(&[47, 2, 10, 0, 0], 0, vec![]),
+            "PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_NET_BIND_SERVICE, 0, 0 = 0"
+        );
+        assert!(
+            pr(&[1234, 1, 2, 3, 4], -22, vec![])
+                .starts_with("0x4d2 /* PR_??? */, 0x1, 0x2, 0x3, 0x4 = -1")
+        );
+    }
+
+    #[test]
     fn group_lists() {
         let gids: Vec<u8> = [4u32, 24, 27]
             .iter()
