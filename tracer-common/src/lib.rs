@@ -124,6 +124,9 @@ pub mod capture {
     /// The `msg_name` address of a `struct msghdr`: up to `msg_namelen` bytes (at most
     /// `size`).
     pub const MSG_NAME: u8 = 8;
+    /// The `msg_control` data of a `struct msghdr` (its `cmsghdr`s): up to
+    /// `msg_controllen` bytes (at most `size`).
+    pub const MSG_CONTROL: u8 = 11;
     /// The records `getdents` filled (the return value counts their bytes): only
     /// counted, by walking `d_reclen`: u32 count.
     pub const DIRENT_COUNT: u8 = 9;
@@ -178,6 +181,8 @@ pub const MSGHDR_NAME: u64 = 0;
 pub const MSGHDR_NAMELEN: u64 = 8;
 pub const MSGHDR_IOV: u64 = 16;
 pub const MSGHDR_IOVLEN: u64 = 24;
+/// `msg_control` and `msg_controllen`.
+pub const MSGHDR_CONTROL: u64 = 32;
 
 /// One element of an iovec capture. The capture is a run of these, each followed by
 /// `len` bytes copied from `iov_base` and padding to 8:

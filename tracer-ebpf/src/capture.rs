@@ -17,8 +17,8 @@ use aya_ebpf::{
 use tracer_common::{
     CAPTURE_FAULT, CAPTURE_TRUNCATED, CaptureHeader, CapturePlan, CaptureSpec, DIRENT_RECLEN,
     FdSetsHeader, IovecChunk, LOOP_SLOT, MAX_CAPTURE, MAX_CAPTURES, MAX_DIRENTS, MAX_FDSET_BYTES,
-    MAX_IOV, MAX_PTRV, MAX_STRV, MSGHDR_IOV, MSGHDR_NAME, SyscallRecord, capture, capture_len,
-    fdset_bytes, iov_copy_len, when,
+    MAX_IOV, MAX_PTRV, MAX_STRV, MSGHDR_CONTROL, MSGHDR_IOV, MSGHDR_NAME, SyscallRecord, capture,
+    capture_len, fdset_bytes, iov_copy_len, when,
 };
 
 /// Scratch space per CPU and per program (enter and exit must not share: a preempted
@@ -201,18 +201,24 @@ impl Builder {
                 };
                 (len, flags | trunc)
             }
-            capture::MSG_NAME => {
-                let (name, namelen) = self.read_pair(data_off, src + MSGHDR_NAME);
-                if name == 0 {
+            // A (pointer, length) pair in the msghdr, then what it points at.
+            capture::MSG_NAME | capture::MSG_CONTROL => {
+                let pair = if spec.kind == capture::MSG_NAME {
+                    MSGHDR_NAME
+                } else {
+                    MSGHDR_CONTROL
+                };
+                let (ptr, len) = self.read_pair(data_off, src + pair);
+                if ptr == 0 {
                     return false;
                 }
-                let namelen = namelen as u32 as usize;
-                let want = if namelen > spec.size as usize {
+                let len = len as u32 as usize;
+                let want = if len > spec.size as usize {
                     spec.size as usize
                 } else {
-                    namelen
+                    len
                 };
-                self.read_bytes(data_off, name, want)
+                self.read_bytes(data_off, ptr, want)
             }
             capture::FD_SETS => {
                 let nfds = args[(spec.len_arg & 7) as usize % 6];

@@ -271,6 +271,38 @@ unsafe fn vectors() {
         libc::recvmsg(rs, &mut msg, libc::MSG_DONTWAIT);
         libc::close(ss);
         libc::close(rs);
+
+        // A descriptor passed over a Unix socket (SCM_RIGHTS).
+        let mut sv = [0i32; 2];
+        libc::socketpair(libc::AF_UNIX, libc::SOCK_STREAM, 0, sv.as_mut_ptr());
+        let mut control = [0u64; 4];
+        let cmsg_len = libc::CMSG_LEN(4) as usize;
+        let mut parts = [iov(b"fd")];
+        let mut msg: libc::msghdr = std::mem::zeroed();
+        msg.msg_iov = parts.as_mut_ptr();
+        msg.msg_iovlen = 1;
+        msg.msg_control = control.as_mut_ptr().cast();
+        msg.msg_controllen = libc::CMSG_SPACE(4) as usize;
+        let cmsg = libc::CMSG_FIRSTHDR(&msg);
+        (*cmsg).cmsg_len = cmsg_len;
+        (*cmsg).cmsg_level = libc::SOL_SOCKET;
+        (*cmsg).cmsg_type = libc::SCM_RIGHTS;
+        *(libc::CMSG_DATA(cmsg) as *mut i32) = sv[0];
+        libc::sendmsg(sv[0], &msg, 0);
+        let mut got = [0u8; 8];
+        let mut parts = [iov(&got)];
+        let _ = &mut got;
+        let mut control = [0u64; 8];
+        let mut msg: libc::msghdr = std::mem::zeroed();
+        msg.msg_iov = parts.as_mut_ptr();
+        msg.msg_iovlen = 1;
+        msg.msg_control = control.as_mut_ptr().cast();
+        msg.msg_controllen = std::mem::size_of_val(&control);
+        libc::recvmsg(sv[1], &mut msg, libc::MSG_CMSG_CLOEXEC);
+        let received = *(libc::CMSG_DATA(libc::CMSG_FIRSTHDR(&msg)) as *const i32);
+        for fd in [received, sv[0], sv[1]] {
+            libc::close(fd);
+        }
     }
 }
 

@@ -136,9 +136,12 @@ pub fn write_msghdr(out: &mut String, call: &Call, i: usize, received: bool, opt
     let written = match (msg, contents) {
         (Some(msg), Some(contents)) => {
             let given_namelen = given.and_then(|g| g.u32(NAMELEN));
-            let name = of_kind(capture::MSG_NAME).next().map(|c| &c.data[..]);
-            let iov = of_kind(capture::MSG_IOVEC).next();
-            write_fields(&mut s, &msg, given_namelen, name, iov, contents, opts)
+            let parts = Parts {
+                name: of_kind(capture::MSG_NAME).next().map(|c| &c.data[..]),
+                control: of_kind(capture::MSG_CONTROL).next().map(|c| &c.data[..]),
+                iov: of_kind(capture::MSG_IOVEC).next(),
+            };
+            write_fields(&mut s, &msg, given_namelen, &parts, contents, opts)
         }
         // A failed receive: strace shows only the length it was given.
         _ => given.and_then(|g| g.u32(NAMELEN)).map(|len| {
@@ -151,15 +154,22 @@ pub fn write_msghdr(out: &mut String, call: &Call, i: usize, received: bool, opt
     }
 }
 
+/// What a message's header points at, as captured.
+struct Parts<'a> {
+    name: Option<&'a [u8]>,
+    control: Option<&'a [u8]>,
+    iov: Option<&'a Capture>,
+}
+
 fn write_fields(
     out: &mut String,
     msg: &Bytes,
     given_namelen: Option<u32>,
-    name: Option<&[u8]>,
-    iov: Option<&Capture>,
+    parts: &Parts,
     contents: Contents,
     opts: &DecodeOptions,
 ) -> Option<()> {
+    let (name, iov) = (parts.name, parts.iov);
     let name_addr = msg.u64(0)?;
     let namelen = msg.u32(NAMELEN)?;
     out.push_str("{msg_name=");
@@ -183,7 +193,14 @@ fn write_fields(
     let controllen = msg.u64(CONTROLLEN)?;
     if controllen != 0 {
         out.push_str(", msg_control=");
-        write_addr(out, msg.u64(CONTROL)?);
+        let data = parts
+            .control
+            .map(|c| &c[..c.len().min(controllen as usize)]);
+        let mut cmsgs = String::new();
+        match data.and_then(|d| write_cmsgs(&mut cmsgs, d)) {
+            Some(()) => out.push_str(&cmsgs),
+            None => write_addr(out, msg.u64(CONTROL)?),
+        }
     }
     let _ = write!(out, ", msg_controllen={controllen}, msg_flags=");
     write_flags(
@@ -194,6 +211,55 @@ fn write_fields(
         "MSG_???",
     );
     out.push('}');
+    Some(())
+}
+
+/// Ancillary data: `[{cmsg_len=20, cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS,
+/// cmsg_data=[3]}]`. `None` (the caller prints the pointer) for kinds not decoded here.
+fn write_cmsgs(out: &mut String, data: &[u8]) -> Option<()> {
+    const SOL_SOCKET: u32 = 1;
+    const SCM_RIGHTS: u32 = 1;
+    const SCM_CREDENTIALS: u32 = 2;
+    const HEADER: usize = 16;
+    let b = Bytes(data);
+    out.push('[');
+    let mut off = 0;
+    while off + HEADER <= data.len() {
+        let (len, level, kind) = (b.u64(off)? as usize, b.u32(off + 8)?, b.u32(off + 12)?);
+        let payload = data.get(off + HEADER..off + len.max(HEADER))?;
+        if off > 0 {
+            out.push_str(", ");
+        }
+        let _ = write!(out, "{{cmsg_len={len}, cmsg_level=");
+        if level != SOL_SOCKET {
+            return None;
+        }
+        out.push_str("SOL_SOCKET, cmsg_type=");
+        match kind {
+            SCM_RIGHTS => {
+                out.push_str("SCM_RIGHTS, cmsg_data=[");
+                let fds: Vec<String> = payload
+                    .chunks_exact(4)
+                    .map(|fd| i32::from_le_bytes(fd.try_into().expect("4 bytes")).to_string())
+                    .collect();
+                out.push_str(&fds.join(", "));
+                out.push_str("]}");
+            }
+            SCM_CREDENTIALS => {
+                let c = Bytes(payload);
+                let _ = write!(
+                    out,
+                    "SCM_CREDENTIALS, cmsg_data={{pid={}, uid={}, gid={}}}}}",
+                    c.i32(0)?,
+                    c.u32(4)?,
+                    c.u32(8)?
+                );
+            }
+            _ => return None,
+        }
+        off += len.max(HEADER).next_multiple_of(8);
+    }
+    out.push(']');
     Some(())
 }
 
@@ -304,6 +370,42 @@ mod tests {
         let caps = vec![cap(1, capture::IOVEC, Vec::new(), false, true)];
         assert_eq!(args("writev", &[1, 0x7ff0, 3], 2, caps, 32), "1, 0x7ff0, 3");
         assert_eq!(args("writev", &[1, 0, 0], 0, vec![], 32), "1, NULL, 0");
+    }
+
+    fn cmsg(level: u32, kind: u32, payload: &[u8]) -> Vec<u8> {
+        let mut c = ((16 + payload.len()) as u64).to_le_bytes().to_vec();
+        c.extend_from_slice(&level.to_le_bytes());
+        c.extend_from_slice(&kind.to_le_bytes());
+        c.extend_from_slice(payload);
+        c.resize(c.len().next_multiple_of(8), 0);
+        c
+    }
+
+    #[test]
+    fn ancillary_data_passed_descriptors_and_credentials() {
+        let fds = [3i32, 7]
+            .iter()
+            .flat_map(|f| f.to_le_bytes())
+            .collect::<Vec<_>>();
+        let creds = [42u32, 0, 0]
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect::<Vec<_>>();
+        let data = [cmsg(1, 1, &fds), cmsg(1, 2, &creds)].concat();
+        let mut s = String::new();
+        assert_eq!(write_cmsgs(&mut s, &data), Some(()));
+        assert_eq!(
+            s,
+            "[{cmsg_len=24, cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS, cmsg_data=[3, 7]}, \
+             {cmsg_len=28, cmsg_level=SOL_SOCKET, cmsg_type=SCM_CREDENTIALS, \
+             cmsg_data={pid=42, uid=0, gid=0}}]"
+        );
+        // Other levels are not decoded here: the caller prints the pointer.
+        assert_eq!(write_cmsgs(&mut String::new(), &cmsg(0, 8, &[0; 12])), None);
+        // A length past the data: the pointer too.
+        let mut short = cmsg(1, 1, &fds);
+        short.truncate(18);
+        assert_eq!(write_cmsgs(&mut String::new(), &short), None);
     }
 
     fn msghdr(name: u64, namelen: u32, iov: u64, iovlen: u64) -> Vec<u8> {

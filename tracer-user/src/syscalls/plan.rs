@@ -7,6 +7,8 @@ use tracer_common::{CapturePlan, CaptureSpec, LEN_FIXED, LEN_FROM_RET, LOOP_SLOT
 
 /// Longest path the kernel accepts, NUL included.
 const PATH_MAX: u16 = 4096;
+/// Ancillary data copied: room for a few dozen passed descriptors or credentials.
+const MSG_CONTROL_BYTES: u16 = 256;
 /// Largest single capture the kernel takes.
 const MAX_CAPTURE: u16 = tracer_common::MAX_CAPTURE as u16;
 
@@ -86,12 +88,13 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
                 ..spec(kind, msg.when, LEN_FIXED, 0)
             };
             let name = part(capture::MSG_NAME, StructKind::Sockaddr.size());
+            let control = part(capture::MSG_CONTROL, MSG_CONTROL_BYTES);
             let iov = part(capture::MSG_IOVEC, 0);
             return if w == When::ExitOk {
                 let given = fixed(StructKind::Msghdr, When::Enter);
-                vec![given, msg, name, iov]
+                vec![given, msg, name, control, iov]
             } else {
-                vec![msg, name, iov]
+                vec![msg, name, control, iov]
             };
         }
         // `events` at entry, `revents` at exit.
@@ -263,7 +266,7 @@ mod tests {
                 (capture::FIXED, when::ENTER),
                 (capture::FIXED, when::EXIT_OK),
                 (capture::MSG_NAME, when::EXIT_OK),
-                (capture::NONE, 0),
+                (capture::MSG_CONTROL, when::EXIT_OK),
                 (capture::MSG_IOVEC, when::EXIT_OK)
             ]
         );

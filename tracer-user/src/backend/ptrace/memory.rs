@@ -18,7 +18,7 @@ use nix::{
 use tracer_common::{
     CAPTURE_FAULT, CAPTURE_TRUNCATED, CapturePlan, CaptureSpec, DIRENT_RECLEN, FDSET_FAULT,
     FDSET_NULL, FDSET_READ, IovecChunk, MAX_CAPTURE, MAX_DIRENTS, MAX_IOV, MAX_PTRV, MAX_STRV,
-    MSGHDR_IOV, MSGHDR_NAME, capture, fdset_bytes, iov_copy_len, when,
+    MSGHDR_CONTROL, MSGHDR_IOV, MSGHDR_NAME, capture, fdset_bytes, iov_copy_len, when,
 };
 
 use crate::event::{Capture, Syscall};
@@ -183,13 +183,18 @@ fn capture_one(
             }
             read_iovec(pid, array, count, string_limit)
         }
-        capture::MSG_NAME => {
-            let (name, namelen) = read_pair(pid, src + MSGHDR_NAME).unwrap_or_default();
-            if name == 0 {
+        capture::MSG_NAME | capture::MSG_CONTROL => {
+            let pair = if spec.kind == capture::MSG_NAME {
+                MSGHDR_NAME
+            } else {
+                MSGHDR_CONTROL
+            };
+            let (ptr, len) = read_pair(pid, src + pair).unwrap_or_default();
+            if ptr == 0 {
                 return None;
             }
-            let mut buf = vec![0u8; (namelen as u32 as usize).min(spec.size as usize)];
-            if read(pid, name, &mut buf) < buf.len() {
+            let mut buf = vec![0u8; (len as u32 as usize).min(spec.size as usize)];
+            if read(pid, ptr, &mut buf) < buf.len() {
                 (Vec::new(), CAPTURE_FAULT)
             } else {
                 (buf, 0)
