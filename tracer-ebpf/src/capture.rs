@@ -161,6 +161,19 @@ impl Builder {
         self.load(FAULTED_CELL) as u32
     }
 
+    /// Where a capture of `spec` starts: the argument's pointer and the offsets of the
+    /// capture's header and data. `None` for a NULL pointer (printed from the argument
+    /// itself) or a full record (it takes no more).
+    #[inline(always)]
+    fn start(&self, spec: &CaptureSpec, args: &[u64; 6]) -> Option<(u64, usize, usize)> {
+        let src = args[(spec.arg & 7) as usize % 6];
+        if src == 0 || self.off >= OFF_LIMIT {
+            return None;
+        }
+        let header_off = self.off & OFF_MASK;
+        Some((src, header_off, header_off + size_of::<CaptureHeader>()))
+    }
+
     /// Copies one argument's memory; true when the read faulted.
     #[inline(always)]
     fn capture(
@@ -170,18 +183,14 @@ impl Builder {
         args: &[u64; 6],
         string_limit: usize,
     ) -> bool {
-        let src = args[(spec.arg & 7) as usize % 6];
-        if src == 0 || self.off >= OFF_LIMIT {
-            // NULL is printed from the argument itself; a full record takes no more.
+        let Some((src, header_off, data_off)) = self.start(spec, args) else {
             return false;
-        }
+        };
         let limit = if spec.max != 0 {
             spec.max as usize
         } else {
             string_limit
         };
-        let header_off = self.off & OFF_MASK;
-        let data_off = header_off + size_of::<CaptureHeader>();
         let (len, flags) = match spec.kind {
             capture::CSTR => self.read_str(data_off, src, limit),
             capture::BUF | capture::FIXED => {
@@ -297,12 +306,9 @@ impl Builder {
         args: &[u64; 6],
         string_limit: usize,
     ) -> bool {
-        let src = args[(spec.arg & 7) as usize % 6];
-        if src == 0 || self.off >= OFF_LIMIT {
+        let Some((src, header_off, data_off)) = self.start(spec, args) else {
             return false;
-        }
-        let header_off = self.off & OFF_MASK;
-        let data_off = header_off + size_of::<CaptureHeader>();
+        };
         let (len, flags) = match spec.kind {
             capture::IOVEC | capture::MSG_IOVEC => {
                 let (array, count) = if spec.kind == capture::IOVEC {
