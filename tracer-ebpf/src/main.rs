@@ -35,7 +35,7 @@ use tracer_common::{
     MAX_SYSCALLS, PATH_HASH_BYTES, PATH_HASH_SEED, PLAN_CLOSES_FD, PLAN_FD_ARGS_SHIFT,
     PLAN_PATH_ARG_SHIFT, PLAN_RET_FD, PLAN_SIGFRAME, PLAN_TRACE, RECORD_NO_RETURN, SIGINFO_BYTES,
     SignalRecord, Stats, SyscallPlan, SyscallRecord, SyscallTotals, TaskExitRecord, kind,
-    path_hash_finish, path_hash_step, sigframe_mask, status,
+    path_hash_finish, path_hash_step, path_word_mask, sigframe_mask, status,
 };
 
 /// Set by userspace at load time (`EbpfLoader::override_global`).
@@ -387,15 +387,13 @@ fn path_arg_matches(call: &InFlight, plan: &SyscallPlan) -> bool {
     // Longer paths: their full length is not known here; hash what was read and treat
     // the length as the prefix's, which never equals a traced path's longer hash input.
     let mut h = PATH_HASH_SEED;
-    let mut i = 0;
-    while i < PATH_HASH_BYTES {
-        // SAFETY: i < PATH_HASH_BYTES inside the buffer.
-        let b = unsafe { *buf.add(i) };
-        // Bytes past the string count as zero, selected without a branch: all ones
-        // when i < len (the difference is negative), else zero.
-        let inside = ((i as i64 - len as i64) >> 63) as u8;
-        h = path_hash_step(h, b & inside);
-        i += 1;
+    let mut w = 0;
+    while w < PATH_HASH_BYTES / 8 {
+        // SAFETY: w < PATH_HASH_BYTES / 8: inside the buffer (8-byte aligned, a map
+        // value).
+        let word = unsafe { *(buf.add(8 * w) as *const u64) };
+        h = path_hash_step(h, word & path_word_mask(w, len));
+        w += 1;
     }
     path_matches(path_hash_finish(h, len))
 }
