@@ -522,3 +522,30 @@ fn children_run_unharmed_without_f_and_a_partial_set() {
         "the child's exec worked and it printed",
     );
 }
+
+/// strace decides a line's `[pid N]` prefix when the line starts: the call that creates
+/// the first child is printed unprefixed, the child's lines prefixed.
+#[test]
+fn the_first_fork_line_has_no_pid_prefix() {
+    for backend in ["--backend=ebpf", "--backend=ptrace"] {
+        let t = tracer_tests::trace(&[backend, "-f", "--", "sh", "-c", "/bin/true; echo x"]);
+        t.expect(t.code() == Some(0), "sh succeeds");
+        let lines = t.lines();
+        let fork = lines.iter().find(|l| {
+            let call = tracer_tests::strip_pid_prefix(l);
+            ["clone(", "clone3(", "fork(", "vfork("]
+                .iter()
+                .any(|c| call.starts_with(c))
+        });
+        t.expect(
+            fork.is_some_and(|l| !l.starts_with("[pid")),
+            &format!("{backend}: the first fork line is unprefixed: {fork:?}"),
+        );
+        t.expect(
+            lines
+                .iter()
+                .any(|l| l.starts_with("[pid") && l.contains("execve(\"/bin/true\"")),
+            &format!("{backend}: the child's lines are prefixed"),
+        );
+    }
+}

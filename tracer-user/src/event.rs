@@ -69,9 +69,10 @@ pub enum Event {
         signal: i32,
         info: String,
     },
-    /// A traced task started another (fork, vfork, thread) that is traced too. Nothing
-    /// is printed for it, but strace's `[pid N]` prefixes start with it.
-    Started { tid: u32, parent: u32 },
+    /// A traced task started another (fork, vfork, thread) that is traced too, at `ns`
+    /// (CLOCK_MONOTONIC). Nothing is printed for it, but strace's `[pid N]` prefixes
+    /// start with it.
+    Started { tid: u32, parent: u32, ns: u64 },
     /// A task left. `group` is true when it was the last task of its process.
     Exited {
         tid: u32,

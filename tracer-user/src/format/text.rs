@@ -56,11 +56,20 @@ pub struct TextFormatter<W: Write> {
     /// Calls shown as in progress, by task, with their entry time.
     in_progress: HashMap<u32, u64>,
     /// Tasks currently traced, as far as the events tell: decides the `[pid N]` prefix.
-    /// Tasks currently traced, as far as the events tell (tid -> pid, 0 while unknown):
-    /// decides the `[pid N]` prefix.
-    tasks: HashMap<u32, u32>,
+    tasks: HashMap<u32, Task>,
     line: String,
     stamper: Stamper,
+}
+
+/// A traced task, for the `[pid N]` prefix.
+#[derive(Clone, Copy)]
+struct Task {
+    /// Its process (0 while unknown).
+    pid: u32,
+    /// When it started (CLOCK_MONOTONIC; 0 for tasks traced from the start). strace
+    /// decides a line's prefix when the line starts, at the call's entry: a child a
+    /// `clone` creates does not prefix the `clone` line itself.
+    since: u64,
 }
 
 impl<W: Write> TextFormatter<W> {
@@ -69,19 +78,24 @@ impl<W: Write> TextFormatter<W> {
             out,
             open_line: None,
             in_progress: HashMap::new(),
-            tasks: initial_tasks.iter().map(|&pid| (pid, pid)).collect(),
+            tasks: initial_tasks
+                .iter()
+                .map(|&pid| (pid, Task { pid, since: 0 }))
+                .collect(),
             line: String::with_capacity(256),
             stamper: Stamper::new(opts.clock, opts.timestamps),
             opts,
         }
     }
 
-    fn prefix(&mut self, tid: u32) {
+    fn prefix(&mut self, tid: u32, ns: Option<u64>) {
+        let at = ns.unwrap_or(u64::MAX);
+        let many = || self.tasks.values().filter(|t| t.since <= at).count() > 1;
         match self.opts.pid_prefix {
             PidPrefix::Always => {
                 let _ = write!(self.line, "{tid:<5} ");
             }
-            PidPrefix::WhenMany if self.tasks.len() > 1 => {
+            PidPrefix::WhenMany if many() => {
                 let _ = write!(self.line, "[pid {tid:>5}] ");
             }
             PidPrefix::WhenMany | PidPrefix::Never => {}
@@ -91,7 +105,7 @@ impl<W: Write> TextFormatter<W> {
     /// Starts a new line for `tid` about something at `ns` (CLOCK_MONOTONIC; now when
     /// `None`), closing another task's open line first.
     fn begin(&mut self, tid: u32, ns: Option<u64>) -> io::Result<()> {
-        self.tasks.entry(tid).or_insert(0);
+        self.tasks.entry(tid).or_insert(Task { pid: 0, since: 0 });
         if let Some((open, _)) = self.open_line.take() {
             if open == tid {
                 // Same task, new line: its call in progress ended without an exit record.
@@ -101,7 +115,7 @@ impl<W: Write> TextFormatter<W> {
             }
         }
         self.line.clear();
-        self.prefix(tid);
+        self.prefix(tid, ns);
         if self.stamper.enabled() {
             let ns = ns.unwrap_or_else(crate::backend::ebpf::monotonic_ns);
             self.stamper.write(&mut self.line, ns);
@@ -193,11 +207,14 @@ impl<W: Write> TextFormatter<W> {
         }
         self.line.push('\n');
         self.out.write_all(self.line.as_bytes())?;
-        self.tasks.insert(call.tid, call.pid);
+        self.tasks
+            .entry(call.tid)
+            .or_insert(Task { pid: 0, since: 0 })
+            .pid = call.pid;
         if is_exec(call) {
             // The process's other threads are gone; the exec'ing one carries on alone.
             self.tasks
-                .retain(|&tid, &mut pid| tid == call.tid || (pid != call.pid && tid != call.pid));
+                .retain(|&tid, t| tid == call.tid || (t.pid != call.pid && tid != call.pid));
         }
         Ok(())
     }
@@ -259,11 +276,11 @@ impl<W: Write> Sink for TextFormatter<W> {
             } => self.exited(*tid, *pid, *status, *group),
             // Reported on stderr by the run loop; the text trace has no line for it.
             Event::Lost { .. } => Ok(()),
-            Event::Started { tid, parent } => {
+            Event::Started { tid, parent, ns } => {
                 // A thread shares its parent's process; a forked child corrects this
                 // with its first line.
-                let pid = self.tasks.get(parent).copied().unwrap_or(0);
-                self.tasks.entry(*tid).or_insert(pid);
+                let pid = self.tasks.get(parent).map_or(0, |t| t.pid);
+                self.tasks.entry(*tid).or_insert(Task { pid, since: *ns });
                 Ok(())
             }
         }

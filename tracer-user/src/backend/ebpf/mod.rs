@@ -234,7 +234,7 @@ impl Run<'_> {
                 self.announced.remove(&call.tid);
                 self.emit(&Event::Completed(call))
             }
-            Record::Fork { tid, parent } => self.emit(&Event::Started { tid, parent }),
+            Record::Fork { tid, parent, ns } => self.emit(&Event::Started { tid, parent, ns }),
             Record::Signal(signal) => {
                 let signo = i32::from_ne_bytes(signal.siginfo[..4].try_into().expect("4 bytes"));
                 self.emit(&Event::Signal {

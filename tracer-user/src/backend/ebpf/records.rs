@@ -24,10 +24,11 @@ pub enum Record {
     },
     TaskExit(TaskExitRecord),
     Signal(SignalRecord),
-    /// A traced task started a traced task: (child tid, parent tid).
+    /// A traced task started a traced task.
     Fork {
         tid: u32,
         parent: u32,
+        ns: u64,
     },
 }
 
@@ -75,6 +76,7 @@ pub fn parse(bytes: &[u8]) -> Result<Record, RecordError> {
             Ok(Record::Fork {
                 tid: rec.tid,
                 parent: rec.group_dead,
+                ns: rec.ns,
             })
         }
         other => Err(RecordError::UnknownKind(other)),

@@ -377,6 +377,7 @@ impl<'a> Tracer<'a> {
                             self.emit(&Event::Started {
                                 tid: child,
                                 parent: tid,
+                                ns: monotonic_ns(),
                             })?;
                         }
                     }
