@@ -52,6 +52,11 @@ unsafe fn pipes() {
         ];
         libc::poll(pfd.as_mut_ptr(), 1, 0);
         libc::write(w, b"hello\n\0world".as_ptr().cast(), 12);
+        let mut pending: i32 = 0;
+        libc::ioctl(r, libc::FIONREAD, &mut pending);
+        let on: i32 = 1;
+        libc::ioctl(w, libc::FIONBIO, &on);
+        libc::ioctl(r, libc::FIOCLEX);
         libc::poll(pfd.as_mut_ptr(), 2, 100);
         let timeout = libc::timespec {
             tv_sec: 5,

@@ -8,6 +8,7 @@ pub mod siginfo;
 pub use errno::errno_name;
 mod fdset;
 pub mod flags;
+mod ioctl;
 mod iovec;
 mod prctl;
 pub mod strings;
@@ -505,6 +506,7 @@ fn visible(call: &Call, i: usize, kind: ArgKind) -> bool {
         ArgKind::FutexVal3 => futex_uses(call).val3,
         ArgKind::Unused => false,
         ArgKind::PrctlArg { n } => prctl::visible(call, n),
+        ArgKind::IoctlArg => ioctl::visible(call),
         _ => true,
     }
 }
@@ -593,6 +595,7 @@ fn write_arg(
             None => write_addr(out, v),
         },
         ArgKind::PrctlArg { n } => prctl::write_arg(out, call, i, n, opts),
+        ArgKind::IoctlArg => ioctl::write_arg(out, call, i),
         ArgKind::GidsIn { count_arg } => {
             let count = call.args[count_arg as usize] as u32 as u64;
             write_array(out, cap, v, count, 4, opts, write_gid);
@@ -1412,6 +1415,45 @@ mod tests {
         assert!(
             pr(&[1234, 1, 2, 3, 4], -22, vec![])
                 .starts_with("0x4d2 /* PR_??? */, 0x1, 0x2, 0x3, 0x4 = -1")
+        );
+    }
+
+    #[test]
+    fn ioctl_arguments_by_request() {
+        let int = |v: i32| [v.to_le_bytes(), [0; 4]].concat();
+        let word = |data: &[u8]| cap(2, capture::FIXED, data);
+        // FIONBIO reads an int; FIONREAD writes one (the exit copy is the second).
+        let c = call("ioctl", &[3, 0x5421, 0x7ff0], Some(0), vec![word(&int(1))]);
+        assert_eq!(line(&c), "3, FIONBIO, [1] = 0");
+        let c = call(
+            "ioctl",
+            &[3, 0x541b, 0x7ff0],
+            Some(0),
+            vec![word(&int(0)), word(&int(12))],
+        );
+        assert_eq!(line(&c), "3, FIONREAD, [12] = 0");
+        let c = call(
+            "ioctl",
+            &[3, 0x541b, 0x7ff0],
+            Some(-25),
+            vec![word(&int(0))],
+        );
+        assert!(line(&c).starts_with("3, FIONREAD, 0x7ff0 = -1 ENOTTY"));
+        let c = call("ioctl", &[3, 0x5451, 0], Some(0), vec![]);
+        assert_eq!(line(&c), "3, FIOCLEX = 0");
+        let ws: Vec<u8> = [40u16, 120, 0, 0]
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect();
+        let c = call(
+            "ioctl",
+            &[4, 0x5413, 0x7ff0],
+            Some(0),
+            vec![word(&ws), word(&ws)],
+        );
+        assert_eq!(
+            line(&c),
+            "4, TIOCGWINSZ, {ws_row=40, ws_col=120, ws_xpixel=0, ws_ypixel=0} = 0"
         );
     }
 

@@ -157,6 +157,8 @@ pub enum ArgKind {
     SockaddrIn {
         len_arg: u8,
     },
+    /// `ioctl`'s third argument, shown and printed as its request needs.
+    IoctlArg,
     /// `prctl`'s argument `n` (2 to 5), shown and printed as its option needs.
     PrctlArg {
         n: u8,
