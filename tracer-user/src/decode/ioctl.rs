@@ -45,21 +45,16 @@ pub fn visible(call: &Call) -> bool {
 pub fn write_arg(out: &mut String, call: &Call, i: usize) {
     let v = call.args[i];
     let (entry, exit) = in_out(call, i);
-    let read = |c: Option<&crate::event::Capture>| {
-        c.filter(|c| !c.fault && v != 0)
-            .map(|c| c.data.clone())
-            .filter(|d| d.len() >= 8)
-    };
     let data = match arg(call.args[1] as u32) {
-        Arg::IntIn | Arg::WinsizeIn => read(entry),
-        Arg::IntOut | Arg::WinsizeOut => success(call).and_then(|_| read(exit)),
+        Arg::IntIn | Arg::WinsizeIn => entry,
+        Arg::IntOut | Arg::WinsizeOut => exit.filter(|_| success(call).is_some()),
         Arg::None => return,
         Arg::Other => return write_hex(out, v),
     };
-    let Some(data) = data else {
+    let Some(cap) = data.filter(|c| !c.fault && v != 0 && c.data.len() >= 8) else {
         return write_addr(out, v);
     };
-    let b = Bytes(&data);
+    let b = Bytes(&cap.data);
     match arg(call.args[1] as u32) {
         Arg::WinsizeIn | Arg::WinsizeOut => {
             let field = |off| b.u16(off).unwrap_or_default();

@@ -106,7 +106,7 @@ pub fn write_iovec(
 const NAMELEN: usize = tracer_common::MSGHDR_NAMELEN as usize;
 const IOV: usize = tracer_common::MSGHDR_IOV as usize;
 const IOVLEN: usize = tracer_common::MSGHDR_IOVLEN as usize;
-const CONTROL: usize = 32;
+const CONTROL: usize = tracer_common::MSGHDR_CONTROL as usize;
 const CONTROLLEN: usize = 40;
 const FLAGS: usize = 48;
 
