@@ -177,11 +177,13 @@ unsafe fn sockets() {
             std::ptr::null_mut(),
         );
         libc::shutdown(cs, libc::SHUT_WR);
+        // Blocking, so it returns the end of the stream however late the FIN is
+        // processed (MSG_DONTWAIT raced with it: EAGAIN once in a while).
         libc::recvfrom(
             s,
             buf.as_mut_ptr().cast(),
             buf.len(),
-            libc::MSG_DONTWAIT,
+            libc::MSG_WAITALL,
             std::ptr::null_mut(),
             std::ptr::null_mut(),
         );
