@@ -850,9 +850,10 @@ pub const ARCH_PRCTL_CODES: Xlat = &[
 
 pub const IOCTLS: Xlat = &[
     (0x5401, "TCGETS"),
-    (0x5402, "TCSETS"),
-    (0x5403, "TCSETSW"),
-    (0x5404, "TCSETSF"),
+    // Numbers OSS's sequencer shares: strace names both.
+    (0x5402, "SNDCTL_TMR_START or TCSETS"),
+    (0x5403, "SNDCTL_TMR_STOP or TCSETSW"),
+    (0x5404, "SNDCTL_TMR_CONTINUE or TCSETSF"),
     (0x5405, "TCGETA"),
     (0x5406, "TCSETA"),
     (0x5407, "TCSETAW"),

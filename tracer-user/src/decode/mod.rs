@@ -15,6 +15,7 @@ pub mod strings;
 pub mod structs;
 
 pub use flags::signal_name;
+pub use ioctl::TERMIOS_BYTES;
 
 use crate::event::{Capture, Syscall as Call};
 use crate::syscalls::{self, ArgKind, Dir, RetKind, StructKind, When};
@@ -1441,6 +1442,26 @@ mod tests {
         assert!(line(&c).starts_with("3, FIONREAD, 0x7ff0 = -1 ENOTTY"));
         let c = call("ioctl", &[3, 0x5451, 0], Some(0), vec![]);
         assert_eq!(line(&c), "3, FIOCLEX = 0");
+        // A terminal's settings, strace's short form (a pty's defaults).
+        let mut tio: Vec<u8> = [0o2400u32, 0o5, 0o277, 0o105073]
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect();
+        tio.resize(36, 0);
+        let c = call(
+            "ioctl",
+            &[4, 0x5401, 0x7ff0],
+            Some(0),
+            vec![word(&tio), word(&tio)],
+        );
+        assert_eq!(
+            line(&c),
+            "4, TCGETS, {c_iflag=ICRNL|IXON, c_oflag=NL0|CR0|TAB0|BS0|VT0|FF0|OPOST|ONLCR, \
+             c_cflag=B38400|CS8|CREAD, \
+             c_lflag=ISIG|ICANON|ECHO|ECHOE|ECHOK|IEXTEN|ECHOCTL|ECHOKE, ...} = 0"
+        );
+        let c = call("ioctl", &[4, 0x5402, 0x7ff0], Some(0), vec![word(&tio)]);
+        assert!(line(&c).starts_with("4, SNDCTL_TMR_START or TCSETS, {c_iflag=ICRNL|IXON,"));
         let ws: Vec<u8> = [40u16, 120, 0, 0]
             .iter()
             .flat_map(|v| v.to_le_bytes())

@@ -66,10 +66,12 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
             };
             return vec![name(when::ENTER), name(when::EXIT_OK)];
         }
-        // An int or a window size, read and written by the common requests (read
-        // whatever the request: for the others the copy fails or goes unused).
+        // An int, a window size or a terminal's settings, read and written by the
+        // common requests (read whatever the request: for the others the copy fails or
+        // goes unused).
         ArgKind::IoctlArg => {
-            let word = |when| spec(capture::FIXED, when, LEN_FIXED, 8);
+            let size = crate::decode::TERMIOS_BYTES;
+            let word = |when| spec(capture::FIXED, when, LEN_FIXED, size);
             return vec![word(when::ENTER), word(when::EXIT_OK)];
         }
         ArgKind::GidsIn { count_arg } => array(when::ENTER, count_arg, 4),
