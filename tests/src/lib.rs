@@ -30,7 +30,11 @@ pub fn tracer() -> Command {
         nix::unistd::geteuid().is_root(),
         "the integration tests load BPF and must run as root"
     );
-    Command::new(tracer_bin())
+    let mut cmd = Command::new(tracer_bin());
+    // `cargo test` points this at its toolchain's libraries; traced programs would
+    // search them too.
+    cmd.env_remove("LD_LIBRARY_PATH");
+    cmd
 }
 
 /// Runs `tracer ARGS` to completion; the trace is on stderr, as with strace.

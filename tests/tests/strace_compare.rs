@@ -81,6 +81,7 @@ fn run(mut tool: Command, w: &Workload, label: &str) -> String {
         // Same environment for both runs, and no hash randomisation in python.
         .env("PYTHONHASHSEED", "0")
         .env("LC_ALL", "C")
+        .env_remove("LD_LIBRARY_PATH")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -389,6 +390,7 @@ fn check(w: Workload) {
         .args(&w.command[1..])
         .env("PYTHONHASHSEED", "0")
         .env("LC_ALL", "C")
+        .env_remove("LD_LIBRARY_PATH")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())

@@ -1,6 +1,11 @@
 //! The one event model. Both backends (eBPF and ptrace) turn what the kernel tells them
-//! into these values; decoders and formatters consume them and never know which backend
-//! produced them.
+//! into these values and hand them to the shared middle stage (`pipeline`), which passes
+//! them on to the sinks (formatters, reports) with a [`Context`]. Nothing downstream
+//! knows which backend produced an event.
+
+use std::{collections::BTreeMap, io};
+
+use tracer_common::{HIST_BUCKETS, SyscallTotals};
 
 /// A copy of tracee memory that an argument points at.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -33,13 +38,23 @@ pub struct Syscall {
 }
 
 impl Syscall {
-    #[allow(dead_code, reason = "for the argument decoders")]
+    /// The first copy of argument `arg`'s memory.
     pub fn capture(&self, arg: usize) -> Option<&Capture> {
         self.captures.iter().find(|c| c.arg as usize == arg)
     }
 
     pub fn duration_ns(&self) -> Option<u64> {
         self.exit_ns.map(|exit| exit.saturating_sub(self.enter_ns))
+    }
+
+    /// Whether the call returned an error (-4095..-1, the kernel's errno range).
+    pub fn failed(&self) -> bool {
+        self.ret.is_some_and(|r| (-4095..0).contains(&r))
+    }
+
+    /// The return value of a call that returned and succeeded.
+    pub fn success(&self) -> Option<u64> {
+        self.ret.filter(|_| !self.failed()).map(|r| r as u64)
     }
 }
 
@@ -62,7 +77,6 @@ pub enum Event {
     /// A completed call (or, for one that never returned, `ret == None`).
     Completed(Syscall),
     /// A signal delivered to a task (`--- SIGCHLD {...} ---`); `info` is preformatted.
-    #[allow(dead_code, reason = "produced by the ptrace backend")]
     Signal {
         tid: u32,
         pid: u32,
@@ -82,4 +96,129 @@ pub enum Event {
     },
     /// Records lost between the previous event and this one.
     Lost { count: u64 },
+    /// Per-syscall totals counted by the kernel (`-c`) so far: at the end of the trace,
+    /// or at the end of an `--interval` period.
+    Totals { totals: Totals, interval_end: bool },
+    /// The calls in progress when the trace ends, oldest first (`--diagnose`).
+    InProgress { calls: Vec<Syscall>, now_ns: u64 },
+}
+
+/// Per-syscall totals by syscall number: counted in the kernel (per CPU, merged) or
+/// from events.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub by_nr: BTreeMap<u32, SyscallTotals>,
+}
+
+impl Totals {
+    /// Adds one finished call (what the kernel does in its `count`).
+    pub fn add_call(&mut self, nr: u32, duration_ns: u64, failed: bool) {
+        let t = self.by_nr.entry(nr).or_default();
+        t.calls += 1;
+        t.errors += failed as u64;
+        t.total_ns += duration_ns;
+        t.max_ns = t.max_ns.max(duration_ns);
+        let bucket = (u64::BITS - duration_ns.leading_zeros()) as usize;
+        t.hist[bucket.min(HIST_BUCKETS - 1)] += 1;
+    }
+
+    /// Adds per-CPU kernel totals for `nr`.
+    pub fn add_kernel(&mut self, nr: u32, per_cpu: impl IntoIterator<Item = SyscallTotals>) {
+        for cpu in per_cpu {
+            if cpu.calls == 0 {
+                continue;
+            }
+            let t = self.by_nr.entry(nr).or_default();
+            t.calls += cpu.calls;
+            t.errors += cpu.errors;
+            t.total_ns += cpu.total_ns;
+            t.max_ns = t.max_ns.max(cpu.max_ns);
+            for (sum, n) in t.hist.iter_mut().zip(cpu.hist) {
+                *sum += n;
+            }
+        }
+    }
+
+    /// What happened since `earlier` (for `--interval`). Maxima cannot be subtracted; the
+    /// current ones are kept.
+    pub fn since(&self, earlier: &Totals) -> Totals {
+        let mut delta = Totals::default();
+        for (&nr, now) in &self.by_nr {
+            let before = earlier.by_nr.get(&nr).copied().unwrap_or_default();
+            if now.calls == before.calls {
+                continue;
+            }
+            let mut t = *now;
+            t.calls -= before.calls;
+            t.errors -= before.errors;
+            t.total_ns -= before.total_ns;
+            for (h, b) in t.hist.iter_mut().zip(before.hist) {
+                *h -= b;
+            }
+            delta.by_nr.insert(nr, t);
+        }
+        delta
+    }
+}
+
+/// CLOCK_MONOTONIC now, in nanoseconds: the clock of every event's time stamps (the
+/// kernel's `bpf_ktime_get_ns`).
+pub fn now_ns() -> u64 {
+    let ts = nix::time::clock_gettime(nix::time::ClockId::CLOCK_MONOTONIC)
+        .expect("CLOCK_MONOTONIC is always available");
+    ts.tv_sec() as u64 * 1_000_000_000 + ts.tv_nsec() as u64
+}
+
+/// What file descriptors refer to, for `-y`.
+pub trait FdNames {
+    /// What `fd` of process `pid` names (before the call being shown changed anything);
+    /// `AT_FDCWD` asks for the working directory.
+    fn fd_name(&self, pid: u32, fd: i32) -> Option<&str>;
+    /// What the descriptor the call returns names.
+    fn result_name(&self, pid: u32, fd: i32) -> Option<&str>;
+}
+
+/// What the middle stage knows about the traced tasks.
+pub trait TaskView {
+    /// Whether more than one task was traced at `ns` (CLOCK_MONOTONIC): strace's
+    /// `[pid N]` prefixes start then.
+    fn many_at(&self, ns: u64) -> bool;
+    /// The task's name (`comm`), when known.
+    fn comm(&self, tid: u32) -> Option<&str>;
+}
+
+/// What a sink gets with each event besides the event itself.
+#[derive(Clone, Copy)]
+pub struct Context<'a> {
+    pub tasks: &'a dyn TaskView,
+    /// `-y`: the descriptors' names.
+    pub fds: Option<&'a dyn FdNames>,
+}
+
+/// Where events go: formatters and reports. Both backends feed them through the same
+/// middle stage, in each task's order.
+pub trait Sink {
+    fn event(&mut self, event: &Event, ctx: &Context) -> io::Result<()>;
+    /// Called when the backend has drained a batch: a good moment to flush.
+    fn flush(&mut self) -> io::Result<()>;
+}
+
+impl<S: Sink + ?Sized> Sink for Box<S> {
+    fn event(&mut self, event: &Event, ctx: &Context) -> io::Result<()> {
+        (**self).event(event, ctx)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        (**self).flush()
+    }
+}
+
+impl<S: Sink + ?Sized> Sink for &mut S {
+    fn event(&mut self, event: &Event, ctx: &Context) -> io::Result<()> {
+        (**self).event(event, ctx)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        (**self).flush()
+    }
 }

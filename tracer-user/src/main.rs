@@ -1,14 +1,21 @@
 //! `tracer`: strace's output from eBPF.
+//!
+//! Data flows one way: a backend (`backend::ebpf` or `backend::ptrace`) turns what the
+//! kernel reports into events, the middle stage (`pipeline`) does what is the same for
+//! both, and the sinks format them (`format`) to their destinations (`output`) or fold
+//! them into reports (`report`). ARCHITECTURE.md has the map.
 
 mod backend;
 mod cli;
+mod config;
 mod decode;
-mod diagnose;
 mod event;
-mod filter;
 mod format;
 mod launch;
-mod summary;
+mod output;
+mod pipeline;
+mod qualifiers;
+mod report;
 mod syscalls;
 
 use std::{
@@ -20,10 +27,16 @@ use anyhow::{Context as _, Result};
 use clap::Parser as _;
 
 use crate::{
-    backend::Stop,
-    cli::{Args, Config, Target},
+    backend::{Backend, Outcome, Stop},
+    cli::Args,
+    config::{Config, Target},
     event::ExitStatus,
-    format::{output::WriteError, status::human_bytes},
+    output::{file::WriteError, status::human_bytes},
+    pipeline::Pipeline,
+    report::{
+        diagnose::Diagnosis,
+        summary::{Counted, Summary, TableOptions},
+    },
 };
 
 fn main() -> ExitCode {
@@ -51,78 +64,93 @@ fn main() -> ExitCode {
 
 fn run(cfg: &Config) -> Result<ExitCode> {
     let signals = backend::block_signals()?;
-    let mut sink = format::build(cfg)?;
-    // -c prints only the table, -C the calls too; --diagnose only its report.
-    let show_calls = cfg.summary.as_ref().is_none_or(|s| s.with_calls) && !cfg.diagnose;
+    // A missing command is the user's error: report it before touching the kernel.
+    let program = match &cfg.target {
+        Target::Command(argv) => Some(launch::resolve(&argv[0])?),
+        Target::Attach(_) | Target::Cgroup(_) => None,
+    };
+    let backend = Backend::select(cfg)?;
+    let counted = if backend.counts_in_kernel() {
+        Counted::InKernel
+    } else {
+        Counted::FromEvents
+    };
+    let mut trace = output::trace_sink(cfg, format::formatter(cfg))?;
     let mut summary = match &cfg.summary {
-        Some(s) => Some(summary::Summary::new(
-            summary::TableOptions::parse(&s.sort_by, s.columns.as_deref())?,
+        Some(s) => Some(Summary::new(
+            TableOptions::parse(&s.sort_by, s.columns.as_deref())?,
             s.histogram,
-            format::report_output(cfg)?,
+            counted,
+            s.interval,
+            output::report_output(cfg)?,
         )),
         None => None,
     };
-    let mut diagnosis = cfg.diagnose.then(|| {
-        diagnose::Diagnosis::new(decode::DecodeOptions {
-            string_limit: cfg.string_limit,
-            ..Default::default()
-        })
-    });
+    let mut diagnosis = cfg
+        .diagnose
+        .then(|| Diagnosis::new(cfg.decode.clone(), counted));
     let result = {
-        let mut fanout = format::Fanout::new();
-        if show_calls {
-            fanout.push(&mut sink);
+        let mut pipeline = Pipeline::new(cfg, backend.filters_in_kernel(), format::shows_comm(cfg));
+        if cfg.shows_calls() {
+            pipeline.push(&mut trace);
         }
         if let Some(s) = summary.as_mut() {
-            fanout.push(s);
+            pipeline.push(s);
         }
         if let Some(d) = diagnosis.as_mut() {
-            fanout.push(d);
+            pipeline.push(d);
         }
-        backend::run(cfg, signals, &mut fanout)
+        backend.run(cfg, program, signals, &mut pipeline)
     };
-    sink.finish();
+    trace.finish();
     if result.is_ok() {
         if let Some(s) = summary {
             s.finish().context("writing the summary")?;
         }
         if let Some(d) = diagnosis {
-            format::report_output(cfg)?.write_all(d.report().as_bytes())?;
+            output::report_output(cfg)?.write_all(d.report().as_bytes())?;
         }
     }
     let outcome = match result {
         Ok(outcome) => outcome,
-        Err(e) => {
-            let Some(io_error) = e.chain().find_map(|c| c.downcast_ref::<io::Error>()) else {
-                return Err(e);
-            };
-            // `tracer ... 2>&1 | head`: the reader is gone and so is anyone to tell.
-            if io_error.kind() == io::ErrorKind::BrokenPipe {
-                drop(sink);
-                return Ok(ExitCode::SUCCESS);
-            }
-            let Some(write_error) = io_error
-                .get_ref()
-                .and_then(|e| e.downcast_ref::<WriteError>())
-            else {
-                return Err(e);
-            };
-            // A write failed (disk full...): the trace stopped there; say what is missing.
-            let totals = sink.totals();
-            drop(sink);
-            eprintln!("tracer: writing the trace to {write_error}");
-            eprintln!(
-                "tracer: trace incomplete: stopped after {} events ({} written), {} events \
-                 lost in the kernel",
-                totals.events,
-                human_bytes(totals.bytes),
-                totals.lost
-            );
-            return Ok(ExitCode::from(1));
-        }
+        Err(e) => return stopped_by_error(e, trace),
     };
-    drop(sink);
+    drop(trace);
+    Ok(finished(cfg, &outcome))
+}
 
+/// The trace stopped on an error. A reader that went away (`tracer ... 2>&1 | head`) is
+/// no one to tell; a write that failed (disk full) says what is missing.
+fn stopped_by_error(e: anyhow::Error, trace: output::status::Monitored) -> Result<ExitCode> {
+    let Some(io_error) = e.chain().find_map(|c| c.downcast_ref::<io::Error>()) else {
+        return Err(e);
+    };
+    if io_error.kind() == io::ErrorKind::BrokenPipe {
+        drop(trace);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let Some(write_error) = io_error
+        .get_ref()
+        .and_then(|e| e.downcast_ref::<WriteError>())
+    else {
+        return Err(e);
+    };
+    let totals = trace.totals();
+    drop(trace);
+    eprintln!("tracer: writing the trace to {write_error}");
+    eprintln!(
+        "tracer: trace incomplete: stopped after {} events ({} written), {} events lost in \
+         the kernel",
+        totals.events,
+        human_bytes(totals.bytes),
+        totals.lost
+    );
+    Ok(ExitCode::from(1))
+}
+
+/// The last words after a trace that ran its course, and the exit status: as strace, the
+/// command's own, or 128+N when it was killed by signal N.
+fn finished(cfg: &Config, outcome: &Outcome) -> ExitCode {
     if outcome.lost > 0 {
         eprintln!("tracer: {} events lost", outcome.lost);
     }
@@ -134,11 +162,10 @@ fn run(cfg: &Config) -> Result<ExitCode> {
             eprintln!("tracer: Process {pid} detached");
         }
     }
-    // As strace: the command's own status, or 128+N when it was killed by signal N.
-    Ok(match (outcome.launched_status, outcome.stop) {
+    match (outcome.launched_status, outcome.stop) {
         (Some(ExitStatus::Exited(code)), _) => ExitCode::from(code as u8),
         (Some(ExitStatus::Killed { signal, .. }), _) => ExitCode::from(128 + signal as u8),
         (_, Some(Stop::Signal(sig))) if cfg.target_is_command() => ExitCode::from(128 + sig as u8),
         _ => ExitCode::SUCCESS,
-    })
+    }
 }

@@ -1,10 +1,11 @@
 //! Tracing backends. Each one turns what the kernel reports into [`crate::event::Event`]s
-//! and feeds them to a [`Sink`]; nothing downstream knows which backend ran.
+//! and feeds them to the middle stage ([`Pipeline`]); nothing downstream knows which
+//! backend ran. Which one serves a run is decided here, once.
 
 pub mod ebpf;
 pub mod ptrace;
 
-use std::{collections::BTreeSet, time::Duration};
+use std::{path::PathBuf, time::Duration};
 
 use anyhow::{Context as _, Result, anyhow, bail};
 use nix::{
@@ -17,10 +18,10 @@ use nix::{
 };
 
 use crate::{
-    cli::{BackendChoice, Config, Target},
+    cli::BackendChoice,
+    config::{Config, Target},
     event::ExitStatus,
-    format::Sink,
-    launch,
+    pipeline::Pipeline,
 };
 
 /// A call in progress this long is shown as unfinished (`read(0, `), as strace shows a call
@@ -66,6 +67,90 @@ pub fn block_signals() -> Result<SignalFd> {
     SignalFd::with_flags(&set, SfdFlags::SFD_NONBLOCK | SfdFlags::SFD_CLOEXEC).context("signalfd")
 }
 
+/// The backend that serves this run.
+pub enum Backend {
+    Ebpf(Box<ebpf::EbpfTracer>),
+    Ptrace,
+}
+
+impl Backend {
+    /// Picks the backend: eBPF where the kernel lets it load, else (with `auto`) ptrace
+    /// with a one-line notice; options only eBPF has never fall back silently.
+    pub fn select(cfg: &Config) -> Result<Self> {
+        let choice = match (cfg.backend, cfg.ebpf_only()) {
+            (BackendChoice::Ptrace, Some(option)) => {
+                bail!("{option} needs the eBPF backend")
+            }
+            (BackendChoice::Auto, Some(_)) => BackendChoice::Ebpf,
+            (choice, _) => choice,
+        };
+        Ok(match choice {
+            BackendChoice::Ptrace => Self::Ptrace,
+            BackendChoice::Ebpf => {
+                let tracer = load_ebpf(cfg).map_err(|why| match cfg.ebpf_only() {
+                    Some(option) => anyhow!("{option} needs the eBPF backend, unavailable ({why})"),
+                    None => anyhow!("eBPF unavailable ({why})"),
+                })?;
+                Self::Ebpf(Box::new(tracer))
+            }
+            BackendChoice::Auto => match load_ebpf(cfg) {
+                Ok(tracer) => Self::Ebpf(Box::new(tracer)),
+                Err(why) => {
+                    eprintln!("tracer: eBPF unavailable ({why}); using ptrace");
+                    Self::Ptrace
+                }
+            },
+        })
+    }
+
+    /// Whether the result, duration and path filters were applied before the events
+    /// reach userspace.
+    pub fn filters_in_kernel(&self) -> bool {
+        matches!(self, Self::Ebpf(_))
+    }
+
+    /// Whether `-c`'s totals are counted in the kernel (and arrive as `Event::Totals`).
+    pub fn counts_in_kernel(&self) -> bool {
+        matches!(self, Self::Ebpf(_))
+    }
+
+    /// Starts or attaches to the target and traces it until it is gone or a stop signal
+    /// arrives. `program` is the launched command's resolved path.
+    pub fn run(
+        self,
+        cfg: &Config,
+        program: Option<PathBuf>,
+        signals: SignalFd,
+        pipeline: &mut Pipeline,
+    ) -> Result<Outcome> {
+        match self {
+            Self::Ptrace => ptrace::run(cfg, program.as_deref(), signals, pipeline),
+            Self::Ebpf(mut tracer) => {
+                let launched = match (&cfg.target, program) {
+                    (Target::Command(argv), Some(path)) => Some(tracer.launch(&path, argv)?),
+                    (Target::Attach(pids), _) => {
+                        for &pid in pids {
+                            tracer.trace(pid, &cfg.path_forms())?;
+                            if cfg.quiet == 0 {
+                                eprintln!("tracer: Process {pid} attached");
+                            }
+                        }
+                        None
+                    }
+                    (Target::Cgroup(dir), _) => {
+                        if cfg.quiet == 0 {
+                            eprintln!("tracer: cgroup {} attached", dir.display());
+                        }
+                        None
+                    }
+                    (Target::Command(_), None) => unreachable!("commands are resolved first"),
+                };
+                ebpf::run(*tracer, cfg, RunContext { launched, signals }, pipeline)
+            }
+        }
+    }
+}
+
 /// Whether this kernel lets us create a BPF ring buffer map: the BPF syscall, the
 /// privilege to use it and the ring buffer (5.8+) in one probe. The message is the
 /// failing call and its error, e.g. `bpf: Operation not permitted`.
@@ -97,96 +182,5 @@ fn probe_bpf() -> Result<(), String> {
 /// The eBPF tracer, or why it cannot run here.
 fn load_ebpf(cfg: &Config) -> Result<ebpf::EbpfTracer, String> {
     probe_bpf()?;
-    ebpf::load(&ebpf::LoadOptions::from_config(cfg)).map_err(|e| format!("{:#}", anyhow!(e)))
-}
-
-/// The trace set as the ptrace backend wants it: `None` for every call.
-fn ptrace_options(cfg: &Config) -> ptrace::Options {
-    let trace = &cfg.qualifiers.trace;
-    let traced = (!trace.is_all()).then(|| {
-        (0..tracer_common::MAX_SYSCALLS)
-            .filter(|&nr| trace.contains(nr))
-            .collect::<BTreeSet<u32>>()
-    });
-    ptrace::Options {
-        follow_forks: cfg.follow_forks,
-        string_limit: cfg.string_limit,
-        traced,
-    }
-}
-
-/// Loads the chosen backend, starts or attaches to the target and runs the trace.
-pub fn run(cfg: &Config, signals: SignalFd, sink: &mut dyn Sink) -> Result<Outcome> {
-    // A missing command is the user's error: report it before touching the kernel.
-    let resolved = match &cfg.target {
-        Target::Command(argv) => Some(launch::resolve(&argv[0])?),
-        Target::Attach(_) => None,
-    };
-    // Options only the eBPF backend has: no silent fallback that would ignore them.
-    let needs_ebpf = cfg.cgroup.is_some()
-        || !cfg.paths.is_empty()
-        || cfg.stats
-        || cfg.summary.as_ref().is_some_and(|s| s.interval.is_some());
-    let choice = match cfg.backend {
-        BackendChoice::Auto if needs_ebpf => BackendChoice::Ebpf,
-        choice => choice,
-    };
-    let ebpf = match choice {
-        BackendChoice::Ptrace => None,
-        BackendChoice::Ebpf => {
-            Some(load_ebpf(cfg).map_err(|why| anyhow!("eBPF unavailable ({why})"))?)
-        }
-        BackendChoice::Auto => match load_ebpf(cfg) {
-            Ok(tracer) => Some(tracer),
-            Err(why) => {
-                eprintln!("tracer: eBPF unavailable ({why}); using ptrace");
-                None
-            }
-        },
-    };
-    let Some(mut tracer) = ebpf else {
-        if cfg.tracepoints != crate::cli::TracepointChoice::Auto {
-            bail!("--tracepoints applies to the eBPF backend only");
-        }
-        // A cgroup's processes are found in the kernel; ptrace can only follow pids.
-        if cfg.cgroup.is_some() {
-            bail!("--cgroup needs the eBPF backend");
-        }
-        if !cfg.paths.is_empty() {
-            bail!("-P needs the eBPF backend");
-        }
-        if cfg.stats {
-            bail!("--stats needs the eBPF backend (it reports the kernel programs' counters)");
-        }
-        if cfg.summary.as_ref().is_some_and(|s| s.interval.is_some()) {
-            bail!("--interval needs the eBPF backend (its totals are read from the kernel)");
-        }
-        let target = match (&cfg.target, &resolved) {
-            (Target::Command(argv), Some(path)) => ptrace::Target::Command { path, argv },
-            (Target::Attach(pids), _) => ptrace::Target::Attach(pids),
-            (Target::Command(_), None) => unreachable!("commands are resolved above"),
-        };
-        return ptrace::run(ptrace_options(cfg), target, cfg.quiet > 0, signals, sink);
-    };
-    let launched = match (&cfg.target, resolved) {
-        (Target::Command(argv), Some(path)) => {
-            let gated = launch::spawn_gated(&path, argv)?;
-            if let Err(e) = tracer.trace_from_exec(gated.pid.as_raw() as u32) {
-                gated.abort();
-                return Err(e);
-            }
-            Some(gated.release(&argv[0])?)
-        }
-        (Target::Attach(pids), _) => {
-            for &pid in pids {
-                tracer.trace(pid)?;
-                if cfg.quiet == 0 {
-                    eprintln!("tracer: Process {pid} attached");
-                }
-            }
-            None
-        }
-        (Target::Command(_), None) => unreachable!("commands are resolved above"),
-    };
-    ebpf::run(tracer, RunContext { launched, signals }, sink)
+    ebpf::load(cfg).map_err(|e| format!("{:#}", anyhow!(e)))
 }

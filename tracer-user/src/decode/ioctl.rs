@@ -6,7 +6,8 @@ use std::fmt::Write;
 
 use super::flags::{Xlat, write_flags};
 use super::structs::Bytes;
-use super::{Call, in_out, success, write_addr, write_hex};
+use super::{Call, in_out, write_addr, write_hex};
+use crate::syscalls::StructKind;
 
 /// What the third argument of a request is.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -54,7 +55,9 @@ pub fn write_arg(out: &mut String, call: &Call, i: usize) {
     let (entry, exit) = in_out(call, i);
     let data = match arg(call.args[1] as u32) {
         Arg::IntIn | Arg::WinsizeIn | Arg::TermiosIn => entry,
-        Arg::IntOut | Arg::WinsizeOut | Arg::TermiosOut => exit.filter(|_| success(call).is_some()),
+        Arg::IntOut | Arg::WinsizeOut | Arg::TermiosOut => {
+            exit.filter(|_| call.success().is_some())
+        }
         Arg::None => return,
         Arg::Other => return write_hex(out, v),
     };
@@ -63,7 +66,9 @@ pub fn write_arg(out: &mut String, call: &Call, i: usize) {
     };
     let b = Bytes(&cap.data);
     match arg(call.args[1] as u32) {
-        Arg::TermiosIn | Arg::TermiosOut if cap.data.len() < TERMIOS_BYTES as usize => {
+        Arg::TermiosIn | Arg::TermiosOut
+            if cap.data.len() < StructKind::Termios.size() as usize =>
+        {
             write_addr(out, v)
         }
         Arg::TermiosIn | Arg::TermiosOut => write_termios(out, &b),
@@ -83,10 +88,6 @@ pub fn write_arg(out: &mut String, call: &Call, i: usize) {
         }
     }
 }
-
-/// Bytes of the kernel's `struct termios` copied: the four flag words, the line
-/// discipline and 19 control characters.
-pub const TERMIOS_BYTES: u16 = 36;
 
 /// strace's short form: the four flag words, then `...` for the line and the control
 /// characters.

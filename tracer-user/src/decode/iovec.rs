@@ -8,7 +8,7 @@ use tracer_common::{IovecChunk, capture};
 use super::flags::{self, write_flags};
 use super::strings::{quote, write_addr};
 use super::structs::{self, Bytes};
-use super::{Call, DecodeOptions, success};
+use super::{Call, DecodeOptions};
 use crate::event::Capture;
 
 /// What an element's bytes show.
@@ -128,7 +128,7 @@ pub fn write_msghdr(out: &mut String, call: &Call, i: usize, received: bool, opt
         (None, headers.next())
     };
     let contents = if received {
-        success(call).map(Contents::Data)
+        call.success().map(Contents::Data)
     } else {
         Some(Contents::Data(u64::MAX))
     };
@@ -309,7 +309,7 @@ mod tests {
             ..Default::default()
         };
         let mut s = String::new();
-        write_args(&mut s, &call, &opts, ArgsPart::All);
+        write_args(&mut s, &call, &opts, ArgsPart::All, None);
         s
     }
 

@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use super::flags::{self, Xlat, write_enum};
 use super::strings::{self, write_addr};
-use super::{Call, DecodeOptions, in_out, success, write_hex};
+use super::{Call, DecodeOptions, in_out, write_hex};
 
 const PR_SET_PDEATHSIG: u64 = 1;
 const PR_GET_DUMPABLE: u64 = 3;
@@ -89,7 +89,7 @@ pub fn write_arg(out: &mut String, call: &Call, i: usize, n: u8, opts: &DecodeOp
             let _ = write!(out, "{v}");
         }
         Second::NameIn => strings::write_cstr(out, entry, v, None, opts),
-        Second::NameOut => match success(call) {
+        Second::NameOut => match call.success() {
             Some(_) => strings::write_cstr(out, exit, v, None, opts),
             None => write_addr(out, v),
         },

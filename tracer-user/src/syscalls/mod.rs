@@ -5,6 +5,37 @@
 //! decoders (`crate::decode`) are both derived from each argument's [`ArgKind`], so a
 //! syscall is taught to the tracer by editing its one line in the table.
 
+/// One line of an architecture's table:
+/// `sc!(nr, name, [classes], return kind, [arg: kind, ...] [, effect])`.
+macro_rules! sc {
+    ($nr:literal, $name:literal, [$($class:ident)*], $ret:ident, [$($arg:literal: $kind:expr),* $(,)?] $(, $effect:ident)?) => {
+        Syscall {
+            nr: $nr,
+            name: $name,
+            args: &[$(Arg { name: $arg, kind: $kind }),*],
+            class: Class(0 $(| Class::$class.0)*),
+            ret: RetKind::$ret,
+            effect: sc!(@effect $($effect)?),
+        }
+    };
+    (@effect) => { Effect::None };
+    (@effect $effect:ident) => { Effect::$effect };
+}
+
+/// A hole in the numbering.
+macro_rules! gap {
+    ($nr:literal) => {
+        Syscall {
+            nr: $nr,
+            name: "",
+            args: &[],
+            class: Class::NONE,
+            ret: RetKind::Int,
+            effect: Effect::None,
+        }
+    };
+}
+
 pub mod plan;
 mod x86_64;
 
@@ -19,6 +50,41 @@ pub struct Syscall {
     pub args: &'static [Arg],
     pub class: Class,
     pub ret: RetKind,
+    /// What a successful call changes that the tracer keeps track of.
+    pub effect: Effect,
+}
+
+/// What a successful call does to its process's descriptors, working directory or
+/// memory: drives the `-y` fd table, `-P`'s descriptor tracking, task names and what the
+/// capture plan may copy late. Calls that return a descriptor without an effect of their
+/// own (`socket`, `accept`, `eventfd`...) name it from what it refers to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Effect {
+    None,
+    /// Opens the `Path` argument (relative to the `DirFd` one) and returns the new fd,
+    /// close-on-exec when its `OpenFlags` say so.
+    Open,
+    /// Returns a copy of the descriptor in argument 0 (close-on-exec by its `FdFlags`).
+    Dup,
+    /// `fcntl`: duplicates or sets close-on-exec, by command.
+    Fcntl,
+    /// Closes the descriptor in argument 0.
+    Close,
+    /// Closes (or marks close-on-exec) a range of descriptors.
+    CloseRange,
+    /// Replaces the process image: close-on-exec descriptors go, memory the call's
+    /// arguments point at is gone by its exit, the task takes the program's name.
+    Exec,
+    /// Starts a task that has a copy of the descriptors, unless its `CloneFlags` share
+    /// them.
+    Fork,
+    /// Changes the working directory to the `Path` argument, or (with an `Fd` argument)
+    /// to what the descriptor names.
+    Chdir,
+    /// Returns two new descriptors in its `FdPair` argument (`pipe`, `socketpair`).
+    FdPair,
+    /// Gives the socket in argument 0 its endpoints (`connect`, `bind`, `listen`).
+    SocketAddress,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,6 +145,9 @@ pub enum StructKind {
     StackT,
     /// `struct clone_args` (`clone3`), its first 88 bytes (version 2).
     CloneArgs,
+    /// `struct termios` (kernel's, 36 bytes): the largest struct the common `ioctl`
+    /// requests read or write.
+    Termios,
 }
 
 impl StructKind {
@@ -98,6 +167,7 @@ impl StructKind {
             Self::Sockaddr => 128,
             Self::StackT => 24,
             Self::CloneArgs => 88,
+            Self::Termios => 36,
         }
     }
 }
@@ -193,6 +263,13 @@ pub enum ArgKind {
     MremapFlags,
     Madvise,
     CloneFlags,
+    /// `clone`'s new stack, parent tid (written back), child tid and TLS: printed by name
+    /// in strace's order (`child_stack=..., flags=..., parent_tid=[N]`) whatever the
+    /// architecture's argument order.
+    CloneStack,
+    CloneParentTid,
+    CloneChildTid,
+    CloneTls,
     SocketDomain,
     SocketType,
     /// Protocol, named according to the domain in argument 0.
@@ -302,6 +379,17 @@ pub enum RetKind {
     Oct,
     /// Never returns (`exit`, `exit_group`): `?`.
     None,
+    /// A count of ready descriptors, with them (`poll`, `ppoll`: `1 ([{fd=3,
+    /// revents=POLLIN}])`, and `ppoll`'s time left).
+    Poll,
+    /// The same for `select`'s sets (`1 (in [3], left {...})`).
+    Select,
+    /// `fcntl`'s result, by command: flags for `F_GETFD`/`F_GETFL`/`F_GET_SEALS`.
+    Fcntl,
+    /// `prctl`'s result, by option.
+    Prctl,
+    /// The previous persona: `0 (PER_LINUX)`.
+    Personality,
 }
 
 /// strace's trace classes (`-e trace=%file`...), a bit set.
@@ -427,7 +515,7 @@ pub fn plan_flags(nr: u32) -> u32 {
     if sc.ret == RetKind::Fd {
         flags |= PLAN_RET_FD;
     }
-    if sc.name == "close" {
+    if sc.effect == Effect::Close {
         flags |= PLAN_CLOSES_FD;
     }
     if let Some(arg) = sc.args.iter().position(|a| a.kind == ArgKind::Path) {
@@ -449,6 +537,17 @@ pub fn entry_args(nr: u32, mut args: [u64; 6], sp: u64) -> [u64; 6] {
 /// What the kernel side copies for syscall `nr`; nothing for numbers the table lacks.
 pub fn plan_for(nr: u32) -> tracer_common::CapturePlan {
     by_nr(nr).map(plan::capture_plan).unwrap_or_default()
+}
+
+/// Everything the kernel programs need to know about syscall `nr`: whether `traced`,
+/// what to copy and when, which arguments are paths and descriptors.
+pub fn kernel_plan(nr: u32, traced: bool) -> tracer_common::SyscallPlan {
+    let capture = plan_for(nr);
+    tracer_common::SyscallPlan {
+        flags: if traced { tracer_common::PLAN_TRACE } else { 0 } | plan_flags(nr),
+        deferrable: by_nr(nr).map_or(0, |sc| plan::deferrable(sc, &capture)),
+        capture,
+    }
 }
 
 #[cfg(test)]

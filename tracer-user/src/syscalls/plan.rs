@@ -2,7 +2,7 @@
 //! memory worth copying, when, and how much. Derived from the argument kinds alone, so
 //! it can never disagree with what the decoders expect.
 
-use super::{ArgKind, Dir, StructKind, Syscall, When};
+use super::{ArgKind, Dir, Effect, StructKind, Syscall, When};
 use tracer_common::{CapturePlan, CaptureSpec, LEN_FIXED, LEN_FROM_RET, LOOP_SLOT, capture, when};
 
 /// Longest path the kernel accepts, NUL included.
@@ -70,7 +70,7 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
         // common requests (read whatever the request: for the others the copy fails or
         // goes unused).
         ArgKind::IoctlArg => {
-            let size = crate::decode::TERMIOS_BYTES;
+            let size = StructKind::Termios.size();
             let word = |when| spec(capture::FIXED, when, LEN_FIXED, size);
             return vec![word(when::ENTER), word(when::EXIT_OK)];
         }
@@ -128,6 +128,7 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
         }
         ArgKind::Struct(sk, w) => fixed(sk, w),
         ArgKind::SigframeMask => fixed(StructKind::Sigset, When::Enter),
+        ArgKind::CloneParentTid => fixed(StructKind::IntPtr, When::ExitOk),
         // Read whatever the operation: when the argument is `val2` rather than a
         // timeout, the copy faults or is ignored.
         ArgKind::FutexTimeout => fixed(StructKind::Timespec, When::Enter),
@@ -159,10 +160,14 @@ pub fn capture_plan(sc: &Syscall) -> CapturePlan {
 }
 
 /// The plan slots (bits) of entry captures that may wait for the exit, when a result
-/// filter keeps everything in the kernel until then: all but argv/envp (memory a
-/// successful exec replaces) and the entry half of an in/out argument (by the exit the
-/// kernel has overwritten it, e.g. a socket length).
-pub fn deferrable(plan: &CapturePlan) -> u32 {
+/// filter keeps everything in the kernel until then: all but those of an exec (a
+/// successful one replaces the memory its path, argv and envp were in) and the entry
+/// half of an in/out argument (by the exit the kernel has overwritten it, e.g. a socket
+/// length).
+pub fn deferrable(sc: &Syscall, plan: &CapturePlan) -> u32 {
+    if sc.effect == Effect::Exec {
+        return 0;
+    }
     let specs = &plan.specs;
     let in_out = |spec: &CaptureSpec| {
         specs
@@ -172,10 +177,7 @@ pub fn deferrable(plan: &CapturePlan) -> u32 {
     (0..specs.len())
         .filter(|&i| {
             let spec = &specs[i];
-            spec.kind != capture::NONE
-                && spec.when == when::ENTER
-                && !matches!(spec.kind, capture::STRV | capture::PTRV_COUNT)
-                && !in_out(spec)
+            spec.kind != capture::NONE && spec.when == when::ENTER && !in_out(spec)
         })
         .fold(0, |bits, i| bits | 1 << i)
 }
@@ -299,9 +301,13 @@ mod tests {
 
     #[test]
     fn deferrable_entry_captures() {
-        let bits = |name| deferrable(&capture_plan(by_name(name).unwrap()));
+        let bits = |name| {
+            let sc = by_name(name).unwrap();
+            deferrable(sc, &capture_plan(sc))
+        };
         assert_eq!(bits("openat"), 1, "the path may wait");
-        assert_eq!(bits("execve"), 1, "argv and envp may not; the path may");
+        assert_eq!(bits("execve"), 0, "the exec replaces path, argv and envp");
+        assert_eq!(bits("execveat"), 0);
         assert_eq!(bits("accept4"), 0, "the length is in/out");
         assert_eq!(bits("read"), 0, "nothing at entry");
         assert_eq!(bits("writev"), 1 << LOOP_SLOT);

@@ -2,35 +2,10 @@
 //! formats (numbers, argument names and C types), strace's `syscallent.h` (classes) and
 //! hand-written argument kinds. Covers Linux 6.18.
 //!
-//! Line format: `sc!(nr, name, [classes], return kind, [arg: kind, ...])`.
+//! Line format: `sc!(nr, name, [classes], return kind, [arg: kind, ...] [, effect])`.
 
 use super::ArgKind::*;
-use super::{Arg, Class, Dir, RetKind, StructKind, Syscall, When};
-
-macro_rules! sc {
-    ($nr:literal, $name:literal, [$($class:ident)*], $ret:ident, [$($arg:literal: $kind:expr),* $(,)?]) => {
-        Syscall {
-            nr: $nr,
-            name: $name,
-            args: &[$(Arg { name: $arg, kind: $kind }),*],
-            class: Class(0 $(| Class::$class.0)*),
-            ret: RetKind::$ret,
-        }
-    };
-}
-
-/// A hole in the numbering.
-macro_rules! gap {
-    ($nr:literal) => {
-        Syscall {
-            nr: $nr,
-            name: "",
-            args: &[],
-            class: Class::NONE,
-            ret: RetKind::Int,
-        }
-    };
-}
+use super::{Arg, Class, Dir, Effect, RetKind, StructKind, Syscall, When};
 
 /// Kernel (tracefs) names that differ from strace's, and strace's name for them.
 pub(super) const ALIASES: &[(&str, &str)] = &[
@@ -45,12 +20,12 @@ pub(super) const ALIASES: &[(&str, &str)] = &[
 pub static SYSCALLS: [Syscall; 470] = [
     sc!(0, "read", [DESC], Int, ["fd": Fd, "buf": BufOut, "count": ULong]),
     sc!(1, "write", [DESC], Int, ["fd": Fd, "buf": BufIn { len_arg: 2 }, "count": ULong]),
-    sc!(2, "open", [DESC FILE], Fd, ["filename": Path, "flags": OpenFlags, "mode": OpenMode]),
-    sc!(3, "close", [DESC], Int, ["fd": Fd]),
+    sc!(2, "open", [DESC FILE], Fd, ["filename": Path, "flags": OpenFlags, "mode": OpenMode], Open),
+    sc!(3, "close", [DESC], Int, ["fd": Fd], Close),
     sc!(4, "stat", [FILE STAT STAT_LIKE], Int, ["filename": Path, "statbuf": Struct(StructKind::Stat, When::ExitOk)]),
     sc!(5, "fstat", [DESC FSTAT STAT_LIKE], Int, ["fd": Fd, "statbuf": Struct(StructKind::Stat, When::ExitOk)]),
     sc!(6, "lstat", [FILE LSTAT STAT_LIKE], Int, ["filename": Path, "statbuf": Struct(StructKind::Stat, When::ExitOk)]),
-    sc!(7, "poll", [DESC], Int, ["ufds": PollFds { count_arg: 1 }, "nfds": UInt, "timeout_msecs": Int]),
+    sc!(7, "poll", [DESC], Poll, ["ufds": PollFds { count_arg: 1 }, "nfds": UInt, "timeout_msecs": Int]),
     sc!(8, "lseek", [DESC], Int, ["fd": Fd, "offset": Long, "whence": Whence]),
     sc!(9, "mmap", [DESC MEMORY], Hex, ["addr": Ptr, "len": ULong, "prot": MmapProt, "flags": MmapFlags, "fd": Fd, "off": Hex]),
     sc!(10, "mprotect", [MEMORY], Int, ["start": Ptr, "len": ULong, "prot": MmapProt]),
@@ -65,8 +40,8 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(19, "readv", [DESC], Int, ["fd": Fd, "vec": Iovec { count_arg: 2, dir: Dir::Out }, "vlen": ULong]),
     sc!(20, "writev", [DESC], Int, ["fd": Fd, "vec": Iovec { count_arg: 2, dir: Dir::In }, "vlen": ULong]),
     sc!(21, "access", [FILE], Int, ["filename": Path, "mode": AccessMode]),
-    sc!(22, "pipe", [DESC], Int, ["fildes": Struct(StructKind::FdPair, When::ExitOk)]),
-    sc!(23, "select", [DESC], Int, ["n": Int, "inp": FdSet, "outp": FdSet, "exp": FdSet, "tvp": Struct(StructKind::Timeval, When::Updated)]),
+    sc!(22, "pipe", [DESC], Int, ["fildes": Struct(StructKind::FdPair, When::ExitOk)], FdPair),
+    sc!(23, "select", [DESC], Select, ["n": Int, "inp": FdSet, "outp": FdSet, "exp": FdSet, "tvp": Struct(StructKind::Timeval, When::Updated)]),
     sc!(24, "sched_yield", [], Int, []),
     sc!(25, "mremap", [MEMORY], Hex, ["addr": Ptr, "old_len": ULong, "new_len": ULong, "flags": MremapFlags, "new_addr": Ptr]),
     sc!(26, "msync", [MEMORY], Int, ["start": Ptr, "len": ULong, "flags": Hex]),
@@ -75,8 +50,8 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(29, "shmget", [IPC], Int, ["key": Int, "size": ULong, "shmflg": Int]),
     sc!(30, "shmat", [IPC MEMORY], Hex, ["shmid": Int, "shmaddr": Ptr, "shmflg": Int]),
     sc!(31, "shmctl", [IPC], Int, ["shmid": Int, "cmd": Int, "buf": Ptr]),
-    sc!(32, "dup", [DESC], Fd, ["fildes": Fd]),
-    sc!(33, "dup2", [DESC], Fd, ["oldfd": Fd, "newfd": Fd]),
+    sc!(32, "dup", [DESC], Fd, ["fildes": Fd], Dup),
+    sc!(33, "dup2", [DESC], Fd, ["oldfd": Fd, "newfd": Fd], Dup),
     sc!(34, "pause", [SIGNAL], Int, []),
     sc!(35, "nanosleep", [], Int, ["rqtp": Struct(StructKind::Timespec, When::Enter), "rmtp": Ptr]),
     sc!(36, "getitimer", [], Int, ["which": Int, "value": Ptr]),
@@ -85,24 +60,24 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(39, "getpid", [PURE], Int, []),
     sc!(40, "sendfile", [DESC NETWORK], Int, ["out_fd": Fd, "in_fd": Fd, "offset": Ptr, "count": ULong]),
     sc!(41, "socket", [NETWORK], Fd, ["family": SocketDomain, "type": SocketType, "protocol": SocketProtocol]),
-    sc!(42, "connect", [NETWORK], Int, ["fd": Fd, "uservaddr": SockaddrIn { len_arg: 2 }, "addrlen": Int]),
+    sc!(42, "connect", [NETWORK], Int, ["fd": Fd, "uservaddr": SockaddrIn { len_arg: 2 }, "addrlen": Int], SocketAddress),
     sc!(43, "accept", [NETWORK], Fd, ["fd": Fd, "upeer_sockaddr": Struct(StructKind::Sockaddr, When::ExitOk), "upeer_addrlen": SockLen]),
     sc!(44, "sendto", [NETWORK], Int, ["fd": Fd, "buff": BufIn { len_arg: 2 }, "len": ULong, "flags": MsgFlags, "addr": SockaddrIn { len_arg: 5 }, "addr_len": Int]),
     sc!(45, "recvfrom", [NETWORK], Int, ["fd": Fd, "ubuf": BufOut, "size": ULong, "flags": MsgFlags, "addr": Struct(StructKind::Sockaddr, When::ExitOk), "addr_len": SockLen]),
     sc!(46, "sendmsg", [NETWORK], Int, ["fd": Fd, "msg": Struct(StructKind::Msghdr, When::Enter), "flags": MsgFlags]),
     sc!(47, "recvmsg", [NETWORK], Int, ["fd": Fd, "msg": Struct(StructKind::Msghdr, When::ExitOk), "flags": MsgFlags]),
     sc!(48, "shutdown", [NETWORK], Int, ["fd": Fd, "how": ShutdownHow]),
-    sc!(49, "bind", [NETWORK], Int, ["fd": Fd, "umyaddr": SockaddrIn { len_arg: 2 }, "addrlen": Int]),
-    sc!(50, "listen", [NETWORK], Int, ["fd": Fd, "backlog": Int]),
+    sc!(49, "bind", [NETWORK], Int, ["fd": Fd, "umyaddr": SockaddrIn { len_arg: 2 }, "addrlen": Int], SocketAddress),
+    sc!(50, "listen", [NETWORK], Int, ["fd": Fd, "backlog": Int], SocketAddress),
     sc!(51, "getsockname", [NETWORK], Int, ["fd": Fd, "usockaddr": Struct(StructKind::Sockaddr, When::ExitOk), "usockaddr_len": SockLen]),
     sc!(52, "getpeername", [NETWORK], Int, ["fd": Fd, "usockaddr": Struct(StructKind::Sockaddr, When::ExitOk), "usockaddr_len": SockLen]),
-    sc!(53, "socketpair", [NETWORK], Int, ["family": SocketDomain, "type": SocketType, "protocol": SocketProtocol, "usockvec": Struct(StructKind::FdPair, When::ExitOk)]),
+    sc!(53, "socketpair", [NETWORK], Int, ["family": SocketDomain, "type": SocketType, "protocol": SocketProtocol, "usockvec": Struct(StructKind::FdPair, When::ExitOk)], FdPair),
     sc!(54, "setsockopt", [NETWORK], Int, ["fd": Fd, "level": SockoptLevel, "optname": SockoptName, "optval": SockoptIn { len_arg: 4 }, "optlen": Int]),
     sc!(55, "getsockopt", [NETWORK], Int, ["fd": Fd, "level": SockoptLevel, "optname": SockoptName, "optval": SockoptOut, "optlen": SockLen]),
-    sc!(56, "clone", [PROCESS], Int, ["clone_flags": CloneFlags, "newsp": Ptr, "parent_tidptr": Struct(StructKind::IntPtr, When::ExitOk), "child_tidptr": Ptr, "tls": Ptr]),
-    sc!(57, "fork", [PROCESS], Int, []),
-    sc!(58, "vfork", [PROCESS], Int, []),
-    sc!(59, "execve", [FILE PROCESS], Int, ["filename": Path, "argv": StrArray, "envp": EnvArray]),
+    sc!(56, "clone", [PROCESS], Int, ["clone_flags": CloneFlags, "newsp": CloneStack, "parent_tidptr": CloneParentTid, "child_tidptr": CloneChildTid, "tls": CloneTls], Fork),
+    sc!(57, "fork", [PROCESS], Int, [], Fork),
+    sc!(58, "vfork", [PROCESS], Int, [], Fork),
+    sc!(59, "execve", [FILE PROCESS], Int, ["filename": Path, "argv": StrArray, "envp": EnvArray], Exec),
     sc!(60, "exit", [PROCESS], None, ["error_code": Int]),
     sc!(61, "wait4", [PROCESS], Int, ["upid": Int, "stat_addr": Struct(StructKind::WaitStatus, When::ExitOk), "options": WaitOptions, "ru": Ptr]),
     sc!(62, "kill", [SIGNAL PROCESS], Int, ["pid": Int, "sig": Signal]),
@@ -115,7 +90,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(69, "msgsnd", [IPC], Int, ["msqid": Int, "msgp": Ptr, "msgsz": ULong, "msgflg": Int]),
     sc!(70, "msgrcv", [IPC], Int, ["msqid": Int, "msgp": Ptr, "msgsz": ULong, "msgtyp": Long, "msgflg": Int]),
     sc!(71, "msgctl", [IPC], Int, ["msqid": Int, "cmd": Int, "buf": Ptr]),
-    sc!(72, "fcntl", [DESC], Int, ["fd": Fd, "cmd": FcntlCmd, "arg": FcntlArg]),
+    sc!(72, "fcntl", [DESC], Fcntl, ["fd": Fd, "cmd": FcntlCmd, "arg": FcntlArg], Fcntl),
     sc!(73, "flock", [DESC], Int, ["fd": Fd, "cmd": UInt]),
     sc!(74, "fsync", [DESC], Int, ["fd": Fd]),
     sc!(75, "fdatasync", [DESC], Int, ["fd": Fd]),
@@ -123,12 +98,12 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(77, "ftruncate", [DESC], Int, ["fd": Fd, "length": Long]),
     sc!(78, "getdents", [DESC], Int, ["fd": Fd, "dirent": Dirents, "count": UInt]),
     sc!(79, "getcwd", [FILE], Int, ["buf": PathOut, "size": ULong]),
-    sc!(80, "chdir", [FILE], Int, ["filename": Path]),
-    sc!(81, "fchdir", [DESC], Int, ["fd": Fd]),
+    sc!(80, "chdir", [FILE], Int, ["filename": Path], Chdir),
+    sc!(81, "fchdir", [DESC], Int, ["fd": Fd], Chdir),
     sc!(82, "rename", [FILE], Int, ["oldname": Path, "newname": Path]),
     sc!(83, "mkdir", [FILE], Int, ["pathname": Path, "mode": Mode]),
     sc!(84, "rmdir", [FILE], Int, ["pathname": Path]),
-    sc!(85, "creat", [DESC FILE], Fd, ["pathname": Path, "mode": Mode]),
+    sc!(85, "creat", [DESC FILE], Fd, ["pathname": Path, "mode": Mode], Open),
     sc!(86, "link", [FILE], Int, ["oldname": Path, "newname": Path]),
     sc!(87, "unlink", [FILE], Int, ["pathname": Path]),
     sc!(88, "symlink", [FILE], Int, ["oldname": Path, "newname": Path]),
@@ -178,7 +153,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(132, "utime", [FILE], Int, ["filename": Path, "times": Ptr]),
     sc!(133, "mknod", [FILE], Int, ["filename": Path, "mode": Mode, "dev": UInt]),
     sc!(134, "uselib", [FILE], Int, ["library": Path]),
-    sc!(135, "personality", [], Int, ["personality": Personality]),
+    sc!(135, "personality", [], Personality, ["personality": Personality]),
     sc!(136, "ustat", [STATFS_LIKE], Int, ["dev": UInt, "ubuf": Ptr]),
     sc!(137, "statfs", [FILE STATFS STATFS_LIKE], Int, ["pathname": Path, "buf": Struct(StructKind::Statfs, When::ExitOk)]),
     sc!(138, "fstatfs", [DESC FSTATFS STATFS_LIKE], Int, ["fd": Fd, "buf": Struct(StructKind::Statfs, When::ExitOk)]),
@@ -200,7 +175,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(154, "modify_ldt", [], Int, ["func": Int, "ptr": Ptr, "bytecount": ULong]),
     sc!(155, "pivot_root", [FILE], Int, ["new_root": Path, "put_old": Path]),
     sc!(156, "_sysctl", [], Int, ["args": Ptr]),
-    sc!(157, "prctl", [CREDS], Int, ["option": PrctlOption, "arg2": PrctlArg { n: 2 }, "arg3": PrctlArg { n: 3 }, "arg4": PrctlArg { n: 4 }, "arg5": PrctlArg { n: 5 }]),
+    sc!(157, "prctl", [CREDS], Prctl, ["option": PrctlOption, "arg2": PrctlArg { n: 2 }, "arg3": PrctlArg { n: 3 }, "arg4": PrctlArg { n: 4 }, "arg5": PrctlArg { n: 5 }]),
     sc!(158, "arch_prctl", [], Int, ["option": ArchPrctlCode, "arg2": Ptr]),
     sc!(159, "adjtimex", [CLOCK], Int, ["txc_p": Ptr]),
     sc!(160, "setrlimit", [], Int, ["resource": RlimitResource, "rlim": Struct(StructKind::Rlimit, When::Enter)]),
@@ -300,7 +275,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(254, "inotify_add_watch", [DESC FILE], Int, ["fd": Fd, "pathname": Path, "mask": UInt]),
     sc!(255, "inotify_rm_watch", [DESC], Int, ["fd": Fd, "wd": Int]),
     sc!(256, "migrate_pages", [MEMORY], Int, ["pid": Int, "maxnode": ULong, "old_nodes": Ptr, "new_nodes": Ptr]),
-    sc!(257, "openat", [DESC FILE], Fd, ["dfd": DirFd, "filename": Path, "flags": OpenFlags, "mode": OpenMode]),
+    sc!(257, "openat", [DESC FILE], Fd, ["dfd": DirFd, "filename": Path, "flags": OpenFlags, "mode": OpenMode], Open),
     sc!(258, "mkdirat", [DESC FILE], Int, ["dfd": DirFd, "pathname": Path, "mode": Mode]),
     sc!(259, "mknodat", [DESC FILE], Int, ["dfd": DirFd, "filename": Path, "mode": Mode, "dev": UInt]),
     sc!(260, "fchownat", [DESC FILE], Int, ["dfd": DirFd, "filename": Path, "user": Int, "group": Int, "flag": AtFlags]),
@@ -313,8 +288,8 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(267, "readlinkat", [DESC FILE], Int, ["dfd": DirFd, "pathname": Path, "buf": BufOut, "bufsiz": Int]),
     sc!(268, "fchmodat", [DESC FILE], Int, ["dfd": DirFd, "filename": Path, "mode": Mode]),
     sc!(269, "faccessat", [DESC FILE], Int, ["dfd": DirFd, "filename": Path, "mode": AccessMode]),
-    sc!(270, "pselect6", [DESC], Int, ["n": Int, "inp": FdSet, "outp": FdSet, "exp": FdSet, "tsp": Struct(StructKind::Timespec, When::Updated), "sig": Ptr]),
-    sc!(271, "ppoll", [DESC], Int, ["ufds": PollFds { count_arg: 1 }, "nfds": UInt, "tsp": Struct(StructKind::Timespec, When::Updated), "sigmask": Struct(StructKind::Sigset, When::Enter), "sigsetsize": ULong]),
+    sc!(270, "pselect6", [DESC], Select, ["n": Int, "inp": FdSet, "outp": FdSet, "exp": FdSet, "tsp": Struct(StructKind::Timespec, When::Updated), "sig": Ptr]),
+    sc!(271, "ppoll", [DESC], Poll, ["ufds": PollFds { count_arg: 1 }, "nfds": UInt, "tsp": Struct(StructKind::Timespec, When::Updated), "sigmask": Struct(StructKind::Sigset, When::Enter), "sigsetsize": ULong]),
     sc!(272, "unshare", [], Int, ["unshare_flags": CloneFlags]),
     sc!(273, "set_robust_list", [], Int, ["head": Ptr, "len": ULong]),
     sc!(274, "get_robust_list", [], Int, ["pid": Int, "head_ptr": Ptr, "len_ptr": Ptr]),
@@ -335,8 +310,8 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(289, "signalfd4", [DESC SIGNAL], Fd, ["ufd": Fd, "user_mask": Ptr, "sizemask": ULong, "flags": SfdFlags]),
     sc!(290, "eventfd2", [DESC], Fd, ["count": UInt, "flags": EfdFlags]),
     sc!(291, "epoll_create1", [DESC], Fd, ["flags": EpollCreateFlags]),
-    sc!(292, "dup3", [DESC], Fd, ["oldfd": Fd, "newfd": Fd, "flags": FdFlags]),
-    sc!(293, "pipe2", [DESC], Int, ["fildes": Struct(StructKind::FdPair, When::ExitOk), "flags": FdFlags]),
+    sc!(292, "dup3", [DESC], Fd, ["oldfd": Fd, "newfd": Fd, "flags": FdFlags], Dup),
+    sc!(293, "pipe2", [DESC], Int, ["fildes": Struct(StructKind::FdPair, When::ExitOk), "flags": FdFlags], FdPair),
     sc!(294, "inotify_init1", [DESC], Fd, ["flags": InotifyInitFlags]),
     sc!(295, "preadv", [DESC], Int, ["fd": Fd, "vec": Iovec { count_arg: 2, dir: Dir::Out }, "vlen": ULong, "pos_l": Long, "pos_h": Unused]),
     sc!(296, "pwritev", [DESC], Int, ["fd": Fd, "vec": Iovec { count_arg: 2, dir: Dir::In }, "vlen": ULong, "pos_l": Long, "pos_h": Unused]),
@@ -365,7 +340,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(319, "memfd_create", [DESC], Fd, ["uname": Str, "flags": Hex]),
     sc!(320, "kexec_file_load", [DESC], Int, ["kernel_fd": Fd, "initrd_fd": Fd, "cmdline_len": ULong, "cmdline_ptr": Str, "flags": Hex]),
     sc!(321, "bpf", [DESC], Int, ["cmd": Int, "uattr": Ptr, "size": UInt]),
-    sc!(322, "execveat", [DESC FILE PROCESS], Int, ["fd": Fd, "filename": Path, "argv": StrArray, "envp": EnvArray, "flags": AtFlags]),
+    sc!(322, "execveat", [DESC FILE PROCESS], Int, ["fd": Fd, "filename": Path, "argv": StrArray, "envp": EnvArray, "flags": AtFlags], Exec),
     sc!(323, "userfaultfd", [DESC], Fd, ["flags": Hex]),
     sc!(324, "membarrier", [], Int, ["cmd": Int, "flags": Hex, "cpu_id": Int]),
     sc!(325, "mlock2", [MEMORY], Int, ["start": Ptr, "len": ULong, "flags": Hex]),
@@ -478,9 +453,9 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(432, "fsmount", [DESC], Fd, ["fs_fd": Fd, "flags": Hex, "attr_flags": Hex]),
     sc!(433, "fspick", [DESC FILE], Int, ["dfd": DirFd, "path": Path, "flags": Hex]),
     sc!(434, "pidfd_open", [DESC], Fd, ["pid": Int, "flags": Hex]),
-    sc!(435, "clone3", [PROCESS], Int, ["uargs": Struct(StructKind::CloneArgs, When::Enter), "size": ULong]),
-    sc!(436, "close_range", [], Int, ["fd": Fd, "max_fd": Fd, "flags": Hex]),
-    sc!(437, "openat2", [DESC FILE], Fd, ["dfd": DirFd, "filename": Path, "how": Ptr, "usize": ULong]),
+    sc!(435, "clone3", [PROCESS], Int, ["uargs": Struct(StructKind::CloneArgs, When::Enter), "size": ULong], Fork),
+    sc!(436, "close_range", [], Int, ["fd": Fd, "max_fd": Fd, "flags": Hex], CloseRange),
+    sc!(437, "openat2", [DESC FILE], Fd, ["dfd": DirFd, "filename": Path, "how": Ptr, "usize": ULong], Open),
     sc!(438, "pidfd_getfd", [DESC], Fd, ["pidfd": Fd, "fd": Fd, "flags": Hex]),
     sc!(439, "faccessat2", [DESC FILE], Int, ["dfd": DirFd, "filename": Path, "mode": AccessMode, "flags": AccessAtFlags]),
     sc!(440, "process_madvise", [DESC], Int, ["pidfd": Fd, "vec": Ptr, "vlen": ULong, "behavior": Int, "flags": Hex]),

@@ -1,5 +1,5 @@
 //! The eBPF backend: loads the kernel programs, registers the traced processes and turns
-//! ring-buffer records into [`Event`]s.
+//! ring-buffer records into [`Event`]s for the middle stage.
 
 mod btf;
 mod loader;
@@ -8,6 +8,7 @@ mod records;
 use std::{
     collections::HashMap,
     os::fd::{AsFd, AsRawFd, BorrowedFd},
+    path::{Path, PathBuf},
     time::{Duration, Instant},
 };
 
@@ -21,28 +22,24 @@ use nix::{
     },
     unistd::Pid,
 };
-use tracer_common::{InFlight, Stats, SyscallTotals};
+use tracer_common::{
+    INFLIGHT_ACTIVE, INFLIGHT_SHOWN, InFlight, MAX_SYSCALLS, Stats, SyscallTotals, TRACE_FROM_EXEC,
+    TRACE_ON, nr,
+};
 
-pub use loader::{LoadOptions, load};
+pub use loader::load;
 use records::Record;
 
-use super::{Outcome, RunContext, Stop};
+use super::{BLOCKED_AFTER, Outcome, RunContext, Stop};
 use crate::{
-    event::{Capture, Event, ExitStatus, Syscall},
-    format::Sink,
-    summary::Totals,
+    config::{Config, Target},
+    event::{Capture, Event, ExitStatus, Syscall, Totals, now_ns},
+    launch,
+    pipeline::{Pipeline, outcome::fds_open_on},
 };
 
 /// How often the consumer looks at the ring buffer when the kernel did not wake it.
 const POLL_TICK: Duration = Duration::from_millis(20);
-use super::BLOCKED_AFTER;
-
-const NR_EXIT_GROUP: u32 = 231;
-const NR_EXECVE: u32 = 59;
-const NR_EXECVEAT: u32 = 322;
-/// Trace-set values, as the kernel programs read them.
-const TRACE_ON: u8 = 1;
-const TRACE_FROM_EXEC: u8 = 2;
 
 /// The loaded programs and the maps the run loop uses.
 pub struct EbpfTracer {
@@ -55,53 +52,35 @@ pub struct EbpfTracer {
     /// When the tracer runs in a pid namespace: processes to trace by their id there,
     /// which the kernel moves into `traced` at their next syscall.
     ns_pending: Option<BpfHashMap<MapData, u32, u8>>,
-    /// `-P`: the paths (as given and canonical) and the kernel's set of fds open on them.
-    path_fds: Option<(Vec<std::path::PathBuf>, BpfHashMap<MapData, u64, u8>)>,
+    /// `-P`: the kernel's set of fds open on a traced path.
+    path_fds: Option<BpfHashMap<MapData, u64, u8>>,
     stats: PerCpuArray<MapData, Stats>,
-    /// `--stats`: print the per-CPU counters at exit.
-    print_stats: bool,
     /// `-c`: per-syscall totals, by number, per CPU.
     summary: Option<PerCpuArray<MapData, SyscallTotals>>,
-    /// `--interval`: hand totals to the sink this often.
-    interval: Option<Duration>,
-    /// `--cgroup`: the trace set is the cgroup, so the trace runs until interrupted.
-    cgroup_mode: bool,
-    /// Show calls in progress (`read(0, `). Off when a call's fate is decided at its exit
-    /// (result and duration filters) or when only a summary is printed.
-    show_blocked: bool,
 }
 
 impl EbpfTracer {
-    /// Adds a running process (thread group) to the kernel's trace set.
-    pub fn trace(&mut self, tgid: u32) -> Result<()> {
-        self.seed_path_fds(tgid)?;
-        self.register(tgid, TRACE_ON)
+    /// Starts `argv` (resolved to `path`) so that the trace covers it from its exec on.
+    pub fn launch(&mut self, path: &Path, argv: &[String]) -> Result<Pid> {
+        let gated = launch::spawn_gated(path, argv)?;
+        if let Err(e) = self.register(gated.pid.as_raw() as u32, TRACE_FROM_EXEC) {
+            gated.abort();
+            return Err(e);
+        }
+        gated.release(&argv[0])
     }
 
-    /// `-P` with `-p`: fds the process opened on a traced path before the trace began, from
-    /// /proc (only for the tracer's own pid namespace, whose pids the kernel keys by).
-    fn seed_path_fds(&mut self, tgid: u32) -> Result<()> {
-        let (Some((paths, fds)), None) = (self.path_fds.as_mut(), self.ns_pending.as_ref()) else {
-            return Ok(());
-        };
-        let Ok(entries) = std::fs::read_dir(format!("/proc/{tgid}/fd")) else {
-            return Ok(());
-        };
-        for entry in entries.flatten() {
-            let Ok(fd) = entry.file_name().to_string_lossy().parse::<u64>() else {
-                continue;
-            };
-            if std::fs::read_link(entry.path()).is_ok_and(|target| paths.contains(&target)) {
-                fds.insert(u64::from(tgid) << 32 | fd, 1, 0)
+    /// Adds a running process (thread group) to the kernel's trace set; with `-P`, the
+    /// fds it already has open on one of `path_forms` count as open on a traced path.
+    pub fn trace(&mut self, tgid: u32, path_forms: &[PathBuf]) -> Result<()> {
+        // The kernel keys by its own pids: only the tracer's pid namespace's are known.
+        if let (Some(fds), None) = (self.path_fds.as_mut(), self.ns_pending.as_ref()) {
+            for fd in fds_open_on(tgid, path_forms) {
+                fds.insert(u64::from(tgid) << 32 | fd as u64, 1, 0)
                     .context("seeding -P fds")?;
             }
         }
-        Ok(())
-    }
-
-    /// Adds a command the tracer forked; the kernel starts showing its calls at its exec.
-    pub fn trace_from_exec(&mut self, pid: u32) -> Result<()> {
-        self.register(pid, TRACE_FROM_EXEC)
+        self.register(tgid, TRACE_ON)
     }
 
     /// `pid` is in the tracer's pid namespace, which is the kernel's key only when that
@@ -124,7 +103,7 @@ impl EbpfTracer {
     fn kernel_totals(&self) -> Option<Totals> {
         let map = self.summary.as_ref()?;
         let mut totals = Totals::default();
-        for nr in 0..tracer_common::MAX_SYSCALLS {
+        for nr in 0..MAX_SYSCALLS {
             if let Ok(per_cpu) = map.get(&nr, 0) {
                 totals.add_kernel(nr, per_cpu.iter().copied());
             }
@@ -162,6 +141,41 @@ impl EbpfTracer {
         }
         row("total", &total(&per_cpu));
     }
+
+    /// The calls in progress now, oldest first, with what was copied at their entry.
+    fn in_progress(&self, run: &Run) -> Vec<Syscall> {
+        let active = INFLIGHT_SHOWN | INFLIGHT_ACTIVE;
+        let mut calls: Vec<Syscall> = self
+            .inflight
+            .iter()
+            .filter_map(Result::ok)
+            .filter(|(_, call)| call.flags & active == active)
+            .map(|(tid, call)| Syscall {
+                tid,
+                pid: call.tgid,
+                nr: call.nr,
+                args: call.args,
+                enter_ns: call.enter_ns,
+                captures: match run.entry_captures.get(&tid) {
+                    Some((enter_ns, captures)) if *enter_ns == call.enter_ns => captures.clone(),
+                    _ => Vec::new(),
+                },
+                ..Default::default()
+            })
+            .collect();
+        calls.sort_by_key(|c| c.enter_ns);
+        calls
+    }
+
+    fn drain(&mut self, run: &mut Run) -> Result<()> {
+        while let Some(item) = self.events.next() {
+            match records::parse(&item) {
+                Ok(record) => run.record(record)?,
+                Err(e) => log::warn!("skipping a malformed ring buffer record: {e}"),
+            }
+        }
+        Ok(())
+    }
 }
 
 fn total(per_cpu: &[Stats]) -> Stats {
@@ -177,8 +191,8 @@ fn total(per_cpu: &[Stats]) -> Stats {
 }
 
 /// State of one run: what has been shown, what the launched command did.
-struct Run<'a> {
-    sink: &'a mut dyn Sink,
+struct Run<'p, 'a> {
+    pipeline: &'p mut Pipeline<'a>,
     launched: Option<Pid>,
     launched_status: Option<ExitStatus>,
     launched_exit_seen: bool,
@@ -192,9 +206,9 @@ struct Run<'a> {
     lost_reported: u64,
 }
 
-impl Run<'_> {
-    fn emit(&mut self, event: &Event) -> Result<()> {
-        self.sink.event(event).context("writing the trace")
+impl Run<'_, '_> {
+    fn emit(&mut self, event: Event) -> Result<()> {
+        self.pipeline.event(event).context("writing the trace")
     }
 
     fn record(&mut self, record: Record) -> Result<()> {
@@ -208,67 +222,72 @@ impl Run<'_> {
                 Ok(())
             }
             Record::Syscall {
-                mut call,
+                call,
                 entering: false,
-            } => {
-                // By thread; an exec from a non-leader thread returns under the process id,
-                // so failing that, by entry time.
-                let key = match self.entry_captures.get(&call.tid) {
-                    Some((enter_ns, _)) if *enter_ns == call.enter_ns => Some(call.tid),
-                    _ if matches!(call.nr, NR_EXECVE | NR_EXECVEAT) => self
-                        .entry_captures
-                        .iter()
-                        .find(|(_, (enter_ns, _))| *enter_ns == call.enter_ns)
-                        .map(|(&tid, _)| tid),
-                    _ => None,
-                };
-                if let Some((_, mut captures)) = key.and_then(|k| self.entry_captures.remove(&k)) {
-                    // A faulted entry capture is read again at exit: the later copy wins.
-                    captures.retain(|c| !c.fault || !call.captures.iter().any(|e| e.arg == c.arg));
-                    captures.append(&mut call.captures);
-                    call.captures = captures;
-                }
-                if call.nr == NR_EXIT_GROUP {
-                    self.group_codes.insert(call.pid, call.args[0] as u8 as i32);
-                }
-                self.announced.remove(&call.tid);
-                self.emit(&Event::Completed(call))
-            }
-            Record::Fork { tid, parent, ns } => self.emit(&Event::Started { tid, parent, ns }),
+            } => self.completed(call),
+            Record::Fork { tid, parent, ns } => self.emit(Event::Started { tid, parent, ns }),
             Record::Signal(signal) => {
                 let signo = i32::from_ne_bytes(signal.siginfo[..4].try_into().expect("4 bytes"));
-                self.emit(&Event::Signal {
+                self.emit(Event::Signal {
                     tid: signal.tid,
                     pid: signal.tgid,
                     signal: signo,
                     info: crate::decode::siginfo::format_bytes(&signal.siginfo),
                 })
             }
-            Record::TaskExit(exit) => {
-                let group = exit.group_dead != 0;
-                if Some(Pid::from_raw(exit.tid as i32)) == self.launched && group {
-                    self.launched_exit_seen = true;
-                    return self.show_launched_exit();
-                }
-                let status = if exit.exit_code != u64::MAX {
-                    ExitStatus::Exited(exit.exit_code as i32)
-                } else if let Some(&code) = self.group_codes.get(&exit.tgid) {
-                    ExitStatus::Exited(code)
-                } else {
-                    ExitStatus::Unknown
-                };
-                if group {
-                    self.group_codes.remove(&exit.tgid);
-                }
-                self.announced.remove(&exit.tid);
-                self.emit(&Event::Exited {
-                    tid: exit.tid,
-                    pid: exit.tgid,
-                    status,
-                    group,
-                })
-            }
+            Record::TaskExit(exit) => self.task_exit(exit),
         }
+    }
+
+    /// A call's exit record, joined with what was copied at its entry.
+    fn completed(&mut self, mut call: Syscall) -> Result<()> {
+        // By thread; an exec from a non-leader thread returns under the process id,
+        // so failing that, by entry time.
+        let key = match self.entry_captures.get(&call.tid) {
+            Some((enter_ns, _)) if *enter_ns == call.enter_ns => Some(call.tid),
+            _ if matches!(call.nr, nr::EXECVE | nr::EXECVEAT) => self
+                .entry_captures
+                .iter()
+                .find(|(_, (enter_ns, _))| *enter_ns == call.enter_ns)
+                .map(|(&tid, _)| tid),
+            _ => None,
+        };
+        if let Some((_, mut captures)) = key.and_then(|k| self.entry_captures.remove(&k)) {
+            // A faulted entry capture is read again at exit: the later copy wins.
+            captures.retain(|c| !c.fault || !call.captures.iter().any(|e| e.arg == c.arg));
+            captures.append(&mut call.captures);
+            call.captures = captures;
+        }
+        if call.nr == nr::EXIT_GROUP {
+            self.group_codes.insert(call.pid, call.args[0] as u8 as i32);
+        }
+        self.announced.remove(&call.tid);
+        self.emit(Event::Completed(call))
+    }
+
+    fn task_exit(&mut self, exit: tracer_common::TaskExitRecord) -> Result<()> {
+        let group = exit.group_dead != 0;
+        if Some(Pid::from_raw(exit.tid as i32)) == self.launched && group {
+            self.launched_exit_seen = true;
+            return self.show_launched_exit();
+        }
+        let status = if exit.exit_code != u64::MAX {
+            ExitStatus::Exited(exit.exit_code as i32)
+        } else if let Some(&code) = self.group_codes.get(&exit.tgid) {
+            ExitStatus::Exited(code)
+        } else {
+            ExitStatus::Unknown
+        };
+        if group {
+            self.group_codes.remove(&exit.tgid);
+        }
+        self.announced.remove(&exit.tid);
+        self.emit(Event::Exited {
+            tid: exit.tid,
+            pid: exit.tgid,
+            status,
+            group,
+        })
     }
 
     /// The launched command's `+++ exited +++` line uses waitpid's status, which also
@@ -283,7 +302,7 @@ impl Run<'_> {
         ) {
             self.launched_exit_shown = true;
             let pid = pid.as_raw() as u32;
-            self.emit(&Event::Exited {
+            self.emit(Event::Exited {
                 tid: pid,
                 pid,
                 status,
@@ -292,65 +311,40 @@ impl Run<'_> {
         }
         Ok(())
     }
-}
 
-fn drain(tracer: &mut EbpfTracer, run: &mut Run) -> Result<()> {
-    while let Some(item) = tracer.events.next() {
-        match records::parse(&item) {
-            Ok(record) => run.record(record)?,
-            Err(e) => log::warn!("skipping a malformed ring buffer record: {e}"),
+    /// Notes how the launched command ended, once it has.
+    fn reap_launched(&mut self) -> Result<()> {
+        let (Some(pid), None) = (self.launched, self.launched_status) else {
+            return Ok(());
+        };
+        match waitpid(pid, Some(WaitPidFlag::WNOHANG)) {
+            Ok(status) => {
+                if let Some(status) = wait_status(status) {
+                    self.launched_status = Some(status);
+                    self.show_launched_exit()?;
+                }
+            }
+            Err(nix::errno::Errno::ECHILD) => self.launched_status = Some(ExitStatus::Unknown),
+            Err(_) => {}
         }
+        Ok(())
     }
-    Ok(())
-}
-
-/// The calls in progress now, oldest first, with what was copied at their entry.
-fn in_progress(tracer: &EbpfTracer, run: &Run) -> Vec<Syscall> {
-    let mut calls: Vec<Syscall> = tracer
-        .inflight
-        .iter()
-        .filter_map(Result::ok)
-        .filter(|(_, call)| {
-            let active = tracer_common::INFLIGHT_SHOWN | tracer_common::INFLIGHT_ACTIVE;
-            call.flags & active == active
-        })
-        .map(|(tid, call)| Syscall {
-            tid,
-            pid: call.tgid,
-            nr: call.nr,
-            args: call.args,
-            enter_ns: call.enter_ns,
-            captures: match run.entry_captures.get(&tid) {
-                Some((enter_ns, captures)) if *enter_ns == call.enter_ns => captures.clone(),
-                _ => Vec::new(),
-            },
-            ..Default::default()
-        })
-        .collect();
-    calls.sort_by_key(|c| c.enter_ns);
-    calls
 }
 
 /// Shows calls that have been in progress for a while, as strace shows a blocked call.
 fn announce_blocked(tracer: &EbpfTracer, run: &mut Run) -> Result<()> {
-    let now = monotonic_ns();
+    let now = now_ns();
     let threshold = BLOCKED_AFTER.as_nanos() as u64;
-    for call in in_progress(tracer, run) {
+    for call in tracer.in_progress(run) {
         if now.saturating_sub(call.enter_ns) < threshold
             || run.announced.get(&call.tid) == Some(&call.enter_ns)
         {
             continue;
         }
         run.announced.insert(call.tid, call.enter_ns);
-        run.emit(&Event::Entered(call))?;
+        run.emit(Event::Entered(call))?;
     }
     Ok(())
-}
-
-pub fn monotonic_ns() -> u64 {
-    let ts = nix::time::clock_gettime(nix::time::ClockId::CLOCK_MONOTONIC)
-        .expect("CLOCK_MONOTONIC is always available");
-    ts.tv_sec() as u64 * 1_000_000_000 + ts.tv_nsec() as u64
 }
 
 fn wait_status(status: WaitStatus) -> Option<ExitStatus> {
@@ -364,11 +358,52 @@ fn wait_status(status: WaitStatus) -> Option<ExitStatus> {
     }
 }
 
+/// Waits for records (or the poll tick, a signal, the kernel's log) and flushes the
+/// kernel's log when it has something.
+fn wait(tracer: &mut EbpfTracer, signals: &nix::sys::signalfd::SignalFd) -> Result<()> {
+    let ring_fd = tracer.events.as_raw_fd();
+    // SAFETY: the descriptors outlive this poll call.
+    let (ring, sig) = unsafe { (BorrowedFd::borrow_raw(ring_fd), signals.as_fd()) };
+    let log_fd = tracer.logger.as_ref().map(|l| l.as_raw_fd());
+    let mut fds = vec![
+        PollFd::new(ring, PollFlags::POLLIN),
+        PollFd::new(sig, PollFlags::POLLIN),
+    ];
+    if let Some(fd) = log_fd {
+        // SAFETY: the logger outlives this poll call.
+        fds.push(PollFd::new(
+            unsafe { BorrowedFd::borrow_raw(fd) },
+            PollFlags::POLLIN,
+        ));
+    }
+    match poll(
+        &mut fds,
+        PollTimeout::try_from(POLL_TICK).expect("small timeout"),
+    ) {
+        Ok(_) | Err(nix::errno::Errno::EINTR) => {}
+        Err(e) => return Err(e).context("poll"),
+    }
+    let log_ready = fds
+        .get(2)
+        .and_then(|f| f.revents())
+        .is_some_and(|r| !r.is_empty());
+    drop(fds);
+    if log_ready && let Some(logger) = tracer.logger.as_mut() {
+        logger.flush();
+    }
+    Ok(())
+}
+
 /// Runs the trace until every traced process is gone or a stop signal arrives.
-pub fn run(mut tracer: EbpfTracer, ctx: RunContext, sink: &mut dyn Sink) -> Result<Outcome> {
+pub fn run(
+    mut tracer: EbpfTracer,
+    cfg: &Config,
+    ctx: RunContext,
+    pipeline: &mut Pipeline,
+) -> Result<Outcome> {
     let RunContext { launched, signals } = ctx;
     let mut run = Run {
-        sink,
+        pipeline,
         launched,
         launched_status: None,
         launched_exit_seen: false,
@@ -378,113 +413,74 @@ pub fn run(mut tracer: EbpfTracer, ctx: RunContext, sink: &mut dyn Sink) -> Resu
         entry_captures: HashMap::new(),
         lost_reported: 0,
     };
+    // The trace set is the cgroup, so the trace runs until interrupted.
+    let until_stopped = matches!(cfg.target, Target::Cgroup(_));
+    let interval = cfg.summary.as_ref().and_then(|s| s.interval);
     let mut stop = None;
     let mut last_scan = Instant::now();
     let mut last_interval = Instant::now();
     loop {
-        let ring_fd = tracer.events.as_raw_fd();
-        // SAFETY: the descriptors outlive this poll call.
-        let (ring, sig) = unsafe { (BorrowedFd::borrow_raw(ring_fd), signals.as_fd()) };
-        let log_fd = tracer.logger.as_ref().map(|l| l.as_raw_fd());
-        let mut fds = vec![
-            PollFd::new(ring, PollFlags::POLLIN),
-            PollFd::new(sig, PollFlags::POLLIN),
-        ];
-        if let Some(fd) = log_fd {
-            // SAFETY: the logger outlives this poll call.
-            fds.push(PollFd::new(
-                unsafe { BorrowedFd::borrow_raw(fd) },
-                PollFlags::POLLIN,
-            ));
-        }
-        match poll(
-            &mut fds,
-            PollTimeout::try_from(POLL_TICK).expect("small timeout"),
-        ) {
-            Ok(_) | Err(nix::errno::Errno::EINTR) => {}
-            Err(e) => return Err(e).context("poll"),
-        }
-        let log_ready = fds
-            .get(2)
-            .and_then(|f| f.revents())
-            .is_some_and(|r| !r.is_empty());
-        drop(fds);
-        if log_ready && let Some(logger) = tracer.logger.as_mut() {
-            logger.flush();
-        }
-        drain(&mut tracer, &mut run)?;
-
+        wait(&mut tracer, &signals)?;
+        tracer.drain(&mut run)?;
         while let Ok(Some(info)) = signals.read_signal() {
             match Signal::try_from(info.ssi_signo as i32) {
-                Ok(Signal::SIGCHLD) => {}
+                Ok(Signal::SIGCHLD) | Err(_) => {}
                 Ok(sig) => stop = Some(Stop::Signal(sig)),
-                Err(_) => {}
             }
         }
-        if let (Some(pid), None) = (run.launched, run.launched_status) {
-            match waitpid(pid, Some(WaitPidFlag::WNOHANG)) {
-                Ok(status) => {
-                    if let Some(status) = wait_status(status) {
-                        run.launched_status = Some(status);
-                        run.show_launched_exit()?;
-                    }
-                }
-                Err(nix::errno::Errno::ECHILD) => run.launched_status = Some(ExitStatus::Unknown),
-                Err(_) => {}
-            }
-        }
-
+        run.reap_launched()?;
         let lost = tracer.stats().lost;
         if lost > run.lost_reported {
-            run.emit(&Event::Lost {
+            run.emit(Event::Lost {
                 count: lost - run.lost_reported,
             })?;
             run.lost_reported = lost;
         }
-        if tracer.show_blocked && last_scan.elapsed() >= BLOCKED_AFTER {
+        if cfg.shows_in_progress() && last_scan.elapsed() >= BLOCKED_AFTER {
             announce_blocked(&tracer, &mut run)?;
             last_scan = Instant::now();
         }
-        if let Some(every) = tracer.interval
+        if let Some(every) = interval
             && last_interval.elapsed() >= every
             && let Some(totals) = tracer.kernel_totals()
         {
-            run.sink
-                .kernel_totals(&totals, true)
-                .context("writing the summary")?;
+            run.emit(Event::Totals {
+                totals,
+                interval_end: true,
+            })?;
             last_interval = Instant::now();
         }
-        run.sink.flush().context("writing the trace")?;
+        run.pipeline.flush().context("writing the trace")?;
 
         let launched_done = run.launched.is_none() || run.launched_status.is_some();
-        if stop.is_some() || (launched_done && !tracer.cgroup_mode && tracer.trace_set_empty()) {
+        if stop.is_some() || (launched_done && !until_stopped && tracer.trace_set_empty()) {
             break;
         }
     }
     // Every record of a finished task is submitted before it leaves the trace set.
-    drain(&mut tracer, &mut run)?;
+    tracer.drain(&mut run)?;
     if run.launched_status.is_some() {
         run.launched_exit_seen = true;
         run.show_launched_exit()?;
     }
-    run.sink.flush().context("writing the trace")?;
-    let now = monotonic_ns();
-    let calls = in_progress(&tracer, &run);
-    run.sink
-        .in_progress(&calls, now)
-        .context("writing the report")?;
+    let calls = tracer.in_progress(&run);
+    run.emit(Event::InProgress {
+        calls,
+        now_ns: now_ns(),
+    })?;
     if let Some(totals) = tracer.kernel_totals() {
-        run.sink
-            .kernel_totals(&totals, false)
-            .context("writing the summary")?;
+        run.emit(Event::Totals {
+            totals,
+            interval_end: false,
+        })?;
     }
-    if tracer.print_stats {
+    run.pipeline.flush().context("writing the trace")?;
+    if cfg.stats {
         tracer.print_stats();
     }
-    let stats = tracer.stats();
     Ok(Outcome {
         launched_status: run.launched_status,
         stop,
-        lost: stats.lost,
+        lost: tracer.stats().lost,
     })
 }

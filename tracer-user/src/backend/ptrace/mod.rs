@@ -39,16 +39,16 @@ pub use memory::{Phase, capture};
 use regs::{StopKind, SyscallStop};
 pub use seccomp::Filter;
 
-use super::{BLOCKED_AFTER, Outcome, Stop, ebpf::monotonic_ns};
+use tracer_common::nr::{EXECVE, EXECVEAT};
+
+use super::{BLOCKED_AFTER, Outcome, Stop};
 use crate::{
-    event::{Event, ExitStatus, Syscall},
-    format::Sink,
+    config::{Config, Target},
+    event::{Event, ExitStatus, Syscall, now_ns as monotonic_ns},
     launch::{self, CommandError},
+    pipeline::Pipeline,
     syscalls,
 };
-
-const NR_EXECVE: u32 = 59;
-const NR_EXECVEAT: u32 = 322;
 
 /// The longest the loop sleeps without a reason to wake.
 const IDLE_TICK: Duration = Duration::from_millis(100);
@@ -70,14 +70,30 @@ pub enum PtraceError {
 }
 
 /// What the backend needs from the configuration.
-pub struct Options {
-    pub follow_forks: bool,
-    pub string_limit: usize,
+struct Options {
+    follow_forks: bool,
+    string_limit: usize,
     /// The trace set: `None` traces every call.
-    pub traced: Option<BTreeSet<u32>>,
+    traced: Option<BTreeSet<u32>>,
+    /// Show calls in progress (`read(0, `).
+    show_in_progress: bool,
 }
 
 impl Options {
+    fn new(cfg: &Config) -> Self {
+        let trace = cfg.trace_set();
+        Self {
+            follow_forks: cfg.follow_forks,
+            string_limit: cfg.decode.string_limit,
+            traced: (!trace.is_all()).then(|| {
+                (0..tracer_common::MAX_SYSCALLS)
+                    .filter(|&nr| trace.contains(nr))
+                    .collect()
+            }),
+            show_in_progress: cfg.shows_in_progress(),
+        }
+    }
+
     fn traces(&self, nr: u32) -> bool {
         self.traced.as_ref().is_none_or(|set| set.contains(&nr))
     }
@@ -104,9 +120,9 @@ struct Task {
     detach: bool,
 }
 
-struct Tracer<'a> {
+struct Tracer<'p, 'a> {
     opts: Options,
-    sink: &'a mut dyn Sink,
+    pipeline: &'p mut Pipeline<'a>,
     tasks: HashMap<u32, Task>,
     launched: Option<Pid>,
     launched_status: Option<ExitStatus>,
@@ -181,8 +197,8 @@ fn is_group_stop_signal(sig: Signal) -> bool {
     )
 }
 
-impl<'a> Tracer<'a> {
-    fn new(opts: Options, sink: &'a mut dyn Sink) -> Self {
+impl<'p, 'a> Tracer<'p, 'a> {
+    fn new(opts: Options, pipeline: &'p mut Pipeline<'a>) -> Self {
         let mut ptrace_options = PtraceOptions::PTRACE_O_TRACESYSGOOD
             | PtraceOptions::PTRACE_O_TRACEEXEC
             | PtraceOptions::PTRACE_O_TRACECLONE;
@@ -192,7 +208,7 @@ impl<'a> Tracer<'a> {
         }
         Self {
             opts,
-            sink,
+            pipeline,
             tasks: HashMap::new(),
             launched: None,
             launched_status: None,
@@ -204,8 +220,8 @@ impl<'a> Tracer<'a> {
         }
     }
 
-    fn emit(&mut self, event: &Event) -> Result<()> {
-        self.sink.event(event).context("writing the trace")
+    fn emit(&mut self, event: Event) -> Result<()> {
+        self.pipeline.event(event).context("writing the trace")
     }
 
     /// Starts `argv` under the trace; only its exec and what follows are shown.
@@ -218,7 +234,7 @@ impl<'a> Tracer<'a> {
         let filter = traced.map(|set| {
             let mut set = set.clone();
             // The exec must stop, to know when the command proper starts.
-            set.extend([NR_EXECVE, NR_EXECVEAT]);
+            set.extend([EXECVE, EXECVEAT]);
             Filter::new(&set)
         });
         let gated = launch::spawn_gated_with(path, argv, &|| {
@@ -374,7 +390,7 @@ impl<'a> Tracer<'a> {
                     if let Ok(child) = ptrace::getevent(pid) {
                         let child = child as u32;
                         if !self.adopt(child).detach {
-                            self.emit(&Event::Started {
+                            self.emit(Event::Started {
                                 tid: child,
                                 parent: tid,
                                 ns: monotonic_ns(),
@@ -393,7 +409,7 @@ impl<'a> Tracer<'a> {
                             signal: sig as i32,
                             info: format!("stopped by {}", sig.as_str()),
                         };
-                        self.emit(&event)?;
+                        self.emit(event)?;
                     }
                     // SAFETY: PTRACE_LISTEN takes no address or data.
                     let _ =
@@ -415,7 +431,7 @@ impl<'a> Tracer<'a> {
                         signal: sig as i32,
                         info: crate::decode::siginfo::format(&info),
                     };
-                    self.emit(&event)?;
+                    self.emit(event)?;
                 }
                 self.resume(tid, Some(sig));
                 return Ok(());
@@ -459,8 +475,7 @@ impl<'a> Tracer<'a> {
 
     fn entered(&mut self, tid: u32, nr: u32, args: [u64; 6], seccomp: bool, now: u64) {
         let task = &self.tasks[&tid];
-        let shown =
-            self.opts.traces(nr) && (!task.pre_exec || nr == NR_EXECVE || nr == NR_EXECVEAT);
+        let shown = self.opts.traces(nr) && (!task.pre_exec || nr == EXECVE || nr == EXECVEAT);
         let mut call = Syscall {
             tid,
             pid: task.pid,
@@ -509,7 +524,7 @@ impl<'a> Tracer<'a> {
         call.captures.append(&mut exit_captures);
         call.exit_ns = Some(now);
         call.ret = Some(ret);
-        self.emit(&Event::Completed(call))
+        self.emit(Event::Completed(call))
     }
 
     /// After a successful exec. In a multi-threaded process the exec'ing thread has
@@ -526,7 +541,7 @@ impl<'a> Tracer<'a> {
             {
                 // The leader never returns from the call it was in.
                 call.captures.clear();
-                self.emit(&Event::Completed(call))?;
+                self.emit(Event::Completed(call))?;
             }
             if let Some(mut task) = self.tasks.remove(&former) {
                 if let Some(c) = task.call.as_mut() {
@@ -565,10 +580,10 @@ impl<'a> Tracer<'a> {
             // Left inside the call (exit_group, or killed while blocked): `= ?`.
             call.ret = None;
             call.exit_ns = None;
-            self.emit(&Event::Completed(call))?;
+            self.emit(Event::Completed(call))?;
         }
         let group = !self.tasks.values().any(|t| t.pid == task.pid);
-        self.emit(&Event::Exited {
+        self.emit(Event::Exited {
             tid,
             pid: task.pid,
             status,
@@ -608,7 +623,7 @@ impl<'a> Tracer<'a> {
         }
         due.sort_by_key(|c| c.enter_ns);
         for call in due {
-            self.emit(&Event::Entered(call))?;
+            self.emit(Event::Entered(call))?;
         }
         Ok(Duration::from_nanos(next.max(1_000_000)))
     }
@@ -681,31 +696,27 @@ impl<'a> Tracer<'a> {
     }
 }
 
-/// What to trace.
-pub enum Target<'p> {
-    Command { path: &'p Path, argv: &'p [String] },
-    Attach(&'p [u32]),
-}
-
 /// Starts or attaches, then traces until every task is gone or a stop signal arrives.
+/// `program` is the launched command's resolved path.
 pub fn run(
-    opts: Options,
-    target: Target,
-    quiet: bool,
+    cfg: &Config,
+    program: Option<&Path>,
     signals: nix::sys::signalfd::SignalFd,
-    sink: &mut dyn Sink,
+    pipeline: &mut Pipeline,
 ) -> Result<Outcome> {
-    let mut tracer = Tracer::new(opts, sink);
-    match target {
-        Target::Command { path, argv } => tracer.launch(path, argv)?,
-        Target::Attach(pids) => {
+    let mut tracer = Tracer::new(Options::new(cfg), pipeline);
+    match (&cfg.target, program) {
+        (Target::Command(argv), Some(path)) => tracer.launch(path, argv)?,
+        (Target::Attach(pids), _) => {
             for &pid in pids {
                 tracer.attach(pid)?;
-                if !quiet {
+                if cfg.quiet == 0 {
                     eprintln!("tracer: Process {pid} attached");
                 }
             }
         }
+        (Target::Cgroup(_), _) => unreachable!("--cgroup needs the eBPF backend"),
+        (Target::Command(_), None) => unreachable!("commands are resolved first"),
     }
     let mut stop = None;
     let mut timeout = IDLE_TICK;
@@ -729,8 +740,10 @@ pub fn run(
             break;
         }
         tracer.drain()?;
-        timeout = timeout.min(tracer.announce_blocked()?);
-        tracer.sink.flush().context("writing the trace")?;
+        if tracer.opts.show_in_progress {
+            timeout = timeout.min(tracer.announce_blocked()?);
+        }
+        tracer.pipeline.flush().context("writing the trace")?;
         if tracer.done() {
             break;
         }
@@ -747,7 +760,7 @@ pub fn run(
     {
         return Err(err.into());
     }
-    tracer.sink.flush().context("writing the trace")?;
+    tracer.pipeline.flush().context("writing the trace")?;
     Ok(Outcome {
         launched_status: tracer.launched_status,
         stop,

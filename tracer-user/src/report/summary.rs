@@ -1,109 +1,22 @@
 //! `-c`: per-syscall totals and strace's summary table, plus latency histograms.
 //!
-//! The eBPF backend counts in the kernel (per CPU, merged here); other backends count the
-//! events they produce with [`Counting`]. Either way the table is rendered here.
+//! The eBPF backend counts in the kernel (per CPU, merged by the backend) and hands the
+//! totals on as events; with ptrace the calls are counted here. Either way the table is
+//! rendered here.
 
 use std::{
-    collections::BTreeMap,
     fmt::Write as _,
     io::{self, Write},
+    time::{Duration, Instant},
 };
 
 use anyhow::{Result, bail};
-use tracer_common::{HIST_BUCKETS, SyscallTotals};
+use tracer_common::SyscallTotals;
 
-use crate::{event::Event, format::Sink, syscalls};
-
-/// Totals by syscall number.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Totals {
-    by_nr: BTreeMap<u32, SyscallTotals>,
-}
-
-impl Totals {
-    /// Adds one finished call (what the kernel does in `count`).
-    pub fn add_call(&mut self, nr: u32, duration_ns: u64, failed: bool) {
-        let t = self.by_nr.entry(nr).or_default();
-        t.calls += 1;
-        t.errors += failed as u64;
-        t.total_ns += duration_ns;
-        t.max_ns = t.max_ns.max(duration_ns);
-        let bucket = (u64::BITS - duration_ns.leading_zeros()) as usize;
-        t.hist[bucket.min(HIST_BUCKETS - 1)] += 1;
-    }
-
-    /// Adds per-CPU kernel totals for `nr`.
-    pub fn add_kernel(&mut self, nr: u32, per_cpu: impl IntoIterator<Item = SyscallTotals>) {
-        for cpu in per_cpu {
-            if cpu.calls == 0 {
-                continue;
-            }
-            let t = self.by_nr.entry(nr).or_default();
-            t.calls += cpu.calls;
-            t.errors += cpu.errors;
-            t.total_ns += cpu.total_ns;
-            t.max_ns = t.max_ns.max(cpu.max_ns);
-            for (sum, n) in t.hist.iter_mut().zip(cpu.hist) {
-                *sum += n;
-            }
-        }
-    }
-
-    /// What happened since `earlier` (for `--interval`). Maxima cannot be subtracted; the
-    /// current ones are kept.
-    pub fn since(&self, earlier: &Totals) -> Totals {
-        let mut delta = Totals::default();
-        for (&nr, now) in &self.by_nr {
-            let before = earlier.by_nr.get(&nr).copied().unwrap_or_default();
-            if now.calls == before.calls {
-                continue;
-            }
-            let mut t = *now;
-            t.calls -= before.calls;
-            t.errors -= before.errors;
-            t.total_ns -= before.total_ns;
-            for (h, b) in t.hist.iter_mut().zip(before.hist) {
-                *h -= b;
-            }
-            delta.by_nr.insert(nr, t);
-        }
-        delta
-    }
-
-    #[cfg(test)]
-    fn calls(&self, nr: u32) -> u64 {
-        self.by_nr.get(&nr).map_or(0, |t| t.calls)
-    }
-
-    /// (name, p50, p99, max) in ns for the `top` syscalls by total time. Percentiles come
-    /// from the log2 histogram: each is the upper edge of its bucket, capped by the max.
-    pub fn percentiles(&self, top: usize) -> Vec<(&'static str, u64, u64, u64)> {
-        let mut rows: Vec<(&u32, &SyscallTotals)> = self.by_nr.iter().collect();
-        rows.sort_by_key(|r| std::cmp::Reverse(r.1.total_ns));
-        rows.into_iter()
-            .take(top)
-            .map(|(&nr, t)| {
-                let at = |q: f64| {
-                    let rank = ((t.calls as f64) * q).ceil().max(1.0) as u64;
-                    let mut seen = 0;
-                    for (bucket, &n) in t.hist.iter().enumerate() {
-                        seen += n;
-                        if seen >= rank {
-                            return (1u64 << bucket).min(t.max_ns);
-                        }
-                    }
-                    t.max_ns
-                };
-                (
-                    syscalls::name(nr).unwrap_or("?"),
-                    at(0.5),
-                    at(0.99),
-                    t.max_ns,
-                )
-            })
-            .collect()
-    }
-}
+use crate::{
+    event::{Context, Event, Sink, Totals},
+    syscalls,
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Column {
@@ -336,24 +249,43 @@ fn human_ns(ns: u64) -> String {
     }
 }
 
-/// The `-c` sink: counts completed calls from events (for backends that do not count
-/// in the kernel), takes the kernel's totals where there are some, and writes the table
-/// (every `--interval`, and at the end).
+/// Where the totals come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Counted {
+    /// The backend counts in the kernel and sends `Event::Totals`.
+    InKernel,
+    /// Counted here from the completed calls.
+    FromEvents,
+}
+
+/// The `-c` sink: the totals (the kernel's, or counted from events) written as strace's
+/// table at the end, and every `--interval` as the calls of that period.
 pub struct Summary {
-    counted: Totals,
-    kernel: Option<Totals>,
+    counted: Counted,
+    totals: Totals,
     last_interval: Totals,
+    /// `--interval` when counting here (the kernel's totals arrive with their own).
+    interval: Option<(Duration, Instant)>,
     table: TableOptions,
     histogram: bool,
     out: Box<dyn Write>,
 }
 
 impl Summary {
-    pub fn new(table: TableOptions, histogram: bool, out: Box<dyn Write>) -> Self {
+    pub fn new(
+        table: TableOptions,
+        histogram: bool,
+        counted: Counted,
+        interval: Option<Duration>,
+        out: Box<dyn Write>,
+    ) -> Self {
         Self {
-            counted: Totals::default(),
-            kernel: None,
+            counted,
+            totals: Totals::default(),
             last_interval: Totals::default(),
+            interval: interval
+                .filter(|_| counted == Counted::FromEvents)
+                .map(|every| (every, Instant::now())),
             table,
             histogram,
             out,
@@ -369,39 +301,50 @@ impl Summary {
         self.out.flush()
     }
 
+    /// The calls of the period that just ended.
+    fn interval_end(&mut self) -> io::Result<()> {
+        let delta = self.totals.since(&self.last_interval);
+        self.last_interval = self.totals.clone();
+        self.write(&delta)
+    }
+
     /// Writes the final table.
     pub fn finish(mut self) -> io::Result<()> {
-        let totals = self
-            .kernel
-            .take()
-            .unwrap_or_else(|| std::mem::take(&mut self.counted));
+        let totals = std::mem::take(&mut self.totals);
         self.write(&totals)
     }
 }
 
 impl Sink for Summary {
-    fn event(&mut self, event: &Event) -> io::Result<()> {
-        if let Event::Completed(call) = event {
-            let failed = call.ret.is_some_and(|r| (-4095..0).contains(&r));
-            self.counted
-                .add_call(call.nr, call.duration_ns().unwrap_or(0), failed);
+    fn event(&mut self, event: &Event, _ctx: &Context) -> io::Result<()> {
+        match event {
+            Event::Completed(call) if self.counted == Counted::FromEvents => {
+                self.totals
+                    .add_call(call.nr, call.duration_ns().unwrap_or(0), call.failed());
+                Ok(())
+            }
+            Event::Totals {
+                totals,
+                interval_end,
+            } if self.counted == Counted::InKernel => {
+                self.totals = totals.clone();
+                if *interval_end {
+                    self.interval_end()?;
+                }
+                Ok(())
+            }
+            _ => Ok(()),
         }
-        Ok(())
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-
-    fn kernel_totals(&mut self, totals: &Totals, interval_end: bool) -> io::Result<()> {
-        if interval_end {
-            let delta = totals.since(&self.last_interval);
-            self.last_interval = totals.clone();
-            self.write(&delta)
-        } else {
-            self.kernel = Some(totals.clone());
-            Ok(())
+        if let Some((every, last)) = &mut self.interval
+            && last.elapsed() >= *every
+        {
+            *last = Instant::now();
+            self.interval_end()?;
         }
+        Ok(())
     }
 }
 
@@ -461,6 +404,7 @@ mod tests {
 
     #[test]
     fn kernel_totals_merge_across_cpus_and_intervals_subtract() {
+        let calls = |t: &Totals, nr| t.by_nr.get(&nr).map_or(0, |t| t.calls);
         let cpu = |calls, ns| SyscallTotals {
             calls,
             total_ns: ns,
@@ -469,10 +413,10 @@ mod tests {
         };
         let mut t = Totals::default();
         t.add_kernel(3, [cpu(2, 100), cpu(1, 300)]);
-        assert_eq!(t.calls(3), 3);
+        assert_eq!(calls(&t, 3), 3);
         let earlier = t.clone();
         t.add_kernel(3, [cpu(4, 50)]);
-        assert_eq!(t.since(&earlier).calls(3), 4);
+        assert_eq!(calls(&t.since(&earlier), 3), 4);
         assert_eq!(t.since(&t).by_nr.len(), 0);
     }
 

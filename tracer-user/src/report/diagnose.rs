@@ -9,19 +9,17 @@ use std::{
     collections::{BTreeMap, BTreeSet, HashMap},
     fmt::Write as _,
     io,
-    time::Duration,
 };
 
+use tracer_common::SyscallTotals;
+
+use super::summary::Counted;
 use crate::{
+    config::DIAGNOSE_SLOW as SLOW,
     decode::{self, ArgsPart, DecodeOptions},
-    event::{Event, Syscall},
-    format::Sink,
-    summary::Totals,
+    event::{Context, Event, Sink, Syscall, Totals},
     syscalls::{self, ArgKind},
 };
-
-/// Calls at least this slow are reported (and streamed by the kernel).
-pub const SLOW: Duration = Duration::from_millis(10);
 /// Slowest calls listed.
 const TOP_SLOW: usize = 10;
 /// A file name looked up in at least this many directories is a search.
@@ -47,7 +45,8 @@ pub struct Diagnosis {
     missing: BTreeMap<String, u64>,
     slow: Vec<Shown>,
     blocked: Vec<Shown>,
-    totals: Option<Totals>,
+    totals: Totals,
+    counted: Option<Counted>,
     lost: u64,
     decode: DecodeOptions,
 }
@@ -65,9 +64,10 @@ fn path_of(call: &Syscall) -> Option<String> {
 }
 
 impl Diagnosis {
-    pub fn new(decode: DecodeOptions) -> Self {
+    pub fn new(decode: DecodeOptions, counted: Counted) -> Self {
         Self {
             decode,
+            counted: Some(counted),
             ..Default::default()
         }
     }
@@ -75,11 +75,11 @@ impl Diagnosis {
     fn shown(&self, call: &Syscall, duration_ns: u64, finished: bool) -> Shown {
         let mut line = format!("{}(", syscalls::name(call.nr).unwrap_or("?"));
         if finished {
-            decode::write_args(&mut line, call, &self.decode, ArgsPart::All);
+            decode::write_args(&mut line, call, &self.decode, ArgsPart::All, None);
             line.push_str(") = ");
-            decode::write_return(&mut line, call);
+            decode::write_return(&mut line, call, None);
         } else {
-            decode::write_args(&mut line, call, &self.decode, ArgsPart::Entering);
+            decode::write_args(&mut line, call, &self.decode, ArgsPart::Entering, None);
             line.push_str("...");
         }
         Shown {
@@ -171,9 +171,9 @@ impl Diagnosis {
             );
         }
 
-        if let Some(totals) = &self.totals {
+        if !self.totals.by_nr.is_empty() {
             out.push_str("\nLatency by syscall (top by total time): p50 / p99 / max\n");
-            for (name, p50, p99, max) in totals.percentiles(10) {
+            for (name, p50, p99, max) in percentiles(&self.totals, 10) {
                 let _ = writeln!(
                     out,
                     "  {name:<16} {:>10.6}s {:>10.6}s {:>10.6}s",
@@ -211,10 +211,28 @@ impl Diagnosis {
 }
 
 impl Sink for Diagnosis {
-    fn event(&mut self, event: &Event) -> io::Result<()> {
+    fn event(&mut self, event: &Event, _ctx: &Context) -> io::Result<()> {
         match event {
-            Event::Completed(call) => self.completed(call),
+            Event::Completed(call) => {
+                if self.counted == Some(Counted::FromEvents) {
+                    self.totals
+                        .add_call(call.nr, call.duration_ns().unwrap_or(0), call.failed());
+                }
+                self.completed(call);
+            }
             Event::Lost { count } => self.lost += count,
+            Event::Totals { totals, .. } if self.counted == Some(Counted::InKernel) => {
+                self.totals = totals.clone();
+            }
+            Event::InProgress { calls, now_ns } => {
+                self.blocked = calls
+                    .iter()
+                    .map(|c| self.shown(c, now_ns.saturating_sub(c.enter_ns), false))
+                    .filter(|s| s.duration_ns >= SLOW.as_nanos() as u64)
+                    .collect();
+                self.blocked
+                    .sort_by_key(|r| std::cmp::Reverse(r.duration_ns));
+            }
             _ => {}
         }
         Ok(())
@@ -223,22 +241,35 @@ impl Sink for Diagnosis {
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
     }
+}
 
-    fn kernel_totals(&mut self, totals: &Totals, _interval_end: bool) -> io::Result<()> {
-        self.totals = Some(totals.clone());
-        Ok(())
-    }
-
-    fn in_progress(&mut self, calls: &[Syscall], now_ns: u64) -> io::Result<()> {
-        self.blocked = calls
-            .iter()
-            .map(|c| self.shown(c, now_ns.saturating_sub(c.enter_ns), false))
-            .filter(|s| s.duration_ns >= SLOW.as_nanos() as u64)
-            .collect();
-        self.blocked
-            .sort_by_key(|r| std::cmp::Reverse(r.duration_ns));
-        Ok(())
-    }
+/// (name, p50, p99, max) in ns for the `top` syscalls by total time. Percentiles come
+/// from the log2 histogram: each is the upper edge of its bucket, capped by the max.
+fn percentiles(totals: &Totals, top: usize) -> Vec<(&'static str, u64, u64, u64)> {
+    let mut rows: Vec<(&u32, &SyscallTotals)> = totals.by_nr.iter().collect();
+    rows.sort_by_key(|r| std::cmp::Reverse(r.1.total_ns));
+    rows.into_iter()
+        .take(top)
+        .map(|(&nr, t)| {
+            let at = |q: f64| {
+                let rank = ((t.calls as f64) * q).ceil().max(1.0) as u64;
+                let mut seen = 0;
+                for (bucket, &n) in t.hist.iter().enumerate() {
+                    seen += n;
+                    if seen >= rank {
+                        return (1u64 << bucket).min(t.max_ns);
+                    }
+                }
+                t.max_ns
+            };
+            (
+                syscalls::name(nr).unwrap_or("?"),
+                at(0.5),
+                at(0.99),
+                t.max_ns,
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -272,7 +303,7 @@ mod tests {
 
     #[test]
     fn groups_denials_missing_files_searches_and_slow_calls() {
-        let mut d = Diagnosis::new(DecodeOptions::default());
+        let mut d = Diagnosis::new(DecodeOptions::default(), Counted::FromEvents);
         for _ in 0..3 {
             d.completed(&call("openat", "/etc/shadow", -EACCES, 1000));
         }

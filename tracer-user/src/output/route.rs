@@ -3,8 +3,7 @@
 
 use std::{collections::HashMap, io};
 
-use super::Sink;
-use crate::event::Event;
+use crate::event::{Context, Event, Sink};
 
 /// Makes the sink for a task (or process) id.
 pub type Factory = Box<dyn FnMut(u32) -> io::Result<Box<dyn Sink>>>;
@@ -33,44 +32,36 @@ impl PerTask {
 }
 
 impl Sink for PerTask {
-    fn event(&mut self, event: &Event) -> io::Result<()> {
+    fn event(&mut self, event: &Event, ctx: &Context) -> io::Result<()> {
         let tid = match event {
             Event::Entered(c) | Event::Completed(c) => c.tid,
             Event::Signal { tid, .. } => *tid,
             Event::Exited { tid, .. } => {
                 let tid = *tid;
-                self.sink(tid)?.event(event)?;
+                self.sink(tid)?.event(event, ctx)?;
                 // Its file is complete: close it, so long traces do not run out of fds.
                 if let Some(mut sink) = self.open.remove(&tid) {
                     sink.flush()?;
                 }
                 return Ok(());
             }
-            // No line, and no file before the task has one.
-            Event::Started { .. } => return Ok(()),
+            // No line, and no file before the task has one; reports are not lines.
+            Event::Started { .. } | Event::Totals { .. } | Event::InProgress { .. } => {
+                return Ok(());
+            }
             // A gap concerns every task.
             Event::Lost { .. } => {
                 for sink in self.open.values_mut() {
-                    sink.event(event)?;
+                    sink.event(event, ctx)?;
                 }
                 return Ok(());
             }
         };
-        self.sink(tid)?.event(event)
+        self.sink(tid)?.event(event, ctx)
     }
 
     fn flush(&mut self) -> io::Result<()> {
         self.open.values_mut().try_for_each(|s| s.flush())
-    }
-
-    fn kernel_totals(
-        &mut self,
-        totals: &crate::summary::Totals,
-        interval_end: bool,
-    ) -> io::Result<()> {
-        self.open
-            .values_mut()
-            .try_for_each(|s| s.kernel_totals(totals, interval_end))
     }
 }
 
@@ -87,30 +78,22 @@ impl Lazy {
 }
 
 impl Sink for Lazy {
-    fn event(&mut self, event: &Event) -> io::Result<()> {
+    fn event(&mut self, event: &Event, ctx: &Context) -> io::Result<()> {
         if self.sink.is_none() {
             let pid = match event {
                 Event::Entered(c) | Event::Completed(c) => c.pid,
                 Event::Signal { pid, .. } | Event::Exited { pid, .. } => *pid,
                 Event::Lost { .. } => 0,
-                Event::Started { .. } => return Ok(()),
+                Event::Started { .. } | Event::Totals { .. } | Event::InProgress { .. } => {
+                    return Ok(());
+                }
             };
             self.sink = Some((self.make)(pid)?);
         }
-        self.sink.as_mut().expect("set above").event(event)
+        self.sink.as_mut().expect("set above").event(event, ctx)
     }
 
     fn flush(&mut self) -> io::Result<()> {
         self.sink.as_mut().map_or(Ok(()), |s| s.flush())
-    }
-
-    fn kernel_totals(
-        &mut self,
-        totals: &crate::summary::Totals,
-        interval_end: bool,
-    ) -> io::Result<()> {
-        self.sink
-            .as_mut()
-            .map_or(Ok(()), |s| s.kernel_totals(totals, interval_end))
     }
 }

@@ -6,8 +6,8 @@ use std::{
     time::{Duration, Instant},
 };
 
-use super::{Sink, output::ByteCount};
-use crate::event::Event;
+use super::file::ByteCount;
+use crate::event::{Context, Event, Sink};
 
 const EVERY: Duration = Duration::from_millis(500);
 
@@ -91,26 +91,19 @@ impl Monitored {
 }
 
 impl Sink for Monitored {
-    fn event(&mut self, event: &Event) -> io::Result<()> {
+    fn event(&mut self, event: &Event, ctx: &Context) -> io::Result<()> {
         match event {
             Event::Lost { count } => self.lost += count,
+            Event::Totals { .. } | Event::InProgress { .. } => {}
             _ => self.events += 1,
         }
-        self.inner.event(event)
+        self.inner.event(event, ctx)
     }
 
     fn flush(&mut self) -> io::Result<()> {
         self.inner.flush()?;
         self.update();
         Ok(())
-    }
-
-    fn kernel_totals(
-        &mut self,
-        totals: &crate::summary::Totals,
-        interval_end: bool,
-    ) -> io::Result<()> {
-        self.inner.kernel_totals(totals, interval_end)
     }
 }
 

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use nix::time::{ClockId, clock_gettime};
 
-use crate::cli::{TimeFormat, Timestamps};
+use crate::config::{TimeFormat, Timestamps};
 
 const NS: i64 = 1_000_000_000;
 

@@ -1,0 +1,246 @@
+//! Capture plans: what the kernel programs copy of a syscall's memory arguments, one
+//! plan per syscall number, derived by userspace from its syscall table.
+
+use crate::record::MAX_ARGS;
+
+/// What the capture plan copies for one argument.
+pub mod capture {
+    pub const NONE: u8 = 0;
+    /// A NUL-terminated string (paths, names), up to the string limit.
+    pub const CSTR: u8 = 1;
+    /// `len` bytes, `len` taken from another argument or the return value.
+    pub const BUF: u8 = 2;
+    /// A fixed-size struct of `size` bytes.
+    pub const FIXED: u8 = 3;
+    /// A NULL-terminated array of string pointers (execve argv): the strings, each
+    /// NUL-terminated, concatenated.
+    pub const STRV: u8 = 4;
+    /// A NULL-terminated array of pointers: only counted (execve envp): u32 count.
+    pub const PTRV_COUNT: u8 = 5;
+    /// A `struct iovec` array of `len_arg` elements with what each element points at:
+    /// see [`super::IovecChunk`] for the layout.
+    pub const IOVEC: u8 = 6;
+    /// The same for the `msg_iov` array of a `struct msghdr`.
+    pub const MSG_IOVEC: u8 = 7;
+    /// The `msg_name` address of a `struct msghdr`: up to `msg_namelen` bytes (at most
+    /// `size`).
+    pub const MSG_NAME: u8 = 8;
+    /// The `msg_control` data of a `struct msghdr` (its `cmsghdr`s): up to
+    /// `msg_controllen` bytes (at most `size`).
+    pub const MSG_CONTROL: u8 = 11;
+    /// The records `getdents` filled (the return value counts their bytes): only
+    /// counted, by walking `d_reclen`: u32 count.
+    pub const DIRENT_COUNT: u8 = 9;
+    /// The three `fd_set`s of `select`/`pselect6`, arguments 1 to 3, each
+    /// [`super::fdset_bytes`] of the descriptor count, argument 0 (`arg`: no count, no
+    /// capture): a [`super::FdSetsHeader`], then the three sets' bytes.
+    pub const FD_SETS: u8 = 10;
+}
+
+/// Bytes of an `fd_set` the kernel reads for `nfds` descriptors (whole longs), at most
+/// [`MAX_FDSET_BYTES`].
+#[inline(always)]
+pub const fn fdset_bytes(nfds: u64) -> usize {
+    let bytes = nfds.div_ceil(64) * 8;
+    if bytes > MAX_FDSET_BYTES as u64 {
+        MAX_FDSET_BYTES
+    } else {
+        bytes as usize
+    }
+}
+
+/// Largest `fd_set` copied: 8192 descriptors.
+pub const MAX_FDSET_BYTES: usize = 1024;
+
+/// What an [`capture::FD_SETS`] capture holds before the sets' bytes.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FdSetsHeader {
+    /// Per set: [`FDSET_NULL`], [`FDSET_READ`] or [`FDSET_FAULT`].
+    pub status: [u8; 3],
+    pub _pad: u8,
+    /// Bytes of each set that follow (the three in a row).
+    pub bytes: u32,
+}
+
+pub const FDSET_NULL: u8 = 0;
+pub const FDSET_READ: u8 = 1;
+pub const FDSET_FAULT: u8 = 2;
+
+/// Records a [`capture::DIRENT_COUNT`] capture walks at most: a 32 KiB buffer (glibc's)
+/// holds fewer (each record takes at least 24 bytes).
+pub const MAX_DIRENTS: usize = 1536;
+/// Offset of `d_reclen` in both `struct linux_dirent` and `struct linux_dirent64`.
+pub const DIRENT_RECLEN: u64 = 16;
+
+/// Elements of an iovec array a [`capture::IOVEC`] capture reads at most (strace shows
+/// up to `-s` of them; 32 by default).
+pub const MAX_IOV: usize = 32;
+
+/// One element of an iovec capture. The capture is a run of these, each followed by
+/// `len` bytes copied from `iov_base` and padding to 8:
+/// `{base, iov_len, len, flags} bytes... {base, iov_len, len, flags} bytes...`.
+/// Elements past the last one read are missing (the capture's truncated flag says
+/// whether the array went on).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct IovecChunk {
+    pub base: u64,
+    pub iov_len: u64,
+    /// Bytes of `iov_base` that follow.
+    pub len: u32,
+    /// [`CAPTURE_TRUNCATED`] / [`CAPTURE_FAULT`] for this element's bytes.
+    pub flags: u32,
+}
+
+/// Bytes of an iovec element a capture copies: up to `limit` (`-s`). How many of them a
+/// read filled is for userspace to tell from the return value.
+#[inline(always)]
+pub fn iov_copy_len(iov_len: u64, limit: usize) -> usize {
+    if iov_len < limit as u64 {
+        iov_len as usize
+    } else {
+        limit
+    }
+}
+
+/// `CaptureSpec::len_arg` value meaning "the size is the syscall's return value".
+pub const LEN_FROM_RET: u8 = 0xff;
+/// `CaptureSpec::len_arg` value meaning "the size is `CaptureSpec::size`".
+pub const LEN_FIXED: u8 = 0xfe;
+
+/// When a capture is taken.
+pub mod when {
+    pub const ENTER: u8 = 1;
+    pub const EXIT: u8 = 2;
+    /// At exit, and only when the call succeeded (e.g. a struct the kernel filled in).
+    pub const EXIT_OK: u8 = 3;
+}
+
+/// One capture: which argument points at what, when to copy it and how much.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CaptureSpec {
+    pub kind: u8,
+    pub when: u8,
+    pub arg: u8,
+    /// Argument holding the byte count, or [`LEN_FROM_RET`] / [`LEN_FIXED`].
+    pub len_arg: u8,
+    /// Struct size for [`capture::FIXED`]; for [`capture::BUF`] a multiplier of the
+    /// length (element size, e.g. 8 for `struct pollfd`), 0 meaning 1.
+    pub size: u16,
+    /// Most bytes to copy for [`capture::CSTR`], [`capture::BUF`] and [`capture::STRV`]
+    /// strings; 0 means "the `-s` string limit" (paths, which strace always prints in
+    /// full, set PATH_MAX here).
+    pub max: u16,
+}
+
+/// Bytes a [`capture::BUF`]/[`capture::FIXED`] capture covers, or None when there is
+/// nothing to copy (the length is the return value and the call failed or is still in
+/// progress: `ret` is None at entry). Shared by the kernel side and the ptrace backend so
+/// both copy the same bytes.
+#[inline(always)]
+pub fn capture_len(spec: &CaptureSpec, ret: Option<i64>, args: &[u64; MAX_ARGS]) -> Option<usize> {
+    let count = match spec.len_arg {
+        LEN_FIXED => return Some(spec.size as usize),
+        LEN_FROM_RET => match ret {
+            Some(r) if r >= 0 => r as u64,
+            _ => return None,
+        },
+        n => args[(n & 7) as usize % MAX_ARGS],
+    };
+    let elem = if spec.size == 0 { 1 } else { spec.size as u64 };
+    // Clamped before multiplying: an overflow check would need 128-bit arithmetic, which
+    // BPF lacks; far more than any capture copies anyway.
+    let count = if count > 1 << 20 { 1 << 20 } else { count };
+    Some((count * elem) as usize)
+}
+
+impl CaptureSpec {
+    /// A spec with the default size limit (`max` 0: the `-s` string limit).
+    pub const fn new(kind: u8, when: u8, arg: u8, len_arg: u8, size: u16) -> Self {
+        Self {
+            kind,
+            when,
+            arg,
+            len_arg,
+            size,
+            max: 0,
+        }
+    }
+}
+
+/// Captures per syscall.
+pub const MAX_CAPTURES: usize = 5;
+/// The plan slot of a capture that loops over tracee memory at exit
+/// ([`capture::IOVEC`], [`capture::MSG_IOVEC`], [`capture::DIRENT_COUNT`]; at most one
+/// per syscall): always the last, so the kernel programs carry each such loop once, not
+/// once per slot.
+pub const LOOP_SLOT: usize = MAX_CAPTURES - 1;
+
+/// Whether a capture kind belongs in [`LOOP_SLOT`].
+pub const fn loops(kind: u8) -> bool {
+    matches!(
+        kind,
+        capture::IOVEC | capture::MSG_IOVEC | capture::DIRENT_COUNT
+    )
+}
+
+/// What to copy for one syscall.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CapturePlan {
+    pub specs: [CaptureSpec; MAX_CAPTURES],
+}
+
+/// Everything the kernel side needs to know about one syscall number: whether the trace
+/// set includes it and what to copy. Userspace fills the `PLANS` array (index = number)
+/// from the syscall table, so the kernel programs stay generic.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SyscallPlan {
+    /// [`PLAN_TRACE`].
+    pub flags: u32,
+    /// The plan slots (bits) of entry captures that may be taken at exit instead, when
+    /// a result filter holds everything back until the exit: computed by userspace, so
+    /// the kernel programs carry no loop for it.
+    pub deferrable: u32,
+    pub capture: CapturePlan,
+}
+
+/// The syscall is in the trace set: its calls are recorded and emitted.
+pub const PLAN_TRACE: u32 = 1;
+/// It returns a new file descriptor (for `-P`: fds opened on a traced path).
+pub const PLAN_RET_FD: u32 = 2;
+/// It closes the descriptor in its first argument.
+pub const PLAN_CLOSES_FD: u32 = 4;
+/// Argument 0 is given the address of the signal mask that `rt_sigreturn` (which has no
+/// arguments) restores, from the stack pointer: see [`sigframe_mask`].
+pub const PLAN_SIGFRAME: u32 = 8;
+/// Bits `PLAN_FD_ARGS_SHIFT..+6`: which arguments are file descriptors.
+pub const PLAN_FD_ARGS_SHIFT: u32 = 8;
+/// Bits `PLAN_PATH_ARG_SHIFT..+3`: 1 + the argument `-P` compares as a path (the first
+/// one the plan copies in full), 0 for none.
+pub const PLAN_PATH_ARG_SHIFT: u32 = 16;
+
+/// Strings in a [`capture::STRV`] capture (execve's argv) beyond which it is truncated.
+pub const MAX_STRV: usize = 32;
+/// Pointers a [`capture::PTRV_COUNT`] capture counts at most.
+pub const MAX_PTRV: usize = 512;
+
+/// Size of the per-CPU scratch buffer records are assembled in before `bpf_ringbuf_output`.
+pub const SCRATCH_SIZE: usize = 16384;
+/// Largest single capture; keeps `len` provably bounded for the verifier.
+pub const MAX_CAPTURE: usize = 4096;
+
+const _: () = {
+    assert!(core::mem::size_of::<IovecChunk>() == 24);
+    assert!(core::mem::size_of::<FdSetsHeader>() == 8);
+    assert!(core::mem::size_of::<CaptureSpec>() == 8);
+    assert!(core::mem::size_of::<CapturePlan>() == 40);
+    assert!(core::mem::size_of::<SyscallPlan>() == 48);
+};
+
+#[cfg(feature = "user")]
+// SAFETY: plain-old-data: repr(C), integer fields only, no implicit padding.
+unsafe impl aya::Pod for SyscallPlan {}

@@ -1,0 +1,106 @@
+//! Records in the ring buffer: what the kernel programs tell userspace. Every record
+//! starts with a `u32` kind.
+
+/// Syscall arguments passed to a syscall (x86_64 has six).
+pub const MAX_ARGS: usize = 6;
+
+/// Record kinds in the ring buffer; the first `u32` of every record.
+pub mod kind {
+    /// A completed syscall: [`super::SyscallRecord`] followed by its captures.
+    pub const SYSCALL: u32 = 1;
+    /// The enter half of a syscall whose capture plan copies memory at entry; the exit
+    /// record that completes it follows later. [`super::SyscallRecord`] with `ret` unset.
+    pub const SYSCALL_ENTER: u32 = 2;
+    /// A traced task exited: [`super::TaskExitRecord`].
+    pub const TASK_EXIT: u32 = 3;
+    /// A signal was delivered to a traced task: [`super::SignalRecord`].
+    pub const SIGNAL: u32 = 4;
+    /// A traced task started a task that is traced too: [`super::TaskExitRecord`] with
+    /// `tid` the new task and `group_dead` the parent's tid.
+    pub const TASK_FORK: u32 = 5;
+}
+
+/// One syscall as the kernel saw it. Variable-length captures (paths, buffers, structs)
+/// follow it in the same ring-buffer record, each behind a [`CaptureHeader`].
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SyscallRecord {
+    pub kind: u32,
+    /// Thread id and process id (tgid) in the initial pid namespace.
+    pub tid: u32,
+    pub tgid: u32,
+    /// Syscall number (`orig_ax`).
+    pub nr: u32,
+    /// `bpf_ktime_get_ns()` (CLOCK_MONOTONIC) at sys_enter and sys_exit.
+    pub enter_ns: u64,
+    pub exit_ns: u64,
+    pub args: [u64; MAX_ARGS],
+    /// Raw return value (negative errno on failure).
+    pub ret: i64,
+    /// Number of [`CaptureHeader`]s that follow.
+    pub ncaptures: u16,
+    /// [`RECORD_NO_RETURN`].
+    pub flags: u16,
+    pub _pad: [u8; 4],
+}
+
+/// The call never returned: the task exited inside it (`exit_group`, or killed).
+pub const RECORD_NO_RETURN: u16 = 1;
+
+/// A copy of tracee memory taken for one argument.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CaptureHeader {
+    /// Index of the argument (0..6) the bytes belong to.
+    pub arg: u8,
+    /// One of [`capture`]'s kinds.
+    pub kind: u8,
+    /// [`CAPTURE_TRUNCATED`] / [`CAPTURE_FAULT`].
+    pub flags: u8,
+    pub _pad: u8,
+    /// Bytes that follow, unpadded; the next header starts at the next multiple of 8.
+    pub len: u32,
+}
+
+/// The source held more than was copied.
+pub const CAPTURE_TRUNCATED: u8 = 1;
+/// The read of tracee memory failed: the formatter prints the pointer instead.
+pub const CAPTURE_FAULT: u8 = 2;
+
+/// A traced task left: emitted from `sched_process_exit`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TaskExitRecord {
+    pub kind: u32,
+    pub tid: u32,
+    pub tgid: u32,
+    /// Non-zero when the whole thread group is gone (the process exited).
+    pub group_dead: u32,
+    pub ns: u64,
+    /// The code passed to `exit_group`/`exit` if the task was in one, else `u64::MAX`
+    /// (the task was killed by a signal).
+    pub exit_code: u64,
+}
+
+/// Bytes of `siginfo_t` a [`SignalRecord`] carries: signo, errno, code and the union
+/// members strace prints (pid, uid, status, utime, stime, addr, value).
+pub const SIGINFO_BYTES: usize = 48;
+
+/// A signal being delivered to a traced task (`signal_deliver`).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SignalRecord {
+    pub kind: u32,
+    pub tid: u32,
+    pub tgid: u32,
+    pub _pad: u32,
+    pub ns: u64,
+    pub siginfo: [u8; SIGINFO_BYTES],
+}
+
+const _: () = {
+    assert!(core::mem::size_of::<SyscallRecord>() == 96);
+    assert!(core::mem::size_of::<CaptureHeader>() == 8);
+    assert!(core::mem::size_of::<TaskExitRecord>() == 32);
+    assert!(core::mem::size_of::<SignalRecord>() == 24 + SIGINFO_BYTES);
+};

@@ -1,0 +1,106 @@
+//! What the kernel programs keep between events: the trace set's states, calls in
+//! flight, per-CPU counters and per-syscall totals.
+
+use crate::record::MAX_ARGS;
+
+/// `TRACED` values: the task's process is traced...
+pub const TRACE_ON: u8 = 1;
+/// ...from its next `execve` on: a command the tracer started, whose calls between fork
+/// and exec are the tracer's own set-up (strace does not show them either).
+pub const TRACE_FROM_EXEC: u8 = 2;
+
+/// Per-CPU kernel-side counters, index 0 of the `STATS` per-CPU array.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// sys_enter hits (every syscall on the CPU while attached to raw_syscalls).
+    pub seen: u64,
+    /// Calls by traced tasks that the filters dropped in the kernel.
+    pub filtered: u64,
+    /// Records written to the ring buffer.
+    pub emitted: u64,
+    /// Records the ring buffer could not take.
+    pub lost: u64,
+    /// Calls whose entry could not be remembered (in-flight map full).
+    pub inflight_full: u64,
+    /// Forked tasks that could not be added to the trace set (map full).
+    pub pidset_full: u64,
+}
+
+/// What the kernel remembers between sys_enter and sys_exit of one task.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct InFlight {
+    pub nr: u32,
+    /// Thread and process ids as the tracer sees them (its own pid namespace).
+    pub tid: u32,
+    pub tgid: u32,
+    pub _pad: u32,
+    pub enter_ns: u64,
+    pub args: [u64; MAX_ARGS],
+    /// [`INFLIGHT_SHOWN`].
+    pub flags: u32,
+    /// Entry captures (bit = plan slot) whose read faulted: the page was not resident.
+    /// They are read again at exit, after the kernel itself has touched the memory.
+    pub retry: u32,
+}
+
+/// The call is in the trace set. Calls outside it are remembered only when the kernel
+/// needs them (exit_group's status).
+pub const INFLIGHT_SHOWN: u32 = 1;
+/// The thread is inside this call. Entries stay in the map for the thread's life and are
+/// overwritten in place at each entry (cheaper than inserting and deleting per call);
+/// the exit clears this bit.
+pub const INFLIGHT_ACTIVE: u32 = 2;
+
+/// Buckets of the per-syscall latency histogram: bucket `i` counts calls that took
+/// `[2^(i-1), 2^i)` ns (bucket 0: under 1 ns), so 40 buckets reach about 9 minutes.
+pub const HIST_BUCKETS: usize = 40;
+
+/// Per-syscall totals counted in the kernel (per CPU; userspace adds the CPUs up).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SyscallTotals {
+    pub calls: u64,
+    pub errors: u64,
+    pub total_ns: u64,
+    pub max_ns: u64,
+    pub hist: [u64; HIST_BUCKETS],
+}
+
+impl Default for SyscallTotals {
+    fn default() -> Self {
+        Self {
+            calls: 0,
+            errors: 0,
+            total_ns: 0,
+            max_ns: 0,
+            hist: [0; HIST_BUCKETS],
+        }
+    }
+}
+
+/// `STATUS_MASK` bits: which call outcomes are recorded (strace's `--status`).
+pub mod status {
+    pub const SUCCESSFUL: u8 = 1;
+    pub const FAILED: u8 = 2;
+    /// Calls that never returned (exit_group, a task killed inside a call).
+    pub const UNFINISHED: u8 = 4;
+    pub const ALL: u8 = 7;
+}
+
+const _: () = {
+    assert!(core::mem::size_of::<Stats>() == 48);
+    assert!(core::mem::size_of::<InFlight>() == 80);
+    assert!(core::mem::size_of::<SyscallTotals>() == 32 + 8 * HIST_BUCKETS);
+};
+
+#[cfg(feature = "user")]
+mod pod {
+    // SAFETY: plain-old-data: repr(C), integer fields only, no implicit padding.
+    unsafe impl aya::Pod for super::Stats {}
+    // SAFETY: as above.
+    unsafe impl aya::Pod for super::InFlight {}
+    // SAFETY: as above.
+    unsafe impl aya::Pod for super::SyscallTotals {}
+}

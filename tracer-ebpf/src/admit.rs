@@ -1,0 +1,93 @@
+//! Is the current task traced? The first thing every program asks, and for untraced
+//! tasks the last: one hash lookup (or one cgroup helper call) and out.
+
+use aya_ebpf::{
+    bindings::{BPF_ANY, bpf_pidns_info},
+    helpers::generated::{bpf_get_current_ancestor_cgroup_id, bpf_get_ns_current_pid_tgid},
+};
+
+use crate::{
+    config::config,
+    maps::{NS_PENDING, TRACED},
+};
+
+/// The trace state of the current process (`TRACE_ON`, `TRACE_FROM_EXEC`), to read and
+/// update in place; `None` when it is not traced. With `--cgroup`, a task in the subtree
+/// has no entry: `Some(None)`.
+#[inline(always)]
+pub fn process_state(pid_tgid: u64) -> Option<Option<*mut u8>> {
+    if config().cgroup_id != 0 {
+        return in_cgroup().then_some(None);
+    }
+    let tgid = (pid_tgid >> 32) as u32;
+    TRACED
+        .get_ptr_mut(tgid)
+        .or_else(|| adopt_pending(pid_tgid))
+        .map(Some)
+}
+
+/// Whether the current task is traced (by pid set or cgroup): its own entry (a forked
+/// task) or its process's.
+#[inline(always)]
+pub fn task_traced(pid_tgid: u64) -> bool {
+    if config().cgroup_id != 0 {
+        return in_cgroup();
+    }
+    let (tid, tgid) = (pid_tgid as u32, (pid_tgid >> 32) as u32);
+    // SAFETY: presence tests only.
+    unsafe { TRACED.get(tgid).is_some() || TRACED.get(tid).is_some() }
+}
+
+/// Whether the process `tgid` (a kernel id) is in the trace set.
+#[inline(always)]
+pub fn process_traced(tgid: u32) -> bool {
+    // SAFETY: a presence test.
+    unsafe { TRACED.get(tgid) }.is_some()
+}
+
+/// The current task's (tid, tgid) in the tracer's pid namespace.
+#[inline(always)]
+pub fn view_ids(pid_tgid: u64) -> (u32, u32) {
+    let cfg = config();
+    if cfg.pidns_ino != 0 {
+        let mut ns = bpf_pidns_info { pid: 0, tgid: 0 };
+        // SAFETY: `ns` is a valid, writable struct of the size passed.
+        let rc = unsafe {
+            bpf_get_ns_current_pid_tgid(
+                cfg.pidns_dev,
+                cfg.pidns_ino,
+                &mut ns,
+                size_of::<bpf_pidns_info>() as u32,
+            )
+        };
+        if rc == 0 {
+            return (ns.pid, ns.tgid);
+        }
+    }
+    (pid_tgid as u32, (pid_tgid >> 32) as u32)
+}
+
+/// In a pid namespace: moves the current process from `NS_PENDING` (keyed by its id in
+/// the tracer's namespace) into `TRACED` (keyed by its kernel tgid).
+#[inline(always)]
+fn adopt_pending(pid_tgid: u64) -> Option<*mut u8> {
+    if config().pidns_ino == 0 {
+        return None;
+    }
+    let (_, view_tgid) = view_ids(pid_tgid);
+    // SAFETY: the value is copied out before the entry is removed.
+    let state = *unsafe { NS_PENDING.get(view_tgid) }?;
+    let tgid = (pid_tgid >> 32) as u32;
+    TRACED.insert(tgid, state, BPF_ANY as u64).ok()?;
+    let _ = NS_PENDING.remove(view_tgid);
+    TRACED.get_ptr_mut(tgid)
+}
+
+/// Whether the current task is in the `--cgroup` subtree.
+#[inline(always)]
+fn in_cgroup() -> bool {
+    let cfg = config();
+    // SAFETY: the helper takes a level and has no other preconditions.
+    let id = unsafe { bpf_get_current_ancestor_cgroup_id(cfg.cgroup_level as i32) };
+    id == cfg.cgroup_id
+}

@@ -1,0 +1,49 @@
+//! The maps the programs share with each other and with userspace.
+
+use aya_ebpf::{
+    macros::map,
+    maps::{Array, HashMap, PerCpuArray, RingBuf},
+};
+use tracer_common::{InFlight, MAX_SYSCALLS, PATH_HASH_BYTES, Stats, SyscallPlan, SyscallTotals};
+
+/// Per syscall number: in the trace set or not, and what to copy.
+#[map]
+pub static PLANS: Array<SyscallPlan> = Array::with_max_entries(MAX_SYSCALLS, 0);
+
+/// Traced processes (tgids), plus the tids of tasks forked by them: `TRACE_ON` or
+/// `TRACE_FROM_EXEC`.
+#[map]
+pub static TRACED: HashMap<u32, u8> = HashMap::with_max_entries(16384, 0);
+
+/// Processes to trace, by tgid in the tracer's pid namespace, waiting for their next
+/// syscall to be moved into `TRACED` under their kernel tgid. Used only in a namespace.
+#[map]
+pub static NS_PENDING: HashMap<u32, u8> = HashMap::with_max_entries(1024, 0);
+
+/// `-P`: descriptors that refer to a traced path, by (kernel tgid << 32 | fd).
+#[map]
+pub static PATH_FDS: HashMap<u64, u8> = HashMap::with_max_entries(4096, 0);
+
+/// Calls in progress, by tid.
+#[map]
+pub static INFLIGHT: HashMap<u32, InFlight> = HashMap::with_max_entries(16384, 0);
+
+/// Records for userspace; its size is set by userspace at load time.
+#[map]
+pub static EVENTS: RingBuf = RingBuf::with_byte_size(1 << 24, 0);
+
+#[map]
+pub static STATS: PerCpuArray<Stats> = PerCpuArray::with_max_entries(1, 0);
+
+/// Per-syscall totals for `-c`, by number.
+#[map]
+pub static SUMMARY: PerCpuArray<SyscallTotals> = PerCpuArray::with_max_entries(MAX_SYSCALLS, 0);
+
+/// Room for the first bytes of a path argument, for `-P`'s hash.
+#[repr(C)]
+pub struct PathBuf {
+    pub bytes: [u8; PATH_HASH_BYTES + 8],
+}
+
+#[map]
+pub static PATH_BUF: PerCpuArray<PathBuf> = PerCpuArray::with_max_entries(1, 0);

@@ -1,0 +1,191 @@
+//! A traced call's entry and exit: remembered in `INFLIGHT` at entry, joined with its
+//! result at exit, filtered and written out as one record (plus an entry record ahead of
+//! it when memory that only exists at entry was copied).
+
+use aya_ebpf::{EbpfContext, bindings::BPF_ANY, helpers::bpf_get_current_pid_tgid};
+use aya_log_ebpf::warn;
+use tracer_common::{
+    INFLIGHT_ACTIVE, INFLIGHT_SHOWN, InFlight, MAX_ARGS, PLAN_SIGFRAME, PLAN_TRACE,
+    TRACE_FROM_EXEC, TRACE_ON, kind, nr,
+};
+
+use crate::{
+    admit,
+    capture::{self, Builder, Phase, SCRATCH_ENTER, SCRATCH_EXIT},
+    config::config,
+    emit::{emit_syscall, now_ns, output, stats, syscall_record, wakeup_flags},
+    maps::{INFLIGHT, PLANS},
+    outcome,
+};
+
+/// `read_args(frame)` reads the call's arguments; `frame` asks for the signal frame's
+/// mask in argument 0 (`PLAN_SIGFRAME`).
+#[inline(always)]
+pub fn on_enter<C: EbpfContext>(ctx: &C, nr: u64, read_args: impl FnOnce(bool) -> [u64; MAX_ARGS]) {
+    let cfg = config();
+    if cfg.count_seen != 0
+        && let Some(s) = stats()
+    {
+        s.seen += 1;
+    }
+    let pid_tgid = bpf_get_current_pid_tgid();
+    let Some(state) = admit::process_state(pid_tgid) else {
+        return;
+    };
+    if let Some(state) = state {
+        // SAFETY: the pointer comes from a successful lookup; a racing delete leaves the
+        // element readable until the program ends (RCU).
+        unsafe {
+            if *state == TRACE_FROM_EXEC {
+                if nr != nr::EXECVE as u64 && nr != nr::EXECVEAT as u64 {
+                    return;
+                }
+                *state = TRACE_ON;
+            }
+        }
+    }
+    let plan = PLANS.get(nr as u32);
+    let shown = match plan {
+        Some(plan) => plan.flags & PLAN_TRACE != 0,
+        None => cfg.trace_unknown != 0,
+    };
+    // Calls outside the trace set stop here, except exit/exit_group, whose status the
+    // process-exit record needs.
+    if !shown && nr != nr::EXIT_GROUP as u64 && nr != nr::EXIT as u64 {
+        if let Some(s) = stats() {
+            s.filtered += 1;
+        }
+        return;
+    }
+    let tid = pid_tgid as u32;
+    let emits = cfg.emits_calls();
+    // `-c` alone needs only the number and the time: no arguments leave the kernel and
+    // no call is shown in progress.
+    let args = if emits {
+        read_args(plan.is_some_and(|p| p.flags & PLAN_SIGFRAME != 0))
+    } else {
+        [0; MAX_ARGS]
+    };
+    let (view_tid, view_tgid) = admit::view_ids(pid_tgid);
+    let mut call = InFlight {
+        nr: nr as u32,
+        tid: view_tid,
+        tgid: view_tgid,
+        _pad: 0,
+        enter_ns: now_ns(),
+        args,
+        flags: INFLIGHT_ACTIVE | if shown { INFLIGHT_SHOWN } else { 0 },
+        retry: 0,
+    };
+    // Memory that only exists at entry (paths, written buffers, argv) is copied now and
+    // sent ahead of the exit record; userspace joins the two by thread. When the call's
+    // fate is decided at its exit, entry copies wait for the exit, so that nothing
+    // filtered out leaves the kernel; only memory an exec replaces is still copied at
+    // entry (the plan's `deferrable` leaves it out).
+    if shown
+        && emits
+        && let Some(plan) = plan
+    {
+        let deferred = if cfg.decides_at_exit() {
+            plan.deferrable
+        } else {
+            0
+        };
+        call.retry = deferred;
+        let phase = Phase::Enter { deferred };
+        if capture::any(&plan.capture, phase) {
+            let record = syscall_record(kind::SYSCALL_ENTER, &call, 0, 0);
+            if let Some(mut builder) = Builder::new(SCRATCH_ENTER, &record) {
+                call.retry |=
+                    builder.capture_all(&plan.capture, phase, &call.args, string_limit(), 0);
+                output(builder.finish(), wakeup_flags());
+            }
+        }
+    }
+    // The thread's entry from its previous call is overwritten in place.
+    if let Some(slot) = INFLIGHT.get_ptr_mut(tid) {
+        // SAFETY: a value of this map, written by this thread's programs only.
+        unsafe { *slot = call };
+    } else if INFLIGHT.insert(tid, call, BPF_ANY as u64).is_err()
+        && let Some(s) = stats()
+    {
+        if s.inflight_full == 0 {
+            warn!(ctx, "tracer: in-flight map full; calls are being dropped");
+        }
+        s.inflight_full += 1;
+    }
+}
+
+#[inline(always)]
+fn string_limit() -> usize {
+    config().string_limit as usize
+}
+
+#[inline(always)]
+pub fn on_exit(ret: i64) {
+    let tid = bpf_get_current_pid_tgid() as u32;
+    // Only traced calls are in INFLIGHT: this lookup is also the untraced fast path.
+    let Some(slot) = INFLIGHT.get_ptr_mut(tid) else {
+        return;
+    };
+    // SAFETY: a value of this map, written by this thread's programs only.
+    let call = unsafe {
+        let call = *slot;
+        (*slot).flags = 0;
+        call
+    };
+    if call.flags & INFLIGHT_ACTIVE == 0 || call.flags & INFLIGHT_SHOWN == 0 {
+        return;
+    }
+    let cfg = config();
+    let failed = (-4095..0).contains(&ret);
+    let duration = now_ns().saturating_sub(call.enter_ns);
+    if !cfg.admits(failed, duration) {
+        if let Some(s) = stats() {
+            s.filtered += 1;
+        }
+        return;
+    }
+    if cfg.summary != 0 {
+        outcome::count(call.nr, duration, failed);
+        if !cfg.emits_calls() {
+            return;
+        }
+    }
+    let slow = cfg.diagnose_slow_ns;
+    if slow != 0 && !failed && duration < slow {
+        return;
+    }
+    let wakeup = wakeup_flags();
+    let Some(plan) = PLANS.get(call.nr) else {
+        emit_syscall(&call, ret, 0, wakeup);
+        return;
+    };
+    let paths = cfg.path_filtered();
+    if !paths && call.retry == 0 && !capture::any(&plan.capture, Phase::Exit(ret)) {
+        emit_syscall(&call, ret, 0, wakeup);
+        return;
+    }
+    let record = syscall_record(kind::SYSCALL, &call, ret, 0);
+    let Some(mut builder) = Builder::new(SCRATCH_EXIT, &record) else {
+        return;
+    };
+    // -P is decided before the captures, where the verifier has few states to explore;
+    // the verdict waits in scratch memory, so the captures are verified once, not once
+    // per verdict.
+    builder.stash(paths && outcome::path_call(&call, ret, plan));
+    builder.capture_all(
+        &plan.capture,
+        Phase::Exit(ret),
+        &call.args,
+        string_limit(),
+        call.retry,
+    );
+    if paths && !builder.stashed() {
+        if let Some(s) = stats() {
+            s.filtered += 1;
+        }
+        return;
+    }
+    output(builder.finish(), wakeup);
+}

@@ -1,0 +1,393 @@
+//! Each argument as strace prints it, by its kind in the syscall table: plain numbers
+//! here, named constants and flag sets in [`write_named`], memory the call points at
+//! in [`write_memory`].
+
+use std::fmt::Write;
+
+use super::{
+    DecodeOptions, clone, fcntl,
+    fcntl::FcntlArg,
+    fdset,
+    flags::{self, Xlat, write_enum, write_flags},
+    futex::futex_uses,
+    in_out, ioctl,
+    iovec::{self, Contents},
+    prctl, strings,
+    strings::write_addr,
+    structs, write_fd, write_hex, write_int,
+};
+use crate::{
+    event::{Capture, FdNames, Syscall as Call},
+    syscalls::{ArgKind, Dir, StructKind, When},
+};
+
+const O_CREAT: u64 = 0o100;
+const O_TMPFILE: u64 = 0o20000000;
+
+/// Whether strace prints argument `i` at all: some only exist for certain commands.
+pub(crate) fn visible(call: &Call, i: usize, kind: ArgKind) -> bool {
+    match kind {
+        ArgKind::OpenMode => call.args[i - 1] & (O_CREAT | O_TMPFILE) != 0,
+        ArgKind::FcntlArg => fcntl::fcntl_arg(call.args[i - 1]) != FcntlArg::None,
+        ArgKind::FutexVal => futex_uses(call).val,
+        ArgKind::FutexTimeout => futex_uses(call).timeout.is_some(),
+        ArgKind::FutexUaddr2 => futex_uses(call).uaddr2,
+        ArgKind::FutexVal3 => futex_uses(call).val3,
+        ArgKind::Unused => false,
+        ArgKind::PrctlArg { n } => prctl::visible(call, n),
+        ArgKind::IoctlArg => ioctl::visible(call),
+        _ => true,
+    }
+}
+
+/// Argument `i` of `call`, of kind `kind`.
+pub(crate) fn write_arg(
+    out: &mut String,
+    call: &Call,
+    i: usize,
+    kind: ArgKind,
+    opts: &DecodeOptions,
+    fds: Option<&dyn FdNames>,
+) {
+    let v = call.args[i];
+    match kind {
+        ArgKind::Fd | ArgKind::DirFd => write_fd(out, call.pid, v as i32, fds),
+        // Never visible.
+        ArgKind::Unused => {}
+        ArgKind::Int | ArgKind::FutexVal => write_int(out, v as i32),
+        ArgKind::Long => write_int(out, v as i64),
+        ArgKind::UInt => write_int(out, v as u32),
+        ArgKind::ULong => write_int(out, v),
+        ArgKind::Hex => write_hex(out, v),
+        ArgKind::Ptr => write_addr(out, v),
+        // A named constant or flag set, else something printed from memory.
+        kind => {
+            if !write_named(out, call, i, kind) {
+                write_memory(out, call, i, kind, opts);
+            }
+        }
+    }
+}
+
+/// An argument printed from tracee memory.
+fn write_memory(out: &mut String, call: &Call, i: usize, kind: ArgKind, opts: &DecodeOptions) {
+    let v = call.args[i];
+    let cap = call.capture(i);
+    match kind {
+        ArgKind::Path => strings::write_cstr(out, cap, v, None, opts),
+        ArgKind::Str => strings::write_cstr(out, cap, v, Some(opts.string_limit), opts),
+        ArgKind::BufIn { len_arg } => {
+            strings::write_buf(out, cap, v, call.args[len_arg as usize], opts, false)
+        }
+        ArgKind::BufOut | ArgKind::HexBufOut => match call.success() {
+            Some(len) => strings::write_buf(out, cap, v, len, opts, kind == ArgKind::HexBufOut),
+            None => write_addr(out, v),
+        },
+        ArgKind::PathOut => match (call.success(), cap) {
+            (Some(_), Some(c)) if !c.fault => {
+                let path = c.data.strip_suffix(b"\0").unwrap_or(&c.data);
+                strings::quote(out, path, opts.hex, false);
+            }
+            _ => write_addr(out, v),
+        },
+        ArgKind::FdSet => fdset::write_fdset_arg(out, call, i),
+        ArgKind::Iovec { count_arg, dir } => {
+            let contents = match dir {
+                Dir::In => Contents::Data(u64::MAX),
+                Dir::Out => call.success().map_or(Contents::Addresses, Contents::Data),
+            };
+            let count = call.args[count_arg as usize];
+            iovec::write_iovec(out, cap, v, count, contents, opts);
+        }
+        ArgKind::StrArray => strings::write_strv(out, cap, v, opts),
+        ArgKind::EnvArray => strings::write_ptrv_count(out, cap, v),
+        ArgKind::SockaddrIn { .. } => match cap.filter(|c| !c.fault && v != 0) {
+            Some(c) => {
+                let mut s = String::new();
+                match structs::write_sockaddr(&mut s, &c.data, opts) {
+                    Some(()) => out.push_str(&s),
+                    None => write_addr(out, v),
+                }
+            }
+            None => write_addr(out, v),
+        },
+        ArgKind::PrctlArg { n } => prctl::write_arg(out, call, i, n, opts),
+        ArgKind::IoctlArg => ioctl::write_arg(out, call, i),
+        ArgKind::GidsIn { count_arg } => {
+            let count = call.args[count_arg as usize] as u32 as u64;
+            write_array(out, cap, v, count, 4, opts, write_gid);
+        }
+        // The kernel wrote as many as it returned, none when asked for the count only.
+        ArgKind::GidsOut => match call.success() {
+            Some(n) => {
+                let count = n.min(call.args[0] as u32 as u64);
+                write_array(out, cap, v, count, 4, opts, write_gid);
+            }
+            None => write_addr(out, v),
+        },
+        ArgKind::PollFds { count_arg } => write_array(
+            out,
+            cap,
+            v,
+            call.args[count_arg as usize],
+            8,
+            opts,
+            |out, b, off| {
+                let _ = write!(out, "{{fd={}, events=", b.i32(off)?);
+                write_flags(
+                    out,
+                    b.u16(off + 4)? as u64,
+                    flags::POLL_EVENTS,
+                    None,
+                    "POLL???",
+                );
+                out.push('}');
+                Some(())
+            },
+        ),
+        ArgKind::EpollEvents => match call.success() {
+            Some(n) => write_array(out, cap, v, n, 12, opts, structs::write_epoll_event),
+            None => write_addr(out, v),
+        },
+        ArgKind::Struct(StructKind::Msghdr, w) => {
+            iovec::write_msghdr(out, call, i, w == When::ExitOk, opts)
+        }
+        ArgKind::Struct(StructKind::CloneArgs, _) => clone::write_clone3(out, call, i),
+        ArgKind::Struct(sk, _) => write_struct_arg(out, call, i, sk, opts),
+        ArgKind::SigframeMask => match cap
+            .filter(|c| !c.fault)
+            .and_then(|c| structs::Bytes(&c.data).u64(0))
+        {
+            Some(mask) => {
+                out.push_str("{mask=");
+                flags::write_sigmask(out, mask);
+                out.push('}');
+            }
+            None => write_addr(out, v),
+        },
+        ArgKind::FutexTimeout => match futex_uses(call).timeout {
+            Some(true) => write_struct_arg(out, call, i, StructKind::Timespec, opts),
+            _ => write_int(out, v as u32),
+        },
+        ArgKind::Dirents => {
+            write_addr(out, v);
+            // Counted in the kernel; shown only when every record was.
+            if let (Some(_), Some(c)) = (call.success(), cap)
+                && !c.fault
+                && !c.truncated
+                && let Some(n) = structs::Bytes(&c.data).u32(0)
+            {
+                let _ = write!(out, " /* {n} entries */");
+            }
+        }
+        ArgKind::SockLen => write_socklen(out, call, i),
+        ArgKind::SockoptName => flags::write_sockopt_name(out, call.args[i - 1] as u32, v as u32),
+        ArgKind::SockoptIn { len_arg } => {
+            let len = call.args[len_arg as usize];
+            match cap.filter(|c| !c.fault && v != 0 && len == 4 && c.data.len() == 4) {
+                Some(c) => {
+                    let _ = write!(out, "[{}]", structs::Bytes(&c.data).i32(0).unwrap_or(0));
+                }
+                None => strings::write_buf(out, cap, v, len, opts, false),
+            }
+        }
+        ArgKind::SockoptOut => {
+            let len = in_out(call, i + 1)
+                .1
+                .filter(|c| !c.fault)
+                .and_then(|c| structs::Bytes(&c.data).u32(0));
+            match (cap.filter(|c| !c.fault && v != 0), len) {
+                (Some(c), Some(4)) if c.data.len() >= 4 => {
+                    let _ = write!(out, "[{}]", structs::Bytes(&c.data).i32(0).unwrap_or(0));
+                }
+                (Some(c), Some(len)) if (len as usize) <= c.data.len() => {
+                    strings::quote(out, &c.data[..len as usize], opts.hex, true)
+                }
+                _ => write_addr(out, v),
+            }
+        }
+        ArgKind::CpuSetIn { .. } => match cap.filter(|c| !c.fault && v != 0) {
+            Some(c) => flags::write_cpu_set(out, &c.data),
+            None => write_addr(out, v),
+        },
+        ArgKind::CpuSetOut => match (call.success(), cap) {
+            (Some(_), Some(c)) if !c.fault => flags::write_cpu_set(out, &c.data),
+            _ => write_addr(out, v),
+        },
+        _ => write_addr(out, v),
+    }
+}
+
+/// Writes `kind` if it is a named constant or flag set; false (writing nothing) if not.
+fn write_named(out: &mut String, call: &Call, i: usize, kind: ArgKind) -> bool {
+    let v = call.args[i];
+    let flags = |out: &mut String, table: Xlat, dflt: &str| write_flags(out, v, table, None, dflt);
+    match kind {
+        ArgKind::OpenFlags => flags::write_open_flags(out, v),
+        ArgKind::Mode | ArgKind::OpenMode => flags::write_octal(out, v & 0o7777),
+        ArgKind::AccessMode => write_flags(out, v, flags::ACCESS_MODES, Some("F_OK"), "?_OK"),
+        ArgKind::AtFlags => flags(out, flags::AT_FLAGS, "AT_???"),
+        ArgKind::StatxFlags => flags::write_statx_flags(out, v),
+        ArgKind::MmapProt => write_flags(out, v, flags::PROT, Some("PROT_NONE"), "PROT_???"),
+        ArgKind::MmapFlags => flags::write_mmap_flags(out, v),
+        ArgKind::MremapFlags => flags(out, flags::MREMAP_FLAGS, "MREMAP_???"),
+        ArgKind::Madvise => write_enum(out, v, flags::MADVISE, "MADV_???"),
+        ArgKind::CloneFlags => flags::write_clone_flags(out, v),
+        ArgKind::SocketDomain => {
+            write_enum(out, v as u32 as u64, flags::ADDRESS_FAMILIES, "AF_???")
+        }
+        ArgKind::SocketType => {
+            write_enum(out, v & 0xf, flags::SOCK_TYPES, "SOCK_???");
+            if v & !0xf != 0 {
+                out.push('|');
+                write_flags(out, v & !0xf, flags::SOCK_TYPE_FLAGS, None, "SOCK_???");
+            }
+        }
+        ArgKind::SocketProtocol => {
+            let table = match call.args[0] {
+                2 | 10 => Some((flags::IP_PROTOCOLS, "IPPROTO_???")),
+                16 => Some((flags::NETLINK_PROTOCOLS, "NETLINK_???")),
+                _ => None,
+            };
+            match table {
+                Some((table, dflt)) => write_enum(out, v as u32 as u64, table, dflt),
+                None => write_int(out, v as i32),
+            }
+        }
+        ArgKind::MsgFlags => flags(out, flags::MSG_FLAGS, "MSG_???"),
+        ArgKind::ShutdownHow => write_enum(out, v as u32 as u64, flags::SHUTDOWN, "SHUT_???"),
+        ArgKind::SockoptLevel => write_enum(out, v as u32 as u64, flags::SOCKOPT_LEVELS, "SOL_???"),
+        ArgKind::FcntlCmd => write_enum(out, v as u32 as u64, flags::FCNTL_CMDS, "F_???"),
+        ArgKind::FcntlArg => match fcntl::fcntl_arg(call.args[i - 1]) {
+            FcntlArg::FdFlags => flags(out, flags::FD_CLOEXEC, "FD_???"),
+            FcntlArg::OpenFlags => flags::write_open_flags(out, v),
+            FcntlArg::Ptr => write_addr(out, v),
+            FcntlArg::Int | FcntlArg::None => write_int(out, v as i32),
+        },
+        ArgKind::Whence => write_enum(out, v as u32 as u64, flags::WHENCE, "SEEK_???"),
+        ArgKind::Signal => flags::write_signal(out, v as i32),
+        ArgKind::SigHow => write_enum(out, v as u32 as u64, flags::SIG_HOW, "SIG_???"),
+        ArgKind::WaitOptions => flags(out, flags::WAIT_OPTIONS, "W???"),
+        ArgKind::EpollCtlOp => {
+            write_enum(out, v as u32 as u64, flags::EPOLL_CTL_OPS, "EPOLL_CTL_???")
+        }
+        ArgKind::FutexOp => flags::write_futex_op(out, v as u32 as u64),
+        ArgKind::FutexUaddr2 => write_addr(out, v),
+        ArgKind::FutexVal3 if call.args[1] & 127 == 9 || call.args[1] & 127 == 10 => {
+            match v as u32 {
+                u32::MAX => out.push_str("FUTEX_BITSET_MATCH_ANY"),
+                bits => write_hex(out, bits as u64),
+            }
+        }
+        ArgKind::FutexVal3 => write_hex(out, v as u32 as u64),
+        ArgKind::PrctlOption => write_enum(out, v as u32 as u64, flags::PRCTL_OPTIONS, "PR_???"),
+        ArgKind::ArchPrctlCode => {
+            write_enum(out, v as u32 as u64, flags::ARCH_PRCTL_CODES, "ARCH_???")
+        }
+        ArgKind::IoctlRequest => flags::write_ioctl(out, v),
+        ArgKind::ClockId => match flags::lookup(flags::CLOCKS, v as u32 as u64) {
+            Some(name) => out.push_str(name),
+            None => write_int(out, v as i32),
+        },
+        ArgKind::RlimitResource => write_enum(out, v as u32 as u64, flags::RLIMITS, "RLIMIT_???"),
+        ArgKind::GrndFlags => flags(out, flags::GRND_FLAGS, "GRND_???"),
+        ArgKind::FdFlags => flags(out, flags::FD_FLAGS, "O_???"),
+        ArgKind::StatxMask => flags(out, flags::STATX_MASK, "STATX_???"),
+        ArgKind::SockFlags => flags(out, flags::SOCK_TYPE_FLAGS, "SOCK_???"),
+        ArgKind::EpollCreateFlags => flags(out, flags::EPOLL_CREATE_FLAGS, "EPOLL_???"),
+        ArgKind::EfdFlags => flags(out, flags::EFD_FLAGS, "EFD_???"),
+        ArgKind::TfdFlags => flags(out, flags::TFD_FLAGS, "TFD_???"),
+        ArgKind::SfdFlags => flags(out, flags::SFD_FLAGS, "SFD_???"),
+        ArgKind::InotifyInitFlags => flags(out, flags::INOTIFY_INIT_FLAGS, "IN_???"),
+        ArgKind::RenameFlags => flags(out, flags::RENAME_FLAGS, "RENAME_???"),
+        ArgKind::Fadvice => write_enum(out, v as u32 as u64, flags::FADVICE, "POSIX_FADV_???"),
+        ArgKind::AccessAtFlags => flags(out, flags::ACCESS_AT_FLAGS, "AT_???"),
+        ArgKind::Personality => flags::write_personality(out, v as u32),
+        _ => return false,
+    }
+    true
+}
+
+/// A `socklen_t *` read at entry and written at exit: `[128 => 16]`, `[16]` when
+/// unchanged, the entry value alone when the call failed.
+fn write_socklen(out: &mut String, call: &Call, i: usize) {
+    let value = |c: Option<&Capture>| {
+        c.filter(|c| !c.fault)
+            .and_then(|c| structs::Bytes(&c.data).i32(0))
+    };
+    let (entry, exit) = in_out(call, i);
+    let _ = match (value(entry), value(exit)) {
+        (Some(a), Some(b)) if a != b => write!(out, "[{a} => {b}]"),
+        (_, Some(v)) | (Some(v), None) => write!(out, "[{v}]"),
+        (None, None) => {
+            write_addr(out, call.args[i]);
+            Ok(())
+        }
+    };
+}
+
+/// A struct argument: `NULL`, the decoded struct, or the pointer when it was not read.
+fn write_struct_arg(out: &mut String, call: &Call, i: usize, sk: StructKind, opts: &DecodeOptions) {
+    let addr = call.args[i];
+    // `wait4` with WNOHANG returns 0 without touching the status.
+    let written = !(sk == StructKind::WaitStatus && call.success() == Some(0));
+    let data = call
+        .capture(i)
+        .filter(|c| !c.fault && addr != 0 && written)
+        .map(|c| &c.data[..]);
+    let mut s = String::new();
+    // A sockaddr the kernel wrote back is as long as the length it wrote after it.
+    let data = match (sk, data) {
+        (StructKind::Sockaddr, Some(d)) => {
+            let (entry, exit) = in_out(call, i + 1);
+            let len = exit
+                .or(entry)
+                .filter(|c| !c.fault)
+                .and_then(|c| structs::Bytes(&c.data).u32(0));
+            Some(&d[..len.map_or(d.len(), |l| (l as usize).min(d.len()))])
+        }
+        (_, d) => d,
+    };
+    match data.and_then(|d| structs::write_struct(&mut s, sk, d, opts)) {
+        Some(()) => out.push_str(&s),
+        None => write_addr(out, addr),
+    }
+}
+
+/// An array of `count` elements of `size` bytes, at most `-s` of them shown, as strace
+/// limits arrays.
+fn write_array(
+    out: &mut String,
+    cap: Option<&crate::event::Capture>,
+    addr: u64,
+    count: u64,
+    size: usize,
+    opts: &DecodeOptions,
+    elem: impl Fn(&mut String, &structs::Bytes, usize) -> Option<()>,
+) {
+    let Some(cap) = cap.filter(|c| !c.fault && addr != 0) else {
+        return write_addr(out, addr);
+    };
+    let b = structs::Bytes(&cap.data);
+    let mut s = String::from("[");
+    for n in 0..count.min(opts.string_limit as u64) as usize {
+        if n > 0 {
+            s.push_str(", ");
+        }
+        if elem(&mut s, &b, n * size).is_none() {
+            // The capture ended early.
+            s.push_str("...");
+            break;
+        }
+    }
+    if count > opts.string_limit as u64 {
+        s.push_str(", ...");
+    }
+    s.push(']');
+    out.push_str(&s);
+}
+
+fn write_gid(out: &mut String, b: &structs::Bytes, off: usize) -> Option<()> {
+    let _ = write!(out, "{}", b.u32(off)?);
+    Some(())
+}

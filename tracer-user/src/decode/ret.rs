@@ -1,0 +1,126 @@
+//! The return value: what follows `= `, with strace's notes for the calls that have one
+//! (`= 0 (Timeout)`, `= 0x1 (flags FD_CLOEXEC)`) and, under `-y`, what a returned
+//! descriptor names.
+
+use std::fmt::Write;
+
+use super::{
+    DecodeOptions, errno, fcntl, fdset,
+    flags::{self, write_flags},
+    in_out, prctl, structs, write_hex, write_int,
+};
+use crate::{
+    event::{FdNames, Syscall as Call},
+    syscalls::{self, ArgKind, RetKind, StructKind, When},
+};
+
+/// Writes the return value of `call` as strace does.
+pub fn write_return(out: &mut String, call: &Call, fds: Option<&dyn FdNames>) {
+    let kind = syscalls::by_nr(call.nr).map_or(RetKind::Int, |sc| sc.ret);
+    if let Some(ret) = call.success() {
+        let done = match kind {
+            RetKind::Poll => {
+                write_poll_return(out, call, ret);
+                true
+            }
+            RetKind::Select => {
+                let timeout = updated_struct(call).and_then(|i| match arg_kind(call, i) {
+                    Some(ArgKind::Struct(sk, _)) => Some(sk),
+                    _ => None,
+                });
+                fdset::write_select_return(out, call, ret, timeout.unwrap_or(StructKind::Timeval));
+                true
+            }
+            RetKind::Fcntl => fcntl::write_return(out, call.args[1] as u32, ret),
+            RetKind::Prctl => prctl::write_return(out, call, ret),
+            RetKind::Personality => {
+                write_hex(out, ret);
+                out.push_str(" (");
+                flags::write_personality(out, ret as u32);
+                out.push(')');
+                true
+            }
+            RetKind::Fd => {
+                write_int(out, ret);
+                if let Some(name) = fds.and_then(|f| f.result_name(call.pid, ret as i32)) {
+                    let _ = write!(out, "<{name}>");
+                }
+                true
+            }
+            RetKind::Int | RetKind::Hex | RetKind::Oct | RetKind::None => false,
+        };
+        if done {
+            return;
+        }
+    }
+    errno::write_return(out, call.ret, kind);
+}
+
+/// The errno name of a failed call (`ENOENT`), for formats that keep it apart.
+pub fn errno_of(call: &Call) -> Option<&'static str> {
+    call.failed()
+        .then(|| errno::errno_name(-call.ret.unwrap_or_default() as i32))
+        .flatten()
+}
+
+fn arg_kind(call: &Call, i: usize) -> Option<ArgKind> {
+    Some(syscalls::by_nr(call.nr)?.args.get(i)?.kind)
+}
+
+/// The argument the kernel updates in place (`ppoll`'s and `pselect6`'s time left).
+fn updated_struct(call: &Call) -> Option<usize> {
+    let sc = syscalls::by_nr(call.nr)?;
+    sc.args
+        .iter()
+        .position(|a| matches!(a.kind, ArgKind::Struct(_, When::Updated)))
+}
+
+/// `poll`'s result: `0 (Timeout)`, or the count and the descriptors that have events,
+/// `1 ([{fd=3, revents=POLLIN}])`.
+fn write_poll_return(out: &mut String, call: &Call, ret: u64) {
+    if ret == 0 {
+        out.push_str("0 (Timeout)");
+        return;
+    }
+    write_int(out, ret);
+    let Some(cap) = in_out(call, 0).1.filter(|c| !c.fault) else {
+        return;
+    };
+    let b = structs::Bytes(&cap.data);
+    out.push_str(" ([");
+    let mut first = true;
+    for off in (0..cap.data.len() / 8).map(|n| n * 8) {
+        let (Some(fd), Some(revents)) = (b.i32(off), b.u16(off + 6)) else {
+            break;
+        };
+        if revents == 0 {
+            continue;
+        }
+        if !first {
+            out.push_str(", ");
+        }
+        first = false;
+        let _ = write!(out, "{{fd={fd}, revents=");
+        write_flags(out, revents as u64, flags::POLL_EVENTS, None, "POLL???");
+        out.push('}');
+    }
+    out.push(']');
+    // ppoll's timeout comes back as the time left.
+    let left = updated_struct(call)
+        .and_then(|i| in_out(call, i).1)
+        .filter(|c| !c.fault);
+    if let Some(left) = left {
+        let mut s = String::new();
+        if structs::write_struct(
+            &mut s,
+            StructKind::Timespec,
+            &left.data,
+            &DecodeOptions::default(),
+        )
+        .is_some()
+        {
+            let _ = write!(out, ", left {s}");
+        }
+    }
+    out.push(')');
+}

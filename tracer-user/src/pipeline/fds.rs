@@ -1,0 +1,346 @@
+//! `-y`/`-yy`: what each file descriptor of each traced process refers to.
+//!
+//! The table follows the trace by the syscall table's effect column: opens add the path
+//! (canonical, as strace's readlink gives it), duplicates copy, closes remove, an exec
+//! drops close-on-exec descriptors, a fork copies the parent's table; descriptors other
+//! calls return (`socket`, `accept`, `eventfd`...) are named from `/proc`. Descriptors
+//! the trace did not see open (those that existed before attach, stdin/stdout/stderr)
+//! are read from `/proc` when first printed. With `-yy`, sockets show their endpoints,
+//! resolved again when the socket is connected, bound or listening.
+
+use std::{collections::HashMap, fs};
+
+use super::procfs::{self, Entry, O_CLOEXEC};
+use crate::{
+    event::{FdNames, Syscall},
+    syscalls::{self, ArgKind, Effect, RetKind, StructKind},
+};
+
+const AT_FDCWD: i32 = -100;
+const CLONE_FILES: u64 = 0x400;
+const CLONE_THREAD: u64 = 0x10000;
+const F_DUPFD: u64 = 0;
+const F_SETFD: u64 = 2;
+const F_DUPFD_CLOEXEC: u64 = 1030;
+const CLOSE_RANGE_CLOEXEC: u64 = 4;
+
+#[derive(Clone, Debug, Default)]
+struct Process {
+    fds: HashMap<i32, Entry>,
+    cwd: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct FdTable {
+    /// `-yy`: socket endpoints instead of `socket:[inode]`.
+    detail: bool,
+    /// By process (thread group): threads share their descriptors.
+    procs: HashMap<u32, Process>,
+    /// What a process the trace did not see forked starts with: the tracer's own stdio
+    /// and cwd for a command it launched (the command may be gone before `/proc` is read).
+    inherited: Process,
+    /// Look descriptors the trace did not see opened up in `/proc`. Not for a launched
+    /// command whose every call is traced: there `/proc` could only show a later file.
+    lookup_unknown: bool,
+}
+
+/// The names a call's descriptor arguments had before the call changed the table
+/// (`close(3</etc/passwd>)`, `dup2(3</a>, 1</dev/pts/0>) = 1</a>`).
+pub struct Before {
+    pid: u32,
+    names: Vec<(i32, Option<String>)>,
+}
+
+/// The table as a call's line sees it: its arguments as they were, its result as it is.
+pub struct CallView<'a> {
+    pub table: &'a FdTable,
+    pub before: Option<&'a Before>,
+}
+
+impl FdNames for CallView<'_> {
+    fn fd_name(&self, pid: u32, fd: i32) -> Option<&str> {
+        if let Some(before) = self.before.filter(|b| b.pid == pid)
+            && let Some((_, name)) = before.names.iter().find(|(f, _)| *f == fd)
+        {
+            return name.as_deref();
+        }
+        self.table.name(pid, fd)
+    }
+
+    fn result_name(&self, pid: u32, fd: i32) -> Option<&str> {
+        self.table.name(pid, fd)
+    }
+}
+
+impl FdTable {
+    /// `launched`: the traced processes are the tracer's children, which start with its
+    /// stdin, stdout, stderr and cwd. `complete`: every call is traced (no `-e trace=`).
+    pub fn new(detail: bool, launched: bool, complete: bool) -> Self {
+        let mut inherited = Process::default();
+        if launched {
+            let me = std::process::id();
+            inherited.cwd = procfs::read_link(&format!("/proc/{me}/cwd"));
+            for fd in 0..3 {
+                if let Some(entry) = procfs::from_proc(me, fd, detail) {
+                    inherited.fds.insert(fd, entry);
+                }
+            }
+        }
+        Self {
+            detail,
+            procs: HashMap::new(),
+            inherited,
+            lookup_unknown: !(launched && complete),
+        }
+    }
+
+    fn name(&self, pid: u32, fd: i32) -> Option<&str> {
+        let proc = self.procs.get(&pid)?;
+        if fd == AT_FDCWD {
+            return proc.cwd.as_deref();
+        }
+        proc.fds.get(&fd).map(|e| e.name.as_str())
+    }
+
+    fn process(&mut self, pid: u32) -> &mut Process {
+        self.procs
+            .entry(pid)
+            .or_insert_with(|| self.inherited.clone())
+    }
+
+    /// Before `call` is printed: learns from `/proc` the descriptors it uses that the
+    /// trace has not seen opened.
+    pub fn prepare(&mut self, call: &Syscall) {
+        let Some(sc) = syscalls::by_nr(call.nr) else {
+            return;
+        };
+        let (detail, lookup) = (self.detail, self.lookup_unknown);
+        let proc = self.process(call.pid);
+        for (i, arg) in sc.args.iter().enumerate() {
+            let fd = call.args[i] as i32;
+            match arg.kind {
+                ArgKind::DirFd if fd == AT_FDCWD && proc.cwd.is_none() => {
+                    proc.cwd = procfs::read_link(&format!("/proc/{}/cwd", call.pid));
+                }
+                ArgKind::Fd | ArgKind::DirFd if fd >= 0 && lookup => {
+                    if !proc.fds.contains_key(&fd)
+                        && let Some(entry) = procfs::from_proc(call.pid, fd, detail)
+                    {
+                        proc.fds.insert(fd, entry);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The names of `call`'s descriptor arguments now, when the call may change them.
+    pub fn before(&self, call: &Syscall) -> Option<Before> {
+        let sc = syscalls::by_nr(call.nr)?;
+        if sc.effect == Effect::None && sc.ret != RetKind::Fd {
+            return None;
+        }
+        let names = (0..sc.args.len())
+            .filter(|&i| matches!(sc.args[i].kind, ArgKind::Fd | ArgKind::DirFd))
+            .map(|i| {
+                let fd = call.args[i] as i32;
+                (fd, self.name(call.pid, fd).map(str::to_owned))
+            })
+            .collect();
+        Some(Before {
+            pid: call.pid,
+            names,
+        })
+    }
+
+    /// After `call` completed: what it opened, duplicated, closed or executed.
+    pub fn apply(&mut self, call: &Syscall) {
+        let (Some(ret), Some(sc)) = (call.success(), syscalls::by_nr(call.nr)) else {
+            return;
+        };
+        let (pid, a) = (call.pid, call.args);
+        let new_fd = ret as i32;
+        let arg_of = |kind: fn(&ArgKind) -> bool| sc.args.iter().position(|arg| kind(&arg.kind));
+        let cloexec = flags_cloexec(sc, call);
+        match sc.effect {
+            Effect::Open => {
+                let dirfd = arg_of(|k| *k == ArgKind::DirFd).map_or(AT_FDCWD, |i| a[i] as i32);
+                let path = arg_of(|k| *k == ArgKind::Path).and_then(|i| captured_path(call, i));
+                let name = match path {
+                    Some(path) => Some(self.absolute(pid, dirfd, &path)),
+                    None => procfs::from_proc(pid, new_fd, self.detail).map(|e| e.name),
+                };
+                if let Some(name) = name {
+                    let entry = Entry {
+                        name,
+                        cloexec,
+                        socket: None,
+                    };
+                    self.process(pid).fds.insert(new_fd, entry);
+                }
+            }
+            Effect::Dup => self.dup(pid, a[0] as i32, new_fd, cloexec),
+            Effect::Fcntl => match a[1] {
+                F_DUPFD | F_DUPFD_CLOEXEC => {
+                    self.dup(pid, a[0] as i32, new_fd, a[1] == F_DUPFD_CLOEXEC);
+                }
+                F_SETFD => {
+                    if let Some(e) = self.entry_mut(pid, a[0] as i32) {
+                        e.cloexec = a[2] & 1 != 0;
+                    }
+                }
+                _ => {}
+            },
+            Effect::Close => {
+                self.process(pid).fds.remove(&(a[0] as i32));
+            }
+            Effect::CloseRange => {
+                let (first, last) = (a[0] as u32 as i64, a[1] as u32 as i64);
+                let fds = &mut self.process(pid).fds;
+                if a[2] & CLOSE_RANGE_CLOEXEC != 0 {
+                    fds.iter_mut()
+                        .filter(|(fd, _)| (first..=last).contains(&(**fd as i64)))
+                        .for_each(|(_, e)| e.cloexec = true);
+                } else {
+                    fds.retain(|fd, _| !(first..=last).contains(&(*fd as i64)));
+                }
+            }
+            Effect::Exec => self.process(pid).fds.retain(|_, e| !e.cloexec),
+            Effect::Fork => {
+                if !shares_files(sc, call) {
+                    let child = self.process(pid).clone();
+                    self.procs.insert(ret as u32, child);
+                }
+            }
+            Effect::Chdir => {
+                let cwd = match arg_of(|k| *k == ArgKind::Path) {
+                    Some(i) => {
+                        captured_path(call, i).map(|path| self.absolute(pid, AT_FDCWD, &path))
+                    }
+                    None => self.name(pid, a[0] as i32).map(str::to_owned),
+                };
+                self.process(pid).cwd = cwd;
+            }
+            Effect::FdPair => {
+                let Some(c) = arg_of(|k| matches!(k, ArgKind::Struct(StructKind::FdPair, _)))
+                    .and_then(|i| call.capture(i))
+                    .filter(|c| !c.fault && c.data.len() >= 8)
+                else {
+                    return;
+                };
+                for half in c.data[..8].chunks_exact(4) {
+                    let fd = i32::from_le_bytes(half.try_into().expect("4 bytes"));
+                    if let Some(e) = procfs::from_proc(pid, fd, self.detail) {
+                        self.process(pid).fds.insert(fd, Entry { cloexec, ..e });
+                    }
+                }
+            }
+            Effect::SocketAddress => {
+                if self.detail
+                    && let Some(e) = self.entry_mut(pid, a[0] as i32)
+                    && let Some(name) = e
+                        .socket
+                        .and_then(|inode| procfs::socket_details(pid, inode))
+                {
+                    e.name = name;
+                }
+            }
+            // Any other call returning a descriptor: socket, accept, eventfd, memfd...
+            Effect::None if sc.ret == RetKind::Fd => {
+                if let Some(e) = procfs::from_proc(pid, new_fd, self.detail) {
+                    self.process(pid).fds.insert(new_fd, Entry { cloexec, ..e });
+                }
+            }
+            Effect::None => {}
+        }
+    }
+
+    /// A process is gone.
+    pub fn forget(&mut self, pid: u32) {
+        self.procs.remove(&pid);
+    }
+
+    fn entry_mut(&mut self, pid: u32, fd: i32) -> Option<&mut Entry> {
+        self.procs.get_mut(&pid)?.fds.get_mut(&fd)
+    }
+
+    fn dup(&mut self, pid: u32, old: i32, new: i32, cloexec: bool) {
+        let detail = self.detail;
+        let proc = self.process(pid);
+        let entry = proc
+            .fds
+            .get(&old)
+            .cloned()
+            .or_else(|| procfs::from_proc(pid, new, detail));
+        if let Some(entry) = entry {
+            proc.fds.insert(new, Entry { cloexec, ..entry });
+        }
+    }
+
+    /// `path` as opened relative to `dirfd`, made absolute and canonical when it exists.
+    fn absolute(&mut self, pid: u32, dirfd: i32, path: &str) -> String {
+        let joined = if path.starts_with('/') {
+            path.to_owned()
+        } else {
+            let proc = self.process(pid);
+            let base = if dirfd == AT_FDCWD {
+                if proc.cwd.is_none() {
+                    proc.cwd = procfs::read_link(&format!("/proc/{pid}/cwd"));
+                }
+                proc.cwd.clone()
+            } else {
+                proc.fds.get(&dirfd).map(|e| e.name.clone())
+            };
+            match base {
+                Some(base) => format!("{}/{path}", base.trim_end_matches('/')),
+                None => path.to_owned(),
+            }
+        };
+        fs::canonicalize(&joined)
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or(joined)
+    }
+}
+
+/// A path argument as the call read it.
+fn captured_path(call: &Syscall, arg: usize) -> Option<String> {
+    call.capture(arg).filter(|c| !c.fault).map(|c| {
+        String::from_utf8_lossy(c.data.strip_suffix(b"\0").unwrap_or(&c.data)).into_owned()
+    })
+}
+
+/// Whether the call's flag arguments ask for close-on-exec descriptors.
+fn flags_cloexec(sc: &syscalls::Syscall, call: &Syscall) -> bool {
+    sc.args.iter().zip(call.args).any(|(arg, v)| {
+        matches!(
+            arg.kind,
+            ArgKind::OpenFlags
+                | ArgKind::FdFlags
+                | ArgKind::SocketType
+                | ArgKind::SockFlags
+                | ArgKind::EfdFlags
+                | ArgKind::TfdFlags
+                | ArgKind::SfdFlags
+                | ArgKind::InotifyInitFlags
+                | ArgKind::EpollCreateFlags
+        ) && v & O_CLOEXEC != 0
+    })
+}
+
+/// Whether a fork shares its parent's descriptors (a thread, `CLONE_FILES`): from the
+/// `clone` flags, or the flags at the head of `clone3`'s struct.
+fn shares_files(sc: &syscalls::Syscall, call: &Syscall) -> bool {
+    let flags = sc
+        .args
+        .iter()
+        .enumerate()
+        .find_map(|(i, arg)| match arg.kind {
+            ArgKind::CloneFlags => Some(call.args[i]),
+            ArgKind::Struct(StructKind::CloneArgs, _) => call
+                .capture(i)
+                .filter(|c| !c.fault)
+                .and_then(|c| Some(u64::from_le_bytes(c.data.get(..8)?.try_into().ok()?))),
+            _ => None,
+        });
+    flags.is_some_and(|f| f & (CLONE_FILES | CLONE_THREAD) != 0)
+}

@@ -1,0 +1,103 @@
+//! The result, duration and `-P` filters in userspace, for a backend that does not apply
+//! them in the kernel (ptrace): the same decisions as the kernel programs, from the same
+//! `KernelConfig` and the same plan flags.
+
+use std::{collections::HashSet, os::unix::ffi::OsStrExt, path::PathBuf};
+
+use tracer_common::{
+    KernelConfig, PATH_HASH_BYTES, PLAN_CLOSES_FD, PLAN_FD_ARGS_SHIFT, PLAN_PATH_ARG_SHIFT,
+    PLAN_RET_FD, path_hash,
+};
+
+use crate::{
+    event::{Syscall, now_ns},
+    syscalls,
+};
+
+pub struct OutcomeFilter {
+    config: KernelConfig,
+    /// `-P`: descriptors open on a traced path, by (process, fd), as the kernel's
+    /// `PATH_FDS`.
+    path_fds: HashSet<(u32, i32)>,
+}
+
+impl OutcomeFilter {
+    /// `seeds`: descriptors already open on a traced path when the trace began.
+    pub fn new(config: KernelConfig, seeds: impl IntoIterator<Item = (u32, i32)>) -> Self {
+        Self {
+            config,
+            path_fds: seeds.into_iter().collect(),
+        }
+    }
+
+    /// Whether a completed call is shown (calls in progress are not shown at all when
+    /// a filter decides at exit).
+    pub fn admits(&mut self, call: &Syscall) -> bool {
+        let Some(ret) = call.ret else {
+            // Left inside the call: the time until now is what the kernel counts.
+            return self
+                .config
+                .admits_unfinished(now_ns().saturating_sub(call.enter_ns));
+        };
+        let duration = call.duration_ns().unwrap_or(0);
+        if !self.config.admits(call.failed(), duration) {
+            return false;
+        }
+        if self.config.path_filtered() && !self.path_call(call, ret) {
+            return false;
+        }
+        true
+    }
+
+    /// `-P`: whether the call touches a traced path (a path argument, or an fd argument
+    /// that refers to one); fds it opens on such a path, or closes, update the set.
+    fn path_call(&mut self, call: &Syscall, ret: i64) -> bool {
+        let flags = syscalls::plan_flags(call.nr);
+        let path_arg = (flags >> PLAN_PATH_ARG_SHIFT & 7) as usize;
+        let path_hit = path_arg != 0
+            && call
+                .capture(path_arg - 1)
+                .filter(|c| !c.fault)
+                .is_some_and(|c| self.config.path_matches(kernel_hash(&c.data)));
+        let fd_hit = (0..6).any(|i| {
+            flags >> PLAN_FD_ARGS_SHIFT & (1 << i) != 0
+                && self.path_fds.contains(&(call.pid, call.args[i] as i32))
+        });
+        if !path_hit && !fd_hit {
+            return false;
+        }
+        if flags & PLAN_RET_FD != 0 && ret >= 0 {
+            self.path_fds.insert((call.pid, ret as i32));
+        }
+        if flags & PLAN_CLOSES_FD != 0 {
+            self.path_fds.remove(&(call.pid, call.args[0] as i32));
+        }
+        true
+    }
+}
+
+/// The hash the kernel computes for a path argument: of its first `PATH_HASH_BYTES`
+/// bytes, with their length (a longer path counts as its prefix).
+fn kernel_hash(path: &[u8]) -> u64 {
+    let path = path.strip_suffix(b"\0").unwrap_or(path);
+    path_hash(&path[..path.len().min(PATH_HASH_BYTES)])
+}
+
+/// The descriptors of process `pid` open on one of `forms` now (for `-P` with `-p`:
+/// opened before the trace began).
+pub fn fds_open_on(pid: u32, forms: &[PathBuf]) -> Vec<i32> {
+    let Ok(entries) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|entry| {
+            let fd = entry.file_name().to_str()?.parse().ok()?;
+            let target = std::fs::read_link(entry.path()).ok()?;
+            forms
+                .iter()
+                .any(|f| f.as_os_str().as_bytes() == target.as_os_str().as_bytes())
+                .then_some(fd)
+        })
+        .collect()
+}

@@ -1,0 +1,123 @@
+//! What `/proc` says about a process's descriptors and sockets: the `-y` names of
+//! descriptors the trace did not see opened, and `-yy`'s socket endpoints.
+
+use std::fs;
+
+/// One descriptor as the fd table keeps it.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub name: String,
+    pub cloexec: bool,
+    /// Socket inode, to look its endpoints up again after connect/bind.
+    pub socket: Option<u64>,
+}
+
+/// The close-on-exec flag in `open`'s and every `*_CLOEXEC` flag set (`SOCK_CLOEXEC`,
+/// `EFD_CLOEXEC`...: the same bit).
+pub const O_CLOEXEC: u64 = 0o2000000;
+
+pub fn read_link(path: &str) -> Option<String> {
+    fs::read_link(path)
+        .ok()
+        .map(|p| p.to_string_lossy().into_owned())
+}
+
+/// What `/proc/PID/fd/FD` names now, with its close-on-exec flag.
+pub fn from_proc(pid: u32, fd: i32, detail: bool) -> Option<Entry> {
+    let name = read_link(&format!("/proc/{pid}/fd/{fd}"))?;
+    let socket = name
+        .strip_prefix("socket:[")
+        .and_then(|s| s.strip_suffix(']'))
+        .and_then(|s| s.parse().ok());
+    let cloexec = fs::read_to_string(format!("/proc/{pid}/fdinfo/{fd}"))
+        .ok()
+        .and_then(|info| {
+            let flags = info.lines().find_map(|l| l.strip_prefix("flags:"))?;
+            u64::from_str_radix(flags.trim(), 8).ok()
+        })
+        .is_some_and(|flags| flags & O_CLOEXEC != 0);
+    let name = match socket.filter(|_| detail) {
+        Some(inode) => socket_details(pid, inode).unwrap_or(name),
+        None => name,
+    };
+    Some(Entry {
+        name,
+        cloexec,
+        socket,
+    })
+}
+
+/// strace's `-yy` socket text: `TCP:[127.0.0.1:5432->127.0.0.1:40000]`,
+/// `UDPv6:[[::1]:53]`, `UNIX:[12345,"/run/x.sock"]`.
+pub fn socket_details(pid: u32, inode: u64) -> Option<String> {
+    for (file, proto) in [
+        ("tcp", "TCP"),
+        ("tcp6", "TCPv6"),
+        ("udp", "UDP"),
+        ("udp6", "UDPv6"),
+    ] {
+        let Ok(table) = fs::read_to_string(format!("/proc/{pid}/net/{file}")) else {
+            continue;
+        };
+        for line in table.lines().skip(1) {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            if f.len() < 10 || f[9].parse() != Ok(inode) {
+                continue;
+            }
+            let local = inet_endpoint(f[1])?;
+            let remote = inet_endpoint(f[2])?;
+            return Some(if remote.ends_with(":0") {
+                format!("{proto}:[{local}]")
+            } else {
+                format!("{proto}:[{local}->{remote}]")
+            });
+        }
+    }
+    let unix = fs::read_to_string(format!("/proc/{pid}/net/unix")).ok()?;
+    unix.lines().skip(1).find_map(|line| {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        (f.len() >= 7 && f[6].parse() == Ok(inode)).then(|| match f.get(7) {
+            Some(path) => format!("UNIX:[{inode},\"{path}\"]"),
+            None => format!("UNIX:[{inode}]"),
+        })
+    })
+}
+
+/// `0100007F:1538` (address words in host order, port in hex) as `127.0.0.1:5432`.
+fn inet_endpoint(field: &str) -> Option<String> {
+    let (addr, port) = field.split_once(':')?;
+    let port = u16::from_str_radix(port, 16).ok()?;
+    let mut bytes = Vec::with_capacity(16);
+    for word in addr.as_bytes().chunks(8) {
+        let word = u32::from_str_radix(std::str::from_utf8(word).ok()?, 16).ok()?;
+        bytes.extend_from_slice(&word.to_ne_bytes());
+    }
+    Some(match bytes.len() {
+        4 => format!(
+            "{}:{port}",
+            std::net::Ipv4Addr::from(<[u8; 4]>::try_from(bytes).ok()?)
+        ),
+        16 => {
+            let v6 = std::net::Ipv6Addr::from(<[u8; 16]>::try_from(bytes).ok()?);
+            match v6.to_ipv4_mapped() {
+                Some(v4) => format!("{v4}:{port}"),
+                None => format!("[{v6}]:{port}"),
+            }
+        }
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn proc_net_endpoints() {
+        assert_eq!(inet_endpoint("0100007F:1538").unwrap(), "127.0.0.1:5432");
+        assert_eq!(
+            inet_endpoint("00000000000000000000000001000000:0035").unwrap(),
+            "[::1]:53"
+        );
+    }
+}

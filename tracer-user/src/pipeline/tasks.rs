@@ -1,0 +1,143 @@
+//! The traced tasks as far as the events tell: their process, when they started (which
+//! decides strace's `[pid N]` prefixes) and their names (`comm`).
+
+use std::collections::HashMap;
+
+use crate::{
+    event::{Event, Syscall, TaskView},
+    syscalls::{self, ArgKind, Effect},
+};
+
+#[derive(Clone, Debug, Default)]
+struct Task {
+    /// Its process (0 while unknown).
+    pid: u32,
+    /// When it started (CLOCK_MONOTONIC; 0 for tasks traced from the start). strace
+    /// decides a line's prefix when the line starts, at the call's entry: a child a
+    /// `clone` creates does not prefix the `clone` line itself.
+    since: u64,
+    /// Its name, once looked up (`None` inside: unknown).
+    comm: Option<Option<String>>,
+}
+
+#[derive(Debug, Default)]
+pub struct Tasks {
+    by_tid: HashMap<u32, Task>,
+    /// Names are looked up only when a sink shows them.
+    want_comm: bool,
+}
+
+impl Tasks {
+    /// `initial`: the processes attached to, traced from the start.
+    pub fn new(initial: &[u32], want_comm: bool) -> Self {
+        let by_tid = initial
+            .iter()
+            .map(|&pid| {
+                let task = Task {
+                    pid,
+                    ..Task::default()
+                };
+                (pid, task)
+            })
+            .collect();
+        Self { by_tid, want_comm }
+    }
+
+    /// Before `event` goes to the sinks: the task it is about is known, with its name.
+    pub fn before(&mut self, event: &Event) {
+        match event {
+            Event::Started { tid, parent, ns } => {
+                // A thread shares its parent's process; a forked child corrects this with
+                // its first line. It inherits the parent's name.
+                let parent = self.by_tid.get(parent).cloned().unwrap_or_default();
+                self.by_tid.entry(*tid).or_insert(Task {
+                    pid: parent.pid,
+                    since: *ns,
+                    comm: parent.comm,
+                });
+            }
+            Event::Entered(call) => self.seen(call.tid, Some(call.pid)),
+            Event::Completed(call) => {
+                self.seen(call.tid, Some(call.pid));
+                self.named_by(call);
+            }
+            Event::Signal { tid, pid, .. } | Event::Exited { tid, pid, .. } => {
+                self.seen(*tid, Some(*pid))
+            }
+            Event::Lost { .. } | Event::Totals { .. } | Event::InProgress { .. } => {}
+        }
+    }
+
+    /// After `event` went to the sinks: tasks that are gone.
+    pub fn after(&mut self, event: &Event) {
+        match event {
+            Event::Completed(call) if is_exec(call) => {
+                // The process's other threads are gone; the exec'ing one carries on alone.
+                self.by_tid
+                    .retain(|&tid, t| tid == call.tid || (t.pid != call.pid && tid != call.pid));
+            }
+            Event::Exited { tid, .. } => {
+                self.by_tid.remove(tid);
+            }
+            _ => {}
+        }
+    }
+
+    fn seen(&mut self, tid: u32, pid: Option<u32>) {
+        let task = self.by_tid.entry(tid).or_default();
+        if let Some(pid) = pid {
+            task.pid = pid;
+        }
+        if self.want_comm && task.comm.is_none() {
+            task.comm = Some(
+                std::fs::read_to_string(format!("/proc/{tid}/comm"))
+                    .ok()
+                    .map(|c| c.trim_end().to_owned()),
+            );
+        }
+    }
+
+    /// A successful exec names the task after the program (what the kernel does, so
+    /// short-lived tasks get theirs too); a fork's child inherits its parent's name.
+    fn named_by(&mut self, call: &Syscall) {
+        let (Some(ret), Some(sc)) = (call.success(), syscalls::by_nr(call.nr)) else {
+            return;
+        };
+        match sc.effect {
+            Effect::Exec if self.want_comm => {
+                let path = sc.args.iter().position(|a| a.kind == ArgKind::Path);
+                if let Some(c) = path.and_then(|i| call.capture(i)).filter(|c| !c.fault) {
+                    let path = c.data.strip_suffix(b"\0").unwrap_or(&c.data);
+                    let base = path.rsplit(|&b| b == b'/').next().unwrap_or(path);
+                    let comm = String::from_utf8_lossy(&base[..base.len().min(15)]).into_owned();
+                    self.by_tid.entry(call.tid).or_default().comm = Some(Some(comm));
+                }
+            }
+            // Only a traced child (`-f`) is known here, from its `Started` event.
+            Effect::Fork => {
+                let comm = self.by_tid.get(&call.tid).and_then(|t| t.comm.clone());
+                if let Some(child) = self.by_tid.get_mut(&(ret as u32))
+                    && child.comm.is_none()
+                {
+                    child.comm = comm;
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+impl TaskView for Tasks {
+    fn many_at(&self, ns: u64) -> bool {
+        self.by_tid.values().filter(|t| t.since <= ns).count() > 1
+    }
+
+    fn comm(&self, tid: u32) -> Option<&str> {
+        self.by_tid.get(&tid)?.comm.as_ref()?.as_deref()
+    }
+}
+
+/// A successful exec.
+pub fn is_exec(call: &Syscall) -> bool {
+    call.ret == Some(0) && syscalls::by_nr(call.nr).is_some_and(|sc| sc.effect == Effect::Exec)
+}
