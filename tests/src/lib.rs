@@ -25,6 +25,67 @@ pub fn tracer_bin() -> PathBuf {
     bin
 }
 
+/// Whether the integration tests can run here: they load BPF and trace other users'
+/// processes, which takes root. Says why a test is skipped when not.
+pub fn have_root() -> bool {
+    let root = nix::unistd::geteuid().is_root();
+    if !root {
+        println!("skipped: the integration tests load BPF and trace processes, which needs root");
+    }
+    root
+}
+
+/// Returns from the test, saying why, when not root.
+#[macro_export]
+macro_rules! skip_unless_root {
+    () => {
+        if !$crate::have_root() {
+            return;
+        }
+    };
+}
+
+/// The backends. A behaviour test runs on both: `both_backends!(name)` makes
+/// `name::ebpf` and `name::ptrace` tests of `fn name(backend: Backend)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Ebpf,
+    Ptrace,
+}
+
+impl Backend {
+    /// The option that picks it.
+    pub fn arg(self) -> &'static str {
+        match self {
+            Self::Ebpf => concat!("--backend=", "ebpf"),
+            Self::Ptrace => concat!("--backend=", "ptrace"),
+        }
+    }
+}
+
+/// One test per backend for each behaviour test named (`fn NAME(backend: Backend)`):
+/// `NAME::ebpf` and `NAME::ptrace`, skipped without root.
+#[macro_export]
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[test]
+                fn ebpf() {
+                    $crate::skip_unless_root!();
+                    super::$name($crate::Backend::Ebpf);
+                }
+
+                #[test]
+                fn ptrace() {
+                    $crate::skip_unless_root!();
+                    super::$name($crate::Backend::Ptrace);
+                }
+            }
+        )*
+    };
+}
+
 pub fn tracer() -> Command {
     assert!(
         nix::unistd::geteuid().is_root(),

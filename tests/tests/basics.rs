@@ -3,15 +3,24 @@
 use std::{io::Write, time::Duration};
 
 use regex::Regex;
-use tracer_tests::{Traced, first_line, spawn_tracer, trace, tracer};
+use tracer_tests::{Backend, Traced, first_line, spawn_tracer, trace, tracer};
+
+tracer_tests::both_backends!(
+    true_is_traced_from_execve_to_exit,
+    cat_reads_the_file_it_opened,
+    failed_openat_prints_the_errno,
+    exit_status_and_fatal_signals_come_through,
+    syscall_times_are_shown_with_t,
+    output_goes_to_the_o_file,
+    a_blocked_read_is_visible_while_it_blocks
+);
 
 fn last_line(t: &Traced) -> &str {
     t.lines().last().copied().unwrap_or_default()
 }
 
-#[test]
-fn true_is_traced_from_execve_to_exit() {
-    let t = trace(&["--", "true"]);
+fn true_is_traced_from_execve_to_exit(backend: Backend) {
+    let t = trace(&[backend.arg(), "--", "true"]);
     t.expect(
         t.code() == Some(0),
         "tracer exits with the command's status",
@@ -41,12 +50,11 @@ fn true_is_traced_from_execve_to_exit() {
     }
 }
 
-#[test]
-fn cat_reads_the_file_it_opened() {
+fn cat_reads_the_file_it_opened(backend: Backend) {
     let size = std::fs::metadata("/etc/hostname")
         .expect("stat /etc/hostname")
         .len();
-    let t = trace(&["--", "cat", "/etc/hostname"]);
+    let t = trace(&[backend.arg(), "--", "cat", "/etc/hostname"]);
     t.expect(t.code() == Some(0), "cat succeeds");
     t.expect(
         t.stdout.trim_end() == first_line("/etc/hostname"),
@@ -62,9 +70,8 @@ fn cat_reads_the_file_it_opened() {
     t.expect(copy, "a call returns the file's size");
 }
 
-#[test]
-fn failed_openat_prints_the_errno() {
-    let t = trace(&["--", "cat", "/nonexistent/tracer-test"]);
+fn failed_openat_prints_the_errno(backend: Backend) {
+    let t = trace(&[backend.arg(), "--", "cat", "/nonexistent/tracer-test"]);
     t.expect(
         t.code() == Some(1),
         "cat's own failure status comes through",
@@ -80,20 +87,18 @@ fn failed_openat_prints_the_errno() {
     );
 }
 
-#[test]
-fn exit_status_and_fatal_signals_come_through() {
-    let t = trace(&["--", "sh", "-c", "exit 7"]);
+fn exit_status_and_fatal_signals_come_through(backend: Backend) {
+    let t = trace(&[backend.arg(), "--", "sh", "-c", "exit 7"]);
     t.expect(t.code() == Some(7), "status 7");
     t.expect(last_line(&t) == "+++ exited with 7 +++", "exit line");
 
-    let t = trace(&["--", "sh", "-c", "kill -KILL $$"]);
+    let t = trace(&[backend.arg(), "--", "sh", "-c", "kill -KILL $$"]);
     t.expect(t.code() == Some(128 + 9), "128+SIGKILL");
     t.expect(last_line(&t) == "+++ killed by SIGKILL +++", "killed line");
 }
 
-#[test]
-fn syscall_times_are_shown_with_t() {
-    let t = trace(&["-T", "--", "true"]);
+fn syscall_times_are_shown_with_t(backend: Backend) {
+    let t = trace(&[backend.arg(), "-T", "--", "true"]);
     let timed = Regex::new(r" <\d+\.\d{6}>$").unwrap();
     let calls: Vec<&str> = t
         .lines()
@@ -109,12 +114,12 @@ fn syscall_times_are_shown_with_t() {
     }
 }
 
-#[test]
-fn output_goes_to_the_o_file() {
-    let dir = std::env::temp_dir().join(format!("tracer-test-o-{}", std::process::id()));
+fn output_goes_to_the_o_file(backend: Backend) {
+    let dir =
+        std::env::temp_dir().join(format!("tracer-test-o-{}-{backend:?}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("trace.txt");
-    let t = trace(&["-o", file.to_str().unwrap(), "--", "true"]);
+    let t = trace(&[backend.arg(), "-o", file.to_str().unwrap(), "--", "true"]);
     t.expect(t.code() == Some(0), "success");
     t.expect(!t.stderr.contains("execve("), "nothing traced on stderr");
     let text = std::fs::read_to_string(&file).expect("trace file");
@@ -129,9 +134,8 @@ fn output_goes_to_the_o_file() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-#[test]
-fn a_blocked_read_is_visible_while_it_blocks() {
-    let (mut child, mut out) = spawn_tracer(&["--", "cat"]);
+fn a_blocked_read_is_visible_while_it_blocks(backend: Backend) {
+    let (mut child, mut out) = spawn_tracer(&[backend.arg(), "--", "cat"]);
     // cat blocks reading its stdin (our pipe): the call must show before it returns.
     let open_read = |s: &str| {
         let tail = s.rsplit('\n').next().unwrap_or_default();
@@ -165,6 +169,7 @@ fn a_blocked_read_is_visible_while_it_blocks() {
 
 #[test]
 fn bad_input_gets_one_line_and_a_failure_status() {
+    tracer_tests::skip_unless_root!();
     let cases: &[(&[&str], i32, &str)] = &[
         (
             &["--", "/nonexistent/command"],
@@ -194,6 +199,7 @@ fn bad_input_gets_one_line_and_a_failure_status() {
 
 #[test]
 fn events_the_ring_buffer_cannot_take_are_counted_and_reported() {
+    tracer_tests::skip_unless_root!();
     // A one-page ring buffer cannot hold a syscall storm: the losses must be reported,
     // and the traced program must run to completion regardless.
     let calls = env!("CARGO_BIN_EXE_calls");
@@ -225,6 +231,7 @@ fn events_the_ring_buffer_cannot_take_are_counted_and_reported() {
 /// `tests/filters.rs`.)
 #[test]
 fn every_option_set_loads_with_either_attach_mode() {
+    tracer_tests::skip_unless_root!();
     let option_sets: &[&[&str]] = &[
         &[],
         &["-f"],

@@ -9,16 +9,23 @@ use std::{
     process::Stdio,
 };
 
+use tracer_tests::Backend;
 use tracer_tests::{LineWatcher, trace};
+
+tracer_tests::both_backends!(
+    permission_failures_are_grouped_by_path_and_syscall,
+    a_library_search_is_recognised,
+    slow_calls_and_latencies_are_reported,
+    a_thread_blocked_on_a_lock_is_named
+);
 
 fn calls_bin() -> &'static str {
     env!("CARGO_BIN_EXE_calls")
 }
 
-#[test]
-fn permission_failures_are_grouped_by_path_and_syscall() {
+fn permission_failures_are_grouped_by_path_and_syscall(backend: Backend) {
     let t = trace(&[
-        "--backend=ebpf",
+        backend.arg(),
         "--diagnose",
         "--",
         calls_bin(),
@@ -34,10 +41,9 @@ fn permission_failures_are_grouped_by_path_and_syscall() {
     t.expect(!t.stderr.contains("\nopenat("), "no per-call lines");
 }
 
-#[test]
-fn a_library_search_is_recognised() {
+fn a_library_search_is_recognised(backend: Backend) {
     let t = trace(&[
-        "--backend=ebpf",
+        backend.arg(),
         "--diagnose",
         "--",
         "env",
@@ -61,10 +67,9 @@ fn a_library_search_is_recognised() {
     );
 }
 
-#[test]
-fn slow_calls_and_latencies_are_reported() {
+fn slow_calls_and_latencies_are_reported(backend: Backend) {
     let t = trace(&[
-        "--backend=ebpf",
+        backend.arg(),
         "--diagnose",
         "--",
         calls_bin(),
@@ -83,13 +88,12 @@ fn slow_calls_and_latencies_are_reported() {
     );
 }
 
-#[test]
-fn a_thread_blocked_on_a_lock_is_named() {
+fn a_thread_blocked_on_a_lock_is_named(backend: Backend) {
     // The main thread waits on a mutex another thread holds for 10 s; the report is asked
     // for (Ctrl-C) while it waits.
     let mut tracer = tracer_tests::tracer()
         .args([
-            "--backend=ebpf",
+            backend.arg(),
             "--diagnose",
             "--",
             calls_bin(),

@@ -1,11 +1,21 @@
-//! Filtering in the kernel and following process trees (eBPF backend).
+//! Filtering (in the kernel for eBPF, in userspace for ptrace) and following process trees.
 
 use std::{process::Command, time::Duration};
 
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 use regex::Regex;
+use tracer_tests::Backend;
 use tracer_tests::{Traced, spawn_tracer, strip_pid_prefix, trace};
+
+tracer_tests::both_backends!(
+    successful_only_and_failed_only,
+    min_duration_catches_the_slow_read_and_nothing_faster,
+    follow_forks_traces_children_grandchildren_threads_and_exec,
+    a_call_interrupted_by_another_tasks_line_is_resumed,
+    pids_are_those_of_the_tracers_own_pid_namespace,
+    trace_path_shows_only_calls_touching_it
+);
 
 fn calls_bin() -> &'static str {
     env!("CARGO_BIN_EXE_calls")
@@ -36,6 +46,7 @@ fn stats_total(t: &Traced) -> (u64, u64, u64, u64) {
 
 #[test]
 fn only_and_all_of_the_trace_set_is_shown_on_both_attach_paths() {
+    tracer_tests::skip_unless_root!();
     let mut outputs = Vec::new();
     for tracepoints in ["raw", "syscall"] {
         let t = trace(&[
@@ -81,6 +92,7 @@ fn only_and_all_of_the_trace_set_is_shown_on_both_attach_paths() {
 
 #[test]
 fn filtered_calls_never_leave_the_kernel() {
+    tracer_tests::skip_unless_root!();
     let t = trace(&[
         "--backend=ebpf",
         "--tracepoints=raw",
@@ -107,6 +119,7 @@ fn filtered_calls_never_leave_the_kernel() {
 
 #[test]
 fn unknown_names_are_rejected() {
+    tracer_tests::skip_unless_root!();
     let t = trace(&["-e", "trace=openat,nosuch", "--", "true"]);
     t.expect(t.code() == Some(1), "failure status");
     t.expect(
@@ -115,9 +128,8 @@ fn unknown_names_are_rejected() {
     );
 }
 
-#[test]
-fn successful_only_and_failed_only() {
-    let t = trace(&["--backend=ebpf", "-Z", "--", calls_bin(), "loop", "20"]);
+fn successful_only_and_failed_only(backend: Backend) {
+    let t = trace(&[backend.arg(), "-Z", "--", calls_bin(), "loop", "20"]);
     let calls: Vec<&str> = t
         .lines()
         .into_iter()
@@ -136,15 +148,14 @@ fn successful_only_and_failed_only() {
         "all failures",
     );
 
-    let t = trace(&["--backend=ebpf", "-z", "--", calls_bin(), "loop", "20"]);
+    let t = trace(&[backend.arg(), "-z", "--", calls_bin(), "loop", "20"]);
     t.expect(!t.stderr.contains("= -1 E"), "-z hides failed calls");
     t.expect(t.calls("getppid").len() == 20, "successful calls stay");
 }
 
-#[test]
-fn min_duration_catches_the_slow_read_and_nothing_faster() {
+fn min_duration_catches_the_slow_read_and_nothing_faster(backend: Backend) {
     let t = trace(&[
-        "--backend=ebpf",
+        backend.arg(),
         "-T",
         "--min-duration=100ms",
         "--",
@@ -173,9 +184,8 @@ fn min_duration_catches_the_slow_read_and_nothing_faster() {
     }
 }
 
-#[test]
-fn follow_forks_traces_children_grandchildren_threads_and_exec() {
-    let t = trace(&["--backend=ebpf", "-f", "--", calls_bin(), "tree"]);
+fn follow_forks_traces_children_grandchildren_threads_and_exec(backend: Backend) {
+    let t = trace(&[backend.arg(), "-f", "--", calls_bin(), "tree"]);
     t.expect(t.code() == Some(0), "success");
     let pids: std::collections::BTreeSet<&str> = t
         .lines()
@@ -206,7 +216,7 @@ fn follow_forks_traces_children_grandchildren_threads_and_exec() {
         "the command's exit comes last",
     );
 
-    let t = trace(&["--backend=ebpf", "--", calls_bin(), "tree"]);
+    let t = trace(&[backend.arg(), "--", calls_bin(), "tree"]);
     t.expect(
         !t.stderr.contains("exited with 3"),
         "without -f the children are not traced",
@@ -226,6 +236,7 @@ fn cgroup2_root() -> std::path::PathBuf {
 
 #[test]
 fn cgroup_traces_processes_that_start_later() {
+    tracer_tests::skip_unless_root!();
     let dir = cgroup2_root().join(format!("tracer-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let (tracer, mut out) = spawn_tracer(&[
@@ -265,10 +276,9 @@ fn cgroup_traces_processes_that_start_later() {
     assert!(guard.0.wait().unwrap().success());
 }
 
-#[test]
-fn a_call_interrupted_by_another_tasks_line_is_resumed() {
+fn a_call_interrupted_by_another_tasks_line_is_resumed(backend: Backend) {
     let t = trace(&[
-        "--backend=ebpf",
+        backend.arg(),
         "-f",
         "-e",
         "trace=wait4,clock_nanosleep,exit_group",
@@ -302,15 +312,14 @@ fn a_call_interrupted_by_another_tasks_line_is_resumed() {
     );
 }
 
-#[test]
-fn pids_are_those_of_the_tracers_own_pid_namespace() {
+fn pids_are_those_of_the_tracers_own_pid_namespace(backend: Backend) {
     // The tracer runs as pid 1 of a new pid namespace; the traced shell's own idea of its
     // pid ($$) must be what the trace shows.
     let out = Command::new("unshare")
         .args(["-fp", "--mount-proc"])
         .arg(tracer_tests::tracer_bin())
         .args([
-            "--backend=ebpf",
+            backend.arg(),
             "-f",
             "-e",
             "trace=getpid,execve",
@@ -343,10 +352,9 @@ fn pids_are_those_of_the_tracers_own_pid_namespace() {
     );
 }
 
-#[test]
-fn trace_path_shows_only_calls_touching_it() {
+fn trace_path_shows_only_calls_touching_it(backend: Backend) {
     let t = trace(&[
-        "--backend=ebpf",
+        backend.arg(),
         "-f",
         "-P",
         "/etc/hostname",

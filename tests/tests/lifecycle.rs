@@ -80,6 +80,7 @@ fn attach(target: &Loop) -> (Child, tracer_tests::LineWatcher) {
 
 #[test]
 fn detach_leaves_the_target_running_and_nothing_loaded() {
+    tracer_tests::skip_unless_root!();
     assert_no_tracer_programs();
 
     // Ctrl-C and SIGTERM: clean stop, the loop goes on.

@@ -7,19 +7,39 @@ use std::{
     net::TcpListener,
     path::{Path, PathBuf},
     process::{Command, Stdio},
+    sync::atomic::{AtomicUsize, Ordering},
     time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
 
 use regex::Regex;
 use serde_json::Value;
+use tracer_tests::Backend;
 use tracer_tests::{Traced, strip_pid_prefix, trace, tracer};
+
+tracer_tests::both_backends!(
+    unix_timestamps_are_monotonic_and_in_range,
+    time_of_day_and_relative_stamps_have_strace_shapes,
+    ff_writes_one_file_per_task,
+    y_names_fds_across_open_dup_and_close,
+    yy_shows_tcp_endpoints,
+    json_lines_carry_the_text_facts,
+    rotation_keeps_at_most_n_files_of_at_most_size,
+    o_placeholders_append_and_pipes,
+    qq_drops_exit_lines_and_k_is_refused,
+    full_disk_is_reported_once_and_stops_the_trace,
+    a_closed_pipe_ends_the_trace_quietly
+);
 
 /// A scratch directory, removed at the end of the test.
 struct Scratch(PathBuf);
 
 impl Scratch {
     fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("tracer-out-{name}-{}", std::process::id()));
+        // Tests run in parallel, each backend's too.
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let dir =
+            std::env::temp_dir().join(format!("tracer-out-{name}-{}-{n}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(&dir).unwrap();
         Self(dir)
@@ -55,10 +75,9 @@ fn epoch_secs() -> f64 {
 /// A command that makes a few hundred lines: dash opens, dups and closes per iteration.
 const BUSY: &str = "for i in $(seq 200); do echo $i > /dev/null; done";
 
-#[test]
-fn unix_timestamps_are_monotonic_and_in_range() {
+fn unix_timestamps_are_monotonic_and_in_range(backend: Backend) {
     let before = epoch_secs();
-    let t = trace(&["-ttt", "--", "cat", "/etc/hostname"]);
+    let t = trace(&[backend.arg(), "-ttt", "--", "cat", "/etc/hostname"]);
     let after = epoch_secs();
     t.expect(t.code() == Some(0), "success");
     let stamped = Regex::new(r"^(\d+\.\d{6}) \S").unwrap();
@@ -77,19 +96,18 @@ fn unix_timestamps_are_monotonic_and_in_range() {
     }
 }
 
-#[test]
-fn time_of_day_and_relative_stamps_have_strace_shapes() {
-    let t = trace(&["-tt", "--", "true"]);
+fn time_of_day_and_relative_stamps_have_strace_shapes(backend: Backend) {
+    let t = trace(&[backend.arg(), "-tt", "--", "true"]);
     let tt = Regex::new(r"^\d\d:\d\d:\d\d\.\d{6} (execve|[a-z_0-9]+\(|\+\+\+)").unwrap();
     for line in t.lines() {
         t.expect(tt.is_match(line), &format!("-tt shape: {line}"));
     }
-    let t = trace(&["-t", "--", "true"]);
+    let t = trace(&[backend.arg(), "-t", "--", "true"]);
     let t1 = Regex::new(r"^\d\d:\d\d:\d\d [a-z+]").unwrap();
     t.expect(t.lines().iter().all(|l| t1.is_match(l)), "-t shape");
 
     let started = Instant::now();
-    let t = trace(&["-r", "--", "sh", "-c", "sleep 0.2"]);
+    let t = trace(&[backend.arg(), "-r", "--", "sh", "-c", "sleep 0.2"]);
     let elapsed = started.elapsed().as_secs_f64();
     let r = Regex::new(r"^ {0,5}(\d+\.\d{6}) ").unwrap();
     let mut total = 0.0;
@@ -105,11 +123,19 @@ fn time_of_day_and_relative_stamps_have_strace_shapes() {
     );
 }
 
-#[test]
-fn ff_writes_one_file_per_task() {
+fn ff_writes_one_file_per_task(backend: Backend) {
     let dir = Scratch::new("ff");
     let base = dir.path("trace");
-    let t = trace(&["-ff", "-o", &base, "--", "sh", "-c", "/bin/true & wait"]);
+    let t = trace(&[
+        backend.arg(),
+        "-ff",
+        "-o",
+        &base,
+        "--",
+        "sh",
+        "-c",
+        "/bin/true & wait",
+    ]);
     t.expect(t.code() == Some(0), "success");
     let files = dir.files();
     assert_eq!(files.len(), 2, "two tasks, two files: {files:?}");
@@ -142,9 +168,9 @@ fn ff_writes_one_file_per_task() {
     }
 }
 
-#[test]
-fn y_names_fds_across_open_dup_and_close() {
+fn y_names_fds_across_open_dup_and_close(backend: Backend) {
     let t = trace(&[
+        backend.arg(),
         "-f",
         "-y",
         "--",
@@ -179,8 +205,7 @@ fn y_names_fds_across_open_dup_and_close() {
     );
 }
 
-#[test]
-fn yy_shows_tcp_endpoints() {
+fn yy_shows_tcp_endpoints(backend: Backend) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let server = std::thread::spawn(move || {
@@ -192,7 +217,7 @@ fn yy_shows_tcp_endpoints() {
         peer.port()
     });
     let script = format!("exec 3<>/dev/tcp/127.0.0.1/{port}; read -u 3 line; exec 3>&-");
-    let t = trace(&["-yy", "--", "bash", "-c", &script]);
+    let t = trace(&[backend.arg(), "-yy", "--", "bash", "-c", &script]);
     let client_port = server.join().unwrap();
     t.expect(t.code() == Some(0), "success");
     let endpoint = format!("3<TCP:[127.0.0.1:{client_port}->127.0.0.1:{port}]>");
@@ -220,8 +245,7 @@ fn skeleton(s: &str) -> String {
         .into_owned()
 }
 
-#[test]
-fn json_lines_carry_the_text_facts() {
+fn json_lines_carry_the_text_facts(backend: Backend) {
     let dir = Scratch::new("json");
     let command = [
         "-y",
@@ -231,9 +255,15 @@ fn json_lines_carry_the_text_facts() {
         "/nonexistent/tracer-json",
     ];
     let (text_file, json_file) = (dir.path("text"), dir.path("json"));
-    let t = trace(&[&["-o", &text_file][..], &command].concat());
+    let t = trace(&[&[backend.arg(), "-o", &text_file][..], &command].concat());
     t.expect(t.code() == Some(1), "cat's status comes through");
-    let t = trace(&[&["--format=json", "-o", &json_file][..], &command].concat());
+    let t = trace(
+        &[
+            &[backend.arg(), "--format=json", "-o", &json_file][..],
+            &command,
+        ]
+        .concat(),
+    );
     t.expect(t.code() == Some(1), "cat's status comes through");
     let text = fs::read_to_string(&text_file).unwrap();
     let json = fs::read_to_string(&json_file).unwrap();
@@ -291,11 +321,11 @@ fn json_lines_carry_the_text_facts() {
     assert_eq!(exit["exit_code"], 1);
 }
 
-#[test]
-fn rotation_keeps_at_most_n_files_of_at_most_size() {
+fn rotation_keeps_at_most_n_files_of_at_most_size(backend: Backend) {
     let dir = Scratch::new("rotate");
     let base = dir.path("trace");
     let t = trace(&[
+        backend.arg(),
         "-o",
         &base,
         "--output-max-size=4k",
@@ -317,10 +347,9 @@ fn rotation_keeps_at_most_n_files_of_at_most_size() {
     assert!(older.ends_with('\n'), "lines are not split across files");
 }
 
-#[test]
-fn o_placeholders_append_and_pipes() {
+fn o_placeholders_append_and_pipes(backend: Backend) {
     let dir = Scratch::new("o");
-    let t = trace(&["-o", &dir.path("t-%p-%t.txt"), "--", "true"]);
+    let t = trace(&[backend.arg(), "-o", &dir.path("t-%p-%t.txt"), "--", "true"]);
     t.expect(t.code() == Some(0), "success");
     let files = dir.files();
     let named = Regex::new(r"^t-(\d+)-\d{8}-\d{6}\.txt$").unwrap();
@@ -328,13 +357,19 @@ fn o_placeholders_append_and_pipes() {
 
     let appended = dir.path("appended");
     for _ in 0..2 {
-        trace(&["-A", "-o", &appended, "--", "true"]);
+        trace(&[backend.arg(), "-A", "-o", &appended, "--", "true"]);
     }
     let text = fs::read_to_string(&appended).unwrap();
     assert_eq!(text.matches("execve(").count(), 2, "-A appends:\n{text}");
 
     let piped = dir.path("piped");
-    let t = trace(&["-o", &format!("|cat > {piped}"), "--", "true"]);
+    let t = trace(&[
+        backend.arg(),
+        "-o",
+        &format!("|cat > {piped}"),
+        "--",
+        "true",
+    ]);
     t.expect(t.code() == Some(0), "success");
     let text = fs::read_to_string(&piped).unwrap();
     assert!(
@@ -343,12 +378,11 @@ fn o_placeholders_append_and_pipes() {
     );
 }
 
-#[test]
-fn qq_drops_exit_lines_and_k_is_refused() {
-    let t = trace(&["-qq", "--", "true"]);
+fn qq_drops_exit_lines_and_k_is_refused(backend: Backend) {
+    let t = trace(&[backend.arg(), "-qq", "--", "true"]);
     t.expect(t.code() == Some(0), "success");
     t.expect(!t.stderr.contains("+++"), "no exit line with -qq");
-    let t = trace(&["-k", "--", "true"]);
+    let t = trace(&[backend.arg(), "-k", "--", "true"]);
     t.expect(t.code() == Some(1), "-k fails");
     t.expect(
         t.stderr.contains("-k (stack traces) is not supported"),
@@ -365,8 +399,7 @@ impl Drop for SmallFs {
     }
 }
 
-#[test]
-fn full_disk_is_reported_once_and_stops_the_trace() {
+fn full_disk_is_reported_once_and_stops_the_trace(backend: Backend) {
     let fs = SmallFs(Scratch::new("full"));
     let mounted = Command::new("mount")
         .args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"])
@@ -376,7 +409,15 @@ fn full_disk_is_reported_once_and_stops_the_trace() {
     assert!(mounted.success(), "mount a small tmpfs");
     let file = fs.0.path("trace");
     let started = Instant::now();
-    let t = trace(&["-o", &file, "--", "sh", "-c", &BUSY.replace("200", "5000")]);
+    let t = trace(&[
+        backend.arg(),
+        "-o",
+        &file,
+        "--",
+        "sh",
+        "-c",
+        &BUSY.replace("200", "5000"),
+    ]);
     t.expect(t.code() == Some(1), "a failed trace is a failure");
     t.expect(
         t.stderr.matches("No space left on device").count() == 1,
@@ -395,16 +436,23 @@ fn output_of(child: std::process::Child) -> Traced {
     Traced::from(child.wait_with_output().unwrap())
 }
 
-#[test]
-fn a_closed_pipe_ends_the_trace_quietly() {
+fn a_closed_pipe_ends_the_trace_quietly(backend: Backend) {
     // The trace's reader (`-o |CMD`) goes away after one line.
-    let t = trace(&["-o", "|head -c 10 >/dev/null", "--", "sh", "-c", BUSY]);
+    let t = trace(&[
+        backend.arg(),
+        "-o",
+        "|head -c 10 >/dev/null",
+        "--",
+        "sh",
+        "-c",
+        BUSY,
+    ]);
     t.expect(t.code() == Some(0), "quiet exit");
     t.expect(!t.stderr.contains("tracer:"), "no error message");
 
     // `tracer ... 2>&1 | head`: stderr itself is the closed pipe.
     let mut child = tracer()
-        .args(["--", "sh", "-c", BUSY])
+        .args([backend.arg(), "--", "sh", "-c", BUSY])
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())

@@ -19,7 +19,16 @@ use std::{
 };
 
 use regex::Regex;
-use tracer_tests::tracer;
+use tracer_tests::{Backend, tracer};
+
+tracer_tests::both_backends!(
+    ls_long_listing,
+    cat_files,
+    cat_with_a_trace_filter,
+    sh_pipelines,
+    python_script,
+    own_syscall_mix
+);
 
 /// Share of strace's lines that must match exactly after masking.
 const MIN_EXACT: f64 = 0.90;
@@ -31,8 +40,8 @@ struct Workload {
     /// Options given to both tracers, before `-o FILE -- COMMAND`.
     opts: Vec<String>,
     command: Vec<String>,
-    /// Run before each traced run (e.g. to reset a scratch directory).
-    prepare: Option<fn()>,
+    /// A scratch directory to empty before each traced run.
+    scratch: Option<PathBuf>,
 }
 
 fn workload(name: &'static str, opts: &[&str], command: &[&str]) -> Workload {
@@ -40,18 +49,18 @@ fn workload(name: &'static str, opts: &[&str], command: &[&str]) -> Workload {
         name,
         opts: opts.iter().map(|s| s.to_string()).collect(),
         command: command.iter().map(|s| s.to_string()).collect(),
-        prepare: None,
+        scratch: None,
     }
 }
 
-fn scratch_dir() -> PathBuf {
-    std::env::temp_dir().join("tracer-strace-compare")
+/// A scratch directory of the workload's own (each backend's test runs in parallel).
+fn scratch_dir(backend: Backend) -> PathBuf {
+    std::env::temp_dir().join(format!("tracer-strace-compare-{backend:?}"))
 }
 
-fn reset_scratch() {
-    let dir = scratch_dir();
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("create the scratch directory");
+fn reset_scratch(dir: &Path) {
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir).expect("create the scratch directory");
 }
 
 fn have_strace() -> bool {
@@ -64,8 +73,8 @@ fn have_strace() -> bool {
 
 /// Runs `tool OPTS -o FILE -- COMMAND` and returns the trace.
 fn run(mut tool: Command, w: &Workload, label: &str) -> String {
-    if let Some(prepare) = w.prepare {
-        prepare();
+    if let Some(dir) = &w.scratch {
+        reset_scratch(dir);
     }
     let file = std::env::temp_dir().join(format!(
         "tracer-compare-{}-{}-{label}.txt",
@@ -376,15 +385,16 @@ fn compare(strace: &str, tracer: &str) -> Comparison {
     cmp
 }
 
-/// Traces `w` with both tools and asserts the comparison's two conditions.
-fn check(w: Workload) {
+/// Traces `w` with both tools (tracer on `backend`) and asserts the comparison's
+/// conditions.
+fn check(backend: Backend, w: Workload) {
     if !have_strace() {
         return;
     }
     // A first, untraced run fills caches (python's bytecode, the page cache) so both
     // traced runs see the same state.
-    if let Some(prepare) = w.prepare {
-        prepare();
+    if let Some(dir) = &w.scratch {
+        reset_scratch(dir);
     }
     let _ = Command::new(&w.command[0])
         .args(&w.command[1..])
@@ -395,10 +405,12 @@ fn check(w: Workload) {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status();
-    let t = run(tracer(), &w, "tracer");
+    let mut tool = tracer();
+    tool.arg(backend.arg());
+    let t = run(tool, &w, &format!("tracer-{backend:?}"));
     let s = run(Command::new(STRACE), &w, "strace");
     let cmp = compare(&s, &t);
-    let report = cmp.report(w.name);
+    let report = cmp.report(&format!("{} ({backend:?})", w.name));
     println!("{report}");
     assert!(
         cmp.only_strace.is_empty() && cmp.only_tracer.is_empty(),
@@ -415,44 +427,51 @@ fn check(w: Workload) {
     );
 }
 
-#[test]
-fn ls_long_listing() {
-    check(workload("ls", &["-s", "64"], &["ls", "-la", "/etc"]));
+fn ls_long_listing(backend: Backend) {
+    check(
+        backend,
+        workload("ls", &["-s", "64"], &["ls", "-la", "/etc"]),
+    );
 }
 
-#[test]
-fn cat_files() {
-    check(workload(
-        "cat",
-        &["-s", "64"],
-        &["cat", "/etc/passwd", "/etc/hostname", "/nonexistent"],
-    ));
+fn cat_files(backend: Backend) {
+    check(
+        backend,
+        workload(
+            "cat",
+            &["-s", "64"],
+            &["cat", "/etc/passwd", "/etc/hostname", "/nonexistent"],
+        ),
+    );
 }
 
-#[test]
-fn cat_with_a_trace_filter() {
-    check(workload(
-        "cat-filtered",
-        &["-e", "trace=%file,read,write,close"],
-        &["cat", "/etc/os-release"],
-    ));
+fn cat_with_a_trace_filter(backend: Backend) {
+    check(
+        backend,
+        workload(
+            "cat-filtered",
+            &["-e", "trace=%file,read,write,close"],
+            &["cat", "/etc/os-release"],
+        ),
+    );
 }
 
-#[test]
-fn sh_pipelines() {
-    check(workload(
-        "sh",
-        &["-s", "64"],
-        &[
+fn sh_pipelines(backend: Backend) {
+    check(
+        backend,
+        workload(
             "sh",
-            "-c",
-            "echo hi | wc -c; cat /etc/hostname | tr a-z A-Z; ls /nonexistent; exit 0",
-        ],
-    ));
+            &["-s", "64"],
+            &[
+                "sh",
+                "-c",
+                "echo hi | wc -c; cat /etc/hostname | tr a-z A-Z; ls /nonexistent; exit 0",
+            ],
+        ),
+    );
 }
 
-#[test]
-fn python_script() {
+fn python_script(backend: Backend) {
     let python = "/usr/bin/python3";
     if !Path::new(python).exists() {
         println!("skipped: no {python}");
@@ -465,23 +484,25 @@ fn python_script() {
                   print(os.stat('/etc/hostname').st_mode)\n";
     // Without address randomisation: where the allocator's arenas land decides how many
     // it maps, which would make the run-to-run call sequence differ.
-    check(workload(
-        "python",
-        &["-s", "64"],
-        &["setarch", "-R", python, "-c", script],
-    ));
+    check(
+        backend,
+        workload(
+            "python",
+            &["-s", "64"],
+            &["setarch", "-R", python, "-c", script],
+        ),
+    );
 }
 
-#[test]
-fn own_syscall_mix() {
-    let dir = scratch_dir();
+fn own_syscall_mix(backend: Backend) {
+    let dir = scratch_dir(backend);
     let mut w = workload(
         "syscall_mix",
         &["-s", "64"],
         &[env!("CARGO_BIN_EXE_syscall_mix"), dir.to_str().unwrap()],
     );
-    w.prepare = Some(reset_scratch);
-    check(w);
+    w.scratch = Some(dir);
+    check(backend, w);
 }
 
 #[test]

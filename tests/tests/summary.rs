@@ -1,8 +1,16 @@
-//! `-c`: totals counted in the kernel, checked against programs with known call counts.
+//! `-c`: totals (counted in the kernel with eBPF, from the calls with ptrace), checked
+//! against programs with known call counts.
 
 use std::collections::HashMap;
 
+use tracer_tests::Backend;
 use tracer_tests::{Traced, trace};
+
+tracer_tests::both_backends!(
+    counts_are_exact,
+    dash_big_c_prints_calls_and_table_and_histograms_draw,
+    interval_prints_periodic_deltas
+);
 
 fn calls_bin() -> &'static str {
     env!("CARGO_BIN_EXE_calls")
@@ -37,8 +45,8 @@ fn table(t: &Traced) -> HashMap<String, (u64, u64)> {
     rows
 }
 
-fn summary_of(n: &str, extra: &[&str]) -> Traced {
-    let mut args = vec!["--backend=ebpf", "-c"];
+fn summary_of(backend: Backend, n: &str, extra: &[&str]) -> Traced {
+    let mut args = vec![backend.arg(), "-c"];
     args.extend_from_slice(extra);
     args.extend_from_slice(&["--", calls_bin(), "loop", n]);
     let t = trace(&args);
@@ -46,10 +54,9 @@ fn summary_of(n: &str, extra: &[&str]) -> Traced {
     t
 }
 
-#[test]
-fn counts_are_exact() {
-    let base = table(&summary_of("0", &[]));
-    let t = summary_of("1000", &[]);
+fn counts_are_exact(backend: Backend) {
+    let base = table(&summary_of(backend, "0", &[]));
+    let t = summary_of(backend, "1000", &[]);
     let rows = table(&t);
     let diff = |name: &str| {
         let (c, e) = rows.get(name).copied().unwrap_or_default();
@@ -67,9 +74,11 @@ fn counts_are_exact() {
     );
 }
 
+/// The kernel's counts (eBPF only): nothing but the totals leaves the kernel.
 #[test]
 fn a_syscall_storm_loses_nothing_and_streams_nothing() {
-    let t = summary_of("200000", &["--stats"]);
+    tracer_tests::skip_unless_root!();
+    let t = summary_of(Backend::Ebpf, "200000", &["--stats"]);
     t.expect(!t.stderr.contains("events lost"), "no loss");
     let rows = table(&t);
     t.expect(
@@ -85,10 +94,9 @@ fn a_syscall_storm_loses_nothing_and_streams_nothing() {
     t.expect(emitted == 0, "no per-call record left the kernel");
 }
 
-#[test]
-fn dash_big_c_prints_calls_and_table_and_histograms_draw() {
+fn dash_big_c_prints_calls_and_table_and_histograms_draw(backend: Backend) {
     let mut args = vec![
-        "--backend=ebpf",
+        backend.arg(),
         "-C",
         "--histogram",
         "--",
@@ -110,10 +118,9 @@ fn dash_big_c_prints_calls_and_table_and_histograms_draw() {
     args.clear();
 }
 
-#[test]
-fn interval_prints_periodic_deltas() {
+fn interval_prints_periodic_deltas(backend: Backend) {
     let t = trace(&[
-        "--backend=ebpf",
+        backend.arg(),
         "-c",
         "-f",
         "--interval=250ms",

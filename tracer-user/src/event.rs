@@ -5,7 +5,7 @@
 
 use std::{collections::BTreeMap, io};
 
-use tracer_common::{HIST_BUCKETS, SyscallTotals};
+use tracer_common::{HIST_BUCKETS, SIGINFO_BYTES, SyscallTotals};
 
 /// A copy of tracee memory that an argument points at.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -58,6 +58,15 @@ impl Syscall {
     }
 }
 
+/// What is known of a signal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SignalInfo {
+    /// Delivered: the first bytes of its `siginfo_t`, as the kernel filled them.
+    Siginfo([u8; SIGINFO_BYTES]),
+    /// A stop signal stopped the task's group (`kill -STOP`).
+    GroupStop,
+}
+
 /// How a task ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExitStatus {
@@ -76,12 +85,12 @@ pub enum Event {
     Entered(Syscall),
     /// A completed call (or, for one that never returned, `ret == None`).
     Completed(Syscall),
-    /// A signal delivered to a task (`--- SIGCHLD {...} ---`); `info` is preformatted.
+    /// A signal delivered to a task (`--- SIGCHLD {...} ---`).
     Signal {
         tid: u32,
         pid: u32,
         signal: i32,
-        info: String,
+        info: SignalInfo,
     },
     /// A traced task started another (fork, vfork, thread) that is traced too, at `ns`
     /// (CLOCK_MONOTONIC). Nothing is printed for it, but strace's `[pid N]` prefixes

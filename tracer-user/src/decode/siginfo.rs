@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::decode::signal_name;
+use crate::{decode::signal_name, event::SignalInfo};
 
 fn sig(n: i32) -> String {
     signal_name(n).map_or_else(|| n.to_string(), str::to_owned)
@@ -66,8 +66,16 @@ fn specific_code(signo: i32, code: i32) -> Option<&'static str> {
         .copied()
 }
 
+/// What a signal line says of the signal: `SIGCHLD {si_signo=...}` or `stopped by SIGSTOP`.
+pub fn describe(signal: i32, info: &SignalInfo) -> String {
+    match info {
+        SignalInfo::Siginfo(bytes) => format_bytes(bytes),
+        SignalInfo::GroupStop => format!("stopped by {}", sig(signal)),
+    }
+}
+
 /// `format` for the first bytes of a `siginfo_t` as the kernel side copies them.
-pub fn format_bytes(bytes: &[u8]) -> String {
+fn format_bytes(bytes: &[u8]) -> String {
     // SAFETY: siginfo_t is plain data, valid when zeroed; at most its size is copied in.
     let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
     let len = bytes.len().min(size_of::<libc::siginfo_t>());
@@ -79,7 +87,7 @@ pub fn format_bytes(bytes: &[u8]) -> String {
 }
 
 /// `{si_signo=..., ...}` for a delivered signal.
-pub fn format(info: &libc::siginfo_t) -> String {
+fn format(info: &libc::siginfo_t) -> String {
     let signo = info.si_signo;
     let code = info.si_code;
     let mut out = format!("{} {{si_signo={}, si_code=", sig(signo), sig(signo));

@@ -171,12 +171,13 @@ impl<W: Write> Sink for JsonFormatter<W> {
                 signal,
                 info,
             } => {
+                let info = decode::siginfo::describe(*signal, info);
                 let body = Body::Signal {
                     pid: *pid,
                     tid: *tid,
                     comm: ctx.tasks.comm(*tid),
                     signal: decode::signal_name(*signal),
-                    info,
+                    info: &info,
                 };
                 self.write(body, now)
             }

@@ -198,8 +198,11 @@ impl<W: Write> Sink for TextFormatter<W> {
         match event {
             Event::Entered(call) => self.entered(ctx, call),
             Event::Completed(call) => self.completed(ctx, call),
-            Event::Signal { tid, info, .. } => {
+            Event::Signal {
+                tid, signal, info, ..
+            } => {
                 self.begin(ctx, *tid, None)?;
+                let info = decode::siginfo::describe(*signal, info);
                 let _ = writeln!(self.line, "--- {info} ---");
                 self.out.write_all(self.line.as_bytes())
             }

@@ -33,7 +33,7 @@ use records::Record;
 use super::{BLOCKED_AFTER, Outcome, RunContext, Stop};
 use crate::{
     config::{Config, Target},
-    event::{Capture, Event, ExitStatus, Syscall, Totals, now_ns},
+    event::{Capture, Event, ExitStatus, SignalInfo, Syscall, Totals, now_ns},
     launch,
     pipeline::{Pipeline, outcome::fds_open_on},
 };
@@ -232,7 +232,7 @@ impl Run<'_, '_> {
                     tid: signal.tid,
                     pid: signal.tgid,
                     signal: signo,
-                    info: crate::decode::siginfo::format_bytes(&signal.siginfo),
+                    info: SignalInfo::Siginfo(signal.siginfo),
                 })
             }
             Record::TaskExit(exit) => self.task_exit(exit),

@@ -44,7 +44,7 @@ use tracer_common::nr::{EXECVE, EXECVEAT};
 use super::{BLOCKED_AFTER, Outcome, Stop};
 use crate::{
     config::{Config, Target},
-    event::{Event, ExitStatus, Syscall, now_ns as monotonic_ns},
+    event::{Event, ExitStatus, SignalInfo, Syscall, now_ns as monotonic_ns},
     launch::{self, CommandError},
     pipeline::Pipeline,
     syscalls,
@@ -188,6 +188,20 @@ fn seccomp_filters(pid: &str) -> u32 {
     field("Seccomp_filters:")
         .or_else(|| field("Seccomp:").map(|mode| u32::from(mode == 2)))
         .unwrap_or(0)
+}
+
+/// The first bytes of a `siginfo_t`, as the kernel side copies them.
+fn siginfo_bytes(info: &libc::siginfo_t) -> SignalInfo {
+    let mut bytes = [0u8; tracer_common::SIGINFO_BYTES];
+    // SAFETY: siginfo_t is plain data of 128 bytes; the first SIGINFO_BYTES are copied.
+    unsafe {
+        std::ptr::copy_nonoverlapping(
+            (info as *const libc::siginfo_t).cast::<u8>(),
+            bytes.as_mut_ptr(),
+            bytes.len(),
+        );
+    }
+    SignalInfo::Siginfo(bytes)
 }
 
 fn is_group_stop_signal(sig: Signal) -> bool {
@@ -407,7 +421,7 @@ impl<'p, 'a> Tracer<'p, 'a> {
                             tid,
                             pid: task.pid,
                             signal: sig as i32,
-                            info: format!("stopped by {}", sig.as_str()),
+                            info: SignalInfo::GroupStop,
                         };
                         self.emit(event)?;
                     }
@@ -429,7 +443,7 @@ impl<'p, 'a> Tracer<'p, 'a> {
                         tid,
                         pid: task.pid,
                         signal: sig as i32,
-                        info: crate::decode::siginfo::format(&info),
+                        info: siginfo_bytes(&info),
                     };
                     self.emit(event)?;
                 }
@@ -628,6 +642,22 @@ impl<'p, 'a> Tracer<'p, 'a> {
         Ok(Duration::from_nanos(next.max(1_000_000)))
     }
 
+    /// The calls in progress now, oldest first (for `--diagnose`'s threads blocked now).
+    fn report_in_progress(&mut self) -> Result<()> {
+        let mut calls: Vec<Syscall> = self
+            .tasks
+            .values()
+            .filter(|t| !t.pre_exec)
+            .filter_map(|t| t.call.as_ref().filter(|c| c.shown))
+            .map(|c| c.call.clone())
+            .collect();
+        calls.sort_by_key(|c| c.enter_ns);
+        self.emit(Event::InProgress {
+            calls,
+            now_ns: monotonic_ns(),
+        })
+    }
+
     fn done(&self) -> bool {
         self.tasks.is_empty() && (self.launched.is_none() || self.launched_status.is_some())
     }
@@ -730,6 +760,7 @@ pub fn run(
             }
         }
         if let Some(Stop::Signal(sig)) = stop {
+            tracer.report_in_progress()?;
             tracer.detach_all()?;
             // As strace: the command it started gets the signal that stopped the trace.
             if let Some(pid) = tracer.launched
