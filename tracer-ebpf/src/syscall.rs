@@ -5,7 +5,7 @@
 use aya_ebpf::{EbpfContext, bindings::BPF_ANY, helpers::bpf_get_current_pid_tgid};
 use aya_log_ebpf::warn;
 use tracer_common::{
-    INFLIGHT_ACTIVE, INFLIGHT_SHOWN, InFlight, MAX_ARGS, PLAN_SIGFRAME, PLAN_TRACE,
+    INFLIGHT_ACTIVE, INFLIGHT_SHOWN, InFlight, MAX_ARGS, PLAN_SIGFRAME, PLAN_TRACE, SyscallPlan,
     TRACE_FROM_EXEC, TRACE_ON, kind, nr,
 };
 
@@ -77,30 +77,11 @@ pub fn on_enter<C: EbpfContext>(ctx: &C, nr: u64, read_args: impl FnOnce(bool) -
         flags: INFLIGHT_ACTIVE | if shown { INFLIGHT_SHOWN } else { 0 },
         retry: 0,
     };
-    // Memory that only exists at entry (paths, written buffers, argv) is copied now and
-    // sent ahead of the exit record; userspace joins the two by thread. When the call's
-    // fate is decided at its exit, entry copies wait for the exit, so that nothing
-    // filtered out leaves the kernel; only memory an exec replaces is still copied at
-    // entry (the plan's `deferrable` leaves it out).
     if shown
         && emits
         && let Some(plan) = plan
     {
-        let deferred = if cfg.decides_at_exit() {
-            plan.deferrable
-        } else {
-            0
-        };
-        call.retry = deferred;
-        let phase = Phase::Enter { deferred };
-        if capture::any(&plan.capture, phase) {
-            let record = syscall_record(kind::SYSCALL_ENTER, &call, 0, 0);
-            if let Some(mut builder) = Builder::new(SCRATCH_ENTER, &record) {
-                call.retry |=
-                    builder.capture_all(&plan.capture, phase, &call.args, string_limit(), 0);
-                output(builder.finish(), wakeup_flags());
-            }
-        }
+        capture_at_entry(&mut call, plan);
     }
     // The thread's entry from its previous call is overwritten in place.
     if let Some(slot) = INFLIGHT.get_ptr_mut(tid) {
@@ -113,6 +94,30 @@ pub fn on_enter<C: EbpfContext>(ctx: &C, nr: u64, read_args: impl FnOnce(bool) -
             warn!(ctx, "tracer: in-flight map full; calls are being dropped");
         }
         s.inflight_full += 1;
+    }
+}
+
+/// Memory that only exists at entry (paths, written buffers, argv) is copied now and
+/// sent ahead of the exit record; userspace joins the two by thread. When the call's fate
+/// is decided at its exit, entry copies wait for the exit, so that nothing filtered out
+/// leaves the kernel; only memory an exec replaces is still copied at entry (the plan's
+/// `deferrable` leaves it out). Faulted copies are marked in `call.retry`.
+#[inline(always)]
+fn capture_at_entry(call: &mut InFlight, plan: &SyscallPlan) {
+    let deferred = if config().decides_at_exit() {
+        plan.deferrable
+    } else {
+        0
+    };
+    call.retry = deferred;
+    let phase = Phase::Enter { deferred };
+    if !capture::any(&plan.capture, phase) {
+        return;
+    }
+    let record = syscall_record(kind::SYSCALL_ENTER, call, 0, 0);
+    if let Some(mut builder) = Builder::new(SCRATCH_ENTER, &record) {
+        call.retry |= builder.capture_all(&plan.capture, phase, &call.args, string_limit(), 0);
+        output(builder.finish(), wakeup_flags());
     }
 }
 

@@ -150,21 +150,7 @@ impl Config {
 
 impl Args {
     pub fn into_config(self) -> Result<Config> {
-        let target = match (self.pids.is_empty(), self.command.is_empty(), &self.cgroup) {
-            (true, true, Some(dir)) => Target::Cgroup(dir.clone()),
-            (true, true, None) => bail!("must have PROG [ARGS] or -p PID"),
-            (false, false, _) => bail!("-p and a command are mutually exclusive"),
-            (_, _, Some(_)) if !self.pids.is_empty() => {
-                bail!("--cgroup and -p are mutually exclusive")
-            }
-            (true, false, _) => Target::Command(self.command),
-            (false, true, _) => Target::Attach(
-                self.pids
-                    .iter()
-                    .map(|p| parse_pid(p))
-                    .collect::<Result<Vec<_>>>()?,
-            ),
-        };
+        let target = self.target()?;
         if !self.buffer_size.is_power_of_two() || self.buffer_size < 4096 {
             bail!("--buffer-size must be a power of two of at least 4096");
         }
@@ -200,6 +186,18 @@ impl Args {
             bail!("--histogram and --interval go with -c or -C");
         }
         let _ = self.summary_wall_clock;
+        let kernel = KernelConfig {
+            status_mask,
+            cgroup_id,
+            cgroup_level,
+            summary: match &summary {
+                Some(s) if !s.with_calls => SUMMARY_ONLY,
+                Some(_) => SUMMARY_COUNT,
+                None if self.diagnose => SUMMARY_COUNT,
+                None => SUMMARY_OFF,
+            },
+            ..self.kernel_config(&qualifiers)
+        };
         let out = self.out.into_options(self.follow, self.output.as_deref())?;
         let decode = DecodeOptions {
             string_limit: self.string_limit,
@@ -209,32 +207,6 @@ impl Args {
                 _ => HexMode::All,
             },
             ..Default::default()
-        };
-        let kernel = KernelConfig {
-            string_limit: self.string_limit.min(u16::MAX as usize) as u32,
-            status_mask,
-            trace_unknown: qualifiers.trace.traces_unknown() as u8,
-            follow_forks: (self.follow > 0) as u8,
-            summary: match &summary {
-                Some(s) if !s.with_calls => SUMMARY_ONLY,
-                Some(_) => SUMMARY_COUNT,
-                None if self.diagnose => SUMMARY_COUNT,
-                None => SUMMARY_OFF,
-            },
-            count_seen: self.stats as u8,
-            cgroup_id,
-            cgroup_level,
-            min_duration_ns: self.min_duration.map_or(0, |d| d.as_nanos() as u64),
-            diagnose_slow_ns: if self.diagnose {
-                DIAGNOSE_SLOW.as_nanos() as u64
-            } else {
-                0
-            },
-            path_hashes: path_hashes(&path_forms(&self.paths)),
-            // The consumer is woken once a quarter of the buffer is full, else on its
-            // poll tick.
-            wakeup_bytes: u64::from(self.buffer_size / 4),
-            ..KernelConfig::DEFAULT
         };
         Ok(Config {
             out,
@@ -254,6 +226,49 @@ impl Args {
             diagnose: self.diagnose,
             kernel,
         })
+    }
+}
+
+impl Args {
+    /// What to trace: a command, processes, or a cgroup.
+    fn target(&self) -> Result<Target> {
+        Ok(
+            match (self.pids.is_empty(), self.command.is_empty(), &self.cgroup) {
+                (true, true, Some(dir)) => Target::Cgroup(dir.clone()),
+                (true, true, None) => bail!("must have PROG [ARGS] or -p PID"),
+                (false, false, _) => bail!("-p and a command are mutually exclusive"),
+                (false, _, Some(_)) => bail!("--cgroup and -p are mutually exclusive"),
+                (_, false, Some(_)) => bail!("--cgroup and a command are mutually exclusive"),
+                (true, false, _) => Target::Command(self.command.clone()),
+                (false, true, _) => Target::Attach(
+                    self.pids
+                        .iter()
+                        .map(|p| parse_pid(p))
+                        .collect::<Result<Vec<_>>>()?,
+                ),
+            },
+        )
+    }
+
+    /// The kernel settings that follow from single flags.
+    fn kernel_config(&self, qualifiers: &Qualifiers) -> KernelConfig {
+        KernelConfig {
+            string_limit: self.string_limit.min(u16::MAX as usize) as u32,
+            trace_unknown: qualifiers.trace.traces_unknown() as u8,
+            follow_forks: (self.follow > 0) as u8,
+            count_seen: self.stats as u8,
+            min_duration_ns: self.min_duration.map_or(0, |d| d.as_nanos() as u64),
+            diagnose_slow_ns: if self.diagnose {
+                DIAGNOSE_SLOW.as_nanos() as u64
+            } else {
+                0
+            },
+            path_hashes: path_hashes(&path_forms(&self.paths)),
+            // The consumer is woken once a quarter of the buffer is full, else on its
+            // poll tick.
+            wakeup_bytes: u64::from(self.buffer_size / 4),
+            ..KernelConfig::DEFAULT
+        }
     }
 }
 

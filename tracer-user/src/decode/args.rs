@@ -101,18 +101,58 @@ fn write_memory(out: &mut String, call: &Call, i: usize, kind: ArgKind, opts: &D
         }
         ArgKind::StrArray => strings::write_strv(out, cap, v, opts),
         ArgKind::EnvArray => strings::write_ptrv_count(out, cap, v),
-        ArgKind::SockaddrIn { .. } => match cap.filter(|c| !c.fault && v != 0) {
-            Some(c) => {
-                let mut s = String::new();
-                match structs::write_sockaddr(&mut s, &c.data, opts) {
-                    Some(()) => out.push_str(&s),
-                    None => write_addr(out, v),
-                }
+        ArgKind::PrctlArg { n } => prctl::write_arg(out, call, i, n, opts),
+        ArgKind::IoctlArg => ioctl::write_arg(out, call, i),
+        ArgKind::Struct(StructKind::Msghdr, w) => {
+            iovec::write_msghdr(out, call, i, w == When::ExitOk, opts)
+        }
+        ArgKind::Struct(StructKind::CloneArgs, _) => clone::write_clone3(out, call, i),
+        ArgKind::Struct(sk, _) => write_struct_arg(out, call, i, sk, opts),
+        ArgKind::SigframeMask => match cap
+            .filter(|c| !c.fault)
+            .and_then(|c| structs::Bytes(&c.data).u64(0))
+        {
+            Some(mask) => {
+                out.push_str("{mask=");
+                flags::write_sigmask(out, mask);
+                out.push('}');
             }
             None => write_addr(out, v),
         },
-        ArgKind::PrctlArg { n } => prctl::write_arg(out, call, i, n, opts),
-        ArgKind::IoctlArg => ioctl::write_arg(out, call, i),
+        ArgKind::FutexTimeout => match futex_uses(call).timeout {
+            Some(true) => write_struct_arg(out, call, i, StructKind::Timespec, opts),
+            _ => write_int(out, v as u32),
+        },
+        ArgKind::Dirents => {
+            write_addr(out, v);
+            // Counted in the kernel; shown only when every record was.
+            if let (Some(_), Some(c)) = (call.success(), cap)
+                && !c.fault
+                && !c.truncated
+                && let Some(n) = structs::Bytes(&c.data).u32(0)
+            {
+                let _ = write!(out, " /* {n} entries */");
+            }
+        }
+        ArgKind::GidsIn { .. }
+        | ArgKind::GidsOut
+        | ArgKind::PollFds { .. }
+        | ArgKind::EpollEvents
+        | ArgKind::CpuSetIn { .. }
+        | ArgKind::CpuSetOut => write_array_arg(out, call, i, kind, opts),
+        ArgKind::SockaddrIn { .. }
+        | ArgKind::SockLen
+        | ArgKind::SockoptIn { .. }
+        | ArgKind::SockoptOut => write_socket_arg(out, call, i, kind, opts),
+        _ => write_addr(out, v),
+    }
+}
+
+/// An array the kernel reads or fills: group lists, poll and epoll entries, CPU sets.
+fn write_array_arg(out: &mut String, call: &Call, i: usize, kind: ArgKind, opts: &DecodeOptions) {
+    let v = call.args[i];
+    let cap = call.capture(i);
+    match kind {
         ArgKind::GidsIn { count_arg } => {
             let count = call.args[count_arg as usize] as u32 as u64;
             write_array(out, cap, v, count, 4, opts, write_gid);
@@ -149,39 +189,34 @@ fn write_memory(out: &mut String, call: &Call, i: usize, kind: ArgKind, opts: &D
             Some(n) => write_array(out, cap, v, n, 12, opts, structs::write_epoll_event),
             None => write_addr(out, v),
         },
-        ArgKind::Struct(StructKind::Msghdr, w) => {
-            iovec::write_msghdr(out, call, i, w == When::ExitOk, opts)
-        }
-        ArgKind::Struct(StructKind::CloneArgs, _) => clone::write_clone3(out, call, i),
-        ArgKind::Struct(sk, _) => write_struct_arg(out, call, i, sk, opts),
-        ArgKind::SigframeMask => match cap
-            .filter(|c| !c.fault)
-            .and_then(|c| structs::Bytes(&c.data).u64(0))
-        {
-            Some(mask) => {
-                out.push_str("{mask=");
-                flags::write_sigmask(out, mask);
-                out.push('}');
+        ArgKind::CpuSetIn { .. } => match cap.filter(|c| !c.fault && v != 0) {
+            Some(c) => flags::write_cpu_set(out, &c.data),
+            None => write_addr(out, v),
+        },
+        ArgKind::CpuSetOut => match (call.success(), cap) {
+            (Some(_), Some(c)) if !c.fault => flags::write_cpu_set(out, &c.data),
+            _ => write_addr(out, v),
+        },
+        _ => write_addr(out, v),
+    }
+}
+
+/// Socket addresses, their lengths and socket option values.
+fn write_socket_arg(out: &mut String, call: &Call, i: usize, kind: ArgKind, opts: &DecodeOptions) {
+    let v = call.args[i];
+    let cap = call.capture(i);
+    match kind {
+        ArgKind::SockaddrIn { .. } => match cap.filter(|c| !c.fault && v != 0) {
+            Some(c) => {
+                let mut s = String::new();
+                match structs::write_sockaddr(&mut s, &c.data, opts) {
+                    Some(()) => out.push_str(&s),
+                    None => write_addr(out, v),
+                }
             }
             None => write_addr(out, v),
         },
-        ArgKind::FutexTimeout => match futex_uses(call).timeout {
-            Some(true) => write_struct_arg(out, call, i, StructKind::Timespec, opts),
-            _ => write_int(out, v as u32),
-        },
-        ArgKind::Dirents => {
-            write_addr(out, v);
-            // Counted in the kernel; shown only when every record was.
-            if let (Some(_), Some(c)) = (call.success(), cap)
-                && !c.fault
-                && !c.truncated
-                && let Some(n) = structs::Bytes(&c.data).u32(0)
-            {
-                let _ = write!(out, " /* {n} entries */");
-            }
-        }
         ArgKind::SockLen => write_socklen(out, call, i),
-        ArgKind::SockoptName => flags::write_sockopt_name(out, call.args[i - 1] as u32, v as u32),
         ArgKind::SockoptIn { len_arg } => {
             let len = call.args[len_arg as usize];
             match cap.filter(|c| !c.fault && v != 0 && len == 4 && c.data.len() == 4) {
@@ -206,14 +241,6 @@ fn write_memory(out: &mut String, call: &Call, i: usize, kind: ArgKind, opts: &D
                 _ => write_addr(out, v),
             }
         }
-        ArgKind::CpuSetIn { .. } => match cap.filter(|c| !c.fault && v != 0) {
-            Some(c) => flags::write_cpu_set(out, &c.data),
-            None => write_addr(out, v),
-        },
-        ArgKind::CpuSetOut => match (call.success(), cap) {
-            (Some(_), Some(c)) if !c.fault => flags::write_cpu_set(out, &c.data),
-            _ => write_addr(out, v),
-        },
         _ => write_addr(out, v),
     }
 }
@@ -303,6 +330,7 @@ fn write_named(out: &mut String, call: &Call, i: usize, kind: ArgKind) -> bool {
         ArgKind::Fadvice => write_enum(out, v as u32 as u64, flags::FADVICE, "POSIX_FADV_???"),
         ArgKind::AccessAtFlags => flags(out, flags::ACCESS_AT_FLAGS, "AT_???"),
         ArgKind::Personality => flags::write_personality(out, v as u32),
+        ArgKind::SockoptName => flags::write_sockopt_name(out, call.args[i - 1] as u32, v as u32),
         _ => return false,
     }
     true

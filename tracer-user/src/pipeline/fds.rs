@@ -160,51 +160,15 @@ impl FdTable {
         };
         let (pid, a) = (call.pid, call.args);
         let new_fd = ret as i32;
-        let arg_of = |kind: fn(&ArgKind) -> bool| sc.args.iter().position(|arg| kind(&arg.kind));
         let cloexec = flags_cloexec(sc, call);
         match sc.effect {
-            Effect::Open => {
-                let dirfd = arg_of(|k| *k == ArgKind::DirFd).map_or(AT_FDCWD, |i| a[i] as i32);
-                let path = arg_of(|k| *k == ArgKind::Path).and_then(|i| captured_path(call, i));
-                let name = match path {
-                    Some(path) => Some(self.absolute(pid, dirfd, &path)),
-                    None => procfs::from_proc(pid, new_fd, self.detail).map(|e| e.name),
-                };
-                if let Some(name) = name {
-                    let entry = Entry {
-                        name,
-                        cloexec,
-                        socket: None,
-                    };
-                    self.process(pid).fds.insert(new_fd, entry);
-                }
-            }
+            Effect::Open => self.open(sc, call, new_fd, cloexec),
             Effect::Dup => self.dup(pid, a[0] as i32, new_fd, cloexec),
-            Effect::Fcntl => match a[1] {
-                F_DUPFD | F_DUPFD_CLOEXEC => {
-                    self.dup(pid, a[0] as i32, new_fd, a[1] == F_DUPFD_CLOEXEC);
-                }
-                F_SETFD => {
-                    if let Some(e) = self.entry_mut(pid, a[0] as i32) {
-                        e.cloexec = a[2] & 1 != 0;
-                    }
-                }
-                _ => {}
-            },
+            Effect::Fcntl => self.fcntl(call, new_fd),
             Effect::Close => {
                 self.process(pid).fds.remove(&(a[0] as i32));
             }
-            Effect::CloseRange => {
-                let (first, last) = (a[0] as u32 as i64, a[1] as u32 as i64);
-                let fds = &mut self.process(pid).fds;
-                if a[2] & CLOSE_RANGE_CLOEXEC != 0 {
-                    fds.iter_mut()
-                        .filter(|(fd, _)| (first..=last).contains(&(**fd as i64)))
-                        .for_each(|(_, e)| e.cloexec = true);
-                } else {
-                    fds.retain(|fd, _| !(first..=last).contains(&(*fd as i64)));
-                }
-            }
+            Effect::CloseRange => self.close_range(call),
             Effect::Exec => self.process(pid).fds.retain(|_, e| !e.cloexec),
             Effect::Fork => {
                 if !shares_files(sc, call) {
@@ -212,29 +176,8 @@ impl FdTable {
                     self.procs.insert(ret as u32, child);
                 }
             }
-            Effect::Chdir => {
-                let cwd = match arg_of(|k| *k == ArgKind::Path) {
-                    Some(i) => {
-                        captured_path(call, i).map(|path| self.absolute(pid, AT_FDCWD, &path))
-                    }
-                    None => self.name(pid, a[0] as i32).map(str::to_owned),
-                };
-                self.process(pid).cwd = cwd;
-            }
-            Effect::FdPair => {
-                let Some(c) = arg_of(|k| matches!(k, ArgKind::Struct(StructKind::FdPair, _)))
-                    .and_then(|i| call.capture(i))
-                    .filter(|c| !c.fault && c.data.len() >= 8)
-                else {
-                    return;
-                };
-                for half in c.data[..8].chunks_exact(4) {
-                    let fd = i32::from_le_bytes(half.try_into().expect("4 bytes"));
-                    if let Some(e) = procfs::from_proc(pid, fd, self.detail) {
-                        self.process(pid).fds.insert(fd, Entry { cloexec, ..e });
-                    }
-                }
-            }
+            Effect::Chdir => self.chdir(sc, call),
+            Effect::FdPair => self.fd_pair(sc, call, cloexec),
             Effect::SocketAddress => {
                 if self.detail
                     && let Some(e) = self.entry_mut(pid, a[0] as i32)
@@ -246,12 +189,91 @@ impl FdTable {
                 }
             }
             // Any other call returning a descriptor: socket, accept, eventfd, memfd...
-            Effect::None if sc.ret == RetKind::Fd => {
-                if let Some(e) = procfs::from_proc(pid, new_fd, self.detail) {
-                    self.process(pid).fds.insert(new_fd, Entry { cloexec, ..e });
+            Effect::None if sc.ret == RetKind::Fd => self.name_from_proc(pid, new_fd, cloexec),
+            Effect::None => {}
+        }
+    }
+
+    /// `open*`: the path, absolute and canonical, as strace's readlink gives it.
+    fn open(&mut self, sc: &syscalls::Syscall, call: &Syscall, fd: i32, cloexec: bool) {
+        let pid = call.pid;
+        let dirfd = arg_of(sc, ArgKind::DirFd).map_or(AT_FDCWD, |i| call.args[i] as i32);
+        let path = arg_of(sc, ArgKind::Path).and_then(|i| captured_path(call, i));
+        let name = match path {
+            Some(path) => Some(self.absolute(pid, dirfd, &path)),
+            None => procfs::from_proc(pid, fd, self.detail).map(|e| e.name),
+        };
+        if let Some(name) = name {
+            let entry = Entry {
+                name,
+                cloexec,
+                socket: None,
+            };
+            self.process(pid).fds.insert(fd, entry);
+        }
+    }
+
+    /// `fcntl`'s duplicating and close-on-exec commands.
+    fn fcntl(&mut self, call: &Syscall, new_fd: i32) {
+        let (pid, a) = (call.pid, call.args);
+        match a[1] {
+            F_DUPFD | F_DUPFD_CLOEXEC => {
+                self.dup(pid, a[0] as i32, new_fd, a[1] == F_DUPFD_CLOEXEC);
+            }
+            F_SETFD => {
+                if let Some(e) = self.entry_mut(pid, a[0] as i32) {
+                    e.cloexec = a[2] & 1 != 0;
                 }
             }
-            Effect::None => {}
+            _ => {}
+        }
+    }
+
+    fn close_range(&mut self, call: &Syscall) {
+        let a = call.args;
+        let (first, last) = (a[0] as u32 as i64, a[1] as u32 as i64);
+        let fds = &mut self.process(call.pid).fds;
+        if a[2] & CLOSE_RANGE_CLOEXEC != 0 {
+            fds.iter_mut()
+                .filter(|(fd, _)| (first..=last).contains(&(**fd as i64)))
+                .for_each(|(_, e)| e.cloexec = true);
+        } else {
+            fds.retain(|fd, _| !(first..=last).contains(&(*fd as i64)));
+        }
+    }
+
+    /// `chdir` to a path, `fchdir` to what a descriptor names.
+    fn chdir(&mut self, sc: &syscalls::Syscall, call: &Syscall) {
+        let pid = call.pid;
+        let cwd = match arg_of(sc, ArgKind::Path) {
+            Some(i) => captured_path(call, i).map(|path| self.absolute(pid, AT_FDCWD, &path)),
+            None => self.name(pid, call.args[0] as i32).map(str::to_owned),
+        };
+        self.process(pid).cwd = cwd;
+    }
+
+    /// `pipe`, `socketpair`: the two descriptors written into the call's array.
+    fn fd_pair(&mut self, sc: &syscalls::Syscall, call: &Syscall, cloexec: bool) {
+        let pair = sc
+            .args
+            .iter()
+            .position(|a| matches!(a.kind, ArgKind::Struct(StructKind::FdPair, _)));
+        let Some(c) = pair
+            .and_then(|i| call.capture(i))
+            .filter(|c| !c.fault && c.data.len() >= 8)
+        else {
+            return;
+        };
+        for half in c.data[..8].chunks_exact(4) {
+            let fd = i32::from_le_bytes(half.try_into().expect("4 bytes"));
+            self.name_from_proc(call.pid, fd, cloexec);
+        }
+    }
+
+    /// A descriptor named as `/proc` names it now.
+    fn name_from_proc(&mut self, pid: u32, fd: i32, cloexec: bool) {
+        if let Some(e) = procfs::from_proc(pid, fd, self.detail) {
+            self.process(pid).fds.insert(fd, Entry { cloexec, ..e });
         }
     }
 
@@ -300,6 +322,11 @@ impl FdTable {
             .map(|p| p.to_string_lossy().into_owned())
             .unwrap_or(joined)
     }
+}
+
+/// The first argument of `kind`.
+fn arg_of(sc: &syscalls::Syscall, kind: ArgKind) -> Option<usize> {
+    sc.args.iter().position(|a| a.kind == kind)
 }
 
 /// A path argument as the call read it.
