@@ -5,8 +5,11 @@
 //! second, close-on-exec pipe carries an exec failure's errno back to the parent.
 
 use std::{
-    ffi::{CString, OsStr},
-    os::{fd::OwnedFd, unix::ffi::OsStrExt},
+    ffi::{CString, OsStr, OsString},
+    os::{
+        fd::OwnedFd,
+        unix::ffi::{OsStrExt, OsStringExt},
+    },
     path::{Path, PathBuf},
 };
 
@@ -14,8 +17,10 @@ use anyhow::{Context as _, Result, bail};
 use nix::{
     errno::Errno,
     sys::signal::{SigSet, SigmaskHow, pthread_sigmask},
-    unistd::{ForkResult, Pid, execv, fork, pipe2, read, write},
+    unistd::{ForkResult, Pid, execve, fork, pipe2, read, write},
 };
+
+use crate::config::{LaunchOptions, RunAs};
 
 /// A forked child held before its exec.
 pub struct Gated {
@@ -45,9 +50,9 @@ impl CommandError {
 
 /// Finds `program` the way `execvp` would, so a missing command is reported before any
 /// tracing starts.
-pub fn resolve(program: &str) -> Result<PathBuf, CommandError> {
+pub fn resolve(program: &OsStr) -> Result<PathBuf, CommandError> {
     let err = |errno| CommandError {
-        program: program.to_owned(),
+        program: program.to_string_lossy().into_owned(),
         errno,
     };
     let candidate = |p: &Path| -> Result<(), Errno> {
@@ -57,7 +62,7 @@ pub fn resolve(program: &str) -> Result<PathBuf, CommandError> {
         }
         Ok(())
     };
-    if program.contains('/') {
+    if program.as_bytes().contains(&b'/') {
         let path = PathBuf::from(program);
         return candidate(&path).map(|()| path).map_err(err);
     }
@@ -76,25 +81,96 @@ pub fn resolve(program: &str) -> Result<PathBuf, CommandError> {
 }
 
 /// Forks a child that will exec `path` with `argv` once [`Gated::release`] is called.
-pub fn spawn_gated(path: &Path, argv: &[String]) -> Result<Gated> {
-    spawn_gated_with(path, argv, &|| {})
+pub fn spawn_gated(path: &Path, argv: &[OsString], opts: &LaunchOptions) -> Result<Gated> {
+    spawn_gated_with(path, argv, opts, &|| {})
+}
+
+/// The command's environment: the tracer's with `-E`'s changes, in order.
+fn environment(opts: &LaunchOptions) -> Result<Vec<CString>> {
+    let mut env: Vec<(OsString, OsString)> = std::env::vars_os().collect();
+    for (name, value) in &opts.env {
+        env.retain(|(n, _)| n != name);
+        if let Some(value) = value {
+            env.push((name.clone(), value.clone()));
+        }
+    }
+    env.into_iter()
+        .map(|(n, v)| {
+            let mut kv = n.into_vec();
+            kv.push(b'=');
+            kv.extend_from_slice(v.as_bytes());
+            CString::new(kv)
+        })
+        .collect::<Result<_, _>>()
+        .context("-E: an environment variable has a NUL byte")
+}
+
+/// What `-u` does in the child, prepared before the fork (user and group lookups are not
+/// safe between fork and exec): the groups, and the real and effective ids. A setuid or
+/// setgid program keeps its owner as the effective id, as strace arranges.
+struct Credentials {
+    groups: Vec<nix::unistd::Gid>,
+    uid: u32,
+    euid: u32,
+    gid: u32,
+    egid: u32,
+}
+
+fn credentials(user: &RunAs, path: &Path) -> Result<Credentials> {
+    use std::os::unix::fs::MetadataExt;
+    let gid = nix::unistd::Gid::from_raw(user.gid);
+    let groups = match &user.name {
+        Some(name) => nix::unistd::getgrouplist(name, gid).context("-u: the user's groups")?,
+        None => vec![gid],
+    };
+    let meta = std::fs::metadata(path).context("-u")?;
+    Ok(Credentials {
+        groups,
+        uid: user.uid,
+        euid: if meta.mode() & 0o4000 != 0 {
+            meta.uid()
+        } else {
+            user.uid
+        },
+        gid: user.gid,
+        egid: if meta.mode() & 0o2000 != 0 {
+            meta.gid()
+        } else {
+            user.gid
+        },
+    })
 }
 
 /// As [`spawn_gated`], with `before_exec` run in the child right before its exec (e.g.
 /// to install a seccomp filter). It must only make async-signal-safe calls.
-pub fn spawn_gated_with(path: &Path, argv: &[String], before_exec: &dyn Fn()) -> Result<Gated> {
+pub fn spawn_gated_with(
+    path: &Path,
+    argv: &[OsString],
+    opts: &LaunchOptions,
+    before_exec: &dyn Fn(),
+) -> Result<Gated> {
     let c_path =
         CString::new(path.as_os_str().as_bytes()).context("command path has a NUL byte")?;
-    let c_argv = argv
+    let mut c_argv = argv
         .iter()
-        .map(|a| CString::new(OsStr::new(a).as_bytes()))
+        .map(|a| CString::new(a.as_bytes()))
         .collect::<Result<Vec<_>, _>>()
         .context("command argument has a NUL byte")?;
+    if let Some(argv0) = &opts.argv0 {
+        c_argv[0] = CString::new(argv0.as_bytes()).context("--argv0 has a NUL byte")?;
+    }
+    let c_env = environment(opts)?;
+    let creds = opts
+        .user
+        .as_ref()
+        .map(|user| credentials(user, path))
+        .transpose()?;
     let (go_rd, go_wr) = pipe2(nix::fcntl::OFlag::O_CLOEXEC).context("pipe")?;
     let (err_rd, err_wr) = pipe2(nix::fcntl::OFlag::O_CLOEXEC).context("pipe")?;
 
     // SAFETY: between fork and exec the child only makes async-signal-safe calls
-    // (read, sigprocmask, sigaction, execv, write, _exit) on data prepared before the fork.
+    // (read, sigprocmask, sigaction, setgroups, setresgid, setresuid, execve, write,
+    // _exit) on data prepared before the fork.
     match unsafe { fork() }.context("fork")? {
         ForkResult::Child => {
             drop(go_wr);
@@ -111,8 +187,21 @@ pub fn spawn_gated_with(path: &Path, argv: &[String], before_exec: &dyn Fn()) ->
             // the command the default disposition, as a shell would.
             // SAFETY: sigaction is async-signal-safe; SIG_DFL installs no handler.
             unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
+            if let Some(c) = &creds {
+                // Groups first: setuid gives up the right to change them.
+                use nix::unistd::{Gid, Uid, setgroups, setresgid, setresuid};
+                let (gid, egid) = (Gid::from_raw(c.gid), Gid::from_raw(c.egid));
+                let (uid, euid) = (Uid::from_raw(c.uid), Uid::from_raw(c.euid));
+                let dropped = setgroups(&c.groups)
+                    .and_then(|()| setresgid(gid, egid, egid))
+                    .and_then(|()| setresuid(uid, euid, euid));
+                if let Err(errno) = dropped {
+                    let _ = write(&err_wr, &(errno as i32).to_ne_bytes());
+                    unsafe { libc::_exit(127) };
+                }
+            }
             before_exec();
-            let errno = execv(&c_path, &c_argv).unwrap_err();
+            let errno = execve(&c_path, &c_argv, &c_env).unwrap_err();
             let _ = write(&err_wr, &(errno as i32).to_ne_bytes());
             unsafe { libc::_exit(127) };
         }
@@ -126,7 +215,7 @@ pub fn spawn_gated_with(path: &Path, argv: &[String], before_exec: &dyn Fn()) ->
 
 impl Gated {
     /// Lets the child exec. Returns the exec error if the exec failed.
-    pub fn release(self, program: &str) -> Result<Pid> {
+    pub fn release(self, program: &OsStr) -> Result<Pid> {
         write(&self.go, &[1]).context("releasing the traced command")?;
         drop(self.go);
         let mut buf = [0u8; 4];
@@ -137,7 +226,7 @@ impl Gated {
                 // Reap the child, which exits with 127 right after reporting.
                 let _ = nix::sys::wait::waitpid(self.pid, None);
                 Err(CommandError {
-                    program: program.to_owned(),
+                    program: program.to_string_lossy().into_owned(),
                     errno,
                 }
                 .into())

@@ -880,7 +880,7 @@ fn unknown_and_raw() {
         &mut s,
         &c,
         &DecodeOptions {
-            raw: true,
+            raw: crate::decode::Syscalls::All,
             ..Default::default()
         },
         ArgsPart::All,
@@ -909,6 +909,7 @@ mod bench {
             exit_ns: Some(2),
             ret: Some(ret),
             captures,
+            ..Default::default()
         }
     }
 

@@ -64,7 +64,10 @@ impl Tasks {
             Event::Signal { tid, pid, .. } | Event::Exited { tid, pid, .. } => {
                 self.seen(*tid, Some(*pid))
             }
-            Event::Lost { .. } | Event::Totals { .. } | Event::InProgress { .. } => {}
+            Event::Lost { .. }
+            | Event::Totals { .. }
+            | Event::InProgress { .. }
+            | Event::Detached { .. } => {}
         }
     }
 

@@ -18,6 +18,7 @@ mod seccomp;
 
 use std::{
     collections::{BTreeSet, HashMap, HashSet},
+    ffi::OsString,
     os::fd::{AsFd, OwnedFd},
     path::Path,
     time::{Duration, Instant},
@@ -43,11 +44,11 @@ use tracer_common::nr::{EXECVE, EXECVEAT};
 
 use super::{BLOCKED_AFTER, Outcome, Stop};
 use crate::{
-    config::{Config, Target},
+    config::{Config, LaunchOptions, Target},
     event::{Event, ExitStatus, SignalInfo, Syscall, now_ns as monotonic_ns},
     launch::{self, CommandError},
     pipeline::Pipeline,
-    syscalls,
+    syscalls::{self, plan::PlanOptions},
 };
 
 /// The longest the loop sleeps without a reason to wake.
@@ -72,7 +73,9 @@ pub enum PtraceError {
 /// What the backend needs from the configuration.
 struct Options {
     follow_forks: bool,
+    /// Bytes of buffers copied (`-s`, more when they are dumped).
     string_limit: usize,
+    plan: PlanOptions,
     /// The trace set: `None` traces every call.
     traced: Option<BTreeSet<u32>>,
     /// Show calls in progress (`read(0, `).
@@ -84,7 +87,8 @@ impl Options {
         let trace = cfg.trace_set();
         Self {
             follow_forks: cfg.follow_forks,
-            string_limit: cfg.decode.string_limit,
+            string_limit: cfg.capture_limit(),
+            plan: cfg.plan_options(),
             traced: (!trace.is_all()).then(|| {
                 (0..tracer_common::MAX_SYSCALLS)
                     .filter(|&nr| trace.contains(nr))
@@ -129,7 +133,7 @@ struct Tracer<'p, 'a> {
     /// The launched command's exec-failure pipe, until its exec succeeds.
     exec_error: Option<OwnedFd>,
     /// The launched command as the user named it, for error messages.
-    program: String,
+    program: OsString,
     /// Whether a seccomp filter was asked for, and whether the command runs under it.
     seccomp_requested: bool,
     seccomp: bool,
@@ -227,7 +231,7 @@ impl<'p, 'a> Tracer<'p, 'a> {
             launched: None,
             launched_status: None,
             exec_error: None,
-            program: String::new(),
+            program: OsString::new(),
             seccomp_requested: false,
             seccomp: false,
             ptrace_options,
@@ -239,7 +243,7 @@ impl<'p, 'a> Tracer<'p, 'a> {
     }
 
     /// Starts `argv` under the trace; only its exec and what follows are shown.
-    fn launch(&mut self, path: &Path, argv: &[String]) -> Result<()> {
+    fn launch(&mut self, path: &Path, argv: &[OsString], opts: &LaunchOptions) -> Result<()> {
         // Without a trace set every call stops anyway: a filter would only add cost.
         // Without -f neither: children are not traced but would inherit the filter, and
         // a filter's "stop for the tracer" without a tracer fails the call (ENOSYS).
@@ -251,7 +255,7 @@ impl<'p, 'a> Tracer<'p, 'a> {
             set.extend([EXECVE, EXECVEAT]);
             Filter::new(&set)
         });
-        let gated = launch::spawn_gated_with(path, argv, &|| {
+        let gated = launch::spawn_gated_with(path, argv, opts, &|| {
             if let Some(filter) = &filter {
                 // On failure the command runs unfiltered: every call stops, which the
                 // tracer notices (no filter in /proc) and handles.
@@ -466,11 +470,12 @@ impl<'p, 'a> Tracer<'p, 'a> {
             Err(errno) => return Err(request("PTRACE_GET_SYSCALL_INFO", pid)(errno).into()),
         };
         match stop {
-            SyscallStop::Entry { nr, args, sp } => {
-                self.entered(tid, nr, syscalls::entry_args(nr, args, sp), false, now);
+            SyscallStop::Entry { nr, args, sp, ip } => {
+                let args = syscalls::entry_args(nr, args, sp);
+                self.entered(tid, nr, args, ip, false, now);
                 Ok(())
             }
-            SyscallStop::Seccomp { nr, args, sp } => {
+            SyscallStop::Seccomp { nr, args, sp, ip } => {
                 let task = &self.tasks[&tid];
                 // Resumed with PTRACE_SYSCALL, a filtered call stops twice on its way
                 // in: at the entry stop, then at the seccomp stop.
@@ -479,7 +484,7 @@ impl<'p, 'a> Tracer<'p, 'a> {
                     .as_ref()
                     .is_some_and(|c| c.call.nr == nr && !c.seccomp);
                 if !seen {
-                    self.entered(tid, nr, syscalls::entry_args(nr, args, sp), true, now);
+                    self.entered(tid, nr, syscalls::entry_args(nr, args, sp), ip, true, now);
                 }
                 Ok(())
             }
@@ -487,7 +492,7 @@ impl<'p, 'a> Tracer<'p, 'a> {
         }
     }
 
-    fn entered(&mut self, tid: u32, nr: u32, args: [u64; 6], seccomp: bool, now: u64) {
+    fn entered(&mut self, tid: u32, nr: u32, args: [u64; 6], ip: u64, seccomp: bool, now: u64) {
         let task = &self.tasks[&tid];
         let shown = self.opts.traces(nr) && (!task.pre_exec || nr == EXECVE || nr == EXECVEAT);
         let mut call = Syscall {
@@ -496,13 +501,14 @@ impl<'p, 'a> Tracer<'p, 'a> {
             nr,
             args,
             enter_ns: now,
+            ip: Some(ip),
             ..Default::default()
         };
         if shown {
             call.captures = capture(
                 Pid::from_raw(tid as i32),
                 &call,
-                &syscalls::plan_for(nr),
+                &syscalls::plan_for(nr, self.opts.plan),
                 self.opts.string_limit,
                 Phase::Enter,
             );
@@ -531,7 +537,7 @@ impl<'p, 'a> Tracer<'p, 'a> {
         let mut exit_captures = capture(
             Pid::from_raw(tid as i32),
             &call,
-            &syscalls::plan_for(call.nr),
+            &syscalls::plan_for(call.nr, self.opts.plan),
             self.opts.string_limit,
             Phase::Exit(ret),
         );
@@ -712,13 +718,35 @@ impl<'p, 'a> Tracer<'p, 'a> {
         Ok(())
     }
 
+    /// Lets go of every task of these processes (`-b execve`), as they are.
+    fn detach_processes(&mut self, pids: &[u32]) {
+        let tids: Vec<u32> = self
+            .tasks
+            .iter()
+            .filter(|(_, t)| pids.contains(&t.pid))
+            .map(|(&tid, _)| tid)
+            .collect();
+        for tid in tids {
+            // Each is in a stop (the exec's exit stop) or gets one to be let go at.
+            let pid = Pid::from_raw(tid as i32);
+            if ptrace::detach(pid, None).is_err() {
+                let _ = ptrace::interrupt(pid);
+                let _ = waitpid(pid, Some(WaitPidFlag::__WALL));
+                let _ = ptrace::detach(pid, None);
+            }
+            self.tasks.remove(&tid);
+        }
+    }
+
     /// Why the launched command died before its exec succeeded, if it did.
     fn exec_failure(&mut self) -> Option<CommandError> {
         let fd = self.exec_error.take()?;
         let mut buf = [0u8; 4];
         match nix::unistd::read(fd.as_fd(), &mut buf) {
             Ok(4) => Some(CommandError {
-                program: std::mem::take(&mut self.program),
+                program: std::mem::take(&mut self.program)
+                    .to_string_lossy()
+                    .into_owned(),
                 errno: Errno::from_raw(i32::from_ne_bytes(buf)),
             }),
             _ => None,
@@ -736,11 +764,11 @@ pub fn run(
 ) -> Result<Outcome> {
     let mut tracer = Tracer::new(Options::new(cfg), pipeline);
     match (&cfg.target, program) {
-        (Target::Command(argv), Some(path)) => tracer.launch(path, argv)?,
+        (Target::Command(argv), Some(path)) => tracer.launch(path, argv, &cfg.launch)?,
         (Target::Attach(pids), _) => {
             for &pid in pids {
                 tracer.attach(pid)?;
-                if cfg.quiet == 0 {
+                if !cfg.quiet.attach() {
                     eprintln!("tracer: Process {pid} attached");
                 }
             }
@@ -755,9 +783,18 @@ pub fn run(
         // stays pending and ends the next poll at once.
         while let Ok(Some(info)) = signals.read_signal() {
             match Signal::try_from(info.ssi_signo as i32) {
-                Ok(Signal::SIGCHLD) | Err(_) => {}
-                Ok(sig) => stop = Some(Stop::Signal(sig)),
+                Ok(sig) if sig != Signal::SIGCHLD && cfg.stops_on(sig) => {
+                    stop = Some(Stop::Signal(sig))
+                }
+                _ => {}
             }
+        }
+        if tracer.pipeline.limit_reached() {
+            stop = Some(Stop::SyscallLimit);
+        }
+        if stop == Some(Stop::SyscallLimit) {
+            tracer.detach_all()?;
+            break;
         }
         if let Some(Stop::Signal(sig)) = stop {
             tracer.report_in_progress()?;
@@ -771,6 +808,10 @@ pub fn run(
             break;
         }
         tracer.drain()?;
+        let detached = tracer.pipeline.take_detached();
+        if !detached.is_empty() {
+            tracer.detach_processes(&detached);
+        }
         if tracer.opts.show_in_progress {
             timeout = timeout.min(tracer.announce_blocked()?);
         }

@@ -13,12 +13,15 @@ pub enum SyscallStop {
         args: [u64; 6],
         /// The stack pointer.
         sp: u64,
+        /// The instruction pointer (after the syscall instruction).
+        ip: u64,
     },
     /// A `SECCOMP_RET_TRACE` stop: the call is entering, as at an entry stop.
     Seccomp {
         nr: u32,
         args: [u64; 6],
         sp: u64,
+        ip: u64,
     },
     Exit {
         ret: i64,
@@ -68,6 +71,7 @@ pub fn read(pid: Pid, kind: StopKind, in_call: bool) -> Result<SyscallStop, Errn
                                 nr: e.nr as u32,
                                 args: e.args,
                                 sp: info.stack_pointer,
+                                ip: info.instruction_pointer,
                             });
                         }
                         libc::PTRACE_SYSCALL_INFO_SECCOMP => {
@@ -76,6 +80,7 @@ pub fn read(pid: Pid, kind: StopKind, in_call: bool) -> Result<SyscallStop, Errn
                                 nr: s.nr as u32,
                                 args: s.args,
                                 sp: info.stack_pointer,
+                                ip: info.instruction_pointer,
                             });
                         }
                         libc::PTRACE_SYSCALL_INFO_EXIT => {
@@ -94,12 +99,12 @@ pub fn read(pid: Pid, kind: StopKind, in_call: bool) -> Result<SyscallStop, Errn
     }
     let regs = ptrace::getregs(pid)?;
     let args = [regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9];
-    let (nr, sp) = (regs.orig_rax as u32, regs.rsp);
+    let (nr, sp, ip) = (regs.orig_rax as u32, regs.rsp, regs.rip);
     Ok(match kind {
-        StopKind::Seccomp => SyscallStop::Seccomp { nr, args, sp },
+        StopKind::Seccomp => SyscallStop::Seccomp { nr, args, sp, ip },
         StopKind::Syscall if in_call => SyscallStop::Exit {
             ret: regs.rax as i64,
         },
-        StopKind::Syscall => SyscallStop::Entry { nr, args, sp },
+        StopKind::Syscall => SyscallStop::Entry { nr, args, sp, ip },
     })
 }
