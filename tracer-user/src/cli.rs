@@ -671,6 +671,8 @@ pub fn parse_duration_default(
         .map_err(|_| "not a duration (use e.g. 10ms, 1.5s, 200us)".to_owned())?;
     let unit = match (unit, default_unit) {
         ("", Some(dflt)) => dflt,
+        // Zero is zero in any unit.
+        ("", None) if value == 0.0 => "s",
         ("", None) => return Err("a duration needs a unit: s, ms, us or ns".into()),
         (unit, _) => unit,
     };
@@ -810,6 +812,7 @@ mod tests {
     #[test]
     fn durations_need_units() {
         assert!(parse_duration("10").is_err());
+        assert!(parse_duration("0").unwrap().is_zero());
         assert_eq!(parse_duration("10ms").unwrap().as_millis(), 10);
         assert_eq!(parse_duration("1.5s").unwrap().as_millis(), 1500);
         assert!(parse_duration("10m").is_err());

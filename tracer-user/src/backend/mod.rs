@@ -187,7 +187,14 @@ fn probe_bpf() -> Result<(), String> {
         )
     };
     if fd < 0 {
-        return Err(format!("bpf: {}", Errno::last().desc()));
+        let errno = Errno::last();
+        // Unprivileged: say what would make it work.
+        let hint = if errno == Errno::EPERM && !nix::unistd::geteuid().is_root() {
+            "; it needs root, or CAP_BPF and CAP_PERFMON"
+        } else {
+            ""
+        };
+        return Err(format!("bpf: {}{hint}", errno.desc()));
     }
     // SAFETY: the descriptor was just created and is ours alone.
     unsafe { libc::close(fd as i32) };
