@@ -43,12 +43,12 @@ Examples:
   tracer -e trace=%file -e status=failed ls /nonexistent
   tracer -c -S calls -- python3 script.py";
 
-/// strace's output at a fraction of strace's cost: a syscall tracer built on eBPF, with
-/// a ptrace fallback that prints the same lines.
 #[derive(Debug, Parser)]
 #[command(
     name = "tracer",
-    about,
+    about = "strace's output at a fraction of strace's cost: a syscall tracer built on eBPF, \
+             with a ptrace fallback that prints the same lines.",
+    long_about = None,
     override_usage = USAGE,
     after_help = AFTER_HELP,
     disable_help_flag = true,
@@ -132,15 +132,17 @@ pub struct Args {
     #[arg(long = "syscall-limit", value_name = "N", help_heading = TRACING)]
     pub syscall_limit: Option<String>,
 
-    /// Which tracing mechanism to use.
-    #[arg(long, value_enum, default_value_t = BackendChoice::Auto, help_heading = TRACING)]
+    /// Which tracing mechanism to use: ebpf, ptrace, or auto (eBPF where the kernel
+    /// allows it, else ptrace).
+    #[arg(long, value_enum, default_value_t = BackendChoice::Auto, hide_possible_values = true,
+          help_heading = TRACING)]
     pub backend: BackendChoice,
 
     /// Where syscall programs attach: `raw` (raw_syscalls: every syscall runs them, cheap
     /// per call), `syscall` (syscalls:sys_enter_NAME for the traced syscalls only), or
     /// `auto` (per-syscall for sets of up to 32 syscalls).
     #[arg(long, value_enum, default_value_t = TracepointChoice::Auto, value_name = "KIND",
-          help_heading = TRACING)]
+          hide_possible_values = true, help_heading = TRACING)]
     pub tracepoints: TracepointChoice,
 
     /// Ring buffer size in bytes (a power of two, at least 4096).
@@ -312,8 +314,9 @@ pub struct Args {
     #[arg(short = 'X', long = "const-print-style", value_name = "FORMAT", help_heading = OUTPUT)]
     pub const_print_style: Option<String>,
 
-    /// Output format: strace's text, or one JSON object per line (schema in README).
-    #[arg(long, value_enum, default_value_t = OutputFormat::Text, help_heading = OUTPUT)]
+    /// Output format: text (strace's), or json (one object per line, schema in README).
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text, hide_possible_values = true,
+          help_heading = OUTPUT)]
     pub format: OutputFormat,
 
     /// With -o: start a new file when this one reaches SIZE (e.g. 100M, 1G, 512k).
@@ -461,7 +464,6 @@ impl Unsupported {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum BackendChoice {
-    /// eBPF where the kernel allows it, ptrace otherwise.
     Auto,
     Ebpf,
     Ptrace,

@@ -19,6 +19,7 @@ use crate::{
         Args, BackendChoice, CommandLine, OutputFormat, TracepointChoice, parse_duration_default,
     },
     decode::{DecodeOptions, HexMode, Syscalls, XlatStyle},
+    launch::Daemonize,
     qualifiers::{DecodeFds, NumberSet, Qualifiers, Quiet, TraceSet},
 };
 
@@ -80,6 +81,8 @@ pub struct Config {
     pub instruction_pointer: bool,
     /// `-d`: the tracer's debug messages.
     pub debug: bool,
+    /// `-D`: the tracer runs as a detached grandchild of the command.
+    pub daemonize: Option<crate::launch::Daemonize>,
     /// What strace would only warn about (`-A` without `-o`...): printed before tracing.
     pub notes: Vec<String>,
     /// The kernel programs' settings as far as the command line decides them; the eBPF
@@ -351,7 +354,15 @@ impl CommandLine {
             },
             None => None,
         };
+        let daemonize = match (args.daemonize_short, args.daemonize.as_deref()) {
+            (0, None) => None,
+            (1, _) | (_, Some("grandchild")) => Some(Daemonize::Grandchild),
+            (2, _) | (_, Some("pgroup" | "pgrp")) => Some(Daemonize::ProcessGroup),
+            _ => Some(Daemonize::Session),
+        };
         let interruptible = match args.interruptible.as_deref() {
+            // As strace, -D ignores the signals that would end the tracer.
+            None if daemonize.is_some() => Interruptible::NeverTstp,
             None | Some("1" | "anywhere" | "2" | "waiting") => Interruptible::Anywhere,
             Some("3" | "never") => Interruptible::Never,
             Some("4" | "never_tstp") => Interruptible::NeverTstp,
@@ -417,6 +428,7 @@ impl CommandLine {
             kill_on_exit: args.kill_on_exit,
             instruction_pointer: args.instruction_pointer,
             debug: args.debug,
+            daemonize,
             notes,
             kernel,
         };

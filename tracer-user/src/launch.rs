@@ -141,6 +141,78 @@ fn credentials(user: &RunAs, path: &Path) -> Result<Credentials> {
     })
 }
 
+/// Everything the command's exec needs, prepared before any fork: allocations and user
+/// lookups are not safe between fork and exec.
+struct Exec {
+    path: CString,
+    argv: Vec<CString>,
+    env: Vec<CString>,
+    creds: Option<Credentials>,
+}
+
+impl Exec {
+    fn new(path: &Path, argv: &[OsString], opts: &LaunchOptions) -> Result<Self> {
+        let mut c_argv = argv
+            .iter()
+            .map(|a| CString::new(a.as_bytes()))
+            .collect::<Result<Vec<_>, _>>()
+            .context("command argument has a NUL byte")?;
+        if let Some(argv0) = &opts.argv0 {
+            c_argv[0] = CString::new(argv0.as_bytes()).context("--argv0 has a NUL byte")?;
+        }
+        Ok(Self {
+            path: CString::new(path.as_os_str().as_bytes())
+                .context("command path has a NUL byte")?,
+            argv: c_argv,
+            env: environment(opts)?,
+            creds: opts
+                .user
+                .as_ref()
+                .map(|user| credentials(user, path))
+                .transpose()?,
+        })
+    }
+
+    /// Waits for the tracer's go on `go`, then becomes the command; an exec that fails
+    /// reports its errno on `exec_error`. Only async-signal-safe calls (read,
+    /// sigprocmask, sigaction, setgroups, setresgid, setresuid, execve, write, _exit)
+    /// on data prepared before the fork.
+    fn run_when_released(&self, go: OwnedFd, exec_error: OwnedFd, before_exec: &dyn Fn()) -> ! {
+        let fail = |errno: Errno| -> ! {
+            let _ = write(&exec_error, &(errno as i32).to_ne_bytes());
+            // SAFETY: _exit is async-signal-safe and ends the process at once.
+            unsafe { libc::_exit(127) }
+        };
+        let mut byte = [0u8; 1];
+        // EOF (the tracer died before releasing us) means: do not run untraced.
+        if !matches!(read(&go, &mut byte), Ok(1)) {
+            // SAFETY: as above.
+            unsafe { libc::_exit(127) };
+        }
+        // The tracer blocks the signals it reads through a signalfd; the command must
+        // start with the default mask.
+        let _ = pthread_sigmask(SigmaskHow::SIG_SETMASK, Some(&SigSet::empty()), None);
+        // Rust ignores SIGPIPE and an ignored signal stays ignored across exec: give the
+        // command the default disposition, as a shell would.
+        // SAFETY: sigaction is async-signal-safe; SIG_DFL installs no handler.
+        unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
+        if let Some(c) = &self.creds {
+            // Groups first: setuid gives up the right to change them.
+            use nix::unistd::{Gid, Uid, setgroups, setresgid, setresuid};
+            let (gid, egid) = (Gid::from_raw(c.gid), Gid::from_raw(c.egid));
+            let (uid, euid) = (Uid::from_raw(c.uid), Uid::from_raw(c.euid));
+            if let Err(errno) = setgroups(&c.groups)
+                .and_then(|()| setresgid(gid, egid, egid))
+                .and_then(|()| setresuid(uid, euid, euid))
+            {
+                fail(errno);
+            }
+        }
+        before_exec();
+        fail(execve(&self.path, &self.argv, &self.env).unwrap_err())
+    }
+}
+
 /// As [`spawn_gated`], with `before_exec` run in the child right before its exec (e.g.
 /// to install a seccomp filter). It must only make async-signal-safe calls.
 pub fn spawn_gated_with(
@@ -149,67 +221,83 @@ pub fn spawn_gated_with(
     opts: &LaunchOptions,
     before_exec: &dyn Fn(),
 ) -> Result<Gated> {
-    let c_path =
-        CString::new(path.as_os_str().as_bytes()).context("command path has a NUL byte")?;
-    let mut c_argv = argv
-        .iter()
-        .map(|a| CString::new(a.as_bytes()))
-        .collect::<Result<Vec<_>, _>>()
-        .context("command argument has a NUL byte")?;
-    if let Some(argv0) = &opts.argv0 {
-        c_argv[0] = CString::new(argv0.as_bytes()).context("--argv0 has a NUL byte")?;
-    }
-    let c_env = environment(opts)?;
-    let creds = opts
-        .user
-        .as_ref()
-        .map(|user| credentials(user, path))
-        .transpose()?;
+    let exec = Exec::new(path, argv, opts)?;
     let (go_rd, go_wr) = pipe2(nix::fcntl::OFlag::O_CLOEXEC).context("pipe")?;
     let (err_rd, err_wr) = pipe2(nix::fcntl::OFlag::O_CLOEXEC).context("pipe")?;
-
-    // SAFETY: between fork and exec the child only makes async-signal-safe calls
-    // (read, sigprocmask, sigaction, setgroups, setresgid, setresuid, execve, write,
-    // _exit) on data prepared before the fork.
+    // SAFETY: the child only runs `run_when_released`, which is async-signal-safe.
     match unsafe { fork() }.context("fork")? {
         ForkResult::Child => {
             drop(go_wr);
             drop(err_rd);
-            let mut byte = [0u8; 1];
-            // EOF (the tracer died before releasing us) means: do not run untraced.
-            if !matches!(read(&go_rd, &mut byte), Ok(1)) {
-                unsafe { libc::_exit(127) };
-            }
-            // The tracer blocks the signals it reads through a signalfd; the command
-            // must start with the default mask.
-            let _ = pthread_sigmask(SigmaskHow::SIG_SETMASK, Some(&SigSet::empty()), None);
-            // Rust ignores SIGPIPE and an ignored signal stays ignored across exec: give
-            // the command the default disposition, as a shell would.
-            // SAFETY: sigaction is async-signal-safe; SIG_DFL installs no handler.
-            unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
-            if let Some(c) = &creds {
-                // Groups first: setuid gives up the right to change them.
-                use nix::unistd::{Gid, Uid, setgroups, setresgid, setresuid};
-                let (gid, egid) = (Gid::from_raw(c.gid), Gid::from_raw(c.egid));
-                let (uid, euid) = (Uid::from_raw(c.uid), Uid::from_raw(c.euid));
-                let dropped = setgroups(&c.groups)
-                    .and_then(|()| setresgid(gid, egid, egid))
-                    .and_then(|()| setresuid(uid, euid, euid));
-                if let Err(errno) = dropped {
-                    let _ = write(&err_wr, &(errno as i32).to_ne_bytes());
-                    unsafe { libc::_exit(127) };
-                }
-            }
-            before_exec();
-            let errno = execve(&c_path, &c_argv, &c_env).unwrap_err();
-            let _ = write(&err_wr, &(errno as i32).to_ne_bytes());
-            unsafe { libc::_exit(127) };
+            exec.run_when_released(go_rd, err_wr, before_exec)
         }
         ForkResult::Parent { child } => Ok(Gated {
             pid: child,
             go: go_wr,
             exec_error: err_rd,
         }),
+    }
+}
+
+/// `-D`: how detached the tracer is from the command it starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Daemonize {
+    /// A grandchild of the command (`-D`).
+    Grandchild,
+    /// And in its own process group (`-DD`).
+    ProcessGroup,
+    /// And in its own session (`-DDD`).
+    Session,
+}
+
+/// `-D`: the tracer becomes a grandchild of this process, which becomes the command
+/// once the tracer has it under trace, so the command keeps the caller's process (its
+/// pid, its parent, its place in the shell's job). Returns in the tracer, with the gate
+/// of the process to trace; the original process never returns. Must run before any
+/// thread is started.
+pub fn daemonize(
+    how: Daemonize,
+    path: &Path,
+    argv: &[OsString],
+    opts: &LaunchOptions,
+) -> Result<Gated> {
+    let exec = Exec::new(path, argv, opts)?;
+    let (go_rd, go_wr) = pipe2(nix::fcntl::OFlag::O_CLOEXEC).context("pipe")?;
+    let (err_rd, err_wr) = pipe2(nix::fcntl::OFlag::O_CLOEXEC).context("pipe")?;
+    let command = Pid::this();
+    // SAFETY: the process is single-threaded here (see above), so the child may do
+    // anything; the parent only waits and then runs `run_when_released`.
+    match unsafe { fork() }.context("fork")? {
+        ForkResult::Parent { child } => {
+            drop(go_wr);
+            drop(err_rd);
+            // The child leaves at once, handing the tracer to init.
+            let _ = nix::sys::wait::waitpid(child, None);
+            exec.run_when_released(go_rd, err_wr, &|| {})
+        }
+        ForkResult::Child => {
+            drop(go_rd);
+            drop(err_wr);
+            // SAFETY: single-threaded, as above.
+            if let ForkResult::Parent { .. } = unsafe { fork() }.context("fork")? {
+                // SAFETY: _exit skips the parent's atexit handlers and buffers.
+                unsafe { libc::_exit(0) };
+            }
+            match how {
+                Daemonize::Grandchild => {}
+                Daemonize::ProcessGroup => {
+                    let _ = nix::unistd::setpgid(Pid::from_raw(0), Pid::from_raw(0));
+                }
+                Daemonize::Session => {
+                    let _ = nix::unistd::setsid();
+                }
+            }
+            Ok(Gated {
+                pid: command,
+                go: go_wr,
+                exec_error: err_rd,
+            })
+        }
     }
 }
 

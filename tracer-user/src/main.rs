@@ -133,12 +133,19 @@ fn init_logging(debug: bool) {
 }
 
 fn run(cfg: &Config) -> Result<ExitCode> {
-    let signals = backend::block_signals(cfg.interruptible)?;
     // A missing command is the user's error: report it before touching the kernel.
     let program = match &cfg.target {
         Target::Command(argv) => Some(launch::resolve(&argv[0])?),
         Target::Attach(_) | Target::Cgroup(_) => None,
     };
+    // `-D`: from here on this is the tracer, a grandchild of the command.
+    let daemonized = match (&cfg.target, &program, cfg.daemonize) {
+        (Target::Command(argv), Some(path), Some(how)) => {
+            Some(launch::daemonize(how, path, argv, &cfg.launch)?)
+        }
+        _ => None,
+    };
+    let signals = backend::block_signals(cfg.interruptible)?;
     let table = match &cfg.summary {
         Some(s) => Some(TableOptions::parse(&s.sort_by, s.columns.as_deref())?),
         None => None,
@@ -174,7 +181,7 @@ fn run(cfg: &Config) -> Result<ExitCode> {
         if let Some(d) = diagnosis.as_mut() {
             pipeline.push(d);
         }
-        backend.run(cfg, program, signals, &mut pipeline)
+        backend.run(cfg, program, daemonized, signals, &mut pipeline)
     };
     trace.finish();
     if result.is_ok() {

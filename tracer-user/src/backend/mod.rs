@@ -21,6 +21,7 @@ use crate::{
     cli::BackendChoice,
     config::{Config, Interruptible, Target},
     event::ExitStatus,
+    launch::Gated,
     pipeline::Pipeline,
 };
 
@@ -128,18 +129,26 @@ impl Backend {
     }
 
     /// Starts or attaches to the target and traces it until it is gone or a stop signal
-    /// arrives. `program` is the launched command's resolved path.
+    /// arrives. `program` is the launched command's resolved path; `daemonized`, with
+    /// `-D`, the process that becomes it (not the tracer's child).
     pub fn run(
         self,
         cfg: &Config,
         program: Option<PathBuf>,
+        daemonized: Option<Gated>,
         signals: SignalFd,
         pipeline: &mut Pipeline,
     ) -> Result<Outcome> {
         match self {
-            Self::Ptrace => ptrace::run(cfg, program.as_deref(), signals, pipeline),
+            Self::Ptrace => ptrace::run(cfg, program.as_deref(), daemonized, signals, pipeline),
             Self::Ebpf(mut tracer) => {
                 let launched = match (&cfg.target, program) {
+                    // Not our child: it is followed as any traced process, to its exit.
+                    (Target::Command(argv), Some(_)) if daemonized.is_some() => {
+                        let gated = daemonized.expect("checked");
+                        tracer.launch_prepared(gated, &argv[0])?;
+                        None
+                    }
                     (Target::Command(argv), Some(path)) => {
                         Some(tracer.launch(&path, argv, &cfg.launch)?)
                     }

@@ -76,16 +76,20 @@ impl<W: Write> TextFormatter<W> {
     fn prefix(&mut self, ctx: &Context, tid: u32, ns: Option<u64>) {
         let at = ns.unwrap_or(u64::MAX);
         let many = || ctx.tasks.many_at(at);
+        // The name the task has now, as strace shows it (a task the trace did not see
+        // exec still has its new name in /proc); the last one seen once it is gone.
         let comm = self
             .opts
             .pid_comm
-            .then(|| ctx.tasks.comm(tid))
+            .then(|| {
+                decode::process_comm(tid).or_else(|| {
+                    let mut s = String::new();
+                    decode::strings::escape_comm(&mut s, ctx.tasks.comm(tid)?.as_bytes());
+                    Some(s)
+                })
+            })
             .flatten()
-            .map(|c| {
-                let mut s = String::new();
-                decode::strings::escape_comm(&mut s, c.as_bytes());
-                format!("<{s}>")
-            });
+            .map(|c| format!("<{c}>"));
         match (self.opts.pid_prefix, comm) {
             (PidPrefix::Always, None) => {
                 let _ = write!(self.line, "{tid:<5} ");

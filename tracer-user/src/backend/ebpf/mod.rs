@@ -7,7 +7,7 @@ mod records;
 
 use std::{
     collections::HashMap,
-    ffi::OsString,
+    ffi::{OsStr, OsString},
     os::fd::{AsFd, AsRawFd, BorrowedFd},
     path::{Path, PathBuf},
     time::{Duration, Instant},
@@ -64,11 +64,17 @@ impl EbpfTracer {
     /// Starts `argv` (resolved to `path`) so that the trace covers it from its exec on.
     pub fn launch(&mut self, path: &Path, argv: &[OsString], opts: &LaunchOptions) -> Result<Pid> {
         let gated = launch::spawn_gated(path, argv, opts)?;
+        self.launch_prepared(gated, &argv[0])
+    }
+
+    /// Traces a process held before its exec (by [`launch::spawn_gated`] or `-D`'s
+    /// [`launch::daemonize`]) from that exec on, and lets it go.
+    pub fn launch_prepared(&mut self, gated: launch::Gated, argv0: &OsStr) -> Result<Pid> {
         if let Err(e) = self.register(gated.pid.as_raw() as u32, TRACE_FROM_EXEC) {
             gated.abort();
             return Err(e);
         }
-        gated.release(&argv[0])
+        gated.release(argv0)
     }
 
     /// Takes processes out of the kernel's trace set (`-b execve`): their calls stop

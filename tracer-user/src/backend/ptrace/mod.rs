@@ -80,6 +80,9 @@ struct Options {
     traced: Option<BTreeSet<u32>>,
     /// Show calls in progress (`read(0, `).
     show_in_progress: bool,
+    /// A seccomp filter may serve the trace: not when tasks are let go of while they
+    /// run on (`-b execve`, `--syscall-limit`), whose filtered calls would then fail.
+    seccomp_allowed: bool,
 }
 
 impl Options {
@@ -95,6 +98,7 @@ impl Options {
                     .collect()
             }),
             show_in_progress: cfg.shows_in_progress(),
+            seccomp_allowed: !cfg.detach_on_execve && cfg.syscall_limit.is_none(),
         }
     }
 
@@ -243,27 +247,48 @@ impl<'p, 'a> Tracer<'p, 'a> {
     }
 
     /// Starts `argv` under the trace; only its exec and what follows are shown.
-    fn launch(&mut self, path: &Path, argv: &[OsString], opts: &LaunchOptions) -> Result<()> {
+    fn launch(
+        &mut self,
+        path: &Path,
+        argv: &[OsString],
+        opts: &LaunchOptions,
+        daemonized: Option<launch::Gated>,
+    ) -> Result<()> {
         // Without a trace set every call stops anyway: a filter would only add cost.
         // Without -f neither: children are not traced but would inherit the filter, and
         // a filter's "stop for the tracer" without a tracer fails the call (ENOSYS).
-        // strace's --seccomp-bpf has the same condition.
-        let traced = self.opts.traced.as_ref().filter(|_| self.opts.follow_forks);
+        // strace's --seccomp-bpf has the same condition. `-D`'s command was forked
+        // before the filter existed: it goes without.
+        let traced = self
+            .opts
+            .traced
+            .as_ref()
+            .filter(|_| self.opts.follow_forks && self.opts.seccomp_allowed)
+            .filter(|_| daemonized.is_none());
         let filter = traced.map(|set| {
             let mut set = set.clone();
             // The exec must stop, to know when the command proper starts.
             set.extend([EXECVE, EXECVEAT]);
             Filter::new(&set)
         });
-        let gated = launch::spawn_gated_with(path, argv, opts, &|| {
-            if let Some(filter) = &filter {
-                // On failure the command runs unfiltered: every call stops, which the
-                // tracer notices (no filter in /proc) and handles.
-                let _ = filter.install();
-            }
-        })?;
+        let foreign = daemonized.is_some();
+        let gated = match daemonized {
+            Some(gated) => gated,
+            None => launch::spawn_gated_with(path, argv, opts, &|| {
+                if let Some(filter) = &filter {
+                    // On failure the command runs unfiltered: every call stops, which
+                    // the tracer notices (no filter in /proc) and handles.
+                    let _ = filter.install();
+                }
+            })?,
+        };
         let pid = gated.pid;
-        let mut options = self.ptrace_options | PtraceOptions::PTRACE_O_EXITKILL;
+        // `-D`'s command must outlive its tracer, as strace's does.
+        let mut options = if foreign {
+            self.ptrace_options
+        } else {
+            self.ptrace_options | PtraceOptions::PTRACE_O_EXITKILL
+        };
         if filter.is_some() {
             options |= PtraceOptions::PTRACE_O_TRACESECCOMP;
         }
@@ -759,12 +784,15 @@ impl<'p, 'a> Tracer<'p, 'a> {
 pub fn run(
     cfg: &Config,
     program: Option<&Path>,
+    daemonized: Option<launch::Gated>,
     signals: nix::sys::signalfd::SignalFd,
     pipeline: &mut Pipeline,
 ) -> Result<Outcome> {
     let mut tracer = Tracer::new(Options::new(cfg), pipeline);
     match (&cfg.target, program) {
-        (Target::Command(argv), Some(path)) => tracer.launch(path, argv, &cfg.launch)?,
+        (Target::Command(argv), Some(path)) => {
+            tracer.launch(path, argv, &cfg.launch, daemonized)?
+        }
         (Target::Attach(pids), _) => {
             for &pid in pids {
                 tracer.attach(pid)?;
