@@ -1,6 +1,7 @@
 //! `cargo xtask`: set-up, build, run and test for tracer. Orchestration only.
 
 mod bench;
+mod dist;
 mod setup;
 mod vm;
 
@@ -40,6 +41,14 @@ enum Cmd {
         /// Extra arguments for the test harness (e.g. a test name filter).
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
+    },
+    /// Build the release tarball (binary, man page, completions, README) and Debian
+    /// package into target/dist/.
+    Dist {
+        /// Then install the package on this system, trace `ls` and read `man tracer`
+        /// with it, and remove it (root).
+        #[arg(long)]
+        test: bool,
     },
     /// Measure tracer's overhead against strace and perf trace (Redis, PostgreSQL, a
     /// syscall loop) and write docs/benchmarks.md. Installs what it needs; needs root.
@@ -135,6 +144,13 @@ fn main() -> Result<()> {
             std::process::exit(status.code().unwrap_or(1));
         }
         Cmd::Test { args } => test(&args),
+        Cmd::Dist { test } => {
+            let deb = dist::dist()?;
+            if test {
+                dist::test(&deb)?;
+            }
+            Ok(())
+        }
         Cmd::Bench(opts) => bench::bench(opts),
         Cmd::VmTest { only, jobs } => {
             setup::setup()?;
