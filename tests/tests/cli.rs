@@ -212,9 +212,42 @@ fn non_utf8_option_value(backend: Backend) {
     );
 }
 
+/// An unprivileged user: eBPF is refused with what it would need, on one line; ptrace
+/// traces the user's own command.
+fn unprivileged_use_says_what_ebpf_needs(backend: Backend) {
+    // A copy nobody can run (the build tree may not be reachable for it).
+    let copy = std::env::temp_dir().join(format!("tracer-unprivileged-{backend:?}"));
+    std::fs::copy(tracer_tests::tracer_bin(), &copy).expect("copy the binary");
+    let out = tracer_tests::tracer_env(&mut std::process::Command::new("setpriv"))
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(&copy)
+        .args([backend.arg(), "-e", "trace=none", "true"])
+        .current_dir("/")
+        .output()
+        .expect("run setpriv");
+    let _ = std::fs::remove_file(&copy);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    match backend {
+        Backend::Ebpf => {
+            assert!(!out.status.success(), "{stderr}");
+            assert_eq!(stderr.lines().count(), 1, "{stderr}");
+            let why = "bpf: Operation not permitted; it needs root, or CAP_BPF and CAP_PERFMON";
+            assert!(
+                stderr.starts_with("tracer: eBPF unavailable (") && stderr.contains(why),
+                "{stderr}"
+            );
+        }
+        Backend::Ptrace => {
+            assert!(out.status.success(), "{stderr}");
+            assert_eq!(stderr, "+++ exited with 0 +++\n");
+        }
+    }
+}
+
 tracer_tests::both_backends!(
     bad_input_is_one_line_and_runs_nothing,
-    non_utf8_option_value
+    non_utf8_option_value,
+    unprivileged_use_says_what_ebpf_needs
 );
 
 #[test]

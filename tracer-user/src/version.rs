@@ -30,14 +30,9 @@ pub fn text() -> String {
                 "backend: ebpf would be used (BPF ring buffer, raw tracepoints; {btf})"
             );
         }
+        // Unprivileged, the reason says what eBPF would need.
         Err(why) => {
             let _ = writeln!(s, "backend: ptrace would be used (eBPF unavailable: {why})");
-            if !nix::unistd::geteuid().is_root() {
-                s.push_str(
-                    "hint: eBPF needs root, or CAP_BPF and CAP_PERFMON; ptrace needs only the \
-                     right to trace the target\n",
-                );
-            }
         }
     }
     s

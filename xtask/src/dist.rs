@@ -220,7 +220,10 @@ fn depends(tracer: &Path) -> Result<String> {
     let symbols = output(Command::new("objdump").arg("-T").arg(tracer)).unwrap_or_default();
     let glibc = symbols
         .split_whitespace()
-        .filter_map(|w| w.strip_prefix("(GLIBC_").or_else(|| w.strip_prefix("GLIBC_")))
+        .filter_map(|w| {
+            w.strip_prefix("(GLIBC_")
+                .or_else(|| w.strip_prefix("GLIBC_"))
+        })
         .map(|v| v.trim_end_matches(')').to_owned())
         .max_by(|a, b| version_key(a).cmp(&version_key(b)));
     Ok(packages
@@ -274,11 +277,21 @@ fn check_installed() -> Result<()> {
         .output()
         .context("running the installed tracer")?;
     let trace = String::from_utf8_lossy(&out.stderr);
-    if !out.status.success() || !trace.contains("execve(\"/") || !trace.contains("+++ exited with 0 +++") {
-        bail!("`tracer -f -- ls /` from the package failed ({}):\n{trace}", out.status);
+    if !out.status.success()
+        || !trace.contains("execve(\"/")
+        || !trace.contains("+++ exited with 0 +++")
+    {
+        bail!(
+            "`tracer -f -- ls /` from the package failed ({}):\n{trace}",
+            out.status
+        );
     }
-    let page = output(Command::new("man").args(["-P", "cat", "tracer"]).env("MANWIDTH", "80"))
-        .context("man tracer")?;
+    let page = output(
+        Command::new("man")
+            .args(["-P", "cat", "tracer"])
+            .env("MANWIDTH", "80"),
+    )
+    .context("man tracer")?;
     for text in ["tracer", "--follow-forks", "--syscall-limit"] {
         if !page.contains(text) {
             bail!("`man tracer` lacks {text}:\n{page}");
