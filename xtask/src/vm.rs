@@ -7,6 +7,7 @@ mod fetch;
 mod initramfs;
 mod nobpf;
 mod qemu;
+mod sources;
 
 use std::{
     fs,

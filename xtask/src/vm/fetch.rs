@@ -14,7 +14,6 @@ use anyhow::{Context as _, Result, bail};
 use super::exec;
 
 const KEYRING: &str = "/usr/share/keyrings/debian-archive-keyring.gpg";
-const FALLBACK_MIRROR: &str = "http://deb.debian.org/debian";
 /// The suites the matrix takes kernels from.
 pub const SUITES: &[&str] = &["bullseye", "bookworm", "trixie", "sid"];
 
@@ -65,7 +64,7 @@ impl Apt {
         for sub in ["lists/partial", "cache/archives/partial"] {
             fs::create_dir_all(self.dir.join(sub))?;
         }
-        let mirror = debian_mirror();
+        let mirror = super::sources::debian_mirror()?;
         let sources: String = SUITES
             .iter()
             .map(|suite| format!("deb [signed-by={KEYRING}] {mirror} {suite} main\n"))
@@ -128,39 +127,6 @@ fn find_deb(dir: &Path, name: &str) -> Result<PathBuf> {
 fn field<'a>(stanza: &'a str, name: &str) -> Option<&'a str> {
     let prefix = format!("{name}: ");
     stanza.lines().find_map(|l| l.strip_prefix(&prefix))
-}
-
-/// The Debian mirror the machine's apt sources name, for the other suites.
-fn debian_mirror() -> String {
-    let mut texts = vec![fs::read_to_string("/etc/apt/sources.list").unwrap_or_default()];
-    if let Ok(dir) = fs::read_dir("/etc/apt/sources.list.d") {
-        let mut paths: Vec<PathBuf> = dir.filter_map(|e| e.ok().map(|e| e.path())).collect();
-        paths.sort();
-        texts.extend(paths.iter().filter_map(|p| fs::read_to_string(p).ok()));
-    }
-    texts
-        .iter()
-        .flat_map(|t| t.lines())
-        .filter_map(|line| {
-            let line = line.trim();
-            if let Some(uris) = line.strip_prefix("URIs:") {
-                return uris.split_whitespace().next();
-            }
-            // One-line style: `deb [options] URI suite components`.
-            let mut words = line.strip_prefix("deb ")?.split_whitespace();
-            let mut word = words.next()?;
-            if word.starts_with('[') {
-                while !word.ends_with(']') {
-                    word = words.next()?;
-                }
-                word = words.next()?;
-            }
-            Some(word)
-        })
-        .map(|uri| uri.trim_end_matches('/'))
-        .find(|uri| uri.ends_with("/debian"))
-        .unwrap_or(FALLBACK_MIRROR)
-        .to_owned()
 }
 
 /// A kernel unpacked from a Debian package.
