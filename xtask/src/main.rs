@@ -1,6 +1,7 @@
 //! `cargo xtask`: set-up, build, run and test for tracer. Orchestration only.
 
 mod bench;
+mod cross;
 mod setup;
 mod vm;
 
@@ -23,10 +24,18 @@ struct Cli {
 enum Cmd {
     /// Install what the eBPF build and the tests need (idempotent).
     Setup,
-    /// Build the eBPF object and the `tracer` binary.
+    /// Build the eBPF object and the `tracer` binary (for this machine, or cross-built
+    /// for another architecture's Linux with `--target aarch64`).
     Build {
         #[arg(long)]
         release: bool,
+        /// The architecture to build for (default: this machine's). A foreign one gets its
+        /// Rust target, Debian's cross gcc and glibc installed when missing.
+        #[arg(long, value_enum)]
+        target: Option<cross::Arch>,
+        /// Link statically (glibc's `+crt-static`): runs on any Linux of that architecture.
+        #[arg(long = "static")]
+        static_link: bool,
     },
     /// Build, then run `tracer ARGS...` as root.
     Run {
@@ -93,17 +102,21 @@ fn cargo() -> Command {
     cmd
 }
 
+/// Builds `tracer` for this machine; returns its path.
 fn build(release: bool) -> Result<PathBuf> {
-    let mut cmd = cargo();
-    cmd.args(["build", "--package", "tracer-user", "--bin", "tracer"]);
-    if release {
-        cmd.arg("--release");
+    build_for(cross::Arch::host(), release, false)
+}
+
+fn build_for(arch: cross::Arch, release: bool, static_link: bool) -> Result<PathBuf> {
+    let dir = cross::Build {
+        arch,
+        release,
+        static_link,
+        target_dir: None,
+        bins: &[("tracer-user", "tracer")],
     }
-    run(&mut cmd)?;
-    Ok(workspace_root()
-        .join("target")
-        .join(if release { "release" } else { "debug" })
-        .join("tracer"))
+    .run()?;
+    Ok(dir.join("tracer"))
 }
 
 pub fn is_root() -> bool {
@@ -114,9 +127,16 @@ pub fn is_root() -> bool {
 fn main() -> Result<()> {
     match Cli::parse().command {
         Cmd::Setup => setup::setup(),
-        Cmd::Build { release } => {
+        Cmd::Build {
+            release,
+            target,
+            static_link,
+        } => {
             setup::setup()?;
-            build(release).map(drop)
+            let arch = target.unwrap_or_else(cross::Arch::host);
+            let tracer = build_for(arch, release, static_link)?;
+            eprintln!("xtask: built {}", tracer.display());
+            Ok(())
         }
         Cmd::Run { release, args } => {
             setup::setup()?;
