@@ -82,9 +82,7 @@ impl Build<'_> {
         prerequisites(self.arch, self.static_link)?;
         let native = self.arch == Arch::host();
         let mut cmd = cargo();
-        cmd.env_remove("RUSTFLAGS")
-            .env_remove("CARGO_ENCODED_RUSTFLAGS")
-            .arg("build");
+        cmd.arg("build");
         if self.release {
             cmd.arg("--release");
         }
@@ -103,15 +101,22 @@ impl Build<'_> {
             );
         }
         if self.static_link {
-            cmd.env(
-                format!("CARGO_TARGET_{env}_RUSTFLAGS"),
-                "-C target-feature=+crt-static",
-            );
+            // The target's flags, which RUSTFLAGS would override.
+            cmd.env_remove("RUSTFLAGS")
+                .env_remove("CARGO_ENCODED_RUSTFLAGS")
+                .env(
+                    format!("CARGO_TARGET_{env}_RUSTFLAGS"),
+                    "-C target-feature=+crt-static",
+                );
         }
-        let target_dir = self
-            .target_dir
-            .map_or_else(|| workspace_root().join("target"), Path::to_owned);
-        cmd.arg("--target-dir").arg(&target_dir);
+        let target_dir = match self.target_dir {
+            Some(dir) => {
+                cmd.arg("--target-dir").arg(dir);
+                dir.to_owned()
+            }
+            None => std::env::var_os("CARGO_TARGET_DIR")
+                .map_or_else(|| workspace_root().join("target"), PathBuf::from),
+        };
         for (package, bin) in self.bins {
             cmd.args(["--package", package, "--bin", bin]);
         }
