@@ -53,12 +53,16 @@ enum Cmd {
     /// Measure tracer's overhead against strace and perf trace (Redis, PostgreSQL, a
     /// syscall loop) and write docs/benchmarks.md. Installs what it needs; needs root.
     Bench(bench::Options),
-    /// Boot the kernel matrix under QEMU (5.10, 6.1, 6.12, 7.x, 6.1 without BPF, lockdown)
-    /// and run the tracer's checks inside each; prints a table.
+    /// Boot the kernel matrix under QEMU (x86_64: 5.10, 6.1, 6.12, 7.x, 6.1 without BPF,
+    /// lockdown; arm64: 6.1, and 6.12 and 7.x with `--all`) and run the tracer's checks
+    /// inside each; prints a table.
     VmTest {
-        /// Only these cases (e.g. `6.1-nobpf`); repeatable.
+        /// Only these cases (e.g. `6.1-nobpf`, `arm64-6.1`); repeatable.
         #[arg(long)]
         only: Vec<String>,
+        /// Every case, also those a plain run leaves out (the slower arm64 boots).
+        #[arg(long, conflicts_with = "only")]
+        all: bool,
         /// Boots to run at a time.
         #[arg(long, default_value_t = 2)]
         jobs: usize,
@@ -156,9 +160,9 @@ fn main() -> Result<()> {
         }
         Cmd::Test { args } => test(&args),
         Cmd::Bench(opts) => bench::bench(opts),
-        Cmd::VmTest { only, jobs } => {
+        Cmd::VmTest { only, all, jobs } => {
             setup::setup()?;
-            vm::vm_test(vm::Options { only, jobs })
+            vm::vm_test(vm::Options { only, all, jobs })
         }
     }
 }

@@ -12,21 +12,30 @@ use std::{
 use anyhow::{Context as _, Result, bail};
 
 use super::exec;
+use crate::cross::Arch;
 
 const KEYRING: &str = "/usr/share/keyrings/debian-archive-keyring.gpg";
-/// The suites the matrix takes kernels from.
-pub const SUITES: &[&str] = &["bullseye", "bookworm", "trixie", "sid"];
 
-/// apt with its own sources list, lists and cache under `dir`.
+/// apt with its own sources list, lists and cache under `dir`, for one architecture.
 pub struct Apt {
     dir: PathBuf,
+    arch: Arch,
+    suites: Vec<&'static str>,
     updated: OnceLock<()>,
 }
 
 impl Apt {
-    pub fn new(cache: &Path) -> Self {
+    /// The package lists of `suites` for `arch` (amd64 under `cache/apt`, others under
+    /// `cache/apt-ARCH`).
+    pub fn new(cache: &Path, arch: Arch, suites: &[&'static str]) -> Self {
+        let dir = match arch {
+            Arch::X86_64 => cache.join("apt"),
+            _ => cache.join(format!("apt-{}", arch.debian())),
+        };
         Self {
-            dir: cache.join("apt"),
+            dir,
+            arch,
+            suites: suites.to_vec(),
             updated: OnceLock::new(),
         }
     }
@@ -45,6 +54,10 @@ impl Apt {
             "-oAcquire::IndexTargets::deb::DEP-11-icons-hidpi::DefaultEnabled=false".into(),
             "-oAcquire::IndexTargets::deb::Contents-deb::DefaultEnabled=false".into(),
             "-oAPT::Get::List-Cleanup=false".into(),
+            // That architecture's lists only, as if it were the machine's: `apt-get
+            // download` then takes its packages by their plain names.
+            format!("-oAPT::Architecture={}", self.arch.debian()),
+            format!("-oAPT::Architectures={}", self.arch.debian()),
             // The cache is root's; apt's `_apt` sandbox user could not write there.
             "-oAPT::Sandbox::User=root".into(),
         ]
@@ -65,14 +78,16 @@ impl Apt {
             fs::create_dir_all(self.dir.join(sub))?;
         }
         let mirror = super::sources::debian_mirror()?;
-        let sources: String = SUITES
+        let arch = self.arch.debian();
+        let sources: String = self
+            .suites
             .iter()
-            .map(|suite| format!("deb [signed-by={KEYRING}] {mirror} {suite} main\n"))
+            .map(|suite| format!("deb [arch={arch} signed-by={KEYRING}] {mirror} {suite} main\n"))
             .collect();
         fs::write(self.dir.join("sources.list"), sources)?;
         eprintln!(
-            "xtask vm: package lists of {} from {mirror}",
-            SUITES.join(", ")
+            "xtask vm: {arch} package lists of {} from {mirror}",
+            self.suites.join(", ")
         );
         exec(self.command("apt-get").args(["update", "-qq"]))?;
         let _ = self.updated.set(());
@@ -136,11 +151,21 @@ pub struct Fetched {
     pub package: String,
 }
 
-/// The `cloud-amd64` kernel of `suite`, from the cache or fetched. Kept under
-/// `cache/kernels/SUITE/`: `vmlinuz` and `package`.
+/// The `cloud-ARCH` kernel of `suite` for the Apt's architecture, from the cache or
+/// fetched. Kept under `cache/kernels/SUITE/` (amd64: `vmlinuz`) or
+/// `cache/kernels/SUITE-ARCH/` (arm64: `Image`, the raw image QEMU boots), with `package`.
 pub fn debian_kernel(apt: &Apt, cache: &Path, suite: &str) -> Result<Fetched> {
-    let dir = cache.join("kernels").join(suite);
-    let (image, stamp) = (dir.join("vmlinuz"), dir.join("package"));
+    let arch = apt.arch;
+    let (dir, file) = match arch {
+        Arch::X86_64 => (cache.join("kernels").join(suite), "vmlinuz"),
+        Arch::Aarch64 => (
+            cache
+                .join("kernels")
+                .join(format!("{suite}-{}", arch.debian())),
+            "Image",
+        ),
+    };
+    let (image, stamp) = (dir.join(file), dir.join("package"));
     if image.is_file()
         && let Ok(package) = fs::read_to_string(&stamp)
     {
@@ -149,9 +174,11 @@ pub fn debian_kernel(apt: &Apt, cache: &Path, suite: &str) -> Result<Fetched> {
             package: package.trim().to_owned(),
         });
     }
-    // The meta-package names the current image package of the suite.
-    let meta = apt.show("linux-image-cloud-amd64", suite)?;
-    let depends = field(&meta, "Depends").context("linux-image-cloud-amd64 has no Depends")?;
+    // The meta-package names the current image package of the suite. The cloud flavour:
+    // the smallest, for virtual machines, with the serial console and virtio built in.
+    let meta_name = format!("linux-image-cloud-{}", arch.debian());
+    let meta = apt.show(&meta_name, suite)?;
+    let depends = field(&meta, "Depends").with_context(|| format!("{meta_name} has no Depends"))?;
     let (name, version) = dependency(depends, "linux-image-")
         .with_context(|| format!("no linux-image-* in {depends:?}"))?;
     let debs = cache.join("debs");
@@ -168,6 +195,11 @@ pub fn debian_kernel(apt: &Apt, cache: &Path, suite: &str) -> Result<Fetched> {
     }
     if !found {
         bail!("no vmlinuz in {name} {version} or the packages it depends on");
+    }
+    if arch == Arch::Aarch64 {
+        let vmlinuz = dir.join("vmlinuz");
+        super::image::arm64_image(&vmlinuz, &image)?;
+        fs::remove_file(&vmlinuz)?;
     }
     let package = format!("{name} {version}");
     fs::write(&stamp, &package)?;

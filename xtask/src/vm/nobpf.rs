@@ -13,7 +13,7 @@ use anyhow::{Context as _, Result, bail};
 
 use super::{exec, fetch};
 
-const SUITE: &str = "bookworm";
+pub const SUITE: &str = "bookworm";
 const SOURCE: &str = "linux-source-6.1";
 
 /// `tinyconfig` plus these (`y`), each checked after `olddefconfig`.
