@@ -2,6 +2,7 @@
 
 mod bench;
 mod cross;
+mod gen_syscalls;
 mod setup;
 mod vm;
 
@@ -53,6 +54,18 @@ enum Cmd {
     /// Measure tracer's overhead against strace and perf trace (Redis, PostgreSQL, a
     /// syscall loop) and write docs/benchmarks.md. Installs what it needs; needs root.
     Bench(bench::Options),
+    /// Generate another architecture's syscall table (tracer-user/src/syscalls/ARCH.rs)
+    /// from its kernel headers' numbers and the x86_64 table's entries of the same names.
+    GenSyscalls {
+        #[arg(long, value_enum)]
+        arch: cross::Arch,
+        /// The architecture's `asm/unistd_64.h` (default: from Debian sid's linux-libc-dev).
+        #[arg(long)]
+        header: Option<PathBuf>,
+        /// Only check that the file is what would be generated.
+        #[arg(long)]
+        check: bool,
+    },
     /// Boot the kernel matrix under QEMU (x86_64: 5.10, 6.1, 6.12, 7.x, 6.1 without BPF,
     /// lockdown; arm64: 6.1, and 6.12 and 7.x with `--all`) and run the tracer's checks
     /// inside each; prints a table.
@@ -160,6 +173,15 @@ fn main() -> Result<()> {
         }
         Cmd::Test { args } => test(&args),
         Cmd::Bench(opts) => bench::bench(opts),
+        Cmd::GenSyscalls {
+            arch,
+            header,
+            check,
+        } => gen_syscalls::gen_syscalls(gen_syscalls::Options {
+            arch,
+            header,
+            check,
+        }),
         Cmd::VmTest { only, all, jobs } => {
             setup::setup()?;
             vm::vm_test(vm::Options { only, all, jobs })

@@ -6,7 +6,7 @@
 //! x86_64 kernels boot on `qemu-system-x86_64`; arm64 ones on `qemu-system-aarch64 -M
 //! virt`, with binaries cross-built for aarch64 and the same initramfs scheme.
 
-mod fetch;
+pub(crate) mod fetch;
 mod image;
 mod initramfs;
 mod nobpf;

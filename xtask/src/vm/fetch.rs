@@ -267,13 +267,9 @@ fn find_file(dir: &Path, prefix: &str) -> Result<Option<PathBuf>> {
     Ok(None)
 }
 
-/// Downloads `linux-source-MAJOR` of `suite`; returns the .deb and its version.
-pub fn kernel_source(
-    apt: &Apt,
-    suite: &str,
-    package: &str,
-    dir: &Path,
-) -> Result<(PathBuf, String)> {
+/// Downloads `package` (its candidate) of `suite` into `dir`; returns the .deb and its
+/// version.
+pub fn package(apt: &Apt, suite: &str, package: &str, dir: &Path) -> Result<(PathBuf, String)> {
     let stanza = apt.show(package, suite)?;
     let version = field(&stanza, "Version")
         .with_context(|| format!("{package}/{suite} has no Version"))?
