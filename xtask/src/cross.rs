@@ -145,7 +145,12 @@ pub fn prerequisites(arch: Arch, static_link: bool) -> Result<()> {
         }
         return Ok(());
     }
-    let installed = setup::output(Command::new("rustup").args(["target", "list", "--installed"]));
+    // In the workspace, as the build: the toolchain that builds is the one asked.
+    let installed = setup::output(Command::new("rustup").current_dir(workspace_root()).args([
+        "target",
+        "list",
+        "--installed",
+    ]));
     if !installed.lines().any(|l| l.trim() == arch.triple()) {
         setup::step(&format!(
             "adding the {} target to the default toolchain (cross build)",
@@ -155,7 +160,8 @@ pub fn prerequisites(arch: Arch, static_link: bool) -> Result<()> {
     }
     let gnu = arch.gnu();
     let cross_dev = format!("libc6-dev-{}-cross", arch.debian());
-    let gcc = format!("gcc-{gnu}");
+    // Debian package names have no `_`: `gcc-x86-64-linux-gnu` on an arm64 host.
+    let gcc = format!("gcc-{}", gnu.replace('_', "-"));
     let wanted: Vec<&str> = [
         (format!("/usr/bin/{gnu}-gcc"), gcc.as_str()),
         (format!("/usr/{gnu}/lib/libc.a"), cross_dev.as_str()),
