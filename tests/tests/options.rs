@@ -28,6 +28,7 @@ tracer_tests::both_backends!(
     large_string_limits_keep_argv,
     non_utf8_arguments_are_traced,
     uninterruptible,
+    kill_on_exit,
     notes_of_what_strace_only_warns_about,
 );
 
@@ -652,6 +653,36 @@ fn uninterruptible(backend: Backend) {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(stderr.contains("+++ exited with 0 +++"), "{stderr}");
+}
+
+fn kill_on_exit(backend: Backend) {
+    use nix::{sys::signal::Signal, unistd::Pid};
+    use std::io::BufRead as _;
+    let mut child = tracer()
+        .args([backend.arg(), "--kill-on-exit", "-e", "trace=none"])
+        .args(["sh", "-c", "echo $$; exec sleep 30"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn tracer");
+    let mut pid = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut pid)
+        .unwrap();
+    let pid: u32 = pid.trim().parse().expect("the command's pid");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(tracer_tests::process_running(pid), "the command runs");
+    nix::sys::signal::kill(Pid::from_raw(child.id() as i32), Signal::SIGTERM).unwrap();
+    child.wait().unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while tracer_tests::process_running(pid) && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        !tracer_tests::process_running(pid),
+        "--kill-on-exit: the command died with the tracer"
+    );
 }
 
 fn notes_of_what_strace_only_warns_about(backend: Backend) {
