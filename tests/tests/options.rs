@@ -598,6 +598,17 @@ fn large_string_limits_keep_argv(backend: Backend) {
         t.stderr.contains("\"30\", ...], 0x"),
         "argv cut at the capture's 32 strings, saying so",
     );
+    // 600 variables: the count stops at the capture's 512, and says so.
+    let vars: Vec<String> = (0..600).map(|n| format!("V{n}=x")).collect();
+    let mut args = vec!["-e", "trace=execve", "env", "-i"];
+    args.extend(vars.iter().map(String::as_str));
+    args.push("/bin/true");
+    let t = traced(backend, &args);
+    t.expect(
+        t.stderr.contains("[\"/bin/true\"], 0x")
+            && t.stderr.contains(" /* at least 512 vars */) = 0"),
+        "a cut environment count says so",
+    );
     let long = "x".repeat(5000);
     let t = traced(
         backend,

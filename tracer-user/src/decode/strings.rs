@@ -145,16 +145,26 @@ pub fn write_strv(out: &mut String, cap: Option<&Capture>, addr: u64, opts: &Dec
     out.push(']');
 }
 
-/// `execve`'s envp, strace's default: the pointer and how many variables it holds.
+/// `execve`'s envp, strace's default: the pointer and how many variables it holds (at
+/// least that many when the count stopped at the capture's limit).
 pub fn write_ptrv_count(out: &mut String, cap: Option<&Capture>, addr: u64) {
     write_addr(out, addr);
-    let count = cap
-        .filter(|c| !c.fault && addr != 0)
-        .and_then(|c| c.data.get(..4))
-        .map(|b| u32::from_le_bytes(b.try_into().unwrap()));
-    if let Some(n) = count {
-        let _ = write!(out, " /* {n} var{} */", if n == 1 { "" } else { "s" });
-    }
+    let Some(cap) = cap.filter(|c| !c.fault && addr != 0) else {
+        return;
+    };
+    let Some(n) = cap
+        .data
+        .get(..4)
+        .map(|b| u32::from_le_bytes(b.try_into().unwrap()))
+    else {
+        return;
+    };
+    let at_least = if cap.truncated { "at least " } else { "" };
+    let _ = write!(
+        out,
+        " /* {at_least}{n} var{} */",
+        if n == 1 { "" } else { "s" }
+    );
 }
 
 #[cfg(test)]
@@ -346,5 +356,15 @@ mod tests {
             0x7ffc10,
         );
         assert_eq!(s, "0x7ffc10 /* 1 var */");
+        s.clear();
+        write_ptrv_count(
+            &mut s,
+            Some(&cap(&512u32.to_le_bytes(), true, false)),
+            0x7ffc10,
+        );
+        assert_eq!(
+            s, "0x7ffc10 /* at least 512 vars */",
+            "the count's limit says so"
+        );
     }
 }
