@@ -2,6 +2,7 @@
 
 mod bench;
 mod setup;
+mod strace_suite;
 mod vm;
 
 use std::{
@@ -44,6 +45,8 @@ enum Cmd {
     /// Measure tracer's overhead against strace and perf trace (Redis, PostgreSQL, a
     /// syscall loop) and write docs/benchmarks.md. Installs what it needs; needs root.
     Bench(bench::Options),
+    /// Fetch strace's own test suite and build it once into target/strace-suite/.
+    StraceSuite(strace_suite::Options),
     /// Boot the kernel matrix under QEMU (5.10, 6.1, 6.12, 7.x, 6.1 without BPF, lockdown)
     /// and run the tracer's checks inside each; prints a table.
     VmTest {
@@ -136,6 +139,7 @@ fn main() -> Result<()> {
         }
         Cmd::Test { args } => test(&args),
         Cmd::Bench(opts) => bench::bench(opts),
+        Cmd::StraceSuite(opts) => strace_suite::strace_suite(opts),
         Cmd::VmTest { only, jobs } => {
             setup::setup()?;
             vm::vm_test(vm::Options { only, jobs })
