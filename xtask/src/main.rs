@@ -45,7 +45,8 @@ enum Cmd {
     /// Measure tracer's overhead against strace and perf trace (Redis, PostgreSQL, a
     /// syscall loop) and write docs/benchmarks.md. Installs what it needs; needs root.
     Bench(bench::Options),
-    /// Fetch strace's own test suite and build it once into target/strace-suite/.
+    /// Run strace's own test suite (fetched and built once into target/strace-suite/)
+    /// against strace and against tracer with each backend; writes report.md there.
     StraceSuite(strace_suite::Options),
     /// Boot the kernel matrix under QEMU (5.10, 6.1, 6.12, 7.x, 6.1 without BPF, lockdown)
     /// and run the tracer's checks inside each; prints a table.
