@@ -190,21 +190,31 @@ fn words(line: Option<&str>) -> Vec<String> {
 fn wait(mut child: Child, timeout: Duration) -> Status {
     let deadline = Instant::now() + timeout + Duration::from_secs(15);
     let mut pause = Duration::from_millis(2);
-    loop {
+    let status = loop {
         match child.try_wait() {
-            Ok(Some(status)) => return Status::from_code(status.code()),
+            Ok(Some(status)) => break Status::from_code(status.code()),
             Ok(None) if Instant::now() < deadline => {
                 thread::sleep(pause);
                 pause = (pause * 2).min(Duration::from_millis(50));
             }
-            _ => break,
+            _ => {
+                kill_group(&child);
+                let _ = child.wait();
+                break Status::Timeout;
+            }
         }
-    }
+    };
+    // What the script left behind (a test program that waits, spinning, for a tracer that
+    // failed to attach) would run on: the group outlives its reaped leader.
+    kill_group(&child);
+    status
+}
+
+fn kill_group(child: &Child) {
     let pgid = child.id() as i32;
-    // SAFETY: kill has no memory preconditions; -pgid names the group spawn created.
+    // SAFETY: kill has no memory preconditions; -pgid names the group spawn created (its
+    // number cannot be reused while a member of the group lives).
     unsafe { libc::kill(-pgid, libc::SIGKILL) };
-    let _ = child.wait();
-    Status::Timeout
 }
 
 /// What a run of the suite is given.
@@ -318,5 +328,31 @@ impl Progress {
 
     fn finish(&self) {
         self.print(self.total);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_a_test_leaves_behind_is_killed() {
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", "sleep 100 >/dev/null & echo $!"])
+            .stdout(Stdio::piped())
+            .process_group(0);
+        let mut child = cmd.spawn().expect("sh runs");
+        let mut out = String::new();
+        std::io::Read::read_to_string(child.stdout.as_mut().unwrap(), &mut out).unwrap();
+        assert_eq!(wait(child, Duration::from_secs(5)), Status::Pass);
+        let sleeper = format!("/proc/{}", out.trim());
+        let deadline = Instant::now() + Duration::from_secs(5);
+        // Killed, then reaped by init: gone, or a zombie until then.
+        while Path::new(&sleeper).exists()
+            && !fs::read_to_string(format!("{sleeper}/stat")).is_ok_and(|s| s.contains(") Z"))
+        {
+            assert!(Instant::now() < deadline, "the sleep outlived its test");
+            thread::sleep(Duration::from_millis(10));
+        }
     }
 }
