@@ -5,6 +5,7 @@ mod cross;
 mod dist;
 mod gen_syscalls;
 mod setup;
+mod strace_suite;
 mod vm;
 
 use std::{
@@ -63,6 +64,9 @@ enum Cmd {
     /// Measure tracer's overhead against strace and perf trace (Redis, PostgreSQL, a
     /// syscall loop) and write docs/benchmarks.md. Installs what it needs; needs root.
     Bench(bench::Options),
+    /// Run strace's own test suite (fetched and built once into target/strace-suite/)
+    /// against strace and against tracer with each backend; writes report.md there.
+    StraceSuite(strace_suite::Options),
     /// Generate another architecture's syscall table (tracer-user/src/syscalls/ARCH.rs)
     /// from its kernel headers' numbers and the x86_64 table's entries of the same names.
     GenSyscalls {
@@ -189,6 +193,7 @@ fn main() -> Result<()> {
             Ok(())
         }
         Cmd::Bench(opts) => bench::bench(opts),
+        Cmd::StraceSuite(opts) => strace_suite::strace_suite(opts),
         Cmd::GenSyscalls {
             arch,
             header,
