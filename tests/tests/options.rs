@@ -517,6 +517,10 @@ fn detach_on_execve(backend: Backend) {
         t.stdout == "hi\n" && !t.stderr.contains("execve("),
         "only the trace set shows",
     );
+    t.expect(
+        !t.stderr.contains("write(1, \"hi\\n\""),
+        "and the exec it does not show still detaches",
+    );
 }
 
 fn syscall_limit(backend: Backend) {

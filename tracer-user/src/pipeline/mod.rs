@@ -104,9 +104,9 @@ impl<'a> Pipeline<'a> {
             .unwrap_or_default()
     }
 
-    /// Whether `event` is dropped before the sinks: its process was let go of, the limit
-    /// was reached, or the user's filters leave it out.
-    fn drops(&self, event: &Event) -> bool {
+    /// Whether `event` is dropped before anything looks at it: the limit was reached, or
+    /// its process was let go of.
+    fn gone(&self, event: &Event) -> bool {
         if self.limit_reached() {
             return true;
         }
@@ -115,11 +115,13 @@ impl<'a> Pipeline<'a> {
             Event::Signal { pid, .. } | Event::Exited { pid, .. } => Some(*pid),
             _ => None,
         };
-        if let (Some(pid), Some(d)) = (pid, &self.detach)
-            && d.detached.contains(&pid)
-        {
-            return true;
-        }
+        pid.zip(self.detach.as_ref())
+            .is_some_and(|(pid, d)| d.detached.contains(&pid))
+    }
+
+    /// Whether the user's filters leave `event` out (calls the backends trace only for
+    /// `-b`, signals `-e signal=` hides).
+    fn hidden(&self, event: &Event) -> bool {
         match event {
             Event::Entered(c) | Event::Completed(c) => {
                 self.shown.as_ref().is_some_and(|s| !s.contains(c.nr))
@@ -153,20 +155,28 @@ impl<'a> Pipeline<'a> {
 
     /// One event from the backend, in its task's order.
     pub fn event(&mut self, event: Event) -> io::Result<()> {
-        if self.drops(&event) {
+        if self.gone(&event) {
+            return Ok(());
+        }
+        if let Event::Completed(call) = &event
+            && self.detaches_at(call)
+        {
+            // Shown as strace shows it when the trace set has the exec, else let go of
+            // without a word.
+            if self.hidden(&event) {
+                return Ok(());
+            }
+            let (tid, pid) = (call.tid, call.pid);
+            self.deliver(Event::Entered(call.clone()))?;
+            return self.deliver(Event::Detached { tid, pid });
+        }
+        if self.hidden(&event) {
             return Ok(());
         }
         if let (Event::Completed(call), Some(filter)) = (&event, self.outcome.as_mut())
             && !filter.admits(call)
         {
             return Ok(());
-        }
-        if let Event::Completed(call) = &event
-            && self.detaches_at(call)
-        {
-            let (tid, pid) = (call.tid, call.pid);
-            self.deliver(Event::Entered(call.clone()))?;
-            return self.deliver(Event::Detached { tid, pid });
         }
         if let (Event::Completed(_), Some(left)) = (&event, self.left.as_mut()) {
             *left -= 1;
