@@ -138,7 +138,7 @@ const BAD: &str = "\
 --backend=ptrace --cgroup /sys/fs/cgroup
 --backend=ptrace --stats CMD
 --backend=ptrace --tracepoints=raw CMD
--P /a -P /b -P /c CMD
+-P /a -P /b -P /c -P /d -P /e CMD
 /nonexistent-program
 -E A=1 /nonexistent-program
 /etc

@@ -61,17 +61,17 @@ Examples:
 pub struct Args {
     // ---- Startup ----
     /// Put VAR=VAL in the command's environment, or (-E VAR) remove VAR from it.
-    #[arg(short = 'E', long = "env", value_name = "VAR[=VAL]", action = ArgAction::Append,
+    #[arg(allow_hyphen_values = true, short = 'E', long = "env", value_name = "VAR[=VAL]", action = ArgAction::Append,
           help_heading = STARTUP)]
     pub env: Vec<OsString>,
 
     /// Attach to running processes (all their threads); repeat or use a comma list.
-    #[arg(short = 'p', long = "attach", value_name = "PID", value_delimiter = ',',
+    #[arg(allow_hyphen_values = true, short = 'p', long = "attach", value_name = "PID", value_delimiter = ',',
           action = ArgAction::Append, help_heading = STARTUP)]
     pub pids: Vec<String>,
 
     /// Run the command as USERNAME (or UID:GID), with its groups. Needs root.
-    #[arg(short = 'u', long = "user", value_name = "USERNAME", help_heading = STARTUP)]
+    #[arg(allow_hyphen_values = true, short = 'u', long = "user", value_name = "USERNAME", help_heading = STARTUP)]
     pub user: Option<String>,
 
     /// Run the command with NAME as its argv[0].
@@ -84,7 +84,7 @@ pub struct Args {
 
     // ---- Tracing ----
     /// Detach from a process when it calls execve (only execve is supported).
-    #[arg(short = 'b', long = "detach-on", value_name = "SYSCALL", help_heading = TRACING)]
+    #[arg(allow_hyphen_values = true, short = 'b', long = "detach-on", value_name = "SYSCALL", help_heading = TRACING)]
     pub detach_on: Option<String>,
 
     /// Run the tracer as a detached grandchild (-DD: in its own process group, -DDD: its
@@ -116,7 +116,7 @@ pub struct Args {
 
     /// When the tracer may be interrupted: 1/anywhere, 2/waiting (default), 3/never
     /// (SIGINT, SIGTERM, SIGHUP, SIGQUIT ignored), 4/never_tstp (and SIGTSTP).
-    #[arg(short = 'I', long = "interruptible", value_name = "WHEN", help_heading = TRACING)]
+    #[arg(allow_hyphen_values = true, short = 'I', long = "interruptible", value_name = "WHEN", help_heading = TRACING)]
     pub interruptible: Option<String>,
 
     /// Kill the traced processes when the tracer exits.
@@ -153,7 +153,7 @@ pub struct Args {
     /// A qualifying expression: QUALIFIER=[!]VALUE[,VALUE...] with QUALIFIER one of
     /// trace (the default), signal, status, quiet, abbrev, verbose, raw, read, write,
     /// decode-fds, decode-pids.
-    #[arg(short = 'e', value_name = "EXPR", action = ArgAction::Append, help_heading = FILTERING)]
+    #[arg(allow_hyphen_values = true, short = 'e', value_name = "EXPR", action = ArgAction::Append, help_heading = FILTERING)]
     pub expr: Vec<String>,
 
     /// Trace only these syscalls: names, %classes, /regexes, all, none; ! negates, ?
@@ -172,8 +172,9 @@ pub struct Args {
     pub status: Vec<String>,
 
     /// Trace only calls that touch PATH: a path argument equal to it, or an fd opened on
-    /// it during the trace. Repeatable (up to two paths).
-    #[arg(short = 'P', long = "trace-path", value_name = "PATH", action = ArgAction::Append,
+    /// it during the trace. Repeatable (up to four; a path that is not canonical counts
+    /// twice).
+    #[arg(allow_hyphen_values = true, short = 'P', long = "trace-path", value_name = "PATH", action = ArgAction::Append,
           help_heading = FILTERING)]
     pub paths: Vec<PathBuf>,
 
@@ -193,7 +194,7 @@ pub struct Args {
 
     // ---- Output format ----
     /// Align return values at COLUMN (default 40).
-    #[arg(short = 'a', long = "columns", value_name = "COLUMN", help_heading = OUTPUT)]
+    #[arg(allow_hyphen_values = true, short = 'a', long = "columns", value_name = "COLUMN", help_heading = OUTPUT)]
     pub columns: Option<String>,
 
     /// Abbreviate the output of these syscalls (all by default; -v is abbrev=none).
@@ -264,7 +265,7 @@ pub struct Args {
 
     /// Write the trace to FILE instead of stderr; `|CMD` pipes it to CMD. `%p` in FILE
     /// becomes the traced pid, `%t` the start time (YYYYmmdd-HHMMSS).
-    #[arg(short = 'o', long = "output", value_name = "FILE", help_heading = OUTPUT)]
+    #[arg(allow_hyphen_values = true, short = 'o', long = "output", value_name = "FILE", help_heading = OUTPUT)]
     pub output: Option<PathBuf>,
 
     /// With -o: append to FILE instead of truncating it.
@@ -278,18 +279,19 @@ pub struct Args {
     pub relative: Option<String>,
 
     /// Maximum string size to print (bytes; default 32).
-    #[arg(short = 's', long = "string-limit", value_name = "STRSIZE", help_heading = OUTPUT)]
+    #[arg(allow_hyphen_values = true, short = 's', long = "string-limit", value_name = "STRSIZE", help_heading = OUTPUT)]
     pub string_limit: Option<String>,
 
     /// Time of day before each line: -t seconds, -tt microseconds, -ttt Unix time.
     #[arg(short = 't', action = ArgAction::Count, help_heading = OUTPUT)]
     pub t: u8,
 
-    /// Absolute time stamps: [format:]none|time|unix, [precision:]s|ms|us|ns (comma list).
+    /// Absolute time stamps: [format:]none|time|unix, [precision:]s|ms|us|ns (comma list;
+    /// repeated, each changes what it names).
     #[arg(long = "absolute-timestamps", visible_alias = "timestamps", value_name = "SPEC",
-          num_args = 0..=1, require_equals = true, default_missing_value = "",
-          help_heading = OUTPUT)]
-    pub absolute_timestamps: Option<String>,
+          num_args = 0..=1, require_equals = true, default_missing_value = "format:time",
+          action = ArgAction::Append, help_heading = OUTPUT)]
+    pub absolute_timestamps: Vec<String>,
 
     /// Show the time spent in each syscall (PRECISION: s, ms, us, ns).
     #[arg(short = 'T', long = "syscall-times", value_name = "PRECISION", num_args = 0..=1,
@@ -311,7 +313,7 @@ pub struct Args {
 
     /// How named constants and flags print: raw (numbers), abbrev (names, the
     /// default), verbose (both).
-    #[arg(short = 'X', long = "const-print-style", value_name = "FORMAT", help_heading = OUTPUT)]
+    #[arg(allow_hyphen_values = true, short = 'X', long = "const-print-style", value_name = "FORMAT", help_heading = OUTPUT)]
     pub const_print_style: Option<String>,
 
     /// Output format: text (strace's), or json (one object per line, schema in README).
@@ -340,18 +342,18 @@ pub struct Args {
 
     /// Subtract OVERHEAD (a number, microseconds unless a unit follows) from each
     /// call's time in the summary.
-    #[arg(short = 'O', long = "summary-syscall-overhead", value_name = "OVERHEAD",
+    #[arg(allow_hyphen_values = true, short = 'O', long = "summary-syscall-overhead", value_name = "OVERHEAD",
           help_heading = STATISTICS)]
     pub overhead: Option<String>,
 
     /// Sort the summary by: time, min-time, max-time, avg-time, calls, errors, name,
     /// nothing (default time).
-    #[arg(short = 'S', long = "summary-sort-by", value_name = "SORTBY", help_heading = STATISTICS)]
+    #[arg(allow_hyphen_values = true, short = 'S', long = "summary-sort-by", value_name = "SORTBY", help_heading = STATISTICS)]
     pub summary_sort: Option<String>,
 
     /// Summary columns: time-percent, total-time, min-time, max-time, avg-time, calls,
     /// errors, name.
-    #[arg(short = 'U', long = "summary-columns", value_name = "COLUMNS", help_heading = STATISTICS)]
+    #[arg(allow_hyphen_values = true, short = 'U', long = "summary-columns", value_name = "COLUMNS", help_heading = STATISTICS)]
     pub summary_columns: Option<String>,
 
     /// Summarise wall-clock time, from entry to exit.
@@ -800,6 +802,15 @@ mod tests {
         assert!(cl.args.unsupported.first().unwrap().starts_with("--inject"));
         let cl = parse_line("--color=never ls").unwrap();
         assert_eq!(cl.args.unsupported.first(), None);
+    }
+
+    #[test]
+    fn values_may_start_with_a_dash_as_getopt_takes_them() {
+        let cl = parse_line("-s -42 -a -5 true").unwrap();
+        assert_eq!(cl.args.string_limit.as_deref(), Some("-42"));
+        assert_eq!(cl.args.columns.as_deref(), Some("-5"));
+        let cl = parse_line("-p -42").unwrap();
+        assert_eq!(cl.args.pids, ["-42"]);
     }
 
     #[test]

@@ -317,8 +317,12 @@ impl CommandLine {
             Some(dir) => cgroup_id(dir)?,
             None => (0, 0),
         };
-        if args.paths.len() > MAX_PATH_FILTERS / 2 {
-            bail!("-P: at most {} paths", MAX_PATH_FILTERS / 2);
+        // The kernel compares hashes of each path as given and as resolved.
+        if path_forms(&args.paths).len() > MAX_PATH_FILTERS {
+            bail!(
+                "-P: too many paths (the filter holds {MAX_PATH_FILTERS}, a path counting \
+                 twice when it is not canonical)"
+            );
         }
         let summary = args.summary_options(&mut notes)?;
         let string_limit = match &args.string_limit {
@@ -332,7 +336,7 @@ impl CommandLine {
                 None | Some("abbrev") => XlatStyle::Abbrev,
                 Some("raw") => XlatStyle::Raw,
                 Some("verbose") => XlatStyle::Verbose,
-                Some(other) => bail!("invalid -X argument: '{other}' (raw, abbrev or verbose)"),
+                Some(other) => bail!("invalid -X argument: '{other}'"),
             },
             raw: syscalls(&q.raw),
             abbrev: syscalls(&q.abbrev),
@@ -356,14 +360,15 @@ impl CommandLine {
         };
         let daemonize = match (args.daemonize_short, args.daemonize.as_deref()) {
             (0, None) => None,
-            (1, _) | (_, Some("grandchild")) => Some(Daemonize::Grandchild),
-            (2, _) | (_, Some("pgroup" | "pgrp")) => Some(Daemonize::ProcessGroup),
+            (0, Some(how)) => daemonize_how(how),
+            (1, _) => Some(Daemonize::Grandchild),
+            (2, _) => Some(Daemonize::ProcessGroup),
             _ => Some(Daemonize::Session),
         };
         let interruptible = match args.interruptible.as_deref() {
             // As strace, -D ignores the signals that would end the tracer.
             None if daemonize.is_some() => Interruptible::NeverTstp,
-            None | Some("1" | "anywhere" | "2" | "waiting") => Interruptible::Anywhere,
+            None | Some("1" | "anywhere" | "always" | "2" | "waiting") => Interruptible::Anywhere,
             Some("3" | "never") => Interruptible::Never,
             Some("4" | "never_tstp") => Interruptible::NeverTstp,
             Some(other) => bail!("invalid -I argument: '{other}'"),
@@ -540,7 +545,7 @@ impl Args {
             );
         }
         if let Some(how) = self.daemonize.as_deref()
-            && !matches!(how, "grandchild" | "pgroup" | "pgrp" | "session")
+            && daemonize_how(how).is_none()
         {
             bail!("invalid --daemonize argument: '{how}'");
         }
@@ -606,7 +611,7 @@ impl Args {
         let overhead = match &self.overhead {
             Some(o) => Some(
                 parse_duration_default(o, Some("us"))
-                    .map_err(|e| anyhow::anyhow!("invalid -O argument: '{o}': {e}"))?,
+                    .map_err(|_| anyhow::anyhow!("invalid -O argument: '{o}'"))?,
             ),
             None => None,
         };
@@ -660,22 +665,23 @@ impl Args {
         summary: &Option<SummaryOptions>,
         notes: &mut Vec<String>,
     ) -> Result<OutputOptions> {
-        if self.t > 0 && self.absolute_timestamps.is_some() {
+        if self.t > 0 && !self.absolute_timestamps.is_empty() {
             bail!("-t and --absolute-timestamps cannot be provided simultaneously");
         }
-        let absolute = match (self.t, &self.absolute_timestamps) {
-            (0, None) => None,
-            (1, None) => Some((TimeFormat::TimeOfDay, 0)),
-            (2, None) => Some((TimeFormat::TimeOfDay, 6)),
-            (_, None) => Some((TimeFormat::Unix, 6)),
-            (_, Some(spec)) => absolute_timestamps(spec)?,
+        let absolute = match (self.t, self.absolute_timestamps.is_empty()) {
+            (0, true) => None,
+            (1, true) => Some((TimeFormat::TimeOfDay, 0)),
+            (2, true) => Some((TimeFormat::TimeOfDay, 6)),
+            (_, true) => Some((TimeFormat::Unix, 6)),
+            (_, false) => absolute_timestamps(&self.absolute_timestamps)?,
         };
+        // Only the long forms take a precision: errors name them.
         let relative = match &self.relative {
-            Some(p) => Some(precision(p, "-r")?),
+            Some(p) => Some(precision(p, "--relative-timestamps")?),
             None => None,
         };
         let syscall_times_precision = match &self.syscall_times {
-            Some(p) => precision(p, "-T")?,
+            Some(p) => precision(p, "--syscall-times")?,
             None => 6,
         };
         let output = self.output.as_deref();
@@ -766,6 +772,16 @@ impl Args {
     }
 }
 
+/// `--daemonize=`'s values, in any case as strace takes them.
+fn daemonize_how(how: &str) -> Option<Daemonize> {
+    match how.to_ascii_lowercase().as_str() {
+        "grandchild" => Some(Daemonize::Grandchild),
+        "pgroup" | "pgrp" => Some(Daemonize::ProcessGroup),
+        "session" => Some(Daemonize::Session),
+        _ => None,
+    }
+}
+
 /// `s`, `ms`, `us`, `ns` as a number of decimals.
 fn precision(p: &str, option: &str) -> Result<u8> {
     Ok(match p {
@@ -773,26 +789,31 @@ fn precision(p: &str, option: &str) -> Result<u8> {
         "ms" => 3,
         "" | "us" => 6,
         "ns" => 9,
-        _ => bail!("invalid {option} argument: '{p}' (s, ms, us or ns)"),
+        _ => bail!("invalid {option} argument: '{p}'"),
     })
 }
 
-/// `--absolute-timestamps=[[format:]none|time|unix][,[precision:]s|ms|us|ns]`.
-fn absolute_timestamps(spec: &str) -> Result<Option<(TimeFormat, u8)>> {
+/// `--absolute-timestamps=[[format:]none|time|unix][,[precision:]s|ms|us|ns]`, each
+/// one given changing what it names (the format is `time` and the precision `s` until
+/// one does).
+fn absolute_timestamps(specs: &[String]) -> Result<Option<(TimeFormat, u8)>> {
     let (mut format, mut digits) = (Some(TimeFormat::TimeOfDay), 0);
-    for item in spec.split(',').filter(|i| !i.is_empty()) {
-        let (key, value) = match item.split_once(':') {
-            Some((k, v)) => (Some(k), v),
-            None => (None, item),
-        };
-        match (key, value) {
-            (None | Some("format"), "none") => format = None,
-            (None | Some("format"), "time") => format = Some(TimeFormat::TimeOfDay),
-            (None | Some("format"), "unix") => format = Some(TimeFormat::Unix),
-            (None | Some("precision"), "s" | "ms" | "us" | "ns") => {
-                digits = precision(value, "--absolute-timestamps")?
+    for spec in specs {
+        let invalid = || anyhow::anyhow!("invalid --absolute-timestamps argument: '{spec}'");
+        for item in spec.split(',').filter(|i| !i.is_empty()) {
+            let (key, value) = match item.split_once(':') {
+                Some((k, v)) => (Some(k), v),
+                None => (None, item),
+            };
+            match (key, value) {
+                (None | Some("format"), "none") => format = None,
+                (None | Some("format"), "time") => format = Some(TimeFormat::TimeOfDay),
+                (None | Some("format"), "unix") => format = Some(TimeFormat::Unix),
+                (None | Some("precision"), "s" | "ms" | "us" | "ns") => {
+                    digits = precision(value, "--absolute-timestamps").map_err(|_| invalid())?
+                }
+                _ => return Err(invalid()),
             }
-            _ => bail!("invalid --absolute-timestamps argument: '{item}'"),
         }
     }
     Ok(format.map(|f| (f, digits)))
@@ -850,7 +871,7 @@ fn run_as(user: &str) -> Result<RunAs> {
 fn parse_pid(arg: &str) -> Result<u32> {
     let pid: u32 = match arg.trim().parse() {
         Ok(pid) if pid > 0 && pid <= i32::MAX as u32 => pid,
-        _ => bail!("invalid process id: '{arg}'"),
+        _ => bail!("Invalid process id: '{arg}'"),
     };
     // A thread id names its whole process, as with strace.
     let status = match std::fs::read_to_string(format!("/proc/{pid}/status")) {
@@ -1014,6 +1035,16 @@ mod tests {
         assert_eq!(cfg.out.timestamps.absolute, Some((TimeFormat::Unix, 3)));
         let cfg = config("--absolute-timestamps=none true").unwrap();
         assert_eq!(cfg.out.timestamps.absolute, None);
+        let cfg = config("--timestamps=precision:ms --absolute-timestamps=format:unix true");
+        assert_eq!(
+            cfg.unwrap().out.timestamps.absolute,
+            Some((TimeFormat::Unix, 3))
+        );
+        let cfg = config("--absolute-timestamps true").unwrap();
+        assert_eq!(
+            cfg.out.timestamps.absolute,
+            Some((TimeFormat::TimeOfDay, 0))
+        );
     }
 
     #[test]

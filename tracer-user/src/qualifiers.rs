@@ -104,7 +104,10 @@ impl TraceSet {
         let item = match item.rsplit_once('@') {
             Some((name, "64")) => name,
             Some((_, "32" | "x32")) => return Ok(false),
-            _ => item,
+            Some((_, other)) => {
+                bail!("incorrect personality designator '{other}' in qualification '{item}'")
+            }
+            None => item,
         };
         match item {
             "" => return Ok(false),
@@ -129,6 +132,14 @@ impl TraceSet {
         if let Some(sc) = syscalls::by_name(item) {
             self.numbers[sc.nr as usize] = true;
             return Ok(true);
+        }
+        // A number, as strace takes it: any number the table knows.
+        if let Ok(nr) = item.parse::<u32>() {
+            let known = syscalls::by_nr(nr).is_some();
+            if known {
+                self.numbers[nr as usize] = true;
+            }
+            return Ok(known);
         }
         if let Some(class) = Class::from_name(item) {
             return Ok(self.add_matching(|sc| sc.class.contains(class)));
@@ -487,6 +498,14 @@ mod tests {
         assert!(!err.contains('\n') && err.contains("unclosed"), "{err}");
         assert!(TraceSet::parse("openat@64").unwrap().contains(nr("openat")));
         assert!(TraceSet::parse("openat@32").is_err());
+        assert_eq!(
+            TraceSet::parse("getcwd@42").unwrap_err().to_string(),
+            "incorrect personality designator '42' in qualification 'getcwd@42'"
+        );
+        assert!(
+            TraceSet::parse("257").unwrap().contains(nr("openat")),
+            "by number"
+        );
     }
 
     #[test]
