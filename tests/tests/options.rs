@@ -138,6 +138,15 @@ fn verbose_expands_structures_and_the_environment(backend: Backend) {
             .any(|l| l.contains("\", [\"uname\", \"-s\"], [\"A=1\"]) = 0")),
         "-v prints the environment",
     );
+    // abbrev= names the syscalls that stay abbreviated: only those.
+    let t2 = traced(
+        backend,
+        &["-e", "abbrev=execve", "-e", "trace=execve", "true"],
+    );
+    t2.expect(
+        t2.stderr.contains(" vars */) = 0"),
+        "abbrev=execve: the environment counted",
+    );
     let uname = line(&t.stderr, "uname(").expect("uname");
     t.expect(
         uname.contains("release=") && uname.contains("machine=") && !uname.contains("..."),

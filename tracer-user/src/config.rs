@@ -251,14 +251,11 @@ impl Config {
         path_forms(&self.paths)
     }
 
-    /// What the options change in the capture plans: `-v` copies `execve`'s
-    /// environment.
-    pub fn plan_options(&self) -> crate::syscalls::plan::PlanOptions {
-        let abbreviated = |name| {
-            crate::syscalls::by_name(name).is_none_or(|sc| self.decode.abbrev.contains(sc.nr))
-        };
+    /// What the options change in syscall `nr`'s capture plan: unabbreviated (`-v`), an
+    /// exec's environment is copied as its strings.
+    pub fn plan_options(&self, nr: u32) -> crate::syscalls::plan::PlanOptions {
         crate::syscalls::plan::PlanOptions {
-            env_strings: !abbreviated("execve") || !abbreviated("execveat"),
+            env_strings: !self.decode.abbrev.contains(nr),
         }
     }
 

@@ -311,7 +311,7 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
         plans
             .set(
                 nr,
-                syscalls::kernel_plan(nr, traced.contains(nr), cfg.plan_options()),
+                syscalls::kernel_plan(nr, traced.contains(nr), cfg.plan_options(nr)),
                 0,
             )
             .map_err(|e| LoadError::Map("PLANS", e))?;

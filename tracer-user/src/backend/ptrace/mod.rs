@@ -75,7 +75,8 @@ struct Options {
     follow_forks: bool,
     /// Bytes of buffers copied (`-s`, more when they are dumped).
     string_limit: usize,
-    plan: PlanOptions,
+    /// Each syscall's plan options (`-v`'s environment strings).
+    plans: Vec<PlanOptions>,
     /// The trace set: `None` traces every call.
     traced: Option<BTreeSet<u32>>,
     /// Show calls in progress (`read(0, `).
@@ -91,7 +92,9 @@ impl Options {
         Self {
             follow_forks: cfg.follow_forks,
             string_limit: cfg.capture_limit(),
-            plan: cfg.plan_options(),
+            plans: (0..tracer_common::MAX_SYSCALLS)
+                .map(|nr| cfg.plan_options(nr))
+                .collect(),
             traced: (!trace.is_all()).then(|| {
                 (0..tracer_common::MAX_SYSCALLS)
                     .filter(|&nr| trace.contains(nr))
@@ -100,6 +103,10 @@ impl Options {
             show_in_progress: cfg.shows_in_progress(),
             seccomp_allowed: !cfg.detach_on_execve && cfg.syscall_limit.is_none(),
         }
+    }
+
+    fn plan(&self, nr: u32) -> PlanOptions {
+        self.plans.get(nr as usize).copied().unwrap_or_default()
     }
 
     fn traces(&self, nr: u32) -> bool {
@@ -533,7 +540,7 @@ impl<'p, 'a> Tracer<'p, 'a> {
             call.captures = capture(
                 Pid::from_raw(tid as i32),
                 &call,
-                &syscalls::plan_for(nr, self.opts.plan),
+                &syscalls::plan_for(nr, self.opts.plan(nr)),
                 self.opts.string_limit,
                 Phase::Enter,
             );
@@ -562,7 +569,7 @@ impl<'p, 'a> Tracer<'p, 'a> {
         let mut exit_captures = capture(
             Pid::from_raw(tid as i32),
             &call,
-            &syscalls::plan_for(call.nr, self.opts.plan),
+            &syscalls::plan_for(call.nr, self.opts.plan(call.nr)),
             self.opts.string_limit,
             Phase::Exit(ret),
         );
