@@ -4,6 +4,7 @@
 //! workspace's debug build. Tests need root, as the tracer does, to load BPF.
 
 use std::{
+    collections::BTreeSet,
     io::{BufRead, BufReader, Read},
     path::PathBuf,
     process::{Child, ChildStderr, Command, Output, Stdio},
@@ -238,8 +239,24 @@ pub fn spawn_tracer(args: &[&str]) -> (Child, LineWatcher) {
     (child, watcher)
 }
 
-/// Names of loaded BPF programs that are ours (`tracer_*`), from bpftool.
-pub fn loaded_tracer_programs() -> Vec<String> {
+/// The ids of the BPF programs a process holds (its program and link descriptors'
+/// `prog_id`): a tracer's own, whatever other tracers run on the machine.
+pub fn bpf_programs_of(pid: u32) -> BTreeSet<u32> {
+    let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fdinfo")) else {
+        return BTreeSet::new();
+    };
+    fds.flatten()
+        .filter_map(|fd| std::fs::read_to_string(fd.path()).ok())
+        .filter_map(|info| {
+            info.lines()
+                .find_map(|l| l.strip_prefix("prog_id:"))
+                .and_then(|id| id.trim().parse().ok())
+        })
+        .collect()
+}
+
+/// The ids of every loaded BPF program, from bpftool.
+pub fn loaded_bpf_programs() -> BTreeSet<u32> {
     let out = Command::new("bpftool")
         .args(["prog", "list"])
         .output()
@@ -247,18 +264,16 @@ pub fn loaded_tracer_programs() -> Vec<String> {
     assert!(out.status.success(), "bpftool prog list failed");
     String::from_utf8_lossy(&out.stdout)
         .lines()
-        .filter_map(|l| l.split_whitespace().skip_while(|w| *w != "name").nth(1))
-        .filter(|name| name.starts_with("tracer_"))
-        .map(str::to_owned)
+        .filter_map(|l| l.split(':').next()?.trim().parse().ok())
         .collect()
 }
 
-/// Waits (the kernel frees programs asynchronously) until none of ours is loaded.
+/// Waits (the kernel frees programs asynchronously) until none of `ids` is loaded.
 #[track_caller]
-pub fn assert_no_tracer_programs() {
+pub fn assert_programs_freed(ids: &BTreeSet<u32>) {
     let deadline = Instant::now() + Duration::from_secs(5);
     loop {
-        let left = loaded_tracer_programs();
+        let left: Vec<u32> = loaded_bpf_programs().intersection(ids).copied().collect();
         if left.is_empty() {
             return;
         }
