@@ -34,6 +34,7 @@ const FAULTED_CELL: usize = SCRATCH_BYTES - 16;
 const STASH_CELL: usize = SCRATCH_BYTES - 24;
 /// `MAX_CAPTURE` rounded up to a mask.
 const LEN_MASK: usize = 2 * MAX_CAPTURE - 1;
+const _: () = assert!(MAX_CAPTURE.is_power_of_two());
 
 #[repr(C)]
 pub struct Scratch {
@@ -618,11 +619,16 @@ impl Builder {
             if len + 2 > MAX_CAPTURE {
                 return (len, CAPTURE_TRUNCATED);
             }
-            let room = MAX_CAPTURE - len;
+            // LLVM proves these bounds from the check above and would drop plain masks;
+            // verifiers before 7.x cannot follow that proof, so the values are
+            // forgotten and masked again (len < MAX_CAPTURE, a power of two).
+            let len_b = self.forget(len) & (MAX_CAPTURE - 1);
+            let room = MAX_CAPTURE - len_b;
             let cut_by_room = limit + 2 > room;
-            let want = (if cut_by_room { room } else { limit + 2 }) & LEN_MASK;
-            let at = (off + (len & LEN_MASK)) & (2 * OFF_LIMIT - 1);
-            // SAFETY: at < 2 * OFF_LIMIT and want <= LEN_MASK: inside the scratch buffer.
+            let want = self.forget(if cut_by_room { room } else { limit + 2 }) & LEN_MASK;
+            let at = off + len_b;
+            // SAFETY: off < OFF_LIMIT + a header, len_b < MAX_CAPTURE and want <= LEN_MASK:
+            // inside the scratch buffer, below its cells.
             let n = unsafe {
                 bpf_probe_read_user_str(
                     self.buf.add(at) as *mut c_void,
