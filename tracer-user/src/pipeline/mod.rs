@@ -24,6 +24,9 @@ pub struct Pipeline<'a> {
     tasks: Tasks,
     fds: Option<FdTable>,
     sinks: Vec<&'a mut dyn Sink>,
+    /// `TRACER_TEST_FAIL_AFTER=N`: fail after N events, as an internal error of the
+    /// tracer would, for the tests of what such a failure leaves behind.
+    fail_after: Option<u64>,
 }
 
 impl<'a> Pipeline<'a> {
@@ -59,6 +62,9 @@ impl<'a> Pipeline<'a> {
             tasks: Tasks::new(&initial, want_comm),
             fds,
             sinks: Vec::new(),
+            fail_after: std::env::var("TRACER_TEST_FAIL_AFTER")
+                .ok()
+                .and_then(|n| n.parse().ok()),
         }
     }
 
@@ -68,6 +74,14 @@ impl<'a> Pipeline<'a> {
 
     /// One event from the backend, in its task's order.
     pub fn event(&mut self, event: Event) -> io::Result<()> {
+        if let Some(left) = self.fail_after.as_mut() {
+            if *left == 0 {
+                return Err(io::Error::other(
+                    "failing as asked (TRACER_TEST_FAIL_AFTER)",
+                ));
+            }
+            *left -= 1;
+        }
         if let (Event::Completed(call), Some(filter)) = (&event, self.outcome.as_mut())
             && !filter.admits(call)
         {

@@ -18,6 +18,7 @@ use nix::{
     poll::{PollFd, PollFlags, PollTimeout, poll},
     sys::{
         signal::Signal,
+        signalfd::SignalFd,
         wait::{WaitPidFlag, WaitStatus, waitpid},
     },
     unistd::Pid,
@@ -30,7 +31,7 @@ use tracer_common::{
 pub use loader::load;
 use records::Record;
 
-use super::{BLOCKED_AFTER, Outcome, RunContext, Stop};
+use super::{BLOCKED_AFTER, Outcome, Running, Stop};
 use crate::{
     config::{Config, Target},
     event::{Capture, Event, ExitStatus, SignalInfo, Syscall, Totals, now_ns},
@@ -89,6 +90,18 @@ impl EbpfTracer {
         let map = self.ns_pending.as_mut().unwrap_or(&mut self.traced);
         map.insert(pid, state, 0)
             .context("adding a pid to the kernel trace set")
+    }
+
+    /// Attached processes that are gone but still in the trace set: one that exited
+    /// while it was being added is never seen leaving by the kernel side, and the trace
+    /// would wait for it forever.
+    fn forget_gone(&mut self, attached: &[u32]) {
+        for &pid in attached.iter().filter(|&&pid| crate::attach::gone(pid)) {
+            let _ = self.traced.remove(&pid);
+            if let Some(pending) = self.ns_pending.as_mut() {
+                let _ = pending.remove(&pid);
+            }
+        }
     }
 
     fn trace_set_empty(&self) -> bool {
@@ -360,7 +373,7 @@ fn wait_status(status: WaitStatus) -> Option<ExitStatus> {
 
 /// Waits for records (or the poll tick, a signal, the kernel's log) and flushes the
 /// kernel's log when it has something.
-fn wait(tracer: &mut EbpfTracer, signals: &nix::sys::signalfd::SignalFd) -> Result<()> {
+fn wait(tracer: &mut EbpfTracer, signals: &SignalFd) -> Result<()> {
     let ring_fd = tracer.events.as_raw_fd();
     // SAFETY: the descriptors outlive this poll call.
     let (ring, sig) = unsafe { (BorrowedFd::borrow_raw(ring_fd), signals.as_fd()) };
@@ -394,14 +407,30 @@ fn wait(tracer: &mut EbpfTracer, signals: &nix::sys::signalfd::SignalFd) -> Resu
     Ok(())
 }
 
-/// Runs the trace until every traced process is gone or a stop signal arrives.
+/// Starts or attaches to the target, then traces until every traced process is gone, a
+/// stop signal arrives or the trace cannot go on. An error means nothing was traced.
 pub fn run(
     mut tracer: EbpfTracer,
     cfg: &Config,
-    ctx: RunContext,
+    program: Option<&Path>,
+    signals: &SignalFd,
     pipeline: &mut Pipeline,
 ) -> Result<Outcome> {
-    let RunContext { launched, signals } = ctx;
+    let (launched, attached) = match (&cfg.target, program) {
+        (Target::Command(argv), Some(path)) => (Some(tracer.launch(path, argv)?), Vec::new()),
+        (Target::Attach(pids), _) => {
+            let forms = cfg.path_forms();
+            let attached = super::attach_each(cfg, pids, |pid| tracer.trace(pid, &forms))?;
+            (None, attached)
+        }
+        (Target::Cgroup(dir), _) => {
+            if cfg.quiet == 0 {
+                crate::output::note(format_args!("cgroup {} attached", dir.display()));
+            }
+            (None, Vec::new())
+        }
+        (Target::Command(_), None) => unreachable!("commands are resolved first"),
+    };
     let mut run = Run {
         pipeline,
         launched,
@@ -413,21 +442,54 @@ pub fn run(
         entry_captures: HashMap::new(),
         lost_reported: 0,
     };
+    let stop = match trace(&mut tracer, cfg, signals, &mut run, &attached) {
+        Ok(None) => None,
+        Ok(Some(sig)) => Some(Stop::Signal(sig)),
+        Err(e) => Some(Stop::Error(e)),
+    };
+    // After an error the trace may not be writable: what follows is best effort.
+    let end = finish(&mut tracer, &mut run);
+    let stop = match (stop, end) {
+        (None, Err(e)) => Some(Stop::Error(e)),
+        (stop, _) => stop,
+    };
+    if cfg.stats {
+        tracer.print_stats();
+    }
+    let lost = tracer.stats().lost;
+    // The programs go before the command is waited for: it runs on untraced.
+    drop(tracer);
+    let running = match (&stop, run.launched, run.launched_status) {
+        (Some(_), Some(pid), None) => Some(Running::Detached(pid)),
+        _ => None,
+    };
+    Ok(Outcome {
+        launched_status: run.launched_status,
+        stop,
+        lost,
+        running,
+        attached,
+    })
+}
+
+/// Drains the ring buffer until every traced process is gone (`Ok(None)`), a stop
+/// signal arrives (`Ok(Some(signal))`) or the trace cannot be written.
+fn trace(
+    tracer: &mut EbpfTracer,
+    cfg: &Config,
+    signals: &SignalFd,
+    run: &mut Run,
+    attached: &[u32],
+) -> Result<Option<Signal>> {
     // The trace set is the cgroup, so the trace runs until interrupted.
     let until_stopped = matches!(cfg.target, Target::Cgroup(_));
     let interval = cfg.summary.as_ref().and_then(|s| s.interval);
-    let mut stop = None;
     let mut last_scan = Instant::now();
     let mut last_interval = Instant::now();
     loop {
-        wait(&mut tracer, &signals)?;
-        tracer.drain(&mut run)?;
-        while let Ok(Some(info)) = signals.read_signal() {
-            match Signal::try_from(info.ssi_signo as i32) {
-                Ok(Signal::SIGCHLD) | Err(_) => {}
-                Ok(sig) => stop = Some(Stop::Signal(sig)),
-            }
-        }
+        wait(tracer, signals)?;
+        tracer.drain(run)?;
+        let stop = super::stop_signal(signals);
         run.reap_launched()?;
         let lost = tracer.stats().lost;
         if lost > run.lost_reported {
@@ -436,8 +498,11 @@ pub fn run(
             })?;
             run.lost_reported = lost;
         }
-        if cfg.shows_in_progress() && last_scan.elapsed() >= BLOCKED_AFTER {
-            announce_blocked(&tracer, &mut run)?;
+        if last_scan.elapsed() >= BLOCKED_AFTER {
+            if cfg.shows_in_progress() {
+                announce_blocked(tracer, run)?;
+            }
+            tracer.forget_gone(attached);
             last_scan = Instant::now();
         }
         if let Some(every) = interval
@@ -453,17 +518,24 @@ pub fn run(
         run.pipeline.flush().context("writing the trace")?;
 
         let launched_done = run.launched.is_none() || run.launched_status.is_some();
-        if stop.is_some() || (launched_done && !until_stopped && tracer.trace_set_empty()) {
-            break;
+        if stop.is_some() {
+            return Ok(stop);
+        }
+        if launched_done && !until_stopped && tracer.trace_set_empty() {
+            return Ok(None);
         }
     }
+}
+
+/// The end of the trace: the last records, the calls in progress, the `-c` totals.
+fn finish(tracer: &mut EbpfTracer, run: &mut Run) -> Result<()> {
     // Every record of a finished task is submitted before it leaves the trace set.
-    tracer.drain(&mut run)?;
+    tracer.drain(run)?;
     if run.launched_status.is_some() {
         run.launched_exit_seen = true;
         run.show_launched_exit()?;
     }
-    let calls = tracer.in_progress(&run);
+    let calls = tracer.in_progress(run);
     run.emit(Event::InProgress {
         calls,
         now_ns: now_ns(),
@@ -474,13 +546,5 @@ pub fn run(
             interval_end: false,
         })?;
     }
-    run.pipeline.flush().context("writing the trace")?;
-    if cfg.stats {
-        tracer.print_stats();
-    }
-    Ok(Outcome {
-        launched_status: run.launched_status,
-        stop,
-        lost: tracer.stats().lost,
-    })
+    run.pipeline.flush().context("writing the trace")
 }
