@@ -363,6 +363,10 @@ impl<'p, 'a> Tracer<'p, 'a> {
                     }
                     // Gone, or already ours through TRACECLONE.
                     Err(Errno::ESRCH | Errno::EPERM) if tid != tgid => {}
+                    // Gone since it was checked: said as the check says it.
+                    Err(Errno::ESRCH) if seized == 0 => {
+                        return Err(crate::attach::Refused::Gone(tgid).into());
+                    }
                     Err(errno) => return Err(PtraceError::Attach { pid: tid, errno }.into()),
                 }
             }
