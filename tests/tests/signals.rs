@@ -3,10 +3,10 @@
 //! for `pthread_cancel`); and how a process ends, as `+++ killed by SIG... +++` with the
 //! fatal signal's line before it, whoever started the process.
 
-use std::{collections::BTreeSet, sync::LazyLock};
+use std::{collections::BTreeSet, process::Command, sync::LazyLock, time::Duration};
 
 use regex::Regex;
-use tracer_tests::{Backend, both_backends, strip_pid_prefix, trace};
+use tracer_tests::{Backend, both_backends, spawn_tracer, strip_pid_prefix, trace};
 
 const CANCEL: &str = env!("CARGO_BIN_EXE_cancel");
 
@@ -167,9 +167,153 @@ fn pthread_cancel(backend: Backend) {
     );
 }
 
+/// `sleep 100 & tracer -e trace=none -p $!; kill -TERM %1`: the signal that killed a
+/// process the tracer did not start, with its sender, and how it ended.
+fn an_attached_process_killed_by_sigterm(backend: Backend) {
+    let mut target = Command::new("sleep").arg("100").spawn().unwrap();
+    let pid = target.id();
+    let (mut tracer, mut out) =
+        spawn_tracer(&[backend.arg(), "-e", "trace=none", "-p", &pid.to_string()]);
+    out.wait_for("the attach", Duration::from_secs(20), |s| {
+        s.contains("attached")
+    });
+    // Past the attach message; the trace set is in place by then.
+    std::thread::sleep(Duration::from_millis(200));
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(pid as i32),
+        nix::sys::signal::Signal::SIGTERM,
+    )
+    .unwrap();
+    target.wait().unwrap();
+    let status = tracer.wait().unwrap();
+    let text = out.finish();
+    assert!(status.success(), "{status:?}\n{text}");
+    let lines: Vec<&str> = text.lines().filter(|l| !l.starts_with("tracer:")).collect();
+    assert_eq!(
+        lines,
+        [
+            format!(
+                "--- SIGTERM {{si_signo=SIGTERM, si_code=SI_USER, si_pid={}, si_uid=0}} ---",
+                std::process::id()
+            ),
+            "+++ killed by SIGTERM +++".to_owned()
+        ],
+        "{text}"
+    );
+}
+
+/// A child of the traced command killed by its parent: `-f` children are not launched,
+/// so their end comes from the kernel, not from waitpid.
+fn a_child_killed_by_its_parent(backend: Backend) {
+    let t = trace(&[
+        backend.arg(),
+        "-f",
+        "-e",
+        "trace=none",
+        "--",
+        "sh",
+        "-c",
+        "sleep 100 & echo $$ $!; kill -TERM $!; wait",
+    ]);
+    t.expect(t.code() == Some(0), "sh exits 0");
+    let (sh, child) = t.stdout.trim().split_once(' ').unwrap();
+    let signal = format!(
+        "[pid {child:>5}] --- SIGTERM {{si_signo=SIGTERM, si_code=SI_USER, si_pid={sh}, \
+         si_uid=0}} ---"
+    );
+    let killed = format!("[pid {child:>5}] +++ killed by SIGTERM +++");
+    let lines = t.lines();
+    let at = |line: &str| lines.iter().position(|l| *l == line);
+    t.expect(
+        matches!((at(&signal), at(&killed)), (Some(s), Some(k)) if s < k),
+        "the child's fatal signal, then its end",
+    );
+}
+
+/// Every thread of a process killed by a signal ends killed by it, as strace shows them.
+fn the_threads_of_a_killed_process(backend: Backend) {
+    let script = "import os, signal, threading, time\n\
+                  ts = [threading.Thread(target=time.sleep, args=(10,)) for _ in range(2)]\n\
+                  [t.start() for t in ts]\n\
+                  time.sleep(0.3)\n\
+                  os.kill(os.getpid(), signal.SIGTERM)";
+    let t = trace(&[
+        backend.arg(),
+        "-f",
+        "-e",
+        "trace=none",
+        "--",
+        "python3",
+        "-c",
+        script,
+    ]);
+    t.expect(
+        t.code() == Some(128 + 15),
+        "the tracer's status is the command's",
+    );
+    let killed = t
+        .lines()
+        .iter()
+        .filter(|l| strip_pid_prefix(l) == "+++ killed by SIGTERM +++")
+        .count();
+    t.expect(
+        killed == 3,
+        "the main thread and both others are killed by SIGTERM",
+    );
+    let signals = signal_lines(&t.stderr);
+    t.expect(
+        signals
+            .iter()
+            .filter(|(name, code, _)| name == "SIGTERM" && code == "SI_USER")
+            .count()
+            == 1,
+        "one SIGTERM line",
+    );
+}
+
+/// `(core dumped)` as the kernel says it: a child aborts, its parent reports what
+/// waitpid said, and the trace's line for the child says the same.
+fn a_core_dump_is_shown_as_the_kernel_reports_it(backend: Backend) {
+    let dir = std::env::temp_dir().join(format!("tracer-core-{backend:?}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = "import os\n\
+                  pid = os.fork()\n\
+                  if pid == 0:\n    os.abort()\n\
+                  _, st = os.waitpid(pid, 0)\n\
+                  print(pid, os.WTERMSIG(st), os.WCOREDUMP(st))";
+    let shell = format!(
+        "ulimit -c unlimited 2>/dev/null; cd {}; exec python3 -c '{script}'",
+        dir.display()
+    );
+    let t = trace(&[
+        backend.arg(),
+        "-f",
+        "-e",
+        "trace=none",
+        "--",
+        "sh",
+        "-c",
+        &shell,
+    ]);
+    let _ = std::fs::remove_dir_all(&dir);
+    t.expect(t.code() == Some(0), "python exits 0");
+    let fields: Vec<&str> = t.stdout.split_whitespace().collect();
+    let [child, signal, core] = fields[..] else {
+        panic!("unexpected output {:?}", t.stdout)
+    };
+    assert_eq!(signal, "6", "SIGABRT");
+    let core = if core == "True" { " (core dumped)" } else { "" };
+    let want = format!("[pid {child:>5}] +++ killed by SIGABRT{core} +++");
+    t.expect(t.lines().contains(&want.as_str()), &want);
+}
+
 both_backends!(
     every_signal_is_shown_and_delivered,
     a_sigrtmin_handler_runs,
     setgid_in_a_threaded_program,
     pthread_cancel,
+    an_attached_process_killed_by_sigterm,
+    a_child_killed_by_its_parent,
+    the_threads_of_a_killed_process,
+    a_core_dump_is_shown_as_the_kernel_reports_it,
 );

@@ -92,20 +92,26 @@ pub fn emit_signal(tid: u32, tgid: u32, info: *const u8) {
     if (info as usize) < 2 {
         return;
     }
+    let mut siginfo = [0u8; SIGINFO_BYTES];
+    // SAFETY: `info` is the kernel_siginfo being delivered; the helper checks the read.
+    let _ = unsafe { bpf_probe_read_kernel_buf(info, &mut siginfo) };
+    emit_siginfo(tid, tgid, &siginfo);
+}
+
+/// Writes a signal record for task `tid` of process `tgid`.
+#[inline(always)]
+pub fn emit_siginfo(tid: u32, tgid: u32, siginfo: &[u8; SIGINFO_BYTES]) {
     let Some(mut slot) = EVENTS.reserve::<SignalRecord>(0) else {
         count_output(false);
         return;
     };
-    let mut siginfo = [0u8; SIGINFO_BYTES];
-    // SAFETY: `info` is the kernel_siginfo being delivered; the helper checks the read.
-    let _ = unsafe { bpf_probe_read_kernel_buf(info, &mut siginfo) };
     slot.write(SignalRecord {
         kind: kind::SIGNAL,
         tid,
         tgid,
         _pad: 0,
         ns: now_ns(),
-        siginfo,
+        siginfo: *siginfo,
     });
     slot.submit(wakeup_flags());
 }

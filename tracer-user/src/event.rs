@@ -79,6 +79,21 @@ pub enum ExitStatus {
     Unknown,
 }
 
+impl ExitStatus {
+    /// From a wait status as the kernel keeps it (`task_struct.exit_code`, what
+    /// `waitpid` reports): the exit code in bits 8..16, or the killing signal in the
+    /// low 7 bits with 0x80 for a core dump.
+    pub fn from_wait_status(status: u32) -> Self {
+        match (status & 0x7f) as i32 {
+            0 => Self::Exited(((status >> 8) & 0xff) as i32),
+            signal => Self::Killed {
+                signal,
+                core_dumped: status & 0x80 != 0,
+            },
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event {
     /// A call that has been in progress long enough to show (strace's `read(0, `).

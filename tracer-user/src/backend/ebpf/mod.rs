@@ -24,8 +24,8 @@ use nix::{
     unistd::Pid,
 };
 use tracer_common::{
-    INFLIGHT_ACTIVE, INFLIGHT_SHOWN, InFlight, MAX_SYSCALLS, Stats, SyscallTotals, TRACE_FROM_EXEC,
-    TRACE_ON, nr,
+    EXIT_STATUS_KNOWN, INFLIGHT_ACTIVE, INFLIGHT_SHOWN, InFlight, MAX_SYSCALLS, Stats,
+    SyscallTotals, TRACE_FROM_EXEC, TRACE_ON, nr,
 };
 
 pub use loader::load;
@@ -249,6 +249,13 @@ impl Run<'_, '_> {
                 })
             }
             Record::TaskExit(exit) => self.task_exit(exit),
+            Record::Untraced { tgid } => {
+                crate::output::note(format_args!(
+                    "Process {tgid} detached: its exec gave it privileges the tracer's user \
+                     does not have"
+                ));
+                Ok(())
+            }
         }
     }
 
@@ -284,7 +291,9 @@ impl Run<'_, '_> {
             self.launched_exit_seen = true;
             return self.show_launched_exit();
         }
-        let status = if exit.exit_code != u64::MAX {
+        let status = if exit.flags & EXIT_STATUS_KNOWN != 0 {
+            ExitStatus::from_wait_status(exit.status)
+        } else if exit.exit_code != u64::MAX {
             ExitStatus::Exited(exit.exit_code as i32)
         } else if let Some(&code) = self.group_codes.get(&exit.tgid) {
             ExitStatus::Exited(code)

@@ -30,6 +30,10 @@ pub enum Record {
         parent: u32,
         ns: u64,
     },
+    /// A process left the trace: its exec gave it privileges the tracer's user lacks.
+    Untraced {
+        tgid: u32,
+    },
 }
 
 /// Reads a `T` from the start of `bytes` if it is long enough.
@@ -78,6 +82,10 @@ pub fn parse(bytes: &[u8]) -> Result<Record, RecordError> {
                 parent: rec.group_dead,
                 ns: rec.ns,
             })
+        }
+        kind::UNTRACED => {
+            let rec: TaskExitRecord = read(bytes).ok_or_else(short)?;
+            Ok(Record::Untraced { tgid: rec.tgid })
         }
         other => Err(RecordError::UnknownKind(other)),
     }
