@@ -22,6 +22,8 @@ pub mod kind {
     /// does not have (setuid, file capabilities): it is no longer traced.
     /// [`super::TaskExitRecord`] with `tid`/`tgid` only.
     pub const UNTRACED: u32 = 6;
+    /// Records were lost before this point of the stream: [`super::LostRecord`].
+    pub const LOST: u32 = 7;
 }
 
 /// One syscall as the kernel saw it. Variable-length captures (paths, buffers, structs)
@@ -50,6 +52,8 @@ pub struct SyscallRecord {
 
 /// The call never returned: the task exited inside it (`exit_group`, or killed).
 pub const RECORD_NO_RETURN: u16 = 1;
+/// The call's entry record, with what was copied at its entry, was lost.
+pub const RECORD_ENTRY_LOST: u16 = 2;
 
 /// A copy of tracee memory taken for one argument.
 #[repr(C)]
@@ -94,6 +98,19 @@ pub struct TaskExitRecord {
 /// [`TaskExitRecord::status`] is the kernel's own.
 pub const EXIT_STATUS_KNOWN: u32 = 1;
 
+/// Written by a CPU before its first record after losing some (ring buffer full), so the
+/// loss shows where it happened in the stream. The counts are the CPU's totals so far
+/// (`Stats::lost_*`): userspace takes the difference from the last ones it saw.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LostRecord {
+    pub kind: u32,
+    pub cpu: u32,
+    pub calls: u64,
+    pub signals: u64,
+    pub exits: u64,
+}
+
 /// Bytes of `siginfo_t` a [`SignalRecord`] carries: signo, errno, code and the union
 /// members strace prints (pid, uid, status, utime, stime, addr, value).
 pub const SIGINFO_BYTES: usize = 48;
@@ -114,5 +131,6 @@ const _: () = {
     assert!(core::mem::size_of::<SyscallRecord>() == 96);
     assert!(core::mem::size_of::<CaptureHeader>() == 8);
     assert!(core::mem::size_of::<TaskExitRecord>() == 40);
+    assert!(core::mem::size_of::<LostRecord>() == 32);
     assert!(core::mem::size_of::<SignalRecord>() == 24 + SIGINFO_BYTES);
 };

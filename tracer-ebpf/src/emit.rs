@@ -1,11 +1,15 @@
 //! Writing records to the ring buffer, and the per-CPU counters of what was written and
-//! lost.
+//! lost: by what the lost record would have shown (calls, signal lines, exit lines), and
+//! marked in the stream where it happened (`mark_losses`).
 
 use aya_ebpf::{
     bindings::{BPF_RB_AVAIL_DATA, BPF_RB_FORCE_WAKEUP, BPF_RB_NO_WAKEUP},
-    helpers::{bpf_ktime_get_ns, bpf_probe_read_kernel_buf},
+    helpers::{bpf_get_smp_processor_id, bpf_ktime_get_ns, bpf_probe_read_kernel_buf},
 };
-use tracer_common::{InFlight, SIGINFO_BYTES, SignalRecord, Stats, SyscallRecord, kind};
+use tracer_common::{
+    INFLIGHT_ENTRY_LOST, InFlight, LostRecord, RECORD_ENTRY_LOST, SIGINFO_BYTES, SignalRecord,
+    Stats, SyscallRecord, kind,
+};
 
 use crate::{
     config::config,
@@ -25,15 +29,63 @@ pub fn stats() -> Option<&'static mut Stats> {
     STATS.get_ptr_mut(0).map(|p| unsafe { &mut *p })
 }
 
-/// Counts a record the ring buffer took or could not take.
+/// What a record the ring buffer could not take would have shown.
+#[derive(Clone, Copy)]
+pub enum Lost {
+    /// A call's exit record: the call is lost.
+    Call,
+    /// A call's entry record: the call is shown with `<entry lost>`.
+    Entry,
+    Signal,
+    Exit,
+    /// A record that makes no line (a fork, a process leaving the trace).
+    Other,
+}
+
+/// Counts a call's record the ring buffer took (`Stats::emitted`).
 #[inline(always)]
-pub fn count_output(ok: bool) {
+pub fn emitted() {
     if let Some(s) = stats() {
-        if ok {
-            s.emitted += 1;
-        } else {
-            s.lost += 1;
+        s.emitted += 1;
+    }
+}
+
+/// Counts a record the ring buffer could not take.
+#[inline(always)]
+pub fn lost(what: Lost) {
+    if let Some(s) = stats() {
+        s.lost += 1;
+        match what {
+            Lost::Call => s.lost_calls += 1,
+            Lost::Entry => s.lost_entries += 1,
+            Lost::Signal => s.lost_signals += 1,
+            Lost::Exit => s.lost_exits += 1,
+            Lost::Other => {}
         }
+    }
+}
+
+/// Before each record: if this CPU lost records since its last mark, a [`LostRecord`]
+/// goes first, so the loss shows where it happened in the stream.
+#[inline(always)]
+pub fn mark_losses() {
+    let Some(s) = stats() else {
+        return;
+    };
+    if s.lost == s.lost_marked {
+        return;
+    }
+    if let Some(mut slot) = EVENTS.reserve::<LostRecord>(0) {
+        slot.write(LostRecord {
+            kind: kind::LOST,
+            // SAFETY: the helper takes no arguments.
+            cpu: unsafe { bpf_get_smp_processor_id() },
+            calls: s.lost_calls,
+            signals: s.lost_signals,
+            exits: s.lost_exits,
+        });
+        slot.submit(BPF_RB_NO_WAKEUP as u64);
+        s.lost_marked = s.lost;
     }
 }
 
@@ -49,6 +101,11 @@ pub fn wakeup_flags() -> u64 {
 
 #[inline(always)]
 pub fn syscall_record(kind: u32, call: &InFlight, ret: i64, flags: u16) -> SyscallRecord {
+    let entry_lost = if call.flags & INFLIGHT_ENTRY_LOST != 0 {
+        RECORD_ENTRY_LOST
+    } else {
+        0
+    };
     SyscallRecord {
         kind,
         tid: call.tid,
@@ -59,27 +116,35 @@ pub fn syscall_record(kind: u32, call: &InFlight, ret: i64, flags: u16) -> Sysca
         args: call.args,
         ret,
         ncaptures: 0,
-        flags,
+        flags: flags | entry_lost,
         _pad: [0; 4],
     }
 }
 
-/// A record assembled in scratch memory.
+/// A record assembled in scratch memory; whether the ring buffer took it.
 #[inline(always)]
-pub fn output(bytes: &[u8], wakeup: u64) {
-    count_output(EVENTS.output::<[u8]>(bytes, wakeup).is_ok());
+pub fn output(bytes: &[u8], wakeup: u64, what: Lost) -> bool {
+    mark_losses();
+    let ok = EVENTS.output::<[u8]>(bytes, wakeup).is_ok();
+    if ok {
+        emitted();
+    } else {
+        lost(what);
+    }
+    ok
 }
 
 /// A record without captures, written in place in the ring buffer.
 #[inline(always)]
 pub fn emit_syscall(call: &InFlight, ret: i64, flags: u16, wakeup: u64) {
+    mark_losses();
     match EVENTS.reserve::<SyscallRecord>(0) {
         Some(mut slot) => {
             slot.write(syscall_record(kind::SYSCALL, call, ret, flags));
             slot.submit(wakeup);
-            count_output(true);
+            emitted();
         }
-        None => count_output(false),
+        None => lost(Lost::Call),
     }
 }
 
@@ -101,8 +166,9 @@ pub fn emit_signal(tid: u32, tgid: u32, info: *const u8) {
 /// Writes a signal record for task `tid` of process `tgid`.
 #[inline(always)]
 pub fn emit_siginfo(tid: u32, tgid: u32, siginfo: &[u8; SIGINFO_BYTES]) {
+    mark_losses();
     let Some(mut slot) = EVENTS.reserve::<SignalRecord>(0) else {
-        count_output(false);
+        lost(Lost::Signal);
         return;
     };
     slot.write(SignalRecord {

@@ -18,7 +18,7 @@ use tracer_common::{
 use crate::{
     admit,
     config::config,
-    emit::{self, PROMPTLY, emit_syscall, now_ns, stats},
+    emit::{self, Lost, PROMPTLY, emit_syscall, now_ns, stats},
     maps::{EVENTS, INFLIGHT, TRACED},
     outcome, signal,
 };
@@ -109,15 +109,19 @@ fn untrace(pid_tgid: u64) {
     let (tid, tgid) = (pid_tgid as u32, (pid_tgid >> 32) as u32);
     let _ = TRACED.remove(tgid);
     let _ = TRACED.remove(tid);
-    if let Some(mut slot) = EVENTS.reserve::<TaskExitRecord>(0) {
-        let (view_tid, view_tgid) = admit::view_ids(pid_tgid);
-        slot.write(TaskExitRecord {
-            kind: kind::UNTRACED,
-            tid: view_tid,
-            tgid: view_tgid,
-            ..TaskExitRecord::default()
-        });
-        slot.submit(PROMPTLY);
+    emit::mark_losses();
+    match EVENTS.reserve::<TaskExitRecord>(0) {
+        Some(mut slot) => {
+            let (view_tid, view_tgid) = admit::view_ids(pid_tgid);
+            slot.write(TaskExitRecord {
+                kind: kind::UNTRACED,
+                tid: view_tid,
+                tgid: view_tgid,
+                ..TaskExitRecord::default()
+            });
+            slot.submit(PROMPTLY);
+        }
+        None => emit::lost(Lost::Other),
     }
 }
 
@@ -147,17 +151,21 @@ pub fn fork(ctx: &TracePointContext) -> Result<(), i64> {
     }
     // Userspace learns of the task before its first line (strace's `[pid N]` prefixes
     // start here). In a pid namespace the child's id there is not known yet: skip.
-    if cfg.pidns_ino == 0
-        && let Some(mut slot) = EVENTS.reserve::<TaskExitRecord>(0)
-    {
-        slot.write(TaskExitRecord {
-            kind: kind::TASK_FORK,
-            tid: child as u32,
-            group_dead: parent as u32,
-            ns: now_ns(),
-            ..TaskExitRecord::default()
-        });
-        slot.submit(emit::wakeup_flags());
+    if cfg.pidns_ino == 0 {
+        emit::mark_losses();
+        match EVENTS.reserve::<TaskExitRecord>(0) {
+            Some(mut slot) => {
+                slot.write(TaskExitRecord {
+                    kind: kind::TASK_FORK,
+                    tid: child as u32,
+                    group_dead: parent as u32,
+                    ns: now_ns(),
+                    ..TaskExitRecord::default()
+                });
+                slot.submit(emit::wakeup_flags());
+            }
+            None => emit::lost(Lost::Other),
+        }
     }
     Ok(())
 }
@@ -220,6 +228,7 @@ pub fn exit(ctx: &TracePointContext) -> Result<(), i64> {
     if let Some(status) = status {
         signal::fatal(tgid, view_tgid, status);
     }
+    emit::mark_losses();
     match EVENTS.reserve::<TaskExitRecord>(0) {
         Some(mut slot) => {
             slot.write(TaskExitRecord {
@@ -238,7 +247,7 @@ pub fn exit(ctx: &TracePointContext) -> Result<(), i64> {
             });
             slot.submit(PROMPTLY);
         }
-        None => emit::count_output(false),
+        None => emit::lost(Lost::Exit),
     }
     // Leave the trace set only after the record is submitted: userspace treats an empty
     // set as "every record is in the ring buffer".

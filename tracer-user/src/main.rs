@@ -160,8 +160,12 @@ fn finished(
     error_code: Option<ExitCode>,
     signals: &nix::sys::signalfd::SignalFd,
 ) -> ExitCode {
-    if outcome.lost > 0 {
-        output::note(format_args!("{} events lost", outcome.lost));
+    if outcome.lost.total() > 0 {
+        output::note(format_args!(
+            "{} events lost ({}): the ring buffer was full (--buffer-size makes it larger)",
+            outcome.lost.total(),
+            outcome.lost.describe()
+        ));
     }
     if cfg.quiet == 0 && outcome.stop.is_some() {
         for pid in &outcome.attached {

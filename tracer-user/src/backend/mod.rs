@@ -19,7 +19,12 @@ use nix::{
     unistd::Pid,
 };
 
-use crate::{cli::BackendChoice, config::Config, event::ExitStatus, pipeline::Pipeline};
+use crate::{
+    cli::BackendChoice,
+    config::Config,
+    event::{ExitStatus, Loss},
+    pipeline::Pipeline,
+};
 
 /// A call in progress this long is shown as unfinished (`read(0, `), as strace shows a call
 /// that blocks. Both backends use it, so their output agrees.
@@ -40,7 +45,8 @@ pub struct Outcome {
     /// How the launched command ended, when there was one and it ended under the trace.
     pub launched_status: Option<ExitStatus>,
     pub stop: Option<Stop>,
-    pub lost: u64,
+    /// What the kernel could not pass on (ring buffer full), shown where it happened.
+    pub lost: Loss,
     /// The launched command, when the trace stopped before it ended.
     pub running: Option<Running>,
     /// `-p`: the processes that were attached (those refused are not).

@@ -50,7 +50,7 @@ impl Sink for PerTask {
                 return Ok(());
             }
             // A gap concerns every task.
-            Event::Lost { .. } => {
+            Event::Lost(_) => {
                 for sink in self.open.values_mut() {
                     sink.event(event, ctx)?;
                 }
@@ -83,7 +83,7 @@ impl Sink for Lazy {
             let pid = match event {
                 Event::Entered(c) | Event::Completed(c) => c.pid,
                 Event::Signal { pid, .. } | Event::Exited { pid, .. } => *pid,
-                Event::Lost { .. } => 0,
+                Event::Lost(_) => 0,
                 Event::Started { .. } | Event::Totals { .. } | Event::InProgress { .. } => {
                     return Ok(());
                 }

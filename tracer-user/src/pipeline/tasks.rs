@@ -66,7 +66,7 @@ impl Tasks {
             Event::Signal { tid, pid, .. } | Event::Exited { tid, pid, .. } => {
                 self.seen(*tid, Some(*pid))
             }
-            Event::Lost { .. } | Event::Totals { .. } | Event::InProgress { .. } => {}
+            Event::Lost(_) | Event::Totals { .. } | Event::InProgress { .. } => {}
         }
     }
 

@@ -25,7 +25,7 @@ use nix::{
 };
 use tracer_common::{
     EXIT_STATUS_KNOWN, INFLIGHT_ACTIVE, INFLIGHT_SHOWN, InFlight, MAX_SYSCALLS, Stats,
-    SyscallTotals, TRACE_FROM_EXEC, TRACE_ON, nr,
+    SyscallTotals, TRACE_FROM_EXEC, TRACE_ON, capture, nr, when,
 };
 
 pub use loader::load;
@@ -34,9 +34,10 @@ use records::Record;
 use super::{BLOCKED_AFTER, Outcome, Running, Stop};
 use crate::{
     config::{Config, Target},
-    event::{Capture, Event, ExitStatus, SignalInfo, Syscall, Totals, now_ns},
+    event::{Capture, Event, ExitStatus, Loss, SignalInfo, Syscall, Totals, now_ns},
     launch,
     pipeline::{Pipeline, outcome::fds_open_on},
+    syscalls,
 };
 
 /// How often the consumer looks at the ring buffer when the kernel did not wake it.
@@ -131,10 +132,6 @@ impl EbpfTracer {
             .unwrap_or_default()
     }
 
-    pub fn stats(&self) -> Stats {
-        total(&self.per_cpu_stats())
-    }
-
     /// `--stats`: what the kernel side did, per CPU. `seen` counts every syscall that ran
     /// our program; `filtered`, traced-process calls dropped in the kernel.
     fn print_stats(&self) {
@@ -199,6 +196,10 @@ fn total(per_cpu: &[Stats]) -> Stats {
         t.lost += s.lost;
         t.inflight_full += s.inflight_full;
         t.pidset_full += s.pidset_full;
+        t.lost_calls += s.lost_calls;
+        t.lost_entries += s.lost_entries;
+        t.lost_signals += s.lost_signals;
+        t.lost_exits += s.lost_exits;
         t
     })
 }
@@ -216,7 +217,9 @@ struct Run<'p, 'a> {
     group_codes: HashMap<u32, i32>,
     /// Memory copied at a call's entry, by thread, waiting for the call's exit record.
     entry_captures: HashMap<u32, (u64, Vec<Capture>)>,
-    lost_reported: u64,
+    /// Per CPU, the loss totals already reported (calls, signals, exits).
+    lost_seen: HashMap<u32, [u64; 3]>,
+    lost: Loss,
 }
 
 impl Run<'_, '_> {
@@ -229,6 +232,7 @@ impl Run<'_, '_> {
             Record::Syscall {
                 call,
                 entering: true,
+                ..
             } => {
                 self.entry_captures
                     .insert(call.tid, (call.enter_ns, call.captures));
@@ -237,7 +241,11 @@ impl Run<'_, '_> {
             Record::Syscall {
                 call,
                 entering: false,
-            } => self.completed(call),
+                entry_lost,
+            } => self.completed(call, entry_lost),
+            Record::Lost(lost) => {
+                self.lost_so_far(lost.cpu, [lost.calls, lost.signals, lost.exits])
+            }
             Record::Fork { tid, parent, ns } => self.emit(Event::Started { tid, parent, ns }),
             Record::Signal(signal) => {
                 let signo = i32::from_ne_bytes(signal.siginfo[..4].try_into().expect("4 bytes"));
@@ -259,8 +267,36 @@ impl Run<'_, '_> {
         }
     }
 
-    /// A call's exit record, joined with what was copied at its entry.
-    fn completed(&mut self, mut call: Syscall) -> Result<()> {
+    /// CPU `cpu`'s loss totals so far (from a [`Record::Lost`] in the stream, or its
+    /// counters): what is new since the last report is shown here.
+    fn lost_so_far(&mut self, cpu: u32, totals: [u64; 3]) -> Result<()> {
+        let seen = self.lost_seen.entry(cpu).or_default();
+        let new: Vec<u64> = totals
+            .iter()
+            .zip(seen.iter_mut())
+            .map(|(&total, seen)| {
+                let new = total.saturating_sub(*seen);
+                *seen = (*seen).max(total);
+                new
+            })
+            .collect();
+        let loss = Loss {
+            calls: new[0],
+            signals: new[1],
+            exits: new[2],
+        };
+        if loss.total() == 0 {
+            return Ok(());
+        }
+        self.lost.calls += loss.calls;
+        self.lost.signals += loss.signals;
+        self.lost.exits += loss.exits;
+        self.emit(Event::Lost(loss))
+    }
+
+    /// A call's exit record, joined with what was copied at its entry. When the entry
+    /// record was lost, what it held is marked lost (`<entry lost>`).
+    fn completed(&mut self, mut call: Syscall, entry_lost: bool) -> Result<()> {
         // By thread; an exec from a non-leader thread returns under the process id,
         // so failing that, by entry time.
         let key = match self.entry_captures.get(&call.tid) {
@@ -278,6 +314,18 @@ impl Run<'_, '_> {
             captures.append(&mut call.captures);
             call.captures = captures;
         }
+        if entry_lost {
+            for spec in syscalls::plan_for(call.nr).specs {
+                if spec.when == when::ENTER && call.capture(spec.arg as usize).is_none() {
+                    call.captures.push(Capture {
+                        arg: spec.arg,
+                        kind: capture::ENTRY_LOST,
+                        fault: true,
+                        ..Capture::default()
+                    });
+                }
+            }
+        }
         if call.nr == nr::EXIT_GROUP {
             self.group_codes.insert(call.pid, call.args[0] as u8 as i32);
         }
@@ -287,6 +335,8 @@ impl Run<'_, '_> {
 
     fn task_exit(&mut self, exit: tracer_common::TaskExitRecord) -> Result<()> {
         let group = exit.group_dead != 0;
+        // An entry whose exit record was lost waits for nothing any more.
+        self.entry_captures.remove(&exit.tid);
         if Some(Pid::from_raw(exit.tid as i32)) == self.launched && group {
             self.launched_exit_seen = true;
             return self.show_launched_exit();
@@ -351,6 +401,14 @@ impl Run<'_, '_> {
         }
         Ok(())
     }
+}
+
+/// Reports the losses the kernel counted that no record in the stream has marked yet.
+fn report_losses(tracer: &EbpfTracer, run: &mut Run) -> Result<()> {
+    for (cpu, s) in tracer.per_cpu_stats().iter().enumerate() {
+        run.lost_so_far(cpu as u32, [s.lost_calls, s.lost_signals, s.lost_exits])?;
+    }
+    Ok(())
 }
 
 /// Shows calls that have been in progress for a while, as strace shows a blocked call.
@@ -449,7 +507,8 @@ pub fn run(
         announced: HashMap::new(),
         group_codes: HashMap::new(),
         entry_captures: HashMap::new(),
-        lost_reported: 0,
+        lost_seen: HashMap::new(),
+        lost: Loss::default(),
     };
     let stop = match trace(&mut tracer, cfg, signals, &mut run, &attached) {
         Ok(None) => None,
@@ -465,7 +524,7 @@ pub fn run(
     if cfg.stats {
         tracer.print_stats();
     }
-    let lost = tracer.stats().lost;
+    let lost = run.lost;
     // The programs go before the command is waited for: it runs on untraced.
     drop(tracer);
     let running = match (&stop, run.launched, run.launched_status) {
@@ -500,13 +559,8 @@ fn trace(
         tracer.drain(run)?;
         let stop = super::stop_signal(signals);
         run.reap_launched()?;
-        let lost = tracer.stats().lost;
-        if lost > run.lost_reported {
-            run.emit(Event::Lost {
-                count: lost - run.lost_reported,
-            })?;
-            run.lost_reported = lost;
-        }
+        // Losses the stream has not marked yet (no record followed them on their CPU).
+        report_losses(tracer, run)?;
         if last_scan.elapsed() >= BLOCKED_AFTER {
             if cfg.shows_in_progress() {
                 announce_blocked(tracer, run)?;
@@ -540,6 +594,7 @@ fn trace(
 fn finish(tracer: &mut EbpfTracer, run: &mut Run) -> Result<()> {
     // Every record of a finished task is submitted before it leaves the trace set.
     tracer.drain(run)?;
+    report_losses(tracer, run)?;
     if run.launched_status.is_some() {
         run.launched_exit_seen = true;
         run.show_launched_exit()?;

@@ -2,8 +2,8 @@
 //! that does not parse is an error, never undefined behaviour.
 
 use tracer_common::{
-    CAPTURE_FAULT, CAPTURE_TRUNCATED, CaptureHeader, RECORD_NO_RETURN, SignalRecord, SyscallRecord,
-    TaskExitRecord, kind,
+    CAPTURE_FAULT, CAPTURE_TRUNCATED, CaptureHeader, LostRecord, RECORD_ENTRY_LOST,
+    RECORD_NO_RETURN, SignalRecord, SyscallRecord, TaskExitRecord, kind,
 };
 
 use crate::event::{Capture, Syscall};
@@ -21,6 +21,8 @@ pub enum Record {
     Syscall {
         call: Syscall,
         entering: bool,
+        /// The call's entry record was lost: what it copied is missing.
+        entry_lost: bool,
     },
     TaskExit(TaskExitRecord),
     Signal(SignalRecord),
@@ -34,6 +36,8 @@ pub enum Record {
     Untraced {
         tgid: u32,
     },
+    /// CPU `cpu` lost records before this point: its totals so far.
+    Lost(LostRecord),
 }
 
 /// Reads a `T` from the start of `bytes` if it is long enough.
@@ -71,6 +75,7 @@ pub fn parse(bytes: &[u8]) -> Result<Record, RecordError> {
                     captures,
                 },
                 entering: kind == kind::SYSCALL_ENTER,
+                entry_lost: rec.flags & RECORD_ENTRY_LOST != 0,
             })
         }
         kind::TASK_EXIT => Ok(Record::TaskExit(read(bytes).ok_or_else(short)?)),
@@ -83,6 +88,7 @@ pub fn parse(bytes: &[u8]) -> Result<Record, RecordError> {
                 ns: rec.ns,
             })
         }
+        kind::LOST => Ok(Record::Lost(read(bytes).ok_or_else(short)?)),
         kind::UNTRACED => {
             let rec: TaskExitRecord = read(bytes).ok_or_else(short)?;
             Ok(Record::Untraced { tgid: rec.tgid })
@@ -142,7 +148,7 @@ mod tests {
             len: 3,
         }));
         bytes.extend(b"abc");
-        let Record::Syscall { call, entering } = parse(&bytes).unwrap() else {
+        let Record::Syscall { call, entering, .. } = parse(&bytes).unwrap() else {
             panic!()
         };
         assert!(!entering);
