@@ -74,7 +74,7 @@ fn run(cfg: &Config) -> Result<ExitCode> {
     };
     let backend = Backend::select(cfg)?;
     // What follows (outputs, the command, attaching) is done as the user.
-    privilege::drop_after_load()?;
+    privilege::drop_after_load(backend.uses_bpf())?;
     let counted = if backend.counts_in_kernel() {
         Counted::InKernel
     } else {

@@ -9,8 +9,9 @@
 //!   decides it (`PTRACE_MODE_ATTACH_REALCREDS`: same ids, dumpable, no LSM refusal, or
 //!   CAP_SYS_PTRACE), asked of a child holding nothing but the real user's credentials;
 //! - once the programs are loaded the tracer keeps only CAP_BPF (map access on kernels
-//!   before 6.5) and the real user's ids, so what it opens, reads and starts (`-o`
-//!   files, `-o '|cmd'`, the traced command) is the user's to open, read and start;
+//!   before 6.5; nothing with ptrace) and the real user's ids, so what it opens, reads
+//!   and starts (`-o` files, `-o '|cmd'`, the traced command) is the user's to open,
+//!   read and start;
 //! - the kernel side stops tracing a process whose exec gains privileges (a setuid or
 //!   file-capability program), as ptrace would not let it gain them (`owner_uid`).
 
@@ -118,17 +119,27 @@ fn become_real_user(user: RealUser, keep: u64) -> Result<(), Errno> {
     set_capabilities(keep)
 }
 
-/// Once the kernel programs are loaded: keeps only CAP_BPF (map access through the
-/// programs' descriptors, on kernels before 6.5) and the real user's ids.
-pub fn drop_after_load() -> Result<()> {
+/// Once the backend is ready: the real user's ids, and only CAP_BPF with eBPF (map
+/// access through the programs' descriptors, on kernels before 6.5). The process stays
+/// non-dumpable, so that no process of the user's can take those descriptors or that
+/// capability (ptrace and `pidfd_getfd` would also need every capability it holds).
+/// With ptrace nothing is kept: the tracer is then its user's process like any other,
+/// dumpable, so that the command it starts (a copy of it until its exec) can be traced.
+pub fn drop_after_load(keep_bpf: bool) -> Result<()> {
     let Some(user) = restricted() else {
         return Ok(());
     };
-    // CAP_BPF may not be held (a setuid tracer on a kernel that predates it): then
-    // nothing is kept.
-    become_real_user(user, 1 << CAP_BPF)
-        .or_else(|_| become_real_user(user, 0))
-        .map_err(|e| anyhow::anyhow!("dropping privileges: {}", e.desc()))
+    let dropped = if keep_bpf {
+        // CAP_BPF may not be held (a setuid tracer on a kernel that predates it): then
+        // nothing is kept.
+        become_real_user(user, 1 << CAP_BPF).or_else(|_| become_real_user(user, 0))
+    } else {
+        become_real_user(user, 0).and_then(|()| {
+            // SAFETY: prctl with integer arguments.
+            Errno::result(unsafe { libc::prctl(libc::PR_SET_DUMPABLE, 1, 0, 0, 0) }).map(drop)
+        })
+    };
+    dropped.map_err(|e| anyhow::anyhow!("dropping privileges: {}", e.desc()))
 }
 
 /// `Some(uid)` when the tracer is restricted and its real user `uid` may not ptrace

@@ -223,6 +223,11 @@ impl Backend {
         matches!(self, Self::Ebpf(_))
     }
 
+    /// Whether the run uses BPF objects (whose descriptors need CAP_BPF on older kernels).
+    pub fn uses_bpf(&self) -> bool {
+        matches!(self, Self::Ebpf(_))
+    }
+
     /// Whether `-c`'s totals are counted in the kernel (and arrive as `Event::Totals`).
     pub fn counts_in_kernel(&self) -> bool {
         matches!(self, Self::Ebpf(_))
