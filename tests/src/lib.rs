@@ -233,18 +233,54 @@ pub fn spawn_tracer(args: &[&str]) -> (Child, LineWatcher) {
     (child, watcher)
 }
 
-/// Names of loaded BPF programs that are ours (`tracer_*`), from bpftool.
+/// The BPF programs some process holds (a program or link descriptor names its
+/// `prog_id` in fdinfo).
+fn held_programs() -> std::collections::HashSet<u64> {
+    let mut held = std::collections::HashSet::new();
+    let Ok(procs) = std::fs::read_dir("/proc") else {
+        return held;
+    };
+    for p in procs.filter_map(Result::ok) {
+        let Ok(fds) = std::fs::read_dir(p.path().join("fdinfo")) else {
+            continue;
+        };
+        for fd in fds.filter_map(Result::ok) {
+            let Ok(info) = std::fs::read_to_string(fd.path()) else {
+                continue;
+            };
+            held.extend(
+                info.lines()
+                    .filter_map(|l| l.strip_prefix("prog_id:")?.trim().parse::<u64>().ok()),
+            );
+        }
+    }
+    held
+}
+
+/// Names of loaded BPF programs that are ours (`tracer_*`) and that no process holds,
+/// from bpftool: what a tracer left behind. (Programs of tracers still running, other
+/// tests' or other users', are held by them.)
 pub fn loaded_tracer_programs() -> Vec<String> {
     let out = Command::new("bpftool")
         .args(["prog", "list"])
         .output()
         .expect("run bpftool");
     assert!(out.status.success(), "bpftool prog list failed");
-    String::from_utf8_lossy(&out.stdout)
+    let ours: Vec<(u64, String)> = String::from_utf8_lossy(&out.stdout)
         .lines()
-        .filter_map(|l| l.split_whitespace().skip_while(|w| *w != "name").nth(1))
-        .filter(|name| name.starts_with("tracer_"))
-        .map(str::to_owned)
+        .filter_map(|l| {
+            let id = l.split(':').next()?.trim().parse().ok()?;
+            let name = l.split_whitespace().skip_while(|w| *w != "name").nth(1)?;
+            name.starts_with("tracer_").then(|| (id, name.to_owned()))
+        })
+        .collect();
+    if ours.is_empty() {
+        return Vec::new();
+    }
+    let held = held_programs();
+    ours.into_iter()
+        .filter(|(id, _)| !held.contains(id))
+        .map(|(_, name)| name)
         .collect()
 }
 

@@ -2,6 +2,7 @@
 
 mod bench;
 mod setup;
+mod stress;
 mod vm;
 
 use std::{
@@ -44,6 +45,11 @@ enum Cmd {
     /// Measure tracer's overhead against strace and perf trace (Redis, PostgreSQL, a
     /// syscall loop) and write docs/benchmarks.md. Installs what it needs; needs root.
     Bench(bench::Options),
+    /// Load the tracer beyond what it can keep up with (syscall storms with fast and slow
+    /// readers, 2,000 children, 500 threads, attach/detach under Redis load) and check it
+    /// against the truth: no silent loss, exact -c, true exit lines, bounded memory, the
+    /// target unharmed. Prints the figures. Needs root.
+    Stress(stress::Options),
     /// Boot the kernel matrix under QEMU (5.10, 6.1, 6.12, 7.x, 6.1 without BPF, lockdown)
     /// and run the tracer's checks inside each; prints a table.
     VmTest {
@@ -136,6 +142,7 @@ fn main() -> Result<()> {
         }
         Cmd::Test { args } => test(&args),
         Cmd::Bench(opts) => bench::bench(opts),
+        Cmd::Stress(opts) => stress::stress(opts),
         Cmd::VmTest { only, jobs } => {
             setup::setup()?;
             vm::vm_test(vm::Options { only, jobs })
