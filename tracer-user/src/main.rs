@@ -178,9 +178,12 @@ fn finished(
         // Not when the trace's reader went away: stderr may be that reader.
         let reader_gone = matches!(outcome.stop, Some(Stop::Error(_))) && error_code.is_none();
         if cfg.quiet == 0 && !reader_gone {
-            let hint = match running {
-                Running::Detached(_) => " (interrupt again to leave it running)",
-                Running::Filtered(_) => "",
+            let hint = match (&running, &outcome.stop) {
+                (Running::Filtered(_), _) => "",
+                (Running::Detached(_), Some(Stop::Signal(_))) => {
+                    " (interrupt again to leave it running)"
+                }
+                (Running::Detached(_), _) => " (interrupt to leave it running)",
             };
             output::note(format_args!(
                 "Process {pid} runs on untraced; waiting for it to exit{hint}"
