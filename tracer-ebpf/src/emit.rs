@@ -1,6 +1,6 @@
 //! Writing records to the ring buffer, and the per-CPU counters of what was written and
 //! lost: by what the lost record would have shown (calls, signal lines, exit lines), and
-//! marked in the stream where it happened (`mark_losses`).
+//! marked in the stream where it happened (`Counters`).
 
 use aya_ebpf::{
     bindings::{BPF_RB_AVAIL_DATA, BPF_RB_FORCE_WAKEUP, BPF_RB_NO_WAKEUP},
@@ -42,50 +42,55 @@ pub enum Lost {
     Other,
 }
 
-/// Counts a call's record the ring buffer took (`Stats::emitted`).
-#[inline(always)]
-pub fn emitted() {
-    if let Some(s) = stats() {
-        s.emitted += 1;
-    }
-}
+/// This CPU's counters, looked up once per record: a loss since the last mark is marked
+/// before the record, and the record's fate counted after it.
+pub struct Counters(Option<&'static mut Stats>);
 
-/// Counts a record the ring buffer could not take.
-#[inline(always)]
-pub fn lost(what: Lost) {
-    if let Some(s) = stats() {
-        s.lost += 1;
-        match what {
-            Lost::Call => s.lost_calls += 1,
-            Lost::Entry => s.lost_entries += 1,
-            Lost::Signal => s.lost_signals += 1,
-            Lost::Exit => s.lost_exits += 1,
-            Lost::Other => {}
+impl Counters {
+    /// Before a record: if this CPU lost records since its last mark, a [`LostRecord`]
+    /// goes first, so the loss shows where it happened in the stream.
+    #[inline(always)]
+    pub fn before_record() -> Self {
+        let mut s = stats();
+        if let Some(s) = s.as_deref_mut()
+            && s.lost != s.lost_marked
+            && let Some(mut slot) = EVENTS.reserve::<LostRecord>(0)
+        {
+            slot.write(LostRecord {
+                kind: kind::LOST,
+                // SAFETY: the helper takes no arguments.
+                cpu: unsafe { bpf_get_smp_processor_id() },
+                calls: s.lost_calls,
+                signals: s.lost_signals,
+                exits: s.lost_exits,
+            });
+            slot.submit(BPF_RB_NO_WAKEUP as u64);
+            s.lost_marked = s.lost;
+        }
+        Self(s)
+    }
+
+    /// A call's record was written (`Stats::emitted` counts those).
+    #[inline(always)]
+    pub fn call_written(self) {
+        if let Some(s) = self.0 {
+            s.emitted += 1;
         }
     }
-}
 
-/// Before each record: if this CPU lost records since its last mark, a [`LostRecord`]
-/// goes first, so the loss shows where it happened in the stream.
-#[inline(always)]
-pub fn mark_losses() {
-    let Some(s) = stats() else {
-        return;
-    };
-    if s.lost == s.lost_marked {
-        return;
-    }
-    if let Some(mut slot) = EVENTS.reserve::<LostRecord>(0) {
-        slot.write(LostRecord {
-            kind: kind::LOST,
-            // SAFETY: the helper takes no arguments.
-            cpu: unsafe { bpf_get_smp_processor_id() },
-            calls: s.lost_calls,
-            signals: s.lost_signals,
-            exits: s.lost_exits,
-        });
-        slot.submit(BPF_RB_NO_WAKEUP as u64);
-        s.lost_marked = s.lost;
+    /// The ring buffer could not take the record.
+    #[inline(always)]
+    pub fn lost(self, what: Lost) {
+        if let Some(s) = self.0 {
+            s.lost += 1;
+            match what {
+                Lost::Call => s.lost_calls += 1,
+                Lost::Entry => s.lost_entries += 1,
+                Lost::Signal => s.lost_signals += 1,
+                Lost::Exit => s.lost_exits += 1,
+                Lost::Other => {}
+            }
+        }
     }
 }
 
@@ -124,12 +129,12 @@ pub fn syscall_record(kind: u32, call: &InFlight, ret: i64, flags: u16) -> Sysca
 /// A record assembled in scratch memory; whether the ring buffer took it.
 #[inline(always)]
 pub fn output(bytes: &[u8], wakeup: u64, what: Lost) -> bool {
-    mark_losses();
+    let counters = Counters::before_record();
     let ok = EVENTS.output::<[u8]>(bytes, wakeup).is_ok();
     if ok {
-        emitted();
+        counters.call_written();
     } else {
-        lost(what);
+        counters.lost(what);
     }
     ok
 }
@@ -137,14 +142,14 @@ pub fn output(bytes: &[u8], wakeup: u64, what: Lost) -> bool {
 /// A record without captures, written in place in the ring buffer.
 #[inline(always)]
 pub fn emit_syscall(call: &InFlight, ret: i64, flags: u16, wakeup: u64) {
-    mark_losses();
+    let counters = Counters::before_record();
     match EVENTS.reserve::<SyscallRecord>(0) {
         Some(mut slot) => {
             slot.write(syscall_record(kind::SYSCALL, call, ret, flags));
             slot.submit(wakeup);
-            emitted();
+            counters.call_written();
         }
-        None => lost(Lost::Call),
+        None => counters.lost(Lost::Call),
     }
 }
 
@@ -166,9 +171,9 @@ pub fn emit_signal(tid: u32, tgid: u32, info: *const u8) {
 /// Writes a signal record for task `tid` of process `tgid`.
 #[inline(always)]
 pub fn emit_siginfo(tid: u32, tgid: u32, siginfo: &[u8; SIGINFO_BYTES]) {
-    mark_losses();
+    let counters = Counters::before_record();
     let Some(mut slot) = EVENTS.reserve::<SignalRecord>(0) else {
-        lost(Lost::Signal);
+        counters.lost(Lost::Signal);
         return;
     };
     slot.write(SignalRecord {

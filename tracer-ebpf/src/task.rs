@@ -18,7 +18,7 @@ use tracer_common::{
 use crate::{
     admit,
     config::config,
-    emit::{self, Lost, PROMPTLY, emit_syscall, now_ns, stats},
+    emit::{self, Counters, Lost, PROMPTLY, emit_syscall, now_ns, stats},
     maps::{EVENTS, INFLIGHT, TRACED},
     outcome, signal,
 };
@@ -109,7 +109,7 @@ fn untrace(pid_tgid: u64) {
     let (tid, tgid) = (pid_tgid as u32, (pid_tgid >> 32) as u32);
     let _ = TRACED.remove(tgid);
     let _ = TRACED.remove(tid);
-    emit::mark_losses();
+    let counters = Counters::before_record();
     match EVENTS.reserve::<TaskExitRecord>(0) {
         Some(mut slot) => {
             let (view_tid, view_tgid) = admit::view_ids(pid_tgid);
@@ -121,7 +121,7 @@ fn untrace(pid_tgid: u64) {
             });
             slot.submit(PROMPTLY);
         }
-        None => emit::lost(Lost::Other),
+        None => counters.lost(Lost::Other),
     }
 }
 
@@ -152,7 +152,7 @@ pub fn fork(ctx: &TracePointContext) -> Result<(), i64> {
     // Userspace learns of the task before its first line (strace's `[pid N]` prefixes
     // start here). In a pid namespace the child's id there is not known yet: skip.
     if cfg.pidns_ino == 0 {
-        emit::mark_losses();
+        let counters = Counters::before_record();
         match EVENTS.reserve::<TaskExitRecord>(0) {
             Some(mut slot) => {
                 slot.write(TaskExitRecord {
@@ -164,7 +164,7 @@ pub fn fork(ctx: &TracePointContext) -> Result<(), i64> {
                 });
                 slot.submit(emit::wakeup_flags());
             }
-            None => emit::lost(Lost::Other),
+            None => counters.lost(Lost::Other),
         }
     }
     Ok(())
@@ -228,7 +228,7 @@ pub fn exit(ctx: &TracePointContext) -> Result<(), i64> {
     if let Some(status) = status {
         signal::fatal(tgid, view_tgid, status);
     }
-    emit::mark_losses();
+    let counters = Counters::before_record();
     match EVENTS.reserve::<TaskExitRecord>(0) {
         Some(mut slot) => {
             slot.write(TaskExitRecord {
@@ -247,7 +247,7 @@ pub fn exit(ctx: &TracePointContext) -> Result<(), i64> {
             });
             slot.submit(PROMPTLY);
         }
-        None => emit::lost(Lost::Exit),
+        None => counters.lost(Lost::Exit),
     }
     // Leave the trace set only after the record is submitted: userspace treats an empty
     // set as "every record is in the ring buffer".
