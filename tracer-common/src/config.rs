@@ -56,7 +56,24 @@ pub struct KernelConfig {
     pub exec_pid_offset: u32,
     pub exec_old_pid_offset: u32,
     pub exit_group_dead_offset: u32,
+    /// Offset of `exit_code` in `struct task_struct` (the wait status a task leaves
+    /// with), from BTF; 0: unknown.
+    pub task_exit_code_offset: u32,
+    /// For [`Self::owner_uid`]: offsets of `real_cred` in `struct task_struct`, of
+    /// `uid` in `struct cred` (the eight ids `uid, gid, suid, sgid, euid, egid, fsuid,
+    /// fsgid` follow it) and of `cap_permitted`; from BTF.
+    pub task_real_cred_offset: u32,
+    pub cred_ids_offset: u32,
+    pub cred_caps_offset: u32,
+    /// A tracer with more privilege than its user traces only processes with that
+    /// user's ids and no capabilities: one that gains others at an exec (setuid, file
+    /// capabilities) leaves the trace set. [`NO_OWNER`]: no such limit.
+    pub owner_uid: u32,
+    pub owner_gid: u32,
 }
+
+/// [`KernelConfig::owner_uid`]: the tracer may trace anything.
+pub const NO_OWNER: u32 = u32::MAX;
 
 pub const SUMMARY_OFF: u8 = 0;
 pub const SUMMARY_COUNT: u8 = 1;
@@ -86,6 +103,12 @@ impl KernelConfig {
         exec_pid_offset: 0,
         exec_old_pid_offset: 0,
         exit_group_dead_offset: 0,
+        task_exit_code_offset: 0,
+        task_real_cred_offset: 0,
+        cred_ids_offset: 0,
+        cred_caps_offset: 0,
+        owner_uid: NO_OWNER,
+        owner_gid: NO_OWNER,
     };
 
     /// Whether `-P` is on.
@@ -147,7 +170,7 @@ impl Default for KernelConfig {
     }
 }
 
-const _: () = assert!(core::mem::size_of::<KernelConfig>() == 120);
+const _: () = assert!(core::mem::size_of::<KernelConfig>() == 144);
 
 #[cfg(feature = "user")]
 // SAFETY: plain-old-data: repr(C), integer fields only, explicit padding.

@@ -35,6 +35,10 @@ pub mod capture {
     /// [`super::fdset_bytes`] of the descriptor count, argument 0 (`arg`: no count, no
     /// capture): a [`super::FdSetsHeader`], then the three sets' bytes.
     pub const FD_SETS: u8 = 10;
+    /// Never copied by the kernel: what userspace puts where a copy made at a call's
+    /// entry was lost with its record (ring buffer full), so the argument shows
+    /// `<entry lost>` rather than a bare pointer, which would read as a fault.
+    pub const ENTRY_LOST: u8 = 0xff;
 }
 
 /// Bytes of an `fd_set` the kernel reads for `nfds` descriptors (whole longs), at most

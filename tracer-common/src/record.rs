@@ -18,6 +18,12 @@ pub mod kind {
     /// A traced task started a task that is traced too: [`super::TaskExitRecord`] with
     /// `tid` the new task and `group_dead` the parent's tid.
     pub const TASK_FORK: u32 = 5;
+    /// A traced process exec'd a program that gave it privileges its tracer's user
+    /// does not have (setuid, file capabilities): it is no longer traced.
+    /// [`super::TaskExitRecord`] with `tid`/`tgid` only.
+    pub const UNTRACED: u32 = 6;
+    /// Records were lost before this point of the stream: [`super::LostRecord`].
+    pub const LOST: u32 = 7;
 }
 
 /// One syscall as the kernel saw it. Variable-length captures (paths, buffers, structs)
@@ -46,6 +52,8 @@ pub struct SyscallRecord {
 
 /// The call never returned: the task exited inside it (`exit_group`, or killed).
 pub const RECORD_NO_RETURN: u16 = 1;
+/// The call's entry record, with what was copied at its entry, was lost.
+pub const RECORD_ENTRY_LOST: u16 = 2;
 
 /// A copy of tracee memory taken for one argument.
 #[repr(C)]
@@ -78,8 +86,29 @@ pub struct TaskExitRecord {
     pub group_dead: u32,
     pub ns: u64,
     /// The code passed to `exit_group`/`exit` if the task was in one, else `u64::MAX`
-    /// (the task was killed by a signal).
+    /// (the task was killed by a signal). Used when `status` is unknown.
     pub exit_code: u64,
+    /// The task's wait status, as `task_struct.exit_code` holds it (`code << 8` for an
+    /// exit, the signal number, `| 0x80` when a core was dumped), valid with
+    /// [`EXIT_STATUS_KNOWN`] (the kernel's BTF gave its offset).
+    pub status: u32,
+    pub flags: u32,
+}
+
+/// [`TaskExitRecord::status`] is the kernel's own.
+pub const EXIT_STATUS_KNOWN: u32 = 1;
+
+/// Written by a CPU before its first record after losing some (ring buffer full), so the
+/// loss shows where it happened in the stream. The counts are the CPU's totals so far
+/// (`Stats::lost_*`): userspace takes the difference from the last ones it saw.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LostRecord {
+    pub kind: u32,
+    pub cpu: u32,
+    pub calls: u64,
+    pub signals: u64,
+    pub exits: u64,
 }
 
 /// Bytes of `siginfo_t` a [`SignalRecord`] carries: signo, errno, code and the union
@@ -101,6 +130,7 @@ pub struct SignalRecord {
 const _: () = {
     assert!(core::mem::size_of::<SyscallRecord>() == 96);
     assert!(core::mem::size_of::<CaptureHeader>() == 8);
-    assert!(core::mem::size_of::<TaskExitRecord>() == 32);
+    assert!(core::mem::size_of::<TaskExitRecord>() == 40);
+    assert!(core::mem::size_of::<LostRecord>() == 32);
     assert!(core::mem::size_of::<SignalRecord>() == 24 + SIGINFO_BYTES);
 };

@@ -17,7 +17,7 @@ pub struct Stats {
     pub seen: u64,
     /// Calls by traced tasks that the filters dropped in the kernel.
     pub filtered: u64,
-    /// Records written to the ring buffer.
+    /// Call records (entry and exit) written to the ring buffer.
     pub emitted: u64,
     /// Records the ring buffer could not take.
     pub lost: u64,
@@ -25,6 +25,16 @@ pub struct Stats {
     pub inflight_full: u64,
     /// Forked tasks that could not be added to the trace set (map full).
     pub pidset_full: u64,
+    /// Of `lost`: calls (their exit records: the call is not shown), entry records (the
+    /// call is shown with `<entry lost>`), signal lines and exit lines. Records of forks
+    /// and untraced processes make no line and are in `lost` only.
+    pub lost_calls: u64,
+    pub lost_entries: u64,
+    pub lost_signals: u64,
+    pub lost_exits: u64,
+    /// `lost` when the last [`crate::LostRecord`] was written: a record written while
+    /// `lost` is past it is preceded by a new one.
+    pub lost_marked: u64,
 }
 
 /// What the kernel remembers between sys_enter and sys_exit of one task.
@@ -52,6 +62,9 @@ pub const INFLIGHT_SHOWN: u32 = 1;
 /// overwritten in place at each entry (cheaper than inserting and deleting per call);
 /// the exit clears this bit.
 pub const INFLIGHT_ACTIVE: u32 = 2;
+/// The call's entry record could not be written (ring buffer full): its exit record
+/// says so ([`crate::RECORD_ENTRY_LOST`]).
+pub const INFLIGHT_ENTRY_LOST: u32 = 4;
 
 /// Buckets of the per-syscall latency histogram: bucket `i` counts calls that took
 /// `[2^(i-1), 2^i)` ns (bucket 0: under 1 ns), so 40 buckets reach about 9 minutes.
@@ -90,7 +103,7 @@ pub mod status {
 }
 
 const _: () = {
-    assert!(core::mem::size_of::<Stats>() == 48);
+    assert!(core::mem::size_of::<Stats>() == 88);
     assert!(core::mem::size_of::<InFlight>() == 80);
     assert!(core::mem::size_of::<SyscallTotals>() == 32 + 8 * HIST_BUCKETS);
 };

@@ -1,11 +1,15 @@
 //! Writing records to the ring buffer, and the per-CPU counters of what was written and
-//! lost.
+//! lost: by what the lost record would have shown (calls, signal lines, exit lines), and
+//! marked in the stream where it happened (`Counters`).
 
 use aya_ebpf::{
     bindings::{BPF_RB_AVAIL_DATA, BPF_RB_FORCE_WAKEUP, BPF_RB_NO_WAKEUP},
-    helpers::{bpf_ktime_get_ns, bpf_probe_read_kernel_buf},
+    helpers::{bpf_get_smp_processor_id, bpf_ktime_get_ns, bpf_probe_read_kernel_buf},
 };
-use tracer_common::{InFlight, SIGINFO_BYTES, SignalRecord, Stats, SyscallRecord, kind};
+use tracer_common::{
+    INFLIGHT_ENTRY_LOST, InFlight, LostRecord, RECORD_ENTRY_LOST, SIGINFO_BYTES, SignalRecord,
+    Stats, SyscallRecord, kind,
+};
 
 use crate::{
     config::config,
@@ -25,14 +29,67 @@ pub fn stats() -> Option<&'static mut Stats> {
     STATS.get_ptr_mut(0).map(|p| unsafe { &mut *p })
 }
 
-/// Counts a record the ring buffer took or could not take.
-#[inline(always)]
-pub fn count_output(ok: bool) {
-    if let Some(s) = stats() {
-        if ok {
+/// What a record the ring buffer could not take would have shown.
+#[derive(Clone, Copy)]
+pub enum Lost {
+    /// A call's exit record: the call is lost.
+    Call,
+    /// A call's entry record: the call is shown with `<entry lost>`.
+    Entry,
+    Signal,
+    Exit,
+    /// A record that makes no line (a fork, a process leaving the trace).
+    Other,
+}
+
+/// This CPU's counters, looked up once per record: a loss since the last mark is marked
+/// before the record, and the record's fate counted after it.
+pub struct Counters(Option<&'static mut Stats>);
+
+impl Counters {
+    /// Before a record: if this CPU lost records since its last mark, a [`LostRecord`]
+    /// goes first, so the loss shows where it happened in the stream.
+    #[inline(always)]
+    pub fn before_record() -> Self {
+        let mut s = stats();
+        if let Some(s) = s.as_deref_mut()
+            && s.lost != s.lost_marked
+            && let Some(mut slot) = EVENTS.reserve::<LostRecord>(0)
+        {
+            slot.write(LostRecord {
+                kind: kind::LOST,
+                // SAFETY: the helper takes no arguments.
+                cpu: unsafe { bpf_get_smp_processor_id() },
+                calls: s.lost_calls,
+                signals: s.lost_signals,
+                exits: s.lost_exits,
+            });
+            slot.submit(BPF_RB_NO_WAKEUP as u64);
+            s.lost_marked = s.lost;
+        }
+        Self(s)
+    }
+
+    /// A call's record was written (`Stats::emitted` counts those).
+    #[inline(always)]
+    pub fn call_written(self) {
+        if let Some(s) = self.0 {
             s.emitted += 1;
-        } else {
+        }
+    }
+
+    /// The ring buffer could not take the record.
+    #[inline(always)]
+    pub fn lost(self, what: Lost) {
+        if let Some(s) = self.0 {
             s.lost += 1;
+            match what {
+                Lost::Call => s.lost_calls += 1,
+                Lost::Entry => s.lost_entries += 1,
+                Lost::Signal => s.lost_signals += 1,
+                Lost::Exit => s.lost_exits += 1,
+                Lost::Other => {}
+            }
         }
     }
 }
@@ -49,6 +106,11 @@ pub fn wakeup_flags() -> u64 {
 
 #[inline(always)]
 pub fn syscall_record(kind: u32, call: &InFlight, ret: i64, flags: u16) -> SyscallRecord {
+    let entry_lost = if call.flags & INFLIGHT_ENTRY_LOST != 0 {
+        RECORD_ENTRY_LOST
+    } else {
+        0
+    };
     SyscallRecord {
         kind,
         tid: call.tid,
@@ -59,27 +121,35 @@ pub fn syscall_record(kind: u32, call: &InFlight, ret: i64, flags: u16) -> Sysca
         args: call.args,
         ret,
         ncaptures: 0,
-        flags,
+        flags: flags | entry_lost,
         _pad: [0; 4],
     }
 }
 
-/// A record assembled in scratch memory.
+/// A record assembled in scratch memory; whether the ring buffer took it.
 #[inline(always)]
-pub fn output(bytes: &[u8], wakeup: u64) {
-    count_output(EVENTS.output::<[u8]>(bytes, wakeup).is_ok());
+pub fn output(bytes: &[u8], wakeup: u64, what: Lost) -> bool {
+    let counters = Counters::before_record();
+    let ok = EVENTS.output::<[u8]>(bytes, wakeup).is_ok();
+    if ok {
+        counters.call_written();
+    } else {
+        counters.lost(what);
+    }
+    ok
 }
 
 /// A record without captures, written in place in the ring buffer.
 #[inline(always)]
 pub fn emit_syscall(call: &InFlight, ret: i64, flags: u16, wakeup: u64) {
+    let counters = Counters::before_record();
     match EVENTS.reserve::<SyscallRecord>(0) {
         Some(mut slot) => {
             slot.write(syscall_record(kind::SYSCALL, call, ret, flags));
             slot.submit(wakeup);
-            count_output(true);
+            counters.call_written();
         }
-        None => count_output(false),
+        None => counters.lost(Lost::Call),
     }
 }
 
@@ -92,20 +162,27 @@ pub fn emit_signal(tid: u32, tgid: u32, info: *const u8) {
     if (info as usize) < 2 {
         return;
     }
-    let Some(mut slot) = EVENTS.reserve::<SignalRecord>(0) else {
-        count_output(false);
-        return;
-    };
     let mut siginfo = [0u8; SIGINFO_BYTES];
     // SAFETY: `info` is the kernel_siginfo being delivered; the helper checks the read.
     let _ = unsafe { bpf_probe_read_kernel_buf(info, &mut siginfo) };
+    emit_siginfo(tid, tgid, &siginfo);
+}
+
+/// Writes a signal record for task `tid` of process `tgid`.
+#[inline(always)]
+pub fn emit_siginfo(tid: u32, tgid: u32, siginfo: &[u8; SIGINFO_BYTES]) {
+    let counters = Counters::before_record();
+    let Some(mut slot) = EVENTS.reserve::<SignalRecord>(0) else {
+        counters.lost(Lost::Signal);
+        return;
+    };
     slot.write(SignalRecord {
         kind: kind::SIGNAL,
         tid,
         tgid,
         _pad: 0,
         ns: now_ns(),
-        siginfo,
+        siginfo: *siginfo,
     });
     slot.submit(wakeup_flags());
 }

@@ -8,8 +8,8 @@
 //! here (`capture`). Filters on the result, the duration and `-P` paths apply at exit,
 //! before a ring-buffer slot is taken; `-c` totals are counted per CPU in `SUMMARY`
 //! (`outcome`). The trace set follows forks through `sched_process_fork` and shrinks in
-//! `sched_process_exit` (`task`); `signal_deliver` and `signal_generate` give the signal
-//! lines. Every setting comes from one global written by userspace (`config`).
+//! `sched_process_exit` (`task`); `signal_deliver`, `signal_generate` and the exits give
+//! the signal lines (`signal`). Every setting comes from one global written by userspace (`config`).
 #![no_std]
 #![no_main]
 
@@ -19,17 +19,16 @@ mod config;
 mod emit;
 mod maps;
 mod outcome;
+mod signal;
 mod syscall;
 mod task;
 
 use aya_ebpf::{
-    helpers::{bpf_get_current_pid_tgid, bpf_probe_read_kernel},
+    helpers::bpf_probe_read_kernel,
     macros::{raw_tracepoint, tracepoint},
     programs::{RawTracePointContext, TracePointContext},
 };
 use tracer_common::{MAX_ARGS, PT_REGS_ARG_SLOTS, PT_REGS_ARGS_SPAN, PT_REGS_SP, sigframe_mask};
-
-use crate::config::config;
 
 /// Entry of every syscall (broad trace sets).
 #[raw_tracepoint(tracepoint = "sys_enter")]
@@ -90,39 +89,16 @@ pub fn tracer_exit_tp(ctx: TracePointContext) -> u32 {
 /// `--- SIGCHLD {si_signo=...} ---`. Runs in the receiving task.
 #[raw_tracepoint(tracepoint = "signal_deliver")]
 pub fn tracer_signal(ctx: RawTracePointContext) -> i32 {
-    let pid_tgid = bpf_get_current_pid_tgid();
-    if admit::task_traced(pid_tgid) {
-        let (tid, tgid) = admit::view_ids(pid_tgid);
-        emit::emit_signal(tid, tgid, ctx.arg(1));
-    }
+    signal::delivered(&ctx);
     0
 }
 
-/// A signal discarded as soon as it was sent because its target ignores it (SIGCHLD or
-/// SIGWINCH left to their default action): `signal_deliver` never sees it, but a ptraced
-/// task is sent every signal, so strace shows it. Runs in the sender; the target's ids
-/// come from its `task_struct`, at offsets userspace read from BTF. Not attached in a pid
-/// namespace (the ids would be the kernel's).
+/// A signal being sent (`signal_generate`): shown at once when the target ignores it,
+/// kept in case it kills the target without being delivered. Runs in the sender. Not
+/// attached in a pid namespace.
 #[raw_tracepoint(tracepoint = "signal_generate")]
-pub fn tracer_signal_ignored(ctx: RawTracePointContext) -> i32 {
-    /// `TRACE_SIGNAL_IGNORED`, the tracepoint's `result`.
-    const IGNORED: u32 = 1;
-    let result: u64 = ctx.arg(4);
-    if result as u32 != IGNORED {
-        return 0;
-    }
-    let task: *const u8 = ctx.arg(2);
-    let id = |offset: u32| {
-        // SAFETY: a field of the tracepoint's `struct task_struct *`; the helper checks
-        // the read.
-        unsafe { bpf_probe_read_kernel(task.wrapping_add(offset as usize).cast::<u32>()) }
-            .unwrap_or(0)
-    };
-    let cfg = config();
-    let (tid, tgid) = (id(cfg.task_pid_offset), id(cfg.task_tgid_offset));
-    if tgid != 0 && admit::process_traced(tgid) {
-        emit::emit_signal(tid, tgid, ctx.arg(1));
-    }
+pub fn tracer_signal_sent(ctx: RawTracePointContext) -> i32 {
+    signal::sent(&ctx);
     0
 }
 

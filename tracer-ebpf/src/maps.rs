@@ -2,9 +2,11 @@
 
 use aya_ebpf::{
     macros::map,
-    maps::{Array, HashMap, PerCpuArray, RingBuf},
+    maps::{Array, HashMap, LruHashMap, PerCpuArray, RingBuf},
 };
-use tracer_common::{InFlight, MAX_SYSCALLS, PATH_HASH_BYTES, Stats, SyscallPlan, SyscallTotals};
+use tracer_common::{
+    InFlight, MAX_SYSCALLS, PATH_HASH_BYTES, SIGINFO_BYTES, Stats, SyscallPlan, SyscallTotals,
+};
 
 /// Per syscall number: in the trace set or not, and what to copy.
 #[map]
@@ -47,3 +49,20 @@ pub struct PathBuf {
 
 #[map]
 pub static PATH_BUF: PerCpuArray<PathBuf> = PerCpuArray::with_max_entries(1, 0);
+
+/// A signal sent to a traced process and not delivered yet: the target's id and the
+/// siginfo, kept in case the signal kills it without ever being delivered (a fatal
+/// default action takes the kernel's group-exit shortcut, and `signal_deliver` then sees
+/// only SIGKILL).
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct PendingSignal {
+    pub tid: u32,
+    pub _pad: u32,
+    pub siginfo: [u8; SIGINFO_BYTES],
+}
+
+/// By target process (kernel tgid); LRU, so signals that are never delivered nor fatal
+/// (blocked forever, or sent to a process that exits otherwise) cannot fill it.
+#[map]
+pub static PENDING_SIGNALS: LruHashMap<u32, PendingSignal> = LruHashMap::with_max_entries(1024, 0);

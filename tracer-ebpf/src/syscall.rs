@@ -5,15 +5,15 @@
 use aya_ebpf::{EbpfContext, bindings::BPF_ANY, helpers::bpf_get_current_pid_tgid};
 use aya_log_ebpf::warn;
 use tracer_common::{
-    INFLIGHT_ACTIVE, INFLIGHT_SHOWN, InFlight, MAX_ARGS, PLAN_SIGFRAME, PLAN_TRACE, SyscallPlan,
-    TRACE_FROM_EXEC, TRACE_ON, kind, nr,
+    INFLIGHT_ACTIVE, INFLIGHT_ENTRY_LOST, INFLIGHT_SHOWN, InFlight, MAX_ARGS, PLAN_SIGFRAME,
+    PLAN_TRACE, SyscallPlan, TRACE_FROM_EXEC, TRACE_ON, kind, nr,
 };
 
 use crate::{
     admit,
     capture::{self, Builder, Phase, SCRATCH_ENTER, SCRATCH_EXIT},
     config::config,
-    emit::{emit_syscall, now_ns, output, stats, syscall_record, wakeup_flags},
+    emit::{Lost, emit_syscall, now_ns, output, stats, syscall_record, wakeup_flags},
     maps::{INFLIGHT, PLANS},
     outcome,
 };
@@ -117,7 +117,9 @@ fn capture_at_entry(call: &mut InFlight, plan: &SyscallPlan) {
     let record = syscall_record(kind::SYSCALL_ENTER, call, 0, 0);
     if let Some(mut builder) = Builder::new(SCRATCH_ENTER, &record) {
         call.retry |= builder.capture_all(&plan.capture, phase, &call.args, string_limit(), 0);
-        output(builder.finish(), wakeup_flags());
+        if !output(builder.finish(), wakeup_flags(), Lost::Entry) {
+            call.flags |= INFLIGHT_ENTRY_LOST;
+        }
     }
 }
 
@@ -192,5 +194,5 @@ pub fn on_exit(ret: i64) {
         }
         return;
     }
-    output(builder.finish(), wakeup);
+    output(builder.finish(), wakeup, Lost::Call);
 }

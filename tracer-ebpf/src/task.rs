@@ -1,26 +1,40 @@
 //! Tasks coming and going: the trace set follows forks (`-f`) and shrinks at exits; an
-//! exit is reported with the status its `exit`/`exit_group` gave, and an exec in a
-//! non-leader thread moves that thread's call in progress to its new id.
+//! exit is reported with the task's wait status (how it ended: its exit code, or the
+//! signal that killed it), and an exec in a non-leader thread moves that thread's call
+//! in progress to its new id. An exec that gives a process privileges the tracer's user
+//! lacks takes it out of the trace.
 
-use aya_ebpf::{bindings::BPF_ANY, helpers::bpf_get_current_pid_tgid, programs::TracePointContext};
+use aya_ebpf::{
+    bindings::BPF_ANY,
+    helpers::{bpf_get_current_pid_tgid, bpf_get_current_task, bpf_probe_read_kernel},
+    programs::TracePointContext,
+};
 use aya_log_ebpf::warn;
 use tracer_common::{
-    INFLIGHT_ACTIVE, INFLIGHT_SHOWN, RECORD_NO_RETURN, TRACE_ON, TaskExitRecord, kind, nr,
+    EXIT_STATUS_KNOWN, INFLIGHT_ACTIVE, INFLIGHT_SHOWN, NO_OWNER, RECORD_NO_RETURN, TRACE_ON,
+    TaskExitRecord, kind, nr,
 };
 
 use crate::{
     admit,
     config::config,
-    emit::{self, PROMPTLY, emit_syscall, now_ns, stats},
+    emit::{self, Counters, Lost, PROMPTLY, emit_syscall, now_ns, stats},
     maps::{EVENTS, INFLIGHT, TRACED},
-    outcome,
+    outcome, signal,
 };
 
-/// An exec in a thread other than the leader: the thread takes over the leader's id
-/// before its execve returns, so its call in progress moves to the new id.
+/// `sched_process_exec`: a process that gained privileges its tracer's user does not
+/// have leaves the trace; an exec in a thread other than the leader moves that thread's
+/// call in progress to its new id (the thread takes over the leader's id before its
+/// execve returns).
 #[inline(always)]
 pub fn exec(ctx: &TracePointContext) {
     let cfg = config();
+    let pid_tgid = bpf_get_current_pid_tgid();
+    if cfg.owner_uid != NO_OWNER && admit::task_traced(pid_tgid) && !owner_only() {
+        untrace(pid_tgid);
+        return;
+    }
     // SAFETY: offsets read from this kernel's tracepoint format by userspace.
     let ids = unsafe {
         (
@@ -37,6 +51,77 @@ pub fn exec(ctx: &TracePointContext) {
         call.tid = call.tgid;
         let _ = INFLIGHT.insert(pid as u32, call, BPF_ANY as u64);
         let _ = INFLIGHT.remove(old as u32);
+    }
+}
+
+/// Whether the current task's credentials are the tracer's user's: its eight ids, and no
+/// capabilities. A read that fails counts as a no.
+#[inline(always)]
+fn owner_only() -> bool {
+    let cfg = config();
+    // SAFETY: the helper returns the current task, valid while the program runs.
+    let task = unsafe { bpf_get_current_task() } as *const u8;
+    // SAFETY: offsets from this kernel's BTF; the helper checks every read.
+    let creds = unsafe {
+        bpf_probe_read_kernel(
+            task.wrapping_add(cfg.task_real_cred_offset as usize)
+                .cast::<*const u8>(),
+        )
+    };
+    let Ok(cred) = creds else {
+        return false;
+    };
+    // SAFETY: as above.
+    let (ids, caps) = unsafe {
+        (
+            bpf_probe_read_kernel(
+                cred.wrapping_add(cfg.cred_ids_offset as usize)
+                    .cast::<[u32; 8]>(),
+            ),
+            bpf_probe_read_kernel(
+                cred.wrapping_add(cfg.cred_caps_offset as usize)
+                    .cast::<u64>(),
+            ),
+        )
+    };
+    let (Ok(ids), Ok(caps)) = (ids, caps) else {
+        return false;
+    };
+    // uid, gid, suid, sgid, euid, egid, fsuid, fsgid.
+    let mut same = caps == 0;
+    let mut i = 0;
+    while i < 8 {
+        let want = if i % 2 == 0 {
+            cfg.owner_uid
+        } else {
+            cfg.owner_gid
+        };
+        same &= ids[i] == want;
+        i += 1;
+    }
+    same
+}
+
+/// Takes the current process out of the trace set and says so. Its exec call still
+/// completes in the trace (its arguments were the user's).
+#[inline(always)]
+fn untrace(pid_tgid: u64) {
+    let (tid, tgid) = (pid_tgid as u32, (pid_tgid >> 32) as u32);
+    let _ = TRACED.remove(tgid);
+    let _ = TRACED.remove(tid);
+    let counters = Counters::before_record();
+    match EVENTS.reserve::<TaskExitRecord>(0) {
+        Some(mut slot) => {
+            let (view_tid, view_tgid) = admit::view_ids(pid_tgid);
+            slot.write(TaskExitRecord {
+                kind: kind::UNTRACED,
+                tid: view_tid,
+                tgid: view_tgid,
+                ..TaskExitRecord::default()
+            });
+            slot.submit(PROMPTLY);
+        }
+        None => counters.lost(Lost::Other),
     }
 }
 
@@ -66,24 +151,42 @@ pub fn fork(ctx: &TracePointContext) -> Result<(), i64> {
     }
     // Userspace learns of the task before its first line (strace's `[pid N]` prefixes
     // start here). In a pid namespace the child's id there is not known yet: skip.
-    if cfg.pidns_ino == 0
-        && let Some(mut slot) = EVENTS.reserve::<TaskExitRecord>(0)
-    {
-        slot.write(TaskExitRecord {
-            kind: kind::TASK_FORK,
-            tid: child as u32,
-            tgid: 0,
-            group_dead: parent as u32,
-            ns: now_ns(),
-            exit_code: 0,
-        });
-        slot.submit(emit::wakeup_flags());
+    if cfg.pidns_ino == 0 {
+        let counters = Counters::before_record();
+        match EVENTS.reserve::<TaskExitRecord>(0) {
+            Some(mut slot) => {
+                slot.write(TaskExitRecord {
+                    kind: kind::TASK_FORK,
+                    tid: child as u32,
+                    group_dead: parent as u32,
+                    ns: now_ns(),
+                    ..TaskExitRecord::default()
+                });
+                slot.submit(emit::wakeup_flags());
+            }
+            None => counters.lost(Lost::Other),
+        }
     }
     Ok(())
 }
 
+/// The current task's wait status (`task_struct.exit_code`, set before
+/// `sched_process_exit` fires), when BTF gave its offset.
+#[inline(always)]
+fn wait_status() -> Option<u32> {
+    let offset = config().task_exit_code_offset;
+    if offset == 0 {
+        return None;
+    }
+    // SAFETY: the helper returns the current task, valid while the program runs.
+    let task = unsafe { bpf_get_current_task() } as *const u8;
+    // SAFETY: an offset from this kernel's BTF; the helper checks the read.
+    unsafe { bpf_probe_read_kernel(task.wrapping_add(offset as usize).cast::<u32>()) }.ok()
+}
+
 /// `sched_process_exit`: the task's call in progress, if any, as one that never returned;
-/// then the exit record; then the task leaves the trace set.
+/// then the fatal signal's line, if a signal killed it without being delivered; then the
+/// exit record; then the task leaves the trace set.
 #[inline(always)]
 pub fn exit(ctx: &TracePointContext) -> Result<(), i64> {
     let pid_tgid = bpf_get_current_pid_tgid();
@@ -120,9 +223,14 @@ pub fn exit(ctx: &TracePointContext) -> Result<(), i64> {
     } else {
         tid == tgid
     };
+    let (view_tid, view_tgid) = admit::view_ids(pid_tgid);
+    let status = wait_status();
+    if let Some(status) = status {
+        signal::fatal(tgid, view_tgid, status);
+    }
+    let counters = Counters::before_record();
     match EVENTS.reserve::<TaskExitRecord>(0) {
         Some(mut slot) => {
-            let (view_tid, view_tgid) = admit::view_ids(pid_tgid);
             slot.write(TaskExitRecord {
                 kind: kind::TASK_EXIT,
                 tid: view_tid,
@@ -130,10 +238,16 @@ pub fn exit(ctx: &TracePointContext) -> Result<(), i64> {
                 group_dead: group_dead as u32,
                 ns: now_ns(),
                 exit_code,
+                status: status.unwrap_or(0),
+                flags: if status.is_some() {
+                    EXIT_STATUS_KNOWN
+                } else {
+                    0
+                },
             });
             slot.submit(PROMPTLY);
         }
-        None => emit::count_output(false),
+        None => counters.lost(Lost::Exit),
     }
     // Leave the trace set only after the record is submitted: userspace treats an empty
     // set as "every record is in the ring buffer".
@@ -142,6 +256,7 @@ pub fn exit(ctx: &TracePointContext) -> Result<(), i64> {
     }
     if group_dead {
         let _ = TRACED.remove(tgid);
+        signal::forget(tgid);
     }
     Ok(())
 }

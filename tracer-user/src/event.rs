@@ -81,6 +81,21 @@ pub enum ExitStatus {
     Unknown,
 }
 
+impl ExitStatus {
+    /// From a wait status as the kernel keeps it (`task_struct.exit_code`, what
+    /// `waitpid` reports): the exit code in bits 8..16, or the killing signal in the
+    /// low 7 bits with 0x80 for a core dump.
+    pub fn from_wait_status(status: u32) -> Self {
+        match (status & 0x7f) as i32 {
+            0 => Self::Exited(((status >> 8) & 0xff) as i32),
+            signal => Self::Killed {
+                signal,
+                core_dumped: status & 0x80 != 0,
+            },
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event {
     /// A call that has been in progress long enough to show (strace's `read(0, `).
@@ -105,8 +120,9 @@ pub enum Event {
         status: ExitStatus,
         group: bool,
     },
-    /// Records lost between the previous event and this one.
-    Lost { count: u64 },
+    /// What the kernel could not pass on between the previous event and this one (ring
+    /// buffer full).
+    Lost(Loss),
     /// Per-syscall totals counted by the kernel (`-c`) so far: at the end of the trace,
     /// or at the end of an `--interval` period.
     Totals { totals: Totals, interval_end: bool },
@@ -115,6 +131,40 @@ pub enum Event {
     /// The tracer let go of this task (`-b execve`): nothing more of it is traced. A
     /// call shown in progress ends with strace's `<detached ...>`.
     Detached { tid: u32, pid: u32 },
+}
+
+/// Lines lost: calls (whose exit record was lost; a call whose entry record alone was
+/// lost is shown, with `<entry lost>`), signal lines and exit lines.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Loss {
+    pub calls: u64,
+    pub signals: u64,
+    pub exits: u64,
+}
+
+impl Loss {
+    pub fn total(&self) -> u64 {
+        self.calls + self.signals + self.exits
+    }
+
+    /// `12 calls, 3 signals and 1 exit`, leaving out what is zero.
+    pub fn describe(&self) -> String {
+        let plural = |n: u64, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
+        let parts: Vec<String> = [
+            (self.calls, "call"),
+            (self.signals, "signal"),
+            (self.exits, "exit"),
+        ]
+        .into_iter()
+        .filter(|&(n, _)| n > 0)
+        .map(|(n, what)| plural(n, what))
+        .collect();
+        match parts.as_slice() {
+            [] => "nothing".to_owned(),
+            [one] => one.clone(),
+            [init @ .., last] => format!("{} and {last}", init.join(", ")),
+        }
+    }
 }
 
 /// Per-syscall totals by syscall number: counted in the kernel (per CPU, merged) or
@@ -234,5 +284,42 @@ impl<S: Sink + ?Sized> Sink for &mut S {
 
     fn flush(&mut self) -> io::Result<()> {
         (**self).flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_loss_names_what_was_lost() {
+        let loss = |calls, signals, exits| Loss {
+            calls,
+            signals,
+            exits,
+        };
+        assert_eq!(loss(1, 0, 0).describe(), "1 call");
+        assert_eq!(loss(12, 0, 2).describe(), "12 calls and 2 exits");
+        assert_eq!(loss(12, 3, 1).describe(), "12 calls, 3 signals and 1 exit");
+        assert_eq!(loss(12, 3, 1).total(), 16);
+    }
+
+    #[test]
+    fn wait_statuses_decode_as_waitpid_does() {
+        assert_eq!(ExitStatus::from_wait_status(3 << 8), ExitStatus::Exited(3));
+        assert_eq!(
+            ExitStatus::from_wait_status(15),
+            ExitStatus::Killed {
+                signal: 15,
+                core_dumped: false
+            }
+        );
+        assert_eq!(
+            ExitStatus::from_wait_status(6 | 0x80),
+            ExitStatus::Killed {
+                signal: 6,
+                core_dumped: true
+            }
+        );
     }
 }

@@ -5,6 +5,7 @@
 //! both, and the sinks format them (`format`) to their destinations (`output`) or fold
 //! them into reports (`report`). ARCHITECTURE.md has the map.
 
+mod attach;
 mod backend;
 mod cli;
 mod config;
@@ -14,6 +15,7 @@ mod format;
 mod launch;
 mod output;
 mod pipeline;
+mod privilege;
 mod qualifiers;
 mod report;
 mod syscalls;
@@ -27,7 +29,7 @@ use std::{
 use anyhow::{Context as _, Result};
 
 use crate::{
-    backend::{Backend, Outcome, Stop},
+    backend::{Backend, Outcome, Running, Stop, Waited},
     cli::{CommandLine, Early, Generate},
     config::{Config, Target},
     event::ExitStatus,
@@ -133,6 +135,7 @@ fn init_logging(debug: bool) {
 }
 
 fn run(cfg: &Config) -> Result<ExitCode> {
+    privilege::check(cfg)?;
     // A missing command is the user's error: report it before touching the kernel.
     let program = match &cfg.target {
         Target::Command(argv) => Some(launch::resolve(&argv[0])?),
@@ -151,6 +154,8 @@ fn run(cfg: &Config) -> Result<ExitCode> {
         None => None,
     };
     let backend = Backend::select(cfg)?;
+    // What follows (outputs, the command, attaching) is done as the user.
+    privilege::drop_after_load(backend.uses_bpf())?;
     let counted = if backend.counts_in_kernel() {
         Counted::InKernel
     } else {
@@ -170,7 +175,7 @@ fn run(cfg: &Config) -> Result<ExitCode> {
     let mut diagnosis = cfg
         .diagnose
         .then(|| Diagnosis::new(cfg.decode.clone(), counted));
-    let result = {
+    let outcome = {
         let mut pipeline = Pipeline::new(cfg, backend.filters_in_kernel(), format::shows_comm(cfg));
         if cfg.shows_calls() {
             pipeline.push(&mut trace);
@@ -181,76 +186,109 @@ fn run(cfg: &Config) -> Result<ExitCode> {
         if let Some(d) = diagnosis.as_mut() {
             pipeline.push(d);
         }
-        backend.run(cfg, program, daemonized, signals, &mut pipeline)
+        backend.run(cfg, program, daemonized, &signals, &mut pipeline)?
     };
     trace.finish();
-    if result.is_ok() {
-        if let Some(s) = summary {
-            s.finish().context("writing the summary")?;
-        }
-        if let Some(d) = diagnosis {
-            output::report_output(cfg)?.write_all(d.report().as_bytes())?;
+    let mut code = None;
+    match &outcome.stop {
+        Some(Stop::Error(e)) => code = stopped_by_error(e, &trace),
+        Some(Stop::Signal(_) | Stop::SyscallLimit) | None => {
+            if let Some(s) = summary {
+                s.finish().context("writing the summary")?;
+            }
+            if let Some(d) = diagnosis {
+                output::report_output(cfg)?.write_all(d.report().as_bytes())?;
+            }
         }
     }
-    let outcome = match result {
-        Ok(outcome) => outcome,
-        Err(e) => return stopped_by_error(e, trace),
-    };
     drop(trace);
-    Ok(finished(cfg, &outcome))
+    Ok(finished(cfg, outcome, code, &signals))
 }
 
 /// The trace stopped on an error. A reader that went away (`tracer ... 2>&1 | head`) is
-/// no one to tell; a write that failed (disk full) says what is missing.
-fn stopped_by_error(e: anyhow::Error, trace: output::status::Monitored) -> Result<ExitCode> {
-    let Some(io_error) = e.chain().find_map(|c| c.downcast_ref::<io::Error>()) else {
-        return Err(e);
-    };
-    if io_error.kind() == io::ErrorKind::BrokenPipe {
-        drop(trace);
-        return Ok(ExitCode::SUCCESS);
+/// no one to tell, and the exit status stays the command's; anything else is said, and
+/// the status is 1.
+fn stopped_by_error(e: &anyhow::Error, trace: &output::status::Monitored) -> Option<ExitCode> {
+    let io_error = e.chain().find_map(|c| c.downcast_ref::<io::Error>());
+    if io_error.is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe) {
+        return None;
     }
     let Some(write_error) = io_error
-        .get_ref()
+        .and_then(|e| e.get_ref())
         .and_then(|e| e.downcast_ref::<WriteError>())
     else {
-        return Err(e);
+        output::note(format_args!("{e:#}"));
+        return Some(ExitCode::from(1));
     };
     let totals = trace.totals();
-    drop(trace);
-    eprintln!("tracer: writing the trace to {write_error}");
-    eprintln!(
-        "tracer: trace incomplete: stopped after {} events ({} written), {} events lost in \
-         the kernel",
+    output::note(format_args!("writing the trace to {write_error}"));
+    output::note(format_args!(
+        "trace incomplete: stopped after {} events ({} written), {} events lost in the kernel",
         totals.events,
         human_bytes(totals.bytes),
         totals.lost
-    );
-    Ok(ExitCode::from(1))
+    ));
+    Some(ExitCode::from(1))
 }
 
-/// The last words after a trace that ran its course, and the exit status: as strace, the
-/// command's own, or 128+N when it was killed by signal N.
-fn finished(cfg: &Config, outcome: &Outcome) -> ExitCode {
-    if outcome.lost > 0 {
-        eprintln!("tracer: {} events lost", outcome.lost);
+/// The last words after the trace, and the exit status. As strace, it is the command's
+/// own, or 128+N when signal N killed it; a command that outlives its trace goes on
+/// untraced and is waited for, so its status is not lost. `error_code` is the status an
+/// error decided.
+fn finished(
+    cfg: &Config,
+    outcome: Outcome,
+    error_code: Option<ExitCode>,
+    signals: &nix::sys::signalfd::SignalFd,
+) -> ExitCode {
+    if outcome.lost.total() > 0 {
+        output::note(format_args!(
+            "{} events lost ({}): the ring buffer was full (--buffer-size makes it larger)",
+            outcome.lost.total(),
+            outcome.lost.describe()
+        ));
     }
-    if outcome.stop == Some(Stop::SyscallLimit) && !cfg.quiet.attach() {
-        eprintln!("tracer: System call limit has been reached, detaching tracees");
+    if matches!(outcome.stop, Some(Stop::SyscallLimit)) && !cfg.quiet.attach() {
+        output::note(format_args!(
+            "System call limit has been reached, detaching tracees"
+        ));
     }
-    if let Target::Attach(pids) = &cfg.target
-        && !cfg.quiet.attach()
-        && outcome.stop.is_some()
-    {
-        for pid in pids {
-            eprintln!("tracer: Process {pid} detached");
+    if !cfg.quiet.attach() && outcome.stop.is_some() {
+        for pid in &outcome.attached {
+            output::note(format_args!("Process {pid} detached"));
         }
     }
-    match (outcome.launched_status, outcome.stop) {
-        (Some(ExitStatus::Exited(code)), _) => ExitCode::from(code as u8),
-        (Some(ExitStatus::Killed { signal, .. }), _) => ExitCode::from(128 + signal as u8),
-        (_, Some(Stop::Signal(sig))) if cfg.target_is_command() => ExitCode::from(128 + sig as u8),
-        // The tracees go on untraced, the tracer does not wait for them (as strace).
+    let mut status = outcome.launched_status.map(Ok);
+    if let Some(running) = outcome.running {
+        let pid = running.pid();
+        // Not when the trace's reader went away: stderr may be that reader.
+        let reader_gone = matches!(outcome.stop, Some(Stop::Error(_))) && error_code.is_none();
+        if !cfg.quiet.attach() && !reader_gone {
+            let hint = match (&running, &outcome.stop) {
+                (Running::Filtered(_), _) => "",
+                (Running::Detached(_), Some(Stop::Signal(_))) => {
+                    " (interrupt again to leave it running)"
+                }
+                (Running::Detached(_), _) => " (interrupt to leave it running)",
+            };
+            output::note(format_args!(
+                "Process {pid} runs on untraced; waiting for it to exit{hint}"
+            ));
+        }
+        status = match running.wait(signals, cfg) {
+            Waited::Ended(s) => Some(Ok(s)),
+            Waited::Interrupted(sig) => Some(Err(sig)),
+            Waited::Unknown => None,
+        };
+    }
+    if let Some(code) = error_code {
+        return code;
+    }
+    match (status, &outcome.stop) {
+        (Some(Ok(ExitStatus::Exited(code))), _) => ExitCode::from(code as u8),
+        (Some(Ok(ExitStatus::Killed { signal, .. })), _) => ExitCode::from(128 + signal as u8),
+        (Some(Err(sig)), _) => ExitCode::from(128 + sig as u8),
+        (_, Some(Stop::Signal(sig))) if cfg.target_is_command() => ExitCode::from(128 + *sig as u8),
         _ => ExitCode::SUCCESS,
     }
 }

@@ -448,12 +448,12 @@ fn wait_attached(env: &Env, tool: Tool, proc: &mut Proc) -> Result<()> {
     Ok(())
 }
 
-/// Events the tool says it lost: `tracer: N events lost` at exit; perf trace's
+/// Events the tool says it lost: `tracer: N events lost (...)` at exit; perf trace's
 /// `LOST N events!` lines in its output.
 fn lost_events(env: &Env, tool: Tool) -> Option<u64> {
     let (path, pick): (PathBuf, fn(&str) -> Option<&str>) = match tool {
         Tool::Tracer => (tool_log(env), |l| {
-            l.strip_prefix("tracer: ")?.strip_suffix(" events lost")
+            Some(l.strip_prefix("tracer: ")?.split_once(" events lost")?.0)
         }),
         Tool::Perf => (trace_out(env), |l| {
             l.split_once("LOST ")?.1.split_whitespace().next()

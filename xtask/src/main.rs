@@ -6,6 +6,7 @@ mod dist;
 mod gen_syscalls;
 mod setup;
 mod strace_suite;
+mod stress;
 mod vm;
 
 use std::{
@@ -64,6 +65,11 @@ enum Cmd {
     /// Measure tracer's overhead against strace and perf trace (Redis, PostgreSQL, a
     /// syscall loop) and write docs/benchmarks.md. Installs what it needs; needs root.
     Bench(bench::Options),
+    /// Load the tracer beyond what it can keep up with (syscall storms with fast and slow
+    /// readers, 2,000 children, 500 threads, attach/detach under Redis load) and check it
+    /// against the truth: no silent loss, exact -c, true exit lines, bounded memory, the
+    /// target unharmed. Prints the figures. Needs root.
+    Stress(stress::Options),
     /// Run strace's own test suite (fetched and built once into target/strace-suite/)
     /// against strace and against tracer with each backend; writes report.md there.
     StraceSuite(strace_suite::Options),
@@ -193,6 +199,7 @@ fn main() -> Result<()> {
             Ok(())
         }
         Cmd::Bench(opts) => bench::bench(opts),
+        Cmd::Stress(opts) => stress::stress(opts),
         Cmd::StraceSuite(opts) => strace_suite::strace_suite(opts),
         Cmd::GenSyscalls {
             arch,

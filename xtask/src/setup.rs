@@ -145,11 +145,16 @@ pub fn setup() -> Result<()> {
 /// What the tests use besides the build: strace as the reference output, bpftool to check
 /// that nothing of ours stays loaded.
 pub fn test_prerequisites() -> Result<()> {
-    let wanted: Vec<&str> = [("strace", "strace"), ("bpftool", "bpftool")]
-        .into_iter()
-        .filter(|(cmd, _)| !have_command(cmd) && !Path::new("/usr/sbin").join(cmd).exists())
-        .map(|(_, pkg)| pkg)
-        .collect();
+    // setcap: the least-privilege tests give a copy of the tracer file capabilities.
+    let wanted: Vec<&str> = [
+        ("strace", "strace"),
+        ("bpftool", "bpftool"),
+        ("setcap", "libcap2-bin"),
+    ]
+    .into_iter()
+    .filter(|(cmd, _)| !have_command(cmd) && !Path::new("/usr/sbin").join(cmd).exists())
+    .map(|(_, pkg)| pkg)
+    .collect();
     if !wanted.is_empty() {
         step(&format!(
             "installing {} (test references)",

@@ -5,22 +5,24 @@
 pub mod ebpf;
 pub mod ptrace;
 
-use std::{path::PathBuf, time::Duration};
+use std::{os::fd::AsFd as _, path::PathBuf, time::Duration};
 
 use anyhow::{Context as _, Result, anyhow, bail};
 use nix::{
     errno::Errno,
+    poll::{PollFd, PollFlags, PollTimeout, poll},
     sys::{
         signal::{SigSet, Signal},
         signalfd::{SfdFlags, SignalFd},
+        wait::{WaitPidFlag, WaitStatus, waitpid},
     },
     unistd::Pid,
 };
 
 use crate::{
     cli::BackendChoice,
-    config::{Config, Interruptible, Target},
-    event::ExitStatus,
+    config::{Config, Interruptible},
+    event::{ExitStatus, Loss},
     launch::Gated,
     pipeline::Pipeline,
 };
@@ -29,28 +31,140 @@ use crate::{
 /// that blocks. Both backends use it, so their output agrees.
 pub const BLOCKED_AFTER: Duration = Duration::from_millis(200);
 
-/// Why a run ended early.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Why a run ended before its tasks did.
+#[derive(Debug)]
 pub enum Stop {
+    /// A stop signal (SIGINT, SIGTERM, SIGHUP, SIGQUIT).
     Signal(Signal),
     /// `--syscall-limit` was reached: the tracees go on untraced.
     SyscallLimit,
+    /// Writing the trace failed (or its reader went away), or the tracer failed.
+    Error(anyhow::Error),
 }
 
 /// What a run reports back to `main`.
 #[derive(Debug)]
 pub struct Outcome {
-    /// How the launched command ended, when there was one and it did end.
+    /// How the launched command ended, when there was one and it ended under the trace.
     pub launched_status: Option<ExitStatus>,
     pub stop: Option<Stop>,
-    pub lost: u64,
+    /// What the kernel could not pass on (ring buffer full), shown where it happened.
+    pub lost: Loss,
+    /// The launched command, when the trace stopped before it ended.
+    pub running: Option<Running>,
+    /// `-p`: the processes that were attached (those refused are not).
+    pub attached: Vec<u32>,
 }
 
-/// What every backend's run loop needs besides its own state.
-pub struct RunContext {
-    pub launched: Option<Pid>,
-    /// Stop signals and SIGCHLD, blocked and read synchronously.
-    pub signals: SignalFd,
+/// A launched command that outlives its trace. It goes on, working; the tracer, its
+/// parent, waits for it so that its exit status is not lost (`tracer -- cmd | head`).
+#[derive(Debug)]
+pub enum Running {
+    /// Detached: it runs untraced.
+    Detached(Pid),
+    /// Under the ptrace backend's seccomp filter, which needs a tracer: its stops are
+    /// served, silently, until it exits.
+    Filtered(ptrace::Serving),
+}
+
+/// How waiting for a [`Running`] command ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Waited {
+    Ended(ExitStatus),
+    /// A stop signal came first: the tracer leaves the command running without it.
+    Interrupted(Signal),
+    /// Not a child any more (reaped elsewhere): nothing to report.
+    Unknown,
+}
+
+impl Running {
+    pub fn pid(&self) -> Pid {
+        match self {
+            Self::Detached(pid) => *pid,
+            Self::Filtered(serving) => serving.pid(),
+        }
+    }
+
+    /// Waits for the command to end. A detached one can be left behind by another stop
+    /// signal; one under the filter cannot (it needs its tracer to the end).
+    pub fn wait(self, signals: &SignalFd, cfg: &Config) -> Waited {
+        let pid = match self {
+            Self::Filtered(serving) => {
+                return serving.run(signals).map_or(Waited::Unknown, Waited::Ended);
+            }
+            Self::Detached(pid) => pid,
+        };
+        loop {
+            match waitpid(pid, Some(WaitPidFlag::WNOHANG)) {
+                Ok(WaitStatus::Exited(_, code)) => return Waited::Ended(ExitStatus::Exited(code)),
+                Ok(WaitStatus::Signaled(_, signal, core_dumped)) => {
+                    return Waited::Ended(ExitStatus::Killed {
+                        signal: signal as i32,
+                        core_dumped,
+                    });
+                }
+                Ok(_) | Err(Errno::EINTR) => {}
+                Err(_) => return Waited::Unknown,
+            }
+            if let Some(sig) = stop_signal(signals, cfg) {
+                return Waited::Interrupted(sig);
+            }
+            // SIGCHLD and the stop signals both end the poll.
+            let mut fds = [PollFd::new(signals.as_fd(), PollFlags::POLLIN)];
+            let _ = poll(&mut fds, PollTimeout::from(1000u16));
+        }
+    }
+}
+
+/// Reads the signals that arrived; returns the last one among them that stops the
+/// trace (SIGCHLD only wakes the reader; `-I` says which others stop it).
+pub fn stop_signal(signals: &SignalFd, cfg: &Config) -> Option<Signal> {
+    let mut stop = None;
+    while let Ok(Some(info)) = signals.read_signal() {
+        match Signal::try_from(info.ssi_signo as i32) {
+            Ok(sig) if sig != Signal::SIGCHLD && cfg.stops_on(sig) => stop = Some(sig),
+            _ => {}
+        }
+    }
+    stop
+}
+
+/// Attaches to each of `pids` with `attach`, after checking that it may be traced
+/// (`crate::attach`), as strace does: a process that cannot be traced is refused with
+/// one line and the others are traced; when none can be, that is the error.
+pub fn attach_each(
+    cfg: &Config,
+    pids: &[u32],
+    mut attach: impl FnMut(u32) -> Result<()>,
+) -> Result<Vec<u32>> {
+    let mut attached = Vec::new();
+    let mut last_error = None;
+    for &pid in pids {
+        match crate::attach::check(pid)
+            .map_err(anyhow::Error::from)
+            .and_then(|()| attach(pid))
+        {
+            Ok(()) => {
+                if !cfg.quiet.attach() {
+                    crate::output::note(format_args!("Process {pid} attached"));
+                }
+                attached.push(pid);
+            }
+            Err(e) => {
+                if let Some(earlier) = last_error.replace(e) {
+                    crate::output::note(format_args!("{earlier:#}"));
+                }
+            }
+        }
+    }
+    match (attached.is_empty(), last_error) {
+        (true, Some(e)) => Err(e),
+        (_, Some(e)) => {
+            crate::output::note(format_args!("{e:#}"));
+            Ok(attached)
+        }
+        (_, None) => Ok(attached),
+    }
 }
 
 /// Blocks the signals the run loop handles and returns a descriptor to read them from.
@@ -123,54 +237,39 @@ impl Backend {
         matches!(self, Self::Ebpf(_))
     }
 
+    /// Whether the run uses BPF objects (whose descriptors need CAP_BPF on older kernels).
+    pub fn uses_bpf(&self) -> bool {
+        matches!(self, Self::Ebpf(_))
+    }
+
     /// Whether `-c`'s totals are counted in the kernel (and arrive as `Event::Totals`).
     pub fn counts_in_kernel(&self) -> bool {
         matches!(self, Self::Ebpf(_))
     }
 
-    /// Starts or attaches to the target and traces it until it is gone or a stop signal
-    /// arrives. `program` is the launched command's resolved path; `daemonized`, with
-    /// `-D`, the process that becomes it (not the tracer's child).
+    /// Starts or attaches to the target and traces it until it is gone, a stop signal
+    /// arrives or the trace cannot go on (`Outcome::stop`); whatever stops it, the
+    /// traced processes go on unharmed. `program` is the launched command's resolved
+    /// path; `daemonized`, with `-D`, the process that becomes it (not the tracer's
+    /// child). An error means nothing was traced.
     pub fn run(
         self,
         cfg: &Config,
         program: Option<PathBuf>,
         daemonized: Option<Gated>,
-        signals: SignalFd,
+        signals: &SignalFd,
         pipeline: &mut Pipeline,
     ) -> Result<Outcome> {
         match self {
             Self::Ptrace => ptrace::run(cfg, program.as_deref(), daemonized, signals, pipeline),
-            Self::Ebpf(mut tracer) => {
-                let launched = match (&cfg.target, program) {
-                    // Not our child: it is followed as any traced process, to its exit.
-                    (Target::Command(argv), Some(_)) if daemonized.is_some() => {
-                        let gated = daemonized.expect("checked");
-                        tracer.launch_prepared(gated, &argv[0])?;
-                        None
-                    }
-                    (Target::Command(argv), Some(path)) => {
-                        Some(tracer.launch(&path, argv, &cfg.launch)?)
-                    }
-                    (Target::Attach(pids), _) => {
-                        for &pid in pids {
-                            tracer.trace(pid, &cfg.path_forms())?;
-                            if !cfg.quiet.attach() {
-                                eprintln!("tracer: Process {pid} attached");
-                            }
-                        }
-                        None
-                    }
-                    (Target::Cgroup(dir), _) => {
-                        if !cfg.quiet.attach() {
-                            eprintln!("tracer: cgroup {} attached", dir.display());
-                        }
-                        None
-                    }
-                    (Target::Command(_), None) => unreachable!("commands are resolved first"),
-                };
-                ebpf::run(*tracer, cfg, RunContext { launched, signals }, pipeline)
-            }
+            Self::Ebpf(tracer) => ebpf::run(
+                *tracer,
+                cfg,
+                program.as_deref(),
+                daemonized,
+                signals,
+                pipeline,
+            ),
         }
     }
 }

@@ -61,6 +61,13 @@ pub(crate) fn write_arg(
         ArgKind::ULong => write_int(out, v),
         ArgKind::Hex => write_hex(out, v),
         ArgKind::Ptr => write_addr(out, v),
+        // A copy the kernel made at entry, lost with its record: say so, not a pointer.
+        _ if call
+            .capture(i)
+            .is_some_and(|c| c.kind == tracer_common::capture::ENTRY_LOST) =>
+        {
+            out.push_str("<entry lost>");
+        }
         // A named constant or flag set, else something printed from memory.
         kind => {
             if !write_named(out, call, i, kind) {

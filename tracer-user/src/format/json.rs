@@ -49,8 +49,14 @@ enum Body<'a> {
         /// The last task of its process.
         group: bool,
     },
-    /// Events the kernel dropped here (ring buffer full).
-    Lost { count: u64 },
+    /// Lines the kernel could not pass on, here in the stream (ring buffer full):
+    /// `count` in all, of which `calls`, `signals` and `exits`.
+    Lost {
+        count: u64,
+        calls: u64,
+        signals: u64,
+        exits: u64,
+    },
 }
 
 #[derive(Serialize)]
@@ -214,7 +220,15 @@ impl<W: Write> Sink for JsonFormatter<W> {
                 };
                 self.write(body, now)
             }
-            Event::Lost { count } => self.write(Body::Lost { count: *count }, now),
+            Event::Lost(loss) => {
+                let body = Body::Lost {
+                    count: loss.total(),
+                    calls: loss.calls,
+                    signals: loss.signals,
+                    exits: loss.exits,
+                };
+                self.write(body, now)
+            }
             // `-b execve`: the `entered` record before it is the exec's last word.
             Event::Started { .. }
             | Event::Totals { .. }

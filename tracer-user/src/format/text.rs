@@ -295,8 +295,18 @@ impl<W: Write> Sink for TextFormatter<W> {
             }
             Event::Exited { tid, status, .. } => self.exited(ctx, *tid, *status),
             Event::Detached { tid, .. } => self.detached(*tid),
-            // Reported on stderr by the run loop; the text trace has no line for it.
-            Event::Lost { .. } => Ok(()),
+            Event::Lost(loss) => {
+                // It concerns every task: no prefix. A line of another task in progress
+                // is left unfinished, as another task's line would leave it.
+                if self.open_line.take().is_some() {
+                    self.out.write_all(b" <unfinished ...>\n")?;
+                }
+                writeln!(
+                    self.out,
+                    "... {} lost (ring buffer full) ...",
+                    loss.describe()
+                )
+            }
             // Tasks are the middle stage's; reports are the reports'.
             Event::Started { .. } | Event::Totals { .. } | Event::InProgress { .. } => Ok(()),
         }

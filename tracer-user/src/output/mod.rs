@@ -7,7 +7,10 @@ pub mod route;
 pub mod status;
 pub mod time;
 
-use std::{io, path::Path};
+use std::{
+    io::{self, Write as _},
+    path::Path,
+};
 
 use anyhow::{Context as _, Result};
 
@@ -117,4 +120,11 @@ pub fn report_output(cfg: &Config) -> Result<Box<dyn io::Write>> {
 fn open_file(path: &str, opts: FileOptions, bytes: &ByteCount) -> io::Result<Output> {
     Output::file(Path::new(path), opts, bytes.clone())
         .map_err(|e| WriteError::wrap(format!("'{path}'"), e))
+}
+
+/// One line for the user on stderr, `tracer: ...`, whatever stderr is: a reader that went
+/// away (`tracer ... 2>&1 | head`) loses it without the tracer failing (`eprintln!`
+/// would panic).
+pub fn note(message: std::fmt::Arguments) {
+    let _ = writeln!(io::stderr(), "tracer: {message}");
 }

@@ -50,7 +50,7 @@ impl Sink for PerTask {
                 return Ok(());
             }
             // A gap concerns every task.
-            Event::Lost { .. } => {
+            Event::Lost(_) => {
                 for sink in self.open.values_mut() {
                     sink.event(event, ctx)?;
                 }
@@ -85,7 +85,7 @@ impl Sink for Lazy {
                 Event::Signal { pid, .. }
                 | Event::Exited { pid, .. }
                 | Event::Detached { pid, .. } => *pid,
-                Event::Lost { .. } => 0,
+                Event::Lost(_) => 0,
                 Event::Started { .. } | Event::Totals { .. } | Event::InProgress { .. } => {
                     return Ok(());
                 }

@@ -93,7 +93,7 @@ impl Monitored {
 impl Sink for Monitored {
     fn event(&mut self, event: &Event, ctx: &Context) -> io::Result<()> {
         match event {
-            Event::Lost { count } => self.lost += count,
+            Event::Lost(loss) => self.lost += loss.total(),
             Event::Totals { .. } | Event::InProgress { .. } => {}
             _ => self.events += 1,
         }

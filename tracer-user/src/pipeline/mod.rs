@@ -35,6 +35,9 @@ pub struct Pipeline<'a> {
     left: Option<u64>,
     /// `-b execve`.
     detach: Option<Detach>,
+    /// `TRACER_TEST_FAIL_AFTER=N`: fail after N events, as an internal error of the
+    /// tracer would, for the tests of what such a failure leaves behind.
+    fail_after: Option<u64>,
 }
 
 /// `-b execve`'s state: which processes were let go.
@@ -88,6 +91,9 @@ impl<'a> Pipeline<'a> {
                 detached: HashSet::new(),
                 pending: Vec::new(),
             }),
+            fail_after: std::env::var("TRACER_TEST_FAIL_AFTER")
+                .ok()
+                .and_then(|n| n.parse().ok()),
         }
     }
 
@@ -155,6 +161,14 @@ impl<'a> Pipeline<'a> {
 
     /// One event from the backend, in its task's order.
     pub fn event(&mut self, event: Event) -> io::Result<()> {
+        if let Some(left) = self.fail_after.as_mut() {
+            if *left == 0 {
+                return Err(io::Error::other(
+                    "failing as asked (TRACER_TEST_FAIL_AFTER)",
+                ));
+            }
+            *left -= 1;
+        }
         if self.gone(&event) {
             return Ok(());
         }

@@ -45,9 +45,11 @@ impl Tasks {
     pub fn before(&mut self, event: &Event) {
         match event {
             Event::Started { tid, parent, ns } => {
+                // The parent may have had no line yet (`-e trace=none`): it is a task all
+                // the same, traced from before.
+                let parent = self.by_tid.entry(*parent).or_default().clone();
                 // A thread shares its parent's process; a forked child corrects this with
                 // its first line. It inherits the parent's name.
-                let parent = self.by_tid.get(parent).cloned().unwrap_or_default();
                 self.by_tid.entry(*tid).or_insert(Task {
                     pid: parent.pid,
                     since: *ns,
@@ -62,7 +64,7 @@ impl Tasks {
             Event::Signal { tid, pid, .. } | Event::Exited { tid, pid, .. } => {
                 self.seen(*tid, Some(*pid))
             }
-            Event::Lost { .. }
+            Event::Lost(_)
             | Event::Totals { .. }
             | Event::InProgress { .. }
             | Event::Detached { .. } => {}

@@ -220,7 +220,7 @@ impl Sink for Diagnosis {
                 }
                 self.completed(call);
             }
-            Event::Lost { count } => self.lost += count,
+            Event::Lost(loss) => self.lost += loss.total(),
             Event::Totals { totals, .. } if self.counted == Some(Counted::InKernel) => {
                 self.totals = totals.clone();
             }

@@ -1,7 +1,8 @@
 //! Member offsets of kernel structs, from the kernel's BTF (`/sys/kernel/btf/vmlinux`).
-//! The programs read one kernel struct directly: the task a signal is sent to, whose
-//! ids are not in the tracepoint's arguments. Offsets differ between kernel builds, and
-//! aya 0.14 does not expose struct members, so this reads the few bytes of BTF needed.
+//! The programs read a few kernel struct fields directly: the ids of the task a signal is
+//! sent to, a task's exit code, and (for a tracer with more privilege than its user) a
+//! task's credentials. Offsets differ between kernel builds, and aya 0.14 does not expose
+//! struct members, so this reads the few bytes of BTF needed.
 
 use std::fs;
 
@@ -10,11 +11,43 @@ const MAGIC: u16 = 0xeb9f;
 
 const KIND_STRUCT: u32 = 4;
 
-/// Byte offsets of `pid` and `tgid` in `struct task_struct`; `None` without BTF.
-pub fn task_ids() -> Option<(u32, u32)> {
-    let btf = fs::read(VMLINUX).ok()?;
-    let offsets = member_offsets(&btf, "task_struct", &["pid", "tgid"])?;
-    Some((offsets[0], offsets[1]))
+/// The offsets the programs use; each `None` when this kernel's BTF does not say.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Offsets {
+    /// `task_struct.pid` and `.tgid`.
+    pub task_ids: Option<(u32, u32)>,
+    /// `task_struct.exit_code`.
+    pub task_exit_code: Option<u32>,
+    /// `task_struct.real_cred`, `cred.uid` (the eight ids after it contiguous) and
+    /// `cred.cap_permitted`.
+    pub creds: Option<(u32, u32, u32)>,
+}
+
+/// This kernel's offsets; all `None` without BTF.
+pub fn offsets() -> Offsets {
+    let Ok(btf) = fs::read(VMLINUX) else {
+        return Offsets::default();
+    };
+    let task = |members: &[&str]| member_offsets(&btf, "task_struct", members);
+    const IDS: [&str; 8] = [
+        "uid", "gid", "suid", "sgid", "euid", "egid", "fsuid", "fsgid",
+    ];
+    let ids = member_offsets(&btf, "cred", &IDS)
+        // kuid_t/kgid_t are 4 bytes: the eight must follow each other.
+        .filter(|o| {
+            o.iter()
+                .enumerate()
+                .all(|(i, &at)| at == o[0] + 4 * i as u32)
+        });
+    let caps = member_offsets(&btf, "cred", &["cap_permitted"]);
+    Offsets {
+        task_ids: task(&["pid", "tgid"]).map(|o| (o[0], o[1])),
+        task_exit_code: task(&["exit_code"]).map(|o| o[0]),
+        creds: match (task(&["real_cred"]), ids, caps) {
+            (Some(cred), Some(ids), Some(caps)) => Some((cred[0], ids[0], caps[0])),
+            _ => None,
+        },
+    }
 }
 
 /// The byte offsets of `members` in the struct `name`; `None` if the data is not BTF,
@@ -97,14 +130,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn this_kernels_task_ids_are_found() {
-        let Some((pid, tgid)) = task_ids() else {
+    fn this_kernels_offsets_are_found() {
+        if fs::metadata(VMLINUX).is_err() {
             println!("skipped: no {VMLINUX}");
             return;
-        };
+        }
+        let o = offsets();
+        let (pid, tgid) = o.task_ids.unwrap();
         // pid_t pid; pid_t tgid; sit side by side, well into the struct.
         assert_eq!(tgid, pid + 4);
         assert!(pid > 64, "{pid}");
+        // int exit_state; int exit_code; int exit_signal; sit before pid.
+        assert!(o.task_exit_code.unwrap() < pid);
+        let (real_cred, uid, caps) = o.creds.unwrap();
+        assert!(real_cred > pid);
+        // atomic usage counter first, the ids after it, the capability sets later.
+        assert!(uid >= 4 && caps >= uid + 32, "{uid} {caps}");
     }
 
     #[test]

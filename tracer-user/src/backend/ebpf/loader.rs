@@ -8,7 +8,7 @@ use aya::{
     programs::{RawTracePoint, TracePoint},
 };
 
-use tracer_common::{KernelConfig, MAX_SYSCALLS, PLAN_SIGFRAME, SyscallPlan};
+use tracer_common::{KernelConfig, MAX_SYSCALLS, NO_OWNER, PLAN_SIGFRAME, SyscallPlan};
 
 use super::EbpfTracer;
 use crate::{cli::TracepointChoice, config::Config, syscalls};
@@ -42,6 +42,11 @@ pub enum LoadError {
     Lockdown(String),
     #[error("map {0}: {1}")]
     Map(&'static str, #[source] aya::maps::MapError),
+    #[error(
+        "the kernel has no BTF to check a traced process's privileges with, which a tracer \
+         with more privilege than its user needs"
+    )]
+    Unchecked,
 }
 
 /// Where the syscall programs attach.
@@ -249,9 +254,18 @@ fn kernel_config(cfg: &Config) -> Result<KernelConfig, LoadError> {
             .ok_or_else(|| LoadError::Tracefs(format!("{event} has no {name} field")))
     };
     let pidns = own_pid_namespace();
-    // Ignored signals come from the sender's side, with the target's ids read from its
+    let btf = super::btf::offsets();
+    // Signals come from the sender's side too, with the target's ids read from its
     // task_struct: only with BTF to say where they are, and only outside a pid namespace.
-    let task_ids = super::btf::task_ids().filter(|_| pidns.is_none());
+    let task_ids = btf.task_ids.filter(|_| pidns.is_none());
+    // A tracer with more privilege than its user must see a traced process's exec gain
+    // privileges; without BTF it cannot, and ptrace (which the kernel keeps within the
+    // user's rights) serves instead.
+    let owner = crate::privilege::restricted();
+    let creds = match (owner, btf.creds) {
+        (Some(_), None) => return Err(LoadError::Unchecked),
+        (_, creds) => creds.unwrap_or_default(),
+    };
     Ok(KernelConfig {
         pidns_dev: pidns.map_or(0, |(dev, _)| dev),
         pidns_ino: pidns.map_or(0, |(_, ino)| ino),
@@ -262,6 +276,12 @@ fn kernel_config(cfg: &Config) -> Result<KernelConfig, LoadError> {
         exec_old_pid_offset: field("sched", "sched_process_exec", "old_pid")?,
         exit_group_dead_offset: field_offset("sched", "sched_process_exit", "group_dead")?
             .unwrap_or(0),
+        task_exit_code_offset: btf.task_exit_code.unwrap_or(0),
+        task_real_cred_offset: creds.0,
+        cred_ids_offset: creds.1,
+        cred_caps_offset: creds.2,
+        owner_uid: owner.map_or(NO_OWNER, |u| u.uid),
+        owner_gid: owner.map_or(NO_OWNER, |u| u.gid),
         ..cfg.kernel
     })
 }
@@ -332,7 +352,7 @@ fn attach(ebpf: &mut aya::Ebpf, cfg: &Config, task_ids: bool) -> Result<(), Load
     if cfg.shows_signals() {
         attach_raw_tracepoint(ebpf, "tracer_signal", "signal_deliver")?;
         if task_ids {
-            attach_raw_tracepoint(ebpf, "tracer_signal_ignored", "signal_generate")?;
+            attach_raw_tracepoint(ebpf, "tracer_signal_sent", "signal_generate")?;
         }
     }
     let mode = attach_mode(cfg);

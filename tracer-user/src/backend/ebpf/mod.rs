@@ -18,25 +18,26 @@ use aya::maps::{HashMap as BpfHashMap, MapData, PerCpuArray, RingBuf};
 use nix::{
     poll::{PollFd, PollFlags, PollTimeout, poll},
     sys::{
-        signal::Signal,
+        signalfd::SignalFd,
         wait::{WaitPidFlag, WaitStatus, waitpid},
     },
     unistd::Pid,
 };
 use tracer_common::{
-    INFLIGHT_ACTIVE, INFLIGHT_SHOWN, InFlight, MAX_SYSCALLS, Stats, SyscallTotals, TRACE_FROM_EXEC,
-    TRACE_ON, nr,
+    EXIT_STATUS_KNOWN, INFLIGHT_ACTIVE, INFLIGHT_SHOWN, InFlight, MAX_SYSCALLS, Stats,
+    SyscallTotals, TRACE_FROM_EXEC, TRACE_ON, capture, nr, when,
 };
 
 pub use loader::{load, preflight};
 use records::Record;
 
-use super::{BLOCKED_AFTER, Outcome, RunContext, Stop};
+use super::{BLOCKED_AFTER, Outcome, Running, Stop};
 use crate::{
     config::{Config, LaunchOptions, Target},
-    event::{Capture, Event, ExitStatus, SignalInfo, Syscall, Totals, now_ns},
+    event::{Capture, Event, ExitStatus, Loss, SignalInfo, Syscall, Totals, now_ns},
     launch,
     pipeline::{Pipeline, outcome::fds_open_on},
+    syscalls,
 };
 
 /// How often the consumer looks at the ring buffer when the kernel did not wake it.
@@ -117,6 +118,18 @@ impl EbpfTracer {
             .context("adding a pid to the kernel trace set")
     }
 
+    /// Attached processes that are gone but still in the trace set: one that exited
+    /// while it was being added is never seen leaving by the kernel side, and the trace
+    /// would wait for it forever.
+    fn forget_gone(&mut self, attached: &[u32]) {
+        for &pid in attached.iter().filter(|&&pid| crate::attach::gone(pid)) {
+            let _ = self.traced.remove(&pid);
+            if let Some(pending) = self.ns_pending.as_mut() {
+                let _ = pending.remove(&pid);
+            }
+        }
+    }
+
     fn trace_set_empty(&self) -> bool {
         self.traced.keys().next().is_none()
             && self
@@ -142,10 +155,6 @@ impl EbpfTracer {
             .get(&0, 0)
             .map(|v| v.iter().copied().collect())
             .unwrap_or_default()
-    }
-
-    pub fn stats(&self) -> Stats {
-        total(&self.per_cpu_stats())
     }
 
     /// `--stats`: what the kernel side did, per CPU. `seen` counts every syscall that ran
@@ -212,6 +221,10 @@ fn total(per_cpu: &[Stats]) -> Stats {
         t.lost += s.lost;
         t.inflight_full += s.inflight_full;
         t.pidset_full += s.pidset_full;
+        t.lost_calls += s.lost_calls;
+        t.lost_entries += s.lost_entries;
+        t.lost_signals += s.lost_signals;
+        t.lost_exits += s.lost_exits;
         t
     })
 }
@@ -229,7 +242,9 @@ struct Run<'p, 'a> {
     group_codes: HashMap<u32, i32>,
     /// Memory copied at a call's entry, by thread, waiting for the call's exit record.
     entry_captures: HashMap<u32, (u64, Vec<Capture>)>,
-    lost_reported: u64,
+    /// Per CPU, the loss totals already reported (calls, signals, exits).
+    lost_seen: HashMap<u32, [u64; 3]>,
+    lost: Loss,
 }
 
 impl Run<'_, '_> {
@@ -242,6 +257,7 @@ impl Run<'_, '_> {
             Record::Syscall {
                 call,
                 entering: true,
+                ..
             } => {
                 self.entry_captures
                     .insert(call.tid, (call.enter_ns, call.captures));
@@ -250,7 +266,11 @@ impl Run<'_, '_> {
             Record::Syscall {
                 call,
                 entering: false,
-            } => self.completed(call),
+                entry_lost,
+            } => self.completed(call, entry_lost),
+            Record::Lost(lost) => {
+                self.lost_so_far(lost.cpu, [lost.calls, lost.signals, lost.exits])
+            }
             Record::Fork { tid, parent, ns } => self.emit(Event::Started { tid, parent, ns }),
             Record::Signal(signal) => {
                 let signo = i32::from_ne_bytes(signal.siginfo[..4].try_into().expect("4 bytes"));
@@ -262,11 +282,46 @@ impl Run<'_, '_> {
                 })
             }
             Record::TaskExit(exit) => self.task_exit(exit),
+            Record::Untraced { tgid } => {
+                crate::output::note(format_args!(
+                    "Process {tgid} detached: its exec gave it privileges the tracer's user \
+                     does not have"
+                ));
+                Ok(())
+            }
         }
     }
 
-    /// A call's exit record, joined with what was copied at its entry.
-    fn completed(&mut self, mut call: Syscall) -> Result<()> {
+    /// CPU `cpu`'s loss totals so far (from a [`Record::Lost`] in the stream, or its
+    /// counters): what is new since the last report is shown here.
+    fn lost_so_far(&mut self, cpu: u32, totals: [u64; 3]) -> Result<()> {
+        let seen = self.lost_seen.entry(cpu).or_default();
+        let new: Vec<u64> = totals
+            .iter()
+            .zip(seen.iter_mut())
+            .map(|(&total, seen)| {
+                let new = total.saturating_sub(*seen);
+                *seen = (*seen).max(total);
+                new
+            })
+            .collect();
+        let loss = Loss {
+            calls: new[0],
+            signals: new[1],
+            exits: new[2],
+        };
+        if loss.total() == 0 {
+            return Ok(());
+        }
+        self.lost.calls += loss.calls;
+        self.lost.signals += loss.signals;
+        self.lost.exits += loss.exits;
+        self.emit(Event::Lost(loss))
+    }
+
+    /// A call's exit record, joined with what was copied at its entry. When the entry
+    /// record was lost, what it held is marked lost (`<entry lost>`).
+    fn completed(&mut self, mut call: Syscall, entry_lost: bool) -> Result<()> {
         // By thread; an exec from a non-leader thread returns under the process id,
         // so failing that, by entry time.
         let key = match self.entry_captures.get(&call.tid) {
@@ -284,6 +339,18 @@ impl Run<'_, '_> {
             captures.append(&mut call.captures);
             call.captures = captures;
         }
+        if entry_lost {
+            for spec in syscalls::plan_for(call.nr, Default::default()).specs {
+                if spec.when == when::ENTER && call.capture(spec.arg as usize).is_none() {
+                    call.captures.push(Capture {
+                        arg: spec.arg,
+                        kind: capture::ENTRY_LOST,
+                        fault: true,
+                        ..Capture::default()
+                    });
+                }
+            }
+        }
         if call.nr == nr::EXIT_GROUP {
             self.group_codes.insert(call.pid, call.args[0] as u8 as i32);
         }
@@ -293,11 +360,31 @@ impl Run<'_, '_> {
 
     fn task_exit(&mut self, exit: tracer_common::TaskExitRecord) -> Result<()> {
         let group = exit.group_dead != 0;
-        if Some(Pid::from_raw(exit.tid as i32)) == self.launched && group {
-            self.launched_exit_seen = true;
-            return self.show_launched_exit();
+        // An entry whose exit record was lost waits for nothing any more.
+        self.entry_captures.remove(&exit.tid);
+        // The launched command's leader ends last, as waitpid (and strace) report it:
+        // with the status waitpid gives, once its whole group is gone.
+        if self.launched == Some(Pid::from_raw(exit.tgid as i32)) {
+            let leader = exit.tid == exit.tgid;
+            if leader && !group {
+                self.announced.remove(&exit.tid);
+                return Ok(());
+            }
+            if group {
+                if !leader {
+                    self.show_task_exit(&exit, group)?;
+                }
+                self.launched_exit_seen = true;
+                return self.show_launched_exit();
+            }
         }
-        let status = if exit.exit_code != u64::MAX {
+        self.show_task_exit(&exit, group)
+    }
+
+    fn show_task_exit(&mut self, exit: &tracer_common::TaskExitRecord, group: bool) -> Result<()> {
+        let status = if exit.flags & EXIT_STATUS_KNOWN != 0 {
+            ExitStatus::from_wait_status(exit.status)
+        } else if exit.exit_code != u64::MAX {
             ExitStatus::Exited(exit.exit_code as i32)
         } else if let Some(&code) = self.group_codes.get(&exit.tgid) {
             ExitStatus::Exited(code)
@@ -357,6 +444,14 @@ impl Run<'_, '_> {
     }
 }
 
+/// Reports the losses the kernel counted that no record in the stream has marked yet.
+fn report_losses(tracer: &EbpfTracer, run: &mut Run) -> Result<()> {
+    for (cpu, s) in tracer.per_cpu_stats().iter().enumerate() {
+        run.lost_so_far(cpu as u32, [s.lost_calls, s.lost_signals, s.lost_exits])?;
+    }
+    Ok(())
+}
+
 /// Shows calls that have been in progress for a while, as strace shows a blocked call.
 fn announce_blocked(tracer: &EbpfTracer, run: &mut Run) -> Result<()> {
     let now = now_ns();
@@ -386,7 +481,7 @@ fn wait_status(status: WaitStatus) -> Option<ExitStatus> {
 
 /// Waits for records (or the poll tick, a signal, the kernel's log) and flushes the
 /// kernel's log when it has something.
-fn wait(tracer: &mut EbpfTracer, signals: &nix::sys::signalfd::SignalFd) -> Result<()> {
+fn wait(tracer: &mut EbpfTracer, signals: &SignalFd) -> Result<()> {
     let ring_fd = tracer.events.as_raw_fd();
     // SAFETY: the descriptors outlive this poll call.
     let (ring, sig) = unsafe { (BorrowedFd::borrow_raw(ring_fd), signals.as_fd()) };
@@ -420,14 +515,39 @@ fn wait(tracer: &mut EbpfTracer, signals: &nix::sys::signalfd::SignalFd) -> Resu
     Ok(())
 }
 
-/// Runs the trace until every traced process is gone or a stop signal arrives.
+/// Starts or attaches to the target, then traces until every traced process is gone, a
+/// stop signal arrives or the trace cannot go on. An error means nothing was traced.
+/// `daemonized`, with `-D`, is the process that becomes the command (not the tracer's
+/// child): it is followed as any traced process, to its exit.
 pub fn run(
     mut tracer: EbpfTracer,
     cfg: &Config,
-    ctx: RunContext,
+    program: Option<&Path>,
+    daemonized: Option<launch::Gated>,
+    signals: &SignalFd,
     pipeline: &mut Pipeline,
 ) -> Result<Outcome> {
-    let RunContext { launched, signals } = ctx;
+    let (launched, attached) = match (&cfg.target, program, daemonized) {
+        (Target::Command(argv), Some(_), Some(gated)) => {
+            tracer.launch_prepared(gated, &argv[0])?;
+            (None, Vec::new())
+        }
+        (Target::Command(argv), Some(path), None) => {
+            (Some(tracer.launch(path, argv, &cfg.launch)?), Vec::new())
+        }
+        (Target::Attach(pids), _, _) => {
+            let forms = cfg.path_forms();
+            let attached = super::attach_each(cfg, pids, |pid| tracer.trace(pid, &forms))?;
+            (None, attached)
+        }
+        (Target::Cgroup(dir), _, _) => {
+            if !cfg.quiet.attach() {
+                crate::output::note(format_args!("cgroup {} attached", dir.display()));
+            }
+            (None, Vec::new())
+        }
+        (Target::Command(_), None, _) => unreachable!("commands are resolved first"),
+    };
     let mut run = Run {
         pipeline,
         launched,
@@ -437,42 +557,72 @@ pub fn run(
         announced: HashMap::new(),
         group_codes: HashMap::new(),
         entry_captures: HashMap::new(),
-        lost_reported: 0,
+        lost_seen: HashMap::new(),
+        lost: Loss::default(),
     };
+    let stop = trace(&mut tracer, cfg, signals, &mut run, &attached)
+        .unwrap_or_else(|e| Some(Stop::Error(e)));
+    // After an error the trace may not be writable: what follows is best effort.
+    let end = finish(&mut tracer, &mut run);
+    let stop = match (stop, end) {
+        (None, Err(e)) => Some(Stop::Error(e)),
+        (stop, _) => stop,
+    };
+    if cfg.stats {
+        tracer.print_stats();
+    }
+    if cfg.kill_on_exit {
+        tracer.kill_traced();
+    }
+    let lost = run.lost;
+    // The programs go before the command is waited for: it runs on untraced.
+    drop(tracer);
+    let running = match (&stop, run.launched, run.launched_status) {
+        (Some(_), Some(pid), None) => Some(Running::Detached(pid)),
+        _ => None,
+    };
+    Ok(Outcome {
+        launched_status: run.launched_status,
+        stop,
+        lost,
+        running,
+        attached,
+    })
+}
+
+/// Drains the ring buffer until every traced process is gone (`Ok(None)`), a stop
+/// signal arrives or `--syscall-limit` is reached (`Ok(Some(stop))`), or the trace
+/// cannot be written.
+fn trace(
+    tracer: &mut EbpfTracer,
+    cfg: &Config,
+    signals: &SignalFd,
+    run: &mut Run,
+    attached: &[u32],
+) -> Result<Option<Stop>> {
     // The trace set is the cgroup, so the trace runs until interrupted.
     let until_stopped = matches!(cfg.target, Target::Cgroup(_));
     let interval = cfg.summary.as_ref().and_then(|s| s.interval);
-    let mut stop = None;
     let mut last_scan = Instant::now();
     let mut last_interval = Instant::now();
     loop {
-        wait(&mut tracer, &signals)?;
-        tracer.drain(&mut run)?;
-        while let Ok(Some(info)) = signals.read_signal() {
-            match Signal::try_from(info.ssi_signo as i32) {
-                Ok(sig) if sig != Signal::SIGCHLD && cfg.stops_on(sig) => {
-                    stop = Some(Stop::Signal(sig))
-                }
-                _ => {}
-            }
-        }
+        wait(tracer, signals)?;
+        tracer.drain(run)?;
+        let stop = super::stop_signal(signals, cfg).map(Stop::Signal);
+        // `-b execve`: processes the pipeline let go of.
         let detached = run.pipeline.take_detached();
         if !detached.is_empty() {
             tracer.untrace(&detached);
         }
-        if run.pipeline.limit_reached() {
-            stop = Some(Stop::SyscallLimit);
-        }
+        let stop = stop.or_else(|| run.pipeline.limit_reached().then_some(Stop::SyscallLimit));
         run.reap_launched()?;
-        let lost = tracer.stats().lost;
-        if lost > run.lost_reported {
-            run.emit(Event::Lost {
-                count: lost - run.lost_reported,
-            })?;
-            run.lost_reported = lost;
-        }
-        if cfg.shows_in_progress() && last_scan.elapsed() >= BLOCKED_AFTER {
-            announce_blocked(&tracer, &mut run)?;
+        // Losses the stream has not marked yet (no record followed them on their CPU).
+        report_losses(tracer, run)?;
+        if last_scan.elapsed() >= BLOCKED_AFTER {
+            if cfg.shows_in_progress() {
+                announce_blocked(tracer, run)?;
+            }
+            tracer.forget_gone(attached);
             last_scan = Instant::now();
         }
         if let Some(every) = interval
@@ -488,17 +638,25 @@ pub fn run(
         run.pipeline.flush().context("writing the trace")?;
 
         let launched_done = run.launched.is_none() || run.launched_status.is_some();
-        if stop.is_some() || (launched_done && !until_stopped && tracer.trace_set_empty()) {
-            break;
+        if stop.is_some() {
+            return Ok(stop);
+        }
+        if launched_done && !until_stopped && tracer.trace_set_empty() {
+            return Ok(None);
         }
     }
+}
+
+/// The end of the trace: the last records, the calls in progress, the `-c` totals.
+fn finish(tracer: &mut EbpfTracer, run: &mut Run) -> Result<()> {
     // Every record of a finished task is submitted before it leaves the trace set.
-    tracer.drain(&mut run)?;
+    tracer.drain(run)?;
+    report_losses(tracer, run)?;
     if run.launched_status.is_some() {
         run.launched_exit_seen = true;
         run.show_launched_exit()?;
     }
-    let calls = tracer.in_progress(&run);
+    let calls = tracer.in_progress(run);
     run.emit(Event::InProgress {
         calls,
         now_ns: now_ns(),
@@ -509,16 +667,5 @@ pub fn run(
             interval_end: false,
         })?;
     }
-    run.pipeline.flush().context("writing the trace")?;
-    if cfg.stats {
-        tracer.print_stats();
-    }
-    if cfg.kill_on_exit {
-        tracer.kill_traced();
-    }
-    Ok(Outcome {
-        launched_status: run.launched_status,
-        stop,
-        lost: tracer.stats().lost,
-    })
+    run.pipeline.flush().context("writing the trace")
 }

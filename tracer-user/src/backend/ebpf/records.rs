@@ -2,8 +2,8 @@
 //! that does not parse is an error, never undefined behaviour.
 
 use tracer_common::{
-    CAPTURE_FAULT, CAPTURE_TRUNCATED, CaptureHeader, RECORD_NO_RETURN, SignalRecord, SyscallRecord,
-    TaskExitRecord, kind,
+    CAPTURE_FAULT, CAPTURE_TRUNCATED, CaptureHeader, LostRecord, RECORD_ENTRY_LOST,
+    RECORD_NO_RETURN, SignalRecord, SyscallRecord, TaskExitRecord, kind,
 };
 
 use crate::event::{Capture, Syscall};
@@ -21,6 +21,8 @@ pub enum Record {
     Syscall {
         call: Syscall,
         entering: bool,
+        /// The call's entry record was lost: what it copied is missing.
+        entry_lost: bool,
     },
     TaskExit(TaskExitRecord),
     Signal(SignalRecord),
@@ -30,6 +32,12 @@ pub enum Record {
         parent: u32,
         ns: u64,
     },
+    /// A process left the trace: its exec gave it privileges the tracer's user lacks.
+    Untraced {
+        tgid: u32,
+    },
+    /// CPU `cpu` lost records before this point: its totals so far.
+    Lost(LostRecord),
 }
 
 /// Reads a `T` from the start of `bytes` if it is long enough.
@@ -68,6 +76,7 @@ pub fn parse(bytes: &[u8]) -> Result<Record, RecordError> {
                     ip: None,
                 },
                 entering: kind == kind::SYSCALL_ENTER,
+                entry_lost: rec.flags & RECORD_ENTRY_LOST != 0,
             })
         }
         kind::TASK_EXIT => Ok(Record::TaskExit(read(bytes).ok_or_else(short)?)),
@@ -79,6 +88,11 @@ pub fn parse(bytes: &[u8]) -> Result<Record, RecordError> {
                 parent: rec.group_dead,
                 ns: rec.ns,
             })
+        }
+        kind::LOST => Ok(Record::Lost(read(bytes).ok_or_else(short)?)),
+        kind::UNTRACED => {
+            let rec: TaskExitRecord = read(bytes).ok_or_else(short)?;
+            Ok(Record::Untraced { tgid: rec.tgid })
         }
         other => Err(RecordError::UnknownKind(other)),
     }
@@ -135,7 +149,7 @@ mod tests {
             len: 3,
         }));
         bytes.extend(b"abc");
-        let Record::Syscall { call, entering } = parse(&bytes).unwrap() else {
+        let Record::Syscall { call, entering, .. } = parse(&bytes).unwrap() else {
             panic!()
         };
         assert!(!entering);

@@ -5,16 +5,25 @@
 //! injected) and resumed with `PTRACE_SYSCALL`; each stop is read with
 //! `PTRACE_GET_SYSCALL_INFO` (registers on older kernels). A launched command with a
 //! partial trace set and `-f` gets a seccomp filter, so only traced calls stop it.
+//! Signals are raw numbers throughout (`wait`): every one of 1..=64 is shown and
+//! delivered.
 //!
 //! One loop serves tracee stops, the stop signals and the blocked-call scan: SIGCHLD
 //! arrives through the same signalfd as SIGINT/SIGTERM/SIGHUP, so the loop polls that
 //! one descriptor with a timeout (the next blocked-call deadline) and drains
 //! `waitpid(WNOHANG)` whenever it wakes. A blocking `waitpid` would be one syscall
 //! cheaper per stop, but could neither see a stop signal nor time out.
+//!
+//! However the trace stops (a stop signal, a failed write, the tracer's own error), the
+//! tasks are let go unharmed: detached where they can run on without a tracer, and
+//! otherwise (a command under the seccomp filter, whose traced calls would fail with
+//! ENOSYS without one) served silently until they exit (`serve`).
 
 mod memory;
 mod regs;
 mod seccomp;
+mod serve;
+mod wait;
 
 use std::{
     collections::{BTreeSet, HashMap, HashSet},
@@ -31,7 +40,7 @@ use nix::{
     sys::{
         ptrace::{self, Event as PtraceEvent, Options as PtraceOptions},
         signal::Signal,
-        wait::{WaitPidFlag, WaitStatus, waitpid},
+        signalfd::SignalFd,
     },
     unistd::Pid,
 };
@@ -39,10 +48,12 @@ use nix::{
 pub use memory::{Phase, capture};
 use regs::{StopKind, SyscallStop};
 pub use seccomp::Filter;
+pub use serve::Serving;
+use wait::{Resume, Status};
 
 use tracer_common::nr::{EXECVE, EXECVEAT};
 
-use super::{BLOCKED_AFTER, Outcome, Stop};
+use super::{BLOCKED_AFTER, Outcome, Running, Stop};
 use crate::{
     config::{Config, LaunchOptions, Target},
     event::{Event, ExitStatus, SignalInfo, Syscall, now_ns as monotonic_ns},
@@ -84,6 +95,8 @@ struct Options {
     /// A seccomp filter may serve the trace: not when tasks are let go of while they
     /// run on (`-b execve`, `--syscall-limit`), whose filtered calls would then fail.
     seccomp_allowed: bool,
+    /// `--kill-on-exit`: the traced processes die when the trace stops.
+    kill_on_exit: bool,
 }
 
 impl Options {
@@ -102,6 +115,7 @@ impl Options {
             }),
             show_in_progress: cfg.shows_in_progress(),
             seccomp_allowed: !cfg.detach_on_execve && cfg.syscall_limit.is_none(),
+            kill_on_exit: cfg.kill_on_exit,
         }
     }
 
@@ -145,7 +159,8 @@ struct Tracer<'p, 'a> {
     exec_error: Option<OwnedFd>,
     /// The launched command as the user named it, for error messages.
     program: OsString,
-    /// Whether a seccomp filter was asked for, and whether the command runs under it.
+    /// Whether the launched command was given a seccomp filter (it may then never run
+    /// without a tracer), and whether it is known to run under it.
     seccomp_requested: bool,
     seccomp: bool,
     ptrace_options: PtraceOptions,
@@ -159,22 +174,32 @@ fn request(op: &'static str, pid: Pid) -> impl FnOnce(Errno) -> PtraceError {
     }
 }
 
-fn wait_flags() -> WaitPidFlag {
-    WaitPidFlag::__WALL | WaitPidFlag::WNOHANG
-}
-
-fn exit_status(status: WaitStatus) -> Option<(Pid, ExitStatus)> {
+fn exit_status(status: Status) -> Option<(u32, ExitStatus)> {
     match status {
-        WaitStatus::Exited(pid, code) => Some((pid, ExitStatus::Exited(code))),
-        WaitStatus::Signaled(pid, signal, core_dumped) => Some((
-            pid,
+        Status::Exited { tid, code } => Some((tid, ExitStatus::Exited(code))),
+        Status::Killed {
+            tid,
+            signal,
+            core_dumped,
+        } => Some((
+            tid,
             ExitStatus::Killed {
-                signal: signal as i32,
+                signal,
                 core_dumped,
             },
         )),
         _ => None,
     }
+}
+
+fn is_new_task_event(event: i32) -> bool {
+    [
+        PtraceEvent::PTRACE_EVENT_CLONE,
+        PtraceEvent::PTRACE_EVENT_FORK,
+        PtraceEvent::PTRACE_EVENT_VFORK,
+    ]
+    .iter()
+    .any(|&e| e as i32 == event)
 }
 
 /// The thread group of a task, from /proc (a fresh clone's parent may not have told us).
@@ -205,25 +230,19 @@ fn seccomp_filters(pid: &str) -> u32 {
         .unwrap_or(0)
 }
 
-/// The first bytes of a `siginfo_t`, as the kernel side copies them.
-fn siginfo_bytes(info: &libc::siginfo_t) -> SignalInfo {
+/// The first bytes of a task's pending `siginfo_t`, as the kernel side copies them.
+fn siginfo(tid: u32) -> Option<SignalInfo> {
+    let info = ptrace::getsiginfo(Pid::from_raw(tid as i32)).ok()?;
     let mut bytes = [0u8; tracer_common::SIGINFO_BYTES];
     // SAFETY: siginfo_t is plain data of 128 bytes; the first SIGINFO_BYTES are copied.
     unsafe {
         std::ptr::copy_nonoverlapping(
-            (info as *const libc::siginfo_t).cast::<u8>(),
+            (&info as *const libc::siginfo_t).cast::<u8>(),
             bytes.as_mut_ptr(),
             bytes.len(),
         );
     }
-    SignalInfo::Siginfo(bytes)
-}
-
-fn is_group_stop_signal(sig: Signal) -> bool {
-    matches!(
-        sig,
-        Signal::SIGSTOP | Signal::SIGTSTP | Signal::SIGTTIN | Signal::SIGTTOU
-    )
+    Some(SignalInfo::Siginfo(bytes))
 }
 
 impl<'p, 'a> Tracer<'p, 'a> {
@@ -234,6 +253,9 @@ impl<'p, 'a> Tracer<'p, 'a> {
         if opts.follow_forks {
             ptrace_options |=
                 PtraceOptions::PTRACE_O_TRACEFORK | PtraceOptions::PTRACE_O_TRACEVFORK;
+        }
+        if opts.kill_on_exit {
+            ptrace_options |= PtraceOptions::PTRACE_O_EXITKILL;
         }
         Self {
             opts,
@@ -278,7 +300,6 @@ impl<'p, 'a> Tracer<'p, 'a> {
             set.extend([EXECVE, EXECVEAT]);
             Filter::new(&set)
         });
-        let foreign = daemonized.is_some();
         let gated = match daemonized {
             Some(gated) => gated,
             None => launch::spawn_gated_with(path, argv, opts, &|| {
@@ -290,14 +311,14 @@ impl<'p, 'a> Tracer<'p, 'a> {
             })?,
         };
         let pid = gated.pid;
-        // `-D`'s command must outlive its tracer, as strace's does.
-        let mut options = if foreign {
-            self.ptrace_options
-        } else {
-            self.ptrace_options | PtraceOptions::PTRACE_O_EXITKILL
-        };
+        let mut options = self.ptrace_options;
         if filter.is_some() {
-            options |= PtraceOptions::PTRACE_O_TRACESECCOMP;
+            // A command under the filter cannot run without a tracer (its traced calls
+            // would fail): the tracer serves it to its end whatever stops the trace
+            // (`serve`), and if the tracer itself is killed, so is the command, rather
+            // than run on with failing calls. Without a filter nothing ties the command
+            // to the tracer: a killed tracer leaves it running, untraced.
+            options |= PtraceOptions::PTRACE_O_TRACESECCOMP | PtraceOptions::PTRACE_O_EXITKILL;
         }
         if let Err(errno) = ptrace::seize(pid, options) {
             gated.abort();
@@ -312,7 +333,8 @@ impl<'p, 'a> Tracer<'p, 'a> {
         let prepared = ptrace::interrupt(pid)
             .map_err(request("PTRACE_INTERRUPT", pid))
             .and_then(|()| {
-                waitpid(pid, Some(WaitPidFlag::__WALL)).map_err(PtraceError::Wait)?;
+                nix::sys::wait::waitpid(pid, Some(nix::sys::wait::WaitPidFlag::__WALL))
+                    .map_err(PtraceError::Wait)?;
                 ptrace::syscall(pid, None).map_err(request("PTRACE_SYSCALL", pid))
             });
         if let Err(e) = prepared {
@@ -340,13 +362,21 @@ impl<'p, 'a> Tracer<'p, 'a> {
     /// by TRACECLONE once their creator is seized, or by the next pass over /proc.
     fn attach(&mut self, tgid: u32) -> Result<()> {
         let mut tried = HashSet::new();
+        let mut seized = 0;
         loop {
             let dir = format!("/proc/{tgid}/task");
-            let tids: Vec<u32> = std::fs::read_dir(&dir)
-                .map_err(|_| PtraceError::Attach {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                // Gone meanwhile: its exit report follows for what was seized.
+                if seized > 0 {
+                    return Ok(());
+                }
+                return Err(PtraceError::Attach {
                     pid: tgid,
                     errno: Errno::ESRCH,
-                })?
+                }
+                .into());
+            };
+            let tids: Vec<u32> = entries
                 .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
                 .filter(|tid| tried.insert(*tid))
                 .collect();
@@ -357,6 +387,7 @@ impl<'p, 'a> Tracer<'p, 'a> {
                 let pid = Pid::from_raw(tid as i32);
                 match ptrace::seize(pid, self.ptrace_options) {
                     Ok(()) => {
+                        seized += 1;
                         // Stop it once, to resume it with syscall stops.
                         let _ = ptrace::interrupt(pid);
                         self.tasks.entry(tid).or_insert(Task {
@@ -368,6 +399,10 @@ impl<'p, 'a> Tracer<'p, 'a> {
                     }
                     // Gone, or already ours through TRACECLONE.
                     Err(Errno::ESRCH | Errno::EPERM) if tid != tgid => {}
+                    // Gone since it was checked: said as the check says it.
+                    Err(Errno::ESRCH) if seized == 0 => {
+                        return Err(crate::attach::Refused::Gone(tgid).into());
+                    }
                     Err(errno) => return Err(PtraceError::Attach { pid: tid, errno }.into()),
                 }
             }
@@ -376,18 +411,14 @@ impl<'p, 'a> Tracer<'p, 'a> {
 
     /// Resumes a task: with syscall stops while it is inside a traced call or has no
     /// filter, else until the filter's next seccomp stop.
-    fn resume(&mut self, tid: u32, sig: Option<Signal>) {
-        let pid = Pid::from_raw(tid as i32);
+    fn resume(&mut self, tid: u32, signal: i32) {
         let step = self
             .tasks
             .get(&tid)
             .is_none_or(|t| t.call.is_some() || t.pre_exec || !self.seccomp);
+        let how = if step { Resume::Syscall } else { Resume::Cont };
         // ESRCH: killed meanwhile (SIGKILL needs no stop); its exit report follows.
-        let _ = if step {
-            ptrace::syscall(pid, sig)
-        } else {
-            ptrace::cont(pid, sig)
-        };
+        let _ = wait::resume(how, tid, signal);
     }
 
     /// A task the tracer has not heard of (a new clone whose parent's event is not in
@@ -409,35 +440,29 @@ impl<'p, 'a> Tracer<'p, 'a> {
         self.tasks.get_mut(&tid).expect("inserted above")
     }
 
-    fn handle(&mut self, status: WaitStatus) -> Result<()> {
-        if let Some((pid, exit)) = exit_status(status) {
-            return self.task_exited(pid.as_raw() as u32, exit);
+    fn handle(&mut self, status: Status) -> Result<()> {
+        if let Some((tid, exit)) = exit_status(status) {
+            return self.task_exited(tid, exit);
         }
-        let Some(pid) = status.pid() else {
-            return Ok(());
+        let (tid, signal) = match status {
+            Status::Signal { tid, signal } => (tid, signal),
+            Status::Syscall { tid } | Status::Event { tid, .. } => (tid, 0),
+            Status::Exited { .. } | Status::Killed { .. } => return Ok(()),
         };
-        let tid = pid.as_raw() as u32;
         if self.adopt(tid).detach {
-            let sig = match status {
-                WaitStatus::Stopped(_, sig) => Some(sig),
-                _ => None,
-            };
-            let _ = ptrace::detach(pid, sig);
+            let _ = wait::resume(Resume::Detach, tid, signal);
             self.tasks.remove(&tid);
             return Ok(());
         }
         match status {
-            WaitStatus::PtraceSyscall(_) => self.syscall_stop(tid, StopKind::Syscall)?,
-            WaitStatus::PtraceEvent(_, sig, event) => match event {
+            Status::Syscall { .. } => self.syscall_stop(tid, StopKind::Syscall)?,
+            Status::Event { event, signal, .. } => match event {
                 e if e == PtraceEvent::PTRACE_EVENT_SECCOMP as i32 => {
                     self.syscall_stop(tid, StopKind::Seccomp)?;
                 }
                 e if e == PtraceEvent::PTRACE_EVENT_EXEC as i32 => self.exec(tid)?,
-                e if e == PtraceEvent::PTRACE_EVENT_CLONE as i32
-                    || e == PtraceEvent::PTRACE_EVENT_FORK as i32
-                    || e == PtraceEvent::PTRACE_EVENT_VFORK as i32 =>
-                {
-                    if let Ok(child) = ptrace::getevent(pid) {
+                e if is_new_task_event(e) => {
+                    if let Ok(child) = ptrace::getevent(Pid::from_raw(tid as i32)) {
                         let child = child as u32;
                         if !self.adopt(child).detach {
                             self.emit(Event::Started {
@@ -448,7 +473,7 @@ impl<'p, 'a> Tracer<'p, 'a> {
                         }
                     }
                 }
-                e if e == PtraceEvent::PTRACE_EVENT_STOP as i32 && is_group_stop_signal(sig) => {
+                e if e == PtraceEvent::PTRACE_EVENT_STOP as i32 && wait::is_group_stop(signal) => {
                     // A group-stop (kill -STOP): show it, and stay stopped until
                     // SIGCONT, as the process would untraced.
                     let task = &self.tasks[&tid];
@@ -456,39 +481,37 @@ impl<'p, 'a> Tracer<'p, 'a> {
                         let event = Event::Signal {
                             tid,
                             pid: task.pid,
-                            signal: sig as i32,
+                            signal,
                             info: SignalInfo::GroupStop,
                         };
                         self.emit(event)?;
                     }
-                    // SAFETY: PTRACE_LISTEN takes no address or data.
-                    let _ =
-                        unsafe { libc::ptrace(libc::PTRACE_LISTEN, pid.as_raw(), 0usize, 0usize) };
+                    let _ = wait::listen(tid);
                     return Ok(());
                 }
                 // PTRACE_EVENT_STOP from PTRACE_INTERRUPT or a new task's first stop.
                 _ => {}
             },
-            WaitStatus::Stopped(_, sig) => {
+            Status::Signal { signal, .. } => {
                 // A signal-delivery-stop: show the signal and deliver it.
                 let task = &self.tasks[&tid];
                 if !task.pre_exec
-                    && let Ok(info) = ptrace::getsiginfo(pid)
+                    && let Some(info) = siginfo(tid)
                 {
                     let event = Event::Signal {
                         tid,
                         pid: task.pid,
-                        signal: sig as i32,
-                        info: siginfo_bytes(&info),
+                        signal,
+                        info,
                     };
                     self.emit(event)?;
                 }
-                self.resume(tid, Some(sig));
+                self.resume(tid, signal);
                 return Ok(());
             }
-            _ => {}
+            Status::Exited { .. } | Status::Killed { .. } => {}
         }
-        self.resume(tid, None);
+        self.resume(tid, 0);
         Ok(())
     }
 
@@ -646,12 +669,34 @@ impl<'p, 'a> Tracer<'p, 'a> {
     /// Handles every stop reported so far.
     fn drain(&mut self) -> Result<()> {
         loop {
-            match waitpid(None, Some(wait_flags())) {
-                Ok(WaitStatus::StillAlive) | Err(Errno::ECHILD) => return Ok(()),
-                Ok(status) => self.handle(status)?,
+            match wait::wait_any(false) {
+                Ok(Some(status)) => {
+                    if let Err(e) = self.handle(status) {
+                        // The stop was taken but the task not resumed: it must not be
+                        // left stopped when the trace ends.
+                        self.resume_after_failure(status);
+                        return Err(e);
+                    }
+                }
+                Ok(None) | Err(Errno::ECHILD) => return Ok(()),
                 Err(Errno::EINTR) => {}
                 Err(e) => return Err(PtraceError::Wait(e).into()),
             }
+        }
+    }
+
+    /// Resumes a task whose stop `handle` failed on, as `handle` would have.
+    fn resume_after_failure(&mut self, status: Status) {
+        match status {
+            Status::Signal { tid, signal } => self.resume(tid, signal),
+            Status::Event { tid, event, signal }
+                if event == PtraceEvent::PTRACE_EVENT_STOP as i32
+                    && wait::is_group_stop(signal) =>
+            {
+                let _ = wait::listen(tid);
+            }
+            Status::Syscall { tid } | Status::Event { tid, .. } => self.resume(tid, 0),
+            Status::Exited { .. } | Status::Killed { .. } => {}
         }
     }
 
@@ -700,54 +745,114 @@ impl<'p, 'a> Tracer<'p, 'a> {
         self.tasks.is_empty() && (self.launched.is_none() || self.launched_status.is_some())
     }
 
+    /// Traces until every task is gone (`Ok(None)`), a stop signal arrives or
+    /// `--syscall-limit` is reached (`Ok(Some(stop))`), or something fails.
+    fn trace(&mut self, signals: &SignalFd, cfg: &Config) -> Result<Option<Stop>> {
+        let mut timeout = IDLE_TICK;
+        loop {
+            // Signals are read before the stops are drained: a SIGCHLD that arrives
+            // later stays pending and ends the next poll at once.
+            if let Some(sig) = super::stop_signal(signals, cfg) {
+                return Ok(Some(Stop::Signal(sig)));
+            }
+            if self.pipeline.limit_reached() {
+                return Ok(Some(Stop::SyscallLimit));
+            }
+            self.drain()?;
+            // `-b execve`: processes the pipeline let go of.
+            let detached = self.pipeline.take_detached();
+            if !detached.is_empty() {
+                self.detach_processes(&detached);
+            }
+            if self.opts.show_in_progress {
+                timeout = timeout.min(self.announce_blocked()?);
+            }
+            self.pipeline.flush().context("writing the trace")?;
+            if self.done() {
+                return Ok(None);
+            }
+            let mut fds = [PollFd::new(signals.as_fd(), PollFlags::POLLIN)];
+            let ms = PollTimeout::try_from(timeout).unwrap_or(PollTimeout::MAX);
+            match poll(&mut fds, ms) {
+                Ok(_) | Err(Errno::EINTR) => {}
+                Err(e) => return Err(e).context("poll"),
+            }
+            timeout = IDLE_TICK;
+        }
+    }
+
+    /// Ends the trace of tasks that are still running, leaving each as it would be
+    /// untraced. A command under the seccomp filter cannot be let go (its traced calls
+    /// would fail with ENOSYS): it is handed over to be served silently to its end.
+    /// Returns the launched command if it is still running.
+    fn leave(&mut self) -> Option<Running> {
+        let launched = self.launched.filter(|_| self.launched_status.is_none());
+        if self.seccomp_requested && !self.tasks.is_empty() {
+            return Some(Running::Filtered(Serving::new(
+                launched.expect("a filter is only given to a launched command"),
+                self.launched_status,
+            )));
+        }
+        self.detach_all();
+        // The exit status may have come in while detaching.
+        self.launched
+            .filter(|_| self.launched_status.is_none())
+            .map(Running::Detached)
+    }
+
+    /// `--kill-on-exit`: every traced task dies with the trace.
+    fn kill_all(&mut self) {
+        for &tid in self.tasks.keys() {
+            let _ = nix::sys::signal::kill(Pid::from_raw(tid as i32), Signal::SIGKILL);
+        }
+    }
+
     /// Lets every task go, each exactly as it was: a task is detached at the stop the
     /// interrupt causes, or at an earlier one, with any signal it was about to receive.
-    fn detach_all(&mut self) -> Result<()> {
+    /// What it reports meanwhile is still shown, as far as the trace can still be
+    /// written.
+    fn detach_all(&mut self) {
         let mut pending: HashSet<u32> = self.tasks.keys().copied().collect();
         for &tid in &pending {
             let _ = ptrace::interrupt(Pid::from_raw(tid as i32));
         }
         let deadline = Instant::now() + DETACH_TIMEOUT;
         while !pending.is_empty() && Instant::now() < deadline {
-            let status = match waitpid(None, Some(wait_flags())) {
-                Ok(WaitStatus::StillAlive) => {
+            let status = match wait::wait_any(false) {
+                Ok(Some(status)) => status,
+                Ok(None) => {
                     std::thread::sleep(Duration::from_millis(1));
                     continue;
                 }
-                Ok(status) => status,
                 Err(Errno::EINTR) => continue,
                 Err(_) => break,
             };
-            if let Some((pid, exit)) = exit_status(status) {
-                pending.remove(&(pid.as_raw() as u32));
-                self.task_exited(pid.as_raw() as u32, exit)?;
+            if let Some((tid, exit)) = exit_status(status) {
+                pending.remove(&tid);
+                let _ = self.task_exited(tid, exit);
                 continue;
             }
-            let Some(pid) = status.pid() else { continue };
-            let sig = match status {
-                WaitStatus::Stopped(_, sig) => Some(sig),
-                WaitStatus::PtraceEvent(_, _, event)
-                    if event == PtraceEvent::PTRACE_EVENT_CLONE as i32
-                        || event == PtraceEvent::PTRACE_EVENT_FORK as i32
-                        || event == PtraceEvent::PTRACE_EVENT_VFORK as i32 =>
-                {
-                    // The new task is ours too until it is let go.
-                    if let Ok(child) = ptrace::getevent(pid) {
+            let (tid, signal) = match status {
+                Status::Signal { tid, signal } => (tid, signal),
+                Status::Event { tid, event, .. } => {
+                    if is_new_task_event(event)
+                        && let Ok(child) = ptrace::getevent(Pid::from_raw(tid as i32))
+                    {
+                        // The new task is ours too until it is let go.
                         pending.insert(child as u32);
                     }
-                    None
+                    (tid, 0)
                 }
-                _ => None,
+                Status::Syscall { tid } => (tid, 0),
+                Status::Exited { .. } | Status::Killed { .. } => continue,
             };
-            let _ = ptrace::detach(pid, sig);
-            let tid = pid.as_raw() as u32;
+            let _ = wait::resume(Resume::Detach, tid, signal);
             pending.remove(&tid);
             self.tasks.remove(&tid);
         }
         if !pending.is_empty() {
-            log::warn!("{} tasks did not stop to be detached", pending.len());
+            log::debug!("{} tasks did not stop to be detached", pending.len());
         }
-        Ok(())
     }
 
     /// Lets go of every task of these processes (`-b execve`), as they are.
@@ -763,7 +868,7 @@ impl<'p, 'a> Tracer<'p, 'a> {
             let pid = Pid::from_raw(tid as i32);
             if ptrace::detach(pid, None).is_err() {
                 let _ = ptrace::interrupt(pid);
-                let _ = waitpid(pid, Some(WaitPidFlag::__WALL));
+                let _ = nix::sys::wait::waitpid(pid, Some(nix::sys::wait::WaitPidFlag::__WALL));
                 let _ = ptrace::detach(pid, None);
             }
             self.tasks.remove(&tid);
@@ -786,91 +891,65 @@ impl<'p, 'a> Tracer<'p, 'a> {
     }
 }
 
-/// Starts or attaches, then traces until every task is gone or a stop signal arrives.
-/// `program` is the launched command's resolved path.
+/// Starts or attaches, then traces until every task is gone, a stop signal arrives or
+/// the trace cannot go on. `program` is the launched command's resolved path. An error
+/// is returned only when nothing could be traced; later ones end the trace (`Stop`).
 pub fn run(
     cfg: &Config,
     program: Option<&Path>,
     daemonized: Option<launch::Gated>,
-    signals: nix::sys::signalfd::SignalFd,
+    signals: &SignalFd,
     pipeline: &mut Pipeline,
 ) -> Result<Outcome> {
     let mut tracer = Tracer::new(Options::new(cfg), pipeline);
-    match (&cfg.target, program) {
+    let attached = match (&cfg.target, program) {
         (Target::Command(argv), Some(path)) => {
-            tracer.launch(path, argv, &cfg.launch, daemonized)?
+            tracer.launch(path, argv, &cfg.launch, daemonized)?;
+            Vec::new()
         }
         (Target::Attach(pids), _) => {
-            for &pid in pids {
-                tracer.attach(pid)?;
-                if !cfg.quiet.attach() {
-                    eprintln!("tracer: Process {pid} attached");
+            match super::attach_each(cfg, pids, |pid| tracer.attach(pid)) {
+                Ok(attached) => attached,
+                Err(e) => {
+                    // Threads seized before a later one failed go back as they were.
+                    tracer.detach_all();
+                    return Err(e);
                 }
             }
         }
         (Target::Cgroup(_), _) => unreachable!("--cgroup needs the eBPF backend"),
         (Target::Command(_), None) => unreachable!("commands are resolved first"),
-    }
-    let mut stop = None;
-    let mut timeout = IDLE_TICK;
-    loop {
-        // Signals are read before the stops are drained: a SIGCHLD that arrives later
-        // stays pending and ends the next poll at once.
-        while let Ok(Some(info)) = signals.read_signal() {
-            match Signal::try_from(info.ssi_signo as i32) {
-                Ok(sig) if sig != Signal::SIGCHLD && cfg.stops_on(sig) => {
-                    stop = Some(Stop::Signal(sig))
-                }
-                _ => {}
-            }
+    };
+    let stop = match tracer.trace(signals, cfg) {
+        Ok(Some(Stop::Signal(sig))) => {
+            let _ = tracer.report_in_progress();
+            Some(Stop::Signal(sig))
         }
-        if tracer.pipeline.limit_reached() {
-            stop = Some(Stop::SyscallLimit);
+        Ok(stop) => stop,
+        Err(e) => Some(Stop::Error(e)),
+    };
+    let running = if stop.is_some() && tracer.opts.kill_on_exit {
+        tracer.kill_all();
+        None
+    } else if stop.is_some() {
+        tracer.leave()
+    } else {
+        if let Some(err) = tracer.exec_failure() {
+            return Err(err.into());
         }
-        if stop == Some(Stop::SyscallLimit) {
-            tracer.detach_all()?;
-            break;
-        }
-        if let Some(Stop::Signal(sig)) = stop {
-            tracer.report_in_progress()?;
-            tracer.detach_all()?;
-            // As strace: the command it started gets the signal that stopped the trace.
-            if let Some(pid) = tracer.launched
-                && tracer.launched_status.is_none()
-            {
-                let _ = nix::sys::signal::kill(pid, sig);
-            }
-            break;
-        }
-        tracer.drain()?;
-        let detached = tracer.pipeline.take_detached();
-        if !detached.is_empty() {
-            tracer.detach_processes(&detached);
-        }
-        if tracer.opts.show_in_progress {
-            timeout = timeout.min(tracer.announce_blocked()?);
-        }
-        tracer.pipeline.flush().context("writing the trace")?;
-        if tracer.done() {
-            break;
-        }
-        let mut fds = [PollFd::new(signals.as_fd(), PollFlags::POLLIN)];
-        let ms = PollTimeout::try_from(timeout).unwrap_or(PollTimeout::MAX);
-        match poll(&mut fds, ms) {
-            Ok(_) | Err(Errno::EINTR) => {}
-            Err(e) => return Err(e).context("poll"),
-        }
-        timeout = IDLE_TICK;
-    }
-    if stop.is_none()
-        && let Some(err) = tracer.exec_failure()
-    {
-        return Err(err.into());
-    }
-    tracer.pipeline.flush().context("writing the trace")?;
+        None
+    };
+    let stop = match (stop, tracer.pipeline.flush()) {
+        (None, Err(e)) => Some(Stop::Error(
+            anyhow::Error::new(e).context("writing the trace"),
+        )),
+        (stop, _) => stop,
+    };
     Ok(Outcome {
         launched_status: tracer.launched_status,
         stop,
-        lost: 0,
+        lost: Default::default(),
+        running,
+        attached,
     })
 }

@@ -1,0 +1,138 @@
+//! `-p` never hangs: a process gone before or while the tracer attaches gives one line
+//! and a failure status (or, gone after attaching, a trace that ends), and processes
+//! strace refuses (a kernel thread, a zombie, the tracer itself) are refused with one
+//! line, on both backends. (A pid that is gone when the command line is read is refused
+//! there, before anything is loaded.)
+
+use std::{
+    process::{Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use tracer_tests::{Backend, Traced, both_backends, trace, tracer, tracer_bin};
+
+/// Runs the tracer to completion, failing if it takes longer than `limit`.
+fn trace_within(args: &[&str], limit: Duration) -> Traced {
+    let mut child = tracer()
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + limit;
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let out = child.wait_with_output().unwrap();
+            panic!(
+                "tracer {args:?} still running after {limit:?}:\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Traced::from(child.wait_with_output().unwrap())
+}
+
+#[track_caller]
+fn assert_refused(t: &Traced, pid: u32, reason: &str) {
+    let lines = t.lines();
+    t.expect(t.code() == Some(1), "a refusal fails");
+    t.expect(
+        lines.len() == 1 && lines[0].starts_with(&format!("tracer: attach: pid {pid}: ")),
+        "one line naming the pid",
+    );
+    t.expect(lines[0].contains(reason), reason);
+}
+
+/// A pid that no process has: a child's, once it is reaped.
+fn gone_pid() -> u32 {
+    let mut child = Command::new("true").spawn().unwrap();
+    let pid = child.id();
+    child.wait().unwrap();
+    pid
+}
+
+fn a_process_gone_before_attach_is_refused(backend: Backend) {
+    let pid = gone_pid();
+    let t = trace_within(
+        &[backend.arg(), "-p", &pid.to_string()],
+        Duration::from_secs(20),
+    );
+    assert_refused(&t, pid, "No such process");
+}
+
+fn a_kernel_thread_is_refused(backend: Backend) {
+    // kthreadd.
+    let t = trace(&[backend.arg(), "-p", "2"]);
+    assert_refused(&t, 2, "Operation not permitted (a kernel thread)");
+}
+
+fn a_zombie_is_refused(backend: Backend) {
+    let mut child = Command::new("true").spawn().unwrap();
+    let pid = child.id();
+    // Not reaped yet: a zombie until `wait`.
+    while !std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .unwrap()
+        .contains(") Z ")
+    {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let t = trace(&[backend.arg(), "-p", &pid.to_string()]);
+    child.wait().unwrap();
+    assert_refused(&t, pid, "Operation not permitted (a zombie)");
+}
+
+fn the_tracer_itself_is_refused(backend: Backend) {
+    // The shell's pid becomes the tracer's with exec. strace's words.
+    let script = format!("exec {} {} -p $$", tracer_bin().display(), backend.arg());
+    let out = Command::new("sh")
+        .args(["-c", &script])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let t = Traced::from(out);
+    t.expect(t.code() == Some(1), "a refusal fails");
+    t.expect(
+        t.lines() == ["tracer: I'm sorry, I can't let you do that, Dave."],
+        "one line, as strace's",
+    );
+}
+
+/// Processes that exit at every point of the attach (before, during, just after): the
+/// tracer never waits for one that is gone.
+fn a_process_gone_during_attach_never_hangs(backend: Backend) {
+    for ms in [0, 20, 50, 100, 200, 400, 800] {
+        let mut target = Command::new("sleep")
+            .arg(format!("{}", ms as f64 / 1000.0))
+            .spawn()
+            .unwrap();
+        let pid = target.id();
+        // Reaped as soon as it exits, as a parent would: the pid is then gone.
+        let reaper = std::thread::spawn(move || target.wait());
+        let t = trace_within(
+            &[backend.arg(), "-e", "trace=none", "-p", &pid.to_string()],
+            Duration::from_secs(20),
+        );
+        reaper.join().unwrap().unwrap();
+        match t.code() {
+            Some(0) => t.expect(
+                t.stderr.contains(&format!("Process {pid} attached")),
+                "traced until it exited",
+            ),
+            // Gone, or exited and not reaped yet.
+            Some(1) if t.stderr.contains("zombie") => assert_refused(&t, pid, "a zombie"),
+            Some(1) => assert_refused(&t, pid, "No such process"),
+            other => t.expect(false, &format!("unexpected status {other:?}")),
+        }
+    }
+}
+
+both_backends!(
+    a_process_gone_before_attach_is_refused,
+    a_kernel_thread_is_refused,
+    a_zombie_is_refused,
+    the_tracer_itself_is_refused,
+    a_process_gone_during_attach_never_hangs,
+);

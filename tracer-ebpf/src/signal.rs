@@ -1,0 +1,152 @@
+//! Signal lines (`--- SIGTERM {si_signo=...} ---`), from three places, because no one
+//! tracepoint sees every signal a ptraced task would be stopped for:
+//! - `signal_deliver`, in the receiving task, for a signal taken by a handler or whose
+//!   default action runs in the task (a core dump, a stop);
+//! - `signal_generate`, in the sender, for a signal the target ignores (a SIGCHLD left
+//!   to its default action), which the kernel drops at once;
+//! - the task's exit, for a signal whose default action kills the process: the kernel
+//!   then turns it into SIGKILL for every thread without delivering it, so its siginfo
+//!   is kept from `signal_generate` and shown when the task's exit code names it.
+//!
+//! The target's ids come from its `task_struct`, at offsets userspace read from BTF; not
+//! in a pid namespace (the ids would be the kernel's).
+
+use aya_ebpf::{
+    helpers::{
+        bpf_get_current_pid_tgid, bpf_get_current_uid_gid, bpf_probe_read_kernel,
+        bpf_probe_read_kernel_buf,
+    },
+    programs::RawTracePointContext,
+};
+use tracer_common::SIGINFO_BYTES;
+
+use crate::{
+    admit,
+    config::config,
+    emit,
+    maps::{PENDING_SIGNALS, PendingSignal},
+};
+
+const SIGKILL: u32 = 9;
+/// `signal_generate`'s `result`: `TRACE_SIGNAL_DELIVERED`, `TRACE_SIGNAL_IGNORED`.
+const DELIVERED: u32 = 0;
+const IGNORED: u32 = 1;
+/// `si_code`s of the siginfo the kernel makes up for `SEND_SIG_NOINFO` and
+/// `SEND_SIG_PRIV` (no siginfo passed).
+const SI_USER: i32 = 0;
+const SI_KERNEL: i32 = 0x80;
+
+/// `signal_deliver(sig, info, ka)`, in the receiving task.
+#[inline(always)]
+pub fn delivered(ctx: &RawTracePointContext) {
+    let pid_tgid = bpf_get_current_pid_tgid();
+    if !admit::task_traced(pid_tgid) {
+        return;
+    }
+    let (tid, tgid) = admit::view_ids(pid_tgid);
+    let info: *const u8 = ctx.arg(1);
+    emit::emit_signal(tid, tgid, info);
+    // Shown now: not again at the exit it may cause.
+    let sig: u64 = ctx.arg(0);
+    let kernel_tgid = (pid_tgid >> 32) as u32;
+    // SAFETY: a lookup; the value is only compared.
+    if let Some(pending) = unsafe { PENDING_SIGNALS.get(kernel_tgid) }
+        && signo(&pending.siginfo) == sig as u32
+    {
+        let _ = PENDING_SIGNALS.remove(kernel_tgid);
+    }
+}
+
+/// `signal_generate(sig, info, task, group, result)`, in the sender.
+#[inline(always)]
+pub fn sent(ctx: &RawTracePointContext) {
+    let result = ctx.arg::<u64>(4) as u32;
+    if result != DELIVERED && result != IGNORED {
+        return;
+    }
+    let task: *const u8 = ctx.arg(2);
+    let id = |offset: u32| {
+        // SAFETY: a field of the tracepoint's `struct task_struct *`; the helper checks
+        // the read.
+        unsafe { bpf_probe_read_kernel(task.wrapping_add(offset as usize).cast::<u32>()) }
+            .unwrap_or(0)
+    };
+    let cfg = config();
+    let (tid, tgid) = (id(cfg.task_pid_offset), id(cfg.task_tgid_offset));
+    if tgid == 0 || !admit::process_traced(tgid) {
+        return;
+    }
+    let info: *const u8 = ctx.arg(1);
+    if result == IGNORED {
+        emit::emit_signal(tid, tgid, info);
+        return;
+    }
+    let sig = ctx.arg::<u64>(0) as u32;
+    // SIGKILL is never shown (a ptraced task is not stopped for it either).
+    if sig == SIGKILL {
+        return;
+    }
+    let mut pending = PendingSignal {
+        tid,
+        _pad: 0,
+        siginfo: [0; SIGINFO_BYTES],
+    };
+    if info as usize >= 2 {
+        // SAFETY: the kernel_siginfo being sent; the helper checks the read.
+        let _ = unsafe { bpf_probe_read_kernel_buf(info, &mut pending.siginfo) };
+    } else {
+        // What the kernel fills in for SEND_SIG_NOINFO (0: a user's kill, SIGPIPE...)
+        // and SEND_SIG_PRIV (1: the kernel's own).
+        let (code, pid, uid) = if info.is_null() {
+            let current = bpf_get_current_pid_tgid();
+            (
+                SI_USER,
+                (current >> 32) as u32,
+                bpf_get_current_uid_gid() as u32,
+            )
+        } else {
+            (SI_KERNEL, 0, 0)
+        };
+        put(&mut pending.siginfo, 0, sig);
+        put(&mut pending.siginfo, 8, code as u32);
+        put(&mut pending.siginfo, 16, pid);
+        put(&mut pending.siginfo, 20, uid);
+    }
+    let _ = PENDING_SIGNALS.insert(tgid, pending, 0);
+}
+
+/// At a traced task's exit with wait status `status`: the line of the signal that
+/// killed it, if it was never delivered (the first task of the group to leave shows
+/// it). `tgid` is the kernel's; the line carries the ids the tracer sees.
+#[inline(always)]
+pub fn fatal(tgid: u32, view_tgid: u32, status: u32) {
+    let sig = status & 0x7f;
+    if sig == 0 || sig == SIGKILL {
+        return;
+    }
+    // SAFETY: copied out before the entry is removed.
+    let Some(pending) = (unsafe { PENDING_SIGNALS.get(tgid) }).copied() else {
+        return;
+    };
+    if signo(&pending.siginfo) != sig {
+        return;
+    }
+    let _ = PENDING_SIGNALS.remove(tgid);
+    emit::emit_siginfo(pending.tid, view_tgid, &pending.siginfo);
+}
+
+/// The process is gone: nothing sent to it matters any more.
+#[inline(always)]
+pub fn forget(tgid: u32) {
+    let _ = PENDING_SIGNALS.remove(tgid);
+}
+
+#[inline(always)]
+fn signo(siginfo: &[u8; SIGINFO_BYTES]) -> u32 {
+    u32::from_ne_bytes([siginfo[0], siginfo[1], siginfo[2], siginfo[3]])
+}
+
+#[inline(always)]
+fn put(siginfo: &mut [u8; SIGINFO_BYTES], at: usize, value: u32) {
+    siginfo[at..at + 4].copy_from_slice(&value.to_ne_bytes());
+}
