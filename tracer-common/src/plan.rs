@@ -35,6 +35,9 @@ pub mod capture {
     /// [`super::fdset_bytes`] of the descriptor count, argument 0 (`arg`: no count, no
     /// capture): a [`super::FdSetsHeader`], then the three sets' bytes.
     pub const FD_SETS: u8 = 10;
+    /// A header of `size` bytes, then as many bytes as `len_arg` counts, those limited
+    /// like a [`BUF`]'s (`struct msgbuf`: its `long` type, then its text).
+    pub const HEADED_BUF: u8 = 12;
 }
 
 /// Bytes of an `fd_set` the kernel reads for `nfds` descriptors (whole longs), at most
@@ -135,12 +138,17 @@ pub struct CaptureSpec {
     pub max: u16,
 }
 
-/// Bytes a [`capture::BUF`]/[`capture::FIXED`] capture covers, or None when there is
-/// nothing to copy (the length is the return value and the call failed or is still in
-/// progress: `ret` is None at entry). Shared by the kernel side and the ptrace backend so
-/// both copy the same bytes.
+/// Bytes a [`capture::BUF`]/[`capture::FIXED`]/[`capture::HEADED_BUF`] capture covers,
+/// or None when there is nothing to copy (the length is the return value and the call
+/// failed or is still in progress: `ret` is None at entry). Shared by the kernel side and
+/// the ptrace backend so both copy the same bytes.
 #[inline(always)]
 pub fn capture_len(spec: &CaptureSpec, ret: Option<i64>, args: &[u64; MAX_ARGS]) -> Option<usize> {
+    if spec.kind == capture::HEADED_BUF {
+        let count = args[(spec.len_arg & 7) as usize % MAX_ARGS];
+        let count = if count > 1 << 20 { 1 << 20 } else { count };
+        return Some(spec.size as usize + count as usize);
+    }
     let count = match spec.len_arg {
         LEN_FIXED => return Some(spec.size as usize),
         LEN_FROM_RET => match ret {
@@ -154,6 +162,18 @@ pub fn capture_len(spec: &CaptureSpec, ret: Option<i64>, args: &[u64; MAX_ARGS])
     // BPF lacks; far more than any capture copies anyway.
     let count = if count > 1 << 20 { 1 << 20 } else { count };
     Some((count * elem) as usize)
+}
+
+/// Bytes of the `total` a [`capture_len`] capture covers that are copied, `limit` being
+/// the spec's `max` or the `-s` string limit: a buffer's are limited, a struct's not.
+#[inline(always)]
+pub fn capture_want(spec: &CaptureSpec, total: usize, limit: usize) -> usize {
+    let limit = match spec.kind {
+        capture::BUF => limit,
+        capture::HEADED_BUF => limit + spec.size as usize,
+        _ => return total,
+    };
+    if total > limit { limit } else { total }
 }
 
 impl CaptureSpec {

@@ -18,7 +18,7 @@ use tracer_common::{
     CAPTURE_FAULT, CAPTURE_TRUNCATED, CaptureHeader, CapturePlan, CaptureSpec, DIRENT_RECLEN,
     FdSetsHeader, IovecChunk, LOOP_SLOT, MAX_CAPTURE, MAX_CAPTURES, MAX_DIRENTS, MAX_FDSET_BYTES,
     MAX_IOV, MAX_PTRV, MAX_STRV, MSGHDR_CONTROL, MSGHDR_IOV, MSGHDR_NAME, SyscallRecord, capture,
-    capture_len, fdset_bytes, iov_copy_len, when,
+    capture_len, capture_want, fdset_bytes, iov_copy_len, when,
 };
 
 /// Scratch space per CPU and per program (enter and exit must not share: a preempted
@@ -193,15 +193,11 @@ impl Builder {
         };
         let (len, flags) = match spec.kind {
             capture::CSTR => self.read_str(data_off, src, limit),
-            capture::BUF | capture::FIXED => {
+            capture::BUF | capture::FIXED | capture::HEADED_BUF => {
                 let Some(total) = capture_len(spec, phase.ret(), args) else {
                     return false;
                 };
-                let want = if spec.kind == capture::BUF && total > limit {
-                    limit
-                } else {
-                    total
-                };
+                let want = capture_want(spec, total, limit);
                 let (len, flags) = self.read_bytes(data_off, src, want);
                 let trunc = if total > len && flags == 0 {
                     CAPTURE_TRUNCATED

@@ -156,14 +156,9 @@ fn capture_one(
             Some(s) if s.len() >= limit => (s, CAPTURE_TRUNCATED),
             Some(s) => (s, 0),
         },
-        capture::BUF | capture::FIXED => {
+        capture::BUF | capture::FIXED | capture::HEADED_BUF => {
             let total = tracer_common::capture_len(spec, phase.ret(), args)?;
-            let want = if spec.kind == capture::BUF {
-                total.min(limit)
-            } else {
-                total
-            }
-            .min(MAX_CAPTURE);
+            let want = tracer_common::capture_want(spec, total, limit).min(MAX_CAPTURE);
             let mut buf = vec![0u8; want];
             if read(pid, src, &mut buf) < want {
                 (Vec::new(), CAPTURE_FAULT)
