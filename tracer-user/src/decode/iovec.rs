@@ -63,6 +63,20 @@ pub fn write_iovec(
     contents: Contents,
     opts: &DecodeOptions,
 ) {
+    write_iovec_of(out, cap, addr, count, contents, opts, None);
+}
+
+/// [`write_iovec`], with each element's bytes decoded as netlink messages of protocol
+/// `netlink` when given (and the element's bytes were all copied).
+fn write_iovec_of(
+    out: &mut String,
+    cap: Option<&Capture>,
+    addr: u64,
+    count: u64,
+    contents: Contents,
+    opts: &DecodeOptions,
+    netlink: Option<u32>,
+) {
     let Some(cap) = cap.filter(|c| !c.fault && addr != 0) else {
         return write_addr(out, addr);
     };
@@ -88,10 +102,19 @@ pub fn write_iovec(
         if contents == Contents::Addresses || e.base == 0 || (e.fault && shown > 0) {
             write_addr(out, e.base);
         } else {
-            let data = &e.data[..e.data.len().min(opts.string_limit).min(shown as usize)];
-            quote(out, data, opts.hex, false);
-            if shown > data.len() as u64 {
-                out.push_str("...");
+            let whole = e.data.get(..shown as usize);
+            let decoded = match (netlink, whole) {
+                (Some(proto), Some(bytes)) => {
+                    super::netlink::write_messages(out, bytes, proto, opts.string_limit)
+                }
+                _ => false,
+            };
+            if !decoded {
+                let data = &e.data[..e.data.len().min(opts.string_limit).min(shown as usize)];
+                quote(out, data, opts.hex, false);
+                if shown > data.len() as u64 {
+                    out.push_str("...");
+                }
             }
         }
         let _ = write!(out, ", iov_len={}}}", e.iov_len);
@@ -113,7 +136,14 @@ const FLAGS: usize = 48;
 /// `sendmsg`'s and `recvmsg`'s message: the header with its address and iovecs decoded;
 /// for a received message the address length before and after (`128 => 16`), or only
 /// the length it was given when the call failed.
-pub fn write_msghdr(out: &mut String, call: &Call, i: usize, received: bool, opts: &DecodeOptions) {
+pub fn write_msghdr(
+    out: &mut String,
+    call: &Call,
+    i: usize,
+    received: bool,
+    opts: &DecodeOptions,
+    netlink: Option<u32>,
+) {
     let addr = call.args[i];
     let of_kind = |kind| {
         call.captures
@@ -140,6 +170,7 @@ pub fn write_msghdr(out: &mut String, call: &Call, i: usize, received: bool, opt
                 name: of_kind(capture::MSG_NAME).next().map(|c| &c.data[..]),
                 control: of_kind(capture::MSG_CONTROL).next().map(|c| &c.data[..]),
                 iov: of_kind(capture::MSG_IOVEC).next(),
+                netlink,
             };
             write_fields(&mut s, &msg, given_namelen, &parts, contents, opts)
         }
@@ -159,6 +190,8 @@ struct Parts<'a> {
     name: Option<&'a [u8]>,
     control: Option<&'a [u8]>,
     iov: Option<&'a Capture>,
+    /// The socket's netlink protocol, when its descriptor's name gives it.
+    netlink: Option<u32>,
 }
 
 fn write_fields(
@@ -182,13 +215,19 @@ fn write_fields(
         Some(()) if name_addr != 0 => out.push_str(&sa),
         _ => write_addr(out, name_addr),
     }
+    // As strace, the data of a message to or from a netlink address is netlink's.
+    let netlink = name
+        .filter(|_| name_addr != 0)
+        .and_then(|n| Bytes(n).u16(0))
+        .filter(|&family| family == super::netlink::AF_NETLINK)
+        .map(|_| parts.netlink.unwrap_or(super::netlink::NETLINK_ROUTE));
     out.push_str(", msg_namelen=");
     if let Some(given) = given_namelen.filter(|&g| g != namelen) {
         let _ = write!(out, "{given} => ");
     }
     let _ = write!(out, "{namelen}, msg_iov=");
     let iovlen = msg.u64(IOVLEN)?;
-    write_iovec(out, iov, msg.u64(IOV)?, iovlen, contents, opts);
+    write_iovec_of(out, iov, msg.u64(IOV)?, iovlen, contents, opts, netlink);
     let _ = write!(out, ", msg_iovlen={iovlen}");
     let controllen = msg.u64(CONTROLLEN)?;
     if controllen != 0 {
@@ -197,7 +236,7 @@ fn write_fields(
             .control
             .map(|c| &c[..c.len().min(controllen as usize)]);
         let mut cmsgs = String::new();
-        match data.and_then(|d| write_cmsgs(&mut cmsgs, d)) {
+        match data.and_then(|d| super::cmsg::write_cmsgs(&mut cmsgs, d, opts)) {
             Some(()) => out.push_str(&cmsgs),
             None => write_addr(out, msg.u64(CONTROL)?),
         }
@@ -211,55 +250,6 @@ fn write_fields(
         "MSG_???",
     );
     out.push('}');
-    Some(())
-}
-
-/// Ancillary data: `[{cmsg_len=20, cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS,
-/// cmsg_data=[3]}]`. `None` (the caller prints the pointer) for kinds not decoded here.
-fn write_cmsgs(out: &mut String, data: &[u8]) -> Option<()> {
-    const SOL_SOCKET: u32 = 1;
-    const SCM_RIGHTS: u32 = 1;
-    const SCM_CREDENTIALS: u32 = 2;
-    const HEADER: usize = 16;
-    let b = Bytes(data);
-    out.push('[');
-    let mut off = 0;
-    while off + HEADER <= data.len() {
-        let (len, level, kind) = (b.u64(off)? as usize, b.u32(off + 8)?, b.u32(off + 12)?);
-        let payload = data.get(off + HEADER..off + len.max(HEADER))?;
-        if off > 0 {
-            out.push_str(", ");
-        }
-        let _ = write!(out, "{{cmsg_len={len}, cmsg_level=");
-        if level != SOL_SOCKET {
-            return None;
-        }
-        out.push_str("SOL_SOCKET, cmsg_type=");
-        match kind {
-            SCM_RIGHTS => {
-                out.push_str("SCM_RIGHTS, cmsg_data=[");
-                let fds: Vec<String> = payload
-                    .chunks_exact(4)
-                    .map(|fd| i32::from_le_bytes(fd.try_into().expect("4 bytes")).to_string())
-                    .collect();
-                out.push_str(&fds.join(", "));
-                out.push_str("]}");
-            }
-            SCM_CREDENTIALS => {
-                let c = Bytes(payload);
-                let _ = write!(
-                    out,
-                    "SCM_CREDENTIALS, cmsg_data={{pid={}, uid={}, gid={}}}}}",
-                    c.i32(0)?,
-                    c.u32(4)?,
-                    c.u32(8)?
-                );
-            }
-            _ => return None,
-        }
-        off += len.max(HEADER).next_multiple_of(8);
-    }
-    out.push(']');
     Some(())
 }
 
@@ -370,42 +360,6 @@ mod tests {
         let caps = vec![cap(1, capture::IOVEC, Vec::new(), false, true)];
         assert_eq!(args("writev", &[1, 0x7ff0, 3], 2, caps, 32), "1, 0x7ff0, 3");
         assert_eq!(args("writev", &[1, 0, 0], 0, vec![], 32), "1, NULL, 0");
-    }
-
-    fn cmsg(level: u32, kind: u32, payload: &[u8]) -> Vec<u8> {
-        let mut c = ((16 + payload.len()) as u64).to_le_bytes().to_vec();
-        c.extend_from_slice(&level.to_le_bytes());
-        c.extend_from_slice(&kind.to_le_bytes());
-        c.extend_from_slice(payload);
-        c.resize(c.len().next_multiple_of(8), 0);
-        c
-    }
-
-    #[test]
-    fn ancillary_data_passed_descriptors_and_credentials() {
-        let fds = [3i32, 7]
-            .iter()
-            .flat_map(|f| f.to_le_bytes())
-            .collect::<Vec<_>>();
-        let creds = [42u32, 0, 0]
-            .iter()
-            .flat_map(|v| v.to_le_bytes())
-            .collect::<Vec<_>>();
-        let data = [cmsg(1, 1, &fds), cmsg(1, 2, &creds)].concat();
-        let mut s = String::new();
-        assert_eq!(write_cmsgs(&mut s, &data), Some(()));
-        assert_eq!(
-            s,
-            "[{cmsg_len=24, cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS, cmsg_data=[3, 7]}, \
-             {cmsg_len=28, cmsg_level=SOL_SOCKET, cmsg_type=SCM_CREDENTIALS, \
-             cmsg_data={pid=42, uid=0, gid=0}}]"
-        );
-        // Other levels are not decoded here: the caller prints the pointer.
-        assert_eq!(write_cmsgs(&mut String::new(), &cmsg(0, 8, &[0; 12])), None);
-        // A length past the data: the pointer too.
-        let mut short = cmsg(1, 1, &fds);
-        short.truncate(18);
-        assert_eq!(write_cmsgs(&mut String::new(), &short), None);
     }
 
     fn msghdr(name: u64, namelen: u32, iov: u64, iovlen: u64) -> Vec<u8> {

@@ -5,6 +5,7 @@
 
 mod args;
 mod clone;
+mod cmsg;
 mod errno;
 mod fcntl;
 mod fdset;
@@ -12,6 +13,8 @@ pub mod flags;
 mod futex;
 mod ioctl;
 mod iovec;
+mod ipc;
+mod netlink;
 mod prctl;
 mod ret;
 pub mod siginfo;

@@ -2,7 +2,7 @@
 //! memory worth copying, when, and how much. Derived from the argument kinds alone, so
 //! it can never disagree with what the decoders expect.
 
-use super::{ArgKind, Dir, Effect, StructKind, Syscall, When};
+use super::{ArgKind, Dir, Effect, StructKind, Syscall, When, layout};
 use tracer_common::{CapturePlan, CaptureSpec, LEN_FIXED, LEN_FROM_RET, LOOP_SLOT, capture, when};
 
 /// Longest path the kernel accepts, NUL included.
@@ -57,14 +57,15 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
         }
         // Only counted, in the kernel.
         ArgKind::Dirents => spec(capture::DIRENT_COUNT, when::EXIT_OK, LEN_FROM_RET, 0),
-        // A name for PR_SET_NAME / PR_GET_NAME (read whatever the option: for the others
-        // the copy fails or goes unused).
+        // The name PR_SET_NAME reads; the name (16 bytes) or the int the PR_GET_*
+        // options write (read whatever the option: for the others the copy fails or
+        // goes unused).
         ArgKind::PrctlArg { n: 2 } => {
-            let name = |when| CaptureSpec {
+            let name = CaptureSpec {
                 max: 16,
-                ..spec(capture::CSTR, when, LEN_FIXED, 0)
+                ..spec(capture::CSTR, when::ENTER, LEN_FIXED, 0)
             };
-            return vec![name(when::ENTER), name(when::EXIT_OK)];
+            return vec![name, spec(capture::FIXED, when::EXIT_OK, LEN_FIXED, 16)];
         }
         // An int, a window size or a terminal's settings, read and written by the
         // common requests (read whatever the request: for the others the copy fails or
@@ -73,6 +74,37 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
             let size = StructKind::Termios.size();
             let word = |when| spec(capture::FIXED, when, LEN_FIXED, size);
             return vec![word(when::ENTER), word(when::EXIT_OK)];
+        }
+        // A lock or an owner, read and (`F_GETLK`, `F_GETOWN_EX`) written by the
+        // commands that take a struct (read whatever the command: for the others the
+        // copy fails or goes unused).
+        ArgKind::FcntlArg => {
+            return vec![
+                fixed(StructKind::Flock, When::Enter),
+                fixed(StructKind::Flock, When::ExitOk),
+            ];
+        }
+        ArgKind::OffInOut => {
+            return vec![
+                fixed(StructKind::Loff, When::Enter),
+                fixed(StructKind::Loff, When::ExitOk),
+            ];
+        }
+        // `IPC_SET` reads the struct, `IPC_STAT` and the `*_INFO` commands fill it.
+        ArgKind::IpcBuf { .. } => {
+            return vec![
+                fixed(StructKind::IpcBuf, When::Enter),
+                fixed(StructKind::IpcBuf, When::ExitOk),
+            ];
+        }
+        ArgKind::Sembufs { count_arg } => array(when::ENTER, count_arg, layout::SEMBUF_SIZE),
+        // The `long` type, then up to `-s` bytes of the text.
+        ArgKind::Msgbuf { len_arg, dir } => {
+            let w = match dir {
+                Dir::In => when::ENTER,
+                Dir::Out => when::EXIT_OK,
+            };
+            spec(capture::HEADED_BUF, w, len_arg, layout::MSGBUF_HEADER)
         }
         ArgKind::GidsIn { count_arg } => array(when::ENTER, count_arg, 4),
         ArgKind::GidsOut => array(when::EXIT_OK, LEN_FROM_RET, 4),
