@@ -38,7 +38,38 @@ pub mod capture {
     /// A header of `size` bytes, then as many bytes as `len_arg` counts, those limited
     /// like a [`BUF`]'s (`struct msgbuf`: its `long` type, then its text).
     pub const HEADED_BUF: u8 = 12;
+    /// A `struct mmsghdr` array of `len_arg` elements (`sendmmsg`'s, `recvmmsg`'s) with
+    /// each message's address and iovecs: see [`super::MmsgChunk`] for the layout.
+    pub const MMSG: u8 = 13;
 }
+
+/// One piece of an [`capture::MMSG`] capture, followed by `a_len` bytes read at `addr`
+/// and `b_len` bytes read where the first word of those points, padded to 8. A message
+/// starts with a [`MMSG_MESSAGE`] piece (its `struct mmsghdr`, then its `msg_name`), and
+/// each of its iovec elements follows as a piece of its own (the `struct iovec`, then
+/// up to the string limit of what it points at). Pieces past the last one read are
+/// missing (the capture's truncated flag says whether the vector went on).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MmsgChunk {
+    pub addr: u64,
+    pub a_len: u32,
+    pub b_len: u32,
+    /// [`MMSG_MESSAGE`], or 0 for an iovec element.
+    pub kind: u32,
+    /// [`CAPTURE_FAULT`](crate::CAPTURE_FAULT) when the `b` read failed.
+    pub flags: u32,
+}
+
+/// [`MmsgChunk::kind`] of a message's piece.
+pub const MMSG_MESSAGE: u32 = 1;
+/// Bytes of a `struct mmsghdr` (a `struct msghdr` and the `msg_len` the kernel sets).
+pub const MMSGHDR_BYTES: usize = 64;
+/// Bytes of a message's address an [`capture::MMSG`] capture copies at most.
+pub const MMSG_NAME_BYTES: usize = 128;
+/// Pieces (messages and iovec elements together) an [`capture::MMSG`] capture reads at
+/// most: strace's DNS-sized vectors (two messages of one element) and more.
+pub const MAX_MMSG_PIECES: usize = 32;
 
 /// Bytes of an `fd_set` the kernel reads for `nfds` descriptors (whole longs), at most
 /// [`MAX_FDSET_BYTES`].
@@ -193,7 +224,8 @@ impl CaptureSpec {
 /// Captures per syscall.
 pub const MAX_CAPTURES: usize = 5;
 /// The plan slot of a capture that loops over tracee memory at exit
-/// ([`capture::IOVEC`], [`capture::MSG_IOVEC`], [`capture::DIRENT_COUNT`]; at most one
+/// ([`capture::IOVEC`], [`capture::MSG_IOVEC`], [`capture::DIRENT_COUNT`],
+/// [`capture::MMSG`]; at most one
 /// per syscall): always the last, so the kernel programs carry each such loop once, not
 /// once per slot.
 pub const LOOP_SLOT: usize = MAX_CAPTURES - 1;
@@ -202,7 +234,7 @@ pub const LOOP_SLOT: usize = MAX_CAPTURES - 1;
 pub const fn loops(kind: u8) -> bool {
     matches!(
         kind,
-        capture::IOVEC | capture::MSG_IOVEC | capture::DIRENT_COUNT
+        capture::IOVEC | capture::MSG_IOVEC | capture::DIRENT_COUNT | capture::MMSG
     )
 }
 
@@ -255,6 +287,7 @@ pub const MAX_CAPTURE: usize = 4096;
 
 const _: () = {
     assert!(core::mem::size_of::<IovecChunk>() == 24);
+    assert!(core::mem::size_of::<MmsgChunk>() == 24);
     assert!(core::mem::size_of::<FdSetsHeader>() == 8);
     assert!(core::mem::size_of::<CaptureSpec>() == 8);
     assert!(core::mem::size_of::<CapturePlan>() == 40);
