@@ -138,6 +138,7 @@ fn write_memory(
             cmd_arg,
         } => ipc::write_buf(out, call, i, family, cmd_arg),
         ArgKind::Msgbuf { len_arg, dir } => ipc::write_msgbuf(out, call, i, len_arg, dir, opts),
+        ArgKind::Mmsghdrs { dir } => iovec::write_mmsghdrs(out, call, i, dir == Dir::In, opts),
         ArgKind::Sembufs { count_arg } => {
             let count = call.args[count_arg as usize] as u32 as u64;
             let size = crate::syscalls::layout::SEMBUF_SIZE as usize;
@@ -304,6 +305,8 @@ fn write_named(out: &mut String, call: &Call, i: usize, kind: ArgKind) -> bool {
         ArgKind::MlockFlags => flags(out, flags::MLOCK_FLAGS, "MLOCK_???"),
         ArgKind::SpliceFlags => flags(out, flags::SPLICE_FLAGS, "SPLICE_F_???"),
         ArgKind::MremapNewAddr => write_addr(out, v),
+        ArgKind::ItimerWhich => write_enum(out, v as u32 as u64, flags::ITIMER_WHICH, "ITIMER_???"),
+        ArgKind::IdType => write_enum(out, v as u32 as u64, flags::ID_TYPES, "P_???"),
         ArgKind::IpcKey => ipc::write_key(out, v),
         ArgKind::IpcFlags => ipc::write_get_flags(out, v),
         ArgKind::ShmgetFlags => ipc::write_shmget_flags(out, v),

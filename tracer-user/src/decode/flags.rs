@@ -904,7 +904,7 @@ pub const IOCTLS: Xlat = &[
     (0x8933, "SIOCGIFINDEX"),
     (0x8008_6601, "FS_IOC_GETFLAGS"),
     (0x4008_6602, "FS_IOC_SETFLAGS"),
-    (0x4004_9409, "BTRFS_IOC_CLONE"),
+    (0x4004_9409, "BTRFS_IOC_CLONE or FICLONE"),
     (0xc020_660b, "FS_IOC_FIEMAP"),
 ];
 
@@ -1445,6 +1445,15 @@ pub const MSGCTL_CMDS: Xlat = &[
     (12, "MSG_INFO"),
     (13, "MSG_STAT_ANY"),
 ];
+
+pub const ITIMER_WHICH: Xlat = &[
+    (0, "ITIMER_REAL"),
+    (1, "ITIMER_VIRTUAL"),
+    (2, "ITIMER_PROF"),
+];
+
+/// `waitid`'s id types.
+pub const ID_TYPES: Xlat = &[(0, "P_ALL"), (1, "P_PID"), (2, "P_PGID"), (3, "P_PIDFD")];
 
 #[cfg(test)]
 mod tests {

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use tracer_common::{IovecChunk, capture};
+use tracer_common::{IovecChunk, MMSG_MESSAGE, MmsgChunk, capture};
 
 use super::flags::{self, write_flags};
 use super::strings::{quote, write_addr};
@@ -183,6 +183,122 @@ pub fn write_msghdr(
         Some(()) => out.push_str(&s),
         None => write_addr(out, addr),
     }
+}
+
+/// One message of a captured `mmsghdr` vector: its header, address and iovec
+/// elements (rebuilt as an iovec capture).
+struct Mmsg {
+    header: Vec<u8>,
+    name: Vec<u8>,
+    iov: Capture,
+}
+
+/// The messages an [`capture::MMSG`] capture holds, in order (fewer than the vector has
+/// when it was cut).
+fn mmsgs(cap: &Capture) -> Vec<Mmsg> {
+    const CHUNK: usize = size_of::<MmsgChunk>();
+    let b = Bytes(&cap.data);
+    let mut out: Vec<Mmsg> = Vec::new();
+    let mut off = 0;
+    while let (Some(_addr), Some(a_len), Some(b_len), Some(kind), Some(flags)) = (
+        b.u64(off),
+        b.u32(off + 8),
+        b.u32(off + 12),
+        b.u32(off + 16),
+        b.u32(off + 20),
+    ) {
+        let a_at = off + CHUNK;
+        let b_at = a_at + a_len as usize;
+        let (Some(a), Some(data)) = (
+            cap.data.get(a_at..b_at),
+            cap.data.get(b_at..b_at + b_len as usize),
+        ) else {
+            break;
+        };
+        if kind == MMSG_MESSAGE {
+            out.push(Mmsg {
+                header: a.to_vec(),
+                name: if flags == 0 {
+                    data.to_vec()
+                } else {
+                    Vec::new()
+                },
+                iov: Capture {
+                    kind: capture::MSG_IOVEC,
+                    ..Default::default()
+                },
+            });
+        } else if let Some(msg) = out.last_mut() {
+            // As an iovec capture's element: base, iov_len, bytes copied, flags.
+            let chunk = &mut msg.iov.data;
+            chunk.extend_from_slice(&a[..16]);
+            chunk.extend_from_slice(&b_len.to_le_bytes());
+            chunk.extend_from_slice(&flags.to_le_bytes());
+            chunk.extend_from_slice(data);
+            chunk.resize(chunk.len().next_multiple_of(8), 0);
+        }
+        off = (b_at + b_len as usize).next_multiple_of(8);
+    }
+    out
+}
+
+/// `sendmmsg`'s and `recvmmsg`'s vector: `[{msg_hdr={...}, msg_len=3}, ...]`, as many
+/// messages as the call's size argument (`sendmmsg`) or result (`recvmmsg`) says, at
+/// most `-s` of them; each message's data as far as its `msg_len` goes for a received
+/// one. `msg_len` shows for the messages the call sent or received.
+pub fn write_mmsghdrs(out: &mut String, call: &Call, i: usize, sent: bool, opts: &DecodeOptions) {
+    const MSG_LEN: usize = 56;
+    let addr = call.args[i];
+    let Some(done) = call.success() else {
+        return write_addr(out, addr);
+    };
+    let Some(cap) = call.capture(i).filter(|c| !c.fault && addr != 0) else {
+        return write_addr(out, addr);
+    };
+    let count = if sent {
+        call.args[2] as u32 as u64
+    } else {
+        done
+    };
+    let msgs = mmsgs(cap);
+    let mut s = String::from("[");
+    for n in 0..count.min(opts.string_limit as u64) as usize {
+        if n > 0 {
+            s.push_str(", ");
+        }
+        let Some(m) = msgs.get(n) else {
+            s.push_str("...");
+            break;
+        };
+        let h = Bytes(&m.header);
+        let Some(msg_len) = h.u32(MSG_LEN) else {
+            return write_addr(out, addr);
+        };
+        let contents = if sent {
+            Contents::Data(u64::MAX)
+        } else {
+            Contents::Data(msg_len as u64)
+        };
+        let parts = Parts {
+            name: Some(&m.name),
+            control: None,
+            iov: Some(&m.iov),
+            netlink: None,
+        };
+        s.push_str("{msg_hdr=");
+        if write_fields(&mut s, &h, None, &parts, contents, opts).is_none() {
+            return write_addr(out, addr);
+        }
+        if (n as u64) < done {
+            let _ = write!(s, ", msg_len={msg_len}");
+        }
+        s.push('}');
+    }
+    if count > opts.string_limit as u64 {
+        s.push_str(", ...");
+    }
+    s.push(']');
+    out.push_str(&s);
 }
 
 /// What a message's header points at, as captured.

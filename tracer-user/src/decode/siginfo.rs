@@ -74,6 +74,15 @@ pub fn describe(signal: i32, info: &SignalInfo) -> String {
     }
 }
 
+/// A `siginfo_t` argument (`rt_sigtimedwait`'s, `waitid`'s): `{si_signo=SIGUSR1, ...}`.
+pub fn fields(bytes: &[u8]) -> String {
+    let line = format_bytes(bytes);
+    match line.split_once(' ') {
+        Some((_, fields)) => fields.to_owned(),
+        None => line,
+    }
+}
+
 /// `format` for the first bytes of a `siginfo_t` as the kernel side copies them.
 fn format_bytes(bytes: &[u8]) -> String {
     // SAFETY: siginfo_t is plain data, valid when zeroed; at most its size is copied in.

@@ -101,6 +101,14 @@ pub fn write_struct(
             write_date_comment(&mut s, modtime, 0, 1);
             s.push('}');
         }
+        StructKind::Itimerval => {
+            s.push_str("{it_interval=");
+            write_time(&mut s, &b, "tv_usec")?;
+            s.push_str(", it_value=");
+            write_time(&mut s, &Bytes(&data[16..]), "tv_usec")?;
+            s.push('}');
+        }
+        StructKind::Siginfo => s.push_str(&super::siginfo::fields(data)),
         StructKind::Loff => {
             let _ = write!(s, "[{}]", b.i64(0)?);
         }

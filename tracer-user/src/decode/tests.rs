@@ -1569,6 +1569,143 @@ fn netlink_requests_and_cmsgs() {
     );
 }
 
+#[test]
+fn signal_waits_and_timers() {
+    // siginfo_t: si_signo, si_errno, si_code (SI_USER), then si_pid, si_uid.
+    let mut info = vec![0u8; 48];
+    info[0..4].copy_from_slice(&10i32.to_le_bytes());
+    info[16..20].copy_from_slice(&4242i32.to_le_bytes());
+    let set = cap(0, capture::FIXED, &(1u64 << 9).to_le_bytes());
+    let ts = cap(2, capture::FIXED, &le(&[(8, 0), (8, 0)]));
+    let c = call(
+        "rt_sigtimedwait",
+        &[0x7ff0, 0x7ff8, 0x7ffc, 8],
+        Some(10),
+        vec![set.clone(), cap(1, capture::FIXED, &info), ts.clone()],
+    );
+    assert_eq!(
+        line(&c),
+        "[USR1], {si_signo=SIGUSR1, si_code=SI_USER, si_pid=4242, si_uid=0}, \
+         {tv_sec=0, tv_nsec=0}, 8 = 10 (SIGUSR1)"
+    );
+    let c = call(
+        "rt_sigtimedwait",
+        &[0x7ff0, 0x7ff8, 0x7ffc, 8],
+        Some(-11),
+        vec![set, ts],
+    );
+    assert_eq!(
+        line(&c),
+        "[USR1], 0x7ff8, {tv_sec=0, tv_nsec=0}, 8 = -1 EAGAIN (Resource temporarily unavailable)"
+    );
+    let it = le(&[(8, 0), (8, 0), (8, 0), (8, 20000)]);
+    let c = call(
+        "setitimer",
+        &[0, 0x7ffc, 0],
+        Some(0),
+        vec![cap(1, capture::FIXED, &it)],
+    );
+    assert_eq!(
+        line(&c),
+        "ITIMER_REAL, {it_interval={tv_sec=0, tv_usec=0}, it_value={tv_sec=0, tv_usec=20000}}, \
+         NULL = 0"
+    );
+    // FICLONE takes the source descriptor itself.
+    assert_eq!(
+        line(&call("ioctl", &[4, 0x4004_9409, 3], Some(-95), vec![])),
+        "4, BTRFS_IOC_CLONE or FICLONE, 3 = -1 EOPNOTSUPP (Operation not supported)"
+    );
+}
+
+/// An `mmsghdr` vector as a backend captures it (`tracer_common::MmsgChunk` pieces).
+fn mmsg_capture(messages: &[(&[u8], &[u8], u64, u32)]) -> Vec<u8> {
+    let piece = |out: &mut Vec<u8>, a: &[u8], b: &[u8], kind: u32| {
+        out.extend_from_slice(&0x7000u64.to_le_bytes());
+        out.extend_from_slice(&(a.len() as u32).to_le_bytes());
+        out.extend_from_slice(&(b.len() as u32).to_le_bytes());
+        out.extend_from_slice(&kind.to_le_bytes());
+        out.extend_from_slice(&0u32.to_le_bytes());
+        out.extend_from_slice(a);
+        out.extend_from_slice(b);
+        out.resize(out.len().next_multiple_of(8), 0);
+    };
+    let mut out = Vec::new();
+    // (address, data, iov_len, msg_len)
+    for &(name, data, iov_len, msg_len) in messages {
+        let name_ptr = if name.is_empty() { 0 } else { 0x6000 };
+        let header = le(&[
+            (8, name_ptr),
+            (8, name.len() as i64),
+            (8, 0x5000),
+            (8, 1),
+            (8, 0),
+            (8, 0),
+            (8, 0),
+            (4, msg_len as i64),
+            (4, 0),
+        ]);
+        piece(&mut out, &header, name, tracer_common::MMSG_MESSAGE);
+        piece(&mut out, &le(&[(8, 0x4000), (8, iov_len as i64)]), data, 0);
+    }
+    out
+}
+
+/// strace 6.1's lines for glibc's resolver-style `sendmmsg` (two queries on a connected
+/// socket) and a `recvmmsg` of them, from its test suite's mmsg.c and a run on `lo`.
+#[test]
+fn message_vectors() {
+    let sent = mmsg_capture(&[
+        (b"", b"\x124\x01\x00query-a", 11, 11),
+        (b"", b"query-aaaa", 10, 10),
+    ]);
+    let c = call(
+        "sendmmsg",
+        &[3, 0x7ffc, 2, 0x4000],
+        Some(2),
+        vec![cap(1, capture::MMSG, &sent)],
+    );
+    assert_eq!(
+        line(&c),
+        "3, [{msg_hdr={msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base=\"\\0224\\1\\0query-a\", \
+         iov_len=11}], msg_iovlen=1, msg_controllen=0, msg_flags=0}, msg_len=11}, \
+         {msg_hdr={msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base=\"query-aaaa\", iov_len=10}], \
+         msg_iovlen=1, msg_controllen=0, msg_flags=0}, msg_len=10}], 2, MSG_NOSIGNAL = 2"
+    );
+    assert_eq!(args(&c, ArgsPart::Entering), "3, ");
+    // Only the first message went: msg_len shows for it alone.
+    let c = Call { ret: Some(1), ..c };
+    assert!(
+        line(&c).contains("msg_flags=0}}], 2, MSG_NOSIGNAL = 1"),
+        "{}",
+        line(&c)
+    );
+    let sin = [2u8, 0, 0x30, 0x39, 127, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0];
+    let got = mmsg_capture(&[(&sin, b"one", 8, 3)]);
+    let left = le(&[(8, 0), (8, 999_997_922)]);
+    let c = call(
+        "recvmmsg",
+        &[3, 0x7ffc, 2, 0, 0x7ff0],
+        Some(1),
+        vec![
+            cap(1, capture::MMSG, &got),
+            cap(4, capture::FIXED, &le(&[(8, 1), (8, 0)])),
+            cap(4, capture::FIXED, &left),
+        ],
+    );
+    assert_eq!(
+        line(&c),
+        "3, [{msg_hdr={msg_name={sa_family=AF_INET, sin_port=htons(12345), \
+         sin_addr=inet_addr(\"127.0.0.1\")}, msg_namelen=16, msg_iov=[{iov_base=\"one\", \
+         iov_len=8}], msg_iovlen=1, msg_controllen=0, msg_flags=0}, msg_len=3}], 2, 0, \
+         {tv_sec=1, tv_nsec=0} = 1 (left {tv_sec=0, tv_nsec=999997922})"
+    );
+    let c = call("recvmmsg", &[3, 0x7ffc, 2, 0x40, 0], Some(-11), vec![]);
+    assert_eq!(
+        line(&c),
+        "3, 0x7ffc, 2, MSG_DONTWAIT, NULL = -1 EAGAIN (Resource temporarily unavailable)"
+    );
+}
+
 /// How many typical lines per second decoding and formatting take on one core. Prints
 /// the rate, asserts nothing (speed goals are `cargo xtask bench`'s):
 /// `cargo test -p tracer-user --release bench_decode -- --ignored --nocapture`.

@@ -159,6 +159,10 @@ pub enum StructKind {
     Utimbuf,
     /// A `loff_t *` / `off_t *`: `[4096]`.
     Loff,
+    /// `struct itimerval`: `{it_interval={...}, it_value={...}}`.
+    Itimerval,
+    /// The first bytes of a `siginfo_t`: `{si_signo=SIGUSR1, si_code=SI_USER, ...}`.
+    Siginfo,
     /// The largest of the SysV IPC control structs (`msqid_ds`): `shmctl`'s, `semctl`'s
     /// and `msgctl`'s buffer, printed by command.
     IpcBuf,
@@ -187,6 +191,8 @@ impl StructKind {
             Self::Utimbuf => 16,
             Self::Loff => 8,
             Self::IpcBuf => layout::msqid_ds::SIZE,
+            Self::Itimerval => 32,
+            Self::Siginfo => tracer_common::SIGINFO_BYTES as u16,
         }
     }
 }
@@ -384,6 +390,10 @@ pub enum ArgKind {
     /// `sendfile`'s offset, read at entry and updated by a call that sent something:
     /// `[2] => [7]`.
     OffInOut,
+    /// `getitimer`'s and `setitimer`'s `ITIMER_*`.
+    ItimerWhich,
+    /// `waitid`'s `P_*`.
+    IdType,
     /// A SysV IPC key: `IPC_PRIVATE` or hex.
     IpcKey,
     /// `msgget`'s and `semget`'s flags and mode: `IPC_CREAT|0600`.
@@ -405,6 +415,12 @@ pub enum ArgKind {
     /// `struct sembuf[count_arg]`.
     Sembufs {
         count_arg: u8,
+    },
+    /// `struct mmsghdr[]` with each message's address and data: as many as argument
+    /// `vlen` says for the kernel to send ([`Dir::In`], `sendmmsg`), as many as the
+    /// return value for those it received (`recvmmsg`). Printed at exit.
+    Mmsghdrs {
+        dir: Dir,
     },
     /// A `struct msgbuf` with `len_arg` bytes of text the kernel reads (`msgsnd`) or,
     /// once the call succeeded, filled (`msgrcv`): `{mtype=1, mtext="hello"}`.
@@ -439,6 +455,7 @@ impl ArgKind {
                 | Self::CpuSetOut
                 | Self::Iovec { dir: Dir::Out, .. }
                 | Self::Msgbuf { dir: Dir::Out, .. }
+                | Self::Mmsghdrs { .. }
                 | Self::Struct(_, When::ExitOk)
         )
     }
@@ -466,6 +483,10 @@ pub enum RetKind {
     Prctl,
     /// The previous persona: `0 (PER_LINUX)`.
     Personality,
+    /// A signal number, named: `10 (SIGUSR1)` (`rt_sigtimedwait`).
+    Signal,
+    /// `recvmmsg`'s count, with the time left or `Timeout`: `2 (left {...})`.
+    Recvmmsg,
 }
 
 /// strace's trace classes (`-e trace=%file`...), a bit set.

@@ -106,6 +106,15 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
             };
             spec(capture::HEADED_BUF, w, len_arg, layout::MSGBUF_HEADER)
         }
+        // Copied at exit (a successful one): `msg_len` is the kernel's, and what was
+        // sent is still there.
+        ArgKind::Mmsghdrs { dir } => {
+            let count = match dir {
+                Dir::In => 2,
+                Dir::Out => LEN_FROM_RET,
+            };
+            spec(capture::MMSG, when::EXIT_OK, count, 0)
+        }
         ArgKind::GidsIn { count_arg } => array(when::ENTER, count_arg, 4),
         ArgKind::GidsOut => array(when::EXIT_OK, LEN_FROM_RET, 4),
         ArgKind::EpollEvents => array(when::EXIT_OK, LEN_FROM_RET, StructKind::EpollEvent.size()),
