@@ -37,14 +37,19 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
             ..spec(capture::CSTR, when::ENTER, LEN_FIXED, 0)
         },
         ArgKind::Str => spec(capture::CSTR, when::ENTER, LEN_FIXED, 0),
-        ArgKind::BufIn { len_arg }
-        | ArgKind::SockaddrIn { len_arg }
-        | ArgKind::SockoptIn { len_arg }
-        | ArgKind::CpuSetIn { len_arg } => spec(capture::BUF, when::ENTER, len_arg, 0),
-        // Only a successful call has filled the buffer, and its result is the length.
-        ArgKind::BufOut | ArgKind::HexBufOut | ArgKind::CpuSetOut => {
-            spec(capture::BUF, when::EXIT_OK, LEN_FROM_RET, 0)
+        ArgKind::BufIn { len_arg } | ArgKind::SockoptIn { len_arg } => {
+            spec(capture::BUF, when::ENTER, len_arg, 0)
         }
+        // Structs, not strings: whole, whatever `-s` (a UNIX address's path, a set of
+        // 1024 CPUs).
+        ArgKind::SockaddrIn { len_arg } => CaptureSpec {
+            max: StructKind::Sockaddr.size(),
+            ..spec(capture::BUF, when::ENTER, len_arg, 0)
+        },
+        ArgKind::CpuSetIn { len_arg } => array(when::ENTER, len_arg, 0),
+        ArgKind::CpuSetOut => array(when::EXIT_OK, LEN_FROM_RET, 0),
+        // Only a successful call has filled the buffer, and its result is the length.
+        ArgKind::BufOut | ArgKind::HexBufOut => spec(capture::BUF, when::EXIT_OK, LEN_FROM_RET, 0),
         ArgKind::PathOut => CaptureSpec {
             max: PATH_MAX,
             ..spec(capture::BUF, when::EXIT_OK, LEN_FROM_RET, 0)
@@ -277,6 +282,8 @@ mod tests {
         );
         let connect = plan("connect");
         assert_eq!((connect[0].kind, connect[0].len_arg), (capture::BUF, 2));
+        assert_eq!(connect[0].max, 128, "an address is not cut by -s");
+        assert_eq!(plan("sched_setaffinity")[0].max, 4096, "nor a CPU set");
         let poll = plan("poll");
         assert_eq!(
             (poll[0].kind, poll[0].len_arg, poll[0].size),
