@@ -74,6 +74,17 @@ const PID_CALLS: &[&str] = &[
 
 /// Calls whose return value is a SysV IPC id.
 const IPC_ID_CALLS: &[&str] = &["shmget", "semget", "msgget"];
+/// Calls whose first argument is one (their `get` may not be in the trace set).
+const IPC_ID_USERS: &[&str] = &[
+    "shmat",
+    "shmctl",
+    "semop",
+    "semtimedop",
+    "semctl",
+    "msgsnd",
+    "msgrcv",
+    "msgctl",
+];
 
 /// A line split into what precedes the call and the call itself.
 struct Parts<'a> {
@@ -152,11 +163,15 @@ fn run_ids(lines: &[String]) -> HashSet<String> {
             ids.insert(pid.to_owned());
         }
         let call = DURATION.replace(p.call, "");
-        if let Some(c) = LINE.captures(&call)
-            && (PID_CALLS.contains(&&c[1]) || IPC_ID_CALLS.contains(&&c[1]))
-            && c[3].len() >= 3
-        {
-            ids.insert(c[3].to_owned());
+        if let Some(c) = LINE.captures(&call) {
+            if (PID_CALLS.contains(&&c[1]) || IPC_ID_CALLS.contains(&&c[1])) && c[3].len() >= 3 {
+                ids.insert(c[3].to_owned());
+            }
+            if IPC_ID_USERS.contains(&&c[1])
+                && let Some(id) = c[2].split(',').next().filter(|a| a.len() >= 3)
+            {
+                ids.insert(id.to_owned());
+            }
         }
     }
     ids

@@ -641,12 +641,15 @@ fn own(mode: &str, dir: &Path) -> Vec<String> {
     ]
 }
 
-/// The same environment for every run: no hash randomisation in python and perl, fixed locale,
-/// time zone and git identity and dates.
+/// The same environment for every run: no hash randomisation in python and perl, one
+/// malloc arena, fixed locale, time zone and git identity and dates.
 fn run_env() -> Vec<(&'static str, &'static str)> {
     vec![
         ("PYTHONHASHSEED", "0"),
         ("PERL_HASH_SEED", "0"),
+        // One malloc arena: where a thread's own arena lands (and how much of its
+        // mapping is trimmed) depends on which thread allocates first.
+        ("MALLOC_ARENA_MAX", "1"),
         ("PERL_PERTURB_KEYS", "0"),
         ("LC_ALL", "C"),
         ("TZ", "UTC"),
@@ -669,9 +672,10 @@ fn available(w: &Workload) -> bool {
     })
 }
 
-/// The scratch directory of a backend's runs (the two backends' tests run at once).
+/// The scratch directory of a backend's runs (the two backends' tests run at once, and
+/// other runs of the test may too). Workloads see its path: the same for both tools.
 fn scratch_dir(backend: Backend) -> PathBuf {
-    std::env::temp_dir().join(format!("tracer-compare-{backend:?}"))
+    std::env::temp_dir().join(format!("tracer-compare-{}-{backend:?}", std::process::id()))
 }
 
 fn reset_scratch(w: &Workload, dir: &Path) {
@@ -934,6 +938,7 @@ fn strace_and_tracer_print_the_same_lines(backend: Backend) {
         }
         details += &cmp.report(&format!("{} [{}]", w.name, set.name));
     }
+    let _ = std::fs::remove_dir_all(scratch_dir(backend));
     let table = table(&by_set, backend, all, started.elapsed());
     println!("{table}");
     let report = format!("{table}\n## Lines that differ\n\n```\n{details}```\n");
