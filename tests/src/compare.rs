@@ -40,7 +40,10 @@ re!(DATE, r" /\* \d{4}-\d\d-\d\dT[^*]*\*/");
 re!(IPC_TIME, r"_[a-z]?time=\d+");
 // What changes on a file system between two runs.
 re!(FS_FREE, r"\bf_(bfree|bavail|ffree)=\d+");
-re!(SIGNAL_TIMES, r"si_utime=\d+, si_stime=\d+");
+re!(
+    SIGNAL_TIMES,
+    r"si_utime=\d+(?: /\* [^*]* \*/)?, si_stime=\d+(?: /\* [^*]* \*/)?"
+);
 re!(RANDOM, r#"^getrandom\("(?:[^"\\]|\\.)*"(\.\.\.)?"#);
 re!(SYSINFO, r"^sysinfo\(\{.*\}\)");
 re!(TIMES, r"^times\((.*)\) = \d+");
@@ -235,9 +238,9 @@ fn mask_line(line: &str, ids: &HashSet<String>) -> String {
     let call = PORT.replace_all(&call, "htons(PORT)");
     let call = TIMESPEC.replace_all(&call, "tv_sec=S, tv_nsec=NS");
     let call = DATE.replace_all(&call, " /* DATE */");
+    let call = SIGNAL_TIMES.replace_all(&call, "si_utime=T, si_stime=T");
     let call = IPC_TIME.replace_all(&call, "_time=T");
     let call = FS_FREE.replace_all(&call, "f_$1=N");
-    let call = SIGNAL_TIMES.replace_all(&call, "si_utime=T, si_stime=T");
     // `-y` names of pipes, sockets, anonymous inodes: inode numbers, ports.
     let call = FD_NAME.replace_all(&call, |c: &Captures| {
         c[0].replace(|ch: char| ch.is_ascii_digit(), "N")
@@ -749,6 +752,13 @@ mod tests {
         assert_eq!(
             mask_line("1796537557.858731 close(3) = 0", &ids),
             "NNNNNNNNNN.NNNNNN close(3) = 0"
+        );
+        assert_eq!(
+            mask_line(
+                "--- SIGCHLD {si_status=0, si_utime=1 /* 0.01 s */, si_stime=0} ---",
+                &ids
+            ),
+            "--- SIGCHLD {si_status=0, si_utime=T, si_stime=T} ---"
         );
         let key_of = |l: &str| key(l, &ids);
         assert_eq!(
