@@ -1,7 +1,10 @@
 //! `cargo xtask`: set-up, build, run and test for tracer. Orchestration only.
 
 mod bench;
+mod cross;
+mod gen_syscalls;
 mod setup;
+mod strace_suite;
 mod vm;
 
 use std::{
@@ -23,10 +26,18 @@ struct Cli {
 enum Cmd {
     /// Install what the eBPF build and the tests need (idempotent).
     Setup,
-    /// Build the eBPF object and the `tracer` binary.
+    /// Build the eBPF object and the `tracer` binary (for this machine, or cross-built
+    /// for another architecture's Linux with `--target aarch64`).
     Build {
         #[arg(long)]
         release: bool,
+        /// The architecture to build for (default: this machine's). A foreign one gets its
+        /// Rust target, Debian's cross gcc and glibc installed when missing.
+        #[arg(long, value_enum)]
+        target: Option<cross::Arch>,
+        /// Link statically (glibc's `+crt-static`): runs on any Linux of that architecture.
+        #[arg(long = "static")]
+        static_link: bool,
     },
     /// Build, then run `tracer ARGS...` as root.
     Run {
@@ -58,12 +69,31 @@ enum Cmd {
     /// Measure tracer's overhead against strace and perf trace (Redis, PostgreSQL, a
     /// syscall loop) and write docs/benchmarks.md. Installs what it needs; needs root.
     Bench(bench::Options),
-    /// Boot the kernel matrix under QEMU (5.10, 6.1, 6.12, 7.x, 6.1 without BPF, lockdown)
-    /// and run the tracer's checks inside each; prints a table.
+    /// Run strace's own test suite (fetched and built once into target/strace-suite/)
+    /// against strace and against tracer with each backend; writes report.md there.
+    StraceSuite(strace_suite::Options),
+    /// Generate another architecture's syscall table (tracer-user/src/syscalls/ARCH.rs)
+    /// from its kernel headers' numbers and the x86_64 table's entries of the same names.
+    GenSyscalls {
+        #[arg(long, value_enum)]
+        arch: cross::Arch,
+        /// The architecture's `asm/unistd_64.h` (default: from Debian sid's linux-libc-dev).
+        #[arg(long)]
+        header: Option<PathBuf>,
+        /// Only check that the file is what would be generated.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Boot the kernel matrix under QEMU (x86_64: 5.10, 6.1, 6.12, 7.x, 6.1 without BPF,
+    /// lockdown; arm64: 6.1, and 6.12 and 7.x with `--all`) and run the tracer's checks
+    /// inside each; prints a table.
     VmTest {
-        /// Only these cases (e.g. `6.1-nobpf`); repeatable.
+        /// Only these cases (e.g. `6.1-nobpf`, `arm64-6.1`); repeatable.
         #[arg(long)]
         only: Vec<String>,
+        /// Every case, also those a plain run leaves out (the slower arm64 boots).
+        #[arg(long, conflicts_with = "only")]
+        all: bool,
         /// Boots to run at a time.
         #[arg(long, default_value_t = 2)]
         jobs: usize,
@@ -107,17 +137,21 @@ fn cargo() -> Command {
     cmd
 }
 
+/// Builds `tracer` for this machine; returns its path.
 fn build(release: bool) -> Result<PathBuf> {
-    let mut cmd = cargo();
-    cmd.args(["build", "--package", "tracer-user", "--bin", "tracer"]);
-    if release {
-        cmd.arg("--release");
+    build_for(cross::Arch::host(), release, false)
+}
+
+fn build_for(arch: cross::Arch, release: bool, static_link: bool) -> Result<PathBuf> {
+    let dir = cross::Build {
+        arch,
+        release,
+        static_link,
+        target_dir: None,
+        bins: &[("tracer-user", "tracer")],
     }
-    run(&mut cmd)?;
-    Ok(workspace_root()
-        .join("target")
-        .join(if release { "release" } else { "debug" })
-        .join("tracer"))
+    .run()?;
+    Ok(dir.join("tracer"))
 }
 
 pub fn is_root() -> bool {
@@ -128,9 +162,16 @@ pub fn is_root() -> bool {
 fn main() -> Result<()> {
     match Cli::parse().command {
         Cmd::Setup => setup::setup(),
-        Cmd::Build { release } => {
+        Cmd::Build {
+            release,
+            target,
+            static_link,
+        } => {
             setup::setup()?;
-            build(release).map(drop)
+            let arch = target.unwrap_or_else(cross::Arch::host);
+            let tracer = build_for(arch, release, static_link)?;
+            eprintln!("xtask: built {}", tracer.display());
+            Ok(())
         }
         Cmd::Run { release, args } => {
             setup::setup()?;
@@ -155,9 +196,19 @@ fn main() -> Result<()> {
             strace_only,
         } => compare(&only, keep.as_deref(), strace_only),
         Cmd::Bench(opts) => bench::bench(opts),
-        Cmd::VmTest { only, jobs } => {
+        Cmd::StraceSuite(opts) => strace_suite::strace_suite(opts),
+        Cmd::GenSyscalls {
+            arch,
+            header,
+            check,
+        } => gen_syscalls::gen_syscalls(gen_syscalls::Options {
+            arch,
+            header,
+            check,
+        }),
+        Cmd::VmTest { only, all, jobs } => {
             setup::setup()?;
-            vm::vm_test(vm::Options { only, jobs })
+            vm::vm_test(vm::Options { only, all, jobs })
         }
     }
 }

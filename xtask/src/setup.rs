@@ -44,14 +44,14 @@ fn succeeds(cmd: &mut Command) -> bool {
         .is_ok_and(|s| s.success())
 }
 
-fn output(cmd: &mut Command) -> String {
+pub(crate) fn output(cmd: &mut Command) -> String {
     cmd.stderr(Stdio::null())
         .output()
         .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
         .unwrap_or_default()
 }
 
-fn step(what: &str) {
+pub(crate) fn step(what: &str) {
     eprintln!("xtask setup: {what}");
 }
 

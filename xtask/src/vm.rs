@@ -2,11 +2,16 @@
 //! initramfs holding the statically linked tracer and `vm_check` (tests/src/bin), which
 //! traces a workload and checks the lines; prints a table of kernel, backend chosen and
 //! checks passed/failed. Downloads and the built kernel are cached under target/vm-cache/.
+//!
+//! x86_64 kernels boot on `qemu-system-x86_64`; arm64 ones on `qemu-system-aarch64 -M
+//! virt`, with binaries cross-built for aarch64 and the same initramfs scheme.
 
-mod fetch;
+pub(crate) mod fetch;
+mod image;
 mod initramfs;
 mod nobpf;
 mod qemu;
+mod sources;
 
 use std::{
     fs,
@@ -17,63 +22,118 @@ use std::{
 
 use anyhow::{Context as _, Result, bail};
 
-use crate::{cargo, display, workspace_root};
+use crate::{
+    cross::{self, Arch},
+    display, workspace_root,
+};
 
 /// Where a kernel comes from.
 #[derive(Clone, Copy)]
 enum Source {
-    /// The `cloud-amd64` image of a Debian suite.
+    /// The `cloud-amd64` (or `cloud-arm64`) image of a Debian suite.
     Debian(&'static str),
-    /// Built here from linux-source-6.1 without BPF.
+    /// Built here from linux-source-6.1 without BPF (x86_64).
     NoBpf,
 }
 
 /// One boot of the matrix.
 struct Case {
     name: &'static str,
+    arch: Arch,
     source: Source,
     /// The backend `--backend=auto` must choose (`VMTEST_EXPECT`).
     expect: &'static str,
     /// Extra kernel command line words.
     cmdline: &'static str,
+    /// Booted by a plain `vm-test`; the others only with `--all` or when named by `--only`.
+    default: bool,
+    /// Its failed checks fail the run. Not so for arm64 until the tracer is ported
+    /// (syscall numbers, registers: docs/arm64-notes.md): those are reported, marked in
+    /// the table, and do not fail the run.
+    gating: bool,
 }
 
 const MATRIX: &[Case] = &[
     Case {
         name: "5.10",
+        arch: Arch::X86_64,
         source: Source::Debian("bullseye"),
         expect: "ebpf",
         cmdline: "",
+        default: true,
+        gating: true,
     },
     Case {
         name: "6.1",
+        arch: Arch::X86_64,
         source: Source::Debian("bookworm"),
         expect: "ebpf",
         cmdline: "",
+        default: true,
+        gating: true,
     },
     Case {
         name: "6.12",
+        arch: Arch::X86_64,
         source: Source::Debian("trixie"),
         expect: "ebpf",
         cmdline: "",
+        default: true,
+        gating: true,
     },
     Case {
         name: "7.x",
+        arch: Arch::X86_64,
         source: Source::Debian("sid"),
         expect: "ebpf",
         cmdline: "",
+        default: true,
+        gating: true,
     },
     Case {
         name: "6.1-nobpf",
+        arch: Arch::X86_64,
         source: Source::NoBpf,
         expect: "ptrace",
         cmdline: "",
+        default: true,
+        gating: true,
     },
     Case {
         name: "6.12-lockdown",
+        arch: Arch::X86_64,
         source: Source::Debian("trixie"),
         expect: "ebpf",
         cmdline: "lockdown=confidentiality VMTEST_LOCKDOWN=1",
+        default: true,
+        gating: true,
+    },
+    Case {
+        name: "arm64-6.1",
+        arch: Arch::Aarch64,
+        source: Source::Debian("bookworm"),
+        expect: "ebpf",
+        cmdline: "",
+        default: true,
+        gating: false,
+    },
+    Case {
+        name: "arm64-6.12",
+        arch: Arch::Aarch64,
+        source: Source::Debian("trixie"),
+        expect: "ebpf",
+        cmdline: "",
+        default: false,
+        gating: false,
+    },
+    Case {
+        name: "arm64-7.x",
+        arch: Arch::Aarch64,
+        source: Source::Debian("sid"),
+        expect: "ebpf",
+        cmdline: "",
+        default: false,
+        gating: false,
     },
 ];
 
@@ -84,11 +144,11 @@ const SAME_LINES_AS: (&str, &str) = ("6.1-nobpf", "6.1");
 /// programs only after its full instruction budget (5.10); a hang ends here.
 const BOOT_TIMEOUT: Duration = Duration::from_secs(900);
 
-const STATIC_TARGET: &str = "x86_64-unknown-linux-gnu";
-
 pub struct Options {
-    /// Only these cases (by name); all when empty.
+    /// Only these cases (by name); the default ones (or all with `all`) when empty.
     pub only: Vec<String>,
+    /// Every case, the non-default ones too.
+    pub all: bool,
     /// Boots at a time.
     pub jobs: usize,
 }
@@ -113,55 +173,111 @@ pub fn cache_dir() -> PathBuf {
         .unwrap_or_else(|| workspace_root().join("target").join("vm-cache"))
 }
 
-/// The packages the harness uses, installed when missing.
-fn prerequisites() -> Result<()> {
-    let wanted: Vec<&str> = [
-        ("/usr/bin/qemu-system-x86_64", "qemu-system-x86"),
-        ("/usr/bin/make", "make"),
-        ("/usr/bin/gcc", "gcc"),
-        ("/usr/bin/flex", "flex"),
-        ("/usr/bin/bison", "bison"),
-        ("/usr/bin/bc", "bc"),
-        ("/usr/bin/xz", "xz-utils"),
-        ("/usr/include/gelf.h", "libelf-dev"),
-        ("/usr/include/x86_64-linux-gnu/sys/types.h", "libc6-dev"),
-    ]
-    .into_iter()
-    .filter(|(path, _)| !Path::new(path).exists())
-    .map(|(_, package)| package)
-    .collect();
+/// The packages the harness uses, installed when missing: QEMU for each architecture
+/// booted, and the no-BPF kernel's build tools when it is built.
+fn prerequisites(cases: &[&Case]) -> Result<()> {
+    let has = |arch: Arch| cases.iter().any(|c| c.arch == arch);
+    let mut wanted: Vec<(&str, &str)> = Vec::new();
+    if has(Arch::X86_64) {
+        wanted.push(("/usr/bin/qemu-system-x86_64", "qemu-system-x86"));
+    }
+    if has(Arch::Aarch64) {
+        wanted.push(("/usr/bin/qemu-system-aarch64", "qemu-system-arm"));
+    }
+    if cases.iter().any(|c| matches!(c.source, Source::NoBpf)) {
+        wanted.extend([
+            ("/usr/bin/make", "make"),
+            ("/usr/bin/gcc", "gcc"),
+            ("/usr/bin/flex", "flex"),
+            ("/usr/bin/bison", "bison"),
+            ("/usr/bin/bc", "bc"),
+            ("/usr/bin/xz", "xz-utils"),
+            ("/usr/include/gelf.h", "libelf-dev"),
+            ("/usr/include/x86_64-linux-gnu/sys/types.h", "libc6-dev"),
+        ]);
+    }
+    let wanted: Vec<&str> = wanted
+        .into_iter()
+        .filter(|(path, _)| !Path::new(path).exists())
+        .map(|(_, package)| package)
+        .collect();
     if wanted.is_empty() {
         return Ok(());
     }
     eprintln!(
-        "xtask vm: installing {} (QEMU, the no-BPF kernel's build)",
+        "xtask vm: installing {} (QEMU; the no-BPF kernel's build tools)",
         wanted.join(", ")
     );
     crate::setup::apt_install(&wanted)
 }
 
-/// The statically linked tracer and vm_check, in their own target directory so the
-/// normal build's cache stays as it is.
-fn build_static() -> Result<(PathBuf, PathBuf)> {
+/// The VM's binaries for one architecture.
+struct Binaries {
+    /// `None` where it did not build (a non-gating architecture: the cases say why).
+    tracer: Option<PathBuf>,
+    vm_check: PathBuf,
+}
+
+/// The statically linked tracer and vm_check for `arch` (cross-built for a foreign one),
+/// in their own target directory so the normal build's cache stays as it is. Where the
+/// tracer does not build for an architecture none of whose cases gate the run, its cases
+/// boot with vm_check alone (every check then fails saying so) rather than stopping the
+/// other architectures' runs.
+fn build_static(arch: Arch, gating: bool) -> Result<Binaries> {
     let target_dir = workspace_root().join("target").join("vm-static");
-    let mut cmd = cargo();
-    cmd.current_dir(workspace_root())
-        .env_remove("RUSTFLAGS")
-        .env_remove("CARGO_ENCODED_RUSTFLAGS")
-        // Only the target's code is linked statically, not build scripts or the eBPF
-        // object's own build.
-        .env(
-            "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS",
-            "-C target-feature=+crt-static",
-        )
-        .args(["build", "--release", "--target", STATIC_TARGET])
-        .arg("--target-dir")
-        .arg(&target_dir)
-        .args(["-p", "tracer-user", "--bin", "tracer"])
-        .args(["-p", "tracer-tests", "--bin", "vm_check"]);
-    exec(&mut cmd)?;
-    let bin = target_dir.join(STATIC_TARGET).join("release");
-    Ok((bin.join("tracer"), bin.join("vm_check")))
+    let build = |bins: &[(&str, &str)]| {
+        cross::Build {
+            arch,
+            release: true,
+            static_link: true,
+            target_dir: Some(&target_dir),
+            bins,
+        }
+        .run()
+    };
+    const TRACER: (&str, &str) = ("tracer-user", "tracer");
+    const VM_CHECK: (&str, &str) = ("tracer-tests", "vm_check");
+    if gating {
+        let dir = build(&[TRACER, VM_CHECK])?;
+        return Ok(Binaries {
+            tracer: Some(dir.join("tracer")),
+            vm_check: dir.join("vm_check"),
+        });
+    }
+    let dir = build(&[VM_CHECK])?;
+    let tracer = match build(&[TRACER]) {
+        Ok(dir) => Some(dir.join("tracer")),
+        Err(e) => {
+            eprintln!(
+                "xtask vm: the tracer did not build for {} ({e:#}); its cases boot without it",
+                arch.triple()
+            );
+            None
+        }
+    };
+    Ok(Binaries {
+        tracer,
+        vm_check: dir.join("vm_check"),
+    })
+}
+
+/// The initramfs of one architecture: `/init` is vm_check, `/bin/tracer` the tracer.
+fn write_initramfs(path: &Path, bins: &Binaries) -> Result<()> {
+    use initramfs::Entry;
+    let mut entries = vec![
+        Entry::Dir("dev"),
+        Entry::CharDev("dev/console", 5, 1),
+        Entry::Dir("proc"),
+        Entry::Dir("sys"),
+        Entry::Dir("tmp"),
+        Entry::Dir("bin"),
+        Entry::File("bin/vm_check", &bins.vm_check),
+        Entry::Symlink("init", "/bin/vm_check"),
+    ];
+    if let Some(tracer) = &bins.tracer {
+        entries.push(Entry::File("bin/tracer", tracer));
+    }
+    initramfs::write(path, &entries)
 }
 
 /// What one case came to.
@@ -177,54 +293,97 @@ struct Outcome {
     elapsed: Duration,
 }
 
-pub fn vm_test(opts: Options) -> Result<()> {
-    let start = Instant::now();
-    prerequisites()?;
-    let cache = cache_dir();
-    fs::create_dir_all(cache.join("logs"))?;
-    let cases: Vec<&'static Case> = MATRIX
+/// The cases `opts` selects, in matrix order.
+fn select(opts: &Options) -> Result<Vec<&'static Case>> {
+    if let Some(unknown) = opts
+        .only
         .iter()
-        .filter(|c| opts.only.is_empty() || opts.only.iter().any(|o| o == c.name))
-        .collect();
-    if cases.is_empty() {
+        .find(|o| !MATRIX.iter().any(|c| c.name == o.as_str()))
+    {
         bail!(
-            "no case named {:?}; cases: {}",
-            opts.only,
+            "no case named {unknown:?}; cases: {}",
             MATRIX.iter().map(|c| c.name).collect::<Vec<_>>().join(", ")
         );
     }
+    Ok(MATRIX
+        .iter()
+        .filter(|c| {
+            if opts.only.is_empty() {
+                c.default || opts.all
+            } else {
+                opts.only.iter().any(|o| o == c.name)
+            }
+        })
+        .collect())
+}
+
+pub fn vm_test(opts: Options) -> Result<()> {
+    let start = Instant::now();
+    let cases = select(&opts)?;
+    prerequisites(&cases)?;
+    let cache = cache_dir();
+    fs::create_dir_all(cache.join("logs"))?;
+    let arches: Vec<Arch> = [Arch::X86_64, Arch::Aarch64]
+        .into_iter()
+        .filter(|a| cases.iter().any(|c| c.arch == *a))
+        .collect();
 
     // Kernels first (downloads, the no-BPF build), then the binaries.
-    let apt = fetch::Apt::new(&cache);
+    let apts: Vec<(Arch, fetch::Apt)> = arches
+        .iter()
+        .map(|&arch| {
+            let mut suites: Vec<&'static str> = Vec::new();
+            for case in cases.iter().filter(|c| c.arch == arch) {
+                let suite = match case.source {
+                    Source::Debian(suite) => suite,
+                    Source::NoBpf => nobpf::SUITE,
+                };
+                if !suites.contains(&suite) {
+                    suites.push(suite);
+                }
+            }
+            (arch, fetch::Apt::new(&cache, arch, &suites))
+        })
+        .collect();
+    let apt_for = |arch: Arch| &apts.iter().find(|(a, _)| *a == arch).expect("an apt").1;
     let mut kernels = Vec::new();
     for case in &cases {
+        let apt = apt_for(case.arch);
         let (image, package) = match case.source {
             Source::Debian(suite) => {
-                let fetched = fetch::debian_kernel(&apt, &cache, suite)?;
+                let fetched = fetch::debian_kernel(apt, &cache, suite)?;
                 (fetched.image, fetched.package)
             }
-            Source::NoBpf => nobpf::kernel(&apt, &cache)?,
+            Source::NoBpf => nobpf::kernel(apt, &cache)?,
         };
         kernels.push((*case, image, package));
     }
     let prepared = start.elapsed();
-    let (tracer, vm_check) = build_static()?;
-    let initramfs = cache.join("initramfs.cpio");
-    use initramfs::Entry;
-    initramfs::write(
-        &initramfs,
-        &[
-            Entry::Dir("dev"),
-            Entry::CharDev("dev/console", 5, 1),
-            Entry::Dir("proc"),
-            Entry::Dir("sys"),
-            Entry::Dir("tmp"),
-            Entry::Dir("bin"),
-            Entry::File("bin/tracer", &tracer),
-            Entry::File("bin/vm_check", &vm_check),
-            Entry::Symlink("init", "/bin/vm_check"),
-        ],
-    )?;
+    let mut initramfs = Vec::new();
+    let mut build_notes = Vec::new();
+    for &arch in &arches {
+        let gating = cases.iter().any(|c| c.arch == arch && c.gating);
+        let t = Instant::now();
+        let bins = build_static(arch, gating)?;
+        let path = cache.join(format!("initramfs-{}.cpio", arch.debian()));
+        write_initramfs(&path, &bins)?;
+        if bins.tracer.is_none() {
+            build_notes.push((arch, "the tracer did not build for this architecture"));
+        }
+        eprintln!(
+            "xtask vm: {} binaries in {:.0}s",
+            arch.triple(),
+            t.elapsed().as_secs_f64()
+        );
+        initramfs.push((arch, path));
+    }
+    let initramfs_for = |arch: Arch| {
+        initramfs
+            .iter()
+            .find(|(a, _)| *a == arch)
+            .map(|(_, p)| p.as_path())
+            .expect("an initramfs per architecture")
+    };
     let built = start.elapsed();
 
     // Boots on `jobs` workers taking the next case as they finish (the slow kernels do
@@ -241,7 +400,8 @@ pub fn vm_test(opts: Options) -> Result<()> {
                         let Some((case, image, package)) = kernels.get(i) else {
                             return done;
                         };
-                        done.push((i, boot_case(case, image, package, &initramfs, &cache)));
+                        let initramfs = initramfs_for(case.arch);
+                        done.push((i, boot_case(case, image, package, initramfs, &cache)));
                     }
                 })
             })
@@ -255,7 +415,18 @@ pub fn vm_test(opts: Options) -> Result<()> {
     results.sort_by_key(|(i, _)| *i);
     let mut outcomes = Vec::new();
     for (_, result) in results {
-        outcomes.push(result?);
+        let mut outcome = result?;
+        for (arch, note) in &build_notes {
+            if outcome.case.arch == *arch {
+                outcome.notes.insert(0, (*note).to_owned());
+            }
+        }
+        if !outcome.case.gating {
+            outcome
+                .notes
+                .insert(0, "not gating: the port is pending".to_owned());
+        }
+        outcomes.push(outcome);
     }
     compare_lines(&mut outcomes);
 
@@ -263,11 +434,30 @@ pub fn vm_test(opts: Options) -> Result<()> {
     println!("\n{table}");
     fs::write(cache.join("table.md"), &table)?;
     let passed: usize = outcomes.iter().map(|o| o.passed.len()).sum();
-    let failed: usize = outcomes.iter().map(|o| o.failed.len()).sum();
+    let count = |gating: bool| -> usize {
+        outcomes
+            .iter()
+            .filter(|o| o.case.gating == gating)
+            .map(|o| o.failed.len())
+            .sum()
+    };
+    let (failed, tolerated) = (count(true), count(false));
     for o in &outcomes {
         for (name, why) in &o.failed {
-            println!("FAIL {} {name}: {why}", o.case.name);
+            let tag = if o.case.gating {
+                "FAIL"
+            } else {
+                "fail (not gating)"
+            };
+            println!("{tag} {} {name}: {why}", o.case.name);
         }
+    }
+    for o in &outcomes {
+        eprintln!(
+            "xtask vm: {} booted and checked in {:.0}s",
+            o.case.name,
+            o.elapsed.as_secs_f64()
+        );
     }
     eprintln!(
         "xtask vm: kernels ready after {:.0}s, binaries after {:.0}s, all done after {:.0}s \
@@ -277,7 +467,13 @@ pub fn vm_test(opts: Options) -> Result<()> {
         start.elapsed().as_secs_f64(),
         cache.join("logs").display()
     );
-    println!("vm-test: {passed} passed, {failed} failed");
+    if tolerated > 0 {
+        println!(
+            "vm-test: {passed} passed, {failed} failed, {tolerated} failed in non-gating cases"
+        );
+    } else {
+        println!("vm-test: {passed} passed, {failed} failed");
+    }
     if failed > 0 {
         bail!("{failed} kernel matrix checks failed");
     }
@@ -301,6 +497,7 @@ fn boot_case(
             .join("logs")
             .join(format!("{}.{attempt}.log", case.name));
         let boot = qemu::Boot {
+            arch: case.arch,
             kernel: image,
             initramfs,
             cmdline: &cmdline,

@@ -12,22 +12,30 @@ use std::{
 use anyhow::{Context as _, Result, bail};
 
 use super::exec;
+use crate::cross::Arch;
 
 const KEYRING: &str = "/usr/share/keyrings/debian-archive-keyring.gpg";
-const FALLBACK_MIRROR: &str = "http://deb.debian.org/debian";
-/// The suites the matrix takes kernels from.
-pub const SUITES: &[&str] = &["bullseye", "bookworm", "trixie", "sid"];
 
-/// apt with its own sources list, lists and cache under `dir`.
+/// apt with its own sources list, lists and cache under `dir`, for one architecture.
 pub struct Apt {
     dir: PathBuf,
+    arch: Arch,
+    suites: Vec<&'static str>,
     updated: OnceLock<()>,
 }
 
 impl Apt {
-    pub fn new(cache: &Path) -> Self {
+    /// The package lists of `suites` for `arch` (amd64 under `cache/apt`, others under
+    /// `cache/apt-ARCH`).
+    pub fn new(cache: &Path, arch: Arch, suites: &[&'static str]) -> Self {
+        let dir = match arch {
+            Arch::X86_64 => cache.join("apt"),
+            _ => cache.join(format!("apt-{}", arch.debian())),
+        };
         Self {
-            dir: cache.join("apt"),
+            dir,
+            arch,
+            suites: suites.to_vec(),
             updated: OnceLock::new(),
         }
     }
@@ -46,6 +54,10 @@ impl Apt {
             "-oAcquire::IndexTargets::deb::DEP-11-icons-hidpi::DefaultEnabled=false".into(),
             "-oAcquire::IndexTargets::deb::Contents-deb::DefaultEnabled=false".into(),
             "-oAPT::Get::List-Cleanup=false".into(),
+            // That architecture's lists only, as if it were the machine's: `apt-get
+            // download` then takes its packages by their plain names.
+            format!("-oAPT::Architecture={}", self.arch.debian()),
+            format!("-oAPT::Architectures={}", self.arch.debian()),
             // The cache is root's; apt's `_apt` sandbox user could not write there.
             "-oAPT::Sandbox::User=root".into(),
         ]
@@ -65,15 +77,17 @@ impl Apt {
         for sub in ["lists/partial", "cache/archives/partial"] {
             fs::create_dir_all(self.dir.join(sub))?;
         }
-        let mirror = debian_mirror();
-        let sources: String = SUITES
+        let mirror = super::sources::debian_mirror()?;
+        let arch = self.arch.debian();
+        let sources: String = self
+            .suites
             .iter()
-            .map(|suite| format!("deb [signed-by={KEYRING}] {mirror} {suite} main\n"))
+            .map(|suite| format!("deb [arch={arch} signed-by={KEYRING}] {mirror} {suite} main\n"))
             .collect();
         fs::write(self.dir.join("sources.list"), sources)?;
         eprintln!(
-            "xtask vm: package lists of {} from {mirror}",
-            SUITES.join(", ")
+            "xtask vm: {arch} package lists of {} from {mirror}",
+            self.suites.join(", ")
         );
         exec(self.command("apt-get").args(["update", "-qq"]))?;
         let _ = self.updated.set(());
@@ -130,39 +144,6 @@ fn field<'a>(stanza: &'a str, name: &str) -> Option<&'a str> {
     stanza.lines().find_map(|l| l.strip_prefix(&prefix))
 }
 
-/// The Debian mirror the machine's apt sources name, for the other suites.
-fn debian_mirror() -> String {
-    let mut texts = vec![fs::read_to_string("/etc/apt/sources.list").unwrap_or_default()];
-    if let Ok(dir) = fs::read_dir("/etc/apt/sources.list.d") {
-        let mut paths: Vec<PathBuf> = dir.filter_map(|e| e.ok().map(|e| e.path())).collect();
-        paths.sort();
-        texts.extend(paths.iter().filter_map(|p| fs::read_to_string(p).ok()));
-    }
-    texts
-        .iter()
-        .flat_map(|t| t.lines())
-        .filter_map(|line| {
-            let line = line.trim();
-            if let Some(uris) = line.strip_prefix("URIs:") {
-                return uris.split_whitespace().next();
-            }
-            // One-line style: `deb [options] URI suite components`.
-            let mut words = line.strip_prefix("deb ")?.split_whitespace();
-            let mut word = words.next()?;
-            if word.starts_with('[') {
-                while !word.ends_with(']') {
-                    word = words.next()?;
-                }
-                word = words.next()?;
-            }
-            Some(word)
-        })
-        .map(|uri| uri.trim_end_matches('/'))
-        .find(|uri| uri.ends_with("/debian"))
-        .unwrap_or(FALLBACK_MIRROR)
-        .to_owned()
-}
-
 /// A kernel unpacked from a Debian package.
 pub struct Fetched {
     pub image: PathBuf,
@@ -170,11 +151,21 @@ pub struct Fetched {
     pub package: String,
 }
 
-/// The `cloud-amd64` kernel of `suite`, from the cache or fetched. Kept under
-/// `cache/kernels/SUITE/`: `vmlinuz` and `package`.
+/// The `cloud-ARCH` kernel of `suite` for the Apt's architecture, from the cache or
+/// fetched. Kept under `cache/kernels/SUITE/` (amd64: `vmlinuz`) or
+/// `cache/kernels/SUITE-ARCH/` (arm64: `Image`, the raw image QEMU boots), with `package`.
 pub fn debian_kernel(apt: &Apt, cache: &Path, suite: &str) -> Result<Fetched> {
-    let dir = cache.join("kernels").join(suite);
-    let (image, stamp) = (dir.join("vmlinuz"), dir.join("package"));
+    let arch = apt.arch;
+    let (dir, file) = match arch {
+        Arch::X86_64 => (cache.join("kernels").join(suite), "vmlinuz"),
+        Arch::Aarch64 => (
+            cache
+                .join("kernels")
+                .join(format!("{suite}-{}", arch.debian())),
+            "Image",
+        ),
+    };
+    let (image, stamp) = (dir.join(file), dir.join("package"));
     if image.is_file()
         && let Ok(package) = fs::read_to_string(&stamp)
     {
@@ -183,9 +174,11 @@ pub fn debian_kernel(apt: &Apt, cache: &Path, suite: &str) -> Result<Fetched> {
             package: package.trim().to_owned(),
         });
     }
-    // The meta-package names the current image package of the suite.
-    let meta = apt.show("linux-image-cloud-amd64", suite)?;
-    let depends = field(&meta, "Depends").context("linux-image-cloud-amd64 has no Depends")?;
+    // The meta-package names the current image package of the suite. The cloud flavour:
+    // the smallest, for virtual machines, with the serial console and virtio built in.
+    let meta_name = format!("linux-image-cloud-{}", arch.debian());
+    let meta = apt.show(&meta_name, suite)?;
+    let depends = field(&meta, "Depends").with_context(|| format!("{meta_name} has no Depends"))?;
     let (name, version) = dependency(depends, "linux-image-")
         .with_context(|| format!("no linux-image-* in {depends:?}"))?;
     let debs = cache.join("debs");
@@ -202,6 +195,11 @@ pub fn debian_kernel(apt: &Apt, cache: &Path, suite: &str) -> Result<Fetched> {
     }
     if !found {
         bail!("no vmlinuz in {name} {version} or the packages it depends on");
+    }
+    if arch == Arch::Aarch64 {
+        let vmlinuz = dir.join("vmlinuz");
+        super::image::arm64_image(&vmlinuz, &image)?;
+        fs::remove_file(&vmlinuz)?;
     }
     let package = format!("{name} {version}");
     fs::write(&stamp, &package)?;
@@ -269,13 +267,9 @@ fn find_file(dir: &Path, prefix: &str) -> Result<Option<PathBuf>> {
     Ok(None)
 }
 
-/// Downloads `linux-source-MAJOR` of `suite`; returns the .deb and its version.
-pub fn kernel_source(
-    apt: &Apt,
-    suite: &str,
-    package: &str,
-    dir: &Path,
-) -> Result<(PathBuf, String)> {
+/// Downloads `package` (its candidate) of `suite` into `dir`; returns the .deb and its
+/// version.
+pub fn package(apt: &Apt, suite: &str, package: &str, dir: &Path) -> Result<(PathBuf, String)> {
     let stanza = apt.show(package, suite)?;
     let version = field(&stanza, "Version")
         .with_context(|| format!("{package}/{suite} has no Version"))?

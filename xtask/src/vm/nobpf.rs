@@ -13,7 +13,7 @@ use anyhow::{Context as _, Result, bail};
 
 use super::{exec, fetch};
 
-const SUITE: &str = "bookworm";
+pub const SUITE: &str = "bookworm";
 const SOURCE: &str = "linux-source-6.1";
 
 /// `tinyconfig` plus these (`y`), each checked after `olddefconfig`.
@@ -81,7 +81,7 @@ pub fn kernel(apt: &fetch::Apt, cache: &Path) -> Result<(PathBuf, String)> {
     let build = cache.join("build");
     let _ = fs::remove_dir_all(&build);
     fs::create_dir_all(&build)?;
-    let (deb, version) = fetch::kernel_source(apt, SUITE, SOURCE, &build)?;
+    let (deb, version) = fetch::package(apt, SUITE, SOURCE, &build)?;
     // The package holds /usr/src/linux-source-6.1.tar.xz; unpack it straight from the pipe.
     exec(
         Command::new("bash")

@@ -10,6 +10,25 @@ use std::{
 
 use anyhow::{Context as _, Result};
 
+use crate::cross::Arch;
+
+/// QEMU for `arch`: its binary, machine and CPU options, and the kernel's console.
+fn machine(arch: Arch) -> (&'static str, &'static [&'static str], &'static str) {
+    match arch {
+        // QEMU's default CPU model: measurably faster under TCG than `max`.
+        Arch::X86_64 => ("qemu-system-x86_64", &[], "ttyS0"),
+        // The generic `virt` board (PL011 UART as ttyAMA0, GIC, PSCI for power off) with
+        // every CPU feature TCG emulates; `pauth-impdef` swaps the architected pointer
+        // authentication hash (QARMA, slow to emulate) for QEMU's own, which the guest
+        // cannot tell apart.
+        Arch::Aarch64 => (
+            "qemu-system-aarch64",
+            &["-M", "virt", "-cpu", "max,pauth-impdef=on"],
+            "ttyAMA0",
+        ),
+    }
+}
+
 /// What a boot's console showed.
 #[derive(Debug, Default)]
 pub struct Console {
@@ -54,6 +73,7 @@ impl std::fmt::Display for Broken {
 }
 
 pub struct Boot<'a> {
+    pub arch: Arch,
     pub kernel: &'a Path,
     pub initramfs: &'a Path,
     /// Extra kernel command line words (`key=value` reach /init's environment).
@@ -67,15 +87,16 @@ impl Boot<'_> {
         let log = fs::File::create(self.log)
             .with_context(|| format!("creating {}", self.log.display()))?;
         // panic=-1 restarts at once on a panic, softlockup_panic=1 turns a soft lockup
-        // into one, and -no-reboot turns the restart into QEMU's exit. QEMU's default CPU
-        // model and mitigations=off: measurably faster under TCG, where the BPF verifier
-        // is the bulk of a run.
+        // into one, and -no-reboot turns the restart into QEMU's exit. mitigations=off:
+        // measurably faster under TCG, where the BPF verifier is the bulk of a run.
+        let (qemu, machine, console) = machine(self.arch);
         let append = format!(
-            "console=ttyS0 quiet panic=-1 softlockup_panic=1 mitigations=off {}",
+            "console={console} quiet panic=-1 softlockup_panic=1 mitigations=off {}",
             self.cmdline
         );
-        let mut cmd = Command::new("qemu-system-x86_64");
-        cmd.args(["-accel", "tcg", "-m", "768", "-smp", "1"])
+        let mut cmd = Command::new(qemu);
+        cmd.args(machine)
+            .args(["-accel", "tcg", "-m", "768", "-smp", "1"])
             .args(["-display", "none", "-monitor", "none", "-serial", "stdio"])
             .args(["-no-reboot", "-nodefaults"])
             .arg("-kernel")
@@ -86,7 +107,7 @@ impl Boot<'_> {
             .stdin(Stdio::null())
             .stdout(log.try_clone()?)
             .stderr(log);
-        let mut child = cmd.spawn().context("starting qemu-system-x86_64")?;
+        let mut child = cmd.spawn().with_context(|| format!("starting {qemu}"))?;
         let start = Instant::now();
         let timed_out = loop {
             if child.try_wait()?.is_some() {
