@@ -3,6 +3,8 @@
 //! The binary comes from `TRACER_BIN` (set by `cargo xtask test`) or, failing that, the
 //! workspace's debug build. Tests need root, as the tracer does, to load BPF.
 
+pub mod compare;
+
 use std::{
     collections::BTreeSet,
     io::{BufRead, BufReader, Read},

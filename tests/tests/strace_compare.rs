@@ -1,67 +1,161 @@
-//! Decode like strace: trace real programs with both `tracer` and `/usr/bin/strace`, mask
-//! what differs from run to run, and compare line by line.
+//! Decode like strace: trace real programs with both `tracer` and `/usr/bin/strace` under
+//! the same options, normalise and mask both traces (`tracer_tests::compare`), pair the
+//! lines and count those identical, per option set, on each backend.
 //!
-//! For every workload, each line strace printed must have a counterpart in tracer's
-//! output with the same syscall name, return value and errno (lines are paired by a diff
-//! on those keys, so one missing line does not shift all the others), and at least
-//! [`MIN_EXACT`] of strace's lines must match exactly after masking.
-//!
-//! Signal lines (`--- SIGCHLD {...} ---`) are compared as a set: the same signals must
-//! show, but where they land, and how many of a kind are merged while pending, depends
-//! on timing (a ptrace-slowed process against a free running one). For the same reason `rt_sigreturn` / `? ERESTART...` calls left
-//! unpaired are not compared; they are counted and printed.
+//! The matrix is workloads (coreutils, tar, gzip, git, sqlite3, python3, perl, shell
+//! pipelines, the project's own programs: sockets, SysV IPC, signals, threads, files, a
+//! process attached with `-p`...) × option sets (`-f`, `%file`, `%network`, ..., `-c`,
+//! `-p`). `cargo xtask test` runs a representative part of it: every workload under
+//! `-f`, every option set on a few workloads that exercise it. `TRACER_COMPARE_ALL=1`
+//! (or `cargo xtask compare`) runs all of it. Either way the test prints a table of the
+//! share of identical lines per option set (also written to
+//! `target/tmp/strace-compare-BACKEND.md`, with the lines that differ) and fails when an
+//! option set falls below [`min_identical`]. `TRACER_COMPARE_KEEP=DIR` keeps the raw
+//! traces; `TRACER_COMPARE_ONLY=NAME[,NAME]` runs only those workloads (all their sets).
 
 use std::{
-    collections::HashSet,
+    collections::BTreeMap,
+    io::{BufRead, BufReader, Write},
     path::{Path, PathBuf},
-    process::{Command, Stdio},
-    sync::LazyLock,
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
 };
 
-use regex::Regex;
-use tracer_tests::{Backend, tracer};
+use tracer_tests::{
+    Backend, LineWatcher,
+    compare::{Comparison, compare, compare_summaries},
+    tracer,
+};
 
-tracer_tests::both_backends!(
-    ls_long_listing,
-    cat_files,
-    cat_with_a_trace_filter,
-    sh_pipelines,
-    python_script,
-    own_syscall_mix
-);
+tracer_tests::both_backends!(strace_and_tracer_print_the_same_lines);
 
-/// Share of strace's lines that must match exactly after masking.
-const MIN_EXACT: f64 = 0.90;
-
-const STRACE: &str = "/usr/bin/strace";
-
-struct Workload {
-    name: &'static str,
-    /// Options given to both tracers, before `-o FILE -- COMMAND`.
-    opts: Vec<String>,
-    command: Vec<String>,
-    /// A scratch directory to empty before each traced run.
-    scratch: Option<PathBuf>,
-}
-
-fn workload(name: &'static str, opts: &[&str], command: &[&str]) -> Workload {
-    Workload {
-        name,
-        opts: opts.iter().map(|s| s.to_string()).collect(),
-        command: command.iter().map(|s| s.to_string()).collect(),
-        scratch: None,
+/// The share of identical lines (%) an option set must reach over its workloads. The
+/// goal is 99.5 in every set; these floors leave room for what varies between runs
+/// anyway (random bytes, pipe timing: see `cargo xtask compare --strace-only`), and are
+/// lower where a known gap of issue 16 is still open: `-y`/`-yy` (descriptors named at
+/// the call), `-p` (calls in progress at attach).
+fn min_identical(set: &str) -> f64 {
+    match set {
+        "-y" => 85.0,
+        "-yy" => 80.0,
+        "-p" => 50.0,
+        _ => 97.0,
     }
 }
 
-/// A scratch directory of the workload's own (each backend's test runs in parallel).
-fn scratch_dir(backend: Backend) -> PathBuf {
-    std::env::temp_dir().join(format!("tracer-strace-compare-{backend:?}"))
+const STRACE: &str = "/usr/bin/strace";
+/// Longest a traced run may take.
+const RUN_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// A program to trace. `command` and `setup` get the run's scratch directory.
+struct Workload {
+    name: &'static str,
+    /// Programs it needs: without them it is skipped, saying so.
+    needs: &'static [&'static str],
+    command: fn(&Path) -> Vec<String>,
+    /// Prepares the (emptied) scratch directory before each run.
+    setup: fn(&Path),
+    /// Traced by attaching to it (the `-p` option set) rather than launched.
+    attach: Option<Attach>,
 }
 
-fn reset_scratch(dir: &Path) {
-    let _ = std::fs::remove_dir_all(dir);
-    std::fs::create_dir_all(dir).expect("create the scratch directory");
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Attach {
+    /// `workload attach-loop`: three requests served while attached.
+    Loop,
+    /// `workload stuck-futex`: two threads deadlocked, attached with `-f`.
+    StuckFutex,
 }
+
+struct OptionSet {
+    name: &'static str,
+    args: &'static [&'static str],
+    /// The workloads `cargo xtask test` runs it on (every workload runs under `-f`).
+    representative: &'static [&'static str],
+}
+
+const OPTION_SETS: &[OptionSet] = &[
+    OptionSet {
+        name: "-f",
+        args: &["-f"],
+        representative: &[],
+    },
+    OptionSet {
+        name: "%file",
+        args: &["-f", "-e", "trace=%file"],
+        representative: &["files", "git-commit", "tar-extract"],
+    },
+    OptionSet {
+        name: "%network",
+        args: &["-f", "-e", "trace=%network"],
+        representative: &["tcp", "unix", "mmsg", "python-tcp"],
+    },
+    OptionSet {
+        name: "%process",
+        args: &["-f", "-e", "trace=%process"],
+        representative: &["sh-pipelines", "python-subprocess", "tar-gzip"],
+    },
+    OptionSet {
+        name: "%signal",
+        args: &["-f", "-e", "trace=%signal"],
+        representative: &["signals", "python-signals", "sh-pipelines"],
+    },
+    OptionSet {
+        name: "%ipc",
+        args: &["-f", "-e", "trace=%ipc"],
+        representative: &["ipc", "python-ipc"],
+    },
+    OptionSet {
+        name: "%desc",
+        args: &["-f", "-e", "trace=%desc"],
+        representative: &["syscall-mix", "sqlite", "cat"],
+    },
+    OptionSet {
+        name: "%memory",
+        args: &["-f", "-e", "trace=%memory"],
+        representative: &["python-mmap", "files", "ls"],
+    },
+    OptionSet {
+        name: "-s 64",
+        args: &["-f", "-s", "64"],
+        representative: &["cat", "syscall-mix", "python-script"],
+    },
+    OptionSet {
+        name: "-tt -T",
+        args: &["-f", "-tt", "-T"],
+        representative: &["ls", "sh-pipelines", "tcp"],
+    },
+    OptionSet {
+        name: "-ttt",
+        args: &["-f", "-ttt"],
+        representative: &["cat", "files"],
+    },
+    OptionSet {
+        name: "-r",
+        args: &["-f", "-r"],
+        representative: &["cat", "stat"],
+    },
+    OptionSet {
+        name: "-y",
+        args: &["-f", "-y"],
+        representative: &["cat", "files", "tcp"],
+    },
+    OptionSet {
+        name: "-yy",
+        args: &["-f", "-yy"],
+        representative: &["cat", "unix", "python-tcp"],
+    },
+    OptionSet {
+        name: "-c",
+        args: &["-f", "-c"],
+        representative: &["ls", "tar-create", "python-script"],
+    },
+    OptionSet {
+        name: "-p",
+        args: &["-f"],
+        representative: &["attach-loop", "stuck-futex"],
+    },
+];
 
 fn have_strace() -> bool {
     let ok = Path::new(STRACE).exists();
@@ -71,465 +165,858 @@ fn have_strace() -> bool {
     ok
 }
 
-/// Runs `tool OPTS -o FILE -- COMMAND` and returns the trace.
-fn run(mut tool: Command, w: &Workload, label: &str) -> String {
-    if let Some(dir) = &w.scratch {
-        reset_scratch(dir);
-    }
-    let file = std::env::temp_dir().join(format!(
-        "tracer-compare-{}-{}-{label}.txt",
-        std::process::id(),
-        w.name
-    ));
-    let status = tool
-        .args(&w.opts)
-        .arg("-o")
-        .arg(&file)
-        .arg("--")
-        .args(&w.command)
-        // Same environment for both runs, and no hash randomisation in python.
-        .env("PYTHONHASHSEED", "0")
-        .env("LC_ALL", "C")
-        .env_remove("LD_LIBRARY_PATH")
+fn strings(parts: &[&str]) -> Vec<String> {
+    parts.iter().map(|s| s.to_string()).collect()
+}
+
+fn at(dir: &Path, name: &str) -> String {
+    dir.join(name).to_string_lossy().into_owned()
+}
+
+fn workload_bin() -> &'static str {
+    env!("CARGO_BIN_EXE_workload")
+}
+
+fn nothing(_: &Path) {}
+
+fn write_file(path: &Path, data: &[u8]) {
+    std::fs::write(path, data).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+}
+
+/// Runs a set-up command (untraced); it must succeed.
+fn setup_run(args: &[&str]) {
+    let status = Command::new(args[0])
+        .args(&args[1..])
+        .envs(run_env())
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()
-        .unwrap_or_else(|e| panic!("{}: run {label}: {e}", w.name));
-    let text = std::fs::read_to_string(&file)
-        .unwrap_or_else(|e| panic!("{}: {label} wrote no trace ({status}): {e}", w.name));
-    // TRACER_COMPARE_KEEP=DIR keeps the raw traces for a closer look.
-    match std::env::var_os("TRACER_COMPARE_KEEP") {
-        Some(dir) => {
-            let kept = Path::new(&dir).join(format!("{}-{label}.txt", w.name));
-            std::fs::rename(&file, &kept)
-                .or_else(|_| std::fs::copy(&file, &kept).map(drop))
-                .unwrap_or_else(|e| panic!("keep {}: {e}", kept.display()));
-        }
-        None => {
-            let _ = std::fs::remove_file(&file);
-        }
-    }
-    text
+        .unwrap_or_else(|e| panic!("{args:?}: {e}"));
+    assert!(status.success(), "set-up {args:?}: {status}");
 }
 
-macro_rules! re {
-    ($name:ident, $re:literal) => {
-        static $name: LazyLock<Regex> = LazyLock::new(|| Regex::new($re).unwrap());
+/// Python under `setarch -R`: where the allocator's arenas land decides how many it
+/// maps, so without address randomisation the call sequence is the same each run.
+fn python(script: &str) -> Vec<String> {
+    strings(&["setarch", "-R", "/usr/bin/python3", "-c", script])
+}
+
+fn sh(script: &str) -> Vec<String> {
+    strings(&["/bin/sh", "-c", script])
+}
+
+fn workloads() -> Vec<Workload> {
+    let w = |name, needs, command, setup| Workload {
+        name,
+        needs,
+        command,
+        setup,
+        attach: None,
     };
-}
-
-re!(ADDR, r"0x[0-9a-f]+");
-re!(LONG_HEX, r"\b[0-9a-f]{8,}\b");
-re!(ALIGN, r"\) +=( |$)");
-re!(PORT, r"htons\(\d+\)");
-re!(TIMESPEC, r"tv_sec=\d+, tv_(?:nsec|usec)=\d+");
-re!(SIGNAL_TIMES, r"si_utime=\d+, si_stime=\d+");
-re!(RANDOM, r#"^getrandom\("(?:[^"\\]|\\.)*"(\.\.\.)?"#);
-re!(SYSINFO, r"^sysinfo\(\{.*\}\)");
-re!(NUMBER, r"\b\d{3,}\b");
-re!(
-    LINE,
-    r"^([a-z0-9_]+)\((.*)\) = (\?|0x[0-9a-f]+|-?\d+)(?: ([A-Z][A-Z0-9_]+) \(.*\))?(?:$| )"
-);
-
-/// Calls whose return value is a process or thread id.
-const PID_CALLS: &[&str] = &[
-    "getpid",
-    "gettid",
-    "getppid",
-    "set_tid_address",
-    "clone",
-    "clone3",
-    "fork",
-    "vfork",
-    "wait4",
-    "waitid",
-    "getpgrp",
-    "getpgid",
-    "getsid",
-    "setsid",
-];
-
-/// Replaces what differs between two runs of the same command; each line comes with its
-/// [`Key`].
-fn mask(trace: &str) -> Vec<(String, Key)> {
-    // Ids of processes and threads this run saw, wherever they appear.
-    let lines: Vec<String> = trace
-        .lines()
-        .map(|l| ALIGN.replace_all(l, ") =$1").into_owned())
-        .collect();
-    let mut pids = HashSet::new();
-    for line in &lines {
-        if let Some(c) = LINE.captures(line)
-            && PID_CALLS.contains(&&c[1])
-            && c[3].len() >= 3
-        {
-            pids.insert(c[3].to_owned());
-        }
-    }
-    lines
-        .iter()
-        .map(|line| {
-            let key = key(line, &pids);
-            let line = RANDOM.replace(line, "getrandom(RANDOM");
-            let line = SYSINFO.replace(&line, "sysinfo({SYSINFO})");
-            let line = ADDR.replace_all(&line, "0xADDR");
-            let line = LONG_HEX.replace_all(&line, "HEX");
-            let line = PORT.replace_all(&line, "htons(PORT)");
-            let line = TIMESPEC.replace_all(&line, "tv_sec=S, tv_nsec=NS");
-            let line = NUMBER
-                .replace_all(&line, |c: &regex::Captures| {
-                    if pids.contains(&c[0]) {
-                        "PID".to_owned()
-                    } else {
-                        c[0].to_owned()
-                    }
-                })
-                .into_owned();
-            (line, key)
-        })
-        .collect()
-}
-
-/// What every line must agree on: name, return value, errno.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Key {
-    name: String,
-    ret: String,
-    errno: String,
-}
-
-/// The key of an unmasked line: `0x1` and `1` are the same value, addresses and ids of
-/// processes (`pids`) are masked.
-fn key(line: &str, pids: &HashSet<String>) -> Key {
-    match LINE.captures(line) {
-        Some(c) => {
-            let ret = &c[3];
-            let value = match ret.strip_prefix("0x") {
-                Some(hex) => i64::from_str_radix(hex, 16).ok(),
-                None => ret.parse::<i64>().ok(),
-            };
-            let ret = match value {
-                _ if pids.contains(ret) => "PID".to_owned(),
-                Some(v) if v > 0xffff && ret.starts_with("0x") => "ADDR".to_owned(),
-                Some(v) => v.to_string(),
-                None => ret.to_owned(),
-            };
-            Key {
-                name: c[1].to_owned(),
-                ret,
-                errno: c.get(4).map_or("", |m| m.as_str()).to_owned(),
-            }
-        }
-        // `+++ exited with 0 +++` and anything unexpected: the whole line.
-        None => Key {
-            name: line.to_owned(),
-            ret: String::new(),
-            errno: String::new(),
+    vec![
+        // coreutils
+        w("ls", &[], |_| strings(&["ls", "-la", "/etc"]), nothing),
+        w(
+            "cat",
+            &[],
+            |_| strings(&["cat", "/etc/passwd", "/etc/hostname", "/nonexistent"]),
+            nothing,
+        ),
+        w(
+            "cp",
+            &[],
+            |d| vec!["cp".into(), "/etc/services".into(), at(d, "services")],
+            nothing,
+        ),
+        w(
+            "mv",
+            &[],
+            |d| vec!["mv".into(), at(d, "a"), at(d, "b")],
+            |d| write_file(&d.join("a"), b"a\n"),
+        ),
+        w(
+            "rm-r",
+            &[],
+            |d| vec!["rm".into(), "-r".into(), at(d, "tree")],
+            |d| {
+                std::fs::create_dir_all(d.join("tree/sub")).expect("mkdir");
+                write_file(&d.join("tree/x"), b"x");
+                write_file(&d.join("tree/sub/y"), b"y");
+            },
+        ),
+        w(
+            "mkdir-p",
+            &[],
+            |d| {
+                vec![
+                    "mkdir".into(),
+                    "-p".into(),
+                    "-m".into(),
+                    "0750".into(),
+                    at(d, "a/b/c"),
+                ]
+            },
+            nothing,
+        ),
+        w(
+            "touch",
+            &[],
+            |d| {
+                vec![
+                    "touch".into(),
+                    "-d".into(),
+                    "2020-01-02 03:04:05".into(),
+                    at(d, "t"),
+                ]
+            },
+            nothing,
+        ),
+        w(
+            "chmod",
+            &[],
+            |d| vec!["chmod".into(), "4750".into(), at(d, "f")],
+            |d| write_file(&d.join("f"), b"f"),
+        ),
+        w(
+            "stat",
+            &[],
+            |_| strings(&["stat", "/etc/hostname", "/etc", "/dev/null"]),
+            nothing,
+        ),
+        w("df", &[], |_| strings(&["df", "/", "/proc"]), nothing),
+        w("du", &[], |_| strings(&["du", "-s", "/etc/apt"]), nothing),
+        w(
+            "find",
+            &[],
+            |_| strings(&["find", "/etc", "-maxdepth", "1", "-name", "*.conf"]),
+            nothing,
+        ),
+        w(
+            "ln-readlink",
+            &[],
+            |d| {
+                sh(&format!(
+                    "ln -s /etc/hostname {0}/l && readlink -f {0}/l",
+                    d.display()
+                ))
+            },
+            nothing,
+        ),
+        w(
+            "head-tail",
+            &[],
+            |_| sh("head -c 100 /etc/services; tail -n 3 /etc/services"),
+            nothing,
+        ),
+        w("id", &[], |_| strings(&["id"]), nothing),
+        w(
+            "date",
+            &[],
+            |_| strings(&["date", "-u", "-d", "@0"]),
+            nothing,
+        ),
+        w("sleep", &[], |_| strings(&["sleep", "0.05"]), nothing),
+        w(
+            "sort-wc",
+            &[],
+            |_| sh("sort -r /etc/passwd | wc -l"),
+            nothing,
+        ),
+        w(
+            "dd",
+            &[],
+            |d| {
+                vec![
+                    "dd".into(),
+                    "if=/dev/zero".into(),
+                    format!("of={}", at(d, "z")),
+                    "bs=4096".into(),
+                    "count=4".into(),
+                    "conv=fsync".into(),
+                    // The report's speed differs from run to run.
+                    "status=none".into(),
+                ]
+            },
+            nothing,
+        ),
+        w(
+            "env",
+            &[],
+            |_| strings(&["env", "-i", "A=1", "B=2", "env"]),
+            nothing,
+        ),
+        w("uname", &[], |_| strings(&["uname", "-a"]), nothing),
+        // shells and pipes
+        w(
+            "sh-pipelines",
+            &[],
+            |_| sh("echo hi | wc -c; cat /etc/hostname | tr a-z A-Z; ls /nonexistent; exit 0"),
+            nothing,
+        ),
+        w(
+            "seq-sort",
+            &[],
+            // tail reads it all: head could exit first and SIGPIPE sort, or not.
+            |_| sh("seq 1 2000 | sort -rn | tail -3"),
+            nothing,
+        ),
+        w(
+            "tee-redirect",
+            &[],
+            |d| {
+                sh(&format!(
+                    "tee {0}/out < /etc/hostname > /dev/null; cat {0}/out",
+                    d.display()
+                ))
+            },
+            nothing,
+        ),
+        // tar and gzip
+        w(
+            "tar-create",
+            &["tar"],
+            |d| {
+                vec![
+                    "tar".into(),
+                    "cf".into(),
+                    at(d, "x.tar"),
+                    "-C".into(),
+                    "/etc".into(),
+                    "hostname".into(),
+                    "passwd".into(),
+                    "group".into(),
+                ]
+            },
+            nothing,
+        ),
+        w(
+            "tar-extract",
+            &["tar"],
+            |d| {
+                vec![
+                    "tar".into(),
+                    "xf".into(),
+                    at(d, "x.tar"),
+                    "-C".into(),
+                    at(d, "out"),
+                ]
+            },
+            |d| {
+                std::fs::create_dir_all(d.join("out")).expect("mkdir");
+                setup_run(&[
+                    "tar",
+                    "cf",
+                    &at(d, "x.tar"),
+                    "-C",
+                    "/etc",
+                    "hostname",
+                    "passwd",
+                ]);
+            },
+        ),
+        w(
+            "tar-gzip",
+            &["tar", "gzip"],
+            |d| {
+                vec![
+                    "tar".into(),
+                    "czf".into(),
+                    at(d, "x.tgz"),
+                    "-C".into(),
+                    "/etc".into(),
+                    "hostname".into(),
+                ]
+            },
+            nothing,
+        ),
+        w(
+            "gzip",
+            &["gzip"],
+            |_| strings(&["gzip", "-9", "-c", "/etc/services"]),
+            nothing,
+        ),
+        w(
+            "gunzip",
+            &["gzip"],
+            |d| vec!["gzip".into(), "-d".into(), "-c".into(), at(d, "s.gz")],
+            |d| {
+                let out = Command::new("gzip")
+                    .args(["-c", "/etc/services"])
+                    .output()
+                    .expect("gzip");
+                write_file(&d.join("s.gz"), &out.stdout);
+            },
+        ),
+        // git
+        w(
+            "git-commit",
+            &["/usr/bin/git"],
+            |d| {
+                sh(&format!(
+                    "cd {} && git init -q r && cd r && echo x > f && git add f && \
+                     git commit -qm first",
+                    d.display()
+                ))
+            },
+            nothing,
+        ),
+        w(
+            "git-log-status",
+            &["/usr/bin/git"],
+            |d| {
+                sh(&format!(
+                    "cd {}/r && git log --oneline && git status --short",
+                    d.display()
+                ))
+            },
+            |d| {
+                let r = at(d, "r");
+                setup_run(&["/usr/bin/git", "init", "-q", &r]);
+                write_file(&d.join("r/f"), b"x\n");
+                write_file(&d.join("r/g"), b"y\n");
+                // Files older than the index: none is racily clean, so `git status`
+                // never rewrites the index, whatever the timing.
+                for name in ["r/f", "r/g"] {
+                    let file = std::fs::File::options()
+                        .write(true)
+                        .open(d.join(name))
+                        .expect("open");
+                    file.set_modified(std::time::UNIX_EPOCH + Duration::from_secs(1_577_836_800))
+                        .expect("set the file's time");
+                }
+                setup_run(&["/usr/bin/git", "-C", &r, "add", "f"]);
+                setup_run(&["/usr/bin/git", "-C", &r, "commit", "-qm", "first"]);
+            },
+        ),
+        // sqlite3
+        w(
+            "sqlite",
+            &["sqlite3"],
+            |d| {
+                vec![
+                    "sqlite3".into(),
+                    at(d, "db"),
+                    "create table t(a); insert into t values(1),(2); select count(*) from t;"
+                        .into(),
+                ]
+            },
+            nothing,
+        ),
+        // python3
+        w(
+            "python-script",
+            &["/usr/bin/python3"],
+            |_| {
+                python(
+                    "import os, json, socket\n\
+                     print(json.dumps(sorted(os.listdir('/etc'))[:5]))\n\
+                     s = socket.socketpair()\n\
+                     s[0].send(b'ping'); print(s[1].recv(16))\n\
+                     print(os.stat('/etc/hostname').st_mode)\n",
+                )
+            },
+            nothing,
+        ),
+        w(
+            "python-tcp",
+            &["/usr/bin/python3"],
+            |_| {
+                python(
+                    "import socket\n\
+                     l = socket.socket(); l.bind(('127.0.0.1', 0)); l.listen()\n\
+                     c = socket.create_connection(l.getsockname())\n\
+                     s, _ = l.accept()\n\
+                     c.sendall(b'x' * 100); print(len(s.recv(100)))\n\
+                     s.sendall(b'y' * 10); print(c.recv(10))\n\
+                     c.shutdown(socket.SHUT_WR); print(s.recv(10))\n\
+                     s.close(); c.close(); l.close()\n",
+                )
+            },
+            nothing,
+        ),
+        w(
+            "python-subprocess",
+            &["/usr/bin/python3"],
+            |_| {
+                python(
+                    "import subprocess\n\
+                     print(subprocess.run(['/bin/true']).returncode)\n\
+                     print(subprocess.run(['/bin/echo', 'hi'], capture_output=True).stdout)\n",
+                )
+            },
+            nothing,
+        ),
+        w(
+            "python-signals",
+            &["/usr/bin/python3"],
+            |_| {
+                python(
+                    "import os, signal\n\
+                     seen = []\n\
+                     signal.signal(signal.SIGUSR1, lambda s, f: seen.append(s))\n\
+                     os.kill(os.getpid(), signal.SIGUSR1)\n\
+                     signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGUSR2])\n\
+                     os.kill(os.getpid(), signal.SIGUSR2)\n\
+                     print(signal.sigpending())\n\
+                     print(seen)\n",
+                )
+            },
+            nothing,
+        ),
+        w(
+            "python-mmap",
+            &["/usr/bin/python3"],
+            |d| {
+                python(&format!(
+                    "import mmap, os\n\
+                     fd = os.open('{}/m', os.O_RDWR | os.O_CREAT, 0o600)\n\
+                     os.ftruncate(fd, 8192)\n\
+                     m = mmap.mmap(fd, 8192)\n\
+                     m[0:5] = b'hello'; m.flush(); m.close(); os.close(fd)\n",
+                    d.display()
+                ))
+            },
+            nothing,
+        ),
+        w(
+            "python-ipc",
+            &["/usr/bin/python3"],
+            |_| {
+                python(
+                    "import ctypes\n\
+                     libc = ctypes.CDLL(None, use_errno=True)\n\
+                     i = libc.shmget(0, 4096, 0o1600)\n\
+                     libc.shmctl(i, 0, None)\n\
+                     q = libc.msgget(0, 0o1600)\n\
+                     libc.msgctl(q, 0, None)\n",
+                )
+            },
+            nothing,
+        ),
+        // perl
+        w(
+            "perl",
+            &["perl"],
+            |d| {
+                vec![
+                    "perl".into(),
+                    "-e".into(),
+                    format!(
+                        "opendir D, '/etc'; my @f = readdir D; closedir D; \
+                         open F, '>', '{0}/p' or die; print F scalar(@f); close F; \
+                         rename '{0}/p', '{0}/q'; unlink '{0}/q'; print qq(ok\\n)",
+                        d.display()
+                    ),
+                ]
+            },
+            nothing,
+        ),
+        w(
+            "perl-grep",
+            &["perl"],
+            |_| strings(&["perl", "-ne", "print if /root/", "/etc/passwd"]),
+            nothing,
+        ),
+        // the project's own programs
+        w(
+            "syscall-mix",
+            &[],
+            |d| {
+                vec![
+                    env!("CARGO_BIN_EXE_syscall_mix").into(),
+                    d.to_string_lossy().into_owned(),
+                ]
+            },
+            nothing,
+        ),
+        w("ipc", &[], |d| own("ipc", d), nothing),
+        w("signals", &[], |d| own("signals", d), nothing),
+        w("threads", &[], |d| own("threads", d), nothing),
+        w("tcp", &[], |d| own("tcp", d), nothing),
+        w("unix", &[], |d| own("unix", d), nothing),
+        w("mmsg", &[], |d| own("mmsg", d), nothing),
+        w("files", &[], |d| own("files", d), nothing),
+        Workload {
+            name: "attach-loop",
+            needs: &[],
+            command: |d| own("attach-loop", d),
+            setup: nothing,
+            attach: Some(Attach::Loop),
         },
+        Workload {
+            name: "stuck-futex",
+            needs: &[],
+            command: |d| own("stuck-futex", d),
+            setup: nothing,
+            attach: Some(Attach::StuckFutex),
+        },
+    ]
+}
+
+fn own(mode: &str, dir: &Path) -> Vec<String> {
+    vec![
+        workload_bin().into(),
+        mode.into(),
+        dir.to_string_lossy().into_owned(),
+    ]
+}
+
+/// The same environment for every run: no hash randomisation in python and perl, one
+/// malloc arena, fixed locale, time zone and git identity and dates.
+fn run_env() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("PYTHONHASHSEED", "0"),
+        ("PERL_HASH_SEED", "0"),
+        // One malloc arena: where a thread's own arena lands (and how much of its
+        // mapping is trimmed) depends on which thread allocates first.
+        ("MALLOC_ARENA_MAX", "1"),
+        ("PERL_PERTURB_KEYS", "0"),
+        ("LC_ALL", "C"),
+        ("TZ", "UTC"),
+        ("GIT_AUTHOR_NAME", "t"),
+        ("GIT_AUTHOR_EMAIL", "t@example.org"),
+        ("GIT_COMMITTER_NAME", "t"),
+        ("GIT_COMMITTER_EMAIL", "t@example.org"),
+        ("GIT_AUTHOR_DATE", "2020-01-01T00:00:00Z"),
+        ("GIT_COMMITTER_DATE", "2020-01-01T00:00:00Z"),
+        ("GIT_CONFIG_NOSYSTEM", "1"),
+        ("GIT_CONFIG_GLOBAL", "/dev/null"),
+    ]
+}
+
+fn available(w: &Workload) -> bool {
+    w.needs.iter().all(|n| {
+        Path::new(n).is_absolute() && Path::new(n).exists()
+            || std::env::var_os("PATH")
+                .is_some_and(|p| std::env::split_paths(&p).any(|dir| dir.join(n).exists()))
+    })
+}
+
+/// The scratch directory of a backend's runs (the two backends' tests run at once, and
+/// other runs of the test may too). Workloads see its path: the same for both tools.
+fn scratch_dir(backend: Backend) -> PathBuf {
+    std::env::temp_dir().join(format!("tracer-compare-{}-{backend:?}", std::process::id()))
+}
+
+fn reset_scratch(w: &Workload, dir: &Path) {
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir).expect("create the scratch directory");
+    (w.setup)(dir);
+}
+
+fn command(tool: &Tool, backend: Backend) -> Command {
+    match tool {
+        Tool::Strace => Command::new(STRACE),
+        // TRACER_COMPARE_SELF=1: strace against itself, what varies from run to run.
+        Tool::Tracer if std::env::var_os("TRACER_COMPARE_SELF").is_some() => Command::new(STRACE),
+        Tool::Tracer => {
+            let mut cmd = tracer();
+            cmd.arg(backend.arg());
+            cmd
+        }
     }
 }
 
-/// Lines whose place depends on when a signal arrived.
-fn timing_dependent(line: &str) -> bool {
-    line.starts_with("rt_sigreturn(") || line.contains("= ? ERESTART")
+enum Tool {
+    Strace,
+    Tracer,
 }
 
-/// Pairs the lines of `a` and `b` with equal keys, in order (a longest common
-/// subsequence). Returns pairs of indices; unpaired lines are the rest.
-fn pair(a: &[Key], b: &[Key]) -> Vec<(usize, usize)> {
-    let (n, m) = (a.len(), b.len());
-    let mut lcs = vec![0u32; (n + 1) * (m + 1)];
-    let at = |i: usize, j: usize| i * (m + 1) + j;
-    for i in (0..n).rev() {
-        for j in (0..m).rev() {
-            lcs[at(i, j)] = if a[i] == b[j] {
-                lcs[at(i + 1, j + 1)] + 1
-            } else {
-                lcs[at(i + 1, j)].max(lcs[at(i, j + 1)])
-            };
+impl Tool {
+    fn label(&self) -> &'static str {
+        match self {
+            Tool::Strace => "strace",
+            Tool::Tracer => "tracer",
         }
     }
-    let (mut i, mut j, mut pairs) = (0, 0, Vec::new());
-    while i < n && j < m {
-        if a[i] == b[j] {
-            pairs.push((i, j));
-            i += 1;
-            j += 1;
-        } else if lcs[at(i + 1, j)] >= lcs[at(i, j + 1)] {
-            i += 1;
-        } else {
-            j += 1;
-        }
-    }
-    pairs
 }
 
-struct Comparison {
-    total: usize,
-    exact: usize,
-    /// (strace, tracer) lines paired by key but differing in text.
-    differ: Vec<(String, String)>,
-    /// Lines only one side printed, timing-dependent ones excluded.
-    only_strace: Vec<String>,
-    only_tracer: Vec<String>,
-    /// Lines not compared: unpaired timing-dependent calls.
-    skipped: Vec<String>,
-    /// The distinct signal lines of each side, sorted: compared as sets.
-    signals: (Vec<String>, Vec<String>),
+/// Waits for `child`, killing it after `timeout`; false if it had to be killed.
+fn wait_with_timeout(child: &mut Child, timeout: Duration) -> bool {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Ok(Some(_)) = child.try_wait() {
+            return true;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
 }
 
-impl Comparison {
-    fn percent(&self) -> f64 {
-        100.0 * self.exact as f64 / self.total.max(1) as f64
-    }
-
-    fn report(&self, name: &str) -> String {
-        let mut s = format!(
-            "{name}: {}/{} lines match exactly ({:.1}%), {} differ in text, {} only in strace, \
-             {} only in tracer, {} not compared\n",
-            self.exact,
-            self.total,
-            self.percent(),
-            self.differ.len(),
-            self.only_strace.len(),
-            self.only_tracer.len(),
-            self.skipped.len(),
-        );
-        for (a, b) in &self.differ {
-            s += &format!("  strace: {a}\n  tracer: {b}\n");
-        }
-        for a in &self.only_strace {
-            s += &format!("  only strace: {a}\n");
-        }
-        for b in &self.only_tracer {
-            s += &format!("  only tracer: {b}\n");
-        }
-        for l in &self.skipped {
-            s += &format!("  not compared: {l}\n");
-        }
-        if self.signals.0 != self.signals.1 {
-            s += &format!(
-                "  signals differ:\n    strace: {:?}\n    tracer: {:?}\n",
-                self.signals.0, self.signals.1
+/// Traces one run of `w` with `tool` and returns the trace (or `-c`'s table).
+fn trace_run(
+    tool: Tool,
+    backend: Backend,
+    w: &Workload,
+    set: &OptionSet,
+    dir: &Path,
+    file: &Path,
+) -> String {
+    reset_scratch(w, dir);
+    let _ = std::fs::remove_file(file);
+    let mut cmd = command(&tool, backend);
+    cmd.args(set.args).arg("-o").arg(file).envs(run_env());
+    cmd.env_remove("LD_LIBRARY_PATH");
+    match w.attach {
+        None => {
+            let argv = (w.command)(dir);
+            let mut child = cmd
+                .arg("--")
+                .args(&argv)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap_or_else(|e| panic!("{}: run {}: {e}", w.name, tool.label()));
+            assert!(
+                wait_with_timeout(&mut child, RUN_TIMEOUT),
+                "{} under {}: still running after {RUN_TIMEOUT:?}",
+                w.name,
+                tool.label()
             );
         }
-        s
+        Some(mode) => attached_run(cmd, w, mode, dir),
+    }
+    std::fs::read_to_string(file).unwrap_or_else(|e| {
+        panic!(
+            "{} ({}): {} wrote no trace: {e}",
+            w.name,
+            set.name,
+            tool.label()
+        )
+    })
+}
+
+/// Starts the target, attaches `tool` (its options in `cmd`), lets the target work and
+/// detaches with SIGINT, as an operator would.
+fn attached_run(mut cmd: Command, w: &Workload, mode: Attach, dir: &Path) {
+    let argv = (w.command)(dir);
+    let mut target = Command::new(&argv[0])
+        .args(&argv[1..])
+        .envs(run_env())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the target");
+    let mut out = BufReader::new(target.stdout.take().expect("stdout"));
+    let mut line = String::new();
+    out.read_line(&mut line)
+        .expect("read the target's ready line");
+    assert_eq!(line.trim(), "ready", "{}", w.name);
+    let mut tool = cmd
+        .arg("-p")
+        .arg(target.id().to_string())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the tracer");
+    let mut watcher = LineWatcher::new(tool.stderr.take().expect("stderr"));
+    watcher.wait_for("attached", Duration::from_secs(20), |s| {
+        s.contains("attached")
+    });
+    // Both tools print the message once the process is seized; give the threads' too.
+    std::thread::sleep(Duration::from_millis(200));
+    match mode {
+        Attach::Loop => {
+            let stdin = target.stdin.as_mut().expect("stdin");
+            for _ in 0..3 {
+                stdin.write_all(b"go\n").expect("write to the target");
+                stdin.flush().expect("flush");
+                line.clear();
+                out.read_line(&mut line).expect("read the target's answer");
+                assert_eq!(line.trim(), "done");
+            }
+        }
+        Attach::StuckFutex => std::thread::sleep(Duration::from_millis(300)),
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    // SAFETY: kill(2) on the tool we started.
+    unsafe { libc::kill(tool.id() as i32, libc::SIGINT) };
+    assert!(
+        wait_with_timeout(&mut tool, Duration::from_secs(20)),
+        "{}: the tracer did not detach",
+        w.name
+    );
+    let _ = target.kill();
+    let _ = target.wait();
+}
+
+/// Compares one workload under one option set.
+fn compare_case(backend: Backend, w: &Workload, set: &OptionSet) -> Comparison {
+    let dir = scratch_dir(backend);
+    let tmp = std::env::temp_dir();
+    let file = |label: &str| {
+        tmp.join(format!(
+            "tracer-compare-{}-{backend:?}-{}-{label}.txt",
+            std::process::id(),
+            w.name
+        ))
+    };
+    if w.attach.is_none() {
+        // A first, untraced run fills caches (python's bytecode, the page cache) so both
+        // traced runs see the same state.
+        reset_scratch(w, &dir);
+        let argv = (w.command)(&dir);
+        let _ = Command::new(&argv[0])
+            .args(&argv[1..])
+            .envs(run_env())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+    let (sfile, tfile) = (file("strace"), file("tracer"));
+    let s = trace_run(Tool::Strace, backend, w, set, &dir, &sfile);
+    let t = trace_run(Tool::Tracer, backend, w, set, &dir, &tfile);
+    keep(&[(&sfile, "strace"), (&tfile, "tracer")], w, set, backend);
+    if set.name == "-c" {
+        compare_summaries(&s, &t)
+    } else {
+        compare(&s, &t)
     }
 }
 
-fn compare(strace: &str, tracer: &str) -> Comparison {
-    // Calls (with their keys) and, apart and sorted, signal lines.
-    let split = |lines: Vec<(String, Key)>| {
-        let (signals, calls): (Vec<_>, Vec<_>) =
-            lines.into_iter().partition(|(l, _)| l.starts_with("--- "));
-        let mut signals: Vec<String> = signals
-            .into_iter()
-            .map(|(l, _)| {
-                SIGNAL_TIMES
-                    .replace(&l, "si_utime=T, si_stime=T")
-                    .into_owned()
-            })
-            .collect();
-        // As a set: a standard signal sent while one is pending is merged with it, and
-        // how often that happens depends on timing.
-        signals.sort();
-        signals.dedup();
-        let (lines, keys): (Vec<String>, Vec<Key>) = calls.into_iter().unzip();
-        (lines, keys, signals)
-    };
-    let (s, sk, s_signals) = split(mask(strace));
-    let (t, tk, t_signals) = split(mask(tracer));
-    let pairs = pair(&sk, &tk);
-    let mut cmp = Comparison {
-        total: 0,
-        exact: 0,
-        differ: Vec::new(),
-        only_strace: Vec::new(),
-        only_tracer: Vec::new(),
-        skipped: Vec::new(),
-        signals: (s_signals, t_signals),
-    };
-    let (mut paired_s, mut paired_t) = (vec![false; s.len()], vec![false; t.len()]);
-    for &(i, j) in &pairs {
-        paired_s[i] = true;
-        paired_t[j] = true;
-        if s[i] == t[j] {
-            cmp.exact += 1;
-        } else {
-            cmp.differ.push((s[i].clone(), t[j].clone()));
+/// TRACER_COMPARE_KEEP=DIR keeps the raw traces for a closer look.
+fn keep(files: &[(&Path, &str)], w: &Workload, set: &OptionSet, backend: Backend) {
+    let dir = std::env::var_os("TRACER_COMPARE_KEEP");
+    for (file, label) in files {
+        if let Some(dir) = &dir {
+            let set_name: String = set
+                .name
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                .collect();
+            let kept =
+                Path::new(dir).join(format!("{}-{set_name}-{backend:?}-{label}.txt", w.name));
+            let _ = std::fs::copy(file, &kept);
         }
+        let _ = std::fs::remove_file(file);
     }
-    cmp.total = pairs.len();
-    for (_, line) in s.iter().enumerate().filter(|(i, _)| !paired_s[*i]) {
-        if timing_dependent(line) {
-            cmp.skipped.push(format!("strace: {line}"));
-        } else {
-            cmp.only_strace.push(line.clone());
-            cmp.total += 1;
-        }
-    }
-    for (_, line) in t.iter().enumerate().filter(|(j, _)| !paired_t[*j]) {
-        if timing_dependent(line) {
-            cmp.skipped.push(format!("tracer: {line}"));
-        } else if let Some(k) = cmp.only_strace.iter().position(|s| s == line) {
-            // The same line on both sides, in another place: a signal landed elsewhere
-            // relative to it (e.g. a SIGCHLD handler around `wait4`). It matches.
-            cmp.only_strace.remove(k);
-            cmp.exact += 1;
-        } else {
-            cmp.only_tracer.push(line.clone());
-        }
-    }
-    cmp
 }
 
-/// Traces `w` with both tools (tracer on `backend`) and asserts the comparison's
-/// conditions.
-fn check(backend: Backend, w: Workload) {
+/// Which (workload, option set) cases run: all of them, or every workload under `-f`
+/// and each other set on its representative workloads.
+fn cases(workloads: &[Workload], all: bool) -> Vec<(&Workload, &'static OptionSet)> {
+    let only: Option<Vec<String>> = std::env::var("TRACER_COMPARE_ONLY")
+        .ok()
+        .map(|s| s.split(',').map(str::to_owned).collect());
+    let mut out = Vec::new();
+    for set in OPTION_SETS {
+        for w in workloads {
+            // Attached workloads go with `-p`, launched ones with the others.
+            if (set.name == "-p") != w.attach.is_some() {
+                continue;
+            }
+            let wanted = match &only {
+                Some(names) => names.iter().any(|n| n == w.name),
+                None => all || set.name == "-f" || set.representative.contains(&w.name),
+            };
+            if wanted {
+                out.push((w, set));
+            }
+        }
+    }
+    out
+}
+
+#[derive(Default)]
+struct SetTotals {
+    workloads: usize,
+    total: usize,
+    exact: usize,
+    /// Lines that differ, by cause, with counts.
+    causes: BTreeMap<String, usize>,
+}
+
+fn strace_and_tracer_print_the_same_lines(backend: Backend) {
     if !have_strace() {
         return;
     }
-    // A first, untraced run fills caches (python's bytecode, the page cache) so both
-    // traced runs see the same state.
-    if let Some(dir) = &w.scratch {
-        reset_scratch(dir);
+    let all = std::env::var_os("TRACER_COMPARE_ALL").is_some();
+    let workloads = workloads();
+    let started = Instant::now();
+    let mut by_set: BTreeMap<&str, SetTotals> = BTreeMap::new();
+    let mut details = String::new();
+    for (w, set) in cases(&workloads, all) {
+        if !available(w) {
+            println!("skipped {} ({}): needs {:?}", w.name, set.name, w.needs);
+            continue;
+        }
+        let cmp = compare_case(backend, w, set);
+        let totals = by_set.entry(set.name).or_default();
+        totals.workloads += 1;
+        totals.total += cmp.total;
+        totals.exact += cmp.exact;
+        for cause in cmp.causes() {
+            *totals.causes.entry(cause).or_default() += 1;
+        }
+        details += &cmp.report(&format!("{} [{}]", w.name, set.name));
     }
-    let _ = Command::new(&w.command[0])
-        .args(&w.command[1..])
-        .env("PYTHONHASHSEED", "0")
-        .env("LC_ALL", "C")
-        .env_remove("LD_LIBRARY_PATH")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status();
-    let mut tool = tracer();
-    tool.arg(backend.arg());
-    let t = run(tool, &w, &format!("tracer-{backend:?}"));
-    let s = run(Command::new(STRACE), &w, "strace");
-    let cmp = compare(&s, &t);
-    let report = cmp.report(&format!("{} ({backend:?})", w.name));
-    println!("{report}");
-    assert!(
-        cmp.only_strace.is_empty() && cmp.only_tracer.is_empty(),
-        "every line must match in name, return value and errno\n{report}"
-    );
-    assert!(
-        cmp.percent() >= MIN_EXACT * 100.0,
-        "at least {:.0}% of the lines must match exactly\n{report}",
-        MIN_EXACT * 100.0
-    );
-    assert_eq!(
-        cmp.signals.0, cmp.signals.1,
-        "the same signal lines, wherever they land\n{report}"
-    );
-}
-
-fn ls_long_listing(backend: Backend) {
-    check(
-        backend,
-        workload("ls", &["-s", "64"], &["ls", "-la", "/etc"]),
-    );
-}
-
-fn cat_files(backend: Backend) {
-    check(
-        backend,
-        workload(
-            "cat",
-            &["-s", "64"],
-            &["cat", "/etc/passwd", "/etc/hostname", "/nonexistent"],
-        ),
-    );
-}
-
-fn cat_with_a_trace_filter(backend: Backend) {
-    check(
-        backend,
-        workload(
-            "cat-filtered",
-            &["-e", "trace=%file,read,write,close"],
-            &["cat", "/etc/os-release"],
-        ),
-    );
-}
-
-fn sh_pipelines(backend: Backend) {
-    check(
-        backend,
-        workload(
-            "sh",
-            &["-s", "64"],
-            &[
-                "sh",
-                "-c",
-                "echo hi | wc -c; cat /etc/hostname | tr a-z A-Z; ls /nonexistent; exit 0",
-            ],
-        ),
-    );
-}
-
-fn python_script(backend: Backend) {
-    let python = "/usr/bin/python3";
-    if !Path::new(python).exists() {
-        println!("skipped: no {python}");
-        return;
+    let _ = std::fs::remove_dir_all(scratch_dir(backend));
+    let table = table(&by_set, backend, all, started.elapsed());
+    println!("{table}");
+    let report = format!("{table}\n## Lines that differ\n\n```\n{details}```\n");
+    let path =
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("strace-compare-{backend:?}.md"));
+    let _ = std::fs::write(&path, &report);
+    println!("(the lines that differ: {})", path.display());
+    for (name, t) in &by_set {
+        let percent = 100.0 * t.exact as f64 / t.total.max(1) as f64;
+        let min = min_identical(name);
+        assert!(
+            percent >= min,
+            "option set {name}: {percent:.2}% of the lines identical, under {min}%\n\
+             {table}\n{details}"
+        );
     }
-    let script = "import os, json, socket, subprocess\n\
-                  print(json.dumps(sorted(os.listdir('/etc'))[:5]))\n\
-                  s = socket.socketpair()\n\
-                  s[0].send(b'ping'); print(s[1].recv(16))\n\
-                  print(os.stat('/etc/hostname').st_mode)\n";
-    // Without address randomisation: where the allocator's arenas land decides how many
-    // it maps, which would make the run-to-run call sequence differ.
-    check(
-        backend,
-        workload(
-            "python",
-            &["-s", "64"],
-            &["setarch", "-R", python, "-c", script],
-        ),
-    );
 }
 
-fn own_syscall_mix(backend: Backend) {
-    let dir = scratch_dir(backend);
-    let mut w = workload(
-        "syscall_mix",
-        &["-s", "64"],
-        &[env!("CARGO_BIN_EXE_syscall_mix"), dir.to_str().unwrap()],
+/// The results as a Markdown table, then the most frequent causes of differences.
+fn table(
+    by_set: &BTreeMap<&str, SetTotals>,
+    backend: Backend,
+    all: bool,
+    took: Duration,
+) -> String {
+    let mut s = format!(
+        "strace 6.1 vs tracer ({backend:?} backend, {} cases, {:.0} s)\n\n\
+         | option set | workloads | lines | identical | % |\n|---|---:|---:|---:|---:|\n",
+        if all { "all" } else { "representative" },
+        took.as_secs_f64()
     );
-    w.scratch = Some(dir);
-    check(backend, w);
-}
-
-#[test]
-fn the_comparison_itself() {
-    let strace = "getpid()                                = 4242\n\
-                  openat(AT_FDCWD, \"/x\", O_RDONLY) = 3\n\
-                  --- SIGCHLD {si_signo=SIGCHLD, si_pid=4243} ---\n\
-                  rt_sigreturn({mask=[]})                 = 4243\n\
-                  fcntl(3, F_GETFD)                       = 0x1 (flags FD_CLOEXEC)\n\
-                  read(3, 0x7ffc0000, 10)                 = -1 EBADF (Bad file descriptor)\n\
-                  +++ exited with 0 +++\n";
-    let tracer = "getpid()                                = 5151\n\
-                  openat(AT_FDCWD, \"/x\", O_RDONLY) = 3\n\
-                  fcntl(3, F_GETFD)                       = 1\n\
-                  read(3, 0x7ffd0000, 10)                 = -1 EBADF (Bad file descriptor)\n\
-                  +++ exited with 0 +++\n";
-    let cmp = compare(strace, tracer);
-    assert_eq!(cmp.total, 5, "{}", cmp.report("self"));
-    assert_eq!(cmp.exact, 4, "{}", cmp.report("self"));
-    assert_eq!(cmp.differ.len(), 1);
-    assert!(cmp.only_strace.is_empty() && cmp.only_tracer.is_empty());
-    assert_eq!(cmp.skipped.len(), 1, "rt_sigreturn");
-    assert_eq!(
-        (cmp.signals.0.len(), cmp.signals.1.len()),
-        (1, 0),
-        "the signal only strace showed"
+    let (mut total, mut exact) = (0, 0);
+    let order: Vec<&str> = OPTION_SETS.iter().map(|o| o.name).collect();
+    let mut causes: BTreeMap<&str, usize> = BTreeMap::new();
+    for name in order {
+        let Some(t) = by_set.get(name) else { continue };
+        total += t.total;
+        exact += t.exact;
+        for (cause, n) in &t.causes {
+            *causes.entry(cause).or_default() += n;
+        }
+        s += &format!(
+            "| `{name}` | {} | {} | {} | {:.2} |\n",
+            t.workloads,
+            t.total,
+            t.exact,
+            100.0 * t.exact as f64 / t.total.max(1) as f64
+        );
+    }
+    s += &format!(
+        "| all | | {total} | {exact} | {:.2} |\n\nMost frequent differences:\n",
+        100.0 * exact as f64 / total.max(1) as f64
     );
-    let cmp = compare(strace, "getpid() = 5151\n+++ exited with 0 +++\n");
-    assert_eq!(cmp.only_strace.len(), 3, "{}", cmp.report("self"));
+    let mut ranked: Vec<(&str, usize)> = causes.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    for (cause, n) in ranked.into_iter().take(15) {
+        s += &format!("  {n:5}  {cause}\n");
+    }
+    s
 }

@@ -39,7 +39,41 @@ pub mod capture {
     /// entry was lost with its record (ring buffer full), so the argument shows
     /// `<entry lost>` rather than a bare pointer, which would read as a fault.
     pub const ENTRY_LOST: u8 = 0xff;
+    /// A header of `size` bytes, then as many bytes as `len_arg` counts, those limited
+    /// like a [`BUF`]'s (`struct msgbuf`: its `long` type, then its text).
+    pub const HEADED_BUF: u8 = 12;
+    /// A `struct mmsghdr` array of `len_arg` elements (`sendmmsg`'s, `recvmmsg`'s) with
+    /// each message's address and iovecs: see [`super::MmsgChunk`] for the layout.
+    pub const MMSG: u8 = 13;
 }
+
+/// One piece of an [`capture::MMSG`] capture, followed by `a_len` bytes read at `addr`
+/// and `b_len` bytes read where the first word of those points, padded to 8. A message
+/// starts with a [`MMSG_MESSAGE`] piece (its `struct mmsghdr`, then its `msg_name`), and
+/// each of its iovec elements follows as a piece of its own (the `struct iovec`, then
+/// up to the string limit of what it points at). Pieces past the last one read are
+/// missing (the capture's truncated flag says whether the vector went on).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MmsgChunk {
+    pub addr: u64,
+    pub a_len: u32,
+    pub b_len: u32,
+    /// [`MMSG_MESSAGE`], or 0 for an iovec element.
+    pub kind: u32,
+    /// [`CAPTURE_FAULT`](crate::CAPTURE_FAULT) when the `b` read failed.
+    pub flags: u32,
+}
+
+/// [`MmsgChunk::kind`] of a message's piece.
+pub const MMSG_MESSAGE: u32 = 1;
+/// Bytes of a `struct mmsghdr` (a `struct msghdr` and the `msg_len` the kernel sets).
+pub const MMSGHDR_BYTES: usize = 64;
+/// Bytes of a message's address an [`capture::MMSG`] capture copies at most.
+pub const MMSG_NAME_BYTES: usize = 128;
+/// Pieces (messages and iovec elements together) an [`capture::MMSG`] capture reads at
+/// most: strace's DNS-sized vectors (two messages of one element) and more.
+pub const MAX_MMSG_PIECES: usize = 32;
 
 /// Bytes of an `fd_set` the kernel reads for `nfds` descriptors (whole longs), at most
 /// [`MAX_FDSET_BYTES`].
@@ -139,12 +173,17 @@ pub struct CaptureSpec {
     pub max: u16,
 }
 
-/// Bytes a [`capture::BUF`]/[`capture::FIXED`] capture covers, or None when there is
-/// nothing to copy (the length is the return value and the call failed or is still in
-/// progress: `ret` is None at entry). Shared by the kernel side and the ptrace backend so
-/// both copy the same bytes.
+/// Bytes a [`capture::BUF`]/[`capture::FIXED`]/[`capture::HEADED_BUF`] capture covers,
+/// or None when there is nothing to copy (the length is the return value and the call
+/// failed or is still in progress: `ret` is None at entry). Shared by the kernel side and
+/// the ptrace backend so both copy the same bytes.
 #[inline(always)]
 pub fn capture_len(spec: &CaptureSpec, ret: Option<i64>, args: &[u64; MAX_ARGS]) -> Option<usize> {
+    if spec.kind == capture::HEADED_BUF {
+        let count = args[(spec.len_arg & 7) as usize % MAX_ARGS];
+        let count = if count > 1 << 20 { 1 << 20 } else { count };
+        return Some(spec.size as usize + count as usize);
+    }
     let count = match spec.len_arg {
         LEN_FIXED => return Some(spec.size as usize),
         LEN_FROM_RET => match ret {
@@ -158,6 +197,18 @@ pub fn capture_len(spec: &CaptureSpec, ret: Option<i64>, args: &[u64; MAX_ARGS])
     // BPF lacks; far more than any capture copies anyway.
     let count = if count > 1 << 20 { 1 << 20 } else { count };
     Some((count * elem) as usize)
+}
+
+/// Bytes of the `total` a [`capture_len`] capture covers that are copied, `limit` being
+/// the spec's `max` or the `-s` string limit: a buffer's are limited, a struct's not.
+#[inline(always)]
+pub fn capture_want(spec: &CaptureSpec, total: usize, limit: usize) -> usize {
+    let limit = match spec.kind {
+        capture::BUF => limit,
+        capture::HEADED_BUF => limit + spec.size as usize,
+        _ => return total,
+    };
+    if total > limit { limit } else { total }
 }
 
 impl CaptureSpec {
@@ -177,7 +228,8 @@ impl CaptureSpec {
 /// Captures per syscall.
 pub const MAX_CAPTURES: usize = 5;
 /// The plan slot of a capture that loops over tracee memory at exit
-/// ([`capture::IOVEC`], [`capture::MSG_IOVEC`], [`capture::DIRENT_COUNT`]; at most one
+/// ([`capture::IOVEC`], [`capture::MSG_IOVEC`], [`capture::DIRENT_COUNT`],
+/// [`capture::MMSG`]; at most one
 /// per syscall): always the last, so the kernel programs carry each such loop once, not
 /// once per slot.
 pub const LOOP_SLOT: usize = MAX_CAPTURES - 1;
@@ -186,7 +238,7 @@ pub const LOOP_SLOT: usize = MAX_CAPTURES - 1;
 pub const fn loops(kind: u8) -> bool {
     matches!(
         kind,
-        capture::IOVEC | capture::MSG_IOVEC | capture::DIRENT_COUNT
+        capture::IOVEC | capture::MSG_IOVEC | capture::DIRENT_COUNT | capture::MMSG
     )
 }
 
@@ -239,6 +291,7 @@ pub const MAX_CAPTURE: usize = 4096;
 
 const _: () = {
     assert!(core::mem::size_of::<IovecChunk>() == 24);
+    assert!(core::mem::size_of::<MmsgChunk>() == 24);
     assert!(core::mem::size_of::<FdSetsHeader>() == 8);
     assert!(core::mem::size_of::<CaptureSpec>() == 8);
     assert!(core::mem::size_of::<CapturePlan>() == 40);

@@ -16,9 +16,10 @@ use aya_ebpf::{
 };
 use tracer_common::{
     CAPTURE_FAULT, CAPTURE_TRUNCATED, CaptureHeader, CapturePlan, CaptureSpec, DIRENT_RECLEN,
-    FdSetsHeader, IovecChunk, LOOP_SLOT, MAX_CAPTURE, MAX_CAPTURES, MAX_DIRENTS, MAX_FDSET_BYTES,
-    MAX_IOV, MAX_PTRV, MAX_STRV, MSGHDR_CONTROL, MSGHDR_IOV, MSGHDR_NAME, SyscallRecord, capture,
-    capture_len, fdset_bytes, iov_copy_len, when,
+    FdSetsHeader, IovecChunk, LEN_FROM_RET, LOOP_SLOT, MAX_CAPTURE, MAX_CAPTURES, MAX_DIRENTS,
+    MAX_FDSET_BYTES, MAX_IOV, MAX_MMSG_PIECES, MAX_PTRV, MAX_STRV, MMSG_MESSAGE, MMSG_NAME_BYTES,
+    MMSGHDR_BYTES, MSGHDR_CONTROL, MSGHDR_IOV, MSGHDR_NAME, MmsgChunk, SyscallRecord, capture,
+    capture_len, capture_want, fdset_bytes, iov_copy_len, when,
 };
 
 /// Scratch space per CPU and per program (enter and exit must not share: a preempted
@@ -194,15 +195,11 @@ impl Builder {
         };
         let (len, flags) = match spec.kind {
             capture::CSTR => self.read_str(data_off, src, limit),
-            capture::BUF | capture::FIXED => {
+            capture::BUF | capture::FIXED | capture::HEADED_BUF => {
                 let Some(total) = capture_len(spec, phase.ret(), args) else {
                     return false;
                 };
-                let want = if spec.kind == capture::BUF && total > limit {
-                    limit
-                } else {
-                    total
-                };
+                let want = capture_want(spec, total, limit);
                 let (len, flags) = self.read_bytes(data_off, src, want);
                 let trunc = if total > len && flags == 0 {
                     CAPTURE_TRUNCATED
@@ -326,6 +323,15 @@ impl Builder {
                 Some(ret) if ret >= 0 => self.count_dirents(data_off, src, ret as u64),
                 _ => return false,
             },
+            // Only taken at exit: the loop stays out of the entry program.
+            capture::MMSG if phase.is_exit() => {
+                let count = match (spec.len_arg, phase.ret()) {
+                    (LEN_FROM_RET, Some(ret)) if ret >= 0 => ret as u64,
+                    (LEN_FROM_RET, _) => return false,
+                    (n, _) => args[(n & 7) as usize % 6] as u32 as u64,
+                };
+                self.read_mmsg(data_off, src, count, string_limit)
+            }
             _ => return false,
         };
         self.push(header_off, spec.arg, spec.kind, len, flags)
@@ -504,6 +510,106 @@ impl Builder {
             0
         };
         (len, flags)
+    }
+
+    /// A `struct mmsghdr` vector of `count` messages: per message an [`MmsgChunk`] with
+    /// its header and address, per iovec element one with the `struct iovec` and up to
+    /// `limit` bytes of its data.
+    ///
+    /// One loop over the pieces, messages and elements alike: each step reads a fixed
+    /// part `a` (the 64-byte header or the 16-byte iovec) and then what its first word
+    /// points at, as long as its second word says (capped), and only arithmetic picks
+    /// which. What the steps carry over lives in scratch memory ([`Self::forget`]), so
+    /// one path leaves each step, as in [`Self::read_iovec`].
+    #[inline(always)]
+    fn read_mmsg(&mut self, off: usize, vec: u64, count: u64, limit: usize) -> (usize, u8) {
+        const CHUNK: usize = size_of::<MmsgChunk>();
+        // Room for the largest step: a header, a name and a chunk.
+        const STEP: usize = CHUNK + MMSGHDR_BYTES + MMSG_NAME_BYTES;
+        let limit = if limit > MMSG_NAME_BYTES {
+            MMSG_NAME_BYTES
+        } else {
+            limit
+        };
+        let (mut len, mut msg, mut elem, mut left, mut iov) = (0usize, 0u64, 0u64, 0u64, 0u64);
+        let mut i = 0;
+        while i < MAX_MMSG_PIECES {
+            let header = (left == 0) as u64;
+            if header == 1 && msg >= count {
+                return (len, 0);
+            }
+            if len + STEP >= MAX_CAPTURE {
+                return (len, CAPTURE_TRUNCATED);
+            }
+            let at = (off + (len & (MAX_CAPTURE - 1))) & (2 * OFF_LIMIT - 1);
+            let chunk = self.buf.wrapping_add(at) as *mut MmsgChunk;
+            let a = chunk.wrapping_add(1) as *mut u8;
+            // A message's header or its next iovec, 64 or 16 bytes.
+            let a_addr =
+                header * (vec + MMSGHDR_BYTES as u64 * msg) + (1 - header) * (iov + 16 * elem);
+            let a_len = (16 + header as usize * (MMSGHDR_BYTES - 16)) & (MMSGHDR_BYTES * 2 - 1);
+            // SAFETY: at < OFF_LIMIT + 8 + MAX_CAPTURE and a_len <= 64: in the buffer.
+            let rc = unsafe {
+                bpf_probe_read_user(a as *mut c_void, a_len as u32, a_addr as *const c_void)
+            };
+            if rc < 0 {
+                let flags = if i == 0 {
+                    CAPTURE_FAULT
+                } else {
+                    CAPTURE_TRUNCATED
+                };
+                return (len, flags);
+            }
+            // SAFETY: just written, at least 32 bytes (a header's are 64).
+            let (ptr, size, next_iov, next_left) = unsafe {
+                let w = a as *const u64;
+                (*w, *w.add(1), *w.add(2), *w.add(3))
+            };
+            // A header's second word is `msg_namelen` and 4 bytes of padding.
+            let size = size & (u32::MAX as u64 | (1 - header).wrapping_neg());
+            let cap = header as usize * MMSG_NAME_BYTES + (1 - header as usize) * limit;
+            let want = if size < cap as u64 {
+                size as usize
+            } else {
+                cap
+            };
+            let want = self.forget(want) & (MAX_CAPTURE - 1);
+            if want > MMSG_NAME_BYTES {
+                return (len, CAPTURE_TRUNCATED);
+            }
+            let b = a.wrapping_add(a_len);
+            // SAFETY: b + want < OFF_LIMIT + 8 + MAX_CAPTURE + 2 * 64 + 128: in the
+            // buffer. On failure the helper zeroes the bytes.
+            let rc =
+                unsafe { bpf_probe_read_user(b as *mut c_void, want as u32, ptr as *const c_void) };
+            let fault = (rc as u64 >> 63) as u32 * CAPTURE_FAULT as u32;
+            // SAFETY: as above.
+            unsafe {
+                *chunk = MmsgChunk {
+                    addr: a_addr,
+                    a_len: a_len as u32,
+                    b_len: want as u32,
+                    kind: header as u32 * MMSG_MESSAGE,
+                    flags: fault,
+                };
+            }
+            len += CHUNK + a_len + ((want + 7) & !7);
+            // After a header its elements (at most MAX_IOV), after an element the next.
+            let next_left = if next_left > MAX_IOV as u64 {
+                MAX_IOV as u64
+            } else {
+                next_left
+            };
+            iov = self.forget((header * next_iov + (1 - header) * iov) as usize) as u64;
+            left = self.forget((header * next_left + (1 - header) * left.wrapping_sub(1)) as usize)
+                as u64;
+            elem = self.forget(((1 - header) * (elem + 1)) as usize) as u64;
+            msg += header;
+            len = self.forget(len) & (2 * MAX_CAPTURE - 1);
+            i += 1;
+        }
+        let more = msg < count || left != 0;
+        (len, if more { CAPTURE_TRUNCATED } else { 0 })
     }
 
     /// `select`'s three sets, arguments 1 to 3, `fdset_bytes(nfds)` each. Without

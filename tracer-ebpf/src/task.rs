@@ -20,7 +20,7 @@ use crate::{
     config::config,
     emit::{self, Counters, Lost, PROMPTLY, emit_syscall, now_ns, stats},
     maps::{EVENTS, INFLIGHT, TRACED},
-    outcome, signal,
+    signal,
 };
 
 /// `sched_process_exec`: a process that gained privileges its tracer's user does not
@@ -207,11 +207,9 @@ pub fn exit(ctx: &TracePointContext) -> Result<(), i64> {
         if call.nr == nr::EXIT_GROUP || call.nr == nr::EXIT {
             exit_code = call.args[0] & 0xff;
         }
+        // Not counted for `-c`: strace counts calls as they return.
         if call.flags & INFLIGHT_SHOWN != 0 {
             let duration = now_ns().saturating_sub(call.enter_ns);
-            if cfg.summary != 0 {
-                outcome::count(call.nr, duration, false);
-            }
             if cfg.emits_calls() && cfg.admits_unfinished(duration) {
                 emit_syscall(&call, 0, RECORD_NO_RETURN, emit::LATER);
             }

@@ -62,6 +62,20 @@ enum Cmd {
         #[arg(long)]
         test: bool,
     },
+    /// Compare tracer's lines with strace's on every workload under every option set,
+    /// on both backends (`tests/strace_compare.rs` in full; `test` runs a part of it),
+    /// and print the table of identical lines per option set.
+    Compare {
+        /// Only these workloads (e.g. `git-commit`), all their option sets; repeatable.
+        #[arg(long)]
+        only: Vec<String>,
+        /// Keep the raw traces in this directory.
+        #[arg(long)]
+        keep: Option<PathBuf>,
+        /// Compare strace with itself instead: what differs between two runs anyway.
+        #[arg(long)]
+        strace_only: bool,
+    },
     /// Measure tracer's overhead against strace and perf trace (Redis, PostgreSQL, a
     /// syscall loop) and write docs/benchmarks.md. Installs what it needs; needs root.
     Bench(bench::Options),
@@ -198,6 +212,11 @@ fn main() -> Result<()> {
             }
             Ok(())
         }
+        Cmd::Compare {
+            only,
+            keep,
+            strace_only,
+        } => compare(&only, keep.as_deref(), strace_only),
         Cmd::Bench(opts) => bench::bench(opts),
         Cmd::Stress(opts) => stress::stress(opts),
         Cmd::StraceSuite(opts) => strace_suite::strace_suite(opts),
@@ -215,6 +234,36 @@ fn main() -> Result<()> {
             vm::vm_test(vm::Options { only, all, jobs })
         }
     }
+}
+
+fn compare(only: &[String], keep: Option<&Path>, strace_only: bool) -> Result<()> {
+    setup::setup()?;
+    setup::test_prerequisites()?;
+    let tracer = build(false)?;
+    let mut cmd = cargo();
+    cmd.args([
+        "test",
+        "-p",
+        "tracer-tests",
+        "--test",
+        "strace_compare",
+        "--",
+        "--nocapture",
+    ]);
+    cmd.env("TRACER_BIN", &tracer);
+    if only.is_empty() {
+        cmd.env("TRACER_COMPARE_ALL", "1");
+    } else {
+        cmd.env("TRACER_COMPARE_ONLY", only.join(","));
+    }
+    if let Some(dir) = keep {
+        std::fs::create_dir_all(dir).with_context(|| format!("create {}", dir.display()))?;
+        cmd.env("TRACER_COMPARE_KEEP", dir);
+    }
+    if strace_only {
+        cmd.env("TRACER_COMPARE_SELF", "1");
+    }
+    run(&mut cmd)
 }
 
 fn test(args: &[String]) -> Result<()> {

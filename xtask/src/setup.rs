@@ -143,21 +143,34 @@ pub fn setup() -> Result<()> {
 }
 
 /// What the tests use besides the build: strace as the reference output, bpftool to check
-/// that nothing of ours stays loaded.
+/// that nothing of ours stays loaded, the programs the strace comparison traces (git,
+/// sqlite3, python3, perl, tar, gzip: a workload whose program is missing is skipped).
 pub fn test_prerequisites() -> Result<()> {
     // setcap: the least-privilege tests give a copy of the tracer file capabilities.
     let wanted: Vec<&str> = [
         ("strace", "strace"),
         ("bpftool", "bpftool"),
         ("setcap", "libcap2-bin"),
+        ("git", "git"),
+        ("sqlite3", "sqlite3"),
+        ("python3", "python3"),
+        ("perl", "perl"),
+        ("tar", "tar"),
+        ("gzip", "gzip"),
     ]
     .into_iter()
-    .filter(|(cmd, _)| !have_command(cmd) && !Path::new("/usr/sbin").join(cmd).exists())
+    // Where Debian puts them: the comparison runs `/usr/bin/git` and `/usr/bin/python3`,
+    // not another build earlier in PATH.
+    .filter(|(cmd, _)| {
+        !["/usr/bin", "/usr/sbin"]
+            .iter()
+            .any(|d| Path::new(d).join(cmd).exists())
+    })
     .map(|(_, pkg)| pkg)
     .collect();
     if !wanted.is_empty() {
         step(&format!(
-            "installing {} (test references)",
+            "installing {} (test references and workloads)",
             wanted.join(", ")
         ));
         apt_install(&wanted)?;

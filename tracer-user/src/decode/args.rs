@@ -12,7 +12,7 @@ use super::{
     futex::futex_uses,
     in_out, ioctl,
     iovec::{self, Contents},
-    prctl, strings,
+    ipc, netlink, prctl, strings,
     strings::write_addr,
     structs, write_fd, write_hex, write_int,
 };
@@ -29,6 +29,10 @@ pub(crate) fn visible(call: &Call, i: usize, kind: ArgKind) -> bool {
     match kind {
         ArgKind::OpenMode => call.args[i - 1] & (O_CREAT | O_TMPFILE) != 0,
         ArgKind::FcntlArg => fcntl::fcntl_arg(call.args[i - 1]) != FcntlArg::None,
+        // mknod's device is a character or block device's.
+        ArgKind::MknodDev => matches!(call.args[i - 1] & 0o170000, 0o020000 | 0o060000),
+        // MREMAP_MAYMOVE|MREMAP_FIXED: the mapping moves to the new address.
+        ArgKind::MremapNewAddr => call.args[i - 1] & 3 == 3,
         ArgKind::FutexVal => futex_uses(call).val,
         ArgKind::FutexTimeout => futex_uses(call).timeout.is_some(),
         ArgKind::FutexUaddr2 => futex_uses(call).uaddr2,
@@ -71,27 +75,51 @@ pub(crate) fn write_arg(
         // A named constant or flag set, else something printed from memory.
         kind => {
             if !write_named(out, call, i, kind) {
-                write_memory(out, call, i, kind, opts);
+                write_memory(out, call, i, kind, opts, fds);
             }
         }
     }
 }
 
 /// An argument printed from tracee memory.
-fn write_memory(out: &mut String, call: &Call, i: usize, kind: ArgKind, opts: &DecodeOptions) {
+fn write_memory(
+    out: &mut String,
+    call: &Call,
+    i: usize,
+    kind: ArgKind,
+    opts: &DecodeOptions,
+    fds: Option<&dyn FdNames>,
+) {
     let v = call.args[i];
     let cap = call.capture(i);
     if !opts.dereference && is_structured(kind) {
         // `-e verbose=` without this syscall: strace reads no structure or array.
         return write_addr(out, v);
     }
+    // A socket buffer of netlink messages (the whole of it copied), as strace decodes it.
+    let netlink = |out: &mut String, len: u64| {
+        let Some(proto) = netlink::socket_protocol(call, fds) else {
+            return false;
+        };
+        let Some(bytes) = cap
+            .filter(|c| !c.fault && v != 0)
+            .and_then(|c| c.data.get(..len as usize))
+        else {
+            return false;
+        };
+        netlink::write_messages(out, bytes, proto, opts.string_limit)
+    };
     match kind {
         ArgKind::Path => strings::write_cstr(out, cap, v, None, opts),
         ArgKind::Str => strings::write_cstr(out, cap, v, Some(opts.string_limit), opts),
         ArgKind::BufIn { len_arg } => {
-            strings::write_buf(out, cap, v, call.args[len_arg as usize], opts, false)
+            let len = call.args[len_arg as usize];
+            if !netlink(out, len) {
+                strings::write_buf(out, cap, v, len, opts, false)
+            }
         }
         ArgKind::BufOut | ArgKind::HexBufOut => match call.success() {
+            Some(len) if kind == ArgKind::BufOut && netlink(out, len) => {}
             Some(len) => strings::write_buf(out, cap, v, len, opts, kind == ArgKind::HexBufOut),
             None => write_addr(out, v),
         },
@@ -121,8 +149,24 @@ fn write_memory(out: &mut String, call: &Call, i: usize, kind: ArgKind, opts: &D
         },
         ArgKind::PrctlArg { n } => prctl::write_arg(out, call, i, n, opts),
         ArgKind::IoctlArg => ioctl::write_arg(out, call, i),
+        ArgKind::FcntlArg => fcntl::write_arg(out, call, i),
+        ArgKind::OffInOut => write_off_in_out(out, call, i),
+        ArgKind::IpcBuf {
+            ipc: family,
+            cmd_arg,
+        } => ipc::write_buf(out, call, i, family, cmd_arg),
+        ArgKind::Msgbuf { len_arg, dir } => ipc::write_msgbuf(out, call, i, len_arg, dir, opts),
+        ArgKind::Mmsghdrs { dir } => iovec::write_mmsghdrs(out, call, i, dir == Dir::In, opts),
+        ArgKind::Sembufs { count_arg } => {
+            let count = call.args[count_arg as usize] as u32 as u64;
+            let size = crate::syscalls::layout::SEMBUF_SIZE as usize;
+            write_array(out, cap, v, count, size, opts, ipc::write_sembuf);
+        }
         ArgKind::Struct(StructKind::Msghdr, w) => {
-            iovec::write_msghdr(out, call, i, w == When::ExitOk, opts)
+            let named = fds
+                .and_then(|f| f.fd_name(call.pid, call.args[0] as i32))
+                .and_then(netlink::protocol_from_name);
+            iovec::write_msghdr(out, call, i, w == When::ExitOk, opts, named)
         }
         ArgKind::Struct(StructKind::CloneArgs, _) => clone::write_clone3(out, call, i),
         ArgKind::Struct(sk, _) => write_struct_arg(out, call, i, sk, opts),
@@ -295,7 +339,24 @@ fn write_named(out: &mut String, call: &Call, i: usize, kind: ArgKind) -> bool {
     let flags = |out: &mut String, table: Xlat, dflt: &str| write_flags(out, v, table, None, dflt);
     match kind {
         ArgKind::OpenFlags => flags::write_open_flags(out, v),
-        ArgKind::Mode | ArgKind::OpenMode => flags::write_octal(out, v & 0o7777),
+        // An `unsigned short`, all of it (`0100744` where the caller passed a type).
+        ArgKind::Mode | ArgKind::OpenMode => flags::write_octal(out, v & 0xffff),
+        ArgKind::FileMode => flags::write_mode_t(out, v & 0xffff),
+        ArgKind::MknodDev => structs::write_makedev(out, v as u32 as u64),
+        ArgKind::FlockOp => flags(out, flags::FLOCK_OPS, "LOCK_???"),
+        ArgKind::MsyncFlags => flags(out, flags::MSYNC_FLAGS, "MS_???"),
+        ArgKind::MlockallFlags => flags(out, flags::MLOCKALL_FLAGS, "MCL_???"),
+        ArgKind::MlockFlags => flags(out, flags::MLOCK_FLAGS, "MLOCK_???"),
+        ArgKind::SpliceFlags => flags(out, flags::SPLICE_FLAGS, "SPLICE_F_???"),
+        ArgKind::MremapNewAddr => write_addr(out, v),
+        ArgKind::ItimerWhich => write_enum(out, v as u32 as u64, flags::ITIMER_WHICH, "ITIMER_???"),
+        ArgKind::IdType => write_enum(out, v as u32 as u64, flags::ID_TYPES, "P_???"),
+        ArgKind::IpcKey => ipc::write_key(out, v),
+        ArgKind::IpcFlags => ipc::write_get_flags(out, v),
+        ArgKind::ShmgetFlags => ipc::write_shmget_flags(out, v),
+        ArgKind::ShmatFlags => ipc::write_shmat_flags(out, v),
+        ArgKind::IpcMsgFlags => ipc::write_msg_flags(out, v),
+        ArgKind::IpcCmd(family) => ipc::write_cmd(out, family, v),
         ArgKind::AccessMode => write_flags(out, v, flags::ACCESS_MODES, Some("F_OK"), "?_OK"),
         ArgKind::AtFlags => flags(out, flags::AT_FLAGS, "AT_???"),
         ArgKind::StatxFlags => flags::write_statx_flags(out, v),
@@ -329,12 +390,6 @@ fn write_named(out: &mut String, call: &Call, i: usize, kind: ArgKind) -> bool {
         ArgKind::ShutdownHow => write_enum(out, v as u32 as u64, flags::SHUTDOWN, "SHUT_???"),
         ArgKind::SockoptLevel => write_enum(out, v as u32 as u64, flags::SOCKOPT_LEVELS, "SOL_???"),
         ArgKind::FcntlCmd => write_enum(out, v as u32 as u64, flags::FCNTL_CMDS, "F_???"),
-        ArgKind::FcntlArg => match fcntl::fcntl_arg(call.args[i - 1]) {
-            FcntlArg::FdFlags => flags(out, flags::FD_CLOEXEC, "FD_???"),
-            FcntlArg::OpenFlags => flags::write_open_flags(out, v),
-            FcntlArg::Ptr => write_addr(out, v),
-            FcntlArg::Int | FcntlArg::None => write_int(out, v as i32),
-        },
         ArgKind::Whence => write_enum(out, v as u32 as u64, flags::WHENCE, "SEEK_???"),
         ArgKind::Signal => flags::write_signal(out, v as i32),
         ArgKind::SigHow => write_enum(out, v as u32 as u64, flags::SIG_HOW, "SIG_???"),
@@ -396,6 +451,23 @@ fn write_socklen(out: &mut String, call: &Call, i: usize) {
             Ok(())
         }
     };
+}
+
+/// `sendfile`'s offset: `[2]`, and after a call that sent something the offset it left,
+/// `[2] => [7]`.
+fn write_off_in_out(out: &mut String, call: &Call, i: usize) {
+    let value = |c: Option<&Capture>| {
+        c.filter(|c| !c.fault && call.args[i] != 0)
+            .and_then(|c| structs::Bytes(&c.data).u64(0))
+    };
+    let (entry, exit) = in_out(call, i);
+    let Some(before) = value(entry) else {
+        return write_addr(out, call.args[i]);
+    };
+    let _ = write!(out, "[{before}]");
+    if let Some(after) = value(exit).filter(|_| call.success().is_some_and(|n| n != 0)) {
+        let _ = write!(out, " => [{after}]");
+    }
 }
 
 /// A struct argument: `NULL`, the decoded struct, or the pointer when it was not read.

@@ -67,21 +67,34 @@ pub(crate) fn hex(v: u64) -> String {
 
 /// Names the bits of `value` found in `table`, joining them with `|`; unknown bits
 /// follow as one hex number. Zero prints `zero` (e.g. `PROT_NONE`) or `0`; a value with
-/// no known bit at all prints `0x... /* DFLT */` like strace.
+/// no known bit at all prints `0x... /* DFLT */` like strace (with an empty `dflt`, as
+/// strace's flag sets that have no default, without the comment).
 pub fn write_flags(out: &mut String, value: u64, table: Xlat, zero: Option<&str>, dflt: &str) {
+    write_flags_of(out, value, &[table], zero, dflt);
+}
+
+/// [`write_flags`] with the names of several tables, in order (netlink's common flags,
+/// then those of the message's kind).
+pub fn write_flags_of(
+    out: &mut String,
+    value: u64,
+    tables: &[Xlat],
+    zero: Option<&str>,
+    dflt: &str,
+) {
     styled(out, &hex(value), |out| {
-        abbrev_flags(out, value, table, zero, dflt)
+        abbrev_flags(out, value, tables, zero, dflt)
     });
 }
 
-fn abbrev_flags(out: &mut String, value: u64, table: Xlat, zero: Option<&str>, dflt: &str) {
+fn abbrev_flags(out: &mut String, value: u64, tables: &[Xlat], zero: Option<&str>, dflt: &str) {
     if value == 0 {
         out.push_str(zero.unwrap_or("0"));
         return;
     }
     let mut rest = value;
     let mut first = true;
-    for &(bits, name) in table {
+    for &(bits, name) in tables.iter().flat_map(|t| t.iter()) {
         if bits != 0 && rest & bits == bits {
             if !first {
                 out.push('|');
@@ -91,8 +104,10 @@ fn abbrev_flags(out: &mut String, value: u64, table: Xlat, zero: Option<&str>, d
             first = false;
         }
     }
-    if first {
+    if first && !dflt.is_empty() {
         let _ = write!(out, "{rest:#x} /* {dflt} */");
+    } else if first {
+        let _ = write!(out, "{rest:#x}");
     } else if rest != 0 {
         let _ = write!(out, "|{rest:#x}");
     }
@@ -348,7 +363,8 @@ pub fn write_sigmask(out: &mut String, mask: u64) {
     out.push(']');
 }
 
-/// A file mode with its type: `S_IFREG|0644`, `S_IFDIR|S_ISVTX|0777`.
+/// A file mode with its type: `S_IFREG|0644`, `S_IFDIR|S_ISVTX|0777`, `S_IFSOCK|000`
+/// (strace's `print_symbolic_mode_t`).
 pub fn write_mode_t(out: &mut String, mode: u64) {
     let raw = if mode == 0 {
         "0".to_owned()
@@ -366,10 +382,7 @@ fn abbrev_mode_t(out: &mut String, mode: u64) {
                 out.push_str(name);
                 out.push('|');
             }
-            None => {
-                let _ = write!(out, "{mode:#o}");
-                return;
-            }
+            None => return write_octal(out, mode),
         }
     }
     for (bit, name) in [
@@ -381,13 +394,7 @@ fn abbrev_mode_t(out: &mut String, mode: u64) {
             out.push_str(name);
         }
     }
-    // C's `%#o`: a leading 0 instead of Rust's `0o`, and plain `0` for zero.
-    match mode & 0o777 {
-        0 => out.push('0'),
-        perm => {
-            let _ = write!(out, "0{perm:o}");
-        }
-    }
+    write_octal(out, mode & 0o777);
 }
 
 pub const FILE_TYPES: Xlat = &[
@@ -742,6 +749,7 @@ pub const SOCKOPT_LEVELS: Xlat = &[
     (284, "SOL_MPTCP"),
 ];
 
+/// The commands strace 6.1 names.
 pub const FCNTL_CMDS: Xlat = &[
     (0, "F_DUPFD"),
     (1, "F_GETFD"),
@@ -764,18 +772,12 @@ pub const FCNTL_CMDS: Xlat = &[
     (1024, "F_SETLEASE"),
     (1025, "F_GETLEASE"),
     (1026, "F_NOTIFY"),
-    (1027, "F_DUPFD_QUERY"),
-    (1028, "F_CREATED_QUERY"),
     (1029, "F_CANCELLK"),
     (1030, "F_DUPFD_CLOEXEC"),
     (1031, "F_SETPIPE_SZ"),
     (1032, "F_GETPIPE_SZ"),
     (1033, "F_ADD_SEALS"),
     (1034, "F_GET_SEALS"),
-    (1035, "F_GET_RW_HINT"),
-    (1036, "F_SET_RW_HINT"),
-    (1037, "F_GET_FILE_RW_HINT"),
-    (1038, "F_SET_FILE_RW_HINT"),
 ];
 
 pub const WHENCE: Xlat = &[
@@ -1000,7 +1002,7 @@ pub const IOCTLS: Xlat = &[
     (0x8933, "SIOCGIFINDEX"),
     (0x8008_6601, "FS_IOC_GETFLAGS"),
     (0x4008_6602, "FS_IOC_SETFLAGS"),
-    (0x4004_9409, "BTRFS_IOC_CLONE"),
+    (0x4004_9409, "BTRFS_IOC_CLONE or FICLONE"),
     (0xc020_660b, "FS_IOC_FIEMAP"),
 ];
 
@@ -1255,31 +1257,100 @@ pub const IP_OPTIONS: Xlat = &[
     (17, "IP_XFRM_POLICY"),
     (18, "IP_PASSSEC"),
     (19, "IP_TRANSPARENT"),
+    (20, "IP_ORIGDSTADDR"),
+    (21, "IP_MINTTL"),
+    (22, "IP_NODEFRAG"),
+    (23, "IP_CHECKSUM"),
     (24, "IP_BIND_ADDRESS_NO_PORT"),
+    (25, "IP_RECVFRAGSIZE"),
+    (26, "IP_RECVERR_RFC4884"),
     (32, "IP_MULTICAST_IF"),
     (33, "IP_MULTICAST_TTL"),
     (34, "IP_MULTICAST_LOOP"),
     (35, "IP_ADD_MEMBERSHIP"),
     (36, "IP_DROP_MEMBERSHIP"),
+    (37, "IP_UNBLOCK_SOURCE"),
+    (38, "IP_BLOCK_SOURCE"),
+    (39, "IP_ADD_SOURCE_MEMBERSHIP"),
+    (40, "IP_DROP_SOURCE_MEMBERSHIP"),
+    (41, "IP_MSFILTER"),
+    (42, "MCAST_JOIN_GROUP"),
+    (43, "MCAST_BLOCK_SOURCE"),
+    (44, "MCAST_UNBLOCK_SOURCE"),
+    (45, "MCAST_LEAVE_GROUP"),
+    (46, "MCAST_JOIN_SOURCE_GROUP"),
+    (47, "MCAST_LEAVE_SOURCE_GROUP"),
+    (48, "MCAST_MSFILTER"),
+    (49, "IP_MULTICAST_ALL"),
+    (50, "IP_UNICAST_IF"),
 ];
 
 /// `SOL_IPV6` options.
 pub const IPV6_OPTIONS: Xlat = &[
     (1, "IPV6_ADDRFORM"),
     (2, "IPV6_2292PKTINFO"),
+    (3, "IPV6_2292HOPOPTS"),
+    (4, "IPV6_2292DSTOPTS"),
+    (5, "IPV6_2292RTHDR"),
+    (6, "IPV6_2292PKTOPTIONS"),
+    (7, "IPV6_CHECKSUM"),
+    (8, "IPV6_2292HOPLIMIT"),
+    (9, "IPV6_NEXTHOP"),
+    (10, "IPV6_AUTHHDR"),
+    (11, "IPV6_FLOWINFO"),
     (16, "IPV6_UNICAST_HOPS"),
     (17, "IPV6_MULTICAST_IF"),
     (18, "IPV6_MULTICAST_HOPS"),
     (19, "IPV6_MULTICAST_LOOP"),
     (20, "IPV6_ADD_MEMBERSHIP"),
     (21, "IPV6_DROP_MEMBERSHIP"),
+    (22, "IPV6_ROUTER_ALERT"),
     (23, "IPV6_MTU_DISCOVER"),
     (24, "IPV6_MTU"),
     (25, "IPV6_RECVERR"),
     (26, "IPV6_V6ONLY"),
+    (27, "IPV6_JOIN_ANYCAST"),
+    (28, "IPV6_LEAVE_ANYCAST"),
+    (29, "IPV6_MULTICAST_ALL"),
+    (30, "IPV6_ROUTER_ALERT_ISOLATE"),
+    (31, "IPV6_RECVERR_RFC4884"),
+    (32, "IPV6_FLOWLABEL_MGR"),
+    (33, "IPV6_FLOWINFO_SEND"),
+    (34, "IPV6_IPSEC_POLICY"),
+    (35, "IPV6_XFRM_POLICY"),
+    (36, "IPV6_HDRINCL"),
+    (42, "MCAST_JOIN_GROUP"),
+    (43, "MCAST_BLOCK_SOURCE"),
+    (44, "MCAST_UNBLOCK_SOURCE"),
+    (45, "MCAST_LEAVE_GROUP"),
+    (46, "MCAST_JOIN_SOURCE_GROUP"),
+    (47, "MCAST_LEAVE_SOURCE_GROUP"),
+    (48, "MCAST_MSFILTER"),
     (49, "IPV6_RECVPKTINFO"),
     (50, "IPV6_PKTINFO"),
+    (51, "IPV6_RECVHOPLIMIT"),
+    (52, "IPV6_HOPLIMIT"),
+    (53, "IPV6_RECVHOPOPTS"),
+    (54, "IPV6_HOPOPTS"),
+    (55, "IPV6_RTHDRDSTOPTS"),
+    (56, "IPV6_RECVRTHDR"),
+    (57, "IPV6_RTHDR"),
+    (58, "IPV6_RECVDSTOPTS"),
+    (59, "IPV6_DSTOPTS"),
+    (60, "IPV6_RECVPATHMTU"),
+    (61, "IPV6_PATHMTU"),
+    (62, "IPV6_DONTFRAG"),
+    (63, "IPV6_USE_MIN_MTU"),
+    (66, "IPV6_RECVTCLASS"),
     (67, "IPV6_TCLASS"),
+    (70, "IPV6_AUTOFLOWLABEL"),
+    (72, "IPV6_ADDR_PREFERENCES"),
+    (73, "IPV6_MINHOPCOUNT"),
+    (74, "IPV6_ORIGDSTADDR"),
+    (75, "IPV6_TRANSPARENT"),
+    (76, "IPV6_UNICAST_IF"),
+    (77, "IPV6_RECVFRAGSIZE"),
+    (78, "IPV6_FREEBIND"),
 ];
 
 /// An option name of `level`: named for the levels strace knows, a number otherwise.
@@ -1358,6 +1429,135 @@ fn abbrev_personality(out: &mut String, value: u32) {
         write_flags(out, rest, PERSONALITY_FLAGS, None, "PER_???");
     }
 }
+
+/// `fcntl`'s lock types (strace's `lockfcmds`), also `F_SETLEASE`'s argument.
+pub const LOCK_TYPES: Xlat = &[
+    (0, "F_RDLCK"),
+    (1, "F_WRLCK"),
+    (2, "F_UNLCK"),
+    (4, "F_EXLCK"),
+    (8, "F_SHLCK"),
+];
+
+pub const F_OWNER_TYPES: Xlat = &[(0, "F_OWNER_TID"), (1, "F_OWNER_PID"), (2, "F_OWNER_PGRP")];
+
+pub const NOTIFY_FLAGS: Xlat = &[
+    (1, "DN_ACCESS"),
+    (2, "DN_MODIFY"),
+    (4, "DN_CREATE"),
+    (8, "DN_DELETE"),
+    (0x10, "DN_RENAME"),
+    (0x20, "DN_ATTRIB"),
+    (0x8000_0000, "DN_MULTISHOT"),
+];
+
+/// `flock`'s operations: `LOCK_RW` before the two bits it is made of.
+pub const FLOCK_OPS: Xlat = &[
+    (1, "LOCK_SH"),
+    (2, "LOCK_EX"),
+    (4, "LOCK_NB"),
+    (8, "LOCK_UN"),
+    (32, "LOCK_MAND"),
+    (192, "LOCK_RW"),
+    (64, "LOCK_READ"),
+    (128, "LOCK_WRITE"),
+];
+
+/// In strace's order.
+pub const MSYNC_FLAGS: Xlat = &[(4, "MS_SYNC"), (1, "MS_ASYNC"), (2, "MS_INVALIDATE")];
+
+pub const MLOCKALL_FLAGS: Xlat = &[(1, "MCL_CURRENT"), (2, "MCL_FUTURE"), (4, "MCL_ONFAULT")];
+
+pub const MLOCK_FLAGS: Xlat = &[(1, "MLOCK_ONFAULT")];
+
+pub const SPLICE_FLAGS: Xlat = &[
+    (1, "SPLICE_F_MOVE"),
+    (2, "SPLICE_F_NONBLOCK"),
+    (4, "SPLICE_F_MORE"),
+    (8, "SPLICE_F_GIFT"),
+];
+
+/// `msgget`'s and `semget`'s flags.
+pub const IPC_RESOURCE_FLAGS: Xlat = &[
+    (0o1000, "IPC_CREAT"),
+    (0o2000, "IPC_EXCL"),
+    (0o4000, "IPC_NOWAIT"),
+];
+
+/// `shmget`'s flags.
+pub const SHM_RESOURCE_FLAGS: Xlat = &[
+    (0o1000, "IPC_CREAT"),
+    (0o2000, "IPC_EXCL"),
+    (0o4000, "SHM_HUGETLB"),
+    (0o10000, "SHM_NORESERVE"),
+];
+
+/// `shmat`'s flags.
+pub const SHM_FLAGS: Xlat = &[
+    (0o10000, "SHM_RDONLY"),
+    (0o20000, "SHM_RND"),
+    (0o40000, "SHM_REMAP"),
+    (0o100000, "SHM_EXEC"),
+];
+
+/// `msgsnd`'s and `msgrcv`'s flags.
+pub const IPC_MSG_FLAGS: Xlat = &[
+    (0o10000, "MSG_NOERROR"),
+    (0o20000, "MSG_EXCEPT"),
+    (0o40000, "MSG_COPY"),
+    (0o4000, "IPC_NOWAIT"),
+];
+
+/// `struct sembuf`'s `sem_flg`.
+pub const SEMOP_FLAGS: Xlat = &[(0x1000, "SEM_UNDO"), (0o4000, "IPC_NOWAIT")];
+
+pub const SHMCTL_CMDS: Xlat = &[
+    (0, "IPC_RMID"),
+    (1, "IPC_SET"),
+    (2, "IPC_STAT"),
+    (3, "IPC_INFO"),
+    (11, "SHM_LOCK"),
+    (12, "SHM_UNLOCK"),
+    (13, "SHM_STAT"),
+    (14, "SHM_INFO"),
+    (15, "SHM_STAT_ANY"),
+];
+
+pub const SEMCTL_CMDS: Xlat = &[
+    (0, "IPC_RMID"),
+    (1, "IPC_SET"),
+    (2, "IPC_STAT"),
+    (3, "IPC_INFO"),
+    (11, "GETPID"),
+    (12, "GETVAL"),
+    (13, "GETALL"),
+    (14, "GETNCNT"),
+    (15, "GETZCNT"),
+    (16, "SETVAL"),
+    (17, "SETALL"),
+    (18, "SEM_STAT"),
+    (19, "SEM_INFO"),
+    (20, "SEM_STAT_ANY"),
+];
+
+pub const MSGCTL_CMDS: Xlat = &[
+    (0, "IPC_RMID"),
+    (1, "IPC_SET"),
+    (2, "IPC_STAT"),
+    (3, "IPC_INFO"),
+    (11, "MSG_STAT"),
+    (12, "MSG_INFO"),
+    (13, "MSG_STAT_ANY"),
+];
+
+pub const ITIMER_WHICH: Xlat = &[
+    (0, "ITIMER_REAL"),
+    (1, "ITIMER_VIRTUAL"),
+    (2, "ITIMER_PROF"),
+];
+
+/// `waitid`'s id types.
+pub const ID_TYPES: Xlat = &[(0, "P_ALL"), (1, "P_PID"), (2, "P_PGID"), (3, "P_PIDFD")];
 
 #[cfg(test)]
 mod tests {
@@ -1496,7 +1696,7 @@ mod tests {
         assert_eq!(s(|o| write_octal(o, 0)), "000");
         assert_eq!(s(|o| write_mode_t(o, 0o100644)), "S_IFREG|0644");
         assert_eq!(s(|o| write_mode_t(o, 0o41777)), "S_IFDIR|S_ISVTX|0777");
-        assert_eq!(s(|o| write_mode_t(o, 0o20000)), "S_IFCHR|0");
+        assert_eq!(s(|o| write_mode_t(o, 0o20000)), "S_IFCHR|000");
         assert_eq!(s(|o| write_futex_op(o, 129)), "FUTEX_WAKE_PRIVATE");
         assert_eq!(
             s(|o| write_futex_op(o, 9 | 128 | 256)),

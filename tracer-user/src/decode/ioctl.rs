@@ -23,6 +23,8 @@ enum Arg {
     /// `struct termios` the kernel writes or reads.
     TermiosOut,
     TermiosIn,
+    /// An `int` passed as the argument itself (`FICLONE`'s source descriptor).
+    IntValue,
     /// Anything else: the address (or value) as is.
     Other,
 }
@@ -40,6 +42,8 @@ fn arg(request: u32) -> Arg {
         // TCGETS; TCSETS, TCSETSW, TCSETSF
         0x5401 => Arg::TermiosOut,
         0x5402..=0x5404 => Arg::TermiosIn,
+        // FICLONE
+        0x4004_9409 => Arg::IntValue,
         _ => Arg::Other,
     }
 }
@@ -60,6 +64,7 @@ pub fn write_arg(out: &mut String, call: &Call, i: usize) {
         }
         Arg::None => return,
         Arg::Other => return write_hex(out, v),
+        Arg::IntValue => return super::write_int(out, v as i32),
     };
     let Some(cap) = data.filter(|c| !c.fault && v != 0 && c.data.len() >= 8) else {
         return write_addr(out, v);

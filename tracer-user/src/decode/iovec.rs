@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use tracer_common::{IovecChunk, capture};
+use tracer_common::{IovecChunk, MMSG_MESSAGE, MmsgChunk, capture};
 
 use super::flags::{self, write_flags};
 use super::strings::{quote, write_addr};
@@ -80,6 +80,20 @@ pub fn write_iovec(
     contents: Contents,
     opts: &DecodeOptions,
 ) {
+    write_iovec_of(out, cap, addr, count, contents, opts, None);
+}
+
+/// [`write_iovec`], with each element's bytes decoded as netlink messages of protocol
+/// `netlink` when given (and the element's bytes were all copied).
+fn write_iovec_of(
+    out: &mut String,
+    cap: Option<&Capture>,
+    addr: u64,
+    count: u64,
+    contents: Contents,
+    opts: &DecodeOptions,
+    netlink: Option<u32>,
+) {
     let Some(cap) = cap.filter(|c| !c.fault && addr != 0) else {
         return write_addr(out, addr);
     };
@@ -105,10 +119,19 @@ pub fn write_iovec(
         if contents == Contents::Addresses || e.base == 0 || (e.fault && shown > 0) {
             write_addr(out, e.base);
         } else {
-            let data = &e.data[..e.data.len().min(opts.string_limit).min(shown as usize)];
-            quote(out, data, opts.hex, false);
-            if shown > data.len() as u64 {
-                out.push_str("...");
+            let whole = e.data.get(..shown as usize);
+            let decoded = match (netlink, whole) {
+                (Some(proto), Some(bytes)) => {
+                    super::netlink::write_messages(out, bytes, proto, opts.string_limit)
+                }
+                _ => false,
+            };
+            if !decoded {
+                let data = &e.data[..e.data.len().min(opts.string_limit).min(shown as usize)];
+                quote(out, data, opts.hex, false);
+                if shown > data.len() as u64 {
+                    out.push_str("...");
+                }
             }
         }
         let _ = write!(out, ", iov_len={}}}", e.iov_len);
@@ -130,7 +153,14 @@ const FLAGS: usize = 48;
 /// `sendmsg`'s and `recvmsg`'s message: the header with its address and iovecs decoded;
 /// for a received message the address length before and after (`128 => 16`), or only
 /// the length it was given when the call failed.
-pub fn write_msghdr(out: &mut String, call: &Call, i: usize, received: bool, opts: &DecodeOptions) {
+pub fn write_msghdr(
+    out: &mut String,
+    call: &Call,
+    i: usize,
+    received: bool,
+    opts: &DecodeOptions,
+    netlink: Option<u32>,
+) {
     let addr = call.args[i];
     let of_kind = |kind| {
         call.captures
@@ -157,6 +187,7 @@ pub fn write_msghdr(out: &mut String, call: &Call, i: usize, received: bool, opt
                 name: of_kind(capture::MSG_NAME).next().map(|c| &c.data[..]),
                 control: of_kind(capture::MSG_CONTROL).next().map(|c| &c.data[..]),
                 iov: of_kind(capture::MSG_IOVEC).next(),
+                netlink,
             };
             write_fields(&mut s, &msg, given_namelen, &parts, contents, opts)
         }
@@ -171,11 +202,129 @@ pub fn write_msghdr(out: &mut String, call: &Call, i: usize, received: bool, opt
     }
 }
 
+/// One message of a captured `mmsghdr` vector: its header, address and iovec
+/// elements (rebuilt as an iovec capture).
+struct Mmsg {
+    header: Vec<u8>,
+    name: Vec<u8>,
+    iov: Capture,
+}
+
+/// The messages an [`capture::MMSG`] capture holds, in order (fewer than the vector has
+/// when it was cut).
+fn mmsgs(cap: &Capture) -> Vec<Mmsg> {
+    const CHUNK: usize = size_of::<MmsgChunk>();
+    let b = Bytes(&cap.data);
+    let mut out: Vec<Mmsg> = Vec::new();
+    let mut off = 0;
+    while let (Some(_addr), Some(a_len), Some(b_len), Some(kind), Some(flags)) = (
+        b.u64(off),
+        b.u32(off + 8),
+        b.u32(off + 12),
+        b.u32(off + 16),
+        b.u32(off + 20),
+    ) {
+        let a_at = off + CHUNK;
+        let b_at = a_at + a_len as usize;
+        let (Some(a), Some(data)) = (
+            cap.data.get(a_at..b_at),
+            cap.data.get(b_at..b_at + b_len as usize),
+        ) else {
+            break;
+        };
+        if kind == MMSG_MESSAGE {
+            out.push(Mmsg {
+                header: a.to_vec(),
+                name: if flags == 0 {
+                    data.to_vec()
+                } else {
+                    Vec::new()
+                },
+                iov: Capture {
+                    kind: capture::MSG_IOVEC,
+                    ..Default::default()
+                },
+            });
+        } else if let Some(msg) = out.last_mut() {
+            // As an iovec capture's element: base, iov_len, bytes copied, flags.
+            let chunk = &mut msg.iov.data;
+            chunk.extend_from_slice(&a[..16]);
+            chunk.extend_from_slice(&b_len.to_le_bytes());
+            chunk.extend_from_slice(&flags.to_le_bytes());
+            chunk.extend_from_slice(data);
+            chunk.resize(chunk.len().next_multiple_of(8), 0);
+        }
+        off = (b_at + b_len as usize).next_multiple_of(8);
+    }
+    out
+}
+
+/// `sendmmsg`'s and `recvmmsg`'s vector: `[{msg_hdr={...}, msg_len=3}, ...]`, as many
+/// messages as the call's size argument (`sendmmsg`) or result (`recvmmsg`) says, at
+/// most `-s` of them; each message's data as far as its `msg_len` goes for a received
+/// one. `msg_len` shows for the messages the call sent or received.
+pub fn write_mmsghdrs(out: &mut String, call: &Call, i: usize, sent: bool, opts: &DecodeOptions) {
+    const MSG_LEN: usize = 56;
+    let addr = call.args[i];
+    let Some(done) = call.success() else {
+        return write_addr(out, addr);
+    };
+    let Some(cap) = call.capture(i).filter(|c| !c.fault && addr != 0) else {
+        return write_addr(out, addr);
+    };
+    let count = if sent {
+        call.args[2] as u32 as u64
+    } else {
+        done
+    };
+    let msgs = mmsgs(cap);
+    let mut s = String::from("[");
+    for n in 0..count.min(opts.string_limit as u64) as usize {
+        if n > 0 {
+            s.push_str(", ");
+        }
+        let Some(m) = msgs.get(n) else {
+            s.push_str("...");
+            break;
+        };
+        let h = Bytes(&m.header);
+        let Some(msg_len) = h.u32(MSG_LEN) else {
+            return write_addr(out, addr);
+        };
+        let contents = if sent {
+            Contents::Data(u64::MAX)
+        } else {
+            Contents::Data(msg_len as u64)
+        };
+        let parts = Parts {
+            name: Some(&m.name),
+            control: None,
+            iov: Some(&m.iov),
+            netlink: None,
+        };
+        s.push_str("{msg_hdr=");
+        if write_fields(&mut s, &h, None, &parts, contents, opts).is_none() {
+            return write_addr(out, addr);
+        }
+        if (n as u64) < done {
+            let _ = write!(s, ", msg_len={msg_len}");
+        }
+        s.push('}');
+    }
+    if count > opts.string_limit as u64 {
+        s.push_str(", ...");
+    }
+    s.push(']');
+    out.push_str(&s);
+}
+
 /// What a message's header points at, as captured.
 struct Parts<'a> {
     name: Option<&'a [u8]>,
     control: Option<&'a [u8]>,
     iov: Option<&'a Capture>,
+    /// The socket's netlink protocol, when its descriptor's name gives it.
+    netlink: Option<u32>,
 }
 
 fn write_fields(
@@ -199,13 +348,19 @@ fn write_fields(
         Some(()) if name_addr != 0 => out.push_str(&sa),
         _ => write_addr(out, name_addr),
     }
+    // As strace, the data of a message to or from a netlink address is netlink's.
+    let netlink = name
+        .filter(|_| name_addr != 0)
+        .and_then(|n| Bytes(n).u16(0))
+        .filter(|&family| family == super::netlink::AF_NETLINK)
+        .map(|_| parts.netlink.unwrap_or(super::netlink::NETLINK_ROUTE));
     out.push_str(", msg_namelen=");
     if let Some(given) = given_namelen.filter(|&g| g != namelen) {
         let _ = write!(out, "{given} => ");
     }
     let _ = write!(out, "{namelen}, msg_iov=");
     let iovlen = msg.u64(IOVLEN)?;
-    write_iovec(out, iov, msg.u64(IOV)?, iovlen, contents, opts);
+    write_iovec_of(out, iov, msg.u64(IOV)?, iovlen, contents, opts, netlink);
     let _ = write!(out, ", msg_iovlen={iovlen}");
     let controllen = msg.u64(CONTROLLEN)?;
     if controllen != 0 {
@@ -214,7 +369,7 @@ fn write_fields(
             .control
             .map(|c| &c[..c.len().min(controllen as usize)]);
         let mut cmsgs = String::new();
-        match data.and_then(|d| write_cmsgs(&mut cmsgs, d)) {
+        match data.and_then(|d| super::cmsg::write_cmsgs(&mut cmsgs, d, opts)) {
             Some(()) => out.push_str(&cmsgs),
             None => write_addr(out, msg.u64(CONTROL)?),
         }
@@ -228,55 +383,6 @@ fn write_fields(
         "MSG_???",
     );
     out.push('}');
-    Some(())
-}
-
-/// Ancillary data: `[{cmsg_len=20, cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS,
-/// cmsg_data=[3]}]`. `None` (the caller prints the pointer) for kinds not decoded here.
-fn write_cmsgs(out: &mut String, data: &[u8]) -> Option<()> {
-    const SOL_SOCKET: u32 = 1;
-    const SCM_RIGHTS: u32 = 1;
-    const SCM_CREDENTIALS: u32 = 2;
-    const HEADER: usize = 16;
-    let b = Bytes(data);
-    out.push('[');
-    let mut off = 0;
-    while off + HEADER <= data.len() {
-        let (len, level, kind) = (b.u64(off)? as usize, b.u32(off + 8)?, b.u32(off + 12)?);
-        let payload = data.get(off + HEADER..off + len.max(HEADER))?;
-        if off > 0 {
-            out.push_str(", ");
-        }
-        let _ = write!(out, "{{cmsg_len={len}, cmsg_level=");
-        if level != SOL_SOCKET {
-            return None;
-        }
-        out.push_str("SOL_SOCKET, cmsg_type=");
-        match kind {
-            SCM_RIGHTS => {
-                out.push_str("SCM_RIGHTS, cmsg_data=[");
-                let fds: Vec<String> = payload
-                    .chunks_exact(4)
-                    .map(|fd| i32::from_le_bytes(fd.try_into().expect("4 bytes")).to_string())
-                    .collect();
-                out.push_str(&fds.join(", "));
-                out.push_str("]}");
-            }
-            SCM_CREDENTIALS => {
-                let c = Bytes(payload);
-                let _ = write!(
-                    out,
-                    "SCM_CREDENTIALS, cmsg_data={{pid={}, uid={}, gid={}}}}}",
-                    c.i32(0)?,
-                    c.u32(4)?,
-                    c.u32(8)?
-                );
-            }
-            _ => return None,
-        }
-        off += len.max(HEADER).next_multiple_of(8);
-    }
-    out.push(']');
     Some(())
 }
 
@@ -387,42 +493,6 @@ mod tests {
         let caps = vec![cap(1, capture::IOVEC, Vec::new(), false, true)];
         assert_eq!(args("writev", &[1, 0x7ff0, 3], 2, caps, 32), "1, 0x7ff0, 3");
         assert_eq!(args("writev", &[1, 0, 0], 0, vec![], 32), "1, NULL, 0");
-    }
-
-    fn cmsg(level: u32, kind: u32, payload: &[u8]) -> Vec<u8> {
-        let mut c = ((16 + payload.len()) as u64).to_le_bytes().to_vec();
-        c.extend_from_slice(&level.to_le_bytes());
-        c.extend_from_slice(&kind.to_le_bytes());
-        c.extend_from_slice(payload);
-        c.resize(c.len().next_multiple_of(8), 0);
-        c
-    }
-
-    #[test]
-    fn ancillary_data_passed_descriptors_and_credentials() {
-        let fds = [3i32, 7]
-            .iter()
-            .flat_map(|f| f.to_le_bytes())
-            .collect::<Vec<_>>();
-        let creds = [42u32, 0, 0]
-            .iter()
-            .flat_map(|v| v.to_le_bytes())
-            .collect::<Vec<_>>();
-        let data = [cmsg(1, 1, &fds), cmsg(1, 2, &creds)].concat();
-        let mut s = String::new();
-        assert_eq!(write_cmsgs(&mut s, &data), Some(()));
-        assert_eq!(
-            s,
-            "[{cmsg_len=24, cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS, cmsg_data=[3, 7]}, \
-             {cmsg_len=28, cmsg_level=SOL_SOCKET, cmsg_type=SCM_CREDENTIALS, \
-             cmsg_data={pid=42, uid=0, gid=0}}]"
-        );
-        // Other levels are not decoded here: the caller prints the pointer.
-        assert_eq!(write_cmsgs(&mut String::new(), &cmsg(0, 8, &[0; 12])), None);
-        // A length past the data: the pointer too.
-        let mut short = cmsg(1, 1, &fds);
-        short.truncate(18);
-        assert_eq!(write_cmsgs(&mut String::new(), &short), None);
     }
 
     fn msghdr(name: u64, namelen: u32, iov: u64, iovlen: u64) -> Vec<u8> {

@@ -5,6 +5,7 @@
 
 mod args;
 mod clone;
+mod cmsg;
 pub mod dump;
 mod errno;
 mod fcntl;
@@ -13,6 +14,8 @@ pub mod flags;
 mod futex;
 mod ioctl;
 mod iovec;
+mod ipc;
+mod netlink;
 mod prctl;
 mod ret;
 pub mod siginfo;

@@ -53,6 +53,17 @@ pub fn write_result(
             }
             RetKind::Fcntl => fcntl::write_return(out, call.args[1] as u32, ret),
             RetKind::Prctl => prctl::write_return(out, call, ret),
+            RetKind::Recvmmsg => {
+                write_recvmmsg_return(out, call, ret);
+                true
+            }
+            RetKind::Signal => {
+                write_int(out, ret);
+                if let Some(name) = flags::signal_name(ret as i32) {
+                    let _ = write!(out, " ({name})");
+                }
+                true
+            }
             RetKind::Personality => {
                 write_hex(out, ret);
                 out.push_str(" (");
@@ -97,6 +108,31 @@ fn updated_struct(call: &Call) -> Option<usize> {
     sc.args
         .iter()
         .position(|a| matches!(a.kind, ArgKind::Struct(_, When::Updated)))
+}
+
+/// `recvmmsg`'s result: `0 (Timeout)`, the count, and with a timeout the time left:
+/// `2 (left {tv_sec=0, tv_nsec=999997922})`.
+fn write_recvmmsg_return(out: &mut String, call: &Call, ret: u64) {
+    if ret == 0 {
+        out.push_str("0 (Timeout)");
+        return;
+    }
+    write_int(out, ret);
+    let left = updated_struct(call)
+        .and_then(|i| in_out(call, i).1)
+        .filter(|c| !c.fault);
+    let mut s = String::new();
+    if let Some(left) = left
+        && structs::write_struct(
+            &mut s,
+            StructKind::Timespec,
+            &left.data,
+            &DecodeOptions::default(),
+        )
+        .is_some()
+    {
+        let _ = write!(out, " (left {s})");
+    }
 }
 
 /// `poll`'s result: `0 (Timeout)`, or the count and the descriptors that have events,

@@ -74,6 +74,29 @@ pub fn describe(signal: i32, info: &SignalInfo) -> String {
     }
 }
 
+/// A `siginfo_t` argument (`rt_sigtimedwait`'s, `waitid`'s): `{si_signo=SIGUSR1, ...}`.
+pub fn fields(bytes: &[u8]) -> String {
+    let line = format_bytes(bytes);
+    match line.split_once(' ') {
+        Some((_, fields)) => fields.to_owned(),
+        None => line,
+    }
+}
+
+/// Clock ticks as strace prints them: the count, and when not zero the seconds it makes
+/// (`150 /* 1.50 s */`).
+fn clock_t(ticks: u64) -> String {
+    // SAFETY: sysconf has no preconditions.
+    let per_sec = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    if ticks == 0 || per_sec <= 0 {
+        return ticks.to_string();
+    }
+    let per_sec = per_sec as u64;
+    let width = (per_sec.ilog10() as usize).min(9);
+    let frac = (ticks % per_sec) * 10u64.pow(width as u32) / per_sec;
+    format!("{ticks} /* {}.{frac:0width$} s */", ticks / per_sec)
+}
+
 /// `format` for the first bytes of a `siginfo_t` as the kernel side copies them.
 fn format_bytes(bytes: &[u8]) -> String {
     // SAFETY: siginfo_t is plain data, valid when zeroed; at most its size is copied in.
@@ -117,8 +140,8 @@ fn format(info: &libc::siginfo_t) -> String {
                 ", si_pid={}, si_uid={}, si_status={status}, si_utime={}, si_stime={}",
                 info.si_pid(),
                 info.si_uid(),
-                info.si_utime(),
-                info.si_stime()
+                clock_t(info.si_utime() as u64),
+                clock_t(info.si_stime() as u64)
             );
         },
         (libc::SIGSEGV | libc::SIGBUS | libc::SIGILL | libc::SIGFPE, Some(_)) => unsafe {
@@ -175,6 +198,13 @@ mod tests {
             format(&info),
             "SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=4242, si_uid=0, \
              si_status=3, si_utime=0, si_stime=0}"
+        );
+        // Clock ticks with the seconds they make (100 per second here).
+        let info = siginfo(libc::SIGCHLD, 1, &[4242, 0, 3, 0, 1, 0, 150, 0]);
+        assert!(
+            format(&info).ends_with("si_utime=1 /* 0.01 s */, si_stime=150 /* 1.50 s */}"),
+            "{}",
+            format(&info)
         );
         let info = siginfo(libc::SIGCHLD, 2, &[7, 1000, 9]);
         assert!(

@@ -33,6 +33,12 @@ impl Bytes<'_> {
     }
 }
 
+/// The bytes a capture holds of what `addr` points at: none for NULL or a failed read.
+pub(crate) fn readable(cap: Option<&crate::event::Capture>, addr: u64) -> Option<Bytes<'_>> {
+    cap.filter(|c| !c.fault && addr != 0)
+        .map(|c| Bytes(&c.data))
+}
+
 /// Writes the struct `kind` decoded from `data`; `None` (nothing written) when `data` is
 /// too short for it.
 pub fn write_struct(
@@ -99,6 +105,29 @@ pub fn write_struct(
         }
         StructKind::WaitStatus => write_wait_status(&mut s, b.i32(0)?),
         StructKind::Sockaddr => write_sockaddr(&mut s, data, opts)?,
+        StructKind::TimespecPair => write_utimes(&mut s, &b, 1_000_000_000)?,
+        StructKind::TimevalPair => write_utimes(&mut s, &b, 1_000_000)?,
+        StructKind::Utimbuf => {
+            let (actime, modtime) = (b.i64(0)?, b.i64(8)?);
+            let _ = write!(s, "{{actime={actime}");
+            write_date_comment(&mut s, actime, 0, 1);
+            let _ = write!(s, ", modtime={modtime}");
+            write_date_comment(&mut s, modtime, 0, 1);
+            s.push('}');
+        }
+        StructKind::Itimerval => {
+            s.push_str("{it_interval=");
+            write_time(&mut s, &b, "tv_usec")?;
+            s.push_str(", it_value=");
+            write_time(&mut s, &Bytes(&data[16..]), "tv_usec")?;
+            s.push('}');
+        }
+        StructKind::Siginfo => s.push_str(&super::siginfo::fields(data)),
+        StructKind::Loff => {
+            let _ = write!(s, "[{}]", b.i64(0)?);
+        }
+        // Printed by the command's own writer (`fcntl`, `ipc`).
+        StructKind::Flock | StructKind::IpcBuf => return None,
         StructKind::StackT => {
             s.push_str("{ss_sp=");
             super::strings::write_addr(&mut s, b.u64(0)?);
@@ -111,8 +140,72 @@ pub fn write_struct(
     Some(())
 }
 
+/// The two times `utimensat` (`per_sec` 10^9: timespecs) or `utimes` (10^6: timevals)
+/// sets: `[{tv_sec=1, tv_nsec=2} /* 1970-01-01T00:00:01.000000002+0000 */, UTIME_NOW]`.
+fn write_utimes(out: &mut String, b: &Bytes, per_sec: u64) -> Option<()> {
+    const UTIME_NOW: i64 = (1 << 30) - 1;
+    const UTIME_OMIT: i64 = (1 << 30) - 2;
+    let frac = if per_sec == 1_000_000 {
+        "tv_usec"
+    } else {
+        "tv_nsec"
+    };
+    out.push('[');
+    for n in 0..2 {
+        let (sec, part) = (b.i64(16 * n)?, b.i64(16 * n + 8)?);
+        if n > 0 {
+            out.push_str(", ");
+        }
+        match part {
+            UTIME_NOW if per_sec != 1_000_000 => out.push_str("UTIME_NOW"),
+            UTIME_OMIT if per_sec != 1_000_000 => out.push_str("UTIME_OMIT"),
+            _ => {
+                let _ = write!(out, "{{tv_sec={sec}, {frac}={part}}}");
+                write_date_comment(out, sec, part, per_sec);
+            }
+        }
+    }
+    out.push(']');
+    Some(())
+}
+
+/// strace's comment after a time it sets: ` /* 2023-11-14T22:13:20.123456789+0000 */`,
+/// in local time, the fraction (`part` of `per_sec`) only when not zero; nothing for
+/// the epoch itself or a fraction out of range.
+pub(crate) fn write_date_comment(out: &mut String, sec: i64, part: i64, per_sec: u64) {
+    if (sec == 0 && part == 0) || part as u64 > per_sec - 1 {
+        return;
+    }
+    let t: libc::time_t = sec;
+    // SAFETY: `localtime_r` only writes the `tm` it is given.
+    let tm = unsafe {
+        let mut tm: libc::tm = std::mem::zeroed();
+        if libc::localtime_r(&t, &mut tm).is_null() {
+            return;
+        }
+        tm
+    };
+    let _ = write!(
+        out,
+        " /* {:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+        tm.tm_year as i64 + 1900,
+        tm.tm_mon + 1,
+        tm.tm_mday,
+        tm.tm_hour,
+        tm.tm_min,
+        tm.tm_sec
+    );
+    if part > 0 {
+        let width = per_sec.ilog10() as usize;
+        let _ = write!(out, ".{part:0width$}");
+    }
+    let off = tm.tm_gmtoff / 60;
+    let sign = if off < 0 { '-' } else { '+' };
+    let _ = write!(out, "{sign}{:02}{:02} */", off.abs() / 60, off.abs() % 60);
+}
+
 /// `makedev(0x1, 0x3)` from a glibc-encoded `dev_t`.
-fn write_makedev(out: &mut String, dev: u64) {
+pub(crate) fn write_makedev(out: &mut String, dev: u64) {
     let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff);
     let minor = (dev & 0xff) | ((dev >> 12) & !0xff);
     let _ = write!(out, "makedev({}, {})", hex(major), hex(minor));

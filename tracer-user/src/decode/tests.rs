@@ -538,10 +538,12 @@ fn prctl_shows_what_its_option_uses() {
         pr(&[15, 0x7ff0, 0, 0, 0], 0, vec![name.clone()]),
         "PR_SET_NAME, \"worker\" = 0"
     );
-    // PR_GET_NAME: what the kernel wrote, read at exit (the entry copy comes first).
+    // PR_GET_NAME: the 16 bytes the kernel wrote, read at exit (the entry copy comes
+    // first).
     let junk = cap(1, capture::CSTR, b"\x01");
+    let written = cap(1, capture::FIXED, b"worker\0\0\0\0\0\0\0\0\0\0");
     assert_eq!(
-        pr(&[16, 0x7ff0, 0, 0, 0], 0, vec![junk, name]),
+        pr(&[16, 0x7ff0, 0, 0, 0], 0, vec![junk, written]),
         "PR_GET_NAME, \"worker\" = 0"
     );
     assert_eq!(
@@ -887,6 +889,821 @@ fn unknown_and_raw() {
         None,
     );
     assert_eq!(s, "0xffffffffffffff9c, 0x1000, 0, 0");
+}
+
+/// Little-endian bytes of a run of fields: `le(&[(8, v), (4, w)])`.
+fn le(fields: &[(usize, i64)]) -> Vec<u8> {
+    fields
+        .iter()
+        .flat_map(|&(n, v)| v.to_le_bytes()[..n].to_vec())
+        .collect()
+}
+
+/// What a backend captures for `call`'s argument `arg` at entry and at exit.
+fn in_out_caps(arg: u8, entry: &[u8], exit: &[u8]) -> Vec<Capture> {
+    vec![
+        cap(arg, capture::FIXED, entry),
+        cap(arg, capture::FIXED, exit),
+    ]
+}
+
+// strace 6.1's lines below come from its test suite's programs (getresuid.c, fcntl.c,
+// utimensat.c, sendfile64.c, ipc_shm.c, ipc_sem.c, ipc_msg.c, ipc_msgbuf.c, mknodat.c,
+// prctl-securebits.c...) and from running strace 6.1 on the same calls.
+
+#[test]
+fn id_triples() {
+    let zero = le32(0);
+    let caps = (0..3).map(|i| cap(i, capture::FIXED, &zero)).collect();
+    let c = call("getresuid", &[0x10, 0x14, 0x18], Some(0), caps);
+    assert_eq!(line(&c), "[0], [0], [0] = 0");
+    let c = call("getresgid", &[0, 0x7ffe, 8], Some(-14), vec![]);
+    assert_eq!(line(&c), "NULL, 0x7ffe, 0x8 = -1 EFAULT (Bad address)");
+}
+
+#[test]
+fn fcntl_locks_and_owners() {
+    let lock = |ty: i64, whence: i64, start: i64, len: i64, pid: i64| {
+        le(&[
+            (2, ty),
+            (2, whence),
+            (4, 0),
+            (8, start),
+            (8, len),
+            (4, pid),
+            (4, 0),
+        ])
+    };
+    let set = lock(0, 0, 0, 0, 0);
+    let c = call(
+        "fcntl",
+        &[3, 6, 0x7ffc],
+        Some(0),
+        in_out_caps(2, &set, &set),
+    );
+    assert_eq!(
+        line(&c),
+        "3, F_SETLK, {l_type=F_RDLCK, l_whence=SEEK_SET, l_start=0, l_len=0} = 0"
+    );
+    // F_GETLK shows what the kernel wrote back, with the holder's pid.
+    let asked = lock(1, 1, 10, 100, 0);
+    let got = lock(1, 0, 22, 100, 27221);
+    let c = call(
+        "fcntl",
+        &[3, 36, 0x7ffc],
+        Some(0),
+        in_out_caps(2, &asked, &got),
+    );
+    assert_eq!(
+        line(&c),
+        "3, F_OFD_GETLK, {l_type=F_WRLCK, l_whence=SEEK_SET, l_start=22, l_len=100, \
+         l_pid=27221} = 0"
+    );
+    let c = call(
+        "fcntl",
+        &[3, 5, 0x7ffc],
+        Some(-9),
+        in_out_caps(2, &asked, &[]),
+    );
+    assert_eq!(
+        line(&c),
+        "3, F_GETLK, 0x7ffc = -1 EBADF (Bad file descriptor)"
+    );
+    let faulted = Capture {
+        fault: true,
+        ..cap(2, capture::FIXED, b"")
+    };
+    let c = call("fcntl", &[3, 6, 8], Some(-14), vec![faulted]);
+    assert_eq!(line(&c), "3, F_SETLK, 0x8 = -1 EFAULT (Bad address)");
+    let owner = le(&[(4, 0), (4, 0)]);
+    let c = call(
+        "fcntl",
+        &[3, 16, 0x7ffc],
+        Some(0),
+        in_out_caps(2, &owner, &owner),
+    );
+    assert_eq!(line(&c), "3, F_GETOWN_EX, {type=F_OWNER_TID, pid=0} = 0");
+    // Commands strace does not know take a hex argument; others their own.
+    assert_eq!(
+        line(&call("fcntl", &[1, 0x40c, 5], Some(-14), vec![])),
+        "1, 0x40c /* F_??? */, 0x5 = -1 EFAULT (Bad address)"
+    );
+    assert_eq!(
+        line(&call("fcntl", &[1, 1026, 0x8000_0002], Some(0), vec![])),
+        "1, F_NOTIFY, DN_MODIFY|DN_MULTISHOT = 0"
+    );
+    assert_eq!(
+        line(&call("fcntl", &[1, 10, 10], Some(0), vec![])),
+        "1, F_SETSIG, SIGUSR1 = 0"
+    );
+    assert_eq!(
+        line(&call("fcntl", &[1, 11, 0], Some(10), vec![])),
+        "1, F_GETSIG = 10 (SIGUSR1)"
+    );
+    assert_eq!(
+        line(&call("fcntl", &[1, 1025, 0], Some(2), vec![])),
+        "1, F_GETLEASE = 0x2 (F_UNLCK)"
+    );
+    assert_eq!(
+        line(&call("fcntl", &[1, 1024, 0], Some(-22), vec![])),
+        "1, F_SETLEASE, F_RDLCK = -1 EINVAL (Invalid argument)"
+    );
+}
+
+#[test]
+fn flags_strace_names() {
+    assert_eq!(
+        line(&call("flock", &[3, 2], Some(0), vec![])),
+        "3, LOCK_EX = 0"
+    );
+    assert_eq!(
+        line(&call("flock", &[3, 5], Some(0), vec![])),
+        "3, LOCK_SH|LOCK_NB = 0"
+    );
+    assert_eq!(
+        line(&call("flock", &[3, 64], Some(-22), vec![])),
+        "3, LOCK_READ = -1 EINVAL (Invalid argument)"
+    );
+    assert_eq!(
+        line(&call("msync", &[0x7f00, 4096, 1], Some(0), vec![])),
+        "0x7f00, 4096, MS_ASYNC = 0"
+    );
+    assert_eq!(
+        line(&call("msync", &[0x7f00, 4096, 6], Some(0), vec![])),
+        "0x7f00, 4096, MS_SYNC|MS_INVALIDATE = 0"
+    );
+    assert_eq!(
+        line(&call("mlockall", &[3], Some(0), vec![])),
+        "MCL_CURRENT|MCL_FUTURE = 0"
+    );
+    assert_eq!(
+        line(&call("splice", &[3, 0, 4, 0, 4096, 1], Some(5), vec![])),
+        "3, NULL, 4, NULL, 4096, SPLICE_F_MOVE = 5"
+    );
+    // The new address only where the mapping moves to it.
+    assert_eq!(
+        line(&call(
+            "mremap",
+            &[0x7000, 8192, 16384, 1, 0x1234],
+            Some(0x9000),
+            vec![]
+        )),
+        "0x7000, 8192, 16384, MREMAP_MAYMOVE = 0x9000"
+    );
+    assert_eq!(
+        line(&call(
+            "mremap",
+            &[0x7000, 8192, 16384, 3, 0x9000],
+            Some(0x9000),
+            vec![]
+        )),
+        "0x7000, 8192, 16384, MREMAP_MAYMOVE|MREMAP_FIXED, 0x9000 = 0x9000"
+    );
+}
+
+#[test]
+fn modes_as_strace_prints_them() {
+    let path = || vec![cap(1, capture::CSTR, b"/tmp/f")];
+    let c = call(
+        "openat",
+        &[u64::MAX - 99, 1, 0o1102, 0o100744],
+        Some(3),
+        path(),
+    );
+    assert_eq!(
+        line(&c),
+        "AT_FDCWD, \"/tmp/f\", O_RDWR|O_CREAT|O_TRUNC, 0100744 = 3"
+    );
+    let path0 = || vec![cap(0, capture::CSTR, b"/tmp/d")];
+    assert_eq!(
+        line(&call("mkdir", &[1, 0], Some(0), path0())),
+        "\"/tmp/d\", 000 = 0"
+    );
+    assert_eq!(
+        line(&call("chmod", &[1, 0o4755], Some(0), path0())),
+        "\"/tmp/d\", 04755 = 0"
+    );
+    // mknod: the type by name, the device only for devices.
+    let mknod = |mode: u64, dev: u64| {
+        line(&call(
+            "mknodat",
+            &[u64::MAX - 99, 1, mode, dev],
+            Some(0),
+            path(),
+        ))
+    };
+    assert_eq!(mknod(0o600, 0), "AT_FDCWD, \"/tmp/f\", 0600 = 0");
+    assert_eq!(mknod(0o10600, 0), "AT_FDCWD, \"/tmp/f\", S_IFIFO|0600 = 0");
+    assert_eq!(mknod(0o140000, 0), "AT_FDCWD, \"/tmp/f\", S_IFSOCK|000 = 0");
+    assert_eq!(
+        mknod(0o20666, 0x103),
+        "AT_FDCWD, \"/tmp/f\", S_IFCHR|0666, makedev(0x1, 0x3) = 0"
+    );
+    // In a stat struct too: `|000`, `|004`.
+    let mut st = vec![0u8; 144];
+    st[24..28].copy_from_slice(&0o100004u32.to_le_bytes());
+    let c = call(
+        "fstat",
+        &[3, 0x7ffc],
+        Some(0),
+        vec![cap(1, capture::FIXED, &st)],
+    );
+    assert_eq!(line(&c), "3, {st_mode=S_IFREG|004, st_size=0, ...} = 0");
+}
+
+#[test]
+fn times_a_call_sets() {
+    let path = || cap(1, capture::CSTR, b"/tmp/f");
+    let ts = le(&[(8, 1), (8, 2), (8, 1_700_000_000), (8, 123_456_789)]);
+    let c = call(
+        "utimensat",
+        &[u64::MAX - 99, 1, 0x7ffc, 0],
+        Some(0),
+        vec![path(), cap(2, capture::FIXED, &ts)],
+    );
+    // The dates are local time, as strace's; the tests run in UTC.
+    assert_eq!(
+        line(&c),
+        "AT_FDCWD, \"/tmp/f\", [{tv_sec=1, tv_nsec=2} /* 1970-01-01T00:00:01.000000002+0000 */, \
+         {tv_sec=1700000000, tv_nsec=123456789} /* 2023-11-14T22:13:20.123456789+0000 */], 0 = 0"
+    );
+    let special = le(&[(8, 0), (8, (1 << 30) - 1), (8, 0), (8, (1 << 30) - 2)]);
+    let c = call(
+        "utimensat",
+        &[3, 0, 0x7ffc, 0x100],
+        Some(0),
+        vec![cap(2, capture::FIXED, &special)],
+    );
+    assert_eq!(
+        line(&c),
+        "3, NULL, [UTIME_NOW, UTIME_OMIT], AT_SYMLINK_NOFOLLOW = 0"
+    );
+    let c = call(
+        "utimensat",
+        &[u64::MAX - 99, 1, 0, 0],
+        Some(0),
+        vec![path()],
+    );
+    assert_eq!(line(&c), "AT_FDCWD, \"/tmp/f\", NULL, 0 = 0");
+    let tv = le(&[(8, 1), (8, 2), (8, 0), (8, 0)]);
+    let c = call(
+        "utimes",
+        &[1, 0x7ffc],
+        Some(0),
+        vec![
+            cap(0, capture::CSTR, b"/tmp/f"),
+            cap(1, capture::FIXED, &tv),
+        ],
+    );
+    assert_eq!(
+        line(&c),
+        "\"/tmp/f\", [{tv_sec=1, tv_usec=2} /* 1970-01-01T00:00:01.000002+0000 */, \
+         {tv_sec=0, tv_usec=0}] = 0"
+    );
+    let ub = le(&[(8, 5), (8, 6)]);
+    let c = call(
+        "utime",
+        &[1, 0x7ffc],
+        Some(0),
+        vec![
+            cap(0, capture::CSTR, b"/tmp/f"),
+            cap(1, capture::FIXED, &ub),
+        ],
+    );
+    assert_eq!(
+        line(&c),
+        "\"/tmp/f\", {actime=5 /* 1970-01-01T00:00:05+0000 */, \
+         modtime=6 /* 1970-01-01T00:00:06+0000 */} = 0"
+    );
+}
+
+#[test]
+fn file_offsets() {
+    let caps = in_out_caps(2, &le(&[(8, 2)]), &le(&[(8, 7)]));
+    assert_eq!(
+        line(&call("sendfile", &[4, 3, 0x7ffc, 5], Some(5), caps)),
+        "4, 3, [2] => [7], 5 = 5"
+    );
+    let caps = vec![cap(2, capture::FIXED, &le(&[(8, 100_000)]))];
+    assert_eq!(
+        line(&call("sendfile", &[4, 99, 0x7ffc, 5], Some(-9), caps)),
+        "4, 99, [100000], 5 = -1 EBADF (Bad file descriptor)"
+    );
+    // Nothing sent: the offset is unchanged and shown once.
+    let caps = in_out_caps(2, &le(&[(8, 9)]), &le(&[(8, 9)]));
+    assert_eq!(
+        line(&call("sendfile", &[4, 3, 0x7ffc, 5], Some(0), caps)),
+        "4, 3, [9], 5 = 0"
+    );
+    assert_eq!(
+        line(&call("sendfile", &[4, 3, 0, 5], Some(0), vec![])),
+        "4, 3, NULL, 5 = 0"
+    );
+    let caps = vec![cap(3, capture::FIXED, &le(&[(8, 4096)]))];
+    assert_eq!(
+        line(&call(
+            "copy_file_range",
+            &[3, 0, 4, 0x7ffc, 10, 0],
+            Some(10),
+            caps
+        )),
+        "3, NULL, 4, [4096], 10, 0 = 10"
+    );
+}
+
+#[test]
+fn prctl_options_without_arguments() {
+    assert_eq!(
+        line(&call(
+            "prctl",
+            &[27, 0x7ffc, 0, 0x40, 0x7f],
+            Some(0),
+            vec![]
+        )),
+        "PR_GET_SECUREBITS = 0"
+    );
+    assert_eq!(
+        line(&call("prctl", &[27, 0, 0, 0, 0], Some(0x10), vec![])),
+        "PR_GET_SECUREBITS = 0x10 (SECBIT_KEEP_CAPS)"
+    );
+    assert_eq!(
+        line(&call("prctl", &[28, 0x11, 0, 0, 0], Some(0), vec![])),
+        "PR_SET_SECUREBITS, SECBIT_NOROOT|SECBIT_KEEP_CAPS = 0"
+    );
+    assert_eq!(
+        line(&call("prctl", &[13, 0, 0, 0, 0], Some(0), vec![])),
+        "PR_GET_TIMING = 0"
+    );
+    let caps = vec![cap(1, capture::FIXED, &[9, 0, 0, 0])];
+    assert_eq!(
+        line(&call("prctl", &[2, 0x7ffc, 0, 0, 0], Some(0), caps)),
+        "PR_GET_PDEATHSIG, [SIGKILL] = 0"
+    );
+    let caps = vec![cap(1, capture::FIXED, &[1, 0, 0, 0])];
+    assert_eq!(
+        line(&call("prctl", &[37, 0x7ffc, 0, 0, 0], Some(0), caps)),
+        "PR_GET_CHILD_SUBREAPER, [1] = 0"
+    );
+    assert_eq!(
+        line(&call("prctl", &[1, 300, 0, 0, 0], Some(0), vec![])),
+        "PR_SET_PDEATHSIG, 300 = 0"
+    );
+    assert_eq!(
+        line(&call("prctl", &[41, 1, 0, 0, 0], Some(0), vec![])),
+        "PR_SET_THP_DISABLE, 1, 0, 0, 0 = 0"
+    );
+}
+
+#[test]
+fn sysv_shared_memory() {
+    assert_eq!(
+        line(&call("shmget", &[0, 8192, 0o1600], Some(98347), vec![])),
+        "IPC_PRIVATE, 8192, IPC_CREAT|0600 = 98347"
+    );
+    assert_eq!(
+        line(&call("shmget", &[0, 4096, 0], Some(1), vec![])),
+        "IPC_PRIVATE, 4096, 000 = 1"
+    );
+    assert_eq!(
+        line(&call("shmget", &[0x1234, 4096, 0o7644], Some(-12), vec![])),
+        "0x1234, 4096, IPC_CREAT|IPC_EXCL|SHM_HUGETLB|0644 = -1 ENOMEM (Cannot allocate memory)"
+    );
+    assert_eq!(
+        line(&call(
+            "shmget",
+            &[0, 2 << 20, (21 << 26) | 0o4600],
+            Some(-12),
+            vec![]
+        )),
+        "IPC_PRIVATE, 2097152, SHM_HUGETLB|21<<SHM_HUGE_SHIFT|0600 = -1 ENOMEM (Cannot allocate memory)"
+    );
+    assert_eq!(
+        line(&call(
+            "shmget",
+            &[0, 4096, 0x80000 | 0o600],
+            Some(2),
+            vec![]
+        )),
+        "IPC_PRIVATE, 4096, 0x80000|0600 = 2"
+    );
+    assert_eq!(
+        line(&call(
+            "shmat",
+            &[98347, 0, 0o10000],
+            Some(0x7fbd0000),
+            vec![]
+        )),
+        "98347, NULL, SHM_RDONLY = 0x7fbd0000"
+    );
+    assert_eq!(
+        line(&call(
+            "shmat",
+            &[98347, 0x1000, 0x80000 | 0o20000],
+            Some(0x1000),
+            vec![]
+        )),
+        "98347, 0x1000, SHM_RND|0x80000 = 0x1000"
+    );
+    assert_eq!(
+        line(&call("shmctl", &[98347, 0, 0], Some(0), vec![])),
+        "98347, IPC_RMID, NULL = 0"
+    );
+    assert_eq!(
+        line(&call("shmctl", &[98347, 0x100, 0], Some(-22), vec![])),
+        "98347, IPC_64|IPC_RMID, NULL = -1 EINVAL (Invalid argument)"
+    );
+    assert_eq!(
+        line(&call("shmctl", &[98347, 99, 0], Some(-22), vec![])),
+        "98347, 0x63 /* SHM_??? */, NULL = -1 EINVAL (Invalid argument)"
+    );
+    let mut ds = vec![0u8; 120];
+    ds[20..22].copy_from_slice(&0o600u16.to_le_bytes());
+    ds[48..56].copy_from_slice(&8192u64.to_le_bytes());
+    ds[56..64].copy_from_slice(&1_796_536_992u64.to_le_bytes());
+    ds[80..84].copy_from_slice(&27221u32.to_le_bytes());
+    ds[84..88].copy_from_slice(&27222u32.to_le_bytes());
+    let c = call(
+        "shmctl",
+        &[98347, 2, 0x7ffc],
+        Some(0),
+        in_out_caps(2, &ds, &ds),
+    );
+    assert_eq!(
+        line(&c),
+        "98347, IPC_STAT, {shm_perm={uid=0, gid=0, mode=0600, key=0, cuid=0, cgid=0}, \
+         shm_segsz=8192, shm_cpid=27221, shm_lpid=27222, shm_nattch=0, \
+         shm_atime=1796536992, shm_dtime=0, shm_ctime=0} = 0"
+    );
+    let mut set = vec![0u8; 120];
+    set[20..22].copy_from_slice(&0o640u16.to_le_bytes());
+    let c = call(
+        "shmctl",
+        &[98347, 1, 0x7ffc],
+        Some(0),
+        in_out_caps(2, &set, &set),
+    );
+    assert_eq!(
+        line(&c),
+        "98347, IPC_SET, {shm_perm={uid=0, gid=0, mode=0640}} = 0"
+    );
+    let info = le(&[
+        (8, 18446744073692774399u64 as i64),
+        (8, 1),
+        (8, 4096),
+        (8, 4096),
+        (8, 18446744073692774399u64 as i64),
+    ]);
+    let c = call(
+        "shmctl",
+        &[98347, 3, 0x7ffc],
+        Some(43),
+        in_out_caps(2, &info, &info),
+    );
+    assert_eq!(
+        line(&c),
+        "98347, IPC_INFO, {shmmax=18446744073692774399, shmmin=1, shmmni=4096, shmseg=4096, \
+         shmall=18446744073692774399} = 43"
+    );
+    let c = call("shmctl", &[98347, 2, 8], Some(-14), vec![]);
+    assert_eq!(line(&c), "98347, IPC_STAT, 0x8 = -1 EFAULT (Bad address)");
+}
+
+#[test]
+fn sysv_semaphores() {
+    assert_eq!(
+        line(&call("semget", &[0, 2, 0o1600], Some(7), vec![])),
+        "IPC_PRIVATE, 2, IPC_CREAT|0600 = 7"
+    );
+    // An unknown flag alone: strace puts no `|` before the mode.
+    assert_eq!(
+        line(&call("semget", &[0, 1, 0x80000], Some(7), vec![])),
+        "IPC_PRIVATE, 1, 0x80000000 = 7"
+    );
+    let ops = le(&[
+        (2, 0),
+        (2, 1),
+        (2, 0),
+        (2, 1),
+        (2, -1),
+        (2, 0o4000 | 0x1000),
+    ]);
+    let c = call(
+        "semtimedop",
+        &[7, 0x7ffc, 2, 0],
+        Some(-11),
+        vec![cap(1, capture::BUF, &ops)],
+    );
+    assert_eq!(
+        line(&c),
+        "7, [{sem_num=0, sem_op=1, sem_flg=0}, {sem_num=1, sem_op=-1, sem_flg=SEM_UNDO|IPC_NOWAIT}], \
+         2, NULL = -1 EAGAIN (Resource temporarily unavailable)"
+    );
+    let c = call(
+        "semtimedop",
+        &[7, 0x7ffc, 1, 0x7ff0],
+        Some(0),
+        vec![
+            cap(1, capture::BUF, &ops),
+            cap(3, capture::FIXED, &le(&[(8, 0), (8, 1000)])),
+        ],
+    );
+    assert_eq!(
+        line(&c),
+        "7, [{sem_num=0, sem_op=1, sem_flg=0}], 1, {tv_sec=0, tv_nsec=1000} = 0"
+    );
+    assert_eq!(
+        line(&call("semctl", &[7, 0, 16, 5], Some(0), vec![])),
+        "7, 0, SETVAL, 0x5 = 0"
+    );
+    assert_eq!(
+        line(&call("semctl", &[7, 0, 12, 0], Some(5), vec![])),
+        "7, 0, GETVAL, NULL = 5"
+    );
+    let mut ds = vec![0u8; 120];
+    ds[20..22].copy_from_slice(&0o600u16.to_le_bytes());
+    ds[48..56].copy_from_slice(&11u64.to_le_bytes());
+    let at = crate::syscalls::layout::semid_ds::NSEMS;
+    ds[at..at + 8].copy_from_slice(&2u64.to_le_bytes());
+    let c = call(
+        "semctl",
+        &[7, 0, 2, 0x7ffc],
+        Some(0),
+        in_out_caps(3, &ds, &ds),
+    );
+    assert_eq!(
+        line(&c),
+        "7, 0, IPC_STAT, {sem_perm={uid=0, gid=0, mode=0600, key=0, cuid=0, cgid=0}, \
+         sem_otime=11, sem_ctime=0, sem_nsems=2} = 0"
+    );
+    let info = le(&[
+        (4, 1024000000),
+        (4, 32000),
+        (4, 1024000000),
+        (4, 1024000000),
+        (4, 32000),
+        (4, 500),
+        (4, 500),
+        (4, 20),
+        (4, 32767),
+        (4, 32767),
+    ]);
+    let c = call(
+        "semctl",
+        &[7, 0, 3, 0x7ffc],
+        Some(4),
+        in_out_caps(3, &info, &info),
+    );
+    assert_eq!(
+        line(&c),
+        "7, 0, IPC_INFO, {semmap=1024000000, semmni=32000, semmns=1024000000, semmnu=1024000000, \
+         semmsl=32000, semopm=500, semume=500, semusz=20, semvmx=32767, semaem=32767} = 4"
+    );
+}
+
+#[test]
+fn sysv_messages() {
+    assert_eq!(
+        line(&call("msgget", &[0, 0], Some(9), vec![])),
+        "IPC_PRIVATE, 000 = 9"
+    );
+    let msg = [le(&[(8, 1)]), b"hello".to_vec()].concat();
+    let c = call(
+        "msgsnd",
+        &[9, 0x7ffc, 5, 0],
+        Some(0),
+        vec![cap(1, capture::HEADED_BUF, &msg)],
+    );
+    assert_eq!(line(&c), "9, {mtype=1, mtext=\"hello\"}, 5, 0 = 0");
+    let long = [le(&[(8, 2)]), b"0123456789abcdefghijklmnopqrstuv".to_vec()].concat();
+    let c = call(
+        "msgsnd",
+        &[9, 0x7ffc, 40, 0o4000],
+        Some(0),
+        vec![cap(1, capture::HEADED_BUF, &long)],
+    );
+    assert_eq!(
+        line(&c),
+        "9, {mtype=2, mtext=\"0123456789abcdefghijklmnopqrstuv\"...}, 40, IPC_NOWAIT = 0"
+    );
+    assert_eq!(
+        line(&call(
+            "msgsnd",
+            &[9, 0x7ffc, 0, 0x80000],
+            Some(0),
+            vec![cap(1, capture::HEADED_BUF, &le(&[(8, 2)]))]
+        )),
+        "9, {mtype=2, mtext=\"\"}, 0, 0x80000 /* MSG_??? */ = 0"
+    );
+    // A received message shows the size asked for, as far as -s goes.
+    let got = [le(&[(8, 1)]), b"hello\0\0\0\0\0\0\0\0\0\0\0".to_vec()].concat();
+    let c = call(
+        "msgrcv",
+        &[9, 0x7ffc, 16, 0, 0o4000],
+        Some(5),
+        vec![cap(1, capture::HEADED_BUF, &got)],
+    );
+    assert_eq!(
+        line(&c),
+        "9, {mtype=1, mtext=\"hello\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\"}, 16, 0, IPC_NOWAIT = 5"
+    );
+    assert_eq!(args(&c, ArgsPart::Entering), "9, ");
+    let c = call("msgrcv", &[9, 0x7ffc, 16, 0, 0o4000], Some(-42), vec![]);
+    assert_eq!(
+        line(&c),
+        "9, 0x7ffc, 16, 0, IPC_NOWAIT = -1 ENOMSG (No message of desired type)"
+    );
+    let mut ds = vec![0u8; 120];
+    ds[20..22].copy_from_slice(&0o600u16.to_le_bytes());
+    ds[88..96].copy_from_slice(&16384u64.to_le_bytes());
+    ds[96..100].copy_from_slice(&5u32.to_le_bytes());
+    let c = call("msgctl", &[9, 2, 0x7ffc], Some(0), in_out_caps(2, &ds, &ds));
+    assert_eq!(
+        line(&c),
+        "9, IPC_STAT, {msg_perm={uid=0, gid=0, mode=0600, key=0, cuid=0, cgid=0}, msg_stime=0, \
+         msg_rtime=0, msg_ctime=0, msg_qnum=0, msg_qbytes=16384, msg_lspid=5, msg_lrpid=0} = 0"
+    );
+    let c = call("msgctl", &[9, 1, 0x7ffc], Some(0), in_out_caps(2, &ds, &ds));
+    assert_eq!(
+        line(&c),
+        "9, IPC_SET, {msg_perm={uid=0, gid=0, mode=0600}, msg_qbytes=16384} = 0"
+    );
+}
+
+#[test]
+fn netlink_requests_and_cmsgs() {
+    // glibc's RTM_GETLINK dump request, sent to the kernel's netlink address.
+    let req = le(&[
+        (4, 20),
+        (2, 18),
+        (2, 0x301),
+        (4, 1),
+        (4, 0),
+        (1, 17),
+        (3, 0),
+    ]);
+    let nl = le(&[(2, 16), (2, 0), (4, 0), (4, 0)]);
+    let c = call(
+        "sendto",
+        &[5, 0x7ffc, 20, 0, 0x7ff0, 12],
+        Some(20),
+        vec![cap(1, capture::BUF, &req), cap(4, capture::BUF, &nl)],
+    );
+    assert_eq!(
+        line(&c),
+        "5, [{nlmsg_len=20, nlmsg_type=RTM_GETLINK, nlmsg_flags=NLM_F_REQUEST|NLM_F_DUMP, \
+         nlmsg_seq=1, nlmsg_pid=0}, {ifi_family=AF_PACKET, ...}], 20, 0, \
+         {sa_family=AF_NETLINK, nl_pid=0, nl_groups=00000000}, 12 = 20"
+    );
+    // The same bytes to another address are bytes.
+    let inet = le(&[(2, 2), (2, 0), (4, 0), (8, 0)]);
+    let c = call(
+        "sendto",
+        &[5, 0x7ffc, 20, 0, 0x7ff0, 16],
+        Some(20),
+        vec![cap(1, capture::BUF, &req), cap(4, capture::BUF, &inet)],
+    );
+    assert!(
+        line(&c).starts_with("5, \"\\24\\0\\0\\0\\22\\0\\1\\3"),
+        "{}",
+        line(&c)
+    );
+}
+
+#[test]
+fn signal_waits_and_timers() {
+    // siginfo_t: si_signo, si_errno, si_code (SI_USER), then si_pid, si_uid.
+    let mut info = vec![0u8; 48];
+    info[0..4].copy_from_slice(&10i32.to_le_bytes());
+    info[16..20].copy_from_slice(&4242i32.to_le_bytes());
+    let set = cap(0, capture::FIXED, &(1u64 << 9).to_le_bytes());
+    let ts = cap(2, capture::FIXED, &le(&[(8, 0), (8, 0)]));
+    let c = call(
+        "rt_sigtimedwait",
+        &[0x7ff0, 0x7ff8, 0x7ffc, 8],
+        Some(10),
+        vec![set.clone(), cap(1, capture::FIXED, &info), ts.clone()],
+    );
+    assert_eq!(
+        line(&c),
+        "[USR1], {si_signo=SIGUSR1, si_code=SI_USER, si_pid=4242, si_uid=0}, \
+         {tv_sec=0, tv_nsec=0}, 8 = 10 (SIGUSR1)"
+    );
+    let c = call(
+        "rt_sigtimedwait",
+        &[0x7ff0, 0x7ff8, 0x7ffc, 8],
+        Some(-11),
+        vec![set, ts],
+    );
+    assert_eq!(
+        line(&c),
+        "[USR1], 0x7ff8, {tv_sec=0, tv_nsec=0}, 8 = -1 EAGAIN (Resource temporarily unavailable)"
+    );
+    let it = le(&[(8, 0), (8, 0), (8, 0), (8, 20000)]);
+    let c = call(
+        "setitimer",
+        &[0, 0x7ffc, 0],
+        Some(0),
+        vec![cap(1, capture::FIXED, &it)],
+    );
+    assert_eq!(
+        line(&c),
+        "ITIMER_REAL, {it_interval={tv_sec=0, tv_usec=0}, it_value={tv_sec=0, tv_usec=20000}}, \
+         NULL = 0"
+    );
+    // FICLONE takes the source descriptor itself.
+    assert_eq!(
+        line(&call("ioctl", &[4, 0x4004_9409, 3], Some(-95), vec![])),
+        "4, BTRFS_IOC_CLONE or FICLONE, 3 = -1 EOPNOTSUPP (Operation not supported)"
+    );
+}
+
+/// An `mmsghdr` vector as a backend captures it (`tracer_common::MmsgChunk` pieces).
+fn mmsg_capture(messages: &[(&[u8], &[u8], u64, u32)]) -> Vec<u8> {
+    let piece = |out: &mut Vec<u8>, a: &[u8], b: &[u8], kind: u32| {
+        out.extend_from_slice(&0x7000u64.to_le_bytes());
+        out.extend_from_slice(&(a.len() as u32).to_le_bytes());
+        out.extend_from_slice(&(b.len() as u32).to_le_bytes());
+        out.extend_from_slice(&kind.to_le_bytes());
+        out.extend_from_slice(&0u32.to_le_bytes());
+        out.extend_from_slice(a);
+        out.extend_from_slice(b);
+        out.resize(out.len().next_multiple_of(8), 0);
+    };
+    let mut out = Vec::new();
+    // (address, data, iov_len, msg_len)
+    for &(name, data, iov_len, msg_len) in messages {
+        let name_ptr = if name.is_empty() { 0 } else { 0x6000 };
+        let header = le(&[
+            (8, name_ptr),
+            (8, name.len() as i64),
+            (8, 0x5000),
+            (8, 1),
+            (8, 0),
+            (8, 0),
+            (8, 0),
+            (4, msg_len as i64),
+            (4, 0),
+        ]);
+        piece(&mut out, &header, name, tracer_common::MMSG_MESSAGE);
+        piece(&mut out, &le(&[(8, 0x4000), (8, iov_len as i64)]), data, 0);
+    }
+    out
+}
+
+/// strace 6.1's lines for glibc's resolver-style `sendmmsg` (two queries on a connected
+/// socket) and a `recvmmsg` of them, from its test suite's mmsg.c and a run on `lo`.
+#[test]
+fn message_vectors() {
+    let sent = mmsg_capture(&[
+        (b"", b"\x124\x01\x00query-a", 11, 11),
+        (b"", b"query-aaaa", 10, 10),
+    ]);
+    let c = call(
+        "sendmmsg",
+        &[3, 0x7ffc, 2, 0x4000],
+        Some(2),
+        vec![cap(1, capture::MMSG, &sent)],
+    );
+    assert_eq!(
+        line(&c),
+        "3, [{msg_hdr={msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base=\"\\0224\\1\\0query-a\", \
+         iov_len=11}], msg_iovlen=1, msg_controllen=0, msg_flags=0}, msg_len=11}, \
+         {msg_hdr={msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base=\"query-aaaa\", iov_len=10}], \
+         msg_iovlen=1, msg_controllen=0, msg_flags=0}, msg_len=10}], 2, MSG_NOSIGNAL = 2"
+    );
+    assert_eq!(args(&c, ArgsPart::Entering), "3, ");
+    // Only the first message went: msg_len shows for it alone.
+    let c = Call { ret: Some(1), ..c };
+    assert!(
+        line(&c).contains("msg_flags=0}}], 2, MSG_NOSIGNAL = 1"),
+        "{}",
+        line(&c)
+    );
+    let sin = [2u8, 0, 0x30, 0x39, 127, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0];
+    let got = mmsg_capture(&[(&sin, b"one", 8, 3)]);
+    let left = le(&[(8, 0), (8, 999_997_922)]);
+    let c = call(
+        "recvmmsg",
+        &[3, 0x7ffc, 2, 0, 0x7ff0],
+        Some(1),
+        vec![
+            cap(1, capture::MMSG, &got),
+            cap(4, capture::FIXED, &le(&[(8, 1), (8, 0)])),
+            cap(4, capture::FIXED, &left),
+        ],
+    );
+    assert_eq!(
+        line(&c),
+        "3, [{msg_hdr={msg_name={sa_family=AF_INET, sin_port=htons(12345), \
+         sin_addr=inet_addr(\"127.0.0.1\")}, msg_namelen=16, msg_iov=[{iov_base=\"one\", \
+         iov_len=8}], msg_iovlen=1, msg_controllen=0, msg_flags=0}, msg_len=3}], 2, 0, \
+         {tv_sec=1, tv_nsec=0} = 1 (left {tv_sec=0, tv_nsec=999997922})"
+    );
+    let c = call("recvmmsg", &[3, 0x7ffc, 2, 0x40, 0], Some(-11), vec![]);
+    assert_eq!(
+        line(&c),
+        "3, 0x7ffc, 2, MSG_DONTWAIT, NULL = -1 EAGAIN (Resource temporarily unavailable)"
+    );
 }
 
 /// How many typical lines per second decoding and formatting take on one core. Prints

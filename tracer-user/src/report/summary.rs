@@ -318,7 +318,8 @@ impl Summary {
 impl Sink for Summary {
     fn event(&mut self, event: &Event, _ctx: &Context) -> io::Result<()> {
         match event {
-            Event::Completed(call) if self.counted == Counted::FromEvents => {
+            // As strace, calls that never returned (`exit_group`) are not counted.
+            Event::Completed(call) if self.counted == Counted::FromEvents && call.ret.is_some() => {
                 self.totals
                     .add_call(call.nr, call.duration_ns().unwrap_or(0), call.failed());
                 Ok(())

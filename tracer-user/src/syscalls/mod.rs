@@ -36,6 +36,7 @@ macro_rules! gap {
     };
 }
 
+pub mod layout;
 pub mod plan;
 mod x86_64;
 
@@ -148,6 +149,23 @@ pub enum StructKind {
     /// `struct termios` (kernel's, 36 bytes): the largest struct the common `ioctl`
     /// requests read or write.
     Termios,
+    /// `struct flock`: the largest struct `fcntl`'s commands read or write.
+    Flock,
+    /// `struct timespec[2]` (`utimensat`): `[{...} /* date */, UTIME_NOW]`.
+    TimespecPair,
+    /// `struct timeval[2]` (`utimes`, `futimesat`).
+    TimevalPair,
+    /// `struct utimbuf` (`utime`): `{actime=... /* date */, modtime=...}`.
+    Utimbuf,
+    /// A `loff_t *` / `off_t *`: `[4096]`.
+    Loff,
+    /// `struct itimerval`: `{it_interval={...}, it_value={...}}`.
+    Itimerval,
+    /// The first bytes of a `siginfo_t`: `{si_signo=SIGUSR1, si_code=SI_USER, ...}`.
+    Siginfo,
+    /// The largest of the SysV IPC control structs (`msqid_ds`): `shmctl`'s, `semctl`'s
+    /// and `msgctl`'s buffer, printed by command.
+    IpcBuf,
 }
 
 impl StructKind {
@@ -168,6 +186,13 @@ impl StructKind {
             Self::StackT => 24,
             Self::CloneArgs => 88,
             Self::Termios => 36,
+            Self::Flock => layout::flock::SIZE,
+            Self::TimespecPair | Self::TimevalPair => 32,
+            Self::Utimbuf => 16,
+            Self::Loff => 8,
+            Self::IpcBuf => layout::msqid_ds::SIZE,
+            Self::Itimerval => 32,
+            Self::Siginfo => tracer_common::SIGINFO_BYTES as u16,
         }
     }
 }
@@ -348,6 +373,72 @@ pub enum ArgKind {
     AccessAtFlags,
     /// `personality`'s persona: `PER_LINUX|ADDR_NO_RANDOMIZE`, `0xffffffff` (a query).
     Personality,
+    /// A `mode_t` with its file type, as `mknod` takes it: `S_IFIFO|0600`, `0600`.
+    FileMode,
+    /// `mknod`'s device, shown only for the character and block devices of the
+    /// [`ArgKind::FileMode`] before it: `makedev(0x1, 0x3)`.
+    MknodDev,
+    /// `flock`'s operation: `LOCK_SH|LOCK_NB`.
+    FlockOp,
+    /// `msync`'s `MS_*`.
+    MsyncFlags,
+    /// `mlockall`'s `MCL_*`.
+    MlockallFlags,
+    /// `mlock2`'s `MLOCK_*`.
+    MlockFlags,
+    /// `splice`'s, `tee`'s and `vmsplice`'s `SPLICE_F_*`.
+    SpliceFlags,
+    /// `mremap`'s new address, shown only when its flags move the mapping there.
+    MremapNewAddr,
+    /// `sendfile`'s offset, read at entry and updated by a call that sent something:
+    /// `[2] => [7]`.
+    OffInOut,
+    /// `getitimer`'s and `setitimer`'s `ITIMER_*`.
+    ItimerWhich,
+    /// `waitid`'s `P_*`.
+    IdType,
+    /// A SysV IPC key: `IPC_PRIVATE` or hex.
+    IpcKey,
+    /// `msgget`'s and `semget`'s flags and mode: `IPC_CREAT|0600`.
+    IpcFlags,
+    /// `shmget`'s flags, huge page size and mode.
+    ShmgetFlags,
+    /// `shmat`'s `SHM_*`.
+    ShmatFlags,
+    /// `msgsnd`'s and `msgrcv`'s `MSG_*`/`IPC_NOWAIT`.
+    IpcMsgFlags,
+    /// The command of `shmctl`, `semctl` or `msgctl`.
+    IpcCmd(Ipc),
+    /// Their buffer, printed as the command in argument `cmd_arg` uses it: a struct the
+    /// kernel reads (`IPC_SET`) or fills (`IPC_STAT`, `*_INFO`), else the pointer.
+    IpcBuf {
+        ipc: Ipc,
+        cmd_arg: u8,
+    },
+    /// `struct sembuf[count_arg]`.
+    Sembufs {
+        count_arg: u8,
+    },
+    /// `struct mmsghdr[]` with each message's address and data: as many as argument
+    /// `vlen` says for the kernel to send ([`Dir::In`], `sendmmsg`), as many as the
+    /// return value for those it received (`recvmmsg`). Printed at exit.
+    Mmsghdrs {
+        dir: Dir,
+    },
+    /// A `struct msgbuf` with `len_arg` bytes of text the kernel reads (`msgsnd`) or,
+    /// once the call succeeded, filled (`msgrcv`): `{mtype=1, mtext="hello"}`.
+    Msgbuf {
+        len_arg: u8,
+        dir: Dir,
+    },
+}
+
+/// Which SysV IPC family a control call belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ipc {
+    Shm,
+    Sem,
+    Msg,
 }
 
 impl ArgKind {
@@ -366,6 +457,8 @@ impl ArgKind {
                 | Self::SockoptOut
                 | Self::CpuSetOut
                 | Self::Iovec { dir: Dir::Out, .. }
+                | Self::Msgbuf { dir: Dir::Out, .. }
+                | Self::Mmsghdrs { .. }
                 | Self::Struct(_, When::ExitOk)
         )
     }
@@ -395,6 +488,10 @@ pub enum RetKind {
     Prctl,
     /// The previous persona: `0 (PER_LINUX)`.
     Personality,
+    /// A signal number, named: `10 (SIGUSR1)` (`rt_sigtimedwait`).
+    Signal,
+    /// `recvmmsg`'s count, with the time left or `Timeout`: `2 (left {...})`.
+    Recvmmsg,
 }
 
 /// strace's trace classes (`-e trace=%file`...), a bit set.

@@ -2,7 +2,7 @@
 //! memory worth copying, when, and how much. Derived from the argument kinds alone, so
 //! it can never disagree with what the decoders expect.
 
-use super::{ArgKind, Dir, Effect, StructKind, Syscall, When};
+use super::{ArgKind, Dir, Effect, StructKind, Syscall, When, layout};
 use tracer_common::{CapturePlan, CaptureSpec, LEN_FIXED, LEN_FROM_RET, LOOP_SLOT, capture, when};
 
 /// Longest path the kernel accepts, NUL included.
@@ -37,14 +37,19 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
             ..spec(capture::CSTR, when::ENTER, LEN_FIXED, 0)
         },
         ArgKind::Str => spec(capture::CSTR, when::ENTER, LEN_FIXED, 0),
-        ArgKind::BufIn { len_arg }
-        | ArgKind::SockaddrIn { len_arg }
-        | ArgKind::SockoptIn { len_arg }
-        | ArgKind::CpuSetIn { len_arg } => spec(capture::BUF, when::ENTER, len_arg, 0),
-        // Only a successful call has filled the buffer, and its result is the length.
-        ArgKind::BufOut | ArgKind::HexBufOut | ArgKind::CpuSetOut => {
-            spec(capture::BUF, when::EXIT_OK, LEN_FROM_RET, 0)
+        ArgKind::BufIn { len_arg } | ArgKind::SockoptIn { len_arg } => {
+            spec(capture::BUF, when::ENTER, len_arg, 0)
         }
+        // Structs, not strings: whole, whatever `-s` (a UNIX address's path, a set of
+        // 1024 CPUs).
+        ArgKind::SockaddrIn { len_arg } => CaptureSpec {
+            max: StructKind::Sockaddr.size(),
+            ..spec(capture::BUF, when::ENTER, len_arg, 0)
+        },
+        ArgKind::CpuSetIn { len_arg } => array(when::ENTER, len_arg, 0),
+        ArgKind::CpuSetOut => array(when::EXIT_OK, LEN_FROM_RET, 0),
+        // Only a successful call has filled the buffer, and its result is the length.
+        ArgKind::BufOut | ArgKind::HexBufOut => spec(capture::BUF, when::EXIT_OK, LEN_FROM_RET, 0),
         ArgKind::PathOut => CaptureSpec {
             max: PATH_MAX,
             ..spec(capture::BUF, when::EXIT_OK, LEN_FROM_RET, 0)
@@ -57,14 +62,15 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
         }
         // Only counted, in the kernel.
         ArgKind::Dirents => spec(capture::DIRENT_COUNT, when::EXIT_OK, LEN_FROM_RET, 0),
-        // A name for PR_SET_NAME / PR_GET_NAME (read whatever the option: for the others
-        // the copy fails or goes unused).
+        // The name PR_SET_NAME reads; the name (16 bytes) or the int the PR_GET_*
+        // options write (read whatever the option: for the others the copy fails or
+        // goes unused).
         ArgKind::PrctlArg { n: 2 } => {
-            let name = |when| CaptureSpec {
+            let name = CaptureSpec {
                 max: 16,
-                ..spec(capture::CSTR, when, LEN_FIXED, 0)
+                ..spec(capture::CSTR, when::ENTER, LEN_FIXED, 0)
             };
-            return vec![name(when::ENTER), name(when::EXIT_OK)];
+            return vec![name, spec(capture::FIXED, when::EXIT_OK, LEN_FIXED, 16)];
         }
         // An int, a window size or a terminal's settings, read and written by the
         // common requests (read whatever the request: for the others the copy fails or
@@ -73,6 +79,46 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
             let size = StructKind::Termios.size();
             let word = |when| spec(capture::FIXED, when, LEN_FIXED, size);
             return vec![word(when::ENTER), word(when::EXIT_OK)];
+        }
+        // A lock or an owner, read and (`F_GETLK`, `F_GETOWN_EX`) written by the
+        // commands that take a struct (read whatever the command: for the others the
+        // copy fails or goes unused).
+        ArgKind::FcntlArg => {
+            return vec![
+                fixed(StructKind::Flock, When::Enter),
+                fixed(StructKind::Flock, When::ExitOk),
+            ];
+        }
+        ArgKind::OffInOut => {
+            return vec![
+                fixed(StructKind::Loff, When::Enter),
+                fixed(StructKind::Loff, When::ExitOk),
+            ];
+        }
+        // `IPC_SET` reads the struct, `IPC_STAT` and the `*_INFO` commands fill it.
+        ArgKind::IpcBuf { .. } => {
+            return vec![
+                fixed(StructKind::IpcBuf, When::Enter),
+                fixed(StructKind::IpcBuf, When::ExitOk),
+            ];
+        }
+        ArgKind::Sembufs { count_arg } => array(when::ENTER, count_arg, layout::SEMBUF_SIZE),
+        // The `long` type, then up to `-s` bytes of the text.
+        ArgKind::Msgbuf { len_arg, dir } => {
+            let w = match dir {
+                Dir::In => when::ENTER,
+                Dir::Out => when::EXIT_OK,
+            };
+            spec(capture::HEADED_BUF, w, len_arg, layout::MSGBUF_HEADER)
+        }
+        // Copied at exit (a successful one): `msg_len` is the kernel's, and what was
+        // sent is still there.
+        ArgKind::Mmsghdrs { dir } => {
+            let count = match dir {
+                Dir::In => 2,
+                Dir::Out => LEN_FROM_RET,
+            };
+            spec(capture::MMSG, when::EXIT_OK, count, 0)
         }
         ArgKind::GidsIn { count_arg } => array(when::ENTER, count_arg, 4),
         ArgKind::GidsOut => array(when::EXIT_OK, LEN_FROM_RET, 4),
@@ -252,6 +298,8 @@ mod tests {
         );
         let connect = plan("connect");
         assert_eq!((connect[0].kind, connect[0].len_arg), (capture::BUF, 2));
+        assert_eq!(connect[0].max, 128, "an address is not cut by -s");
+        assert_eq!(plan("sched_setaffinity")[0].max, 4096, "nor a CPU set");
         let poll = plan("poll");
         assert_eq!(
             (poll[0].kind, poll[0].len_arg, poll[0].size),

@@ -156,14 +156,9 @@ fn capture_one(
             Some(s) if s.len() >= limit => (s, CAPTURE_TRUNCATED),
             Some(s) => (s, 0),
         },
-        capture::BUF | capture::FIXED => {
+        capture::BUF | capture::FIXED | capture::HEADED_BUF => {
             let total = tracer_common::capture_len(spec, phase.ret(), args)?;
-            let want = if spec.kind == capture::BUF {
-                total.min(limit)
-            } else {
-                total
-            }
-            .min(MAX_CAPTURE);
+            let want = tracer_common::capture_want(spec, total, limit).min(MAX_CAPTURE);
             let mut buf = vec![0u8; want];
             if read(pid, src, &mut buf) < want {
                 (Vec::new(), CAPTURE_FAULT)
@@ -199,6 +194,14 @@ fn capture_one(
             } else {
                 (buf, 0)
             }
+        }
+        capture::MMSG => {
+            let count = match (spec.len_arg, phase.ret()) {
+                (tracer_common::LEN_FROM_RET, Some(ret)) if ret >= 0 => ret as u64,
+                (tracer_common::LEN_FROM_RET, _) => return None,
+                (n, _) => args[(n & 7) as usize % 6] as u32 as u64,
+            };
+            read_mmsg(pid, src, count, string_limit)
         }
         capture::DIRENT_COUNT => {
             let len = tracer_common::capture_len(spec, phase.ret(), args)?;
@@ -275,6 +278,74 @@ fn read_iovec(pid: Pid, array: u64, count: u64, limit: usize) -> (Vec<u8>, u8) {
         0
     };
     (out, flags)
+}
+
+/// An `mmsghdr` vector as the kernel programs copy it (see [`tracer_common::MmsgChunk`]):
+/// per message its header and address, per iovec element the iovec and up to `limit`
+/// bytes of its data, at most `MAX_MMSG_PIECES` pieces within `MAX_CAPTURE`.
+fn read_mmsg(pid: Pid, vec: u64, count: u64, limit: usize) -> (Vec<u8>, u8) {
+    use tracer_common::{MAX_MMSG_PIECES, MMSG_MESSAGE, MMSG_NAME_BYTES, MMSGHDR_BYTES, MmsgChunk};
+    const CHUNK: usize = size_of::<MmsgChunk>();
+    const STEP: usize = CHUNK + MMSGHDR_BYTES + MMSG_NAME_BYTES;
+    let limit = limit.min(MMSG_NAME_BYTES);
+    let mut out = Vec::new();
+    let (mut msg, mut elem, mut left, mut iov) = (0u64, 0u64, 0u64, 0u64);
+    for i in 0..MAX_MMSG_PIECES {
+        let header = left == 0;
+        if header && msg >= count {
+            return (out, 0);
+        }
+        if out.len() + STEP >= MAX_CAPTURE {
+            return (out, CAPTURE_TRUNCATED);
+        }
+        let (a_addr, a_len) = if header {
+            (vec + (MMSGHDR_BYTES as u64) * msg, MMSGHDR_BYTES)
+        } else {
+            (iov + 16 * elem, 16)
+        };
+        let mut a = vec![0u8; a_len];
+        if read(pid, a_addr, &mut a) < a_len {
+            let flags = if i == 0 {
+                CAPTURE_FAULT
+            } else {
+                CAPTURE_TRUNCATED
+            };
+            return (out, flags);
+        }
+        let word = |n: usize| u64::from_ne_bytes(a[8 * n..8 * n + 8].try_into().expect("8 bytes"));
+        let (ptr, size) = (
+            word(0),
+            if header {
+                word(1) & 0xffff_ffff
+            } else {
+                word(1)
+            },
+        );
+        let want = size.min(if header { MMSG_NAME_BYTES } else { limit } as u64) as usize;
+        let mut b = vec![0u8; want];
+        let flags = if read(pid, ptr, &mut b) < want {
+            b.fill(0);
+            CAPTURE_FAULT as u32
+        } else {
+            0
+        };
+        out.extend_from_slice(&a_addr.to_ne_bytes());
+        out.extend_from_slice(&(a_len as u32).to_ne_bytes());
+        out.extend_from_slice(&(want as u32).to_ne_bytes());
+        out.extend_from_slice(&(if header { MMSG_MESSAGE } else { 0 }).to_ne_bytes());
+        out.extend_from_slice(&flags.to_ne_bytes());
+        out.extend_from_slice(&a);
+        out.extend_from_slice(&b);
+        out.resize(out.len().next_multiple_of(8), 0);
+        if header {
+            (iov, left, elem) = (word(2), word(3).min(MAX_IOV as u64), 0);
+            msg += 1;
+        } else {
+            (left, elem) = (left - 1, elem + 1);
+        }
+    }
+    let more = msg < count || left != 0;
+    (out, if more { CAPTURE_TRUNCATED } else { 0 })
 }
 
 /// The records in `len` bytes of `getdents` output (u32), walked by `d_reclen` as the
@@ -486,6 +557,82 @@ mod tests {
         out.extend_from_slice(data);
         out.resize(out.len().next_multiple_of(8), 0);
         out
+    }
+
+    #[test]
+    fn mmsg_vectors_are_laid_out_like_the_kernel_does() {
+        use tracer_common::{MMSG_MESSAGE, MmsgChunk};
+        let (a, b) = (b"query-a".as_slice(), b"query-aaaa".as_slice());
+        let iovs = [[a.as_ptr() as u64, 7], [b.as_ptr() as u64, 10]];
+        let name = [2u8, 0, 0, 53, 127, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0];
+        // Two struct mmsghdr: name, namelen (+ padding), iov, iovlen, control,
+        // controllen, flags, msg_len.
+        let mut vec = [[0u64; 8]; 2];
+        vec[0] = [
+            name.as_ptr() as u64,
+            16 | 0xdead_0000_0000,
+            iovs.as_ptr() as u64,
+            1,
+            0,
+            0,
+            0,
+            7,
+        ];
+        vec[1] = [0, 0, iovs[1..].as_ptr() as u64, 1, 0, 0, 0, 10];
+        let piece = |addr: u64, a: &[u8], b: &[u8], kind: u32| {
+            let head = MmsgChunk {
+                addr,
+                a_len: a.len() as u32,
+                b_len: b.len() as u32,
+                kind,
+                flags: 0,
+            };
+            let mut out = Vec::new();
+            out.extend_from_slice(&head.addr.to_ne_bytes());
+            out.extend_from_slice(&head.a_len.to_ne_bytes());
+            out.extend_from_slice(&head.b_len.to_ne_bytes());
+            out.extend_from_slice(&head.kind.to_ne_bytes());
+            out.extend_from_slice(&head.flags.to_ne_bytes());
+            out.extend_from_slice(a);
+            out.extend_from_slice(b);
+            out.resize(out.len().next_multiple_of(8), 0);
+            out
+        };
+        let bytes = |words: &[u64]| {
+            words
+                .iter()
+                .flat_map(|w| w.to_ne_bytes())
+                .collect::<Vec<_>>()
+        };
+        let base = vec.as_ptr() as u64;
+        // Each message's header and address, then its element and up to -s (3) bytes.
+        let first = [
+            piece(base, &bytes(&vec[0]), &name, MMSG_MESSAGE),
+            piece(iovs.as_ptr() as u64, &bytes(&iovs[0]), b"que", 0),
+        ]
+        .concat();
+        let second = [
+            piece(base + 64, &bytes(&vec[1]), b"", MMSG_MESSAGE),
+            piece(iovs[1..].as_ptr() as u64, &bytes(&iovs[1]), b"que", 0),
+        ]
+        .concat();
+        let expected = [first.clone(), second].concat();
+        let mut plan = CapturePlan::default();
+        plan.specs[tracer_common::LOOP_SLOT] = spec(capture::MMSG, when::EXIT_OK, 1, 2, 0);
+        let args = [3, base, 2, 0, 0, 0];
+        let caps = capture(me(), &call(args), &plan, 3, Phase::Exit(2));
+        assert_eq!(caps[0].data, expected);
+        assert!(!caps[0].fault && !caps[0].truncated);
+        // recvmmsg: as many messages as it returned.
+        plan.specs[tracer_common::LOOP_SLOT] = spec(
+            capture::MMSG,
+            when::EXIT_OK,
+            1,
+            tracer_common::LEN_FROM_RET,
+            0,
+        );
+        let caps = capture(me(), &call(args), &plan, 3, Phase::Exit(1));
+        assert_eq!(caps[0].data, first);
     }
 
     #[test]

@@ -1,0 +1,631 @@
+//! Deterministic workloads for `tests/strace_compare.rs`, one per mode, each making its
+//! calls directly (libc) so the sequence is the same under strace and tracer:
+//!
+//! | mode | what |
+//! |---|---|
+//! | `ipc DIR` | SysV shared memory, semaphores and message queues |
+//! | `signals` | handlers, masks, pending and ignored signals, a child's SIGCHLD |
+//! | `threads` | three threads each making calls of its own (stat, uname), joined |
+//! | `tcp` | a TCP server (parent) and client (child) on the loopback |
+//! | `unix DIR` | a UNIX-socket server and client, descriptors and credentials passed |
+//! | `mmsg` | UDP on the loopback: sendmmsg/recvmmsg, ancillary data |
+//! | `files DIR` | locks, times, offsets, modes, prctl, mappings |
+//! | `attach-loop` | prints `ready`, then per line read from stdin opens, reads and closes a file and prints `done` |
+//! | `stuck-futex` | a thread blocked on a mutex the main thread holds while joining it: a deadlock (prints `ready`) |
+
+use std::ffi::CString;
+use std::io::{BufRead, Write};
+use std::ptr::{null, null_mut};
+
+fn c(s: &str) -> CString {
+    CString::new(s).expect("no NUL")
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let dir = args.get(2).cloned().unwrap_or_else(|| "/tmp".into());
+    // SAFETY: plain syscalls on buffers and descriptors owned by the called function.
+    unsafe {
+        libc::getpid();
+        match args.get(1).map(String::as_str) {
+            Some("ipc") => ipc(),
+            Some("signals") => signals(),
+            Some("threads") => threads(),
+            Some("tcp") => tcp(),
+            Some("unix") => unix(&dir),
+            Some("mmsg") => mmsg(),
+            Some("files") => files(&dir),
+            Some("attach-loop") => attach_loop(),
+            Some("stuck-futex") => stuck_futex(),
+            _ => {
+                eprintln!("usage: workload MODE [DIR]");
+                std::process::exit(2);
+            }
+        }
+    }
+}
+
+unsafe fn ipc() {
+    unsafe {
+        let shm = libc::shmget(libc::IPC_PRIVATE, 8192, libc::IPC_CREAT | 0o600);
+        let at = libc::shmat(shm, null(), 0);
+        *(at as *mut u8) = 1;
+        let ro = libc::shmat(shm, null(), libc::SHM_RDONLY);
+        libc::shmdt(ro);
+        libc::shmdt(at);
+        let mut ds: libc::shmid_ds = std::mem::zeroed();
+        libc::shmctl(shm, libc::IPC_STAT, &mut ds);
+        ds.shm_perm.mode = 0o640;
+        libc::shmctl(shm, libc::IPC_SET, &mut ds);
+        libc::shmctl(shm, libc::IPC_RMID, null_mut());
+        libc::shmctl(shm, libc::IPC_RMID, null_mut());
+        libc::shmget(0x7ace_0001, 4096, 0o600);
+
+        let sem = libc::semget(libc::IPC_PRIVATE, 2, libc::IPC_CREAT | 0o600);
+        libc::semctl(sem, 0, libc::SETVAL, 1);
+        libc::semctl(sem, 0, libc::GETVAL);
+        let mut ops = [
+            libc::sembuf {
+                sem_num: 0,
+                sem_op: -1,
+                sem_flg: libc::SEM_UNDO as i16,
+            },
+            libc::sembuf {
+                sem_num: 1,
+                sem_op: -1,
+                sem_flg: libc::IPC_NOWAIT as i16,
+            },
+        ];
+        libc::semop(sem, ops.as_mut_ptr(), 1);
+        libc::semop(sem, ops[1..].as_mut_ptr(), 1);
+        let timeout = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 1000,
+        };
+        libc::syscall(libc::SYS_semtimedop, sem, ops.as_mut_ptr(), 2, &timeout);
+        let mut sds: libc::semid_ds = std::mem::zeroed();
+        libc::semctl(sem, 0, libc::IPC_STAT, &mut sds);
+        libc::semctl(sem, 0, libc::IPC_RMID);
+
+        let q = libc::msgget(libc::IPC_PRIVATE, libc::IPC_CREAT | 0o600);
+        #[repr(C)]
+        struct Msg {
+            mtype: libc::c_long,
+            text: [u8; 64],
+        }
+        let mut m = Msg {
+            mtype: 3,
+            text: [0; 64],
+        };
+        m.text[..11].copy_from_slice(b"hello queue");
+        libc::msgsnd(q, (&m as *const Msg).cast(), 11, 0);
+        libc::msgsnd(q, (&m as *const Msg).cast(), 60, libc::IPC_NOWAIT);
+        libc::msgrcv(q, (&mut m as *mut Msg).cast(), 64, 3, 0);
+        libc::msgrcv(q, (&mut m as *mut Msg).cast(), 8, 0, libc::IPC_NOWAIT);
+        libc::msgrcv(q, (&mut m as *mut Msg).cast(), 64, 9, libc::IPC_NOWAIT);
+        let mut mds: libc::msqid_ds = std::mem::zeroed();
+        libc::msgctl(q, libc::IPC_STAT, &mut mds);
+        libc::msgctl(q, libc::IPC_RMID, null_mut());
+    }
+}
+
+extern "C" fn on_signal(_: libc::c_int) {}
+
+unsafe fn handle(sig: i32, flags: i32) {
+    unsafe {
+        let mut sa: libc::sigaction = std::mem::zeroed();
+        sa.sa_sigaction = on_signal as extern "C" fn(libc::c_int) as usize;
+        sa.sa_flags = flags;
+        libc::sigaction(sig, &sa, null_mut());
+    }
+}
+
+unsafe fn signals() {
+    unsafe {
+        handle(libc::SIGUSR1, libc::SA_RESTART);
+        handle(libc::SIGUSR2, 0);
+        handle(libc::SIGALRM, 0);
+        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+        libc::kill(libc::getpid(), libc::SIGUSR1);
+        libc::raise(libc::SIGUSR2);
+        // Blocked, pending, then delivered when unblocked.
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, libc::SIGUSR1);
+        libc::sigprocmask(libc::SIG_BLOCK, &set, null_mut());
+        libc::kill(libc::getpid(), libc::SIGUSR1);
+        let mut pending: libc::sigset_t = std::mem::zeroed();
+        libc::sigpending(&mut pending);
+        libc::sigprocmask(libc::SIG_UNBLOCK, &set, null_mut());
+        // Taken synchronously.
+        libc::sigprocmask(libc::SIG_BLOCK, &set, null_mut());
+        libc::kill(libc::getpid(), libc::SIGUSR1);
+        let mut info: libc::siginfo_t = std::mem::zeroed();
+        let zero = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        libc::sigtimedwait(&set, &mut info, &zero);
+        libc::sigtimedwait(&set, &mut info, &zero);
+        libc::sigprocmask(libc::SIG_UNBLOCK, &set, null_mut());
+        // A timer's signal interrupting a wait.
+        let it = libc::itimerval {
+            it_interval: libc::timeval {
+                tv_sec: 0,
+                tv_usec: 0,
+            },
+            it_value: libc::timeval {
+                tv_sec: 0,
+                tv_usec: 20_000,
+            },
+        };
+        libc::setitimer(libc::ITIMER_REAL, &it, null_mut());
+        libc::pause();
+        // An ignored SIGPIPE: the write fails with EPIPE.
+        let mut fds = [0; 2];
+        libc::pipe(fds.as_mut_ptr());
+        libc::close(fds[0]);
+        libc::write(fds[1], b"x".as_ptr().cast(), 1);
+        libc::close(fds[1]);
+        // A child's exit.
+        let pid = libc::fork();
+        if pid == 0 {
+            libc::_exit(3);
+        }
+        let mut status = 0;
+        libc::wait4(pid, &mut status, 0, null_mut());
+        let mut old: libc::sigaction = std::mem::zeroed();
+        libc::sigaction(libc::SIGUSR1, null(), &mut old);
+    }
+}
+
+unsafe fn threads() {
+    // Each thread works on its own, with no descriptors (their numbers would depend on
+    // which thread opens first), no lock to contend for and nothing allocated (a
+    // thread's first allocation maps an arena where the others' left room), then the
+    // main thread joins them.
+    let workers: Vec<_> = (0..3)
+        .map(|n| {
+            std::thread::spawn(move || {
+                const PATH: &[u8] = b"/etc/hostname\0";
+                for _ in 0..10 {
+                    // SAFETY: plain syscalls on buffers owned here.
+                    unsafe {
+                        let mut st: libc::stat = std::mem::zeroed();
+                        libc::stat(PATH.as_ptr().cast(), &mut st);
+                        let mut uts: libc::utsname = std::mem::zeroed();
+                        libc::uname(&mut uts);
+                        libc::getppid();
+                    }
+                }
+                n
+            })
+        })
+        .collect();
+    for w in workers {
+        w.join().expect("join");
+    }
+}
+
+fn sockaddr_in(port: u16) -> libc::sockaddr_in {
+    libc::sockaddr_in {
+        sin_family: libc::AF_INET as u16,
+        sin_port: port.to_be(),
+        sin_addr: libc::in_addr {
+            s_addr: u32::from_be_bytes([127, 0, 0, 1]).to_be(),
+        },
+        sin_zero: [0; 8],
+    }
+}
+
+const IN_LEN: u32 = size_of::<libc::sockaddr_in>() as u32;
+
+unsafe fn tcp() {
+    unsafe {
+        let ls = libc::socket(libc::AF_INET, libc::SOCK_STREAM | libc::SOCK_CLOEXEC, 0);
+        let one = 1i32;
+        libc::setsockopt(
+            ls,
+            libc::SOL_SOCKET,
+            libc::SO_REUSEADDR,
+            (&one as *const i32).cast(),
+            4,
+        );
+        let addr = sockaddr_in(0);
+        libc::bind(ls, (&addr as *const libc::sockaddr_in).cast(), IN_LEN);
+        libc::listen(ls, 8);
+        let mut bound = sockaddr_in(0);
+        let mut len = IN_LEN;
+        libc::getsockname(ls, (&mut bound as *mut libc::sockaddr_in).cast(), &mut len);
+        // The client: a child, so the two sides are two processes.
+        let mut ready = [0; 2];
+        libc::pipe2(ready.as_mut_ptr(), libc::O_CLOEXEC);
+        let pid = libc::fork();
+        if pid == 0 {
+            let cs = libc::socket(libc::AF_INET, libc::SOCK_STREAM, libc::IPPROTO_TCP);
+            libc::setsockopt(
+                cs,
+                libc::IPPROTO_TCP,
+                libc::TCP_NODELAY,
+                (&one as *const i32).cast(),
+                4,
+            );
+            libc::connect(cs, (&bound as *const libc::sockaddr_in).cast(), IN_LEN);
+            libc::send(
+                cs,
+                b"GET / HTTP/1.0\r\n\r\n".as_ptr().cast(),
+                18,
+                libc::MSG_NOSIGNAL,
+            );
+            let mut buf = [0u8; 64];
+            let n = libc::recv(cs, buf.as_mut_ptr().cast(), buf.len(), 0);
+            libc::write(ready[1], buf.as_ptr().cast(), n.max(0) as usize);
+            libc::shutdown(cs, libc::SHUT_WR);
+            libc::read(cs, buf.as_mut_ptr().cast(), buf.len());
+            libc::close(cs);
+            libc::_exit(0);
+        }
+        libc::close(ready[1]);
+        let mut peer = sockaddr_in(0);
+        let mut plen = IN_LEN;
+        let s = libc::accept4(
+            ls,
+            (&mut peer as *mut libc::sockaddr_in).cast(),
+            &mut plen,
+            libc::SOCK_CLOEXEC,
+        );
+        let mut buf = [0u8; 64];
+        libc::recv(s, buf.as_mut_ptr().cast(), buf.len(), 0);
+        libc::send(s, b"HTTP/1.0 200 OK\r\n\r\nhello".as_ptr().cast(), 24, 0);
+        // Wait for the client to have read the answer, then close.
+        libc::read(ready[0], buf.as_mut_ptr().cast(), buf.len());
+        let mut peer2 = sockaddr_in(0);
+        let mut p2len = IN_LEN;
+        libc::getpeername(s, (&mut peer2 as *mut libc::sockaddr_in).cast(), &mut p2len);
+        let mut err = 0i32;
+        let mut elen = 4u32;
+        libc::getsockopt(
+            s,
+            libc::SOL_SOCKET,
+            libc::SO_ERROR,
+            (&mut err as *mut i32).cast(),
+            &mut elen,
+        );
+        libc::close(s);
+        let mut status = 0;
+        libc::wait4(pid, &mut status, 0, null_mut());
+        libc::close(ls);
+        libc::close(ready[0]);
+    }
+}
+
+unsafe fn unix(dir: &str) {
+    unsafe {
+        let path = format!("{dir}/sock");
+        let mut addr: libc::sockaddr_un = std::mem::zeroed();
+        addr.sun_family = libc::AF_UNIX as u16;
+        for (d, s) in addr.sun_path.iter_mut().zip(path.bytes()) {
+            *d = s as libc::c_char;
+        }
+        let alen = (2 + path.len() + 1) as u32;
+        let ls = libc::socket(libc::AF_UNIX, libc::SOCK_STREAM | libc::SOCK_CLOEXEC, 0);
+        libc::bind(ls, (&addr as *const libc::sockaddr_un).cast(), alen);
+        libc::listen(ls, 4);
+        let pid = libc::fork();
+        if pid == 0 {
+            let cs = libc::socket(libc::AF_UNIX, libc::SOCK_STREAM, 0);
+            // Before connecting: the server's first message carries credentials only if
+            // the option was on when it was sent.
+            let one = 1i32;
+            libc::setsockopt(
+                cs,
+                libc::SOL_SOCKET,
+                libc::SO_PASSCRED,
+                (&one as *const i32).cast(),
+                4,
+            );
+            libc::connect(cs, (&addr as *const libc::sockaddr_un).cast(), alen);
+            // Receive a descriptor.
+            let mut buf = [0u8; 16];
+            let mut iov = libc::iovec {
+                iov_base: buf.as_mut_ptr().cast(),
+                iov_len: buf.len(),
+            };
+            let mut control = [0u64; 8];
+            let mut msg: libc::msghdr = std::mem::zeroed();
+            msg.msg_iov = &mut iov;
+            msg.msg_iovlen = 1;
+            msg.msg_control = control.as_mut_ptr().cast();
+            msg.msg_controllen = size_of_val(&control);
+            libc::recvmsg(cs, &mut msg, libc::MSG_CMSG_CLOEXEC);
+            libc::write(cs, b"thanks".as_ptr().cast(), 6);
+            libc::close(cs);
+            libc::_exit(0);
+        }
+        let s = libc::accept(ls, null_mut(), null_mut());
+        // Pass a descriptor with the data.
+        let fd = libc::open(
+            c("/etc/hostname").as_ptr(),
+            libc::O_RDONLY | libc::O_CLOEXEC,
+        );
+        let mut data = *b"fd";
+        let mut iov = libc::iovec {
+            iov_base: data.as_mut_ptr().cast(),
+            iov_len: 2,
+        };
+        let mut control = [0u64; 3];
+        let cmsg = control.as_mut_ptr() as *mut libc::cmsghdr;
+        (*cmsg).cmsg_len = libc::CMSG_LEN(4) as usize;
+        (*cmsg).cmsg_level = libc::SOL_SOCKET;
+        (*cmsg).cmsg_type = libc::SCM_RIGHTS;
+        *(libc::CMSG_DATA(cmsg) as *mut i32) = fd;
+        let mut msg: libc::msghdr = std::mem::zeroed();
+        msg.msg_iov = &mut iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = control.as_mut_ptr().cast();
+        msg.msg_controllen = libc::CMSG_SPACE(4) as usize;
+        libc::sendmsg(s, &msg, 0);
+        let mut buf = [0u8; 16];
+        libc::read(s, buf.as_mut_ptr().cast(), buf.len());
+        let mut status = 0;
+        libc::wait4(pid, &mut status, 0, null_mut());
+        libc::close(s);
+        libc::close(fd);
+        libc::close(ls);
+        libc::unlink(c(&path).as_ptr());
+        // A datagram pair with credentials.
+        let mut sv = [0; 2];
+        libc::socketpair(libc::AF_UNIX, libc::SOCK_DGRAM, 0, sv.as_mut_ptr());
+        let one = 1i32;
+        libc::setsockopt(
+            sv[1],
+            libc::SOL_SOCKET,
+            libc::SO_PASSCRED,
+            (&one as *const i32).cast(),
+            4,
+        );
+        libc::send(sv[0], b"dgram".as_ptr().cast(), 5, 0);
+        let mut iov = libc::iovec {
+            iov_base: buf.as_mut_ptr().cast(),
+            iov_len: buf.len(),
+        };
+        let mut control = [0u64; 8];
+        let mut msg: libc::msghdr = std::mem::zeroed();
+        msg.msg_iov = &mut iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = control.as_mut_ptr().cast();
+        msg.msg_controllen = size_of_val(&control);
+        libc::recvmsg(sv[1], &mut msg, 0);
+        libc::close(sv[0]);
+        libc::close(sv[1]);
+    }
+}
+
+unsafe fn mmsg() {
+    unsafe {
+        let s = libc::socket(libc::AF_INET, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0);
+        let addr = sockaddr_in(0);
+        libc::bind(s, (&addr as *const libc::sockaddr_in).cast(), IN_LEN);
+        let mut me = sockaddr_in(0);
+        let mut len = IN_LEN;
+        libc::getsockname(s, (&mut me as *mut libc::sockaddr_in).cast(), &mut len);
+        libc::connect(s, (&me as *const libc::sockaddr_in).cast(), IN_LEN);
+        // Two queries in one call, as glibc's resolver sends its A and AAAA ones.
+        let queries: [&[u8]; 2] = [b"\x12\x34\x01\x00query-a", b"\x12\x35\x01\x00query-aaaa"];
+        let mut iovs: Vec<libc::iovec> = queries
+            .iter()
+            .map(|q| libc::iovec {
+                iov_base: q.as_ptr() as *mut _,
+                iov_len: q.len(),
+            })
+            .collect();
+        let mut msgs: Vec<libc::mmsghdr> = (0..2)
+            .map(|i| {
+                let mut m: libc::mmsghdr = std::mem::zeroed();
+                m.msg_hdr.msg_iov = &mut iovs[i];
+                m.msg_hdr.msg_iovlen = 1;
+                m
+            })
+            .collect();
+        libc::sendmmsg(s, msgs.as_mut_ptr(), 2, libc::MSG_NOSIGNAL);
+        let mut bufs = [[0u8; 32]; 2];
+        let mut rio: Vec<libc::iovec> = bufs
+            .iter_mut()
+            .map(|b| libc::iovec {
+                iov_base: b.as_mut_ptr().cast(),
+                iov_len: b.len(),
+            })
+            .collect();
+        let mut from = [sockaddr_in(0), sockaddr_in(0)];
+        let mut rmsgs: Vec<libc::mmsghdr> = (0..2)
+            .map(|i| {
+                let mut m: libc::mmsghdr = std::mem::zeroed();
+                m.msg_hdr.msg_name = (&mut from[i] as *mut libc::sockaddr_in).cast();
+                m.msg_hdr.msg_namelen = IN_LEN;
+                m.msg_hdr.msg_iov = &mut rio[i];
+                m.msg_hdr.msg_iovlen = 1;
+                m
+            })
+            .collect();
+        libc::recvmmsg(s, rmsgs.as_mut_ptr(), 2, libc::MSG_DONTWAIT, null_mut());
+        libc::recvmmsg(s, rmsgs.as_mut_ptr(), 2, libc::MSG_DONTWAIT, null_mut());
+        // Ancillary data on a received message: packet info, TTL, TOS.
+        let one = 1i32;
+        for opt in [libc::IP_PKTINFO, libc::IP_RECVTTL, libc::IP_RECVTOS] {
+            libc::setsockopt(s, libc::IPPROTO_IP, opt, (&one as *const i32).cast(), 4);
+        }
+        libc::send(s, b"ping".as_ptr().cast(), 4, 0);
+        let mut buf = [0u8; 16];
+        let mut iov = libc::iovec {
+            iov_base: buf.as_mut_ptr().cast(),
+            iov_len: buf.len(),
+        };
+        let mut control = [0u64; 16];
+        let mut msg: libc::msghdr = std::mem::zeroed();
+        msg.msg_iov = &mut iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = control.as_mut_ptr().cast();
+        msg.msg_controllen = size_of_val(&control);
+        libc::recvmsg(s, &mut msg, 0);
+        // A TTL set per message.
+        let mut sctl = [0u64; 3];
+        let cmsg = sctl.as_mut_ptr() as *mut libc::cmsghdr;
+        (*cmsg).cmsg_len = libc::CMSG_LEN(4) as usize;
+        (*cmsg).cmsg_level = libc::IPPROTO_IP;
+        (*cmsg).cmsg_type = libc::IP_TTL;
+        *(libc::CMSG_DATA(cmsg) as *mut i32) = 7;
+        let mut data = *b"pong";
+        let mut siov = libc::iovec {
+            iov_base: data.as_mut_ptr().cast(),
+            iov_len: 4,
+        };
+        let mut smsg: libc::msghdr = std::mem::zeroed();
+        smsg.msg_iov = &mut siov;
+        smsg.msg_iovlen = 1;
+        smsg.msg_control = sctl.as_mut_ptr().cast();
+        smsg.msg_controllen = libc::CMSG_SPACE(4) as usize;
+        libc::sendmsg(s, &smsg, 0);
+        msg.msg_controllen = size_of_val(&control);
+        libc::recvmsg(s, &mut msg, 0);
+        libc::close(s);
+    }
+}
+
+unsafe fn files(dir: &str) {
+    unsafe {
+        let (mut r, mut e, mut s) = (0, 0, 0);
+        libc::getresuid(&mut r, &mut e, &mut s);
+        libc::getresgid(&mut r, &mut e, &mut s);
+        libc::prctl(libc::PR_GET_SECUREBITS);
+        libc::prctl(libc::PR_GET_DUMPABLE);
+        libc::prctl(libc::PR_SET_NAME, c("workload-files").as_ptr());
+        let mut name = [0u8; 16];
+        libc::prctl(libc::PR_GET_NAME, name.as_mut_ptr());
+        let path = c(&format!("{dir}/data"));
+        let fd = libc::open(
+            path.as_ptr(),
+            libc::O_RDWR | libc::O_CREAT | libc::O_TRUNC,
+            0o100644,
+        );
+        libc::write(fd, b"0123456789abcdef".as_ptr().cast(), 16);
+        let mut lock: libc::flock = std::mem::zeroed();
+        lock.l_type = libc::F_WRLCK as i16;
+        lock.l_whence = libc::SEEK_SET as i16;
+        lock.l_len = 8;
+        libc::fcntl(fd, libc::F_SETLK, &lock);
+        lock.l_type = libc::F_RDLCK as i16;
+        libc::fcntl(fd, libc::F_GETLK, &mut lock);
+        lock.l_type = libc::F_UNLCK as i16;
+        libc::fcntl(fd, libc::F_SETLKW, &lock);
+        libc::flock(fd, libc::LOCK_EX | libc::LOCK_NB);
+        libc::flock(fd, libc::LOCK_UN);
+        let times = [
+            libc::timespec {
+                tv_sec: 1_600_000_000,
+                tv_nsec: 5,
+            },
+            libc::timespec {
+                tv_sec: 0,
+                tv_nsec: libc::UTIME_OMIT,
+            },
+        ];
+        libc::utimensat(libc::AT_FDCWD, path.as_ptr(), times.as_ptr(), 0);
+        libc::futimens(fd, null());
+        let out = libc::open(c("/dev/null").as_ptr(), libc::O_WRONLY);
+        let mut off: libc::off_t = 4;
+        libc::sendfile(out, fd, &mut off, 6);
+        libc::sendfile(out, fd, null_mut(), 6);
+        let copy = libc::open(
+            c(&format!("{dir}/copy")).as_ptr(),
+            libc::O_WRONLY | libc::O_CREAT,
+            0o600,
+        );
+        let mut in_off: libc::loff_t = 2;
+        libc::copy_file_range(fd, &mut in_off, copy, null_mut(), 4, 0);
+        libc::fallocate(fd, 0, 0, 4096);
+        libc::ftruncate(fd, 100);
+        let map = libc::mmap(
+            null_mut(),
+            4096,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_SHARED,
+            fd,
+            0,
+        );
+        libc::msync(map, 4096, libc::MS_SYNC);
+        let grown = libc::mremap(map, 4096, 8192, libc::MREMAP_MAYMOVE);
+        libc::munmap(grown, 8192);
+        libc::fsync(fd);
+        libc::fdatasync(fd);
+        libc::mknodat(
+            libc::AT_FDCWD,
+            c(&format!("{dir}/fifo")).as_ptr(),
+            libc::S_IFIFO | 0o600,
+            0,
+        );
+        libc::mknodat(
+            libc::AT_FDCWD,
+            c(&format!("{dir}/plain")).as_ptr(),
+            0o600,
+            0,
+        );
+        libc::mkdirat(libc::AT_FDCWD, c(&format!("{dir}/sub")).as_ptr(), 0o750);
+        libc::fchmod(copy, 0o4600);
+        libc::symlinkat(
+            path.as_ptr(),
+            libc::AT_FDCWD,
+            c(&format!("{dir}/link")).as_ptr(),
+        );
+        libc::renameat(
+            libc::AT_FDCWD,
+            c(&format!("{dir}/copy")).as_ptr(),
+            libc::AT_FDCWD,
+            c(&format!("{dir}/sub/copy")).as_ptr(),
+        );
+        libc::unlinkat(libc::AT_FDCWD, c(&format!("{dir}/plain")).as_ptr(), 0);
+        libc::close(copy);
+        libc::close(out);
+        libc::close(fd);
+    }
+}
+
+/// Serves lines from stdin until it closes: each opens, reads and closes a file and
+/// answers `done`.
+unsafe fn attach_loop() {
+    let stdin = std::io::stdin();
+    let mut out = std::io::stdout();
+    let _ = writeln!(out, "ready");
+    let _ = out.flush();
+    for line in stdin.lock().lines() {
+        if line.is_err() {
+            break;
+        }
+        // SAFETY: plain syscalls on a buffer and descriptor owned here.
+        unsafe {
+            let fd = libc::open(c("/etc/hostname").as_ptr(), libc::O_RDONLY);
+            let mut buf = [0u8; 64];
+            libc::read(fd, buf.as_mut_ptr().cast(), buf.len());
+            libc::close(fd);
+        }
+        let _ = writeln!(out, "done");
+        let _ = out.flush();
+    }
+}
+
+/// A thread blocks on a mutex the main thread holds, and the main thread waits for it
+/// to finish: neither ever returns.
+unsafe fn stuck_futex() {
+    use std::sync::{Arc, Mutex};
+    let lock = Arc::new(Mutex::new(()));
+    let held = lock.lock().expect("lock");
+    let other = Arc::clone(&lock);
+    let t = std::thread::spawn(move || {
+        let _g = other.lock();
+    });
+    // Let the thread reach its futex wait before saying so.
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    println!("ready");
+    let _ = std::io::stdout().flush();
+    let _ = t.join();
+    drop(held);
+}
