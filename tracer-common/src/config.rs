@@ -24,7 +24,11 @@ pub struct KernelConfig {
     /// Non-zero with `--stats`: count every call the syscall programs see. Off by default
     /// because it costs untraced processes a per-CPU map update per syscall.
     pub count_seen: u8,
-    pub _pad: [u8; 3],
+    /// Non-zero with `-c`/`-C` without `-w`: the totals count each call's system CPU
+    /// time too (`sched_switch` measures the time calls spend off the CPU; it finds the
+    /// task switched in by its pid, at `task_pid_offset`).
+    pub count_cpu: u8,
+    pub _pad: [u8; 2],
     /// `--cgroup`: the depth of the traced cgroup below the cgroup2 root.
     pub cgroup_level: u32,
     /// `--cgroup`: trace every task whose cgroup is this one (id = inode of the cgroup v2
@@ -46,7 +50,8 @@ pub struct KernelConfig {
     /// which userspace only knows in its namespace, are registered through `NS_PENDING`.
     pub pidns_dev: u64,
     pub pidns_ino: u64,
-    /// Offsets of `pid` and `tgid` in `struct task_struct`, from the kernel's BTF (0: none).
+    /// Offsets of `pid` and `tgid` in `struct task_struct`, from the kernel's BTF (0: none):
+    /// the ids of a signal's target and of the task `sched_switch` switches to.
     pub task_pid_offset: u32,
     pub task_tgid_offset: u32,
     /// Field offsets in the sched tracepoints' records, from tracefs (they differ between
@@ -71,7 +76,8 @@ impl KernelConfig {
         follow_forks: 0,
         summary: SUMMARY_OFF,
         count_seen: 0,
-        _pad: [0; 3],
+        count_cpu: 0,
+        _pad: [0; 2],
         cgroup_level: 0,
         cgroup_id: 0,
         min_duration_ns: 0,

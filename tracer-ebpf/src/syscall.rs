@@ -76,6 +76,8 @@ pub fn on_enter<C: EbpfContext>(ctx: &C, nr: u64, read_args: impl FnOnce(bool) -
         args,
         flags: INFLIGHT_ACTIVE | if shown { INFLIGHT_SHOWN } else { 0 },
         retry: 0,
+        switched_out_ns: 0,
+        off_cpu_ns: 0,
     };
     if shown
         && emits
@@ -152,7 +154,12 @@ pub fn on_exit(ret: i64) {
         return;
     }
     if cfg.summary != 0 {
-        outcome::count(call.nr, duration, failed);
+        let cpu = if cfg.count_cpu != 0 {
+            duration.saturating_sub(call.off_cpu_ns)
+        } else {
+            0
+        };
+        outcome::count(call.nr, duration, cpu, failed);
         if !cfg.emits_calls() {
             return;
         }

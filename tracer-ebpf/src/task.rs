@@ -13,7 +13,6 @@ use crate::{
     config::config,
     emit::{self, PROMPTLY, emit_syscall, now_ns, stats},
     maps::{EVENTS, INFLIGHT, TRACED},
-    outcome,
 };
 
 /// An exec in a thread other than the leader: the thread takes over the leader's id
@@ -100,15 +99,14 @@ pub fn exit(ctx: &TracePointContext) -> Result<(), i64> {
     let in_call = unsafe { INFLIGHT.get(tid) }.copied();
     // The thread's entry goes with it, whether or not it is inside a call.
     let _ = INFLIGHT.remove(tid);
+
     if let Some(call) = in_call.filter(|c| c.flags & INFLIGHT_ACTIVE != 0) {
         if call.nr == nr::EXIT_GROUP || call.nr == nr::EXIT {
             exit_code = call.args[0] & 0xff;
         }
+        // Not counted for `-c`: strace counts only calls that return.
         if call.flags & INFLIGHT_SHOWN != 0 {
             let duration = now_ns().saturating_sub(call.enter_ns);
-            if cfg.summary != 0 {
-                outcome::count(call.nr, duration, false);
-            }
             if cfg.emits_calls() && cfg.admits_unfinished(duration) {
                 emit_syscall(&call, 0, RECORD_NO_RETURN, emit::LATER);
             }

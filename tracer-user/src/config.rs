@@ -68,6 +68,8 @@ pub struct SummaryOptions {
     pub columns: Option<String>,
     pub histogram: bool,
     pub interval: Option<Duration>,
+    /// `-w`: the time columns are wall-clock time, not system CPU time.
+    pub wall_clock: bool,
 }
 
 /// How absolute time stamps print.
@@ -181,11 +183,11 @@ impl Args {
             columns: self.summary_columns.clone(),
             histogram: self.histogram,
             interval: self.interval,
+            wall_clock: self.summary_wall_clock,
         });
         if summary.is_none() && (self.histogram || self.interval.is_some()) {
             bail!("--histogram and --interval go with -c or -C");
         }
-        let _ = self.summary_wall_clock;
         let kernel = KernelConfig {
             status_mask,
             cgroup_id,
@@ -196,6 +198,8 @@ impl Args {
                 None if self.diagnose => SUMMARY_COUNT,
                 None => SUMMARY_OFF,
             },
+            // strace's -c sums system CPU time unless -w.
+            count_cpu: summary.as_ref().is_some_and(|s| !s.wall_clock) as u8,
             ..self.kernel_config(&qualifiers)
         };
         let out = self.out.into_options(self.follow, self.output.as_deref())?;

@@ -78,8 +78,13 @@ fn run(cfg: &Config) -> Result<ExitCode> {
     let mut trace = output::trace_sink(cfg, format::formatter(cfg))?;
     let mut summary = match &cfg.summary {
         Some(s) => Some(Summary::new(
-            TableOptions::parse(&s.sort_by, s.columns.as_deref())?,
+            TableOptions::parse(
+                &s.sort_by,
+                s.columns.as_deref(),
+                s.wall_clock || !backend.measures_system_time(),
+            )?,
             s.histogram,
+            cfg.out.format == cli::OutputFormat::Json,
             counted,
             s.interval,
             output::report_output(cfg)?,

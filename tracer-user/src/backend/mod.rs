@@ -114,6 +114,15 @@ impl Backend {
         matches!(self, Self::Ebpf(_))
     }
 
+    /// Whether `-c` can count system CPU time (else it counts wall-clock time, as `-w`):
+    /// the eBPF backend needs the kernel's BTF for it.
+    pub fn measures_system_time(&self) -> bool {
+        match self {
+            Self::Ebpf(tracer) => tracer.counts_cpu(),
+            Self::Ptrace => true,
+        }
+    }
+
     /// Starts or attaches to the target and traces it until it is gone or a stop signal
     /// arrives. `program` is the launched command's resolved path.
     pub fn run(

@@ -82,6 +82,31 @@ struct Arg {
     raw: String,
 }
 
+/// A record of a report (`summary`, `diagnosis`): `v`, `time` (RFC 3339 of
+/// `realtime_ns`) and `type`, then the body's fields; one line.
+pub fn record<T: Serialize>(kind: &str, realtime_ns: i64, body: &T) -> String {
+    #[derive(Serialize)]
+    struct Record<'a, T> {
+        v: u32,
+        time: &'a str,
+        #[serde(rename = "type")]
+        kind: &'a str,
+        #[serde(flatten)]
+        body: &'a T,
+    }
+    let mut time = String::new();
+    time::write_rfc3339(&mut time, realtime_ns);
+    let mut line = serde_json::to_string(&Record {
+        v: SCHEMA_VERSION,
+        time: &time,
+        kind,
+        body,
+    })
+    .expect("report records serialize");
+    line.push('\n');
+    line
+}
+
 pub struct JsonFormatter<W: Write> {
     out: W,
     decode: DecodeOptions,

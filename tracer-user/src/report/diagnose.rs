@@ -214,9 +214,10 @@ impl Sink for Diagnosis {
     fn event(&mut self, event: &Event, _ctx: &Context) -> io::Result<()> {
         match event {
             Event::Completed(call) => {
-                if self.counted == Some(Counted::FromEvents) {
-                    self.totals
-                        .add_call(call.nr, call.duration_ns().unwrap_or(0), call.failed());
+                if self.counted == Some(Counted::FromEvents)
+                    && let Some(duration) = call.duration_ns()
+                {
+                    self.totals.add_call(call.nr, duration, 0, call.failed());
                 }
                 self.completed(call);
             }
@@ -298,6 +299,7 @@ mod tests {
                 data: path.as_bytes().to_vec(),
                 ..Default::default()
             }],
+            cpu_ns: None,
         }
     }
 

@@ -249,10 +249,15 @@ fn kernel_config(cfg: &Config) -> Result<KernelConfig, LoadError> {
             .ok_or_else(|| LoadError::Tracefs(format!("{event} has no {name} field")))
     };
     let pidns = own_pid_namespace();
-    // Ignored signals come from the sender's side, with the target's ids read from its
-    // task_struct: only with BTF to say where they are, and only outside a pid namespace.
-    let task_ids = super::btf::task_ids().filter(|_| pidns.is_none());
+    let task_ids = super::btf::task_ids();
+    let mut count_cpu = cfg.kernel.count_cpu;
+    if count_cpu != 0 && task_ids.is_none() {
+        // sched_switch finds the task switched in by its pid, whose place BTF gives.
+        eprintln!("tracer: no kernel BTF: -c counts wall-clock time (as with -w)");
+        count_cpu = 0;
+    }
     Ok(KernelConfig {
+        count_cpu,
         pidns_dev: pidns.map_or(0, |(dev, _)| dev),
         pidns_ino: pidns.map_or(0, |(_, ino)| ino),
         task_pid_offset: task_ids.map_or(0, |(pid, _)| pid),
@@ -294,19 +299,26 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
 
     // Kernel-side warnings (rare conditions such as a full map) reach our log.
     let logger = aya_log::EbpfLogger::init(&mut ebpf).ok();
-    attach(&mut ebpf, cfg, kernel.task_pid_offset != 0)?;
-    take_maps(ebpf, logger, cfg)
+    attach(&mut ebpf, cfg, &kernel)?;
+    take_maps(ebpf, logger, cfg, &kernel)
 }
 
 /// Fork and exit tracking first, so the trace set is maintained before any call is seen;
 /// then the signal programs and the syscall programs.
-fn attach(ebpf: &mut aya::Ebpf, cfg: &Config, task_ids: bool) -> Result<(), LoadError> {
+fn attach(ebpf: &mut aya::Ebpf, cfg: &Config, kernel: &KernelConfig) -> Result<(), LoadError> {
     attach_tracepoint(ebpf, "tracer_fork", "sched", &["sched_process_fork"])?;
     attach_tracepoint(ebpf, "tracer_exit", "sched", &["sched_process_exit"])?;
     attach_tracepoint(ebpf, "tracer_exec", "sched", &["sched_process_exec"])?;
+    if kernel.count_cpu != 0 {
+        // Every context switch of the machine runs it: only when -c counts CPU time.
+        attach_raw_tracepoint(ebpf, "tracer_sched_switch", "sched_switch")?;
+    }
     if cfg.shows_signals() {
         attach_raw_tracepoint(ebpf, "tracer_signal", "signal_deliver")?;
-        if task_ids {
+        // Ignored signals come from the sender's side, with the target's ids read from
+        // its task_struct: only with BTF to say where they are, and only outside a pid
+        // namespace (they are the kernel's ids).
+        if kernel.task_pid_offset != 0 && kernel.pidns_ino == 0 {
             attach_raw_tracepoint(ebpf, "tracer_signal_ignored", "signal_generate")?;
         }
     }
@@ -342,6 +354,7 @@ fn take_maps(
     mut ebpf: aya::Ebpf,
     logger: Option<aya_log::EbpfLogger<&'static dyn log::Log>>,
     cfg: &Config,
+    kernel: &KernelConfig,
 ) -> Result<EbpfTracer, LoadError> {
     fn take<T: TryFrom<aya::maps::Map, Error = aya::maps::MapError>>(
         ebpf: &mut aya::Ebpf,
@@ -379,5 +392,6 @@ fn take_maps(
         path_fds,
         stats,
         summary,
+        counts_cpu: kernel.count_cpu != 0,
     })
 }

@@ -57,6 +57,8 @@ pub struct EbpfTracer {
     stats: PerCpuArray<MapData, Stats>,
     /// `-c`: per-syscall totals, by number, per CPU.
     summary: Option<PerCpuArray<MapData, SyscallTotals>>,
+    /// The totals hold system CPU time (not without BTF).
+    counts_cpu: bool,
 }
 
 impl EbpfTracer {
@@ -89,6 +91,11 @@ impl EbpfTracer {
         let map = self.ns_pending.as_mut().unwrap_or(&mut self.traced);
         map.insert(pid, state, 0)
             .context("adding a pid to the kernel trace set")
+    }
+
+    /// Whether `-c`'s totals hold system CPU time.
+    pub fn counts_cpu(&self) -> bool {
+        self.counts_cpu
     }
 
     fn trace_set_empty(&self) -> bool {

@@ -12,6 +12,7 @@
 //! `waitpid(WNOHANG)` whenever it wakes. A blocking `waitpid` would be one syscall
 //! cheaper per stop, but could neither see a stop signal nor time out.
 
+mod cputime;
 mod memory;
 mod regs;
 mod seccomp;
@@ -77,6 +78,8 @@ struct Options {
     traced: Option<BTreeSet<u32>>,
     /// Show calls in progress (`read(0, `).
     show_in_progress: bool,
+    /// Measure each call's system CPU time (`-c` without `-w`).
+    cpu_time: bool,
 }
 
 impl Options {
@@ -91,6 +94,7 @@ impl Options {
                     .collect()
             }),
             show_in_progress: cfg.shows_in_progress(),
+            cpu_time: cfg.kernel.count_cpu != 0,
         }
     }
 
@@ -108,6 +112,8 @@ struct InCall {
     announced: bool,
     /// Entered through a seccomp stop.
     seccomp: bool,
+    /// The thread's CPU time at the entry stop (`-c`).
+    cpu_at_entry: Option<u64>,
 }
 
 struct Task {
@@ -507,11 +513,15 @@ impl<'p, 'a> Tracer<'p, 'a> {
                 Phase::Enter,
             );
         }
+        let cpu_at_entry = (shown && self.opts.cpu_time)
+            .then(|| cputime::on_cpu_ns(tid))
+            .flatten();
         self.tasks.get_mut(&tid).expect("known task").call = Some(InCall {
             call,
             shown,
             announced: false,
             seccomp,
+            cpu_at_entry,
         });
     }
 
@@ -519,7 +529,10 @@ impl<'p, 'a> Tracer<'p, 'a> {
         let task = self.tasks.get_mut(&tid).expect("known task");
         // An exit with no entry seen: the call was in progress when we attached.
         let Some(InCall {
-            mut call, shown, ..
+            mut call,
+            shown,
+            cpu_at_entry,
+            ..
         }) = task.call.take()
         else {
             return Ok(());
@@ -538,6 +551,13 @@ impl<'p, 'a> Tracer<'p, 'a> {
         call.captures.append(&mut exit_captures);
         call.exit_ns = Some(now);
         call.ret = Some(ret);
+        if self.opts.cpu_time {
+            // Without the thread's clock, the call's wall-clock time stands in.
+            call.cpu_ns = cpu_at_entry
+                .zip(cputime::on_cpu_ns(tid))
+                .map(|(entry, exit)| exit.saturating_sub(entry))
+                .or(call.duration_ns());
+        }
         self.emit(Event::Completed(call))
     }
 
