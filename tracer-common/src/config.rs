@@ -44,6 +44,8 @@ pub struct KernelConfig {
     pub path_hashes: [u64; MAX_PATH_FILTERS],
     /// Wake the consumer only once this many bytes wait in the ring buffer; below it the
     /// consumer finds the records on its next poll tick (a wake-up per record costs ~15 µs).
+    /// 0 (a trace read on a terminal, where lines should appear as the calls happen):
+    /// wake it whenever it has caught up.
     pub wakeup_bytes: u64,
     /// The tracer's pid namespace (device and inode of its nsfs file) when it is not the
     /// initial one: ids in records are then translated to it, and `-p`/launched pids,

@@ -37,10 +37,17 @@ pub fn count_output(ok: bool) {
     }
 }
 
-/// Wakes the consumer only once enough is waiting (see `KernelConfig::wakeup_bytes`).
+/// Wakes the consumer only once enough is waiting (see `KernelConfig::wakeup_bytes`);
+/// with no threshold (a trace read on a terminal), whenever it has caught up.
 #[inline(always)]
 pub fn wakeup_flags() -> u64 {
-    if EVENTS.query(BPF_RB_AVAIL_DATA as u64) >= config().wakeup_bytes {
+    let threshold = config().wakeup_bytes;
+    if threshold == 0 {
+        // The ring buffer's own policy: a wake-up only for the first record the consumer
+        // has not yet seen, none while it is still draining.
+        return 0;
+    }
+    if EVENTS.query(BPF_RB_AVAIL_DATA as u64) >= threshold {
         BPF_RB_FORCE_WAKEUP as u64
     } else {
         BPF_RB_NO_WAKEUP as u64

@@ -133,6 +133,11 @@ pub struct Args {
     #[arg(long)]
     pub diagnose: bool,
 
+    /// No live status line on the terminal while the trace goes to a file (-q and -qq
+    /// turn it off too).
+    #[arg(long = "no-status")]
+    pub no_status: bool,
+
     /// Ring buffer size in bytes (a power of two, at least 4096).
     #[arg(long, value_name = "BYTES", default_value_t = 16 << 20, hide = true)]
     pub buffer_size: u32,

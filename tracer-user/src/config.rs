@@ -51,6 +51,8 @@ pub struct Config {
     pub paths: Vec<PathBuf>,
     pub summary: Option<SummaryOptions>,
     pub diagnose: bool,
+    /// The live status line may be drawn (not with `-q`, `-qq` or `--no-status`).
+    pub status_line: bool,
     /// Time stamps, output files, fd names, format.
     pub out: OutputOptions,
     /// The kernel programs' settings as far as the command line decides them; the eBPF
@@ -228,6 +230,7 @@ impl Args {
             paths: self.paths,
             summary,
             diagnose: self.diagnose,
+            status_line: !self.no_status && self.quiet == 0,
             kernel,
         })
     }
@@ -269,10 +272,28 @@ impl Args {
             },
             path_hashes: path_hashes(&path_forms(&self.paths)),
             // The consumer is woken once a quarter of the buffer is full, else on its
-            // poll tick.
-            wakeup_bytes: u64::from(self.buffer_size / 4),
+            // poll tick; a trace on a terminal is read as it comes.
+            wakeup_bytes: if trace_to_terminal(self.output.as_deref()) {
+                0
+            } else {
+                u64::from(self.buffer_size / 4)
+            },
             ..KernelConfig::DEFAULT
         }
+    }
+}
+
+/// Whether the trace goes to a terminal (stderr, or `-o /dev/tty`...): someone is
+/// watching the lines as the calls happen.
+fn trace_to_terminal(output: Option<&Path>) -> bool {
+    use std::io::IsTerminal as _;
+    match output {
+        None => std::io::stderr().is_terminal(),
+        Some(path) if path.starts_with("/dev") => std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .is_ok_and(|f| f.is_terminal()),
+        Some(_) => false,
     }
 }
 

@@ -107,7 +107,7 @@ fn run(cfg: &Config) -> Result<ExitCode> {
         }
         backend.run(cfg, program, signals, &mut pipeline)
     };
-    trace.finish();
+    trace.finish(result.is_ok());
     if result.is_ok() {
         if let Some(s) = summary {
             s.finish().context("writing the summary")?;

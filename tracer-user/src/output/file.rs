@@ -5,7 +5,7 @@
 use std::{
     cell::Cell,
     fs::{self, File, OpenOptions},
-    io::{self, BufWriter, Write},
+    io::{self, BufWriter, IsTerminal as _, Write},
     path::{Path, PathBuf},
     process::{Child, ChildStdin, Command, Stdio},
     rc::Rc,
@@ -52,6 +52,10 @@ pub struct Output {
     dest: Dest,
     name: String,
     bytes: ByteCount,
+    /// A terminal: each write goes out at once, so lines appear as the calls happen
+    /// (and, with ptrace, before the traced program runs on). Files and pipes are
+    /// written in batches.
+    prompt: bool,
 }
 
 enum Dest {
@@ -66,12 +70,15 @@ impl Output {
             dest: Dest::Stderr(BufWriter::with_capacity(BUFFER, io::stderr())),
             name: "stderr".into(),
             bytes,
+            prompt: io::stderr().is_terminal(),
         }
     }
 
     pub fn file(path: &Path, opts: FileOptions, bytes: ByteCount) -> io::Result<Self> {
+        let file = LogFile::open(path, opts)?;
         Ok(Self {
-            dest: Dest::File(LogFile::open(path, opts)?),
+            prompt: file.file.get_ref().is_terminal(),
+            dest: Dest::File(file),
             name: format!("'{}'", path.display()),
             bytes,
         })
@@ -91,6 +98,7 @@ impl Output {
             }),
             name: format!("'|{command}'"),
             bytes,
+            prompt: false,
         })
     }
 
@@ -108,6 +116,9 @@ impl Write for Output {
         };
         result.map_err(|e| self.named(e))?;
         self.bytes.set(self.bytes.get() + buf.len() as u64);
+        if self.prompt {
+            self.flush()?;
+        }
         Ok(buf.len())
     }
 

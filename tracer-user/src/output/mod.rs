@@ -82,7 +82,11 @@ pub fn trace_sink(cfg: &Config, make: Box<MakeSink>) -> Result<Monitored> {
             .with_context(|| format!("can't open '{path}'"))?;
         make(out, prefix)
     };
-    Ok(Monitored::new(sink, bytes, true))
+    Ok(Monitored::new(
+        sink,
+        bytes,
+        cfg.status_line && status::may_show(&cfg.target),
+    ))
 }
 
 /// Where reports (the `-c` table, `--diagnose`) go: the `-o` file after the trace, or
