@@ -3,9 +3,9 @@
 
 use aya_ebpf::{
     bindings::{BPF_RB_AVAIL_DATA, BPF_RB_FORCE_WAKEUP, BPF_RB_NO_WAKEUP},
-    helpers::{bpf_ktime_get_ns, bpf_probe_read_kernel_buf},
+    helpers::{bpf_get_current_uid_gid, bpf_ktime_get_ns, bpf_probe_read_kernel_buf},
 };
-use tracer_common::{InFlight, SIGINFO_BYTES, SignalRecord, Stats, SyscallRecord, kind};
+use tracer_common::{InFlight, NO_UID, SIGINFO_BYTES, SignalRecord, Stats, SyscallRecord, kind};
 
 use crate::{
     config::config,
@@ -67,7 +67,12 @@ pub fn syscall_record(kind: u32, call: &InFlight, ret: i64, flags: u16) -> Sysca
         ret,
         ncaptures: 0,
         flags,
-        _pad: [0; 4],
+        uid: if config().diagnose_slow_ns != 0 {
+            // The low half: the uid (the high half is the gid).
+            bpf_get_current_uid_gid() as u32
+        } else {
+            NO_UID
+        },
     }
 }
 

@@ -129,9 +129,19 @@ pub struct Args {
     pub interval: Option<std::time::Duration>,
 
     /// At exit, report permission failures, missing files, slow calls and blocked
-    /// threads found in the trace.
+    /// threads found in the trace: instead of the trace, or beside it when the trace
+    /// goes to -o FILE (the report then goes to stderr).
     #[arg(long)]
     pub diagnose: bool,
+
+    /// --diagnose, with the report written to FILE and the trace shown as usual.
+    #[arg(long = "diagnose-output", value_name = "FILE")]
+    pub diagnose_output: Option<PathBuf>,
+
+    /// --diagnose, listing idle waits (epoll_wait, poll, futex waits, sleeps, reads of
+    /// sockets and pipes...) among the slow calls.
+    #[arg(long = "diagnose-idle")]
+    pub diagnose_idle: bool,
 
     /// No live status line on the terminal while the trace goes to a file (-q and -qq
     /// turn it off too).

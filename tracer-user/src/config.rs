@@ -51,6 +51,10 @@ pub struct Config {
     pub paths: Vec<PathBuf>,
     pub summary: Option<SummaryOptions>,
     pub diagnose: bool,
+    /// `--diagnose-output`: where the report goes (the trace is shown then).
+    pub diagnose_output: Option<PathBuf>,
+    /// `--diagnose-idle`: idle waits are listed among the slow calls.
+    pub diagnose_idle: bool,
     /// The live status line may be drawn (not with `-q`, `-qq` or `--no-status`).
     pub status_line: bool,
     /// Time stamps, output files, fd names, format.
@@ -114,9 +118,14 @@ impl Config {
         &self.qualifiers.trace
     }
 
-    /// Whether the calls themselves are printed (not with `-c` alone or `--diagnose`).
+    /// Whether the calls themselves are printed (not with `-c` alone, nor with
+    /// `--diagnose` unless the trace has a destination of its own).
     pub fn shows_calls(&self) -> bool {
-        self.summary.as_ref().is_none_or(|s| s.with_calls) && !self.diagnose
+        shows_calls(
+            self.summary.as_ref(),
+            self.diagnose,
+            self.output.is_some() || self.diagnose_output.is_some(),
+        )
     }
 
     /// Whether a call is shown while it is in progress (strace's `read(0, ` while the
@@ -190,16 +199,29 @@ impl Args {
         if summary.is_none() && (self.histogram || self.interval.is_some()) {
             bail!("--histogram and --interval go with -c or -C");
         }
+        let diagnose = self.diagnose || self.diagnose_output.is_some() || self.diagnose_idle;
+        let trace_shown = shows_calls(
+            summary.as_ref(),
+            diagnose,
+            self.output.is_some() || self.diagnose_output.is_some(),
+        );
         let kernel = KernelConfig {
             status_mask,
             cgroup_id,
             cgroup_level,
             summary: match &summary {
-                Some(s) if !s.with_calls => SUMMARY_ONLY,
+                // --diagnose needs calls beside the totals.
+                Some(s) if !s.with_calls && !diagnose => SUMMARY_ONLY,
                 Some(_) => SUMMARY_COUNT,
-                None if self.diagnose => SUMMARY_COUNT,
+                None if diagnose => SUMMARY_COUNT,
                 None => SUMMARY_OFF,
             },
+            diagnose_slow_ns: if diagnose {
+                DIAGNOSE_SLOW.as_nanos() as u64
+            } else {
+                0
+            },
+            diagnose_only: (diagnose && !trace_shown) as u8,
             // strace's -c sums system CPU time unless -w.
             count_cpu: summary.as_ref().is_some_and(|s| !s.wall_clock) as u8,
             ..self.kernel_config(&qualifiers)
@@ -229,7 +251,9 @@ impl Args {
             stats: self.stats,
             paths: self.paths,
             summary,
-            diagnose: self.diagnose,
+            diagnose,
+            diagnose_output: self.diagnose_output,
+            diagnose_idle: self.diagnose_idle,
             status_line: !self.no_status && self.quiet == 0,
             kernel,
         })
@@ -265,11 +289,6 @@ impl Args {
             follow_forks: (self.follow > 0) as u8,
             count_seen: self.stats as u8,
             min_duration_ns: self.min_duration.map_or(0, |d| d.as_nanos() as u64),
-            diagnose_slow_ns: if self.diagnose {
-                DIAGNOSE_SLOW.as_nanos() as u64
-            } else {
-                0
-            },
             path_hashes: path_hashes(&path_forms(&self.paths)),
             // The consumer is woken once a quarter of the buffer is full, else on its
             // poll tick; a trace on a terminal is read as it comes.
@@ -281,6 +300,12 @@ impl Args {
             ..KernelConfig::DEFAULT
         }
     }
+}
+
+/// Whether the calls are printed: not with `-c` alone, nor with `--diagnose` unless the
+/// trace has a destination of its own (`-o`, or the report has `--diagnose-output`).
+fn shows_calls(summary: Option<&SummaryOptions>, diagnose: bool, own_destination: bool) -> bool {
+    summary.is_none_or(|s| s.with_calls) && (!diagnose || own_destination)
 }
 
 /// Whether the trace goes to a terminal (stderr, or `-o /dev/tty`...): someone is

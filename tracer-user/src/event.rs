@@ -39,6 +39,9 @@ pub struct Syscall {
     /// backend measures it per call (ptrace with `-c` without `-w`; the eBPF backend
     /// counts it in the kernel instead).
     pub cpu_ns: Option<u64>,
+    /// The task's (real) uid at the call's exit, where a report needs it (`--diagnose`'s
+    /// permission failures).
+    pub uid: Option<u32>,
 }
 
 impl Syscall {
@@ -223,8 +226,11 @@ pub trait TaskView {
 #[derive(Clone, Copy)]
 pub struct Context<'a> {
     pub tasks: &'a dyn TaskView,
-    /// `-y`: the descriptors' names.
+    /// `-y`: the descriptors' names, for output that shows them.
     pub fds: Option<&'a dyn FdNames>,
+    /// The descriptors' names whenever they are kept (`-y`, or a report that names
+    /// them), whether or not the trace shows them.
+    pub names: Option<&'a dyn FdNames>,
 }
 
 /// Where events go: formatters and reports. Both backends feed them through the same
@@ -233,6 +239,12 @@ pub trait Sink {
     fn event(&mut self, event: &Event, ctx: &Context) -> io::Result<()>;
     /// Called when the backend has drained a batch: a good moment to flush.
     fn flush(&mut self) -> io::Result<()>;
+    /// Whether the sink also gets the completed calls the filters (`-z`, `-Z`,
+    /// `--status`, `--min-duration`) keep out of the trace: a report on everything that
+    /// happened (`--diagnose`).
+    fn sees_filtered(&self) -> bool {
+        false
+    }
 }
 
 impl<S: Sink + ?Sized> Sink for Box<S> {
@@ -243,6 +255,10 @@ impl<S: Sink + ?Sized> Sink for Box<S> {
     fn flush(&mut self) -> io::Result<()> {
         (**self).flush()
     }
+
+    fn sees_filtered(&self) -> bool {
+        (**self).sees_filtered()
+    }
 }
 
 impl<S: Sink + ?Sized> Sink for &mut S {
@@ -252,5 +268,9 @@ impl<S: Sink + ?Sized> Sink for &mut S {
 
     fn flush(&mut self) -> io::Result<()> {
         (**self).flush()
+    }
+
+    fn sees_filtered(&self) -> bool {
+        (**self).sees_filtered()
     }
 }

@@ -76,6 +76,8 @@ fn run(cfg: &Config) -> Result<ExitCode> {
         Counted::FromEvents
     };
     let mut trace = output::trace_sink(cfg, format::formatter(cfg))?;
+    // Reports are JSON records in a JSON trace.
+    let json = cfg.out.format == cli::OutputFormat::Json;
     let mut summary = match &cfg.summary {
         Some(s) => Some(Summary::new(
             TableOptions::parse(
@@ -84,7 +86,7 @@ fn run(cfg: &Config) -> Result<ExitCode> {
                 s.wall_clock || !backend.measures_system_time(),
             )?,
             s.histogram,
-            cfg.out.format == cli::OutputFormat::Json,
+            json,
             counted,
             s.interval,
             output::report_output(cfg)?,
@@ -93,7 +95,7 @@ fn run(cfg: &Config) -> Result<ExitCode> {
     };
     let mut diagnosis = cfg
         .diagnose
-        .then(|| Diagnosis::new(cfg.decode.clone(), counted));
+        .then(|| Diagnosis::new(cfg.decode.clone(), counted, json, cfg.diagnose_idle));
     let result = {
         let mut pipeline = Pipeline::new(cfg, backend.filters_in_kernel(), format::shows_comm(cfg));
         if cfg.shows_calls() {
@@ -112,8 +114,8 @@ fn run(cfg: &Config) -> Result<ExitCode> {
         if let Some(s) = summary {
             s.finish().context("writing the summary")?;
         }
-        if let Some(d) = diagnosis {
-            output::report_output(cfg)?.write_all(d.report().as_bytes())?;
+        if let Some(mut d) = diagnosis {
+            output::diagnosis_output(cfg)?.write_all(d.report().as_bytes())?;
         }
     }
     let outcome = match result {

@@ -7,6 +7,8 @@
 //! `calls futex MS`      main thread waits MS ms on a mutex another thread holds
 //! `calls cpu-sleep MS`  one getrandom of 32 MiB (CPU time in the kernel), then one
 //!                       nanosleep of MS milliseconds (none)
+//! `calls flock MS`      a thread's flock of /tmp/tracer-calls-lock-PID waits MS ms for
+//!                       the main thread's lock
 
 use std::{ffi::CString, io::Write, time::Duration};
 
@@ -108,9 +110,27 @@ fn main() {
                 libc::nanosleep(&pause, std::ptr::null_mut());
             }
         }
+        Some("flock") => {
+            let ms = count(args.next());
+            let path = format!("/tmp/tracer-calls-lock-{}", std::process::id());
+            let holder = std::fs::File::create(&path).expect("create the lock file");
+            let waiter = std::fs::File::open(&path).expect("open the lock file");
+            use std::os::fd::AsRawFd;
+            // SAFETY: flock on descriptors this process owns.
+            unsafe { libc::flock(holder.as_raw_fd(), libc::LOCK_EX) };
+            let t = std::thread::spawn(move || unsafe {
+                libc::flock(waiter.as_raw_fd(), libc::LOCK_EX)
+            });
+            std::thread::sleep(Duration::from_millis(ms));
+            // SAFETY: as above.
+            unsafe { libc::flock(holder.as_raw_fd(), libc::LOCK_UN) };
+            assert_eq!(t.join().unwrap(), 0);
+            let _ = std::fs::remove_file(&path);
+        }
         _ => {
             eprintln!(
-                "usage: calls loop N | slow-read MS | tree | eacces N | futex MS | cpu-sleep MS"
+                "usage: calls loop N | slow-read MS | tree | eacces N | futex MS | cpu-sleep MS \
+                 | flock MS"
             );
             std::process::exit(2);
         }

@@ -19,10 +19,12 @@ pub mod strings;
 pub mod structs;
 #[cfg(test)]
 mod tests;
+mod typed;
 
 pub use errno::errno_name;
 pub use flags::signal_name;
 pub use ret::{errno_of, write_return};
+pub use typed::{Typed, typed};
 
 use std::fmt::Write;
 

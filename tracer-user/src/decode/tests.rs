@@ -909,7 +909,7 @@ mod bench {
             exit_ns: Some(2),
             ret: Some(ret),
             captures,
-            cpu_ns: None,
+            ..Default::default()
         }
     }
 

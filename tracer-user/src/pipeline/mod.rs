@@ -12,10 +12,10 @@ use std::io;
 
 use crate::{
     config::{Config, Target},
-    event::{Context, Event, FdNames, Sink},
+    event::{Context, Event, FdNames, Sink, Syscall},
 };
 use fds::{CallView, FdTable};
-use outcome::OutcomeFilter;
+use outcome::{OutcomeFilter, Verdict};
 use tasks::Tasks;
 
 pub struct Pipeline<'a> {
@@ -23,13 +23,18 @@ pub struct Pipeline<'a> {
     outcome: Option<OutcomeFilter>,
     tasks: Tasks,
     fds: Option<FdTable>,
+    /// The trace shows what the descriptors name (`-y`); else the table, if kept, is for
+    /// the reports.
+    show_fds: bool,
     sinks: Vec<&'a mut dyn Sink>,
 }
 
 impl<'a> Pipeline<'a> {
     /// `filtered_upstream`: the backend applied the result, duration and path filters
-    /// already (in the kernel). `want_comm`: a sink shows task names.
+    /// already (in the kernel). `want_comm`: a sink shows task names. `--diagnose` names
+    /// tasks and descriptors in its report.
     pub fn new(cfg: &Config, filtered_upstream: bool, want_comm: bool) -> Self {
+        let want_comm = want_comm || cfg.diagnose;
         let initial = match &cfg.target {
             Target::Attach(pids) => pids.clone(),
             Target::Command(_) | Target::Cgroup(_) => Vec::new(),
@@ -50,7 +55,7 @@ impl<'a> Pipeline<'a> {
             };
             OutcomeFilter::new(cfg.kernel, seeds)
         });
-        let fds = (cfg.out.decode_fds > 0).then(|| {
+        let fds = (cfg.out.decode_fds > 0 || cfg.diagnose).then(|| {
             let complete = cfg.trace_set().is_all();
             FdTable::new(cfg.out.decode_fds > 1, cfg.target_is_command(), complete)
         });
@@ -58,6 +63,7 @@ impl<'a> Pipeline<'a> {
             outcome,
             tasks: Tasks::new(&initial, want_comm),
             fds,
+            show_fds: cfg.out.decode_fds > 0,
             sinks: Vec::new(),
         }
     }
@@ -68,9 +74,25 @@ impl<'a> Pipeline<'a> {
 
     /// One event from the backend, in its task's order.
     pub fn event(&mut self, event: Event) -> io::Result<()> {
-        if let (Event::Completed(call), Some(filter)) = (&event, self.outcome.as_mut())
-            && !filter.admits(call)
-        {
+        if let (Event::Completed(call), Some(filter)) = (&event, self.outcome.as_mut()) {
+            match filter.verdict(call) {
+                Verdict::Shown => {}
+                Verdict::Filtered => return self.deliver(event, true),
+                Verdict::Dropped => return Ok(()),
+            }
+        }
+        self.deliver(event, false)
+    }
+
+    /// A completed call the kernel's filters keep out of the trace, sent for the reports
+    /// that see every call (`--diagnose`).
+    pub fn filtered(&mut self, call: Syscall) -> io::Result<()> {
+        self.deliver(Event::Completed(call), true)
+    }
+
+    /// `filtered`: only to the sinks that see filtered calls.
+    fn deliver(&mut self, event: Event, filtered: bool) -> io::Result<()> {
+        if filtered && !self.sinks.iter().any(|s| s.sees_filtered()) {
             return Ok(());
         }
         self.tasks.before(&event);
@@ -90,12 +112,16 @@ impl<'a> Pipeline<'a> {
             table,
             before: before.as_ref(),
         });
+        let names = view.as_ref().map(|v| v as &dyn FdNames);
         let ctx = Context {
             tasks: &self.tasks,
-            fds: view.as_ref().map(|v| v as &dyn FdNames),
+            fds: names.filter(|_| self.show_fds),
+            names,
         };
         for sink in &mut self.sinks {
-            sink.event(&event, &ctx)?;
+            if !filtered || sink.sees_filtered() {
+                sink.event(&event, &ctx)?;
+            }
         }
         self.tasks.after(&event);
         if let (

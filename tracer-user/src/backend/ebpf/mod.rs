@@ -223,6 +223,7 @@ impl Run<'_, '_> {
             Record::Syscall {
                 call,
                 entering: true,
+                ..
             } => {
                 self.entry_captures
                     .insert(call.tid, (call.enter_ns, call.captures));
@@ -231,7 +232,8 @@ impl Run<'_, '_> {
             Record::Syscall {
                 call,
                 entering: false,
-            } => self.completed(call),
+                filtered,
+            } => self.completed(call, filtered),
             Record::Fork { tid, parent, ns } => self.emit(Event::Started { tid, parent, ns }),
             Record::Signal(signal) => {
                 let signo = i32::from_ne_bytes(signal.siginfo[..4].try_into().expect("4 bytes"));
@@ -246,8 +248,9 @@ impl Run<'_, '_> {
         }
     }
 
-    /// A call's exit record, joined with what was copied at its entry.
-    fn completed(&mut self, mut call: Syscall) -> Result<()> {
+    /// A call's exit record, joined with what was copied at its entry; `filtered`: kept
+    /// out of the trace, for the reports that see everything.
+    fn completed(&mut self, mut call: Syscall, filtered: bool) -> Result<()> {
         // By thread; an exec from a non-leader thread returns under the process id,
         // so failing that, by entry time.
         let key = match self.entry_captures.get(&call.tid) {
@@ -269,6 +272,9 @@ impl Run<'_, '_> {
             self.group_codes.insert(call.pid, call.args[0] as u8 as i32);
         }
         self.announced.remove(&call.tid);
+        if filtered {
+            return self.pipeline.filtered(call).context("writing the trace");
+        }
         self.emit(Event::Completed(call))
     }
 

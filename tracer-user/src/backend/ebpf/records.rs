@@ -2,8 +2,8 @@
 //! that does not parse is an error, never undefined behaviour.
 
 use tracer_common::{
-    CAPTURE_FAULT, CAPTURE_TRUNCATED, CaptureHeader, RECORD_NO_RETURN, SignalRecord, SyscallRecord,
-    TaskExitRecord, kind,
+    CAPTURE_FAULT, CAPTURE_TRUNCATED, CaptureHeader, NO_UID, RECORD_FILTERED, RECORD_NO_RETURN,
+    SignalRecord, SyscallRecord, TaskExitRecord, kind,
 };
 
 use crate::event::{Capture, Syscall};
@@ -21,6 +21,8 @@ pub enum Record {
     Syscall {
         call: Syscall,
         entering: bool,
+        /// Kept out of the trace by the filters; for `--diagnose` only.
+        filtered: bool,
     },
     TaskExit(TaskExitRecord),
     Signal(SignalRecord),
@@ -65,9 +67,11 @@ pub fn parse(bytes: &[u8]) -> Result<Record, RecordError> {
                     exit_ns: returned.then_some(rec.exit_ns),
                     ret: returned.then_some(rec.ret),
                     captures,
+                    uid: (rec.uid != NO_UID).then_some(rec.uid),
                     cpu_ns: None,
                 },
                 entering: kind == kind::SYSCALL_ENTER,
+                filtered: rec.flags & RECORD_FILTERED != 0,
             })
         }
         kind::TASK_EXIT => Ok(Record::TaskExit(read(bytes).ok_or_else(short)?)),
@@ -135,7 +139,7 @@ mod tests {
             len: 3,
         }));
         bytes.extend(b"abc");
-        let Record::Syscall { call, entering } = parse(&bytes).unwrap() else {
+        let Record::Syscall { call, entering, .. } = parse(&bytes).unwrap() else {
             panic!()
         };
         assert!(!entering);

@@ -80,6 +80,8 @@ struct Options {
     show_in_progress: bool,
     /// Measure each call's system CPU time (`-c` without `-w`).
     cpu_time: bool,
+    /// Note the uid of the task a permission failure happened to (`--diagnose`).
+    uid: bool,
 }
 
 impl Options {
@@ -95,6 +97,7 @@ impl Options {
             }),
             show_in_progress: cfg.shows_in_progress(),
             cpu_time: cfg.kernel.count_cpu != 0,
+            uid: cfg.diagnose,
         }
     }
 
@@ -197,6 +200,18 @@ fn seccomp_filters(pid: &str) -> u32 {
 }
 
 /// The first bytes of a `siginfo_t`, as the kernel side copies them.
+/// A task's real uid, from `/proc/TID/status` (the task is stopped: it is current).
+fn real_uid(tid: u32) -> Option<u32> {
+    let status = std::fs::read_to_string(format!("/proc/{tid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("Uid:"))?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
 fn siginfo_bytes(info: &libc::siginfo_t) -> SignalInfo {
     let mut bytes = [0u8; tracer_common::SIGINFO_BYTES];
     // SAFETY: siginfo_t is plain data of 128 bytes; the first SIGINFO_BYTES are copied.
@@ -551,6 +566,10 @@ impl<'p, 'a> Tracer<'p, 'a> {
         call.captures.append(&mut exit_captures);
         call.exit_ns = Some(now);
         call.ret = Some(ret);
+        // EPERM, EACCES: the kernel's uid is in its record too.
+        if self.opts.uid && (ret == -1 || ret == -13) {
+            call.uid = real_uid(tid);
+        }
         if self.opts.cpu_time {
             // Without the thread's clock, the call's wall-clock time stands in.
             call.cpu_ns = cpu_at_entry
