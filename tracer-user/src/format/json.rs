@@ -1,6 +1,7 @@
 //! `--format=json`: one JSON object per line, for log shippers. Fed from the same events
-//! and decoded by the same code as the text output, so both carry the same facts; the
-//! schema is in the README (`v` is its version).
+//! and decoded by the same code as the text output, so both carry the same facts, plus
+//! the argument values as data. The reports write their records through [`record`]. The
+//! schema is docs/json-schema.json (`v` is its version).
 
 use std::{
     fmt::Write as _,

@@ -156,12 +156,10 @@ struct LogFile {
 
 impl LogFile {
     fn open(path: &Path, opts: FileOptions) -> io::Result<Self> {
-        let file = OpenOptions::new()
-            .write(true)
-            .create(true)
-            .append(opts.append)
-            .truncate(!opts.append)
-            .open(path)?;
+        let file = open_appending(path)?;
+        if !opts.append {
+            file.set_len(0)?;
+        }
         let size = file.metadata()?.len();
         Ok(Self {
             path: path.to_owned(),
@@ -207,10 +205,19 @@ impl LogFile {
                 _ => {}
             }
         }
-        self.file = BufWriter::with_capacity(BUFFER, File::create(&self.path)?);
+        let file = open_appending(&self.path)?;
+        file.set_len(0)?;
+        self.file = BufWriter::with_capacity(BUFFER, file);
         self.size = 0;
         Ok(())
     }
+}
+
+/// Opens (creating) a trace file whose every write goes at its end: a report written
+/// into the same file between two batches of lines (`-C --interval -o FILE`) is then
+/// followed by the next batch, not overwritten by it.
+fn open_appending(path: &Path) -> io::Result<File> {
+    OpenOptions::new().append(true).create(true).open(path)
 }
 
 /// Expands `%p` (pid), `%t` (start time, local `YYYYmmdd-HHMMSS`) and `%%` in an `-o` name.

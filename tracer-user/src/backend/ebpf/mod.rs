@@ -457,6 +457,8 @@ pub fn run(
             && last_interval.elapsed() >= every
             && let Some(totals) = tracer.kernel_totals()
         {
+            // The period's lines go out before its table.
+            run.pipeline.flush().context("writing the trace")?;
             run.emit(Event::Totals {
                 totals,
                 interval_end: true,
