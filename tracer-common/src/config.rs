@@ -39,6 +39,9 @@ pub struct KernelConfig {
     pub cgroup_id: u64,
     /// `--min-duration`: calls faster than this are dropped at exit (0: keep all).
     pub min_duration_ns: u64,
+    /// `-O`: subtracted from each call's times in the `-c` totals (not below zero), as
+    /// strace does.
+    pub summary_overhead_ns: u64,
     /// `--diagnose`'s slow calls: those at least this long (0: no `--diagnose`). The calls
     /// the report needs ([`Self::diagnosed`]) leave the kernel even when the filters keep
     /// them out of the trace ([`crate::RECORD_FILTERED`]).
@@ -88,6 +91,7 @@ impl KernelConfig {
         cgroup_level: 0,
         cgroup_id: 0,
         min_duration_ns: 0,
+        summary_overhead_ns: 0,
         diagnose_slow_ns: 0,
         path_hashes: [0; MAX_PATH_FILTERS],
         wakeup_bytes: 0,
@@ -171,7 +175,7 @@ impl Default for KernelConfig {
     }
 }
 
-const _: () = assert!(core::mem::size_of::<KernelConfig>() == 120);
+const _: () = assert!(core::mem::size_of::<KernelConfig>() == 128);
 
 #[cfg(feature = "user")]
 // SAFETY: plain-old-data: repr(C), integer fields only, explicit padding.

@@ -18,7 +18,8 @@ use crate::{
 };
 
 /// Adds a finished call to the `-c` totals: its wall-clock `duration` and, when the
-/// settings count it, its system CPU time `cpu`.
+/// settings count it, its system CPU time `cpu`; the latency histogram takes the
+/// duration as measured.
 #[inline(always)]
 pub fn count(nr: u32, duration: u64, cpu: u64, failed: bool) {
     let Some(totals) = SUMMARY.get_ptr_mut(nr) else {
@@ -26,6 +27,13 @@ pub fn count(nr: u32, duration: u64, cpu: u64, failed: bool) {
     };
     // SAFETY: per-CPU value; only this CPU's programs update it.
     let t = unsafe { &mut *totals };
+    let bucket = log2_bucket(duration);
+    // -O: strace's overhead, taken off each call's times.
+    let overhead = config().summary_overhead_ns;
+    let (duration, cpu) = (
+        duration.saturating_sub(overhead),
+        cpu.saturating_sub(overhead),
+    );
     let first = t.calls == 0;
     t.calls += 1;
     t.errors += failed as u64;
@@ -45,7 +53,6 @@ pub fn count(nr: u32, duration: u64, cpu: u64, failed: bool) {
             t.cpu_max_ns = cpu;
         }
     }
-    let bucket = log2_bucket(duration);
     if bucket < HIST_BUCKETS {
         t.hist[bucket] += 1;
     }

@@ -76,6 +76,8 @@ pub struct SummaryOptions {
     pub interval: Option<Duration>,
     /// `-w`: the time columns are wall-clock time, not system CPU time.
     pub wall_clock: bool,
+    /// `-O`: taken off each call's times (the kernel does it when it counts).
+    pub overhead: Option<Duration>,
 }
 
 /// How absolute time stamps print.
@@ -195,6 +197,7 @@ impl Args {
             histogram: self.histogram,
             interval: self.interval,
             wall_clock: self.summary_wall_clock,
+            overhead: None,
         });
         if summary.is_none() && (self.histogram || self.interval.is_some()) {
             bail!("--histogram and --interval go with -c or -C");
@@ -224,6 +227,10 @@ impl Args {
             diagnose_only: (diagnose && !trace_shown) as u8,
             // strace's -c sums system CPU time unless -w.
             count_cpu: summary.as_ref().is_some_and(|s| !s.wall_clock) as u8,
+            summary_overhead_ns: summary
+                .as_ref()
+                .and_then(|s| s.overhead)
+                .map_or(0, |o| o.as_nanos() as u64),
             ..self.kernel_config(&qualifiers)
         };
         let out = self.out.into_options(self.follow, self.output.as_deref())?;

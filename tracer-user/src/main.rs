@@ -35,7 +35,7 @@ use crate::{
     pipeline::Pipeline,
     report::{
         diagnose::Diagnosis,
-        summary::{Counted, Summary, TableOptions},
+        summary::{Counted, ReportOptions, Summary, TableOptions},
     },
 };
 
@@ -80,15 +80,18 @@ fn run(cfg: &Config) -> Result<ExitCode> {
     let json = cfg.out.format == cli::OutputFormat::Json;
     let mut summary = match &cfg.summary {
         Some(s) => Some(Summary::new(
-            TableOptions::parse(
-                &s.sort_by,
-                s.columns.as_deref(),
-                s.wall_clock || !backend.measures_system_time(),
-            )?,
-            s.histogram,
-            json,
+            ReportOptions {
+                table: TableOptions::parse(
+                    &s.sort_by,
+                    s.columns.as_deref(),
+                    s.wall_clock || !backend.measures_system_time(),
+                )?,
+                histogram: s.histogram,
+                json,
+                interval: s.interval,
+                overhead: s.overhead,
+            },
             counted,
-            s.interval,
             output::report_output(cfg)?,
         )),
         None => None,

@@ -589,18 +589,30 @@ pub struct Summary {
     table: TableOptions,
     histogram: bool,
     json: bool,
+    /// `-O`, taken off each call counted here.
+    overhead_ns: u64,
     out: Box<dyn Write>,
 }
 
+/// How the totals are counted and shown: `-c`'s options beside the table's.
+pub struct ReportOptions {
+    pub table: TableOptions,
+    pub histogram: bool,
+    pub json: bool,
+    pub interval: Option<Duration>,
+    /// `-O`.
+    pub overhead: Option<Duration>,
+}
+
 impl Summary {
-    pub fn new(
-        table: TableOptions,
-        histogram: bool,
-        json: bool,
-        counted: Counted,
-        interval: Option<Duration>,
-        out: Box<dyn Write>,
-    ) -> Self {
+    pub fn new(opts: ReportOptions, counted: Counted, out: Box<dyn Write>) -> Self {
+        let ReportOptions {
+            table,
+            histogram,
+            json,
+            interval,
+            overhead,
+        } = opts;
         let clock = Clock::new();
         let now = clock.now_ns();
         Self {
@@ -618,6 +630,7 @@ impl Summary {
             table,
             histogram,
             json,
+            overhead_ns: overhead.map_or(0, |o| o.as_nanos() as u64),
             out,
         }
     }
@@ -678,7 +691,13 @@ impl Sink for Summary {
             Event::Completed(call) if self.counted == Counted::FromEvents => {
                 if let Some(duration) = call.duration_ns() {
                     let cpu = call.cpu_ns.unwrap_or(duration);
-                    self.totals.add_call(call.nr, duration, cpu, call.failed());
+                    let o = self.overhead_ns;
+                    self.totals.add_call(
+                        call.nr,
+                        duration.saturating_sub(o),
+                        cpu.saturating_sub(o),
+                        call.failed(),
+                    );
                 }
                 Ok(())
             }
@@ -839,6 +858,37 @@ mod tests {
         );
         assert!(text.contains("[1us, 2us)"), "{text}");
         assert!(text.contains("[4us, 8us)"), "{text}");
+    }
+
+    #[test]
+    fn the_overhead_comes_off_each_call_counted_here() {
+        let opts = ReportOptions {
+            table: opts("time", None),
+            histogram: false,
+            json: false,
+            interval: None,
+            overhead: Some(Duration::from_micros(3)),
+        };
+        let mut s = Summary::new(opts, Counted::FromEvents, Box::new(io::sink()));
+        let tasks = crate::pipeline::tasks::Tasks::default();
+        let ctx = Context {
+            tasks: &tasks,
+            fds: None,
+            names: None,
+        };
+        for (wall, cpu) in [(10_000, 5_000), (10_000, 2_000)] {
+            let call = crate::event::Syscall {
+                nr: nr("read"),
+                exit_ns: Some(wall),
+                ret: Some(0),
+                cpu_ns: Some(cpu),
+                ..Default::default()
+            };
+            s.event(&Event::Completed(call), &ctx).unwrap();
+        }
+        let t = s.totals.by_nr[&nr("read")];
+        assert_eq!((t.cpu_ns, t.cpu_min_ns), (2_000, 0), "not below zero");
+        assert_eq!(t.total_ns, 14_000);
     }
 
     #[test]
