@@ -156,10 +156,7 @@ struct LogFile {
 
 impl LogFile {
     fn open(path: &Path, opts: FileOptions) -> io::Result<Self> {
-        let file = open_appending(path)?;
-        if !opts.append {
-            file.set_len(0)?;
-        }
+        let file = open_appending(path, !opts.append)?;
         let size = file.metadata()?.len();
         Ok(Self {
             path: path.to_owned(),
@@ -205,9 +202,7 @@ impl LogFile {
                 _ => {}
             }
         }
-        let file = open_appending(&self.path)?;
-        file.set_len(0)?;
-        self.file = BufWriter::with_capacity(BUFFER, file);
+        self.file = BufWriter::with_capacity(BUFFER, open_appending(&self.path, true)?);
         self.size = 0;
         Ok(())
     }
@@ -216,8 +211,17 @@ impl LogFile {
 /// Opens (creating) a trace file whose every write goes at its end: a report written
 /// into the same file between two batches of lines (`-C --interval -o FILE`) is then
 /// followed by the next batch, not overwritten by it.
-fn open_appending(path: &Path) -> io::Result<File> {
-    OpenOptions::new().append(true).create(true).open(path)
+/// `truncate`: emptied first (as `O_TRUNC` does, which devices such as /dev/null
+/// ignore).
+fn open_appending(path: &Path, truncate: bool) -> io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt as _;
+    // O_APPEND by hand: std refuses `append` with `truncate`.
+    OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(truncate)
+        .custom_flags(libc::O_APPEND)
+        .open(path)
 }
 
 /// Expands `%p` (pid), `%t` (start time, local `YYYYmmdd-HHMMSS`) and `%%` in an `-o` name.
