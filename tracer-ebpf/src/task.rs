@@ -99,7 +99,6 @@ pub fn exit(ctx: &TracePointContext) -> Result<(), i64> {
     let in_call = unsafe { INFLIGHT.get(tid) }.copied();
     // The thread's entry goes with it, whether or not it is inside a call.
     let _ = INFLIGHT.remove(tid);
-
     if let Some(call) = in_call.filter(|c| c.flags & INFLIGHT_ACTIVE != 0) {
         if call.nr == nr::EXIT_GROUP || call.nr == nr::EXIT {
             exit_code = call.args[0] & 0xff;

@@ -43,7 +43,6 @@ const EACCES: i64 = 13;
 struct Shown {
     tid: u32,
     comm: Option<String>,
-    #[serde(rename = "duration_ns")]
     duration_ns: u64,
     /// As strace prints it, descriptors with what they name.
     call: String,
