@@ -161,7 +161,9 @@ fn stopped_by_error(e: anyhow::Error, trace: output::status::Monitored) -> Resul
 /// The last words after a trace that ran its course, and the exit status: as strace, the
 /// command's own, or 128+N when it was killed by signal N.
 fn finished(cfg: &Config, outcome: &Outcome) -> ExitCode {
-    if outcome.lost > 0 {
+    // A JSON trace on stderr has said so in its `lost` records, and must stay JSON.
+    let json_on_stderr = cfg.out.format == cli::OutputFormat::Json && cfg.output.is_none();
+    if outcome.lost > 0 && !json_on_stderr {
         eprintln!("tracer: {} events lost", outcome.lost);
     }
     if let Target::Attach(pids) = &cfg.target
