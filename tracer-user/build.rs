@@ -8,6 +8,10 @@ fn main() -> anyhow::Result<()> {
     let ebpf_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR")?).join("../tracer-ebpf");
     let ebpf_dir = ebpf_dir.canonicalize()?;
     println!("cargo:rerun-if-env-changed=TRACER_EBPF_STUB");
+    // aya-build watches tracer-ebpf only; the object also embeds tracer-common's types
+    // and constants.
+    let common = ebpf_dir.join("../tracer-common").canonicalize()?;
+    println!("cargo:rerun-if-changed={}", common.display());
     if env::var_os("TRACER_EBPF_STUB").is_some() {
         // `cargo clippy`/`check` of the host crates: an empty object keeps
         // `include_bytes_aligned!` compiling without the BPF toolchain.

@@ -9,7 +9,7 @@ use std::{
     collections::BTreeSet,
     io::{BufRead, BufReader, Read},
     path::PathBuf,
-    process::{Child, ChildStderr, Command, Output, Stdio},
+    process::{Child, Command, Output, Stdio},
     sync::mpsc,
     time::{Duration, Instant},
 };
@@ -178,7 +178,8 @@ pub struct LineWatcher {
 }
 
 impl LineWatcher {
-    pub fn new(stderr: ChildStderr) -> Self {
+    /// Watches `stderr` (or any stream: a terminal's master side, say).
+    pub fn new(stderr: impl Read + Send + 'static) -> Self {
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
             let mut reader = BufReader::new(stderr);
@@ -238,6 +239,25 @@ pub fn spawn_tracer(args: &[&str]) -> (Child, LineWatcher) {
         .spawn()
         .expect("spawn tracer");
     let watcher = LineWatcher::new(child.stderr.take().expect("stderr"));
+    (child, watcher)
+}
+
+/// Spawns `tracer ARGS` on a terminal, as from an interactive shell: a pseudo-terminal
+/// is its stdin, stdout and stderr (and so the traced program's). The watcher sees what
+/// the terminal shows (with its `\r\n` line ends).
+pub fn spawn_on_terminal(args: &[&str]) -> (Child, LineWatcher) {
+    let pty = nix::pty::openpty(None, None).expect("openpty");
+    let slave = |_| Stdio::from(pty.slave.try_clone().expect("dup"));
+    let child = tracer()
+        .args(args)
+        .stdin(slave(0))
+        .stdout(slave(1))
+        .stderr(slave(2))
+        .spawn()
+        .expect("spawn tracer");
+    drop(pty.slave);
+    // Reads fail (EIO) once every holder of the terminal has closed it: the end.
+    let watcher = LineWatcher::new(std::fs::File::from(pty.master));
     (child, watcher)
 }
 

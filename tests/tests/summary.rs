@@ -9,11 +9,57 @@ use tracer_tests::{Traced, trace};
 tracer_tests::both_backends!(
     counts_are_exact,
     dash_big_c_prints_calls_and_table_and_histograms_draw,
-    interval_prints_periodic_deltas
+    interval_prints_periodic_deltas,
+    system_time_leaves_out_sleeping_and_dash_w_counts_it,
+    calls_that_never_return_are_not_counted,
+    sort_keys_and_columns_are_straces
 );
 
 fn calls_bin() -> &'static str {
     env!("CARGO_BIN_EXE_calls")
+}
+
+/// A table with the columns `-U` asked for: its header, its divider and its rows by name
+/// (each row's cells split at blanks; an `errors` cell of zero is blank).
+struct Table {
+    header: String,
+    divider: String,
+    rows: Vec<(String, Vec<String>)>,
+}
+
+impl Table {
+    fn of(stderr: &str, name_column: usize) -> Table {
+        let mut lines = stderr
+            .lines()
+            .skip_while(|l| !l.contains("syscall") || l.starts_with('+'));
+        let header = lines.next().expect("a table").to_owned();
+        let divider = lines.next().expect("a divider").to_owned();
+        let rows = lines
+            .take_while(|l| !l.starts_with("---"))
+            .map(|l| {
+                let cells: Vec<String> = l.split_whitespace().map(str::to_owned).collect();
+                (cells[name_column].clone(), cells)
+            })
+            .collect();
+        Table {
+            header,
+            divider,
+            rows,
+        }
+    }
+
+    fn row(&self, name: &str) -> &[String] {
+        &self
+            .rows
+            .iter()
+            .find(|(n, _)| n == name)
+            .unwrap_or_else(|| panic!("no {name} row in {:?}", self.rows))
+            .1
+    }
+
+    fn seconds(&self, name: &str, cell: usize) -> f64 {
+        self.row(name)[cell].parse().expect("seconds")
+    }
 }
 
 /// Rows of strace's table: name -> (calls, errors).
@@ -151,4 +197,134 @@ fn interval_prints_periodic_deltas(backend: Backend) {
         deltas.iter().sum::<u64>() <= *last,
         "deltas add up to at most the total",
     );
+    let labels: Vec<&str> = t
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("Interval ") || l.starts_with("Total "))
+        .collect();
+    t.expect(
+        labels[0].starts_with("Interval 1, ") && labels[1].starts_with("Interval 2, "),
+        "each period is labelled with its number",
+    );
+    t.expect(
+        labels
+            .last()
+            .is_some_and(|l| l.starts_with("Total of the whole trace, ") && l.ends_with(" s):")),
+        "the last table is the whole trace's, named so, with its time span",
+    );
+}
+
+/// strace's `-c` sums the time calls spend on a CPU in the kernel: a sleep costs next to
+/// nothing, filling 32 MiB with random bytes costs milliseconds; `-w` counts wall-clock
+/// time instead.
+fn system_time_leaves_out_sleeping_and_dash_w_counts_it(backend: Backend) {
+    let run = |extra: &[&str]| {
+        let mut args = vec![backend.arg(), "-c"];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["--", calls_bin(), "cpu-sleep", "300"]);
+        let t = trace(&args);
+        t.expect(t.code() == Some(0), "success");
+        t
+    };
+    let t = run(&["-U", "name,total-time,wall-total"]);
+    let table = Table::of(&t.stderr, 0);
+    t.expect(
+        table
+            .header
+            .split_whitespace()
+            .eq(["syscall", "seconds", "wall-total"]),
+        "strace's headers",
+    );
+    let (sleep, sleep_wall) = (
+        table.seconds("clock_nanosleep", 1),
+        table.seconds("clock_nanosleep", 2),
+    );
+    t.expect(sleep_wall >= 0.29, "the sleep took its 300 ms");
+    t.expect(sleep < 0.03, "but almost no system time");
+    let (random, random_wall) = (table.seconds("getrandom", 1), table.seconds("getrandom", 2));
+    t.expect(
+        random >= 0.002 && random <= random_wall + 0.001,
+        "32 MiB of random bytes cost system time, at most the call's wall-clock time",
+    );
+    let t = run(&["-w", "-U", "name,total-time"]);
+    let table = Table::of(&t.stderr, 0);
+    t.expect(
+        table.seconds("clock_nanosleep", 1) >= 0.29,
+        "-w: wall-clock time",
+    );
+}
+
+/// `exit_group` never returns: strace gives it no row.
+fn calls_that_never_return_are_not_counted(backend: Backend) {
+    let t = trace(&[backend.arg(), "-c", "-f", "--", "sh", "-c", "exit 3"]);
+    t.expect(t.code() == Some(3), "the command's status");
+    let rows = table(&t);
+    t.expect(
+        rows.contains_key("execve"),
+        "calls that returned are counted",
+    );
+    t.expect(
+        !rows.contains_key("exit_group") && !rows.contains_key("exit"),
+        "exit_group has no row",
+    );
+}
+
+/// `-S` and `-U` with strace's keys: the same header, divider and counts as strace 6.1's.
+fn sort_keys_and_columns_are_straces(backend: Backend) {
+    let columns = "name,calls,errors,min-time,max-time,avg-time";
+    let args = [
+        "-c",
+        "-S",
+        "calls",
+        "-U",
+        columns,
+        "--",
+        calls_bin(),
+        "loop",
+        "50",
+    ];
+    let strace = tracer_tests::Traced::from(
+        std::process::Command::new("strace")
+            .args(args)
+            // As the tracer runs it (`cargo test` adds its toolchain's libraries).
+            .env_remove("LD_LIBRARY_PATH")
+            .output()
+            .expect("run strace"),
+    );
+    let theirs = Table::of(&strace.stderr, 0);
+    let t = trace(&[&[backend.arg()][..], &args].concat());
+    t.expect(t.code() == Some(0), "success");
+    let ours = Table::of(&t.stderr, 0);
+    t.expect(ours.header == theirs.header, &theirs.header);
+    t.expect(ours.divider == theirs.divider, &theirs.divider);
+    // Name and calls; errors where there are some (a zero is blank).
+    for (name, cells) in [("getppid", 2), ("write", 2), ("openat", 3)] {
+        t.expect(
+            ours.row(name)[..cells] == theirs.row(name)[..cells],
+            &format!("{name}: strace says {:?}", theirs.row(name)),
+        );
+    }
+    let calls: Vec<u64> = ours.rows.iter().map(|r| r.1[1].parse().unwrap()).collect();
+    t.expect(
+        calls.windows(2).all(|w| w[0] >= w[1]),
+        "-S calls: most calls first",
+    );
+    // Each time key sorts by its column, longest first.
+    for (key, column) in [("max-time", "max-time"), ("min-time", "min-time")] {
+        let t = trace(&[
+            backend.arg(),
+            "-c",
+            "-S",
+            key,
+            "-U",
+            &format!("name,{column}"),
+            "--",
+            calls_bin(),
+            "loop",
+            "50",
+        ]);
+        let table = Table::of(&t.stderr, 0);
+        let times: Vec<f64> = table.rows.iter().map(|r| r.1[1].parse().unwrap()).collect();
+        t.expect(times.windows(2).all(|w| w[0] >= w[1]), key);
+    }
 }

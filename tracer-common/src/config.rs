@@ -24,7 +24,14 @@ pub struct KernelConfig {
     /// Non-zero with `--stats`: count every call the syscall programs see. Off by default
     /// because it costs untraced processes a per-CPU map update per syscall.
     pub count_seen: u8,
-    pub _pad: [u8; 3],
+    /// Non-zero with `-c`/`-C` without `-w`: the totals count each call's system CPU
+    /// time too (`sched_switch` measures the time calls spend off the CPU; it finds the
+    /// task switched in by its pid, at `task_pid_offset`).
+    pub count_cpu: u8,
+    /// Non-zero with `--diagnose` and no trace shown: only the calls the report needs
+    /// leave the kernel (the totals cover the rest).
+    pub diagnose_only: u8,
+    pub _pad: u8,
     /// `--cgroup`: the depth of the traced cgroup below the cgroup2 root.
     pub cgroup_level: u32,
     /// `--cgroup`: trace every task whose cgroup is this one (id = inode of the cgroup v2
@@ -32,21 +39,28 @@ pub struct KernelConfig {
     pub cgroup_id: u64,
     /// `--min-duration`: calls faster than this are dropped at exit (0: keep all).
     pub min_duration_ns: u64,
-    /// `--diagnose`: only failed calls and calls at least this slow leave the kernel (the
-    /// report needs no other per-call detail; the totals cover the rest). 0: off.
+    /// `-O`: subtracted from each call's times in the `-c` totals (not below zero), as
+    /// strace does.
+    pub summary_overhead_ns: u64,
+    /// `--diagnose`'s slow calls: those at least this long (0: no `--diagnose`). The calls
+    /// the report needs ([`Self::diagnosed`]) leave the kernel even when the filters keep
+    /// them out of the trace ([`crate::RECORD_FILTERED`]).
     pub diagnose_slow_ns: u64,
     /// `-P`: hashes ([`crate::path::path_hash`]) of the paths to trace; 0 = unused slot.
     /// All zero: no path filter.
     pub path_hashes: [u64; MAX_PATH_FILTERS],
     /// Wake the consumer only once this many bytes wait in the ring buffer; below it the
     /// consumer finds the records on its next poll tick (a wake-up per record costs ~15 µs).
+    /// 0 (a trace read on a terminal, where lines should appear as the calls happen):
+    /// wake it whenever it has caught up.
     pub wakeup_bytes: u64,
     /// The tracer's pid namespace (device and inode of its nsfs file) when it is not the
     /// initial one: ids in records are then translated to it, and `-p`/launched pids,
     /// which userspace only knows in its namespace, are registered through `NS_PENDING`.
     pub pidns_dev: u64,
     pub pidns_ino: u64,
-    /// Offsets of `pid` and `tgid` in `struct task_struct`, from the kernel's BTF (0: none).
+    /// Offsets of `pid` and `tgid` in `struct task_struct`, from the kernel's BTF (0: none):
+    /// the ids of a signal's target and of the task `sched_switch` switches to.
     pub task_pid_offset: u32,
     pub task_tgid_offset: u32,
     /// Field offsets in the sched tracepoints' records, from tracefs (they differ between
@@ -88,10 +102,13 @@ impl KernelConfig {
         follow_forks: 0,
         summary: SUMMARY_OFF,
         count_seen: 0,
-        _pad: [0; 3],
+        count_cpu: 0,
+        diagnose_only: 0,
+        _pad: 0,
         cgroup_level: 0,
         cgroup_id: 0,
         min_duration_ns: 0,
+        summary_overhead_ns: 0,
         diagnose_slow_ns: 0,
         path_hashes: [0; MAX_PATH_FILTERS],
         wakeup_bytes: 0,
@@ -133,8 +150,19 @@ impl KernelConfig {
         const RETURNED: u8 = status::SUCCESSFUL | status::FAILED;
         self.status_mask & RETURNED != RETURNED
             || self.min_duration_ns != 0
-            || self.diagnose_slow_ns != 0
+            || self.diagnose_only != 0
             || self.path_filtered()
+    }
+
+    /// Whether `--diagnose`'s report needs a call that returned: a failure, a slow call,
+    /// or one that names a path or opens or closes a descriptor (whether a searched file
+    /// was found in the end; what descriptors name). `plan_flags`: the call's
+    /// [`crate::SyscallPlan::flags`].
+    #[inline(always)]
+    pub fn diagnosed(&self, failed: bool, duration_ns: u64, plan_flags: u32) -> bool {
+        const NAMES: u32 = crate::PLAN_FD_EFFECT | 7 << crate::PLAN_PATH_ARG_SHIFT;
+        self.diagnose_slow_ns != 0
+            && (failed || duration_ns >= self.diagnose_slow_ns || plan_flags & NAMES != 0)
     }
 
     /// Whether a call that returned passes the result and duration filters.
@@ -170,7 +198,7 @@ impl Default for KernelConfig {
     }
 }
 
-const _: () = assert!(core::mem::size_of::<KernelConfig>() == 144);
+const _: () = assert!(core::mem::size_of::<KernelConfig>() == 152);
 
 #[cfg(feature = "user")]
 // SAFETY: plain-old-data: repr(C), integer fields only, explicit padding.
@@ -201,6 +229,7 @@ mod tests {
             },
             KernelConfig {
                 diagnose_slow_ns: 1,
+                diagnose_only: 1,
                 ..base
             },
             KernelConfig {
@@ -229,5 +258,22 @@ mod tests {
             ..KernelConfig::DEFAULT
         };
         assert!(!p.admits_unfinished(0) && p.path_matches(7) && !p.path_matches(8));
+    }
+
+    #[test]
+    fn diagnose_needs_failures_slow_calls_and_names() {
+        let d = KernelConfig {
+            diagnose_slow_ns: 10,
+            ..KernelConfig::DEFAULT
+        };
+        let path = 2 << crate::PLAN_PATH_ARG_SHIFT;
+        assert!(d.diagnosed(true, 0, 0));
+        assert!(d.diagnosed(false, 10, 0));
+        assert!(d.diagnosed(false, 0, path));
+        assert!(d.diagnosed(false, 0, crate::PLAN_FD_EFFECT));
+        assert!(!d.diagnosed(false, 9, crate::PLAN_TRACE));
+        assert!(!KernelConfig::DEFAULT.diagnosed(true, 100, path));
+        // With the trace shown, --diagnose decides nothing at exit.
+        assert!(!d.decides_at_exit());
     }
 }

@@ -273,6 +273,9 @@ pub const PLAN_CLOSES_FD: u32 = 4;
 /// Argument 0 is given the address of the signal mask that `rt_sigreturn` (which has no
 /// arguments) restores, from the stack pointer: see [`sigframe_mask`].
 pub const PLAN_SIGFRAME: u32 = 8;
+/// It changes what the process's descriptors (or its working directory) name: opens,
+/// closes, duplicates, pipes, forks, execs... (the `-y` table follows it).
+pub const PLAN_FD_EFFECT: u32 = 16;
 /// Bits `PLAN_FD_ARGS_SHIFT..+6`: which arguments are file descriptors.
 pub const PLAN_FD_ARGS_SHIFT: u32 = 8;
 /// Bits `PLAN_PATH_ARG_SHIFT..+3`: 1 + the argument `-P` compares as a path (the first

@@ -45,15 +45,21 @@ pub struct SyscallRecord {
     pub ret: i64,
     /// Number of [`CaptureHeader`]s that follow.
     pub ncaptures: u16,
-    /// [`RECORD_NO_RETURN`].
+    /// [`RECORD_NO_RETURN`], [`RECORD_ENTRY_LOST`], [`RECORD_FILTERED`].
     pub flags: u16,
-    pub _pad: [u8; 4],
+    /// With `--diagnose`: the task's (real) uid at the call's exit; else [`NO_UID`].
+    pub uid: u32,
 }
 
 /// The call never returned: the task exited inside it (`exit_group`, or killed).
 pub const RECORD_NO_RETURN: u16 = 1;
 /// The call's entry record, with what was copied at its entry, was lost.
 pub const RECORD_ENTRY_LOST: u16 = 2;
+/// The filters (`-z`, `-Z`, `--status`, `--min-duration`) keep the call out of the
+/// trace; it is sent for `--diagnose`'s report only.
+pub const RECORD_FILTERED: u16 = 4;
+/// [`SyscallRecord::uid`] when it was not taken.
+pub const NO_UID: u32 = u32::MAX;
 
 /// A copy of tracee memory taken for one argument.
 #[repr(C)]

@@ -53,6 +53,11 @@ pub struct InFlight {
     /// Entry captures (bit = plan slot) whose read faulted: the page was not resident.
     /// They are read again at exit, after the kernel itself has touched the memory.
     pub retry: u32,
+    /// `-c`'s system time (with `KernelConfig::count_cpu`): when the thread last left
+    /// the CPU inside this call (0: it is on one), and its time off the CPU so far, kept
+    /// by `sched_switch`. The call's CPU time is its duration minus the time away.
+    pub switched_out_ns: u64,
+    pub off_cpu_ns: u64,
 }
 
 /// The call is in the trace set. Calls outside it are remembered only when the kernel
@@ -70,14 +75,25 @@ pub const INFLIGHT_ENTRY_LOST: u32 = 4;
 /// `[2^(i-1), 2^i)` ns (bucket 0: under 1 ns), so 40 buckets reach about 9 minutes.
 pub const HIST_BUCKETS: usize = 40;
 
-/// Per-syscall totals counted in the kernel (per CPU; userspace adds the CPUs up).
+/// Per-syscall totals counted in the kernel (per CPU; userspace adds the CPUs up). Calls
+/// that never return (`exit_group`, a task killed inside a call) are not counted, as
+/// strace does not count them.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SyscallTotals {
     pub calls: u64,
     pub errors: u64,
+    /// Wall-clock time from entry to exit: the sum, the shortest and the longest call
+    /// (`min_ns` means nothing while `calls` is 0).
     pub total_ns: u64,
+    pub min_ns: u64,
     pub max_ns: u64,
+    /// System CPU time: the time the task was on a CPU between entry and exit (strace's
+    /// `-c` default). Counted only when [`crate::KernelConfig::count_cpu`] is set.
+    pub cpu_ns: u64,
+    pub cpu_min_ns: u64,
+    pub cpu_max_ns: u64,
+    /// Wall-clock latency, log2 buckets.
     pub hist: [u64; HIST_BUCKETS],
 }
 
@@ -87,7 +103,11 @@ impl Default for SyscallTotals {
             calls: 0,
             errors: 0,
             total_ns: 0,
+            min_ns: 0,
             max_ns: 0,
+            cpu_ns: 0,
+            cpu_min_ns: 0,
+            cpu_max_ns: 0,
             hist: [0; HIST_BUCKETS],
         }
     }
@@ -104,8 +124,8 @@ pub mod status {
 
 const _: () = {
     assert!(core::mem::size_of::<Stats>() == 88);
-    assert!(core::mem::size_of::<InFlight>() == 80);
-    assert!(core::mem::size_of::<SyscallTotals>() == 32 + 8 * HIST_BUCKETS);
+    assert!(core::mem::size_of::<InFlight>() == 96);
+    assert!(core::mem::size_of::<SyscallTotals>() == 64 + 8 * HIST_BUCKETS);
 };
 
 #[cfg(feature = "user")]

@@ -4,11 +4,14 @@
 
 use aya_ebpf::{
     bindings::{BPF_RB_AVAIL_DATA, BPF_RB_FORCE_WAKEUP, BPF_RB_NO_WAKEUP},
-    helpers::{bpf_get_smp_processor_id, bpf_ktime_get_ns, bpf_probe_read_kernel_buf},
+    helpers::{
+        bpf_get_current_uid_gid, bpf_get_smp_processor_id, bpf_ktime_get_ns,
+        bpf_probe_read_kernel_buf,
+    },
 };
 use tracer_common::{
-    INFLIGHT_ENTRY_LOST, InFlight, LostRecord, RECORD_ENTRY_LOST, SIGINFO_BYTES, SignalRecord,
-    Stats, SyscallRecord, kind,
+    INFLIGHT_ENTRY_LOST, InFlight, LostRecord, NO_UID, RECORD_ENTRY_LOST, SIGINFO_BYTES,
+    SignalRecord, Stats, SyscallRecord, kind,
 };
 
 use crate::{
@@ -94,10 +97,17 @@ impl Counters {
     }
 }
 
-/// Wakes the consumer only once enough is waiting (see `KernelConfig::wakeup_bytes`).
+/// Wakes the consumer only once enough is waiting (see `KernelConfig::wakeup_bytes`);
+/// with no threshold (a trace read on a terminal), whenever it has caught up.
 #[inline(always)]
 pub fn wakeup_flags() -> u64 {
-    if EVENTS.query(BPF_RB_AVAIL_DATA as u64) >= config().wakeup_bytes {
+    let threshold = config().wakeup_bytes;
+    if threshold == 0 {
+        // The ring buffer's own policy: a wake-up only for the first record the consumer
+        // has not yet seen, none while it is still draining.
+        return 0;
+    }
+    if EVENTS.query(BPF_RB_AVAIL_DATA as u64) >= threshold {
         BPF_RB_FORCE_WAKEUP as u64
     } else {
         BPF_RB_NO_WAKEUP as u64
@@ -122,7 +132,12 @@ pub fn syscall_record(kind: u32, call: &InFlight, ret: i64, flags: u16) -> Sysca
         ret,
         ncaptures: 0,
         flags: flags | entry_lost,
-        _pad: [0; 4],
+        uid: if config().diagnose_slow_ns != 0 {
+            // The low half: the uid (the high half is the gid).
+            bpf_get_current_uid_gid() as u32
+        } else {
+            NO_UID
+        },
     }
 }
 

@@ -7,15 +7,18 @@
 //! `PLANS`, which userspace fills from its syscall table: no syscall is special-cased
 //! here (`capture`). Filters on the result, the duration and `-P` paths apply at exit,
 //! before a ring-buffer slot is taken; `-c` totals are counted per CPU in `SUMMARY`
-//! (`outcome`). The trace set follows forks through `sched_process_fork` and shrinks in
+//! (`outcome`), their system CPU time measured with `sched_switch` (`cputime`). The
+//! trace set follows forks through `sched_process_fork` and shrinks in
 //! `sched_process_exit` (`task`); `signal_deliver`, `signal_generate` and the exits give
-//! the signal lines (`signal`). Every setting comes from one global written by userspace (`config`).
+//! the signal lines (`signal`). Every setting comes from one global written by userspace
+//! (`config`).
 #![no_std]
 #![no_main]
 
 mod admit;
 mod capture;
 mod config;
+mod cputime;
 mod emit;
 mod maps;
 mod outcome;
@@ -99,6 +102,14 @@ pub fn tracer_signal(ctx: RawTracePointContext) -> i32 {
 #[raw_tracepoint(tracepoint = "signal_generate")]
 pub fn tracer_signal_sent(ctx: RawTracePointContext) -> i32 {
     signal::sent(&ctx);
+    0
+}
+
+/// A context switch (`sched_switch(preempt, prev, next)`): the time traced calls spend
+/// off the CPU, for `-c`'s system time. Attached only when that is counted.
+#[raw_tracepoint(tracepoint = "sched_switch")]
+pub fn tracer_sched_switch(ctx: RawTracePointContext) -> i32 {
+    cputime::switch(ctx.arg(2));
     0
 }
 

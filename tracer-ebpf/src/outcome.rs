@@ -17,21 +17,42 @@ use crate::{
     maps::{PATH_BUF, PATH_FDS, SUMMARY},
 };
 
-/// Adds a finished call to the `-c` totals.
+/// Adds a finished call to the `-c` totals: its wall-clock `duration` and, when the
+/// settings count it, its system CPU time `cpu`; the latency histogram takes the
+/// duration as measured.
 #[inline(always)]
-pub fn count(nr: u32, duration: u64, failed: bool) {
+pub fn count(nr: u32, duration: u64, cpu: u64, failed: bool) {
     let Some(totals) = SUMMARY.get_ptr_mut(nr) else {
         return;
     };
     // SAFETY: per-CPU value; only this CPU's programs update it.
     let t = unsafe { &mut *totals };
+    let bucket = log2_bucket(duration);
+    // -O: strace's overhead, taken off each call's times.
+    let overhead = config().summary_overhead_ns;
+    let (duration, cpu) = (
+        duration.saturating_sub(overhead),
+        cpu.saturating_sub(overhead),
+    );
+    let first = t.calls == 0;
     t.calls += 1;
     t.errors += failed as u64;
     t.total_ns += duration;
+    if first || duration < t.min_ns {
+        t.min_ns = duration;
+    }
     if duration > t.max_ns {
         t.max_ns = duration;
     }
-    let bucket = log2_bucket(duration);
+    if config().count_cpu != 0 {
+        t.cpu_ns += cpu;
+        if first || cpu < t.cpu_min_ns {
+            t.cpu_min_ns = cpu;
+        }
+        if cpu > t.cpu_max_ns {
+            t.cpu_max_ns = cpu;
+        }
+    }
     if bucket < HIST_BUCKETS {
         t.hist[bucket] += 1;
     }

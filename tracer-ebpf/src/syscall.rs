@@ -6,7 +6,7 @@ use aya_ebpf::{EbpfContext, bindings::BPF_ANY, helpers::bpf_get_current_pid_tgid
 use aya_log_ebpf::warn;
 use tracer_common::{
     INFLIGHT_ACTIVE, INFLIGHT_ENTRY_LOST, INFLIGHT_SHOWN, InFlight, MAX_ARGS, PLAN_SIGFRAME,
-    PLAN_TRACE, SyscallPlan, TRACE_FROM_EXEC, TRACE_ON, kind, nr,
+    PLAN_TRACE, RECORD_FILTERED, SyscallPlan, TRACE_FROM_EXEC, TRACE_ON, kind, nr,
 };
 
 use crate::{
@@ -76,6 +76,8 @@ pub fn on_enter<C: EbpfContext>(ctx: &C, nr: u64, read_args: impl FnOnce(bool) -
         args,
         flags: INFLIGHT_ACTIVE | if shown { INFLIGHT_SHOWN } else { 0 },
         retry: 0,
+        switched_out_ns: 0,
+        off_cpu_ns: 0,
     };
     if shown
         && emits
@@ -147,33 +149,42 @@ pub fn on_exit(ret: i64) {
     let cfg = config();
     let failed = (-4095..0).contains(&ret);
     let duration = now_ns().saturating_sub(call.enter_ns);
-    if !cfg.admits(failed, duration) {
+    let admitted = cfg.admits(failed, duration);
+    // --diagnose sees what the filters hide from the trace.
+    let diagnosed = cfg.diagnose_slow_ns != 0
+        && cfg.diagnosed(failed, duration, PLANS.get(call.nr).map_or(0, |p| p.flags));
+    if !admitted && !diagnosed {
         if let Some(s) = stats() {
             s.filtered += 1;
         }
         return;
     }
-    if cfg.summary != 0 {
-        outcome::count(call.nr, duration, failed);
+    if admitted && cfg.summary != 0 {
+        let cpu = if cfg.count_cpu != 0 {
+            duration.saturating_sub(call.off_cpu_ns)
+        } else {
+            0
+        };
+        outcome::count(call.nr, duration, cpu, failed);
         if !cfg.emits_calls() {
             return;
         }
     }
-    let slow = cfg.diagnose_slow_ns;
-    if slow != 0 && !failed && duration < slow {
+    if cfg.diagnose_only != 0 && !diagnosed {
         return;
     }
+    let flags = if admitted { 0 } else { RECORD_FILTERED };
     let wakeup = wakeup_flags();
     let Some(plan) = PLANS.get(call.nr) else {
-        emit_syscall(&call, ret, 0, wakeup);
+        emit_syscall(&call, ret, flags, wakeup);
         return;
     };
     let paths = cfg.path_filtered();
     if !paths && call.retry == 0 && !capture::any(&plan.capture, Phase::Exit(ret)) {
-        emit_syscall(&call, ret, 0, wakeup);
+        emit_syscall(&call, ret, flags, wakeup);
         return;
     }
-    let record = syscall_record(kind::SYSCALL, &call, ret, 0);
+    let record = syscall_record(kind::SYSCALL, &call, ret, flags);
     let Some(mut builder) = Builder::new(SCRATCH_EXIT, &record) else {
         return;
     };

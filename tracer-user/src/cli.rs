@@ -374,9 +374,24 @@ pub struct Args {
     pub stats: bool,
 
     /// At exit, report permission failures, missing files, slow calls and blocked
-    /// threads found in the trace.
+    /// threads found in the trace: instead of the trace, or beside it when the trace
+    /// goes to -o FILE (the report then goes to stderr).
     #[arg(long, help_heading = STATISTICS)]
     pub diagnose: bool,
+
+    /// --diagnose, with the report written to FILE and the trace shown as usual.
+    #[arg(long = "diagnose-output", value_name = "FILE", help_heading = STATISTICS)]
+    pub diagnose_output: Option<PathBuf>,
+
+    /// --diagnose, listing idle waits (epoll_wait, poll, futex waits, sleeps, reads of
+    /// sockets and pipes...) among the slow calls.
+    #[arg(long = "diagnose-idle", help_heading = STATISTICS)]
+    pub diagnose_idle: bool,
+
+    /// No live status line on the terminal while the trace goes to a file (-q and -qq
+    /// turn it off too).
+    #[arg(long = "no-status", help_heading = OUTPUT)]
+    pub no_status: bool,
 
     // ---- Miscellaneous ----
     /// Print the tracer's own debug messages on stderr.

@@ -64,6 +64,12 @@ pub struct Config {
     pub paths: Vec<PathBuf>,
     pub summary: Option<SummaryOptions>,
     pub diagnose: bool,
+    /// `--diagnose-output`: where the report goes (the trace is shown then).
+    pub diagnose_output: Option<PathBuf>,
+    /// `--diagnose-idle`: idle waits are listed among the slow calls.
+    pub diagnose_idle: bool,
+    /// The live status line may be drawn (not with `-q`, `-qq` or `--no-status`).
+    pub status_line: bool,
     /// Time stamps, output files, fd names, format.
     pub out: OutputOptions,
     /// How the launched command is started (`-E`, `-u`, `--argv0`).
@@ -100,12 +106,9 @@ pub struct SummaryOptions {
     pub columns: Option<String>,
     pub histogram: bool,
     pub interval: Option<Duration>,
-    /// `-w`: wall-clock time rather than system time. Parsed here; the summary's
-    /// time columns are report::summary's (issue 15, `-c` as strace).
-    #[allow(dead_code)]
+    /// `-w`: the time columns are wall-clock time, not system CPU time.
     pub wall_clock: bool,
-    /// `-O`: subtracted from each call's time, as `-w` for the summary to apply.
-    #[allow(dead_code)]
+    /// `-O`: taken off each call's times (the kernel does it when it counts).
     pub overhead: Option<Duration>,
 }
 
@@ -197,9 +200,14 @@ impl Config {
         &self.kernel_trace
     }
 
-    /// Whether the calls themselves are printed (not with `-c` alone or `--diagnose`).
+    /// Whether the calls themselves are printed (not with `-c` alone, nor with
+    /// `--diagnose` unless the trace has a destination of its own).
     pub fn shows_calls(&self) -> bool {
-        self.summary.as_ref().is_none_or(|s| s.with_calls) && !self.diagnose
+        shows_calls(
+            self.summary.as_ref(),
+            self.diagnose,
+            self.output.is_some() || self.diagnose_output.is_some(),
+        )
     }
 
     /// Whether a call is shown while it is in progress (strace's `read(0, ` while the
@@ -386,19 +394,35 @@ impl CommandLine {
         if args.instruction_pointer && args.backend == BackendChoice::Ebpf {
             bail!("-i needs the ptrace backend: the eBPF records carry no instruction pointer");
         }
-        if args.overhead.is_some() && summary.is_none() {
-            // strace accepts it and ignores it.
-        }
+        let diagnose = args.diagnose || args.diagnose_output.is_some() || args.diagnose_idle;
+        let trace_shown = shows_calls(
+            summary.as_ref(),
+            diagnose,
+            args.output.is_some() || args.diagnose_output.is_some(),
+        );
         let mut kernel = KernelConfig {
             status_mask: q.status,
             cgroup_id,
             cgroup_level,
             summary: match &summary {
-                Some(s) if !s.with_calls => SUMMARY_ONLY,
+                // --diagnose needs calls beside the totals.
+                Some(s) if !s.with_calls && !diagnose => SUMMARY_ONLY,
                 Some(_) => SUMMARY_COUNT,
-                None if args.diagnose => SUMMARY_COUNT,
+                None if diagnose => SUMMARY_COUNT,
                 None => SUMMARY_OFF,
             },
+            diagnose_slow_ns: if diagnose {
+                DIAGNOSE_SLOW.as_nanos() as u64
+            } else {
+                0
+            },
+            diagnose_only: (diagnose && !trace_shown) as u8,
+            // strace's -c sums system CPU time unless -w.
+            count_cpu: summary.as_ref().is_some_and(|s| !s.wall_clock) as u8,
+            summary_overhead_ns: summary
+                .as_ref()
+                .and_then(|s| s.overhead)
+                .map_or(0, |o| o.as_nanos() as u64),
             ..args.kernel_config(&q, follow.0, string_limit)
         };
         let kernel_trace = if detach_on_execve {
@@ -422,7 +446,10 @@ impl CommandLine {
             stats: args.stats,
             paths: args.paths.clone(),
             summary,
-            diagnose: args.diagnose,
+            diagnose,
+            diagnose_output: args.diagnose_output.clone(),
+            diagnose_idle: args.diagnose_idle,
+            status_line: !args.no_status && args.quiet == 0,
             launch,
             detach_on_execve,
             syscall_limit,
@@ -601,10 +628,6 @@ impl Args {
         if self.interval.is_some_and(|d| d.is_zero()) {
             bail!("--interval must be more than 0");
         }
-        if self.format == OutputFormat::Json {
-            // The summary tables are text: refused rather than mixed into JSON lines.
-            bail!("-c/-C with --format=json is not supported yet (the summary is text)");
-        }
         let overhead = match &self.overhead {
             Some(o) => Some(
                 parse_duration_default(o, Some("us"))
@@ -755,17 +778,36 @@ impl Args {
             follow_forks: follow as u8,
             count_seen: self.stats as u8,
             min_duration_ns: self.min_duration.map_or(0, |d| d.as_nanos() as u64),
-            diagnose_slow_ns: if self.diagnose {
-                DIAGNOSE_SLOW.as_nanos() as u64
-            } else {
-                0
-            },
             path_hashes: path_hashes(&path_forms(&self.paths)),
             // The consumer is woken once a quarter of the buffer is full, else on its
-            // poll tick.
-            wakeup_bytes: u64::from(self.buffer_size / 4),
+            // poll tick; a trace on a terminal is read as it comes.
+            wakeup_bytes: if trace_to_terminal(self.output.as_deref()) {
+                0
+            } else {
+                u64::from(self.buffer_size / 4)
+            },
             ..KernelConfig::DEFAULT
         }
+    }
+}
+
+/// Whether the calls are printed: not with `-c` alone, nor with `--diagnose` unless the
+/// trace has a destination of its own (`-o`, or the report has `--diagnose-output`).
+fn shows_calls(summary: Option<&SummaryOptions>, diagnose: bool, own_destination: bool) -> bool {
+    summary.is_none_or(|s| s.with_calls) && (!diagnose || own_destination)
+}
+
+/// Whether the trace goes to a terminal (stderr, or `-o /dev/tty`...): someone is
+/// watching the lines as the calls happen.
+fn trace_to_terminal(output: Option<&Path>) -> bool {
+    use std::io::IsTerminal as _;
+    match output {
+        None => std::io::stderr().is_terminal(),
+        Some(path) if path.starts_with("/dev") => std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .is_ok_and(|f| f.is_terminal()),
+        Some(_) => false,
     }
 }
 

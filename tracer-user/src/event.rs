@@ -37,6 +37,13 @@ pub struct Syscall {
     pub captures: Vec<Capture>,
     /// The user instruction pointer at entry (`-i`), where the backend knows it.
     pub ip: Option<u64>,
+    /// System CPU time between entry and exit (the task's time on a CPU), when the
+    /// backend measures it per call (ptrace with `-c` without `-w`; the eBPF backend
+    /// counts it in the kernel instead).
+    pub cpu_ns: Option<u64>,
+    /// The task's (real) uid at the call's exit, where a report needs it (`--diagnose`'s
+    /// permission failures).
+    pub uid: Option<u32>,
 }
 
 impl Syscall {
@@ -175,13 +182,23 @@ pub struct Totals {
 }
 
 impl Totals {
-    /// Adds one finished call (what the kernel does in its `count`).
-    pub fn add_call(&mut self, nr: u32, duration_ns: u64, failed: bool) {
+    /// Adds one finished call (what the kernel does in its `count`): its wall-clock
+    /// duration and its system CPU time.
+    pub fn add_call(&mut self, nr: u32, duration_ns: u64, cpu_ns: u64, failed: bool) {
         let t = self.by_nr.entry(nr).or_default();
+        let first = t.calls == 0;
         t.calls += 1;
         t.errors += failed as u64;
         t.total_ns += duration_ns;
+        t.cpu_ns += cpu_ns;
+        if first {
+            t.min_ns = duration_ns;
+            t.cpu_min_ns = cpu_ns;
+        }
+        t.min_ns = t.min_ns.min(duration_ns);
         t.max_ns = t.max_ns.max(duration_ns);
+        t.cpu_min_ns = t.cpu_min_ns.min(cpu_ns);
+        t.cpu_max_ns = t.cpu_max_ns.max(cpu_ns);
         let bucket = (u64::BITS - duration_ns.leading_zeros()) as usize;
         t.hist[bucket.min(HIST_BUCKETS - 1)] += 1;
     }
@@ -193,18 +210,26 @@ impl Totals {
                 continue;
             }
             let t = self.by_nr.entry(nr).or_default();
+            if t.calls == 0 {
+                t.min_ns = cpu.min_ns;
+                t.cpu_min_ns = cpu.cpu_min_ns;
+            }
             t.calls += cpu.calls;
             t.errors += cpu.errors;
             t.total_ns += cpu.total_ns;
+            t.cpu_ns += cpu.cpu_ns;
+            t.min_ns = t.min_ns.min(cpu.min_ns);
             t.max_ns = t.max_ns.max(cpu.max_ns);
+            t.cpu_min_ns = t.cpu_min_ns.min(cpu.cpu_min_ns);
+            t.cpu_max_ns = t.cpu_max_ns.max(cpu.cpu_max_ns);
             for (sum, n) in t.hist.iter_mut().zip(cpu.hist) {
                 *sum += n;
             }
         }
     }
 
-    /// What happened since `earlier` (for `--interval`). Maxima cannot be subtracted; the
-    /// current ones are kept.
+    /// What happened since `earlier` (for `--interval`). Minima and maxima cannot be
+    /// subtracted; the whole trace's are kept.
     pub fn since(&self, earlier: &Totals) -> Totals {
         let mut delta = Totals::default();
         for (&nr, now) in &self.by_nr {
@@ -216,6 +241,7 @@ impl Totals {
             t.calls -= before.calls;
             t.errors -= before.errors;
             t.total_ns -= before.total_ns;
+            t.cpu_ns -= before.cpu_ns;
             for (h, b) in t.hist.iter_mut().zip(before.hist) {
                 *h -= b;
             }
@@ -255,8 +281,11 @@ pub trait TaskView {
 #[derive(Clone, Copy)]
 pub struct Context<'a> {
     pub tasks: &'a dyn TaskView,
-    /// `-y`: the descriptors' names.
+    /// `-y`: the descriptors' names, for output that shows them.
     pub fds: Option<&'a dyn FdNames>,
+    /// The descriptors' names whenever they are kept (`-y`, or a report that names
+    /// them), whether or not the trace shows them.
+    pub names: Option<&'a dyn FdNames>,
 }
 
 /// Where events go: formatters and reports. Both backends feed them through the same
@@ -265,6 +294,12 @@ pub trait Sink {
     fn event(&mut self, event: &Event, ctx: &Context) -> io::Result<()>;
     /// Called when the backend has drained a batch: a good moment to flush.
     fn flush(&mut self) -> io::Result<()>;
+    /// Whether the sink also gets the completed calls the filters (`-z`, `-Z`,
+    /// `--status`, `--min-duration`) keep out of the trace: a report on everything that
+    /// happened (`--diagnose`).
+    fn sees_filtered(&self) -> bool {
+        false
+    }
 }
 
 impl<S: Sink + ?Sized> Sink for Box<S> {
@@ -275,6 +310,10 @@ impl<S: Sink + ?Sized> Sink for Box<S> {
     fn flush(&mut self) -> io::Result<()> {
         (**self).flush()
     }
+
+    fn sees_filtered(&self) -> bool {
+        (**self).sees_filtered()
+    }
 }
 
 impl<S: Sink + ?Sized> Sink for &mut S {
@@ -284,6 +323,10 @@ impl<S: Sink + ?Sized> Sink for &mut S {
 
     fn flush(&mut self) -> io::Result<()> {
         (**self).flush()
+    }
+
+    fn sees_filtered(&self) -> bool {
+        (**self).sees_filtered()
     }
 }
 

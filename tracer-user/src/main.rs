@@ -37,7 +37,7 @@ use crate::{
     pipeline::Pipeline,
     report::{
         diagnose::Diagnosis,
-        summary::{Counted, Summary, TableOptions},
+        summary::{Counted, ReportOptions, Summary, TableOptions},
     },
 };
 
@@ -150,7 +150,11 @@ fn run(cfg: &Config) -> Result<ExitCode> {
     };
     let signals = backend::block_signals(cfg.interruptible)?;
     let table = match &cfg.summary {
-        Some(s) => Some(TableOptions::parse(&s.sort_by, s.columns.as_deref())?),
+        Some(s) => Some(TableOptions::parse(
+            &s.sort_by,
+            s.columns.as_deref(),
+            s.wall_clock,
+        )?),
         None => None,
     };
     let backend = Backend::select(cfg)?;
@@ -162,19 +166,25 @@ fn run(cfg: &Config) -> Result<ExitCode> {
         Counted::FromEvents
     };
     let mut trace = output::trace_sink(cfg, format::formatter(cfg))?;
+    // Reports are JSON records in a JSON trace.
+    let json = cfg.out.format == cli::OutputFormat::Json;
     let mut summary = match (&cfg.summary, table) {
         (Some(s), Some(table)) => Some(Summary::new(
-            table,
-            s.histogram,
+            ReportOptions {
+                table: table.on_wall_clock(s.wall_clock || !backend.measures_system_time()),
+                histogram: s.histogram,
+                json,
+                interval: s.interval,
+                overhead: s.overhead,
+            },
             counted,
-            s.interval,
             output::report_output(cfg)?,
         )),
         _ => None,
     };
     let mut diagnosis = cfg
         .diagnose
-        .then(|| Diagnosis::new(cfg.decode.clone(), counted));
+        .then(|| Diagnosis::new(cfg.decode.clone(), counted, json, cfg.diagnose_idle));
     let outcome = {
         let mut pipeline = Pipeline::new(cfg, backend.filters_in_kernel(), format::shows_comm(cfg));
         if cfg.shows_calls() {
@@ -188,7 +198,7 @@ fn run(cfg: &Config) -> Result<ExitCode> {
         }
         backend.run(cfg, program, daemonized, &signals, &mut pipeline)?
     };
-    trace.finish();
+    trace.finish(!matches!(outcome.stop, Some(Stop::Error(_))));
     let mut code = None;
     match &outcome.stop {
         Some(Stop::Error(e)) => code = stopped_by_error(e, &trace),
@@ -196,8 +206,8 @@ fn run(cfg: &Config) -> Result<ExitCode> {
             if let Some(s) = summary {
                 s.finish().context("writing the summary")?;
             }
-            if let Some(d) = diagnosis {
-                output::report_output(cfg)?.write_all(d.report().as_bytes())?;
+            if let Some(mut d) = diagnosis {
+                output::diagnosis_output(cfg)?.write_all(d.report().as_bytes())?;
             }
         }
     }
@@ -241,7 +251,9 @@ fn finished(
     error_code: Option<ExitCode>,
     signals: &nix::sys::signalfd::SignalFd,
 ) -> ExitCode {
-    if outcome.lost.total() > 0 {
+    // A JSON trace on stderr has said so in its `lost` records, and must stay JSON.
+    let json_on_stderr = cfg.out.format == cli::OutputFormat::Json && cfg.output.is_none();
+    if outcome.lost.total() > 0 && !json_on_stderr {
         output::note(format_args!(
             "{} events lost ({}): the ring buffer was full (--buffer-size makes it larger)",
             outcome.lost.total(),

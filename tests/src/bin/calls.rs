@@ -5,6 +5,10 @@
 //! `calls tree`          a child that forks a grandchild, a thread, a vfork+exec of true
 //! `calls eacces N`      as `nobody`, N × openat of a file under /root (EACCES)
 //! `calls futex MS`      main thread waits MS ms on a mutex another thread holds
+//! `calls cpu-sleep MS`  one getrandom of 32 MiB (CPU time in the kernel), then one
+//!                       nanosleep of MS milliseconds (none)
+//! `calls flock MS`      a thread's flock of /tmp/tracer-calls-lock-PID waits MS ms for
+//!                       the main thread's lock
 
 use std::{ffi::CString, io::Write, time::Duration};
 
@@ -93,8 +97,41 @@ fn main() {
             drop(lock.lock().unwrap());
             holder.join().unwrap();
         }
+        Some("cpu-sleep") => {
+            let ms = count(args.next());
+            let mut buf = vec![0u8; 32 << 20];
+            let pause = libc::timespec {
+                tv_sec: (ms / 1000) as libc::time_t,
+                tv_nsec: (ms % 1000 * 1_000_000) as libc::c_long,
+            };
+            // SAFETY: the buffer is as long as the length passed; `pause` is valid.
+            unsafe {
+                libc::getrandom(buf.as_mut_ptr().cast(), buf.len(), 0);
+                libc::nanosleep(&pause, std::ptr::null_mut());
+            }
+        }
+        Some("flock") => {
+            let ms = count(args.next());
+            let path = format!("/tmp/tracer-calls-lock-{}", std::process::id());
+            let holder = std::fs::File::create(&path).expect("create the lock file");
+            let waiter = std::fs::File::open(&path).expect("open the lock file");
+            use std::os::fd::AsRawFd;
+            // SAFETY: flock on descriptors this process owns.
+            unsafe { libc::flock(holder.as_raw_fd(), libc::LOCK_EX) };
+            let t = std::thread::spawn(move || unsafe {
+                libc::flock(waiter.as_raw_fd(), libc::LOCK_EX)
+            });
+            std::thread::sleep(Duration::from_millis(ms));
+            // SAFETY: as above.
+            unsafe { libc::flock(holder.as_raw_fd(), libc::LOCK_UN) };
+            assert_eq!(t.join().unwrap(), 0);
+            let _ = std::fs::remove_file(&path);
+        }
         _ => {
-            eprintln!("usage: calls loop N | slow-read MS | tree | eacces N | futex MS");
+            eprintln!(
+                "usage: calls loop N | slow-read MS | tree | eacces N | futex MS | cpu-sleep MS \
+                 | flock MS"
+            );
             std::process::exit(2);
         }
     }

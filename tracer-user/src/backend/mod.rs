@@ -247,6 +247,15 @@ impl Backend {
         matches!(self, Self::Ebpf(_))
     }
 
+    /// Whether `-c` can count system CPU time (else it counts wall-clock time, as `-w`):
+    /// the eBPF backend needs the kernel's BTF for it.
+    pub fn measures_system_time(&self) -> bool {
+        match self {
+            Self::Ebpf(tracer) => tracer.counts_cpu(),
+            Self::Ptrace => true,
+        }
+    }
+
     /// Starts or attaches to the target and traces it until it is gone, a stop signal
     /// arrives or the trace cannot go on (`Outcome::stop`); whatever stops it, the
     /// traced processes go on unharmed. `program` is the launched command's resolved

@@ -23,12 +23,14 @@ pub mod strings;
 pub mod structs;
 #[cfg(test)]
 mod tests;
+mod typed;
 
 pub use errno::errno_name;
 pub use flags::signal_name;
 #[cfg(test)]
 pub use ret::write_return;
 pub use ret::{errno_of, write_result};
+pub use typed::{Typed, typed};
 
 use std::{fmt::Write, sync::Arc};
 

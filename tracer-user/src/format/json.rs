@@ -1,13 +1,17 @@
 //! `--format=json`: one JSON object per line, for log shippers. Fed from the same events
-//! and decoded by the same code as the text output, so both carry the same facts; the
-//! schema is in the README (`v` is its version).
+//! and decoded by the same code as the text output, so both carry the same facts, plus
+//! the argument values as data. The reports write their records through [`record`]. The
+//! schema is docs/json-schema.json (`v` is its version).
 
-use std::io::{self, Write};
+use std::{
+    fmt::Write as _,
+    io::{self, Write},
+};
 
 use serde::Serialize;
 
 use crate::{
-    decode::{self, DecodeOptions},
+    decode::{self, DecodeOptions, Typed},
     event::{Context, Event, ExitStatus, Sink, Syscall},
     output::time,
     syscalls,
@@ -86,6 +90,100 @@ struct Arg {
     value: String,
     /// The register, `0x` hex.
     raw: String,
+    /// The value as data, where it is decoded (see [`Typed`]).
+    #[serde(flatten)]
+    typed: Option<TypedValue>,
+}
+
+/// [`Typed`] as JSON fields beside `value`.
+#[derive(Default, Serialize)]
+struct TypedValue {
+    /// Numbers, descriptors included.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    int: Option<serde_json::Number>,
+    /// What a descriptor names (`-y`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fd_name: Option<String>,
+    /// A string, path or buffer (invalid UTF-8 replaced: `hex` then has the bytes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    str: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hex: Option<String>,
+    /// `execve`'s argv.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    strs: Option<Vec<String>>,
+    /// The string, buffer or list had more than is shown.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    truncated: bool,
+    /// A flag set's names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    flags: Option<Vec<String>>,
+}
+
+impl From<Typed> for TypedValue {
+    fn from(t: Typed) -> Self {
+        let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+        match t {
+            Typed::Int(n) => Self {
+                int: Some(n.into()),
+                ..Self::default()
+            },
+            Typed::UInt(n) => Self {
+                int: Some(n.into()),
+                ..Self::default()
+            },
+            Typed::Fd { fd, name } => Self {
+                int: Some(fd.into()),
+                fd_name: name,
+                ..Self::default()
+            },
+            Typed::Bytes { bytes, truncated } => Self {
+                str: Some(text(&bytes)),
+                hex: std::str::from_utf8(&bytes).is_err().then(|| {
+                    bytes.iter().fold(String::new(), |mut s, b| {
+                        let _ = write!(s, "{b:02x}");
+                        s
+                    })
+                }),
+                truncated,
+                ..Self::default()
+            },
+            Typed::Strings { items, truncated } => Self {
+                strs: Some(items.iter().map(|i| text(i)).collect()),
+                truncated,
+                ..Self::default()
+            },
+            Typed::Flags(names) => Self {
+                flags: Some(names),
+                ..Self::default()
+            },
+        }
+    }
+}
+
+/// A record of a report (`summary`, `diagnosis`): `v`, `time` (RFC 3339 of
+/// `realtime_ns`) and `type`, then the body's fields; one line.
+pub fn record<T: Serialize>(kind: &str, realtime_ns: i64, body: &T) -> String {
+    #[derive(Serialize)]
+    struct Record<'a, T> {
+        v: u32,
+        time: &'a str,
+        #[serde(rename = "type")]
+        kind: &'a str,
+        #[serde(flatten)]
+        body: &'a T,
+    }
+    let mut time = String::new();
+    time::write_rfc3339(&mut time, realtime_ns);
+    let mut line = serde_json::to_string(&Record {
+        v: SCHEMA_VERSION,
+        time: &time,
+        kind,
+        body,
+    })
+    .expect("report records serialize");
+    line.push('\n');
+    line
 }
 
 pub struct JsonFormatter<W: Write> {
@@ -125,10 +223,18 @@ impl<W: Write> JsonFormatter<W> {
         let sc = syscalls::by_nr(call.nr);
         let args = decode::each_arg(call, &self.decode, ctx.fds)
             .into_iter()
-            .map(|(i, value)| Arg {
-                name: sc.and_then(|sc| sc.args.get(i)).map_or("", |a| a.name),
-                value,
-                raw: format!("{:#x}", call.args[i]),
+            .map(|(i, value)| {
+                let arg = sc
+                    .filter(|_| !self.decode.raw.contains(call.nr))
+                    .and_then(|sc| sc.args.get(i));
+                Arg {
+                    name: arg.map_or("", |a| a.name),
+                    typed: arg
+                        .and_then(|a| decode::typed(call, i, a.kind, &value, &self.decode, ctx.fds))
+                        .map(TypedValue::from),
+                    value,
+                    raw: format!("{:#x}", call.args[i]),
+                }
             })
             .collect();
         let (mut ret, mut retval, mut errno, mut duration) = (None, None, None, None);

@@ -5,7 +5,7 @@
 use std::{
     cell::Cell,
     fs::{self, File, OpenOptions},
-    io::{self, BufWriter, Write},
+    io::{self, BufWriter, IsTerminal as _, Write},
     path::{Path, PathBuf},
     process::{Child, ChildStdin, Command, Stdio},
     rc::Rc,
@@ -52,6 +52,10 @@ pub struct Output {
     dest: Dest,
     name: String,
     bytes: ByteCount,
+    /// A terminal: each write goes out at once, so lines appear as the calls happen
+    /// (and, with ptrace, before the traced program runs on). Files and pipes are
+    /// written in batches.
+    prompt: bool,
 }
 
 enum Dest {
@@ -66,12 +70,15 @@ impl Output {
             dest: Dest::Stderr(BufWriter::with_capacity(BUFFER, io::stderr())),
             name: "stderr".into(),
             bytes,
+            prompt: io::stderr().is_terminal(),
         }
     }
 
     pub fn file(path: &Path, opts: FileOptions, bytes: ByteCount) -> io::Result<Self> {
+        let file = LogFile::open(path, opts)?;
         Ok(Self {
-            dest: Dest::File(LogFile::open(path, opts)?),
+            prompt: file.file.get_ref().is_terminal(),
+            dest: Dest::File(file),
             name: format!("'{}'", path.display()),
             bytes,
         })
@@ -91,6 +98,7 @@ impl Output {
             }),
             name: format!("'|{command}'"),
             bytes,
+            prompt: false,
         })
     }
 
@@ -108,6 +116,9 @@ impl Write for Output {
         };
         result.map_err(|e| self.named(e))?;
         self.bytes.set(self.bytes.get() + buf.len() as u64);
+        if self.prompt {
+            self.flush()?;
+        }
         Ok(buf.len())
     }
 
@@ -145,12 +156,7 @@ struct LogFile {
 
 impl LogFile {
     fn open(path: &Path, opts: FileOptions) -> io::Result<Self> {
-        let file = OpenOptions::new()
-            .write(true)
-            .create(true)
-            .append(opts.append)
-            .truncate(!opts.append)
-            .open(path)?;
+        let file = open_appending(path, !opts.append)?;
         let size = file.metadata()?.len();
         Ok(Self {
             path: path.to_owned(),
@@ -196,10 +202,26 @@ impl LogFile {
                 _ => {}
             }
         }
-        self.file = BufWriter::with_capacity(BUFFER, File::create(&self.path)?);
+        self.file = BufWriter::with_capacity(BUFFER, open_appending(&self.path, true)?);
         self.size = 0;
         Ok(())
     }
+}
+
+/// Opens (creating) a trace file whose every write goes at its end: a report written
+/// into the same file between two batches of lines (`-C --interval -o FILE`) is then
+/// followed by the next batch, not overwritten by it.
+/// `truncate`: emptied first (as `O_TRUNC` does, which devices such as /dev/null
+/// ignore).
+fn open_appending(path: &Path, truncate: bool) -> io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt as _;
+    // O_APPEND by hand: std refuses `append` with `truncate`.
+    OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(truncate)
+        .custom_flags(libc::O_APPEND)
+        .open(path)
 }
 
 /// Expands `%p` (pid), `%t` (start time, local `YYYYmmdd-HHMMSS`) and `%%` in an `-o` name.

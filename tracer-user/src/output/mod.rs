@@ -98,11 +98,14 @@ pub fn trace_sink(cfg: &Config, make: Box<MakeSink>) -> Result<Monitored> {
             .with_context(|| format!("can't open '{path}'"))?;
         make(out, prefix)
     };
-    Ok(Monitored::new(sink, bytes, true))
+    Ok(Monitored::new(
+        sink,
+        bytes,
+        cfg.status_line && status::may_show(&cfg.target),
+    ))
 }
 
-/// Where reports (the `-c` table, `--diagnose`) go: the `-o` file after the trace, or
-/// stderr, as strace does.
+/// Where the `-c` table goes: the `-o` file after the trace, or stderr, as strace does.
 pub fn report_output(cfg: &Config) -> Result<Box<dyn io::Write>> {
     match &cfg.output {
         Some(path) if !path.to_string_lossy().starts_with(['|', '!']) && !cfg.out.per_task => {
@@ -114,6 +117,19 @@ pub fn report_output(cfg: &Config) -> Result<Box<dyn io::Write>> {
             Ok(Box::new(file))
         }
         _ => Ok(Box::new(io::stderr())),
+    }
+}
+
+/// Where `--diagnose`'s report goes: `--diagnose-output`'s file, else stderr (the trace,
+/// when shown, has `-o`).
+pub fn diagnosis_output(cfg: &Config) -> Result<Box<dyn io::Write>> {
+    match &cfg.diagnose_output {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .with_context(|| format!("can't open '{}'", path.display()))?;
+            Ok(Box::new(file))
+        }
+        None => Ok(Box::new(io::stderr())),
     }
 }
 

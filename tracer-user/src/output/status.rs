@@ -1,13 +1,26 @@
-//! Counts what the run wrote and, when the trace goes to a file and stderr is a terminal,
-//! keeps a one-line live status there: events/s, bytes written, events lost.
+//! Counts what the run wrote and, where it cannot garble anything, keeps a one-line live
+//! status on the terminal: events/s, bytes written, events lost; at the end, one line
+//! with the totals takes its place.
+//!
+//! A line redrawn in place shares the terminal with whatever else writes there: a traced
+//! program's output would land after it (`...0 lostline 2`). So it is drawn only where
+//! no traced process can write to that terminal: the trace goes to a file or a pipe,
+//! stderr is a terminal, and none of the traced processes has it as stdin, stdout or
+//! stderr (a command the tracer starts inherits the tracer's, so never for those; a
+//! service attached with `-p` or `--cgroup` usually logs elsewhere).
 
 use std::{
     io::{self, IsTerminal as _, Write as _},
+    os::fd::AsFd,
+    path::Path,
     time::{Duration, Instant},
 };
 
 use super::file::ByteCount;
-use crate::event::{Context, Event, Sink};
+use crate::{
+    config::Target,
+    event::{Context, Event, Sink},
+};
 
 const EVERY: Duration = Duration::from_millis(500);
 
@@ -30,16 +43,56 @@ pub struct Monitored {
 struct StatusLine {
     last: Instant,
     last_events: u64,
-    shown: bool,
+    /// The line is on the terminal now.
+    drawn: bool,
+}
+
+/// Whether the live status line may be drawn for a trace of `target` that goes to a
+/// file or a pipe: stderr is a terminal that none of the traced processes uses.
+pub fn may_show(target: &Target) -> bool {
+    let stderr = io::stderr();
+    if !stderr.is_terminal() {
+        return false;
+    }
+    let Ok(terminal) = nix::sys::stat::fstat(stderr.as_fd()) else {
+        return false;
+    };
+    let uses_terminal = |pid: &str| {
+        (0..3).any(|fd| {
+            nix::sys::stat::stat(format!("/proc/{pid}/fd/{fd}").as_str())
+                .is_ok_and(|s| s.st_rdev == terminal.st_rdev)
+        })
+    };
+    match target {
+        // The command inherits the tracer's stdin, stdout and stderr.
+        Target::Command(_) => !uses_terminal("self"),
+        Target::Attach(pids) => !pids.iter().any(|pid| uses_terminal(&pid.to_string())),
+        Target::Cgroup(dir) => !cgroup_pids(dir).iter().any(|pid| uses_terminal(pid)),
+    }
+}
+
+/// The processes in a cgroup v2 subtree now.
+fn cgroup_pids(dir: &Path) -> Vec<String> {
+    let mut pids: Vec<String> = std::fs::read_to_string(dir.join("cgroup.procs"))
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            pids.extend(cgroup_pids(&entry.path()));
+        }
+    }
+    pids
 }
 
 impl Monitored {
-    /// `live`: the trace goes somewhere else than stderr; the line shows only on a terminal.
-    pub fn new(inner: Box<dyn Sink>, bytes: ByteCount, live: bool) -> Self {
-        let status = (live && io::stderr().is_terminal()).then(|| StatusLine {
+    /// `status`: keep the live status line on stderr (see [`may_show`]).
+    pub fn new(inner: Box<dyn Sink>, bytes: ByteCount, status: bool) -> Self {
+        let status = status.then(|| StatusLine {
             last: Instant::now(),
             last_events: 0,
-            shown: false,
+            drawn: false,
         });
         Self {
             inner,
@@ -58,13 +111,28 @@ impl Monitored {
         }
     }
 
+    /// The trace is over: the status line gives way to one line of totals (`summary`),
+    /// or to nothing when the caller reports the end itself.
+    pub fn finish(&mut self, summary: bool) {
+        self.clear();
+        if summary && self.status.take().is_some() {
+            let t = self.totals();
+            eprintln!(
+                "tracer: {} events, {} written, {} lost",
+                t.events,
+                human_bytes(t.bytes),
+                t.lost
+            );
+        }
+    }
+
     /// Clears the status line; the terminal is the user's again.
-    pub fn finish(&mut self) {
+    fn clear(&mut self) {
         if let Some(status) = &mut self.status
-            && status.shown
+            && status.drawn
         {
             let _ = io::stderr().write_all(b"\r\x1b[2K");
-            status.shown = false;
+            status.drawn = false;
         }
     }
 
@@ -86,7 +154,7 @@ impl Monitored {
         let _ = io::stderr().write_all(line.as_bytes());
         status.last = Instant::now();
         status.last_events = self.events;
-        status.shown = true;
+        status.drawn = true;
     }
 }
 
@@ -109,7 +177,7 @@ impl Sink for Monitored {
 
 impl Drop for Monitored {
     fn drop(&mut self) {
-        self.finish();
+        self.clear();
     }
 }
 

@@ -17,7 +17,7 @@ use crate::{
     syscalls,
 };
 use fds::{CallView, FdTable};
-use outcome::OutcomeFilter;
+use outcome::{OutcomeFilter, Verdict};
 use tasks::Tasks;
 
 pub struct Pipeline<'a> {
@@ -25,6 +25,9 @@ pub struct Pipeline<'a> {
     outcome: Option<OutcomeFilter>,
     tasks: Tasks,
     fds: Option<FdTable>,
+    /// The trace shows what the descriptors name (`-y`); else the table, if kept, is for
+    /// the reports.
+    show_fds: bool,
     sinks: Vec<&'a mut dyn Sink>,
     /// `-e signal=`: the signals whose delivery is shown.
     signals: NumberSet,
@@ -51,8 +54,10 @@ struct Detach {
 
 impl<'a> Pipeline<'a> {
     /// `filtered_upstream`: the backend applied the result, duration and path filters
-    /// already (in the kernel). `want_comm`: a sink shows task names.
+    /// already (in the kernel). `want_comm`: a sink shows task names. `--diagnose` names
+    /// tasks and descriptors in its report.
     pub fn new(cfg: &Config, filtered_upstream: bool, want_comm: bool) -> Self {
+        let want_comm = want_comm || cfg.diagnose;
         let initial = match &cfg.target {
             Target::Attach(pids) => pids.clone(),
             Target::Command(_) | Target::Cgroup(_) => Vec::new(),
@@ -73,7 +78,7 @@ impl<'a> Pipeline<'a> {
             };
             OutcomeFilter::new(cfg.kernel, seeds)
         });
-        let fds = (cfg.out.decode_fds > 0).then(|| {
+        let fds = (cfg.out.decode_fds > 0 || cfg.diagnose).then(|| {
             let complete = cfg.trace_set().is_all();
             FdTable::new(cfg.out.decode_fds > 1, cfg.target_is_command(), complete)
         });
@@ -82,6 +87,7 @@ impl<'a> Pipeline<'a> {
             outcome,
             tasks: Tasks::new(&initial, want_comm),
             fds,
+            show_fds: cfg.out.decode_fds > 0,
             sinks: Vec::new(),
             signals: cfg.qualifiers.signals.clone(),
             shown: (shown != cfg.trace_set()).then(|| shown.clone()),
@@ -181,25 +187,37 @@ impl<'a> Pipeline<'a> {
                 return Ok(());
             }
             let (tid, pid) = (call.tid, call.pid);
-            self.deliver(Event::Entered(call.clone()))?;
-            return self.deliver(Event::Detached { tid, pid });
+            self.deliver(Event::Entered(call.clone()), false)?;
+            return self.deliver(Event::Detached { tid, pid }, false);
         }
         if self.hidden(&event) {
             return Ok(());
         }
-        if let (Event::Completed(call), Some(filter)) = (&event, self.outcome.as_mut())
-            && !filter.admits(call)
-        {
-            return Ok(());
+        if let (Event::Completed(call), Some(filter)) = (&event, self.outcome.as_mut()) {
+            match filter.verdict(call) {
+                Verdict::Shown => {}
+                Verdict::Filtered => return self.deliver(event, true),
+                Verdict::Dropped => return Ok(()),
+            }
         }
         if let (Event::Completed(_), Some(left)) = (&event, self.left.as_mut()) {
             *left -= 1;
         }
-        self.deliver(event)
+        self.deliver(event, false)
     }
 
-    /// Hands `event` to the sinks with what the middle stage knows.
-    fn deliver(&mut self, event: Event) -> io::Result<()> {
+    /// A completed call the kernel's filters keep out of the trace, sent for the reports
+    /// that see every call (`--diagnose`).
+    pub fn filtered(&mut self, call: Syscall) -> io::Result<()> {
+        self.deliver(Event::Completed(call), true)
+    }
+
+    /// Hands `event` to the sinks with what the middle stage knows; `filtered`: only to
+    /// the sinks that see filtered calls.
+    fn deliver(&mut self, event: Event, filtered: bool) -> io::Result<()> {
+        if filtered && !self.sinks.iter().any(|s| s.sees_filtered()) {
+            return Ok(());
+        }
         self.tasks.before(&event);
         let mut before = None;
         if let Some(table) = self.fds.as_mut() {
@@ -217,12 +235,16 @@ impl<'a> Pipeline<'a> {
             table,
             before: before.as_ref(),
         });
+        let names = view.as_ref().map(|v| v as &dyn FdNames);
         let ctx = Context {
             tasks: &self.tasks,
-            fds: view.as_ref().map(|v| v as &dyn FdNames),
+            fds: names.filter(|_| self.show_fds),
+            names,
         };
         for sink in &mut self.sinks {
-            sink.event(&event, &ctx)?;
+            if !filtered || sink.sees_filtered() {
+                sink.event(&event, &ctx)?;
+            }
         }
         self.tasks.after(&event);
         if let (

@@ -14,6 +14,15 @@ use crate::{
     syscalls,
 };
 
+/// What becomes of a completed call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Shown,
+    /// Kept out of the trace, but `--diagnose` needs it.
+    Filtered,
+    Dropped,
+}
+
 pub struct OutcomeFilter {
     config: KernelConfig,
     /// `-P`: descriptors open on a traced path, by (process, fd), as the kernel's
@@ -31,22 +40,32 @@ impl OutcomeFilter {
     }
 
     /// Whether a completed call is shown (calls in progress are not shown at all when
-    /// a filter decides at exit).
-    pub fn admits(&mut self, call: &Syscall) -> bool {
+    /// a filter decides at exit), or only goes to `--diagnose`, as the kernel decides.
+    pub fn verdict(&mut self, call: &Syscall) -> Verdict {
         let Some(ret) = call.ret else {
             // Left inside the call: the time until now is what the kernel counts.
-            return self
+            return if self
                 .config
-                .admits_unfinished(now_ns().saturating_sub(call.enter_ns));
+                .admits_unfinished(now_ns().saturating_sub(call.enter_ns))
+            {
+                Verdict::Shown
+            } else {
+                Verdict::Dropped
+            };
         };
         let duration = call.duration_ns().unwrap_or(0);
         if !self.config.admits(call.failed(), duration) {
-            return false;
+            let flags = syscalls::plan_flags(call.nr);
+            return if self.config.diagnosed(call.failed(), duration, flags) {
+                Verdict::Filtered
+            } else {
+                Verdict::Dropped
+            };
         }
         if self.config.path_filtered() && !self.path_call(call, ret) {
-            return false;
+            return Verdict::Dropped;
         }
-        true
+        Verdict::Shown
     }
 
     /// `-P`: whether the call touches a traced path (a path argument, or an fd argument

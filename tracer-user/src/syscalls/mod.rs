@@ -602,9 +602,11 @@ pub fn kernel_name(sc: &Syscall) -> &'static str {
 /// The plan flags the kernel side needs besides the trace set, from the table: for
 /// `-P`, which argument is a path, which are fds, whether the call returns a new fd,
 /// whether it closes one; whether argument 0 is the signal frame's mask
-/// (`rt_sigreturn`).
+/// (`rt_sigreturn`); for `--diagnose`, whether it changes what descriptors name.
 pub fn plan_flags(nr: u32) -> u32 {
-    use tracer_common::{PLAN_CLOSES_FD, PLAN_FD_ARGS_SHIFT, PLAN_RET_FD, PLAN_SIGFRAME};
+    use tracer_common::{
+        PLAN_CLOSES_FD, PLAN_FD_ARGS_SHIFT, PLAN_FD_EFFECT, PLAN_RET_FD, PLAN_SIGFRAME,
+    };
     let Some(sc) = by_nr(nr) else { return 0 };
     let mut flags = 0;
     for (i, arg) in sc.args.iter().enumerate() {
@@ -619,6 +621,9 @@ pub fn plan_flags(nr: u32) -> u32 {
     }
     if sc.effect == Effect::Close {
         flags |= PLAN_CLOSES_FD;
+    }
+    if sc.effect != Effect::None {
+        flags |= PLAN_FD_EFFECT;
     }
     if let Some(arg) = sc.args.iter().position(|a| a.kind == ArgKind::Path) {
         flags |= (arg as u32 + 1) << tracer_common::PLAN_PATH_ARG_SHIFT;

@@ -255,9 +255,10 @@ fn kernel_config(cfg: &Config) -> Result<KernelConfig, LoadError> {
     };
     let pidns = own_pid_namespace();
     let btf = super::btf::offsets();
-    // Signals come from the sender's side too, with the target's ids read from its
-    // task_struct: only with BTF to say where they are, and only outside a pid namespace.
-    let task_ids = btf.task_ids.filter(|_| pidns.is_none());
+    // The target's ids in its task_struct, where BTF says they are: for the signals seen
+    // from the sender's side (outside a pid namespace only: they are the kernel's ids)
+    // and for -c's CPU time.
+    let task_ids = btf.task_ids;
     // A tracer with more privilege than its user must see a traced process's exec gain
     // privileges; without BTF it cannot, and ptrace (which the kernel keeps within the
     // user's rights) serves instead.
@@ -266,7 +267,14 @@ fn kernel_config(cfg: &Config) -> Result<KernelConfig, LoadError> {
         (Some(_), None) => return Err(LoadError::Unchecked),
         (_, creds) => creds.unwrap_or_default(),
     };
+    let mut count_cpu = cfg.kernel.count_cpu;
+    if count_cpu != 0 && task_ids.is_none() {
+        // sched_switch finds the task switched in by its pid, whose place BTF gives.
+        eprintln!("tracer: no kernel BTF: -c counts wall-clock time (as with -w)");
+        count_cpu = 0;
+    }
     Ok(KernelConfig {
+        count_cpu,
         pidns_dev: pidns.map_or(0, |(dev, _)| dev),
         pidns_ino: pidns.map_or(0, |(_, ino)| ino),
         task_pid_offset: task_ids.map_or(0, |(pid, _)| pid),
@@ -339,19 +347,26 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
 
     // Kernel-side warnings (rare conditions such as a full map) reach our log.
     let logger = aya_log::EbpfLogger::init(&mut ebpf).ok();
-    attach(&mut ebpf, cfg, kernel.task_pid_offset != 0)?;
-    take_maps(ebpf, logger, cfg)
+    attach(&mut ebpf, cfg, &kernel)?;
+    take_maps(ebpf, logger, cfg, &kernel)
 }
 
 /// Fork and exit tracking first, so the trace set is maintained before any call is seen;
 /// then the signal programs and the syscall programs.
-fn attach(ebpf: &mut aya::Ebpf, cfg: &Config, task_ids: bool) -> Result<(), LoadError> {
+fn attach(ebpf: &mut aya::Ebpf, cfg: &Config, kernel: &KernelConfig) -> Result<(), LoadError> {
     attach_tracepoint(ebpf, "tracer_fork", "sched", &["sched_process_fork"])?;
     attach_tracepoint(ebpf, "tracer_exit", "sched", &["sched_process_exit"])?;
     attach_tracepoint(ebpf, "tracer_exec", "sched", &["sched_process_exec"])?;
+    if kernel.count_cpu != 0 {
+        // Every context switch of the machine runs it: only when -c counts CPU time.
+        attach_raw_tracepoint(ebpf, "tracer_sched_switch", "sched_switch")?;
+    }
     if cfg.shows_signals() {
         attach_raw_tracepoint(ebpf, "tracer_signal", "signal_deliver")?;
-        if task_ids {
+        // Signals seen from the sender's side (ignored ones, fatal ones), with the
+        // target's ids read from its task_struct: only with BTF to say where they are,
+        // and only outside a pid namespace (they are the kernel's ids).
+        if kernel.task_pid_offset != 0 && kernel.pidns_ino == 0 {
             attach_raw_tracepoint(ebpf, "tracer_signal_sent", "signal_generate")?;
         }
     }
@@ -387,6 +402,7 @@ fn take_maps(
     mut ebpf: aya::Ebpf,
     logger: Option<aya_log::EbpfLogger<&'static dyn log::Log>>,
     cfg: &Config,
+    kernel: &KernelConfig,
 ) -> Result<EbpfTracer, LoadError> {
     fn take<T: TryFrom<aya::maps::Map, Error = aya::maps::MapError>>(
         ebpf: &mut aya::Ebpf,
@@ -424,5 +440,6 @@ fn take_maps(
         path_fds,
         stats,
         summary,
+        counts_cpu: kernel.count_cpu != 0,
     })
 }

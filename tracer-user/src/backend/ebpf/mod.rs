@@ -59,6 +59,8 @@ pub struct EbpfTracer {
     stats: PerCpuArray<MapData, Stats>,
     /// `-c`: per-syscall totals, by number, per CPU.
     summary: Option<PerCpuArray<MapData, SyscallTotals>>,
+    /// The totals hold system CPU time (not without BTF).
+    counts_cpu: bool,
 }
 
 impl EbpfTracer {
@@ -128,6 +130,11 @@ impl EbpfTracer {
                 let _ = pending.remove(&pid);
             }
         }
+    }
+
+    /// Whether `-c`'s totals hold system CPU time.
+    pub fn counts_cpu(&self) -> bool {
+        self.counts_cpu
     }
 
     fn trace_set_empty(&self) -> bool {
@@ -267,7 +274,8 @@ impl Run<'_, '_> {
                 call,
                 entering: false,
                 entry_lost,
-            } => self.completed(call, entry_lost),
+                filtered,
+            } => self.completed(call, entry_lost, filtered),
             Record::Lost(lost) => {
                 self.lost_so_far(lost.cpu, [lost.calls, lost.signals, lost.exits])
             }
@@ -320,8 +328,9 @@ impl Run<'_, '_> {
     }
 
     /// A call's exit record, joined with what was copied at its entry. When the entry
-    /// record was lost, what it held is marked lost (`<entry lost>`).
-    fn completed(&mut self, mut call: Syscall, entry_lost: bool) -> Result<()> {
+    /// record was lost, what it held is marked lost (`<entry lost>`); `filtered`: kept
+    /// out of the trace, for the reports that see everything.
+    fn completed(&mut self, mut call: Syscall, entry_lost: bool, filtered: bool) -> Result<()> {
         // By thread; an exec from a non-leader thread returns under the process id,
         // so failing that, by entry time.
         let key = match self.entry_captures.get(&call.tid) {
@@ -355,6 +364,9 @@ impl Run<'_, '_> {
             self.group_codes.insert(call.pid, call.args[0] as u8 as i32);
         }
         self.announced.remove(&call.tid);
+        if filtered {
+            return self.pipeline.filtered(call).context("writing the trace");
+        }
         self.emit(Event::Completed(call))
     }
 
@@ -629,6 +641,8 @@ fn trace(
             && last_interval.elapsed() >= every
             && let Some(totals) = tracer.kernel_totals()
         {
+            // The period's lines go out before its table.
+            run.pipeline.flush().context("writing the trace")?;
             run.emit(Event::Totals {
                 totals,
                 interval_end: true,

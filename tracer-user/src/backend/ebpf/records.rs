@@ -2,8 +2,8 @@
 //! that does not parse is an error, never undefined behaviour.
 
 use tracer_common::{
-    CAPTURE_FAULT, CAPTURE_TRUNCATED, CaptureHeader, LostRecord, RECORD_ENTRY_LOST,
-    RECORD_NO_RETURN, SignalRecord, SyscallRecord, TaskExitRecord, kind,
+    CAPTURE_FAULT, CAPTURE_TRUNCATED, CaptureHeader, LostRecord, NO_UID, RECORD_ENTRY_LOST,
+    RECORD_FILTERED, RECORD_NO_RETURN, SignalRecord, SyscallRecord, TaskExitRecord, kind,
 };
 
 use crate::event::{Capture, Syscall};
@@ -23,6 +23,8 @@ pub enum Record {
         entering: bool,
         /// The call's entry record was lost: what it copied is missing.
         entry_lost: bool,
+        /// Kept out of the trace by the filters; for `--diagnose` only.
+        filtered: bool,
     },
     TaskExit(TaskExitRecord),
     Signal(SignalRecord),
@@ -74,9 +76,12 @@ pub fn parse(bytes: &[u8]) -> Result<Record, RecordError> {
                     ret: returned.then_some(rec.ret),
                     captures,
                     ip: None,
+                    uid: (rec.uid != NO_UID).then_some(rec.uid),
+                    cpu_ns: None,
                 },
                 entering: kind == kind::SYSCALL_ENTER,
                 entry_lost: rec.flags & RECORD_ENTRY_LOST != 0,
+                filtered: rec.flags & RECORD_FILTERED != 0,
             })
         }
         kind::TASK_EXIT => Ok(Record::TaskExit(read(bytes).ok_or_else(short)?)),

@@ -19,6 +19,7 @@
 //! otherwise (a command under the seccomp filter, whose traced calls would fail with
 //! ENOSYS without one) served silently until they exit (`serve`).
 
+mod cputime;
 mod memory;
 mod regs;
 mod seccomp;
@@ -97,6 +98,10 @@ struct Options {
     seccomp_allowed: bool,
     /// `--kill-on-exit`: the traced processes die when the trace stops.
     kill_on_exit: bool,
+    /// Measure each call's system CPU time (`-c` without `-w`).
+    cpu_time: bool,
+    /// Note the uid of the task a permission failure happened to (`--diagnose`).
+    uid: bool,
 }
 
 impl Options {
@@ -116,6 +121,8 @@ impl Options {
             show_in_progress: cfg.shows_in_progress(),
             seccomp_allowed: !cfg.detach_on_execve && cfg.syscall_limit.is_none(),
             kill_on_exit: cfg.kill_on_exit,
+            cpu_time: cfg.kernel.count_cpu != 0,
+            uid: cfg.diagnose,
         }
     }
 
@@ -137,6 +144,8 @@ struct InCall {
     announced: bool,
     /// Entered through a seccomp stop.
     seccomp: bool,
+    /// The thread's CPU time at the entry stop (`-c`).
+    cpu_at_entry: Option<u64>,
 }
 
 struct Task {
@@ -228,6 +237,18 @@ fn seccomp_filters(pid: &str) -> u32 {
     field("Seccomp_filters:")
         .or_else(|| field("Seccomp:").map(|mode| u32::from(mode == 2)))
         .unwrap_or(0)
+}
+
+/// A task's real uid, from `/proc/TID/status` (the task is stopped: it is current).
+fn real_uid(tid: u32) -> Option<u32> {
+    let status = std::fs::read_to_string(format!("/proc/{tid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("Uid:"))?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
 
 /// The first bytes of a task's pending `siginfo_t`, as the kernel side copies them.
@@ -568,11 +589,15 @@ impl<'p, 'a> Tracer<'p, 'a> {
                 Phase::Enter,
             );
         }
+        let cpu_at_entry = (shown && self.opts.cpu_time)
+            .then(|| cputime::on_cpu_ns(tid))
+            .flatten();
         self.tasks.get_mut(&tid).expect("known task").call = Some(InCall {
             call,
             shown,
             announced: false,
             seccomp,
+            cpu_at_entry,
         });
     }
 
@@ -580,7 +605,10 @@ impl<'p, 'a> Tracer<'p, 'a> {
         let task = self.tasks.get_mut(&tid).expect("known task");
         // An exit with no entry seen: the call was in progress when we attached.
         let Some(InCall {
-            mut call, shown, ..
+            mut call,
+            shown,
+            cpu_at_entry,
+            ..
         }) = task.call.take()
         else {
             return Ok(());
@@ -599,6 +627,17 @@ impl<'p, 'a> Tracer<'p, 'a> {
         call.captures.append(&mut exit_captures);
         call.exit_ns = Some(now);
         call.ret = Some(ret);
+        // EPERM, EACCES: the kernel's uid is in its record too.
+        if self.opts.uid && (ret == -1 || ret == -13) {
+            call.uid = real_uid(tid);
+        }
+        if self.opts.cpu_time {
+            // Without the thread's clock, the call's wall-clock time stands in.
+            call.cpu_ns = cpu_at_entry
+                .zip(cputime::on_cpu_ns(tid))
+                .map(|(entry, exit)| exit.saturating_sub(entry))
+                .or(call.duration_ns());
+        }
         self.emit(Event::Completed(call))
     }
 
