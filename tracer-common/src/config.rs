@@ -25,11 +25,13 @@ pub struct KernelConfig {
     /// because it costs untraced processes a per-CPU map update per syscall.
     pub count_seen: u8,
     pub _pad: [u8; 3],
-    /// `--cgroup`: the depth of the traced cgroup below the cgroup2 root.
-    pub cgroup_level: u32,
-    /// `--cgroup`: trace every task whose cgroup is this one (id = inode of the cgroup v2
-    /// directory) or below it; 0 = trace the `TRACED` set.
-    pub cgroup_id: u64,
+    /// `--cgroup`/`--container`: the depth of each traced cgroup below the cgroup2 root.
+    pub cgroup_levels: [u32; MAX_CGROUPS],
+    pub _pad2: [u8; 4],
+    /// `--cgroup`/`--container`: trace every task whose cgroup is one of these (id =
+    /// inode of the cgroup v2 directory) or below one; the first 0 ends the set. All
+    /// zero: trace the `TRACED` set.
+    pub cgroup_ids: [u64; MAX_CGROUPS],
     /// `--min-duration`: calls faster than this are dropped at exit (0: keep all).
     pub min_duration_ns: u64,
     /// `--diagnose`: only failed calls and calls at least this slow leave the kernel (the
@@ -58,6 +60,10 @@ pub struct KernelConfig {
     pub exit_group_dead_offset: u32,
 }
 
+/// How many cgroups (`--cgroup`, `--container`) one trace can follow: each costs an
+/// untraced task one helper call per syscall.
+pub const MAX_CGROUPS: usize = 8;
+
 pub const SUMMARY_OFF: u8 = 0;
 pub const SUMMARY_COUNT: u8 = 1;
 pub const SUMMARY_ONLY: u8 = 2;
@@ -72,8 +78,9 @@ impl KernelConfig {
         summary: SUMMARY_OFF,
         count_seen: 0,
         _pad: [0; 3],
-        cgroup_level: 0,
-        cgroup_id: 0,
+        cgroup_levels: [0; MAX_CGROUPS],
+        _pad2: [0; 4],
+        cgroup_ids: [0; MAX_CGROUPS],
         min_duration_ns: 0,
         diagnose_slow_ns: 0,
         path_hashes: [0; MAX_PATH_FILTERS],
@@ -87,6 +94,12 @@ impl KernelConfig {
         exec_old_pid_offset: 0,
         exit_group_dead_offset: 0,
     };
+
+    /// Whether the trace set is a set of cgroups (`--cgroup`, `--container`).
+    #[inline(always)]
+    pub fn cgroup_filtered(&self) -> bool {
+        self.cgroup_ids[0] != 0
+    }
 
     /// Whether `-P` is on.
     #[inline(always)]
@@ -147,7 +160,7 @@ impl Default for KernelConfig {
     }
 }
 
-const _: () = assert!(core::mem::size_of::<KernelConfig>() == 120);
+const _: () = assert!(core::mem::size_of::<KernelConfig>() == 208);
 
 #[cfg(feature = "user")]
 // SAFETY: plain-old-data: repr(C), integer fields only, explicit padding.

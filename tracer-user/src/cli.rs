@@ -89,9 +89,19 @@ pub struct Args {
     #[arg(short = 'P', long = "trace-path", value_name = "PATH", action = ArgAction::Append)]
     pub paths: Vec<PathBuf>,
 
-    /// Trace every process in this cgroup (v2 directory), including ones that start later.
-    #[arg(long, value_name = "PATH")]
-    pub cgroup: Option<PathBuf>,
+    /// Trace every process in this cgroup (v2 directory), including ones that start later,
+    /// until SIGTERM or Ctrl-C. Repeatable.
+    #[arg(long, value_name = "PATH", action = ArgAction::Append)]
+    pub cgroup: Vec<PathBuf>,
+
+    /// Trace every process of this container (id, id prefix or name; Podman, Docker,
+    /// containerd, CRI-O, systemd-nspawn, LXC), including ones that start later, until
+    /// SIGTERM or Ctrl-C. Repeatable; combines with --cgroup.
+    #[arg(long = "container", value_name = "ID|NAME", action = ArgAction::Append)]
+    pub containers: Vec<String>,
+
+    #[command(flatten)]
+    pub export: ExportArgs,
 
     /// Count time, calls and errors per syscall (computed in the kernel) and print a
     /// summary table at exit instead of the calls.
@@ -230,9 +240,37 @@ pub struct OutputArgs {
     #[arg(long = "output-keep", value_name = "N", default_value_t = 5)]
     pub keep: usize,
 
+    /// Start each line with its process's container (`[be5624d9725d] `; `[host] `
+    /// outside any container).
+    #[arg(long = "show-container")]
+    pub show_container: bool,
+
     /// Stack traces: not supported yet.
     #[arg(short = 'k', hide = true)]
     pub stack_trace: bool,
+}
+
+/// Export to OpenTelemetry.
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// Also send the trace to an OpenTelemetry collector: `otlp=URL` (OTLP over HTTP,
+    /// protobuf; e.g. otlp=http://127.0.0.1:4318). Calls become log records, slow and
+    /// failed calls spans, per-syscall counts and latencies metrics.
+    #[arg(long = "export", value_name = "otlp=URL")]
+    pub export: Option<String>,
+
+    /// With --export: calls at least this slow also become spans (0: every call).
+    #[arg(long = "span-min-duration", value_name = "DURATION", value_parser = parse_duration, default_value = "10ms")]
+    pub span_min_duration: std::time::Duration,
+
+    /// With --export: failed calls become spans only when slow enough.
+    #[arg(long = "no-failed-spans")]
+    pub no_failed_spans: bool,
+
+    /// With --export: records held while the collector is slow or away; beyond this
+    /// they are dropped and counted.
+    #[arg(long = "export-queue", value_name = "N", default_value_t = 65536)]
+    pub queue: usize,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -8,8 +8,10 @@
 mod backend;
 mod cli;
 mod config;
+mod container;
 mod decode;
 mod event;
+mod export;
 mod format;
 mod launch;
 mod output;
@@ -89,8 +91,12 @@ fn run(cfg: &Config) -> Result<ExitCode> {
     let mut diagnosis = cfg
         .diagnose
         .then(|| Diagnosis::new(cfg.decode.clone(), counted));
+    let mut exporter = match &cfg.export {
+        Some(opts) => Some(export::Exporter::new(cfg, opts)?),
+        None => None,
+    };
     let result = {
-        let mut pipeline = Pipeline::new(cfg, backend.filters_in_kernel(), format::shows_comm(cfg));
+        let mut pipeline = Pipeline::new(cfg, backend.filters_in_kernel(), cfg.task_facts());
         if cfg.shows_calls() {
             pipeline.push(&mut trace);
         }
@@ -100,9 +106,15 @@ fn run(cfg: &Config) -> Result<ExitCode> {
         if let Some(d) = diagnosis.as_mut() {
             pipeline.push(d);
         }
+        if let Some(e) = exporter.as_mut() {
+            pipeline.push(e);
+        }
         backend.run(cfg, program, signals, &mut pipeline)
     };
     trace.finish();
+    if let Some(e) = exporter {
+        e.finish();
+    }
     if result.is_ok() {
         if let Some(s) = summary {
             s.finish().context("writing the summary")?;

@@ -137,9 +137,11 @@ impl Backend {
                         }
                         None
                     }
-                    (Target::Cgroup(dir), _) => {
+                    (Target::Cgroup(set), _) => {
                         if cfg.quiet == 0 {
-                            eprintln!("tracer: cgroup {} attached", dir.display());
+                            for c in set {
+                                eprintln!("tracer: {} attached", c.label);
+                            }
                         }
                         None
                     }

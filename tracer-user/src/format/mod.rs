@@ -14,11 +14,6 @@ use crate::{
 use json::JsonFormatter;
 use text::{TextFormatter, TextOptions};
 
-/// Whether the chosen format shows task names (JSON's `comm`).
-pub fn shows_comm(cfg: &Config) -> bool {
-    cfg.out.format == OutputFormat::Json
-}
-
 /// Makes the chosen formatter over an output (once per output: `-ff` has many).
 pub fn formatter(cfg: &Config) -> Box<MakeSink> {
     let clock = Clock::new();
@@ -32,6 +27,7 @@ pub fn formatter(cfg: &Config) -> Box<MakeSink> {
                 timestamps: cfg.out.timestamps,
                 clock,
                 exit_lines: cfg.quiet < 2,
+                show_container: cfg.out.show_container,
             };
             Box::new(move |out: Output, pid_prefix| {
                 let opts = TextOptions {

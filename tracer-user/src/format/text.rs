@@ -30,6 +30,8 @@ pub struct TextOptions {
     pub clock: Clock,
     /// `+++ exited with N +++` lines (`-qq` turns them off).
     pub exit_lines: bool,
+    /// `--show-container`: `[be5624d9725d] ` (`[host] `) before everything else.
+    pub show_container: bool,
 }
 
 pub struct TextFormatter<W: Write> {
@@ -61,6 +63,12 @@ impl<W: Write> TextFormatter<W> {
     fn prefix(&mut self, ctx: &Context, tid: u32, ns: Option<u64>) {
         let at = ns.unwrap_or(u64::MAX);
         let many = || ctx.tasks.many_at(at);
+        if self.opts.show_container {
+            let _ = match ctx.tasks.container(tid) {
+                Some(c) => write!(self.line, "[{}] ", c.short_id()),
+                None => write!(self.line, "[host] "),
+            };
+        }
         match self.opts.pid_prefix {
             PidPrefix::Always => {
                 let _ = write!(self.line, "{tid:<5} ");

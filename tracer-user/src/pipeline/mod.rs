@@ -16,7 +16,7 @@ use crate::{
 };
 use fds::{CallView, FdTable};
 use outcome::OutcomeFilter;
-use tasks::Tasks;
+use tasks::{Tasks, Wanted};
 
 pub struct Pipeline<'a> {
     /// The filters, when the backend did not apply them in the kernel.
@@ -28,8 +28,8 @@ pub struct Pipeline<'a> {
 
 impl<'a> Pipeline<'a> {
     /// `filtered_upstream`: the backend applied the result, duration and path filters
-    /// already (in the kernel). `want_comm`: a sink shows task names.
-    pub fn new(cfg: &Config, filtered_upstream: bool, want_comm: bool) -> Self {
+    /// already (in the kernel). `want`: the task facts the sinks show.
+    pub fn new(cfg: &Config, filtered_upstream: bool, want: Wanted) -> Self {
         let initial = match &cfg.target {
             Target::Attach(pids) => pids.clone(),
             Target::Command(_) | Target::Cgroup(_) => Vec::new(),
@@ -56,7 +56,7 @@ impl<'a> Pipeline<'a> {
         });
         Self {
             outcome,
-            tasks: Tasks::new(&initial, want_comm),
+            tasks: Tasks::new(&initial, want),
             fds,
             sinks: Vec::new(),
         }

@@ -34,7 +34,7 @@ use super::{BLOCKED_AFTER, Outcome, RunContext, Stop};
 use crate::{
     config::{Config, Target},
     event::{Capture, Event, ExitStatus, SignalInfo, Syscall, Totals, now_ns},
-    launch,
+    launch, output,
     pipeline::{Pipeline, outcome::fds_open_on},
 };
 
@@ -425,6 +425,8 @@ pub fn run(
         while let Ok(Some(info)) = signals.read_signal() {
             match Signal::try_from(info.ssi_signo as i32) {
                 Ok(Signal::SIGCHLD) | Err(_) => {}
+                // The long-running mode: logrotate moved the files and asks for new ones.
+                Ok(Signal::SIGHUP) if until_stopped => output::file::reopen_files(),
                 Ok(sig) => stop = Some(Stop::Signal(sig)),
             }
         }

@@ -745,7 +745,7 @@ pub fn run(
                 }
             }
         }
-        (Target::Cgroup(_), _) => unreachable!("--cgroup needs the eBPF backend"),
+        (Target::Cgroup(_), _) => unreachable!("--cgroup and --container need the eBPF backend"),
         (Target::Command(_), None) => unreachable!("commands are resolved first"),
     }
     let mut stop = None;
