@@ -25,6 +25,7 @@ both_backends!(
     container_traced_by_name_with_later_processes,
     container_by_id_prefix_in_json,
     unknown_container_lists_the_running_ones,
+    two_containers_until_sigterm_with_sighup_reopening,
     export_records_match_the_trace,
     export_survives_a_collector_restart,
     otel_collector_ships_json_lines,
@@ -304,6 +305,63 @@ fn unknown_container_lists_the_running_ones(backend: Backend) {
             && line.contains(&format!("{} ({}, podman)", ctr.short_id(), ctr.name)),
         "one line listing the running containers",
     );
+}
+
+/// The long-running mode: two `--container` options trace both containers until
+/// SIGTERM; SIGHUP (logrotate's) closes the `-o` file and opens it again by name.
+fn two_containers_until_sigterm_with_sighup_reopening(backend: Backend) {
+    let (Some(a), Some(b)) = (
+        Container::start("first", backend),
+        Container::start("second", backend),
+    ) else {
+        return;
+    };
+    if refused_on_ptrace(backend, &a.name) {
+        return;
+    }
+    let dir = scratch("sighup", backend);
+    let out = dir.join("trace.txt");
+    let (child, mut watcher) = spawn_tracer(&[
+        backend.arg(),
+        "--container",
+        &a.name,
+        "--container",
+        &b.short_id()[..10],
+        "--show-container",
+        "-e",
+        "trace=openat",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    watcher.wait_for("both attach lines", Duration::from_secs(20), |s| {
+        s.matches(" attached").count() == 2
+    });
+    let both = |t: &str| {
+        [&a, &b].iter().all(|c| {
+            let prefix = format!("[{}] ", c.short_id());
+            t.lines()
+                .any(|l| l.starts_with(&prefix) && l.contains("openat("))
+        })
+    };
+    wait_for_file(
+        &out,
+        "both containers' calls",
+        Duration::from_secs(20),
+        both,
+    );
+    // As logrotate does: move the file away, then SIGHUP.
+    let rotated = dir.join("trace.txt.1");
+    fs::rename(&out, &rotated).unwrap();
+    kill(Pid::from_raw(child.id() as i32), Signal::SIGHUP).unwrap();
+    let fresh = wait_for_file(&out, "the reopened file", Duration::from_secs(20), both);
+    let (stderr, code) = stop(child, watcher);
+    assert_eq!(code, Some(0), "{stderr}");
+    let old = fs::read_to_string(&rotated).unwrap();
+    for text in [&old, &fresh] {
+        assert!(text.ends_with('\n'), "a split line:\n{text}");
+        assert!(text.lines().all(|l| l.starts_with('[')), "{text}");
+    }
+    let _ = fs::remove_dir_all(&dir);
 }
 
 // ---- the collectors ----
