@@ -27,17 +27,24 @@ use crate::{
 };
 use sender::{Counters, Item, Sender, Snapshot};
 
+/// Calls handed to the export thread at a time: one queue operation (and at most one
+/// wake-up of that thread) per this many calls, or per drained batch.
+const CHUNK: usize = 256;
+
 pub struct Exporter {
     opts: ExportOptions,
+    /// Calls not handed over yet (up to [`CHUNK`]).
+    pending: Vec<Item>,
     decode: DecodeOptions,
     clock: Clock,
-    queue: mpsc::Sender<Item>,
+    queue: mpsc::Sender<Vec<Item>>,
     metrics: watch::Sender<Option<Snapshot>>,
     counters: Arc<Counters>,
     sender: Option<Sender>,
     host: String,
     /// Each process's resource (its pid, name and container), made once.
     resources: HashMap<u32, Arc<Resource>>,
+    last: Option<(u32, Arc<Resource>)>,
     ids: otlp::Ids,
     totals: Totals,
     /// The kernel counts (`-c`): its totals replace the ones counted here.
@@ -50,7 +57,8 @@ pub struct Exporter {
 
 impl Exporter {
     pub fn new(cfg: &Config, opts: &ExportOptions) -> Result<Self> {
-        let (queue, rx) = mpsc::channel(opts.queue);
+        // The bound is in calls; the queue holds chunks of them.
+        let (queue, rx) = mpsc::channel(opts.queue.div_ceil(CHUNK));
         let (metrics, metrics_rx) = watch::channel(None);
         let counters = Arc::new(Counters::default());
         let host = hostname();
@@ -58,6 +66,7 @@ impl Exporter {
         let clock = Clock::new();
         Ok(Self {
             opts: opts.clone(),
+            pending: Vec::with_capacity(CHUNK),
             decode: cfg.decode.clone(),
             start_ns: clock.now_ns(),
             clock,
@@ -67,6 +76,7 @@ impl Exporter {
             sender: Some(sender),
             host,
             resources: HashMap::new(),
+            last: None,
             ids: otlp::Ids::new(),
             totals: Totals::default(),
             kernel_totals: false,
@@ -76,12 +86,27 @@ impl Exporter {
     }
 
     fn offer(&mut self, item: Item) {
-        let n = item.records();
-        match self.queue.try_send(item) {
-            Ok(()) => {}
-            Err(_) => {
-                self.counters.dropped_full.fetch_add(n, Ordering::Relaxed);
-            }
+        self.pending.push(item);
+        if self.pending.len() >= CHUNK {
+            self.hand_over();
+        }
+    }
+
+    /// Queues the pending calls if there is room; drops and counts them if not.
+    fn hand_over(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let chunk = std::mem::replace(&mut self.pending, Vec::with_capacity(CHUNK));
+        if let Err(e) = self.queue.try_send(chunk) {
+            let n = match e {
+                mpsc::error::TrySendError::Full(c) | mpsc::error::TrySendError::Closed(c) => {
+                    c.len()
+                }
+            };
+            self.counters
+                .dropped_full
+                .fetch_add(n as u64, Ordering::Relaxed);
         }
     }
 
@@ -137,6 +162,7 @@ impl Exporter {
     /// Sends what is queued (waiting a few seconds at most) and says what was sent and
     /// dropped.
     pub fn finish(mut self) {
+        self.hand_over();
         self.publish_metrics();
         let Some(sender) = self.sender.take() else {
             return;
@@ -170,25 +196,19 @@ impl Sink for Exporter {
     fn event(&mut self, event: &Event, ctx: &Context) -> io::Result<()> {
         match event {
             Event::Completed(call) if call.ret.is_some() => {
+                let duration = call.duration_ns().unwrap_or(0);
                 if !self.kernel_totals {
-                    self.totals
-                        .add_call(call.nr, call.duration_ns().unwrap_or(0), call.failed());
+                    self.totals.add_call(call.nr, duration, call.failed());
                 }
                 let resource = self.resource(ctx, call.pid, call.tid);
-                let record = otlp::CallRecord::new(call, ctx, &self.decode, &self.clock);
-                let slow = call.duration_ns().unwrap_or(0)
-                    >= self.opts.span_min_duration.as_nanos() as u64;
-                let span =
-                    (slow || (self.opts.span_failed && call.failed())).then(|| self.ids.next());
-                if let Some(ids) = &span {
-                    self.offer(Item::Span {
-                        resource: resource.clone(),
-                        span: record.span(ids),
-                    });
+                let mut facts = otlp::CallFacts::new(call, ctx, &self.decode, &self.clock);
+                let slow = duration >= self.opts.span_min_duration.as_nanos() as u64;
+                if slow || (self.opts.span_failed && call.failed()) {
+                    facts.span = Some(self.ids.next());
                 }
-                self.offer(Item::Log {
+                self.offer(Item {
                     resource,
-                    record: record.log(span.as_ref()),
+                    call: facts,
                 });
             }
             Event::Totals { totals, .. } => {
@@ -199,6 +219,7 @@ impl Sink for Exporter {
                 pid, group: true, ..
             } => {
                 self.resources.remove(pid);
+                self.last = None;
             }
             _ => {}
         }
@@ -206,6 +227,7 @@ impl Sink for Exporter {
     }
 
     fn flush(&mut self) -> io::Result<()> {
+        self.hand_over();
         if self.last_metrics.elapsed() >= self.opts.interval {
             self.publish_metrics();
         }

@@ -143,73 +143,117 @@ impl Ids {
     }
 }
 
-/// One completed call, decoded once for its log record and its span.
-pub struct CallRecord {
-    name: String,
+/// One completed call as the export needs it. Decoded on the tracing thread (only it
+/// knows the fd names), as one string and a few numbers so that it costs little there;
+/// the export thread makes the OTLP messages from it.
+pub struct CallFacts {
+    tid: u32,
     start_ns: u64,
     end_ns: u64,
-    text: String,
-    attributes: Vec<KeyValue>,
+    /// As the program sees it (-1 on error).
+    ret: i64,
     errno: Option<&'static str>,
+    /// `name(arg, arg) = retval`, strace's line: the log's body.
+    text: String,
+    /// Where each argument is in `text`.
+    args: Vec<std::ops::Range<u32>>,
+    /// The span's ids, when the call is also a span.
+    pub span: Option<SpanIds>,
 }
 
-impl CallRecord {
+impl CallFacts {
     pub fn new(call: &Syscall, ctx: &Context, decode: &DecodeOptions, clock: &Clock) -> Self {
-        let name = syscalls::name(call.nr)
-            .map_or_else(|| format!("syscall_{:#x}", call.nr), str::to_owned);
-        let args: Vec<String> = decode::each_arg(call, decode, ctx.fds)
-            .into_iter()
-            .map(|(_, v)| v)
-            .collect();
-        let mut retval = String::new();
-        decode::write_return(&mut retval, call, ctx.fds);
-        let errno = decode::errno_of(call);
-        let text = format!("{name}({}) = {retval}", args.join(", "));
-        let duration = call.duration_ns().unwrap_or(0);
-        let ret = call.ret.unwrap_or(0);
-        let mut attributes = vec![
-            kv("syscall.name", string(&name)),
-            kv("syscall.nr", Value::IntValue(call.nr.into())),
-            kv(
-                "syscall.args",
-                Value::ArrayValue(ArrayValue {
-                    values: args
-                        .into_iter()
-                        .map(|a| AnyValue {
-                            value: Some(Value::StringValue(a)),
-                        })
-                        .collect(),
-                }),
-            ),
-            kv(
-                "syscall.return",
-                Value::IntValue(if call.failed() { -1 } else { ret }),
-            ),
-            kv("syscall.retval", string(retval)),
-            kv("syscall.duration_ns", Value::IntValue(duration as i64)),
-            kv("thread.id", Value::IntValue(call.tid.into())),
-        ];
-        if let Some(errno) = errno {
-            attributes.push(kv("syscall.errno", string(errno)));
-            attributes.push(kv("error.type", string(errno)));
+        let mut text = String::with_capacity(128);
+        match syscalls::name(call.nr) {
+            Some(name) => text.push_str(name),
+            None => {
+                let _ =
+                    std::fmt::Write::write_fmt(&mut text, format_args!("syscall_{:#x}", call.nr));
+            }
         }
+        text.push('(');
+        let args = decode::write_each_arg(&mut text, call, decode, ctx.fds);
+        text.push_str(") = ");
+        decode::write_return(&mut text, call, ctx.fds);
         Self {
-            name,
+            tid: call.tid,
             start_ns: clock.realtime_ns(call.enter_ns) as u64,
             end_ns: clock.realtime_ns(call.exit_ns.unwrap_or(call.enter_ns)) as u64,
+            ret: if call.failed() {
+                -1
+            } else {
+                call.ret.unwrap_or(0)
+            },
+            errno: decode::errno_of(call),
             text,
-            attributes,
-            errno,
+            args,
+            span: None,
         }
     }
 
+    fn name(&self) -> &str {
+        &self.text[..self.text.find('(').unwrap_or(0)]
+    }
+
+    fn attributes(&self) -> Vec<KeyValue> {
+        let args = self
+            .args
+            .iter()
+            .map(|r| AnyValue {
+                value: Some(string(&self.text[r.start as usize..r.end as usize])),
+            })
+            .collect();
+        let mut attributes = Vec::with_capacity(7);
+        attributes.extend([
+            kv("syscall.name", string(self.name())),
+            kv(
+                "syscall.args",
+                Value::ArrayValue(ArrayValue { values: args }),
+            ),
+            kv("syscall.return", Value::IntValue(self.ret)),
+            kv(
+                "syscall.duration_ns",
+                Value::IntValue(self.end_ns.saturating_sub(self.start_ns) as i64),
+            ),
+            kv("thread.id", Value::IntValue(self.tid.into())),
+        ]);
+        if let Some(errno) = self.errno {
+            attributes.push(kv("syscall.errno", string(errno)));
+            attributes.push(kv("error.type", string(errno)));
+        }
+        attributes
+    }
+
+    /// The call as a span with its real start and end (when it is one).
+    pub fn span(&self) -> Option<Span> {
+        let ids = self.span.as_ref()?;
+        Some(Span {
+            trace_id: ids.trace.to_vec(),
+            span_id: ids.span.to_vec(),
+            name: self.name().to_owned(),
+            kind: SpanKind::Internal as i32,
+            start_time_unix_nano: self.start_ns,
+            end_time_unix_nano: self.end_ns,
+            attributes: self.attributes(),
+            status: Some(match self.errno {
+                Some(errno) => Status {
+                    message: errno.into(),
+                    code: StatusCode::Error as i32,
+                },
+                None => Status::default(),
+            }),
+            ..Default::default()
+        })
+    }
+
     /// The call as a log record, tied to its span when it has one.
-    pub fn log(self, span: Option<&SpanIds>) -> LogRecord {
+    pub fn log(self) -> LogRecord {
         let severity = if self.errno.is_some() {
             SeverityNumber::Warn
         } else {
             SeverityNumber::Info
         };
+        let attributes = self.attributes();
         LogRecord {
             time_unix_nano: self.start_ns,
             observed_time_unix_nano: self.end_ns,
@@ -218,33 +262,18 @@ impl CallRecord {
                 .as_str_name()
                 .trim_start_matches("SEVERITY_NUMBER_")
                 .into(),
+            attributes,
+            trace_id: self
+                .span
+                .as_ref()
+                .map_or_else(Vec::new, |s| s.trace.to_vec()),
+            span_id: self
+                .span
+                .as_ref()
+                .map_or_else(Vec::new, |s| s.span.to_vec()),
+            event_name: "syscall".into(),
             body: Some(AnyValue {
                 value: Some(Value::StringValue(self.text)),
-            }),
-            attributes: self.attributes,
-            trace_id: span.map_or_else(Vec::new, |s| s.trace.to_vec()),
-            span_id: span.map_or_else(Vec::new, |s| s.span.to_vec()),
-            event_name: "syscall".into(),
-            ..Default::default()
-        }
-    }
-
-    /// The call as a span with its real start and end.
-    pub fn span(&self, ids: &SpanIds) -> Span {
-        Span {
-            trace_id: ids.trace.to_vec(),
-            span_id: ids.span.to_vec(),
-            name: self.name.clone(),
-            kind: SpanKind::Internal as i32,
-            start_time_unix_nano: self.start_ns,
-            end_time_unix_nano: self.end_ns,
-            attributes: self.attributes.clone(),
-            status: Some(match self.errno {
-                Some(errno) => Status {
-                    message: errno.into(),
-                    code: StatusCode::Error as i32,
-                },
-                None => Status::default(),
             }),
             ..Default::default()
         }
@@ -310,14 +339,35 @@ pub fn metrics(totals: &Totals, start_ns: i64, now_ns: i64) -> Vec<Metric> {
     ]
 }
 
-/// Groups items by their resource (same `Arc`), in first-seen order.
-pub fn by_resource<T>(items: Vec<(Arc<Resource>, T)>) -> Vec<(Arc<Resource>, Vec<T>)> {
-    let mut groups: Vec<(Arc<Resource>, Vec<T>)> = Vec::new();
-    for (r, item) in items {
-        match groups.iter_mut().find(|(g, _)| Arc::ptr_eq(g, &r)) {
-            Some((_, list)) => list.push(item),
-            None => groups.push((r, vec![item])),
+/// Items grouped by their resource (the same `Arc`), in first-seen order.
+pub struct ByResource<T> {
+    groups: Vec<(Arc<Resource>, Vec<T>)>,
+    index: std::collections::HashMap<*const Resource, usize>,
+}
+
+impl<T> Default for ByResource<T> {
+    fn default() -> Self {
+        Self {
+            groups: Vec::new(),
+            index: std::collections::HashMap::new(),
         }
     }
-    groups
+}
+
+impl<T> ByResource<T> {
+    pub fn push(&mut self, resource: &Arc<Resource>, item: T) {
+        let at = *self.index.entry(Arc::as_ptr(resource)).or_insert_with(|| {
+            self.groups.push((resource.clone(), Vec::new()));
+            self.groups.len() - 1
+        });
+        self.groups[at].1.push(item);
+    }
+
+    pub fn len(&self) -> usize {
+        self.groups.iter().map(|(_, g)| g.len()).sum()
+    }
+
+    pub fn into_groups(self) -> Vec<(Arc<Resource>, Vec<T>)> {
+        self.groups
+    }
 }

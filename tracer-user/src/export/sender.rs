@@ -18,18 +18,18 @@ use opentelemetry_proto::tonic::{
         logs::v1::ExportLogsServiceRequest, metrics::v1::ExportMetricsServiceRequest,
         trace::v1::ExportTraceServiceRequest,
     },
-    logs::v1::{LogRecord, ResourceLogs, ScopeLogs},
+    logs::v1::{ResourceLogs, ScopeLogs},
     metrics::v1::{ResourceMetrics, ScopeMetrics},
     resource::v1::Resource,
-    trace::v1::{ResourceSpans, ScopeSpans, Span},
+    trace::v1::{ResourceSpans, ScopeSpans},
 };
 use prost::Message as _;
 use tokio::{
-    sync::{mpsc, watch},
+    sync::{Semaphore, mpsc, watch},
     time::{Instant, sleep, timeout},
 };
 
-use super::otlp;
+use super::otlp::{self, ByResource};
 use crate::{config::ExportOptions, event::Totals};
 
 /// Records per request, at most.
@@ -43,25 +43,15 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 const BACKOFF_FIRST: Duration = Duration::from_millis(100);
 const BACKOFF_MAX: Duration = Duration::from_secs(5);
 const GIVE_UP_AFTER: Duration = Duration::from_secs(30);
+/// Requests out at once: a collector's answer takes a while, the next batch need not wait.
+const IN_FLIGHT: usize = 4;
 /// After the trace: how long what is queued may still take to go out.
 const DRAIN_LIMIT: Duration = Duration::from_secs(5);
 
-/// What the tracing thread hands over.
-pub enum Item {
-    Log {
-        resource: Arc<Resource>,
-        record: LogRecord,
-    },
-    Span {
-        resource: Arc<Resource>,
-        span: Span,
-    },
-}
-
-impl Item {
-    pub fn records(&self) -> u64 {
-        1
-    }
+/// What the tracing thread hands over: a call of a process.
+pub struct Item {
+    pub resource: Arc<Resource>,
+    pub call: otlp::CallFacts,
 }
 
 /// The per-syscall totals at one moment (cumulative).
@@ -93,7 +83,7 @@ pub struct Sender {
 impl Sender {
     pub fn start(
         opts: &ExportOptions,
-        queue: mpsc::Receiver<Item>,
+        queue: mpsc::Receiver<Vec<Item>>,
         metrics: watch::Receiver<Option<Snapshot>>,
         counters: Arc<Counters>,
         host: String,
@@ -108,6 +98,7 @@ impl Sender {
             .build()
             .context("making the export's HTTP client")?;
         let post = Post {
+            in_flight: Arc::new(Semaphore::new(IN_FLIGHT)),
             client,
             endpoint: opts.endpoint.clone(),
             counters: counters.clone(),
@@ -116,7 +107,7 @@ impl Sender {
         let thread = std::thread::Builder::new()
             .name("tracer-export".into())
             .spawn(move || {
-                runtime.block_on(run(post, queue, metrics, counters, host));
+                runtime.block_on(run(post, queue, metrics, host));
             })
             .context("starting the export thread")?;
         Ok(Self { thread })
@@ -130,24 +121,20 @@ impl Sender {
 
 async fn run(
     mut post: Post,
-    mut queue: mpsc::Receiver<Item>,
+    mut queue: mpsc::Receiver<Vec<Item>>,
     mut metrics: watch::Receiver<Option<Snapshot>>,
-    counters: Arc<Counters>,
     host: String,
 ) {
     let host_resource = otlp::host_resource(&host);
     let mut closed = false;
     while !closed {
-        let mut batch = Vec::with_capacity(BATCH);
+        let mut batch: Vec<Item> = Vec::with_capacity(BATCH);
         let deadline = Instant::now() + FLUSH_EVERY;
+        // Chunks until the batch is full or it is time.
         while batch.len() < BATCH {
-            match timeout(
-                deadline.saturating_duration_since(Instant::now()),
-                queue.recv(),
-            )
-            .await
-            {
-                Ok(Some(item)) => batch.push(item),
+            let left = deadline.saturating_duration_since(Instant::now());
+            match timeout(left, queue.recv()).await {
+                Ok(Some(chunk)) => batch.extend(chunk),
                 Ok(None) => {
                     closed = true;
                     break;
@@ -158,17 +145,18 @@ async fn run(
         if closed {
             post.draining = Some(Instant::now() + DRAIN_LIMIT);
         }
-        let (mut logs, mut spans) = (Vec::new(), Vec::new());
-        for item in batch {
-            match item {
-                Item::Log { resource, record } => logs.push((resource, record)),
-                Item::Span { resource, span } => spans.push((resource, span)),
+        let (mut logs, mut spans) = (ByResource::default(), ByResource::default());
+        for Item { resource, call } in batch {
+            if let Some(span) = call.span() {
+                spans.push(&resource, span);
             }
+            logs.push(&resource, call.log());
         }
-        if !spans.is_empty() {
+        if spans.len() > 0 {
             let n = spans.len() as u64;
             let request = ExportTraceServiceRequest {
-                resource_spans: otlp::by_resource(spans)
+                resource_spans: spans
+                    .into_groups()
                     .into_iter()
                     .map(|(r, spans)| ResourceSpans {
                         resource: Some((*r).clone()),
@@ -181,14 +169,14 @@ async fn run(
                     })
                     .collect(),
             };
-            if post.send("/v1/traces", request.encode_to_vec(), n).await {
-                counters.spans_sent.fetch_add(n, Ordering::Relaxed);
-            }
+            post.spawn("/v1/traces", request.encode_to_vec(), n, Sent::Spans(n))
+                .await;
         }
-        if !logs.is_empty() {
+        if logs.len() > 0 {
             let n = logs.len() as u64;
             let request = ExportLogsServiceRequest {
-                resource_logs: otlp::by_resource(logs)
+                resource_logs: logs
+                    .into_groups()
                     .into_iter()
                     .map(|(r, log_records)| ResourceLogs {
                         resource: Some((*r).clone()),
@@ -201,9 +189,8 @@ async fn run(
                     })
                     .collect(),
             };
-            if post.send("/v1/logs", request.encode_to_vec(), n).await {
-                counters.logs_sent.fetch_add(n, Ordering::Relaxed);
-            }
+            post.spawn("/v1/logs", request.encode_to_vec(), n, Sent::Logs(n))
+                .await;
         }
         // The latest totals, once each; at the end whatever the tracing thread left.
         if metrics.has_changed().unwrap_or(false) || closed {
@@ -221,16 +208,31 @@ async fn run(
                     }],
                 };
                 let points = 2 * s.totals.by_nr.len() as u64;
-                if post.send("/v1/metrics", request.encode_to_vec(), 0).await {
-                    counters.points_sent.fetch_add(points, Ordering::Relaxed);
-                }
+                post.spawn(
+                    "/v1/metrics",
+                    request.encode_to_vec(),
+                    0,
+                    Sent::Points(points),
+                )
+                .await;
             }
         }
     }
+    post.settle().await;
 }
 
-/// Posting to the collector.
+/// What an accepted request counts as sent.
+#[derive(Clone, Copy)]
+enum Sent {
+    Logs(u64),
+    Spans(u64),
+    Points(u64),
+}
+
+/// Posting to the collector, up to [`IN_FLIGHT`] requests at a time.
+#[derive(Clone)]
 struct Post {
+    in_flight: Arc<Semaphore>,
     client: reqwest::Client,
     endpoint: String,
     counters: Arc<Counters>,
@@ -246,9 +248,39 @@ enum Failure {
 }
 
 impl Post {
+    /// Posts `body` on a task of its own once fewer than [`IN_FLIGHT`] requests are out,
+    /// counting it as `sent` when it is accepted.
+    async fn spawn(&self, path: &'static str, body: Vec<u8>, records: u64, sent: Sent) {
+        let permit = self
+            .in_flight
+            .clone()
+            .acquire_owned()
+            .await
+            .expect("the semaphore is never closed");
+        let mut post = self.clone();
+        tokio::spawn(async move {
+            if post.send(path, body, records).await {
+                let c = &post.counters;
+                match sent {
+                    Sent::Logs(n) => c.logs_sent.fetch_add(n, Ordering::Relaxed),
+                    Sent::Spans(n) => c.spans_sent.fetch_add(n, Ordering::Relaxed),
+                    Sent::Points(n) => c.points_sent.fetch_add(n, Ordering::Relaxed),
+                };
+            }
+            drop(permit);
+        });
+    }
+
+    /// Waits until every request is answered or given up.
+    async fn settle(&self) {
+        let _ = self.in_flight.acquire_many(IN_FLIGHT as u32).await;
+    }
+
     /// Posts `body` until it is accepted, refused, or retried for too long; `records`
     /// are counted as dropped unless it is accepted.
     async fn send(&mut self, path: &str, body: Vec<u8>, records: u64) -> bool {
+        // Retries share the encoded bytes.
+        let body = bytes::Bytes::from(body);
         let give_up = Instant::now() + GIVE_UP_AFTER;
         let mut wait = BACKOFF_FIRST;
         loop {
@@ -275,7 +307,7 @@ impl Post {
         false
     }
 
-    async fn post_once(&self, path: &str, body: Vec<u8>) -> Result<(), Failure> {
+    async fn post_once(&self, path: &str, body: bytes::Bytes) -> Result<(), Failure> {
         let response = self
             .client
             .post(format!("{}{path}", self.endpoint))
