@@ -203,6 +203,14 @@ mod tests {
     }
 
     #[test]
+    fn a_cgroup_set_is_on_with_its_first_id() {
+        let mut c = KernelConfig::DEFAULT;
+        assert!(!c.cgroup_filtered());
+        c.cgroup_ids[0] = 42;
+        assert!(c.cgroup_filtered());
+    }
+
+    #[test]
     fn outcomes_admitted() {
         let z = KernelConfig {
             status_mask: status::SUCCESSFUL,

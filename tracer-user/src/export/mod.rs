@@ -1,9 +1,10 @@
 //! `--export otlp=URL`: the trace sent to an OpenTelemetry collector as well as to the
-//! normal output. On the tracing thread this sink only turns events into OTLP messages
-//! (`otlp`) and offers them to a bounded queue, never waiting: when the queue is full the
-//! record is dropped and counted. A thread of its own (`sender`, a tokio runtime) batches
-//! the queue, posts it over OTLP/HTTP and retries with backoff, so a slow or dead
-//! collector costs memory up to the queue's bound and a loss count, never the trace.
+//! normal output. On the tracing thread this sink only decodes each call once (what the
+//! fd names and task facts say is known only there) and offers the calls to a bounded
+//! queue, never waiting: when the queue is full they are dropped and counted. A thread
+//! of its own (`sender`, a tokio runtime) makes the OTLP messages (`otlp`), batches and
+//! posts them over OTLP/HTTP and retries with backoff, so a slow or dead collector costs
+//! memory up to the queue's bound and a loss count, never the trace.
 
 mod otlp;
 mod sender;

@@ -371,3 +371,45 @@ impl<T> ByResource<T> {
         self.groups
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn histograms_have_one_bucket_more_than_bounds() {
+        let mut totals = Totals::default();
+        for ns in [0, 1, 3, 1_000, 1_000_000] {
+            totals.add_call(0, ns, ns == 3);
+        }
+        let metrics = metrics(&totals, 1, 2);
+        let Some(Data::Histogram(h)) = &metrics[0].data else {
+            panic!("a histogram first");
+        };
+        let p = &h.data_points[0];
+        assert_eq!(p.bucket_counts.len(), p.explicit_bounds.len() + 1);
+        assert_eq!(p.count, 5);
+        assert_eq!(p.bucket_counts.iter().sum::<u64>(), 5);
+        // 1 µs has 10 significant bits: bucket 10, (1023 ns, 2047 ns].
+        assert_eq!(p.bucket_counts[10], 1);
+        assert!(p.explicit_bounds[9] < 1e-6 && 1e-6 <= p.explicit_bounds[10]);
+        let Some(Data::Sum(errors)) = &metrics[1].data else {
+            panic!("the error count second");
+        };
+        assert_eq!(
+            errors.data_points[0].value,
+            Some(number_data_point::Value::AsInt(1))
+        );
+    }
+
+    #[test]
+    fn span_ids_never_repeat_and_are_never_zero() {
+        let mut ids = Ids::new();
+        let mut seen = std::collections::HashSet::new();
+        for _ in 0..10_000 {
+            let s = ids.next();
+            assert_ne!(s.span, [0; 8]);
+            assert!(seen.insert((s.trace, s.span)));
+        }
+    }
+}
