@@ -28,6 +28,7 @@ both_backends!(
     two_containers_until_sigterm_with_sighup_reopening,
     export_records_match_the_trace,
     export_survives_a_collector_restart,
+    counts_alone_are_exported_as_metrics,
     otel_collector_ships_json_lines,
 );
 
@@ -591,6 +592,52 @@ fn export_survives_a_collector_restart(backend: Backend) {
     assert!(summary.contains(" dropped ("), "{stderr}");
     let after = log_records(&second.received());
     assert!(after > 0, "nothing reached the new collector:\n{stderr}");
+    let _ = fs::remove_dir_all(&dir);
+}
+
+/// `-c --export`: no call leaves the kernel (eBPF), and the per-syscall counts and
+/// latencies still go out as metrics every `--interval`, while the trace runs.
+fn counts_alone_are_exported_as_metrics(backend: Backend) {
+    let Some(rotel) = otel_bin("rotel/rotel-agent") else {
+        return;
+    };
+    let dir = scratch("metrics", backend);
+    let port = free_port();
+    let collector = Rotel::start(&rotel, &dir, port, "m");
+    let url = format!("otlp=http://127.0.0.1:{port}");
+    let (mut child, watcher) = spawn_tracer(&[
+        backend.arg(),
+        "-c",
+        "--export",
+        &url,
+        "--interval",
+        "1",
+        "--",
+        SYSCALL_LOOP,
+        "--rate",
+        "1000",
+        "--seconds",
+        "4",
+    ]);
+    // A data point for getppid arrives before the loop ends.
+    let during = wait_for_file(&collector.out, "a metric", Duration::from_secs(20), |t| {
+        t.contains("-> syscall.name: Str(getppid)")
+    });
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "metrics only at the end"
+    );
+    assert!(during.contains("-> Name: syscall.duration"), "{during}");
+    assert!(during.contains("-> Name: syscall.errors"), "{during}");
+    let status = child.wait().unwrap();
+    let stderr = watcher.finish();
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("getppid"), "the -c table:\n{stderr}");
+    assert!(
+        stderr.contains("tracer: export: 0 log records, 0 spans, "),
+        "{stderr}"
+    );
+    assert_eq!(log_records(&collector.received()), 0);
     let _ = fs::remove_dir_all(&dir);
 }
 

@@ -34,6 +34,8 @@ const CHUNK: usize = 256;
 
 pub struct Exporter {
     opts: ExportOptions,
+    /// Calls become records (not with `-c` alone: counts only, as metrics).
+    calls: bool,
     /// Calls not handed over yet (up to [`CHUNK`]).
     pending: Vec<Item>,
     decode: DecodeOptions,
@@ -67,6 +69,7 @@ impl Exporter {
         let clock = Clock::new();
         Ok(Self {
             opts: opts.clone(),
+            calls: cfg.shows_calls(),
             pending: Vec::with_capacity(CHUNK),
             decode: cfg.decode.clone(),
             start_ns: clock.now_ns(),
@@ -200,6 +203,9 @@ impl Sink for Exporter {
                 let duration = call.duration_ns().unwrap_or(0);
                 if !self.kernel_totals {
                     self.totals.add_call(call.nr, duration, call.failed());
+                }
+                if !self.calls {
+                    return Ok(());
                 }
                 let resource = self.resource(ctx, call.pid, call.tid);
                 let mut facts = otlp::CallFacts::new(call, ctx, &self.decode, &self.clock);

@@ -416,6 +416,8 @@ pub fn run(
     // The trace set is the cgroup, so the trace runs until interrupted.
     let until_stopped = matches!(cfg.target, Target::Cgroup(_));
     let interval = cfg.summary.as_ref().and_then(|s| s.interval);
+    // The export's metrics want the kernel's totals as often, without ending a -c period.
+    let totals_every = interval.or(cfg.export.as_ref().map(|e| e.interval));
     let mut stop = None;
     let mut last_scan = Instant::now();
     let mut last_interval = Instant::now();
@@ -442,13 +444,13 @@ pub fn run(
             announce_blocked(&tracer, &mut run)?;
             last_scan = Instant::now();
         }
-        if let Some(every) = interval
+        if let Some(every) = totals_every
             && last_interval.elapsed() >= every
             && let Some(totals) = tracer.kernel_totals()
         {
             run.emit(Event::Totals {
                 totals,
-                interval_end: true,
+                interval_end: interval.is_some(),
             })?;
             last_interval = Instant::now();
         }
