@@ -163,10 +163,35 @@ fn wait_for_file(
     }
 }
 
+/// A tracer in the long-running mode, which only a signal ends: killed if the test
+/// fails before it is stopped, so it does not outlive the test.
+struct LongRunning(Option<Child>);
+
+impl LongRunning {
+    fn pid(&self) -> Pid {
+        Pid::from_raw(self.0.as_ref().expect("running").id() as i32)
+    }
+}
+
+impl Drop for LongRunning {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.0.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// Starts `tracer ARGS` in the long-running mode.
+fn long_running(args: &[&str]) -> (LongRunning, tracer_tests::LineWatcher) {
+    let (child, watcher) = spawn_tracer(args);
+    (LongRunning(Some(child)), watcher)
+}
+
 /// SIGTERM to a long-running tracer; its stderr and status.
-fn stop(mut child: Child, watcher: tracer_tests::LineWatcher) -> (String, Option<i32>) {
-    kill(Pid::from_raw(child.id() as i32), Signal::SIGTERM).unwrap();
-    let status = child.wait().unwrap();
+fn stop(mut tracer: LongRunning, watcher: tracer_tests::LineWatcher) -> (String, Option<i32>) {
+    kill(tracer.pid(), Signal::SIGTERM).unwrap();
+    let status = tracer.0.take().expect("running").wait().unwrap();
     (watcher.finish(), status.code())
 }
 
@@ -206,7 +231,7 @@ fn container_traced_by_name_with_later_processes(backend: Backend) {
     }
     let dir = scratch("text", backend);
     let out = dir.join("trace.txt");
-    let (child, mut watcher) = spawn_tracer(&[
+    let (child, mut watcher) = long_running(&[
         backend.arg(),
         "--container",
         &ctr.name,
@@ -256,7 +281,7 @@ fn container_by_id_prefix_in_json(backend: Backend) {
     }
     let dir = scratch("json", backend);
     let out = dir.join("trace.jsonl");
-    let (child, mut watcher) = spawn_tracer(&[
+    let (child, mut watcher) = long_running(&[
         backend.arg(),
         "--container",
         &ctr.id[..8],
@@ -322,7 +347,7 @@ fn two_containers_until_sigterm_with_sighup_reopening(backend: Backend) {
     }
     let dir = scratch("sighup", backend);
     let out = dir.join("trace.txt");
-    let (child, mut watcher) = spawn_tracer(&[
+    let (child, mut watcher) = long_running(&[
         backend.arg(),
         "--container",
         &a.name,
@@ -353,7 +378,7 @@ fn two_containers_until_sigterm_with_sighup_reopening(backend: Backend) {
     // As logrotate does: move the file away, then SIGHUP.
     let rotated = dir.join("trace.txt.1");
     fs::rename(&out, &rotated).unwrap();
-    kill(Pid::from_raw(child.id() as i32), Signal::SIGHUP).unwrap();
+    kill(child.pid(), Signal::SIGHUP).unwrap();
     let fresh = wait_for_file(&out, "the reopened file", Duration::from_secs(20), both);
     let (stderr, code) = stop(child, watcher);
     assert_eq!(code, Some(0), "{stderr}");
