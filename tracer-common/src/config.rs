@@ -32,11 +32,13 @@ pub struct KernelConfig {
     /// leave the kernel (the totals cover the rest).
     pub diagnose_only: u8,
     pub _pad: u8,
-    /// `--cgroup`: the depth of the traced cgroup below the cgroup2 root.
-    pub cgroup_level: u32,
-    /// `--cgroup`: trace every task whose cgroup is this one (id = inode of the cgroup v2
-    /// directory) or below it; 0 = trace the `TRACED` set.
-    pub cgroup_id: u64,
+    /// `--cgroup`/`--container`: the depth of each traced cgroup below the cgroup2 root.
+    pub cgroup_levels: [u32; MAX_CGROUPS],
+    pub _pad2: [u8; 4],
+    /// `--cgroup`/`--container`: trace every task whose cgroup is one of these (id =
+    /// inode of the cgroup v2 directory) or below one; the first 0 ends the set. All
+    /// zero: trace the `TRACED` set.
+    pub cgroup_ids: [u64; MAX_CGROUPS],
     /// `--min-duration`: calls faster than this are dropped at exit (0: keep all).
     pub min_duration_ns: u64,
     /// `-O`: subtracted from each call's times in the `-c` totals (not below zero), as
@@ -88,6 +90,9 @@ pub struct KernelConfig {
 
 /// [`KernelConfig::owner_uid`]: the tracer may trace anything.
 pub const NO_OWNER: u32 = u32::MAX;
+/// How many cgroups (`--cgroup`, `--container`) one trace can follow: each costs an
+/// untraced task one helper call per syscall.
+pub const MAX_CGROUPS: usize = 8;
 
 pub const SUMMARY_OFF: u8 = 0;
 pub const SUMMARY_COUNT: u8 = 1;
@@ -105,8 +110,9 @@ impl KernelConfig {
         count_cpu: 0,
         diagnose_only: 0,
         _pad: 0,
-        cgroup_level: 0,
-        cgroup_id: 0,
+        cgroup_levels: [0; MAX_CGROUPS],
+        _pad2: [0; 4],
+        cgroup_ids: [0; MAX_CGROUPS],
         min_duration_ns: 0,
         summary_overhead_ns: 0,
         diagnose_slow_ns: 0,
@@ -127,6 +133,12 @@ impl KernelConfig {
         owner_uid: NO_OWNER,
         owner_gid: NO_OWNER,
     };
+
+    /// Whether the trace set is a set of cgroups (`--cgroup`, `--container`).
+    #[inline(always)]
+    pub fn cgroup_filtered(&self) -> bool {
+        self.cgroup_ids[0] != 0
+    }
 
     /// Whether `-P` is on.
     #[inline(always)]
@@ -198,7 +210,7 @@ impl Default for KernelConfig {
     }
 }
 
-const _: () = assert!(core::mem::size_of::<KernelConfig>() == 152);
+const _: () = assert!(core::mem::size_of::<KernelConfig>() == 240);
 
 #[cfg(feature = "user")]
 // SAFETY: plain-old-data: repr(C), integer fields only, explicit padding.
@@ -239,6 +251,14 @@ mod tests {
         ] {
             assert!(c.decides_at_exit(), "{c:?}");
         }
+    }
+
+    #[test]
+    fn a_cgroup_set_is_on_with_its_first_id() {
+        let mut c = KernelConfig::DEFAULT;
+        assert!(!c.cgroup_filtered());
+        c.cgroup_ids[0] = 42;
+        assert!(c.cgroup_filtered());
     }
 
     #[test]

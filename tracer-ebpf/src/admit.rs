@@ -6,6 +6,8 @@ use aya_ebpf::{
     helpers::generated::{bpf_get_current_ancestor_cgroup_id, bpf_get_ns_current_pid_tgid},
 };
 
+use tracer_common::MAX_CGROUPS;
+
 use crate::{
     config::config,
     maps::{NS_PENDING, TRACED},
@@ -16,7 +18,7 @@ use crate::{
 /// has no entry: `Some(None)`.
 #[inline(always)]
 pub fn process_state(pid_tgid: u64) -> Option<Option<*mut u8>> {
-    if config().cgroup_id != 0 {
+    if config().cgroup_filtered() {
         return in_cgroup().then_some(None);
     }
     let tgid = (pid_tgid >> 32) as u32;
@@ -30,7 +32,7 @@ pub fn process_state(pid_tgid: u64) -> Option<Option<*mut u8>> {
 /// task) or its process's.
 #[inline(always)]
 pub fn task_traced(pid_tgid: u64) -> bool {
-    if config().cgroup_id != 0 {
+    if config().cgroup_filtered() {
         return in_cgroup();
     }
     let (tid, tgid) = (pid_tgid as u32, (pid_tgid >> 32) as u32);
@@ -83,11 +85,21 @@ fn adopt_pending(pid_tgid: u64) -> Option<*mut u8> {
     TRACED.get_ptr_mut(tgid)
 }
 
-/// Whether the current task is in the `--cgroup` subtree.
+/// Whether the current task is in one of the `--cgroup`/`--container` subtrees: one
+/// helper call per cgroup in the set (usually one).
 #[inline(always)]
 fn in_cgroup() -> bool {
     let cfg = config();
-    // SAFETY: the helper takes a level and has no other preconditions.
-    let id = unsafe { bpf_get_current_ancestor_cgroup_id(cfg.cgroup_level as i32) };
-    id == cfg.cgroup_id
+    for i in 0..MAX_CGROUPS {
+        let want = cfg.cgroup_ids[i];
+        if want == 0 {
+            return false;
+        }
+        // SAFETY: the helper takes a level and has no other preconditions.
+        let id = unsafe { bpf_get_current_ancestor_cgroup_id(cfg.cgroup_levels[i] as i32) };
+        if id == want {
+            return true;
+        }
+    }
+    false
 }

@@ -16,10 +16,11 @@ const FILTERING: &str = "Filtering";
 const OUTPUT: &str = "Output format";
 const STATISTICS: &str = "Statistics";
 const MISC: &str = "Miscellaneous";
+const EXPORT: &str = "Export (OpenTelemetry)";
 
 const USAGE: &str = "tracer [OPTIONS] [--] PROG [ARGS]...\n       \
                      tracer [OPTIONS] -p PID[,PID...]\n       \
-                     tracer [OPTIONS] --cgroup DIR";
+                     tracer [OPTIONS] --cgroup DIR | --container ID|NAME";
 
 const AFTER_HELP: &str = "\
 Trace classes (-e trace=%CLASS):
@@ -78,9 +79,17 @@ pub struct Args {
     #[arg(long = "argv0", value_name = "NAME", help_heading = STARTUP)]
     pub argv0: Option<OsString>,
 
-    /// Trace every process in this cgroup (v2 directory), including ones that start later.
-    #[arg(long, value_name = "DIR", help_heading = STARTUP)]
-    pub cgroup: Option<PathBuf>,
+    /// Trace every process in this cgroup (v2 directory), including ones that start later,
+    /// until SIGTERM or Ctrl-C. Repeatable.
+    #[arg(long, value_name = "DIR", action = ArgAction::Append, help_heading = STARTUP)]
+    pub cgroup: Vec<PathBuf>,
+
+    /// Trace every process of this container (id, id prefix or name; Podman, Docker,
+    /// containerd, CRI-O, systemd-nspawn, LXC), including ones that start later, until
+    /// SIGTERM or Ctrl-C. Repeatable; combines with --cgroup.
+    #[arg(long = "container", value_name = "ID|NAME", action = ArgAction::Append,
+          help_heading = STARTUP)]
+    pub containers: Vec<String>,
 
     // ---- Tracing ----
     /// Detach from a process when it calls execve (only execve is supported).
@@ -329,6 +338,32 @@ pub struct Args {
     /// With --output-max-size: keep at most N files (FILE, FILE.1 ... FILE.N-1).
     #[arg(long = "output-keep", value_name = "N", default_value_t = 5, help_heading = OUTPUT)]
     pub keep: usize,
+
+    /// Start each line with its process's container (`[be5624d9725d] `; `[host] `
+    /// outside any container).
+    #[arg(long = "show-container", help_heading = OUTPUT)]
+    pub show_container: bool,
+
+    // ---- Export ----
+    /// Also send the trace to an OpenTelemetry collector: `otlp=URL` (OTLP over HTTP,
+    /// protobuf; e.g. otlp=http://127.0.0.1:4318). Calls become log records, slow and
+    /// failed calls spans, per-syscall counts and latencies metrics.
+    #[arg(long = "export", value_name = "otlp=URL", help_heading = EXPORT)]
+    pub export: Option<String>,
+
+    /// With --export: calls at least this slow also become spans (0: every call).
+    #[arg(long = "span-min-duration", value_name = "DURATION", value_parser = parse_duration,
+          default_value = "10ms", help_heading = EXPORT)]
+    pub span_min_duration: std::time::Duration,
+
+    /// With --export: failed calls become spans only when slow enough.
+    #[arg(long = "no-failed-spans", help_heading = EXPORT)]
+    pub no_failed_spans: bool,
+
+    /// With --export: records held while the collector is slow or away; beyond this
+    /// they are dropped and counted.
+    #[arg(long = "export-queue", value_name = "N", default_value_t = 65536, help_heading = EXPORT)]
+    pub export_queue: usize,
 
     // ---- Statistics ----
     /// Count time, calls and errors per syscall and print a summary table at exit

@@ -6,20 +6,24 @@
 use std::{
     ffi::{OsStr, OsString},
     path::{Path, PathBuf},
+    sync::Arc,
     time::Duration,
 };
 
 use anyhow::{Context as _, Result, bail};
 use tracer_common::{
-    KernelConfig, MAX_CAPTURE, MAX_PATH_FILTERS, SUMMARY_COUNT, SUMMARY_OFF, SUMMARY_ONLY,
+    KernelConfig, MAX_CAPTURE, MAX_CGROUPS, MAX_PATH_FILTERS, SUMMARY_COUNT, SUMMARY_OFF,
+    SUMMARY_ONLY,
 };
 
 use crate::{
     cli::{
         Args, BackendChoice, CommandLine, OutputFormat, TracepointChoice, parse_duration_default,
     },
+    container::{Identity, runtimes},
     decode::{DecodeOptions, HexMode, Syscalls, XlatStyle},
     launch::Daemonize,
+    pipeline::tasks::Wanted,
     qualifiers::{DecodeFds, NumberSet, Qualifiers, Quiet, TraceSet},
 };
 
@@ -37,8 +41,36 @@ pub enum Target {
     Command(Vec<OsString>),
     /// Attach to these processes (thread-group ids).
     Attach(Vec<u32>),
-    /// Every process of a cgroup v2 subtree, including later ones, until interrupted.
-    Cgroup(PathBuf),
+    /// Every process of some cgroup v2 subtrees (`--cgroup`, `--container`), including
+    /// later ones, until interrupted.
+    Cgroup(Vec<TracedCgroup>),
+}
+
+/// A cgroup v2 subtree the kernel traces, and what the user called it.
+#[derive(Clone, Debug)]
+pub struct TracedCgroup {
+    /// `cgroup /sys/fs/cgroup/x`, `container be5624d9725d (trtest, podman)`.
+    pub label: String,
+    /// Its id (the directory's inode) and depth below the cgroup2 mount.
+    pub id: u64,
+    pub level: u32,
+    /// Its directory.
+    pub dir: PathBuf,
+    /// `--container`: the container.
+    pub container: Option<Arc<Identity>>,
+}
+
+/// `--export` settings.
+#[derive(Clone, Debug)]
+pub struct ExportOptions {
+    /// The collector's OTLP/HTTP base URL (`/v1/logs` and the others are appended).
+    pub endpoint: String,
+    /// Calls at least this slow become spans; failed ones too with `span_failed`.
+    pub span_min_duration: Duration,
+    pub span_failed: bool,
+    pub queue: usize,
+    /// Metrics are sent this often.
+    pub interval: Duration,
 }
 
 /// Validated settings.
@@ -70,6 +102,7 @@ pub struct Config {
     pub diagnose_idle: bool,
     /// The live status line may be drawn (not with `-q`, `-qq` or `--no-status`).
     pub status_line: bool,
+    pub export: Option<ExportOptions>,
     /// Time stamps, output files, fd names, format.
     pub out: OutputOptions,
     /// How the launched command is started (`-E`, `-u`, `--argv0`).
@@ -171,6 +204,8 @@ pub struct OutputOptions {
     pub per_task: bool,
     /// `-y` (1) or `-yy` (2).
     pub decode_fds: u8,
+    /// `--show-container`: lines start with their process's container.
+    pub show_container: bool,
     pub max_size: Option<u64>,
     pub keep: usize,
     /// `-a`: where return values start.
@@ -216,6 +251,23 @@ impl Config {
         self.shows_calls() && !self.kernel.decides_at_exit()
     }
 
+    /// The task facts the sinks show: names in JSON and the export, containers in JSON,
+    /// the export and with `--show-container`.
+    pub fn task_facts(&self) -> Wanted {
+        let json = self.out.format == OutputFormat::Json;
+        let export = self.export.is_some();
+        let only_container = match &self.target {
+            Target::Cgroup(set) if set.len() == 1 => set[0].container.clone(),
+            _ => None,
+        };
+        Wanted {
+            // `--diagnose` names tasks in its report; `-Y` in its prefixes.
+            comm: json || export || self.out.pid_comm || self.diagnose,
+            container: json || export || self.out.show_container,
+            only_container,
+        }
+    }
+
     /// Whether signal deliveries are shown.
     pub fn shows_signals(&self) -> bool {
         self.shows_calls()
@@ -233,9 +285,13 @@ impl Config {
     /// The first option given that only the eBPF backend can serve, if any: `auto`
     /// then never falls back to ptrace silently.
     pub fn ebpf_only(&self) -> Option<&'static str> {
-        if matches!(self.target, Target::Cgroup(_)) {
+        if let Target::Cgroup(set) = &self.target {
             // A cgroup's processes are found in the kernel; ptrace can only follow pids.
-            Some("--cgroup")
+            Some(if set.iter().all(|c| c.container.is_none()) {
+                "--cgroup"
+            } else {
+                "--container"
+            })
         } else if self.stats {
             Some("--stats (it reports the kernel programs' counters)")
         } else if self.tracepoints != TracepointChoice::Auto {
@@ -313,15 +369,15 @@ impl CommandLine {
         if !args.buffer_size.is_power_of_two() || args.buffer_size < 4096 {
             bail!("--buffer-size must be a power of two of at least 4096");
         }
-        if let Target::Cgroup(dir) = &target
-            && !dir.exists()
-        {
-            bail!("--cgroup {}: no such directory", dir.display());
+        let (mut cgroup_ids, mut cgroup_levels) = ([0; MAX_CGROUPS], [0; MAX_CGROUPS]);
+        if let Target::Cgroup(set) = &target {
+            if set.len() > MAX_CGROUPS {
+                bail!("--cgroup and --container: at most {MAX_CGROUPS} in all");
+            }
+            for (i, c) in set.iter().enumerate() {
+                (cgroup_ids[i], cgroup_levels[i]) = (c.id, c.level);
+            }
         }
-        let (cgroup_id, cgroup_level) = match &args.cgroup {
-            Some(dir) => cgroup_id(dir)?,
-            None => (0, 0),
-        };
         // The kernel compares hashes of each path as given and as resolved.
         if path_forms(&args.paths).len() > MAX_PATH_FILTERS {
             bail!(
@@ -330,6 +386,7 @@ impl CommandLine {
             );
         }
         let summary = args.summary_options(&mut notes)?;
+        let export = args.export_options()?;
         let string_limit = match &args.string_limit {
             Some(s) => parse_uint(s, "-s")? as usize,
             None => 32,
@@ -402,8 +459,8 @@ impl CommandLine {
         );
         let mut kernel = KernelConfig {
             status_mask: q.status,
-            cgroup_id,
-            cgroup_level,
+            cgroup_ids,
+            cgroup_levels,
             summary: match &summary {
                 // --diagnose needs calls beside the totals.
                 Some(s) if !s.with_calls && !diagnose => SUMMARY_ONLY,
@@ -459,6 +516,7 @@ impl CommandLine {
             debug: args.debug,
             daemonize,
             notes,
+            export,
             kernel,
         };
         // Dumped buffers are copied whole; `-s` still limits what the lines show.
@@ -556,7 +614,7 @@ fn seccomp_notes(
 }
 
 impl Args {
-    /// What to trace: a command, processes, or a cgroup.
+    /// What to trace: a command, processes, or cgroups (containers).
     fn target(&self) -> Result<Target> {
         let daemonize = self.daemonize_short > 0 || self.daemonize.is_some();
         if self.daemonize_short > 0 && self.daemonize.is_some() {
@@ -573,12 +631,18 @@ impl Args {
         {
             bail!("invalid --daemonize argument: '{how}'");
         }
-        let target = match (self.pids.is_empty(), self.command.is_empty(), &self.cgroup) {
-            (true, true, Some(dir)) => Target::Cgroup(dir.clone()),
-            (true, true, None) => bail!("must have PROG [ARGS] or -p PID"),
+        let scoped = !self.cgroup.is_empty() || !self.containers.is_empty();
+        let option = if self.cgroup.is_empty() {
+            "--container"
+        } else {
+            "--cgroup"
+        };
+        let target = match (self.pids.is_empty(), self.command.is_empty(), scoped) {
+            (true, true, true) => Target::Cgroup(self.cgroups()?),
+            (true, true, false) => bail!("must have PROG [ARGS] or -p PID"),
             (false, false, _) => bail!("-p and a command are mutually exclusive"),
-            (false, _, Some(_)) => bail!("--cgroup and -p are mutually exclusive"),
-            (_, false, Some(_)) => bail!("--cgroup and a command are mutually exclusive"),
+            (false, _, true) => bail!("{option} and -p are mutually exclusive"),
+            (_, false, true) => bail!("{option} and a command are mutually exclusive"),
             (true, false, _) => Target::Command(self.command.clone()),
             (false, true, _) => Target::Attach(
                 self.pids
@@ -613,8 +677,11 @@ impl Args {
                     "-U/--summary-columns must be given with (-c/--summary-only or -C/--summary)"
                 );
             }
-            if self.histogram || self.interval.is_some() {
-                bail!("--histogram and --interval go with -c or -C");
+            if self.histogram {
+                bail!("--histogram goes with -c or -C");
+            }
+            if self.interval.is_some() && self.export.is_none() {
+                bail!("--interval goes with -c, -C or --export");
             }
             if self.summary_sort.is_some() {
                 notes.push(
@@ -767,7 +834,68 @@ impl Args {
             pid_comm: q.pid_comm,
             dump_read: q.read.clone(),
             dump_write: q.write.clone(),
+            show_container: self.show_container,
         })
+    }
+
+    /// The cgroups `--cgroup` and `--container` name.
+    fn cgroups(&self) -> Result<Vec<TracedCgroup>> {
+        let mut set = Vec::new();
+        for dir in &self.cgroup {
+            if !dir.exists() {
+                bail!("--cgroup {}: no such directory", dir.display());
+            }
+            let (id, level) = cgroup_id(dir)?;
+            set.push(TracedCgroup {
+                label: format!("cgroup {}", dir.display()),
+                id,
+                level,
+                dir: dir.clone(),
+                container: None,
+            });
+        }
+        if self.containers.is_empty() {
+            return Ok(set);
+        }
+        let running = runtimes::running();
+        for arg in &self.containers {
+            let found = match runtimes::matching(arg, &running)[..] {
+                [one] => one,
+                [] => {
+                    let list: Vec<String> = running.iter().map(|r| r.describe()).collect();
+                    if list.is_empty() {
+                        bail!("--container {arg}: no such container (no container is running)");
+                    }
+                    bail!(
+                        "--container {arg}: no such container; running: {}",
+                        list.join(", ")
+                    );
+                }
+                ref several => {
+                    let list: Vec<String> = several.iter().map(|r| r.describe()).collect();
+                    bail!("--container {arg}: ambiguous: {}", list.join(", "));
+                }
+            };
+            let Some(path) = &found.cgroup_v2 else {
+                bail!(
+                    "--container {arg}: {} has no cgroup v2 of its own (its runtime uses only \
+                     the cgroup v1 hierarchies here), and the kernel filter needs one",
+                    found.describe()
+                );
+            };
+            let dir = cgroup2_mount()?.join(path.trim_start_matches('/'));
+            let (id, level) = cgroup_id(&dir)?;
+            if !set.iter().any(|c: &TracedCgroup| c.id == id) {
+                set.push(TracedCgroup {
+                    label: format!("container {}", found.describe()),
+                    id,
+                    level,
+                    dir,
+                    container: Some(Arc::new(found.identity.clone())),
+                });
+            }
+        }
+        Ok(set)
     }
 
     /// The kernel settings that follow from single flags.
@@ -953,6 +1081,24 @@ fn path_hashes(forms: &[PathBuf]) -> [u64; MAX_PATH_FILTERS] {
     hashes
 }
 
+/// Where the cgroup v2 hierarchy is mounted (`/sys/fs/cgroup`, or on hybrid hosts
+/// `/sys/fs/cgroup/unified`): the mount of its root.
+fn cgroup2_mount() -> Result<PathBuf> {
+    let mountinfo = std::fs::read_to_string("/proc/self/mountinfo")?;
+    // Field 4 is the root of the mount, field 5 the mount point.
+    mountinfo
+        .lines()
+        .filter(|l| {
+            l.split(" - ")
+                .nth(1)
+                .is_some_and(|t| t.starts_with("cgroup2 "))
+        })
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .find(|f| f.get(3) == Some(&"/"))
+        .and_then(|f| f.get(4).map(PathBuf::from))
+        .ok_or_else(|| anyhow::anyhow!("no cgroup v2 hierarchy is mounted"))
+}
+
 /// The id (inode) of a cgroup v2 directory and its depth below the cgroup2 mount, as
 /// `bpf_get_current_ancestor_cgroup_id` counts it.
 fn cgroup_id(dir: &Path) -> Result<(u64, u32)> {
@@ -988,6 +1134,40 @@ fn cgroup_id(dir: &Path) -> Result<(u64, u32)> {
         .unwrap_or(0) as u32;
     let id = std::fs::metadata(&dir)?.ino();
     Ok((id, level))
+}
+
+/// Metrics go out this often without `--interval`.
+const EXPORT_INTERVAL: Duration = Duration::from_secs(10);
+
+impl Args {
+    /// `--export` and its settings.
+    fn export_options(&self) -> Result<Option<ExportOptions>> {
+        let Some(spec) = &self.export else {
+            return Ok(None);
+        };
+        let Some(url) = spec.strip_prefix("otlp=") else {
+            bail!("--export {spec}: expected otlp=URL");
+        };
+        let Some(rest) = url.strip_prefix("http://") else {
+            if url.starts_with("https://") {
+                bail!("--export {spec}: https is not supported yet (use a node-local collector)");
+            }
+            bail!("--export {spec}: the URL must start with http://");
+        };
+        if rest.is_empty() || rest.starts_with('/') {
+            bail!("--export {spec}: no host in the URL");
+        }
+        if self.export_queue == 0 {
+            bail!("--export-queue must be at least 1");
+        }
+        Ok(Some(ExportOptions {
+            endpoint: url.trim_end_matches('/').to_owned(),
+            span_min_duration: self.span_min_duration,
+            span_failed: !self.no_failed_spans,
+            queue: self.export_queue,
+            interval: self.interval.unwrap_or(EXPORT_INTERVAL),
+        }))
+    }
 }
 
 #[cfg(test)]

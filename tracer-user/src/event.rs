@@ -275,6 +275,8 @@ pub trait TaskView {
     fn many_at(&self, ns: u64) -> bool;
     /// The task's name (`comm`), when known.
     fn comm(&self, tid: u32) -> Option<&str>;
+    /// The container the task runs in (`None`: none, or not known).
+    fn container(&self, tid: u32) -> Option<&std::sync::Arc<crate::container::Identity>>;
 }
 
 /// What a sink gets with each event besides the event itself.

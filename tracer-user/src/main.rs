@@ -9,8 +9,10 @@ mod attach;
 mod backend;
 mod cli;
 mod config;
+mod container;
 mod decode;
 mod event;
+mod export;
 mod format;
 mod launch;
 mod output;
@@ -109,7 +111,10 @@ fn early_exit(cl: &CommandLine) -> Option<ExitCode> {
             Err(e) => fail(&format!("--generate: {e}")),
         });
     }
-    let nothing_to_trace = args.command.is_empty() && args.pids.is_empty() && args.cgroup.is_none();
+    let nothing_to_trace = args.command.is_empty()
+        && args.pids.is_empty()
+        && args.cgroup.is_empty()
+        && args.containers.is_empty();
     if args.tips.is_some() && nothing_to_trace {
         println!(
             "tracer: no tips here: `tracer --help` groups the options, `man tracer` explains them"
@@ -185,8 +190,12 @@ fn run(cfg: &Config) -> Result<ExitCode> {
     let mut diagnosis = cfg
         .diagnose
         .then(|| Diagnosis::new(cfg.decode.clone(), counted, json, cfg.diagnose_idle));
+    let mut exporter = match &cfg.export {
+        Some(opts) => Some(export::Exporter::new(cfg, opts)?),
+        None => None,
+    };
     let outcome = {
-        let mut pipeline = Pipeline::new(cfg, backend.filters_in_kernel(), format::shows_comm(cfg));
+        let mut pipeline = Pipeline::new(cfg, backend.filters_in_kernel(), cfg.task_facts());
         if cfg.shows_calls() {
             pipeline.push(&mut trace);
         }
@@ -196,9 +205,15 @@ fn run(cfg: &Config) -> Result<ExitCode> {
         if let Some(d) = diagnosis.as_mut() {
             pipeline.push(d);
         }
+        if let Some(e) = exporter.as_mut() {
+            pipeline.push(e);
+        }
         backend.run(cfg, program, daemonized, &signals, &mut pipeline)?
     };
     trace.finish(!matches!(outcome.stop, Some(Stop::Error(_))));
+    if let Some(e) = exporter {
+        e.finish();
+    }
     let mut code = None;
     match &outcome.stop {
         Some(Stop::Error(e)) => code = stopped_by_error(e, &trace),

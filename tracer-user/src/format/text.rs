@@ -41,6 +41,8 @@ pub struct TextOptions {
     /// `-e read=` / `-e write=`: descriptors whose data is dumped after the line.
     pub dump_read: NumberSet,
     pub dump_write: NumberSet,
+    /// `--show-container`: `[be5624d9725d] ` (`[host] `) before everything else.
+    pub show_container: bool,
 }
 
 pub struct TextFormatter<W: Write> {
@@ -76,6 +78,12 @@ impl<W: Write> TextFormatter<W> {
     fn prefix(&mut self, ctx: &Context, tid: u32, ns: Option<u64>) {
         let at = ns.unwrap_or(u64::MAX);
         let many = || ctx.tasks.many_at(at);
+        if self.opts.show_container {
+            let _ = match ctx.tasks.container(tid) {
+                Some(c) => write!(self.line, "[{}] ", c.short_id()),
+                None => write!(self.line, "[host] "),
+            };
+        }
         // The name the task has now, as strace shows it (a task the trace did not see
         // exec still has its new name in /proc); the last one seen once it is gone.
         let comm = self

@@ -9,9 +9,20 @@ use std::{
     path::{Path, PathBuf},
     process::{Child, ChildStdin, Command, Stdio},
     rc::Rc,
+    sync::atomic::{AtomicU64, Ordering},
 };
 
 const BUFFER: usize = 1 << 16;
+
+/// Bumped by [`reopen_files`]; each file reopens before its next line once it sees a
+/// new value.
+static REOPEN: AtomicU64 = AtomicU64::new(0);
+
+/// Every `-o` file is closed and opened again by name before its next line (SIGHUP in
+/// the long-running mode: logrotate has moved the file away and wants a new one).
+pub fn reopen_files() {
+    REOPEN.fetch_add(1, Ordering::Relaxed);
+}
 
 /// Bytes handed to the outputs of one run, shared by all of them (`-ff`).
 pub type ByteCount = Rc<Cell<u64>>;
@@ -152,6 +163,8 @@ struct LogFile {
     rotation: Option<Rotation>,
     /// The last byte written ended a line: a rotation may happen here.
     at_line_start: bool,
+    /// [`REOPEN`] when the file was opened.
+    generation: u64,
 }
 
 impl LogFile {
@@ -164,10 +177,16 @@ impl LogFile {
             size,
             rotation: opts.rotation,
             at_line_start: true,
+            generation: REOPEN.load(Ordering::Relaxed),
         })
     }
 
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        let generation = REOPEN.load(Ordering::Relaxed);
+        if generation != self.generation && self.at_line_start {
+            self.reopen()?;
+            self.generation = generation;
+        }
         if let Some(r) = self.rotation
             && self.at_line_start
             && self.size > 0
@@ -180,6 +199,18 @@ impl LogFile {
         if let Some(&last) = buf.last() {
             self.at_line_start = last == b'\n';
         }
+        Ok(())
+    }
+
+    /// The file at `path` now (a new one if it was moved away), appended to.
+    fn reopen(&mut self) -> io::Result<()> {
+        self.file.flush()?;
+        let file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.path)?;
+        self.size = file.metadata()?.len();
+        self.file = BufWriter::with_capacity(BUFFER, file);
         Ok(())
     }
 

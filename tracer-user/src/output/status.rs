@@ -67,7 +67,10 @@ pub fn may_show(target: &Target) -> bool {
         // The command inherits the tracer's stdin, stdout and stderr.
         Target::Command(_) => !uses_terminal("self"),
         Target::Attach(pids) => !pids.iter().any(|pid| uses_terminal(&pid.to_string())),
-        Target::Cgroup(dir) => !cgroup_pids(dir).iter().any(|pid| uses_terminal(pid)),
+        Target::Cgroup(set) => !set
+            .iter()
+            .flat_map(|c| cgroup_pids(&c.dir))
+            .any(|pid| uses_terminal(&pid)),
     }
 }
 

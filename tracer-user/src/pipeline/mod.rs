@@ -18,7 +18,7 @@ use crate::{
 };
 use fds::{CallView, FdTable};
 use outcome::{OutcomeFilter, Verdict};
-use tasks::Tasks;
+use tasks::{Tasks, Wanted};
 
 pub struct Pipeline<'a> {
     /// The filters, when the backend did not apply them in the kernel.
@@ -54,10 +54,8 @@ struct Detach {
 
 impl<'a> Pipeline<'a> {
     /// `filtered_upstream`: the backend applied the result, duration and path filters
-    /// already (in the kernel). `want_comm`: a sink shows task names. `--diagnose` names
-    /// tasks and descriptors in its report.
-    pub fn new(cfg: &Config, filtered_upstream: bool, want_comm: bool) -> Self {
-        let want_comm = want_comm || cfg.diagnose;
+    /// already (in the kernel). `want`: the task facts the sinks show.
+    pub fn new(cfg: &Config, filtered_upstream: bool, want: Wanted) -> Self {
         let initial = match &cfg.target {
             Target::Attach(pids) => pids.clone(),
             Target::Command(_) | Target::Cgroup(_) => Vec::new(),
@@ -85,7 +83,7 @@ impl<'a> Pipeline<'a> {
         let shown = &cfg.qualifiers.trace;
         Self {
             outcome,
-            tasks: Tasks::new(&initial, want_comm),
+            tasks: Tasks::new(&initial, want),
             fds,
             show_fds: cfg.out.decode_fds > 0,
             sinks: Vec::new(),

@@ -1,9 +1,11 @@
 //! The traced tasks as far as the events tell: their process, when they started (which
-//! decides strace's `[pid N]` prefixes) and their names (`comm`).
+//! decides strace's `[pid N]` prefixes), their names (`comm`) and their containers. Names
+//! and containers are looked up once per task (and again at exec), never per call.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use crate::{
+    container::{self, Identity},
     event::{Event, Syscall, TaskView},
     syscalls::{self, ArgKind, Effect},
 };
@@ -18,21 +20,33 @@ struct Task {
     since: u64,
     /// Its name, once looked up (`None` inside: unknown).
     comm: Option<Option<String>>,
+    /// Its container, once looked up (`None` inside: none, or unknown).
+    container: Option<Option<Arc<Identity>>>,
+}
+
+/// Which task facts the sinks use (each costs a `/proc` read per task).
+#[derive(Clone, Debug, Default)]
+pub struct Wanted {
+    pub comm: bool,
+    pub container: bool,
+    /// The container of a task whose own cannot be read (it is gone): the one container
+    /// traced, with `--container`.
+    pub only_container: Option<Arc<Identity>>,
 }
 
 #[derive(Debug, Default)]
 pub struct Tasks {
     by_tid: HashMap<u32, Task>,
-    /// Names are looked up only when a sink shows them.
-    want_comm: bool,
+    /// Facts are looked up only when a sink shows them.
+    want: Wanted,
 }
 
 impl Tasks {
     /// `initial`: the processes attached to, traced from the start.
-    pub fn new(initial: &[u32], want_comm: bool) -> Self {
+    pub fn new(initial: &[u32], want: Wanted) -> Self {
         let mut tasks = Self {
             by_tid: HashMap::new(),
-            want_comm,
+            want,
         };
         // Named now, while they surely exist: their first event may be their exit.
         for &pid in initial {
@@ -49,17 +63,25 @@ impl Tasks {
                 // the same, traced from before.
                 let parent = self.by_tid.entry(*parent).or_default().clone();
                 // A thread shares its parent's process; a forked child corrects this with
-                // its first line. It inherits the parent's name.
+                // its first line. It inherits the parent's name and cgroup.
                 self.by_tid.entry(*tid).or_insert(Task {
                     pid: parent.pid,
                     since: *ns,
                     comm: parent.comm,
+                    container: parent.container,
                 });
             }
             Event::Entered(call) => self.seen(call.tid, Some(call.pid)),
             Event::Completed(call) => {
                 self.seen(call.tid, Some(call.pid));
                 self.named_by(call);
+                if self.want.container && is_exec(call) {
+                    // A runtime moves its process into the container's cgroup before the
+                    // exec that starts the container's program.
+                    let found = container::of_process(call.pid)
+                        .or_else(|| self.want.only_container.clone());
+                    self.by_tid.entry(call.tid).or_default().container = Some(found);
+                }
             }
             Event::Signal { tid, pid, .. } | Event::Exited { tid, pid, .. } => {
                 self.seen(*tid, Some(*pid))
@@ -91,12 +113,23 @@ impl Tasks {
         if let Some(pid) = pid {
             task.pid = pid;
         }
-        if self.want_comm && task.comm.is_none() {
+        if self.want.comm && task.comm.is_none() {
             task.comm = Some(
                 std::fs::read_to_string(format!("/proc/{tid}/comm"))
                     .ok()
                     .map(|c| c.trim_end().to_owned()),
             );
+        }
+        if self.want.container && task.container.is_none() {
+            let pid = task.pid;
+            let known = (pid != tid && pid != 0)
+                .then(|| self.by_tid.get(&pid).and_then(|t| t.container.clone()))
+                .flatten();
+            let found = known.unwrap_or_else(|| {
+                container::of_process(if pid != 0 { pid } else { tid })
+                    .or_else(|| self.want.only_container.clone())
+            });
+            self.by_tid.entry(tid).or_default().container = Some(found);
         }
     }
 
@@ -107,7 +140,7 @@ impl Tasks {
             return;
         };
         match sc.effect {
-            Effect::Exec if self.want_comm => {
+            Effect::Exec if self.want.comm => {
                 let path = sc.args.iter().position(|a| a.kind == ArgKind::Path);
                 if let Some(c) = path.and_then(|i| call.capture(i)).filter(|c| !c.fault) {
                     let path = c.data.strip_suffix(b"\0").unwrap_or(&c.data);
@@ -137,6 +170,10 @@ impl TaskView for Tasks {
 
     fn comm(&self, tid: u32) -> Option<&str> {
         self.by_tid.get(&tid)?.comm.as_ref()?.as_deref()
+    }
+
+    fn container(&self, tid: u32) -> Option<&Arc<Identity>> {
+        self.by_tid.get(&tid)?.container.as_ref()?.as_ref()
     }
 }
 

@@ -629,6 +629,10 @@ mod tests {
         fn comm(&self, _: u32) -> Option<&str> {
             Some("worker")
         }
+
+        fn container(&self, _: u32) -> Option<&std::sync::Arc<crate::container::Identity>> {
+            None
+        }
     }
 
     struct Names;

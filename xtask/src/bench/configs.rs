@@ -136,10 +136,14 @@ pub struct Setup {
     /// Stops the traced process at every syscall (ptrace): on Redis it runs a fifth of the
     /// requests, so a round stays short. Throughput does not depend on the count.
     pub slow: bool,
+    /// Exports to an OpenTelemetry collector: `{otlp}` in the arguments is the URL of a
+    /// local rotel-agent the bench runs for it.
+    pub collector: bool,
 }
 
 const ALL: &[Workload] = &[];
 const LOOP: &[Workload] = &[Workload::Loop];
+const REDIS: &[Workload] = &[Workload::Redis];
 
 const fn setup(id: &'static str, tool: Tool, mode: Mode, args: &'static [&'static str]) -> Setup {
     Setup {
@@ -149,6 +153,14 @@ const fn setup(id: &'static str, tool: Tool, mode: Mode, args: &'static [&'stati
         args,
         only: ALL,
         slow: false,
+        collector: false,
+    }
+}
+
+const fn exporting(s: Setup) -> Setup {
+    Setup {
+        collector: true,
+        ..s
     }
 }
 
@@ -173,6 +185,7 @@ pub const SETUPS: &[Setup] = &[
         args: &[],
         only: ALL,
         slow: false,
+        collector: false,
     },
     slow(setup(
         "strace-full",
@@ -211,6 +224,25 @@ pub const SETUPS: &[Setup] = &[
         Tool::Tracer,
         Mode::Attach,
         &["-f", "-T", "-o", "{out}"],
+    ),
+    // `--export` beside `-o`: the same trace to the file and to a local collector.
+    only(
+        exporting(setup(
+            "tracer-full-export",
+            Tool::Tracer,
+            Mode::Attach,
+            &["-f", "-T", "-o", "{out}", "--export", "otlp={otlp}"],
+        )),
+        REDIS,
+    ),
+    only(
+        exporting(setup(
+            "tracer-export-only",
+            Tool::Tracer,
+            Mode::Attach,
+            &["-f", "-T", "-o", "/dev/null", "--export", "otlp={otlp}"],
+        )),
+        REDIS,
     ),
     setup(
         "tracer-network",
@@ -312,6 +344,8 @@ impl Setup {
             "strace-seccomp" => "network calls, seccomp filter (launched)",
             "perf-trace" => "every call to a file (launched: -p does not follow forks)",
             "tracer-full" => "every call to a file, with times",
+            "tracer-full-export" => "as tracer-full, and every call to a local OTLP collector",
+            "tracer-export-only" => "every call to a local OTLP collector (text to /dev/null)",
             "tracer-network" => "network calls only (on postgres: every query's send/recv)",
             "tracer-file" => "file calls only (few on both servers)",
             "tracer-network-raw" => "network calls only, raw tracepoints",
@@ -333,7 +367,7 @@ impl Setup {
         };
         let mut words = vec![tool.program().to_owned()];
         words.extend(self.args.iter().map(|a| {
-            let a = a.replace("{out}", "FILE");
+            let a = a.replace("{out}", "FILE").replace("{otlp}", "URL");
             if a.contains(' ') { format!("'{a}'") } else { a }
         }));
         if tool.takes_target() {

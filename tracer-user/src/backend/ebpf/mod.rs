@@ -552,9 +552,11 @@ pub fn run(
             let attached = super::attach_each(cfg, pids, |pid| tracer.trace(pid, &forms))?;
             (None, attached)
         }
-        (Target::Cgroup(dir), _, _) => {
+        (Target::Cgroup(set), _, _) => {
             if !cfg.quiet.attach() {
-                crate::output::note(format_args!("cgroup {} attached", dir.display()));
+                for c in set {
+                    crate::output::note(format_args!("{} attached", c.label));
+                }
             }
             (None, Vec::new())
         }
@@ -615,6 +617,8 @@ fn trace(
     // The trace set is the cgroup, so the trace runs until interrupted.
     let until_stopped = matches!(cfg.target, Target::Cgroup(_));
     let interval = cfg.summary.as_ref().and_then(|s| s.interval);
+    // The export's metrics want the kernel's totals as often, without ending a -c period.
+    let totals_every = interval.or(cfg.export.as_ref().map(|e| e.interval));
     let mut last_scan = Instant::now();
     let mut last_interval = Instant::now();
     loop {
@@ -637,7 +641,7 @@ fn trace(
             tracer.forget_gone(attached);
             last_scan = Instant::now();
         }
-        if let Some(every) = interval
+        if let Some(every) = totals_every
             && last_interval.elapsed() >= every
             && let Some(totals) = tracer.kernel_totals()
         {
@@ -645,7 +649,7 @@ fn trace(
             run.pipeline.flush().context("writing the trace")?;
             run.emit(Event::Totals {
                 totals,
-                interval_end: true,
+                interval_end: interval.is_some(),
             })?;
             last_interval = Instant::now();
         }

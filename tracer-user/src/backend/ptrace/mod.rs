@@ -956,7 +956,7 @@ pub fn run(
                 }
             }
         }
-        (Target::Cgroup(_), _) => unreachable!("--cgroup needs the eBPF backend"),
+        (Target::Cgroup(_), _) => unreachable!("--cgroup and --container need the eBPF backend"),
         (Target::Command(_), None) => unreachable!("commands are resolved first"),
     };
     let stop = match tracer.trace(signals, cfg) {
