@@ -14,7 +14,8 @@ pub struct KernelConfig {
     pub string_limit: u32,
     /// Which outcomes are recorded (`status::*` bits): `-z`, `-Z`, `--status`.
     pub status_mask: u8,
-    /// Non-zero when numbers outside the table (e.g. x32 or invalid ones) are traced.
+    /// Non-zero when numbers outside the table (32-bit tasks', x32's or invalid ones) are
+    /// traced.
     pub trace_unknown: u8,
     /// Non-zero with `-f`: children join the trace set when they are forked.
     pub follow_forks: u8,
@@ -56,6 +57,11 @@ pub struct KernelConfig {
     pub exec_pid_offset: u32,
     pub exec_old_pid_offset: u32,
     pub exit_group_dead_offset: u32,
+    /// Offset in `struct task_struct` of the word with the architecture's compat flag
+    /// (`arch::COMPAT_TASK_FLAG`), from BTF; 0: the registers tell
+    /// (`arch::PT_REGS_COMPAT`).
+    pub compat_task_offset: u32,
+    pub _pad2: u32,
 }
 
 pub const SUMMARY_OFF: u8 = 0;
@@ -86,6 +92,8 @@ impl KernelConfig {
         exec_pid_offset: 0,
         exec_old_pid_offset: 0,
         exit_group_dead_offset: 0,
+        compat_task_offset: 0,
+        _pad2: 0,
     };
 
     /// Whether `-P` is on.
@@ -147,7 +155,7 @@ impl Default for KernelConfig {
     }
 }
 
-const _: () = assert!(core::mem::size_of::<KernelConfig>() == 120);
+const _: () = assert!(core::mem::size_of::<KernelConfig>() == 128);
 
 #[cfg(feature = "user")]
 // SAFETY: plain-old-data: repr(C), integer fields only, explicit padding.

@@ -5,7 +5,7 @@
 use aya_ebpf::{bindings::BPF_ANY, helpers::bpf_get_current_pid_tgid, programs::TracePointContext};
 use aya_log_ebpf::warn;
 use tracer_common::{
-    INFLIGHT_ACTIVE, INFLIGHT_SHOWN, RECORD_NO_RETURN, TRACE_ON, TaskExitRecord, kind, nr,
+    INFLIGHT_ACTIVE, INFLIGHT_SHOWN, RECORD_NO_RETURN, TRACE_ON, TaskExitRecord, is_exit, kind,
 };
 
 use crate::{
@@ -101,7 +101,7 @@ pub fn exit(ctx: &TracePointContext) -> Result<(), i64> {
     // The thread's entry goes with it, whether or not it is inside a call.
     let _ = INFLIGHT.remove(tid);
     if let Some(call) = in_call.filter(|c| c.flags & INFLIGHT_ACTIVE != 0) {
-        if call.nr == nr::EXIT_GROUP || call.nr == nr::EXIT {
+        if is_exit(call.nr) {
             exit_code = call.args[0] & 0xff;
         }
         if call.flags & INFLIGHT_SHOWN != 0 {

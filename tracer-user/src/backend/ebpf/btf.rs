@@ -1,20 +1,39 @@
 //! Member offsets of kernel structs, from the kernel's BTF (`/sys/kernel/btf/vmlinux`).
-//! The programs read one kernel struct directly: the task a signal is sent to, whose
-//! ids are not in the tracepoint's arguments. Offsets differ between kernel builds, and
-//! aya 0.14 does not expose struct members, so this reads the few bytes of BTF needed.
+//! The programs read one kernel struct directly, the task: the ids of the task a signal
+//! is sent to, which are not in the tracepoint's arguments, and on x86_64 the flag of a
+//! 32-bit call. Offsets differ between kernel builds, and aya 0.14 does not expose
+//! struct members, so this reads the few bytes of BTF needed.
 
 use std::fs;
+
+use tracer_common::TaskFlag;
 
 const VMLINUX: &str = "/sys/kernel/btf/vmlinux";
 const MAGIC: u16 = 0xeb9f;
 
 const KIND_STRUCT: u32 = 4;
 
-/// Byte offsets of `pid` and `tgid` in `struct task_struct`; `None` without BTF.
-pub fn task_ids() -> Option<(u32, u32)> {
-    let btf = fs::read(VMLINUX).ok()?;
-    let offsets = member_offsets(&btf, "task_struct", &["pid", "tgid"])?;
-    Some((offsets[0], offsets[1]))
+/// The running kernel's BTF.
+pub struct KernelBtf(Vec<u8>);
+
+impl KernelBtf {
+    /// `None` without BTF.
+    pub fn load() -> Option<Self> {
+        fs::read(VMLINUX).ok().map(Self)
+    }
+
+    /// Byte offsets of `pid` and `tgid` in `struct task_struct`.
+    pub fn task_ids(&self) -> Option<(u32, u32)> {
+        let offsets = member_offsets(&self.0, "task_struct", &["pid", "tgid"])?;
+        Some((offsets[0], offsets[1]))
+    }
+
+    /// Byte offset in `struct task_struct` of the word that holds `flag`.
+    pub fn task_flag(&self, flag: &TaskFlag) -> Option<u32> {
+        let outer = member_offsets(&self.0, "task_struct", &[flag.task_member])?[0];
+        let inner = member_offsets(&self.0, flag.strukt, &[flag.member])?[0];
+        Some(outer + inner)
+    }
 }
 
 /// The byte offsets of `members` in the struct `name`; `None` if the data is not BTF,
@@ -98,13 +117,20 @@ mod tests {
 
     #[test]
     fn this_kernels_task_ids_are_found() {
-        let Some((pid, tgid)) = task_ids() else {
+        let Some(btf) = KernelBtf::load() else {
             println!("skipped: no {VMLINUX}");
             return;
         };
+        let (pid, tgid) = btf.task_ids().expect("task_struct's pid and tgid");
         // pid_t pid; pid_t tgid; sit side by side, well into the struct.
         assert_eq!(tgid, pid + 4);
         assert!(pid > 64, "{pid}");
+        // x86_64: `thread_info` opens `task_struct`; `status` follows `flags` and (5.11+)
+        // `syscall_work`.
+        if let Some(flag) = tracer_common::COMPAT_TASK_FLAG {
+            let at = btf.task_flag(&flag).expect("the compat flag's word");
+            assert!(matches!(at, 8 | 16), "{at}");
+        }
     }
 
     #[test]

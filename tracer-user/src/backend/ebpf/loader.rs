@@ -251,7 +251,15 @@ fn kernel_config(cfg: &Config) -> Result<KernelConfig, LoadError> {
     let pidns = own_pid_namespace();
     // Ignored signals come from the sender's side, with the target's ids read from its
     // task_struct: only with BTF to say where they are, and only outside a pid namespace.
-    let task_ids = super::btf::task_ids().filter(|_| pidns.is_none());
+    let btf = super::btf::KernelBtf::load();
+    let task_ids = btf
+        .as_ref()
+        .and_then(|b| b.task_ids())
+        .filter(|_| pidns.is_none());
+    // Where a 32-bit call shows in the task (x86_64); without it, the registers tell.
+    let compat_task_offset = tracer_common::COMPAT_TASK_FLAG
+        .and_then(|flag| btf.as_ref()?.task_flag(&flag))
+        .unwrap_or(0);
     Ok(KernelConfig {
         pidns_dev: pidns.map_or(0, |(dev, _)| dev),
         pidns_ino: pidns.map_or(0, |(_, ino)| ino),
@@ -262,6 +270,7 @@ fn kernel_config(cfg: &Config) -> Result<KernelConfig, LoadError> {
         exec_old_pid_offset: field("sched", "sched_process_exec", "old_pid")?,
         exit_group_dead_offset: field_offset("sched", "sched_process_exit", "group_dead")?
             .unwrap_or(0),
+        compat_task_offset,
         ..cfg.kernel
     })
 }

@@ -24,7 +24,7 @@ use nix::{
 };
 use tracer_common::{
     INFLIGHT_ACTIVE, INFLIGHT_SHOWN, InFlight, MAX_SYSCALLS, Stats, SyscallTotals, TRACE_FROM_EXEC,
-    TRACE_ON, nr,
+    TRACE_ON, is_exit_group, nr,
 };
 
 pub use loader::load;
@@ -258,7 +258,7 @@ impl Run<'_, '_> {
             captures.append(&mut call.captures);
             call.captures = captures;
         }
-        if call.nr == nr::EXIT_GROUP {
+        if is_exit_group(call.nr) {
             self.group_codes.insert(call.pid, call.args[0] as u8 as i32);
         }
         self.announced.remove(&call.tid);

@@ -39,7 +39,10 @@ pub use memory::{Phase, capture};
 use regs::{StopKind, SyscallStop};
 pub use seccomp::Filter;
 
-use tracer_common::nr::{EXECVE, EXECVEAT};
+use tracer_common::{
+    MAX_SYSCALLS,
+    nr::{EXECVE, EXECVEAT},
+};
 
 use super::{BLOCKED_AFTER, Outcome, Stop};
 use crate::{
@@ -75,6 +78,9 @@ struct Options {
     string_limit: usize,
     /// The trace set: `None` traces every call.
     traced: Option<BTreeSet<u32>>,
+    /// Whether numbers outside the table (32-bit tasks' calls...) are traced, as the
+    /// kernel side decides (`KernelConfig::trace_unknown`).
+    unknown: bool,
     /// Show calls in progress (`read(0, `).
     show_in_progress: bool,
 }
@@ -85,17 +91,19 @@ impl Options {
         Self {
             follow_forks: cfg.follow_forks,
             string_limit: cfg.decode.string_limit,
-            traced: (!trace.is_all()).then(|| {
-                (0..tracer_common::MAX_SYSCALLS)
-                    .filter(|&nr| trace.contains(nr))
-                    .collect()
-            }),
+            traced: (!trace.is_all())
+                .then(|| (0..MAX_SYSCALLS).filter(|&nr| trace.contains(nr)).collect()),
+            unknown: trace.traces_unknown(),
             show_in_progress: cfg.shows_in_progress(),
         }
     }
 
     fn traces(&self, nr: u32) -> bool {
-        self.traced.as_ref().is_none_or(|set| set.contains(&nr))
+        match &self.traced {
+            Some(_) if nr >= MAX_SYSCALLS => self.unknown,
+            Some(set) => set.contains(&nr),
+            None => true,
+        }
     }
 }
 
