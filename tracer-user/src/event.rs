@@ -120,8 +120,12 @@ pub struct Totals {
 }
 
 impl Totals {
-    /// Adds one finished call (what the kernel does in its `count`).
+    /// Adds one finished call (what the kernel does in its `count`, whose per-number
+    /// array leaves out numbers past it: 32-bit tasks' calls, x32's).
     pub fn add_call(&mut self, nr: u32, duration_ns: u64, failed: bool) {
+        if nr >= tracer_common::MAX_SYSCALLS {
+            return;
+        }
         let t = self.by_nr.entry(nr).or_default();
         t.calls += 1;
         t.errors += failed as u64;

@@ -32,6 +32,7 @@ pub fn formatter(cfg: &Config) -> Box<MakeSink> {
                 timestamps: cfg.out.timestamps,
                 clock,
                 exit_lines: cfg.quiet < 2,
+                personality_lines: cfg.quiet == 0,
             };
             Box::new(move |out: Output, pid_prefix| {
                 let opts = TextOptions {

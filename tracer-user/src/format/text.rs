@@ -2,7 +2,7 @@
 //! another task's line interrupts a call in progress, `+++ exited with N +++` at the end.
 
 use std::{
-    collections::HashMap,
+    collections::{HashMap, HashSet},
     fmt::Write as _,
     io::{self, Write},
 };
@@ -30,6 +30,8 @@ pub struct TextOptions {
     pub clock: Clock,
     /// `+++ exited with N +++` lines (`-qq` turns them off).
     pub exit_lines: bool,
+    /// `[ Process PID=N runs in 32 bit mode. ]` lines (`-q` turns them off).
+    pub personality_lines: bool,
 }
 
 pub struct TextFormatter<W: Write> {
@@ -40,6 +42,8 @@ pub struct TextFormatter<W: Write> {
     open_line: Option<(u32, usize)>,
     /// Calls shown as in progress, by task, with their entry time.
     in_progress: HashMap<u32, u64>,
+    /// Tasks whose last call was a 32-bit (compat) one.
+    compat: HashSet<u32>,
     line: String,
     stamper: Stamper,
 }
@@ -50,6 +54,7 @@ impl<W: Write> TextFormatter<W> {
             out,
             open_line: None,
             in_progress: HashMap::new(),
+            compat: HashSet::new(),
             line: String::with_capacity(256),
             stamper: Stamper::new(opts.clock, opts.timestamps),
             opts,
@@ -93,10 +98,29 @@ impl<W: Write> TextFormatter<W> {
     }
 
     fn name(nr: u32) -> std::borrow::Cow<'static, str> {
-        match syscalls::name(nr) {
-            Some(name) => name.into(),
-            None => format!("syscall_{nr:#x}").into(),
+        syscalls::display_name(nr)
+    }
+
+    /// strace's line when a task starts or stops making 32-bit (compat) calls, before
+    /// the first call of its new personality.
+    fn personality(&mut self, ctx: &Context, call: &Syscall) -> io::Result<()> {
+        let compat = tracer_common::compat_nr(call.nr).is_some();
+        let changed = if compat {
+            self.compat.insert(call.tid)
+        } else {
+            self.compat.remove(&call.tid)
+        };
+        if !changed || !self.opts.personality_lines {
+            return Ok(());
         }
+        self.begin(ctx, call.tid, Some(call.enter_ns))?;
+        let mode = if compat { "32 bit" } else { "64 bit" };
+        let _ = writeln!(
+            self.line,
+            "[ Process PID={} runs in {mode} mode. ]",
+            call.tid
+        );
+        self.out.write_all(self.line.as_bytes())
     }
 
     /// Writes `call`'s arguments (`part` of them), with fd names under `-y`.
@@ -105,6 +129,7 @@ impl<W: Write> TextFormatter<W> {
     }
 
     fn entered(&mut self, ctx: &Context, call: &Syscall) -> io::Result<()> {
+        self.personality(ctx, call)?;
         self.begin(ctx, call.tid, Some(call.enter_ns))?;
         self.line.push_str(&Self::name(call.nr));
         self.line.push('(');
@@ -133,6 +158,7 @@ impl<W: Write> TextFormatter<W> {
                 let _ = write!(self.line, "<... {name} resumed>");
                 self.args(ctx, call, ArgsPart::Resumed);
             } else {
+                self.personality(ctx, call)?;
                 self.begin(ctx, call.tid, Some(call.enter_ns))?;
                 self.line.push_str(&name);
                 self.line.push('(');
@@ -165,6 +191,7 @@ impl<W: Write> TextFormatter<W> {
     }
 
     fn exited(&mut self, ctx: &Context, tid: u32, status: ExitStatus) -> io::Result<()> {
+        self.compat.remove(&tid);
         if !self.opts.exit_lines {
             self.in_progress.remove(&tid);
             return Ok(());

@@ -507,6 +507,18 @@ pub fn name(nr: u32) -> Option<&'static str> {
     by_nr(nr).map(|sc| sc.name)
 }
 
+/// The name a line shows: the table's, or strace's `syscall_0x...` for a number it does
+/// not know. A 32-bit task's call (`tracer_common::COMPAT_NR`), for which there is no
+/// table, shows its own number: `syscall_0x14`, after the line that says the task runs
+/// in 32-bit mode.
+pub fn display_name(nr: u32) -> std::borrow::Cow<'static, str> {
+    match (name(nr), tracer_common::compat_nr(nr)) {
+        (Some(name), _) => name.into(),
+        (None, Some(compat)) => format!("syscall_{compat:#x}").into(),
+        (None, None) => format!("syscall_{nr:#x}").into(),
+    }
+}
+
 /// Length of the dense table: one past the highest number it knows.
 pub const TABLE_LEN: usize = SYSCALLS.len();
 
