@@ -538,7 +538,7 @@ fn boot_case(
             elapsed,
         });
     };
-    for key in ["notice", "ebpf_error", "rest"] {
+    for key in ["notice", "ebpf_error", "rest", "compat32"] {
         if let Some(v) = console.info(key) {
             notes.push(v.strip_prefix("tracer: ").unwrap_or(v).to_owned());
         }

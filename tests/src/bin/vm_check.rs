@@ -9,7 +9,8 @@
 //! - `VMTEST DONE passed=N failed=M` last.
 //!
 //! `vm_check workload` is the traced program: a fixed sequence of syscalls between two
-//! marker calls (`openat` of `/vmtest/begin` and `/vmtest/end`).
+//! marker calls (`openat` of `/vmtest/begin` and `/vmtest/end`). `vm_check compat32`
+//! makes one 32-bit (compat) call (`tracer_tests::compat32`).
 //!
 //! Words `key=value` of the kernel command line arrive as environment variables:
 //! `VMTEST_EXPECT=ebpf|ptrace` (the backend `auto` must choose) and `VMTEST_LOCKDOWN=1`
@@ -41,6 +42,7 @@ fn main() {
     let mode = std::env::args().nth(1);
     match mode.as_deref() {
         Some("workload") => workload(),
+        Some("compat32") => tracer_tests::compat32::run(std::path::Path::new("/tmp")),
         Some("run") => std::process::exit(if run_checks() { 0 } else { 1 }),
         None if std::process::id() == 1 => {
             init_mounts();
@@ -554,6 +556,7 @@ fn checks(report: &mut Report, expect: &str) {
     }
     report.check("filter", filter(rest, expect == "ebpf"));
     report.check("summary", summary(rest));
+    report.check("compat32", compat32(rest, expect == "ebpf"));
     if expect == "ebpf" && rest.is_empty() {
         report.check("option-sets", option_sets());
     }
@@ -759,6 +762,61 @@ fn summary(extra: &[&str]) -> Result<(), String> {
         return Err(format!(
             "nanosleep: {calls} calls {errors} errors, want 1 0"
         ));
+    }
+    Ok(())
+}
+
+/// A 32-bit (compat) call is labelled as strace labels it, with its raw arguments, and
+/// never decoded as the 64-bit call of its number; with `auto` (eBPF where expected)
+/// and with ptrace.
+fn compat32(extra: &[&str], expect_ebpf: bool) -> Result<(), String> {
+    use tracer_tests::compat32::{ARGS, GETPID, STATUS};
+    let me = std::env::current_exe().expect("/proc/self/exe");
+    let me = me.to_str().expect("UTF-8 path");
+    let mut untraced = Command::new(me);
+    untraced.arg("compat32");
+    let alone = run_with_timeout(untraced, RUN_TIMEOUT);
+    if alone.code != Some(STATUS) {
+        // No 32-bit programs on this kernel or CPU: nothing to label.
+        info(
+            "compat32",
+            &format!("skipped: no 32-bit call ran ({})", alone.describe()),
+        );
+        return Ok(());
+    }
+    let args = ARGS.map(|a| format!("{a:#x}")).join(", ");
+    let mut runs: Vec<&[&str]> = vec![&["--backend=ptrace"]];
+    if expect_ebpf && extra.is_empty() {
+        runs.insert(0, &["--backend=ebpf"]);
+    }
+    for backend in runs {
+        let run = tracer(&[backend, &["--", me, "compat32"]].concat(), false);
+        let lines: Vec<&str> = run.lines().collect();
+        let fail = |what: &str| format!("{backend:?}: {what}; lines: {}", lines.join(" | "));
+        if run.code != Some(STATUS) {
+            return Err(fail(&format!("exit {:?}", run.code)));
+        }
+        let at = lines
+            .iter()
+            .position(|l| l.starts_with("[ Process PID=") && l.ends_with(" runs in 32 bit mode. ]"))
+            .ok_or_else(|| fail("no switch to 32-bit mode"))?;
+        let pid = lines[at]
+            .trim_start_matches("[ Process PID=")
+            .split(' ')
+            .next()
+            .unwrap_or_default();
+        let call = format!("syscall_{GETPID:#x}({args})");
+        let next = lines.get(at + 1).copied().unwrap_or_default();
+        if !(next.starts_with(&call) && next.ends_with(&format!("= {pid}"))) {
+            return Err(fail(&format!("no `{call} = {pid}` after it")));
+        }
+        // x86_64's 20 is writev, arm64's 20 epoll_create1.
+        if lines
+            .iter()
+            .any(|l| l.starts_with("writev(") || l.starts_with("epoll_create1("))
+        {
+            return Err(fail("the 32-bit number decoded as a 64-bit call"));
+        }
     }
     Ok(())
 }
