@@ -85,6 +85,28 @@ fn workload() {
             iov_len: p.len(),
         });
         libc::writev(pipe[1], out.as_ptr(), 2);
+        // Structs whose layout is the architecture's: epoll_event (packed on x86_64
+        // only) and stat. 77777 is above pid_max: never masked as an id.
+        let ep = libc::epoll_create1(libc::EPOLL_CLOEXEC);
+        let mut ev = libc::epoll_event {
+            events: libc::EPOLLIN as u32,
+            u64: 77777,
+        };
+        libc::epoll_ctl(ep, libc::EPOLL_CTL_ADD, pipe[0], &mut ev);
+        let mut ready = [libc::epoll_event { events: 0, u64: 0 }; 2];
+        let no_mask = std::ptr::null::<libc::sigset_t>();
+        libc::syscall(
+            libc::SYS_epoll_pwait,
+            ep,
+            ready.as_mut_ptr(),
+            2,
+            0,
+            no_mask,
+            8,
+        );
+        libc::close(ep);
+        let mut st: libc::stat = std::mem::zeroed();
+        libc::syscall(libc::SYS_fstat, fd, &mut st);
         // Not 16: the checks mask small numbers that equal a pid of the VM.
         let mut buf = [0u8; 512];
         let inp = libc::iovec {
@@ -361,6 +383,11 @@ const EXPECTED: &[&str] = &[
     r#"openat\(AT_FDCWD, "/dev/null", O_WRONLY\) = 3"#,
     r#"write\(3, "vmtest", 6\) = 6"#,
     r#"writev\(5, \[\{iov_base="vm", iov_len=2\}, \{iov_base="test", iov_len=4\}\], 2\) = 6"#,
+    r"epoll_create1\(EPOLL_CLOEXEC\) = 6",
+    r"epoll_ctl\(6, EPOLL_CTL_ADD, 4, \{events=EPOLLIN, data=\{u32=77777, u64=77777\}\}\) = 0",
+    r"epoll_pwait\(6, \[\{events=EPOLLIN, data=\{u32=77777, u64=77777\}\}\], 2, 0, NULL, 8\) = 1",
+    r"close\(6\) = 0",
+    r"fstat\(3, \{st_mode=S_IFCHR\|0666, st_rdev=makedev\(0x…, 0x…\), \.\.\.\}\) = 0",
     r#"readv\(4, \[\{iov_base="vmtest", iov_len=512\}\], 1\) = 6"#,
     r#"openat\(AT_FDCWD, "/nonexistent/vmtest", O_RDONLY\) = -1 ENOENT \(No such file or directory\)"#,
     r"getppid\(\) = <ppid>",
@@ -557,6 +584,9 @@ fn checks(report: &mut Report, expect: &str) {
     report.check("filter", filter(rest, expect == "ebpf"));
     report.check("summary", summary(rest));
     report.check("compat32", compat32(rest, expect == "ebpf"));
+    if std::path::Path::new(STRACE).exists() {
+        report.check("strace-same-lines", strace_same_lines(&auto));
+    }
     if expect == "ebpf" && rest.is_empty() {
         report.check("option-sets", option_sets());
     }
@@ -618,12 +648,15 @@ fn streams(lines: &[String]) -> (Vec<String>, Vec<String>) {
             && let Some((_, rest)) = rest.split_once(" resumed>")
             && let Some(start) = pending.take()
         {
-            let sep = if start.ends_with('(') || rest.starts_with(')') {
+            // strace cuts a line after an argument's separator (`wait4(7, `) or before
+            // it (`clone(... <unfinished ...>`, then `<... clone resumed>, ...`).
+            let rest = rest.trim_start();
+            let sep = if start.ends_with('(') || rest.starts_with([')', ',']) {
                 ""
             } else {
                 " "
             };
-            out.push(format!("{start}{sep}{}", rest.trim_start()));
+            out.push(format!("{start}{sep}{rest}"));
             continue;
         }
         out.push(body.to_owned());
@@ -764,6 +797,46 @@ fn summary(extra: &[&str]) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// Where the harness puts the architecture's strace (arm64's, with its libraries);
+/// absent elsewhere (x86_64's lines are compared with strace on the host).
+const STRACE: &str = "/usr/bin/strace";
+
+/// strace with its libraries where Debian's packages put them (there is no
+/// ld.so.cache in the initramfs).
+fn strace() -> Command {
+    let mut cmd = Command::new(STRACE);
+    let arch = std::env::consts::ARCH;
+    cmd.env(
+        "LD_LIBRARY_PATH",
+        format!("/lib/{arch}-linux-gnu:/usr/lib/{arch}-linux-gnu"),
+    );
+    cmd
+}
+
+/// strace, run in the guest on the same workload, prints the lines the tracer printed
+/// (`auto`'s run: eBPF where expected), ids, addresses and durations masked alike.
+fn strace_same_lines(tracer: &Run) -> Result<(), String> {
+    let me = std::env::current_exe().expect("/proc/self/exe");
+    let mut cmd = strace();
+    // -q: no "Process N attached" between the lines.
+    cmd.args(["-q", "-f", "-T", "--"]).arg(me).arg("workload");
+    let run = run_with_timeout(cmd, RUN_TIMEOUT);
+    if let Some(crash) = run.crashed() {
+        return Err(format!("strace: {crash}"));
+    }
+    let version = strace().arg("-V").output().ok().and_then(|o| {
+        let out = String::from_utf8_lossy(&o.stdout);
+        out.lines().next().map(str::to_owned)
+    });
+    if let Some(version) = version {
+        info("strace", &version);
+    }
+    let (sp, sc) = streams_of(&run).map_err(|e| format!("strace: {e}"))?;
+    let (tp, tc) = streams_of(tracer)?;
+    same_lines(&comparable(&sp), &comparable(&tp)).map_err(|e| format!("parent: {e}"))?;
+    same_lines(&comparable(&sc), &comparable(&tc)).map_err(|e| format!("child: {e}"))
 }
 
 /// A 32-bit (compat) call is labelled as strace labels it, with its raw arguments, and
