@@ -148,9 +148,11 @@ fn mmap_and_friends() {
 
 #[test]
 fn stat_and_execve() {
-    let mut st = vec![0u8; 144];
-    st[24..28].copy_from_slice(&0o100644u32.to_le_bytes());
-    st[48..56].copy_from_slice(&33827i64.to_le_bytes());
+    // The build target's layout.
+    let at = tracer_common::STAT;
+    let mut st = vec![0u8; at.size as usize];
+    st[at.mode..at.mode + 4].copy_from_slice(&0o100644u32.to_le_bytes());
+    st[at.st_size..at.st_size + 8].copy_from_slice(&33827i64.to_le_bytes());
     let c = call(
         "newfstatat",
         &[3, 1, 0x7ffc, 0x1000],
@@ -368,11 +370,28 @@ fn le32(v: i32) -> Vec<u8> {
     v.to_le_bytes().to_vec()
 }
 
+/// `clone`'s registers in the build target's order (arm64 has `tls` before
+/// `child_tidptr`).
+fn clone_regs(flags: u64, stack: u64, parent_tid: u64, child_tid: u64, tls: u64) -> Vec<u64> {
+    let sc = syscalls::by_name("clone").unwrap();
+    sc.args
+        .iter()
+        .map(|a| match a.kind {
+            ArgKind::CloneFlags => flags,
+            ArgKind::CloneStack => stack,
+            ArgKind::CloneParentTid => parent_tid,
+            ArgKind::CloneChildTid => child_tid,
+            ArgKind::CloneTls => tls,
+            other => panic!("clone's {other:?}"),
+        })
+        .collect()
+}
+
 #[test]
 fn clone_like_strace() {
     let c = call(
         "clone",
-        &[0x1200011, 0, 0, 0x7f0d3e5f1a10, 0],
+        &clone_regs(0x1200011, 0, 0, 0x7f0d3e5f1a10, 0),
         Some(4321),
         vec![],
     );
@@ -389,13 +408,13 @@ fn clone_like_strace() {
     // A thread: parent_tid read back at exit, tls.
     let c = call(
         "clone",
-        &[
+        &clone_regs(
             0x3d0f00,
             0x7f00001000,
             0x7f00002000,
             0x7f00002000,
             0x7f00003000,
-        ],
+        ),
         Some(77),
         vec![cap(2, capture::FIXED, &le32(77))],
     );
@@ -471,9 +490,10 @@ fn fcntl_returns() {
     assert_eq!(ret(1, 1), "0x1 (flags FD_CLOEXEC)");
     assert_eq!(ret(1, 0), "0");
     assert_eq!(ret(3, 0), "0 (flags O_RDONLY)");
+    let flags = 0o4002 | tracer_common::O_LARGEFILE;
     assert_eq!(
-        ret(3, 0o104002),
-        "0x8802 (flags O_RDWR|O_NONBLOCK|O_LARGEFILE)"
+        ret(3, flags as i64),
+        format!("{flags:#x} (flags O_RDWR|O_NONBLOCK|O_LARGEFILE)")
     );
     assert_eq!(ret(1034, 3), "0x3 (seals F_SEAL_SEAL|F_SEAL_SHRINK)");
     assert_eq!(ret(9, 1234), "1234");
