@@ -14,7 +14,9 @@ tracer_tests::both_backends!(
     follow_forks_traces_children_grandchildren_threads_and_exec,
     a_call_interrupted_by_another_tasks_line_is_resumed,
     pids_are_those_of_the_tracers_own_pid_namespace,
-    trace_path_shows_only_calls_touching_it
+    trace_path_shows_only_calls_touching_it,
+    calls_decided_at_exit_are_not_shown_in_progress,
+    calls_decided_at_exit_keep_what_only_their_entry_had
 );
 
 fn calls_bin() -> &'static str {
@@ -399,4 +401,50 @@ fn trace_path_shows_only_calls_touching_it(backend: Backend) {
         }),
         "every call touches the path or its fd",
     );
+}
+
+/// `-P` (like `-z`, `-Z`, `--min-duration`) decides at a call's exit: a call of another
+/// process that blocks meanwhile must not be shown as in progress.
+fn calls_decided_at_exit_are_not_shown_in_progress(backend: Backend) {
+    let t = trace(&[
+        backend.arg(),
+        "-f",
+        "-P",
+        "/etc/hostname",
+        "--",
+        "sh",
+        "-c",
+        "sleep 0.5 | head -c1; cat /etc/hostname > /dev/null",
+    ]);
+    t.expect(t.code() == Some(0), "success");
+    t.expect(
+        !t.stderr.contains("<unfinished ...>") && !t.stderr.contains("resumed>"),
+        "no call shown in progress",
+    );
+    t.expect(
+        t.stderr.contains("openat(AT_FDCWD, \"/etc/hostname\""),
+        "the open of the path",
+    );
+}
+
+/// A filter on the result holds captures back until the exit, except execve's: by its
+/// exit the exec has replaced the memory its path and argv were in.
+fn calls_decided_at_exit_keep_what_only_their_entry_had(backend: Backend) {
+    for filter in ["-z", "--min-duration=1ns"] {
+        let t = trace(&[
+            backend.arg(),
+            filter,
+            "-e",
+            "trace=execve",
+            "--",
+            "/bin/true",
+        ]);
+        t.expect(t.code() == Some(0), "success");
+        t.expect(
+            t.calls("execve")
+                .iter()
+                .any(|l| l.starts_with("execve(\"/bin/true\", [\"/bin/true\"], 0x")),
+            &format!("{filter}: execve's path and argv"),
+        );
+    }
 }

@@ -4,6 +4,7 @@ mod bench;
 mod cross;
 mod gen_syscalls;
 mod setup;
+mod strace_suite;
 mod vm;
 
 use std::{
@@ -54,6 +55,9 @@ enum Cmd {
     /// Measure tracer's overhead against strace and perf trace (Redis, PostgreSQL, a
     /// syscall loop) and write docs/benchmarks.md. Installs what it needs; needs root.
     Bench(bench::Options),
+    /// Run strace's own test suite (fetched and built once into target/strace-suite/)
+    /// against strace and against tracer with each backend; writes report.md there.
+    StraceSuite(strace_suite::Options),
     /// Generate another architecture's syscall table (tracer-user/src/syscalls/ARCH.rs)
     /// from its kernel headers' numbers and the x86_64 table's entries of the same names.
     GenSyscalls {
@@ -173,6 +177,7 @@ fn main() -> Result<()> {
         }
         Cmd::Test { args } => test(&args),
         Cmd::Bench(opts) => bench::bench(opts),
+        Cmd::StraceSuite(opts) => strace_suite::strace_suite(opts),
         Cmd::GenSyscalls {
             arch,
             header,
