@@ -2,7 +2,7 @@
 //! as the 64-bit call of the same number (`tracer_tests::compat32` makes one).
 
 use regex::Regex;
-use tracer_tests::{Backend, compat32, trace};
+use tracer_tests::{Backend, Traced, compat32, trace, tracer};
 
 tracer_tests::both_backends!(
     a_32_bit_call_is_labelled_not_decoded,
@@ -12,7 +12,27 @@ tracer_tests::both_backends!(
 const COMPAT32: &str = env!("CARGO_BIN_EXE_compat32");
 
 fn a_32_bit_call_is_labelled_not_decoded(backend: Backend) {
-    let t = trace(&[backend.arg(), "--", COMPAT32]);
+    labelled(&trace(&[backend.arg(), "--", COMPAT32]));
+    let quiet = trace(&[backend.arg(), "-q", "--", COMPAT32]);
+    quiet.expect(
+        !quiet.lines().iter().any(|l| l.starts_with("[ Process")),
+        "-q leaves the personality lines out",
+    );
+}
+
+/// ptrace's register fallback (kernels before 5.3) tells 32-bit calls apart too.
+#[test]
+fn the_register_fallback_labels_32_bit_calls_too() {
+    tracer_tests::skip_unless_root!();
+    let out = tracer()
+        .env("TRACER_PTRACE_REGISTERS", "1")
+        .args([Backend::Ptrace.arg(), "--", COMPAT32])
+        .output()
+        .expect("run tracer");
+    labelled(&Traced::from(out));
+}
+
+fn labelled(t: &Traced) {
     t.expect(t.code() == Some(compat32::STATUS), "the program's status");
     let Some(pid) = t
         .stdout
@@ -59,11 +79,6 @@ fn a_32_bit_call_is_labelled_not_decoded(backend: Backend) {
             .iter()
             .any(|l| l.starts_with("writev(") || l.starts_with("epoll_create1(")),
         "no 64-bit decoding of the 32-bit number",
-    );
-    let quiet = trace(&[backend.arg(), "-q", "--", COMPAT32]);
-    quiet.expect(
-        !quiet.lines().iter().any(|l| l.starts_with("[ Process")),
-        "-q leaves the personality lines out",
     );
 }
 

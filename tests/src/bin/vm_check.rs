@@ -37,6 +37,10 @@ const SLEEP: Duration = Duration::from_millis(60);
 /// this is a failure, not a stuck VM.
 const RUN_TIMEOUT: Duration = Duration::from_secs(480);
 const FALLBACK: &str = "; using ptrace";
+/// A tracer run's options and environment.
+type Setup<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)]);
+/// Makes the ptrace backend read registers as before Linux 5.3.
+const REGISTERS: (&str, &str) = ("TRACER_PTRACE_REGISTERS", "1");
 
 fn main() {
     let mode = std::env::args().nth(1);
@@ -235,8 +239,13 @@ fn last_lines(s: &str, n: usize) -> String {
 
 /// Runs `tracer ARGS -- vm_check workload` (or `tracer ARGS` when `workload` is false).
 fn tracer(args: &[&str], workload: bool) -> Run {
+    tracer_env(args, workload, &[])
+}
+
+/// The same, with `env` in the tracer's environment.
+fn tracer_env(args: &[&str], workload: bool, env: &[(&str, &str)]) -> Run {
     let mut cmd = Command::new(std::env::var_os("VMTEST_TRACER").unwrap_or(TRACER.into()));
-    cmd.args(args);
+    cmd.args(args).envs(env.iter().copied());
     if workload {
         let me = std::env::current_exe().expect("/proc/self/exe");
         cmd.arg("--").arg(me).arg("workload");
@@ -581,6 +590,17 @@ fn checks(report: &mut Report, expect: &str) {
             }),
         );
     }
+    // ptrace's register fallback (kernels before 5.3), on this kernel: the same lines.
+    let registers = tracer_env(&["--backend=ptrace", "-f", "-T"], true, &[REGISTERS]);
+    report.check(
+        "ptrace-registers",
+        expect_ok(&registers).and_then(|()| {
+            let (ep, ec) = streams.clone()?;
+            let (rp, rc) = streams_of(&registers)?;
+            same_lines(&comparable(&ep), &comparable(&rp))?;
+            same_lines(&comparable(&ec), &comparable(&rc))
+        }),
+    );
     report.check("filter", filter(rest, expect == "ebpf"));
     report.check("summary", summary(rest));
     report.check("compat32", compat32(rest, expect == "ebpf"));
@@ -858,14 +878,16 @@ fn compat32(extra: &[&str], expect_ebpf: bool) -> Result<(), String> {
         return Ok(());
     }
     let args = ARGS.map(|a| format!("{a:#x}")).join(", ");
-    let mut runs: Vec<&[&str]> = vec![&["--backend=ptrace"]];
+    let ptrace: &[&str] = &["--backend=ptrace"];
+    let mut runs: Vec<Setup> = vec![(ptrace, &[]), (ptrace, &[REGISTERS])];
     if expect_ebpf && extra.is_empty() {
-        runs.insert(0, &["--backend=ebpf"]);
+        runs.insert(0, (&["--backend=ebpf"], &[]));
     }
-    for backend in runs {
-        let run = tracer(&[backend, &["--", me, "compat32"]].concat(), false);
+    for (backend, env) in runs {
+        let run = tracer_env(&[backend, &["--", me, "compat32"]].concat(), false, env);
         let lines: Vec<&str> = run.lines().collect();
-        let fail = |what: &str| format!("{backend:?}: {what}; lines: {}", lines.join(" | "));
+        let fail =
+            |what: &str| format!("{backend:?} {env:?}: {what}; lines: {}", lines.join(" | "));
         if run.code != Some(STATUS) {
             return Err(fail(&format!("exit {:?}", run.code)));
         }

@@ -3,7 +3,10 @@
 //! task inside a call?) tells them apart, as strace does. A 32-bit (compat) task's call
 //! gets [`tracer_common::COMPAT_NR`] in its number, as the eBPF programs give it.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{
+    LazyLock,
+    atomic::{AtomicBool, Ordering},
+};
 
 use nix::{errno::Errno, unistd::Pid};
 use tracer_common::{AUDIT_ARCH, COMPAT_NR};
@@ -38,6 +41,11 @@ pub enum StopKind {
 
 static NO_SYSCALL_INFO: AtomicBool = AtomicBool::new(false);
 
+/// `TRACER_PTRACE_REGISTERS=1`: read registers as on a kernel before 5.3, so that tests
+/// run the fallback on the kernels they have.
+static REGISTERS_ONLY: LazyLock<bool> =
+    LazyLock::new(|| std::env::var_os("TRACER_PTRACE_REGISTERS").is_some_and(|v| v == "1"));
+
 /// `PTRACE_GET_SYSCALL_INFO`. Not nix's `ptrace::syscall_info`, which passes a buffer
 /// size of 0, so the kernel fills in nothing.
 fn syscall_info(pid: Pid) -> Result<libc::ptrace_syscall_info, Errno> {
@@ -58,7 +66,7 @@ fn syscall_info(pid: Pid) -> Result<libc::ptrace_syscall_info, Errno> {
 /// Reads the state of a task in a syscall or seccomp stop. `in_call` is whether the
 /// tracer saw this task enter a call it has not left: only used without syscall info.
 pub fn read(pid: Pid, kind: StopKind, in_call: bool) -> Result<SyscallStop, Errno> {
-    if !NO_SYSCALL_INFO.load(Ordering::Relaxed) {
+    if !NO_SYSCALL_INFO.load(Ordering::Relaxed) && !*REGISTERS_ONLY {
         match syscall_info(pid) {
             Ok(info) => {
                 // SAFETY: `op` says which union member the kernel filled in.
@@ -118,12 +126,19 @@ struct Registers {
     compat: bool,
 }
 
-/// x86_64: `PTRACE_GETREGS`. An ia32 task (code segment `__USER32_CS`) has its
-/// arguments in ebx, ecx, edx, esi, edi, ebp.
+/// x86_64: `PTRACE_GETREGS`. An ia32 call (from 32-bit code, whose code segment is
+/// `__USER32_CS`, or `int $0x80`, whose two bytes precede the instruction pointer, from
+/// 64-bit code, as strace's old detection read them) has its arguments in ebx, ecx,
+/// edx, esi, edi, ebp.
 #[cfg(target_arch = "x86_64")]
 fn registers(pid: Pid) -> Result<Registers, Errno> {
     let r = nix::sys::ptrace::getregs(pid)?;
-    let compat = r.cs == 0x23;
+    let int80 = || {
+        let word =
+            nix::sys::ptrace::read(pid, r.rip.wrapping_sub(2) as nix::sys::ptrace::AddressType);
+        word.is_ok_and(|w| w as u16 == 0x80cd)
+    };
+    let compat = r.cs == 0x23 || int80();
     Ok(Registers {
         nr: r.orig_rax as u32,
         args: if compat {
