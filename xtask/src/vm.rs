@@ -50,6 +50,9 @@ struct Case {
     cmdline: &'static str,
     /// Booted by a plain `vm-test`; the others only with `--all` or when named by `--only`.
     default: bool,
+    /// Its boot and checks, in seconds, as measured warm on 2 shared cores: the longest
+    /// start first, so the short ones fill in around them.
+    typical_secs: u32,
     /// Its failed checks fail the run. A case that is not (a kernel or architecture on
     /// its way in) has its failures reported and marked in the table, and the run goes
     /// on.
@@ -64,6 +67,7 @@ const MATRIX: &[Case] = &[
         expect: "ebpf",
         cmdline: "",
         default: true,
+        typical_secs: 50,
         gating: true,
     },
     Case {
@@ -73,6 +77,7 @@ const MATRIX: &[Case] = &[
         expect: "ebpf",
         cmdline: "",
         default: true,
+        typical_secs: 55,
         gating: true,
     },
     Case {
@@ -82,6 +87,7 @@ const MATRIX: &[Case] = &[
         expect: "ebpf",
         cmdline: "",
         default: true,
+        typical_secs: 55,
         gating: true,
     },
     Case {
@@ -91,6 +97,7 @@ const MATRIX: &[Case] = &[
         expect: "ebpf",
         cmdline: "",
         default: true,
+        typical_secs: 130,
         gating: true,
     },
     Case {
@@ -100,6 +107,7 @@ const MATRIX: &[Case] = &[
         expect: "ptrace",
         cmdline: "",
         default: true,
+        typical_secs: 15,
         gating: true,
     },
     Case {
@@ -109,6 +117,7 @@ const MATRIX: &[Case] = &[
         expect: "ebpf",
         cmdline: "lockdown=confidentiality VMTEST_LOCKDOWN=1",
         default: true,
+        typical_secs: 15,
         gating: true,
     },
     Case {
@@ -118,6 +127,7 @@ const MATRIX: &[Case] = &[
         expect: "ebpf",
         cmdline: "",
         default: true,
+        typical_secs: 55,
         gating: true,
     },
     Case {
@@ -127,6 +137,7 @@ const MATRIX: &[Case] = &[
         expect: "ebpf",
         cmdline: "",
         default: false,
+        typical_secs: 110,
         gating: true,
     },
     Case {
@@ -136,6 +147,7 @@ const MATRIX: &[Case] = &[
         expect: "ebpf",
         cmdline: "",
         default: true,
+        typical_secs: 210,
         gating: true,
     },
 ];
@@ -427,20 +439,23 @@ pub fn vm_test(opts: Options) -> Result<()> {
     };
     let built = start.elapsed();
 
-    // Boots on `jobs` workers taking the next case as they finish (the slow kernels do
-    // not hold the fast ones back); outcomes in matrix order.
+    // Boots on `jobs` workers taking the next case as they finish, the longest first (the
+    // slow kernels do not hold the fast ones back); outcomes in matrix order.
     let jobs = opts.jobs.max(1);
     let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut order: Vec<usize> = (0..kernels.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(kernels[i].0.typical_secs));
     let results: Vec<(usize, Result<Outcome>)> = std::thread::scope(|s| {
         let workers: Vec<_> = (0..jobs)
             .map(|_| {
                 s.spawn(|| {
                     let mut done = Vec::new();
                     loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                        let Some((case, image, package)) = kernels.get(i) else {
+                        let n = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        let Some(&i) = order.get(n) else {
                             return done;
                         };
+                        let (case, image, package) = &kernels[i];
                         let initramfs = initramfs_for(case.arch);
                         done.push((i, boot_case(case, image, package, initramfs, &cache)));
                     }
