@@ -94,10 +94,15 @@ pub fn tracer() -> Command {
         "the integration tests load BPF and must run as root"
     );
     let mut cmd = Command::new(tracer_bin());
-    // `cargo test` points this at its toolchain's libraries; traced programs would
-    // search them too.
-    cmd.env_remove("LD_LIBRARY_PATH");
+    tracer_env(&mut cmd);
     cmd
+}
+
+/// The environment a command that runs the tracer (directly or through a shell) needs:
+/// `cargo test` points `LD_LIBRARY_PATH` at its toolchain's libraries, which traced
+/// programs would search too.
+pub fn tracer_env(cmd: &mut Command) -> &mut Command {
+    cmd.env_remove("LD_LIBRARY_PATH")
 }
 
 /// Runs `tracer ARGS` to completion; the trace is on stderr, as with strace.

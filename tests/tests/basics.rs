@@ -176,7 +176,7 @@ fn bad_input_gets_one_line_and_a_failure_status() {
             127,
             "cannot run '/nonexistent/command': No such file or directory",
         ),
-        (&["-p", "0"], 1, "invalid process id: '0'"),
+        (&["-p", "0"], 1, "Invalid process id: '0'"),
         (&["-p", "4194304"], 1, "No such process"),
         (
             &["-o", "/nonexistent/dir/trace", "--", "true"],

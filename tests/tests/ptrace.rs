@@ -359,7 +359,10 @@ fn falls_back_where_the_kernel_has_no_bpf() {
 fn falls_back_for_an_unprivileged_user() {
     tracer_tests::skip_unless_root!();
     let t = sandboxed("nobody", &["-f", "--", "sh", "-c", "cat /etc/hostname"]);
-    assert_falls_back(&t, "bpf: Operation not permitted");
+    assert_falls_back(
+        &t,
+        "bpf: Operation not permitted; it needs root, or CAP_BPF and CAP_PERFMON",
+    );
 }
 
 /// The multi-threaded worker, started untraced; returns once it is running.

@@ -612,10 +612,15 @@ impl Builder {
             if ptr == 0 {
                 return (len, 0);
             }
-            if len + limit + 2 > MAX_CAPTURE {
+            // Each string takes up to `-s` bytes and one more (to tell a longer one)
+            // and its NUL, or what room is left: a large `-s` fills the capture with
+            // the first strings rather than show none.
+            if len + 2 > MAX_CAPTURE {
                 return (len, CAPTURE_TRUNCATED);
             }
-            let want = (limit + 2) & LEN_MASK;
+            let room = MAX_CAPTURE - len;
+            let cut_by_room = limit + 2 > room;
+            let want = (if cut_by_room { room } else { limit + 2 }) & LEN_MASK;
             let at = (off + (len & LEN_MASK)) & (2 * OFF_LIMIT - 1);
             // SAFETY: at < 2 * OFF_LIMIT and want <= LEN_MASK: inside the scratch buffer.
             let n = unsafe {
@@ -627,6 +632,12 @@ impl Builder {
             };
             if n <= 0 {
                 return (len, CAPTURE_FAULT);
+            }
+            if cut_by_room && n as usize >= want {
+                // The string filled the room: keep it without its NUL, which tells
+                // userspace it was cut.
+                len += (n as usize - 1) & LEN_MASK;
+                return (len, CAPTURE_TRUNCATED);
             }
             len += n as usize & LEN_MASK;
             i += 1;

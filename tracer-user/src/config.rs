@@ -1,32 +1,40 @@
 //! The command line, validated into a [`Config`] that owns every decision derived from
 //! it: what is traced and shown, the kernel programs' settings, which backends can serve
-//! it. Nothing downstream re-derives these from flags.
+//! it. Nothing downstream re-derives these from flags. Conflicts are refused here with
+//! strace's wording; what strace only warns about comes back as [`Config::notes`].
 
 use std::{
+    ffi::{OsStr, OsString},
     path::{Path, PathBuf},
     time::Duration,
 };
 
-use anyhow::{Result, bail};
+use anyhow::{Context as _, Result, bail};
 use tracer_common::{
-    KernelConfig, MAX_PATH_FILTERS, SUMMARY_COUNT, SUMMARY_OFF, SUMMARY_ONLY, status,
+    KernelConfig, MAX_CAPTURE, MAX_PATH_FILTERS, SUMMARY_COUNT, SUMMARY_OFF, SUMMARY_ONLY,
 };
 
 use crate::{
-    cli::{Args, BackendChoice, OutputArgs, OutputFormat, TracepointChoice},
-    decode::{DecodeOptions, HexMode},
-    qualifiers::{Qualifiers, TraceSet},
+    cli::{
+        Args, BackendChoice, CommandLine, OutputFormat, TracepointChoice, parse_duration_default,
+    },
+    decode::{DecodeOptions, HexMode, Syscalls, XlatStyle},
+    launch::Daemonize,
+    qualifiers::{DecodeFds, NumberSet, Qualifiers, Quiet, TraceSet},
 };
 
 /// `--diagnose` reports calls at least this slow (and the kernel streams only those and
 /// failed ones).
 pub const DIAGNOSE_SLOW: Duration = Duration::from_millis(10);
 
+/// strace's default return-value column (`-a`).
+const DEFAULT_COLUMN: usize = 40;
+
 /// What to trace.
 #[derive(Debug)]
 pub enum Target {
     /// Start this command (argv) and trace it from its exec on.
-    Command(Vec<String>),
+    Command(Vec<OsString>),
     /// Attach to these processes (thread-group ids).
     Attach(Vec<u32>),
     /// Every process of a cgroup v2 subtree, including later ones, until interrupted.
@@ -39,11 +47,16 @@ pub struct Config {
     pub target: Target,
     pub follow_forks: bool,
     pub output: Option<PathBuf>,
+    /// `-T`.
     pub syscall_times: bool,
-    pub quiet: u8,
+    /// Which informational messages are off (`-q`, `--quiet=`).
+    pub quiet: Quiet,
     pub backend: BackendChoice,
     pub buffer_size: u32,
     pub qualifiers: Qualifiers,
+    /// The syscalls the backends trace: the trace set, and every exec with `-b execve`
+    /// (the middle stage shows only the trace set).
+    kernel_trace: TraceSet,
     pub decode: DecodeOptions,
     pub tracepoints: TracepointChoice,
     pub stats: bool,
@@ -53,6 +66,25 @@ pub struct Config {
     pub diagnose: bool,
     /// Time stamps, output files, fd names, format.
     pub out: OutputOptions,
+    /// How the launched command is started (`-E`, `-u`, `--argv0`).
+    pub launch: LaunchOptions,
+    /// `-b execve`: let a process go when it calls execve (not the launched command's
+    /// first).
+    pub detach_on_execve: bool,
+    /// `--syscall-limit`: stop tracing once this many calls have been shown.
+    pub syscall_limit: Option<u64>,
+    /// `-I`: whether SIGINT, SIGTERM, SIGHUP and SIGQUIT stop the trace.
+    pub interruptible: Interruptible,
+    /// `--kill-on-exit`: the traced processes die with the tracer.
+    pub kill_on_exit: bool,
+    /// `-i`: each line starts with the call's instruction pointer.
+    pub instruction_pointer: bool,
+    /// `-d`: the tracer's debug messages.
+    pub debug: bool,
+    /// `-D`: the tracer runs as a detached grandchild of the command.
+    pub daemonize: Option<crate::launch::Daemonize>,
+    /// What strace would only warn about (`-A` without `-o`...): printed before tracing.
+    pub notes: Vec<String>,
     /// The kernel programs' settings as far as the command line decides them; the eBPF
     /// loader adds what it learns about the running kernel. The ptrace backend applies
     /// the same filters from it in userspace.
@@ -68,6 +100,45 @@ pub struct SummaryOptions {
     pub columns: Option<String>,
     pub histogram: bool,
     pub interval: Option<Duration>,
+    /// `-w`: wall-clock time rather than system time. Parsed here; the summary's
+    /// time columns are report::summary's (issue 15, `-c` as strace).
+    #[allow(dead_code)]
+    pub wall_clock: bool,
+    /// `-O`: subtracted from each call's time, as `-w` for the summary to apply.
+    #[allow(dead_code)]
+    pub overhead: Option<Duration>,
+}
+
+/// `-I`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Interruptible {
+    /// 1, 2: the stop signals end the trace (the default).
+    #[default]
+    Anywhere,
+    /// 3: SIGINT, SIGTERM, SIGHUP and SIGQUIT are ignored.
+    Never,
+    /// 4: and SIGTSTP.
+    NeverTstp,
+}
+
+/// How the launched command is started.
+#[derive(Clone, Debug, Default)]
+pub struct LaunchOptions {
+    /// `-E`: variables to set (`Some`) or remove (`None`), in order.
+    pub env: Vec<(OsString, Option<OsString>)>,
+    /// `-u`: the user (uid, gid) it runs as, and the name for its supplementary groups.
+    pub user: Option<RunAs>,
+    /// `--argv0`.
+    pub argv0: Option<OsString>,
+}
+
+/// `-u USER`: whom the command runs as.
+#[derive(Clone, Debug)]
+pub struct RunAs {
+    pub uid: u32,
+    pub gid: u32,
+    /// For `initgroups`; none for a numeric `UID:GID`.
+    pub name: Option<std::ffi::CString>,
 }
 
 /// How absolute time stamps print.
@@ -79,11 +150,12 @@ pub enum TimeFormat {
     Unix,
 }
 
-/// `-t`/`-r` settings; `precision` is the number of decimals (0, 3, 6 or 9).
+/// `-t`/`-r` settings; precisions are numbers of decimals (0, 3, 6 or 9).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Timestamps {
     pub absolute: Option<(TimeFormat, u8)>,
-    pub relative: bool,
+    /// `-r`, with its precision.
+    pub relative: Option<u8>,
 }
 
 /// Validated output settings.
@@ -98,6 +170,21 @@ pub struct OutputOptions {
     pub decode_fds: u8,
     pub max_size: Option<u64>,
     pub keep: usize,
+    /// `-a`: where return values start.
+    pub column: usize,
+    /// `-T`'s decimals.
+    pub syscall_times_precision: u8,
+    /// `-n`.
+    pub syscall_numbers: bool,
+    /// `-i`.
+    pub instruction_pointer: bool,
+    /// `--always-show-pid`.
+    pub always_show_pid: bool,
+    /// `-Y`: line prefixes and pids with command names.
+    pub pid_comm: bool,
+    /// `-e read=` / `-e write=`: descriptors whose data is dumped.
+    pub dump_read: NumberSet,
+    pub dump_write: NumberSet,
 }
 
 impl Config {
@@ -105,9 +192,9 @@ impl Config {
         matches!(self.target, Target::Command(_))
     }
 
-    /// The trace set.
+    /// The syscalls the backends trace (the calls shown are `qualifiers.trace`).
     pub fn trace_set(&self) -> &TraceSet {
-        &self.qualifiers.trace
+        &self.kernel_trace
     }
 
     /// Whether the calls themselves are printed (not with `-c` alone or `--diagnose`).
@@ -126,6 +213,15 @@ impl Config {
         self.shows_calls()
     }
 
+    /// Whether signal `sig`, sent to the tracer, ends the trace (`-I`).
+    pub fn stops_on(&self, sig: nix::sys::signal::Signal) -> bool {
+        use nix::sys::signal::Signal::*;
+        match self.interruptible {
+            Interruptible::Anywhere => sig != SIGTSTP,
+            Interruptible::Never | Interruptible::NeverTstp => false,
+        }
+    }
+
     /// The first option given that only the eBPF backend can serve, if any: `auto`
     /// then never falls back to ptrace silently.
     pub fn ebpf_only(&self) -> Option<&'static str> {
@@ -141,121 +237,522 @@ impl Config {
         }
     }
 
+    /// The first option given that only the ptrace backend can serve: `auto` then
+    /// chooses ptrace, saying why.
+    pub fn ptrace_only(&self) -> Option<&'static str> {
+        // The kernel programs record no registers beyond the arguments.
+        self.instruction_pointer
+            .then_some("-i (the eBPF records carry no instruction pointer)")
+    }
+
     /// The `-P` paths as the tracer compares them: each as given and in canonical form
     /// (a traced program may use either).
     pub fn path_forms(&self) -> Vec<PathBuf> {
         path_forms(&self.paths)
     }
+
+    /// What the options change in syscall `nr`'s capture plan: unabbreviated (`-v`), an
+    /// exec's environment is copied as its strings.
+    pub fn plan_options(&self, nr: u32) -> crate::syscalls::plan::PlanOptions {
+        crate::syscalls::plan::PlanOptions {
+            env_strings: !self.decode.abbrev.contains(nr),
+        }
+    }
+
+    /// Bytes of each buffer the backends copy: `-s`, or whole buffers (up to the
+    /// kernel's limit) when they are dumped (`-e read=`, `-e write=`).
+    pub fn capture_limit(&self) -> usize {
+        if self.out.dump_read.is_empty() && self.out.dump_write.is_empty() {
+            self.decode.string_limit
+        } else {
+            self.decode.string_limit.max(MAX_CAPTURE)
+        }
+    }
 }
 
-impl Args {
+impl CommandLine {
+    /// Validates the command line.
     pub fn into_config(self) -> Result<Config> {
-        let target = self.target()?;
-        if !self.buffer_size.is_power_of_two() || self.buffer_size < 4096 {
+        let CommandLine { args, qualifiers } = self;
+        let mut notes = Vec::new();
+        if let Some(option) = args.unsupported.first() {
+            bail!("{option} is not supported yet");
+        }
+        let q = Qualifiers::parse(qualifiers.iter().map(|q| (&*q.name, &*q.value)))?;
+        let statuses = qualifiers
+            .iter()
+            .filter(|q| q.option == "-z" || q.option == "-Z")
+            .count();
+        if statuses > 1 {
+            notes.push(
+                "Only the last of -z/--successful-only/-Z/--failed-only options will take \
+                 effect. See status qualifier for more complex filters."
+                    .into(),
+            );
+        }
+        let quiet = match (args.quiet, q.quiet) {
+            (0, quiet) => quiet.unwrap_or_default(),
+            (n, None) => Quiet::level(n),
+            (_, Some(_)) => bail!("-q and -e quiet/--quiet cannot be provided simultaneously"),
+        };
+        let decode_fds = match (args.decode_fds_short, q.decode_fds) {
+            (0, fds) => fds.unwrap_or_default(),
+            (n, None) => DecodeFds::level(n),
+            (_, Some(_)) => bail!("-y and --decode-fds cannot be provided simultaneously"),
+        };
+        let follow = follow_forks(&args, &mut notes)?;
+        let target = args.target()?;
+        if !args.buffer_size.is_power_of_two() || args.buffer_size < 4096 {
             bail!("--buffer-size must be a power of two of at least 4096");
         }
-        let qualifiers = Qualifiers::parse(self.expr.iter().map(String::as_str))?;
-        if self.successful_only && self.failed_only {
-            bail!("-z and -Z are mutually exclusive");
+        if let Target::Cgroup(dir) = &target
+            && !dir.exists()
+        {
+            bail!("--cgroup {}: no such directory", dir.display());
         }
-        let status_mask = if self.successful_only {
-            status::SUCCESSFUL
-        } else if self.failed_only {
-            status::FAILED
-        } else {
-            match &self.status {
-                Some(spec) => parse_status(spec)?,
-                None => status::ALL,
-            }
-        };
-        let (cgroup_id, cgroup_level) = match &self.cgroup {
+        let (cgroup_id, cgroup_level) = match &args.cgroup {
             Some(dir) => cgroup_id(dir)?,
             None => (0, 0),
         };
-        if self.paths.len() > MAX_PATH_FILTERS / 2 {
-            bail!("-P: at most {} paths", MAX_PATH_FILTERS / 2);
+        // The kernel compares hashes of each path as given and as resolved.
+        if path_forms(&args.paths).len() > MAX_PATH_FILTERS {
+            bail!(
+                "-P: too many paths (the filter holds {MAX_PATH_FILTERS}, a path counting \
+                 twice when it is not canonical)"
+            );
         }
-        let summary = (self.summary_only || self.summary).then(|| SummaryOptions {
-            with_calls: self.summary,
-            sort_by: self.summary_sort.clone(),
-            columns: self.summary_columns.clone(),
-            histogram: self.histogram,
-            interval: self.interval,
-        });
-        if summary.is_none() && (self.histogram || self.interval.is_some()) {
-            bail!("--histogram and --interval go with -c or -C");
+        let summary = args.summary_options(&mut notes)?;
+        let string_limit = match &args.string_limit {
+            Some(s) => parse_uint(s, "-s")? as usize,
+            None => 32,
+        };
+        let decode = DecodeOptions {
+            string_limit,
+            hex: hex_mode(args.hex, args.strings_in_hex.as_deref())?,
+            xlat: match args.const_print_style.as_deref() {
+                None | Some("abbrev") => XlatStyle::Abbrev,
+                Some("raw") => XlatStyle::Raw,
+                Some("verbose") => XlatStyle::Verbose,
+                Some(other) => bail!("invalid -X argument: '{other}'"),
+            },
+            raw: syscalls(&q.raw),
+            abbrev: syscalls(&q.abbrev),
+            verbose: syscalls(&q.verbose),
+            pid_comm: q.pid_comm,
+            ..Default::default()
+        };
+        let launch = args.launch_options(&target)?;
+        let out = args.output_options(follow, &decode_fds, &q, &summary, &mut notes)?;
+        let detach_on_execve = match args.detach_on.as_deref() {
+            None => false,
+            Some("execve") => true,
+            Some(other) => bail!("Syscall '{other}' for -b isn't supported"),
+        };
+        let syscall_limit = match &args.syscall_limit {
+            Some(n) => match n.parse::<u64>() {
+                Ok(n) if n > 0 => Some(n),
+                _ => bail!("invalid --syscall-limit argument: '{n}'"),
+            },
+            None => None,
+        };
+        let daemonize = match (args.daemonize_short, args.daemonize.as_deref()) {
+            (0, None) => None,
+            (0, Some(how)) => daemonize_how(how),
+            (1, _) => Some(Daemonize::Grandchild),
+            (2, _) => Some(Daemonize::ProcessGroup),
+            _ => Some(Daemonize::Session),
+        };
+        let interruptible = match args.interruptible.as_deref() {
+            // As strace, -D ignores the signals that would end the tracer.
+            None if daemonize.is_some() => Interruptible::NeverTstp,
+            None | Some("1" | "anywhere" | "always" | "2" | "waiting") => Interruptible::Anywhere,
+            Some("3" | "never") => Interruptible::Never,
+            Some("4" | "never_tstp") => Interruptible::NeverTstp,
+            Some(other) => bail!("invalid -I argument: '{other}'"),
+        };
+        if args.kill_on_exit && matches!(target, Target::Attach(_)) {
+            bail!("--kill-on-exit and -p/--attach are mutually exclusive options");
         }
-        let _ = self.summary_wall_clock;
-        let kernel = KernelConfig {
-            status_mask,
+        if args.seccomp_bpf {
+            seccomp_notes(
+                &args,
+                &target,
+                follow.0,
+                detach_on_execve,
+                syscall_limit,
+                &mut notes,
+            );
+        }
+        if args.instruction_pointer && args.backend == BackendChoice::Ebpf {
+            bail!("-i needs the ptrace backend: the eBPF records carry no instruction pointer");
+        }
+        if args.overhead.is_some() && summary.is_none() {
+            // strace accepts it and ignores it.
+        }
+        let mut kernel = KernelConfig {
+            status_mask: q.status,
             cgroup_id,
             cgroup_level,
             summary: match &summary {
                 Some(s) if !s.with_calls => SUMMARY_ONLY,
                 Some(_) => SUMMARY_COUNT,
-                None if self.diagnose => SUMMARY_COUNT,
+                None if args.diagnose => SUMMARY_COUNT,
                 None => SUMMARY_OFF,
             },
-            ..self.kernel_config(&qualifiers)
+            ..args.kernel_config(&q, follow.0, string_limit)
         };
-        let out = self.out.into_options(self.follow, self.output.as_deref())?;
-        let decode = DecodeOptions {
-            string_limit: self.string_limit,
-            hex: match self.hex {
-                0 => HexMode::None,
-                1 => HexMode::NonAscii,
-                _ => HexMode::All,
-            },
-            ..Default::default()
+        let kernel_trace = if detach_on_execve {
+            q.trace.clone().with(&["execve", "execveat"])
+        } else {
+            q.trace.clone()
         };
-        Ok(Config {
+        let mut cfg = Config {
+            kernel_trace,
             out,
             target,
-            follow_forks: self.follow > 0,
-            output: self.output,
-            syscall_times: self.syscall_times,
-            quiet: self.quiet,
-            backend: self.backend,
-            buffer_size: self.buffer_size,
-            qualifiers,
+            follow_forks: follow.0,
+            output: args.output.clone(),
+            syscall_times: args.syscall_times.is_some(),
+            quiet,
+            backend: args.backend,
+            buffer_size: args.buffer_size,
+            qualifiers: q,
             decode,
-            tracepoints: self.tracepoints,
-            stats: self.stats,
-            paths: self.paths,
+            tracepoints: args.tracepoints,
+            stats: args.stats,
+            paths: args.paths.clone(),
             summary,
-            diagnose: self.diagnose,
+            diagnose: args.diagnose,
+            launch,
+            detach_on_execve,
+            syscall_limit,
+            interruptible,
+            kill_on_exit: args.kill_on_exit,
+            instruction_pointer: args.instruction_pointer,
+            debug: args.debug,
+            daemonize,
+            notes,
             kernel,
-        })
+        };
+        // Dumped buffers are copied whole; `-s` still limits what the lines show.
+        kernel.string_limit = cfg.capture_limit().min(u16::MAX as usize) as u32;
+        cfg.kernel = kernel;
+        Ok(cfg)
+    }
+}
+
+/// A decimal count as strace's `string_to_uint` takes it.
+fn parse_uint(s: &str, option: &str) -> Result<u32> {
+    match s.parse::<u32>() {
+        Ok(n) if n <= u32::MAX / 4 => Ok(n),
+        _ => bail!("invalid {option} argument: '{s}'"),
+    }
+}
+
+/// `-f`/`-ff`/`--follow-forks`/`--output-separately`/`-F`: (follow, one file per task).
+fn follow_forks(args: &Args, notes: &mut Vec<String>) -> Result<(bool, bool)> {
+    let mut follow = args.follow_forks;
+    let mut separately = args.output_separately;
+    if args.follow > 0 {
+        if args.follow_forks {
+            bail!("-f and --follow-forks cannot be provided simultaneously");
+        }
+        if args.follow >= 2 && args.output_separately {
+            bail!("-ff and --output-separately cannot be provided simultaneously");
+        }
+        follow = true;
+        separately = args.follow >= 2;
+    }
+    if args.follow_deprecated {
+        if follow {
+            notes.push("deprecated option -F ignored".into());
+        } else {
+            notes.push("option -F is deprecated, please use -f/--follow-forks instead".into());
+            follow = true;
+        }
+    }
+    Ok((follow, separately))
+}
+
+fn hex_mode(short: u8, long: Option<&str>) -> Result<HexMode> {
+    Ok(match (short, long) {
+        (0, None) => HexMode::None,
+        (1, None) => HexMode::NonAscii,
+        (_, None) => HexMode::All,
+        (0, Some("none")) => HexMode::None,
+        (0, Some("non-ascii-chars")) => HexMode::Escapes,
+        (0, Some("non-ascii")) => HexMode::NonAscii,
+        (0, Some("all")) => HexMode::All,
+        (0, Some(other)) => bail!("invalid --strings-in-hex argument: '{other}'"),
+        (_, Some(_)) => bail!("-x and --strings-in-hex cannot be provided simultaneously"),
+    })
+}
+
+/// A trace set as the decoders take it.
+fn syscalls(set: &TraceSet) -> Syscalls {
+    if set.is_all() {
+        Syscalls::All
+    } else if set.is_none() {
+        Syscalls::None
+    } else {
+        Syscalls::Only {
+            known: (0..crate::syscalls::TABLE_LEN as u32)
+                .map(|nr| set.contains(nr))
+                .collect(),
+            unknown: set.traces_unknown(),
+        }
+    }
+}
+
+/// strace's messages for `--seccomp-bpf` where it cannot apply.
+fn seccomp_notes(
+    args: &Args,
+    target: &Target,
+    follow: bool,
+    detach_on_execve: bool,
+    limit: Option<u64>,
+    notes: &mut Vec<String>,
+) {
+    if !follow {
+        notes.push("--seccomp-bpf cannot be used without -f/--follow-forks, disabling".into());
+    } else if detach_on_execve {
+        notes.push("--seccomp-bpf is not enabled because it is not compatible with -b".into());
+    } else if limit.is_some() {
+        notes.push(
+            "--seccomp-bpf is not enabled because it is not compatible with --syscall-limit".into(),
+        );
+    } else if matches!(target, Target::Attach(_)) {
+        notes.push("--seccomp-bpf is not enabled for processes attached with -p".into());
+    } else if args.backend == BackendChoice::Ebpf {
+        notes.push("--seccomp-bpf: the eBPF backend filters in the kernel; nothing to do".into());
     }
 }
 
 impl Args {
     /// What to trace: a command, processes, or a cgroup.
     fn target(&self) -> Result<Target> {
-        Ok(
-            match (self.pids.is_empty(), self.command.is_empty(), &self.cgroup) {
-                (true, true, Some(dir)) => Target::Cgroup(dir.clone()),
-                (true, true, None) => bail!("must have PROG [ARGS] or -p PID"),
-                (false, false, _) => bail!("-p and a command are mutually exclusive"),
-                (false, _, Some(_)) => bail!("--cgroup and -p are mutually exclusive"),
-                (_, false, Some(_)) => bail!("--cgroup and a command are mutually exclusive"),
-                (true, false, _) => Target::Command(self.command.clone()),
-                (false, true, _) => Target::Attach(
-                    self.pids
-                        .iter()
-                        .map(|p| parse_pid(p))
-                        .collect::<Result<Vec<_>>>()?,
+        let daemonize = self.daemonize_short > 0 || self.daemonize.is_some();
+        if self.daemonize_short > 0 && self.daemonize.is_some() {
+            bail!("-D and --daemonize cannot be provided simultaneously");
+        }
+        if self.daemonize_short > 3 {
+            bail!(
+                "Too many -D's ({}), maximum supported -D count is 3",
+                self.daemonize_short
+            );
+        }
+        if let Some(how) = self.daemonize.as_deref()
+            && daemonize_how(how).is_none()
+        {
+            bail!("invalid --daemonize argument: '{how}'");
+        }
+        let target = match (self.pids.is_empty(), self.command.is_empty(), &self.cgroup) {
+            (true, true, Some(dir)) => Target::Cgroup(dir.clone()),
+            (true, true, None) => bail!("must have PROG [ARGS] or -p PID"),
+            (false, false, _) => bail!("-p and a command are mutually exclusive"),
+            (false, _, Some(_)) => bail!("--cgroup and -p are mutually exclusive"),
+            (_, false, Some(_)) => bail!("--cgroup and a command are mutually exclusive"),
+            (true, false, _) => Target::Command(self.command.clone()),
+            (false, true, _) => Target::Attach(
+                self.pids
+                    .iter()
+                    .map(|p| parse_pid(p))
+                    .collect::<Result<Vec<_>>>()?,
+            ),
+        };
+        if daemonize && !matches!(target, Target::Command(_)) {
+            bail!("PROG [ARGS] must be specified with -D/--daemonize");
+        }
+        if self.argv0.is_some() && !matches!(target, Target::Command(_)) {
+            bail!("PROG [ARGS] must be specified with --argv0");
+        }
+        Ok(target)
+    }
+
+    /// `-c`/`-C` and the options that go with them.
+    fn summary_options(&self, notes: &mut Vec<String>) -> Result<Option<SummaryOptions>> {
+        if self.summary_only && self.summary {
+            bail!("-c/--summary-only and -C/--summary are mutually exclusive");
+        }
+        let counting = self.summary_only || self.summary;
+        if !counting {
+            if self.summary_wall_clock {
+                bail!(
+                    "-w/--summary-wall-clock must be given with (-c/--summary-only or -C/--summary)"
+                );
+            }
+            if self.summary_columns.is_some() {
+                bail!(
+                    "-U/--summary-columns must be given with (-c/--summary-only or -C/--summary)"
+                );
+            }
+            if self.histogram || self.interval.is_some() {
+                bail!("--histogram and --interval go with -c or -C");
+            }
+            if self.summary_sort.is_some() {
+                notes.push(
+                    "-S/--summary-sort-by has no effect without (-c/--summary-only or \
+                     -C/--summary)"
+                        .into(),
+                );
+            }
+            return Ok(None);
+        }
+        if self.interval.is_some_and(|d| d.is_zero()) {
+            bail!("--interval must be more than 0");
+        }
+        if self.format == OutputFormat::Json {
+            // The summary tables are text: refused rather than mixed into JSON lines.
+            bail!("-c/-C with --format=json is not supported yet (the summary is text)");
+        }
+        let overhead = match &self.overhead {
+            Some(o) => Some(
+                parse_duration_default(o, Some("us"))
+                    .map_err(|_| anyhow::anyhow!("invalid -O argument: '{o}'"))?,
+            ),
+            None => None,
+        };
+        Ok(Some(SummaryOptions {
+            with_calls: self.summary,
+            sort_by: self.summary_sort.clone().unwrap_or_else(|| "time".into()),
+            columns: self.summary_columns.clone(),
+            histogram: self.histogram,
+            interval: self.interval,
+            wall_clock: self.summary_wall_clock,
+            overhead,
+        }))
+    }
+
+    /// `-E`, `-u`, `--argv0`.
+    fn launch_options(&self, target: &Target) -> Result<LaunchOptions> {
+        use std::os::unix::ffi::OsStrExt;
+        let env = self
+            .env
+            .iter()
+            .map(|e| match e.as_bytes().iter().position(|&b| b == b'=') {
+                Some(at) => (
+                    OsStr::from_bytes(&e.as_bytes()[..at]).to_owned(),
+                    Some(OsStr::from_bytes(&e.as_bytes()[at + 1..]).to_owned()),
                 ),
-            },
-        )
+                None => (e.clone(), None),
+            })
+            .collect();
+        let user = match &self.user {
+            Some(user) => {
+                if !matches!(target, Target::Command(_)) {
+                    bail!("-u/--user needs PROG [ARGS] to run");
+                }
+                Some(run_as(user)?)
+            }
+            None => None,
+        };
+        Ok(LaunchOptions {
+            env,
+            user,
+            argv0: self.argv0.clone(),
+        })
+    }
+
+    /// Time stamps, files, fd names, format, and the per-line extras.
+    fn output_options(
+        &self,
+        (follow, separately): (bool, bool),
+        decode_fds: &DecodeFds,
+        q: &Qualifiers,
+        summary: &Option<SummaryOptions>,
+        notes: &mut Vec<String>,
+    ) -> Result<OutputOptions> {
+        if self.t > 0 && !self.absolute_timestamps.is_empty() {
+            bail!("-t and --absolute-timestamps cannot be provided simultaneously");
+        }
+        let absolute = match (self.t, self.absolute_timestamps.is_empty()) {
+            (0, true) => None,
+            (1, true) => Some((TimeFormat::TimeOfDay, 0)),
+            (2, true) => Some((TimeFormat::TimeOfDay, 6)),
+            (_, true) => Some((TimeFormat::Unix, 6)),
+            (_, false) => absolute_timestamps(&self.absolute_timestamps)?,
+        };
+        // Only the long forms take a precision: errors name them.
+        let relative = match &self.relative {
+            Some(p) => Some(precision(p, "--relative-timestamps")?),
+            None => None,
+        };
+        let syscall_times_precision = match &self.syscall_times {
+            Some(p) => precision(p, "--syscall-times")?,
+            None => 6,
+        };
+        let output = self.output.as_deref();
+        let piped = output.is_some_and(|p| p.to_string_lossy().starts_with(['|', '!']));
+        if piped && separately {
+            bail!("piping the output and -ff/--output-separately are mutually exclusive");
+        }
+        if let Some(pipe) = output.filter(|_| piped) {
+            check_pipe_command(&pipe.to_string_lossy()[1..])?;
+        }
+        if separately && summary.is_some() {
+            bail!(
+                "(-c/--summary-only or -C/--summary) and -ff/--output-separately are \
+                 mutually exclusive"
+            );
+        }
+        let to_file = output.is_some() && !piped;
+        if output.is_none() {
+            if self.append {
+                notes.push("-A/--output-append-mode has no effect without -o/--output".into());
+            }
+            if self.output_separately && !follow {
+                notes.push("--output-separately has no effect without -o/--output".into());
+            }
+        }
+        if self.max_size.is_some() && !to_file {
+            bail!("--output-max-size needs -o FILE");
+        }
+        if self.keep == 0 {
+            bail!("--output-keep must be at least 1");
+        }
+        if summary.as_ref().is_some_and(|s| !s.with_calls) {
+            for (on, what) in [
+                (self.instruction_pointer, "-i/--instruction-pointer"),
+                (self.syscall_number, "-n/--syscall-number"),
+                (relative.is_some(), "-r/--relative-timestamps"),
+                (absolute.is_some(), "-t/--absolute-timestamps"),
+                (self.syscall_times.is_some(), "-T/--syscall-times"),
+                (decode_fds.any(), "-y/--decode-fds"),
+            ] {
+                if on {
+                    notes.push(format!("{what} has no effect with -c/--summary-only"));
+                }
+            }
+        }
+        let column = match &self.columns {
+            Some(c) => parse_uint(c, "-a")? as usize,
+            None => DEFAULT_COLUMN,
+        };
+        Ok(OutputOptions {
+            timestamps: Timestamps { absolute, relative },
+            format: self.format,
+            append: self.append,
+            per_task: separately && to_file,
+            decode_fds: decode_fds.as_level(),
+            max_size: self.max_size,
+            keep: self.keep,
+            column,
+            syscall_times_precision,
+            syscall_numbers: self.syscall_number,
+            instruction_pointer: self.instruction_pointer,
+            always_show_pid: self.always_show_pid,
+            pid_comm: q.pid_comm,
+            dump_read: q.read.clone(),
+            dump_write: q.write.clone(),
+        })
     }
 
     /// The kernel settings that follow from single flags.
-    fn kernel_config(&self, qualifiers: &Qualifiers) -> KernelConfig {
+    fn kernel_config(&self, qualifiers: &Qualifiers, follow: bool, limit: usize) -> KernelConfig {
         KernelConfig {
-            string_limit: self.string_limit.min(u16::MAX as usize) as u32,
+            string_limit: limit.min(u16::MAX as usize) as u32,
             trace_unknown: qualifiers.trace.traces_unknown() as u8,
-            follow_forks: (self.follow > 0) as u8,
+            follow_forks: follow as u8,
             count_seen: self.stats as u8,
             min_duration_ns: self.min_duration.map_or(0, |d| d.as_nanos() as u64),
             diagnose_slow_ns: if self.diagnose {
@@ -272,33 +769,106 @@ impl Args {
     }
 }
 
-/// strace's `--status` set: `successful,failed,unfinished,unavailable,detached`, `all`,
-/// `none`, `!` negating; as `tracer_common::status` bits.
-fn parse_status(spec: &str) -> Result<u8> {
-    let (negated, list) = spec
-        .strip_prefix('!')
-        .map_or((false, spec), |rest| (true, rest));
-    let mut set = 0;
-    for item in list.split(',') {
-        set |= match item {
-            "all" => status::ALL,
-            "none" => 0,
-            "successful" => status::SUCCESSFUL,
-            "failed" => status::FAILED,
-            "unfinished" => status::UNFINISHED,
-            // Only ptrace detaches mid-call or loses a call's result; nothing to show.
-            "unavailable" | "detached" => 0,
-            other => bail!("invalid status '{other}'"),
+/// `--daemonize=`'s values, in any case as strace takes them.
+fn daemonize_how(how: &str) -> Option<Daemonize> {
+    match how.to_ascii_lowercase().as_str() {
+        "grandchild" => Some(Daemonize::Grandchild),
+        "pgroup" | "pgrp" => Some(Daemonize::ProcessGroup),
+        "session" => Some(Daemonize::Session),
+        _ => None,
+    }
+}
+
+/// `s`, `ms`, `us`, `ns` as a number of decimals.
+fn precision(p: &str, option: &str) -> Result<u8> {
+    Ok(match p {
+        "s" => 0,
+        "ms" => 3,
+        "" | "us" => 6,
+        "ns" => 9,
+        _ => bail!("invalid {option} argument: '{p}'"),
+    })
+}
+
+/// `--absolute-timestamps=[[format:]none|time|unix][,[precision:]s|ms|us|ns]`, each
+/// one given changing what it names (the format is `time` and the precision `s` until
+/// one does).
+fn absolute_timestamps(specs: &[String]) -> Result<Option<(TimeFormat, u8)>> {
+    let (mut format, mut digits) = (Some(TimeFormat::TimeOfDay), 0);
+    for spec in specs {
+        let invalid = || anyhow::anyhow!("invalid --absolute-timestamps argument: '{spec}'");
+        for item in spec.split(',').filter(|i| !i.is_empty()) {
+            let (key, value) = match item.split_once(':') {
+                Some((k, v)) => (Some(k), v),
+                None => (None, item),
+            };
+            match (key, value) {
+                (None | Some("format"), "none") => format = None,
+                (None | Some("format"), "time") => format = Some(TimeFormat::TimeOfDay),
+                (None | Some("format"), "unix") => format = Some(TimeFormat::Unix),
+                (None | Some("precision"), "s" | "ms" | "us" | "ns") => {
+                    digits = precision(value, "--absolute-timestamps").map_err(|_| invalid())?
+                }
+                _ => return Err(invalid()),
+            }
+        }
+    }
+    Ok(format.map(|f| (f, digits)))
+}
+
+/// `-o '|CMD'`: a command that cannot be found is the user's error, reported before
+/// anything runs (a shell that fails to run it would only close the pipe). Only a plain
+/// first word is checked; builtins and shell syntax are left to the shell.
+fn check_pipe_command(command: &str) -> Result<()> {
+    const BUILTINS: &[&str] = &[
+        "exec", "eval", "command", "cd", "read", "while", "until", "for", "if", "case", "{", "(",
+        "!", "time", "test", "[", "echo", ":", "true", "false", "printf", "set", ".",
+    ];
+    let Some(word) = command.split_whitespace().next() else {
+        bail!("-o '|': no command to pipe the trace to");
+    };
+    let plain = word
+        .chars()
+        .all(|c| c.is_alphanumeric() || "/._-+".contains(c));
+    if plain && !BUILTINS.contains(&word) {
+        crate::launch::resolve(OsStr::new(word)).with_context(|| format!("-o '|{command}'"))?;
+    }
+    Ok(())
+}
+
+/// `-u USER` or `-u UID:GID`, resolved as strace does (root only).
+fn run_as(user: &str) -> Result<RunAs> {
+    if !nix::unistd::getuid().is_root() || !nix::unistd::geteuid().is_root() {
+        bail!("You must be root to use the -u/--username option");
+    }
+    if let Some((uid, gid)) = user.split_once(':')
+        && uid.chars().all(|c| c.is_ascii_digit())
+        && gid.chars().all(|c| c.is_ascii_digit())
+    {
+        return match (uid.parse::<u32>(), gid.parse::<u32>()) {
+            (Ok(uid), Ok(gid)) if uid != u32::MAX && gid != u32::MAX => Ok(RunAs {
+                uid,
+                gid,
+                name: None,
+            }),
+            _ => bail!("Invalid UID:GID pair '{user}'"),
         };
     }
-    Ok(if negated { !set & status::ALL } else { set })
+    match nix::unistd::User::from_name(user) {
+        Ok(Some(pw)) => Ok(RunAs {
+            uid: pw.uid.as_raw(),
+            gid: pw.gid.as_raw(),
+            name: std::ffi::CString::new(user).ok(),
+        }),
+        _ => bail!("Cannot find user '{user}'"),
+    }
 }
 
 /// A `-p` argument: a positive pid of an existing process, mapped to its thread group.
 fn parse_pid(arg: &str) -> Result<u32> {
     let pid: u32 = match arg.trim().parse() {
-        Ok(pid) if pid > 0 => pid,
-        _ => bail!("invalid process id: '{arg}'"),
+        Ok(pid) if pid > 0 && pid <= i32::MAX as u32 => pid,
+        _ => bail!("Invalid process id: '{arg}'"),
     };
     // A thread id names its whole process, as with strace.
     let status = match std::fs::read_to_string(format!("/proc/{pid}/status")) {
@@ -345,6 +915,9 @@ fn path_hashes(forms: &[PathBuf]) -> [u64; MAX_PATH_FILTERS] {
 /// `bpf_get_current_ancestor_cgroup_id` counts it.
 fn cgroup_id(dir: &Path) -> Result<(u64, u32)> {
     use std::os::unix::fs::MetadataExt;
+    if !dir.exists() {
+        bail!("--cgroup {}: no such directory", dir.display());
+    }
     // CGROUP2_SUPER_MAGIC: cgroup ids and the BPF cgroup helpers are v2 only.
     let v2 = nix::sys::statfs::statfs(dir).is_ok_and(|fs| fs.filesystem_type().0 == 0x6367_7270);
     if !v2 {
@@ -375,68 +948,109 @@ fn cgroup_id(dir: &Path) -> Result<(u64, u32)> {
     Ok((id, level))
 }
 
-impl OutputArgs {
-    fn into_options(self, follow: u8, output: Option<&Path>) -> Result<OutputOptions> {
-        if self.stack_trace {
-            bail!("-k (stack traces) is not supported yet");
-        }
-        let mut absolute = match self.t {
-            0 => None,
-            1 => Some((TimeFormat::TimeOfDay, 0)),
-            2 => Some((TimeFormat::TimeOfDay, 6)),
-            _ => Some((TimeFormat::Unix, 6)),
-        };
-        if let Some(spec) = &self.absolute_timestamps {
-            let (mut format, mut precision) = absolute.unwrap_or((TimeFormat::TimeOfDay, 0));
-            for item in spec.split(',').filter(|i| !i.is_empty()) {
-                let value = item.split_once(':').map_or(item, |(_, v)| v);
-                match value {
-                    "time" => format = TimeFormat::TimeOfDay,
-                    "unix" => format = TimeFormat::Unix,
-                    "s" => precision = 0,
-                    "ms" => precision = 3,
-                    "us" => precision = 6,
-                    "ns" => precision = 9,
-                    _ => bail!("invalid --absolute-timestamps item '{item}'"),
-                }
-            }
-            absolute = Some((format, precision));
-        }
-        let to_file = output.is_some_and(|p| !p.to_string_lossy().starts_with(['|', '!']));
-        if self.max_size.is_some() && !to_file {
-            bail!("--output-max-size needs -o FILE");
-        }
-        if self.keep == 0 {
-            bail!("--output-keep must be at least 1");
-        }
-        Ok(OutputOptions {
-            timestamps: Timestamps {
-                absolute,
-                relative: self.relative,
-            },
-            format: self.format,
-            append: self.append,
-            per_task: follow > 1 && to_file,
-            decode_fds: self.decode_fds,
-            max_size: self.max_size,
-            keep: self.keep,
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn config(line: &str) -> Result<Config> {
+        let argv = std::iter::once("tracer")
+            .chain(line.split_whitespace())
+            .map(OsString::from);
+        match crate::cli::parse(argv) {
+            Ok(cl) => cl.into_config(),
+            Err(e) => bail!("{e:?}"),
+        }
+    }
+
+    fn error(line: &str) -> String {
+        match config(line) {
+            Ok(_) => panic!("{line}: accepted"),
+            Err(e) => e.to_string(),
+        }
+    }
+
     #[test]
-    fn status_sets() {
-        assert_eq!(parse_status("successful").unwrap(), status::SUCCESSFUL);
+    fn strace_conflicts() {
         assert_eq!(
-            parse_status("!failed").unwrap(),
-            status::SUCCESSFUL | status::UNFINISHED
+            error("-c -C true"),
+            "-c/--summary-only and -C/--summary are mutually exclusive"
         );
-        assert_eq!(parse_status("none").unwrap(), 0);
-        assert_eq!(parse_status("all,detached").unwrap(), status::ALL);
-        assert!(parse_status("bogus").is_err());
+        assert_eq!(
+            error("-t --absolute-timestamps=unix true"),
+            "-t and --absolute-timestamps cannot be provided simultaneously"
+        );
+        assert_eq!(
+            error("-y --decode-fds=all true"),
+            "-y and --decode-fds cannot be provided simultaneously"
+        );
+        assert_eq!(
+            error("-b open true"),
+            "Syscall 'open' for -b isn't supported"
+        );
+        assert_eq!(error("-k true"), "-k (stack traces) is not supported yet");
+        assert_eq!(
+            error("--syscall-limit=0 true"),
+            "invalid --syscall-limit argument: '0'"
+        );
+        assert!(error("-c --interval=0s true").contains("more than 0"));
+        assert!(error("-X bogus true").starts_with("invalid -X argument"));
+        assert_eq!(error("-s abc true"), "invalid -s argument: 'abc'");
+        assert!(error("-w true").starts_with("-w/--summary-wall-clock must be given"));
+    }
+
+    #[test]
+    fn the_last_status_wins_with_a_note() {
+        let cfg = config("-z -Z true").unwrap();
+        assert_eq!(cfg.kernel.status_mask, tracer_common::status::FAILED);
+        assert_eq!(cfg.notes.len(), 1);
+        let cfg = config("-Z -e status=successful true").unwrap();
+        assert_eq!(cfg.kernel.status_mask, tracer_common::status::SUCCESSFUL);
+    }
+
+    #[test]
+    fn warnings_are_notes() {
+        let cfg = config("-A true").unwrap();
+        assert_eq!(
+            cfg.notes,
+            ["-A/--output-append-mode has no effect without -o/--output"]
+        );
+    }
+
+    #[test]
+    fn output_extras() {
+        let cfg = config("-a 20 -n -T --relative-timestamps=ms -ttt -Y -e read=0 true").unwrap();
+        assert_eq!(cfg.out.column, 20);
+        assert!(cfg.out.syscall_numbers && cfg.syscall_times && cfg.out.pid_comm);
+        assert_eq!(cfg.out.timestamps.relative, Some(3));
+        assert_eq!(cfg.out.timestamps.absolute, Some((TimeFormat::Unix, 6)));
+        assert_eq!(
+            cfg.capture_limit(),
+            MAX_CAPTURE,
+            "dumped buffers are copied whole"
+        );
+        let cfg = config("--absolute-timestamps=format:unix,precision:ms true").unwrap();
+        assert_eq!(cfg.out.timestamps.absolute, Some((TimeFormat::Unix, 3)));
+        let cfg = config("--absolute-timestamps=none true").unwrap();
+        assert_eq!(cfg.out.timestamps.absolute, None);
+        let cfg = config("--timestamps=precision:ms --absolute-timestamps=format:unix true");
+        assert_eq!(
+            cfg.unwrap().out.timestamps.absolute,
+            Some((TimeFormat::Unix, 3))
+        );
+        let cfg = config("--absolute-timestamps true").unwrap();
+        assert_eq!(
+            cfg.out.timestamps.absolute,
+            Some((TimeFormat::TimeOfDay, 0))
+        );
+    }
+
+    #[test]
+    fn launch_options() {
+        let cfg = config("-E A=1 -E B --argv0 x true").unwrap();
+        assert_eq!(
+            cfg.launch.env,
+            [("A".into(), Some("1".into())), ("B".into(), None)]
+        );
+        assert_eq!(cfg.launch.argv0.as_deref(), Some(OsStr::new("x")));
     }
 }

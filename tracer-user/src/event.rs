@@ -35,6 +35,8 @@ pub struct Syscall {
     pub exit_ns: Option<u64>,
     pub ret: Option<i64>,
     pub captures: Vec<Capture>,
+    /// The user instruction pointer at entry (`-i`), where the backend knows it.
+    pub ip: Option<u64>,
 }
 
 impl Syscall {
@@ -110,6 +112,9 @@ pub enum Event {
     Totals { totals: Totals, interval_end: bool },
     /// The calls in progress when the trace ends, oldest first (`--diagnose`).
     InProgress { calls: Vec<Syscall>, now_ns: u64 },
+    /// The tracer let go of this task (`-b execve`): nothing more of it is traced. A
+    /// call shown in progress ends with strace's `<detached ...>`.
+    Detached { tid: u32, pid: u32 },
 }
 
 /// Per-syscall totals by syscall number: counted in the kernel (per CPU, merged) or

@@ -5,8 +5,11 @@
 //! second, close-on-exec pipe carries an exec failure's errno back to the parent.
 
 use std::{
-    ffi::{CString, OsStr},
-    os::{fd::OwnedFd, unix::ffi::OsStrExt},
+    ffi::{CString, OsStr, OsString},
+    os::{
+        fd::OwnedFd,
+        unix::ffi::{OsStrExt, OsStringExt},
+    },
     path::{Path, PathBuf},
 };
 
@@ -14,8 +17,10 @@ use anyhow::{Context as _, Result, bail};
 use nix::{
     errno::Errno,
     sys::signal::{SigSet, SigmaskHow, pthread_sigmask},
-    unistd::{ForkResult, Pid, execv, fork, pipe2, read, write},
+    unistd::{ForkResult, Pid, execve, fork, pipe2, read, write},
 };
+
+use crate::config::{LaunchOptions, RunAs};
 
 /// A forked child held before its exec.
 pub struct Gated {
@@ -45,9 +50,9 @@ impl CommandError {
 
 /// Finds `program` the way `execvp` would, so a missing command is reported before any
 /// tracing starts.
-pub fn resolve(program: &str) -> Result<PathBuf, CommandError> {
+pub fn resolve(program: &OsStr) -> Result<PathBuf, CommandError> {
     let err = |errno| CommandError {
-        program: program.to_owned(),
+        program: program.to_string_lossy().into_owned(),
         errno,
     };
     let candidate = |p: &Path| -> Result<(), Errno> {
@@ -57,7 +62,7 @@ pub fn resolve(program: &str) -> Result<PathBuf, CommandError> {
         }
         Ok(())
     };
-    if program.contains('/') {
+    if program.as_bytes().contains(&b'/') {
         let path = PathBuf::from(program);
         return candidate(&path).map(|()| path).map_err(err);
     }
@@ -76,45 +81,155 @@ pub fn resolve(program: &str) -> Result<PathBuf, CommandError> {
 }
 
 /// Forks a child that will exec `path` with `argv` once [`Gated::release`] is called.
-pub fn spawn_gated(path: &Path, argv: &[String]) -> Result<Gated> {
-    spawn_gated_with(path, argv, &|| {})
+pub fn spawn_gated(path: &Path, argv: &[OsString], opts: &LaunchOptions) -> Result<Gated> {
+    spawn_gated_with(path, argv, opts, &|| {})
+}
+
+/// The command's environment: the tracer's with `-E`'s changes, in order.
+fn environment(opts: &LaunchOptions) -> Result<Vec<CString>> {
+    let mut env: Vec<(OsString, OsString)> = std::env::vars_os().collect();
+    for (name, value) in &opts.env {
+        env.retain(|(n, _)| n != name);
+        if let Some(value) = value {
+            env.push((name.clone(), value.clone()));
+        }
+    }
+    env.into_iter()
+        .map(|(n, v)| {
+            let mut kv = n.into_vec();
+            kv.push(b'=');
+            kv.extend_from_slice(v.as_bytes());
+            CString::new(kv)
+        })
+        .collect::<Result<_, _>>()
+        .context("-E: an environment variable has a NUL byte")
+}
+
+/// What `-u` does in the child, prepared before the fork (user and group lookups are not
+/// safe between fork and exec): the groups, and the real and effective ids. A setuid or
+/// setgid program keeps its owner as the effective id, as strace arranges.
+struct Credentials {
+    groups: Vec<nix::unistd::Gid>,
+    uid: u32,
+    euid: u32,
+    gid: u32,
+    egid: u32,
+}
+
+fn credentials(user: &RunAs, path: &Path) -> Result<Credentials> {
+    use std::os::unix::fs::MetadataExt;
+    let gid = nix::unistd::Gid::from_raw(user.gid);
+    let groups = match &user.name {
+        Some(name) => nix::unistd::getgrouplist(name, gid).context("-u: the user's groups")?,
+        None => vec![gid],
+    };
+    let meta = std::fs::metadata(path).context("-u")?;
+    Ok(Credentials {
+        groups,
+        uid: user.uid,
+        euid: if meta.mode() & 0o4000 != 0 {
+            meta.uid()
+        } else {
+            user.uid
+        },
+        gid: user.gid,
+        egid: if meta.mode() & 0o2000 != 0 {
+            meta.gid()
+        } else {
+            user.gid
+        },
+    })
+}
+
+/// Everything the command's exec needs, prepared before any fork: allocations and user
+/// lookups are not safe between fork and exec.
+struct Exec {
+    path: CString,
+    argv: Vec<CString>,
+    env: Vec<CString>,
+    creds: Option<Credentials>,
+}
+
+impl Exec {
+    fn new(path: &Path, argv: &[OsString], opts: &LaunchOptions) -> Result<Self> {
+        let mut c_argv = argv
+            .iter()
+            .map(|a| CString::new(a.as_bytes()))
+            .collect::<Result<Vec<_>, _>>()
+            .context("command argument has a NUL byte")?;
+        if let Some(argv0) = &opts.argv0 {
+            c_argv[0] = CString::new(argv0.as_bytes()).context("--argv0 has a NUL byte")?;
+        }
+        Ok(Self {
+            path: CString::new(path.as_os_str().as_bytes())
+                .context("command path has a NUL byte")?,
+            argv: c_argv,
+            env: environment(opts)?,
+            creds: opts
+                .user
+                .as_ref()
+                .map(|user| credentials(user, path))
+                .transpose()?,
+        })
+    }
+
+    /// Waits for the tracer's go on `go`, then becomes the command; an exec that fails
+    /// reports its errno on `exec_error`. Only async-signal-safe calls (read,
+    /// sigprocmask, sigaction, setgroups, setresgid, setresuid, execve, write, _exit)
+    /// on data prepared before the fork.
+    fn run_when_released(&self, go: OwnedFd, exec_error: OwnedFd, before_exec: &dyn Fn()) -> ! {
+        let fail = |errno: Errno| -> ! {
+            let _ = write(&exec_error, &(errno as i32).to_ne_bytes());
+            // SAFETY: _exit is async-signal-safe and ends the process at once.
+            unsafe { libc::_exit(127) }
+        };
+        let mut byte = [0u8; 1];
+        // EOF (the tracer died before releasing us) means: do not run untraced.
+        if !matches!(read(&go, &mut byte), Ok(1)) {
+            // SAFETY: as above.
+            unsafe { libc::_exit(127) };
+        }
+        // The tracer blocks the signals it reads through a signalfd; the command must
+        // start with the default mask.
+        let _ = pthread_sigmask(SigmaskHow::SIG_SETMASK, Some(&SigSet::empty()), None);
+        // Rust ignores SIGPIPE and an ignored signal stays ignored across exec: give the
+        // command the default disposition, as a shell would.
+        // SAFETY: sigaction is async-signal-safe; SIG_DFL installs no handler.
+        unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
+        if let Some(c) = &self.creds {
+            // Groups first: setuid gives up the right to change them.
+            use nix::unistd::{Gid, Uid, setgroups, setresgid, setresuid};
+            let (gid, egid) = (Gid::from_raw(c.gid), Gid::from_raw(c.egid));
+            let (uid, euid) = (Uid::from_raw(c.uid), Uid::from_raw(c.euid));
+            if let Err(errno) = setgroups(&c.groups)
+                .and_then(|()| setresgid(gid, egid, egid))
+                .and_then(|()| setresuid(uid, euid, euid))
+            {
+                fail(errno);
+            }
+        }
+        before_exec();
+        fail(execve(&self.path, &self.argv, &self.env).unwrap_err())
+    }
 }
 
 /// As [`spawn_gated`], with `before_exec` run in the child right before its exec (e.g.
 /// to install a seccomp filter). It must only make async-signal-safe calls.
-pub fn spawn_gated_with(path: &Path, argv: &[String], before_exec: &dyn Fn()) -> Result<Gated> {
-    let c_path =
-        CString::new(path.as_os_str().as_bytes()).context("command path has a NUL byte")?;
-    let c_argv = argv
-        .iter()
-        .map(|a| CString::new(OsStr::new(a).as_bytes()))
-        .collect::<Result<Vec<_>, _>>()
-        .context("command argument has a NUL byte")?;
+pub fn spawn_gated_with(
+    path: &Path,
+    argv: &[OsString],
+    opts: &LaunchOptions,
+    before_exec: &dyn Fn(),
+) -> Result<Gated> {
+    let exec = Exec::new(path, argv, opts)?;
     let (go_rd, go_wr) = pipe2(nix::fcntl::OFlag::O_CLOEXEC).context("pipe")?;
     let (err_rd, err_wr) = pipe2(nix::fcntl::OFlag::O_CLOEXEC).context("pipe")?;
-
-    // SAFETY: between fork and exec the child only makes async-signal-safe calls
-    // (read, sigprocmask, sigaction, execv, write, _exit) on data prepared before the fork.
+    // SAFETY: the child only runs `run_when_released`, which is async-signal-safe.
     match unsafe { fork() }.context("fork")? {
         ForkResult::Child => {
             drop(go_wr);
             drop(err_rd);
-            let mut byte = [0u8; 1];
-            // EOF (the tracer died before releasing us) means: do not run untraced.
-            if !matches!(read(&go_rd, &mut byte), Ok(1)) {
-                unsafe { libc::_exit(127) };
-            }
-            // The tracer blocks the signals it reads through a signalfd; the command
-            // must start with the default mask.
-            let _ = pthread_sigmask(SigmaskHow::SIG_SETMASK, Some(&SigSet::empty()), None);
-            // Rust ignores SIGPIPE and an ignored signal stays ignored across exec: give
-            // the command the default disposition, as a shell would.
-            // SAFETY: sigaction is async-signal-safe; SIG_DFL installs no handler.
-            unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
-            before_exec();
-            let errno = execv(&c_path, &c_argv).unwrap_err();
-            let _ = write(&err_wr, &(errno as i32).to_ne_bytes());
-            unsafe { libc::_exit(127) };
+            exec.run_when_released(go_rd, err_wr, before_exec)
         }
         ForkResult::Parent { child } => Ok(Gated {
             pid: child,
@@ -124,9 +239,71 @@ pub fn spawn_gated_with(path: &Path, argv: &[String], before_exec: &dyn Fn()) ->
     }
 }
 
+/// `-D`: how detached the tracer is from the command it starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Daemonize {
+    /// A grandchild of the command (`-D`).
+    Grandchild,
+    /// And in its own process group (`-DD`).
+    ProcessGroup,
+    /// And in its own session (`-DDD`).
+    Session,
+}
+
+/// `-D`: the tracer becomes a grandchild of this process, which becomes the command
+/// once the tracer has it under trace, so the command keeps the caller's process (its
+/// pid, its parent, its place in the shell's job). Returns in the tracer, with the gate
+/// of the process to trace; the original process never returns. Must run before any
+/// thread is started.
+pub fn daemonize(
+    how: Daemonize,
+    path: &Path,
+    argv: &[OsString],
+    opts: &LaunchOptions,
+) -> Result<Gated> {
+    let exec = Exec::new(path, argv, opts)?;
+    let (go_rd, go_wr) = pipe2(nix::fcntl::OFlag::O_CLOEXEC).context("pipe")?;
+    let (err_rd, err_wr) = pipe2(nix::fcntl::OFlag::O_CLOEXEC).context("pipe")?;
+    let command = Pid::this();
+    // SAFETY: the process is single-threaded here (see above), so the child may do
+    // anything; the parent only waits and then runs `run_when_released`.
+    match unsafe { fork() }.context("fork")? {
+        ForkResult::Parent { child } => {
+            drop(go_wr);
+            drop(err_rd);
+            // The child leaves at once, handing the tracer to init.
+            let _ = nix::sys::wait::waitpid(child, None);
+            exec.run_when_released(go_rd, err_wr, &|| {})
+        }
+        ForkResult::Child => {
+            drop(go_rd);
+            drop(err_wr);
+            // SAFETY: single-threaded, as above.
+            if let ForkResult::Parent { .. } = unsafe { fork() }.context("fork")? {
+                // SAFETY: _exit skips the parent's atexit handlers and buffers.
+                unsafe { libc::_exit(0) };
+            }
+            match how {
+                Daemonize::Grandchild => {}
+                Daemonize::ProcessGroup => {
+                    let _ = nix::unistd::setpgid(Pid::from_raw(0), Pid::from_raw(0));
+                }
+                Daemonize::Session => {
+                    let _ = nix::unistd::setsid();
+                }
+            }
+            Ok(Gated {
+                pid: command,
+                go: go_wr,
+                exec_error: err_rd,
+            })
+        }
+    }
+}
+
 impl Gated {
     /// Lets the child exec. Returns the exec error if the exec failed.
-    pub fn release(self, program: &str) -> Result<Pid> {
+    pub fn release(self, program: &OsStr) -> Result<Pid> {
         write(&self.go, &[1]).context("releasing the traced command")?;
         drop(self.go);
         let mut buf = [0u8; 4];
@@ -137,7 +314,7 @@ impl Gated {
                 // Reap the child, which exits with 127 right after reporting.
                 let _ = nix::sys::wait::waitpid(self.pid, None);
                 Err(CommandError {
-                    program: program.to_owned(),
+                    program: program.to_string_lossy().into_owned(),
                     errno,
                 }
                 .into())

@@ -17,6 +17,7 @@ mod pipeline;
 mod qualifiers;
 mod report;
 mod syscalls;
+mod version;
 
 use std::{
     io::{self, Write as _},
@@ -24,11 +25,10 @@ use std::{
 };
 
 use anyhow::{Context as _, Result};
-use clap::Parser as _;
 
 use crate::{
     backend::{Backend, Outcome, Stop},
-    cli::Args,
+    cli::{CommandLine, Early, Generate},
     config::{Config, Target},
     event::ExitStatus,
     output::{file::WriteError, status::human_bytes},
@@ -40,34 +40,115 @@ use crate::{
 };
 
 fn main() -> ExitCode {
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn"))
-        .format_timestamp(None)
-        .init();
-    let cfg = match Args::parse().into_config() {
-        Ok(cfg) => cfg,
-        Err(e) => {
-            eprintln!("tracer: {e:#}");
-            return ExitCode::from(1);
+    let command_line = match cli::parse(std::env::args_os()) {
+        Ok(cl) => cl,
+        Err(Early::Help(text)) => {
+            print!("{text}");
+            return ExitCode::SUCCESS;
         }
+        Err(Early::Error(e)) => return fail(&e),
     };
+    if let Some(code) = early_exit(&command_line) {
+        return code;
+    }
+    let cfg = match command_line.into_config() {
+        Ok(cfg) => cfg,
+        Err(e) => return fail(&format!("{e:#}")),
+    };
+    init_logging(cfg.debug);
+    for note in &cfg.notes {
+        eprintln!("tracer: {note}");
+    }
     match run(&cfg) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("tracer: {e:#}");
             let status = e
                 .downcast_ref::<launch::CommandError>()
                 .map_or(1, |e| e.exit_status());
+            fail(&format!("{e:#}"));
             ExitCode::from(status as u8)
         }
     }
 }
 
+/// Reports an error on one line, `tracer: ...`, and gives the exit status for it.
+fn fail(message: &str) -> ExitCode {
+    // Messages from elsewhere (a parser, the kernel) may span lines: one line each.
+    let message = message.split_whitespace().collect::<Vec<_>>().join(" ");
+    eprintln!("tracer: {message}");
+    ExitCode::from(1)
+}
+
+/// `-V`, `--generate`, a lone `--tips`: answered without tracing anything.
+fn early_exit(cl: &CommandLine) -> Option<ExitCode> {
+    let args = &cl.args;
+    if args.version {
+        print!("{}", version::text());
+        return Some(ExitCode::SUCCESS);
+    }
+    if let Some(what) = args.generate {
+        let mut cmd = cli::command();
+        let out = &mut io::stdout();
+        let written = match what {
+            Generate::Man => clap_mangen::Man::new(cmd).render(out),
+            Generate::Bash | Generate::Zsh | Generate::Fish => {
+                use clap_complete::Shell;
+                let shell = match what {
+                    Generate::Bash => Shell::Bash,
+                    Generate::Zsh => Shell::Zsh,
+                    _ => Shell::Fish,
+                };
+                clap_complete::generate(shell, &mut cmd, "tracer", out);
+                Ok(())
+            }
+        };
+        return Some(match written {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(&format!("--generate: {e}")),
+        });
+    }
+    let nothing_to_trace = args.command.is_empty() && args.pids.is_empty() && args.cgroup.is_none();
+    if args.tips.is_some() && nothing_to_trace {
+        println!(
+            "tracer: no tips here: `tracer --help` groups the options, `man tracer` explains them"
+        );
+        return Some(ExitCode::SUCCESS);
+    }
+    None
+}
+
+/// Log lines (the tracer's own warnings; with `-d` its debug messages) as one line each,
+/// `tracer: ...`, like every other message.
+fn init_logging(debug: bool) {
+    let level = if debug { "debug" } else { "warn" };
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or(level))
+        .format(|buf, record| {
+            if record.level() <= log::Level::Warn {
+                writeln!(buf, "tracer: {}", record.args())
+            } else {
+                writeln!(buf, "tracer: {}: {}", record.target(), record.args())
+            }
+        })
+        .init();
+}
+
 fn run(cfg: &Config) -> Result<ExitCode> {
-    let signals = backend::block_signals()?;
     // A missing command is the user's error: report it before touching the kernel.
     let program = match &cfg.target {
         Target::Command(argv) => Some(launch::resolve(&argv[0])?),
         Target::Attach(_) | Target::Cgroup(_) => None,
+    };
+    // `-D`: from here on this is the tracer, a grandchild of the command.
+    let daemonized = match (&cfg.target, &program, cfg.daemonize) {
+        (Target::Command(argv), Some(path), Some(how)) => {
+            Some(launch::daemonize(how, path, argv, &cfg.launch)?)
+        }
+        _ => None,
+    };
+    let signals = backend::block_signals(cfg.interruptible)?;
+    let table = match &cfg.summary {
+        Some(s) => Some(TableOptions::parse(&s.sort_by, s.columns.as_deref())?),
+        None => None,
     };
     let backend = Backend::select(cfg)?;
     let counted = if backend.counts_in_kernel() {
@@ -76,15 +157,15 @@ fn run(cfg: &Config) -> Result<ExitCode> {
         Counted::FromEvents
     };
     let mut trace = output::trace_sink(cfg, format::formatter(cfg))?;
-    let mut summary = match &cfg.summary {
-        Some(s) => Some(Summary::new(
-            TableOptions::parse(&s.sort_by, s.columns.as_deref())?,
+    let mut summary = match (&cfg.summary, table) {
+        (Some(s), Some(table)) => Some(Summary::new(
+            table,
             s.histogram,
             counted,
             s.interval,
             output::report_output(cfg)?,
         )),
-        None => None,
+        _ => None,
     };
     let mut diagnosis = cfg
         .diagnose
@@ -100,7 +181,7 @@ fn run(cfg: &Config) -> Result<ExitCode> {
         if let Some(d) = diagnosis.as_mut() {
             pipeline.push(d);
         }
-        backend.run(cfg, program, signals, &mut pipeline)
+        backend.run(cfg, program, daemonized, signals, &mut pipeline)
     };
     trace.finish();
     if result.is_ok() {
@@ -154,8 +235,11 @@ fn finished(cfg: &Config, outcome: &Outcome) -> ExitCode {
     if outcome.lost > 0 {
         eprintln!("tracer: {} events lost", outcome.lost);
     }
+    if outcome.stop == Some(Stop::SyscallLimit) && !cfg.quiet.attach() {
+        eprintln!("tracer: System call limit has been reached, detaching tracees");
+    }
     if let Target::Attach(pids) = &cfg.target
-        && cfg.quiet == 0
+        && !cfg.quiet.attach()
         && outcome.stop.is_some()
     {
         for pid in pids {
@@ -166,6 +250,7 @@ fn finished(cfg: &Config, outcome: &Outcome) -> ExitCode {
         (Some(ExitStatus::Exited(code)), _) => ExitCode::from(code as u8),
         (Some(ExitStatus::Killed { signal, .. }), _) => ExitCode::from(128 + signal as u8),
         (_, Some(Stop::Signal(sig))) if cfg.target_is_command() => ExitCode::from(128 + sig as u8),
+        // The tracees go on untraced, the tracer does not wait for them (as strace).
         _ => ExitCode::SUCCESS,
     }
 }

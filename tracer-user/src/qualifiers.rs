@@ -1,8 +1,10 @@
 //! The trace set: `-e trace=SET` in strace's syntax, resolved against the syscall table
 //! into the set of numbers the kernel side keeps.
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Result, bail};
 use regex::Regex;
+
+use tracer_common::status;
 
 use crate::syscalls::{self, Class};
 
@@ -28,7 +30,7 @@ impl TraceSet {
         }
     }
 
-    fn none() -> Self {
+    pub fn none() -> Self {
         Self {
             numbers: vec![false; syscalls::TABLE_LEN],
             unknown: false,
@@ -49,6 +51,19 @@ impl TraceSet {
     /// Whether every syscall is traced (no filter at all).
     pub fn is_all(&self) -> bool {
         self.unknown && self.numbers.iter().all(|&b| b)
+    }
+
+    /// This set with the syscalls named `names` added.
+    pub fn with(mut self, names: &[&str]) -> Self {
+        for sc in names.iter().filter_map(|n| syscalls::by_name(n)) {
+            self.numbers[sc.nr as usize] = true;
+        }
+        self
+    }
+
+    /// Whether nothing is traced.
+    pub fn is_none(&self) -> bool {
+        !self.unknown && self.numbers.iter().all(|&b| !b)
     }
 
     /// Numbers in the set that the table knows.
@@ -85,6 +100,15 @@ impl TraceSet {
 
     /// Adds what `item` names; false when it names nothing.
     fn add(&mut self, item: &str) -> Result<bool> {
+        // strace's personality suffixes: only the native one has calls here.
+        let item = match item.rsplit_once('@') {
+            Some((name, "64")) => name,
+            Some((_, "32" | "x32")) => return Ok(false),
+            Some((_, other)) => {
+                bail!("incorrect personality designator '{other}' in qualification '{item}'")
+            }
+            None => item,
+        };
         match item {
             "" => return Ok(false),
             "all" => {
@@ -95,13 +119,27 @@ impl TraceSet {
             _ => {}
         }
         if let Some(pattern) = item.strip_prefix('/') {
-            let re = Regex::new(pattern)
-                .with_context(|| format!("invalid regular expression '{pattern}'"))?;
+            // The regex crate's message spans lines (the pattern, a caret); its last
+            // line says what is wrong.
+            let re = Regex::new(pattern).map_err(|e| {
+                let why = e.to_string();
+                let why = why.lines().last().unwrap_or_default().trim();
+                let why = why.strip_prefix("error: ").unwrap_or(why);
+                anyhow::anyhow!("invalid regular expression '{pattern}': {why}")
+            })?;
             return Ok(self.add_matching(|sc| re.is_match(sc.name)));
         }
         if let Some(sc) = syscalls::by_name(item) {
             self.numbers[sc.nr as usize] = true;
             return Ok(true);
+        }
+        // A number, as strace takes it: any number the table knows.
+        if let Ok(nr) = item.parse::<u32>() {
+            let known = syscalls::by_nr(nr).is_some();
+            if known {
+                self.numbers[nr as usize] = true;
+            }
+            return Ok(known);
         }
         if let Some(class) = Class::from_name(item) {
             return Ok(self.add_matching(|sc| sc.class.contains(class)));
@@ -119,26 +157,305 @@ impl TraceSet {
     }
 }
 
-/// Options given with `-e`, resolved.
-#[derive(Debug, Default)]
+/// A set of numbers (signals, descriptors) in strace's syntax: `1,2`, `all`, `none`,
+/// `!` negating. Kept as the listed numbers and whether the set is their complement.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NumberSet {
+    listed: std::collections::BTreeSet<u32>,
+    negated: bool,
+}
+
+impl NumberSet {
+    pub fn all() -> Self {
+        Self {
+            listed: Default::default(),
+            negated: true,
+        }
+    }
+
+    pub fn none() -> Self {
+        Self::default()
+    }
+
+    pub fn contains(&self, n: u32) -> bool {
+        self.listed.contains(&n) != self.negated
+    }
+
+    pub fn is_empty(&self) -> bool {
+        !self.negated && self.listed.is_empty()
+    }
+
+    /// Parses `[!]...{all|none|ITEM[,ITEM...]}` with `item` naming each number; `what`
+    /// names an item in errors (`invalid signal 'FOO'`).
+    fn parse(spec: &str, what: &str, item: impl Fn(&str) -> Option<u32>) -> Result<Self> {
+        let rest = spec.trim_start_matches('!');
+        let negated = (spec.len() - rest.len()) % 2 == 1;
+        let mut set = match rest {
+            "all" => Self::all(),
+            "none" => Self::none(),
+            _ => {
+                let mut set = Self::none();
+                for token in rest.split(',') {
+                    match item(token) {
+                        Some(n) => set.listed.insert(n),
+                        None => bail!("invalid {what} '{token}'"),
+                    };
+                }
+                set
+            }
+        };
+        set.negated ^= negated;
+        Ok(set)
+    }
+}
+
+/// strace's `quiet` set: which informational messages are suppressed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Quiet(u8);
+
+impl Quiet {
+    pub const ATTACH: u8 = 1;
+    pub const EXIT: u8 = 2;
+    pub const PATH_RESOLUTION: u8 = 4;
+    pub const PERSONALITY: u8 = 8;
+    pub const THREAD_EXECVE: u8 = 16;
+    const ALL: u8 = 31;
+
+    /// `-q`, `-qq`, `-qqq`.
+    pub fn level(n: u8) -> Self {
+        Self(match n {
+            0 => 0,
+            1 => Self::ATTACH | Self::PERSONALITY,
+            2 => Self::ATTACH | Self::PERSONALITY | Self::EXIT,
+            _ => Self::ALL,
+        })
+    }
+
+    fn parse(spec: &str) -> Result<Self> {
+        let set = NumberSet::parse(spec, "quiet", |token| {
+            Some(match token {
+                "attach" => Self::ATTACH,
+                "exit" | "exits" => Self::EXIT,
+                "path-resolution" => Self::PATH_RESOLUTION,
+                "personality" => Self::PERSONALITY,
+                "superseded" | "thread-execve" => Self::THREAD_EXECVE,
+                _ => return None,
+            } as u32)
+        })?;
+        Ok(Self(
+            [1u8, 2, 4, 8, 16]
+                .into_iter()
+                .filter(|&bit| set.contains(bit as u32))
+                .fold(0, |acc, bit| acc | bit),
+        ))
+    }
+
+    /// `Process N attached`/`detached` lines are off.
+    pub fn attach(self) -> bool {
+        self.0 & Self::ATTACH != 0
+    }
+
+    /// `+++ exited with N +++` lines are off.
+    pub fn exit(self) -> bool {
+        self.0 & Self::EXIT != 0
+    }
+
+    /// `[ Process PID=N runs in 32 bit mode. ]` lines are off.
+    pub fn personality(self) -> bool {
+        self.0 & Self::PERSONALITY != 0
+    }
+}
+
+/// What `-y`/`--decode-fds` prints with descriptors.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DecodeFds(u8);
+
+impl DecodeFds {
+    pub const PATH: u8 = 1;
+    pub const SOCKET: u8 = 2;
+    pub const DEV: u8 = 4;
+    pub const PIDFD: u8 = 8;
+    pub const EVENTFD: u8 = 16;
+    pub const SIGNALFD: u8 = 32;
+    const ALL: u8 = 63;
+
+    /// `-y` (paths), `-yy` (everything).
+    pub fn level(n: u8) -> Self {
+        Self(match n {
+            0 => 0,
+            1 => Self::PATH,
+            _ => Self::ALL,
+        })
+    }
+
+    fn parse(spec: &str) -> Result<Self> {
+        let set = NumberSet::parse(spec, "decode-fds", |token| {
+            Some(match token {
+                "path" => Self::PATH,
+                "socket" => Self::SOCKET,
+                "dev" => Self::DEV,
+                "pidfd" => Self::PIDFD,
+                "eventfd" => Self::EVENTFD,
+                "signalfd" => Self::SIGNALFD,
+                _ => return None,
+            } as u32)
+        })?;
+        Ok(Self(
+            (0..6)
+                .map(|b| 1u8 << b)
+                .filter(|&bit| set.contains(bit as u32))
+                .fold(0, |acc, bit| acc | bit),
+        ))
+    }
+
+    pub fn any(self) -> bool {
+        self.0 != 0
+    }
+
+    /// The tracer's levels: paths (1), or paths with socket endpoints and devices (2).
+    pub fn as_level(self) -> u8 {
+        if self.0 & !Self::PATH != 0 {
+            2
+        } else {
+            (self.0 & Self::PATH != 0) as u8
+        }
+    }
+}
+
+/// Options given as qualifiers (`-e NAME=VALUE`, `--NAME=VALUE`, `-z`, `-Z`, `-v`, `-Y`),
+/// resolved. Each has strace's default when not given.
+#[derive(Clone, Debug)]
 pub struct Qualifiers {
     pub trace: TraceSet,
+    /// Syscalls whose structures print abbreviated (`{st_mode=..., st_size=..., ...}`).
+    pub abbrev: TraceSet,
+    /// Syscalls whose structures and arrays are read at all (else their addresses print).
+    pub verbose: TraceSet,
+    /// Syscalls printed undecoded.
+    pub raw: TraceSet,
+    /// Signals whose delivery is printed.
+    pub signals: NumberSet,
+    /// `tracer_common::status` bits of the calls printed.
+    pub status: u8,
+    /// Descriptors whose reads and writes are hex-dumped.
+    pub read: NumberSet,
+    pub write: NumberSet,
+    /// `quiet=`, when given (`-q` is resolved against it by the caller).
+    pub quiet: Option<Quiet>,
+    /// `decode-fds=`, when given (likewise for `-y`).
+    pub decode_fds: Option<DecodeFds>,
+    /// `decode-pids=comm`: command names with pids.
+    pub pid_comm: bool,
+    /// `decode-pids=pidns`.
+    pub pidns: bool,
+}
+
+impl Default for Qualifiers {
+    fn default() -> Self {
+        Self {
+            trace: TraceSet::all(),
+            abbrev: TraceSet::all(),
+            verbose: TraceSet::all(),
+            raw: TraceSet::none(),
+            signals: NumberSet::all(),
+            status: status::ALL,
+            read: NumberSet::none(),
+            write: NumberSet::none(),
+            quiet: None,
+            decode_fds: None,
+            pid_comm: false,
+            pidns: false,
+        }
+    }
 }
 
 impl Qualifiers {
-    /// Applies `-e EXPR` options in order; as in strace, a later `trace=` replaces an
-    /// earlier one.
-    pub fn parse<'a>(exprs: impl IntoIterator<Item = &'a str>) -> Result<Self> {
+    /// Applies `(name, value)` pairs in command-line order; as in strace, a later one
+    /// replaces an earlier one of the same name. A name strace does not know makes the
+    /// whole expression a trace set (`-e open` is `-e trace=open`).
+    pub fn parse<'a>(items: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Self> {
         let mut q = Self::default();
-        for expr in exprs {
-            let (qualifier, value) = expr.split_once('=').unwrap_or(("trace", expr));
-            match qualifier {
-                "trace" | "t" => q.trace = TraceSet::parse(value)?,
-                other => bail!("-e {other}=: qualifier not supported yet"),
-            }
+        for (name, value) in items {
+            q.apply(name, value)?;
         }
         Ok(q)
     }
+
+    fn apply(&mut self, name: &str, value: &str) -> Result<()> {
+        match name {
+            "trace" | "t" => self.trace = TraceSet::parse(value)?,
+            "abbrev" | "a" => self.abbrev = TraceSet::parse(value)?,
+            "verbose" | "v" => self.verbose = TraceSet::parse(value)?,
+            "raw" | "x" => self.raw = TraceSet::parse(value)?,
+            "signal" | "signals" | "s" => {
+                self.signals = NumberSet::parse(value, "signal", signal_number)?
+            }
+            "status" => self.status = parse_status(value)?,
+            "read" | "reads" | "r" => self.read = NumberSet::parse(value, "descriptor", fd)?,
+            "write" | "writes" | "w" => self.write = NumberSet::parse(value, "descriptor", fd)?,
+            "quiet" | "silent" | "silence" | "q" => self.quiet = Some(Quiet::parse(value)?),
+            "decode-fd" | "decode-fds" => self.decode_fds = Some(DecodeFds::parse(value)?),
+            "decode-pid" | "decode-pids" => {
+                let set = NumberSet::parse(value, "decode-pids", |t| match t {
+                    "comm" => Some(1),
+                    "pidns" => Some(2),
+                    _ => None,
+                })?;
+                self.pid_comm = set.contains(1);
+                self.pidns = set.contains(2);
+            }
+            "trace-fd" | "trace-fds" | "fd" | "fds" => bail!("-e trace-fds is not supported yet"),
+            "fault" | "inject" => bail!("-e {name} (syscall tampering) is not supported yet"),
+            "kvm" => bail!("-e kvm is not supported yet"),
+            "secontext" => bail!("-e secontext (SELinux contexts) is not supported yet"),
+            "namespace" => bail!("-e namespace is not supported yet"),
+            // `-e foo=bar` names no qualifier: strace reads all of it as a trace set.
+            _ => self.trace = TraceSet::parse(&format!("{name}={value}"))?,
+        }
+        Ok(())
+    }
+}
+
+/// A signal by number (1..=255) or name, with or without `SIG`, in any case.
+fn signal_number(token: &str) -> Option<u32> {
+    if token.starts_with(|c: char| c.is_ascii_digit()) {
+        return token.parse().ok().filter(|n| (1..=255).contains(n));
+    }
+    let upper = token.to_ascii_uppercase();
+    let name = upper.strip_prefix("SIG").unwrap_or(&upper);
+    (1..=64)
+        .find(|&n| {
+            crate::decode::signal_name(n)
+                .and_then(|s| s.strip_prefix("SIG"))
+                .is_some_and(|s| s == name)
+        })
+        .map(|n| n as u32)
+}
+
+fn fd(token: &str) -> Option<u32> {
+    token.parse().ok().filter(|&n: &u32| n <= i32::MAX as u32)
+}
+
+/// strace's `status` set: `successful,failed,unfinished,unavailable,detached`, `all`,
+/// `none`, `!` negating; as `tracer_common::status` bits.
+fn parse_status(spec: &str) -> Result<u8> {
+    // Only ptrace detaches mid-call or loses a call's result: nothing to show for those.
+    const UNAVAILABLE: u32 = 8;
+    const DETACHED: u32 = 16;
+    let set = NumberSet::parse(spec, "status", |token| {
+        Some(match token {
+            "successful" => status::SUCCESSFUL as u32,
+            "failed" => status::FAILED as u32,
+            "unfinished" => status::UNFINISHED as u32,
+            "unavailable" => UNAVAILABLE,
+            "detached" => DETACHED,
+            _ => return None,
+        })
+    })?;
+    Ok([status::SUCCESSFUL, status::FAILED, status::UNFINISHED]
+        .into_iter()
+        .filter(|&bit| set.contains(bit as u32))
+        .fold(0, |acc, bit| acc | bit))
 }
 
 #[cfg(test)]
@@ -182,12 +499,62 @@ mod tests {
         assert_eq!(err, "invalid system call 'nosuch'");
         assert!(TraceSet::parse("%nosuch").is_err());
         assert!(TraceSet::parse("openat,?nosuch").is_ok());
+        let err = TraceSet::parse("/[").unwrap_err().to_string();
+        assert!(!err.contains('\n') && err.contains("unclosed"), "{err}");
+        assert!(TraceSet::parse("openat@64").unwrap().contains(nr("openat")));
+        assert!(TraceSet::parse("openat@32").is_err());
+        assert_eq!(
+            TraceSet::parse("getcwd@42").unwrap_err().to_string(),
+            "incorrect personality designator '42' in qualification 'getcwd@42'"
+        );
+        let openat = nr("openat").to_string();
+        assert!(
+            TraceSet::parse(&openat).unwrap().contains(nr("openat")),
+            "by number (the build target's)"
+        );
     }
 
     #[test]
     fn the_last_trace_expression_wins() {
-        let q = Qualifiers::parse(["trace=close", "openat"]).unwrap();
+        let q = Qualifiers::parse([("trace", "close"), ("trace", "openat")]).unwrap();
         assert!(q.trace.contains(nr("openat")) && !q.trace.contains(nr("close")));
-        assert!(Qualifiers::parse(["verbose=all"]).is_err());
+        assert!(
+            Qualifiers::parse([("verbose", "all")])
+                .unwrap()
+                .verbose
+                .is_all()
+        );
+        assert!(Qualifiers::parse([("inject", "open:error=ENOENT")]).is_err());
+    }
+
+    #[test]
+    fn other_qualifiers() {
+        let q = Qualifiers::parse([
+            ("signal", "!SIGCHLD,term"),
+            ("status", "!failed"),
+            ("read", "0,3"),
+            ("write", "all"),
+            ("quiet", "attach,exit"),
+            ("decode-fds", "path,socket"),
+            ("decode-pids", "comm"),
+        ])
+        .unwrap();
+        assert!(!q.signals.contains(17) && !q.signals.contains(15) && q.signals.contains(2));
+        assert_eq!(q.status, status::SUCCESSFUL | status::UNFINISHED);
+        assert!(q.read.contains(3) && !q.read.contains(1) && q.write.contains(77));
+        let quiet = q.quiet.unwrap();
+        assert!(quiet.attach() && quiet.exit());
+        assert_eq!(quiet, Quiet(Quiet::ATTACH | Quiet::EXIT));
+        assert_eq!(q.decode_fds.unwrap().as_level(), 2);
+        assert!(q.pid_comm && !q.pidns);
+        assert_eq!(parse_status("none").unwrap(), 0);
+        assert_eq!(
+            parse_status("all,detached").unwrap_err().to_string(),
+            "invalid status 'all'"
+        );
+        assert!(Qualifiers::parse([("signal", "SIGFOO")]).is_err());
+        assert!(Qualifiers::parse([("read", "x")]).is_err());
+        let q = Qualifiers::parse([("open", "x")]);
+        assert_eq!(q.unwrap_err().to_string(), "invalid system call 'open=x'");
     }
 }

@@ -2,6 +2,7 @@
 
 mod bench;
 mod cross;
+mod dist;
 mod gen_syscalls;
 mod setup;
 mod strace_suite;
@@ -51,6 +52,14 @@ enum Cmd {
         /// Extra arguments for the test harness (e.g. a test name filter).
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
+    },
+    /// Build the release tarball (binary, man page, completions, README) and Debian
+    /// package into target/dist/.
+    Dist {
+        /// Then install the package on this system, trace `ls` and read `man tracer`
+        /// with it, and remove it (root).
+        #[arg(long)]
+        test: bool,
     },
     /// Measure tracer's overhead against strace and perf trace (Redis, PostgreSQL, a
     /// syscall loop) and write docs/benchmarks.md. Installs what it needs; needs root.
@@ -176,6 +185,13 @@ fn main() -> Result<()> {
             std::process::exit(status.code().unwrap_or(1));
         }
         Cmd::Test { args } => test(&args),
+        Cmd::Dist { test } => {
+            let deb = dist::dist()?;
+            if test {
+                dist::test(&deb)?;
+            }
+            Ok(())
+        }
         Cmd::Bench(opts) => bench::bench(opts),
         Cmd::StraceSuite(opts) => strace_suite::strace_suite(opts),
         Cmd::GenSyscalls {

@@ -19,8 +19,9 @@ use nix::{
 
 use crate::{
     cli::BackendChoice,
-    config::{Config, Target},
+    config::{Config, Interruptible, Target},
     event::ExitStatus,
+    launch::Gated,
     pipeline::Pipeline,
 };
 
@@ -32,6 +33,8 @@ pub const BLOCKED_AFTER: Duration = Duration::from_millis(200);
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stop {
     Signal(Signal),
+    /// `--syscall-limit` was reached: the tracees go on untraced.
+    SyscallLimit,
 }
 
 /// What a run reports back to `main`.
@@ -51,8 +54,9 @@ pub struct RunContext {
 }
 
 /// Blocks the signals the run loop handles and returns a descriptor to read them from.
-/// Must run before any thread is started, so every thread inherits the mask.
-pub fn block_signals() -> Result<SignalFd> {
+/// Must run before any thread is started, so every thread inherits the mask. With
+/// `-I4`, SIGTSTP is blocked too (and read, and ignored): ^Z does not stop the tracer.
+pub fn block_signals(interruptible: Interruptible) -> Result<SignalFd> {
     let mut set = SigSet::empty();
     for sig in [
         Signal::SIGINT,
@@ -62,6 +66,9 @@ pub fn block_signals() -> Result<SignalFd> {
         Signal::SIGCHLD,
     ] {
         set.add(sig);
+    }
+    if interruptible == Interruptible::NeverTstp {
+        set.add(Signal::SIGTSTP);
     }
     set.thread_block().context("blocking signals")?;
     SignalFd::with_flags(&set, SfdFlags::SFD_NONBLOCK | SfdFlags::SFD_CLOEXEC).context("signalfd")
@@ -75,14 +82,21 @@ pub enum Backend {
 
 impl Backend {
     /// Picks the backend: eBPF where the kernel lets it load, else (with `auto`) ptrace
-    /// with a one-line notice; options only eBPF has never fall back silently.
+    /// with a one-line notice; options only eBPF has never fall back silently, options
+    /// only ptrace has choose it, saying so.
     pub fn select(cfg: &Config) -> Result<Self> {
-        let choice = match (cfg.backend, cfg.ebpf_only()) {
-            (BackendChoice::Ptrace, Some(option)) => {
+        let choice = match (cfg.backend, cfg.ebpf_only(), cfg.ptrace_only()) {
+            (_, Some(ebpf), Some(ptrace)) => bail!("{ebpf} and {ptrace} need different backends"),
+            (BackendChoice::Ptrace, Some(option), _) => {
                 bail!("{option} needs the eBPF backend")
             }
-            (BackendChoice::Auto, Some(_)) => BackendChoice::Ebpf,
-            (choice, _) => choice,
+            (BackendChoice::Ebpf, _, Some(option)) => bail!("{option} needs the ptrace backend"),
+            (BackendChoice::Auto, Some(_), _) => BackendChoice::Ebpf,
+            (BackendChoice::Auto, _, Some(option)) => {
+                eprintln!("tracer: using ptrace for {option}");
+                BackendChoice::Ptrace
+            }
+            (choice, _, _) => choice,
         };
         Ok(match choice {
             BackendChoice::Ptrace => Self::Ptrace,
@@ -115,30 +129,40 @@ impl Backend {
     }
 
     /// Starts or attaches to the target and traces it until it is gone or a stop signal
-    /// arrives. `program` is the launched command's resolved path.
+    /// arrives. `program` is the launched command's resolved path; `daemonized`, with
+    /// `-D`, the process that becomes it (not the tracer's child).
     pub fn run(
         self,
         cfg: &Config,
         program: Option<PathBuf>,
+        daemonized: Option<Gated>,
         signals: SignalFd,
         pipeline: &mut Pipeline,
     ) -> Result<Outcome> {
         match self {
-            Self::Ptrace => ptrace::run(cfg, program.as_deref(), signals, pipeline),
+            Self::Ptrace => ptrace::run(cfg, program.as_deref(), daemonized, signals, pipeline),
             Self::Ebpf(mut tracer) => {
                 let launched = match (&cfg.target, program) {
-                    (Target::Command(argv), Some(path)) => Some(tracer.launch(&path, argv)?),
+                    // Not our child: it is followed as any traced process, to its exit.
+                    (Target::Command(argv), Some(_)) if daemonized.is_some() => {
+                        let gated = daemonized.expect("checked");
+                        tracer.launch_prepared(gated, &argv[0])?;
+                        None
+                    }
+                    (Target::Command(argv), Some(path)) => {
+                        Some(tracer.launch(&path, argv, &cfg.launch)?)
+                    }
                     (Target::Attach(pids), _) => {
                         for &pid in pids {
                             tracer.trace(pid, &cfg.path_forms())?;
-                            if cfg.quiet == 0 {
+                            if !cfg.quiet.attach() {
                                 eprintln!("tracer: Process {pid} attached");
                             }
                         }
                         None
                     }
                     (Target::Cgroup(dir), _) => {
-                        if cfg.quiet == 0 {
+                        if !cfg.quiet.attach() {
                             eprintln!("tracer: cgroup {} attached", dir.display());
                         }
                         None
@@ -172,11 +196,25 @@ fn probe_bpf() -> Result<(), String> {
         )
     };
     if fd < 0 {
-        return Err(format!("bpf: {}", Errno::last().desc()));
+        let errno = Errno::last();
+        // Unprivileged: say what would make it work.
+        let hint = if errno == Errno::EPERM && !nix::unistd::geteuid().is_root() {
+            "; it needs root, or CAP_BPF and CAP_PERFMON"
+        } else {
+            ""
+        };
+        return Err(format!("bpf: {}{hint}", errno.desc()));
     }
     // SAFETY: the descriptor was just created and is ours alone.
     unsafe { libc::close(fd as i32) };
     Ok(())
+}
+
+/// Whether the eBPF backend can run here, or why not, checked without loading the
+/// programs (for `-V`).
+pub fn ebpf_availability() -> Result<(), String> {
+    probe_bpf()?;
+    ebpf::preflight().map_err(|e| e.to_string())
 }
 
 /// The eBPF tracer, or why it cannot run here.

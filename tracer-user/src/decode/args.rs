@@ -55,6 +55,7 @@ pub(crate) fn write_arg(
         // Never visible.
         ArgKind::Unused => {}
         ArgKind::Int | ArgKind::FutexVal => write_int(out, v as i32),
+        ArgKind::Pid => super::write_pid(out, v as i32, opts),
         ArgKind::Long => write_int(out, v as i64),
         ArgKind::UInt => write_int(out, v as u32),
         ArgKind::ULong => write_int(out, v),
@@ -73,6 +74,10 @@ pub(crate) fn write_arg(
 fn write_memory(out: &mut String, call: &Call, i: usize, kind: ArgKind, opts: &DecodeOptions) {
     let v = call.args[i];
     let cap = call.capture(i);
+    if !opts.dereference && is_structured(kind) {
+        // `-e verbose=` without this syscall: strace reads no structure or array.
+        return write_addr(out, v);
+    }
     match kind {
         ArgKind::Path => strings::write_cstr(out, cap, v, None, opts),
         ArgKind::Str => strings::write_cstr(out, cap, v, Some(opts.string_limit), opts),
@@ -100,7 +105,13 @@ fn write_memory(out: &mut String, call: &Call, i: usize, kind: ArgKind, opts: &D
             iovec::write_iovec(out, cap, v, count, contents, opts);
         }
         ArgKind::StrArray => strings::write_strv(out, cap, v, opts),
-        ArgKind::EnvArray => strings::write_ptrv_count(out, cap, v),
+        // The strings themselves when the plan copied them (`-v`), else their count.
+        ArgKind::EnvArray => match cap {
+            Some(c) if c.kind == tracer_common::capture::STRV => {
+                strings::write_strv(out, cap, v, opts)
+            }
+            _ => strings::write_ptrv_count(out, cap, v),
+        },
         ArgKind::PrctlArg { n } => prctl::write_arg(out, call, i, n, opts),
         ArgKind::IoctlArg => ioctl::write_arg(out, call, i),
         ArgKind::Struct(StructKind::Msghdr, w) => {
@@ -146,6 +157,32 @@ fn write_memory(out: &mut String, call: &Call, i: usize, kind: ArgKind, opts: &D
         | ArgKind::SockoptOut => write_socket_arg(out, call, i, kind, opts),
         _ => write_addr(out, v),
     }
+}
+
+/// Whether strace reads this argument as a structure or an array (which `-e verbose=`
+/// turns off), rather than as a string or buffer.
+fn is_structured(kind: ArgKind) -> bool {
+    matches!(
+        kind,
+        ArgKind::Struct(..)
+            | ArgKind::Iovec { .. }
+            | ArgKind::StrArray
+            | ArgKind::EnvArray
+            | ArgKind::FdSet
+            | ArgKind::PollFds { .. }
+            | ArgKind::EpollEvents
+            | ArgKind::GidsIn { .. }
+            | ArgKind::GidsOut
+            | ArgKind::CpuSetIn { .. }
+            | ArgKind::CpuSetOut
+            | ArgKind::SockaddrIn { .. }
+            | ArgKind::SockLen
+            | ArgKind::SockoptIn { .. }
+            | ArgKind::SockoptOut
+            | ArgKind::SigframeMask
+            | ArgKind::FutexTimeout
+            | ArgKind::Dirents
+    )
 }
 
 /// An array the kernel reads or fills: group lists, poll and epoll entries, CPU sets.
@@ -266,13 +303,13 @@ fn write_named(out: &mut String, call: &Call, i: usize, kind: ArgKind) -> bool {
         ArgKind::SocketDomain => {
             write_enum(out, v as u32 as u64, flags::ADDRESS_FAMILIES, "AF_???")
         }
-        ArgKind::SocketType => {
+        ArgKind::SocketType => flags::styled(out, &flags::hex(v), |out| {
             write_enum(out, v & 0xf, flags::SOCK_TYPES, "SOCK_???");
             if v & !0xf != 0 {
                 out.push('|');
                 write_flags(out, v & !0xf, flags::SOCK_TYPE_FLAGS, None, "SOCK_???");
             }
-        }
+        }),
         ArgKind::SocketProtocol => {
             let table = match call.args[0] {
                 2 | 10 => Some((flags::IP_PROTOCOLS, "IPPROTO_???")),

@@ -4,17 +4,81 @@
 //! target and is never printed. Table order matters: it is strace's, which lists composite
 //! flags (`O_SYNC`, `STATX_BASIC_STATS`) before the bits they contain.
 
-use std::fmt::Write;
+use std::{cell::Cell, fmt::Write};
+
+use super::XlatStyle;
 
 use tracer_common::arch;
 
 /// Value/name pairs.
 pub type Xlat = &'static [(u64, &'static str)];
 
+thread_local! {
+    /// `-X` for what is being decoded now: set by [`StyleScope`] around one call's
+    /// decoding, so every writer below honours it without taking it as an argument.
+    static STYLE: Cell<XlatStyle> = const { Cell::new(XlatStyle::Abbrev) };
+}
+
+/// Sets the constant style for as long as it lives, then puts the previous one back.
+pub struct StyleScope(XlatStyle);
+
+impl StyleScope {
+    pub fn new(style: XlatStyle) -> Self {
+        Self(STYLE.replace(style))
+    }
+}
+
+impl Drop for StyleScope {
+    fn drop(&mut self) {
+        STYLE.set(self.0);
+    }
+}
+
+/// A value with a symbolic form, in the current `-X` style: `raw` (the number as strace
+/// formats it for this value), what `abbrev` writes (the names), or both
+/// (`0x3 /* PROT_READ|PROT_WRITE */`). A value without a name stays as `abbrev` wrote it
+/// (`0x10 /* PROT_??? */`).
+pub fn styled(out: &mut String, raw: &str, abbrev: impl FnOnce(&mut String)) {
+    match STYLE.get() {
+        XlatStyle::Abbrev => abbrev(out),
+        XlatStyle::Raw => out.push_str(raw),
+        XlatStyle::Verbose => {
+            let mut names = String::new();
+            {
+                let _inner = StyleScope::new(XlatStyle::Abbrev);
+                abbrev(&mut names);
+            }
+            out.push_str(raw);
+            match names.strip_prefix(raw) {
+                Some("") => {}
+                Some(rest) if rest.starts_with(" /* ") => out.push_str(rest),
+                _ => {
+                    let _ = write!(out, " /* {names} */");
+                }
+            }
+        }
+    }
+}
+
+/// C's `%#x`: zero has no prefix.
+pub(crate) fn hex(v: u64) -> String {
+    if v == 0 {
+        "0".into()
+    } else {
+        format!("{v:#x}")
+    }
+}
+
 /// Names the bits of `value` found in `table`, joining them with `|`; unknown bits
 /// follow as one hex number. Zero prints `zero` (e.g. `PROT_NONE`) or `0`; a value with
 /// no known bit at all prints `0x... /* DFLT */` like strace.
 pub fn write_flags(out: &mut String, value: u64, table: Xlat, zero: Option<&str>, dflt: &str) {
+    styled(out, &hex(value), |out| {
+        abbrev_flags(out, value, table, zero, dflt)
+    });
+}
+
+fn abbrev_flags(out: &mut String, value: u64, table: Xlat, zero: Option<&str>, dflt: &str) {
     if value == 0 {
         out.push_str(zero.unwrap_or("0"));
         return;
@@ -40,12 +104,12 @@ pub fn write_flags(out: &mut String, value: u64, table: Xlat, zero: Option<&str>
 
 /// One constant of `table`; an unknown one prints `0x... /* DFLT */` like strace.
 pub fn write_enum(out: &mut String, value: u64, table: Xlat, dflt: &str) {
-    match lookup(table, value) {
+    styled(out, &hex(value), |out| match lookup(table, value) {
         Some(name) => out.push_str(name),
         None => {
-            let _ = write!(out, "{value:#x} /* {dflt} */");
+            let _ = write!(out, "{} /* {dflt} */", hex(value));
         }
-    }
+    });
 }
 
 pub fn lookup(table: Xlat, value: u64) -> Option<&'static str> {
@@ -64,6 +128,10 @@ pub fn write_octal(out: &mut String, value: u64) {
 /// `open` flags: the access mode is a two-bit value, not a flag, so it prints first
 /// (`O_RDONLY` for zero) and the flags follow.
 pub fn write_open_flags(out: &mut String, value: u64) {
+    styled(out, &hex(value), |out| abbrev_open_flags(out, value));
+}
+
+fn abbrev_open_flags(out: &mut String, value: u64) {
     write_enum(out, value & 3, OPEN_ACCESS, "O_???");
     if value & !3 != 0 {
         out.push('|');
@@ -73,6 +141,10 @@ pub fn write_open_flags(out: &mut String, value: u64) {
 
 /// `mmap` flags: the mapping type (low nibble) is a value, the rest are flags.
 pub fn write_mmap_flags(out: &mut String, value: u64) {
+    styled(out, &hex(value), |out| abbrev_mmap_flags(out, value));
+}
+
+fn abbrev_mmap_flags(out: &mut String, value: u64) {
     write_enum(out, value & 0xf, MAP_TYPES, "MAP_???");
     if value & !0xf != 0 {
         out.push('|');
@@ -82,6 +154,10 @@ pub fn write_mmap_flags(out: &mut String, value: u64) {
 
 /// `clone` flags: the low byte is the signal sent to the parent when the child exits.
 pub fn write_clone_flags(out: &mut String, value: u64) {
+    styled(out, &hex(value), |out| abbrev_clone_flags(out, value));
+}
+
+fn abbrev_clone_flags(out: &mut String, value: u64) {
     let sig = (value & 0xff) as i32;
     let flags = value & !0xff;
     if sig == 0 {
@@ -96,6 +172,10 @@ pub fn write_clone_flags(out: &mut String, value: u64) {
 
 /// `statx` flags: the sync type (bits 13..14) is a value, the rest are `AT_*` flags.
 pub fn write_statx_flags(out: &mut String, value: u64) {
+    styled(out, &hex(value), |out| abbrev_statx_flags(out, value));
+}
+
+fn abbrev_statx_flags(out: &mut String, value: u64) {
     write_enum(out, value & 0x6000, STATX_SYNC, "AT_STATX_???");
     if value & !0x6000 != 0 {
         out.push('|');
@@ -106,6 +186,10 @@ pub fn write_statx_flags(out: &mut String, value: u64) {
 /// `futex` op: the command, `_PRIVATE` when shared across processes is off, then the
 /// clock flag.
 pub fn write_futex_op(out: &mut String, op: u64) {
+    styled(out, &hex(op), |out| abbrev_futex_op(out, op));
+}
+
+fn abbrev_futex_op(out: &mut String, op: u64) {
     const PRIVATE: u64 = 128;
     const CLOCK_REALTIME: u64 = 256;
     match lookup(FUTEX_CMDS, op & !(PRIVATE | CLOCK_REALTIME)) {
@@ -126,6 +210,11 @@ pub fn write_futex_op(out: &mut String, op: u64) {
 
 /// An ioctl request: its name, or its `_IOC(dir, type, nr, size)` decomposition.
 pub fn write_ioctl(out: &mut String, req: u64) {
+    let req = req & 0xffff_ffff;
+    styled(out, &hex(req), |out| abbrev_ioctl(out, req));
+}
+
+fn abbrev_ioctl(out: &mut String, req: u64) {
     let req = req & 0xffff_ffff;
     if let Some(name) = lookup(IOCTLS, req) {
         return out.push_str(name);
@@ -230,12 +319,12 @@ pub fn signal_name(sig: i32) -> Option<&'static str> {
 }
 
 pub fn write_signal(out: &mut String, sig: i32) {
-    match signal_name(sig) {
+    styled(out, &sig.to_string(), |out| match signal_name(sig) {
         Some(name) => out.push_str(name),
         None => {
             let _ = write!(out, "{sig}");
         }
-    }
+    });
 }
 
 /// A 64-signal mask: `[INT TERM]`, or `~[...]` listing the unset ones when two thirds
@@ -252,12 +341,12 @@ pub fn write_sigmask(out: &mut String, mask: u64) {
         out.push_str(sep);
         let sig = bit + 1;
         // Names without the "SIG" prefix, as strace prints masks.
-        match signal_name(sig) {
+        styled(out, &sig.to_string(), |out| match signal_name(sig) {
             Some(name) => out.push_str(&name[3..]),
             None => {
                 let _ = write!(out, "{sig}");
             }
-        }
+        });
         sep = " ";
     }
     out.push(']');
@@ -265,6 +354,15 @@ pub fn write_sigmask(out: &mut String, mask: u64) {
 
 /// A file mode with its type: `S_IFREG|0644`, `S_IFDIR|S_ISVTX|0777`.
 pub fn write_mode_t(out: &mut String, mode: u64) {
+    let raw = if mode == 0 {
+        "0".to_owned()
+    } else {
+        format!("0{mode:o}")
+    };
+    styled(out, &raw, |out| abbrev_mode_t(out, mode));
+}
+
+fn abbrev_mode_t(out: &mut String, mode: u64) {
     let ty = mode & 0o170000;
     if ty != 0 {
         match lookup(FILE_TYPES, ty) {
@@ -1247,6 +1345,12 @@ pub const PERSONALITY_FLAGS: Xlat = &[
 /// A persona: its type (low byte), then its flags. `0xffffffff` (the query) stays a
 /// number.
 pub fn write_personality(out: &mut String, value: u32) {
+    styled(out, &hex(value as u64), |out| {
+        abbrev_personality(out, value)
+    });
+}
+
+fn abbrev_personality(out: &mut String, value: u32) {
     if value == u32::MAX {
         out.push_str("0xffffffff");
         return;
@@ -1345,6 +1449,55 @@ mod tests {
         assert_eq!(s(|o| write_sigmask(o, !0)), "~[]");
         assert_eq!(s(|o| write_sigmask(o, !(1 << 8))), "~[KILL]");
         assert_eq!(s(|o| write_sigmask(o, 1 << 33)), "[RT_2]");
+    }
+
+    #[test]
+    fn const_print_styles() {
+        let styled = |style, f: &dyn Fn(&mut String)| {
+            let _scope = StyleScope::new(style);
+            s(f)
+        };
+        let prot = |o: &mut String| write_flags(o, 3, PROT, Some("PROT_NONE"), "PROT_???");
+        assert_eq!(styled(XlatStyle::Raw, &prot), "0x3");
+        assert_eq!(
+            styled(XlatStyle::Verbose, &prot),
+            "0x3 /* PROT_READ|PROT_WRITE */"
+        );
+        let none = |o: &mut String| write_flags(o, 0, PROT, Some("PROT_NONE"), "PROT_???");
+        assert_eq!(styled(XlatStyle::Raw, &none), "0");
+        assert_eq!(styled(XlatStyle::Verbose, &none), "0 /* PROT_NONE */");
+        let unknown = |o: &mut String| write_flags(o, 0x10, ACCESS_MODES, None, "?_OK");
+        assert_eq!(styled(XlatStyle::Verbose, &unknown), "0x10 /* ?_OK */");
+        let open = |o: &mut String| write_open_flags(o, 0x80000);
+        assert_eq!(styled(XlatStyle::Raw, &open), "0x80000");
+        assert_eq!(
+            styled(XlatStyle::Verbose, &open),
+            "0x80000 /* O_RDONLY|O_CLOEXEC */"
+        );
+        let zero = |o: &mut String| write_open_flags(o, 0);
+        assert_eq!(styled(XlatStyle::Verbose, &zero), "0 /* O_RDONLY */");
+        let sig = |o: &mut String| write_signal(o, 17);
+        assert_eq!(styled(XlatStyle::Raw, &sig), "17");
+        assert_eq!(styled(XlatStyle::Verbose, &sig), "17 /* SIGCHLD */");
+        let mask = |o: &mut String| write_sigmask(o, !(3u64 << 31));
+        assert_eq!(styled(XlatStyle::Raw, &mask), "~[32 33]");
+        assert_eq!(
+            styled(XlatStyle::Verbose, &mask),
+            "~[32 /* RTMIN */ 33 /* RT_1 */]"
+        );
+        let mode = |o: &mut String| write_mode_t(o, 0o100644);
+        assert_eq!(styled(XlatStyle::Raw, &mode), "0100644");
+        assert_eq!(
+            styled(XlatStyle::Verbose, &mode),
+            "0100644 /* S_IFREG|0644 */"
+        );
+        let cmd = |o: &mut String| write_enum(o, 77, FCNTL_CMDS, "F_???");
+        assert_eq!(styled(XlatStyle::Verbose, &cmd), "0x4d /* F_??? */");
+        assert_eq!(
+            s(|o| write_mode_t(o, 0o100644)),
+            "S_IFREG|0644",
+            "the default is back"
+        );
     }
 
     #[test]

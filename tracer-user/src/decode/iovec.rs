@@ -53,6 +53,23 @@ fn elements(data: &[u8]) -> Vec<Element<'_>> {
     out
 }
 
+/// The elements' lengths and captured bytes (`-e read=`/`write=` dumps them), from an
+/// iovec capture (`readv`) or, for `sendmsg`/`recvmsg`, the message's.
+pub(crate) fn element_data(call: &Call, i: usize) -> Option<Vec<(u64, &[u8])>> {
+    let cap = call
+        .captures
+        .iter()
+        .filter(|c| c.arg as usize == i && !c.fault)
+        .find(|c| c.kind == capture::IOVEC || c.kind == capture::MSG_IOVEC)?;
+    Some(
+        elements(&cap.data)
+            .into_iter()
+            .filter(|e| !e.fault)
+            .map(|e| (e.iov_len, e.data))
+            .collect(),
+    )
+}
+
 /// `[{iov_base="hello", iov_len=5}, ...]`: at most `-s` elements, as strace's arrays; the
 /// pointer itself when the array was not read.
 pub fn write_iovec(

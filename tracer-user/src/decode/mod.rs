@@ -5,6 +5,7 @@
 
 mod args;
 mod clone;
+pub mod dump;
 mod errno;
 mod fcntl;
 mod fdset;
@@ -22,24 +23,63 @@ mod tests;
 
 pub use errno::errno_name;
 pub use flags::signal_name;
-pub use ret::{errno_of, write_return};
+#[cfg(test)]
+pub use ret::write_return;
+pub use ret::{errno_of, write_result};
 
-use std::fmt::Write;
+use std::{fmt::Write, sync::Arc};
 
 use crate::event::{Capture, FdNames, Syscall as Call};
 use crate::syscalls::{self, ArgKind};
 use args::{visible, write_arg};
 use strings::write_addr;
 
-/// strace's `-x` / `-xx`.
+/// strace's `-x` / `-xx` / `--strings-in-hex`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum HexMode {
     #[default]
     None,
+    /// `--strings-in-hex=non-ascii-chars`: unprintable bytes escape as `\x..` instead of
+    /// octal; the rest of the string stays as it is.
+    Escapes,
     /// `-x`: a string holding any non-ASCII byte prints wholly in hex.
     NonAscii,
     /// `-xx`: every string prints in hex.
     All,
+}
+
+/// strace's `-X`: how named constants and flags print.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum XlatStyle {
+    /// Names: `O_RDONLY|O_CLOEXEC`.
+    #[default]
+    Abbrev,
+    /// Numbers: `0x80000`.
+    Raw,
+    /// Both: `0x80000 /* O_RDONLY|O_CLOEXEC */`.
+    Verbose,
+}
+
+/// The syscalls a decoding choice applies to (`-e raw=`, `abbrev=`, `verbose=`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Syscalls {
+    All,
+    None,
+    /// By number; numbers past the table are in the set when `unknown` is.
+    Only {
+        known: Arc<[bool]>,
+        unknown: bool,
+    },
+}
+
+impl Syscalls {
+    pub fn contains(&self, nr: u32) -> bool {
+        match self {
+            Self::All => true,
+            Self::None => false,
+            Self::Only { known, unknown } => known.get(nr as usize).copied().unwrap_or(*unknown),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,8 +87,20 @@ pub struct DecodeOptions {
     /// `-s`: bytes of strings and buffers shown.
     pub string_limit: usize,
     pub hex: HexMode,
-    /// Print every argument as a raw number, undecoded (strace's `-e raw=all`).
-    pub raw: bool,
+    /// `-X`.
+    pub xlat: XlatStyle,
+    /// Syscalls printed undecoded, every argument a raw number (`-e raw=`).
+    pub raw: Syscalls,
+    /// Syscalls whose structures print abbreviated (`-e abbrev=`; `-v` empties it).
+    pub abbrev: Syscalls,
+    /// Syscalls whose structures and arrays are read at all (`-e verbose=`).
+    pub verbose: Syscalls,
+    /// `-Y`: pids print with their command name, `1234<cat>`.
+    pub pid_comm: bool,
+    /// For the call being decoded (see [`DecodeOptions::for_call`]): abbreviate it...
+    pub(crate) abbreviate: bool,
+    /// ...and read what its pointers point at.
+    pub(crate) dereference: bool,
 }
 
 impl Default for DecodeOptions {
@@ -56,7 +108,24 @@ impl Default for DecodeOptions {
         Self {
             string_limit: 32,
             hex: HexMode::None,
-            raw: false,
+            xlat: XlatStyle::Abbrev,
+            raw: Syscalls::None,
+            abbrev: Syscalls::All,
+            verbose: Syscalls::All,
+            pid_comm: false,
+            abbreviate: true,
+            dereference: true,
+        }
+    }
+}
+
+impl DecodeOptions {
+    /// These options with the per-syscall choices resolved for syscall `nr`.
+    pub(crate) fn for_call(&self, nr: u32) -> Self {
+        Self {
+            abbreviate: self.abbrev.contains(nr),
+            dereference: self.verbose.contains(nr),
+            ..self.clone()
         }
     }
 }
@@ -81,7 +150,9 @@ pub fn write_args(
     part: ArgsPart,
     fds: Option<&dyn FdNames>,
 ) {
-    let Some(sc) = syscalls::by_nr(call.nr).filter(|_| !opts.raw) else {
+    let _style = flags::StyleScope::new(opts.xlat);
+    let opts = &opts.for_call(call.nr);
+    let Some(sc) = syscalls::by_nr(call.nr).filter(|_| !opts.raw.contains(call.nr)) else {
         // Unknown syscalls get all six registers; known ones in raw mode their own count.
         let n = syscalls::by_nr(call.nr).map_or(6, |sc| sc.args.len());
         if part != ArgsPart::Resumed {
@@ -123,7 +194,9 @@ pub fn each_arg(
     opts: &DecodeOptions,
     fds: Option<&dyn FdNames>,
 ) -> Vec<(usize, String)> {
-    let Some(sc) = syscalls::by_nr(call.nr).filter(|_| !opts.raw) else {
+    let _style = flags::StyleScope::new(opts.xlat);
+    let opts = &opts.for_call(call.nr);
+    let Some(sc) = syscalls::by_nr(call.nr).filter(|_| !opts.raw.contains(call.nr)) else {
         let n = syscalls::by_nr(call.nr).map_or(6, |sc| sc.args.len());
         return (0..n)
             .map(|i| {
@@ -146,13 +219,34 @@ pub fn each_arg(
 /// An fd argument: `3`, `AT_FDCWD`, or with names `3</etc/passwd>`, `AT_FDCWD</tmp>`.
 pub(crate) fn write_fd(out: &mut String, pid: u32, fd: i32, fds: Option<&dyn FdNames>) {
     if fd == -100 {
-        out.push_str("AT_FDCWD");
+        flags::styled(out, "-100", |out| out.push_str("AT_FDCWD"));
     } else {
         write_int(out, fd);
     }
     if let Some(name) = fds.and_then(|f| f.fd_name(pid, fd)) {
         let _ = write!(out, "<{name}>");
     }
+}
+
+/// A pid: `1234`, or under `-Y` `1234<cat>` with the name the process has now (read
+/// when the line is printed, as strace does; nothing once the process is gone).
+pub(crate) fn write_pid(out: &mut String, pid: i32, opts: &DecodeOptions) {
+    write_int(out, pid);
+    if opts.pid_comm
+        && pid > 0
+        && let Some(comm) = process_comm(pid as u32)
+    {
+        let _ = write!(out, "<{comm}>");
+    }
+}
+
+/// The command name of process or thread `pid`, from `/proc`.
+pub fn process_comm(pid: u32) -> Option<String> {
+    let comm = std::fs::read(format!("/proc/{pid}/comm")).ok()?;
+    let comm = comm.strip_suffix(b"\n").unwrap_or(&comm);
+    let mut s = String::new();
+    strings::escape_comm(&mut s, comm);
+    Some(s)
 }
 
 /// The copies of argument `i` taken at entry and at exit, for arguments the plan reads

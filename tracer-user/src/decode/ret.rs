@@ -14,8 +14,28 @@ use crate::{
     syscalls::{self, ArgKind, RetKind, StructKind, When},
 };
 
-/// Writes the return value of `call` as strace does.
+/// Writes the return value of `call` as strace does, with the default options.
+#[cfg(test)]
 pub fn write_return(out: &mut String, call: &Call, fds: Option<&dyn FdNames>) {
+    write_result(out, call, &DecodeOptions::default(), fds)
+}
+
+/// Writes the return value of `call` as strace does with `opts` (`-X`, `-e raw=`).
+pub fn write_result(
+    out: &mut String,
+    call: &Call,
+    opts: &DecodeOptions,
+    fds: Option<&dyn FdNames>,
+) {
+    let _style = flags::StyleScope::new(opts.xlat);
+    if opts.raw.contains(call.nr) {
+        // Undecoded: a success in hex, an error as usual.
+        match call.success() {
+            Some(ret) => write_hex(out, ret),
+            None => errno::write_return(out, call.ret, RetKind::Int),
+        }
+        return;
+    }
     let kind = syscalls::by_nr(call.nr).map_or(RetKind::Int, |sc| sc.ret);
     if let Some(ret) = call.success() {
         let done = match kind {
@@ -45,6 +65,10 @@ pub fn write_return(out: &mut String, call: &Call, fds: Option<&dyn FdNames>) {
                 if let Some(name) = fds.and_then(|f| f.result_name(call.pid, ret as i32)) {
                     let _ = write!(out, "<{name}>");
                 }
+                true
+            }
+            RetKind::Pid => {
+                super::write_pid(out, ret as i32, opts);
                 true
             }
             RetKind::Int | RetKind::Hex | RetKind::Oct | RetKind::None => false,

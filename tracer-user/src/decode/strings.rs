@@ -16,7 +16,7 @@ pub fn quote(out: &mut String, bytes: &[u8], mode: HexMode, hex: bool) {
             HexMode::NonAscii => bytes
                 .iter()
                 .any(|&c| c > 0x7e || (c < b' ' && !(9..=13).contains(&c))),
-            HexMode::None => false,
+            HexMode::None | HexMode::Escapes => false,
         };
     out.push('"');
     for (i, &c) in bytes.iter().enumerate() {
@@ -35,6 +35,9 @@ pub fn quote(out: &mut String, bytes: &[u8], mode: HexMode, hex: bool) {
             b'\t' => out.push_str("\\t"),
             b'\x0b' => out.push_str("\\v"),
             b' '..=b'~' => out.push(c as char),
+            _ if mode == HexMode::Escapes => {
+                let _ = write!(out, "\\x{c:02x}");
+            }
             _ => {
                 // The shortest octal form, unless an octal digit follows and would be
                 // read as part of the escape.
@@ -48,6 +51,14 @@ pub fn quote(out: &mut String, bytes: &[u8], mode: HexMode, hex: bool) {
         }
     }
     out.push('"');
+}
+
+/// A command name as strace prints it in `<...>`: printable bytes as they are, the rest
+/// escaped (a name is the tracee's to choose).
+pub fn escape_comm(out: &mut String, comm: &[u8]) {
+    let mut quoted = String::new();
+    quote(&mut quoted, comm, HexMode::None, false);
+    out.push_str(&quoted[1..quoted.len() - 1]);
 }
 
 /// An address strace could not or would not read: `NULL` or `0x...`.
@@ -97,8 +108,9 @@ pub fn write_buf(
     }
 }
 
-/// `execve`'s argv: `["ls", "-l"]`, each string limited by `-s`, and `...` after the
-/// last one if the capture could not hold them all.
+/// `execve`'s argv: `["ls", "-l"]`, each string limited by `-s`, abbreviated (as strace
+/// does unless `-v`) to `-s` strings, and `...` after the last one if there were more
+/// than shown (or than the capture could hold).
 pub fn write_strv(out: &mut String, cap: Option<&Capture>, addr: u64, opts: &DecodeOptions) {
     let Some(cap) = cap.filter(|c| !c.fault && addr != 0) else {
         return write_addr(out, addr);
@@ -106,9 +118,15 @@ pub fn write_strv(out: &mut String, cap: Option<&Capture>, addr: u64, opts: &Dec
     let mut items: Vec<&[u8]> = cap.data.split(|&b| b == 0).collect();
     // The data ends with a NUL, leaving an empty piece after it; if it does not, the
     // last string was cut short.
-    let last_cut = !cap.data.is_empty() && cap.data.last() != Some(&0);
+    let mut last_cut = !cap.data.is_empty() && cap.data.last() != Some(&0);
     if !last_cut {
         items.pop();
+    }
+    let mut cut = cap.truncated;
+    if opts.abbreviate && items.len() > opts.string_limit {
+        items.truncate(opts.string_limit);
+        cut = true;
+        last_cut = false;
     }
     out.push('[');
     for (i, item) in items.iter().enumerate() {
@@ -121,22 +139,32 @@ pub fn write_strv(out: &mut String, cap: Option<&Capture>, addr: u64, opts: &Dec
             out.push_str("...");
         }
     }
-    if cap.truncated {
+    if cut {
         out.push_str(if items.is_empty() { "..." } else { ", ..." });
     }
     out.push(']');
 }
 
-/// `execve`'s envp, strace's default: the pointer and how many variables it holds.
+/// `execve`'s envp, strace's default: the pointer and how many variables it holds (at
+/// least that many when the count stopped at the capture's limit).
 pub fn write_ptrv_count(out: &mut String, cap: Option<&Capture>, addr: u64) {
     write_addr(out, addr);
-    let count = cap
-        .filter(|c| !c.fault && addr != 0)
-        .and_then(|c| c.data.get(..4))
-        .map(|b| u32::from_le_bytes(b.try_into().unwrap()));
-    if let Some(n) = count {
-        let _ = write!(out, " /* {n} var{} */", if n == 1 { "" } else { "s" });
-    }
+    let Some(cap) = cap.filter(|c| !c.fault && addr != 0) else {
+        return;
+    };
+    let Some(n) = cap
+        .data
+        .get(..4)
+        .map(|b| u32::from_le_bytes(b.try_into().unwrap()))
+    else {
+        return;
+    };
+    let at_least = if cap.truncated { "at least " } else { "" };
+    let _ = write!(
+        out,
+        " /* {at_least}{n} var{} */",
+        if n == 1 { "" } else { "s" }
+    );
 }
 
 #[cfg(test)]
@@ -181,6 +209,11 @@ mod tests {
         assert_eq!(q(b"\x008", HexMode::None), r#""\08""#);
         assert_eq!(q(b"\x1b[31m", HexMode::None), r#""\33[31m""#);
         assert_eq!(q("é".as_bytes(), HexMode::None), r#""\303\251""#);
+    }
+
+    #[test]
+    fn hex_escapes() {
+        assert_eq!(q(b"a\x01\xff\n", HexMode::Escapes), r#""a\x01\xff\n""#);
     }
 
     #[test]
@@ -290,6 +323,26 @@ mod tests {
         write_strv(&mut s, Some(&cap(b"abcdef\0", false, false)), 1, &opts(3));
         assert_eq!(s, r#"["abc"...]"#);
         s.clear();
+        write_strv(
+            &mut s,
+            Some(&cap(b"a\0b\0c\0d\0", false, false)),
+            1,
+            &opts(2),
+        );
+        assert_eq!(s, r#"["a", "b", ...]"#, "abbreviated to -s strings");
+        s.clear();
+        let verbose = DecodeOptions {
+            abbreviate: false,
+            ..opts(2)
+        };
+        write_strv(
+            &mut s,
+            Some(&cap(b"a\0b\0c\0d\0", false, false)),
+            1,
+            &verbose,
+        );
+        assert_eq!(s, r#"["a", "b", "c", "d"]"#, "-v: every string");
+        s.clear();
         write_ptrv_count(
             &mut s,
             Some(&cap(&39u32.to_le_bytes(), false, false)),
@@ -303,5 +356,15 @@ mod tests {
             0x7ffc10,
         );
         assert_eq!(s, "0x7ffc10 /* 1 var */");
+        s.clear();
+        write_ptrv_count(
+            &mut s,
+            Some(&cap(&512u32.to_le_bytes(), true, false)),
+            0x7ffc10,
+        );
+        assert_eq!(
+            s, "0x7ffc10 /* at least 512 vars */",
+            "the count's limit says so"
+        );
     }
 }

@@ -48,7 +48,9 @@ pub fn write_struct(
     let b = Bytes(data);
     let mut s = String::new();
     match kind {
+        StructKind::Stat if !opts.abbreviate => write_stat_verbose(&mut s, &b)?,
         StructKind::Stat => write_stat(&mut s, &b)?,
+        StructKind::Statx if !opts.abbreviate => write_statx_verbose(&mut s, &b)?,
         StructKind::Statx => write_statx(&mut s, &b)?,
         StructKind::Statfs => write_statfs(&mut s, &b)?,
         StructKind::Timespec => write_time(&mut s, &b, "tv_nsec")?,
@@ -63,15 +65,27 @@ pub fn write_struct(
             s.push('}');
         }
         StructKind::Utsname => {
+            const FIELDS: [&str; 6] = [
+                "sysname",
+                "nodename",
+                "release",
+                "version",
+                "machine",
+                "domainname",
+            ];
+            // strace shows the first two unless -v.
+            let shown = if opts.abbreviate { 2 } else { FIELDS.len() };
             s.push('{');
-            for (i, name) in ["sysname", "nodename"].iter().enumerate() {
+            for (i, name) in FIELDS[..shown].iter().enumerate() {
+                if i > 0 {
+                    s.push_str(", ");
+                }
                 let field = &data[i * 65..(i + 1) * 65];
                 let len = field.iter().position(|&c| c == 0).unwrap_or(field.len());
                 let _ = write!(s, "{name}=");
                 quote(&mut s, &field[..len], opts.hex, false);
-                s.push_str(", ");
             }
-            s.push_str("...}");
+            s.push_str(if opts.abbreviate { ", ...}" } else { "}" });
         }
         StructKind::EpollEvent => write_epoll_event(&mut s, &b, 0)?,
         // Need more than their own bytes: see `iovec::write_msghdr`, `write_clone3`.
@@ -126,6 +140,178 @@ fn write_stat(out: &mut String, b: &Bytes) -> Option<()> {
         let _ = write!(out, ", st_size={}", b.i64(at.st_size)?);
     }
     out.push_str(", ...}");
+    Some(())
+}
+
+/// `-v`: every field, with the times as strace dates them.
+fn write_stat_verbose(out: &mut String, b: &Bytes) -> Option<()> {
+    let mode = b.u32(24)? as u64;
+    out.push_str("{st_dev=");
+    write_makedev(out, b.u64(0)?);
+    let _ = write!(out, ", st_ino={}, st_mode=", b.u64(8)?);
+    flags::write_mode_t(out, mode);
+    let _ = write!(
+        out,
+        ", st_nlink={}, st_uid={}, st_gid={}, st_blksize={}, st_blocks={}",
+        b.u64(16)?,
+        b.u32(28)?,
+        b.u32(32)?,
+        b.i64(56)?,
+        b.i64(64)?
+    );
+    if matches!(mode & 0o170000, 0o020000 | 0o060000) {
+        out.push_str(", st_rdev=");
+        write_makedev(out, b.u64(40)?);
+    } else {
+        let _ = write!(out, ", st_size={}", b.i64(48)?);
+    }
+    for (name, off) in [("st_atime", 72), ("st_mtime", 88), ("st_ctime", 104)] {
+        let (sec, nsec) = (b.i64(off)?, b.u64(off + 8)?);
+        let _ = write!(out, ", {name}={sec}");
+        write_time_comment(out, sec, nsec);
+        let _ = write!(out, ", {name}_nsec={nsec}");
+    }
+    out.push('}');
+    Some(())
+}
+
+/// strace's ` /* 2024-01-31T12:34:56.123456789+0000 */` after a time in seconds (local
+/// time); nothing for the epoch itself.
+pub(crate) fn write_time_comment(out: &mut String, sec: i64, nsec: u64) {
+    if (sec == 0 && nsec == 0) || nsec > 999_999_999 {
+        return;
+    }
+    let tm = crate::output::time::broken_down(sec, true);
+    let _ = write!(
+        out,
+        " /* {:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+        tm.tm_year + 1900,
+        tm.tm_mon + 1,
+        tm.tm_mday,
+        tm.tm_hour,
+        tm.tm_min,
+        tm.tm_sec
+    );
+    if nsec > 0 {
+        let _ = write!(out, ".{nsec:09}");
+    }
+    let offset = tm.tm_gmtoff;
+    let sign = if offset < 0 { '-' } else { '+' };
+    let offset = offset.abs();
+    let _ = write!(
+        out,
+        "{sign}{:02}{:02} */",
+        offset / 3600,
+        offset % 3600 / 60
+    );
+}
+
+/// `-v`'s statx: every field the mask says is filled, in strace's order.
+fn write_statx_verbose(out: &mut String, b: &Bytes) -> Option<()> {
+    const NLINK: u32 = 0x4;
+    const UID: u32 = 0x8;
+    const GID: u32 = 0x10;
+    const TYPE_MODE: u32 = 0x3;
+    const ATIME: u32 = 0x20;
+    const MTIME: u32 = 0x40;
+    const CTIME: u32 = 0x80;
+    const INO: u32 = 0x100;
+    const SIZE: u32 = 0x200;
+    const BLOCKS: u32 = 0x400;
+    const BTIME: u32 = 0x800;
+    const MNT_ID: u32 = 0x1000;
+    const DIOALIGN: u32 = 0x2000;
+    const SUBVOL: u32 = 0x8000;
+    const DIO_READ_ALIGN: u32 = 0x20000;
+    const ATTR_WRITE_ATOMIC: u64 = 0x40_0000;
+    let mask = b.u32(0)?;
+    let attributes = b.u64(8)?;
+    out.push_str("{stx_mask=");
+    write_flags(out, mask as u64, flags::STATX_MASK, None, "STATX_???");
+    let _ = write!(out, ", stx_blksize={}, stx_attributes=", b.u32(4)?);
+    write_flags(out, attributes, flags::STATX_ATTRS, None, "STATX_ATTR_???");
+    let id = |v: u32| {
+        if v == u32::MAX {
+            "-1".to_owned()
+        } else {
+            v.to_string()
+        }
+    };
+    if mask & NLINK != 0 {
+        let _ = write!(out, ", stx_nlink={}", b.u32(16)?);
+    }
+    if mask & UID != 0 {
+        let _ = write!(out, ", stx_uid={}", id(b.u32(20)?));
+    }
+    if mask & GID != 0 {
+        let _ = write!(out, ", stx_gid={}", id(b.u32(24)?));
+    }
+    if mask & TYPE_MODE != 0 {
+        out.push_str(", stx_mode=");
+        flags::write_mode_t(out, b.u16(28)? as u64);
+    }
+    if mask & INO != 0 {
+        let _ = write!(out, ", stx_ino={}", b.u64(32)?);
+    }
+    if mask & SIZE != 0 {
+        let _ = write!(out, ", stx_size={}", b.u64(40)?);
+    }
+    if mask & BLOCKS != 0 {
+        let _ = write!(out, ", stx_blocks={}", b.u64(48)?);
+    }
+    out.push_str(", stx_attributes_mask=");
+    write_flags(out, b.u64(56)?, flags::STATX_ATTRS, None, "STATX_ATTR_???");
+    for (bit, name, off) in [
+        (ATIME, "stx_atime", 64),
+        (BTIME, "stx_btime", 80),
+        (CTIME, "stx_ctime", 96),
+        (MTIME, "stx_mtime", 112),
+    ] {
+        if mask & bit != 0 {
+            let (sec, nsec) = (b.i64(off)?, b.u32(off + 8)?);
+            let _ = write!(out, ", {name}={{tv_sec={sec}, tv_nsec={nsec}}}");
+            write_time_comment(out, sec, nsec as u64);
+        }
+    }
+    let _ = write!(
+        out,
+        ", stx_rdev_major={}, stx_rdev_minor={}, stx_dev_major={}, stx_dev_minor={}",
+        b.u32(128)?,
+        b.u32(132)?,
+        b.u32(136)?,
+        b.u32(140)?
+    );
+    if mask & MNT_ID != 0 {
+        let _ = write!(out, ", stx_mnt_id={}", hex(b.u64(144)?));
+    }
+    if mask & DIOALIGN != 0 {
+        let _ = write!(
+            out,
+            ", stx_dio_mem_align={}, stx_dio_offset_align={}",
+            b.u32(152)?,
+            b.u32(156)?
+        );
+    }
+    if mask & SUBVOL != 0 {
+        let _ = write!(out, ", stx_subvol={}", hex(b.u64(160)?));
+    }
+    if attributes & ATTR_WRITE_ATOMIC != 0 {
+        let _ = write!(
+            out,
+            ", stx_atomic_write_unit_min={}, stx_atomic_write_unit_max={}, \
+             stx_atomic_write_segments_max={}",
+            b.u32(168)?,
+            b.u32(172)?,
+            b.u32(176)?
+        );
+    }
+    if mask & DIO_READ_ALIGN != 0 {
+        let _ = write!(out, ", stx_dio_read_offset_align={}", b.u32(180)?);
+    }
+    if attributes & ATTR_WRITE_ATOMIC != 0 {
+        let _ = write!(out, ", stx_atomic_write_unit_max_opt={}", b.u32(184)?);
+    }
+    out.push('}');
     Some(())
 }
 
@@ -217,8 +403,8 @@ fn write_sigaction(out: &mut String, b: &Bytes) -> Option<()> {
     let (handler, sa_flags, restorer, mask) = (b.u64(0)?, b.u64(8)?, b.u64(16)?, b.u64(24)?);
     out.push_str("{sa_handler=");
     match handler {
-        0 => out.push_str("SIG_DFL"),
-        1 => out.push_str("SIG_IGN"),
+        0 => flags::styled(out, "0", |out| out.push_str("SIG_DFL")),
+        1 => flags::styled(out, "0x1", |out| out.push_str("SIG_IGN")),
         _ => {
             let _ = write!(out, "{handler:#x}");
         }
@@ -237,11 +423,13 @@ fn write_sigaction(out: &mut String, b: &Bytes) -> Option<()> {
 
 /// strace shows limits that are whole KiB as `N*1024`.
 fn write_rlim(out: &mut String, v: u64) {
-    let _ = match v {
-        u64::MAX => write!(out, "RLIM64_INFINITY"),
-        v if v > 1024 && v % 1024 == 0 => write!(out, "{}*1024", v / 1024),
-        v => write!(out, "{v}"),
-    };
+    flags::styled(out, &v.to_string(), |out| {
+        let _ = match v {
+            u64::MAX => write!(out, "RLIM64_INFINITY"),
+            v if v > 1024 && v % 1024 == 0 => write!(out, "{}*1024", v / 1024),
+            v => write!(out, "{v}"),
+        };
+    });
 }
 
 pub(crate) fn write_epoll_event(out: &mut String, b: &Bytes, off: usize) -> Option<()> {
@@ -390,6 +578,44 @@ mod tests {
             "{st_mode=S_IFCHR|0666, st_rdev=makedev(0x1, 0x3), ...}"
         );
         assert_eq!(decode(StructKind::Stat, &st[..100]), None, "short capture");
+    }
+
+    #[test]
+    fn verbose_stat_and_uname() {
+        let verbose = DecodeOptions {
+            abbreviate: false,
+            ..Default::default()
+        };
+        let mut st = [0u8; 144];
+        put(&mut st, 0, &0xfe00u64.to_le_bytes());
+        put(&mut st, 8, &372u64.to_le_bytes());
+        put(&mut st, 16, &1u64.to_le_bytes());
+        put(&mut st, 24, &0o100644u32.to_le_bytes());
+        put(&mut st, 48, &36451i64.to_le_bytes());
+        put(&mut st, 56, &4096i64.to_le_bytes());
+        put(&mut st, 64, &72i64.to_le_bytes());
+        let mut s = String::new();
+        write_struct(&mut s, StructKind::Stat, &st, &verbose).unwrap();
+        assert_eq!(
+            s,
+            "{st_dev=makedev(0xfe, 0), st_ino=372, st_mode=S_IFREG|0644, st_nlink=1, \
+             st_uid=0, st_gid=0, st_blksize=4096, st_blocks=72, st_size=36451, \
+             st_atime=0, st_atime_nsec=0, st_mtime=0, st_mtime_nsec=0, st_ctime=0, \
+             st_ctime_nsec=0}"
+        );
+        let mut u = [0u8; 390];
+        for (i, v) in ["Linux", "vm", "6.1", "#1", "x86_64", "(none)"]
+            .iter()
+            .enumerate()
+        {
+            put(&mut u, i * 65, v.as_bytes());
+        }
+        let mut s = String::new();
+        write_struct(&mut s, StructKind::Utsname, &u, &verbose).unwrap();
+        assert_eq!(
+            s,
+            r##"{sysname="Linux", nodename="vm", release="6.1", version="#1", machine="x86_64", domainname="(none)"}"##
+        );
     }
 
     #[test]

@@ -911,7 +911,7 @@ fn unknown_and_raw() {
         &mut s,
         &c,
         &DecodeOptions {
-            raw: true,
+            raw: crate::decode::Syscalls::All,
             ..Default::default()
         },
         ArgsPart::All,
@@ -940,6 +940,7 @@ mod bench {
             exit_ns: Some(2),
             ret: Some(ret),
             captures,
+            ..Default::default()
         }
     }
 

@@ -133,7 +133,7 @@ impl<W: Write> JsonFormatter<W> {
         let (mut ret, mut retval, mut errno, mut duration) = (None, None, None, None);
         if completed {
             let mut text = String::new();
-            decode::write_return(&mut text, call, ctx.fds);
+            decode::write_result(&mut text, call, &self.decode, ctx.fds);
             ret = Some(call.ret.map(|r| if call.failed() { -1 } else { r }));
             errno = Some(decode::errno_of(call));
             retval = Some(text);
@@ -221,7 +221,11 @@ impl<W: Write> Sink for JsonFormatter<W> {
                 self.write(body, now)
             }
             Event::Lost { count } => self.write(Body::Lost { count: *count }, now),
-            Event::Started { .. } | Event::Totals { .. } | Event::InProgress { .. } => Ok(()),
+            // `-b execve`: the `entered` record before it is the exec's last word.
+            Event::Started { .. }
+            | Event::Totals { .. }
+            | Event::InProgress { .. }
+            | Event::Detached { .. } => Ok(()),
         }
     }
 

@@ -14,9 +14,9 @@ use crate::{
 use json::JsonFormatter;
 use text::{TextFormatter, TextOptions};
 
-/// Whether the chosen format shows task names (JSON's `comm`).
+/// Whether the chosen format shows task names (JSON's `comm`, `-Y`'s prefixes).
 pub fn shows_comm(cfg: &Config) -> bool {
-    cfg.out.format == OutputFormat::Json
+    cfg.out.format == OutputFormat::Json || cfg.out.pid_comm
 }
 
 /// Makes the chosen formatter over an output (once per output: `-ff` has many).
@@ -27,12 +27,19 @@ pub fn formatter(cfg: &Config) -> Box<MakeSink> {
         OutputFormat::Text => {
             let opts = TextOptions {
                 syscall_times: cfg.syscall_times,
+                syscall_times_precision: cfg.out.syscall_times_precision,
                 pid_prefix: PidPrefix::WhenMany,
                 decode,
                 timestamps: cfg.out.timestamps,
                 clock,
-                exit_lines: cfg.quiet < 2,
-                personality_lines: cfg.quiet == 0,
+                exit_lines: !cfg.quiet.exit(),
+                personality_lines: !cfg.quiet.personality(),
+                column: cfg.out.column,
+                syscall_numbers: cfg.out.syscall_numbers,
+                instruction_pointer: cfg.out.instruction_pointer,
+                pid_comm: cfg.out.pid_comm,
+                dump_read: cfg.out.dump_read.clone(),
+                dump_write: cfg.out.dump_write.clone(),
             };
             Box::new(move |out: Output, pid_prefix| {
                 let opts = TextOptions {

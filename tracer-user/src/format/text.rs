@@ -15,15 +15,15 @@ use crate::{
         PidPrefix,
         time::{Clock, Stamper},
     },
+    qualifiers::NumberSet,
     syscalls,
 };
-
-/// strace aligns the return value at this column.
-const RETURN_COLUMN: usize = 40;
 
 #[derive(Clone, Debug)]
 pub struct TextOptions {
     pub syscall_times: bool,
+    /// `-T`'s decimals.
+    pub syscall_times_precision: u8,
     pub pid_prefix: PidPrefix,
     pub decode: DecodeOptions,
     pub timestamps: Timestamps,
@@ -32,6 +32,17 @@ pub struct TextOptions {
     pub exit_lines: bool,
     /// `[ Process PID=N runs in 32 bit mode. ]` lines (`-q` turns them off).
     pub personality_lines: bool,
+    /// `-a`: the column return values start at (strace's default is 40).
+    pub column: usize,
+    /// `-n`: each line starts with its task's syscall number, `[  0] `.
+    pub syscall_numbers: bool,
+    /// `-i`: and its instruction pointer.
+    pub instruction_pointer: bool,
+    /// `-Y`: line prefixes carry the command name, `[pid  1234<cat>] `.
+    pub pid_comm: bool,
+    /// `-e read=` / `-e write=`: descriptors whose data is dumped after the line.
+    pub dump_read: NumberSet,
+    pub dump_write: NumberSet,
 }
 
 pub struct TextFormatter<W: Write> {
@@ -46,6 +57,9 @@ pub struct TextFormatter<W: Write> {
     compat: HashSet<u32>,
     line: String,
     stamper: Stamper,
+    /// `-n`/`-i`: each task's last syscall and where it was made, for the lines that
+    /// are not calls (strace prints the task's current ones).
+    last_call: HashMap<u32, (u32, Option<u64>)>,
 }
 
 impl<W: Write> TextFormatter<W> {
@@ -57,6 +71,7 @@ impl<W: Write> TextFormatter<W> {
             compat: HashSet::new(),
             line: String::with_capacity(256),
             stamper: Stamper::new(opts.clock, opts.timestamps),
+            last_call: HashMap::new(),
             opts,
         }
     }
@@ -66,14 +81,64 @@ impl<W: Write> TextFormatter<W> {
     fn prefix(&mut self, ctx: &Context, tid: u32, ns: Option<u64>) {
         let at = ns.unwrap_or(u64::MAX);
         let many = || ctx.tasks.many_at(at);
-        match self.opts.pid_prefix {
-            PidPrefix::Always => {
+        // The name the task has now, as strace shows it (a task the trace did not see
+        // exec still has its new name in /proc); the last one seen once it is gone.
+        let comm = self
+            .opts
+            .pid_comm
+            .then(|| {
+                decode::process_comm(tid).or_else(|| {
+                    let mut s = String::new();
+                    decode::strings::escape_comm(&mut s, ctx.tasks.comm(tid)?.as_bytes());
+                    Some(s)
+                })
+            })
+            .flatten()
+            .map(|c| format!("<{c}>"));
+        match (self.opts.pid_prefix, comm) {
+            (PidPrefix::Always, None) => {
                 let _ = write!(self.line, "{tid:<5} ");
             }
-            PidPrefix::WhenMany if many() => {
-                let _ = write!(self.line, "[pid {tid:>5}] ");
+            (PidPrefix::Always, Some(comm)) => {
+                let _ = write!(self.line, "{tid}{comm} ");
             }
-            PidPrefix::WhenMany | PidPrefix::Never => {}
+            (PidPrefix::WhenMany, comm) if many() => {
+                let _ = write!(self.line, "[pid {tid:>5}{}] ", comm.unwrap_or_default());
+            }
+            (PidPrefix::WhenMany | PidPrefix::Never, _) => {}
+        }
+    }
+
+    /// `-n` and `-i`: the syscall number and instruction pointer of the line's call (or,
+    /// for other lines, the task's last), `[  0] [00007f...] `.
+    fn call_prefix(&mut self, tid: u32, call: Option<&Syscall>, exiting: bool) {
+        if !(self.opts.syscall_numbers || self.opts.instruction_pointer) {
+            return;
+        }
+        let last = match call {
+            Some(c) => {
+                // A 32-bit call's number as its task made it.
+                let nr = tracer_common::compat_nr(c.nr).unwrap_or(c.nr);
+                self.last_call.insert(tid, (nr, c.ip));
+                Some((nr, c.ip))
+            }
+            None => self.last_call.get(&tid).copied(),
+        };
+        if self.opts.syscall_numbers {
+            match last {
+                Some((nr, _)) => {
+                    let _ = write!(self.line, "[{nr:>4}] ");
+                }
+                None => self.line.push_str("[????] "),
+            }
+        }
+        if self.opts.instruction_pointer {
+            match last.and_then(|(_, ip)| ip).filter(|_| !exiting) {
+                Some(ip) => {
+                    let _ = write!(self.line, "[{ip:016x}] ");
+                }
+                None => self.line.push_str("[????????????????] "),
+            }
         }
     }
 
@@ -114,6 +179,7 @@ impl<W: Write> TextFormatter<W> {
             return Ok(());
         }
         self.begin(ctx, call.tid, Some(call.enter_ns))?;
+        self.call_prefix(call.tid, Some(call), false);
         let mode = if compat { "32 bit" } else { "64 bit" };
         let _ = writeln!(
             self.line,
@@ -131,6 +197,7 @@ impl<W: Write> TextFormatter<W> {
     fn entered(&mut self, ctx: &Context, call: &Syscall) -> io::Result<()> {
         self.personality(ctx, call)?;
         self.begin(ctx, call.tid, Some(call.enter_ns))?;
+        self.call_prefix(call.tid, Some(call), false);
         self.line.push_str(&Self::name(call.nr));
         self.line.push('(');
         self.args(ctx, call, ArgsPart::Entering);
@@ -155,11 +222,13 @@ impl<W: Write> TextFormatter<W> {
             let name = Self::name(call.nr);
             if resumed {
                 self.begin(ctx, call.tid, call.exit_ns)?;
+                self.call_prefix(call.tid, Some(call), false);
                 let _ = write!(self.line, "<... {name} resumed>");
                 self.args(ctx, call, ArgsPart::Resumed);
             } else {
                 self.personality(ctx, call)?;
                 self.begin(ctx, call.tid, Some(call.enter_ns))?;
+                self.call_prefix(call.tid, Some(call), false);
                 self.line.push_str(&name);
                 self.line.push('(');
                 self.args(ctx, call, ArgsPart::All);
@@ -168,26 +237,45 @@ impl<W: Write> TextFormatter<W> {
         self.line.push(')');
         // Pad so the return value starts at strace's column; the prefix counts too.
         let column = column_offset + self.line.chars().count();
-        if column < RETURN_COLUMN {
+        if column < self.opts.column {
             self.line
-                .extend(std::iter::repeat_n(' ', RETURN_COLUMN - column));
+                .extend(std::iter::repeat_n(' ', self.opts.column - column));
         } else {
             self.line.push(' ');
         }
         self.line.push_str("= ");
-        decode::write_return(&mut self.line, call, ctx.fds);
+        decode::write_result(&mut self.line, call, &self.opts.decode, ctx.fds);
         if self.opts.syscall_times
             && let Some(ns) = call.duration_ns()
         {
-            let _ = write!(
-                self.line,
-                " <{}.{:06}>",
-                ns / 1_000_000_000,
-                (ns % 1_000_000_000) / 1000
-            );
+            let _ = write!(self.line, " <{}", ns / 1_000_000_000);
+            let digits = u32::from(self.opts.syscall_times_precision);
+            if digits > 0 {
+                let frac = (ns % 1_000_000_000) / 10u64.pow(9 - digits);
+                let _ = write!(self.line, ".{frac:0width$}", width = digits as usize);
+            }
+            self.line.push('>');
         }
         self.line.push('\n');
+        if !(self.opts.dump_read.is_empty() && self.opts.dump_write.is_empty()) {
+            let (read, write) = (&self.opts.dump_read, &self.opts.dump_write);
+            decode::dump::write_dumps(&mut self.line, call, &|fd| read.contains(fd), &|fd| {
+                write.contains(fd)
+            });
+        }
         self.out.write_all(self.line.as_bytes())
+    }
+
+    /// `-b execve`: the task's call shown in progress ends, and nothing more of it comes.
+    fn detached(&mut self, tid: u32) -> io::Result<()> {
+        self.in_progress.remove(&tid);
+        if let Some((open, _)) = self.open_line
+            && open == tid
+        {
+            self.open_line = None;
+            self.out.write_all(b" <detached ...>\n")?;
+        }
+        Ok(())
     }
 
     fn exited(&mut self, ctx: &Context, tid: u32, status: ExitStatus) -> io::Result<()> {
@@ -197,6 +285,7 @@ impl<W: Write> TextFormatter<W> {
             return Ok(());
         }
         self.begin(ctx, tid, None)?;
+        self.call_prefix(tid, None, true);
         match status {
             ExitStatus::Exited(code) => {
                 let _ = write!(self.line, "+++ exited with {code} +++");
@@ -229,11 +318,13 @@ impl<W: Write> Sink for TextFormatter<W> {
                 tid, signal, info, ..
             } => {
                 self.begin(ctx, *tid, None)?;
+                self.call_prefix(*tid, None, false);
                 let info = decode::siginfo::describe(*signal, info);
                 let _ = writeln!(self.line, "--- {info} ---");
                 self.out.write_all(self.line.as_bytes())
             }
             Event::Exited { tid, status, .. } => self.exited(ctx, *tid, *status),
+            Event::Detached { tid, .. } => self.detached(*tid),
             // Reported on stderr by the run loop; the text trace has no line for it.
             Event::Lost { .. } => Ok(()),
             // Tasks are the middle stage's; reports are the reports'.

@@ -43,13 +43,21 @@ pub fn trace_sink(cfg: &Config, make: Box<MakeSink>) -> Result<Monitored> {
         append: o.append,
         rotation: o.max_size.map(|max| Rotation { max, keep: o.keep }),
     };
-    let prefix = if cfg.follow_forks {
+    // As strace: `1234  ` on every line of a shared file that can hold several
+    // processes, and everywhere with --always-show-pid.
+    let several = matches!(&cfg.target, Target::Attach(pids) if pids.len() > 1);
+    let prefix = if cfg.follow_forks || several || o.always_show_pid {
         PidPrefix::Always
     } else {
         PidPrefix::WhenMany
     };
     let Some(path) = &cfg.output else {
-        let sink = make(Output::stderr(bytes.clone()), PidPrefix::WhenMany);
+        let prefix = if o.always_show_pid {
+            PidPrefix::Always
+        } else {
+            PidPrefix::WhenMany
+        };
+        let sink = make(Output::stderr(bytes.clone()), prefix);
         return Ok(Monitored::new(sink, bytes, false));
     };
     let first_pid = match &cfg.target {
@@ -63,10 +71,15 @@ pub fn trace_sink(cfg: &Config, make: Box<MakeSink>) -> Result<Monitored> {
         make(out, prefix)
     } else if o.per_task {
         let counter = bytes.clone();
+        let per_task_prefix = if o.always_show_pid {
+            PidPrefix::Always
+        } else {
+            PidPrefix::Never
+        };
         Box::new(PerTask::new(Box::new(move |tid| {
             let path = format!("{}.{tid}", file::expand(&template, Some(tid), start_secs));
             let out = open_file(&path, file_opts, &counter)?;
-            Ok(make(out, PidPrefix::Never))
+            Ok(make(out, per_task_prefix))
         })))
     } else if template.contains("%p") && first_pid.is_none() {
         // The command's pid is known at its first event.

@@ -35,7 +35,7 @@ impl Sink for PerTask {
     fn event(&mut self, event: &Event, ctx: &Context) -> io::Result<()> {
         let tid = match event {
             Event::Entered(c) | Event::Completed(c) => c.tid,
-            Event::Signal { tid, .. } => *tid,
+            Event::Signal { tid, .. } | Event::Detached { tid, .. } => *tid,
             Event::Exited { tid, .. } => {
                 let tid = *tid;
                 self.sink(tid)?.event(event, ctx)?;
@@ -82,7 +82,9 @@ impl Sink for Lazy {
         if self.sink.is_none() {
             let pid = match event {
                 Event::Entered(c) | Event::Completed(c) => c.pid,
-                Event::Signal { pid, .. } | Event::Exited { pid, .. } => *pid,
+                Event::Signal { pid, .. }
+                | Event::Exited { pid, .. }
+                | Event::Detached { pid, .. } => *pid,
                 Event::Lost { .. } => 0,
                 Event::Started { .. } | Event::Totals { .. } | Event::InProgress { .. } => {
                     return Ok(());

@@ -118,7 +118,7 @@ impl Stamper {
     }
 
     pub fn enabled(&self) -> bool {
-        self.opts.absolute.is_some() || self.opts.relative
+        self.opts.absolute.is_some() || self.opts.relative.is_some()
     }
 
     /// Writes the prefix for a line about something that happened at `monotonic_ns`.
@@ -142,7 +142,7 @@ impl Stamper {
             write_fraction(out, ns.rem_euclid(NS), precision);
             out.push(' ');
         }
-        if self.opts.relative {
+        if let Some(precision) = self.opts.relative {
             let delta = self
                 .previous
                 .map_or(0, |p| monotonic_ns.saturating_sub(p) as i64);
@@ -150,12 +150,9 @@ impl Stamper {
                 Some(_) => ("(+", ") "),
                 None => ("", " "),
             };
-            let _ = write!(
-                out,
-                "{open}{:>6}.{:06}{close}",
-                delta / NS,
-                delta % NS / 1000
-            );
+            let _ = write!(out, "{open}{:>6}", delta / NS);
+            write_fraction(out, delta % NS, precision);
+            out.push_str(close);
         }
         self.previous = Some(self.previous.map_or(monotonic_ns, |p| p.max(monotonic_ns)));
     }
@@ -181,7 +178,7 @@ mod tests {
     fn strace_shapes() {
         let relative = Timestamps {
             absolute: None,
-            relative: true,
+            relative: Some(6),
         };
         assert_eq!(
             stamp(relative, &[5_000_000_000, 5_000_123_456]),
@@ -189,7 +186,7 @@ mod tests {
         );
         let unix = Timestamps {
             absolute: Some((TimeFormat::Unix, 6)),
-            relative: false,
+            relative: None,
         };
         assert_eq!(
             stamp(unix, &[1_700_000_000_123_456_789]),
@@ -197,11 +194,19 @@ mod tests {
         );
         let both = Timestamps {
             absolute: Some((TimeFormat::Unix, 3)),
-            relative: true,
+            relative: Some(6),
         };
         assert_eq!(
             stamp(both, &[1_000_000_000, 3_500_000_000]),
             ["1.000 (+     0.000000) ", "3.500 (+     2.500000) "]
+        );
+        let ns_relative = Timestamps {
+            absolute: None,
+            relative: Some(9),
+        };
+        assert_eq!(
+            stamp(ns_relative, &[5, 256_468]),
+            ["     0.000000000 ", "     0.000256463 "]
         );
         let mut out = String::new();
         write_rfc3339(&mut out, 1_700_000_000_123_456_789);

@@ -30,17 +30,15 @@ pub struct Tasks {
 impl Tasks {
     /// `initial`: the processes attached to, traced from the start.
     pub fn new(initial: &[u32], want_comm: bool) -> Self {
-        let by_tid = initial
-            .iter()
-            .map(|&pid| {
-                let task = Task {
-                    pid,
-                    ..Task::default()
-                };
-                (pid, task)
-            })
-            .collect();
-        Self { by_tid, want_comm }
+        let mut tasks = Self {
+            by_tid: HashMap::new(),
+            want_comm,
+        };
+        // Named now, while they surely exist: their first event may be their exit.
+        for &pid in initial {
+            tasks.seen(pid, Some(pid));
+        }
+        tasks
     }
 
     /// Before `event` goes to the sinks: the task it is about is known, with its name.
@@ -64,7 +62,10 @@ impl Tasks {
             Event::Signal { tid, pid, .. } | Event::Exited { tid, pid, .. } => {
                 self.seen(*tid, Some(*pid))
             }
-            Event::Lost { .. } | Event::Totals { .. } | Event::InProgress { .. } => {}
+            Event::Lost { .. }
+            | Event::Totals { .. }
+            | Event::InProgress { .. }
+            | Event::Detached { .. } => {}
         }
     }
 

@@ -77,7 +77,7 @@ impl Diagnosis {
         if finished {
             decode::write_args(&mut line, call, &self.decode, ArgsPart::All, None);
             line.push_str(") = ");
-            decode::write_return(&mut line, call, None);
+            decode::write_result(&mut line, call, &self.decode, None);
         } else {
             decode::write_args(&mut line, call, &self.decode, ArgsPart::Entering, None);
             line.push_str("...");
@@ -298,6 +298,7 @@ mod tests {
                 data: path.as_bytes().to_vec(),
                 ..Default::default()
             }],
+            ..Default::default()
         }
     }
 

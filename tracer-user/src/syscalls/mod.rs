@@ -193,6 +193,9 @@ pub enum ArgKind {
     SigframeMask,
     /// `int`: signed decimal of the low 32 bits.
     Int,
+    /// A process or thread id (`pid_t`): as [`ArgKind::Int`], with its command name
+    /// under `-Y` (`1234<cat>`).
+    Pid,
     /// `long`, `off_t`: signed decimal.
     Long,
     /// `unsigned int`: unsigned decimal of the low 32 bits.
@@ -384,6 +387,8 @@ impl ArgKind {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RetKind {
     Int,
+    /// A process or thread id: `1234`, `1234<cat>` under `-Y`.
+    Pid,
     Fd,
     /// Addresses (`mmap`, `brk`): `0x...`.
     Hex,
@@ -569,14 +574,16 @@ pub fn entry_args(nr: u32, mut args: [u64; 6], sp: u64) -> [u64; 6] {
 }
 
 /// What the kernel side copies for syscall `nr`; nothing for numbers the table lacks.
-pub fn plan_for(nr: u32) -> tracer_common::CapturePlan {
-    by_nr(nr).map(plan::capture_plan).unwrap_or_default()
+pub fn plan_for(nr: u32, opts: plan::PlanOptions) -> tracer_common::CapturePlan {
+    by_nr(nr)
+        .map(|sc| plan::capture_plan_with(sc, opts))
+        .unwrap_or_default()
 }
 
 /// Everything the kernel programs need to know about syscall `nr`: whether `traced`,
 /// what to copy and when, which arguments are paths and descriptors.
-pub fn kernel_plan(nr: u32, traced: bool) -> tracer_common::SyscallPlan {
-    let capture = plan_for(nr);
+pub fn kernel_plan(nr: u32, traced: bool, opts: plan::PlanOptions) -> tracer_common::SyscallPlan {
+    let capture = plan_for(nr, opts);
     tracer_common::SyscallPlan {
         flags: if traced { tracer_common::PLAN_TRACE } else { 0 } | plan_flags(nr),
         deferrable: by_nr(nr).map_or(0, |sc| plan::deferrable(sc, &capture)),

@@ -141,13 +141,29 @@ fn loops(spec: &CaptureSpec) -> bool {
     tracer_common::loops(spec.kind)
 }
 
+/// What the options change in the plans.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PlanOptions {
+    /// `-v`: `execve`'s environment is copied as strings, not only counted.
+    pub env_strings: bool,
+}
+
 /// The capture plan of `sc`: its copies of memory arguments in order, except one that
 /// loops (an iovec array, a count of directory entries), which goes in [`LOOP_SLOT`].
+#[cfg(test)]
 pub fn capture_plan(sc: &Syscall) -> CapturePlan {
+    capture_plan_with(sc, PlanOptions::default())
+}
+
+/// As [`capture_plan`], for these options.
+pub fn capture_plan_with(sc: &Syscall, opts: PlanOptions) -> CapturePlan {
     let mut plan = CapturePlan::default();
     let specs: Vec<CaptureSpec> = (0u8..)
         .zip(sc.args)
-        .flat_map(|(i, arg)| capture_specs(i, arg.kind))
+        .flat_map(|(i, arg)| match arg.kind {
+            ArgKind::EnvArray if opts.env_strings => capture_specs(i, ArgKind::StrArray),
+            kind => capture_specs(i, kind),
+        })
         .collect();
     let (looping, others): (Vec<_>, Vec<_>) = specs.into_iter().partition(loops);
     for (slot, spec) in plan.specs.iter_mut().zip(others) {

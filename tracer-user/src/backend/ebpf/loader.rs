@@ -275,6 +275,27 @@ fn kernel_config(cfg: &Config) -> Result<KernelConfig, LoadError> {
     })
 }
 
+/// What loading would first trip on, checked without loading anything: an object built
+/// without the programs, a locked-down kernel, no tracefs.
+pub fn preflight() -> Result<(), LoadError> {
+    if OBJECT.is_empty() {
+        return Err(LoadError::StubObject);
+    }
+    check_lockdown()?;
+    for dir in [TRACEFS, "/sys/kernel/debug/tracing"] {
+        if Path::new(dir).join("events/raw_syscalls").is_dir() {
+            return Ok(());
+        }
+    }
+    // The loader mounts tracefs itself; without it mounted, look for the kernel's
+    // support of it instead.
+    let filesystems = fs::read_to_string("/proc/filesystems").unwrap_or_default();
+    if filesystems.lines().any(|l| l.ends_with("\ttracefs")) {
+        return Ok(());
+    }
+    Err(LoadError::Tracefs("the kernel has no tracefs".into()))
+}
+
 /// Loads the programs, fills the plans and attaches everything `cfg` needs.
 pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
     if OBJECT.is_empty() {
@@ -297,7 +318,11 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
     let traced = cfg.trace_set();
     for nr in 0..MAX_SYSCALLS {
         plans
-            .set(nr, syscalls::kernel_plan(nr, traced.contains(nr)), 0)
+            .set(
+                nr,
+                syscalls::kernel_plan(nr, traced.contains(nr), cfg.plan_options(nr)),
+                0,
+            )
             .map_err(|e| LoadError::Map("PLANS", e))?;
     }
 

@@ -7,6 +7,7 @@ mod records;
 
 use std::{
     collections::HashMap,
+    ffi::{OsStr, OsString},
     os::fd::{AsFd, AsRawFd, BorrowedFd},
     path::{Path, PathBuf},
     time::{Duration, Instant},
@@ -27,12 +28,12 @@ use tracer_common::{
     TRACE_ON, is_exit_group, nr,
 };
 
-pub use loader::load;
+pub use loader::{load, preflight};
 use records::Record;
 
 use super::{BLOCKED_AFTER, Outcome, RunContext, Stop};
 use crate::{
-    config::{Config, Target},
+    config::{Config, LaunchOptions, Target},
     event::{Capture, Event, ExitStatus, SignalInfo, Syscall, Totals, now_ns},
     launch,
     pipeline::{Pipeline, outcome::fds_open_on},
@@ -61,13 +62,38 @@ pub struct EbpfTracer {
 
 impl EbpfTracer {
     /// Starts `argv` (resolved to `path`) so that the trace covers it from its exec on.
-    pub fn launch(&mut self, path: &Path, argv: &[String]) -> Result<Pid> {
-        let gated = launch::spawn_gated(path, argv)?;
+    pub fn launch(&mut self, path: &Path, argv: &[OsString], opts: &LaunchOptions) -> Result<Pid> {
+        let gated = launch::spawn_gated(path, argv, opts)?;
+        self.launch_prepared(gated, &argv[0])
+    }
+
+    /// Traces a process held before its exec (by [`launch::spawn_gated`] or `-D`'s
+    /// [`launch::daemonize`]) from that exec on, and lets it go.
+    pub fn launch_prepared(&mut self, gated: launch::Gated, argv0: &OsStr) -> Result<Pid> {
         if let Err(e) = self.register(gated.pid.as_raw() as u32, TRACE_FROM_EXEC) {
             gated.abort();
             return Err(e);
         }
-        gated.release(&argv[0])
+        gated.release(argv0)
+    }
+
+    /// Takes processes out of the kernel's trace set (`-b execve`): their calls stop
+    /// at the first lookup.
+    fn untrace(&mut self, pids: &[u32]) {
+        for &pid in pids {
+            let _ = self.traced.remove(&pid);
+            if let Some(pending) = self.ns_pending.as_mut() {
+                let _ = pending.remove(&pid);
+            }
+        }
+    }
+
+    /// `--kill-on-exit`: every traced process dies with the tracer, as ptrace's
+    /// `PTRACE_O_EXITKILL` would have it.
+    fn kill_traced(&self) {
+        for pid in self.traced.keys().filter_map(Result::ok) {
+            let _ = nix::sys::signal::kill(Pid::from_raw(pid as i32), nix::sys::signal::SIGKILL);
+        }
     }
 
     /// Adds a running process (thread group) to the kernel's trace set; with `-P`, the
@@ -424,9 +450,18 @@ pub fn run(
         tracer.drain(&mut run)?;
         while let Ok(Some(info)) = signals.read_signal() {
             match Signal::try_from(info.ssi_signo as i32) {
-                Ok(Signal::SIGCHLD) | Err(_) => {}
-                Ok(sig) => stop = Some(Stop::Signal(sig)),
+                Ok(sig) if sig != Signal::SIGCHLD && cfg.stops_on(sig) => {
+                    stop = Some(Stop::Signal(sig))
+                }
+                _ => {}
             }
+        }
+        let detached = run.pipeline.take_detached();
+        if !detached.is_empty() {
+            tracer.untrace(&detached);
+        }
+        if run.pipeline.limit_reached() {
+            stop = Some(Stop::SyscallLimit);
         }
         run.reap_launched()?;
         let lost = tracer.stats().lost;
@@ -477,6 +512,9 @@ pub fn run(
     run.pipeline.flush().context("writing the trace")?;
     if cfg.stats {
         tracer.print_stats();
+    }
+    if cfg.kill_on_exit {
+        tracer.kill_traced();
     }
     Ok(Outcome {
         launched_status: run.launched_status,

@@ -65,6 +65,7 @@ pub fn parse(bytes: &[u8]) -> Result<Record, RecordError> {
                     exit_ns: returned.then_some(rec.exit_ns),
                     ret: returned.then_some(rec.ret),
                     captures,
+                    ip: None,
                 },
                 entering: kind == kind::SYSCALL_ENTER,
             })

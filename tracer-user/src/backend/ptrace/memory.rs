@@ -339,10 +339,18 @@ fn read_strv(pid: Pid, src: u64, limit: usize) -> (Vec<u8>, u8) {
         if ptr == 0 {
             return (out, 0);
         }
-        if out.len() + limit + 2 > MAX_CAPTURE {
+        // As the kernel side: up to `-s` + 1 bytes of each string, or the room left.
+        if out.len() + 2 > MAX_CAPTURE {
             return (out, CAPTURE_TRUNCATED);
         }
-        match read_str(pid, ptr, limit + 2) {
+        let room = MAX_CAPTURE - out.len();
+        let want = (limit + 2).min(room);
+        match read_str(pid, ptr, want) {
+            // Filled the room: kept without its NUL, which says it was cut.
+            Some(s) if want < limit + 2 && s.len() + 1 >= want => {
+                out.extend_from_slice(&s[..want - 1]);
+                return (out, CAPTURE_TRUNCATED);
+            }
             Some(s) => {
                 out.extend_from_slice(&s);
                 out.push(0);

@@ -18,6 +18,7 @@ mod seccomp;
 
 use std::{
     collections::{BTreeSet, HashMap, HashSet},
+    ffi::OsString,
     os::fd::{AsFd, OwnedFd},
     path::Path,
     time::{Duration, Instant},
@@ -46,11 +47,11 @@ use tracer_common::{
 
 use super::{BLOCKED_AFTER, Outcome, Stop};
 use crate::{
-    config::{Config, Target},
+    config::{Config, LaunchOptions, Target},
     event::{Event, ExitStatus, SignalInfo, Syscall, now_ns as monotonic_ns},
     launch::{self, CommandError},
     pipeline::Pipeline,
-    syscalls,
+    syscalls::{self, plan::PlanOptions},
 };
 
 /// The longest the loop sleeps without a reason to wake.
@@ -75,7 +76,10 @@ pub enum PtraceError {
 /// What the backend needs from the configuration.
 struct Options {
     follow_forks: bool,
+    /// Bytes of buffers copied (`-s`, more when they are dumped).
     string_limit: usize,
+    /// Each syscall's plan options (`-v`'s environment strings).
+    plans: Vec<PlanOptions>,
     /// The trace set: `None` traces every call.
     traced: Option<BTreeSet<u32>>,
     /// Whether numbers outside the table (32-bit tasks' calls...) are traced, as the
@@ -83,6 +87,9 @@ struct Options {
     unknown: bool,
     /// Show calls in progress (`read(0, `).
     show_in_progress: bool,
+    /// A seccomp filter may serve the trace: not when tasks are let go of while they
+    /// run on (`-b execve`, `--syscall-limit`), whose filtered calls would then fail.
+    seccomp_allowed: bool,
 }
 
 impl Options {
@@ -90,12 +97,18 @@ impl Options {
         let trace = cfg.trace_set();
         Self {
             follow_forks: cfg.follow_forks,
-            string_limit: cfg.decode.string_limit,
+            string_limit: cfg.capture_limit(),
+            plans: (0..MAX_SYSCALLS).map(|nr| cfg.plan_options(nr)).collect(),
             traced: (!trace.is_all())
                 .then(|| (0..MAX_SYSCALLS).filter(|&nr| trace.contains(nr)).collect()),
             unknown: trace.traces_unknown(),
             show_in_progress: cfg.shows_in_progress(),
+            seccomp_allowed: !cfg.detach_on_execve && cfg.syscall_limit.is_none(),
         }
+    }
+
+    fn plan(&self, nr: u32) -> PlanOptions {
+        self.plans.get(nr as usize).copied().unwrap_or_default()
     }
 
     fn traces(&self, nr: u32) -> bool {
@@ -137,7 +150,7 @@ struct Tracer<'p, 'a> {
     /// The launched command's exec-failure pipe, until its exec succeeds.
     exec_error: Option<OwnedFd>,
     /// The launched command as the user named it, for error messages.
-    program: String,
+    program: OsString,
     /// Whether a seccomp filter was asked for, and whether the command runs under it.
     seccomp_requested: bool,
     seccomp: bool,
@@ -235,7 +248,7 @@ impl<'p, 'a> Tracer<'p, 'a> {
             launched: None,
             launched_status: None,
             exec_error: None,
-            program: String::new(),
+            program: OsString::new(),
             seccomp_requested: false,
             seccomp: false,
             ptrace_options,
@@ -247,27 +260,48 @@ impl<'p, 'a> Tracer<'p, 'a> {
     }
 
     /// Starts `argv` under the trace; only its exec and what follows are shown.
-    fn launch(&mut self, path: &Path, argv: &[String]) -> Result<()> {
+    fn launch(
+        &mut self,
+        path: &Path,
+        argv: &[OsString],
+        opts: &LaunchOptions,
+        daemonized: Option<launch::Gated>,
+    ) -> Result<()> {
         // Without a trace set every call stops anyway: a filter would only add cost.
         // Without -f neither: children are not traced but would inherit the filter, and
         // a filter's "stop for the tracer" without a tracer fails the call (ENOSYS).
-        // strace's --seccomp-bpf has the same condition.
-        let traced = self.opts.traced.as_ref().filter(|_| self.opts.follow_forks);
+        // strace's --seccomp-bpf has the same condition. `-D`'s command was forked
+        // before the filter existed: it goes without.
+        let traced = self
+            .opts
+            .traced
+            .as_ref()
+            .filter(|_| self.opts.follow_forks && self.opts.seccomp_allowed)
+            .filter(|_| daemonized.is_none());
         let filter = traced.map(|set| {
             let mut set = set.clone();
             // The exec must stop, to know when the command proper starts.
             set.extend([EXECVE, EXECVEAT]);
             Filter::new(&set)
         });
-        let gated = launch::spawn_gated_with(path, argv, &|| {
-            if let Some(filter) = &filter {
-                // On failure the command runs unfiltered: every call stops, which the
-                // tracer notices (no filter in /proc) and handles.
-                let _ = filter.install();
-            }
-        })?;
+        let foreign = daemonized.is_some();
+        let gated = match daemonized {
+            Some(gated) => gated,
+            None => launch::spawn_gated_with(path, argv, opts, &|| {
+                if let Some(filter) = &filter {
+                    // On failure the command runs unfiltered: every call stops, which
+                    // the tracer notices (no filter in /proc) and handles.
+                    let _ = filter.install();
+                }
+            })?,
+        };
         let pid = gated.pid;
-        let mut options = self.ptrace_options | PtraceOptions::PTRACE_O_EXITKILL;
+        // `-D`'s command must outlive its tracer, as strace's does.
+        let mut options = if foreign {
+            self.ptrace_options
+        } else {
+            self.ptrace_options | PtraceOptions::PTRACE_O_EXITKILL
+        };
         if filter.is_some() {
             options |= PtraceOptions::PTRACE_O_TRACESECCOMP;
         }
@@ -474,11 +508,12 @@ impl<'p, 'a> Tracer<'p, 'a> {
             Err(errno) => return Err(request("PTRACE_GET_SYSCALL_INFO", pid)(errno).into()),
         };
         match stop {
-            SyscallStop::Entry { nr, args, sp } => {
-                self.entered(tid, nr, syscalls::entry_args(nr, args, sp), false, now);
+            SyscallStop::Entry { nr, args, sp, ip } => {
+                let args = syscalls::entry_args(nr, args, sp);
+                self.entered(tid, nr, args, ip, false, now);
                 Ok(())
             }
-            SyscallStop::Seccomp { nr, args, sp } => {
+            SyscallStop::Seccomp { nr, args, sp, ip } => {
                 let task = &self.tasks[&tid];
                 // Resumed with PTRACE_SYSCALL, a filtered call stops twice on its way
                 // in: at the entry stop, then at the seccomp stop.
@@ -487,7 +522,7 @@ impl<'p, 'a> Tracer<'p, 'a> {
                     .as_ref()
                     .is_some_and(|c| c.call.nr == nr && !c.seccomp);
                 if !seen {
-                    self.entered(tid, nr, syscalls::entry_args(nr, args, sp), true, now);
+                    self.entered(tid, nr, syscalls::entry_args(nr, args, sp), ip, true, now);
                 }
                 Ok(())
             }
@@ -495,7 +530,7 @@ impl<'p, 'a> Tracer<'p, 'a> {
         }
     }
 
-    fn entered(&mut self, tid: u32, nr: u32, args: [u64; 6], seccomp: bool, now: u64) {
+    fn entered(&mut self, tid: u32, nr: u32, args: [u64; 6], ip: u64, seccomp: bool, now: u64) {
         let task = &self.tasks[&tid];
         let shown = self.opts.traces(nr) && (!task.pre_exec || nr == EXECVE || nr == EXECVEAT);
         let mut call = Syscall {
@@ -504,13 +539,14 @@ impl<'p, 'a> Tracer<'p, 'a> {
             nr,
             args,
             enter_ns: now,
+            ip: Some(ip),
             ..Default::default()
         };
         if shown {
             call.captures = capture(
                 Pid::from_raw(tid as i32),
                 &call,
-                &syscalls::plan_for(nr),
+                &syscalls::plan_for(nr, self.opts.plan(nr)),
                 self.opts.string_limit,
                 Phase::Enter,
             );
@@ -539,7 +575,7 @@ impl<'p, 'a> Tracer<'p, 'a> {
         let mut exit_captures = capture(
             Pid::from_raw(tid as i32),
             &call,
-            &syscalls::plan_for(call.nr),
+            &syscalls::plan_for(call.nr, self.opts.plan(call.nr)),
             self.opts.string_limit,
             Phase::Exit(ret),
         );
@@ -720,13 +756,35 @@ impl<'p, 'a> Tracer<'p, 'a> {
         Ok(())
     }
 
+    /// Lets go of every task of these processes (`-b execve`), as they are.
+    fn detach_processes(&mut self, pids: &[u32]) {
+        let tids: Vec<u32> = self
+            .tasks
+            .iter()
+            .filter(|(_, t)| pids.contains(&t.pid))
+            .map(|(&tid, _)| tid)
+            .collect();
+        for tid in tids {
+            // Each is in a stop (the exec's exit stop) or gets one to be let go at.
+            let pid = Pid::from_raw(tid as i32);
+            if ptrace::detach(pid, None).is_err() {
+                let _ = ptrace::interrupt(pid);
+                let _ = waitpid(pid, Some(WaitPidFlag::__WALL));
+                let _ = ptrace::detach(pid, None);
+            }
+            self.tasks.remove(&tid);
+        }
+    }
+
     /// Why the launched command died before its exec succeeded, if it did.
     fn exec_failure(&mut self) -> Option<CommandError> {
         let fd = self.exec_error.take()?;
         let mut buf = [0u8; 4];
         match nix::unistd::read(fd.as_fd(), &mut buf) {
             Ok(4) => Some(CommandError {
-                program: std::mem::take(&mut self.program),
+                program: std::mem::take(&mut self.program)
+                    .to_string_lossy()
+                    .into_owned(),
                 errno: Errno::from_raw(i32::from_ne_bytes(buf)),
             }),
             _ => None,
@@ -739,16 +797,19 @@ impl<'p, 'a> Tracer<'p, 'a> {
 pub fn run(
     cfg: &Config,
     program: Option<&Path>,
+    daemonized: Option<launch::Gated>,
     signals: nix::sys::signalfd::SignalFd,
     pipeline: &mut Pipeline,
 ) -> Result<Outcome> {
     let mut tracer = Tracer::new(Options::new(cfg), pipeline);
     match (&cfg.target, program) {
-        (Target::Command(argv), Some(path)) => tracer.launch(path, argv)?,
+        (Target::Command(argv), Some(path)) => {
+            tracer.launch(path, argv, &cfg.launch, daemonized)?
+        }
         (Target::Attach(pids), _) => {
             for &pid in pids {
                 tracer.attach(pid)?;
-                if cfg.quiet == 0 {
+                if !cfg.quiet.attach() {
                     eprintln!("tracer: Process {pid} attached");
                 }
             }
@@ -763,9 +824,18 @@ pub fn run(
         // stays pending and ends the next poll at once.
         while let Ok(Some(info)) = signals.read_signal() {
             match Signal::try_from(info.ssi_signo as i32) {
-                Ok(Signal::SIGCHLD) | Err(_) => {}
-                Ok(sig) => stop = Some(Stop::Signal(sig)),
+                Ok(sig) if sig != Signal::SIGCHLD && cfg.stops_on(sig) => {
+                    stop = Some(Stop::Signal(sig))
+                }
+                _ => {}
             }
+        }
+        if tracer.pipeline.limit_reached() {
+            stop = Some(Stop::SyscallLimit);
+        }
+        if stop == Some(Stop::SyscallLimit) {
+            tracer.detach_all()?;
+            break;
         }
         if let Some(Stop::Signal(sig)) = stop {
             tracer.report_in_progress()?;
@@ -779,6 +849,10 @@ pub fn run(
             break;
         }
         tracer.drain()?;
+        let detached = tracer.pipeline.take_detached();
+        if !detached.is_empty() {
+            tracer.detach_processes(&detached);
+        }
         if tracer.opts.show_in_progress {
             timeout = timeout.min(tracer.announce_blocked()?);
         }

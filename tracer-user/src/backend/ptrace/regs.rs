@@ -18,12 +18,15 @@ pub enum SyscallStop {
         args: [u64; 6],
         /// The stack pointer.
         sp: u64,
+        /// The instruction pointer (after the syscall instruction).
+        ip: u64,
     },
     /// A `SECCOMP_RET_TRACE` stop: the call is entering, as at an entry stop.
     Seccomp {
         nr: u32,
         args: [u64; 6],
         sp: u64,
+        ip: u64,
     },
     Exit {
         ret: i64,
@@ -78,6 +81,7 @@ pub fn read(pid: Pid, kind: StopKind, in_call: bool) -> Result<SyscallStop, Errn
                                 nr: tagged(e.nr as u32, info.arch != AUDIT_ARCH),
                                 args: e.args,
                                 sp: info.stack_pointer,
+                                ip: info.instruction_pointer,
                             });
                         }
                         libc::PTRACE_SYSCALL_INFO_SECCOMP => {
@@ -86,6 +90,7 @@ pub fn read(pid: Pid, kind: StopKind, in_call: bool) -> Result<SyscallStop, Errn
                                 nr: tagged(s.nr as u32, info.arch != AUDIT_ARCH),
                                 args: s.args,
                                 sp: info.stack_pointer,
+                                ip: info.instruction_pointer,
                             });
                         }
                         libc::PTRACE_SYSCALL_INFO_EXIT => {
@@ -103,11 +108,11 @@ pub fn read(pid: Pid, kind: StopKind, in_call: bool) -> Result<SyscallStop, Errn
         }
     }
     let regs = registers(pid)?;
-    let (nr, args, sp) = (tagged(regs.nr, regs.compat), regs.args, regs.sp);
+    let (nr, args, sp, ip) = (tagged(regs.nr, regs.compat), regs.args, regs.sp, regs.ip);
     Ok(match kind {
-        StopKind::Seccomp => SyscallStop::Seccomp { nr, args, sp },
+        StopKind::Seccomp => SyscallStop::Seccomp { nr, args, sp, ip },
         StopKind::Syscall if in_call => SyscallStop::Exit { ret: regs.ret },
-        StopKind::Syscall => SyscallStop::Entry { nr, args, sp },
+        StopKind::Syscall => SyscallStop::Entry { nr, args, sp, ip },
     })
 }
 
@@ -121,6 +126,7 @@ struct Registers {
     nr: u32,
     args: [u64; 6],
     sp: u64,
+    ip: u64,
     /// The result, at an exit stop.
     ret: i64,
     compat: bool,
@@ -147,6 +153,7 @@ fn registers(pid: Pid) -> Result<Registers, Errno> {
             [r.rdi, r.rsi, r.rdx, r.r10, r.r8, r.r9]
         },
         sp: r.rsp,
+        ip: r.rip,
         ret: if compat {
             r.rax as i32 as i64
         } else {
@@ -196,6 +203,7 @@ fn registers(pid: Pid) -> Result<Registers, Errno> {
             nr: nr as u32,
             args: std::array::from_fn(|i| u64::from(words[i])),
             sp: u64::from(words[13]),
+            ip: u64::from(words[15]),
             ret: i64::from(words[0] as i32),
             compat: true,
         });
@@ -204,6 +212,7 @@ fn registers(pid: Pid) -> Result<Registers, Errno> {
         nr: nr as u32,
         args: std::array::from_fn(|i| r.regs[i]),
         sp: r.sp,
+        ip: r.pc,
         ret: r.regs[0] as i64,
         compat: false,
     })

@@ -1,0 +1,728 @@
+//! strace's options beyond the everyday ones, each checked on both backends against
+//! what strace 6.1 prints for the same program where strace has the option.
+
+use std::{
+    os::unix::ffi::OsStrExt,
+    process::{Command, Stdio},
+    time::Duration,
+};
+
+use tracer_tests::{Backend, Traced, trace, tracer};
+
+tracer_tests::both_backends!(
+    options_end_at_the_command,
+    const_print_styles_match_strace,
+    verbose_expands_structures_and_the_environment,
+    verbose_none_and_raw_sets,
+    read_and_write_dumps_match_strace,
+    signal_and_status_qualifiers,
+    quiet_sets,
+    numbers_columns_and_pids,
+    always_show_pid,
+    instruction_pointer,
+    time_precisions,
+    environment_user_and_argv0,
+    detach_on_execve,
+    syscall_limit,
+    daemonize_keeps_the_command_the_callers_child,
+    large_string_limits_keep_argv,
+    non_utf8_arguments_are_traced,
+    uninterruptible,
+    kill_on_exit,
+    notes_of_what_strace_only_warns_about,
+);
+
+const STRACE: &str = "/usr/bin/strace";
+
+/// `tracer BACKEND ARGS`.
+fn traced(backend: Backend, args: &[&str]) -> Traced {
+    let mut all = vec![backend.arg()];
+    all.extend_from_slice(args);
+    trace(&all)
+}
+
+/// strace's trace of `args` (its stderr), or `None` when strace is missing.
+fn strace(args: &[&str]) -> Option<String> {
+    if !std::path::Path::new(STRACE).exists() {
+        println!("skipped the strace comparison: {STRACE} is missing");
+        return None;
+    }
+    let out = Command::new(STRACE)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run strace");
+    Some(String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// The first line of `text` that starts with `prefix`.
+fn line<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    text.lines().find(|l| l.starts_with(prefix))
+}
+
+fn options_end_at_the_command(backend: Backend) {
+    // Clusters, attached values and long forms; `-l` and `-f` after the command are ls's.
+    let t = traced(
+        backend,
+        &[
+            "-fT",
+            "-s8",
+            "-etrace=write",
+            "--string-limit=8",
+            "ls",
+            "-l",
+            "-d",
+            "/",
+        ],
+    );
+    t.expect(t.code() == Some(0), "ls runs");
+    t.expect(t.stdout.starts_with("dr"), "ls got -l and -d");
+    let write = t.calls("write");
+    t.expect(
+        write
+            .iter()
+            .any(|l| l.contains("\"dr") && l.contains("\"...") && l.contains(" <0.")),
+        "-s8 and -T apply",
+    );
+    // `--` ends the options too.
+    let t = traced(backend, &["-e", "trace=none", "--", "sh", "-c", "exit 3"]);
+    t.expect(t.code() == Some(3), "the command's status");
+}
+
+fn const_print_styles_match_strace(backend: Backend) {
+    for style in ["raw", "verbose"] {
+        let args = [
+            "-X",
+            style,
+            "-e",
+            "trace=openat,rt_sigaction",
+            "cat",
+            "/etc/hostname",
+        ];
+        let t = traced(backend, &args);
+        let ours = line(&t.stderr, "openat(").expect("openat");
+        t.expect(
+            ours.contains(match style {
+                "raw" => "openat(-100, ",
+                _ => "openat(-100 /* AT_FDCWD */, ",
+            }),
+            "AT_FDCWD in the style",
+        );
+        let Some(theirs) = strace(&args) else {
+            continue;
+        };
+        let pick = |text: &str| {
+            text.lines()
+                .find(|l| l.contains("\"/etc/hostname\""))
+                .map(str::to_owned)
+        };
+        assert_eq!(pick(&t.stderr), pick(&theirs), "-X {style}:\n{}", t.stderr);
+    }
+}
+
+fn verbose_expands_structures_and_the_environment(backend: Backend) {
+    let args = [
+        "-v",
+        "-e",
+        "trace=execve,newfstatat,uname",
+        "env",
+        "-i",
+        "A=1",
+        "uname",
+        "-s",
+    ];
+    let t = traced(backend, &args);
+    let exec = t.calls("execve");
+    t.expect(
+        exec.iter()
+            .any(|l| l.contains("\", [\"uname\", \"-s\"], [\"A=1\"]) = 0")),
+        "-v prints the environment",
+    );
+    // abbrev= names the syscalls that stay abbreviated: only those.
+    let t2 = traced(
+        backend,
+        &["-e", "abbrev=execve", "-e", "trace=execve", "true"],
+    );
+    t2.expect(
+        t2.stderr.contains(" vars */) = 0"),
+        "abbrev=execve: the environment counted",
+    );
+    let uname = line(&t.stderr, "uname(").expect("uname");
+    t.expect(
+        uname.contains("release=") && uname.contains("machine=") && !uname.contains("..."),
+        "-v prints every utsname field",
+    );
+    if let Some(theirs) = strace(&args) {
+        assert_eq!(
+            line(&t.stderr, "uname("),
+            line(&theirs, "uname("),
+            "uname as strace prints it"
+        );
+    }
+    // stat's and statx's fields in full, the same as strace's for the same file; the
+    // access time may move between the two runs.
+    let atime =
+        regex::Regex::new(r"atime=(\{[^}]*\}|\d+) /\* [^*]+ \*/(, st_atime_nsec=\d+)?").unwrap();
+    let masked = |l: &str| atime.replace(l, "atime=T").into_owned();
+    for (call, prog) in [
+        ("newfstatat", &["sh", "-c", "test -f /etc/hostname"][..]),
+        ("statx", &["stat", "-c", "%s", "/etc/hostname"][..]),
+    ] {
+        let trace_set = format!("trace={call}");
+        let mut args = vec!["-v", "-e", &trace_set];
+        args.extend_from_slice(prog);
+        let t = traced(backend, &args);
+        let ours = t
+            .stderr
+            .lines()
+            .find(|l| l.contains("\"/etc/hostname\""))
+            .unwrap_or_else(|| panic!("a {call} of /etc/hostname:\n{}", t.stderr))
+            .to_owned();
+        t.expect(
+            ours.contains("_ino=") && ours.contains("_blocks=") && !ours.contains("..."),
+            "-v prints every field",
+        );
+        if let Some(theirs) = strace(&args) {
+            let theirs = theirs.lines().find(|l| l.contains("\"/etc/hostname\""));
+            assert_eq!(
+                Some(masked(&ours)),
+                theirs.map(masked),
+                "{call} -v as strace"
+            );
+        }
+    }
+}
+
+fn verbose_none_and_raw_sets(backend: Backend) {
+    let t = traced(
+        backend,
+        &[
+            "-e",
+            "verbose=none",
+            "-e",
+            "trace=execve,statx",
+            "stat",
+            "-c",
+            "%s",
+            "/",
+        ],
+    );
+    let exec = t.calls("execve");
+    t.expect(
+        exec.iter().any(|l| {
+            regex::Regex::new(r#"^execve\("/usr/bin/stat", 0x[0-9a-f]+, 0x[0-9a-f]+\) = 0"#)
+                .unwrap()
+                .is_match(l)
+        }),
+        "verbose=none: arrays are pointers",
+    );
+    let stat = t.calls("statx");
+    t.expect(
+        stat.iter()
+            .any(|l| l.contains("\"/\", ") && l.contains(", 0x")),
+        "verbose=none: structures are pointers, strings are not",
+    );
+    let t = traced(
+        backend,
+        &[
+            "-e",
+            "raw=openat",
+            "-e",
+            "trace=openat,close",
+            "cat",
+            "/dev/null",
+        ],
+    );
+    t.expect(
+        t.calls("openat").iter().all(|l| {
+            let hex = "(0|0x[0-9a-f]+)";
+            regex::Regex::new(&format!(
+                r"^openat\({hex}, {hex}, {hex}, {hex}\) = ({hex}|-1 E)"
+            ))
+            .unwrap()
+            .is_match(l)
+        }),
+        "raw=openat: numbers only, the result in hex",
+    );
+    t.expect(
+        t.calls("close")
+            .iter()
+            .all(|l| !l.contains("0x") && l.ends_with("= 0")),
+        "other calls decoded",
+    );
+}
+
+fn read_and_write_dumps_match_strace(backend: Backend) {
+    let args = [
+        "-e",
+        "trace=read,write",
+        "-e",
+        "write=1",
+        "-e",
+        "read=3",
+        "sh",
+        "-c",
+        "printf 'hello, dump\\n'; head -c 40 /etc/passwd > /dev/null",
+    ];
+    let t = traced(backend, &args);
+    let dumps = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| l.starts_with(" | "))
+            .map(str::to_owned)
+            .collect()
+    };
+    let ours = dumps(&t.stderr);
+    t.expect(
+        ours.iter()
+            .any(|l| l.starts_with(" | 00000  68 65 6c 6c 6f 2c 20 64") && l.ends_with(" |")),
+        "the write to stdout is dumped",
+    );
+    t.expect(ours.len() >= 4, "the 40 bytes read are dumped, in 3 lines");
+    if let Some(theirs) = strace(&args) {
+        // The ELF headers the loader reads differ by nothing: compare them all.
+        assert_eq!(ours, dumps(&theirs), "dumps as strace's:\n{}", t.stderr);
+    }
+}
+
+fn signal_and_status_qualifiers(backend: Backend) {
+    let prog = ["sh", "-c", "sleep 0 & wait; cat /nonexistent"];
+    let with = |extra: &[&str]| {
+        let mut args = vec!["-f", "-e", "trace=openat,wait4"];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&prog);
+        traced(backend, &args)
+    };
+    let t = with(&[]);
+    t.expect(t.stderr.contains("--- SIGCHLD"), "SIGCHLD shown by default");
+    let t = with(&["-e", "signal=none"]);
+    t.expect(!t.stderr.contains("--- SIG"), "signal=none hides it");
+    let t = with(&["--signal=!SIGCHLD"]);
+    t.expect(
+        !t.stderr.contains("--- SIGCHLD"),
+        "--signal=!SIGCHLD hides it",
+    );
+    let t = with(&["-e", "status=failed"]);
+    let opens = t.calls("openat");
+    t.expect(
+        !opens.is_empty() && opens.iter().all(|l| l.contains("= -1 E")),
+        "status=failed: failed calls only",
+    );
+    // The last of -z/-Z/status= wins, with strace's note.
+    let t = with(&["-Z", "-z"]);
+    t.expect(
+        t.calls("openat").iter().all(|l| !l.contains("= -1")),
+        "-z last",
+    );
+    t.expect(t.stderr.contains("tracer: Only the last of -z"), "the note");
+}
+
+fn quiet_sets(backend: Backend) {
+    let t = traced(backend, &["--quiet=exit", "-e", "trace=none", "true"]);
+    t.expect(!t.stderr.contains("+++ exited"), "--quiet=exit");
+    let t = traced(backend, &["-e", "quiet=none", "-e", "trace=none", "true"]);
+    t.expect(t.stderr.contains("+++ exited with 0 +++"), "quiet=none");
+    let t = traced(backend, &["-qq", "-e", "trace=none", "true"]);
+    t.expect(t.stderr.is_empty(), "-qq");
+}
+
+fn numbers_columns_and_pids(backend: Backend) {
+    let args = [
+        "-n",
+        "-a",
+        "20",
+        "-e",
+        "trace=close,getpid",
+        "sh",
+        "-c",
+        "exec 3</dev/null; exec 3<&-",
+    ];
+    let t = traced(backend, &args);
+    t.expect(
+        t.stderr.lines().any(|l| l == "[   3] close(3)     = 0"),
+        "-n's number and -a's column",
+    );
+    let t = traced(
+        backend,
+        &[
+            "-Y",
+            "-e",
+            "trace=getppid,getpid",
+            "sh",
+            "-c",
+            "echo $$ $PPID",
+        ],
+    );
+    let pid = t.stdout.split_whitespace().next().expect("sh's pid");
+    t.expect(
+        t.calls("getpid")
+            .iter()
+            .any(|l| l.ends_with(&format!("= {pid}<sh>"))),
+        "-Y: the pid with its command name",
+    );
+}
+
+fn always_show_pid(backend: Backend) {
+    let t = traced(
+        backend,
+        &[
+            "--always-show-pid",
+            "-e",
+            "trace=getpid",
+            "sh",
+            "-c",
+            "echo $$",
+        ],
+    );
+    let pid = t.stdout.trim().to_owned();
+    t.expect(
+        t.stderr
+            .lines()
+            .all(|l| l.starts_with(&format!("{pid:<5} "))),
+        "every line starts with the pid",
+    );
+}
+
+fn instruction_pointer(backend: Backend) {
+    let t = traced(backend, &["-i", "-e", "trace=close", "cat", "/dev/null"]);
+    match backend {
+        // The eBPF records carry no instruction pointer: refused on one line.
+        Backend::Ebpf => {
+            t.expect(
+                t.code() == Some(1) && t.stderr.lines().count() == 1,
+                "-i refused with --backend=ebpf",
+            );
+            t.expect(
+                t.stderr.contains("needs the ptrace backend"),
+                "and says why",
+            );
+        }
+        Backend::Ptrace => t.expect(
+            t.stderr.lines().any(|l| {
+                regex::Regex::new(r"^\[[0-9a-f]{16}\] close\(3\) +=")
+                    .unwrap()
+                    .is_match(l)
+            }),
+            "-i: [ip] before each call",
+        ),
+    }
+    if backend == Backend::Ebpf {
+        // auto picks ptrace, saying so.
+        let t = trace(&["-i", "-e", "trace=close", "cat", "/dev/null"]);
+        t.expect(
+            t.stderr.starts_with("tracer: using ptrace for -i"),
+            "auto's choice",
+        );
+    }
+}
+
+fn time_precisions(backend: Backend) {
+    let t = traced(
+        backend,
+        &[
+            "--syscall-times=ms",
+            "--relative-timestamps=ns",
+            "-e",
+            "trace=close",
+            "cat",
+            "/dev/null",
+        ],
+    );
+    let re = regex::Regex::new(r"^ +\d+\.\d{9} close\(3\) += 0 <\d+\.\d{3}>$").unwrap();
+    t.expect(
+        t.stderr.lines().any(|l| re.is_match(l)),
+        "-T in ms, -r in ns",
+    );
+    let t = traced(
+        backend,
+        &["--syscall-times=s", "-e", "trace=close", "cat", "/dev/null"],
+    );
+    t.expect(t.stderr.lines().any(|l| l.ends_with("= 0 <0>")), "-T in s");
+    let t = traced(
+        backend,
+        &[
+            "--absolute-timestamps=format:unix,precision:ms",
+            "-e",
+            "trace=close",
+            "true",
+        ],
+    );
+    let re = regex::Regex::new(r"^\d{10}\.\d{3} ").unwrap();
+    t.expect(t.stderr.lines().all(|l| re.is_match(l)), "unix time in ms");
+}
+
+fn environment_user_and_argv0(backend: Backend) {
+    let t = traced(
+        backend,
+        &[
+            "-E",
+            "TRACER_TEST=set",
+            "-E",
+            "HOME",
+            "--argv0=renamed",
+            "-e",
+            "trace=none",
+            "sh",
+            "-c",
+            "echo $TRACER_TEST ${HOME:-unset} $0",
+        ],
+    );
+    t.expect(t.stdout.trim() == "set unset renamed", "-E and --argv0");
+    let t = traced(backend, &["-u", "nobody", "-e", "trace=none", "id", "-u"]);
+    t.expect(t.stdout.trim() == "65534", "-u nobody");
+    let t = traced(
+        backend,
+        &["-u", "65534:65534", "-e", "trace=none", "id", "-g"],
+    );
+    t.expect(t.stdout.trim() == "65534", "-u UID:GID");
+}
+
+fn detach_on_execve(backend: Backend) {
+    // The child's exec is shown unfinished and detached; the child still runs and
+    // prints; the shell goes on traced. execve is not in the trace set: -b sees it all
+    // the same, and shows it only because strace does.
+    let t = traced(
+        backend,
+        &[
+            "-f",
+            "-b",
+            "execve",
+            "-e",
+            "trace=execve,write",
+            "sh",
+            "-c",
+            "/bin/echo hi; echo done",
+        ],
+    );
+    t.expect(t.stdout == "hi\ndone\n", "the detached child ran");
+    t.expect(
+        t.stderr.lines().any(|l| {
+            l.contains("execve(\"/bin/echo\", [\"/bin/echo\", \"hi\"], ")
+                && l.ends_with(" <detached ...>")
+        }),
+        "the exec ends <detached ...>",
+    );
+    t.expect(
+        !t.stderr.contains("write(1, \"hi\\n\""),
+        "nothing of the detached process after",
+    );
+    t.expect(
+        t.stderr.contains("write(1, \"done\\n\""),
+        "the shell is still traced",
+    );
+    let t = traced(
+        backend,
+        &[
+            "-f",
+            "-b",
+            "execve",
+            "-e",
+            "trace=write",
+            "sh",
+            "-c",
+            "/bin/echo hi",
+        ],
+    );
+    t.expect(
+        t.stdout == "hi\n" && !t.stderr.contains("execve("),
+        "only the trace set shows",
+    );
+    t.expect(
+        !t.stderr.contains("write(1, \"hi\\n\""),
+        "and the exec it does not show still detaches",
+    );
+}
+
+fn syscall_limit(backend: Backend) {
+    let t = traced(
+        backend,
+        &[
+            "--syscall-limit=3",
+            "-e",
+            "trace=openat,close",
+            "cat",
+            "/etc/hostname",
+        ],
+    );
+    let calls = t
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("openat(") || l.starts_with("close("))
+        .count();
+    t.expect(calls == 3, "three calls shown");
+    t.expect(
+        t.stderr
+            .contains("tracer: System call limit has been reached, detaching tracees"),
+        "strace's message",
+    );
+    t.expect(t.code() == Some(0), "exit 0");
+    // The command goes on untraced and finishes its work.
+    let file = std::env::temp_dir().join(format!("tracer-limit-{backend:?}"));
+    let _ = std::fs::remove_file(&file);
+    let script = format!(
+        "cat /etc/hostname >/dev/null; sleep 0.3; echo ok > {}",
+        file.display()
+    );
+    let t = traced(backend, &["-f", "--syscall-limit=2", "sh", "-c", &script]);
+    t.expect(t.code() == Some(0), "exit 0");
+    std::thread::sleep(Duration::from_millis(800));
+    let done = std::fs::read_to_string(&file).unwrap_or_default();
+    let _ = std::fs::remove_file(&file);
+    t.expect(done == "ok\n", "the command finished untraced");
+}
+
+fn daemonize_keeps_the_command_the_callers_child(backend: Backend) {
+    // The shell prints its pid, then becomes `tracer -D`; the command tracer starts
+    // must be that same process.
+    let script = format!(
+        "echo $$; exec {} {} -D -e trace=getpid sh -c 'echo $$'",
+        tracer_tests::tracer_bin().display(),
+        backend.arg()
+    );
+    let out = tracer_tests::tracer_env(Command::new("sh").args(["-c", &script]))
+        .stdin(Stdio::null())
+        .stderr(Stdio::piped())
+        .stdout(Stdio::piped())
+        .output()
+        .expect("run sh");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let pids: Vec<&str> = stdout.lines().collect();
+    assert_eq!(pids.len(), 2, "{stdout}");
+    assert_eq!(pids[0], pids[1], "the command kept the caller's pid");
+    assert!(out.status.success());
+    // The trace comes from the grandchild, which may finish after the command.
+    std::thread::sleep(Duration::from_millis(500));
+}
+
+fn large_string_limits_keep_argv(backend: Backend) {
+    let t = traced(
+        backend,
+        &["-s", "4096", "-e", "trace=execve", "/bin/echo", "a", "b"],
+    );
+    t.expect(
+        t.stderr
+            .starts_with("execve(\"/bin/echo\", [\"/bin/echo\", \"a\", \"b\"], "),
+        "-s 4096 keeps argv",
+    );
+    let many: Vec<String> = (0..40).map(|n| n.to_string()).collect();
+    let mut args = vec!["-s", "64", "-e", "trace=execve", "/bin/echo"];
+    args.extend(many.iter().map(String::as_str));
+    let t = traced(backend, &args);
+    t.expect(
+        t.stderr.contains("\"30\", ...], 0x"),
+        "argv cut at the capture's 32 strings, saying so",
+    );
+    // 600 variables: the count stops at the capture's 512, and says so.
+    let vars: Vec<String> = (0..600).map(|n| format!("V{n}=x")).collect();
+    let mut args = vec!["-e", "trace=execve", "env", "-i"];
+    args.extend(vars.iter().map(String::as_str));
+    args.push("/bin/true");
+    let t = traced(backend, &args);
+    t.expect(
+        t.stderr.contains("[\"/bin/true\"], 0x")
+            && t.stderr.contains(" /* at least 512 vars */) = 0"),
+        "a cut environment count says so",
+    );
+    let long = "x".repeat(5000);
+    let t = traced(
+        backend,
+        &["-s", "8192", "-e", "trace=execve", "/bin/echo", &long],
+    );
+    t.expect(
+        t.stderr.contains("xxx\"..., ...], 0x") || t.stderr.contains("xxx\"...], 0x"),
+        "a string longer than the capture ends with ...",
+    );
+}
+
+fn non_utf8_arguments_are_traced(backend: Backend) {
+    let out = tracer()
+        .arg(backend.arg())
+        .args(["-e", "trace=execve", "/bin/echo"])
+        .arg(std::ffi::OsStr::from_bytes(b"\xff\xfeok"))
+        .stdin(Stdio::null())
+        .output()
+        .expect("run tracer");
+    let t = Traced::from(out);
+    t.expect(t.code() == Some(0), "traced");
+    t.expect(
+        t.stderr
+            .contains(r#"execve("/bin/echo", ["/bin/echo", "\377\376ok"], "#),
+        "the argument as strace prints it",
+    );
+}
+
+fn uninterruptible(backend: Backend) {
+    use nix::{sys::signal::Signal, unistd::Pid};
+    let mut child = tracer()
+        .args([
+            backend.arg(),
+            "-I",
+            "never",
+            "-e",
+            "trace=none",
+            "sleep",
+            "1",
+        ])
+        .stdin(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn tracer");
+    std::thread::sleep(Duration::from_millis(300));
+    nix::sys::signal::kill(Pid::from_raw(child.id() as i32), Signal::SIGINT).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "-I never: SIGINT does not stop the trace"
+    );
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("+++ exited with 0 +++"), "{stderr}");
+}
+
+fn kill_on_exit(backend: Backend) {
+    use nix::{sys::signal::Signal, unistd::Pid};
+    use std::io::BufRead as _;
+    let mut child = tracer()
+        .args([backend.arg(), "--kill-on-exit", "-e", "trace=none"])
+        .args(["sh", "-c", "echo $$; exec sleep 30"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn tracer");
+    let mut pid = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut pid)
+        .unwrap();
+    let pid: u32 = pid.trim().parse().expect("the command's pid");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(tracer_tests::process_running(pid), "the command runs");
+    nix::sys::signal::kill(Pid::from_raw(child.id() as i32), Signal::SIGTERM).unwrap();
+    child.wait().unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while tracer_tests::process_running(pid) && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        !tracer_tests::process_running(pid),
+        "--kill-on-exit: the command died with the tracer"
+    );
+}
+
+fn notes_of_what_strace_only_warns_about(backend: Backend) {
+    let t = traced(backend, &["-A", "-e", "trace=none", "true"]);
+    t.expect(
+        t.stderr
+            .starts_with("tracer: -A/--output-append-mode has no effect without -o/--output\n"),
+        "-A without -o says so",
+    );
+    t.expect(t.code() == Some(0), "and traces");
+    let t = traced(backend, &["--seccomp-bpf", "-e", "trace=none", "true"]);
+    t.expect(
+        t.stderr
+            .starts_with("tracer: --seccomp-bpf cannot be used without -f/--follow-forks"),
+        "--seccomp-bpf without -f says so",
+    );
+    let t = traced(backend, &["--tips", "-e", "trace=none", "true"]);
+    t.expect(t.code() == Some(0), "--tips accepted");
+}
