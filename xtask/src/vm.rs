@@ -226,6 +226,12 @@ fn prerequisites(cases: &[&Case]) -> Result<()> {
     crate::setup::apt_install(&wanted)
 }
 
+/// Whether `arch`'s guests get strace and the libraries it links: where no host
+/// compares the lines with strace, and for a dynamically linked tracer.
+fn guest_libs(arch: Arch, given: Option<&Path>) -> bool {
+    strace::ARCHES.contains(&arch) || given.is_some()
+}
+
 /// The VM's binaries for one architecture.
 struct Binaries {
     /// `None` where it did not build (a non-gating architecture: the cases say why).
@@ -239,19 +245,7 @@ struct Binaries {
 /// boot with vm_check alone (every check then fails saying so) rather than stopping the
 /// other architectures' runs.
 fn build_static(arch: Arch, gating: bool) -> Result<Binaries> {
-    let target_dir = workspace_root().join("target").join("vm-static");
-    let build = |bins: &[(&str, &str)]| {
-        cross::Build {
-            arch,
-            release: true,
-            static_link: true,
-            target_dir: Some(&target_dir),
-            bins,
-        }
-        .run()
-    };
-    const TRACER: (&str, &str) = ("tracer-user", "tracer");
-    const VM_CHECK: (&str, &str) = ("tracer-tests", "vm_check");
+    let build = |bins: &[(&str, &str)]| static_build(arch, bins);
     if gating {
         let dir = build(&[TRACER, VM_CHECK])?;
         return Ok(Binaries {
@@ -274,6 +268,23 @@ fn build_static(arch: Arch, gating: bool) -> Result<Binaries> {
         tracer,
         vm_check: dir.join("vm_check"),
     })
+}
+
+const TRACER: (&str, &str) = ("tracer-user", "tracer");
+const VM_CHECK: (&str, &str) = ("tracer-tests", "vm_check");
+
+/// Builds `bins` (package, binary) for `arch`, release and static, in their own target
+/// directory; returns the binaries' directory.
+fn static_build(arch: Arch, bins: &[(&str, &str)]) -> Result<PathBuf> {
+    let target_dir = workspace_root().join("target").join("vm-static");
+    cross::Build {
+        arch,
+        release: true,
+        static_link: true,
+        target_dir: Some(&target_dir),
+        bins,
+    }
+    .run()
 }
 
 /// The initramfs of one architecture: `/init` is vm_check, `/bin/tracer` the tracer, and
@@ -354,6 +365,29 @@ fn select(opts: &Options) -> Result<Vec<&'static Case>> {
 }
 
 pub fn vm_test(opts: Options) -> Result<()> {
+    run(opts, None)
+}
+
+/// Runs the checks of `arch`'s quickest default case with `tracer` (a dynamically
+/// linked release binary, as a package ships it) in place of the static build; the
+/// guest gets the libraries it links.
+pub fn check_binary(arch: Arch, tracer: &Path) -> Result<()> {
+    let case = MATRIX
+        .iter()
+        .filter(|c| c.arch == arch && c.default)
+        .min_by_key(|c| c.typical_secs)
+        .with_context(|| format!("no default VM case for {}", arch.triple()))?;
+    let opts = Options {
+        only: vec![case.name.to_owned()],
+        all: false,
+        jobs: 1,
+    };
+    run(opts, Some(tracer))
+}
+
+/// The matrix run; `given` is a tracer to use instead of the static build (its cases'
+/// architecture's).
+fn run(opts: Options, given: Option<&Path>) -> Result<()> {
     let start = Instant::now();
     let cases = select(&opts)?;
     prerequisites(&cases)?;
@@ -378,7 +412,7 @@ pub fn vm_test(opts: Options) -> Result<()> {
                     suites.push(suite);
                 }
             }
-            if strace::ARCHES.contains(&arch) && !suites.contains(&strace::SUITE) {
+            if guest_libs(arch, given) && !suites.contains(&strace::SUITE) {
                 suites.push(strace::SUITE);
             }
             (arch, fetch::Apt::new(&cache, arch, &suites))
@@ -398,7 +432,7 @@ pub fn vm_test(opts: Options) -> Result<()> {
         kernels.push((*case, image, package));
     }
     let mut guest_straces = Vec::new();
-    for &arch in arches.iter().filter(|a| strace::ARCHES.contains(a)) {
+    for &arch in arches.iter().filter(|&&a| guest_libs(a, given)) {
         let guest = strace::fetch(apt_for(arch), &cache, arch)?;
         eprintln!(
             "xtask vm: {} and its libraries for the {} guests",
@@ -413,7 +447,13 @@ pub fn vm_test(opts: Options) -> Result<()> {
     for &arch in &arches {
         let gating = cases.iter().any(|c| c.arch == arch && c.gating);
         let t = Instant::now();
-        let bins = build_static(arch, gating)?;
+        let bins = match given {
+            Some(tracer) => Binaries {
+                tracer: Some(tracer.to_owned()),
+                vm_check: static_build(arch, &[VM_CHECK])?.join("vm_check"),
+            },
+            None => build_static(arch, gating)?,
+        };
         let path = cache.join(format!("initramfs-{}.cpio", arch.debian()));
         let guest_strace = guest_straces
             .iter()

@@ -4,6 +4,8 @@
 //! the harness's private apt lists, unpacked under `cache/strace-ARCH/`, never installed;
 //! the binary, its ELF interpreter and the shared libraries go into the initramfs, where
 //! `vm_check` runs strace on the workload and compares its lines with the tracer's.
+//! With libgcc-s1 too, the libraries are all a dynamically linked tracer needs (the
+//! dist package's, `check_binary`).
 
 use std::{
     fs,
@@ -20,8 +22,8 @@ use crate::cross::Arch;
 pub const ARCHES: &[Arch] = &[Arch::Aarch64];
 /// The suite of the reference strace: Debian 12's 6.1, the host's.
 pub const SUITE: &str = "bookworm";
-/// strace and what it links, directly or not.
-const PACKAGES: &[&str] = &["strace", "libc6", "libunwind8", "liblzma5"];
+/// strace and what it links, directly or not; libgcc-s1 for a dynamically linked tracer.
+const PACKAGES: &[&str] = &["strace", "libc6", "libunwind8", "liblzma5", "libgcc-s1"];
 /// Where the guest looks for it (`vm_check`'s `STRACE`).
 const BINARY: &str = "usr/bin/strace";
 
@@ -37,7 +39,9 @@ pub fn fetch(apt: &fetch::Apt, cache: &Path, arch: Arch) -> Result<GuestStrace> 
     let dir = cache.join(format!("strace-{}", arch.debian()));
     let (root, stamp) = (dir.join("root"), dir.join("package"));
     let package = match fs::read_to_string(&stamp) {
-        Ok(package) if root.join(BINARY).is_file() => package.trim().to_owned(),
+        Ok(package) if root.join(BINARY).is_file() && fetched_all(&stamp_packages(&dir)) => {
+            package.trim().to_owned()
+        }
         _ => {
             let _ = fs::remove_dir_all(&dir);
             let debs = dir.join("debs");
@@ -51,6 +55,7 @@ pub fn fetch(apt: &fetch::Apt, cache: &Path, arch: Arch) -> Result<GuestStrace> 
             }
             fs::remove_dir_all(&debs)?;
             fs::write(&stamp, &package)?;
+            fs::write(stamp_packages(&dir), PACKAGES.join("\n"))?;
             package
         }
     };
@@ -82,6 +87,19 @@ pub fn fetch(apt: &fetch::Apt, cache: &Path, arch: Arch) -> Result<GuestStrace> 
     }
     files.sort();
     Ok(GuestStrace { package, files })
+}
+
+/// Where the unpacked packages' names are kept.
+fn stamp_packages(dir: &Path) -> PathBuf {
+    dir.join("packages")
+}
+
+/// Whether the cache holds every package of [`PACKAGES`].
+fn fetched_all(list: &Path) -> bool {
+    let Ok(list) = fs::read_to_string(list) else {
+        return false;
+    };
+    PACKAGES.iter().all(|p| list.lines().any(|l| l == *p))
 }
 
 /// The file `rel` names under `root`, following symlinks (absolute ones from `root`).
