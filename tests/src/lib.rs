@@ -14,6 +14,8 @@ use std::{
     time::{Duration, Instant},
 };
 
+pub mod compat32;
+
 pub fn tracer_bin() -> PathBuf {
     if let Some(bin) = std::env::var_os("TRACER_BIN") {
         return bin.into();

@@ -14,7 +14,8 @@ pub struct KernelConfig {
     pub string_limit: u32,
     /// Which outcomes are recorded (`status::*` bits): `-z`, `-Z`, `--status`.
     pub status_mask: u8,
-    /// Non-zero when numbers outside the table (e.g. x32 or invalid ones) are traced.
+    /// Non-zero when numbers outside the table (32-bit tasks', x32's or invalid ones) are
+    /// traced.
     pub trace_unknown: u8,
     /// Non-zero with `-f`: children join the trace set when they are forked.
     pub follow_forks: u8,
@@ -86,6 +87,11 @@ pub struct KernelConfig {
     /// capabilities) leaves the trace set. [`NO_OWNER`]: no such limit.
     pub owner_uid: u32,
     pub owner_gid: u32,
+    /// Offset in `struct task_struct` of the word with the architecture's compat flag
+    /// (`arch::COMPAT_TASK_FLAG`), from BTF; 0: the registers tell
+    /// (`arch::PT_REGS_COMPAT`).
+    pub compat_task_offset: u32,
+    pub _pad3: u32,
 }
 
 /// [`KernelConfig::owner_uid`]: the tracer may trace anything.
@@ -132,6 +138,8 @@ impl KernelConfig {
         cred_caps_offset: 0,
         owner_uid: NO_OWNER,
         owner_gid: NO_OWNER,
+        compat_task_offset: 0,
+        _pad3: 0,
     };
 
     /// Whether the trace set is a set of cgroups (`--cgroup`, `--container`).
@@ -210,7 +218,7 @@ impl Default for KernelConfig {
     }
 }
 
-const _: () = assert!(core::mem::size_of::<KernelConfig>() == 240);
+const _: () = assert!(core::mem::size_of::<KernelConfig>() == 248);
 
 #[cfg(feature = "user")]
 // SAFETY: plain-old-data: repr(C), integer fields only, explicit padding.

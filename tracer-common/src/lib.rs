@@ -6,16 +6,16 @@
 //! re-exported at the crate root.
 #![no_std]
 
+pub mod arch;
 pub mod config;
 pub mod path;
 pub mod plan;
 pub mod record;
 pub mod trace;
-pub mod x86_64;
 
+pub use arch::*;
 pub use config::*;
 pub use path::*;
 pub use plan::*;
 pub use record::*;
 pub use trace::*;
-pub use x86_64::*;

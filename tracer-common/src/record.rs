@@ -1,7 +1,7 @@
 //! Records in the ring buffer: what the kernel programs tell userspace. Every record
 //! starts with a `u32` kind.
 
-/// Syscall arguments passed to a syscall (x86_64 has six).
+/// Syscall arguments passed to a syscall (six on every architecture the tracer runs on).
 pub const MAX_ARGS: usize = 6;
 
 /// Record kinds in the ring buffer; the first `u32` of every record.
@@ -35,7 +35,7 @@ pub struct SyscallRecord {
     /// Thread id and process id (tgid) in the initial pid namespace.
     pub tid: u32,
     pub tgid: u32,
-    /// Syscall number (`orig_ax`).
+    /// Syscall number, with [`crate::COMPAT_NR`] for a 32-bit task's call.
     pub nr: u32,
     /// `bpf_ktime_get_ns()` (CLOCK_MONOTONIC) at sys_enter and sys_exit.
     pub enter_ns: u64,

@@ -27,23 +27,39 @@ mod syscall;
 mod task;
 
 use aya_ebpf::{
-    helpers::bpf_probe_read_kernel,
+    helpers::{bpf_get_current_task, bpf_probe_read_kernel},
     macros::{raw_tracepoint, tracepoint},
     programs::{RawTracePointContext, TracePointContext},
 };
-use tracer_common::{MAX_ARGS, PT_REGS_ARG_SLOTS, PT_REGS_ARGS_SPAN, PT_REGS_SP, sigframe_mask};
+use tracer_common::{
+    COMPAT_TASK_FLAG, MAX_ARGS, PT_REGS_ARG_SLOTS, PT_REGS_ARGS_SPAN, PT_REGS_COMPAT,
+    PT_REGS_COMPAT_ARG_SLOTS, PT_REGS_SP, PT_REGS_SPAN_WORDS, sigframe_mask,
+};
+
+use crate::config::config;
 
 /// Entry of every syscall (broad trace sets).
 #[raw_tracepoint(tracepoint = "sys_enter")]
 pub fn tracer_sys_enter(ctx: RawTracePointContext) -> i32 {
     let nr: u64 = ctx.arg(1);
     let regs: *const u8 = ctx.arg(0);
-    syscall::on_enter(&ctx, nr, |frame| {
+    let compat = || compat_call(regs);
+    syscall::on_enter(&ctx, nr, compat, |frame, compat| {
         // SAFETY: `regs` is the tracepoint's `struct pt_regs *`; the helper checks the
         // reads.
-        let span = unsafe { bpf_probe_read_kernel(regs.add(PT_REGS_ARGS_SPAN).cast::<[u64; 8]>()) }
-            .unwrap_or([0; 8]);
-        let mut args = PT_REGS_ARG_SLOTS.map(|slot| span[slot]);
+        let span = unsafe {
+            bpf_probe_read_kernel(
+                regs.add(PT_REGS_ARGS_SPAN)
+                    .cast::<[u64; PT_REGS_SPAN_WORDS]>(),
+            )
+        }
+        .unwrap_or([0; PT_REGS_SPAN_WORDS]);
+        // Constant indexes either way: the verifier sees fixed stack slots.
+        let mut args = if compat {
+            PT_REGS_COMPAT_ARG_SLOTS.map(|slot| span[slot])
+        } else {
+            PT_REGS_ARG_SLOTS.map(|slot| span[slot])
+        };
         if frame {
             // SAFETY: as above.
             let sp = unsafe { bpf_probe_read_kernel(regs.add(PT_REGS_SP).cast::<u64>()) };
@@ -54,6 +70,33 @@ pub fn tracer_sys_enter(ctx: RawTracePointContext) -> i32 {
     0
 }
 
+/// Whether the call being entered came through the 32-bit (compat) entry: the
+/// architecture's flag in the task where BTF gave its offset, else its registers. A
+/// failed read says no.
+#[inline(always)]
+fn compat_call(regs: *const u8) -> bool {
+    let offset = config().compat_task_offset as usize;
+    match COMPAT_TASK_FLAG {
+        Some(flag) if offset != 0 => {
+            // SAFETY: the helper takes no arguments; the task is only read through
+            // bpf_probe_read_kernel, which checks the read, at an offset from BTF.
+            let word = unsafe {
+                let task = bpf_get_current_task() as *const u8;
+                bpf_probe_read_kernel(task.wrapping_add(offset).cast::<u32>())
+            };
+            word.unwrap_or(0) & flag.mask != 0
+        }
+        _ => {
+            // SAFETY: a field of the tracepoint's `struct pt_regs *`; the helper checks
+            // the read.
+            let word = unsafe {
+                bpf_probe_read_kernel(regs.wrapping_add(PT_REGS_COMPAT.offset).cast::<u64>())
+            };
+            PT_REGS_COMPAT.holds(word.unwrap_or(0))
+        }
+    }
+}
+
 /// Entry of one syscall (`syscalls:sys_enter_NAME`, narrow trace sets): the record has
 /// `__syscall_nr` at offset 8 and the arguments from offset 16, a stable layout.
 #[tracepoint]
@@ -61,13 +104,19 @@ pub fn tracer_enter_tp(ctx: TracePointContext) -> u32 {
     // SAFETY: offsets inside the tracepoint record; the helper checks the reads.
     let nr = unsafe { ctx.read_at::<i32>(8) }.unwrap_or(-1) as u64;
     // No registers here: the loader attaches raw tracepoints for a trace set that
-    // needs them (`PLAN_SIGFRAME`).
-    syscall::on_enter(&ctx, nr, |_frame| {
-        // One read, not one per argument: each read's failure branch would double the
-        // paths older verifiers walk (syscalls with fewer arguments read padding).
-        // SAFETY: as above.
-        unsafe { ctx.read_at::<[u64; MAX_ARGS]>(16) }.unwrap_or([0; MAX_ARGS])
-    });
+    // needs them (`PLAN_SIGFRAME`). The kernel does not fire these tracepoints for
+    // 32-bit (compat) calls (`ARCH_TRACE_IGNORE_COMPAT_SYSCALLS` on x86_64 and arm64).
+    syscall::on_enter(
+        &ctx,
+        nr,
+        || false,
+        |_frame, _compat| {
+            // One read, not one per argument: each read's failure branch would double the
+            // paths older verifiers walk (syscalls with fewer arguments read padding).
+            // SAFETY: as above.
+            unsafe { ctx.read_at::<[u64; MAX_ARGS]>(16) }.unwrap_or([0; MAX_ARGS])
+        },
+    );
     0
 }
 

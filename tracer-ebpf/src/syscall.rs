@@ -5,8 +5,9 @@
 use aya_ebpf::{EbpfContext, bindings::BPF_ANY, helpers::bpf_get_current_pid_tgid};
 use aya_log_ebpf::warn;
 use tracer_common::{
-    INFLIGHT_ACTIVE, INFLIGHT_ENTRY_LOST, INFLIGHT_SHOWN, InFlight, MAX_ARGS, PLAN_SIGFRAME,
-    PLAN_TRACE, RECORD_FILTERED, SyscallPlan, TRACE_FROM_EXEC, TRACE_ON, kind, nr,
+    COMPAT_NR, INFLIGHT_ACTIVE, INFLIGHT_ENTRY_LOST, INFLIGHT_SHOWN, InFlight, MAX_ARGS,
+    PLAN_SIGFRAME, PLAN_TRACE, RECORD_FILTERED, SyscallPlan, TRACE_FROM_EXEC, TRACE_ON, is_exit,
+    kind, nr,
 };
 
 use crate::{
@@ -18,10 +19,16 @@ use crate::{
     outcome,
 };
 
-/// `read_args(frame)` reads the call's arguments; `frame` asks for the signal frame's
-/// mask in argument 0 (`PLAN_SIGFRAME`).
+/// `compat()` tells whether the call is a 32-bit task's; `read_args(frame, compat)`
+/// reads the call's arguments (of that calling convention), `frame` asking for the
+/// signal frame's mask in argument 0 (`PLAN_SIGFRAME`).
 #[inline(always)]
-pub fn on_enter<C: EbpfContext>(ctx: &C, nr: u64, read_args: impl FnOnce(bool) -> [u64; MAX_ARGS]) {
+pub fn on_enter<C: EbpfContext>(
+    ctx: &C,
+    nr: u64,
+    compat: impl FnOnce() -> bool,
+    read_args: impl FnOnce(bool, bool) -> [u64; MAX_ARGS],
+) {
     let cfg = config();
     if cfg.count_seen != 0
         && let Some(s) = stats()
@@ -32,6 +39,10 @@ pub fn on_enter<C: EbpfContext>(ctx: &C, nr: u64, read_args: impl FnOnce(bool) -
     let Some(state) = admit::process_state(pid_tgid) else {
         return;
     };
+    // A 32-bit task's numbers are another table's: marked, they match no plan and are
+    // traced only with the numbers the table does not know.
+    let compat = compat();
+    let nr = if compat { nr | COMPAT_NR as u64 } else { nr };
     if let Some(state) = state {
         // SAFETY: the pointer comes from a successful lookup; a racing delete leaves the
         // element readable until the program ends (RCU).
@@ -51,7 +62,7 @@ pub fn on_enter<C: EbpfContext>(ctx: &C, nr: u64, read_args: impl FnOnce(bool) -
     };
     // Calls outside the trace set stop here, except exit/exit_group, whose status the
     // process-exit record needs.
-    if !shown && nr != nr::EXIT_GROUP as u64 && nr != nr::EXIT as u64 {
+    if !shown && !is_exit(nr as u32) {
         if let Some(s) = stats() {
             s.filtered += 1;
         }
@@ -62,7 +73,7 @@ pub fn on_enter<C: EbpfContext>(ctx: &C, nr: u64, read_args: impl FnOnce(bool) -
     // `-c` alone needs only the number and the time: no arguments leave the kernel and
     // no call is shown in progress.
     let args = if emits {
-        read_args(plan.is_some_and(|p| p.flags & PLAN_SIGFRAME != 0))
+        read_args(plan.is_some_and(|p| p.flags & PLAN_SIGFRAME != 0), compat)
     } else {
         [0; MAX_ARGS]
     };
@@ -175,11 +186,18 @@ pub fn on_exit(ret: i64) {
     }
     let flags = if admitted { 0 } else { RECORD_FILTERED };
     let wakeup = wakeup_flags();
+    let paths = cfg.path_filtered();
     let Some(plan) = PLANS.get(call.nr) else {
-        emit_syscall(&call, ret, flags, wakeup);
+        // No table entry, no path or fd arguments known: never a `-P` call.
+        if paths {
+            if let Some(s) = stats() {
+                s.filtered += 1;
+            }
+        } else {
+            emit_syscall(&call, ret, flags, wakeup);
+        }
         return;
     };
-    let paths = cfg.path_filtered();
     if !paths && call.retry == 0 && !capture::any(&plan.capture, Phase::Exit(ret)) {
         emit_syscall(&call, ret, flags, wakeup);
         return;

@@ -12,7 +12,7 @@ use aya_ebpf::{
 use aya_log_ebpf::warn;
 use tracer_common::{
     EXIT_STATUS_KNOWN, INFLIGHT_ACTIVE, INFLIGHT_SHOWN, NO_OWNER, RECORD_NO_RETURN, TRACE_ON,
-    TaskExitRecord, kind, nr,
+    TaskExitRecord, is_exit, kind,
 };
 
 use crate::{
@@ -204,7 +204,7 @@ pub fn exit(ctx: &TracePointContext) -> Result<(), i64> {
     // The thread's entry goes with it, whether or not it is inside a call.
     let _ = INFLIGHT.remove(tid);
     if let Some(call) = in_call.filter(|c| c.flags & INFLIGHT_ACTIVE != 0) {
-        if call.nr == nr::EXIT_GROUP || call.nr == nr::EXIT {
+        if is_exit(call.nr) {
             exit_code = call.args[0] & 0xff;
         }
         // Not counted for `-c`: strace counts calls as they return.

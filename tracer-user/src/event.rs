@@ -182,9 +182,13 @@ pub struct Totals {
 }
 
 impl Totals {
-    /// Adds one finished call (what the kernel does in its `count`): its wall-clock
+    /// Adds one finished call (what the kernel does in its `count`, whose per-number
+    /// array leaves out numbers past it: 32-bit tasks' calls, x32's): its wall-clock
     /// duration and its system CPU time.
     pub fn add_call(&mut self, nr: u32, duration_ns: u64, cpu_ns: u64, failed: bool) {
+        if nr >= tracer_common::MAX_SYSCALLS {
+            return;
+        }
         let t = self.by_nr.entry(nr).or_default();
         let first = t.calls == 0;
         t.calls += 1;

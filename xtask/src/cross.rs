@@ -57,6 +57,30 @@ impl Arch {
         }
     }
 
+    /// `uname -m`'s name (`x86_64`, `aarch64`), as release file names use it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::X86_64 => "x86_64",
+            Self::Aarch64 => "aarch64",
+        }
+    }
+
+    /// A binutils tool for this architecture's files: the host's own, or the cross one
+    /// Debian's `gcc-ARCH-linux-gnu` brings (`aarch64-linux-gnu-strip`).
+    pub fn binutil(self, tool: &str) -> String {
+        if self == Self::host() {
+            tool.to_owned()
+        } else {
+            format!("{}-{tool}", self.gnu())
+        }
+    }
+
+    /// Where Debian's cross packages for this architecture put its libraries
+    /// (`/usr/aarch64-linux-gnu/lib`), on another host.
+    pub fn cross_libs(self) -> PathBuf {
+        PathBuf::from(format!("/usr/{}/lib", self.gnu()))
+    }
+
     /// The triple as cargo spells it in environment variables.
     fn env_triple(self) -> String {
         self.triple().to_uppercase().replace('-', "_")

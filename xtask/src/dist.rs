@@ -1,6 +1,9 @@
 //! `cargo xtask dist`: the release binary with its man page and shell completions, as a
 //! tarball and a Debian package in `target/dist/`; `--test` then installs the package
-//! on this system, runs it, reads its man page and removes it.
+//! on this system, runs it, reads its man page and removes it. `--target aarch64` makes
+//! arm64's artefacts on an x86_64 host (cross-built, as `cargo xtask build --target`);
+//! its `--test` boots an arm64 kernel of the VM matrix with the packaged binary and runs
+//! the matrix's checks with it.
 //!
 //! The package is built with `dpkg-deb` from a generated control file rather than
 //! cargo-deb: dpkg-deb is on every Debian system, where cargo-deb would be one more
@@ -15,7 +18,7 @@ use std::{
 
 use anyhow::{Context as _, Result, bail};
 
-use crate::{build, display, run, setup, workspace_root};
+use crate::{build, build_for, cross::Arch, display, run, setup, workspace_root};
 
 /// What a release ships, built from `tracer`: (path inside the package, contents).
 fn generated(tracer: &Path) -> Result<Vec<(&'static str, Vec<u8>)>> {
@@ -64,25 +67,43 @@ fn write(path: &Path, contents: &[u8]) -> Result<()> {
     fs::write(path, contents).with_context(|| format!("writing {}", path.display()))
 }
 
-/// Builds `target/dist/tracer-VERSION-ARCH-linux.tar.gz` and `tracer_VERSION_DEBARCH.deb`;
-/// returns the package's path.
-pub fn dist() -> Result<PathBuf> {
+/// Builds `target/dist/tracer-VERSION-ARCH-linux.tar.gz` and `tracer_VERSION_DEBARCH.deb`
+/// for `arch`; returns the package's path. Each architecture's artefacts replace that
+/// architecture's earlier ones only.
+pub fn dist(arch: Arch) -> Result<PathBuf> {
     setup::setup()?;
-    let built = build(true)?;
+    let built = build_for(arch, true, false)?;
     let root = workspace_root();
     let dist = root.join("target/dist");
-    let _ = fs::remove_dir_all(&dist);
+    let name = format!("tracer-{}-{}-linux", version(), arch.name());
+    let deb_name = format!("tracer_{}_{}", version(), arch.debian());
+    for stale in [
+        name.clone(),
+        format!("{name}.tar.gz"),
+        deb_name.clone(),
+        format!("{deb_name}.deb"),
+        format!("tracer-{}", arch.name()),
+    ] {
+        let path = dist.join(stale);
+        let _ = fs::remove_dir_all(&path).or_else(|_| fs::remove_file(&path));
+    }
     // Shipped without its symbols (a fifth of the size); the build keeps them.
     fs::create_dir_all(&dist)?;
-    let tracer = dist.join("tracer");
+    let tracer = dist.join(format!("tracer-{}", arch.name()));
     fs::copy(&built, &tracer).context("copying the binary")?;
-    run(Command::new("strip").arg("--strip-unneeded").arg(&tracer))?;
-    let files = generated(&tracer)?;
+    run(Command::new(arch.binutil("strip"))
+        .arg("--strip-unneeded")
+        .arg(&tracer))?;
+    // The man page and completions are the same on every architecture; a binary for
+    // another one does not run here, so the host's build writes them.
+    let files = if arch == Arch::host() {
+        generated(&tracer)?
+    } else {
+        generated(&build(true)?)?
+    };
     let readme = fs::read(root.join("README.md")).context("reading README.md")?;
 
     // The tarball: a prefix to unpack under /usr/local or ~/.local.
-    let arch = std::env::consts::ARCH;
-    let name = format!("tracer-{}-{arch}-linux", version());
     let stage = dist.join(&name);
     write(&stage.join("bin/tracer"), &fs::read(&tracer)?)?;
     set_executable(&stage.join("bin/tracer"))?;
@@ -99,7 +120,7 @@ pub fn dist() -> Result<PathBuf> {
         .arg(&name))?;
     eprintln!("xtask dist: {}", tarball.display());
 
-    let deb = debian_package(&dist, &tracer, &files, &readme)?;
+    let deb = debian_package(arch, &dist, &tracer, &files, &readme)?;
     eprintln!("xtask dist: {}", deb.display());
     Ok(deb)
 }
@@ -113,14 +134,16 @@ fn set_executable(path: &Path) -> Result<()> {
 /// The Debian package: the files under `/usr`, the man page compressed as Debian's
 /// policy wants, and a control file whose dependencies come from the binary itself.
 fn debian_package(
+    arch: Arch,
     dist: &Path,
     tracer: &Path,
     files: &[(&str, Vec<u8>)],
     readme: &[u8],
 ) -> Result<PathBuf> {
-    let arch = output(Command::new("dpkg").arg("--print-architecture"))
+    output(Command::new("dpkg").arg("--print-architecture"))
         .context("dpkg-deb builds the package: this needs a Debian system")?;
-    let stage = dist.join(format!("tracer_{}_{arch}", version()));
+    let arch_name = arch.debian();
+    let stage = dist.join(format!("tracer_{}_{arch_name}", version()));
     let usr = stage.join("usr");
     write(&usr.join("bin/tracer"), &fs::read(tracer)?)?;
     set_executable(&usr.join("bin/tracer"))?;
@@ -152,7 +175,7 @@ fn debian_package(
     let control = format!(
         "Package: tracer\n\
          Version: {}\n\
-         Architecture: {arch}\n\
+         Architecture: {arch_name}\n\
          Maintainer: tracer developers <tracer@localhost>\n\
          Installed-Size: {installed_kib}\n\
          Depends: {}\n\
@@ -164,10 +187,10 @@ fn debian_package(
          on the kernel's syscall tracepoints, with a ptrace fallback that prints the\n \
          same lines where eBPF is not available.\n",
         version(),
-        depends(tracer)?,
+        depends(arch, tracer)?,
     );
     write(&stage.join("DEBIAN/control"), control.as_bytes())?;
-    let deb = dist.join(format!("tracer_{}_{arch}.deb", version()));
+    let deb = dist.join(format!("tracer_{}_{arch_name}.deb", version()));
     run(Command::new("dpkg-deb")
         .args(["--root-owner-group", "--build"])
         .arg(&stage)
@@ -198,26 +221,14 @@ fn gzip(data: &[u8]) -> Result<Vec<u8>> {
 
 /// The packages the binary needs, from the libraries it links (as `dpkg-shlibdeps`
 /// would find them) and the newest glibc symbol version it uses.
-fn depends(tracer: &Path) -> Result<String> {
-    let ldd = output(Command::new("ldd").arg(tracer))?;
-    let mut packages: Vec<String> = Vec::new();
-    for lib in ldd.lines().filter_map(|l| l.split("=>").nth(1)) {
-        let Some(path) = lib.split_whitespace().next() else {
-            continue;
-        };
-        let real = fs::canonicalize(path).unwrap_or_else(|_| PathBuf::from(path));
-        // dpkg knows the path the package installed, which may be the /usr one.
-        let owner = [PathBuf::from(path), real]
-            .iter()
-            .find_map(|p| output(Command::new("dpkg").arg("-S").arg(p)).ok());
-        if let Some(owner) = owner {
-            let package = owner.split(':').next().unwrap_or_default().to_owned();
-            if !package.is_empty() && !packages.contains(&package) {
-                packages.push(package);
-            }
-        }
-    }
-    let symbols = output(Command::new("objdump").arg("-T").arg(tracer)).unwrap_or_default();
+fn depends(arch: Arch, tracer: &Path) -> Result<String> {
+    let packages = if arch == Arch::host() {
+        host_libraries(tracer)?
+    } else {
+        cross_libraries(arch, tracer)?
+    };
+    let symbols =
+        output(Command::new(arch.binutil("objdump")).arg("-T").arg(tracer)).unwrap_or_default();
     let glibc = symbols
         .split_whitespace()
         .filter_map(|w| {
@@ -236,8 +247,71 @@ fn depends(tracer: &Path) -> Result<String> {
         .join(", "))
 }
 
+/// The packages of the libraries `ldd` finds for a binary of this machine.
+fn host_libraries(tracer: &Path) -> Result<Vec<String>> {
+    let ldd = output(Command::new("ldd").arg(tracer))?;
+    let mut packages: Vec<String> = Vec::new();
+    for lib in ldd.lines().filter_map(|l| l.split("=>").nth(1)) {
+        let Some(path) = lib.split_whitespace().next() else {
+            continue;
+        };
+        let real = fs::canonicalize(path).unwrap_or_else(|_| PathBuf::from(path));
+        // dpkg knows the path the package installed, which may be the /usr one.
+        let owner = [PathBuf::from(path), real]
+            .iter()
+            .find_map(|p| output(Command::new("dpkg").arg("-S").arg(p)).ok());
+        if let Some(owner) = owner {
+            let package = owner.split(':').next().unwrap_or_default().to_owned();
+            if !package.is_empty() && !packages.contains(&package) {
+                packages.push(package);
+            }
+        }
+    }
+    Ok(packages)
+}
+
+/// The packages of a foreign binary's libraries (its `NEEDED` entries): Debian's cross
+/// package of each (`libc6-arm64-cross`, which the build linked against) names the
+/// architecture's own (`libc6`).
+fn cross_libraries(arch: Arch, tracer: &Path) -> Result<Vec<String>> {
+    let headers = output(Command::new(arch.binutil("objdump")).arg("-p").arg(tracer))?;
+    let suffix = format!("-{}-cross", arch.debian());
+    let mut packages: Vec<String> = Vec::new();
+    for lib in headers
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("NEEDED"))
+    {
+        let path = arch.cross_libs().join(lib.trim());
+        let owner = output(Command::new("dpkg").arg("-S").arg(&path))
+            .with_context(|| format!("no cross package has {}", path.display()))?;
+        let package = owner.split(':').next().unwrap_or_default();
+        let package = package.strip_suffix(&suffix).unwrap_or(package).to_owned();
+        if !package.is_empty() && !packages.contains(&package) {
+            packages.push(package);
+        }
+    }
+    Ok(packages)
+}
+
 fn version_key(v: &str) -> Vec<u32> {
     v.split('.').filter_map(|n| n.parse().ok()).collect()
+}
+
+/// `--test` of another architecture's package: its binary, as installed, replaces the
+/// static one in that architecture's quickest default VM case, whose checks must pass.
+pub fn test_in_vm(arch: Arch, deb: &Path) -> Result<()> {
+    let unpacked = deb.with_extension("unpacked");
+    let _ = fs::remove_dir_all(&unpacked);
+    run(Command::new("dpkg-deb").arg("-x").arg(deb).arg(&unpacked))?;
+    let tracer = unpacked.join("usr/bin/tracer");
+    let result = crate::vm::check_binary(arch, &tracer);
+    let _ = fs::remove_dir_all(&unpacked);
+    result?;
+    eprintln!(
+        "xtask dist: the {} package's binary passes the VM checks",
+        arch.debian()
+    );
+    Ok(())
 }
 
 /// `--test`: installs the package on this system, traces `ls` with the installed

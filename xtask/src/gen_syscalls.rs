@@ -10,9 +10,9 @@
 //!   from Debian sid's `linux-libc-dev` (architecture `all`, every architecture's uapi
 //!   headers), fetched through the vm-test's private apt lists; `--header FILE` instead.
 //!   Numbers are ABI: a newer header gives the same table up to the cap below.
-//! - per name, the x86_64 entry's classes, return kind and arguments, except where the
-//!   architecture's prototype differs (arm64's `clone`); names x86_64 lacks need a
-//!   hand-written entry here.
+//! - per name, the x86_64 entry's classes, return kind, arguments and effect, with the
+//!   arguments reordered where the architecture's prototype differs (arm64's `clone`);
+//!   names x86_64 lacks need a hand-written entry here.
 //!
 //! The table stops at the x86_64 table's highest number, so both cover the same kernel;
 //! newer numbers in the header are listed and left out.
@@ -30,16 +30,14 @@ use crate::{cross::Arch, vm, workspace_root};
 
 const X86_64_TABLE: &str = "tracer-user/src/syscalls/x86_64.rs";
 
-/// Where a syscall's prototype on this architecture differs from x86_64's: the entry's
-/// text after the name.
-const AARCH64_OVERRIDES: &[(&str, &str)] = &[
+/// Where a syscall's arguments come in another order on this architecture: the x86_64
+/// entry's arguments, permuted (each keeps its name and kind, so the decoders, which
+/// find `clone`'s arguments by kind, print them in strace's order either way).
+const AARCH64_REORDERED: &[(&str, &[usize])] = &[
     // CONFIG_CLONE_BACKWARDS (set in Debian's arm64 config; kernel/fork.c): tls comes
     // before child_tidptr. strace's clone.c: ARG_TLS 3, ARG_CTID 4 on every
     // architecture but x86_64, s390 and a few others.
-    (
-        "clone",
-        r#"[PROCESS], Int, ["clone_flags": CloneFlags, "newsp": Ptr, "parent_tidptr": Struct(StructKind::IntPtr, When::ExitOk), "tls": Ptr, "child_tidptr": Ptr]"#,
-    ),
+    ("clone", &[0, 1, 2, 4, 3]),
 ];
 
 /// Entries for syscalls the x86_64 table lacks (none up to Linux 6.18: every arm64
@@ -120,8 +118,8 @@ pub fn gen_syscalls(opts: Options) -> Result<()> {
     Ok(())
 }
 
-/// The entries by name, and the text between the `use` lines and `ALIASES` (the macros),
-/// which the generated file repeats.
+/// The entries by name, and the text from the `use` lines to `ALIASES`, which the
+/// generated file repeats.
 fn parse_table(text: &str) -> Result<(BTreeMap<String, Entry>, String)> {
     let mut entries = BTreeMap::new();
     for line in text.lines() {
@@ -223,15 +221,16 @@ fn render(
             lines.push(format!("    gap!({nr}),"));
             continue;
         };
-        let lookup = |table: &[(&str, &'static str)]| {
+        let lookup = |table: &[(&str, &str)]| {
             table
                 .iter()
                 .find(|(n, _)| n == name)
                 .map(|(_, rest)| (*rest).to_owned())
         };
-        let rest = lookup(AARCH64_OVERRIDES)
-            .or_else(|| lookup(AARCH64_HAND))
-            .or_else(|| x86.get(name).map(|e| e.rest.clone()));
+        let rest = match lookup(AARCH64_HAND) {
+            Some(rest) => Some(rest),
+            None => x86.get(name).map(|e| reorder(name, &e.rest)).transpose()?,
+        };
         match rest {
             Some(rest) => lines.push(format!("    sc!({nr}, \"{name}\", {rest}),")),
             None => missing.push(format!("{name} ({nr})")),
@@ -255,14 +254,14 @@ fn render(
          //! (xtask/src/gen_syscalls.rs; edit that, not this): the numbers from the kernel's \
          arm64\n\
          //! `asm/unistd_64.h` (the generic table), and for each name the classes, return \
-         kind and\n\
-         //! arguments of the x86_64 table's entry of that name, except `clone` (arm64's \
-         prototype\n\
-         //! puts `tls` before `child_tidptr`). Covers what x86_64.rs covers (Linux 6.18). \
-         Not wired\n\
-         //! in yet: docs/arm64-notes.md lists what else the port needs.\n\
+         kind,\n\
+         //! arguments and effect of the x86_64 table's entry of that name, `clone`'s \
+         arguments in\n\
+         //! arm64's order (`tls` before `child_tidptr`). Covers what x86_64.rs covers \
+         (Linux 6.18).\n\
          //!\n\
-         //! Line format: `sc!(nr, name, [classes], return kind, [arg: kind, ...])`.\n\
+         //! Line format: `sc!(nr, name, [classes], return kind, [arg: kind, ...] [, \
+         effect])`.\n\
          \n\
          {preamble}\
          /// Kernel (tracefs) names that differ from strace's, and strace's name for them.\n\
@@ -275,6 +274,71 @@ fn render(
          ];\n",
         lines.join("\n")
     ))
+}
+
+/// An entry's text (`[classes], ret, [args] [, effect]`) with its arguments in this
+/// architecture's order.
+fn reorder(name: &str, rest: &str) -> Result<String> {
+    let Some((_, order)) = AARCH64_REORDERED.iter().find(|(n, _)| *n == name) else {
+        return Ok(rest.to_owned());
+    };
+    // `[classes], ret, [args]...`: the argument list is the second bracket.
+    let classes = matching_bracket(rest).context("no classes")?;
+    let open = classes + rest[classes..].find('[').context("no argument list")?;
+    let close = open + matching_bracket(&rest[open..]).context("unclosed argument list")?;
+    let args = split_top_level(&rest[open + 1..close]);
+    if order.len() != args.len() {
+        bail!(
+            "{name}: {} arguments, reordering {}",
+            args.len(),
+            order.len()
+        );
+    }
+    let permuted: Vec<&str> = order.iter().map(|&i| args[i]).collect();
+    Ok(format!(
+        "{}[{}]{}",
+        &rest[..open],
+        permuted.join(", "),
+        &rest[close + 1..]
+    ))
+}
+
+/// Index of the bracket closing the one `text` starts with.
+fn matching_bracket(text: &str) -> Option<usize> {
+    let mut depth = 0;
+    for (i, c) in text.char_indices() {
+        match c {
+            '[' | '(' | '{' => depth += 1,
+            ']' | ')' | '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `a, B(c, d), e { f: 1 }` split at the commas outside brackets.
+fn split_top_level(text: &str) -> Vec<&str> {
+    let (mut parts, mut depth, mut start) = (Vec::new(), 0, 0);
+    for (i, c) in text.char_indices() {
+        match c {
+            '[' | '(' | '{' => depth += 1,
+            ']' | ')' | '}' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push(text[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    if !text[start..].trim().is_empty() {
+        parts.push(text[start..].trim());
+    }
+    parts
 }
 
 /// arm64's `asm/unistd_64.h` and `asm-generic/unistd.h` from Debian sid's
@@ -319,7 +383,7 @@ mod tests {
     fn entries_and_gaps() {
         let x86 = "use super::X;\nmacros\n/// Kernel (tracefs) names\n\
                    sc!(0, \"read\", [DESC], Int, [\"fd\": Fd]),\n\
-                   sc!(1, \"clone\", [PROCESS], Int, []),\n";
+                   sc!(1, \"clone\", [PROCESS], Int, [\"a\": Int, \"b\": Int, \"c\": Int, \"d\": Int, \"e\": Int]),\n";
         let (entries, preamble) = parse_table(x86).unwrap();
         assert_eq!(preamble, "use super::X;\nmacros\n");
         assert_eq!(entries["read"].rest, r#"[DESC], Int, ["fd": Fd]"#);
@@ -327,12 +391,28 @@ mod tests {
         let numbers =
             parse_unistd("#define __NR_clone 0\n#define __NR_read 2\n#define __NR_listns 3\n");
         let text = render(&numbers, &entries, &preamble, 2).unwrap();
-        assert!(text.contains("    sc!(0, \"clone\", [PROCESS], Int, [\"clone_flags\""));
+        assert!(text.contains(
+            r#"    sc!(0, "clone", [PROCESS], Int, ["a": Int, "b": Int, "c": Int, "e": Int, "d": Int]),"#
+        ));
         assert!(text.contains("    gap!(1),\n    sc!(2, \"read\", [DESC], Int, [\"fd\": Fd]),"));
         assert!(text.contains("pub static SYSCALLS: [Syscall; 3] = ["));
         // A name neither table knows is an error naming it.
         let numbers = parse_unistd("#define __NR_frob 0\n");
         let err = render(&numbers, &entries, &preamble, 1).unwrap_err();
         assert!(err.to_string().contains("frob (0)"), "{err}");
+    }
+
+    #[test]
+    fn clone_takes_arm64s_order() {
+        let x86 = r#"[PROCESS], Int, ["clone_flags": CloneFlags, "newsp": CloneStack, "parent_tidptr": Struct(StructKind::IntPtr, When::ExitOk), "child_tidptr": CloneChildTid, "tls": CloneTls], Fork"#;
+        assert_eq!(
+            reorder("clone", x86).unwrap(),
+            r#"[PROCESS], Int, ["clone_flags": CloneFlags, "newsp": CloneStack, "parent_tidptr": Struct(StructKind::IntPtr, When::ExitOk), "tls": CloneTls, "child_tidptr": CloneChildTid], Fork"#
+        );
+        assert_eq!(
+            reorder("read", "[DESC], Int, []").unwrap(),
+            "[DESC], Int, []"
+        );
+        assert!(reorder("clone", "[PROCESS], Int, [\"a\": Int]").is_err());
     }
 }

@@ -58,9 +58,13 @@ enum Cmd {
     /// package into target/dist/.
     Dist {
         /// Then install the package on this system, trace `ls` and read `man tracer`
-        /// with it, and remove it (root).
+        /// with it, and remove it (root); for another architecture, boot its VM case
+        /// with the package's binary and run the checks.
         #[arg(long)]
         test: bool,
+        /// The architecture (default: this machine's); `aarch64` from an x86_64 host.
+        #[arg(long, value_enum)]
+        target: Option<cross::Arch>,
     },
     /// Compare tracer's lines with strace's on every workload under every option set,
     /// on both backends (`tests/strace_compare.rs` in full; `test` runs a part of it),
@@ -205,12 +209,14 @@ fn main() -> Result<()> {
             std::process::exit(status.code().unwrap_or(1));
         }
         Cmd::Test { args } => test(&args),
-        Cmd::Dist { test } => {
-            let deb = dist::dist()?;
-            if test {
-                dist::test(&deb)?;
+        Cmd::Dist { test, target } => {
+            let arch = target.unwrap_or_else(cross::Arch::host);
+            let deb = dist::dist(arch)?;
+            match (test, arch == cross::Arch::host()) {
+                (false, _) => Ok(()),
+                (true, true) => dist::test(&deb),
+                (true, false) => dist::test_in_vm(arch, &deb),
             }
-            Ok(())
         }
         Cmd::Compare {
             only,

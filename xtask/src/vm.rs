@@ -4,7 +4,9 @@
 //! checks passed/failed. Downloads and the built kernel are cached under target/vm-cache/.
 //!
 //! x86_64 kernels boot on `qemu-system-x86_64`; arm64 ones on `qemu-system-aarch64 -M
-//! virt`, with binaries cross-built for aarch64 and the same initramfs scheme.
+//! virt`, with binaries cross-built for aarch64 and the same initramfs scheme, plus
+//! Debian's arm64 strace, which `vm_check` compares the tracer's lines with (x86_64's
+//! are compared on the host, `tests/strace_compare.rs`).
 
 pub(crate) mod fetch;
 mod image;
@@ -12,6 +14,7 @@ mod initramfs;
 mod nobpf;
 mod qemu;
 mod sources;
+mod strace;
 
 use std::{
     fs,
@@ -47,9 +50,12 @@ struct Case {
     cmdline: &'static str,
     /// Booted by a plain `vm-test`; the others only with `--all` or when named by `--only`.
     default: bool,
-    /// Its failed checks fail the run. Not so for arm64 until the tracer is ported
-    /// (syscall numbers, registers: docs/arm64-notes.md): those are reported, marked in
-    /// the table, and do not fail the run.
+    /// Its boot and checks, in seconds, as measured warm on 2 shared cores: the longest
+    /// start first, so the short ones fill in around them.
+    typical_secs: u32,
+    /// Its failed checks fail the run. A case that is not (a kernel or architecture on
+    /// its way in) has its failures reported and marked in the table, and the run goes
+    /// on.
     gating: bool,
 }
 
@@ -61,6 +67,7 @@ const MATRIX: &[Case] = &[
         expect: "ebpf",
         cmdline: "",
         default: true,
+        typical_secs: 50,
         gating: true,
     },
     Case {
@@ -70,6 +77,7 @@ const MATRIX: &[Case] = &[
         expect: "ebpf",
         cmdline: "",
         default: true,
+        typical_secs: 55,
         gating: true,
     },
     Case {
@@ -79,6 +87,7 @@ const MATRIX: &[Case] = &[
         expect: "ebpf",
         cmdline: "",
         default: true,
+        typical_secs: 55,
         gating: true,
     },
     Case {
@@ -88,6 +97,7 @@ const MATRIX: &[Case] = &[
         expect: "ebpf",
         cmdline: "",
         default: true,
+        typical_secs: 130,
         gating: true,
     },
     Case {
@@ -97,6 +107,7 @@ const MATRIX: &[Case] = &[
         expect: "ptrace",
         cmdline: "",
         default: true,
+        typical_secs: 15,
         gating: true,
     },
     Case {
@@ -106,6 +117,7 @@ const MATRIX: &[Case] = &[
         expect: "ebpf",
         cmdline: "lockdown=confidentiality VMTEST_LOCKDOWN=1",
         default: true,
+        typical_secs: 15,
         gating: true,
     },
     Case {
@@ -115,7 +127,8 @@ const MATRIX: &[Case] = &[
         expect: "ebpf",
         cmdline: "",
         default: true,
-        gating: false,
+        typical_secs: 55,
+        gating: true,
     },
     Case {
         name: "arm64-6.12",
@@ -124,7 +137,8 @@ const MATRIX: &[Case] = &[
         expect: "ebpf",
         cmdline: "",
         default: false,
-        gating: false,
+        typical_secs: 110,
+        gating: true,
     },
     Case {
         name: "arm64-7.x",
@@ -132,8 +146,9 @@ const MATRIX: &[Case] = &[
         source: Source::Debian("sid"),
         expect: "ebpf",
         cmdline: "",
-        default: false,
-        gating: false,
+        default: true,
+        typical_secs: 210,
+        gating: true,
     },
 ];
 
@@ -211,6 +226,12 @@ fn prerequisites(cases: &[&Case]) -> Result<()> {
     crate::setup::apt_install(&wanted)
 }
 
+/// Whether `arch`'s guests get strace and the libraries it links: where no host
+/// compares the lines with strace, and for a dynamically linked tracer.
+fn guest_libs(arch: Arch, given: Option<&Path>) -> bool {
+    strace::ARCHES.contains(&arch) || given.is_some()
+}
+
 /// The VM's binaries for one architecture.
 struct Binaries {
     /// `None` where it did not build (a non-gating architecture: the cases say why).
@@ -224,19 +245,7 @@ struct Binaries {
 /// boot with vm_check alone (every check then fails saying so) rather than stopping the
 /// other architectures' runs.
 fn build_static(arch: Arch, gating: bool) -> Result<Binaries> {
-    let target_dir = workspace_root().join("target").join("vm-static");
-    let build = |bins: &[(&str, &str)]| {
-        cross::Build {
-            arch,
-            release: true,
-            static_link: true,
-            target_dir: Some(&target_dir),
-            bins,
-        }
-        .run()
-    };
-    const TRACER: (&str, &str) = ("tracer-user", "tracer");
-    const VM_CHECK: (&str, &str) = ("tracer-tests", "vm_check");
+    let build = |bins: &[(&str, &str)]| static_build(arch, bins);
     if gating {
         let dir = build(&[TRACER, VM_CHECK])?;
         return Ok(Binaries {
@@ -261,8 +270,30 @@ fn build_static(arch: Arch, gating: bool) -> Result<Binaries> {
     })
 }
 
-/// The initramfs of one architecture: `/init` is vm_check, `/bin/tracer` the tracer.
-fn write_initramfs(path: &Path, bins: &Binaries) -> Result<()> {
+const TRACER: (&str, &str) = ("tracer-user", "tracer");
+const VM_CHECK: (&str, &str) = ("tracer-tests", "vm_check");
+
+/// Builds `bins` (package, binary) for `arch`, release and static, in their own target
+/// directory; returns the binaries' directory.
+fn static_build(arch: Arch, bins: &[(&str, &str)]) -> Result<PathBuf> {
+    let target_dir = workspace_root().join("target").join("vm-static");
+    cross::Build {
+        arch,
+        release: true,
+        static_link: true,
+        target_dir: Some(&target_dir),
+        bins,
+    }
+    .run()
+}
+
+/// The initramfs of one architecture: `/init` is vm_check, `/bin/tracer` the tracer, and
+/// where there is one, strace with its libraries under their Debian paths.
+fn write_initramfs(
+    path: &Path,
+    bins: &Binaries,
+    guest_strace: Option<&strace::GuestStrace>,
+) -> Result<()> {
     use initramfs::Entry;
     let mut entries = vec![
         Entry::Dir("dev"),
@@ -277,6 +308,22 @@ fn write_initramfs(path: &Path, bins: &Binaries) -> Result<()> {
     if let Some(tracer) = &bins.tracer {
         entries.push(Entry::File("bin/tracer", tracer));
     }
+    let files = guest_strace.map_or(&[][..], |s| &s.files[..]);
+    // Each file's directories, parents first, once.
+    let mut dirs: Vec<&str> = files
+        .iter()
+        .flat_map(|(guest, _)| {
+            guest
+                .match_indices('/')
+                .map(|(i, _)| &guest[..i])
+                .collect::<Vec<_>>()
+        })
+        .filter(|d| !matches!(*d, "bin" | "dev" | "proc" | "sys" | "tmp"))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    entries.extend(dirs.into_iter().map(Entry::Dir));
+    entries.extend(files.iter().map(|(guest, file)| Entry::File(guest, file)));
     initramfs::write(path, &entries)
 }
 
@@ -318,6 +365,29 @@ fn select(opts: &Options) -> Result<Vec<&'static Case>> {
 }
 
 pub fn vm_test(opts: Options) -> Result<()> {
+    run(opts, None)
+}
+
+/// Runs the checks of `arch`'s quickest default case with `tracer` (a dynamically
+/// linked release binary, as a package ships it) in place of the static build; the
+/// guest gets the libraries it links.
+pub fn check_binary(arch: Arch, tracer: &Path) -> Result<()> {
+    let case = MATRIX
+        .iter()
+        .filter(|c| c.arch == arch && c.default)
+        .min_by_key(|c| c.typical_secs)
+        .with_context(|| format!("no default VM case for {}", arch.triple()))?;
+    let opts = Options {
+        only: vec![case.name.to_owned()],
+        all: false,
+        jobs: 1,
+    };
+    run(opts, Some(tracer))
+}
+
+/// The matrix run; `given` is a tracer to use instead of the static build (its cases'
+/// architecture's).
+fn run(opts: Options, given: Option<&Path>) -> Result<()> {
     let start = Instant::now();
     let cases = select(&opts)?;
     prerequisites(&cases)?;
@@ -342,6 +412,9 @@ pub fn vm_test(opts: Options) -> Result<()> {
                     suites.push(suite);
                 }
             }
+            if guest_libs(arch, given) && !suites.contains(&strace::SUITE) {
+                suites.push(strace::SUITE);
+            }
             (arch, fetch::Apt::new(&cache, arch, &suites))
         })
         .collect();
@@ -358,15 +431,35 @@ pub fn vm_test(opts: Options) -> Result<()> {
         };
         kernels.push((*case, image, package));
     }
+    let mut guest_straces = Vec::new();
+    for &arch in arches.iter().filter(|&&a| guest_libs(a, given)) {
+        let guest = strace::fetch(apt_for(arch), &cache, arch)?;
+        eprintln!(
+            "xtask vm: {} and its libraries for the {} guests",
+            guest.package,
+            arch.debian()
+        );
+        guest_straces.push((arch, guest));
+    }
     let prepared = start.elapsed();
     let mut initramfs = Vec::new();
     let mut build_notes = Vec::new();
     for &arch in &arches {
         let gating = cases.iter().any(|c| c.arch == arch && c.gating);
         let t = Instant::now();
-        let bins = build_static(arch, gating)?;
+        let bins = match given {
+            Some(tracer) => Binaries {
+                tracer: Some(tracer.to_owned()),
+                vm_check: static_build(arch, &[VM_CHECK])?.join("vm_check"),
+            },
+            None => build_static(arch, gating)?,
+        };
         let path = cache.join(format!("initramfs-{}.cpio", arch.debian()));
-        write_initramfs(&path, &bins)?;
+        let guest_strace = guest_straces
+            .iter()
+            .find(|(a, _)| *a == arch)
+            .map(|(_, s)| s);
+        write_initramfs(&path, &bins, guest_strace)?;
         if bins.tracer.is_none() {
             build_notes.push((arch, "the tracer did not build for this architecture"));
         }
@@ -386,20 +479,23 @@ pub fn vm_test(opts: Options) -> Result<()> {
     };
     let built = start.elapsed();
 
-    // Boots on `jobs` workers taking the next case as they finish (the slow kernels do
-    // not hold the fast ones back); outcomes in matrix order.
+    // Boots on `jobs` workers taking the next case as they finish, the longest first (the
+    // slow kernels do not hold the fast ones back); outcomes in matrix order.
     let jobs = opts.jobs.max(1);
     let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut order: Vec<usize> = (0..kernels.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(kernels[i].0.typical_secs));
     let results: Vec<(usize, Result<Outcome>)> = std::thread::scope(|s| {
         let workers: Vec<_> = (0..jobs)
             .map(|_| {
                 s.spawn(|| {
                     let mut done = Vec::new();
                     loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                        let Some((case, image, package)) = kernels.get(i) else {
+                        let n = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        let Some(&i) = order.get(n) else {
                             return done;
                         };
+                        let (case, image, package) = &kernels[i];
                         let initramfs = initramfs_for(case.arch);
                         done.push((i, boot_case(case, image, package, initramfs, &cache)));
                     }
@@ -422,9 +518,7 @@ pub fn vm_test(opts: Options) -> Result<()> {
             }
         }
         if !outcome.case.gating {
-            outcome
-                .notes
-                .insert(0, "not gating: the port is pending".to_owned());
+            outcome.notes.insert(0, "not gating".to_owned());
         }
         outcomes.push(outcome);
     }
@@ -538,7 +632,7 @@ fn boot_case(
             elapsed,
         });
     };
-    for key in ["notice", "ebpf_error", "rest"] {
+    for key in ["notice", "ebpf_error", "rest", "compat32", "strace"] {
         if let Some(v) = console.info(key) {
             notes.push(v.strip_prefix("tracer: ").unwrap_or(v).to_owned());
         }

@@ -5,13 +5,13 @@
 
 use std::{ffi::CString, os::unix::ffi::OsStrExt};
 
-const AUDIT_ARCH_X86_64: u32 = 0xc000_003e;
+use tracer_common::AUDIT_ARCH;
 
 fn no_bpf() {
     let insn = |code: u16, jt: u8, jf: u8, k: u32| libc::sock_filter { code, jt, jf, k };
     let filter = [
         insn(0x20, 0, 0, 4),                       // A = arch
-        insn(0x15, 1, 0, AUDIT_ARCH_X86_64),       // x86_64: go on
+        insn(0x15, 1, 0, AUDIT_ARCH),              // the native ABI: go on
         insn(0x06, 0, 0, libc::SECCOMP_RET_ALLOW), // other ABIs: allow
         insn(0x20, 0, 0, 0),                       // A = nr
         insn(0x15, 0, 1, libc::SYS_bpf as u32),    // bpf?

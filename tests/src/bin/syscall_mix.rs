@@ -73,7 +73,7 @@ unsafe fn pipes() {
             tv_sec: 5,
             tv_usec: 0,
         };
-        libc::syscall(libc::SYS_select, w + 1, &mut rd, &mut wr, 0usize, &mut tv);
+        select(w + 1, &mut rd, &mut wr, std::ptr::null_mut(), &mut tv);
         let mut ts = timeout;
         libc::FD_SET(r, &mut rd);
         libc::syscall(
@@ -91,7 +91,13 @@ unsafe fn pipes() {
             tv_sec: 0,
             tv_usec: 0,
         };
-        libc::syscall(libc::SYS_select, r + 1, 0usize, 0usize, &mut ex, &mut zero);
+        select(
+            r + 1,
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            &mut ex,
+            &mut zero,
+        );
         libc::read(r, buf.as_mut_ptr().cast(), buf.len());
         let ep = libc::epoll_create1(libc::EPOLL_CLOEXEC);
         let mut ev = libc::epoll_event {
@@ -432,5 +438,32 @@ unsafe fn children() {
         let mut status = 0;
         libc::waitpid(pid, &mut status, 0);
         libc::waitpid(-1, &mut status, libc::WNOHANG);
+    }
+}
+
+/// `select` itself where the architecture has it (x86_64); arm64 has only `pselect6`,
+/// which its glibc's `select` calls.
+///
+/// # Safety
+/// The sets are null or valid `fd_set`s, `tv` a valid `timeval`.
+unsafe fn select(
+    nfds: i32,
+    rd: *mut libc::fd_set,
+    wr: *mut libc::fd_set,
+    ex: *mut libc::fd_set,
+    tv: *mut libc::timeval,
+) {
+    // SAFETY: as the caller promises.
+    unsafe {
+        #[cfg(target_arch = "x86_64")]
+        libc::syscall(libc::SYS_select, nfds, rd, wr, ex, tv);
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            let mut ts = libc::timespec {
+                tv_sec: (*tv).tv_sec,
+                tv_nsec: (*tv).tv_usec * 1000,
+            };
+            libc::syscall(libc::SYS_pselect6, nfds, rd, wr, ex, &mut ts, 0usize);
+        }
     }
 }

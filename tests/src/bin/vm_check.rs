@@ -9,7 +9,8 @@
 //! - `VMTEST DONE passed=N failed=M` last.
 //!
 //! `vm_check workload` is the traced program: a fixed sequence of syscalls between two
-//! marker calls (`openat` of `/vmtest/begin` and `/vmtest/end`).
+//! marker calls (`openat` of `/vmtest/begin` and `/vmtest/end`). `vm_check compat32`
+//! makes one 32-bit (compat) call (`tracer_tests::compat32`).
 //!
 //! Words `key=value` of the kernel command line arrive as environment variables:
 //! `VMTEST_EXPECT=ebpf|ptrace` (the backend `auto` must choose) and `VMTEST_LOCKDOWN=1`
@@ -36,16 +37,22 @@ const SLEEP: Duration = Duration::from_millis(60);
 /// this is a failure, not a stuck VM.
 const RUN_TIMEOUT: Duration = Duration::from_secs(480);
 const FALLBACK: &str = "; using ptrace";
+/// A tracer run's options and environment.
+type Setup<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)]);
+/// Makes the ptrace backend read registers as before Linux 5.3.
+const REGISTERS: (&str, &str) = ("TRACER_PTRACE_REGISTERS", "1");
 
 fn main() {
     let mode = std::env::args().nth(1);
     match mode.as_deref() {
         Some("workload") => workload(),
+        Some("compat32") => tracer_tests::compat32::run(std::path::Path::new("/tmp")),
         Some("run") => std::process::exit(if run_checks() { 0 } else { 1 }),
         None if std::process::id() == 1 => {
             init_mounts();
             // SAFETY: single-threaded here, before any run.
             unsafe { std::env::set_var("TRACER_VERIFIER_LOG", VERIFIER_LOG) };
+            skip_small_ids();
             run_checks();
             print_verifier_log();
             power_off();
@@ -83,6 +90,28 @@ fn workload() {
             iov_len: p.len(),
         });
         libc::writev(pipe[1], out.as_ptr(), 2);
+        // Structs whose layout is the architecture's: epoll_event (packed on x86_64
+        // only) and stat. 77777 is above pid_max: never masked as an id.
+        let ep = libc::epoll_create1(libc::EPOLL_CLOEXEC);
+        let mut ev = libc::epoll_event {
+            events: libc::EPOLLIN as u32,
+            u64: 77777,
+        };
+        libc::epoll_ctl(ep, libc::EPOLL_CTL_ADD, pipe[0], &mut ev);
+        let mut ready = [libc::epoll_event { events: 0, u64: 0 }; 2];
+        let no_mask = std::ptr::null::<libc::sigset_t>();
+        libc::syscall(
+            libc::SYS_epoll_pwait,
+            ep,
+            ready.as_mut_ptr(),
+            2,
+            0,
+            no_mask,
+            8,
+        );
+        libc::close(ep);
+        let mut st: libc::stat = std::mem::zeroed();
+        libc::syscall(libc::SYS_fstat, fd, &mut st);
         // Not 16: the checks mask small numbers that equal a pid of the VM.
         let mut buf = [0u8; 512];
         let inp = libc::iovec {
@@ -211,8 +240,13 @@ fn last_lines(s: &str, n: usize) -> String {
 
 /// Runs `tracer ARGS -- vm_check workload` (or `tracer ARGS` when `workload` is false).
 fn tracer(args: &[&str], workload: bool) -> Run {
+    tracer_env(args, workload, &[])
+}
+
+/// The same, with `env` in the tracer's environment.
+fn tracer_env(args: &[&str], workload: bool, env: &[(&str, &str)]) -> Run {
     let mut cmd = Command::new(std::env::var_os("VMTEST_TRACER").unwrap_or(TRACER.into()));
-    cmd.args(args);
+    cmd.args(args).envs(env.iter().copied());
     if workload {
         let me = std::env::current_exe().expect("/proc/self/exe");
         cmd.arg("--").arg(me).arg("workload");
@@ -359,6 +393,11 @@ const EXPECTED: &[&str] = &[
     r#"openat\(AT_FDCWD, "/dev/null", O_WRONLY\) = 3"#,
     r#"write\(3, "vmtest", 6\) = 6"#,
     r#"writev\(5, \[\{iov_base="vm", iov_len=2\}, \{iov_base="test", iov_len=4\}\], 2\) = 6"#,
+    r"epoll_create1\(EPOLL_CLOEXEC\) = 6",
+    r"epoll_ctl\(6, EPOLL_CTL_ADD, 4, \{events=EPOLLIN, data=\{u32=77777, u64=77777\}\}\) = 0",
+    r"epoll_pwait\(6, \[\{events=EPOLLIN, data=\{u32=77777, u64=77777\}\}\], 2, 0, NULL, 8\) = 1",
+    r"close\(6\) = 0",
+    r"fstat\(3, \{st_mode=S_IFCHR\|0666, st_rdev=makedev\(0x…, 0x…\), \.\.\.\}\) = 0",
     r#"readv\(4, \[\{iov_base="vmtest", iov_len=512\}\], 1\) = 6"#,
     r#"openat\(AT_FDCWD, "/nonexistent/vmtest", O_RDONLY\) = -1 ENOENT \(No such file or directory\)"#,
     r"getppid\(\) = <ppid>",
@@ -552,8 +591,23 @@ fn checks(report: &mut Report, expect: &str) {
             }),
         );
     }
+    // ptrace's register fallback (kernels before 5.3), on this kernel: the same lines.
+    let registers = tracer_env(&["--backend=ptrace", "-f", "-T"], true, &[REGISTERS]);
+    report.check(
+        "ptrace-registers",
+        expect_ok(&registers).and_then(|()| {
+            let (ep, ec) = streams.clone()?;
+            let (rp, rc) = streams_of(&registers)?;
+            same_lines(&comparable(&ep), &comparable(&rp))?;
+            same_lines(&comparable(&ec), &comparable(&rc))
+        }),
+    );
     report.check("filter", filter(rest, expect == "ebpf"));
     report.check("summary", summary(rest));
+    report.check("compat32", compat32(rest, expect == "ebpf"));
+    if std::path::Path::new(STRACE).exists() {
+        report.check("strace-same-lines", strace_same_lines(&auto));
+    }
     if expect == "ebpf" && rest.is_empty() {
         report.check("option-sets", option_sets());
     }
@@ -615,12 +669,15 @@ fn streams(lines: &[String]) -> (Vec<String>, Vec<String>) {
             && let Some((_, rest)) = rest.split_once(" resumed>")
             && let Some(start) = pending.take()
         {
-            let sep = if start.ends_with('(') || rest.starts_with(')') {
+            // strace cuts a line after an argument's separator (`wait4(7, `) or before
+            // it (`clone(... <unfinished ...>`, then `<... clone resumed>, ...`).
+            let rest = rest.trim_start();
+            let sep = if start.ends_with('(') || rest.starts_with([')', ',']) {
                 ""
             } else {
                 " "
             };
-            out.push(format!("{start}{sep}{}", rest.trim_start()));
+            out.push(format!("{start}{sep}{rest}"));
             continue;
         }
         out.push(body.to_owned());
@@ -763,6 +820,103 @@ fn summary(extra: &[&str]) -> Result<(), String> {
     Ok(())
 }
 
+/// Where the harness puts the architecture's strace (arm64's, with its libraries);
+/// absent elsewhere (x86_64's lines are compared with strace on the host).
+const STRACE: &str = "/usr/bin/strace";
+
+/// strace with its libraries where Debian's packages put them (there is no
+/// ld.so.cache in the initramfs).
+fn strace() -> Command {
+    let mut cmd = Command::new(STRACE);
+    let arch = std::env::consts::ARCH;
+    cmd.env(
+        "LD_LIBRARY_PATH",
+        format!("/lib/{arch}-linux-gnu:/usr/lib/{arch}-linux-gnu"),
+    );
+    cmd
+}
+
+/// strace, run in the guest on the same workload, prints the lines the tracer printed
+/// (`auto`'s run: eBPF where expected), ids, addresses and durations masked alike.
+fn strace_same_lines(tracer: &Run) -> Result<(), String> {
+    let me = std::env::current_exe().expect("/proc/self/exe");
+    let mut cmd = strace();
+    // -q: no "Process N attached" between the lines.
+    cmd.args(["-q", "-f", "-T", "--"]).arg(me).arg("workload");
+    let run = run_with_timeout(cmd, RUN_TIMEOUT);
+    if let Some(crash) = run.crashed() {
+        return Err(format!("strace: {crash}"));
+    }
+    let version = strace().arg("-V").output().ok().and_then(|o| {
+        let out = String::from_utf8_lossy(&o.stdout);
+        out.lines().next().map(str::to_owned)
+    });
+    if let Some(version) = version {
+        info("strace", &version);
+    }
+    let (sp, sc) = streams_of(&run).map_err(|e| format!("strace: {e}"))?;
+    let (tp, tc) = streams_of(tracer)?;
+    same_lines(&comparable(&sp), &comparable(&tp)).map_err(|e| format!("parent: {e}"))?;
+    same_lines(&comparable(&sc), &comparable(&tc)).map_err(|e| format!("child: {e}"))
+}
+
+/// A 32-bit (compat) call is labelled as strace labels it, with its raw arguments, and
+/// never decoded as the 64-bit call of its number; with `auto` (eBPF where expected)
+/// and with ptrace.
+fn compat32(extra: &[&str], expect_ebpf: bool) -> Result<(), String> {
+    use tracer_tests::compat32::{ARGS, GETPID, STATUS};
+    let me = std::env::current_exe().expect("/proc/self/exe");
+    let me = me.to_str().expect("UTF-8 path");
+    let mut untraced = Command::new(me);
+    untraced.arg("compat32");
+    let alone = run_with_timeout(untraced, RUN_TIMEOUT);
+    if alone.code != Some(STATUS) {
+        // No 32-bit programs on this kernel or CPU: nothing to label.
+        info(
+            "compat32",
+            &format!("skipped: no 32-bit call ran ({})", alone.describe()),
+        );
+        return Ok(());
+    }
+    let args = ARGS.map(|a| format!("{a:#x}")).join(", ");
+    let ptrace: &[&str] = &["--backend=ptrace"];
+    let mut runs: Vec<Setup> = vec![(ptrace, &[]), (ptrace, &[REGISTERS])];
+    if expect_ebpf && extra.is_empty() {
+        runs.insert(0, (&["--backend=ebpf"], &[]));
+    }
+    for (backend, env) in runs {
+        let run = tracer_env(&[backend, &["--", me, "compat32"]].concat(), false, env);
+        let lines: Vec<&str> = run.lines().collect();
+        let fail =
+            |what: &str| format!("{backend:?} {env:?}: {what}; lines: {}", lines.join(" | "));
+        if run.code != Some(STATUS) {
+            return Err(fail(&format!("exit {:?}", run.code)));
+        }
+        let at = lines
+            .iter()
+            .position(|l| l.starts_with("[ Process PID=") && l.ends_with(" runs in 32 bit mode. ]"))
+            .ok_or_else(|| fail("no switch to 32-bit mode"))?;
+        let pid = lines[at]
+            .trim_start_matches("[ Process PID=")
+            .split(' ')
+            .next()
+            .unwrap_or_default();
+        let call = format!("syscall_{GETPID:#x}({args})");
+        let next = lines.get(at + 1).copied().unwrap_or_default();
+        if !(next.starts_with(&call) && next.ends_with(&format!("= {pid}"))) {
+            return Err(fail(&format!("no `{call} = {pid}` after it")));
+        }
+        // x86_64's 20 is writev, arm64's 20 epoll_create1.
+        if lines
+            .iter()
+            .any(|l| l.starts_with("writev(") || l.starts_with("epoll_create1("))
+        {
+            return Err(fail("the 32-bit number decoded as a 64-bit call"));
+        }
+    }
+    Ok(())
+}
+
 /// Booted with `lockdown=confidentiality`: `auto` falls back cleanly or fails cleanly, and
 /// `--backend=ebpf` works or fails cleanly; nothing crashes or hangs.
 fn lockdown_checks(report: &mut Report) {
@@ -838,6 +992,15 @@ fn print_verifier_log() {
             println!("VERIFIER {line}");
         }
     }
+}
+
+/// Takes the pids up to 1000 (a thread takes one too, and costs less than a process):
+/// the transcripts mask each id wherever it appears as a word, so an id must not equal
+/// a number a line prints (a small kernel's first pids would be below 100).
+fn skip_small_ids() {
+    // SAFETY: gettid takes no argument.
+    let new_id = || std::thread::spawn(|| unsafe { libc::gettid() }).join();
+    while new_id().is_ok_and(|tid| tid < 1000) {}
 }
 
 fn power_off() -> ! {

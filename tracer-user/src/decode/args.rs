@@ -274,7 +274,10 @@ fn write_array_arg(out: &mut String, call: &Call, i: usize, kind: ArgKind, opts:
             },
         ),
         ArgKind::EpollEvents => match call.success() {
-            Some(n) => write_array(out, cap, v, n, 12, opts, structs::write_epoll_event),
+            Some(n) => {
+                let size = tracer_common::EPOLL_EVENT.size as usize;
+                write_array(out, cap, v, n, size, opts, structs::write_epoll_event)
+            }
             None => write_addr(out, v),
         },
         ArgKind::CpuSetIn { .. } => match cap.filter(|c| !c.fault && v != 0) {

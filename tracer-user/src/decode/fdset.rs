@@ -115,7 +115,7 @@ mod tests {
 
     fn call(ret: i64, captures: Vec<Capture>) -> Call {
         Call {
-            nr: 270,
+            nr: crate::syscalls::by_name("pselect6").unwrap().nr,
             args: [9, 0x10, 0x20, 0, 0x40, 0],
             ret: Some(ret),
             captures,

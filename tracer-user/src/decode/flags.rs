@@ -1,10 +1,14 @@
-//! Symbolic constants and flag sets (x86_64 values), printed the way strace's `printxval`
-//! and `printflags` do. Table order matters: it is strace's, which lists composite
+//! Symbolic constants and flag sets, printed the way strace's `printxval` and
+//! `printflags` do. Values that differ between architectures come from
+//! `tracer_common::arch`; an entry whose value is 0 there does not exist on the build
+//! target and is never printed. Table order matters: it is strace's, which lists composite
 //! flags (`O_SYNC`, `STATX_BASIC_STATS`) before the bits they contain.
 
 use std::{cell::Cell, fmt::Write};
 
 use super::XlatStyle;
+
+use tracer_common::arch;
 
 /// Value/name pairs.
 pub type Xlat = &'static [(u64, &'static str)];
@@ -424,22 +428,22 @@ pub const OPEN_FLAGS: Xlat = &[
     (0o4010000, "O_SYNC"),
     (0o4000000, "__O_SYNC"),
     (0o10000, "O_DSYNC"),
-    (0o40000, "O_DIRECT"),
-    (0o100000, "O_LARGEFILE"),
-    (0o400000, "O_NOFOLLOW"),
+    (arch::O_DIRECT, "O_DIRECT"),
+    (arch::O_LARGEFILE, "O_LARGEFILE"),
+    (arch::O_NOFOLLOW, "O_NOFOLLOW"),
     (0o1000000, "O_NOATIME"),
     (0o2000000, "O_CLOEXEC"),
     (0o10000000, "O_PATH"),
-    (0o20200000, "O_TMPFILE"),
+    (arch::O_TMPFILE, "O_TMPFILE"),
     (0o20000000, "__O_TMPFILE"),
-    (0o200000, "O_DIRECTORY"),
+    (arch::O_DIRECTORY, "O_DIRECTORY"),
     (0o20000, "FASYNC"),
 ];
 
 /// `O_CLOEXEC`-style flags of `pipe2`, `dup3`, `accept4`...
 pub const FD_FLAGS: Xlat = &[
     (0o4000, "O_NONBLOCK"),
-    (0o40000, "O_DIRECT"),
+    (arch::O_DIRECT, "O_DIRECT"),
     (0o2000000, "O_CLOEXEC"),
 ];
 
@@ -518,7 +522,7 @@ pub const MAP_TYPES: Xlat = &[
 pub const MAP_FLAGS: Xlat = &[
     (0x10, "MAP_FIXED"),
     (0x20, "MAP_ANONYMOUS"),
-    (0x40, "MAP_32BIT"),
+    (arch::MAP_32BIT, "MAP_32BIT"),
     (0x80, "MAP_ABOVE4G"),
     (0x4000, "MAP_NORESERVE"),
     (0x8000, "MAP_POPULATE"),
@@ -1573,8 +1577,9 @@ mod tests {
     fn open_flags() {
         assert_eq!(s(|o| write_open_flags(o, 0)), "O_RDONLY");
         assert_eq!(s(|o| write_open_flags(o, 0o2000000)), "O_RDONLY|O_CLOEXEC");
+        // O_DIRECTORY and O_TMPFILE are the build target's (they differ on arm64).
         assert_eq!(
-            s(|o| write_open_flags(o, 0o2204000)),
+            s(|o| write_open_flags(o, 0o2004000 | arch::O_DIRECTORY)),
             "O_RDONLY|O_NONBLOCK|O_CLOEXEC|O_DIRECTORY"
         );
         assert_eq!(
@@ -1582,7 +1587,14 @@ mod tests {
             "O_WRONLY|O_CREAT|O_TRUNC"
         );
         assert_eq!(s(|o| write_open_flags(o, 0o4010002)), "O_RDWR|O_SYNC");
-        assert_eq!(s(|o| write_open_flags(o, 0o20200002)), "O_RDWR|O_TMPFILE");
+        assert_eq!(
+            s(|o| write_open_flags(o, arch::O_TMPFILE | 2)),
+            "O_RDWR|O_TMPFILE"
+        );
+        assert_eq!(
+            s(|o| write_open_flags(o, arch::O_NOFOLLOW | arch::O_DIRECT)),
+            "O_RDONLY|O_DIRECT|O_NOFOLLOW"
+        );
         assert_eq!(
             s(|o| write_open_flags(o, 0x8000_0000)),
             "O_RDONLY|0x80000000 /* O_??? */"

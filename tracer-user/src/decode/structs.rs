@@ -1,6 +1,7 @@
 //! Structures read from tracee memory, in strace's abbreviated (non `-v`) form. Layouts
-//! are x86_64's; every reader is bounds-checked, so a short capture prints the pointer
-//! instead of garbage.
+//! are the generic 64-bit ones, except where `tracer_common::arch` says where the build
+//! target's fields are (`stat`, `epoll_event`); every reader is bounds-checked, so a
+//! short capture prints the pointer instead of garbage.
 
 use super::DecodeOptions;
 use super::flags::{self, write_enum, write_flags};
@@ -221,14 +222,15 @@ fn hex(v: u64) -> String {
 }
 
 fn write_stat(out: &mut String, b: &Bytes) -> Option<()> {
-    let mode = b.u32(24)? as u64;
+    let at = tracer_common::STAT;
+    let mode = b.u32(at.mode)? as u64;
     out.push_str("{st_mode=");
     flags::write_mode_t(out, mode);
     if matches!(mode & 0o170000, 0o020000 | 0o060000) {
         out.push_str(", st_rdev=");
-        write_makedev(out, b.u64(40)?);
+        write_makedev(out, b.u64(at.rdev)?);
     } else {
-        let _ = write!(out, ", st_size={}", b.i64(48)?);
+        let _ = write!(out, ", st_size={}", b.i64(at.st_size)?);
     }
     out.push_str(", ...}");
     Some(())
@@ -524,7 +526,7 @@ fn write_rlim(out: &mut String, v: u64) {
 }
 
 pub(crate) fn write_epoll_event(out: &mut String, b: &Bytes, off: usize) -> Option<()> {
-    let (events, data) = (b.u32(off)?, b.u64(off + 4)?);
+    let (events, data) = (b.u32(off)?, b.u64(off + tracer_common::EPOLL_EVENT.data)?);
     out.push_str("{events=");
     write_flags(out, events as u64, flags::EPOLL_EVENTS, None, "EPOLL???");
     let _ = write!(out, ", data={{u32={}, u64={data}}}}}", data as u32);
@@ -652,15 +654,18 @@ mod tests {
 
     #[test]
     fn stat() {
-        let mut st = [0u8; 144];
-        put(&mut st, 24, &0o100644u32.to_le_bytes());
-        put(&mut st, 48, &33827i64.to_le_bytes());
+        // The build target's layout (x86_64: 144 bytes, st_mode at 24, st_rdev at 40;
+        // arm64: 128, 16, 32).
+        let at = tracer_common::STAT;
+        let mut st = vec![0u8; at.size as usize];
+        put(&mut st, at.mode, &0o100644u32.to_le_bytes());
+        put(&mut st, at.st_size, &33827i64.to_le_bytes());
         assert_eq!(
             decode(StructKind::Stat, &st).unwrap(),
             "{st_mode=S_IFREG|0644, st_size=33827, ...}"
         );
-        put(&mut st, 24, &0o20666u32.to_le_bytes());
-        put(&mut st, 40, &0x103u64.to_le_bytes());
+        put(&mut st, at.mode, &0o20666u32.to_le_bytes());
+        put(&mut st, at.rdev, &0x103u64.to_le_bytes());
         assert_eq!(
             decode(StructKind::Stat, &st).unwrap(),
             "{st_mode=S_IFCHR|0666, st_rdev=makedev(0x1, 0x3), ...}"
@@ -826,7 +831,11 @@ mod tests {
 
     #[test]
     fn epoll_event() {
-        let ev = [&1u32.to_le_bytes()[..], &3u64.to_le_bytes()].concat();
+        // Packed on x86_64 (data at 4), aligned on arm64 (data at 8).
+        let at = tracer_common::EPOLL_EVENT;
+        let mut ev = vec![0u8; at.size as usize];
+        put(&mut ev, 0, &1u32.to_le_bytes());
+        put(&mut ev, at.data, &3u64.to_le_bytes());
         assert_eq!(
             decode(StructKind::EpollEvent, &ev).unwrap(),
             "{events=EPOLLIN, data={u32=3, u64=3}}"

@@ -92,7 +92,12 @@ struct Call<'a> {
     comm: Option<&'a str>,
     container: Option<Container<'a>>,
     syscall: &'a str,
+    /// The number as the task made it (a 32-bit task's in its own table).
     nr: u32,
+    /// `"32 bit"` for a 32-bit (compat) task's call, which is not decoded; absent for the
+    /// native personality.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    personality: Option<&'static str>,
     /// CLOCK_MONOTONIC nanoseconds at entry, as the kernel measured them.
     enter_ns: u64,
     args: Vec<Arg>,
@@ -269,15 +274,16 @@ impl<W: Write> JsonFormatter<W> {
             retval = Some(text);
             duration = Some(call.duration_ns());
         }
-        let name = syscalls::name(call.nr)
-            .map_or_else(|| format!("syscall_{:#x}", call.nr), str::to_owned);
+        let name = syscalls::display_name(call.nr);
+        let compat = tracer_common::compat_nr(call.nr);
         let body = Call {
             pid: call.pid,
             tid: call.tid,
             comm: ctx.tasks.comm(call.tid),
             container: container(ctx, call.tid),
             syscall: &name,
-            nr: call.nr,
+            nr: compat.unwrap_or(call.nr),
+            personality: compat.map(|_| "32 bit"),
             enter_ns: call.enter_ns,
             args,
             ret,

@@ -28,6 +28,7 @@ pub fn formatter(cfg: &Config) -> Box<MakeSink> {
                 timestamps: cfg.out.timestamps,
                 clock,
                 exit_lines: !cfg.quiet.exit(),
+                personality_lines: !cfg.quiet.personality(),
                 column: cfg.out.column,
                 syscall_numbers: cfg.out.syscall_numbers,
                 instruction_pointer: cfg.out.instruction_pointer,

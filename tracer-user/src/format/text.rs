@@ -2,7 +2,7 @@
 //! another task's line interrupts a call in progress, `+++ exited with N +++` at the end.
 
 use std::{
-    collections::HashMap,
+    collections::{HashMap, HashSet},
     fmt::Write as _,
     io::{self, Write},
 };
@@ -30,6 +30,8 @@ pub struct TextOptions {
     pub clock: Clock,
     /// `+++ exited with N +++` lines (`-qq` turns them off).
     pub exit_lines: bool,
+    /// `[ Process PID=N runs in 32 bit mode. ]` lines (`-q` turns them off).
+    pub personality_lines: bool,
     /// `-a`: the column return values start at (strace's default is 40).
     pub column: usize,
     /// `-n`: each line starts with its task's syscall number, `[  0] `.
@@ -53,6 +55,8 @@ pub struct TextFormatter<W: Write> {
     open_line: Option<(u32, usize)>,
     /// Calls shown as in progress, by task, with their entry time.
     in_progress: HashMap<u32, u64>,
+    /// Tasks whose last call was a 32-bit (compat) one.
+    compat: HashSet<u32>,
     line: String,
     stamper: Stamper,
     /// `-n`/`-i`: each task's last syscall and where it was made, for the lines that
@@ -66,6 +70,7 @@ impl<W: Write> TextFormatter<W> {
             out,
             open_line: None,
             in_progress: HashMap::new(),
+            compat: HashSet::new(),
             line: String::with_capacity(256),
             stamper: Stamper::new(opts.clock, opts.timestamps),
             last_call: HashMap::new(),
@@ -120,8 +125,10 @@ impl<W: Write> TextFormatter<W> {
         }
         let last = match call {
             Some(c) => {
-                self.last_call.insert(tid, (c.nr, c.ip));
-                Some((c.nr, c.ip))
+                // A 32-bit call's number as its task made it.
+                let nr = tracer_common::compat_nr(c.nr).unwrap_or(c.nr);
+                self.last_call.insert(tid, (nr, c.ip));
+                Some((nr, c.ip))
             }
             None => self.last_call.get(&tid).copied(),
         };
@@ -164,10 +171,30 @@ impl<W: Write> TextFormatter<W> {
     }
 
     fn name(nr: u32) -> std::borrow::Cow<'static, str> {
-        match syscalls::name(nr) {
-            Some(name) => name.into(),
-            None => format!("syscall_{nr:#x}").into(),
+        syscalls::display_name(nr)
+    }
+
+    /// strace's line when a task starts or stops making 32-bit (compat) calls, before
+    /// the first call of its new personality.
+    fn personality(&mut self, ctx: &Context, call: &Syscall) -> io::Result<()> {
+        let compat = tracer_common::compat_nr(call.nr).is_some();
+        let changed = if compat {
+            self.compat.insert(call.tid)
+        } else {
+            self.compat.remove(&call.tid)
+        };
+        if !changed || !self.opts.personality_lines {
+            return Ok(());
         }
+        self.begin(ctx, call.tid, Some(call.enter_ns))?;
+        self.call_prefix(call.tid, Some(call), false);
+        let mode = if compat { "32 bit" } else { "64 bit" };
+        let _ = writeln!(
+            self.line,
+            "[ Process PID={} runs in {mode} mode. ]",
+            call.tid
+        );
+        self.out.write_all(self.line.as_bytes())
     }
 
     /// Writes `call`'s arguments (`part` of them), with fd names under `-y`.
@@ -176,6 +203,7 @@ impl<W: Write> TextFormatter<W> {
     }
 
     fn entered(&mut self, ctx: &Context, call: &Syscall) -> io::Result<()> {
+        self.personality(ctx, call)?;
         self.begin(ctx, call.tid, Some(call.enter_ns))?;
         self.call_prefix(call.tid, Some(call), false);
         self.line.push_str(&Self::name(call.nr));
@@ -206,6 +234,7 @@ impl<W: Write> TextFormatter<W> {
                 let _ = write!(self.line, "<... {name} resumed>");
                 self.args(ctx, call, ArgsPart::Resumed);
             } else {
+                self.personality(ctx, call)?;
                 self.begin(ctx, call.tid, Some(call.enter_ns))?;
                 self.call_prefix(call.tid, Some(call), false);
                 self.line.push_str(&name);
@@ -258,6 +287,7 @@ impl<W: Write> TextFormatter<W> {
     }
 
     fn exited(&mut self, ctx: &Context, tid: u32, status: ExitStatus) -> io::Result<()> {
+        self.compat.remove(&tid);
         if !self.opts.exit_lines {
             self.in_progress.remove(&tid);
             return Ok(());

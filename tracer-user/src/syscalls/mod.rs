@@ -38,12 +38,21 @@ macro_rules! gap {
 
 pub mod layout;
 pub mod plan;
+// One table per architecture, the build target's chosen here; tests see both.
+#[cfg(any(target_arch = "aarch64", test))]
+mod aarch64;
+#[cfg(any(target_arch = "x86_64", test))]
 mod x86_64;
 
-pub use x86_64::SYSCALLS;
+#[cfg(target_arch = "aarch64")]
+use aarch64 as native;
+#[cfg(target_arch = "x86_64")]
+use x86_64 as native;
+
+pub use native::SYSCALLS;
 
 /// One syscall of the architecture's table. Entries with an empty `name` are holes in
-/// the numbering (e.g. x86_64's 337..=423).
+/// the numbering (e.g. x86_64's 337..=423, arm64's 244..=259 and 295..=423).
 #[derive(Debug, PartialEq, Eq)]
 pub struct Syscall {
     pub nr: u32,
@@ -116,7 +125,8 @@ pub enum Dir {
     Out,
 }
 
-/// Fixed-size structures the decoders know, with their x86_64 sizes.
+/// Fixed-size structures the decoders know, with their sizes on the build target
+/// (`tracer_common::arch` where they differ).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StructKind {
     Stat,
@@ -171,14 +181,14 @@ pub enum StructKind {
 impl StructKind {
     pub const fn size(self) -> u16 {
         match self {
-            Self::Stat => 144,
+            Self::Stat => tracer_common::STAT.size,
             Self::Statx => 256,
             Self::Statfs => 120,
             Self::Timespec | Self::Timeval | Self::Rlimit => 16,
             Self::Sigaction => 32,
             Self::Sigset | Self::FdPair => 8,
             Self::Utsname => 390,
-            Self::EpollEvent => 12,
+            Self::EpollEvent => tracer_common::EPOLL_EVENT.size,
             Self::Msghdr => 56,
             Self::Sysinfo => 112,
             Self::IntPtr | Self::WaitStatus => 4,
@@ -325,6 +335,8 @@ pub enum ArgKind {
     /// `futex`'s `val3`, shown only by the operations that use it.
     FutexVal3,
     PrctlOption,
+    /// x86_64's `arch_prctl` only.
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     ArchPrctlCode,
     IoctlRequest,
     ClockId,
@@ -571,11 +583,21 @@ pub fn by_nr(nr: u32) -> Option<&'static Syscall> {
 /// The syscall named `name` (strace's name, or the kernel's where they differ, e.g.
 /// `newfstatat`'s siblings `newstat` → `stat`).
 pub fn by_name(name: &str) -> Option<&'static Syscall> {
-    let name = x86_64::ALIASES
+    find(&SYSCALLS, native::ALIASES, name)
+}
+
+fn find<'t>(
+    table: &'t [Syscall],
+    aliases: &[(&str, &'static str)],
+    name: &str,
+) -> Option<&'t Syscall> {
+    let name = aliases
         .iter()
         .find(|(alias, _)| *alias == name)
         .map_or(name, |(_, real)| real);
-    all().find(|sc| sc.name == name)
+    table
+        .iter()
+        .find(|sc| !sc.name.is_empty() && sc.name == name)
 }
 
 /// Every syscall, in number order, without the holes.
@@ -587,13 +609,25 @@ pub fn name(nr: u32) -> Option<&'static str> {
     by_nr(nr).map(|sc| sc.name)
 }
 
+/// The name a line shows: the table's, or strace's `syscall_0x...` for a number it does
+/// not know. A 32-bit task's call (`tracer_common::COMPAT_NR`), for which there is no
+/// table, shows its own number: `syscall_0x14`, after the line that says the task runs
+/// in 32-bit mode.
+pub fn display_name(nr: u32) -> std::borrow::Cow<'static, str> {
+    match (name(nr), tracer_common::compat_nr(nr)) {
+        (Some(name), _) => name.into(),
+        (None, Some(compat)) => format!("syscall_{compat:#x}").into(),
+        (None, None) => format!("syscall_{nr:#x}").into(),
+    }
+}
+
 /// Length of the dense table: one past the highest number it knows.
 pub const TABLE_LEN: usize = SYSCALLS.len();
 
 /// The kernel's name for a syscall, as in `syscalls:sys_enter_NAME` (`newstat` for
 /// `stat`, ...).
 pub fn kernel_name(sc: &Syscall) -> &'static str {
-    x86_64::ALIASES
+    native::ALIASES
         .iter()
         .find(|(_, real)| *real == sc.name)
         .map_or(sc.name, |(alias, _)| alias)
@@ -663,32 +697,137 @@ pub fn kernel_plan(nr: u32, traced: bool, opts: plan::PlanOptions) -> tracer_com
 mod tests {
     use super::*;
 
-    #[test]
-    fn dense_and_numbered() {
-        for (i, sc) in SYSCALLS.iter().enumerate() {
-            assert_eq!(sc.nr as usize, i, "{}", sc.name);
-            assert!(sc.args.len() <= 6, "{}", sc.name);
-        }
-        assert!(SYSCALLS.len() > 460);
-        assert_eq!(by_nr(335 + 5), None);
-        assert_eq!(by_nr(100_000), None);
+    type Table = (
+        &'static str,
+        &'static [Syscall],
+        &'static [(&'static str, &'static str)],
+    );
+
+    /// Both architectures' tables, whatever the build target.
+    const TABLES: [Table; 2] = [
+        ("x86_64", &x86_64::SYSCALLS, x86_64::ALIASES),
+        ("aarch64", &aarch64::SYSCALLS, aarch64::ALIASES),
+    ];
+
+    fn nr_in(table: &[Syscall], name: &str) -> u32 {
+        table.iter().find(|s| s.name == name).expect(name).nr
     }
 
     #[test]
-    fn lookups() {
-        assert_eq!(name(0), Some("read"));
-        assert_eq!(name(59), Some("execve"));
-        assert_eq!(name(231), Some("exit_group"));
-        assert_eq!(by_name("openat").map(|s| s.nr), Some(257));
-        assert_eq!(by_name("newstat").map(|s| s.nr), Some(4));
+    fn dense_and_numbered() {
+        for (arch, table, aliases) in TABLES {
+            for (i, sc) in table.iter().enumerate() {
+                assert_eq!(sc.nr as usize, i, "{arch} {}", sc.name);
+                assert!(sc.args.len() <= 6, "{arch} {}", sc.name);
+            }
+            assert!(table.len() > 460, "{arch}");
+            assert!(
+                table.len() <= tracer_common::MAX_SYSCALLS as usize,
+                "{arch}"
+            );
+            let names: Vec<_> = table.iter().filter(|s| !s.name.is_empty()).collect();
+            let unique: std::collections::HashSet<_> = names.iter().map(|s| s.name).collect();
+            assert_eq!(unique.len(), names.len(), "{arch}: names are unique");
+            for (alias, real) in aliases {
+                assert!(
+                    find(table, aliases, alias).is_some(),
+                    "{arch}: {alias} -> {real}"
+                );
+            }
+        }
+        assert_eq!(by_nr(100_000), None);
+        assert_eq!(
+            by_nr(tracer_common::COMPAT_NR),
+            None,
+            "32-bit calls are nobody's"
+        );
+    }
+
+    /// The numbers tracer-common names for each architecture are its table's.
+    #[test]
+    fn the_numbers_the_code_names() {
+        use tracer_common::arch::{aarch64 as arm, x86_64 as x86};
+        for (table, numbers) in [
+            (
+                &x86_64::SYSCALLS[..],
+                [
+                    x86::nr::EXECVE,
+                    x86::nr::EXECVEAT,
+                    x86::nr::EXIT,
+                    x86::nr::EXIT_GROUP,
+                ],
+            ),
+            (
+                &aarch64::SYSCALLS[..],
+                [
+                    arm::nr::EXECVE,
+                    arm::nr::EXECVEAT,
+                    arm::nr::EXIT,
+                    arm::nr::EXIT_GROUP,
+                ],
+            ),
+        ] {
+            let names = ["execve", "execveat", "exit", "exit_group"];
+            for (name, nr) in names.into_iter().zip(numbers) {
+                assert_eq!(nr_in(table, name), nr, "{name}");
+            }
+        }
+        assert_eq!(nr_in(&x86_64::SYSCALLS, "openat"), 257);
+        assert_eq!(nr_in(&aarch64::SYSCALLS, "openat"), 56);
+        assert_eq!(nr_in(&aarch64::SYSCALLS, "read"), 63);
+        assert_eq!(
+            find(&x86_64::SYSCALLS, x86_64::ALIASES, "newstat")
+                .unwrap()
+                .nr,
+            4
+        );
+        assert_eq!(
+            find(&aarch64::SYSCALLS, aarch64::ALIASES, "newfstat")
+                .unwrap()
+                .nr,
+            80
+        );
+        // arm64 has the generic table only: no open, stat, select, fork...
+        for name in ["open", "stat", "select", "fork", "poll", "dup2", "getdents"] {
+            assert!(
+                find(&aarch64::SYSCALLS, aarch64::ALIASES, name).is_none(),
+                "{name}"
+            );
+        }
+        // The build target's.
+        assert_eq!(name(tracer_common::nr::EXECVE), Some("execve"));
+        assert_eq!(name(tracer_common::nr::EXIT_GROUP), Some("exit_group"));
         assert_eq!(by_name("nope"), None);
-        let names: std::collections::HashSet<_> = all().map(|s| s.name).collect();
-        assert_eq!(names.len(), all().count(), "names are unique");
+    }
+
+    /// aarch64.rs is generated from x86_64.rs (`cargo xtask gen-syscalls --arch
+    /// aarch64`): an entry changed in one must be regenerated in the other.
+    #[test]
+    fn the_arm64_table_follows_the_x86_64_one() {
+        for arm in aarch64::SYSCALLS.iter().filter(|s| !s.name.is_empty()) {
+            let x86 = x86_64::SYSCALLS
+                .iter()
+                .find(|s| s.name == arm.name)
+                .unwrap_or_else(|| panic!("{}: no x86_64 entry", arm.name));
+            let mut args: Vec<Arg> = x86.args.to_vec();
+            if arm.name == "clone" {
+                // CONFIG_CLONE_BACKWARDS: tls before child_tidptr.
+                args.swap(3, 4);
+            }
+            assert!(
+                arm.args == &args[..]
+                    && (arm.class, arm.ret, arm.effect) == (x86.class, x86.ret, x86.effect),
+                "{}: aarch64.rs differs from x86_64.rs; run `cargo xtask gen-syscalls --arch \
+                 aarch64`",
+                arm.name
+            );
+        }
     }
 
     #[test]
     fn classes() {
-        let has = |n: &str, c: Class| by_name(n).unwrap().class.contains(c);
+        let table = &x86_64::SYSCALLS;
+        let has = |n: &str, c: Class| find(table, x86_64::ALIASES, n).unwrap().class.contains(c);
         assert!(has("openat", Class::FILE) && has("openat", Class::DESC));
         for n in ["stat", "lstat", "fstat", "newfstatat", "statx"] {
             assert!(has(n, Class::STAT_LIKE), "{n}");
@@ -706,7 +845,10 @@ mod tests {
         assert_eq!(Class::from_name("%bogus"), None);
     }
 
-    /// Every syscall the running kernel has a tracepoint for is in the table.
+    /// Every syscall the running kernel has a tracepoint for is in the table. x86_64
+    /// only: arm64 kernels also have tracepoints for syscalls only their 32-bit (compat)
+    /// table reaches (`open`, `stat64`, `*_time32`...; docs/arm64-notes.md, section 5).
+    #[cfg(target_arch = "x86_64")]
     #[test]
     fn covers_running_kernel() {
         let dir = "/sys/kernel/tracing/events/syscalls";

@@ -1,10 +1,13 @@
 //! Member offsets of kernel structs, from the kernel's BTF (`/sys/kernel/btf/vmlinux`).
 //! The programs read a few kernel struct fields directly: the ids of the task a signal is
-//! sent to, a task's exit code, and (for a tracer with more privilege than its user) a
-//! task's credentials. Offsets differ between kernel builds, and aya 0.14 does not expose
+//! sent to, a task's exit code, (for a tracer with more privilege than its user) a task's
+//! credentials, and on x86_64 the flag of a 32-bit call. Offsets differ between kernel
+//! builds, and aya 0.14 does not expose
 //! struct members, so this reads the few bytes of BTF needed.
 
 use std::fs;
+
+use tracer_common::TaskFlag;
 
 const VMLINUX: &str = "/sys/kernel/btf/vmlinux";
 const MAGIC: u16 = 0xeb9f;
@@ -21,6 +24,9 @@ pub struct Offsets {
     /// `task_struct.real_cred`, `cred.uid` (the eight ids after it contiguous) and
     /// `cred.cap_permitted`.
     pub creds: Option<(u32, u32, u32)>,
+    /// The word of `task_struct` that holds the architecture's compat flag (x86_64's
+    /// 32-bit calls).
+    pub compat_task: Option<u32>,
 }
 
 /// This kernel's offsets; all `None` without BTF.
@@ -47,7 +53,15 @@ pub fn offsets() -> Offsets {
             (Some(cred), Some(ids), Some(caps)) => Some((cred[0], ids[0], caps[0])),
             _ => None,
         },
+        compat_task: tracer_common::COMPAT_TASK_FLAG.and_then(|flag| task_flag(&btf, &flag)),
     }
+}
+
+/// Byte offset in `struct task_struct` of the word that holds `flag`.
+fn task_flag(btf: &[u8], flag: &TaskFlag) -> Option<u32> {
+    let outer = member_offsets(btf, "task_struct", &[flag.task_member])?[0];
+    let inner = member_offsets(btf, flag.strukt, &[flag.member])?[0];
+    Some(outer + inner)
 }
 
 /// The byte offsets of `members` in the struct `name`; `None` if the data is not BTF,
@@ -146,6 +160,12 @@ mod tests {
         assert!(real_cred > pid);
         // atomic usage counter first, the ids after it, the capability sets later.
         assert!(uid >= 4 && caps >= uid + 32, "{uid} {caps}");
+        // x86_64: `thread_info` opens `task_struct`; `status` follows `flags` and (5.11+)
+        // `syscall_work`.
+        if tracer_common::COMPAT_TASK_FLAG.is_some() {
+            let at = o.compat_task.expect("the compat flag's word");
+            assert!(matches!(at, 8 | 16), "{at}");
+        }
     }
 
     #[test]

@@ -290,6 +290,8 @@ fn kernel_config(cfg: &Config) -> Result<KernelConfig, LoadError> {
         cred_caps_offset: creds.2,
         owner_uid: owner.map_or(NO_OWNER, |u| u.uid),
         owner_gid: owner.map_or(NO_OWNER, |u| u.gid),
+        // Where a 32-bit call shows in the task (x86_64); without it, the registers tell.
+        compat_task_offset: btf.compat_task.unwrap_or(0),
         ..cfg.kernel
     })
 }

@@ -25,7 +25,7 @@ use nix::{
 };
 use tracer_common::{
     EXIT_STATUS_KNOWN, INFLIGHT_ACTIVE, INFLIGHT_SHOWN, InFlight, MAX_SYSCALLS, Stats,
-    SyscallTotals, TRACE_FROM_EXEC, TRACE_ON, capture, nr, when,
+    SyscallTotals, TRACE_FROM_EXEC, TRACE_ON, capture, is_exit_group, nr, when,
 };
 
 pub use loader::{load, preflight};
@@ -360,7 +360,7 @@ impl Run<'_, '_> {
                 }
             }
         }
-        if call.nr == nr::EXIT_GROUP {
+        if is_exit_group(call.nr) {
             self.group_codes.insert(call.pid, call.args[0] as u8 as i32);
         }
         self.announced.remove(&call.tid);

@@ -52,7 +52,10 @@ pub use seccomp::Filter;
 pub use serve::Serving;
 use wait::{Resume, Status};
 
-use tracer_common::nr::{EXECVE, EXECVEAT};
+use tracer_common::{
+    MAX_SYSCALLS,
+    nr::{EXECVE, EXECVEAT},
+};
 
 use super::{BLOCKED_AFTER, Outcome, Running, Stop};
 use crate::{
@@ -91,6 +94,9 @@ struct Options {
     plans: Vec<PlanOptions>,
     /// The trace set: `None` traces every call.
     traced: Option<BTreeSet<u32>>,
+    /// Whether numbers outside the table (32-bit tasks' calls...) are traced, as the
+    /// kernel side decides (`KernelConfig::trace_unknown`).
+    unknown: bool,
     /// Show calls in progress (`read(0, `).
     show_in_progress: bool,
     /// A seccomp filter may serve the trace: not when tasks are let go of while they
@@ -110,14 +116,10 @@ impl Options {
         Self {
             follow_forks: cfg.follow_forks,
             string_limit: cfg.capture_limit(),
-            plans: (0..tracer_common::MAX_SYSCALLS)
-                .map(|nr| cfg.plan_options(nr))
-                .collect(),
-            traced: (!trace.is_all()).then(|| {
-                (0..tracer_common::MAX_SYSCALLS)
-                    .filter(|&nr| trace.contains(nr))
-                    .collect()
-            }),
+            plans: (0..MAX_SYSCALLS).map(|nr| cfg.plan_options(nr)).collect(),
+            traced: (!trace.is_all())
+                .then(|| (0..MAX_SYSCALLS).filter(|&nr| trace.contains(nr)).collect()),
+            unknown: trace.traces_unknown(),
             show_in_progress: cfg.shows_in_progress(),
             seccomp_allowed: !cfg.detach_on_execve && cfg.syscall_limit.is_none(),
             kill_on_exit: cfg.kill_on_exit,
@@ -131,7 +133,11 @@ impl Options {
     }
 
     fn traces(&self, nr: u32) -> bool {
-        self.traced.as_ref().is_none_or(|set| set.contains(&nr))
+        match &self.traced {
+            Some(_) if nr >= MAX_SYSCALLS => self.unknown,
+            Some(set) => set.contains(&nr),
+            None => true,
+        }
     }
 }
 

@@ -22,8 +22,7 @@ const BPF_RET_K: u16 = 0x06;
 const DATA_NR: u32 = 0;
 const DATA_ARCH: u32 = 4;
 
-const AUDIT_ARCH_X86_64: u32 = 0xc000_003e;
-const X32_SYSCALL_BIT: u32 = 0x4000_0000;
+use tracer_common::{AUDIT_ARCH, X32_SYSCALL_BIT};
 
 const RET_ALLOW: u32 = 0x7fff_0000;
 const RET_TRACE: u32 = 0x7ff0_0000;
@@ -51,17 +50,19 @@ pub struct Filter {
 }
 
 impl Filter {
-    /// Traces the calls in `traced`; calls of another ABI (i386, x32), whose numbers mean
-    /// something else, are all traced, so nothing is missed.
+    /// Traces the calls in `traced`; calls of another ABI (i386 or AArch32, x32), whose
+    /// numbers mean something else, are all traced, so nothing is missed.
     pub fn new(traced: &BTreeSet<u32>) -> Self {
         let mut insns = vec![
             stmt(BPF_LD_W_ABS, DATA_ARCH),
-            jump(BPF_JMP_JEQ_K, AUDIT_ARCH_X86_64, 1, 0),
+            jump(BPF_JMP_JEQ_K, AUDIT_ARCH, 1, 0),
             stmt(BPF_RET_K, RET_TRACE),
             stmt(BPF_LD_W_ABS, DATA_NR),
-            jump(BPF_JMP_JGE_K, X32_SYSCALL_BIT, 0, 1),
-            stmt(BPF_RET_K, RET_TRACE),
         ];
+        if let Some(bit) = X32_SYSCALL_BIT {
+            insns.push(jump(BPF_JMP_JGE_K, bit, 0, 1));
+            insns.push(stmt(BPF_RET_K, RET_TRACE));
+        }
         // One compare per number; each one's "trace" return follows it, so no jump is
         // longer than one instruction (jump offsets are 8 bits).
         for &nr in traced {
@@ -145,22 +146,24 @@ mod tests {
             } else {
                 RET_ALLOW
             };
-            assert_eq!(f.run(AUDIT_ARCH_X86_64, nr), want, "syscall {nr}");
+            assert_eq!(f.run(AUDIT_ARCH, nr), want, "syscall {nr}");
         }
-        assert_eq!(f.run(AUDIT_ARCH_X86_64, X32_SYSCALL_BIT | 2), RET_TRACE);
+        if let Some(bit) = X32_SYSCALL_BIT {
+            assert_eq!(f.run(AUDIT_ARCH, bit | 2), RET_TRACE);
+        }
         assert_eq!(
-            f.run(0x4000_0003, 3),
+            f.run(tracer_common::AUDIT_ARCH_COMPAT, 3),
             RET_TRACE,
-            "i386 calls are all traced"
+            "32-bit calls are all traced"
         );
     }
 
     #[test]
     fn an_empty_set_allows_everything_and_a_huge_one_traces_everything() {
         let f = Filter::new(&BTreeSet::new());
-        assert_eq!(f.run(AUDIT_ARCH_X86_64, 59), RET_ALLOW);
+        assert_eq!(f.run(AUDIT_ARCH, 59), RET_ALLOW);
         let f = Filter::new(&(0..5000).collect());
-        assert_eq!(f.run(AUDIT_ARCH_X86_64, 4999), RET_TRACE);
+        assert_eq!(f.run(AUDIT_ARCH, 4999), RET_TRACE);
         assert_eq!(f.insns.len(), 1);
     }
 
