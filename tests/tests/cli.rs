@@ -70,8 +70,6 @@ const BAD: &str = "\
 --secontext CMD
 --color=always CMD
 -c -C CMD
--c --format=json CMD
--C --format=json CMD
 -c --interval=0s CMD
 -c --interval=5 CMD
 --interval=1s CMD

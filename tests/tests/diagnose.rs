@@ -198,9 +198,11 @@ fn idle_waits_stay_out_of_the_slow_calls_unless_asked(backend: Backend) {
     ]);
     let slow = t.stderr.split("Slow calls").nth(1).unwrap_or_default();
     t.expect(
-        regex::Regex::new(r"\[tid \d+ calls\] flock\(\d+</tmp/tracer-calls-lock-\d+>, 2\) = 0")
-            .unwrap()
-            .is_match(slow),
+        regex::Regex::new(
+            r"\[tid \d+ calls\] flock\(\d+</tmp/tracer-calls-lock-\d+>, LOCK_EX\) = 0",
+        )
+        .unwrap()
+        .is_match(slow),
         "the lock wait is a slow call, its file named",
     );
 }
