@@ -636,7 +636,7 @@ fn counts_alone_are_exported_as_metrics(backend: Backend) {
         "--export",
         &url,
         "--interval",
-        "1",
+        "1s",
         "--",
         SYSCALL_LOOP,
         "--rate",

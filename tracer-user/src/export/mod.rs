@@ -56,6 +56,8 @@ pub struct Exporter {
     last_metrics: Instant,
     /// The collector's state last reported on stderr.
     reported_down: bool,
+    /// Outages told so far (`Counters::outages`).
+    reported_outages: u64,
 }
 
 impl Exporter {
@@ -86,6 +88,7 @@ impl Exporter {
             kernel_totals: false,
             last_metrics: Instant::now(),
             reported_down: false,
+            reported_outages: 0,
         })
     }
 
@@ -145,21 +148,22 @@ impl Exporter {
     /// Says once on stderr when the collector goes away and when it is back (on the
     /// tracing thread, between batches, so it never splits a trace line).
     fn report_state(&mut self) {
-        let down = self.counters.down.load(Ordering::Relaxed);
-        if down != self.reported_down {
-            self.reported_down = down;
-            if down {
-                eprintln!(
-                    "tracer: export: collector at {} unreachable; holding up to {} records, \
-                     dropping and counting the rest",
-                    self.opts.endpoint, self.opts.queue
-                );
-            } else {
-                eprintln!(
-                    "tracer: export: collector at {} reachable again",
-                    self.opts.endpoint
-                );
-            }
+        let outages = self.counters.outages.load(Ordering::Relaxed);
+        if outages > self.reported_outages {
+            self.reported_outages = outages;
+            self.reported_down = true;
+            eprintln!(
+                "tracer: export: collector at {} unreachable; holding up to {} records, \
+                 dropping and counting the rest",
+                self.opts.endpoint, self.opts.queue
+            );
+        }
+        if self.reported_down && !self.counters.down.load(Ordering::Relaxed) {
+            self.reported_down = false;
+            eprintln!(
+                "tracer: export: collector at {} reachable again",
+                self.opts.endpoint
+            );
         }
     }
 
@@ -168,6 +172,7 @@ impl Exporter {
     pub fn finish(mut self) {
         self.hand_over();
         self.publish_metrics();
+        self.report_state();
         let Some(sender) = self.sender.take() else {
             return;
         };

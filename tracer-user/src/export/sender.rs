@@ -74,6 +74,9 @@ pub struct Counters {
     pub dropped_failed: AtomicU64,
     /// The collector's last request failed.
     pub down: AtomicBool,
+    /// Times it went from answering to failing: an outage shorter than the tracing
+    /// thread's look at `down` is still told.
+    pub outages: AtomicU64,
 }
 
 pub struct Sender {
@@ -291,7 +294,9 @@ impl Post {
                 }
                 Err(Failure::Refused) => break,
                 Err(Failure::Retry) => {
-                    self.counters.down.store(true, Ordering::Relaxed);
+                    if !self.counters.down.swap(true, Ordering::Relaxed) {
+                        self.counters.outages.fetch_add(1, Ordering::Relaxed);
+                    }
                     let limit = self.draining.map_or(give_up, |d| d.min(give_up));
                     if Instant::now() + wait > limit {
                         break;
