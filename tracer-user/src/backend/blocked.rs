@@ -134,5 +134,4 @@ mod tests {
         assert_eq!(parse("-1 0x7ffeb2da6360 0x7ff2a4a6f2ec\n"), None);
         assert_eq!(parse(""), None);
     }
-
 }

@@ -86,10 +86,14 @@ impl Tasks {
             Event::Signal { tid, pid, .. } | Event::Exited { tid, pid, .. } => {
                 self.seen(*tid, Some(*pid))
             }
-            Event::Lost(_)
-            | Event::Totals { .. }
-            | Event::InProgress { .. }
-            | Event::Detached { .. } => {}
+            // Threads known only by the call they are blocked in (one blocked since
+            // before a `-p` attach, under `--diagnose` alone): named in its report too.
+            Event::InProgress { calls, .. } => {
+                for call in calls {
+                    self.seen(call.tid, Some(call.pid));
+                }
+            }
+            Event::Lost(_) | Event::Totals { .. } | Event::Detached { .. } => {}
         }
     }
 

@@ -171,9 +171,11 @@ impl EbpfTracer {
             // returned before the entry was in (a stale entry, taken out, lest it be
             // shown in progress later) or after (its exit record completes it).
             if blocked::read(tgid, tid) != Some(raw) {
-                if self.inflight.get(&tid, 0).is_ok_and(|c| {
-                    c.enter_ns == enter_ns && c.flags & INFLIGHT_ACTIVE != 0
-                }) {
+                if self
+                    .inflight
+                    .get(&tid, 0)
+                    .is_ok_and(|c| c.enter_ns == enter_ns && c.flags & INFLIGHT_ACTIVE != 0)
+                {
                     let _ = self.inflight.remove(&tid);
                 }
                 continue;
