@@ -28,6 +28,8 @@ struct Blocked {
 }
 
 impl Blocked {
+    // Waited for in `drop`.
+    #[allow(clippy::zombie_processes)]
     fn start() -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_calls"))
             .arg("blocked")
