@@ -9,6 +9,10 @@
 //!                       nanosleep of MS milliseconds (none)
 //! `calls flock MS`      a thread's flock of /tmp/tracer-calls-lock-PID waits MS ms for
 //!                       the main thread's lock
+//! `calls blocked`       two threads in `futex(.., FUTEX_WAIT_PRIVATE, 0, NULL)`, the
+//!                       main thread in `read(0, .., 1)`; prints `ready` before the main
+//!                       thread's read. A byte on stdin wakes the threads (each
+//!                       futex returns 0) and the process exits
 
 use std::{ffi::CString, io::Write, time::Duration};
 
@@ -127,12 +131,59 @@ fn main() {
             assert_eq!(t.join().unwrap(), 0);
             let _ = std::fs::remove_file(&path);
         }
+        Some("blocked") => blocked(),
         _ => {
             eprintln!(
                 "usage: calls loop N | slow-read MS | tree | eacces N | futex MS | cpu-sleep MS \
-                 | flock MS"
+                 | flock MS | blocked"
             );
             std::process::exit(2);
         }
+    }
+}
+
+/// `calls blocked`: threads blocked as a deadlocked program's are, for `-p` tests of the
+/// calls in progress at attach.
+fn blocked() {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static WORDS: [AtomicU32; 2] = [AtomicU32::new(0), AtomicU32::new(0)];
+    let waiters: Vec<_> = WORDS
+        .iter()
+        .map(|word| {
+            std::thread::spawn(move || {
+                while word.load(Ordering::SeqCst) == 0 {
+                    // SAFETY: a futex wait on a word this process owns, no timeout.
+                    unsafe {
+                        libc::syscall(
+                            libc::SYS_futex,
+                            word.as_ptr(),
+                            libc::FUTEX_WAIT | libc::FUTEX_PRIVATE_FLAG,
+                            0,
+                            std::ptr::null::<libc::timespec>(),
+                        )
+                    };
+                }
+            })
+        })
+        .collect();
+    println!("ready");
+    std::io::stdout().flush().unwrap();
+    let mut byte = [0u8; 1];
+    // SAFETY: a 1-byte read into a 1-byte buffer.
+    unsafe { libc::read(0, byte.as_mut_ptr().cast(), 1) };
+    for word in &WORDS {
+        word.store(1, Ordering::SeqCst);
+        // SAFETY: a futex wake on a word this process owns.
+        unsafe {
+            libc::syscall(
+                libc::SYS_futex,
+                word.as_ptr(),
+                libc::FUTEX_WAKE | libc::FUTEX_PRIVATE_FLAG,
+                1,
+            )
+        };
+    }
+    for w in waiters {
+        w.join().unwrap();
     }
 }

@@ -2,6 +2,7 @@
 //! and feeds them to the middle stage ([`Pipeline`]); nothing downstream knows which
 //! backend ran. Which one serves a run is decided here, once.
 
+pub mod blocked;
 pub mod ebpf;
 pub mod ptrace;
 

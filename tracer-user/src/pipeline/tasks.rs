@@ -49,8 +49,18 @@ impl Tasks {
             want,
         };
         // Named now, while they surely exist: their first event may be their exit.
+        // Every thread of an attached process is traced from the start, as strace's
+        // `attached with 3 threads` has it: its lines are prefixed from the first.
         for &pid in initial {
             tasks.seen(pid, Some(pid));
+            let threads = std::fs::read_dir(format!("/proc/{pid}/task"))
+                .into_iter()
+                .flatten();
+            for tid in threads.filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok()) {
+                if tid != pid {
+                    tasks.seen(tid, Some(pid));
+                }
+            }
         }
         tasks
     }
@@ -86,10 +96,14 @@ impl Tasks {
             Event::Signal { tid, pid, .. } | Event::Exited { tid, pid, .. } => {
                 self.seen(*tid, Some(*pid))
             }
-            Event::Lost(_)
-            | Event::Totals { .. }
-            | Event::InProgress { .. }
-            | Event::Detached { .. } => {}
+            // Threads known only by the call they are blocked in (one blocked since
+            // before a `-p` attach, under `--diagnose` alone): named in its report too.
+            Event::InProgress { calls, .. } => {
+                for call in calls {
+                    self.seen(call.tid, Some(call.pid));
+                }
+            }
+            Event::Lost(_) | Event::Totals { .. } | Event::Detached { .. } => {}
         }
     }
 

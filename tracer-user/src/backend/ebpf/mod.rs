@@ -31,7 +31,7 @@ use tracer_common::{
 pub use loader::{load, preflight};
 use records::Record;
 
-use super::{BLOCKED_AFTER, Outcome, Running, Stop};
+use super::{BLOCKED_AFTER, Outcome, Running, Stop, blocked};
 use crate::{
     config::{Config, LaunchOptions, Target},
     event::{Capture, Event, ExitStatus, Loss, SignalInfo, Syscall, Totals, now_ns},
@@ -130,6 +130,59 @@ impl EbpfTracer {
                 let _ = pending.remove(&pid);
             }
         }
+    }
+
+    /// The calls the threads of `tgid` are blocked in now, as the kernel would have
+    /// remembered them had it seen them enter: each goes into the in-flight map, so that
+    /// its exit (a sys_exit with no entry seen) completes it as any traced call's does,
+    /// and is returned to be shown in progress. The kernel's programs are unchanged: an
+    /// exit finds its call in the map whoever put it there.
+    fn seed_blocked(&mut self, tgid: u32, cfg: &Config) -> Vec<Syscall> {
+        /// `BPF_NOEXIST`: a call the thread entered since it was traced is the newer.
+        const NOEXIST: u64 = 1;
+        // The kernel keys by its own thread ids: only the initial namespace's are known.
+        if self.ns_pending.is_some() || tgid == std::process::id() {
+            return Vec::new();
+        }
+        let mut calls = Vec::new();
+        for (tid, raw) in blocked::threads_in_calls(tgid) {
+            if !cfg.trace_set().contains(raw.nr) {
+                continue;
+            }
+            let enter_ns = now_ns();
+            let plan = syscalls::plan_for(raw.nr, cfg.plan_options(raw.nr));
+            let call = blocked::entered(tgid, tid, &raw, enter_ns, plan, cfg.capture_limit());
+            let entry = InFlight {
+                nr: call.nr,
+                tid,
+                tgid,
+                _pad: 0,
+                enter_ns,
+                args: call.args,
+                flags: INFLIGHT_ACTIVE | INFLIGHT_SHOWN,
+                retry: 0,
+                switched_out_ns: 0,
+                off_cpu_ns: 0,
+            };
+            if self.inflight.insert(tid, entry, NOEXIST).is_err() {
+                continue;
+            }
+            // Still in the same call: its exit will find the entry. Otherwise it
+            // returned before the entry was in (a stale entry, taken out, lest it be
+            // shown in progress later) or after (its exit record completes it).
+            if blocked::read(tgid, tid) != Some(raw) {
+                if self
+                    .inflight
+                    .get(&tid, 0)
+                    .is_ok_and(|c| c.enter_ns == enter_ns && c.flags & INFLIGHT_ACTIVE != 0)
+                {
+                    let _ = self.inflight.remove(&tid);
+                }
+                continue;
+            }
+            calls.push(call);
+        }
+        calls
     }
 
     /// Whether `-c`'s totals hold system CPU time.
@@ -464,6 +517,30 @@ fn report_losses(tracer: &EbpfTracer, run: &mut Run) -> Result<()> {
     Ok(())
 }
 
+/// The calls in progress when the trace starts (`-p`, `--cgroup`): shown at once, as
+/// strace shows the call it finds a thread stopped in; their exits complete them.
+fn announce_at_attach(
+    tracer: &mut EbpfTracer,
+    cfg: &Config,
+    run: &mut Run,
+    pids: &[u32],
+) -> Result<()> {
+    if !cfg.kernel.emits_calls() {
+        return Ok(());
+    }
+    for &pid in pids {
+        for call in tracer.seed_blocked(pid, cfg) {
+            run.entry_captures
+                .insert(call.tid, (call.enter_ns, call.captures.clone()));
+            if cfg.shows_in_progress() {
+                run.announced.insert(call.tid, call.enter_ns);
+                run.emit(Event::Entered(call))?;
+            }
+        }
+    }
+    run.pipeline.flush().context("writing the trace")
+}
+
 /// Shows calls that have been in progress for a while, as strace shows a blocked call.
 fn announce_blocked(tracer: &EbpfTracer, run: &mut Run) -> Result<()> {
     let now = now_ns();
@@ -574,7 +651,16 @@ pub fn run(
         lost_seen: HashMap::new(),
         lost: Loss::default(),
     };
-    let stop = trace(&mut tracer, cfg, signals, &mut run, &attached)
+    let existing = match &cfg.target {
+        Target::Attach(_) => attached.clone(),
+        Target::Cgroup(set) => set
+            .iter()
+            .flat_map(|c| blocked::cgroup_processes(&c.dir))
+            .collect(),
+        Target::Command(_) => Vec::new(),
+    };
+    let stop = announce_at_attach(&mut tracer, cfg, &mut run, &existing)
+        .and_then(|()| trace(&mut tracer, cfg, signals, &mut run, &attached))
         .unwrap_or_else(|e| Some(Stop::Error(e)));
     // After an error the trace may not be writable: what follows is best effort.
     let end = finish(&mut tracer, &mut run);

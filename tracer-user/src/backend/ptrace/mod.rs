@@ -57,7 +57,7 @@ use tracer_common::{
     nr::{EXECVE, EXECVEAT},
 };
 
-use super::{BLOCKED_AFTER, Outcome, Running, Stop};
+use super::{BLOCKED_AFTER, Outcome, Running, Stop, blocked};
 use crate::{
     config::{Config, LaunchOptions, Target},
     event::{Event, ExitStatus, SignalInfo, Syscall, now_ns as monotonic_ns},
@@ -179,6 +179,11 @@ struct Tracer<'p, 'a> {
     seccomp_requested: bool,
     seccomp: bool,
     ptrace_options: PtraceOptions,
+    /// Threads that were inside a call when they were seized (`-p`). The interrupt
+    /// that stops them makes the kernel restart the call, and the restarted call's
+    /// entry is the first stop they make: it is shown in progress at once, as strace
+    /// shows the call it finds a thread stopped in.
+    blocked_at_attach: HashSet<u32>,
 }
 
 fn request(op: &'static str, pid: Pid) -> impl FnOnce(Errno) -> PtraceError {
@@ -295,6 +300,7 @@ impl<'p, 'a> Tracer<'p, 'a> {
             seccomp_requested: false,
             seccomp: false,
             ptrace_options,
+            blocked_at_attach: HashSet::new(),
         }
     }
 
@@ -412,9 +418,13 @@ impl<'p, 'a> Tracer<'p, 'a> {
             }
             for tid in tids {
                 let pid = Pid::from_raw(tid as i32);
+                let in_call = blocked::read(tgid, tid).is_some();
                 match ptrace::seize(pid, self.ptrace_options) {
                     Ok(()) => {
                         seized += 1;
+                        if in_call {
+                            self.blocked_at_attach.insert(tid);
+                        }
                         // Stop it once, to resume it with syscall stops.
                         let _ = ptrace::interrupt(pid);
                         self.tasks.entry(tid).or_insert(Task {
@@ -555,6 +565,9 @@ impl<'p, 'a> Tracer<'p, 'a> {
             SyscallStop::Entry { nr, args, sp, ip } => {
                 let args = syscalls::entry_args(nr, args, sp);
                 self.entered(tid, nr, args, ip, false, now);
+                if self.blocked_at_attach.remove(&tid) {
+                    self.announce(tid)?;
+                }
                 Ok(())
             }
             SyscallStop::Seccomp { nr, args, sp, ip } => {
@@ -743,6 +756,25 @@ impl<'p, 'a> Tracer<'p, 'a> {
             Status::Syscall { tid } | Status::Event { tid, .. } => self.resume(tid, 0),
             Status::Exited { .. } | Status::Killed { .. } => {}
         }
+    }
+
+    /// Shows `tid`'s call in progress now (a call it was blocked in at attach).
+    fn announce(&mut self, tid: u32) -> Result<()> {
+        if !self.opts.show_in_progress {
+            return Ok(());
+        }
+        let Some(task) = self.tasks.get_mut(&tid) else {
+            return Ok(());
+        };
+        if task.pre_exec {
+            return Ok(());
+        }
+        let Some(c) = task.call.as_mut().filter(|c| c.shown && !c.announced) else {
+            return Ok(());
+        };
+        c.announced = true;
+        let call = c.call.clone();
+        self.emit(Event::Entered(call))
     }
 
     /// Shows calls that have been in progress for a while, as the eBPF backend does.
