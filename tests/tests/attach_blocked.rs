@@ -73,7 +73,17 @@ impl Blocked {
 
     /// Whether every thread is still inside its call.
     fn still_blocked(&self) -> bool {
-        in_calls(self.pid).len() == 3
+        // A thread the ptrace backend holds in a stop for a moment shows no call then.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            if in_calls(self.pid).len() == 3 {
+                return true;
+            }
+            if Instant::now() > deadline {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     /// A byte on stdin: the read returns 1, the futex waits 0, the process exits.
