@@ -861,12 +861,17 @@ impl<'p, 'a> Tracer<'p, 'a> {
     /// Ends the trace of tasks that are still running, leaving each as it would be
     /// untraced. A command under the seccomp filter cannot be let go (its traced calls
     /// would fail with ENOSYS): it is handed over to be served silently to its end.
-    /// Returns the launched command if it is still running.
+    /// Returns the launched command if it is still running (or, under the filter, what
+    /// is left of its tree).
     fn leave(&mut self) -> Option<Running> {
-        let launched = self.launched.filter(|_| self.launched_status.is_none());
-        if self.seccomp_requested && !self.tasks.is_empty() {
+        // Tasks under the filter are served to their end even when the command itself
+        // has ended (its children, or threads whose exits are still to come).
+        if self.seccomp_requested
+            && !self.tasks.is_empty()
+            && let Some(launched) = self.launched
+        {
             return Some(Running::Filtered(Serving::new(
-                launched.expect("a filter is only given to a launched command"),
+                launched,
                 self.launched_status,
             )));
         }
