@@ -78,7 +78,10 @@ fn launched_threads_only_with_f(backend: Backend) {
 
 fn summary_counts_only_traced_threads(backend: Backend) {
     let t = launched(backend, &["-c"]);
-    t.expect(counted(&t, "getpid") == Some(1), "the main thread's call counted");
+    t.expect(
+        counted(&t, "getpid") == Some(1),
+        "the main thread's call counted",
+    );
     t.expect(
         counted(&t, "getppid").is_none(),
         "without -f the other threads' calls are not counted",

@@ -39,9 +39,7 @@ pub fn task_traced(pid_tgid: u64) -> bool {
     }
     let (tid, tgid) = (pid_tgid as u32, (pid_tgid >> 32) as u32);
     // SAFETY: presence tests only.
-    unsafe {
-        TRACED.get(tid).is_some() || (cfg.follow_forks != 0 && TRACED.get(tgid).is_some())
-    }
+    unsafe { TRACED.get(tid).is_some() || (cfg.follow_forks != 0 && TRACED.get(tgid).is_some()) }
 }
 
 /// Whether the task `tid` of process `tgid` (kernel ids) is in the trace set: with `-f`,
