@@ -585,8 +585,10 @@ fn export_survives_a_collector_restart(backend: Backend) {
     let port = free_port();
     let mut first = Rotel::start(&rotel, &dir, port, "first");
     let url = format!("otlp=http://127.0.0.1:{port}");
+    // -f: the loop's calls are made by a thread it starts.
     let (child, watcher) = spawn_tracer(&[
         backend.arg(),
+        "-f",
         "-o",
         "/dev/null",
         "--export",
@@ -632,6 +634,8 @@ fn counts_alone_are_exported_as_metrics(backend: Backend) {
     let url = format!("otlp=http://127.0.0.1:{port}");
     let (mut child, watcher) = spawn_tracer(&[
         backend.arg(),
+        // The loop's calls are made by a thread it starts.
+        "-f",
         "-c",
         "--export",
         &url,

@@ -413,7 +413,8 @@ fn assert_worker_finishes(mut child: Child, mut out: BufReader<ChildStdout>) {
 
 fn attach_to_worker(pid: u32) -> (Child, tracer_tests::LineWatcher) {
     let pid = pid.to_string();
-    let (tracer, mut out) = spawn_tracer(&["--backend=ptrace", "-p", &pid]);
+    // -f: every thread is seized (the workers make the getppid calls).
+    let (tracer, mut out) = spawn_tracer(&["--backend=ptrace", "-f", "-p", &pid]);
     out.wait_for("traced calls of the worker", Duration::from_secs(10), |s| {
         s.contains("attached") && s.matches("getppid()").count() > 20
     });

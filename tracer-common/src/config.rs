@@ -17,7 +17,10 @@ pub struct KernelConfig {
     /// Non-zero when numbers outside the table (32-bit tasks', x32's or invalid ones) are
     /// traced.
     pub trace_unknown: u8,
-    /// Non-zero with `-f`: children join the trace set when they are forked.
+    /// Non-zero with `-f`: children join the trace set when they are forked, and the set
+    /// holds processes (every thread of one is traced). Zero: it holds single tasks, as
+    /// strace without `-f` traces only the task it started or attached to
+    /// ([`Self::trace_key`]).
     pub follow_forks: u8,
     /// [`SUMMARY_OFF`], [`SUMMARY_COUNT`] (`-C`) or [`SUMMARY_ONLY`] (`-c`: nothing but
     /// the per-syscall totals leaves the kernel).
@@ -141,6 +144,13 @@ impl KernelConfig {
         compat_task_offset: 0,
         _pad3: 0,
     };
+
+    /// A task's key in the trace set (`TRACED`): its process with `-f`, else itself. One
+    /// lookup either way, decided by the loader once.
+    #[inline(always)]
+    pub fn trace_key(&self, tid: u32, tgid: u32) -> u32 {
+        if self.follow_forks != 0 { tgid } else { tid }
+    }
 
     /// Whether the trace set is a set of cgroups (`--cgroup`, `--container`).
     #[inline(always)]

@@ -13,38 +13,41 @@ use crate::{
     maps::{NS_PENDING, TRACED},
 };
 
-/// The trace state of the current process (`TRACE_ON`, `TRACE_FROM_EXEC`), to read and
-/// update in place; `None` when it is not traced. With `--cgroup`, a task in the subtree
-/// has no entry: `Some(None)`.
+/// The trace state of the current task's entry (`TRACE_ON`, `TRACE_FROM_EXEC`; its
+/// process's with `-f`), to read and update in place; `None` when it is not traced. With
+/// `--cgroup`, a task in the subtree has no entry: `Some(None)`.
 #[inline(always)]
 pub fn process_state(pid_tgid: u64) -> Option<Option<*mut u8>> {
-    if config().cgroup_filtered() {
+    let cfg = config();
+    if cfg.cgroup_filtered() {
         return in_cgroup().then_some(None);
     }
-    let tgid = (pid_tgid >> 32) as u32;
+    let key = cfg.trace_key(pid_tgid as u32, (pid_tgid >> 32) as u32);
     TRACED
-        .get_ptr_mut(tgid)
-        .or_else(|| adopt_pending(pid_tgid))
+        .get_ptr_mut(key)
+        .or_else(|| adopt_pending(pid_tgid, key))
         .map(Some)
 }
 
-/// Whether the current task is traced (by pid set or cgroup): its own entry (a forked
-/// task) or its process's.
+/// Whether the current task is traced (by pid set or cgroup). With `-f`: its own entry
+/// (a forked task) or its process's; without, its own only.
 #[inline(always)]
 pub fn task_traced(pid_tgid: u64) -> bool {
-    if config().cgroup_filtered() {
+    let cfg = config();
+    if cfg.cgroup_filtered() {
         return in_cgroup();
     }
     let (tid, tgid) = (pid_tgid as u32, (pid_tgid >> 32) as u32);
     // SAFETY: presence tests only.
-    unsafe { TRACED.get(tgid).is_some() || TRACED.get(tid).is_some() }
+    unsafe { TRACED.get(tid).is_some() || (cfg.follow_forks != 0 && TRACED.get(tgid).is_some()) }
 }
 
-/// Whether the process `tgid` (a kernel id) is in the trace set.
+/// Whether the task `tid` of process `tgid` (kernel ids) is in the trace set: with `-f`,
+/// whether its process is.
 #[inline(always)]
-pub fn process_traced(tgid: u32) -> bool {
+pub fn traced(tid: u32, tgid: u32) -> bool {
     // SAFETY: a presence test.
-    unsafe { TRACED.get(tgid) }.is_some()
+    unsafe { TRACED.get(config().trace_key(tid, tgid)) }.is_some()
 }
 
 /// The current task's (tid, tgid) in the tracer's pid namespace.
@@ -69,20 +72,21 @@ pub fn view_ids(pid_tgid: u64) -> (u32, u32) {
     (pid_tgid as u32, (pid_tgid >> 32) as u32)
 }
 
-/// In a pid namespace: moves the current process from `NS_PENDING` (keyed by its id in
-/// the tracer's namespace) into `TRACED` (keyed by its kernel tgid).
+/// In a pid namespace: moves the current task's entry from `NS_PENDING` (keyed by its
+/// id in the tracer's namespace) into `TRACED` (keyed by its kernel id, `key`).
 #[inline(always)]
-fn adopt_pending(pid_tgid: u64) -> Option<*mut u8> {
-    if config().pidns_ino == 0 {
+fn adopt_pending(pid_tgid: u64, key: u32) -> Option<*mut u8> {
+    let cfg = config();
+    if cfg.pidns_ino == 0 {
         return None;
     }
-    let (_, view_tgid) = view_ids(pid_tgid);
+    let (view_tid, view_tgid) = view_ids(pid_tgid);
+    let view_key = cfg.trace_key(view_tid, view_tgid);
     // SAFETY: the value is copied out before the entry is removed.
-    let state = *unsafe { NS_PENDING.get(view_tgid) }?;
-    let tgid = (pid_tgid >> 32) as u32;
-    TRACED.insert(tgid, state, BPF_ANY as u64).ok()?;
-    let _ = NS_PENDING.remove(view_tgid);
-    TRACED.get_ptr_mut(tgid)
+    let state = *unsafe { NS_PENDING.get(view_key) }?;
+    TRACED.insert(key, state, BPF_ANY as u64).ok()?;
+    let _ = NS_PENDING.remove(view_key);
+    TRACED.get_ptr_mut(key)
 }
 
 /// Whether the current task is in one of the `--cgroup`/`--container` subtrees: one

@@ -12,13 +12,14 @@ use tracer_common::{
 #[map]
 pub static PLANS: Array<SyscallPlan> = Array::with_max_entries(MAX_SYSCALLS, 0);
 
-/// Traced processes (tgids), plus the tids of tasks forked by them: `TRACE_ON` or
-/// `TRACE_FROM_EXEC`.
+/// With `-f`, traced processes (tgids), plus the tids of tasks forked by them; without,
+/// traced tasks (tids: `KernelConfig::trace_key`). `TRACE_ON` or `TRACE_FROM_EXEC`.
 #[map]
 pub static TRACED: HashMap<u32, u8> = HashMap::with_max_entries(16384, 0);
 
-/// Processes to trace, by tgid in the tracer's pid namespace, waiting for their next
-/// syscall to be moved into `TRACED` under their kernel tgid. Used only in a namespace.
+/// Processes (without `-f`: tasks) to trace, by id in the tracer's pid namespace, waiting
+/// for their next syscall to be moved into `TRACED` under their kernel id. Used only in
+/// a namespace.
 #[map]
 pub static NS_PENDING: HashMap<u32, u8> = HashMap::with_max_entries(1024, 0);
 

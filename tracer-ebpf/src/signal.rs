@@ -73,7 +73,7 @@ pub fn sent(ctx: &RawTracePointContext) {
     };
     let cfg = config();
     let (tid, tgid) = (id(cfg.task_pid_offset), id(cfg.task_tgid_offset));
-    if tgid == 0 || !admit::process_traced(tgid) {
+    if tgid == 0 || !admit::traced(tid, tgid) {
         return;
     }
     let info: *const u8 = ctx.arg(1);

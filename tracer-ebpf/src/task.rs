@@ -42,11 +42,22 @@ pub fn exec(ctx: &TracePointContext) {
             ctx.read_at::<i32>(cfg.exec_old_pid_offset as usize),
         )
     };
-    if let (Ok(pid), Ok(old)) = ids
-        && pid != old
+    let (Ok(pid), Ok(old)) = ids else {
+        return;
+    };
+    if pid == old {
+        return;
+    }
+    // Without -f a thread's entry is its own: it moves to the id the thread now has.
+    if cfg.follow_forks == 0
         // SAFETY: copied out before the old entry is removed.
-        && let Some(mut call) = unsafe { INFLIGHT.get(old as u32) }.copied()
+        && let Some(state) = unsafe { TRACED.get(old as u32) }.copied()
     {
+        let _ = TRACED.insert(pid as u32, state, BPF_ANY as u64);
+        let _ = TRACED.remove(old as u32);
+    }
+    // SAFETY: copied out before the old entry is removed.
+    if let Some(mut call) = unsafe { INFLIGHT.get(old as u32) }.copied() {
         // From here on the thread is the process's leader: its tid is the process id.
         call.tid = call.tgid;
         let _ = INFLIGHT.insert(pid as u32, call, BPF_ANY as u64);
@@ -134,7 +145,7 @@ pub fn fork(ctx: &TracePointContext) -> Result<(), i64> {
         return Ok(());
     }
     let parent = bpf_get_current_pid_tgid();
-    if !admit::process_traced((parent >> 32) as u32) {
+    if !admit::traced(parent as u32, (parent >> 32) as u32) {
         return Ok(());
     }
     // SAFETY: offset read from this kernel's tracepoint format by userspace.
@@ -248,12 +259,15 @@ pub fn exit(ctx: &TracePointContext) -> Result<(), i64> {
         None => counters.lost(Lost::Exit),
     }
     // Leave the trace set only after the record is submitted: userspace treats an empty
-    // set as "every record is in the ring buffer".
-    if tid != tgid {
+    // set as "every record is in the ring buffer". Without -f the entry is the task's
+    // own, whether or not its group lives on (its other threads are not traced).
+    if cfg.follow_forks == 0 || tid != tgid {
         let _ = TRACED.remove(tid);
     }
     if group_dead {
-        let _ = TRACED.remove(tgid);
+        if cfg.follow_forks != 0 {
+            let _ = TRACED.remove(tgid);
+        }
         signal::forget(tgid);
     }
     Ok(())

@@ -413,7 +413,8 @@ fn untraced(bins: &Bins, calls: u64) -> Result<Figures> {
 fn counts(bins: &Bins, calls: u64) -> Result<Figures> {
     let started = Instant::now();
     let mut tracer = Command::new(&bins.tracer)
-        .args(["-c", "-e", "trace=getppid", "--"])
+        // -f: the storm's calls are its threads'.
+        .args(["-f", "-c", "-e", "trace=getppid", "--"])
         .arg(&bins.storm)
         .args(["getppid", "2", &calls.to_string()])
         .stdin(Stdio::null())

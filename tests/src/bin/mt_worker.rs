@@ -6,6 +6,11 @@
 //!
 //! `mt_worker exec` instead has a second thread exec `/bin/true` while the main thread
 //! blocks: execve in a multi-threaded process.
+//!
+//! `mt_worker threads` (for following threads or not): the main thread calls getpid,
+//! starts two threads that each call getppid `THREAD_CALLS` times, joins them and exits
+//! 0. `mt_worker spin` prints its pid, then until killed the main thread calls getpid
+//! and a second thread getppid, each every few milliseconds (for `-p`).
 
 use std::{
     io::Write,
@@ -34,7 +39,50 @@ fn work(seed: u64) -> u64 {
     acc
 }
 
+/// getppid calls of each thread `mt_worker threads` starts.
+const THREAD_CALLS: usize = 5;
+
+fn threads() {
+    // SAFETY: no arguments.
+    unsafe { libc::getpid() };
+    let workers: Vec<_> = (0..2)
+        .map(|_| {
+            std::thread::spawn(|| {
+                for _ in 0..THREAD_CALLS {
+                    // SAFETY: no arguments.
+                    unsafe { libc::getppid() };
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        w.join().unwrap();
+    }
+}
+
+fn spin() -> ! {
+    std::thread::spawn(|| {
+        loop {
+            // SAFETY: no arguments.
+            unsafe { libc::getppid() };
+            std::thread::sleep(Duration::from_millis(7));
+        }
+    });
+    println!("{}", std::process::id());
+    std::io::stdout().flush().unwrap();
+    loop {
+        // SAFETY: no arguments.
+        unsafe { libc::getpid() };
+        std::thread::sleep(Duration::from_millis(11));
+    }
+}
+
 fn main() {
+    match std::env::args().nth(1).as_deref() {
+        Some("threads") => return threads(),
+        Some("spin") => spin(),
+        _ => {}
+    }
     if std::env::args().nth(1).as_deref() == Some("exec") {
         std::thread::spawn(|| {
             std::thread::sleep(Duration::from_millis(100));

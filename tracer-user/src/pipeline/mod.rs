@@ -83,7 +83,7 @@ impl<'a> Pipeline<'a> {
         let shown = &cfg.qualifiers.trace;
         Self {
             outcome,
-            tasks: Tasks::new(&initial, want),
+            tasks: Tasks::new(&initial, cfg.follow_forks, want),
             fds,
             show_fds: cfg.out.decode_fds > 0,
             sinks: Vec::new(),

@@ -42,17 +42,22 @@ pub struct Tasks {
 }
 
 impl Tasks {
-    /// `initial`: the processes attached to, traced from the start.
-    pub fn new(initial: &[u32], want: Wanted) -> Self {
+    /// `initial`: the processes attached to, traced from the start (with `follow`, `-f`,
+    /// every thread of each; without, the thread of that id only).
+    pub fn new(initial: &[u32], follow: bool, want: Wanted) -> Self {
         let mut tasks = Self {
             by_tid: HashMap::new(),
             want,
         };
         // Named now, while they surely exist: their first event may be their exit.
-        // Every thread of an attached process is traced from the start, as strace's
-        // `attached with 3 threads` has it: its lines are prefixed from the first.
+        // With -f every thread of an attached process is traced from the start, as
+        // strace's `attached with 3 threads` has it: its lines are prefixed from the
+        // first.
         for &pid in initial {
             tasks.seen(pid, Some(pid));
+            if !follow {
+                continue;
+            }
             let threads = std::fs::read_dir(format!("/proc/{pid}/task"))
                 .into_iter()
                 .flatten();

@@ -146,7 +146,8 @@ impl EbpfTracer {
         }
         let mut calls = Vec::new();
         for (tid, raw) in blocked::threads_in_calls(tgid) {
-            if !cfg.trace_set().contains(raw.nr) {
+            // Without -f only the thread attached to is traced.
+            if !cfg.trace_set().contains(raw.nr) || (!cfg.follow_forks && tid != tgid) {
                 continue;
             }
             let enter_ns = now_ns();
@@ -296,6 +297,9 @@ struct Run<'p, 'a> {
     launched_status: Option<ExitStatus>,
     launched_exit_seen: bool,
     launched_exit_shown: bool,
+    /// `-f`: a process's threads are traced with it. Without, each traced task is on its
+    /// own: its exit is the last of it the trace sees.
+    follow: bool,
     /// Calls already shown as in progress: tid -> entry time.
     announced: HashMap<u32, u64>,
     /// Exit codes passed to exit_group, by process, for threads that die with it.
@@ -424,7 +428,8 @@ impl Run<'_, '_> {
     }
 
     fn task_exit(&mut self, exit: tracer_common::TaskExitRecord) -> Result<()> {
-        let group = exit.group_dead != 0;
+        // Without -f the other threads are not traced: no later exit of the group comes.
+        let group = exit.group_dead != 0 || !self.follow;
         // An entry whose exit record was lost waits for nothing any more.
         self.entry_captures.remove(&exit.tid);
         // The launched command's leader ends last, as waitpid (and strace) report it:
@@ -645,6 +650,7 @@ pub fn run(
         launched_status: None,
         launched_exit_seen: false,
         launched_exit_shown: false,
+        follow: cfg.follow_forks,
         announced: HashMap::new(),
         group_codes: HashMap::new(),
         entry_captures: HashMap::new(),

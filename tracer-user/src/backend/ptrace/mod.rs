@@ -279,12 +279,14 @@ fn siginfo(tid: u32) -> Option<SignalInfo> {
 
 impl<'p, 'a> Tracer<'p, 'a> {
     fn new(opts: Options, pipeline: &'p mut Pipeline<'a>) -> Self {
-        let mut ptrace_options = PtraceOptions::PTRACE_O_TRACESYSGOOD
-            | PtraceOptions::PTRACE_O_TRACEEXEC
-            | PtraceOptions::PTRACE_O_TRACECLONE;
+        let mut ptrace_options =
+            PtraceOptions::PTRACE_O_TRACESYSGOOD | PtraceOptions::PTRACE_O_TRACEEXEC;
+        // Without -f, as strace, only the task started or attached to is traced: not
+        // its threads either.
         if opts.follow_forks {
-            ptrace_options |=
-                PtraceOptions::PTRACE_O_TRACEFORK | PtraceOptions::PTRACE_O_TRACEVFORK;
+            ptrace_options |= PtraceOptions::PTRACE_O_TRACECLONE
+                | PtraceOptions::PTRACE_O_TRACEFORK
+                | PtraceOptions::PTRACE_O_TRACEVFORK;
         }
         if opts.kill_on_exit {
             ptrace_options |= PtraceOptions::PTRACE_O_EXITKILL;
@@ -391,8 +393,9 @@ impl<'p, 'a> Tracer<'p, 'a> {
         Ok(())
     }
 
-    /// Seizes every thread of a running process. Threads started meanwhile are caught
-    /// by TRACECLONE once their creator is seized, or by the next pass over /proc.
+    /// Seizes every thread of a running process (with `-f`; without, only the thread
+    /// `tgid` names, as strace). Threads started meanwhile are caught by TRACECLONE once
+    /// their creator is seized, or by the next pass over /proc.
     fn attach(&mut self, tgid: u32) -> Result<()> {
         let mut tried = HashSet::new();
         let mut seized = 0;
@@ -411,6 +414,7 @@ impl<'p, 'a> Tracer<'p, 'a> {
             };
             let tids: Vec<u32> = entries
                 .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+                .filter(|&tid| self.opts.follow_forks || tid == tgid)
                 .filter(|tid| tried.insert(*tid))
                 .collect();
             if tids.is_empty() {
@@ -459,18 +463,17 @@ impl<'p, 'a> Tracer<'p, 'a> {
     }
 
     /// A task the tracer has not heard of (a new clone whose parent's event is not in
-    /// yet): traced when following forks or when it is a thread of a traced process.
+    /// yet): traced only when following forks.
     fn adopt(&mut self, tid: u32) -> &mut Task {
         if !self.tasks.contains_key(&tid) {
             let pid = tgid_of(tid).unwrap_or(tid);
-            let traced_process = self.tasks.values().any(|t| t.pid == pid);
             self.tasks.insert(
                 tid,
                 Task {
                     pid,
                     call: None,
                     pre_exec: false,
-                    detach: !self.opts.follow_forks && !traced_process,
+                    detach: !self.opts.follow_forks,
                 },
             );
         }

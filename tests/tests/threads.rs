@@ -1,0 +1,213 @@
+//! Following threads, as strace does: without `-f` only the task started (or named by
+//! `-p`) is traced, not the other threads of its process: no `[pid N]` lines, no calls
+//! of theirs, no exit lines of theirs, nothing of theirs counted by `-c`. With `-f`
+//! every thread is. On both backends, and for `-p` checked against strace itself.
+
+use std::{
+    io::{BufRead, BufReader},
+    process::{Child, Command, Stdio},
+    time::Duration,
+};
+
+use nix::{
+    sys::signal::{Signal, kill},
+    unistd::Pid,
+};
+use tracer_tests::{Backend, Traced, both_backends, spawn_tracer, trace};
+
+const MT_WORKER: &str = env!("CARGO_BIN_EXE_mt_worker");
+/// getppid calls of each of the two threads `mt_worker threads` starts.
+const THREAD_CALLS: usize = 5;
+
+fn launched(backend: Backend, extra: &[&str]) -> Traced {
+    let mut args = vec![backend.arg()];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(&["--", MT_WORKER, "threads"]);
+    let t = trace(&args);
+    t.expect(t.code() == Some(0), "the worker exits 0 under the trace");
+    t
+}
+
+/// The calls column of `-c`'s row for `name` (None: no row).
+fn counted(t: &Traced, name: &str) -> Option<u64> {
+    t.lines().iter().find_map(|l| {
+        let cols: Vec<&str> = l.split_whitespace().collect();
+        (cols.last() == Some(&name)).then(|| cols[3].parse().unwrap())
+    })
+}
+
+fn launched_threads_only_with_f(backend: Backend) {
+    let t = launched(backend, &[]);
+    t.expect(!t.calls("getpid").is_empty(), "the main thread is traced");
+    t.expect(
+        t.calls("getppid").is_empty(),
+        "the other threads are not traced without -f",
+    );
+    t.expect(
+        !t.stderr.contains("[pid "),
+        "no [pid N] lines without -f: one task is traced",
+    );
+    let exits: Vec<&str> = t
+        .lines()
+        .into_iter()
+        .filter(|l| l.contains("+++ exited"))
+        .collect();
+    t.expect(
+        exits == ["+++ exited with 0 +++"],
+        "one exit line, the process's",
+    );
+    t.expect(
+        t.lines().last() == Some(&"+++ exited with 0 +++"),
+        "the exit line is the last",
+    );
+
+    let t = launched(backend, &["-f"]);
+    t.expect(
+        t.calls("getppid").len() == 2 * THREAD_CALLS,
+        "with -f every thread's calls are traced",
+    );
+    t.expect(
+        t.lines()
+            .iter()
+            .filter(|l| l.starts_with("[pid ") && l.ends_with("+++ exited with 0 +++"))
+            .count()
+            == 2,
+        "with -f each thread's exit is shown",
+    );
+}
+
+fn summary_counts_only_traced_threads(backend: Backend) {
+    let t = launched(backend, &["-c"]);
+    t.expect(
+        counted(&t, "getpid") == Some(1),
+        "the main thread's call counted",
+    );
+    t.expect(
+        counted(&t, "getppid").is_none(),
+        "without -f the other threads' calls are not counted",
+    );
+    let t = launched(backend, &["-c", "-f"]);
+    t.expect(
+        counted(&t, "getppid") == Some(2 * THREAD_CALLS as u64),
+        "with -f every thread's calls are counted",
+    );
+}
+
+/// `mt_worker spin`, running untraced: the main thread calls getpid, a second getppid.
+struct Spinner(Child, u32);
+
+impl Spinner {
+    fn start() -> Self {
+        let mut child = Command::new(MT_WORKER)
+            .arg("spin")
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start mt_worker spin");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let pid = line.trim().parse().unwrap();
+        Self(child, pid)
+    }
+}
+
+impl Drop for Spinner {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Attaches `program ARGS -p PID` to a spinner, lets it trace until the main thread's
+/// getpid has shown a few times, interrupts it, and returns its output.
+fn attach(program: Option<&str>, args: &[&str], pid: u32) -> String {
+    let pid = pid.to_string();
+    let mut all = args.to_vec();
+    all.extend_from_slice(&["-p", &pid]);
+    let (mut child, mut out) = match program {
+        None => spawn_tracer(&all),
+        Some(program) => {
+            let mut child = Command::new(program)
+                .args(&all)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("spawn strace");
+            let out = tracer_tests::LineWatcher::new(child.stderr.take().unwrap());
+            (child, out)
+        }
+    };
+    out.wait_for("the main thread's calls", Duration::from_secs(10), |s| {
+        s.matches("getpid()").count() >= 5
+    });
+    kill(Pid::from_raw(child.id() as i32), Signal::SIGINT).unwrap();
+    child.wait().unwrap();
+    out.finish()
+}
+
+/// What a `-p` trace of the spinner shows: whether the other thread's calls appear, and
+/// whether lines have `[pid N]` prefixes.
+fn shape(text: &str) -> (bool, bool) {
+    (text.contains("getppid()"), text.contains("[pid "))
+}
+
+fn attach_without_f_traces_the_named_thread(backend: Backend) {
+    let spinner = Spinner::start();
+    let text = attach(None, &[backend.arg()], spinner.1);
+    assert!(
+        text.contains(&format!("Process {} attached", spinner.1)),
+        "{text}"
+    );
+    assert_eq!(
+        shape(&text),
+        (false, false),
+        "-p without -f traces only the thread named:\n{text}"
+    );
+    let text = attach(None, &[backend.arg(), "-f"], spinner.1);
+    assert_eq!(
+        shape(&text),
+        (true, true),
+        "-p with -f traces every thread:\n{text}"
+    );
+}
+
+fn strace_installed() -> bool {
+    Command::new("strace")
+        .arg("-V")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// The tracer's `-p`, with and without `-f`, is what strace's is on this machine.
+#[test]
+fn attach_matches_strace() {
+    tracer_tests::skip_unless_root!();
+    if !strace_installed() {
+        println!("skipped: no strace to compare with");
+        return;
+    }
+    let spinner = Spinner::start();
+    for follow in [&[][..], &["-f"][..]] {
+        let strace = attach(Some("strace"), follow, spinner.1);
+        for backend in [Backend::Ebpf, Backend::Ptrace] {
+            let mut args = vec![backend.arg()];
+            args.extend_from_slice(follow);
+            let ours = attach(None, &args, spinner.1);
+            assert_eq!(
+                shape(&ours),
+                shape(&strace),
+                "{backend:?} {follow:?}: the tracer's\n{ours}\nstrace's\n{strace}"
+            );
+        }
+    }
+}
+
+both_backends!(
+    launched_threads_only_with_f,
+    summary_counts_only_traced_threads,
+    attach_without_f_traces_the_named_thread,
+);
