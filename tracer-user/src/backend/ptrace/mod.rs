@@ -739,7 +739,13 @@ impl<'p, 'a> Tracer<'p, 'a> {
                         return Err(e);
                     }
                 }
-                Ok(None) | Err(Errno::ECHILD) => return Ok(()),
+                Ok(None) => return Ok(()),
+                // No tracee is left at all: a task still in the table left without a
+                // report the tracer saw (it must not wait for it forever).
+                Err(Errno::ECHILD) => {
+                    self.tasks.clear();
+                    return Ok(());
+                }
                 Err(Errno::EINTR) => {}
                 Err(e) => return Err(PtraceError::Wait(e).into()),
             }
