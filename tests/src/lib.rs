@@ -324,3 +324,67 @@ pub fn first_line(path: &str) -> String {
     BufReader::new(f).read_line(&mut line).expect("read");
     line.trim_end().to_owned()
 }
+
+/// A shell loop, started untraced, that bumps a counter file every 50 ms: a process to
+/// trace and stop tracing, whose progress shows it was not harmed.
+pub struct CountingLoop {
+    child: Child,
+    counter: PathBuf,
+}
+
+impl CountingLoop {
+    /// Starts the loop, counting in the file `counter`.
+    pub fn start(counter: PathBuf) -> Self {
+        // Written aside and renamed, so a reader never sees a half-written counter.
+        let script = format!(
+            "i=0; while :; do i=$((i+1)); echo $i > {c}.tmp; mv {c}.tmp {c}; sleep 0.05; done",
+            c = counter.display()
+        );
+        let child = Command::new("sh")
+            .args(["-c", &script])
+            .spawn()
+            .expect("start loop");
+        std::thread::sleep(Duration::from_millis(200));
+        Self { child, counter }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    fn count(&self) -> u64 {
+        std::fs::read_to_string(&self.counter)
+            .ok()
+            .and_then(|s| s.trim().parse().ok())
+            .unwrap_or(0)
+    }
+
+    /// The loop goes on after `what`: a few more iterations (with room for a loaded
+    /// machine), and running normally (not stopped, not a zombie).
+    #[track_caller]
+    pub fn assert_goes_on(&self, what: &str) {
+        let pid = self.pid();
+        let before = self.count();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.count() < before + 3 {
+            assert!(
+                Instant::now() < deadline,
+                "loop {pid} stopped making progress after {what}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        assert!(
+            process_running(pid),
+            "loop {pid} is not running normally after {what}"
+        );
+    }
+}
+
+impl Drop for CountingLoop {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_file(&self.counter);
+        let _ = std::fs::remove_file(self.counter.with_extension("tmp"));
+    }
+}

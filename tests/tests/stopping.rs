@@ -8,8 +8,8 @@
 
 use std::{
     io::{BufRead, BufReader},
-    path::{Path, PathBuf},
-    process::{Child, Command, ExitStatus, Stdio},
+    path::PathBuf,
+    process::{Child, ExitStatus, Stdio},
     time::{Duration, Instant},
 };
 
@@ -17,7 +17,7 @@ use nix::{
     sys::signal::{Signal, kill},
     unistd::Pid,
 };
-use tracer_tests::{Backend, LineWatcher, both_backends, process_running, tracer};
+use tracer_tests::{Backend, CountingLoop, LineWatcher, both_backends, tracer};
 
 #[derive(Clone, Copy, Debug)]
 enum Cause {
@@ -237,64 +237,10 @@ fn launched_command_goes_on(backend: Backend, cause: Cause) {
     );
 }
 
-/// A shell loop that bumps a counter file every 50 ms, started untraced.
-struct Loop {
-    child: Child,
-    counter: PathBuf,
-}
-
-impl Loop {
-    fn start(dir: &Path) -> Self {
-        let counter = dir.join("counter");
-        let script = format!(
-            "i=0; while :; do i=$((i+1)); echo $i > {c}.tmp; mv {c}.tmp {c}; sleep 0.05; done",
-            c = counter.display()
-        );
-        let child = Command::new("sh")
-            .args(["-c", &script])
-            .spawn()
-            .expect("start loop");
-        std::thread::sleep(Duration::from_millis(200));
-        Self { child, counter }
-    }
-
-    fn count(&self) -> u64 {
-        std::fs::read_to_string(&self.counter)
-            .ok()
-            .and_then(|s| s.trim().parse().ok())
-            .unwrap_or(0)
-    }
-
-    #[track_caller]
-    fn assert_goes_on(&self, what: &str) {
-        let pid = self.child.id();
-        let before = self.count();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while self.count() < before + 3 {
-            assert!(
-                Instant::now() < deadline,
-                "loop {pid} stopped making progress after {what}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        assert!(
-            process_running(pid),
-            "loop {pid} is not running normally after {what}"
-        );
-    }
-}
-
-impl Drop for Loop {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 fn attached_process_goes_on(backend: Backend, cause: Cause) {
     let dir = Scratch::new(&format!("attached-{cause:?}-{backend:?}"));
-    let target = Loop::start(&dir.0);
-    let pid = target.child.id().to_string();
+    let target = CountingLoop::start(dir.0.join("counter"));
+    let pid = target.pid().to_string();
     let (status, stderr) = stopped_trace(backend, cause, &["-p", &pid], &dir);
     assert_eq!(
         status.code(),
