@@ -107,6 +107,7 @@ const TOOLS: &[Tool] = &[
             "--",
         ],
         attach: Some(&[
+            "-f",
             "-e",
             "trace=getppid",
             "--tracepoints=syscall",

@@ -210,12 +210,15 @@ fn attach(
 /// Loads one program into the kernel: the verifier's work.
 fn load_program(name: &'static str, program: &mut aya::programs::Program) -> Result<(), LoadError> {
     use aya::programs::Program;
+    let started = std::time::Instant::now();
     match program {
         Program::TracePoint(p) => p.load(),
         Program::RawTracePoint(p) => p.load(),
         _ => panic!("program {name} is a tracepoint or a raw tracepoint"),
     }
-    .map_err(|source| LoadError::Program { name, source })
+    .map_err(|source| LoadError::Program { name, source })?;
+    log::debug!("{name} loaded in {:?}", started.elapsed());
+    Ok(())
 }
 
 /// One line for a program that failed to load: the verifier's log can run to thousands
