@@ -94,7 +94,11 @@ pub struct KernelConfig {
     /// (`arch::COMPAT_TASK_FLAG`), from BTF; 0: the registers tell
     /// (`arch::PT_REGS_COMPAT`).
     pub compat_task_offset: u32,
-    pub _pad3: u32,
+    /// Offset in `struct task_struct` of the first word of its pending signals
+    /// (`pending.signal`), from BTF; 0: unknown. A call that returns with SIGKILL pending
+    /// never gets back to its program: shown as one that never returned (`= ?`), as
+    /// strace shows it.
+    pub task_sigpending_offset: u32,
 }
 
 /// [`KernelConfig::owner_uid`]: the tracer may trace anything.
@@ -142,7 +146,7 @@ impl KernelConfig {
         owner_uid: NO_OWNER,
         owner_gid: NO_OWNER,
         compat_task_offset: 0,
-        _pad3: 0,
+        task_sigpending_offset: 0,
     };
 
     /// A task's key in the trace set (`TRACED`): its process with `-f`, else itself. One

@@ -27,6 +27,9 @@ pub struct Offsets {
     /// The word of `task_struct` that holds the architecture's compat flag (x86_64's
     /// 32-bit calls).
     pub compat_task: Option<u32>,
+    /// `task_struct.pending.signal`: the task's own pending signals (a SIGKILL on its
+    /// way is there).
+    pub task_sigpending: Option<u32>,
 }
 
 /// This kernel's offsets; all `None` without BTF.
@@ -54,6 +57,9 @@ pub fn offsets() -> Offsets {
             _ => None,
         },
         compat_task: tracer_common::COMPAT_TASK_FLAG.and_then(|flag| task_flag(&btf, &flag)),
+        task_sigpending: task(&["pending"])
+            .zip(member_offsets(&btf, "sigpending", &["signal"]))
+            .map(|(pending, signal)| pending[0] + signal[0]),
     }
 }
 
@@ -166,6 +172,9 @@ mod tests {
             let at = o.compat_task.expect("the compat flag's word");
             assert!(matches!(at, 8 | 16), "{at}");
         }
+        // struct sigpending { struct list_head list; sigset_t signal; }, after the ids.
+        let pending = o.task_sigpending.expect("task_struct.pending.signal");
+        assert!(pending > tgid, "{pending}");
     }
 
     #[test]

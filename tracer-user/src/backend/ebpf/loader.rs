@@ -359,6 +359,7 @@ fn kernel_config(cfg: &Config) -> Result<KernelConfig, LoadError> {
         owner_gid: owner.map_or(NO_OWNER, |u| u.gid),
         // Where a 32-bit call shows in the task (x86_64); without it, the registers tell.
         compat_task_offset: btf.compat_task.unwrap_or(0),
+        task_sigpending_offset: btf.task_sigpending.unwrap_or(0),
         ..cfg.kernel
     })
 }
