@@ -304,8 +304,12 @@ fn attached(
         std::thread::sleep(Duration::from_millis(200));
         let stopping = Instant::now();
         signal(tool.pid(), libc::SIGINT);
-        if tool.wait_timeout(Duration::from_secs(30)).is_none() {
-            bail!("did not stop within 30 s of SIGINT");
+        // Polled every millisecond (Proc::wait_timeout's 10 ms would be the resolution).
+        while tool.exited().is_none() {
+            if stopping.elapsed() > Duration::from_secs(30) {
+                bail!("did not stop within 30 s of SIGINT");
+            }
+            std::thread::sleep(Duration::from_millis(1));
         }
         stop.push(stopping.elapsed().as_secs_f64() * 1e3);
         let _ = drain.join();
@@ -343,6 +347,10 @@ pub fn section(rows: &[Row]) -> String {
             row.attach.replace('|', "\\|"),
         );
     }
+    let _ = writeln!(md);
+    for line in verdicts(rows) {
+        let _ = writeln!(md, "- {line}");
+    }
     let errors: Vec<&Row> = rows.iter().filter(|r| r.error.is_some()).collect();
     if !errors.is_empty() {
         let _ = writeln!(md);
@@ -357,6 +365,36 @@ pub fn section(rows: &[Row]) -> String {
     }
     let _ = writeln!(md);
     md
+}
+
+/// Issue 17's targets, against the medians of the tracer's eBPF rows (the default
+/// attach mode: `tracer-syscall-tp` is the opt-in shown for comparison).
+fn verdicts(rows: &[Row]) -> Vec<String> {
+    let ebpf = ["tracer", "tracer-narrow", "tracer-c"];
+    let of = |pick: fn(&Row) -> Option<Millis>| -> Vec<(&'static str, f64)> {
+        rows.iter()
+            .filter(|r| ebpf.contains(&r.id))
+            .filter_map(|r| Some((r.id, pick(r)?.median)))
+            .collect()
+    };
+    let verdict = |target: &str, limit: f64, got: Vec<(&str, f64)>| {
+        let met = !got.is_empty() && got.iter().all(|&(_, v)| v <= limit);
+        let measured: Vec<String> = got.iter().map(|(id, v)| format!("{id} {v:.0}")).collect();
+        format!(
+            "target: {target} (at most {limit:.0} ms): {}: {}",
+            if measured.is_empty() {
+                "n/a".to_owned()
+            } else {
+                measured.join(", ")
+            },
+            if met { "met" } else { "**missed**" }
+        )
+    };
+    vec![
+        verdict("`tracer -- true` end to end", 100.0, of(|r| r.total)),
+        verdict("`-p` ready", 50.0, of(|r| r.ready)),
+        verdict("exit after SIGINT with `-p`", 50.0, of(|r| r.stop)),
+    ]
 }
 
 pub const HEADING: &str = "## Start-up and teardown";
