@@ -148,8 +148,8 @@ pub struct Args {
     pub backend: BackendChoice,
 
     /// Where syscall programs attach: `raw` (raw_syscalls: every syscall runs them, cheap
-    /// per call), `syscall` (syscalls:sys_enter_NAME for the traced syscalls only), or
-    /// `auto` (per-syscall for sets of up to 32 syscalls).
+    /// per call, detached at once), `syscall` (syscalls:sys_enter_NAME for the traced
+    /// syscalls only; each takes ~70 ms to detach at exit), or `auto` (raw).
     #[arg(long, value_enum, default_value_t = TracepointChoice::Auto, value_name = "KIND",
           hide_possible_values = true, help_heading = TRACING)]
     pub tracepoints: TracepointChoice,
