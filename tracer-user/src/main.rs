@@ -21,6 +21,7 @@ mod privilege;
 mod qualifiers;
 mod report;
 mod syscalls;
+mod uring;
 mod version;
 
 use std::{

@@ -8,7 +8,9 @@ use aya::{
     programs::{RawTracePoint, TracePoint},
 };
 
-use tracer_common::{KernelConfig, MAX_SYSCALLS, NO_OWNER, PLAN_SIGFRAME, SyscallPlan};
+use tracer_common::{
+    KernelConfig, MAX_SYSCALLS, NO_OWNER, PLAN_SIGFRAME, SyscallPlan, UringFields,
+};
 
 use super::EbpfTracer;
 use crate::{cli::TracepointChoice, config::Config, syscalls};
@@ -199,6 +201,11 @@ fn check_lockdown() -> Result<(), LoadError> {
 
 /// Offset of `field` in a tracepoint's record, from its tracefs format description.
 fn field_offset(category: &str, event: &str, field: &str) -> Result<Option<u32>, LoadError> {
+    Ok(field_layout(category, event, field)?.map(|(offset, _)| offset))
+}
+
+/// Offset and size of `field` in a tracepoint's record.
+fn field_layout(category: &str, event: &str, field: &str) -> Result<Option<(u32, u32)>, LoadError> {
     let path = Path::new(TRACEFS)
         .join("events")
         .join(category)
@@ -212,13 +219,76 @@ fn field_offset(category: &str, event: &str, field: &str) -> Result<Option<u32>,
         if decl.rsplit(' ').next()? != field {
             return None;
         }
-        rest.trim()
-            .strip_prefix("offset:")?
-            .split(';')
-            .next()?
-            .parse()
-            .ok()
+        let value = |name: &str| -> Option<u32> {
+            rest.split(';')
+                .find_map(|part| part.trim().strip_prefix(name))?
+                .parse()
+                .ok()
+        };
+        Some((value("offset:")?, value("size:")?))
     }))
+}
+
+/// The io_uring submission tracepoint this kernel has: `io_uring_submit_req` (5.18+) or
+/// `io_uring_submit_sqe`.
+fn uring_submit_event() -> Option<&'static str> {
+    let events = Path::new(TRACEFS).join("events/io_uring");
+    ["io_uring_submit_req", "io_uring_submit_sqe"]
+        .into_iter()
+        .find(|e| events.join(e).join("format").is_file())
+}
+
+/// Where this kernel's io_uring tracepoints and requests hold what a line shows; why
+/// not, when it has no tracepoints the programs can use.
+fn uring_fields(btf: &super::btf::Offsets) -> Result<UringFields, String> {
+    let submit = uring_submit_event().ok_or("this kernel has no io_uring tracepoints")?;
+    let complete = "io_uring_complete";
+    let at = |event: &str, name: &str| -> Result<u16, String> {
+        match field_layout("io_uring", event, name) {
+            Ok(Some((offset, _))) => u16::try_from(offset).map_err(|_| format!("{event}: {name}")),
+            Ok(None) => Ok(0),
+            Err(e) => Err(e.to_string()),
+        }
+    };
+    let res = field_layout("io_uring", complete, "res")
+        .map_err(|e| e.to_string())?
+        .filter(|&(_, size)| size == 4 || size == 8);
+    let fields = UringFields {
+        submit_ctx: at(submit, "ctx")?,
+        submit_req: at(submit, "req")?,
+        submit_user_data: at(submit, "user_data")?,
+        submit_opcode: at(submit, "opcode")?,
+        submit_sq_thread: at(submit, "sq_thread")?,
+        complete_ctx: at(complete, "ctx")?,
+        complete_req: at(complete, "req")?,
+        complete_user_data: at(complete, "user_data")?,
+        complete_res: res.map_or(0, |(offset, _)| offset as u16),
+        complete_res_size: res.map_or(0, |(_, size)| size as u16),
+        complete_cflags: at(complete, "cflags")?,
+        // The request's fields only where the tracepoints give the request.
+        req_fd: btf.uring_fd.map_or(0, |o| o as u16),
+        req_pos: btf.uring_rw.map_or(0, |(pos, _)| pos as u16),
+        req_len: btf.uring_rw.map_or(0, |(_, len)| len as u16),
+        _pad: [0; 2],
+    };
+    let f = &fields;
+    // Requests are matched by ring and request (or user_data): without those, or the
+    // opcode and the result, nothing can be shown.
+    let keyed = |req: u16, user_data: u16| req != 0 || user_data != 0;
+    if [
+        f.submit_ctx,
+        f.submit_opcode,
+        f.complete_ctx,
+        f.complete_res,
+    ]
+    .contains(&0)
+        || !keyed(f.submit_req, f.submit_user_data)
+        || !keyed(f.complete_req, f.complete_user_data)
+        || (f.submit_req == 0) != (f.complete_req == 0)
+    {
+        return Err(format!("{submit} and {complete} lack the fields needed"));
+    }
+    Ok(fields)
 }
 
 /// tracefs gives the sched tracepoints' ids and formats; mount it where the system has not.
@@ -267,6 +337,20 @@ fn kernel_config(cfg: &Config) -> Result<KernelConfig, LoadError> {
         (Some(_), None) => return Err(LoadError::Unchecked),
         (_, creds) => creds.unwrap_or_default(),
     };
+    let mut uring_ops = cfg.kernel.uring_ops;
+    let uring = if cfg.kernel.traces_uring() {
+        uring_fields(&btf).unwrap_or_else(|why| {
+            // Said only when asked for: the default trace set (everything) takes what
+            // the kernel has.
+            if cfg.trace_set().names_ops() {
+                crate::output::note(format_args!("io_uring operations are not shown: {why}"));
+            }
+            uring_ops = [0; 2];
+            UringFields::NONE
+        })
+    } else {
+        UringFields::NONE
+    };
     let mut count_cpu = cfg.kernel.count_cpu;
     if count_cpu != 0 && task_ids.is_none() {
         // sched_switch finds the task switched in by its pid, whose place BTF gives.
@@ -292,6 +376,8 @@ fn kernel_config(cfg: &Config) -> Result<KernelConfig, LoadError> {
         owner_gid: owner.map_or(NO_OWNER, |u| u.gid),
         // Where a 32-bit call shows in the task (x86_64); without it, the registers tell.
         compat_task_offset: btf.compat_task.unwrap_or(0),
+        uring_ops,
+        uring,
         ..cfg.kernel
     })
 }
@@ -372,6 +458,9 @@ fn attach(ebpf: &mut aya::Ebpf, cfg: &Config, kernel: &KernelConfig) -> Result<(
             attach_raw_tracepoint(ebpf, "tracer_signal_sent", "signal_generate")?;
         }
     }
+    if kernel.traces_uring() {
+        attach_uring(ebpf, cfg);
+    }
     let mode = attach_mode(cfg);
     log::debug!("syscall programs attach to {mode:?}");
     match mode {
@@ -397,6 +486,34 @@ fn attach(ebpf: &mut aya::Ebpf, cfg: &Config, kernel: &KernelConfig) -> Result<(
         }
     }
     Ok(())
+}
+
+/// The io_uring programs. A kernel that refuses them loses the io_uring lines, said in
+/// one line when they were asked for, never the trace.
+fn attach_uring(ebpf: &mut aya::Ebpf, cfg: &Config) {
+    let Some(submit) = uring_submit_event() else {
+        return;
+    };
+    let attached =
+        attach_tracepoint(ebpf, "tracer_uring_submit", "io_uring", &[submit]).and_then(|()| {
+            attach_tracepoint(
+                ebpf,
+                "tracer_uring_complete",
+                "io_uring",
+                &["io_uring_complete"],
+            )
+        });
+    if let Err(why) = attached {
+        if cfg.trace_set().names_ops() {
+            crate::output::note(format_args!("io_uring operations are not shown: {why}"));
+        } else {
+            log::debug!("io_uring programs: {why}");
+        }
+        for name in ["tracer_uring_submit", "tracer_uring_complete"] {
+            let program: &mut TracePoint = program(ebpf, name);
+            let _ = program.unload();
+        }
+    }
 }
 
 /// The maps the run loop uses, out of the loaded object.

@@ -286,6 +286,8 @@ fn total(per_cpu: &[Stats]) -> Stats {
         t.lost_entries += s.lost_entries;
         t.lost_signals += s.lost_signals;
         t.lost_exits += s.lost_exits;
+        t.lost_ops += s.lost_ops;
+        t.uring_full += s.uring_full;
         t
     })
 }
@@ -306,8 +308,8 @@ struct Run<'p, 'a> {
     group_codes: HashMap<u32, i32>,
     /// Memory copied at a call's entry, by thread, waiting for the call's exit record.
     entry_captures: HashMap<u32, (u64, Vec<Capture>)>,
-    /// Per CPU, the loss totals already reported (calls, signals, exits).
-    lost_seen: HashMap<u32, [u64; 3]>,
+    /// Per CPU, the loss totals already reported (calls, signals, exits, operations).
+    lost_seen: HashMap<u32, [u64; 4]>,
     lost: Loss,
 }
 
@@ -334,8 +336,9 @@ impl Run<'_, '_> {
                 filtered,
             } => self.completed(call, entry_lost, filtered),
             Record::Lost(lost) => {
-                self.lost_so_far(lost.cpu, [lost.calls, lost.signals, lost.exits])
+                self.lost_so_far(lost.cpu, [lost.calls, lost.signals, lost.exits, lost.ops])
             }
+            Record::IoUring(op) => self.emit(Event::IoUring(op)),
             Record::Fork { tid, parent, ns } => self.emit(Event::Started { tid, parent, ns }),
             Record::Signal(signal) => {
                 let signo = i32::from_ne_bytes(signal.siginfo[..4].try_into().expect("4 bytes"));
@@ -359,7 +362,7 @@ impl Run<'_, '_> {
 
     /// CPU `cpu`'s loss totals so far (from a [`Record::Lost`] in the stream, or its
     /// counters): what is new since the last report is shown here.
-    fn lost_so_far(&mut self, cpu: u32, totals: [u64; 3]) -> Result<()> {
+    fn lost_so_far(&mut self, cpu: u32, totals: [u64; 4]) -> Result<()> {
         let seen = self.lost_seen.entry(cpu).or_default();
         let new: Vec<u64> = totals
             .iter()
@@ -374,6 +377,7 @@ impl Run<'_, '_> {
             calls: new[0],
             signals: new[1],
             exits: new[2],
+            ops: new[3],
         };
         if loss.total() == 0 {
             return Ok(());
@@ -381,6 +385,7 @@ impl Run<'_, '_> {
         self.lost.calls += loss.calls;
         self.lost.signals += loss.signals;
         self.lost.exits += loss.exits;
+        self.lost.ops += loss.ops;
         self.emit(Event::Lost(loss))
     }
 
@@ -517,7 +522,10 @@ impl Run<'_, '_> {
 /// Reports the losses the kernel counted that no record in the stream has marked yet.
 fn report_losses(tracer: &EbpfTracer, run: &mut Run) -> Result<()> {
     for (cpu, s) in tracer.per_cpu_stats().iter().enumerate() {
-        run.lost_so_far(cpu as u32, [s.lost_calls, s.lost_signals, s.lost_exits])?;
+        run.lost_so_far(
+            cpu as u32,
+            [s.lost_calls, s.lost_signals, s.lost_exits, s.lost_ops],
+        )?;
     }
     Ok(())
 }
