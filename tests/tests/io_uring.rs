@@ -322,8 +322,10 @@ fn op_rows(t: &Traced) -> BTreeMap<String, (u64, u64)> {
 fn fio_reads_and_writes_are_counted_exactly(backend: Backend) {
     let file = data_file("fio", 256 << 10);
     let fio = |rw: &str, bs: &str, args: &[&str]| {
+        // Tracer options, then after a `--` more fio options.
+        let split = args.iter().position(|a| *a == "--").unwrap_or(args.len());
         let mut all = vec![backend.arg(), "-f"];
-        all.extend_from_slice(args);
+        all.extend_from_slice(&args[..split]);
         let name = format!("--filename={}", file.display());
         let bs = format!("--bs={bs}");
         let rw = format!("--rw={rw}");
@@ -339,6 +341,7 @@ fn fio_reads_and_writes_are_counted_exactly(backend: Backend) {
             "--iodepth=4",
             "--output=/dev/null",
         ]);
+        all.extend_from_slice(args.get(split + 1..).unwrap_or_default());
         trace(&all)
     };
     // 256 KiB in 4 KiB reads: 64 reads, each offset once.
@@ -372,6 +375,20 @@ fn fio_reads_and_writes_are_counted_exactly(backend: Backend) {
         &format!("32 writes: {rows:?}"),
     );
     t.expect(!rows.contains_key("READ"), "and no reads");
+    // Registered files: the index, not a descriptor.
+    let t = fio(
+        "read",
+        "64k",
+        &["-e", "trace=%io_uring", "--", "--registerfiles=1"],
+    );
+    let reads = ops(&t);
+    t.expect(
+        reads.len() == 4
+            && reads
+                .iter()
+                .all(|o| o.args.starts_with("fixed_file=0, len=65536, off=")),
+        "four reads of registered file 0",
+    );
 }
 
 fn json_records_and_summary_rows(backend: Backend) {

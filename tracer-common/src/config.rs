@@ -127,7 +127,9 @@ pub struct UringFields {
     pub req_fd: u16,
     pub req_pos: u16,
     pub req_len: u16,
-    pub _pad: [u16; 2],
+    /// The request's `REQ_F_*` flags (5.11+), whose bit 0 is `REQ_F_FIXED_FILE`.
+    pub submit_flags: u16,
+    pub _pad: u16,
 }
 
 impl UringFields {
@@ -146,7 +148,8 @@ impl UringFields {
         req_fd: 0,
         req_pos: 0,
         req_len: 0,
-        _pad: [0; 2],
+        submit_flags: 0,
+        _pad: 0,
     };
 }
 

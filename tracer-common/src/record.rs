@@ -150,7 +150,7 @@ pub struct IoUringRecord {
     pub tgid: u32,
     /// `IORING_OP_*`.
     pub opcode: u8,
-    /// [`URING_SQ_THREAD`], [`URING_FD`], [`URING_RW`].
+    /// [`URING_SQ_THREAD`], [`URING_FD`], [`URING_RW`], [`URING_FIXED_FILE`].
     pub flags: u8,
     pub _pad: u16,
     /// `bpf_ktime_get_ns()` at submission and completion.
@@ -176,6 +176,9 @@ pub const URING_SQ_THREAD: u8 = 1;
 pub const URING_FD: u8 = 2;
 /// [`IoUringRecord::off`] and [`IoUringRecord::len`] were read from the request.
 pub const URING_RW: u8 = 4;
+/// [`IoUringRecord::fd`] is an index into the ring's registered files
+/// (`IOSQE_FIXED_FILE`), not a descriptor.
+pub const URING_FIXED_FILE: u8 = 8;
 /// `IORING_CQE_F_MORE`: the request completes again (multishot); it stays pending.
 pub const CQE_F_MORE: u32 = 2;
 /// Opcodes the trace set can name (`KernelConfig::uring_ops` bits).

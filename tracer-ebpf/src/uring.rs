@@ -14,7 +14,8 @@ use aya_ebpf::{
     programs::TracePointContext,
 };
 use tracer_common::{
-    CQE_F_MORE, IoUringRecord, URING_FD, URING_RW, URING_SQ_THREAD, UringKey, kind,
+    CQE_F_MORE, IoUringRecord, URING_FD, URING_FIXED_FILE, URING_RW, URING_SQ_THREAD, UringKey,
+    kind,
 };
 
 use crate::{
@@ -78,6 +79,10 @@ pub fn submit(ctx: &TracePointContext) {
     let fd = req_field::<i32>(req, f.req_fd);
     if fd.is_some() {
         flags |= URING_FD;
+    }
+    // REQ_F_FIXED_FILE, bit 0 of the request's flags (IOSQE_FIXED_FILE's bit).
+    if field::<u8>(ctx, f.submit_flags) & 1 != 0 {
+        flags |= URING_FIXED_FILE;
     }
     let (off, len) = match (
         req_field::<u64>(req, f.req_pos),

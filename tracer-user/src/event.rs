@@ -91,6 +91,8 @@ pub struct IoUringOp {
     pub cflags: u32,
     /// Submitted by the ring's SQPOLL thread.
     pub sq_thread: bool,
+    /// `fd` is an index into the ring's registered files (`IOSQE_FIXED_FILE`).
+    pub fixed_file: bool,
 }
 
 impl IoUringOp {

@@ -18,7 +18,12 @@ pub fn write_op(out: &mut String, op: &IoUringOp, fds: Option<&dyn FdNames>) {
     };
     if let Some(fd) = op.fd.filter(|_| uring::has_fd(op.opcode)) {
         sep(out);
-        write_fd(out, op.pid, fd, fds);
+        if op.fixed_file {
+            // An index into the ring's registered files: no descriptor to name.
+            let _ = write!(out, "fixed_file={fd}");
+        } else {
+            write_fd(out, op.pid, fd, fds);
+        }
     }
     if let Some((off, len)) = op.rw.filter(|_| uring::is_rw(op.opcode)) {
         sep(out);
@@ -80,5 +85,15 @@ mod tests {
             s,
             "io_uring:READV(3, vlen=2, off=-1)-1 EBADF (Bad file descriptor)"
         );
+        let op = IoUringOp {
+            opcode: 23,
+            fd: Some(0),
+            fixed_file: true,
+            rw: Some((0, 512)),
+            ..Default::default()
+        };
+        let mut s = String::new();
+        write_op(&mut s, &op, None);
+        assert_eq!(s, "io_uring:WRITE(fixed_file=0, len=512, off=0)");
     }
 }

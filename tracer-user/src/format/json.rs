@@ -118,6 +118,8 @@ struct UringOp<'a> {
     cflags: u32,
     /// Submitted by the ring's SQPOLL thread.
     sq_thread: bool,
+    /// `fd` is an index into the ring's registered files.
+    fixed_file: bool,
 }
 
 #[derive(Serialize)]
@@ -352,7 +354,9 @@ impl<W: Write> JsonFormatter<W> {
             op: &name,
             opcode: op.opcode,
             fd,
-            fd_name: fd.and_then(|fd| ctx.fds?.fd_name(op.pid, fd)),
+            fd_name: fd
+                .filter(|_| !op.fixed_file)
+                .and_then(|fd| ctx.fds?.fd_name(op.pid, fd)),
             off: rw.map(|(off, _)| off as i64),
             len: rw.map(|(_, len)| len),
             user_data: op.user_data,
@@ -363,6 +367,7 @@ impl<W: Write> JsonFormatter<W> {
             errno: failed.then(|| decode::errno_name(-op.res as i32)).flatten(),
             cflags: op.cflags,
             sq_thread: op.sq_thread,
+            fixed_file: op.fixed_file,
         });
         let realtime = self.clock.realtime_ns(op.submit_ns);
         self.write(body, realtime)

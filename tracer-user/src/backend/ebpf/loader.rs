@@ -269,7 +269,8 @@ fn uring_fields(btf: &super::btf::Offsets) -> Result<UringFields, String> {
         req_fd: btf.uring_fd.map_or(0, |o| o as u16),
         req_pos: btf.uring_rw.map_or(0, |(pos, _)| pos as u16),
         req_len: btf.uring_rw.map_or(0, |(_, len)| len as u16),
-        _pad: [0; 2],
+        submit_flags: at(submit, "flags")?,
+        _pad: 0,
     };
     let f = &fields;
     // Requests are matched by ring and request (or user_data): without those, or the

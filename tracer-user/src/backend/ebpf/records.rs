@@ -4,7 +4,7 @@
 use tracer_common::{
     CAPTURE_FAULT, CAPTURE_TRUNCATED, CaptureHeader, IoUringRecord, LostRecord, NO_UID,
     RECORD_ENTRY_LOST, RECORD_FILTERED, RECORD_NO_RETURN, SignalRecord, SyscallRecord,
-    TaskExitRecord, URING_FD, URING_RW, URING_SQ_THREAD, kind,
+    TaskExitRecord, URING_FD, URING_FIXED_FILE, URING_RW, URING_SQ_THREAD, kind,
 };
 
 use crate::event::{Capture, IoUringOp, Syscall};
@@ -111,6 +111,7 @@ pub fn parse(bytes: &[u8]) -> Result<Record, RecordError> {
                 res: rec.res,
                 cflags: rec.cflags,
                 sq_thread: rec.flags & URING_SQ_THREAD != 0,
+                fixed_file: rec.flags & URING_FIXED_FILE != 0,
             }))
         }
         kind::UNTRACED => {
