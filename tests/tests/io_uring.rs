@@ -21,6 +21,7 @@ tracer_tests::both_backends!(
     sqpoll_submissions_are_the_owners,
     fio_reads_and_writes_are_counted_exactly,
     json_records_and_summary_rows,
+    diagnose_lists_slow_operations,
 );
 
 const REFUSAL: &str =
@@ -432,4 +433,25 @@ fn json_records_and_summary_rows(backend: Backend) {
         t.stderr.contains("io_uring_enter\n") || t.stderr.contains(" io_uring_enter"),
         "the syscalls' table is still there",
     );
+}
+
+fn diagnose_lists_slow_operations(backend: Backend) {
+    let file = data_file("diagnose", 4096);
+    // The default trace set: eBPF has the operations, ptrace only the calls.
+    let t = run_ops(backend, &["--diagnose"], "timeout", &file);
+    t.expect(t.code() == Some(0), "success");
+    let slow: Vec<&str> = t
+        .stderr
+        .lines()
+        .skip_while(|l| !l.starts_with("Slow calls"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .collect();
+    let listed = slow
+        .iter()
+        .any(|l| l.ends_with("io_uring:TIMEOUT() = -1 ETIME (Timer expired)"));
+    match backend {
+        Backend::Ebpf => t.expect(listed, "the 20 ms timeout is a slow operation"),
+        Backend::Ptrace => t.expect(!listed, "ptrace sees no operations"),
+    }
 }
