@@ -110,7 +110,8 @@ pub struct KernelConfig {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct UringFields {
     pub submit_ctx: u16,
-    /// The request's address (`struct io_kiocb *`; 5.11+).
+    /// The request's address (`struct io_kiocb *`; 5.11+; in the completion 5.18+:
+    /// requests are matched by it where both have it, else by `user_data`).
     pub submit_req: u16,
     pub submit_user_data: u16,
     pub submit_opcode: u16,

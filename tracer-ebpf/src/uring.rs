@@ -102,9 +102,10 @@ pub fn submit(ctx: &TracePointContext) {
             return;
         }
     }
+    // By request where both tracepoints give it (5.15's completion does not).
     let key = UringKey {
         ctx: field::<u64>(ctx, f.submit_ctx),
-        id: if f.submit_req != 0 { req } else { user_data },
+        id: if f.complete_req != 0 { req } else { user_data },
     };
     let pending = IoUringRecord {
         kind: kind::IO_URING,

@@ -285,7 +285,7 @@ fn uring_fields(btf: &super::btf::Offsets) -> Result<UringFields, String> {
     .contains(&0)
         || !keyed(f.submit_req, f.submit_user_data)
         || !keyed(f.complete_req, f.complete_user_data)
-        || (f.submit_req == 0) != (f.complete_req == 0)
+        || (f.complete_req != 0 && f.submit_req == 0)
     {
         return Err(format!("{submit} and {complete} lack the fields needed"));
     }
