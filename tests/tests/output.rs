@@ -22,6 +22,7 @@ tracer_tests::both_backends!(
     ff_writes_one_file_per_task,
     y_names_fds_across_open_dup_and_close,
     yy_shows_tcp_endpoints,
+    y_names_as_strace_does_at_the_call,
     json_lines_carry_the_text_facts,
     rotation_keeps_at_most_n_files_of_at_most_size,
     o_placeholders_append_and_pipes,
@@ -202,6 +203,70 @@ fn y_names_fds_across_open_dup_and_close(backend: Backend) {
     t.expect(
         has(r"^write\(1<"),
         "stdout, open before the trace, is named from /proc",
+    );
+}
+
+/// strace's names in the places it gives them: a device's numbers with `-yy`, the
+/// descriptor `F_DUPFD` returns, `/proc/self` as the traced process's own pid, the
+/// descriptors of a `poll` array, and a `dup2` target closed before the call unnamed.
+fn y_names_as_strace_does_at_the_call(backend: Backend) {
+    let script = "import fcntl, os, select\n\
+                  fd = os.open('/dev/null', os.O_RDONLY)\n\
+                  copy = fcntl.fcntl(fd, fcntl.F_DUPFD, 20)\n\
+                  os.close(copy)\n\
+                  os.dup2(fd, copy)\n\
+                  os.close(os.open('/proc/self/stat', os.O_RDONLY))\n\
+                  p = select.poll()\n\
+                  p.register(fd)\n\
+                  p.poll(0)\n\
+                  print(os.getpid(), fd, copy)";
+    let t = trace(&[
+        backend.arg(),
+        "-yy",
+        "-e",
+        "trace=openat,fcntl,dup2,poll,close",
+        "--",
+        "python3",
+        "-c",
+        script,
+    ]);
+    t.expect(t.code() == Some(0), "python exits 0");
+    let fields: Vec<&str> = t.stdout.split_whitespace().collect();
+    let [pid, fd, copy] = fields[..] else {
+        panic!("unexpected output {:?}", t.stdout)
+    };
+    let null = "/dev/null<char 1:3>";
+    let lines = t.lines();
+    let has = |want: &str| lines.iter().any(|l| l.starts_with(want));
+    t.expect(
+        lines.iter().any(|l| {
+            l.starts_with(r#"openat(AT_FDCWD</"#) && l.ends_with(&format!("= {fd}<{null}>"))
+        }),
+        "a device has its numbers",
+    );
+    t.expect(
+        lines.iter().any(|l| {
+            l.starts_with(&format!("fcntl({fd}<{null}>, F_DUPFD, 20)"))
+                && l.ends_with(&format!("= {copy}<{null}>"))
+        }),
+        "F_DUPFD's result is named",
+    );
+    t.expect(
+        lines.iter().any(|l| {
+            l.starts_with(&format!("dup2({fd}<{null}>, {copy})"))
+                && l.ends_with(&format!("= {copy}<{null}>"))
+        }),
+        "dup2's target, closed before the call, is not named",
+    );
+    t.expect(
+        lines.iter().any(|l| {
+            l.contains(r#""/proc/self/stat""#) && l.contains(&format!("</proc/{pid}/stat>"))
+        }),
+        "/proc/self is the traced process",
+    );
+    t.expect(
+        has(&format!("poll([{{fd={fd}<{null}>, events=")),
+        "poll's array names its descriptors",
     );
 }
 

@@ -307,6 +307,103 @@ fn a_core_dump_is_shown_as_the_kernel_reports_it(backend: Backend) {
     t.expect(t.lines().contains(&want.as_str()), &want);
 }
 
+/// A server's ignored SIGPIPE: the write fails with EPIPE and the signal it raised is
+/// shown after the write, where a ptraced task stops for it.
+fn an_ignored_sigpipe_follows_the_write(backend: Backend) {
+    let script = "import os, signal\n\
+                  signal.signal(signal.SIGPIPE, signal.SIG_IGN)\n\
+                  r, w = os.pipe()\n\
+                  os.close(r)\n\
+                  try:\n    os.write(w, b'x')\n\
+                  except BrokenPipeError:\n    print(os.getpid())";
+    let t = trace(&[
+        backend.arg(),
+        "-e",
+        "trace=write",
+        "--",
+        "python3",
+        "-c",
+        script,
+    ]);
+    t.expect(t.code() == Some(0), "python exits 0");
+    let pid = t.stdout.trim();
+    let lines = t.lines();
+    let write = lines
+        .iter()
+        .position(|l| l.starts_with("write(") && l.ends_with("= -1 EPIPE (Broken pipe)"));
+    let signal =
+        format!("--- SIGPIPE {{si_signo=SIGPIPE, si_code=SI_USER, si_pid={pid}, si_uid=0}} ---");
+    t.expect(
+        matches!(write, Some(w) if lines.get(w + 1) == Some(&signal.as_str())),
+        "the failed write, then its SIGPIPE",
+    );
+}
+
+/// A call after which the task is killed never returns to it: strace shows `= ?`.
+fn a_call_that_kills_its_caller_never_returns(backend: Backend) {
+    let t = trace(&[
+        backend.arg(),
+        "-e",
+        "trace=kill",
+        "--",
+        "python3",
+        "-c",
+        "import os, signal; print(os.getpid(), flush=True); os.kill(os.getpid(), signal.SIGKILL)",
+    ]);
+    t.expect(
+        t.code() == Some(128 + 9),
+        "the tracer's status is the command's",
+    );
+    let pid = t.stdout.trim();
+    let lines = t.lines();
+    let kill = format!("kill({pid}, SIGKILL)");
+    let at = lines.iter().position(|l| l.starts_with(&kill));
+    t.expect(
+        matches!(at, Some(k) if lines[k].ends_with(" = ?")
+            && lines.get(k + 1) == Some(&"+++ killed by SIGKILL +++")),
+        "kill(self, SIGKILL) = ?, then the end",
+    );
+}
+
+/// Signal and exit lines carry the time of the delivery and of the exit: with `-ttt`,
+/// a signal sent by `kill` is stamped between the `kill` and the `rt_sigreturn` that
+/// ends its handler, and the stamps never go back.
+fn signal_lines_are_stamped_at_delivery(backend: Backend) {
+    let script = "import os, signal\n\
+                  signal.signal(signal.SIGUSR1, lambda s, f: None)\n\
+                  for _ in range(20):\n    os.kill(os.getpid(), signal.SIGUSR1)";
+    let t = trace(&[
+        backend.arg(),
+        "-ttt",
+        "-e",
+        "trace=kill,rt_sigreturn",
+        "-e",
+        "signal=SIGUSR1",
+        "--",
+        "python3",
+        "-c",
+        script,
+    ]);
+    t.expect(t.code() == Some(0), "python exits 0");
+    let stamped: Vec<(f64, &str)> = t
+        .lines()
+        .iter()
+        .filter_map(|l| {
+            let (stamp, rest) = l.split_once(' ')?;
+            Some((stamp.parse().ok()?, rest))
+        })
+        .collect();
+    t.expect(
+        stamped.windows(2).all(|w| w[0].0 <= w[1].0),
+        "time stamps never go back",
+    );
+    let signals = stamped
+        .iter()
+        .filter(|(_, l)| l.starts_with("--- SIGUSR1 "))
+        .count();
+    t.expect(signals == 20, "20 SIGUSR1 lines");
+}
+
 both_backends!(
     every_signal_is_shown_and_delivered,
     a_sigrtmin_handler_runs,
@@ -316,4 +413,7 @@ both_backends!(
     a_child_killed_by_its_parent,
     the_threads_of_a_killed_process,
     a_core_dump_is_shown_as_the_kernel_reports_it,
+    an_ignored_sigpipe_follows_the_write,
+    a_call_that_kills_its_caller_never_returns,
+    signal_lines_are_stamped_at_delivery,
 );

@@ -94,7 +94,11 @@ pub struct KernelConfig {
     /// (`arch::COMPAT_TASK_FLAG`), from BTF; 0: the registers tell
     /// (`arch::PT_REGS_COMPAT`).
     pub compat_task_offset: u32,
-    pub _pad3: u32,
+    /// Offset in `struct task_struct` of the first word of its pending signals
+    /// (`pending.signal`), from BTF; 0: unknown. A call that returns with SIGKILL pending
+    /// never gets back to its program: shown as one that never returned (`= ?`), as
+    /// strace shows it.
+    pub task_sigpending_offset: u32,
     /// io_uring operations traced, a bit per opcode ([`Self::traces_uring_op`]); all
     /// zero: none (the io_uring programs are not attached).
     pub uring_ops: [u64; 2],
@@ -199,7 +203,7 @@ impl KernelConfig {
         owner_uid: NO_OWNER,
         owner_gid: NO_OWNER,
         compat_task_offset: 0,
-        _pad3: 0,
+        task_sigpending_offset: 0,
         uring_ops: [0; 2],
         uring: UringFields::NONE,
     };

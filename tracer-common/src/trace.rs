@@ -75,6 +75,10 @@ pub const INFLIGHT_ACTIVE: u32 = 2;
 /// The call's entry record could not be written (ring buffer full): its exit record
 /// says so ([`crate::RECORD_ENTRY_LOST`]).
 pub const INFLIGHT_ENTRY_LOST: u32 = 4;
+/// The call made the kernel send its own task a signal it ignores (an ignored SIGPIPE
+/// from a write): its line waits in `SIGNALS_AFTER_CALL` and follows the call's, where
+/// a ptraced task would have stopped for it.
+pub const INFLIGHT_SIGNAL_AFTER: u32 = 8;
 
 /// Buckets of the per-syscall latency histogram: bucket `i` counts calls that took
 /// `[2^(i-1), 2^i)` ns (bucket 0: under 1 ns), so 40 buckets reach about 9 minutes.

@@ -64,6 +64,12 @@ pub struct PendingSignal {
     pub siginfo: [u8; SIGINFO_BYTES],
 }
 
+/// The siginfo of an ignored signal a task sent itself inside a call, shown after the
+/// call (`INFLIGHT_SIGNAL_AFTER`), by kernel tid.
+#[map]
+pub static SIGNALS_AFTER_CALL: LruHashMap<u32, [u8; SIGINFO_BYTES]> =
+    LruHashMap::with_max_entries(1024, 0);
+
 /// By target process (kernel tgid); LRU, so signals that are never delivered nor fatal
 /// (blocked forever, or sent to a process that exits otherwise) cannot fill it.
 #[map]

@@ -18,13 +18,13 @@ use aya_ebpf::{
     },
     programs::RawTracePointContext,
 };
-use tracer_common::SIGINFO_BYTES;
+use tracer_common::{INFLIGHT_ACTIVE, INFLIGHT_SIGNAL_AFTER, SIGINFO_BYTES};
 
 use crate::{
     admit,
     config::config,
     emit,
-    maps::{PENDING_SIGNALS, PendingSignal},
+    maps::{INFLIGHT, PENDING_SIGNALS, PendingSignal, SIGNALS_AFTER_CALL},
 };
 
 const SIGKILL: u32 = 9;
@@ -77,11 +77,17 @@ pub fn sent(ctx: &RawTracePointContext) {
         return;
     }
     let info: *const u8 = ctx.arg(1);
+    let sig = ctx.arg::<u64>(0) as u32;
     if result == IGNORED {
-        emit::emit_signal(tid, tgid, info);
+        // Dropped at once: shown now, as a ptraced task would stop for it (an ignored
+        // SIGPIPE from a write to a closed pipe has no siginfo of its own).
+        let mut siginfo = [0; SIGINFO_BYTES];
+        read_siginfo(sig, info, &mut siginfo);
+        if !after_current_call(tid, &siginfo) {
+            emit::emit_siginfo(tid, tgid, &siginfo);
+        }
         return;
     }
-    let sig = ctx.arg::<u64>(0) as u32;
     // SIGKILL is never shown (a ptraced task is not stopped for it either).
     if sig == SIGKILL {
         return;
@@ -91,28 +97,69 @@ pub fn sent(ctx: &RawTracePointContext) {
         _pad: 0,
         siginfo: [0; SIGINFO_BYTES],
     };
+    read_siginfo(sig, info, &mut pending.siginfo);
+    let _ = PENDING_SIGNALS.insert(tgid, pending, 0);
+}
+
+/// Keeps the line of an ignored signal that task `tid` sends itself inside a call for
+/// after that call's line (`syscall::on_exit`, or the task's exit): false when `tid`
+/// is not the sender or not inside a call.
+#[inline(always)]
+fn after_current_call(tid: u32, siginfo: &[u8; SIGINFO_BYTES]) -> bool {
+    if bpf_get_current_pid_tgid() as u32 != tid {
+        return false;
+    }
+    let Some(call) = INFLIGHT.get_ptr_mut(tid) else {
+        return false;
+    };
+    // SAFETY: this thread's own entry; only its programs write it, and it is running
+    // this one.
+    unsafe {
+        if (*call).flags & INFLIGHT_ACTIVE == 0
+            || SIGNALS_AFTER_CALL.insert(tid, siginfo, 0).is_err()
+        {
+            return false;
+        }
+        (*call).flags |= INFLIGHT_SIGNAL_AFTER;
+    }
+    true
+}
+
+/// The line kept by [`after_current_call`] for task `tid` (kernel id) of process
+/// `view_tgid`, shown as its view id `view_tid`.
+#[inline(always)]
+pub fn after_call(tid: u32, view_tid: u32, view_tgid: u32) {
+    // SAFETY: copied out before the entry is removed.
+    if let Some(siginfo) = unsafe { SIGNALS_AFTER_CALL.get(tid) }.copied() {
+        let _ = SIGNALS_AFTER_CALL.remove(tid);
+        emit::emit_siginfo(view_tid, view_tgid, &siginfo);
+    }
+}
+
+/// The siginfo of signal `sig` sent with `info`: the sender's, or the one the kernel
+/// makes up for `SEND_SIG_NOINFO` (0: a user's kill, SIGPIPE...) and `SEND_SIG_PRIV` (1:
+/// the kernel's own).
+#[inline(always)]
+fn read_siginfo(sig: u32, info: *const u8, siginfo: &mut [u8; SIGINFO_BYTES]) {
     if info as usize >= 2 {
         // SAFETY: the kernel_siginfo being sent; the helper checks the read.
-        let _ = unsafe { bpf_probe_read_kernel_buf(info, &mut pending.siginfo) };
-    } else {
-        // What the kernel fills in for SEND_SIG_NOINFO (0: a user's kill, SIGPIPE...)
-        // and SEND_SIG_PRIV (1: the kernel's own).
-        let (code, pid, uid) = if info.is_null() {
-            let current = bpf_get_current_pid_tgid();
-            (
-                SI_USER,
-                (current >> 32) as u32,
-                bpf_get_current_uid_gid() as u32,
-            )
-        } else {
-            (SI_KERNEL, 0, 0)
-        };
-        put(&mut pending.siginfo, 0, sig);
-        put(&mut pending.siginfo, 8, code as u32);
-        put(&mut pending.siginfo, 16, pid);
-        put(&mut pending.siginfo, 20, uid);
+        let _ = unsafe { bpf_probe_read_kernel_buf(info, siginfo) };
+        return;
     }
-    let _ = PENDING_SIGNALS.insert(tgid, pending, 0);
+    let (code, pid, uid) = if info.is_null() {
+        let current = bpf_get_current_pid_tgid();
+        (
+            SI_USER,
+            (current >> 32) as u32,
+            bpf_get_current_uid_gid() as u32,
+        )
+    } else {
+        (SI_KERNEL, 0, 0)
+    };
+    put(siginfo, 0, sig);
+    put(siginfo, 8, code as u32);
+    put(siginfo, 16, pid);
+    put(siginfo, 20, uid);
 }
 
 /// At a traced task's exit with wait status `status`: the line of the signal that

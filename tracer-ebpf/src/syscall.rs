@@ -5,9 +5,9 @@
 use aya_ebpf::{EbpfContext, bindings::BPF_ANY, helpers::bpf_get_current_pid_tgid};
 use aya_log_ebpf::warn;
 use tracer_common::{
-    COMPAT_NR, INFLIGHT_ACTIVE, INFLIGHT_ENTRY_LOST, INFLIGHT_SHOWN, InFlight, MAX_ARGS,
-    PLAN_SIGFRAME, PLAN_TRACE, RECORD_FILTERED, SyscallPlan, TRACE_FROM_EXEC, TRACE_ON, is_exit,
-    kind, nr,
+    COMPAT_NR, INFLIGHT_ACTIVE, INFLIGHT_ENTRY_LOST, INFLIGHT_SHOWN, INFLIGHT_SIGNAL_AFTER,
+    InFlight, MAX_ARGS, PLAN_SIGFRAME, PLAN_TRACE, RECORD_FILTERED, RECORD_NO_RETURN, SyscallPlan,
+    TRACE_FROM_EXEC, TRACE_ON, is_exit, kind, nr,
 };
 
 use crate::{
@@ -16,7 +16,7 @@ use crate::{
     config::config,
     emit::{Lost, emit_syscall, now_ns, output, stats, syscall_record, wakeup_flags},
     maps::{INFLIGHT, PLANS},
-    outcome,
+    outcome, signal, task,
 };
 
 /// `compat()` tells whether the call is a 32-bit task's; `read_args(frame, compat)`
@@ -154,12 +154,29 @@ pub fn on_exit(ret: i64) {
         (*slot).flags = 0;
         call
     };
+    finish(&call, ret);
+    if call.flags & INFLIGHT_SIGNAL_AFTER != 0 {
+        signal::after_call(tid, call.tid, call.tgid);
+    }
+}
+
+/// The call's line, unless a filter or the trace set keeps it out.
+#[inline(always)]
+fn finish(call: &InFlight, ret: i64) {
     if call.flags & INFLIGHT_ACTIVE == 0 || call.flags & INFLIGHT_SHOWN == 0 {
         return;
     }
     let cfg = config();
-    let failed = (-4095..0).contains(&ret);
     let duration = now_ns().saturating_sub(call.enter_ns);
+    if cfg.emits_calls() && task::being_killed() {
+        // Killed on its way back (`kill(getpid(), SIGKILL)`, a SIGKILL while blocked):
+        // the program never sees the result, and strace shows `= ?`.
+        if cfg.admits_unfinished(duration) {
+            emit_syscall(call, 0, RECORD_NO_RETURN, wakeup_flags());
+        }
+        return;
+    }
+    let failed = (-4095..0).contains(&ret);
     let admitted = cfg.admits(failed, duration);
     // --diagnose sees what the filters hide from the trace.
     let diagnosed = cfg.diagnose_slow_ns != 0
@@ -194,22 +211,22 @@ pub fn on_exit(ret: i64) {
                 s.filtered += 1;
             }
         } else {
-            emit_syscall(&call, ret, flags, wakeup);
+            emit_syscall(call, ret, flags, wakeup);
         }
         return;
     };
     if !paths && call.retry == 0 && !capture::any(&plan.capture, Phase::Exit(ret)) {
-        emit_syscall(&call, ret, flags, wakeup);
+        emit_syscall(call, ret, flags, wakeup);
         return;
     }
-    let record = syscall_record(kind::SYSCALL, &call, ret, flags);
+    let record = syscall_record(kind::SYSCALL, call, ret, flags);
     let Some(mut builder) = Builder::new(SCRATCH_EXIT, &record) else {
         return;
     };
     // -P is decided before the captures, where the verifier has few states to explore;
     // the verdict waits in scratch memory, so the captures are verified once, not once
     // per verdict.
-    builder.stash(paths && outcome::path_call(&call, ret, plan));
+    builder.stash(paths && outcome::path_call(call, ret, plan));
     builder.capture_all(
         &plan.capture,
         Phase::Exit(ret),

@@ -11,8 +11,8 @@ use aya_ebpf::{
 };
 use aya_log_ebpf::warn;
 use tracer_common::{
-    EXIT_STATUS_KNOWN, INFLIGHT_ACTIVE, INFLIGHT_SHOWN, NO_OWNER, RECORD_NO_RETURN, TRACE_ON,
-    TaskExitRecord, is_exit, kind,
+    EXIT_STATUS_KNOWN, INFLIGHT_ACTIVE, INFLIGHT_SHOWN, INFLIGHT_SIGNAL_AFTER, NO_OWNER,
+    RECORD_NO_RETURN, TRACE_ON, TaskExitRecord, is_exit, kind,
 };
 
 use crate::{
@@ -225,6 +225,9 @@ pub fn exit(ctx: &TracePointContext) -> Result<(), i64> {
                 emit_syscall(&call, 0, RECORD_NO_RETURN, emit::LATER);
             }
         }
+        if call.flags & INFLIGHT_SIGNAL_AFTER != 0 {
+            signal::after_call(tid, call.tid, call.tgid);
+        }
     }
     let group_dead = if cfg.exit_group_dead_offset != 0 {
         // SAFETY: offset from this kernel's tracepoint format.
@@ -271,4 +274,20 @@ pub fn exit(ctx: &TracePointContext) -> Result<(), i64> {
         signal::forget(tgid);
     }
     Ok(())
+}
+
+/// Whether the current task has SIGKILL pending (its call will not get back to the
+/// program), when BTF gave the offset of its pending signals.
+#[inline(always)]
+pub fn being_killed() -> bool {
+    const SIGKILL_BIT: u64 = 1 << (9 - 1);
+    let offset = config().task_sigpending_offset;
+    if offset == 0 {
+        return false;
+    }
+    // SAFETY: the helper returns the current task, valid while the program runs.
+    let task = unsafe { bpf_get_current_task() } as *const u8;
+    // SAFETY: an offset from this kernel's BTF; the helper checks the read.
+    unsafe { bpf_probe_read_kernel(task.wrapping_add(offset as usize).cast::<u64>()) }
+        .is_ok_and(|pending| pending & SIGKILL_BIT != 0)
 }

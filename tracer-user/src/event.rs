@@ -149,23 +149,26 @@ pub enum Event {
     Completed(Syscall),
     /// A completed io_uring operation (eBPF backend only).
     IoUring(IoUringOp),
-    /// A signal delivered to a task (`--- SIGCHLD {...} ---`).
+    /// A signal delivered to a task (`--- SIGCHLD {...} ---`), at `ns` (CLOCK_MONOTONIC:
+    /// the delivery, not the moment the line is written).
     Signal {
         tid: u32,
         pid: u32,
         signal: i32,
         info: SignalInfo,
+        ns: u64,
     },
     /// A traced task started another (fork, vfork, thread) that is traced too, at `ns`
     /// (CLOCK_MONOTONIC). Nothing is printed for it, but strace's `[pid N]` prefixes
     /// start with it.
     Started { tid: u32, parent: u32, ns: u64 },
-    /// A task left. `group` is true when it was the last task of its process.
+    /// A task left, at `ns`. `group` is true when it was the last task of its process.
     Exited {
         tid: u32,
         pid: u32,
         status: ExitStatus,
         group: bool,
+        ns: u64,
     },
     /// What the kernel could not pass on between the previous event and this one (ring
     /// buffer full).

@@ -201,7 +201,7 @@ fn write_memory(
         | ArgKind::PollFds { .. }
         | ArgKind::EpollEvents
         | ArgKind::CpuSetIn { .. }
-        | ArgKind::CpuSetOut => write_array_arg(out, call, i, kind, opts),
+        | ArgKind::CpuSetOut => write_array_arg(out, call, i, kind, opts, fds),
         ArgKind::SockaddrIn { .. }
         | ArgKind::SockLen
         | ArgKind::SockoptIn { .. }
@@ -237,7 +237,14 @@ fn is_structured(kind: ArgKind) -> bool {
 }
 
 /// An array the kernel reads or fills: group lists, poll and epoll entries, CPU sets.
-fn write_array_arg(out: &mut String, call: &Call, i: usize, kind: ArgKind, opts: &DecodeOptions) {
+fn write_array_arg(
+    out: &mut String,
+    call: &Call,
+    i: usize,
+    kind: ArgKind,
+    opts: &DecodeOptions,
+    fds: Option<&dyn FdNames>,
+) {
     let v = call.args[i];
     let cap = call.capture(i);
     match kind {
@@ -261,7 +268,9 @@ fn write_array_arg(out: &mut String, call: &Call, i: usize, kind: ArgKind, opts:
             8,
             opts,
             |out, b, off| {
-                let _ = write!(out, "{{fd={}, events=", b.i32(off)?);
+                out.push_str("{fd=");
+                write_fd(out, call.pid, b.i32(off)?, fds);
+                out.push_str(", events=");
                 write_flags(
                     out,
                     b.u16(off + 4)? as u64,

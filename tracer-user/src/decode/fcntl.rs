@@ -175,6 +175,11 @@ fn write_owner(out: &mut String, b: &Bytes) -> Option<()> {
 
 /// `fcntl`'s result for the commands whose result strace annotates; false for the
 /// others.
+/// `F_DUPFD`, `F_DUPFD_CLOEXEC`: the result is a new descriptor.
+pub(crate) fn duplicates(cmd: u32) -> bool {
+    matches!(cmd, F_DUPFD | F_DUPFD_CLOEXEC)
+}
+
 pub(crate) fn write_return(out: &mut String, cmd: u32, ret: u64) -> bool {
     let (table, what) = match cmd {
         F_GETFD if ret != 0 => (flags::FD_CLOEXEC, "flags "),

@@ -51,6 +51,10 @@ pub fn write_result(
                 fdset::write_select_return(out, call, ret, timeout.unwrap_or(StructKind::Timeval));
                 true
             }
+            RetKind::Fcntl if fcntl::duplicates(call.args[1] as u32) => {
+                write_fd_return(out, call, ret, fds);
+                true
+            }
             RetKind::Fcntl => fcntl::write_return(out, call.args[1] as u32, ret),
             RetKind::Prctl => prctl::write_return(out, call, ret),
             RetKind::Recvmmsg => {
@@ -72,10 +76,7 @@ pub fn write_result(
                 true
             }
             RetKind::Fd => {
-                write_int(out, ret);
-                if let Some(name) = fds.and_then(|f| f.result_name(call.pid, ret as i32)) {
-                    let _ = write!(out, "<{name}>");
-                }
+                write_fd_return(out, call, ret, fds);
                 true
             }
             RetKind::Pid => {
@@ -89,6 +90,14 @@ pub fn write_result(
         }
     }
     errno::write_return(out, call.ret, kind);
+}
+
+/// A new descriptor, named with `-y`: `3</etc/passwd>`.
+fn write_fd_return(out: &mut String, call: &Call, ret: u64, fds: Option<&dyn FdNames>) {
+    write_int(out, ret);
+    if let Some(name) = fds.and_then(|f| f.result_name(call.pid, ret as i32)) {
+        let _ = write!(out, "<{name}>");
+    }
 }
 
 /// The errno name of a failed call (`ENOENT`), for formats that keep it apart.

@@ -386,6 +386,7 @@ impl<W: Write> Sink for JsonFormatter<W> {
                 pid,
                 signal,
                 info,
+                ns,
             } => {
                 let info = decode::siginfo::describe(*signal, info);
                 let body = Body::Signal {
@@ -396,13 +397,14 @@ impl<W: Write> Sink for JsonFormatter<W> {
                     signal: decode::signal_name(*signal),
                     info: &info,
                 };
-                self.write(body, now)
+                self.write(body, self.clock.realtime_ns(*ns))
             }
             Event::Exited {
                 tid,
                 pid,
                 status,
                 group,
+                ns,
             } => {
                 let comm = ctx.tasks.comm(*tid);
                 let (exit_code, signal, core_dumped) = match *status {
@@ -430,7 +432,7 @@ impl<W: Write> Sink for JsonFormatter<W> {
                     core_dumped,
                     group: *group,
                 };
-                self.write(body, now)
+                self.write(body, self.clock.realtime_ns(*ns))
             }
             Event::Lost(loss) => {
                 let body = Body::Lost {

@@ -313,13 +313,13 @@ impl<W: Write> TextFormatter<W> {
         Ok(())
     }
 
-    fn exited(&mut self, ctx: &Context, tid: u32, status: ExitStatus) -> io::Result<()> {
+    fn exited(&mut self, ctx: &Context, tid: u32, status: ExitStatus, ns: u64) -> io::Result<()> {
         self.compat.remove(&tid);
         if !self.opts.exit_lines {
             self.in_progress.remove(&tid);
             return Ok(());
         }
-        self.begin(ctx, tid, None)?;
+        self.begin(ctx, tid, Some(ns))?;
         self.call_prefix(tid, None, true);
         match status {
             ExitStatus::Exited(code) => {
@@ -351,15 +351,21 @@ impl<W: Write> Sink for TextFormatter<W> {
             Event::Completed(call) => self.completed(ctx, call),
             Event::IoUring(op) => self.io_uring(ctx, op),
             Event::Signal {
-                tid, signal, info, ..
+                tid,
+                signal,
+                info,
+                ns,
+                ..
             } => {
-                self.begin(ctx, *tid, None)?;
+                self.begin(ctx, *tid, Some(*ns))?;
                 self.call_prefix(*tid, None, false);
                 let info = decode::siginfo::describe(*signal, info);
                 let _ = writeln!(self.line, "--- {info} ---");
                 self.out.write_all(self.line.as_bytes())
             }
-            Event::Exited { tid, status, .. } => self.exited(ctx, *tid, *status),
+            Event::Exited {
+                tid, status, ns, ..
+            } => self.exited(ctx, *tid, *status, *ns),
             Event::Detached { tid, .. } => self.detached(*tid),
             Event::Lost(loss) => {
                 // It concerns every task: no prefix. A line of another task in progress

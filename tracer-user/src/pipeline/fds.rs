@@ -114,10 +114,19 @@ impl FdTable {
         let Some(sc) = syscalls::by_nr(call.nr) else {
             return;
         };
-        let (detail, lookup) = (self.detail, self.lookup_unknown);
+        const EBADF: i64 = 9;
+        // A call refused for a bad descriptor had none open: `/proc` can only show a
+        // later one.
+        let lookup = self.lookup_unknown && call.ret != Some(-EBADF);
+        let detail = self.detail;
         let proc = self.process(call.pid);
         for (i, arg) in sc.args.iter().enumerate() {
             let fd = call.args[i] as i32;
+            // `dup2`'s and `dup3`'s target: `/proc`, read after the call, would show it
+            // as the call made it, not as the line should show it.
+            if sc.effect == Effect::Dup && i == 1 {
+                continue;
+            }
             match arg.kind {
                 ArgKind::DirFd if fd == AT_FDCWD && proc.cwd.is_none() => {
                     proc.cwd = procfs::read_link(&format!("/proc/{}/cwd", call.pid));
@@ -199,7 +208,10 @@ impl FdTable {
         let pid = call.pid;
         let dirfd = arg_of(sc, ArgKind::DirFd).map_or(AT_FDCWD, |i| call.args[i] as i32);
         let path = arg_of(sc, ArgKind::Path).and_then(|i| captured_path(call, i));
-        let name = match path {
+        let name = match path.map(|path| own_proc(&path, pid, call.tid)) {
+            Some(path) if self.detail => {
+                Some(procfs::with_device(self.absolute(pid, dirfd, &path)))
+            }
             Some(path) => Some(self.absolute(pid, dirfd, &path)),
             None => procfs::from_proc(pid, fd, self.detail).map(|e| e.name),
         };
@@ -322,6 +334,22 @@ impl FdTable {
             .map(|p| p.to_string_lossy().into_owned())
             .unwrap_or(joined)
     }
+}
+
+/// `/proc/self` and `/proc/thread-self` as the calling task sees them: the tracer,
+/// which makes the path canonical, is another process.
+fn own_proc(path: &str, pid: u32, tid: u32) -> String {
+    if let Some(rest) = path.strip_prefix("/proc/self")
+        && (rest.is_empty() || rest.starts_with('/'))
+    {
+        return format!("/proc/{pid}{rest}");
+    }
+    if let Some(rest) = path.strip_prefix("/proc/thread-self")
+        && (rest.is_empty() || rest.starts_with('/'))
+    {
+        return format!("/proc/{pid}/task/{tid}{rest}");
+    }
+    path.to_owned()
 }
 
 /// The first argument of `kind`.

@@ -38,6 +38,7 @@ pub fn from_proc(pid: u32, fd: i32, detail: bool) -> Option<Entry> {
         .is_some_and(|flags| flags & O_CLOEXEC != 0);
     let name = match socket.filter(|_| detail) {
         Some(inode) => socket_details(pid, inode).unwrap_or(name),
+        None if detail => with_device(name),
         None => name,
     };
     Some(Entry {
@@ -45,6 +46,29 @@ pub fn from_proc(pid: u32, fd: i32, detail: bool) -> Option<Entry> {
         cloexec,
         socket,
     })
+}
+
+/// strace's `-yy` text for a path: a device's numbers follow it
+/// (`/dev/null<char 1:3>`, `/dev/sda<block 8:0>`); any other path is left as it is.
+pub fn with_device(path: String) -> String {
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    let Some(meta) = path
+        .starts_with('/')
+        .then(|| fs::metadata(&path).ok())
+        .flatten()
+    else {
+        return path;
+    };
+    let kind = match meta.file_type() {
+        t if t.is_char_device() => "char",
+        t if t.is_block_device() => "block",
+        _ => return path,
+    };
+    let dev = meta.rdev();
+    // glibc's gnu_dev_major/gnu_dev_minor.
+    let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff);
+    let minor = (dev & 0xff) | ((dev >> 12) & !0xff);
+    format!("{path}<{kind} {major}:{minor}>")
 }
 
 /// strace's `-yy` socket text: `TCP:[127.0.0.1:5432->127.0.0.1:40000]`,
@@ -111,6 +135,13 @@ fn inet_endpoint(field: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn devices_carry_their_numbers() {
+        assert_eq!(with_device("/dev/null".into()), "/dev/null<char 1:3>");
+        assert_eq!(with_device("/etc/hostname".into()), "/etc/hostname");
+        assert_eq!(with_device("pipe:[12]".into()), "pipe:[12]");
+    }
 
     #[test]
     fn proc_net_endpoints() {

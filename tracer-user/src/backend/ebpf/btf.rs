@@ -32,6 +32,9 @@ pub struct Offsets {
     /// file offset and length.
     pub uring_fd: Option<u32>,
     pub uring_rw: Option<(u32, u32)>,
+    /// `task_struct.pending.signal`: the task's own pending signals (a SIGKILL on its
+    /// way is there).
+    pub task_sigpending: Option<u32>,
 }
 
 /// This kernel's offsets; all `None` without BTF.
@@ -61,6 +64,9 @@ pub fn offsets() -> Offsets {
         compat_task: tracer_common::COMPAT_TASK_FLAG.and_then(|flag| task_flag(&btf, &flag)),
         uring_fd: uring_fd(&btf),
         uring_rw: uring_rw(&btf),
+        task_sigpending: task(&["pending"])
+            .zip(member_offsets(&btf, "sigpending", &["signal"]))
+            .map(|(pending, signal)| pending[0] + signal[0]),
     }
 }
 
@@ -199,6 +205,9 @@ mod tests {
             assert!(o.uring_fd.unwrap() > 64);
             assert_eq!(o.uring_rw.unwrap().0, 8);
         }
+        // struct sigpending { struct list_head list; sigset_t signal; }, after the ids.
+        let pending = o.task_sigpending.expect("task_struct.pending.signal");
+        assert!(pending > tgid, "{pending}");
     }
 
     #[test]

@@ -379,6 +379,7 @@ fn kernel_config(cfg: &Config) -> Result<KernelConfig, LoadError> {
         compat_task_offset: btf.compat_task.unwrap_or(0),
         uring_ops,
         uring,
+        task_sigpending_offset: btf.task_sigpending.unwrap_or(0),
         ..cfg.kernel
     })
 }

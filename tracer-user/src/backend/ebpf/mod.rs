@@ -297,7 +297,8 @@ struct Run<'p, 'a> {
     pipeline: &'p mut Pipeline<'a>,
     launched: Option<Pid>,
     launched_status: Option<ExitStatus>,
-    launched_exit_seen: bool,
+    /// When the launched command's last task left (its kernel exit record).
+    launched_exit_ns: Option<u64>,
     launched_exit_shown: bool,
     /// `-f`: a process's threads are traced with it. Without, each traced task is on its
     /// own: its exit is the last of it the trace sees.
@@ -347,6 +348,7 @@ impl Run<'_, '_> {
                     pid: signal.tgid,
                     signal: signo,
                     info: SignalInfo::Siginfo(signal.siginfo),
+                    ns: signal.ns,
                 })
             }
             Record::TaskExit(exit) => self.task_exit(exit),
@@ -449,7 +451,7 @@ impl Run<'_, '_> {
                 if !leader {
                     self.show_task_exit(&exit, group)?;
                 }
-                self.launched_exit_seen = true;
+                self.launched_exit_ns = Some(exit.ns);
                 return self.show_launched_exit();
             }
         }
@@ -475,6 +477,7 @@ impl Run<'_, '_> {
             pid: exit.tgid,
             status,
             group,
+            ns: exit.ns,
         })
     }
 
@@ -482,10 +485,10 @@ impl Run<'_, '_> {
     /// knows the signal that killed it; it waits until both the kernel's exit record
     /// and the status are in.
     fn show_launched_exit(&mut self) -> Result<()> {
-        if let (Some(pid), Some(status), true, false) = (
+        if let (Some(pid), Some(status), Some(ns), false) = (
             self.launched,
             self.launched_status,
-            self.launched_exit_seen,
+            self.launched_exit_ns,
             self.launched_exit_shown,
         ) {
             self.launched_exit_shown = true;
@@ -495,6 +498,7 @@ impl Run<'_, '_> {
                 pid,
                 status,
                 group: true,
+                ns,
             })?;
         }
         Ok(())
@@ -656,7 +660,7 @@ pub fn run(
         pipeline,
         launched,
         launched_status: None,
-        launched_exit_seen: false,
+        launched_exit_ns: None,
         launched_exit_shown: false,
         follow: cfg.follow_forks,
         announced: HashMap::new(),
@@ -771,7 +775,7 @@ fn finish(tracer: &mut EbpfTracer, run: &mut Run) -> Result<()> {
     tracer.drain(run)?;
     report_losses(tracer, run)?;
     if run.launched_status.is_some() {
-        run.launched_exit_seen = true;
+        run.launched_exit_ns.get_or_insert_with(now_ns);
         run.show_launched_exit()?;
     }
     let calls = tracer.in_progress(run);

@@ -523,6 +523,7 @@ impl<'p, 'a> Tracer<'p, 'a> {
                             pid: task.pid,
                             signal,
                             info: SignalInfo::GroupStop,
+                            ns: monotonic_ns(),
                         };
                         self.emit(event)?;
                     }
@@ -543,6 +544,7 @@ impl<'p, 'a> Tracer<'p, 'a> {
                         pid: task.pid,
                         signal,
                         info,
+                        ns: monotonic_ns(),
                     };
                     self.emit(event)?;
                 }
@@ -724,6 +726,7 @@ impl<'p, 'a> Tracer<'p, 'a> {
             pid: task.pid,
             status,
             group,
+            ns: monotonic_ns(),
         })
     }
 
