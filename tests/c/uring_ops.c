@@ -5,9 +5,12 @@
  *   timeout FILE: a 20 ms timeout that expires (-ETIME)
  *   sqpoll  FILE: two reads of 512 bytes at offsets 4096 and 12288 on an SQPOLL ring,
  *                 submitted by its kernel thread (no io_uring_enter submits them)
+ *   paced   FILE: a read of 4096 bytes at offset 0 every 20 ms until FILE.stop exists
+ *                 (at most 30 s), for a tracer to attach to
  * It prints `pid N` first, then each completion's result as `user_data res`; the exit
  * status is 0 when each result is the one expected. */
 #include <errno.h>
+#include <time.h>
 #include <fcntl.h>
 #include <liburing.h>
 #include <stdio.h>
@@ -90,6 +93,20 @@ int main(int argc, char **argv) {
         io_uring_submit(&ring);
         long long want[] = {512, 512};
         ok = reap(&ring, 2, want);
+    } else if (!strcmp(mode, "paced")) {
+        char stop[4096];
+        snprintf(stop, sizeof stop, "%s.stop", argv[2]);
+        fflush(stdout);
+        long long want[] = {4096};
+        ok = 1;
+        for (int i = 0; i < 1500 && access(stop, F_OK) != 0; i++) {
+            read_at(&ring, fd, 0, 4096, 0);
+            io_uring_submit(&ring);
+            ok &= reap(&ring, 1, want);
+            fflush(stdout);
+            struct timespec pause = {.tv_sec = 0, .tv_nsec = 20 * 1000 * 1000};
+            nanosleep(&pause, NULL);
+        }
     } else {
         fprintf(stderr, "unknown mode %s\n", mode);
         return 2;

@@ -11,7 +11,7 @@ use std::{
 };
 
 use regex::Regex;
-use tracer_tests::{Backend, Traced, strip_pid_prefix, trace, uring_ops_bin};
+use tracer_tests::{Backend, Traced, spawn_tracer, strip_pid_prefix, trace, uring_ops_bin};
 
 tracer_tests::both_backends!(
     liburing_reads_show_fd_length_offset_and_result,
@@ -22,6 +22,7 @@ tracer_tests::both_backends!(
     fio_reads_and_writes_are_counted_exactly,
     json_records_and_summary_rows,
     diagnose_lists_slow_operations,
+    an_attached_process_operations_are_shown,
 );
 
 const REFUSAL: &str =
@@ -350,6 +351,16 @@ fn fio_reads_and_writes_are_counted_exactly(backend: Backend) {
     if backend == Backend::Ptrace {
         return refused(&t);
     }
+    // fio runs its job in a forked process: without -f nothing of it is traced.
+    let mut all = vec![backend.arg(), "-e", "trace=%io_uring", "--", "fio"];
+    let name = format!("--filename={}", file.display());
+    all.extend(["--name=uring", "--ioengine=io_uring", &name, "--size=64k"]);
+    all.extend(["--bs=4k", "--rw=read", "--output=/dev/null"]);
+    let untraced = trace(&all);
+    untraced.expect(
+        untraced.code() == Some(0) && ops(&untraced).is_empty(),
+        "without -f, no operations of fio's job process",
+    );
     t.expect(t.code() == Some(0), "fio succeeds");
     let reads = ops(&t);
     let mut offsets: Vec<u64> = reads
@@ -454,4 +465,56 @@ fn diagnose_lists_slow_operations(backend: Backend) {
         Backend::Ebpf => t.expect(listed, "the 20 ms timeout is a slow operation"),
         Backend::Ptrace => t.expect(!listed, "ptrace sees no operations"),
     }
+}
+
+fn an_attached_process_operations_are_shown(backend: Backend) {
+    let file = data_file(&format!("attach-{backend:?}"), 4096);
+    let stop = PathBuf::from(format!("{}.stop", file.display()));
+    let _ = std::fs::remove_file(&stop);
+    let mut program = std::process::Command::new(uring_ops_bin())
+        .args(["paced".as_ref(), file.as_os_str()])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("the paced reader");
+    let pid = program.id().to_string();
+    let (mut tracer, mut lines) =
+        spawn_tracer(&[backend.arg(), "-e", "trace=%io_uring", "-p", &pid]);
+    match backend {
+        Backend::Ebpf => {
+            // Reads made after the attach are shown, as the process's own (the trace
+            // goes to a pipe: written in batches, so one read is enough to wait for).
+            let read = |l: &str| {
+                l.starts_with("io_uring:READ(3, len=4096, off=0)") && l.ends_with(" = 4096")
+            };
+            lines.wait_for("a read", std::time::Duration::from_secs(20), |seen| {
+                seen.lines().any(read)
+            });
+            // A few more (one every 20 ms), then the program stops and the trace ends.
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            std::fs::write(&stop, b"").expect("the stop file");
+            let status = tracer.wait().expect("the tracer");
+            let seen = lines.finish();
+            assert!(status.success(), "{seen}");
+            let ops: Vec<&str> = seen
+                .lines()
+                .filter(|l| l.starts_with("io_uring:"))
+                .collect();
+            assert!(
+                ops.len() >= 2 && ops.iter().all(|l| read(l)),
+                "reads until the stop: {seen}"
+            );
+        }
+        Backend::Ptrace => {
+            let status = tracer.wait().expect("the tracer");
+            std::fs::write(&stop, b"").expect("the stop file");
+            let seen = lines.finish();
+            assert!(
+                status.code() == Some(1) && seen.trim() == REFUSAL,
+                "refused in one line: {seen}"
+            );
+        }
+    }
+    let status = program.wait().expect("the paced reader");
+    assert!(status.success(), "its reads all succeeded, traced or not");
+    let _ = std::fs::remove_file(&stop);
 }
