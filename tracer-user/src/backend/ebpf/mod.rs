@@ -219,17 +219,19 @@ impl EbpfTracer {
     }
 
     /// `--stats`: what the kernel side did, per CPU. `seen` counts every syscall that ran
-    /// our program; `filtered`, traced-process calls dropped in the kernel.
+    /// our program; `filtered`, traced-process calls (and io_uring operations) dropped in
+    /// the kernel; `uring_full`, io_uring submissions the pending map could not hold
+    /// (their operations are in `lost`).
     fn print_stats(&self) {
         let row = |cpu: &str, s: &Stats| {
             eprintln!(
-                "tracer: {cpu:>5} {:>12} {:>12} {:>12} {:>8} {:>8}",
-                s.seen, s.filtered, s.emitted, s.lost, s.inflight_full
+                "tracer: {cpu:>5} {:>12} {:>12} {:>12} {:>8} {:>8} {:>10}",
+                s.seen, s.filtered, s.emitted, s.lost, s.inflight_full, s.uring_full
             )
         };
         eprintln!(
-            "tracer: {:>5} {:>12} {:>12} {:>12} {:>8} {:>8}",
-            "cpu", "seen", "filtered", "emitted", "lost", "dropped"
+            "tracer: {:>5} {:>12} {:>12} {:>12} {:>8} {:>8} {:>10}",
+            "cpu", "seen", "filtered", "emitted", "lost", "dropped", "uring_full"
         );
         let per_cpu = self.per_cpu_stats();
         for (cpu, s) in per_cpu.iter().enumerate() {
