@@ -5,6 +5,8 @@
  *   timeout FILE: a 20 ms timeout that expires (-ETIME)
  *   sqpoll  FILE: two reads of 512 bytes at offsets 4096 and 12288 on an SQPOLL ring,
  *                 submitted by its kernel thread (no io_uring_enter submits them)
+ *   flood   FILE: 9000 timeouts of 200 ms in flight at once, more than the tracer's
+ *                 pending map holds (8192)
  *   paced   FILE: a read of 4096 bytes at offset 0 every 20 ms until FILE.stop exists
  *                 (at most 30 s), for a tracer to attach to
  * It prints `pid N` first, then each completion's result as `user_data res`; the exit
@@ -61,7 +63,8 @@ int main(int argc, char **argv) {
         params.flags = IORING_SETUP_SQPOLL;
         params.sq_thread_idle = 1000;
     }
-    int rc = io_uring_queue_init_params(8, &ring, &params);
+    unsigned entries = !strcmp(mode, "flood") ? 16384 : 8;
+    int rc = io_uring_queue_init_params(entries, &ring, &params);
     if (rc < 0) {
         fprintf(stderr, "queue_init: %s\n", strerror(-rc));
         return 2;
@@ -93,6 +96,26 @@ int main(int argc, char **argv) {
         io_uring_submit(&ring);
         long long want[] = {512, 512};
         ok = reap(&ring, 2, want);
+    } else if (!strcmp(mode, "flood")) {
+        enum { N = 9000 };
+        static struct __kernel_timespec ts = {.tv_sec = 0, .tv_nsec = 200 * 1000 * 1000};
+        for (int i = 0; i < N; i++) {
+            struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
+            io_uring_prep_timeout(sqe, &ts, 0, 0);
+            sqe->user_data = i;
+        }
+        rc = io_uring_submit(&ring);
+        ok = rc == N;
+        for (int i = 0; i < N; i++) {
+            struct io_uring_cqe *cqe;
+            if (io_uring_wait_cqe(&ring, &cqe) < 0) {
+                ok = 0;
+                break;
+            }
+            ok &= cqe->res == -ETIME;
+            io_uring_cqe_seen(&ring, cqe);
+        }
+        printf("%d timeouts\n", ok ? N : -1);
     } else if (!strcmp(mode, "paced")) {
         char stop[4096];
         snprintf(stop, sizeof stop, "%s.stop", argv[2]);

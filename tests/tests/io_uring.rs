@@ -23,6 +23,7 @@ tracer_tests::both_backends!(
     json_records_and_summary_rows,
     diagnose_lists_slow_operations,
     an_attached_process_operations_are_shown,
+    more_in_flight_than_the_kernel_holds_are_counted_lost,
 );
 
 const REFUSAL: &str =
@@ -517,4 +518,49 @@ fn an_attached_process_operations_are_shown(backend: Backend) {
     let status = program.wait().expect("the paced reader");
     assert!(status.success(), "its reads all succeeded, traced or not");
     let _ = std::fs::remove_file(&stop);
+}
+
+fn more_in_flight_than_the_kernel_holds_are_counted_lost(backend: Backend) {
+    let file = data_file("flood", 4096);
+    let out = std::env::temp_dir().join(format!("tracer-uring-flood-{backend:?}.txt"));
+    let out_arg = out.to_str().unwrap().to_owned();
+    // 9000 timeouts in flight at once; the kernel keeps 8192 pending operations.
+    let t = run_ops(
+        backend,
+        &["-e", "trace=%io_uring", "-o", &out_arg],
+        "flood",
+        &file,
+    );
+    if backend == Backend::Ptrace {
+        return refused(&t);
+    }
+    t.expect(t.code() == Some(0), "the timeouts all expire");
+    t.expect(t.stdout.contains("9000 timeouts"), "9000 of them");
+    let trace = std::fs::read_to_string(&out).expect("the trace file");
+    let _ = std::fs::remove_file(&out);
+    let shown = trace
+        .lines()
+        .filter(|l| {
+            l.starts_with("io_uring:TIMEOUT() ") && l.ends_with("= -1 ETIME (Timer expired)")
+        })
+        .count() as u64;
+    let marked: u64 = trace
+        .lines()
+        .filter_map(|l| l.strip_prefix("... "))
+        .filter_map(|l| l.split_once(" io_uring operation"))
+        .map(|(n, _)| n.parse::<u64>().unwrap())
+        .sum();
+    t.expect(
+        marked > 0 && shown + marked == 9000,
+        &format!(
+            "shown {shown} + lost {marked} = 9000:\n{}",
+            &trace[trace.len().saturating_sub(500)..]
+        ),
+    );
+    t.expect(
+        t.stderr.contains(&format!(
+            "tracer: {marked} events lost ({marked} io_uring operations)"
+        )),
+        "and said at exit",
+    );
 }

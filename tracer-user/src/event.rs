@@ -199,6 +199,16 @@ impl Loss {
         self.calls + self.signals + self.exits + self.ops
     }
 
+    /// Why: the ring buffer was full, or (for io_uring operations) more were in flight
+    /// than the kernel's pending map holds (`URING_PENDING`, 8192).
+    pub fn cause(&self) -> &'static str {
+        if self.ops > 0 {
+            "ring buffer full, or more io_uring operations in flight than the tracer holds"
+        } else {
+            "ring buffer full"
+        }
+    }
+
     /// `12 calls, 3 signals and 1 exit`, leaving out what is zero.
     pub fn describe(&self) -> String {
         let plural = |n: u64, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });

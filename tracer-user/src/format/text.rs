@@ -375,8 +375,9 @@ impl<W: Write> Sink for TextFormatter<W> {
                 }
                 writeln!(
                     self.out,
-                    "... {} lost (ring buffer full) ...",
-                    loss.describe()
+                    "... {} lost ({}) ...",
+                    loss.describe(),
+                    loss.cause()
                 )
             }
             // Tasks are the middle stage's; reports are the reports'.
