@@ -388,3 +388,40 @@ impl Drop for CountingLoop {
         let _ = std::fs::remove_file(self.counter.with_extension("tmp"));
     }
 }
+
+/// `tests/c/uring_ops.c` (io_uring operations through liburing: reads, a bad descriptor,
+/// a timeout, an SQPOLL ring), compiled once with the system's C compiler into
+/// `target/tests-c/` (`cargo xtask test` installs gcc and liburing-dev).
+pub fn uring_ops_bin() -> PathBuf {
+    static BIN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BIN.get_or_init(|| {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let source = root.join("c/uring_ops.c");
+        let dir = root.join("../target/tests-c");
+        std::fs::create_dir_all(&dir).expect("target/tests-c");
+        let bin = dir.join("uring_ops");
+        let modified = |p: &std::path::Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+        if modified(&bin).is_some() && modified(&bin) >= modified(&source) {
+            return bin;
+        }
+        // Another test binary may be compiling it too: each writes its own file and
+        // renames it into place.
+        let tmp = dir.join(format!("uring_ops.{}", std::process::id()));
+        let out = Command::new("cc")
+            .args(["-O1", "-Wall", "-o"])
+            .arg(&tmp)
+            .arg(&source)
+            .arg("-luring")
+            .output()
+            .expect("cc (gcc; `cargo xtask test` installs it)");
+        assert!(
+            out.status.success(),
+            "compiling {} (needs liburing-dev; `cargo xtask test` installs it):\n{}",
+            source.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        std::fs::rename(&tmp, &bin).expect("renaming the compiled program");
+        bin
+    })
+    .clone()
+}

@@ -11,7 +11,8 @@ tracer_tests::both_backends!(
     a_trace_is_records_the_schema_accepts,
     summaries_and_intervals_are_records_too,
     a_diagnosis_is_one_record,
-    arguments_carry_typed_values
+    arguments_carry_typed_values,
+    io_uring_operations_are_records_too
 );
 
 fn calls_bin() -> &'static str {
@@ -226,4 +227,54 @@ fn arguments_carry_typed_values(backend: Backend) {
         exec["args"][1]["strs"] == serde_json::json!(["cat", "/etc/hostname"]),
         "argv as a list of strings",
     );
+}
+
+/// io_uring operations (eBPF): `io_uring` records, and the summary's `io_uring` table.
+fn io_uring_operations_are_records_too(backend: Backend) {
+    let file = std::env::temp_dir().join(format!("tracer-json-uring-{backend:?}.dat"));
+    std::fs::write(&file, vec![7u8; 32 << 10]).unwrap();
+    let bin = tracer_tests::uring_ops_bin();
+    // The default trace set: the operations where the backend sees them.
+    let t = trace(&[
+        backend.arg(),
+        "--format=json",
+        "-C",
+        "--histogram",
+        "-y",
+        "--",
+        bin.to_str().unwrap(),
+        "reads",
+        file.to_str().unwrap(),
+    ]);
+    let _ = std::fs::remove_file(&file);
+    t.expect(t.code() == Some(0), "success");
+    let all = records(&t.stderr);
+    let ops: Vec<&Value> = all.iter().filter(|r| r["type"] == "io_uring").collect();
+    let summary = all.last().unwrap();
+    t.expect(summary["type"] == "summary", "the summary last");
+    match backend {
+        Backend::Ebpf => {
+            t.expect(ops.len() == 3, "three reads");
+            t.expect(
+                ops.iter().all(|r| {
+                    r["op"] == "READ"
+                        && r["fd_name"] == file.to_str().unwrap()
+                        && r["errno"].is_null()
+                }),
+                "reads of the file, named",
+            );
+            let rows = summary["io_uring"]["rows"]
+                .as_array()
+                .expect("the operations' table");
+            t.expect(
+                rows.len() == 1 && rows[0]["syscall"] == "io_uring:READ" && rows[0]["calls"] == 3,
+                "one row, three reads",
+            );
+            t.expect(rows[0]["latency"].is_array(), "--histogram's buckets");
+        }
+        Backend::Ptrace => {
+            t.expect(ops.is_empty(), "ptrace sees no operations");
+            t.expect(summary.get("io_uring").is_none(), "nor counts them");
+        }
+    }
 }

@@ -99,6 +99,63 @@ pub struct KernelConfig {
     /// never gets back to its program: shown as one that never returned (`= ?`), as
     /// strace shows it.
     pub task_sigpending_offset: u32,
+    /// io_uring operations traced, a bit per opcode ([`Self::traces_uring_op`]); all
+    /// zero: none (the io_uring programs are not attached).
+    pub uring_ops: [u64; 2],
+    /// Where the io_uring tracepoints' records hold their fields (tracefs; they differ
+    /// between kernel versions): [`UringFields`].
+    pub uring: UringFields,
+}
+
+/// Offsets of the io_uring tracepoints' fields (from tracefs; 0: the field is missing) and
+/// of the request's fields (from BTF; 0: unknown). `io_uring_submit_req` (5.18+;
+/// `io_uring_submit_sqe` before) and `io_uring_complete`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct UringFields {
+    pub submit_ctx: u16,
+    /// The request's address (`struct io_kiocb *`; 5.11+; in the completion 5.18+:
+    /// requests are matched by it where both have it, else by `user_data`).
+    pub submit_req: u16,
+    pub submit_user_data: u16,
+    pub submit_opcode: u16,
+    pub submit_sq_thread: u16,
+    pub complete_ctx: u16,
+    pub complete_req: u16,
+    pub complete_user_data: u16,
+    pub complete_res: u16,
+    /// 4 (`int`) or 8 (5.10's `long`).
+    pub complete_res_size: u16,
+    pub complete_cflags: u16,
+    /// In `struct io_kiocb`: the descriptor the submission named (`cqe.fd`), and for
+    /// read/write operations the file offset (`rw.kiocb.ki_pos`) and length (`rw.len`).
+    pub req_fd: u16,
+    pub req_pos: u16,
+    pub req_len: u16,
+    /// The request's `REQ_F_*` flags (5.11+), whose bit 0 is `REQ_F_FIXED_FILE`.
+    pub submit_flags: u16,
+    pub _pad: u16,
+}
+
+impl UringFields {
+    pub const NONE: Self = Self {
+        submit_ctx: 0,
+        submit_req: 0,
+        submit_user_data: 0,
+        submit_opcode: 0,
+        submit_sq_thread: 0,
+        complete_ctx: 0,
+        complete_req: 0,
+        complete_user_data: 0,
+        complete_res: 0,
+        complete_res_size: 0,
+        complete_cflags: 0,
+        req_fd: 0,
+        req_pos: 0,
+        req_len: 0,
+        submit_flags: 0,
+        _pad: 0,
+    };
 }
 
 /// [`KernelConfig::owner_uid`]: the tracer may trace anything.
@@ -147,6 +204,8 @@ impl KernelConfig {
         owner_gid: NO_OWNER,
         compat_task_offset: 0,
         task_sigpending_offset: 0,
+        uring_ops: [0; 2],
+        uring: UringFields::NONE,
     };
 
     /// A task's key in the trace set (`TRACED`): its process with `-f`, else itself. One
@@ -219,6 +278,19 @@ impl KernelConfig {
             && duration_ns >= self.min_duration_ns
     }
 
+    /// Whether io_uring operation `opcode` is in the trace set.
+    #[inline(always)]
+    pub fn traces_uring_op(&self, opcode: u8) -> bool {
+        let op = opcode as usize;
+        op < crate::URING_OPS && self.uring_ops[op >> 6] >> (op & 63) & 1 != 0
+    }
+
+    /// Whether any io_uring operation is traced.
+    #[inline(always)]
+    pub fn traces_uring(&self) -> bool {
+        self.uring_ops != [0; 2]
+    }
+
     /// Whether per-call records leave the kernel at all (not with `-c` alone).
     #[inline(always)]
     pub fn emits_calls(&self) -> bool {
@@ -232,7 +304,7 @@ impl Default for KernelConfig {
     }
 }
 
-const _: () = assert!(core::mem::size_of::<KernelConfig>() == 248);
+const _: () = assert!(core::mem::size_of::<KernelConfig>() == 248 + 16 + 32);
 
 #[cfg(feature = "user")]
 // SAFETY: plain-old-data: repr(C), integer fields only, explicit padding.

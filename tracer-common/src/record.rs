@@ -24,6 +24,8 @@ pub mod kind {
     pub const UNTRACED: u32 = 6;
     /// Records were lost before this point of the stream: [`super::LostRecord`].
     pub const LOST: u32 = 7;
+    /// An io_uring operation of a traced process completed: [`super::IoUringRecord`].
+    pub const IO_URING: u32 = 8;
 }
 
 /// One syscall as the kernel saw it. Variable-length captures (paths, buffers, structs)
@@ -115,6 +117,9 @@ pub struct LostRecord {
     pub calls: u64,
     pub signals: u64,
     pub exits: u64,
+    /// io_uring operations (their records, or their submissions the pending map could
+    /// not hold).
+    pub ops: u64,
 }
 
 /// Bytes of `siginfo_t` a [`SignalRecord`] carries: signo, errno, code and the union
@@ -133,10 +138,75 @@ pub struct SignalRecord {
     pub siginfo: [u8; SIGINFO_BYTES],
 }
 
+/// One io_uring operation of a traced process: what its submission said (kept in the
+/// kernel's pending map by ring and request until it completes) and its completion. Its
+/// ids are the ring owner's: the task that submitted it, or for an SQPOLL thread's
+/// submission, its process.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct IoUringRecord {
+    pub kind: u32,
+    pub tid: u32,
+    pub tgid: u32,
+    /// `IORING_OP_*`.
+    pub opcode: u8,
+    /// [`URING_SQ_THREAD`], [`URING_FD`], [`URING_RW`], [`URING_FIXED_FILE`].
+    pub flags: u8,
+    pub _pad: u16,
+    /// `bpf_ktime_get_ns()` at submission and completion.
+    pub submit_ns: u64,
+    pub complete_ns: u64,
+    pub user_data: u64,
+    /// The file offset (read/write operations, with [`URING_RW`]).
+    pub off: u64,
+    /// The result, as a syscall's (negative errno on failure).
+    pub res: i64,
+    /// The descriptor the submission named (with [`URING_FD`]).
+    pub fd: i32,
+    /// The length (read/write operations, with [`URING_RW`]).
+    pub len: u32,
+    /// The completion's `IORING_CQE_F_*` flags.
+    pub cflags: u32,
+    pub _pad2: u32,
+}
+
+/// Submitted by the ring's SQPOLL thread (`iou-sqp-*`), not by a system call.
+pub const URING_SQ_THREAD: u8 = 1;
+/// [`IoUringRecord::fd`] was read from the request.
+pub const URING_FD: u8 = 2;
+/// [`IoUringRecord::off`] and [`IoUringRecord::len`] were read from the request.
+pub const URING_RW: u8 = 4;
+/// [`IoUringRecord::fd`] is an index into the ring's registered files
+/// (`IOSQE_FIXED_FILE`), not a descriptor.
+pub const URING_FIXED_FILE: u8 = 8;
+/// `IORING_CQE_F_MORE`: the request completes again (multishot); it stays pending.
+pub const CQE_F_MORE: u32 = 2;
+/// Opcodes the trace set can name (`KernelConfig::uring_ops` bits).
+pub const URING_OPS: usize = 128;
+
+/// The pending map's key: the ring and the request (its address where the tracepoints
+/// give it, else the submission's `user_data`).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct UringKey {
+    pub ctx: u64,
+    pub id: u64,
+}
+
 const _: () = {
+    assert!(core::mem::size_of::<IoUringRecord>() == 72);
+    assert!(core::mem::size_of::<UringKey>() == 16);
     assert!(core::mem::size_of::<SyscallRecord>() == 96);
     assert!(core::mem::size_of::<CaptureHeader>() == 8);
     assert!(core::mem::size_of::<TaskExitRecord>() == 40);
-    assert!(core::mem::size_of::<LostRecord>() == 32);
+    assert!(core::mem::size_of::<LostRecord>() == 40);
     assert!(core::mem::size_of::<SignalRecord>() == 24 + SIGINFO_BYTES);
 };
+
+#[cfg(feature = "user")]
+mod pod {
+    // SAFETY: plain-old-data: repr(C), integer fields only, explicit padding.
+    unsafe impl aya::Pod for super::IoUringRecord {}
+    // SAFETY: as above.
+    unsafe impl aya::Pod for super::UringKey {}
+}

@@ -35,6 +35,11 @@ pub struct Stats {
     /// `lost` when the last [`crate::LostRecord`] was written: a record written while
     /// `lost` is past it is preceded by a new one.
     pub lost_marked: u64,
+    /// Of `lost`: io_uring operations (their completion records); and submissions of
+    /// traced processes the pending map could not hold (their operations are lost too,
+    /// counted in `lost_ops` with them).
+    pub lost_ops: u64,
+    pub uring_full: u64,
 }
 
 /// What the kernel remembers between sys_enter and sys_exit of one task.
@@ -127,7 +132,7 @@ pub mod status {
 }
 
 const _: () = {
-    assert!(core::mem::size_of::<Stats>() == 88);
+    assert!(core::mem::size_of::<Stats>() == 104);
     assert!(core::mem::size_of::<InFlight>() == 96);
     assert!(core::mem::size_of::<SyscallTotals>() == 64 + 8 * HIST_BUCKETS);
 };

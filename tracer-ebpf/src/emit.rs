@@ -41,6 +41,8 @@ pub enum Lost {
     Entry,
     Signal,
     Exit,
+    /// An io_uring operation's record.
+    Op,
     /// A record that makes no line (a fork, a process leaving the trace).
     Other,
 }
@@ -66,6 +68,7 @@ impl Counters {
                 calls: s.lost_calls,
                 signals: s.lost_signals,
                 exits: s.lost_exits,
+                ops: s.lost_ops,
             });
             slot.submit(BPF_RB_NO_WAKEUP as u64);
             s.lost_marked = s.lost;
@@ -91,6 +94,7 @@ impl Counters {
                 Lost::Entry => s.lost_entries += 1,
                 Lost::Signal => s.lost_signals += 1,
                 Lost::Exit => s.lost_exits += 1,
+                Lost::Op => s.lost_ops += 1,
                 Lost::Other => {}
             }
         }

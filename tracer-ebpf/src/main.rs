@@ -10,7 +10,8 @@
 //! (`outcome`), their system CPU time measured with `sched_switch` (`cputime`). The
 //! trace set follows forks through `sched_process_fork` and shrinks in
 //! `sched_process_exit` (`task`); `signal_deliver`, `signal_generate` and the exits give
-//! the signal lines (`signal`). Every setting comes from one global written by userspace
+//! the signal lines (`signal`); the io_uring tracepoints give io_uring operations'
+//! lines (`uring`). Every setting comes from one global written by userspace
 //! (`config`).
 #![no_std]
 #![no_main]
@@ -25,6 +26,7 @@ mod outcome;
 mod signal;
 mod syscall;
 mod task;
+mod uring;
 
 use aya_ebpf::{
     helpers::{bpf_get_current_pid_tgid, bpf_get_current_task, bpf_probe_read_kernel},
@@ -159,6 +161,21 @@ pub fn tracer_signal_sent(ctx: RawTracePointContext) -> i32 {
 #[raw_tracepoint(tracepoint = "sched_switch")]
 pub fn tracer_sched_switch(ctx: RawTracePointContext) -> i32 {
     cputime::switch(ctx.arg(2));
+    0
+}
+
+/// An io_uring request submitted (`io_uring_submit_req`, or 5.10's `io_uring_submit_sqe`).
+/// Attached only when io_uring operations are traced.
+#[tracepoint]
+pub fn tracer_uring_submit(ctx: TracePointContext) -> u32 {
+    uring::submit(&ctx);
+    0
+}
+
+/// An io_uring request completed (`io_uring_complete`), in any context.
+#[tracepoint]
+pub fn tracer_uring_complete(ctx: TracePointContext) -> u32 {
+    uring::complete(&ctx);
     0
 }
 

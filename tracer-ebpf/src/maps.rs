@@ -5,7 +5,8 @@ use aya_ebpf::{
     maps::{Array, HashMap, LruHashMap, PerCpuArray, RingBuf},
 };
 use tracer_common::{
-    InFlight, MAX_SYSCALLS, PATH_HASH_BYTES, SIGINFO_BYTES, Stats, SyscallPlan, SyscallTotals,
+    InFlight, IoUringRecord, MAX_SYSCALLS, PATH_HASH_BYTES, SIGINFO_BYTES, Stats, SyscallPlan,
+    SyscallTotals, UringKey,
 };
 
 /// Per syscall number: in the trace set or not, and what to copy.
@@ -73,3 +74,8 @@ pub static SIGNALS_AFTER_CALL: LruHashMap<u32, [u8; SIGINFO_BYTES]> =
 /// (blocked forever, or sent to a process that exits otherwise) cannot fill it.
 #[map]
 pub static PENDING_SIGNALS: LruHashMap<u32, PendingSignal> = LruHashMap::with_max_entries(1024, 0);
+
+/// io_uring requests of traced processes, submitted and not yet completed: their record
+/// so far, by ring and request. Bounded: a submission it cannot hold is counted lost.
+#[map]
+pub static URING_PENDING: HashMap<UringKey, IoUringRecord> = HashMap::with_max_entries(8192, 0);

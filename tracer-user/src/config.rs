@@ -296,6 +296,8 @@ impl Config {
             Some("--stats (it reports the kernel programs' counters)")
         } else if self.tracepoints != TracepointChoice::Auto {
             Some("--tracepoints")
+        } else if self.trace_set().names_ops() {
+            Some("-e trace=%io_uring (ptrace cannot see io_uring operations)")
         } else {
             None
         }
@@ -488,6 +490,8 @@ impl CommandLine {
         } else {
             q.trace.clone()
         };
+        // io_uring operations are the eBPF backend's alone; ptrace ignores the bits.
+        kernel.uring_ops = kernel_trace.op_words();
         let mut cfg = Config {
             kernel_trace,
             out,

@@ -67,6 +67,44 @@ impl Syscall {
     }
 }
 
+/// One io_uring operation of a traced process, shown when it completes: not a system
+/// call (it is submitted in a batch by `io_uring_enter`, or by the ring's SQPOLL thread
+/// with no call at all), so it has an event of its own.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct IoUringOp {
+    /// The submitting task (an SQPOLL thread's submission: its process's id).
+    pub tid: u32,
+    pub pid: u32,
+    /// `IORING_OP_*` (`crate::uring`).
+    pub opcode: u8,
+    /// The descriptor the submission named, where it was read.
+    pub fd: Option<i32>,
+    /// A read's or write's file offset and length, where they were read.
+    pub rw: Option<(u64, u32)>,
+    pub user_data: u64,
+    /// CLOCK_MONOTONIC nanoseconds at submission and completion.
+    pub submit_ns: u64,
+    pub complete_ns: u64,
+    /// The result, as a syscall's return value (negative errno on failure).
+    pub res: i64,
+    /// The completion's `IORING_CQE_F_*` flags.
+    pub cflags: u32,
+    /// Submitted by the ring's SQPOLL thread.
+    pub sq_thread: bool,
+    /// `fd` is an index into the ring's registered files (`IOSQE_FIXED_FILE`).
+    pub fixed_file: bool,
+}
+
+impl IoUringOp {
+    pub fn duration_ns(&self) -> u64 {
+        self.complete_ns.saturating_sub(self.submit_ns)
+    }
+
+    pub fn failed(&self) -> bool {
+        (-4095..0).contains(&self.res)
+    }
+}
+
 /// What is known of a signal.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SignalInfo {
@@ -109,6 +147,8 @@ pub enum Event {
     Entered(Syscall),
     /// A completed call (or, for one that never returned, `ret == None`).
     Completed(Syscall),
+    /// A completed io_uring operation (eBPF backend only).
+    IoUring(IoUringOp),
     /// A signal delivered to a task (`--- SIGCHLD {...} ---`), at `ns` (CLOCK_MONOTONIC:
     /// the delivery, not the moment the line is written).
     Signal {
@@ -150,11 +190,23 @@ pub struct Loss {
     pub calls: u64,
     pub signals: u64,
     pub exits: u64,
+    /// io_uring operations.
+    pub ops: u64,
 }
 
 impl Loss {
     pub fn total(&self) -> u64 {
-        self.calls + self.signals + self.exits
+        self.calls + self.signals + self.exits + self.ops
+    }
+
+    /// Why: the ring buffer was full, or (for io_uring operations) more were in flight
+    /// than the kernel's pending map holds (`URING_PENDING`, 8192).
+    pub fn cause(&self) -> &'static str {
+        if self.ops > 0 {
+            "ring buffer full, or more io_uring operations in flight than the tracer holds"
+        } else {
+            "ring buffer full"
+        }
     }
 
     /// `12 calls, 3 signals and 1 exit`, leaving out what is zero.
@@ -164,6 +216,7 @@ impl Loss {
             (self.calls, "call"),
             (self.signals, "signal"),
             (self.exits, "exit"),
+            (self.ops, "io_uring operation"),
         ]
         .into_iter()
         .filter(|&(n, _)| n > 0)
@@ -349,11 +402,17 @@ mod tests {
             calls,
             signals,
             exits,
+            ops: 0,
         };
         assert_eq!(loss(1, 0, 0).describe(), "1 call");
         assert_eq!(loss(12, 0, 2).describe(), "12 calls and 2 exits");
         assert_eq!(loss(12, 3, 1).describe(), "12 calls, 3 signals and 1 exit");
         assert_eq!(loss(12, 3, 1).total(), 16);
+        let ops = Loss {
+            ops: 2,
+            ..loss(1, 0, 0)
+        };
+        assert_eq!(ops.describe(), "1 call and 2 io_uring operations");
     }
 
     #[test]

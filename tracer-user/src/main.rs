@@ -21,6 +21,7 @@ mod privilege;
 mod qualifiers;
 mod report;
 mod syscalls;
+mod uring;
 mod version;
 
 use std::{
@@ -269,10 +270,16 @@ fn finished(
     // A JSON trace on stderr has said so in its `lost` records, and must stay JSON.
     let json_on_stderr = cfg.out.format == cli::OutputFormat::Json && cfg.output.is_none();
     if outcome.lost.total() > 0 && !json_on_stderr {
+        let why = if outcome.lost.ops > 0 {
+            "the ring buffer was full (--buffer-size makes it larger), or more io_uring \
+             operations were in flight than the tracer holds (8192)"
+        } else {
+            "the ring buffer was full (--buffer-size makes it larger)"
+        };
         output::note(format_args!(
-            "{} events lost ({}): the ring buffer was full (--buffer-size makes it larger)",
+            "{} events lost ({}): {why}",
             outcome.lost.total(),
-            outcome.lost.describe()
+            outcome.lost.describe(),
         ));
     }
     if matches!(outcome.stop, Some(Stop::SyscallLimit)) && !cfg.quiet.attach() {

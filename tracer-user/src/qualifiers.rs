@@ -1,5 +1,6 @@
 //! The trace set: `-e trace=SET` in strace's syntax, resolved against the syscall table
-//! into the set of numbers the kernel side keeps.
+//! into the set of numbers the kernel side keeps, and the io_uring operations traced
+//! (`%io_uring`, `io_uring:NAME`; every one in `all`, none in a list that names none).
 
 use anyhow::{Result, bail};
 use regex::Regex;
@@ -14,6 +15,11 @@ pub struct TraceSet {
     numbers: Vec<bool>,
     /// Whether numbers the table does not know are traced too.
     unknown: bool,
+    /// io_uring operations, a bit per opcode.
+    ops: u128,
+    /// The expression named io_uring operations (`%io_uring`, `io_uring:NAME`): the user
+    /// asked for them, which only the eBPF backend can show.
+    ops_named: bool,
 }
 
 impl Default for TraceSet {
@@ -27,6 +33,8 @@ impl TraceSet {
         Self {
             numbers: vec![true; syscalls::TABLE_LEN],
             unknown: true,
+            ops: u128::MAX,
+            ops_named: false,
         }
     }
 
@@ -34,6 +42,8 @@ impl TraceSet {
         Self {
             numbers: vec![false; syscalls::TABLE_LEN],
             unknown: false,
+            ops: 0,
+            ops_named: false,
         }
     }
 
@@ -42,6 +52,21 @@ impl TraceSet {
             .get(nr as usize)
             .copied()
             .unwrap_or(self.unknown)
+    }
+
+    /// Whether io_uring operation `opcode` is traced.
+    pub fn contains_op(&self, opcode: u8) -> bool {
+        self.ops >> (opcode & 127) & 1 != 0
+    }
+
+    /// The io_uring operations traced, as the kernel's bit words.
+    pub fn op_words(&self) -> [u64; 2] {
+        [self.ops as u64, (self.ops >> 64) as u64]
+    }
+
+    /// Whether the expression asked for io_uring operations by name or class.
+    pub fn names_ops(&self) -> bool {
+        self.ops_named && self.ops != 0
     }
 
     pub fn traces_unknown(&self) -> bool {
@@ -94,6 +119,7 @@ impl TraceSet {
         if negated {
             set.numbers.iter_mut().for_each(|b| *b = !*b);
             set.unknown = !set.unknown;
+            set.ops = !set.ops;
         }
         Ok(set)
     }
@@ -117,6 +143,19 @@ impl TraceSet {
             }
             "none" => return Ok(true),
             _ => {}
+        }
+        if item == "%io_uring" || item == "io_uring" && syscalls::by_name(item).is_none() {
+            self.ops = u128::MAX;
+            self.ops_named = true;
+            return Ok(true);
+        }
+        if let Some(op) = item.strip_prefix("io_uring:") {
+            let Some(opcode) = crate::uring::by_name(op) else {
+                bail!("invalid io_uring operation '{op}'");
+            };
+            self.ops |= 1 << opcode;
+            self.ops_named = true;
+            return Ok(true);
         }
         if let Some(pattern) = item.strip_prefix('/') {
             // The regex crate's message spans lines (the pattern, a caret); its last
@@ -491,6 +530,29 @@ mod tests {
         assert!(!TraceSet::parse("!read").unwrap().is_all());
         assert_eq!(TraceSet::parse("none").unwrap().numbers().count(), 0);
         assert!(TraceSet::parse("%file").unwrap().contains(nr("openat")));
+    }
+
+    #[test]
+    fn io_uring_operations_by_class_and_name() {
+        let all = TraceSet::all();
+        assert!(all.contains_op(22) && !all.names_ops());
+        let set = TraceSet::parse("%io_uring").unwrap();
+        assert!(set.contains_op(22) && set.contains_op(11) && set.names_ops());
+        assert!(!set.contains(nr("read")));
+        let set = TraceSet::parse("read,io_uring:read,io_uring:WRITE").unwrap();
+        assert!(set.contains(nr("read")) && set.contains_op(22) && set.contains_op(23));
+        assert!(!set.contains_op(11) && set.names_ops());
+        assert_eq!(set.op_words(), [(1 << 22) | (1 << 23), 0]);
+        let set = TraceSet::parse("openat").unwrap();
+        assert!(!set.contains_op(22) && !set.names_ops());
+        let set = TraceSet::parse("!%io_uring").unwrap();
+        assert!(!set.contains_op(22) && set.contains(nr("read")));
+        let set = TraceSet::parse("!io_uring:nop").unwrap();
+        assert!(!set.contains_op(0) && set.contains_op(22));
+        assert_eq!(
+            TraceSet::parse("io_uring:nosuch").unwrap_err().to_string(),
+            "invalid io_uring operation 'nosuch'"
+        );
     }
 
     #[test]

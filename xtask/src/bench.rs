@@ -70,6 +70,8 @@ pub struct Sizes {
     loop_max_seconds: f64,
     /// Seconds per step of the lost-events sweep.
     loss_seconds: f64,
+    /// Seconds of each fio run.
+    fio_seconds: u64,
 }
 
 impl Sizes {
@@ -80,6 +82,7 @@ impl Sizes {
         loop_iterations: 1_000_000,
         loop_max_seconds: 3.0,
         loss_seconds: 2.0,
+        fio_seconds: 5,
     };
     const QUICK: Sizes = Sizes {
         redis: 20_000,
@@ -88,6 +91,7 @@ impl Sizes {
         loop_iterations: 200_000,
         loop_max_seconds: 1.0,
         loss_seconds: 0.5,
+        fio_seconds: 1,
     };
 
     pub fn redis_requests(&self, slow: bool) -> u64 {
@@ -168,6 +172,7 @@ const PACKAGES: &[(&str, &str)] = &[
     ("strace", "the reference tracer"),
     ("linux-perf", "perf trace"),
     ("bpftrace", "the bare cost of a raw_syscalls program"),
+    ("fio", "the io_uring workload"),
 ];
 
 fn package_installed(name: &str) -> bool {
@@ -349,6 +354,10 @@ fn bench_workload(
             Some(Server::Postgres)
         }
         Workload::Loop => None,
+        Workload::Fio => {
+            workloads::init_fio(env)?;
+            None
+        }
     };
     let mut runs: Runs = HashMap::new();
     for round in 0..rounds {
@@ -363,6 +372,13 @@ fn bench_workload(
             let start = Instant::now();
             let sample = match server {
                 Some(server) => measure_server(env, server, setup),
+                None if workload == Workload::Fio => measure_command(
+                    env,
+                    setup,
+                    &workloads::fio_args(env),
+                    "fio",
+                    workloads::fio_metrics,
+                ),
                 None => measure_loop(env, setup),
             };
             let line = match &sample {
@@ -688,8 +704,25 @@ fn loop_args(env: &Env) -> Vec<OsString> {
 }
 
 fn measure_loop(env: &Env, setup: &Setup) -> Result<Sample> {
+    measure_command(
+        env,
+        setup,
+        &loop_args(env),
+        "syscall_loop",
+        workloads::loop_metrics,
+    )
+}
+
+/// A short-lived program (`argv`), untraced, beside the tool or launched under it; its
+/// numbers from its stdout (`metrics`).
+fn measure_command(
+    env: &Env,
+    setup: &Setup,
+    argv: &[OsString],
+    name: &str,
+    metrics: fn(&str) -> Result<Vec<f64>>,
+) -> Result<Sample> {
     let _ = fs::remove_file(trace_out(env));
-    let argv = loop_args(env);
     let timeout = Duration::from_secs(300);
     let traced = setup.tool.is_some() && setup.mode != Mode::Beside;
     if !traced {
@@ -699,22 +732,18 @@ fn measure_loop(env: &Env, setup: &Setup) -> Result<Sample> {
         };
         let sampler = beside.as_ref().map(|(_, t)| Sampler::start(t.pid()));
         let start = Instant::now();
-        let out = output_within(
-            "syscall_loop",
-            Command::new(&argv[0]).args(&argv[1..]),
-            timeout,
-        );
+        let out = output_within(name, Command::new(&argv[0]).args(&argv[1..]), timeout);
         let seconds = start.elapsed().as_secs_f64();
         if let Some((_, tool)) = beside.as_mut() {
             stop_tool(tool)?;
         }
         let usage = sampler.map(|s| s.finish(seconds));
-        let values = workloads::loop_metrics(&out?)?;
+        let values = metrics(&out?)?;
         return Ok(finish_sample(env, setup, values, usage, seconds));
     }
-    // The loop is short-lived: launched under the tool whatever the mode.
-    let stdout = env.scratch.file("loop.out");
-    let mut tool = start_tool(env, setup, Target::Command(&argv), Some(&stdout))?;
+    // The program is short-lived: launched under the tool whatever the mode.
+    let stdout = env.scratch.file(&format!("{name}.out"));
+    let mut tool = start_tool(env, setup, Target::Command(argv), Some(&stdout))?;
     let sampler = Sampler::start(tool.pid());
     let start = Instant::now();
     let status = tool.wait_timeout(timeout);
@@ -726,7 +755,7 @@ fn measure_loop(env: &Env, setup: &Setup) -> Result<Sample> {
         Some(s) if !s.success() => bail!("{} exited with {s}{}", tool.name, procs::tail(&log)),
         Some(_) => {}
     }
-    let values = workloads::loop_metrics(&fs::read_to_string(&stdout).unwrap_or_default())
+    let values = metrics(&fs::read_to_string(&stdout).unwrap_or_default())
         .with_context(|| procs::tail(&log))?;
     Ok(finish_sample(env, setup, values, Some(usage), seconds))
 }

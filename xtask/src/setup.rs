@@ -144,7 +144,9 @@ pub fn setup() -> Result<()> {
 
 /// What the tests use besides the build: strace as the reference output, bpftool to check
 /// that nothing of ours stays loaded, the programs the strace comparison traces (git,
-/// sqlite3, python3, perl, tar, gzip: a workload whose program is missing is skipped).
+/// sqlite3, python3, perl, tar, gzip: a workload whose program is missing is skipped),
+/// and the io_uring tests' users (fio; liburing's header and library with a C compiler
+/// for their own small program).
 pub fn test_prerequisites() -> Result<()> {
     // setcap: the least-privilege tests give a copy of the tracer file capabilities.
     let wanted: Vec<&str> = [
@@ -157,6 +159,8 @@ pub fn test_prerequisites() -> Result<()> {
         ("perl", "perl"),
         ("tar", "tar"),
         ("gzip", "gzip"),
+        ("fio", "fio"),
+        ("cc", "gcc"),
     ]
     .into_iter()
     // Where Debian puts them: the comparison runs `/usr/bin/git` and `/usr/bin/python3`,
@@ -167,6 +171,7 @@ pub fn test_prerequisites() -> Result<()> {
             .any(|d| Path::new(d).join(cmd).exists())
     })
     .map(|(_, pkg)| pkg)
+    .chain((!Path::new("/usr/include/liburing.h").exists()).then_some("liburing-dev"))
     .collect();
     if !wanted.is_empty() {
         step(&format!(

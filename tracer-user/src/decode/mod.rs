@@ -24,6 +24,7 @@ pub mod structs;
 #[cfg(test)]
 mod tests;
 mod typed;
+pub mod uring;
 
 pub use errno::errno_name;
 pub use flags::signal_name;

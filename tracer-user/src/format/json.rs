@@ -12,9 +12,9 @@ use serde::Serialize;
 
 use crate::{
     decode::{self, DecodeOptions, Typed},
-    event::{Context, Event, ExitStatus, Sink, Syscall},
+    event::{Context, Event, ExitStatus, IoUringOp, Sink, Syscall},
     output::time,
-    syscalls,
+    syscalls, uring,
 };
 
 /// Bumped when a field changes meaning or goes away (adding fields does not).
@@ -76,13 +76,50 @@ enum Body<'a> {
         group: bool,
     },
     /// Lines the kernel could not pass on, here in the stream (ring buffer full):
-    /// `count` in all, of which `calls`, `signals` and `exits`.
+    /// `count` in all, of which `calls`, `signals`, `exits` and io_uring `ops`.
     Lost {
         count: u64,
         calls: u64,
         signals: u64,
         exits: u64,
+        ops: u64,
     },
+    /// A completed io_uring operation.
+    #[serde(rename = "io_uring")]
+    IoUring(UringOp<'a>),
+}
+
+#[derive(Serialize)]
+struct UringOp<'a> {
+    pid: u32,
+    tid: u32,
+    comm: Option<&'a str>,
+    container: Option<Container<'a>>,
+    /// `READ`, `WRITE`, ...
+    op: &'a str,
+    opcode: u8,
+    /// The descriptor the submission named (null: none, or not known on this kernel).
+    fd: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fd_name: Option<&'a str>,
+    /// Reads and writes: the file offset (-1: the current position) and the length (the
+    /// iovec count for the vectored ones).
+    off: Option<i64>,
+    len: Option<u32>,
+    user_data: u64,
+    /// CLOCK_MONOTONIC at submission.
+    submit_ns: u64,
+    duration_ns: u64,
+    /// As a syscall's: -1 on error.
+    ret: i64,
+    retval: String,
+    errno: Option<&'static str>,
+    /// The completion's `IORING_CQE_F_*` flags.
+    cflags: u32,
+    /// Submitted by the ring's SQPOLL thread.
+    sq_thread: bool,
+    /// `fd` is an index into the ring's registered files.
+    fixed_file: bool,
 }
 
 #[derive(Serialize)]
@@ -301,12 +338,49 @@ impl<W: Write> JsonFormatter<W> {
     }
 }
 
+impl<W: Write> JsonFormatter<W> {
+    fn io_uring(&mut self, ctx: &Context, op: &IoUringOp) -> io::Result<()> {
+        let name = uring::name(op.opcode);
+        let fd = op.fd.filter(|_| uring::has_fd(op.opcode));
+        let rw = op.rw.filter(|_| uring::is_rw(op.opcode));
+        let mut retval = String::new();
+        decode::uring::write_op_result(&mut retval, op);
+        let failed = op.failed();
+        let body = Body::IoUring(UringOp {
+            pid: op.pid,
+            tid: op.tid,
+            comm: ctx.tasks.comm(op.tid),
+            container: container(ctx, op.tid),
+            op: &name,
+            opcode: op.opcode,
+            fd,
+            fd_name: fd
+                .filter(|_| !op.fixed_file)
+                .and_then(|fd| ctx.fds?.fd_name(op.pid, fd)),
+            off: rw.map(|(off, _)| off as i64),
+            len: rw.map(|(_, len)| len),
+            user_data: op.user_data,
+            submit_ns: op.submit_ns,
+            duration_ns: op.duration_ns(),
+            ret: if failed { -1 } else { op.res },
+            retval,
+            errno: failed.then(|| decode::errno_name(-op.res as i32)).flatten(),
+            cflags: op.cflags,
+            sq_thread: op.sq_thread,
+            fixed_file: op.fixed_file,
+        });
+        let realtime = self.clock.realtime_ns(op.submit_ns);
+        self.write(body, realtime)
+    }
+}
+
 impl<W: Write> Sink for JsonFormatter<W> {
     fn event(&mut self, event: &Event, ctx: &Context) -> io::Result<()> {
         let now = self.clock.now_ns();
         match event {
             Event::Entered(call) => self.call(ctx, call, false),
             Event::Completed(call) => self.call(ctx, call, true),
+            Event::IoUring(op) => self.io_uring(ctx, op),
             Event::Signal {
                 tid,
                 pid,
@@ -366,6 +440,7 @@ impl<W: Write> Sink for JsonFormatter<W> {
                     calls: loss.calls,
                     signals: loss.signals,
                     exits: loss.exits,
+                    ops: loss.ops,
                 };
                 self.write(body, now)
             }

@@ -10,7 +10,7 @@ use std::{
 use crate::{
     config::Timestamps,
     decode::{self, ArgsPart, DecodeOptions},
-    event::{Context, Event, ExitStatus, Sink, Syscall, now_ns},
+    event::{Context, Event, ExitStatus, IoUringOp, Sink, Syscall, now_ns},
     output::{
         PidPrefix,
         time::{Clock, Stamper},
@@ -243,7 +243,40 @@ impl<W: Write> TextFormatter<W> {
             }
         }
         self.line.push(')');
-        // Pad so the return value starts at strace's column; the prefix counts too.
+        self.pad_to_column(column_offset);
+        self.line.push_str("= ");
+        decode::write_result(&mut self.line, call, &self.opts.decode, ctx.fds);
+        self.duration(call.duration_ns());
+        self.line.push('\n');
+        if !(self.opts.dump_read.is_empty() && self.opts.dump_write.is_empty()) {
+            let (read, write) = (&self.opts.dump_read, &self.opts.dump_write);
+            decode::dump::write_dumps(&mut self.line, call, &|fd| read.contains(fd), &|fd| {
+                write.contains(fd)
+            });
+        }
+        self.out.write_all(self.line.as_bytes())
+    }
+
+    /// An io_uring operation, one line when it completes, stamped with its submission
+    /// time like a call with its entry. A call shown in progress (the `io_uring_enter`
+    /// waiting for it) is left unfinished, as another line would leave it.
+    fn io_uring(&mut self, ctx: &Context, op: &IoUringOp) -> io::Result<()> {
+        if self.open_line.take().is_some() {
+            self.out.write_all(b" <unfinished ...>\n")?;
+        }
+        self.begin(ctx, op.tid, Some(op.submit_ns))?;
+        self.call_prefix(op.tid, None, false);
+        decode::uring::write_op(&mut self.line, op, ctx.fds);
+        self.pad_to_column(0);
+        self.line.push_str("= ");
+        decode::uring::write_op_result(&mut self.line, op);
+        self.duration(Some(op.duration_ns()));
+        self.line.push('\n');
+        self.out.write_all(self.line.as_bytes())
+    }
+
+    /// Pads so the return value starts at strace's column; the prefix counts too.
+    fn pad_to_column(&mut self, column_offset: usize) {
         let column = column_offset + self.line.chars().count();
         if column < self.opts.column {
             self.line
@@ -251,10 +284,12 @@ impl<W: Write> TextFormatter<W> {
         } else {
             self.line.push(' ');
         }
-        self.line.push_str("= ");
-        decode::write_result(&mut self.line, call, &self.opts.decode, ctx.fds);
+    }
+
+    /// `-T`: ` <0.000123>`.
+    fn duration(&mut self, ns: Option<u64>) {
         if self.opts.syscall_times
-            && let Some(ns) = call.duration_ns()
+            && let Some(ns) = ns
         {
             let _ = write!(self.line, " <{}", ns / 1_000_000_000);
             let digits = u32::from(self.opts.syscall_times_precision);
@@ -264,14 +299,6 @@ impl<W: Write> TextFormatter<W> {
             }
             self.line.push('>');
         }
-        self.line.push('\n');
-        if !(self.opts.dump_read.is_empty() && self.opts.dump_write.is_empty()) {
-            let (read, write) = (&self.opts.dump_read, &self.opts.dump_write);
-            decode::dump::write_dumps(&mut self.line, call, &|fd| read.contains(fd), &|fd| {
-                write.contains(fd)
-            });
-        }
-        self.out.write_all(self.line.as_bytes())
     }
 
     /// `-b execve`: the task's call shown in progress ends, and nothing more of it comes.
@@ -322,6 +349,7 @@ impl<W: Write> Sink for TextFormatter<W> {
         match event {
             Event::Entered(call) => self.entered(ctx, call),
             Event::Completed(call) => self.completed(ctx, call),
+            Event::IoUring(op) => self.io_uring(ctx, op),
             Event::Signal {
                 tid,
                 signal,
@@ -347,8 +375,9 @@ impl<W: Write> Sink for TextFormatter<W> {
                 }
                 writeln!(
                     self.out,
-                    "... {} lost (ring buffer full) ...",
-                    loss.describe()
+                    "... {} lost ({}) ...",
+                    loss.describe(),
+                    loss.cause()
                 )
             }
             // Tasks are the middle stage's; reports are the reports'.

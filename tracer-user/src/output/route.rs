@@ -35,6 +35,7 @@ impl Sink for PerTask {
     fn event(&mut self, event: &Event, ctx: &Context) -> io::Result<()> {
         let tid = match event {
             Event::Entered(c) | Event::Completed(c) => c.tid,
+            Event::IoUring(op) => op.tid,
             Event::Signal { tid, .. } | Event::Detached { tid, .. } => *tid,
             Event::Exited { tid, .. } => {
                 let tid = *tid;
@@ -82,6 +83,7 @@ impl Sink for Lazy {
         if self.sink.is_none() {
             let pid = match event {
                 Event::Entered(c) | Event::Completed(c) => c.pid,
+                Event::IoUring(op) => op.pid,
                 Event::Signal { pid, .. }
                 | Event::Exited { pid, .. }
                 | Event::Detached { pid, .. } => *pid,

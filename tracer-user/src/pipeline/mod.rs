@@ -123,6 +123,7 @@ impl<'a> Pipeline<'a> {
         let pid = match event {
             Event::Entered(c) | Event::Completed(c) => Some(c.pid),
             Event::Signal { pid, .. } | Event::Exited { pid, .. } => Some(*pid),
+            Event::IoUring(op) => Some(op.pid),
             _ => None,
         };
         pid.zip(self.detach.as_ref())
@@ -137,6 +138,10 @@ impl<'a> Pipeline<'a> {
                 self.shown.as_ref().is_some_and(|s| !s.contains(c.nr))
             }
             Event::Signal { signal, .. } => !self.signals.contains(*signal as u32),
+            Event::IoUring(op) => self
+                .shown
+                .as_ref()
+                .is_some_and(|s| !s.contains_op(op.opcode)),
             _ => false,
         }
     }

@@ -101,6 +101,7 @@ impl Tasks {
             Event::Signal { tid, pid, .. } | Event::Exited { tid, pid, .. } => {
                 self.seen(*tid, Some(*pid))
             }
+            Event::IoUring(op) => self.seen(op.tid, Some(op.pid)),
             // Threads known only by the call they are blocked in (one blocked since
             // before a `-p` attach, under `--diagnose` alone): named in its report too.
             Event::InProgress { calls, .. } => {

@@ -21,7 +21,7 @@ use super::summary::Counted;
 use crate::{
     config::DIAGNOSE_SLOW as SLOW,
     decode::{self, ArgsPart, DecodeOptions},
-    event::{Context, Event, FdNames, Sink, Syscall, Totals},
+    event::{Context, Event, FdNames, IoUringOp, Sink, Syscall, Totals},
     format::json,
     output::time::Clock,
     syscalls::{self, ArgKind},
@@ -233,6 +233,29 @@ impl Diagnosis {
                 self.slow.sort_by_key(|r| std::cmp::Reverse(r.duration_ns));
                 self.slow.truncate(TOP_SLOW);
             }
+        }
+    }
+
+    /// A slow io_uring operation is listed with the slow calls: its line tells it apart.
+    fn io_uring(&mut self, op: &IoUringOp, ctx: &Context) {
+        let duration = op.duration_ns();
+        if duration < SLOW.as_nanos() as u64 {
+            return;
+        }
+        self.slow_calls += 1;
+        if self.slow.len() < TOP_SLOW || duration > self.slow[TOP_SLOW - 1].duration_ns {
+            let mut line = String::new();
+            decode::uring::write_op(&mut line, op, ctx.names);
+            line.push_str(" = ");
+            decode::uring::write_op_result(&mut line, op);
+            self.slow.push(Shown {
+                tid: op.tid,
+                comm: ctx.tasks.comm(op.tid).map(str::to_owned),
+                duration_ns: duration,
+                call: line,
+            });
+            self.slow.sort_by_key(|r| std::cmp::Reverse(r.duration_ns));
+            self.slow.truncate(TOP_SLOW);
         }
     }
 
@@ -558,6 +581,7 @@ impl Sink for Diagnosis {
                 }
                 self.completed(call, ctx);
             }
+            Event::IoUring(op) => self.io_uring(op, ctx),
             Event::Lost(loss) => self.lost += loss.total(),
             Event::Totals { totals, .. } if self.counted == Counted::InKernel => {
                 self.totals = totals.clone();
@@ -741,6 +765,39 @@ mod tests {
             "{r}"
         );
         assert!(r.contains("] fsync(3</var/lib/db/x>) = 0"), "{r}");
+    }
+
+    #[test]
+    fn slow_io_uring_operations_are_listed_with_the_slow_calls() {
+        let mut d = Diagnosis::new(DecodeOptions::default(), Counted::FromEvents, false, false);
+        let ctx = ctx();
+        let op = |duration_ns: u64| IoUringOp {
+            tid: 7,
+            pid: 7,
+            opcode: 22,
+            fd: Some(3),
+            rw: Some((8192, 4096)),
+            submit_ns: 1_000,
+            complete_ns: 1_000 + duration_ns,
+            res: 4096,
+            ..Default::default()
+        };
+        d.io_uring(&op(1_000), &ctx);
+        d.io_uring(&op(40_000_000), &ctx);
+        d.completed(&fd_call("fsync", 3, 30_000_000), &ctx);
+        let r = d.report();
+        let slow: Vec<&str> = r
+            .lines()
+            .skip_while(|l| !l.starts_with("Slow calls"))
+            .skip(1)
+            .take(3)
+            .collect();
+        assert!(
+            slow[0].ends_with("io_uring:READ(3</var/lib/db/x>, len=4096, off=8192) = 4096")
+                && slow[1].ends_with("fsync(3</var/lib/db/x>) = 0")
+                && slow[2].is_empty(),
+            "{r}"
+        );
     }
 
     #[test]

@@ -205,15 +205,34 @@ struct Row {
     wall_max: u64,
 }
 
+/// What a table's rows are: syscalls by number, or io_uring operations by opcode (their
+/// times always wall-clock, from submission to completion: no CPU time is theirs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Rows {
+    Syscalls,
+    Ops,
+}
+
+impl Rows {
+    fn name(self, nr: u32) -> String {
+        match self {
+            Self::Syscalls => {
+                syscalls::name(nr).map_or_else(|| format!("syscall_{nr:#x}"), str::to_owned)
+            }
+            Self::Ops => format!("io_uring:{}", crate::uring::name(nr as u8)),
+        }
+    }
+}
+
 impl Row {
-    fn of(nr: u32, t: &SyscallTotals, wall_clock: bool) -> Self {
-        let (time, min, max) = if wall_clock {
+    fn of(nr: u32, t: &SyscallTotals, wall_clock: bool, kind: Rows) -> Self {
+        let (time, min, max) = if wall_clock || kind == Rows::Ops {
             (t.total_ns, t.min_ns, t.max_ns)
         } else {
             (t.cpu_ns, t.cpu_min_ns, t.cpu_max_ns)
         };
         Self {
-            name: syscalls::name(nr).map_or_else(|| format!("syscall_{nr:#x}"), str::to_owned),
+            name: kind.name(nr),
             nr: Some(nr),
             calls: t.calls,
             errors: t.errors,
@@ -236,12 +255,12 @@ impl Row {
 }
 
 /// The rows in the table's order and the totals row.
-fn rows(totals: &Totals, opts: &TableOptions) -> (Vec<Row>, Row) {
+fn rows(totals: &Totals, opts: &TableOptions, kind: Rows) -> (Vec<Row>, Row) {
     let mut rows: Vec<Row> = totals
         .by_nr
         .iter()
         .filter(|(_, t)| t.calls > 0)
-        .map(|(&nr, t)| Row::of(nr, t, opts.wall_clock))
+        .map(|(&nr, t)| Row::of(nr, t, opts.wall_clock, kind))
         .collect();
     let desc = |key: fn(&Row) -> u64| move |a: &Row, b: &Row| key(b).cmp(&key(a));
     match opts.sort {
@@ -288,7 +307,22 @@ fn percent(part: u64, whole: u64) -> f64 {
 
 /// strace's `-c` table.
 fn render_table(totals: &Totals, opts: &TableOptions) -> String {
-    let (rows, total) = rows(totals, opts);
+    render_rows(totals, opts, Rows::Syscalls)
+}
+
+/// The io_uring operations' table, after the syscalls' (none without operations).
+fn render_ops_table(ops: &Totals, opts: &TableOptions) -> String {
+    if ops.by_nr.is_empty() {
+        return String::new();
+    }
+    let mut text =
+        "\nio_uring operations (wall-clock time, submission to completion):\n".to_owned();
+    text.push_str(&render_rows(ops, opts, Rows::Ops));
+    text
+}
+
+fn render_rows(totals: &Totals, opts: &TableOptions, kind: Rows) -> String {
+    let (rows, total) = rows(totals, opts, kind);
     let secs_width = |ns: u64| format!("{}.000000", ns / 1_000_000_000).len();
     let max_of = |key: fn(&Row) -> u64| rows.iter().map(key).max().unwrap_or(0);
     // Each column as wide as its header (or strace's historical width) and its widest
@@ -335,7 +369,10 @@ fn render_table(totals: &Totals, opts: &TableOptions) -> String {
     };
     line(
         &mut out,
-        &mut opts.columns.iter().map(|c| c.header().0.to_owned()),
+        &mut opts.columns.iter().map(|c| match (c, kind) {
+            (Column::Name, Rows::Ops) => "operation".to_owned(),
+            _ => c.header().0.to_owned(),
+        }),
     );
     divider(&mut out);
     let cells = |row: &Row, is_total: bool| -> Vec<String> {
@@ -379,7 +416,7 @@ fn bucket_bounds(b: usize) -> (u64, u64) {
 
 /// Wall-clock latency histograms of the `top` syscalls by total time, drawn like
 /// bpftrace's `hist()`.
-fn render_histograms(totals: &Totals, top: usize) -> String {
+fn render_histograms(totals: &Totals, top: usize, kind: Rows) -> String {
     const BAR: u64 = 52;
     let mut rows: Vec<(u32, &SyscallTotals)> = totals
         .by_nr
@@ -390,7 +427,7 @@ fn render_histograms(totals: &Totals, top: usize) -> String {
     rows.sort_by_key(|r| std::cmp::Reverse(r.1.total_ns));
     let mut out = String::new();
     for (nr, t) in rows.into_iter().take(top) {
-        let name = syscalls::name(nr).unwrap_or("?");
+        let name = kind.name(nr);
         let _ = writeln!(out, "\n{name} latency ({} calls, wall clock):", t.calls);
         let Some(first) = t.hist.iter().position(|&n| n > 0) else {
             continue;
@@ -500,6 +537,16 @@ struct JsonSummary<'a> {
     end: String,
     rows: Vec<JsonRow<'a>>,
     total: JsonRow<'a>,
+    /// io_uring operations, when there were any: their rows (`syscall` holds
+    /// `io_uring:NAME`, `nr` the opcode) and totals, in wall-clock time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    io_uring: Option<JsonOps<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonOps<'a> {
+    rows: Vec<JsonRow<'a>>,
+    total: JsonRow<'a>,
 }
 
 fn json_row<'a>(
@@ -544,8 +591,15 @@ fn json_row<'a>(
     }
 }
 
-fn json_summary(totals: &Totals, opts: &TableOptions, histogram: bool, period: Period) -> String {
-    let (rows, total) = rows(totals, opts);
+fn json_summary(
+    totals: &Totals,
+    ops: &Totals,
+    opts: &TableOptions,
+    histogram: bool,
+    period: Period,
+) -> String {
+    let (op_rows, op_total) = rows(ops, opts, Rows::Ops);
+    let (rows, total) = rows(totals, opts, Rows::Syscalls);
     let rfc3339 = |ns| {
         let mut s = String::new();
         crate::output::time::write_rfc3339(&mut s, ns);
@@ -555,6 +609,7 @@ fn json_summary(totals: &Totals, opts: &TableOptions, histogram: bool, period: P
         r.nr.filter(|_| histogram)
             .and_then(|nr| totals.by_nr.get(&nr))
     };
+    let op_hist = |r: &Row| r.nr.filter(|_| histogram).and_then(|nr| ops.by_nr.get(&nr));
     let body = JsonSummary {
         clock: opts.clock(),
         interval: period.number,
@@ -565,6 +620,13 @@ fn json_summary(totals: &Totals, opts: &TableOptions, histogram: bool, period: P
             .map(|r| json_row(r, &total, false, hist(r)))
             .collect(),
         total: json_row(&total, &total, true, None),
+        io_uring: (!op_rows.is_empty()).then(|| JsonOps {
+            rows: op_rows
+                .iter()
+                .map(|r| json_row(r, &op_total, false, op_hist(r)))
+                .collect(),
+            total: json_row(&op_total, &op_total, true, None),
+        }),
     };
     json::record("summary", period.end_ns, &body)
 }
@@ -584,6 +646,9 @@ pub struct Summary {
     counted: Counted,
     totals: Totals,
     last_interval: Totals,
+    /// io_uring operations by opcode, always counted here from their events.
+    ops: Totals,
+    last_ops: Totals,
     /// `--interval` when counting here (the kernel's totals arrive with their own).
     interval: Option<(Duration, Instant)>,
     /// Whether tables are per period (labelled) at all.
@@ -625,6 +690,8 @@ impl Summary {
             counted,
             totals: Totals::default(),
             last_interval: Totals::default(),
+            ops: Totals::default(),
+            last_ops: Totals::default(),
             interval: interval
                 .filter(|_| counted == Counted::FromEvents)
                 .map(|every| (every, Instant::now())),
@@ -641,18 +708,26 @@ impl Summary {
         }
     }
 
-    fn write(&mut self, totals: &Totals, period: Period) -> io::Result<()> {
+    fn write(&mut self, totals: &Totals, ops: &Totals, period: Period) -> io::Result<()> {
         let text = if self.json {
-            json_summary(totals, &self.table, self.histogram, period)
+            json_summary(totals, ops, &self.table, self.histogram, period)
         } else {
             let mut text = if self.periodic {
                 period.label()
             } else {
                 String::new()
             };
-            text.push_str(&render_table(totals, &self.table));
+            // A trace of operations alone (`-e trace=%io_uring`) has no syscall table.
+            let calls = totals.by_nr.values().any(|t| t.calls > 0);
+            if calls || ops.by_nr.is_empty() {
+                text.push_str(&render_table(totals, &self.table));
+            }
             if self.histogram {
-                text.push_str(&render_histograms(totals, 5));
+                text.push_str(&render_histograms(totals, 5, Rows::Syscalls));
+            }
+            text.push_str(&render_ops_table(ops, &self.table));
+            if self.histogram {
+                text.push_str(&render_histograms(ops, 5, Rows::Ops));
             }
             if self.periodic {
                 text.push('\n');
@@ -667,6 +742,8 @@ impl Summary {
     fn interval_end(&mut self) -> io::Result<()> {
         let delta = self.totals.since(&self.last_interval);
         self.last_interval = self.totals.clone();
+        let ops = self.ops.since(&self.last_ops);
+        self.last_ops = self.ops.clone();
         self.periods += 1;
         let end_ns = self.clock.now_ns();
         let period = Period {
@@ -675,18 +752,19 @@ impl Summary {
             end_ns,
         };
         self.period_start_ns = end_ns;
-        self.write(&delta, period)
+        self.write(&delta, &ops, period)
     }
 
     /// Writes the final table: the whole trace.
     pub fn finish(mut self) -> io::Result<()> {
         let totals = std::mem::take(&mut self.totals);
+        let ops = std::mem::take(&mut self.ops);
         let period = Period {
             number: None,
             start_ns: self.started_ns,
             end_ns: self.clock.now_ns(),
         };
-        self.write(&totals, period)
+        self.write(&totals, &ops, period)
     }
 }
 
@@ -705,6 +783,12 @@ impl Sink for Summary {
                         call.failed(),
                     );
                 }
+                Ok(())
+            }
+            Event::IoUring(op) => {
+                let wall = op.duration_ns().saturating_sub(self.overhead_ns);
+                self.ops
+                    .add_call(u32::from(op.opcode), wall, wall, op.failed());
                 Ok(())
             }
             Event::Totals {
@@ -749,6 +833,25 @@ mod tests {
         for _ in 0..n {
             t.add_call(nr(name), wall, cpu, failed);
         }
+    }
+
+    #[test]
+    fn io_uring_operations_have_their_own_wall_clock_table() {
+        let mut ops = Totals::default();
+        ops.add_call(22, 5_000, 5_000, false);
+        ops.add_call(22, 7_000, 7_000, true);
+        assert_eq!(
+            render_ops_table(&Totals::default(), &opts("time", None)),
+            ""
+        );
+        let text = render_ops_table(&ops, &opts("time", None));
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[1].starts_with("io_uring operations"), "{text}");
+        assert!(lines[2].ends_with("errors operation"), "{text}");
+        assert!(
+            lines[4].contains("0.000012") && lines[4].ends_with("2         1 io_uring:READ"),
+            "{text}"
+        );
     }
 
     #[test]
@@ -857,7 +960,7 @@ mod tests {
         let mut t = Totals::default();
         add(&mut t, "read", 2, 1500, 0, false);
         add(&mut t, "read", 1, 5000, 0, false);
-        let text = render_histograms(&t, 1);
+        let text = render_histograms(&t, 1, Rows::Syscalls);
         assert!(
             text.contains("read latency (3 calls, wall clock):"),
             "{text}"
@@ -909,7 +1012,7 @@ mod tests {
         let label = period.label();
         assert!(label.starts_with("Interval 2, "), "{label}");
         assert!(label.ends_with(".250 (0.250 s):\n"), "{label}");
-        let record = json_summary(&t, &opts("time", None), true, period);
+        let record = json_summary(&t, &Totals::default(), &opts("time", None), true, period);
         let v: serde_json::Value = serde_json::from_str(&record).unwrap();
         assert_eq!(v["type"], "summary");
         assert_eq!(v["clock"], "system");

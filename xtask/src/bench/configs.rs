@@ -9,16 +9,25 @@ pub enum Workload {
     Pgbench,
     /// `syscall_loop`: getppid and a 1-byte write to /dev/null, ns per call.
     Loop,
+    /// `fio --ioengine=io_uring`: 4 KiB random reads of a cached file, 16 in flight; IOPS.
+    /// Few syscalls, many io_uring operations (each one a line in a full trace).
+    Fio,
 }
 
 impl Workload {
-    pub const ALL: [Workload; 3] = [Workload::Redis, Workload::Pgbench, Workload::Loop];
+    pub const ALL: [Workload; 4] = [
+        Workload::Redis,
+        Workload::Pgbench,
+        Workload::Loop,
+        Workload::Fio,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Workload::Redis => "redis",
             Workload::Pgbench => "pgbench",
             Workload::Loop => "loop",
+            Workload::Fio => "fio",
         }
     }
 
@@ -65,6 +74,12 @@ impl Workload {
                     chart: false,
                 },
             ],
+            Workload::Fio => &[Metric {
+                name: "fio io_uring randread",
+                unit: "IOPS",
+                higher_is_better: true,
+                chart: true,
+            }],
         }
     }
 }

@@ -299,3 +299,55 @@ pub fn loop_metrics(out: &str) -> Result<Vec<f64>> {
     }
     Ok(values)
 }
+
+/// fio's file: 64 MiB, written once and read from the page cache, so the run measures
+/// io_uring's per-operation path (and a tracer's cost on it), not the disk.
+fn fio_file(env: &Env) -> PathBuf {
+    env.scratch.file("fio.dat")
+}
+
+pub fn init_fio(env: &Env) -> Result<()> {
+    let file = fio_file(env);
+    let chunk = vec![0x5au8; 1 << 20];
+    let mut out = fs::File::create(&file).context("fio's file")?;
+    for _ in 0..64 {
+        std::io::Write::write_all(&mut out, &chunk)?;
+    }
+    Ok(())
+}
+
+/// `fio --ioengine=io_uring`: 4 KiB random reads, 16 in flight, for `fio_seconds`.
+pub fn fio_args(env: &Env) -> Vec<OsString> {
+    let mut args: Vec<OsString> = vec!["fio".into()];
+    args.extend(
+        [
+            "--name=bench",
+            "--ioengine=io_uring",
+            "--rw=randread",
+            "--bs=4k",
+            "--iodepth=16",
+            "--size=64M",
+            "--time_based",
+            "--output-format=json",
+        ]
+        .map(OsString::from),
+    );
+    args.push(format!("--runtime={}", env.sizes.fio_seconds).into());
+    let mut file = OsString::from("--filename=");
+    file.push(fio_file(env));
+    args.push(file);
+    args
+}
+
+/// IOPS from fio's JSON report.
+pub fn fio_metrics(out: &str) -> Result<Vec<f64>> {
+    // fio may print notes before the JSON.
+    let json = out.find('{').map_or(out, |at| &out[at..]);
+    let report: serde_json::Value = serde_json::from_str(json)
+        .with_context(|| format!("fio printed no JSON report: {}", out.trim()))?;
+    let iops = report["jobs"][0]["read"]["iops"]
+        .as_f64()
+        .filter(|v| v.is_finite() && *v > 0.0)
+        .with_context(|| format!("no read IOPS in fio's report: {}", out.trim()))?;
+    Ok(vec![iops])
+}

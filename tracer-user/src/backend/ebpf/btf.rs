@@ -1,7 +1,8 @@
 //! Member offsets of kernel structs, from the kernel's BTF (`/sys/kernel/btf/vmlinux`).
 //! The programs read a few kernel struct fields directly: the ids of the task a signal is
 //! sent to, a task's exit code, (for a tracer with more privilege than its user) a task's
-//! credentials, and on x86_64 the flag of a 32-bit call. Offsets differ between kernel
+//! credentials, on x86_64 the flag of a 32-bit call, and an io_uring request's fd,
+//! offset and length. Offsets differ between kernel
 //! builds, and aya 0.14 does not expose
 //! struct members, so this reads the few bytes of BTF needed.
 
@@ -27,6 +28,10 @@ pub struct Offsets {
     /// The word of `task_struct` that holds the architecture's compat flag (x86_64's
     /// 32-bit calls).
     pub compat_task: Option<u32>,
+    /// In `struct io_kiocb`: the descriptor the submission named; a read's or write's
+    /// file offset and length.
+    pub uring_fd: Option<u32>,
+    pub uring_rw: Option<(u32, u32)>,
     /// `task_struct.pending.signal`: the task's own pending signals (a SIGKILL on its
     /// way is there).
     pub task_sigpending: Option<u32>,
@@ -57,10 +62,33 @@ pub fn offsets() -> Offsets {
             _ => None,
         },
         compat_task: tracer_common::COMPAT_TASK_FLAG.and_then(|flag| task_flag(&btf, &flag)),
+        uring_fd: uring_fd(&btf),
+        uring_rw: uring_rw(&btf),
         task_sigpending: task(&["pending"])
             .zip(member_offsets(&btf, "sigpending", &["signal"]))
             .map(|(pending, signal)| pending[0] + signal[0]),
     }
+}
+
+/// `io_kiocb.cqe.fd` (6.0+): `struct io_cqe { u64 user_data; s32 res; union { u32 flags;
+/// int fd; }; }`, the unnamed union right after `res`, which BTF lists without its
+/// members' names.
+fn uring_fd(btf: &[u8]) -> Option<u32> {
+    let cqe = member_offsets(btf, "io_kiocb", &["cqe"])?[0];
+    let res = member_offsets(btf, "io_cqe", &["res"])?[0];
+    Some(cqe + res + 4)
+}
+
+/// A read's or write's `struct io_rw` (`kiocb.ki_pos`, `len`): since 6.0 an operation's
+/// data opens the request (`io_kiocb.cmd`, in an unnamed union with `file` at offset 0,
+/// the layout `io_kiocb_to_cmd` relies on); the 6.0 layout is told by `io_kiocb.cqe` and
+/// `io_cmd_data`.
+fn uring_rw(btf: &[u8]) -> Option<(u32, u32)> {
+    member_offsets(btf, "io_kiocb", &["cqe"])?;
+    member_offsets(btf, "io_cmd_data", &["file"]).filter(|o| o[0] == 0)?;
+    let rw = member_offsets(btf, "io_rw", &["kiocb", "len"])?;
+    let pos = member_offsets(btf, "kiocb", &["ki_pos"])?[0];
+    Some((rw[0] + pos, rw[1]))
 }
 
 /// Byte offset in `struct task_struct` of the word that holds `flag`.
@@ -171,6 +199,11 @@ mod tests {
         if tracer_common::COMPAT_TASK_FLAG.is_some() {
             let at = o.compat_task.expect("the compat flag's word");
             assert!(matches!(at, 8 | 16), "{at}");
+        }
+        // io_uring (6.0+): `cqe` after the opcode and flags; `ki_pos` after `ki_filp`.
+        if member_offsets(&fs::read(VMLINUX).unwrap(), "io_kiocb", &["cqe"]).is_some() {
+            assert!(o.uring_fd.unwrap() > 64);
+            assert_eq!(o.uring_rw.unwrap().0, 8);
         }
         // struct sigpending { struct list_head list; sigset_t signal; }, after the ids.
         let pending = o.task_sigpending.expect("task_struct.pending.signal");

@@ -2,11 +2,12 @@
 //! that does not parse is an error, never undefined behaviour.
 
 use tracer_common::{
-    CAPTURE_FAULT, CAPTURE_TRUNCATED, CaptureHeader, LostRecord, NO_UID, RECORD_ENTRY_LOST,
-    RECORD_FILTERED, RECORD_NO_RETURN, SignalRecord, SyscallRecord, TaskExitRecord, kind,
+    CAPTURE_FAULT, CAPTURE_TRUNCATED, CaptureHeader, IoUringRecord, LostRecord, NO_UID,
+    RECORD_ENTRY_LOST, RECORD_FILTERED, RECORD_NO_RETURN, SignalRecord, SyscallRecord,
+    TaskExitRecord, URING_FD, URING_FIXED_FILE, URING_RW, URING_SQ_THREAD, kind,
 };
 
-use crate::event::{Capture, Syscall};
+use crate::event::{Capture, IoUringOp, Syscall};
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum RecordError {
@@ -40,6 +41,7 @@ pub enum Record {
     },
     /// CPU `cpu` lost records before this point: its totals so far.
     Lost(LostRecord),
+    IoUring(IoUringOp),
 }
 
 /// Reads a `T` from the start of `bytes` if it is long enough.
@@ -95,6 +97,23 @@ pub fn parse(bytes: &[u8]) -> Result<Record, RecordError> {
             })
         }
         kind::LOST => Ok(Record::Lost(read(bytes).ok_or_else(short)?)),
+        kind::IO_URING => {
+            let rec: IoUringRecord = read(bytes).ok_or_else(short)?;
+            Ok(Record::IoUring(IoUringOp {
+                tid: rec.tid,
+                pid: rec.tgid,
+                opcode: rec.opcode,
+                fd: (rec.flags & URING_FD != 0).then_some(rec.fd),
+                rw: (rec.flags & URING_RW != 0).then_some((rec.off, rec.len)),
+                user_data: rec.user_data,
+                submit_ns: rec.submit_ns,
+                complete_ns: rec.complete_ns,
+                res: rec.res,
+                cflags: rec.cflags,
+                sq_thread: rec.flags & URING_SQ_THREAD != 0,
+                fixed_file: rec.flags & URING_FIXED_FILE != 0,
+            }))
+        }
         kind::UNTRACED => {
             let rec: TaskExitRecord = read(bytes).ok_or_else(short)?;
             Ok(Record::Untraced { tgid: rec.tgid })
@@ -195,5 +214,36 @@ mod tests {
             panic!()
         };
         assert_eq!((call.ret, call.exit_ns), (None, None));
+    }
+
+    #[test]
+    fn parses_an_io_uring_operation() {
+        let rec = IoUringRecord {
+            kind: kind::IO_URING,
+            tid: 7,
+            tgid: 5,
+            opcode: 22,
+            flags: URING_FD | URING_RW,
+            submit_ns: 100,
+            complete_ns: 350,
+            off: 4096,
+            len: 8192,
+            fd: 3,
+            res: -9,
+            ..Default::default()
+        };
+        let Record::IoUring(op) = parse(&bytes_of(&rec)).unwrap() else {
+            panic!()
+        };
+        assert_eq!((op.tid, op.pid, op.opcode, op.fd), (7, 5, 22, Some(3)));
+        assert_eq!(
+            (op.rw, op.res, op.duration_ns()),
+            (Some((4096, 8192)), -9, 250)
+        );
+        assert!(op.failed() && !op.sq_thread);
+        assert!(matches!(
+            parse(&bytes_of(&rec)[..40]),
+            Err(RecordError::Short { .. })
+        ));
     }
 }
