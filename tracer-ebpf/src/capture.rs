@@ -387,15 +387,14 @@ impl Builder {
         } else {
             [args[(spec.arg & 7) as usize % 6] as i32 as i64, returned]
         };
-        let mut facts = FdFacts::default();
         let mut len = 0;
         let mut i = 0;
         while i < 2 {
-            if fdfacts::read(fds[i], &mut facts) {
-                let at = (data_off + len) & (2 * OFF_LIMIT - 8);
-                // SAFETY: at < OFF_LIMIT + 8 + 48, a multiple of 8: the 48 bytes are
-                // inside the buffer, aligned.
-                unsafe { *(self.buf.add(at) as *mut FdFacts) = facts };
+            let at = (data_off + len) & (2 * OFF_LIMIT - 8);
+            // SAFETY: at < OFF_LIMIT + 8 + FdFacts, a multiple of 8: the facts are
+            // written in place (no copy through the stack), inside the buffer, aligned.
+            let facts = unsafe { &mut *(self.buf.add(at) as *mut FdFacts) };
+            if fdfacts::read(fds[i], facts) {
                 len += size_of::<FdFacts>();
             }
             i += 1;
