@@ -9,7 +9,7 @@
 
 use core::ffi::c_void;
 
-use crate::fdfacts;
+use crate::{config::config, fdfacts};
 use aya_ebpf::{
     helpers::generated::{bpf_probe_read_user, bpf_probe_read_user_str},
     macros::map,
@@ -157,10 +157,11 @@ impl Builder {
             }
             i += 1;
         }
-        // Descriptor facts sit in `FD_SLOT`, their reads in the code once.
+        // Descriptor facts sit in `FD_SLOT`, their reads in the code once; without `-y`
+        // (no offsets in the frozen settings) the verifier skips all of it.
         self.forget_offset();
         let spec = &plan.specs[FD_SLOT];
-        if is_fd_facts(spec) && phase.wants(spec, FD_SLOT) {
+        if config().fd_fields.known() && is_fd_facts(spec) && phase.wants(spec, FD_SLOT) {
             self.capture_fds(spec, phase, args);
         }
         // Captures that loop always sit in the last slot (see `LOOP_SLOT`), so their
