@@ -9,7 +9,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use tracer_tests::{Backend, Traced, both_backends, trace, tracer, tracer_bin};
+use tracer_tests::{Backend, Traced, both_backends, spawn_tracer, trace, tracer, tracer_bin};
 
 /// Runs the tracer to completion, failing if it takes longer than `limit`.
 fn trace_within(args: &[&str], limit: Duration) -> Traced {
@@ -133,7 +133,39 @@ fn a_process_gone_during_attach_never_hangs(backend: Backend) {
     }
 }
 
+/// Stopped while the attached process is inside a call: its open line ends as strace
+/// ends it when it detaches, and the process goes on.
+fn a_call_in_progress_at_the_stop_is_detached(backend: Backend) {
+    let mut target = Command::new("sleep").arg("30").spawn().unwrap();
+    let pid = target.id();
+    std::thread::sleep(Duration::from_millis(200));
+    let (mut tracer, mut watcher) = spawn_tracer(&[backend.arg(), "-p", &pid.to_string()]);
+    watcher.wait_for("the sleep in progress", Duration::from_secs(30), |seen| {
+        seen.lines()
+            .any(|l| l.starts_with("clock_nanosleep(") || l.starts_with("restart_syscall("))
+    });
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(tracer.id() as i32),
+        nix::sys::signal::Signal::SIGINT,
+    )
+    .unwrap();
+    let status = tracer.wait().unwrap();
+    let seen = watcher.finish();
+    let still_running = target.try_wait().unwrap().is_none();
+    let _ = target.kill();
+    let _ = target.wait();
+    assert!(status.success(), "{status:?}\n{seen}");
+    assert!(still_running, "the process goes on after the trace");
+    assert!(
+        seen.lines().any(|l| (l.starts_with("clock_nanosleep(")
+            || l.starts_with("restart_syscall("))
+            && l.ends_with(" <detached ...>")),
+        "the call in progress ends with <detached ...>:\n{seen}"
+    );
+}
+
 both_backends!(
+    a_call_in_progress_at_the_stop_is_detached,
     a_process_gone_before_attach_is_refused,
     a_kernel_thread_is_refused,
     a_zombie_is_refused,

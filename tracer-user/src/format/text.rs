@@ -380,8 +380,14 @@ impl<W: Write> Sink for TextFormatter<W> {
                     loss.cause()
                 )
             }
+            // The trace ends with these calls in progress: a line left open ends as strace
+            // ends it when it detaches.
+            Event::InProgress { .. } => match self.open_line.take() {
+                Some(_) => self.out.write_all(b" <detached ...>\n"),
+                None => Ok(()),
+            },
             // Tasks are the middle stage's; reports are the reports'.
-            Event::Started { .. } | Event::Totals { .. } | Event::InProgress { .. } => Ok(()),
+            Event::Started { .. } | Event::Totals { .. } => Ok(()),
         }
     }
 
