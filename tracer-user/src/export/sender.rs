@@ -18,7 +18,7 @@ use opentelemetry_proto::tonic::{
         logs::v1::ExportLogsServiceRequest, metrics::v1::ExportMetricsServiceRequest,
         trace::v1::ExportTraceServiceRequest,
     },
-    logs::v1::{ResourceLogs, ScopeLogs},
+    logs::v1::{LogRecord, ResourceLogs, ScopeLogs},
     metrics::v1::{ResourceMetrics, ScopeMetrics},
     resource::v1::Resource,
     trace::v1::{ResourceSpans, ScopeSpans},
@@ -29,7 +29,7 @@ use tokio::{
     time::{Instant, sleep, timeout},
 };
 
-use super::otlp::{self, ByResource};
+use super::otlp::{self, ByResource, Chunk};
 use crate::{config::ExportOptions, event::Totals};
 
 /// Records per request, at most.
@@ -86,7 +86,7 @@ pub struct Sender {
 impl Sender {
     pub fn start(
         opts: &ExportOptions,
-        queue: mpsc::Receiver<Vec<Item>>,
+        queue: mpsc::Receiver<Chunk<Item>>,
         metrics: watch::Receiver<Option<Snapshot>>,
         counters: Arc<Counters>,
         host: String,
@@ -124,20 +124,28 @@ impl Sender {
 
 async fn run(
     mut post: Post,
-    mut queue: mpsc::Receiver<Vec<Item>>,
+    mut queue: mpsc::Receiver<Chunk<Item>>,
     mut metrics: watch::Receiver<Option<Snapshot>>,
     host: String,
 ) {
     let host_resource = otlp::host_resource(&host);
     let mut closed = false;
+    // The log records of the batches sent, to be written over: most of a record's
+    // strings keep their room, so a record costs no allocation once the first batches
+    // are out.
+    let mut spare: Vec<LogRecord> = Vec::new();
     while !closed {
-        let mut batch: Vec<Item> = Vec::with_capacity(BATCH);
+        let mut batch: Vec<Chunk<Item>> = Vec::new();
+        let mut calls = 0;
         let deadline = Instant::now() + FLUSH_EVERY;
         // Chunks until the batch is full or it is time.
-        while batch.len() < BATCH {
+        while calls < BATCH {
             let left = deadline.saturating_duration_since(Instant::now());
             match timeout(left, queue.recv()).await {
-                Ok(Some(chunk)) => batch.extend(chunk),
+                Ok(Some(chunk)) => {
+                    calls += chunk.calls.len();
+                    batch.push(chunk);
+                }
                 Ok(None) => {
                     closed = true;
                     break;
@@ -149,12 +157,17 @@ async fn run(
             post.draining = Some(Instant::now() + DRAIN_LIMIT);
         }
         let (mut logs, mut spans) = (ByResource::default(), ByResource::default());
-        for Item { resource, call } in batch {
-            if let Some(span) = call.span() {
-                spans.push(&resource, span);
+        for chunk in &batch {
+            for Item { resource, call } in &chunk.calls {
+                if let Some(span) = call.span(chunk) {
+                    spans.push(resource, span);
+                }
+                let mut record = spare.pop().unwrap_or_default();
+                call.write_log(chunk, &mut record);
+                logs.push(resource, record);
             }
-            logs.push(&resource, call.log());
         }
+        drop(batch);
         if spans.len() > 0 {
             let n = spans.len() as u64;
             let request = ExportTraceServiceRequest {
@@ -177,7 +190,7 @@ async fn run(
         }
         if logs.len() > 0 {
             let n = logs.len() as u64;
-            let request = ExportLogsServiceRequest {
+            let mut request = ExportLogsServiceRequest {
                 resource_logs: logs
                     .into_groups()
                     .into_iter()
@@ -192,8 +205,14 @@ async fn run(
                     })
                     .collect(),
             };
-            post.spawn("/v1/logs", request.encode_to_vec(), n, Sent::Logs(n))
-                .await;
+            let body = request.encode_to_vec();
+            for group in request.resource_logs.iter_mut() {
+                for scope in group.scope_logs.iter_mut() {
+                    // Not the rare long ones: what is kept stays small.
+                    spare.extend(scope.log_records.drain(..).filter(otlp::small));
+                }
+            }
+            post.spawn("/v1/logs", body, n, Sent::Logs(n)).await;
         }
         // The latest totals, once each; at the end whatever the tracing thread left.
         if metrics.has_changed().unwrap_or(false) || closed {
