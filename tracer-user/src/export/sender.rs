@@ -130,10 +130,7 @@ async fn run(
 ) {
     let host_resource = otlp::host_resource(&host);
     let mut closed = false;
-    // The log records of the batches sent, to be written over: most of a record's
-    // strings keep their room, so a record costs no allocation once the first batches
-    // are out.
-    let mut spare: Vec<LogRecord> = Vec::new();
+    let mut encoder = Encoder::default();
     while !closed {
         let mut batch: Vec<Chunk<Item>> = Vec::new();
         let mut calls = 0;
@@ -156,62 +153,11 @@ async fn run(
         if closed {
             post.draining = Some(Instant::now() + DRAIN_LIMIT);
         }
-        let (mut logs, mut spans) = (ByResource::default(), ByResource::default());
-        for chunk in &batch {
-            for Item { resource, call } in &chunk.calls {
-                if let Some(span) = call.span(chunk) {
-                    spans.push(resource, span);
-                }
-                let mut record = spare.pop().unwrap_or_default();
-                call.write_log(chunk, &mut record);
-                logs.push(resource, record);
-            }
+        let (spans, logs) = encoder.encode(batch);
+        if let Some((body, n)) = spans {
+            post.spawn("/v1/traces", body, n, Sent::Spans(n)).await;
         }
-        drop(batch);
-        if spans.len() > 0 {
-            let n = spans.len() as u64;
-            let request = ExportTraceServiceRequest {
-                resource_spans: spans
-                    .into_groups()
-                    .into_iter()
-                    .map(|(r, spans)| ResourceSpans {
-                        resource: Some((*r).clone()),
-                        scope_spans: vec![ScopeSpans {
-                            scope: Some(otlp::scope()),
-                            spans,
-                            ..Default::default()
-                        }],
-                        ..Default::default()
-                    })
-                    .collect(),
-            };
-            post.spawn("/v1/traces", request.encode_to_vec(), n, Sent::Spans(n))
-                .await;
-        }
-        if logs.len() > 0 {
-            let n = logs.len() as u64;
-            let mut request = ExportLogsServiceRequest {
-                resource_logs: logs
-                    .into_groups()
-                    .into_iter()
-                    .map(|(r, log_records)| ResourceLogs {
-                        resource: Some((*r).clone()),
-                        scope_logs: vec![ScopeLogs {
-                            scope: Some(otlp::scope()),
-                            log_records,
-                            ..Default::default()
-                        }],
-                        ..Default::default()
-                    })
-                    .collect(),
-            };
-            let body = request.encode_to_vec();
-            for group in request.resource_logs.iter_mut() {
-                for scope in group.scope_logs.iter_mut() {
-                    // Not the rare long ones: what is kept stays small.
-                    spare.extend(scope.log_records.drain(..).filter(otlp::small));
-                }
-            }
+        if let Some((body, n)) = logs {
             post.spawn("/v1/logs", body, n, Sent::Logs(n)).await;
         }
         // The latest totals, once each; at the end whatever the tracing thread left.
@@ -241,6 +187,85 @@ async fn run(
         }
     }
     post.settle().await;
+}
+
+/// Batches as OTLP requests.
+#[derive(Default)]
+pub struct Encoder {
+    /// The log records of the batches sent, to be written over: most of a record's
+    /// strings keep their room, so a record costs no allocation once the first batches
+    /// are out.
+    spare: Vec<LogRecord>,
+}
+
+/// An encoded request and the records in it.
+type Request = Option<(Vec<u8>, u64)>;
+
+impl Encoder {
+    /// The batch's spans and log records, each as one request (when there are any).
+    pub fn encode(&mut self, batch: Vec<Chunk<Item>>) -> (Request, Request) {
+        let (mut logs, mut spans) = (ByResource::default(), ByResource::default());
+        for chunk in &batch {
+            for Item { resource, call } in &chunk.calls {
+                if let Some(span) = call.span(chunk) {
+                    spans.push(resource, span);
+                }
+                let mut record = self.spare.pop().unwrap_or_default();
+                call.write_log(chunk, &mut record);
+                logs.push(resource, record);
+            }
+        }
+        drop(batch);
+        let mut sent_spans = None;
+        if spans.len() > 0 {
+            let n = spans.len() as u64;
+            let request = ExportTraceServiceRequest {
+                resource_spans: spans
+                    .into_groups()
+                    .into_iter()
+                    .map(|(r, spans)| ResourceSpans {
+                        resource: Some((*r).clone()),
+                        scope_spans: vec![ScopeSpans {
+                            scope: Some(otlp::scope()),
+                            spans,
+                            ..Default::default()
+                        }],
+                        ..Default::default()
+                    })
+                    .collect(),
+            };
+            sent_spans = Some((request.encode_to_vec(), n));
+        }
+        let mut sent_logs = None;
+        if logs.len() > 0 {
+            let n = logs.len() as u64;
+            let mut request = ExportLogsServiceRequest {
+                resource_logs: logs
+                    .into_groups()
+                    .into_iter()
+                    .map(|(r, log_records)| ResourceLogs {
+                        resource: Some((*r).clone()),
+                        scope_logs: vec![ScopeLogs {
+                            scope: Some(otlp::scope()),
+                            log_records,
+                            ..Default::default()
+                        }],
+                        ..Default::default()
+                    })
+                    .collect(),
+            };
+            let body = request.encode_to_vec();
+            for group in request.resource_logs.iter_mut() {
+                for scope in group.scope_logs.iter_mut() {
+                    // Not the rare long ones: what is kept stays small.
+                    self.spare
+                        .extend(scope.log_records.drain(..).filter(otlp::small));
+                }
+            }
+            sent_logs = Some((body, n));
+        }
+        (sent_spans, sent_logs)
+    }
 }
 
 /// What an accepted request counts as sent.
