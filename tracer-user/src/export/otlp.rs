@@ -345,7 +345,8 @@ fn set_str(v: &mut Option<Value>, to: &str) {
     }
 }
 
-/// The value of attribute `i`, made `key` (pushed when there are only `i`).
+/// The value of attribute `i`, `key` (pushed when there are only `i`): only
+/// `write_attributes` writes a record's attributes, always the same key at the same place.
 fn slot<'a>(attributes: &'a mut Vec<KeyValue>, i: usize, key: &str) -> &'a mut Option<Value> {
     if i == attributes.len() {
         attributes.push(KeyValue {
@@ -354,9 +355,7 @@ fn slot<'a>(attributes: &'a mut Vec<KeyValue>, i: usize, key: &str) -> &'a mut O
         });
     }
     let a = &mut attributes[i];
-    if a.key != key {
-        replace(&mut a.key, key);
-    }
+    debug_assert_eq!(a.key, key);
     &mut a.value.get_or_insert_with(AnyValue::default).value
 }
 
