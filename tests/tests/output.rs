@@ -23,6 +23,7 @@ tracer_tests::both_backends!(
     y_names_fds_across_open_dup_and_close,
     yy_shows_tcp_endpoints,
     y_names_as_strace_does_at_the_call,
+    y_names_pipes_and_sockets_of_a_process_gone_before_they_are_read,
     json_lines_carry_the_text_facts,
     rotation_keeps_at_most_n_files_of_at_most_size,
     o_placeholders_append_and_pipes,
@@ -267,6 +268,65 @@ fn y_names_as_strace_does_at_the_call(backend: Backend) {
     t.expect(
         has(&format!("poll([{{fd={fd}<{null}>, events=")),
         "poll's array names its descriptors",
+    );
+}
+
+/// Pipes, sockets and anonymous inodes named as they were at the call (the kernel's
+/// own structures on eBPF; `/proc` at the stop on ptrace), though the process that made
+/// them is gone long before the tracer could look in `/proc`.
+fn y_names_pipes_and_sockets_of_a_process_gone_before_they_are_read(backend: Backend) {
+    let script = "import os, socket\n\
+                  s = socket.socket()\n\
+                  r, w = os.pipe()\n\
+                  e = os.eventfd(0)\n\
+                  os.write(w, b'x')\n\
+                  os.close(s.fileno())";
+    let t = trace(&[
+        backend.arg(),
+        "-f",
+        "-y",
+        "-e",
+        "trace=socket,pipe2,eventfd2,write,close",
+        "--",
+        "python3",
+        "-c",
+        script,
+    ]);
+    t.expect(t.code() == Some(0), "python exits 0");
+    let lines: Vec<&str> = t.lines().into_iter().map(strip_pid_prefix).collect();
+    let re = |p: &str| Regex::new(p).unwrap();
+    let find = |pattern: &Regex| lines.iter().find_map(|l| pattern.captures(l));
+    let socket = find(&re(r"^socket\(AF_INET, .*\) += (\d+)<socket:\[(\d+)\]>$"));
+    t.expect(socket.is_some(), "socket's result names the socket");
+    let (fd, ino) = socket
+        .map(|c| (c[1].to_owned(), c[2].to_owned()))
+        .unwrap_or_default();
+    t.expect(
+        lines
+            .iter()
+            .any(|l| l.starts_with(&format!("close({fd}<socket:[{ino}]>)"))),
+        "its close names it",
+    );
+    let pipe = find(&re(
+        r"^pipe2\(\[(\d+)<pipe:\[(\d+)\]>, (\d+)<pipe:\[(\d+)\]>\], O_CLOEXEC\)",
+    ));
+    t.expect(
+        pipe.as_ref().is_some_and(|c| c[2] == c[4]),
+        "pipe2 names both ends, one pipe",
+    );
+    if let Some(c) = pipe {
+        t.expect(
+            lines
+                .iter()
+                .any(|l| l.starts_with(&format!("write({}<pipe:[{}]>, \"x\", 1)", &c[3], &c[4]))),
+            "the write names the pipe",
+        );
+    }
+    t.expect(
+        lines.iter().any(|l| {
+            re(r"^eventfd2\(0, EFD_CLOEXEC\) += \d+<anon_inode:\[eventfd\]>$").is_match(l)
+        }),
+        "eventfd2's result is an anonymous inode",
     );
 }
 

@@ -105,6 +105,50 @@ pub struct KernelConfig {
     /// Where the io_uring tracepoints' records hold their fields (tracefs; they differ
     /// between kernel versions): [`UringFields`].
     pub uring: UringFields,
+    /// Where the kernel keeps what a descriptor refers to (from BTF; all 0: unknown), for
+    /// `-y`'s names taken at the call ([`crate::capture::FD_FACTS`]).
+    pub fd_fields: FdFields,
+}
+
+/// Offsets, from BTF, of the fields that lead from the current task to what one of its
+/// descriptors refers to: `task_struct.files` → `files_struct.fdt` → `fdtable.fd[fd]`
+/// (below `fdtable.max_fds`) → `file.f_inode` → `inode.i_mode`, `.i_ino`, `.i_rdev`;
+/// and `file.f_path.dentry` → `dentry.d_name.name` (an anonymous inode's name, such as
+/// `[eventfd]`).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FdFields {
+    pub task_files: u32,
+    pub files_fdt: u32,
+    pub fdt_fd: u32,
+    pub fdt_max_fds: u32,
+    pub file_inode: u32,
+    pub file_dentry: u32,
+    pub inode_mode: u32,
+    pub inode_ino: u32,
+    pub inode_rdev: u32,
+    pub dentry_name: u32,
+}
+
+impl FdFields {
+    pub const NONE: Self = Self {
+        task_files: 0,
+        files_fdt: 0,
+        fdt_fd: 0,
+        fdt_max_fds: 0,
+        file_inode: 0,
+        file_dentry: 0,
+        inode_mode: 0,
+        inode_ino: 0,
+        inode_rdev: 0,
+        dentry_name: 0,
+    };
+
+    /// Whether BTF gave every offset (`task_struct.files` is never at 0).
+    #[inline(always)]
+    pub fn known(&self) -> bool {
+        self.task_files != 0
+    }
 }
 
 /// Offsets of the io_uring tracepoints' fields (from tracefs; 0: the field is missing) and
@@ -206,6 +250,7 @@ impl KernelConfig {
         task_sigpending_offset: 0,
         uring_ops: [0; 2],
         uring: UringFields::NONE,
+        fd_fields: FdFields::NONE,
     };
 
     /// A task's key in the trace set (`TRACED`): its process with `-f`, else itself. One
@@ -304,7 +349,7 @@ impl Default for KernelConfig {
     }
 }
 
-const _: () = assert!(core::mem::size_of::<KernelConfig>() == 248 + 16 + 32);
+const _: () = assert!(core::mem::size_of::<KernelConfig>() == 248 + 16 + 32 + 40);
 
 #[cfg(feature = "user")]
 // SAFETY: plain-old-data: repr(C), integer fields only, explicit padding.

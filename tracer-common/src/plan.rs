@@ -45,6 +45,80 @@ pub mod capture {
     /// A `struct mmsghdr` array of `len_arg` elements (`sendmmsg`'s, `recvmmsg`'s) with
     /// each message's address and iovecs: see [`super::MmsgChunk`] for the layout.
     pub const MMSG: u8 = 13;
+    /// What descriptor argument `arg` (none when `arg` is [`super::FD_RET_ARG`]) and,
+    /// with `size` 1, the returned descriptor refer to: a [`super::FdFacts`] each (`-y`'s
+    /// names taken at the call, not from `/proc` after the fact, when a short-lived
+    /// process may have closed them). Always in plan slot [`super::FD_SLOT`].
+    pub const FD_FACTS: u8 = 14;
+    /// The same for the two descriptors `pipe`/`socketpair` write into the `int[2]` at
+    /// `arg`: two [`super::FdFacts`].
+    pub const FD_PAIR_FACTS: u8 = 15;
+}
+
+/// [`CaptureSpec::arg`] of an [`capture::FD_FACTS`] capture of the return value alone.
+pub const FD_RET_ARG: u8 = 6;
+/// The plan slot of the descriptor facts ([`capture::FD_FACTS`],
+/// [`capture::FD_PAIR_FACTS`]; at most one per syscall), so the kernel programs carry
+/// their reads once, not once per slot.
+pub const FD_SLOT: usize = LOOP_SLOT - 1;
+/// Bytes of an anonymous inode's name an [`FdFacts`] holds (`[eventfd]`,
+/// `[io_uring]`, `[perf_event]`...).
+pub const FD_NAME_BYTES: usize = 24;
+
+/// What a descriptor referred to at the call: its inode's type and permission bits
+/// (`i_mode`; an anonymous inode has no type bits), number and device (`i_rdev`, in the
+/// kernel's encoding: major << 20 | minor), and for an anonymous inode its name.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FdFacts {
+    pub fd: i32,
+    pub mode: u32,
+    pub ino: u64,
+    pub rdev: u32,
+    /// Bytes of `name` used.
+    pub name_len: u32,
+    pub name: [u8; FD_NAME_BYTES],
+}
+
+const _: () = assert!(core::mem::size_of::<FdFacts>() == 48);
+
+impl FdFacts {
+    pub const BYTES: usize = core::mem::size_of::<Self>();
+
+    /// The bytes the kernel programs write (native byte order, `repr(C)` layout).
+    pub fn to_bytes(&self) -> [u8; Self::BYTES] {
+        let mut b = [0u8; Self::BYTES];
+        b[0..4].copy_from_slice(&self.fd.to_ne_bytes());
+        b[4..8].copy_from_slice(&self.mode.to_ne_bytes());
+        b[8..16].copy_from_slice(&self.ino.to_ne_bytes());
+        b[16..20].copy_from_slice(&self.rdev.to_ne_bytes());
+        b[20..24].copy_from_slice(&self.name_len.to_ne_bytes());
+        b[24..].copy_from_slice(&self.name);
+        b
+    }
+
+    pub fn from_bytes(b: &[u8]) -> Option<Self> {
+        let b: &[u8; Self::BYTES] = b.get(..Self::BYTES)?.try_into().ok()?;
+        let u32_at = |at: usize| u32::from_ne_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
+        let mut ino = [0u8; 8];
+        ino.copy_from_slice(&b[8..16]);
+        let mut name = [0u8; FD_NAME_BYTES];
+        name.copy_from_slice(&b[24..]);
+        Some(Self {
+            fd: u32_at(0) as i32,
+            mode: u32_at(4),
+            ino: u64::from_ne_bytes(ino),
+            rdev: u32_at(16),
+            name_len: u32_at(20),
+            name,
+        })
+    }
+
+    /// An anonymous inode's name (`[eventfd]`), if it has one.
+    pub fn name(&self) -> &[u8] {
+        let len = (self.name_len as usize).min(FD_NAME_BYTES);
+        &self.name[..len]
+    }
 }
 
 /// One piece of an [`capture::MMSG`] capture, followed by `a_len` bytes read at `addr`

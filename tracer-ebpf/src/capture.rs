@@ -9,6 +9,7 @@
 
 use core::ffi::c_void;
 
+use crate::fdfacts;
 use aya_ebpf::{
     helpers::generated::{bpf_probe_read_user, bpf_probe_read_user_str},
     macros::map,
@@ -16,10 +17,10 @@ use aya_ebpf::{
 };
 use tracer_common::{
     CAPTURE_FAULT, CAPTURE_TRUNCATED, CaptureHeader, CapturePlan, CaptureSpec, DIRENT_RECLEN,
-    FdSetsHeader, IovecChunk, LEN_FROM_RET, LOOP_SLOT, MAX_CAPTURE, MAX_CAPTURES, MAX_DIRENTS,
-    MAX_FDSET_BYTES, MAX_IOV, MAX_MMSG_PIECES, MAX_PTRV, MAX_STRV, MMSG_MESSAGE, MMSG_NAME_BYTES,
-    MMSGHDR_BYTES, MSGHDR_CONTROL, MSGHDR_IOV, MSGHDR_NAME, MmsgChunk, SyscallRecord, capture,
-    capture_len, capture_want, fdset_bytes, iov_copy_len, when,
+    FD_RET_ARG, FD_SLOT, FdFacts, FdSetsHeader, IovecChunk, LEN_FROM_RET, LOOP_SLOT, MAX_CAPTURE,
+    MAX_CAPTURES, MAX_DIRENTS, MAX_FDSET_BYTES, MAX_IOV, MAX_MMSG_PIECES, MAX_PTRV, MAX_STRV,
+    MMSG_MESSAGE, MMSG_NAME_BYTES, MMSGHDR_BYTES, MSGHDR_CONTROL, MSGHDR_IOV, MSGHDR_NAME,
+    MmsgChunk, SyscallRecord, capture, capture_len, capture_want, fdset_bytes, iov_copy_len, when,
 };
 
 /// Scratch space per CPU and per program (enter and exit must not share: a preempted
@@ -99,6 +100,12 @@ pub fn any(plan: &CapturePlan, phase: Phase) -> bool {
     false
 }
 
+/// Whether `spec` is `-y`'s descriptor facts (plan slot `FD_SLOT`).
+#[inline(always)]
+fn is_fd_facts(spec: &CaptureSpec) -> bool {
+    spec.kind == capture::FD_FACTS || spec.kind == capture::FD_PAIR_FACTS
+}
+
 /// A record being assembled in scratch memory.
 pub struct Builder {
     buf: *mut u8,
@@ -150,6 +157,12 @@ impl Builder {
             }
             i += 1;
         }
+        // Descriptor facts sit in `FD_SLOT`, their reads in the code once.
+        self.forget_offset();
+        let spec = &plan.specs[FD_SLOT];
+        if is_fd_facts(spec) && phase.wants(spec, FD_SLOT) {
+            self.capture_fds(spec, phase, args);
+        }
         // Captures that loop always sit in the last slot (see `LOOP_SLOT`), so their
         // loops are in the code once rather than once per slot.
         self.forget_offset();
@@ -185,6 +198,10 @@ impl Builder {
         args: &[u64; 6],
         string_limit: usize,
     ) -> bool {
+        if is_fd_facts(spec) {
+            // Taken once, from `FD_SLOT`, by `capture_all`.
+            return false;
+        }
         let Some((src, header_off, data_off)) = self.start(spec, args) else {
             return false;
         };
@@ -335,6 +352,58 @@ impl Builder {
             _ => return false,
         };
         self.push(header_off, spec.arg, spec.kind, len, flags)
+    }
+
+    /// What one or two descriptors refer to ([`capture::FD_FACTS`],
+    /// [`capture::FD_PAIR_FACTS`]): a [`FdFacts`] each. True when the pair's array could
+    /// not be read.
+    #[inline(always)]
+    fn capture_fds(&mut self, spec: &CaptureSpec, phase: Phase, args: &[u64; 6]) -> bool {
+        if self.off >= OFF_LIMIT {
+            return false;
+        }
+        let header_off = self.off & OFF_MASK;
+        let data_off = header_off + size_of::<CaptureHeader>();
+        let returned = match phase.ret() {
+            Some(ret) if ret >= 0 && spec.size != 0 => ret,
+            _ => -1,
+        };
+        let fds: [i64; 2] = if spec.kind == capture::FD_PAIR_FACTS {
+            let mut pair = [0i32; 2];
+            // SAFETY: 8 bytes into a local array; the helper checks the user read.
+            let rc = unsafe {
+                bpf_probe_read_user(
+                    pair.as_mut_ptr() as *mut c_void,
+                    8,
+                    args[(spec.arg & 7) as usize % 6] as *const c_void,
+                )
+            };
+            if rc < 0 {
+                return self.push(header_off, spec.arg, spec.kind, 0, CAPTURE_FAULT);
+            }
+            [pair[0] as i64, pair[1] as i64]
+        } else if spec.arg == FD_RET_ARG {
+            [-1, returned]
+        } else {
+            [args[(spec.arg & 7) as usize % 6] as i32 as i64, returned]
+        };
+        let mut facts = FdFacts::default();
+        let mut len = 0;
+        let mut i = 0;
+        while i < 2 {
+            if fdfacts::read(fds[i], &mut facts) {
+                let at = (data_off + len) & (2 * OFF_LIMIT - 8);
+                // SAFETY: at < OFF_LIMIT + 8 + 48, a multiple of 8: the 48 bytes are
+                // inside the buffer, aligned.
+                unsafe { *(self.buf.add(at) as *mut FdFacts) = facts };
+                len += size_of::<FdFacts>();
+            }
+            i += 1;
+        }
+        if len == 0 {
+            return false;
+        }
+        self.push(header_off, spec.arg, spec.kind, len, 0)
     }
 
     /// Writes the header of the capture whose `len` bytes follow `header_off`; true

@@ -21,6 +21,7 @@ mod capture;
 mod config;
 mod cputime;
 mod emit;
+mod fdfacts;
 mod maps;
 mod outcome;
 mod signal;

@@ -318,11 +318,18 @@ impl Config {
     }
 
     /// What the options change in syscall `nr`'s capture plan: unabbreviated (`-v`), an
-    /// exec's environment is copied as its strings.
+    /// exec's environment is copied as its strings; with `-y`, what descriptors refer to
+    /// is taken at the call.
     pub fn plan_options(&self, nr: u32) -> crate::syscalls::plan::PlanOptions {
         crate::syscalls::plan::PlanOptions {
             env_strings: !self.decode.abbrev.contains(nr),
+            fd_facts: self.names_fds(),
         }
+    }
+
+    /// `-y`/`-yy`: descriptors are shown with what they refer to.
+    pub fn names_fds(&self) -> bool {
+        self.out.decode_fds > 0
     }
 
     /// Bytes of each buffer the backends copy: `-s`, or whole buffers (up to the

@@ -48,8 +48,12 @@ pub struct Syscall {
 
 impl Syscall {
     /// The first copy of argument `arg`'s memory.
+    /// The copy of argument `arg`'s memory (not `-y`'s facts about a descriptor).
     pub fn capture(&self, arg: usize) -> Option<&Capture> {
-        self.captures.iter().find(|c| c.arg as usize == arg)
+        use tracer_common::capture::{FD_FACTS, FD_PAIR_FACTS};
+        self.captures
+            .iter()
+            .find(|c| c.arg as usize == arg && c.kind != FD_FACTS && c.kind != FD_PAIR_FACTS)
     }
 
     pub fn duration_ns(&self) -> Option<u64> {

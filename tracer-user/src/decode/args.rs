@@ -169,6 +169,34 @@ fn write_memory(
             iovec::write_msghdr(out, call, i, w == When::ExitOk, opts, named)
         }
         ArgKind::Struct(StructKind::CloneArgs, _) => clone::write_clone3(out, call, i),
+        // The two new descriptors, named as results are (`[3<pipe:[N]>, 4<pipe:[N]>]`).
+        ArgKind::Struct(StructKind::FdPair, _) if fds.is_some() => {
+            let pair = call
+                .capture(i)
+                .filter(|c| !c.fault && call.success().is_some())
+                .and_then(|c| {
+                    Some((
+                        structs::Bytes(&c.data).i32(0)?,
+                        structs::Bytes(&c.data).i32(4)?,
+                    ))
+                });
+            match pair {
+                Some((a, b)) => {
+                    out.push('[');
+                    for (n, fd) in [a, b].into_iter().enumerate() {
+                        if n > 0 {
+                            out.push_str(", ");
+                        }
+                        write_int(out, fd);
+                        if let Some(name) = fds.and_then(|f| f.result_name(call.pid, fd)) {
+                            let _ = write!(out, "<{name}>");
+                        }
+                    }
+                    out.push(']');
+                }
+                None => write_struct_arg(out, call, i, StructKind::FdPair, opts),
+            }
+        }
         ArgKind::Struct(sk, _) => write_struct_arg(out, call, i, sk, opts),
         ArgKind::SigframeMask => match cap
             .filter(|c| !c.fault)

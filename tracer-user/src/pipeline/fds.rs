@@ -15,6 +15,7 @@ use crate::{
     event::{FdNames, Syscall},
     syscalls::{self, ArgKind, Effect, RetKind, StructKind},
 };
+use tracer_common::{FD_RET_ARG, FdFacts, capture};
 
 const AT_FDCWD: i32 = -100;
 const CLONE_FILES: u64 = 0x400;
@@ -114,6 +115,7 @@ impl FdTable {
         let Some(sc) = syscalls::by_nr(call.nr) else {
             return;
         };
+        self.learn_facts(call);
         const EBADF: i64 = 9;
         // A call refused for a bad descriptor had none open: `/proc` can only show a
         // later one.
@@ -137,6 +139,41 @@ impl FdTable {
                     {
                         proc.fds.insert(fd, entry);
                     }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// What the kernel (or ptrace, from `/proc` at the stop) saw the call's descriptor
+    /// arguments refer to at the call: pipes, sockets and anonymous inodes are named
+    /// from it, and an entry the table kept for another file (a descriptor reused by a
+    /// call outside the trace set) is replaced.
+    fn learn_facts(&mut self, call: &Syscall) {
+        let detail = self.detail;
+        for c in &call.captures {
+            if c.kind != capture::FD_FACTS || c.arg >= FD_RET_ARG || c.fault {
+                continue;
+            }
+            // The argument's facts, not those of a descriptor the call returns.
+            let arg_fd = call.args[c.arg as usize] as i32;
+            let Some(facts) = c
+                .data
+                .chunks_exact(FdFacts::BYTES)
+                .filter_map(FdFacts::from_bytes)
+                .find(|f| f.fd == arg_fd)
+            else {
+                continue;
+            };
+            let fds = &mut self.process(call.pid).fds;
+            let known = fds.get(&facts.fd).map(|e| e.ino);
+            match facts_entry(call.pid, &facts, detail) {
+                Some(entry) if known != Some(Some(facts.ino)) => {
+                    fds.insert(facts.fd, entry);
+                }
+                // A file or device now: what the table had for a pipe or socket is stale.
+                None if matches!(known, Some(Some(_))) => {
+                    fds.remove(&facts.fd);
                 }
                 _ => {}
             }
@@ -198,7 +235,7 @@ impl FdTable {
                 }
             }
             // Any other call returning a descriptor: socket, accept, eventfd, memfd...
-            Effect::None if sc.ret == RetKind::Fd => self.name_from_proc(pid, new_fd, cloexec),
+            Effect::None if sc.ret == RetKind::Fd => self.name_new(call, new_fd, cloexec),
             Effect::None => {}
         }
     }
@@ -220,6 +257,7 @@ impl FdTable {
                 name,
                 cloexec,
                 socket: None,
+                ino: None,
             };
             self.process(pid).fds.insert(fd, entry);
         }
@@ -278,7 +316,27 @@ impl FdTable {
         };
         for half in c.data[..8].chunks_exact(4) {
             let fd = i32::from_le_bytes(half.try_into().expect("4 bytes"));
-            self.name_from_proc(call.pid, fd, cloexec);
+            self.name_new(call, fd, cloexec);
+        }
+    }
+
+    /// A descriptor the call made, named from what the call saw it refer to
+    /// ([`capture::FD_FACTS`], [`capture::FD_PAIR_FACTS`]) or else from `/proc` now.
+    fn name_new(&mut self, call: &Syscall, fd: i32, cloexec: bool) {
+        let facts = call
+            .captures
+            .iter()
+            .filter(|c| !c.fault && matches!(c.kind, capture::FD_FACTS | capture::FD_PAIR_FACTS))
+            .flat_map(|c| c.data.chunks_exact(FdFacts::BYTES))
+            .filter_map(FdFacts::from_bytes)
+            .find(|f| f.fd == fd);
+        match facts.and_then(|f| facts_entry(call.pid, &f, self.detail)) {
+            Some(entry) => {
+                self.process(call.pid)
+                    .fds
+                    .insert(fd, Entry { cloexec, ..entry });
+            }
+            None => self.name_from_proc(call.pid, fd, cloexec),
         }
     }
 
@@ -334,6 +392,38 @@ impl FdTable {
             .map(|p| p.to_string_lossy().into_owned())
             .unwrap_or(joined)
     }
+}
+
+/// The table's entry for what `facts` describe, when they name it: `pipe:[N]`,
+/// `socket:[N]` (with `-yy` its endpoints, while `/proc` still has them) and
+/// `anon_inode:[eventfd]`, as `/proc/PID/fd` would; `None` for files and devices, which
+/// are named by path.
+fn facts_entry(pid: u32, facts: &FdFacts, detail: bool) -> Option<Entry> {
+    const S_IFMT: u32 = 0o170000;
+    const S_IFSOCK: u32 = 0o140000;
+    const S_IFIFO: u32 = 0o010000;
+    let ino = facts.ino;
+    let (name, socket) = match facts.mode & S_IFMT {
+        S_IFSOCK => {
+            let details = detail.then(|| procfs::socket_details(pid, ino)).flatten();
+            (
+                details.unwrap_or_else(|| format!("socket:[{ino}]")),
+                Some(ino),
+            )
+        }
+        S_IFIFO => (format!("pipe:[{ino}]"), None),
+        0 if !facts.name().is_empty() => (
+            format!("anon_inode:{}", String::from_utf8_lossy(facts.name())),
+            None,
+        ),
+        _ => return None,
+    };
+    Some(Entry {
+        name,
+        cloexec: false,
+        socket,
+        ino: Some(ino),
+    })
 }
 
 /// `/proc/self` and `/proc/thread-self` as the calling task sees them: the tracer,

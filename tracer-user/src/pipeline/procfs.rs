@@ -10,6 +10,9 @@ pub struct Entry {
     pub cloexec: bool,
     /// Socket inode, to look its endpoints up again after connect/bind.
     pub socket: Option<u64>,
+    /// The inode a pipe, socket or anonymous inode was seen to be at a call
+    /// (`FdFacts`): a later call's facts that differ mean the descriptor was reused.
+    pub ino: Option<u64>,
 }
 
 /// The close-on-exec flag in `open`'s and every `*_CLOEXEC` flag set (`SOCK_CLOEXEC`,
@@ -45,6 +48,7 @@ pub fn from_proc(pid: u32, fd: i32, detail: bool) -> Option<Entry> {
         name,
         cloexec,
         socket,
+        ino: None,
     })
 }
 

@@ -2,8 +2,10 @@
 //! memory worth copying, when, and how much. Derived from the argument kinds alone, so
 //! it can never disagree with what the decoders expect.
 
-use super::{ArgKind, Dir, Effect, StructKind, Syscall, When, layout};
-use tracer_common::{CapturePlan, CaptureSpec, LEN_FIXED, LEN_FROM_RET, LOOP_SLOT, capture, when};
+use super::{ArgKind, Dir, Effect, RetKind, StructKind, Syscall, When, layout};
+use tracer_common::{
+    CapturePlan, CaptureSpec, FD_SLOT, LEN_FIXED, LEN_FROM_RET, LOOP_SLOT, capture, when,
+};
 
 /// Longest path the kernel accepts, NUL included.
 const PATH_MAX: u16 = 4096;
@@ -192,6 +194,9 @@ fn loops(spec: &CaptureSpec) -> bool {
 pub struct PlanOptions {
     /// `-v`: `execve`'s environment is copied as strings, not only counted.
     pub env_strings: bool,
+    /// `-y`: what the call's first descriptor argument, its returned descriptor and a
+    /// `pipe`'s pair refer to ([`capture::FD_FACTS`]), where a plan slot is free.
+    pub fd_facts: bool,
 }
 
 /// The capture plan of `sc`: its copies of memory arguments in order, except one that
@@ -215,10 +220,48 @@ pub fn capture_plan_with(sc: &Syscall, opts: PlanOptions) -> CapturePlan {
     for (slot, spec) in plan.specs.iter_mut().zip(others) {
         *slot = spec;
     }
+    // Where the slot is free: the calls that use every slot are not -y's concern.
+    if opts.fd_facts
+        && plan.specs[FD_SLOT].kind == capture::NONE
+        && let Some(spec) = fd_facts_spec(sc)
+    {
+        plan.specs[FD_SLOT] = spec;
+    }
     if let Some(&spec) = looping.first() {
         plan.specs[LOOP_SLOT] = spec;
     }
     plan
+}
+
+/// `-y`'s facts for `sc` ([`FD_SLOT`]): the pair a `pipe`/`socketpair` writes, or its
+/// first descriptor argument (at entry for a call that closes it, else at exit, when it
+/// is still open) and the descriptor it returns (not an open's, named by its path).
+fn fd_facts_spec(sc: &Syscall) -> Option<CaptureSpec> {
+    let position = |want: fn(&ArgKind) -> bool| sc.args.iter().position(|a| want(&a.kind));
+    if let Some(i) = position(|k| matches!(k, ArgKind::Struct(StructKind::FdPair, _))) {
+        return Some(CaptureSpec::new(
+            capture::FD_PAIR_FACTS,
+            when::EXIT_OK,
+            i as u8,
+            LEN_FIXED,
+            0,
+        ));
+    }
+    let arg = position(|k| *k == ArgKind::Fd).map(|i| i as u8);
+    let returns = sc.ret == RetKind::Fd && sc.effect != Effect::Open;
+    let when = match (arg, returns) {
+        (None, false) => return None,
+        (None, true) => when::EXIT_OK,
+        _ if matches!(sc.effect, Effect::Close | Effect::CloseRange) => when::ENTER,
+        _ => when::EXIT,
+    };
+    Some(CaptureSpec::new(
+        capture::FD_FACTS,
+        when,
+        arg.unwrap_or(tracer_common::FD_RET_ARG),
+        LEN_FIXED,
+        returns as u16,
+    ))
 }
 
 /// The plan slots (bits) of entry captures that may wait for the exit, when a result

@@ -8,7 +8,7 @@
 
 use std::fs;
 
-use tracer_common::TaskFlag;
+use tracer_common::{FdFields, TaskFlag};
 
 const VMLINUX: &str = "/sys/kernel/btf/vmlinux";
 const MAGIC: u16 = 0xeb9f;
@@ -89,6 +89,110 @@ fn uring_rw(btf: &[u8]) -> Option<(u32, u32)> {
     let rw = member_offsets(btf, "io_rw", &["kiocb", "len"])?;
     let pos = member_offsets(btf, "kiocb", &["ki_pos"])?[0];
     Some((rw[0] + pos, rw[1]))
+}
+
+/// Where the kernel keeps what a descriptor refers to (`-y`'s names at the call);
+/// `None` without BTF or when a field is missing. Read only when `-y` asks.
+pub fn fd_fields() -> Option<FdFields> {
+    let data = fs::read(VMLINUX).ok()?;
+    let btf = Types::parse(&data)?;
+    let at = |strukt: &str, member: &str| btf.member_offset(strukt, member);
+    Some(FdFields {
+        task_files: at("task_struct", "files")?,
+        files_fdt: at("files_struct", "fdt")?,
+        fdt_max_fds: at("fdtable", "max_fds")?,
+        fdt_fd: at("fdtable", "fd")?,
+        file_inode: at("file", "f_inode")?,
+        // 6.12+ keep `f_path` and `d_name` in unnamed unions.
+        file_dentry: at("file", "f_path")? + at("path", "dentry")?,
+        inode_mode: at("inode", "i_mode")?,
+        inode_ino: at("inode", "i_ino")?,
+        inode_rdev: at("inode", "i_rdev")?,
+        dentry_name: at("dentry", "d_name")? + at("qstr", "name")?,
+    })
+}
+
+/// The BTF's types by id, for lookups that follow type references: a member inside an
+/// unnamed struct or union.
+struct Types<'a> {
+    btf: &'a [u8],
+    strings: &'a [u8],
+    /// Byte position of each type's header, by id (id 0 is `void`).
+    at: Vec<usize>,
+}
+
+impl<'a> Types<'a> {
+    fn parse(btf: &'a [u8]) -> Option<Self> {
+        let u32_at = |off: usize| Some(u32::from_le_bytes(btf.get(off..off + 4)?.try_into().ok()?));
+        if u16::from_le_bytes(btf.get(0..2)?.try_into().ok()?) != MAGIC {
+            return None;
+        }
+        let hdr_len = u32_at(4)? as usize;
+        let (type_off, type_len) = (u32_at(8)? as usize, u32_at(12)? as usize);
+        let strings = btf.get(hdr_len + u32_at(16)? as usize..)?;
+        let mut at = vec![0];
+        let mut pos = hdr_len + type_off;
+        let end = pos + type_len;
+        while pos + 12 <= end {
+            at.push(pos);
+            let info = u32_at(pos + 4)?;
+            pos += 12 + trailing_bytes((info >> 24) & 0x1f, (info & 0xffff) as usize)?;
+        }
+        Some(Self { btf, strings, at })
+    }
+
+    fn u32_at(&self, off: usize) -> u32 {
+        self.btf
+            .get(off..off + 4)
+            .map_or(0, |b| u32::from_le_bytes(b.try_into().expect("4 bytes")))
+    }
+
+    fn name(&self, off: u32) -> &str {
+        let s = self.strings.get(off as usize..).unwrap_or_default();
+        let end = s.iter().position(|&b| b == 0).unwrap_or(0);
+        std::str::from_utf8(&s[..end]).unwrap_or_default()
+    }
+
+    /// Byte offset of `member` in the first struct named `strukt` that has it.
+    fn member_offset(&self, strukt: &str, member: &str) -> Option<u32> {
+        (1..self.at.len())
+            .filter(|&id| {
+                let pos = self.at[id];
+                (self.u32_at(pos + 4) >> 24) & 0x1f == KIND_STRUCT
+                    && self.name(self.u32_at(pos)) == strukt
+            })
+            .find_map(|id| self.find(id, member, 0))
+    }
+
+    /// Byte offset of `member` in struct or union `id`, or in its unnamed members.
+    fn find(&self, id: usize, member: &str, depth: u32) -> Option<u32> {
+        const KIND_UNION: u32 = 5;
+        let pos = *self.at.get(id)?;
+        let info = self.u32_at(pos + 4);
+        let (vlen, kind, kind_flag) = (info & 0xffff, (info >> 24) & 0x1f, info >> 31 != 0);
+        if !(kind == KIND_STRUCT || kind == KIND_UNION) || depth > 4 {
+            return None;
+        }
+        (0..vlen as usize).find_map(|i| {
+            let m = pos + 12 + 12 * i;
+            let bits = self.u32_at(m + 8);
+            let (size, offset) = if kind_flag {
+                (bits >> 24, bits & 0xff_ffff)
+            } else {
+                (0, bits)
+            };
+            if size != 0 || offset % 8 != 0 {
+                return None;
+            }
+            match self.name(self.u32_at(m)) {
+                "" => self
+                    .find(self.u32_at(m + 4) as usize, member, depth + 1)
+                    .map(|inner| offset / 8 + inner),
+                name if name == member => Some(offset / 8),
+                _ => None,
+            }
+        })
+    }
 }
 
 /// Byte offset in `struct task_struct` of the word that holds `flag`.
@@ -208,6 +312,21 @@ mod tests {
         // struct sigpending { struct list_head list; sigset_t signal; }, after the ids.
         let pending = o.task_sigpending.expect("task_struct.pending.signal");
         assert!(pending > tgid, "{pending}");
+    }
+
+    #[test]
+    fn this_kernels_fd_fields_are_found() {
+        if fs::metadata(VMLINUX).is_err() {
+            println!("skipped: no {VMLINUX}");
+            return;
+        }
+        let f = fd_fields().expect("the descriptor fields");
+        assert!(f.known());
+        // struct fdtable { unsigned int max_fds; struct file __rcu **fd; ... }
+        assert_eq!((f.fdt_max_fds, f.fdt_fd), (0, 8));
+        // umode_t i_mode opens struct inode; i_ino and i_rdev come later.
+        assert_eq!(f.inode_mode, 0);
+        assert!(f.inode_ino > 0 && f.inode_rdev > 0);
     }
 
     #[test]

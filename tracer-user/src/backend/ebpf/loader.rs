@@ -380,6 +380,12 @@ fn kernel_config(cfg: &Config) -> Result<KernelConfig, LoadError> {
         uring_ops,
         uring,
         task_sigpending_offset: btf.task_sigpending.unwrap_or(0),
+        // -y's names taken at the call; without them, from /proc after the fact.
+        fd_fields: cfg
+            .names_fds()
+            .then(super::btf::fd_fields)
+            .flatten()
+            .unwrap_or(tracer_common::FdFields::NONE),
         ..cfg.kernel
     })
 }

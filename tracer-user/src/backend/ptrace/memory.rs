@@ -16,9 +16,10 @@ use nix::{
     unistd::Pid,
 };
 use tracer_common::{
-    CAPTURE_FAULT, CAPTURE_TRUNCATED, CapturePlan, CaptureSpec, DIRENT_RECLEN, FDSET_FAULT,
-    FDSET_NULL, FDSET_READ, IovecChunk, MAX_CAPTURE, MAX_DIRENTS, MAX_IOV, MAX_PTRV, MAX_STRV,
-    MSGHDR_CONTROL, MSGHDR_IOV, MSGHDR_NAME, capture, fdset_bytes, iov_copy_len, when,
+    CAPTURE_FAULT, CAPTURE_TRUNCATED, CapturePlan, CaptureSpec, DIRENT_RECLEN, FD_NAME_BYTES,
+    FD_RET_ARG, FDSET_FAULT, FDSET_NULL, FDSET_READ, FdFacts, IovecChunk, MAX_CAPTURE, MAX_DIRENTS,
+    MAX_IOV, MAX_PTRV, MAX_STRV, MSGHDR_CONTROL, MSGHDR_IOV, MSGHDR_NAME, capture, fdset_bytes,
+    iov_copy_len, when,
 };
 
 use crate::event::{Capture, Syscall};
@@ -139,6 +140,9 @@ fn capture_one(
     args: &[u64; 6],
     string_limit: usize,
 ) -> Option<Capture> {
+    if matches!(spec.kind, capture::FD_FACTS | capture::FD_PAIR_FACTS) {
+        return fd_facts(pid, spec, phase, args);
+    }
     let src = args[(spec.arg & 7) as usize % 6];
     if src == 0 {
         // NULL is printed from the argument itself.
@@ -222,6 +226,72 @@ fn capture_one(
         truncated: flags & CAPTURE_TRUNCATED != 0,
         fault: flags & CAPTURE_FAULT != 0,
     })
+}
+
+/// What one or two descriptors refer to, as the kernel programs read it from the
+/// kernel's structures: here from `/proc` while the tracee is stopped at the call.
+fn fd_facts(pid: Pid, spec: &CaptureSpec, phase: Phase, args: &[u64; 6]) -> Option<Capture> {
+    let fds: Vec<i64> = if spec.kind == capture::FD_PAIR_FACTS {
+        let mut pair = [0u8; 8];
+        if read(pid, args[(spec.arg & 7) as usize % 6], &mut pair) < 8 {
+            return Some(Capture {
+                arg: spec.arg,
+                kind: spec.kind,
+                data: Vec::new(),
+                truncated: false,
+                fault: true,
+            });
+        }
+        pair.chunks_exact(4)
+            .map(|h| i32::from_ne_bytes(h.try_into().expect("4 bytes")) as i64)
+            .collect()
+    } else {
+        let returned = phase.ret().filter(|&r| r >= 0 && spec.size != 0);
+        let arg = (spec.arg != FD_RET_ARG).then(|| args[(spec.arg & 7) as usize % 6] as i32 as i64);
+        arg.into_iter().chain(returned).collect()
+    };
+    let data: Vec<u8> = fds
+        .into_iter()
+        .filter_map(|fd| proc_fd_facts(pid, fd))
+        .flat_map(|f| f.to_bytes())
+        .collect();
+    (!data.is_empty()).then_some(Capture {
+        arg: spec.arg,
+        kind: spec.kind,
+        data,
+        truncated: false,
+        fault: false,
+    })
+}
+
+/// [`FdFacts`] of descriptor `fd` of task `pid`, from `/proc/PID/fd/FD`.
+fn proc_fd_facts(pid: Pid, fd: i64) -> Option<FdFacts> {
+    use std::os::unix::fs::MetadataExt;
+    const S_IFMT: u32 = 0o170000;
+    let fd = i32::try_from(fd).ok().filter(|&fd| fd >= 0)?;
+    let link = format!("/proc/{pid}/fd/{fd}");
+    let meta = std::fs::metadata(&link).ok()?;
+    let dev = meta.rdev();
+    // The kernel's own encoding (MKDEV): major << 20 | minor.
+    let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff);
+    let minor = (dev & 0xff) | ((dev >> 12) & !0xff);
+    let mut facts = FdFacts {
+        fd,
+        mode: meta.mode(),
+        ino: meta.ino(),
+        rdev: ((major << 20) | minor) as u32,
+        ..FdFacts::default()
+    };
+    if facts.mode & S_IFMT == 0
+        && let Ok(target) = std::fs::read_link(&link)
+        && let Some(name) = target.to_str().and_then(|t| t.strip_prefix("anon_inode:"))
+    {
+        // As the kernel's bounded string read leaves it: room for the NUL.
+        let name = &name.as_bytes()[..name.len().min(FD_NAME_BYTES - 1)];
+        facts.name[..name.len()].copy_from_slice(name);
+        facts.name_len = name.len() as u32;
+    }
+    Some(facts)
 }
 
 /// Two words: a pointer and a length (in a `struct msghdr`, or an iovec).
