@@ -452,7 +452,7 @@ impl<T> ByResource<T> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -481,7 +481,7 @@ mod tests {
         );
     }
 
-    struct Tasks;
+    pub(crate) struct Tasks;
 
     impl crate::event::TaskView for Tasks {
         fn many_at(&self, _: u64) -> bool {
@@ -497,7 +497,7 @@ mod tests {
         }
     }
 
-    fn call(name: &str, args: [u64; 6], ret: i64, path: Option<&str>) -> Syscall {
+    pub(crate) fn call(name: &str, args: [u64; 6], ret: i64, path: Option<&str>) -> Syscall {
         Syscall {
             tid: 8,
             pid: 7,
