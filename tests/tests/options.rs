@@ -30,6 +30,7 @@ tracer_tests::both_backends!(
     uninterruptible,
     kill_on_exit,
     notes_of_what_strace_only_warns_about,
+    buffer_size,
 );
 
 const STRACE: &str = "/usr/bin/strace";
@@ -725,4 +726,47 @@ fn notes_of_what_strace_only_warns_about(backend: Backend) {
     );
     let t = traced(backend, &["--tips", "-e", "trace=none", "true"]);
     t.expect(t.code() == Some(0), "--tips accepted");
+}
+
+/// `--buffer-size` (perf's `-m`): the eBPF ring buffer the tracer maps is that size, seen
+/// from the traced command in its parent's fd table; ptrace has no buffer, and the
+/// option changes nothing there. The trace is the same either way.
+fn buffer_size(backend: Backend) {
+    // The ring buffers among the tracer's fds: (map_type 27) max_entries.
+    let script = "for f in /proc/$PPID/fdinfo/*; do \
+        grep -q '^map_type:.27$' $f 2>/dev/null && grep '^max_entries:' $f; done; \
+        exec cat /etc/hostname";
+    let run = |size: Option<&str>| {
+        let mut args: Vec<&str> = size.into_iter().collect();
+        args.extend(["-e", "trace=openat", "sh", "-c", script]);
+        let t = traced(backend, &args);
+        t.expect(t.code() == Some(0), "exit 0");
+        t.expect(
+            t.stderr.contains(r#""/etc/hostname", O_RDONLY) = 3"#),
+            "the traced command's openat",
+        );
+        let sizes: Vec<u64> = t
+            .stdout
+            .lines()
+            .filter_map(|l| l.strip_prefix("max_entries:")?.trim().parse().ok())
+            .collect();
+        (t, sizes)
+    };
+    let (small, small_sizes) = run(Some("--buffer-size=64k"));
+    let (_, default_sizes) = run(None);
+    match backend {
+        Backend::Ebpf => {
+            small.expect(small_sizes.contains(&65536), "a 64 KiB ring buffer");
+            small.expect(
+                default_sizes.iter().any(|&s| s >= 8 << 20) && !default_sizes.contains(&65536),
+                "by default, one of at least 8 MiB",
+            );
+        }
+        Backend::Ptrace => {
+            small.expect(
+                small_sizes.is_empty() && default_sizes.is_empty(),
+                "no ring buffer",
+            );
+        }
+    }
 }

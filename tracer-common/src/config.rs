@@ -114,7 +114,10 @@ pub struct KernelConfig {
 /// descriptors refers to: `task_struct.files` → `files_struct.fdt` → `fdtable.fd[fd]`
 /// (below `fdtable.max_fds`) → `file.f_inode` → `inode.i_mode`, `.i_ino`, `.i_rdev`;
 /// and `file.f_path.dentry` → `dentry.d_name.name` (an anonymous inode's name, such as
-/// `[eventfd]`).
+/// `[eventfd]`); for a socket, `file.private_data` (its `struct socket`) → `socket.sk`
+/// → `sock.sk_prot_creator` → `proto.name` (`TCP`, `UNIX-STREAM`: what strace's `-yy`
+/// reads from the `system.sockprotoname` attribute), and in the `sock_common` that opens
+/// `struct sock` an internet socket's family, addresses and ports.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct FdFields {
@@ -128,6 +131,18 @@ pub struct FdFields {
     pub inode_ino: u32,
     pub inode_rdev: u32,
     pub dentry_name: u32,
+    pub file_private_data: u32,
+    pub socket_sk: u32,
+    pub sock_prot_creator: u32,
+    pub proto_name: u32,
+    pub sk_family: u32,
+    pub sk_daddr: u32,
+    pub sk_rcv_saddr: u32,
+    pub sk_dport: u32,
+    pub sk_num: u32,
+    pub sk_v6_daddr: u32,
+    pub sk_v6_rcv_saddr: u32,
+    pub _pad: u32,
 }
 
 impl FdFields {
@@ -142,6 +157,18 @@ impl FdFields {
         inode_ino: 0,
         inode_rdev: 0,
         dentry_name: 0,
+        file_private_data: 0,
+        socket_sk: 0,
+        sock_prot_creator: 0,
+        proto_name: 0,
+        sk_family: 0,
+        sk_daddr: 0,
+        sk_rcv_saddr: 0,
+        sk_dport: 0,
+        sk_num: 0,
+        sk_v6_daddr: 0,
+        sk_v6_rcv_saddr: 0,
+        _pad: 0,
     };
 
     /// Whether BTF gave every offset (`task_struct.files` is never at 0).
@@ -349,7 +376,7 @@ impl Default for KernelConfig {
     }
 }
 
-const _: () = assert!(core::mem::size_of::<KernelConfig>() == 248 + 16 + 32 + 40);
+const _: () = assert!(core::mem::size_of::<KernelConfig>() == 248 + 16 + 32 + 88);
 
 #[cfg(feature = "user")]
 // SAFETY: plain-old-data: repr(C), integer fields only, explicit padding.

@@ -61,13 +61,14 @@ pub const FD_RET_ARG: u8 = 6;
 /// [`capture::FD_PAIR_FACTS`]; at most one per syscall), so the kernel programs carry
 /// their reads once, not once per slot.
 pub const FD_SLOT: usize = LOOP_SLOT - 1;
-/// Bytes of an anonymous inode's name an [`FdFacts`] holds (`[eventfd]`,
-/// `[io_uring]`, `[perf_event]`...).
+/// Bytes of an anonymous inode's name or a socket's protocol an [`FdFacts`] holds
+/// (`[eventfd]`, `[io_uring]`, `UNIX-STREAM`...).
 pub const FD_NAME_BYTES: usize = 24;
 
 /// What a descriptor referred to at the call: its inode's type and permission bits
 /// (`i_mode`; an anonymous inode has no type bits), number and device (`i_rdev`, in the
-/// kernel's encoding: major << 20 | minor), and for an anonymous inode its name.
+/// kernel's encoding: major << 20 | minor), and the name of an anonymous inode
+/// (`[eventfd]`) or of a socket's protocol (`TCP`, `UNIX-STREAM`).
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct FdFacts {
@@ -78,9 +79,17 @@ pub struct FdFacts {
     /// Bytes of `name` used.
     pub name_len: u32,
     pub name: [u8; FD_NAME_BYTES],
+    /// An internet socket's (`AF_INET`, `AF_INET6`; 0 for others, or where only the
+    /// protocol is known): its ports in host order and its addresses (4 or 16 bytes).
+    pub family: u16,
+    pub local_port: u16,
+    pub remote_port: u16,
+    pub _pad: u16,
+    pub local: [u8; 16],
+    pub remote: [u8; 16],
 }
 
-const _: () = assert!(core::mem::size_of::<FdFacts>() == 48);
+const _: () = assert!(core::mem::size_of::<FdFacts>() == 88);
 
 impl FdFacts {
     pub const BYTES: usize = core::mem::size_of::<Self>();
@@ -93,7 +102,12 @@ impl FdFacts {
         b[8..16].copy_from_slice(&self.ino.to_ne_bytes());
         b[16..20].copy_from_slice(&self.rdev.to_ne_bytes());
         b[20..24].copy_from_slice(&self.name_len.to_ne_bytes());
-        b[24..].copy_from_slice(&self.name);
+        b[24..48].copy_from_slice(&self.name);
+        b[48..50].copy_from_slice(&self.family.to_ne_bytes());
+        b[50..52].copy_from_slice(&self.local_port.to_ne_bytes());
+        b[52..54].copy_from_slice(&self.remote_port.to_ne_bytes());
+        b[56..72].copy_from_slice(&self.local);
+        b[72..88].copy_from_slice(&self.remote);
         b
     }
 
@@ -102,8 +116,12 @@ impl FdFacts {
         let u32_at = |at: usize| u32::from_ne_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
         let mut ino = [0u8; 8];
         ino.copy_from_slice(&b[8..16]);
+        let u16_at = |at: usize| u16::from_ne_bytes([b[at], b[at + 1]]);
         let mut name = [0u8; FD_NAME_BYTES];
-        name.copy_from_slice(&b[24..]);
+        name.copy_from_slice(&b[24..48]);
+        let (mut local, mut remote) = ([0u8; 16], [0u8; 16]);
+        local.copy_from_slice(&b[56..72]);
+        remote.copy_from_slice(&b[72..88]);
         Some(Self {
             fd: u32_at(0) as i32,
             mode: u32_at(4),
@@ -111,6 +129,12 @@ impl FdFacts {
             rdev: u32_at(16),
             name_len: u32_at(20),
             name,
+            family: u16_at(48),
+            local_port: u16_at(50),
+            remote_port: u16_at(52),
+            _pad: 0,
+            local,
+            remote,
         })
     }
 

@@ -9,7 +9,7 @@
 
 use core::ffi::c_void;
 
-use crate::fdfacts;
+use crate::{config::config, fdfacts};
 use aya_ebpf::{
     helpers::generated::{bpf_probe_read_user, bpf_probe_read_user_str},
     macros::map,
@@ -157,10 +157,11 @@ impl Builder {
             }
             i += 1;
         }
-        // Descriptor facts sit in `FD_SLOT`, their reads in the code once.
+        // Descriptor facts sit in `FD_SLOT`, their reads in the code once; without `-y`
+        // (no offsets in the frozen settings) the verifier skips all of it.
         self.forget_offset();
         let spec = &plan.specs[FD_SLOT];
-        if is_fd_facts(spec) && phase.wants(spec, FD_SLOT) {
+        if config().fd_fields.known() && is_fd_facts(spec) && phase.wants(spec, FD_SLOT) {
             self.capture_fds(spec, phase, args);
         }
         // Captures that loop always sit in the last slot (see `LOOP_SLOT`), so their
@@ -387,15 +388,14 @@ impl Builder {
         } else {
             [args[(spec.arg & 7) as usize % 6] as i32 as i64, returned]
         };
-        let mut facts = FdFacts::default();
         let mut len = 0;
         let mut i = 0;
         while i < 2 {
-            if fdfacts::read(fds[i], &mut facts) {
-                let at = (data_off + len) & (2 * OFF_LIMIT - 8);
-                // SAFETY: at < OFF_LIMIT + 8 + 48, a multiple of 8: the 48 bytes are
-                // inside the buffer, aligned.
-                unsafe { *(self.buf.add(at) as *mut FdFacts) = facts };
+            let at = (data_off + len) & (2 * OFF_LIMIT - 8);
+            // SAFETY: at < OFF_LIMIT + 8 + FdFacts, a multiple of 8: the facts are
+            // written in place (no copy through the stack), inside the buffer, aligned.
+            let facts = unsafe { &mut *(self.buf.add(at) as *mut FdFacts) };
+            if fdfacts::read(fds[i], facts) {
                 len += size_of::<FdFacts>();
             }
             i += 1;

@@ -3,8 +3,11 @@
 //! gone from `/proc` by the time userspace would look). Offsets come from BTF through
 //! `KernelConfig::fd_fields`; every read is checked by the helper.
 
+use core::ffi::c_void;
+
 use aya_ebpf::helpers::{
     bpf_get_current_task, bpf_probe_read_kernel, bpf_probe_read_kernel_str_bytes,
+    generated::bpf_probe_read_kernel as read_raw,
 };
 use tracer_common::FdFacts;
 
@@ -12,10 +15,13 @@ use crate::config::config;
 
 /// `S_IFMT`: an anonymous inode has none of these bits.
 const S_IFMT: u32 = 0o170000;
+const S_IFSOCK: u32 = 0o140000;
 
 /// Fills `facts` for descriptor `fd` of the current task; false when it is not open (or
-/// BTF gave no offsets).
-#[inline(always)]
+/// BTF gave no offsets). A function of its own (a BPF-to-BPF call): its reads are in the
+/// program once, and their stack is not the caller's, which older verifiers count
+/// against the entry program's already large frame.
+#[inline(never)]
 pub fn read(fd: i64, facts: &mut FdFacts) -> bool {
     let f = &config().fd_fields;
     if !f.known() || !(0..i32::MAX as i64).contains(&fd) {
@@ -50,12 +56,24 @@ pub fn read(fd: i64, facts: &mut FdFacts) -> bool {
     facts.ino = field::<u64>(inode, f.inode_ino).unwrap_or(0);
     facts.rdev = field::<u32>(inode, f.inode_rdev).unwrap_or(0);
     facts.name_len = 0;
-    if facts.mode & S_IFMT == 0
-        && let Some(dentry) = field::<u64>(file, f.file_dentry)
-        && let Some(name) = field::<u64>(dentry as *const u8, f.dentry_name)
-    {
-        // SAFETY: the dentry's name, a NUL-terminated kernel string; the helper checks
-        // the read and bounds it by the buffer.
+    facts.family = 0;
+    let name = match facts.mode & S_IFMT {
+        // An anonymous inode: its dentry's name.
+        0 => field::<u64>(file, f.file_dentry)
+            .and_then(|dentry| field::<u64>(dentry as *const u8, f.dentry_name)),
+        // A socket: its protocol's name, inside `struct proto`, and its endpoints.
+        S_IFSOCK if f.proto_name != 0 => field::<u64>(file, f.file_private_data)
+            .and_then(|socket| field::<u64>(socket as *const u8, f.socket_sk))
+            .and_then(|sk| {
+                endpoints(sk as *const u8, facts);
+                field::<u64>(sk as *const u8, f.sock_prot_creator)
+            })
+            .map(|proto| proto + f.proto_name as u64),
+        _ => None,
+    };
+    if let Some(name) = name.filter(|&n| n != 0) {
+        // SAFETY: a NUL-terminated kernel string; the helper checks the read and bounds
+        // it by the buffer.
         if let Ok(read) =
             unsafe { bpf_probe_read_kernel_str_bytes(name as *const u8, &mut facts.name) }
         {
@@ -63,6 +81,46 @@ pub fn read(fd: i64, facts: &mut FdFacts) -> bool {
         }
     }
     true
+}
+
+/// An internet socket's family, addresses and ports (`struct sock_common`); the family
+/// stays 0 for any other socket.
+#[inline(always)]
+fn endpoints(sk: *const u8, facts: &mut FdFacts) {
+    const AF_INET: u16 = 2;
+    const AF_INET6: u16 = 10;
+    let f = &config().fd_fields;
+    if f.sk_family == 0 {
+        return;
+    }
+    let family = field::<u16>(sk, f.sk_family).unwrap_or(0);
+    let (local, remote, len) = match family {
+        AF_INET => (f.sk_rcv_saddr, f.sk_daddr, 4),
+        AF_INET6 if f.sk_v6_daddr != 0 => (f.sk_v6_rcv_saddr, f.sk_v6_daddr, 16),
+        _ => return,
+    };
+    // Word stores and helper reads straight into the record: a byte-wise copy of the
+    // arrays would cost older verifiers a state per byte.
+    for (to, from) in [
+        (facts.local.as_mut_ptr(), local),
+        (facts.remote.as_mut_ptr(), remote),
+    ] {
+        // SAFETY: `to` is one of the 16-byte, 8-aligned arrays of `facts`; the helper
+        // checks the kernel read and writes at most `len` (4 or 16) bytes.
+        unsafe {
+            *(to as *mut u64) = 0;
+            *(to.add(8) as *mut u64) = 0;
+            read_raw(
+                to as *mut c_void,
+                len,
+                sk.wrapping_add(from as usize) as *const c_void,
+            );
+        }
+    }
+    facts.local_port = field::<u16>(sk, f.sk_num).unwrap_or(0);
+    // Network byte order in the kernel.
+    facts.remote_port = u16::from_be(field::<u16>(sk, f.sk_dport).unwrap_or(0));
+    facts.family = family;
 }
 
 /// The `T` at `base + offset` in kernel memory.

@@ -30,7 +30,7 @@ mod task;
 mod uring;
 
 use aya_ebpf::{
-    helpers::{bpf_get_current_task, bpf_probe_read_kernel},
+    helpers::{bpf_get_current_pid_tgid, bpf_get_current_task, bpf_probe_read_kernel},
     macros::{raw_tracepoint, tracepoint},
     programs::{RawTracePointContext, TracePointContext},
 };
@@ -180,21 +180,80 @@ pub fn tracer_uring_complete(ctx: TracePointContext) -> u32 {
     0
 }
 
+// The task programs come twice: as raw tracepoints, whose links detach at once (used
+// where BTF gives `task_struct.pid`), and as tracepoints, whose record has the ids (their
+// perf-event links take a grace period each, ~70 ms, to detach).
+
+/// `sched_process_exec(p, old_pid, bprm)`: `p` is the current task.
+#[raw_tracepoint(tracepoint = "sched_process_exec")]
+pub fn tracer_exec_raw(ctx: RawTracePointContext) -> i32 {
+    let pid = bpf_get_current_pid_tgid() as u32 as i32;
+    task::exec(pid, ctx.arg::<u64>(1) as i32);
+    0
+}
+
 #[tracepoint(category = "sched", name = "sched_process_exec")]
 pub fn tracer_exec(ctx: TracePointContext) -> u32 {
-    task::exec(&ctx);
+    let cfg = config();
+    // SAFETY: offsets read from this kernel's tracepoint format by userspace.
+    let ids = unsafe {
+        (
+            ctx.read_at::<i32>(cfg.exec_pid_offset as usize),
+            ctx.read_at::<i32>(cfg.exec_old_pid_offset as usize),
+        )
+    };
+    if let (Ok(pid), Ok(old)) = ids {
+        task::exec(pid, old);
+    }
+    0
+}
+
+/// `sched_process_fork(parent, child)`: the child's id from its `task_struct`.
+#[raw_tracepoint(tracepoint = "sched_process_fork")]
+pub fn tracer_fork_raw(ctx: RawTracePointContext) -> i32 {
+    let child: *const u8 = ctx.arg(1);
+    let offset = config().task_pid_offset as usize;
+    // SAFETY: a field of the tracepoint's `struct task_struct *`, at the offset BTF gave;
+    // the helper checks the read.
+    if let Ok(pid) = unsafe { bpf_probe_read_kernel(child.wrapping_add(offset).cast::<i32>()) } {
+        task::fork(&ctx, pid);
+    }
     0
 }
 
 #[tracepoint(category = "sched", name = "sched_process_fork")]
 pub fn tracer_fork(ctx: TracePointContext) -> u32 {
-    let _ = task::fork(&ctx);
+    // SAFETY: offset read from this kernel's tracepoint format by userspace.
+    if let Ok(child) = unsafe { ctx.read_at::<i32>(config().fork_child_pid_offset as usize) } {
+        task::fork(&ctx, child);
+    }
+    0
+}
+
+/// `sched_process_exit(p, group_dead)` (kernels whose event has `group_dead`).
+#[raw_tracepoint(tracepoint = "sched_process_exit")]
+pub fn tracer_exit_raw(ctx: RawTracePointContext) -> i32 {
+    task::exit(Some(ctx.arg::<u64>(1) as u8 != 0));
+    0
+}
+
+/// `sched_process_exit(p)` (older kernels: no `group_dead`).
+#[raw_tracepoint(tracepoint = "sched_process_exit")]
+pub fn tracer_exit_raw_old(_ctx: RawTracePointContext) -> i32 {
+    task::exit(None);
     0
 }
 
 #[tracepoint(category = "sched", name = "sched_process_exit")]
 pub fn tracer_exit(ctx: TracePointContext) -> u32 {
-    let _ = task::exit(&ctx);
+    let offset = config().exit_group_dead_offset as usize;
+    // SAFETY: offset from this kernel's tracepoint format.
+    let group_dead = (offset != 0).then(|| unsafe { ctx.read_at::<u8>(offset) }.map(|b| b != 0));
+    match group_dead {
+        Some(Err(_)) => {}
+        Some(Ok(dead)) => task::exit(Some(dead)),
+        None => task::exit(None),
+    }
     0
 }
 

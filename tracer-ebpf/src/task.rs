@@ -5,9 +5,9 @@
 //! lacks takes it out of the trace.
 
 use aya_ebpf::{
+    EbpfContext,
     bindings::BPF_ANY,
     helpers::{bpf_get_current_pid_tgid, bpf_get_current_task, bpf_probe_read_kernel},
-    programs::TracePointContext,
 };
 use aya_log_ebpf::warn;
 use tracer_common::{
@@ -26,25 +26,15 @@ use crate::{
 /// `sched_process_exec`: a process that gained privileges its tracer's user does not
 /// have leaves the trace; an exec in a thread other than the leader moves that thread's
 /// call in progress to its new id (the thread takes over the leader's id before its
-/// execve returns).
+/// execve returns). `pid` is the task's id now, `old` the one it had.
 #[inline(always)]
-pub fn exec(ctx: &TracePointContext) {
+pub fn exec(pid: i32, old: i32) {
     let cfg = config();
     let pid_tgid = bpf_get_current_pid_tgid();
     if cfg.owner_uid != NO_OWNER && admit::task_traced(pid_tgid) && !owner_only() {
         untrace(pid_tgid);
         return;
     }
-    // SAFETY: offsets read from this kernel's tracepoint format by userspace.
-    let ids = unsafe {
-        (
-            ctx.read_at::<i32>(cfg.exec_pid_offset as usize),
-            ctx.read_at::<i32>(cfg.exec_old_pid_offset as usize),
-        )
-    };
-    let (Ok(pid), Ok(old)) = ids else {
-        return;
-    };
     if pid == old {
         return;
     }
@@ -137,19 +127,17 @@ fn untrace(pid_tgid: u64) {
 }
 
 /// `sched_process_fork`, which fires in the parent before the child first runs, so the
-/// child's first syscall is already traced.
+/// child's first syscall is already traced. `child` is the new task's kernel id.
 #[inline(always)]
-pub fn fork(ctx: &TracePointContext) -> Result<(), i64> {
+pub fn fork<C: EbpfContext>(ctx: &C, child: i32) {
     let cfg = config();
     if cfg.follow_forks == 0 {
-        return Ok(());
+        return;
     }
     let parent = bpf_get_current_pid_tgid();
     if !admit::traced(parent as u32, (parent >> 32) as u32) {
-        return Ok(());
+        return;
     }
-    // SAFETY: offset read from this kernel's tracepoint format by userspace.
-    let child: i32 = unsafe { ctx.read_at(cfg.fork_child_pid_offset as usize)? };
     if TRACED
         .insert(child as u32, TRACE_ON, BPF_ANY as u64)
         .is_err()
@@ -178,7 +166,6 @@ pub fn fork(ctx: &TracePointContext) -> Result<(), i64> {
             None => counters.lost(Lost::Other),
         }
     }
-    Ok(())
 }
 
 /// The current task's wait status (`task_struct.exit_code`, set before
@@ -197,14 +184,15 @@ fn wait_status() -> Option<u32> {
 
 /// `sched_process_exit`: the task's call in progress, if any, as one that never returned;
 /// then the fatal signal's line, if a signal killed it without being delivered; then the
-/// exit record; then the task leaves the trace set.
+/// exit record; then the task leaves the trace set. `group_dead`: whether the task is
+/// its process's last, where the kernel says (else a leader's exit counts as the last).
 #[inline(always)]
-pub fn exit(ctx: &TracePointContext) -> Result<(), i64> {
+pub fn exit(group_dead: Option<bool>) {
     let pid_tgid = bpf_get_current_pid_tgid();
     let tgid = (pid_tgid >> 32) as u32;
     let tid = pid_tgid as u32;
     if !admit::task_traced(pid_tgid) {
-        return Ok(());
+        return;
     }
     let cfg = config();
     // A task that leaves through exit/exit_group (or is killed while blocked) is still
@@ -229,12 +217,7 @@ pub fn exit(ctx: &TracePointContext) -> Result<(), i64> {
             signal::after_call(tid, call.tid, call.tgid);
         }
     }
-    let group_dead = if cfg.exit_group_dead_offset != 0 {
-        // SAFETY: offset from this kernel's tracepoint format.
-        unsafe { ctx.read_at::<u8>(cfg.exit_group_dead_offset as usize)? != 0 }
-    } else {
-        tid == tgid
-    };
+    let group_dead = group_dead.unwrap_or(tid == tgid);
     let (view_tid, view_tgid) = admit::view_ids(pid_tgid);
     let status = wait_status();
     if let Some(status) = status {
@@ -273,7 +256,6 @@ pub fn exit(ctx: &TracePointContext) -> Result<(), i64> {
         }
         signal::forget(tgid);
     }
-    Ok(())
 }
 
 /// Whether the current task has SIGKILL pending (its call will not get back to the

@@ -148,15 +148,16 @@ pub struct Args {
     pub backend: BackendChoice,
 
     /// Where syscall programs attach: `raw` (raw_syscalls: every syscall runs them, cheap
-    /// per call), `syscall` (syscalls:sys_enter_NAME for the traced syscalls only), or
-    /// `auto` (per-syscall for sets of up to 32 syscalls).
+    /// per call, detached at once), `syscall` (syscalls:sys_enter_NAME for the traced
+    /// syscalls only; each takes ~70 ms to detach at exit), or `auto` (raw).
     #[arg(long, value_enum, default_value_t = TracepointChoice::Auto, value_name = "KIND",
           hide_possible_values = true, help_heading = TRACING)]
     pub tracepoints: TracepointChoice,
 
-    /// Ring buffer size in bytes (a power of two, at least 4096).
-    #[arg(long, value_name = "BYTES", default_value_t = 16 << 20, hide = true)]
-    pub buffer_size: u32,
+    /// The eBPF ring buffer's size, as perf's -m: a power of two from 4k to 1G (e.g.
+    /// 4M, 64M); default 8M per CPU, at least 8M, at most 256M. No effect with ptrace.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, help_heading = TRACING)]
+    pub buffer_size: Option<u64>,
 
     // ---- Filtering ----
     /// A qualifying expression: QUALIFIER=[!]VALUE[,VALUE...] with QUALIFIER one of

@@ -375,9 +375,10 @@ impl CommandLine {
         };
         let follow = follow_forks(&args, &mut notes)?;
         let target = args.target()?;
-        if !args.buffer_size.is_power_of_two() || args.buffer_size < 4096 {
-            bail!("--buffer-size must be a power of two of at least 4096");
-        }
+        let buffer_size = match args.buffer_size {
+            Some(size) => buffer_size(size)?,
+            None => default_buffer_size(),
+        };
         let (mut cgroup_ids, mut cgroup_levels) = ([0; MAX_CGROUPS], [0; MAX_CGROUPS]);
         if let Target::Cgroup(set) = &target {
             if set.len() > MAX_CGROUPS {
@@ -489,7 +490,7 @@ impl CommandLine {
                 .as_ref()
                 .and_then(|s| s.overhead)
                 .map_or(0, |o| o.as_nanos() as u64),
-            ..args.kernel_config(&q, follow.0, string_limit)
+            ..args.kernel_config(&q, follow.0, string_limit, buffer_size)
         };
         let kernel_trace = if detach_on_execve {
             q.trace.clone().with(&["execve", "execveat"])
@@ -507,7 +508,7 @@ impl CommandLine {
             syscall_times: args.syscall_times.is_some(),
             quiet,
             backend: args.backend,
-            buffer_size: args.buffer_size,
+            buffer_size,
             qualifiers: q,
             decode,
             tracepoints: args.tracepoints,
@@ -910,7 +911,13 @@ impl Args {
     }
 
     /// The kernel settings that follow from single flags.
-    fn kernel_config(&self, qualifiers: &Qualifiers, follow: bool, limit: usize) -> KernelConfig {
+    fn kernel_config(
+        &self,
+        qualifiers: &Qualifiers,
+        follow: bool,
+        limit: usize,
+        buffer_size: u32,
+    ) -> KernelConfig {
         KernelConfig {
             string_limit: limit.min(u16::MAX as usize) as u32,
             trace_unknown: qualifiers.trace.traces_unknown() as u8,
@@ -923,11 +930,35 @@ impl Args {
             wakeup_bytes: if trace_to_terminal(self.output.as_deref()) {
                 0
             } else {
-                u64::from(self.buffer_size / 4)
+                u64::from(buffer_size / 4)
             },
             ..KernelConfig::DEFAULT
         }
     }
+}
+
+/// `--buffer-size`: the BPF ring buffer is a power of two of pages; past 1 GiB a size is
+/// a mistake, not a wish.
+fn buffer_size(size: u64) -> Result<u32> {
+    const MIN: u64 = 4096;
+    const MAX: u64 = 1 << 30;
+    if !size.is_power_of_two() || !(MIN..=MAX).contains(&size) {
+        bail!("--buffer-size must be a power of two from 4k to 1G (e.g. 4M, 64M), not {size}");
+    }
+    Ok(size as u32)
+}
+
+/// The ring buffer's default size: 8 MiB for each online CPU, whose calls can fill it at once (a
+/// 2-CPU machine keeps the 16 MiB that holds a full trace of Redis without loss here),
+/// from 8 MiB to 256 MiB. The pages are only touched as records fill them.
+fn default_buffer_size() -> u32 {
+    const PER_CPU: u64 = 8 << 20;
+    // Online CPUs, not the tracer's own share of them: traced calls run on any.
+    // SAFETY: sysconf has no memory preconditions.
+    let cpus = unsafe { libc::sysconf(libc::_SC_NPROCESSORS_ONLN) }.max(1) as u64;
+    (PER_CPU * cpus)
+        .next_power_of_two()
+        .clamp(PER_CPU, 256 << 20) as u32
 }
 
 /// Whether the calls are printed: not with `-c` alone, nor with `--diagnose` unless the
@@ -1200,6 +1231,27 @@ mod tests {
             Ok(_) => panic!("{line}: accepted"),
             Err(e) => e.to_string(),
         }
+    }
+
+    #[test]
+    fn buffer_sizes() {
+        assert_eq!(
+            config("--buffer-size=64k true").unwrap().buffer_size,
+            64 << 10
+        );
+        assert_eq!(config("--buffer-size=4096 true").unwrap().buffer_size, 4096);
+        assert_eq!(
+            config("--buffer-size=1G true").unwrap().buffer_size,
+            1 << 30
+        );
+        for bad in ["1000", "2k", "3M", "2G"] {
+            assert!(
+                error(&format!("--buffer-size={bad} true")).starts_with("--buffer-size must be"),
+                "{bad}"
+            );
+        }
+        let default = config("true").unwrap().buffer_size;
+        assert!(default.is_power_of_two() && (8 << 20..=256 << 20).contains(&default));
     }
 
     #[test]

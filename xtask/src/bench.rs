@@ -10,6 +10,7 @@
 mod configs;
 mod procs;
 mod report;
+mod startup;
 mod workloads;
 
 use std::{
@@ -47,6 +48,10 @@ pub struct Options {
     /// Skip the lost-events sweep.
     #[arg(long)]
     no_loss: bool,
+    /// Only the start-up and teardown table (each tool on `true`, and ready/stop with
+    /// `-p`), written into the report in place of its previous one.
+    #[arg(long)]
+    startup: bool,
     /// Where the Markdown report goes (the chart goes beside it).
     #[arg(long)]
     out: Option<PathBuf>,
@@ -146,6 +151,8 @@ pub struct Results {
     pub loss_baseline: Option<f64>,
     pub started: Instant,
     pub command_line: String,
+    /// The start-up and teardown figures.
+    pub startup: Vec<startup::Row>,
 }
 
 impl Results {
@@ -227,6 +234,18 @@ pub fn bench(opts: Options) -> Result<()> {
         "syscall_loop",
     ]))?;
     let syscall_loop = workspace_root().join("target/release/syscall_loop");
+    if opts.startup {
+        let out = opts
+            .out
+            .clone()
+            .unwrap_or_else(|| workspace_root().join("docs/benchmarks.md"));
+        let section = startup::section(&startup::measure(&tracer, &syscall_loop));
+        let report = fs::read_to_string(&out).unwrap_or_default();
+        fs::write(&out, startup::splice(&report, &section))
+            .with_context(|| format!("writing {}", out.display()))?;
+        eprintln!("xtask bench: wrote the start-up table to {}", out.display());
+        return Ok(());
+    }
 
     let sizes = if opts.quick {
         Sizes::QUICK
@@ -288,6 +307,7 @@ pub fn bench(opts: Options) -> Result<()> {
         loss: None,
         loss_baseline: None,
         started,
+        startup: Vec::new(),
         command_line: std::iter::once("cargo xtask bench".to_owned())
             .chain(std::env::args().skip(2))
             .collect::<Vec<_>>()
@@ -302,6 +322,8 @@ pub fn bench(opts: Options) -> Result<()> {
         results.loss_baseline = loop_rate(&env, None, 1, None).ok().map(|(rate, _)| rate);
         results.loss = Some(loss_sweep(&env).map_err(|e| format!("{e:#}")));
     }
+
+    results.startup = startup::measure(&env.tracer, &env.syscall_loop);
 
     let out = opts.out.clone().unwrap_or_else(|| {
         if opts.quick {

@@ -833,9 +833,18 @@ fn durations(run: &Run) -> Result<(), String> {
     Ok(())
 }
 
-/// `-e trace=openat,write`: those calls only.
+/// `-e trace=openat,write`: those calls only; where eBPF is expected, on per-syscall
+/// tracepoints (`auto` takes the raw ones).
 fn filter(extra: &[&str], expect_ebpf: bool) -> Result<(), String> {
-    let run = tracer(&[extra, &["-e", "trace=openat,write"]].concat(), true);
+    let per_syscall: &[&str] = if expect_ebpf && extra.is_empty() {
+        &["--tracepoints=syscall"]
+    } else {
+        &[]
+    };
+    let run = tracer(
+        &[extra, per_syscall, &["-e", "trace=openat,write"]].concat(),
+        true,
+    );
     expect_ok(&run)?;
     // Signal lines stay, as with strace (`-e signal=all` is the default).
     let lines = comparable(&transcript(&run)?);
@@ -860,7 +869,7 @@ fn filter(extra: &[&str], expect_ebpf: bool) -> Result<(), String> {
         ));
     }
     // Per-syscall tracepoints load programs of their own: they must not have fallen
-    // back where the raw ones did not.
+    // back where the raw ones did not (`--tracepoints` makes a failure an error).
     if expect_ebpf && extra.is_empty() && run.fell_back() {
         return Err(format!("fell back: {}", run.notice().unwrap_or_default()));
     }

@@ -171,6 +171,12 @@ impl FdTable {
                 Some(entry) if known != Some(Some(facts.ino)) => {
                     fds.insert(facts.fd, entry);
                 }
+                // The same socket, maybe bound or connected since.
+                Some(entry) => {
+                    if let Some(known) = fds.get_mut(&facts.fd) {
+                        known.name = entry.name;
+                    }
+                }
                 // A file or device now: what the table had for a pipe or socket is stale.
                 None if matches!(known, Some(Some(_))) => {
                     fds.remove(&facts.fd);
@@ -404,13 +410,30 @@ fn facts_entry(pid: u32, facts: &FdFacts, detail: bool) -> Option<Entry> {
     const S_IFIFO: u32 = 0o010000;
     let ino = facts.ino;
     let (name, socket) = match facts.mode & S_IFMT {
-        S_IFSOCK => {
-            let details = detail.then(|| procfs::socket_details(pid, ino)).flatten();
-            (
-                details.unwrap_or_else(|| format!("socket:[{ino}]")),
-                Some(ino),
-            )
+        // -yy: the protocol the kernel names (`TCP`, `UNIX-STREAM`), with the endpoints
+        // `/proc` still has, else the inode.
+        S_IFSOCK if detail => {
+            let proto = String::from_utf8_lossy(facts.name()).into_owned();
+            // An internet socket the facts know no family of is in no table yet
+            // (unbound): strace shows its inode.
+            let inet = ["TCP", "TCPv6", "UDP", "UDPv6"].contains(&proto.as_str());
+            let details = match inet_details(&proto, facts) {
+                Some(details) => Some(details),
+                None if inet => Some(format!("{proto}:[{ino}]")),
+                None => procfs::socket_details(pid, ino),
+            };
+            let name = match (proto.is_empty(), details) {
+                (true, Some(details)) => details,
+                (true, None) => format!("socket:[{ino}]"),
+                (false, Some(details)) => match details.split_once(':') {
+                    Some((_, rest)) => format!("{proto}:{rest}"),
+                    None => details,
+                },
+                (false, None) => format!("{proto}:[{ino}]"),
+            };
+            (name, Some(ino))
         }
+        S_IFSOCK => (format!("socket:[{ino}]"), Some(ino)),
         S_IFIFO => (format!("pipe:[{ino}]"), None),
         0 if !facts.name().is_empty() => (
             format!("anon_inode:{}", String::from_utf8_lossy(facts.name())),
@@ -423,6 +446,33 @@ fn facts_entry(pid: u32, facts: &FdFacts, detail: bool) -> Option<Entry> {
         cloexec: false,
         socket,
         ino: Some(ino),
+    })
+}
+
+/// strace's `-yy` text for an internet socket the facts describe:
+/// `TCP:[127.0.0.1:5432->127.0.0.1:40000]` connected, `TCP:[127.0.0.1:5432]` bound,
+/// `TCP:[INODE]` neither; `None` for other sockets (their facts carry no family).
+fn inet_details(proto: &str, facts: &FdFacts) -> Option<String> {
+    use std::net::{Ipv4Addr, Ipv6Addr};
+    let addr = |bytes: &[u8; 16], port: u16| match facts.family {
+        2 => Some(format!(
+            "{}:{port}",
+            Ipv4Addr::new(bytes[0], bytes[1], bytes[2], bytes[3])
+        )),
+        10 => Some(match Ipv6Addr::from(*bytes).to_ipv4_mapped() {
+            Some(v4) => format!("{v4}:{port}"),
+            None => format!("[{}]:{port}", Ipv6Addr::from(*bytes)),
+        }),
+        _ => None,
+    };
+    let local = addr(&facts.local, facts.local_port)?;
+    let remote = addr(&facts.remote, facts.remote_port)?;
+    let proto = if proto.is_empty() { "socket" } else { proto };
+    Some(match (facts.local_port, facts.remote_port) {
+        // No local port: in no table (unbound, or closed by a reset), as sock_diag says.
+        (0, _) => format!("{proto}:[{}]", facts.ino),
+        (_, 0) => format!("{proto}:[{local}]"),
+        _ => format!("{proto}:[{local}->{remote}]"),
     })
 }
 

@@ -5,7 +5,7 @@
 
 pub mod fds;
 pub mod outcome;
-mod procfs;
+pub mod procfs;
 pub mod tasks;
 
 use std::{collections::HashSet, io};

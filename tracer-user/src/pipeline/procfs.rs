@@ -75,6 +75,48 @@ pub fn with_device(path: String) -> String {
     format!("{path}<{kind} {major}:{minor}>")
 }
 
+/// An internet socket of process `pid` by inode, as `/proc/PID/net/{tcp,udp}{,6}` list
+/// it: its family (`AF_INET`, `AF_INET6`), local and remote addresses (4 or 16 bytes)
+/// and ports.
+pub struct InetSocket {
+    pub family: u16,
+    pub local: ([u8; 16], u16),
+    pub remote: ([u8; 16], u16),
+}
+
+pub fn inet_socket(pid: u32, inode: u64) -> Option<InetSocket> {
+    for (file, family) in [("tcp", 2), ("tcp6", 10), ("udp", 2), ("udp6", 10)] {
+        let Ok(table) = fs::read_to_string(format!("/proc/{pid}/net/{file}")) else {
+            continue;
+        };
+        for line in table.lines().skip(1) {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            if f.len() < 10 || f[9].parse() != Ok(inode) {
+                continue;
+            }
+            return Some(InetSocket {
+                family,
+                local: inet_address(f[1])?,
+                remote: inet_address(f[2])?,
+            });
+        }
+    }
+    None
+}
+
+/// `0100007F:1538` (address words in host order, port in hex): the address's bytes in
+/// network order and the port.
+fn inet_address(field: &str) -> Option<([u8; 16], u16)> {
+    let (addr, port) = field.split_once(':')?;
+    let port = u16::from_str_radix(port, 16).ok()?;
+    let mut bytes = [0u8; 16];
+    for (i, word) in addr.as_bytes().chunks(8).enumerate().take(4) {
+        let word = u32::from_str_radix(std::str::from_utf8(word).ok()?, 16).ok()?;
+        bytes[4 * i..4 * i + 4].copy_from_slice(&word.to_ne_bytes());
+    }
+    Some((bytes, port))
+}
+
 /// strace's `-yy` socket text: `TCP:[127.0.0.1:5432->127.0.0.1:40000]`,
 /// `UDPv6:[[::1]:53]`, `UNIX:[12345,"/run/x.sock"]`.
 pub fn socket_details(pid: u32, inode: u64) -> Option<String> {
@@ -94,7 +136,10 @@ pub fn socket_details(pid: u32, inode: u64) -> Option<String> {
             }
             let local = inet_endpoint(f[1])?;
             let remote = inet_endpoint(f[2])?;
-            return Some(if remote.ends_with(":0") {
+            return Some(if local.ends_with(":0") && remote.ends_with(":0") {
+                // Neither bound nor connected: strace shows the inode.
+                format!("{proto}:[{inode}]")
+            } else if remote.ends_with(":0") {
                 format!("{proto}:[{local}]")
             } else {
                 format!("{proto}:[{local}->{remote}]")

@@ -252,7 +252,15 @@ fn fd_facts_spec(sc: &Syscall) -> Option<CaptureSpec> {
     let when = match (arg, returns) {
         (None, false) => return None,
         (None, true) => when::EXIT_OK,
-        _ if matches!(sc.effect, Effect::Close | Effect::CloseRange) => when::ENTER,
+        // Before the call changes it: what `close` closes, the socket `connect`, `bind`
+        // and `listen` are given (`-yy` shows its endpoints as they were).
+        _ if matches!(
+            sc.effect,
+            Effect::Close | Effect::CloseRange | Effect::SocketAddress
+        ) =>
+        {
+            when::ENTER
+        }
         _ => when::EXIT,
     };
     Some(CaptureSpec::new(

@@ -273,14 +273,14 @@ pub const SETUPS: &[Setup] = &[
     ),
     only(
         setup(
-            "tracer-network-raw",
+            "tracer-network-syscall",
             Tool::Tracer,
             Mode::Attach,
             &[
                 "-f",
                 "-e",
                 "trace=%network",
-                "--tracepoints=raw",
+                "--tracepoints=syscall",
                 "-o",
                 "{out}",
             ],
@@ -322,7 +322,14 @@ pub const SETUPS: &[Setup] = &[
         "beside-narrow",
         Tool::Tracer,
         Mode::Beside,
-        &["-f", "-e", "trace=%network", "-o", "{out}"],
+        &[
+            "-f",
+            "-e",
+            "trace=%network",
+            "--tracepoints=syscall",
+            "-o",
+            "{out}",
+        ],
     ),
     setup(
         "beside-full",
@@ -363,7 +370,7 @@ impl Setup {
             "tracer-export-only" => "every call to a local OTLP collector (text to /dev/null)",
             "tracer-network" => "network calls only (on postgres: every query's send/recv)",
             "tracer-file" => "file calls only (few on both servers)",
-            "tracer-network-raw" => "network calls only, raw tracepoints",
+            "tracer-network-syscall" => "network calls only, per-syscall tracepoints",
             "tracer-c" => "counts in the kernel",
             "tracer-min-1ms" => "calls of 1 ms or more",
             "ptrace-full" => "ptrace backend, every call to a file",

@@ -413,13 +413,13 @@ fn loop_delta(results: &Results, id: &str) -> Option<f64> {
 fn verdicts(results: &Results) -> Vec<Verdict> {
     let mut out = Vec::new();
     let fmt_delta = |d: Option<f64>| d.map_or("n/a".to_owned(), |d| format!("{d:+.0} ns"));
-    let raw = loop_delta(results, "tracer-network-raw");
+    let raw = loop_delta(results, "tracer-network");
     out.push(Verdict {
         target: "Calls filtered out in the kernel: at most +160 ns per syscall on the loop",
         measured: format!(
-            "raw tracepoints {}; per-syscall tracepoints (default) {}; bare bpftrace enter+exit {}",
+            "raw tracepoints (default) {}; per-syscall tracepoints {}; bare bpftrace enter+exit {}",
             fmt_delta(raw),
-            fmt_delta(loop_delta(results, "tracer-network")),
+            fmt_delta(loop_delta(results, "tracer-network-syscall")),
             fmt_delta(loop_delta(results, "bpftrace-empty")),
         ),
         met: raw.map(|d| d <= 160.0),
@@ -837,6 +837,7 @@ pub fn write(results: &Results, out: &Path, pg_bin: &Path) -> Result<()> {
             }
         }
     }
+    md.push_str(&super::startup::section(&results.startup));
     let _ = writeln!(md, "## Notes\n");
     let _ = writeln!(
         md,

@@ -109,6 +109,21 @@ pub fn fd_fields() -> Option<FdFields> {
         inode_ino: at("inode", "i_ino")?,
         inode_rdev: at("inode", "i_rdev")?,
         dentry_name: at("dentry", "d_name")? + at("qstr", "name")?,
+        // Only the protocol's name hangs on these: 0 (no name) where one is missing.
+        file_private_data: at("file", "private_data").unwrap_or(0),
+        socket_sk: at("socket", "sk").unwrap_or(0),
+        sock_prot_creator: at("sock", "sk_prot_creator").unwrap_or(0),
+        proto_name: at("proto", "name").unwrap_or(0),
+        // `struct sock` opens with its `sock_common`; 0 (family unknown: the endpoints
+        // come from /proc) where one is missing.
+        sk_family: at("sock_common", "skc_family").unwrap_or(0),
+        sk_daddr: at("sock_common", "skc_daddr").unwrap_or(0),
+        sk_rcv_saddr: at("sock_common", "skc_rcv_saddr").unwrap_or(0),
+        sk_dport: at("sock_common", "skc_dport").unwrap_or(0),
+        sk_num: at("sock_common", "skc_num").unwrap_or(0),
+        sk_v6_daddr: at("sock_common", "skc_v6_daddr").unwrap_or(0),
+        sk_v6_rcv_saddr: at("sock_common", "skc_v6_rcv_saddr").unwrap_or(0),
+        _pad: 0,
     })
 }
 

@@ -8,9 +8,7 @@ use aya::{
     programs::{RawTracePoint, TracePoint},
 };
 
-use tracer_common::{
-    KernelConfig, MAX_SYSCALLS, NO_OWNER, PLAN_SIGFRAME, SyscallPlan, UringFields,
-};
+use tracer_common::{KernelConfig, MAX_SYSCALLS, NO_OWNER, SyscallPlan, UringFields};
 
 use super::EbpfTracer;
 use crate::{cli::TracepointChoice, config::Config, syscalls};
@@ -19,11 +17,6 @@ use crate::{cli::TracepointChoice, config::Config, syscalls};
 static OBJECT: &[u8] = aya::include_bytes_aligned!(concat!(env!("OUT_DIR"), "/tracer"));
 
 const TRACEFS: &str = "/sys/kernel/tracing";
-
-/// Trace sets up to this size attach per-syscall tracepoints under `--tracepoints=auto`:
-/// each attachment costs a perf event, and past a few dozen the raw tracepoint's single
-/// hash lookup per untraced call is the cheaper overall.
-const PER_SYSCALL_MAX: usize = 32;
 
 /// Why eBPF tracing cannot be used here; the message names the failing step.
 #[derive(Debug, thiserror::Error)]
@@ -61,28 +54,23 @@ pub enum Attach {
     PerSyscall(Vec<&'static str>),
 }
 
-/// Where the syscall programs attach for `cfg`: per-syscall tracepoints for a narrow
-/// trace set under `--tracepoints=auto`, else the raw ones.
+/// Where the syscall programs attach for `cfg`: the one place this is decided.
+/// `--tracepoints=auto` takes the raw ones whatever the trace set: per-syscall
+/// tracepoints are perf events, and each link takes a grace period to detach (~70 ms on
+/// a 6.18 kernel: `-e trace=openat` attaches 7, half a second at exit), while the raw pair
+/// detaches in a fraction of a millisecond; and they saved nothing measurable per call,
+/// for the traced process or beside it (docs/benchmarks.md: beside-narrow and
+/// beside-full cost the same, the slow syscall path every task takes either way).
 fn attach_mode(cfg: &Config) -> Attach {
-    let set = cfg.trace_set();
-    let names: Vec<&'static str> = set
-        .numbers()
-        .filter_map(syscalls::by_nr)
-        .map(syscalls::kernel_name)
-        .collect();
-    // Per-syscall tracepoints give the arguments but not the registers, which
-    // `rt_sigreturn`'s frame comes from.
-    let needs_registers = set
-        .numbers()
-        .any(|nr| syscalls::plan_flags(nr) & PLAN_SIGFRAME != 0);
-    let narrow = !set.traces_unknown() && names.len() <= PER_SYSCALL_MAX && !needs_registers;
     match cfg.tracepoints {
-        TracepointChoice::Raw => Attach::Raw,
-        TracepointChoice::Syscall => Attach::PerSyscall(names),
-        TracepointChoice::Auto if narrow && has_syscall_tracepoints(&names) => {
-            Attach::PerSyscall(names)
-        }
-        TracepointChoice::Auto => Attach::Raw,
+        TracepointChoice::Syscall => Attach::PerSyscall(
+            cfg.trace_set()
+                .numbers()
+                .filter_map(syscalls::by_nr)
+                .map(syscalls::kernel_name)
+                .collect(),
+        ),
+        TracepointChoice::Raw | TracepointChoice::Auto => Attach::Raw,
     }
 }
 
@@ -96,64 +84,145 @@ fn own_pid_namespace() -> Option<(u64, u64)> {
     (ns.ino() != INIT_PID_NS_INO).then(|| (ns.dev(), ns.ino()))
 }
 
-/// Program `name` of the embedded object, as its type. Both are fixed at build time, so a
-/// mismatch is a bug, not a runtime condition.
-fn program<'a, P>(ebpf: &'a mut aya::Ebpf, name: &str) -> &'a mut P
-where
-    &'a mut P: TryFrom<&'a mut aya::programs::Program>,
-{
-    let program = ebpf
-        .program_mut(name)
-        .unwrap_or_else(|| panic!("program {name} is in the object"));
-    program
-        .try_into()
-        .unwrap_or_else(|_| panic!("program {name} has the expected type"))
+/// Where one program attaches.
+enum Hook {
+    /// A tracepoint (a perf event per event: each link takes a grace period to detach).
+    Tracepoint(&'static str, Vec<String>),
+    /// A raw tracepoint (detaches at once).
+    Raw(&'static str),
 }
 
-/// Loads tracepoint program `name` and attaches it to each of `events` in `category`.
-fn attach_tracepoint(
+/// The programs `cfg` needs, in the order they attach: fork and exit tracking first, so
+/// the trace set is maintained before any call is seen; then the signal programs and the
+/// syscall programs. No other program is loaded (each costs the verifier's time).
+fn programs(cfg: &Config, kernel: &KernelConfig) -> Vec<(&'static str, Hook)> {
+    let mut programs = Vec::new();
+    let sched = |event: &str| Hook::Tracepoint("sched", vec![event.to_owned()]);
+    // The raw task programs read the new task's id where BTF says it is.
+    if kernel.task_pid_offset != 0 {
+        let exit = if kernel.exit_group_dead_offset != 0 {
+            "tracer_exit_raw"
+        } else {
+            "tracer_exit_raw_old"
+        };
+        programs.push(("tracer_fork_raw", Hook::Raw("sched_process_fork")));
+        programs.push((exit, Hook::Raw("sched_process_exit")));
+        programs.push(("tracer_exec_raw", Hook::Raw("sched_process_exec")));
+    } else {
+        programs.push(("tracer_fork", sched("sched_process_fork")));
+        programs.push(("tracer_exit", sched("sched_process_exit")));
+        programs.push(("tracer_exec", sched("sched_process_exec")));
+    }
+    if kernel.count_cpu != 0 {
+        // Every context switch of the machine runs it: only when -c counts CPU time.
+        programs.push(("tracer_sched_switch", Hook::Raw("sched_switch")));
+    }
+    if cfg.shows_signals() {
+        programs.push(("tracer_signal", Hook::Raw("signal_deliver")));
+        // Signals seen from the sender's side (ignored ones, fatal ones), with the
+        // target's ids read from its task_struct: only with BTF to say where they are,
+        // and only outside a pid namespace (they are the kernel's ids).
+        if kernel.task_pid_offset != 0 && kernel.pidns_ino == 0 {
+            programs.push(("tracer_signal_sent", Hook::Raw("signal_generate")));
+        }
+    }
+    let mode = attach_mode(cfg);
+    log::debug!("syscall programs attach to {mode:?}");
+    match mode {
+        Attach::Raw => {
+            programs.push(("tracer_sys_enter", Hook::Raw("sys_enter")));
+            programs.push(("tracer_sys_exit", Hook::Raw("sys_exit")));
+        }
+        Attach::PerSyscall(names) => {
+            // Always: exit/exit_group, whose status the process-exit record takes, and
+            // execve/execveat, where tracing of a started command begins.
+            let mut enter: Vec<String> = names.iter().map(|n| format!("sys_enter_{n}")).collect();
+            for always in ["exit", "exit_group", "execve", "execveat"] {
+                let event = format!("sys_enter_{always}");
+                if !enter.contains(&event) {
+                    enter.push(event);
+                }
+            }
+            let exit = names.iter().map(|n| format!("sys_exit_{n}")).collect();
+            programs.push(("tracer_enter_tp", Hook::Tracepoint("syscalls", enter)));
+            programs.push(("tracer_exit_tp", Hook::Tracepoint("syscalls", exit)));
+        }
+    }
+    programs
+}
+
+/// Loads (verifies) the programs `cfg` needs, two at a time (the verifier takes tens of
+/// milliseconds for each syscall program) while `meanwhile` runs, then attaches them in
+/// order.
+fn attach(
     ebpf: &mut aya::Ebpf,
-    name: &'static str,
-    category: &str,
-    events: &[&str],
+    cfg: &Config,
+    kernel: &KernelConfig,
+    meanwhile: impl FnOnce() -> Result<(), LoadError>,
 ) -> Result<(), LoadError> {
-    let program: &mut TracePoint = program(ebpf, name);
-    program
-        .load()
-        .map_err(|source| LoadError::Program { name, source })?;
-    for event in events {
-        program
-            .attach(category, event)
-            .map_err(|source| LoadError::Program { name, source })?;
+    let wanted = programs(cfg, kernel);
+    let mut loads: Vec<(usize, &'static str, &mut aya::programs::Program)> = ebpf
+        .programs_mut()
+        .filter_map(|(name, program)| {
+            let at = wanted.iter().position(|(n, _)| *n == name)?;
+            Some((at, wanted[at].0, program))
+        })
+        .collect();
+    assert_eq!(loads.len(), wanted.len(), "every program is in the object");
+    loads.sort_by_key(|(at, ..)| *at);
+    // Alternate programs on two threads: the two biggest, the syscall programs, come
+    // last, one after the other, and so are verified at the same time.
+    let (odd, even): (Vec<_>, Vec<_>) = loads.into_iter().partition(|(at, ..)| at % 2 == 1);
+    let load_all = |programs: Vec<(usize, &'static str, &mut aya::programs::Program)>| {
+        programs
+            .into_iter()
+            .try_for_each(|(_, name, program)| load_program(name, program))
+    };
+    std::thread::scope(|s| {
+        let odd = s.spawn(|| load_all(odd));
+        let even = s.spawn(|| load_all(even));
+        let here = meanwhile();
+        let joined = |t: std::thread::ScopedJoinHandle<'_, _>| t.join().expect("loading panicked");
+        joined(odd).and(joined(even)).and(here)
+    })?;
+    // The syscall programs, always the last two, attach last, after the io_uring ones.
+    for (at, (name, hook)) in wanted.iter().enumerate() {
+        if at == wanted.len() - 2 && kernel.traces_uring() {
+            attach_uring(ebpf, cfg);
+        }
+        let program = ebpf.program_mut(name).expect("a loaded program");
+        match hook {
+            Hook::Tracepoint(category, events) => {
+                let program: &mut TracePoint = program.try_into().expect("a tracepoint");
+                for event in events {
+                    program
+                        .attach(category, event)
+                        .map_err(|source| LoadError::Program { name, source })?;
+                }
+            }
+            Hook::Raw(tracepoint) => {
+                let program: &mut RawTracePoint = program.try_into().expect("a raw tracepoint");
+                program
+                    .attach(tracepoint)
+                    .map_err(|source| LoadError::Program { name, source })?;
+            }
+        }
     }
     Ok(())
 }
 
-fn attach_raw_tracepoint(
-    ebpf: &mut aya::Ebpf,
-    name: &'static str,
-    tracepoint: &str,
-) -> Result<(), LoadError> {
-    let program: &mut RawTracePoint = program(ebpf, name);
-    program
-        .load()
-        .map_err(|source| LoadError::Program { name, source })?;
-    program
-        .attach(tracepoint)
-        .map_err(|source| LoadError::Program { name, source })?;
-    Ok(())
-}
-
-/// Whether `syscalls:sys_enter_NAME` and `sys_exit_NAME` exist for every name.
-pub fn has_syscall_tracepoints(names: &[&str]) -> bool {
-    if ensure_tracefs().is_err() {
-        return false;
+/// Loads one program into the kernel: the verifier's work.
+fn load_program(name: &'static str, program: &mut aya::programs::Program) -> Result<(), LoadError> {
+    use aya::programs::Program;
+    let started = std::time::Instant::now();
+    match program {
+        Program::TracePoint(p) => p.load(),
+        Program::RawTracePoint(p) => p.load(),
+        _ => panic!("program {name} is a tracepoint or a raw tracepoint"),
     }
-    let events = Path::new(TRACEFS).join("events/syscalls");
-    names.iter().all(|n| {
-        events.join(format!("sys_enter_{n}")).is_dir()
-            && events.join(format!("sys_exit_{n}")).is_dir()
-    })
+    .map_err(|source| LoadError::Program { name, source })?;
+    log::debug!("{name} loaded in {:?}", started.elapsed());
+    Ok(())
 }
 
 /// One line for a program that failed to load: the verifier's log can run to thousands
@@ -419,106 +488,76 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
     raise_memlock();
     check_lockdown()?;
     ensure_tracefs()?;
-    let kernel = kernel_config(cfg)?;
-    let mut ebpf = EbpfLoader::new()
+    let started = std::time::Instant::now();
+    // aya's loader parses the kernel's whole BTF (tens of milliseconds) while our own
+    // settings are worked out beside it.
+    let (loader, kernel) = std::thread::scope(|s| {
+        let loader = s.spawn(EbpfLoader::new);
+        let kernel = kernel_config(cfg);
+        (loader.join().expect("the BTF parse panicked"), kernel)
+    });
+    let (mut loader, kernel) = (loader, kernel?);
+    log::debug!("BTF and settings: {:?}", started.elapsed());
+    let mut ebpf = loader
         .override_global("CONFIG", &kernel, true)
         .map_max_entries("EVENTS", cfg.buffer_size)
         .load(OBJECT)
         .map_err(LoadError::Load)?;
 
-    // The per-syscall plans go in before any program is attached.
+    // The per-syscall plans go in while the programs are verified (before any is
+    // attached); the programs hold the map once loaded.
     let mut plans: Array<_, SyscallPlan> =
-        Array::try_from(ebpf.map_mut("PLANS").expect("PLANS map"))
+        Array::try_from(ebpf.take_map("PLANS").expect("PLANS map"))
             .map_err(|e| LoadError::Map("PLANS", e))?;
-    let traced = cfg.trace_set();
-    for nr in 0..MAX_SYSCALLS {
-        plans
-            .set(
-                nr,
-                syscalls::kernel_plan(nr, traced.contains(nr), cfg.plan_options(nr)),
-                0,
-            )
-            .map_err(|e| LoadError::Map("PLANS", e))?;
-    }
+    let fill_plans = || {
+        let traced = cfg.trace_set();
+        (0..MAX_SYSCALLS).try_for_each(|nr| {
+            let plan = syscalls::kernel_plan(nr, traced.contains(nr), cfg.plan_options(nr));
+            plans
+                .set(nr, plan, 0)
+                .map_err(|e| LoadError::Map("PLANS", e))
+        })
+    };
 
     // Kernel-side warnings (rare conditions such as a full map) reach our log.
     let logger = aya_log::EbpfLogger::init(&mut ebpf).ok();
-    attach(&mut ebpf, cfg, &kernel)?;
+    log::debug!("maps: {:?}", started.elapsed());
+    attach(&mut ebpf, cfg, &kernel, fill_plans)?;
+    log::debug!("programs loaded and attached: {:?}", started.elapsed());
     take_maps(ebpf, logger, cfg, &kernel)
 }
 
-/// Fork and exit tracking first, so the trace set is maintained before any call is seen;
-/// then the signal programs and the syscall programs.
-fn attach(ebpf: &mut aya::Ebpf, cfg: &Config, kernel: &KernelConfig) -> Result<(), LoadError> {
-    attach_tracepoint(ebpf, "tracer_fork", "sched", &["sched_process_fork"])?;
-    attach_tracepoint(ebpf, "tracer_exit", "sched", &["sched_process_exit"])?;
-    attach_tracepoint(ebpf, "tracer_exec", "sched", &["sched_process_exec"])?;
-    if kernel.count_cpu != 0 {
-        // Every context switch of the machine runs it: only when -c counts CPU time.
-        attach_raw_tracepoint(ebpf, "tracer_sched_switch", "sched_switch")?;
-    }
-    if cfg.shows_signals() {
-        attach_raw_tracepoint(ebpf, "tracer_signal", "signal_deliver")?;
-        // Signals seen from the sender's side (ignored ones, fatal ones), with the
-        // target's ids read from its task_struct: only with BTF to say where they are,
-        // and only outside a pid namespace (they are the kernel's ids).
-        if kernel.task_pid_offset != 0 && kernel.pidns_ino == 0 {
-            attach_raw_tracepoint(ebpf, "tracer_signal_sent", "signal_generate")?;
-        }
-    }
-    if kernel.traces_uring() {
-        attach_uring(ebpf, cfg);
-    }
-    let mode = attach_mode(cfg);
-    log::debug!("syscall programs attach to {mode:?}");
-    match mode {
-        Attach::Raw => {
-            attach_raw_tracepoint(ebpf, "tracer_sys_enter", "sys_enter")?;
-            attach_raw_tracepoint(ebpf, "tracer_sys_exit", "sys_exit")?;
-        }
-        Attach::PerSyscall(names) => {
-            // Always: exit/exit_group, whose status the process-exit record takes, and
-            // execve/execveat, where tracing of a started command begins.
-            let mut enter: Vec<String> = names.iter().map(|n| format!("sys_enter_{n}")).collect();
-            for always in ["exit", "exit_group", "execve", "execveat"] {
-                let event = format!("sys_enter_{always}");
-                if !enter.contains(&event) {
-                    enter.push(event);
-                }
-            }
-            let exit: Vec<String> = names.iter().map(|n| format!("sys_exit_{n}")).collect();
-            let enter: Vec<&str> = enter.iter().map(String::as_str).collect();
-            let exit: Vec<&str> = exit.iter().map(String::as_str).collect();
-            attach_tracepoint(ebpf, "tracer_enter_tp", "syscalls", &enter)?;
-            attach_tracepoint(ebpf, "tracer_exit_tp", "syscalls", &exit)?;
-        }
-    }
-    Ok(())
-}
-
-/// The io_uring programs. A kernel that refuses them loses the io_uring lines, said in
-/// one line when they were asked for, never the trace.
+/// The io_uring programs, loaded and attached on their own: a kernel that refuses them
+/// loses the io_uring lines, said in one line when they were asked for, never the trace.
 fn attach_uring(ebpf: &mut aya::Ebpf, cfg: &Config) {
     let Some(submit) = uring_submit_event() else {
         return;
     };
-    let attached =
-        attach_tracepoint(ebpf, "tracer_uring_submit", "io_uring", &[submit]).and_then(|()| {
-            attach_tracepoint(
-                ebpf,
-                "tracer_uring_complete",
-                "io_uring",
-                &["io_uring_complete"],
-            )
-        });
+    let hooks = [
+        ("tracer_uring_submit", submit),
+        ("tracer_uring_complete", "io_uring_complete"),
+    ];
+    let attached = hooks.iter().try_for_each(|&(name, event)| {
+        let program = ebpf.program_mut(name).expect("an io_uring program");
+        load_program(name, program)?;
+        let program: &mut TracePoint = program.try_into().expect("a tracepoint");
+        program
+            .attach("io_uring", event)
+            .map(|_| ())
+            .map_err(|source| LoadError::Program { name, source })
+    });
     if let Err(why) = attached {
         if cfg.trace_set().names_ops() {
             crate::output::note(format_args!("io_uring operations are not shown: {why}"));
         } else {
             log::debug!("io_uring programs: {why}");
         }
-        for name in ["tracer_uring_submit", "tracer_uring_complete"] {
-            let program: &mut TracePoint = program(ebpf, name);
+        for (name, _) in hooks {
+            let program: &mut TracePoint = ebpf
+                .program_mut(name)
+                .expect("an io_uring program")
+                .try_into()
+                .expect("a tracepoint");
             let _ = program.unload();
         }
     }
@@ -558,7 +597,7 @@ fn take_maps(
         None
     };
     Ok(EbpfTracer {
-        _ebpf: ebpf,
+        ebpf,
         logger,
         events,
         traced,

@@ -268,6 +268,7 @@ fn fd_facts(pid: Pid, spec: &CaptureSpec, phase: Phase, args: &[u64; 6]) -> Opti
 fn proc_fd_facts(pid: Pid, fd: i64) -> Option<FdFacts> {
     use std::os::unix::fs::MetadataExt;
     const S_IFMT: u32 = 0o170000;
+    const S_IFSOCK: u32 = 0o140000;
     let fd = i32::try_from(fd).ok().filter(|&fd| fd >= 0)?;
     let link = format!("/proc/{pid}/fd/{fd}");
     let meta = std::fs::metadata(&link).ok()?;
@@ -282,16 +283,54 @@ fn proc_fd_facts(pid: Pid, fd: i64) -> Option<FdFacts> {
         rdev: ((major << 20) | minor) as u32,
         ..FdFacts::default()
     };
-    if facts.mode & S_IFMT == 0
-        && let Ok(target) = std::fs::read_link(&link)
-        && let Some(name) = target.to_str().and_then(|t| t.strip_prefix("anon_inode:"))
-    {
+    let name = match facts.mode & S_IFMT {
+        0 => std::fs::read_link(&link).ok().and_then(|target| {
+            Some(
+                target
+                    .to_str()?
+                    .strip_prefix("anon_inode:")?
+                    .as_bytes()
+                    .to_vec(),
+            )
+        }),
+        S_IFSOCK => {
+            // The endpoints now, at the stop, as the kernel programs read them.
+            let pid = pid.as_raw() as u32;
+            if let Some(s) = crate::pipeline::procfs::inet_socket(pid, facts.ino) {
+                facts.family = s.family;
+                (facts.local, facts.local_port) = s.local;
+                (facts.remote, facts.remote_port) = s.remote;
+            }
+            socket_protocol(&link)
+        }
+        _ => None,
+    };
+    if let Some(name) = name {
         // As the kernel's bounded string read leaves it: room for the NUL.
-        let name = &name.as_bytes()[..name.len().min(FD_NAME_BYTES - 1)];
+        let name = &name[..name.len().min(FD_NAME_BYTES - 1)];
         facts.name[..name.len()].copy_from_slice(name);
         facts.name_len = name.len() as u32;
     }
     Some(facts)
+}
+
+/// A socket's protocol name (`TCP`, `UNIX-STREAM`), from its `system.sockprotoname`
+/// attribute, as strace reads it.
+fn socket_protocol(link: &str) -> Option<Vec<u8>> {
+    let path = std::ffi::CString::new(link).ok()?;
+    let mut buf = [0u8; 32];
+    // SAFETY: NUL-terminated strings and a buffer of the length passed.
+    let n = unsafe {
+        libc::getxattr(
+            path.as_ptr(),
+            c"system.sockprotoname".as_ptr(),
+            buf.as_mut_ptr().cast(),
+            buf.len(),
+        )
+    };
+    let n = usize::try_from(n).ok()?;
+    let name = &buf[..n];
+    Some(name.strip_suffix(b"\0").unwrap_or(name).to_vec())
 }
 
 /// Two words: a pointer and a length (in a `struct msghdr`, or an iovec).

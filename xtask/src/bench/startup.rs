@@ -1,0 +1,433 @@
+//! The start-up part of `cargo xtask bench`: how long each tool takes to trace `true`
+//! from its start to its exit, and with `-p` how long until the first traced call shows
+//! and how long it takes to be gone after SIGINT. Medians of several runs of each.
+
+use std::{
+    ffi::OsString,
+    fmt::Write as _,
+    io::{BufRead as _, BufReader},
+    path::Path,
+    process::{Command, Stdio},
+    sync::mpsc,
+    time::{Duration, Instant},
+};
+
+use anyhow::{Context as _, Result, bail};
+
+use super::procs::{Proc, signal};
+
+/// Runs of each launched command, and of each attach.
+const LAUNCH_RUNS: usize = 11;
+const ATTACH_RUNS: usize = 5;
+
+/// The attached process calls `getppid` (and writes a byte to /dev/null) this often:
+/// the first traced call shows within a millisecond of the tool being ready.
+const TARGET_RATE: &str = "1000";
+
+/// The traced command.
+const TRUE: &str = "/usr/bin/true";
+
+/// Medians and spreads, in milliseconds.
+#[derive(Clone, Copy, Debug)]
+pub struct Millis {
+    pub median: f64,
+    pub min: f64,
+    pub max: f64,
+}
+
+impl Millis {
+    fn of(mut samples: Vec<f64>) -> Option<Self> {
+        if samples.is_empty() {
+            return None;
+        }
+        samples.sort_by(f64::total_cmp);
+        Some(Self {
+            median: samples[samples.len() / 2],
+            min: samples[0],
+            max: samples[samples.len() - 1],
+        })
+    }
+
+    fn text(m: Option<Self>) -> String {
+        m.map_or("-".to_owned(), |m| {
+            format!("{:.0} ({:.0}–{:.0})", m.median, m.min, m.max)
+        })
+    }
+}
+
+/// One tool's figures; `error` says why a part has none.
+#[derive(Debug)]
+pub struct Row {
+    pub id: &'static str,
+    pub launch: String,
+    pub attach: String,
+    pub total: Option<Millis>,
+    pub ready: Option<Millis>,
+    pub stop: Option<Millis>,
+    pub error: Option<String>,
+}
+
+/// A tool: its command before `true` (launched) and before the pid (attached: `{pid}`
+/// stands for it); `None` where the tool has no such form worth timing.
+struct Tool {
+    id: &'static str,
+    program: &'static str,
+    launch: &'static [&'static str],
+    attach: Option<&'static [&'static str]>,
+}
+
+const TOOLS: &[Tool] = &[
+    Tool {
+        id: "untraced",
+        program: "",
+        launch: &[],
+        attach: None,
+    },
+    Tool {
+        id: "tracer",
+        program: "tracer",
+        launch: &["-o", "/dev/null", "--"],
+        attach: Some(&["-f", "-p", "{pid}"]),
+    },
+    Tool {
+        id: "tracer-narrow",
+        program: "tracer",
+        launch: &["-e", "trace=openat", "-o", "/dev/null", "--"],
+        attach: Some(&["-f", "-e", "trace=getppid", "-p", "{pid}"]),
+    },
+    Tool {
+        id: "tracer-syscall-tp",
+        program: "tracer",
+        launch: &[
+            "-e",
+            "trace=openat",
+            "--tracepoints=syscall",
+            "-o",
+            "/dev/null",
+            "--",
+        ],
+        attach: Some(&[
+            "-f",
+            "-e",
+            "trace=getppid",
+            "--tracepoints=syscall",
+            "-p",
+            "{pid}",
+        ]),
+    },
+    Tool {
+        id: "tracer-c",
+        program: "tracer",
+        launch: &["-c", "-o", "/dev/null", "--"],
+        attach: None,
+    },
+    Tool {
+        id: "tracer-ptrace",
+        program: "tracer",
+        launch: &["--backend=ptrace", "-o", "/dev/null", "--"],
+        attach: Some(&["--backend=ptrace", "-f", "-p", "{pid}"]),
+    },
+    Tool {
+        id: "strace",
+        program: "strace",
+        launch: &["-o", "/dev/null", "--"],
+        attach: Some(&["-f", "-p", "{pid}"]),
+    },
+    Tool {
+        id: "strace-c",
+        program: "strace",
+        launch: &["-c", "-o", "/dev/null", "--"],
+        attach: None,
+    },
+    Tool {
+        id: "perf-trace",
+        program: "perf",
+        launch: &["trace", "-o", "/dev/null", "--"],
+        attach: Some(&["trace", "-p", "{pid}"]),
+    },
+    Tool {
+        id: "bpftrace",
+        program: "bpftrace",
+        launch: &[
+            "-o",
+            "/dev/null",
+            "-e",
+            "tracepoint:raw_syscalls:sys_enter /pid == cpid/ { @[args->id] = count(); }",
+            "-c",
+        ],
+        attach: Some(&[
+            "-e",
+            "tracepoint:raw_syscalls:sys_enter /pid == {pid}/ { printf(\"getppid %d\\n\", args->id); }",
+        ]),
+    },
+];
+
+/// Every tool's figures; `tracer` is the binary under test, `syscall_loop` the paced
+/// loop attached to.
+pub fn measure(tracer: &Path, syscall_loop: &Path) -> Vec<Row> {
+    TOOLS
+        .iter()
+        .map(|tool| {
+            let program: OsString = match tool.program {
+                "tracer" => tracer.into(),
+                other => other.into(),
+            };
+            eprintln!("xtask bench: start-up of {}", tool.id);
+            let mut row = Row {
+                id: tool.id,
+                launch: launch_text(tool),
+                attach: tool.attach.map_or("-".to_owned(), |a| {
+                    format!("`{} {}`", tool.program, a.join(" "))
+                }),
+                total: None,
+                ready: None,
+                stop: None,
+                error: None,
+            };
+            let mut errors = Vec::new();
+            match launched(&program, tool) {
+                Ok(m) => row.total = m,
+                Err(e) => errors.push(format!("launched: {e:#}")),
+            }
+            if let Some(args) = tool.attach {
+                match attached(&program, args, syscall_loop) {
+                    Ok((ready, stop)) => (row.ready, row.stop) = (ready, stop),
+                    Err(e) => errors.push(format!("attached: {e:#}")),
+                }
+            }
+            row.error = (!errors.is_empty()).then(|| errors.join("; "));
+            row
+        })
+        .collect()
+}
+
+fn launch_text(tool: &Tool) -> String {
+    if tool.program.is_empty() {
+        return "`true`".to_owned();
+    }
+    let args: Vec<String> = tool
+        .launch
+        .iter()
+        .map(|a| {
+            if a.contains(' ') {
+                format!("'{a}'")
+            } else {
+                (*a).to_owned()
+            }
+        })
+        .collect();
+    format!("`{} {} true`", tool.program, args.join(" "))
+}
+
+/// Wall time of `tool ... true`, start to exit, over `LAUNCH_RUNS` runs (the first,
+/// which may fill caches, not counted).
+fn launched(program: &OsString, tool: &Tool) -> Result<Option<Millis>> {
+    let mut samples = Vec::new();
+    for run in 0..=LAUNCH_RUNS {
+        let mut cmd = if tool.program.is_empty() {
+            Command::new(TRUE)
+        } else {
+            let mut cmd = Command::new(program);
+            // A path: bpftrace's -c wants one binary, and the tools all search alike.
+            cmd.args(tool.launch).arg(TRUE);
+            cmd
+        };
+        cmd.stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        let start = Instant::now();
+        let out = cmd
+            .output()
+            .with_context(|| format!("starting {}", crate::display(&cmd)))?;
+        let took = start.elapsed();
+        if !out.status.success() {
+            bail!(
+                "{} exited with {}: {}",
+                crate::display(&cmd),
+                out.status,
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
+        }
+        if run > 0 {
+            samples.push(took.as_secs_f64() * 1e3);
+        }
+    }
+    Ok(Millis::of(samples))
+}
+
+/// With the paced loop running: from the tool's start to its first line naming
+/// `getppid` (ready), and from SIGINT to its exit (stop).
+fn attached(
+    program: &OsString,
+    args: &[&str],
+    syscall_loop: &Path,
+) -> Result<(Option<Millis>, Option<Millis>)> {
+    let mut target = Proc::spawn(
+        "syscall_loop",
+        Command::new(syscall_loop)
+            .args(["--rate", TARGET_RATE, "--seconds", "600"])
+            .stdout(Stdio::null()),
+        libc::SIGKILL,
+    )?;
+    let pid = target.pid().to_string();
+    let (mut ready, mut stop) = (Vec::new(), Vec::new());
+    for _ in 0..ATTACH_RUNS {
+        let (reader, writer) = std::io::pipe()?;
+        let mut cmd = Command::new(program);
+        cmd.args(args.iter().map(|a| a.replace("{pid}", &pid)))
+            .stdin(Stdio::null())
+            .stdout(writer.try_clone()?)
+            .stderr(writer);
+        let start = Instant::now();
+        let mut tool = Proc::spawn("tool", &mut cmd, libc::SIGINT)?;
+        // The command holds the write ends now: the reader sees the end when it exits.
+        drop(cmd);
+        let (seen, first) = mpsc::channel();
+        let drain = std::thread::spawn(move || {
+            let mut seen = Some(seen);
+            for line in BufReader::new(reader).lines() {
+                let Ok(line) = line else { break };
+                if line.contains("getppid")
+                    && let Some(s) = seen.take()
+                {
+                    let _ = s.send(Instant::now());
+                }
+            }
+        });
+        let Ok(at) = first.recv_timeout(Duration::from_secs(20)) else {
+            drop(tool);
+            let _ = drain.join();
+            bail!("no traced call shown within 20 s");
+        };
+        ready.push((at - start).as_secs_f64() * 1e3);
+        // Let it trace for a moment, as a user would, before stopping it.
+        std::thread::sleep(Duration::from_millis(200));
+        let stopping = Instant::now();
+        signal(tool.pid(), libc::SIGINT);
+        // Polled every millisecond (Proc::wait_timeout's 10 ms would be the resolution).
+        while tool.exited().is_none() {
+            if stopping.elapsed() > Duration::from_secs(30) {
+                bail!("did not stop within 30 s of SIGINT");
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        stop.push(stopping.elapsed().as_secs_f64() * 1e3);
+        let _ = drain.join();
+    }
+    target.stop(Duration::from_secs(1));
+    Ok((Millis::of(ready), Millis::of(stop)))
+}
+
+/// The report's section.
+pub fn section(rows: &[Row]) -> String {
+    let mut md = String::new();
+    let _ = writeln!(md, "{HEADING}\n");
+    let _ = writeln!(
+        md,
+        "Wall time in ms, median (min–max): `launched` is the whole run of `TOOL true` \
+         ({LAUNCH_RUNS} runs after a first one not counted); with `-p` on a process making \
+         {TARGET_RATE} calls/s, `ready` is from the tool's start to its first line showing \
+         a call, `stop` from SIGINT to the tool's exit ({ATTACH_RUNS} runs). \
+         Reproduce with `cargo xtask bench --startup`.\n"
+    );
+    let _ = writeln!(
+        md,
+        "| tool | launched | command | ready (-p) | stop (-p) | attached as |"
+    );
+    let _ = writeln!(md, "|---|---|---|---|---|---|");
+    for row in rows {
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} | {} | {} |",
+            row.id,
+            Millis::text(row.total),
+            row.launch,
+            Millis::text(row.ready),
+            Millis::text(row.stop),
+            row.attach.replace('|', "\\|"),
+        );
+    }
+    let _ = writeln!(md);
+    for line in verdicts(rows) {
+        let _ = writeln!(md, "- {line}");
+    }
+    let errors: Vec<&Row> = rows.iter().filter(|r| r.error.is_some()).collect();
+    if !errors.is_empty() {
+        let _ = writeln!(md);
+        for row in errors {
+            let _ = writeln!(
+                md,
+                "- {}: n/a ({})",
+                row.id,
+                row.error.as_deref().unwrap_or_default()
+            );
+        }
+    }
+    let _ = writeln!(md);
+    md
+}
+
+/// Issue 17's targets, against the medians of the tracer's eBPF rows (the default
+/// attach mode: `tracer-syscall-tp` is the opt-in shown for comparison).
+fn verdicts(rows: &[Row]) -> Vec<String> {
+    let ebpf = ["tracer", "tracer-narrow", "tracer-c"];
+    let of = |pick: fn(&Row) -> Option<Millis>| -> Vec<(&'static str, f64)> {
+        rows.iter()
+            .filter(|r| ebpf.contains(&r.id))
+            .filter_map(|r| Some((r.id, pick(r)?.median)))
+            .collect()
+    };
+    let verdict = |target: &str, limit: f64, got: Vec<(&str, f64)>| {
+        let met = !got.is_empty() && got.iter().all(|&(_, v)| v <= limit);
+        let measured: Vec<String> = got.iter().map(|(id, v)| format!("{id} {v:.0}")).collect();
+        format!(
+            "target: {target} (at most {limit:.0} ms): {}: {}",
+            if measured.is_empty() {
+                "n/a".to_owned()
+            } else {
+                measured.join(", ")
+            },
+            if met { "met" } else { "**missed**" }
+        )
+    };
+    vec![
+        verdict("`tracer -- true` end to end", 100.0, of(|r| r.total)),
+        verdict("`-p` ready", 50.0, of(|r| r.ready)),
+        verdict("exit after SIGINT with `-p`", 50.0, of(|r| r.stop)),
+    ]
+}
+
+pub const HEADING: &str = "## Start-up and teardown";
+
+/// `report` with its start-up section replaced by `section` (or put before the notes).
+pub fn splice(report: &str, section: &str) -> String {
+    if let Some(at) = report.find(&format!("{HEADING}\n")) {
+        let rest = &report[at + HEADING.len()..];
+        let end = rest
+            .find("\n## ")
+            .map_or(report.len(), |e| at + HEADING.len() + e + 1);
+        return format!("{}{section}{}", &report[..at], &report[end..]);
+    }
+    match report.find("## Notes\n") {
+        Some(at) => format!("{}{section}{}", &report[..at], &report[at..]),
+        None => format!("{report}\n{section}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_section_is_replaced_or_put_before_the_notes() {
+        let new = format!("{HEADING}\n\nnew\n\n");
+        let before = "# B\n\n## Loop\n\nx\n\n## Notes\n\n- n\n";
+        let once = splice(before, &new);
+        assert_eq!(
+            once,
+            format!("# B\n\n## Loop\n\nx\n\n{HEADING}\n\nnew\n\n## Notes\n\n- n\n")
+        );
+        let newer = format!("{HEADING}\n\nnewer\n\n");
+        assert_eq!(splice(&once, &newer), once.replace("new\n", "newer\n"));
+    }
+}
