@@ -223,26 +223,28 @@ pub fn each_arg(
 }
 
 /// Each shown argument of `call` written into `out` as strace prints it, separated by
-/// `, `, and where each one is in `out`: the arguments apart without a string each (the
-/// export, on the tracing path).
+/// `, `, and where each one is in `out` pushed on `ranges`: the arguments apart without a
+/// string each (the export, on the tracing path, writes many calls into one buffer).
 pub fn write_each_arg(
     out: &mut String,
+    ranges: &mut Vec<std::ops::Range<u32>>,
     call: &Call,
     opts: &DecodeOptions,
     fds: Option<&dyn FdNames>,
-) -> Vec<std::ops::Range<u32>> {
+) {
     let sc = syscalls::by_nr(call.nr).filter(|_| !opts.raw.contains(call.nr));
     let n = syscalls::by_nr(call.nr).map_or(6, |sc| sc.args.len());
-    let mut ranges = Vec::with_capacity(n);
+    let mut first = true;
     for i in 0..n {
         if let Some(sc) = sc
             && !visible(call, i, sc.args[i].kind)
         {
             continue;
         }
-        if !ranges.is_empty() {
+        if !first {
             out.push_str(", ");
         }
+        first = false;
         let start = out.len() as u32;
         match sc {
             Some(sc) => write_arg(out, call, i, sc.args[i].kind, opts, fds),
@@ -250,7 +252,6 @@ pub fn write_each_arg(
         }
         ranges.push(start..out.len() as u32);
     }
-    ranges
 }
 
 /// An fd argument: `3`, `AT_FDCWD`, or with names `3</etc/passwd>`, `AT_FDCWD</tmp>`.

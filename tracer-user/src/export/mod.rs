@@ -26,6 +26,7 @@ use crate::{
     event::{Context, Event, Sink, Totals},
     output::time::Clock,
 };
+use otlp::Chunk;
 use sender::{Counters, Item, Sender, Snapshot};
 
 /// Calls handed to the export thread at a time: one queue operation (and at most one
@@ -37,10 +38,10 @@ pub struct Exporter {
     /// Calls become records (not with `-c` alone: counts only, as metrics).
     calls: bool,
     /// Calls not handed over yet (up to [`CHUNK`]).
-    pending: Vec<Item>,
+    pending: Chunk<Item>,
     decode: DecodeOptions,
     clock: Clock,
-    queue: mpsc::Sender<Vec<Item>>,
+    queue: mpsc::Sender<Chunk<Item>>,
     metrics: watch::Sender<Option<Snapshot>>,
     counters: Arc<Counters>,
     sender: Option<Sender>,
@@ -72,7 +73,7 @@ impl Exporter {
         Ok(Self {
             opts: opts.clone(),
             calls: cfg.shows_calls(),
-            pending: Vec::with_capacity(CHUNK),
+            pending: Chunk::with_capacity(CHUNK),
             decode: cfg.decode.clone(),
             start_ns: clock.now_ns(),
             clock,
@@ -93,22 +94,22 @@ impl Exporter {
     }
 
     fn offer(&mut self, item: Item) {
-        self.pending.push(item);
-        if self.pending.len() >= CHUNK {
+        self.pending.calls.push(item);
+        if self.pending.calls.len() >= CHUNK {
             self.hand_over();
         }
     }
 
     /// Queues the pending calls if there is room; drops and counts them if not.
     fn hand_over(&mut self) {
-        if self.pending.is_empty() {
+        if self.pending.calls.is_empty() {
             return;
         }
-        let chunk = std::mem::replace(&mut self.pending, Vec::with_capacity(CHUNK));
+        let chunk = std::mem::replace(&mut self.pending, Chunk::with_capacity(CHUNK));
         if let Err(e) = self.queue.try_send(chunk) {
             let n = match e {
                 mpsc::error::TrySendError::Full(c) | mpsc::error::TrySendError::Closed(c) => {
-                    c.len()
+                    c.calls.len()
                 }
             };
             self.counters
@@ -214,7 +215,8 @@ impl Sink for Exporter {
                     return Ok(());
                 }
                 let resource = self.resource(ctx, call.pid, call.tid);
-                let mut facts = otlp::CallFacts::new(call, ctx, &self.decode, &self.clock);
+                let mut facts =
+                    otlp::CallFacts::new(call, ctx, &self.decode, &self.clock, &mut self.pending);
                 let slow = duration >= self.opts.span_min_duration.as_nanos() as u64;
                 if slow || (self.opts.span_failed && call.failed()) {
                     facts.span = Some(self.ids.next());

@@ -4,7 +4,7 @@
 //! `container.id`, `container.runtime`, `k8s.pod.uid`, `error.type`); the syscall's own
 //! facts are under `syscall.*`.
 
-use std::sync::Arc;
+use std::{ops::Range, sync::Arc};
 
 use opentelemetry_proto::tonic::{
     common::v1::{AnyValue, ArrayValue, InstrumentationScope, KeyValue, any_value::Value},
@@ -143,9 +143,28 @@ impl Ids {
     }
 }
 
+/// Calls handed over together (up to the tracing side's chunk size): their texts in one
+/// string and their arguments' places in one vector, so that a call costs the tracing
+/// thread no allocation of its own.
+pub struct Chunk<T> {
+    pub text: String,
+    pub args: Vec<Range<u32>>,
+    pub calls: Vec<T>,
+}
+
+impl<T> Chunk<T> {
+    pub fn with_capacity(calls: usize) -> Self {
+        Self {
+            text: String::with_capacity(calls * 128),
+            args: Vec::with_capacity(calls * 4),
+            calls: Vec::with_capacity(calls),
+        }
+    }
+}
+
 /// One completed call as the export needs it. Decoded on the tracing thread (only it
-/// knows the fd names), as one string and a few numbers so that it costs little there;
-/// the export thread makes the OTLP messages from it.
+/// knows the fd names) into its chunk's text, with a few numbers, so that it costs
+/// little there; the export thread makes the OTLP messages from it.
 pub struct CallFacts {
     tid: u32,
     start_ns: u64,
@@ -153,28 +172,39 @@ pub struct CallFacts {
     /// As the program sees it (-1 on error).
     ret: i64,
     errno: Option<&'static str>,
-    /// `name(arg, arg) = retval`, strace's line: the log's body.
-    text: String,
-    /// Where each argument is in `text`.
-    args: Vec<std::ops::Range<u32>>,
+    /// `name(arg, arg) = retval`, strace's line, in the chunk's text: the log's body.
+    text: Range<u32>,
+    /// The name's length (the text's start).
+    name_len: u32,
+    /// Its arguments' places in the chunk's text, in the chunk's `args`.
+    args: Range<u32>,
     /// The span's ids, when the call is also a span.
     pub span: Option<SpanIds>,
 }
 
 impl CallFacts {
-    pub fn new(call: &Syscall, ctx: &Context, decode: &DecodeOptions, clock: &Clock) -> Self {
-        let mut text = String::with_capacity(128);
+    /// Writes `call`'s text into `chunk`'s.
+    pub fn new<T>(
+        call: &Syscall,
+        ctx: &Context,
+        decode: &DecodeOptions,
+        clock: &Clock,
+        chunk: &mut Chunk<T>,
+    ) -> Self {
+        let text = &mut chunk.text;
+        let start = text.len();
         match syscalls::name(call.nr) {
             Some(name) => text.push_str(name),
             None => {
-                let _ =
-                    std::fmt::Write::write_fmt(&mut text, format_args!("syscall_{:#x}", call.nr));
+                let _ = std::fmt::Write::write_fmt(text, format_args!("syscall_{:#x}", call.nr));
             }
         }
+        let name_len = (text.len() - start) as u32;
         text.push('(');
-        let args = decode::write_each_arg(&mut text, call, decode, ctx.fds);
+        let args_start = chunk.args.len() as u32;
+        decode::write_each_arg(text, &mut chunk.args, call, decode, ctx.fds);
         text.push_str(") = ");
-        decode::write_result(&mut text, call, decode, ctx.fds);
+        decode::write_result(text, call, decode, ctx.fds);
         Self {
             tid: call.tid,
             start_ns: clock.realtime_ns(call.enter_ns) as u64,
@@ -185,56 +215,75 @@ impl CallFacts {
                 call.ret.unwrap_or(0)
             },
             errno: decode::errno_of(call),
-            text,
-            args,
+            text: start as u32..text.len() as u32,
+            name_len,
+            args: args_start..chunk.args.len() as u32,
             span: None,
         }
     }
 
-    fn name(&self) -> &str {
-        &self.text[..self.text.find('(').unwrap_or(0)]
+    fn body<'c, T>(&self, chunk: &'c Chunk<T>) -> &'c str {
+        &chunk.text[self.text.start as usize..self.text.end as usize]
     }
 
-    fn attributes(&self) -> Vec<KeyValue> {
-        let args = self
-            .args
+    fn name<'c, T>(&self, chunk: &'c Chunk<T>) -> &'c str {
+        &self.body(chunk)[..self.name_len as usize]
+    }
+
+    fn args<'c, T>(&self, chunk: &'c Chunk<T>) -> impl Iterator<Item = &'c str> {
+        chunk.args[self.args.start as usize..self.args.end as usize]
             .iter()
-            .map(|r| AnyValue {
-                value: Some(string(&self.text[r.start as usize..r.end as usize])),
-            })
-            .collect();
-        let mut attributes = Vec::with_capacity(7);
-        attributes.extend([
-            kv("syscall.name", string(self.name())),
-            kv(
-                "syscall.args",
-                Value::ArrayValue(ArrayValue { values: args }),
-            ),
-            kv("syscall.return", Value::IntValue(self.ret)),
-            kv(
-                "syscall.duration_ns",
-                Value::IntValue(self.end_ns.saturating_sub(self.start_ns) as i64),
-            ),
-            kv("thread.id", Value::IntValue(self.tid.into())),
-        ]);
-        if let Some(errno) = self.errno {
-            attributes.push(kv("syscall.errno", string(errno)));
-            attributes.push(kv("error.type", string(errno)));
+            .map(|r| &chunk.text[r.start as usize..r.end as usize])
+    }
+
+    /// The call's attributes written over `attributes`: records are reused from one
+    /// batch to the next, and their attributes keep their keys and strings' room.
+    fn write_attributes<T>(&self, chunk: &Chunk<T>, attributes: &mut Vec<KeyValue>) {
+        set_str(slot(attributes, 0, "syscall.name"), self.name(chunk));
+        let args = slot(attributes, 1, "syscall.args");
+        if !matches!(args, Some(Value::ArrayValue(_))) {
+            *args = Some(Value::ArrayValue(ArrayValue::default()));
         }
-        attributes
+        if let Some(Value::ArrayValue(array)) = args {
+            let values = &mut array.values;
+            let mut n = 0;
+            for arg in self.args(chunk) {
+                if n == values.len() {
+                    values.push(AnyValue::default());
+                }
+                set_str(&mut values[n].value, arg);
+                n += 1;
+            }
+            values.truncate(n);
+        }
+        *slot(attributes, 2, "syscall.return") = Some(Value::IntValue(self.ret));
+        *slot(attributes, 3, "syscall.duration_ns") = Some(Value::IntValue(
+            self.end_ns.saturating_sub(self.start_ns) as i64,
+        ));
+        *slot(attributes, 4, "thread.id") = Some(Value::IntValue(self.tid.into()));
+        match self.errno {
+            Some(errno) => {
+                set_str(slot(attributes, 5, "syscall.errno"), errno);
+                set_str(slot(attributes, 6, "error.type"), errno);
+                attributes.truncate(7);
+            }
+            None => attributes.truncate(5),
+        }
     }
 
     /// The call as a span with its real start and end (when it is one).
-    pub fn span(&self) -> Option<Span> {
+    pub fn span<T>(&self, chunk: &Chunk<T>) -> Option<Span> {
         let ids = self.span.as_ref()?;
+        let mut attributes = Vec::with_capacity(7);
+        self.write_attributes(chunk, &mut attributes);
         Some(Span {
             trace_id: ids.trace.to_vec(),
             span_id: ids.span.to_vec(),
-            name: self.name().to_owned(),
+            name: self.name(chunk).to_owned(),
             kind: SpanKind::Internal as i32,
             start_time_unix_nano: self.start_ns,
             end_time_unix_nano: self.end_ns,
-            attributes: self.attributes(),
+            attributes,
             status: Some(match self.errno {
                 Some(errno) => Status {
                     message: errno.into(),
@@ -246,38 +295,68 @@ impl CallFacts {
         })
     }
 
-    /// The call as a log record, tied to its span when it has one.
-    pub fn log(self) -> LogRecord {
+    /// The call as a log record, tied to its span when it has one, written over `record`
+    /// (a record of an earlier batch, or a new one: the result is the same).
+    pub fn write_log<T>(&self, chunk: &Chunk<T>, record: &mut LogRecord) {
         let severity = if self.errno.is_some() {
             SeverityNumber::Warn
         } else {
             SeverityNumber::Info
         };
-        let attributes = self.attributes();
-        LogRecord {
-            time_unix_nano: self.start_ns,
-            observed_time_unix_nano: self.end_ns,
-            severity_number: severity as i32,
-            severity_text: severity
-                .as_str_name()
-                .trim_start_matches("SEVERITY_NUMBER_")
-                .into(),
-            attributes,
-            trace_id: self
-                .span
-                .as_ref()
-                .map_or_else(Vec::new, |s| s.trace.to_vec()),
-            span_id: self
-                .span
-                .as_ref()
-                .map_or_else(Vec::new, |s| s.span.to_vec()),
-            event_name: "syscall".into(),
-            body: Some(AnyValue {
-                value: Some(Value::StringValue(self.text)),
-            }),
-            ..Default::default()
+        record.time_unix_nano = self.start_ns;
+        record.observed_time_unix_nano = self.end_ns;
+        record.severity_number = severity as i32;
+        replace(
+            &mut record.severity_text,
+            if self.errno.is_some() { "WARN" } else { "INFO" },
+        );
+        self.write_attributes(chunk, &mut record.attributes);
+        record.trace_id.clear();
+        record.span_id.clear();
+        if let Some(s) = &self.span {
+            record.trace_id.extend_from_slice(&s.trace);
+            record.span_id.extend_from_slice(&s.span);
         }
+        replace(&mut record.event_name, "syscall");
+        set_str(
+            &mut record.body.get_or_insert_with(AnyValue::default).value,
+            self.body(chunk),
+        );
     }
+}
+
+/// Whether a record is worth keeping for the next batch: its body (and so each of its
+/// arguments) was never long.
+pub fn small(record: &LogRecord) -> bool {
+    matches!(&record.body, Some(AnyValue { value: Some(Value::StringValue(s)) }) if s.capacity() <= 1024)
+}
+
+/// `s` made `to`, in the room it has.
+fn replace(s: &mut String, to: &str) {
+    s.clear();
+    s.push_str(to);
+}
+
+/// `v` made the string `to`, in the room it has when it is a string already.
+fn set_str(v: &mut Option<Value>, to: &str) {
+    match v {
+        Some(Value::StringValue(s)) => replace(s, to),
+        _ => *v = Some(string(to)),
+    }
+}
+
+/// The value of attribute `i`, `key` (pushed when there are only `i`): only
+/// `write_attributes` writes a record's attributes, always the same key at the same place.
+fn slot<'a>(attributes: &'a mut Vec<KeyValue>, i: usize, key: &str) -> &'a mut Option<Value> {
+    if i == attributes.len() {
+        attributes.push(KeyValue {
+            key: key.to_owned(),
+            ..Default::default()
+        });
+    }
+    let a = &mut attributes[i];
+    debug_assert_eq!(a.key, key);
+    &mut a.value.get_or_insert_with(AnyValue::default).value
 }
 
 /// `-c`'s totals as metrics: per syscall a latency histogram (the kernel's log2 buckets,
@@ -373,7 +452,7 @@ impl<T> ByResource<T> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -400,6 +479,109 @@ mod tests {
             errors.data_points[0].value,
             Some(number_data_point::Value::AsInt(1))
         );
+    }
+
+    pub(crate) struct Tasks;
+
+    impl crate::event::TaskView for Tasks {
+        fn many_at(&self, _: u64) -> bool {
+            false
+        }
+
+        fn comm(&self, _: u32) -> Option<&str> {
+            Some("worker")
+        }
+
+        fn container(&self, _: u32) -> Option<&Arc<Identity>> {
+            None
+        }
+    }
+
+    pub(crate) fn call(name: &str, args: [u64; 6], ret: i64, path: Option<&str>) -> Syscall {
+        Syscall {
+            tid: 8,
+            pid: 7,
+            nr: syscalls::by_name(name).unwrap().nr,
+            args,
+            enter_ns: 1_000,
+            exit_ns: Some(3_500),
+            ret: Some(ret),
+            captures: path
+                .map(|p| crate::event::Capture {
+                    arg: 1,
+                    kind: 1,
+                    data: p.as_bytes().to_vec(),
+                    ..Default::default()
+                })
+                .into_iter()
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    fn attribute<'r>(r: &'r LogRecord, key: &str) -> Option<&'r Value> {
+        r.attributes
+            .iter()
+            .find(|a| a.key == key)
+            .and_then(|a| a.value.as_ref()?.value.as_ref())
+    }
+
+    #[test]
+    fn a_reused_record_is_the_record_a_new_one_would_be() {
+        let ctx = Context {
+            tasks: &Tasks,
+            fds: None,
+            names: None,
+        };
+        let (decode, clock) = (DecodeOptions::default(), Clock::new());
+        let mut chunk: Chunk<CallFacts> = Chunk::with_capacity(4);
+        let long = "/a/path/long/enough/to/need/more/room/than/the/others".to_string();
+        let calls = [
+            call("openat", [0xffffff9c, 0x1000, 0, 0, 0, 0], -2, Some(&long)),
+            call("close", [3, 0, 0, 0, 0, 0], 0, None),
+            call("getpid", [0; 6], 7, None),
+            call("openat", [0xffffff9c, 0x1000, 0, 0, 0, 0], 3, Some("/x")),
+        ];
+        for c in &calls {
+            let mut facts = CallFacts::new(c, &ctx, &decode, &clock, &mut chunk);
+            if c.ret == Some(-2) {
+                facts.span = Some(Ids::new().next());
+            }
+            chunk.calls.push(facts);
+        }
+        let mut reused = LogRecord::default();
+        for facts in &chunk.calls {
+            let mut new = LogRecord::default();
+            facts.write_log(&chunk, &mut new);
+            facts.write_log(&chunk, &mut reused);
+            assert_eq!(new, reused);
+        }
+        let mut first = LogRecord::default();
+        chunk.calls[0].write_log(&chunk, &mut first);
+        assert_eq!(
+            first.body.as_ref().unwrap().value,
+            Some(string(format!(
+                "openat(AT_FDCWD, \"{long}\", O_RDONLY) = -1 ENOENT (No such file or directory)"
+            )))
+        );
+        assert_eq!(attribute(&first, "syscall.name"), Some(&string("openat")));
+        let Some(Value::ArrayValue(args)) = attribute(&first, "syscall.args") else {
+            panic!("no arguments");
+        };
+        assert_eq!(args.values.len(), 3);
+        assert_eq!(args.values[1].value, Some(string(format!("\"{long}\""))));
+        assert_eq!(attribute(&first, "syscall.errno"), Some(&string("ENOENT")));
+        assert_eq!(
+            attribute(&first, "syscall.return"),
+            Some(&Value::IntValue(-1))
+        );
+        assert_eq!(first.severity_text, "WARN");
+        assert_eq!(first.trace_id.len(), 16);
+        let mut last = LogRecord::default();
+        chunk.calls[2].write_log(&chunk, &mut last);
+        assert_eq!(attribute(&last, "syscall.errno"), None);
+        assert!(last.trace_id.is_empty());
+        assert_eq!(last.attributes.len(), 5);
     }
 
     #[test]

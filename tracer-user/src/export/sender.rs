@@ -18,7 +18,7 @@ use opentelemetry_proto::tonic::{
         logs::v1::ExportLogsServiceRequest, metrics::v1::ExportMetricsServiceRequest,
         trace::v1::ExportTraceServiceRequest,
     },
-    logs::v1::{ResourceLogs, ScopeLogs},
+    logs::v1::{LogRecord, ResourceLogs, ScopeLogs},
     metrics::v1::{ResourceMetrics, ScopeMetrics},
     resource::v1::Resource,
     trace::v1::{ResourceSpans, ScopeSpans},
@@ -29,7 +29,7 @@ use tokio::{
     time::{Instant, sleep, timeout},
 };
 
-use super::otlp::{self, ByResource};
+use super::otlp::{self, ByResource, Chunk};
 use crate::{config::ExportOptions, event::Totals};
 
 /// Records per request, at most.
@@ -86,7 +86,7 @@ pub struct Sender {
 impl Sender {
     pub fn start(
         opts: &ExportOptions,
-        queue: mpsc::Receiver<Vec<Item>>,
+        queue: mpsc::Receiver<Chunk<Item>>,
         metrics: watch::Receiver<Option<Snapshot>>,
         counters: Arc<Counters>,
         host: String,
@@ -124,20 +124,25 @@ impl Sender {
 
 async fn run(
     mut post: Post,
-    mut queue: mpsc::Receiver<Vec<Item>>,
+    mut queue: mpsc::Receiver<Chunk<Item>>,
     mut metrics: watch::Receiver<Option<Snapshot>>,
     host: String,
 ) {
     let host_resource = otlp::host_resource(&host);
     let mut closed = false;
+    let mut encoder = Encoder::default();
     while !closed {
-        let mut batch: Vec<Item> = Vec::with_capacity(BATCH);
+        let mut batch: Vec<Chunk<Item>> = Vec::new();
+        let mut calls = 0;
         let deadline = Instant::now() + FLUSH_EVERY;
         // Chunks until the batch is full or it is time.
-        while batch.len() < BATCH {
+        while calls < BATCH {
             let left = deadline.saturating_duration_since(Instant::now());
             match timeout(left, queue.recv()).await {
-                Ok(Some(chunk)) => batch.extend(chunk),
+                Ok(Some(chunk)) => {
+                    calls += chunk.calls.len();
+                    batch.push(chunk);
+                }
                 Ok(None) => {
                     closed = true;
                     break;
@@ -148,52 +153,12 @@ async fn run(
         if closed {
             post.draining = Some(Instant::now() + DRAIN_LIMIT);
         }
-        let (mut logs, mut spans) = (ByResource::default(), ByResource::default());
-        for Item { resource, call } in batch {
-            if let Some(span) = call.span() {
-                spans.push(&resource, span);
-            }
-            logs.push(&resource, call.log());
+        let (spans, logs) = encoder.encode(batch);
+        if let Some((body, n)) = spans {
+            post.spawn("/v1/traces", body, n, Sent::Spans(n)).await;
         }
-        if spans.len() > 0 {
-            let n = spans.len() as u64;
-            let request = ExportTraceServiceRequest {
-                resource_spans: spans
-                    .into_groups()
-                    .into_iter()
-                    .map(|(r, spans)| ResourceSpans {
-                        resource: Some((*r).clone()),
-                        scope_spans: vec![ScopeSpans {
-                            scope: Some(otlp::scope()),
-                            spans,
-                            ..Default::default()
-                        }],
-                        ..Default::default()
-                    })
-                    .collect(),
-            };
-            post.spawn("/v1/traces", request.encode_to_vec(), n, Sent::Spans(n))
-                .await;
-        }
-        if logs.len() > 0 {
-            let n = logs.len() as u64;
-            let request = ExportLogsServiceRequest {
-                resource_logs: logs
-                    .into_groups()
-                    .into_iter()
-                    .map(|(r, log_records)| ResourceLogs {
-                        resource: Some((*r).clone()),
-                        scope_logs: vec![ScopeLogs {
-                            scope: Some(otlp::scope()),
-                            log_records,
-                            ..Default::default()
-                        }],
-                        ..Default::default()
-                    })
-                    .collect(),
-            };
-            post.spawn("/v1/logs", request.encode_to_vec(), n, Sent::Logs(n))
-                .await;
+        if let Some((body, n)) = logs {
+            post.spawn("/v1/logs", body, n, Sent::Logs(n)).await;
         }
         // The latest totals, once each; at the end whatever the tracing thread left.
         if metrics.has_changed().unwrap_or(false) || closed {
@@ -222,6 +187,106 @@ async fn run(
         }
     }
     post.settle().await;
+}
+
+/// Batches as OTLP requests.
+#[derive(Default)]
+pub struct Encoder {
+    /// The log records of the batches sent, written over in place by the next: most of a
+    /// record's strings keep their room, so a record costs no allocation (and with one
+    /// resource in the batch, no move) once the first batches are out.
+    records: Vec<LogRecord>,
+}
+
+/// An encoded request and the records in it.
+type Request = Option<(Vec<u8>, u64)>;
+
+impl Encoder {
+    /// The batch's spans and log records, each as one request (when there are any).
+    pub fn encode(&mut self, batch: Vec<Chunk<Item>>) -> (Request, Request) {
+        // Each call's place, grouped by resource.
+        let (mut order, mut spans) = (ByResource::default(), ByResource::default());
+        for (c, chunk) in batch.iter().enumerate() {
+            for (i, Item { resource, call }) in chunk.calls.iter().enumerate() {
+                if let Some(span) = call.span(chunk) {
+                    spans.push(resource, span);
+                }
+                order.push(resource, (c, i));
+            }
+        }
+        let mut sent_spans = None;
+        if spans.len() > 0 {
+            let n = spans.len() as u64;
+            let request = ExportTraceServiceRequest {
+                resource_spans: spans
+                    .into_groups()
+                    .into_iter()
+                    .map(|(r, spans)| ResourceSpans {
+                        resource: Some((*r).clone()),
+                        scope_spans: vec![ScopeSpans {
+                            scope: Some(otlp::scope()),
+                            spans,
+                            ..Default::default()
+                        }],
+                        ..Default::default()
+                    })
+                    .collect(),
+            };
+            sent_spans = Some((request.encode_to_vec(), n));
+        }
+        let n = order.len();
+        if n == 0 {
+            return (sent_spans, None);
+        }
+        let groups = order.into_groups();
+        let records = &mut self.records;
+        for (at, &(c, i)) in groups.iter().flat_map(|(_, places)| places).enumerate() {
+            if at == records.len() {
+                records.push(LogRecord::default());
+            }
+            let chunk = &batch[c];
+            chunk.calls[i].call.write_log(chunk, &mut records[at]);
+        }
+        drop(batch);
+        // Records beyond this batch wait for the next; each resource's records are a
+        // vector of their own, split off the end (nothing moves with one resource).
+        let beyond = records.split_off(n);
+        let mut first = std::mem::take(records);
+        let mut rest: Vec<Vec<LogRecord>> = groups[1..]
+            .iter()
+            .rev()
+            .map(|(_, places)| first.split_off(first.len() - places.len()))
+            .collect();
+        rest.reverse();
+        let request = ExportLogsServiceRequest {
+            resource_logs: groups
+                .iter()
+                .zip(std::iter::once(first).chain(rest))
+                .map(|((r, _), log_records)| ResourceLogs {
+                    resource: Some((**r).clone()),
+                    scope_logs: vec![ScopeLogs {
+                        scope: Some(otlp::scope()),
+                        log_records,
+                        ..Default::default()
+                    }],
+                    ..Default::default()
+                })
+                .collect(),
+        };
+        let body = request.encode_to_vec();
+        let mut lists = request
+            .resource_logs
+            .into_iter()
+            .flat_map(|group| group.scope_logs)
+            .map(|scope| scope.log_records);
+        let mut kept = lists.next().unwrap_or_default();
+        kept.extend(lists.flatten());
+        kept.extend(beyond);
+        // Not the rare long ones: what is kept stays small.
+        kept.retain(otlp::small);
+        self.records = kept;
+        (sent_spans, Some((body, n as u64)))
+    }
 }
 
 /// What an accepted request counts as sent.
@@ -326,5 +391,118 @@ impl Post {
             429 | 502..=504 => Err(Failure::Retry),
             _ => Err(Failure::Refused),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use opentelemetry_proto::tonic::common::v1::{AnyValue, any_value::Value};
+
+    use super::*;
+    use crate::{
+        decode::DecodeOptions,
+        event::{Context, Syscall},
+        export::otlp::{
+            CallFacts,
+            tests::{Tasks, call},
+        },
+        output::time::Clock,
+    };
+
+    fn chunk(clock: &Clock, calls: &[(&Arc<Resource>, &Syscall)]) -> Chunk<Item> {
+        let ctx = Context {
+            tasks: &Tasks,
+            fds: None,
+            names: None,
+        };
+        let decode = DecodeOptions::default();
+        let mut chunk = Chunk::with_capacity(calls.len());
+        for (resource, c) in calls {
+            let call = CallFacts::new(c, &ctx, &decode, clock, &mut chunk);
+            chunk.calls.push(Item {
+                resource: Arc::clone(resource),
+                call,
+            });
+        }
+        chunk
+    }
+
+    /// Each resource's pid and its records' bodies, in the request's order.
+    fn bodies(body: &[u8]) -> Vec<(i64, Vec<String>)> {
+        let request = ExportLogsServiceRequest::decode(body).unwrap();
+        request
+            .resource_logs
+            .iter()
+            .map(|g| {
+                let pid = g.resource.as_ref().unwrap().attributes[1].value.clone();
+                let Some(AnyValue {
+                    value: Some(Value::IntValue(pid)),
+                }) = pid
+                else {
+                    panic!("no pid");
+                };
+                let records = &g.scope_logs[0].log_records;
+                let texts = records
+                    .iter()
+                    .map(|r| match &r.body {
+                        Some(AnyValue {
+                            value: Some(Value::StringValue(s)),
+                        }) => s.clone(),
+                        _ => panic!("no body"),
+                    })
+                    .collect();
+                (pid, texts)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn batches_group_by_resource_and_reused_records_encode_as_new_ones() {
+        let one = Arc::new(otlp::resource("host", 1, Some("a"), None));
+        let two = Arc::new(otlp::resource("host", 2, Some("b"), None));
+        let long = format!("/{}", "x".repeat(300));
+        let openat = call("openat", [0xffffff9c, 0x1000, 0, 0, 0, 0], -2, Some(&long));
+        let close = call("close", [3, 0, 0, 0, 0, 0], 0, None);
+        let getpid = call("getpid", [0; 6], 7, None);
+        let mixed = [
+            (&one, &openat),
+            (&two, &close),
+            (&one, &getpid),
+            (&two, &openat),
+            (&one, &close),
+        ];
+        // One clock: the same calls get the same times.
+        let clock = Clock::new();
+        let fresh = |calls: &[(&Arc<Resource>, &Syscall)]| {
+            Encoder::default()
+                .encode(vec![chunk(&clock, calls)])
+                .1
+                .unwrap()
+                .0
+        };
+        let mut encoder = Encoder::default();
+        let first = encoder.encode(vec![chunk(&clock, &mixed)]).1.unwrap();
+        assert_eq!(first.1, 5);
+        let groups = bodies(&first.0);
+        assert_eq!(groups.len(), 2);
+        assert_eq!(groups[0].0, 1);
+        assert_eq!(groups[1].0, 2);
+        assert!(groups[0].1[0].starts_with("openat("));
+        assert!(groups[0].1[1].starts_with("getpid("));
+        assert!(groups[0].1[2].starts_with("close("));
+        assert!(groups[1].1[0].starts_with("close("));
+        assert!(groups[1].1[1].starts_with("openat("));
+        // Fewer calls, one resource, then the first batch again, over reused records:
+        // byte for byte what new records make.
+        let few = [(&two, &getpid), (&two, &close)];
+        let second = encoder.encode(vec![chunk(&clock, &few)]).1.unwrap();
+        assert_eq!(second.1, 2);
+        assert_eq!(second.0, fresh(&few));
+        let third = encoder.encode(vec![chunk(&clock, &mixed[..2]), chunk(&clock, &mixed[2..])]);
+        assert_eq!(third.1.unwrap().0, fresh(&mixed));
+        assert!(
+            third.0.is_none(),
+            "no call was slow or failed with spans on"
+        );
     }
 }
