@@ -14,7 +14,7 @@ use super::{
     iovec::{self, Contents},
     ipc, netlink, prctl, strings,
     strings::write_addr,
-    structs, write_fd, write_hex, write_int,
+    structs, write_fd, write_hex, write_int, write_new_fd,
 };
 use crate::{
     event::{Capture, FdNames, Syscall as Call},
@@ -183,15 +183,9 @@ fn write_memory(
             match pair {
                 Some((a, b)) => {
                     out.push('[');
-                    for (n, fd) in [a, b].into_iter().enumerate() {
-                        if n > 0 {
-                            out.push_str(", ");
-                        }
-                        write_int(out, fd);
-                        if let Some(name) = fds.and_then(|f| f.result_name(call.pid, fd)) {
-                            let _ = write!(out, "<{name}>");
-                        }
-                    }
+                    write_new_fd(out, call.pid, a, fds);
+                    out.push_str(", ");
+                    write_new_fd(out, call.pid, b, fds);
                     out.push(']');
                 }
                 None => write_struct_arg(out, call, i, StructKind::FdPair, opts),

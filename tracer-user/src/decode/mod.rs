@@ -266,6 +266,15 @@ pub(crate) fn write_fd(out: &mut String, pid: u32, fd: i32, fds: Option<&dyn FdN
     }
 }
 
+/// A descriptor the call made (its result, a pipe's pair): `3`, or with names
+/// `3</etc/passwd>`, named as the table has it after the call.
+pub(crate) fn write_new_fd(out: &mut String, pid: u32, fd: i32, fds: Option<&dyn FdNames>) {
+    write_int(out, fd);
+    if let Some(name) = fds.and_then(|f| f.result_name(pid, fd)) {
+        let _ = write!(out, "<{name}>");
+    }
+}
+
 /// A pid: `1234`, or under `-Y` `1234<cat>` with the name the process has now (read
 /// when the line is printed, as strace does; nothing once the process is gone).
 pub(crate) fn write_pid(out: &mut String, pid: i32, opts: &DecodeOptions) {

@@ -94,10 +94,7 @@ pub fn write_result(
 
 /// A new descriptor, named with `-y`: `3</etc/passwd>`.
 fn write_fd_return(out: &mut String, call: &Call, ret: u64, fds: Option<&dyn FdNames>) {
-    write_int(out, ret);
-    if let Some(name) = fds.and_then(|f| f.result_name(call.pid, ret as i32)) {
-        let _ = write!(out, "<{name}>");
-    }
+    super::write_new_fd(out, call.pid, ret as i32, fds);
 }
 
 /// The errno name of a failed call (`ENOENT`), for formats that keep it apart.

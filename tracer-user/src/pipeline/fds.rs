@@ -449,31 +449,20 @@ fn facts_entry(pid: u32, facts: &FdFacts, detail: bool) -> Option<Entry> {
     })
 }
 
-/// strace's `-yy` text for an internet socket the facts describe:
-/// `TCP:[127.0.0.1:5432->127.0.0.1:40000]` connected, `TCP:[127.0.0.1:5432]` bound,
-/// `TCP:[INODE]` neither; `None` for other sockets (their facts carry no family).
+/// strace's `-yy` text for an internet socket the facts describe; `None` for other
+/// sockets (their facts carry no family).
 fn inet_details(proto: &str, facts: &FdFacts) -> Option<String> {
-    use std::net::{Ipv4Addr, Ipv6Addr};
-    let addr = |bytes: &[u8; 16], port: u16| match facts.family {
-        2 => Some(format!(
-            "{}:{port}",
-            Ipv4Addr::new(bytes[0], bytes[1], bytes[2], bytes[3])
-        )),
-        10 => Some(match Ipv6Addr::from(*bytes).to_ipv4_mapped() {
-            Some(v4) => format!("{v4}:{port}"),
-            None => format!("[{}]:{port}", Ipv6Addr::from(*bytes)),
-        }),
-        _ => None,
+    if !matches!(facts.family, 2 | 10) {
+        return None;
+    }
+    let socket = procfs::InetSocket {
+        proto: "",
+        family: facts.family,
+        local: (facts.local, facts.local_port),
+        remote: (facts.remote, facts.remote_port),
     };
-    let local = addr(&facts.local, facts.local_port)?;
-    let remote = addr(&facts.remote, facts.remote_port)?;
     let proto = if proto.is_empty() { "socket" } else { proto };
-    Some(match (facts.local_port, facts.remote_port) {
-        // No local port: in no table (unbound, or closed by a reset), as sock_diag says.
-        (0, _) => format!("{proto}:[{}]", facts.ino),
-        (_, 0) => format!("{proto}:[{local}]"),
-        _ => format!("{proto}:[{local}->{remote}]"),
-    })
+    Some(socket.describe(proto, facts.ino))
 }
 
 /// `/proc/self` and `/proc/thread-self` as the calling task sees them: the tracer,

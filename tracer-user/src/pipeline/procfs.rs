@@ -1,7 +1,10 @@
 //! What `/proc` says about a process's descriptors and sockets: the `-y` names of
 //! descriptors the trace did not see opened, and `-yy`'s socket endpoints.
 
-use std::fs;
+use std::{
+    fs,
+    net::{Ipv4Addr, Ipv6Addr},
+};
 
 /// One descriptor as the fd table keeps it.
 #[derive(Clone, Debug)]
@@ -75,17 +78,52 @@ pub fn with_device(path: String) -> String {
     format!("{path}<{kind} {major}:{minor}>")
 }
 
-/// An internet socket of process `pid` by inode, as `/proc/PID/net/{tcp,udp}{,6}` list
-/// it: its family (`AF_INET`, `AF_INET6`), local and remote addresses (4 or 16 bytes)
-/// and ports.
+/// An internet socket: its protocol as `/proc` files it (`TCP`, `UDPv6`; empty when
+/// only the kernel's facts describe it), family (`AF_INET`, `AF_INET6`), local and
+/// remote addresses (network order, 4 or 16 bytes) and ports.
 pub struct InetSocket {
+    pub proto: &'static str,
     pub family: u16,
     pub local: ([u8; 16], u16),
     pub remote: ([u8; 16], u16),
 }
 
+impl InetSocket {
+    /// strace's `-yy` text, under protocol `proto`: `TCP:[127.0.0.1:5432->127.0.0.1:40000]`
+    /// connected, `TCP:[127.0.0.1:5432]` bound, `TCP:[INODE]` with no local port (not
+    /// in the kernel's tables: unbound, or closed by a reset).
+    pub fn describe(&self, proto: &str, inode: u64) -> String {
+        let endpoint = |(bytes, port): &([u8; 16], u16)| -> String {
+            if self.family == 2 {
+                let v4 = Ipv4Addr::new(bytes[0], bytes[1], bytes[2], bytes[3]);
+                return format!("{v4}:{port}");
+            }
+            match Ipv6Addr::from(*bytes).to_ipv4_mapped() {
+                Some(v4) => format!("{v4}:{port}"),
+                None => format!("[{}]:{port}", Ipv6Addr::from(*bytes)),
+            }
+        };
+        match (self.local.1, self.remote.1) {
+            (0, _) => format!("{proto}:[{inode}]"),
+            (_, 0) => format!("{proto}:[{}]", endpoint(&self.local)),
+            _ => format!(
+                "{proto}:[{}->{}]",
+                endpoint(&self.local),
+                endpoint(&self.remote)
+            ),
+        }
+    }
+}
+
+/// Process `pid`'s internet socket `inode`, as `/proc/PID/net/{tcp,udp}{,6}` list it
+/// (bound or connected ones only).
 pub fn inet_socket(pid: u32, inode: u64) -> Option<InetSocket> {
-    for (file, family) in [("tcp", 2), ("tcp6", 10), ("udp", 2), ("udp6", 10)] {
+    for (file, proto, family) in [
+        ("tcp", "TCP", 2),
+        ("tcp6", "TCPv6", 10),
+        ("udp", "UDP", 2),
+        ("udp6", "UDPv6", 10),
+    ] {
         let Ok(table) = fs::read_to_string(format!("/proc/{pid}/net/{file}")) else {
             continue;
         };
@@ -95,6 +133,7 @@ pub fn inet_socket(pid: u32, inode: u64) -> Option<InetSocket> {
                 continue;
             }
             return Some(InetSocket {
+                proto,
                 family,
                 local: inet_address(f[1])?,
                 remote: inet_address(f[2])?,
@@ -117,34 +156,11 @@ fn inet_address(field: &str) -> Option<([u8; 16], u16)> {
     Some((bytes, port))
 }
 
-/// strace's `-yy` socket text: `TCP:[127.0.0.1:5432->127.0.0.1:40000]`,
+/// strace's `-yy` socket text from `/proc`: `TCP:[127.0.0.1:5432->127.0.0.1:40000]`,
 /// `UDPv6:[[::1]:53]`, `UNIX:[12345,"/run/x.sock"]`.
 pub fn socket_details(pid: u32, inode: u64) -> Option<String> {
-    for (file, proto) in [
-        ("tcp", "TCP"),
-        ("tcp6", "TCPv6"),
-        ("udp", "UDP"),
-        ("udp6", "UDPv6"),
-    ] {
-        let Ok(table) = fs::read_to_string(format!("/proc/{pid}/net/{file}")) else {
-            continue;
-        };
-        for line in table.lines().skip(1) {
-            let f: Vec<&str> = line.split_whitespace().collect();
-            if f.len() < 10 || f[9].parse() != Ok(inode) {
-                continue;
-            }
-            let local = inet_endpoint(f[1])?;
-            let remote = inet_endpoint(f[2])?;
-            return Some(if local.ends_with(":0") && remote.ends_with(":0") {
-                // Neither bound nor connected: strace shows the inode.
-                format!("{proto}:[{inode}]")
-            } else if remote.ends_with(":0") {
-                format!("{proto}:[{local}]")
-            } else {
-                format!("{proto}:[{local}->{remote}]")
-            });
-        }
+    if let Some(socket) = inet_socket(pid, inode) {
+        return Some(socket.describe(socket.proto, inode));
     }
     let unix = fs::read_to_string(format!("/proc/{pid}/net/unix")).ok()?;
     unix.lines().skip(1).find_map(|line| {
@@ -153,31 +169,6 @@ pub fn socket_details(pid: u32, inode: u64) -> Option<String> {
             Some(path) => format!("UNIX:[{inode},\"{path}\"]"),
             None => format!("UNIX:[{inode}]"),
         })
-    })
-}
-
-/// `0100007F:1538` (address words in host order, port in hex) as `127.0.0.1:5432`.
-fn inet_endpoint(field: &str) -> Option<String> {
-    let (addr, port) = field.split_once(':')?;
-    let port = u16::from_str_radix(port, 16).ok()?;
-    let mut bytes = Vec::with_capacity(16);
-    for word in addr.as_bytes().chunks(8) {
-        let word = u32::from_str_radix(std::str::from_utf8(word).ok()?, 16).ok()?;
-        bytes.extend_from_slice(&word.to_ne_bytes());
-    }
-    Some(match bytes.len() {
-        4 => format!(
-            "{}:{port}",
-            std::net::Ipv4Addr::from(<[u8; 4]>::try_from(bytes).ok()?)
-        ),
-        16 => {
-            let v6 = std::net::Ipv6Addr::from(<[u8; 16]>::try_from(bytes).ok()?);
-            match v6.to_ipv4_mapped() {
-                Some(v4) => format!("{v4}:{port}"),
-                None => format!("[{v6}]:{port}"),
-            }
-        }
-        _ => return None,
     })
 }
 
@@ -194,10 +185,24 @@ mod tests {
 
     #[test]
     fn proc_net_endpoints() {
-        assert_eq!(inet_endpoint("0100007F:1538").unwrap(), "127.0.0.1:5432");
+        let socket = |family, local, remote| InetSocket {
+            proto: "TCP",
+            family,
+            local: inet_address(local).unwrap(),
+            remote: inet_address(remote).unwrap(),
+        };
+        let connected = socket(2, "0100007F:1538", "0100007F:9C40");
         assert_eq!(
-            inet_endpoint("00000000000000000000000001000000:0035").unwrap(),
-            "[::1]:53"
+            connected.describe("TCP", 7),
+            "TCP:[127.0.0.1:5432->127.0.0.1:40000]"
         );
+        let bound = socket(
+            10,
+            "00000000000000000000000001000000:0035",
+            "00000000000000000000000000000000:0000",
+        );
+        assert_eq!(bound.describe("UDPv6", 7), "UDPv6:[[::1]:53]");
+        let unbound = socket(2, "00000000:0000", "00000000:0000");
+        assert_eq!(unbound.describe("TCP", 7), "TCP:[7]");
     }
 }
