@@ -46,7 +46,9 @@ pub mod capture {
     /// each message's address and iovecs: see [`super::MmsgChunk`] for the layout.
     pub const MMSG: u8 = 13;
     /// What descriptor argument `arg` (none when `arg` is [`super::FD_RET_ARG`]) and,
-    /// with `size` 1, the returned descriptor refer to: a [`super::FdFacts`] each (`-y`'s
+    /// with `size` bit [`super::FD_RETURNED`], the returned descriptor refer to (bit
+    /// [`super::FD_ENDPOINTS`]: `-yy` wants sockets' endpoints, which the kernel reads
+    /// anyway and ptrace only then): a [`super::FdFacts`] each (`-y`'s
     /// names taken at the call, not from `/proc` after the fact, when a short-lived
     /// process may have closed them). Always in plan slot [`super::FD_SLOT`].
     pub const FD_FACTS: u8 = 14;
@@ -57,6 +59,9 @@ pub mod capture {
 
 /// [`CaptureSpec::arg`] of an [`capture::FD_FACTS`] capture of the return value alone.
 pub const FD_RET_ARG: u8 = 6;
+/// [`CaptureSpec::size`] bits of an [`capture::FD_FACTS`] capture.
+pub const FD_RETURNED: u16 = 1;
+pub const FD_ENDPOINTS: u16 = 2;
 /// The plan slot of the descriptor facts ([`capture::FD_FACTS`],
 /// [`capture::FD_PAIR_FACTS`]; at most one per syscall), so the kernel programs carry
 /// their reads once, not once per slot.

@@ -17,10 +17,11 @@ use aya_ebpf::{
 };
 use tracer_common::{
     CAPTURE_FAULT, CAPTURE_TRUNCATED, CaptureHeader, CapturePlan, CaptureSpec, DIRENT_RECLEN,
-    FD_RET_ARG, FD_SLOT, FdFacts, FdSetsHeader, IovecChunk, LEN_FROM_RET, LOOP_SLOT, MAX_CAPTURE,
-    MAX_CAPTURES, MAX_DIRENTS, MAX_FDSET_BYTES, MAX_IOV, MAX_MMSG_PIECES, MAX_PTRV, MAX_STRV,
-    MMSG_MESSAGE, MMSG_NAME_BYTES, MMSGHDR_BYTES, MSGHDR_CONTROL, MSGHDR_IOV, MSGHDR_NAME,
-    MmsgChunk, SyscallRecord, capture, capture_len, capture_want, fdset_bytes, iov_copy_len, when,
+    FD_RET_ARG, FD_RETURNED, FD_SLOT, FdFacts, FdSetsHeader, IovecChunk, LEN_FROM_RET, LOOP_SLOT,
+    MAX_CAPTURE, MAX_CAPTURES, MAX_DIRENTS, MAX_FDSET_BYTES, MAX_IOV, MAX_MMSG_PIECES, MAX_PTRV,
+    MAX_STRV, MMSG_MESSAGE, MMSG_NAME_BYTES, MMSGHDR_BYTES, MSGHDR_CONTROL, MSGHDR_IOV,
+    MSGHDR_NAME, MmsgChunk, SyscallRecord, capture, capture_len, capture_want, fdset_bytes,
+    iov_copy_len, when,
 };
 
 /// Scratch space per CPU and per program (enter and exit must not share: a preempted
@@ -366,7 +367,7 @@ impl Builder {
         let header_off = self.off & OFF_MASK;
         let data_off = header_off + size_of::<CaptureHeader>();
         let returned = match phase.ret() {
-            Some(ret) if ret >= 0 && spec.size != 0 => ret,
+            Some(ret) if ret >= 0 && spec.size & FD_RETURNED != 0 => ret,
             _ => -1,
         };
         let fds: [i64; 2] = if spec.kind == capture::FD_PAIR_FACTS {

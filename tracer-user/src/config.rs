@@ -324,6 +324,7 @@ impl Config {
         crate::syscalls::plan::PlanOptions {
             env_strings: !self.decode.abbrev.contains(nr),
             fd_facts: self.names_fds(),
+            fd_endpoints: self.out.decode_fds > 1,
         }
     }
 

@@ -4,7 +4,8 @@
 
 use super::{ArgKind, Dir, Effect, RetKind, StructKind, Syscall, When, layout};
 use tracer_common::{
-    CapturePlan, CaptureSpec, FD_SLOT, LEN_FIXED, LEN_FROM_RET, LOOP_SLOT, capture, when,
+    CapturePlan, CaptureSpec, FD_ENDPOINTS, FD_RETURNED, FD_SLOT, LEN_FIXED, LEN_FROM_RET,
+    LOOP_SLOT, capture, when,
 };
 
 /// Longest path the kernel accepts, NUL included.
@@ -197,6 +198,8 @@ pub struct PlanOptions {
     /// `-y`: what the call's first descriptor argument, its returned descriptor and a
     /// `pipe`'s pair refer to ([`capture::FD_FACTS`]), where a plan slot is free.
     pub fd_facts: bool,
+    /// `-yy`: with sockets' endpoints.
+    pub fd_endpoints: bool,
 }
 
 /// The capture plan of `sc`: its copies of memory arguments in order, except one that
@@ -223,7 +226,7 @@ pub fn capture_plan_with(sc: &Syscall, opts: PlanOptions) -> CapturePlan {
     // Where the slot is free: the calls that use every slot are not -y's concern.
     if opts.fd_facts
         && plan.specs[FD_SLOT].kind == capture::NONE
-        && let Some(spec) = fd_facts_spec(sc)
+        && let Some(spec) = fd_facts_spec(sc, opts.fd_endpoints)
     {
         plan.specs[FD_SLOT] = spec;
     }
@@ -236,7 +239,7 @@ pub fn capture_plan_with(sc: &Syscall, opts: PlanOptions) -> CapturePlan {
 /// `-y`'s facts for `sc` ([`FD_SLOT`]): the pair a `pipe`/`socketpair` writes, or its
 /// first descriptor argument (at entry for a call that closes it, else at exit, when it
 /// is still open) and the descriptor it returns (not an open's, named by its path).
-fn fd_facts_spec(sc: &Syscall) -> Option<CaptureSpec> {
+fn fd_facts_spec(sc: &Syscall, endpoints: bool) -> Option<CaptureSpec> {
     let position = |want: fn(&ArgKind) -> bool| sc.args.iter().position(|a| want(&a.kind));
     if let Some(i) = position(|k| matches!(k, ArgKind::Struct(StructKind::FdPair, _))) {
         return Some(CaptureSpec::new(
@@ -268,7 +271,7 @@ fn fd_facts_spec(sc: &Syscall) -> Option<CaptureSpec> {
         when,
         arg.unwrap_or(tracer_common::FD_RET_ARG),
         LEN_FIXED,
-        returns as u16,
+        if returns { FD_RETURNED } else { 0 } | if endpoints { FD_ENDPOINTS } else { 0 },
     ))
 }
 

@@ -16,10 +16,10 @@ use nix::{
     unistd::Pid,
 };
 use tracer_common::{
-    CAPTURE_FAULT, CAPTURE_TRUNCATED, CapturePlan, CaptureSpec, DIRENT_RECLEN, FD_NAME_BYTES,
-    FD_RET_ARG, FDSET_FAULT, FDSET_NULL, FDSET_READ, FdFacts, IovecChunk, MAX_CAPTURE, MAX_DIRENTS,
-    MAX_IOV, MAX_PTRV, MAX_STRV, MSGHDR_CONTROL, MSGHDR_IOV, MSGHDR_NAME, capture, fdset_bytes,
-    iov_copy_len, when,
+    CAPTURE_FAULT, CAPTURE_TRUNCATED, CapturePlan, CaptureSpec, DIRENT_RECLEN, FD_ENDPOINTS,
+    FD_NAME_BYTES, FD_RET_ARG, FD_RETURNED, FDSET_FAULT, FDSET_NULL, FDSET_READ, FdFacts,
+    IovecChunk, MAX_CAPTURE, MAX_DIRENTS, MAX_IOV, MAX_PTRV, MAX_STRV, MSGHDR_CONTROL, MSGHDR_IOV,
+    MSGHDR_NAME, capture, fdset_bytes, iov_copy_len, when,
 };
 
 use crate::event::{Capture, Syscall};
@@ -246,13 +246,16 @@ fn fd_facts(pid: Pid, spec: &CaptureSpec, phase: Phase, args: &[u64; 6]) -> Opti
             .map(|h| i32::from_ne_bytes(h.try_into().expect("4 bytes")) as i64)
             .collect()
     } else {
-        let returned = phase.ret().filter(|&r| r >= 0 && spec.size != 0);
+        let returned = phase
+            .ret()
+            .filter(|&r| r >= 0 && spec.size & FD_RETURNED != 0);
         let arg = (spec.arg != FD_RET_ARG).then(|| args[(spec.arg & 7) as usize % 6] as i32 as i64);
         arg.into_iter().chain(returned).collect()
     };
+    let endpoints = spec.size & FD_ENDPOINTS != 0;
     let data: Vec<u8> = fds
         .into_iter()
-        .filter_map(|fd| proc_fd_facts(pid, fd))
+        .filter_map(|fd| proc_fd_facts(pid, fd, endpoints))
         .flat_map(|f| f.to_bytes())
         .collect();
     (!data.is_empty()).then_some(Capture {
@@ -265,7 +268,9 @@ fn fd_facts(pid: Pid, spec: &CaptureSpec, phase: Phase, args: &[u64; 6]) -> Opti
 }
 
 /// [`FdFacts`] of descriptor `fd` of task `pid`, from `/proc/PID/fd/FD`.
-fn proc_fd_facts(pid: Pid, fd: i64) -> Option<FdFacts> {
+/// `endpoints`: an internet socket's addresses too (a scan of `/proc/PID/net`, so only
+/// for `-yy`).
+fn proc_fd_facts(pid: Pid, fd: i64, endpoints: bool) -> Option<FdFacts> {
     use std::os::unix::fs::MetadataExt;
     const S_IFMT: u32 = 0o170000;
     const S_IFSOCK: u32 = 0o140000;
@@ -296,7 +301,7 @@ fn proc_fd_facts(pid: Pid, fd: i64) -> Option<FdFacts> {
         S_IFSOCK => {
             // The endpoints now, at the stop, as the kernel programs read them.
             let pid = pid.as_raw() as u32;
-            if let Some(s) = crate::pipeline::procfs::inet_socket(pid, facts.ino) {
+            if endpoints && let Some(s) = crate::pipeline::procfs::inet_socket(pid, facts.ino) {
                 facts.family = s.family;
                 (facts.local, facts.local_port) = s.local;
                 (facts.remote, facts.remote_port) = s.remote;
