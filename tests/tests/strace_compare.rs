@@ -32,14 +32,12 @@ tracer_tests::both_backends!(strace_and_tracer_print_the_same_lines);
 /// The share of identical lines (%) an option set must reach over its workloads. The
 /// goal is 99.5 in every set; these floors leave room for what varies between runs
 /// anyway (random bytes, pipe timing: see `cargo xtask compare --strace-only`), and are
-/// lower where a known gap of issue 16 is still open: `-y`/`-yy` (descriptors named at
-/// the call; names looked up in /proc after the fact miss short-lived processes' pipes
-/// and sockets, more so on a loaded machine: 84-98% in runs here), `-p` (calls in
-/// progress at attach).
+/// lower where a known gap of issue 16 is still open: `-yy` (a UNIX socket's peer, which
+/// strace shows and the tracer does not read: 97.9-98.1% in runs here), `-p` (two
+/// attached processes make few lines, and strace against itself agrees on 80% of them).
 fn min_identical(set: &str) -> f64 {
     match set {
-        "-y" => 80.0,
-        "-yy" => 80.0,
+        "-yy" => 95.0,
         "-p" => 50.0,
         _ => 97.0,
     }
