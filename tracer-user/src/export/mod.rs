@@ -154,8 +154,8 @@ impl Exporter {
             self.reported_outages = outages;
             self.reported_down = true;
             eprintln!(
-                "tracer: export: collector at {} unreachable; holding up to {} records, \
-                 dropping and counting the rest",
+                "tracer: export: collector at {} unreachable; retrying what was sent, holding up to \
+                 {} more records, dropping and counting the rest",
                 self.opts.endpoint, self.opts.queue
             );
         }

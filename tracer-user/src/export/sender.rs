@@ -5,7 +5,7 @@
 
 use std::{
     sync::{
-        Arc,
+        Arc, OnceLock,
         atomic::{AtomicBool, AtomicU64, Ordering},
     },
     thread::JoinHandle,
@@ -45,6 +45,8 @@ const BACKOFF_MAX: Duration = Duration::from_secs(5);
 const GIVE_UP_AFTER: Duration = Duration::from_secs(30);
 /// Requests out at once: a collector's answer takes a while, the next batch need not wait.
 const IN_FLIGHT: usize = 4;
+/// While the collector is down: how often the end of the trace is looked for.
+const SETTLE_POLL: Duration = Duration::from_millis(100);
 /// After the trace: how long what is queued may still take to go out.
 const DRAIN_LIMIT: Duration = Duration::from_secs(5);
 
@@ -105,7 +107,7 @@ impl Sender {
             client,
             endpoint: opts.endpoint.clone(),
             counters: counters.clone(),
-            draining: None,
+            draining: Arc::default(),
         };
         let thread = std::thread::Builder::new()
             .name("tracer-export".into())
@@ -123,7 +125,7 @@ impl Sender {
 }
 
 async fn run(
-    mut post: Post,
+    post: Post,
     mut queue: mpsc::Receiver<Chunk<Item>>,
     mut metrics: watch::Receiver<Option<Snapshot>>,
     host: String,
@@ -132,6 +134,14 @@ async fn run(
     let mut closed = false;
     let mut encoder = Encoder::default();
     while !closed {
+        // While the collector fails, the requests out retry and nothing more is taken:
+        // what arrives meanwhile waits in the queue up to its bound (the one memory
+        // bound), the rest is dropped and counted.
+        while post.counters.down.load(Ordering::Relaxed) && !queue.is_closed() {
+            if timeout(SETTLE_POLL, post.settle()).await.is_ok() {
+                break;
+            }
+        }
         let mut batch: Vec<Chunk<Item>> = Vec::new();
         let mut calls = 0;
         let deadline = Instant::now() + FLUSH_EVERY;
@@ -151,7 +161,7 @@ async fn run(
             }
         }
         if closed {
-            post.draining = Some(Instant::now() + DRAIN_LIMIT);
+            let _ = post.draining.set(Instant::now() + DRAIN_LIMIT);
         }
         let (spans, logs) = encoder.encode(batch);
         if let Some((body, n)) = spans {
@@ -304,8 +314,8 @@ struct Post {
     client: reqwest::Client,
     endpoint: String,
     counters: Arc<Counters>,
-    /// After the trace: retries stop at this time.
-    draining: Option<Instant>,
+    /// After the trace: retries stop at this time (shared with the requests out).
+    draining: Arc<OnceLock<Instant>>,
 }
 
 enum Failure {
@@ -325,7 +335,7 @@ impl Post {
             .acquire_owned()
             .await
             .expect("the semaphore is never closed");
-        let mut post = self.clone();
+        let post = self.clone();
         tokio::spawn(async move {
             if post.send(path, body, records).await {
                 let c = &post.counters;
@@ -346,7 +356,7 @@ impl Post {
 
     /// Posts `body` until it is accepted, refused, or retried for too long; `records`
     /// are counted as dropped unless it is accepted.
-    async fn send(&mut self, path: &str, body: Vec<u8>, records: u64) -> bool {
+    async fn send(&self, path: &str, body: Vec<u8>, records: u64) -> bool {
         // Retries share the encoded bytes.
         let body = bytes::Bytes::from(body);
         let give_up = Instant::now() + GIVE_UP_AFTER;
@@ -362,7 +372,7 @@ impl Post {
                     if !self.counters.down.swap(true, Ordering::Relaxed) {
                         self.counters.outages.fetch_add(1, Ordering::Relaxed);
                     }
-                    let limit = self.draining.map_or(give_up, |d| d.min(give_up));
+                    let limit = self.draining.get().map_or(give_up, |&d| d.min(give_up));
                     if Instant::now() + wait > limit {
                         break;
                     }
