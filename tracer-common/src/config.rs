@@ -3,7 +3,7 @@
 //! switch off), and the decisions both sides derive from it. The ptrace backend applies
 //! the same decisions in userspace, from the same struct.
 
-use crate::{path::MAX_PATH_FILTERS, trace::status};
+use crate::{MAX_CAPTURES, path::MAX_PATH_FILTERS, trace::status};
 
 /// What the programs are told at load time: the user's filters and the facts about the
 /// running kernel that userspace looked up (offsets that differ between builds).
@@ -38,7 +38,12 @@ pub struct KernelConfig {
     pub _pad: u8,
     /// `--cgroup`/`--container`: the depth of each traced cgroup below the cgroup2 root.
     pub cgroup_levels: [u32; MAX_CGROUPS],
-    pub _pad2: [u8; 4],
+    /// Per plan slot, the capture kinds (a bit per [`crate::capture`] kind) the traced
+    /// syscalls' plans take there at a call's entry and at its exit
+    /// ([`crate::CapturePlan::kinds`]): the verifier, which knows these frozen values,
+    /// skips the code of every other kind. All ones (the default): every kind.
+    pub entry_kinds: [u16; MAX_CAPTURES],
+    pub exit_kinds: [u16; MAX_CAPTURES],
     /// `--cgroup`/`--container`: trace every task whose cgroup is one of these (id =
     /// inode of the cgroup v2 directory) or below one; the first 0 ends the set. All
     /// zero: trace the `TRACED` set.
@@ -252,7 +257,8 @@ impl KernelConfig {
         diagnose_only: 0,
         _pad: 0,
         cgroup_levels: [0; MAX_CGROUPS],
-        _pad2: [0; 4],
+        entry_kinds: [u16::MAX; MAX_CAPTURES],
+        exit_kinds: [u16::MAX; MAX_CAPTURES],
         cgroup_ids: [0; MAX_CGROUPS],
         min_duration_ns: 0,
         summary_overhead_ns: 0,
@@ -376,7 +382,7 @@ impl Default for KernelConfig {
     }
 }
 
-const _: () = assert!(core::mem::size_of::<KernelConfig>() == 248 + 16 + 32 + 88);
+const _: () = assert!(core::mem::size_of::<KernelConfig>() == 264 + 16 + 32 + 88);
 
 #[cfg(feature = "user")]
 // SAFETY: plain-old-data: repr(C), integer fields only, explicit padding.

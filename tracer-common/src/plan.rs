@@ -352,6 +352,27 @@ pub struct CapturePlan {
     pub specs: [CaptureSpec; MAX_CAPTURES],
 }
 
+// Every kind a plan holds has a bit in a u16 (`ENTRY_LOST` is never in a plan).
+const _: () = assert!(capture::FD_PAIR_FACTS < 16 && capture::MMSG < 16);
+
+impl CapturePlan {
+    /// The kinds (a bit per [`capture`] kind) this plan may copy in each slot at a call's
+    /// entry and at its exit. The exit's include the entry's: an entry copy is taken at
+    /// the exit when it is deferred or its read faulted.
+    pub fn kinds(&self) -> ([u16; MAX_CAPTURES], [u16; MAX_CAPTURES]) {
+        let mut entry = [0; MAX_CAPTURES];
+        let mut exit = [0; MAX_CAPTURES];
+        for (slot, spec) in self.specs.iter().enumerate() {
+            let bit = 1u16.checked_shl(spec.kind as u32).unwrap_or(0) & !1;
+            if spec.when == when::ENTER {
+                entry[slot] = bit;
+            }
+            exit[slot] = bit;
+        }
+        (entry, exit)
+    }
+}
+
 /// Everything the kernel side needs to know about one syscall number: whether the trace
 /// set includes it and what to copy. Userspace fills the `PLANS` array (index = number)
 /// from the syscall table, so the kernel programs stay generic.

@@ -88,12 +88,46 @@ impl Phase {
     }
 }
 
+/// The capture kinds (a bit each) the trace set's plans take in plan slot `slot` in
+/// `phase`: frozen settings, so the verifier skips the code of every kind without its
+/// bit (`slot` is a constant wherever this is called: the loops over the slots are
+/// unrolled, by the compiler or the verifier).
+#[inline(always)]
+fn kinds(phase: Phase, slot: usize) -> u16 {
+    let cfg = config();
+    if phase.is_exit() {
+        cfg.exit_kinds[slot]
+    } else {
+        cfg.entry_kinds[slot]
+    }
+}
+
+/// The bit of `kind` in [`kinds`].
+const fn bit(kind: u8) -> u16 {
+    1 << kind
+}
+
+/// Whether any plan of the trace set copies anything in `phase`.
+#[inline(always)]
+pub fn takes_any(phase: Phase) -> bool {
+    let mut all = 0;
+    let mut i = 0;
+    while i < MAX_CAPTURES {
+        all |= kinds(phase, i);
+        i += 1;
+    }
+    all != 0
+}
+
 /// Whether `plan` copies anything in `phase`.
 #[inline(always)]
 pub fn any(plan: &CapturePlan, phase: Phase) -> bool {
+    if !takes_any(phase) {
+        return false;
+    }
     let mut i = 0;
     while i < MAX_CAPTURES {
-        if phase.wants(&plan.specs[i], i) {
+        if kinds(phase, i) != 0 && phase.wants(&plan.specs[i], i) {
             return true;
         }
         i += 1;
@@ -153,7 +187,10 @@ impl Builder {
             self.forget_offset();
             let spec = &plan.specs[i];
             let retrying = retry & (1 << i) != 0 && spec.when == when::ENTER;
-            if (phase.wants(spec, i) || retrying) && self.capture(spec, phase, args, string_limit) {
+            if kinds(phase, i) != 0
+                && (phase.wants(spec, i) || retrying)
+                && self.capture(spec, phase, args, string_limit, i)
+            {
                 self.fault(i);
             }
             i += 1;
@@ -162,7 +199,11 @@ impl Builder {
         // (no offsets in the frozen settings) the verifier skips all of it.
         self.forget_offset();
         let spec = &plan.specs[FD_SLOT];
-        if config().fd_fields.known() && is_fd_facts(spec) && phase.wants(spec, FD_SLOT) {
+        if config().fd_fields.known()
+            && kinds(phase, FD_SLOT) & (bit(capture::FD_FACTS) | bit(capture::FD_PAIR_FACTS)) != 0
+            && is_fd_facts(spec)
+            && phase.wants(spec, FD_SLOT)
+        {
             self.capture_fds(spec, phase, args);
         }
         // Captures that loop always sit in the last slot (see `LOOP_SLOT`), so their
@@ -170,7 +211,8 @@ impl Builder {
         self.forget_offset();
         let spec = &plan.specs[LOOP_SLOT];
         let retrying = retry & (1 << LOOP_SLOT) != 0 && spec.when == when::ENTER;
-        if (phase.wants(spec, LOOP_SLOT) || retrying)
+        if kinds(phase, LOOP_SLOT) != 0
+            && (phase.wants(spec, LOOP_SLOT) || retrying)
             && self.capture_loop(spec, phase, args, string_limit)
         {
             self.fault(LOOP_SLOT);
@@ -191,7 +233,7 @@ impl Builder {
         Some((src, header_off, header_off + size_of::<CaptureHeader>()))
     }
 
-    /// Copies one argument's memory; true when the read faulted.
+    /// Copies one argument's memory, plan slot `slot`'s; true when the read faulted.
     #[inline(always)]
     fn capture(
         &mut self,
@@ -199,6 +241,7 @@ impl Builder {
         phase: Phase,
         args: &[u64; 6],
         string_limit: usize,
+        slot: usize,
     ) -> bool {
         if is_fd_facts(spec) {
             // Taken once, from `FD_SLOT`, by `capture_all`.
@@ -207,14 +250,17 @@ impl Builder {
         let Some((src, header_off, data_off)) = self.start(spec, args) else {
             return false;
         };
+        let kinds = kinds(phase, slot);
         let limit = if spec.max != 0 {
             spec.max as usize
         } else {
             string_limit
         };
         let (len, flags) = match spec.kind {
-            capture::CSTR => self.read_str(data_off, src, limit),
-            capture::BUF | capture::FIXED | capture::HEADED_BUF => {
+            capture::CSTR if kinds & bit(capture::CSTR) != 0 => self.read_str(data_off, src, limit),
+            capture::BUF | capture::FIXED | capture::HEADED_BUF
+                if kinds & (bit(capture::BUF) | bit(capture::FIXED) | bit(capture::HEADED_BUF)) != 0 =>
+            {
                 let Some(total) = capture_len(spec, phase.ret(), args) else {
                     return false;
                 };
@@ -228,7 +274,9 @@ impl Builder {
                 (len, flags | trunc)
             }
             // A (pointer, length) pair in the msghdr, then what it points at.
-            capture::MSG_NAME | capture::MSG_CONTROL => {
+            capture::MSG_NAME | capture::MSG_CONTROL
+                if kinds & (bit(capture::MSG_NAME) | bit(capture::MSG_CONTROL)) != 0 =>
+            {
                 let pair = if spec.kind == capture::MSG_NAME {
                     MSGHDR_NAME
                 } else {
@@ -246,14 +294,18 @@ impl Builder {
                 };
                 self.read_bytes(data_off, ptr, want)
             }
-            capture::FD_SETS => {
+            capture::FD_SETS if kinds & bit(capture::FD_SETS) != 0 => {
                 let nfds = args[(spec.len_arg & 7) as usize % 6];
                 self.read_fd_sets(data_off, args, nfds)
             }
             // argv/envp are only copied at entry; keeping their loops out of the exit
             // program's code saves the verifier most of its work there.
-            capture::STRV if !phase.is_exit() => self.read_strv(data_off, src, limit),
-            capture::PTRV_COUNT if !phase.is_exit() => self.count_ptrs(data_off, src),
+            capture::STRV if !phase.is_exit() && kinds & bit(capture::STRV) != 0 => {
+                self.read_strv(data_off, src, limit)
+            }
+            capture::PTRV_COUNT if !phase.is_exit() && kinds & bit(capture::PTRV_COUNT) != 0 => {
+                self.count_ptrs(data_off, src)
+            }
             _ => return false,
         };
         self.push(header_off, spec.arg, spec.kind, len, flags)
@@ -326,8 +378,11 @@ impl Builder {
         let Some((src, header_off, data_off)) = self.start(spec, args) else {
             return false;
         };
+        let kinds = kinds(phase, LOOP_SLOT);
         let (len, flags) = match spec.kind {
-            capture::IOVEC | capture::MSG_IOVEC => {
+            capture::IOVEC | capture::MSG_IOVEC
+                if kinds & (bit(capture::IOVEC) | bit(capture::MSG_IOVEC)) != 0 =>
+            {
                 let (array, count) = if spec.kind == capture::IOVEC {
                     (src, args[(spec.len_arg & 7) as usize % 6])
                 } else {
@@ -338,12 +393,12 @@ impl Builder {
                 }
                 self.read_iovec(data_off, array, count, string_limit)
             }
-            capture::DIRENT_COUNT => match phase.ret() {
+            capture::DIRENT_COUNT if kinds & bit(capture::DIRENT_COUNT) != 0 => match phase.ret() {
                 Some(ret) if ret >= 0 => self.count_dirents(data_off, src, ret as u64),
                 _ => return false,
             },
             // Only taken at exit: the loop stays out of the entry program.
-            capture::MMSG if phase.is_exit() => {
+            capture::MMSG if phase.is_exit() && kinds & bit(capture::MMSG) != 0 => {
                 let count = match (spec.len_arg, phase.ret()) {
                     (LEN_FROM_RET, Some(ret)) if ret >= 0 => ret as u64,
                     (LEN_FROM_RET, _) => return false,

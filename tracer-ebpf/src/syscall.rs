@@ -215,7 +215,13 @@ fn finish(call: &InFlight, ret: i64) {
         }
         return;
     };
-    if !paths && call.retry == 0 && !capture::any(&plan.capture, Phase::Exit(ret)) {
+    // Entry copies to take now (deferred or faulted) are of kinds the exit takes too.
+    let retry = if capture::takes_any(Phase::Exit(ret)) {
+        call.retry
+    } else {
+        0
+    };
+    if !paths && retry == 0 && !capture::any(&plan.capture, Phase::Exit(ret)) {
         emit_syscall(call, ret, flags, wakeup);
         return;
     }
@@ -232,7 +238,7 @@ fn finish(call: &InFlight, ret: i64) {
         Phase::Exit(ret),
         &call.args,
         string_limit(),
-        call.retry,
+        retry,
     );
     if paths && !builder.stashed() {
         if let Some(s) = stats() {

@@ -8,7 +8,7 @@ use aya::{
     programs::{RawTracePoint, TracePoint},
 };
 
-use tracer_common::{KernelConfig, MAX_SYSCALLS, NO_OWNER, SyscallPlan, UringFields};
+use tracer_common::{KernelConfig, MAX_CAPTURES, MAX_SYSCALLS, NO_OWNER, SyscallPlan, UringFields};
 
 use super::EbpfTracer;
 use crate::{cli::TracepointChoice, config::Config, syscalls};
@@ -496,7 +496,12 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
         let kernel = kernel_config(cfg);
         (loader.join().expect("the BTF parse panicked"), kernel)
     });
-    let (mut loader, kernel) = (loader, kernel?);
+    let (mut loader, mut kernel) = (loader, kernel?);
+    let traced = cfg.trace_set();
+    let all_plans: Vec<SyscallPlan> = (0..MAX_SYSCALLS)
+        .map(|nr| syscalls::kernel_plan(nr, traced.contains(nr), cfg.plan_options(nr)))
+        .collect();
+    (kernel.entry_kinds, kernel.exit_kinds) = capture_kinds(&all_plans);
     log::debug!("BTF and settings: {:?}", started.elapsed());
     let mut ebpf = loader
         .override_global("CONFIG", &kernel, true)
@@ -510,9 +515,7 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
         Array::try_from(ebpf.take_map("PLANS").expect("PLANS map"))
             .map_err(|e| LoadError::Map("PLANS", e))?;
     let fill_plans = || {
-        let traced = cfg.trace_set();
-        (0..MAX_SYSCALLS).try_for_each(|nr| {
-            let plan = syscalls::kernel_plan(nr, traced.contains(nr), cfg.plan_options(nr));
+        (0..MAX_SYSCALLS).zip(all_plans).try_for_each(|(nr, plan)| {
             plans
                 .set(nr, plan, 0)
                 .map_err(|e| LoadError::Map("PLANS", e))
@@ -525,6 +528,20 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
     attach(&mut ebpf, cfg, &kernel, fill_plans)?;
     log::debug!("programs loaded and attached: {:?}", started.elapsed());
     take_maps(ebpf, logger, cfg, &kernel)
+}
+
+/// The capture kinds the traced syscalls' plans take at entry and at exit (only traced
+/// calls are copied from): the programs are verified without the code of the others.
+fn capture_kinds(plans: &[SyscallPlan]) -> ([u16; MAX_CAPTURES], [u16; MAX_CAPTURES]) {
+    let mut kinds = ([0; MAX_CAPTURES], [0; MAX_CAPTURES]);
+    for plan in plans.iter().filter(|p| p.flags & tracer_common::PLAN_TRACE != 0) {
+        let (entry, exit) = plan.capture.kinds();
+        for slot in 0..MAX_CAPTURES {
+            kinds.0[slot] |= entry[slot];
+            kinds.1[slot] |= exit[slot];
+        }
+    }
+    kinds
 }
 
 /// The io_uring programs, loaded and attached on their own: a kernel that refuses them
