@@ -534,7 +534,10 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
 /// calls are copied from): the programs are verified without the code of the others.
 fn capture_kinds(plans: &[SyscallPlan]) -> ([u16; MAX_CAPTURES], [u16; MAX_CAPTURES]) {
     let mut kinds = ([0; MAX_CAPTURES], [0; MAX_CAPTURES]);
-    for plan in plans.iter().filter(|p| p.flags & tracer_common::PLAN_TRACE != 0) {
+    for plan in plans
+        .iter()
+        .filter(|p| p.flags & tracer_common::PLAN_TRACE != 0)
+    {
         let (entry, exit) = plan.capture.kinds();
         for slot in 0..MAX_CAPTURES {
             kinds.0[slot] |= entry[slot];
@@ -625,4 +628,39 @@ fn take_maps(
         summary,
         counts_cpu: kernel.count_cpu != 0,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tracer_common::{LOOP_SLOT, capture};
+
+    fn plans(traced: &[&str]) -> Vec<SyscallPlan> {
+        let opts = syscalls::plan::PlanOptions::default();
+        (0..MAX_SYSCALLS)
+            .map(|nr| {
+                let name = syscalls::name(nr).unwrap_or_default();
+                syscalls::kernel_plan(nr, traced.contains(&name), opts)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn capture_kinds_are_the_traced_plans_kinds() {
+        let bit = |kind: u8| 1u16 << kind;
+        let any = |kinds: [u16; MAX_CAPTURES]| kinds.iter().fold(0, |a, k| a | k);
+        const NONE: ([u16; MAX_CAPTURES], [u16; MAX_CAPTURES]) = ([0; _], [0; _]);
+        // A set that copies nothing lets the verifier skip every capture.
+        assert_eq!(capture_kinds(&plans(&["getpid"])), NONE);
+        // openat's path at entry; the exit may retry it.
+        let (entry, exit) = capture_kinds(&plans(&["openat"]));
+        assert_eq!(any(entry), bit(capture::CSTR));
+        assert_eq!(entry, exit);
+        // getdents' count only at exit, in the loop slot.
+        let (entry, exit) = capture_kinds(&plans(&["getdents64"]));
+        assert_eq!(any(entry), 0);
+        assert_eq!(exit[LOOP_SLOT], bit(capture::DIRENT_COUNT));
+        // Untraced syscalls' plans count for nothing.
+        assert_eq!(capture_kinds(&plans(&[])), NONE);
+    }
 }
