@@ -215,13 +215,7 @@ fn finish(call: &InFlight, ret: i64) {
         }
         return;
     };
-    // Entry copies to take now (deferred or faulted) are of kinds the exit takes too.
-    let retry = if capture::takes_any(Phase::Exit(ret)) {
-        call.retry
-    } else {
-        0
-    };
-    if !paths && retry == 0 && !capture::any(&plan.capture, Phase::Exit(ret)) {
+    if !paths && call.retry == 0 && !capture::any(&plan.capture, Phase::Exit(ret)) {
         emit_syscall(call, ret, flags, wakeup);
         return;
     }
@@ -238,7 +232,7 @@ fn finish(call: &InFlight, ret: i64) {
         Phase::Exit(ret),
         &call.args,
         string_limit(),
-        retry,
+        call.retry,
     );
     if paths && !builder.stashed() {
         if let Some(s) = stats() {
