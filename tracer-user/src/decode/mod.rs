@@ -232,6 +232,9 @@ pub fn write_each_arg(
     opts: &DecodeOptions,
     fds: Option<&dyn FdNames>,
 ) {
+    // As the text line: `-X`, and the call's own `abbrev=`/`verbose=`.
+    let _style = flags::StyleScope::new(opts.xlat);
+    let opts = &opts.for_call(call.nr);
     let sc = syscalls::by_nr(call.nr).filter(|_| !opts.raw.contains(call.nr));
     let n = syscalls::by_nr(call.nr).map_or(6, |sc| sc.args.len());
     let mut first = true;
