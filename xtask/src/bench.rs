@@ -153,6 +153,7 @@ pub struct Results {
     pub command_line: String,
     /// The start-up and teardown figures.
     pub startup: Vec<startup::Row>,
+    pub verified: Vec<startup::Verified>,
 }
 
 impl Results {
@@ -239,7 +240,10 @@ pub fn bench(opts: Options) -> Result<()> {
             .out
             .clone()
             .unwrap_or_else(|| workspace_root().join("docs/benchmarks.md"));
-        let section = startup::section(&startup::measure(&tracer, &syscall_loop));
+        let section = startup::section(
+            &startup::measure(&tracer, &syscall_loop),
+            &startup::measure_verifier(&tracer),
+        );
         let report = fs::read_to_string(&out).unwrap_or_default();
         fs::write(&out, startup::splice(&report, &section))
             .with_context(|| format!("writing {}", out.display()))?;
@@ -308,6 +312,7 @@ pub fn bench(opts: Options) -> Result<()> {
         loss_baseline: None,
         started,
         startup: Vec::new(),
+        verified: Vec::new(),
         command_line: std::iter::once("cargo xtask bench".to_owned())
             .chain(std::env::args().skip(2))
             .collect::<Vec<_>>()
@@ -324,6 +329,7 @@ pub fn bench(opts: Options) -> Result<()> {
     }
 
     results.startup = startup::measure(&env.tracer, &env.syscall_loop);
+    results.verified = startup::measure_verifier(&env.tracer);
 
     let out = opts.out.clone().unwrap_or_else(|| {
         if opts.quick {

@@ -612,6 +612,7 @@ fn checks(report: &mut Report, expect: &str) {
     }
     if expect == "ebpf" && rest.is_empty() {
         report.check("option-sets", option_sets());
+        report.check("capture-kinds-alone", capture_kinds_alone());
         report.check("io-uring", io_uring());
     }
 }
@@ -735,6 +736,47 @@ fn option_sets() -> Result<(), String> {
         // Not `transcript`: the filters drop its begin marker.
         let lines: Vec<String> = run.lines().map(str::to_owned).collect();
         in_order(&lines, &[pattern]).map_err(|e| format!("{options:?}: {e}"))?;
+    }
+    Ok(())
+}
+
+/// Trace sets whose calls copy one or two kinds of memory: the loader tells the programs
+/// which kinds the set copies, and the verifier sees a program without the others' code
+/// (a program of its own for each set). Each must load here and show the workload's
+/// calls it selects.
+fn capture_kinds_alone() -> Result<(), String> {
+    let sets: &[(&[&str], Option<&str>)] = &[
+        (
+            &["-e", "trace=openat"],
+            Some(r#"openat\(AT_FDCWD, "/dev/null", O_WRONLY\) = \d+"#),
+        ),
+        (
+            &["-e", "trace=writev"],
+            Some(r#"writev\(\d+, \[\{iov_base="vm".*"#),
+        ),
+        (
+            &["-e", "trace=fstat"],
+            Some(r"fstat\(\d+, \{st_mode=S_IFCHR.*"),
+        ),
+        (&["-e", "trace=execve"], Some(r#"execve\(".*", \[".*"#)),
+        (&["-e", "trace=getdents64,pselect6"], None),
+        (&["-e", "trace=sendmsg,recvmsg"], None),
+        (&["-e", "trace=sendmmsg,recvmmsg"], None),
+        (&["-e", "trace=msgsnd,msgrcv"], None),
+        (&["-e", "trace=getpid"], None),
+        // -y's facts: one descriptor's (close) and a pair's (pipe2).
+        (
+            &["-y", "-e", "trace=pipe2,close"],
+            Some(r"close\(\d+<pipe:\[\d+\]>\) = 0"),
+        ),
+    ];
+    for (options, pattern) in sets {
+        let run = tracer(&[&["--backend=ebpf"], *options].concat(), true);
+        expect_ok(&run).map_err(|e| format!("{options:?}: {e}"))?;
+        if let Some(pattern) = pattern {
+            let lines: Vec<String> = run.lines().map(str::to_owned).collect();
+            in_order(&lines, &[pattern]).map_err(|e| format!("{options:?}: {e}"))?;
+        }
     }
     Ok(())
 }

@@ -837,7 +837,10 @@ pub fn write(results: &Results, out: &Path, pg_bin: &Path) -> Result<()> {
             }
         }
     }
-    md.push_str(&super::startup::section(&results.startup));
+    md.push_str(&super::startup::section(
+        &results.startup,
+        &results.verified,
+    ));
     let _ = writeln!(md, "## Notes\n");
     let _ = writeln!(
         md,

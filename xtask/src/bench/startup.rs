@@ -162,6 +162,97 @@ const TOOLS: &[Tool] = &[
     },
 ];
 
+/// The trace sets whose verifier cost is timed: what each start of the tracer waits
+/// for in the kernel, the syscall programs being the longest by far.
+const VERIFIED: &[(&str, &[&str])] = &[
+    ("default", &[]),
+    ("`-e trace=nanosleep`", &["-e", "trace=nanosleep"]),
+    ("`-e trace=openat`", &["-e", "trace=openat"]),
+    ("`-c`", &["-c"]),
+    ("`-y`", &["-y"]),
+];
+
+/// The programs whose load time `tracer -d` reports and the table shows, and its line
+/// for the whole load.
+const VERIFIED_PROGRAMS: [&str; 2] = ["tracer_sys_enter", "tracer_sys_exit"];
+const LOADED_LINE: &str = "programs loaded and attached: ";
+
+/// One trace set's load times (`tracer -d`): each syscall program's, verified side by
+/// side, and everything's from the start of loading to the last attach.
+#[derive(Debug)]
+pub struct Verified {
+    pub set: &'static str,
+    pub programs: [Option<Millis>; 2],
+    pub loaded: Option<Millis>,
+    pub error: Option<String>,
+}
+
+/// The tracer's load times per trace set, over `LAUNCH_RUNS` runs each (after one not
+/// counted).
+pub fn measure_verifier(tracer: &Path) -> Vec<Verified> {
+    VERIFIED
+        .iter()
+        .map(|&(set, args)| {
+            eprintln!("xtask bench: verifier cost with {set}");
+            let mut samples: [Vec<f64>; 3] = Default::default();
+            let mut error = None;
+            for run in 0..=LAUNCH_RUNS {
+                let out = Command::new(tracer)
+                    .arg("-d")
+                    .args(args)
+                    .args(["-o", "/dev/null", "--", TRUE])
+                    .stdin(Stdio::null())
+                    .stdout(Stdio::null())
+                    .output();
+                let out = match out {
+                    Ok(out) if out.status.success() => out,
+                    Ok(out) => {
+                        error = Some(format!("tracer exited with {}", out.status));
+                        break;
+                    }
+                    Err(e) => {
+                        error = Some(format!("starting the tracer: {e}"));
+                        break;
+                    }
+                };
+                if run == 0 {
+                    continue;
+                }
+                let log = String::from_utf8_lossy(&out.stderr);
+                for (i, program) in VERIFIED_PROGRAMS.iter().enumerate() {
+                    let line = format!("{program} loaded in ");
+                    samples[i].extend(log.lines().find_map(|l| duration_after(l, &line)));
+                }
+                samples[2].extend(log.lines().find_map(|l| duration_after(l, LOADED_LINE)));
+            }
+            let [enter, exit, loaded] = samples;
+            Verified {
+                set,
+                programs: [Millis::of(enter), Millis::of(exit)],
+                loaded: Millis::of(loaded),
+                error,
+            }
+        })
+        .collect()
+}
+
+/// The duration (Rust's `Debug` of a `Duration`: `1.5ms`, `250µs`, `1.2s`) after
+/// `prefix` in `line`, in milliseconds.
+fn duration_after(line: &str, prefix: &str) -> Option<f64> {
+    let text = &line[line.find(prefix)? + prefix.len()..];
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit() && c != '.')?;
+    let (number, unit) = text.split_at(split);
+    let scale = match unit {
+        "ns" => 1e-6,
+        "µs" => 1e-3,
+        "ms" => 1.0,
+        "s" => 1e3,
+        _ => return None,
+    };
+    Some(number.parse::<f64>().ok()? * scale)
+}
+
 /// Every tool's figures; `tracer` is the binary under test, `syscall_loop` the paced
 /// loop attached to.
 pub fn measure(tracer: &Path, syscall_loop: &Path) -> Vec<Row> {
@@ -319,7 +410,7 @@ fn attached(
 }
 
 /// The report's section.
-pub fn section(rows: &[Row]) -> String {
+pub fn section(rows: &[Row], verified: &[Verified]) -> String {
     let mut md = String::new();
     let _ = writeln!(md, "{HEADING}\n");
     let _ = writeln!(
@@ -364,7 +455,43 @@ pub fn section(rows: &[Row]) -> String {
         }
     }
     let _ = writeln!(md);
+    if !verified.is_empty() {
+        verifier_table(&mut md, verified);
+    }
     md
+}
+
+/// The load times per trace set: the kernel's verifier, mostly.
+fn verifier_table(md: &mut String, verified: &[Verified]) {
+    let _ = writeln!(
+        md,
+        "Load times in ms, median (min–max) of {LAUNCH_RUNS} runs of          `tracer -d SET -o /dev/null -- true` (its log): each syscall program's (the          kernel's verifier, the two side by side) and the whole load, from the start to          the last attach. The programs are verified without the code the frozen settings          switch off (the trace set's capture kinds per plan slot, `-c`, `-y`...).\n"
+    );
+    let _ = writeln!(
+        md,
+        "| trace set | {} | {} | loaded and attached |",
+        VERIFIED_PROGRAMS[0], VERIFIED_PROGRAMS[1]
+    );
+    let _ = writeln!(md, "|---|---|---|---|");
+    for v in verified {
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} |",
+            v.set,
+            Millis::text(v.programs[0]),
+            Millis::text(v.programs[1]),
+            Millis::text(v.loaded),
+        );
+    }
+    let _ = writeln!(md);
+    for v in verified.iter().filter(|v| v.error.is_some()) {
+        let _ = writeln!(
+            md,
+            "- {}: n/a ({})",
+            v.set,
+            v.error.as_deref().unwrap_or_default()
+        );
+    }
 }
 
 /// Issue 17's targets, against the medians of the tracer's eBPF rows (the default
@@ -417,6 +544,24 @@ pub fn splice(report: &str, section: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn load_times_are_read_from_the_debug_log() {
+        let line = "tracer: tracer::backend::ebpf::loader: tracer_sys_exit loaded in 101.691494ms";
+        assert_eq!(
+            duration_after(line, "tracer_sys_exit loaded in "),
+            Some(101.691494)
+        );
+        assert_eq!(
+            duration_after("x loaded in 250µs", "x loaded in "),
+            Some(0.25)
+        );
+        assert_eq!(
+            duration_after("x loaded in 1.5s", "x loaded in "),
+            Some(1500.0)
+        );
+        assert_eq!(duration_after("y loaded in 3ms", "x loaded in "), None);
+    }
 
     #[test]
     fn the_section_is_replaced_or_put_before_the_notes() {
