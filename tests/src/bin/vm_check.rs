@@ -767,7 +767,7 @@ fn capture_kinds_alone() -> Result<(), String> {
         // -y's facts: one descriptor's (close) and a pair's (pipe2).
         (
             &["-y", "-e", "trace=pipe2,close"],
-            Some(r"close\(\d+<pipe:\[\d+\]>\) = 0"),
+            Some(r"close\(\d+<pipe:\[\d+\]>\) += 0"),
         ),
     ];
     for (options, pattern) in sets {
