@@ -75,9 +75,9 @@ pub fn read(pid: Pid, addr: u64, buf: &mut [u8]) -> usize {
     peek(pid, addr, buf)
 }
 
-/// `-e inject=`'s `poke_*=`: writes `data` at `addr` (all of it or as much as is
-/// writable, word by word through ptrace, which also writes read-only pages).
-pub fn write(pid: Pid, addr: u64, data: &[u8]) {
+/// `-e inject=`'s `poke_*=`: writes `data` at `addr`, word by word through ptrace
+/// (which also writes read-only pages); whether all of it was written.
+pub fn write(pid: Pid, addr: u64, data: &[u8]) -> bool {
     const WORD: usize = size_of::<libc::c_long>();
     let mut done = 0;
     while done < data.len() {
@@ -89,17 +89,18 @@ pub fn write(pid: Pid, addr: u64, data: &[u8]) {
         let mut bytes = [0u8; WORD];
         if n < WORD {
             let Ok(word) = ptrace::read(pid, aligned as ptrace::AddressType) else {
-                return;
+                return false;
             };
             bytes = word.to_ne_bytes();
         }
         bytes[skip..skip + n].copy_from_slice(&data[done..done + n]);
         let word = libc::c_long::from_ne_bytes(bytes);
         if ptrace::write(pid, aligned as ptrace::AddressType, word).is_err() {
-            return;
+            return false;
         }
         done += n;
     }
+    true
 }
 
 /// Word-by-word reads through ptrace (the tracee is in a ptrace stop).

@@ -172,6 +172,8 @@ struct Task {
     inject_counts: inject::Counts,
     /// `-e inject=`'s delay: resumed (with this signal) only at this time.
     held: Option<(Instant, i32)>,
+    /// `-e inject=`'s `poke_enter=` wrote into the current call's arguments.
+    poked: bool,
 }
 
 impl Task {
@@ -183,6 +185,7 @@ impl Task {
             detach,
             inject_counts: inject::Counts::default(),
             held: None,
+            poked: false,
         }
     }
 }
@@ -209,11 +212,17 @@ struct Tracer<'p, 'a> {
     blocked_at_attach: HashSet<u32>,
 }
 
-/// `-e inject=`'s `poke_*=`: each payload written where its argument points.
-fn poke(tid: u32, args: &[u64; 6], pokes: &[inject::Poke]) {
-    for p in pokes.iter().filter(|p| p.arg <= args.len()) {
-        memory::write(Pid::from_raw(tid as i32), args[p.arg - 1], &p.data);
+/// `-e inject=`'s `poke_*=`: each payload written where its argument points; whether
+/// all were (else strace's warning, and the call is not marked as poked).
+fn poke(tid: u32, args: &[u64; 6], pokes: &[inject::Poke]) -> bool {
+    let pid = Pid::from_raw(tid as i32);
+    let poked = pokes
+        .iter()
+        .all(|p| p.arg <= args.len() && memory::write(pid, args[p.arg - 1], &p.data));
+    if !poked {
+        eprintln!("tracer: Failed to tamper with process {tid}: couldn't poke");
     }
+    poked
 }
 
 fn request(op: &'static str, pid: Pid) -> impl FnOnce(Errno) -> PtraceError {
@@ -664,12 +673,13 @@ impl<'p, 'a> Tracer<'p, 'a> {
     /// calls before its exec: those are the tracer's own set-up.
     fn tamper_at_entry(&mut self, tid: u32, nr: u32, args: &[u64; 6]) -> Option<inject::Action> {
         let task = self.tasks.get_mut(&tid)?;
+        task.poked = false;
         if task.pre_exec {
             return None;
         }
         let action = self.opts.inject.at_entry(&mut task.inject_counts, nr)?;
         if let Some(pokes) = &action.poke_enter {
-            poke(tid, args, pokes);
+            task.poked = poke(tid, args, pokes);
         }
         if action.result.is_some() {
             let substitute = action.substitute.map_or(-1, i64::from);
@@ -692,10 +702,15 @@ impl<'p, 'a> Tracer<'p, 'a> {
         action: inject::Action,
         ret: &mut i64,
     ) {
-        if let Some(pokes) = &action.poke_exit {
-            poke(tid, &call.args, pokes);
-        }
-        call.tampered.poked = action.poke_enter.is_some() || action.poke_exit.is_some();
+        let poked_at_entry = self
+            .tasks
+            .get_mut(&tid)
+            .is_some_and(|t| std::mem::take(&mut t.poked));
+        let poked_at_exit = action
+            .poke_exit
+            .as_ref()
+            .is_some_and(|p| poke(tid, &call.args, p));
+        call.tampered.poked = poked_at_entry || poked_at_exit;
         if let Some(fake) = action.result {
             *ret = fake.register();
             let _ = regs::set_return(Pid::from_raw(tid as i32), *ret);
