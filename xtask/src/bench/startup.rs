@@ -465,7 +465,11 @@ pub fn section(rows: &[Row], verified: &[Verified]) -> String {
 fn verifier_table(md: &mut String, verified: &[Verified]) {
     let _ = writeln!(
         md,
-        "Load times in ms, median (min–max) of {LAUNCH_RUNS} runs of          `tracer -d SET -o /dev/null -- true` (its log): each syscall program's (the          kernel's verifier, the two side by side) and the whole load, from the start to          the last attach. The programs are verified without the code the frozen settings          switch off (the trace set's capture kinds per plan slot, `-c`, `-y`...).\n"
+        "Load times in ms, median (min–max) of {LAUNCH_RUNS} runs of \
+         `tracer -d SET -o /dev/null -- true` (its log): each syscall program's (the \
+         kernel's verifier, the two side by side) and the whole load, from the start to \
+         the last attach. The programs are verified without the code the frozen settings \
+         switch off (the trace set's capture kinds per plan slot, `-c`, `-y`...).\n"
     );
     let _ = writeln!(
         md,
