@@ -28,6 +28,7 @@ const O_TMPFILE: u64 = 0o20000000;
 pub(crate) fn visible(call: &Call, i: usize, kind: ArgKind) -> bool {
     match kind {
         ArgKind::OpenMode => call.args[i - 1] & (O_CREAT | O_TMPFILE) != 0,
+        ArgKind::MqAttr => call.args[i - 2] & O_CREAT != 0,
         ArgKind::FcntlArg => fcntl::fcntl_arg(call.args[i - 1]) != FcntlArg::None,
         // mknod's device is a character or block device's.
         ArgKind::MknodDev => matches!(call.args[i - 1] & 0o170000, 0o020000 | 0o060000),
@@ -55,7 +56,9 @@ pub(crate) fn write_arg(
 ) {
     let v = call.args[i];
     match kind {
-        ArgKind::Fd | ArgKind::DirFd => write_fd(out, call.pid, v as i32, fds),
+        ArgKind::DirFd => write_fd(out, call.pid, v as i32, fds),
+        // Only a directory descriptor names -100 `AT_FDCWD`.
+        ArgKind::Fd => super::write_plain_fd(out, call.pid, v as i32, fds),
         // Never visible.
         ArgKind::Unused => {}
         ArgKind::Int | ArgKind::FutexVal => write_int(out, v as i32),
@@ -64,7 +67,10 @@ pub(crate) fn write_arg(
         ArgKind::UInt => write_int(out, v as u32),
         ArgKind::ULong => write_int(out, v),
         ArgKind::Hex => write_hex(out, v),
-        ArgKind::Ptr => write_addr(out, v),
+        ArgKind::Hex32 => write_hex(out, v as u32 as u64),
+        ArgKind::Uid => write_uid(out, v as u32),
+        ArgKind::Named(n) => super::xlat::write_named(out, n, v),
+        ArgKind::Ptr | ArgKind::MqAttr => write_addr(out, v),
         // A copy the kernel made at entry, lost with its record: say so, not a pointer.
         _ if call
             .capture(i)
@@ -291,7 +297,7 @@ fn write_array_arg(
             opts,
             |out, b, off| {
                 out.push_str("{fd=");
-                write_fd(out, call.pid, b.i32(off)?, fds);
+                super::write_plain_fd(out, call.pid, b.i32(off)?, fds);
                 out.push_str(", events=");
                 write_flags(
                     out,
@@ -370,9 +376,13 @@ fn write_socket_arg(out: &mut String, call: &Call, i: usize, kind: ArgKind, opts
 /// Writes `kind` if it is a named constant or flag set; false (writing nothing) if not.
 fn write_named(out: &mut String, call: &Call, i: usize, kind: ArgKind) -> bool {
     let v = call.args[i];
-    let flags = |out: &mut String, table: Xlat, dflt: &str| write_flags(out, v, table, None, dflt);
+    // strace's `printflags` and `printxval` take an `unsigned int`: the C types of these
+    // arguments, whatever the register holds above them.
+    let v32 = v as u32 as u64;
+    let flags =
+        |out: &mut String, table: Xlat, dflt: &str| write_flags(out, v32, table, None, dflt);
     match kind {
-        ArgKind::OpenFlags => flags::write_open_flags(out, v),
+        ArgKind::OpenFlags => flags::write_open_flags(out, v32),
         // An `unsigned short`, all of it (`0100744` where the caller passed a type).
         ArgKind::Mode | ArgKind::OpenMode => flags::write_octal(out, v & 0xffff),
         ArgKind::FileMode => flags::write_mode_t(out, v & 0xffff),
@@ -391,13 +401,14 @@ fn write_named(out: &mut String, call: &Call, i: usize, kind: ArgKind) -> bool {
         ArgKind::ShmatFlags => ipc::write_shmat_flags(out, v),
         ArgKind::IpcMsgFlags => ipc::write_msg_flags(out, v),
         ArgKind::IpcCmd(family) => ipc::write_cmd(out, family, v),
-        ArgKind::AccessMode => write_flags(out, v, flags::ACCESS_MODES, Some("F_OK"), "?_OK"),
+        ArgKind::AccessMode => write_flags(out, v32, flags::ACCESS_MODES, Some("F_OK"), "?_OK"),
         ArgKind::AtFlags => flags(out, flags::AT_FLAGS, "AT_???"),
         ArgKind::StatxFlags => flags::write_statx_flags(out, v),
         ArgKind::MmapProt => write_flags(out, v, flags::PROT, Some("PROT_NONE"), "PROT_???"),
         ArgKind::MmapFlags => flags::write_mmap_flags(out, v),
-        ArgKind::MremapFlags => flags(out, flags::MREMAP_FLAGS, "MREMAP_???"),
-        ArgKind::Madvise => write_enum(out, v, flags::MADVISE, "MADV_???"),
+        // An `unsigned long`.
+        ArgKind::MremapFlags => write_flags(out, v, flags::MREMAP_FLAGS, None, "MREMAP_???"),
+        ArgKind::Madvise => write_enum(out, v32, flags::MADVISE, "MADV_???"),
         ArgKind::CloneFlags => flags::write_clone_flags(out, v),
         ArgKind::SocketDomain => {
             write_enum(out, v as u32 as u64, flags::ADDRESS_FAMILIES, "AF_???")
@@ -566,6 +577,15 @@ fn write_array(
 }
 
 fn write_gid(out: &mut String, b: &structs::Bytes, off: usize) -> Option<()> {
-    let _ = write!(out, "{}", b.u32(off)?);
+    write_uid(out, b.u32(off)?);
     Some(())
+}
+
+/// A `uid_t`/`gid_t` as strace's `printuid`: unsigned, but `-1` for "unchanged".
+fn write_uid(out: &mut String, id: u32) {
+    if id == u32::MAX {
+        out.push_str("-1");
+    } else {
+        write_int(out, id);
+    }
 }

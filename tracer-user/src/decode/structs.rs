@@ -123,6 +123,21 @@ pub fn write_struct(
             write_time(&mut s, &Bytes(&data[16..]), "tv_usec")?;
             s.push('}');
         }
+        StructKind::Itimerspec => {
+            s.push_str("{it_interval=");
+            write_time(&mut s, &b, "tv_nsec")?;
+            s.push_str(", it_value=");
+            write_time(&mut s, &Bytes(data.get(16..)?), "tv_nsec")?;
+            s.push('}');
+        }
+        StructKind::Timezone => {
+            let _ = write!(
+                s,
+                "{{tz_minuteswest={}, tz_dsttime={}}}",
+                b.i32(0)?,
+                b.i32(4)?
+            );
+        }
         StructKind::Siginfo => s.push_str(&super::siginfo::fields(data)),
         StructKind::Loff => {
             let _ = write!(s, "[{}]", b.i64(0)?);
@@ -161,7 +176,7 @@ fn write_utimes(out: &mut String, b: &Bytes, per_sec: u64) -> Option<()> {
             UTIME_NOW if per_sec != 1_000_000 => out.push_str("UTIME_NOW"),
             UTIME_OMIT if per_sec != 1_000_000 => out.push_str("UTIME_OMIT"),
             _ => {
-                let _ = write!(out, "{{tv_sec={sec}, {frac}={part}}}");
+                let _ = write!(out, "{{tv_sec={sec}, {frac}={}}}", part as u64);
                 write_date_comment(out, sec, part, per_sec);
             }
         }
@@ -487,7 +502,8 @@ fn write_statfs(out: &mut String, b: &Bytes) -> Option<()> {
 }
 
 fn write_time(out: &mut String, b: &Bytes, frac: &str) -> Option<()> {
-    let _ = write!(out, "{{tv_sec={}, {frac}={}}}", b.i64(0)?, b.i64(8)?);
+    // strace prints the fraction unsigned (a negative one shows as a huge number).
+    let _ = write!(out, "{{tv_sec={}, {frac}={}}}", b.i64(0)?, b.u64(8)?);
     Some(())
 }
 
