@@ -71,6 +71,30 @@ pub(crate) fn write_arg(
         ArgKind::Uid => write_uid(out, v as u32),
         ArgKind::Named(n) => super::xlat::write_named(out, n, v),
         ArgKind::Ptr | ArgKind::MqAttr => write_addr(out, v),
+        ArgKind::ArchPrctlArg => match call.args[0] as u32 {
+            // ARCH_GET_FS, ARCH_GET_GS: where the kernel writes the base.
+            0x1003 | 0x1004 => write_addr(out, v),
+            _ => write_hex(out, v),
+        },
+        // `fanotify_mark`'s directory: -1 is FAN_NOFD.
+        ArgKind::FanDirFd if v as i32 == -1 => {
+            flags::styled(out, "-1", |out| out.push_str("FAN_NOFD"))
+        }
+        ArgKind::FanDirFd => write_fd(out, call.pid, v as i32, fds),
+        // `kcmp`'s indexes are descriptors for KCMP_FILE, else numbers strace shows in hex.
+        ArgKind::KcmpIdx if call.args[2] as u32 == 0 => {
+            super::write_plain_fd(out, call.pid, v as i32, fds)
+        }
+        ArgKind::KcmpIdx => write_hex(out, v),
+        ArgKind::SwapFlags => {
+            // SWAP_FLAG_PRIO_MASK: the priority, printed after the flags.
+            let (flags, prio) = (v as u32 & !0x7fff, v as u32 & 0x7fff);
+            if flags != 0 {
+                write_flags(out, flags as u64, flags::SWAP_FLAGS, None, "SWAP_FLAG_???");
+                out.push('|');
+            }
+            write_int(out, prio);
+        }
         // A copy the kernel made at entry, lost with its record: say so, not a pointer.
         _ if call
             .capture(i)
@@ -462,7 +486,8 @@ fn write_named(out: &mut String, call: &Call, i: usize, kind: ArgKind) -> bool {
         },
         ArgKind::RlimitResource => write_enum(out, v as u32 as u64, flags::RLIMITS, "RLIMIT_???"),
         ArgKind::GrndFlags => flags(out, flags::GRND_FLAGS, "GRND_???"),
-        ArgKind::FdFlags => flags(out, flags::FD_FLAGS, "O_???"),
+        // strace names every `open` flag here (`O_TRUNC` too).
+        ArgKind::FdFlags => flags(out, flags::OPEN_FLAGS, "O_???"),
         ArgKind::StatxMask => flags(out, flags::STATX_MASK, "STATX_???"),
         ArgKind::SockFlags => flags(out, flags::SOCK_TYPE_FLAGS, "SOCK_???"),
         ArgKind::EpollCreateFlags => flags(out, flags::EPOLL_CREATE_FLAGS, "EPOLL_???"),
@@ -474,7 +499,10 @@ fn write_named(out: &mut String, call: &Call, i: usize, kind: ArgKind) -> bool {
         ArgKind::Fadvice => write_enum(out, v as u32 as u64, flags::FADVICE, "POSIX_FADV_???"),
         ArgKind::AccessAtFlags => flags(out, flags::ACCESS_AT_FLAGS, "AT_???"),
         ArgKind::Personality => flags::write_personality(out, v as u32),
-        ArgKind::SockoptName => flags::write_sockopt_name(out, call.args[i - 1] as u32, v as u32),
+        ArgKind::SockoptName => {
+            let get = crate::syscalls::name(call.nr) == Some("getsockopt");
+            flags::write_sockopt_name(out, call.args[i - 1] as u32, v as u32, get)
+        }
         _ => return false,
     }
     true

@@ -58,7 +58,7 @@ fn spec(n: Named) -> (Xlat, &'static str, Shape, bool) {
         KexecFileLoadFlags => (KEXEC_FILE_LOAD_FLAGS, "KEXEC_FILE_???", Flags, true),
         PerfEventOpenFlags => (PERF_EVENT_OPEN_FLAGS, "PERF_FLAG_???", Flags, true),
         PkeyAccess => (PKEY_ACCESS, "PKEY_???", Flags, true),
-        UnshareFlags => (flags::CLONE_FLAGS, "CLONE_???", Flags, true),
+        UnshareFlags => (UNSHARE_FLAGS, "CLONE_???", Flags, true),
         BpfCommand => (BPF_COMMANDS, "BPF_???", Enum, false),
         IoprioWho => (IOPRIO_WHO, "IOPRIO_WHO_???", Enum, false),
         KcmpType => (KCMP_TYPES, "KCMP_???", Enum, false),
@@ -68,6 +68,7 @@ fn spec(n: Named) -> (Xlat, &'static str, Shape, bool) {
         MpolMode => (MPOL_MODES, "MPOL_???", Enum, false),
         MpolMode64 => (MPOL_MODES, "MPOL_???", Enum, true),
         PrioWhich => (PRIORITIES, "PRIO_???", Enum, false),
+        RusageWho => (RUSAGE_WHO, "RUSAGE_???", Enum, false),
         PtraceRequest => (PTRACE_CMDS, "PTRACE_???", Enum, true),
         SchedPolicy => (SCHEDULERS, "SCHED_???", Enum, false),
         SeccompOp => (SECCOMP_OPS, "SECCOMP_SET_MODE_???", Enum, false),
@@ -379,7 +380,7 @@ const MPOL_MODE_FLAGS: Xlat = &[
 
 const LANDLOCK_RULE_TYPES: Xlat = &[(0x1, "LANDLOCK_RULE_PATH_BENEATH")];
 
-const PRIORITIES: Xlat = &[];
+const PRIORITIES: Xlat = &[(0, "PRIO_PROCESS"), (0x1, "PRIO_PGRP"), (0x2, "PRIO_USER")];
 
 const IOPRIO_WHO: Xlat = &[
     (0x1, "IOPRIO_WHO_PROCESS"),
@@ -592,3 +593,27 @@ const FAN_INIT_FLAGS: Xlat = &[
 ];
 
 const CLOSE_RANGE_FLAGS: Xlat = &[(0x2, "CLOSE_RANGE_UNSHARE"), (0x4, "CLOSE_RANGE_CLOEXEC")];
+
+const UNSHARE_FLAGS: Xlat = &[
+    (0x80, "CLONE_NEWTIME"),
+    (0x100, "CLONE_VM"),
+    (0x200, "CLONE_FS"),
+    (0x400, "CLONE_FILES"),
+    (0x800, "CLONE_SIGHAND"),
+    (0x10000, "CLONE_THREAD"),
+    (0x20000, "CLONE_NEWNS"),
+    (0x40000, "CLONE_SYSVSEM"),
+    (0x2000000, "CLONE_NEWCGROUP"),
+    (0x4000000, "CLONE_NEWUTS"),
+    (0x8000000, "CLONE_NEWIPC"),
+    (0x10000000, "CLONE_NEWUSER"),
+    (0x20000000, "CLONE_NEWPID"),
+    (0x40000000, "CLONE_NEWNET"),
+];
+
+const RUSAGE_WHO: Xlat = &[
+    (0, "RUSAGE_SELF"),
+    (0xffffffff, "RUSAGE_CHILDREN"),
+    (0xfffffffe, "RUSAGE_BOTH"),
+    (1, "RUSAGE_THREAD"),
+];

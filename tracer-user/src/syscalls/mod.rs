@@ -175,6 +175,15 @@ pub enum StructKind {
     Itimerspec,
     /// `struct timezone`: `{tz_minuteswest=0, tz_dsttime=0}`.
     Timezone,
+    /// `struct tms` (`times`): `{tms_utime=25 /* 0.25 s */, ...}`.
+    Tms,
+    /// `struct rusage`: the two times, the counters only unabbreviated (`-v`).
+    Rusage,
+    /// `struct open_how` (`openat2`): `{flags=O_RDONLY|O_EXCL, resolve=0}`.
+    OpenHow,
+    /// A pointer to an address the kernel writes: `[0x7f...]` (`io_setup`,
+    /// `get_robust_list`).
+    AddrPtr,
     /// The first bytes of a `siginfo_t`: `{si_signo=SIGUSR1, si_code=SI_USER, ...}`.
     Siginfo,
     /// The largest of the SysV IPC control structs (`msqid_ds`): `shmctl`'s, `semctl`'s
@@ -206,7 +215,10 @@ impl StructKind {
             Self::Loff => 8,
             Self::IpcBuf => layout::msqid_ds::SIZE,
             Self::Itimerval | Self::Itimerspec => 32,
-            Self::Timezone => 8,
+            Self::Timezone | Self::AddrPtr => 8,
+            Self::Tms => 32,
+            Self::Rusage => 144,
+            Self::OpenHow => 24,
             Self::Siginfo => tracer_common::SIGINFO_BYTES as u16,
         }
     }
@@ -303,6 +315,16 @@ pub enum ArgKind {
     Mode,
     /// `open`'s mode: only printed when the preceding flags have `O_CREAT`/`O_TMPFILE`.
     OpenMode,
+    /// `arch_prctl`'s second argument: an address for the `ARCH_GET_*` codes (`NULL`),
+    /// else a number in hex.
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    ArchPrctlArg,
+    /// `fanotify_mark`'s directory descriptor: `FAN_NOFD`, `AT_FDCWD` or the number.
+    FanDirFd,
+    /// `kcmp`'s `idx1`/`idx2`: descriptors for `KCMP_FILE`, else hex.
+    KcmpIdx,
+    /// `swapon`'s flags and priority: `SWAP_FLAG_PREFER|10`.
+    SwapFlags,
     /// `mq_open`'s attributes: only printed, as an address, when its flags (argument 1)
     /// have `O_CREAT`.
     MqAttr,
@@ -518,6 +540,8 @@ pub enum NamedSet {
     /// `mbind`'s: the same, 64-bit.
     MpolMode64,
     PrioWhich,
+    /// `getrusage`'s `RUSAGE_*`.
+    RusageWho,
     /// 64-bit.
     PtraceRequest,
     SchedPolicy,
