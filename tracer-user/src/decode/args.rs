@@ -86,6 +86,23 @@ pub(crate) fn write_arg(
             super::write_plain_fd(out, call.pid, v as i32, fds)
         }
         ArgKind::KcmpIdx => write_hex(out, v),
+        ArgKind::MountFlags => {
+            const MS_MGC_VAL: u64 = 0xc0ed_0000;
+            let (magic, rest) = if v & 0xffff_0000 == MS_MGC_VAL {
+                (true, v & !0xffff_0000)
+            } else {
+                (false, v)
+            };
+            if magic {
+                flags::styled(out, "0xc0ed0000", |out| out.push_str("MS_MGC_VAL"));
+                if rest != 0 {
+                    out.push('|');
+                }
+            }
+            if rest != 0 || !magic {
+                write_flags(out, rest, flags::MOUNT_FLAGS, None, "MS_???");
+            }
+        }
         ArgKind::SwapFlags => {
             // SWAP_FLAG_PRIO_MASK: the priority, printed after the flags.
             let (flags, prio) = (v as u32 & !0x7fff, v as u32 & 0x7fff);
@@ -142,6 +159,25 @@ fn write_memory(
     match kind {
         ArgKind::Path => strings::write_cstr(out, cap, v, None, opts),
         ArgKind::Str => strings::write_cstr(out, cap, v, Some(opts.string_limit), opts),
+        ArgKind::MountStr { data } => {
+            // MS_MGC_MSK/MS_MGC_VAL, MS_REMOUNT; MS_BIND|MS_MOVE|MS_SHARED|MS_PRIVATE|
+            // MS_SLAVE|MS_UNBINDABLE.
+            let mut mflags = call.args[3];
+            if mflags & 0xffff_0000 == 0xc0ed_0000 {
+                mflags &= !0xffff_0000;
+            }
+            let moves = mflags & (0x1000 | 0x2000 | 0x10_0000 | 0x4_0000 | 0x8_0000 | 0x2_0000);
+            let ignored = if data {
+                mflags & 0x20 == 0 && moves != 0
+            } else {
+                mflags & 0x20 != 0 || moves != 0
+            };
+            if ignored {
+                write_addr(out, v)
+            } else {
+                strings::write_cstr(out, cap, v, Some(opts.string_limit), opts)
+            }
+        }
         ArgKind::BufIn { len_arg } => {
             let len = call.args[len_arg as usize];
             if !netlink(out, len) {
@@ -546,8 +582,27 @@ fn write_off_in_out(out: &mut String, call: &Call, i: usize) {
 /// A struct argument: `NULL`, the decoded struct, or the pointer when it was not read.
 fn write_struct_arg(out: &mut String, call: &Call, i: usize, sk: StructKind, opts: &DecodeOptions) {
     let addr = call.args[i];
-    // `wait4` with WNOHANG returns 0 without touching the status.
-    let written = !(sk == StructKind::WaitStatus && call.success() == Some(0));
+    let name = crate::syscalls::name(call.nr);
+    // `wait4` with WNOHANG returns 0 without touching the status or the usage.
+    let written = !(matches!(sk, StructKind::WaitStatus | StructKind::Rusage)
+        && name == Some("wait4")
+        && call.success() == Some(0));
+    // What strace does not read: a signal set of another size than the kernel's, an
+    // `open_how` shorter than its first version, `epoll_ctl`'s event for EPOLL_CTL_DEL.
+    let sized = |n: &str| {
+        crate::syscalls::by_nr(call.nr)
+            .and_then(|sc| sc.args.iter().position(|a| a.name == n))
+            .map(|j| call.args[j])
+    };
+    let unread = match sk {
+        StructKind::Sigset => sized("sigsetsize").is_some_and(|n| n != 8),
+        StructKind::OpenHow => sized("usize").is_some_and(|n| n < 24),
+        StructKind::EpollEvent => name == Some("epoll_ctl") && call.args[1] == 2,
+        _ => false,
+    };
+    if unread {
+        return write_addr(out, addr);
+    }
     let data = call
         .capture(i)
         .filter(|c| !c.fault && addr != 0 && written)

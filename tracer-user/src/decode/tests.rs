@@ -2170,3 +2170,80 @@ fn utime_now_in_every_style() {
          0x100 /* AT_SYMLINK_NOFOLLOW */"
     );
 }
+
+#[test]
+fn where_strace_prints_the_address() {
+    // rt_sigprocmask.c: a set of another size than the kernel's is not read.
+    let c = call(
+        "rt_sigprocmask",
+        &[2, 0x1000, 0x2000, 16],
+        Some(-22),
+        vec![cap(1, capture::FIXED, &[0xff; 8])],
+    );
+    assert_eq!(args(&c, ArgsPart::All), "SIG_SETMASK, 0x1000, 0x2000, 16");
+    // wait4.c: WNOHANG and nothing to report leaves the usage unwritten.
+    let c = call(
+        "wait4",
+        &[15595, 0x1000, 1 | 0x40000000, 0x2000],
+        Some(0),
+        vec![cap(3, capture::FIXED, &[0xff; 144])],
+    );
+    assert_eq!(
+        args(&c, ArgsPart::All),
+        "15595, 0x1000, WNOHANG|__WALL, 0x2000"
+    );
+    // epoll_ctl.c: EPOLL_CTL_DEL's event.
+    let c = call(
+        "epoll_ctl",
+        &[(-3i64) as u64, 2, (-4i64) as u64, 0x1000],
+        Some(-9),
+        vec![cap(3, capture::FIXED, &[0xff; 16])],
+    );
+    assert_eq!(args(&c, ArgsPart::All), "-3, EPOLL_CTL_DEL, -4, 0x1000");
+    // openat2.c: shorter than the first version of `struct open_how`.
+    let c = call(
+        "openat2",
+        &[(-1i64) as u64, 0, 0x1000, 11],
+        Some(-22),
+        vec![cap(2, capture::FIXED, &[0xff; 24])],
+    );
+    assert_eq!(args(&c, ArgsPart::All), "-1, NULL, 0x1000, 11");
+}
+
+#[test]
+fn mount_and_results_with_names() {
+    // mount.c: MS_MGC_VAL, and the type and data the flags make the kernel ignore.
+    let c = call(
+        "mount",
+        &[0, 0, 0x1000, 0xc0ed_0000 | 0x1000 | 0x4000, 0x2000],
+        Some(-2),
+        vec![
+            cap(2, capture::CSTR, b"ext4"),
+            cap(4, capture::CSTR, b"data"),
+        ],
+    );
+    assert_eq!(
+        args(&c, ArgsPart::All),
+        "NULL, NULL, 0x1000, MS_MGC_VAL|MS_BIND|MS_REC, 0x2000"
+    );
+    let c = call(
+        "mount",
+        &[0, 0, 0x1000, 0x200, 0x2000],
+        Some(-14),
+        vec![
+            cap(2, capture::CSTR, b"ext4"),
+            cap(4, capture::CSTR, b"data"),
+        ],
+    );
+    assert_eq!(
+        args(&c, ArgsPart::All),
+        "NULL, NULL, \"ext4\", 0x200 /* MS_??? */, \"data\""
+    );
+    // sched_xetscheduler.c, time.c
+    let c = call("sched_getscheduler", &[26479], Some(0), vec![]);
+    assert_eq!(line(&c), "26479 = 0 (SCHED_OTHER)");
+    if syscalls::by_name("time").is_some() {
+        let c = call("time", &[0], Some(0), vec![]);
+        assert_eq!(line(&c), "NULL = 0");
+    }
+}

@@ -103,6 +103,11 @@ pub(crate) fn write_named(out: &mut String, n: Named, v: u64) {
     }
 }
 
+/// A scheduling policy's name (`sched_getscheduler`'s result).
+pub(crate) fn sched_policy_name(policy: u64) -> Option<&'static str> {
+    flags::lookup(SCHEDULERS, policy)
+}
+
 /// `fanotify_init`'s class, then its other flags: `FAN_CLASS_NOTIF|FAN_CLOEXEC` (the
 /// names written inside `styled`, which has made the style `abbrev` there).
 fn write_fan_init(out: &mut String, v: u64) {
@@ -509,9 +514,11 @@ const SECCOMP_OPS: Xlat = &[
 ];
 
 const SCHEDULERS: Xlat = &[
+    (0, "SCHED_OTHER"),
     (0x1, "SCHED_FIFO"),
     (0x2, "SCHED_RR"),
     (0x3, "SCHED_BATCH"),
+    (0x4, "SCHED_ISO"),
     (0x5, "SCHED_IDLE"),
     (0x6, "SCHED_DEADLINE"),
 ];

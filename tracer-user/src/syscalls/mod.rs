@@ -325,6 +325,13 @@ pub enum ArgKind {
     KcmpIdx,
     /// `swapon`'s flags and priority: `SWAP_FLAG_PREFER|10`.
     SwapFlags,
+    /// `mount`'s flags: `MS_MGC_VAL|MS_RDONLY`, `MS_BIND|MS_REC`.
+    MountFlags,
+    /// `mount`'s filesystem type (`type: true`) or data: a string as [`ArgKind::Str`],
+    /// the address where the flags (argument 3) make the kernel ignore it.
+    MountStr {
+        data: bool,
+    },
     /// `mq_open`'s attributes: only printed, as an address, when its flags (argument 1)
     /// have `O_CREAT`.
     MqAttr,
@@ -608,6 +615,10 @@ pub enum RetKind {
     Signal,
     /// `recvmmsg`'s count, with the time left or `Timeout`: `2 (left {...})`.
     Recvmmsg,
+    /// `time`'s seconds, with the date: `1700000000 (2023-11-14T22:13:20+0000)`.
+    Time,
+    /// A scheduling policy: `0 (SCHED_OTHER)`.
+    SchedPolicy,
 }
 
 /// strace's trace classes (`-e trace=%file`...), a bit set.

@@ -39,7 +39,7 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
             max: PATH_MAX,
             ..spec(capture::CSTR, when::ENTER, LEN_FIXED, 0)
         },
-        ArgKind::Str => spec(capture::CSTR, when::ENTER, LEN_FIXED, 0),
+        ArgKind::Str | ArgKind::MountStr { .. } => spec(capture::CSTR, when::ENTER, LEN_FIXED, 0),
         ArgKind::BufIn { len_arg } | ArgKind::SockoptIn { len_arg } => {
             spec(capture::BUF, when::ENTER, len_arg, 0)
         }
@@ -219,7 +219,7 @@ pub fn capture_plan_with(sc: &Syscall, opts: PlanOptions) -> CapturePlan {
         .zip(sc.args)
         .flat_map(|(i, arg)| match arg.kind {
             ArgKind::EnvArray if opts.env_strings => capture_specs(i, ArgKind::StrArray),
-            ArgKind::Str if opts.string_limit > 0 => {
+            ArgKind::Str | ArgKind::MountStr { .. } if opts.string_limit > 0 => {
                 let max = (opts.string_limit + 1).min(MAX_CAPTURE as usize) as u16;
                 vec![CaptureSpec {
                     max,
