@@ -446,7 +446,7 @@ fn write_named(out: &mut String, call: &Call, i: usize, kind: ArgKind) -> bool {
         // An `unsigned short`, all of it (`0100744` where the caller passed a type).
         ArgKind::Mode | ArgKind::OpenMode => flags::write_octal(out, v & 0xffff),
         ArgKind::FileMode => flags::write_mode_t(out, v & 0xffff),
-        ArgKind::MknodDev => structs::write_makedev(out, v as u32 as u64),
+        ArgKind::MknodDev | ArgKind::Dev => structs::write_makedev(out, v as u32 as u64),
         ArgKind::FlockOp => flags(out, flags::FLOCK_OPS, "LOCK_???"),
         ArgKind::MsyncFlags => flags(out, flags::MSYNC_FLAGS, "MS_???"),
         ArgKind::MlockallFlags => flags(out, flags::MLOCKALL_FLAGS, "MCL_???"),

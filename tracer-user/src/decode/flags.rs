@@ -190,13 +190,20 @@ fn abbrev_clone_flags(out: &mut String, value: u64) {
     write_signal(out, sig);
 }
 
-/// `statx` flags: the sync type (bits 13..14) is a value, the rest are `AT_*` flags.
+/// `statx` flags: the sync type (bits 13..14), named as flags as strace does
+/// (`AT_STATX_FORCE_SYNC|AT_STATX_DONT_SYNC`), then the `AT_*` flags.
 pub fn write_statx_flags(out: &mut String, value: u64) {
     styled(out, &hex(value), |out| abbrev_statx_flags(out, value));
 }
 
 fn abbrev_statx_flags(out: &mut String, value: u64) {
-    write_enum(out, value & 0x6000, STATX_SYNC, "AT_STATX_???");
+    write_flags(
+        out,
+        value & 0x6000,
+        STATX_SYNC,
+        Some("AT_STATX_SYNC_AS_STAT"),
+        "AT_STATX_???",
+    );
     if value & !0x6000 != 0 {
         out.push('|');
         write_flags(out, value & !0x6000, AT_FLAGS, None, "AT_???");

@@ -2247,3 +2247,23 @@ fn mount_and_results_with_names() {
         assert_eq!(line(&c), "NULL = 0");
     }
 }
+
+#[test]
+fn statx_sync_types_and_devices() {
+    // statx.c: the sync type's bits named as flags.
+    let c = call(
+        "statx",
+        &[(-100i64) as u64, 0, 0x6000, 0xfff, 0x1000],
+        Some(-22),
+        vec![],
+    );
+    assert_eq!(
+        args(&c, ArgsPart::All),
+        "AT_FDCWD, NULL, AT_STATX_FORCE_SYNC|AT_STATX_DONT_SYNC, STATX_ALL, 0x1000"
+    );
+    // ustat.c
+    if syscalls::by_name("ustat").is_some() {
+        let c = call("ustat", &[0xffffffff, 0], Some(-22), vec![]);
+        assert_eq!(args(&c, ArgsPart::All), "makedev(0xfff, 0xfffff), NULL");
+    }
+}

@@ -434,6 +434,8 @@ pub enum ArgKind {
     /// `mknod`'s device, shown only for the character and block devices of the
     /// [`ArgKind::FileMode`] before it: `makedev(0x1, 0x3)`.
     MknodDev,
+    /// A device number (`unsigned int`): `makedev(0x8, 0x1)` (`ustat`).
+    Dev,
     /// `flock`'s operation: `LOCK_SH|LOCK_NB`.
     FlockOp,
     /// `msync`'s `MS_*`.

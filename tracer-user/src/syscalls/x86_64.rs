@@ -154,7 +154,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(133, "mknod", [FILE], Int, ["filename": Path, "mode": FileMode, "dev": MknodDev]),
     sc!(134, "uselib", [FILE], Int, ["library": Path]),
     sc!(135, "personality", [], Personality, ["personality": Personality]),
-    sc!(136, "ustat", [STATFS_LIKE], Int, ["dev": UInt, "ubuf": Ptr]),
+    sc!(136, "ustat", [STATFS_LIKE], Int, ["dev": Dev, "ubuf": Ptr]),
     sc!(137, "statfs", [FILE STATFS STATFS_LIKE], Int, ["pathname": Path, "buf": Struct(StructKind::Statfs, When::ExitOk)]),
     sc!(138, "fstatfs", [DESC FSTATFS STATFS_LIKE], Int, ["fd": Fd, "buf": Struct(StructKind::Statfs, When::ExitOk)]),
     sc!(139, "sysfs", [], Int, ["option": Int, "arg1": ULong, "arg2": ULong]),
