@@ -357,7 +357,13 @@ fn write_array_arg(
             opts,
             |out, b, off| {
                 out.push_str("{fd=");
-                super::write_plain_fd(out, call.pid, b.i32(off)?, fds);
+                let fd = b.i32(off)?;
+                super::write_plain_fd(out, call.pid, fd, fds);
+                // The kernel ignores a negative descriptor's entry: strace shows no events.
+                if fd < 0 {
+                    out.push('}');
+                    return Some(());
+                }
                 out.push_str(", events=");
                 write_flags(
                     out,

@@ -801,13 +801,13 @@ pub const SIG_HOW: Xlat = &[(0, "SIG_BLOCK"), (1, "SIG_UNBLOCK"), (2, "SIG_SETMA
 
 pub const WAIT_OPTIONS: Xlat = &[
     (1, "WNOHANG"),
-    (2, "WSTOPPED"),
     (4, "WEXITED"),
+    (2, "WSTOPPED"),
     (8, "WCONTINUED"),
     (0x1000000, "WNOWAIT"),
-    (0x20000000, "__WNOTHREAD"),
-    (0x40000000, "__WALL"),
     (0x80000000, "__WCLONE"),
+    (0x40000000, "__WALL"),
+    (0x20000000, "__WNOTHREAD"),
 ];
 
 pub const POLL_EVENTS: Xlat = &[

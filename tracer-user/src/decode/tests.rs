@@ -2267,3 +2267,47 @@ fn statx_sync_types_and_devices() {
         assert_eq!(args(&c, ArgsPart::All), "makedev(0xfff, 0xfffff), NULL");
     }
 }
+
+#[test]
+fn siginfo_errno_empty_siginfo_and_poll_holes() {
+    // waitid.c: nothing to report is `{}`; strace's option order.
+    let c = call(
+        "waitid",
+        &[1, 25084, 0x1000, 1 | 4 | 2, 0],
+        Some(0),
+        vec![cap(2, capture::FIXED, &[0; 128])],
+    );
+    assert_eq!(
+        args(&c, ArgsPart::All),
+        "P_PID, 25084, {}, WNOHANG|WEXITED|WSTOPPED, NULL"
+    );
+    // rt_tgsigqueueinfo.c: si_errno when set.
+    let mut si = vec![0u8; 128];
+    si[0..4].copy_from_slice(&10i32.to_ne_bytes());
+    si[4..8].copy_from_slice(&2i32.to_ne_bytes());
+    si[8..12].copy_from_slice(&(-1i32).to_ne_bytes());
+    si[16..20].copy_from_slice(&7149i32.to_ne_bytes());
+    si[24..32].copy_from_slice(&0xdeadbeeffacefeedu64.to_ne_bytes());
+    assert_eq!(
+        siginfo::fields(&si),
+        "{si_signo=SIGUSR1, si_code=SI_QUEUE, si_errno=ENOENT, si_pid=7149, si_uid=0, \
+         si_int=-87097619, si_ptr=0xdeadbeeffacefeed}"
+    );
+    // poll.c: a negative descriptor's events are not shown.
+    let mut fds = Vec::new();
+    for (fd, ev) in [(-1i32, 1u16), (1, 4)] {
+        fds.extend_from_slice(&fd.to_ne_bytes());
+        fds.extend_from_slice(&ev.to_ne_bytes());
+        fds.extend_from_slice(&0u16.to_ne_bytes());
+    }
+    let c = call(
+        "poll",
+        &[0x1000, 2, 42],
+        Some(0),
+        vec![cap(0, capture::BUF, &fds)],
+    );
+    assert_eq!(
+        args(&c, ArgsPart::All),
+        "[{fd=-1}, {fd=1, events=POLLOUT}], 2, 42"
+    );
+}
