@@ -340,6 +340,7 @@ impl Config {
             env_strings: !self.decode.abbrev.contains(nr),
             fd_facts: self.names_fds(),
             fd_endpoints: self.out.decode_fds > 1,
+            string_limit: self.decode.string_limit,
         }
     }
 

@@ -28,6 +28,7 @@ const O_TMPFILE: u64 = 0o20000000;
 pub(crate) fn visible(call: &Call, i: usize, kind: ArgKind) -> bool {
     match kind {
         ArgKind::OpenMode => call.args[i - 1] & (O_CREAT | O_TMPFILE) != 0,
+        ArgKind::MqAttr => call.args[i - 2] & O_CREAT != 0,
         ArgKind::FcntlArg => fcntl::fcntl_arg(call.args[i - 1]) != FcntlArg::None,
         // mknod's device is a character or block device's.
         ArgKind::MknodDev => matches!(call.args[i - 1] & 0o170000, 0o020000 | 0o060000),
@@ -55,7 +56,9 @@ pub(crate) fn write_arg(
 ) {
     let v = call.args[i];
     match kind {
-        ArgKind::Fd | ArgKind::DirFd => write_fd(out, call.pid, v as i32, fds),
+        ArgKind::DirFd => write_fd(out, call.pid, v as i32, fds),
+        // Only a directory descriptor names -100 `AT_FDCWD`.
+        ArgKind::Fd => super::write_plain_fd(out, call.pid, v as i32, fds),
         // Never visible.
         ArgKind::Unused => {}
         ArgKind::Int | ArgKind::FutexVal => write_int(out, v as i32),
@@ -64,7 +67,51 @@ pub(crate) fn write_arg(
         ArgKind::UInt => write_int(out, v as u32),
         ArgKind::ULong => write_int(out, v),
         ArgKind::Hex => write_hex(out, v),
-        ArgKind::Ptr => write_addr(out, v),
+        ArgKind::Hex32 => write_hex(out, v as u32 as u64),
+        ArgKind::Uid => write_uid(out, v as u32),
+        ArgKind::Named(n) => super::xlat::write_named(out, n, v),
+        ArgKind::Ptr | ArgKind::MqAttr => write_addr(out, v),
+        ArgKind::ArchPrctlArg => match call.args[0] as u32 {
+            // ARCH_GET_FS, ARCH_GET_GS: where the kernel writes the base.
+            0x1003 | 0x1004 => write_addr(out, v),
+            _ => write_hex(out, v),
+        },
+        // `fanotify_mark`'s directory: -1 is FAN_NOFD.
+        ArgKind::FanDirFd if v as i32 == -1 => {
+            flags::styled(out, "-1", |out| out.push_str("FAN_NOFD"))
+        }
+        ArgKind::FanDirFd => write_fd(out, call.pid, v as i32, fds),
+        // `kcmp`'s indexes are descriptors for KCMP_FILE, else numbers strace shows in hex.
+        ArgKind::KcmpIdx if call.args[2] as u32 == 0 => {
+            super::write_plain_fd(out, call.pid, v as i32, fds)
+        }
+        ArgKind::KcmpIdx => write_hex(out, v),
+        ArgKind::MountFlags => {
+            const MS_MGC_VAL: u64 = 0xc0ed_0000;
+            let (magic, rest) = if v & 0xffff_0000 == MS_MGC_VAL {
+                (true, v & !0xffff_0000)
+            } else {
+                (false, v)
+            };
+            if magic {
+                flags::styled(out, "0xc0ed0000", |out| out.push_str("MS_MGC_VAL"));
+                if rest != 0 {
+                    out.push('|');
+                }
+            }
+            if rest != 0 || !magic {
+                write_flags(out, rest, flags::MOUNT_FLAGS, None, "MS_???");
+            }
+        }
+        ArgKind::SwapFlags => {
+            // SWAP_FLAG_PRIO_MASK: the priority, printed after the flags.
+            let (flags, prio) = (v as u32 & !0x7fff, v as u32 & 0x7fff);
+            if flags != 0 {
+                write_flags(out, flags as u64, flags::SWAP_FLAGS, None, "SWAP_FLAG_???");
+                out.push('|');
+            }
+            write_int(out, prio);
+        }
         // A copy the kernel made at entry, lost with its record: say so, not a pointer.
         _ if call
             .capture(i)
@@ -112,6 +159,25 @@ fn write_memory(
     match kind {
         ArgKind::Path => strings::write_cstr(out, cap, v, None, opts),
         ArgKind::Str => strings::write_cstr(out, cap, v, Some(opts.string_limit), opts),
+        ArgKind::MountStr { data } => {
+            // MS_MGC_MSK/MS_MGC_VAL, MS_REMOUNT; MS_BIND|MS_MOVE|MS_SHARED|MS_PRIVATE|
+            // MS_SLAVE|MS_UNBINDABLE.
+            let mut mflags = call.args[3];
+            if mflags & 0xffff_0000 == 0xc0ed_0000 {
+                mflags &= !0xffff_0000;
+            }
+            let moves = mflags & (0x1000 | 0x2000 | 0x10_0000 | 0x4_0000 | 0x8_0000 | 0x2_0000);
+            let ignored = if data {
+                mflags & 0x20 == 0 && moves != 0
+            } else {
+                mflags & 0x20 != 0 || moves != 0
+            };
+            if ignored {
+                write_addr(out, v)
+            } else {
+                strings::write_cstr(out, cap, v, Some(opts.string_limit), opts)
+            }
+        }
         ArgKind::BufIn { len_arg } => {
             let len = call.args[len_arg as usize];
             if !netlink(out, len) {
@@ -291,7 +357,13 @@ fn write_array_arg(
             opts,
             |out, b, off| {
                 out.push_str("{fd=");
-                write_fd(out, call.pid, b.i32(off)?, fds);
+                let fd = b.i32(off)?;
+                super::write_plain_fd(out, call.pid, fd, fds);
+                // The kernel ignores a negative descriptor's entry: strace shows no events.
+                if fd < 0 {
+                    out.push('}');
+                    return Some(());
+                }
                 out.push_str(", events=");
                 write_flags(
                     out,
@@ -370,13 +442,17 @@ fn write_socket_arg(out: &mut String, call: &Call, i: usize, kind: ArgKind, opts
 /// Writes `kind` if it is a named constant or flag set; false (writing nothing) if not.
 fn write_named(out: &mut String, call: &Call, i: usize, kind: ArgKind) -> bool {
     let v = call.args[i];
-    let flags = |out: &mut String, table: Xlat, dflt: &str| write_flags(out, v, table, None, dflt);
+    // strace's `printflags` and `printxval` take an `unsigned int`: the C types of these
+    // arguments, whatever the register holds above them.
+    let v32 = v as u32 as u64;
+    let flags =
+        |out: &mut String, table: Xlat, dflt: &str| write_flags(out, v32, table, None, dflt);
     match kind {
-        ArgKind::OpenFlags => flags::write_open_flags(out, v),
+        ArgKind::OpenFlags => flags::write_open_flags(out, v32),
         // An `unsigned short`, all of it (`0100744` where the caller passed a type).
         ArgKind::Mode | ArgKind::OpenMode => flags::write_octal(out, v & 0xffff),
         ArgKind::FileMode => flags::write_mode_t(out, v & 0xffff),
-        ArgKind::MknodDev => structs::write_makedev(out, v as u32 as u64),
+        ArgKind::MknodDev | ArgKind::Dev => structs::write_makedev(out, v as u32 as u64),
         ArgKind::FlockOp => flags(out, flags::FLOCK_OPS, "LOCK_???"),
         ArgKind::MsyncFlags => flags(out, flags::MSYNC_FLAGS, "MS_???"),
         ArgKind::MlockallFlags => flags(out, flags::MLOCKALL_FLAGS, "MCL_???"),
@@ -391,13 +467,14 @@ fn write_named(out: &mut String, call: &Call, i: usize, kind: ArgKind) -> bool {
         ArgKind::ShmatFlags => ipc::write_shmat_flags(out, v),
         ArgKind::IpcMsgFlags => ipc::write_msg_flags(out, v),
         ArgKind::IpcCmd(family) => ipc::write_cmd(out, family, v),
-        ArgKind::AccessMode => write_flags(out, v, flags::ACCESS_MODES, Some("F_OK"), "?_OK"),
+        ArgKind::AccessMode => write_flags(out, v32, flags::ACCESS_MODES, Some("F_OK"), "?_OK"),
         ArgKind::AtFlags => flags(out, flags::AT_FLAGS, "AT_???"),
         ArgKind::StatxFlags => flags::write_statx_flags(out, v),
         ArgKind::MmapProt => write_flags(out, v, flags::PROT, Some("PROT_NONE"), "PROT_???"),
         ArgKind::MmapFlags => flags::write_mmap_flags(out, v),
-        ArgKind::MremapFlags => flags(out, flags::MREMAP_FLAGS, "MREMAP_???"),
-        ArgKind::Madvise => write_enum(out, v, flags::MADVISE, "MADV_???"),
+        // An `unsigned long`.
+        ArgKind::MremapFlags => write_flags(out, v, flags::MREMAP_FLAGS, None, "MREMAP_???"),
+        ArgKind::Madvise => write_enum(out, v32, flags::MADVISE, "MADV_???"),
         ArgKind::CloneFlags => flags::write_clone_flags(out, v),
         ArgKind::SocketDomain => {
             write_enum(out, v as u32 as u64, flags::ADDRESS_FAMILIES, "AF_???")
@@ -451,7 +528,8 @@ fn write_named(out: &mut String, call: &Call, i: usize, kind: ArgKind) -> bool {
         },
         ArgKind::RlimitResource => write_enum(out, v as u32 as u64, flags::RLIMITS, "RLIMIT_???"),
         ArgKind::GrndFlags => flags(out, flags::GRND_FLAGS, "GRND_???"),
-        ArgKind::FdFlags => flags(out, flags::FD_FLAGS, "O_???"),
+        // strace names every `open` flag here (`O_TRUNC` too).
+        ArgKind::FdFlags => flags(out, flags::OPEN_FLAGS, "O_???"),
         ArgKind::StatxMask => flags(out, flags::STATX_MASK, "STATX_???"),
         ArgKind::SockFlags => flags(out, flags::SOCK_TYPE_FLAGS, "SOCK_???"),
         ArgKind::EpollCreateFlags => flags(out, flags::EPOLL_CREATE_FLAGS, "EPOLL_???"),
@@ -463,7 +541,10 @@ fn write_named(out: &mut String, call: &Call, i: usize, kind: ArgKind) -> bool {
         ArgKind::Fadvice => write_enum(out, v as u32 as u64, flags::FADVICE, "POSIX_FADV_???"),
         ArgKind::AccessAtFlags => flags(out, flags::ACCESS_AT_FLAGS, "AT_???"),
         ArgKind::Personality => flags::write_personality(out, v as u32),
-        ArgKind::SockoptName => flags::write_sockopt_name(out, call.args[i - 1] as u32, v as u32),
+        ArgKind::SockoptName => {
+            let get = crate::syscalls::name(call.nr) == Some("getsockopt");
+            flags::write_sockopt_name(out, call.args[i - 1] as u32, v as u32, get)
+        }
         _ => return false,
     }
     true
@@ -507,8 +588,27 @@ fn write_off_in_out(out: &mut String, call: &Call, i: usize) {
 /// A struct argument: `NULL`, the decoded struct, or the pointer when it was not read.
 fn write_struct_arg(out: &mut String, call: &Call, i: usize, sk: StructKind, opts: &DecodeOptions) {
     let addr = call.args[i];
-    // `wait4` with WNOHANG returns 0 without touching the status.
-    let written = !(sk == StructKind::WaitStatus && call.success() == Some(0));
+    let name = crate::syscalls::name(call.nr);
+    // `wait4` with WNOHANG returns 0 without touching the status or the usage.
+    let written = !(matches!(sk, StructKind::WaitStatus | StructKind::Rusage)
+        && name == Some("wait4")
+        && call.success() == Some(0));
+    // What strace does not read: a signal set of another size than the kernel's, an
+    // `open_how` shorter than its first version, `epoll_ctl`'s event for EPOLL_CTL_DEL.
+    let sized = |n: &str| {
+        crate::syscalls::by_nr(call.nr)
+            .and_then(|sc| sc.args.iter().position(|a| a.name == n))
+            .map(|j| call.args[j])
+    };
+    let unread = match sk {
+        StructKind::Sigset => sized("sigsetsize").is_some_and(|n| n != 8),
+        StructKind::OpenHow => sized("usize").is_some_and(|n| n < 24),
+        StructKind::EpollEvent => name == Some("epoll_ctl") && call.args[1] == 2,
+        _ => false,
+    };
+    if unread {
+        return write_addr(out, addr);
+    }
     let data = call
         .capture(i)
         .filter(|c| !c.fault && addr != 0 && written)
@@ -566,6 +666,15 @@ fn write_array(
 }
 
 fn write_gid(out: &mut String, b: &structs::Bytes, off: usize) -> Option<()> {
-    let _ = write!(out, "{}", b.u32(off)?);
+    write_uid(out, b.u32(off)?);
     Some(())
+}
+
+/// A `uid_t`/`gid_t` as strace's `printuid`: unsigned, but `-1` for "unchanged".
+fn write_uid(out: &mut String, id: u32) {
+    if id == u32::MAX {
+        out.push_str("-1");
+    } else {
+        write_int(out, id);
+    }
 }

@@ -26,6 +26,7 @@ pub mod structs;
 mod tests;
 mod typed;
 pub mod uring;
+mod xlat;
 
 pub use errno::errno_name;
 pub use flags::signal_name;
@@ -246,6 +247,14 @@ pub(crate) fn write_fd(out: &mut String, pid: u32, fd: i32, fds: Option<&dyn FdN
     } else {
         write_int(out, fd);
     }
+    if let Some(name) = fds.and_then(|f| f.fd_name(pid, fd)) {
+        let _ = write!(out, "<{name}>");
+    }
+}
+
+/// A descriptor that is no directory's: -100 is only a number.
+pub(crate) fn write_plain_fd(out: &mut String, pid: u32, fd: i32, fds: Option<&dyn FdNames>) {
+    write_int(out, fd);
     if let Some(name) = fds.and_then(|f| f.fd_name(pid, fd)) {
         let _ = write!(out, "<{name}>");
     }

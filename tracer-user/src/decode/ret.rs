@@ -86,6 +86,25 @@ fn write_value(out: &mut String, call: &Call, opts: &DecodeOptions, fds: Option<
                 }
                 true
             }
+            RetKind::Time => {
+                let mut date = String::new();
+                super::structs::write_time_comment(&mut date, ret as i64, 0);
+                write_int(out, ret);
+                if let Some(date) = date
+                    .strip_prefix(" /* ")
+                    .and_then(|d| d.strip_suffix(" */"))
+                {
+                    let _ = write!(out, " ({date})");
+                }
+                true
+            }
+            RetKind::SchedPolicy => {
+                write_int(out, ret);
+                if let Some(name) = super::xlat::sched_policy_name(ret) {
+                    let _ = write!(out, " ({name})");
+                }
+                true
+            }
             RetKind::Personality => {
                 write_hex(out, ret);
                 out.push_str(" (");

@@ -113,6 +113,10 @@ fn format_bytes(bytes: &[u8]) -> String {
 fn format(info: &libc::siginfo_t) -> String {
     let signo = info.si_signo;
     let code = info.si_code;
+    // Nothing there (`waitid` with WNOHANG and no child to report).
+    if signo == 0 {
+        return "0 {}".to_owned();
+    }
     let mut out = format!("{} {{si_signo={}, si_code=", sig(signo), sig(signo));
     let specific = if code > 0 && code != 0x80 {
         specific_code(signo, code)
@@ -123,6 +127,15 @@ fn format(info: &libc::siginfo_t) -> String {
         Some(name) => out.push_str(name),
         None => {
             let _ = write!(out, "{code}");
+        }
+    }
+    if info.si_errno != 0 {
+        out.push_str(", si_errno=");
+        match super::errno::errno_name(info.si_errno) {
+            Some(name) => out.push_str(name),
+            None => {
+                let _ = write!(out, "{}", info.si_errno as u32);
+            }
         }
     }
     // SAFETY (all union reads below): the kernel fills the union member that si_signo
@@ -161,7 +174,11 @@ fn format(info: &libc::siginfo_t) -> String {
                 out,
                 ", si_pid={}, si_uid={}, si_int={}, si_ptr={value:#x}",
                 info.si_pid(),
-                info.si_uid(),
+                // strace's printuid: -1 for "none", else unsigned.
+                match info.si_uid() {
+                    u32::MAX => -1,
+                    uid => uid as i64,
+                },
                 value as i32
             );
         },

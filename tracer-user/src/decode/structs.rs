@@ -123,6 +123,54 @@ pub fn write_struct(
             write_time(&mut s, &Bytes(&data[16..]), "tv_usec")?;
             s.push('}');
         }
+        StructKind::Itimerspec => {
+            s.push_str("{it_interval=");
+            write_time(&mut s, &b, "tv_nsec")?;
+            s.push_str(", it_value=");
+            write_time(&mut s, &Bytes(data.get(16..)?), "tv_nsec")?;
+            s.push('}');
+        }
+        StructKind::Timezone => {
+            let _ = write!(
+                s,
+                "{{tz_minuteswest={}, tz_dsttime={}}}",
+                b.i32(0)?,
+                b.i32(4)?
+            );
+        }
+        StructKind::Tms => {
+            s.push('{');
+            for (n, name) in ["tms_utime", "tms_stime", "tms_cutime", "tms_cstime"]
+                .iter()
+                .enumerate()
+            {
+                if n > 0 {
+                    s.push_str(", ");
+                }
+                let _ = write!(s, "{name}=");
+                write_clock_t(&mut s, b.u64(8 * n)?);
+            }
+            s.push('}');
+        }
+        StructKind::Rusage => write_rusage(&mut s, &b, opts.abbreviate)?,
+        StructKind::OpenHow => {
+            let (oflags, mode, resolve) = (b.u64(0)?, b.u64(8)?, b.u64(16)?);
+            s.push_str("{flags=");
+            flags::write_open_flags(&mut s, oflags);
+            // O_CREAT, __O_TMPFILE
+            if oflags & (0o100 | 0o20000000) != 0 || mode != 0 {
+                s.push_str(", mode=");
+                flags::write_octal(&mut s, mode);
+            }
+            s.push_str(", resolve=");
+            write_flags(&mut s, resolve, flags::RESOLVE_FLAGS, None, "RESOLVE_???");
+            s.push('}');
+        }
+        StructKind::AddrPtr => {
+            s.push('[');
+            super::strings::write_addr(&mut s, b.u64(0)?);
+            s.push(']');
+        }
         StructKind::Siginfo => s.push_str(&super::siginfo::fields(data)),
         StructKind::Loff => {
             let _ = write!(s, "[{}]", b.i64(0)?);
@@ -158,10 +206,17 @@ fn write_utimes(out: &mut String, b: &Bytes, per_sec: u64) -> Option<()> {
             out.push_str(", ");
         }
         match part {
-            UTIME_NOW if per_sec != 1_000_000 => out.push_str("UTIME_NOW"),
-            UTIME_OMIT if per_sec != 1_000_000 => out.push_str("UTIME_OMIT"),
+            UTIME_NOW | UTIME_OMIT if per_sec != 1_000_000 => {
+                let raw = format!("{{tv_sec={sec}, {frac}={part}}}");
+                let name = if part == UTIME_NOW {
+                    "UTIME_NOW"
+                } else {
+                    "UTIME_OMIT"
+                };
+                flags::styled(out, &raw, |out| out.push_str(name));
+            }
             _ => {
-                let _ = write!(out, "{{tv_sec={sec}, {frac}={part}}}");
+                let _ = write!(out, "{{tv_sec={sec}, {frac}={}}}", part as u64);
                 write_date_comment(out, sec, part, per_sec);
             }
         }
@@ -486,8 +541,56 @@ fn write_statfs(out: &mut String, b: &Bytes) -> Option<()> {
     Some(())
 }
 
+/// A `clock_t` in ticks, with the seconds they make as strace's `print_clock_t` adds
+/// them: `25 /* 0.25 s */` (none for 0 or under `-X raw`).
+fn write_clock_t(out: &mut String, ticks: u64) {
+    let _ = write!(out, "{ticks}");
+    // SAFETY: sysconf has no preconditions.
+    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    if hz <= 0 || ticks == 0 || flags::style() == super::XlatStyle::Raw {
+        return;
+    }
+    let hz = hz as u64;
+    let width = hz.ilog10() as usize;
+    let _ = write!(out, " /* {}.{:0width$} s */", ticks / hz, ticks % hz);
+}
+
+/// `struct rusage`: the user and system times, then (`-v`) every counter.
+fn write_rusage(out: &mut String, b: &Bytes, abbreviate: bool) -> Option<()> {
+    out.push_str("{ru_utime=");
+    write_time(out, b, "tv_usec")?;
+    out.push_str(", ru_stime=");
+    write_time(out, &Bytes(b.0.get(16..)?), "tv_usec")?;
+    if abbreviate {
+        out.push_str(", ...}");
+        return Some(());
+    }
+    const COUNTERS: [&str; 14] = [
+        "ru_maxrss",
+        "ru_ixrss",
+        "ru_idrss",
+        "ru_isrss",
+        "ru_minflt",
+        "ru_majflt",
+        "ru_nswap",
+        "ru_inblock",
+        "ru_oublock",
+        "ru_msgsnd",
+        "ru_msgrcv",
+        "ru_nsignals",
+        "ru_nvcsw",
+        "ru_nivcsw",
+    ];
+    for (n, name) in COUNTERS.iter().enumerate() {
+        let _ = write!(out, ", {name}={}", b.u64(32 + 8 * n)?);
+    }
+    out.push('}');
+    Some(())
+}
+
 fn write_time(out: &mut String, b: &Bytes, frac: &str) -> Option<()> {
-    let _ = write!(out, "{{tv_sec={}, {frac}={}}}", b.i64(0)?, b.i64(8)?);
+    // strace prints the fraction unsigned (a negative one shows as a huge number).
+    let _ = write!(out, "{{tv_sec={}, {frac}={}}}", b.i64(0)?, b.u64(8)?);
     Some(())
 }
 

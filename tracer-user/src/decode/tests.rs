@@ -1849,3 +1849,465 @@ mod bench {
         print!("{one}");
     }
 }
+
+/// Arguments with options: `-X` style and `-v`.
+fn args_with(c: &Call, opts: &DecodeOptions) -> String {
+    let mut s = String::new();
+    write_args(&mut s, c, opts, ArgsPart::All, None);
+    s
+}
+
+// The expected strings below are the lines strace's own tests print (tests/NAME.c).
+
+#[test]
+fn int_flags_are_their_low_32_bits() {
+    // dup3.c, pidfd_open.c, delete_module.c, landlock_restrict_self.c, setns.c
+    let c = call("dup3", &[0, 0, 0xdefaced00000000], Some(-22), vec![]);
+    assert_eq!(args(&c, ArgsPart::All), "0, 0, 0");
+    let c = call(
+        "dup3",
+        &[(-2i64) as u64, (-1i64) as u64, 0x200],
+        Some(-22),
+        vec![],
+    );
+    assert_eq!(args(&c, ArgsPart::All), "-2, -1, O_TRUNC");
+    let c = call("pidfd_open", &[0, 0xdefaced00000000], Some(-22), vec![]);
+    assert_eq!(args(&c, ArgsPart::All), "0, 0");
+    let c = call("delete_module", &[0, 0xffffffff00000000], Some(-38), vec![]);
+    assert_eq!(args(&c, ArgsPart::All), "NULL, 0");
+    let c = call(
+        "landlock_restrict_self",
+        &[(-1i64) as u64, 0xd1efaced00000000],
+        None,
+        vec![],
+    );
+    assert_eq!(args(&c, ArgsPart::All), "-1, 0");
+    let c = call(
+        "setns",
+        &[0xdeadbeefdeadbeef, 0xdefaced00000000],
+        None,
+        vec![],
+    );
+    assert_eq!(args(&c, ArgsPart::All), "-559038737, 0");
+    // wait4.c, madvise.c, inotify_init1.c, mlock2.c
+    let c = call("wait4", &[12386, 0, 0xdefaced40000001, 0], Some(0), vec![]);
+    assert_eq!(args(&c, ArgsPart::All), "12386, NULL, WNOHANG|__WALL, NULL");
+    let c = call(
+        "madvise",
+        &[0x7f495c9b0000, 4096, 0xfacefeed00000001],
+        Some(0),
+        vec![],
+    );
+    assert_eq!(args(&c, ArgsPart::All), "0x7f495c9b0000, 4096, MADV_RANDOM");
+    let c = call("inotify_init1", &[0xfacefeeddeadbeef], Some(-22), vec![]);
+    assert_eq!(args(&c, ArgsPart::All), "IN_NONBLOCK|IN_CLOEXEC|0xdea5b6ef");
+    // unshare.c: a 64-bit set, no exit signal in its low byte.
+    let c = call("unshare", &[0xbadc0ded0000000f], Some(-22), vec![]);
+    assert_eq!(
+        args(&c, ArgsPart::All),
+        "0xbadc0ded0000000f /* CLONE_??? */"
+    );
+    // close_range.c: unsigned descriptors.
+    let c = call(
+        "close_range",
+        &[(-2i64) as u64, (-1i64) as u64, 0xdefaced00000001],
+        Some(-22),
+        vec![],
+    );
+    assert_eq!(
+        args(&c, ArgsPart::All),
+        "4294967294, 4294967295, 0x1 /* CLOSE_RANGE_??? */"
+    );
+    // readahead.c: only a directory descriptor is AT_FDCWD.
+    let c = call(
+        "readahead",
+        &[(-100i64) as u64, 1 << 63, 0],
+        Some(-9),
+        vec![],
+    );
+    assert_eq!(args(&c, ArgsPart::All), "-100, -9223372036854775808, 0");
+}
+
+#[test]
+fn named_sets_of_strace_tables() {
+    // fanotify_init.c, add_key.c, bpf.c, io_uring_register.c, ioprio.c, kcmp.c
+    let c = call(
+        "fanotify_init",
+        &[0xffffffff00000000, 0xffffffff00000000],
+        Some(3),
+        vec![],
+    );
+    assert_eq!(args(&c, ArgsPart::All), "FAN_CLASS_NOTIF, O_RDONLY");
+    let c = call("fanotify_init", &[0x5, 1 | 0x8000_0000], Some(-22), vec![]);
+    assert_eq!(
+        args(&c, ArgsPart::All),
+        "FAN_CLASS_CONTENT|FAN_CLOEXEC, O_WRONLY|0x80000000"
+    );
+    let c = call("add_key", &[0, 0, 0, 0, (-1i64) as u64], Some(-14), vec![]);
+    assert_eq!(
+        args(&c, ArgsPart::All),
+        "NULL, NULL, NULL, 0, KEY_SPEC_THREAD_KEYRING"
+    );
+    let c = call("request_key", &[0, 0, 0, 0xdeadbeef], Some(-14), vec![]);
+    assert_eq!(args(&c, ArgsPart::All), "NULL, NULL, NULL, -559038737");
+    let c = call("bpf", &[0, 0, 256], Some(-14), vec![]);
+    assert_eq!(args(&c, ArgsPart::All), "BPF_MAP_CREATE, NULL, 256");
+    let c = call(
+        "io_uring_register",
+        &[0, 0xbadc0ded, 0x1000, 0xdeadbeef],
+        None,
+        vec![],
+    );
+    assert_eq!(
+        args(&c, ArgsPart::All),
+        "0, 0xbadc0ded /* IORING_REGISTER_??? */, 0x1000, 3735928559"
+    );
+    let c = call(
+        "ioprio_get",
+        &[0xfa57beef, 0xda7a_dead_da7a_dead],
+        None,
+        vec![],
+    );
+    assert_eq!(
+        args(&c, ArgsPart::All),
+        "0xfa57beef /* IOPRIO_WHO_??? */, -629481811"
+    );
+    let c = call(
+        "kcmp",
+        &[1, 2, 0, 0xdec0ded3dec0ded4, 0xba5e1e55deadc0de],
+        None,
+        vec![],
+    );
+    assert_eq!(
+        args(&c, ArgsPart::All),
+        "1, 2, KCMP_FILE, -557785388, -559038242"
+    );
+    // set_mempolicy.c, mbind.c: a mode with its flags.
+    let c = call("set_mempolicy", &[0, 0, 0], Some(0), vec![]);
+    assert_eq!(args(&c, ArgsPart::All), "MPOL_DEFAULT, NULL, 0");
+    let c = call("set_mempolicy", &[2 | 0x8000, 0, 0], Some(0), vec![]);
+    assert_eq!(
+        args(&c, ArgsPart::All),
+        "MPOL_BIND|MPOL_F_STATIC_NODES, NULL, 0"
+    );
+    // -X verbose and raw, as the -Xverbose and -Xraw variants print them.
+    let verbose = DecodeOptions {
+        xlat: XlatStyle::Verbose,
+        ..Default::default()
+    };
+    let raw = DecodeOptions {
+        xlat: XlatStyle::Raw,
+        ..Default::default()
+    };
+    let c = call("set_mempolicy", &[0, 0, 0], Some(0), vec![]);
+    assert_eq!(args_with(&c, &verbose), "0 /* MPOL_DEFAULT */, NULL, 0");
+    assert_eq!(args_with(&c, &raw), "0, NULL, 0");
+    // getpriority.c (xetpriority.c), sched_get_priority_mxx.c
+    let c = call("getpriority", &[0, 13035], Some(20), vec![]);
+    assert_eq!(args(&c, ArgsPart::All), "PRIO_PROCESS, 13035");
+    let c = call("sched_get_priority_min", &[1], Some(1), vec![]);
+    assert_eq!(args(&c, ArgsPart::All), "SCHED_FIFO");
+}
+
+#[test]
+fn ids_times_and_small_structs() {
+    // fchown.c, setfsuid.c: uids are unsigned, but -1 is -1.
+    let c = call("fchown", &[3, 0xffff0000, (-1i64) as u64], Some(-9), vec![]);
+    assert_eq!(args(&c, ArgsPart::All), "3, 4294901760, -1");
+    // nanosleep.c: the fraction is unsigned.
+    let mut ts = (-3819351491602432273i64).to_ne_bytes().to_vec();
+    ts.extend_from_slice(&13464652301697220333u64.to_ne_bytes());
+    let c = call(
+        "nanosleep",
+        &[0x1000, 0x2000],
+        Some(-22),
+        vec![cap(0, capture::FIXED, &ts)],
+    );
+    assert_eq!(
+        args(&c, ArgsPart::All),
+        "{tv_sec=-3819351491602432273, tv_nsec=13464652301697220333}, 0x2000"
+    );
+    // times.c: ticks, with the seconds they make.
+    let tms: Vec<u8> = [25u64, 65, 0, 96]
+        .iter()
+        .flat_map(|v| v.to_ne_bytes())
+        .collect();
+    let c = call(
+        "times",
+        &[0x1000],
+        Some(17),
+        vec![cap(0, capture::FIXED, &tms)],
+    );
+    assert_eq!(
+        args(&c, ArgsPart::All),
+        "{tms_utime=25 /* 0.25 s */, tms_stime=65 /* 0.65 s */, tms_cutime=0, \
+         tms_cstime=96 /* 0.96 s */}"
+    );
+    // openat2.c
+    let how: Vec<u8> = [0o200u64, 0, 0]
+        .iter()
+        .flat_map(|v| v.to_ne_bytes())
+        .collect();
+    let c = call(
+        "openat2",
+        &[(-1i64) as u64, 0x1000, 0x2000, 24],
+        Some(-9),
+        vec![
+            cap(1, capture::CSTR, b"openat2.sample"),
+            cap(2, capture::FIXED, &how),
+        ],
+    );
+    assert_eq!(
+        args(&c, ArgsPart::All),
+        "-1, \"openat2.sample\", {flags=O_RDONLY|O_EXCL, resolve=0}, 24"
+    );
+    // getrusage.c: abbreviated, the two times and `...`; with -v every counter.
+    let mut ru = vec![0u8; 144];
+    ru[8..16].copy_from_slice(&1118u64.to_ne_bytes());
+    ru[32..40].copy_from_slice(&1388u64.to_ne_bytes());
+    let c = call(
+        "getrusage",
+        &[0, 0x1000],
+        Some(0),
+        vec![cap(1, capture::FIXED, &ru)],
+    );
+    assert_eq!(
+        args(&c, ArgsPart::All),
+        "RUSAGE_SELF, {ru_utime={tv_sec=0, tv_usec=1118}, ru_stime={tv_sec=0, tv_usec=0}, ...}"
+    );
+    let unabbreviated = DecodeOptions {
+        abbrev: Syscalls::None,
+        ..Default::default()
+    };
+    assert!(args_with(&c, &unabbreviated).ends_with(
+        "ru_stime={tv_sec=0, tv_usec=0}, ru_maxrss=1388, ru_ixrss=0, ru_idrss=0, ru_isrss=0, \
+         ru_minflt=0, ru_majflt=0, ru_nswap=0, ru_inblock=0, ru_oublock=0, ru_msgsnd=0, \
+         ru_msgrcv=0, ru_nsignals=0, ru_nvcsw=0, ru_nivcsw=0}"
+    ));
+    // xet_robust_list.c
+    let c = call(
+        "get_robust_list",
+        &[0, 0x1000, 0x2000],
+        Some(0),
+        vec![
+            cap(1, capture::FIXED, &0x7f4837346a20u64.to_ne_bytes()),
+            cap(2, capture::FIXED, &24u64.to_ne_bytes()),
+        ],
+    );
+    assert_eq!(args(&c, ArgsPart::All), "0, [0x7f4837346a20], [24]");
+    // mq.c: without O_CREAT, neither mode nor attributes.
+    let c = call("mq_open", &[0, 0, 0o177355, 0x1000], Some(-14), vec![]);
+    assert_eq!(args(&c, ArgsPart::All), "NULL, O_RDONLY");
+    // sock_filter-v.c: getting and setting share the number.
+    let c = call("getsockopt", &[3, 1, 26, 0, 0], Some(0), vec![]);
+    assert!(args(&c, ArgsPart::All).starts_with("3, SOL_SOCKET, SO_GET_FILTER, NULL"));
+    // net-packet_mreq.c
+    let c = call(
+        "setsockopt",
+        &[(-1i64) as u64, 263, 0xffffffff, 0, 0],
+        Some(-9),
+        vec![],
+    );
+    assert_eq!(
+        args(&c, ArgsPart::All),
+        "-1, SOL_PACKET, 0xffffffff /* PACKET_??? */, NULL, 0"
+    );
+    // arch_prctl.c, fanotify_mark.c, swap.c
+    let c = call("arch_prctl", &[0x1004, 0], Some(-14), vec![]);
+    if cfg!(target_arch = "x86_64") {
+        assert_eq!(args(&c, ArgsPart::All), "ARCH_GET_GS, NULL");
+    }
+    let c = call(
+        "fanotify_mark",
+        &[305419896, 0, 0, (-1i64) as u64, 0],
+        Some(-22),
+        vec![],
+    );
+    assert_eq!(args(&c, ArgsPart::All), "305419896, 0, 0, FAN_NOFD, NULL");
+    let c = call("swapon", &[0, 42], Some(-2), vec![]);
+    assert_eq!(args(&c, ArgsPart::All), "NULL, 42");
+    let c = call("swapon", &[0, 0x8000 | 0x10000 | 3], Some(-2), vec![]);
+    assert_eq!(
+        args(&c, ArgsPart::All),
+        "NULL, SWAP_FLAG_PREFER|SWAP_FLAG_DISCARD|3"
+    );
+}
+
+#[test]
+fn utime_now_in_every_style() {
+    // utimensat-Xraw.c, utimensat-Xverbose.c
+    let mut t = Vec::new();
+    for (sec, nsec) in [
+        (3735928559i64, (1i64 << 30) - 1),
+        (-3819351491602432273, (1 << 30) - 2),
+    ] {
+        t.extend_from_slice(&sec.to_ne_bytes());
+        t.extend_from_slice(&nsec.to_ne_bytes());
+    }
+    let c = call(
+        "utimensat",
+        &[(-100i64) as u64, 0, 0x1000, 0x100],
+        Some(-2),
+        vec![cap(2, capture::FIXED, &t)],
+    );
+    let style = |xlat| DecodeOptions {
+        xlat,
+        ..Default::default()
+    };
+    assert_eq!(
+        args_with(&c, &style(XlatStyle::Abbrev)),
+        "AT_FDCWD, NULL, [UTIME_NOW, UTIME_OMIT], AT_SYMLINK_NOFOLLOW"
+    );
+    assert_eq!(
+        args_with(&c, &style(XlatStyle::Raw)),
+        "-100, NULL, [{tv_sec=3735928559, tv_nsec=1073741823}, \
+         {tv_sec=-3819351491602432273, tv_nsec=1073741822}], 0x100"
+    );
+    assert_eq!(
+        args_with(&c, &style(XlatStyle::Verbose)),
+        "-100 /* AT_FDCWD */, NULL, [{tv_sec=3735928559, tv_nsec=1073741823} /* UTIME_NOW */, \
+         {tv_sec=-3819351491602432273, tv_nsec=1073741822} /* UTIME_OMIT */], \
+         0x100 /* AT_SYMLINK_NOFOLLOW */"
+    );
+}
+
+#[test]
+fn where_strace_prints_the_address() {
+    // rt_sigprocmask.c: a set of another size than the kernel's is not read.
+    let c = call(
+        "rt_sigprocmask",
+        &[2, 0x1000, 0x2000, 16],
+        Some(-22),
+        vec![cap(1, capture::FIXED, &[0xff; 8])],
+    );
+    assert_eq!(args(&c, ArgsPart::All), "SIG_SETMASK, 0x1000, 0x2000, 16");
+    // wait4.c: WNOHANG and nothing to report leaves the usage unwritten.
+    let c = call(
+        "wait4",
+        &[15595, 0x1000, 1 | 0x40000000, 0x2000],
+        Some(0),
+        vec![cap(3, capture::FIXED, &[0xff; 144])],
+    );
+    assert_eq!(
+        args(&c, ArgsPart::All),
+        "15595, 0x1000, WNOHANG|__WALL, 0x2000"
+    );
+    // epoll_ctl.c: EPOLL_CTL_DEL's event.
+    let c = call(
+        "epoll_ctl",
+        &[(-3i64) as u64, 2, (-4i64) as u64, 0x1000],
+        Some(-9),
+        vec![cap(3, capture::FIXED, &[0xff; 16])],
+    );
+    assert_eq!(args(&c, ArgsPart::All), "-3, EPOLL_CTL_DEL, -4, 0x1000");
+    // openat2.c: shorter than the first version of `struct open_how`.
+    let c = call(
+        "openat2",
+        &[(-1i64) as u64, 0, 0x1000, 11],
+        Some(-22),
+        vec![cap(2, capture::FIXED, &[0xff; 24])],
+    );
+    assert_eq!(args(&c, ArgsPart::All), "-1, NULL, 0x1000, 11");
+}
+
+#[test]
+fn mount_and_results_with_names() {
+    // mount.c: MS_MGC_VAL, and the type and data the flags make the kernel ignore.
+    let c = call(
+        "mount",
+        &[0, 0, 0x1000, 0xc0ed_0000 | 0x1000 | 0x4000, 0x2000],
+        Some(-2),
+        vec![
+            cap(2, capture::CSTR, b"ext4"),
+            cap(4, capture::CSTR, b"data"),
+        ],
+    );
+    assert_eq!(
+        args(&c, ArgsPart::All),
+        "NULL, NULL, 0x1000, MS_MGC_VAL|MS_BIND|MS_REC, 0x2000"
+    );
+    let c = call(
+        "mount",
+        &[0, 0, 0x1000, 0x200, 0x2000],
+        Some(-14),
+        vec![
+            cap(2, capture::CSTR, b"ext4"),
+            cap(4, capture::CSTR, b"data"),
+        ],
+    );
+    assert_eq!(
+        args(&c, ArgsPart::All),
+        "NULL, NULL, \"ext4\", 0x200 /* MS_??? */, \"data\""
+    );
+    // sched_xetscheduler.c, time.c
+    let c = call("sched_getscheduler", &[26479], Some(0), vec![]);
+    assert_eq!(line(&c), "26479 = 0 (SCHED_OTHER)");
+    if syscalls::by_name("time").is_some() {
+        let c = call("time", &[0], Some(0), vec![]);
+        assert_eq!(line(&c), "NULL = 0");
+    }
+}
+
+#[test]
+fn statx_sync_types_and_devices() {
+    // statx.c: the sync type's bits named as flags.
+    let c = call(
+        "statx",
+        &[(-100i64) as u64, 0, 0x6000, 0xfff, 0x1000],
+        Some(-22),
+        vec![],
+    );
+    assert_eq!(
+        args(&c, ArgsPart::All),
+        "AT_FDCWD, NULL, AT_STATX_FORCE_SYNC|AT_STATX_DONT_SYNC, STATX_ALL, 0x1000"
+    );
+    // ustat.c
+    if syscalls::by_name("ustat").is_some() {
+        let c = call("ustat", &[0xffffffff, 0], Some(-22), vec![]);
+        assert_eq!(args(&c, ArgsPart::All), "makedev(0xfff, 0xfffff), NULL");
+    }
+}
+
+#[test]
+fn siginfo_errno_empty_siginfo_and_poll_holes() {
+    // waitid.c: nothing to report is `{}`; strace's option order.
+    let c = call(
+        "waitid",
+        &[1, 25084, 0x1000, 1 | 4 | 2, 0],
+        Some(0),
+        vec![cap(2, capture::FIXED, &[0; 128])],
+    );
+    assert_eq!(
+        args(&c, ArgsPart::All),
+        "P_PID, 25084, {}, WNOHANG|WEXITED|WSTOPPED, NULL"
+    );
+    // rt_tgsigqueueinfo.c: si_errno when set.
+    let mut si = vec![0u8; 128];
+    si[0..4].copy_from_slice(&10i32.to_ne_bytes());
+    si[4..8].copy_from_slice(&2i32.to_ne_bytes());
+    si[8..12].copy_from_slice(&(-1i32).to_ne_bytes());
+    si[16..20].copy_from_slice(&7149i32.to_ne_bytes());
+    si[24..32].copy_from_slice(&0xdeadbeeffacefeedu64.to_ne_bytes());
+    assert_eq!(
+        siginfo::fields(&si),
+        "{si_signo=SIGUSR1, si_code=SI_QUEUE, si_errno=ENOENT, si_pid=7149, si_uid=0, \
+         si_int=-87097619, si_ptr=0xdeadbeeffacefeed}"
+    );
+    // poll.c: a negative descriptor's events are not shown.
+    let mut fds = Vec::new();
+    for (fd, ev) in [(-1i32, 1u16), (1, 4)] {
+        fds.extend_from_slice(&fd.to_ne_bytes());
+        fds.extend_from_slice(&ev.to_ne_bytes());
+        fds.extend_from_slice(&0u16.to_ne_bytes());
+    }
+    let c = call(
+        "poll",
+        &[0x1000, 2, 42],
+        Some(0),
+        vec![cap(0, capture::BUF, &fds)],
+    );
+    assert_eq!(
+        args(&c, ArgsPart::All),
+        "[{fd=-1}, {fd=1, events=POLLOUT}], 2, 42"
+    );
+}

@@ -48,6 +48,8 @@ pub fn typed<'a>(
         ArgKind::Long => Typed::Int(v as i64),
         ArgKind::UInt => Typed::UInt(v as u32 as u64),
         ArgKind::ULong => Typed::UInt(v),
+        ArgKind::Uid if v as u32 == u32::MAX => Typed::Int(-1),
+        ArgKind::Uid => Typed::UInt(v as u32 as u64),
         ArgKind::Mode | ArgKind::OpenMode => Typed::UInt(v & 0o7777),
         ArgKind::Fd | ArgKind::DirFd => {
             let fd = v as i32;
@@ -145,7 +147,7 @@ fn is_flag_set(kind: ArgKind) -> bool {
             | ArgKind::InotifyInitFlags
             | ArgKind::RenameFlags
             | ArgKind::Personality
-    )
+    ) || matches!(kind, ArgKind::Named(n) if super::xlat::is_flags(n))
 }
 
 #[cfg(test)]

@@ -171,6 +171,19 @@ pub enum StructKind {
     Loff,
     /// `struct itimerval`: `{it_interval={...}, it_value={...}}`.
     Itimerval,
+    /// `struct itimerspec`: `{it_interval={tv_sec=0, tv_nsec=0}, it_value={...}}`.
+    Itimerspec,
+    /// `struct timezone`: `{tz_minuteswest=0, tz_dsttime=0}`.
+    Timezone,
+    /// `struct tms` (`times`): `{tms_utime=25 /* 0.25 s */, ...}`.
+    Tms,
+    /// `struct rusage`: the two times, the counters only unabbreviated (`-v`).
+    Rusage,
+    /// `struct open_how` (`openat2`): `{flags=O_RDONLY|O_EXCL, resolve=0}`.
+    OpenHow,
+    /// A pointer to an address the kernel writes: `[0x7f...]` (`io_setup`,
+    /// `get_robust_list`).
+    AddrPtr,
     /// The first bytes of a `siginfo_t`: `{si_signo=SIGUSR1, si_code=SI_USER, ...}`.
     Siginfo,
     /// The largest of the SysV IPC control structs (`msqid_ds`): `shmctl`'s, `semctl`'s
@@ -201,7 +214,11 @@ impl StructKind {
             Self::Utimbuf => 16,
             Self::Loff => 8,
             Self::IpcBuf => layout::msqid_ds::SIZE,
-            Self::Itimerval => 32,
+            Self::Itimerval | Self::Itimerspec => 32,
+            Self::Timezone | Self::AddrPtr => 8,
+            Self::Tms => 32,
+            Self::Rusage => 144,
+            Self::OpenHow => 24,
             Self::Siginfo => tracer_common::SIGINFO_BYTES as u16,
         }
     }
@@ -229,6 +246,13 @@ pub enum ArgKind {
     ULong,
     /// `0x...` (0 prints `0`).
     Hex,
+    /// An `unsigned int` in hex: `0x...` of the low 32 bits (0 prints `0`).
+    Hex32,
+    /// A `uid_t` or `gid_t`: unsigned decimal of the low 32 bits, `-1` for `(uid_t) -1`.
+    Uid,
+    /// A named constant or flag set of `decode::xlat`'s tables, printed as strace's
+    /// `printxval`/`printflags` print it (see [`NamedSet`]).
+    Named(NamedSet),
     /// An address: `NULL` or `0x...`.
     Ptr,
     Fd,
@@ -291,6 +315,26 @@ pub enum ArgKind {
     Mode,
     /// `open`'s mode: only printed when the preceding flags have `O_CREAT`/`O_TMPFILE`.
     OpenMode,
+    /// `arch_prctl`'s second argument: an address for the `ARCH_GET_*` codes (`NULL`),
+    /// else a number in hex.
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    ArchPrctlArg,
+    /// `fanotify_mark`'s directory descriptor: `FAN_NOFD`, `AT_FDCWD` or the number.
+    FanDirFd,
+    /// `kcmp`'s `idx1`/`idx2`: descriptors for `KCMP_FILE`, else hex.
+    KcmpIdx,
+    /// `swapon`'s flags and priority: `SWAP_FLAG_PREFER|10`.
+    SwapFlags,
+    /// `mount`'s flags: `MS_MGC_VAL|MS_RDONLY`, `MS_BIND|MS_REC`.
+    MountFlags,
+    /// `mount`'s filesystem type (`type: true`) or data: a string as [`ArgKind::Str`],
+    /// the address where the flags (argument 3) make the kernel ignore it.
+    MountStr {
+        data: bool,
+    },
+    /// `mq_open`'s attributes: only printed, as an address, when its flags (argument 1)
+    /// have `O_CREAT`.
+    MqAttr,
     /// `access` mode: `R_OK|W_OK`, `F_OK`.
     AccessMode,
     AtFlags,
@@ -390,6 +434,8 @@ pub enum ArgKind {
     /// `mknod`'s device, shown only for the character and block devices of the
     /// [`ArgKind::FileMode`] before it: `makedev(0x1, 0x3)`.
     MknodDev,
+    /// A device number (`unsigned int`): `makedev(0x8, 0x1)` (`ustat`).
+    Dev,
     /// `flock`'s operation: `LOCK_SH|LOCK_NB`.
     FlockOp,
     /// `msync`'s `MS_*`.
@@ -443,6 +489,73 @@ pub enum ArgKind {
         len_arg: u8,
         dir: Dir,
     },
+}
+
+/// The tables of [`ArgKind::Named`]: a flag set (`printflags`) or a constant
+/// (`printxval`), of the low 32 bits of the register where the C type is an `int` or
+/// `unsigned int` (strace's `printflags`, `printxval`), of all of it where it is a
+/// `long` (`printflags64`, `printxval64`: the sets marked 64-bit).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NamedSet {
+    CloseRangeFlags,
+    ClockFlags,
+    DeleteModuleFlags,
+    FallocFlags,
+    FanInitFlags,
+    FanMarkFlags,
+    FsmountAttrFlags,
+    FsmountFlags,
+    FsopenFlags,
+    FspickFlags,
+    InotifyFlags,
+    LandlockCreateRulesetFlags,
+    MbindFlags,
+    MemfdSecretFlags,
+    ModuleInitFlags,
+    MountSetattrFlags,
+    MoveMountFlags,
+    MovePagesFlags,
+    OpenTreeFlags,
+    PidfdOpenFlags,
+    RwfFlags,
+    SetnsTypes,
+    SyncFileRangeFlags,
+    TimerfdSettimeFlags,
+    UffdFlags,
+    UmountFlags,
+    UringEnterFlags,
+    XattrFlags,
+    /// 64-bit.
+    FanEventFlags,
+    /// 64-bit.
+    GetMempolicyFlags,
+    /// 64-bit.
+    KexecFileLoadFlags,
+    /// 64-bit.
+    PerfEventOpenFlags,
+    /// 64-bit.
+    PkeyAccess,
+    /// `unshare`'s `CLONE_*` (64-bit, no exit signal in the low byte).
+    UnshareFlags,
+    BpfCommand,
+    IoprioWho,
+    KcmpType,
+    KeyctlCommand,
+    /// `KEY_SPEC_*`, else the signed number.
+    KeySerial,
+    LandlockRuleType,
+    /// `set_mempolicy`'s mode and mode flags (`MPOL_BIND|MPOL_F_STATIC_NODES`).
+    MpolMode,
+    /// `mbind`'s: the same, 64-bit.
+    MpolMode64,
+    PrioWhich,
+    /// `getrusage`'s `RUSAGE_*`.
+    RusageWho,
+    /// 64-bit.
+    PtraceRequest,
+    SchedPolicy,
+    SeccompOp,
+    UringRegisterOpcode,
 }
 
 /// Which SysV IPC family a control call belongs to.
@@ -504,6 +617,10 @@ pub enum RetKind {
     Signal,
     /// `recvmmsg`'s count, with the time left or `Timeout`: `2 (left {...})`.
     Recvmmsg,
+    /// `time`'s seconds, with the date: `1700000000 (2023-11-14T22:13:20+0000)`.
+    Time,
+    /// A scheduling policy: `0 (SCHED_OTHER)`.
+    SchedPolicy,
 }
 
 /// strace's trace classes (`-e trace=%file`...), a bit set.

@@ -39,7 +39,7 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
             max: PATH_MAX,
             ..spec(capture::CSTR, when::ENTER, LEN_FIXED, 0)
         },
-        ArgKind::Str => spec(capture::CSTR, when::ENTER, LEN_FIXED, 0),
+        ArgKind::Str | ArgKind::MountStr { .. } => spec(capture::CSTR, when::ENTER, LEN_FIXED, 0),
         ArgKind::BufIn { len_arg } | ArgKind::SockoptIn { len_arg } => {
             spec(capture::BUF, when::ENTER, len_arg, 0)
         }
@@ -200,6 +200,9 @@ pub struct PlanOptions {
     pub fd_facts: bool,
     /// `-yy`: with sockets' endpoints.
     pub fd_endpoints: bool,
+    /// `-s`: a string limited by it is copied one byte longer than shown, so that one
+    /// of exactly `-s` bytes is told from a longer one (0: the kernel's default, `-s`).
+    pub string_limit: usize,
 }
 
 /// The capture plan of `sc`: its copies of memory arguments in order, except one that
@@ -216,6 +219,13 @@ pub fn capture_plan_with(sc: &Syscall, opts: PlanOptions) -> CapturePlan {
         .zip(sc.args)
         .flat_map(|(i, arg)| match arg.kind {
             ArgKind::EnvArray if opts.env_strings => capture_specs(i, ArgKind::StrArray),
+            ArgKind::Str | ArgKind::MountStr { .. } if opts.string_limit > 0 => {
+                let max = (opts.string_limit + 1).min(MAX_CAPTURE as usize) as u16;
+                vec![CaptureSpec {
+                    max,
+                    ..capture_specs(i, ArgKind::Str)[0]
+                }]
+            }
             kind => capture_specs(i, kind),
         })
         .collect();
