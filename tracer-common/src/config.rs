@@ -198,7 +198,8 @@ pub struct UringFields {
     pub complete_req: u16,
     pub complete_user_data: u16,
     pub complete_res: u16,
-    /// 4 (`int`) or 8 (5.10's `long`).
+    /// 4 (`int`) or 8 (5.10's `long`): the record's field, or the raw tracepoint's
+    /// argument (which the kernel widens without its sign).
     pub complete_res_size: u16,
     pub complete_cflags: u16,
     /// In `struct io_kiocb`: the descriptor the submission named (`cqe.fd`), and for

@@ -242,19 +242,27 @@ pub fn complete_cqe(ctx: &RawTracePointContext) {
     });
 }
 
-/// `io_uring_complete(ctx, req, user_data, res, cflags, ...)`, or before 5.18 (`old`)
-/// `io_uring_complete(ctx, user_data, res, cflags)` (raw tracepoints). An `int` result
-/// comes sign-extended, as a `long` one is.
+/// `io_uring_complete(ctx, req, user_data, res, cflags, ...)`, or before 5.18 (`OLD`)
+/// `io_uring_complete(ctx, user_data, res, cflags)` (raw tracepoints).
 #[inline(always)]
 pub fn complete_args<const OLD: bool>(ctx: &RawTracePointContext) {
+    let f = &config().uring;
     // The request, or before 5.18 the user_data, follows the ring.
     let key = UringKey {
         ctx: ctx.arg(0),
         id: ctx.arg(1),
     };
-    let res = if OLD { 2 } else { 3 };
+    let at = if OLD { 2 } else { 3 };
     complete(key, || {
-        (ctx.arg::<u64>(res) as i64, ctx.arg::<u64>(res + 1) as u32)
+        // The kernel widens each argument without its sign: an `int` result is the
+        // low half.
+        let value = ctx.arg::<u64>(at);
+        let res = if f.complete_res_size == 8 {
+            value as i64
+        } else {
+            value as u32 as i32 as i64
+        };
+        (res, ctx.arg::<u64>(at + 1) as u32)
     });
 }
 

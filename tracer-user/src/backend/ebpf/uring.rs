@@ -101,10 +101,17 @@ fn raw_fields(btf: &UringBtf) -> Result<UringFields, String> {
     let complete_hook =
         complete_hook(complete).ok_or_else(|| format!("completion: {complete:?}"))?;
     let short = |o: u32| u16::try_from(o).map_err(|_| format!("offset {o}"));
+    // `res` is an `int` or (5.10 upstream) a `long`, in the arguments' list at its place.
+    let res = if complete_hook == URING_COMPLETE_OLD {
+        2
+    } else {
+        3
+    };
     let mut fields = UringFields {
         submit_hook,
         complete_hook,
         by_user_data: u16::from(complete_hook == URING_COMPLETE_OLD),
+        complete_res_size: complete.get(res).and_then(|p| p.size).unwrap_or(4) as u16,
         ..UringFields::NONE
     };
     if submit_hook == URING_SUBMIT_REQ {
