@@ -655,7 +655,9 @@ fn io_uring() -> Result<(), String> {
     .arg(std::env::current_exe().expect("/proc/self/exe"))
     .arg("uring");
     let debug = run_with_timeout(cmd, RUN_TIMEOUT);
-    expect_ok(&debug)?;
+    if debug.code != Some(0) {
+        return Err(format!("tracer -d failed: {}", debug.describe()));
+    }
     let loaded: Vec<&str> = debug
         .stderr
         .lines()
