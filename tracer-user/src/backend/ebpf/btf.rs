@@ -16,7 +16,7 @@ const MAGIC: u16 = 0xeb9f;
 const KIND_STRUCT: u32 = 4;
 
 /// The offsets the programs use; each `None` when this kernel's BTF does not say.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Offsets {
     /// `task_struct.pid` and `.tgid`.
     pub task_ids: Option<(u32, u32)>,
@@ -35,10 +35,14 @@ pub struct Offsets {
     /// `task_struct.pending.signal`: the task's own pending signals (a SIGKILL on its
     /// way is there).
     pub task_sigpending: Option<u32>,
+    /// With `uring`: the io_uring tracepoints' prototypes and the fields the raw
+    /// programs read.
+    pub uring: Option<UringBtf>,
 }
 
-/// This kernel's offsets; all `None` without BTF.
-pub fn offsets() -> Offsets {
+/// This kernel's offsets (with `uring`, the io_uring programs' too: one read of the
+/// BTF, which sysfs gives 4 KiB at a time); all `None` without BTF.
+pub fn offsets(uring: bool) -> Offsets {
     let Ok(btf) = fs::read(VMLINUX) else {
         return Offsets::default();
     };
@@ -67,6 +71,7 @@ pub fn offsets() -> Offsets {
         task_sigpending: task(&["pending"])
             .zip(member_offsets(&btf, "sigpending", &["signal"]))
             .map(|(pending, signal)| pending[0] + signal[0]),
+        uring: uring.then(|| uring_btf(&btf)).flatten(),
     }
 }
 
@@ -152,11 +157,10 @@ pub struct UringBtf {
     pub cqe: Option<(u32, u32)>,
 }
 
-/// The io_uring tracepoints' prototypes and the fields the raw programs read; `None`
-/// without BTF.
-pub fn uring() -> Option<UringBtf> {
-    let data = fs::read(VMLINUX).ok()?;
-    let btf = Types::parse(&data)?;
+/// The io_uring tracepoints' prototypes and the fields the raw programs read, from
+/// `data`; `None` if it is not BTF.
+fn uring_btf(data: &[u8]) -> Option<UringBtf> {
+    let btf = Types::parse(data)?;
     let submit = ["io_uring_submit_req", "io_uring_submit_sqe"]
         .into_iter()
         .find_map(|event| Some((event, btf.tracepoint_params(event)?)));
@@ -410,7 +414,7 @@ mod tests {
             println!("skipped: no {VMLINUX}");
             return;
         }
-        let o = offsets();
+        let o = offsets(true);
         let (pid, tgid) = o.task_ids.unwrap();
         // pid_t pid; pid_t tgid; sit side by side, well into the struct.
         assert_eq!(tgid, pid + 4);

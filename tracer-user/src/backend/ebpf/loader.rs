@@ -347,7 +347,7 @@ fn kernel_config(cfg: &Config) -> Result<KernelConfig, LoadError> {
             .ok_or_else(|| LoadError::Tracefs(format!("{event} has no {name} field")))
     };
     let pidns = own_pid_namespace();
-    let btf = super::btf::offsets();
+    let btf = super::btf::offsets(cfg.kernel.traces_uring());
     // The target's ids in its task_struct, where BTF says they are: for the signals seen
     // from the sender's side (outside a pid namespace only: they are the kernel's ids)
     // and for -c's CPU time.

@@ -187,8 +187,11 @@ fn tracepoint_fields() -> Result<UringFields, String> {
 /// Where the io_uring programs attach and read: the raw tracepoints where BTF allows,
 /// else the tracepoints; why neither, when the kernel has nothing they can use.
 pub(super) fn fields(offsets: &Offsets) -> Result<UringFields, String> {
-    let raw = super::btf::uring().ok_or_else(|| "no kernel BTF".to_owned());
-    let fields = raw.and_then(|btf| raw_fields(&btf)).or_else(|why| {
+    let raw = offsets
+        .uring
+        .as_ref()
+        .ok_or_else(|| "no kernel BTF".to_owned());
+    let fields = raw.and_then(raw_fields).or_else(|why| {
         log::debug!("io_uring programs on tracepoints: {why}");
         tracepoint_fields()
     })?;
@@ -315,7 +318,7 @@ mod tests {
 
     #[test]
     fn this_kernel_takes_the_raw_programs() {
-        let Some(btf) = super::super::btf::uring() else {
+        let Some(btf) = super::super::btf::offsets(true).uring else {
             println!("skipped: no kernel BTF");
             return;
         };
