@@ -37,8 +37,10 @@ const BAD: &str = "\
 -e abbrev=nosuch CMD
 -e verbose=nosuch CMD
 -e raw=nosuch CMD
--e inject=openat:error=ENOENT CMD
--e fault=openat CMD
+-e inject=openat CMD
+-e inject=openat:error=ENOENT:retval=0 CMD
+-e fault=openat:retval=1 CMD
+-e inject=openat:when=0:error=EIO CMD
 -e kvm=vcpu CMD
 -e trace-fds=3 CMD
 -e secontext=full CMD
@@ -63,8 +65,8 @@ const BAD: &str = "\
 -N CMD
 --arg-names CMD
 --trace-fds=1 CMD
---inject=openat:error=ENOENT CMD
---fault=openat CMD
+--inject=openat:poke_enter=@arg9=00 CMD
+--fault=openat:error=ENOPE CMD
 --kvm=vcpu CMD
 --namespace=new CMD
 --secontext CMD

@@ -17,6 +17,7 @@ const OUTPUT: &str = "Output format";
 const STATISTICS: &str = "Statistics";
 const MISC: &str = "Miscellaneous";
 const EXPORT: &str = "Export (OpenTelemetry)";
+const TAMPERING: &str = "Tampering";
 
 const USAGE: &str = "tracer [OPTIONS] [--] PROG [ARGS]...\n       \
                      tracer [OPTIONS] -p PID[,PID...]\n       \
@@ -170,6 +171,17 @@ pub struct Args {
     /// ignores names this system lacks.
     #[arg(long = "trace", value_name = "SET", action = ArgAction::Append, help_heading = FILTERING)]
     pub trace: Vec<String>,
+
+    /// Tamper with calls of SET (ptrace): error=ERRNO or retval=N (the call is not
+    /// run), signal=SIG, delay_enter=/delay_exit=TIME, syscall=NAME, when=F[..L][+S].
+    #[arg(long = "inject", value_name = "SET:ACTION...", action = ArgAction::Append,
+          help_heading = TAMPERING)]
+    pub inject: Vec<String>,
+
+    /// Make calls of SET fail (ptrace): error=ERRNO (default ENOSYS), when=.
+    #[arg(long = "fault", value_name = "SET[:error=ERRNO]...", action = ArgAction::Append,
+          help_heading = TAMPERING)]
+    pub fault: Vec<String>,
 
     /// Print only these signals (names or numbers; all, none; ! negates).
     #[arg(long = "signals", visible_alias = "signal", value_name = "SET", action = ArgAction::Append,
@@ -473,10 +485,6 @@ pub struct Unsupported {
     pub arg_names: bool,
     #[arg(long = "trace-fds", hide = true)]
     pub trace_fds: Option<String>,
-    #[arg(long = "fault", hide = true)]
-    pub fault: Option<String>,
-    #[arg(long = "inject", hide = true)]
-    pub inject: Option<String>,
     #[arg(long = "kvm", hide = true)]
     pub kvm: Option<String>,
     #[arg(long = "namespace", num_args = 0..=1, require_equals = true, default_missing_value = "",
@@ -501,8 +509,6 @@ impl Unsupported {
             ),
             (self.arg_names, "-N (argument names)"),
             (self.trace_fds.is_some(), "--trace-fds"),
-            (self.fault.is_some(), "--fault (syscall fault injection)"),
-            (self.inject.is_some(), "--inject (syscall tampering)"),
             (self.kvm.is_some(), "--kvm"),
             (self.namespace.is_some(), "--namespace"),
             (self.secontext.is_some(), "--secontext (SELinux contexts)"),
@@ -624,6 +630,8 @@ fn qualifiers_in_order(m: &ArgMatches) -> Vec<Qualifier> {
     values("quiet_set", Some("quiet"), "--quiet");
     values("decode_fds", Some("decode-fds"), "--decode-fds");
     values("decode_pids", Some("decode-pids"), "--decode-pids");
+    values("inject", Some("inject"), "--inject");
+    values("fault", Some("fault"), "--fault");
     let mut flag = |id: &str, name: &str, value: &str, option: &'static str| {
         if let Some(indices) = m.indices_of(id).filter(|_| m.get_flag(id)) {
             for index in indices {
@@ -849,8 +857,14 @@ mod tests {
     fn unsupported_options_are_parsed_to_be_refused() {
         let cl = parse_line("-k ls").unwrap();
         assert_eq!(cl.args.unsupported.first(), Some("-k (stack traces)"));
-        let cl = parse_line("--inject=open:error=ENOENT ls").unwrap();
-        assert!(cl.args.unsupported.first().unwrap().starts_with("--inject"));
+        let cl = parse_line("--trace-fds=3 ls").unwrap();
+        assert!(
+            cl.args
+                .unsupported
+                .first()
+                .unwrap()
+                .starts_with("--trace-fds")
+        );
         let cl = parse_line("--color=never ls").unwrap();
         assert_eq!(cl.args.unsupported.first(), None);
     }

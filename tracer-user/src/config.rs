@@ -306,9 +306,14 @@ impl Config {
     /// The first option given that only the ptrace backend can serve: `auto` then
     /// chooses ptrace, saying why.
     pub fn ptrace_only(&self) -> Option<&'static str> {
-        // The kernel programs record no registers beyond the arguments.
-        self.instruction_pointer
-            .then_some("-i (the eBPF records carry no instruction pointer)")
+        if !self.qualifiers.inject.is_empty() {
+            // Changing a call needs a tracer that stops the task at it.
+            Some("-e inject/fault (the eBPF programs only watch calls)")
+        } else {
+            // The kernel programs record no registers beyond the arguments.
+            self.instruction_pointer
+                .then_some("-i (the eBPF records carry no instruction pointer)")
+        }
     }
 
     /// The `-P` paths as the tracer compares them: each as given and in canonical form

@@ -44,6 +44,18 @@ pub struct Syscall {
     /// The task's (real) uid at the call's exit, where a report needs it (`--diagnose`'s
     /// permission failures).
     pub uid: Option<u32>,
+    /// What `-e inject=` did to the call (ptrace).
+    pub tampered: Tampered,
+}
+
+/// A call tampered with (`-e inject=`, `-e fault=`): its result replaced (`injected`),
+/// its arguments' memory written (`poked`), its entry or exit held back (`delayed`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tampered {
+    pub injected: bool,
+    /// `poke_enter=`/`poke_exit=` wrote into its arguments' memory.
+    pub poked: bool,
+    pub delayed: bool,
 }
 
 impl Syscall {

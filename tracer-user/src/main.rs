@@ -14,6 +14,7 @@ mod decode;
 mod event;
 mod export;
 mod format;
+mod inject;
 mod launch;
 mod output;
 mod pipeline;

@@ -387,6 +387,8 @@ pub struct Qualifiers {
     pub pid_comm: bool,
     /// `decode-pids=pidns`.
     pub pidns: bool,
+    /// `inject=` and `fault=`, in the order given.
+    pub inject: Vec<crate::inject::Rule>,
 }
 
 impl Default for Qualifiers {
@@ -404,6 +406,7 @@ impl Default for Qualifiers {
             decode_fds: None,
             pid_comm: false,
             pidns: false,
+            inject: Vec::new(),
         }
     }
 }
@@ -444,7 +447,9 @@ impl Qualifiers {
                 self.pidns = set.contains(2);
             }
             "trace-fd" | "trace-fds" | "fd" | "fds" => bail!("-e trace-fds is not supported yet"),
-            "fault" | "inject" => bail!("-e {name} (syscall tampering) is not supported yet"),
+            "fault" | "inject" => self
+                .inject
+                .push(crate::inject::Rule::parse(value, name == "fault")?),
             "kvm" => bail!("-e kvm is not supported yet"),
             "secontext" => bail!("-e secontext (SELinux contexts) is not supported yet"),
             "namespace" => bail!("-e namespace is not supported yet"),
@@ -456,7 +461,7 @@ impl Qualifiers {
 }
 
 /// A signal by number (1..=255) or name, with or without `SIG`, in any case.
-fn signal_number(token: &str) -> Option<u32> {
+pub(crate) fn signal_number(token: &str) -> Option<u32> {
     if token.starts_with(|c: char| c.is_ascii_digit()) {
         return token.parse().ok().filter(|n| (1..=255).contains(n));
     }
@@ -586,7 +591,9 @@ mod tests {
                 .verbose
                 .is_all()
         );
-        assert!(Qualifiers::parse([("inject", "open:error=ENOENT")]).is_err());
+        let q = Qualifiers::parse([("inject", "open:error=ENOENT"), ("fault", "close")]).unwrap();
+        assert_eq!(q.inject.len(), 2);
+        assert!(Qualifiers::parse([("inject", "open")]).is_err());
     }
 
     #[test]

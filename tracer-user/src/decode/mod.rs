@@ -193,33 +193,16 @@ pub fn write_args(
     }
 }
 
-/// Each shown argument of `call` on its own: (index in the table, text), for formats
-/// that keep arguments apart (JSON).
-pub fn each_arg(
-    call: &Call,
+/// The arguments of `call` its line shows, by index: those of its table entry that are
+/// shown at all, a raw (`-e raw=`) call's count, an unknown call's six registers.
+pub fn shown_args<'a>(
+    call: &'a Call,
     opts: &DecodeOptions,
-    fds: Option<&dyn FdNames>,
-) -> Vec<(usize, String)> {
-    let _style = flags::StyleScope::new(opts.xlat);
-    let opts = &opts.for_call(call.nr);
-    let Some(sc) = syscalls::by_nr(call.nr).filter(|_| !opts.raw.contains(call.nr)) else {
-        let n = syscalls::by_nr(call.nr).map_or(6, |sc| sc.args.len());
-        return (0..n)
-            .map(|i| {
-                let mut s = String::new();
-                write_hex(&mut s, call.args[i]);
-                (i, s)
-            })
-            .collect();
-    };
-    (0..sc.args.len())
-        .filter(|&i| visible(call, i, sc.args[i].kind))
-        .map(|i| {
-            let mut s = String::new();
-            write_arg(&mut s, call, i, sc.args[i].kind, opts, fds);
-            (i, s)
-        })
-        .collect()
+) -> impl Iterator<Item = usize> + use<'a> {
+    let known = syscalls::by_nr(call.nr);
+    let sc = known.filter(|_| !opts.raw.contains(call.nr));
+    let n = known.map_or(6, |sc| sc.args.len());
+    (0..n).filter(move |&i| sc.is_none_or(|sc| visible(call, i, sc.args[i].kind)))
 }
 
 /// Each shown argument of `call` written into `out` as strace prints it, separated by
@@ -232,15 +215,12 @@ pub fn write_each_arg(
     opts: &DecodeOptions,
     fds: Option<&dyn FdNames>,
 ) {
+    // As the text line: `-X`, and the call's own `abbrev=`/`verbose=`.
+    let _style = flags::StyleScope::new(opts.xlat);
+    let opts = &opts.for_call(call.nr);
     let sc = syscalls::by_nr(call.nr).filter(|_| !opts.raw.contains(call.nr));
-    let n = syscalls::by_nr(call.nr).map_or(6, |sc| sc.args.len());
     let mut first = true;
-    for i in 0..n {
-        if let Some(sc) = sc
-            && !visible(call, i, sc.args[i].kind)
-        {
-            continue;
-        }
+    for i in shown_args(call, opts) {
         if !first {
             out.push_str(", ");
         }

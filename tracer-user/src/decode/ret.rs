@@ -27,6 +27,20 @@ pub fn write_result(
     opts: &DecodeOptions,
     fds: Option<&dyn FdNames>,
 ) {
+    write_value(out, call, opts, fds);
+    // `-e inject=`'s doing, as strace notes it.
+    match (call.tampered.poked, call.tampered.injected) {
+        (true, true) => out.push_str(" (INJECTED: args, retval)"),
+        (true, false) => out.push_str(" (INJECTED: args)"),
+        (false, true) => out.push_str(" (INJECTED)"),
+        (false, false) => {}
+    }
+    if call.tampered.delayed {
+        out.push_str(" (DELAYED)");
+    }
+}
+
+fn write_value(out: &mut String, call: &Call, opts: &DecodeOptions, fds: Option<&dyn FdNames>) {
     let _style = flags::StyleScope::new(opts.xlat);
     if opts.raw.contains(call.nr) {
         // Undecoded: a success in hex, an error as usual.
@@ -36,7 +50,11 @@ pub fn write_result(
         }
         return;
     }
-    let kind = syscalls::by_nr(call.nr).map_or(RetKind::Int, |sc| sc.ret);
+    let kind = match syscalls::by_nr(call.nr).map_or(RetKind::Int, |sc| sc.ret) {
+        // An `exit_group` failed by `-e fault=` returns after all.
+        RetKind::None if call.tampered.injected => RetKind::Int,
+        kind => kind,
+    };
     if let Some(ret) = call.success() {
         let done = match kind {
             RetKind::Poll => {

@@ -10,35 +10,37 @@ use crate::{
     syscalls::ArgKind,
 };
 
+/// Borrowed from the call, its text and the descriptor table: no allocation per value
+/// but an argv's or a flag set's list.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Typed {
+pub enum Typed<'a> {
     /// A signed number: an `int`, a `long`, an offset.
     Int(i64),
     /// An unsigned number: a size, a count, a mode.
     UInt(u64),
     /// A descriptor (`AT_FDCWD` is -100), with what it names under `-y`.
-    Fd { fd: i64, name: Option<String> },
+    Fd { fd: i64, name: Option<&'a str> },
     /// A string, path or buffer: the bytes strace shows (up to `-s` where it cuts), and
     /// whether there were more.
-    Bytes { bytes: Vec<u8>, truncated: bool },
+    Bytes { bytes: &'a [u8], truncated: bool },
     /// `execve`'s argv: each string as shown, and whether the list or a string was cut.
     Strings {
-        items: Vec<Vec<u8>>,
+        items: Vec<&'a [u8]>,
         truncated: bool,
     },
     /// A flag set: each flag's name, unknown bits as `0x...`; empty for none.
-    Flags(Vec<String>),
+    Flags(Vec<&'a str>),
 }
 
 /// Argument `i` of `call`, of kind `kind`, which strace prints as `text`.
-pub fn typed(
-    call: &Call,
+pub fn typed<'a>(
+    call: &'a Call,
     i: usize,
     kind: ArgKind,
-    text: &str,
+    text: &'a str,
     opts: &DecodeOptions,
-    fds: Option<&dyn FdNames>,
-) -> Option<Typed> {
+    fds: Option<&'a dyn FdNames>,
+) -> Option<Typed<'a>> {
     let v = call.args[i];
     let cap = call.capture(i).filter(|c| !c.fault && v != 0);
     Some(match kind {
@@ -51,13 +53,13 @@ pub fn typed(
             let fd = v as i32;
             Typed::Fd {
                 fd: fd.into(),
-                name: fds.and_then(|f| f.fd_name(call.pid, fd)).map(str::to_owned),
+                name: fds.and_then(|f| f.fd_name(call.pid, fd)),
             }
         }
         ArgKind::Path => {
             let c = cap?;
             Typed::Bytes {
-                bytes: c.data.clone(),
+                bytes: &c.data,
                 truncated: c.truncated,
             }
         }
@@ -65,7 +67,7 @@ pub fn typed(
             let c = cap?;
             let shown = opts.string_limit.min(c.data.len());
             Typed::Bytes {
-                bytes: c.data[..shown].to_vec(),
+                bytes: &c.data[..shown],
                 truncated: c.truncated || shown < c.data.len(),
             }
         }
@@ -75,13 +77,13 @@ pub fn typed(
             call.success()?;
             let c = cap?;
             Typed::Bytes {
-                bytes: c.data.strip_suffix(b"\0").unwrap_or(&c.data).to_vec(),
+                bytes: c.data.strip_suffix(b"\0").unwrap_or(&c.data),
                 truncated: false,
             }
         }
         ArgKind::StrArray => {
             let c = cap?;
-            let mut items: Vec<Vec<u8>> = c.data.split(|&b| b == 0).map(<[u8]>::to_vec).collect();
+            let mut items: Vec<&[u8]> = c.data.split(|&b| b == 0).collect();
             // The data ends with a NUL, leaving an empty piece; without it the last
             // string was cut.
             let last_cut = c.data.last().is_some_and(|&b| b != 0);
@@ -91,7 +93,7 @@ pub fn typed(
             let mut truncated = c.truncated || last_cut;
             for item in &mut items {
                 if item.len() > opts.string_limit {
-                    item.truncate(opts.string_limit);
+                    *item = &item[..opts.string_limit];
                     truncated = true;
                 }
             }
@@ -100,7 +102,7 @@ pub fn typed(
         kind if is_flag_set(kind) => Typed::Flags(if text == "0" {
             Vec::new()
         } else {
-            text.split('|').map(str::to_owned).collect()
+            text.split('|').collect()
         }),
         _ => return None,
     })
@@ -108,10 +110,10 @@ pub fn typed(
 
 /// `len` bytes at a buffer, of which the capture holds the first: as many as strace
 /// shows (`-s`).
-fn buffer(cap: &crate::event::Capture, len: u64, opts: &DecodeOptions) -> Typed {
+fn buffer<'a>(cap: &'a crate::event::Capture, len: u64, opts: &DecodeOptions) -> Typed<'a> {
     let shown = (len.min(opts.string_limit as u64) as usize).min(cap.data.len());
     Typed::Bytes {
-        bytes: cap.data[..shown].to_vec(),
+        bytes: &cap.data[..shown],
         truncated: len > shown as u64,
     }
 }
@@ -173,17 +175,20 @@ mod tests {
 
     #[test]
     fn numbers_paths_buffers_and_flags() {
-        let opts = DecodeOptions {
-            string_limit: 4,
-            ..Default::default()
-        };
         let open = call(
             "openat",
             [(-100i64) as u64, 0x1000, 0o2000000, 0, 0, 0],
             3,
             vec![cap(1, b"/etc/hostname", false)],
         );
-        let typed = |c: &Call, i, kind, text: &str| typed(c, i, kind, text, &opts, None);
+        fn typed_of<'a>(c: &'a Call, i: usize, kind: ArgKind, text: &'a str) -> Option<Typed<'a>> {
+            let opts = DecodeOptions {
+                string_limit: 4,
+                ..Default::default()
+            };
+            typed(c, i, kind, text, &opts, None)
+        }
+        let typed = typed_of;
         assert_eq!(
             typed(&open, 0, ArgKind::DirFd, "AT_FDCWD"),
             Some(Typed::Fd {
@@ -194,13 +199,13 @@ mod tests {
         assert_eq!(
             typed(&open, 1, ArgKind::Path, "\"/etc/hostname\""),
             Some(Typed::Bytes {
-                bytes: b"/etc/hostname".to_vec(),
+                bytes: b"/etc/hostname",
                 truncated: false
             })
         );
         assert_eq!(
             typed(&open, 2, ArgKind::OpenFlags, "O_RDONLY|O_CLOEXEC"),
-            Some(Typed::Flags(vec!["O_RDONLY".into(), "O_CLOEXEC".into()]))
+            Some(Typed::Flags(vec!["O_RDONLY", "O_CLOEXEC"]))
         );
         let write = call(
             "write",
@@ -211,7 +216,7 @@ mod tests {
         assert_eq!(
             typed(&write, 1, ArgKind::BufIn { len_arg: 2 }, "\"hell\"..."),
             Some(Typed::Bytes {
-                bytes: b"hell".to_vec(),
+                bytes: b"hell",
                 truncated: true
             })
         );
@@ -239,7 +244,7 @@ mod tests {
         assert_eq!(
             typed(&exec, 1, ArgKind::StrArray, ""),
             Some(Typed::Strings {
-                items: vec![b"ls".to_vec(), b"-la".to_vec(), b"/etc".to_vec()],
+                items: vec![b"ls", b"-la", b"/etc"],
                 truncated: true
             })
         );

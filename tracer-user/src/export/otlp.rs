@@ -454,6 +454,7 @@ impl<T> ByResource<T> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::decode::{Syscalls, XlatStyle};
 
     #[test]
     fn histograms_have_one_bucket_more_than_bounds() {
@@ -582,6 +583,51 @@ pub(crate) mod tests {
         assert_eq!(attribute(&last, "syscall.errno"), None);
         assert!(last.trace_id.is_empty());
         assert_eq!(last.attributes.len(), 5);
+    }
+
+    #[test]
+    fn a_record_is_written_as_the_text_line_is_with_every_decode_option() {
+        let ctx = Context {
+            tasks: &Tasks,
+            fds: None,
+            names: None,
+        };
+        let clock = Clock::new();
+        let openat = call(
+            "openat",
+            [0xffffff9c, 0x1000, 0o101, 0o644, 0, 0],
+            3,
+            Some("/x"),
+        );
+        let mmap = call(
+            "mmap",
+            [0, 4096, 3, 0x22, u64::MAX, 0],
+            0x7f00_0000_0000,
+            None,
+        );
+        for xlat in [XlatStyle::Abbrev, XlatStyle::Raw, XlatStyle::Verbose] {
+            let mut known = vec![false; mmap.nr as usize + 1];
+            known[mmap.nr as usize] = true;
+            let decode = DecodeOptions {
+                xlat,
+                raw: Syscalls::Only {
+                    known: known.into(),
+                    unknown: false,
+                },
+                ..Default::default()
+            };
+            for c in [&openat, &mmap] {
+                let mut chunk: Chunk<CallFacts> = Chunk::with_capacity(1);
+                let facts = CallFacts::new(c, &ctx, &decode, &clock, &mut chunk);
+                let mut line = String::new();
+                decode::write_args(&mut line, c, &decode, decode::ArgsPart::All, None);
+                let body = facts.body(&chunk);
+                assert!(
+                    body.contains(&format!("({line})")),
+                    "{xlat:?}: {body} vs {line}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -4,8 +4,9 @@
 //! schema is docs/json-schema.json (`v` is its version).
 
 use std::{
-    fmt::Write as _,
+    borrow::Cow,
     io::{self, Write},
+    ops::Range,
 };
 
 use serde::Serialize;
@@ -41,54 +42,40 @@ fn container<'a>(ctx: &'a Context, tid: u32) -> Option<Container<'a>> {
 }
 
 #[derive(Serialize)]
-struct Line<'a> {
-    v: u32,
-    /// RFC 3339, UTC, microseconds.
-    time: &'a str,
-    #[serde(flatten)]
-    body: Body<'a>,
+struct Signal<'a> {
+    pid: u32,
+    tid: u32,
+    comm: Option<&'a str>,
+    container: Option<Container<'a>>,
+    signal: Option<&'a str>,
+    info: &'a str,
 }
 
 #[derive(Serialize)]
-#[serde(tag = "type", rename_all = "lowercase")]
-enum Body<'a> {
-    /// A completed call (`ret` null: it never returned).
-    Call(Call<'a>),
-    /// A call in progress, shown because it blocks (strace's unfinished line).
-    Entered(Call<'a>),
-    Signal {
-        pid: u32,
-        tid: u32,
-        comm: Option<&'a str>,
-        container: Option<Container<'a>>,
-        signal: Option<&'a str>,
-        info: &'a str,
-    },
-    Exit {
-        pid: u32,
-        tid: u32,
-        comm: Option<&'a str>,
-        container: Option<Container<'a>>,
-        exit_code: Option<i32>,
-        signal: Option<String>,
-        core_dumped: bool,
-        /// The last task of its process.
-        group: bool,
-    },
-    /// Lines the kernel could not pass on, here in the stream (ring buffer full):
-    /// `count` in all, of which `calls`, `signals`, `exits` and io_uring `ops`.
-    Lost {
-        count: u64,
-        calls: u64,
-        signals: u64,
-        exits: u64,
-        ops: u64,
-    },
-    /// A completed io_uring operation.
-    #[serde(rename = "io_uring")]
-    IoUring(UringOp<'a>),
+struct Exit<'a> {
+    pid: u32,
+    tid: u32,
+    comm: Option<&'a str>,
+    container: Option<Container<'a>>,
+    exit_code: Option<i32>,
+    signal: Option<Cow<'a, str>>,
+    core_dumped: bool,
+    /// The last task of its process.
+    group: bool,
 }
 
+/// Lines the kernel could not pass on, here in the stream (ring buffer full): `count`
+/// in all, of which `calls`, `signals`, `exits` and io_uring `ops`.
+#[derive(Serialize)]
+struct Lost {
+    count: u64,
+    calls: u64,
+    signals: u64,
+    exits: u64,
+    ops: u64,
+}
+
+/// A completed io_uring operation.
 #[derive(Serialize)]
 struct UringOp<'a> {
     pid: u32,
@@ -112,7 +99,7 @@ struct UringOp<'a> {
     duration_ns: u64,
     /// As a syscall's: -1 on error.
     ret: i64,
-    retval: String,
+    retval: &'a str,
     errno: Option<&'static str>,
     /// The completion's `IORING_CQE_F_*` flags.
     cflags: u32,
@@ -122,6 +109,8 @@ struct UringOp<'a> {
     fixed_file: bool,
 }
 
+/// A completed call (`type: call`; `ret` null: it never returned), or one in progress,
+/// shown because it blocks (`type: entered`, strace's unfinished line).
 #[derive(Serialize)]
 struct Call<'a> {
     pid: u32,
@@ -137,178 +126,243 @@ struct Call<'a> {
     personality: Option<&'static str>,
     /// CLOCK_MONOTONIC nanoseconds at entry, as the kernel measured them.
     enter_ns: u64,
-    args: Vec<Arg>,
+    args: Vec<Arg<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     ret: Option<Option<i64>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    retval: Option<String>,
+    retval: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     errno: Option<Option<&'static str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     duration_ns: Option<Option<u64>>,
 }
 
+/// An argument: strace's text, the register, and the value as data where it is decoded
+/// (see [`Typed`]). Everything borrowed from the call and its text.
 #[derive(Serialize)]
-struct Arg {
+struct Arg<'a> {
     name: &'static str,
     /// As strace prints it.
-    value: String,
+    value: &'a str,
     /// The register, `0x` hex.
-    raw: String,
-    /// The value as data, where it is decoded (see [`Typed`]).
-    #[serde(flatten)]
-    typed: Option<TypedValue>,
-}
-
-/// [`Typed`] as JSON fields beside `value`.
-#[derive(Default, Serialize)]
-struct TypedValue {
+    raw: Hex,
     /// Numbers, descriptors included.
     #[serde(skip_serializing_if = "Option::is_none")]
     int: Option<serde_json::Number>,
     /// What a descriptor names (`-y`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    fd_name: Option<String>,
+    fd_name: Option<&'a str>,
     /// A string, path or buffer (invalid UTF-8 replaced: `hex` then has the bytes).
     #[serde(skip_serializing_if = "Option::is_none")]
-    str: Option<String>,
+    str: Option<Cow<'a, str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    hex: Option<String>,
+    hex: Option<HexBytes<'a>>,
     /// `execve`'s argv.
     #[serde(skip_serializing_if = "Option::is_none")]
-    strs: Option<Vec<String>>,
+    strs: Option<Vec<Cow<'a, str>>>,
     /// The string, buffer or list had more than is shown.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     truncated: bool,
     /// A flag set's names.
     #[serde(skip_serializing_if = "Option::is_none")]
-    flags: Option<Vec<String>>,
+    flags: Option<Vec<&'a str>>,
 }
 
-impl From<Typed> for TypedValue {
-    fn from(t: Typed) -> Self {
-        let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
-        match t {
-            Typed::Int(n) => Self {
-                int: Some(n.into()),
-                ..Self::default()
-            },
-            Typed::UInt(n) => Self {
-                int: Some(n.into()),
-                ..Self::default()
-            },
-            Typed::Fd { fd, name } => Self {
-                int: Some(fd.into()),
-                fd_name: name,
-                ..Self::default()
-            },
-            Typed::Bytes { bytes, truncated } => Self {
-                str: Some(text(&bytes)),
-                hex: std::str::from_utf8(&bytes).is_err().then(|| {
-                    bytes.iter().fold(String::new(), |mut s, b| {
-                        let _ = write!(s, "{b:02x}");
-                        s
-                    })
-                }),
-                truncated,
-                ..Self::default()
-            },
-            Typed::Strings { items, truncated } => Self {
-                strs: Some(items.iter().map(|i| text(i)).collect()),
-                truncated,
-                ..Self::default()
-            },
-            Typed::Flags(names) => Self {
-                flags: Some(names),
-                ..Self::default()
-            },
+impl<'a> Arg<'a> {
+    fn new(name: &'static str, value: &'a str, raw: u64, typed: Option<Typed<'a>>) -> Self {
+        let mut arg = Self {
+            name,
+            value,
+            raw: Hex(raw),
+            int: None,
+            fd_name: None,
+            str: None,
+            hex: None,
+            strs: None,
+            truncated: false,
+            flags: None,
+        };
+        match typed {
+            None => {}
+            Some(Typed::Int(n)) => arg.int = Some(n.into()),
+            Some(Typed::UInt(n)) => arg.int = Some(n.into()),
+            Some(Typed::Fd { fd, name }) => {
+                arg.int = Some(fd.into());
+                arg.fd_name = name;
+            }
+            Some(Typed::Bytes { bytes, truncated }) => {
+                arg.str = Some(String::from_utf8_lossy(bytes));
+                arg.hex = std::str::from_utf8(bytes)
+                    .is_err()
+                    .then_some(HexBytes(bytes));
+                arg.truncated = truncated;
+            }
+            Some(Typed::Strings { items, truncated }) => {
+                arg.strs = Some(items.into_iter().map(String::from_utf8_lossy).collect());
+                arg.truncated = truncated;
+            }
+            Some(Typed::Flags(names)) => arg.flags = Some(names),
         }
+        arg
     }
+}
+
+/// A number as a `0x` hex string, written without a `String` of its own.
+struct Hex(u64);
+
+impl Serialize for Hex {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut text = [0u8; 18];
+        let digits = (16 - self.0.leading_zeros() as usize / 4).max(1);
+        text[..2].copy_from_slice(b"0x");
+        for i in 0..digits {
+            text[1 + digits - i] = DIGITS[(self.0 >> (4 * i)) as usize & 0xf];
+        }
+        s.serialize_str(std::str::from_utf8(&text[..2 + digits]).expect("ASCII"))
+    }
+}
+
+/// Bytes as a hex string (`00ff...`).
+struct HexBytes<'a>(&'a [u8]);
+
+impl Serialize for HexBytes<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl std::fmt::Display for HexBytes<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
+    }
+}
+
+/// Appends one line to `buf`: `v`, `time` (RFC 3339 of `realtime_ns`, through the
+/// `time` scratch) and `type` written here, then the body's own fields (its `{` made
+/// the comma after `type`), then the newline. No intermediate map, as serde's `flatten` would make.
+fn write_line<T: Serialize>(
+    buf: &mut Vec<u8>,
+    stamps: &mut Stamps,
+    kind: &str,
+    realtime_ns: i64,
+    body: &T,
+) -> serde_json::Result<()> {
+    stamps.text.clear();
+    stamps.rfc3339.write(&mut stamps.text, realtime_ns);
+    for piece in [
+        stamps.start.as_str(),
+        &stamps.text,
+        "\",\"type\":\"",
+        kind,
+        "\"",
+    ] {
+        buf.extend_from_slice(piece.as_bytes());
+    }
+    let body_at = buf.len();
+    serde_json::to_writer(&mut *buf, body)?;
+    // The body's `{` becomes the comma after `type`: one object, nothing moved.
+    debug_assert_eq!(buf.get(body_at), Some(&b'{'));
+    buf[body_at] = b',';
+    buf.push(b'\n');
+    Ok(())
 }
 
 /// A record of a report (`summary`, `diagnosis`): `v`, `time` (RFC 3339 of
 /// `realtime_ns`) and `type`, then the body's fields; one line.
 pub fn record<T: Serialize>(kind: &str, realtime_ns: i64, body: &T) -> String {
-    #[derive(Serialize)]
-    struct Record<'a, T> {
-        v: u32,
-        time: &'a str,
-        #[serde(rename = "type")]
-        kind: &'a str,
-        #[serde(flatten)]
-        body: &'a T,
+    let mut line = Vec::new();
+    write_line(&mut line, &mut Stamps::default(), kind, realtime_ns, body)
+        .expect("report records serialize");
+    String::from_utf8(line).expect("JSON is UTF-8")
+}
+
+/// Where the lines go, with the scratch each is built in.
+struct Lines<W> {
+    out: W,
+    buf: Vec<u8>,
+    stamps: Stamps,
+}
+
+/// The start of every line up to its time, and the time's text.
+struct Stamps {
+    /// `{"v":1,"time":"`
+    start: String,
+    rfc3339: time::Rfc3339,
+    text: String,
+}
+
+impl Default for Stamps {
+    fn default() -> Self {
+        Self {
+            start: format!("{{\"v\":{SCHEMA_VERSION},\"time\":\""),
+            rfc3339: time::Rfc3339::default(),
+            text: String::with_capacity(32),
+        }
     }
-    let mut time = String::new();
-    time::write_rfc3339(&mut time, realtime_ns);
-    let mut line = serde_json::to_string(&Record {
-        v: SCHEMA_VERSION,
-        time: &time,
-        kind,
-        body,
-    })
-    .expect("report records serialize");
-    line.push('\n');
-    line
+}
+
+impl<W: Write> Lines<W> {
+    fn write<T: Serialize>(&mut self, kind: &str, realtime_ns: i64, body: &T) -> io::Result<()> {
+        self.buf.clear();
+        write_line(&mut self.buf, &mut self.stamps, kind, realtime_ns, body)
+            .map_err(io::Error::other)?;
+        self.out.write_all(&self.buf)
+    }
 }
 
 pub struct JsonFormatter<W: Write> {
-    out: W,
+    lines: Lines<W>,
     decode: DecodeOptions,
     clock: time::Clock,
-    buf: Vec<u8>,
-    time: String,
+    /// A call's arguments' text, and where each one is in it.
+    args: String,
+    ranges: Vec<Range<u32>>,
+    retval: String,
 }
 
 impl<W: Write> JsonFormatter<W> {
     pub fn new(out: W, decode: DecodeOptions, clock: time::Clock) -> Self {
         Self {
-            out,
+            lines: Lines {
+                out,
+                buf: Vec::with_capacity(512),
+                stamps: Stamps::default(),
+            },
             decode,
             clock,
-            buf: Vec::with_capacity(512),
-            time: String::with_capacity(32),
+            args: String::with_capacity(256),
+            ranges: Vec::with_capacity(6),
+            retval: String::with_capacity(32),
         }
     }
 
-    fn write(&mut self, body: Body, realtime_ns: i64) -> io::Result<()> {
-        self.time.clear();
-        time::write_rfc3339(&mut self.time, realtime_ns);
-        self.buf.clear();
-        let line = Line {
-            v: SCHEMA_VERSION,
-            time: &self.time,
-            body,
-        };
-        serde_json::to_writer(&mut self.buf, &line).map_err(io::Error::other)?;
-        self.buf.push(b'\n');
-        self.out.write_all(&self.buf)
-    }
-
     fn call(&mut self, ctx: &Context, call: &Syscall, completed: bool) -> io::Result<()> {
-        let sc = syscalls::by_nr(call.nr);
-        let args = decode::each_arg(call, &self.decode, ctx.fds)
-            .into_iter()
-            .map(|(i, value)| {
-                let arg = sc
-                    .filter(|_| !self.decode.raw.contains(call.nr))
-                    .and_then(|sc| sc.args.get(i));
-                Arg {
-                    name: arg.map_or("", |a| a.name),
-                    typed: arg
-                        .and_then(|a| decode::typed(call, i, a.kind, &value, &self.decode, ctx.fds))
-                        .map(TypedValue::from),
+        let decode = &self.decode;
+        self.args.clear();
+        self.ranges.clear();
+        decode::write_each_arg(&mut self.args, &mut self.ranges, call, decode, ctx.fds);
+        let sc = syscalls::by_nr(call.nr).filter(|_| !decode.raw.contains(call.nr));
+        let args = decode::shown_args(call, decode)
+            .zip(&self.ranges)
+            .map(|(i, r)| {
+                let value = &self.args[r.start as usize..r.end as usize];
+                let arg = sc.and_then(|sc| sc.args.get(i));
+                Arg::new(
+                    arg.map_or("", |a| a.name),
                     value,
-                    raw: format!("{:#x}", call.args[i]),
-                }
+                    call.args[i],
+                    arg.and_then(|a| decode::typed(call, i, a.kind, value, decode, ctx.fds)),
+                )
             })
             .collect();
         let (mut ret, mut retval, mut errno, mut duration) = (None, None, None, None);
         if completed {
-            let mut text = String::new();
-            decode::write_result(&mut text, call, &self.decode, ctx.fds);
+            self.retval.clear();
+            decode::write_result(&mut self.retval, call, decode, ctx.fds);
             ret = Some(call.ret.map(|r| if call.failed() { -1 } else { r }));
             errno = Some(decode::errno_of(call));
-            retval = Some(text);
+            retval = Some(self.retval.as_str());
             duration = Some(call.duration_ns());
         }
         let name = syscalls::display_name(call.nr);
@@ -328,17 +382,11 @@ impl<W: Write> JsonFormatter<W> {
             errno,
             duration_ns: duration,
         };
-        let body = if completed {
-            Body::Call(body)
-        } else {
-            Body::Entered(body)
-        };
+        let kind = if completed { "call" } else { "entered" };
         let realtime = self.clock.realtime_ns(call.enter_ns);
-        self.write(body, realtime)
+        self.lines.write(kind, realtime, &body)
     }
-}
 
-impl<W: Write> JsonFormatter<W> {
     fn io_uring(&mut self, ctx: &Context, op: &IoUringOp) -> io::Result<()> {
         let name = uring::name(op.opcode);
         let fd = op.fd.filter(|_| uring::has_fd(op.opcode));
@@ -346,7 +394,7 @@ impl<W: Write> JsonFormatter<W> {
         let mut retval = String::new();
         decode::uring::write_op_result(&mut retval, op);
         let failed = op.failed();
-        let body = Body::IoUring(UringOp {
+        let body = UringOp {
             pid: op.pid,
             tid: op.tid,
             comm: ctx.tasks.comm(op.tid),
@@ -363,14 +411,14 @@ impl<W: Write> JsonFormatter<W> {
             submit_ns: op.submit_ns,
             duration_ns: op.duration_ns(),
             ret: if failed { -1 } else { op.res },
-            retval,
+            retval: &retval,
             errno: failed.then(|| decode::errno_name(-op.res as i32)).flatten(),
             cflags: op.cflags,
             sq_thread: op.sq_thread,
             fixed_file: op.fixed_file,
-        });
+        };
         let realtime = self.clock.realtime_ns(op.submit_ns);
-        self.write(body, realtime)
+        self.lines.write("io_uring", realtime, &body)
     }
 }
 
@@ -389,7 +437,7 @@ impl<W: Write> Sink for JsonFormatter<W> {
                 ns,
             } => {
                 let info = decode::siginfo::describe(*signal, info);
-                let body = Body::Signal {
+                let body = Signal {
                     pid: *pid,
                     tid: *tid,
                     comm: ctx.tasks.comm(*tid),
@@ -397,7 +445,8 @@ impl<W: Write> Sink for JsonFormatter<W> {
                     signal: decode::signal_name(*signal),
                     info: &info,
                 };
-                self.write(body, self.clock.realtime_ns(*ns))
+                self.lines
+                    .write("signal", self.clock.realtime_ns(*ns), &body)
             }
             Event::Exited {
                 tid,
@@ -416,13 +465,13 @@ impl<W: Write> Sink for JsonFormatter<W> {
                         None,
                         Some(
                             decode::signal_name(signal)
-                                .map_or_else(|| signal.to_string(), str::to_owned),
+                                .map_or_else(|| signal.to_string().into(), Cow::Borrowed),
                         ),
                         core_dumped,
                     ),
                     ExitStatus::Unknown => (None, None, false),
                 };
-                let body = Body::Exit {
+                let body = Exit {
                     pid: *pid,
                     tid: *tid,
                     comm,
@@ -432,17 +481,17 @@ impl<W: Write> Sink for JsonFormatter<W> {
                     core_dumped,
                     group: *group,
                 };
-                self.write(body, self.clock.realtime_ns(*ns))
+                self.lines.write("exit", self.clock.realtime_ns(*ns), &body)
             }
             Event::Lost(loss) => {
-                let body = Body::Lost {
+                let body = Lost {
                     count: loss.total(),
                     calls: loss.calls,
                     signals: loss.signals,
                     exits: loss.exits,
                     ops: loss.ops,
                 };
-                self.write(body, now)
+                self.lines.write("lost", now, &body)
             }
             // `-b execve`: the `entered` record before it is the exec's last word.
             Event::Started { .. }
@@ -453,6 +502,30 @@ impl<W: Write> Sink for JsonFormatter<W> {
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.out.flush()
+        self.lines.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registers_are_written_as_format_writes_them() {
+        for v in [
+            0,
+            1,
+            0xf,
+            0x10,
+            0xdead_beef,
+            u64::MAX,
+            1 << 63,
+            0x7f00_0000_1000,
+        ] {
+            assert_eq!(
+                serde_json::to_string(&Hex(v)).unwrap(),
+                format!("\"{v:#x}\"")
+            );
+        }
     }
 }

@@ -88,6 +88,34 @@ pub fn write_rfc3339(out: &mut String, ns: i64) {
     );
 }
 
+/// [`write_rfc3339`] for a stream of stamps: the date and time of day formatted once
+/// per second, the microseconds by hand.
+#[derive(Default)]
+pub struct Rfc3339 {
+    second: Option<i64>,
+    /// `2025-01-31T12:34:56` of `second`.
+    prefix: String,
+}
+
+impl Rfc3339 {
+    pub fn write(&mut self, out: &mut String, ns: i64) {
+        let second = ns.div_euclid(NS);
+        if self.second != Some(second) {
+            self.prefix.clear();
+            write_rfc3339(&mut self.prefix, second * NS);
+            self.prefix.truncate(self.prefix.len() - ".000000Z".len());
+            self.second = Some(second);
+        }
+        out.push_str(&self.prefix);
+        out.push('.');
+        let micros = ns.rem_euclid(NS) / 1000;
+        for shift in [100_000, 10_000, 1_000, 100, 10, 1] {
+            out.push(char::from(b'0' + (micros / shift % 10) as u8));
+        }
+        out.push('Z');
+    }
+}
+
 /// Writes `.` and the first `precision` decimals of a nanosecond fraction.
 fn write_fraction(out: &mut String, frac_ns: i64, precision: u8) {
     if precision > 0 {
@@ -161,6 +189,30 @@ impl Stamper {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stream_stamps_are_rfc3339_stamps() {
+        let mut stamps = Rfc3339::default();
+        let second = 1_764_000_000 * NS;
+        for ns in [
+            0,
+            1,
+            999,
+            1_000,
+            123_456_789,
+            NS - 1,
+            NS,
+            second,
+            second + 7_000,
+        ] {
+            for ns in [ns, -ns] {
+                let (mut want, mut got) = (String::new(), String::new());
+                write_rfc3339(&mut want, ns);
+                stamps.write(&mut got, ns);
+                assert_eq!(got, want, "{ns}");
+            }
+        }
+    }
 
     fn stamp(opts: Timestamps, times: &[u64]) -> Vec<String> {
         let mut s = Stamper::new(Clock { offset_ns: 0 }, opts);

@@ -80,6 +80,7 @@ pub fn parse(bytes: &[u8]) -> Result<Record, RecordError> {
                     ip: None,
                     uid: (rec.uid != NO_UID).then_some(rec.uid),
                     cpu_ns: None,
+                    tampered: Default::default(),
                 },
                 entering: kind == kind::SYSCALL_ENTER,
                 entry_lost: rec.flags & RECORD_ENTRY_LOST != 0,

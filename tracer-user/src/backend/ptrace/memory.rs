@@ -75,6 +75,34 @@ pub fn read(pid: Pid, addr: u64, buf: &mut [u8]) -> usize {
     peek(pid, addr, buf)
 }
 
+/// `-e inject=`'s `poke_*=`: writes `data` at `addr`, word by word through ptrace
+/// (which also writes read-only pages); whether all of it was written.
+pub fn write(pid: Pid, addr: u64, data: &[u8]) -> bool {
+    const WORD: usize = size_of::<libc::c_long>();
+    let mut done = 0;
+    while done < data.len() {
+        let at = addr + done as u64;
+        let aligned = at & !(WORD as u64 - 1);
+        let skip = (at - aligned) as usize;
+        let n = (WORD - skip).min(data.len() - done);
+        // A partial word keeps the bytes around the ones written.
+        let mut bytes = [0u8; WORD];
+        if n < WORD {
+            let Ok(word) = ptrace::read(pid, aligned as ptrace::AddressType) else {
+                return false;
+            };
+            bytes = word.to_ne_bytes();
+        }
+        bytes[skip..skip + n].copy_from_slice(&data[done..done + n]);
+        let word = libc::c_long::from_ne_bytes(bytes);
+        if ptrace::write(pid, aligned as ptrace::AddressType, word).is_err() {
+            return false;
+        }
+        done += n;
+    }
+    true
+}
+
 /// Word-by-word reads through ptrace (the tracee is in a ptrace stop).
 fn peek(pid: Pid, addr: u64, buf: &mut [u8]) -> usize {
     const WORD: usize = size_of::<libc::c_long>();

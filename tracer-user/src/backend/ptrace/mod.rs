@@ -61,6 +61,7 @@ use super::{BLOCKED_AFTER, Outcome, Running, Stop, blocked};
 use crate::{
     config::{Config, LaunchOptions, Target},
     event::{Event, ExitStatus, SignalInfo, Syscall, now_ns as monotonic_ns},
+    inject::{self, Injections},
     launch::{self, CommandError},
     pipeline::Pipeline,
     syscalls::{self, plan::PlanOptions},
@@ -108,6 +109,8 @@ struct Options {
     cpu_time: bool,
     /// Note the uid of the task a permission failure happened to (`--diagnose`).
     uid: bool,
+    /// `-e inject=`, `-e fault=`.
+    inject: Injections,
 }
 
 impl Options {
@@ -125,6 +128,7 @@ impl Options {
             kill_on_exit: cfg.kill_on_exit,
             cpu_time: cfg.kernel.count_cpu != 0,
             uid: cfg.diagnose,
+            inject: Injections::new(&cfg.qualifiers.inject),
         }
     }
 
@@ -152,6 +156,8 @@ struct InCall {
     seccomp: bool,
     /// The thread's CPU time at the entry stop (`-c`).
     cpu_at_entry: Option<u64>,
+    /// What `-e inject=` does to the call.
+    tamper: Option<inject::Action>,
 }
 
 struct Task {
@@ -162,6 +168,26 @@ struct Task {
     pre_exec: bool,
     /// Not to be traced (a child while not following forks): let go at its first stop.
     detach: bool,
+    /// Its calls counted toward `-e inject=`'s `when=`.
+    inject_counts: inject::Counts,
+    /// `-e inject=`'s delay: resumed (with this signal) only at this time.
+    held: Option<(Instant, i32)>,
+    /// `-e inject=`'s `poke_enter=` wrote into the current call's arguments.
+    poked: bool,
+}
+
+impl Task {
+    fn new(pid: u32, pre_exec: bool, detach: bool) -> Self {
+        Self {
+            pid,
+            call: None,
+            pre_exec,
+            detach,
+            inject_counts: inject::Counts::default(),
+            held: None,
+            poked: false,
+        }
+    }
 }
 
 struct Tracer<'p, 'a> {
@@ -184,6 +210,19 @@ struct Tracer<'p, 'a> {
     /// entry is the first stop they make: it is shown in progress at once, as strace
     /// shows the call it finds a thread stopped in.
     blocked_at_attach: HashSet<u32>,
+}
+
+/// `-e inject=`'s `poke_*=`: each payload written where its argument points; whether
+/// all were (else strace's warning, and the call is not marked as poked).
+fn poke(tid: u32, args: &[u64; 6], pokes: &[inject::Poke]) -> bool {
+    let pid = Pid::from_raw(tid as i32);
+    let poked = pokes
+        .iter()
+        .all(|p| p.arg <= args.len() && memory::write(pid, args[p.arg - 1], &p.data));
+    if !poked {
+        eprintln!("tracer: Failed to tamper with process {tid}: couldn't poke");
+    }
+    poked
 }
 
 fn request(op: &'static str, pid: Pid) -> impl FnOnce(Errno) -> PtraceError {
@@ -379,12 +418,7 @@ impl<'p, 'a> Tracer<'p, 'a> {
         self.seccomp_requested = filter.is_some();
         self.tasks.insert(
             pid.as_raw() as u32,
-            Task {
-                pid: pid.as_raw() as u32,
-                call: None,
-                pre_exec: true,
-                detach: false,
-            },
+            Task::new(pid.as_raw() as u32, true, false),
         );
         let (pid, exec_error) = gated.release_nowait()?;
         self.launched = Some(pid);
@@ -431,12 +465,9 @@ impl<'p, 'a> Tracer<'p, 'a> {
                         }
                         // Stop it once, to resume it with syscall stops.
                         let _ = ptrace::interrupt(pid);
-                        self.tasks.entry(tid).or_insert(Task {
-                            pid: tgid,
-                            call: None,
-                            pre_exec: false,
-                            detach: false,
-                        });
+                        self.tasks
+                            .entry(tid)
+                            .or_insert(Task::new(tgid, false, false));
                     }
                     // Gone, or already ours through TRACECLONE.
                     Err(Errno::ESRCH | Errno::EPERM) if tid != tgid => {}
@@ -452,7 +483,19 @@ impl<'p, 'a> Tracer<'p, 'a> {
 
     /// Resumes a task: with syscall stops while it is inside a traced call or has no
     /// filter, else until the filter's next seccomp stop.
-    fn resume(&mut self, tid: u32, signal: i32) {
+    fn resume(&mut self, tid: u32, mut signal: i32) {
+        // `-e inject=`: held back until its delay is over, then resumed with its signal.
+        if let Some(task) = self.tasks.get_mut(&tid)
+            && let Some((at, held_signal)) = task.held
+        {
+            if at > Instant::now() {
+                return;
+            }
+            task.held = None;
+            if signal == 0 {
+                signal = held_signal;
+            }
+        }
         let step = self
             .tasks
             .get(&tid)
@@ -467,15 +510,8 @@ impl<'p, 'a> Tracer<'p, 'a> {
     fn adopt(&mut self, tid: u32) -> &mut Task {
         if !self.tasks.contains_key(&tid) {
             let pid = tgid_of(tid).unwrap_or(tid);
-            self.tasks.insert(
-                tid,
-                Task {
-                    pid,
-                    call: None,
-                    pre_exec: false,
-                    detach: !self.opts.follow_forks,
-                },
-            );
+            self.tasks
+                .insert(tid, Task::new(pid, false, !self.opts.follow_forks));
         }
         self.tasks.get_mut(&tid).expect("inserted above")
     }
@@ -595,6 +631,11 @@ impl<'p, 'a> Tracer<'p, 'a> {
     fn entered(&mut self, tid: u32, nr: u32, args: [u64; 6], ip: u64, seccomp: bool, now: u64) {
         let task = &self.tasks[&tid];
         let shown = self.opts.traces(nr) && (!task.pre_exec || nr == EXECVE || nr == EXECVEAT);
+        // As strace: only traced calls are tampered with.
+        let tamper = shown
+            .then(|| self.tamper_at_entry(tid, nr, &args))
+            .flatten();
+        let task = &self.tasks[&tid];
         let mut call = Syscall {
             tid,
             pid: task.pid,
@@ -622,21 +663,103 @@ impl<'p, 'a> Tracer<'p, 'a> {
             announced: false,
             seccomp,
             cpu_at_entry,
+            tamper,
         });
     }
 
-    fn exited_call(&mut self, tid: u32, ret: i64, now: u64) -> Result<()> {
+    /// `-e inject=` at a call's entry: the call replaced (by an invalid number, or
+    /// `syscall=`'s) when its result is to be faked, the task held back for
+    /// `delay_enter=` and resumed with `signal=`'s signal. Not the launched command's
+    /// calls before its exec: those are the tracer's own set-up.
+    fn tamper_at_entry(&mut self, tid: u32, nr: u32, args: &[u64; 6]) -> Option<inject::Action> {
+        let task = self.tasks.get_mut(&tid)?;
+        task.poked = false;
+        if task.pre_exec {
+            return None;
+        }
+        let action = self.opts.inject.at_entry(&mut task.inject_counts, nr)?;
+        if let Some(pokes) = &action.poke_enter {
+            task.poked = poke(tid, args, pokes);
+        }
+        if action.result.is_some() {
+            let substitute = action.substitute.map_or(-1, i64::from);
+            // ESRCH: killed meanwhile; nothing is left to tamper with.
+            let _ = regs::set_nr(Pid::from_raw(tid as i32), substitute);
+        }
+        if action.signal.is_some() || action.delay_enter.is_some() {
+            let at = Instant::now() + action.delay_enter.unwrap_or_default();
+            task.held = Some((at, action.signal.unwrap_or(0)));
+        }
+        Some(action)
+    }
+
+    /// `-e inject=` at a call's exit: the faked result in the task's register and the
+    /// call's, and the task held back for `delay_exit=`.
+    fn tamper_at_exit(
+        &mut self,
+        tid: u32,
+        call: &mut Syscall,
+        action: inject::Action,
+        ret: &mut i64,
+    ) {
+        let poked_at_entry = self
+            .tasks
+            .get_mut(&tid)
+            .is_some_and(|t| std::mem::take(&mut t.poked));
+        let poked_at_exit = action
+            .poke_exit
+            .as_ref()
+            .is_some_and(|p| poke(tid, &call.args, p));
+        call.tampered.poked = poked_at_entry || poked_at_exit;
+        if let Some(fake) = action.result {
+            *ret = fake.register();
+            let _ = regs::set_return(Pid::from_raw(tid as i32), *ret);
+            call.tampered.injected = true;
+        }
+        if let Some(delay) = action.delay_exit
+            && let Some(task) = self.tasks.get_mut(&tid)
+        {
+            task.held = Some((Instant::now() + delay, 0));
+        }
+        call.tampered.delayed = action.delay_enter.is_some() || action.delay_exit.is_some();
+    }
+
+    /// Resumes the tasks whose `-e inject=` delay is over; returns how long until the
+    /// next one is due.
+    fn resume_held(&mut self) -> Duration {
+        let now = Instant::now();
+        let mut next = IDLE_TICK;
+        let mut due = Vec::new();
+        for (&tid, task) in &self.tasks {
+            match task.held {
+                Some((at, _)) if at <= now => due.push(tid),
+                Some((at, _)) => next = next.min(at - now),
+                None => {}
+            }
+        }
+        for tid in due {
+            self.resume(tid, 0);
+        }
+        next
+    }
+
+    fn exited_call(&mut self, tid: u32, mut ret: i64, now: u64) -> Result<()> {
         let task = self.tasks.get_mut(&tid).expect("known task");
         // An exit with no entry seen: the call was in progress when we attached.
         let Some(InCall {
             mut call,
             shown,
             cpu_at_entry,
+            tamper,
             ..
         }) = task.call.take()
         else {
             return Ok(());
         };
+        if let Some(action) = tamper {
+            self.tamper_at_exit(tid, &mut call, action, &mut ret);
+        }
+        let task = &self.tasks[&tid];
         // A failed exec of the launched command is the tracer's business, not output.
         if !shown || task.pre_exec {
             return Ok(());
@@ -855,6 +978,9 @@ impl<'p, 'a> Tracer<'p, 'a> {
             }
             if self.opts.show_in_progress {
                 timeout = timeout.min(self.announce_blocked()?);
+            }
+            if !self.opts.inject.is_empty() {
+                timeout = timeout.min(self.resume_held());
             }
             self.pipeline.flush().context("writing the trace")?;
             if self.done() {

@@ -163,6 +163,30 @@ fn registers(pid: Pid) -> Result<Registers, Errno> {
     })
 }
 
+/// `NT_ARM_SYSTEM_CALL` (include/uapi/linux/elf.h): `regs->syscallno`, an int.
+#[cfg(target_arch = "aarch64")]
+const NT_ARM_SYSTEM_CALL: libc::c_int = 0x404;
+
+/// `PTRACE_GETREGSET`: how many bytes the kernel wrote.
+#[cfg(target_arch = "aarch64")]
+fn get_regset<T>(pid: Pid, note: libc::c_int, value: &mut T) -> Result<usize, Errno> {
+    let mut iov = libc::iovec {
+        iov_base: (value as *mut T).cast(),
+        iov_len: size_of::<T>(),
+    };
+    // SAFETY: the kernel writes at most `iov_len` bytes into `value` and shortens
+    // `iov_len` to what it wrote.
+    let rc = unsafe {
+        libc::ptrace(
+            libc::PTRACE_GETREGSET,
+            pid.as_raw(),
+            note as usize,
+            &mut iov as *mut libc::iovec,
+        )
+    };
+    Errno::result(rc).map(|_| iov.iov_len)
+}
+
 /// arm64: `PTRACE_GETREGSET` of `NT_PRSTATUS` (`struct user_pt_regs`: x0..x30, sp, pc,
 /// pstate; an AArch32 task's is the 18-word `compat_user_regs`, which its length tells)
 /// and the number from `NT_ARM_SYSTEM_CALL`. x0..x5 are the arguments (r0..r5 for
@@ -170,32 +194,13 @@ fn registers(pid: Pid) -> Result<Registers, Errno> {
 /// (`orig_x0` is not in the regset), which the caller does not need then.
 #[cfg(target_arch = "aarch64")]
 fn registers(pid: Pid) -> Result<Registers, Errno> {
-    /// `NT_ARM_SYSTEM_CALL` (include/uapi/linux/elf.h): `regs->syscallno`, an int.
-    const NT_ARM_SYSTEM_CALL: libc::c_int = 0x404;
     /// `compat_user_regs`: r0..r15, cpsr, orig_r0.
     const COMPAT_WORDS: usize = 18;
-    fn regset<T>(pid: Pid, note: libc::c_int, value: &mut T) -> Result<usize, Errno> {
-        let mut iov = libc::iovec {
-            iov_base: (value as *mut T).cast(),
-            iov_len: size_of::<T>(),
-        };
-        // SAFETY: the kernel writes at most `iov_len` bytes into `value` and shortens
-        // `iov_len` to what it wrote.
-        let rc = unsafe {
-            libc::ptrace(
-                libc::PTRACE_GETREGSET,
-                pid.as_raw(),
-                note as usize,
-                &mut iov as *mut libc::iovec,
-            )
-        };
-        Errno::result(rc).map(|_| iov.iov_len)
-    }
     // SAFETY: all-zero is a valid value of this plain-data struct.
     let mut r: libc::user_regs_struct = unsafe { std::mem::zeroed() };
-    let len = regset(pid, libc::NT_PRSTATUS, &mut r)?;
+    let len = get_regset(pid, libc::NT_PRSTATUS, &mut r)?;
     let mut nr: libc::c_int = -1;
-    regset(pid, NT_ARM_SYSTEM_CALL, &mut nr)?;
+    get_regset(pid, NT_ARM_SYSTEM_CALL, &mut nr)?;
     if len == COMPAT_WORDS * 4 {
         // SAFETY: the kernel filled the first 72 bytes with 32-bit words.
         let words: [u32; COMPAT_WORDS] = unsafe { std::mem::transmute_copy(&r) };
@@ -216,4 +221,54 @@ fn registers(pid: Pid) -> Result<Registers, Errno> {
         ret: r.regs[0] as i64,
         compat: false,
     })
+}
+
+/// `-e inject=`: the call a task in its entry stop will run instead (-1: none, the
+/// kernel then skips it).
+#[cfg(target_arch = "x86_64")]
+pub fn set_nr(pid: Pid, nr: i64) -> Result<(), Errno> {
+    let mut r = nix::sys::ptrace::getregs(pid)?;
+    r.orig_rax = nr as u64;
+    nix::sys::ptrace::setregs(pid, r)
+}
+
+/// `-e inject=`: the result a task in its exit stop returns.
+#[cfg(target_arch = "x86_64")]
+pub fn set_return(pid: Pid, value: i64) -> Result<(), Errno> {
+    let mut r = nix::sys::ptrace::getregs(pid)?;
+    r.rax = value as u64;
+    nix::sys::ptrace::setregs(pid, r)
+}
+
+#[cfg(target_arch = "aarch64")]
+fn set_regset<T>(pid: Pid, note: libc::c_int, value: &mut T) -> Result<(), Errno> {
+    let mut iov = libc::iovec {
+        iov_base: (value as *mut T).cast(),
+        iov_len: size_of::<T>(),
+    };
+    // SAFETY: the kernel reads at most `iov_len` bytes from `value`.
+    let rc = unsafe {
+        libc::ptrace(
+            libc::PTRACE_SETREGSET,
+            pid.as_raw(),
+            note as usize,
+            &mut iov as *mut libc::iovec,
+        )
+    };
+    Errno::result(rc).map(drop)
+}
+
+#[cfg(target_arch = "aarch64")]
+pub fn set_nr(pid: Pid, nr: i64) -> Result<(), Errno> {
+    let mut nr = nr as libc::c_int;
+    set_regset(pid, NT_ARM_SYSTEM_CALL, &mut nr)
+}
+
+#[cfg(target_arch = "aarch64")]
+pub fn set_return(pid: Pid, value: i64) -> Result<(), Errno> {
+    // SAFETY: all-zero is a valid value of this plain-data struct.
+    let mut r: libc::user_regs_struct = unsafe { std::mem::zeroed() };
+    get_regset(pid, libc::NT_PRSTATUS, &mut r)?;
+    r.regs[0] = value as u64;
+    set_regset(pid, libc::NT_PRSTATUS, &mut r)
 }

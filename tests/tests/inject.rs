@@ -1,0 +1,175 @@
+//! `-e inject=` and `-e fault=` (strace's syscall tampering): the ptrace backend changes
+//! the chosen calls of real programs, which see the faked results; the eBPF backend,
+//! which only watches, refuses them in one line and runs nothing.
+
+use tracer_tests::{Backend, Traced, trace};
+
+tracer_tests::both_backends!(
+    the_chosen_call_fails_with_the_errno,
+    a_faked_result_reaches_the_program,
+    fault_fails_with_enosys_and_counts_as_an_error,
+    a_signal_is_delivered_after_the_delay,
+    poked_memory_is_what_the_call_reads
+);
+
+/// Runs `args` on `backend`; on eBPF, checks the refusal and returns `None`.
+fn tamper(backend: Backend, args: &[&str]) -> Option<Traced> {
+    let mut argv = vec![backend.arg()];
+    argv.extend_from_slice(args);
+    let t = trace(&argv);
+    if backend == Backend::Ebpf {
+        t.expect(t.code() == Some(1), "refused on eBPF");
+        assert_eq!(
+            t.stderr.trim(),
+            "tracer: -e inject/fault (the eBPF programs only watch calls) needs the ptrace backend"
+        );
+        assert!(
+            t.stdout.is_empty(),
+            "the program must not run: {}",
+            t.stdout
+        );
+        return None;
+    }
+    Some(t)
+}
+
+/// `when=2`: only the second `chdir` fails, and the shell says so.
+fn the_chosen_call_fails_with_the_errno(backend: Backend) {
+    let Some(t) = tamper(
+        backend,
+        &[
+            "-e",
+            "trace=chdir",
+            "-e",
+            "inject=chdir:error=EACCES:when=2",
+            "--",
+            "sh",
+            "-c",
+            "cd /; cd /tmp 2>/dev/null && echo in-tmp; cd / && echo in-root",
+        ],
+    ) else {
+        return;
+    };
+    let chdirs = t.calls("chdir");
+    t.expect(chdirs.len() == 3, "three chdir lines");
+    t.expect(
+        chdirs[0].ends_with("= 0") && chdirs[2].ends_with("= 0"),
+        "the first and third run",
+    );
+    t.expect(
+        chdirs[1].starts_with("chdir(\"/tmp\")")
+            && chdirs[1].ends_with("= -1 EACCES (Permission denied) (INJECTED)"),
+        "the second is failed by the tracer",
+    );
+    assert_eq!(t.stdout, "in-root\n", "{}", t.stderr);
+}
+
+/// `retval=`: the call is not run and returns the value, which the program then uses.
+fn a_faked_result_reaches_the_program(backend: Backend) {
+    let Some(t) = tamper(
+        backend,
+        &[
+            "-e",
+            "trace=getpid",
+            "--inject=getpid:retval=4242",
+            "--",
+            "sh",
+            "-c",
+            "echo $$",
+        ],
+    ) else {
+        return;
+    };
+    assert_eq!(t.stdout, "4242\n", "{}", t.stderr);
+    let getpid = t.calls("getpid");
+    t.expect(
+        getpid.iter().all(|l| l.ends_with("= 4242 (INJECTED)")),
+        "every getpid line shows the injected value",
+    );
+}
+
+/// `fault=` without an errno: ENOSYS; `-c` counts it as the failure the program saw.
+fn fault_fails_with_enosys_and_counts_as_an_error(backend: Backend) {
+    let Some(t) = tamper(
+        backend,
+        &[
+            "-c",
+            "-e",
+            "fault=chdir",
+            "--",
+            "sh",
+            "-c",
+            "cd / || echo refused",
+        ],
+    ) else {
+        return;
+    };
+    assert_eq!(t.stdout, "refused\n", "{}", t.stderr);
+    let row = t
+        .stderr
+        .lines()
+        .find(|l| l.ends_with(" chdir"))
+        .unwrap_or_else(|| panic!("no chdir row:\n{}", t.stderr));
+    let cols: Vec<&str> = row.split_whitespace().collect();
+    // % time, seconds, usecs/call, calls, errors, syscall.
+    t.expect(cols[3] == "1" && cols[4] == "1", "one call, one error");
+}
+
+/// `signal=` with `delay_enter=`: the call's entry is held back, then the signal comes,
+/// and the program's handler runs.
+fn a_signal_is_delivered_after_the_delay(backend: Backend) {
+    let Some(t) = tamper(
+        backend,
+        &[
+            "-e",
+            "trace=chdir",
+            "-e",
+            "inject=chdir:signal=USR1:delay_enter=100ms",
+            "--",
+            "bash",
+            "-c",
+            "trap 'echo got-usr1' USR1; cd /",
+        ],
+    ) else {
+        return;
+    };
+    assert_eq!(t.stdout, "got-usr1\n", "{}", t.stderr);
+    let chdir = t.calls("chdir");
+    t.expect(
+        chdir.len() == 1 && chdir[0].ends_with("= 0 (DELAYED)"),
+        "the call runs, late",
+    );
+    t.expect(
+        t.stderr
+            .contains("--- SIGUSR1 {si_signo=SIGUSR1, si_code=SI_KERNEL} ---"),
+        "the signal's line",
+    );
+}
+
+/// `poke_enter=`: the path `chdir` reads is rewritten before it runs (`/tmp` over
+/// `/etc`), so the shell ends up where the tracer sent it.
+fn poked_memory_is_what_the_call_reads(backend: Backend) {
+    let Some(t) = tamper(
+        backend,
+        &[
+            "-e",
+            "trace=chdir",
+            "-e",
+            // "/tmp\0"
+            "inject=chdir:poke_enter=@arg1=2f746d7000",
+            "--",
+            "sh",
+            "-c",
+            "cd /etc; pwd -P",
+        ],
+    ) else {
+        return;
+    };
+    assert_eq!(t.stdout, "/tmp\n", "{}", t.stderr);
+    let chdir = t.calls("chdir");
+    t.expect(
+        chdir.len() == 1
+            && chdir[0] == "chdir(\"/tmp\")                           = 0 (INJECTED: args)",
+        "the call shows the path it ran with",
+    );
+}
