@@ -153,6 +153,12 @@ impl Traced {
         self.status.code()
     }
 
+    /// The signal the tracer died of: as strace, it ends by the signal that killed the
+    /// traced command.
+    pub fn killed_by(&self) -> Option<i32> {
+        std::os::unix::process::ExitStatusExt::signal(&self.status)
+    }
+
     /// Panics with the whole trace when `cond` fails, so failures are readable.
     #[track_caller]
     pub fn expect(&self, cond: bool, what: &str) {

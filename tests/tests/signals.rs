@@ -248,7 +248,7 @@ fn the_threads_of_a_killed_process(backend: Backend) {
         script,
     ]);
     t.expect(
-        t.code() == Some(128 + 15),
+        t.killed_by() == Some(15),
         "the tracer's status is the command's",
     );
     let killed = t
@@ -351,7 +351,7 @@ fn a_call_that_kills_its_caller_never_returns(backend: Backend) {
         "import os, signal; print(os.getpid(), flush=True); os.kill(os.getpid(), signal.SIGKILL)",
     ]);
     t.expect(
-        t.code() == Some(128 + 9),
+        t.killed_by() == Some(9),
         "the tracer's status is the command's",
     );
     let pid = t.stdout.trim();

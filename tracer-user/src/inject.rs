@@ -6,7 +6,7 @@
 
 use std::{sync::Arc, time::Duration};
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 
 use crate::qualifiers::TraceSet;
 
@@ -91,14 +91,13 @@ impl Rule {
             "inject argument"
         };
         let invalid = || anyhow::anyhow!("invalid {what} '{spec}'");
-        let mut tokens = spec.split(':');
-        let set = tokens
-            .next()
-            .filter(|s| !s.is_empty())
-            .ok_or_else(invalid)?;
-        let set = TraceSet::parse(set)?;
+        // strace's order: the actions, then the syscall set, then whether anything acts.
+        let (set, tokens) = spec.split_once(':').unwrap_or((spec, ""));
+        if set.is_empty() {
+            bail!("invalid system call ''");
+        }
         let (mut action, mut when) = (Action::default(), When::default());
-        for token in tokens.filter(|t| !t.is_empty()) {
+        for token in tokens.split(':').filter(|t| !t.is_empty()) {
             let (key, value) = token.split_once('=').ok_or_else(invalid)?;
             let ok = match key {
                 "when" => parse_when(value).map(|w| when = w).is_some(),
@@ -136,6 +135,7 @@ impl Rule {
                 return Err(invalid());
             }
         }
+        let set = TraceSet::parse(set)?;
         let acts = action.result.is_some()
             || action.poke_enter.is_some()
             || action.poke_exit.is_some()
@@ -382,6 +382,7 @@ mod tests {
             "chdir",
             "chdir:",
             ":error=ENOENT",
+            ",,:error=ENOENT",
             "chdir:error=ENOENT:retval=1",
             "chdir:error=EWHAT",
             "chdir:when=0",

@@ -11,6 +11,10 @@ use std::{
         unix::ffi::{OsStrExt, OsStringExt},
     },
     path::{Path, PathBuf},
+    sync::{
+        OnceLock,
+        atomic::{AtomicBool, Ordering},
+    },
 };
 
 use anyhow::{Context as _, Result, bail};
@@ -21,6 +25,35 @@ use nix::{
 };
 
 use crate::config::{LaunchOptions, RunAs};
+
+/// The signal mask the tracer was started with, before it blocked the signals it reads:
+/// the command starts with it, as it would untraced (strace's behaviour).
+static START_MASK: OnceLock<SigSet> = OnceLock::new();
+
+/// Whether SIGPIPE was ignored when the tracer was started: Rust's runtime ignores it
+/// before `main`, so it is read earlier, by a constructor, for the command to inherit.
+static SIGPIPE_IGNORED: AtomicBool = AtomicBool::new(false);
+
+#[used]
+#[unsafe(link_section = ".init_array")]
+static READ_SIGPIPE: extern "C" fn() = {
+    extern "C" fn read_sigpipe() {
+        // SAFETY: all-zero is a valid sigaction; a null new action only reads the
+        // current one.
+        let mut old: libc::sigaction = unsafe { std::mem::zeroed() };
+        let rc = unsafe { libc::sigaction(libc::SIGPIPE, std::ptr::null(), &mut old) };
+        SIGPIPE_IGNORED.store(
+            rc == 0 && old.sa_sigaction == libc::SIG_IGN,
+            Ordering::Relaxed,
+        );
+    }
+    read_sigpipe
+};
+
+/// Notes the mask the tracer started with (the caller is about to change it).
+pub fn remember_start_mask(mask: SigSet) {
+    let _ = START_MASK.set(mask);
+}
 
 /// A forked child held before its exec.
 pub struct Gated {
@@ -189,13 +222,16 @@ impl Exec {
             // SAFETY: as above.
             unsafe { libc::_exit(127) };
         }
-        // The tracer blocks the signals it reads through a signalfd; the command must
-        // start with the default mask.
-        let _ = pthread_sigmask(SigmaskHow::SIG_SETMASK, Some(&SigSet::empty()), None);
+        // The tracer blocks the signals it reads through a signalfd; the command starts
+        // with the mask the tracer was given.
+        let mask = START_MASK.get().copied().unwrap_or_else(SigSet::empty);
+        let _ = pthread_sigmask(SigmaskHow::SIG_SETMASK, Some(&mask), None);
         // Rust ignores SIGPIPE and an ignored signal stays ignored across exec: give the
-        // command the default disposition, as a shell would.
-        // SAFETY: sigaction is async-signal-safe; SIG_DFL installs no handler.
-        unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
+        // command the disposition the tracer was started with.
+        if !SIGPIPE_IGNORED.load(Ordering::Relaxed) {
+            // SAFETY: sigaction is async-signal-safe; SIG_DFL installs no handler.
+            unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
+        }
         if let Some(c) = &self.creds {
             // Groups first: setuid gives up the right to change them.
             use nix::unistd::{Gid, Uid, setgroups, setresgid, setresuid};

@@ -66,7 +66,8 @@ fn main() -> ExitCode {
         eprintln!("tracer: {note}");
     }
     match run(&cfg) {
-        Ok(code) => code,
+        Ok(Ending::Status(code)) => code,
+        Ok(Ending::Signal(sig)) => die_by(sig),
         Err(e) => {
             let status = e
                 .downcast_ref::<launch::CommandError>()
@@ -75,6 +76,36 @@ fn main() -> ExitCode {
             ExitCode::from(status as u8)
         }
     }
+}
+
+/// How the tracer ends: with an exit status, or by the signal that killed the command,
+/// as strace ends, so whoever waits for the tracer learns what the command died of.
+enum Ending {
+    Status(ExitCode),
+    Signal(i32),
+}
+
+/// Ends the tracer by `sig` (everything of the trace is written and freed by now): no
+/// core file of ours, the signal unblocked at its default action. Should it survive
+/// that, the status says 128+sig.
+fn die_by(sig: i32) -> ExitCode {
+    let _ = io::stdout().flush();
+    let no_core = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: plain calls on valid arguments; the process is single-threaded again
+    // (the backend's threads are joined), and raising a signal is what is meant.
+    unsafe {
+        libc::setrlimit(libc::RLIMIT_CORE, &no_core);
+        libc::signal(sig, libc::SIG_DFL);
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, sig);
+        libc::sigprocmask(libc::SIG_UNBLOCK, &set, std::ptr::null_mut());
+        libc::raise(sig);
+    }
+    ExitCode::from(128 + sig as u8)
 }
 
 /// Reports an error on one line, `tracer: ...`, and gives the exit status for it.
@@ -141,7 +172,7 @@ fn init_logging(debug: bool) {
         .init();
 }
 
-fn run(cfg: &Config) -> Result<ExitCode> {
+fn run(cfg: &Config) -> Result<Ending> {
     privilege::check(cfg)?;
     // A missing command is the user's error: report it before touching the kernel.
     let program = match &cfg.target {
@@ -267,7 +298,7 @@ fn finished(
     outcome: Outcome,
     error_code: Option<ExitCode>,
     signals: &nix::sys::signalfd::SignalFd,
-) -> ExitCode {
+) -> Ending {
     // A JSON trace on stderr has said so in its `lost` records, and must stay JSON.
     let json_on_stderr = cfg.out.format == cli::OutputFormat::Json && cfg.output.is_none();
     if outcome.lost.total() > 0 && !json_on_stderr {
@@ -317,13 +348,13 @@ fn finished(
         };
     }
     if let Some(code) = error_code {
-        return code;
+        return Ending::Status(code);
     }
-    match (status, &outcome.stop) {
+    Ending::Status(match (status, &outcome.stop) {
         (Some(Ok(ExitStatus::Exited(code))), _) => ExitCode::from(code as u8),
-        (Some(Ok(ExitStatus::Killed { signal, .. })), _) => ExitCode::from(128 + signal as u8),
+        (Some(Ok(ExitStatus::Killed { signal, .. })), _) => return Ending::Signal(signal),
         (Some(Err(sig)), _) => ExitCode::from(128 + sig as u8),
         (_, Some(Stop::Signal(sig))) if cfg.target_is_command() => ExitCode::from(128 + *sig as u8),
         _ => ExitCode::SUCCESS,
-    }
+    })
 }

@@ -107,7 +107,11 @@ impl TraceSet {
             None => (false, spec),
         };
         let mut set = Self::none();
-        for item in list.split(',') {
+        // Empty items are skipped (strtok's reading), but a list of none is an error.
+        if list.split(',').all(str::is_empty) {
+            bail!("invalid system call '{spec}'");
+        }
+        for item in list.split(',').filter(|i| !i.is_empty()) {
             let (optional, item) = match item.strip_prefix('?') {
                 Some(rest) => (true, rest),
                 None => (false, item),
@@ -170,6 +174,9 @@ impl TraceSet {
         }
         if let Some(sc) = syscalls::by_name(item) {
             self.numbers[sc.nr as usize] = true;
+            return Ok(true);
+        }
+        if syscalls::other_personality(item) {
             return Ok(true);
         }
         // A number, as strace takes it: any number the table knows.
@@ -564,6 +571,18 @@ mod tests {
     fn unknown_names_are_errors_unless_optional() {
         let err = TraceSet::parse("openat,nosuch").unwrap_err().to_string();
         assert_eq!(err, "invalid system call 'nosuch'");
+        for (spec, err) in [("", "''"), (",,", "',,'"), ("!,", "'!,'")] {
+            let e = TraceSet::parse(spec).unwrap_err().to_string();
+            assert_eq!(e, format!("invalid system call {err}"));
+        }
+        assert!(
+            TraceSet::parse(",mmap,,munmap")
+                .unwrap()
+                .contains(syscalls::by_name("munmap").unwrap().nr)
+        );
+        // Another personality's call: accepted, no native call traced for it.
+        #[cfg(target_arch = "x86_64")]
+        assert_eq!(TraceSet::parse("mmap2").unwrap(), TraceSet::none());
         assert!(TraceSet::parse("%nosuch").is_err());
         assert!(TraceSet::parse("openat,?nosuch").is_ok());
         let err = TraceSet::parse("/[").unwrap_err().to_string();

@@ -190,7 +190,10 @@ pub fn block_signals(interruptible: Interruptible) -> Result<SignalFd> {
     if interruptible == Interruptible::NeverTstp {
         set.add(Signal::SIGTSTP);
     }
-    set.thread_block().context("blocking signals")?;
+    let start_mask = set
+        .thread_swap_mask(nix::sys::signal::SigmaskHow::SIG_BLOCK)
+        .context("blocking signals")?;
+    crate::launch::remember_start_mask(start_mask);
     SignalFd::with_flags(&set, SfdFlags::SFD_NONBLOCK | SfdFlags::SFD_CLOEXEC).context("signalfd")
 }
 

@@ -240,6 +240,16 @@ pub const SETUPS: &[Setup] = &[
         Mode::Attach,
         &["-f", "-T", "-o", "{out}"],
     ),
+    // JSON lines at the full-trace rate: the formatter's cost against text's.
+    only(
+        setup(
+            "tracer-full-json",
+            Tool::Tracer,
+            Mode::Attach,
+            &["-f", "-T", "--format=json", "-o", "{out}"],
+        ),
+        REDIS,
+    ),
     // `--export` beside `-o`: the same trace to the file and to a local collector.
     only(
         exporting(setup(
@@ -366,6 +376,7 @@ impl Setup {
             "strace-seccomp" => "network calls, seccomp filter (launched)",
             "perf-trace" => "every call to a file (launched: -p does not follow forks)",
             "tracer-full" => "every call to a file, with times",
+            "tracer-full-json" => "as tracer-full, as JSON lines",
             "tracer-full-export" => "as tracer-full, and every call to a local OTLP collector",
             "tracer-export-only" => "every call to a local OTLP collector (text to /dev/null)",
             "tracer-network" => "network calls only (on postgres: every query's send/recv)",

@@ -1,0 +1,59 @@
+//! What a launched command inherits through the tracer: the signal mask and an ignored
+//! SIGPIPE it was started with, as it would untraced (the tracer blocks signals of its
+//! own, and Rust's runtime ignores SIGPIPE, neither of which may leak into the command).
+
+use std::process::{Command, Stdio};
+
+use tracer_tests::{Backend, tracer_bin, tracer_env};
+
+tracer_tests::both_backends!(the_command_gets_the_mask_and_dispositions_the_tracer_got);
+
+/// `SigBlk` and `SigIgn` of the traced `cat /proc/self/status`, the tracer started by a
+/// Python parent that first blocks SIGHUP (or not) and sets SIGPIPE to `pipe`.
+fn masks(backend: Backend, block_hup: bool, pipe: &str) -> (u64, u64) {
+    let script = format!(
+        "import os, signal, sys\n\
+         if {block}: signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGHUP])\n\
+         signal.signal(signal.SIGPIPE, signal.{pipe})\n\
+         os.execv(sys.argv[1], sys.argv[1:])",
+        block = if block_hup { "True" } else { "False" },
+    );
+    let mut cmd = Command::new("python3");
+    tracer_env(&mut cmd);
+    let out = cmd
+        .args(["-c", &script])
+        .arg(tracer_bin())
+        .args([backend.arg(), "-e", "trace=none", "-qq", "--"])
+        .args(["cat", "/proc/self/status"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let status = String::from_utf8(out.stdout).unwrap();
+    let field = |name: &str| {
+        let line = status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .unwrap_or_else(|| panic!("no {name} in {status}"));
+        u64::from_str_radix(line.trim(), 16).unwrap()
+    };
+    (field("SigBlk:"), field("SigIgn:"))
+}
+
+fn the_command_gets_the_mask_and_dispositions_the_tracer_got(backend: Backend) {
+    const HUP: u64 = 1 << (libc::SIGHUP - 1);
+    const PIPE: u64 = 1 << (libc::SIGPIPE - 1);
+    let (blocked, ignored) = masks(backend, true, "SIG_IGN");
+    assert_eq!(
+        blocked, HUP,
+        "only what the tracer was started with is blocked"
+    );
+    assert_eq!(ignored & PIPE, PIPE, "SIGPIPE stays ignored");
+    let (blocked, ignored) = masks(backend, false, "SIG_DFL");
+    assert_eq!(blocked, 0, "nothing of the tracer's own blocking leaks");
+    assert_eq!(
+        ignored & PIPE,
+        0,
+        "the runtime's ignored SIGPIPE does not leak"
+    );
+}
