@@ -27,6 +27,7 @@ both_backends!(
     unknown_container_lists_the_running_ones,
     two_containers_until_sigterm_with_sighup_reopening,
     export_records_match_the_trace,
+    export_over_grpc,
     export_survives_a_collector_restart,
     counts_alone_are_exported_as_metrics,
     otel_collector_ships_json_lines,
@@ -419,16 +420,18 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// rotel-agent listening for OTLP/HTTP on 127.0.0.1:`port`, printing what it receives
-/// (its detailed debug log) to a file; killed on drop.
+/// rotel-agent listening for OTLP/HTTP on 127.0.0.1:`port` (and OTLP/gRPC on `grpc`),
+/// printing what it receives (its detailed debug log) to a file; killed on drop.
 struct Rotel {
     child: Child,
     out: PathBuf,
+    grpc: u16,
 }
 
 impl Rotel {
     fn start(bin: &Path, dir: &Path, port: u16, tag: &str) -> Self {
         let out = dir.join(format!("rotel-{tag}.out"));
+        let grpc = free_port();
         let child = Command::new(bin)
             .args([
                 "start",
@@ -448,7 +451,7 @@ impl Rotel {
             .arg("--otlp-http-endpoint")
             .arg(format!("127.0.0.1:{port}"))
             .arg("--otlp-grpc-endpoint")
-            .arg(format!("127.0.0.1:{}", free_port()))
+            .arg(format!("127.0.0.1:{grpc}"))
             .arg("--pid-file")
             .arg(dir.join(format!("rotel-{tag}.pid")))
             .arg("--log-file")
@@ -459,14 +462,16 @@ impl Rotel {
             .spawn()
             .expect("start rotel-agent");
         let deadline = Instant::now() + Duration::from_secs(20);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "rotel-agent did not listen on {port}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
+        for port in [port, grpc] {
+            while TcpStream::connect(("127.0.0.1", port)).is_err() {
+                assert!(
+                    Instant::now() < deadline,
+                    "rotel-agent did not listen on {port}"
+                );
+                std::thread::sleep(Duration::from_millis(50));
+            }
         }
-        Self { child, out }
+        Self { child, out, grpc }
     }
 
     fn received(&self) -> String {
@@ -570,6 +575,53 @@ fn export_records_match_the_trace(backend: Backend) {
         "a span and the metrics",
         Duration::from_secs(30),
         |t| t.contains("Status message : ENOENT") && t.contains("-> Name: syscall.duration"),
+    );
+    assert!(got.contains("Name           : openat"), "{got}");
+    let _ = fs::remove_dir_all(&dir);
+}
+
+/// `otlp=grpc://`: the same records through the collector's OTLP/gRPC service.
+fn export_over_grpc(backend: Backend) {
+    let Some(rotel) = otel_bin("rotel/rotel-agent") else {
+        return;
+    };
+    let dir = scratch("grpc", backend);
+    let collector = Rotel::start(&rotel, &dir, free_port(), "g");
+    let out = dir.join("trace.txt");
+    let url = format!("otlp=grpc://127.0.0.1:{}", collector.grpc);
+    let t = trace(&[
+        backend.arg(),
+        "-o",
+        out.to_str().unwrap(),
+        "--export",
+        &url,
+        "--",
+        "cat",
+        "/etc/hostname",
+        "/tracer-no-such-file",
+    ]);
+    t.expect(t.code() == Some(1), "cat's status");
+    let text = fs::read_to_string(&out).unwrap();
+    let calls = text
+        .lines()
+        .filter(|l| l.contains(") ") && !l.ends_with("= ?"))
+        .count();
+    assert!(calls > 10, "{text}");
+    assert_eq!(sent_logs(&t.stderr), calls, "{}\n{text}", t.stderr);
+    let got = collector.wait_for_logs(calls);
+    assert_eq!(log_records(&got), calls, "{got}");
+    for want in [
+        "-> syscall.name: Str(openat)",
+        "-> syscall.errno: Str(ENOENT)",
+        "-> process.executable.name: Str(cat)",
+    ] {
+        assert!(got.contains(want), "no `{want}` in:\n{got}");
+    }
+    let got = wait_for_file(
+        &collector.out,
+        "the failed call's span",
+        Duration::from_secs(30),
+        |t| t.contains("Status message : ENOENT"),
     );
     assert!(got.contains("Name           : openat"), "{got}");
     let _ = fs::remove_dir_all(&dir);

@@ -358,9 +358,10 @@ pub struct Args {
     pub show_container: bool,
 
     // ---- Export ----
-    /// Also send the trace to an OpenTelemetry collector: `otlp=URL` (OTLP over HTTP,
-    /// protobuf; e.g. otlp=http://127.0.0.1:4318). Calls become log records, slow and
-    /// failed calls spans, per-syscall counts and latencies metrics.
+    /// Also send the trace to an OpenTelemetry collector: `otlp=URL`, OTLP/HTTP
+    /// (otlp=http://127.0.0.1:4318) or OTLP/gRPC (otlp=grpc://127.0.0.1:4317). Calls
+    /// become log records, slow and failed calls spans, per-syscall counts and latencies
+    /// metrics.
     #[arg(long = "export", value_name = "otlp=URL", help_heading = EXPORT)]
     pub export: Option<String>,
 

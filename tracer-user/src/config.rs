@@ -60,10 +60,20 @@ pub struct TracedCgroup {
     pub container: Option<Arc<Identity>>,
 }
 
+/// How the export reaches the collector.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportProtocol {
+    /// OTLP/HTTP with protobuf bodies (`otlp=http://HOST:PORT`, usually 4318).
+    Http,
+    /// OTLP/gRPC (`otlp=grpc://HOST:PORT`, usually 4317).
+    Grpc,
+}
+
 /// `--export` settings.
 #[derive(Clone, Debug)]
 pub struct ExportOptions {
-    /// The collector's OTLP/HTTP base URL (`/v1/logs` and the others are appended).
+    pub protocol: ExportProtocol,
+    /// The collector's URL as given (OTLP/HTTP appends `/v1/logs`...).
     pub endpoint: String,
     /// Calls at least this slow become spans; failed ones too with `span_failed`.
     pub span_min_duration: Duration,
@@ -1196,11 +1206,16 @@ impl Args {
         let Some(url) = spec.strip_prefix("otlp=") else {
             bail!("--export {spec}: expected otlp=URL");
         };
-        let Some(rest) = url.strip_prefix("http://") else {
-            if url.starts_with("https://") {
-                bail!("--export {spec}: https is not supported yet (use a node-local collector)");
-            }
-            bail!("--export {spec}: the URL must start with http://");
+        let (protocol, rest) = if let Some(rest) = url.strip_prefix("http://") {
+            (ExportProtocol::Http, rest)
+        } else if let Some(rest) = url.strip_prefix("grpc://") {
+            (ExportProtocol::Grpc, rest)
+        } else if url.starts_with("https://") {
+            bail!("--export {spec}: https is not supported yet (use a node-local collector)");
+        } else {
+            bail!(
+                "--export {spec}: the URL must start with http:// (OTLP/HTTP) or grpc:// (OTLP/gRPC)"
+            );
         };
         if rest.is_empty() || rest.starts_with('/') {
             bail!("--export {spec}: no host in the URL");
@@ -1209,6 +1224,7 @@ impl Args {
             bail!("--export-queue must be at least 1");
         }
         Ok(Some(ExportOptions {
+            protocol,
             endpoint: url.trim_end_matches('/').to_owned(),
             span_min_duration: self.span_min_duration,
             span_failed: !self.no_failed_spans,

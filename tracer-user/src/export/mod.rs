@@ -8,6 +8,7 @@
 
 mod otlp;
 mod sender;
+mod transport;
 
 use std::{
     collections::HashMap,

@@ -1,6 +1,6 @@
 //! The export thread: a single-threaded tokio runtime that batches the queue, encodes
-//! each batch as one OTLP request (prost) and posts it to the collector (reqwest), with
-//! retries and exponential backoff. It shares only the queue, the latest metrics and the
+//! each batch as one OTLP request (prost) and sends it to the collector (`transport`:
+//! OTLP/HTTP or OTLP/gRPC), with retries and exponential backoff. It shares only the queue, the latest metrics and the
 //! counters with the tracing thread.
 
 use std::{
@@ -29,7 +29,10 @@ use tokio::{
     time::{Instant, sleep, timeout},
 };
 
-use super::otlp::{self, ByResource, Chunk};
+use super::{
+    otlp::{self, ByResource, Chunk},
+    transport::{Failure, Signal, Transport},
+};
 use crate::{config::ExportOptions, event::Totals};
 
 /// Records per request, at most.
@@ -98,14 +101,13 @@ impl Sender {
             .enable_io()
             .build()
             .context("starting the export runtime")?;
-        let client = reqwest::Client::builder()
-            .timeout(REQUEST_TIMEOUT)
-            .build()
-            .context("making the export's HTTP client")?;
+        let transport = {
+            let _runtime = runtime.enter();
+            Transport::new(opts, REQUEST_TIMEOUT)?
+        };
         let post = Post {
             in_flight: Arc::new(Semaphore::new(IN_FLIGHT)),
-            client,
-            endpoint: opts.endpoint.clone(),
+            transport,
             counters: counters.clone(),
             draining: Arc::default(),
         };
@@ -165,10 +167,10 @@ async fn run(
         }
         let (spans, logs) = encoder.encode(batch);
         if let Some((body, n)) = spans {
-            post.spawn("/v1/traces", body, n, Sent::Spans(n)).await;
+            post.spawn(Signal::Traces, body, n, Sent::Spans(n)).await;
         }
         if let Some((body, n)) = logs {
-            post.spawn("/v1/logs", body, n, Sent::Logs(n)).await;
+            post.spawn(Signal::Logs, body, n, Sent::Logs(n)).await;
         }
         // The latest totals, once each; at the end whatever the tracing thread left.
         if metrics.has_changed().unwrap_or(false) || closed {
@@ -187,7 +189,7 @@ async fn run(
                 };
                 let points = 2 * s.totals.by_nr.len() as u64;
                 post.spawn(
-                    "/v1/metrics",
+                    Signal::Metrics,
                     request.encode_to_vec(),
                     0,
                     Sent::Points(points),
@@ -311,24 +313,16 @@ enum Sent {
 #[derive(Clone)]
 struct Post {
     in_flight: Arc<Semaphore>,
-    client: reqwest::Client,
-    endpoint: String,
+    transport: Transport,
     counters: Arc<Counters>,
     /// After the trace: retries stop at this time (shared with the requests out).
     draining: Arc<OnceLock<Instant>>,
 }
 
-enum Failure {
-    /// Worth another try (no connection, timeout, 429, 502-504).
-    Retry,
-    /// The collector refused the data itself.
-    Refused,
-}
-
 impl Post {
     /// Posts `body` on a task of its own once fewer than [`IN_FLIGHT`] requests are out,
     /// counting it as `sent` when it is accepted.
-    async fn spawn(&self, path: &'static str, body: Vec<u8>, records: u64, sent: Sent) {
+    async fn spawn(&self, signal: Signal, body: Vec<u8>, records: u64, sent: Sent) {
         let permit = self
             .in_flight
             .clone()
@@ -337,7 +331,7 @@ impl Post {
             .expect("the semaphore is never closed");
         let post = self.clone();
         tokio::spawn(async move {
-            if post.send(path, body, records).await {
+            if post.send(signal, body, records).await {
                 let c = &post.counters;
                 match sent {
                     Sent::Logs(n) => c.logs_sent.fetch_add(n, Ordering::Relaxed),
@@ -356,13 +350,13 @@ impl Post {
 
     /// Posts `body` until it is accepted, refused, or retried for too long; `records`
     /// are counted as dropped unless it is accepted.
-    async fn send(&self, path: &str, body: Vec<u8>, records: u64) -> bool {
+    async fn send(&self, signal: Signal, body: Vec<u8>, records: u64) -> bool {
         // Retries share the encoded bytes.
         let body = bytes::Bytes::from(body);
         let give_up = Instant::now() + GIVE_UP_AFTER;
         let mut wait = BACKOFF_FIRST;
         loop {
-            match self.post_once(path, body.clone()).await {
+            match self.transport.send(signal, body.clone()).await {
                 Ok(()) => {
                     self.counters.down.store(false, Ordering::Relaxed);
                     return true;
@@ -385,22 +379,6 @@ impl Post {
             .dropped_failed
             .fetch_add(records, Ordering::Relaxed);
         false
-    }
-
-    async fn post_once(&self, path: &str, body: bytes::Bytes) -> Result<(), Failure> {
-        let response = self
-            .client
-            .post(format!("{}{path}", self.endpoint))
-            .header("content-type", "application/x-protobuf")
-            .body(body)
-            .send()
-            .await
-            .map_err(|_| Failure::Retry)?;
-        match response.status().as_u16() {
-            200..=299 => Ok(()),
-            429 | 502..=504 => Err(Failure::Retry),
-            _ => Err(Failure::Refused),
-        }
     }
 }
 
