@@ -430,6 +430,7 @@ impl CommandLine {
             abbrev: syscalls(&q.abbrev),
             verbose: syscalls(&q.verbose),
             pid_comm: q.pid_comm,
+            pidns: q.pidns,
             ..Default::default()
         };
         let launch = args.launch_options(&target)?;

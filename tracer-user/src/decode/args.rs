@@ -59,7 +59,7 @@ pub(crate) fn write_arg(
         // Never visible.
         ArgKind::Unused => {}
         ArgKind::Int | ArgKind::FutexVal => write_int(out, v as i32),
-        ArgKind::Pid => super::write_pid(out, v as i32, opts),
+        ArgKind::Pid => super::write_pid(out, call.tid, v as i32, opts),
         ArgKind::Long => write_int(out, v as i64),
         ArgKind::UInt => write_int(out, v as u32),
         ArgKind::ULong => write_int(out, v),

@@ -16,6 +16,7 @@ mod ioctl;
 mod iovec;
 mod ipc;
 mod netlink;
+mod pidns;
 mod prctl;
 mod ret;
 pub mod siginfo;
@@ -103,6 +104,9 @@ pub struct DecodeOptions {
     pub verbose: Syscalls,
     /// `-Y`: pids print with their command name, `1234<cat>`.
     pub pid_comm: bool,
+    /// `--pidns-translation`: pids of tasks in other PID namespaces also as the tracer's
+    /// namespace numbers them.
+    pub pidns: bool,
     /// For the call being decoded (see [`DecodeOptions::for_call`]): abbreviate it...
     pub(crate) abbreviate: bool,
     /// ...and read what its pointers point at.
@@ -119,6 +123,7 @@ impl Default for DecodeOptions {
             abbrev: Syscalls::All,
             verbose: Syscalls::All,
             pid_comm: false,
+            pidns: false,
             abbreviate: true,
             dereference: true,
         }
@@ -257,13 +262,21 @@ pub(crate) fn write_new_fd(out: &mut String, pid: u32, fd: i32, fds: Option<&dyn
 
 /// A pid: `1234`, or under `-Y` `1234<cat>` with the name the process has now (read
 /// when the line is printed, as strace does; nothing once the process is gone).
-pub(crate) fn write_pid(out: &mut String, pid: i32, opts: &DecodeOptions) {
+/// A pid as task `caller` made or got it: with `-Y` its command name, with
+/// `--pidns-translation` what it is in the tracer's PID namespace (a negative one below
+/// -1 names a process group).
+pub(crate) fn write_pid(out: &mut String, caller: u32, pid: i32, opts: &DecodeOptions) {
     write_int(out, pid);
     if opts.pid_comm
         && pid > 0
         && let Some(comm) = process_comm(pid as u32)
     {
         let _ = write!(out, "<{comm}>");
+    }
+    if opts.pidns
+        && let Some(ours) = pidns::translate(caller, if pid < -1 { -pid } else { pid })
+    {
+        let _ = write!(out, " /* {ours} in strace's PID NS */");
     }
 }
 

@@ -98,7 +98,7 @@ fn write_value(out: &mut String, call: &Call, opts: &DecodeOptions, fds: Option<
                 true
             }
             RetKind::Pid => {
-                super::write_pid(out, ret as i32, opts);
+                super::write_pid(out, call.tid, ret as i32, opts);
                 true
             }
             RetKind::Int | RetKind::Hex | RetKind::Oct | RetKind::None => false,

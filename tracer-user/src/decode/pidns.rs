@@ -1,0 +1,120 @@
+//! `--pidns-translation` (`-e decode-pids=pidns`): a pid as a task in another PID
+//! namespace names it (an argument, a result), in the tracer's namespace, for strace's
+//! `2 /* 3724 in strace's PID NS */`. Found through `/proc`'s `NSpid:`, `NSpgid:` and
+//! `NSsid:` lines, which list a task's ids from `/proc`'s namespace down to its own: the
+//! caller's line says its depth, and the task (or group, or session: one number space)
+//! with the pid at that depth gives the number at the tracer's depth. `/proc` may belong
+//! to another namespace than the tracer's (`unshare -p` without a new `/proc`): the
+//! tracer's own depth in it is read from `/proc/self` and its tids are found the same way.
+//! Lookups are cached and checked again on use (pids are reused).
+
+use std::{
+    collections::HashMap,
+    fs,
+    sync::{Mutex, OnceLock},
+};
+
+/// The ids of task `dir` (`/proc/N` or `/proc/N/task/T`) on its `NSpid:`, `NSpgid:` and
+/// `NSsid:` lines.
+fn ids(dir: &str) -> Option<[Vec<u32>; 3]> {
+    let status = fs::read_to_string(format!("{dir}/status")).ok()?;
+    let line = |name: &str| -> Option<Vec<u32>> {
+        let line = status.lines().find_map(|l| l.strip_prefix(name))?;
+        line.split_whitespace().map(|n| n.parse().ok()).collect()
+    };
+    Some([line("NSpid:")?, line("NSpgid:")?, line("NSsid:")?])
+}
+
+fn namespace(dir: &str) -> Option<std::path::PathBuf> {
+    fs::read_link(format!("{dir}/ns/pid")).ok()
+}
+
+/// The tracer's depth in `/proc`'s namespace (0 when `/proc` is its own).
+fn own_depth() -> usize {
+    static DEPTH: OnceLock<usize> = OnceLock::new();
+    *DEPTH.get_or_init(|| ids("/proc/self").map_or(0, |[pid, ..]| pid.len().saturating_sub(1)))
+}
+
+/// Every task directory of `/proc`, threads included.
+fn tasks() -> impl Iterator<Item = String> {
+    let numbered = |dir: &str| {
+        fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| {
+                e.file_name()
+                    .to_str()
+                    .is_some_and(|n| n.parse::<u32>().is_ok())
+            })
+            .map(|e| e.path().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+    };
+    numbered("/proc").into_iter().flat_map(move |process| {
+        let threads = numbered(&format!("{process}/task"));
+        std::iter::once(process.clone()).chain(threads.into_iter().filter(move |t| {
+            // The main thread is the process itself.
+            t.rsplit('/').next() != process.rsplit('/').next()
+        }))
+    })
+}
+
+/// `/proc`'s directory of task `tid` (as the tracer numbers it).
+fn dir_of(tid: u32) -> Option<String> {
+    let depth = own_depth();
+    if depth == 0 {
+        return Some(format!("/proc/{tid}"));
+    }
+    tasks().find(|dir| ids(dir).is_some_and(|[pid, ..]| pid.get(depth) == Some(&tid)))
+}
+
+/// Whether task `dir` has `pid` (as a task, group or session id) at `depth`, in the
+/// caller's namespace `ns` itself; if so, that id at the tracer's depth. (A task of a
+/// namespace nested in the caller's is not looked at: a sibling namespace at the same
+/// depth could not be told apart without walking namespace parents.)
+fn matches(dir: &str, pid: u32, depth: usize, ns: &std::path::Path) -> Option<u32> {
+    let all = ids(dir)?;
+    let found = all.iter().find(|v| v.get(depth) == Some(&pid))?;
+    (all[0].len() == depth + 1 && namespace(dir).as_deref() == Some(ns))
+        .then(|| found.get(own_depth()).copied())
+        .flatten()
+}
+
+/// `pid` as task `caller` (a tid in the tracer's namespace) names it, in the tracer's
+/// namespace; `None` when the caller shares the tracer's namespace or nothing has it.
+pub fn translate(caller: u32, pid: i32) -> Option<u32> {
+    static CACHE: OnceLock<Mutex<HashMap<(std::path::PathBuf, u32), String>>> = OnceLock::new();
+    let pid = u32::try_from(pid).ok().filter(|&p| p > 0)?;
+    let caller_dir = dir_of(caller)?;
+    let [caller_ids, ..] = ids(&caller_dir)?;
+    let depth = caller_ids.len().checked_sub(1)?;
+    if depth <= own_depth() {
+        return None;
+    }
+    let ns = namespace(&caller_dir)?;
+    let cache = CACHE.get_or_init(Mutex::default);
+    let key = (ns, pid);
+    let cached = cache.lock().ok()?.get(&key).cloned();
+    if let Some(dir) = cached
+        && let Some(ours) = matches(&dir, pid, depth, &key.0)
+    {
+        return Some(ours);
+    }
+    let (dir, ours) =
+        tasks().find_map(|dir| Some((dir.clone(), matches(&dir, pid, depth, &key.0)?)))?;
+    cache.lock().ok()?.insert(key, dir);
+    Some(ours)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pid_of_the_tracers_own_namespace_needs_no_translation() {
+        let me = std::process::id();
+        assert_eq!(translate(me, me as i32), None);
+        assert_eq!(translate(me, 0), None);
+        assert_eq!(translate(me, -5), None);
+    }
+}
