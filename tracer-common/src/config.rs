@@ -183,9 +183,12 @@ impl FdFields {
     }
 }
 
-/// Offsets of the io_uring tracepoints' fields (from tracefs; 0: the field is missing) and
-/// of the request's fields (from BTF; 0: unknown). `io_uring_submit_req` (5.18+;
-/// `io_uring_submit_sqe` before) and `io_uring_complete`.
+/// Where the io_uring programs find what a line shows. The raw tracepoint programs
+/// ([`Self::submit_hook`], [`Self::complete_hook`]: the tracepoint's arguments, and the
+/// request's and ring's fields at offsets from BTF) are used where BTF gives the
+/// tracepoints' prototypes; the tracepoint twins (their records' fields at offsets from
+/// tracefs; 0: the field is missing) otherwise. `io_uring_submit_req` (or
+/// `io_uring_submit_sqe`) and `io_uring_complete`.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct UringFields {
@@ -200,7 +203,8 @@ pub struct UringFields {
     pub complete_req: u16,
     pub complete_user_data: u16,
     pub complete_res: u16,
-    /// 4 (`int`) or 8 (5.10's `long`).
+    /// 4 (`int`) or 8 (5.10's `long`): the record's field, or the raw tracepoint's
+    /// argument (which the kernel widens without its sign).
     pub complete_res_size: u16,
     pub complete_cflags: u16,
     /// In `struct io_kiocb`: the descriptor the submission named (`cqe.fd`), and for
@@ -210,8 +214,44 @@ pub struct UringFields {
     pub req_len: u16,
     /// The request's `REQ_F_*` flags (5.11+), whose bit 0 is `REQ_F_FIXED_FILE`.
     pub submit_flags: u16,
-    pub _pad: u16,
+    /// Non-zero: requests are matched by `user_data` (the completion does not give the
+    /// request: before 5.18).
+    pub by_user_data: u16,
+    /// For the raw submission program ([`URING_SUBMIT_REQ`]): in `struct io_kiocb` its
+    /// ring (`ctx`), `opcode`, `flags` and `user_data` (`cqe.user_data` since 5.19); in
+    /// `struct io_ring_ctx` its setup `flags` (may be 0: the first field).
+    pub req_ctx: u16,
+    pub req_opcode: u16,
+    pub req_flags: u16,
+    pub req_user_data: u16,
+    pub ring_flags: u16,
+    /// For the raw completion program ([`URING_COMPLETE_CQE`]): `io_uring_cqe.res` and
+    /// `.flags`.
+    pub cqe_res: u16,
+    pub cqe_flags: u16,
+    /// Which programs attach: the tracepoints' ([`URING_TRACEPOINT`]) or a raw
+    /// tracepoint's for the prototype BTF shows (`URING_SUBMIT_*`, `URING_COMPLETE_*`).
+    /// Userspace's choice, kept here with the offsets it goes with.
+    pub submit_hook: u8,
+    pub complete_hook: u8,
 }
+
+/// [`UringFields::submit_hook`], [`UringFields::complete_hook`]: the tracepoint programs
+/// (the record's fields at tracefs offsets).
+pub const URING_TRACEPOINT: u8 = 0;
+/// `io_uring_submit_req(req)`, or `io_uring_submit_sqe(req, force_nonblock)` (6.1): the
+/// rest from the request.
+pub const URING_SUBMIT_REQ: u8 = 1;
+/// `io_uring_submit_sqe(ctx, req, opcode, user_data, flags, force_nonblock, sq_thread)`
+/// (5.11 to 5.18, and Debian's 5.10).
+pub const URING_SUBMIT_ARGS: u8 = 2;
+/// `io_uring_complete(ctx, req, cqe)` (6.18, 7.x): result and flags from the CQE.
+pub const URING_COMPLETE_CQE: u8 = 1;
+/// `io_uring_complete(ctx, req, user_data, res, cflags, ...)` (5.18 to 6.12 at least).
+pub const URING_COMPLETE_ARGS: u8 = 2;
+/// `io_uring_complete(ctx, user_data, res, cflags)` (before 5.18, Debian's 5.10): requests
+/// are matched by `user_data`.
+pub const URING_COMPLETE_OLD: u8 = 3;
 
 impl UringFields {
     pub const NONE: Self = Self {
@@ -230,7 +270,16 @@ impl UringFields {
         req_pos: 0,
         req_len: 0,
         submit_flags: 0,
-        _pad: 0,
+        by_user_data: 0,
+        req_ctx: 0,
+        req_opcode: 0,
+        req_flags: 0,
+        req_user_data: 0,
+        ring_flags: 0,
+        cqe_res: 0,
+        cqe_flags: 0,
+        submit_hook: URING_TRACEPOINT,
+        complete_hook: URING_TRACEPOINT,
     };
 }
 
@@ -382,7 +431,7 @@ impl Default for KernelConfig {
     }
 }
 
-const _: () = assert!(core::mem::size_of::<KernelConfig>() == 264 + 16 + 32 + 88);
+const _: () = assert!(core::mem::size_of::<KernelConfig>() == 264 + 16 + 48 + 88);
 
 #[cfg(feature = "user")]
 // SAFETY: plain-old-data: repr(C), integer fields only, explicit padding.

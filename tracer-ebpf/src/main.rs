@@ -165,18 +165,58 @@ pub fn tracer_sched_switch(ctx: RawTracePointContext) -> i32 {
     0
 }
 
-/// An io_uring request submitted (`io_uring_submit_req`, or 5.10's `io_uring_submit_sqe`).
-/// Attached only when io_uring operations are traced.
-#[tracepoint]
-pub fn tracer_uring_submit(ctx: TracePointContext) -> u32 {
-    uring::submit(&ctx);
+// The io_uring programs, attached only when io_uring operations are traced: raw
+// tracepoints for the prototype BTF shows (their links detach at once), or, without BTF,
+// tracepoints (each perf-event link takes a grace period, ~70 ms, to detach). Each reads
+// only the arguments its prototype has: a raw tracepoint program may not attach to a
+// tracepoint with fewer.
+
+/// An io_uring request submitted: `io_uring_submit_req(req)`, or 6.1's
+/// `io_uring_submit_sqe(req, force_nonblock)`.
+#[raw_tracepoint(tracepoint = "io_uring_submit_req")]
+pub fn tracer_uring_submit_raw(ctx: RawTracePointContext) -> i32 {
+    uring::submit_raw(ctx.arg(0));
     0
 }
 
-/// An io_uring request completed (`io_uring_complete`), in any context.
+/// `io_uring_submit_sqe(ctx, req, opcode, user_data, flags, force_nonblock, sq_thread)`
+/// (5.11 to 5.18, Debian's 5.10).
+#[raw_tracepoint(tracepoint = "io_uring_submit_sqe")]
+pub fn tracer_uring_submit_args(ctx: RawTracePointContext) -> i32 {
+    uring::submit_args(&ctx);
+    0
+}
+
+#[tracepoint]
+pub fn tracer_uring_submit(ctx: TracePointContext) -> u32 {
+    uring::submit_tp(&ctx);
+    0
+}
+
+/// An io_uring request completed, in any context: `io_uring_complete(ctx, req, cqe)`.
+#[raw_tracepoint(tracepoint = "io_uring_complete")]
+pub fn tracer_uring_complete_cqe(ctx: RawTracePointContext) -> i32 {
+    uring::complete_cqe(&ctx);
+    0
+}
+
+/// `io_uring_complete(ctx, req, user_data, res, cflags, ...)` (5.18 to 6.12 at least).
+#[raw_tracepoint(tracepoint = "io_uring_complete")]
+pub fn tracer_uring_complete_args(ctx: RawTracePointContext) -> i32 {
+    uring::complete_args::<false>(&ctx);
+    0
+}
+
+/// `io_uring_complete(ctx, user_data, res, cflags)` (before 5.18, Debian's 5.10).
+#[raw_tracepoint(tracepoint = "io_uring_complete")]
+pub fn tracer_uring_complete_old(ctx: RawTracePointContext) -> i32 {
+    uring::complete_args::<true>(&ctx);
+    0
+}
+
 #[tracepoint]
 pub fn tracer_uring_complete(ctx: TracePointContext) -> u32 {
-    uring::complete(&ctx);
+    uring::complete_tp(&ctx);
     0
 }
 

@@ -10,8 +10,9 @@
 //!
 //! `vm_check workload` is the traced program: a fixed sequence of syscalls between two
 //! marker calls (`openat` of `/vmtest/begin` and `/vmtest/end`). `vm_check compat32`
-//! makes one 32-bit (compat) call (`tracer_tests::compat32`); `vm_check uring` two
-//! io_uring operations (a read of /dev/zero and a NOP) through raw syscalls.
+//! makes one 32-bit (compat) call (`tracer_tests::compat32`); `vm_check uring` three
+//! io_uring operations (a read of /dev/zero, a NOP and a read into a bad address)
+//! through raw syscalls.
 //!
 //! Words `key=value` of the kernel command line arrive as environment variables:
 //! `VMTEST_EXPECT=ebpf|ptrace` (the backend `auto` must choose) and `VMTEST_LOCKDOWN=1`
@@ -640,18 +641,54 @@ fn io_uring() -> Result<(), String> {
         }
         return Ok(());
     }
-    // Each in its place before the exit; between the two, the order they completed in.
+    // Raw tracepoint programs wherever BTF gives the tracepoints' prototypes: their
+    // links detach at once (a tracepoint's perf-event link takes ~70 ms at every exit).
+    let mut cmd = Command::new(std::env::var_os("VMTEST_TRACER").unwrap_or(TRACER.into()));
+    cmd.args([
+        "--backend=ebpf",
+        "-d",
+        "-o",
+        "/dev/null",
+        "-e",
+        "trace=%io_uring",
+        "--",
+    ])
+    .arg(std::env::current_exe().expect("/proc/self/exe"))
+    .arg("uring");
+    let debug = run_with_timeout(cmd, RUN_TIMEOUT);
+    if debug.code != Some(0) {
+        return Err(format!("tracer -d failed: {}", debug.describe()));
+    }
+    let loaded: Vec<&str> = debug
+        .stderr
+        .lines()
+        .filter(|l| l.contains(" loaded in "))
+        .filter_map(|l| {
+            l.split_whitespace()
+                .find(|w| w.starts_with("tracer_uring_"))
+        })
+        .collect();
+    info("io_uring_programs", &loaded.join(","));
+    let raw = ["_raw", "_args", "_cqe", "_old"];
+    let all_raw = loaded.len() == 2 && loaded.iter().all(|p| raw.iter().any(|r| p.ends_with(r)));
+    if std::path::Path::new("/sys/kernel/btf/vmlinux").exists() && !all_raw {
+        return Err(format!("io_uring programs with BTF: {loaded:?}"));
+    }
+    // Each in its place before the exit; between them, the order they completed in.
     for op in [
         r"io_uring:READ\((\d+, len=16, off=0)?\) += 16",
         r"io_uring:NOP\(\) += 0",
+        // A negative result, as the raw tracepoint's argument or the CQE gives it.
+        r"io_uring:READ\((\d+, len=16, off=0)?\) += -1 EFAULT \(Bad address\)",
     ] {
         in_order(&lines, &[op, r"exit_group\(0\) += \?"])?;
     }
     Ok(())
 }
 
-/// Two io_uring operations made with raw syscalls (no liburing in the VM): a read of 16
-/// bytes of /dev/zero at offset 0, then a NOP, submitted and waited for in one
+/// Three io_uring operations made with raw syscalls (no liburing in the VM): a read of
+/// 16 bytes of /dev/zero at offset 0, a NOP, and the same read into an address that is
+/// not mapped (EFAULT when it is issued), submitted and waited for in one
 /// `io_uring_enter`. Prints `no io_uring` where the kernel has none.
 fn uring_workload() {
     // io_uring_params as 30 words: sq_entries, cq_entries, ..., then io_sqring_offsets
@@ -692,15 +729,20 @@ fn uring_workload() {
         read.add(32).cast::<u64>().write(1);
         let nop = sqes.add(64);
         nop.add(32).cast::<u64>().write(2);
+        let fault = sqes.add(128);
+        std::ptr::copy_nonoverlapping(read, fault, 64);
+        fault.add(16).cast::<u64>().write(8);
+        fault.add(32).cast::<u64>().write(3);
         let array = sq.add(p[16] as usize).cast::<u32>();
-        array.write(0);
-        array.add(1).write(1);
+        for i in 0..3 {
+            array.add(i).write(i as u32);
+        }
         let tail = &*sq
             .add(p[11] as usize)
             .cast::<std::sync::atomic::AtomicU32>();
-        tail.fetch_add(2, std::sync::atomic::Ordering::Release);
-        // IORING_ENTER_GETEVENTS: both completed when it returns.
-        libc::syscall(libc::SYS_io_uring_enter, ring, 2, 2, 1, 0, 0);
+        tail.fetch_add(3, std::sync::atomic::Ordering::Release);
+        // IORING_ENTER_GETEVENTS: all completed when it returns.
+        libc::syscall(libc::SYS_io_uring_enter, ring, 3, 3, 1, 0, 0);
         libc::exit(0);
     }
 }

@@ -16,7 +16,7 @@ const MAGIC: u16 = 0xeb9f;
 const KIND_STRUCT: u32 = 4;
 
 /// The offsets the programs use; each `None` when this kernel's BTF does not say.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Offsets {
     /// `task_struct.pid` and `.tgid`.
     pub task_ids: Option<(u32, u32)>,
@@ -35,10 +35,14 @@ pub struct Offsets {
     /// `task_struct.pending.signal`: the task's own pending signals (a SIGKILL on its
     /// way is there).
     pub task_sigpending: Option<u32>,
+    /// With `uring`: the io_uring tracepoints' prototypes and the fields the raw
+    /// programs read.
+    pub uring: Option<UringBtf>,
 }
 
-/// This kernel's offsets; all `None` without BTF.
-pub fn offsets() -> Offsets {
+/// This kernel's offsets (with `uring`, the io_uring programs' too: one read of the
+/// BTF, which sysfs gives 4 KiB at a time); all `None` without BTF.
+pub fn offsets(uring: bool) -> Offsets {
     let Ok(btf) = fs::read(VMLINUX) else {
         return Offsets::default();
     };
@@ -67,6 +71,7 @@ pub fn offsets() -> Offsets {
         task_sigpending: task(&["pending"])
             .zip(member_offsets(&btf, "sigpending", &["signal"]))
             .map(|(pending, signal)| pending[0] + signal[0]),
+        uring: uring.then(|| uring_btf(&btf)).flatten(),
     }
 }
 
@@ -127,6 +132,59 @@ pub fn fd_fields() -> Option<FdFields> {
     })
 }
 
+/// A tracepoint's parameter, after the `void *__data` every probe takes: its name where
+/// BTF has the kernel's `__bpf_trace_<event>` glue function (not Debian's 5.10), else
+/// only its type's size (the `btf_trace_<event>` typedef has no names).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Param {
+    pub name: Option<String>,
+    /// Bytes (a pointer: 8); `None` for a type without a size.
+    pub size: Option<u32>,
+}
+
+/// What the raw io_uring programs need from BTF: the tracepoints' prototypes and where
+/// the fields they read are.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UringBtf {
+    /// The submission tracepoint this kernel has (`io_uring_submit_req`, or
+    /// `io_uring_submit_sqe`) and its prototype.
+    pub submit: Option<(&'static str, Vec<Param>)>,
+    pub complete: Option<Vec<Param>>,
+    /// `struct io_kiocb`'s `ctx`, `opcode`, `flags` and `user_data` (`cqe.user_data` since
+    /// 5.19), and `io_ring_ctx.flags`.
+    pub req: Option<[u32; 5]>,
+    /// `io_uring_cqe.res` and `.flags`.
+    pub cqe: Option<(u32, u32)>,
+}
+
+/// The io_uring tracepoints' prototypes and the fields the raw programs read, from
+/// `data`; `None` if it is not BTF.
+fn uring_btf(data: &[u8]) -> Option<UringBtf> {
+    let btf = Types::parse(data)?;
+    let submit = ["io_uring_submit_req", "io_uring_submit_sqe"]
+        .into_iter()
+        .find_map(|event| Some((event, btf.tracepoint_params(event)?)));
+    let at = |strukt: &str, member: &str| btf.member_offset(strukt, member);
+    let user_data = at("io_kiocb", "cqe")
+        .and_then(|cqe| Some(cqe + at("io_cqe", "user_data")?))
+        .or_else(|| at("io_kiocb", "user_data"));
+    let req = (|| {
+        Some([
+            at("io_kiocb", "ctx")?,
+            at("io_kiocb", "opcode")?,
+            at("io_kiocb", "flags")?,
+            user_data?,
+            at("io_ring_ctx", "flags")?,
+        ])
+    })();
+    Some(UringBtf {
+        submit,
+        complete: btf.tracepoint_params("io_uring_complete"),
+        req,
+        cqe: at("io_uring_cqe", "res").zip(at("io_uring_cqe", "flags")),
+    })
+}
+
 /// The BTF's types by id, for lookups that follow type references: a member inside an
 /// unnamed struct or union.
 struct Types<'a> {
@@ -177,6 +235,60 @@ impl<'a> Types<'a> {
                     && self.name(self.u32_at(pos)) == strukt
             })
             .find_map(|id| self.find(id, member, 0))
+    }
+
+    /// The id of the first type of `kind` named `name`.
+    fn named(&self, kind: u32, name: &str) -> Option<usize> {
+        (1..self.at.len()).find(|&id| {
+            let pos = self.at[id];
+            (self.u32_at(pos + 4) >> 24) & 0x1f == kind && self.name(self.u32_at(pos)) == name
+        })
+    }
+
+    /// The size of type `id` in bytes, through typedefs and qualifiers.
+    fn size(&self, id: usize, depth: u32) -> Option<u32> {
+        let pos = *self.at.get(id)?;
+        match (self.u32_at(pos + 4) >> 24) & 0x1f {
+            // INT, STRUCT, UNION, ENUM, FLOAT, ENUM64: the size follows the info word.
+            1 | 4 | 5 | 6 | 16 | 19 => Some(self.u32_at(pos + 8)),
+            // PTR (64-bit kernels).
+            2 => Some(8),
+            // TYPEDEF, VOLATILE, CONST, RESTRICT, TYPE_TAG
+            8..=11 | 18 if depth < 8 => self.size(self.u32_at(pos + 8) as usize, depth + 1),
+            _ => None,
+        }
+    }
+
+    /// `event`'s tracepoint parameters (`TP_PROTO`): from the kernel's `__bpf_trace_<event>`
+    /// function, whose parameters have names, else from the `btf_trace_<event>` typedef
+    /// (a pointer to the prototype), whose do not.
+    fn tracepoint_params(&self, event: &str) -> Option<Vec<Param>> {
+        const KIND_FUNC: u32 = 12;
+        const KIND_TYPEDEF: u32 = 8;
+        let proto = match self.named(KIND_FUNC, &format!("__bpf_trace_{event}")) {
+            Some(func) => self.u32_at(self.at[func] + 8) as usize,
+            None => {
+                let typedef = self.named(KIND_TYPEDEF, &format!("btf_trace_{event}"))?;
+                let ptr = self.u32_at(self.at[typedef] + 8) as usize;
+                self.u32_at(*self.at.get(ptr)? + 8) as usize
+            }
+        };
+        let pos = *self.at.get(proto)?;
+        let info = self.u32_at(pos + 4);
+        const KIND_FUNC_PROTO: u32 = 13;
+        if (info >> 24) & 0x1f != KIND_FUNC_PROTO {
+            return None;
+        }
+        let params = (0..(info & 0xffff) as usize).map(|i| {
+            let p = pos + 12 + 8 * i;
+            let name = self.name(self.u32_at(p));
+            Param {
+                name: (!name.is_empty()).then(|| name.to_owned()),
+                size: self.size(self.u32_at(p + 4) as usize, 0),
+            }
+        });
+        // The first is the probe's `void *__data`.
+        Some(params.skip(1).collect())
     }
 
     /// Byte offset of `member` in struct or union `id`, or in its unnamed members.
@@ -302,7 +414,7 @@ mod tests {
             println!("skipped: no {VMLINUX}");
             return;
         }
-        let o = offsets();
+        let o = offsets(true);
         let (pid, tgid) = o.task_ids.unwrap();
         // pid_t pid; pid_t tgid; sit side by side, well into the struct.
         assert_eq!(tgid, pid + 4);

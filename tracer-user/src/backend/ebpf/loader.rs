@@ -188,7 +188,7 @@ fn attach(
     // The syscall programs, always the last two, attach last, after the io_uring ones.
     for (at, (name, hook)) in wanted.iter().enumerate() {
         if at == wanted.len() - 2 && kernel.traces_uring() {
-            attach_uring(ebpf, cfg);
+            super::uring::attach(ebpf, cfg, &kernel.uring);
         }
         let program = ebpf.program_mut(name).expect("a loaded program");
         match hook {
@@ -212,7 +212,10 @@ fn attach(
 }
 
 /// Loads one program into the kernel: the verifier's work.
-fn load_program(name: &'static str, program: &mut aya::programs::Program) -> Result<(), LoadError> {
+pub(super) fn load_program(
+    name: &'static str,
+    program: &mut aya::programs::Program,
+) -> Result<(), LoadError> {
     use aya::programs::Program;
     let started = std::time::Instant::now();
     match program {
@@ -274,7 +277,11 @@ fn field_offset(category: &str, event: &str, field: &str) -> Result<Option<u32>,
 }
 
 /// Offset and size of `field` in a tracepoint's record.
-fn field_layout(category: &str, event: &str, field: &str) -> Result<Option<(u32, u32)>, LoadError> {
+pub(super) fn field_layout(
+    category: &str,
+    event: &str,
+    field: &str,
+) -> Result<Option<(u32, u32)>, LoadError> {
     let path = Path::new(TRACEFS)
         .join("events")
         .join(category)
@@ -300,65 +307,11 @@ fn field_layout(category: &str, event: &str, field: &str) -> Result<Option<(u32,
 
 /// The io_uring submission tracepoint this kernel has: `io_uring_submit_req` (5.18+) or
 /// `io_uring_submit_sqe`.
-fn uring_submit_event() -> Option<&'static str> {
+pub(super) fn uring_submit_event() -> Option<&'static str> {
     let events = Path::new(TRACEFS).join("events/io_uring");
     ["io_uring_submit_req", "io_uring_submit_sqe"]
         .into_iter()
         .find(|e| events.join(e).join("format").is_file())
-}
-
-/// Where this kernel's io_uring tracepoints and requests hold what a line shows; why
-/// not, when it has no tracepoints the programs can use.
-fn uring_fields(btf: &super::btf::Offsets) -> Result<UringFields, String> {
-    let submit = uring_submit_event().ok_or("this kernel has no io_uring tracepoints")?;
-    let complete = "io_uring_complete";
-    let at = |event: &str, name: &str| -> Result<u16, String> {
-        match field_layout("io_uring", event, name) {
-            Ok(Some((offset, _))) => u16::try_from(offset).map_err(|_| format!("{event}: {name}")),
-            Ok(None) => Ok(0),
-            Err(e) => Err(e.to_string()),
-        }
-    };
-    let res = field_layout("io_uring", complete, "res")
-        .map_err(|e| e.to_string())?
-        .filter(|&(_, size)| size == 4 || size == 8);
-    let fields = UringFields {
-        submit_ctx: at(submit, "ctx")?,
-        submit_req: at(submit, "req")?,
-        submit_user_data: at(submit, "user_data")?,
-        submit_opcode: at(submit, "opcode")?,
-        submit_sq_thread: at(submit, "sq_thread")?,
-        complete_ctx: at(complete, "ctx")?,
-        complete_req: at(complete, "req")?,
-        complete_user_data: at(complete, "user_data")?,
-        complete_res: res.map_or(0, |(offset, _)| offset as u16),
-        complete_res_size: res.map_or(0, |(_, size)| size as u16),
-        complete_cflags: at(complete, "cflags")?,
-        // The request's fields only where the tracepoints give the request.
-        req_fd: btf.uring_fd.map_or(0, |o| o as u16),
-        req_pos: btf.uring_rw.map_or(0, |(pos, _)| pos as u16),
-        req_len: btf.uring_rw.map_or(0, |(_, len)| len as u16),
-        submit_flags: at(submit, "flags")?,
-        _pad: 0,
-    };
-    let f = &fields;
-    // Requests are matched by ring and request (or user_data): without those, or the
-    // opcode and the result, nothing can be shown.
-    let keyed = |req: u16, user_data: u16| req != 0 || user_data != 0;
-    if [
-        f.submit_ctx,
-        f.submit_opcode,
-        f.complete_ctx,
-        f.complete_res,
-    ]
-    .contains(&0)
-        || !keyed(f.submit_req, f.submit_user_data)
-        || !keyed(f.complete_req, f.complete_user_data)
-        || (f.complete_req != 0 && f.submit_req == 0)
-    {
-        return Err(format!("{submit} and {complete} lack the fields needed"));
-    }
-    Ok(fields)
 }
 
 /// tracefs gives the sched tracepoints' ids and formats; mount it where the system has not.
@@ -394,7 +347,7 @@ fn kernel_config(cfg: &Config) -> Result<KernelConfig, LoadError> {
             .ok_or_else(|| LoadError::Tracefs(format!("{event} has no {name} field")))
     };
     let pidns = own_pid_namespace();
-    let btf = super::btf::offsets();
+    let btf = super::btf::offsets(cfg.kernel.traces_uring());
     // The target's ids in its task_struct, where BTF says they are: for the signals seen
     // from the sender's side (outside a pid namespace only: they are the kernel's ids)
     // and for -c's CPU time.
@@ -409,7 +362,7 @@ fn kernel_config(cfg: &Config) -> Result<KernelConfig, LoadError> {
     };
     let mut uring_ops = cfg.kernel.uring_ops;
     let uring = if cfg.kernel.traces_uring() {
-        uring_fields(&btf).unwrap_or_else(|why| {
+        super::uring::fields(&btf).unwrap_or_else(|why| {
             // Said only when asked for: the default trace set (everything) takes what
             // the kernel has.
             if cfg.trace_set().names_ops() {
@@ -545,42 +498,6 @@ fn capture_kinds(plans: &[SyscallPlan]) -> ([u16; MAX_CAPTURES], [u16; MAX_CAPTU
         }
     }
     kinds
-}
-
-/// The io_uring programs, loaded and attached on their own: a kernel that refuses them
-/// loses the io_uring lines, said in one line when they were asked for, never the trace.
-fn attach_uring(ebpf: &mut aya::Ebpf, cfg: &Config) {
-    let Some(submit) = uring_submit_event() else {
-        return;
-    };
-    let hooks = [
-        ("tracer_uring_submit", submit),
-        ("tracer_uring_complete", "io_uring_complete"),
-    ];
-    let attached = hooks.iter().try_for_each(|&(name, event)| {
-        let program = ebpf.program_mut(name).expect("an io_uring program");
-        load_program(name, program)?;
-        let program: &mut TracePoint = program.try_into().expect("a tracepoint");
-        program
-            .attach("io_uring", event)
-            .map(|_| ())
-            .map_err(|source| LoadError::Program { name, source })
-    });
-    if let Err(why) = attached {
-        if cfg.trace_set().names_ops() {
-            crate::output::note(format_args!("io_uring operations are not shown: {why}"));
-        } else {
-            log::debug!("io_uring programs: {why}");
-        }
-        for (name, _) in hooks {
-            let program: &mut TracePoint = ebpf
-                .program_mut(name)
-                .expect("an io_uring program")
-                .try_into()
-                .expect("a tracepoint");
-            let _ = program.unload();
-        }
-    }
 }
 
 /// The maps the run loop uses, out of the loaded object.

@@ -4,6 +4,7 @@
 mod btf;
 mod loader;
 mod records;
+mod uring;
 
 use std::{
     collections::HashMap,
