@@ -163,9 +163,11 @@ pub enum StructKind {
     Flock,
     /// `struct timespec[2]` (`utimensat`): `[{...} /* date */, UTIME_NOW]`.
     TimespecPair,
-    /// `struct timeval[2]` (`utimes`, `futimesat`).
+    /// `struct timeval[2]` (`utimes`, `futimesat`: x86_64 only).
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     TimevalPair,
-    /// `struct utimbuf` (`utime`): `{actime=... /* date */, modtime=...}`.
+    /// `struct utimbuf` (`utime`: x86_64 only): `{actime=... /* date */, modtime=...}`.
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     Utimbuf,
     /// A `loff_t *` / `off_t *`: `[4096]`.
     Loff,
@@ -434,7 +436,8 @@ pub enum ArgKind {
     /// `mknod`'s device, shown only for the character and block devices of the
     /// [`ArgKind::FileMode`] before it: `makedev(0x1, 0x3)`.
     MknodDev,
-    /// A device number (`unsigned int`): `makedev(0x8, 0x1)` (`ustat`).
+    /// A device number (`unsigned int`): `makedev(0x8, 0x1)` (`ustat`: x86_64 only).
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     Dev,
     /// `flock`'s operation: `LOCK_SH|LOCK_NB`.
     FlockOp,
@@ -617,7 +620,9 @@ pub enum RetKind {
     Signal,
     /// `recvmmsg`'s count, with the time left or `Timeout`: `2 (left {...})`.
     Recvmmsg,
-    /// `time`'s seconds, with the date: `1700000000 (2023-11-14T22:13:20+0000)`.
+    /// `time`'s seconds, with the date: `1700000000 (2023-11-14T22:13:20+0000)`
+    /// (x86_64 only).
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     Time,
     /// A scheduling policy: `0 (SCHED_OTHER)`.
     SchedPolicy,
