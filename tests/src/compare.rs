@@ -255,12 +255,11 @@ fn mask_line(line: &str, ids: &HashSet<String>) -> String {
     format!("{pid}{stamp}{call}")
 }
 
-/// A trace's lines, masked, each with its key.
-pub fn mask(lines: &[String]) -> Vec<(String, Key)> {
-    let ids = run_ids(lines);
+/// A trace's lines, masked (`ids`: the process and IPC ids to hide), each with its key.
+pub fn mask(lines: &[String], ids: &HashSet<String>) -> Vec<(String, Key)> {
     lines
         .iter()
-        .map(|l| (mask_line(l, &ids), key(l, &ids)))
+        .map(|l| (mask_line(l, ids), key(l, ids)))
         .collect()
 }
 
@@ -449,7 +448,10 @@ impl Comparison {
 pub fn compare(strace: &str, tracer: &str) -> Comparison {
     let (s, t) = (normalize(strace), normalize(tracer));
     let (s_tasks, t_tasks) = (Tasks::of(&s), Tasks::of(&t));
-    let (s_masked, t_masked) = (mask(&s), mask(&t));
+    // Both runs' ids mask both traces: a number that is a pid in one run (4096, once pids
+    // wrap) is masked alike in the other, where it may be a size.
+    let ids: HashSet<String> = run_ids(&s).union(&run_ids(&t)).cloned().collect();
+    let (s_masked, t_masked) = (mask(&s, &ids), mask(&t, &ids));
     let lines = |masked: &[(String, Key)], tasks: &Tasks, pid: &str| -> Vec<(String, Key)> {
         tasks.lines[pid]
             .iter()
