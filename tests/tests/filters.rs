@@ -15,6 +15,7 @@ tracer_tests::both_backends!(
     a_call_interrupted_by_another_tasks_line_is_resumed,
     pids_are_those_of_the_tracers_own_pid_namespace,
     trace_path_shows_only_calls_touching_it,
+    trace_path_follows_fds_opened_before_the_trace,
     calls_decided_at_exit_are_not_shown_in_progress,
     calls_decided_at_exit_keep_what_only_their_entry_had
 );
@@ -400,6 +401,45 @@ fn trace_path_shows_only_calls_touching_it(backend: Backend) {
                 || l.contains(&format!("({fd})"))
         }),
         "every call touches the path or its fd",
+    );
+}
+
+/// `-P` also matches descriptors the command inherited on the path (strace's
+/// `9>>/dev/full` tests) and the copies made of them. (Not across a fork on eBPF: the
+/// kernel's `PATH_FDS` is per process.)
+fn trace_path_follows_fds_opened_before_the_trace(backend: Backend) {
+    let output = tracer_tests::tracer_env(&mut Command::new("sh"))
+        .args(["-c", "exec 9</etc/hostname; exec \"$0\" \"$@\""])
+        .arg(tracer_tests::tracer_bin())
+        .args([backend.arg(), "-f", "-e", "trace=dup2,read,write", "-P"])
+        .args(["/etc/hostname", "--", "sh", "-c", "exec cat <&9"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .output()
+        .expect("run tracer");
+    let t = Traced::from(output);
+    t.expect(t.code() == Some(0), "success");
+    let calls: Vec<&str> = t
+        .lines()
+        .into_iter()
+        .map(strip_pid_prefix)
+        .filter(|l| !l.starts_with("+++") && !l.starts_with("---"))
+        .collect();
+    t.expect(
+        calls
+            .iter()
+            .any(|l| l.starts_with("dup2(9, 0)") && l.ends_with("= 0")),
+        "the copy of the inherited fd",
+    );
+    t.expect(
+        calls
+            .iter()
+            .any(|l| l.starts_with("read(0, \"") && !l.ends_with("= 0")),
+        "a read from the copy",
+    );
+    t.expect(
+        !calls.iter().any(|l| l.starts_with("write(")),
+        "nothing about stdout",
     );
 }
 

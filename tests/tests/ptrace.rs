@@ -550,3 +550,32 @@ fn the_first_fork_line_has_no_pid_prefix() {
         );
     }
 }
+
+/// `-P` with ptrace looks up in `/proc` a descriptor it never saw opened, as strace does:
+/// the reads of a file opened by a call not traced are shown. (The kernel programs know
+/// only the descriptors they saw opened or that were open when the trace began.)
+#[test]
+fn trace_path_finds_fds_opened_by_calls_not_traced() {
+    let t = trace(&[
+        "--backend=ptrace",
+        "-e",
+        "trace=read",
+        "-P",
+        "/etc/hostname",
+        "--",
+        "cat",
+        "/etc/hostname",
+    ]);
+    t.expect(t.code() == Some(0), "success");
+    let reads = t.calls("read");
+    t.expect(
+        reads.iter().any(|l| !l.ends_with("= 0")) && reads.len() >= 2,
+        "the reads of the file, to its end",
+    );
+    t.expect(
+        reads
+            .iter()
+            .all(|l| l.starts_with(reads[0].split(',').next().unwrap())),
+        "only the reads of its fd",
+    );
+}

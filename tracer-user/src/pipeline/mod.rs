@@ -74,7 +74,7 @@ impl<'a> Pipeline<'a> {
                     })
                     .collect()
             };
-            OutcomeFilter::new(cfg.kernel, seeds)
+            OutcomeFilter::new(cfg.kernel, forms, seeds)
         });
         let fds = (cfg.out.decode_fds > 0 || cfg.diagnose).then(|| {
             let complete = cfg.trace_set().is_all();

@@ -28,14 +28,22 @@ pub struct OutcomeFilter {
     /// `-P`: descriptors open on a traced path, by (process, fd), as the kernel's
     /// `PATH_FDS`.
     path_fds: HashSet<(u32, i32)>,
+    /// `-P`'s paths as given and canonical: a descriptor not in `path_fds` (opened by a
+    /// call not traced, or before the trace) is looked up in `/proc`, as strace does.
+    forms: Vec<PathBuf>,
 }
 
 impl OutcomeFilter {
     /// `seeds`: descriptors already open on a traced path when the trace began.
-    pub fn new(config: KernelConfig, seeds: impl IntoIterator<Item = (u32, i32)>) -> Self {
+    pub fn new(
+        config: KernelConfig,
+        forms: Vec<PathBuf>,
+        seeds: impl IntoIterator<Item = (u32, i32)>,
+    ) -> Self {
         Self {
             config,
             path_fds: seeds.into_iter().collect(),
+            forms,
         }
     }
 
@@ -79,8 +87,10 @@ impl OutcomeFilter {
                 .filter(|c| !c.fault)
                 .is_some_and(|c| self.config.path_matches(kernel_hash(&c.data)));
         let fd_hit = (0..6).any(|i| {
+            let fd = call.args[i] as i32;
             flags >> PLAN_FD_ARGS_SHIFT & (1 << i) != 0
-                && self.path_fds.contains(&(call.pid, call.args[i] as i32))
+                && (self.path_fds.contains(&(call.pid, fd))
+                    || fd >= 0 && fd_open_on(call.pid, fd, &self.forms))
         });
         if !path_hit && !fd_hit {
             return false;
@@ -100,6 +110,15 @@ impl OutcomeFilter {
 fn kernel_hash(path: &[u8]) -> u64 {
     let path = path.strip_suffix(b"\0").unwrap_or(path);
     path_hash(&path[..path.len().min(PATH_HASH_BYTES)])
+}
+
+/// Whether descriptor `fd` of process `pid` is open on one of `forms` now.
+fn fd_open_on(pid: u32, fd: i32, forms: &[PathBuf]) -> bool {
+    std::fs::read_link(format!("/proc/{pid}/fd/{fd}")).is_ok_and(|target| {
+        forms
+            .iter()
+            .any(|f| f.as_os_str().as_bytes() == target.as_os_str().as_bytes())
+    })
 }
 
 /// The descriptors of process `pid` open on one of `forms` now (for `-P` with `-p`:

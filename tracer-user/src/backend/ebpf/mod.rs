@@ -91,15 +91,31 @@ impl Drop for EbpfTracer {
 
 impl EbpfTracer {
     /// Starts `argv` (resolved to `path`) so that the trace covers it from its exec on.
-    pub fn launch(&mut self, path: &Path, argv: &[OsString], opts: &LaunchOptions) -> Result<Pid> {
+    pub fn launch(
+        &mut self,
+        path: &Path,
+        argv: &[OsString],
+        opts: &LaunchOptions,
+        path_forms: &[PathBuf],
+    ) -> Result<Pid> {
         let gated = launch::spawn_gated(path, argv, opts)?;
-        self.launch_prepared(gated, &argv[0])
+        self.launch_prepared(gated, &argv[0], path_forms)
     }
 
     /// Traces a process held before its exec (by [`launch::spawn_gated`] or `-D`'s
-    /// [`launch::daemonize`]) from that exec on, and lets it go.
-    pub fn launch_prepared(&mut self, gated: launch::Gated, argv0: &OsStr) -> Result<Pid> {
-        if let Err(e) = self.register(gated.pid.as_raw() as u32, TRACE_FROM_EXEC) {
+    /// [`launch::daemonize`]) from that exec on, and lets it go; with `-P`, the fds it
+    /// inherited on one of `path_forms` count as open on a traced path.
+    pub fn launch_prepared(
+        &mut self,
+        gated: launch::Gated,
+        argv0: &OsStr,
+        path_forms: &[PathBuf],
+    ) -> Result<Pid> {
+        let pid = gated.pid.as_raw() as u32;
+        let registered = self
+            .seed_path_fds(pid, path_forms)
+            .and_then(|()| self.register(pid, TRACE_FROM_EXEC));
+        if let Err(e) = registered {
             gated.abort();
             return Err(e);
         }
@@ -128,6 +144,13 @@ impl EbpfTracer {
     /// Adds a running process (thread group) to the kernel's trace set; with `-P`, the
     /// fds it already has open on one of `path_forms` count as open on a traced path.
     pub fn trace(&mut self, tgid: u32, path_forms: &[PathBuf]) -> Result<()> {
+        self.seed_path_fds(tgid, path_forms)?;
+        self.register(tgid, TRACE_ON)
+    }
+
+    /// `-P`: the fds process `tgid` has open on one of `path_forms` now go into the
+    /// kernel's `PATH_FDS` (the kernel cannot tell what an fd it never saw opened is).
+    fn seed_path_fds(&mut self, tgid: u32, path_forms: &[PathBuf]) -> Result<()> {
         // The kernel keys by its own pids: only the tracer's pid namespace's are known.
         if let (Some(fds), None) = (self.path_fds.as_mut(), self.ns_pending.as_ref()) {
             for fd in fds_open_on(tgid, path_forms) {
@@ -135,7 +158,7 @@ impl EbpfTracer {
                     .context("seeding -P fds")?;
             }
         }
-        self.register(tgid, TRACE_ON)
+        Ok(())
     }
 
     /// `pid` is in the tracer's pid namespace, which is the kernel's key only when that
@@ -663,12 +686,13 @@ pub fn run(
 ) -> Result<Outcome> {
     let (launched, attached) = match (&cfg.target, program, daemonized) {
         (Target::Command(argv), Some(_), Some(gated)) => {
-            tracer.launch_prepared(gated, &argv[0])?;
+            tracer.launch_prepared(gated, &argv[0], &cfg.path_forms())?;
             (None, Vec::new())
         }
-        (Target::Command(argv), Some(path), None) => {
-            (Some(tracer.launch(path, argv, &cfg.launch)?), Vec::new())
-        }
+        (Target::Command(argv), Some(path), None) => (
+            Some(tracer.launch(path, argv, &cfg.launch, &cfg.path_forms())?),
+            Vec::new(),
+        ),
         (Target::Attach(pids), _, _) => {
             let forms = cfg.path_forms();
             let attached = super::attach_each(cfg, pids, |pid| tracer.trace(pid, &forms))?;
