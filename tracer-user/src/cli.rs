@@ -726,10 +726,7 @@ pub fn parse_duration_default(
     arg: &str,
     default_unit: Option<&str>,
 ) -> Result<std::time::Duration, String> {
-    let split = arg
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(arg.len());
-    let (number, unit) = arg.split_at(split);
+    let (number, unit) = arg.split_at(number_len(arg));
     let value: f64 = number
         .parse()
         .map_err(|_| "not a duration (use e.g. 10ms, 1.5s, 200us)".to_owned())?;
@@ -748,6 +745,29 @@ pub fn parse_duration_default(
         _ => return Err(format!("unknown unit '{unit}' (use s, ms, us or ns)")),
     };
     std::time::Duration::try_from_secs_f64(value * scale).map_err(|_| "out of range".into())
+}
+
+/// The length of the decimal number `arg` starts with, with an exponent (`4.5e2ms`, as
+/// strace's `strtod` reads it; no unit starts with an `e`).
+fn number_len(arg: &str) -> usize {
+    let b = arg.as_bytes();
+    let mantissa = b
+        .iter()
+        .position(|c| !(c.is_ascii_digit() || *c == b'.'))
+        .unwrap_or(b.len());
+    if !matches!(b.get(mantissa), Some(b'e' | b'E')) {
+        return mantissa;
+    }
+    let sign = usize::from(matches!(b.get(mantissa + 1), Some(b'+' | b'-')));
+    let digits = b[mantissa + 1 + sign..]
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    if digits == 0 {
+        mantissa
+    } else {
+        mantissa + 1 + sign + digits
+    }
 }
 
 /// A size with an optional binary unit: `4096`, `512k`, `100M`, `1G`.
@@ -898,6 +918,19 @@ mod tests {
         assert_eq!(
             parse_duration_default("5", Some("us")).unwrap().as_micros(),
             5
+        );
+    }
+
+    /// strace's count.test: `-O4.5e2ms`, `-O4.5e-1s`.
+    #[test]
+    fn durations_take_an_exponent() {
+        assert_eq!(parse_duration("4.5e2ms").unwrap().as_millis(), 450);
+        assert_eq!(parse_duration("4.5e-1s").unwrap().as_millis(), 450);
+        assert_eq!(parse_duration("1E+1us").unwrap().as_micros(), 10);
+        assert!(parse_duration("1ex").is_err());
+        assert_eq!(
+            parse_duration_default("2e1", Some("us")).unwrap().as_micros(),
+            20
         );
     }
 
