@@ -31,6 +31,7 @@ tracer_tests::both_backends!(
     kill_on_exit,
     notes_of_what_strace_only_warns_about,
     buffer_size,
+    decode_fds_kinds,
 );
 
 const STRACE: &str = "/usr/bin/strace";
@@ -769,4 +770,45 @@ fn buffer_size(backend: Backend) {
             );
         }
     }
+}
+
+/// `--decode-fds=KIND,...` shows only the kinds named, as strace 6.1 does (its
+/// dev--decode-fds-*.test): a device's numbers with `dev`, its path with `path`, nothing
+/// of it with `socket`; `AT_FDCWD` is decorated with `path` only.
+fn decode_fds_kinds(backend: Backend) {
+    let open = |kinds: &str| {
+        let opt = format!("--decode-fds={kinds}");
+        let t = traced(
+            backend,
+            &[&opt, "-e", "trace=openat", "--", "cat", "/dev/null"],
+        );
+        t.expect(t.code() == Some(0), "success");
+        let line = t
+            .calls("openat")
+            .into_iter()
+            .find(|l| l.contains("\"/dev/null\""))
+            .map(str::to_owned);
+        t.expect(line.is_some(), "the open of /dev/null");
+        line.unwrap()
+    };
+    let dev = open("dev");
+    assert!(
+        dev.starts_with("openat(AT_FDCWD, ") && dev.ends_with("= 3</dev/null<char 1:3>>"),
+        "dev: {dev}"
+    );
+    let path = open("path");
+    assert!(
+        path.starts_with("openat(AT_FDCWD</") && path.ends_with("= 3</dev/null>"),
+        "path: {path}"
+    );
+    let socket = open("socket");
+    assert!(
+        socket.starts_with("openat(AT_FDCWD, ") && socket.ends_with("= 3"),
+        "socket: {socket}"
+    );
+    let all = open("all");
+    assert!(
+        all.starts_with("openat(AT_FDCWD</") && all.ends_with("= 3</dev/null<char 1:3>>"),
+        "all: {all}"
+    );
 }

@@ -929,7 +929,9 @@ mod tests {
         assert_eq!(parse_duration("1E+1us").unwrap().as_micros(), 10);
         assert!(parse_duration("1ex").is_err());
         assert_eq!(
-            parse_duration_default("2e1", Some("us")).unwrap().as_micros(),
+            parse_duration_default("2e1", Some("us"))
+                .unwrap()
+                .as_micros(),
             20
         );
     }

@@ -214,6 +214,8 @@ pub struct OutputOptions {
     pub per_task: bool,
     /// `-y` (1) or `-yy` (2).
     pub decode_fds: u8,
+    /// `--decode-fds=`'s kinds (`DecodeFds` bits; `-y` is `path`, `-yy` all).
+    pub decode_fd_kinds: u8,
     /// `--show-container`: lines start with their process's container.
     pub show_container: bool,
     pub max_size: Option<u64>,
@@ -854,6 +856,7 @@ impl Args {
             append: self.append,
             per_task: separately && to_file,
             decode_fds: decode_fds.as_level(),
+            decode_fd_kinds: decode_fds.bits(),
             max_size: self.max_size,
             keep: self.keep,
             column,

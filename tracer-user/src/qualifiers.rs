@@ -358,6 +358,11 @@ impl DecodeFds {
         self.0 != 0
     }
 
+    /// The kinds, as the `PATH`..`SIGNALFD` bits.
+    pub fn bits(self) -> u8 {
+        self.0
+    }
+
     /// The tracer's levels: paths (1), or paths with socket endpoints and devices (2).
     pub fn as_level(self) -> u8 {
         if self.0 & !Self::PATH != 0 {

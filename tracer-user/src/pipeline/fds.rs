@@ -35,6 +35,8 @@ struct Process {
 pub struct FdTable {
     /// `-yy`: socket endpoints instead of `socket:[inode]`.
     detail: bool,
+    /// `--decode-fds=`'s kinds (`DecodeFds` bits): what a line shows of each name.
+    kinds: u8,
     /// By process (thread group): threads share their descriptors.
     procs: HashMap<u32, Process>,
     /// What a process the trace did not see forked starts with: the tracer's own stdio
@@ -63,20 +65,51 @@ impl FdNames for CallView<'_> {
         if let Some(before) = self.before.filter(|b| b.pid == pid)
             && let Some((_, name)) = before.names.iter().find(|(f, _)| *f == fd)
         {
-            return name.as_deref();
+            return shown(self.table.kinds, fd, name.as_deref()?);
         }
-        self.table.name(pid, fd)
+        shown(self.table.kinds, fd, self.table.name(pid, fd)?)
     }
 
     fn result_name(&self, pid: u32, fd: i32) -> Option<&str> {
-        self.table.name(pid, fd)
+        shown(self.table.kinds, fd, self.table.name(pid, fd)?)
     }
+}
+
+/// What `--decode-fds=` with `kinds` shows of a descriptor's `name`, as strace's
+/// `printfd_pid` tries them: a socket's endpoints (`socket`), a device's numbers
+/// (`dev`), a pidfd's process (`pidfd`, named `pid:N` when the table learnt it), else the
+/// path (`path`; the only kind `AT_FDCWD` has).
+fn shown(kinds: u8, fd: i32, name: &str) -> Option<&str> {
+    use crate::qualifiers::DecodeFds;
+    let path = kinds & DecodeFds::PATH != 0;
+    if fd == AT_FDCWD {
+        return path.then_some(name);
+    }
+    if name.starts_with("pid:") {
+        return Some(name);
+    }
+    if let Some(bare) = procfs::strip_device(name) {
+        return if kinds & DecodeFds::DEV != 0 {
+            Some(name)
+        } else {
+            path.then_some(bare)
+        };
+    }
+    let socket = name.split_once(":[").is_some_and(|(proto, _)| {
+        proto == "socket" || proto.starts_with(|c: char| c.is_ascii_uppercase())
+    });
+    (path || socket && kinds & DecodeFds::SOCKET != 0).then_some(name)
 }
 
 impl FdTable {
     /// `launched`: the traced processes are the tracer's children, which start with its
     /// stdin, stdout, stderr and cwd. `complete`: every call is traced (no `-e trace=`).
-    pub fn new(detail: bool, launched: bool, complete: bool) -> Self {
+    pub fn new(kinds: u8, launched: bool, complete: bool) -> Self {
+        use crate::qualifiers::DecodeFds;
+        // A table kept for a report (`--diagnose`) alone names by path.
+        let kinds = if kinds == 0 { DecodeFds::PATH } else { kinds };
+        // Socket endpoints and device numbers are looked up for any kind beyond paths.
+        let detail = kinds & !DecodeFds::PATH != 0;
         let mut inherited = Process::default();
         if launched {
             let me = std::process::id();
@@ -89,6 +122,7 @@ impl FdTable {
         }
         Self {
             detail,
+            kinds,
             procs: HashMap::new(),
             inherited,
             lookup_unknown: !(launched && complete),
@@ -344,6 +378,49 @@ impl FdTable {
             }
             None => self.name_from_proc(call.pid, fd, cloexec),
         }
+        self.name_pidfd(call, fd);
+    }
+
+    /// `--decode-fds=pidfd`: a pidfd is named by its process, `pid:N` (`Pid:` of its
+    /// fdinfo; `pidfd_open`'s argument once the descriptor is gone).
+    fn name_pidfd(&mut self, call: &Syscall, fd: i32) {
+        if self.kinds & crate::qualifiers::DecodeFds::PIDFD == 0 {
+            return;
+        }
+        let pid = call.pid;
+        let opened = syscalls::name(call.nr) == Some("pidfd_open");
+        if opened && self.entry_mut(pid, fd).is_none() {
+            // Gone from `/proc` already (the eBPF backend reads it later).
+            self.process(pid).fds.insert(
+                fd,
+                Entry {
+                    name: "anon_inode:[pidfd]".into(),
+                    // pidfd_open's descriptors are always close-on-exec.
+                    cloexec: true,
+                    socket: None,
+                    ino: None,
+                },
+            );
+        }
+        let Some(entry) = self.entry_mut(pid, fd) else {
+            return;
+        };
+        if entry.name != "anon_inode:[pidfd]" {
+            return;
+        }
+        let target = fs::read_to_string(format!("/proc/{pid}/fdinfo/{fd}"))
+            .ok()
+            .and_then(|info| {
+                info.lines()
+                    .find_map(|l| l.strip_prefix("Pid:"))?
+                    .trim()
+                    .parse::<i64>()
+                    .ok()
+            })
+            .or_else(|| opened.then_some(call.args[0] as i32 as i64));
+        if let Some(target) = target {
+            entry.name = format!("pid:{target}");
+        }
     }
 
     /// A descriptor named as `/proc` names it now.
@@ -527,4 +604,32 @@ fn shares_files(sc: &syscalls::Syscall, call: &Syscall) -> bool {
             _ => None,
         });
     flags.is_some_and(|f| f & (CLONE_FILES | CLONE_THREAD) != 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::qualifiers::DecodeFds;
+
+    /// strace's dev--decode-fds-*.c and pidfd_open--decode-fd-*.c: what each kind shows.
+    #[test]
+    fn decode_fds_kinds_show_their_part_of_a_name() {
+        const DEV: &str = "/dev/zero<char 1:5>";
+        let show = |kinds, fd, name| shown(kinds, fd, name);
+        assert_eq!(show(DecodeFds::DEV, 3, DEV), Some(DEV));
+        assert_eq!(show(DecodeFds::PATH, 3, DEV), Some("/dev/zero"));
+        assert_eq!(show(DecodeFds::SOCKET, 3, DEV), None);
+        assert_eq!(show(DecodeFds::DEV, AT_FDCWD, "/tmp"), None);
+        assert_eq!(show(DecodeFds::PATH, AT_FDCWD, "/tmp"), Some("/tmp"));
+        assert_eq!(show(DecodeFds::DEV, 3, "/etc/hostname"), None);
+        assert_eq!(
+            show(DecodeFds::SOCKET, 3, "TCP:[1.2.3.4:5]"),
+            Some("TCP:[1.2.3.4:5]")
+        );
+        assert_eq!(show(DecodeFds::SOCKET, 3, "socket:[7]"), Some("socket:[7]"));
+        assert_eq!(show(DecodeFds::SOCKET, 3, "anon_inode:[pidfd]"), None);
+        assert_eq!(show(DecodeFds::SOCKET, 3, "pipe:[7]"), None);
+        assert_eq!(show(DecodeFds::PATH, 3, "pipe:[7]"), Some("pipe:[7]"));
+        assert_eq!(show(DecodeFds::PIDFD, 3, "pid:42"), Some("pid:42"));
+    }
 }

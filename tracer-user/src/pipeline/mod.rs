@@ -78,7 +78,7 @@ impl<'a> Pipeline<'a> {
         });
         let fds = (cfg.out.decode_fds > 0 || cfg.diagnose).then(|| {
             let complete = cfg.trace_set().is_all();
-            FdTable::new(cfg.out.decode_fds > 1, cfg.target_is_command(), complete)
+            FdTable::new(cfg.out.decode_fd_kinds, cfg.target_is_command(), complete)
         });
         let shown = &cfg.qualifiers.trace;
         Self {

@@ -78,6 +78,15 @@ pub fn with_device(path: String) -> String {
     format!("{path}<{kind} {major}:{minor}>")
 }
 
+/// A name [`with_device`] made, without its device numbers; `None` for any other name.
+pub fn strip_device(name: &str) -> Option<&str> {
+    let (path, dev) = name.strip_suffix('>')?.rsplit_once('<')?;
+    let (kind, numbers) = dev.split_once(' ')?;
+    let (major, minor) = numbers.split_once(':')?;
+    let numeric = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    (matches!(kind, "char" | "block") && numeric(major) && numeric(minor)).then_some(path)
+}
+
 /// An internet socket: its protocol as `/proc` files it (`TCP`, `UDPv6`; empty when
 /// only the kernel's facts describe it), family (`AF_INET`, `AF_INET6`), local and
 /// remote addresses (network order, 4 or 16 bytes) and ports.
@@ -181,6 +190,10 @@ mod tests {
         assert_eq!(with_device("/dev/null".into()), "/dev/null<char 1:3>");
         assert_eq!(with_device("/etc/hostname".into()), "/etc/hostname");
         assert_eq!(with_device("pipe:[12]".into()), "pipe:[12]");
+        assert_eq!(strip_device("/dev/null<char 1:3>"), Some("/dev/null"));
+        assert_eq!(strip_device("/dev/sda<block 8:0>"), Some("/dev/sda"));
+        assert_eq!(strip_device("/tmp/a<b>"), None);
+        assert_eq!(strip_device("/etc/hostname"), None);
     }
 
     #[test]
