@@ -29,7 +29,8 @@ tracer_tests::both_backends!(
     o_placeholders_append_and_pipes,
     qq_drops_exit_lines_and_k_is_refused,
     full_disk_is_reported_once_and_stops_the_trace,
-    a_closed_pipe_ends_the_trace_quietly
+    a_closed_pipe_ends_the_trace_quietly,
+    the_tracer_lets_go_of_its_stdin_and_stdout
 );
 
 /// A scratch directory, removed at the end of the test.
@@ -589,4 +590,56 @@ fn a_closed_pipe_ends_the_trace_quietly(backend: Backend) {
     drop(stderr);
     let t = output_of(child);
     assert_eq!(t.code(), Some(0), "exits quietly on a closed stderr pipe");
+}
+
+/// As strace (its redirect.test), the tracer keeps no copy of its stdin and stdout once
+/// the command has them: a command that closes its stdout ends the pipe it was while
+/// the trace goes on, and one that closes its stdin ends the writer's pipe.
+fn the_tracer_lets_go_of_its_stdin_and_stdout(backend: Backend) {
+    let dir = Scratch::new("stdio");
+    let stop = dir.0.join("stop");
+    let script = format!(
+        "exec <&- >&-; while [ ! -e {} ]; do sleep 0.05; done",
+        stop.display()
+    );
+    let mut child = tracer()
+        .args([
+            backend.arg(),
+            "-qq",
+            "-e",
+            "none",
+            "--",
+            "sh",
+            "-c",
+            &script,
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run tracer");
+    let mut stdout = child.stdout.take().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut rest = Vec::new();
+        let eof = stdout.read_to_end(&mut rest).is_ok();
+        // A reader of the command's stdin: writing fails once no one holds its end.
+        let closed = (0..200).any(|_| {
+            std::thread::sleep(Duration::from_millis(10));
+            stdin.write_all(b"x").is_err()
+        });
+        let _ = tx.send((eof, closed));
+    });
+    let ends = rx.recv_timeout(Duration::from_secs(20));
+    let running = child.try_wait().unwrap().is_none();
+    fs::write(&stop, "").unwrap();
+    let status = child.wait().unwrap();
+    let (eof, closed) = ends.expect("stdout ends while the command runs");
+    assert!(
+        eof && running,
+        "stdout reached its end while the trace went on"
+    );
+    assert!(closed, "stdin has no reader once the command closed it");
+    assert!(status.success(), "{status:?}");
 }

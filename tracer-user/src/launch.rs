@@ -337,10 +337,28 @@ pub fn daemonize(
     }
 }
 
+/// The tracer lets go of its stdin and stdout once the command has them, as strace does
+/// (`redirect_standard_fds`): a command that closes them closes the pipes they are
+/// (`strace cmd | reader` sees its end when the command closes its stdout, not when the
+/// tracer exits). Each becomes the read end of a pipe without a writer: reads see EOF,
+/// writes fail. stderr stays: the trace and the tracer's messages go there.
+fn let_go_of_stdio() {
+    for fd in 0..=1 {
+        let Ok((dummy, writer)) = pipe2(nix::fcntl::OFlag::O_CLOEXEC) else {
+            return;
+        };
+        drop(writer);
+        // SAFETY: dup3 onto a standard descriptor the tracer itself never reads or
+        // writes after the launch; `dummy` is a valid open descriptor.
+        unsafe { libc::dup3(std::os::fd::AsRawFd::as_raw_fd(&dummy), fd, libc::O_CLOEXEC) };
+    }
+}
+
 impl Gated {
     /// Lets the child exec. Returns the exec error if the exec failed.
     pub fn release(self, program: &OsStr) -> Result<Pid> {
         write(&self.go, &[1]).context("releasing the traced command")?;
+        let_go_of_stdio();
         drop(self.go);
         let mut buf = [0u8; 4];
         match read(&self.exec_error, &mut buf) {
@@ -365,6 +383,7 @@ impl Gated {
     /// (4 bytes) if it failed, EOF if it succeeded.
     pub fn release_nowait(self) -> Result<(Pid, OwnedFd)> {
         write(&self.go, &[1]).context("releasing the traced command")?;
+        let_go_of_stdio();
         Ok((self.pid, self.exec_error))
     }
 

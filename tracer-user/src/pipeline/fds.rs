@@ -381,12 +381,10 @@ impl FdTable {
         self.name_pidfd(call, fd);
     }
 
-    /// `--decode-fds=pidfd`: a pidfd is named by its process, `pid:N` (`Pid:` of its
-    /// fdinfo; `pidfd_open`'s argument once the descriptor is gone).
+    /// A pidfd `pidfd_open` made is one even when `/proc` no longer shows it; with
+    /// `--decode-fds=pidfd` it is named by its process, `pid:N` (`Pid:` of its fdinfo;
+    /// `pidfd_open`'s argument once the descriptor is gone).
     fn name_pidfd(&mut self, call: &Syscall, fd: i32) {
-        if self.kinds & crate::qualifiers::DecodeFds::PIDFD == 0 {
-            return;
-        }
         let pid = call.pid;
         let opened = syscalls::name(call.nr) == Some("pidfd_open");
         if opened && self.entry_mut(pid, fd).is_none() {
@@ -401,6 +399,9 @@ impl FdTable {
                     ino: None,
                 },
             );
+        }
+        if self.kinds & crate::qualifiers::DecodeFds::PIDFD == 0 {
+            return;
         }
         let Some(entry) = self.entry_mut(pid, fd) else {
             return;
