@@ -30,7 +30,8 @@ tracer_tests::both_backends!(
     qq_drops_exit_lines_and_k_is_refused,
     full_disk_is_reported_once_and_stops_the_trace,
     a_closed_pipe_ends_the_trace_quietly,
-    the_tracer_lets_go_of_its_stdin_and_stdout
+    the_tracer_lets_go_of_its_stdin_and_stdout,
+    a_closed_stdin_stays_closed_for_the_command
 );
 
 /// A scratch directory, removed at the end of the test.
@@ -642,4 +643,36 @@ fn the_tracer_lets_go_of_its_stdin_and_stdout(backend: Backend) {
     );
     assert!(closed, "stdin has no reader once the command closed it");
     assert!(status.success(), "{status:?}");
+}
+
+/// A tracer started with its stdin closed starts the command with it closed too (not on
+/// a file the tracer opened, nor on the `/dev/null` Rust's runtime would put there), as
+/// strace does (its redirect-fds.test).
+fn a_closed_stdin_stays_closed_for_the_command(backend: Backend) {
+    let dir = Scratch::new("closed-stdin");
+    let log = dir.0.join("log");
+    let output = tracer_tests::tracer_env(&mut Command::new("sh"))
+        .args(["-c", "exec \"$0\" \"$@\" <&-"])
+        .arg(tracer_tests::tracer_bin())
+        .args([
+            backend.arg(),
+            "-o",
+            log.to_str().unwrap(),
+            "-e",
+            "trace=none",
+        ])
+        .args([
+            "--",
+            "sh",
+            "-c",
+            "if [ -e /proc/self/fd/0 ]; then exit 7; fi",
+        ])
+        .output()
+        .expect("run tracer");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "the command found a stdin: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }

@@ -50,6 +50,33 @@ static READ_SIGPIPE: extern "C" fn() = {
     read_sigpipe
 };
 
+/// A tracer started with stdin, stdout or stderr closed: each is held by a placeholder
+/// (strace's `ensure_standard_fds_opened`), so that no file the tracer opens becomes
+/// the command's stdin, and the command starts with it closed (the placeholder closes
+/// on exec). A constructor does it, before Rust's runtime would open `/dev/null` there,
+/// which the command would inherit.
+#[used]
+#[unsafe(link_section = ".init_array")]
+static HOLD_CLOSED_STDIO: extern "C" fn() = {
+    extern "C" fn hold_closed_stdio() {
+        loop {
+            let mut ends = [0; 2];
+            // SAFETY: a valid array of two descriptors for the call to fill.
+            if unsafe { libc::pipe2(ends.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
+                return;
+            }
+            // SAFETY: closing descriptors this function just made. The read end, with
+            // no writer, is the placeholder: reads see EOF, writes fail.
+            unsafe { libc::close(ends[1]) };
+            if ends[0] > 2 {
+                unsafe { libc::close(ends[0]) };
+                return;
+            }
+        }
+    }
+    hold_closed_stdio
+};
+
 /// Notes the mask the tracer started with (the caller is about to change it).
 pub fn remember_start_mask(mask: SigSet) {
     let _ = START_MASK.set(mask);
