@@ -171,4 +171,44 @@ both_backends!(
     a_zombie_is_refused,
     the_tracer_itself_is_refused,
     a_process_gone_during_attach_never_hangs,
+    p_with_a_command_traces_both,
 );
+
+/// `-p PID CMD`: strace traces the process and the command both (its attach-p-cmd.test),
+/// until both are gone; the status is the command's.
+fn p_with_a_command_traces_both(backend: Backend) {
+    let stop = std::env::temp_dir().join(format!(
+        "tracer-p-cmd-{}-{}",
+        std::process::id(),
+        backend.arg().trim_start_matches("--backend=")
+    ));
+    let _ = std::fs::remove_file(&stop);
+    let wait = format!("while [ ! -e {} ]; do", stop.display());
+    let mut target = Command::new("sh")
+        .args(["-c", &format!("{wait} cd /; sleep 0.05; done")])
+        .stdin(Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = target.id().to_string();
+    let command = format!("cd /tmp; {wait} sleep 0.05; done; exit 3");
+    let args = ["-e", "trace=chdir", "-p", &pid, "--", "sh", "-c", &command];
+    let (mut tracer, mut watcher) = spawn_tracer(&[&[backend.arg()][..], &args].concat());
+    let target_line = format!("[pid {pid:>5}] chdir(\"/\")");
+    watcher.wait_for("both traced", Duration::from_secs(30), |seen| {
+        seen.contains(&target_line) && seen.contains("chdir(\"/tmp\")")
+    });
+    std::fs::write(&stop, "").unwrap();
+    let status = tracer.wait().unwrap();
+    let seen = watcher.finish();
+    let _ = target.kill();
+    let _ = target.wait();
+    let _ = std::fs::remove_file(&stop);
+    assert_eq!(status.code(), Some(3), "the command's status\n{seen}");
+    // The last process left is shown without its pid, as strace shows it.
+    assert!(
+        seen.lines().any(|l| {
+            l == "+++ exited with 0 +++" || l == format!("[pid {pid:>5}] +++ exited with 0 +++")
+        }),
+        "the attached process followed to its end\n{seen}"
+    );
+}

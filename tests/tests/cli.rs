@@ -120,7 +120,7 @@ const BAD: &str = "\
 -p 0
 -p abc
 -p 2147483647
--p 1 CMD
+-p 0 CMD
 -p 1,x
 --attach=
 -o /nonexistent-dir/trace.txt CMD

@@ -87,6 +87,9 @@ pub struct ExportOptions {
 #[derive(Debug)]
 pub struct Config {
     pub target: Target,
+    /// `-p PID` given with a command: processes attached to besides it (strace traces
+    /// both).
+    pub also_attach: Vec<u32>,
     pub follow_forks: bool,
     pub output: Option<PathBuf>,
     /// `-T`.
@@ -394,6 +397,7 @@ impl CommandLine {
         };
         let follow = follow_forks(&args, &mut notes)?;
         let target = args.target()?;
+        let also_attach = args.also_attached(&target)?;
         let buffer_size = match args.buffer_size {
             Some(size) => buffer_size(size)?,
             None => default_buffer_size(),
@@ -465,7 +469,7 @@ impl CommandLine {
             Some("4" | "never_tstp") => Interruptible::NeverTstp,
             Some(other) => bail!("invalid -I argument: '{other}'"),
         };
-        if args.kill_on_exit && matches!(target, Target::Attach(_)) {
+        if args.kill_on_exit && (matches!(target, Target::Attach(_)) || !also_attach.is_empty()) {
             bail!("--kill-on-exit and -p/--attach are mutually exclusive options");
         }
         if args.seccomp_bpf {
@@ -523,6 +527,7 @@ impl CommandLine {
             kernel_trace,
             out,
             target,
+            also_attach,
             follow_forks: follow.0,
             output: args.output.clone(),
             syscall_times: args.syscall_times.is_some(),
@@ -672,10 +677,10 @@ impl Args {
         let target = match (self.pids.is_empty(), self.command.is_empty(), scoped) {
             (true, true, true) => Target::Cgroup(self.cgroups()?),
             (true, true, false) => bail!("must have PROG [ARGS] or -p PID"),
-            (false, false, _) => bail!("-p and a command are mutually exclusive"),
             (false, _, true) => bail!("{option} and -p are mutually exclusive"),
             (_, false, true) => bail!("{option} and a command are mutually exclusive"),
-            (true, false, _) => Target::Command(self.command.clone()),
+            // With -p too, the processes are attached besides (`also_attached`).
+            (_, false, false) => Target::Command(self.command.clone()),
             (false, true, _) => Target::Attach(
                 self.pids
                     .iter()
@@ -690,6 +695,14 @@ impl Args {
             bail!("PROG [ARGS] must be specified with --argv0");
         }
         Ok(target)
+    }
+
+    /// `-p PID` with a command: the processes attached to besides it.
+    fn also_attached(&self, target: &Target) -> Result<Vec<u32>> {
+        if !matches!(target, Target::Command(_)) {
+            return Ok(Vec::new());
+        }
+        self.pids.iter().map(|p| parse_pid(p)).collect()
     }
 
     /// `-c`/`-C` and the options that go with them.

@@ -48,7 +48,11 @@ pub fn trace_sink(cfg: &Config, make: Box<MakeSink>) -> Result<Monitored> {
     };
     // As strace: `1234  ` on every line of a shared file that can hold several
     // processes, and everywhere with --always-show-pid.
-    let several = matches!(&cfg.target, Target::Attach(pids) if pids.len() > 1);
+    let several = match &cfg.target {
+        Target::Attach(pids) => pids.len() > 1,
+        Target::Command(_) => !cfg.also_attach.is_empty(),
+        Target::Cgroup(_) => false,
+    };
     let prefix = if cfg.follow_forks || several || o.always_show_pid {
         PidPrefix::Always
     } else {

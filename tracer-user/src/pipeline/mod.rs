@@ -58,7 +58,8 @@ impl<'a> Pipeline<'a> {
     pub fn new(cfg: &Config, filtered_upstream: bool, want: Wanted) -> Self {
         let initial = match &cfg.target {
             Target::Attach(pids) => pids.clone(),
-            Target::Command(_) | Target::Cgroup(_) => Vec::new(),
+            Target::Command(_) => cfg.also_attach.clone(),
+            Target::Cgroup(_) => Vec::new(),
         };
         let outcome = (!filtered_upstream).then(|| {
             let forms = cfg.path_forms();

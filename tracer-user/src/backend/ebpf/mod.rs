@@ -148,6 +148,22 @@ impl EbpfTracer {
         self.register(tgid, TRACE_ON)
     }
 
+    /// `-p PID` given with a command: those processes are traced besides it. The command
+    /// runs already: a failure is said and the trace goes on with it.
+    fn also_attach(&mut self, cfg: &Config) -> Result<Vec<u32>> {
+        if cfg.also_attach.is_empty() {
+            return Ok(Vec::new());
+        }
+        let forms = cfg.path_forms();
+        Ok(
+            super::attach_each(cfg, &cfg.also_attach, |pid| self.trace(pid, &forms))
+                .unwrap_or_else(|e| {
+                    crate::output::note(format_args!("{e:#}"));
+                    Vec::new()
+                }),
+        )
+    }
+
     /// `-P`: the fds process `tgid` has open on one of `path_forms` now go into the
     /// kernel's `PATH_FDS` (the kernel cannot tell what an fd it never saw opened is).
     fn seed_path_fds(&mut self, tgid: u32, path_forms: &[PathBuf]) -> Result<()> {
@@ -687,12 +703,12 @@ pub fn run(
     let (launched, attached) = match (&cfg.target, program, daemonized) {
         (Target::Command(argv), Some(_), Some(gated)) => {
             tracer.launch_prepared(gated, &argv[0], &cfg.path_forms())?;
-            (None, Vec::new())
+            (None, tracer.also_attach(cfg)?)
         }
-        (Target::Command(argv), Some(path), None) => (
-            Some(tracer.launch(path, argv, &cfg.launch, &cfg.path_forms())?),
-            Vec::new(),
-        ),
+        (Target::Command(argv), Some(path), None) => {
+            let launched = tracer.launch(path, argv, &cfg.launch, &cfg.path_forms())?;
+            (Some(launched), tracer.also_attach(cfg)?)
+        }
         (Target::Attach(pids), _, _) => {
             let forms = cfg.path_forms();
             let attached = super::attach_each(cfg, pids, |pid| tracer.trace(pid, &forms))?;
@@ -727,7 +743,7 @@ pub fn run(
             .iter()
             .flat_map(|c| blocked::cgroup_processes(&c.dir))
             .collect(),
-        Target::Command(_) => Vec::new(),
+        Target::Command(_) => attached.clone(),
     };
     let stop = announce_at_attach(&mut tracer, cfg, &mut run, &existing)
         .and_then(|()| trace(&mut tracer, cfg, signals, &mut run, &attached))

@@ -124,7 +124,11 @@ impl Options {
                 .then(|| (0..MAX_SYSCALLS).filter(|&nr| trace.contains(nr)).collect()),
             unknown: trace.traces_unknown(),
             show_in_progress: cfg.shows_in_progress(),
-            seccomp_allowed: !cfg.detach_on_execve && cfg.syscall_limit.is_none(),
+            // Attached processes (`-p` with a command) have no filter: every task stops
+            // at every call, or none does.
+            seccomp_allowed: !cfg.detach_on_execve
+                && cfg.syscall_limit.is_none()
+                && cfg.also_attach.is_empty(),
             kill_on_exit: cfg.kill_on_exit,
             cpu_time: cfg.kernel.count_cpu != 0,
             uid: cfg.diagnose,
@@ -1125,7 +1129,14 @@ pub fn run(
     let attached = match (&cfg.target, program) {
         (Target::Command(argv), Some(path)) => {
             tracer.launch(path, argv, &cfg.launch, daemonized)?;
-            Vec::new()
+            // `-p PID` too: traced besides the command, which runs already (a failure
+            // is said and the trace goes on with it).
+            super::attach_each(cfg, &cfg.also_attach, |pid| tracer.attach(pid)).unwrap_or_else(
+                |e| {
+                    crate::output::note(format_args!("{e:#}"));
+                    Vec::new()
+                },
+            )
         }
         (Target::Attach(pids), _) => {
             match super::attach_each(cfg, pids, |pid| tracer.attach(pid)) {
