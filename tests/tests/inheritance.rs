@@ -1,12 +1,34 @@
 //! What a launched command inherits through the tracer: the signal mask and an ignored
 //! SIGPIPE it was started with, as it would untraced (the tracer blocks signals of its
-//! own, and Rust's runtime ignores SIGPIPE, neither of which may leak into the command).
+//! own, and Rust's runtime ignores SIGPIPE, neither of which may leak into the command);
+//! its `CLONE_PARENT` children, which are the tracer's.
 
 use std::process::{Command, Stdio};
 
 use tracer_tests::{Backend, tracer_bin, tracer_env};
 
-tracer_tests::both_backends!(the_command_gets_the_mask_and_dispositions_the_tracer_got);
+tracer_tests::both_backends!(
+    the_command_gets_the_mask_and_dispositions_the_tracer_got,
+    a_child_made_with_clone_parent_is_reaped
+);
+
+/// A child the command makes with `CLONE_PARENT` is the tracer's child: the tracer reaps
+/// it when it exits, as strace does (its clone_parent.c), or the command, waiting for
+/// it to be gone, would wait forever.
+fn a_child_made_with_clone_parent_is_reaped(backend: Backend) {
+    let out = tracer_env(&mut Command::new(tracer_bin()))
+        .args([backend.arg(), "-qq", "-e", "trace=none", "--"])
+        .args([env!("CARGO_BIN_EXE_workload"), "clone-parent"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("run tracer");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "the command saw its sibling gone: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
 
 /// `SigBlk` and `SigIgn` of the traced `cat /proc/self/status`, the tracer started by a
 /// Python parent that first blocks SIGHUP (or not) and sets SIGPIPE to `pipe`.

@@ -37,6 +37,7 @@ fn main() {
             Some("files") => files(&dir),
             Some("attach-loop") => attach_loop(),
             Some("stuck-futex") => stuck_futex(),
+            Some("clone-parent") => clone_parent(),
             _ => {
                 eprintln!("usage: workload MODE [DIR]");
                 std::process::exit(2);
@@ -586,6 +587,27 @@ unsafe fn files(dir: &str) {
         libc::close(copy);
         libc::close(out);
         libc::close(fd);
+    }
+}
+
+/// A child made with `CLONE_PARENT` (the parent's parent's child: the tracer's, for a
+/// launched command), waited for until it is gone, as strace's clone_parent.c does:
+/// exits 0 once its parent reaped it, 1 if no one does within 10 s.
+unsafe fn clone_parent() {
+    unsafe {
+        let flags = (libc::CLONE_PARENT | libc::SIGCHLD) as libc::c_long;
+        // Without CLONE_VM the child runs on a copy of this stack, as after a fork.
+        let pid = libc::syscall(libc::SYS_clone, flags, 0, 0, 0, 0);
+        if pid == 0 {
+            libc::_exit(42);
+        }
+        for _ in 0..2000 {
+            if libc::kill(pid as libc::pid_t, 0) != 0 {
+                libc::_exit(0);
+            }
+            libc::usleep(5000);
+        }
+        libc::_exit(1);
     }
 }
 

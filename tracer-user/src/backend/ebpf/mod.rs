@@ -571,20 +571,26 @@ impl Run<'_, '_> {
         Ok(())
     }
 
-    /// Notes how the launched command ended, once it has.
+    /// Notes how the launched command ended, once it has. Other children of the tracer
+    /// that ended are reaped too, as strace reaps them: a traced process's child made
+    /// with `CLONE_PARENT` is the tracer's, and its parent may wait for it to be gone.
     fn reap_launched(&mut self) -> Result<()> {
-        let (Some(pid), None) = (self.launched, self.launched_status) else {
-            return Ok(());
-        };
-        match waitpid(pid, Some(WaitPidFlag::WNOHANG)) {
-            Ok(status) => {
+        loop {
+            let status = match waitpid(None, Some(WaitPidFlag::WNOHANG)) {
+                Ok(WaitStatus::StillAlive) | Err(_) => break,
+                Ok(status) => status,
+            };
+            if status.pid().is_some() && status.pid() == self.launched {
                 if let Some(status) = wait_status(status) {
                     self.launched_status = Some(status);
                     self.show_launched_exit()?;
                 }
             }
-            Err(nix::errno::Errno::ECHILD) => self.launched_status = Some(ExitStatus::Unknown),
-            Err(_) => {}
+        }
+        if let (Some(pid), None) = (self.launched, self.launched_status)
+            && waitpid(pid, Some(WaitPidFlag::WNOHANG)) == Err(nix::errno::Errno::ECHILD)
+        {
+            self.launched_status = Some(ExitStatus::Unknown);
         }
         Ok(())
     }
