@@ -301,7 +301,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(278, "getrandom", [], Int, ["ubuf": HexBufOut, "len": ULong, "flags": GrndFlags]),
     sc!(279, "memfd_create", [DESC], Fd, ["uname": Str, "flags": Hex]),
     sc!(280, "bpf", [DESC], Int, ["cmd": Named(NamedSet::BpfCommand), "uattr": Ptr, "size": UInt]),
-    sc!(281, "execveat", [DESC FILE PROCESS], Int, ["fd": Fd, "filename": Path, "argv": StrArray, "envp": EnvArray, "flags": AtFlags], Exec),
+    sc!(281, "execveat", [DESC FILE PROCESS], Int, ["fd": DirFd, "filename": Path, "argv": StrArray, "envp": EnvArray, "flags": AtFlags], Exec),
     sc!(282, "userfaultfd", [DESC], Fd, ["flags": Named(NamedSet::UffdFlags)]),
     sc!(283, "membarrier", [], Int, ["cmd": Int, "flags": Hex, "cpu_id": Int]),
     sc!(284, "mlock2", [MEMORY], Int, ["start": Ptr, "len": ULong, "flags": MlockFlags]),
