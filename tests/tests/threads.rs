@@ -210,4 +210,44 @@ both_backends!(
     launched_threads_only_with_f,
     summary_counts_only_traced_threads,
     attach_without_f_traces_the_named_thread,
+    an_exec_in_another_thread_ends_with_its_program,
 );
+
+/// With `-f`, a thread other than the leader that execs takes the process's id (strace's
+/// threads-execve.test): the trace follows the new program and ends with it, waiting for
+/// no thread id that no longer exists.
+fn an_exec_in_another_thread_ends_with_its_program(backend: Backend) {
+    let script = "import os, threading, time\n\
+                  threading.Thread(target=lambda: os.execv('/bin/true', ['true'])).start()\n\
+                  time.sleep(60)";
+    let (mut tracer, watcher) = spawn_tracer(&[
+        backend.arg(),
+        "-f",
+        "-e",
+        "trace=execve",
+        "--",
+        "python3",
+        "-c",
+        script,
+    ]);
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = tracer.try_wait().unwrap() {
+            break Some(status);
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = tracer.kill();
+            let _ = tracer.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let seen = watcher.finish();
+    let status = status.unwrap_or_else(|| panic!("the trace never ended:\n{seen}"));
+    assert_eq!(status.code(), Some(0), "true's status\n{seen}");
+    assert!(
+        seen.lines()
+            .any(|l| l.contains("execve(\"/bin/true\", [\"true\"]") && l.ends_with("= 0")),
+        "the thread's exec\n{seen}"
+    );
+}

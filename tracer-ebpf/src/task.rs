@@ -45,6 +45,11 @@ pub fn exec(pid: i32, old: i32) {
     {
         let _ = TRACED.insert(pid as u32, state, BPF_ANY as u64);
         let _ = TRACED.remove(old as u32);
+    } else if cfg.follow_forks != 0 {
+        // With -f the thread's own entry (from its clone) goes: it is the leader now,
+        // traced by its process's entry, and never exits under its old id (a stale
+        // entry would keep the trace waiting for it forever).
+        let _ = TRACED.remove(old as u32);
     }
     // SAFETY: copied out before the old entry is removed.
     if let Some(mut call) = unsafe { INFLIGHT.get(old as u32) }.copied() {
