@@ -580,11 +580,12 @@ impl Run<'_, '_> {
                 Ok(WaitStatus::StillAlive) | Err(_) => break,
                 Ok(status) => status,
             };
-            if status.pid().is_some() && status.pid() == self.launched {
-                if let Some(status) = wait_status(status) {
-                    self.launched_status = Some(status);
-                    self.show_launched_exit()?;
-                }
+            if status.pid().is_some()
+                && status.pid() == self.launched
+                && let Some(status) = wait_status(status)
+            {
+                self.launched_status = Some(status);
+                self.show_launched_exit()?;
             }
         }
         if let (Some(pid), None) = (self.launched, self.launched_status)
