@@ -98,7 +98,8 @@ pub struct FdFacts {
     pub remote: [u8; 16],
     /// A UNIX socket's ([`AF_UNIX`]): its peer's inode (0: none) and the bytes of its
     /// address's `sun_path` (0: unbound; a leading NUL: abstract), as `unix_diag` gives
-    /// them to strace.
+    /// them to strace. For a file or device, where the backend could read it at the call
+    /// (ptrace, from `/proc`; the kernel programs leave it empty), its path.
     pub peer: u32,
     pub path_len: u32,
     pub path: [u8; UNIX_PATH_BYTES],

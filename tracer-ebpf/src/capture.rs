@@ -458,9 +458,7 @@ impl Builder {
             }
             i += 1;
         }
-        if len == 0 {
-            return false;
-        }
+        // Even empty: a descriptor argument not open at the call names nothing.
         self.push(header_off, spec.arg, spec.kind, len, 0)
     }
 

@@ -260,6 +260,26 @@ fn fd_facts_spec(sc: &Syscall, endpoints: bool) -> Option<CaptureSpec> {
             if endpoints { FD_ENDPOINTS } else { 0 },
         ));
     }
+    // `dup2`'s and `dup3`'s target, as it was before the call made it a copy (the copy
+    // and what it copies are named as the table has them).
+    let target = sc
+        .args
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.kind == ArgKind::Fd)
+        .nth(1);
+    if sc.effect == Effect::Dup
+        && let Some((i, _)) = target
+    {
+        let bits = if endpoints { FD_ENDPOINTS } else { 0 };
+        return Some(CaptureSpec::new(
+            capture::FD_FACTS,
+            when::ENTER,
+            i as u8,
+            LEN_FIXED,
+            bits,
+        ));
+    }
     let arg = position(|k| *k == ArgKind::Fd).map(|i| i as u8);
     let returns = sc.ret == RetKind::Fd && sc.effect != Effect::Open;
     let when = match (arg, returns) {
