@@ -521,7 +521,7 @@ fn write_named(out: &mut String, call: &Call, i: usize, kind: ArgKind) -> bool {
         ArgKind::ArchPrctlCode => {
             write_enum(out, v as u32 as u64, flags::ARCH_PRCTL_CODES, "ARCH_???")
         }
-        ArgKind::IoctlRequest => flags::write_ioctl(out, v),
+        ArgKind::IoctlRequest => ioctl::write_request(out, v),
         ArgKind::ClockId => match flags::lookup(flags::CLOCKS, v as u32 as u64) {
             Some(name) => out.push_str(name),
             None => write_int(out, v as i32),

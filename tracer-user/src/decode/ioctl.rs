@@ -9,6 +9,11 @@ use super::structs::Bytes;
 use super::{Call, in_out, write_addr, write_hex};
 use crate::syscalls::StructKind;
 
+mod names;
+mod request;
+
+pub use request::write_request;
+
 /// What the third argument of a request is.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Arg {
