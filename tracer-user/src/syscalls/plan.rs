@@ -5,13 +5,15 @@
 use super::{ArgKind, Dir, Effect, RetKind, StructKind, Syscall, When, layout};
 use tracer_common::{
     CapturePlan, CaptureSpec, FD_ENDPOINTS, FD_RETURNED, FD_SLOT, LEN_FIXED, LEN_FROM_RET,
-    LOOP_SLOT, capture, when,
+    LEN_IOC_SIZE, LOOP_SLOT, capture, when,
 };
 
 /// Longest path the kernel accepts, NUL included.
 const PATH_MAX: u16 = 4096;
 /// Ancillary data copied: room for a few dozen passed descriptors or credentials.
 const MSG_CONTROL_BYTES: u16 = 256;
+/// Most of an ioctl's struct copied (`struct dm_ioctl` and its first names fit).
+const IOCTL_MAX: u16 = 512;
 /// Largest single capture the kernel takes.
 const MAX_CAPTURE: u16 = tracer_common::MAX_CAPTURE as u16;
 
@@ -75,12 +77,20 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
             };
             return vec![name, spec(capture::FIXED, when::EXIT_OK, LEN_FIXED, 16)];
         }
-        // An int, a window size or a terminal's settings, read and written by the
-        // common requests (read whatever the request: for the others the copy fails or
-        // goes unused).
+        // The struct the request reads or writes, as long as the request says (a
+        // struct ending where its page ends copies whole); for the old requests that
+        // say nothing, as long as a terminal's settings, the largest they take (read
+        // whatever the request: for the others the copy fails or goes unused).
         ArgKind::IoctlArg => {
-            let size = StructKind::Termios.size();
-            let word = |when| spec(capture::FIXED, when, LEN_FIXED, size);
+            let word = |when| CaptureSpec {
+                max: IOCTL_MAX,
+                ..spec(
+                    capture::FIXED,
+                    when,
+                    LEN_IOC_SIZE,
+                    StructKind::Termios.size(),
+                )
+            };
             return vec![word(when::ENTER), word(when::EXIT_OK)];
         }
         // A lock or an owner, read and (`F_GETLK`, `F_GETOWN_EX`) written by the

@@ -124,8 +124,7 @@ fn decode_number(out: &mut String, req: u32, verbose: bool) -> bool {
 }
 
 fn evdev(out: &mut String, dir: u32, nr: u32, size: u32, verbose: bool) -> bool {
-    let named = |out: &mut String, table: Xlat, v: u32, dflt: &str| match lookup(table, v.into())
-    {
+    let named = |out: &mut String, table: Xlat, v: u32, dflt: &str| match lookup(table, v.into()) {
         Some(name) => out.push_str(name),
         None if verbose => out.push_str(&hex(v.into())),
         None => {
@@ -256,7 +255,10 @@ mod tests {
         assert_eq!(abbrev(0x8060_4521), "EVIOCGBIT(EV_KEY, 96)");
         assert_eq!(abbrev(0x8018_4540), "EVIOCGABS(ABS_X)");
         assert_eq!(abbrev(0x4018_45fe), "EVIOCSABS(0x3e /* ABS_??? */)");
-        assert_eq!(abbrev(0xc008_b7ff), "_IOC(_IOC_READ|_IOC_WRITE, 0xb7, 0xff, 0x8)");
+        assert_eq!(
+            abbrev(0xc008_b7ff),
+            "_IOC(_IOC_READ|_IOC_WRITE, 0xb7, 0xff, 0x8)"
+        );
         assert_eq!(abbrev(0x0000_0000), "_IOC(_IOC_NONE, 0, 0, 0)");
         assert_eq!(
             name(0x8004_4501, XlatStyle::Verbose),
