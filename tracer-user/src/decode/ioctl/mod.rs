@@ -9,6 +9,7 @@ use super::structs::Bytes;
 use super::{Call, DecodeOptions, in_out, write_addr, write_hex};
 use crate::event::Capture;
 
+mod evdev;
 mod fs;
 mod misc;
 mod names;
@@ -48,6 +49,7 @@ fn shape(request: u32) -> Shape {
     let family = match request::kind(request) as u8 {
         b'T' => term::shape(request),
         b'f' | b'X' => fs::shape(request),
+        b'E' => evdev::shape(request),
         _ => misc::shape(request),
     };
     family.unwrap_or(Shape::Hex)
