@@ -3,10 +3,10 @@
 
 use std::fmt::Write;
 
-use super::request::{READ, WRITE, dir};
-use super::{Shape, need};
-use crate::decode::DecodeOptions;
-use crate::decode::flags::{Xlat, hex, write_enum};
+use super::request::EVDEV_ABS;
+use super::request::{READ, WRITE, dir, nr, size};
+use super::{Ctx, Shape, need};
+use crate::decode::flags::{Xlat, hex, styled, write_enum};
 use crate::decode::structs::Bytes;
 
 pub(super) fn shape(request: u32) -> Option<Shape> {
@@ -20,7 +20,9 @@ pub(super) fn shape(request: u32) -> Option<Shape> {
         (READ, 0x8008_4503) => Shape::Out(repeat),
         (READ, 0x8008_4504) => Shape::Out(keycode),
         (READ, 0x8028_4504) => Shape::Out(keymap_entry),
-        // The strings, bit sets and axes the others fill are not decoded.
+        (READ, r) if nr(r) & !0x3f == 0x40 => Shape::Out(absinfo),
+        (READ, r) if nr(r) == 0x0a => Shape::Out(mtslots),
+        // The strings and bit sets the others fill are not decoded.
         (READ, _) => Shape::Addr,
         (WRITE, 0x4008_4503) => Shape::In(repeat),
         (WRITE, 0x4008_4504) => Shape::In(keycode),
@@ -30,12 +32,13 @@ pub(super) fn shape(request: u32) -> Option<Shape> {
         (WRITE, 0x4004_4590 | 0x4004_4591) => Shape::Ulong,
         (WRITE, 0x4004_45a0) => Shape::In(super::uint),
         (WRITE, 0x4030_4580) => Shape::In(ff_effect),
+        (WRITE, r) if nr(r) & !0x3f == 0xc0 => Shape::In(absinfo),
         (WRITE, _) => Shape::Addr,
         _ => return None,
     })
 }
 
-fn input_id(out: &mut String, b: &Bytes, _: &DecodeOptions) -> Option<()> {
+fn input_id(out: &mut String, b: &Bytes, _: &Ctx) -> Option<()> {
     let _ = write!(
         out,
         "{{bustype={}, vendor={}, product={}, version={}}}",
@@ -47,14 +50,79 @@ fn input_id(out: &mut String, b: &Bytes, _: &DecodeOptions) -> Option<()> {
     Some(())
 }
 
+/// `struct input_absinfo`, as much of it as the request's size covers.
+fn absinfo(out: &mut String, b: &Bytes, ctx: &Ctx) -> Option<()> {
+    const ORIG: usize = 20;
+    const WITH_RESOLUTION: usize = 24;
+    let sz = size(ctx.request) as usize;
+    if sz < ORIG {
+        return None;
+    }
+    need(b, sz.min(WITH_RESOLUTION))?;
+    let field = |n: usize| b.u32(4 * n).unwrap_or_default();
+    let _ = write!(out, "{{value={}, minimum={}", field(0), field(1));
+    if ctx.opts.abbreviate {
+        out.push_str(", ...}");
+        return Some(());
+    }
+    let _ = write!(
+        out,
+        ", maximum={}, fuzz={}, flat={}",
+        field(2),
+        field(3),
+        field(4)
+    );
+    if sz >= WITH_RESOLUTION {
+        let _ = write!(out, ", resolution={}", field(5));
+    }
+    if sz > ORIG && sz != WITH_RESOLUTION {
+        out.push_str(", ...");
+    }
+    out.push('}');
+    Some(())
+}
+
+/// EVIOCGMTSLOTS: the axis asked for, then the slots' values (the request's size
+/// counts the axis and the values).
+fn mtslots(out: &mut String, b: &Bytes, ctx: &Ctx) -> Option<()> {
+    let count = size(ctx.request) as usize / 4;
+    if count == 0 {
+        return None;
+    }
+    need(b, 4 * count)?;
+    let code = b.u32(0)?;
+    out.push_str("{code=");
+    let name = EVDEV_ABS
+        .iter()
+        .find(|(v, _)| *v >= 0x2f && *v == u64::from(code));
+    match name {
+        Some((_, name)) => styled(out, &hex(code.into()), |out| out.push_str(name)),
+        None => write_enum(out, code.into(), &[], "ABS_MT_???"),
+    }
+    out.push_str(", values=[");
+    let limit = ctx.opts.string_limit;
+    for n in 1..count {
+        if n > 1 {
+            out.push_str(", ");
+        }
+        if n > limit {
+            out.push_str("...");
+            break;
+        }
+        let _ = write!(out, "{}", b.i32(4 * n)?);
+    }
+    out.push_str("]}");
+    Some(())
+}
+
 /// `[delay, period]`.
-fn repeat(out: &mut String, b: &Bytes, _: &DecodeOptions) -> Option<()> {
+fn repeat(out: &mut String, b: &Bytes, _: &Ctx) -> Option<()> {
     let _ = write!(out, "[{}, {}]", b.u32(0)?, b.u32(4)?);
     Some(())
 }
 
 /// `[scancode, KEY_ESC]`.
-fn keycode(out: &mut String, b: &Bytes, _: &DecodeOptions) -> Option<()> {
+fn keycode(out: &mut String, b: &Bytes, _: &Ctx) -> Option<()> {
     let (scancode, key) = (b.u32(0)?, b.u32(4)?);
     let _ = write!(out, "[{scancode}, ");
     write_enum(out, key.into(), KEYS, "KEY_???");
@@ -62,10 +130,10 @@ fn keycode(out: &mut String, b: &Bytes, _: &DecodeOptions) -> Option<()> {
     Some(())
 }
 
-fn keymap_entry(out: &mut String, b: &Bytes, opts: &DecodeOptions) -> Option<()> {
+fn keymap_entry(out: &mut String, b: &Bytes, ctx: &Ctx) -> Option<()> {
     need(b, 40)?;
     let _ = write!(out, "{{flags={}, len={}", b.0[0], b.0[1]);
-    if opts.abbreviate {
+    if ctx.opts.abbreviate {
         out.push_str(", ...}");
         return Some(());
     }
@@ -84,7 +152,7 @@ fn keymap_entry(out: &mut String, b: &Bytes, opts: &DecodeOptions) -> Option<()>
 
 /// `struct ff_effect`: the common fields, then (unabbreviated) the trigger, the replay
 /// and the part of the union the effect's type uses.
-fn ff_effect(out: &mut String, b: &Bytes, opts: &DecodeOptions) -> Option<()> {
+fn ff_effect(out: &mut String, b: &Bytes, ctx: &Ctx) -> Option<()> {
     need(b, 48)?;
     let u16_ = |off| b.u16(off).unwrap_or_default();
     let i16_ = |off| u16_(off) as i16;
@@ -92,7 +160,7 @@ fn ff_effect(out: &mut String, b: &Bytes, opts: &DecodeOptions) -> Option<()> {
     out.push_str("{type=");
     write_enum(out, kind.into(), FF_TYPES, "FF_???");
     let _ = write!(out, ", id={}, direction={}", i16_(2), u16_(4));
-    if opts.abbreviate {
+    if ctx.opts.abbreviate {
         out.push_str(", ...}");
         return Some(());
     }

@@ -3,8 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{Shape, need};
-use crate::decode::DecodeOptions;
+use super::{Ctx, Shape, need};
 use crate::decode::flags::{Xlat, write_flags};
 use crate::decode::structs::Bytes;
 
@@ -26,7 +25,7 @@ pub(super) fn shape(request: u32) -> Option<Shape> {
     })
 }
 
-fn inode_flags(out: &mut String, b: &Bytes, _: &DecodeOptions) -> Option<()> {
+fn inode_flags(out: &mut String, b: &Bytes, _: &Ctx) -> Option<()> {
     need(b, 4)?;
     let flags = b.u32(0)?;
     out.push('[');
@@ -35,7 +34,7 @@ fn inode_flags(out: &mut String, b: &Bytes, _: &DecodeOptions) -> Option<()> {
     Some(())
 }
 
-fn fiemap_in(out: &mut String, b: &Bytes, _: &DecodeOptions) -> Option<()> {
+fn fiemap_in(out: &mut String, b: &Bytes, _: &Ctx) -> Option<()> {
     need(b, 32)?;
     let (start, length, flags, count) = (b.u64(0)?, b.u64(8)?, b.u32(16)?, b.u32(24)?);
     let _ = write!(out, "{{fm_start={start}, fm_length={length}, fm_flags=");
@@ -45,7 +44,7 @@ fn fiemap_in(out: &mut String, b: &Bytes, _: &DecodeOptions) -> Option<()> {
 }
 
 /// The header the kernel filled; the extents themselves are not copied (`...`).
-fn fiemap_out(out: &mut String, b: &Bytes, _: &DecodeOptions) -> Option<()> {
+fn fiemap_out(out: &mut String, b: &Bytes, _: &Ctx) -> Option<()> {
     need(b, 32)?;
     let (flags, mapped) = (b.u32(16)?, b.u32(20)?);
     out.push_str("{fm_flags=");
@@ -54,7 +53,7 @@ fn fiemap_out(out: &mut String, b: &Bytes, _: &DecodeOptions) -> Option<()> {
     Some(())
 }
 
-fn fstrim_range(out: &mut String, b: &Bytes, _: &DecodeOptions) -> Option<()> {
+fn fstrim_range(out: &mut String, b: &Bytes, _: &Ctx) -> Option<()> {
     need(b, 24)?;
     let (start, len, minlen) = (b.u64(0)?, b.u64(8)?, b.u64(16)?);
     let _ = write!(out, "{{start={start:#x}, len={len}, minlen={minlen}}}");

@@ -1,6 +1,6 @@
 //! The smaller families' requests, each as its strace decoder prints it.
 
-use super::Shape;
+use super::{Ctx, Shape};
 
 pub(super) fn shape(request: u32) -> Option<Shape> {
     Some(match request {

@@ -20,7 +20,16 @@ pub use request::write_request;
 
 /// Prints a struct from its bytes; `None` (after writing anything) when they are too
 /// few, and the address shows instead.
-pub(super) type Writer = fn(&mut String, &Bytes, &DecodeOptions) -> Option<()>;
+pub(super) type Writer = fn(&mut String, &Bytes, &Ctx) -> Option<()>;
+
+/// What a writer may need besides the bytes.
+pub(super) struct Ctx<'a> {
+    pub opts: &'a DecodeOptions,
+    /// The request (a size or a number it encodes).
+    pub request: u32,
+    /// The call's result, when it succeeded (the length of a string the kernel wrote).
+    pub ret: Option<u64>,
+}
 
 /// How a request's third argument prints.
 #[derive(Clone, Copy)]
@@ -65,6 +74,11 @@ pub fn write_arg(out: &mut String, call: &Call, i: usize, opts: &DecodeOptions) 
     let v = call.args[i];
     let (entry, exit) = in_out(call, i);
     let ok = call.success().is_some();
+    let ctx = Ctx {
+        opts,
+        request: call.args[1] as u32,
+        ret: call.success(),
+    };
     fn readable<'a>(cap: Option<&'a Capture>, v: u64, opts: &DecodeOptions) -> Option<Bytes<'a>> {
         let cap = cap.filter(|c| !c.fault && v != 0 && opts.dereference)?;
         Some(Bytes(&cap.data))
@@ -73,7 +87,7 @@ pub fn write_arg(out: &mut String, call: &Call, i: usize, opts: &DecodeOptions) 
     // The struct as `writer` prints it, or the address when it could not be read.
     let one = |out: &mut String, writer: Writer, b: Option<Bytes>| {
         let mut text = String::new();
-        match b.and_then(|b| writer(&mut text, &b, opts)) {
+        match b.and_then(|b| writer(&mut text, &b, &ctx)) {
             Some(()) => out.push_str(&text),
             None => write_addr(out, v),
         }
@@ -94,7 +108,7 @@ pub fn write_arg(out: &mut String, call: &Call, i: usize, opts: &DecodeOptions) 
         Shape::Out(_) => write_addr(out, v),
         Shape::InOut(before, after) => {
             let mut text = String::new();
-            let Some(()) = bytes(entry).and_then(|b| before(&mut text, &b, opts)) else {
+            let Some(()) = bytes(entry).and_then(|b| before(&mut text, &b, &ctx)) else {
                 return write_addr(out, v);
             };
             out.push_str(&text);
@@ -114,19 +128,19 @@ pub(super) fn need(b: &Bytes, size: usize) -> Option<()> {
 }
 
 /// `[N]`: an `int` the kernel reads or writes.
-pub(super) fn int(out: &mut String, b: &Bytes, _: &DecodeOptions) -> Option<()> {
+pub(super) fn int(out: &mut String, b: &Bytes, _: &Ctx) -> Option<()> {
     let _ = write!(out, "[{}]", b.i32(0)?);
     Some(())
 }
 
 /// `[N]`: an `unsigned int`.
-pub(super) fn uint(out: &mut String, b: &Bytes, _: &DecodeOptions) -> Option<()> {
+pub(super) fn uint(out: &mut String, b: &Bytes, _: &Ctx) -> Option<()> {
     let _ = write!(out, "[{}]", b.u32(0)?);
     Some(())
 }
 
 /// `[N]`: a 64-bit unsigned value.
-pub(super) fn u64_(out: &mut String, b: &Bytes, _: &DecodeOptions) -> Option<()> {
+pub(super) fn u64_(out: &mut String, b: &Bytes, _: &Ctx) -> Option<()> {
     let _ = write!(out, "[{}]", b.u64(0)?);
     Some(())
 }

@@ -4,8 +4,7 @@
 
 use std::fmt::Write;
 
-use super::{Shape, int, need};
-use crate::decode::DecodeOptions;
+use super::{Ctx, Shape, int, need};
 use crate::decode::flags::{Xlat, write_flags};
 use crate::decode::structs::Bytes;
 use crate::syscalls::StructKind;
@@ -30,7 +29,7 @@ pub(super) fn shape(request: u32) -> Option<Shape> {
     })
 }
 
-fn winsize(out: &mut String, b: &Bytes, _: &DecodeOptions) -> Option<()> {
+fn winsize(out: &mut String, b: &Bytes, _: &Ctx) -> Option<()> {
     need(b, 8)?;
     let _ = write!(
         out,
@@ -43,7 +42,7 @@ fn winsize(out: &mut String, b: &Bytes, _: &DecodeOptions) -> Option<()> {
     Some(())
 }
 
-fn termios(out: &mut String, b: &Bytes, _: &DecodeOptions) -> Option<()> {
+fn termios(out: &mut String, b: &Bytes, _: &Ctx) -> Option<()> {
     if b.0.len() < StructKind::Termios.size() as usize {
         return None;
     }
@@ -52,7 +51,7 @@ fn termios(out: &mut String, b: &Bytes, _: &DecodeOptions) -> Option<()> {
 }
 
 /// `[TIOCM_DTR|TIOCM_RTS]`: the modem lines.
-fn modem(out: &mut String, b: &Bytes, _: &DecodeOptions) -> Option<()> {
+fn modem(out: &mut String, b: &Bytes, _: &Ctx) -> Option<()> {
     let v = b.u32(0)? as u64;
     out.push('[');
     write_flags(out, v, TIOCM, None, "TIOCM_???");
