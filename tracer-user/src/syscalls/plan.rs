@@ -14,6 +14,8 @@ const PATH_MAX: u16 = 4096;
 const MSG_CONTROL_BYTES: u16 = 256;
 /// Most of an ioctl's struct copied (`struct dm_ioctl` and its first names fit).
 const IOCTL_MAX: u16 = 512;
+/// What an ioctl request that encodes no size has copied.
+const IOCTL_OLD: u16 = 64;
 /// Largest single capture the kernel takes.
 const MAX_CAPTURE: u16 = tracer_common::MAX_CAPTURE as u16;
 
@@ -79,17 +81,13 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
         }
         // The struct the request reads or writes, as long as the request says (a
         // struct ending where its page ends copies whole); for the old requests that
-        // say nothing, as long as a terminal's settings, the largest they take (read
-        // whatever the request: for the others the copy fails or goes unused).
+        // say nothing, enough for a terminal's settings and the start of a disk's
+        // identity (read whatever the request: for the others the copy fails or goes
+        // unused).
         ArgKind::IoctlArg => {
             let word = |when| CaptureSpec {
                 max: IOCTL_MAX,
-                ..spec(
-                    capture::FIXED,
-                    when,
-                    LEN_IOC_SIZE,
-                    StructKind::Termios.size(),
-                )
+                ..spec(capture::FIXED, when, LEN_IOC_SIZE, IOCTL_OLD)
             };
             return vec![word(when::ENTER), word(when::EXIT_OK)];
         }

@@ -11,6 +11,7 @@ use crate::event::Capture;
 
 mod evdev;
 mod fs;
+mod hdio;
 mod misc;
 mod names;
 mod request;
@@ -27,6 +28,8 @@ pub(super) struct Ctx<'a> {
     pub opts: &'a DecodeOptions,
     /// The request (a size or a number it encodes).
     pub request: u32,
+    /// The argument: where the struct is.
+    pub addr: u64,
     /// The call's result, when it succeeded (the length of a string the kernel wrote).
     pub ret: Option<u64>,
 }
@@ -59,6 +62,7 @@ fn shape(request: u32) -> Shape {
         b'T' => term::shape(request),
         b'f' | b'X' => fs::shape(request),
         b'E' => evdev::shape(request),
+        0x03 => hdio::shape(request),
         _ => misc::shape(request),
     };
     family.unwrap_or(Shape::Hex)
@@ -77,6 +81,7 @@ pub fn write_arg(out: &mut String, call: &Call, i: usize, opts: &DecodeOptions) 
     let ctx = Ctx {
         opts,
         request: call.args[1] as u32,
+        addr: v,
         ret: call.success(),
     };
     fn readable<'a>(cap: Option<&'a Capture>, v: u64, opts: &DecodeOptions) -> Option<Bytes<'a>> {
