@@ -214,7 +214,7 @@ fn write_memory(
             _ => strings::write_ptrv_count(out, cap, v),
         },
         ArgKind::PrctlArg { n } => prctl::write_arg(out, call, i, n, opts),
-        ArgKind::IoctlArg => ioctl::write_arg(out, call, i, opts),
+        ArgKind::IoctlArg => ioctl::write_arg(out, call, i, opts, fds),
         ArgKind::FcntlArg => fcntl::write_arg(out, call, i),
         ArgKind::OffInOut => write_off_in_out(out, call, i),
         ArgKind::IpcBuf {

@@ -7,7 +7,7 @@ use std::fmt::Write;
 
 use super::structs::Bytes;
 use super::{Call, DecodeOptions, in_out, write_addr, write_hex};
-use crate::event::Capture;
+use crate::event::{Capture, FdNames};
 
 mod evdev;
 mod fs;
@@ -15,6 +15,7 @@ mod hdio;
 mod misc;
 mod names;
 mod request;
+mod seccomp;
 mod term;
 
 pub use request::write_request;
@@ -30,6 +31,10 @@ pub(super) struct Ctx<'a> {
     pub request: u32,
     /// The argument: where the struct is.
     pub addr: u64,
+    /// The calling thread.
+    pub pid: u32,
+    /// `-y`'s names, for descriptors in the struct.
+    pub fds: Option<&'a dyn FdNames>,
     /// The call's result, when it succeeded (the length of a string the kernel wrote).
     pub ret: Option<u64>,
 }
@@ -55,6 +60,10 @@ pub(super) enum Shape {
     Out(Writer),
     /// Read and written: `{...} => {...}`, the second part when the call succeeded.
     InOut(Writer, Writer),
+    /// Read and written, strace's other way: the first part unless its writer declines
+    /// (`None`: nothing the kernel reads; the request's size must have been copied), then ` => ` and the second part, or the
+    /// address when the call failed.
+    Updated(Writer, Writer),
 }
 
 fn shape(request: u32) -> Shape {
@@ -63,6 +72,7 @@ fn shape(request: u32) -> Shape {
         b'f' | b'X' => fs::shape(request),
         b'E' => evdev::shape(request),
         0x03 => hdio::shape(request),
+        b'!' => seccomp::shape(request),
         _ => misc::shape(request),
     };
     family.unwrap_or(Shape::Hex)
@@ -74,7 +84,13 @@ pub fn visible(call: &Call) -> bool {
 }
 
 /// The third argument (index `i`), from its copies at entry and at a successful exit.
-pub fn write_arg(out: &mut String, call: &Call, i: usize, opts: &DecodeOptions) {
+pub fn write_arg(
+    out: &mut String,
+    call: &Call,
+    i: usize,
+    opts: &DecodeOptions,
+    fds: Option<&dyn FdNames>,
+) {
     let v = call.args[i];
     let (entry, exit) = in_out(call, i);
     let ok = call.success().is_some();
@@ -82,6 +98,8 @@ pub fn write_arg(out: &mut String, call: &Call, i: usize, opts: &DecodeOptions) 
         opts,
         request: call.args[1] as u32,
         addr: v,
+        pid: call.pid,
+        fds,
         ret: call.success(),
     };
     fn readable<'a>(cap: Option<&'a Capture>, v: u64, opts: &DecodeOptions) -> Option<Bytes<'a>> {
@@ -111,6 +129,22 @@ pub fn write_arg(out: &mut String, call: &Call, i: usize, opts: &DecodeOptions) 
         Shape::In(writer) => one(out, writer, bytes(entry)),
         Shape::Out(writer) if ok => one(out, writer, bytes(exit)),
         Shape::Out(_) => write_addr(out, v),
+        Shape::Updated(before, after) => {
+            // Unreadable in full at entry: strace shows the address and no more.
+            let whole = |b: &Bytes| b.0.len() >= request::size(ctx.request) as usize;
+            let Some(b) = bytes(entry).filter(whole) else {
+                return write_addr(out, v);
+            };
+            let mut text = String::new();
+            if before(&mut text, &b, &ctx).is_some() {
+                out.push_str(&text);
+                out.push_str(" => ");
+            }
+            match ok {
+                true => one(out, after, bytes(exit)),
+                false => write_addr(out, v),
+            }
+        }
         Shape::InOut(before, after) => {
             let mut text = String::new();
             let Some(()) = bytes(entry).and_then(|b| before(&mut text, &b, &ctx)) else {
