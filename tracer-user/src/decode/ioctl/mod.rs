@@ -12,6 +12,7 @@ use crate::event::{Capture, FdNames};
 mod evdev;
 mod fs;
 mod hdio;
+mod lirc;
 mod misc;
 mod names;
 mod request;
@@ -73,6 +74,7 @@ fn shape(request: u32) -> Shape {
         b'E' => evdev::shape(request),
         0x03 => hdio::shape(request),
         b'!' => seccomp::shape(request),
+        b'i' => lirc::shape(request),
         _ => misc::shape(request),
     };
     family.unwrap_or(Shape::Hex)
