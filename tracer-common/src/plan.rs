@@ -461,3 +461,29 @@ const _: () = {
 #[cfg(feature = "user")]
 // SAFETY: plain-old-data: repr(C), integer fields only, no implicit padding.
 unsafe impl aya::Pod for SyscallPlan {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An ioctl's copy: the size its request encodes (capped), the fallback for one
+    /// that encodes none; retried up to its page's end.
+    #[test]
+    fn ioctl_copies_follow_the_request() {
+        let spec = CaptureSpec {
+            max: 512,
+            ..CaptureSpec::new(capture::FIXED, when::ENTER, 2, LEN_IOC_SIZE, 64)
+        };
+        let len = |request: u64| capture_len(&spec, None, &[0, request, 0, 0, 0, 0]);
+        // FITRIM: _IOWR('X', 121, struct fstrim_range), 24 bytes.
+        assert_eq!(len(0xc018_5879), Some(24));
+        // TCGETS: no size in the number.
+        assert_eq!(len(0x5401), Some(64));
+        // A size beyond the cap.
+        assert_eq!(len(0x8fff_4500), Some(512));
+        assert_eq!(capture_retry_len(&spec, 0x7000_0ffc, 8), Some(4));
+        assert_eq!(capture_retry_len(&spec, 0x7000_0ff0, 8), None);
+        let fixed = CaptureSpec::new(capture::FIXED, when::ENTER, 2, LEN_FIXED, 8);
+        assert_eq!(capture_retry_len(&fixed, 0x7000_0ffc, 8), None);
+    }
+}

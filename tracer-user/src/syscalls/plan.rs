@@ -483,6 +483,7 @@ mod tests {
             for s in plan.specs.iter().filter(|s| s.kind != capture::NONE) {
                 assert!((s.arg as usize) < sc.args.len(), "{}", sc.name);
                 let len_ok = matches!(s.len_arg, LEN_FIXED | LEN_FROM_RET)
+                    || (s.len_arg == LEN_IOC_SIZE && sc.args.len() > 1)
                     || (s.len_arg as usize) < sc.args.len();
                 assert!(len_ok, "{}", sc.name);
                 assert!(s.size as usize <= tracer_common::MAX_CAPTURE, "{}", sc.name);

@@ -36,8 +36,6 @@ pub(super) struct Ctx<'a> {
     pub pid: u32,
     /// `-y`'s names, for descriptors in the struct.
     pub fds: Option<&'a dyn FdNames>,
-    /// The call's result, when it succeeded (the length of a string the kernel wrote).
-    pub ret: Option<u64>,
 }
 
 /// How a request's third argument prints.
@@ -102,7 +100,6 @@ pub fn write_arg(
         addr: v,
         pid: call.pid,
         fds,
-        ret: call.success(),
     };
     fn readable<'a>(cap: Option<&'a Capture>, v: u64, opts: &DecodeOptions) -> Option<Bytes<'a>> {
         let cap = cap.filter(|c| !c.fault && v != 0 && opts.dereference)?;
@@ -177,11 +174,5 @@ pub(super) fn int(out: &mut String, b: &Bytes, _: &Ctx) -> Option<()> {
 /// `[N]`: an `unsigned int`.
 pub(super) fn uint(out: &mut String, b: &Bytes, _: &Ctx) -> Option<()> {
     let _ = write!(out, "[{}]", b.u32(0)?);
-    Some(())
-}
-
-/// `[N]`: a 64-bit unsigned value.
-pub(super) fn u64_(out: &mut String, b: &Bytes, _: &Ctx) -> Option<()> {
-    let _ = write!(out, "[{}]", b.u64(0)?);
     Some(())
 }

@@ -113,12 +113,9 @@ fn addfd(out: &mut String, b: &Bytes, ctx: &Ctx) -> Option<()> {
         None,
         "SECCOMP_ADDFD_FLAG_???",
     );
-    let _ = write!(
-        out,
-        ", srcfd={}, newfd={}, newfd_flags=",
-        b.i32(12)?,
-        b.i32(16)?
-    );
+    out.push_str(", srcfd=");
+    write_plain_fd(out, ctx.pid, b.i32(12)?, ctx.fds);
+    let _ = write!(out, ", newfd={}, newfd_flags=", b.i32(16)?);
     write_flags(out, b.u32(20)?.into(), OPEN_FLAGS, None, "O_???");
     out.push('}');
     Some(())
