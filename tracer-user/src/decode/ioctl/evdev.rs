@@ -22,6 +22,15 @@ pub(super) fn shape(request: u32) -> Option<Shape> {
         (READ, 0x8028_4504) => Shape::Out(keymap_entry),
         (READ, r) if nr(r) & !0x3f == 0x40 => Shape::Out(absinfo),
         (READ, r) if nr(r) == 0x0a => Shape::Out(mtslots),
+        // EVIOCGBIT(0): the event types; EVIOCGBIT(EV_KEY), EVIOCGKEY: keys;
+        // EVIOCGBIT(EV_ABS): axes; EVIOCGBIT(EV_FF): effects; EVIOCGBIT(EV_PWR).
+        (READ, r) if nr(r) == 0x20 => Shape::Out(|out, b, ctx| bitset(out, b, ctx, BITS_EV)),
+        (READ, r) if nr(r) == 0x21 || nr(r) == 0x18 => {
+            Shape::Out(|out, b, ctx| bitset(out, b, ctx, BITS_KEY))
+        }
+        (READ, r) if nr(r) == 0x23 => Shape::Out(|out, b, ctx| bitset(out, b, ctx, BITS_ABS)),
+        (READ, r) if nr(r) == 0x35 => Shape::Out(|out, b, ctx| bitset(out, b, ctx, BITS_FF)),
+        (READ, r) if nr(r) == 0x36 => Shape::Out(super::int),
         // The strings and bit sets the others fill are not decoded.
         (READ, _) => Shape::Addr,
         (WRITE, 0x4008_4503) => Shape::In(repeat),
@@ -112,6 +121,58 @@ fn mtslots(out: &mut String, b: &Bytes, ctx: &Ctx) -> Option<()> {
         let _ = write!(out, "{}", b.i32(4 * n)?);
     }
     out.push_str("]}");
+    Some(())
+}
+
+/// A bit set's names, its highest bit and the name of an unknown one.
+type Bits = (Xlat, usize, &'static str);
+
+const BITS_EV: Bits = (EV_TYPES, 0x1f, "EV_???");
+const BITS_KEY: Bits = (KEYS, 0x2ff, "KEY_???");
+const BITS_ABS: Bits = (EVDEV_ABS, 0x3f, "ABS_???");
+const BITS_FF: Bits = (FF_TYPES, 0x7f, "FF_???");
+
+/// strace's `decode_bitset`: the bits the kernel set (as many bytes as the call
+/// returned, at most the set's size), by name (`[EV_ABS EV_MSC]`, after three of them
+/// `...` unless `-v`); under `-X raw` or `verbose` the words in hex.
+fn bitset(out: &mut String, b: &Bytes, ctx: &Ctx, (names, max, dflt): Bits) -> Option<()> {
+    let ret = ctx.ret? as usize;
+    let bits = if ret > max / 8 { max } else { ret * 8 };
+    let size = bits.div_ceil(8).next_multiple_of(8);
+    if size == 0 {
+        return None;
+    }
+    let bytes = b.0.get(..size)?;
+    let set = |i: usize| i < bits && bytes[i / 8] & (1 << (i % 8)) != 0;
+    let words = || {
+        let hex: Vec<String> = bytes
+            .chunks_exact(8)
+            .map(|w| hex(u64::from_le_bytes(w.try_into().unwrap_or_default())))
+            .collect();
+        format!("[{}]", hex.join(", "))
+    };
+    let style = crate::decode::flags::style();
+    if style == crate::decode::XlatStyle::Raw {
+        out.push_str(&words());
+        return Some(());
+    }
+    out.push('[');
+    let mut shown = 0;
+    for i in (0..bits).filter(|&i| set(i)) {
+        if shown > 0 {
+            out.push(' ');
+        }
+        if ctx.opts.abbreviate && shown > 3 {
+            out.push_str("...");
+            break;
+        }
+        write_enum(out, i as u64, names, dflt);
+        shown += 1;
+    }
+    out.push(']');
+    if style == crate::decode::XlatStyle::Verbose {
+        let _ = write!(out, " /* {} */", words());
+    }
     Some(())
 }
 
@@ -231,6 +292,8 @@ fn ff_effect(out: &mut String, b: &Bytes, ctx: &Ctx) -> Option<()> {
     out.push('}');
     Some(())
 }
+
+const EV_TYPES: Xlat = super::request::EVDEV_EV;
 
 const FF_TYPES: Xlat = &[
     (0x50, "FF_RUMBLE"),

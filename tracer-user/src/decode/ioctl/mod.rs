@@ -34,6 +34,8 @@ pub(super) struct Ctx<'a> {
     pub addr: u64,
     /// The calling thread.
     pub pid: u32,
+    /// The call's result, when it succeeded (how many bytes the kernel wrote).
+    pub ret: Option<u64>,
     /// `-y`'s names, for descriptors in the struct.
     pub fds: Option<&'a dyn FdNames>,
 }
@@ -100,6 +102,7 @@ pub fn write_arg(
         addr: v,
         pid: call.pid,
         fds,
+        ret: call.success(),
     };
     fn readable<'a>(cap: Option<&'a Capture>, v: u64, opts: &DecodeOptions) -> Option<Bytes<'a>> {
         let cap = cap.filter(|c| !c.fault && v != 0 && opts.dereference)?;
