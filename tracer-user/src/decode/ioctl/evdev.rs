@@ -157,8 +157,7 @@ fn bitset(out: &mut String, b: &Bytes, ctx: &Ctx, (names, max, dflt): Bits) -> O
         return Some(());
     }
     out.push('[');
-    let mut shown = 0;
-    for i in (0..bits).filter(|&i| set(i)) {
+    for (shown, i) in (0..bits).filter(|&i| set(i)).enumerate() {
         if shown > 0 {
             out.push(' ');
         }
@@ -167,7 +166,6 @@ fn bitset(out: &mut String, b: &Bytes, ctx: &Ctx, (names, max, dflt): Bits) -> O
             break;
         }
         write_enum(out, i as u64, names, dflt);
-        shown += 1;
     }
     out.push(']');
     if style == crate::decode::XlatStyle::Verbose {
