@@ -192,10 +192,20 @@ fn capture_one(
             let total = tracer_common::capture_len(spec, phase.ret(), args)?;
             let want = tracer_common::capture_want(spec, total, limit).min(MAX_CAPTURE);
             let mut buf = vec![0u8; want];
-            if read(pid, src, &mut buf) < want {
+            let mut ok = read(pid, src, &mut buf) == want;
+            // The kernel side's retry, to the same bytes.
+            if !ok && let Some(rest) = tracer_common::capture_retry_len(spec, src, want) {
+                buf.truncate(rest);
+                ok = read(pid, src, &mut buf) == rest;
+            }
+            if !ok {
                 (Vec::new(), CAPTURE_FAULT)
             } else {
-                let flags = if total > want { CAPTURE_TRUNCATED } else { 0 };
+                let flags = if total > buf.len() {
+                    CAPTURE_TRUNCATED
+                } else {
+                    0
+                };
                 (buf, flags)
             }
         }
