@@ -924,11 +924,16 @@ pub const PRCTL_OPTIONS: Xlat = &[
     (57, "PR_SET_IO_FLUSHER"),
     (58, "PR_GET_IO_FLUSHER"),
     (59, "PR_SET_SYSCALL_USER_DISPATCH"),
+    (60, "PR_PAC_SET_ENABLED_KEYS"),
+    (61, "PR_PAC_GET_ENABLED_KEYS"),
     (62, "PR_SCHED_CORE"),
+    (63, "PR_SME_SET_VL"),
+    (64, "PR_SME_GET_VL"),
     (65, "PR_SET_MDWE"),
     (66, "PR_GET_MDWE"),
     (0x4155_5856, "PR_GET_AUXV"),
     (0x5356_4d41, "PR_SET_VMA"),
+    (0x5961_6d61, "PR_SET_PTRACER"),
 ];
 
 pub const ARCH_PRCTL_CODES: Xlat = &[

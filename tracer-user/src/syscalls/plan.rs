@@ -65,15 +65,21 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
         }
         // Only counted, in the kernel.
         ArgKind::Dirents => spec(capture::DIRENT_COUNT, when::EXIT_OK, LEN_FROM_RET, 0),
-        // The name PR_SET_NAME reads; the name (16 bytes) or the int the PR_GET_*
-        // options write (read whatever the option: for the others the copy fails or
-        // goes unused).
+        // The name PR_SET_NAME reads; what the PR_GET_* options write: the name (16
+        // bytes), an int (4: one at the end of a mapping is readable only so). Read
+        // whatever the option: for the others the copies fail or go unused.
         ArgKind::PrctlArg { n: 2 } => {
             let name = CaptureSpec {
                 max: 16,
                 ..spec(capture::CSTR, when::ENTER, LEN_FIXED, 0)
             };
-            return vec![name, spec(capture::FIXED, when::EXIT_OK, LEN_FIXED, 16)];
+            let out = |size| spec(capture::FIXED, when::EXIT_OK, LEN_FIXED, size);
+            return vec![name, out(16), out(4)];
+        }
+        // PR_SET_VMA's name (up to `-s`), the cookie PR_SCHED_CORE_GET writes.
+        ArgKind::PrctlArg { n: 5 } => {
+            let name = spec(capture::CSTR, when::ENTER, LEN_FIXED, 0);
+            return vec![name, spec(capture::FIXED, when::EXIT_OK, LEN_FIXED, 8)];
         }
         // An int, a window size or a terminal's settings, read and written by the
         // common requests (read whatever the request: for the others the copy fails or
