@@ -78,16 +78,46 @@ pub const NAME_OUT: usize = 16;
 fn shown(call: &Call) -> u8 {
     let arg2 = call.args[1];
     match call.args[0] as u32 {
-        PR_GET_KEEPCAPS | PR_GET_SECCOMP | PR_GET_TIMERSLACK | PR_GET_TIMING
-        | PR_GET_DUMPABLE | PR_GET_SECUREBITS | PR_GET_FP_MODE | PR_SVE_GET_VL
-        | PR_SME_GET_VL | PR_TASK_PERF_EVENTS_DISABLE | PR_TASK_PERF_EVENTS_ENABLE => 0,
-        PR_GET_CHILD_SUBREAPER | PR_GET_ENDIAN | PR_GET_FPEMU | PR_GET_FPEXC | PR_GET_NAME
-        | PR_GET_PDEATHSIG | PR_GET_TID_ADDRESS | PR_GET_TSC | PR_GET_UNALIGN
-        | PR_SVE_SET_VL | PR_SME_SET_VL | PR_GET_SPECULATION_CTRL | PR_SET_CHILD_SUBREAPER
-        | PR_SET_ENDIAN | PR_SET_FPEMU | PR_SET_FPEXC | PR_SET_KEEPCAPS | PR_SET_TIMING
-        | PR_SET_DUMPABLE | PR_CAPBSET_DROP | PR_CAPBSET_READ | PR_SET_NAME
-        | PR_SET_PDEATHSIG | PR_SET_PTRACER | PR_SET_SECUREBITS | PR_SET_TIMERSLACK
-        | PR_SET_TSC | PR_SET_UNALIGN | PR_SET_FP_MODE => 1,
+        PR_GET_KEEPCAPS
+        | PR_GET_SECCOMP
+        | PR_GET_TIMERSLACK
+        | PR_GET_TIMING
+        | PR_GET_DUMPABLE
+        | PR_GET_SECUREBITS
+        | PR_GET_FP_MODE
+        | PR_SVE_GET_VL
+        | PR_SME_GET_VL
+        | PR_TASK_PERF_EVENTS_DISABLE
+        | PR_TASK_PERF_EVENTS_ENABLE => 0,
+        PR_GET_CHILD_SUBREAPER
+        | PR_GET_ENDIAN
+        | PR_GET_FPEMU
+        | PR_GET_FPEXC
+        | PR_GET_NAME
+        | PR_GET_PDEATHSIG
+        | PR_GET_TID_ADDRESS
+        | PR_GET_TSC
+        | PR_GET_UNALIGN
+        | PR_SVE_SET_VL
+        | PR_SME_SET_VL
+        | PR_GET_SPECULATION_CTRL
+        | PR_SET_CHILD_SUBREAPER
+        | PR_SET_ENDIAN
+        | PR_SET_FPEMU
+        | PR_SET_FPEXC
+        | PR_SET_KEEPCAPS
+        | PR_SET_TIMING
+        | PR_SET_DUMPABLE
+        | PR_CAPBSET_DROP
+        | PR_CAPBSET_READ
+        | PR_SET_NAME
+        | PR_SET_PDEATHSIG
+        | PR_SET_PTRACER
+        | PR_SET_SECUREBITS
+        | PR_SET_TIMERSLACK
+        | PR_SET_TSC
+        | PR_SET_UNALIGN
+        | PR_SET_FP_MODE => 1,
         PR_SET_SPECULATION_CTRL => 2,
         PR_SET_SECCOMP => match arg2 {
             SECCOMP_MODE_STRICT => 1,
@@ -119,15 +149,15 @@ pub fn write_arg(out: &mut String, call: &Call, i: usize, n: u8, opts: &DecodeOp
     // What the kernel wrote at a pointer: a successful call's copy at exit, of `len` bytes.
     let written = |len: usize| written(call, i, len);
     // strace's `umove_or_printaddr` of an int, then its text in brackets.
-    let int_out = |out: &mut String, show: &dyn Fn(&mut String, i32)| {
-        match written(4).and_then(|c| Bytes(&c.data).i32(0)) {
-            Some(x) => {
-                out.push('[');
-                show(out, x);
-                out.push(']');
-            }
-            None => write_addr(out, v),
+    let int_out = |out: &mut String, show: &dyn Fn(&mut String, i32)| match written(4)
+        .and_then(|c| Bytes(&c.data).i32(0))
+    {
+        Some(x) => {
+            out.push('[');
+            show(out, x);
+            out.push(']');
         }
+        None => write_addr(out, v),
     };
     match (option, n) {
         (PR_GET_CHILD_SUBREAPER | PR_GET_ENDIAN | PR_GET_FPEMU | PR_GET_FPEXC, 2) => {
@@ -207,19 +237,24 @@ pub fn write_arg(out: &mut String, call: &Call, i: usize, n: u8, opts: &DecodeOp
         (PR_SET_FP_MODE, 2) => {
             write_flags(out, v as u32 as u64, PR_FP_MODE, None, "PR_FP_MODE_???")
         }
-        (PR_PAC_RESET_KEYS, 2) => {
-            write_flags_of(out, v, &[PR_PAC_ENABLED_KEYS, PR_PAC_KEYS], None, "PR_PAC_???")
-        }
+        (PR_PAC_RESET_KEYS, 2) => write_flags_of(
+            out,
+            v,
+            &[PR_PAC_ENABLED_KEYS, PR_PAC_KEYS],
+            None,
+            "PR_PAC_???",
+        ),
         (PR_PAC_SET_ENABLED_KEYS, 2 | 3) => {
             write_flags(out, v, PR_PAC_ENABLED_KEYS, None, "PR_PAC_???")
         }
-        (PR_SET_SYSCALL_USER_DISPATCH, 2) => {
-            write_enum(out, v, PR_SUD_CMDS, "PR_SYS_DISPATCH_???")
-        }
+        (PR_SET_SYSCALL_USER_DISPATCH, 2) => write_enum(out, v, PR_SUD_CMDS, "PR_SYS_DISPATCH_???"),
         (PR_SET_SYSCALL_USER_DISPATCH, 5) => write_addr(out, v),
-        (PR_SCHED_CORE, 2) => {
-            write_enum(out, v as u32 as u64, PR_SCHED_CORE_CMDS, "PR_SCHED_CORE_???")
-        }
+        (PR_SCHED_CORE, 2) => write_enum(
+            out,
+            v as u32 as u64,
+            PR_SCHED_CORE_CMDS,
+            "PR_SCHED_CORE_???",
+        ),
         // A pid of the kind argument 4 names; another number as it is.
         (PR_SCHED_CORE, 3) => match call.args[3] as u32 {
             0..=3 => write_pid(out, call.tid, v as i32, opts),
@@ -361,7 +396,10 @@ fn aux_flags(value: u64, table: Xlat) -> Option<String> {
         return None;
     }
     if value == 0 {
-        return table.first().filter(|(v, _)| *v == 0).map(|(_, n)| n.to_string());
+        return table
+            .first()
+            .filter(|(v, _)| *v == 0)
+            .map(|(_, n)| n.to_string());
     }
     let mut rest = value;
     let mut names = Vec::new();
@@ -482,9 +520,15 @@ const PR_SET_MM_OPS: Xlat = &[
 
 const PR_SET_VMA_OPS: Xlat = &[(0, "PR_SET_VMA_ANON_NAME")];
 
-const PR_SVE_VL_FLAGS: Xlat = &[(1 << 18, "PR_SVE_SET_VL_ONEXEC"), (1 << 17, "PR_SVE_VL_INHERIT")];
+const PR_SVE_VL_FLAGS: Xlat = &[
+    (1 << 18, "PR_SVE_SET_VL_ONEXEC"),
+    (1 << 17, "PR_SVE_VL_INHERIT"),
+];
 
-const PR_SME_VL_FLAGS: Xlat = &[(1 << 18, "PR_SME_SET_VL_ONEXEC"), (1 << 17, "PR_SME_VL_INHERIT")];
+const PR_SME_VL_FLAGS: Xlat = &[
+    (1 << 18, "PR_SME_SET_VL_ONEXEC"),
+    (1 << 17, "PR_SME_VL_INHERIT"),
+];
 
 const PR_SPEC_CMDS: Xlat = &[
     (0, "PR_SPEC_STORE_BYPASS"),

@@ -232,6 +232,15 @@ pub fn capture_plan_with(sc: &Syscall, opts: PlanOptions) -> CapturePlan {
                     ..capture_specs(i, ArgKind::Str)[0]
                 }]
             }
+            // PR_SET_VMA's name, a string among other copies, as `Str` above.
+            kind @ ArgKind::PrctlArg { n: 5 } if opts.string_limit > 0 => {
+                let max = (opts.string_limit + 1).min(MAX_CAPTURE as usize) as u16;
+                let mut specs = capture_specs(i, kind);
+                for spec in specs.iter_mut().filter(|s| s.kind == capture::CSTR) {
+                    spec.max = max;
+                }
+                specs
+            }
             kind => capture_specs(i, kind),
         })
         .collect();
