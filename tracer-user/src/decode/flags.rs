@@ -164,11 +164,20 @@ pub fn write_mmap_flags(out: &mut String, value: u64) {
     styled(out, &hex(value), |out| abbrev_mmap_flags(out, value));
 }
 
+/// strace's `print_mmap_flags`: the type (0 is `MAP_FILE`), the flags (unknown ones as
+/// a bare number), then a huge page size's bits as `21<<MAP_HUGE_SHIFT`.
 fn abbrev_mmap_flags(out: &mut String, value: u64) {
+    const HUGE_SHIFT: u32 = 26;
+    const HUGE_MASK: u64 = 0x3f << HUGE_SHIFT;
     write_enum(out, value & 0xf, MAP_TYPES, "MAP_???");
-    if value & !0xf != 0 {
+    let rest = value & !0xf & !HUGE_MASK;
+    if rest != 0 {
         out.push('|');
-        write_flags(out, value & !0xf, MAP_FLAGS, None, "MAP_???");
+        write_flags(out, rest, MAP_FLAGS, None, "");
+    }
+    let huge = value & HUGE_MASK;
+    if huge != 0 {
+        let _ = write!(out, "|{}<<MAP_HUGE_SHIFT", huge >> HUGE_SHIFT);
     }
 }
 
@@ -522,6 +531,7 @@ pub const MAP_TYPES: Xlat = &[
     (0x2, "MAP_PRIVATE"),
     (0x3, "MAP_SHARED_VALIDATE"),
     (0x8, "MAP_DROPPABLE"),
+    (0, "MAP_FILE"),
 ];
 
 pub const MAP_FLAGS: Xlat = &[
@@ -1751,7 +1761,13 @@ mod tests {
         assert_eq!(s(|o| write_mmap_flags(o, 0x1)), "MAP_SHARED");
         assert_eq!(
             s(|o| write_mmap_flags(o, 0x4000_0002)),
-            "MAP_PRIVATE|0x40000000 /* MAP_??? */"
+            "MAP_PRIVATE|16<<MAP_HUGE_SHIFT"
+        );
+        // mmap.c, remap_file_pages.c
+        assert_eq!(s(|o| write_mmap_flags(o, 0)), "MAP_FILE");
+        assert_eq!(
+            s(|o| write_mmap_flags(o, 0x5404401f)),
+            "0xf /* MAP_??? */|MAP_FIXED|MAP_NORESERVE|MAP_HUGETLB|21<<MAP_HUGE_SHIFT"
         );
     }
 
