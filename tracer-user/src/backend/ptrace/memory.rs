@@ -314,6 +314,7 @@ fn proc_fd_facts(pid: Pid, fd: i64, endpoints: bool) -> Option<FdFacts> {
         mode: meta.mode(),
         ino: meta.ino(),
         rdev: ((major << 20) | minor) as u32,
+        nlink: meta.nlink() as u32,
         ..FdFacts::default()
     };
     let name = match facts.mode & S_IFMT {
@@ -327,14 +328,12 @@ fn proc_fd_facts(pid: Pid, fd: i64, endpoints: bool) -> Option<FdFacts> {
             )
         }),
         S_IFSOCK => {
-            // The endpoints now, at the stop, as the kernel programs read them.
-            let pid = pid.as_raw() as u32;
-            if endpoints && let Some(s) = crate::pipeline::procfs::inet_socket(pid, facts.ino) {
-                facts.family = s.family;
-                (facts.local, facts.local_port) = s.local;
-                (facts.remote, facts.remote_port) = s.remote;
+            let protocol = socket_protocol(&link);
+            if endpoints {
+                let unix = protocol.as_ref().is_some_and(|p| p.starts_with(b"UNIX"));
+                socket_endpoints(pid.as_raw() as u32, unix, &mut facts);
             }
-            socket_protocol(&link)
+            protocol
         }
         _ => None,
     };
@@ -345,6 +344,25 @@ fn proc_fd_facts(pid: Pid, fd: i64, endpoints: bool) -> Option<FdFacts> {
         facts.name_len = name.len() as u32;
     }
     Some(facts)
+}
+
+/// A socket's endpoints now, at the stop, as the kernel programs read them: an internet
+/// socket's addresses from `/proc/PID/net`, a UNIX socket's peer and address from
+/// `unix_diag`.
+fn socket_endpoints(pid: u32, unix: bool, facts: &mut FdFacts) {
+    use crate::pipeline::{procfs, sockdiag};
+    if unix {
+        if let Some(s) = sockdiag::unix(facts.ino) {
+            facts.family = tracer_common::AF_UNIX;
+            facts.peer = s.peer;
+            facts.path[..s.path.len()].copy_from_slice(&s.path);
+            facts.path_len = s.path.len() as u32;
+        }
+    } else if let Some(s) = procfs::inet_socket(pid, facts.ino) {
+        facts.family = s.family;
+        (facts.local, facts.local_port) = s.local;
+        (facts.remote, facts.remote_port) = s.remote;
+    }
 }
 
 /// A socket's protocol name (`TCP`, `UNIX-STREAM`), from its `system.sockprotoname`
