@@ -63,6 +63,14 @@ pub(crate) fn write_arg(
         ArgKind::Unused => {}
         ArgKind::Int | ArgKind::FutexVal => write_int(out, v as i32),
         ArgKind::Pid => super::write_pid(out, call.tid, v as i32, opts),
+        ArgKind::WhoPid { process, pgrp }
+            if [process, pgrp]
+                .map(i32::from)
+                .contains(&(call.args[0] as i32)) =>
+        {
+            super::write_pid(out, call.tid, v as i32, opts)
+        }
+        ArgKind::WhoPid { .. } => write_int(out, v as i32),
         ArgKind::Long => write_int(out, v as i64),
         ArgKind::UInt => write_int(out, v as u32),
         ArgKind::ULong => write_int(out, v),

@@ -243,6 +243,12 @@ pub enum ArgKind {
     /// A process or thread id (`pid_t`): as [`ArgKind::Int`], with its command name
     /// under `-Y` (`1234<cat>`).
     Pid,
+    /// `getpriority`'s and `ioprio_get`'s `who`: a pid when argument 0 is `process` or
+    /// `pgrp`, else an `int`.
+    WhoPid {
+        process: u8,
+        pgrp: u8,
+    },
     /// `long`, `off_t`: signed decimal.
     Long,
     /// `unsigned int`: unsigned decimal of the low 32 bits.
