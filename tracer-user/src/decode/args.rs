@@ -14,7 +14,7 @@ use super::{
     iovec::{self, Contents},
     ipc, netlink, prctl, strings,
     strings::write_addr,
-    structs, write_fd, write_hex, write_int, write_new_fd,
+    structs, syslog, write_fd, write_hex, write_int, write_new_fd,
 };
 use crate::{
     event::{Capture, FdNames, Syscall as Call},
@@ -40,6 +40,7 @@ pub(crate) fn visible(call: &Call, i: usize, kind: ArgKind) -> bool {
         ArgKind::FutexVal3 => futex_uses(call).val3,
         ArgKind::Unused => false,
         ArgKind::PrctlArg { n } => prctl::visible(call, n),
+        ArgKind::SyslogBuf | ArgKind::SyslogLen => syslog::visible(call),
         ArgKind::IoctlArg => ioctl::visible(call),
         _ => true,
     }
@@ -222,6 +223,7 @@ fn write_memory(
             _ => strings::write_ptrv_count(out, cap, v),
         },
         ArgKind::PrctlArg { n } => prctl::write_arg(out, call, i, n, opts),
+        ArgKind::SyslogBuf => syslog::write_buf(out, call, i, opts),
         ArgKind::IoctlArg => ioctl::write_arg(out, call, i),
         ArgKind::FcntlArg => fcntl::write_arg(out, call, i),
         ArgKind::OffInOut => write_off_in_out(out, call, i),
@@ -525,6 +527,8 @@ fn write_named(out: &mut String, call: &Call, i: usize, kind: ArgKind) -> bool {
             }
         }
         ArgKind::FutexVal3 => write_hex(out, v as u32 as u64),
+        ArgKind::SyslogAction => syslog::write_action(out, call),
+        ArgKind::SyslogLen => syslog::write_len(out, call, i),
         ArgKind::PrctlOption => write_enum(out, v as u32 as u64, flags::PRCTL_OPTIONS, "PR_???"),
         ArgKind::ArchPrctlCode => {
             write_enum(out, v as u32 as u64, flags::ARCH_PRCTL_CODES, "ARCH_???")

@@ -22,6 +22,7 @@ mod ret;
 pub mod siginfo;
 pub mod strings;
 pub mod structs;
+mod syslog;
 #[cfg(test)]
 mod tests;
 mod typed;

@@ -734,6 +734,35 @@ fn prctl_options_as_strace_prints_them() {
     );
 }
 
+// syslog.c: the action always named in a comment, the buffer and length only for the
+// actions that use them.
+#[test]
+fn syslog_actions() {
+    let sl = |args: &[u64], ret| line(&call("syslog", args, Some(ret), vec![]));
+    assert_eq!(
+        sl(&[0, 0xfacefeeddeadbeef, u64::MAX], 0),
+        "0 /* SYSLOG_ACTION_CLOSE */ = 0"
+    );
+    assert_eq!(
+        sl(&[-17973521_i64 as u64, 0, u64::MAX], -22),
+        "-17973521 /* SYSLOG_ACTION_??? */, NULL, -1 = -1 EINVAL (Invalid argument)"
+    );
+    assert_eq!(
+        sl(&[8, 0xfacefeeddeadbeef, 8], 0),
+        "8 /* SYSLOG_ACTION_CONSOLE_LEVEL */, 0xfacefeeddeadbeef, 8 /* LOGLEVEL_DEBUG+1 */ = 0"
+    );
+    let read = call(
+        "syslog",
+        &[3, 0x7ff0, 64],
+        Some(3),
+        vec![cap(1, capture::BUF, b"<6>")],
+    );
+    assert_eq!(
+        line(&read),
+        "3 /* SYSLOG_ACTION_READ_ALL */, \"<6>\", 64 = 3"
+    );
+}
+
 #[test]
 fn ioctl_arguments_by_request() {
     let int = |v: i32| [v.to_le_bytes(), [0; 4]].concat();

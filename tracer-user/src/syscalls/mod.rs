@@ -390,6 +390,11 @@ pub enum ArgKind {
     /// `futex`'s `val3`, shown only by the operations that use it.
     FutexVal3,
     PrctlOption,
+    /// `syslog`'s action, buffer (what a read action got) and length: the last two
+    /// only for the actions that use them.
+    SyslogAction,
+    SyslogBuf,
+    SyslogLen,
     /// x86_64's `arch_prctl` only.
     #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     ArchPrctlCode,

@@ -52,7 +52,9 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
         ArgKind::CpuSetIn { len_arg } => array(when::ENTER, len_arg, 0),
         ArgKind::CpuSetOut => array(when::EXIT_OK, LEN_FROM_RET, 0),
         // Only a successful call has filled the buffer, and its result is the length.
-        ArgKind::BufOut | ArgKind::HexBufOut => spec(capture::BUF, when::EXIT_OK, LEN_FROM_RET, 0),
+        ArgKind::BufOut | ArgKind::HexBufOut | ArgKind::SyslogBuf => {
+            spec(capture::BUF, when::EXIT_OK, LEN_FROM_RET, 0)
+        }
         ArgKind::PathOut => CaptureSpec {
             max: PATH_MAX,
             ..spec(capture::BUF, when::EXIT_OK, LEN_FROM_RET, 0)

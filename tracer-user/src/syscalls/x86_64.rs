@@ -121,7 +121,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(100, "times", [], Int, ["tbuf": Struct(StructKind::Tms, When::ExitOk)]),
     sc!(101, "ptrace", [], Int, ["request": Named(NamedSet::PtraceRequest), "pid": Pid, "addr": Ptr, "data": Ptr]),
     sc!(102, "getuid", [CREDS PURE], Int, []),
-    sc!(103, "syslog", [], Int, ["type": Int, "buf": Ptr, "len": Int]),
+    sc!(103, "syslog", [], Int, ["type": SyslogAction, "buf": SyslogBuf, "len": SyslogLen]),
     sc!(104, "getgid", [CREDS PURE], Int, []),
     sc!(105, "setuid", [CREDS], Int, ["uid": Uid]),
     sc!(106, "setgid", [CREDS], Int, ["gid": Uid]),
