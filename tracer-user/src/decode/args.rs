@@ -41,6 +41,9 @@ pub(crate) fn visible(call: &Call, i: usize, kind: ArgKind) -> bool {
         ArgKind::Unused => false,
         ArgKind::PrctlArg { n } => prctl::visible(call, n),
         ArgKind::SyslogBuf | ArgKind::SyslogLen => syslog::visible(call),
+        // KCMP_VM, KCMP_FILES, KCMP_FS, KCMP_SIGHAND, KCMP_IO, KCMP_SYSVSEM compare
+        // without them.
+        ArgKind::KcmpIdx => !(1..=6).contains(&(call.args[2] as u32)),
         ArgKind::IoctlArg => ioctl::visible(call),
         _ => true,
     }
@@ -91,8 +94,23 @@ pub(crate) fn write_arg(
         }
         ArgKind::FanDirFd => write_fd(out, call.pid, v as i32, fds),
         // `kcmp`'s indexes are descriptors for KCMP_FILE, else numbers strace shows in hex.
-        ArgKind::KcmpIdx if call.args[2] as u32 == 0 => {
+        // KCMP_FILE's two descriptors, KCMP_EPOLL_TFD's first.
+        ArgKind::KcmpIdx if call.args[2] as u32 == 0 || (call.args[2] as u32 == 7 && i == 3) => {
             super::write_plain_fd(out, call.pid, v as i32, fds)
+        }
+        // KCMP_EPOLL_TFD's `struct kcmp_epoll_slot`, read at entry.
+        ArgKind::KcmpIdx if call.args[2] as u32 == 7 => {
+            let slot = call
+                .captures
+                .iter()
+                .find(|c| c.arg as usize == i && !c.fault && v != 0)
+                .map(|c| structs::Bytes(&c.data));
+            match slot.and_then(|b| Some((b.i32(0)?, b.i32(4)?, b.u32(8)?))) {
+                Some((efd, tfd, toff)) => {
+                    let _ = write!(out, "{{efd={efd}, tfd={tfd}, toff={toff}}}");
+                }
+                None => write_addr(out, v),
+            }
         }
         ArgKind::KcmpIdx => write_hex(out, v),
         ArgKind::MountFlags => {

@@ -2156,6 +2156,20 @@ fn named_sets_of_strace_tables() {
         args(&c, ArgsPart::All),
         "1, 2, KCMP_FILE, -557785388, -559038242"
     );
+    // KCMP_VM compares without the indexes; KCMP_EPOLL_TFD's slot is read.
+    let c = call("kcmp", &[u64::MAX, u64::MAX, 1, 1, 2], None, vec![]);
+    assert_eq!(args(&c, ArgsPart::All), "-1, -1, KCMP_VM");
+    let slot = [23i32.to_le_bytes(), 42i32.to_le_bytes(), 0u32.to_le_bytes()].concat();
+    let c = call(
+        "kcmp",
+        &[1585, u64::MAX, 7, 23, 0x7ff4],
+        None,
+        vec![cap(4, capture::FIXED, &slot)],
+    );
+    assert_eq!(
+        args(&c, ArgsPart::All),
+        "1585, -1, KCMP_EPOLL_TFD, 23, {efd=23, tfd=42, toff=0}"
+    );
     // set_mempolicy.c, mbind.c: a mode with its flags.
     let c = call("set_mempolicy", &[0, 0, 0], Some(0), vec![]);
     assert_eq!(args(&c, ArgsPart::All), "MPOL_DEFAULT, NULL, 0");

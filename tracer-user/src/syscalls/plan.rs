@@ -65,6 +65,9 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
             let sets = |when| CaptureSpec::new(capture::FD_SETS, when, 0, 0, 0);
             return vec![sets(when::ENTER), sets(when::EXIT_OK)];
         }
+        // KCMP_EPOLL_TFD's slot (12 bytes; for the other types the copy fails or goes
+        // unused).
+        ArgKind::KcmpIdx if arg == 4 => spec(capture::FIXED, when::ENTER, LEN_FIXED, 12),
         // Only counted, in the kernel.
         ArgKind::Dirents => spec(capture::DIRENT_COUNT, when::EXIT_OK, LEN_FROM_RET, 0),
         // The name PR_SET_NAME reads; what the PR_GET_* options write: the name (16
