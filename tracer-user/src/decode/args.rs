@@ -12,7 +12,7 @@ use super::{
     futex::futex_uses,
     in_out, ioctl,
     iovec::{self, Contents},
-    ipc, netlink, prctl, strings,
+    ipc, netlink, prctl, reboot, strings,
     strings::write_addr,
     structs, syslog, write_fd, write_hex, write_int, write_new_fd,
 };
@@ -41,6 +41,7 @@ pub(crate) fn visible(call: &Call, i: usize, kind: ArgKind) -> bool {
         ArgKind::Unused => false,
         ArgKind::PrctlArg { n } => prctl::visible(call, n),
         ArgKind::SyslogBuf | ArgKind::SyslogLen => syslog::visible(call),
+        ArgKind::Reboot { n } => reboot::visible(call, n),
         // KCMP_VM, KCMP_FILES, KCMP_FS, KCMP_SIGHAND, KCMP_IO, KCMP_SYSVSEM compare
         // without them.
         ArgKind::KcmpIdx => !(1..=6).contains(&(call.args[2] as u32)),
@@ -242,6 +243,7 @@ fn write_memory(
         },
         ArgKind::PrctlArg { n } => prctl::write_arg(out, call, i, n, opts),
         ArgKind::SyslogBuf => syslog::write_buf(out, call, i, opts),
+        ArgKind::Reboot { n } => reboot::write_arg(out, call, n, opts),
         ArgKind::IoctlArg => ioctl::write_arg(out, call, i),
         ArgKind::FcntlArg => fcntl::write_arg(out, call, i),
         ArgKind::OffInOut => write_off_in_out(out, call, i),

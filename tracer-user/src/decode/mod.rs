@@ -18,6 +18,7 @@ mod ipc;
 mod netlink;
 mod pidns;
 mod prctl;
+mod reboot;
 mod ret;
 pub mod siginfo;
 pub mod strings;

@@ -763,6 +763,44 @@ fn syslog_actions() {
     );
 }
 
+// reboot.c: the command's argument only for RESTART2, at most 255 bytes of it.
+#[test]
+fn reboot_commands() {
+    let c = call("reboot", &[0, 0, 0, 0], Some(-22), vec![]);
+    assert_eq!(
+        args(&c, ArgsPart::All),
+        "0 /* LINUX_REBOOT_MAGIC_??? */, 0 /* LINUX_REBOOT_MAGIC_??? */, LINUX_REBOOT_CMD_CAD_OFF"
+    );
+    let c = call(
+        "reboot",
+        &[0xfee1dead, 672274793, 0xa1b2c3d4, 0x7ff0],
+        Some(-22),
+        vec![cap(3, capture::CSTR, b"reboot")],
+    );
+    assert_eq!(
+        args(&c, ArgsPart::All),
+        "LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_RESTART2, \"reboot\""
+    );
+    // 255 bytes and the end of the mapping: the string copy faulted, the fixed one not.
+    let mut faulted = cap(3, capture::CSTR, b"");
+    faulted.fault = true;
+    let opts = DecodeOptions {
+        string_limit: 256,
+        ..Default::default()
+    };
+    let c = call(
+        "reboot",
+        &[0x13111992, 85072278, 0xa1b2c3d4, 0x7f00],
+        Some(-22),
+        vec![faulted, cap(3, capture::FIXED, &[b'A'; 255])],
+    );
+    let text = args_with(&c, &opts);
+    assert!(
+        text.ends_with(&format!("\"{}\"...", "A".repeat(255))),
+        "{text}"
+    );
+}
+
 #[test]
 fn ioctl_arguments_by_request() {
     let int = |v: i32| [v.to_le_bytes(), [0; 4]].concat();

@@ -162,7 +162,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(139, "rt_sigreturn", [SIGNAL], Int, ["frame": SigframeMask]),
     sc!(140, "setpriority", [], Int, ["which": Named(NamedSet::PrioWhich), "who": WhoPid { process: 0, pgrp: 1 }, "niceval": Int]),
     sc!(141, "getpriority", [], Int, ["which": Named(NamedSet::PrioWhich), "who": WhoPid { process: 0, pgrp: 1 }]),
-    sc!(142, "reboot", [], Int, ["magic1": Int, "magic2": Int, "cmd": UInt, "arg": Ptr]),
+    sc!(142, "reboot", [], Int, ["magic1": Reboot { n: 0 }, "magic2": Reboot { n: 1 }, "cmd": Reboot { n: 2 }, "arg": Reboot { n: 3 }]),
     sc!(143, "setregid", [CREDS], Int, ["rgid": Uid, "egid": Uid]),
     sc!(144, "setgid", [CREDS], Int, ["gid": Uid]),
     sc!(145, "setreuid", [CREDS], Int, ["ruid": Uid, "euid": Uid]),

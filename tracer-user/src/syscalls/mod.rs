@@ -395,6 +395,11 @@ pub enum ArgKind {
     SyslogAction,
     SyslogBuf,
     SyslogLen,
+    /// `reboot`'s argument `n` (0 to 3): the magic numbers, the command, RESTART2's
+    /// command line.
+    Reboot {
+        n: u8,
+    },
     /// x86_64's `arch_prctl` only.
     #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     ArchPrctlCode,

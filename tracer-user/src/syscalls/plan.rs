@@ -68,6 +68,15 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
         // KCMP_EPOLL_TFD's slot (12 bytes; for the other types the copy fails or goes
         // unused).
         ArgKind::KcmpIdx if arg == 4 => spec(capture::FIXED, when::ENTER, LEN_FIXED, 12),
+        // RESTART2's command: the kernel copies at most 255 bytes, one more tells a
+        // longer one; and the 255 bytes alone, for a command that ends a mapping.
+        ArgKind::Reboot { n: 3 } => {
+            let command = CaptureSpec {
+                max: 256,
+                ..spec(capture::CSTR, when::ENTER, LEN_FIXED, 0)
+            };
+            return vec![command, spec(capture::FIXED, when::ENTER, LEN_FIXED, 255)];
+        }
         // Only counted, in the kernel.
         ArgKind::Dirents => spec(capture::DIRENT_COUNT, when::EXIT_OK, LEN_FROM_RET, 0),
         // The name PR_SET_NAME reads; what the PR_GET_* options write: the name (16

@@ -187,7 +187,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(166, "umount2", [FILE], Int, ["name": Path, "flags": Named(NamedSet::UmountFlags)]),
     sc!(167, "swapon", [FILE], Int, ["specialfile": Path, "swap_flags": SwapFlags]),
     sc!(168, "swapoff", [FILE], Int, ["specialfile": Path]),
-    sc!(169, "reboot", [], Int, ["magic1": Int, "magic2": Int, "cmd": UInt, "arg": Ptr]),
+    sc!(169, "reboot", [], Int, ["magic1": Reboot { n: 0 }, "magic2": Reboot { n: 1 }, "cmd": Reboot { n: 2 }, "arg": Reboot { n: 3 }]),
     sc!(170, "sethostname", [], Int, ["name": BufIn { len_arg: 1 }, "len": Int]),
     sc!(171, "setdomainname", [], Int, ["name": BufIn { len_arg: 1 }, "len": Int]),
     sc!(172, "iopl", [], Int, ["level": UInt]),
