@@ -225,14 +225,25 @@ pub fn write_futex_op(out: &mut String, op: u64) {
     styled(out, &hex(op), |out| abbrev_futex_op(out, op));
 }
 
+/// strace's `futexops` table: each command, its `_PRIVATE` form (`FUTEX_FD` has none:
+/// `FUTEX_FD|FUTEX_PRIVATE_FLAG`), and `|FUTEX_CLOCK_REALTIME` only for the waits.
 fn abbrev_futex_op(out: &mut String, op: u64) {
     const PRIVATE: u64 = 128;
     const CLOCK_REALTIME: u64 = 256;
-    match lookup(FUTEX_CMDS, op & !(PRIVATE | CLOCK_REALTIME)) {
+    const FUTEX_FD: u64 = 2;
+    let op = op as u32 as u64;
+    let cmd = op & !(PRIVATE | CLOCK_REALTIME);
+    // FUTEX_WAIT, FUTEX_WAIT_BITSET, FUTEX_WAIT_REQUEUE_PI.
+    let clock_ok = op & CLOCK_REALTIME == 0 || matches!(cmd, 0 | 9 | 11);
+    match lookup(FUTEX_CMDS, cmd).filter(|_| clock_ok) {
         Some(name) => {
             out.push_str(name);
             if op & PRIVATE != 0 {
-                out.push_str("_PRIVATE");
+                out.push_str(if cmd == FUTEX_FD {
+                    "|FUTEX_PRIVATE_FLAG"
+                } else {
+                    "_PRIVATE"
+                });
             }
             if op & CLOCK_REALTIME != 0 {
                 out.push_str("|FUTEX_CLOCK_REALTIME");

@@ -801,6 +801,34 @@ fn reboot_commands() {
     );
 }
 
+// futex.c: val unsigned, FUTEX_WAKE_OP's operation spelt out, CLOCK_REALTIME only with
+// the waits, an unknown operation's timeout an address.
+#[test]
+fn futex_operations() {
+    let fx = |args: &[u64]| {
+        args_with(
+            &call("futex", args, Some(0), vec![]),
+            &DecodeOptions::default(),
+        )
+    };
+    assert_eq!(
+        fx(&[0x7ffc, 5, 0xfacefeed, 0, 0x7ff0, 0]),
+        "0x7ffc, FUTEX_WAKE_OP, 4207869677, 0, 0x7ff0, FUTEX_OP_SET<<28|0<<12|FUTEX_OP_CMP_EQ<<24|0"
+    );
+    assert_eq!(
+        fx(&[0x7ffc, 0x101, 0xdeadbee1]),
+        "0x7ffc, 0x101 /* FUTEX_??? */, 3735928545"
+    );
+    assert_eq!(
+        fx(&[0x7ffc, 4, 0xfacefeed, 0xca7b100d, 0x7ff0, 0x9caffee1]),
+        "0x7ffc, FUTEX_CMP_REQUEUE, 4207869677, 3397062669, 0x7ff0, 2628779745"
+    );
+    assert_eq!(
+        fx(&[0x7ffc, 0xe, 0xfacefeed, 0x7f00, 0x7ff0, 0x9caffee1]),
+        "0x7ffc, 0xe /* FUTEX_??? */, 4207869677, 0x7f00, 0x7ff0, 0x9caffee1"
+    );
+}
+
 #[test]
 fn ioctl_arguments_by_request() {
     let int = |v: i32| [v.to_le_bytes(), [0; 4]].concat();
