@@ -6,7 +6,7 @@
 pub mod fds;
 pub mod outcome;
 pub mod procfs;
-pub mod sockdiag;
+pub mod sockinfo;
 pub mod tasks;
 
 use std::{collections::HashSet, io};

@@ -331,7 +331,7 @@ fn proc_fd_facts(pid: Pid, fd: i64, endpoints: bool) -> Option<FdFacts> {
             let protocol = socket_protocol(&link);
             if endpoints {
                 let unix = protocol.as_ref().is_some_and(|p| p.starts_with(b"UNIX"));
-                socket_endpoints(pid.as_raw() as u32, unix, &mut facts);
+                socket_endpoints(pid.as_raw() as u32, fd, unix, &mut facts);
             }
             protocol
         }
@@ -346,19 +346,22 @@ fn proc_fd_facts(pid: Pid, fd: i64, endpoints: bool) -> Option<FdFacts> {
     Some(facts)
 }
 
-/// A socket's endpoints now, at the stop, as the kernel programs read them: an internet
-/// socket's addresses from `/proc/PID/net`, a UNIX socket's peer and address from
-/// `unix_diag`.
-fn socket_endpoints(pid: u32, unix: bool, facts: &mut FdFacts) {
-    use crate::pipeline::{procfs, sockdiag};
+/// A socket's endpoints now, at the stop, as the kernel programs read them (see
+/// `pipeline::sockinfo`); an internet socket's from `/proc/PID/net` where the kernel
+/// refuses a copy of the descriptor.
+fn socket_endpoints(pid: u32, fd: i32, unix: bool, facts: &mut FdFacts) {
+    use crate::pipeline::{procfs, sockinfo};
     if unix {
-        if let Some(s) = sockdiag::unix(facts.ino) {
+        if let Some(s) = sockinfo::unix(facts.ino) {
             facts.family = tracer_common::AF_UNIX;
             facts.peer = s.peer;
             facts.path[..s.path.len()].copy_from_slice(&s.path);
             facts.path_len = s.path.len() as u32;
         }
-    } else if let Some(s) = procfs::inet_socket(pid, facts.ino) {
+        return;
+    }
+    let tgid = super::status_field(pid, "Tgid:").unwrap_or(pid);
+    if let Some(s) = sockinfo::inet(tgid, fd).or_else(|| procfs::inet_socket(pid, facts.ino)) {
         facts.family = s.family;
         (facts.local, facts.local_port) = s.local;
         (facts.remote, facts.remote_port) = s.remote;

@@ -267,7 +267,7 @@ fn tgid_of(tid: u32) -> Option<u32> {
 }
 
 /// A number of `/proc/TID/status` (`Tgid:`, `PPid:`).
-fn status_field(tid: u32, field: &str) -> Option<u32> {
+pub(super) fn status_field(tid: u32, field: &str) -> Option<u32> {
     let status = std::fs::read_to_string(format!("/proc/{tid}/status")).ok()?;
     status
         .lines()

@@ -1,6 +1,8 @@
-//! `-yy`'s UNIX sockets as strace reads them: one `NETLINK_SOCK_DIAG` request by inode
-//! (`unix_diag`), for the peer's inode and the bound address, which `/proc/net/unix`
-//! does not show. The ptrace backend asks while the tracee is stopped at the call.
+//! `-yy`'s socket details, read by the ptrace backend while the tracee is stopped at
+//! the call: a UNIX socket's peer and address as strace reads them (one
+//! `NETLINK_SOCK_DIAG` request by inode, `unix_diag`: `/proc/net/unix` has no peer), an
+//! internet socket's endpoints from the socket itself (a copy of the tracee's
+//! descriptor, `pidfd_getfd`: `/proc/net/tcp` lists no socket that is only bound).
 
 use std::{
     io,
@@ -9,6 +11,8 @@ use std::{
 };
 
 use tracer_common::UNIX_PATH_BYTES;
+
+use super::procfs::InetSocket;
 
 const SOCK_DIAG_BY_FAMILY: u16 = 20;
 const NLM_F_REQUEST: u16 = 1;
@@ -116,6 +120,39 @@ fn parse(reply: &[u8], inode: u32) -> Option<UnixSocket> {
     Some(socket)
 }
 
+/// The endpoints of internet socket `fd` of process `tgid`: local and remote address
+/// (network order) and port, as the kernel programs read them from `struct sock`;
+/// `None` for another family, or where `pidfd_getfd` is refused (before 5.6).
+pub fn inet(tgid: u32, fd: i32) -> Option<InetSocket> {
+    use nix::sys::socket::{SockaddrLike as _, SockaddrStorage, getpeername, getsockname};
+    // SAFETY: plain syscalls; each descriptor returned is owned at once.
+    let own = |fd: libc::c_long| (fd >= 0).then(|| unsafe { OwnedFd::from_raw_fd(fd as i32) });
+    let pidfd = own(unsafe { libc::syscall(libc::SYS_pidfd_open, tgid, 0) })?;
+    let copy = own(unsafe { libc::syscall(libc::SYS_pidfd_getfd, pidfd.as_raw_fd(), fd, 0) })?;
+    let endpoint = |addr: Option<SockaddrStorage>| -> Option<([u8; 16], u16)> {
+        let addr = addr?;
+        let mut bytes = [0u8; 16];
+        if let Some(v4) = addr.as_sockaddr_in() {
+            bytes[..4].copy_from_slice(&v4.ip().octets());
+            return Some((bytes, v4.port()));
+        }
+        let v6 = addr.as_sockaddr_in6()?;
+        Some((v6.ip().octets(), v6.port()))
+    };
+    let local = getsockname::<SockaddrStorage>(copy.as_raw_fd()).ok()?;
+    let family = local.family()? as i32 as u16;
+    let local = endpoint(Some(local))?;
+    // Not connected: no remote end (zeros, as the kernel keeps them).
+    let remote =
+        endpoint(getpeername::<SockaddrStorage>(copy.as_raw_fd()).ok()).unwrap_or(([0; 16], 0));
+    Some(InetSocket {
+        proto: "",
+        family,
+        local,
+        remote,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use std::os::unix::{fs::MetadataExt as _, net::UnixStream};
@@ -143,5 +180,25 @@ mod tests {
         assert_eq!(seen.peer, 0);
         assert_eq!(seen.path, [b"\0", name.as_bytes()].concat());
         assert!(unix(u32::MAX as u64 - 7).is_none());
+    }
+
+    #[test]
+    fn an_internet_socket_shows_its_bound_and_connected_ends() {
+        use std::os::fd::AsRawFd as _;
+        let me = std::process::id();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let seen = inet(me, listener.as_raw_fd()).expect("pidfd_getfd works here");
+        assert_eq!((seen.family, seen.local.1, seen.remote.1), (2, port, 0));
+        assert_eq!(seen.local.0[..4], [127, 0, 0, 1]);
+        let client = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        let seen = inet(me, client.as_raw_fd()).unwrap();
+        assert_eq!(seen.remote.1, port);
+        assert_eq!(
+            seen.describe("TCP", 1),
+            format!("TCP:[127.0.0.1:{}->127.0.0.1:{port}]", seen.local.1)
+        );
+        let (a, _) = UnixStream::pair().unwrap();
+        assert!(inet(me, a.as_raw_fd()).is_none(), "not an internet socket");
     }
 }
