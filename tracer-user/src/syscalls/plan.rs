@@ -5,13 +5,17 @@
 use super::{ArgKind, Dir, Effect, RetKind, StructKind, Syscall, When, layout};
 use tracer_common::{
     CapturePlan, CaptureSpec, FD_ENDPOINTS, FD_RETURNED, FD_SLOT, LEN_FIXED, LEN_FROM_RET,
-    LOOP_SLOT, capture, when,
+    LEN_IOC_SIZE, LOOP_SLOT, capture, when,
 };
 
 /// Longest path the kernel accepts, NUL included.
 const PATH_MAX: u16 = 4096;
 /// Ancillary data copied: room for a few dozen passed descriptors or credentials.
 const MSG_CONTROL_BYTES: u16 = 256;
+/// Most of an ioctl's struct copied (`struct dm_ioctl` and its first names fit).
+const IOCTL_MAX: u16 = 512;
+/// What an ioctl request that encodes no size has copied.
+const IOCTL_OLD: u16 = 64;
 /// Largest single capture the kernel takes.
 const MAX_CAPTURE: u16 = tracer_common::MAX_CAPTURE as u16;
 
@@ -52,7 +56,9 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
         ArgKind::CpuSetIn { len_arg } => array(when::ENTER, len_arg, 0),
         ArgKind::CpuSetOut => array(when::EXIT_OK, LEN_FROM_RET, 0),
         // Only a successful call has filled the buffer, and its result is the length.
-        ArgKind::BufOut | ArgKind::HexBufOut => spec(capture::BUF, when::EXIT_OK, LEN_FROM_RET, 0),
+        ArgKind::BufOut | ArgKind::HexBufOut | ArgKind::SyslogBuf => {
+            spec(capture::BUF, when::EXIT_OK, LEN_FROM_RET, 0)
+        }
         ArgKind::PathOut => CaptureSpec {
             max: PATH_MAX,
             ..spec(capture::BUF, when::EXIT_OK, LEN_FROM_RET, 0)
@@ -63,24 +69,46 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
             let sets = |when| CaptureSpec::new(capture::FD_SETS, when, 0, 0, 0);
             return vec![sets(when::ENTER), sets(when::EXIT_OK)];
         }
+        // KCMP_EPOLL_TFD's slot (12 bytes; for the other types the copy fails or goes
+        // unused).
+        ArgKind::KcmpIdx if arg == 4 => spec(capture::FIXED, when::ENTER, LEN_FIXED, 12),
+        // RESTART2's command: the kernel copies at most 255 bytes, one more tells a
+        // longer one; and the 255 bytes alone, for a command that ends a mapping.
+        ArgKind::Reboot { n: 3 } => {
+            let command = CaptureSpec {
+                max: 256,
+                ..spec(capture::CSTR, when::ENTER, LEN_FIXED, 0)
+            };
+            return vec![command, spec(capture::FIXED, when::ENTER, LEN_FIXED, 255)];
+        }
         // Only counted, in the kernel.
         ArgKind::Dirents => spec(capture::DIRENT_COUNT, when::EXIT_OK, LEN_FROM_RET, 0),
-        // The name PR_SET_NAME reads; the name (16 bytes) or the int the PR_GET_*
-        // options write (read whatever the option: for the others the copy fails or
-        // goes unused).
+        // The name PR_SET_NAME reads; what the PR_GET_* options write: the name (16
+        // bytes), an int (4: one at the end of a mapping is readable only so). Read
+        // whatever the option: for the others the copies fail or go unused.
         ArgKind::PrctlArg { n: 2 } => {
             let name = CaptureSpec {
                 max: 16,
                 ..spec(capture::CSTR, when::ENTER, LEN_FIXED, 0)
             };
-            return vec![name, spec(capture::FIXED, when::EXIT_OK, LEN_FIXED, 16)];
+            let out = |size| spec(capture::FIXED, when::EXIT_OK, LEN_FIXED, size);
+            return vec![name, out(16), out(4)];
         }
-        // An int, a window size or a terminal's settings, read and written by the
-        // common requests (read whatever the request: for the others the copy fails or
-        // goes unused).
+        // PR_SET_VMA's name (up to `-s`), the cookie PR_SCHED_CORE_GET writes.
+        ArgKind::PrctlArg { n: 5 } => {
+            let name = spec(capture::CSTR, when::ENTER, LEN_FIXED, 0);
+            return vec![name, spec(capture::FIXED, when::EXIT_OK, LEN_FIXED, 8)];
+        }
+        // The struct the request reads or writes, as long as the request says (a
+        // struct ending where its page ends copies whole); for the old requests that
+        // say nothing, enough for a terminal's settings and the start of a disk's
+        // identity (read whatever the request: for the others the copy fails or goes
+        // unused).
         ArgKind::IoctlArg => {
-            let size = StructKind::Termios.size();
-            let word = |when| spec(capture::FIXED, when, LEN_FIXED, size);
+            let word = |when| CaptureSpec {
+                max: IOCTL_MAX,
+                ..spec(capture::FIXED, when, LEN_IOC_SIZE, IOCTL_OLD)
+            };
             return vec![word(when::ENTER), word(when::EXIT_OK)];
         }
         // A lock or an owner, read and (`F_GETLK`, `F_GETOWN_EX`) written by the
@@ -226,6 +254,15 @@ pub fn capture_plan_with(sc: &Syscall, opts: PlanOptions) -> CapturePlan {
                     ..capture_specs(i, ArgKind::Str)[0]
                 }]
             }
+            // PR_SET_VMA's name, a string among other copies, as `Str` above.
+            kind @ ArgKind::PrctlArg { n: 5 } if opts.string_limit > 0 => {
+                let max = (opts.string_limit + 1).min(MAX_CAPTURE as usize) as u16;
+                let mut specs = capture_specs(i, kind);
+                for spec in specs.iter_mut().filter(|s| s.kind == capture::CSTR) {
+                    spec.max = max;
+                }
+                specs
+            }
             kind => capture_specs(i, kind),
         })
         .collect();
@@ -258,6 +295,26 @@ fn fd_facts_spec(sc: &Syscall, endpoints: bool) -> Option<CaptureSpec> {
             i as u8,
             LEN_FIXED,
             if endpoints { FD_ENDPOINTS } else { 0 },
+        ));
+    }
+    // `dup2`'s and `dup3`'s target, as it was before the call made it a copy (the copy
+    // and what it copies are named as the table has them).
+    let target = sc
+        .args
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.kind == ArgKind::Fd)
+        .nth(1);
+    if sc.effect == Effect::Dup
+        && let Some((i, _)) = target
+    {
+        let bits = if endpoints { FD_ENDPOINTS } else { 0 };
+        return Some(CaptureSpec::new(
+            capture::FD_FACTS,
+            when::ENTER,
+            i as u8,
+            LEN_FIXED,
+            bits,
         ));
     }
     let arg = position(|k| *k == ArgKind::Fd).map(|i| i as u8);
@@ -476,6 +533,7 @@ mod tests {
             for s in plan.specs.iter().filter(|s| s.kind != capture::NONE) {
                 assert!((s.arg as usize) < sc.args.len(), "{}", sc.name);
                 let len_ok = matches!(s.len_arg, LEN_FIXED | LEN_FROM_RET)
+                    || (s.len_arg == LEN_IOC_SIZE && sc.args.len() > 1)
                     || (s.len_arg as usize) < sc.args.len();
                 assert!(len_ok, "{}", sc.name);
                 assert!(s.size as usize <= tracer_common::MAX_CAPTURE, "{}", sc.name);

@@ -192,10 +192,20 @@ fn capture_one(
             let total = tracer_common::capture_len(spec, phase.ret(), args)?;
             let want = tracer_common::capture_want(spec, total, limit).min(MAX_CAPTURE);
             let mut buf = vec![0u8; want];
-            if read(pid, src, &mut buf) < want {
+            let mut ok = read(pid, src, &mut buf) == want;
+            // The kernel side's retry, to the same bytes.
+            if !ok && let Some(rest) = tracer_common::capture_retry_len(spec, src, want) {
+                buf.truncate(rest);
+                ok = read(pid, src, &mut buf) == rest;
+            }
+            if !ok {
                 (Vec::new(), CAPTURE_FAULT)
             } else {
-                let flags = if total > want { CAPTURE_TRUNCATED } else { 0 };
+                let flags = if total > buf.len() {
+                    CAPTURE_TRUNCATED
+                } else {
+                    0
+                };
                 (buf, flags)
             }
         }
@@ -286,7 +296,8 @@ fn fd_facts(pid: Pid, spec: &CaptureSpec, phase: Phase, args: &[u64; 6]) -> Opti
         .filter_map(|fd| proc_fd_facts(pid, fd, endpoints))
         .flat_map(|f| f.to_bytes())
         .collect();
-    (!data.is_empty()).then_some(Capture {
+    // Even empty, as the kernel programs send it: a descriptor not open at the call.
+    Some(Capture {
         arg: spec.arg,
         kind: spec.kind,
         data,
@@ -302,6 +313,7 @@ fn proc_fd_facts(pid: Pid, fd: i64, endpoints: bool) -> Option<FdFacts> {
     use std::os::unix::fs::MetadataExt;
     const S_IFMT: u32 = 0o170000;
     const S_IFSOCK: u32 = 0o140000;
+    const S_IFIFO: u32 = 0o010000;
     let fd = i32::try_from(fd).ok().filter(|&fd| fd >= 0)?;
     let link = format!("/proc/{pid}/fd/{fd}");
     let meta = std::fs::metadata(&link).ok()?;
@@ -335,7 +347,20 @@ fn proc_fd_facts(pid: Pid, fd: i64, endpoints: bool) -> Option<FdFacts> {
             }
             protocol
         }
-        _ => None,
+        S_IFIFO => None,
+        // A file's or device's path, which the kernel programs cannot read cheaply (the
+        // table names those by the opens it saw): here it is what `/proc` shows at the
+        // stop, as strace reads it.
+        _ => {
+            if let Ok(path) = std::fs::read_link(&link)
+                && let Some(path) = path.to_str().filter(|p| p.starts_with('/'))
+                && path.len() <= facts.path.len()
+            {
+                facts.path[..path.len()].copy_from_slice(path.as_bytes());
+                facts.path_len = path.len() as u32;
+            }
+            None
+        }
     };
     if let Some(name) = name {
         // As the kernel's bounded string read leaves it: room for the NUL.
