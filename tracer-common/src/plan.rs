@@ -272,8 +272,23 @@ pub struct CaptureSpec {
     pub size: u16,
     /// Most bytes to copy for [`capture::CSTR`], [`capture::BUF`] and [`capture::STRV`]
     /// strings; 0 means "the `-s` string limit" (paths, which strace always prints in
-    /// full, set PATH_MAX here).
+    /// full, set PATH_MAX here). Bit [`PARTIAL`] is a flag, not part of the limit.
     pub max: u16,
+}
+
+/// [`CaptureSpec::max`]'s flag for a [`capture::FIXED`], [`capture::BUF`] or
+/// [`capture::MSG_NAME`] capture whose read, when it faults, is retried up to the end of
+/// the page (see [`page_room`]): a struct
+/// the kernel writes only part of, placed at a mapping's end (a `sockaddr` as long as
+/// the length the call returns, an option value as long as `optlen`). A short copy is
+/// then no fault; the decoder checks it holds what the call's length says.
+pub const PARTIAL: u16 = 0x8000;
+
+/// Bytes from `addr` to the end of its page: what a read that faults further on can
+/// still copy (a mapping ends at a page boundary).
+#[inline(always)]
+pub const fn page_room(addr: u64) -> usize {
+    4096 - (addr & 4095) as usize
 }
 
 /// Bytes a [`capture::BUF`]/[`capture::FIXED`]/[`capture::HEADED_BUF`] capture covers,
@@ -315,6 +330,19 @@ pub fn capture_want(spec: &CaptureSpec, total: usize, limit: usize) -> usize {
 }
 
 impl CaptureSpec {
+    /// The byte limit `max` sets: `string_limit` (`-s`) when it sets none.
+    #[inline(always)]
+    pub fn limit(&self, string_limit: usize) -> usize {
+        let max = (self.max & !PARTIAL) as usize;
+        if max != 0 { max } else { string_limit }
+    }
+
+    /// Whether a read that faults is retried up to the end of its page ([`PARTIAL`]).
+    #[inline(always)]
+    pub fn partial(&self) -> bool {
+        self.max & PARTIAL != 0
+    }
+
     /// A spec with the default size limit (`max` 0: the `-s` string limit).
     pub const fn new(kind: u8, when: u8, arg: u8, len_arg: u8, size: u16) -> Self {
         Self {

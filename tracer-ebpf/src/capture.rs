@@ -21,7 +21,7 @@ use tracer_common::{
     MAX_CAPTURE, MAX_CAPTURES, MAX_DIRENTS, MAX_FDSET_BYTES, MAX_IOV, MAX_MMSG_PIECES, MAX_PTRV,
     MAX_STRV, MMSG_MESSAGE, MMSG_NAME_BYTES, MMSGHDR_BYTES, MSGHDR_CONTROL, MSGHDR_IOV,
     MSGHDR_NAME, MmsgChunk, SyscallRecord, capture, capture_len, capture_want, fdset_bytes,
-    iov_copy_len, when,
+    iov_copy_len, page_room, when,
 };
 
 /// Scratch space per CPU and per program (enter and exit must not share: a preempted
@@ -252,11 +252,7 @@ impl Builder {
         let Some((src, header_off, data_off)) = self.start(spec, args) else {
             return false;
         };
-        let limit = if spec.max != 0 {
-            spec.max as usize
-        } else {
-            string_limit
-        };
+        let limit = spec.limit(string_limit);
         let (len, flags) = match spec.kind {
             capture::CSTR if kinds & bit(capture::CSTR) != 0 => self.read_str(data_off, src, limit),
             capture::BUF | capture::FIXED | capture::HEADED_BUF
@@ -268,6 +264,7 @@ impl Builder {
                 };
                 let want = capture_want(spec, total, limit);
                 let (len, flags) = self.read_bytes(data_off, src, want);
+                let (len, flags) = self.retry_partial(spec, data_off, src, want, (len, flags));
                 let trunc = if total > len && flags == 0 {
                     CAPTURE_TRUNCATED
                 } else {
@@ -294,7 +291,8 @@ impl Builder {
                 } else {
                     len
                 };
-                self.read_bytes(data_off, ptr, want)
+                let read = self.read_bytes(data_off, ptr, want);
+                self.retry_partial(spec, data_off, ptr, want, read)
             }
             capture::FD_SETS if kinds & bit(capture::FD_SETS) != 0 => {
                 let nfds = args[(spec.len_arg & 7) as usize % 6];
@@ -537,6 +535,24 @@ impl Builder {
         } else {
             (want, 0)
         }
+    }
+
+    /// A [`PARTIAL`] capture whose read of `want` bytes faulted (`read`): what of it
+    /// lies before the end of its page, read again.
+    #[inline(always)]
+    fn retry_partial(
+        &mut self,
+        spec: &CaptureSpec,
+        off: usize,
+        src: u64,
+        want: usize,
+        read: (usize, u8),
+    ) -> (usize, u8) {
+        let room = page_room(src);
+        if read.1 == 0 || !spec.partial() || room >= want {
+            return read;
+        }
+        self.read_bytes(off, src, room)
     }
 
     /// Two words of tracee memory (a pointer and a length in a `struct msghdr`), read

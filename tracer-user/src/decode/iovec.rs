@@ -10,6 +10,7 @@ use super::strings::{quote, write_addr};
 use super::structs::{self, Bytes};
 use super::{Call, DecodeOptions};
 use crate::event::Capture;
+use crate::syscalls::StructKind;
 
 /// What an element's bytes show.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -342,7 +343,9 @@ fn write_fields(
     // The kernel reports the address's full length; what it wrote is at most what it
     // was given.
     let shown = namelen.min(given_namelen.unwrap_or(namelen)) as usize;
-    let name = name.map(|n| &n[..shown.min(n.len())]);
+    // A copy cut short at a mapping's end holds the address only if it holds all of it.
+    let shown = shown.min(StructKind::Sockaddr.size() as usize);
+    let name = name.filter(|n| n.len() >= shown).map(|n| &n[..shown]);
     let mut sa = String::new();
     match name.and_then(|n| structs::write_sockaddr(&mut sa, n, opts)) {
         Some(()) if name_addr != 0 => out.push_str(&sa),

@@ -20,6 +20,7 @@ mod pidns;
 mod prctl;
 mod ret;
 pub mod siginfo;
+mod sockopt;
 pub mod strings;
 pub mod structs;
 #[cfg(test)]
