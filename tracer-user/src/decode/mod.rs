@@ -16,6 +16,7 @@ mod ioctl;
 mod iovec;
 mod ipc;
 mod netlink;
+mod netlink_types;
 mod pidns;
 mod prctl;
 mod ret;

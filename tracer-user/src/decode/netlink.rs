@@ -13,7 +13,8 @@ use std::fmt::Write;
 use super::HexMode;
 use super::cmsg::write_ifindex;
 use super::errno::errno_name;
-use super::flags::{self, Xlat, write_enum, write_flags, write_flags_of};
+use super::flags::{self, Xlat, styled, write_enum, write_flags, write_flags_of};
+use super::netlink_types as types;
 use super::strings::quote;
 use super::structs::Bytes;
 use crate::event::{FdNames, Syscall as Call};
@@ -48,6 +49,13 @@ pub fn socket_protocol(call: &Call, fds: Option<&dyn FdNames>) -> Option<u32> {
         return protocol_from_name(name);
     }
     let sc = syscalls::by_nr(call.nr)?;
+    // Without `-yy`'s names, as strace: what the socket is, looked up by its inode
+    // (only for the calls that send or receive on a socket, not every `write`).
+    if sc.name.starts_with("send") || sc.name.starts_with("recv") {
+        if let Some(proto) = proc_protocol(call.pid, call.args[0] as i32) {
+            return Some(proto);
+        }
+    }
     let netlink_addr = sc.args.iter().enumerate().any(|(i, arg)| {
         matches!(
             arg.kind,
@@ -62,6 +70,25 @@ pub fn socket_protocol(call: &Call, fds: Option<&dyn FdNames>) -> Option<u32> {
     netlink_addr.then_some(NETLINK_ROUTE)
 }
 
+/// The netlink protocol of descriptor `fd` of task `pid`, from `/proc`: its socket's
+/// inode in the task's netlink socket table (`/proc/PID/net/netlink`: protocol in the
+/// second column, inode in the last).
+fn proc_protocol(pid: u32, fd: i32) -> Option<u32> {
+    let link = std::fs::read_link(format!("/proc/{pid}/fd/{fd}")).ok()?;
+    let inode = link
+        .to_str()?
+        .strip_prefix("socket:[")?
+        .strip_suffix(']')?
+        .to_owned();
+    let table = std::fs::read_to_string(format!("/proc/{pid}/net/netlink")).ok()?;
+    table.lines().skip(1).find_map(|line| {
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        (cols.last() == Some(&inode.as_str()))
+            .then(|| cols.get(1)?.parse().ok())
+            .flatten()
+    })
+}
+
 /// Writes the messages in `data` (a whole buffer of `data.len()` bytes); false, writing
 /// nothing, when they do not fit in it (the caller prints the bytes).
 pub fn write_messages(out: &mut String, data: &[u8], protocol: u32, limit: usize) -> bool {
@@ -71,7 +98,12 @@ pub fn write_messages(out: &mut String, data: &[u8], protocol: u32, limit: usize
     loop {
         let b = Bytes(rest);
         let Some(len) = b.u32(0).filter(|_| rest.len() >= NLMSG_HDRLEN) else {
-            return false;
+            // Too short for a header: its bytes, in hex (strace's `fetch_nlmsghdr`).
+            if count > 0 {
+                s.push_str(", ");
+            }
+            write_hex_bytes(&mut s, rest, limit);
+            break;
         };
         if count == limit {
             s.push_str(", ...");
@@ -82,7 +114,7 @@ pub fn write_messages(out: &mut String, data: &[u8], protocol: u32, limit: usize
         if count > 0 {
             s.push_str(", ");
         }
-        if write_message(&mut s, rest, protocol).is_none() {
+        if write_message(&mut s, rest, protocol, limit).is_none() {
             return false;
         }
         count += 1;
@@ -102,7 +134,7 @@ pub fn write_messages(out: &mut String, data: &[u8], protocol: u32, limit: usize
 }
 
 /// One message: its header, then (with a payload) `[header, payload]`.
-fn write_message(out: &mut String, data: &[u8], protocol: u32) -> Option<()> {
+fn write_message(out: &mut String, data: &[u8], protocol: u32, limit: usize) -> Option<()> {
     let b = Bytes(data);
     let (len, kind, nl_flags) = (b.u32(0)?, b.u16(4)?, b.u16(6)?);
     let payload_len = (len as usize).min(data.len()).saturating_sub(NLMSG_HDRLEN);
@@ -122,34 +154,99 @@ fn write_message(out: &mut String, data: &[u8], protocol: u32) -> Option<()> {
             nl_flags,
             &data[NLMSG_HDRLEN..NLMSG_HDRLEN + payload_len],
             protocol,
+            limit,
         )?;
         out.push(']');
     }
     Some(())
 }
 
+/// The netlink protocols whose messages strace names by protocol.
+const NETLINK_SOCK_DIAG: u32 = 4;
+const NETLINK_XFRM: u32 = 6;
+const NETLINK_SELINUX: u32 = 7;
+const NETLINK_AUDIT: u32 = 9;
+const NETLINK_NETFILTER: u32 = 12;
+const NETLINK_GENERIC: u32 = 16;
+const NETLINK_CRYPTO: u32 = 21;
+
+/// The message type, by protocol (strace's `decode_nlmsg_type`): the control types
+/// every protocol shares, else the protocol's own.
 fn write_type(out: &mut String, kind: u16, protocol: u32) {
-    if kind >= NLMSG_MIN_TYPE && protocol == NETLINK_ROUTE {
-        write_enum(out, kind as u64, ROUTE_TYPES, "RTM_???");
-    } else {
-        write_enum(out, kind as u64, CONTROL_TYPES, "NLMSG_???");
+    let (table, dflt) = match protocol {
+        _ if kind < NLMSG_MIN_TYPE => (CONTROL_TYPES, "NLMSG_???"),
+        NETLINK_ROUTE => (ROUTE_TYPES, "RTM_???"),
+        NETLINK_AUDIT => (types::NL_AUDIT_TYPES, "AUDIT_???"),
+        NETLINK_CRYPTO => (types::NL_CRYPTO_TYPES, "CRYPTO_MSG_???"),
+        // Families are numbered at run time: strace asks the kernel for their names.
+        NETLINK_GENERIC => (&[][..], "GENERIC_FAMILY_???"),
+        NETLINK_NETFILTER => return write_netfilter_type(out, kind),
+        NETLINK_SELINUX => (types::NL_SELINUX_TYPES, "SELNL_MSG_???"),
+        NETLINK_SOCK_DIAG => (types::NL_SOCK_DIAG_TYPES, "SOCK_DIAG_???"),
+        NETLINK_XFRM => (types::NL_XFRM_TYPES, "XFRM_MSG_???"),
+        _ => (CONTROL_TYPES, "NLMSG_???"),
+    };
+    write_enum(out, kind as u64, table, dflt);
+}
+
+/// The message types of each netfilter subsystem, by subsystem id.
+const NF_SUBSYS_TYPES: &[(Xlat, &str)] = &[
+    (&[], ""),
+    (types::NF_CTNETLINK_MSG_TYPES, "IPCTNL_MSG_CT_???"),
+    (types::NF_CTNETLINK_EXP_MSG_TYPES, "IPCTNL_MSG_EXP_???"),
+    (types::NF_QUEUE_MSG_TYPES, "NFQNL_MSG_???"),
+    (types::NF_ULOG_MSG_TYPES, "NFULNL_MSG_???"),
+    (types::NF_OSF_MSG_TYPES, "OSF_MSG_???"),
+    (types::NF_IPSET_MSG_TYPES, "IPSET_CMD_???"),
+    (types::NF_ACCT_MSG_TYPES, "NFNL_MSG_ACCT_???"),
+    (types::NF_CTTIMEOUT_MSG_TYPES, "IPCTNL_MSG_TIMEOUT_???"),
+    (types::NF_CTHELPER_MSG_TYPES, "NFNL_MSG_CTHELPER_???"),
+    (types::NF_NFTABLES_MSG_TYPES, "NFT_MSG_???"),
+    (types::NF_NFT_COMPAT_MSG_TYPES, "NFNL_MSG_COMPAT_???"),
+    (types::NF_HOOK_MSG_TYPES, "NFT_MSG_HOOK_???"),
+];
+
+/// A netfilter type: a batch marker, or `NFNL_SUBSYS_ACCT<<8|NFNL_MSG_ACCT_NEW`.
+fn write_netfilter_type(out: &mut String, kind: u16) {
+    if let Some(name) = flags::lookup(types::NL_NETFILTER_MSG_TYPES, kind as u64) {
+        return styled(out, &flags::hex(kind as u64), |o| o.push_str(name));
+    }
+    let (subsys, msg) = ((kind >> 8) as u64, (kind & 0xff) as u64);
+    write_enum(
+        out,
+        subsys,
+        types::NL_NETFILTER_SUBSYS_IDS,
+        "NFNL_SUBSYS_???",
+    );
+    out.push_str("<<8|");
+    match NF_SUBSYS_TYPES.get(subsys as usize) {
+        Some((table, dflt)) if subsys > 0 => write_enum(out, msg, table, dflt),
+        _ => out.push_str(&flags::hex(msg)),
     }
 }
 
-/// The common flags, then those of the request's kind (get, new, delete, an ack's).
+/// The common flags, then those of the request's kind (get, new, delete, an ack's), by
+/// protocol (strace's `decode_nlmsg_flags`).
 fn write_nl_flags(out: &mut String, value: u16, kind: u16, protocol: u32) {
-    const RTM_DELACTION: u16 = 49;
     let kind_flags: Xlat = if kind < NLMSG_MIN_TYPE {
         if kind == NLMSG_ERROR { ACK_FLAGS } else { &[] }
-    } else if protocol != NETLINK_ROUTE {
-        &[]
-    } else if kind == RTM_DELACTION {
-        GET_FLAGS
     } else {
-        match kind & 3 {
-            0 => NEW_FLAGS,
-            1 => DELETE_FLAGS,
-            2 => GET_FLAGS,
+        match protocol {
+            NETLINK_ROUTE => route_flags(kind),
+            NETLINK_SOCK_DIAG => GET_FLAGS,
+            NETLINK_CRYPTO => match kind {
+                0x10 => NEW_FLAGS,
+                0x11 | 0x14 => DELETE_FLAGS,
+                0x13 => GET_FLAGS,
+                _ => &[],
+            },
+            NETLINK_XFRM => match kind {
+                16 | 19 | 30 | 34 | 36 => NEW_FLAGS,
+                17 | 20 => DELETE_FLAGS,
+                18 | 21 | 31 | 35 | 37 => GET_FLAGS,
+                _ => &[],
+            },
+            NETLINK_NETFILTER => netfilter_flags(kind),
             _ => &[],
         }
     };
@@ -162,12 +259,53 @@ fn write_nl_flags(out: &mut String, value: u16, kind: u16, protocol: u32) {
     );
 }
 
+fn route_flags(kind: u16) -> Xlat {
+    const RTM_DELACTION: u16 = 49;
+    if kind == RTM_DELACTION {
+        return GET_FLAGS;
+    }
+    match kind & 3 {
+        0 => NEW_FLAGS,
+        1 => DELETE_FLAGS,
+        2 => GET_FLAGS,
+        _ => &[],
+    }
+}
+
+/// Which of each netfilter subsystem's messages create, get or delete.
+fn netfilter_flags(kind: u16) -> Xlat {
+    let msg = kind & 0xff;
+    match (kind >> 8, msg) {
+        // CTNETLINK, CTNETLINK_EXP
+        (1 | 2, 0) => NEW_FLAGS,
+        (1, 1 | 3..=7) | (2, 1 | 3) => GET_FLAGS,
+        (1 | 2, 2) => DELETE_FLAGS,
+        // ACCT
+        (7, 0) => NEW_FLAGS,
+        (7, 1 | 2) => GET_FLAGS,
+        (7, 3) => DELETE_FLAGS,
+        // CTNETLINK_TIMEOUT, CTHELPER
+        (8 | 9, 0) => NEW_FLAGS,
+        (8 | 9, 1) => GET_FLAGS,
+        (8 | 9, 2) => DELETE_FLAGS,
+        // NFTABLES: NEW*, GET*, DEL* of tables, chains, rules, sets, elements, then
+        // generations, objects, flow tables.
+        (10, 0 | 3 | 6 | 9 | 12 | 15 | 18 | 22) => NEW_FLAGS,
+        (10, 1 | 4 | 7 | 10 | 13 | 16 | 19 | 21 | 23) => GET_FLAGS,
+        (10, 2 | 5 | 8 | 11 | 14 | 20 | 24) => DELETE_FLAGS,
+        // NFT_COMPAT, HOOK
+        (11 | 12, 0) => GET_FLAGS,
+        _ => &[],
+    }
+}
+
 fn write_payload(
     out: &mut String,
     kind: u16,
     nl_flags: u16,
     data: &[u8],
     protocol: u32,
+    limit: usize,
 ) -> Option<()> {
     const NLM_F_CAPPED: u16 = 0x100;
     let b = Bytes(data);
@@ -192,7 +330,7 @@ fn write_payload(
             msg_len.max(NLMSG_HDRLEN)
         }
         .min(msg.len());
-        write_message(out, &msg[..shown], protocol)?;
+        write_message(out, &msg[..shown], protocol, limit)?;
         out.push('}');
         return Some(());
     }
@@ -203,8 +341,17 @@ fn write_payload(
         let _ = write!(out, "{}", b.i32(0)?);
         return Some(());
     }
-    quote(out, data, HexMode::None, true);
+    write_hex_bytes(out, data, limit);
     Some(())
+}
+
+/// Bytes forced to hex, at most `limit` of them (strace's `printstr_ex` with
+/// `QUOTE_FORCE_HEX`).
+fn write_hex_bytes(out: &mut String, data: &[u8], limit: usize) {
+    quote(out, &data[..data.len().min(limit)], HexMode::None, true);
+    if data.len() > limit {
+        out.push_str("...");
+    }
 }
 
 /// A route message's family-specific header: `ifinfomsg` for links, `ifaddrmsg` for
