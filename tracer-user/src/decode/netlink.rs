@@ -638,8 +638,49 @@ mod tests {
              [{nlmsg_len=20, nlmsg_type=NLMSG_DONE, nlmsg_flags=NLM_F_MULTI, nlmsg_seq=1, \
              nlmsg_pid=42}, 0]]"
         );
-        // Cut short by -s: not decoded.
-        assert_eq!(decode(&header(20, 18, 0x301, 1, 0)[..10]), None);
+        // A buffer shorter than a header: its bytes in hex (netlink_protocol.c).
+        assert_eq!(decode(b"abcd").unwrap(), "\"\\x61\\x62\\x63\\x64\"");
+    }
+
+    // nfnetlink_acct.c, netlink_audit.c, netlink_xfrm.c: each protocol's types and
+    // the request flags of its kind.
+    #[test]
+    fn types_and_flags_by_protocol() {
+        let one = |proto, kind, flags| {
+            let mut s = String::new();
+            assert!(write_messages(
+                &mut s,
+                &header(16, kind, flags, 0, 0),
+                proto,
+                32
+            ));
+            s
+        };
+        assert_eq!(
+            one(NETLINK_NETFILTER, 7 << 8, 0x401),
+            "{nlmsg_len=16, nlmsg_type=NFNL_SUBSYS_ACCT<<8|NFNL_MSG_ACCT_NEW, \
+             nlmsg_flags=NLM_F_REQUEST|NLM_F_CREATE, nlmsg_seq=0, nlmsg_pid=0}"
+        );
+        assert_eq!(
+            one(NETLINK_NETFILTER, 7 << 8 | 0xff, 1),
+            "{nlmsg_len=16, nlmsg_type=NFNL_SUBSYS_ACCT<<8|0xff /* NFNL_MSG_ACCT_??? */, \
+             nlmsg_flags=NLM_F_REQUEST, nlmsg_seq=0, nlmsg_pid=0}"
+        );
+        assert_eq!(
+            one(NETLINK_NETFILTER, 16, 1),
+            "{nlmsg_len=16, nlmsg_type=NFNL_MSG_BATCH_BEGIN, nlmsg_flags=NLM_F_REQUEST, \
+             nlmsg_seq=0, nlmsg_pid=0}"
+        );
+        assert_eq!(
+            one(NETLINK_AUDIT, 1000, 1),
+            "{nlmsg_len=16, nlmsg_type=AUDIT_GET, nlmsg_flags=NLM_F_REQUEST, nlmsg_seq=0, \
+             nlmsg_pid=0}"
+        );
+        assert_eq!(
+            one(NETLINK_XFRM, 18, 0x301),
+            "{nlmsg_len=16, nlmsg_type=XFRM_MSG_GETSA, nlmsg_flags=NLM_F_REQUEST|NLM_F_DUMP, \
+             nlmsg_seq=0, nlmsg_pid=0}"
+        );
     }
 
     #[test]
