@@ -148,13 +148,15 @@ fn write_memory(
         let Some(proto) = netlink::socket_protocol(call, fds) else {
             return false;
         };
-        let Some(bytes) = cap
-            .filter(|c| !c.fault && v != 0)
-            .and_then(|c| c.data.get(..len as usize))
-        else {
+        let Some(c) = cap.filter(|c| !c.fault && v != 0) else {
             return false;
         };
-        netlink::write_messages(out, bytes, proto, opts.string_limit)
+        let buf = netlink::Buffer {
+            data: &c.data[..c.data.len().min(len as usize)],
+            len: len as usize,
+            addr: v,
+        };
+        netlink::write_messages(out, buf, proto, opts.string_limit)
     };
     match kind {
         ArgKind::Path => strings::write_cstr(out, cap, v, None, opts),

@@ -123,7 +123,12 @@ fn write_iovec_of(
             let whole = e.data.get(..shown as usize);
             let decoded = match (netlink, whole) {
                 (Some(proto), Some(bytes)) => {
-                    super::netlink::write_messages(out, bytes, proto, opts.string_limit)
+                    let buf = super::netlink::Buffer {
+                        data: bytes,
+                        len: bytes.len(),
+                        addr: e.base,
+                    };
+                    super::netlink::write_messages(out, buf, proto, opts.string_limit)
                 }
                 _ => false,
             };

@@ -89,41 +89,83 @@ fn proc_protocol(pid: u32, fd: i32) -> Option<u32> {
     })
 }
 
-/// Writes the messages in `data` (a whole buffer of `data.len()` bytes); false, writing
-/// nothing, when they do not fit in it (the caller prints the bytes).
-pub fn write_messages(out: &mut String, data: &[u8], protocol: u32, limit: usize) -> bool {
+/// A buffer of messages as captured: `data`, the first bytes of the `len` at `addr`.
+/// A copy shorter than both `len` and `-s` ended at a mapping's end: what it misses
+/// shows as its address (strace's reads fail there); a copy cut by `-s` alone is not
+/// decoded (strace reads the messages whole).
+#[derive(Clone, Copy)]
+pub struct Buffer<'a> {
+    pub data: &'a [u8],
+    pub len: usize,
+    pub addr: u64,
+}
+
+/// What of a buffer's `len` bytes from `off` the copy holds: `Ok` with them, `Err(true)`
+/// for a read that failed there, `Err(false)` for a copy cut by `-s`.
+fn bytes_at<'a>(buf: &Buffer<'a>, off: usize, len: usize, limit: usize) -> Result<&'a [u8], bool> {
+    buf.data
+        .get(off..off + len)
+        .ok_or(buf.data.len() < buf.len.min(limit))
+}
+
+/// Writes the messages in `buf`; false, writing nothing, when the copy was cut by `-s`
+/// before their end (the caller prints the bytes).
+pub fn write_messages(out: &mut String, buf: Buffer, protocol: u32, limit: usize) -> bool {
     let mut s = String::new();
-    let mut rest = data;
+    let mut off = 0;
     let mut count = 0;
     loop {
-        let b = Bytes(rest);
-        let Some(len) = b.u32(0).filter(|_| rest.len() >= NLMSG_HDRLEN) else {
+        let remaining = buf.len - off;
+        let addr = buf.addr.wrapping_add(off as u64);
+        if remaining < NLMSG_HDRLEN {
             // Too short for a header: its bytes, in hex (strace's `fetch_nlmsghdr`).
             if count > 0 {
                 s.push_str(", ");
             }
-            write_hex_bytes(&mut s, rest, limit);
+            match bytes_at(&buf, off, remaining.min(limit), limit) {
+                Ok(bytes) => write_hex_bytes(&mut s, bytes, remaining, limit),
+                Err(true) => super::write_hex(&mut s, addr),
+                Err(false) => return false,
+            }
             break;
+        }
+        let header = match bytes_at(&buf, off, NLMSG_HDRLEN, limit) {
+            Ok(header) => header,
+            Err(false) => return false,
+            Err(true) if count > 0 => {
+                let _ = write!(s, ", ... /* {} */", flags::hex(addr));
+                break;
+            }
+            Err(true) => {
+                super::write_hex(&mut s, addr);
+                break;
+            }
         };
         if count == limit {
             s.push_str(", ...");
             break;
         }
-        let aligned = (len as usize).next_multiple_of(4);
-        let next = (len as usize >= NLMSG_HDRLEN && aligned < rest.len()).then(|| &rest[aligned..]);
+        let len = Bytes(header).u32(0).unwrap_or(0) as usize;
+        let aligned = len.next_multiple_of(4);
+        let next = len >= NLMSG_HDRLEN && aligned < remaining;
         if count > 0 {
             s.push_str(", ");
         }
-        if write_message(&mut s, rest, protocol, limit).is_none() {
+        let msg = Buffer {
+            data: buf.data.get(off..).unwrap_or(&[]),
+            len: remaining,
+            addr,
+        };
+        if write_message(&mut s, msg, protocol, limit).is_none() {
             return false;
         }
         count += 1;
-        match next {
-            Some(next) => rest = next,
-            None => break,
+        if !next {
+            break;
         }
+        off += aligned;
     }
-    if count > 1 || s.ends_with("...") {
+    if count > 1 || s.ends_with("...") || s.ends_with("*/") {
         out.push('[');
         out.push_str(&s);
         out.push(']');
@@ -133,31 +175,31 @@ pub fn write_messages(out: &mut String, data: &[u8], protocol: u32, limit: usize
     true
 }
 
-/// One message: its header, then (with a payload) `[header, payload]`.
-fn write_message(out: &mut String, data: &[u8], protocol: u32, limit: usize) -> Option<()> {
-    let b = Bytes(data);
+/// One message: its header, then (with a payload) `[header, payload]`; None when the
+/// copy was cut by `-s` before its end.
+fn write_message(out: &mut String, msg: Buffer, protocol: u32, limit: usize) -> Option<()> {
+    let b = Bytes(msg.data);
     let (len, kind, nl_flags) = (b.u32(0)?, b.u16(4)?, b.u16(6)?);
-    let payload_len = (len as usize).min(data.len()).saturating_sub(NLMSG_HDRLEN);
-    if payload_len > 0 {
-        out.push('[');
+    let payload_len = (len as usize).min(msg.len).saturating_sub(NLMSG_HDRLEN);
+    let mut s = String::new();
+    let _ = write!(s, "{{nlmsg_len={len}, nlmsg_type=");
+    write_type(&mut s, kind, protocol);
+    s.push_str(", nlmsg_flags=");
+    write_nl_flags(&mut s, nl_flags, kind, protocol);
+    let _ = write!(s, ", nlmsg_seq={}, nlmsg_pid={}}}", b.u32(8)?, b.u32(12)?);
+    if payload_len == 0 {
+        out.push_str(&s);
+        return Some(());
     }
-    let _ = write!(out, "{{nlmsg_len={len}, nlmsg_type=");
-    write_type(out, kind, protocol);
-    out.push_str(", nlmsg_flags=");
-    write_nl_flags(out, nl_flags, kind, protocol);
-    let _ = write!(out, ", nlmsg_seq={}, nlmsg_pid={}}}", b.u32(8)?, b.u32(12)?);
-    if payload_len > 0 {
-        out.push_str(", ");
-        write_payload(
-            out,
-            kind,
-            nl_flags,
-            &data[NLMSG_HDRLEN..NLMSG_HDRLEN + payload_len],
-            protocol,
-            limit,
-        )?;
-        out.push(']');
+    out.push('[');
+    out.push_str(&s);
+    out.push_str(", ");
+    match bytes_at(&msg, NLMSG_HDRLEN, payload_len, limit) {
+        Ok(payload) => write_payload(out, kind, nl_flags, payload, protocol, limit)?,
+        Err(true) => super::write_hex(out, msg.addr.wrapping_add(NLMSG_HDRLEN as u64)),
+        Err(false) => return None,
     }
+    out.push(']');
     Some(())
 }
 
@@ -330,7 +372,12 @@ fn write_payload(
             msg_len.max(NLMSG_HDRLEN)
         }
         .min(msg.len());
-        write_message(out, &msg[..shown], protocol, limit)?;
+        let inner = Buffer {
+            data: &msg[..shown],
+            len: shown,
+            addr: 0,
+        };
+        write_message(out, inner, protocol, limit)?;
         out.push('}');
         return Some(());
     }
@@ -341,15 +388,20 @@ fn write_payload(
         let _ = write!(out, "{}", b.i32(0)?);
         return Some(());
     }
-    write_hex_bytes(out, data, limit);
+    write_hex_bytes(out, data, data.len(), limit);
     Some(())
 }
 
-/// Bytes forced to hex, at most `limit` of them (strace's `printstr_ex` with
-/// `QUOTE_FORCE_HEX`).
-fn write_hex_bytes(out: &mut String, data: &[u8], limit: usize) {
-    quote(out, &data[..data.len().min(limit)], HexMode::None, true);
-    if data.len() > limit {
+/// `len` bytes forced to hex, at most `limit` of them, `data` holding those (strace's
+/// `printstr_ex` with `QUOTE_FORCE_HEX`).
+fn write_hex_bytes(out: &mut String, data: &[u8], len: usize, limit: usize) {
+    quote(
+        out,
+        &data[..len.min(limit).min(data.len())],
+        HexMode::None,
+        true,
+    );
+    if len > limit {
         out.push_str("...");
     }
 }
@@ -594,9 +646,17 @@ mod tests {
         .concat()
     }
 
+    fn whole(data: &[u8]) -> Buffer<'_> {
+        Buffer {
+            data,
+            len: data.len(),
+            addr: 0x1000,
+        }
+    }
+
     fn decode(data: &[u8]) -> Option<String> {
         let mut s = String::new();
-        write_messages(&mut s, data, NETLINK_ROUTE, 32).then_some(s)
+        write_messages(&mut s, whole(data), NETLINK_ROUTE, 32).then_some(s)
     }
 
     /// glibc's and strace's tests' RTM_GETLINK dump request: a 4-byte `rtgenmsg`,
@@ -648,12 +708,8 @@ mod tests {
     fn types_and_flags_by_protocol() {
         let one = |proto, kind, flags| {
             let mut s = String::new();
-            assert!(write_messages(
-                &mut s,
-                &header(16, kind, flags, 0, 0),
-                proto,
-                32
-            ));
+            let msg = header(16, kind, flags, 0, 0);
+            assert!(write_messages(&mut s, whole(&msg), proto, 32));
             s
         };
         assert_eq!(
@@ -681,6 +737,32 @@ mod tests {
             "{nlmsg_len=16, nlmsg_type=XFRM_MSG_GETSA, nlmsg_flags=NLM_F_REQUEST|NLM_F_DUMP, \
              nlmsg_seq=0, nlmsg_pid=0}"
         );
+    }
+
+    // netlink_netfilter.c, netlink_selinux.c: a payload past a mapping's end shows as its
+    // address; a copy cut by `-s` alone is not decoded.
+    #[test]
+    fn a_payload_past_the_mappings_end() {
+        let msg = [header(20, 16, 1, 0, 0), b"abc".to_vec()].concat();
+        let buf = Buffer {
+            data: &msg,
+            len: 20,
+            addr: 0x1ff0,
+        };
+        let mut s = String::new();
+        assert!(write_messages(&mut s, buf, NETLINK_NETFILTER, 32));
+        assert_eq!(
+            s,
+            "[{nlmsg_len=20, nlmsg_type=NFNL_MSG_BATCH_BEGIN, nlmsg_flags=NLM_F_REQUEST, \
+             nlmsg_seq=0, nlmsg_pid=0}, 0x2000]"
+        );
+        let cut = Buffer { len: 40, ..buf };
+        assert!(!write_messages(
+            &mut String::new(),
+            cut,
+            NETLINK_NETFILTER,
+            19
+        ));
     }
 
     #[test]

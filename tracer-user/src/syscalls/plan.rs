@@ -40,7 +40,11 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
             ..spec(capture::CSTR, when::ENTER, LEN_FIXED, 0)
         },
         ArgKind::Str | ArgKind::MountStr { .. } => spec(capture::CSTR, when::ENTER, LEN_FIXED, 0),
-        ArgKind::BufIn { len_arg } => spec(capture::BUF, when::ENTER, len_arg, 0),
+        // (A netlink message whose payload ends a mapping shows its header: `PARTIAL`.)
+        ArgKind::BufIn { len_arg } => CaptureSpec {
+            max: PARTIAL,
+            ..spec(capture::BUF, when::ENTER, len_arg, 0)
+        },
         // An option value (an int) may sit at a mapping's end with a longer `optlen`.
         ArgKind::SockoptIn { len_arg } => CaptureSpec {
             max: PARTIAL,
