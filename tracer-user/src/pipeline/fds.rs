@@ -151,6 +151,7 @@ impl FdTable {
     /// call outside the trace set) is replaced.
     fn learn_facts(&mut self, call: &Syscall) {
         let detail = self.detail;
+        let effect = syscalls::by_nr(call.nr).map(|sc| sc.effect);
         for c in &call.captures {
             if c.kind != capture::FD_FACTS || c.arg >= FD_RET_ARG || c.fault {
                 continue;
@@ -171,7 +172,11 @@ impl FdTable {
                 Some(entry) if known != Some(Some(facts.ino)) => {
                     fds.insert(facts.fd, entry);
                 }
-                // The same socket, maybe bound or connected since.
+                // The same socket, maybe bound or connected since: not by this call,
+                // which shows it as it was (`apply` names it anew after `bind`,
+                // `connect`, `listen`; ptrace reads `/proc` after the call).
+                // Nor by a `close`, after which `/proc` no longer has its endpoints.
+                Some(_) if matches!(effect, Some(Effect::SocketAddress | Effect::Close)) => {}
                 Some(entry) => {
                     if let Some(known) = fds.get_mut(&facts.fd) {
                         known.name = entry.name;
@@ -237,7 +242,14 @@ impl FdTable {
                         .socket
                         .and_then(|inode| procfs::socket_details(pid, inode))
                 {
-                    e.name = name;
+                    // The protocol the kernel named keeps its name (`UNIX-STREAM`, not
+                    // `/proc`'s `UNIX`).
+                    e.name = match (e.name.split_once(':'), name.split_once(':')) {
+                        (Some((proto, _)), Some((_, rest))) if proto != "socket" => {
+                            format!("{proto}:{rest}")
+                        }
+                        _ => name,
+                    };
                 }
             }
             // Any other call returning a descriptor: socket, accept, eventfd, memfd...
