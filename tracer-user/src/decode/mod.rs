@@ -21,6 +21,7 @@ mod pidns;
 mod prctl;
 mod ret;
 pub mod siginfo;
+mod sockaddr;
 mod sockopt;
 pub mod strings;
 pub mod structs;

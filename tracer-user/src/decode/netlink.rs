@@ -114,6 +114,8 @@ pub fn write_messages(out: &mut String, buf: Buffer, protocol: u32, limit: usize
     let mut s = String::new();
     let mut off = 0;
     let mut count = 0;
+    // More than one piece (messages, trailing bytes): strace's array.
+    let mut array = false;
     loop {
         let remaining = buf.len - off;
         let addr = buf.addr.wrapping_add(off as u64);
@@ -143,6 +145,7 @@ pub fn write_messages(out: &mut String, buf: Buffer, protocol: u32, limit: usize
         };
         if count == limit {
             s.push_str(", ...");
+            array = true;
             break;
         }
         let len = Bytes(header).u32(0).unwrap_or(0) as usize;
@@ -163,9 +166,10 @@ pub fn write_messages(out: &mut String, buf: Buffer, protocol: u32, limit: usize
         if !next {
             break;
         }
+        array = true;
         off += aligned;
     }
-    if count > 1 || s.ends_with("...") || s.ends_with("*/") {
+    if array {
         out.push('[');
         out.push_str(&s);
         out.push(']');
@@ -383,6 +387,15 @@ fn write_payload(
     }
     if protocol == NETLINK_ROUTE && kind >= NLMSG_MIN_TYPE {
         return write_route(out, kind, data);
+    }
+    // SELNL_MSG_SETENFORCE's `{val}`, SELNL_MSG_POLICYLOAD's `{seqno}`; shorter ones in
+    // hex, as any payload.
+    if protocol == NETLINK_SELINUX && data.len() >= 4 && matches!(kind, 0x10 | 0x11) {
+        let _ = match kind {
+            0x10 => write!(out, "{{val={}}}", b.i32(0)?),
+            _ => write!(out, "{{seqno={}}}", b.u32(0)?),
+        };
+        return Some(());
     }
     if kind == NLMSG_DONE && data.len() == 4 {
         let _ = write!(out, "{}", b.i32(0)?);
@@ -697,6 +710,18 @@ mod tests {
              nlmsg_flags=NLM_F_REQUEST|NLM_F_DUMP, nlmsg_seq=1, nlmsg_pid=0}}], \
              [{nlmsg_len=20, nlmsg_type=NLMSG_DONE, nlmsg_flags=NLM_F_MULTI, nlmsg_seq=1, \
              nlmsg_pid=42}, 0]]"
+        );
+        // Bytes after the last message, too few for a header: in hex, in the array
+        // (netlink_protocol.c).
+        let msg = [
+            header(20, 1, 0x301, 0, 0),
+            b"abcd".to_vec(),
+            20u32.to_le_bytes().to_vec(),
+        ];
+        assert_eq!(
+            decode(&msg.concat()).unwrap(),
+            "[[{nlmsg_len=20, nlmsg_type=NLMSG_NOOP, nlmsg_flags=NLM_F_REQUEST|0x300, \
+             nlmsg_seq=0, nlmsg_pid=0}, \"\\x61\\x62\\x63\\x64\"], \"\\x14\\x00\\x00\\x00\"]"
         );
         // A buffer shorter than a header: its bytes in hex (netlink_protocol.c).
         assert_eq!(decode(b"abcd").unwrap(), "\"\\x61\\x62\\x63\\x64\"");
