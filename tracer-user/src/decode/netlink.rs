@@ -51,10 +51,10 @@ pub fn socket_protocol(call: &Call, fds: Option<&dyn FdNames>) -> Option<u32> {
     let sc = syscalls::by_nr(call.nr)?;
     // Without `-yy`'s names, as strace: what the socket is, looked up by its inode
     // (only for the calls that send or receive on a socket, not every `write`).
-    if sc.name.starts_with("send") || sc.name.starts_with("recv") {
-        if let Some(proto) = proc_protocol(call.pid, call.args[0] as i32) {
-            return Some(proto);
-        }
+    if (sc.name.starts_with("send") || sc.name.starts_with("recv"))
+        && let Some(proto) = proc_protocol(call.pid, call.args[0] as i32)
+    {
+        return Some(proto);
     }
     let netlink_addr = sc.args.iter().enumerate().any(|(i, arg)| {
         matches!(

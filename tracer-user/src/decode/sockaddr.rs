@@ -31,7 +31,10 @@ pub fn write(out: &mut String, data: &[u8], opts: &DecodeOptions) -> Option<()> 
         out.push_str(", ");
         // The shortest address each decoder takes (strace's `sa_printers`).
         let decoded = match family {
-            AF_UNIX => Some(write_unix(out, data, opts)),
+            AF_UNIX => {
+                write_unix(out, data, opts);
+                Some(())
+            }
             AF_INET if len >= 16 => write_inet(out, &b),
             AF_INET6 if len >= 24 => write_inet6(out, &b, len),
             AF_NETLINK if len >= 12 => write_netlink(out, &b),
