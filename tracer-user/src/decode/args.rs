@@ -207,7 +207,7 @@ fn write_memory(
             }
             _ => write_addr(out, v),
         },
-        ArgKind::FdSet => fdset::write_fdset_arg(out, call, i),
+        ArgKind::FdSet => fdset::write_fdset_arg(out, call, i, fds),
         ArgKind::Iovec { count_arg, dir } => {
             let contents = match dir {
                 Dir::In => Contents::Data(u64::MAX),
