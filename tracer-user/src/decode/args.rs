@@ -315,6 +315,7 @@ fn is_structured(kind: ArgKind) -> bool {
     matches!(
         kind,
         ArgKind::Struct(..)
+            | ArgKind::Mmsghdrs { .. }
             | ArgKind::Iovec { .. }
             | ArgKind::StrArray
             | ArgKind::EnvArray
