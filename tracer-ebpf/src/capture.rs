@@ -20,8 +20,8 @@ use tracer_common::{
     FD_RET_ARG, FD_RETURNED, FD_SLOT, FdFacts, FdSetsHeader, IovecChunk, LEN_FROM_RET, LOOP_SLOT,
     MAX_CAPTURE, MAX_CAPTURES, MAX_DIRENTS, MAX_FDSET_BYTES, MAX_IOV, MAX_MMSG_PIECES, MAX_PTRV,
     MAX_STRV, MMSG_MESSAGE, MMSG_NAME_BYTES, MMSGHDR_BYTES, MSGHDR_CONTROL, MSGHDR_IOV,
-    MSGHDR_NAME, MmsgChunk, SyscallRecord, capture, capture_len, capture_want, fdset_bytes,
-    iov_copy_len, page_room, when,
+    MSGHDR_NAME, MmsgChunk, SyscallRecord, capture, capture_len, capture_retry_len, capture_want,
+    fdset_bytes, iov_copy_len, when,
 };
 
 /// Scratch space per CPU and per program (enter and exit must not share: a preempted
@@ -263,8 +263,12 @@ impl Builder {
                     return false;
                 };
                 let want = capture_want(spec, total, limit);
-                let (len, flags) = self.read_bytes(data_off, src, want);
-                let (len, flags) = self.retry_partial(spec, data_off, src, want, (len, flags));
+                let (mut len, mut flags) = self.read_bytes(data_off, src, want);
+                if flags != 0
+                    && let Some(rest) = capture_retry_len(spec, src, want)
+                {
+                    (len, flags) = self.read_bytes(data_off, src, rest);
+                }
                 let trunc = if total > len && flags == 0 {
                     CAPTURE_TRUNCATED
                 } else {
@@ -291,8 +295,13 @@ impl Builder {
                 } else {
                     len
                 };
-                let read = self.read_bytes(data_off, ptr, want);
-                self.retry_partial(spec, data_off, ptr, want, read)
+                let (mut len, mut flags) = self.read_bytes(data_off, ptr, want);
+                if flags != 0
+                    && let Some(rest) = capture_retry_len(spec, ptr, want)
+                {
+                    (len, flags) = self.read_bytes(data_off, ptr, rest);
+                }
+                (len, flags)
             }
             capture::FD_SETS if kinds & bit(capture::FD_SETS) != 0 => {
                 let nfds = args[(spec.len_arg & 7) as usize % 6];
@@ -456,9 +465,7 @@ impl Builder {
             }
             i += 1;
         }
-        if len == 0 {
-            return false;
-        }
+        // Even empty: a descriptor argument not open at the call names nothing.
         self.push(header_off, spec.arg, spec.kind, len, 0)
     }
 
@@ -535,24 +542,6 @@ impl Builder {
         } else {
             (want, 0)
         }
-    }
-
-    /// A [`PARTIAL`] capture whose read of `want` bytes faulted (`read`): what of it
-    /// lies before the end of its page, read again.
-    #[inline(always)]
-    fn retry_partial(
-        &mut self,
-        spec: &CaptureSpec,
-        off: usize,
-        src: u64,
-        want: usize,
-        read: (usize, u8),
-    ) -> (usize, u8) {
-        let room = page_room(src);
-        if read.1 == 0 || !spec.partial() || room >= want {
-            return read;
-        }
-        self.read_bytes(off, src, room)
     }
 
     /// Two words of tracee memory (a pointer and a length in a `struct msghdr`), read

@@ -225,7 +225,7 @@ fn write_memory(
             _ => strings::write_ptrv_count(out, cap, v),
         },
         ArgKind::PrctlArg { n } => prctl::write_arg(out, call, i, n, opts),
-        ArgKind::IoctlArg => ioctl::write_arg(out, call, i),
+        ArgKind::IoctlArg => ioctl::write_arg(out, call, i, opts, fds),
         ArgKind::FcntlArg => fcntl::write_arg(out, call, i),
         ArgKind::OffInOut => write_off_in_out(out, call, i),
         ArgKind::IpcBuf {
@@ -511,7 +511,7 @@ fn write_named(out: &mut String, call: &Call, i: usize, kind: ArgKind) -> bool {
         ArgKind::ArchPrctlCode => {
             write_enum(out, v as u32 as u64, flags::ARCH_PRCTL_CODES, "ARCH_???")
         }
-        ArgKind::IoctlRequest => flags::write_ioctl(out, v),
+        ArgKind::IoctlRequest => ioctl::write_request(out, v),
         ArgKind::ClockId => match flags::lookup(flags::CLOCKS, v as u32 as u64) {
             Some(name) => out.push_str(name),
             None => write_int(out, v as i32),

@@ -255,19 +255,18 @@ fn capture_one(
     })
 }
 
-/// `want` bytes at `src`, or for a [`tracer_common::PARTIAL`] spec whose read faults,
-/// those before the end of the page (as the kernel programs retry); None on a fault.
+/// `want` bytes at `src`, or for a [`tracer_common::PARTIAL`] or ioctl-sized spec whose
+/// read faults, those before the end of the page (as the kernel programs retry); None
+/// on a fault.
 fn read_partial(pid: Pid, spec: &CaptureSpec, src: u64, want: usize) -> Option<Vec<u8>> {
     let mut buf = vec![0u8; want];
     if read(pid, src, &mut buf) == want {
         return Some(buf);
     }
-    let room = tracer_common::page_room(src);
-    if !spec.partial() || room >= want {
-        return None;
-    }
-    buf.truncate(room);
-    (read(pid, src, &mut buf) == room).then_some(buf)
+    // The kernel side's retry, to the same bytes.
+    let rest = tracer_common::capture_retry_len(spec, src, want)?;
+    buf.truncate(rest);
+    (read(pid, src, &mut buf) == rest).then_some(buf)
 }
 
 /// What one or two descriptors refer to, as the kernel programs read it from the
@@ -300,7 +299,8 @@ fn fd_facts(pid: Pid, spec: &CaptureSpec, phase: Phase, args: &[u64; 6]) -> Opti
         .filter_map(|fd| proc_fd_facts(pid, fd, endpoints))
         .flat_map(|f| f.to_bytes())
         .collect();
-    (!data.is_empty()).then_some(Capture {
+    // Even empty, as the kernel programs send it: a descriptor not open at the call.
+    Some(Capture {
         arg: spec.arg,
         kind: spec.kind,
         data,
@@ -316,6 +316,7 @@ fn proc_fd_facts(pid: Pid, fd: i64, endpoints: bool) -> Option<FdFacts> {
     use std::os::unix::fs::MetadataExt;
     const S_IFMT: u32 = 0o170000;
     const S_IFSOCK: u32 = 0o140000;
+    const S_IFIFO: u32 = 0o010000;
     let fd = i32::try_from(fd).ok().filter(|&fd| fd >= 0)?;
     let link = format!("/proc/{pid}/fd/{fd}");
     let meta = std::fs::metadata(&link).ok()?;
@@ -349,7 +350,20 @@ fn proc_fd_facts(pid: Pid, fd: i64, endpoints: bool) -> Option<FdFacts> {
             }
             protocol
         }
-        _ => None,
+        S_IFIFO => None,
+        // A file's or device's path, which the kernel programs cannot read cheaply (the
+        // table names those by the opens it saw): here it is what `/proc` shows at the
+        // stop, as strace reads it.
+        _ => {
+            if let Ok(path) = std::fs::read_link(&link)
+                && let Some(path) = path.to_str().filter(|p| p.starts_with('/'))
+                && path.len() <= facts.path.len()
+            {
+                facts.path[..path.len()].copy_from_slice(path.as_bytes());
+                facts.path_len = path.len() as u32;
+            }
+            None
+        }
     };
     if let Some(name) = name {
         // As the kernel's bounded string read leaves it: room for the NUL.
