@@ -19,12 +19,14 @@ mod netlink;
 mod netlink_types;
 mod pidns;
 mod prctl;
+mod reboot;
 mod ret;
 pub mod siginfo;
 mod sockaddr;
 mod sockopt;
 pub mod strings;
 pub mod structs;
+mod syslog;
 #[cfg(test)]
 mod tests;
 mod typed;
