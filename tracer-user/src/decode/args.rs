@@ -39,6 +39,7 @@ pub(crate) fn visible(call: &Call, i: usize, kind: ArgKind) -> bool {
         ArgKind::FutexUaddr2 => futex_uses(call).uaddr2,
         ArgKind::FutexVal3 => futex_uses(call).val3,
         ArgKind::Unused => false,
+        ArgKind::ArchPrctlArg => super::arch_prctl::visible(call),
         ArgKind::PrctlArg { n } => prctl::visible(call, n),
         ArgKind::IoctlArg => ioctl::visible(call),
         _ => true,
@@ -71,11 +72,8 @@ pub(crate) fn write_arg(
         ArgKind::Uid => write_uid(out, v as u32),
         ArgKind::Named(n) => super::xlat::write_named(out, n, v),
         ArgKind::Ptr | ArgKind::MqAttr => write_addr(out, v),
-        ArgKind::ArchPrctlArg => match call.args[0] as u32 {
-            // ARCH_GET_FS, ARCH_GET_GS: where the kernel writes the base.
-            0x1003 | 0x1004 => write_addr(out, v),
-            _ => write_hex(out, v),
-        },
+        ArgKind::ArchPrctlArg => super::arch_prctl::write_arg(out, call, i, opts),
+        ArgKind::Ioprio => super::ioprio::write_arg(out, v as u32),
         // `fanotify_mark`'s directory: -1 is FAN_NOFD.
         ArgKind::FanDirFd if v as i32 == -1 => {
             flags::styled(out, "-1", |out| out.push_str("FAN_NOFD"))
@@ -627,7 +625,18 @@ fn write_struct_arg(out: &mut String, call: &Call, i: usize, sk: StructKind, opt
         (_, d) => d,
     };
     match data.and_then(|d| structs::write_struct(&mut s, sk, d, opts)) {
-        Some(()) => out.push_str(&s),
+        Some(()) => {
+            if sk == StructKind::OpenHow
+                && let Some(size) = sized("usize")
+                && let Some(tail) = structs::extension_tail(call, i, 24, size, opts)
+            {
+                s.pop();
+                s.push_str(", ");
+                s.push_str(&tail);
+                s.push('}');
+            }
+            out.push_str(&s)
+        }
         None => write_addr(out, addr),
     }
 }

@@ -3,6 +3,7 @@
 //! captures. Anything missing (a failed read, a capture that did not fit) degrades to
 //! the raw pointer, as strace does when it cannot read tracee memory.
 
+mod arch_prctl;
 mod args;
 mod clone;
 mod cmsg;
@@ -13,6 +14,7 @@ mod fdset;
 pub mod flags;
 mod futex;
 mod ioctl;
+mod ioprio;
 mod iovec;
 mod ipc;
 mod netlink;

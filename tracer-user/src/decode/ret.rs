@@ -120,6 +120,11 @@ fn write_value(out: &mut String, call: &Call, opts: &DecodeOptions, fds: Option<
                 super::write_pid(out, call.tid, ret as i32, opts);
                 true
             }
+            RetKind::Ioprio => {
+                super::ioprio::write_return(out, ret);
+                true
+            }
+            RetKind::ArchPrctl => super::arch_prctl::write_return(out, call, ret),
             RetKind::Int | RetKind::Hex | RetKind::Oct | RetKind::None => false,
         };
         if done {

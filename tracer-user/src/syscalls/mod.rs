@@ -384,6 +384,8 @@ pub enum ArgKind {
     /// x86_64's `arch_prctl` only.
     #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     ArchPrctlCode,
+    /// `ioprio_set`'s priority: `IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 4)`.
+    Ioprio,
     IoctlRequest,
     ClockId,
     RlimitResource,
@@ -626,6 +628,12 @@ pub enum RetKind {
     Time,
     /// A scheduling policy: `0 (SCHED_OTHER)`.
     SchedPolicy,
+    /// `ioprio_get`'s priority: `0 (IOPRIO_PRIO_VALUE(IOPRIO_CLASS_NONE, 0))`.
+    Ioprio,
+    /// `arch_prctl`'s: for the `ARCH_REQ_XCOMP_*` codes, the features permitted, in
+    /// hex and by name: `0x3 (XFEATURE_MASK_FPSSE)` (x86_64 only).
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    ArchPrctl,
 }
 
 /// strace's trace classes (`-e trace=%file`...), a bit set.

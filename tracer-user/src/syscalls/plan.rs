@@ -172,11 +172,24 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
         ArgKind::SockoptOut => spec(capture::FIXED, when::EXIT_OK, LEN_FIXED, 16),
         ArgKind::StrArray => spec(capture::STRV, when::ENTER, LEN_FIXED, 0),
         ArgKind::EnvArray => spec(capture::PTRV_COUNT, when::ENTER, LEN_FIXED, 0),
+        // An extensible struct, its size in the next argument: also as many bytes as
+        // that says (up to a page), for strace's look past the version it knows
+        // (`/* bytes 24..31 */ "\x80..."`, or `???` where they cannot be read).
+        ArgKind::Struct(sk @ StructKind::OpenHow, w) => {
+            let given = CaptureSpec {
+                max: MAX_CAPTURE,
+                ..spec(capture::BUF, when::ENTER, arg + 1, 0)
+            };
+            return vec![fixed(sk, w), given];
+        }
         ArgKind::Struct(sk, When::Updated) => {
             return vec![fixed(sk, When::Enter), fixed(sk, When::ExitOk)];
         }
         ArgKind::Struct(sk, w) => fixed(sk, w),
         ArgKind::SigframeMask => fixed(StructKind::Sigset, When::Enter),
+        // The base ARCH_GET_FS/ARCH_GET_GS write (read whatever the code: for the others
+        // the copy fails or goes unused).
+        ArgKind::ArchPrctlArg => fixed(StructKind::AddrPtr, When::ExitOk),
         ArgKind::CloneParentTid => fixed(StructKind::IntPtr, When::ExitOk),
         // Read whatever the operation: when the argument is `val2` rather than a
         // timeout, the copy faults or is ignored.
