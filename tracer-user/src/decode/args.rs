@@ -267,6 +267,14 @@ fn write_memory(
             }
             None => write_addr(out, v),
         },
+        // Meaningful only when a signal interrupted the sleep (strace's `is_erestart`:
+        // ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK).
+        ArgKind::SleepLeft => match call.ret {
+            Some(-516 | -514 | -513 | -512) => {
+                write_struct_arg(out, call, i, StructKind::Timespec, opts)
+            }
+            _ => write_addr(out, v),
+        },
         ArgKind::FutexTimeout => match futex_uses(call).timeout {
             Some(true) => write_struct_arg(out, call, i, StructKind::Timespec, opts),
             _ => write_int(out, v as u32),
@@ -318,6 +326,7 @@ fn is_structured(kind: ArgKind) -> bool {
             | ArgKind::SockoptOut
             | ArgKind::SigframeMask
             | ArgKind::FutexTimeout
+            | ArgKind::SleepLeft
             | ArgKind::Dirents
     )
 }
@@ -334,6 +343,10 @@ fn write_array_arg(
     let v = call.args[i];
     let cap = call.capture(i);
     match kind {
+        // More than NGROUPS_MAX: strace reads none.
+        ArgKind::GidsIn { count_arg } if call.args[count_arg as usize] as u32 > 65536 => {
+            write_addr(out, v)
+        }
         ArgKind::GidsIn { count_arg } => {
             let count = call.args[count_arg as usize] as u32 as u64;
             write_array(out, cap, v, count, 4, opts, write_gid);
@@ -598,10 +611,14 @@ fn write_struct_arg(out: &mut String, call: &Call, i: usize, sk: StructKind, opt
             .and_then(|sc| sc.args.iter().position(|a| a.name == n))
             .map(|j| call.args[j])
     };
+    // `rt_sigpending` alone takes a set shorter than the kernel's.
+    let pending = name == Some("rt_sigpending");
+    let set_size = sized("sigsetsize").or(sized("sizemask"));
     let unread = match sk {
-        StructKind::Sigset => sized("sigsetsize").is_some_and(|n| n != 8),
+        StructKind::Sigset if pending => set_size.is_some_and(|n| !(1..=8).contains(&n)),
+        StructKind::Sigset => set_size.is_some_and(|n| n != 8),
         StructKind::OpenHow => sized("usize").is_some_and(|n| n < 24),
-        StructKind::EpollEvent => name == Some("epoll_ctl") && call.args[1] == 2,
+        StructKind::EpollEvent => name == Some("epoll_ctl") && call.args[1] as u32 == 2,
         _ => false,
     };
     if unread {
@@ -612,8 +629,18 @@ fn write_struct_arg(out: &mut String, call: &Call, i: usize, sk: StructKind, opt
         .filter(|c| !c.fault && addr != 0 && written)
         .map(|c| &c.data[..]);
     let mut s = String::new();
+    let mut short_set = [0u8; 8];
     // A sockaddr the kernel wrote back is as long as the length it wrote after it.
     let data = match (sk, data) {
+        // The bytes of a short set, the rest of the kernel's empty.
+        (StructKind::Sigset, Some(d)) if pending => {
+            let n = set_size.unwrap_or(8).min(8) as usize;
+            let given = d.get(..n);
+            given.map(|g| {
+                short_set[..n].copy_from_slice(g);
+                &short_set[..]
+            })
+        }
         (StructKind::Sockaddr, Some(d)) => {
             let (entry, exit) = in_out(call, i + 1);
             let len = exit
@@ -652,23 +679,29 @@ fn write_array(
     opts: &DecodeOptions,
     elem: impl Fn(&mut String, &structs::Bytes, usize) -> Option<()>,
 ) {
-    let Some(cap) = cap.filter(|c| !c.fault && addr != 0) else {
+    // A fault after the first element (the ptrace backend keeps what it read up to the
+    // end of the mapping) shows the elements before it, then where it stopped.
+    let whole = |c: &&crate::event::Capture| !c.fault || (size > 0 && c.data.len() >= size);
+    let Some(cap) = cap.filter(|c| addr != 0 && whole(c)) else {
         return write_addr(out, addr);
     };
     let b = structs::Bytes(&cap.data);
     let mut s = String::from("[");
-    for n in 0..count.min(opts.string_limit as u64) as usize {
+    // One past the limit: strace reads an element before it sees it is one too many.
+    let limit = opts.string_limit;
+    for n in 0..count.min(limit as u64 + 1) as usize {
         if n > 0 {
             s.push_str(", ");
         }
-        if elem(&mut s, &b, n * size).is_none() {
-            // The capture ended early.
+        if cap.fault && (n + 1) * size > cap.data.len() {
+            let _ = write!(s, "... /* {:#x} */", addr + (n * size) as u64);
+            break;
+        }
+        if n == limit || elem(&mut s, &b, n * size).is_none() {
+            // Past the limit, or the capture ended early.
             s.push_str("...");
             break;
         }
-    }
-    if count > opts.string_limit as u64 {
-        s.push_str(", ...");
     }
     s.push(']');
     out.push_str(&s);

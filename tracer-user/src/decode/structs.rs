@@ -169,6 +169,12 @@ pub fn write_struct(
             write_time(&mut s, &Bytes(data.get(16..)?), "tv_nsec")?;
             s.push('}');
         }
+        StructKind::TimeT => {
+            let t = b.i64(0)?;
+            let _ = write!(s, "[{t}");
+            write_time_comment(&mut s, t, 0);
+            s.push(']');
+        }
         StructKind::Timezone => {
             let _ = write!(
                 s,

@@ -183,6 +183,10 @@ pub enum StructKind {
     Rusage,
     /// `struct open_how` (`openat2`): `{flags=O_RDONLY|O_EXCL, resolve=0}`.
     OpenHow,
+    /// A `time_t` the kernel writes, with its date: `[1700000000 /* 2023-11-14T22:13:20+0000
+    /// */]` (`time`: x86_64 only).
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    TimeT,
     /// A pointer to an address the kernel writes: `[0x7f...]` (`io_setup`,
     /// `get_robust_list`).
     AddrPtr,
@@ -217,7 +221,7 @@ impl StructKind {
             Self::Loff => 8,
             Self::IpcBuf => layout::msqid_ds::SIZE,
             Self::Itimerval | Self::Itimerspec => 32,
-            Self::Timezone | Self::AddrPtr => 8,
+            Self::Timezone | Self::AddrPtr | Self::TimeT => 8,
             Self::Tms => 32,
             Self::Rusage => 144,
             Self::OpenHow => 24,
@@ -381,6 +385,9 @@ pub enum ArgKind {
     /// `futex`'s `val3`, shown only by the operations that use it.
     FutexVal3,
     PrctlOption,
+    /// `nanosleep`'s and `clock_nanosleep`'s time left: read at exit, shown only when a
+    /// signal interrupted the call (`ERESTART_RESTARTBLOCK`), else the address.
+    SleepLeft,
     /// x86_64's `arch_prctl` only.
     #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     ArchPrctlCode,

@@ -187,6 +187,10 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
         }
         ArgKind::Struct(sk, w) => fixed(sk, w),
         ArgKind::SigframeMask => fixed(StructKind::Sigset, When::Enter),
+        ArgKind::SleepLeft => CaptureSpec {
+            when: when::EXIT,
+            ..fixed(StructKind::Timespec, When::ExitOk)
+        },
         // The base ARCH_GET_FS/ARCH_GET_GS write (read whatever the code: for the others
         // the copy fails or goes unused).
         ArgKind::ArchPrctlArg => fixed(StructKind::AddrPtr, When::ExitOk),

@@ -192,8 +192,17 @@ fn capture_one(
             let total = tracer_common::capture_len(spec, phase.ret(), args)?;
             let want = tracer_common::capture_want(spec, total, limit).min(MAX_CAPTURE);
             let mut buf = vec![0u8; want];
-            if read(pid, src, &mut buf) < want {
-                (Vec::new(), CAPTURE_FAULT)
+            let got = read(pid, src, &mut buf);
+            if got < want {
+                // What a read up to the end of the mapping got: a struct's first fields
+                // (a capture larger than the command's struct, `fcntl`'s owner), an
+                // array's first elements (strace shows them, then where it stopped).
+                buf.truncate(got);
+                match spec.kind {
+                    capture::FIXED if got > 0 => (buf, CAPTURE_TRUNCATED),
+                    capture::BUF if spec.size > 1 => (buf, CAPTURE_FAULT),
+                    _ => (Vec::new(), CAPTURE_FAULT),
+                }
             } else {
                 let flags = if total > want { CAPTURE_TRUNCATED } else { 0 };
                 (buf, flags)
