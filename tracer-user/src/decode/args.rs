@@ -269,6 +269,8 @@ fn write_memory(
         },
         // Meaningful only when a signal interrupted the sleep (strace's `is_erestart`:
         // ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK).
+        // `clock_nanosleep` (the fourth argument) with flags (TIMER_ABSTIME) leaves it.
+        ArgKind::SleepLeft if i == 3 && call.args[1] != 0 => write_addr(out, v),
         ArgKind::SleepLeft => match call.ret {
             Some(-516 | -514 | -513 | -512) => {
                 write_struct_arg(out, call, i, StructKind::Timespec, opts)
