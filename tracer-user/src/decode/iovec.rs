@@ -103,15 +103,28 @@ fn write_iovec_of(
         Contents::Addresses => 0,
     };
     out.push('[');
-    for n in 0..count.min(opts.string_limit as u64) as usize {
+    // One past the limit: strace reads an element before it sees it is one too many.
+    for n in 0..count.min(opts.string_limit as u64 + 1) as usize {
         if n > 0 {
             out.push_str(", ");
         }
         let Some(e) = elems.get(n) else {
-            // The capture ended early.
+            // The capture ended early: where an element could not be read, when it
+            // would have fitted whatever its length (strace shows where it stopped).
+            let room =
+                cap.data.len() + size_of::<IovecChunk>() + opts.string_limit.next_multiple_of(8);
+            if cap.truncated && room <= tracer_common::MAX_CAPTURE {
+                let _ = write!(out, "... /* {:#x} */", addr + 16 * n as u64);
+                out.push(']');
+                return;
+            }
             out.push_str("...");
             break;
         };
+        if n == opts.string_limit {
+            out.push_str("...");
+            break;
+        }
         out.push_str("{iov_base=");
         // A read fills the elements in order, as far as its return value goes.
         let shown = e.iov_len.min(budget);
@@ -135,9 +148,6 @@ fn write_iovec_of(
             }
         }
         let _ = write!(out, ", iov_len={}}}", e.iov_len);
-    }
-    if count > opts.string_limit as u64 {
-        out.push_str(", ...");
     }
     out.push(']');
 }

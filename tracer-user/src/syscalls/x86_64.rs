@@ -459,7 +459,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(438, "pidfd_getfd", [DESC], Fd, ["pidfd": Fd, "fd": Fd, "flags": Hex32]),
     sc!(439, "faccessat2", [DESC FILE], Int, ["dfd": DirFd, "filename": Path, "mode": AccessMode, "flags": AccessAtFlags]),
     sc!(440, "process_madvise", [DESC], Int, ["pidfd": Fd, "vec": Ptr, "vlen": ULong, "behavior": Int, "flags": Hex]),
-    sc!(441, "epoll_pwait2", [DESC], Int, ["epfd": Fd, "events": EpollEvents, "maxevents": Int, "timeout": Struct(StructKind::Timespec, When::Enter), "sigmask": Struct(StructKind::Sigset, When::Enter), "sigsetsize": ULong]),
+    sc!(441, "epoll_pwait2", [DESC], Int, ["epfd": Fd, "events": EpollEvents, "maxevents": Int, "timeout": Struct(StructKind::Timespec, When::ExitOk), "sigmask": Struct(StructKind::Sigset, When::ExitOk), "sigsetsize": ULong]),
     sc!(442, "mount_setattr", [DESC FILE], Int, ["dfd": DirFd, "path": Path, "flags": Named(NamedSet::MountSetattrFlags), "uattr": Ptr, "usize": ULong]),
     sc!(443, "quotactl_fd", [DESC], Int, ["fd": Fd, "cmd": UInt, "id": Int, "addr": Ptr]),
     sc!(444, "landlock_create_ruleset", [DESC], Fd, ["attr": Ptr, "size": ULong, "flags": Named(NamedSet::LandlockCreateRulesetFlags)]),
