@@ -294,6 +294,9 @@ fn write_memory(
         }
         ArgKind::GidsIn { .. }
         | ArgKind::GidsOut
+        | ArgKind::AddrArray { .. }
+        | ArgKind::IntArray { .. }
+        | ArgKind::StatusArray { .. }
         | ArgKind::PollFds { .. }
         | ArgKind::EpollEvents
         | ArgKind::CpuSetIn { .. }
@@ -320,6 +323,9 @@ fn is_structured(kind: ArgKind) -> bool {
             | ArgKind::EpollEvents
             | ArgKind::GidsIn { .. }
             | ArgKind::GidsOut
+            | ArgKind::AddrArray { .. }
+            | ArgKind::IntArray { .. }
+            | ArgKind::StatusArray { .. }
             | ArgKind::CpuSetIn { .. }
             | ArgKind::CpuSetOut
             | ArgKind::SockaddrIn { .. }
@@ -345,6 +351,34 @@ fn write_array_arg(
     let v = call.args[i];
     let cap = call.capture(i);
     match kind {
+        ArgKind::AddrArray { count_arg } => {
+            let count = call.args[count_arg as usize];
+            write_array(out, cap, v, count, 8, opts, |out, b, off| {
+                write_addr(out, b.u64(off)?);
+                Some(())
+            });
+        }
+        ArgKind::IntArray { count_arg } => {
+            let count = call.args[count_arg as usize];
+            write_array(out, cap, v, count, 4, opts, |out, b, off| {
+                write_int(out, b.i32(off)?);
+                Some(())
+            });
+        }
+        // strace reads nothing of an empty array, whether the call failed or not.
+        ArgKind::StatusArray { count_arg } if call.args[count_arg as usize] == 0 && v != 0 => {
+            out.push_str("[]")
+        }
+        ArgKind::StatusArray { count_arg } => match call.success() {
+            Some(_) => {
+                let count = call.args[count_arg as usize];
+                write_array(out, cap, v, count, 4, opts, |out, b, off| {
+                    write_status(out, b.i32(off)?);
+                    Some(())
+                });
+            }
+            None => write_addr(out, v),
+        },
         // More than NGROUPS_MAX: strace reads none.
         ArgKind::GidsIn { count_arg } if call.args[count_arg as usize] as u32 > 65536 => {
             write_addr(out, v)
@@ -707,6 +741,21 @@ fn write_array(
     }
     s.push(']');
     out.push_str(&s);
+}
+
+/// A node, or a negated errno by name (strace's `print_err`): `-EFAULT`,
+/// `-14 /* -EFAULT */` under `-X verbose`.
+fn write_status(out: &mut String, status: i32) {
+    let name = (status < 0)
+        .then(|| super::errno::errno_name(-status))
+        .flatten();
+    match name {
+        Some(name) => flags::styled(out, &status.to_string(), |out| {
+            out.push('-');
+            out.push_str(name);
+        }),
+        None => write_int(out, status),
+    }
 }
 
 fn write_gid(out: &mut String, b: &structs::Bytes, off: usize) -> Option<()> {

@@ -259,7 +259,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(236, "get_mempolicy", [MEMORY], Int, ["policy": Ptr, "nmask": Ptr, "maxnode": ULong, "addr": Ptr, "flags": Named(NamedSet::GetMempolicyFlags)]),
     sc!(237, "set_mempolicy", [MEMORY], Int, ["mode": Named(NamedSet::MpolMode), "nmask": Ptr, "maxnode": ULong]),
     sc!(238, "migrate_pages", [MEMORY], Int, ["pid": Int, "maxnode": ULong, "old_nodes": Ptr, "new_nodes": Ptr]),
-    sc!(239, "move_pages", [MEMORY], Int, ["pid": Int, "nr_pages": ULong, "pages": Ptr, "nodes": Ptr, "status": Ptr, "flags": Named(NamedSet::MovePagesFlags)]),
+    sc!(239, "move_pages", [MEMORY], Int, ["pid": Pid, "nr_pages": ULong, "pages": AddrArray { count_arg: 1 }, "nodes": IntArray { count_arg: 1 }, "status": StatusArray { count_arg: 1 }, "flags": Named(NamedSet::MovePagesFlags)]),
     sc!(240, "rt_tgsigqueueinfo", [PROCESS SIGNAL], Int, ["tgid": Int, "pid": Int, "sig": Signal, "uinfo": Struct(StructKind::Siginfo, When::Enter)]),
     sc!(241, "perf_event_open", [DESC], Fd, ["attr_uptr": Ptr, "pid": Int, "cpu": Int, "group_fd": Int, "flags": Named(NamedSet::PerfEventOpenFlags)]),
     sc!(242, "accept4", [NETWORK], Fd, ["fd": Fd, "upeer_sockaddr": Struct(StructKind::Sockaddr, When::ExitOk), "upeer_addrlen": SockLen, "flags": SockFlags]),

@@ -301,6 +301,19 @@ pub enum ArgKind {
     PrctlArg {
         n: u8,
     },
+    /// `void *[count_arg]` the kernel reads (`move_pages`' pages): `[0x7f..., NULL]`.
+    AddrArray {
+        count_arg: u8,
+    },
+    /// `int[count_arg]` the kernel reads (`move_pages`' nodes): `[0, -1]`.
+    IntArray {
+        count_arg: u8,
+    },
+    /// `int[count_arg]` a successful call filled with nodes or negated errnos
+    /// (`move_pages`' status): `[0, -EFAULT]`.
+    StatusArray {
+        count_arg: u8,
+    },
     /// `gid_t[count_arg]` the kernel reads (`setgroups`): `[0, 4, 24]`.
     GidsIn {
         count_arg: u8,

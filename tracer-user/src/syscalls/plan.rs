@@ -124,6 +124,9 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
             spec(capture::MMSG, when::EXIT_OK, count, 0)
         }
         ArgKind::GidsIn { count_arg } => array(when::ENTER, count_arg, 4),
+        ArgKind::AddrArray { count_arg } => array(when::ENTER, count_arg, 8),
+        ArgKind::IntArray { count_arg } => array(when::ENTER, count_arg, 4),
+        ArgKind::StatusArray { count_arg } => array(when::EXIT_OK, count_arg, 4),
         ArgKind::GidsOut => array(when::EXIT_OK, LEN_FROM_RET, 4),
         ArgKind::EpollEvents => array(when::EXIT_OK, LEN_FROM_RET, StructKind::EpollEvent.size()),
         // Each element's bytes are limited by `-s`, like strings. Read at any exit: a

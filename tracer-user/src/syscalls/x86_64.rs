@@ -297,7 +297,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(276, "tee", [DESC], Int, ["fdin": Fd, "fdout": Fd, "len": ULong, "flags": SpliceFlags]),
     sc!(277, "sync_file_range", [DESC], Int, ["fd": Fd, "offset": Long, "nbytes": Long, "flags": Named(NamedSet::SyncFileRangeFlags)]),
     sc!(278, "vmsplice", [DESC], Int, ["fd": Fd, "uiov": Iovec { count_arg: 2, dir: Dir::In }, "nr_segs": ULong, "flags": SpliceFlags]),
-    sc!(279, "move_pages", [MEMORY], Int, ["pid": Int, "nr_pages": ULong, "pages": Ptr, "nodes": Ptr, "status": Ptr, "flags": Named(NamedSet::MovePagesFlags)]),
+    sc!(279, "move_pages", [MEMORY], Int, ["pid": Pid, "nr_pages": ULong, "pages": AddrArray { count_arg: 1 }, "nodes": IntArray { count_arg: 1 }, "status": StatusArray { count_arg: 1 }, "flags": Named(NamedSet::MovePagesFlags)]),
     sc!(280, "utimensat", [DESC FILE], Int, ["dfd": DirFd, "filename": Path, "utimes": Struct(StructKind::TimespecPair, When::Enter), "flags": AtFlags]),
     sc!(281, "epoll_pwait", [DESC], Int, ["epfd": Fd, "events": EpollEvents, "maxevents": Int, "timeout": Int, "sigmask": Struct(StructKind::Sigset, When::Enter), "sigsetsize": ULong]),
     sc!(282, "signalfd", [DESC SIGNAL], Fd, ["ufd": Fd, "user_mask": Struct(StructKind::Sigset, When::Enter), "sizemask": ULong]),
