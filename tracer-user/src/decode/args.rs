@@ -654,15 +654,25 @@ fn write_struct_arg(out: &mut String, call: &Call, i: usize, sk: StructKind, opt
         StructKind::Sigset if pending => set_size.is_some_and(|n| !(1..=8).contains(&n)),
         StructKind::Sigset => set_size.is_some_and(|n| n != 8),
         StructKind::OpenHow => sized("usize").is_some_and(|n| n < 24),
+        StructKind::LandlockRulesetAttr => sized("size").is_some_and(|n| n < 8),
+        // Another rule type's attributes (LANDLOCK_RULE_PATH_BENEATH is 1).
+        StructKind::LandlockPathBeneath => call.args[1] as u32 != 1,
         StructKind::EpollEvent => name == Some("epoll_ctl") && call.args[1] as u32 == 2,
         _ => false,
     };
     if unread {
         return write_addr(out, addr);
     }
+    // Part of a struct (the ptrace backend read up to the end of the mapping) is
+    // enough only where strace reads less than the copy: a short signal set, an
+    // address as long as its length says. Where the copy is the struct's first bytes
+    // (a `siginfo_t`), strace reads the rest too, and fails.
+    let enough = |c: &&crate::event::Capture| {
+        !c.truncated || matches!(sk, StructKind::Sigset | StructKind::Sockaddr)
+    };
     let data = call
         .capture(i)
-        .filter(|c| !c.fault && addr != 0 && written)
+        .filter(|c| !c.fault && addr != 0 && written && enough(c))
         .map(|c| &c.data[..]);
     let mut s = String::new();
     let mut short_set = [0u8; 8];
@@ -678,17 +688,27 @@ fn write_struct_arg(out: &mut String, call: &Call, i: usize, sk: StructKind, opt
             })
         }
         (StructKind::Sockaddr, Some(d)) => {
+            // The kernel writes no more than the room given at entry.
             let (entry, exit) = in_out(call, i + 1);
-            let len = exit
-                .or(entry)
-                .filter(|c| !c.fault)
-                .and_then(|c| structs::Bytes(&c.data).u32(0));
+            let len_of = |c: Option<&crate::event::Capture>| {
+                c.filter(|c| !c.fault)
+                    .and_then(|c| structs::Bytes(&c.data).u32(0))
+            };
+            let len = match (len_of(entry), len_of(exit)) {
+                (Some(room), Some(len)) => Some(room.min(len)),
+                (room, len) => len.or(room),
+            };
             Some(&d[..len.map_or(d.len(), |l| (l as usize).min(d.len()))])
         }
         (_, d) => d,
     };
     match data.and_then(|d| structs::write_struct(&mut s, sk, d, opts)) {
         Some(()) => {
+            // Past the version strace knows, without reading it.
+            if sk == StructKind::LandlockRulesetAttr && sized("size").is_some_and(|n| n > 8) {
+                s.pop();
+                s.push_str(", ...}");
+            }
             if sk == StructKind::OpenHow
                 && let Some(size) = sized("usize")
                 && let Some(tail) = structs::extension_tail(call, i, 24, size, opts)

@@ -169,6 +169,30 @@ pub fn write_struct(
             write_time(&mut s, &Bytes(data.get(16..)?), "tv_nsec")?;
             s.push('}');
         }
+        StructKind::LandlockRulesetAttr => {
+            s.push_str("{handled_access_fs=");
+            let access = b.u64(0)?;
+            write_flags(
+                &mut s,
+                access,
+                flags::LANDLOCK_ACCESS_FS,
+                None,
+                "LANDLOCK_ACCESS_FS_???",
+            );
+            s.push('}');
+        }
+        StructKind::LandlockPathBeneath => {
+            s.push_str("{allowed_access=");
+            let access = b.u64(0)?;
+            write_flags(
+                &mut s,
+                access,
+                flags::LANDLOCK_ACCESS_FS,
+                None,
+                "LANDLOCK_ACCESS_FS_???",
+            );
+            let _ = write!(s, ", parent_fd={}}}", b.i32(8)?);
+        }
         StructKind::TimeT => {
             let t = b.i64(0)?;
             let _ = write!(s, "[{t}");

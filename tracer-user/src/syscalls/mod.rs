@@ -187,10 +187,16 @@ pub enum StructKind {
     /// */]` (`time`: x86_64 only).
     #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     TimeT,
+    /// `struct landlock_ruleset_attr`: `{handled_access_fs=LANDLOCK_ACCESS_FS_EXECUTE}`,
+    /// `, ...` after it when the size given (the next argument) is larger.
+    LandlockRulesetAttr,
+    /// `struct landlock_path_beneath_attr` (packed), for `LANDLOCK_RULE_PATH_BENEATH`:
+    /// `{allowed_access=LANDLOCK_ACCESS_FS_EXECUTE, parent_fd=3}`.
+    LandlockPathBeneath,
     /// A pointer to an address the kernel writes: `[0x7f...]` (`io_setup`,
     /// `get_robust_list`).
     AddrPtr,
-    /// The first bytes of a `siginfo_t`: `{si_signo=SIGUSR1, si_code=SI_USER, ...}`.
+    /// A `siginfo_t`: `{si_signo=SIGUSR1, si_code=SI_USER, ...}`.
     Siginfo,
     /// The largest of the SysV IPC control structs (`msqid_ds`): `shmctl`'s, `semctl`'s
     /// and `msgctl`'s buffer, printed by command.
@@ -221,11 +227,14 @@ impl StructKind {
             Self::Loff => 8,
             Self::IpcBuf => layout::msqid_ds::SIZE,
             Self::Itimerval | Self::Itimerspec => 32,
-            Self::Timezone | Self::AddrPtr | Self::TimeT => 8,
+            Self::Timezone | Self::AddrPtr | Self::TimeT | Self::LandlockRulesetAttr => 8,
+            Self::LandlockPathBeneath => 12,
             Self::Tms => 32,
             Self::Rusage => 144,
             Self::OpenHow => 24,
-            Self::Siginfo => tracer_common::SIGINFO_BYTES as u16,
+            // All of it, as strace reads it (one at the end of a mapping is not shown),
+            // though the fields shown are in the first `SIGINFO_BYTES`.
+            Self::Siginfo => 128,
         }
     }
 }
