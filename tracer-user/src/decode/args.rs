@@ -212,6 +212,7 @@ fn write_memory(
             _ => strings::write_ptrv_count(out, cap, v),
         },
         ArgKind::PrctlArg { n } => prctl::write_arg(out, call, i, n, opts),
+        ArgKind::BpfAttr => super::bpf::write_attr(out, call, opts, fds),
         ArgKind::IoctlArg => ioctl::write_arg(out, call, i),
         ArgKind::FcntlArg => fcntl::write_arg(out, call, i),
         ArgKind::OffInOut => write_off_in_out(out, call, i),
@@ -326,6 +327,7 @@ fn is_structured(kind: ArgKind) -> bool {
             | ArgKind::AddrArray { .. }
             | ArgKind::IntArray { .. }
             | ArgKind::StatusArray { .. }
+            | ArgKind::BpfAttr
             | ArgKind::CpuSetIn { .. }
             | ArgKind::CpuSetOut
             | ArgKind::SockaddrIn { .. }

@@ -5,6 +5,7 @@
 
 mod arch_prctl;
 mod args;
+mod bpf;
 mod clone;
 mod cmsg;
 pub mod dump;

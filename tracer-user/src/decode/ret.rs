@@ -125,12 +125,16 @@ fn write_value(out: &mut String, call: &Call, opts: &DecodeOptions, fds: Option<
                 super::write_pid(out, call.tid, ret as i32, opts);
                 true
             }
+            RetKind::Bpf if kind.new_fd(&call.args) && ret <= i32::MAX as u64 => {
+                write_fd_return(out, call, ret, fds);
+                true
+            }
             RetKind::Ioprio => {
                 super::ioprio::write_return(out, ret);
                 true
             }
             RetKind::ArchPrctl => super::arch_prctl::write_return(out, call, ret),
-            RetKind::Int | RetKind::Hex | RetKind::Oct | RetKind::None => false,
+            RetKind::Bpf | RetKind::Int | RetKind::Hex | RetKind::Oct | RetKind::None => false,
         };
         if done {
             return;

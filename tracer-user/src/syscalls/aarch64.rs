@@ -300,7 +300,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(277, "seccomp", [], Int, ["op": Named(NamedSet::SeccompOp), "flags": Hex32, "uargs": Ptr]),
     sc!(278, "getrandom", [], Int, ["ubuf": HexBufOut, "len": ULong, "flags": GrndFlags]),
     sc!(279, "memfd_create", [DESC], Fd, ["uname": Str, "flags": Hex]),
-    sc!(280, "bpf", [DESC], Int, ["cmd": Named(NamedSet::BpfCommand), "uattr": Ptr, "size": UInt]),
+    sc!(280, "bpf", [DESC], Bpf, ["cmd": Named(NamedSet::BpfCommand), "uattr": BpfAttr, "size": UInt]),
     sc!(281, "execveat", [DESC FILE PROCESS], Int, ["fd": Fd, "filename": Path, "argv": StrArray, "envp": EnvArray, "flags": AtFlags], Exec),
     sc!(282, "userfaultfd", [DESC], Fd, ["flags": Named(NamedSet::UffdFlags)]),
     sc!(283, "membarrier", [], Int, ["cmd": Int, "flags": Hex, "cpu_id": Int]),

@@ -310,6 +310,9 @@ pub enum ArgKind {
     PrctlArg {
         n: u8,
     },
+    /// `bpf`'s `union bpf_attr`, as many bytes as argument 2 says, printed by the
+    /// command in argument 0.
+    BpfAttr,
     /// `void *[count_arg]` the kernel reads (`move_pages`' pages): `[0x7f..., NULL]`.
     AddrArray {
         count_arg: u8,
@@ -659,10 +662,31 @@ pub enum RetKind {
     SchedPolicy,
     /// `ioprio_get`'s priority: `0 (IOPRIO_PRIO_VALUE(IOPRIO_CLASS_NONE, 0))`.
     Ioprio,
+    /// `bpf`'s: a new descriptor for the commands that make one.
+    Bpf,
     /// `arch_prctl`'s: for the `ARCH_REQ_XCOMP_*` codes, the features permitted, in
     /// hex and by name: `0x3 (XFEATURE_MASK_FPSSE)` (x86_64 only).
     #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     ArchPrctl,
+}
+
+impl RetKind {
+    /// Whether a successful call with these arguments returned a new descriptor.
+    pub fn new_fd(self, args: &[u64; 6]) -> bool {
+        match self {
+            Self::Fd => true,
+            // MAP_CREATE, PROG_LOAD, OBJ_GET, PROG_GET_FD_BY_ID, MAP_GET_FD_BY_ID,
+            // RAW_TRACEPOINT_OPEN, BTF_LOAD, BTF_GET_FD_BY_ID, LINK_CREATE,
+            // LINK_GET_FD_BY_ID.
+            Self::Bpf => matches!(args[0] as u32, 0 | 5 | 7 | 13 | 14 | 17 | 18 | 19 | 28 | 30),
+            _ => false,
+        }
+    }
+
+    /// Whether some calls return a new descriptor.
+    pub fn may_be_fd(self) -> bool {
+        matches!(self, Self::Fd | Self::Bpf)
+    }
 }
 
 /// strace's trace classes (`-e trace=%file`...), a bit set.

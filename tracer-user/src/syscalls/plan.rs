@@ -2,7 +2,7 @@
 //! memory worth copying, when, and how much. Derived from the argument kinds alone, so
 //! it can never disagree with what the decoders expect.
 
-use super::{ArgKind, Dir, Effect, RetKind, StructKind, Syscall, When, layout};
+use super::{ArgKind, Dir, Effect, StructKind, Syscall, When, layout};
 use tracer_common::{
     CapturePlan, CaptureSpec, FD_ENDPOINTS, FD_RETURNED, FD_SLOT, LEN_FIXED, LEN_FROM_RET,
     LOOP_SLOT, capture, when,
@@ -125,6 +125,8 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
         }
         ArgKind::GidsIn { count_arg } => array(when::ENTER, count_arg, 4),
         ArgKind::AddrArray { count_arg } => array(when::ENTER, count_arg, 8),
+        // Up to a page, as strace reads it.
+        ArgKind::BpfAttr => array(when::ENTER, 2, 0),
         ArgKind::IntArray { count_arg } => array(when::ENTER, count_arg, 4),
         ArgKind::StatusArray { count_arg } => array(when::EXIT_OK, count_arg, 4),
         ArgKind::GidsOut => array(when::EXIT_OK, LEN_FROM_RET, 4),
@@ -281,7 +283,7 @@ fn fd_facts_spec(sc: &Syscall, endpoints: bool) -> Option<CaptureSpec> {
         ));
     }
     let arg = position(|k| *k == ArgKind::Fd).map(|i| i as u8);
-    let returns = sc.ret == RetKind::Fd && sc.effect != Effect::Open;
+    let returns = sc.ret.may_be_fd() && sc.effect != Effect::Open;
     let when = match (arg, returns) {
         (None, false) => return None,
         (None, true) => when::EXIT_OK,

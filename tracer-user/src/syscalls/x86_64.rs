@@ -339,7 +339,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(318, "getrandom", [], Int, ["ubuf": HexBufOut, "len": ULong, "flags": GrndFlags]),
     sc!(319, "memfd_create", [DESC], Fd, ["uname": Str, "flags": Hex]),
     sc!(320, "kexec_file_load", [DESC], Int, ["kernel_fd": Fd, "initrd_fd": Fd, "cmdline_len": ULong, "cmdline_ptr": BufIn { len_arg: 2 }, "flags": Named(NamedSet::KexecFileLoadFlags)]),
-    sc!(321, "bpf", [DESC], Int, ["cmd": Named(NamedSet::BpfCommand), "uattr": Ptr, "size": UInt]),
+    sc!(321, "bpf", [DESC], Bpf, ["cmd": Named(NamedSet::BpfCommand), "uattr": BpfAttr, "size": UInt]),
     sc!(322, "execveat", [DESC FILE PROCESS], Int, ["fd": Fd, "filename": Path, "argv": StrArray, "envp": EnvArray, "flags": AtFlags], Exec),
     sc!(323, "userfaultfd", [DESC], Fd, ["flags": Named(NamedSet::UffdFlags)]),
     sc!(324, "membarrier", [], Int, ["cmd": Int, "flags": Hex, "cpu_id": Int]),
