@@ -48,6 +48,8 @@ re!(RANDOM, r#"^getrandom\("(?:[^"\\]|\\.)*"(\.\.\.)?"#);
 re!(SYSINFO, r"^sysinfo\(\{.*\}\)");
 re!(TIMES, r"^times\((.*)\) = \d+");
 re!(FD_NAME, r":\[[^\]]*\]");
+// A UNIX socket's address the kernel chose (autobind: five hex digits, abstract).
+re!(AUTOBIND, r#"@"[0-9a-f]{5}""#);
 re!(NUMBER, r"\b\d{3,}\b");
 // A call and its result; a descriptor result's `-y` name (`= 3</etc/passwd>`) is not
 // part of the value.
@@ -241,6 +243,7 @@ fn mask_line(line: &str, ids: &HashSet<String>) -> String {
     let call = SIGNAL_TIMES.replace_all(&call, "si_utime=T, si_stime=T");
     let call = IPC_TIME.replace_all(&call, "_time=T");
     let call = FS_FREE.replace_all(&call, "f_$1=N");
+    let call = AUTOBIND.replace_all(&call, "@\"AUTOBIND\"");
     // `-y` names of pipes, sockets, anonymous inodes: inode numbers, ports.
     let call = FD_NAME.replace_all(&call, |c: &Captures| {
         c[0].replace(|ch: char| ch.is_ascii_digit(), "N")

@@ -22,6 +22,9 @@ tracer_tests::both_backends!(
     ff_writes_one_file_per_task,
     y_names_fds_across_open_dup_and_close,
     yy_shows_tcp_endpoints,
+    yy_names_unix_peers_and_keeps_what_it_first_found,
+    y_marks_files_deleted_while_open,
+    y_starts_a_child_with_its_parents_descriptors,
     y_names_as_strace_does_at_the_call,
     y_names_pipes_and_sockets_of_a_process_gone_before_they_are_read,
     json_lines_carry_the_text_facts,
@@ -357,6 +360,166 @@ fn yy_shows_tcp_endpoints(backend: Backend) {
             .iter()
             .any(|l| l.starts_with(&format!("close({endpoint})"))),
         "the close names it too",
+    );
+}
+
+/// strace's `-yy` for UNIX sockets (`unix_diag`): the peer's inode and the address,
+/// abstract ones after `@`; a socket keeps the details first found (strace caches them
+/// by inode), and a call that binds or connects shows its socket as it was before.
+fn yy_names_unix_peers_and_keeps_what_it_first_found(backend: Backend) {
+    let dir = Scratch::new("yy-unix");
+    let path = dir.path("sock");
+    let script = format!(
+        "import socket\n\
+         a, b = socket.socketpair()\n\
+         a.send(b'x')\n\
+         l = socket.socket(socket.AF_UNIX)\n\
+         l.bind('{path}')\n\
+         l.listen()\n\
+         c = socket.socket(socket.AF_UNIX)\n\
+         c.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)\n\
+         c.connect('{path}')\n\
+         s, _ = l.accept()\n\
+         c.send(b'y')\n\
+         u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n\
+         u.sendto(b'z', ('127.0.0.1', 9))\n\
+         u.sendto(b'w', ('127.0.0.1', 9))"
+    );
+    let t = trace(&[
+        backend.arg(),
+        "-f",
+        "-yy",
+        "-e",
+        "trace=%network",
+        "--",
+        "python3",
+        "-c",
+        &script,
+    ]);
+    t.expect(t.code() == Some(0), "python exits 0");
+    let lines: Vec<&str> = t.lines().into_iter().map(strip_pid_prefix).collect();
+    let find = |pattern: &str| {
+        let re = Regex::new(pattern).unwrap();
+        lines.iter().find_map(|l| re.captures(l))
+    };
+    let pair = find(
+        r"^socketpair\(AF_UNIX, .*\[(\d+)<UNIX-STREAM:\[(\d+)->(\d+)\]>, (\d+)<UNIX-STREAM:\[(\d+)->(\d+)\]>\]\) += 0",
+    );
+    t.expect(
+        pair.as_ref().is_some_and(|c| c[2] == c[6] && c[3] == c[5]),
+        "socketpair's ends name each other as peers",
+    );
+    let quoted = format!("\"{path}\"");
+    let bind = find(&format!(
+        r"^bind\((\d+)<UNIX-STREAM:\[(\d+)\]>, \{{sa_family=AF_UNIX, sun_path={}\}}",
+        regex::escape(&quoted)
+    ));
+    t.expect(
+        bind.is_some(),
+        "bind shows its socket as it was: no address yet",
+    );
+    let (listener, listener_ino) = bind
+        .map(|c| (c[1].to_owned(), c[2].to_owned()))
+        .unwrap_or_default();
+    t.expect(
+        lines.iter().any(|l| {
+            l.starts_with(&format!(
+                "listen({listener}<UNIX-STREAM:[{listener_ino},{quoted}]>, "
+            ))
+        }),
+        "listen's socket has the address bind gave it",
+    );
+    let accepted = find(&format!(
+        r"^accept4?\({listener}<.*\) += (\d+)<UNIX-STREAM:\[(\d+)->(\d+),{}\]>",
+        regex::escape(&quoted)
+    ));
+    t.expect(
+        accepted.is_some(),
+        "the accepted socket has its peer and the listener's address",
+    );
+    if let Some(a) = accepted {
+        let (server_ino, client_ino) = (&a[2], &a[3]);
+        t.expect(
+            find(&format!(
+                r#"^sendto\(\d+<UNIX-STREAM:\[{client_ino}->{server_ino},@"[0-9a-f]{{5}}"\]>, "y""#
+            ))
+            .is_some(),
+            "the client, connected and autobound (SO_PASSCRED), shows its peer and @\"name\"",
+        );
+    }
+    let udp: Vec<&&str> = lines
+        .iter()
+        .filter(|l| l.starts_with("sendto(") && l.contains("<UDP:"))
+        .collect();
+    let first = Regex::new(r"^sendto\(\d+<UDP:\[\d+\]>, .z.").unwrap();
+    let second = Regex::new(r"^sendto\(\d+<UDP:\[0\.0\.0\.0:\d+\]>, .w.").unwrap();
+    t.expect(
+        udp.len() == 2 && first.is_match(udp[0]) && second.is_match(udp[1]),
+        &format!("the first send shows the socket unbound, the second bound by it: {udp:?}"),
+    );
+}
+
+/// A file unlinked while open: strace's `</path>(deleted)`, from the inode's link count
+/// at the call.
+fn y_marks_files_deleted_while_open(backend: Backend) {
+    let dir = Scratch::new("deleted");
+    let path = dir.path("gone");
+    let script =
+        format!("import os\nf = open('{path}', 'w')\nos.unlink('{path}')\nf.write('x')\nf.close()");
+    let t = trace(&[
+        backend.arg(),
+        "-f",
+        "-y",
+        "-e",
+        "trace=openat,unlink,write,close",
+        "--",
+        "python3",
+        "-c",
+        &script,
+    ]);
+    t.expect(t.code() == Some(0), "python exits 0");
+    let lines: Vec<&str> = t.lines().into_iter().map(strip_pid_prefix).collect();
+    let opened = Regex::new(&format!(
+        r"^openat\(.*\) = (\d+)<{}>$",
+        regex::escape(&path)
+    ))
+    .unwrap();
+    let fd = lines
+        .iter()
+        .find_map(|l| opened.captures(l))
+        .map(|c| c[1].to_owned());
+    t.expect(fd.is_some(), "the open names the file");
+    let fd = fd.unwrap_or_default();
+    for (call, rest) in [("write", ", \"x\", 1)"), ("close", ")")] {
+        let want = format!("{call}({fd}<{path}>(deleted){rest}");
+        t.expect(
+            lines.iter().any(|l| l.starts_with(&want)),
+            &format!("{want} after the unlink"),
+        );
+    }
+}
+
+/// A child's descriptors start as its parent's, though its own calls may be reported
+/// before its parent's fork returns: the shell's child redirects stdout to a file and
+/// execs echo, whose write names the file.
+fn y_starts_a_child_with_its_parents_descriptors(backend: Backend) {
+    let dir = Scratch::new("child-fds");
+    let out = dir.path("out");
+    let t = trace(&[
+        backend.arg(),
+        "-f",
+        "-y",
+        "--",
+        "sh",
+        "-c",
+        &format!("/bin/echo hi > {out}; true"),
+    ]);
+    t.expect(t.code() == Some(0), "sh exits 0");
+    t.expect(
+        t.calls("write")
+            .iter()
+            .any(|l| l.starts_with(&format!("write(1<{out}>, "))),
+        "echo's write names the file its shell redirected stdout to",
     );
 }
 

@@ -147,7 +147,17 @@ pub struct FdFields {
     pub sk_num: u32,
     pub sk_v6_daddr: u32,
     pub sk_v6_rcv_saddr: u32,
-    pub _pad: u32,
+    /// `-yy`'s UNIX sockets (0 without `-yy`, or where BTF lacks one): `unix_sock.addr`
+    /// and `.peer`, `unix_address.len` and where its `sun_path` starts, `sock.sk_socket`,
+    /// and a `struct socket`'s inode number (its `struct socket_alloc`'s `vfs_inode`).
+    pub unix_addr: u32,
+    pub unix_peer: u32,
+    pub unix_address_len: u32,
+    pub unix_address_path: u32,
+    pub sock_socket: u32,
+    pub socket_ino: u32,
+    /// `inode.i_nlink` (`(deleted)` files); 0 where BTF lacks it.
+    pub inode_nlink: u32,
 }
 
 impl FdFields {
@@ -173,7 +183,13 @@ impl FdFields {
         sk_num: 0,
         sk_v6_daddr: 0,
         sk_v6_rcv_saddr: 0,
-        _pad: 0,
+        unix_addr: 0,
+        unix_peer: 0,
+        unix_address_len: 0,
+        unix_address_path: 0,
+        sock_socket: 0,
+        socket_ino: 0,
+        inode_nlink: 0,
     };
 
     /// Whether BTF gave every offset (`task_struct.files` is never at 0).
@@ -431,7 +447,7 @@ impl Default for KernelConfig {
     }
 }
 
-const _: () = assert!(core::mem::size_of::<KernelConfig>() == 264 + 16 + 48 + 88);
+const _: () = assert!(core::mem::size_of::<KernelConfig>() == 264 + 16 + 48 + 112);
 
 #[cfg(feature = "user")]
 // SAFETY: plain-old-data: repr(C), integer fields only, explicit padding.

@@ -69,13 +69,17 @@ pub const FD_SLOT: usize = LOOP_SLOT - 1;
 /// Bytes of an anonymous inode's name or a socket's protocol an [`FdFacts`] holds
 /// (`[eventfd]`, `[io_uring]`, `UNIX-STREAM`...).
 pub const FD_NAME_BYTES: usize = 24;
+/// Bytes of a UNIX socket's address an [`FdFacts`] holds: all of `sun_path`.
+pub const UNIX_PATH_BYTES: usize = 108;
+/// [`FdFacts::family`] of a UNIX socket whose peer and address were read (`-yy`).
+pub const AF_UNIX: u16 = 1;
 
 /// What a descriptor referred to at the call: its inode's type and permission bits
 /// (`i_mode`; an anonymous inode has no type bits), number and device (`i_rdev`, in the
 /// kernel's encoding: major << 20 | minor), and the name of an anonymous inode
 /// (`[eventfd]`) or of a socket's protocol (`TCP`, `UNIX-STREAM`).
 #[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FdFacts {
     pub fd: i32,
     pub mode: u32,
@@ -92,9 +96,41 @@ pub struct FdFacts {
     pub _pad: u16,
     pub local: [u8; 16],
     pub remote: [u8; 16],
+    /// A UNIX socket's ([`AF_UNIX`]): its peer's inode (0: none) and the bytes of its
+    /// address's `sun_path` (0: unbound; a leading NUL: abstract), as `unix_diag` gives
+    /// them to strace.
+    pub peer: u32,
+    pub path_len: u32,
+    pub path: [u8; UNIX_PATH_BYTES],
+    /// The inode's link count (`i_nlink`): 0 for a file deleted while open, which
+    /// strace's names mark `(deleted)`; 1 where it could not be read.
+    pub nlink: u32,
 }
 
-const _: () = assert!(core::mem::size_of::<FdFacts>() == 88);
+const _: () = assert!(core::mem::size_of::<FdFacts>() == 208);
+
+impl Default for FdFacts {
+    fn default() -> Self {
+        Self {
+            fd: 0,
+            mode: 0,
+            ino: 0,
+            rdev: 0,
+            name_len: 0,
+            name: [0; FD_NAME_BYTES],
+            family: 0,
+            local_port: 0,
+            remote_port: 0,
+            _pad: 0,
+            local: [0; 16],
+            remote: [0; 16],
+            peer: 0,
+            path_len: 0,
+            path: [0; UNIX_PATH_BYTES],
+            nlink: 1,
+        }
+    }
+}
 
 impl FdFacts {
     pub const BYTES: usize = core::mem::size_of::<Self>();
@@ -113,6 +149,10 @@ impl FdFacts {
         b[52..54].copy_from_slice(&self.remote_port.to_ne_bytes());
         b[56..72].copy_from_slice(&self.local);
         b[72..88].copy_from_slice(&self.remote);
+        b[88..92].copy_from_slice(&self.peer.to_ne_bytes());
+        b[92..96].copy_from_slice(&self.path_len.to_ne_bytes());
+        b[96..204].copy_from_slice(&self.path);
+        b[204..208].copy_from_slice(&self.nlink.to_ne_bytes());
         b
     }
 
@@ -127,6 +167,8 @@ impl FdFacts {
         let (mut local, mut remote) = ([0u8; 16], [0u8; 16]);
         local.copy_from_slice(&b[56..72]);
         remote.copy_from_slice(&b[72..88]);
+        let mut path = [0u8; UNIX_PATH_BYTES];
+        path.copy_from_slice(&b[96..204]);
         Some(Self {
             fd: u32_at(0) as i32,
             mode: u32_at(4),
@@ -140,7 +182,17 @@ impl FdFacts {
             _pad: 0,
             local,
             remote,
+            peer: u32_at(88),
+            path_len: u32_at(92),
+            path,
+            nlink: u32_at(204),
         })
+    }
+
+    /// A UNIX socket's `sun_path` bytes, if it has an address.
+    pub fn unix_path(&self) -> &[u8] {
+        let len = (self.path_len as usize).min(UNIX_PATH_BYTES);
+        &self.path[..len]
     }
 
     /// An anonymous inode's name (`[eventfd]`), if it has one.

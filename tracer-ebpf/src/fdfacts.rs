@@ -9,7 +9,7 @@ use aya_ebpf::helpers::{
     bpf_get_current_task, bpf_probe_read_kernel, bpf_probe_read_kernel_str_bytes,
     generated::bpf_probe_read_kernel as read_raw,
 };
-use tracer_common::FdFacts;
+use tracer_common::{AF_UNIX, FdFacts, UNIX_PATH_BYTES};
 
 use crate::config::config;
 
@@ -55,8 +55,14 @@ pub fn read(fd: i64, facts: &mut FdFacts) -> bool {
     facts.mode = field::<u16>(inode, f.inode_mode).unwrap_or(0) as u32;
     facts.ino = field::<u64>(inode, f.inode_ino).unwrap_or(0);
     facts.rdev = field::<u32>(inode, f.inode_rdev).unwrap_or(0);
+    facts.nlink = match f.inode_nlink {
+        0 => 1,
+        at => field::<u32>(inode, at).unwrap_or(1),
+    };
     facts.name_len = 0;
     facts.family = 0;
+    facts.peer = 0;
+    facts.path_len = 0;
     let name = match facts.mode & S_IFMT {
         // An anonymous inode: its dentry's name.
         0 => field::<u64>(file, f.file_dentry)
@@ -83,8 +89,8 @@ pub fn read(fd: i64, facts: &mut FdFacts) -> bool {
     true
 }
 
-/// An internet socket's family, addresses and ports (`struct sock_common`); the family
-/// stays 0 for any other socket.
+/// An internet socket's family, addresses and ports (`struct sock_common`), or with
+/// `-yy` a UNIX socket's peer and address; the family stays 0 for any other socket.
 #[inline(always)]
 fn endpoints(sk: *const u8, facts: &mut FdFacts) {
     const AF_INET: u16 = 2;
@@ -97,6 +103,7 @@ fn endpoints(sk: *const u8, facts: &mut FdFacts) {
     let (local, remote, len) = match family {
         AF_INET => (f.sk_rcv_saddr, f.sk_daddr, 4),
         AF_INET6 if f.sk_v6_daddr != 0 => (f.sk_v6_rcv_saddr, f.sk_v6_daddr, 16),
+        AF_UNIX if f.unix_addr != 0 => return unix(sk, facts),
         _ => return,
     };
     // Word stores and helper reads straight into the record: a byte-wise copy of the
@@ -121,6 +128,41 @@ fn endpoints(sk: *const u8, facts: &mut FdFacts) {
     // Network byte order in the kernel.
     facts.remote_port = u16::from_be(field::<u16>(sk, f.sk_dport).unwrap_or(0));
     facts.family = family;
+}
+
+/// A UNIX socket's peer (its inode number, as `unix_diag` gives it) and address
+/// (`unix_sock.addr`: `len` counts the 2-byte family before `sun_path`).
+#[inline(always)]
+fn unix(sk: *const u8, facts: &mut FdFacts) {
+    let f = &config().fd_fields;
+    facts.family = AF_UNIX;
+    if let Some(peer) = field::<u64>(sk, f.unix_peer).filter(|&p| p != 0)
+        && let Some(socket) = field::<u64>(peer as *const u8, f.sock_socket).filter(|&s| s != 0)
+    {
+        facts.peer = field::<u64>(socket as *const u8, f.socket_ino).unwrap_or(0) as u32;
+    }
+    let Some(addr) = field::<u64>(sk, f.unix_addr).filter(|&a| a != 0) else {
+        return;
+    };
+    let addr = addr as *const u8;
+    let len = field::<i32>(addr, f.unix_address_len).unwrap_or(0) as i64 - 2;
+    if len <= 0 {
+        return;
+    }
+    // Bounded for the verifier: at most all of `sun_path`.
+    let len = (len as u32 & 0x7f).min(UNIX_PATH_BYTES as u32);
+    // SAFETY: `len` bytes (at most the array's) into `facts.path`; the helper checks
+    // the kernel read.
+    let rc = unsafe {
+        read_raw(
+            facts.path.as_mut_ptr() as *mut c_void,
+            len,
+            addr.wrapping_add(f.unix_address_path as usize) as *const c_void,
+        )
+    };
+    if rc == 0 {
+        facts.path_len = len;
+    }
 }
 
 /// The `T` at `base + offset` in kernel memory.

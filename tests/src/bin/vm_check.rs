@@ -146,6 +146,12 @@ fn workload() {
         let mut status = 0;
         libc::wait4(child, &mut status, 0, std::ptr::null_mut());
         libc::openat(libc::AT_FDCWD, end.as_ptr(), libc::O_RDONLY);
+        // After the end marker, out of the transcripts: a connected pair of UNIX
+        // sockets, whose peers -yy reads in the kernel.
+        let mut pair = [0i32; 2];
+        libc::socketpair(libc::AF_UNIX, libc::SOCK_STREAM, 0, pair.as_mut_ptr());
+        libc::close(pair[0]);
+        libc::close(pair[1]);
         // After the end marker: the ids the checks need to recognise in the lines.
         let line = format!("ids {} {} {child}\n", libc::getpid(), libc::getppid());
         libc::write(1, line.as_ptr().cast(), line.len());
@@ -770,6 +776,11 @@ fn option_sets() -> Result<(), String> {
         (
             &["-y", "-e", "trace=writev,close"],
             r"writev\(5<pipe:\[\d+\]>, .* = 6",
+        ),
+        // -yy: a UNIX socket's peer, read in the kernel (`UNIX` before 5.15).
+        (
+            &["-yy", "-e", "trace=socketpair,close"],
+            r"close\(\d+<UNIX(-STREAM)?:\[\d+->\d+\]>\) += 0",
         ),
     ];
     for (options, pattern) in sets {

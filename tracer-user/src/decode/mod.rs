@@ -251,7 +251,7 @@ pub(crate) fn write_fd(out: &mut String, pid: u32, fd: i32, fds: Option<&dyn FdN
         write_int(out, fd);
     }
     if let Some(name) = fds.and_then(|f| f.fd_name(pid, fd)) {
-        let _ = write!(out, "<{name}>");
+        write_fd_name(out, name);
     }
 }
 
@@ -259,7 +259,7 @@ pub(crate) fn write_fd(out: &mut String, pid: u32, fd: i32, fds: Option<&dyn FdN
 pub(crate) fn write_plain_fd(out: &mut String, pid: u32, fd: i32, fds: Option<&dyn FdNames>) {
     write_int(out, fd);
     if let Some(name) = fds.and_then(|f| f.fd_name(pid, fd)) {
-        let _ = write!(out, "<{name}>");
+        write_fd_name(out, name);
     }
 }
 
@@ -268,7 +268,20 @@ pub(crate) fn write_plain_fd(out: &mut String, pid: u32, fd: i32, fds: Option<&d
 pub(crate) fn write_new_fd(out: &mut String, pid: u32, fd: i32, fds: Option<&dyn FdNames>) {
     write_int(out, fd);
     if let Some(name) = fds.and_then(|f| f.result_name(pid, fd)) {
-        let _ = write!(out, "<{name}>");
+        write_fd_name(out, name);
+    }
+}
+
+/// `<name>`; a file deleted while open (`/proc`'s ` (deleted)` suffix) as strace
+/// shows it: `</tmp/x>(deleted)`.
+fn write_fd_name(out: &mut String, name: &str) {
+    match name.strip_suffix(" (deleted)") {
+        Some(path) => {
+            let _ = write!(out, "<{path}>(deleted)");
+        }
+        None => {
+            let _ = write!(out, "<{name}>");
+        }
     }
 }
 

@@ -17,7 +17,11 @@ use crate::{
 };
 use tracer_common::{FD_RET_ARG, FdFacts, capture};
 
+use crate::decode::HexMode;
+
 const AT_FDCWD: i32 = -100;
+/// What `/proc/PID/fd` adds to the path of a file deleted while open.
+const DELETED: &str = " (deleted)";
 const CLONE_FILES: u64 = 0x400;
 const CLONE_THREAD: u64 = 0x10000;
 const F_DUPFD: u64 = 0;
@@ -43,6 +47,38 @@ pub struct FdTable {
     /// Look descriptors the trace did not see opened up in `/proc`. Not for a launched
     /// command whose every call is traced: there `/proc` could only show a later file.
     lookup_unknown: bool,
+    /// `-yy`: sockets' details as first resolved.
+    sockets: SocketCache,
+    /// The process that started each task the trace saw start: a child's first calls
+    /// may come before its parent's fork returns (a vfork child runs first), and its
+    /// table starts as its parent's.
+    parents: HashMap<u32, u32>,
+}
+
+/// strace's cache of socket details: a socket keeps the text of the first lookup that
+/// found it in the kernel's tables (an internet socket once bound, a UNIX one once bound
+/// or connected), whatever it does later; 1,024 slots by inode, a later socket
+/// replacing an earlier one in its slot, as strace's does.
+#[derive(Debug)]
+struct SocketCache(Vec<Option<(u64, String)>>);
+
+impl SocketCache {
+    const SLOTS: usize = 1024;
+
+    fn new() -> Self {
+        Self(vec![None; Self::SLOTS])
+    }
+
+    fn get(&self, ino: u64) -> Option<&str> {
+        match &self.0[ino as usize % Self::SLOTS] {
+            Some((at, details)) if *at == ino => Some(details),
+            _ => None,
+        }
+    }
+
+    fn put(&mut self, ino: u64, details: &str) {
+        self.0[ino as usize % Self::SLOTS] = Some((ino, details.to_owned()));
+    }
 }
 
 /// The names a call's descriptor arguments had before the call changed the table
@@ -92,6 +128,8 @@ impl FdTable {
             procs: HashMap::new(),
             inherited,
             lookup_unknown: !(launched && complete),
+            sockets: SocketCache::new(),
+            parents: HashMap::new(),
         }
     }
 
@@ -104,9 +142,22 @@ impl FdTable {
     }
 
     fn process(&mut self, pid: u32) -> &mut Process {
-        self.procs
-            .entry(pid)
-            .or_insert_with(|| self.inherited.clone())
+        if !self.procs.contains_key(&pid) {
+            let parent = self.parents.get(&pid).and_then(|p| self.procs.get(p));
+            let start = parent.unwrap_or(&self.inherited).clone();
+            self.procs.insert(pid, start);
+        }
+        self.procs.get_mut(&pid).expect("inserted above")
+    }
+
+    /// Task `tid` was started by process `parent`.
+    pub fn started(&mut self, tid: u32, parent: u32) {
+        self.parents.insert(tid, parent);
+    }
+
+    /// Task `tid` is gone.
+    pub fn exited(&mut self, tid: u32) {
+        self.parents.remove(&tid);
     }
 
     /// Before `call` is printed: learns from `/proc` the descriptors it uses that the
@@ -115,7 +166,11 @@ impl FdTable {
         let Some(sc) = syscalls::by_nr(call.nr) else {
             return;
         };
-        self.learn_facts(call);
+        // What `connect`, `bind` or `listen` made of its socket is learned after its
+        // line, which shows the socket as it was (`apply`).
+        if sc.effect != Effect::SocketAddress {
+            self.learn_facts(call, true);
+        }
         const EBADF: i64 = 9;
         // A call refused for a bad descriptor had none open: `/proc` can only show a
         // later one.
@@ -148,9 +203,10 @@ impl FdTable {
     /// What the kernel (or ptrace, from `/proc` at the stop) saw the call's descriptor
     /// arguments refer to at the call: pipes, sockets and anonymous inodes are named
     /// from it, and an entry the table kept for another file (a descriptor reused by a
-    /// call outside the trace set) is replaced.
-    fn learn_facts(&mut self, call: &Syscall) {
-        let detail = self.detail;
+    /// call outside the trace set) is replaced. `at_line`: the facts are what the
+    /// call's line shows, which strace's cache keeps (not what a call that binds or
+    /// connects left behind it: strace looks only when it prints).
+    fn learn_facts(&mut self, call: &Syscall, at_line: bool) {
         for c in &call.captures {
             if c.kind != capture::FD_FACTS || c.arg >= FD_RET_ARG || c.fault {
                 continue;
@@ -165,9 +221,10 @@ impl FdTable {
             else {
                 continue;
             };
+            let entry = self.facts_entry(call.pid, &facts, at_line);
             let fds = &mut self.process(call.pid).fds;
             let known = fds.get(&facts.fd).map(|e| e.ino);
-            match facts_entry(call.pid, &facts, detail) {
+            match entry {
                 Some(entry) if known != Some(Some(facts.ino)) => {
                     fds.insert(facts.fd, entry);
                 }
@@ -180,6 +237,14 @@ impl FdTable {
                 // A file or device now: what the table had for a pipe or socket is stale.
                 None if matches!(known, Some(Some(_))) => {
                     fds.remove(&facts.fd);
+                }
+                // A file deleted while open, named as `/proc` then names it.
+                None if facts.nlink == 0 && facts.mode & 0o170000 == 0o100000 => {
+                    if let Some(e) = fds.get_mut(&facts.fd)
+                        && !e.name.ends_with(DELETED)
+                    {
+                        e.name.push_str(DELETED);
+                    }
                 }
                 _ => {}
             }
@@ -207,6 +272,9 @@ impl FdTable {
 
     /// After `call` completed: what it opened, duplicated, closed or executed.
     pub fn apply(&mut self, call: &Syscall) {
+        if syscalls::by_nr(call.nr).is_some_and(|sc| sc.effect == Effect::SocketAddress) {
+            self.learn_facts(call, false);
+        }
         let (Some(ret), Some(sc)) = (call.success(), syscalls::by_nr(call.nr)) else {
             return;
         };
@@ -222,17 +290,20 @@ impl FdTable {
             }
             Effect::CloseRange => self.close_range(call),
             Effect::Exec => self.process(pid).fds.retain(|_, e| !e.cloexec),
+            // Unless the child's own calls came first (and started its table).
             Effect::Fork => {
-                if !shares_files(sc, call) {
+                if !shares_files(sc, call) && !self.procs.contains_key(&(ret as u32)) {
                     let child = self.process(pid).clone();
                     self.procs.insert(ret as u32, child);
                 }
             }
             Effect::Chdir => self.chdir(sc, call),
             Effect::FdPair => self.fd_pair(sc, call, cloexec),
+            // A socket named from `/proc` (the call's facts name the others).
             Effect::SocketAddress => {
                 if self.detail
                     && let Some(e) = self.entry_mut(pid, a[0] as i32)
+                    && e.ino.is_none()
                     && let Some(name) = e
                         .socket
                         .and_then(|inode| procfs::socket_details(pid, inode))
@@ -242,7 +313,7 @@ impl FdTable {
             }
             // Any other call returning a descriptor: socket, accept, eventfd, memfd...
             Effect::None if sc.ret.new_fd(&call.args) => self.name_new(call, new_fd, cloexec),
-            Effect::None => {}
+            Effect::None | Effect::Autobind => {}
         }
     }
 
@@ -336,7 +407,7 @@ impl FdTable {
             .flat_map(|c| c.data.chunks_exact(FdFacts::BYTES))
             .filter_map(FdFacts::from_bytes)
             .find(|f| f.fd == fd);
-        match facts.and_then(|f| facts_entry(call.pid, &f, self.detail)) {
+        match facts.and_then(|f| self.facts_entry(call.pid, &f, true)) {
             Some(entry) => {
                 self.process(call.pid)
                     .fds
@@ -400,59 +471,80 @@ impl FdTable {
     }
 }
 
-/// The table's entry for what `facts` describe, when they name it: `pipe:[N]`,
-/// `socket:[N]` (with `-yy` its endpoints, while `/proc` still has them) and
-/// `anon_inode:[eventfd]`, as `/proc/PID/fd` would; `None` for files and devices, which
-/// are named by path.
-fn facts_entry(pid: u32, facts: &FdFacts, detail: bool) -> Option<Entry> {
-    const S_IFMT: u32 = 0o170000;
-    const S_IFSOCK: u32 = 0o140000;
-    const S_IFIFO: u32 = 0o010000;
-    let ino = facts.ino;
-    let (name, socket) = match facts.mode & S_IFMT {
-        // -yy: the protocol the kernel names (`TCP`, `UNIX-STREAM`), with the endpoints
-        // `/proc` still has, else the inode.
-        S_IFSOCK if detail => {
-            let proto = String::from_utf8_lossy(facts.name()).into_owned();
-            // An internet socket the facts know no family of is in no table yet
-            // (unbound): strace shows its inode.
-            let inet = ["TCP", "TCPv6", "UDP", "UDPv6"].contains(&proto.as_str());
-            let details = match inet_details(&proto, facts) {
-                Some(details) => Some(details),
-                None if inet => Some(format!("{proto}:[{ino}]")),
-                None => procfs::socket_details(pid, ino),
-            };
-            let name = match (proto.is_empty(), details) {
-                (true, Some(details)) => details,
-                (true, None) => format!("socket:[{ino}]"),
-                (false, Some(details)) => match details.split_once(':') {
-                    Some((_, rest)) => format!("{proto}:{rest}"),
-                    None => details,
-                },
-                (false, None) => format!("{proto}:[{ino}]"),
-            };
-            (name, Some(ino))
+impl FdTable {
+    /// The table's entry for what `facts` describe, when they name it: `pipe:[N]`,
+    /// `socket:[N]` (with `-yy` its details, as strace's cache has them) and
+    /// `anon_inode:[eventfd]`, as `/proc/PID/fd` would; `None` for files and devices,
+    /// which are named by path.
+    fn facts_entry(&mut self, pid: u32, facts: &FdFacts, cache: bool) -> Option<Entry> {
+        const S_IFMT: u32 = 0o170000;
+        const S_IFSOCK: u32 = 0o140000;
+        const S_IFIFO: u32 = 0o010000;
+        let ino = facts.ino;
+        let (name, socket) = match facts.mode & S_IFMT {
+            S_IFSOCK if self.detail => (self.socket_details(pid, facts, cache), Some(ino)),
+            S_IFSOCK => (format!("socket:[{ino}]"), Some(ino)),
+            S_IFIFO => (format!("pipe:[{ino}]"), None),
+            0 if !facts.name().is_empty() => (
+                format!("anon_inode:{}", String::from_utf8_lossy(facts.name())),
+                None,
+            ),
+            _ => return None,
+        };
+        Some(Entry {
+            name,
+            cloexec: false,
+            socket,
+            ino: Some(ino),
+        })
+    }
+
+    /// `-yy`'s text for the socket `facts` describe: the protocol the kernel names
+    /// (`TCP`, `UNIX-STREAM`) with the details strace's cache holds or a lookup now
+    /// finds (kept in the cache with `cache`), else the inode.
+    fn socket_details(&mut self, pid: u32, facts: &FdFacts, cache: bool) -> String {
+        let ino = facts.ino;
+        if let Some(cached) = self.sockets.get(ino) {
+            return cached.to_owned();
         }
-        S_IFSOCK => (format!("socket:[{ino}]"), Some(ino)),
-        S_IFIFO => (format!("pipe:[{ino}]"), None),
-        0 if !facts.name().is_empty() => (
-            format!("anon_inode:{}", String::from_utf8_lossy(facts.name())),
-            None,
-        ),
-        _ => return None,
-    };
-    Some(Entry {
-        name,
-        cloexec: false,
-        socket,
-        ino: Some(ino),
-    })
+        let proto = String::from_utf8_lossy(facts.name()).into_owned();
+        let label = if proto.is_empty() { "socket" } else { &proto };
+        let found = match facts.family {
+            2 | 10 => inet_details(label, facts),
+            tracer_common::AF_UNIX => unix_details(label, facts),
+            // An internet socket the facts know no family of was in no table at the
+            // call (unbound): strace shows its inode.
+            _ if ["TCP", "TCPv6", "UDP", "UDPv6"].contains(&label) => None,
+            // Facts without a family (a protocol the programs do not read, or no BTF):
+            // `/proc`, under the kernel's name for the protocol.
+            _ => {
+                return match procfs::socket_details(pid, ino) {
+                    Some(details) if !proto.is_empty() => match details.split_once(':') {
+                        Some((_, rest)) => format!("{proto}:{rest}"),
+                        None => details,
+                    },
+                    Some(details) => details,
+                    None => format!("{label}:[{ino}]"),
+                };
+            }
+        };
+        match found {
+            Some(details) => {
+                if cache {
+                    self.sockets.put(ino, &details);
+                }
+                details
+            }
+            None => format!("{label}:[{ino}]"),
+        }
+    }
 }
 
-/// strace's `-yy` text for an internet socket the facts describe; `None` for other
-/// sockets (their facts carry no family).
+/// strace's `-yy` text for an internet socket the kernel's tables hold (bound:
+/// `TCP:[127.0.0.1:5432]`, connected: `TCP:[127.0.0.1:5432->127.0.0.1:40000]`); `None`
+/// for one not bound yet.
 fn inet_details(proto: &str, facts: &FdFacts) -> Option<String> {
-    if !matches!(facts.family, 2 | 10) {
+    if facts.local_port == 0 {
         return None;
     }
     let socket = procfs::InetSocket {
@@ -461,8 +553,36 @@ fn inet_details(proto: &str, facts: &FdFacts) -> Option<String> {
         local: (facts.local, facts.local_port),
         remote: (facts.remote, facts.remote_port),
     };
-    let proto = if proto.is_empty() { "socket" } else { proto };
     Some(socket.describe(proto, facts.ino))
+}
+
+/// strace's `-yy` text for a UNIX socket with a peer or an address:
+/// `UNIX-STREAM:[INODE->PEER,"/run/x.sock"]`, `,@"name"` for an abstract one; `None`
+/// for one with neither (unix_diag's answer strace does not use).
+fn unix_details(proto: &str, facts: &FdFacts) -> Option<String> {
+    let path = facts.unix_path();
+    if facts.peer == 0 && path.is_empty() {
+        return None;
+    }
+    let mut out = format!("{proto}:[{}", facts.ino);
+    if facts.peer != 0 {
+        out.push_str(&format!("->{}", facts.peer));
+    }
+    if !path.is_empty() {
+        out.push(',');
+        let path = match path.split_first() {
+            Some((0, abstract_name)) => {
+                out.push('@');
+                abstract_name
+            }
+            _ => path,
+        };
+        // strace quotes up to the first NUL (`QUOTE_0_TERMINATED`).
+        let end = path.iter().position(|&b| b == 0).unwrap_or(path.len());
+        crate::decode::strings::quote(&mut out, &path[..end], HexMode::None, false);
+    }
+    out.push(']');
+    Some(out)
 }
 
 /// `/proc/self` and `/proc/thread-self` as the calling task sees them: the tracer,

@@ -6,6 +6,7 @@
 pub mod fds;
 pub mod outcome;
 pub mod procfs;
+pub mod sockinfo;
 pub mod tasks;
 
 use std::{collections::HashSet, io};
@@ -225,6 +226,12 @@ impl<'a> Pipeline<'a> {
         let mut before = None;
         if let Some(table) = self.fds.as_mut() {
             match &event {
+                Event::Started { tid, parent, .. } => {
+                    if let Some(parent) = self.tasks.pid_of(*parent) {
+                        table.started(*tid, parent);
+                    }
+                }
+                Event::Exited { tid, .. } => table.exited(*tid),
                 Event::Entered(call) => table.prepare(call),
                 Event::Completed(call) => {
                     table.prepare(call);

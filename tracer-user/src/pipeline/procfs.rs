@@ -42,6 +42,17 @@ pub fn from_proc(pid: u32, fd: i32, detail: bool) -> Option<Entry> {
             u64::from_str_radix(flags.trim(), 8).ok()
         })
         .is_some_and(|flags| flags & O_CLOEXEC != 0);
+    // A pipe's, socket's or anonymous inode's number, to tell a reused descriptor by.
+    let ino = ["pipe:[", "socket:[", "anon_inode:"]
+        .iter()
+        .any(|p| name.starts_with(p))
+        .then(|| {
+            use std::os::unix::fs::MetadataExt;
+            fs::metadata(format!("/proc/{pid}/fd/{fd}"))
+                .ok()
+                .map(|m| m.ino())
+        })
+        .flatten();
     let name = match socket.filter(|_| detail) {
         Some(inode) => socket_details(pid, inode).unwrap_or(name),
         None if detail => with_device(name),
@@ -51,7 +62,7 @@ pub fn from_proc(pid: u32, fd: i32, detail: bool) -> Option<Entry> {
         name,
         cloexec,
         socket,
-        ino: None,
+        ino,
     })
 }
 

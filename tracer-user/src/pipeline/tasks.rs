@@ -70,6 +70,11 @@ impl Tasks {
         tasks
     }
 
+    /// The process task `tid` belongs to, as far as the trace has seen.
+    pub fn pid_of(&self, tid: u32) -> Option<u32> {
+        self.by_tid.get(&tid).map(|t| t.pid).filter(|&pid| pid != 0)
+    }
+
     /// Before `event` goes to the sinks: the task it is about is known, with its name.
     pub fn before(&mut self, event: &Event) {
         match event {

@@ -95,6 +95,9 @@ pub enum Effect {
     FdPair,
     /// Gives the socket in argument 0 its endpoints (`connect`, `bind`, `listen`).
     SocketAddress,
+    /// May bind the unbound datagram socket in argument 0 (the sends): `-y` shows the
+    /// socket as it was at entry.
+    Autobind,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

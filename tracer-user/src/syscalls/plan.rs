@@ -279,7 +279,7 @@ fn fd_facts_spec(sc: &Syscall, endpoints: bool) -> Option<CaptureSpec> {
             when::EXIT_OK,
             i as u8,
             LEN_FIXED,
-            0,
+            if endpoints { FD_ENDPOINTS } else { 0 },
         ));
     }
     let arg = position(|k| *k == ArgKind::Fd).map(|i| i as u8);
@@ -287,15 +287,16 @@ fn fd_facts_spec(sc: &Syscall, endpoints: bool) -> Option<CaptureSpec> {
     let when = match (arg, returns) {
         (None, false) => return None,
         (None, true) => when::EXIT_OK,
-        // Before the call changes it: what `close` closes, the socket `connect`, `bind`
-        // and `listen` are given (`-yy` shows its endpoints as they were).
+        // Before the call closes it, or binds it.
         _ if matches!(
             sc.effect,
-            Effect::Close | Effect::CloseRange | Effect::SocketAddress
+            Effect::Close | Effect::CloseRange | Effect::Autobind
         ) =>
         {
             when::ENTER
         }
+        // What `connect`, `bind` or `listen` made of the socket, learned for the lines
+        // after this one (which shows it as it was: `fds::FdTable::apply`).
         _ => when::EXIT,
     };
     Some(CaptureSpec::new(

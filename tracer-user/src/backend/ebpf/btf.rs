@@ -97,8 +97,9 @@ fn uring_rw(btf: &[u8]) -> Option<(u32, u32)> {
 }
 
 /// Where the kernel keeps what a descriptor refers to (`-y`'s names at the call);
-/// `None` without BTF or when a field is missing. Read only when `-y` asks.
-pub fn fd_fields() -> Option<FdFields> {
+/// `None` without BTF or when a field is missing. Read only when `-y` asks; a UNIX
+/// socket's peer and address only for `-yy` (`unix`).
+pub fn fd_fields(unix: bool) -> Option<FdFields> {
     let data = fs::read(VMLINUX).ok()?;
     let btf = Types::parse(&data)?;
     let at = |strukt: &str, member: &str| btf.member_offset(strukt, member);
@@ -113,6 +114,7 @@ pub fn fd_fields() -> Option<FdFields> {
         inode_mode: at("inode", "i_mode")?,
         inode_ino: at("inode", "i_ino")?,
         inode_rdev: at("inode", "i_rdev")?,
+        inode_nlink: at("inode", "i_nlink").unwrap_or(0),
         dentry_name: at("dentry", "d_name")? + at("qstr", "name")?,
         // Only the protocol's name hangs on these: 0 (no name) where one is missing.
         file_private_data: at("file", "private_data").unwrap_or(0),
@@ -128,7 +130,27 @@ pub fn fd_fields() -> Option<FdFields> {
         sk_num: at("sock_common", "skc_num").unwrap_or(0),
         sk_v6_daddr: at("sock_common", "skc_v6_daddr").unwrap_or(0),
         sk_v6_rcv_saddr: at("sock_common", "skc_v6_rcv_saddr").unwrap_or(0),
-        _pad: 0,
+        ..unix
+            .then(|| unix_fields(&btf))
+            .flatten()
+            .unwrap_or(FdFields::NONE)
+    })
+}
+
+/// `-yy`'s UNIX socket fields (`unix_sock` opens with its `struct sock`); `None` where
+/// one is missing (the names then come from `/proc/net/unix`, without the peer).
+fn unix_fields(btf: &Types) -> Option<FdFields> {
+    let at = |strukt: &str, member: &str| btf.member_offset(strukt, member);
+    // A socket's inode is the `vfs_inode` beside it in its `struct socket_alloc`.
+    let inode = at("socket_alloc", "vfs_inode")?.checked_sub(at("socket_alloc", "socket")?)?;
+    Some(FdFields {
+        unix_addr: at("unix_sock", "addr")?,
+        unix_peer: at("unix_sock", "peer")?,
+        unix_address_len: at("unix_address", "len")?,
+        unix_address_path: at("unix_address", "name")? + at("sockaddr_un", "sun_path")?,
+        sock_socket: at("sock", "sk_socket")?,
+        socket_ino: inode + at("inode", "i_ino")?,
+        ..FdFields::NONE
     })
 }
 
@@ -447,13 +469,24 @@ mod tests {
             println!("skipped: no {VMLINUX}");
             return;
         }
-        let f = fd_fields().expect("the descriptor fields");
+        let f = fd_fields(false).expect("the descriptor fields");
         assert!(f.known());
         // struct fdtable { unsigned int max_fds; struct file __rcu **fd; ... }
         assert_eq!((f.fdt_max_fds, f.fdt_fd), (0, 8));
         // umode_t i_mode opens struct inode; i_ino and i_rdev come later.
         assert_eq!(f.inode_mode, 0);
         assert!(f.inode_ino > 0 && f.inode_rdev > 0);
+        // In an unnamed union with `__i_nlink`, after the ids.
+        assert!(f.inode_nlink > f.inode_mode, "{f:?}");
+        assert_eq!(f.unix_addr, 0, "UNIX sockets' fields are -yy's only");
+        let f = fd_fields(true).expect("the descriptor fields");
+        // struct unix_sock opens with its struct sock; struct unix_address { refcount_t
+        // refcnt; int len; [unsigned int hash;] struct sockaddr_un name[]; }, and
+        // sun_path follows the 2-byte family.
+        assert!(f.unix_addr > 256 && f.unix_peer > f.unix_addr, "{f:?}");
+        assert_eq!(f.unix_address_len, 4);
+        assert!(matches!(f.unix_address_path, 10 | 14), "{f:?}");
+        assert!(f.sock_socket > 0 && f.socket_ino > f.inode_ino, "{f:?}");
     }
 
     #[test]

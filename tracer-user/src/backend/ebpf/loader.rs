@@ -405,7 +405,7 @@ fn kernel_config(cfg: &Config) -> Result<KernelConfig, LoadError> {
         // -y's names taken at the call; without them, from /proc after the fact.
         fd_fields: cfg
             .names_fds()
-            .then(super::btf::fd_fields)
+            .then(|| super::btf::fd_fields(cfg.out.decode_fds > 1))
             .flatten()
             .unwrap_or(tracer_common::FdFields::NONE),
         ..cfg.kernel

@@ -323,6 +323,7 @@ fn proc_fd_facts(pid: Pid, fd: i64, endpoints: bool) -> Option<FdFacts> {
         mode: meta.mode(),
         ino: meta.ino(),
         rdev: ((major << 20) | minor) as u32,
+        nlink: meta.nlink() as u32,
         ..FdFacts::default()
     };
     let name = match facts.mode & S_IFMT {
@@ -336,14 +337,12 @@ fn proc_fd_facts(pid: Pid, fd: i64, endpoints: bool) -> Option<FdFacts> {
             )
         }),
         S_IFSOCK => {
-            // The endpoints now, at the stop, as the kernel programs read them.
-            let pid = pid.as_raw() as u32;
-            if endpoints && let Some(s) = crate::pipeline::procfs::inet_socket(pid, facts.ino) {
-                facts.family = s.family;
-                (facts.local, facts.local_port) = s.local;
-                (facts.remote, facts.remote_port) = s.remote;
+            let protocol = socket_protocol(&link);
+            if endpoints {
+                let unix = protocol.as_ref().is_some_and(|p| p.starts_with(b"UNIX"));
+                socket_endpoints(pid.as_raw() as u32, fd, unix, &mut facts);
             }
-            socket_protocol(&link)
+            protocol
         }
         _ => None,
     };
@@ -354,6 +353,28 @@ fn proc_fd_facts(pid: Pid, fd: i64, endpoints: bool) -> Option<FdFacts> {
         facts.name_len = name.len() as u32;
     }
     Some(facts)
+}
+
+/// A socket's endpoints now, at the stop, as the kernel programs read them (see
+/// `pipeline::sockinfo`); an internet socket's from `/proc/PID/net` where the kernel
+/// refuses a copy of the descriptor.
+fn socket_endpoints(pid: u32, fd: i32, unix: bool, facts: &mut FdFacts) {
+    use crate::pipeline::{procfs, sockinfo};
+    if unix {
+        if let Some(s) = sockinfo::unix(facts.ino) {
+            facts.family = tracer_common::AF_UNIX;
+            facts.peer = s.peer;
+            facts.path[..s.path.len()].copy_from_slice(&s.path);
+            facts.path_len = s.path.len() as u32;
+        }
+        return;
+    }
+    let tgid = super::status_field(pid, "Tgid:").unwrap_or(pid);
+    if let Some(s) = sockinfo::inet(tgid, fd).or_else(|| procfs::inet_socket(pid, facts.ino)) {
+        facts.family = s.family;
+        (facts.local, facts.local_port) = s.local;
+        (facts.remote, facts.remote_port) = s.remote;
+    }
 }
 
 /// A socket's protocol name (`TCP`, `UNIX-STREAM`), from its `system.sockprotoname`

@@ -263,10 +263,15 @@ fn is_new_task_event(event: i32) -> bool {
 
 /// The thread group of a task, from /proc (a fresh clone's parent may not have told us).
 fn tgid_of(tid: u32) -> Option<u32> {
+    status_field(tid, "Tgid:")
+}
+
+/// A number of `/proc/TID/status` (`Tgid:`, `PPid:`).
+pub(super) fn status_field(tid: u32, field: &str) -> Option<u32> {
     let status = std::fs::read_to_string(format!("/proc/{tid}/status")).ok()?;
     status
         .lines()
-        .find_map(|l| l.strip_prefix("Tgid:"))?
+        .find_map(|l| l.strip_prefix(field))?
         .trim()
         .parse()
         .ok()
@@ -525,10 +530,29 @@ impl<'p, 'a> Tracer<'p, 'a> {
             Status::Syscall { tid } | Status::Event { tid, .. } => (tid, 0),
             Status::Exited { .. } | Status::Killed { .. } => return Ok(()),
         };
+        let known = self.tasks.contains_key(&tid);
         if self.adopt(tid).detach {
             let _ = wait::resume(Resume::Detach, tid, signal);
             self.tasks.remove(&tid);
             return Ok(());
+        }
+        // A new task's first stop came before its parent's event: it is announced now,
+        // with its parent from /proc (a thread's process, a child's parent), so the
+        // middle stage starts it from its parent's state (descriptors, cwd).
+        if !known {
+            let pid = self.tasks[&tid].pid;
+            let parent = if pid != tid {
+                Some(pid)
+            } else {
+                status_field(tid, "PPid:")
+            };
+            if let Some(parent) = parent {
+                self.emit(Event::Started {
+                    tid,
+                    parent,
+                    ns: monotonic_ns(),
+                })?;
+            }
         }
         match status {
             Status::Syscall { .. } => self.syscall_stop(tid, StopKind::Syscall)?,
@@ -540,7 +564,9 @@ impl<'p, 'a> Tracer<'p, 'a> {
                 e if is_new_task_event(e) => {
                     if let Ok(child) = ptrace::getevent(Pid::from_raw(tid as i32)) {
                         let child = child as u32;
-                        if !self.adopt(child).detach {
+                        // Unless announced at its own first stop.
+                        let known = self.tasks.contains_key(&child);
+                        if !self.adopt(child).detach && !known {
                             self.emit(Event::Started {
                                 tid: child,
                                 parent: tid,
