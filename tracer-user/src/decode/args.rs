@@ -298,6 +298,8 @@ fn write_memory(
         | ArgKind::AddrArray { .. }
         | ArgKind::IntArray { .. }
         | ArgKind::StatusArray { .. }
+        | ArgKind::Nodemask { .. }
+        | ArgKind::MpolModeOut
         | ArgKind::PollFds { .. }
         | ArgKind::EpollEvents
         | ArgKind::CpuSetIn { .. }
@@ -327,6 +329,8 @@ fn is_structured(kind: ArgKind) -> bool {
             | ArgKind::AddrArray { .. }
             | ArgKind::IntArray { .. }
             | ArgKind::StatusArray { .. }
+            | ArgKind::Nodemask { .. }
+            | ArgKind::MpolModeOut
             | ArgKind::BpfAttr
             | ArgKind::CpuSetIn { .. }
             | ArgKind::CpuSetOut
@@ -353,6 +357,43 @@ fn write_array_arg(
     let v = call.args[i];
     let cap = call.capture(i);
     match kind {
+        // strace's `print_nodemask`: the longs `maxnode - 1` bits take.
+        // What a failed call did not fill.
+        ArgKind::Nodemask { dir: Dir::Out, .. } if call.success().is_none() => write_addr(out, v),
+        ArgKind::Nodemask { maxnode_arg, .. } => {
+            let maxnode = call.args[maxnode_arg as usize];
+            let longs = maxnode.checked_add(62).map(|n| n / 64);
+            match longs {
+                Some(n) if n > 0 || maxnode == 0 => {
+                    write_array(out, cap, v, n, 8, opts, |out, b, off| {
+                        match b.u64(off)? {
+                            0 => out.push_str("0000000000000000"),
+                            word => {
+                                let _ = write!(out, "{word:#016x}");
+                            }
+                        }
+                        Some(())
+                    })
+                }
+                _ => write_addr(out, v),
+            }
+        }
+        ArgKind::MpolModeOut => match call
+            .success()
+            .and(structs::readable(cap, v))
+            .and_then(|b| b.i32(0))
+        {
+            Some(mode) => {
+                out.push('[');
+                super::xlat::write_named(
+                    out,
+                    crate::syscalls::NamedSet::MpolMode,
+                    mode as u32 as u64,
+                );
+                out.push(']');
+            }
+            None => write_addr(out, v),
+        },
         ArgKind::AddrArray { count_arg } => {
             let count = call.args[count_arg as usize];
             write_array(out, cap, v, count, 8, opts, |out, b, off| {

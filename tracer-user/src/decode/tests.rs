@@ -2518,3 +2518,60 @@ fn small_outputs() {
         "24853, 0xfaceda7a /* SCHED_??? */, [-1] = -1 EINVAL (Invalid argument)"
     );
 }
+
+// set_mempolicy.c, get_mempolicy.c (-s3): the longs of `maxnode - 1` bits.
+#[test]
+fn node_masks() {
+    let mask: Vec<u8> = [0u64, 3, 0, 0]
+        .iter()
+        .flat_map(|w| w.to_le_bytes())
+        .collect();
+    let set = |maxnode: u64| {
+        let c = call(
+            "set_mempolicy",
+            &[0, 0x1000, maxnode],
+            Some(0),
+            vec![cap(1, capture::BUF, &mask)],
+        );
+        let opts = DecodeOptions {
+            string_limit: 3,
+            ..Default::default()
+        };
+        let mut s = String::new();
+        write_args(&mut s, &c, &opts, ArgsPart::All, None);
+        s
+    };
+    assert_eq!(set(65), "MPOL_DEFAULT, [0000000000000000], 65");
+    assert_eq!(
+        set(66),
+        "MPOL_DEFAULT, [0000000000000000, 0x00000000000003], 66"
+    );
+    assert_eq!(
+        set(256),
+        "MPOL_DEFAULT, [0000000000000000, 0x00000000000003, 0000000000000000, ...], 256"
+    );
+    assert_eq!(set(0), "MPOL_DEFAULT, [], 0");
+    assert_eq!(set(1), "MPOL_DEFAULT, 0x1000, 1");
+    // get_mempolicy: the mode and mask a successful call wrote, else the addresses.
+    let c = call(
+        "get_mempolicy",
+        &[0x2000, 0x1000, 64, 0, 0],
+        Some(0),
+        vec![
+            cap(0, capture::FIXED, &0u32.to_le_bytes()),
+            cap(1, capture::BUF, &mask),
+        ],
+    );
+    assert_eq!(
+        line(&c),
+        "[MPOL_DEFAULT], [0000000000000000], 64, NULL, 0 = 0"
+    );
+    let failed = Call {
+        ret: Some(-22),
+        ..c
+    };
+    assert_eq!(
+        line(&failed),
+        "0x2000, 0x1000, 64, NULL, 0 = -1 EINVAL (Invalid argument)"
+    );
+}

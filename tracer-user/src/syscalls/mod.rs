@@ -316,6 +316,15 @@ pub enum ArgKind {
     /// `bpf`'s `union bpf_attr`, as many bytes as argument 2 says, printed by the
     /// command in argument 0.
     BpfAttr,
+    /// A NUMA node mask of as many bits as argument `maxnode_arg` says, read at entry
+    /// ([`Dir::In`], `set_mempolicy`) or filled by the call ([`Dir::Out`],
+    /// `get_mempolicy`): its longs, `[0000000000000000, 0x00000000000003]`.
+    Nodemask {
+        maxnode_arg: u8,
+        dir: Dir,
+    },
+    /// `get_mempolicy`'s mode, written by the call: `[MPOL_DEFAULT]`.
+    MpolModeOut,
     /// `void *[count_arg]` the kernel reads (`move_pages`' pages): `[0x7f..., NULL]`.
     AddrArray {
         count_arg: u8,

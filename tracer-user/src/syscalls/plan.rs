@@ -125,6 +125,16 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
         }
         ArgKind::GidsIn { count_arg } => array(when::ENTER, count_arg, 4),
         ArgKind::AddrArray { count_arg } => array(when::ENTER, count_arg, 8),
+        // A long per node bit: more than the mask's longs (the plan cannot divide), the
+        // copy limited to a page; the ptrace backend keeps what it read.
+        ArgKind::Nodemask { maxnode_arg, dir } => {
+            let w = match dir {
+                Dir::In => when::ENTER,
+                Dir::Out => when::EXIT_OK,
+            };
+            array(w, maxnode_arg, 8)
+        }
+        ArgKind::MpolModeOut => fixed(StructKind::IntPtr, When::ExitOk),
         // Up to a page, as strace reads it.
         ArgKind::BpfAttr => array(when::ENTER, 2, 0),
         ArgKind::IntArray { count_arg } => array(when::ENTER, count_arg, 4),
