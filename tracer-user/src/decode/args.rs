@@ -300,6 +300,7 @@ fn write_memory(
         | ArgKind::StatusArray { .. }
         | ArgKind::Nodemask { .. }
         | ArgKind::MpolModeOut
+        | ArgKind::MincoreVec
         | ArgKind::PollFds { .. }
         | ArgKind::EpollEvents
         | ArgKind::CpuSetIn { .. }
@@ -331,6 +332,7 @@ fn is_structured(kind: ArgKind) -> bool {
             | ArgKind::StatusArray { .. }
             | ArgKind::Nodemask { .. }
             | ArgKind::MpolModeOut
+            | ArgKind::MincoreVec
             | ArgKind::BpfAttr
             | ArgKind::CpuSetIn { .. }
             | ArgKind::CpuSetOut
@@ -378,6 +380,19 @@ fn write_array_arg(
                 _ => write_addr(out, v),
             }
         }
+        // A page's state in bit 0 of its byte.
+        ArgKind::MincoreVec => match call.success() {
+            Some(_) => {
+                // SAFETY: sysconf reads a constant of the system.
+                let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) }.max(1) as u64;
+                let pages = call.args[1].div_ceil(page);
+                write_array(out, cap, v, pages, 1, opts, |out, b, off| {
+                    write_int(out, b.0.get(off)? & 1);
+                    Some(())
+                })
+            }
+            None => write_addr(out, v),
+        },
         ArgKind::MpolModeOut => match call
             .success()
             .and(structs::readable(cap, v))

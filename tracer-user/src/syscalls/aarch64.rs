@@ -252,7 +252,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(229, "munlock", [MEMORY], Int, ["start": Ptr, "len": ULong]),
     sc!(230, "mlockall", [MEMORY], Int, ["flags": MlockallFlags]),
     sc!(231, "munlockall", [MEMORY], Int, []),
-    sc!(232, "mincore", [MEMORY], Int, ["start": Ptr, "len": ULong, "vec": Ptr]),
+    sc!(232, "mincore", [MEMORY], Int, ["start": Ptr, "len": ULong, "vec": MincoreVec]),
     sc!(233, "madvise", [MEMORY], Int, ["start": Ptr, "len_in": ULong, "behavior": Madvise]),
     sc!(234, "remap_file_pages", [MEMORY], Int, ["start": Ptr, "size": ULong, "prot": MmapProt, "pgoff": ULong, "flags": MmapFlags]),
     sc!(235, "mbind", [MEMORY], Int, ["start": Ptr, "len": ULong, "mode": Named(NamedSet::MpolMode64), "nmask": Ptr, "maxnode": ULong, "flags": Named(NamedSet::MbindFlags)]),

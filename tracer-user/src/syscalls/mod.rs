@@ -323,6 +323,8 @@ pub enum ArgKind {
         maxnode_arg: u8,
         dir: Dir,
     },
+    /// `mincore`'s vector, a byte per page of the length in argument 1: `[1, 0]`.
+    MincoreVec,
     /// `get_mempolicy`'s mode, written by the call: `[MPOL_DEFAULT]`.
     MpolModeOut,
     /// `void *[count_arg]` the kernel reads (`move_pages`' pages): `[0x7f..., NULL]`.

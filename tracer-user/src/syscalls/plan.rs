@@ -135,6 +135,9 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
             array(w, maxnode_arg, 8)
         }
         ArgKind::MpolModeOut => fixed(StructKind::IntPtr, When::ExitOk),
+        // A byte per byte of the length (the plan cannot divide by the page size),
+        // limited to a page; the ptrace backend keeps what it read.
+        ArgKind::MincoreVec => array(when::EXIT_OK, 1, 0),
         // Up to a page, as strace reads it.
         ArgKind::BpfAttr => array(when::ENTER, 2, 0),
         ArgKind::IntArray { count_arg } => array(when::ENTER, count_arg, 4),

@@ -45,7 +45,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(24, "sched_yield", [], Int, []),
     sc!(25, "mremap", [MEMORY], Hex, ["addr": Ptr, "old_len": ULong, "new_len": ULong, "flags": MremapFlags, "new_addr": MremapNewAddr]),
     sc!(26, "msync", [MEMORY], Int, ["start": Ptr, "len": ULong, "flags": MsyncFlags]),
-    sc!(27, "mincore", [MEMORY], Int, ["start": Ptr, "len": ULong, "vec": Ptr]),
+    sc!(27, "mincore", [MEMORY], Int, ["start": Ptr, "len": ULong, "vec": MincoreVec]),
     sc!(28, "madvise", [MEMORY], Int, ["start": Ptr, "len_in": ULong, "behavior": Madvise]),
     sc!(29, "shmget", [IPC], Int, ["key": IpcKey, "size": ULong, "shmflg": ShmgetFlags]),
     sc!(30, "shmat", [IPC MEMORY], Hex, ["shmid": Int, "shmaddr": Ptr, "shmflg": ShmatFlags]),

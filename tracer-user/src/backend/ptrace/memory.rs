@@ -200,7 +200,8 @@ fn capture_one(
                 buf.truncate(got);
                 match spec.kind {
                     capture::FIXED if got > 0 => (buf, CAPTURE_TRUNCATED),
-                    capture::BUF if spec.size > 1 => (buf, CAPTURE_FAULT),
+                    // Arrays (their copies limited by count, not `-s`).
+                    capture::BUF if spec.max as usize == MAX_CAPTURE => (buf, CAPTURE_FAULT),
                     _ => (Vec::new(), CAPTURE_FAULT),
                 }
             } else {
