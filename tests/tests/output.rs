@@ -223,12 +223,13 @@ fn y_names_as_strace_does_at_the_call(backend: Backend) {
                   p = select.poll()\n\
                   p.register(fd)\n\
                   p.poll(0)\n\
+                  select.select([fd], [], [], 0)\n\
                   print(os.getpid(), fd, copy)";
     let t = trace(&[
         backend.arg(),
         "-yy",
         "-e",
-        "trace=openat,fcntl,dup2,poll,close",
+        "trace=openat,fcntl,dup2,poll,select,pselect6,close",
         "--",
         "python3",
         "-c",
@@ -271,6 +272,17 @@ fn y_names_as_strace_does_at_the_call(backend: Backend) {
     t.expect(
         has(&format!("poll([{{fd={fd}<{null}>, events=")),
         "poll's array names its descriptors",
+    );
+    let set = format!("[{fd}<{null}>], NULL, NULL, ");
+    t.expect(
+        has(&format!(
+            "select({}, {set}",
+            fd.parse::<u32>().unwrap_or(0) + 1
+        )) || has(&format!(
+            "pselect6({}, {set}",
+            fd.parse::<u32>().unwrap_or(0) + 1
+        )),
+        "select's sets name their descriptors",
     );
 }
 

@@ -98,7 +98,8 @@ pub struct FdFacts {
     pub remote: [u8; 16],
     /// A UNIX socket's ([`AF_UNIX`]): its peer's inode (0: none) and the bytes of its
     /// address's `sun_path` (0: unbound; a leading NUL: abstract), as `unix_diag` gives
-    /// them to strace.
+    /// them to strace. For a file or device, where the backend could read it at the call
+    /// (ptrace, from `/proc`; the kernel programs leave it empty), its path.
     pub peer: u32,
     pub path_len: u32,
     pub path: [u8; UNIX_PATH_BYTES],
@@ -301,6 +302,11 @@ pub fn iov_copy_len(iov_len: u64, limit: usize) -> usize {
 pub const LEN_FROM_RET: u8 = 0xff;
 /// `CaptureSpec::len_arg` value meaning "the size is `CaptureSpec::size`".
 pub const LEN_FIXED: u8 = 0xfe;
+/// `CaptureSpec::len_arg` value meaning "the size an ioctl request (argument 1) encodes,
+/// `_IOC_SIZE`, at most `CaptureSpec::max`; `CaptureSpec::size` for a request that
+/// encodes none": the struct the request reads or writes, so that one ending where its
+/// page does copies whole.
+pub const LEN_IOC_SIZE: u8 = 0xfd;
 
 /// When a capture is taken.
 pub mod when {
@@ -341,6 +347,7 @@ pub fn capture_len(spec: &CaptureSpec, ret: Option<i64>, args: &[u64; MAX_ARGS])
     }
     let count = match spec.len_arg {
         LEN_FIXED => return Some(spec.size as usize),
+        LEN_IOC_SIZE => return Some(ioc_size(spec, args[1])),
         LEN_FROM_RET => match ret {
             Some(r) if r >= 0 => r as u64,
             _ => return None,
@@ -352,6 +359,33 @@ pub fn capture_len(spec: &CaptureSpec, ret: Option<i64>, args: &[u64; MAX_ARGS])
     // BPF lacks; far more than any capture copies anyway.
     let count = if count > 1 << 20 { 1 << 20 } else { count };
     Some((count * elem) as usize)
+}
+
+/// [`LEN_IOC_SIZE`]'s byte count.
+#[inline(always)]
+fn ioc_size(spec: &CaptureSpec, request: u64) -> usize {
+    let size = ((request >> 16) & 0x3fff) as usize;
+    if request & 0xc000_0000 == 0 || size == 0 {
+        spec.size as usize
+    } else if size > spec.max as usize {
+        spec.max as usize
+    } else {
+        size
+    }
+}
+
+/// The shorter copy to retry when a [`LEN_IOC_SIZE`] capture of `want` bytes at `src`
+/// faulted: up to the end of `src`'s page, where the struct ends when the request
+/// overstates its size (`FS_IOC_GETFLAGS` says `long` and takes an `int`) or states
+/// none. None for other captures, or when the copy did not cross a page.
+#[inline(always)]
+pub fn capture_retry_len(spec: &CaptureSpec, src: u64, want: usize) -> Option<usize> {
+    let rest = (4096 - (src & 4095)) as usize;
+    if spec.len_arg == LEN_IOC_SIZE && rest < want {
+        Some(rest)
+    } else {
+        None
+    }
 }
 
 /// Bytes of the `total` a [`capture_len`] capture covers that are copied, `limit` being
@@ -480,3 +514,29 @@ const _: () = {
 #[cfg(feature = "user")]
 // SAFETY: plain-old-data: repr(C), integer fields only, no implicit padding.
 unsafe impl aya::Pod for SyscallPlan {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An ioctl's copy: the size its request encodes (capped), the fallback for one
+    /// that encodes none; retried up to its page's end.
+    #[test]
+    fn ioctl_copies_follow_the_request() {
+        let spec = CaptureSpec {
+            max: 512,
+            ..CaptureSpec::new(capture::FIXED, when::ENTER, 2, LEN_IOC_SIZE, 64)
+        };
+        let len = |request: u64| capture_len(&spec, None, &[0, request, 0, 0, 0, 0]);
+        // FITRIM: _IOWR('X', 121, struct fstrim_range), 24 bytes.
+        assert_eq!(len(0xc018_5879), Some(24));
+        // TCGETS: no size in the number.
+        assert_eq!(len(0x5401), Some(64));
+        // A size beyond the cap.
+        assert_eq!(len(0x8fff_4500), Some(512));
+        assert_eq!(capture_retry_len(&spec, 0x7000_0ffc, 8), Some(4));
+        assert_eq!(capture_retry_len(&spec, 0x7000_0ff0, 8), None);
+        let fixed = CaptureSpec::new(capture::FIXED, when::ENTER, 2, LEN_FIXED, 8);
+        assert_eq!(capture_retry_len(&fixed, 0x7000_0ffc, 8), None);
+    }
+}

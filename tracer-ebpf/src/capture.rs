@@ -20,8 +20,8 @@ use tracer_common::{
     FD_RET_ARG, FD_RETURNED, FD_SLOT, FdFacts, FdSetsHeader, IovecChunk, LEN_FROM_RET, LOOP_SLOT,
     MAX_CAPTURE, MAX_CAPTURES, MAX_DIRENTS, MAX_FDSET_BYTES, MAX_IOV, MAX_MMSG_PIECES, MAX_PTRV,
     MAX_STRV, MMSG_MESSAGE, MMSG_NAME_BYTES, MMSGHDR_BYTES, MSGHDR_CONTROL, MSGHDR_IOV,
-    MSGHDR_NAME, MmsgChunk, SyscallRecord, capture, capture_len, capture_want, fdset_bytes,
-    iov_copy_len, when,
+    MSGHDR_NAME, MmsgChunk, SyscallRecord, capture, capture_len, capture_retry_len, capture_want,
+    fdset_bytes, iov_copy_len, when,
 };
 
 /// Scratch space per CPU and per program (enter and exit must not share: a preempted
@@ -267,7 +267,12 @@ impl Builder {
                     return false;
                 };
                 let want = capture_want(spec, total, limit);
-                let (len, flags) = self.read_bytes(data_off, src, want);
+                let (mut len, mut flags) = self.read_bytes(data_off, src, want);
+                if flags != 0
+                    && let Some(rest) = capture_retry_len(spec, src, want)
+                {
+                    (len, flags) = self.read_bytes(data_off, src, rest);
+                }
                 let trunc = if total > len && flags == 0 {
                     CAPTURE_TRUNCATED
                 } else {
@@ -458,9 +463,7 @@ impl Builder {
             }
             i += 1;
         }
-        if len == 0 {
-            return false;
-        }
+        // Even empty: a descriptor argument not open at the call names nothing.
         self.push(header_off, spec.arg, spec.kind, len, 0)
     }
 

@@ -619,11 +619,25 @@ unsafe fn stuck_futex() {
     let lock = Arc::new(Mutex::new(()));
     let held = lock.lock().expect("lock");
     let other = Arc::clone(&lock);
+    let (tid_tx, tid_rx) = std::sync::mpsc::channel();
     let t = std::thread::spawn(move || {
+        // SAFETY: gettid(2) has no arguments.
+        let _ = tid_tx.send(unsafe { libc::gettid() });
         let _g = other.lock();
     });
-    // Let the thread reach its futex wait before saying so.
-    std::thread::sleep(std::time::Duration::from_millis(100));
+    // Ready once the thread waits in futex (a loaded host may take long to get it
+    // there): an attach before would show its start instead.
+    let tid = tid_rx.recv().expect("the thread's id");
+    let in_futex = || {
+        std::fs::read_to_string(format!("/proc/self/task/{tid}/syscall"))
+            .is_ok_and(|s| s.split_whitespace().next() == Some(&libc::SYS_futex.to_string()))
+    };
+    for _ in 0..2000 {
+        if in_futex() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
     println!("ready");
     let _ = std::io::stdout().flush();
     let _ = t.join();

@@ -194,7 +194,7 @@ fn write_memory(
             }
             _ => write_addr(out, v),
         },
-        ArgKind::FdSet => fdset::write_fdset_arg(out, call, i),
+        ArgKind::FdSet => fdset::write_fdset_arg(out, call, i, fds),
         ArgKind::Iovec { count_arg, dir } => {
             let contents = match dir {
                 Dir::In => Contents::Data(u64::MAX),
@@ -213,7 +213,7 @@ fn write_memory(
         },
         ArgKind::PrctlArg { n } => prctl::write_arg(out, call, i, n, opts),
         ArgKind::BpfAttr => super::bpf::write_attr(out, call, opts, fds),
-        ArgKind::IoctlArg => ioctl::write_arg(out, call, i),
+        ArgKind::IoctlArg => ioctl::write_arg(out, call, i, opts, fds),
         ArgKind::FcntlArg => fcntl::write_arg(out, call, i),
         ArgKind::OffInOut => write_off_in_out(out, call, i),
         ArgKind::IpcBuf {
@@ -626,7 +626,7 @@ fn write_named(out: &mut String, call: &Call, i: usize, kind: ArgKind) -> bool {
         ArgKind::ArchPrctlCode => {
             write_enum(out, v as u32 as u64, flags::ARCH_PRCTL_CODES, "ARCH_???")
         }
-        ArgKind::IoctlRequest => flags::write_ioctl(out, v),
+        ArgKind::IoctlRequest => ioctl::write_request(out, v),
         ArgKind::ClockId => match flags::lookup(flags::CLOCKS, v as u32 as u64) {
             Some(name) => out.push_str(name),
             None => write_int(out, v as i32),

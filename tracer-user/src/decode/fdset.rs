@@ -7,7 +7,7 @@ use tracer_common::{FDSET_NULL, FDSET_READ, FdSetsHeader};
 
 use super::structs::{self, Bytes};
 use super::{Call, DecodeOptions, in_out, write_addr};
-use crate::event::Capture;
+use crate::event::{Capture, FdNames};
 use crate::syscalls::StructKind;
 
 /// A set as captured: not given (NULL), its bytes, or unreadable.
@@ -38,22 +38,29 @@ fn members(set: &[u8], nfds: u64) -> impl Iterator<Item = u64> + '_ {
     (0..nfds.min(set.len() as u64 * 8)).filter(|&fd| set[fd as usize / 8] & (1 << (fd % 8)) != 0)
 }
 
-fn write_members(out: &mut String, set: &[u8], nfds: u64) {
+/// The members of a set; with `names` (the caller's pid and `-y`'s table), each
+/// descriptor named as strace names the arguments' (`[3<pipe:[7]>]`, not the ready ones).
+fn write_members(out: &mut String, set: &[u8], nfds: u64, names: Option<(u32, &dyn FdNames)>) {
     out.push('[');
     for (n, fd) in members(set, nfds).enumerate() {
         if n > 0 {
             out.push(' ');
         }
-        let _ = write!(out, "{fd}");
+        match names {
+            Some((pid, fds)) => super::write_plain_fd(out, pid, fd as i32, Some(fds)),
+            None => {
+                let _ = write!(out, "{fd}");
+            }
+        }
     }
     out.push(']');
 }
 
 /// Argument `i` (1 to 3), one of the sets, as given at entry.
-pub fn write_fdset_arg(out: &mut String, call: &Call, i: usize) {
+pub fn write_fdset_arg(out: &mut String, call: &Call, i: usize, fds: Option<&dyn FdNames>) {
     let nfds = call.args[0] as u32 as u64;
     match sets(in_out(call, 0).0).map(|s| s[(i - 1) % 3]) {
-        Some(Set::Read(set)) => write_members(out, set, nfds),
+        Some(Set::Read(set)) => write_members(out, set, nfds, fds.map(|f| (call.pid, f))),
         _ => write_addr(out, call.args[i]),
     }
 }
@@ -74,7 +81,7 @@ pub fn write_select_return(out: &mut String, call: &Call, ret: u64, timeout: Str
                 && members(set, nfds).next().is_some()
             {
                 let mut s = format!("{name} ");
-                write_members(&mut s, set, nfds);
+                write_members(&mut s, set, nfds, None);
                 parts.push(s);
             }
         }
@@ -135,7 +142,7 @@ mod tests {
         let c = call(1, vec![entry.clone()]);
         let arg = |i| {
             let mut s = String::new();
-            write_fdset_arg(&mut s, &c, i);
+            write_fdset_arg(&mut s, &c, i, None);
             s
         };
         assert_eq!(
@@ -145,7 +152,7 @@ mod tests {
         let unreadable = cap(0, [FDSET_FAULT, FDSET_READ, FDSET_NULL], [&[0], &[0], &[]]);
         let c = call(1, vec![unreadable]);
         let mut s = String::new();
-        write_fdset_arg(&mut s, &c, 1);
+        write_fdset_arg(&mut s, &c, 1, None);
         assert_eq!(s, "0x10");
     }
 

@@ -235,39 +235,6 @@ fn abbrev_futex_op(out: &mut String, op: u64) {
     }
 }
 
-/// An ioctl request: its name, or its `_IOC(dir, type, nr, size)` decomposition.
-pub fn write_ioctl(out: &mut String, req: u64) {
-    let req = req & 0xffff_ffff;
-    styled(out, &hex(req), |out| abbrev_ioctl(out, req));
-}
-
-fn abbrev_ioctl(out: &mut String, req: u64) {
-    let req = req & 0xffff_ffff;
-    if let Some(name) = lookup(IOCTLS, req) {
-        return out.push_str(name);
-    }
-    let dir = match req >> 30 {
-        0 => "_IOC_NONE",
-        1 => "_IOC_WRITE",
-        2 => "_IOC_READ",
-        _ => "_IOC_READ|_IOC_WRITE",
-    };
-    let hex = |v: u64| {
-        if v == 0 {
-            "0".to_owned()
-        } else {
-            format!("{v:#x}")
-        }
-    };
-    let _ = write!(
-        out,
-        "_IOC({dir}, {}, {}, {})",
-        hex((req >> 8) & 0xff),
-        hex(req & 0xff),
-        hex((req >> 16) & 0x3fff)
-    );
-}
-
 /// strace's signal names: `SIGINT`, and `SIGRT_n` for real-time signal 32 + n.
 static SIGNALS: [&str; 65] = [
     "0",
@@ -955,64 +922,6 @@ pub const ARCH_PRCTL_CODES: Xlat = &[
     (0x5003, "ARCH_SHSTK_LOCK"),
     (0x5004, "ARCH_SHSTK_UNLOCK"),
     (0x5005, "ARCH_SHSTK_STATUS"),
-];
-
-pub const IOCTLS: Xlat = &[
-    (0x5401, "TCGETS"),
-    // Numbers OSS's sequencer shares: strace names both.
-    (0x5402, "SNDCTL_TMR_START or TCSETS"),
-    (0x5403, "SNDCTL_TMR_STOP or TCSETSW"),
-    (0x5404, "SNDCTL_TMR_CONTINUE or TCSETSF"),
-    (0x5405, "TCGETA"),
-    (0x5406, "TCSETA"),
-    (0x5407, "TCSETAW"),
-    (0x5408, "TCSETAF"),
-    (0x5409, "TCSBRK"),
-    (0x540a, "TCXONC"),
-    (0x540b, "TCFLSH"),
-    (0x540c, "TIOCEXCL"),
-    (0x540d, "TIOCNXCL"),
-    (0x540e, "TIOCSCTTY"),
-    (0x540f, "TIOCGPGRP"),
-    (0x5410, "TIOCSPGRP"),
-    (0x5411, "TIOCOUTQ"),
-    (0x5412, "TIOCSTI"),
-    (0x5413, "TIOCGWINSZ"),
-    (0x5414, "TIOCSWINSZ"),
-    (0x5415, "TIOCMGET"),
-    (0x5416, "TIOCMBIS"),
-    (0x5417, "TIOCMBIC"),
-    (0x5418, "TIOCMSET"),
-    (0x541b, "FIONREAD"),
-    (0x541c, "TIOCLINUX"),
-    (0x541d, "TIOCCONS"),
-    (0x5421, "FIONBIO"),
-    (0x5422, "TIOCNOTTY"),
-    (0x5423, "TIOCSETD"),
-    (0x5424, "TIOCGETD"),
-    (0x5429, "TIOCGSID"),
-    (0x802c_542a, "TCGETS2"),
-    (0x402c_542b, "TCSETS2"),
-    (0x8004_5430, "TIOCGPTN"),
-    (0x4004_5431, "TIOCSPTLCK"),
-    (0x5441, "TIOCGPTPEER"),
-    (0x5450, "FIONCLEX"),
-    (0x5451, "FIOCLEX"),
-    (0x5452, "FIOASYNC"),
-    (0x5460, "FIOQSIZE"),
-    (0x8901, "FIOSETOWN"),
-    (0x8903, "FIOGETOWN"),
-    (0x8912, "SIOCGIFCONF"),
-    (0x8913, "SIOCGIFFLAGS"),
-    (0x8914, "SIOCSIFFLAGS"),
-    (0x8915, "SIOCGIFADDR"),
-    (0x8921, "SIOCGIFMTU"),
-    (0x8927, "SIOCGIFHWADDR"),
-    (0x8933, "SIOCGIFINDEX"),
-    (0x8008_6601, "FS_IOC_GETFLAGS"),
-    (0x4008_6602, "FS_IOC_SETFLAGS"),
-    (0x4004_9409, "BTRFS_IOC_CLONE or FICLONE"),
-    (0xc020_660b, "FS_IOC_FIEMAP"),
 ];
 
 pub const CLOCKS: Xlat = &[
@@ -1853,11 +1762,6 @@ mod tests {
             "FUTEX_WAIT_BITSET_PRIVATE|FUTEX_CLOCK_REALTIME"
         );
         assert_eq!(s(|o| write_futex_op(o, 99)), "0x63 /* FUTEX_??? */");
-        assert_eq!(s(|o| write_ioctl(o, 0x5401)), "TCGETS");
-        assert_eq!(
-            s(|o| write_ioctl(o, 0x8008_7601)),
-            "_IOC(_IOC_READ, 0x76, 0x1, 0x8)"
-        );
         assert_eq!(
             s(|o| write_statx_flags(o, 0x800)),
             "AT_STATX_SYNC_AS_STAT|AT_NO_AUTOMOUNT"

@@ -255,9 +255,12 @@ pub(crate) fn write_fd(out: &mut String, pid: u32, fd: i32, fds: Option<&dyn FdN
     }
 }
 
-/// A descriptor that is no directory's: -100 is only a number.
+/// A descriptor that is no directory's: -100 is only a number, and names nothing.
 pub(crate) fn write_plain_fd(out: &mut String, pid: u32, fd: i32, fds: Option<&dyn FdNames>) {
     write_int(out, fd);
+    if fd < 0 {
+        return;
+    }
     if let Some(name) = fds.and_then(|f| f.fd_name(pid, fd)) {
         write_fd_name(out, name);
     }
@@ -272,16 +275,29 @@ pub(crate) fn write_new_fd(out: &mut String, pid: u32, fd: i32, fds: Option<&dyn
     }
 }
 
-/// `<name>`; a file deleted while open (`/proc`'s ` (deleted)` suffix) as strace
-/// shows it: `</tmp/x>(deleted)`.
+/// `<name>`: a path escaped as strace escapes it there (`<` and `>` too), a device's
+/// `<char 1:3>` after it, and a file deleted while open (`/proc`'s ` (deleted)`) as
+/// strace shows it: `</tmp/x>(deleted)`.
 fn write_fd_name(out: &mut String, name: &str) {
-    match name.strip_suffix(" (deleted)") {
-        Some(path) => {
-            let _ = write!(out, "<{path}>(deleted)");
-        }
-        None => {
-            let _ = write!(out, "<{name}>");
-        }
+    let (name, deleted) = match name.strip_suffix(" (deleted)") {
+        Some(path) => (path, true),
+        None => (name, false),
+    };
+    out.push('<');
+    if name.starts_with('/') {
+        let device = ["<char ", "<block "]
+            .iter()
+            .filter_map(|kind| name.rfind(kind))
+            .find(|_| name.ends_with('>'));
+        let (path, device) = name.split_at(device.unwrap_or(name.len()));
+        strings::escape_fd_path(out, path.as_bytes());
+        out.push_str(device);
+    } else {
+        out.push_str(name);
+    }
+    out.push('>');
+    if deleted {
+        out.push_str("(deleted)");
     }
 }
 

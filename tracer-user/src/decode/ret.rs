@@ -144,7 +144,9 @@ fn write_value(out: &mut String, call: &Call, opts: &DecodeOptions, fds: Option<
 }
 
 /// A new descriptor, named with `-y`: `3</etc/passwd>`.
+/// An injected value (`-e inject=...:retval=`) is no descriptor the call made.
 fn write_fd_return(out: &mut String, call: &Call, ret: u64, fds: Option<&dyn FdNames>) {
+    let fds = fds.filter(|_| !call.tampered.injected);
     super::write_new_fd(out, call.pid, ret as i32, fds);
 }
 

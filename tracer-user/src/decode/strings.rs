@@ -19,12 +19,32 @@ pub fn quote(out: &mut String, bytes: &[u8], mode: HexMode, hex: bool) {
             HexMode::None | HexMode::Escapes => false,
         };
     out.push('"');
+    escape(out, bytes, mode, all_hex, b"");
+    out.push('"');
+}
+
+/// A descriptor's path inside strace's `<...>`: escaped as a quoted string is, and `<`
+/// and `>` too, without the quotes (strace's `QUOTE_OMIT_LEADING_TRAILING_QUOTES`).
+pub fn escape_fd_path(out: &mut String, path: &[u8]) {
+    escape(out, path, HexMode::None, false, b"<>");
+}
+
+/// The bytes of a quoted string, and those of `extra` as octal escapes.
+fn escape(out: &mut String, bytes: &[u8], mode: HexMode, all_hex: bool, extra: &[u8]) {
     for (i, &c) in bytes.iter().enumerate() {
         if all_hex {
             let _ = write!(out, "\\x{c:02x}");
             continue;
         }
         match c {
+            _ if extra.contains(&c) => {
+                let next_is_octal = matches!(bytes.get(i + 1), Some(b'0'..=b'7'));
+                if next_is_octal {
+                    let _ = write!(out, "\\{c:03o}");
+                } else {
+                    let _ = write!(out, "\\{c:o}");
+                }
+            }
             b'"' | b'\\' => {
                 out.push('\\');
                 out.push(c as char);
@@ -50,7 +70,6 @@ pub fn quote(out: &mut String, bytes: &[u8], mode: HexMode, hex: bool) {
             }
         }
     }
-    out.push('"');
 }
 
 /// A command name as strace prints it in `<...>`: printable bytes as they are, the rest

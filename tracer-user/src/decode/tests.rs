@@ -589,6 +589,92 @@ fn prctl_shows_what_its_option_uses() {
     );
 }
 
+/// Lines of strace's tests/ioctl_*.c, from the bytes a backend copies.
+#[test]
+fn ioctl_arguments_by_family() {
+    let words = |ws: &[u32]| -> Vec<u8> { ws.iter().flat_map(|w| w.to_le_bytes()).collect() };
+    let at = |data: &[u8]| cap(2, capture::FIXED, data);
+    let ebadf = Some(-9);
+    let args = |req: u64, arg: u64| [-1i64 as u64, req, arg];
+    // ioctl_evdev.c: a request that fills a struct, with NULL; one that reads two
+    // words; one that takes a number.
+    let c = call("ioctl", &args(0x8008_4502, 0), ebadf, vec![]);
+    assert!(line(&c).starts_with("-1, EVIOCGID, NULL = -1 EBADF"));
+    let c = call(
+        "ioctl",
+        &args(0x4008_4503, 0x7ff0),
+        ebadf,
+        vec![at(&words(&[0xdeadbeef, 0xbadc0ded]))],
+    );
+    assert!(line(&c).starts_with("-1, EVIOCSREP, [3735928559, 3134983661] = -1"));
+    let c = call(
+        "ioctl",
+        &args(0x4004_4581, 0xdeadbeefbadc0ded),
+        ebadf,
+        vec![],
+    );
+    assert!(line(&c).starts_with("-1, EVIOCRMFF, -1159983635 = -1"));
+    // ioctl_fs_x.c: no argument; a struct it reads.
+    let c = call("ioctl", &args(0xc004_5877, 0), ebadf, vec![]);
+    assert!(line(&c).starts_with("-1, FIFREEZE = -1"));
+    let range: Vec<u8> = [
+        0xdeadbeefcafef00du64,
+        18072662651678146782,
+        13464652301225279710,
+    ]
+    .iter()
+    .flat_map(|w| w.to_le_bytes())
+    .collect();
+    let c = call("ioctl", &args(0xc018_5879, 0x7ff0), ebadf, vec![at(&range)]);
+    assert!(line(&c).starts_with(
+        "-1, FITRIM, {start=0xdeadbeefcafef00d, len=18072662651678146782, \
+         minlen=13464652301225279710} = -1"
+    ));
+    // The same struct cut short by its page's end: strace shows the address.
+    let c = call(
+        "ioctl",
+        &args(0xc018_5879, 0x7ff0),
+        ebadf,
+        vec![at(&range[..20])],
+    );
+    assert!(line(&c).starts_with("-1, FITRIM, 0x7ff0 = -1"));
+    // ioctl_hdio.c: the value itself as flags.
+    let c = call("ioctl", &args(0x329, 0xfacefeedded2ffff), ebadf, vec![]);
+    assert!(line(&c).starts_with(
+        "-1, HDIO_SET_NICE, 1 << IDE_NICE_DSC_OVERLAP|1 << IDE_NICE_ATAPI_OVERLAP|\
+         1 << IDE_NICE_1|1 << IDE_NICE_0|1 << IDE_NICE_2|0xfacefeedded2ffe0 = -1"
+    ));
+    // ioctl_lirc.c: a mode.
+    let c = call(
+        "ioctl",
+        &args(0x4004_6911, 0x7ff0),
+        ebadf,
+        vec![at(&words(&[2]))],
+    );
+    assert!(line(&c).starts_with("-1, LIRC_SET_SEND_MODE, [LIRC_MODE_PULSE] = -1"));
+    // ioctl_seccomp.c: a response with an error code.
+    let resp: Vec<u8> = [
+        0xdeadc0debadc0dedu64.to_le_bytes().as_slice(),
+        &(-2675229516524167443i64).to_le_bytes(),
+        &(-63i32).to_le_bytes(),
+        &1u32.to_le_bytes(),
+    ]
+    .concat();
+    let c = call("ioctl", &args(0xc018_2101, 0x7ff0), ebadf, vec![at(&resp)]);
+    assert!(line(&c).starts_with(
+        "-1, SECCOMP_IOCTL_NOTIF_SEND, {id=0xdeadc0debadc0ded, val=-2675229516524167443, \
+         error=-ENOSR, flags=SECCOMP_USER_NOTIF_FLAG_CONTINUE} = -1"
+    ));
+    // ioctl_tiocm.c: the modem lines.
+    let c = call(
+        "ioctl",
+        &args(0x5416, 0x7ff0),
+        ebadf,
+        vec![at(&words(&[0xffff1e00]))],
+    );
+    assert!(line(&c).starts_with("-1, TIOCMBIS, [0xffff1e00 /* TIOCM_??? */] = -1"));
+}
+
 #[test]
 fn ioctl_arguments_by_request() {
     let int = |v: i32| [v.to_le_bytes(), [0; 4]].concat();

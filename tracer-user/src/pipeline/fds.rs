@@ -49,6 +49,10 @@ pub struct FdTable {
     lookup_unknown: bool,
     /// `-yy`: sockets' details as first resolved.
     sockets: SocketCache,
+    /// `/dev`'s nodes, read when a device descriptor first needs its path (and again,
+    /// once per device not found: a new pseudo-terminal).
+    devices: HashMap<(u32, u64), String>,
+    missing_devices: std::collections::HashSet<(u32, u64)>,
     /// The process that started each task the trace saw start: a child's first calls
     /// may come before its parent's fork returns (a vfork child runs first), and its
     /// table starts as its parent's.
@@ -129,6 +133,8 @@ impl FdTable {
             inherited,
             lookup_unknown: !(launched && complete),
             sockets: SocketCache::new(),
+            devices: HashMap::new(),
+            missing_devices: Default::default(),
             parents: HashMap::new(),
         }
     }
@@ -180,13 +186,16 @@ impl FdTable {
         for (i, arg) in sc.args.iter().enumerate() {
             let fd = call.args[i] as i32;
             // `dup2`'s and `dup3`'s target: `/proc`, read after the call, would show it
-            // as the call made it, not as the line should show it.
-            if sc.effect == Effect::Dup && i == 1 {
+            // as the call made it, not as the line should show it (unless it failed).
+            if sc.effect == Effect::Dup && i == 1 && !call.failed() {
                 continue;
             }
             match arg.kind {
-                ArgKind::DirFd if fd == AT_FDCWD && proc.cwd.is_none() => {
-                    proc.cwd = procfs::read_link(&format!("/proc/{}/cwd", call.pid));
+                // Read again where a `chdir` may be outside the trace set.
+                ArgKind::DirFd if fd == AT_FDCWD && (proc.cwd.is_none() || lookup) => {
+                    if let Some(cwd) = procfs::read_link(&format!("/proc/{}/cwd", call.pid)) {
+                        proc.cwd = Some(cwd);
+                    }
                 }
                 ArgKind::Fd | ArgKind::DirFd if fd >= 0 && lookup => {
                     if !proc.fds.contains_key(&fd)
@@ -219,6 +228,10 @@ impl FdTable {
                 .filter_map(FdFacts::from_bytes)
                 .find(|f| f.fd == arg_fd)
             else {
+                // Not open at the call: what the table had is stale.
+                if arg_fd >= 0 {
+                    self.process(call.pid).fds.remove(&arg_fd);
+                }
                 continue;
             };
             let entry = self.facts_entry(call.pid, &facts, at_line);
@@ -226,7 +239,9 @@ impl FdTable {
             let known = fds.get(&facts.fd).map(|e| e.ino);
             match entry {
                 Some(entry) if known != Some(Some(facts.ino)) => {
-                    fds.insert(facts.fd, entry);
+                    // The same descriptor keeps its close-on-exec flag.
+                    let cloexec = fds.get(&facts.fd).is_some_and(|e| e.cloexec);
+                    fds.insert(facts.fd, Entry { cloexec, ..entry });
                 }
                 // The same socket, maybe bound or connected since.
                 Some(entry) => {
@@ -480,6 +495,8 @@ impl FdTable {
         const S_IFMT: u32 = 0o170000;
         const S_IFSOCK: u32 = 0o140000;
         const S_IFIFO: u32 = 0o010000;
+        const S_IFCHR: u32 = 0o020000;
+        const S_IFBLK: u32 = 0o060000;
         let ino = facts.ino;
         let (name, socket) = match facts.mode & S_IFMT {
             S_IFSOCK if self.detail => (self.socket_details(pid, facts, cache), Some(ino)),
@@ -489,6 +506,25 @@ impl FdTable {
                 format!("anon_inode:{}", String::from_utf8_lossy(facts.name())),
                 None,
             ),
+            // A file or device whose path the backend read at the call (ptrace), or a
+            // device node of `/dev` (the kernel programs read its numbers).
+            kind if !facts.unix_path().is_empty() || matches!(kind, S_IFCHR | S_IFBLK) => {
+                let path = match facts.unix_path() {
+                    [] => self.device_path(facts.rdev, ino)?,
+                    path => String::from_utf8_lossy(path).into_owned(),
+                };
+                let name = if self.detail {
+                    procfs::with_device(path)
+                } else {
+                    path
+                };
+                return Some(Entry {
+                    name,
+                    cloexec: false,
+                    socket: None,
+                    ino: None,
+                });
+            }
             _ => return None,
         };
         Some(Entry {
@@ -497,6 +533,15 @@ impl FdTable {
             socket,
             ino: Some(ino),
         })
+    }
+
+    /// The `/dev` node of device `rdev` (the kernel's encoding) and inode `ino`.
+    fn device_path(&mut self, rdev: u32, ino: u64) -> Option<String> {
+        let key = (rdev, ino);
+        if !self.devices.contains_key(&key) && self.missing_devices.insert(key) {
+            self.devices = procfs::device_nodes();
+        }
+        self.devices.get(&key).cloned()
     }
 
     /// `-yy`'s text for the socket `facts` describe: the protocol the kernel names

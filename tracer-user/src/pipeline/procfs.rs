@@ -89,6 +89,39 @@ pub fn with_device(path: String) -> String {
     format!("{path}<{kind} {major}:{minor}>")
 }
 
+/// The device nodes under `/dev` (a few levels: `/dev/pts/0`, `/dev/input/event0`), by
+/// device number in the kernel's encoding (major << 20 | minor) and inode: a device
+/// descriptor's path when nothing else names it (the kernel programs read the numbers
+/// at the call, not the path).
+pub fn device_nodes() -> std::collections::HashMap<(u32, u64), String> {
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    let mut nodes = std::collections::HashMap::new();
+    let mut dirs = vec![(std::path::PathBuf::from("/dev"), 0)];
+    while let Some((dir, depth)) = dirs.pop() {
+        let Ok(entries) = fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let Ok(meta) = entry.metadata() else {
+                continue;
+            };
+            let kind = meta.file_type();
+            if kind.is_dir() && depth < 2 {
+                dirs.push((entry.path(), depth + 1));
+            } else if kind.is_char_device() || kind.is_block_device() {
+                let dev = meta.rdev();
+                let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff);
+                let minor = (dev & 0xff) | ((dev >> 12) & !0xff);
+                let key = (((major << 20) | minor) as u32, meta.ino());
+                nodes
+                    .entry(key)
+                    .or_insert_with(|| entry.path().to_string_lossy().into_owned());
+            }
+        }
+    }
+    nodes
+}
+
 /// An internet socket: its protocol as `/proc` files it (`TCP`, `UDPv6`; empty when
 /// only the kernel's facts describe it), family (`AF_INET`, `AF_INET6`), local and
 /// remote addresses (network order, 4 or 16 bytes) and ports.

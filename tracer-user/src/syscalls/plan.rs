@@ -5,13 +5,17 @@
 use super::{ArgKind, Dir, Effect, StructKind, Syscall, When, layout};
 use tracer_common::{
     CapturePlan, CaptureSpec, FD_ENDPOINTS, FD_RETURNED, FD_SLOT, LEN_FIXED, LEN_FROM_RET,
-    LOOP_SLOT, capture, when,
+    LEN_IOC_SIZE, LOOP_SLOT, capture, when,
 };
 
 /// Longest path the kernel accepts, NUL included.
 const PATH_MAX: u16 = 4096;
 /// Ancillary data copied: room for a few dozen passed descriptors or credentials.
 const MSG_CONTROL_BYTES: u16 = 256;
+/// Most of an ioctl's struct copied (`struct dm_ioctl` and its first names fit).
+const IOCTL_MAX: u16 = 512;
+/// What an ioctl request that encodes no size has copied.
+const IOCTL_OLD: u16 = 64;
 /// Largest single capture the kernel takes.
 const MAX_CAPTURE: u16 = tracer_common::MAX_CAPTURE as u16;
 
@@ -75,12 +79,16 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
             };
             return vec![name, spec(capture::FIXED, when::EXIT_OK, LEN_FIXED, 16)];
         }
-        // An int, a window size or a terminal's settings, read and written by the
-        // common requests (read whatever the request: for the others the copy fails or
-        // goes unused).
+        // The struct the request reads or writes, as long as the request says (a
+        // struct ending where its page ends copies whole); for the old requests that
+        // say nothing, enough for a terminal's settings and the start of a disk's
+        // identity (read whatever the request: for the others the copy fails or goes
+        // unused).
         ArgKind::IoctlArg => {
-            let size = StructKind::Termios.size();
-            let word = |when| spec(capture::FIXED, when, LEN_FIXED, size);
+            let word = |when| CaptureSpec {
+                max: IOCTL_MAX,
+                ..spec(capture::FIXED, when, LEN_IOC_SIZE, IOCTL_OLD)
+            };
             return vec![word(when::ENTER), word(when::EXIT_OK)];
         }
         // A lock or an owner, read and (`F_GETLK`, `F_GETOWN_EX`) written by the
@@ -293,6 +301,26 @@ fn fd_facts_spec(sc: &Syscall, endpoints: bool) -> Option<CaptureSpec> {
             i as u8,
             LEN_FIXED,
             if endpoints { FD_ENDPOINTS } else { 0 },
+        ));
+    }
+    // `dup2`'s and `dup3`'s target, as it was before the call made it a copy (the copy
+    // and what it copies are named as the table has them).
+    let target = sc
+        .args
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.kind == ArgKind::Fd)
+        .nth(1);
+    if sc.effect == Effect::Dup
+        && let Some((i, _)) = target
+    {
+        let bits = if endpoints { FD_ENDPOINTS } else { 0 };
+        return Some(CaptureSpec::new(
+            capture::FD_FACTS,
+            when::ENTER,
+            i as u8,
+            LEN_FIXED,
+            bits,
         ));
     }
     let arg = position(|k| *k == ArgKind::Fd).map(|i| i as u8);
@@ -511,6 +539,7 @@ mod tests {
             for s in plan.specs.iter().filter(|s| s.kind != capture::NONE) {
                 assert!((s.arg as usize) < sc.args.len(), "{}", sc.name);
                 let len_ok = matches!(s.len_arg, LEN_FIXED | LEN_FROM_RET)
+                    || (s.len_arg == LEN_IOC_SIZE && sc.args.len() > 1)
                     || (s.len_arg as usize) < sc.args.len();
                 assert!(len_ok, "{}", sc.name);
                 assert!(s.size as usize <= tracer_common::MAX_CAPTURE, "{}", sc.name);

@@ -193,7 +193,25 @@ fn capture_one(
             let want = tracer_common::capture_want(spec, total, limit).min(MAX_CAPTURE);
             let mut buf = vec![0u8; want];
             let got = read(pid, src, &mut buf);
-            if got < want {
+            let whole = |buf: Vec<u8>| {
+                let flags = if total > buf.len() {
+                    CAPTURE_TRUNCATED
+                } else {
+                    0
+                };
+                (buf, flags)
+            };
+            if got == want {
+                whole(buf)
+            } else if let Some(rest) = tracer_common::capture_retry_len(spec, src, want) {
+                // The kernel side's retry, to the same bytes.
+                buf.truncate(rest);
+                if read(pid, src, &mut buf) == rest {
+                    whole(buf)
+                } else {
+                    (Vec::new(), CAPTURE_FAULT)
+                }
+            } else {
                 // What a read up to the end of the mapping got: a struct's first fields
                 // (a capture larger than the command's struct, `fcntl`'s owner), an
                 // array's first elements (strace shows them, then where it stopped).
@@ -204,9 +222,6 @@ fn capture_one(
                     capture::BUF if spec.max as usize == MAX_CAPTURE => (buf, CAPTURE_FAULT),
                     _ => (Vec::new(), CAPTURE_FAULT),
                 }
-            } else {
-                let flags = if total > want { CAPTURE_TRUNCATED } else { 0 };
-                (buf, flags)
             }
         }
         capture::IOVEC | capture::MSG_IOVEC => {
@@ -296,7 +311,8 @@ fn fd_facts(pid: Pid, spec: &CaptureSpec, phase: Phase, args: &[u64; 6]) -> Opti
         .filter_map(|fd| proc_fd_facts(pid, fd, endpoints))
         .flat_map(|f| f.to_bytes())
         .collect();
-    (!data.is_empty()).then_some(Capture {
+    // Even empty, as the kernel programs send it: a descriptor not open at the call.
+    Some(Capture {
         arg: spec.arg,
         kind: spec.kind,
         data,
@@ -312,6 +328,7 @@ fn proc_fd_facts(pid: Pid, fd: i64, endpoints: bool) -> Option<FdFacts> {
     use std::os::unix::fs::MetadataExt;
     const S_IFMT: u32 = 0o170000;
     const S_IFSOCK: u32 = 0o140000;
+    const S_IFIFO: u32 = 0o010000;
     let fd = i32::try_from(fd).ok().filter(|&fd| fd >= 0)?;
     let link = format!("/proc/{pid}/fd/{fd}");
     let meta = std::fs::metadata(&link).ok()?;
@@ -345,7 +362,20 @@ fn proc_fd_facts(pid: Pid, fd: i64, endpoints: bool) -> Option<FdFacts> {
             }
             protocol
         }
-        _ => None,
+        S_IFIFO => None,
+        // A file's or device's path, which the kernel programs cannot read cheaply (the
+        // table names those by the opens it saw): here it is what `/proc` shows at the
+        // stop, as strace reads it.
+        _ => {
+            if let Ok(path) = std::fs::read_link(&link)
+                && let Some(path) = path.to_str().filter(|p| p.starts_with('/'))
+                && path.len() <= facts.path.len()
+            {
+                facts.path[..path.len()].copy_from_slice(path.as_bytes());
+                facts.path_len = path.len() as u32;
+            }
+            None
+        }
     };
     if let Some(name) = name {
         // As the kernel's bounded string read leaves it: room for the NUL.

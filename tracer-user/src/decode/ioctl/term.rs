@@ -1,98 +1,78 @@
-//! `ioctl`'s third argument for the common requests, as strace prints it: `[1]` for an
-//! `int` the kernel reads or writes, the window size, a terminal's settings, nothing for
-//! requests that take none; an address otherwise.
+//! Terminals' requests (type `T`): nothing for those that take no argument, `[1]` for
+//! an `int` the kernel reads or writes, the window size, a terminal's settings, the
+//! modem lines.
 
 use std::fmt::Write;
 
-use super::flags::{Xlat, write_flags};
-use super::structs::Bytes;
-use super::{Call, in_out, write_addr, write_hex};
+use super::{Ctx, Shape, int, need};
+use crate::decode::flags::{Xlat, write_flags};
+use crate::decode::structs::Bytes;
 use crate::syscalls::StructKind;
 
-/// What the third argument of a request is.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Arg {
-    /// No argument (`FIOCLEX`).
-    None,
-    /// An `int` the kernel reads (`FIONBIO`) or writes (`FIONREAD`).
-    IntIn,
-    IntOut,
-    /// `struct winsize` the kernel writes or reads.
-    WinsizeOut,
-    WinsizeIn,
-    /// `struct termios` the kernel writes or reads.
-    TermiosOut,
-    TermiosIn,
-    /// An `int` passed as the argument itself (`FICLONE`'s source descriptor).
-    IntValue,
-    /// Anything else: the address (or value) as is.
-    Other,
-}
-
-fn arg(request: u32) -> Arg {
-    match request {
+pub(super) fn shape(request: u32) -> Option<Shape> {
+    Some(match request {
         // FIONCLEX, FIOCLEX, TIOCNOTTY, TIOCEXCL, TIOCNXCL
-        0x5450 | 0x5451 | 0x5422 | 0x540c | 0x540d => Arg::None,
+        0x5450 | 0x5451 | 0x5422 | 0x540c | 0x540d => Shape::None,
         // FIONBIO, FIOASYNC, TIOCSPGRP
-        0x5421 | 0x5452 | 0x5410 => Arg::IntIn,
+        0x5421 | 0x5452 | 0x5410 => Shape::In(int),
         // FIONREAD, TIOCOUTQ, TIOCGPGRP, TIOCGSID
-        0x541b | 0x5411 | 0x540f | 0x5429 => Arg::IntOut,
-        0x5413 => Arg::WinsizeOut,
-        0x5414 => Arg::WinsizeIn,
+        0x541b | 0x5411 | 0x540f | 0x5429 => Shape::Out(int),
+        0x5413 => Shape::Out(winsize),
+        0x5414 => Shape::In(winsize),
         // TCGETS; TCSETS, TCSETSW, TCSETSF
-        0x5401 => Arg::TermiosOut,
-        0x5402..=0x5404 => Arg::TermiosIn,
-        // FICLONE
-        0x4004_9409 => Arg::IntValue,
-        _ => Arg::Other,
-    }
+        0x5401 => Shape::Out(termios),
+        0x5402..=0x5404 => Shape::In(termios),
+        // TIOCMGET; TIOCMBIS, TIOCMBIC, TIOCMSET
+        0x5415 => Shape::Out(modem),
+        0x5416..=0x5418 => Shape::In(modem),
+        _ => return None,
+    })
 }
 
-/// Whether the third argument shows at all.
-pub fn visible(call: &Call) -> bool {
-    arg(call.args[1] as u32) != Arg::None
+fn winsize(out: &mut String, b: &Bytes, _: &Ctx) -> Option<()> {
+    need(b, 8)?;
+    let _ = write!(
+        out,
+        "{{ws_row={}, ws_col={}, ws_xpixel={}, ws_ypixel={}}}",
+        b.u16(0)?,
+        b.u16(2)?,
+        b.u16(4)?,
+        b.u16(6)?
+    );
+    Some(())
 }
 
-/// The third argument (index `i`), from its copies at entry and at a successful exit.
-pub fn write_arg(out: &mut String, call: &Call, i: usize) {
-    let v = call.args[i];
-    let (entry, exit) = in_out(call, i);
-    let data = match arg(call.args[1] as u32) {
-        Arg::IntIn | Arg::WinsizeIn | Arg::TermiosIn => entry,
-        Arg::IntOut | Arg::WinsizeOut | Arg::TermiosOut => {
-            exit.filter(|_| call.success().is_some())
-        }
-        Arg::None => return,
-        Arg::Other => return write_hex(out, v),
-        Arg::IntValue => return super::write_int(out, v as i32),
-    };
-    let Some(cap) = data.filter(|c| !c.fault && v != 0 && c.data.len() >= 8) else {
-        return write_addr(out, v);
-    };
-    let b = Bytes(&cap.data);
-    match arg(call.args[1] as u32) {
-        Arg::TermiosIn | Arg::TermiosOut
-            if cap.data.len() < StructKind::Termios.size() as usize =>
-        {
-            write_addr(out, v)
-        }
-        Arg::TermiosIn | Arg::TermiosOut => write_termios(out, &b),
-        Arg::WinsizeIn | Arg::WinsizeOut => {
-            let field = |off| b.u16(off).unwrap_or_default();
-            let _ = write!(
-                out,
-                "{{ws_row={}, ws_col={}, ws_xpixel={}, ws_ypixel={}}}",
-                field(0),
-                field(2),
-                field(4),
-                field(6)
-            );
-        }
-        _ => {
-            let _ = write!(out, "[{}]", b.i32(0).unwrap_or_default());
-        }
+fn termios(out: &mut String, b: &Bytes, _: &Ctx) -> Option<()> {
+    if b.0.len() < StructKind::Termios.size() as usize {
+        return None;
     }
+    write_termios(out, b);
+    Some(())
 }
+
+/// `[TIOCM_DTR|TIOCM_RTS]`: the modem lines.
+fn modem(out: &mut String, b: &Bytes, _: &Ctx) -> Option<()> {
+    let v = b.u32(0)? as u64;
+    out.push('[');
+    write_flags(out, v, TIOCM, None, "TIOCM_???");
+    out.push(']');
+    Some(())
+}
+
+const TIOCM: Xlat = &[
+    (0x001, "TIOCM_LE"),
+    (0x002, "TIOCM_DTR"),
+    (0x004, "TIOCM_RTS"),
+    (0x008, "TIOCM_ST"),
+    (0x010, "TIOCM_SR"),
+    (0x020, "TIOCM_CTS"),
+    (0x040, "TIOCM_CAR"),
+    (0x080, "TIOCM_RNG"),
+    (0x100, "TIOCM_DSR"),
+    (0x2000, "TIOCM_OUT1"),
+    (0x4000, "TIOCM_OUT2"),
+    (0x8000, "TIOCM_LOOP"),
+];
 
 /// strace's short form: the four flag words, then `...` for the line and the control
 /// characters.

@@ -1,0 +1,181 @@
+//! `ioctl`: the request's name (`request`) and the third argument as strace's decoder
+//! for the request's family prints it (`term`, `fs`, ...): nothing for requests that
+//! take none, a number, or the struct the kernel reads or writes; strace's default,
+//! the value in hex, for requests no decoder knows.
+
+use std::fmt::Write;
+
+use super::structs::Bytes;
+use super::{Call, DecodeOptions, in_out, write_addr, write_hex};
+use crate::event::{Capture, FdNames};
+
+mod evdev;
+mod fs;
+mod hdio;
+mod lirc;
+mod misc;
+mod names;
+mod request;
+mod seccomp;
+mod term;
+
+pub use request::write_request;
+
+/// Prints a struct from its bytes; `None` (after writing anything) when they are too
+/// few, and the address shows instead.
+pub(super) type Writer = fn(&mut String, &Bytes, &Ctx) -> Option<()>;
+
+/// What a writer may need besides the bytes.
+pub(super) struct Ctx<'a> {
+    pub opts: &'a DecodeOptions,
+    /// The request (a size or a number it encodes).
+    pub request: u32,
+    /// The argument: where the struct is.
+    pub addr: u64,
+    /// The calling thread.
+    pub pid: u32,
+    /// The call's result, when it succeeded (how many bytes the kernel wrote).
+    pub ret: Option<u64>,
+    /// `-y`'s names, for descriptors in the struct.
+    pub fds: Option<&'a dyn FdNames>,
+}
+
+/// How a request's third argument prints.
+#[derive(Clone, Copy)]
+pub(super) enum Shape {
+    /// No third argument (`FIOCLEX`, `FIFREEZE`).
+    None,
+    /// strace's default: the value in hex.
+    Hex,
+    /// An address the decoder does not follow: `NULL` or hex.
+    Addr,
+    /// The value as a C `int` (`LOOP_SET_FD`'s descriptor).
+    Int,
+    /// The value as an unsigned `long` (`HDIO_SET_*`).
+    Ulong,
+    /// The value itself, as a constant or flags (`KIOCSOUND`'s tone).
+    Value(fn(&mut String, u64)),
+    /// What the kernel reads, printed at entry.
+    In(Writer),
+    /// What the kernel writes, printed when the call succeeded.
+    Out(Writer),
+    /// Read and written: `{...} => {...}`, the second part when the call succeeded.
+    InOut(Writer, Writer),
+    /// Read and written, strace's other way: the first part unless its writer declines
+    /// (`None`: nothing the kernel reads; the request's size must have been copied), then ` => ` and the second part, or the
+    /// address when the call failed.
+    Updated(Writer, Writer),
+}
+
+fn shape(request: u32) -> Shape {
+    let family = match request::kind(request) as u8 {
+        b'T' => term::shape(request),
+        b'f' | b'X' => fs::shape(request),
+        b'E' => evdev::shape(request),
+        0x03 => hdio::shape(request),
+        b'!' => seccomp::shape(request),
+        b'i' => lirc::shape(request),
+        _ => misc::shape(request),
+    };
+    family.unwrap_or(Shape::Hex)
+}
+
+/// Whether the third argument shows at all.
+pub fn visible(call: &Call) -> bool {
+    !matches!(shape(call.args[1] as u32), Shape::None)
+}
+
+/// The third argument (index `i`), from its copies at entry and at a successful exit.
+pub fn write_arg(
+    out: &mut String,
+    call: &Call,
+    i: usize,
+    opts: &DecodeOptions,
+    fds: Option<&dyn FdNames>,
+) {
+    let v = call.args[i];
+    let (entry, exit) = in_out(call, i);
+    let ok = call.success().is_some();
+    let ctx = Ctx {
+        opts,
+        request: call.args[1] as u32,
+        addr: v,
+        pid: call.pid,
+        fds,
+        ret: call.success(),
+    };
+    fn readable<'a>(cap: Option<&'a Capture>, v: u64, opts: &DecodeOptions) -> Option<Bytes<'a>> {
+        let cap = cap.filter(|c| !c.fault && v != 0 && opts.dereference)?;
+        Some(Bytes(&cap.data))
+    }
+    let bytes = |cap| readable(cap, v, opts);
+    // The struct as `writer` prints it, or the address when it could not be read.
+    let one = |out: &mut String, writer: Writer, b: Option<Bytes>| {
+        let mut text = String::new();
+        match b.and_then(|b| writer(&mut text, &b, &ctx)) {
+            Some(()) => out.push_str(&text),
+            None => write_addr(out, v),
+        }
+    };
+    match shape(call.args[1] as u32) {
+        Shape::None => {}
+        Shape::Hex => write_hex(out, v),
+        Shape::Addr => write_addr(out, v),
+        Shape::Int => {
+            let _ = write!(out, "{}", v as i32);
+        }
+        Shape::Ulong => {
+            let _ = write!(out, "{v}");
+        }
+        Shape::Value(writer) => writer(out, v),
+        Shape::In(writer) => one(out, writer, bytes(entry)),
+        Shape::Out(writer) if ok => one(out, writer, bytes(exit)),
+        Shape::Out(_) => write_addr(out, v),
+        Shape::Updated(before, after) => {
+            // Unreadable in full at entry: strace shows the address and no more.
+            let whole = |b: &Bytes| b.0.len() >= request::size(ctx.request) as usize;
+            let Some(b) = bytes(entry).filter(whole) else {
+                return write_addr(out, v);
+            };
+            let mut text = String::new();
+            if before(&mut text, &b, &ctx).is_some() {
+                out.push_str(&text);
+                out.push_str(" => ");
+            }
+            match ok {
+                true => one(out, after, bytes(exit)),
+                false => write_addr(out, v),
+            }
+        }
+        Shape::InOut(before, after) => {
+            let mut text = String::new();
+            let Some(()) = bytes(entry).and_then(|b| before(&mut text, &b, &ctx)) else {
+                return write_addr(out, v);
+            };
+            out.push_str(&text);
+            if ok {
+                out.push_str(" => ");
+                one(out, after, bytes(exit));
+            }
+        }
+    }
+}
+
+/// Whether the copy holds the whole struct of `size` bytes: one that ran into an
+/// unreadable page is shorter (its page's end is all the kernel side could copy) and
+/// shows as its address, as strace shows a struct it cannot read whole.
+pub(super) fn need(b: &Bytes, size: usize) -> Option<()> {
+    (b.0.len() >= size).then_some(())
+}
+
+/// `[N]`: an `int` the kernel reads or writes.
+pub(super) fn int(out: &mut String, b: &Bytes, _: &Ctx) -> Option<()> {
+    let _ = write!(out, "[{}]", b.i32(0)?);
+    Some(())
+}
+
+/// `[N]`: an `unsigned int`.
+pub(super) fn uint(out: &mut String, b: &Bytes, _: &Ctx) -> Option<()> {
+    let _ = write!(out, "[{}]", b.u32(0)?);
+    Some(())
+}
