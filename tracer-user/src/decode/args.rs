@@ -12,9 +12,9 @@ use super::{
     futex::futex_uses,
     in_out, ioctl,
     iovec::{self, Contents},
-    ipc, netlink, prctl, strings,
+    ipc, netlink, prctl, reboot, strings,
     strings::write_addr,
-    structs, write_fd, write_hex, write_int, write_new_fd,
+    structs, syslog, write_fd, write_hex, write_int, write_new_fd,
 };
 use crate::{
     event::{Capture, FdNames, Syscall as Call},
@@ -41,6 +41,11 @@ pub(crate) fn visible(call: &Call, i: usize, kind: ArgKind) -> bool {
         ArgKind::Unused => false,
         ArgKind::ArchPrctlArg => super::arch_prctl::visible(call),
         ArgKind::PrctlArg { n } => prctl::visible(call, n),
+        ArgKind::SyslogBuf | ArgKind::SyslogLen => syslog::visible(call),
+        ArgKind::Reboot { n } => reboot::visible(call, n),
+        // KCMP_VM, KCMP_FILES, KCMP_FS, KCMP_SIGHAND, KCMP_IO, KCMP_SYSVSEM compare
+        // without them.
+        ArgKind::KcmpIdx => !(1..=6).contains(&(call.args[2] as u32)),
         ArgKind::IoctlArg => ioctl::visible(call),
         _ => true,
     }
@@ -62,8 +67,18 @@ pub(crate) fn write_arg(
         ArgKind::Fd => super::write_plain_fd(out, call.pid, v as i32, fds),
         // Never visible.
         ArgKind::Unused => {}
-        ArgKind::Int | ArgKind::FutexVal => write_int(out, v as i32),
+        ArgKind::Int => write_int(out, v as i32),
+        // strace's futex.c prints `val` unsigned.
+        ArgKind::FutexVal => write_int(out, v as u32),
         ArgKind::Pid => super::write_pid(out, call.tid, v as i32, opts),
+        ArgKind::WhoPid { process, pgrp }
+            if [process, pgrp]
+                .map(i32::from)
+                .contains(&(call.args[0] as i32)) =>
+        {
+            super::write_pid(out, call.tid, v as i32, opts)
+        }
+        ArgKind::WhoPid { .. } => write_int(out, v as i32),
         ArgKind::Long => write_int(out, v as i64),
         ArgKind::UInt => write_int(out, v as u32),
         ArgKind::ULong => write_int(out, v),
@@ -80,8 +95,23 @@ pub(crate) fn write_arg(
         }
         ArgKind::FanDirFd => write_fd(out, call.pid, v as i32, fds),
         // `kcmp`'s indexes are descriptors for KCMP_FILE, else numbers strace shows in hex.
-        ArgKind::KcmpIdx if call.args[2] as u32 == 0 => {
+        // KCMP_FILE's two descriptors, KCMP_EPOLL_TFD's first.
+        ArgKind::KcmpIdx if call.args[2] as u32 == 0 || (call.args[2] as u32 == 7 && i == 3) => {
             super::write_plain_fd(out, call.pid, v as i32, fds)
+        }
+        // KCMP_EPOLL_TFD's `struct kcmp_epoll_slot`, read at entry.
+        ArgKind::KcmpIdx if call.args[2] as u32 == 7 => {
+            let slot = call
+                .captures
+                .iter()
+                .find(|c| c.arg as usize == i && !c.fault && v != 0)
+                .map(|c| structs::Bytes(&c.data));
+            match slot.and_then(|b| Some((b.i32(0)?, b.i32(4)?, b.u32(8)?))) {
+                Some((efd, tfd, toff)) => {
+                    let _ = write!(out, "{{efd={efd}, tfd={tfd}, toff={toff}}}");
+                }
+                None => write_addr(out, v),
+            }
         }
         ArgKind::KcmpIdx => write_hex(out, v),
         ArgKind::MountFlags => {
@@ -214,6 +244,8 @@ fn write_memory(
         ArgKind::PrctlArg { n } => prctl::write_arg(out, call, i, n, opts),
         ArgKind::BpfAttr => super::bpf::write_attr(out, call, opts, fds),
         ArgKind::IoctlArg => ioctl::write_arg(out, call, i, opts, fds),
+        ArgKind::SyslogBuf => syslog::write_buf(out, call, i, opts),
+        ArgKind::Reboot { n } => reboot::write_arg(out, call, n, opts),
         ArgKind::FcntlArg => fcntl::write_arg(out, call, i),
         ArgKind::OffInOut => write_off_in_out(out, call, i),
         ArgKind::IpcBuf {
@@ -280,6 +312,8 @@ fn write_memory(
         },
         ArgKind::FutexTimeout => match futex_uses(call).timeout {
             Some(true) => write_struct_arg(out, call, i, StructKind::Timespec, opts),
+            // An unknown operation's: an address, as strace prints it.
+            _ if call.args[1] & 127 > 13 => write_addr(out, v),
             _ => write_int(out, v as u32),
         },
         ArgKind::Dirents => {
@@ -621,7 +655,12 @@ fn write_named(out: &mut String, call: &Call, i: usize, kind: ArgKind) -> bool {
                 bits => write_hex(out, bits as u64),
             }
         }
+        ArgKind::FutexVal3 if call.args[1] & 127 == 5 => write_futex_wake_op(out, v as u32),
+        // FUTEX_CMP_REQUEUE(_PI)'s expected value: unsigned decimal.
+        ArgKind::FutexVal3 if matches!(call.args[1] & 127, 4 | 12) => write_int(out, v as u32),
         ArgKind::FutexVal3 => write_hex(out, v as u32 as u64),
+        ArgKind::SyslogAction => syslog::write_action(out, call),
+        ArgKind::SyslogLen => syslog::write_len(out, call, i),
         ArgKind::PrctlOption => write_enum(out, v as u32 as u64, flags::PRCTL_OPTIONS, "PR_???"),
         ArgKind::ArchPrctlCode => {
             write_enum(out, v as u32 as u64, flags::ARCH_PRCTL_CODES, "ARCH_???")
@@ -657,6 +696,55 @@ fn write_named(out: &mut String, call: &Call, i: usize, kind: ArgKind) -> bool {
 
 /// A `socklen_t *` read at entry and written at exit: `[128 => 16]`, `[16]` when
 /// unchanged, the entry value alone when the call failed.
+/// FUTEX_WAKE_OP's encoded operation, as strace's futex.c spells it:
+/// `FUTEX_OP_SET<<28|0<<12|FUTEX_OP_CMP_EQ<<24|0`.
+fn write_futex_wake_op(out: &mut String, v: u32) {
+    const OPS: Xlat = &[
+        (0, "FUTEX_OP_SET"),
+        (1, "FUTEX_OP_ADD"),
+        (2, "FUTEX_OP_OR"),
+        (3, "FUTEX_OP_ANDN"),
+        (4, "FUTEX_OP_XOR"),
+    ];
+    const CMPS: Xlat = &[
+        (0, "FUTEX_OP_CMP_EQ"),
+        (1, "FUTEX_OP_CMP_NE"),
+        (2, "FUTEX_OP_CMP_LT"),
+        (3, "FUTEX_OP_CMP_LE"),
+        (4, "FUTEX_OP_CMP_GT"),
+        (5, "FUTEX_OP_CMP_GE"),
+    ];
+    // A name, or the number and a comment after the shift.
+    let field =
+        |out: &mut String, table: Xlat, value: u32, shift: u8, dflt: &str| match flags::lookup(
+            table,
+            value as u64,
+        )
+        .filter(|_| flags::style() != super::XlatStyle::Raw)
+        {
+            Some(name) => {
+                let _ = write!(out, "{name}<<{shift}");
+            }
+            None => {
+                write_hex(out, value as u64);
+                let _ = write!(out, "<<{shift}");
+                if flags::style() != super::XlatStyle::Raw {
+                    let _ = write!(out, " /* {dflt} */");
+                }
+            }
+        };
+    if (v >> 28) & 8 != 0 {
+        out.push_str("FUTEX_OP_OPARG_SHIFT<<28|");
+    }
+    field(out, OPS, (v >> 28) & 7, 28, "FUTEX_OP_???");
+    out.push('|');
+    write_hex(out, ((v >> 12) & 0xfff) as u64);
+    out.push_str("<<12|");
+    field(out, CMPS, (v >> 24) & 0xf, 24, "FUTEX_OP_CMP_???");
+    out.push('|');
+    write_hex(out, (v & 0xfff) as u64);
+}
+
 fn write_socklen(out: &mut String, call: &Call, i: usize) {
     let value = |c: Option<&Capture>| {
         c.filter(|c| !c.fault)

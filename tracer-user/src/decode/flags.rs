@@ -164,11 +164,20 @@ pub fn write_mmap_flags(out: &mut String, value: u64) {
     styled(out, &hex(value), |out| abbrev_mmap_flags(out, value));
 }
 
+/// strace's `print_mmap_flags`: the type (0 is `MAP_FILE`), the flags (unknown ones as
+/// a bare number), then a huge page size's bits as `21<<MAP_HUGE_SHIFT`.
 fn abbrev_mmap_flags(out: &mut String, value: u64) {
+    const HUGE_SHIFT: u32 = 26;
+    const HUGE_MASK: u64 = 0x3f << HUGE_SHIFT;
     write_enum(out, value & 0xf, MAP_TYPES, "MAP_???");
-    if value & !0xf != 0 {
+    let rest = value & !0xf & !HUGE_MASK;
+    if rest != 0 {
         out.push('|');
-        write_flags(out, value & !0xf, MAP_FLAGS, None, "MAP_???");
+        write_flags(out, rest, MAP_FLAGS, None, "");
+    }
+    let huge = value & HUGE_MASK;
+    if huge != 0 {
+        let _ = write!(out, "|{}<<MAP_HUGE_SHIFT", huge >> HUGE_SHIFT);
     }
 }
 
@@ -216,14 +225,25 @@ pub fn write_futex_op(out: &mut String, op: u64) {
     styled(out, &hex(op), |out| abbrev_futex_op(out, op));
 }
 
+/// strace's `futexops` table: each command, its `_PRIVATE` form (`FUTEX_FD` has none:
+/// `FUTEX_FD|FUTEX_PRIVATE_FLAG`), and `|FUTEX_CLOCK_REALTIME` only for the waits.
 fn abbrev_futex_op(out: &mut String, op: u64) {
     const PRIVATE: u64 = 128;
     const CLOCK_REALTIME: u64 = 256;
-    match lookup(FUTEX_CMDS, op & !(PRIVATE | CLOCK_REALTIME)) {
+    const FUTEX_FD: u64 = 2;
+    let op = op as u32 as u64;
+    let cmd = op & !(PRIVATE | CLOCK_REALTIME);
+    // FUTEX_WAIT, FUTEX_WAIT_BITSET, FUTEX_WAIT_REQUEUE_PI.
+    let clock_ok = op & CLOCK_REALTIME == 0 || matches!(cmd, 0 | 9 | 11);
+    match lookup(FUTEX_CMDS, cmd).filter(|_| clock_ok) {
         Some(name) => {
             out.push_str(name);
             if op & PRIVATE != 0 {
-                out.push_str("_PRIVATE");
+                out.push_str(if cmd == FUTEX_FD {
+                    "|FUTEX_PRIVATE_FLAG"
+                } else {
+                    "_PRIVATE"
+                });
             }
             if op & CLOCK_REALTIME != 0 {
                 out.push_str("|FUTEX_CLOCK_REALTIME");
@@ -489,6 +509,7 @@ pub const MAP_TYPES: Xlat = &[
     (0x2, "MAP_PRIVATE"),
     (0x3, "MAP_SHARED_VALIDATE"),
     (0x8, "MAP_DROPPABLE"),
+    (0, "MAP_FILE"),
 ];
 
 pub const MAP_FLAGS: Xlat = &[
@@ -891,11 +912,16 @@ pub const PRCTL_OPTIONS: Xlat = &[
     (57, "PR_SET_IO_FLUSHER"),
     (58, "PR_GET_IO_FLUSHER"),
     (59, "PR_SET_SYSCALL_USER_DISPATCH"),
+    (60, "PR_PAC_SET_ENABLED_KEYS"),
+    (61, "PR_PAC_GET_ENABLED_KEYS"),
     (62, "PR_SCHED_CORE"),
+    (63, "PR_SME_SET_VL"),
+    (64, "PR_SME_GET_VL"),
     (65, "PR_SET_MDWE"),
     (66, "PR_GET_MDWE"),
     (0x4155_5856, "PR_GET_AUXV"),
     (0x5356_4d41, "PR_SET_VMA"),
+    (0x5961_6d61, "PR_SET_PTRACER"),
 ];
 
 pub const ARCH_PRCTL_CODES: Xlat = &[
@@ -1673,7 +1699,13 @@ mod tests {
         assert_eq!(s(|o| write_mmap_flags(o, 0x1)), "MAP_SHARED");
         assert_eq!(
             s(|o| write_mmap_flags(o, 0x4000_0002)),
-            "MAP_PRIVATE|0x40000000 /* MAP_??? */"
+            "MAP_PRIVATE|16<<MAP_HUGE_SHIFT"
+        );
+        // mmap.c, remap_file_pages.c
+        assert_eq!(s(|o| write_mmap_flags(o, 0)), "MAP_FILE");
+        assert_eq!(
+            s(|o| write_mmap_flags(o, 0x5404401f)),
+            "0xf /* MAP_??? */|MAP_FIXED|MAP_NORESERVE|MAP_HUGETLB|21<<MAP_HUGE_SHIFT"
         );
     }
 

@@ -21,10 +21,12 @@ mod ipc;
 mod netlink;
 mod pidns;
 mod prctl;
+mod reboot;
 mod ret;
 pub mod siginfo;
 pub mod strings;
 pub mod structs;
+mod syslog;
 #[cfg(test)]
 mod tests;
 mod typed;

@@ -65,7 +65,42 @@ fn dir_of(tid: u32) -> Option<String> {
     if depth == 0 {
         return Some(format!("/proc/{tid}"));
     }
-    tasks().find(|dir| ids(dir).is_some_and(|[pid, ..]| pid.get(depth) == Some(&tid)))
+    // Other namespaces at the tracer's depth (other `unshare -p`s, containers) have their
+    // own task `tid`: the one wanted is in the tracer's namespace or below it.
+    tasks().find(|dir| {
+        ids(dir).is_some_and(|[pid, ..]| pid.get(depth) == Some(&tid)) && under_own(dir, depth)
+    })
+}
+
+/// Whether task `dir`, which has an id at the tracer's `depth`, is in the tracer's
+/// namespace or one nested in it: its nearest ancestor at that depth is in the tracer's
+/// (a namespace's first task is the child of a task of the namespace above).
+fn under_own(dir: &str, depth: usize) -> bool {
+    let Some(own) = namespace("/proc/self") else {
+        return false;
+    };
+    let mut dir = dir.to_string();
+    // Bounded: a parent chain ends at /proc's first task.
+    for _ in 0..64 {
+        let Some([pid, ..]) = ids(&dir) else {
+            return false;
+        };
+        if pid.len() == depth + 1 {
+            return namespace(&dir).is_some_and(|ns| ns == own);
+        }
+        let Some(parent) = fs::read_to_string(format!("{dir}/status"))
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find_map(|l| l.strip_prefix("PPid:")?.trim().parse::<u32>().ok())
+            })
+            .filter(|&p| p > 0)
+        else {
+            return false;
+        };
+        dir = format!("/proc/{parent}");
+    }
+    false
 }
 
 /// Whether task `dir` has `pid` (as a task, group or session id) at `depth`, in the

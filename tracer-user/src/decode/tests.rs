@@ -675,6 +675,246 @@ fn ioctl_arguments_by_family() {
     assert!(line(&c).starts_with("-1, TIOCMBIS, [0xffff1e00 /* TIOCM_??? */] = -1"));
 }
 
+// The lines of strace's prctl-*.c tests: each option's arguments, in each -X style.
+#[test]
+fn prctl_options_as_strace_prints_them() {
+    let style = |xlat| DecodeOptions {
+        xlat,
+        ..Default::default()
+    };
+    let all = |args: &[u64], ret, caps, xlat| {
+        let c = call("prctl", args, Some(ret), caps);
+        let opts = style(xlat);
+        let mut s = args_with(&c, &opts);
+        s.push_str(" = ");
+        write_result(&mut s, &c, &opts, None);
+        s
+    };
+    let pr = |args: &[u64], ret, caps| all(args, ret, caps, XlatStyle::Abbrev);
+    let junk = [0xdecafeedbeefda7e, 0x7f00, 0x73];
+    // prctl-sve.c, prctl-sme.c: one argument, flags and length.
+    assert_eq!(
+        pr(&[50, 0x600ff, junk[0], junk[1], junk[2]], -22, vec![]),
+        "PR_SVE_SET_VL, PR_SVE_SET_VL_ONEXEC|PR_SVE_VL_INHERIT|0xff = -1 EINVAL (Invalid argument)"
+    );
+    assert_eq!(
+        pr(&[63, 0xbadc0ded0000face, 1, 2, 3], -22, vec![]),
+        "PR_SME_SET_VL, 0xbadc0ded00000000|0xface = -1 EINVAL (Invalid argument)"
+    );
+    assert_eq!(
+        all(&[63, 0x10000, 1, 2, 3], -22, vec![], XlatStyle::Verbose),
+        "0x3f /* PR_SME_SET_VL */, 0x10000 /* 0x10000|0 */ = -1 EINVAL (Invalid argument)"
+    );
+    assert_eq!(
+        all(&[63, 0xdead, 1, 2, 3], -22, vec![], XlatStyle::Raw),
+        "0x3f, 0xdead = -1 EINVAL (Invalid argument)"
+    );
+    // prctl-tagged-addr.c
+    assert_eq!(
+        pr(&[55, 0x57ae57f4, 1, 2, 3], -22, vec![]),
+        "PR_SET_TAGGED_ADDR_CTRL, !PR_TAGGED_ADDR_ENABLE|PR_MTE_TCF_ASYNC|0xcafe<<PR_MTE_TAG_SHIFT|0x57a80000, 0x1, 0x2, 0x3 = -1 EINVAL (Invalid argument)"
+    );
+    assert_eq!(
+        all(&[55, 0, 1, 2, 3], -22, vec![], XlatStyle::Verbose),
+        "0x37 /* PR_SET_TAGGED_ADDR_CTRL */, 0 /* !PR_TAGGED_ADDR_ENABLE|PR_MTE_TCF_NONE */, 0x1, 0x2, 0x3 = -1 EINVAL (Invalid argument)"
+    );
+    assert_eq!(
+        pr(&[56, 0, 0, 0, 0], 0, vec![]),
+        "PR_GET_TAGGED_ADDR_CTRL, 0, 0, 0, 0 = 0 (!PR_TAGGED_ADDR_ENABLE|PR_MTE_TCF_NONE)"
+    );
+    // prctl-sched-core.c: the pid type is always named; GET writes the cookie.
+    let cookie = cap(4, capture::FIXED, &0xdeadc0debadc0ded_u64.to_le_bytes());
+    assert_eq!(
+        pr(&[62, 0xffffffff00000000, 22444, 1, 0x7ff8], 0, vec![cookie]),
+        "PR_SCHED_CORE, PR_SCHED_CORE_GET, 22444, 0x1 /* PIDTYPE_TGID */, [0xdeadc0debadc0ded] = 0"
+    );
+    assert_eq!(
+        all(&[62, 0, 21171, 0, 0], -22, vec![], XlatStyle::Raw),
+        "0x3e, 0, 21171, 0, NULL = -1 EINVAL (Invalid argument)"
+    );
+    // prctl-set-ptracer.c
+    assert_eq!(
+        pr(
+            &[0x59616d61, 0xbadc0dedffffffff, 0xdead, 0xface, 0xbeef],
+            0,
+            vec![]
+        ),
+        "PR_SET_PTRACER, PR_SET_PTRACER_ANY = 0"
+    );
+    // prctl-mce-kill.c, prctl-unalign.c, prctl-tsc.c, prctl-fp-mode.c
+    assert_eq!(
+        pr(&[33, 1, 0xff, 0, 0], -22, vec![]),
+        "PR_MCE_KILL, PR_MCE_KILL_SET, 0xff /* PR_MCE_KILL_??? */, 0, 0 = -1 EINVAL (Invalid argument)"
+    );
+    assert_eq!(
+        pr(&[34, 0, 0, 0, 0], 2, vec![]),
+        "PR_MCE_KILL_GET, 0, 0, 0, 0 = 2 (PR_MCE_KILL_DEFAULT)"
+    );
+    assert_eq!(
+        pr(&[6, 3, junk[0], junk[1], junk[2]], -22, vec![]),
+        "PR_SET_UNALIGN, PR_UNALIGN_NOPRINT|PR_UNALIGN_SIGBUS = -1 EINVAL (Invalid argument)"
+    );
+    let int = cap(1, capture::FIXED, &2i32.to_le_bytes());
+    assert_eq!(
+        pr(&[25, 0x7ffc, 0, 0, 0], 0, vec![int]),
+        "PR_GET_TSC, [PR_TSC_SIGSEGV] = 0"
+    );
+    assert_eq!(
+        pr(&[26, 0xdeadc0defacebeef, 0, 0, 0], -22, vec![]),
+        "PR_SET_TSC, 0xfacebeef /* PR_TSC_??? */ = -1 EINVAL (Invalid argument)"
+    );
+    assert_eq!(
+        pr(&[45, 0x23, junk[0], junk[1], junk[2]], -25, vec![]),
+        "PR_SET_FP_MODE, PR_FP_MODE_FR|PR_FP_MODE_FRE|0x20 = -1 ENOTTY (Inappropriate ioctl for device)"
+    );
+    // prctl-pac-reset-keys.c, prctl-pac-enabled-keys.c
+    assert_eq!(
+        pr(&[54, 0xcafe, 1, 2, 3], -22, vec![]),
+        "PR_PAC_RESET_KEYS, PR_PAC_APIBKEY|PR_PAC_APDAKEY|PR_PAC_APDBKEY|PR_PAC_APGAKEY|0xcae0, 0x1, 0x2, 0x3 = -1 EINVAL (Invalid argument)"
+    );
+    assert_eq!(
+        pr(&[60, 0x7ffffff0, 1, 0, 1], -22, vec![]),
+        "PR_PAC_SET_ENABLED_KEYS, 0x7ffffff0 /* PR_PAC_??? */, PR_PAC_APIAKEY, 0, 0x1 = -1 EINVAL (Invalid argument)"
+    );
+    assert_eq!(
+        all(&[61, 0, 0, 0, 0], 1, vec![], XlatStyle::Raw),
+        "0x3d, 0, 0, 0, 0 = 0x1"
+    );
+    // prctl-spec-inject.c
+    assert_eq!(
+        pr(&[53, 0, 3, junk[1], junk[2]], -25, vec![]),
+        "PR_SET_SPECULATION_CTRL, PR_SPEC_STORE_BYPASS, 0x3 /* PR_SPEC_??? */ = -1 ENOTTY (Inappropriate ioctl for device)"
+    );
+    assert_eq!(
+        pr(&[52, 0, junk[0], junk[1], junk[2]], 0, vec![]),
+        "PR_GET_SPECULATION_CTRL, PR_SPEC_STORE_BYPASS = 0 (PR_SPEC_NOT_AFFECTED)"
+    );
+    // prctl-securebits.c: the result's bits without the number again.
+    assert_eq!(
+        all(&[27, 0, 0, 0, 0], 1, vec![], XlatStyle::Verbose),
+        "0x1b /* PR_GET_SECUREBITS */ = 0x1 (SECBIT_NOROOT)"
+    );
+    assert_eq!(
+        pr(&[27, 0, 0, 0, 0], 0x100, vec![]),
+        "PR_GET_SECUREBITS = 0x100"
+    );
+    // prctl-seccomp-strict.c, prctl-syscall-user-dispatch.c, prctl-set_vma.c
+    assert_eq!(
+        pr(&[22, 1, 1, 2, 3], 0, vec![]),
+        "PR_SET_SECCOMP, SECCOMP_MODE_STRICT = 0"
+    );
+    assert_eq!(
+        pr(&[59, 1, 0xdeadbeeffacefeed, 0, 0], -22, vec![]),
+        "PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_ON, 0xdeadbeeffacefeed, 0, NULL = -1 EINVAL (Invalid argument)"
+    );
+    let name = cap(4, capture::CSTR, b"12345678901234567890123456789012");
+    assert_eq!(
+        pr(&[0x53564d41, 0, 0, 1, 0x7fdf], -22, vec![name]),
+        "PR_SET_VMA, PR_SET_VMA_ANON_NAME, NULL, 1, \"12345678901234567890123456789012\" = -1 EINVAL (Invalid argument)"
+    );
+    // prctl-name.c: at most 15 bytes are read.
+    let name = cap(1, capture::CSTR, b"123456789abcdef");
+    assert_eq!(
+        pr(&[15, 0x7ff0, 0, 0, 0], 0, vec![name]),
+        "PR_SET_NAME, \"123456789abcdef\"... = 0"
+    );
+}
+
+// syslog.c: the action always named in a comment, the buffer and length only for the
+// actions that use them.
+#[test]
+fn syslog_actions() {
+    let sl = |args: &[u64], ret| line(&call("syslog", args, Some(ret), vec![]));
+    assert_eq!(
+        sl(&[0, 0xfacefeeddeadbeef, u64::MAX], 0),
+        "0 /* SYSLOG_ACTION_CLOSE */ = 0"
+    );
+    assert_eq!(
+        sl(&[-17973521_i64 as u64, 0, u64::MAX], -22),
+        "-17973521 /* SYSLOG_ACTION_??? */, NULL, -1 = -1 EINVAL (Invalid argument)"
+    );
+    assert_eq!(
+        sl(&[8, 0xfacefeeddeadbeef, 8], 0),
+        "8 /* SYSLOG_ACTION_CONSOLE_LEVEL */, 0xfacefeeddeadbeef, 8 /* LOGLEVEL_DEBUG+1 */ = 0"
+    );
+    let read = call(
+        "syslog",
+        &[3, 0x7ff0, 64],
+        Some(3),
+        vec![cap(1, capture::BUF, b"<6>")],
+    );
+    assert_eq!(
+        line(&read),
+        "3 /* SYSLOG_ACTION_READ_ALL */, \"<6>\", 64 = 3"
+    );
+}
+
+// reboot.c: the command's argument only for RESTART2, at most 255 bytes of it.
+#[test]
+fn reboot_commands() {
+    let c = call("reboot", &[0, 0, 0, 0], Some(-22), vec![]);
+    assert_eq!(
+        args(&c, ArgsPart::All),
+        "0 /* LINUX_REBOOT_MAGIC_??? */, 0 /* LINUX_REBOOT_MAGIC_??? */, LINUX_REBOOT_CMD_CAD_OFF"
+    );
+    let c = call(
+        "reboot",
+        &[0xfee1dead, 672274793, 0xa1b2c3d4, 0x7ff0],
+        Some(-22),
+        vec![cap(3, capture::CSTR, b"reboot")],
+    );
+    assert_eq!(
+        args(&c, ArgsPart::All),
+        "LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_RESTART2, \"reboot\""
+    );
+    // 255 bytes and the end of the mapping: the string copy faulted, the fixed one not.
+    let mut faulted = cap(3, capture::CSTR, b"");
+    faulted.fault = true;
+    let opts = DecodeOptions {
+        string_limit: 256,
+        ..Default::default()
+    };
+    let c = call(
+        "reboot",
+        &[0x13111992, 85072278, 0xa1b2c3d4, 0x7f00],
+        Some(-22),
+        vec![faulted, cap(3, capture::FIXED, &[b'A'; 255])],
+    );
+    let text = args_with(&c, &opts);
+    assert!(
+        text.ends_with(&format!("\"{}\"...", "A".repeat(255))),
+        "{text}"
+    );
+}
+
+// futex.c: val unsigned, FUTEX_WAKE_OP's operation spelt out, CLOCK_REALTIME only with
+// the waits, an unknown operation's timeout an address.
+#[test]
+fn futex_operations() {
+    let fx = |args: &[u64]| {
+        args_with(
+            &call("futex", args, Some(0), vec![]),
+            &DecodeOptions::default(),
+        )
+    };
+    assert_eq!(
+        fx(&[0x7ffc, 5, 0xfacefeed, 0, 0x7ff0, 0]),
+        "0x7ffc, FUTEX_WAKE_OP, 4207869677, 0, 0x7ff0, FUTEX_OP_SET<<28|0<<12|FUTEX_OP_CMP_EQ<<24|0"
+    );
+    assert_eq!(
+        fx(&[0x7ffc, 0x101, 0xdeadbee1]),
+        "0x7ffc, 0x101 /* FUTEX_??? */, 3735928545"
+    );
+    assert_eq!(
+        fx(&[0x7ffc, 4, 0xfacefeed, 0xca7b100d, 0x7ff0, 0x9caffee1]),
+        "0x7ffc, FUTEX_CMP_REQUEUE, 4207869677, 3397062669, 0x7ff0, 2628779745"
+    );
+    assert_eq!(
+        fx(&[0x7ffc, 0xe, 0xfacefeed, 0x7f00, 0x7ff0, 0x9caffee1]),
+        "0x7ffc, 0xe /* FUTEX_??? */, 4207869677, 0x7f00, 0x7ff0, 0x9caffee1"
+    );
+}
+
 #[test]
 fn ioctl_arguments_by_request() {
     let int = |v: i32| [v.to_le_bytes(), [0; 4]].concat();
@@ -2068,6 +2308,20 @@ fn named_sets_of_strace_tables() {
     assert_eq!(
         args(&c, ArgsPart::All),
         "1, 2, KCMP_FILE, -557785388, -559038242"
+    );
+    // KCMP_VM compares without the indexes; KCMP_EPOLL_TFD's slot is read.
+    let c = call("kcmp", &[u64::MAX, u64::MAX, 1, 1, 2], None, vec![]);
+    assert_eq!(args(&c, ArgsPart::All), "-1, -1, KCMP_VM");
+    let slot = [23i32.to_le_bytes(), 42i32.to_le_bytes(), 0u32.to_le_bytes()].concat();
+    let c = call(
+        "kcmp",
+        &[1585, u64::MAX, 7, 23, 0x7ff4],
+        None,
+        vec![cap(4, capture::FIXED, &slot)],
+    );
+    assert_eq!(
+        args(&c, ArgsPart::All),
+        "1585, -1, KCMP_EPOLL_TFD, 23, {efd=23, tfd=42, toff=0}"
     );
     // set_mempolicy.c, mbind.c: a mode with its flags.
     let c = call("set_mempolicy", &[0, 0, 0], Some(0), vec![]);

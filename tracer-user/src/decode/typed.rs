@@ -44,7 +44,8 @@ pub fn typed<'a>(
     let v = call.args[i];
     let cap = call.capture(i).filter(|c| !c.fault && v != 0);
     Some(match kind {
-        ArgKind::Int | ArgKind::FutexVal => Typed::Int(v as i32 as i64),
+        ArgKind::Int => Typed::Int(v as i32 as i64),
+        ArgKind::FutexVal => Typed::UInt(v as u32 as u64),
         ArgKind::Long => Typed::Int(v as i64),
         ArgKind::UInt => Typed::UInt(v as u32 as u64),
         ArgKind::ULong => Typed::UInt(v),

@@ -256,6 +256,12 @@ pub enum ArgKind {
     /// A process or thread id (`pid_t`): as [`ArgKind::Int`], with its command name
     /// under `-Y` (`1234<cat>`).
     Pid,
+    /// `getpriority`'s and `ioprio_get`'s `who`: a pid when argument 0 is `process` or
+    /// `pgrp`, else an `int`.
+    WhoPid {
+        process: u8,
+        pgrp: u8,
+    },
     /// `long`, `off_t`: signed decimal.
     Long,
     /// `unsigned int`: unsigned decimal of the low 32 bits.
@@ -427,6 +433,16 @@ pub enum ArgKind {
     /// `nanosleep`'s and `clock_nanosleep`'s time left: read at exit, shown only when a
     /// signal interrupted the call (`ERESTART_RESTARTBLOCK`), else the address.
     SleepLeft,
+    /// `syslog`'s action, buffer (what a read action got) and length: the last two
+    /// only for the actions that use them.
+    SyslogAction,
+    SyslogBuf,
+    SyslogLen,
+    /// `reboot`'s argument `n` (0 to 3): the magic numbers, the command, RESTART2's
+    /// command line.
+    Reboot {
+        n: u8,
+    },
     /// x86_64's `arch_prctl` only.
     #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     ArchPrctlCode,

@@ -56,7 +56,9 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
         ArgKind::CpuSetIn { len_arg } => array(when::ENTER, len_arg, 0),
         ArgKind::CpuSetOut => array(when::EXIT_OK, LEN_FROM_RET, 0),
         // Only a successful call has filled the buffer, and its result is the length.
-        ArgKind::BufOut | ArgKind::HexBufOut => spec(capture::BUF, when::EXIT_OK, LEN_FROM_RET, 0),
+        ArgKind::BufOut | ArgKind::HexBufOut | ArgKind::SyslogBuf => {
+            spec(capture::BUF, when::EXIT_OK, LEN_FROM_RET, 0)
+        }
         ArgKind::PathOut => CaptureSpec {
             max: PATH_MAX,
             ..spec(capture::BUF, when::EXIT_OK, LEN_FROM_RET, 0)
@@ -67,17 +69,35 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
             let sets = |when| CaptureSpec::new(capture::FD_SETS, when, 0, 0, 0);
             return vec![sets(when::ENTER), sets(when::EXIT_OK)];
         }
+        // KCMP_EPOLL_TFD's slot (12 bytes; for the other types the copy fails or goes
+        // unused).
+        ArgKind::KcmpIdx if arg == 4 => spec(capture::FIXED, when::ENTER, LEN_FIXED, 12),
+        // RESTART2's command: the kernel copies at most 255 bytes, one more tells a
+        // longer one; and the 255 bytes alone, for a command that ends a mapping.
+        ArgKind::Reboot { n: 3 } => {
+            let command = CaptureSpec {
+                max: 256,
+                ..spec(capture::CSTR, when::ENTER, LEN_FIXED, 0)
+            };
+            return vec![command, spec(capture::FIXED, when::ENTER, LEN_FIXED, 255)];
+        }
         // Only counted, in the kernel.
         ArgKind::Dirents => spec(capture::DIRENT_COUNT, when::EXIT_OK, LEN_FROM_RET, 0),
-        // The name PR_SET_NAME reads; the name (16 bytes) or the int the PR_GET_*
-        // options write (read whatever the option: for the others the copy fails or
-        // goes unused).
+        // The name PR_SET_NAME reads; what the PR_GET_* options write: the name (16
+        // bytes), an int (4: one at the end of a mapping is readable only so). Read
+        // whatever the option: for the others the copies fail or go unused.
         ArgKind::PrctlArg { n: 2 } => {
             let name = CaptureSpec {
                 max: 16,
                 ..spec(capture::CSTR, when::ENTER, LEN_FIXED, 0)
             };
-            return vec![name, spec(capture::FIXED, when::EXIT_OK, LEN_FIXED, 16)];
+            let out = |size| spec(capture::FIXED, when::EXIT_OK, LEN_FIXED, size);
+            return vec![name, out(16), out(4)];
+        }
+        // PR_SET_VMA's name (up to `-s`), the cookie PR_SCHED_CORE_GET writes.
+        ArgKind::PrctlArg { n: 5 } => {
+            let name = spec(capture::CSTR, when::ENTER, LEN_FIXED, 0);
+            return vec![name, spec(capture::FIXED, when::EXIT_OK, LEN_FIXED, 8)];
         }
         // The struct the request reads or writes, as long as the request says (a
         // struct ending where its page ends copies whole); for the old requests that
@@ -268,6 +288,15 @@ pub fn capture_plan_with(sc: &Syscall, opts: PlanOptions) -> CapturePlan {
                     max,
                     ..capture_specs(i, ArgKind::Str)[0]
                 }]
+            }
+            // PR_SET_VMA's name, a string among other copies, as `Str` above.
+            kind @ ArgKind::PrctlArg { n: 5 } if opts.string_limit > 0 => {
+                let max = (opts.string_limit + 1).min(MAX_CAPTURE as usize) as u16;
+                let mut specs = capture_specs(i, kind);
+                for spec in specs.iter_mut().filter(|s| s.kind == capture::CSTR) {
+                    spec.max = max;
+                }
+                specs
             }
             kind => capture_specs(i, kind),
         })
