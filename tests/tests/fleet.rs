@@ -251,8 +251,9 @@ fn container_traced_by_name_with_later_processes(backend: Backend) {
         t.contains("/proc/self/stat")
     });
     ctr.exec_cat("/proc/self/cgroup");
+    // Its open, not its exec's argv (which names the file first).
     let text = wait_for_file(&out, "the later process", Duration::from_secs(20), |t| {
-        t.contains("\"/proc/self/cgroup\"")
+        t.contains("openat(AT_FDCWD, \"/proc/self/cgroup\"")
     });
     let (stderr, code) = stop(child, watcher);
     assert_eq!(code, Some(0), "{stderr}");
@@ -297,8 +298,10 @@ fn container_by_id_prefix_in_json(backend: Backend) {
         t.contains("/proc/self/stat")
     });
     ctr.exec_cat("/proc/self/cgroup");
+    // Its open, not its exec's argv (which names the file first).
     let text = wait_for_file(&out, "the later process", Duration::from_secs(20), |t| {
-        t.contains("/proc/self/cgroup")
+        t.lines()
+            .any(|l| l.contains(r#""syscall":"openat""#) && l.contains("/proc/self/cgroup"))
     });
     let (stderr, code) = stop(child, watcher);
     assert_eq!(code, Some(0), "{stderr}");

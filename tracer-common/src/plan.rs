@@ -330,8 +330,23 @@ pub struct CaptureSpec {
     pub size: u16,
     /// Most bytes to copy for [`capture::CSTR`], [`capture::BUF`] and [`capture::STRV`]
     /// strings; 0 means "the `-s` string limit" (paths, which strace always prints in
-    /// full, set PATH_MAX here).
+    /// full, set PATH_MAX here). Bit [`PARTIAL`] is a flag, not part of the limit.
     pub max: u16,
+}
+
+/// [`CaptureSpec::max`]'s flag for a [`capture::FIXED`], [`capture::BUF`] or
+/// [`capture::MSG_NAME`] capture whose read, when it faults, is retried up to the end of
+/// the page (see [`page_room`]): a struct
+/// the kernel writes only part of, placed at a mapping's end (a `sockaddr` as long as
+/// the length the call returns, an option value as long as `optlen`). A short copy is
+/// then no fault; the decoder checks it holds what the call's length says.
+pub const PARTIAL: u16 = 0x8000;
+
+/// Bytes from `addr` to the end of its page: what a read that faults further on can
+/// still copy (a mapping ends at a page boundary).
+#[inline(always)]
+pub const fn page_room(addr: u64) -> usize {
+    4096 - (addr & 4095) as usize
 }
 
 /// Bytes a [`capture::BUF`]/[`capture::FIXED`]/[`capture::HEADED_BUF`] capture covers,
@@ -374,14 +389,15 @@ fn ioc_size(spec: &CaptureSpec, request: u64) -> usize {
     }
 }
 
-/// The shorter copy to retry when a [`LEN_IOC_SIZE`] capture of `want` bytes at `src`
-/// faulted: up to the end of `src`'s page, where the struct ends when the request
-/// overstates its size (`FS_IOC_GETFLAGS` says `long` and takes an `int`) or states
-/// none. None for other captures, or when the copy did not cross a page.
+/// The shorter copy to retry when a [`LEN_IOC_SIZE`] or [`PARTIAL`] capture of `want`
+/// bytes at `src` faulted: up to the end of `src`'s page, where the struct ends when the
+/// request overstates its size (`FS_IOC_GETFLAGS` says `long` and takes an `int`) or
+/// states none, or where the caller put a struct sized to the call's length. None for
+/// other captures, or when the copy did not cross a page.
 #[inline(always)]
 pub fn capture_retry_len(spec: &CaptureSpec, src: u64, want: usize) -> Option<usize> {
-    let rest = (4096 - (src & 4095)) as usize;
-    if spec.len_arg == LEN_IOC_SIZE && rest < want {
+    let rest = page_room(src);
+    if (spec.len_arg == LEN_IOC_SIZE || spec.partial()) && rest < want {
         Some(rest)
     } else {
         None
@@ -401,6 +417,19 @@ pub fn capture_want(spec: &CaptureSpec, total: usize, limit: usize) -> usize {
 }
 
 impl CaptureSpec {
+    /// The byte limit `max` sets: `string_limit` (`-s`) when it sets none.
+    #[inline(always)]
+    pub fn limit(&self, string_limit: usize) -> usize {
+        let max = (self.max & !PARTIAL) as usize;
+        if max != 0 { max } else { string_limit }
+    }
+
+    /// Whether a read that faults is retried up to the end of its page ([`PARTIAL`]).
+    #[inline(always)]
+    pub fn partial(&self) -> bool {
+        self.max & PARTIAL != 0
+    }
+
     /// A spec with the default size limit (`max` 0: the `-s` string limit).
     pub const fn new(kind: u8, when: u8, arg: u8, len_arg: u8, size: u16) -> Self {
         Self {

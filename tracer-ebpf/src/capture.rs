@@ -252,11 +252,7 @@ impl Builder {
         let Some((src, header_off, data_off)) = self.start(spec, args) else {
             return false;
         };
-        let limit = if spec.max != 0 {
-            spec.max as usize
-        } else {
-            string_limit
-        };
+        let limit = spec.limit(string_limit);
         let (len, flags) = match spec.kind {
             capture::CSTR if kinds & bit(capture::CSTR) != 0 => self.read_str(data_off, src, limit),
             capture::BUF | capture::FIXED | capture::HEADED_BUF
@@ -299,7 +295,13 @@ impl Builder {
                 } else {
                     len
                 };
-                self.read_bytes(data_off, ptr, want)
+                let (mut len, mut flags) = self.read_bytes(data_off, ptr, want);
+                if flags != 0
+                    && let Some(rest) = capture_retry_len(spec, ptr, want)
+                {
+                    (len, flags) = self.read_bytes(data_off, ptr, rest);
+                }
+                (len, flags)
             }
             capture::FD_SETS if kinds & bit(capture::FD_SETS) != 0 => {
                 let nfds = args[(spec.len_arg & 7) as usize % 6];

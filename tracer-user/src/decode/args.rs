@@ -12,7 +12,7 @@ use super::{
     futex::futex_uses,
     in_out, ioctl,
     iovec::{self, Contents},
-    ipc, netlink, prctl, reboot, strings,
+    ipc, netlink, prctl, reboot, sockopt, strings,
     strings::write_addr,
     structs, syslog, write_fd, write_hex, write_int, write_new_fd,
 };
@@ -176,13 +176,15 @@ fn write_memory(
         let Some(proto) = netlink::socket_protocol(call, fds) else {
             return false;
         };
-        let Some(bytes) = cap
-            .filter(|c| !c.fault && v != 0)
-            .and_then(|c| c.data.get(..len as usize))
-        else {
+        let Some(c) = cap.filter(|c| !c.fault && v != 0) else {
             return false;
         };
-        netlink::write_messages(out, bytes, proto, opts.string_limit)
+        let buf = netlink::Buffer {
+            data: &c.data[..c.data.len().min(len as usize)],
+            len: len as usize,
+            addr: v,
+        };
+        netlink::write_messages(out, buf, proto, opts.string_limit)
     };
     match kind {
         ArgKind::Path => strings::write_cstr(out, cap, v, None, opts),
@@ -212,11 +214,20 @@ fn write_memory(
                 strings::write_buf(out, cap, v, len, opts, false)
             }
         }
-        ArgKind::BufOut | ArgKind::HexBufOut => match call.success() {
-            Some(len) if kind == ArgKind::BufOut && netlink(out, len) => {}
-            Some(len) => strings::write_buf(out, cap, v, len, opts, kind == ArgKind::HexBufOut),
-            None => write_addr(out, v),
-        },
+        // `recvfrom` with `MSG_TRUNC` returns the datagram's length: strace shows what
+        // the buffer holds.
+        ArgKind::BufOut | ArgKind::HexBufOut => {
+            match call
+                .success()
+                .map(|n| match crate::syscalls::name(call.nr) {
+                    Some("recvfrom") => n.min(call.args[2]),
+                    _ => n,
+                }) {
+                Some(len) if kind == ArgKind::BufOut && netlink(out, len) => {}
+                Some(len) => strings::write_buf(out, cap, v, len, opts, kind == ArgKind::HexBufOut),
+                None => write_addr(out, v),
+            }
+        }
         ArgKind::PathOut => match (call.success(), cap) {
             (Some(_), Some(c)) if !c.fault => {
                 let path = c.data.strip_suffix(b"\0").unwrap_or(&c.data);
@@ -353,6 +364,7 @@ fn is_structured(kind: ArgKind) -> bool {
     matches!(
         kind,
         ArgKind::Struct(..)
+            | ArgKind::Mmsghdrs { .. }
             | ArgKind::Iovec { .. }
             | ArgKind::StrArray
             | ArgKind::EnvArray
@@ -550,30 +562,8 @@ fn write_socket_arg(out: &mut String, call: &Call, i: usize, kind: ArgKind, opts
             None => write_addr(out, v),
         },
         ArgKind::SockLen => write_socklen(out, call, i),
-        ArgKind::SockoptIn { len_arg } => {
-            let len = call.args[len_arg as usize];
-            match cap.filter(|c| !c.fault && v != 0 && len == 4 && c.data.len() == 4) {
-                Some(c) => {
-                    let _ = write!(out, "[{}]", structs::Bytes(&c.data).i32(0).unwrap_or(0));
-                }
-                None => strings::write_buf(out, cap, v, len, opts, false),
-            }
-        }
-        ArgKind::SockoptOut => {
-            let len = in_out(call, i + 1)
-                .1
-                .filter(|c| !c.fault)
-                .and_then(|c| structs::Bytes(&c.data).u32(0));
-            match (cap.filter(|c| !c.fault && v != 0), len) {
-                (Some(c), Some(4)) if c.data.len() >= 4 => {
-                    let _ = write!(out, "[{}]", structs::Bytes(&c.data).i32(0).unwrap_or(0));
-                }
-                (Some(c), Some(len)) if (len as usize) <= c.data.len() => {
-                    strings::quote(out, &c.data[..len as usize], opts.hex, true)
-                }
-                _ => write_addr(out, v),
-            }
-        }
+        ArgKind::SockoptIn { .. } => sockopt::write_set(out, call, i, opts),
+        ArgKind::SockoptOut => sockopt::write_get(out, call, i, opts),
         _ => write_addr(out, v),
     }
 }
@@ -834,17 +824,21 @@ fn write_struct_arg(out: &mut String, call: &Call, i: usize, sk: StructKind, opt
             })
         }
         (StructKind::Sockaddr, Some(d)) => {
-            // The kernel writes no more than the room given at entry.
+            // As strace: the shorter of the length given and the one returned, all of it
+            // read (a copy cut short at a mapping's end may not hold it).
             let (entry, exit) = in_out(call, i + 1);
-            let len_of = |c: Option<&crate::event::Capture>| {
+            let value = |c: Option<&crate::event::Capture>| {
                 c.filter(|c| !c.fault)
                     .and_then(|c| structs::Bytes(&c.data).u32(0))
             };
-            let len = match (len_of(entry), len_of(exit)) {
-                (Some(room), Some(len)) => Some(room.min(len)),
-                (room, len) => len.or(room),
+            let len = match (value(entry), value(exit)) {
+                (Some(given), Some(returned)) => Some(given.min(returned)),
+                (given, returned) => returned.or(given),
             };
-            Some(&d[..len.map_or(d.len(), |l| (l as usize).min(d.len()))])
+            let len = len.map_or(d.len(), |l| {
+                (l as usize).min(StructKind::Sockaddr.size() as usize)
+            });
+            d.get(..len)
         }
         (_, d) => d,
     };

@@ -1135,8 +1135,6 @@ pub const SO_OPTIONS: Xlat = &[
     (73, "SO_RESERVE_MEM"),
     (74, "SO_TXREHASH"),
     (75, "SO_RCVMARK"),
-    (76, "SO_PASSPIDFD"),
-    (77, "SO_PEERPIDFD"),
 ];
 
 /// `SOL_TCP` options.

@@ -10,6 +10,7 @@ use super::strings::{quote, write_addr};
 use super::structs::{self, Bytes};
 use super::{Call, DecodeOptions};
 use crate::event::Capture;
+use crate::syscalls::StructKind;
 
 /// What an element's bytes show.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -135,7 +136,12 @@ fn write_iovec_of(
             let whole = e.data.get(..shown as usize);
             let decoded = match (netlink, whole) {
                 (Some(proto), Some(bytes)) => {
-                    super::netlink::write_messages(out, bytes, proto, opts.string_limit)
+                    let buf = super::netlink::Buffer {
+                        data: bytes,
+                        len: bytes.len(),
+                        addr: e.base,
+                    };
+                    super::netlink::write_messages(out, buf, proto, opts.string_limit)
                 }
                 _ => false,
             };
@@ -352,7 +358,9 @@ fn write_fields(
     // The kernel reports the address's full length; what it wrote is at most what it
     // was given.
     let shown = namelen.min(given_namelen.unwrap_or(namelen)) as usize;
-    let name = name.map(|n| &n[..shown.min(n.len())]);
+    // A copy cut short at a mapping's end holds the address only if it holds all of it.
+    let shown = shown.min(StructKind::Sockaddr.size() as usize);
+    let name = name.filter(|n| n.len() >= shown).map(|n| &n[..shown]);
     let mut sa = String::new();
     match name.and_then(|n| structs::write_sockaddr(&mut sa, n, opts)) {
         Some(()) if name_addr != 0 => out.push_str(&sa),

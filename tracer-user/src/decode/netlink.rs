@@ -13,7 +13,8 @@ use std::fmt::Write;
 use super::HexMode;
 use super::cmsg::write_ifindex;
 use super::errno::errno_name;
-use super::flags::{self, Xlat, write_enum, write_flags, write_flags_of};
+use super::flags::{self, Xlat, styled, write_enum, write_flags, write_flags_of};
+use super::netlink_types as types;
 use super::strings::quote;
 use super::structs::Bytes;
 use crate::event::{FdNames, Syscall as Call};
@@ -48,6 +49,13 @@ pub fn socket_protocol(call: &Call, fds: Option<&dyn FdNames>) -> Option<u32> {
         return protocol_from_name(name);
     }
     let sc = syscalls::by_nr(call.nr)?;
+    // Without `-yy`'s names, as strace: what the socket is, looked up by its inode
+    // (only for the calls that send or receive on a socket, not every `write`).
+    if (sc.name.starts_with("send") || sc.name.starts_with("recv"))
+        && let Some(proto) = proc_protocol(call.pid, call.args[0] as i32)
+    {
+        return Some(proto);
+    }
     let netlink_addr = sc.args.iter().enumerate().any(|(i, arg)| {
         matches!(
             arg.kind,
@@ -62,36 +70,106 @@ pub fn socket_protocol(call: &Call, fds: Option<&dyn FdNames>) -> Option<u32> {
     netlink_addr.then_some(NETLINK_ROUTE)
 }
 
-/// Writes the messages in `data` (a whole buffer of `data.len()` bytes); false, writing
-/// nothing, when they do not fit in it (the caller prints the bytes).
-pub fn write_messages(out: &mut String, data: &[u8], protocol: u32, limit: usize) -> bool {
+/// The netlink protocol of descriptor `fd` of task `pid`, from `/proc`: its socket's
+/// inode in the task's netlink socket table (`/proc/PID/net/netlink`: protocol in the
+/// second column, inode in the last).
+fn proc_protocol(pid: u32, fd: i32) -> Option<u32> {
+    let link = std::fs::read_link(format!("/proc/{pid}/fd/{fd}")).ok()?;
+    let inode = link
+        .to_str()?
+        .strip_prefix("socket:[")?
+        .strip_suffix(']')?
+        .to_owned();
+    let table = std::fs::read_to_string(format!("/proc/{pid}/net/netlink")).ok()?;
+    table.lines().skip(1).find_map(|line| {
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        (cols.last() == Some(&inode.as_str()))
+            .then(|| cols.get(1)?.parse().ok())
+            .flatten()
+    })
+}
+
+/// A buffer of messages as captured: `data`, the first bytes of the `len` at `addr`.
+/// A copy shorter than both `len` and `-s` ended at a mapping's end: what it misses
+/// shows as its address (strace's reads fail there); a copy cut by `-s` alone is not
+/// decoded (strace reads the messages whole).
+#[derive(Clone, Copy)]
+pub struct Buffer<'a> {
+    pub data: &'a [u8],
+    pub len: usize,
+    pub addr: u64,
+}
+
+/// What of a buffer's `len` bytes from `off` the copy holds: `Ok` with them, `Err(true)`
+/// for a read that failed there, `Err(false)` for a copy cut by `-s`.
+fn bytes_at<'a>(buf: &Buffer<'a>, off: usize, len: usize, limit: usize) -> Result<&'a [u8], bool> {
+    buf.data
+        .get(off..off + len)
+        .ok_or(buf.data.len() < buf.len.min(limit))
+}
+
+/// Writes the messages in `buf`; false, writing nothing, when the copy was cut by `-s`
+/// before their end (the caller prints the bytes).
+pub fn write_messages(out: &mut String, buf: Buffer, protocol: u32, limit: usize) -> bool {
     let mut s = String::new();
-    let mut rest = data;
+    let mut off = 0;
     let mut count = 0;
+    // More than one piece (messages, trailing bytes): strace's array.
+    let mut array = false;
     loop {
-        let b = Bytes(rest);
-        let Some(len) = b.u32(0).filter(|_| rest.len() >= NLMSG_HDRLEN) else {
-            return false;
+        let remaining = buf.len - off;
+        let addr = buf.addr.wrapping_add(off as u64);
+        if remaining < NLMSG_HDRLEN {
+            // Too short for a header: its bytes, in hex (strace's `fetch_nlmsghdr`).
+            if count > 0 {
+                s.push_str(", ");
+            }
+            match bytes_at(&buf, off, remaining.min(limit), limit) {
+                Ok(bytes) => write_hex_bytes(&mut s, bytes, remaining, limit),
+                Err(true) => super::write_hex(&mut s, addr),
+                Err(false) => return false,
+            }
+            break;
+        }
+        let header = match bytes_at(&buf, off, NLMSG_HDRLEN, limit) {
+            Ok(header) => header,
+            Err(false) => return false,
+            Err(true) if count > 0 => {
+                let _ = write!(s, ", ... /* {} */", flags::hex(addr));
+                break;
+            }
+            Err(true) => {
+                super::write_hex(&mut s, addr);
+                break;
+            }
         };
         if count == limit {
             s.push_str(", ...");
+            array = true;
             break;
         }
-        let aligned = (len as usize).next_multiple_of(4);
-        let next = (len as usize >= NLMSG_HDRLEN && aligned < rest.len()).then(|| &rest[aligned..]);
+        let len = Bytes(header).u32(0).unwrap_or(0) as usize;
+        let aligned = len.next_multiple_of(4);
+        let next = len >= NLMSG_HDRLEN && aligned < remaining;
         if count > 0 {
             s.push_str(", ");
         }
-        if write_message(&mut s, rest, protocol).is_none() {
+        let msg = Buffer {
+            data: buf.data.get(off..).unwrap_or(&[]),
+            len: remaining,
+            addr,
+        };
+        if write_message(&mut s, msg, protocol, limit).is_none() {
             return false;
         }
         count += 1;
-        match next {
-            Some(next) => rest = next,
-            None => break,
+        if !next {
+            break;
         }
+        array = true;
+        off += aligned;
     }
-    if count > 1 || s.ends_with("...") {
+    if array {
         out.push('[');
         out.push_str(&s);
         out.push(']');
@@ -101,55 +179,120 @@ pub fn write_messages(out: &mut String, data: &[u8], protocol: u32, limit: usize
     true
 }
 
-/// One message: its header, then (with a payload) `[header, payload]`.
-fn write_message(out: &mut String, data: &[u8], protocol: u32) -> Option<()> {
-    let b = Bytes(data);
+/// One message: its header, then (with a payload) `[header, payload]`; None when the
+/// copy was cut by `-s` before its end.
+fn write_message(out: &mut String, msg: Buffer, protocol: u32, limit: usize) -> Option<()> {
+    let b = Bytes(msg.data);
     let (len, kind, nl_flags) = (b.u32(0)?, b.u16(4)?, b.u16(6)?);
-    let payload_len = (len as usize).min(data.len()).saturating_sub(NLMSG_HDRLEN);
-    if payload_len > 0 {
-        out.push('[');
+    let payload_len = (len as usize).min(msg.len).saturating_sub(NLMSG_HDRLEN);
+    let mut s = String::new();
+    let _ = write!(s, "{{nlmsg_len={len}, nlmsg_type=");
+    write_type(&mut s, kind, protocol);
+    s.push_str(", nlmsg_flags=");
+    write_nl_flags(&mut s, nl_flags, kind, protocol);
+    let _ = write!(s, ", nlmsg_seq={}, nlmsg_pid={}}}", b.u32(8)?, b.u32(12)?);
+    if payload_len == 0 {
+        out.push_str(&s);
+        return Some(());
     }
-    let _ = write!(out, "{{nlmsg_len={len}, nlmsg_type=");
-    write_type(out, kind, protocol);
-    out.push_str(", nlmsg_flags=");
-    write_nl_flags(out, nl_flags, kind, protocol);
-    let _ = write!(out, ", nlmsg_seq={}, nlmsg_pid={}}}", b.u32(8)?, b.u32(12)?);
-    if payload_len > 0 {
-        out.push_str(", ");
-        write_payload(
-            out,
-            kind,
-            nl_flags,
-            &data[NLMSG_HDRLEN..NLMSG_HDRLEN + payload_len],
-            protocol,
-        )?;
-        out.push(']');
+    out.push('[');
+    out.push_str(&s);
+    out.push_str(", ");
+    match bytes_at(&msg, NLMSG_HDRLEN, payload_len, limit) {
+        Ok(payload) => write_payload(out, kind, nl_flags, payload, protocol, limit)?,
+        Err(true) => super::write_hex(out, msg.addr.wrapping_add(NLMSG_HDRLEN as u64)),
+        Err(false) => return None,
     }
+    out.push(']');
     Some(())
 }
 
+/// The netlink protocols whose messages strace names by protocol.
+const NETLINK_SOCK_DIAG: u32 = 4;
+const NETLINK_XFRM: u32 = 6;
+const NETLINK_SELINUX: u32 = 7;
+const NETLINK_AUDIT: u32 = 9;
+const NETLINK_NETFILTER: u32 = 12;
+const NETLINK_GENERIC: u32 = 16;
+const NETLINK_CRYPTO: u32 = 21;
+
+/// The message type, by protocol (strace's `decode_nlmsg_type`): the control types
+/// every protocol shares, else the protocol's own.
 fn write_type(out: &mut String, kind: u16, protocol: u32) {
-    if kind >= NLMSG_MIN_TYPE && protocol == NETLINK_ROUTE {
-        write_enum(out, kind as u64, ROUTE_TYPES, "RTM_???");
-    } else {
-        write_enum(out, kind as u64, CONTROL_TYPES, "NLMSG_???");
+    let (table, dflt) = match protocol {
+        _ if kind < NLMSG_MIN_TYPE => (CONTROL_TYPES, "NLMSG_???"),
+        NETLINK_ROUTE => (ROUTE_TYPES, "RTM_???"),
+        NETLINK_AUDIT => (types::NL_AUDIT_TYPES, "AUDIT_???"),
+        NETLINK_CRYPTO => (types::NL_CRYPTO_TYPES, "CRYPTO_MSG_???"),
+        // Families are numbered at run time: strace asks the kernel for their names.
+        NETLINK_GENERIC => (&[][..], "GENERIC_FAMILY_???"),
+        NETLINK_NETFILTER => return write_netfilter_type(out, kind),
+        NETLINK_SELINUX => (types::NL_SELINUX_TYPES, "SELNL_MSG_???"),
+        NETLINK_SOCK_DIAG => (types::NL_SOCK_DIAG_TYPES, "SOCK_DIAG_???"),
+        NETLINK_XFRM => (types::NL_XFRM_TYPES, "XFRM_MSG_???"),
+        _ => (CONTROL_TYPES, "NLMSG_???"),
+    };
+    write_enum(out, kind as u64, table, dflt);
+}
+
+/// The message types of each netfilter subsystem, by subsystem id.
+const NF_SUBSYS_TYPES: &[(Xlat, &str)] = &[
+    (&[], ""),
+    (types::NF_CTNETLINK_MSG_TYPES, "IPCTNL_MSG_CT_???"),
+    (types::NF_CTNETLINK_EXP_MSG_TYPES, "IPCTNL_MSG_EXP_???"),
+    (types::NF_QUEUE_MSG_TYPES, "NFQNL_MSG_???"),
+    (types::NF_ULOG_MSG_TYPES, "NFULNL_MSG_???"),
+    (types::NF_OSF_MSG_TYPES, "OSF_MSG_???"),
+    (types::NF_IPSET_MSG_TYPES, "IPSET_CMD_???"),
+    (types::NF_ACCT_MSG_TYPES, "NFNL_MSG_ACCT_???"),
+    (types::NF_CTTIMEOUT_MSG_TYPES, "IPCTNL_MSG_TIMEOUT_???"),
+    (types::NF_CTHELPER_MSG_TYPES, "NFNL_MSG_CTHELPER_???"),
+    (types::NF_NFTABLES_MSG_TYPES, "NFT_MSG_???"),
+    (types::NF_NFT_COMPAT_MSG_TYPES, "NFNL_MSG_COMPAT_???"),
+    (types::NF_HOOK_MSG_TYPES, "NFT_MSG_HOOK_???"),
+];
+
+/// A netfilter type: a batch marker, or `NFNL_SUBSYS_ACCT<<8|NFNL_MSG_ACCT_NEW`.
+fn write_netfilter_type(out: &mut String, kind: u16) {
+    if let Some(name) = flags::lookup(types::NL_NETFILTER_MSG_TYPES, kind as u64) {
+        return styled(out, &flags::hex(kind as u64), |o| o.push_str(name));
+    }
+    let (subsys, msg) = ((kind >> 8) as u64, (kind & 0xff) as u64);
+    write_enum(
+        out,
+        subsys,
+        types::NL_NETFILTER_SUBSYS_IDS,
+        "NFNL_SUBSYS_???",
+    );
+    out.push_str("<<8|");
+    match NF_SUBSYS_TYPES.get(subsys as usize) {
+        Some((table, dflt)) if subsys > 0 => write_enum(out, msg, table, dflt),
+        _ => out.push_str(&flags::hex(msg)),
     }
 }
 
-/// The common flags, then those of the request's kind (get, new, delete, an ack's).
+/// The common flags, then those of the request's kind (get, new, delete, an ack's), by
+/// protocol (strace's `decode_nlmsg_flags`).
 fn write_nl_flags(out: &mut String, value: u16, kind: u16, protocol: u32) {
-    const RTM_DELACTION: u16 = 49;
     let kind_flags: Xlat = if kind < NLMSG_MIN_TYPE {
         if kind == NLMSG_ERROR { ACK_FLAGS } else { &[] }
-    } else if protocol != NETLINK_ROUTE {
-        &[]
-    } else if kind == RTM_DELACTION {
-        GET_FLAGS
     } else {
-        match kind & 3 {
-            0 => NEW_FLAGS,
-            1 => DELETE_FLAGS,
-            2 => GET_FLAGS,
+        match protocol {
+            NETLINK_ROUTE => route_flags(kind),
+            NETLINK_SOCK_DIAG => GET_FLAGS,
+            NETLINK_CRYPTO => match kind {
+                0x10 => NEW_FLAGS,
+                0x11 | 0x14 => DELETE_FLAGS,
+                0x13 => GET_FLAGS,
+                _ => &[],
+            },
+            NETLINK_XFRM => match kind {
+                16 | 19 | 30 | 34 | 36 => NEW_FLAGS,
+                17 | 20 => DELETE_FLAGS,
+                18 | 21 | 31 | 35 | 37 => GET_FLAGS,
+                _ => &[],
+            },
+            NETLINK_NETFILTER => netfilter_flags(kind),
             _ => &[],
         }
     };
@@ -162,12 +305,53 @@ fn write_nl_flags(out: &mut String, value: u16, kind: u16, protocol: u32) {
     );
 }
 
+fn route_flags(kind: u16) -> Xlat {
+    const RTM_DELACTION: u16 = 49;
+    if kind == RTM_DELACTION {
+        return GET_FLAGS;
+    }
+    match kind & 3 {
+        0 => NEW_FLAGS,
+        1 => DELETE_FLAGS,
+        2 => GET_FLAGS,
+        _ => &[],
+    }
+}
+
+/// Which of each netfilter subsystem's messages create, get or delete.
+fn netfilter_flags(kind: u16) -> Xlat {
+    let msg = kind & 0xff;
+    match (kind >> 8, msg) {
+        // CTNETLINK, CTNETLINK_EXP
+        (1 | 2, 0) => NEW_FLAGS,
+        (1, 1 | 3..=7) | (2, 1 | 3) => GET_FLAGS,
+        (1 | 2, 2) => DELETE_FLAGS,
+        // ACCT
+        (7, 0) => NEW_FLAGS,
+        (7, 1 | 2) => GET_FLAGS,
+        (7, 3) => DELETE_FLAGS,
+        // CTNETLINK_TIMEOUT, CTHELPER
+        (8 | 9, 0) => NEW_FLAGS,
+        (8 | 9, 1) => GET_FLAGS,
+        (8 | 9, 2) => DELETE_FLAGS,
+        // NFTABLES: NEW*, GET*, DEL* of tables, chains, rules, sets, elements, then
+        // generations, objects, flow tables.
+        (10, 0 | 3 | 6 | 9 | 12 | 15 | 18 | 22) => NEW_FLAGS,
+        (10, 1 | 4 | 7 | 10 | 13 | 16 | 19 | 21 | 23) => GET_FLAGS,
+        (10, 2 | 5 | 8 | 11 | 14 | 20 | 24) => DELETE_FLAGS,
+        // NFT_COMPAT, HOOK
+        (11 | 12, 0) => GET_FLAGS,
+        _ => &[],
+    }
+}
+
 fn write_payload(
     out: &mut String,
     kind: u16,
     nl_flags: u16,
     data: &[u8],
     protocol: u32,
+    limit: usize,
 ) -> Option<()> {
     const NLM_F_CAPPED: u16 = 0x100;
     let b = Bytes(data);
@@ -192,19 +376,47 @@ fn write_payload(
             msg_len.max(NLMSG_HDRLEN)
         }
         .min(msg.len());
-        write_message(out, &msg[..shown], protocol)?;
+        let inner = Buffer {
+            data: &msg[..shown],
+            len: shown,
+            addr: 0,
+        };
+        write_message(out, inner, protocol, limit)?;
         out.push('}');
         return Some(());
     }
     if protocol == NETLINK_ROUTE && kind >= NLMSG_MIN_TYPE {
         return write_route(out, kind, data);
     }
+    // SELNL_MSG_SETENFORCE's `{val}`, SELNL_MSG_POLICYLOAD's `{seqno}`; shorter ones in
+    // hex, as any payload.
+    if protocol == NETLINK_SELINUX && data.len() >= 4 && matches!(kind, 0x10 | 0x11) {
+        let _ = match kind {
+            0x10 => write!(out, "{{val={}}}", b.i32(0)?),
+            _ => write!(out, "{{seqno={}}}", b.u32(0)?),
+        };
+        return Some(());
+    }
     if kind == NLMSG_DONE && data.len() == 4 {
         let _ = write!(out, "{}", b.i32(0)?);
         return Some(());
     }
-    quote(out, data, HexMode::None, true);
+    write_hex_bytes(out, data, data.len(), limit);
     Some(())
+}
+
+/// `len` bytes forced to hex, at most `limit` of them, `data` holding those (strace's
+/// `printstr_ex` with `QUOTE_FORCE_HEX`).
+fn write_hex_bytes(out: &mut String, data: &[u8], len: usize, limit: usize) {
+    quote(
+        out,
+        &data[..len.min(limit).min(data.len())],
+        HexMode::None,
+        true,
+    );
+    if len > limit {
+        out.push_str("...");
+    }
 }
 
 /// A route message's family-specific header: `ifinfomsg` for links, `ifaddrmsg` for
@@ -447,9 +659,17 @@ mod tests {
         .concat()
     }
 
+    fn whole(data: &[u8]) -> Buffer<'_> {
+        Buffer {
+            data,
+            len: data.len(),
+            addr: 0x1000,
+        }
+    }
+
     fn decode(data: &[u8]) -> Option<String> {
         let mut s = String::new();
-        write_messages(&mut s, data, NETLINK_ROUTE, 32).then_some(s)
+        write_messages(&mut s, whole(data), NETLINK_ROUTE, 32).then_some(s)
     }
 
     /// glibc's and strace's tests' RTM_GETLINK dump request: a 4-byte `rtgenmsg`,
@@ -491,8 +711,83 @@ mod tests {
              [{nlmsg_len=20, nlmsg_type=NLMSG_DONE, nlmsg_flags=NLM_F_MULTI, nlmsg_seq=1, \
              nlmsg_pid=42}, 0]]"
         );
-        // Cut short by -s: not decoded.
-        assert_eq!(decode(&header(20, 18, 0x301, 1, 0)[..10]), None);
+        // Bytes after the last message, too few for a header: in hex, in the array
+        // (netlink_protocol.c).
+        let msg = [
+            header(20, 1, 0x301, 0, 0),
+            b"abcd".to_vec(),
+            20u32.to_le_bytes().to_vec(),
+        ];
+        assert_eq!(
+            decode(&msg.concat()).unwrap(),
+            "[[{nlmsg_len=20, nlmsg_type=NLMSG_NOOP, nlmsg_flags=NLM_F_REQUEST|0x300, \
+             nlmsg_seq=0, nlmsg_pid=0}, \"\\x61\\x62\\x63\\x64\"], \"\\x14\\x00\\x00\\x00\"]"
+        );
+        // A buffer shorter than a header: its bytes in hex (netlink_protocol.c).
+        assert_eq!(decode(b"abcd").unwrap(), "\"\\x61\\x62\\x63\\x64\"");
+    }
+
+    // nfnetlink_acct.c, netlink_audit.c, netlink_xfrm.c: each protocol's types and
+    // the request flags of its kind.
+    #[test]
+    fn types_and_flags_by_protocol() {
+        let one = |proto, kind, flags| {
+            let mut s = String::new();
+            let msg = header(16, kind, flags, 0, 0);
+            assert!(write_messages(&mut s, whole(&msg), proto, 32));
+            s
+        };
+        assert_eq!(
+            one(NETLINK_NETFILTER, 7 << 8, 0x401),
+            "{nlmsg_len=16, nlmsg_type=NFNL_SUBSYS_ACCT<<8|NFNL_MSG_ACCT_NEW, \
+             nlmsg_flags=NLM_F_REQUEST|NLM_F_CREATE, nlmsg_seq=0, nlmsg_pid=0}"
+        );
+        assert_eq!(
+            one(NETLINK_NETFILTER, 7 << 8 | 0xff, 1),
+            "{nlmsg_len=16, nlmsg_type=NFNL_SUBSYS_ACCT<<8|0xff /* NFNL_MSG_ACCT_??? */, \
+             nlmsg_flags=NLM_F_REQUEST, nlmsg_seq=0, nlmsg_pid=0}"
+        );
+        assert_eq!(
+            one(NETLINK_NETFILTER, 16, 1),
+            "{nlmsg_len=16, nlmsg_type=NFNL_MSG_BATCH_BEGIN, nlmsg_flags=NLM_F_REQUEST, \
+             nlmsg_seq=0, nlmsg_pid=0}"
+        );
+        assert_eq!(
+            one(NETLINK_AUDIT, 1000, 1),
+            "{nlmsg_len=16, nlmsg_type=AUDIT_GET, nlmsg_flags=NLM_F_REQUEST, nlmsg_seq=0, \
+             nlmsg_pid=0}"
+        );
+        assert_eq!(
+            one(NETLINK_XFRM, 18, 0x301),
+            "{nlmsg_len=16, nlmsg_type=XFRM_MSG_GETSA, nlmsg_flags=NLM_F_REQUEST|NLM_F_DUMP, \
+             nlmsg_seq=0, nlmsg_pid=0}"
+        );
+    }
+
+    // netlink_netfilter.c, netlink_selinux.c: a payload past a mapping's end shows as its
+    // address; a copy cut by `-s` alone is not decoded.
+    #[test]
+    fn a_payload_past_the_mappings_end() {
+        let msg = [header(20, 16, 1, 0, 0), b"abc".to_vec()].concat();
+        let buf = Buffer {
+            data: &msg,
+            len: 20,
+            addr: 0x1ff0,
+        };
+        let mut s = String::new();
+        assert!(write_messages(&mut s, buf, NETLINK_NETFILTER, 32));
+        assert_eq!(
+            s,
+            "[{nlmsg_len=20, nlmsg_type=NFNL_MSG_BATCH_BEGIN, nlmsg_flags=NLM_F_REQUEST, \
+             nlmsg_seq=0, nlmsg_pid=0}, 0x2000]"
+        );
+        let cut = Buffer { len: 40, ..buf };
+        assert!(!write_messages(
+            &mut String::new(),
+            cut,
+            NETLINK_NETFILTER,
+            19
+        ));
     }
 
     #[test]

@@ -81,7 +81,7 @@ fn write_value(out: &mut String, call: &Call, opts: &DecodeOptions, fds: Option<
             RetKind::Fcntl => fcntl::write_return(out, call.args[1] as u32, ret),
             RetKind::Prctl => prctl::write_return(out, call, ret),
             RetKind::Recvmmsg => {
-                write_recvmmsg_return(out, call, ret);
+                write_recvmmsg_return(out, call, ret, opts.verbose.contains(call.nr));
                 true
             }
             RetKind::Signal => {
@@ -170,14 +170,15 @@ fn updated_struct(call: &Call) -> Option<usize> {
 }
 
 /// `recvmmsg`'s result: `0 (Timeout)`, the count, and with a timeout the time left:
-/// `2 (left {tv_sec=0, tv_nsec=999997922})`.
-fn write_recvmmsg_return(out: &mut String, call: &Call, ret: u64) {
+/// `2 (left {tv_sec=0, tv_nsec=999997922})` (`verbose`: not without `-e verbose=`).
+fn write_recvmmsg_return(out: &mut String, call: &Call, ret: u64, verbose: bool) {
     if ret == 0 {
         out.push_str("0 (Timeout)");
         return;
     }
     write_int(out, ret);
     let left = updated_struct(call)
+        .filter(|_| verbose)
         .and_then(|i| in_out(call, i).1)
         .filter(|c| !c.fault);
     let mut s = String::new();

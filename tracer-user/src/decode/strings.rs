@@ -117,7 +117,10 @@ pub fn write_buf(
     opts: &DecodeOptions,
     hex: bool,
 ) {
-    let Some(cap) = cap.filter(|c| !c.fault && addr != 0) else {
+    // A copy shorter than what is shown ended at a mapping's end (a `PARTIAL` one):
+    // unreadable, as strace finds it (the kernel copies at most `MAX_CAPTURE`).
+    let wanted = (len.min(opts.string_limit as u64) as usize).min(tracer_common::MAX_CAPTURE);
+    let Some(cap) = cap.filter(|c| !c.fault && addr != 0 && c.data.len() >= wanted) else {
         return write_addr(out, addr);
     };
     let shown = (len.min(opts.string_limit as u64) as usize).min(cap.data.len());
@@ -324,6 +327,11 @@ mod tests {
         assert_eq!(s, r#""""#);
         s.clear();
         write_buf(&mut s, None, 0x1000, 5, &opts(4), false);
+        assert_eq!(s, "0x1000");
+        s.clear();
+        // Cut short at a mapping's end.
+        let short = cap(b"ab", true, false);
+        write_buf(&mut s, Some(&short), 0x1000, 5, &opts(4), false);
         assert_eq!(s, "0x1000");
     }
 

@@ -563,14 +563,17 @@ impl FdTable {
             // Facts without a family (a protocol the programs do not read, or no BTF):
             // `/proc`, under the kernel's name for the protocol.
             _ => {
-                return match procfs::socket_details(pid, ino) {
-                    Some(details) if !proto.is_empty() => match details.split_once(':') {
-                        Some((_, rest)) => format!("{proto}:{rest}"),
-                        None => details,
-                    },
-                    Some(details) => details,
-                    None => format!("{label}:[{ino}]"),
-                };
+                let details =
+                    procfs::socket_details(pid, ino).map(|details| match details.split_once(':') {
+                        Some((_, rest)) if !proto.is_empty() => format!("{proto}:{rest}"),
+                        _ => details,
+                    });
+                // A bound netlink socket's `NETLINK:[ROUTE:1234]` is kept, as strace's
+                // cache keeps it (its `close` shows it).
+                if label != "NETLINK" {
+                    return details.unwrap_or_else(|| format!("{label}:[{ino}]"));
+                }
+                details
             }
         };
         match found {

@@ -207,12 +207,37 @@ pub fn socket_details(pid: u32, inode: u64) -> Option<String> {
         return Some(socket.describe(socket.proto, inode));
     }
     let unix = fs::read_to_string(format!("/proc/{pid}/net/unix")).ok()?;
-    unix.lines().skip(1).find_map(|line| {
+    let found = unix.lines().skip(1).find_map(|line| {
         let f: Vec<&str> = line.split_whitespace().collect();
         (f.len() >= 7 && f[6].parse() == Ok(inode)).then(|| match f.get(7) {
             Some(path) => format!("UNIX:[{inode},\"{path}\"]"),
             None => format!("UNIX:[{inode}]"),
         })
+    });
+    found.or_else(|| netlink_details(pid, inode))
+}
+
+/// strace's `-yy` text for a bound netlink socket: `NETLINK:[ROUTE:1234]`, its protocol
+/// and port id (`/proc/PID/net/netlink`: protocol second, port id third, inode last; an
+/// unbound socket is not listed).
+fn netlink_details(pid: u32, inode: u64) -> Option<String> {
+    let table = fs::read_to_string(format!("/proc/{pid}/net/netlink")).ok()?;
+    table.lines().skip(1).find_map(|line| {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        if f.len() < 10 || f[f.len() - 1].parse() != Ok(inode) {
+            return None;
+        }
+        let proto: u64 = f[1].parse().ok()?;
+        let port: u32 = f[2].parse().ok()?;
+        Some(
+            match crate::decode::flags::lookup(crate::decode::flags::NETLINK_PROTOCOLS, proto) {
+                Some(name) => {
+                    let name = name.strip_prefix("NETLINK_").unwrap_or(name);
+                    format!("NETLINK:[{name}:{port}]")
+                }
+                None => format!("NETLINK:[{proto}]"),
+            },
+        )
     })
 }
 
@@ -225,6 +250,35 @@ mod tests {
         assert_eq!(with_device("/dev/null".into()), "/dev/null<char 1:3>");
         assert_eq!(with_device("/etc/hostname".into()), "/etc/hostname");
         assert_eq!(with_device("pipe:[12]".into()), "pipe:[12]");
+    }
+
+    #[test]
+    fn a_bound_netlink_socket_shows_its_protocol_and_port() {
+        use std::os::fd::{AsRawFd, FromRawFd};
+        // SAFETY: plain socket calls on a descriptor this test owns.
+        let fd = unsafe { libc::socket(libc::AF_NETLINK, libc::SOCK_RAW, 4) };
+        assert!(fd >= 0);
+        // SAFETY: as above; the descriptor is owned and closed here.
+        let owned = unsafe { std::os::fd::OwnedFd::from_raw_fd(fd) };
+        let me = std::process::id();
+        let inode = |fd: i32| {
+            let link = read_link(&format!("/proc/{me}/fd/{fd}")).unwrap();
+            link["socket:[".len()..link.len() - 1]
+                .parse::<u64>()
+                .unwrap()
+        };
+        let ino = inode(owned.as_raw_fd());
+        assert_eq!(socket_details(me, ino), None, "unbound: not listed");
+        // SAFETY: a zeroed sockaddr_nl asks the kernel for a port id.
+        let bound = unsafe {
+            let mut sa: libc::sockaddr_nl = std::mem::zeroed();
+            sa.nl_family = libc::AF_NETLINK as u16;
+            let len = std::mem::size_of::<libc::sockaddr_nl>() as u32;
+            libc::bind(fd, (&raw const sa).cast(), len)
+        };
+        assert_eq!(bound, 0);
+        let details = socket_details(me, ino).unwrap();
+        assert!(details.starts_with("NETLINK:[SOCK_DIAG:"), "{details}");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use super::{ArgKind, Dir, Effect, StructKind, Syscall, When, layout};
 use tracer_common::{
     CapturePlan, CaptureSpec, FD_ENDPOINTS, FD_RETURNED, FD_SLOT, LEN_FIXED, LEN_FROM_RET,
-    LEN_IOC_SIZE, LOOP_SLOT, capture, when,
+    LEN_IOC_SIZE, LOOP_SLOT, PARTIAL, capture, when,
 };
 
 /// Longest path the kernel accepts, NUL included.
@@ -44,9 +44,16 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
             ..spec(capture::CSTR, when::ENTER, LEN_FIXED, 0)
         },
         ArgKind::Str | ArgKind::MountStr { .. } => spec(capture::CSTR, when::ENTER, LEN_FIXED, 0),
-        ArgKind::BufIn { len_arg } | ArgKind::SockoptIn { len_arg } => {
-            spec(capture::BUF, when::ENTER, len_arg, 0)
-        }
+        // (A netlink message whose payload ends a mapping shows its header: `PARTIAL`.)
+        ArgKind::BufIn { len_arg } => CaptureSpec {
+            max: PARTIAL,
+            ..spec(capture::BUF, when::ENTER, len_arg, 0)
+        },
+        // An option value (an int) may sit at a mapping's end with a longer `optlen`.
+        ArgKind::SockoptIn { len_arg } => CaptureSpec {
+            max: PARTIAL,
+            ..spec(capture::BUF, when::ENTER, len_arg, 0)
+        },
         // Structs, not strings: whole, whatever `-s` (a UNIX address's path, a set of
         // 1024 CPUs).
         ArgKind::SockaddrIn { len_arg } => CaptureSpec {
@@ -56,7 +63,13 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
         ArgKind::CpuSetIn { len_arg } => array(when::ENTER, len_arg, 0),
         ArgKind::CpuSetOut => array(when::EXIT_OK, LEN_FROM_RET, 0),
         // Only a successful call has filled the buffer, and its result is the length.
-        ArgKind::BufOut | ArgKind::HexBufOut | ArgKind::SyslogBuf => {
+        // (`recvfrom` with `MSG_TRUNC` returns more than the buffer holds, which may end
+        // a mapping: `PARTIAL`.)
+        ArgKind::BufOut => CaptureSpec {
+            max: PARTIAL,
+            ..spec(capture::BUF, when::EXIT_OK, LEN_FROM_RET, 0)
+        },
+        ArgKind::HexBufOut | ArgKind::SyslogBuf => {
             spec(capture::BUF, when::EXIT_OK, LEN_FROM_RET, 0)
         }
         ArgKind::PathOut => CaptureSpec {
@@ -190,7 +203,10 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
                 size,
                 ..spec(kind, msg.when, LEN_FIXED, 0)
             };
-            let name = part(capture::MSG_NAME, StructKind::Sockaddr.size());
+            let name = CaptureSpec {
+                max: PARTIAL,
+                ..part(capture::MSG_NAME, StructKind::Sockaddr.size())
+            };
             let control = part(capture::MSG_CONTROL, MSG_CONTROL_BYTES);
             let iov = part(capture::MSG_IOVEC, 0);
             return if w == When::ExitOk {
@@ -215,7 +231,11 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
         }
         // Enough for the int, linger and timeval options; the length at exit says how
         // much of it is the value.
-        ArgKind::SockoptOut => spec(capture::FIXED, when::EXIT_OK, LEN_FIXED, 16),
+        // (The caller may have sized it to `optlen`, at a mapping's end: `PARTIAL`.)
+        ArgKind::SockoptOut => CaptureSpec {
+            max: PARTIAL,
+            ..spec(capture::FIXED, when::EXIT_OK, LEN_FIXED, 16)
+        },
         ArgKind::StrArray => spec(capture::STRV, when::ENTER, LEN_FIXED, 0),
         ArgKind::EnvArray => spec(capture::PTRV_COUNT, when::ENTER, LEN_FIXED, 0),
         // An extensible struct, its size in the next argument: also as many bytes as
@@ -231,6 +251,12 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
         ArgKind::Struct(sk, When::Updated) => {
             return vec![fixed(sk, When::Enter), fixed(sk, When::ExitOk)];
         }
+        // An address the kernel writes is as long as the length it returns; the caller
+        // may have sized the buffer to that, at a mapping's end.
+        ArgKind::Struct(StructKind::Sockaddr, w) => CaptureSpec {
+            max: PARTIAL,
+            ..fixed(StructKind::Sockaddr, w)
+        },
         ArgKind::Struct(sk, w) => fixed(sk, w),
         ArgKind::SigframeMask => fixed(StructKind::Sigset, When::Enter),
         ArgKind::SleepLeft => CaptureSpec {

@@ -176,11 +176,7 @@ fn capture_one(
         // NULL is printed from the argument itself.
         return None;
     }
-    let limit = if spec.max != 0 {
-        spec.max as usize
-    } else {
-        string_limit
-    };
+    let limit = spec.limit(string_limit);
     let (data, flags) = match spec.kind {
         capture::CSTR => match read_str(pid, src, (limit + 1).min(MAX_CAPTURE)) {
             None => (Vec::new(), CAPTURE_FAULT),
@@ -191,36 +187,29 @@ fn capture_one(
         capture::BUF | capture::FIXED | capture::HEADED_BUF => {
             let total = tracer_common::capture_len(spec, phase.ret(), args)?;
             let want = tracer_common::capture_want(spec, total, limit).min(MAX_CAPTURE);
-            let mut buf = vec![0u8; want];
-            let got = read(pid, src, &mut buf);
-            let whole = |buf: Vec<u8>| {
-                let flags = if total > buf.len() {
-                    CAPTURE_TRUNCATED
-                } else {
-                    0
-                };
-                (buf, flags)
-            };
-            if got == want {
-                whole(buf)
-            } else if let Some(rest) = tracer_common::capture_retry_len(spec, src, want) {
-                // The kernel side's retry, to the same bytes.
-                buf.truncate(rest);
-                if read(pid, src, &mut buf) == rest {
-                    whole(buf)
-                } else {
-                    (Vec::new(), CAPTURE_FAULT)
+            match read_partial(pid, spec, src, want) {
+                Some(buf) => {
+                    let flags = if total > buf.len() {
+                        CAPTURE_TRUNCATED
+                    } else {
+                        0
+                    };
+                    (buf, flags)
                 }
-            } else {
-                // What a read up to the end of the mapping got: a struct's first fields
-                // (a capture larger than the command's struct, `fcntl`'s owner), an
-                // array's first elements (strace shows them, then where it stopped).
-                buf.truncate(got);
-                match spec.kind {
-                    capture::FIXED if got > 0 => (buf, CAPTURE_TRUNCATED),
-                    // Arrays (their copies limited by count, not `-s`).
-                    capture::BUF if spec.max as usize == MAX_CAPTURE => (buf, CAPTURE_FAULT),
-                    _ => (Vec::new(), CAPTURE_FAULT),
+                None => {
+                    // What a read up to the end of the mapping got: a struct's first
+                    // fields (a capture larger than the command's struct, `fcntl`'s
+                    // owner), an array's first elements (strace shows them, then where
+                    // it stopped). The kernel programs' copies fail whole.
+                    let mut buf = vec![0u8; want];
+                    let got = read(pid, src, &mut buf);
+                    buf.truncate(got);
+                    match spec.kind {
+                        capture::FIXED if got > 0 => (buf, CAPTURE_TRUNCATED),
+                        // Arrays (their copies limited by count, not `-s`).
+                        capture::BUF if spec.limit(0) == MAX_CAPTURE => (buf, CAPTURE_FAULT),
+                        _ => (Vec::new(), CAPTURE_FAULT),
+                    }
                 }
             }
         }
@@ -245,11 +234,10 @@ fn capture_one(
             if ptr == 0 {
                 return None;
             }
-            let mut buf = vec![0u8; (len as u32 as usize).min(spec.size as usize)];
-            if read(pid, ptr, &mut buf) < buf.len() {
-                (Vec::new(), CAPTURE_FAULT)
-            } else {
-                (buf, 0)
+            let want = (len as u32 as usize).min(spec.size as usize);
+            match read_partial(pid, spec, ptr, want) {
+                None => (Vec::new(), CAPTURE_FAULT),
+                Some(buf) => (buf, 0),
             }
         }
         capture::MMSG => {
@@ -279,6 +267,20 @@ fn capture_one(
         truncated: flags & CAPTURE_TRUNCATED != 0,
         fault: flags & CAPTURE_FAULT != 0,
     })
+}
+
+/// `want` bytes at `src`, or for a [`tracer_common::PARTIAL`] or ioctl-sized spec whose
+/// read faults, those before the end of the page (as the kernel programs retry); None
+/// on a fault.
+fn read_partial(pid: Pid, spec: &CaptureSpec, src: u64, want: usize) -> Option<Vec<u8>> {
+    let mut buf = vec![0u8; want];
+    if read(pid, src, &mut buf) == want {
+        return Some(buf);
+    }
+    // The kernel side's retry, to the same bytes.
+    let rest = tracer_common::capture_retry_len(spec, src, want)?;
+    buf.truncate(rest);
+    (read(pid, src, &mut buf) == rest).then_some(buf)
 }
 
 /// What one or two descriptors refer to, as the kernel programs read it from the
@@ -732,6 +734,54 @@ mod tests {
         plan.specs[0] = spec(capture::FIXED, when::EXIT, 1, tracer_common::LEN_FIXED, 8);
         let caps = capture(me(), &call(args), &plan, 4, Phase::Exit(-1));
         assert_eq!(caps[0].data, b"hello wo", "fixed structs ignore -s");
+    }
+
+    #[test]
+    fn a_partial_struct_at_a_mappings_end_keeps_what_precedes_it() {
+        // Two pages, the second made unreadable: an int at the first one's end.
+        // SAFETY: a fresh anonymous mapping of our own, unmapped before returning.
+        let page = unsafe {
+            let p = libc::mmap(
+                std::ptr::null_mut(),
+                8192,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            );
+            assert_ne!(p, libc::MAP_FAILED);
+            assert_eq!(
+                libc::mprotect(p.cast::<u8>().add(4096).cast(), 4096, libc::PROT_NONE),
+                0
+            );
+            p as u64
+        };
+        let at = page + 4092;
+        // SAFETY: inside the readable page.
+        unsafe { std::ptr::write_unaligned(at as *mut u32, 7) };
+        let args = [3, 1, 1, at, 0, 0];
+        let mut plan = CapturePlan::default();
+        plan.specs[0] = spec(capture::FIXED, when::EXIT, 3, tracer_common::LEN_FIXED, 16);
+        let caps = capture(me(), &call(args), &plan, 32, Phase::Exit(0));
+        // Without the flag too, this backend keeps what it read (a struct's first fields,
+        // which decoders take only where strace reads no more); the kernel's copy faults.
+        assert_eq!(caps[0].data, 7u32.to_le_bytes());
+        assert!(!caps[0].fault && caps[0].truncated);
+        plan.specs[0].max = tracer_common::PARTIAL;
+        let caps = capture(me(), &call(args), &plan, 32, Phase::Exit(0));
+        assert_eq!(
+            caps[0].data,
+            7u32.to_le_bytes(),
+            "PARTIAL keeps the page's part"
+        );
+        assert!(!caps[0].fault && caps[0].truncated);
+        // A buffer: its limit is `max` without the flag (none: `-s`).
+        plan.specs[0] = spec(capture::BUF, when::ENTER, 3, 4, 0);
+        plan.specs[0].max = tracer_common::PARTIAL;
+        let caps = capture(me(), &call([3, 1, 1, at, 64, 0]), &plan, 32, Phase::Enter);
+        assert_eq!((caps[0].data.len(), caps[0].fault), (4, false));
+        // SAFETY: the mapping made above.
+        unsafe { libc::munmap(page as *mut libc::c_void, 8192) };
     }
 
     #[test]
