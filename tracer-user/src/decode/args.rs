@@ -39,6 +39,7 @@ pub(crate) fn visible(call: &Call, i: usize, kind: ArgKind) -> bool {
         ArgKind::FutexUaddr2 => futex_uses(call).uaddr2,
         ArgKind::FutexVal3 => futex_uses(call).val3,
         ArgKind::Unused => false,
+        ArgKind::ArchPrctlArg => super::arch_prctl::visible(call),
         ArgKind::PrctlArg { n } => prctl::visible(call, n),
         ArgKind::SyslogBuf | ArgKind::SyslogLen => syslog::visible(call),
         ArgKind::Reboot { n } => reboot::visible(call, n),
@@ -86,11 +87,8 @@ pub(crate) fn write_arg(
         ArgKind::Uid => write_uid(out, v as u32),
         ArgKind::Named(n) => super::xlat::write_named(out, n, v),
         ArgKind::Ptr | ArgKind::MqAttr => write_addr(out, v),
-        ArgKind::ArchPrctlArg => match call.args[0] as u32 {
-            // ARCH_GET_FS, ARCH_GET_GS: where the kernel writes the base.
-            0x1003 | 0x1004 => write_addr(out, v),
-            _ => write_hex(out, v),
-        },
+        ArgKind::ArchPrctlArg => super::arch_prctl::write_arg(out, call, i, opts),
+        ArgKind::Ioprio => super::ioprio::write_arg(out, v as u32),
         // `fanotify_mark`'s directory: -1 is FAN_NOFD.
         ArgKind::FanDirFd if v as i32 == -1 => {
             flags::styled(out, "-1", |out| out.push_str("FAN_NOFD"))
@@ -255,6 +253,7 @@ fn write_memory(
             _ => strings::write_ptrv_count(out, cap, v),
         },
         ArgKind::PrctlArg { n } => prctl::write_arg(out, call, i, n, opts),
+        ArgKind::BpfAttr => super::bpf::write_attr(out, call, opts, fds),
         ArgKind::IoctlArg => ioctl::write_arg(out, call, i, opts, fds),
         ArgKind::SyslogBuf => syslog::write_buf(out, call, i, opts),
         ArgKind::Reboot { n } => reboot::write_arg(out, call, n, opts),
@@ -312,6 +311,16 @@ fn write_memory(
             }
             None => write_addr(out, v),
         },
+        // Meaningful only when a signal interrupted the sleep (strace's `is_erestart`:
+        // ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK).
+        // `clock_nanosleep` (the fourth argument) with flags (TIMER_ABSTIME) leaves it.
+        ArgKind::SleepLeft if i == 3 && call.args[1] != 0 => write_addr(out, v),
+        ArgKind::SleepLeft => match call.ret {
+            Some(-516 | -514 | -513 | -512) => {
+                write_struct_arg(out, call, i, StructKind::Timespec, opts)
+            }
+            _ => write_addr(out, v),
+        },
         ArgKind::FutexTimeout => match futex_uses(call).timeout {
             Some(true) => write_struct_arg(out, call, i, StructKind::Timespec, opts),
             // An unknown operation's: an address, as strace prints it.
@@ -331,6 +340,12 @@ fn write_memory(
         }
         ArgKind::GidsIn { .. }
         | ArgKind::GidsOut
+        | ArgKind::AddrArray { .. }
+        | ArgKind::IntArray { .. }
+        | ArgKind::StatusArray { .. }
+        | ArgKind::Nodemask { .. }
+        | ArgKind::MpolModeOut
+        | ArgKind::MincoreVec
         | ArgKind::PollFds { .. }
         | ArgKind::EpollEvents
         | ArgKind::CpuSetIn { .. }
@@ -358,6 +373,13 @@ fn is_structured(kind: ArgKind) -> bool {
             | ArgKind::EpollEvents
             | ArgKind::GidsIn { .. }
             | ArgKind::GidsOut
+            | ArgKind::AddrArray { .. }
+            | ArgKind::IntArray { .. }
+            | ArgKind::StatusArray { .. }
+            | ArgKind::Nodemask { .. }
+            | ArgKind::MpolModeOut
+            | ArgKind::MincoreVec
+            | ArgKind::BpfAttr
             | ArgKind::CpuSetIn { .. }
             | ArgKind::CpuSetOut
             | ArgKind::SockaddrIn { .. }
@@ -366,6 +388,7 @@ fn is_structured(kind: ArgKind) -> bool {
             | ArgKind::SockoptOut
             | ArgKind::SigframeMask
             | ArgKind::FutexTimeout
+            | ArgKind::SleepLeft
             | ArgKind::Dirents
     )
 }
@@ -382,6 +405,88 @@ fn write_array_arg(
     let v = call.args[i];
     let cap = call.capture(i);
     match kind {
+        // strace's `print_nodemask`: the longs `maxnode - 1` bits take.
+        // What a failed call did not fill.
+        ArgKind::Nodemask { dir: Dir::Out, .. } if call.success().is_none() => write_addr(out, v),
+        ArgKind::Nodemask { maxnode_arg, .. } => {
+            let maxnode = call.args[maxnode_arg as usize];
+            let longs = maxnode.checked_add(62).map(|n| n / 64);
+            match longs {
+                Some(n) if n > 0 || maxnode == 0 => {
+                    write_array(out, cap, v, n, 8, opts, |out, b, off| {
+                        match b.u64(off)? {
+                            0 => out.push_str("0000000000000000"),
+                            word => {
+                                let _ = write!(out, "{word:#016x}");
+                            }
+                        }
+                        Some(())
+                    })
+                }
+                _ => write_addr(out, v),
+            }
+        }
+        // A page's state in bit 0 of its byte.
+        ArgKind::MincoreVec => match call.success() {
+            Some(_) => {
+                // SAFETY: sysconf reads a constant of the system.
+                let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) }.max(1) as u64;
+                let pages = call.args[1].div_ceil(page);
+                write_array(out, cap, v, pages, 1, opts, |out, b, off| {
+                    write_int(out, b.0.get(off)? & 1);
+                    Some(())
+                })
+            }
+            None => write_addr(out, v),
+        },
+        ArgKind::MpolModeOut => match call
+            .success()
+            .and(structs::readable(cap, v))
+            .and_then(|b| b.i32(0))
+        {
+            Some(mode) => {
+                out.push('[');
+                super::xlat::write_named(
+                    out,
+                    crate::syscalls::NamedSet::MpolMode,
+                    mode as u32 as u64,
+                );
+                out.push(']');
+            }
+            None => write_addr(out, v),
+        },
+        ArgKind::AddrArray { count_arg } => {
+            let count = call.args[count_arg as usize];
+            write_array(out, cap, v, count, 8, opts, |out, b, off| {
+                write_addr(out, b.u64(off)?);
+                Some(())
+            });
+        }
+        ArgKind::IntArray { count_arg } => {
+            let count = call.args[count_arg as usize];
+            write_array(out, cap, v, count, 4, opts, |out, b, off| {
+                write_int(out, b.i32(off)?);
+                Some(())
+            });
+        }
+        // strace reads nothing of an empty array, whether the call failed or not.
+        ArgKind::StatusArray { count_arg } if call.args[count_arg as usize] == 0 && v != 0 => {
+            out.push_str("[]")
+        }
+        ArgKind::StatusArray { count_arg } => match call.success() {
+            Some(_) => {
+                let count = call.args[count_arg as usize];
+                write_array(out, cap, v, count, 4, opts, |out, b, off| {
+                    write_status(out, b.i32(off)?);
+                    Some(())
+                });
+            }
+            None => write_addr(out, v),
+        },
+        // More than NGROUPS_MAX: strace reads none.
+        ArgKind::GidsIn { count_arg } if call.args[count_arg as usize] as u32 > 65536 => {
+            write_addr(out, v)
+        }
         ArgKind::GidsIn { count_arg } => {
             let count = call.args[count_arg as usize] as u32 as u64;
             write_array(out, cap, v, count, 4, opts, write_gid);
@@ -678,22 +783,46 @@ fn write_struct_arg(out: &mut String, call: &Call, i: usize, sk: StructKind, opt
             .and_then(|sc| sc.args.iter().position(|a| a.name == n))
             .map(|j| call.args[j])
     };
+    // `rt_sigpending` alone takes a set shorter than the kernel's.
+    let pending = name == Some("rt_sigpending");
+    let set_size = sized("sigsetsize").or(sized("sizemask"));
     let unread = match sk {
-        StructKind::Sigset => sized("sigsetsize").is_some_and(|n| n != 8),
+        StructKind::Sigset if pending => set_size.is_some_and(|n| !(1..=8).contains(&n)),
+        StructKind::Sigset => set_size.is_some_and(|n| n != 8),
         StructKind::OpenHow => sized("usize").is_some_and(|n| n < 24),
-        StructKind::EpollEvent => name == Some("epoll_ctl") && call.args[1] == 2,
+        StructKind::LandlockRulesetAttr => sized("size").is_some_and(|n| n < 8),
+        // Another rule type's attributes (LANDLOCK_RULE_PATH_BENEATH is 1).
+        StructKind::LandlockPathBeneath => call.args[1] as u32 != 1,
+        StructKind::EpollEvent => name == Some("epoll_ctl") && call.args[1] as u32 == 2,
         _ => false,
     };
     if unread {
         return write_addr(out, addr);
     }
+    // Part of a struct (the ptrace backend read up to the end of the mapping) is
+    // enough only where strace reads less than the copy: a short signal set, an
+    // address as long as its length says. Where the copy is the struct's first bytes
+    // (a `siginfo_t`), strace reads the rest too, and fails.
+    let enough = |c: &&crate::event::Capture| {
+        !c.truncated || matches!(sk, StructKind::Sigset | StructKind::Sockaddr)
+    };
     let data = call
         .capture(i)
-        .filter(|c| !c.fault && addr != 0 && written)
+        .filter(|c| !c.fault && addr != 0 && written && enough(c))
         .map(|c| &c.data[..]);
     let mut s = String::new();
+    let mut short_set = [0u8; 8];
     // A sockaddr the kernel wrote back is as long as the length it wrote after it.
     let data = match (sk, data) {
+        // The bytes of a short set, the rest of the kernel's empty.
+        (StructKind::Sigset, Some(d)) if pending => {
+            let n = set_size.unwrap_or(8).min(8) as usize;
+            let given = d.get(..n);
+            given.map(|g| {
+                short_set[..n].copy_from_slice(g);
+                &short_set[..]
+            })
+        }
         (StructKind::Sockaddr, Some(d)) => {
             // As strace: the shorter of the length given and the one returned, all of it
             // read (a copy cut short at a mapping's end may not hold it).
@@ -714,7 +843,23 @@ fn write_struct_arg(out: &mut String, call: &Call, i: usize, sk: StructKind, opt
         (_, d) => d,
     };
     match data.and_then(|d| structs::write_struct(&mut s, sk, d, opts)) {
-        Some(()) => out.push_str(&s),
+        Some(()) => {
+            // Past the version strace knows, without reading it.
+            if sk == StructKind::LandlockRulesetAttr && sized("size").is_some_and(|n| n > 8) {
+                s.pop();
+                s.push_str(", ...}");
+            }
+            if sk == StructKind::OpenHow
+                && let Some(size) = sized("usize")
+                && let Some(tail) = structs::extension_tail(call, i, 24, size, opts)
+            {
+                s.pop();
+                s.push_str(", ");
+                s.push_str(&tail);
+                s.push('}');
+            }
+            out.push_str(&s)
+        }
         None => write_addr(out, addr),
     }
 }
@@ -730,26 +875,47 @@ fn write_array(
     opts: &DecodeOptions,
     elem: impl Fn(&mut String, &structs::Bytes, usize) -> Option<()>,
 ) {
-    let Some(cap) = cap.filter(|c| !c.fault && addr != 0) else {
+    // A fault after the first element (the ptrace backend keeps what it read up to the
+    // end of the mapping) shows the elements before it, then where it stopped.
+    let whole = |c: &&crate::event::Capture| !c.fault || (size > 0 && c.data.len() >= size);
+    let Some(cap) = cap.filter(|c| addr != 0 && whole(c)) else {
         return write_addr(out, addr);
     };
     let b = structs::Bytes(&cap.data);
     let mut s = String::from("[");
-    for n in 0..count.min(opts.string_limit as u64) as usize {
+    // One past the limit: strace reads an element before it sees it is one too many.
+    let limit = opts.string_limit;
+    for n in 0..count.min(limit as u64 + 1) as usize {
         if n > 0 {
             s.push_str(", ");
         }
-        if elem(&mut s, &b, n * size).is_none() {
-            // The capture ended early.
+        if cap.fault && (n + 1) * size > cap.data.len() {
+            let _ = write!(s, "... /* {:#x} */", addr + (n * size) as u64);
+            break;
+        }
+        if n == limit || elem(&mut s, &b, n * size).is_none() {
+            // Past the limit, or the capture ended early.
             s.push_str("...");
             break;
         }
     }
-    if count > opts.string_limit as u64 {
-        s.push_str(", ...");
-    }
     s.push(']');
     out.push_str(&s);
+}
+
+/// A node, or a negated errno by name (strace's `print_err`): `-EFAULT`,
+/// `-14 /* -EFAULT */` under `-X verbose`.
+fn write_status(out: &mut String, status: i32) {
+    let name = (status < 0)
+        .then(|| super::errno::errno_name(-status))
+        .flatten();
+    match name {
+        Some(name) => flags::styled(out, &status.to_string(), |out| {
+            out.push('-');
+            out.push_str(name);
+        }),
+        None => write_int(out, status),
+    }
 }
 
 fn write_gid(out: &mut String, b: &structs::Bytes, off: usize) -> Option<()> {

@@ -72,6 +72,11 @@ pub fn write_dumps(
             let Some(elements) = iovec::element_data(call, 1) else {
                 return;
             };
+            // strace reads the whole array first: none of it when part is unreadable.
+            let count = call.args[2].min(tracer_common::MAX_IOV as u64);
+            if matches!(how, Moves::Iovec) && (elements.len() as u64) < count {
+                return;
+            }
             let mut left = limit;
             for (i, (iov_len, data)) in elements.into_iter().enumerate() {
                 let len = iov_len.min(left);

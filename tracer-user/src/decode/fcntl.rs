@@ -136,6 +136,8 @@ pub(crate) fn write_arg(out: &mut String, call: &Call, i: usize) {
 /// `{l_type=F_RDLCK, l_whence=SEEK_SET, l_start=0, l_len=0}`, with `l_pid` for the
 /// answer of a `F_GETLK`.
 fn write_flock(out: &mut String, b: &Bytes, getlk: bool) -> Option<()> {
+    // All of it, as strace reads it (a copy may hold less, up to where memory ended).
+    b.0.get(..flock::SIZE as usize)?;
     let mut s = String::from("{l_type=");
     write_enum(
         &mut s,

@@ -1572,6 +1572,24 @@ pub const SWAP_FLAGS: Xlat = &[
     (0x40000, "SWAP_FLAG_DISCARD_PAGES"),
 ];
 
+/// strace's `landlock_ruleset_access_fs`.
+pub const LANDLOCK_ACCESS_FS: Xlat = &[
+    (1 << 0, "LANDLOCK_ACCESS_FS_EXECUTE"),
+    (1 << 1, "LANDLOCK_ACCESS_FS_WRITE_FILE"),
+    (1 << 2, "LANDLOCK_ACCESS_FS_READ_FILE"),
+    (1 << 3, "LANDLOCK_ACCESS_FS_READ_DIR"),
+    (1 << 4, "LANDLOCK_ACCESS_FS_REMOVE_DIR"),
+    (1 << 5, "LANDLOCK_ACCESS_FS_REMOVE_FILE"),
+    (1 << 6, "LANDLOCK_ACCESS_FS_MAKE_CHAR"),
+    (1 << 7, "LANDLOCK_ACCESS_FS_MAKE_DIR"),
+    (1 << 8, "LANDLOCK_ACCESS_FS_MAKE_REG"),
+    (1 << 9, "LANDLOCK_ACCESS_FS_MAKE_SOCK"),
+    (1 << 10, "LANDLOCK_ACCESS_FS_MAKE_FIFO"),
+    (1 << 11, "LANDLOCK_ACCESS_FS_MAKE_BLOCK"),
+    (1 << 12, "LANDLOCK_ACCESS_FS_MAKE_SYM"),
+    (1 << 13, "LANDLOCK_ACCESS_FS_REFER"),
+];
+
 pub const RESOLVE_FLAGS: Xlat = &[
     (0x1, "RESOLVE_NO_XDEV"),
     (0x2, "RESOLVE_NO_MAGICLINKS"),

@@ -104,15 +104,28 @@ fn write_iovec_of(
         Contents::Addresses => 0,
     };
     out.push('[');
-    for n in 0..count.min(opts.string_limit as u64) as usize {
+    // One past the limit: strace reads an element before it sees it is one too many.
+    for n in 0..count.min(opts.string_limit as u64 + 1) as usize {
         if n > 0 {
             out.push_str(", ");
         }
         let Some(e) = elems.get(n) else {
-            // The capture ended early.
+            // The capture ended early: where an element could not be read, when it
+            // would have fitted whatever its length (strace shows where it stopped).
+            let room =
+                cap.data.len() + size_of::<IovecChunk>() + opts.string_limit.next_multiple_of(8);
+            if cap.truncated && room <= tracer_common::MAX_CAPTURE {
+                let _ = write!(out, "... /* {:#x} */", addr + 16 * n as u64);
+                out.push(']');
+                return;
+            }
             out.push_str("...");
             break;
         };
+        if n == opts.string_limit {
+            out.push_str("...");
+            break;
+        }
         out.push_str("{iov_base=");
         // A read fills the elements in order, as far as its return value goes.
         let shown = e.iov_len.min(budget);
@@ -141,9 +154,6 @@ fn write_iovec_of(
             }
         }
         let _ = write!(out, ", iov_len={}}}", e.iov_len);
-    }
-    if count > opts.string_limit as u64 {
-        out.push_str(", ...");
     }
     out.push(']');
 }
@@ -486,17 +496,20 @@ mod tests {
     #[test]
     fn arrays_are_cut_like_strace_and_unreadable_ones_are_pointers() {
         let data = chunks(&[(0x10, 1, b"a", 0), (0x20, 1, b"b", 0)]);
+        let three = chunks(&[(0x10, 1, b"a", 0), (0x20, 1, b"b", 0), (0x30, 1, b"c", 0)]);
         // -s 2: two elements, then "..." for the rest of a 5-element array.
-        let caps = vec![cap(1, capture::IOVEC, data.clone(), true, false)];
+        let caps = vec![cap(1, capture::IOVEC, three, true, false)];
         assert_eq!(
             args("writev", &[1, 0x7ff0, 5], 2, caps, 2),
             "1, [{iov_base=\"a\", iov_len=1}, {iov_base=\"b\", iov_len=1}, ...], 5"
         );
-        // The capture held two of three elements.
+        // The capture held two of three elements: the third could not be read
+        // (preadv-pwritev.c), strace says where.
         let caps = vec![cap(1, capture::IOVEC, data, true, false)];
         assert_eq!(
             args("writev", &[1, 0x7ff0, 3], 2, caps, 32),
-            "1, [{iov_base=\"a\", iov_len=1}, {iov_base=\"b\", iov_len=1}, ...], 3"
+            "1, [{iov_base=\"a\", iov_len=1}, {iov_base=\"b\", iov_len=1}, \
+             ... /* 0x8010 */], 3"
         );
         let caps = vec![cap(1, capture::IOVEC, Vec::new(), false, true)];
         assert_eq!(args("writev", &[1, 0x7ff0, 3], 2, caps, 32), "1, 0x7ff0, 3");

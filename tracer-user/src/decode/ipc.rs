@@ -27,7 +27,7 @@ const SHM_HUGE_MASK: u32 = 0x3f << SHM_HUGE_SHIFT;
 /// `IPC_PRIVATE` or the key in hex.
 pub(crate) fn write_key(out: &mut String, key: u64) {
     match key as u32 {
-        0 => out.push_str("IPC_PRIVATE"),
+        0 => flags::styled(out, "0", |out| out.push_str("IPC_PRIVATE")),
         k => write_hex(out, k as u64),
     }
 }
@@ -60,7 +60,8 @@ pub(crate) fn write_shmget_flags(out: &mut String, v: u64) {
         if rest != 0 {
             out.push('|');
         }
-        let _ = write!(out, "{}<<SHM_HUGE_SHIFT", huge >> SHM_HUGE_SHIFT);
+        let _ = write!(out, "{}<<", huge >> SHM_HUGE_SHIFT);
+        flags::styled(out, "26", |out| out.push_str("SHM_HUGE_SHIFT"));
     }
     if all != 0 {
         out.push('|');

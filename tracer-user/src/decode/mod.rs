@@ -3,7 +3,9 @@
 //! captures. Anything missing (a failed read, a capture that did not fit) degrades to
 //! the raw pointer, as strace does when it cannot read tracee memory.
 
+mod arch_prctl;
 mod args;
+mod bpf;
 mod clone;
 mod cmsg;
 pub mod dump;
@@ -13,6 +15,7 @@ mod fdset;
 pub mod flags;
 mod futex;
 mod ioctl;
+mod ioprio;
 mod iovec;
 mod ipc;
 mod netlink;

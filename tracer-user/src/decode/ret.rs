@@ -58,7 +58,12 @@ fn write_value(out: &mut String, call: &Call, opts: &DecodeOptions, fds: Option<
     if let Some(ret) = call.success() {
         let done = match kind {
             RetKind::Poll => {
-                write_poll_return(out, call, ret);
+                let limit = if opts.abbrev.contains(call.nr) {
+                    opts.string_limit
+                } else {
+                    usize::MAX
+                };
+                write_poll_return(out, call, ret, limit);
                 true
             }
             RetKind::Select => {
@@ -120,7 +125,16 @@ fn write_value(out: &mut String, call: &Call, opts: &DecodeOptions, fds: Option<
                 super::write_pid(out, call.tid, ret as i32, opts);
                 true
             }
-            RetKind::Int | RetKind::Hex | RetKind::Oct | RetKind::None => false,
+            RetKind::Bpf if kind.new_fd(&call.args) && ret <= i32::MAX as u64 => {
+                write_fd_return(out, call, ret, fds);
+                true
+            }
+            RetKind::Ioprio => {
+                super::ioprio::write_return(out, ret);
+                true
+            }
+            RetKind::ArchPrctl => super::arch_prctl::write_return(out, call, ret),
+            RetKind::Bpf | RetKind::Int | RetKind::Hex | RetKind::Oct | RetKind::None => false,
         };
         if done {
             return;
@@ -183,7 +197,7 @@ fn write_recvmmsg_return(out: &mut String, call: &Call, ret: u64, verbose: bool)
 
 /// `poll`'s result: `0 (Timeout)`, or the count and the descriptors that have events,
 /// `1 ([{fd=3, revents=POLLIN}])`.
-fn write_poll_return(out: &mut String, call: &Call, ret: u64) {
+fn write_poll_return(out: &mut String, call: &Call, ret: u64, limit: usize) {
     if ret == 0 {
         out.push_str("0 (Timeout)");
         return;
@@ -194,7 +208,7 @@ fn write_poll_return(out: &mut String, call: &Call, ret: u64) {
     };
     let b = structs::Bytes(&cap.data);
     out.push_str(" ([");
-    let mut first = true;
+    let mut printed = 0;
     for off in (0..cap.data.len() / 8).map(|n| n * 8) {
         let (Some(fd), Some(revents)) = (b.i32(off), b.u16(off + 6)) else {
             break;
@@ -202,10 +216,15 @@ fn write_poll_return(out: &mut String, call: &Call, ret: u64) {
         if revents == 0 {
             continue;
         }
-        if !first {
+        if printed > 0 {
             out.push_str(", ");
         }
-        first = false;
+        // `-s` limits the entries shown, unless `-v`.
+        if printed == limit {
+            out.push_str("...");
+            break;
+        }
+        printed += 1;
         let _ = write!(out, "{{fd={fd}, revents=");
         write_flags(out, revents as u64, flags::POLL_EVENTS, None, "POLL???");
         out.push('}');

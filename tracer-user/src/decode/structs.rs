@@ -39,6 +39,45 @@ pub(crate) fn readable(cap: Option<&crate::event::Capture>, addr: u64) -> Option
         .map(|c| Bytes(&c.data))
 }
 
+/// What strace's `print_nonzero_bytes` shows of an extensible struct given `size`
+/// bytes of which it knows the first `known`: nothing when the rest are zeros,
+/// `/* bytes 24..31 */ "\x80..."` when not, `???` when they cannot be read. The whole
+/// given size (up to a page) is the argument's [`capture::BUF`] copy.
+///
+/// [`capture::BUF`]: tracer_common::capture::BUF
+pub(crate) fn extension_tail(
+    call: &crate::event::Syscall,
+    i: usize,
+    known: usize,
+    size: u64,
+    opts: &DecodeOptions,
+) -> Option<String> {
+    let total = size.min(tracer_common::MAX_CAPTURE as u64) as usize;
+    if total <= known {
+        return None;
+    }
+    let copy = call
+        .captures
+        .iter()
+        .find(|c| c.arg as usize == i && c.kind == tracer_common::capture::BUF);
+    let Some(rest) = copy
+        .filter(|c| !c.fault)
+        .and_then(|c| c.data.get(known..total))
+    else {
+        return Some("???".into());
+    };
+    if rest.iter().all(|&b| b == 0) {
+        return None;
+    }
+    let mut s = format!("/* bytes {known}..{} */ ", total - 1);
+    let shown = rest.len().min(opts.string_limit);
+    quote(&mut s, &rest[..shown], opts.hex, true);
+    if shown < rest.len() {
+        s.push_str("...");
+    }
+    Some(s)
+}
+
 /// Writes the struct `kind` decoded from `data`; `None` (nothing written) when `data` is
 /// too short for it.
 pub fn write_struct(
@@ -128,6 +167,36 @@ pub fn write_struct(
             s.push_str(", it_value=");
             write_time(&mut s, &Bytes(data.get(16..)?), "tv_nsec")?;
             s.push('}');
+        }
+        StructKind::LandlockRulesetAttr => {
+            s.push_str("{handled_access_fs=");
+            let access = b.u64(0)?;
+            write_flags(
+                &mut s,
+                access,
+                flags::LANDLOCK_ACCESS_FS,
+                None,
+                "LANDLOCK_ACCESS_FS_???",
+            );
+            s.push('}');
+        }
+        StructKind::LandlockPathBeneath => {
+            s.push_str("{allowed_access=");
+            let access = b.u64(0)?;
+            write_flags(
+                &mut s,
+                access,
+                flags::LANDLOCK_ACCESS_FS,
+                None,
+                "LANDLOCK_ACCESS_FS_???",
+            );
+            let _ = write!(s, ", parent_fd={}}}", b.i32(8)?);
+        }
+        StructKind::TimeT => {
+            let t = b.i64(0)?;
+            let _ = write!(s, "[{t}");
+            write_time_comment(&mut s, t, 0);
+            s.push(']');
         }
         StructKind::Timezone => {
             let _ = write!(

@@ -1928,8 +1928,9 @@ fn netlink_requests_and_cmsgs() {
 
 #[test]
 fn signal_waits_and_timers() {
-    // siginfo_t: si_signo, si_errno, si_code (SI_USER), then si_pid, si_uid.
-    let mut info = vec![0u8; 48];
+    // siginfo_t (all 128 bytes): si_signo, si_errno, si_code (SI_USER), then si_pid,
+    // si_uid.
+    let mut info = vec![0u8; 128];
     info[0..4].copy_from_slice(&10i32.to_le_bytes());
     info[16..20].copy_from_slice(&4242i32.to_le_bytes());
     let set = cap(0, capture::FIXED, &(1u64 << 9).to_le_bytes());
@@ -2649,5 +2650,268 @@ fn siginfo_errno_empty_siginfo_and_poll_holes() {
     assert_eq!(
         args(&c, ArgsPart::All),
         "[{fd=-1}, {fd=1, events=POLLOUT}], 2, 42"
+    );
+}
+
+/// A copy the ptrace backend cut short where the mapping ended.
+fn partial(arg: u8, kind: u8, data: &[u8], fault: bool) -> Capture {
+    Capture {
+        truncated: !fault,
+        fault,
+        ..cap(arg, kind, data)
+    }
+}
+
+// semop.c, setgroups.c: the elements before an unreadable one, then its address.
+#[test]
+fn arrays_stop_where_memory_ends() {
+    let mut sembuf = Vec::new();
+    sembuf.extend_from_slice(&64206u16.to_le_bytes());
+    sembuf.extend_from_slice(&(-4083i16).to_le_bytes());
+    sembuf.extend_from_slice(&0xbeefu16.to_le_bytes());
+    let c = call(
+        "semop",
+        &[(-38177487i32) as u64, 0x7f86_2230_affa, 2],
+        Some(-14),
+        vec![partial(1, capture::BUF, &sembuf, true)],
+    );
+    assert_eq!(
+        line(&c),
+        "-38177487, [{sem_num=64206, sem_op=-4083, sem_flg=SEM_UNDO|IPC_NOWAIT|0xa6ef}, \
+         ... /* 0x7f862230b000 */], 2 = -1 EFAULT (Bad address)"
+    );
+    // Nothing readable: the address.
+    let c = call(
+        "setgroups",
+        &[2, 0x7f0c_ae07_fffc],
+        Some(-22),
+        vec![partial(1, capture::BUF, &[], true)],
+    );
+    assert_eq!(line(&c), "2, 0x7f0cae07fffc = -1 EINVAL (Invalid argument)");
+    // More than NGROUPS_MAX: not read.
+    let c = call(
+        "setgroups",
+        &[65537, 0x7f0c_ae07_fff4],
+        Some(-22),
+        vec![cap(1, capture::BUF, &[0; 12])],
+    );
+    assert_eq!(
+        line(&c),
+        "65537, 0x7f0cae07fff4 = -1 EINVAL (Invalid argument)"
+    );
+}
+
+// openat2.c: the bytes past version 0 of `struct open_how`.
+#[test]
+fn open_how_extension() {
+    let how = |tail: &[u8], fault| {
+        let mut data = vec![0u8; 24];
+        data[0..8].copy_from_slice(&0o200u64.to_le_bytes());
+        let mut whole = data.clone();
+        whole.extend_from_slice(tail);
+        let buf = if fault {
+            partial(2, capture::BUF, &whole[..24], true)
+        } else {
+            cap(2, capture::BUF, &whole)
+        };
+        call(
+            "openat2",
+            &[(-1i64) as u64, 0x1000, 0x2000, 32],
+            Some(-14),
+            vec![cap(2, capture::FIXED, &data), buf],
+        )
+    };
+    let tail = [0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87];
+    assert_eq!(
+        args(&how(&tail, false), ArgsPart::All),
+        "-1, 0x1000, {flags=O_RDONLY|O_EXCL, resolve=0, /* bytes 24..31 */ \
+         \"\\x80\\x81\\x82\\x83\\x84\\x85\\x86\\x87\"}, 32"
+    );
+    assert_eq!(
+        args(&how(&[0; 8], true), ArgsPart::All),
+        "-1, 0x1000, {flags=O_RDONLY|O_EXCL, resolve=0, ???}, 32"
+    );
+    assert_eq!(
+        args(&how(&[0; 8], false), ArgsPart::All),
+        "-1, 0x1000, {flags=O_RDONLY|O_EXCL, resolve=0}, 32"
+    );
+}
+
+// move_pages.c
+#[test]
+fn move_pages_arrays() {
+    let pages: Vec<u8> = [0x7f7d_a6e1_7000u64, 0x7f7d_a6e1_6000]
+        .iter()
+        .flat_map(|p| p.to_le_bytes())
+        .collect();
+    let status: Vec<u8> = [-14i32, 0].iter().flat_map(|s| s.to_le_bytes()).collect();
+    let c = call(
+        "move_pages",
+        &[16568, 2, 0x1000, 0, 0x3000, 2],
+        Some(0),
+        vec![cap(2, capture::BUF, &pages), cap(4, capture::BUF, &status)],
+    );
+    assert_eq!(
+        line(&c),
+        "16568, 2, [0x7f7da6e17000, 0x7f7da6e16000], NULL, [-EFAULT, 0], MPOL_MF_MOVE = 0"
+    );
+    // An empty status array is shown whether the call failed or not.
+    let c = call(
+        "move_pages",
+        &[1, 0, 0x1000, 0x2000, 0x3000, 4],
+        Some(-1),
+        vec![],
+    );
+    assert!(
+        line(&c).starts_with("1, 0, 0x1000, 0x2000, [], MPOL_MF_MOVE_ALL"),
+        "{}",
+        line(&c)
+    );
+}
+
+// landlock_create_ruleset.c, landlock_add_rule.c
+#[test]
+fn landlock_attributes() {
+    let c = call(
+        "landlock_create_ruleset",
+        &[0x1000, 12, 0],
+        Some(-14),
+        vec![cap(0, capture::FIXED, &1u64.to_le_bytes())],
+    );
+    assert_eq!(
+        line(&c),
+        "{handled_access_fs=LANDLOCK_ACCESS_FS_EXECUTE, ...}, 12, 0 = -1 EFAULT (Bad address)"
+    );
+    let mut rule = 1u64.to_le_bytes().to_vec();
+    rule.extend_from_slice(&(-1i32).to_le_bytes());
+    let c = call(
+        "landlock_add_rule",
+        &[(-1i64) as u64, 1, 0x1000, 0],
+        Some(-9),
+        vec![cap(2, capture::FIXED, &rule)],
+    );
+    assert_eq!(
+        line(&c),
+        "-1, LANDLOCK_RULE_PATH_BENEATH, {allowed_access=LANDLOCK_ACCESS_FS_EXECUTE, \
+         parent_fd=-1}, 0 = -1 EBADF (Bad file descriptor)"
+    );
+}
+
+// nanosleep.c, time.c, rt_sigpending.c, sched_xetscheduler.c
+#[test]
+fn small_outputs() {
+    let left: Vec<u8> = [0u64, 888_947_684]
+        .iter()
+        .flat_map(|v| v.to_le_bytes())
+        .collect();
+    let asked: Vec<u8> = [0u64, 999_999_999]
+        .iter()
+        .flat_map(|v| v.to_le_bytes())
+        .collect();
+    let c = call(
+        "nanosleep",
+        &[0x1000, 0x2000],
+        Some(-516),
+        vec![
+            cap(0, capture::FIXED, &asked),
+            cap(1, capture::FIXED, &left),
+        ],
+    );
+    assert_eq!(
+        args(&c, ArgsPart::All),
+        "{tv_sec=0, tv_nsec=999999999}, {tv_sec=0, tv_nsec=888947684}"
+    );
+    let done = Call { ret: Some(0), ..c };
+    assert_eq!(
+        args(&done, ArgsPart::All),
+        "{tv_sec=0, tv_nsec=999999999}, 0x2000"
+    );
+    #[cfg(target_arch = "x86_64")]
+    {
+        let c = call(
+            "time",
+            &[0x1000],
+            Some(1_796_573_860),
+            vec![cap(0, capture::FIXED, &1_796_573_860u64.to_le_bytes())],
+        );
+        assert_eq!(
+            line(&c),
+            "[1796573860 /* 2026-12-06T16:17:40+0000 */] = 1796573860 (2026-12-06T16:17:40+0000)"
+        );
+    }
+    // A 4-byte set, the copy cut at the end of the mapping after it.
+    let c = call(
+        "rt_sigpending",
+        &[0x7f5d_7eb1_9ffc, 4],
+        Some(0),
+        vec![partial(0, capture::FIXED, &[1, 0, 0, 0], false)],
+    );
+    assert_eq!(line(&c), "[HUP], 4 = 0");
+    let c = call(
+        "sched_setscheduler",
+        &[24853, 0xfaceda7a, 0x1000],
+        Some(-22),
+        vec![cap(2, capture::FIXED, &(-1i32).to_le_bytes())],
+    );
+    assert_eq!(
+        line(&c),
+        "24853, 0xfaceda7a /* SCHED_??? */, [-1] = -1 EINVAL (Invalid argument)"
+    );
+}
+
+// set_mempolicy.c, get_mempolicy.c (-s3): the longs of `maxnode - 1` bits.
+#[test]
+fn node_masks() {
+    let mask: Vec<u8> = [0u64, 3, 0, 0]
+        .iter()
+        .flat_map(|w| w.to_le_bytes())
+        .collect();
+    let set = |maxnode: u64| {
+        let c = call(
+            "set_mempolicy",
+            &[0, 0x1000, maxnode],
+            Some(0),
+            vec![cap(1, capture::BUF, &mask)],
+        );
+        let opts = DecodeOptions {
+            string_limit: 3,
+            ..Default::default()
+        };
+        let mut s = String::new();
+        write_args(&mut s, &c, &opts, ArgsPart::All, None);
+        s
+    };
+    assert_eq!(set(65), "MPOL_DEFAULT, [0000000000000000], 65");
+    assert_eq!(
+        set(66),
+        "MPOL_DEFAULT, [0000000000000000, 0x00000000000003], 66"
+    );
+    assert_eq!(
+        set(256),
+        "MPOL_DEFAULT, [0000000000000000, 0x00000000000003, 0000000000000000, ...], 256"
+    );
+    assert_eq!(set(0), "MPOL_DEFAULT, [], 0");
+    assert_eq!(set(1), "MPOL_DEFAULT, 0x1000, 1");
+    // get_mempolicy: the mode and mask a successful call wrote, else the addresses.
+    let c = call(
+        "get_mempolicy",
+        &[0x2000, 0x1000, 64, 0, 0],
+        Some(0),
+        vec![
+            cap(0, capture::FIXED, &0u32.to_le_bytes()),
+            cap(1, capture::BUF, &mask),
+        ],
+    );
+    assert_eq!(
+        line(&c),
+        "[MPOL_DEFAULT], [0000000000000000], 64, NULL, 0 = 0"
+    );
+    let failed = Call {
+        ret: Some(-22),
+        ..c
+    };
+    assert_eq!(
+        line(&failed),
+        "0x2000, 0x1000, 64, NULL, 0 = -1 EINVAL (Invalid argument)"
     );
 }

@@ -13,7 +13,7 @@ use std::{collections::HashMap, fs};
 use super::procfs::{self, Entry, O_CLOEXEC};
 use crate::{
     event::{FdNames, Syscall},
-    syscalls::{self, ArgKind, Effect, RetKind, StructKind},
+    syscalls::{self, ArgKind, Effect, StructKind},
 };
 use tracer_common::{FD_RET_ARG, FdFacts, capture};
 
@@ -303,7 +303,7 @@ impl FdTable {
     /// The names of `call`'s descriptor arguments now, when the call may change them.
     pub fn before(&self, call: &Syscall) -> Option<Before> {
         let sc = syscalls::by_nr(call.nr)?;
-        if sc.effect == Effect::None && sc.ret != RetKind::Fd {
+        if sc.effect == Effect::None && !sc.ret.may_be_fd() {
             return None;
         }
         let names = (0..sc.args.len())
@@ -361,7 +361,7 @@ impl FdTable {
                 }
             }
             // Any other call returning a descriptor: socket, accept, eventfd, memfd...
-            Effect::None if sc.ret == RetKind::Fd => self.name_new(call, new_fd, cloexec),
+            Effect::None if sc.ret.new_fd(&call.args) => self.name_new(call, new_fd, cloexec),
             Effect::None | Effect::Autobind => {}
         }
     }

@@ -186,10 +186,20 @@ pub enum StructKind {
     Rusage,
     /// `struct open_how` (`openat2`): `{flags=O_RDONLY|O_EXCL, resolve=0}`.
     OpenHow,
+    /// A `time_t` the kernel writes, with its date: `[1700000000 /* 2023-11-14T22:13:20+0000
+    /// */]` (`time`: x86_64 only).
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    TimeT,
+    /// `struct landlock_ruleset_attr`: `{handled_access_fs=LANDLOCK_ACCESS_FS_EXECUTE}`,
+    /// `, ...` after it when the size given (the next argument) is larger.
+    LandlockRulesetAttr,
+    /// `struct landlock_path_beneath_attr` (packed), for `LANDLOCK_RULE_PATH_BENEATH`:
+    /// `{allowed_access=LANDLOCK_ACCESS_FS_EXECUTE, parent_fd=3}`.
+    LandlockPathBeneath,
     /// A pointer to an address the kernel writes: `[0x7f...]` (`io_setup`,
     /// `get_robust_list`).
     AddrPtr,
-    /// The first bytes of a `siginfo_t`: `{si_signo=SIGUSR1, si_code=SI_USER, ...}`.
+    /// A `siginfo_t`: `{si_signo=SIGUSR1, si_code=SI_USER, ...}`.
     Siginfo,
     /// The largest of the SysV IPC control structs (`msqid_ds`): `shmctl`'s, `semctl`'s
     /// and `msgctl`'s buffer, printed by command.
@@ -220,11 +230,14 @@ impl StructKind {
             Self::Loff => 8,
             Self::IpcBuf => layout::msqid_ds::SIZE,
             Self::Itimerval | Self::Itimerspec => 32,
-            Self::Timezone | Self::AddrPtr => 8,
+            Self::Timezone | Self::AddrPtr | Self::TimeT | Self::LandlockRulesetAttr => 8,
+            Self::LandlockPathBeneath => 12,
             Self::Tms => 32,
             Self::Rusage => 144,
             Self::OpenHow => 24,
-            Self::Siginfo => tracer_common::SIGINFO_BYTES as u16,
+            // All of it, as strace reads it (one at the end of a mapping is not shown),
+            // though the fields shown are in the first `SIGINFO_BYTES`.
+            Self::Siginfo => 128,
         }
     }
 }
@@ -305,6 +318,33 @@ pub enum ArgKind {
     /// `prctl`'s argument `n` (2 to 5), shown and printed as its option needs.
     PrctlArg {
         n: u8,
+    },
+    /// `bpf`'s `union bpf_attr`, as many bytes as argument 2 says, printed by the
+    /// command in argument 0.
+    BpfAttr,
+    /// A NUMA node mask of as many bits as argument `maxnode_arg` says, read at entry
+    /// ([`Dir::In`], `set_mempolicy`) or filled by the call ([`Dir::Out`],
+    /// `get_mempolicy`): its longs, `[0000000000000000, 0x00000000000003]`.
+    Nodemask {
+        maxnode_arg: u8,
+        dir: Dir,
+    },
+    /// `mincore`'s vector, a byte per page of the length in argument 1: `[1, 0]`.
+    MincoreVec,
+    /// `get_mempolicy`'s mode, written by the call: `[MPOL_DEFAULT]`.
+    MpolModeOut,
+    /// `void *[count_arg]` the kernel reads (`move_pages`' pages): `[0x7f..., NULL]`.
+    AddrArray {
+        count_arg: u8,
+    },
+    /// `int[count_arg]` the kernel reads (`move_pages`' nodes): `[0, -1]`.
+    IntArray {
+        count_arg: u8,
+    },
+    /// `int[count_arg]` a successful call filled with nodes or negated errnos
+    /// (`move_pages`' status): `[0, -EFAULT]`.
+    StatusArray {
+        count_arg: u8,
     },
     /// `gid_t[count_arg]` the kernel reads (`setgroups`): `[0, 4, 24]`.
     GidsIn {
@@ -390,6 +430,9 @@ pub enum ArgKind {
     /// `futex`'s `val3`, shown only by the operations that use it.
     FutexVal3,
     PrctlOption,
+    /// `nanosleep`'s and `clock_nanosleep`'s time left: read at exit, shown only when a
+    /// signal interrupted the call (`ERESTART_RESTARTBLOCK`), else the address.
+    SleepLeft,
     /// `syslog`'s action, buffer (what a read action got) and length: the last two
     /// only for the actions that use them.
     SyslogAction,
@@ -403,6 +446,8 @@ pub enum ArgKind {
     /// x86_64's `arch_prctl` only.
     #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     ArchPrctlCode,
+    /// `ioprio_set`'s priority: `IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 4)`.
+    Ioprio,
     IoctlRequest,
     ClockId,
     RlimitResource,
@@ -645,6 +690,33 @@ pub enum RetKind {
     Time,
     /// A scheduling policy: `0 (SCHED_OTHER)`.
     SchedPolicy,
+    /// `ioprio_get`'s priority: `0 (IOPRIO_PRIO_VALUE(IOPRIO_CLASS_NONE, 0))`.
+    Ioprio,
+    /// `bpf`'s: a new descriptor for the commands that make one.
+    Bpf,
+    /// `arch_prctl`'s: for the `ARCH_REQ_XCOMP_*` codes, the features permitted, in
+    /// hex and by name: `0x3 (XFEATURE_MASK_FPSSE)` (x86_64 only).
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    ArchPrctl,
+}
+
+impl RetKind {
+    /// Whether a successful call with these arguments returned a new descriptor.
+    pub fn new_fd(self, args: &[u64; 6]) -> bool {
+        match self {
+            Self::Fd => true,
+            // MAP_CREATE, PROG_LOAD, OBJ_GET, PROG_GET_FD_BY_ID, MAP_GET_FD_BY_ID,
+            // RAW_TRACEPOINT_OPEN, BTF_LOAD, BTF_GET_FD_BY_ID, LINK_CREATE,
+            // LINK_GET_FD_BY_ID.
+            Self::Bpf => matches!(args[0] as u32, 0 | 5 | 7 | 13 | 14 | 17 | 18 | 19 | 28 | 30),
+            _ => false,
+        }
+    }
+
+    /// Whether some calls return a new descriptor.
+    pub fn may_be_fd(self) -> bool {
+        matches!(self, Self::Fd | Self::Bpf)
+    }
 }
 
 /// strace's trace classes (`-e trace=%file`...), a bit set.

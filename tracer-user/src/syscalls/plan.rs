@@ -2,7 +2,7 @@
 //! memory worth copying, when, and how much. Derived from the argument kinds alone, so
 //! it can never disagree with what the decoders expect.
 
-use super::{ArgKind, Dir, Effect, RetKind, StructKind, Syscall, When, layout};
+use super::{ArgKind, Dir, Effect, StructKind, Syscall, When, layout};
 use tracer_common::{
     CapturePlan, CaptureSpec, FD_ENDPOINTS, FD_RETURNED, FD_SLOT, LEN_FIXED, LEN_FROM_RET,
     LEN_IOC_SIZE, LOOP_SLOT, PARTIAL, capture, when,
@@ -165,6 +165,24 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
             spec(capture::MMSG, when::EXIT_OK, count, 0)
         }
         ArgKind::GidsIn { count_arg } => array(when::ENTER, count_arg, 4),
+        ArgKind::AddrArray { count_arg } => array(when::ENTER, count_arg, 8),
+        // A long per node bit: more than the mask's longs (the plan cannot divide), the
+        // copy limited to a page; the ptrace backend keeps what it read.
+        ArgKind::Nodemask { maxnode_arg, dir } => {
+            let w = match dir {
+                Dir::In => when::ENTER,
+                Dir::Out => when::EXIT_OK,
+            };
+            array(w, maxnode_arg, 8)
+        }
+        ArgKind::MpolModeOut => fixed(StructKind::IntPtr, When::ExitOk),
+        // A byte per byte of the length (the plan cannot divide by the page size),
+        // limited to a page; the ptrace backend keeps what it read.
+        ArgKind::MincoreVec => array(when::EXIT_OK, 1, 0),
+        // Up to a page, as strace reads it.
+        ArgKind::BpfAttr => array(when::ENTER, 2, 0),
+        ArgKind::IntArray { count_arg } => array(when::ENTER, count_arg, 4),
+        ArgKind::StatusArray { count_arg } => array(when::EXIT_OK, count_arg, 4),
         ArgKind::GidsOut => array(when::EXIT_OK, LEN_FROM_RET, 4),
         ArgKind::EpollEvents => array(when::EXIT_OK, LEN_FROM_RET, StructKind::EpollEvent.size()),
         // Each element's bytes are limited by `-s`, like strings. Read at any exit: a
@@ -220,6 +238,16 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
         },
         ArgKind::StrArray => spec(capture::STRV, when::ENTER, LEN_FIXED, 0),
         ArgKind::EnvArray => spec(capture::PTRV_COUNT, when::ENTER, LEN_FIXED, 0),
+        // An extensible struct, its size in the next argument: also as many bytes as
+        // that says (up to a page), for strace's look past the version it knows
+        // (`/* bytes 24..31 */ "\x80..."`, or `???` where they cannot be read).
+        ArgKind::Struct(sk @ StructKind::OpenHow, w) => {
+            let given = CaptureSpec {
+                max: MAX_CAPTURE,
+                ..spec(capture::BUF, when::ENTER, arg + 1, 0)
+            };
+            return vec![fixed(sk, w), given];
+        }
         ArgKind::Struct(sk, When::Updated) => {
             return vec![fixed(sk, When::Enter), fixed(sk, When::ExitOk)];
         }
@@ -231,6 +259,13 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
         },
         ArgKind::Struct(sk, w) => fixed(sk, w),
         ArgKind::SigframeMask => fixed(StructKind::Sigset, When::Enter),
+        ArgKind::SleepLeft => CaptureSpec {
+            when: when::EXIT,
+            ..fixed(StructKind::Timespec, When::ExitOk)
+        },
+        // The base ARCH_GET_FS/ARCH_GET_GS write (read whatever the code: for the others
+        // the copy fails or goes unused).
+        ArgKind::ArchPrctlArg => fixed(StructKind::AddrPtr, When::ExitOk),
         ArgKind::CloneParentTid => fixed(StructKind::IntPtr, When::ExitOk),
         // Read whatever the operation: when the argument is `val2` rather than a
         // timeout, the copy faults or is ignored.
@@ -344,7 +379,7 @@ fn fd_facts_spec(sc: &Syscall, endpoints: bool) -> Option<CaptureSpec> {
         ));
     }
     let arg = position(|k| *k == ArgKind::Fd).map(|i| i as u8);
-    let returns = sc.ret == RetKind::Fd && sc.effect != Effect::Open;
+    let returns = sc.ret.may_be_fd() && sc.effect != Effect::Open;
     let when = match (arg, returns) {
         (None, false) => return None,
         (None, true) => when::EXIT_OK,

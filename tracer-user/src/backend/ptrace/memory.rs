@@ -188,7 +188,6 @@ fn capture_one(
             let total = tracer_common::capture_len(spec, phase.ret(), args)?;
             let want = tracer_common::capture_want(spec, total, limit).min(MAX_CAPTURE);
             match read_partial(pid, spec, src, want) {
-                None => (Vec::new(), CAPTURE_FAULT),
                 Some(buf) => {
                     let flags = if total > buf.len() {
                         CAPTURE_TRUNCATED
@@ -196,6 +195,21 @@ fn capture_one(
                         0
                     };
                     (buf, flags)
+                }
+                None => {
+                    // What a read up to the end of the mapping got: a struct's first
+                    // fields (a capture larger than the command's struct, `fcntl`'s
+                    // owner), an array's first elements (strace shows them, then where
+                    // it stopped). The kernel programs' copies fail whole.
+                    let mut buf = vec![0u8; want];
+                    let got = read(pid, src, &mut buf);
+                    buf.truncate(got);
+                    match spec.kind {
+                        capture::FIXED if got > 0 => (buf, CAPTURE_TRUNCATED),
+                        // Arrays (their copies limited by count, not `-s`).
+                        capture::BUF if spec.limit(0) == MAX_CAPTURE => (buf, CAPTURE_FAULT),
+                        _ => (Vec::new(), CAPTURE_FAULT),
+                    }
                 }
             }
         }
@@ -749,7 +763,10 @@ mod tests {
         let mut plan = CapturePlan::default();
         plan.specs[0] = spec(capture::FIXED, when::EXIT, 3, tracer_common::LEN_FIXED, 16);
         let caps = capture(me(), &call(args), &plan, 32, Phase::Exit(0));
-        assert!(caps[0].fault, "a struct read past the mapping faults");
+        // Without the flag too, this backend keeps what it read (a struct's first fields,
+        // which decoders take only where strace reads no more); the kernel's copy faults.
+        assert_eq!(caps[0].data, 7u32.to_le_bytes());
+        assert!(!caps[0].fault && caps[0].truncated);
         plan.specs[0].max = tracer_common::PARTIAL;
         let caps = capture(me(), &call(args), &plan, 32, Phase::Exit(0));
         assert_eq!(

@@ -1,0 +1,426 @@
+//! `bpf`'s `union bpf_attr`, by command, as strace's `bpf.c` prints it: the fields of
+//! each version of the command's struct the given size covers (a size that stops
+//! inside a version stops the struct there), then `...` (`extra_data=` under `-v`)
+//! when bytes past the known struct are not zero. Commands not decoded here print the
+//! address.
+
+use std::fmt::Write;
+
+use super::flags::{self, Xlat, write_enum, write_flags};
+use super::{DecodeOptions, strings::quote, strings::write_addr, structs::Bytes, write_plain_fd};
+use crate::event::{FdNames, Syscall as Call};
+
+const BPF_MAP_CREATE: u32 = 0;
+const BPF_PROG_LOAD: u32 = 5;
+
+/// How one field prints.
+#[derive(Clone, Copy)]
+enum Kind {
+    U32,
+    U64,
+    Enum(Xlat, &'static str),
+    Flags(Xlat, &'static str),
+    Fd,
+    Addr,
+    /// A `char[16]` name.
+    Name,
+    /// `KERNEL_VERSION(a, b, c)`.
+    KernelVersion,
+    /// An interface: `if_nametoindex("lo")`.
+    Ifindex,
+    /// `map_create`'s `numa_node`, only with `BPF_F_NUMA_NODE`, always verbose.
+    NumaNode,
+}
+
+/// A field: its name, offset and kind; `since` marks the first field of a later
+/// version of the struct (strace stops before it when the size ends there).
+struct Field(&'static str, usize, Kind, bool);
+
+const MAP_CREATE: (&[Field], usize) = (
+    &[
+        Field(
+            "map_type",
+            0,
+            Kind::Enum(MAP_TYPES, "BPF_MAP_TYPE_???"),
+            false,
+        ),
+        Field("key_size", 4, Kind::U32, false),
+        Field("value_size", 8, Kind::U32, false),
+        Field("max_entries", 12, Kind::U32, false),
+        Field("map_flags", 16, Kind::Flags(MAP_FLAGS, "BPF_F_???"), true),
+        Field("inner_map_fd", 20, Kind::Fd, true),
+        Field("numa_node", 24, Kind::NumaNode, true),
+        Field("map_name", 28, Kind::Name, true),
+        Field("map_ifindex", 44, Kind::Ifindex, true),
+        Field("btf_fd", 48, Kind::Fd, true),
+        Field("btf_key_type_id", 52, Kind::U32, false),
+        Field("btf_value_type_id", 56, Kind::U32, false),
+        Field("btf_vmlinux_value_type_id", 60, Kind::U32, true),
+        Field("map_extra", 64, Kind::U64, true),
+    ],
+    72,
+);
+
+const PROG_LOAD: (&[Field], usize) = (
+    &[
+        Field(
+            "prog_type",
+            0,
+            Kind::Enum(PROG_TYPES, "BPF_PROG_TYPE_???"),
+            false,
+        ),
+        Field("insn_cnt", 4, Kind::U32, false),
+        Field("insns", 8, Kind::Addr, false),
+        Field("license", 16, Kind::Addr, false),
+        Field("log_level", 24, Kind::U32, true),
+        Field("log_size", 28, Kind::U32, false),
+        Field("log_buf", 32, Kind::Addr, false),
+        Field("kern_version", 40, Kind::KernelVersion, true),
+        Field("prog_flags", 44, Kind::Flags(PROG_FLAGS, "BPF_F_???"), true),
+        Field("prog_name", 48, Kind::Name, true),
+        Field("prog_ifindex", 64, Kind::Ifindex, true),
+        Field(
+            "expected_attach_type",
+            68,
+            Kind::Enum(ATTACH_TYPES, "BPF_???"),
+            true,
+        ),
+        Field("prog_btf_fd", 72, Kind::Fd, true),
+        Field("func_info_rec_size", 76, Kind::U32, false),
+        Field("func_info", 80, Kind::Addr, false),
+        Field("func_info_cnt", 88, Kind::U32, false),
+        Field("line_info_rec_size", 92, Kind::U32, false),
+        Field("line_info", 96, Kind::Addr, false),
+        Field("line_info_cnt", 104, Kind::U32, false),
+        Field("attach_btf_id", 108, Kind::U32, true),
+        Field("attach_prog_fd", 112, Kind::Fd, true),
+        Field("fd_array", 120, Kind::Addr, true),
+    ],
+    128,
+);
+
+/// Whether the attributes of `call`'s command are decoded here.
+pub(crate) fn decoded(call: &Call) -> bool {
+    let size = call.args[2] as u32;
+    size > 0 && size <= 4096 && matches!(call.args[0] as u32, BPF_MAP_CREATE | BPF_PROG_LOAD)
+}
+
+/// `bpf`'s attributes, argument 1, of `size` (argument 2) bytes; the address when
+/// the command is not decoded here or the memory could not be read.
+pub(crate) fn write_attr(
+    out: &mut String,
+    call: &Call,
+    opts: &DecodeOptions,
+    fds: Option<&dyn FdNames>,
+) {
+    let addr = call.args[1];
+    let size = call.args[2] as u32 as usize;
+    let data = call
+        .capture(1)
+        .filter(|c| !c.fault && addr != 0 && decoded(call))
+        .and_then(|c| c.data.get(..size));
+    let (fields, struct_size) = match call.args[0] as u32 {
+        BPF_MAP_CREATE => MAP_CREATE,
+        _ => PROG_LOAD,
+    };
+    let Some(data) = data else {
+        return write_addr(out, addr);
+    };
+    // The struct as strace copies it: the bytes given, zeros past them.
+    let mut attr = vec![0u8; struct_size];
+    let len = size.min(struct_size);
+    attr[..len].copy_from_slice(&data[..len]);
+    let b = Bytes(&attr);
+    out.push('{');
+    let mut whole = true;
+    for (n, &Field(name, off, kind, since)) in fields.iter().enumerate() {
+        if since && len <= off {
+            whole = false;
+            break;
+        }
+        let mut s = String::new();
+        match kind {
+            Kind::U32 => {
+                let _ = write!(s, "{}", b.u32(off).unwrap_or(0));
+            }
+            Kind::U64 => {
+                let _ = write!(s, "{}", b.u64(off).unwrap_or(0));
+            }
+            Kind::Enum(table, dflt) => {
+                write_enum(&mut s, b.u32(off).unwrap_or(0) as u64, table, dflt)
+            }
+            Kind::Flags(table, dflt) => {
+                write_flags(&mut s, b.u32(off).unwrap_or(0) as u64, table, None, dflt)
+            }
+            Kind::Fd => write_plain_fd(&mut s, call.pid, b.i32(off).unwrap_or(0), fds),
+            Kind::Addr => write_addr(&mut s, b.u64(off).unwrap_or(0)),
+            Kind::Name => {
+                let room = (len - off).min(16);
+                let bytes = &attr[off..off + room];
+                // strace's `print_quoted_cstring`: without a NUL, the last byte is
+                // where one should have been.
+                match bytes.iter().position(|&c| c == 0) {
+                    Some(end) => quote(&mut s, &bytes[..end], opts.hex, false),
+                    None => {
+                        quote(&mut s, &bytes[..room.saturating_sub(1)], opts.hex, false);
+                        s.push_str("...");
+                    }
+                }
+            }
+            Kind::Ifindex => {
+                let index = b.u32(off).unwrap_or(0);
+                flags::styled(&mut s, &index.to_string(), |s| {
+                    super::cmsg::write_ifindex(s, index)
+                });
+            }
+            Kind::KernelVersion => {
+                let v = b.u32(off).unwrap_or(0);
+                flags::styled(&mut s, &flags::hex(v as u64), |s| {
+                    let _ = write!(
+                        s,
+                        "KERNEL_VERSION({}, {}, {})",
+                        v >> 16,
+                        (v >> 8) & 0xff,
+                        v & 0xff
+                    );
+                });
+            }
+            Kind::NumaNode => {
+                // Only with BPF_F_NUMA_NODE (map_flags, at 16).
+                if b.u32(16).unwrap_or(0) & 4 == 0 {
+                    continue;
+                }
+                let node = b.u32(off).unwrap_or(0);
+                let _ = write!(s, "{node}");
+                if node == u32::MAX && flags::style() != super::XlatStyle::Raw {
+                    s.push_str(" /* NUMA_NO_NODE */");
+                }
+            }
+        }
+        if n > 0 {
+            out.push_str(", ");
+        }
+        let _ = write!(out, "{name}={s}");
+    }
+    // Bytes past the known struct: `...`, or all of them under `-v`.
+    if whole && size > struct_size && data[struct_size..].iter().any(|&c| c != 0) {
+        let extra = &data[struct_size..];
+        if opts.abbreviate {
+            out.push_str(", ...");
+        } else {
+            out.push_str(", extra_data=");
+            quote(out, extra, opts.hex, true);
+            let _ = write!(out, " /* bytes {}..{} */", struct_size, size - 1);
+        }
+    }
+    out.push('}');
+}
+
+/// strace's `bpf_map_types`.
+const MAP_TYPES: Xlat = &[
+    (0, "BPF_MAP_TYPE_UNSPEC"),
+    (1, "BPF_MAP_TYPE_HASH"),
+    (2, "BPF_MAP_TYPE_ARRAY"),
+    (3, "BPF_MAP_TYPE_PROG_ARRAY"),
+    (4, "BPF_MAP_TYPE_PERF_EVENT_ARRAY"),
+    (5, "BPF_MAP_TYPE_PERCPU_HASH"),
+    (6, "BPF_MAP_TYPE_PERCPU_ARRAY"),
+    (7, "BPF_MAP_TYPE_STACK_TRACE"),
+    (8, "BPF_MAP_TYPE_CGROUP_ARRAY"),
+    (9, "BPF_MAP_TYPE_LRU_HASH"),
+    (10, "BPF_MAP_TYPE_LRU_PERCPU_HASH"),
+    (11, "BPF_MAP_TYPE_LPM_TRIE"),
+    (12, "BPF_MAP_TYPE_ARRAY_OF_MAPS"),
+    (13, "BPF_MAP_TYPE_HASH_OF_MAPS"),
+    (14, "BPF_MAP_TYPE_DEVMAP"),
+    (15, "BPF_MAP_TYPE_SOCKMAP"),
+    (16, "BPF_MAP_TYPE_CPUMAP"),
+    (17, "BPF_MAP_TYPE_XSKMAP"),
+    (18, "BPF_MAP_TYPE_SOCKHASH"),
+    (19, "BPF_MAP_TYPE_CGROUP_STORAGE"),
+    (20, "BPF_MAP_TYPE_REUSEPORT_SOCKARRAY"),
+    (21, "BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE"),
+    (22, "BPF_MAP_TYPE_QUEUE"),
+    (23, "BPF_MAP_TYPE_STACK"),
+    (24, "BPF_MAP_TYPE_SK_STORAGE"),
+    (25, "BPF_MAP_TYPE_DEVMAP_HASH"),
+    (26, "BPF_MAP_TYPE_STRUCT_OPS"),
+    (27, "BPF_MAP_TYPE_RINGBUF"),
+    (28, "BPF_MAP_TYPE_INODE_STORAGE"),
+    (29, "BPF_MAP_TYPE_TASK_STORAGE"),
+    (30, "BPF_MAP_TYPE_BLOOM_FILTER"),
+    (31, "BPF_MAP_TYPE_USER_RINGBUF"),
+];
+
+/// strace's `bpf_map_flags`.
+const MAP_FLAGS: Xlat = &[
+    (1 << 0, "BPF_F_NO_PREALLOC"),
+    (1 << 1, "BPF_F_NO_COMMON_LRU"),
+    (1 << 2, "BPF_F_NUMA_NODE"),
+    (1 << 3, "BPF_F_RDONLY"),
+    (1 << 4, "BPF_F_WRONLY"),
+    (1 << 5, "BPF_F_STACK_BUILD_ID"),
+    (1 << 6, "BPF_F_ZERO_SEED"),
+    (1 << 7, "BPF_F_RDONLY_PROG"),
+    (1 << 8, "BPF_F_WRONLY_PROG"),
+    (1 << 9, "BPF_F_CLONE"),
+    (1 << 10, "BPF_F_MMAPABLE"),
+    (1 << 11, "BPF_F_PRESERVE_ELEMS"),
+    (1 << 12, "BPF_F_INNER_MAP"),
+];
+
+/// strace's `bpf_prog_types`.
+const PROG_TYPES: Xlat = &[
+    (0, "BPF_PROG_TYPE_UNSPEC"),
+    (1, "BPF_PROG_TYPE_SOCKET_FILTER"),
+    (2, "BPF_PROG_TYPE_KPROBE"),
+    (3, "BPF_PROG_TYPE_SCHED_CLS"),
+    (4, "BPF_PROG_TYPE_SCHED_ACT"),
+    (5, "BPF_PROG_TYPE_TRACEPOINT"),
+    (6, "BPF_PROG_TYPE_XDP"),
+    (7, "BPF_PROG_TYPE_PERF_EVENT"),
+    (8, "BPF_PROG_TYPE_CGROUP_SKB"),
+    (9, "BPF_PROG_TYPE_CGROUP_SOCK"),
+    (10, "BPF_PROG_TYPE_LWT_IN"),
+    (11, "BPF_PROG_TYPE_LWT_OUT"),
+    (12, "BPF_PROG_TYPE_LWT_XMIT"),
+    (13, "BPF_PROG_TYPE_SOCK_OPS"),
+    (14, "BPF_PROG_TYPE_SK_SKB"),
+    (15, "BPF_PROG_TYPE_CGROUP_DEVICE"),
+    (16, "BPF_PROG_TYPE_SK_MSG"),
+    (17, "BPF_PROG_TYPE_RAW_TRACEPOINT"),
+    (18, "BPF_PROG_TYPE_CGROUP_SOCK_ADDR"),
+    (19, "BPF_PROG_TYPE_LWT_SEG6LOCAL"),
+    (20, "BPF_PROG_TYPE_LIRC_MODE2"),
+    (21, "BPF_PROG_TYPE_SK_REUSEPORT"),
+    (22, "BPF_PROG_TYPE_FLOW_DISSECTOR"),
+    (23, "BPF_PROG_TYPE_CGROUP_SYSCTL"),
+    (24, "BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE"),
+    (25, "BPF_PROG_TYPE_CGROUP_SOCKOPT"),
+    (26, "BPF_PROG_TYPE_TRACING"),
+    (27, "BPF_PROG_TYPE_STRUCT_OPS"),
+    (28, "BPF_PROG_TYPE_EXT"),
+    (29, "BPF_PROG_TYPE_LSM"),
+    (30, "BPF_PROG_TYPE_SK_LOOKUP"),
+    (31, "BPF_PROG_TYPE_SYSCALL"),
+];
+
+/// strace's `bpf_prog_flags`.
+const PROG_FLAGS: Xlat = &[
+    (1 << 0, "BPF_F_STRICT_ALIGNMENT"),
+    (1 << 1, "BPF_F_ANY_ALIGNMENT"),
+    (1 << 2, "BPF_F_TEST_RND_HI32"),
+    (1 << 3, "BPF_F_TEST_STATE_FREQ"),
+    (1 << 4, "BPF_F_SLEEPABLE"),
+];
+
+/// strace's `bpf_attach_type`.
+const ATTACH_TYPES: Xlat = &[
+    (0, "BPF_CGROUP_INET_INGRESS"),
+    (1, "BPF_CGROUP_INET_EGRESS"),
+    (2, "BPF_CGROUP_INET_SOCK_CREATE"),
+    (3, "BPF_CGROUP_SOCK_OPS"),
+    (4, "BPF_SK_SKB_STREAM_PARSER"),
+    (5, "BPF_SK_SKB_STREAM_VERDICT"),
+    (6, "BPF_CGROUP_DEVICE"),
+    (7, "BPF_SK_MSG_VERDICT"),
+    (8, "BPF_CGROUP_INET4_BIND"),
+    (9, "BPF_CGROUP_INET6_BIND"),
+    (10, "BPF_CGROUP_INET4_CONNECT"),
+    (11, "BPF_CGROUP_INET6_CONNECT"),
+    (12, "BPF_CGROUP_INET4_POST_BIND"),
+    (13, "BPF_CGROUP_INET6_POST_BIND"),
+    (14, "BPF_CGROUP_UDP4_SENDMSG"),
+    (15, "BPF_CGROUP_UDP6_SENDMSG"),
+    (16, "BPF_LIRC_MODE2"),
+    (17, "BPF_FLOW_DISSECTOR"),
+    (18, "BPF_CGROUP_SYSCTL"),
+    (19, "BPF_CGROUP_UDP4_RECVMSG"),
+    (20, "BPF_CGROUP_UDP6_RECVMSG"),
+    (21, "BPF_CGROUP_GETSOCKOPT"),
+    (22, "BPF_CGROUP_SETSOCKOPT"),
+    (23, "BPF_TRACE_RAW_TP"),
+    (24, "BPF_TRACE_FENTRY"),
+    (25, "BPF_TRACE_FEXIT"),
+    (26, "BPF_MODIFY_RETURN"),
+    (27, "BPF_LSM_MAC"),
+    (28, "BPF_TRACE_ITER"),
+    (29, "BPF_CGROUP_INET4_GETPEERNAME"),
+    (30, "BPF_CGROUP_INET6_GETPEERNAME"),
+    (31, "BPF_CGROUP_INET4_GETSOCKNAME"),
+    (32, "BPF_CGROUP_INET6_GETSOCKNAME"),
+    (33, "BPF_XDP_DEVMAP"),
+    (34, "BPF_CGROUP_INET_SOCK_RELEASE"),
+    (35, "BPF_XDP_CPUMAP"),
+    (36, "BPF_SK_LOOKUP"),
+    (37, "BPF_XDP"),
+    (38, "BPF_SK_SKB_VERDICT"),
+    (39, "BPF_SK_REUSEPORT_SELECT"),
+    (40, "BPF_SK_REUSEPORT_SELECT_OR_MIGRATE"),
+    (41, "BPF_PERF_EVENT"),
+    (42, "BPF_TRACE_KPROBE_MULTI"),
+    (43, "BPF_LSM_CGROUP"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::Capture;
+
+    fn call(cmd: u64, attr: &[u8], size: u64) -> Call {
+        Call {
+            nr: crate::syscalls::by_name("bpf").map_or(0, |sc| sc.nr),
+            args: [cmd, 0x7ffc_0000_1000, size, 0, 0, 0],
+            ret: Some(-7),
+            captures: vec![Capture {
+                arg: 1,
+                kind: tracer_common::capture::BUF,
+                data: attr.to_vec(),
+                truncated: false,
+                fault: false,
+            }],
+            ..Default::default()
+        }
+    }
+
+    // strace's tests/kernel_version.c.
+    #[test]
+    fn prog_load() {
+        let mut attr = [0u8; 128];
+        attr[0..4].copy_from_slice(&0x20u32.to_le_bytes());
+        attr[4..8].copy_from_slice(&0xbadc_0dedu32.to_le_bytes());
+        attr[24..28].copy_from_slice(&24u32.to_le_bytes());
+        attr[28..32].copy_from_slice(&3_141_592_653u32.to_le_bytes());
+        attr[40..44].copy_from_slice(&0xcafe_f00du32.to_le_bytes());
+        let mut s = String::new();
+        write_attr(
+            &mut s,
+            &call(5, &attr, 128),
+            &DecodeOptions::default(),
+            None,
+        );
+        assert_eq!(
+            s,
+            "{prog_type=0x20 /* BPF_PROG_TYPE_??? */, insn_cnt=3134983661, insns=NULL, \
+             license=NULL, log_level=24, log_size=3141592653, log_buf=NULL, \
+             kern_version=KERNEL_VERSION(51966, 240, 13), prog_flags=0, prog_name=\"\", \
+             prog_ifindex=0, expected_attach_type=BPF_CGROUP_INET_INGRESS, prog_btf_fd=0, \
+             func_info_rec_size=0, func_info=NULL, func_info_cnt=0, line_info_rec_size=0, \
+             line_info=NULL, line_info_cnt=0, attach_btf_id=0, attach_prog_fd=0, \
+             fd_array=NULL}"
+        );
+    }
+
+    // strace's tests/bpf.c: a size that ends before the second version stops there.
+    #[test]
+    fn map_create_short() {
+        let mut attr = [0u8; 4];
+        attr[0..4].copy_from_slice(&2u32.to_le_bytes());
+        let mut s = String::new();
+        write_attr(&mut s, &call(0, &attr, 4), &DecodeOptions::default(), None);
+        assert_eq!(
+            s,
+            "{map_type=BPF_MAP_TYPE_ARRAY, key_size=0, value_size=0, max_entries=0}"
+        );
+    }
+}
