@@ -168,8 +168,14 @@ pub fn write_struct(
             write_time(&mut s, &Bytes(data.get(16..)?), "tv_nsec")?;
             s.push('}');
         }
-        StructKind::LandlockRulesetAttr => {
-            s.push_str("{handled_access_fs=");
+        // Both open with a `__u64` of LANDLOCK_ACCESS_FS_* rights.
+        StructKind::LandlockRulesetAttr | StructKind::LandlockPathBeneath => {
+            let ruleset = kind == StructKind::LandlockRulesetAttr;
+            s.push_str(if ruleset {
+                "{handled_access_fs="
+            } else {
+                "{allowed_access="
+            });
             let access = b.u64(0)?;
             write_flags(
                 &mut s,
@@ -178,19 +184,11 @@ pub fn write_struct(
                 None,
                 "LANDLOCK_ACCESS_FS_???",
             );
-            s.push('}');
-        }
-        StructKind::LandlockPathBeneath => {
-            s.push_str("{allowed_access=");
-            let access = b.u64(0)?;
-            write_flags(
-                &mut s,
-                access,
-                flags::LANDLOCK_ACCESS_FS,
-                None,
-                "LANDLOCK_ACCESS_FS_???",
-            );
-            let _ = write!(s, ", parent_fd={}}}", b.i32(8)?);
+            if ruleset {
+                s.push('}');
+            } else {
+                let _ = write!(s, ", parent_fd={}}}", b.i32(8)?);
+            }
         }
         StructKind::TimeT => {
             let t = b.i64(0)?;
