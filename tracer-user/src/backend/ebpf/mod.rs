@@ -580,18 +580,26 @@ impl Run<'_, '_> {
                 Ok(WaitStatus::StillAlive) | Err(_) => break,
                 Ok(status) => status,
             };
-            if status.pid().is_some()
-                && status.pid() == self.launched
-                && let Some(status) = wait_status(status)
-            {
-                self.launched_status = Some(status);
-                self.show_launched_exit()?;
+            if status.pid().is_some() && status.pid() == self.launched {
+                self.note_launched_status(status)?;
             }
         }
-        if let (Some(pid), None) = (self.launched, self.launched_status)
-            && waitpid(pid, Some(WaitPidFlag::WNOHANG)) == Err(nix::errno::Errno::ECHILD)
-        {
-            self.launched_status = Some(ExitStatus::Unknown);
+        // The command may have ended since the loop looked: this wait reaps it too, so
+        // its status is kept, not only the news that it is gone.
+        if let (Some(pid), None) = (self.launched, self.launched_status) {
+            match waitpid(pid, Some(WaitPidFlag::WNOHANG)) {
+                Ok(status) => self.note_launched_status(status)?,
+                Err(nix::errno::Errno::ECHILD) => self.launched_status = Some(ExitStatus::Unknown),
+                Err(_) => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn note_launched_status(&mut self, status: WaitStatus) -> Result<()> {
+        if let Some(status) = wait_status(status) {
+            self.launched_status = Some(status);
+            self.show_launched_exit()?;
         }
         Ok(())
     }
