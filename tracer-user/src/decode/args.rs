@@ -96,8 +96,9 @@ pub(crate) fn write_arg(
         ArgKind::FanDirFd => write_fd(out, call.pid, v as i32, fds),
         // `kcmp`'s indexes are descriptors for KCMP_FILE, else numbers strace shows in hex.
         // KCMP_FILE's two descriptors, KCMP_EPOLL_TFD's first.
+        // (Descriptors of `pid1` and `pid2`.)
         ArgKind::KcmpIdx if call.args[2] as u32 == 0 || (call.args[2] as u32 == 7 && i == 3) => {
-            super::write_plain_fd(out, call.pid, v as i32, fds)
+            super::write_plain_fd(out, call.args[i - 3] as u32, v as i32, fds)
         }
         // KCMP_EPOLL_TFD's `struct kcmp_epoll_slot`, read at entry.
         ArgKind::KcmpIdx if call.args[2] as u32 == 7 => {
