@@ -245,6 +245,10 @@ fn write_memory(
             let count = call.args[count_arg as usize];
             iovec::write_iovec(out, cap, v, count, contents, opts);
         }
+        ArgKind::IovecAddrs { count_arg } => {
+            let count = call.args[count_arg as usize];
+            iovec::write_iovec_addrs(out, cap, v, count, opts);
+        }
         ArgKind::StrArray => strings::write_strv(out, cap, v, opts),
         // The strings themselves when the plan copied them (`-v`), else their count.
         ArgKind::EnvArray => match cap {
@@ -367,6 +371,7 @@ fn is_structured(kind: ArgKind) -> bool {
         ArgKind::Struct(..)
             | ArgKind::Mmsghdrs { .. }
             | ArgKind::Iovec { .. }
+            | ArgKind::IovecAddrs { .. }
             | ArgKind::StrArray
             | ArgKind::EnvArray
             | ArgKind::FdSet

@@ -305,6 +305,12 @@ pub enum ArgKind {
         count_arg: u8,
         dir: Dir,
     },
+    /// `struct iovec[count_arg]` the kernel reads whose elements strace shows as
+    /// addresses only (`process_vm_readv`'s remote vector, `process_madvise`):
+    /// `[{iov_base=0x7f..., iov_len=10}]`.
+    IovecAddrs {
+        count_arg: u8,
+    },
     /// `char *argv[]`: the strings.
     StrArray,
     /// `char *envp[]`: only counted, as strace does by default.

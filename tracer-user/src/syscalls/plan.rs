@@ -194,6 +194,12 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
             };
             spec(capture::IOVEC, w, count_arg, 0)
         }
+        // Only the array (the plan has one looping slot, the other vector's): a vector
+        // that ends a mapping shows its first elements (`PARTIAL`).
+        ArgKind::IovecAddrs { count_arg } => CaptureSpec {
+            max: MAX_CAPTURE | PARTIAL,
+            ..array(when::ENTER, count_arg, 16)
+        },
         // The header, then what it points at: the peer address and the iovecs. A
         // received message's header is read at entry too: strace shows the address
         // length before and after (`msg_namelen=128 => 16`), and only it on failure.
