@@ -86,7 +86,7 @@ pub(crate) fn write_arg(
         ArgKind::Hex32 => write_hex(out, v as u32 as u64),
         ArgKind::Uid => write_uid(out, v as u32),
         ArgKind::Named(n) => super::xlat::write_named(out, n, v),
-        ArgKind::Ptr | ArgKind::MqAttr => write_addr(out, v),
+        ArgKind::Ptr => write_addr(out, v),
         ArgKind::ArchPrctlArg => super::arch_prctl::write_arg(out, call, i, opts),
         ArgKind::Ioprio => super::ioprio::write_arg(out, v as u32),
         // `fanotify_mark`'s directory: -1 is FAN_NOFD.
@@ -282,6 +282,12 @@ fn write_memory(
             iovec::write_msghdr(out, call, i, w == When::ExitOk, opts, named)
         }
         ArgKind::Struct(StructKind::CloneArgs, _) => clone::write_clone3(out, call, i),
+        ArgKind::MqAttr => match cap.filter(|c| !c.fault && !c.truncated && v != 0) {
+            Some(c)
+                if super::posix_ipc::write_mq_attr(out, &structs::Bytes(&c.data), false)
+                    .is_some() => {}
+            _ => write_addr(out, v),
+        },
         // The two new descriptors, named as results are (`[3<pipe:[N]>, 4<pipe:[N]>]`).
         ArgKind::Struct(StructKind::FdPair, _) if fds.is_some() => {
             let pair = call
@@ -372,6 +378,7 @@ fn is_structured(kind: ArgKind) -> bool {
             | ArgKind::Mmsghdrs { .. }
             | ArgKind::Iovec { .. }
             | ArgKind::IovecAddrs { .. }
+            | ArgKind::MqAttr
             | ArgKind::StrArray
             | ArgKind::EnvArray
             | ArgKind::FdSet

@@ -23,6 +23,7 @@ mod netlink_types;
 mod other_fds;
 pub use other_fds::other_fds;
 mod pidns;
+pub mod posix_ipc;
 mod prctl;
 mod reboot;
 mod ret;

@@ -136,6 +136,8 @@ pub fn write_struct(
         // Printed by their own writers (`iovec`, `clone`, `ioctl`).
         StructKind::Msghdr | StructKind::CloneArgs | StructKind::Termios => return None,
         StructKind::Sysinfo => write_sysinfo(&mut s, &b)?,
+        StructKind::MqAttr => super::posix_ipc::write_mq_attr(&mut s, &b, true)?,
+        StructKind::Sigevent => super::posix_ipc::write_sigevent(&mut s, &b)?,
         StructKind::IntPtr => {
             let _ = write!(s, "[{}]", b.i32(0)?);
         }

@@ -204,6 +204,10 @@ pub enum StructKind {
     /// The largest of the SysV IPC control structs (`msqid_ds`): `shmctl`'s, `semctl`'s
     /// and `msgctl`'s buffer, printed by command.
     IpcBuf,
+    /// `struct mq_attr`: `{mq_flags=O_NONBLOCK, mq_maxmsg=10, ...}`.
+    MqAttr,
+    /// `struct sigevent`: `{sigev_signo=SIGALRM, sigev_notify=SIGEV_SIGNAL}`.
+    Sigevent,
 }
 
 impl StructKind {
@@ -238,6 +242,8 @@ impl StructKind {
             // All of it, as strace reads it (one at the end of a mapping is not shown),
             // though the fields shown are in the first `SIGINFO_BYTES`.
             Self::Siginfo => 128,
+            Self::MqAttr => crate::decode::posix_ipc::MQ_ATTR_SIZE,
+            Self::Sigevent => crate::decode::posix_ipc::SIGEVENT_SIZE,
         }
     }
 }
@@ -389,8 +395,8 @@ pub enum ArgKind {
     MountStr {
         data: bool,
     },
-    /// `mq_open`'s attributes: only printed, as an address, when its flags (argument 1)
-    /// have `O_CREAT`.
+    /// `mq_open`'s attributes: only printed when its flags (argument 1) have `O_CREAT`,
+    /// its `mq_flags` (which the kernel ignores) in hex.
     MqAttr,
     /// `access` mode: `R_OK|W_OK`, `F_OK`.
     AccessMode,

@@ -176,6 +176,7 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
             array(w, maxnode_arg, 8)
         }
         ArgKind::MpolModeOut => fixed(StructKind::IntPtr, When::ExitOk),
+        ArgKind::MqAttr => fixed(StructKind::MqAttr, When::Enter),
         // A byte per byte of the length (the plan cannot divide by the page size),
         // limited to a page; the ptrace backend keeps what it read.
         ArgKind::MincoreVec => array(when::EXIT_OK, 1, 0),
