@@ -10,8 +10,9 @@ use super::structs::Bytes;
 
 /// `struct mq_attr`'s size: four longs and four reserved (strace reads all of it).
 pub const MQ_ATTR_SIZE: u16 = 64;
-/// `struct sigevent`'s size on 64-bit architectures (the kernel copies all of it).
-pub const SIGEVENT_SIZE: u16 = 64;
+/// The fields of `struct sigevent` strace reads (its own `struct_sigevent`, without
+/// the kernel's padding to 64 bytes): one that ends a mapping is still shown.
+pub const SIGEVENT_SIZE: u16 = 32;
 
 const MQ_ATTR_FLAGS: Xlat = &[(0o4000, "O_NONBLOCK")];
 
