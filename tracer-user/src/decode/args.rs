@@ -282,6 +282,7 @@ fn write_memory(
             iovec::write_msghdr(out, call, i, w == When::ExitOk, opts, named)
         }
         ArgKind::Struct(StructKind::CloneArgs, _) => clone::write_clone3(out, call, i),
+        ArgKind::SchedAttr { dir } => super::sched::write_arg(out, call, i, dir == Dir::In, opts),
         ArgKind::MqAttr => match cap.filter(|c| !c.fault && !c.truncated && v != 0) {
             Some(c)
                 if super::posix_ipc::write_mq_attr(out, &structs::Bytes(&c.data), false)
@@ -379,6 +380,7 @@ fn is_structured(kind: ArgKind) -> bool {
             | ArgKind::Iovec { .. }
             | ArgKind::IovecAddrs { .. }
             | ArgKind::MqAttr
+            | ArgKind::SchedAttr { .. }
             | ArgKind::StrArray
             | ArgKind::EnvArray
             | ArgKind::FdSet

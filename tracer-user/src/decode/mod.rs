@@ -27,6 +27,7 @@ pub mod posix_ipc;
 mod prctl;
 mod reboot;
 mod ret;
+pub mod sched;
 pub mod siginfo;
 mod sockaddr;
 mod sockopt;

@@ -395,6 +395,11 @@ pub enum ArgKind {
     MountStr {
         data: bool,
     },
+    /// `struct sched_attr`: read at entry by `sched_setattr` ([`Dir::In`], with its
+    /// size again at exit for `E2BIG`), filled by `sched_getattr` ([`Dir::Out`]).
+    SchedAttr {
+        dir: Dir,
+    },
     /// `mq_open`'s attributes: only printed when its flags (argument 1) have `O_CREAT`,
     /// its `mq_flags` (which the kernel ignores) in hex.
     MqAttr,
@@ -661,6 +666,7 @@ impl ArgKind {
                 | Self::SockoptOut
                 | Self::CpuSetOut
                 | Self::Iovec { dir: Dir::Out, .. }
+                | Self::SchedAttr { dir: Dir::Out }
                 | Self::Msgbuf { dir: Dir::Out, .. }
                 | Self::Mmsghdrs { .. }
                 | Self::Struct(_, When::ExitOk)

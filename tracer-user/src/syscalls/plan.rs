@@ -177,6 +177,21 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
         }
         ArgKind::MpolModeOut => fixed(StructKind::IntPtr, When::ExitOk),
         ArgKind::MqAttr => fixed(StructKind::MqAttr, When::Enter),
+        // As much as strace reads (one that ends a mapping may be smaller); the size the
+        // kernel writes back when it finds the struct too big.
+        ArgKind::SchedAttr { dir } => {
+            let attr = |w| CaptureSpec {
+                max: PARTIAL,
+                ..spec(capture::FIXED, w, LEN_FIXED, crate::decode::sched::SIZE)
+            };
+            return match dir {
+                Dir::In => vec![
+                    attr(when::ENTER),
+                    spec(capture::FIXED, when::EXIT, LEN_FIXED, 4),
+                ],
+                Dir::Out => vec![attr(when::EXIT_OK)],
+            };
+        }
         // A byte per byte of the length (the plan cannot divide by the page size),
         // limited to a page; the ptrace backend keeps what it read.
         ArgKind::MincoreVec => array(when::EXIT_OK, 1, 0),
