@@ -87,6 +87,7 @@ pub(crate) fn write_arg(
         ArgKind::Uid => write_uid(out, v as u32),
         ArgKind::Named(n) => super::xlat::write_named(out, n, v),
         ArgKind::Ptr => write_addr(out, v),
+        ArgKind::SeccompFlags => super::seccomp::write_flags(out, call, i),
         ArgKind::ArchPrctlArg => super::arch_prctl::write_arg(out, call, i, opts),
         ArgKind::Ioprio => super::ioprio::write_arg(out, v as u32),
         // `fanotify_mark`'s directory: -1 is FAN_NOFD.
@@ -282,6 +283,7 @@ fn write_memory(
             iovec::write_msghdr(out, call, i, w == When::ExitOk, opts, named)
         }
         ArgKind::Struct(StructKind::CloneArgs, _) => clone::write_clone3(out, call, i),
+        ArgKind::SeccompArgs => super::seccomp::write_args(out, call, i),
         ArgKind::SchedAttr { dir } => super::sched::write_arg(out, call, i, dir == Dir::In, opts),
         ArgKind::MqAttr => match cap.filter(|c| !c.fault && !c.truncated && v != 0) {
             Some(c)
@@ -381,6 +383,7 @@ fn is_structured(kind: ArgKind) -> bool {
             | ArgKind::IovecAddrs { .. }
             | ArgKind::MqAttr
             | ArgKind::SchedAttr { .. }
+            | ArgKind::SeccompArgs
             | ArgKind::StrArray
             | ArgKind::EnvArray
             | ArgKind::FdSet

@@ -8,12 +8,6 @@ use super::flags::{self, Xlat, write_enum, write_flags};
 use super::strings::write_addr;
 use super::structs::Bytes;
 
-/// `struct mq_attr`'s size: four longs and four reserved (strace reads all of it).
-pub const MQ_ATTR_SIZE: u16 = 64;
-/// The fields of `struct sigevent` strace reads (its own `struct_sigevent`, without
-/// the kernel's padding to 64 bytes): one that ends a mapping is still shown.
-pub const SIGEVENT_SIZE: u16 = 32;
-
 const MQ_ATTR_FLAGS: Xlat = &[(0o4000, "O_NONBLOCK")];
 
 /// `{mq_flags=O_NONBLOCK, mq_maxmsg=10, mq_msgsize=8192, mq_curmsgs=0}`; `mq_open`'s

@@ -11,7 +11,7 @@ use super::{Call, DecodeOptions, in_out};
 use crate::syscalls::NamedSet;
 
 /// The version strace knows (`SCHED_ATTR_SIZE_VER1`): what it reads at most.
-pub const SIZE: u16 = 56;
+const SIZE: u16 = crate::syscalls::layout::SCHED_ATTR_SIZE;
 /// `SCHED_ATTR_SIZE_VER0`: a smaller struct shows its size only.
 const MIN_SIZE: u32 = 48;
 const E2BIG: i64 = -7;

@@ -67,3 +67,15 @@ pub const MSGBUF_HEADER: u16 = 8;
 /// `struct cmsghdr`: `size_t cmsg_len; int cmsg_level; int cmsg_type`, then the data
 /// (aligned to `size_t`).
 pub const CMSGHDR_SIZE: usize = 16;
+
+/// `struct mq_attr`: four longs and four reserved (strace reads all of it).
+pub const MQ_ATTR_SIZE: u16 = 64;
+/// The fields of `struct sigevent` strace reads (its own `struct_sigevent`, without the
+/// kernel's padding to 64 bytes): one that ends a mapping is still shown.
+pub const SIGEVENT_SIZE: u16 = 32;
+/// `struct sched_attr` as far as strace knows it (`SCHED_ATTR_SIZE_VER1`).
+pub const SCHED_ATTR_SIZE: u16 = 56;
+/// `struct sock_fprog`: the length, then the address of the instructions.
+pub const SOCK_FPROG_SIZE: u16 = 16;
+/// `struct seccomp_notif_sizes`: three `__u16`.
+pub const SECCOMP_NOTIF_SIZES: u16 = 6;

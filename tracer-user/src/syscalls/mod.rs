@@ -242,8 +242,8 @@ impl StructKind {
             // All of it, as strace reads it (one at the end of a mapping is not shown),
             // though the fields shown are in the first `SIGINFO_BYTES`.
             Self::Siginfo => 128,
-            Self::MqAttr => crate::decode::posix_ipc::MQ_ATTR_SIZE,
-            Self::Sigevent => crate::decode::posix_ipc::SIGEVENT_SIZE,
+            Self::MqAttr => layout::MQ_ATTR_SIZE,
+            Self::Sigevent => layout::SIGEVENT_SIZE,
         }
     }
 }
@@ -400,6 +400,12 @@ pub enum ArgKind {
     SchedAttr {
         dir: Dir,
     },
+    /// `seccomp`'s `uargs`, by operation: the action asked about (a `u32` read at
+    /// entry), the sizes written (`struct seccomp_notif_sizes`), the program's
+    /// `struct sock_fprog`, else the address.
+    SeccompArgs,
+    /// `seccomp`'s flags: `SECCOMP_FILTER_FLAG_*` for `SECCOMP_SET_MODE_FILTER`, else hex.
+    SeccompFlags,
     /// `mq_open`'s attributes: only printed when its flags (argument 1) have `O_CREAT`,
     /// its `mq_flags` (which the kernel ignores) in hex.
     MqAttr,

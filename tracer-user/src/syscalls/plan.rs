@@ -177,12 +177,30 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
         }
         ArgKind::MpolModeOut => fixed(StructKind::IntPtr, When::ExitOk),
         ArgKind::MqAttr => fixed(StructKind::MqAttr, When::Enter),
+        // Whatever the operation (for the others the copies fail or go unused).
+        ArgKind::SeccompArgs => {
+            return vec![
+                spec(capture::FIXED, when::ENTER, LEN_FIXED, 4),
+                spec(
+                    capture::FIXED,
+                    when::ENTER,
+                    LEN_FIXED,
+                    layout::SOCK_FPROG_SIZE,
+                ),
+                spec(
+                    capture::FIXED,
+                    when::EXIT_OK,
+                    LEN_FIXED,
+                    layout::SECCOMP_NOTIF_SIZES,
+                ),
+            ];
+        }
         // As much as strace reads (one that ends a mapping may be smaller); the size the
         // kernel writes back when it finds the struct too big.
         ArgKind::SchedAttr { dir } => {
             let attr = |w| CaptureSpec {
                 max: PARTIAL,
-                ..spec(capture::FIXED, w, LEN_FIXED, crate::decode::sched::SIZE)
+                ..spec(capture::FIXED, w, LEN_FIXED, layout::SCHED_ATTR_SIZE)
             };
             return match dir {
                 Dir::In => vec![
