@@ -37,6 +37,7 @@ pub mod structs;
 mod syslog;
 #[cfg(test)]
 mod tests;
+mod timex;
 mod typed;
 pub mod uring;
 mod xlat;

@@ -138,6 +138,7 @@ pub fn write_struct(
         StructKind::Sysinfo => write_sysinfo(&mut s, &b)?,
         StructKind::MqAttr => super::posix_ipc::write_mq_attr(&mut s, &b, true)?,
         StructKind::Sigevent => super::posix_ipc::write_sigevent(&mut s, &b)?,
+        StructKind::Timex => super::timex::write_timex(&mut s, &b)?,
         StructKind::IntPtr => {
             let _ = write!(s, "[{}]", b.i32(0)?);
         }

@@ -191,7 +191,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(168, "getcpu", [], Int, ["cpup": Struct(StructKind::IntPtr, When::ExitOk), "nodep": Struct(StructKind::IntPtr, When::ExitOk), "unused": Ptr]),
     sc!(169, "gettimeofday", [CLOCK], Int, ["tv": Struct(StructKind::Timeval, When::ExitOk), "tz": Struct(StructKind::Timezone, When::ExitOk)]),
     sc!(170, "settimeofday", [CLOCK], Int, ["tv": Struct(StructKind::Timeval, When::Enter), "tz": Struct(StructKind::Timezone, When::Enter)]),
-    sc!(171, "adjtimex", [CLOCK], Int, ["txc_p": Ptr]),
+    sc!(171, "adjtimex", [CLOCK], Adjtimex, ["txc_p": Struct(StructKind::Timex, When::ExitOk)]),
     sc!(172, "getpid", [PURE], Pid, []),
     sc!(173, "getppid", [PURE], Pid, []),
     sc!(174, "getuid", [CREDS PURE], Int, []),

@@ -208,6 +208,8 @@ pub enum StructKind {
     MqAttr,
     /// `struct sigevent`: `{sigev_signo=SIGALRM, sigev_notify=SIGEV_SIGNAL}`.
     Sigevent,
+    /// `struct timex` (`adjtimex`): `{modes=0, offset=0, ..., tai=0}`.
+    Timex,
 }
 
 impl StructKind {
@@ -244,6 +246,7 @@ impl StructKind {
             Self::Siginfo => 128,
             Self::MqAttr => layout::MQ_ATTR_SIZE,
             Self::Sigevent => layout::SIGEVENT_SIZE,
+            Self::Timex => layout::TIMEX_SIZE,
         }
     }
 }
@@ -714,6 +717,8 @@ pub enum RetKind {
     Time,
     /// A scheduling policy: `0 (SCHED_OTHER)`.
     SchedPolicy,
+    /// `adjtimex`'s clock state, named when the struct was read: `5 (TIME_ERROR)`.
+    Adjtimex,
     /// `ioprio_get`'s priority: `0 (IOPRIO_PRIO_VALUE(IOPRIO_CLASS_NONE, 0))`.
     Ioprio,
     /// `bpf`'s: a new descriptor for the commands that make one.

@@ -177,7 +177,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(156, "_sysctl", [], Int, ["args": Ptr]),
     sc!(157, "prctl", [CREDS], Prctl, ["option": PrctlOption, "arg2": PrctlArg { n: 2 }, "arg3": PrctlArg { n: 3 }, "arg4": PrctlArg { n: 4 }, "arg5": PrctlArg { n: 5 }]),
     sc!(158, "arch_prctl", [], ArchPrctl, ["option": ArchPrctlCode, "arg2": ArchPrctlArg]),
-    sc!(159, "adjtimex", [CLOCK], Int, ["txc_p": Ptr]),
+    sc!(159, "adjtimex", [CLOCK], Adjtimex, ["txc_p": Struct(StructKind::Timex, When::ExitOk)]),
     sc!(160, "setrlimit", [], Int, ["resource": RlimitResource, "rlim": Struct(StructKind::Rlimit, When::Enter)]),
     sc!(161, "chroot", [FILE], Int, ["filename": Path]),
     sc!(162, "sync", [], Int, []),
