@@ -283,6 +283,9 @@ fn write_memory(
             iovec::write_msghdr(out, call, i, w == When::ExitOk, opts, named)
         }
         ArgKind::Struct(StructKind::CloneArgs, _) => clone::write_clone3(out, call, i),
+        ArgKind::Struct(StructKind::MountAttr, _) => {
+            super::mount_attr::write_arg(out, call, i, opts, fds)
+        }
         ArgKind::SeccompArgs => super::seccomp::write_args(out, call, i),
         ArgKind::SchedAttr { dir } => super::sched::write_arg(out, call, i, dir == Dir::In, opts),
         ArgKind::MqAttr => match cap.filter(|c| !c.fault && !c.truncated && v != 0) {

@@ -18,6 +18,7 @@ mod ioctl;
 mod ioprio;
 mod iovec;
 mod ipc;
+mod mount_attr;
 mod netlink;
 mod netlink_types;
 mod other_fds;

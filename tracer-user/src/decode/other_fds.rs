@@ -1,5 +1,5 @@
 //! Descriptors a call's line names outside its descriptor arguments: inside a struct
-//! (`SECCOMP_IOCTL_NOTIF_ADDFD`'s `srcfd`), or another process's (`kcmp`'s
+//! (`SECCOMP_IOCTL_NOTIF_ADDFD`'s `srcfd`, `mount_setattr`'s `userns_fd`), or another process's (`kcmp`'s
 //! `KCMP_FILE` indexes). The fd table learns them from `/proc` before the line is
 //! printed, as strace's `printfd_pid` looks them up when it prints.
 
@@ -24,6 +24,9 @@ pub fn other_fds(call: &Call) -> Vec<(u32, i32)> {
             .capture(2)
             .filter(|c| !c.fault)
             .and_then(|c| super::structs::Bytes(&c.data).i32(12))
+            .map(|fd| vec![(call.pid, fd)])
+            .unwrap_or_default(),
+        "mount_setattr" => super::mount_attr::named_fd(call)
             .map(|fd| vec![(call.pid, fd)])
             .unwrap_or_default(),
         _ => Vec::new(),

@@ -75,6 +75,8 @@ pub const MQ_ATTR_SIZE: u16 = 64;
 pub const SIGEVENT_SIZE: u16 = 32;
 /// `struct sched_attr` as far as strace knows it (`SCHED_ATTR_SIZE_VER1`).
 pub const SCHED_ATTR_SIZE: u16 = 56;
+/// `struct mount_attr`'s first version (`MOUNT_ATTR_SIZE_VER0`).
+pub const MOUNT_ATTR_SIZE: u16 = 32;
 /// The kernel's `struct __kernel_timex` (`adjtimex`).
 pub const TIMEX_SIZE: u16 = 208;
 /// `struct sock_fprog`: the length, then the address of the instructions.

@@ -210,6 +210,8 @@ pub enum StructKind {
     Sigevent,
     /// `struct timex` (`adjtimex`): `{modes=0, offset=0, ..., tai=0}`.
     Timex,
+    /// `struct mount_attr` (`mount_setattr`), its size the next argument.
+    MountAttr,
 }
 
 impl StructKind {
@@ -247,6 +249,7 @@ impl StructKind {
             Self::MqAttr => layout::MQ_ATTR_SIZE,
             Self::Sigevent => layout::SIGEVENT_SIZE,
             Self::Timex => layout::TIMEX_SIZE,
+            Self::MountAttr => layout::MOUNT_ATTR_SIZE,
         }
     }
 }

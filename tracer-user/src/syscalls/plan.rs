@@ -281,7 +281,7 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
         // An extensible struct, its size in the next argument: also as many bytes as
         // that says (up to a page), for strace's look past the version it knows
         // (`/* bytes 24..31 */ "\x80..."`, or `???` where they cannot be read).
-        ArgKind::Struct(sk @ StructKind::OpenHow, w) => {
+        ArgKind::Struct(sk @ (StructKind::OpenHow | StructKind::MountAttr), w) => {
             let given = CaptureSpec {
                 max: MAX_CAPTURE,
                 ..spec(capture::BUF, when::ENTER, arg + 1, 0)
