@@ -3004,3 +3004,36 @@ fn iovecs_strace_shows_by_address() {
          {iov_base=0x70000ff9, iov_len=2}, ... /* 0x70001000 */], 6, 0"
     );
 }
+
+#[test]
+fn sysctl_args_by_address() {
+    // sysctl.c (x86_64 only: `_sysctl`)
+    if syscalls::by_name("_sysctl").is_none() {
+        return;
+    }
+    let mut info = vec![0u8; 80];
+    let c = call(
+        "_sysctl",
+        &[0x7000_0fb0],
+        Some(-38),
+        vec![cap(0, capture::FIXED, &info)],
+    );
+    assert_eq!(
+        line(&c),
+        "{name=NULL, nlen=0, oldval=NULL, oldlenp=NULL, newval=NULL, newlen=0} = -1 ENOSYS \
+         (Function not implemented)"
+    );
+    info[..8].copy_from_slice(&0x7f55df936000u64.to_le_bytes());
+    info[8..12].copy_from_slice(&1818978921i32.to_le_bytes());
+    info[16..24].copy_from_slice(&0x7877767574737271u64.to_le_bytes());
+    info[40..48].copy_from_slice(&8535856707940741231u64.to_le_bytes());
+    let c = call(
+        "_sysctl",
+        &[0x7000_0fb0],
+        Some(-38),
+        vec![cap(0, capture::FIXED, &info)],
+    );
+    assert!(line(&c).starts_with(
+        "{name=0x7f55df936000, nlen=1818978921, oldval=0x7877767574737271, oldlenp=NULL"
+    ));
+}

@@ -75,6 +75,8 @@ pub const MQ_ATTR_SIZE: u16 = 64;
 pub const SIGEVENT_SIZE: u16 = 32;
 /// `struct sched_attr` as far as strace knows it (`SCHED_ATTR_SIZE_VER1`).
 pub const SCHED_ATTR_SIZE: u16 = 56;
+/// `struct __sysctl_args` (`_sysctl`, x86_64 only), its reserved longs included.
+pub const SYSCTL_ARGS_SIZE: u16 = 80;
 /// `struct mount_attr`'s first version (`MOUNT_ATTR_SIZE_VER0`).
 pub const MOUNT_ATTR_SIZE: u16 = 32;
 /// The kernel's `struct __kernel_timex` (`adjtimex`).

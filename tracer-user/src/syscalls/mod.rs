@@ -212,6 +212,9 @@ pub enum StructKind {
     Timex,
     /// `struct mount_attr` (`mount_setattr`), its size the next argument.
     MountAttr,
+    /// `struct __sysctl_args` (`_sysctl`: x86_64 only): `{name=NULL, nlen=0, ...}`.
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    SysctlArgs,
 }
 
 impl StructKind {
@@ -250,6 +253,7 @@ impl StructKind {
             Self::Sigevent => layout::SIGEVENT_SIZE,
             Self::Timex => layout::TIMEX_SIZE,
             Self::MountAttr => layout::MOUNT_ATTR_SIZE,
+            Self::SysctlArgs => layout::SYSCTL_ARGS_SIZE,
         }
     }
 }

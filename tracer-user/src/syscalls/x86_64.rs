@@ -174,7 +174,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(153, "vhangup", [], Int, []),
     sc!(154, "modify_ldt", [], Int, ["func": Int, "ptr": Ptr, "bytecount": ULong]),
     sc!(155, "pivot_root", [FILE], Int, ["new_root": Path, "put_old": Path]),
-    sc!(156, "_sysctl", [], Int, ["args": Ptr]),
+    sc!(156, "_sysctl", [], Int, ["args": Struct(StructKind::SysctlArgs, When::Enter)]),
     sc!(157, "prctl", [CREDS], Prctl, ["option": PrctlOption, "arg2": PrctlArg { n: 2 }, "arg3": PrctlArg { n: 3 }, "arg4": PrctlArg { n: 4 }, "arg5": PrctlArg { n: 5 }]),
     sc!(158, "arch_prctl", [], ArchPrctl, ["option": ArchPrctlCode, "arg2": ArchPrctlArg]),
     sc!(159, "adjtimex", [CLOCK], Adjtimex, ["txc_p": Struct(StructKind::Timex, When::ExitOk)]),
