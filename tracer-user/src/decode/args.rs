@@ -246,6 +246,10 @@ fn write_memory(
             let count = call.args[count_arg as usize];
             iovec::write_iovec(out, cap, v, count, contents, opts);
         }
+        ArgKind::FutexWaiters { count_arg } => {
+            let count = call.args[count_arg as usize] as u32 as u64;
+            super::futex::write_waiters(out, cap, v, count, opts.string_limit);
+        }
         ArgKind::IovecAddrs { count_arg } => {
             let count = call.args[count_arg as usize];
             iovec::write_iovec_addrs(out, cap, v, count, opts);
@@ -384,6 +388,7 @@ fn is_structured(kind: ArgKind) -> bool {
             | ArgKind::Mmsghdrs { .. }
             | ArgKind::Iovec { .. }
             | ArgKind::IovecAddrs { .. }
+            | ArgKind::FutexWaiters { .. }
             | ArgKind::MqAttr
             | ArgKind::SchedAttr { .. }
             | ArgKind::SeccompArgs

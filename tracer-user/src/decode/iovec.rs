@@ -174,6 +174,10 @@ pub fn write_iovec_addrs(
     opts: &DecodeOptions,
 ) {
     const ELEM: usize = 16;
+    // strace reads nothing of an empty array.
+    if count == 0 && addr != 0 {
+        return out.push_str("[]");
+    }
     // The copy stopped at a mapping's end: the ptrace backend keeps what it read
     // (`fault`), the kernel programs retry to the page's end (`truncated`, shorter than
     // a page).
@@ -181,7 +185,8 @@ pub fn write_iovec_addrs(
         let end = addr.wrapping_add(c.data.len() as u64);
         c.fault || (c.truncated && c.data.len() < tracer_common::MAX_CAPTURE && end % 4096 == 0)
     };
-    let Some(cap) = cap.filter(|c| addr != 0 && (!c.fault || c.data.len() >= ELEM)) else {
+    // Not even the first element read: the address.
+    let Some(cap) = cap.filter(|c| addr != 0 && c.data.len() >= ELEM) else {
         return write_addr(out, addr);
     };
     let b = Bytes(&cap.data);

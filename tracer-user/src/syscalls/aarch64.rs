@@ -469,7 +469,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(446, "landlock_restrict_self", [DESC], Int, ["ruleset_fd": Fd, "flags": Hex32]),
     sc!(447, "memfd_secret", [DESC], Fd, ["flags": Named(NamedSet::MemfdSecretFlags)]),
     sc!(448, "process_mrelease", [DESC], Int, ["pidfd": Fd, "flags": Hex32]),
-    sc!(449, "futex_waitv", [], Int, ["waiters": Ptr, "nr_futexes": UInt, "flags": Hex32, "timeout": Ptr, "clockid": ClockId]),
+    sc!(449, "futex_waitv", [], Int, ["waiters": FutexWaiters { count_arg: 1 }, "nr_futexes": UInt, "flags": Hex32, "timeout": Struct(StructKind::Timespec, When::Enter), "clockid": Named(NamedSet::ClockName)]),
     sc!(450, "set_mempolicy_home_node", [MEMORY], Int, ["start": Ptr, "len": ULong, "home_node": ULong, "flags": Hex]),
     sc!(451, "cachestat", [DESC], Int, ["fd": Fd, "cstat_range": Ptr, "cstat": Ptr, "flags": Hex]),
     sc!(452, "fchmodat2", [DESC FILE], Int, ["dfd": DirFd, "filename": Path, "mode": Mode, "flags": AtFlags]),

@@ -416,6 +416,10 @@ pub enum ArgKind {
     SeccompArgs,
     /// `seccomp`'s flags: `SECCOMP_FILTER_FLAG_*` for `SECCOMP_SET_MODE_FILTER`, else hex.
     SeccompFlags,
+    /// `futex_waitv`'s `struct futex_waitv[count_arg]`, read at entry.
+    FutexWaiters {
+        count_arg: u8,
+    },
     /// `mq_open`'s attributes: only printed when its flags (argument 1) have `O_CREAT`,
     /// its `mq_flags` (which the kernel ignores) in hex.
     MqAttr,
@@ -656,6 +660,8 @@ pub enum NamedSet {
     SchedPolicy,
     SeccompOp,
     UringRegisterOpcode,
+    /// A clock by name only (`printxval(clocknames)`: `futex_waitv`).
+    ClockName,
 }
 
 /// Which SysV IPC family a control call belongs to.

@@ -177,6 +177,11 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
         }
         ArgKind::MpolModeOut => fixed(StructKind::IntPtr, When::ExitOk),
         ArgKind::MqAttr => fixed(StructKind::MqAttr, When::Enter),
+        // (An array that ends a mapping shows its first elements: `PARTIAL`.)
+        ArgKind::FutexWaiters { count_arg } => CaptureSpec {
+            max: MAX_CAPTURE | PARTIAL,
+            ..array(when::ENTER, count_arg, 24)
+        },
         // Whatever the operation (for the others the copies fail or go unused).
         ArgKind::SeccompArgs => {
             return vec![
