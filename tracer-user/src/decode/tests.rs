@@ -2923,3 +2923,29 @@ fn node_masks() {
         "0x2000, 0x1000, 64, NULL, 0 = -1 EINVAL (Invalid argument)"
     );
 }
+
+#[test]
+fn host_names_longer_than_the_kernel_takes_are_addresses() {
+    // strace's sethostname.c: a length over 64 is refused before the name is read.
+    let name = cap(0, capture::BUF, b"\xff\xff\xff\xff");
+    let c = call(
+        "sethostname",
+        &[0x7f00_0000_0fbf, 65],
+        Some(-22),
+        vec![name.clone()],
+    );
+    assert_eq!(
+        line(&c),
+        "0x7f0000000fbf, 65 = -1 EINVAL (Invalid argument)"
+    );
+    let c = call(
+        "setdomainname",
+        &[0x7f00_0000_0fbf, 4],
+        Some(-1),
+        vec![name],
+    );
+    assert_eq!(
+        line(&c),
+        "\"\\377\\377\\377\\377\", 4 = -1 EPERM (Operation not permitted)"
+    );
+}
