@@ -22,6 +22,8 @@ use crate::{
 };
 
 const O_CREAT: u64 = 0o100;
+/// `__NEW_UTS_LEN`: the longest host or domain name.
+const UTS_LEN: u32 = 64;
 const O_TMPFILE: u64 = 0o20000000;
 
 /// Whether strace prints argument `i` at all: some only exist for certain commands.
@@ -209,6 +211,10 @@ fn write_memory(
             } else {
                 strings::write_cstr(out, cap, v, Some(opts.string_limit), opts)
             }
+        }
+        ArgKind::UtsName if call.args[1] as u32 > UTS_LEN => write_addr(out, v),
+        ArgKind::UtsName => {
+            strings::write_buf(out, cap, v, call.args[1] as u32 as u64, opts, false)
         }
         ArgKind::BufIn { len_arg } => {
             let len = call.args[len_arg as usize];
