@@ -103,7 +103,9 @@ pub(crate) fn write_waiters(
     // The copy stopped at a mapping's end (see `iovec::write_iovec_addrs`).
     let end = addr.wrapping_add(cap.data.len() as u64);
     let cut = cap.fault
-        || (cap.truncated && cap.data.len() < tracer_common::MAX_CAPTURE && end % 4096 == 0);
+        || (cap.truncated
+            && cap.data.len() < tracer_common::MAX_CAPTURE
+            && end.is_multiple_of(4096));
     let b = super::structs::Bytes(&cap.data);
     let limit = limit.min(WAITV_MAX);
     out.push('[');
@@ -180,7 +182,7 @@ mod tests {
     fn futex_waiters_as_strace() {
         // futex_waitv.c
         assert_eq!(
-            waiters(&[(u64::MAX, 0, u32::MAX & !2 | 2, u32::MAX)], 1, false),
+            waiters(&[(u64::MAX, 0, u32::MAX, u32::MAX)], 1, false),
             "[{val=0xffffffffffffffff, uaddr=NULL, flags=FUTEX_32|FUTEX_PRIVATE_FLAG|0xffffff7d, \
              __reserved=0xffffffff}]"
         );

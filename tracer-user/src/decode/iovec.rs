@@ -183,7 +183,10 @@ pub fn write_iovec_addrs(
     // a page).
     let cut = |c: &Capture| {
         let end = addr.wrapping_add(c.data.len() as u64);
-        c.fault || (c.truncated && c.data.len() < tracer_common::MAX_CAPTURE && end % 4096 == 0)
+        c.fault
+            || (c.truncated
+                && c.data.len() < tracer_common::MAX_CAPTURE
+                && end.is_multiple_of(4096))
     };
     // Not even the first element read: the address.
     let Some(cap) = cap.filter(|c| addr != 0 && c.data.len() >= ELEM) else {

@@ -75,7 +75,7 @@ fn write_attr(out: &mut String, data: &[u8], usize: u32) -> Option<()> {
         usize
     };
     let read = given.min(SIZE as u32);
-    if (set && read >= MIN_SIZE || !set) && data.len() < read as usize {
+    if (!set || read >= MIN_SIZE) && data.len() < read as usize {
         return None;
     }
     // What the fields shown go by: sched_getattr's the size the kernel wrote.
