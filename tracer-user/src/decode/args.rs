@@ -184,7 +184,12 @@ fn write_memory(
             len: len as usize,
             addr: v,
         };
-        netlink::write_messages(out, buf, proto, opts.string_limit)
+        // `sendto`'s buffer is copied whole, the others up to `-s`.
+        let copy_limit = match kind {
+            ArgKind::SockBufIn { .. } => tracer_common::MAX_CAPTURE,
+            _ => opts.string_limit,
+        };
+        netlink::write_messages(out, buf, proto, opts, copy_limit)
     };
     match kind {
         ArgKind::Path => strings::write_cstr(out, cap, v, None, opts),
@@ -208,7 +213,7 @@ fn write_memory(
                 strings::write_cstr(out, cap, v, Some(opts.string_limit), opts)
             }
         }
-        ArgKind::BufIn { len_arg } => {
+        ArgKind::BufIn { len_arg } | ArgKind::SockBufIn { len_arg } => {
             let len = call.args[len_arg as usize];
             if !netlink(out, len) {
                 strings::write_buf(out, cap, v, len, opts, false)

@@ -141,7 +141,7 @@ fn write_iovec_of(
                         len: bytes.len(),
                         addr: e.base,
                     };
-                    super::netlink::write_messages(out, buf, proto, opts.string_limit)
+                    super::netlink::write_messages(out, buf, proto, opts, opts.string_limit)
                 }
                 _ => false,
             };

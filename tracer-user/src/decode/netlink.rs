@@ -3,17 +3,20 @@
 //! NLM_F_DUMP, nlmsg_seq=1, nlmsg_pid=0}, {ifa_family=AF_UNSPEC, ...}]`.
 //!
 //! The socket's protocol is taken to be `NETLINK_ROUTE` (what glibc and iproute2 use)
-//! unless the descriptor's name says otherwise. Route messages show their link and
-//! address headers; attributes, and other protocols' payloads, show as hex bytes.
-//! Decoding needs the whole message in the capture: a buffer cut by `-s` prints as a
-//! string.
+//! unless the descriptor's name says otherwise. Route messages show their family's
+//! header and attributes ([`route`], [`nlattr`]); other protocols' payloads show as hex
+//! bytes. Decoding needs the whole message in the capture: a buffer cut by `-s` prints
+//! as a string.
 
 use std::fmt::Write;
 
-use super::HexMode;
-use super::cmsg::write_ifindex;
+mod nlattr;
+mod route;
+mod xlat;
+
+use super::{DecodeOptions, HexMode};
 use super::errno::errno_name;
-use super::flags::{self, Xlat, styled, write_enum, write_flags, write_flags_of};
+use super::flags::{self, Xlat, styled, write_enum, write_flags_of};
 use super::netlink_types as types;
 use super::strings::quote;
 use super::structs::Bytes;
@@ -101,16 +104,25 @@ pub struct Buffer<'a> {
 }
 
 /// What of a buffer's `len` bytes from `off` the copy holds: `Ok` with them, `Err(true)`
-/// for a read that failed there, `Err(false)` for a copy cut by `-s`.
-fn bytes_at<'a>(buf: &Buffer<'a>, off: usize, len: usize, limit: usize) -> Result<&'a [u8], bool> {
-    buf.data
-        .get(off..off + len)
-        .ok_or(buf.data.len() < buf.len.min(limit))
+/// for a read that failed there (a copy cut by its limit is not decoded at all).
+fn bytes_at<'a>(buf: &Buffer<'a>, off: usize, len: usize) -> Result<&'a [u8], bool> {
+    buf.data.get(off..off + len).ok_or(true)
 }
 
-/// Writes the messages in `buf`; false, writing nothing, when the copy was cut by `-s`
-/// before their end (the caller prints the bytes).
-pub fn write_messages(out: &mut String, buf: Buffer, protocol: u32, limit: usize) -> bool {
+/// Writes the messages in `buf`; false, writing nothing, when the copy was cut by its
+/// limit (`copy_limit` bytes: `-s`, or the whole of a `sendto`'s buffer) before their end
+/// (the caller prints the bytes). A copy shorter still ended at a mapping's end.
+pub fn write_messages(
+    out: &mut String,
+    buf: Buffer,
+    protocol: u32,
+    opts: &DecodeOptions,
+    copy_limit: usize,
+) -> bool {
+    let limit = opts.string_limit;
+    if buf.data.len() < buf.len && buf.data.len() >= buf.len.min(copy_limit) {
+        return false;
+    }
     let mut s = String::new();
     let mut off = 0;
     let mut count = 0;
@@ -124,14 +136,14 @@ pub fn write_messages(out: &mut String, buf: Buffer, protocol: u32, limit: usize
             if count > 0 {
                 s.push_str(", ");
             }
-            match bytes_at(&buf, off, remaining.min(limit), limit) {
+            match bytes_at(&buf, off, remaining.min(limit)) {
                 Ok(bytes) => write_hex_bytes(&mut s, bytes, remaining, limit),
                 Err(true) => super::write_hex(&mut s, addr),
                 Err(false) => return false,
             }
             break;
         }
-        let header = match bytes_at(&buf, off, NLMSG_HDRLEN, limit) {
+        let header = match bytes_at(&buf, off, NLMSG_HDRLEN) {
             Ok(header) => header,
             Err(false) => return false,
             Err(true) if count > 0 => {
@@ -159,7 +171,7 @@ pub fn write_messages(out: &mut String, buf: Buffer, protocol: u32, limit: usize
             len: remaining,
             addr,
         };
-        if write_message(&mut s, msg, protocol, limit).is_none() {
+        if write_message(&mut s, msg, protocol, opts).is_none() {
             return false;
         }
         count += 1;
@@ -181,7 +193,8 @@ pub fn write_messages(out: &mut String, buf: Buffer, protocol: u32, limit: usize
 
 /// One message: its header, then (with a payload) `[header, payload]`; None when the
 /// copy was cut by `-s` before its end.
-fn write_message(out: &mut String, msg: Buffer, protocol: u32, limit: usize) -> Option<()> {
+fn write_message(out: &mut String, msg: Buffer, protocol: u32, opts: &DecodeOptions) -> Option<()> {
+    let limit = opts.string_limit;
     let b = Bytes(msg.data);
     let (len, kind, nl_flags) = (b.u32(0)?, b.u16(4)?, b.u16(6)?);
     let payload_len = (len as usize).min(msg.len).saturating_sub(NLMSG_HDRLEN);
@@ -198,8 +211,13 @@ fn write_message(out: &mut String, msg: Buffer, protocol: u32, limit: usize) -> 
     out.push('[');
     out.push_str(&s);
     out.push_str(", ");
-    match bytes_at(&msg, NLMSG_HDRLEN, payload_len, limit) {
-        Ok(payload) => write_payload(out, kind, nl_flags, payload, protocol, limit)?,
+    if protocol == NETLINK_ROUTE && kind >= NLMSG_MIN_TYPE && kind != NLMSG_DONE {
+        route::write(out, opts, kind, msg.sub(NLMSG_HDRLEN, payload_len));
+        out.push(']');
+        return Some(());
+    }
+    match bytes_at(&msg, NLMSG_HDRLEN, payload_len) {
+        Ok(payload) => write_payload(out, kind, nl_flags, payload, protocol, opts)?,
         Err(true) => super::write_hex(out, msg.addr.wrapping_add(NLMSG_HDRLEN as u64)),
         Err(false) => return None,
     }
@@ -351,8 +369,9 @@ fn write_payload(
     nl_flags: u16,
     data: &[u8],
     protocol: u32,
-    limit: usize,
+    opts: &DecodeOptions,
 ) -> Option<()> {
+    let limit = opts.string_limit;
     const NLM_F_CAPPED: u16 = 0x100;
     let b = Bytes(data);
     if kind == NLMSG_ERROR && data.len() >= 4 + NLMSG_HDRLEN {
@@ -381,12 +400,9 @@ fn write_payload(
             len: shown,
             addr: 0,
         };
-        write_message(out, inner, protocol, limit)?;
+        write_message(out, inner, protocol, opts)?;
         out.push('}');
         return Some(());
-    }
-    if protocol == NETLINK_ROUTE && kind >= NLMSG_MIN_TYPE {
-        return write_route(out, kind, data);
     }
     // SELNL_MSG_SETENFORCE's `{val}`, SELNL_MSG_POLICYLOAD's `{seqno}`; shorter ones in
     // hex, as any payload.
@@ -417,73 +433,6 @@ fn write_hex_bytes(out: &mut String, data: &[u8], len: usize, limit: usize) {
     if len > limit {
         out.push_str("...");
     }
-}
-
-/// A route message's family-specific header: `ifinfomsg` for links, `ifaddrmsg` for
-/// addresses (`{ifi_family=AF_PACKET, ...}` when the request carries only the family),
-/// the family and the rest in hex for the others.
-fn write_route(out: &mut String, kind: u16, data: &[u8]) -> Option<()> {
-    let b = Bytes(data);
-    let family = *data.first()? as u64;
-    let (header, attrs_at) = match kind {
-        // RTM_NEWLINK, RTM_DELLINK, RTM_GETLINK, RTM_SETLINK
-        16..=19 => {
-            out.push_str("{ifi_family=");
-            write_enum(out, family, flags::ADDRESS_FAMILIES, "AF_???");
-            if data.len() < 16 {
-                out.push_str(", ...}");
-                return Some(());
-            }
-            out.push_str(", ifi_type=");
-            write_enum(out, b.u16(2)? as u64, ARPHRD_TYPES, "ARPHRD_???");
-            out.push_str(", ifi_index=");
-            write_ifindex(out, b.u32(4)?);
-            out.push_str(", ifi_flags=");
-            write_flags(out, b.u32(8)? as u64, IFF_FLAGS, None, "IFF_???");
-            out.push_str(", ifi_change=");
-            super::write_hex(out, b.u32(12)? as u64);
-            out.push('}');
-            (true, 16)
-        }
-        // RTM_NEWADDR, RTM_DELADDR, RTM_GETADDR, RTM_GETMULTICAST, RTM_GETANYCAST
-        20..=22 | 58 | 62 => {
-            out.push_str("{ifa_family=");
-            write_enum(out, family, flags::ADDRESS_FAMILIES, "AF_???");
-            if data.len() < 8 {
-                out.push_str(", ...}");
-                return Some(());
-            }
-            let _ = write!(out, ", ifa_prefixlen={}, ifa_flags=", data[1]);
-            write_flags(out, data[2] as u64, IFA_FLAGS, None, "IFA_F_???");
-            out.push_str(", ifa_scope=");
-            match flags::lookup(SCOPES, data[3] as u64) {
-                Some(name) => out.push_str(name),
-                None => {
-                    let _ = write!(out, "{}", data[3]);
-                }
-            }
-            out.push_str(", ifa_index=");
-            write_ifindex(out, b.u32(4)?);
-            out.push('}');
-            (true, 8)
-        }
-        _ => {
-            out.push_str("{family=");
-            write_enum(out, family, flags::ADDRESS_FAMILIES, "AF_???");
-            if data.len() > 1 {
-                out.push_str(", data=");
-                quote(out, &data[1..], HexMode::None, true);
-            }
-            out.push('}');
-            (false, data.len())
-        }
-    };
-    // Attributes, undecoded.
-    if header && data.len() > attrs_at {
-        out.push_str(", ");
-        quote(out, &data[attrs_at..], HexMode::None, true);
-    }
-    Some(())
 }
 
 const CONTROL_TYPES: Xlat = &[
@@ -669,7 +618,7 @@ mod tests {
 
     fn decode(data: &[u8]) -> Option<String> {
         let mut s = String::new();
-        write_messages(&mut s, whole(data), NETLINK_ROUTE, 32).then_some(s)
+        write_messages(&mut s, whole(data), NETLINK_ROUTE, &DecodeOptions::default(), 32).then_some(s)
     }
 
     /// glibc's and strace's tests' RTM_GETLINK dump request: a 4-byte `rtgenmsg`,
@@ -688,7 +637,7 @@ mod tests {
              nlmsg_seq=7, nlmsg_pid=0}, {ifa_family=AF_UNSPEC, ifa_prefixlen=0, ifa_flags=0, \
              ifa_scope=RT_SCOPE_UNIVERSE, ifa_index=",
         );
-        write_ifindex(&mut want, 0);
+        super::super::cmsg::write_ifindex(&mut want, 0);
         want.push_str("}]");
         assert_eq!(decode(&msg).unwrap(), want);
     }
@@ -734,7 +683,7 @@ mod tests {
         let one = |proto, kind, flags| {
             let mut s = String::new();
             let msg = header(16, kind, flags, 0, 0);
-            assert!(write_messages(&mut s, whole(&msg), proto, 32));
+            assert!(write_messages(&mut s, whole(&msg), proto, &DecodeOptions::default(), 32));
             s
         };
         assert_eq!(
@@ -775,19 +724,18 @@ mod tests {
             addr: 0x1ff0,
         };
         let mut s = String::new();
-        assert!(write_messages(&mut s, buf, NETLINK_NETFILTER, 32));
+        assert!(write_messages(&mut s, buf, NETLINK_NETFILTER, &DecodeOptions::default(), 32));
         assert_eq!(
             s,
             "[{nlmsg_len=20, nlmsg_type=NFNL_MSG_BATCH_BEGIN, nlmsg_flags=NLM_F_REQUEST, \
              nlmsg_seq=0, nlmsg_pid=0}, 0x2000]"
         );
         let cut = Buffer { len: 40, ..buf };
-        assert!(!write_messages(
-            &mut String::new(),
-            cut,
-            NETLINK_NETFILTER,
-            19
-        ));
+        let opts = DecodeOptions {
+            string_limit: 19,
+            ..DecodeOptions::default()
+        };
+        assert!(!write_messages(&mut String::new(), cut, NETLINK_NETFILTER, &opts, 19));
     }
 
     #[test]

@@ -226,7 +226,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(203, "connect", [NETWORK], Int, ["fd": Fd, "uservaddr": SockaddrIn { len_arg: 2 }, "addrlen": Int], SocketAddress),
     sc!(204, "getsockname", [NETWORK], Int, ["fd": Fd, "usockaddr": Struct(StructKind::Sockaddr, When::ExitOk), "usockaddr_len": SockLen]),
     sc!(205, "getpeername", [NETWORK], Int, ["fd": Fd, "usockaddr": Struct(StructKind::Sockaddr, When::ExitOk), "usockaddr_len": SockLen]),
-    sc!(206, "sendto", [NETWORK], Int, ["fd": Fd, "buff": BufIn { len_arg: 2 }, "len": ULong, "flags": MsgFlags, "addr": SockaddrIn { len_arg: 5 }, "addr_len": Int], Autobind),
+    sc!(206, "sendto", [NETWORK], Int, ["fd": Fd, "buff": SockBufIn { len_arg: 2 }, "len": ULong, "flags": MsgFlags, "addr": SockaddrIn { len_arg: 5 }, "addr_len": Int], Autobind),
     sc!(207, "recvfrom", [NETWORK], Int, ["fd": Fd, "ubuf": BufOut, "size": ULong, "flags": MsgFlags, "addr": Struct(StructKind::Sockaddr, When::ExitOk), "addr_len": SockLen]),
     sc!(208, "setsockopt", [NETWORK], Int, ["fd": Fd, "level": SockoptLevel, "optname": SockoptName, "optval": SockoptIn { len_arg: 4 }, "optlen": Int]),
     sc!(209, "getsockopt", [NETWORK], Int, ["fd": Fd, "level": SockoptLevel, "optname": SockoptName, "optval": SockoptOut, "optlen": SockLen]),

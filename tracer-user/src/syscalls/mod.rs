@@ -290,6 +290,12 @@ pub enum ArgKind {
     BufIn {
         len_arg: u8,
     },
+    /// Bytes sent on a socket (`sendto`): as [`ArgKind::BufIn`], but copied whole (up
+    /// to `MAX_CAPTURE`, whatever `-s`), as strace reads a netlink socket's messages
+    /// whole to decode them; other data still prints up to `-s`.
+    SockBufIn {
+        len_arg: u8,
+    },
     /// Bytes the kernel writes: the return value is the count (`read`, `recv`).
     BufOut,
     /// Like [`ArgKind::BufOut`] but always printed in hex (`getrandom`).

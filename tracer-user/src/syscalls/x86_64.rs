@@ -62,7 +62,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(41, "socket", [NETWORK], Fd, ["family": SocketDomain, "type": SocketType, "protocol": SocketProtocol]),
     sc!(42, "connect", [NETWORK], Int, ["fd": Fd, "uservaddr": SockaddrIn { len_arg: 2 }, "addrlen": Int], SocketAddress),
     sc!(43, "accept", [NETWORK], Fd, ["fd": Fd, "upeer_sockaddr": Struct(StructKind::Sockaddr, When::ExitOk), "upeer_addrlen": SockLen]),
-    sc!(44, "sendto", [NETWORK], Int, ["fd": Fd, "buff": BufIn { len_arg: 2 }, "len": ULong, "flags": MsgFlags, "addr": SockaddrIn { len_arg: 5 }, "addr_len": Int], Autobind),
+    sc!(44, "sendto", [NETWORK], Int, ["fd": Fd, "buff": SockBufIn { len_arg: 2 }, "len": ULong, "flags": MsgFlags, "addr": SockaddrIn { len_arg: 5 }, "addr_len": Int], Autobind),
     sc!(45, "recvfrom", [NETWORK], Int, ["fd": Fd, "ubuf": BufOut, "size": ULong, "flags": MsgFlags, "addr": Struct(StructKind::Sockaddr, When::ExitOk), "addr_len": SockLen]),
     sc!(46, "sendmsg", [NETWORK], Int, ["fd": Fd, "msg": Struct(StructKind::Msghdr, When::Enter), "flags": MsgFlags], Autobind),
     sc!(47, "recvmsg", [NETWORK], Int, ["fd": Fd, "msg": Struct(StructKind::Msghdr, When::ExitOk), "flags": MsgFlags]),
