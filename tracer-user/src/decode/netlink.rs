@@ -10,6 +10,7 @@
 
 use std::fmt::Write;
 
+mod diag;
 mod nlattr;
 mod route;
 mod xlat;
@@ -213,6 +214,11 @@ fn write_message(out: &mut String, msg: Buffer, protocol: u32, opts: &DecodeOpti
     out.push_str(", ");
     if protocol == NETLINK_ROUTE && kind >= NLMSG_MIN_TYPE && kind != NLMSG_DONE {
         route::write(out, opts, kind, msg.sub(NLMSG_HDRLEN, payload_len));
+        out.push(']');
+        return Some(());
+    }
+    if protocol == NETLINK_SOCK_DIAG && kind >= NLMSG_MIN_TYPE && kind != NLMSG_DONE {
+        diag::write(out, opts, nl_flags, msg.sub(NLMSG_HDRLEN, payload_len));
         out.push(']');
         return Some(());
     }

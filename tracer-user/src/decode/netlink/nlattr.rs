@@ -413,7 +413,7 @@ pub fn array<const N: usize>(
     out: &mut String,
     ctx: &Ctx,
     mem: Buffer,
-    print: impl Fn(&mut String, [u8; N]),
+    mut print: impl FnMut(&mut String, [u8; N]),
 ) -> bool {
     let count = mem.len / N;
     if count == 0 {

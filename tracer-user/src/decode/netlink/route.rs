@@ -21,8 +21,12 @@ pub enum Kind {
     Pad,
     /// A constant of a table; unknown ones in hex, with the default's comment if any.
     Xval(Xlat, Option<&'static str>),
+    /// A constant of the first table that has it.
+    Xvals(&'static [Xlat], &'static str),
     Flags(Xlat, &'static str),
     Ifindex,
+    /// A socket cookie, two `u32`s (8 bytes): `[1, 2]`.
+    Cookie,
 }
 
 /// A header field: name, offset, size in bytes (1, 2 or 4), kind.
@@ -51,8 +55,15 @@ pub fn write_field(out: &mut String, v: u64, kind: Kind) {
             Some(name) => o.push_str(name),
             None => o.push_str(&flags::hex(v)),
         }),
+        Kind::Xvals(tables, dflt) => {
+            let table = tables.iter().find(|t| flags::lookup(t, v).is_some());
+            write_enum(out, v, table.copied().unwrap_or(&[]), dflt)
+        }
         Kind::Flags(table, dflt) => write_flags(out, v, table, None, dflt),
         Kind::Ifindex => write_ifindex(out, v as u32),
+        Kind::Cookie => {
+            let _ = write!(out, "[{}, {}]", v as u32, v >> 32);
+        }
     }
 }
 
@@ -309,8 +320,8 @@ static IFADDRLBLMSG: Header = Header {
     family: "ifal_family",
     size: 12,
     fields: &[
-        ("ifal_prefixlen", 1, 1, Kind::U),
-        ("ifal_flags", 2, 1, Kind::U),
+        ("ifal_prefixlen", 2, 1, Kind::U),
+        ("ifal_flags", 3, 1, Kind::U),
         ("ifal_index", 4, 4, Kind::Ifindex),
         ("ifal_seq", 8, 4, Kind::U),
     ],

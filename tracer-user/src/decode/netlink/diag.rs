@@ -1,0 +1,246 @@
+//! `NETLINK_SOCK_DIAG` requests and replies (strace's `netlink_sock_diag.c`,
+//! `netlink_{unix,netlink,packet}_diag.c`): by the address family in the first byte, a
+//! request's header or a reply's, as [`Header`] tables, then their attributes.
+
+use std::fmt::Write;
+
+use super::super::flags::{self, write_enum, write_flags};
+use super::super::sockaddr::ETHERNET_PROTOCOLS;
+use super::nlattr::{self as nla, Attrs, Ctx};
+use super::route::{Header, Kind, uint, write_header};
+use super::xlat as x;
+use super::{Buffer, nlattr::write_hex_str};
+use crate::decode::DecodeOptions;
+
+const AF_UNIX: u8 = 1;
+const AF_NETLINK: u8 = 16;
+const AF_PACKET: u8 = 17;
+const NLM_F_REQUEST: u16 = 1;
+
+/// A sock_diag message's payload (strace's `decode_netlink_sock_diag`).
+pub fn write(out: &mut String, opts: &DecodeOptions, nl_flags: u16, mem: Buffer) {
+    let Some(&family) = mem.get(0, 1).and_then(|b| b.first()) else {
+        return super::super::write_hex(out, mem.addr);
+    };
+    let ctx = Ctx { opts, family };
+    let request = nl_flags & NLM_F_REQUEST != 0;
+    let header = match (family, request) {
+        (AF_UNIX, true) => Some(&UNIX_DIAG_REQ),
+        (AF_UNIX, false) => Some(&UNIX_DIAG_MSG),
+        (AF_NETLINK, true) => Some(&NETLINK_DIAG_REQ),
+        (AF_NETLINK, false) => Some(&NETLINK_DIAG_MSG),
+        (AF_PACKET, true) => Some(&PACKET_DIAG_REQ),
+        (AF_PACKET, false) => Some(&PACKET_DIAG_MSG),
+        _ => None,
+    };
+    match header {
+        Some(h) if mem.len > 1 => write_header(out, &ctx, mem, h),
+        _ => {
+            out.push_str("{family=");
+            write_enum(out, family as u64, flags::ADDRESS_FAMILIES, "AF_???");
+            if mem.len > 1 {
+                out.push_str(", data=");
+                write_hex_str(out, &ctx, mem.from(1));
+            }
+            out.push('}');
+        }
+    }
+}
+
+static UNIX_DIAG_REQ: Header = Header {
+    family: "sdiag_family",
+    size: 24,
+    fields: &[
+        ("sdiag_protocol", 1, 1, Kind::U),
+        ("udiag_states", 4, 4, Kind::Flags(x::TCP_STATE_FLAGS, "1<<TCP_???")),
+        ("udiag_ino", 8, 4, Kind::U),
+        ("udiag_show", 12, 4, Kind::Flags(x::UNIX_DIAG_SHOW, "UDIAG_SHOW_???")),
+        ("udiag_cookie", 16, 8, Kind::Cookie),
+    ],
+    attrs: None,
+};
+
+static UNIX_DIAG_MSG: Header = Header {
+    family: "udiag_family",
+    size: 16,
+    fields: &[
+        ("udiag_type", 1, 1, Kind::Xval(flags::SOCK_TYPES, Some("SOCK_???"))),
+        ("udiag_state", 2, 1, Kind::Xval(x::TCP_STATES, Some("TCP_???"))),
+        ("udiag_ino", 4, 4, Kind::U),
+        ("udiag_cookie", 8, 8, Kind::Cookie),
+    ],
+    attrs: Some(&UNIX_DIAG_ATTRS),
+};
+
+static NETLINK_DIAG_REQ: Header = Header {
+    family: "sdiag_family",
+    size: 20,
+    fields: &[
+        ("sdiag_protocol", 1, 1, Kind::Xvals(&[NDIAG_PROTOCOLS, x::NETLINK_PROTOCOLS], "NETLINK_???")),
+        ("ndiag_ino", 4, 4, Kind::U),
+        ("ndiag_show", 8, 4, Kind::Flags(x::NETLINK_DIAG_SHOW, "NDIAG_SHOW_???")),
+        ("ndiag_cookie", 12, 8, Kind::Cookie),
+    ],
+    attrs: None,
+};
+
+/// A request's protocol: any one, or all (`NDIAG_PROTO_ALL`).
+const NDIAG_PROTOCOLS: flags::Xlat = &[(0xff, "NDIAG_PROTO_ALL")];
+
+static NETLINK_DIAG_MSG: Header = Header {
+    family: "ndiag_family",
+    size: 28,
+    fields: &[
+        ("ndiag_type", 1, 1, Kind::Xval(flags::SOCK_TYPES, Some("SOCK_???"))),
+        ("ndiag_protocol", 2, 1, Kind::Xval(x::NETLINK_PROTOCOLS, Some("NETLINK_???"))),
+        ("ndiag_state", 3, 1, Kind::Xval(x::NETLINK_STATES, Some("NETLINK_???"))),
+        ("ndiag_portid", 4, 4, Kind::U),
+        ("ndiag_dst_portid", 8, 4, Kind::U),
+        ("ndiag_dst_group", 12, 4, Kind::U),
+        ("ndiag_ino", 16, 4, Kind::U),
+        ("ndiag_cookie", 20, 8, Kind::Cookie),
+    ],
+    attrs: Some(&NETLINK_DIAG_ATTRS),
+};
+
+static PACKET_DIAG_REQ: Header = Header {
+    family: "sdiag_family",
+    size: 20,
+    fields: &[
+        ("sdiag_protocol", 1, 1, Kind::X),
+        ("pdiag_ino", 4, 4, Kind::U),
+        ("pdiag_show", 8, 4, Kind::Flags(x::PACKET_DIAG_SHOW, "PACKET_SHOW_???")),
+        ("pdiag_cookie", 12, 8, Kind::Cookie),
+    ],
+    attrs: None,
+};
+
+static PACKET_DIAG_MSG: Header = Header {
+    family: "pdiag_family",
+    size: 16,
+    fields: &[
+        ("pdiag_type", 1, 1, Kind::Xval(flags::SOCK_TYPES, Some("SOCK_???"))),
+        ("pdiag_num", 2, 2, Kind::Xval(ETHERNET_PROTOCOLS, Some("ETH_P_???"))),
+        ("pdiag_ino", 4, 4, Kind::U),
+        ("pdiag_cookie", 8, 8, Kind::Cookie),
+    ],
+    attrs: Some(&PACKET_DIAG_ATTRS),
+};
+
+static UNIX_DIAG_ATTRS: Attrs = Attrs {
+    names: x::UNIX_DIAG_ATTRS,
+    dflt: "UNIX_DIAG_???",
+    decoders: &[
+        (0, nla::str),
+        (1, unix_vfs),
+        (2, nla::u32),
+        (3, u32_array),
+        (4, unix_rqlen),
+        (5, meminfo),
+        (6, nla::u8),
+        (7, nla::u32),
+    ],
+};
+
+/// `{udiag_vfs_dev=makedev(0x1, 0x2), udiag_vfs_ino=3}`.
+fn unix_vfs(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    nla::with_bytes::<8>(out, mem, |o, b| {
+        let dev = uint(&b, 4, 4);
+        let major = (dev >> 8) & 0xfff;
+        let minor = (dev & 0xff) | ((dev >> 12) & 0xfff00);
+        let _ = write!(
+            o,
+            "{{udiag_vfs_dev=makedev({}, {}), udiag_vfs_ino={}}}",
+            flags::hex(major),
+            flags::hex(minor),
+            uint(&b, 0, 4)
+        );
+    })
+}
+
+fn unix_rqlen(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    nla::with_bytes::<8>(out, mem, |o, b| {
+        let _ = write!(
+            o,
+            "{{udiag_rqueue={}, udiag_wqueue={}}}",
+            uint(&b, 0, 4),
+            uint(&b, 4, 4)
+        );
+    })
+}
+
+fn u32_array(out: &mut String, ctx: &Ctx, mem: Buffer) -> bool {
+    nla::array::<4>(out, ctx, mem, |o, b| {
+        let _ = write!(o, "{}", u32::from_le_bytes(b));
+    })
+}
+
+/// strace's `decode_nla_meminfo`: `[[SK_MEMINFO_RMEM_ALLOC]=1, ...]`.
+fn meminfo(out: &mut String, ctx: &Ctx, mem: Buffer) -> bool {
+    let count = mem.len / 4;
+    if count == 0 {
+        return false;
+    }
+    let mut i = 0;
+    nla::array::<4>(out, ctx, mem, |o, b| {
+        o.push('[');
+        write_enum(o, i, x::NETLINK_SK_MEMINFO_INDICES, "SK_MEMINFO_???");
+        let _ = write!(o, "]={}", u32::from_le_bytes(b));
+        i += 1;
+    })
+}
+
+static NETLINK_DIAG_ATTRS: Attrs = Attrs {
+    names: x::NETLINK_DIAG_ATTRS,
+    dflt: "NETLINK_DIAG_???",
+    decoders: &[(0, meminfo), (1, groups), (2, ring), (3, ring), (4, netlink_flags)],
+};
+
+fn groups(out: &mut String, ctx: &Ctx, mem: Buffer) -> bool {
+    nla::array::<8>(out, ctx, mem, |o, b| {
+        super::super::write_hex(o, u64::from_le_bytes(b))
+    })
+}
+
+fn ring(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    nla::with_bytes::<16>(out, mem, |o, b| {
+        let _ = write!(
+            o,
+            "{{ndr_block_size={}, ndr_block_nr={}, ndr_frame_size={}, ndr_frame_nr={}}}",
+            uint(&b, 0, 4),
+            uint(&b, 4, 4),
+            uint(&b, 8, 4),
+            uint(&b, 12, 4)
+        );
+    })
+}
+
+fn netlink_flags(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    nla::with_bytes::<4>(out, mem, |o, b| {
+        write_flags(o, uint(&b, 0, 4), x::NETLINK_SOCKET_FLAGS, None, "NDIAG_FLAG_???")
+    })
+}
+
+static PACKET_DIAG_ATTRS: Attrs = Attrs {
+    names: x::PACKET_DIAG_ATTRS,
+    dflt: "PACKET_DIAG_???",
+    decoders: &[(0, packet_info), (4, nla::u32), (5, nla::u32), (6, meminfo)],
+};
+
+fn packet_info(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    nla::with_bytes::<24>(out, mem, |o, b| {
+        o.push_str("{pdi_index=");
+        super::route::write_ifindex(o, uint(&b, 0, 4) as u32);
+        o.push_str(", pdi_version=");
+        write_enum(o, uint(&b, 4, 4), x::AF_PACKET_VERSIONS, "TPACKET_???");
+        let _ = write!(
+            o,
+            ", pdi_reserve={}, pdi_copy_thresh={}, pdi_tstamp={}, pdi_flags=",
+            uint(&b, 8, 4),
+            uint(&b, 12, 4),
+            uint(&b, 16, 4)
+        );
+        write_flags(o, uint(&b, 20, 4), x::PACKET_DIAG_INFO_FLAGS, None, "PDI_???");
+        o.push('}');
+    })
+}
