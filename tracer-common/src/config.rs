@@ -158,6 +158,11 @@ pub struct FdFields {
     pub socket_ino: u32,
     /// `inode.i_nlink` (`(deleted)` files); 0 where BTF lacks it.
     pub inode_nlink: u32,
+    /// `sock.sk_protocol` (a netlink socket's protocol, which its messages' decoding
+    /// needs); 0 where BTF lacks it.
+    pub sk_protocol: u32,
+    /// Keeps the struct a multiple of 8 bytes, as the `KernelConfig` it sits in.
+    pub _pad: u32,
 }
 
 impl FdFields {
@@ -190,6 +195,8 @@ impl FdFields {
         sock_socket: 0,
         socket_ino: 0,
         inode_nlink: 0,
+        sk_protocol: 0,
+        _pad: 0,
     };
 
     /// Whether BTF gave every offset (`task_struct.files` is never at 0).
@@ -447,7 +454,7 @@ impl Default for KernelConfig {
     }
 }
 
-const _: () = assert!(core::mem::size_of::<KernelConfig>() == 264 + 16 + 48 + 112);
+const _: () = assert!(core::mem::size_of::<KernelConfig>() == 264 + 16 + 48 + 120);
 
 #[cfg(feature = "user")]
 // SAFETY: plain-old-data: repr(C), integer fields only, explicit padding.

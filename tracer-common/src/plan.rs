@@ -93,7 +93,9 @@ pub struct FdFacts {
     pub family: u16,
     pub local_port: u16,
     pub remote_port: u16,
-    pub _pad: u16,
+    /// A socket's protocol (`sock.sk_protocol`; 0 where unknown): a netlink socket's
+    /// says whose messages it carries (`NETLINK_ROUTE`, `NETLINK_SOCK_DIAG`).
+    pub protocol: u16,
     pub local: [u8; 16],
     pub remote: [u8; 16],
     /// A UNIX socket's ([`AF_UNIX`]): its peer's inode (0: none) and the bytes of its
@@ -122,7 +124,7 @@ impl Default for FdFacts {
             family: 0,
             local_port: 0,
             remote_port: 0,
-            _pad: 0,
+            protocol: 0,
             local: [0; 16],
             remote: [0; 16],
             peer: 0,
@@ -180,7 +182,7 @@ impl FdFacts {
             family: u16_at(48),
             local_port: u16_at(50),
             remote_port: u16_at(52),
-            _pad: 0,
+            protocol: u16_at(54),
             local,
             remote,
             peer: u32_at(88),

@@ -61,6 +61,7 @@ pub fn read(fd: i64, facts: &mut FdFacts) -> bool {
     };
     facts.name_len = 0;
     facts.family = 0;
+    facts.protocol = 0;
     facts.peer = 0;
     facts.path_len = 0;
     let name = match facts.mode & S_IFMT {
@@ -71,6 +72,9 @@ pub fn read(fd: i64, facts: &mut FdFacts) -> bool {
         S_IFSOCK if f.proto_name != 0 => field::<u64>(file, f.file_private_data)
             .and_then(|socket| field::<u64>(socket as *const u8, f.socket_sk))
             .and_then(|sk| {
+                if f.sk_protocol != 0 {
+                    facts.protocol = field::<u16>(sk as *const u8, f.sk_protocol).unwrap_or(0);
+                }
                 endpoints(sk as *const u8, facts);
                 field::<u64>(sk as *const u8, f.sock_prot_creator)
             })

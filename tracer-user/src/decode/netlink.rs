@@ -15,12 +15,12 @@ mod nlattr;
 mod route;
 mod xlat;
 
-use super::{DecodeOptions, HexMode};
 use super::errno::errno_name;
 use super::flags::{self, Xlat, styled, write_enum, write_flags_of};
 use super::netlink_types as types;
 use super::strings::quote;
 use super::structs::Bytes;
+use super::{DecodeOptions, HexMode};
 use crate::event::{FdNames, Syscall as Call};
 use crate::syscalls::{self, ArgKind, StructKind};
 
@@ -47,6 +47,17 @@ pub fn protocol_from_name(name: &str) -> Option<u32> {
 /// descriptor's name (`-yy`), else `NETLINK_ROUTE` when the address the call sends to
 /// or received from (a captured `sockaddr` argument) is a netlink one.
 pub fn socket_protocol(call: &Call, fds: Option<&dyn FdNames>) -> Option<u32> {
+    // What the socket was at the call (the kernel programs', or ptrace's, facts).
+    if let Some(facts) = socket_facts(call) {
+        if facts.name() != b"NETLINK" {
+            return None;
+        }
+        // A netlink socket's protocol, where the backend read it (0 is also ROUTE's).
+        return Some(match facts.protocol {
+            0 => known_protocol(call.pid, call.args[0] as i32).unwrap_or(NETLINK_ROUTE),
+            p => p as u32,
+        });
+    }
     if let Some(name) = fds.and_then(|f| f.fd_name(call.pid, call.args[0] as i32))
         && name.starts_with("NETLINK:")
     {
@@ -56,7 +67,7 @@ pub fn socket_protocol(call: &Call, fds: Option<&dyn FdNames>) -> Option<u32> {
     // Without `-yy`'s names, as strace: what the socket is, looked up by its inode
     // (only for the calls that send or receive on a socket, not every `write`).
     if (sc.name.starts_with("send") || sc.name.starts_with("recv"))
-        && let Some(proto) = proc_protocol(call.pid, call.args[0] as i32)
+        && let Some(proto) = known_protocol(call.pid, call.args[0] as i32)
     {
         return Some(proto);
     }
@@ -74,23 +85,58 @@ pub fn socket_protocol(call: &Call, fds: Option<&dyn FdNames>) -> Option<u32> {
     netlink_addr.then_some(NETLINK_ROUTE)
 }
 
-/// The netlink protocol of descriptor `fd` of task `pid`, from `/proc`: its socket's
+/// The facts the call's capture holds about its descriptor (argument 0), when they name
+/// a socket's protocol.
+fn socket_facts(call: &Call) -> Option<tracer_common::FdFacts> {
+    use tracer_common::capture::FD_FACTS;
+    call.captures
+        .iter()
+        .filter(|c| c.kind == FD_FACTS && !c.fault && c.arg == 0)
+        .filter_map(|c| tracer_common::FdFacts::from_bytes(&c.data))
+        .find(|f| f.fd == call.args[0] as i32 && f.name_len > 0)
+}
+
+/// The netlink protocol of descriptor `fd` of task `pid`: from `/proc` while the task
+/// has it, else as `/proc` last told it. The kernel programs' events are decoded after
+/// the calls, when a short-lived program may have exited: what an earlier call on the
+/// descriptor found is kept (a few pairs; a stale one only where `/proc` cannot answer).
+fn known_protocol(pid: u32, fd: i32) -> Option<u32> {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    static SEEN: Mutex<Option<HashMap<(u32, i32), Option<u32>>>> = Mutex::new(None);
+    let mut seen = SEEN.lock().ok()?;
+    let seen = seen.get_or_insert_with(HashMap::new);
+    match proc_protocol(pid, fd) {
+        Some(found) => {
+            if seen.len() >= 1024 {
+                seen.clear();
+            }
+            seen.insert((pid, fd), found);
+            found
+        }
+        None => seen.get(&(pid, fd)).copied().flatten(),
+    }
+}
+
+/// The netlink protocol of descriptor `fd` of task `pid`, from `/proc` (None: the task
+/// or descriptor is gone; Some(None): not a netlink socket): its socket's
 /// inode in the task's netlink socket table (`/proc/PID/net/netlink`: protocol in the
 /// second column, inode in the last).
-fn proc_protocol(pid: u32, fd: i32) -> Option<u32> {
+fn proc_protocol(pid: u32, fd: i32) -> Option<Option<u32>> {
     let link = std::fs::read_link(format!("/proc/{pid}/fd/{fd}")).ok()?;
-    let inode = link
-        .to_str()?
-        .strip_prefix("socket:[")?
-        .strip_suffix(']')?
-        .to_owned();
+    let Some(inode) = link
+        .to_str()
+        .and_then(|l| l.strip_prefix("socket:[")?.strip_suffix(']'))
+    else {
+        return Some(None);
+    };
     let table = std::fs::read_to_string(format!("/proc/{pid}/net/netlink")).ok()?;
-    table.lines().skip(1).find_map(|line| {
+    Some(table.lines().skip(1).find_map(|line| {
         let cols: Vec<&str> = line.split_whitespace().collect();
-        (cols.last() == Some(&inode.as_str()))
+        (cols.last() == Some(&inode))
             .then(|| cols.get(1)?.parse().ok())
             .flatten()
-    })
+    }))
 }
 
 /// A buffer of messages as captured: `data`, the first bytes of the `len` at `addr`.
@@ -624,7 +670,14 @@ mod tests {
 
     fn decode(data: &[u8]) -> Option<String> {
         let mut s = String::new();
-        write_messages(&mut s, whole(data), NETLINK_ROUTE, &DecodeOptions::default(), 32).then_some(s)
+        write_messages(
+            &mut s,
+            whole(data),
+            NETLINK_ROUTE,
+            &DecodeOptions::default(),
+            32,
+        )
+        .then_some(s)
     }
 
     /// glibc's and strace's tests' RTM_GETLINK dump request: a 4-byte `rtgenmsg`,
@@ -689,7 +742,13 @@ mod tests {
         let one = |proto, kind, flags| {
             let mut s = String::new();
             let msg = header(16, kind, flags, 0, 0);
-            assert!(write_messages(&mut s, whole(&msg), proto, &DecodeOptions::default(), 32));
+            assert!(write_messages(
+                &mut s,
+                whole(&msg),
+                proto,
+                &DecodeOptions::default(),
+                32
+            ));
             s
         };
         assert_eq!(
@@ -730,7 +789,13 @@ mod tests {
             addr: 0x1ff0,
         };
         let mut s = String::new();
-        assert!(write_messages(&mut s, buf, NETLINK_NETFILTER, &DecodeOptions::default(), 32));
+        assert!(write_messages(
+            &mut s,
+            buf,
+            NETLINK_NETFILTER,
+            &DecodeOptions::default(),
+            32
+        ));
         assert_eq!(
             s,
             "[{nlmsg_len=20, nlmsg_type=NFNL_MSG_BATCH_BEGIN, nlmsg_flags=NLM_F_REQUEST, \
@@ -741,7 +806,13 @@ mod tests {
             string_limit: 19,
             ..DecodeOptions::default()
         };
-        assert!(!write_messages(&mut String::new(), cut, NETLINK_NETFILTER, &opts, 19));
+        assert!(!write_messages(
+            &mut String::new(),
+            cut,
+            NETLINK_NETFILTER,
+            &opts,
+            19
+        ));
     }
 
     #[test]

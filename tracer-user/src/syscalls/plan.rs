@@ -335,8 +335,10 @@ pub fn capture_plan_with(sc: &Syscall, opts: PlanOptions) -> CapturePlan {
     for (slot, spec) in plan.specs.iter_mut().zip(others) {
         *slot = spec;
     }
-    // Where the slot is free: the calls that use every slot are not -y's concern.
-    if opts.fd_facts
+    // Where the slot is free: the calls that use every slot are not -y's concern. A
+    // socket's data is decoded by what the socket is (netlink messages by its
+    // protocol), which a short-lived program's `/proc` no longer shows after the fact.
+    if (opts.fd_facts || sends_socket_data(sc))
         && plan.specs[FD_SLOT].kind == capture::NONE
         && let Some(spec) = fd_facts_spec(sc, opts.fd_endpoints)
     {
@@ -346,6 +348,14 @@ pub fn capture_plan_with(sc: &Syscall, opts: PlanOptions) -> CapturePlan {
         plan.specs[LOOP_SLOT] = spec;
     }
     plan
+}
+
+/// Whether `sc` sends a buffer on a socket whose kind decides its decoding
+/// ([`ArgKind::SockBufIn`]).
+pub fn sends_socket_data(sc: &Syscall) -> bool {
+    sc.args
+        .iter()
+        .any(|a| matches!(a.kind, ArgKind::SockBufIn { .. }))
 }
 
 /// `-y`'s facts for `sc` ([`FD_SLOT`]): the pair a `pipe`/`socketpair` writes, or its

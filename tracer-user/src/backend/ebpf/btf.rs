@@ -130,6 +130,8 @@ pub fn fd_fields(unix: bool) -> Option<FdFields> {
         sk_num: at("sock_common", "skc_num").unwrap_or(0),
         sk_v6_daddr: at("sock_common", "skc_v6_daddr").unwrap_or(0),
         sk_v6_rcv_saddr: at("sock_common", "skc_v6_rcv_saddr").unwrap_or(0),
+        // A plain `u16` since 5.6 (a bitfield before, which no supported kernel has).
+        sk_protocol: at("sock", "sk_protocol").unwrap_or(0),
         ..unix
             .then(|| unix_fields(&btf))
             .flatten()
@@ -479,6 +481,8 @@ mod tests {
         // In an unnamed union with `__i_nlink`, after the ids.
         assert!(f.inode_nlink > f.inode_mode, "{f:?}");
         assert_eq!(f.unix_addr, 0, "UNIX sockets' fields are -yy's only");
+        // In struct sock, past its sock_common.
+        assert!(f.sk_protocol > f.sk_v6_rcv_saddr, "{f:?}");
         let f = fd_fields(true).expect("the descriptor fields");
         // struct unix_sock opens with its struct sock; struct unix_address { refcount_t
         // refcnt; int len; [unsigned int hash;] struct sockaddr_un name[]; }, and

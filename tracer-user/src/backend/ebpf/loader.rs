@@ -402,9 +402,10 @@ fn kernel_config(cfg: &Config) -> Result<KernelConfig, LoadError> {
         uring_ops,
         uring,
         task_sigpending_offset: btf.task_sigpending.unwrap_or(0),
-        // -y's names taken at the call; without them, from /proc after the fact.
+        // -y's names (and sockets' kinds) taken at the call; without them, from /proc
+        // after the fact.
         fd_fields: cfg
-            .names_fds()
+            .reads_fd_facts()
             .then(|| super::btf::fd_fields(cfg.out.decode_fds > 1))
             .flatten()
             .unwrap_or(tracer_common::FdFields::NONE),

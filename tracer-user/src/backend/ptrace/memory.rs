@@ -358,6 +358,12 @@ fn proc_fd_facts(pid: Pid, fd: i64, endpoints: bool) -> Option<FdFacts> {
         }),
         S_IFSOCK => {
             let protocol = socket_protocol(&link);
+            // A netlink socket's messages decode by its protocol, read at the stop.
+            if protocol.as_deref() == Some(b"NETLINK") {
+                facts.protocol =
+                    crate::pipeline::procfs::netlink_protocol(pid.as_raw() as u32, facts.ino)
+                        .unwrap_or(0);
+            }
             if endpoints {
                 let unix = protocol.as_ref().is_some_and(|p| p.starts_with(b"UNIX"));
                 socket_endpoints(pid.as_raw() as u32, fd, unix, &mut facts);

@@ -52,9 +52,19 @@ static UNIX_DIAG_REQ: Header = Header {
     size: 24,
     fields: &[
         ("sdiag_protocol", 1, 1, Kind::U),
-        ("udiag_states", 4, 4, Kind::Flags(x::TCP_STATE_FLAGS, "1<<TCP_???")),
+        (
+            "udiag_states",
+            4,
+            4,
+            Kind::Flags(x::TCP_STATE_FLAGS, "1<<TCP_???"),
+        ),
         ("udiag_ino", 8, 4, Kind::U),
-        ("udiag_show", 12, 4, Kind::Flags(x::UNIX_DIAG_SHOW, "UDIAG_SHOW_???")),
+        (
+            "udiag_show",
+            12,
+            4,
+            Kind::Flags(x::UNIX_DIAG_SHOW, "UDIAG_SHOW_???"),
+        ),
         ("udiag_cookie", 16, 8, Kind::Cookie),
     ],
     attrs: None,
@@ -64,8 +74,18 @@ static UNIX_DIAG_MSG: Header = Header {
     family: "udiag_family",
     size: 16,
     fields: &[
-        ("udiag_type", 1, 1, Kind::Xval(flags::SOCK_TYPES, Some("SOCK_???"))),
-        ("udiag_state", 2, 1, Kind::Xval(x::TCP_STATES, Some("TCP_???"))),
+        (
+            "udiag_type",
+            1,
+            1,
+            Kind::Xval(flags::SOCK_TYPES, Some("SOCK_???")),
+        ),
+        (
+            "udiag_state",
+            2,
+            1,
+            Kind::Xval(x::TCP_STATES, Some("TCP_???")),
+        ),
         ("udiag_ino", 4, 4, Kind::U),
         ("udiag_cookie", 8, 8, Kind::Cookie),
     ],
@@ -76,9 +96,19 @@ static NETLINK_DIAG_REQ: Header = Header {
     family: "sdiag_family",
     size: 20,
     fields: &[
-        ("sdiag_protocol", 1, 1, Kind::Xvals(&[NDIAG_PROTOCOLS, x::NETLINK_PROTOCOLS], "NETLINK_???")),
+        (
+            "sdiag_protocol",
+            1,
+            1,
+            Kind::Xvals(&[NDIAG_PROTOCOLS, x::NETLINK_PROTOCOLS], "NETLINK_???"),
+        ),
         ("ndiag_ino", 4, 4, Kind::U),
-        ("ndiag_show", 8, 4, Kind::Flags(x::NETLINK_DIAG_SHOW, "NDIAG_SHOW_???")),
+        (
+            "ndiag_show",
+            8,
+            4,
+            Kind::Flags(x::NETLINK_DIAG_SHOW, "NDIAG_SHOW_???"),
+        ),
         ("ndiag_cookie", 12, 8, Kind::Cookie),
     ],
     attrs: None,
@@ -91,9 +121,24 @@ static NETLINK_DIAG_MSG: Header = Header {
     family: "ndiag_family",
     size: 28,
     fields: &[
-        ("ndiag_type", 1, 1, Kind::Xval(flags::SOCK_TYPES, Some("SOCK_???"))),
-        ("ndiag_protocol", 2, 1, Kind::Xval(x::NETLINK_PROTOCOLS, Some("NETLINK_???"))),
-        ("ndiag_state", 3, 1, Kind::Xval(x::NETLINK_STATES, Some("NETLINK_???"))),
+        (
+            "ndiag_type",
+            1,
+            1,
+            Kind::Xval(flags::SOCK_TYPES, Some("SOCK_???")),
+        ),
+        (
+            "ndiag_protocol",
+            2,
+            1,
+            Kind::Xval(x::NETLINK_PROTOCOLS, Some("NETLINK_???")),
+        ),
+        (
+            "ndiag_state",
+            3,
+            1,
+            Kind::Xval(x::NETLINK_STATES, Some("NETLINK_???")),
+        ),
         ("ndiag_portid", 4, 4, Kind::U),
         ("ndiag_dst_portid", 8, 4, Kind::U),
         ("ndiag_dst_group", 12, 4, Kind::U),
@@ -109,7 +154,12 @@ static PACKET_DIAG_REQ: Header = Header {
     fields: &[
         ("sdiag_protocol", 1, 1, Kind::X),
         ("pdiag_ino", 4, 4, Kind::U),
-        ("pdiag_show", 8, 4, Kind::Flags(x::PACKET_DIAG_SHOW, "PACKET_SHOW_???")),
+        (
+            "pdiag_show",
+            8,
+            4,
+            Kind::Flags(x::PACKET_DIAG_SHOW, "PACKET_SHOW_???"),
+        ),
         ("pdiag_cookie", 12, 8, Kind::Cookie),
     ],
     attrs: None,
@@ -119,8 +169,18 @@ static PACKET_DIAG_MSG: Header = Header {
     family: "pdiag_family",
     size: 16,
     fields: &[
-        ("pdiag_type", 1, 1, Kind::Xval(flags::SOCK_TYPES, Some("SOCK_???"))),
-        ("pdiag_num", 2, 2, Kind::Xval(ETHERNET_PROTOCOLS, Some("ETH_P_???"))),
+        (
+            "pdiag_type",
+            1,
+            1,
+            Kind::Xval(flags::SOCK_TYPES, Some("SOCK_???")),
+        ),
+        (
+            "pdiag_num",
+            2,
+            2,
+            Kind::Xval(ETHERNET_PROTOCOLS, Some("ETH_P_???")),
+        ),
         ("pdiag_ino", 4, 4, Kind::U),
         ("pdiag_cookie", 8, 8, Kind::Cookie),
     ],
@@ -193,7 +253,13 @@ fn meminfo(out: &mut String, ctx: &Ctx, mem: Buffer) -> bool {
 static NETLINK_DIAG_ATTRS: Attrs = Attrs {
     names: x::NETLINK_DIAG_ATTRS,
     dflt: "NETLINK_DIAG_???",
-    decoders: &[(0, meminfo), (1, groups), (2, ring), (3, ring), (4, netlink_flags)],
+    decoders: &[
+        (0, meminfo),
+        (1, groups),
+        (2, ring),
+        (3, ring),
+        (4, netlink_flags),
+    ],
 };
 
 fn groups(out: &mut String, ctx: &Ctx, mem: Buffer) -> bool {
@@ -217,7 +283,13 @@ fn ring(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
 
 fn netlink_flags(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
     nla::with_bytes::<4>(out, mem, |o, b| {
-        write_flags(o, uint(&b, 0, 4), x::NETLINK_SOCKET_FLAGS, None, "NDIAG_FLAG_???")
+        write_flags(
+            o,
+            uint(&b, 0, 4),
+            x::NETLINK_SOCKET_FLAGS,
+            None,
+            "NDIAG_FLAG_???",
+        )
     })
 }
 
@@ -240,7 +312,13 @@ fn packet_info(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
             uint(&b, 12, 4),
             uint(&b, 16, 4)
         );
-        write_flags(o, uint(&b, 20, 4), x::PACKET_DIAG_INFO_FLAGS, None, "PDI_???");
+        write_flags(
+            o,
+            uint(&b, 20, 4),
+            x::PACKET_DIAG_INFO_FLAGS,
+            None,
+            "PDI_???",
+        );
         o.push('}');
     })
 }

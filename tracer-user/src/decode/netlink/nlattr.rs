@@ -178,7 +178,11 @@ pub fn with_bytes<const N: usize>(
 }
 
 /// A little-endian unsigned integer of `N` bytes.
-fn with_uint<const N: usize>(out: &mut String, mem: Buffer, print: impl FnOnce(&mut String, u64)) -> bool {
+fn with_uint<const N: usize>(
+    out: &mut String,
+    mem: Buffer,
+    print: impl FnOnce(&mut String, u64),
+) -> bool {
     with_bytes::<N>(out, mem, |o, b| {
         let mut v = [0u8; 8];
         v[..N].copy_from_slice(&b);

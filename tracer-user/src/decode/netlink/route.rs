@@ -69,7 +69,9 @@ pub fn write_field(out: &mut String, v: u64, kind: Kind) {
 
 /// An interface index, in the `-X` style: `if_nametoindex("lo")`, `1`, or both.
 pub fn write_ifindex(out: &mut String, index: u32) {
-    styled(out, &index.to_string(), |o| super::super::cmsg::write_ifindex(o, index));
+    styled(out, &index.to_string(), |o| {
+        super::super::cmsg::write_ifindex(o, index)
+    });
 }
 
 /// Little-endian `size` bytes at `off` of `b`.
@@ -228,7 +230,12 @@ static IFINFOMSG: Header = Header {
     family: "ifi_family",
     size: 16,
     fields: &[
-        ("ifi_type", 2, 2, Kind::Xval(ARPHRD_TYPES, Some("ARPHRD_???"))),
+        (
+            "ifi_type",
+            2,
+            2,
+            Kind::Xval(ARPHRD_TYPES, Some("ARPHRD_???")),
+        ),
         ("ifi_index", 4, 4, Kind::Ifindex),
         ("ifi_flags", 8, 4, Kind::Flags(IFF_FLAGS, "IFF_???")),
         ("ifi_change", 12, 4, Kind::X),
@@ -254,12 +261,32 @@ static RTMSG: Header = Header {
     fields: &[
         ("rtm_dst_len", 1, 1, Kind::U),
         ("rtm_src_len", 2, 1, Kind::U),
-        ("rtm_tos", 3, 1, Kind::Flags(x::IP_TYPE_OF_SERVICES, "IPTOS_TOS_???")),
+        (
+            "rtm_tos",
+            3,
+            1,
+            Kind::Flags(x::IP_TYPE_OF_SERVICES, "IPTOS_TOS_???"),
+        ),
         ("rtm_table", 4, 1, Kind::Xval(x::ROUTING_TABLE_IDS, None)),
-        ("rtm_protocol", 5, 1, Kind::Xval(x::ROUTING_PROTOCOLS, Some("RTPROT_???"))),
+        (
+            "rtm_protocol",
+            5,
+            1,
+            Kind::Xval(x::ROUTING_PROTOCOLS, Some("RTPROT_???")),
+        ),
         ("rtm_scope", 6, 1, Kind::Xval(x::ROUTING_SCOPES, None)),
-        ("rtm_type", 7, 1, Kind::Xval(x::ROUTING_TYPES, Some("RTN_???"))),
-        ("rtm_flags", 8, 4, Kind::Flags(x::ROUTING_FLAGS, "RTM_F_???")),
+        (
+            "rtm_type",
+            7,
+            1,
+            Kind::Xval(x::ROUTING_TYPES, Some("RTN_???")),
+        ),
+        (
+            "rtm_flags",
+            8,
+            4,
+            Kind::Flags(x::ROUTING_FLAGS, "RTM_F_???"),
+        ),
     ],
     attrs: Some(&ROUTE_ATTRS),
 };
@@ -269,9 +296,24 @@ static NDMSG: Header = Header {
     size: 12,
     fields: &[
         ("ndm_ifindex", 4, 4, Kind::Ifindex),
-        ("ndm_state", 8, 2, Kind::Flags(x::NEIGHBOR_CACHE_ENTRY_STATES, "NUD_???")),
-        ("ndm_flags", 10, 1, Kind::Flags(x::NEIGHBOR_CACHE_ENTRY_FLAGS, "NTF_???")),
-        ("ndm_type", 11, 1, Kind::Xval(x::ROUTING_TYPES, Some("RTN_???"))),
+        (
+            "ndm_state",
+            8,
+            2,
+            Kind::Flags(x::NEIGHBOR_CACHE_ENTRY_STATES, "NUD_???"),
+        ),
+        (
+            "ndm_flags",
+            10,
+            1,
+            Kind::Flags(x::NEIGHBOR_CACHE_ENTRY_FLAGS, "NTF_???"),
+        ),
+        (
+            "ndm_type",
+            11,
+            1,
+            Kind::Xval(x::ROUTING_TYPES, Some("RTN_???")),
+        ),
     ],
     attrs: Some(&NEIGH_ATTRS),
 };
@@ -282,10 +324,30 @@ static FIB_RULE_HDR: Header = Header {
     fields: &[
         ("dst_len", 1, 1, Kind::U),
         ("src_len", 2, 1, Kind::U),
-        ("tos", 3, 1, Kind::Flags(x::IP_TYPE_OF_SERVICES, "IPTOS_TOS_???")),
-        ("table", 4, 1, Kind::Xval(x::ROUTING_TABLE_IDS, Some("RT_TABLE_???"))),
-        ("action", 7, 1, Kind::Xval(x::FIB_RULE_ACTIONS, Some("FR_ACT_???"))),
-        ("flags", 8, 4, Kind::Flags(x::FIB_RULE_FLAGS, "FIB_RULE_???")),
+        (
+            "tos",
+            3,
+            1,
+            Kind::Flags(x::IP_TYPE_OF_SERVICES, "IPTOS_TOS_???"),
+        ),
+        (
+            "table",
+            4,
+            1,
+            Kind::Xval(x::ROUTING_TABLE_IDS, Some("RT_TABLE_???")),
+        ),
+        (
+            "action",
+            7,
+            1,
+            Kind::Xval(x::FIB_RULE_ACTIONS, Some("FR_ACT_???")),
+        ),
+        (
+            "flags",
+            8,
+            4,
+            Kind::Flags(x::FIB_RULE_FLAGS, "FIB_RULE_???"),
+        ),
     ],
     attrs: Some(&RULE_ATTRS),
 };
@@ -331,7 +393,12 @@ static IFADDRLBLMSG: Header = Header {
 static DCBMSG: Header = Header {
     family: "dcb_family",
     size: 4,
-    fields: &[("cmd", 1, 1, Kind::Xval(x::DCB_COMMANDS, Some("DCB_CMD_???")))],
+    fields: &[(
+        "cmd",
+        1,
+        1,
+        Kind::Xval(x::DCB_COMMANDS, Some("DCB_CMD_???")),
+    )],
     attrs: Some(&DCB_ATTRS),
 };
 
@@ -363,7 +430,12 @@ static IF_STATS_MSG: Header = Header {
         ("pad1", 1, 1, Kind::Pad),
         ("pad2", 2, 2, Kind::Pad),
         ("ifindex", 4, 4, Kind::Ifindex),
-        ("filter_mask", 8, 4, Kind::Flags(x::IFSTATS_ATTR_FLAGS, "1<<IFLA_STATS_???")),
+        (
+            "filter_mask",
+            8,
+            4,
+            Kind::Flags(x::IFSTATS_ATTR_FLAGS, "1<<IFLA_STATS_???"),
+        ),
     ],
     attrs: Some(&IFSTATS_ATTRS),
 };
@@ -373,9 +445,19 @@ static NHMSG: Header = Header {
     size: 8,
     fields: &[
         ("nh_scope", 1, 1, Kind::Xval(x::ROUTING_SCOPES, None)),
-        ("nh_protocol", 2, 1, Kind::Xval(x::ROUTING_PROTOCOLS, Some("RTPROT_???"))),
+        (
+            "nh_protocol",
+            2,
+            1,
+            Kind::Xval(x::ROUTING_PROTOCOLS, Some("RTPROT_???")),
+        ),
         ("resvd", 3, 1, Kind::Pad),
-        ("nh_flags", 4, 4, Kind::Flags(x::ROUTE_NEXTHOP_FLAGS, "RTNH_F_???")),
+        (
+            "nh_flags",
+            4,
+            4,
+            Kind::Flags(x::ROUTE_NEXTHOP_FLAGS, "RTNH_F_???"),
+        ),
     ],
     attrs: Some(&NEXTHOP_ATTRS),
 };
@@ -448,7 +530,13 @@ static NETCONF_ATTRS: Attrs = Attrs {
 static NSID_ATTRS: Attrs = Attrs {
     names: x::RTNL_NSID_ATTRS,
     dflt: "NETNSA_???",
-    decoders: &[(1, nla::s32), (2, nla::u32), (3, nla::s32), (4, nla::s32), (5, nla::s32)],
+    decoders: &[
+        (1, nla::s32),
+        (2, nla::u32),
+        (3, nla::s32),
+        (4, nla::s32),
+        (5, nla::s32),
+    ],
 };
 
 static MDB_ATTRS: Attrs = Attrs {
@@ -537,7 +625,12 @@ fn rt_table(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
 
 fn encap_type(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
     nla::with_bytes::<2>(out, mem, |o, b| {
-        write_enum(o, uint(&b, 0, 2), x::LWTUNNEL_ENCAP_TYPES, "LWTUNNEL_ENCAP_???")
+        write_enum(
+            o,
+            uint(&b, 0, 2),
+            x::LWTUNNEL_ENCAP_TYPES,
+            "LWTUNNEL_ENCAP_???",
+        )
     })
 }
 

@@ -5,11 +5,7 @@
 
 use super::super::flags::Xlat;
 
-pub const AF_PACKET_VERSIONS: Xlat = &[
-    (0, "TPACKET_V1"),
-    (0x1, "TPACKET_V2"),
-    (0x2, "TPACKET_V3"),
-];
+pub const AF_PACKET_VERSIONS: Xlat = &[(0, "TPACKET_V1"), (0x1, "TPACKET_V2"), (0x2, "TPACKET_V3")];
 
 pub const CRYPTO_NL_ATTRS: Xlat = &[
     (0, "CRYPTOCFGA_UNSPEC"),
@@ -57,10 +53,7 @@ pub const DCB_COMMANDS: Xlat = &[
     (0x1b, "DCB_CMD_IEEE_DEL"),
 ];
 
-pub const FDB_NOTIFY_FLAGS: Xlat = &[
-    (0x1, "FDB_NOTIFY_BIT"),
-    (0x2, "FDB_NOTIFY_INACTIVE_BIT"),
-];
+pub const FDB_NOTIFY_FLAGS: Xlat = &[(0x1, "FDB_NOTIFY_BIT"), (0x2, "FDB_NOTIFY_INACTIVE_BIT")];
 
 pub const FIB_RULE_ACTIONS: Xlat = &[
     (0, "FR_ACT_UNSPEC"),
@@ -98,10 +91,7 @@ pub const IFADDRFLAGS: Xlat = &[
     (0x800, "IFA_F_STABLE_PRIVACY"),
 ];
 
-pub const IFSTATS_AF_SPEC_MPLS_ATTRS: Xlat = &[
-    (0, "MPLS_STATS_UNSPEC"),
-    (0x1, "MPLS_STATS_LINK"),
-];
+pub const IFSTATS_AF_SPEC_MPLS_ATTRS: Xlat = &[(0, "MPLS_STATS_UNSPEC"), (0x1, "MPLS_STATS_LINK")];
 
 pub const IFSTATS_ATTRS: Xlat = &[
     (0, "IFLA_STATS_UNSPEC"),
@@ -139,10 +129,7 @@ pub const IFSTATS_XSTATS_BOND_3AD_ATTRS: Xlat = &[
     (0x9, "BOND_3AD_STAT_PAD"),
 ];
 
-pub const IFSTATS_XSTATS_BOND_ATTRS: Xlat = &[
-    (0, "BOND_XSTATS_UNSPEC"),
-    (0x1, "BOND_XSTATS_3AD"),
-];
+pub const IFSTATS_XSTATS_BOND_ATTRS: Xlat = &[(0, "BOND_XSTATS_UNSPEC"), (0x1, "BOND_XSTATS_3AD")];
 
 pub const IFSTATS_XSTATS_BRIDGE_ATTRS: Xlat = &[
     (0, "BRIDGE_XSTATS_UNSPEC"),
@@ -152,10 +139,8 @@ pub const IFSTATS_XSTATS_BRIDGE_ATTRS: Xlat = &[
     (0x4, "BRIDGE_XSTATS_STP"),
 ];
 
-pub const IFSTATS_XSTATS_BRIDGE_MCAST_INDICES: Xlat = &[
-    (0, "BR_MCAST_DIR_RX"),
-    (0x1, "BR_MCAST_DIR_TX"),
-];
+pub const IFSTATS_XSTATS_BRIDGE_MCAST_INDICES: Xlat =
+    &[(0, "BR_MCAST_DIR_RX"), (0x1, "BR_MCAST_DIR_TX")];
 
 pub const IFSTATS_XSTATS_TYPE_ATTRS: Xlat = &[
     (0, "LINK_XSTATS_TYPE_UNSPEC"),
@@ -362,10 +347,7 @@ pub const INET_DIAG_REQ_ATTRS: Xlat = &[
     (0x3, "INET_DIAG_REQ_PROTOCOL"),
 ];
 
-pub const INET_DIAG_SHUTDOWN_FLAGS: Xlat = &[
-    (0x1, "RCV_SHUTDOWN"),
-    (0x2, "SEND_SHUTDOWN"),
-];
+pub const INET_DIAG_SHUTDOWN_FLAGS: Xlat = &[(0x1, "RCV_SHUTDOWN"), (0x2, "SEND_SHUTDOWN")];
 
 pub const INET_DIAG_ULP_INFO_ATTRS: Xlat = &[
     (0, "INET_ULP_INFO_UNSPEC"),
@@ -425,10 +407,7 @@ pub const MDB_FLAGS: Xlat = &[
     (0x8, "MDB_FLAGS_BLOCKED"),
 ];
 
-pub const MDB_STATES: Xlat = &[
-    (0, "MDB_TEMPORARY"),
-    (0x1, "MDB_PERMANENT"),
-];
+pub const MDB_STATES: Xlat = &[(0, "MDB_TEMPORARY"), (0x1, "MDB_PERMANENT")];
 
 pub const MPTCP_SUBFLOW_FLAGS: Xlat = &[
     (0x1, "MPTCP_SUBFLOW_FLAG_MCAP_REM"),
@@ -449,9 +428,7 @@ pub const MULTICAST_ROUTER_TYPES: Xlat = &[
     (0x3, "MDB_RTR_TYPE_TEMP"),
 ];
 
-pub const NEIGHBOR_CACHE_ENTRY_EXT_FLAGS: Xlat = &[
-    (0x1, "NTF_EXT_MANAGED"),
-];
+pub const NEIGHBOR_CACHE_ENTRY_EXT_FLAGS: Xlat = &[(0x1, "NTF_EXT_MANAGED")];
 
 pub const NEIGHBOR_CACHE_ENTRY_FLAGS: Xlat = &[
     (0x1, "NTF_USE"),
@@ -476,19 +453,11 @@ pub const NEIGHBOR_CACHE_ENTRY_STATES: Xlat = &[
     (0x80, "NUD_PERMANENT"),
 ];
 
-pub const NETFILTER_VERSIONS: Xlat = &[
-    (0, "NFNETLINK_V0"),
-];
+pub const NETFILTER_VERSIONS: Xlat = &[(0, "NFNETLINK_V0")];
 
-pub const NETLINK_ACK_FLAGS: Xlat = &[
-    (0x100, "NLM_F_CAPPED"),
-    (0x200, "NLM_F_ACK_TLVS"),
-];
+pub const NETLINK_ACK_FLAGS: Xlat = &[(0x100, "NLM_F_CAPPED"), (0x200, "NLM_F_ACK_TLVS")];
 
-pub const NETLINK_DELETE_FLAGS: Xlat = &[
-    (0x100, "NLM_F_NONREC"),
-    (0x200, "NLM_F_BULK"),
-];
+pub const NETLINK_DELETE_FLAGS: Xlat = &[(0x100, "NLM_F_NONREC"), (0x200, "NLM_F_BULK")];
 
 pub const NETLINK_DIAG_ATTRS: Xlat = &[
     (0, "NETLINK_DIAG_MEMINFO"),
@@ -627,9 +596,7 @@ pub const NF_CTTIMEOUT_MSG_TYPES: Xlat = &[
     (0x4, "IPCTNL_MSG_TIMEOUT_DEFAULT_GET"),
 ];
 
-pub const NF_HOOK_MSG_TYPES: Xlat = &[
-    (0, "NFNL_MSG_HOOK_GET"),
-];
+pub const NF_HOOK_MSG_TYPES: Xlat = &[(0, "NFNL_MSG_HOOK_GET")];
 
 pub const NF_IPSET_MSG_TYPES: Xlat = &[
     (0, "IPSET_CMD_NONE"),
@@ -681,14 +648,9 @@ pub const NF_NFTABLES_MSG_TYPES: Xlat = &[
     (0x18, "NFT_MSG_DELFLOWTABLE"),
 ];
 
-pub const NF_NFT_COMPAT_MSG_TYPES: Xlat = &[
-    (0, "NFNL_MSG_COMPAT_GET"),
-];
+pub const NF_NFT_COMPAT_MSG_TYPES: Xlat = &[(0, "NFNL_MSG_COMPAT_GET")];
 
-pub const NF_OSF_MSG_TYPES: Xlat = &[
-    (0, "OSF_MSG_ADD"),
-    (0x1, "OSF_MSG_REMOVE"),
-];
+pub const NF_OSF_MSG_TYPES: Xlat = &[(0, "OSF_MSG_ADD"), (0x1, "OSF_MSG_REMOVE")];
 
 pub const NF_QUEUE_MSG_TYPES: Xlat = &[
     (0, "NFQNL_MSG_PACKET"),
@@ -697,10 +659,7 @@ pub const NF_QUEUE_MSG_TYPES: Xlat = &[
     (0x3, "NFQNL_MSG_VERDICT_BATCH"),
 ];
 
-pub const NF_ULOG_MSG_TYPES: Xlat = &[
-    (0, "NFULNL_MSG_PACKET"),
-    (0x1, "NFULNL_MSG_CONFIG"),
-];
+pub const NF_ULOG_MSG_TYPES: Xlat = &[(0, "NFULNL_MSG_PACKET"), (0x1, "NFULNL_MSG_CONFIG")];
 
 pub const NLMSGERR_ATTRS: Xlat = &[
     (0, "NLMSGERR_ATTR_UNUSED"),
@@ -835,10 +794,8 @@ pub const NL_CRYPTO_TYPES: Xlat = &[
     (0x14, "CRYPTO_MSG_DELRNG"),
 ];
 
-pub const NL_NETFILTER_MSG_TYPES: Xlat = &[
-    (0x10, "NFNL_MSG_BATCH_BEGIN"),
-    (0x11, "NFNL_MSG_BATCH_END"),
-];
+pub const NL_NETFILTER_MSG_TYPES: Xlat =
+    &[(0x10, "NFNL_MSG_BATCH_BEGIN"), (0x11, "NFNL_MSG_BATCH_END")];
 
 pub const NL_NETFILTER_SUBSYS_IDS: Xlat = &[
     (0, "NFNL_SUBSYS_NONE"),
@@ -1073,10 +1030,7 @@ pub const ROUTING_TYPES: Xlat = &[
     (0xb, "RTN_XRESOLVE"),
 ];
 
-pub const RTNL_ADDRLABEL_ATTRS: Xlat = &[
-    (0x1, "IFAL_ADDRESS"),
-    (0x2, "IFAL_LABEL"),
-];
+pub const RTNL_ADDRLABEL_ATTRS: Xlat = &[(0x1, "IFAL_ADDRESS"), (0x2, "IFAL_LABEL")];
 
 pub const RTNL_ADDR_ATTRS: Xlat = &[
     (0, "IFA_UNSPEC"),
@@ -1113,10 +1067,7 @@ pub const RTNL_DCB_ATTRS: Xlat = &[
     (0x10, "DCB_ATTR_CEE"),
 ];
 
-pub const RTNL_FAMILY: Xlat = &[
-    (0x80, "RTNL_FAMILY_IPMR"),
-    (0x81, "RTNL_FAMILY_IP6MR"),
-];
+pub const RTNL_FAMILY: Xlat = &[(0x80, "RTNL_FAMILY_IPMR"), (0x81, "RTNL_FAMILY_IP6MR")];
 
 pub const RTNL_IFLA_AF_SPEC_BRIDGE_ATTRS: Xlat = &[
     (0, "IFLA_BRIDGE_FLAGS"),
@@ -1148,20 +1099,12 @@ pub const RTNL_IFLA_AF_SPEC_INET6_ATTRS: Xlat = &[
     (0x9, "IFLA_INET6_RA_MTU"),
 ];
 
-pub const RTNL_IFLA_AF_SPEC_INET_ATTRS: Xlat = &[
-    (0, "IFLA_INET_UNSPEC"),
-    (0x1, "IFLA_INET_CONF"),
-];
+pub const RTNL_IFLA_AF_SPEC_INET_ATTRS: Xlat = &[(0, "IFLA_INET_UNSPEC"), (0x1, "IFLA_INET_CONF")];
 
-pub const RTNL_IFLA_AF_SPEC_MCTP_ATTRS: Xlat = &[
-    (0, "IFLA_MCTP_UNSPEC"),
-    (0x1, "IFLA_MCTP_NET"),
-];
+pub const RTNL_IFLA_AF_SPEC_MCTP_ATTRS: Xlat = &[(0, "IFLA_MCTP_UNSPEC"), (0x1, "IFLA_MCTP_NET")];
 
-pub const RTNL_IFLA_BRIDGE_FLAGS: Xlat = &[
-    (0x1, "BRIDGE_FLAGS_MASTER"),
-    (0x2, "BRIDGE_FLAGS_SELF"),
-];
+pub const RTNL_IFLA_BRIDGE_FLAGS: Xlat =
+    &[(0x1, "BRIDGE_FLAGS_MASTER"), (0x2, "BRIDGE_FLAGS_SELF")];
 
 pub const RTNL_IFLA_BRIDGE_MODES: Xlat = &[
     (0, "BRIDGE_MODE_VEB"),
@@ -1345,10 +1288,7 @@ pub const RTNL_IFLA_PROTO_DOWN_REASON_ATTRS: Xlat = &[
     (0x2, "IFLA_PROTO_DOWN_REASON_VALUE"),
 ];
 
-pub const RTNL_IFLA_VFINFO_LIST_ATTRS: Xlat = &[
-    (0, "IFLA_VF_INFO_UNSPEC"),
-    (0x1, "IFLA_VF_INFO"),
-];
+pub const RTNL_IFLA_VFINFO_LIST_ATTRS: Xlat = &[(0, "IFLA_VF_INFO_UNSPEC"), (0x1, "IFLA_VF_INFO")];
 
 pub const RTNL_IFLA_VF_INFO_ATTRS: Xlat = &[
     (0, "IFLA_VF_UNSPEC"),
@@ -1373,10 +1313,7 @@ pub const RTNL_IFLA_VF_LINK_STATES: Xlat = &[
     (0x2, "IFLA_VF_LINK_STATE_DISABLE"),
 ];
 
-pub const RTNL_IFLA_VF_PORT_ATTRS: Xlat = &[
-    (0, "IFLA_VF_PORT_UNSPEC"),
-    (0x1, "IFLA_VF_PORT"),
-];
+pub const RTNL_IFLA_VF_PORT_ATTRS: Xlat = &[(0, "IFLA_VF_PORT_UNSPEC"), (0x1, "IFLA_VF_PORT")];
 
 pub const RTNL_IFLA_VF_STATS_ATTRS: Xlat = &[
     (0, "IFLA_VF_STATS_RX_PACKETS"),
@@ -1390,10 +1327,8 @@ pub const RTNL_IFLA_VF_STATS_ATTRS: Xlat = &[
     (0x8, "IFLA_VF_STATS_TX_DROPPED"),
 ];
 
-pub const RTNL_IFLA_VF_VLAN_LIST_ATTRS: Xlat = &[
-    (0, "IFLA_VF_VLAN_INFO_UNSPEC"),
-    (0x1, "IFLA_VF_VLAN_INFO"),
-];
+pub const RTNL_IFLA_VF_VLAN_LIST_ATTRS: Xlat =
+    &[(0, "IFLA_VF_VLAN_INFO_UNSPEC"), (0x1, "IFLA_VF_VLAN_INFO")];
 
 pub const RTNL_IFLA_XDP_ATTACHED_MODE: Xlat = &[
     (0, "XDP_ATTACHED_NONE"),
@@ -1512,10 +1447,7 @@ pub const RTNL_LINK_ATTRS: Xlat = &[
     (0x3d, "IFLA_ALLMULTI"),
 ];
 
-pub const RTNL_MDBA_MDB_ATTRS: Xlat = &[
-    (0, "MDBA_MDB_UNSPEC"),
-    (0x1, "MDBA_MDB_ENTRY"),
-];
+pub const RTNL_MDBA_MDB_ATTRS: Xlat = &[(0, "MDBA_MDB_UNSPEC"), (0x1, "MDBA_MDB_ENTRY")];
 
 pub const RTNL_MDBA_MDB_EATTR_ATTRS: Xlat = &[
     (0, "MDBA_MDB_EATTR_UNSPEC"),
@@ -1526,15 +1458,10 @@ pub const RTNL_MDBA_MDB_EATTR_ATTRS: Xlat = &[
     (0x5, "MDBA_MDB_EATTR_RTPROT"),
 ];
 
-pub const RTNL_MDBA_MDB_ENTRY_ATTRS: Xlat = &[
-    (0, "MDBA_MDB_ENTRY_UNSPEC"),
-    (0x1, "MDBA_MDB_ENTRY_INFO"),
-];
+pub const RTNL_MDBA_MDB_ENTRY_ATTRS: Xlat =
+    &[(0, "MDBA_MDB_ENTRY_UNSPEC"), (0x1, "MDBA_MDB_ENTRY_INFO")];
 
-pub const RTNL_MDBA_ROUTER_ATTRS: Xlat = &[
-    (0, "MDBA_ROUTER_UNSPEC"),
-    (0x1, "MDBA_ROUTER_PORT"),
-];
+pub const RTNL_MDBA_ROUTER_ATTRS: Xlat = &[(0, "MDBA_ROUTER_UNSPEC"), (0x1, "MDBA_ROUTER_PORT")];
 
 pub const RTNL_MDBA_ROUTER_PATTR_ATTRS: Xlat = &[
     (0, "MDBA_ROUTER_PATTR_UNSPEC"),
@@ -1544,11 +1471,7 @@ pub const RTNL_MDBA_ROUTER_PATTR_ATTRS: Xlat = &[
     (0x4, "MDBA_ROUTER_PATTR_INET6_TIMER"),
 ];
 
-pub const RTNL_MDB_ATTRS: Xlat = &[
-    (0, "MDBA_UNSPEC"),
-    (0x1, "MDBA_MDB"),
-    (0x2, "MDBA_ROUTER"),
-];
+pub const RTNL_MDB_ATTRS: Xlat = &[(0, "MDBA_UNSPEC"), (0x1, "MDBA_MDB"), (0x2, "MDBA_ROUTER")];
 
 pub const RTNL_NEIGHTBL_ATTRS: Xlat = &[
     (0, "NDTA_UNSPEC"),
@@ -1642,10 +1565,8 @@ pub const RTNL_NEXTHOP_ATTRS: Xlat = &[
     (0xd, "NHA_RES_BUCKET"),
 ];
 
-pub const RTNL_NEXTHOP_GRP_TYPES: Xlat = &[
-    (0, "NEXTHOP_GRP_TYPE_MPATH"),
-    (0x1, "NEXTHOP_GRP_TYPE_RES"),
-];
+pub const RTNL_NEXTHOP_GRP_TYPES: Xlat =
+    &[(0, "NEXTHOP_GRP_TYPE_MPATH"), (0x1, "NEXTHOP_GRP_TYPE_RES")];
 
 pub const RTNL_NHA_RES_BUCKET_ATTRS: Xlat = &[
     (0, "NHA_RES_BUCKET_PAD"),
@@ -1856,10 +1777,7 @@ pub const SMC_DIAG_MODE: Xlat = &[
     (0x2, "SMC_DIAG_MODE_SMCD"),
 ];
 
-pub const SMC_LINK_GROUP_ROLES: Xlat = &[
-    (0, "SMC_CLNT"),
-    (0x1, "SMC_SERV"),
-];
+pub const SMC_LINK_GROUP_ROLES: Xlat = &[(0, "SMC_CLNT"), (0x1, "SMC_SERV")];
 
 pub const SMC_STATES: Xlat = &[
     (0x1, "SMC_ACTIVE"),
@@ -1925,10 +1843,7 @@ pub const SNMP_IP_STATS: Xlat = &[
     (0x24, "IPSTATS_MIB_REASM_OVERLAPS"),
 ];
 
-pub const SOCK_SHUTDOWN_FLAGS: Xlat = &[
-    (0x1, "RCV_SHUTDOWN"),
-    (0x2, "SEND_SHUTDOWN"),
-];
+pub const SOCK_SHUTDOWN_FLAGS: Xlat = &[(0x1, "RCV_SHUTDOWN"), (0x2, "SEND_SHUTDOWN")];
 
 pub const TCP_STATES: Xlat = &[
     (0x1, "TCP_ESTABLISHED"),
@@ -1978,15 +1893,9 @@ pub const TLS_INFO_CONFIGS: Xlat = &[
     (0x4, "TLS_CONF_HW_RECORD"),
 ];
 
-pub const TLS_INFO_VERSIONS: Xlat = &[
-    (0x303, "TLS_1_2_VERSION"),
-    (0x304, "TLS_1_3_VERSION"),
-];
+pub const TLS_INFO_VERSIONS: Xlat = &[(0x303, "TLS_1_2_VERSION"), (0x304, "TLS_1_3_VERSION")];
 
-pub const TUN_DEVICE_TYPES: Xlat = &[
-    (0x1, "IFF_TUN"),
-    (0x2, "IFF_TAP"),
-];
+pub const TUN_DEVICE_TYPES: Xlat = &[(0x1, "IFF_TUN"), (0x2, "IFF_TAP")];
 
 pub const UNIX_DIAG_ATTRS: Xlat = &[
     (0, "UNIX_DIAG_NAME"),
@@ -2017,4 +1926,3 @@ pub const XDP_FLAGS: Xlat = &[
     (0x8, "XDP_FLAGS_HW_MODE"),
     (0x10, "XDP_FLAGS_REPLACE"),
 ];
-
