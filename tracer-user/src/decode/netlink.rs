@@ -11,6 +11,8 @@
 use std::fmt::Write;
 
 mod diag;
+mod link;
+mod netfilter;
 mod nlattr;
 mod route;
 mod xlat;
@@ -263,8 +265,19 @@ fn write_message(out: &mut String, msg: Buffer, protocol: u32, opts: &DecodeOpti
         out.push(']');
         return Some(());
     }
+    if protocol == NETLINK_NETFILTER && kind >= NLMSG_MIN_TYPE {
+        netfilter::write(out, opts, kind, msg.sub(NLMSG_HDRLEN, payload_len));
+        out.push(']');
+        return Some(());
+    }
     if protocol == NETLINK_SOCK_DIAG && kind >= NLMSG_MIN_TYPE && kind != NLMSG_DONE {
-        diag::write(out, opts, nl_flags, msg.sub(NLMSG_HDRLEN, payload_len));
+        diag::write(
+            out,
+            opts,
+            kind,
+            nl_flags,
+            msg.sub(NLMSG_HDRLEN, payload_len),
+        );
         out.push(']');
         return Some(());
     }
@@ -291,7 +304,7 @@ const NETLINK_CRYPTO: u32 = 21;
 fn write_type(out: &mut String, kind: u16, protocol: u32) {
     let (table, dflt) = match protocol {
         _ if kind < NLMSG_MIN_TYPE => (CONTROL_TYPES, "NLMSG_???"),
-        NETLINK_ROUTE => (ROUTE_TYPES, "RTM_???"),
+        NETLINK_ROUTE => (xlat::NL_ROUTE_TYPES, "RTM_???"),
         NETLINK_AUDIT => (types::NL_AUDIT_TYPES, "AUDIT_???"),
         NETLINK_CRYPTO => (types::NL_CRYPTO_TYPES, "CRYPTO_MSG_???"),
         // Families are numbered at run time: strace asks the kernel for their names.
@@ -428,6 +441,20 @@ fn write_payload(
     let b = Bytes(data);
     if kind == NLMSG_ERROR && data.len() >= 4 + NLMSG_HDRLEN {
         let error = b.i32(0)?;
+        // The request echoed back: its header alone when capped.
+        let msg = &data[4..];
+        let msg_len = Bytes(msg).u32(0)? as usize;
+        let shown = if nl_flags & NLM_F_CAPPED != 0 {
+            NLMSG_HDRLEN
+        } else {
+            msg_len.max(NLMSG_HDRLEN)
+        }
+        .min(msg.len());
+        // Attributes after it (`NLM_F_ACK_TLVS`): `[{error=...}, attributes]`.
+        let attrs = &msg[shown..];
+        if !attrs.is_empty() {
+            out.push('[');
+        }
         out.push_str("{error=");
         match errno_name(error.wrapping_neg()).filter(|_| error < 0) {
             Some(name) => {
@@ -438,15 +465,6 @@ fn write_payload(
             }
         }
         out.push_str(", msg=");
-        // The request echoed back: its header alone when capped.
-        let msg = &data[4..];
-        let msg_len = Bytes(msg).u32(0)? as usize;
-        let shown = if nl_flags & NLM_F_CAPPED != 0 {
-            NLMSG_HDRLEN
-        } else {
-            msg_len.max(NLMSG_HDRLEN)
-        }
-        .min(msg.len());
         let inner = Buffer {
             data: &msg[..shown],
             len: shown,
@@ -454,6 +472,17 @@ fn write_payload(
         };
         write_message(out, inner, protocol, opts)?;
         out.push('}');
+        if !attrs.is_empty() {
+            out.push_str(", ");
+            let mem = Buffer {
+                data: attrs,
+                len: attrs.len(),
+                addr: 0,
+            };
+            let ctx = nlattr::Ctx { opts, family: 0 };
+            nlattr::write_attrs(out, &ctx, mem, &NLMSGERR_ATTRS);
+            out.push(']');
+        }
         return Some(());
     }
     // SELNL_MSG_SETENFORCE's `{val}`, SELNL_MSG_POLICYLOAD's `{seqno}`; shorter ones in
@@ -485,6 +514,23 @@ fn write_hex_bytes(out: &mut String, data: &[u8], len: usize, limit: usize) {
     if len > limit {
         out.push_str("...");
     }
+}
+
+static NLMSGERR_ATTRS: nlattr::Attrs = nlattr::Attrs {
+    names: xlat::NLMSGERR_ATTRS,
+    dflt: "NLMSGERR_ATTR_???",
+    decoders: &[(1, nlattr::str), (2, nlattr::u32), (3, cookie)],
+};
+
+/// `NLMSGERR_ATTR_COOKIE`: its bytes as numbers.
+fn cookie(out: &mut String, ctx: &nlattr::Ctx, mem: Buffer) -> bool {
+    if mem.len == 0 {
+        out.push_str("[]");
+        return true;
+    }
+    nlattr::array::<1>(out, ctx, mem, |o, b| {
+        let _ = write!(o, "{}", b[0]);
+    })
 }
 
 const CONTROL_TYPES: Xlat = &[
@@ -520,67 +566,6 @@ const NEW_FLAGS: Xlat = &[
 const DELETE_FLAGS: Xlat = &[(0x100, "NLM_F_NONREC"), (0x200, "NLM_F_BULK")];
 
 const ACK_FLAGS: Xlat = &[(0x100, "NLM_F_CAPPED"), (0x200, "NLM_F_ACK_TLVS")];
-
-const ROUTE_TYPES: Xlat = &[
-    (16, "RTM_NEWLINK"),
-    (17, "RTM_DELLINK"),
-    (18, "RTM_GETLINK"),
-    (19, "RTM_SETLINK"),
-    (20, "RTM_NEWADDR"),
-    (21, "RTM_DELADDR"),
-    (22, "RTM_GETADDR"),
-    (24, "RTM_NEWROUTE"),
-    (25, "RTM_DELROUTE"),
-    (26, "RTM_GETROUTE"),
-    (28, "RTM_NEWNEIGH"),
-    (29, "RTM_DELNEIGH"),
-    (30, "RTM_GETNEIGH"),
-    (32, "RTM_NEWRULE"),
-    (33, "RTM_DELRULE"),
-    (34, "RTM_GETRULE"),
-    (36, "RTM_NEWQDISC"),
-    (37, "RTM_DELQDISC"),
-    (38, "RTM_GETQDISC"),
-    (40, "RTM_NEWTCLASS"),
-    (41, "RTM_DELTCLASS"),
-    (42, "RTM_GETTCLASS"),
-    (44, "RTM_NEWTFILTER"),
-    (45, "RTM_DELTFILTER"),
-    (46, "RTM_GETTFILTER"),
-    (48, "RTM_NEWACTION"),
-    (49, "RTM_DELACTION"),
-    (50, "RTM_GETACTION"),
-    (52, "RTM_NEWPREFIX"),
-    (58, "RTM_GETMULTICAST"),
-    (62, "RTM_GETANYCAST"),
-    (64, "RTM_NEWNEIGHTBL"),
-    (66, "RTM_GETNEIGHTBL"),
-    (67, "RTM_SETNEIGHTBL"),
-    (68, "RTM_NEWNDUSEROPT"),
-    (72, "RTM_NEWADDRLABEL"),
-    (73, "RTM_DELADDRLABEL"),
-    (74, "RTM_GETADDRLABEL"),
-    (78, "RTM_GETDCB"),
-    (79, "RTM_SETDCB"),
-    (80, "RTM_NEWNETCONF"),
-    (81, "RTM_DELNETCONF"),
-    (82, "RTM_GETNETCONF"),
-    (84, "RTM_NEWMDB"),
-    (85, "RTM_DELMDB"),
-    (86, "RTM_GETMDB"),
-    (88, "RTM_NEWNSID"),
-    (89, "RTM_DELNSID"),
-    (90, "RTM_GETNSID"),
-    (92, "RTM_NEWSTATS"),
-    (94, "RTM_GETSTATS"),
-    (96, "RTM_NEWCACHEREPORT"),
-    (100, "RTM_NEWCHAIN"),
-    (101, "RTM_DELCHAIN"),
-    (102, "RTM_GETCHAIN"),
-    (104, "RTM_NEWNEXTHOP"),
-    (105, "RTM_DELNEXTHOP"),
-    (106, "RTM_GETNEXTHOP"),
-];
 
 const ARPHRD_TYPES: Xlat = &[
     (0, "ARPHRD_NETROM"),

@@ -13,12 +13,17 @@ use super::{Buffer, nlattr::write_hex_str};
 use crate::decode::DecodeOptions;
 
 const AF_UNIX: u8 = 1;
+const AF_INET: u8 = 2;
+const AF_INET6: u8 = 10;
+const AF_SMC: u8 = 43;
+const TCPDIAG_GETSOCK: u16 = 18;
+const DCCPDIAG_GETSOCK: u16 = 19;
 const AF_NETLINK: u8 = 16;
 const AF_PACKET: u8 = 17;
 const NLM_F_REQUEST: u16 = 1;
 
 /// A sock_diag message's payload (strace's `decode_netlink_sock_diag`).
-pub fn write(out: &mut String, opts: &DecodeOptions, nl_flags: u16, mem: Buffer) {
+pub fn write(out: &mut String, opts: &DecodeOptions, kind: u16, nl_flags: u16, mem: Buffer) {
     let Some(&family) = mem.get(0, 1).and_then(|b| b.first()) else {
         return super::super::write_hex(out, mem.addr);
     };
@@ -31,6 +36,13 @@ pub fn write(out: &mut String, opts: &DecodeOptions, nl_flags: u16, mem: Buffer)
         (AF_NETLINK, false) => Some(&NETLINK_DIAG_MSG),
         (AF_PACKET, true) => Some(&PACKET_DIAG_REQ),
         (AF_PACKET, false) => Some(&PACKET_DIAG_MSG),
+        (AF_INET | AF_INET6, true) if matches!(kind, TCPDIAG_GETSOCK | DCCPDIAG_GETSOCK) => {
+            Some(&INET_DIAG_REQ_COMPAT)
+        }
+        (AF_INET | AF_INET6, true) => Some(&INET_DIAG_REQ_V2),
+        (AF_INET | AF_INET6, false) => Some(&INET_DIAG_MSG),
+        (AF_SMC, true) => Some(&SMC_DIAG_REQ),
+        (AF_SMC, false) => Some(&SMC_DIAG_MSG),
         _ => None,
     };
     match header {
@@ -185,6 +197,146 @@ static PACKET_DIAG_MSG: Header = Header {
         ("pdiag_cookie", 8, 8, Kind::Cookie),
     ],
     attrs: Some(&PACKET_DIAG_ATTRS),
+};
+
+static INET_DIAG_REQ_COMPAT: Header = Header {
+    family: "idiag_family",
+    size: 60,
+    fields: &[
+        ("idiag_src_len", 1, 1, Kind::U),
+        ("idiag_dst_len", 2, 1, Kind::U),
+        (
+            "idiag_ext",
+            3,
+            1,
+            Kind::Flags(x::INET_DIAG_EXTENDED_FLAGS, "1<<INET_DIAG_???-1"),
+        ),
+        ("id", 4, 48, Kind::Sockid),
+        (
+            "idiag_states",
+            52,
+            4,
+            Kind::Flags(x::TCP_STATE_FLAGS, "1<<TCP_???"),
+        ),
+        ("idiag_dbs", 56, 4, Kind::U),
+    ],
+    attrs: Some(&INET_DIAG_REQ_ATTRS),
+};
+
+static INET_DIAG_REQ_V2: Header = Header {
+    family: "sdiag_family",
+    size: 56,
+    fields: &[
+        (
+            "sdiag_protocol",
+            1,
+            1,
+            Kind::Xval(flags::IP_PROTOCOLS, Some("IPPROTO_???")),
+        ),
+        (
+            "idiag_ext",
+            2,
+            1,
+            Kind::Flags(x::INET_DIAG_EXTENDED_FLAGS, "1<<INET_DIAG_???-1"),
+        ),
+        (
+            "idiag_states",
+            4,
+            4,
+            Kind::Flags(x::TCP_STATE_FLAGS, "1<<TCP_???"),
+        ),
+        ("id", 8, 48, Kind::Sockid),
+    ],
+    attrs: Some(&INET_DIAG_REQ_ATTRS),
+};
+
+static INET_DIAG_REQ_ATTRS: Attrs = Attrs {
+    names: x::INET_DIAG_REQ_ATTRS,
+    dflt: "INET_DIAG_REQ_???",
+    decoders: &[(3, nla::ip_proto)],
+};
+
+static INET_DIAG_MSG: Header = Header {
+    family: "idiag_family",
+    size: 72,
+    fields: &[
+        (
+            "idiag_state",
+            1,
+            1,
+            Kind::Xval(x::TCP_STATES, Some("TCP_???")),
+        ),
+        ("idiag_timer", 2, 1, Kind::U),
+        ("idiag_retrans", 3, 1, Kind::U),
+        ("id", 4, 48, Kind::Sockid),
+        ("idiag_expires", 52, 4, Kind::U),
+        ("idiag_rqueue", 56, 4, Kind::U),
+        ("idiag_wqueue", 60, 4, Kind::U),
+        ("idiag_uid", 64, 4, Kind::U),
+        ("idiag_inode", 68, 4, Kind::U),
+    ],
+    attrs: Some(&INET_DIAG_ATTRS),
+};
+
+static INET_DIAG_ATTRS: Attrs = Attrs {
+    names: x::INET_DIAG_ATTRS,
+    dflt: "INET_DIAG_???",
+    decoders: &[
+        (4, nla::str),
+        (5, nla::u8),
+        (6, nla::u8),
+        (7, meminfo),
+        (10, nla::ip_proto),
+        (11, nla::u8),
+        (15, nla::u32),
+        (17, nla::u32),
+        (21, nla::u64),
+    ],
+};
+
+static SMC_DIAG_REQ: Header = Header {
+    family: "diag_family",
+    size: 52,
+    fields: &[
+        (
+            "diag_ext",
+            1,
+            1,
+            Kind::Flags(x::SMC_DIAG_EXTENDED_FLAGS, "1<<SMC_DIAG_???-1"),
+        ),
+        ("id", 4, 48, Kind::SockidInet),
+    ],
+    attrs: None,
+};
+
+static SMC_DIAG_MSG: Header = Header {
+    family: "diag_family",
+    size: 64,
+    fields: &[
+        (
+            "diag_state",
+            1,
+            1,
+            Kind::Xval(x::SMC_STATES, Some("SMC_???")),
+        ),
+        (
+            "diag_fallback",
+            2,
+            1,
+            Kind::Xval(x::SMC_DIAG_MODE, Some("SMC_DIAG_MODE_???")),
+        ),
+        ("diag_shutdown", 3, 1, Kind::U),
+        ("id", 4, 48, Kind::SockidInet),
+        ("diag_uid", 52, 4, Kind::U),
+        ("diag_inode", 56, 8, Kind::U),
+    ],
+    attrs: Some(&SMC_DIAG_ATTRS),
+};
+
+static SMC_DIAG_ATTRS: Attrs = Attrs {
+    names: x::SMC_DIAG_ATTRS,
+    dflt: "SMC_DIAG_???",
+    decoders: &[],
 };
 
 static UNIX_DIAG_ATTRS: Attrs = Attrs {

@@ -143,7 +143,11 @@ fn write_attr(
         out.push('|');
     }
     let kind = nla_type & NLA_TYPE_MASK;
-    write_enum(out, kind as u64, attrs.names, attrs.dflt);
+    // A family without names (netfilter's): the number alone.
+    match attrs.dflt {
+        "" => write_hex(out, kind as u64),
+        dflt => write_enum(out, kind as u64, attrs.names, dflt),
+    }
     out.push('}');
     if len > NLA_HDRLEN {
         out.push_str(", ");
@@ -331,6 +335,26 @@ pub fn write_in6_addr(out: &mut String, raw: [u8; 16]) {
     }
 }
 
+/// An IPv6 address of field `name`: `inet_pton(AF_INET6, "::1", &name)` (the other
+/// styles name the field first, as strace does).
+pub fn write_in6_addr_named(out: &mut String, raw: [u8; 16], name: &str) {
+    if flags::style() != XlatStyle::Abbrev {
+        let _ = write!(out, "{name}=");
+        quote(out, &raw, HexMode::None, true);
+    }
+    let text = match flags::style() {
+        XlatStyle::Abbrev => format!("inet_pton(AF_INET6, \"{}\", &{name})", Ipv6Addr::from(raw)),
+        _ => format!("inet_pton(AF_INET6, \"{}\")", Ipv6Addr::from(raw)),
+    };
+    match flags::style() {
+        XlatStyle::Raw => {}
+        XlatStyle::Verbose => {
+            let _ = write!(out, " /* {text} */");
+        }
+        XlatStyle::Abbrev => out.push_str(&text),
+    }
+}
+
 pub fn in_addr(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
     with_bytes::<4>(out, mem, write_in_addr)
 }
@@ -357,6 +381,32 @@ pub fn inet_addr(out: &mut String, ctx: &Ctx, mem: Buffer) -> bool {
         None => write_hex(out, mem.addr),
         Some(b) if size == 4 => write_in_addr(out, b.try_into().unwrap_or([0; 4])),
         Some(b) => write_in6_addr(out, b.try_into().unwrap_or([0; 16])),
+    }
+    true
+}
+
+/// strace's `decode_nla_clock_t`: up to 8 bytes of clock ticks, `123 /* 1.23 s */`.
+pub fn clock_t(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    if mem.len > 8 {
+        return false;
+    }
+    let Some(b) = mem.get(0, mem.len) else {
+        write_hex(out, mem.addr);
+        return true;
+    };
+    let mut v = [0u8; 8];
+    v[..b.len()].copy_from_slice(b);
+    let val = u64::from_le_bytes(v);
+    let _ = write!(out, "{val}");
+    // SAFETY: sysconf reads a constant.
+    let tck = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    if flags::style() != XlatStyle::Raw && tck > 0 && val > 0 {
+        let tck = tck as u64;
+        let width = (tck.ilog10() as usize).min(9);
+        let frac = (val % tck) as f64 / tck as f64;
+        let frac = format!("{frac:.width$}");
+        let frac = frac.split_once('.').map_or("", |(_, f)| f).to_owned();
+        let _ = write!(out, " /* {}.{frac} s */", val / tck);
     }
     true
 }

@@ -15,8 +15,12 @@ use super::{ARPHRD_TYPES, Buffer, IFF_FLAGS};
 pub enum Kind {
     /// Unsigned decimal.
     U,
+    /// Signed decimal (of the field's size).
+    D(usize),
     /// Hex (`%#x`).
     X,
+    /// Hex of 8 digits (`%#010x`).
+    X08,
     /// Hex, and only when not zero (padding strace shows when set).
     Pad,
     /// A constant of a table; unknown ones in hex, with the default's comment if any.
@@ -27,6 +31,10 @@ pub enum Kind {
     Ifindex,
     /// A socket cookie, two `u32`s (8 bytes): `[1, 2]`.
     Cookie,
+    /// A `struct inet_diag_sockid` (48 bytes), its addresses of the message's family, or
+    /// (`SockidInet`) always IPv4.
+    Sockid,
+    SockidInet,
 }
 
 /// A header field: name, offset, size in bytes (1, 2 or 4), kind.
@@ -49,7 +57,14 @@ pub fn write_field(out: &mut String, v: u64, kind: Kind) {
         Kind::U => {
             let _ = write!(out, "{v}");
         }
+        Kind::D(size) => {
+            let shift = 64 - 8 * size as u32;
+            let _ = write!(out, "{}", ((v << shift) as i64) >> shift);
+        }
         Kind::X | Kind::Pad => write_hex(out, v),
+        Kind::X08 => {
+            let _ = write!(out, "{v:#010x}");
+        }
         Kind::Xval(table, Some(dflt)) => write_enum(out, v, table, dflt),
         Kind::Xval(table, None) => styled(out, &flags::hex(v), |o| match flags::lookup(table, v) {
             Some(name) => o.push_str(name),
@@ -64,6 +79,7 @@ pub fn write_field(out: &mut String, v: u64, kind: Kind) {
         Kind::Cookie => {
             let _ = write!(out, "[{}, {}]", v as u32, v >> 32);
         }
+        Kind::Sockid | Kind::SockidInet => {}
     }
 }
 
@@ -83,6 +99,104 @@ pub fn uint(b: &[u8], off: usize, size: usize) -> u64 {
     u64::from_le_bytes(v)
 }
 
+/// `name=value` of each field of `b`, a padding field only when set; `family`: the
+/// message's, which its addresses have.
+pub fn write_fields(out: &mut String, b: &[u8], fields: &[Field], family: u8) {
+    let mut first = true;
+    for &(name, off, size, kind) in fields {
+        if let Kind::Sockid | Kind::SockidInet = kind {
+            if !first {
+                out.push_str(", ");
+            }
+            first = false;
+            let family = if matches!(kind, Kind::SockidInet) {
+                2
+            } else {
+                family
+            };
+            let _ = write!(out, "{name}=");
+            write_sockid(out, b.get(off..off + size).unwrap_or(&[]), family);
+            continue;
+        }
+        let v = uint(b, off, size);
+        if matches!(kind, Kind::Pad) && v == 0 {
+            continue;
+        }
+        if !first {
+            out.push_str(", ");
+        }
+        first = false;
+        let _ = write!(out, "{name}=");
+        write_field(out, v, kind);
+    }
+}
+
+/// `struct inet_diag_sockid`: ports, addresses of `family`, interface, cookie.
+fn write_sockid(out: &mut String, b: &[u8], family: u8) {
+    if b.len() < 48 {
+        return;
+    }
+    let _ = write!(
+        out,
+        "{{idiag_sport=htons({}), idiag_dport=htons({}), ",
+        u16::from_be_bytes([b[0], b[1]]),
+        u16::from_be_bytes([b[2], b[3]])
+    );
+    write_inet_field(out, "idiag_src", &b[4..20], family);
+    out.push_str(", ");
+    write_inet_field(out, "idiag_dst", &b[20..36], family);
+    out.push_str(", idiag_if=");
+    write_ifindex(out, uint(b, 36, 4) as u32);
+    let _ = write!(
+        out,
+        ", idiag_cookie=[{}, {}]}}",
+        uint(b, 40, 4),
+        uint(b, 44, 4)
+    );
+}
+
+/// strace's `PRINT_FIELD_INET_ADDR`: `name=inet_addr("1.2.3.4")`,
+/// `inet_pton(AF_INET6, "::1", &name)`, or the bytes in hex for another family.
+pub fn write_inet_field(out: &mut String, name: &str, raw: &[u8], family: u8) {
+    match family {
+        2 => {
+            let _ = write!(out, "{name}=");
+            if flags::style() != crate::decode::XlatStyle::Abbrev {
+                crate::decode::strings::quote(out, raw, crate::decode::HexMode::None, true);
+                if flags::style() == crate::decode::XlatStyle::Raw {
+                    return;
+                }
+                let a = std::net::Ipv4Addr::new(raw[0], raw[1], raw[2], raw[3]);
+                let _ = write!(out, " /* inet_addr(\"{a}\") */");
+                return;
+            }
+            nla::write_in_addr(out, raw[..4].try_into().unwrap_or([0; 4]));
+        }
+        10 => nla::write_in6_addr_named(out, raw.try_into().unwrap_or([0; 16]), name),
+        _ => {
+            let _ = write!(out, "{name}=");
+            crate::decode::strings::quote(out, raw, crate::decode::HexMode::None, true);
+        }
+    }
+}
+
+/// A struct payload of `size` bytes, `{field=value, ...}` (strace's `umove_or_printaddr`
+/// of one): false when the payload is shorter; its address when it cannot be read.
+pub fn write_struct(out: &mut String, mem: Buffer, size: usize, fields: &[Field]) -> bool {
+    if mem.len < size {
+        return false;
+    }
+    match mem.get(0, size) {
+        Some(b) => {
+            out.push('{');
+            write_fields(out, b, fields, 0);
+            out.push('}');
+        }
+        None => write_hex(out, mem.addr),
+    }
+    true
+}
+
 /// A header as strace's `decode_*msg` print them, then its attributes.
 pub fn write_header(out: &mut String, ctx: &Ctx, mem: Buffer, h: &Header) {
     let family = ctx.family as u64;
@@ -95,19 +209,7 @@ pub fn write_header(out: &mut String, ctx: &Ctx, mem: Buffer, h: &Header) {
             out.push_str("...");
             decode_attrs = false;
         } else if let Some(b) = mem.get(0, h.size) {
-            let mut first = true;
-            for &(name, off, size, kind) in h.fields {
-                let v = uint(b, off, size);
-                if matches!(kind, Kind::Pad) && v == 0 {
-                    continue;
-                }
-                if !first {
-                    out.push_str(", ");
-                }
-                first = false;
-                let _ = write!(out, "{name}=");
-                write_field(out, v, kind);
-            }
+            write_fields(out, b, h.fields, ctx.family);
         } else {
             write_hex(out, mem.addr.wrapping_add(1));
             decode_attrs = false;
@@ -240,7 +342,7 @@ static IFINFOMSG: Header = Header {
         ("ifi_flags", 8, 4, Kind::Flags(IFF_FLAGS, "IFF_???")),
         ("ifi_change", 12, 4, Kind::X),
     ],
-    attrs: Some(&LINK_ATTRS),
+    attrs: Some(&super::link::LINK_ATTRS),
 };
 
 static IFADDRMSG: Header = Header {
@@ -542,52 +644,126 @@ static NSID_ATTRS: Attrs = Attrs {
 static MDB_ATTRS: Attrs = Attrs {
     names: x::RTNL_MDB_ATTRS,
     dflt: "MDBA_???",
-    decoders: &[],
+    decoders: &[(1, mdba_mdb), (2, mdba_router)],
 };
 
-static LINK_ATTRS: Attrs = Attrs {
-    names: x::RTNL_LINK_ATTRS,
-    dflt: "IFLA_???",
+static MDBA_MDB_ATTRS: Attrs = Attrs {
+    names: x::RTNL_MDBA_MDB_ATTRS,
+    dflt: "MDBA_MDB_???",
+    decoders: &[(1, mdba_mdb_entry)],
+};
+
+fn mdba_mdb(out: &mut String, ctx: &Ctx, mem: Buffer) -> bool {
+    nla::nested(out, ctx, mem, &MDBA_MDB_ATTRS)
+}
+
+static MDBA_MDB_ENTRY_ATTRS: Attrs = Attrs {
+    names: x::RTNL_MDBA_MDB_ENTRY_ATTRS,
+    dflt: "MDBA_MDB_ENTRY_???",
+    decoders: &[(1, mdb_entry_info)],
+};
+
+fn mdba_mdb_entry(out: &mut String, ctx: &Ctx, mem: Buffer) -> bool {
+    nla::nested(out, ctx, mem, &MDBA_MDB_ENTRY_ATTRS)
+}
+
+static MDBA_MDB_EATTR_ATTRS: Attrs = Attrs {
+    names: x::RTNL_MDBA_MDB_EATTR_ATTRS,
+    dflt: "MDBA_MDB_EATTR_???",
+    decoders: &[(1, nla::clock_t)],
+};
+
+/// `struct br_mdb_entry` (28 bytes), then its extra attributes.
+fn mdb_entry_info(out: &mut String, ctx: &Ctx, mem: Buffer) -> bool {
+    const SIZE: usize = 28;
+    const AF_INET: u64 = 2;
+    const AF_INET6: u64 = 10;
+    if mem.len < SIZE {
+        return false;
+    }
+    let Some(b) = mem.get(0, SIZE) else {
+        write_hex(out, mem.addr);
+        return true;
+    };
+    out.push_str("{ifindex=");
+    write_ifindex(out, uint(b, 0, 4) as u32);
+    out.push_str(", state=");
+    write_field(
+        out,
+        uint(b, 4, 1),
+        Kind::Xval(x::MDB_STATES, Some("MDB_???")),
+    );
+    out.push_str(", flags=");
+    write_flags(out, uint(b, 5, 1), x::MDB_FLAGS, None, "MDB_FLAGS_???");
+    let _ = write!(out, ", vid={}, addr={{", uint(b, 6, 2));
+    let proto = u16::from_be_bytes([b[24], b[25]]) as u64;
+    match proto {
+        AF_INET => {
+            out.push_str("u=");
+            nla::write_in_addr(out, b[8..12].try_into().unwrap_or([0; 4]));
+        }
+        AF_INET6 => nla::write_in6_addr_named(out, b[8..24].try_into().unwrap_or([0; 16]), "u"),
+        _ => {
+            out.push_str("u=");
+            crate::decode::strings::quote(out, &b[8..24], crate::decode::HexMode::None, true);
+        }
+    }
+    out.push_str(", proto=htons(");
+    write_enum(out, proto, flags::ADDRESS_FAMILIES, "AF_???");
+    out.push_str(")}}");
+    if mem.len > SIZE {
+        out.push_str(", ");
+        nla::write_attrs(out, ctx, mem.from(SIZE), &MDBA_MDB_EATTR_ATTRS);
+    }
+    true
+}
+
+static MDBA_ROUTER_ATTRS: Attrs = Attrs {
+    names: x::RTNL_MDBA_ROUTER_ATTRS,
+    dflt: "MDBA_ROUTER_???",
+    decoders: &[(1, mdba_router_port)],
+};
+
+fn mdba_router(out: &mut String, ctx: &Ctx, mem: Buffer) -> bool {
+    nla::nested(out, ctx, mem, &MDBA_ROUTER_ATTRS)
+}
+
+static MDBA_ROUTER_PATTR_ATTRS: Attrs = Attrs {
+    names: x::RTNL_MDBA_ROUTER_PATTR_ATTRS,
+    dflt: "MDBA_ROUTER_PATTR_???",
     decoders: &[
-        (3, nla::str),
-        (4, nla::u32),
-        (5, nla::u32),
-        (6, nla::str),
-        (10, nla::u32),
-        (13, nla::u32),
-        (15, nla::u32),
-        (16, nla::u8),
-        (17, nla::u8),
-        (19, nla::u32),
-        (20, nla::str),
-        (21, nla::u32),
-        (27, nla::u32),
-        (30, nla::u32),
-        (31, nla::u32),
-        (32, nla::u32),
-        (33, nla::u8),
-        (35, nla::u32),
-        (37, nla::s32),
-        (38, nla::str),
-        (39, nla::u8),
-        (40, nla::u32),
-        (41, nla::u32),
-        (45, nla::s32),
-        (46, nla::s32),
-        (47, nla::u32),
-        (48, nla::u32),
-        (49, nla::ifindex),
-        (50, nla::u32),
-        (51, nla::u32),
-        (53, nla::str),
-        (56, nla::str),
-        (57, nla::str),
-        (58, nla::u32),
-        (59, nla::u32),
-        (60, nla::u32),
-        (61, nla::u32),
+        (1, nla::clock_t),
+        (2, router_type),
+        (3, nla::clock_t),
+        (4, nla::clock_t),
     ],
 };
+
+/// A port's index, then its attributes.
+fn mdba_router_port(out: &mut String, ctx: &Ctx, mem: Buffer) -> bool {
+    if !nla::ifindex(out, ctx, mem) {
+        return false;
+    }
+    if mem.len > 4 {
+        out.push_str(", ");
+        nla::write_attrs(out, ctx, mem.from(4), &MDBA_ROUTER_PATTR_ATTRS);
+    }
+    true
+}
+
+/// strace reads the byte whatever the payload's length.
+fn router_type(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    match mem.get(0, 1) {
+        Some(b) => write_enum(
+            out,
+            b[0] as u64,
+            x::MULTICAST_ROUTER_TYPES,
+            "MDB_RTR_TYPE_???",
+        ),
+        None => write_hex(out, mem.addr),
+    }
+    true
+}
 
 static ROUTE_ATTRS: Attrs = Attrs {
     names: x::RTNL_ROUTE_ATTRS,
@@ -600,9 +776,13 @@ static ROUTE_ATTRS: Attrs = Attrs {
         (5, nla::inet_addr),
         (6, nla::u32),
         (7, nla::inet_addr),
+        (8, rta_metrics),
         (10, nla::u32),
         (11, nla::u32),
+        (12, rta_cacheinfo),
         (14, nla::u32),
+        (17, rta_mfc_stats),
+        (18, rtvia),
         (15, rt_table),
         (16, nla::u32),
         (19, nla::inet_addr),
@@ -616,6 +796,102 @@ static ROUTE_ATTRS: Attrs = Attrs {
         (29, nla::u16),
     ],
 };
+
+static RTA_METRICS_ATTRS: Attrs = Attrs {
+    names: x::RTNL_RTA_METRICS_ATTRS,
+    dflt: "RTAX_???",
+    decoders: &[
+        (1, nla::u32),
+        (2, nla::u32),
+        (3, nla::u32),
+        (4, nla::u32),
+        (5, nla::u32),
+        (6, nla::u32),
+        (7, nla::u32),
+        (8, nla::u32),
+        (9, nla::u32),
+        (10, nla::u32),
+        (11, nla::u32),
+        (12, nla::u32),
+        (13, nla::u32),
+        (14, nla::u32),
+        (15, nla::u32),
+        (16, nla::str),
+    ],
+};
+
+fn rta_metrics(out: &mut String, ctx: &Ctx, mem: Buffer) -> bool {
+    nla::nested(out, ctx, mem, &RTA_METRICS_ATTRS)
+}
+
+fn rta_cacheinfo(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    write_struct(
+        out,
+        mem,
+        32,
+        &[
+            ("rta_clntref", 0, 4, Kind::U),
+            ("rta_lastuse", 4, 4, Kind::U),
+            ("rta_expires", 8, 4, Kind::U),
+            ("rta_error", 12, 4, Kind::U),
+            ("rta_used", 16, 4, Kind::U),
+            ("rta_id", 20, 4, Kind::X),
+            ("rta_ts", 24, 4, Kind::U),
+            ("rta_tsage", 28, 4, Kind::U),
+        ],
+    )
+}
+
+fn rta_mfc_stats(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    write_struct(
+        out,
+        mem,
+        24,
+        &[
+            ("mfcs_packets", 0, 8, Kind::U),
+            ("mfcs_bytes", 8, 8, Kind::U),
+            ("mfcs_wrong_if", 16, 8, Kind::U),
+        ],
+    )
+}
+
+/// `struct rtvia`: a family, then an address of it.
+fn rtvia(out: &mut String, ctx: &Ctx, mem: Buffer) -> bool {
+    if mem.len < 2 {
+        return false;
+    }
+    let Some(b) = mem.get(0, 2) else {
+        write_hex(out, mem.addr);
+        return true;
+    };
+    let family = u16::from_le_bytes([b[0], b[1]]);
+    out.push_str("{rtvia_family=");
+    write_enum(out, family as u64, flags::ADDRESS_FAMILIES, "AF_???");
+    if mem.len > 2 {
+        out.push_str(", ");
+        let rest = mem.from(2);
+        let size = match family {
+            2 => 4,
+            10 => 16,
+            _ => 0,
+        };
+        match rest.get(0, size) {
+            Some(raw) if size > 0 && rest.len >= size => {
+                write_inet_field(out, "rtvia_addr", raw, family as u8)
+            }
+            None if size > 0 && rest.len >= size => {
+                out.push_str("rtvia_addr=");
+                write_hex(out, rest.addr);
+            }
+            _ => {
+                out.push_str("rtvia_addr=");
+                nla::write_hex_str(out, ctx, rest);
+            }
+        }
+    }
+    out.push('}');
+    true
+}
 
 fn rt_table(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
     nla::with_bytes::<4>(out, mem, |o, b| {
@@ -647,10 +923,61 @@ static NEIGH_ATTRS: Attrs = Attrs {
         (9, nla::ifindex),
         (10, nla::u32),
         (11, nla::u32),
+        (3, nda_cacheinfo),
         (12, nla::ip_proto),
         (13, nla::u32),
+        (14, fdb_ext_attrs),
+        (15, nda_ext_flags),
+        (16, nda_ndm_states),
+        (17, nda_ndm_flags),
     ],
 };
+
+fn nda_cacheinfo(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    write_struct(
+        out,
+        mem,
+        16,
+        &[
+            ("ndm_confirmed", 0, 4, Kind::U),
+            ("ndm_used", 4, 4, Kind::U),
+            ("ndm_updated", 8, 4, Kind::U),
+            ("ndm_refcnt", 12, 4, Kind::U),
+        ],
+    )
+}
+
+static FDB_EXT_ATTRS: Attrs = Attrs {
+    names: x::RTNL_NEIGH_FDB_EXT_ATTRS,
+    dflt: "NFEA_???",
+    decoders: &[(1, fdb_notify_flags)],
+};
+
+fn fdb_ext_attrs(out: &mut String, ctx: &Ctx, mem: Buffer) -> bool {
+    nla::nested(out, ctx, mem, &FDB_EXT_ATTRS)
+}
+
+fn fdb_notify_flags(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    nla::flagsval(out, mem, 1, x::FDB_NOTIFY_FLAGS, "FDB_NOTIFY_???")
+}
+
+fn nda_ext_flags(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    nla::flagsval(
+        out,
+        mem,
+        4,
+        x::NEIGHBOR_CACHE_ENTRY_EXT_FLAGS,
+        "NTF_EXT_???",
+    )
+}
+
+fn nda_ndm_states(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    nla::flagsval(out, mem, 2, x::NEIGHBOR_CACHE_ENTRY_STATES, "NUD_???")
+}
+
+fn nda_ndm_flags(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    nla::flagsval(out, mem, 1, x::NEIGHBOR_CACHE_ENTRY_FLAGS, "NTF_???")
+}
 
 static RULE_ATTRS: Attrs = Attrs {
     names: x::RTNL_RULE_ATTRS,
@@ -670,14 +997,46 @@ static RULE_ATTRS: Attrs = Attrs {
         (16, nla::u32),
         (17, nla::str),
         (19, nla::u8),
+        (20, uid_range),
+        (21, rt_proto),
         (22, nla::ip_proto),
+        (23, port_range),
+        (24, port_range),
     ],
 };
+
+fn uid_range(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    write_struct(
+        out,
+        mem,
+        8,
+        &[("start", 0, 4, Kind::U), ("end", 4, 4, Kind::U)],
+    )
+}
+
+fn port_range(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    write_struct(
+        out,
+        mem,
+        4,
+        &[("start", 0, 2, Kind::U), ("end", 2, 2, Kind::U)],
+    )
+}
+
+fn rt_proto(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    nla::with_bytes::<1>(out, mem, |o, b| {
+        write_enum(o, b[0] as u64, x::ROUTING_PROTOCOLS, "RTPROT_???")
+    })
+}
 
 static TC_ATTRS: Attrs = Attrs {
     names: x::RTNL_TC_ATTRS,
     dflt: "TCA_???",
     decoders: &[
+        (3, tc_stats),
+        (5, tc_estimator),
+        (7, tca_stats),
+        (8, tca_stab),
         (1, nla::str),
         (6, nla::u32),
         (11, nla::u32),
@@ -691,14 +1050,236 @@ static TC_ATTRS: Attrs = Attrs {
 static TC_ACTION_ATTRS: Attrs = Attrs {
     names: x::RTNL_TC_ACTION_ATTRS,
     dflt: "TCA_ACT_???",
-    decoders: &[(1, nla::str), (3, nla::u32), (10, nla::u32)],
+    decoders: &[
+        (1, nla::str),
+        (3, nla::u32),
+        (4, tca_stats),
+        (7, tca_act_flags),
+        (8, tca_act_hw_stats),
+        (9, tca_act_hw_stats),
+        (10, nla::u32),
+    ],
 };
+
+fn tca_act_flags(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    nla::flagsval(out, mem, 4, x::RTNL_TCA_ACT_FLAGS, "TCA_ACT_FLAGS_???")
+}
+
+fn tca_act_hw_stats(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    nla::flagsval(
+        out,
+        mem,
+        4,
+        x::RTNL_TCA_ACT_HW_STATS,
+        "TCA_ACT_HW_STATS_???",
+    )
+}
+
+/// `struct tc_stats` up to its `backlog`.
+fn tc_stats(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    write_struct(
+        out,
+        mem,
+        36,
+        &[
+            ("bytes", 0, 8, Kind::U),
+            ("packets", 8, 4, Kind::U),
+            ("drops", 12, 4, Kind::U),
+            ("overlimits", 16, 4, Kind::U),
+            ("bps", 20, 4, Kind::U),
+            ("pps", 24, 4, Kind::U),
+            ("qlen", 28, 4, Kind::U),
+            ("backlog", 32, 4, Kind::U),
+        ],
+    )
+}
+
+fn tc_estimator(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    write_struct(
+        out,
+        mem,
+        2,
+        &[("interval", 0, 1, Kind::D(1)), ("ewma_log", 1, 1, Kind::U)],
+    )
+}
+
+static TCA_STATS_ATTRS: Attrs = Attrs {
+    names: x::RTNL_TCA_STATS_ATTRS,
+    dflt: "TCA_STATS_???",
+    decoders: &[
+        (1, stats_basic),
+        (2, stats_rate_est),
+        (3, stats_queue),
+        (5, stats_rate_est64),
+        (7, stats_basic),
+        (8, nla::u64),
+    ],
+};
+
+fn tca_stats(out: &mut String, ctx: &Ctx, mem: Buffer) -> bool {
+    nla::nested(out, ctx, mem, &TCA_STATS_ATTRS)
+}
+
+fn stats_basic(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    write_struct(
+        out,
+        mem,
+        12,
+        &[("bytes", 0, 8, Kind::U), ("packets", 8, 4, Kind::U)],
+    )
+}
+
+fn stats_rate_est(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    write_struct(
+        out,
+        mem,
+        8,
+        &[("bps", 0, 4, Kind::U), ("pps", 4, 4, Kind::U)],
+    )
+}
+
+fn stats_rate_est64(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    write_struct(
+        out,
+        mem,
+        16,
+        &[("bps", 0, 8, Kind::U), ("pps", 8, 8, Kind::U)],
+    )
+}
+
+fn stats_queue(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    write_struct(
+        out,
+        mem,
+        20,
+        &[
+            ("qlen", 0, 4, Kind::U),
+            ("backlog", 4, 4, Kind::U),
+            ("drops", 8, 4, Kind::U),
+            ("requeues", 12, 4, Kind::U),
+            ("overlimits", 16, 4, Kind::U),
+        ],
+    )
+}
+
+static TCA_STAB_ATTRS: Attrs = Attrs {
+    names: x::RTNL_TCA_STAB_ATTRS,
+    dflt: "TCA_STAB_???",
+    decoders: &[(1, sizespec), (2, stab_data)],
+};
+
+fn tca_stab(out: &mut String, ctx: &Ctx, mem: Buffer) -> bool {
+    nla::nested(out, ctx, mem, &TCA_STAB_ATTRS)
+}
+
+fn sizespec(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    write_struct(
+        out,
+        mem,
+        24,
+        &[
+            ("cell_log", 0, 1, Kind::U),
+            ("size_log", 1, 1, Kind::U),
+            ("cell_align", 2, 2, Kind::D(2)),
+            ("overhead", 4, 4, Kind::D(4)),
+            ("linklayer", 8, 4, Kind::U),
+            ("mpu", 12, 4, Kind::U),
+            ("mtu", 16, 4, Kind::U),
+            ("tsize", 20, 4, Kind::U),
+        ],
+    )
+}
+
+fn stab_data(out: &mut String, ctx: &Ctx, mem: Buffer) -> bool {
+    nla::array::<2>(out, ctx, mem, |o, b| {
+        let _ = write!(o, "{}", u16::from_le_bytes(b));
+    })
+}
 
 static NEIGHTBL_ATTRS: Attrs = Attrs {
     names: x::RTNL_NEIGHTBL_ATTRS,
     dflt: "NDTA_???",
-    decoders: &[(1, nla::str), (2, nla::u32), (3, nla::u32), (4, nla::u32)],
+    decoders: &[
+        (1, nla::str),
+        (2, nla::u32),
+        (3, nla::u32),
+        (4, nla::u32),
+        (5, ndt_config),
+        (6, ndta_parms),
+        (7, ndt_stats),
+        (8, nla::u64),
+    ],
 };
+
+fn ndt_config(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    write_struct(
+        out,
+        mem,
+        32,
+        &[
+            ("ndtc_key_len", 0, 2, Kind::U),
+            ("ndtc_entry_size", 2, 2, Kind::U),
+            ("ndtc_entries", 4, 4, Kind::U),
+            ("ndtc_last_flush", 8, 4, Kind::U),
+            ("ndtc_last_rand", 12, 4, Kind::U),
+            ("ndtc_hash_rnd", 16, 4, Kind::U),
+            ("ndtc_hash_mask", 20, 4, Kind::X08),
+            ("ndtc_hash_chain_gc", 24, 4, Kind::U),
+            ("ndtc_proxy_qlen", 28, 4, Kind::U),
+        ],
+    )
+}
+
+static NDT_PARMS_ATTRS: Attrs = Attrs {
+    names: x::RTNL_NEIGHTBL_PARMS_ATTRS,
+    dflt: "NDTPA_???",
+    decoders: &[
+        (1, nla::ifindex),
+        (2, nla::u32),
+        (3, nla::u64),
+        (4, nla::u64),
+        (5, nla::u64),
+        (6, nla::u64),
+        (7, nla::u64),
+        (8, nla::u32),
+        (9, nla::u32),
+        (10, nla::u32),
+        (11, nla::u32),
+        (12, nla::u64),
+        (13, nla::u64),
+        (14, nla::u32),
+        (15, nla::u64),
+        (16, nla::u32),
+        (17, nla::u32),
+        (19, nla::u64),
+    ],
+};
+
+fn ndta_parms(out: &mut String, ctx: &Ctx, mem: Buffer) -> bool {
+    nla::nested(out, ctx, mem, &NDT_PARMS_ATTRS)
+}
+
+/// `struct ndt_stats`, with or without its last field (`ndts_table_fulls`).
+fn ndt_stats(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    const FIELDS: [Field; 11] = [
+        ("ndts_allocs", 0, 8, Kind::U),
+        ("ndts_destroys", 8, 8, Kind::U),
+        ("ndts_hash_grows", 16, 8, Kind::U),
+        ("ndts_res_failed", 24, 8, Kind::U),
+        ("ndts_lookups", 32, 8, Kind::U),
+        ("ndts_hits", 40, 8, Kind::U),
+        ("ndts_rcv_probes_mcast", 48, 8, Kind::U),
+        ("ndts_rcv_probes_ucast", 56, 8, Kind::U),
+        ("ndts_periodic_gc_runs", 64, 8, Kind::U),
+        ("ndts_forced_gc_runs", 72, 8, Kind::U),
+        ("ndts_table_fulls", 80, 8, Kind::U),
+    ];
+    match mem.len {
+        88.. => write_struct(out, mem, 88, &FIELDS),
+        80 => write_struct(out, mem, 80, &FIELDS[..10]),
+        _ => false,
+    }
+}
 
 static IFSTATS_ATTRS: Attrs = Attrs {
     names: x::IFSTATS_ATTRS,
@@ -711,6 +1292,8 @@ static NEXTHOP_ATTRS: Attrs = Attrs {
     dflt: "NHA_???",
     decoders: &[
         (1, nla::u32),
+        (2, nh_group),
+        (3, nh_group_type),
         (4, nla::u32),
         (5, nla::ifindex),
         (6, nla::inet_addr),
@@ -718,5 +1301,61 @@ static NEXTHOP_ATTRS: Attrs = Attrs {
         (9, nla::u32),
         (10, nla::ifindex),
         (11, nla::u32),
+        (12, nha_res_group),
+        (13, nha_res_bucket),
     ],
 };
+
+/// An array of `struct nexthop_grp`, their reserved fields shown when set.
+fn nh_group(out: &mut String, ctx: &Ctx, mem: Buffer) -> bool {
+    nla::array::<8>(out, ctx, mem, |o, b| {
+        o.push('{');
+        write_fields(
+            o,
+            &b,
+            &[
+                ("id", 0, 4, Kind::U),
+                ("weight", 4, 1, Kind::U),
+                ("resvd1", 5, 1, Kind::Pad),
+                ("resvd2", 6, 2, Kind::Pad),
+            ],
+            0,
+        );
+        o.push('}');
+    })
+}
+
+fn nh_group_type(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    nla::xval(
+        out,
+        mem,
+        2,
+        x::RTNL_NEXTHOP_GRP_TYPES,
+        "NEXTHOP_GRP_TYPE_???",
+    )
+}
+
+static NHA_RES_GROUP_ATTRS: Attrs = Attrs {
+    names: x::RTNL_NHA_RES_GROUP_ATTRS,
+    dflt: "NHA_RES_GROUP_???",
+    decoders: &[
+        (1, nla::u16),
+        (2, nla::clock_t),
+        (3, nla::clock_t),
+        (4, nla::clock_t),
+    ],
+};
+
+fn nha_res_group(out: &mut String, ctx: &Ctx, mem: Buffer) -> bool {
+    nla::nested(out, ctx, mem, &NHA_RES_GROUP_ATTRS)
+}
+
+static NHA_RES_BUCKET_ATTRS: Attrs = Attrs {
+    names: x::RTNL_NHA_RES_BUCKET_ATTRS,
+    dflt: "NHA_RES_BUCKET_???",
+    decoders: &[(1, nla::u16), (2, nla::clock_t), (3, nla::u32)],
+};
+
+fn nha_res_bucket(out: &mut String, ctx: &Ctx, mem: Buffer) -> bool {
+    nla::nested(out, ctx, mem, &NHA_RES_BUCKET_ATTRS)
+}
