@@ -282,6 +282,7 @@ static INET_DIAG_ATTRS: Attrs = Attrs {
     names: x::INET_DIAG_ATTRS,
     dflt: "INET_DIAG_???",
     decoders: &[
+        (1, inet_meminfo),
         (4, nla::str),
         (5, nla::u8),
         (6, nla::u8),
@@ -294,13 +295,27 @@ static INET_DIAG_ATTRS: Attrs = Attrs {
     ],
 };
 
+fn inet_meminfo(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    super::route::write_struct(
+        out,
+        mem,
+        16,
+        &[
+            ("idiag_rmem", 0, 4, Kind::U),
+            ("idiag_wmem", 4, 4, Kind::U),
+            ("idiag_fmem", 8, 4, Kind::U),
+            ("idiag_tmem", 12, 4, Kind::U),
+        ],
+    )
+}
+
 static SMC_DIAG_REQ: Header = Header {
     family: "diag_family",
     size: 52,
     fields: &[
         (
             "diag_ext",
-            1,
+            3,
             1,
             Kind::Flags(x::SMC_DIAG_EXTENDED_FLAGS, "1<<SMC_DIAG_???-1"),
         ),
@@ -336,8 +351,12 @@ static SMC_DIAG_MSG: Header = Header {
 static SMC_DIAG_ATTRS: Attrs = Attrs {
     names: x::SMC_DIAG_ATTRS,
     dflt: "SMC_DIAG_???",
-    decoders: &[],
+    decoders: &[(3, smc_shutdown)],
 };
+
+fn smc_shutdown(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    nla::flagsval(out, mem, 1, x::SOCK_SHUTDOWN_FLAGS, "???_SHUTDOWN")
+}
 
 static UNIX_DIAG_ATTRS: Attrs = Attrs {
     names: x::UNIX_DIAG_ATTRS,

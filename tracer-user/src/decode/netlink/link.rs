@@ -119,8 +119,8 @@ fn port_vsi(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
     crate::decode::strings::quote(out, &b[1..4], crate::decode::HexMode::None, true);
     let _ = write!(out, ", vsi_type_version={}", b[4]);
     if b[5..8].iter().any(|&p| p != 0) {
-        let hex = |v: u8| crate::decode::flags::hex(v as u64);
-        let _ = write!(out, ", pad=[{}, {}, {}]", hex(b[5]), hex(b[6]), hex(b[7]));
+        out.push_str(", pad=");
+        crate::decode::strings::quote(out, &b[5..8], crate::decode::HexMode::None, true);
     }
     out.push('}');
     true

@@ -411,6 +411,32 @@ pub fn clock_t(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
     true
 }
 
+/// strace's `decode_nla_hwaddr_nofamily`: `f8:c2:49:13:57` (up to 32 bytes).
+pub fn hwaddr(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    const MAX_ADDR_LEN: usize = 32;
+    if mem.len > MAX_ADDR_LEN {
+        return false;
+    }
+    let Some(b) = mem.get(0, mem.len) else {
+        write_hex(out, mem.addr);
+        return true;
+    };
+    let text = b
+        .iter()
+        .map(|v| format!("{v:02x}"))
+        .collect::<Vec<_>>()
+        .join(":");
+    match flags::style() {
+        XlatStyle::Abbrev => out.push_str(&text),
+        XlatStyle::Raw => quote(out, b, HexMode::None, true),
+        XlatStyle::Verbose => {
+            quote(out, b, HexMode::None, true);
+            let _ = write!(out, " /* {text} */");
+        }
+    }
+    true
+}
+
 /// An interface index: `if_nametoindex("lo")`.
 pub fn ifindex(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
     with_uint::<4>(out, mem, |o, v| super::route::write_ifindex(o, v as u32))

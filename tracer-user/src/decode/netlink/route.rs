@@ -777,6 +777,7 @@ static ROUTE_ATTRS: Attrs = Attrs {
         (6, nla::u32),
         (7, nla::inet_addr),
         (8, rta_metrics),
+        (9, rta_multipath),
         (10, nla::u32),
         (11, nla::u32),
         (12, rta_cacheinfo),
@@ -822,6 +823,68 @@ static RTA_METRICS_ATTRS: Attrs = Attrs {
 
 fn rta_metrics(out: &mut String, ctx: &Ctx, mem: Buffer) -> bool {
     nla::nested(out, ctx, mem, &RTA_METRICS_ATTRS)
+}
+
+/// `RTA_MULTIPATH`: `struct rtnexthop`s, each followed by its route attributes.
+fn rta_multipath(out: &mut String, ctx: &Ctx, mem: Buffer) -> bool {
+    const RTNH_SIZE: usize = 8;
+    if mem.len < RTNH_SIZE {
+        return false;
+    }
+    let mut cur = mem;
+    let mut is_array = false;
+    let mut first = true;
+    loop {
+        let Some(b) = cur.get(0, RTNH_SIZE) else {
+            write_hex(out, cur.addr);
+            break;
+        };
+        let nh_len = uint(b, 0, 2) as usize;
+        let len = cur.len.min(nh_len);
+        if first && nh_len < mem.len {
+            out.push('[');
+            is_array = true;
+        }
+        if !first {
+            out.push_str(", ");
+        }
+        first = false;
+        if len > RTNH_SIZE {
+            out.push('[');
+        }
+        out.push('{');
+        write_fields(
+            out,
+            b,
+            &[
+                ("rtnh_len", 0, 2, Kind::U),
+                (
+                    "rtnh_flags",
+                    2,
+                    1,
+                    Kind::Flags(x::ROUTE_NEXTHOP_FLAGS, "RTNH_F_???"),
+                ),
+                ("rtnh_hops", 3, 1, Kind::U),
+                ("rtnh_ifindex", 4, 4, Kind::Ifindex),
+            ],
+            0,
+        );
+        out.push('}');
+        if len > RTNH_SIZE {
+            out.push_str(", ");
+            nla::write_attrs(out, ctx, cur.sub(RTNH_SIZE, len - RTNH_SIZE), &ROUTE_ATTRS);
+            out.push(']');
+        }
+        let aligned = len.next_multiple_of(4);
+        if aligned >= cur.len {
+            break;
+        }
+        cur = cur.from(aligned);
+    }
+    if is_array {
+        out.push(']');
+    }
+    true
 }
 
 fn rta_cacheinfo(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
@@ -915,6 +978,7 @@ static NEIGH_ATTRS: Attrs = Attrs {
     dflt: "NDA_???",
     decoders: &[
         (1, nla::inet_addr),
+        (2, nla::hwaddr),
         (4, nla::u32),
         (5, nla::u16),
         (6, nla::be16),
