@@ -161,8 +161,8 @@ pub struct FdFields {
     /// `sock.sk_protocol` (a netlink socket's protocol, which its messages' decoding
     /// needs); 0 where BTF lacks it.
     pub sk_protocol: u32,
-    /// Keeps the struct a multiple of 8 bytes, as the `KernelConfig` it sits in.
-    pub _pad: u32,
+    /// `netlink_sock.portid` (`-yy`'s `NETLINK:[ROUTE:1234]`); 0 where BTF lacks it.
+    pub netlink_portid: u32,
 }
 
 impl FdFields {
@@ -196,7 +196,7 @@ impl FdFields {
         socket_ino: 0,
         inode_nlink: 0,
         sk_protocol: 0,
-        _pad: 0,
+        netlink_portid: 0,
     };
 
     /// Whether BTF gave every offset (`task_struct.files` is never at 0).

@@ -73,6 +73,7 @@ pub const FD_NAME_BYTES: usize = 24;
 pub const UNIX_PATH_BYTES: usize = 108;
 /// [`FdFacts::family`] of a UNIX socket whose peer and address were read (`-yy`).
 pub const AF_UNIX: u16 = 1;
+pub const AF_NETLINK: u16 = 16;
 
 /// What a descriptor referred to at the call: its inode's type and permission bits
 /// (`i_mode`; an anonymous inode has no type bits), number and device (`i_rdev`, in the
@@ -101,7 +102,8 @@ pub struct FdFacts {
     /// A UNIX socket's ([`AF_UNIX`]): its peer's inode (0: none) and the bytes of its
     /// address's `sun_path` (0: unbound; a leading NUL: abstract), as `unix_diag` gives
     /// them to strace. For a file or device, where the backend could read it at the call
-    /// (ptrace, from `/proc`; the kernel programs leave it empty), its path.
+    /// (ptrace, from `/proc`; the kernel programs leave it empty), its path. A netlink
+    /// socket's ([`AF_NETLINK`], from the kernel programs): its port id (0: unbound).
     pub peer: u32,
     pub path_len: u32,
     pub path: [u8; UNIX_PATH_BYTES],

@@ -9,7 +9,7 @@ use aya_ebpf::helpers::{
     bpf_get_current_task, bpf_probe_read_kernel, bpf_probe_read_kernel_str_bytes,
     generated::bpf_probe_read_kernel as read_raw,
 };
-use tracer_common::{AF_UNIX, FdFacts, UNIX_PATH_BYTES};
+use tracer_common::{AF_NETLINK, AF_UNIX, FdFacts, UNIX_PATH_BYTES};
 
 use crate::config::config;
 
@@ -108,6 +108,13 @@ fn endpoints(sk: *const u8, facts: &mut FdFacts) {
         AF_INET => (f.sk_rcv_saddr, f.sk_daddr, 4),
         AF_INET6 if f.sk_v6_daddr != 0 => (f.sk_v6_rcv_saddr, f.sk_v6_daddr, 16),
         AF_UNIX if f.unix_addr != 0 => return unix(sk, facts),
+        // `-yy`'s `NETLINK:[ROUTE:1234]`: its port id (strace reads `/proc`, gone when a
+        // short-lived program has exited).
+        AF_NETLINK if f.netlink_portid != 0 => {
+            facts.peer = field::<u32>(sk, f.netlink_portid).unwrap_or(0);
+            facts.family = AF_NETLINK;
+            return;
+        }
         _ => return,
     };
     // Word stores and helper reads straight into the record: a byte-wise copy of the

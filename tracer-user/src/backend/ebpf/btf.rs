@@ -132,6 +132,7 @@ pub fn fd_fields(unix: bool) -> Option<FdFields> {
         sk_v6_rcv_saddr: at("sock_common", "skc_v6_rcv_saddr").unwrap_or(0),
         // A plain `u16` since 5.6 (a bitfield before, which no supported kernel has).
         sk_protocol: at("sock", "sk_protocol").unwrap_or(0),
+        netlink_portid: at("netlink_sock", "portid").unwrap_or(0),
         ..unix
             .then(|| unix_fields(&btf))
             .flatten()
@@ -483,6 +484,8 @@ mod tests {
         assert_eq!(f.unix_addr, 0, "UNIX sockets' fields are -yy's only");
         // In struct sock, past its sock_common.
         assert!(f.sk_protocol > f.sk_v6_rcv_saddr, "{f:?}");
+        // struct netlink_sock opens with its struct sock.
+        assert!(f.netlink_portid > f.sk_protocol, "{f:?}");
         let f = fd_fields(true).expect("the descriptor fields");
         // struct unix_sock opens with its struct sock; struct unix_address { refcount_t
         // refcnt; int len; [unsigned int hash;] struct sockaddr_un name[]; }, and
