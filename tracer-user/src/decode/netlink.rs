@@ -105,7 +105,8 @@ fn socket_facts(call: &Call) -> Option<tracer_common::FdFacts> {
 fn known_protocol(pid: u32, fd: i32) -> Option<u32> {
     use std::collections::HashMap;
     use std::sync::Mutex;
-    static SEEN: Mutex<Option<HashMap<(u32, i32), Option<u32>>>> = Mutex::new(None);
+    type Seen = HashMap<(u32, i32), Option<u32>>;
+    static SEEN: Mutex<Option<Seen>> = Mutex::new(None);
     let mut seen = SEEN.lock().ok()?;
     let seen = seen.get_or_insert_with(HashMap::new);
     match proc_protocol(pid, fd) {
@@ -243,7 +244,6 @@ pub fn write_messages(
 /// One message: its header, then (with a payload) `[header, payload]`; None when the
 /// copy was cut by `-s` before its end.
 fn write_message(out: &mut String, msg: Buffer, protocol: u32, opts: &DecodeOptions) -> Option<()> {
-    let limit = opts.string_limit;
     let b = Bytes(msg.data);
     let (len, kind, nl_flags) = (b.u32(0)?, b.u16(4)?, b.u16(6)?);
     let payload_len = (len as usize).min(msg.len).saturating_sub(NLMSG_HDRLEN);
@@ -605,29 +605,6 @@ const IFF_FLAGS: Xlat = &[
     (0x10000, "IFF_LOWER_UP"),
     (0x20000, "IFF_DORMANT"),
     (0x40000, "IFF_ECHO"),
-];
-
-const IFA_FLAGS: Xlat = &[
-    (0x1, "IFA_F_SECONDARY"),
-    (0x2, "IFA_F_NODAD"),
-    (0x4, "IFA_F_OPTIMISTIC"),
-    (0x8, "IFA_F_DADFAILED"),
-    (0x10, "IFA_F_HOMEADDRESS"),
-    (0x20, "IFA_F_DEPRECATED"),
-    (0x40, "IFA_F_TENTATIVE"),
-    (0x80, "IFA_F_PERMANENT"),
-    (0x100, "IFA_F_MANAGETEMPADDR"),
-    (0x200, "IFA_F_NOPREFIXROUTE"),
-    (0x400, "IFA_F_MCAUTOJOIN"),
-    (0x800, "IFA_F_STABLE_PRIVACY"),
-];
-
-const SCOPES: Xlat = &[
-    (0, "RT_SCOPE_UNIVERSE"),
-    (200, "RT_SCOPE_SITE"),
-    (253, "RT_SCOPE_LINK"),
-    (254, "RT_SCOPE_HOST"),
-    (255, "RT_SCOPE_NOWHERE"),
 ];
 
 #[cfg(test)]

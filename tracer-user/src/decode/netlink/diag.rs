@@ -493,3 +493,68 @@ fn packet_info(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
         o.push('}');
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Buffer, NETLINK_SOCK_DIAG, write_messages};
+    use crate::decode::DecodeOptions;
+
+    fn decode(data: &[u8]) -> String {
+        let mut s = String::new();
+        let buf = Buffer {
+            data,
+            len: data.len(),
+            addr: 0x1000,
+        };
+        let opts = DecodeOptions::default();
+        assert!(write_messages(&mut s, buf, NETLINK_SOCK_DIAG, &opts, 4096));
+        s
+    }
+
+    // nlattr_unix_diag_msg.c: a reply's header, and UNIX_DIAG_VFS (inode first).
+    #[test]
+    fn a_unix_reply() {
+        let msg = [
+            &44u32.to_le_bytes()[..],
+            &[20, 0, 0, 3],
+            &[0; 8],
+            &[1, 1, 1, 0],
+            &[0; 12],
+            &[12, 0, 1, 0],
+            &0xbafa_bcdau32.to_le_bytes(),
+            &0xabcd_dafau32.to_le_bytes(),
+        ]
+        .concat();
+        assert_eq!(
+            decode(&msg),
+            "[{nlmsg_len=44, nlmsg_type=SOCK_DIAG_BY_FAMILY, nlmsg_flags=NLM_F_DUMP, \
+             nlmsg_seq=0, nlmsg_pid=0}, {udiag_family=AF_UNIX, udiag_type=SOCK_STREAM, \
+             udiag_state=TCP_ESTABLISHED, udiag_ino=0, udiag_cookie=[0, 0]}, [{nla_len=12, \
+             nla_type=UNIX_DIAG_VFS}, {udiag_vfs_dev=makedev(0xdda, 0xabcfa), \
+             udiag_vfs_ino=3136994522}]]"
+        );
+    }
+
+    // netlink_sock_diag.c: a netlink request for every protocol.
+    #[test]
+    fn a_netlink_request() {
+        let msg = [
+            &36u32.to_le_bytes()[..],
+            &[20, 0, 1, 0],
+            &[0; 8],
+            &[16, 0xff, 0, 0],
+            &0xfacefeedu32.to_le_bytes(),
+            &1u32.to_le_bytes(),
+            &0xdeadbeefu32.to_le_bytes(),
+            &0xbadc0dedu32.to_le_bytes(),
+        ]
+        .concat();
+        assert_eq!(
+            decode(&msg),
+            "[{nlmsg_len=36, nlmsg_type=SOCK_DIAG_BY_FAMILY, nlmsg_flags=NLM_F_REQUEST, \
+             nlmsg_seq=0, nlmsg_pid=0}, {sdiag_family=AF_NETLINK, \
+             sdiag_protocol=NDIAG_PROTO_ALL, ndiag_ino=4207869677, \
+             ndiag_show=NDIAG_SHOW_MEMINFO, ndiag_cookie=[3735928559, 3134983661]}]"
+        );
+    }
+}

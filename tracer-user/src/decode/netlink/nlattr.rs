@@ -218,44 +218,14 @@ pub fn u64(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
     })
 }
 
-pub fn s8(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
-    with_uint::<1>(out, mem, |o, v| {
-        let _ = write!(o, "{}", v as u8 as i8);
-    })
-}
-
-pub fn s16(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
-    with_uint::<2>(out, mem, |o, v| {
-        let _ = write!(o, "{}", v as u16 as i16);
-    })
-}
-
 pub fn s32(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
     with_uint::<4>(out, mem, |o, v| {
         let _ = write!(o, "{}", v as u32 as i32);
     })
 }
 
-pub fn s64(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
-    with_uint::<8>(out, mem, |o, v| {
-        let _ = write!(o, "{}", v as i64);
-    })
-}
-
-pub fn x8(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
-    with_uint::<1>(out, mem, write_hex)
-}
-
-pub fn x16(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
-    with_uint::<2>(out, mem, write_hex)
-}
-
 pub fn x32(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
     with_uint::<4>(out, mem, write_hex)
-}
-
-pub fn x64(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
-    with_uint::<8>(out, mem, write_hex)
 }
 
 /// `htons(N)`.
@@ -272,30 +242,19 @@ pub fn be64(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
     })
 }
 
-/// strace's `decode_nla_str`: a string, its trailing NUL not shown.
+/// strace's `decode_nla_str` (`printstr_ex` with `QUOTE_OMIT_TRAILING_0 |
+/// QUOTE_EXPECT_TRAILING_0`): up to `-s` bytes, NULs escaped; a NUL ending what is
+/// shown is left out, else `...` follows (the NUL was expected).
 pub fn str(out: &mut String, ctx: &Ctx, mem: Buffer) -> bool {
-    write_str(out, ctx, mem, true);
-    true
-}
-
-/// strace's `decode_nla_strn`: a string of at most the payload's length.
-pub fn strn(out: &mut String, ctx: &Ctx, mem: Buffer) -> bool {
-    write_str(out, ctx, mem, false);
-    true
-}
-
-/// strace's `printstr_ex`, with `QUOTE_OMIT_TRAILING_0 | QUOTE_EXPECT_TRAILING_0`
-/// (`nul_expected`) or none (`printstrn`): up to `-s` bytes, NULs escaped; a NUL
-/// ending what is shown is left out, else `...` follows when a NUL was expected or
-/// the bytes were cut.
-fn write_str(out: &mut String, ctx: &Ctx, mem: Buffer, nul_expected: bool) {
     let limit = ctx.opts.string_limit;
+    // One byte more than shown is read, as strace does.
     let Some(bytes) = mem.get(0, mem.len.min(limit + 1)) else {
-        return write_hex(out, mem.addr);
+        write_hex(out, mem.addr);
+        return true;
     };
     let mut shown = &bytes[..bytes.len().min(limit)];
-    let mut ellipsis = mem.len > 0 && (nul_expected || mem.len > limit);
-    if nul_expected && shown.last() == Some(&0) {
+    let mut ellipsis = mem.len > 0;
+    if shown.last() == Some(&0) {
         shown = &shown[..shown.len() - 1];
         ellipsis = false;
     }
@@ -303,6 +262,7 @@ fn write_str(out: &mut String, ctx: &Ctx, mem: Buffer, nul_expected: bool) {
     if ellipsis {
         out.push_str("...");
     }
+    true
 }
 
 /// An IPv4 address as strace prints one alone: `inet_addr("1.2.3.4")`.

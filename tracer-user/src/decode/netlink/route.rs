@@ -1423,3 +1423,102 @@ static NHA_RES_BUCKET_ATTRS: Attrs = Attrs {
 fn nha_res_bucket(out: &mut String, ctx: &Ctx, mem: Buffer) -> bool {
     nla::nested(out, ctx, mem, &NHA_RES_BUCKET_ATTRS)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Buffer, NETLINK_ROUTE, write_messages};
+    use crate::decode::DecodeOptions;
+
+    fn header(len: u32, kind: u16, flags: u16) -> Vec<u8> {
+        [
+            &len.to_le_bytes()[..],
+            &kind.to_le_bytes(),
+            &flags.to_le_bytes(),
+            &[0; 8],
+        ]
+        .concat()
+    }
+
+    fn decode(data: &[u8], len: usize) -> String {
+        let mut s = String::new();
+        let buf = Buffer {
+            data,
+            len,
+            addr: 0x1000,
+        };
+        assert!(write_messages(
+            &mut s,
+            buf,
+            NETLINK_ROUTE,
+            &DecodeOptions::default(),
+            4096
+        ));
+        s
+    }
+
+    fn lo() -> String {
+        let mut s = String::new();
+        crate::decode::cmsg::write_ifindex(&mut s, 1);
+        s
+    }
+
+    // nlattr_ifaddrmsg.c: an address of the message's family; the same attribute
+    // ending past a mapping's end shows its payload's address.
+    #[test]
+    fn an_address_attribute() {
+        let msg = [
+            header(32, 22, 0x300),
+            vec![2, 0, 1, 0, 1, 0, 0, 0],
+            vec![8, 0, 1, 0, 12, 34, 56, 78],
+        ]
+        .concat();
+        let head = format!(
+            "[{{nlmsg_len=32, nlmsg_type=RTM_GETADDR, nlmsg_flags=NLM_F_DUMP, nlmsg_seq=0, \
+             nlmsg_pid=0}}, {{ifa_family=AF_INET, ifa_prefixlen=0, ifa_flags=IFA_F_SECONDARY, \
+             ifa_scope=RT_SCOPE_UNIVERSE, ifa_index={}}}, [{{nla_len=8, nla_type=IFA_ADDRESS}}, ",
+            lo()
+        );
+        assert_eq!(
+            decode(&msg, 32),
+            format!("{head}inet_addr(\"12.34.56.78\")]]")
+        );
+        assert_eq!(decode(&msg[..29], 32), format!("{head}0x101c]]"));
+    }
+
+    // nlattr_br_port_msg.c, nlattr_mdba_router_port.c: an unknown type in hex, and a
+    // nested run (a router port's index, then its attributes).
+    #[test]
+    fn unknown_and_nested_attributes() {
+        let msg = [
+            header(32, 86, 0x300),
+            vec![1, 0, 0, 0, 1, 0, 0, 0],
+            vec![8, 0, 0xff, 0x3f, b'a', b'b', b'c', b'd'],
+        ]
+        .concat();
+        assert_eq!(
+            decode(&msg, 32),
+            format!(
+                "[{{nlmsg_len=32, nlmsg_type=RTM_GETMDB, nlmsg_flags=NLM_F_DUMP, nlmsg_seq=0, \
+                 nlmsg_pid=0}}, {{family=AF_UNIX, ifindex={}}}, [{{nla_len=8, \
+                 nla_type=0x3fff /* MDBA_??? */}}, \"\\x61\\x62\\x63\\x64\"]]",
+                lo()
+            )
+        );
+        let msg = [
+            header(44, 86, 0x300),
+            vec![1, 0, 0, 0, 1, 0, 0, 0],
+            vec![20, 0, 2, 0, 16, 0, 1, 0, 1, 0, 0, 0, 5, 0, 2, 0, 2, 0, 0, 0],
+        ]
+        .concat();
+        assert_eq!(
+            decode(&msg, 44),
+            format!(
+                "[{{nlmsg_len=44, nlmsg_type=RTM_GETMDB, nlmsg_flags=NLM_F_DUMP, nlmsg_seq=0, \
+                 nlmsg_pid=0}}, {{family=AF_UNIX, ifindex={lo}}}, [{{nla_len=20, \
+                 nla_type=MDBA_ROUTER}}, [{{nla_len=16, nla_type=MDBA_ROUTER_PORT}}, {lo}, \
+                 [{{nla_len=5, nla_type=MDBA_ROUTER_PATTR_TYPE}}, MDB_RTR_TYPE_PERM]]]]",
+                lo = lo()
+            )
+        );
+    }
+}
