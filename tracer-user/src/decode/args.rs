@@ -192,7 +192,8 @@ fn write_memory(
             ArgKind::SockBufIn { .. } => tracer_common::MAX_CAPTURE,
             _ => opts.string_limit,
         };
-        netlink::write_messages(out, buf, proto, opts, copy_limit)
+        let ctx = netlink::Ctx::new(opts, call.pid, fds);
+        netlink::write_messages(out, buf, proto, &ctx, copy_limit)
     };
     match kind {
         ArgKind::Path => strings::write_cstr(out, cap, v, None, opts),

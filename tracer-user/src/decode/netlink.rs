@@ -17,14 +17,15 @@ mod nlattr;
 mod route;
 mod xlat;
 
+use super::HexMode;
 use super::errno::errno_name;
 use super::flags::{self, Xlat, styled, write_enum, write_flags_of};
 use super::netlink_types as types;
 use super::strings::quote;
 use super::structs::Bytes;
-use super::{DecodeOptions, HexMode};
 use crate::event::{FdNames, Syscall as Call};
 use crate::syscalls::{self, ArgKind, StructKind};
+pub use nlattr::Ctx;
 
 const NLMSG_HDRLEN: usize = 16;
 const NLMSG_ERROR: u16 = 2;
@@ -166,10 +167,10 @@ pub fn write_messages(
     out: &mut String,
     buf: Buffer,
     protocol: u32,
-    opts: &DecodeOptions,
+    ctx: &Ctx,
     copy_limit: usize,
 ) -> bool {
-    let limit = opts.string_limit;
+    let limit = ctx.opts.string_limit;
     if buf.data.len() < buf.len && buf.data.len() >= buf.len.min(copy_limit) {
         return false;
     }
@@ -221,7 +222,7 @@ pub fn write_messages(
             len: remaining,
             addr,
         };
-        if write_message(&mut s, msg, protocol, opts).is_none() {
+        if write_message(&mut s, msg, protocol, ctx).is_none() {
             return false;
         }
         count += 1;
@@ -243,7 +244,7 @@ pub fn write_messages(
 
 /// One message: its header, then (with a payload) `[header, payload]`; None when the
 /// copy was cut by `-s` before its end.
-fn write_message(out: &mut String, msg: Buffer, protocol: u32, opts: &DecodeOptions) -> Option<()> {
+fn write_message(out: &mut String, msg: Buffer, protocol: u32, ctx: &Ctx) -> Option<()> {
     let b = Bytes(msg.data);
     let (len, kind, nl_flags) = (b.u32(0)?, b.u16(4)?, b.u16(6)?);
     let payload_len = (len as usize).min(msg.len).saturating_sub(NLMSG_HDRLEN);
@@ -252,7 +253,10 @@ fn write_message(out: &mut String, msg: Buffer, protocol: u32, opts: &DecodeOpti
     write_type(&mut s, kind, protocol);
     s.push_str(", nlmsg_flags=");
     write_nl_flags(&mut s, nl_flags, kind, protocol);
-    let _ = write!(s, ", nlmsg_seq={}, nlmsg_pid={}}}", b.u32(8)?, b.u32(12)?);
+    let _ = write!(s, ", nlmsg_seq={}, nlmsg_pid=", b.u32(8)?);
+    // A process id (strace's `PRINT_FIELD_TGID`): `-Y`'s name, `--pidns-translation`.
+    super::write_pid(&mut s, ctx.pid, b.i32(12)?, ctx.opts);
+    s.push('}');
     if payload_len == 0 {
         out.push_str(&s);
         return Some(());
@@ -261,28 +265,22 @@ fn write_message(out: &mut String, msg: Buffer, protocol: u32, opts: &DecodeOpti
     out.push_str(&s);
     out.push_str(", ");
     if protocol == NETLINK_ROUTE && kind >= NLMSG_MIN_TYPE && kind != NLMSG_DONE {
-        route::write(out, opts, kind, msg.sub(NLMSG_HDRLEN, payload_len));
+        route::write(out, ctx, kind, msg.sub(NLMSG_HDRLEN, payload_len));
         out.push(']');
         return Some(());
     }
     if protocol == NETLINK_NETFILTER && kind >= NLMSG_MIN_TYPE {
-        netfilter::write(out, opts, kind, msg.sub(NLMSG_HDRLEN, payload_len));
+        netfilter::write(out, ctx, kind, msg.sub(NLMSG_HDRLEN, payload_len));
         out.push(']');
         return Some(());
     }
     if protocol == NETLINK_SOCK_DIAG && kind >= NLMSG_MIN_TYPE && kind != NLMSG_DONE {
-        diag::write(
-            out,
-            opts,
-            kind,
-            nl_flags,
-            msg.sub(NLMSG_HDRLEN, payload_len),
-        );
+        diag::write(out, ctx, kind, nl_flags, msg.sub(NLMSG_HDRLEN, payload_len));
         out.push(']');
         return Some(());
     }
     match bytes_at(&msg, NLMSG_HDRLEN, payload_len) {
-        Ok(payload) => write_payload(out, kind, nl_flags, payload, protocol, opts)?,
+        Ok(payload) => write_payload(out, kind, nl_flags, payload, protocol, ctx)?,
         Err(true) => super::write_hex(out, msg.addr.wrapping_add(NLMSG_HDRLEN as u64)),
         Err(false) => return None,
     }
@@ -434,9 +432,9 @@ fn write_payload(
     nl_flags: u16,
     data: &[u8],
     protocol: u32,
-    opts: &DecodeOptions,
+    ctx: &Ctx,
 ) -> Option<()> {
-    let limit = opts.string_limit;
+    let limit = ctx.opts.string_limit;
     const NLM_F_CAPPED: u16 = 0x100;
     let b = Bytes(data);
     if kind == NLMSG_ERROR && data.len() >= 4 + NLMSG_HDRLEN {
@@ -470,7 +468,7 @@ fn write_payload(
             len: shown,
             addr: 0,
         };
-        write_message(out, inner, protocol, opts)?;
+        write_message(out, inner, protocol, ctx)?;
         out.push('}');
         if !attrs.is_empty() {
             out.push_str(", ");
@@ -479,8 +477,7 @@ fn write_payload(
                 len: attrs.len(),
                 addr: 0,
             };
-            let ctx = nlattr::Ctx { opts, family: 0 };
-            nlattr::write_attrs(out, &ctx, mem, &NLMSGERR_ATTRS);
+            nlattr::write_attrs(out, ctx, mem, &NLMSGERR_ATTRS);
             out.push(']');
         }
         return Some(());

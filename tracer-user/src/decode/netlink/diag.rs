@@ -10,7 +10,6 @@ use super::nlattr::{self as nla, Attrs, Ctx};
 use super::route::{Header, Kind, uint, write_header};
 use super::xlat as x;
 use super::{Buffer, nlattr::write_hex_str};
-use crate::decode::DecodeOptions;
 
 const AF_UNIX: u8 = 1;
 const AF_INET: u8 = 2;
@@ -23,11 +22,11 @@ const AF_PACKET: u8 = 17;
 const NLM_F_REQUEST: u16 = 1;
 
 /// A sock_diag message's payload (strace's `decode_netlink_sock_diag`).
-pub fn write(out: &mut String, opts: &DecodeOptions, kind: u16, nl_flags: u16, mem: Buffer) {
+pub fn write(out: &mut String, ctx: &Ctx, kind: u16, nl_flags: u16, mem: Buffer) {
     let Some(&family) = mem.get(0, 1).and_then(|b| b.first()) else {
         return super::super::write_hex(out, mem.addr);
     };
-    let ctx = Ctx { opts, family };
+    let ctx = ctx.with_family(family);
     let request = nl_flags & NLM_F_REQUEST != 0;
     let header = match (family, request) {
         (AF_UNIX, true) => Some(&UNIX_DIAG_REQ),
@@ -507,7 +506,8 @@ mod tests {
             addr: 0x1000,
         };
         let opts = DecodeOptions::default();
-        assert!(write_messages(&mut s, buf, NETLINK_SOCK_DIAG, &opts, 4096));
+        let ctx = super::super::Ctx::new(&opts, 0, None);
+        assert!(write_messages(&mut s, buf, NETLINK_SOCK_DIAG, &ctx, 4096));
         s
     }
 

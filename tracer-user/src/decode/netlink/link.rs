@@ -26,7 +26,7 @@ pub static LINK_ATTRS: Attrs = Attrs {
         (24, vf_ports),
         (25, port),
         (27, nla::u32),
-        (28, nla::s32),
+        (28, nla::fd),
         (29, ext_mask),
         (30, nla::u32),
         (31, nla::u32),
@@ -130,14 +130,14 @@ static XDP_ATTRS: Attrs = Attrs {
     names: x::RTNL_IFLA_XDP_ATTRS,
     dflt: "IFLA_XDP_???",
     decoders: &[
-        (1, nla::s32),
+        (1, nla::fd),
         (2, xdp_attached),
         (3, xdp_flags),
         (4, nla::u32),
         (5, nla::u32),
         (6, nla::u32),
         (7, nla::u32),
-        (8, nla::s32),
+        (8, nla::fd),
     ],
 };
 

@@ -7,7 +7,7 @@ use super::Buffer;
 use super::nlattr::{self as nla, Attrs, Ctx};
 use super::xlat as x;
 use crate::decode::flags::{self, styled, write_enum};
-use crate::decode::{DecodeOptions, write_hex};
+use crate::decode::write_hex;
 
 const NFNL_SUBSYS_NFTABLES: u16 = 10;
 const NFNL_MSG_BATCH_BEGIN: u16 = 16;
@@ -19,10 +19,9 @@ static UNNAMED: Attrs = Attrs {
     decoders: &[],
 };
 
-pub fn write(out: &mut String, opts: &DecodeOptions, kind: u16, mem: Buffer) {
-    let ctx = Ctx { opts, family: 0 };
+pub fn write(out: &mut String, ctx: &Ctx, kind: u16, mem: Buffer) {
     if mem.len < 4 {
-        return nla::write_hex_str(out, &ctx, mem);
+        return nla::write_hex_str(out, ctx, mem);
     }
     let Some(b) = mem.get(0, 4) else {
         return write_hex(out, mem.addr);
@@ -52,9 +51,9 @@ pub fn write(out: &mut String, opts: &DecodeOptions, kind: u16, mem: Buffer) {
         out.push_str(", ");
         let rest = mem.from(4);
         if (NFNL_MSG_BATCH_BEGIN..=NFNL_MSG_BATCH_END).contains(&kind) || kind < 16 {
-            nla::write_hex_str(out, &ctx, rest);
+            nla::write_hex_str(out, ctx, rest);
         } else {
-            nla::write_attrs(out, &ctx, rest, &UNNAMED);
+            nla::write_attrs(out, ctx, rest, &UNNAMED);
         }
     }
 }

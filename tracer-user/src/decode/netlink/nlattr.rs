@@ -13,18 +13,38 @@ use super::super::flags::{self, Xlat, styled, write_enum, write_flags};
 use super::super::strings::quote;
 use super::super::{DecodeOptions, HexMode, XlatStyle, write_hex};
 use super::Buffer;
+use crate::event::FdNames;
 
 const NLA_HDRLEN: usize = 4;
 const NLA_F_NESTED: u16 = 0x8000;
 const NLA_F_NET_BYTEORDER: u16 = 0x4000;
 const NLA_TYPE_MASK: u16 = !(NLA_F_NESTED | NLA_F_NET_BYTEORDER);
 
-/// What every decoder of a message's parts sees: the options, and what strace passes
-/// as its decoders' opaque data (the message's address family).
+/// What every decoder of a message's parts sees: the options, the task whose call it
+/// is and the names of its descriptors (`-y`), and what strace passes as its decoders'
+/// opaque data (the message's address family).
 #[derive(Clone, Copy)]
 pub struct Ctx<'a> {
     pub opts: &'a DecodeOptions,
     pub family: u8,
+    pub pid: u32,
+    pub fds: Option<&'a dyn FdNames>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(opts: &'a DecodeOptions, pid: u32, fds: Option<&'a dyn FdNames>) -> Self {
+        Self {
+            opts,
+            family: 0,
+            pid,
+            fds,
+        }
+    }
+
+    /// The same, for a message of address family `family`.
+    pub fn with_family(&self, family: u8) -> Self {
+        Self { family, ..*self }
+    }
 }
 
 /// A payload decoder: false, writing nothing, when the payload is not of its shape
@@ -395,6 +415,13 @@ pub fn hwaddr(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
         }
     }
     true
+}
+
+/// strace's `decode_nla_fd`: a descriptor, with `-y` its name.
+pub fn fd(out: &mut String, ctx: &Ctx, mem: Buffer) -> bool {
+    with_uint::<4>(out, mem, |o, v| {
+        crate::decode::write_plain_fd(o, ctx.pid, v as u32 as i32, ctx.fds)
+    })
 }
 
 /// An interface index: `if_nametoindex("lo")`.

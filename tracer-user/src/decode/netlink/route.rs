@@ -227,11 +227,11 @@ pub fn write_header(out: &mut String, ctx: &Ctx, mem: Buffer, h: &Header) {
 }
 
 /// A route message's payload, by its type (strace's `decode_netlink_route`).
-pub fn write(out: &mut String, opts: &crate::decode::DecodeOptions, kind: u16, mem: Buffer) {
+pub fn write(out: &mut String, ctx: &Ctx, kind: u16, mem: Buffer) {
     let Some(&family) = mem.get(0, 1).and_then(|b| b.first()) else {
         return write_hex(out, mem.addr);
     };
-    let ctx = Ctx { opts, family };
+    let ctx = ctx.with_family(family);
     match header_of(kind, family) {
         Some(h) => write_header(out, &ctx, mem, h),
         None if kind == RTM_NEWCACHEREPORT => write_cachereport(out, &ctx, mem),
@@ -635,7 +635,7 @@ static NSID_ATTRS: Attrs = Attrs {
     decoders: &[
         (1, nla::s32),
         (2, nla::u32),
-        (3, nla::s32),
+        (3, nla::fd),
         (4, nla::s32),
         (5, nla::s32),
     ],
@@ -1450,7 +1450,7 @@ mod tests {
             &mut s,
             buf,
             NETLINK_ROUTE,
-            &DecodeOptions::default(),
+            &super::super::Ctx::new(&DecodeOptions::default(), 0, None),
             4096
         ));
         s
