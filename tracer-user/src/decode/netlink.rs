@@ -607,6 +607,7 @@ const IFF_FLAGS: Xlat = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::decode::DecodeOptions;
 
     fn header(len: u32, kind: u16, flags: u16, seq: u32, pid: u32) -> Vec<u8> {
         [
@@ -633,7 +634,7 @@ mod tests {
             &mut s,
             whole(data),
             NETLINK_ROUTE,
-            &DecodeOptions::default(),
+            &Ctx::new(&DecodeOptions::default(), 0, None),
             32,
         )
         .then_some(s)
@@ -705,7 +706,7 @@ mod tests {
                 &mut s,
                 whole(&msg),
                 proto,
-                &DecodeOptions::default(),
+                &Ctx::new(&DecodeOptions::default(), 0, None),
                 32
             ));
             s
@@ -752,7 +753,7 @@ mod tests {
             &mut s,
             buf,
             NETLINK_NETFILTER,
-            &DecodeOptions::default(),
+            &Ctx::new(&DecodeOptions::default(), 0, None),
             32
         ));
         assert_eq!(
@@ -769,7 +770,7 @@ mod tests {
             &mut String::new(),
             cut,
             NETLINK_NETFILTER,
-            &opts,
+            &Ctx::new(&opts, 0, None),
             19
         ));
     }
