@@ -457,7 +457,7 @@ fn netlink_flags(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
             o,
             uint(&b, 0, 4),
             x::NETLINK_SOCKET_FLAGS,
-            None,
+            crate::decode::flags::lookup(x::NETLINK_SOCKET_FLAGS, 0),
             "NDIAG_FLAG_???",
         )
     })
@@ -486,7 +486,7 @@ fn packet_info(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
             o,
             uint(&b, 20, 4),
             x::PACKET_DIAG_INFO_FLAGS,
-            None,
+            crate::decode::flags::lookup(x::PACKET_DIAG_INFO_FLAGS, 0),
             "PDI_???",
         );
         o.push('}');

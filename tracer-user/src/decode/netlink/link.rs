@@ -161,7 +161,7 @@ fn xdp_flags(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
             o,
             u32::from_le_bytes(b) as u64,
             x::XDP_FLAGS,
-            None,
+            crate::decode::flags::lookup(x::XDP_FLAGS, 0),
             "XDP_FLAGS_???",
         )
     })

@@ -448,7 +448,7 @@ pub fn flagsval(out: &mut String, mem: Buffer, size: usize, table: Xlat, dflt: &
     let Some(v) = read_up_to_8(out, mem, size) else {
         return mem.len <= 8 && mem.len >= size;
     };
-    write_flags(out, v, table, None, dflt);
+    write_flags(out, v, table, crate::decode::flags::lookup(table, 0), dflt);
     true
 }
 

@@ -74,7 +74,9 @@ pub fn write_field(out: &mut String, v: u64, kind: Kind) {
             let table = tables.iter().find(|t| flags::lookup(t, v).is_some());
             write_enum(out, v, table.copied().unwrap_or(&[]), dflt)
         }
-        Kind::Flags(table, dflt) => write_flags(out, v, table, None, dflt),
+        Kind::Flags(table, dflt) => {
+            write_flags(out, v, table, crate::decode::flags::lookup(table, 0), dflt)
+        }
         Kind::Ifindex => write_ifindex(out, v as u32),
         Kind::Cookie => {
             let _ = write!(out, "[{}, {}]", v as u32, v >> 32);
@@ -598,7 +600,13 @@ fn ifa_cacheinfo(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
 
 fn ifa_flags(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
     nla::with_bytes::<4>(out, mem, |o, b| {
-        write_flags(o, uint(&b, 0, 4), x::IFADDRFLAGS, None, "IFA_F_???")
+        write_flags(
+            o,
+            uint(&b, 0, 4),
+            x::IFADDRFLAGS,
+            crate::decode::flags::lookup(x::IFADDRFLAGS, 0),
+            "IFA_F_???",
+        )
     })
 }
 
@@ -694,7 +702,13 @@ fn mdb_entry_info(out: &mut String, ctx: &Ctx, mem: Buffer) -> bool {
         Kind::Xval(x::MDB_STATES, Some("MDB_???")),
     );
     out.push_str(", flags=");
-    write_flags(out, uint(b, 5, 1), x::MDB_FLAGS, None, "MDB_FLAGS_???");
+    write_flags(
+        out,
+        uint(b, 5, 1),
+        x::MDB_FLAGS,
+        crate::decode::flags::lookup(x::MDB_FLAGS, 0),
+        "MDB_FLAGS_???",
+    );
     let _ = write!(out, ", vid={}, addr={{", uint(b, 6, 2));
     let proto = u16::from_be_bytes([b[24], b[25]]) as u64;
     match proto {
