@@ -675,6 +675,40 @@ fn ioctl_arguments_by_family() {
     assert!(line(&c).starts_with("-1, TIOCMBIS, [0xffff1e00 /* TIOCM_??? */] = -1"));
 }
 
+#[test]
+fn ioctl_gpio() {
+    let at = |data: &[u8]| cap(2, capture::FIXED, data);
+    let args = |req: u64, arg: u64| [-1i64 as u64, req, arg];
+    // ioctl_gpio.c: values and a mask; an event request with flags and a label.
+    let mut vals = 0xcacafeedfacecafeu64.to_le_bytes().to_vec();
+    vals.extend(0xfadebeaddeedbabeu64.to_le_bytes());
+    let c = call(
+        "ioctl",
+        &args(0xc010_b40f, 0x7ff0),
+        Some(-9),
+        vec![at(&vals)],
+    );
+    assert!(line(&c).starts_with(
+        "-1, GPIO_V2_LINE_SET_VALUES_IOCTL, {bits=0xcacafeedfacecafe, \
+         mask=0xfadebeaddeedbabe} = -1 EBADF"
+    ));
+    let mut er = [4u32, 0x14, 3]
+        .iter()
+        .flat_map(|w| w.to_le_bytes())
+        .collect::<Vec<u8>>();
+    let mut label = b"line consumer".to_vec();
+    label.resize(36, 0);
+    er.extend(label);
+    let c = call("ioctl", &args(0xc030_b404, 0x7ff0), Some(-9), vec![at(&er)]);
+    assert!(line(&c).starts_with(
+        "-1, GPIO_GET_LINEEVENT_IOCTL, {lineoffset=4, \
+         handleflags=GPIOHANDLE_REQUEST_ACTIVE_LOW|GPIOHANDLE_REQUEST_OPEN_SOURCE, \
+         eventflags=GPIOEVENT_REQUEST_BOTH_EDGES, consumer_label=\"line consumer\"} = -1"
+    ));
+    let c = call("ioctl", &args(0x8044_b401, 0), Some(-9), vec![]);
+    assert!(line(&c).starts_with("-1, GPIO_GET_CHIPINFO_IOCTL, NULL = -1"));
+}
+
 // The lines of strace's prctl-*.c tests: each option's arguments, in each -X style.
 #[test]
 fn prctl_options_as_strace_prints_them() {

@@ -11,6 +11,7 @@ use crate::event::{Capture, FdNames};
 
 mod evdev;
 mod fs;
+mod gpio;
 mod hdio;
 mod lirc;
 mod misc;
@@ -74,6 +75,7 @@ fn shape(request: u32) -> Shape {
         b'E' => evdev::shape(request),
         0x03 => hdio::shape(request),
         b'!' => seccomp::shape(request),
+        0xb4 => gpio::shape(request),
         b'i' => lirc::shape(request),
         _ => misc::shape(request),
     };
@@ -178,4 +180,72 @@ pub(super) fn int(out: &mut String, b: &Bytes, _: &Ctx) -> Option<()> {
 pub(super) fn uint(out: &mut String, b: &Bytes, _: &Ctx) -> Option<()> {
     let _ = write!(out, "[{}]", b.u32(0)?);
     Some(())
+}
+
+/// A `char` array of `len` bytes at `off` as strace's `PRINT_FIELD_CSTRING` prints it:
+/// quoted up to its NUL, `...` after the quote when it has none.
+pub(super) fn cstring(
+    out: &mut String,
+    b: &Bytes,
+    off: usize,
+    len: usize,
+    ctx: &Ctx,
+) -> Option<()> {
+    let bytes = b.0.get(off..off + len)?;
+    let end = bytes.iter().position(|&c| c == 0);
+    crate::decode::strings::quote(out, &bytes[..end.unwrap_or(len)], ctx.opts.hex, false);
+    if end.is_none() {
+        out.push_str("...");
+    }
+    Some(())
+}
+
+/// `[1, 2, ...]`: `count` unsigned elements of `elem` bytes from `off`, as strace's
+/// `print_array` prints them: `...` after `-s` of them unless `-v`.
+pub(super) fn uint_array(
+    out: &mut String,
+    b: &Bytes,
+    off: usize,
+    elem: usize,
+    count: usize,
+    ctx: &Ctx,
+) -> Option<()> {
+    out.push('[');
+    for n in 0..count {
+        if n > 0 {
+            out.push_str(", ");
+        }
+        if ctx.opts.abbreviate && n >= ctx.opts.string_limit {
+            out.push_str("...");
+            break;
+        }
+        let at = off + n * elem;
+        let v = match elem {
+            1 => u64::from(*b.0.get(at)?),
+            2 => b.u16(at)?.into(),
+            4 => b.u32(at)?.into(),
+            _ => b.u64(at)?,
+        };
+        let _ = write!(out, "{v}");
+    }
+    out.push(']');
+    Some(())
+}
+
+/// `[0, 0xfeedface]`: `count` `u32`s in hex (strace's `PRINT_FIELD_X_ARRAY`).
+pub(super) fn hex_array(out: &mut String, b: &Bytes, off: usize, count: usize) -> Option<()> {
+    out.push('[');
+    for n in 0..count {
+        if n > 0 {
+            out.push_str(", ");
+        }
+        write_hex(out, b.u32(off + 4 * n)?.into());
+    }
+    out.push(']');
+    Some(())
+}
+
+/// Whether `count` `u32`s from `off` are all zero (strace's `IS_ARRAY_ZERO`).
+pub(super) fn zero_u32s(b: &Bytes, off: usize, count: usize) -> bool {
+    (0..count).all(|n| b.u32(off + 4 * n) == Some(0))
 }
