@@ -22,6 +22,7 @@ mod netlink;
 mod netlink_types;
 mod pidns;
 mod prctl;
+mod quota;
 mod reboot;
 mod ret;
 pub mod siginfo;
@@ -38,6 +39,7 @@ mod xlat;
 
 pub use errno::errno_name;
 pub use flags::signal_name;
+pub(crate) use quota::MAX_STRUCT as QUOTA_MAX_STRUCT;
 #[cfg(test)]
 pub use ret::write_return;
 pub use ret::{errno_of, write_result};

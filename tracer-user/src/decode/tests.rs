@@ -2949,3 +2949,58 @@ fn node_masks() {
         "0x2000, 0x1000, 64, NULL, 0 = -1 EINVAL (Invalid argument)"
     );
 }
+
+#[test]
+fn quotactl_commands() {
+    // quotactl.c: an unknown command; Q_QUOTAON's format and path; Q_GETFMT's format
+    // written at exit; Q_SETINFO's struct read at entry.
+    let c = call(
+        "quotactl",
+        &[0xbadc0ded, 0, 3397364973, 0],
+        Some(-22),
+        vec![],
+    );
+    assert!(line(&c).starts_with(
+        "QCMD(0xbadc0d /* Q_??? */, 0xed /* ???QUOTA */), NULL, 3397364973, NULL = -1"
+    ));
+    let c = call(
+        "quotactl",
+        &[0x8000_0200, 0, 1, 0x7ff0],
+        Some(-2),
+        vec![cap(3, capture::CSTR, b"/tmp/bogus/")],
+    );
+    assert!(
+        line(&c).starts_with("QCMD(Q_QUOTAON, USRQUOTA), NULL, QFMT_VFS_OLD, \"/tmp/bogus/\" = -1")
+    );
+    let fmt = 1u32.to_le_bytes();
+    let c = call(
+        "quotactl",
+        &[0x8000_0401, 0, 0, 0x7ff0],
+        Some(0),
+        vec![cap(3, capture::FIXED, &fmt), cap(3, capture::FIXED, &fmt)],
+    );
+    assert_eq!(
+        line(&c),
+        "QCMD(Q_GETFMT, GRPQUOTA), NULL, [QFMT_VFS_OLD] = 0"
+    );
+    let mut info = [9765639646188044672u64, 10344361028892658056]
+        .iter()
+        .flat_map(|w| w.to_le_bytes())
+        .collect::<Vec<u8>>();
+    info.extend(0xdeadabcdu32.to_le_bytes());
+    info.extend(0x97969594u32.to_le_bytes());
+    let c = call(
+        "quotactl",
+        &[0x8000_0600, 0, 0, 0x7ff0],
+        Some(-2),
+        vec![cap(3, capture::FIXED, &info)],
+    );
+    assert!(line(&c).starts_with(
+        "QCMD(Q_SETINFO, USRQUOTA), NULL, {dqi_bgrace=9765639646188044672, \
+         dqi_igrace=10344361028892658056, dqi_flags=DQF_ROOT_SQUASH|DQF_SYS_FILE|0xdeacabcc, \
+         dqi_valid=IIF_FLAGS|0x97969590} = -1"
+    ));
+    // Q_SYNC: nothing after the device.
+    let c = call("quotactl", &[0x8000_01ff, 0, 0, 0], Some(-22), vec![]);
+    assert!(line(&c).starts_with("QCMD(Q_SYNC, 0xff /* ???QUOTA */), NULL = -1"));
+}

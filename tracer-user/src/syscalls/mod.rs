@@ -443,6 +443,16 @@ pub enum ArgKind {
     Reboot {
         n: u8,
     },
+    /// `quotactl`'s and `quotactl_fd`'s command, `QCMD(Q_GETQUOTA, USRQUOTA)`; the id
+    /// and the address, shown for the commands that use them (`cmd`: which argument is
+    /// the command).
+    QuotaCmd,
+    QuotaId {
+        cmd: u8,
+    },
+    QuotaAddr {
+        cmd: u8,
+    },
     /// x86_64's `arch_prctl` only.
     #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     ArchPrctlCode,

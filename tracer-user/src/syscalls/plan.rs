@@ -95,6 +95,24 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
             };
             return vec![command, spec(capture::FIXED, when::ENTER, LEN_FIXED, 255)];
         }
+        // Q_QUOTAON's path; the struct a command reads, or writes (as long as the
+        // largest: the others' copies end where their page does, `PARTIAL`).
+        ArgKind::QuotaAddr { .. } => {
+            let path = CaptureSpec {
+                max: PATH_MAX,
+                ..spec(capture::CSTR, when::ENTER, LEN_FIXED, 0)
+            };
+            let fixed = |when| CaptureSpec {
+                max: PARTIAL,
+                ..spec(
+                    capture::FIXED,
+                    when,
+                    LEN_FIXED,
+                    crate::decode::QUOTA_MAX_STRUCT,
+                )
+            };
+            return vec![path, fixed(when::ENTER), fixed(when::EXIT_OK)];
+        }
         // Only counted, in the kernel.
         ArgKind::Dirents => spec(capture::DIRENT_COUNT, when::EXIT_OK, LEN_FROM_RET, 0),
         // The name PR_SET_NAME reads; what the PR_GET_* options write: the name (16
