@@ -3004,3 +3004,29 @@ fn quotactl_commands() {
     let c = call("quotactl", &[0x8000_01ff, 0, 0, 0], Some(-22), vec![]);
     assert!(line(&c).starts_with("QCMD(Q_SYNC, 0xff /* ???QUOTA */), NULL = -1"));
 }
+
+#[test]
+fn ioctl_rtc() {
+    let args = |req: u64, arg: u64| [-1i64 as u64, req, arg];
+    // ioctl_rtc.c: no argument; a parameter read and written (its address when the
+    // call failed); the voltage flags written.
+    let c = call("ioctl", &args(0x7002, 0xdeadbeefbadc0ded), Some(-9), vec![]);
+    assert!(line(&c).starts_with("-1, RTC_AIE_OFF = -1 EBADF"));
+    let param = [0u8; 24];
+    let c = call(
+        "ioctl",
+        &args(0x4018_7013, 0x7fe8),
+        Some(-9),
+        vec![cap(2, capture::FIXED, &param)],
+    );
+    assert!(line(&c).starts_with(
+        "-1, RTC_PARAM_GET, {param=RTC_PARAM_FEATURES, index=0} => 0x7fe8 = -1 EBADF"
+    ));
+    let vl = 0xbadc0de0u32.to_le_bytes();
+    let caps = vec![cap(2, capture::FIXED, &vl), cap(2, capture::FIXED, &vl)];
+    let c = call("ioctl", &args(0x8004_7013, 0x7fe8), Some(42), caps);
+    assert_eq!(
+        line(&c),
+        "-1, RTC_VL_READ, [0xbadc0de0 /* RTC_VL_??? */] = 42"
+    );
+}

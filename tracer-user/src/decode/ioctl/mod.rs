@@ -17,6 +17,7 @@ mod lirc;
 mod misc;
 mod names;
 mod request;
+mod rtc;
 mod seccomp;
 mod term;
 
@@ -76,6 +77,7 @@ fn shape(request: u32) -> Shape {
         0x03 => hdio::shape(request),
         b'!' => seccomp::shape(request),
         0xb4 => gpio::shape(request),
+        b'p' => rtc::shape(request),
         b'i' => lirc::shape(request),
         _ => misc::shape(request),
     };
