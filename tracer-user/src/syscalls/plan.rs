@@ -12,9 +12,9 @@ use tracer_common::{
 const PATH_MAX: u16 = 4096;
 /// Ancillary data copied: room for a few dozen passed descriptors or credentials.
 const MSG_CONTROL_BYTES: u16 = 256;
-/// Most of an ioctl's struct copied (`struct dm_ioctl` and its first names fit, and
-/// GPIO's 592-byte `gpio_v2_line_request`).
-const IOCTL_MAX: u16 = 1024;
+/// Most of an ioctl's struct copied (`struct dm_ioctl` and its first names fit, GPIO's
+/// 592-byte `gpio_v2_line_request`, PTP's 1216-byte `ptp_sys_offset_extended`).
+const IOCTL_MAX: u16 = 1280;
 /// What an ioctl request that encodes no size has copied.
 const IOCTL_OLD: u16 = 64;
 /// Largest single capture the kernel takes.

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::{Ctx, Shape, cstring, hex_array, need, uint_array, zero_u32s};
+use super::{Ctx, Shape, array, cstring, hex_array, need, uint_array, zero_u32s};
 use crate::decode::flags::{Xlat, write_flags};
 use crate::decode::structs::Bytes;
 use crate::decode::{write_hex, write_plain_fd};
@@ -311,29 +311,6 @@ fn v2_line_request(out: &mut String, b: &Bytes, ctx: &Ctx) -> Option<()> {
         hex_array(out, b, 568, 5)?;
     }
     out.push('}');
-    Some(())
-}
-
-/// `[...]` of `count` elements each printed by `elem`, `...` after `-s` of them unless
-/// `-v` (strace's `print_array`).
-fn array(
-    out: &mut String,
-    count: usize,
-    ctx: &Ctx,
-    mut elem: impl FnMut(&mut String, usize) -> Option<()>,
-) -> Option<()> {
-    out.push('[');
-    for n in 0..count {
-        if n > 0 {
-            out.push_str(", ");
-        }
-        if ctx.opts.abbreviate && n >= ctx.opts.string_limit {
-            out.push_str("...");
-            break;
-        }
-        elem(out, n)?;
-    }
-    out.push(']');
     Some(())
 }
 

@@ -16,6 +16,7 @@ mod hdio;
 mod lirc;
 mod misc;
 mod names;
+mod ptp;
 mod request;
 mod rtc;
 mod seccomp;
@@ -67,6 +68,10 @@ pub(super) enum Shape {
     /// (`None`: nothing the kernel reads; the request's size must have been copied), then ` => ` and the second part, or the
     /// address when the call failed.
     Updated(Writer, Writer),
+    /// Read, then written into the same braces: the first part without its closing
+    /// brace, the second (from `, `) when the call succeeded, `, ???` when that copy
+    /// could not be read; then the brace (PTP's system offsets).
+    Continued(Writer, Writer),
 }
 
 fn shape(request: u32) -> Shape {
@@ -78,6 +83,7 @@ fn shape(request: u32) -> Shape {
         b'!' => seccomp::shape(request),
         0xb4 => gpio::shape(request),
         b'p' => rtc::shape(request),
+        b'=' => ptp::shape(request),
         b'i' => lirc::shape(request),
         _ => misc::shape(request),
     };
@@ -151,6 +157,21 @@ pub fn write_arg(
                 false => write_addr(out, v),
             }
         }
+        Shape::Continued(before, after) => {
+            let mut text = String::new();
+            let Some(()) = bytes(entry).and_then(|b| before(&mut text, &b, &ctx)) else {
+                return write_addr(out, v);
+            };
+            out.push_str(&text);
+            if ok {
+                let mut text = String::new();
+                match bytes(exit).and_then(|b| after(&mut text, &b, &ctx)) {
+                    Some(()) => out.push_str(&text),
+                    None => out.push_str(", ???"),
+                }
+            }
+            out.push('}');
+        }
         Shape::InOut(before, after) => {
             let mut text = String::new();
             let Some(()) = bytes(entry).and_then(|b| before(&mut text, &b, &ctx)) else {
@@ -185,7 +206,8 @@ pub(super) fn uint(out: &mut String, b: &Bytes, _: &Ctx) -> Option<()> {
 }
 
 /// A `char` array of `len` bytes at `off` as strace's `PRINT_FIELD_CSTRING` prints it:
-/// quoted up to its NUL, `...` after the quote when it has none.
+/// quoted up to its NUL, `...` after the quote when none is among its first `len - 1`
+/// bytes (the last is the NUL's: strace's `QUOTE_0_TERMINATED`).
 pub(super) fn cstring(
     out: &mut String,
     b: &Bytes,
@@ -193,9 +215,10 @@ pub(super) fn cstring(
     len: usize,
     ctx: &Ctx,
 ) -> Option<()> {
-    let bytes = b.0.get(off..off + len)?;
+    let bytes = &b.0.get(off..off + len)?[..len.saturating_sub(1)];
     let end = bytes.iter().position(|&c| c == 0);
-    crate::decode::strings::quote(out, &bytes[..end.unwrap_or(len)], ctx.opts.hex, false);
+    let shown = &bytes[..end.unwrap_or(bytes.len())];
+    crate::decode::strings::quote(out, shown, ctx.opts.hex, false);
     if end.is_none() {
         out.push_str("...");
     }
@@ -229,6 +252,29 @@ pub(super) fn uint_array(
             _ => b.u64(at)?,
         };
         let _ = write!(out, "{v}");
+    }
+    out.push(']');
+    Some(())
+}
+
+/// `[...]` of `count` elements each printed by `elem`, `...` after `-s` of them unless
+/// `-v` (strace's `print_array`).
+pub(super) fn array(
+    out: &mut String,
+    count: usize,
+    ctx: &Ctx,
+    mut elem: impl FnMut(&mut String, usize) -> Option<()>,
+) -> Option<()> {
+    out.push('[');
+    for n in 0..count {
+        if n > 0 {
+            out.push_str(", ");
+        }
+        if ctx.opts.abbreviate && n >= ctx.opts.string_limit {
+            out.push_str("...");
+            break;
+        }
+        elem(out, n)?;
     }
     out.push(']');
     Some(())
