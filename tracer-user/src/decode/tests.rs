@@ -3060,3 +3060,25 @@ fn ioctl_ptp() {
     );
     assert!(line(&c).starts_with("-1, PTP_PIN_GETFUNC, {index=3405691582} = -1 EBADF"));
 }
+
+#[test]
+fn ioctl_descriptors_in_structs() {
+    // ioctl_seccomp.c: SECCOMP_IOCTL_NOTIF_ADDFD's source descriptor is looked up for -y.
+    let mut addfd = vec![0u8; 24];
+    addfd[12..16].copy_from_slice(&42i32.to_le_bytes());
+    let args = [-1i64 as u64, 0x4018_2103, 0x7ff0];
+    let c = call(
+        "ioctl",
+        &args,
+        Some(-9),
+        vec![cap(2, capture::FIXED, &addfd)],
+    );
+    assert_eq!(crate::decode::ioctl_struct_fd(&c), Some(42));
+    let c = call(
+        "ioctl",
+        &[-1i64 as u64, 0x4010_3d0b, 0x7ff0],
+        Some(-9),
+        vec![cap(2, capture::FIXED, &addfd)],
+    );
+    assert_eq!(crate::decode::ioctl_struct_fd(&c), None);
+}

@@ -215,8 +215,17 @@ impl FdTable {
         // A call refused for a bad descriptor had none open: `/proc` can only show a
         // later one.
         let lookup = self.lookup_unknown && call.ret != Some(-EBADF);
-        let detail = self.detail;
+        let (detail, lookup_unknown) = (self.detail, self.lookup_unknown);
         let proc = self.process(call.pid);
+        // A descriptor inside an ioctl's struct: its call's EBADF is the ioctl's own.
+        if sc.args.get(2).is_some_and(|a| a.kind == ArgKind::IoctlArg)
+            && lookup_unknown
+            && let Some(fd) = crate::decode::ioctl_struct_fd(call)
+            && !proc.fds.contains_key(&fd)
+            && let Some(entry) = procfs::from_proc(call.pid, fd, detail)
+        {
+            proc.fds.insert(fd, entry);
+        }
         for (i, arg) in sc.args.iter().enumerate() {
             let fd = call.args[i] as i32;
             // `dup2`'s and `dup3`'s target: `/proc`, read after the call, would show it

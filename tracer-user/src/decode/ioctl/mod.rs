@@ -90,6 +90,18 @@ fn shape(request: u32) -> Shape {
     family.unwrap_or(Shape::Hex)
 }
 
+/// Descriptors the struct an ioctl reads holds (SECCOMP_IOCTL_NOTIF_ADDFD's source),
+/// for `-y` to name: the pipeline looks them up as it does descriptor arguments.
+pub fn struct_fds(call: &Call) -> Option<i32> {
+    const SECCOMP_IOCTL_NOTIF_ADDFD: u32 = 0x4018_2103;
+    if call.args[1] as u32 != SECCOMP_IOCTL_NOTIF_ADDFD {
+        return None;
+    }
+    let (entry, _) = in_out(call, 2);
+    let cap = entry.filter(|c| !c.fault)?;
+    Bytes(&cap.data).i32(12).filter(|&fd| fd >= 0)
+}
+
 /// Whether the third argument shows at all.
 pub fn visible(call: &Call) -> bool {
     !matches!(shape(call.args[1] as u32), Shape::None)
