@@ -92,6 +92,7 @@ pub(crate) fn write_arg(
         ArgKind::ArchPrctlArg => super::arch_prctl::write_arg(out, call, i, opts),
         ArgKind::Ioprio => super::ioprio::write_arg(out, v as u32),
         ArgKind::QuotaCmd => super::quota::write_qcmd(out, v as u32),
+        ArgKind::SeccompArg { n } => super::seccomp::write_arg(out, call, n.into(), opts),
         ArgKind::QuotaId { cmd } => super::quota::write_id(out, call, i, cmd),
         ArgKind::QuotaAddr { cmd } => super::quota::write_addr_arg(out, call, i, cmd, opts),
         // `fanotify_mark`'s directory: -1 is FAN_NOFD.

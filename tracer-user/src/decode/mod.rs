@@ -25,6 +25,7 @@ mod prctl;
 mod quota;
 mod reboot;
 mod ret;
+mod seccomp;
 pub mod siginfo;
 mod sockaddr;
 mod sockopt;
@@ -44,6 +45,7 @@ pub(crate) use quota::MAX_STRUCT as QUOTA_MAX_STRUCT;
 #[cfg(test)]
 pub use ret::write_return;
 pub use ret::{errno_of, write_result};
+pub(crate) use seccomp::MAX_STRUCT as SECCOMP_MAX_STRUCT;
 pub use typed::{Typed, typed};
 
 use std::{fmt::Write, sync::Arc};

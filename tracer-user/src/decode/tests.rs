@@ -3082,3 +3082,34 @@ fn ioctl_descriptors_in_structs() {
     );
     assert_eq!(crate::decode::ioctl_struct_fd(&c), None);
 }
+
+#[test]
+fn seccomp_operations() {
+    // seccomp-filter.c: the filter flags and the program's header.
+    let mut fprog = 7u16.to_le_bytes().to_vec();
+    fprog.resize(8, 0);
+    fprog.extend(0x7fec_0f8c_dfc8u64.to_le_bytes());
+    let c = call(
+        "seccomp",
+        &[1, 0xffff_ffff, 0x7ff0],
+        Some(-22),
+        vec![cap(2, capture::FIXED, &fprog)],
+    );
+    assert!(line(&c).starts_with(
+        "SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC|SECCOMP_FILTER_FLAG_LOG|\
+         SECCOMP_FILTER_FLAG_SPEC_ALLOW|SECCOMP_FILTER_FLAG_NEW_LISTENER|\
+         SECCOMP_FILTER_FLAG_TSYNC_ESRCH|SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV|0xffffffc0, \
+         {len=7, filter=0x7fec0f8cdfc8} = -1"
+    ));
+    // seccomp_get_action_avail.c: the action read.
+    let c = call(
+        "seccomp",
+        &[2, 0, 0x7ff0],
+        Some(0),
+        vec![cap(2, capture::FIXED, &[0, 0, 3, 0])],
+    );
+    assert_eq!(
+        line(&c),
+        "SECCOMP_GET_ACTION_AVAIL, 0, [SECCOMP_RET_TRAP] = 0"
+    );
+}

@@ -297,7 +297,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(274, "sched_setattr", [], Int, ["pid": Pid, "uattr": Ptr, "flags": UInt]),
     sc!(275, "sched_getattr", [], Int, ["pid": Pid, "uattr": Ptr, "usize": UInt, "flags": UInt]),
     sc!(276, "renameat2", [DESC FILE], Int, ["olddfd": DirFd, "oldname": Path, "newdfd": DirFd, "newname": Path, "flags": RenameFlags]),
-    sc!(277, "seccomp", [], Int, ["op": Named(NamedSet::SeccompOp), "flags": Hex32, "uargs": Ptr]),
+    sc!(277, "seccomp", [], Int, ["op": Named(NamedSet::SeccompOp), "flags": SeccompArg { n: 1 }, "uargs": SeccompArg { n: 2 }]),
     sc!(278, "getrandom", [], Int, ["ubuf": HexBufOut, "len": ULong, "flags": GrndFlags]),
     sc!(279, "memfd_create", [DESC], Fd, ["uname": Str, "flags": Hex]),
     sc!(280, "bpf", [DESC], Bpf, ["cmd": Named(NamedSet::BpfCommand), "uattr": BpfAttr, "size": UInt]),

@@ -447,6 +447,10 @@ pub enum ArgKind {
     /// and the address, shown for the commands that use them (`cmd`: which argument is
     /// the command).
     QuotaCmd,
+    /// `seccomp`'s flags (`n` 1) and argument (`n` 2), by operation.
+    SeccompArg {
+        n: u8,
+    },
     QuotaId {
         cmd: u8,
     },

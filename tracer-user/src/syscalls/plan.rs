@@ -113,6 +113,20 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
             };
             return vec![path, fixed(when::ENTER), fixed(when::EXIT_OK)];
         }
+        // The struct the operation reads, or writes (as long as the largest: the others'
+        // copies end where their page does, `PARTIAL`).
+        ArgKind::SeccompArg { n: 2 } => {
+            let fixed = |when| CaptureSpec {
+                max: PARTIAL,
+                ..spec(
+                    capture::FIXED,
+                    when,
+                    LEN_FIXED,
+                    crate::decode::SECCOMP_MAX_STRUCT,
+                )
+            };
+            return vec![fixed(when::ENTER), fixed(when::EXIT_OK)];
+        }
         // Only counted, in the kernel.
         ArgKind::Dirents => spec(capture::DIRENT_COUNT, when::EXIT_OK, LEN_FROM_RET, 0),
         // The name PR_SET_NAME reads; what the PR_GET_* options write: the name (16

@@ -335,7 +335,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(314, "sched_setattr", [], Int, ["pid": Pid, "uattr": Ptr, "flags": UInt]),
     sc!(315, "sched_getattr", [], Int, ["pid": Pid, "uattr": Ptr, "usize": UInt, "flags": UInt]),
     sc!(316, "renameat2", [DESC FILE], Int, ["olddfd": DirFd, "oldname": Path, "newdfd": DirFd, "newname": Path, "flags": RenameFlags]),
-    sc!(317, "seccomp", [], Int, ["op": Named(NamedSet::SeccompOp), "flags": Hex32, "uargs": Ptr]),
+    sc!(317, "seccomp", [], Int, ["op": Named(NamedSet::SeccompOp), "flags": SeccompArg { n: 1 }, "uargs": SeccompArg { n: 2 }]),
     sc!(318, "getrandom", [], Int, ["ubuf": HexBufOut, "len": ULong, "flags": GrndFlags]),
     sc!(319, "memfd_create", [DESC], Fd, ["uname": Str, "flags": Hex]),
     sc!(320, "kexec_file_load", [DESC], Int, ["kernel_fd": Fd, "initrd_fd": Fd, "cmdline_len": ULong, "cmdline_ptr": BufIn { len_arg: 2 }, "flags": Named(NamedSet::KexecFileLoadFlags)]),
