@@ -92,6 +92,22 @@ pub(crate) fn write_arg(
         ArgKind::ArchPrctlArg => super::arch_prctl::write_arg(out, call, i, opts),
         ArgKind::Ioprio => super::ioprio::write_arg(out, v as u32),
         ArgKind::QuotaCmd => super::quota::write_qcmd(out, v as u32),
+        ArgKind::KexecFlags => super::kexec::write_flags_arg(out, v),
+        ArgKind::KexecSegments { count_arg } => {
+            let count = call.args[count_arg as usize];
+            if count > super::kexec::SEGMENT_MAX {
+                return write_addr(out, v);
+            }
+            write_array(
+                out,
+                call.capture(i),
+                v,
+                count,
+                32,
+                opts,
+                super::kexec::write_segment,
+            );
+        }
         ArgKind::SeccompArg { n } => super::seccomp::write_arg(out, call, n.into(), opts),
         ArgKind::QuotaId { cmd } => super::quota::write_id(out, call, i, cmd),
         ArgKind::QuotaAddr { cmd } => super::quota::write_addr_arg(out, call, i, cmd, opts),

@@ -18,6 +18,7 @@ mod ioctl;
 mod ioprio;
 mod iovec;
 mod ipc;
+mod kexec;
 mod netlink;
 mod netlink_types;
 mod pidns;

@@ -3113,3 +3113,26 @@ fn seccomp_operations() {
         "SECCOMP_GET_ACTION_AVAIL, 0, [SECCOMP_RET_TRAP] = 0"
     );
 }
+
+#[test]
+fn kexec_load_flags_and_segments() {
+    // kexec_load.c: an unknown architecture and unknown flags; too many segments.
+    let c = call(
+        "kexec_load",
+        &[0, 0, 0, 0xbadc0dedda7a1054],
+        Some(-38),
+        vec![],
+    );
+    assert!(line(&c).starts_with(
+        "NULL, 0, NULL, 0xda7a0000 /* KEXEC_ARCH_??? */|0xbadc0ded00001054 /* KEXEC_??? */ = -1"
+    ));
+    let c = call(
+        "kexec_load",
+        &[0xdeadca57badda7a1, 17, 0x7ff0, 0x2a0003],
+        Some(-38),
+        vec![],
+    );
+    assert!(line(&c).starts_with(
+        "0xdeadca57badda7a1, 17, 0x7ff0, KEXEC_ARCH_SH|KEXEC_ON_CRASH|KEXEC_PRESERVE_CONTEXT = -1"
+    ));
+}

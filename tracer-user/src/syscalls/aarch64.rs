@@ -124,7 +124,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(101, "nanosleep", [], Int, ["rqtp": Struct(StructKind::Timespec, When::Enter), "rmtp": SleepLeft]),
     sc!(102, "getitimer", [], Int, ["which": ItimerWhich, "value": Struct(StructKind::Itimerval, When::ExitOk)]),
     sc!(103, "setitimer", [], Int, ["which": ItimerWhich, "value": Struct(StructKind::Itimerval, When::Enter), "ovalue": Struct(StructKind::Itimerval, When::ExitOk)]),
-    sc!(104, "kexec_load", [], Int, ["entry": Hex, "nr_segments": ULong, "segments": Ptr, "flags": Hex]),
+    sc!(104, "kexec_load", [], Int, ["entry": Ptr, "nr_segments": ULong, "segments": KexecSegments { count_arg: 1 }, "flags": KexecFlags]),
     sc!(105, "init_module", [], Int, ["umod": Ptr, "len": ULong, "uargs": Str]),
     sc!(106, "delete_module", [], Int, ["name_user": Str, "flags": Named(NamedSet::DeleteModuleFlags)]),
     sc!(107, "timer_create", [], Int, ["which_clock": ClockId, "timer_event_spec": Ptr, "created_timer_id": Ptr]),

@@ -447,6 +447,11 @@ pub enum ArgKind {
     /// and the address, shown for the commands that use them (`cmd`: which argument is
     /// the command).
     QuotaCmd,
+    /// `kexec_load`'s segments (`count_arg` of them) and flags.
+    KexecSegments {
+        count_arg: u8,
+    },
+    KexecFlags,
     /// `seccomp`'s flags (`n` 1) and argument (`n` 2), by operation.
     SeccompArg {
         n: u8,

@@ -215,6 +215,7 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
         // Up to a page, as strace reads it.
         ArgKind::BpfAttr => array(when::ENTER, 2, 0),
         ArgKind::IntArray { count_arg } => array(when::ENTER, count_arg, 4),
+        ArgKind::KexecSegments { count_arg } => array(when::ENTER, count_arg, 32),
         ArgKind::StatusArray { count_arg } => array(when::EXIT_OK, count_arg, 4),
         ArgKind::GidsOut => array(when::EXIT_OK, LEN_FROM_RET, 4),
         ArgKind::EpollEvents => array(when::EXIT_OK, LEN_FROM_RET, StructKind::EpollEvent.size()),

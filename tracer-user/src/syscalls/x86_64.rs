@@ -264,7 +264,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(243, "mq_timedreceive", [DESC], Int, ["mqdes": Int, "u_msg_ptr": Ptr, "msg_len": ULong, "u_msg_prio": Ptr, "u_abs_timeout": Ptr]),
     sc!(244, "mq_notify", [DESC], Int, ["mqdes": Int, "u_notification": Ptr]),
     sc!(245, "mq_getsetattr", [DESC], Int, ["mqdes": Int, "u_mqstat": Ptr, "u_omqstat": Ptr]),
-    sc!(246, "kexec_load", [], Int, ["entry": Hex, "nr_segments": ULong, "segments": Ptr, "flags": Hex]),
+    sc!(246, "kexec_load", [], Int, ["entry": Ptr, "nr_segments": ULong, "segments": KexecSegments { count_arg: 1 }, "flags": KexecFlags]),
     sc!(247, "waitid", [PROCESS], Int, ["which": IdType, "upid": Int, "infop": Struct(StructKind::Siginfo, When::ExitOk), "options": WaitOptions, "ru": Struct(StructKind::Rusage, When::ExitOk)]),
     sc!(248, "add_key", [], Int, ["_type": Str, "_description": Str, "_payload": BufIn { len_arg: 3 }, "plen": ULong, "ringid": Named(NamedSet::KeySerial)]),
     sc!(249, "request_key", [], Int, ["_type": Str, "_description": Str, "_callout_info": Str, "destringid": Named(NamedSet::KeySerial)]),
