@@ -92,6 +92,7 @@ pub(crate) fn write_arg(
         ArgKind::ArchPrctlArg => super::arch_prctl::write_arg(out, call, i, opts),
         ArgKind::Ioprio => super::ioprio::write_arg(out, v as u32),
         ArgKind::QuotaCmd => super::quota::write_qcmd(out, v as u32),
+        ArgKind::FsconfigArg { n } => super::fsconfig::write_arg(out, call, n, opts, fds),
         ArgKind::KexecFlags => super::kexec::write_flags_arg(out, v),
         ArgKind::KexecSegments { count_arg } => {
             let count = call.args[count_arg as usize];

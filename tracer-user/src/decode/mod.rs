@@ -13,6 +13,7 @@ mod errno;
 mod fcntl;
 mod fdset;
 pub mod flags;
+mod fsconfig;
 mod futex;
 mod ioctl;
 mod ioprio;

@@ -3136,3 +3136,23 @@ fn kexec_load_flags_and_segments() {
         "0xdeadca57badda7a1, 17, 0x7ff0, KEXEC_ARCH_SH|KEXEC_ON_CRASH|KEXEC_PRESERVE_CONTEXT = -1"
     ));
 }
+
+#[test]
+fn fsconfig_commands() {
+    // fsconfig.c: an unknown command; a binary value of `aux` bytes.
+    let c = call(
+        "fsconfig",
+        &[3, 8, 0x7fff, 0x7f00, -100i64 as u64],
+        Some(-22),
+        vec![],
+    );
+    assert!(line(&c).starts_with("3, 0x8 /* FSCONFIG_??? */, 0x7fff, 0x7f00, -100 = -1"));
+    let caps = vec![
+        cap(2, capture::CSTR, b"key"),
+        cap(3, capture::BUF, b"/dev/full\0"),
+    ];
+    let c = call("fsconfig", &[3, 2, 0x7f00, 0x7ff6, 10], Some(-22), caps);
+    assert!(line(&c).starts_with(
+        "3, FSCONFIG_SET_BINARY, \"key\", \"\\x2f\\x64\\x65\\x76\\x2f\\x66\\x75\\x6c\\x6c\\x00\", 10 = -1"
+    ));
+}

@@ -447,6 +447,10 @@ pub enum ArgKind {
     /// and the address, shown for the commands that use them (`cmd`: which argument is
     /// the command).
     QuotaCmd,
+    /// `fsconfig`'s argument `n` (1 to 4: the command, key, value, aux), by command.
+    FsconfigArg {
+        n: u8,
+    },
     /// `kexec_load`'s segments (`count_arg` of them) and flags.
     KexecSegments {
         count_arg: u8,

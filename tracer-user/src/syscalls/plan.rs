@@ -127,6 +127,23 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
             };
             return vec![fixed(when::ENTER), fixed(when::EXIT_OK)];
         }
+        // The key: at most 256 bytes. The value: a string or a path, or `aux` bytes.
+        ArgKind::FsconfigArg { n: 2 } => CaptureSpec {
+            max: 256,
+            ..spec(capture::CSTR, when::ENTER, LEN_FIXED, 0)
+        },
+        ArgKind::FsconfigArg { n: 3 } => {
+            let path = CaptureSpec {
+                max: PATH_MAX,
+                ..spec(capture::CSTR, when::ENTER, LEN_FIXED, 0)
+            };
+            // (`aux` is an int: the copy its 64 bits ask for may end at the page's end.)
+            let blob = CaptureSpec {
+                max: PARTIAL,
+                ..spec(capture::BUF, when::ENTER, 4, 0)
+            };
+            return vec![path, blob];
+        }
         // Only counted, in the kernel.
         ArgKind::Dirents => spec(capture::DIRENT_COUNT, when::EXIT_OK, LEN_FROM_RET, 0),
         // The name PR_SET_NAME reads; what the PR_GET_* options write: the name (16

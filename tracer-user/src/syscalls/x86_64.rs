@@ -449,7 +449,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(428, "open_tree", [DESC FILE], Fd, ["dfd": DirFd, "filename": Path, "flags": Named(NamedSet::OpenTreeFlags)]),
     sc!(429, "move_mount", [DESC FILE], Int, ["from_dfd": DirFd, "from_pathname": Str, "to_dfd": DirFd, "to_pathname": Str, "flags": Named(NamedSet::MoveMountFlags)]),
     sc!(430, "fsopen", [DESC], Fd, ["_fs_name": Str, "flags": Named(NamedSet::FsopenFlags)]),
-    sc!(431, "fsconfig", [DESC FILE], Int, ["fd": Fd, "cmd": UInt, "_key": Str, "_value": Ptr, "aux": Int]),
+    sc!(431, "fsconfig", [DESC FILE], Int, ["fd": Fd, "cmd": FsconfigArg { n: 1 }, "_key": FsconfigArg { n: 2 }, "_value": FsconfigArg { n: 3 }, "aux": FsconfigArg { n: 4 }]),
     sc!(432, "fsmount", [DESC], Fd, ["fs_fd": Fd, "flags": Named(NamedSet::FsmountFlags), "attr_flags": Named(NamedSet::FsmountAttrFlags)]),
     sc!(433, "fspick", [DESC FILE], Int, ["dfd": DirFd, "path": Path, "flags": Named(NamedSet::FspickFlags)]),
     sc!(434, "pidfd_open", [DESC], Fd, ["pid": Pid, "flags": Named(NamedSet::PidfdOpenFlags)]),
