@@ -134,7 +134,7 @@ pub fn write_struct(
         StructKind::EpollEvent => write_epoll_event(&mut s, &b, 0)?,
         // Need more than their own bytes: see `iovec::write_msghdr`, `write_clone3`.
         // Printed by their own writers (`iovec`, `clone`, `ioctl`).
-        StructKind::Msghdr | StructKind::CloneArgs | StructKind::Termios => return None,
+        StructKind::Msghdr | StructKind::CloneArgs => return None,
         StructKind::Sysinfo => write_sysinfo(&mut s, &b)?,
         StructKind::IntPtr => {
             let _ = write!(s, "[{}]", b.i32(0)?);

@@ -3156,3 +3156,41 @@ fn fsconfig_commands() {
         "3, FSCONFIG_SET_BINARY, \"key\", \"\\x2f\\x64\\x65\\x76\\x2f\\x66\\x75\\x6c\\x6c\\x00\", 10 = -1"
     ));
 }
+
+#[test]
+fn ioctl_termios_settings() {
+    // ioctl_termios.c: TCSETS2's settings, abbreviated and (-v) whole.
+    let mut t = [0x8382_8180u32, 0x8786_8584, 0x8b8a_8988, 0x8f8e_8d8c]
+        .iter()
+        .flat_map(|w| w.to_le_bytes())
+        .collect::<Vec<u8>>();
+    t.extend((0x90u8..=0xa3).collect::<Vec<u8>>());
+    t.extend(2812716452u32.to_le_bytes());
+    t.extend(2880088488u32.to_le_bytes());
+    let c = call(
+        "ioctl",
+        &[3, 0x402c_542b, 0x7fd4],
+        Some(0),
+        vec![cap(2, capture::FIXED, &t)],
+    );
+    let flags = "c_iflag=IGNCR|ICRNL|0x83828000, \
+                 c_oflag=NL1|CR2|TAB0|BS0|VT0|FF1|ONLCR|OFDEL|0x87860000, \
+                 c_cflag=B600|B1800<<IBSHIFT|CS5|CREAD|PARENB|CLOCAL|CRTSCTS|0xb808000, \
+                 c_lflag=XCASE|ECHO|NOFLSH|IEXTEN|ECHOPRT|ECHOKE|TOSTOP|0x8f8e0000";
+    assert_eq!(
+        args(&c, ArgsPart::All),
+        format!("3, TCSETS2, {{{flags}, ...}}")
+    );
+    let verbose = DecodeOptions {
+        abbrev: Syscalls::None,
+        ..DecodeOptions::default()
+    }
+    .for_call(c.nr);
+    assert!(args_with(&c, &verbose).ends_with(
+        "c_line=0x90 /* N_??? */, c_cc=[[VINTR]=0x91, [VQUIT]=0x92, [VERASE]=0x93, \
+         [VKILL]=0x94, [VEOF]=0x95, [VTIME]=0x96, [VMIN]=0x97, [VSWTC]=0x98, \
+         [VSTART]=0x99, [VSTOP]=0x9a, [VSUSP]=0x9b, [VEOL]=0x9c, [VREPRINT]=0x9d, \
+         [VDISCARD]=0x9e, [VWERASE]=0x9f, [VLNEXT]=0xa0, [VEOL2]=0xa1, [17]=0xa2, \
+         [18]=0xa3], c_ispeed=2812716452, c_ospeed=2880088488}"
+    ));
+}

@@ -159,9 +159,6 @@ pub enum StructKind {
     StackT,
     /// `struct clone_args` (`clone3`), its first 88 bytes (version 2).
     CloneArgs,
-    /// `struct termios` (kernel's, 36 bytes): the largest struct the common `ioctl`
-    /// requests read or write.
-    Termios,
     /// `struct flock`: the largest struct `fcntl`'s commands read or write.
     Flock,
     /// `struct timespec[2]` (`utimensat`): `[{...} /* date */, UTIME_NOW]`.
@@ -223,7 +220,6 @@ impl StructKind {
             Self::Sockaddr => 128,
             Self::StackT => 24,
             Self::CloneArgs => 88,
-            Self::Termios => 36,
             Self::Flock => layout::flock::SIZE,
             Self::TimespecPair | Self::TimevalPair => 32,
             Self::Utimbuf => 16,
