@@ -3194,3 +3194,23 @@ fn ioctl_termios_settings() {
          [18]=0xa3], c_ispeed=2812716452, c_ospeed=2880088488}"
     ));
 }
+
+#[test]
+fn ioctl_mtd() {
+    let args = |req: u64, arg: u64| [-1i64 as u64, req, arg];
+    // ioctl_mtd.c: a write request; the file mode, a value.
+    let req: Vec<u8> = (0x80u8..0xb0).collect();
+    let c = call(
+        "ioctl",
+        &args(0xc030_4d18, 0x7fd0),
+        Some(-9),
+        vec![cap(2, capture::FIXED, &req)],
+    );
+    assert!(line(&c).starts_with(
+        "-1, MEMWRITE, {start=0x8786858483828180, len=0x8f8e8d8c8b8a8988, \
+         ooblen=0x9796959493929190, usr_data=0x9f9e9d9c9b9a9998, \
+         usr_oob=0xa7a6a5a4a3a2a1a0, mode=0xa8 /* MTD_OPS_??? */} = -1 EBADF"
+    ));
+    let c = call("ioctl", &args(0x4d13, 0), Some(-9), vec![]);
+    assert!(line(&c).starts_with("-1, MTDFILEMODE, MTD_FILE_MODE_NORMAL = -1"));
+}

@@ -15,6 +15,7 @@ mod gpio;
 mod hdio;
 mod lirc;
 mod misc;
+mod mtd;
 mod names;
 mod ptp;
 mod request;
@@ -84,6 +85,7 @@ fn shape(request: u32) -> Shape {
         0xb4 => gpio::shape(request),
         b'p' => rtc::shape(request),
         b'=' => ptp::shape(request),
+        b'M' => mtd::shape(request),
         b'i' => lirc::shape(request),
         _ => misc::shape(request),
     };
