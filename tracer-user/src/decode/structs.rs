@@ -328,8 +328,9 @@ pub(crate) fn write_date_comment(out: &mut String, sec: i64, part: i64, per_sec:
 
 /// `makedev(0x1, 0x3)` from a glibc-encoded `dev_t`.
 pub(crate) fn write_makedev(out: &mut String, dev: u64) {
-    let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff);
-    let minor = (dev & 0xff) | ((dev >> 12) & !0xff);
+    // glibc's `major`/`minor`: 32-bit values.
+    let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & 0xffff_f000);
+    let minor = (dev & 0xff) | ((dev >> 12) & 0xffff_ff00);
     let _ = write!(out, "makedev({}, {})", hex(major), hex(minor));
 }
 

@@ -3214,3 +3214,35 @@ fn ioctl_mtd() {
     let c = call("ioctl", &args(0x4d13, 0), Some(-9), vec![]);
     assert!(line(&c).starts_with("-1, MTDFILEMODE, MTD_FILE_MODE_NORMAL = -1"));
 }
+
+#[test]
+fn ioctl_loop() {
+    let args = |req: u64, arg: u64| [-1i64 as u64, req, arg];
+    // ioctl_loop.c: a descriptor; the old status, abbreviated.
+    let c = call("ioctl", &args(0x4c00, 0xdeadbeefbadc0ded), Some(-9), vec![]);
+    assert!(line(&c).starts_with("-1, LOOP_SET_FD, -1159983635 = -1"));
+    let mut info = vec![0u8; 168];
+    info[0..4].copy_from_slice(&(-2088599168i32).to_le_bytes());
+    info[32..36].copy_from_slice(&0xa3a2a1a0u32.to_le_bytes());
+    info[44..48].copy_from_slice(&1u32.to_le_bytes());
+    info[48..112].fill(b'A');
+    let c = call(
+        "ioctl",
+        &args(0x4c02, 0x7f58),
+        Some(-9),
+        vec![cap(2, capture::FIXED, &info)],
+    );
+    assert!(line(&c).starts_with(&format!(
+        "-1, LOOP_SET_STATUS, {{lo_number=-2088599168, lo_offset=0xa3a2a1a0, \
+         lo_flags=LO_FLAGS_READ_ONLY, lo_name=\"{}\"..., ...}} = -1",
+        "A".repeat(63)
+    )));
+}
+
+#[test]
+fn makedev_takes_glibc_32_bit_halves() {
+    // ioctl_loop.c's lo_device.
+    let mut s = String::new();
+    crate::decode::structs::write_makedev(&mut s, 0x8f8e_8d8c_8b8a_8988);
+    assert_eq!(s, "makedev(0x8f8e8a89, 0xd8c8b888)");
+}

@@ -15,8 +15,10 @@ const MSG_CONTROL_BYTES: u16 = 256;
 /// Most of an ioctl's struct copied (`struct dm_ioctl` and its first names fit, GPIO's
 /// 592-byte `gpio_v2_line_request`, PTP's 1216-byte `ptp_sys_offset_extended`).
 const IOCTL_MAX: u16 = 1280;
-/// What an ioctl request that encodes no size has copied.
-const IOCTL_OLD: u16 = 64;
+/// What an ioctl request that encodes no size has copied: up to a loop device's
+/// 304-byte `struct loop_config` (a copy that would cross into an unreadable page is
+/// retried up to the page's end).
+const IOCTL_OLD: u16 = 304;
 /// Largest single capture the kernel takes.
 const MAX_CAPTURE: u16 = tracer_common::MAX_CAPTURE as u16;
 

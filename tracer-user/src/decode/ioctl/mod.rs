@@ -14,6 +14,7 @@ mod fs;
 mod gpio;
 mod hdio;
 mod lirc;
+mod loop_dev;
 mod misc;
 mod mtd;
 mod names;
@@ -53,8 +54,10 @@ pub(super) enum Shape {
     Hex,
     /// An address the decoder does not follow: `NULL` or hex.
     Addr,
-    /// The value as a C `int` (`LOOP_SET_FD`'s descriptor).
+    /// The value as a C `int` (`LOOP_CTL_ADD`'s device number).
     Int,
+    /// The value as a descriptor (`LOOP_SET_FD`'s), named under `-y`.
+    Fd,
     /// The value as an unsigned `long` (`HDIO_SET_*`).
     Ulong,
     /// The value itself, as a constant or flags (`KIOCSOUND`'s tone).
@@ -86,6 +89,7 @@ fn shape(request: u32) -> Shape {
         b'p' => rtc::shape(request),
         b'=' => ptp::shape(request),
         b'M' => mtd::shape(request),
+        b'L' => loop_dev::shape(request),
         b'i' => lirc::shape(request),
         _ => misc::shape(request),
     };
@@ -148,6 +152,7 @@ pub fn write_arg(
         Shape::Int => {
             let _ = write!(out, "{}", v as i32);
         }
+        Shape::Fd => crate::decode::write_plain_fd(out, ctx.pid, v as i32, ctx.fds),
         Shape::Ulong => {
             let _ = write!(out, "{v}");
         }
