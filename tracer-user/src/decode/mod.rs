@@ -42,7 +42,7 @@ mod xlat;
 
 pub use errno::errno_name;
 pub use flags::signal_name;
-pub use ioctl::struct_fds as ioctl_struct_fd;
+pub use ioctl::passed_fd as ioctl_passed_fd;
 pub(crate) use quota::MAX_STRUCT as QUOTA_MAX_STRUCT;
 #[cfg(test)]
 pub use ret::write_return;

@@ -3073,14 +3073,14 @@ fn ioctl_descriptors_in_structs() {
         Some(-9),
         vec![cap(2, capture::FIXED, &addfd)],
     );
-    assert_eq!(crate::decode::ioctl_struct_fd(&c), Some(42));
+    assert_eq!(crate::decode::ioctl_passed_fd(&c), Some(42));
     let c = call(
         "ioctl",
         &[-1i64 as u64, 0x4010_3d0b, 0x7ff0],
         Some(-9),
         vec![cap(2, capture::FIXED, &addfd)],
     );
-    assert_eq!(crate::decode::ioctl_struct_fd(&c), None);
+    assert_eq!(crate::decode::ioctl_passed_fd(&c), None);
 }
 
 #[test]
@@ -3245,4 +3245,24 @@ fn makedev_takes_glibc_32_bit_halves() {
     let mut s = String::new();
     crate::decode::structs::write_makedev(&mut s, 0x8f8e_8d8c_8b8a_8988);
     assert_eq!(s, "makedev(0x8f8e8a89, 0xd8c8b888)");
+}
+
+#[test]
+fn ioctl_nbd() {
+    let args = |req: u64, arg: u64| [-1i64 as u64, req, arg];
+    // ioctl_nbd.c: the flags, known and not; a size; the socket, looked up for -y.
+    let c = call("ioctl", &args(0xab0a, 0x8000_840b), Some(-9), vec![]);
+    assert!(line(&c).starts_with(
+        "-1, NBD_SET_FLAGS, NBD_FLAG_HAS_FLAGS|NBD_FLAG_READ_ONLY|NBD_FLAG_SEND_FUA|\
+         NBD_FLAG_SEND_CACHE|0x80008000 = -1"
+    ));
+    let c = call(
+        "ioctl",
+        &args(0xab02, 14627392582107119343),
+        Some(-9),
+        vec![],
+    );
+    assert!(line(&c).starts_with("-1, NBD_SET_SIZE, 14627392582107119343 = -1"));
+    let c = call("ioctl", &args(0xab00, 3), Some(-9), vec![]);
+    assert_eq!(crate::decode::ioctl_passed_fd(&c), Some(3));
 }

@@ -217,10 +217,10 @@ impl FdTable {
         let lookup = self.lookup_unknown && call.ret != Some(-EBADF);
         let (detail, lookup_unknown) = (self.detail, self.lookup_unknown);
         let proc = self.process(call.pid);
-        // A descriptor inside an ioctl's struct: its call's EBADF is the ioctl's own.
+        // A descriptor an ioctl passes: its call's EBADF is the ioctl's own.
         if sc.args.get(2).is_some_and(|a| a.kind == ArgKind::IoctlArg)
             && lookup_unknown
-            && let Some(fd) = crate::decode::ioctl_struct_fd(call)
+            && let Some(fd) = crate::decode::ioctl_passed_fd(call)
             && !proc.fds.contains_key(&fd)
             && let Some(entry) = procfs::from_proc(call.pid, fd, detail)
         {

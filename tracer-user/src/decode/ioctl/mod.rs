@@ -18,6 +18,7 @@ mod loop_dev;
 mod misc;
 mod mtd;
 mod names;
+mod nbd;
 mod ptp;
 mod request;
 mod rtc;
@@ -90,22 +91,28 @@ fn shape(request: u32) -> Shape {
         b'=' => ptp::shape(request),
         b'M' => mtd::shape(request),
         b'L' => loop_dev::shape(request),
+        0xab => nbd::shape(request),
         b'i' => lirc::shape(request),
         _ => misc::shape(request),
     };
     family.unwrap_or(Shape::Hex)
 }
 
-/// Descriptors the struct an ioctl reads holds (SECCOMP_IOCTL_NOTIF_ADDFD's source),
-/// for `-y` to name: the pipeline looks them up as it does descriptor arguments.
-pub fn struct_fds(call: &Call) -> Option<i32> {
+/// The descriptor an ioctl passes, as its value (`LOOP_SET_FD`, `NBD_SET_SOCK`) or in
+/// the struct it reads (SECCOMP_IOCTL_NOTIF_ADDFD's source), for `-y` to name: the
+/// pipeline looks it up as it does descriptor arguments.
+pub fn passed_fd(call: &Call) -> Option<i32> {
     const SECCOMP_IOCTL_NOTIF_ADDFD: u32 = 0x4018_2103;
-    if call.args[1] as u32 != SECCOMP_IOCTL_NOTIF_ADDFD {
-        return None;
-    }
-    let (entry, _) = in_out(call, 2);
-    let cap = entry.filter(|c| !c.fault)?;
-    Bytes(&cap.data).i32(12).filter(|&fd| fd >= 0)
+    let request = call.args[1] as u32;
+    let fd = match shape(request) {
+        Shape::Fd => call.args[2] as i32,
+        _ if request == SECCOMP_IOCTL_NOTIF_ADDFD => {
+            let (entry, _) = in_out(call, 2);
+            Bytes(&entry.filter(|c| !c.fault)?.data).i32(12)?
+        }
+        _ => return None,
+    };
+    (fd >= 0).then_some(fd)
 }
 
 /// Whether the third argument shows at all.
