@@ -43,6 +43,7 @@ mod xlat;
 pub use errno::errno_name;
 pub use flags::signal_name;
 pub use ioctl::passed_fd as ioctl_passed_fd;
+pub use ioctl::returns_fd as ioctl_returns_fd;
 pub(crate) use quota::MAX_STRUCT as QUOTA_MAX_STRUCT;
 #[cfg(test)]
 pub use ret::write_return;

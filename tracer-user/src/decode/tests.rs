@@ -3266,3 +3266,12 @@ fn ioctl_nbd() {
     let c = call("ioctl", &args(0xab00, 3), Some(-9), vec![]);
     assert_eq!(crate::decode::ioctl_passed_fd(&c), Some(3));
 }
+
+#[test]
+fn ioctl_nsfs() {
+    // ioctl_nsfs.c: no argument; a new descriptor; the namespace's type named.
+    let c = call("ioctl", &[3, 0xb701, 0], Some(5), vec![]);
+    assert_eq!(line(&c), "3, NS_GET_USERNS = 5");
+    let c = call("ioctl", &[5, 0xb703, 0], Some(0x1000_0000), vec![]);
+    assert_eq!(line(&c), "5, NS_GET_NSTYPE = 268435456 (CLONE_NEWUSER)");
+}

@@ -49,7 +49,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(26, "inotify_init1", [DESC], Fd, ["flags": InotifyInitFlags]),
     sc!(27, "inotify_add_watch", [DESC FILE], Int, ["fd": Fd, "pathname": Path, "mask": Named(NamedSet::InotifyFlags)]),
     sc!(28, "inotify_rm_watch", [DESC], Int, ["fd": Fd, "wd": Int]),
-    sc!(29, "ioctl", [DESC], Int, ["fd": Fd, "cmd": IoctlRequest, "arg": IoctlArg]),
+    sc!(29, "ioctl", [DESC], Ioctl, ["fd": Fd, "cmd": IoctlRequest, "arg": IoctlArg]),
     sc!(30, "ioprio_set", [], Int, ["which": Named(NamedSet::IoprioWho), "who": WhoPid { process: 1, pgrp: 2 }, "ioprio": Ioprio]),
     sc!(31, "ioprio_get", [], Ioprio, ["which": Named(NamedSet::IoprioWho), "who": WhoPid { process: 1, pgrp: 2 }]),
     sc!(32, "flock", [DESC], Int, ["fd": Fd, "cmd": FlockOp]),

@@ -713,6 +713,8 @@ pub enum RetKind {
     Ioprio,
     /// `bpf`'s: a new descriptor for the commands that make one.
     Bpf,
+    /// `ioctl`'s: a new descriptor or a named value for the requests that return one.
+    Ioctl,
     /// `arch_prctl`'s: for the `ARCH_REQ_XCOMP_*` codes, the features permitted, in
     /// hex and by name: `0x3 (XFEATURE_MASK_FPSSE)` (x86_64 only).
     #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
@@ -728,6 +730,7 @@ impl RetKind {
             // RAW_TRACEPOINT_OPEN, BTF_LOAD, BTF_GET_FD_BY_ID, LINK_CREATE,
             // LINK_GET_FD_BY_ID.
             Self::Bpf => matches!(args[0] as u32, 0 | 5 | 7 | 13 | 14 | 17 | 18 | 19 | 28 | 30),
+            Self::Ioctl => crate::decode::ioctl_returns_fd(args[1] as u32),
             _ => false,
         }
     }

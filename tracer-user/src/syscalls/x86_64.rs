@@ -34,7 +34,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(13, "rt_sigaction", [SIGNAL], Int, ["sig": Signal, "act": Struct(StructKind::Sigaction, When::Enter), "oact": Struct(StructKind::Sigaction, When::ExitOk), "sigsetsize": ULong]),
     sc!(14, "rt_sigprocmask", [SIGNAL], Int, ["how": SigHow, "nset": Struct(StructKind::Sigset, When::Enter), "oset": Struct(StructKind::Sigset, When::ExitOk), "sigsetsize": ULong]),
     sc!(15, "rt_sigreturn", [SIGNAL], Int, ["frame": SigframeMask]),
-    sc!(16, "ioctl", [DESC], Int, ["fd": Fd, "cmd": IoctlRequest, "arg": IoctlArg]),
+    sc!(16, "ioctl", [DESC], Ioctl, ["fd": Fd, "cmd": IoctlRequest, "arg": IoctlArg]),
     sc!(17, "pread64", [DESC], Int, ["fd": Fd, "buf": BufOut, "count": ULong, "pos": Long]),
     sc!(18, "pwrite64", [DESC], Int, ["fd": Fd, "buf": BufIn { len_arg: 2 }, "count": ULong, "pos": Long]),
     sc!(19, "readv", [DESC], Int, ["fd": Fd, "vec": Iovec { count_arg: 2, dir: Dir::Out }, "vlen": ULong]),

@@ -19,6 +19,7 @@ mod misc;
 mod mtd;
 mod names;
 mod nbd;
+mod nsfs;
 mod ptp;
 mod request;
 mod rtc;
@@ -92,6 +93,7 @@ fn shape(request: u32) -> Shape {
         b'M' => mtd::shape(request),
         b'L' => loop_dev::shape(request),
         0xab => nbd::shape(request),
+        0xb7 => nsfs::shape(request),
         b'i' => lirc::shape(request),
         _ => misc::shape(request),
     };
@@ -113,6 +115,26 @@ pub fn passed_fd(call: &Call) -> Option<i32> {
         _ => return None,
     };
     (fd >= 0).then_some(fd)
+}
+
+/// Whether a successful `request` returned a new descriptor (strace's `RVAL_FD`).
+pub fn returns_fd(request: u32) -> bool {
+    // NS_GET_USERNS, NS_GET_PARENT, KVM_CREATE_VM, KVM_CREATE_VCPU
+    matches!(request, 0xb701 | 0xb702 | 0xae01 | 0xae41)
+}
+
+/// A successful call's result when the request gives it a meaning: NS_GET_NSTYPE's
+/// namespace type, `268435456 (CLONE_NEWUSER)`. False when it is only a number.
+pub fn write_return(out: &mut String, call: &Call, ret: u64) -> bool {
+    const NS_GET_NSTYPE: u32 = 0xb703;
+    if call.args[1] as u32 != NS_GET_NSTYPE {
+        return false;
+    }
+    let _ = write!(out, "{ret}");
+    if let Some(name) = crate::decode::flags::lookup(crate::decode::xlat::SETNS_TYPES, ret) {
+        let _ = write!(out, " ({name})");
+    }
+    true
 }
 
 /// Whether the third argument shows at all.
