@@ -3275,3 +3275,22 @@ fn ioctl_nsfs() {
     let c = call("ioctl", &[5, 0xb703, 0], Some(0x1000_0000), vec![]);
     assert_eq!(line(&c), "5, NS_GET_NSTYPE = 268435456 (CLONE_NEWUSER)");
 }
+
+#[test]
+fn ioctl_scsi() {
+    let args = |req: u64, arg: u64| [-1i64 as u64, req, arg];
+    // ioctl_scsi.c: the reset to do; no argument.
+    let c = call(
+        "ioctl",
+        &args(0x2284, 0x7ffc),
+        Some(-9),
+        vec![cap(2, capture::FIXED, &0x100u32.to_le_bytes())],
+    );
+    assert!(
+        line(&c).starts_with(
+            "-1, SG_SCSI_RESET, [SG_SCSI_RESET_NO_ESCALATE|SG_SCSI_RESET_NOTHING] = -1"
+        )
+    );
+    let c = call("ioctl", &args(0x2202, 0), Some(-9), vec![]);
+    assert!(line(&c).starts_with("-1, SG_GET_TIMEOUT = -1"));
+}

@@ -23,6 +23,7 @@ mod nsfs;
 mod ptp;
 mod request;
 mod rtc;
+mod scsi;
 mod seccomp;
 mod term;
 
@@ -94,6 +95,7 @@ fn shape(request: u32) -> Shape {
         b'L' => loop_dev::shape(request),
         0xab => nbd::shape(request),
         0xb7 => nsfs::shape(request),
+        0x22 => scsi::shape(request),
         b'i' => lirc::shape(request),
         _ => misc::shape(request),
     };
