@@ -3294,3 +3294,30 @@ fn ioctl_scsi() {
     let c = call("ioctl", &args(0x2202, 0), Some(-9), vec![]);
     assert!(line(&c).starts_with("-1, SG_GET_TIMEOUT = -1"));
 }
+
+#[test]
+fn ioctl_uffdio() {
+    // ioctl_uffdio.c: UFFDIO_API's features granted, shown when they differ from
+    // those asked for; a failed call closes the struct.
+    let words = |ws: &[u64]| ws.iter().flat_map(|w| w.to_le_bytes()).collect::<Vec<u8>>();
+    let (entry, exit) = (words(&[0xaa, 0, 0]), words(&[0xaa, 3, 1 << 63 | 3]));
+    let c = call(
+        "ioctl",
+        &[3, 0xc018_aa3f, 0x7fe8],
+        Some(0),
+        in_out_caps(2, &entry, &exit),
+    );
+    assert_eq!(
+        line(&c),
+        "3, UFFDIO_API, {api=0xaa, features=0 => \
+         features=UFFD_FEATURE_PAGEFAULT_FLAG_WP|UFFD_FEATURE_EVENT_FORK, \
+         ioctls=1<<_UFFDIO_REGISTER|1<<_UFFDIO_UNREGISTER|1<<_UFFDIO_API} = 0"
+    );
+    let c = call(
+        "ioctl",
+        &[-1i64 as u64, 0xc018_aa3f, 0x7fe8],
+        Some(-9),
+        vec![cap(2, capture::FIXED, &words(&[0, 0, 0]))],
+    );
+    assert!(line(&c).starts_with("-1, UFFDIO_API, {api=0, features=0} = -1"));
+}

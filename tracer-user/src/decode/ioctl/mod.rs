@@ -26,6 +26,7 @@ mod rtc;
 mod scsi;
 mod seccomp;
 mod term;
+mod uffdio;
 
 pub use request::write_request;
 
@@ -46,6 +47,9 @@ pub(super) struct Ctx<'a> {
     pub ret: Option<u64>,
     /// `-y`'s names, for descriptors in the struct.
     pub fds: Option<&'a dyn FdNames>,
+    /// What the entry's copy holds (empty when it could not be read), for a writer of
+    /// what the kernel wrote that compares.
+    pub entry: &'a [u8],
 }
 
 /// How a request's third argument prints.
@@ -96,6 +100,7 @@ fn shape(request: u32) -> Shape {
         0xab => nbd::shape(request),
         0xb7 => nsfs::shape(request),
         0x22 => scsi::shape(request),
+        0xaa => uffdio::shape(request),
         b'i' => lirc::shape(request),
         _ => misc::shape(request),
     };
@@ -162,6 +167,9 @@ pub fn write_arg(
         pid: call.pid,
         fds,
         ret: call.success(),
+        entry: entry
+            .filter(|c| !c.fault && v != 0)
+            .map_or(&[], |c| c.data.as_slice()),
     };
     fn readable<'a>(cap: Option<&'a Capture>, v: u64, opts: &DecodeOptions) -> Option<Bytes<'a>> {
         let cap = cap.filter(|c| !c.fault && v != 0 && opts.dereference)?;
