@@ -3321,3 +3321,19 @@ fn ioctl_uffdio() {
     );
     assert!(line(&c).starts_with("-1, UFFDIO_API, {api=0, features=0} = -1"));
 }
+
+#[test]
+fn ioctl_v4l2_inputs() {
+    // ioctl.c, ioctl_v4l2.c: NULL; an input asked for and the call failed.
+    let c = call("ioctl", &[-1i64 as u64, 0xc050_561a, 0], Some(-9), vec![]);
+    assert!(line(&c).starts_with("-1, VIDIOC_ENUMINPUT, NULL = -1"));
+    let mut input = vec![0u8; 80];
+    input[0] = 5;
+    let c = call(
+        "ioctl",
+        &[-1i64 as u64, 0xc050_561a, 0x7fb0],
+        Some(-9),
+        vec![cap(2, capture::FIXED, &input)],
+    );
+    assert!(line(&c).starts_with("-1, VIDIOC_ENUMINPUT, {index=5} = -1"));
+}

@@ -27,6 +27,7 @@ mod scsi;
 mod seccomp;
 mod term;
 mod uffdio;
+mod v4l2;
 
 pub use request::write_request;
 
@@ -101,6 +102,7 @@ fn shape(request: u32) -> Shape {
         0xb7 => nsfs::shape(request),
         0x22 => scsi::shape(request),
         0xaa => uffdio::shape(request),
+        b'V' => v4l2::shape(request),
         b'i' => lirc::shape(request),
         _ => misc::shape(request),
     };
