@@ -22,6 +22,8 @@ mod ipc;
 mod kexec;
 mod netlink;
 mod netlink_types;
+mod other_fds;
+pub use other_fds::other_fds;
 mod pidns;
 mod prctl;
 mod quota;
@@ -42,7 +44,6 @@ mod xlat;
 
 pub use errno::errno_name;
 pub use flags::signal_name;
-pub use ioctl::passed_fd as ioctl_passed_fd;
 pub use ioctl::returns_fd as ioctl_returns_fd;
 pub(crate) use quota::MAX_STRUCT as QUOTA_MAX_STRUCT;
 #[cfg(test)]

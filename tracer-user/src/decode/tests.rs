@@ -1222,6 +1222,14 @@ fn personality() {
         line(&c),
         "0xffffffff = 0x40000 (PER_LINUX|ADDR_NO_RANDOMIZE)"
     );
+    // strace's personality.c: unknown flag bits without a comment, PER_BSD by name.
+    let c = call("personality", &[0x7010006], Some(0x10006), vec![]);
+    assert_eq!(
+        line(&c),
+        "PER_BSD|SHORT_INODE|WHOLE_SECONDS|STICKY_TIMEOUTS|0x10000 = 0x10006 (PER_BSD|0x10000)"
+    );
+    let c = call("personality", &[0x1001f], Some(0), vec![]);
+    assert_eq!(line(&c), "0x1f /* PER_??? */|0x10000 = 0 (PER_LINUX)");
 }
 
 #[test]
@@ -3073,14 +3081,14 @@ fn ioctl_descriptors_in_structs() {
         Some(-9),
         vec![cap(2, capture::FIXED, &addfd)],
     );
-    assert_eq!(crate::decode::ioctl_passed_fd(&c), Some(42));
+    assert_eq!(crate::decode::ioctl::passed_fd(&c), Some(42));
     let c = call(
         "ioctl",
         &[-1i64 as u64, 0x4010_3d0b, 0x7ff0],
         Some(-9),
         vec![cap(2, capture::FIXED, &addfd)],
     );
-    assert_eq!(crate::decode::ioctl_passed_fd(&c), None);
+    assert_eq!(crate::decode::ioctl::passed_fd(&c), None);
 }
 
 #[test]
@@ -3264,7 +3272,7 @@ fn ioctl_nbd() {
     );
     assert!(line(&c).starts_with("-1, NBD_SET_SIZE, 14627392582107119343 = -1"));
     let c = call("ioctl", &args(0xab00, 3), Some(-9), vec![]);
-    assert_eq!(crate::decode::ioctl_passed_fd(&c), Some(3));
+    assert_eq!(crate::decode::ioctl::passed_fd(&c), Some(3));
 }
 
 #[test]
@@ -3336,4 +3344,30 @@ fn ioctl_v4l2_inputs() {
         vec![cap(2, capture::FIXED, &input)],
     );
     assert!(line(&c).starts_with("-1, VIDIOC_ENUMINPUT, {index=5} = -1"));
+}
+
+#[test]
+fn host_names_longer_than_the_kernel_takes_are_addresses() {
+    // strace's sethostname.c: a length over 64 is refused before the name is read.
+    let name = cap(0, capture::BUF, b"\xff\xff\xff\xff");
+    let c = call(
+        "sethostname",
+        &[0x7f00_0000_0fbf, 65],
+        Some(-22),
+        vec![name.clone()],
+    );
+    assert_eq!(
+        line(&c),
+        "0x7f0000000fbf, 65 = -1 EINVAL (Invalid argument)"
+    );
+    let c = call(
+        "setdomainname",
+        &[0x7f00_0000_0fbf, 4],
+        Some(-1),
+        vec![name],
+    );
+    assert_eq!(
+        line(&c),
+        "\"\\377\\377\\377\\377\", 4 = -1 EPERM (Operation not permitted)"
+    );
 }

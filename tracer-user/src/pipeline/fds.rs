@@ -17,7 +17,7 @@ use crate::{
 };
 use tracer_common::{FD_RET_ARG, FdFacts, capture};
 
-use crate::decode::HexMode;
+use crate::decode::{self, HexMode};
 
 const AT_FDCWD: i32 = -100;
 /// What `/proc/PID/fd` adds to the path of a file deleted while open.
@@ -215,17 +215,8 @@ impl FdTable {
         // A call refused for a bad descriptor had none open: `/proc` can only show a
         // later one.
         let lookup = self.lookup_unknown && call.ret != Some(-EBADF);
-        let (detail, lookup_unknown) = (self.detail, self.lookup_unknown);
+        let detail = self.detail;
         let proc = self.process(call.pid);
-        // A descriptor an ioctl passes: its call's EBADF is the ioctl's own.
-        if sc.args.get(2).is_some_and(|a| a.kind == ArgKind::IoctlArg)
-            && lookup_unknown
-            && let Some(fd) = crate::decode::ioctl_passed_fd(call)
-            && !proc.fds.contains_key(&fd)
-            && let Some(entry) = procfs::from_proc(call.pid, fd, detail)
-        {
-            proc.fds.insert(fd, entry);
-        }
         for (i, arg) in sc.args.iter().enumerate() {
             let fd = call.args[i] as i32;
             // `dup2`'s and `dup3`'s target: `/proc`, read after the call, would show it
@@ -248,6 +239,21 @@ impl FdTable {
                     }
                 }
                 _ => {}
+            }
+        }
+        // (A bad descriptor argument says nothing of these.)
+        if self.lookup_unknown {
+            for (pid, fd) in decode::other_fds(call) {
+                let known = self
+                    .procs
+                    .get(&pid)
+                    .is_some_and(|p| p.fds.contains_key(&fd));
+                if fd >= 0
+                    && !known
+                    && let Some(entry) = procfs::from_proc(pid, fd, detail)
+                {
+                    self.process(pid).fds.insert(fd, entry);
+                }
             }
         }
     }
