@@ -13,19 +13,23 @@ mod errno;
 mod fcntl;
 mod fdset;
 pub mod flags;
+mod fsconfig;
 mod futex;
 mod ioctl;
 mod ioprio;
 mod iovec;
 mod ipc;
+mod kexec;
 mod netlink;
 mod netlink_types;
 mod other_fds;
 pub use other_fds::other_fds;
 mod pidns;
 mod prctl;
+mod quota;
 mod reboot;
 mod ret;
+mod seccomp;
 pub mod siginfo;
 mod sockaddr;
 mod sockopt;
@@ -40,9 +44,12 @@ mod xlat;
 
 pub use errno::errno_name;
 pub use flags::signal_name;
+pub use ioctl::returns_fd as ioctl_returns_fd;
+pub(crate) use quota::MAX_STRUCT as QUOTA_MAX_STRUCT;
 #[cfg(test)]
 pub use ret::write_return;
 pub use ret::{errno_of, write_result};
+pub(crate) use seccomp::MAX_STRUCT as SECCOMP_MAX_STRUCT;
 pub use typed::{Typed, typed};
 
 use std::{fmt::Write, sync::Arc};
