@@ -545,11 +545,22 @@ pub const PLAN_SIGFRAME: u32 = 8;
 /// It changes what the process's descriptors (or its working directory) name: opens,
 /// closes, duplicates, pipes, forks, execs... (the `-y` table follows it).
 pub const PLAN_FD_EFFECT: u32 = 16;
+/// Outside the trace set, but with `-P` its descriptors are followed (an open of a
+/// traced path, a duplicate of a traced descriptor, a close), as strace knows them
+/// whatever it shows: set by userspace, see [`tracks_path_fds`].
+pub const PLAN_PATH_TRACK: u32 = 32;
 /// Bits `PLAN_FD_ARGS_SHIFT..+6`: which arguments are file descriptors.
 pub const PLAN_FD_ARGS_SHIFT: u32 = 8;
 /// Bits `PLAN_PATH_ARG_SHIFT..+3`: 1 + the argument `-P` compares as a path (the first
 /// one the plan copies in full), 0 for none.
 pub const PLAN_PATH_ARG_SHIFT: u32 = 16;
+
+/// Whether a call with plan `flags`, with `-P`, changes which descriptors name a traced
+/// path: it returns a descriptor and takes a path or a descriptor, or it closes one.
+pub const fn tracks_path_fds(flags: u32) -> bool {
+    let takes = flags >> PLAN_PATH_ARG_SHIFT & 7 != 0 || flags >> PLAN_FD_ARGS_SHIFT & 0x3f != 0;
+    flags & PLAN_CLOSES_FD != 0 || flags & PLAN_RET_FD != 0 && takes
+}
 
 /// Strings in a [`capture::STRV`] capture (execve's argv) beyond which it is truncated.
 pub const MAX_STRV: usize = 32;

@@ -6,8 +6,8 @@ use aya_ebpf::{EbpfContext, bindings::BPF_ANY, helpers::bpf_get_current_pid_tgid
 use aya_log_ebpf::warn;
 use tracer_common::{
     COMPAT_NR, INFLIGHT_ACTIVE, INFLIGHT_ENTRY_LOST, INFLIGHT_SHOWN, INFLIGHT_SIGNAL_AFTER,
-    InFlight, MAX_ARGS, PLAN_SIGFRAME, PLAN_TRACE, RECORD_FILTERED, RECORD_NO_RETURN, SyscallPlan,
-    TRACE_FROM_EXEC, TRACE_ON, is_exit, kind, nr,
+    InFlight, MAX_ARGS, PLAN_PATH_TRACK, PLAN_SIGFRAME, PLAN_TRACE, RECORD_FILTERED,
+    RECORD_NO_RETURN, SyscallPlan, TRACE_FROM_EXEC, TRACE_ON, is_exit, kind, nr,
 };
 
 use crate::{
@@ -61,8 +61,9 @@ pub fn on_enter<C: EbpfContext>(
         None => cfg.trace_unknown != 0,
     };
     // Calls outside the trace set stop here, except exit/exit_group, whose status the
-    // process-exit record needs.
-    if !shown && !is_exit(nr as u32) {
+    // process-exit record needs, and with `-P` those that change which descriptors
+    // name a traced path (`PLAN_PATH_TRACK`).
+    if !shown && !is_exit(nr as u32) && !follows_path_fds(plan) {
         if let Some(s) = stats() {
             s.filtered += 1;
         }
@@ -160,10 +161,27 @@ pub fn on_exit(ret: i64) {
     }
 }
 
+/// With `-P` (a frozen setting: without it the verifier skips this), whether a call
+/// outside the trace set is followed for the descriptors it opens or closes.
+#[inline(always)]
+fn follows_path_fds(plan: Option<&SyscallPlan>) -> bool {
+    config().path_filtered() && plan.is_some_and(|p| p.flags & PLAN_PATH_TRACK != 0)
+}
+
 /// The call's line, unless a filter or the trace set keeps it out.
 #[inline(always)]
 fn finish(call: &InFlight, ret: i64) {
-    if call.flags & INFLIGHT_ACTIVE == 0 || call.flags & INFLIGHT_SHOWN == 0 {
+    if call.flags & INFLIGHT_ACTIVE == 0 {
+        return;
+    }
+    if call.flags & INFLIGHT_SHOWN == 0 {
+        // Not shown, but its descriptors count for `-P`'s: `PATH_FDS` follows it.
+        let plan = PLANS.get(call.nr);
+        if follows_path_fds(plan)
+            && let Some(plan) = plan
+        {
+            outcome::path_call(call, ret, plan);
+        }
         return;
     }
     let cfg = config();
