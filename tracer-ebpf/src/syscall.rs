@@ -16,7 +16,7 @@ use crate::{
     config::config,
     emit::{Lost, emit_syscall, now_ns, output, stats, syscall_record, wakeup_flags},
     maps::{INFLIGHT, PLANS},
-    outcome, signal, task,
+    nsids, outcome, signal, task,
 };
 
 /// `compat()` tells whether the call is a 32-bit task's; `read_args(frame, compat)`
@@ -68,6 +68,11 @@ pub fn on_enter<C: EbpfContext>(
             s.filtered += 1;
         }
         return;
+    }
+    // `--pidns-translation` (frozen: without it the verifier skips this): the task's ids
+    // in its own namespace go ahead of its call's records.
+    if shown && cfg.ns_fields.known() {
+        nsids::announce();
     }
     let tid = pid_tgid as u32;
     let emits = cfg.emits_calls();

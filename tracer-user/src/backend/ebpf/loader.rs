@@ -408,6 +408,13 @@ fn kernel_config(cfg: &Config) -> Result<KernelConfig, LoadError> {
             .then(|| super::btf::fd_fields(cfg.out.decode_fds > 1))
             .flatten()
             .unwrap_or(tracer_common::FdFields::NONE),
+        // --pidns-translation: tasks' ids in their namespaces taken at their calls.
+        ns_fields: cfg
+            .decode
+            .pidns
+            .then(super::btf::ns_fields)
+            .flatten()
+            .unwrap_or(tracer_common::NsFields::NONE),
         ..cfg.kernel
     })
 }
@@ -460,6 +467,8 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
     let mut ebpf = loader
         .override_global("CONFIG", &kernel, true)
         .map_max_entries("EVENTS", cfg.buffer_size)
+        // An LRU map is allocated whole: the smallest where nothing uses it.
+        .map_max_entries("NS_IDS", if kernel.ns_fields.known() { 16384 } else { 1 })
         .load(OBJECT)
         .map_err(LoadError::Load)?;
 

@@ -419,6 +419,10 @@ impl Run<'_, '_> {
                 })
             }
             Record::TaskExit(exit) => self.task_exit(exit),
+            Record::TaskIds(ids) => {
+                crate::decode::learn_task_ids(&ids);
+                Ok(())
+            }
             Record::Untraced { tgid } => {
                 crate::output::note(format_args!(
                     "Process {tgid} detached: its exec gave it privileges the tracer's user \
