@@ -35,7 +35,11 @@ pub struct KernelConfig {
     /// Non-zero with `--diagnose` and no trace shown: only the calls the report needs
     /// leave the kernel (the totals cover the rest).
     pub diagnose_only: u8,
-    pub _pad: u8,
+    /// Non-zero with `-P` when the trace set leaves out calls that open, duplicate or
+    /// close descriptors (`PLAN_PATH_TRACK`): the exit program then follows them too.
+    /// Its own setting, so that a `-P` trace of every call (nothing to follow) verifies
+    /// without that code.
+    pub path_follows_untraced: u8,
     /// `--cgroup`/`--container`: the depth of each traced cgroup below the cgroup2 root.
     pub cgroup_levels: [u32; MAX_CGROUPS],
     /// Per plan slot, the capture kinds (a bit per [`crate::capture`] kind) the traced
@@ -364,7 +368,7 @@ impl KernelConfig {
         count_seen: 0,
         count_cpu: 0,
         diagnose_only: 0,
-        _pad: 0,
+        path_follows_untraced: 0,
         cgroup_levels: [0; MAX_CGROUPS],
         entry_kinds: [u16::MAX; MAX_CAPTURES],
         exit_kinds: [u16::MAX; MAX_CAPTURES],

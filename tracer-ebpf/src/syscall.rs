@@ -161,32 +161,43 @@ pub fn on_exit(ret: i64) {
         call
     };
     finish(&call, ret);
+    // Frozen: without calls to follow the verifier skips this.
+    if config().path_follows_untraced != 0 {
+        follow_untraced(&call, ret);
+    }
     if call.flags & INFLIGHT_SIGNAL_AFTER != 0 {
         signal::after_call(tid, call.tid, call.tgid);
     }
 }
 
-/// With `-P` (a frozen setting: without it the verifier skips this), whether a call
-/// outside the trace set is followed for the descriptors it opens or closes.
+/// With `-P` and a trace set that leaves out calls that open or close descriptors (a
+/// frozen setting: otherwise the verifier skips this), whether a call outside the trace
+/// set is followed for the descriptors it opens or closes.
 #[inline(always)]
 fn follows_path_fds(plan: Option<&SyscallPlan>) -> bool {
-    config().path_filtered() && plan.is_some_and(|p| p.flags & PLAN_PATH_TRACK != 0)
+    config().path_follows_untraced != 0 && plan.is_some_and(|p| p.flags & PLAN_PATH_TRACK != 0)
+}
+
+/// A call outside the trace set that `-P` follows: its descriptors update `PATH_FDS`.
+/// A function of its own (a BPF-to-BPF call), out of `finish`'s code: inline there, it
+/// tripled the verifier's work on the exit program even where it is never taken.
+#[inline(never)]
+fn follow_untraced(call: &InFlight, ret: i64) {
+    if call.flags & INFLIGHT_ACTIVE == 0 || call.flags & INFLIGHT_SHOWN != 0 {
+        return;
+    }
+    let plan = PLANS.get(call.nr);
+    if follows_path_fds(plan)
+        && let Some(plan) = plan
+    {
+        outcome::path_call(call, ret, plan);
+    }
 }
 
 /// The call's line, unless a filter or the trace set keeps it out.
 #[inline(always)]
 fn finish(call: &InFlight, ret: i64) {
-    if call.flags & INFLIGHT_ACTIVE == 0 {
-        return;
-    }
-    if call.flags & INFLIGHT_SHOWN == 0 {
-        // Not shown, but its descriptors count for `-P`'s: `PATH_FDS` follows it.
-        let plan = PLANS.get(call.nr);
-        if follows_path_fds(plan)
-            && let Some(plan) = plan
-        {
-            outcome::path_call(call, ret, plan);
-        }
+    if call.flags & INFLIGHT_ACTIVE == 0 || call.flags & INFLIGHT_SHOWN == 0 {
         return;
     }
     let cfg = config();

@@ -463,6 +463,11 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
         .map(|plan| follow_path_fds(plan, !cfg.paths.is_empty()))
         .collect();
     (kernel.entry_kinds, kernel.exit_kinds) = capture_kinds(&all_plans);
+    let followed = (all_plans.iter())
+        .filter(|p| p.flags & tracer_common::PLAN_PATH_TRACK != 0)
+        .count();
+    log::debug!("-P follows {followed} syscalls outside the trace set");
+    kernel.path_follows_untraced = (followed > 0) as u8;
     log::debug!("BTF and settings: {:?}", started.elapsed());
     let mut ebpf = loader
         .override_global("CONFIG", &kernel, true)
