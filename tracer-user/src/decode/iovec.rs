@@ -112,8 +112,9 @@ fn write_iovec_of(
         let Some(e) = elems.get(n) else {
             // The capture ended early: where an element could not be read, when it
             // would have fitted whatever its length (strace shows where it stopped).
-            let room =
-                cap.data.len() + size_of::<IovecChunk>() + opts.string_limit.next_multiple_of(8);
+            let room = cap.data.len()
+                + size_of::<IovecChunk>()
+                + (opts.string_limit + 1).next_multiple_of(8);
             if cap.truncated && room <= tracer_common::MAX_CAPTURE {
                 let _ = write!(out, "... /* {:#x} */", addr + 16 * n as u64);
                 out.push(']');
@@ -273,6 +274,38 @@ fn mmsgs(cap: &Capture) -> Vec<Mmsg> {
         off = (b_at + b_len as usize).next_multiple_of(8);
     }
     out
+}
+
+/// One message of a `sendmmsg`/`recvmmsg` vector as `-e write=`/`-e read=` dump it:
+/// its iovec count, its `msg_len`, and its elements' lengths and captured bytes.
+pub(crate) struct MmsgData {
+    pub iovlen: u64,
+    pub msg_len: u64,
+    pub elements: Vec<(u64, Vec<u8>)>,
+}
+
+/// The messages of argument `i`'s vector, as far as the capture holds them.
+pub(crate) fn mmsg_data(call: &Call, i: usize) -> Vec<MmsgData> {
+    const IOVLEN: usize = 24;
+    const MSG_LEN: usize = 56;
+    let Some(cap) = call.capture(i).filter(|c| !c.fault) else {
+        return Vec::new();
+    };
+    mmsgs(cap)
+        .into_iter()
+        .map_while(|m| {
+            let h = Bytes(&m.header);
+            Some(MmsgData {
+                iovlen: h.u64(IOVLEN)?,
+                msg_len: h.u32(MSG_LEN)?.into(),
+                elements: elements(&m.iov.data)
+                    .into_iter()
+                    .filter(|e| !e.fault)
+                    .map(|e| (e.iov_len, e.data.to_vec()))
+                    .collect(),
+            })
+        })
+        .collect()
 }
 
 /// `sendmmsg`'s and `recvmmsg`'s vector: `[{msg_hdr={...}, msg_len=3}, ...]`, as many

@@ -1188,6 +1188,14 @@ fn personality() {
         line(&c),
         "0xffffffff = 0x40000 (PER_LINUX|ADDR_NO_RANDOMIZE)"
     );
+    // strace's personality.c: unknown flag bits without a comment, PER_BSD by name.
+    let c = call("personality", &[0x7010006], Some(0x10006), vec![]);
+    assert_eq!(
+        line(&c),
+        "PER_BSD|SHORT_INODE|WHOLE_SECONDS|STICKY_TIMEOUTS|0x10000 = 0x10006 (PER_BSD|0x10000)"
+    );
+    let c = call("personality", &[0x1001f], Some(0), vec![]);
+    assert_eq!(line(&c), "0x1f /* PER_??? */|0x10000 = 0 (PER_LINUX)");
 }
 
 #[test]
@@ -2913,5 +2921,31 @@ fn node_masks() {
     assert_eq!(
         line(&failed),
         "0x2000, 0x1000, 64, NULL, 0 = -1 EINVAL (Invalid argument)"
+    );
+}
+
+#[test]
+fn host_names_longer_than_the_kernel_takes_are_addresses() {
+    // strace's sethostname.c: a length over 64 is refused before the name is read.
+    let name = cap(0, capture::BUF, b"\xff\xff\xff\xff");
+    let c = call(
+        "sethostname",
+        &[0x7f00_0000_0fbf, 65],
+        Some(-22),
+        vec![name.clone()],
+    );
+    assert_eq!(
+        line(&c),
+        "0x7f0000000fbf, 65 = -1 EINVAL (Invalid argument)"
+    );
+    let c = call(
+        "setdomainname",
+        &[0x7f00_0000_0fbf, 4],
+        Some(-1),
+        vec![name],
+    );
+    assert_eq!(
+        line(&c),
+        "\"\\377\\377\\377\\377\", 4 = -1 EPERM (Operation not permitted)"
     );
 }
