@@ -203,7 +203,12 @@ mod tests {
             parse(&bytes[..10]),
             Err(RecordError::Short { .. })
         ));
-        assert_eq!(parse(&[9, 0, 0, 0]), Err(RecordError::UnknownKind(9)));
+        assert_eq!(parse(&[99, 0, 0, 0]), Err(RecordError::UnknownKind(99)));
+        // A task's ids cut short.
+        assert!(matches!(
+            parse(&[kind::TASK_IDS as u8, 0, 0, 0]),
+            Err(RecordError::Short { .. })
+        ));
     }
 
     #[test]
