@@ -334,6 +334,12 @@ pub fn learn_task_ids(ids: &tracer_common::TaskIdsRecord) {
     pidns::learn(ids);
 }
 
+/// `--pidns-translation`: task `ours` (the tracer's number) is `theirs` to `caller`,
+/// as the fork that made it returned.
+pub fn learn_child(caller: u32, theirs: u32, ours: u32) {
+    pidns::learn_child(caller, theirs, ours);
+}
+
 /// The command name of process or thread `pid`, from `/proc`.
 pub fn process_comm(pid: u32) -> Option<String> {
     let comm = std::fs::read(format!("/proc/{pid}/comm")).ok()?;

@@ -173,6 +173,17 @@ pub fn learn(ids: &tracer_common::TaskIdsRecord) {
     }
 }
 
+/// Keeps that task `ours` is `theirs` in the namespace of `caller` (a fork's result),
+/// when [`learn`] has told that namespace.
+pub fn learn_child(caller: u32, theirs: u32, ours: u32) {
+    let Ok(mut learned) = learned().lock() else {
+        return;
+    };
+    if let Some(&ns) = learned.ns_of.get(&caller) {
+        learned.ids.insert((ns, theirs), ours);
+    }
+}
+
 /// What [`learn`] knows of `pid` as `caller` names it: `Some(None)` when the caller is in
 /// the tracer's namespace, `None` when it knows nothing of the caller or of `pid`.
 fn from_learned(caller: u32, pid: u32) -> Option<Option<u32>> {
@@ -232,6 +243,10 @@ mod tests {
             sid: 3_999_998,
         };
         learn(&ids);
+        // fork--pidns-translation.c: `fork() = 2 /* 1860 in strace's PID NS */`, the
+        // child making no call of its own.
+        learn_child(4_000_001, 7, 4_000_007);
+        assert_eq!(translate(4_000_001, 7), Some(4_000_007));
         assert_eq!(translate(4_000_001, 4), Some(4_000_000));
         assert_eq!(translate(4_000_001, 5), Some(4_000_001));
         if own_namespace() == Some(INITIAL_NAMESPACE) {
