@@ -335,6 +335,18 @@ pub(crate) fn write_pid(out: &mut String, caller: u32, pid: i32, opts: &DecodeOp
     }
 }
 
+/// `--pidns-translation`: a task's ids in its own pid namespace, as the eBPF programs
+/// took them at its call (the task may be gone when its calls are decoded).
+pub fn learn_task_ids(ids: &tracer_common::TaskIdsRecord) {
+    pidns::learn(ids);
+}
+
+/// `--pidns-translation`: task `ours` (the tracer's number) is `theirs` to `caller`,
+/// as the fork that made it returned.
+pub fn learn_child(caller: u32, theirs: u32, ours: u32) {
+    pidns::learn_child(caller, theirs, ours);
+}
+
 /// The command name of process or thread `pid`, from `/proc`.
 pub fn process_comm(pid: u32) -> Option<String> {
     let comm = std::fs::read(format!("/proc/{pid}/comm")).ok()?;

@@ -919,6 +919,19 @@ fn reboot_commands() {
         text.ends_with(&format!("\"{}\"...", "A".repeat(255))),
         "{text}"
     );
+    // 254 bytes before the mapping's end (LINUX_REBOOT_MAGIC2C's case): both copies
+    // fall short, the fixed one keeps its readable part: strace prints the address.
+    let mut faulted = cap(3, capture::CSTR, b"");
+    faulted.fault = true;
+    let mut short = cap(3, capture::FIXED, &[b'C'; 254]);
+    short.truncated = true;
+    let c = call(
+        "reboot",
+        &[0x13111992, 537993216, 0xa1b2c3d4, 0x7f02],
+        Some(-22),
+        vec![faulted, short],
+    );
+    assert!(args_with(&c, &opts).ends_with(", 0x7f02"));
 }
 
 // futex.c: val unsigned, FUTEX_WAKE_OP's operation spelt out, CLOCK_REALTIME only with

@@ -8,7 +8,7 @@
 
 use std::fs;
 
-use tracer_common::{FdFields, TaskFlag};
+use tracer_common::{FdFields, NsFields, TaskFlag};
 
 const VMLINUX: &str = "/sys/kernel/btf/vmlinux";
 const MAGIC: u16 = 0xeb9f;
@@ -137,6 +137,29 @@ pub fn fd_fields(unix: bool) -> Option<FdFields> {
             .then(|| unix_fields(&btf))
             .flatten()
             .unwrap_or(FdFields::NONE)
+    })
+}
+
+/// Where a task's ids in its own pid namespace are (`--pidns-translation`); `None`
+/// without BTF or when a field is missing (the translation then reads `/proc` alone).
+pub fn ns_fields() -> Option<NsFields> {
+    let data = fs::read(VMLINUX).ok()?;
+    let btf = Types::parse(&data)?;
+    let at = |strukt: &str, member: &str| btf.member_offset(strukt, member);
+    // `struct upid { int nr; struct pid_namespace *ns; }`: the id first, the pointer last.
+    let upid_ns = at("upid", "ns")?;
+    (at("upid", "nr")? == 0).then_some(())?;
+    Some(NsFields {
+        task_thread_pid: at("task_struct", "thread_pid")?,
+        task_group_leader: at("task_struct", "group_leader")?,
+        task_signal: at("task_struct", "signal")?,
+        signal_pids: at("signal_struct", "pids")?,
+        pid_level: at("pid", "level")?,
+        pid_numbers: at("pid", "numbers")?,
+        upid_size: upid_ns + 8,
+        upid_ns,
+        ns_inum: at("pid_namespace", "ns")? + at("ns_common", "inum")?,
+        _pad: 0,
     })
 }
 
