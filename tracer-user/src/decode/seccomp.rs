@@ -1,39 +1,85 @@
-//! `seccomp`'s third argument by operation, as strace's `seccomp.c` prints it: the
-//! action `SECCOMP_GET_ACTION_AVAIL` asks about, the sizes `SECCOMP_GET_NOTIF_SIZES`
-//! writes; the address otherwise.
+//! `seccomp`'s flags and argument by operation (strace's `seccomp.c`): the filter
+//! flags and `struct sock_fprog` of SECCOMP_SET_MODE_FILTER, the action
+//! SECCOMP_GET_ACTION_AVAIL reads, the sizes SECCOMP_GET_NOTIF_SIZES writes; the flags
+//! in hex and the address otherwise.
 
 use std::fmt::Write;
 
-use super::Call;
-use super::flags::{Xlat, write_enum};
+use super::flags::{Xlat, write_enum, write_flags};
 use super::strings::write_addr;
 use super::structs::Bytes;
+use super::{Call, DecodeOptions, in_out, write_hex};
+use crate::event::Capture;
 
 const SET_MODE_FILTER: u32 = 1;
 const GET_ACTION_AVAIL: u32 = 2;
 const GET_NOTIF_SIZES: u32 = 3;
-const NOTIF_SIZES: u16 = crate::syscalls::layout::SECCOMP_NOTIF_SIZES;
-const FPROG: u16 = crate::syscalls::layout::SOCK_FPROG_SIZE;
+
+/// The largest struct an operation reads or writes (`struct sock_fprog`).
+pub const MAX_STRUCT: u16 = 16;
+
+/// Argument `i` (1: the flags, 2: the operation's argument).
+pub fn write_arg(out: &mut String, call: &Call, i: usize, opts: &DecodeOptions) {
+    let (op, v) = (call.args[0] as u32, call.args[i]);
+    if i == 1 {
+        return match op {
+            SET_MODE_FILTER => write_flags(
+                out,
+                v as u32 as u64,
+                FILTER_FLAGS,
+                None,
+                "SECCOMP_FILTER_FLAG_???",
+            ),
+            _ => write_hex(out, v as u32 as u64),
+        };
+    }
+    let (entry, exit) = in_out(call, i);
+    fn read<'a>(cap: Option<&'a Capture>, v: u64, opts: &DecodeOptions) -> Option<Bytes<'a>> {
+        cap.filter(|c| !c.fault && v != 0 && opts.dereference)
+            .map(|c| Bytes(&c.data))
+    }
+    let mut text = String::new();
+    let printed = match op {
+        SET_MODE_FILTER => read(entry, v, opts).and_then(|b| {
+            let (len, filter) = (b.u16(0)?, b.u64(8)?);
+            let _ = write!(text, "{{len={len}, filter=");
+            // The instructions themselves (`-v`) are not copied: their address.
+            write_addr(&mut text, filter);
+            text.push('}');
+            Some(())
+        }),
+        GET_ACTION_AVAIL => read(entry, v, opts).and_then(|b| {
+            text.push('[');
+            write_enum(&mut text, b.u32(0)?.into(), RET_ACTIONS, "SECCOMP_RET_???");
+            text.push(']');
+            Some(())
+        }),
+        GET_NOTIF_SIZES if call.success().is_some() => read(exit, v, opts).and_then(|b| {
+            let _ = write!(
+                text,
+                "{{seccomp_notif={}, seccomp_notif_resp={}, seccomp_data={}}}",
+                b.u16(0)?,
+                b.u16(2)?,
+                b.u16(4)?
+            );
+            Some(())
+        }),
+        _ => None,
+    };
+    match printed {
+        Some(()) => out.push_str(&text),
+        None => write_addr(out, v),
+    }
+}
 
 const FILTER_FLAGS: Xlat = &[
-    (0x01, "SECCOMP_FILTER_FLAG_TSYNC"),
-    (0x02, "SECCOMP_FILTER_FLAG_LOG"),
-    (0x04, "SECCOMP_FILTER_FLAG_SPEC_ALLOW"),
-    (0x08, "SECCOMP_FILTER_FLAG_NEW_LISTENER"),
+    (1, "SECCOMP_FILTER_FLAG_TSYNC"),
+    (2, "SECCOMP_FILTER_FLAG_LOG"),
+    (4, "SECCOMP_FILTER_FLAG_SPEC_ALLOW"),
+    (8, "SECCOMP_FILTER_FLAG_NEW_LISTENER"),
     (0x10, "SECCOMP_FILTER_FLAG_TSYNC_ESRCH"),
     (0x20, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"),
 ];
-
-/// The flags: `SECCOMP_SET_MODE_FILTER`'s by name, the other operations' in hex.
-pub fn write_flags(out: &mut String, call: &Call, i: usize) {
-    let v = call.args[i] as u32 as u64;
-    match call.args[0] as u32 {
-        SET_MODE_FILTER => {
-            super::flags::write_flags(out, v, FILTER_FLAGS, Some("0"), "SECCOMP_FILTER_FLAG_???")
-        }
-        _ => super::write_hex(out, v),
-    }
-}
 
 const RET_ACTIONS: Xlat = &[
     (0x8000_0000, "SECCOMP_RET_KILL_PROCESS"),
@@ -45,117 +91,3 @@ const RET_ACTIONS: Xlat = &[
     (0x7ffc_0000, "SECCOMP_RET_LOG"),
     (0x7fff_0000, "SECCOMP_RET_ALLOW"),
 ];
-
-/// Argument `i` (`uargs`), from the `u32` copied at entry and the sizes copied at a
-/// successful exit.
-pub fn write_args(out: &mut String, call: &Call, i: usize) {
-    let addr = call.args[i];
-    let copied = |len: usize| {
-        call.captures
-            .iter()
-            .find(|c| {
-                c.arg as usize == i && !c.fault && !c.truncated && c.data.len() == len && addr != 0
-            })
-            .map(|c| Bytes(&c.data))
-    };
-    let shown = match call.args[0] as u32 {
-        GET_ACTION_AVAIL => copied(4).and_then(|b| b.u32(0)).map(|act| {
-            out.push('[');
-            write_enum(out, act as u64, RET_ACTIONS, "SECCOMP_RET_???");
-            out.push(']');
-        }),
-        GET_NOTIF_SIZES if call.success().is_some() => copied(NOTIF_SIZES as usize).and_then(|b| {
-            let field = |off: usize| {
-                b.0.get(off..off + 2)
-                    .map(|s| u16::from_le_bytes([s[0], s[1]]))
-            };
-            let _ = write!(
-                out,
-                "{{seccomp_notif={}, seccomp_notif_resp={}, seccomp_data={}}}",
-                field(0)?,
-                field(2)?,
-                field(4)?
-            );
-            Some(())
-        }),
-        // `struct sock_fprog`: the program's length and address (its instructions are
-        // not copied).
-        SET_MODE_FILTER => copied(FPROG as usize).and_then(|b| {
-            let len = b.0.get(..2).map(|s| u16::from_le_bytes([s[0], s[1]]))?;
-            let _ = write!(out, "{{len={len}, filter=");
-            write_addr(out, b.u64(8)?);
-            out.push('}');
-            Some(())
-        }),
-        _ => None,
-    };
-    if shown.is_none() {
-        write_addr(out, addr);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::event::Capture;
-    use tracer_common::capture;
-
-    fn call(op: u64, ret: i64, caps: &[&[u8]]) -> Call {
-        Call {
-            nr: crate::syscalls::by_name("seccomp").unwrap().nr,
-            args: [op, 0, 0x7000_0ffa, 0, 0, 0],
-            ret: Some(ret),
-            captures: caps
-                .iter()
-                .map(|d| Capture {
-                    arg: 2,
-                    kind: capture::FIXED,
-                    data: d.to_vec(),
-                    truncated: false,
-                    fault: false,
-                })
-                .collect(),
-            ..Default::default()
-        }
-    }
-
-    fn shown(c: &Call) -> String {
-        let mut s = String::new();
-        write_args(&mut s, c, 2);
-        s
-    }
-
-    #[test]
-    fn seccomp_args_as_strace() {
-        // seccomp_get_action_avail.c
-        let c = call(2, 0, &[&0u32.to_le_bytes()]);
-        assert_eq!(shown(&c), "[SECCOMP_RET_KILL_THREAD]");
-        let c = call(2, -95, &[&u32::MAX.to_le_bytes()]);
-        assert_eq!(shown(&c), "[0xffffffff /* SECCOMP_RET_??? */]");
-        // seccomp_get_notif_sizes.c
-        let sizes = [80u8, 0, 24, 0, 64, 0];
-        let c = call(3, 0, &[&[0; 4], &sizes]);
-        assert_eq!(
-            shown(&c),
-            "{seccomp_notif=80, seccomp_notif_resp=24, seccomp_data=64}"
-        );
-        let c = call(3, -14, &[&[0; 4]]);
-        assert_eq!(shown(&c), "0x70000ffa");
-        assert_eq!(shown(&call(1, -14, &[])), "0x70000ffa");
-        // seccomp-filter.c
-        let mut fprog = vec![7, 0, 0, 0, 0, 0, 0, 0];
-        fprog.extend_from_slice(&0x7f95bd196fc8u64.to_le_bytes());
-        let c = call(1, -22, &[&[0; 4], &fprog]);
-        assert_eq!(shown(&c), "{len=7, filter=0x7f95bd196fc8}");
-        let mut c = call(1, -22, &[]);
-        c.args[1] = u32::MAX as u64;
-        let mut s = String::new();
-        write_flags(&mut s, &c, 1);
-        assert_eq!(
-            s,
-            "SECCOMP_FILTER_FLAG_TSYNC|SECCOMP_FILTER_FLAG_LOG|SECCOMP_FILTER_FLAG_SPEC_ALLOW|\
-             SECCOMP_FILTER_FLAG_NEW_LISTENER|SECCOMP_FILTER_FLAG_TSYNC_ESRCH|\
-             SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV|0xffffffc0"
-        );
-    }
-}

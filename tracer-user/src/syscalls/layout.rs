@@ -81,7 +81,3 @@ pub const SYSCTL_ARGS_SIZE: u16 = 80;
 pub const MOUNT_ATTR_SIZE: u16 = 32;
 /// The kernel's `struct __kernel_timex` (`adjtimex`).
 pub const TIMEX_SIZE: u16 = 208;
-/// `struct sock_fprog`: the length, then the address of the instructions.
-pub const SOCK_FPROG_SIZE: u16 = 16;
-/// `struct seccomp_notif_sizes`: three `__u16`.
-pub const SECCOMP_NOTIF_SIZES: u16 = 6;
