@@ -242,6 +242,22 @@ impl Run {
     }
 }
 
+/// For a failed `-f` check: every raw line that names the child, and the tracer's own
+/// notices (a child's calls once went missing on 7.x while its exit line was there).
+fn child_context(run: &Run) -> String {
+    let Some((_, _, child)) = run.ids() else {
+        return String::new();
+    };
+    let lines: Vec<&str> = run
+        .lines()
+        .filter(|l| l.contains(&child) || l.starts_with("tracer:"))
+        .collect();
+    format!(
+        "; raw lines naming the child or from the tracer: {}",
+        lines.join(" | ")
+    )
+}
+
 fn last_lines(s: &str, n: usize) -> String {
     let lines: Vec<&str> = s.lines().collect();
     lines[lines.len().saturating_sub(n)..].join(" | ")
@@ -547,6 +563,7 @@ fn checks(report: &mut Report, expect: &str) {
                 format!(r"\+\+\+ exited with {CHILD_STATUS} \+\+\+"),
             ];
             in_order(&child, &want.iter().map(String::as_str).collect::<Vec<_>>())
+                .map_err(|e| format!("{e}{}", child_context(&auto)))
         }),
     );
     report.check("durations", durations(&auto));
