@@ -180,6 +180,28 @@ fn unix_fields(btf: &Types) -> Option<FdFields> {
     })
 }
 
+/// The BTF ids of the kernel functions `names`, in order (`None` for one BTF does not
+/// have); `None` without BTF. One pass over the types.
+pub fn function_ids(names: &[String]) -> Option<Vec<Option<u32>>> {
+    const KIND_FUNC: u32 = 12;
+    let data = fs::read(VMLINUX).ok()?;
+    let btf = Types::parse(&data)?;
+    let mut ids = vec![None; names.len()];
+    for id in 1..btf.at.len() {
+        let pos = btf.at[id];
+        if (btf.u32_at(pos + 4) >> 24) & 0x1f != KIND_FUNC {
+            continue;
+        }
+        let name = btf.name(btf.u32_at(pos));
+        if let Some(at) = names.iter().position(|n| n == name)
+            && ids[at].is_none()
+        {
+            ids[at] = Some(id as u32);
+        }
+    }
+    Some(ids)
+}
+
 /// A tracepoint's parameter, after the `void *__data` every probe takes: its name where
 /// BTF has the kernel's `__bpf_trace_<event>` glue function (not Debian's 5.10), else
 /// only its type's size (the `btf_trace_<event>` typedef has no names).
@@ -517,6 +539,19 @@ mod tests {
         assert_eq!(f.unix_address_len, 4);
         assert!(matches!(f.unix_address_path, 10 | 14), "{f:?}");
         assert!(f.sock_socket > 0 && f.socket_ino > f.inode_ino, "{f:?}");
+    }
+
+    #[test]
+    fn syscall_functions_are_found() {
+        if fs::metadata(VMLINUX).is_err() {
+            println!("skipped: no {VMLINUX}");
+            return;
+        }
+        let prefix = tracer_common::SYSCALL_FN_PREFIX;
+        let names = [format!("{prefix}openat"), format!("{prefix}no_such_call")];
+        let ids = function_ids(&names).expect("BTF");
+        assert!(ids[0].is_some_and(|id| id > 0), "{ids:?}");
+        assert_eq!(ids[1], None);
     }
 
     #[test]
