@@ -57,20 +57,19 @@ pub fn tracer_sys_enter(ctx: RawTracePointContext) -> i32 {
 /// sets where the kernel allows BPF trampolines): only calls of the functions it is
 /// attached to run it, and no other task is moved to the slow syscall path, as any
 /// syscall tracepoint moves every task. Loaded once per function by userspace; the
-/// number is the call's own (`orig_ax`). 32-bit calls go through other functions
-/// (`__ia32_sys_*`), which are not attached.
+/// number is the call's own (`orig_ax`). 32-bit calls mostly go through other functions
+/// (`__ia32_sys_*`), but a no-argument syscall's body (`__do_sys_getppid`, attached where
+/// BTF has no `__x64_sys_getppid`) is entered by both: told apart as at `sys_enter`.
 #[fentry]
 pub fn tracer_fentry(ctx: FEntryContext) -> i32 {
     let regs: *const u8 = ctx.arg(0);
     // SAFETY: a field of the function's `struct pt_regs *`; the helper checks the read.
     let nr = unsafe { bpf_probe_read_kernel(regs.wrapping_add(PT_REGS_NR).cast::<u32>()) };
     if let Ok(nr) = nr {
-        syscall::on_enter(
-            &ctx,
-            nr as u64,
-            || false,
-            |frame, compat| regs_args(regs, frame, compat),
-        );
+        let compat = || compat_call(regs);
+        syscall::on_enter(&ctx, nr as u64, compat, |frame, compat| {
+            regs_args(regs, frame, compat)
+        });
     }
     0
 }

@@ -671,6 +671,7 @@ fn boot_case(
     {
         notes.push(format!("lockdown: {mode}"));
     }
+    let bystander = console.info("bystander").map(str::to_owned);
     Ok(Outcome {
         case,
         release: console.info("kernel").unwrap_or("?").to_owned(),
@@ -681,7 +682,7 @@ fn boot_case(
         trace: console.trace,
         notes,
         elapsed,
-        bystander: console.info("bystander").map(str::to_owned),
+        bystander,
     })
 }
 

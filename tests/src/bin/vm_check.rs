@@ -826,17 +826,24 @@ fn bystander() -> Result<(), String> {
         let mut ready = String::new();
         let stdout = tracer.stdout.take().expect("piped");
         let _ = std::io::BufReader::new(stdout).read_line(&mut ready);
-        let measured = match ready.trim().strip_prefix("ready ") {
-            Some(_) => measure(),
-            None => Err(format!("{tracepoints}: the idle process did not start")),
+        let idle: Option<i32> = ready
+            .trim()
+            .strip_prefix("ready ")
+            .and_then(|p| p.parse().ok());
+        let measured = match idle {
+            Some(pid) => {
+                let measured = measure();
+                // SAFETY: a signal to the idle process, which the tracer started for us;
+                // the tracer ends with it.
+                unsafe { libc::kill(pid, libc::SIGKILL) };
+                measured
+            }
+            None => {
+                let _ = tracer.kill();
+                Err(format!("{tracepoints}: the idle process did not start"))
+            }
         };
-        // SAFETY: a signal to the tracer, our child.
-        unsafe { libc::kill(tracer.id() as i32, libc::SIGINT) };
         let _ = tracer.wait();
-        if let Some(pid) = ready.trim().strip_prefix("ready ").and_then(|p| p.parse().ok()) {
-            // SAFETY: a signal to the idle process, which the tracer started for us.
-            unsafe { libc::kill(pid, libc::SIGKILL) };
-        }
         measured
     };
     if !trampolines_expected() {

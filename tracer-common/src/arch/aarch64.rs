@@ -35,6 +35,8 @@ pub const PT_REGS_NR: usize = 280;
 /// The syscall functions' prefix (`__arm64_sys_openat(const struct pt_regs *)`), where
 /// fentry/fexit programs attach.
 pub const SYSCALL_FN_PREFIX: &str = "__arm64_sys_";
+/// arm64 defines every syscall function under its own name: no alias to look for.
+pub const SYSCALL_FN_ALIAS_PREFIX: Option<&str> = None;
 
 /// A compat (AArch32) call: `pstate` (264) has `PSR_MODE32_BIT` (0x10), what
 /// `compat_user_mode()` tests.

@@ -35,6 +35,10 @@ pub const PT_REGS_NR: usize = 120;
 /// The syscall functions' prefix (`__x64_sys_openat(const struct pt_regs *)`, what
 /// `SYSCALL_DEFINE` makes for 64-bit calls), where fentry/fexit programs attach.
 pub const SYSCALL_FN_PREFIX: &str = "__x64_sys_";
+/// Where a no-argument syscall's function is only an alias of its body
+/// (`__x64_sys_getppid` of `__do_sys_getppid`, both taking the registers): BTF has the
+/// body's name only. The ia32 stub is the same alias, so 32-bit calls enter it too.
+pub const SYSCALL_FN_ALIAS_PREFIX: Option<&str> = Some("__do_sys_");
 
 /// A compat (ia32) call, from its registers: the code segment is `__USER32_CS` (0x23;
 /// 64-bit code runs in 0x33). Catches 32-bit programs; `int $0x80` from 64-bit code is

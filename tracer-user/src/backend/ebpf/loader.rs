@@ -103,8 +103,8 @@ fn attach_mode(cfg: &Config) -> Result<(Attach, String), LoadError> {
             if let Some(why) = trampoline::unfit(cfg) {
                 return Err(LoadError::Trampoline(why));
             }
-            let functions = Functions::of(&traced());
-            trampoline::check(&functions).map_err(LoadError::Trampoline)?;
+            let functions =
+                trampoline::check(&Functions::of(&traced())).map_err(LoadError::Trampoline)?;
             let facts = trampolines(&functions);
             (Attach::Trampoline(functions), facts)
         }
@@ -112,10 +112,7 @@ fn attach_mode(cfg: &Config) -> Result<(Attach, String), LoadError> {
             let names = traced();
             let chosen = match trampoline::not_by_default(cfg, names.len()) {
                 Some(why) => Err(why),
-                None => {
-                    let functions = Functions::of(&names);
-                    trampoline::check(&functions).map(|()| functions)
-                }
+                None => trampoline::check(&Functions::of(&names)),
             };
             match chosen {
                 Ok(functions) => {

@@ -90,23 +90,50 @@ pub fn not_by_default(cfg: &Config, traced: usize) -> Option<String> {
     }
 }
 
-/// Whether this kernel attaches `functions`: each is in its BTF, and a tracing program
-/// (an empty one) loads and attaches to the first (arm64 kernels before 6.4 load them
-/// but cannot attach them). The error says why not.
-pub fn check(functions: &Functions) -> Result<(), String> {
-    let ids = btf::function_ids(&functions.entries).ok_or("the kernel has no BTF")?;
-    let missing: Vec<&str> = (functions.entries.iter().zip(&ids))
-        .filter(|(_, id)| id.is_none())
-        .map(|(name, _)| name.as_str())
+/// The functions this kernel attaches for `functions`: each in its BTF, taking the
+/// registers (a no-argument syscall's may be there only under its body's name,
+/// `SYSCALL_FN_ALIAS_PREFIX`), and an empty tracing program loads and attaches to the
+/// first (arm64 kernels before 6.4 load them but cannot attach them). The error says
+/// why not.
+pub fn check(functions: &Functions) -> Result<Functions, String> {
+    let prefix = tracer_common::SYSCALL_FN_PREFIX;
+    let alias = |name: &String| match tracer_common::SYSCALL_FN_ALIAS_PREFIX {
+        Some(body) => name.replacen(prefix, body, 1),
+        None => name.clone(),
+    };
+    let names: Vec<String> = (functions.entries.iter().cloned())
+        .chain(functions.entries.iter().map(alias))
         .collect();
-    if !missing.is_empty() {
-        return Err(format!("BTF has no function {}", missing.join(", ")));
+    let ids = btf::pt_regs_functions(&names).ok_or("the kernel has no BTF")?;
+    let (own, aliased) = ids.split_at(functions.entries.len());
+    let mut resolved = Vec::new();
+    let mut missing = Vec::new();
+    for (at, name) in functions.entries.iter().enumerate() {
+        match (own[at], aliased[at]) {
+            (Some(id), _) => resolved.push((name.clone(), id)),
+            (None, Some(id)) => resolved.push((alias(name), id)),
+            (None, None) => missing.push(name.as_str()),
+        }
     }
-    let program = probe(ids[0].expect("checked"))
+    if !missing.is_empty() {
+        return Err(format!(
+            "BTF has no function {} taking the registers",
+            missing.join(", ")
+        ));
+    }
+    let program = probe(resolved[0].1)
         .map_err(|e| format!("the kernel refused a BPF trampoline program: {e}"))?;
     attach(program.as_fd())
         .map(drop)
-        .map_err(|e| format!("the kernel refused to attach a BPF trampoline: {e}"))
+        .map_err(|e| format!("the kernel refused to attach a BPF trampoline: {e}"))?;
+    let name_of = |function: &String| {
+        let at = functions.entries.iter().position(|e| e == function);
+        at.map_or_else(|| function.clone(), |at| resolved[at].0.clone())
+    };
+    Ok(Functions {
+        entries: resolved.iter().map(|(name, _)| name.clone()).collect(),
+        exits: functions.exits.iter().map(name_of).collect(),
+    })
 }
 
 /// A tracing program (`return 0`) loaded for the function of BTF id `btf_id`: what a
