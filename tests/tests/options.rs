@@ -881,7 +881,16 @@ fn strings_at_a_mappings_end_as_strace_reads_them(backend: Backend) {
     let calls = |stderr: &str| -> Vec<String> {
         stderr
             .lines()
-            .filter(|l| l.starts_with("write(-1") || l.starts_with("delete_module("))
+            .filter(|l| {
+                [
+                    "write(-1",
+                    "delete_module(",
+                    "memfd_create(",
+                    "prctl(PR_SET_NAME",
+                ]
+                .iter()
+                .any(|call| l.starts_with(call))
+            })
             .map(|l| {
                 addr.replace_all(l.split(" = ").next().unwrap_or(l), "ADDR")
                     .trim_end()
@@ -899,5 +908,28 @@ fn strings_at_a_mappings_end_as_strace_reads_them(backend: Backend) {
     ];
     // (strace's own tests, printstr.c and delete_module.c, expect the same; strace run
     // here interleaves its "short read" warnings with these lines.)
+    assert_eq!(calls(&t.stderr), expected, "{}", t.stderr);
+    // Strings the kernel reads up to a length of its own, as far as `-s` allows:
+    // strace's printstr_ex reads that many bytes (a memfd's name 250, PR_SET_NAME's
+    // 15) and shows them, `...` when no NUL was among them; one byte fewer readable is
+    // an address.
+    let t = traced(
+        backend,
+        &[
+            "-s",
+            "300",
+            "-e",
+            "trace=memfd_create,prctl",
+            env!("CARGO_BIN_EXE_workload"),
+            "page-end",
+        ],
+    );
+    let expected = [
+        format!("memfd_create(\"{}\"..., 0)", "m".repeat(250)),
+        "memfd_create(ADDR, 0)".to_owned(),
+        format!("prctl(PR_SET_NAME, \"{}\"...)", "n".repeat(15)),
+        "prctl(PR_SET_NAME, ADDR)".to_owned(),
+        "prctl(PR_SET_NAME, \"workload\")".to_owned(),
+    ];
     assert_eq!(calls(&t.stderr), expected, "{}", t.stderr);
 }

@@ -614,6 +614,17 @@ unsafe fn page_end() {
         libc::syscall(libc::SYS_delete_module, end.sub(32), 0);
         *end.sub(1) = 0;
         libc::syscall(libc::SYS_delete_module, end.sub(33), 0);
+        // A memfd's name is read up to 250 bytes (the kernel takes 249), a thread's
+        // name up to PR_SET_NAME's 15: each unterminated up to the page's end.
+        std::ptr::write_bytes(end.sub(250), b'm', 250);
+        libc::syscall(libc::SYS_memfd_create, end.sub(250), 0);
+        libc::syscall(libc::SYS_memfd_create, end.sub(249), 0);
+        std::ptr::write_bytes(end.sub(15), b'n', 15);
+        let mut old = [0u8; 16];
+        libc::prctl(libc::PR_GET_NAME, old.as_mut_ptr());
+        libc::prctl(libc::PR_SET_NAME, end.sub(15));
+        libc::prctl(libc::PR_SET_NAME, end.sub(14));
+        libc::prctl(libc::PR_SET_NAME, old.as_ptr());
         libc::munmap(map.cast(), 2 * page);
     }
 }

@@ -221,6 +221,7 @@ fn write_memory(
     match kind {
         ArgKind::Path => strings::write_cstr(out, cap, v, None, opts),
         ArgKind::Str => strings::write_cstr(out, cap, v, Some(opts.string_limit), opts),
+        ArgKind::StrUpTo { max } => strings::write_str_upto(out, cap, v, max, opts),
         ArgKind::MountStr { data } => {
             // MS_MGC_MSK/MS_MGC_VAL, MS_REMOUNT; MS_BIND|MS_MOVE|MS_SHARED|MS_PRIVATE|
             // MS_SLAVE|MS_UNBINDABLE.
@@ -659,6 +660,7 @@ fn write_named(out: &mut String, call: &Call, i: usize, kind: ArgKind) -> bool {
         ArgKind::StatxFlags => flags::write_statx_flags(out, v),
         ArgKind::MmapProt => write_flags(out, v, flags::PROT, Some("PROT_NONE"), "PROT_???"),
         ArgKind::MmapFlags => flags::write_mmap_flags(out, v),
+        ArgKind::MemfdFlags => flags::write_memfd_flags(out, v as u32 as u64),
         // An `unsigned long`.
         ArgKind::MremapFlags => write_flags(out, v, flags::MREMAP_FLAGS, None, "MREMAP_???"),
         ArgKind::Madvise => write_enum(out, v32, flags::MADVISE, "MADV_???"),

@@ -299,7 +299,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(276, "renameat2", [DESC FILE], Int, ["olddfd": DirFd, "oldname": Path, "newdfd": DirFd, "newname": Path, "flags": RenameFlags]),
     sc!(277, "seccomp", [], Int, ["op": Named(NamedSet::SeccompOp), "flags": SeccompArg { n: 1 }, "uargs": SeccompArg { n: 2 }]),
     sc!(278, "getrandom", [], Int, ["ubuf": HexBufOut, "len": ULong, "flags": GrndFlags]),
-    sc!(279, "memfd_create", [DESC], Fd, ["uname": Str, "flags": Hex]),
+    sc!(279, "memfd_create", [DESC], Fd, ["uname": StrUpTo { max: 250 }, "flags": MemfdFlags]),
     sc!(280, "bpf", [DESC], Bpf, ["cmd": Named(NamedSet::BpfCommand), "uattr": BpfAttr, "size": UInt]),
     sc!(281, "execveat", [DESC FILE PROCESS], Int, ["fd": DirFd, "filename": Path, "argv": StrArray, "envp": EnvArray, "flags": AtFlags], Exec),
     sc!(282, "userfaultfd", [DESC], Fd, ["flags": Named(NamedSet::UffdFlags)]),

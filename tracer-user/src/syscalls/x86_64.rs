@@ -337,7 +337,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(316, "renameat2", [DESC FILE], Int, ["olddfd": DirFd, "oldname": Path, "newdfd": DirFd, "newname": Path, "flags": RenameFlags]),
     sc!(317, "seccomp", [], Int, ["op": Named(NamedSet::SeccompOp), "flags": SeccompArg { n: 1 }, "uargs": SeccompArg { n: 2 }]),
     sc!(318, "getrandom", [], Int, ["ubuf": HexBufOut, "len": ULong, "flags": GrndFlags]),
-    sc!(319, "memfd_create", [DESC], Fd, ["uname": Str, "flags": Hex]),
+    sc!(319, "memfd_create", [DESC], Fd, ["uname": StrUpTo { max: 250 }, "flags": MemfdFlags]),
     sc!(320, "kexec_file_load", [DESC], Int, ["kernel_fd": Fd, "initrd_fd": Fd, "cmdline_len": ULong, "cmdline_ptr": BufIn { len_arg: 2 }, "flags": Named(NamedSet::KexecFileLoadFlags)]),
     sc!(321, "bpf", [DESC], Bpf, ["cmd": Named(NamedSet::BpfCommand), "uattr": BpfAttr, "size": UInt]),
     sc!(322, "execveat", [DESC FILE PROCESS], Int, ["fd": DirFd, "filename": Path, "argv": StrArray, "envp": EnvArray, "flags": AtFlags], Exec),
