@@ -239,7 +239,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(216, "mremap", [MEMORY], Hex, ["addr": Ptr, "old_len": ULong, "new_len": ULong, "flags": MremapFlags, "new_addr": MremapNewAddr]),
     sc!(217, "add_key", [], Int, ["_type": Str, "_description": Str, "_payload": BufIn { len_arg: 3 }, "plen": ULong, "ringid": Named(NamedSet::KeySerial)]),
     sc!(218, "request_key", [], Int, ["_type": Str, "_description": Str, "_callout_info": Str, "destringid": Named(NamedSet::KeySerial)]),
-    sc!(219, "keyctl", [], Int, ["option": Named(NamedSet::KeyctlCommand), "arg2": Hex, "arg3": Hex, "arg4": Hex, "arg5": Hex]),
+    sc!(219, "keyctl", [], Int, ["option": Named(NamedSet::KeyctlCommand), "arg2": KeyctlArg { n: 2 }, "arg3": KeyctlArg { n: 3 }, "arg4": KeyctlArg { n: 4 }, "arg5": KeyctlArg { n: 5 }]),
     sc!(220, "clone", [PROCESS], Pid, ["clone_flags": CloneFlags, "newsp": CloneStack, "parent_tidptr": CloneParentTid, "tls": CloneTls, "child_tidptr": CloneChildTid], Fork),
     sc!(221, "execve", [FILE PROCESS], Int, ["filename": Path, "argv": StrArray, "envp": EnvArray], Exec),
     sc!(222, "mmap", [DESC MEMORY], Hex, ["addr": Ptr, "len": ULong, "prot": MmapProt, "flags": MmapFlags, "fd": Fd, "off": Hex]),

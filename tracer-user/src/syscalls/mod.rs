@@ -353,6 +353,10 @@ pub enum ArgKind {
     PrctlArg {
         n: u8,
     },
+    /// `keyctl`'s argument `n` (2 to 5), shown and printed as its command needs.
+    KeyctlArg {
+        n: u8,
+    },
     /// `bpf`'s `union bpf_attr`, as many bytes as argument 2 says, printed by the
     /// command in argument 0.
     BpfAttr,

@@ -168,6 +168,26 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
             let out = |size| spec(capture::FIXED, when::EXIT_OK, LEN_FIXED, size);
             return vec![name, out(16), out(4)];
         }
+        // keyctl's strings (a keyring's name, a key's type, description or restriction),
+        // the payload UPDATE and INSTANTIATE send (a string's bytes too: the fourth
+        // argument, a pointer there, asks for more than `-s` takes), what DESCRIBE,
+        // READ and GET_SECURITY write back, INSTANTIATE_IOV's vector. Read whatever the
+        // command: for the others the copies fail or go unused.
+        ArgKind::KeyctlArg { n: 2 | 4 } => {
+            return vec![spec(capture::CSTR, when::ENTER, LEN_FIXED, 0)];
+        }
+        ArgKind::KeyctlArg { n: 3 } => {
+            let mut specs = capture_specs(arg, ArgKind::BufIn { len_arg: 3 });
+            specs.extend(capture_specs(arg, ArgKind::BufOut));
+            specs.extend(capture_specs(
+                arg,
+                ArgKind::Iovec {
+                    count_arg: 3,
+                    dir: Dir::In,
+                },
+            ));
+            return specs;
+        }
         // PR_SET_VMA's name (up to `-s`), the cookie PR_SCHED_CORE_GET writes.
         ArgKind::PrctlArg { n: 5 } => {
             let name = spec(capture::CSTR, when::ENTER, LEN_FIXED, 0);
@@ -419,6 +439,15 @@ pub fn capture_plan_with(sc: &Syscall, opts: PlanOptions) -> CapturePlan {
                         max: str_up_to(15, opts.string_limit),
                     },
                 )[0];
+                specs
+            }
+            // keyctl's strings, as `Str` above.
+            kind @ ArgKind::KeyctlArg { .. } if opts.string_limit > 0 => {
+                let max = (opts.string_limit + 1).min(MAX_CAPTURE as usize) as u16;
+                let mut specs = capture_specs(i, kind);
+                for spec in specs.iter_mut().filter(|s| s.kind == capture::CSTR) {
+                    spec.max = max;
+                }
                 specs
             }
             // PR_SET_VMA's name, a string among other copies, as `Str` above.

@@ -268,7 +268,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(247, "waitid", [PROCESS], Int, ["which": IdType, "upid": Int, "infop": Struct(StructKind::Siginfo, When::ExitOk), "options": WaitOptions, "ru": Struct(StructKind::Rusage, When::ExitOk)]),
     sc!(248, "add_key", [], Int, ["_type": Str, "_description": Str, "_payload": BufIn { len_arg: 3 }, "plen": ULong, "ringid": Named(NamedSet::KeySerial)]),
     sc!(249, "request_key", [], Int, ["_type": Str, "_description": Str, "_callout_info": Str, "destringid": Named(NamedSet::KeySerial)]),
-    sc!(250, "keyctl", [], Int, ["option": Named(NamedSet::KeyctlCommand), "arg2": Hex, "arg3": Hex, "arg4": Hex, "arg5": Hex]),
+    sc!(250, "keyctl", [], Int, ["option": Named(NamedSet::KeyctlCommand), "arg2": KeyctlArg { n: 2 }, "arg3": KeyctlArg { n: 3 }, "arg4": KeyctlArg { n: 4 }, "arg5": KeyctlArg { n: 5 }]),
     sc!(251, "ioprio_set", [], Int, ["which": Named(NamedSet::IoprioWho), "who": WhoPid { process: 1, pgrp: 2 }, "ioprio": Ioprio]),
     sc!(252, "ioprio_get", [], Ioprio, ["which": Named(NamedSet::IoprioWho), "who": WhoPid { process: 1, pgrp: 2 }]),
     sc!(253, "inotify_init", [DESC], Fd, []),
