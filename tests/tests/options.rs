@@ -141,6 +141,26 @@ fn verbose_expands_structures_and_the_environment(backend: Backend) {
             .any(|l| l.contains("\", [\"uname\", \"-s\"], [\"A=1\"]) = 0")),
         "-v prints the environment",
     );
+    // Unabbreviated, every string of the environment and argv (strace's abbreviation
+    // stops at `-s` of them, 32 by default).
+    let vars: Vec<String> = (1..=60).map(|i| format!("V{i}=x")).collect();
+    let mut many = vec!["-v", "-e", "trace=execve", "env", "-i"];
+    many.extend(vars.iter().map(String::as_str));
+    many.push("true");
+    let t3 = traced(backend, &many);
+    let env = format!(
+        "[{}]",
+        vars.iter()
+            .map(|v| format!("\"{v}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    t3.expect(
+        t3.calls("execve")
+            .iter()
+            .any(|l| l.contains(&format!("[\"true\"], {env}) = 0"))),
+        "-v prints all 60 variables",
+    );
     // abbrev= names the syscalls that stay abbreviated: only those.
     let t2 = traced(
         backend,
