@@ -94,7 +94,16 @@ fn attach_mode(cfg: &Config) -> Result<(Attach, String), LoadError> {
     };
     Ok(match cfg.tracepoints {
         TracepointChoice::Syscall => {
-            let names = traced();
+            let (names, absent): (Vec<_>, Vec<_>) =
+                traced().into_iter().partition(|name| has_tracepoint(name));
+            // A syscall this kernel does not implement (`getpmsg`, one configured out)
+            // has no tracepoint: its calls fail with ENOSYS unseen.
+            if !absent.is_empty() {
+                eprintln!(
+                    "tracer: no tracepoint for {} in this kernel (not implemented): not shown with --tracepoints=syscall",
+                    absent.join(", ")
+                );
+            }
             let facts = format!("per-syscall tracepoints of {} syscalls", names.len());
             (Attach::PerSyscall(names), facts)
         }
@@ -122,6 +131,19 @@ fn attach_mode(cfg: &Config) -> Result<(Attach, String), LoadError> {
                 Err(why) => (Attach::Raw, format!("{RAW}; not fentry/fexit: {why}")),
             }
         }
+    })
+}
+
+/// Whether `syscalls:sys_enter_NAME` exists; true when tracefs is not where aya looks
+/// (attaching then says what is wrong).
+fn has_tracepoint(name: &str) -> bool {
+    let mut tracefs = ["/sys/kernel/tracing", "/sys/kernel/debug/tracing"]
+        .into_iter()
+        .filter(|dir| Path::new(dir).join("events").is_dir());
+    tracefs.next().is_none_or(|dir| {
+        Path::new(dir)
+            .join(format!("events/syscalls/sys_enter_{name}"))
+            .exists()
     })
 }
 
