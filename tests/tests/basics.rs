@@ -309,7 +309,9 @@ fn a_narrow_trace_takes_trampolines_or_says_why_not() {
         let mut streams: Vec<(Vec<String>, Option<String>)> = Vec::new();
         for line in t.lines() {
             let (pid, body) = match line.strip_prefix("[pid ") {
-                Some(rest) => rest.split_once("] ").map_or((shell.as_str(), line), |(p, b)| (p.trim(), b)),
+                Some(rest) => rest
+                    .split_once("] ")
+                    .map_or((shell.as_str(), line), |(p, b)| (p.trim(), b)),
                 None => (shell.as_str(), line),
             };
             if body.starts_with("tracer: ") || body.starts_with("--- ") {
@@ -396,7 +398,11 @@ fn a_narrow_trace_takes_trampolines_or_says_why_not() {
     let counts = |t: &Traced| -> Vec<String> {
         t.lines()
             .iter()
-            .filter(|l| l.split_whitespace().next().is_some_and(|w| w.parse::<f64>().is_ok()))
+            .filter(|l| {
+                l.split_whitespace()
+                    .next()
+                    .is_some_and(|w| w.parse::<f64>().is_ok())
+            })
             .map(|l| l.split_whitespace().skip(3).collect::<Vec<_>>().join(" "))
             .collect()
     };

@@ -49,7 +49,9 @@ pub fn tracer_sys_enter(ctx: RawTracePointContext) -> i32 {
     let nr: u64 = ctx.arg(1);
     let regs: *const u8 = ctx.arg(0);
     let compat = || compat_call(regs);
-    syscall::on_enter(&ctx, nr, compat, |frame, compat| regs_args(regs, frame, compat));
+    syscall::on_enter(&ctx, nr, compat, |frame, compat| {
+        regs_args(regs, frame, compat)
+    });
     0
 }
 

@@ -546,10 +546,7 @@ fn run(opts: Options, given: Option<&Path>) -> Result<()> {
     if !rows.is_empty() {
         let out = workspace_root().join("docs/benchmarks.md");
         bystander::write(&out, rows)?;
-        eprintln!(
-            "xtask vm: wrote the bystander table to {}",
-            out.display()
-        );
+        eprintln!("xtask vm: wrote the bystander table to {}", out.display());
     }
 
     let table = table(&outcomes);

@@ -704,7 +704,12 @@ fn trampolines() -> Result<(), String> {
     for options in sets {
         let mode = |tracepoints: &str| {
             tracer(
-                &[&["--backend=ebpf", "--stats", tracepoints], *options, NARROW].concat(),
+                &[
+                    &["--backend=ebpf", "--stats", tracepoints],
+                    *options,
+                    NARROW,
+                ]
+                .concat(),
                 true,
             )
         };
@@ -752,8 +757,11 @@ fn trampolines() -> Result<(), String> {
     }
     info(
         "trampolines",
-        &attached_to(&tracer(&[&["--backend=ebpf", "--stats"], NARROW].concat(), true))
-            .unwrap_or_default(),
+        &attached_to(&tracer(
+            &[&["--backend=ebpf", "--stats"], NARROW].concat(),
+            true,
+        ))
+        .unwrap_or_default(),
     );
     Ok(())
 }
@@ -766,7 +774,9 @@ fn trampolines_expected() -> bool {
         return true;
     }
     let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
-    let mut numbers = release.split(['.', '-']).map(|n| n.parse::<u32>().unwrap_or(0));
+    let mut numbers = release
+        .split(['.', '-'])
+        .map(|n| n.parse::<u32>().unwrap_or(0));
     (numbers.next().unwrap_or(0), numbers.next().unwrap_or(0)) >= (6, 4)
 }
 

@@ -116,9 +116,16 @@ mod tests {
 
     #[test]
     fn rows_are_read_back_and_replaced() {
-        let row = parse("6.1", "6.1.0-1", "alone=100.0 raw=150.5 fentry=101.0 rounds=5")
-            .expect("parsed");
-        assert_eq!((row.alone, row.raw, row.fentry, row.rounds), (100.0, 150.5, 101.0, 5));
+        let row = parse(
+            "6.1",
+            "6.1.0-1",
+            "alone=100.0 raw=150.5 fentry=101.0 rounds=5",
+        )
+        .expect("parsed");
+        assert_eq!(
+            (row.alone, row.raw, row.fentry, row.rounds),
+            (100.0, 150.5, 101.0, 5)
+        );
         let doc = format!("# B\n\n{}## Notes\n\n- n\n", section(&[row]));
         let back = earlier(&doc);
         assert_eq!(back.len(), 1);

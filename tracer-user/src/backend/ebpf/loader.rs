@@ -600,7 +600,12 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
         let btf = matches!(mode, Ok((Attach::Trampoline(_), _))).then(|| s.spawn(Btf::from_sys_fs));
         let kernel = kernel_config(cfg);
         let btf = btf.map(|t| t.join().expect("the BTF parse panicked"));
-        (loader.join().expect("the BTF parse panicked"), mode, btf, kernel)
+        (
+            loader.join().expect("the BTF parse panicked"),
+            mode,
+            btf,
+            kernel,
+        )
     });
     let (mut loader, (mode, mut attach_facts), mut kernel) = (loader, mode?, kernel?);
     let btf = btf

@@ -84,7 +84,10 @@ pub fn not_by_default(cfg: &Config, traced: usize) -> Option<String> {
         ))
     } else if !matches!(cfg.target, Target::Command(_)) {
         // Attached to a call already in progress, an fexit program never runs for it.
-        Some("the traced processes run already: calls in progress would not be seen returning".into())
+        Some(
+            "the traced processes run already: calls in progress would not be seen returning"
+                .into(),
+        )
     } else {
         None
     }
