@@ -394,7 +394,7 @@ fn a_narrow_trace_takes_trampolines_or_says_why_not() {
             auto.expect(comparable(&auto).len() >= 3, "the shell and its children");
         }
     }
-    // -c: the same calls and errors (the times differ).
+    // -c: the same calls and errors (the times differ, and so the rows' order).
     let counts = |t: &Traced| -> Vec<String> {
         t.lines()
             .iter()
@@ -404,6 +404,8 @@ fn a_narrow_trace_takes_trampolines_or_says_why_not() {
                     .is_some_and(|w| w.parse::<f64>().is_ok())
             })
             .map(|l| l.split_whitespace().skip(3).collect::<Vec<_>>().join(" "))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
             .collect()
     };
     let (auto, raw) = (run(&["-c"]), run(&["-c", "--tracepoints=raw"]));

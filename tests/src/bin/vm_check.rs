@@ -683,7 +683,8 @@ fn masked(run: &Run) -> Result<Vec<String>, String> {
         .collect())
 }
 
-/// `-c`'s rows without their times: calls, errors and the syscall's name.
+/// `-c`'s rows without their times (calls, errors and the syscall's name), sorted: the
+/// table is in order of time.
 fn counts(run: &Run) -> Vec<String> {
     run.lines()
         .filter(|l| {
@@ -692,6 +693,8 @@ fn counts(run: &Run) -> Vec<String> {
                 .is_some_and(|w| w.parse::<f64>().is_ok())
         })
         .map(|l| l.split_whitespace().skip(3).collect::<Vec<_>>().join(" "))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
         .collect()
 }
 
