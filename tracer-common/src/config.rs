@@ -40,6 +40,12 @@ pub struct KernelConfig {
     /// Its own setting, so that a `-P` trace of every call (nothing to follow) verifies
     /// without that code.
     pub path_follows_untraced: u8,
+    /// The most strings of an exec's argv (and environment, with `-v`) copied:
+    /// [`crate::MAX_STRV`], what strace shows of an abbreviated exec, or
+    /// [`crate::MAX_STRV_ALL`] when the exec is not abbreviated (`-v`, `-e abbrev=`) and
+    /// strace shows them all. Frozen: the verifier walks only as many rounds.
+    pub strv_strings: u8,
+    pub _pad: [u8; 3],
     /// `--cgroup`/`--container`: the depth of each traced cgroup below the cgroup2 root.
     pub cgroup_levels: [u32; MAX_CGROUPS],
     /// Per plan slot, the capture kinds (a bit per [`crate::capture`] kind) the traced
@@ -382,6 +388,8 @@ impl KernelConfig {
         count_cpu: 0,
         diagnose_only: 0,
         path_follows_untraced: 0,
+        strv_strings: crate::MAX_STRV as u8,
+        _pad: [0; 3],
         cgroup_levels: [0; MAX_CGROUPS],
         entry_kinds: [u16::MAX; MAX_CAPTURES],
         exit_kinds: [u16::MAX; MAX_CAPTURES],
@@ -509,7 +517,7 @@ impl Default for KernelConfig {
     }
 }
 
-const _: () = assert!(core::mem::size_of::<KernelConfig>() == 264 + 16 + 48 + 128 + 40);
+const _: () = assert!(core::mem::size_of::<KernelConfig>() == 264 + 16 + 48 + 128 + 40 + 8);
 
 #[cfg(feature = "user")]
 // SAFETY: plain-old-data: repr(C), integer fields only, explicit padding.
