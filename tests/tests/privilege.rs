@@ -54,15 +54,28 @@ impl CapsCopy {
         Some(Self { dir, bin })
     }
 
-    /// Runs the copy as `nobody`.
+    /// Runs the copy as `nobody`. Another test thread's fork may briefly hold a fresh
+    /// copy open for writing (its descriptor lives until that child's exec): ETXTBSY
+    /// then, and a retry.
     fn run(&self, backend: Backend, args: &[&str]) -> Traced {
-        let out = Command::new(SANDBOX)
-            .args(["nobody", "--", self.bin.to_str().unwrap(), backend.arg()])
-            .args(args)
-            .current_dir(&self.dir)
-            .stdin(Stdio::null())
-            .output()
-            .unwrap();
+        let out = (0..20)
+            .map(|_| {
+                Command::new(SANDBOX)
+                    .args(["nobody", "--", self.bin.to_str().unwrap(), backend.arg()])
+                    .args(args)
+                    .current_dir(&self.dir)
+                    .stdin(Stdio::null())
+                    .output()
+                    .unwrap()
+            })
+            .find(|out| {
+                let busy = String::from_utf8_lossy(&out.stderr).contains("Text file busy");
+                if busy {
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                !busy
+            })
+            .expect("the copy is executable within a second");
         Traced::from(out)
     }
 }

@@ -217,6 +217,10 @@ pub struct FdFields {
     pub sk_protocol: u32,
     /// `netlink_sock.portid` (`-yy`'s `NETLINK:[ROUTE:1234]`); 0 where BTF lacks it.
     pub netlink_portid: u32,
+    /// `inode.i_sb` and `super_block.s_dev`: the device of the filesystem an inode is on
+    /// (a file is told from another by its inode and device); 0 where BTF lacks them.
+    pub inode_sb: u32,
+    pub sb_dev: u32,
 }
 
 impl FdFields {
@@ -251,6 +255,8 @@ impl FdFields {
         inode_nlink: 0,
         sk_protocol: 0,
         netlink_portid: 0,
+        inode_sb: 0,
+        sb_dev: 0,
     };
 
     /// Whether BTF gave every offset (`task_struct.files` is never at 0).
@@ -511,7 +517,7 @@ impl Default for KernelConfig {
     }
 }
 
-const _: () = assert!(core::mem::size_of::<KernelConfig>() == 264 + 16 + 48 + 120 + 40 + 8);
+const _: () = assert!(core::mem::size_of::<KernelConfig>() == 264 + 16 + 48 + 128 + 40 + 8);
 
 #[cfg(feature = "user")]
 // SAFETY: plain-old-data: repr(C), integer fields only, explicit padding.

@@ -110,9 +110,13 @@ pub struct FdFacts {
     /// The inode's link count (`i_nlink`): 0 for a file deleted while open, which
     /// strace's names mark `(deleted)`; 1 where it could not be read.
     pub nlink: u32,
+    /// The device of the filesystem the inode is on (`i_sb->s_dev`, the kernel's
+    /// encoding; 0: unknown): with `ino`, which file this is.
+    pub dev: u32,
+    pub _pad: u32,
 }
 
-const _: () = assert!(core::mem::size_of::<FdFacts>() == 208);
+const _: () = assert!(core::mem::size_of::<FdFacts>() == 216);
 
 impl Default for FdFacts {
     fn default() -> Self {
@@ -133,6 +137,8 @@ impl Default for FdFacts {
             path_len: 0,
             path: [0; UNIX_PATH_BYTES],
             nlink: 1,
+            dev: 0,
+            _pad: 0,
         }
     }
 }
@@ -152,12 +158,14 @@ impl FdFacts {
         b[48..50].copy_from_slice(&self.family.to_ne_bytes());
         b[50..52].copy_from_slice(&self.local_port.to_ne_bytes());
         b[52..54].copy_from_slice(&self.remote_port.to_ne_bytes());
+        b[54..56].copy_from_slice(&self.protocol.to_ne_bytes());
         b[56..72].copy_from_slice(&self.local);
         b[72..88].copy_from_slice(&self.remote);
         b[88..92].copy_from_slice(&self.peer.to_ne_bytes());
         b[92..96].copy_from_slice(&self.path_len.to_ne_bytes());
         b[96..204].copy_from_slice(&self.path);
         b[204..208].copy_from_slice(&self.nlink.to_ne_bytes());
+        b[208..212].copy_from_slice(&self.dev.to_ne_bytes());
         b
     }
 
@@ -191,6 +199,8 @@ impl FdFacts {
             path_len: u32_at(92),
             path,
             nlink: u32_at(204),
+            dev: u32_at(208),
+            _pad: 0,
         })
     }
 
@@ -488,7 +498,8 @@ pub const MAX_CAPTURES: usize = 5;
 /// ([`capture::IOVEC`], [`capture::MSG_IOVEC`], [`capture::DIRENT_COUNT`],
 /// [`capture::MMSG`]; at most one
 /// per syscall): always the last, so the kernel programs carry each such loop once, not
-/// once per slot.
+/// once per slot. A plan with no loop may hold any other copy there (with `-y`, the one
+/// [`FD_SLOT`] gave up for the facts): the generic copies are taken in every slot.
 pub const LOOP_SLOT: usize = MAX_CAPTURES - 1;
 
 /// Whether a capture kind belongs in [`LOOP_SLOT`].

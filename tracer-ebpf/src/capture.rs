@@ -206,7 +206,8 @@ impl Builder {
             self.capture_fds(spec, phase, args);
         }
         // Captures that loop always sit in the last slot (see `LOOP_SLOT`), so their
-        // loops are in the code once rather than once per slot.
+        // loops are in the code once rather than once per slot (another kind there was
+        // taken above: `capture_loop` passes it over).
         self.forget_offset();
         let spec = &plan.specs[LOOP_SLOT];
         let retrying = retry & (1 << LOOP_SLOT) != 0 && spec.when == when::ENTER;

@@ -153,6 +153,17 @@ fn workload() {
         // sockets, whose peers -yy reads in the kernel.
         let mut pair = [0i32; 2];
         libc::socketpair(libc::AF_UNIX, libc::SOCK_STREAM, 0, pair.as_mut_ptr());
+        // recvfrom: its copies fill four plan slots, its socket's facts the fifth.
+        libc::send(pair[0], b"x".as_ptr().cast(), 1, 0);
+        let mut byte = [0u8; 1];
+        libc::recvfrom(
+            pair[1],
+            byte.as_mut_ptr().cast(),
+            1,
+            0,
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+        );
         libc::close(pair[0]);
         libc::close(pair[1]);
         // After the end marker: the ids the checks need to recognise in the lines.
@@ -1053,6 +1064,13 @@ fn option_sets() -> Result<(), String> {
             &["-yy", "-e", "trace=socketpair,close"],
             r"close\(\d+<UNIX(-STREAM)?:\[\d+->\d+\]>\) += 0",
         ),
+        // A call whose copies fill the other slots (one moved to the last), and every
+        // call at once: the slots' kinds the verifier sees are the most there are.
+        (
+            &["-yy", "-e", "trace=recvfrom"],
+            r#"recvfrom\(\d+<UNIX(-STREAM)?:\[\d+->\d+\]>, "x", 1, 0, NULL, NULL\) += 1"#,
+        ),
+        (&["-yy"], r"writev\(5<pipe:\[\d+\]>, .* = 6"),
     ];
     for (options, pattern) in sets {
         let run = tracer(&[&["--backend=ebpf"], *options].concat(), true);

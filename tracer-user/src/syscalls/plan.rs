@@ -466,17 +466,27 @@ pub fn capture_plan_with(sc: &Syscall, opts: PlanOptions) -> CapturePlan {
     for (slot, spec) in plan.specs.iter_mut().zip(others) {
         *slot = spec;
     }
-    // Where the slot is free: the calls that use every slot are not -y's concern. A
-    // socket's data is decoded by what the socket is (netlink messages by its
-    // protocol), which a short-lived program's `/proc` no longer shows after the fact.
-    if (opts.fd_facts || sends_socket_data(sc))
-        && plan.specs[FD_SLOT].kind == capture::NONE
-        && let Some(spec) = fd_facts_spec(sc, opts.fd_endpoints)
-    {
-        plan.specs[FD_SLOT] = spec;
-    }
     if let Some(&spec) = looping.first() {
         plan.specs[LOOP_SLOT] = spec;
+    }
+    // A socket's data is decoded by what the socket is (netlink messages by its
+    // protocol), which a short-lived program's `/proc` no longer shows after the fact.
+    if (opts.fd_facts || sends_socket_data(sc))
+        && let Some(spec) = fd_facts_spec(sc, opts.fd_endpoints)
+    {
+        // The facts have their slot (the kernel programs read them from there alone);
+        // a copy there moves to the looping slot when no loop needs it: the kernel
+        // programs take any kind in it (the copies of one argument keep their order,
+        // the slot being the last).
+        if plan.specs[FD_SLOT].kind != capture::NONE && plan.specs[LOOP_SLOT].kind == capture::NONE
+        {
+            plan.specs[LOOP_SLOT] = plan.specs[FD_SLOT];
+            plan.specs[FD_SLOT] = CaptureSpec::default();
+        }
+        // (Where every slot copies memory, the line names from the table and `/proc`.)
+        if plan.specs[FD_SLOT].kind == capture::NONE {
+            plan.specs[FD_SLOT] = spec;
+        }
     }
     plan
 }
@@ -496,8 +506,10 @@ pub fn sends_socket_data(sc: &Syscall) -> bool {
 }
 
 /// `-y`'s facts for `sc` ([`FD_SLOT`]): the pair a `pipe`/`socketpair` writes, or its
-/// first descriptor argument (at entry for a call that closes it, else at exit, when it
-/// is still open) and the descriptor it returns (not an open's, named by its path).
+/// first descriptor argument (a directory's where it has none; at entry for a call that
+/// closes, binds or connects it, else at exit, when it is still open) and the
+/// descriptor it returns (an open's too: named by its path, the table keeps which
+/// file it is, to tell it from a later file under the same number).
 fn fd_facts_spec(sc: &Syscall, endpoints: bool) -> Option<CaptureSpec> {
     let position = |want: fn(&ArgKind) -> bool| sc.args.iter().position(|a| want(&a.kind));
     if let Some(i) = position(|k| matches!(k, ArgKind::Struct(StructKind::FdPair, _))) {
@@ -529,21 +541,23 @@ fn fd_facts_spec(sc: &Syscall, endpoints: bool) -> Option<CaptureSpec> {
             bits,
         ));
     }
-    let arg = position(|k| *k == ArgKind::Fd).map(|i| i as u8);
-    let returns = sc.ret.may_be_fd() && sc.effect != Effect::Open;
+    let arg = position(|k| *k == ArgKind::Fd)
+        .or_else(|| position(|k| *k == ArgKind::DirFd))
+        .map(|i| i as u8);
+    let returns = sc.ret.may_be_fd();
     let when = match (arg, returns) {
         (None, false) => return None,
         (None, true) => when::EXIT_OK,
-        // Before the call closes it, or binds it.
+        // Before the call closes it, or binds or connects it: the line shows the
+        // socket as it was (strace looks at the call's entry), and what the call made
+        // of it the lines after take from their own facts.
         _ if matches!(
             sc.effect,
-            Effect::Close | Effect::CloseRange | Effect::Autobind
+            Effect::Close | Effect::CloseRange | Effect::Autobind | Effect::SocketAddress
         ) =>
         {
             when::ENTER
         }
-        // What `connect`, `bind` or `listen` made of the socket, learned for the lines
-        // after this one (which shows it as it was: `fds::FdTable::apply`).
         _ => when::EXIT,
     };
     Some(CaptureSpec::new(
@@ -559,7 +573,8 @@ fn fd_facts_spec(sc: &Syscall, endpoints: bool) -> Option<CaptureSpec> {
 /// filter keeps everything in the kernel until then: all but those of an exec (a
 /// successful one replaces the memory its path, argv and envp were in) and the entry
 /// half of an in/out argument (by the exit the kernel has overwritten it, e.g. a socket
-/// length).
+/// length), and descriptor facts taken at entry (what a descriptor was before the call
+/// closed, bound or connected it).
 pub fn deferrable(sc: &Syscall, plan: &CapturePlan) -> u32 {
     if sc.effect == Effect::Exec {
         return 0;
@@ -573,7 +588,8 @@ pub fn deferrable(sc: &Syscall, plan: &CapturePlan) -> u32 {
     (0..specs.len())
         .filter(|&i| {
             let spec = &specs[i];
-            spec.kind != capture::NONE && spec.when == when::ENTER && !in_out(spec)
+            let facts = matches!(spec.kind, capture::FD_FACTS | capture::FD_PAIR_FACTS);
+            spec.kind != capture::NONE && spec.when == when::ENTER && !in_out(spec) && !facts
         })
         .fold(0, |bits, i| bits | 1 << i)
 }
@@ -582,6 +598,9 @@ pub fn deferrable(sc: &Syscall, plan: &CapturePlan) -> u32 {
 mod tests {
     use super::*;
     use crate::syscalls::{all, by_name};
+
+    /// The calls naming a descriptor whose copies fill every plan slot (both tables).
+    const LACKING_FACTS: &[&str] = &["recvmsg"];
 
     fn plan(name: &str) -> Vec<CaptureSpec> {
         let plan = capture_plan(by_name(name).unwrap());
@@ -740,6 +759,71 @@ mod tests {
                 wanted.len()
             );
         }
+    }
+
+    /// With `-y`, every call that names a descriptor takes what it refers to at the
+    /// call, except where its copies of memory fill every slot (their lines name from
+    /// the table and `/proc`). The list must not grow.
+    #[test]
+    fn y_takes_facts_wherever_a_slot_is_free() {
+        let opts = PlanOptions {
+            fd_facts: true,
+            ..PlanOptions::default()
+        };
+        let names_fds = |sc: &Syscall| {
+            sc.ret.may_be_fd()
+                || sc
+                    .args
+                    .iter()
+                    .any(|a| matches!(a.kind, ArgKind::Fd | ArgKind::DirFd))
+        };
+        let mut lacking: Vec<&str> = all()
+            .filter(|sc| names_fds(sc))
+            .filter(|sc| {
+                let plan = capture_plan_with(sc, opts);
+                !plan
+                    .specs
+                    .iter()
+                    .any(|s| matches!(s.kind, capture::FD_FACTS | capture::FD_PAIR_FACTS))
+            })
+            .map(|sc| sc.name)
+            .collect();
+        lacking.sort_unstable();
+        lacking.dedup();
+        assert_eq!(lacking, LACKING_FACTS, "syscalls without -y's facts");
+        // The copy that made room keeps its place among its argument's copies.
+        let recvfrom = capture_plan_with(by_name("recvfrom").unwrap(), opts);
+        assert_eq!(recvfrom.specs[FD_SLOT].kind, capture::FD_FACTS);
+        assert_eq!(
+            (recvfrom.specs[2].arg, recvfrom.specs[2].when),
+            (5, when::ENTER)
+        );
+        assert_eq!(
+            (
+                recvfrom.specs[LOOP_SLOT].arg,
+                recvfrom.specs[LOOP_SLOT].when
+            ),
+            (5, when::EXIT_OK)
+        );
+        // bind, connect and listen: the socket as it was before the call.
+        for name in ["bind", "connect", "listen"] {
+            let plan = capture_plan_with(by_name(name).unwrap(), opts);
+            assert_eq!(plan.specs[FD_SLOT].when, when::ENTER, "{name}");
+        }
+        // An open's result: which file it is.
+        let openat = capture_plan_with(by_name("openat").unwrap(), opts).specs[FD_SLOT];
+        assert_eq!(
+            (
+                openat.kind,
+                openat.when,
+                openat.arg,
+                openat.size & FD_RETURNED
+            ),
+            (capture::FD_FACTS, when::EXIT, 0, FD_RETURNED)
+        );
+        // Facts at entry are what the call changes: never deferred to its exit.
+        let close = by_name("close").unwrap();
+        assert_eq!(deferrable(close, &capture_plan_with(close, opts)), 0);
     }
 
     #[test]

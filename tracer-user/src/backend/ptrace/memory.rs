@@ -332,15 +332,13 @@ fn proc_fd_facts(pid: Pid, fd: i64, endpoints: bool) -> Option<FdFacts> {
     let fd = i32::try_from(fd).ok().filter(|&fd| fd >= 0)?;
     let link = format!("/proc/{pid}/fd/{fd}");
     let meta = std::fs::metadata(&link).ok()?;
-    let dev = meta.rdev();
-    // The kernel's own encoding (MKDEV): major << 20 | minor.
-    let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff);
-    let minor = (dev & 0xff) | ((dev >> 12) & !0xff);
+    let kernel_dev = crate::pipeline::procfs::kernel_dev;
     let mut facts = FdFacts {
         fd,
         mode: meta.mode(),
         ino: meta.ino(),
-        rdev: ((major << 20) | minor) as u32,
+        rdev: kernel_dev(meta.rdev()),
+        dev: kernel_dev(meta.dev()),
         nlink: meta.nlink() as u32,
         ..FdFacts::default()
     };
