@@ -46,8 +46,9 @@ pub struct KernelConfig {
     /// syscalls' plans take there at a call's entry and at its exit
     /// ([`crate::CapturePlan::kinds`]): the verifier, which knows these frozen values,
     /// skips the code of every other kind. All ones (the default): every kind.
-    pub entry_kinds: [u16; MAX_CAPTURES],
-    pub exit_kinds: [u16; MAX_CAPTURES],
+    pub entry_kinds: [u32; MAX_CAPTURES],
+    pub exit_kinds: [u32; MAX_CAPTURES],
+    pub _kinds_pad: u32,
     /// `--cgroup`/`--container`: trace every task whose cgroup is one of these (id =
     /// inode of the cgroup v2 directory) or below one; the first 0 ends the set. All
     /// zero: trace the `TRACED` set.
@@ -377,8 +378,9 @@ impl KernelConfig {
         diagnose_only: 0,
         path_follows_untraced: 0,
         cgroup_levels: [0; MAX_CGROUPS],
-        entry_kinds: [u16::MAX; MAX_CAPTURES],
-        exit_kinds: [u16::MAX; MAX_CAPTURES],
+        entry_kinds: [u32::MAX; MAX_CAPTURES],
+        exit_kinds: [u32::MAX; MAX_CAPTURES],
+        _kinds_pad: 0,
         cgroup_ids: [0; MAX_CGROUPS],
         min_duration_ns: 0,
         summary_overhead_ns: 0,
@@ -503,7 +505,7 @@ impl Default for KernelConfig {
     }
 }
 
-const _: () = assert!(core::mem::size_of::<KernelConfig>() == 264 + 16 + 48 + 120 + 40);
+const _: () = assert!(core::mem::size_of::<KernelConfig>() == 264 + 16 + 48 + 120 + 40 + 24);
 
 #[cfg(feature = "user")]
 // SAFETY: plain-old-data: repr(C), integer fields only, explicit padding.
