@@ -974,13 +974,15 @@ fn memory_a_struct_points_at_is_followed(backend: Backend) {
                 .any(|l| l.contains("{len=1, filter=0x")),
         "without -v, the instructions' address",
     );
-    // The same lines as strace's, addresses aside.
+    // The same lines as strace's, addresses and pids (checked above) aside.
     if let Some(theirs) = strace(&args) {
         let addr = regex::Regex::new(r"0x[0-9a-f]{6,}").unwrap();
+        let pids = regex::Regex::new(r"set_tid=\[[0-9, ]*").unwrap();
         let calls = |text: &str| -> Vec<String> {
             text.lines()
                 .filter(|l| !l.starts_with("+++") && !l.starts_with("---"))
-                .map(|l| addr.replace_all(l, "ADDR").into_owned())
+                .map(|l| addr.replace_all(l, "ADDR"))
+                .map(|l| pids.replace_all(&l, "set_tid=[PIDS").into_owned())
                 .collect()
         };
         assert_eq!(calls(&t.stderr), calls(&theirs), "as strace prints them");
