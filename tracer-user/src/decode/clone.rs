@@ -3,12 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{
-    ArgsPart, Call, DecodeOptions,
-    flags,
-    strings::write_addr,
-    structs, write_hex,
-};
+use super::{ArgsPart, Call, DecodeOptions, flags, strings::write_addr, structs, write_hex};
 use crate::syscalls::{ArgKind, Syscall};
 
 const CLONE_PIDFD: u64 = 0x1000;

@@ -885,10 +885,13 @@ mod tests {
         want.extend([41i32, 42].iter().flat_map(|p| p.to_ne_bytes()));
         assert_eq!(caps[0].data, want);
         // More pids than the kernel takes: the first 32 only.
-        clone_args[8] = insns.as_ptr() as u64;
-        clone_args[9] = 1000;
+        let mut many = clone_args;
+        many[8] = insns.as_ptr() as u64;
+        many[9] = 1000;
+        let args = [many.as_ptr() as u64, 88, 0, 0, 0, 0];
         let caps = capture(me(), &call(args), &plan, 32, Phase::Enter);
         assert_eq!(caps[0].data.len(), 88 + 4 * 32);
+        assert_eq!(caps[0].data[..88], bytes(&many));
         // SAFETY: the mapping made above.
         unsafe { libc::munmap(page as *mut libc::c_void, 8192) };
     }
