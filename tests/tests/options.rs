@@ -905,7 +905,8 @@ fn strings_at_a_mappings_end_as_strace_reads_them(backend: Backend) {
 
 /// strace follows a pointer inside a struct: a filter program's instructions (`struct
 /// sock_fprog`, `-v` only) given to `setsockopt`, `prctl` and `seccomp` and read back by
-/// `getsockopt`; `clone3`'s `set_tid` pids, up to an unreadable page.
+/// `getsockopt`; `clone3`'s `set_tid` pids, up to an unreadable page, and the pidfd and
+/// tid it wrote back.
 fn memory_a_struct_points_at_is_followed(backend: Backend) {
     let trace_set = "trace=setsockopt,getsockopt,prctl,seccomp,clone3";
     let workload = env!("CARGO_BIN_EXE_workload");
@@ -953,8 +954,22 @@ fn memory_a_struct_points_at_is_followed(backend: Backend) {
         .collect();
     let clone3 = t.calls("clone3");
     t.expect(
-        pids.len() == 2 && clone3.len() == 2,
-        &format!("two clone3 calls, pids {pids:?}"),
+        pids.len() == 2 && clone3.len() == 3,
+        &format!("three clone3 calls, pids {pids:?}"),
+    );
+    // What the kernel wrote where the child's struct pointed, as the program read it.
+    let written = t
+        .stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("pidfd "))
+        .and_then(|l| l.split_once(" parent_tid "));
+    t.expect(
+        written.is_some_and(|(fd, tid)| {
+            clone3[2].contains(&format!(
+                "=> {{pidfd=[{fd}], parent_tid=[{tid}]}}, 88) = {tid}"
+            ))
+        }),
+        &format!("clone3's pidfd and tid written back: {written:?}"),
     );
     t.expect(
         clone3[0].contains(&format!("set_tid=[{}], set_tid_size=3}}", pids[0]))
@@ -977,12 +992,12 @@ fn memory_a_struct_points_at_is_followed(backend: Backend) {
     // The same lines as strace's, addresses and pids (checked above) aside.
     if let Some(theirs) = strace(&args) {
         let addr = regex::Regex::new(r"0x[0-9a-f]{6,}").unwrap();
-        let pids = regex::Regex::new(r"set_tid=\[[0-9, ]*").unwrap();
+        let pids = regex::Regex::new(r"\b[0-9]{3,}\b").unwrap();
         let calls = |text: &str| -> Vec<String> {
             text.lines()
                 .filter(|l| !l.starts_with("+++") && !l.starts_with("---"))
                 .map(|l| addr.replace_all(l, "ADDR"))
-                .map(|l| pids.replace_all(&l, "set_tid=[PIDS").into_owned())
+                .map(|l| pids.replace_all(&l, "PID").into_owned())
                 .collect()
         };
         assert_eq!(calls(&t.stderr), calls(&theirs), "as strace prints them");

@@ -71,7 +71,7 @@ pub mod capture {
 pub struct Follow {
     pub ptr_at: usize,
     pub count_at: usize,
-    /// 2, 4 or 8.
+    /// 2, 4 or 8; 0: always one element (what a pointer field points at).
     pub count_bytes: usize,
     pub elem: usize,
     pub max_elems: usize,
@@ -83,30 +83,51 @@ pub const FOLLOW_FPROG: u8 = 0;
 /// `struct clone_args`'s `set_tid` (at 64) and `set_tid_size` (at 72): at most 32
 /// pids (the kernel's nesting limit; strace shows a longer one as its address).
 pub const FOLLOW_SET_TID: u8 = 1;
+/// `struct clone_args`'s `pidfd` (at 8): the descriptor `CLONE_PIDFD` wrote there.
+pub const FOLLOW_PIDFD: u8 = 2;
+/// `struct clone_args`'s `parent_tid` (at 24): the tid `CLONE_PARENT_SETTID` wrote.
+pub const FOLLOW_PARENT_TID: u8 = 3;
 /// Bytes of a [`capture::FOLLOW`] capture's struct at most.
 pub const MAX_FOLLOW_STRUCT: usize = 128;
+
+/// The shapes by [`CaptureSpec::len_arg`] (a table, so the kernel programs pick one
+/// with a load rather than a branch per shape).
+const FOLLOWS: [Follow; 4] = [
+    Follow {
+        ptr_at: 8,
+        count_at: 0,
+        count_bytes: 2,
+        elem: 8,
+        // What fits in a capture after the struct.
+        max_elems: (MAX_CAPTURE - 16) / 8,
+    },
+    Follow {
+        ptr_at: 64,
+        count_at: 72,
+        count_bytes: 8,
+        elem: 4,
+        max_elems: 32,
+    },
+    Follow {
+        ptr_at: 8,
+        count_at: 0,
+        count_bytes: 0,
+        elem: 4,
+        max_elems: 1,
+    },
+    Follow {
+        ptr_at: 24,
+        count_at: 0,
+        count_bytes: 0,
+        elem: 4,
+        max_elems: 1,
+    },
+];
 
 /// The shape [`CaptureSpec::len_arg`] names in a [`capture::FOLLOW`] capture.
 #[inline(always)]
 pub const fn follow_shape(index: u8) -> Follow {
-    if index == FOLLOW_SET_TID {
-        Follow {
-            ptr_at: 64,
-            count_at: 72,
-            count_bytes: 8,
-            elem: 4,
-            max_elems: 32,
-        }
-    } else {
-        Follow {
-            ptr_at: 8,
-            count_at: 0,
-            count_bytes: 2,
-            elem: 8,
-            // What fits in a capture after the struct.
-            max_elems: (MAX_CAPTURE - 16) / 8,
-        }
-    }
+    FOLLOWS[(index & 3) as usize]
 }
 
 /// Bytes of the array a [`capture::FOLLOW`] capture copies for a `count` read from its
@@ -124,11 +145,12 @@ pub const fn follow_want(shape: &Follow, count: u64, size: usize) -> usize {
     if want > room { room } else { want }
 }
 
-/// A count `bytes` wide (2, 4 or 8) from the 8-byte word at its offset (the low bytes:
-/// both architectures are little-endian).
+/// A count `bytes` wide (2, 4 or 8; 0: one) from the 8-byte word at its offset (the low
+/// bytes: both architectures are little-endian).
 #[inline(always)]
 pub const fn follow_count(word: u64, bytes: usize) -> u64 {
     match bytes {
+        0 => 1,
         2 => word & 0xffff,
         4 => word & 0xffff_ffff,
         _ => word,
@@ -707,6 +729,9 @@ mod tests {
         assert_eq!(follow_count(u64::MAX, set_tid.count_bytes), u64::MAX);
         assert_eq!(follow_want(&set_tid, 2, 88), 8);
         assert_eq!(follow_want(&set_tid, u64::MAX, 88), 32 * 4);
+        let pidfd = follow_shape(FOLLOW_PIDFD);
+        assert_eq!(follow_count(0, pidfd.count_bytes), 1);
+        assert_eq!(follow_want(&pidfd, 1, 88), 4);
     }
 
     /// A struct or an array ending past its mapping's end keeps what is readable, as

@@ -12,7 +12,7 @@
 //! | `files DIR` | locks, times, offsets, modes, prctl, mappings |
 //! | `attach-loop` | prints `ready`, then per line read from stdin opens, reads and closes a file and prints `done` |
 //! | `stuck-futex` | a thread blocked on a mutex the main thread holds while joining it: a deadlock (prints `ready`) |
-//! | `filters` | a socket filter attached and read back, an allow-all seccomp filter set by `prctl` and `seccomp`, `clone3` refusing `set_tid` arrays (one running into an unreadable page); prints the pids it passed |
+//! | `filters` | a socket filter attached and read back, an allow-all seccomp filter set by `prctl` and `seccomp`, `clone3` refusing `set_tid` arrays (one running into an unreadable page), then making a child with a pidfd; prints the pids it passed and got |
 
 use std::ffi::CString;
 use std::io::{BufRead, Write};
@@ -623,7 +623,9 @@ unsafe fn page_end() {
 /// Memory that points at more memory, as strace follows it: `struct sock_fprog`'s
 /// instructions (a UDP-only socket filter, then an allow-all seccomp filter) and
 /// `clone_args`'s `set_tid` pids (refused: more pids than pid namespace levels; the
-/// second array's last pid unreadable). Prints `set_tid PID...` per clone3 call.
+/// second array's last pid unreadable), and its `pidfd` and `parent_tid` (a child that
+/// exits at once). Prints `set_tid PID...` per refused clone3 call, then `pidfd FD
+/// parent_tid TID`.
 unsafe fn filters() {
     const fn insn(code: u16, jt: u8, jf: u8, k: u32) -> libc::sock_filter {
         libc::sock_filter { code, jt, jf, k }
@@ -714,6 +716,21 @@ unsafe fn filters() {
         println!("set_tid {} {}", pids[0], pids[1]);
         clone3(tail, 3);
         libc::munmap(map.cast(), 2 * page);
+
+        // A child (a fork: no shared memory) with a pidfd and its tid written back.
+        let (mut pidfd, mut tid): (libc::c_int, libc::pid_t) = (-1, 0);
+        let mut args = [0u64; 11];
+        args[0] = (libc::CLONE_PIDFD | libc::CLONE_PARENT_SETTID) as u64;
+        args[1] = (&raw mut pidfd) as u64;
+        args[3] = (&raw mut tid) as u64;
+        args[4] = libc::SIGCHLD as u64;
+        let child = libc::syscall(libc::SYS_clone3, args.as_ptr(), size_of_val(&args));
+        if child == 0 {
+            libc::_exit(0);
+        }
+        println!("pidfd {pidfd} parent_tid {tid}");
+        libc::waitpid(child as libc::pid_t, null_mut(), 0);
+        libc::close(pidfd);
     }
 }
 

@@ -143,15 +143,72 @@ pub(crate) fn write_clone3(out: &mut String, call: &Call, i: usize, opts: &Decod
         let _ = write!(out, ", {tail}");
     }
     out.push('}');
-    if let Some(tid) = call.success()
-        && flags & CLONE_PARENT_SETTID != 0
-    {
-        match field(24) {
-            0 => out.push_str(" => {parent_tid=NULL}"),
-            _ => {
-                let _ = write!(out, " => {{parent_tid=[{tid}]}}");
+    if call.success().is_some() {
+        write_clone3_written(out, call, i, flags, (fetch, size), opts);
+    }
+}
+
+/// What a successful `clone3` wrote back, as strace reads it at exit: the descriptor
+/// at `pidfd`, the tid at `parent_tid` (copied with the struct, `capture::FOLLOW`, after
+/// `set_tid`'s pids), and the bytes past those it knows, again.
+fn write_clone3_written(
+    out: &mut String,
+    call: &Call,
+    i: usize,
+    flags: u64,
+    (fetch, size): (usize, u64),
+    opts: &DecodeOptions,
+) {
+    const CLONE_PIDFD_AT: usize = 8;
+    const PARENT_TID_AT: usize = 24;
+    let followed: Vec<_> = call
+        .captures
+        .iter()
+        .filter(|c| c.arg as usize == i && c.kind == tracer_common::capture::FOLLOW)
+        .collect();
+    // At exit, after set_tid's copy: the pidfd's, then the parent tid's.
+    let written = |nth: usize| {
+        followed
+            .len()
+            .checked_sub(2 - nth)
+            .filter(|_| followed.len() >= 3)
+            .and_then(|at| followed.get(at))
+            .filter(|c| !c.fault)
+    };
+    let mut fields = Vec::new();
+    let mut int_at = |name: &str, at: usize, nth: usize| {
+        let cap = written(nth);
+        let b = cap.map(|c| structs::Bytes(&c.data));
+        let ptr = b.as_ref().and_then(|b| b.u64(at));
+        let mut s = format!("{name}=");
+        match (ptr, b.as_ref().and_then(|b| b.i32(88))) {
+            (Some(0), _) => s.push_str("NULL"),
+            (Some(_), Some(v)) => {
+                let _ = write!(s, "[{v}]");
             }
+            (Some(p), None) => write_addr(&mut s, p),
+            // No copy: the tid is the return value.
+            (None, _) if nth == 1 => {
+                let _ = write!(s, "[{}]", call.success().unwrap_or_default());
+            }
+            (None, _) => return,
         }
+        fields.push(s);
+    };
+    if flags & CLONE_PIDFD != 0 {
+        int_at("pidfd", CLONE_PIDFD_AT, 0);
+    }
+    if flags & CLONE_PARENT_SETTID != 0 {
+        int_at("parent_tid", PARENT_TID_AT, 1);
+    }
+    if (size as usize) > fetch {
+        let (_, exit) = super::in_out(call, i);
+        if let Some(tail) = structs::tail_of(exit, fetch, size, opts) {
+            fields.push(tail);
+        }
+    }
+    if !fields.is_empty() {
+        let _ = write!(out, " => {{{}}}", fields.join(", "));
     }
 }
 

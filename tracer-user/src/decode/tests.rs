@@ -3751,3 +3751,36 @@ fn clone3_shows_the_set_tid_pids() {
          stack_size=0}, 64"
     ));
 }
+
+#[test]
+fn clone3_shows_what_a_success_wrote_back() {
+    // clone3-success.c: CLONE_PIDFD and CLONE_PARENT_SETTID read back at exit; the bytes
+    // past the struct, again.
+    let mut args = [0u64; 11];
+    args[0] = 0x1000 | 0x100000; // CLONE_PIDFD|CLONE_PARENT_SETTID
+    args[1] = 0x7000_0ffc; // pidfd
+    args[3] = 0x7000_1000; // parent_tid, unreadable
+    args[4] = 17;
+    let bytes: Vec<u8> = args.iter().flat_map(|v| v.to_le_bytes()).collect();
+    let with = |extra: &[u8]| [&bytes[..], extra].concat();
+    let c = call(
+        "clone3",
+        &[0x7ffc, 96],
+        Some(42),
+        vec![
+            cap(0, capture::BUF, &with(&[0xde; 8])),
+            cap(0, capture::FOLLOW, &bytes),
+            cap(0, capture::BUF, &with(&[0xde; 8])),
+            cap(0, capture::FOLLOW, &with(&(-7i32).to_ne_bytes())),
+            cap(0, capture::FOLLOW, &bytes),
+        ],
+    );
+    assert_eq!(
+        line(&c),
+        "{flags=CLONE_PIDFD|CLONE_PARENT_SETTID, pidfd=0x70000ffc, parent_tid=0x70001000, \
+         exit_signal=SIGCHLD, stack=NULL, stack_size=0, /* bytes 88..95 */ \
+         \"\\xde\\xde\\xde\\xde\\xde\\xde\\xde\\xde\"} => {pidfd=[-7], \
+         parent_tid=0x70001000, /* bytes 88..95 */ \"\\xde\\xde\\xde\\xde\\xde\\xde\\xde\\xde\"}, \
+         96 = 42"
+    );
+}

@@ -4,8 +4,9 @@
 
 use super::{ArgKind, Dir, Effect, StructKind, Syscall, When, layout};
 use tracer_common::{
-    CapturePlan, CaptureSpec, FD_ENDPOINTS, FD_RETURNED, FD_SLOT, FOLLOW_FPROG, FOLLOW_SET_TID,
-    LEN_FIXED, LEN_FROM_RET, LEN_IOC_SIZE, LOOP_SLOT, PARTIAL, capture, when,
+    CapturePlan, CaptureSpec, FD_ENDPOINTS, FD_RETURNED, FD_SLOT, FOLLOW_FPROG, FOLLOW_PARENT_TID,
+    FOLLOW_PIDFD, FOLLOW_SET_TID, LEN_FIXED, LEN_FROM_RET, LEN_IOC_SIZE, LOOP_SLOT, PARTIAL,
+    capture, when,
 };
 
 /// Longest path the kernel accepts, NUL included.
@@ -344,14 +345,21 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
         // As many bytes as the size argument gives (up to a page: strace looks past the
         // version it knows, `/* bytes 88..95 */ "\xde..."`, or `???` where they cannot
         // be read; a struct ending a mapping shows what was readable), and the pids
-        // `set_tid` points at.
+        // `set_tid` points at; after a success, those bytes again and what the kernel
+        // wrote where `pidfd` and `parent_tid` point.
         ArgKind::Struct(sk @ StructKind::CloneArgs, _) => {
-            let given = CaptureSpec {
+            let given = |when| CaptureSpec {
                 max: MAX_CAPTURE,
-                ..spec(capture::BUF, when::ENTER, arg + 1, 0)
+                ..spec(capture::BUF, when, arg + 1, 0)
             };
-            let set_tid = spec(capture::FOLLOW, when::ENTER, FOLLOW_SET_TID, sk.size());
-            return vec![given, set_tid];
+            let follow = |when, shape| spec(capture::FOLLOW, when, shape, sk.size());
+            return vec![
+                given(when::ENTER),
+                follow(when::ENTER, FOLLOW_SET_TID),
+                given(when::EXIT_OK),
+                follow(when::EXIT_OK, FOLLOW_PIDFD),
+                follow(when::EXIT_OK, FOLLOW_PARENT_TID),
+            ];
         }
         ArgKind::Struct(sk, When::Updated) => {
             return vec![fixed(sk, When::Enter), fixed(sk, When::ExitOk)];
@@ -769,11 +777,11 @@ mod tests {
                     "{}",
                     sc.name
                 );
-                assert_eq!(s.when, when::ENTER, "{}", sc.name);
                 seen.push(sc.name);
             }
         }
         seen.sort();
+        seen.dedup();
         assert_eq!(seen, ["clone3", "prctl", "seccomp", "setsockopt"]);
         // Abbreviated, only clone3's pids are followed.
         let plan = capture_plan(by_name("setsockopt").unwrap());
