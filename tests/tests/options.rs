@@ -142,6 +142,26 @@ fn verbose_expands_structures_and_the_environment(backend: Backend) {
             .any(|l| l.contains("\", [\"uname\", \"-s\"], [\"A=1\"]) = 0")),
         "-v prints the environment",
     );
+    // Unabbreviated, every string of the environment and argv (strace's abbreviation
+    // stops at `-s` of them, 32 by default).
+    let vars: Vec<String> = (1..=60).map(|i| format!("V{i}=x")).collect();
+    let mut many = vec!["-v", "-e", "trace=execve", "env", "-i"];
+    many.extend(vars.iter().map(String::as_str));
+    many.push("true");
+    let t3 = traced(backend, &many);
+    let env = format!(
+        "[{}]",
+        vars.iter()
+            .map(|v| format!("\"{v}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    t3.expect(
+        t3.calls("execve")
+            .iter()
+            .any(|l| l.contains(&format!("[\"true\"], {env}) = 0"))),
+        "-v prints all 60 variables",
+    );
     // abbrev= names the syscalls that stay abbreviated: only those.
     let t2 = traced(
         backend,
@@ -882,7 +902,16 @@ fn strings_at_a_mappings_end_as_strace_reads_them(backend: Backend) {
     let calls = |stderr: &str| -> Vec<String> {
         stderr
             .lines()
-            .filter(|l| l.starts_with("write(-1") || l.starts_with("delete_module("))
+            .filter(|l| {
+                [
+                    "write(-1",
+                    "delete_module(",
+                    "memfd_create(",
+                    "prctl(PR_SET_NAME",
+                ]
+                .iter()
+                .any(|call| l.starts_with(call))
+            })
             .map(|l| {
                 addr.replace_all(l.split(" = ").next().unwrap_or(l), "ADDR")
                     .trim_end()
@@ -900,6 +929,29 @@ fn strings_at_a_mappings_end_as_strace_reads_them(backend: Backend) {
     ];
     // (strace's own tests, printstr.c and delete_module.c, expect the same; strace run
     // here interleaves its "short read" warnings with these lines.)
+    assert_eq!(calls(&t.stderr), expected, "{}", t.stderr);
+    // Strings the kernel reads up to a length of its own, as far as `-s` allows:
+    // strace's printstr_ex reads that many bytes (a memfd's name 250, PR_SET_NAME's
+    // 15) and shows them, `...` when no NUL was among them; one byte fewer readable is
+    // an address.
+    let t = traced(
+        backend,
+        &[
+            "-s",
+            "300",
+            "-e",
+            "trace=memfd_create,prctl",
+            env!("CARGO_BIN_EXE_workload"),
+            "page-end",
+        ],
+    );
+    let expected = [
+        format!("memfd_create(\"{}\"..., 0)", "m".repeat(250)),
+        "memfd_create(ADDR, 0)".to_owned(),
+        format!("prctl(PR_SET_NAME, \"{}\"...)", "n".repeat(15)),
+        "prctl(PR_SET_NAME, ADDR)".to_owned(),
+        "prctl(PR_SET_NAME, \"workload\")".to_owned(),
+    ];
     assert_eq!(calls(&t.stderr), expected, "{}", t.stderr);
 }
 

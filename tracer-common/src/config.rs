@@ -40,6 +40,12 @@ pub struct KernelConfig {
     /// Its own setting, so that a `-P` trace of every call (nothing to follow) verifies
     /// without that code.
     pub path_follows_untraced: u8,
+    /// The most strings of an exec's argv (and environment, with `-v`) copied:
+    /// [`crate::MAX_STRV`], what strace shows of an abbreviated exec, or
+    /// [`crate::MAX_STRV_ALL`] when the exec is not abbreviated (`-v`, `-e abbrev=`) and
+    /// strace shows them all. Frozen: the verifier walks only as many rounds.
+    pub strv_strings: u8,
+    pub _pad: [u8; 3],
     /// `--cgroup`/`--container`: the depth of each traced cgroup below the cgroup2 root.
     pub cgroup_levels: [u32; MAX_CGROUPS],
     /// Per plan slot, the capture kinds (a bit per [`crate::capture`] kind) the traced
@@ -48,7 +54,6 @@ pub struct KernelConfig {
     /// skips the code of every other kind. All ones (the default): every kind.
     pub entry_kinds: [u32; MAX_CAPTURES],
     pub exit_kinds: [u32; MAX_CAPTURES],
-    pub _kinds_pad: u32,
     /// `--cgroup`/`--container`: trace every task whose cgroup is one of these (id =
     /// inode of the cgroup v2 directory) or below one; the first 0 ends the set. All
     /// zero: trace the `TRACED` set.
@@ -377,10 +382,11 @@ impl KernelConfig {
         count_cpu: 0,
         diagnose_only: 0,
         path_follows_untraced: 0,
+        strv_strings: crate::MAX_STRV as u8,
+        _pad: [0; 3],
         cgroup_levels: [0; MAX_CGROUPS],
         entry_kinds: [u32::MAX; MAX_CAPTURES],
         exit_kinds: [u32::MAX; MAX_CAPTURES],
-        _kinds_pad: 0,
         cgroup_ids: [0; MAX_CGROUPS],
         min_duration_ns: 0,
         summary_overhead_ns: 0,

@@ -673,6 +673,10 @@ pub const fn tracks_path_fds(flags: u32) -> bool {
 
 /// Strings in a [`capture::STRV`] capture (execve's argv) beyond which it is truncated.
 pub const MAX_STRV: usize = 32;
+/// The most strings of an exec's argv or environment copied when the exec is not
+/// abbreviated ([`crate::KernelConfig::strv_strings`]); `MAX_CAPTURE` bytes hold about
+/// as many of `-s 32`'s.
+pub const MAX_STRV_ALL: usize = 128;
 /// Pointers a [`capture::PTRV_COUNT`] capture counts at most.
 pub const MAX_PTRV: usize = 512;
 

@@ -19,7 +19,7 @@ use tracer_common::{
     CAPTURE_FAULT, CAPTURE_TRUNCATED, CaptureHeader, CapturePlan, CaptureSpec, DIRENT_RECLEN,
     FD_RET_ARG, FD_RETURNED, FD_SLOT, FdFacts, FdSetsHeader, IovecChunk, LEN_FROM_RET, LOOP_SLOT,
     MAX_CAPTURE, MAX_CAPTURES, MAX_DIRENTS, MAX_FDSET_BYTES, MAX_FOLLOW_STRUCT, MAX_IOV,
-    MAX_MMSG_PIECES, MAX_PTRV, MAX_STRV, MMSG_MESSAGE, MMSG_NAME_BYTES, MMSGHDR_BYTES,
+    MAX_MMSG_PIECES, MAX_PTRV, MAX_STRV_ALL, MMSG_MESSAGE, MMSG_NAME_BYTES, MMSGHDR_BYTES,
     MSGHDR_CONTROL, MSGHDR_IOV, MSGHDR_NAME, MmsgChunk, SyscallRecord, capture, capture_len,
     capture_retry_len, capture_want, copied_flags, fdset_bytes, follow_count, follow_shape,
     follow_want, iov_copy_len, page_room, when,
@@ -907,12 +907,14 @@ impl Builder {
         (4, flags)
     }
 
-    /// argv: each string NUL-terminated, concatenated, up to `MAX_STRV` strings.
+    /// argv: each string NUL-terminated, concatenated, up to `strv_strings` strings (a
+    /// frozen setting: the verifier walks that many rounds).
     #[inline(always)]
     fn read_strv(&mut self, off: usize, src: u64, limit: usize) -> (usize, u8) {
+        let strings = config().strv_strings as usize;
         let mut len = 0usize;
         let mut i = 0;
-        while i < MAX_STRV {
+        while i < MAX_STRV_ALL && i < strings {
             let mut ptr: u64 = 0;
             // SAFETY: reads one pointer of the tracee's array into a stack variable.
             let rc = unsafe {

@@ -568,6 +568,11 @@ impl CommandLine {
         };
         // Dumped buffers are copied whole; `-s` still limits what the lines show.
         kernel.string_limit = cfg.capture_limit().min(u16::MAX as usize) as u32;
+        // An exec that is not abbreviated shows all its strings, as strace does.
+        let execs = [tracer_common::nr::EXECVE, tracer_common::nr::EXECVEAT];
+        if execs.iter().any(|&nr| !cfg.decode.abbrev.contains(nr)) {
+            kernel.strv_strings = tracer_common::MAX_STRV_ALL as u8;
+        }
         cfg.kernel = kernel;
         Ok(cfg)
     }

@@ -804,6 +804,9 @@ fn option_sets() -> Result<(), String> {
             &["-y", "-e", "trace=writev,close"],
             r"writev\(5<pipe:\[\d+\]>, .* = 6",
         ),
+        // -v: every call's program with the exec's environment strings, up to
+        // MAX_STRV_ALL of each argv (a loop the verifier walks that many rounds).
+        (&["-v"], r#"execve\(".*", \[".*"\], \[.*\]\) = 0"#),
         // -yy: a UNIX socket's peer, read in the kernel (`UNIX` before 5.15).
         (
             &["-yy", "-e", "trace=socketpair,close"],

@@ -41,6 +41,7 @@ fn main() {
             Some("clone-parent") => clone_parent(),
             Some("page-end") => page_end(),
             Some("filters") => filters(),
+            Some("keyctl") => keyctl(),
             _ => {
                 eprintln!("usage: workload MODE [DIR]");
                 std::process::exit(2);
@@ -616,6 +617,17 @@ unsafe fn page_end() {
         libc::syscall(libc::SYS_delete_module, end.sub(32), 0);
         *end.sub(1) = 0;
         libc::syscall(libc::SYS_delete_module, end.sub(33), 0);
+        // A memfd's name is read up to 250 bytes (the kernel takes 249), a thread's
+        // name up to PR_SET_NAME's 15: each unterminated up to the page's end.
+        std::ptr::write_bytes(end.sub(250), b'm', 250);
+        libc::syscall(libc::SYS_memfd_create, end.sub(250), 0);
+        libc::syscall(libc::SYS_memfd_create, end.sub(249), 0);
+        std::ptr::write_bytes(end.sub(15), b'n', 15);
+        let mut old = [0u8; 16];
+        libc::prctl(libc::PR_GET_NAME, old.as_mut_ptr());
+        libc::prctl(libc::PR_SET_NAME, end.sub(15));
+        libc::prctl(libc::PR_SET_NAME, end.sub(14));
+        libc::prctl(libc::PR_SET_NAME, old.as_ptr());
         libc::munmap(map.cast(), 2 * page);
     }
 }
@@ -731,6 +743,52 @@ unsafe fn filters() {
         println!("pidfd {pidfd} parent_tid {tid}");
         libc::waitpid(child as libc::pid_t, null_mut(), 0);
         libc::close(pidfd);
+    }
+}
+
+/// The kernel's key management: a key added to the thread keyring, described, read,
+/// updated, searched for, given permissions and revoked; a session keyring joined; the
+/// commands that take uids, an errno and the request-key default.
+unsafe fn keyctl() {
+    unsafe {
+        const THREAD_KEYRING: libc::c_long = -1;
+        let call = |args: [libc::c_long; 5]| {
+            libc::syscall(
+                libc::SYS_keyctl,
+                args[0],
+                args[1],
+                args[2],
+                args[3],
+                args[4],
+            )
+        };
+        call([0, THREAD_KEYRING, 1, 0, 0]);
+        let key = libc::syscall(
+            libc::SYS_add_key,
+            c"user".as_ptr(),
+            c"tracer-key".as_ptr(),
+            c"secret".as_ptr(),
+            6,
+            THREAD_KEYRING,
+        );
+        let mut buf = [0xffu8; 256];
+        let out = buf.as_mut_ptr() as libc::c_long;
+        call([6, key, out, 256, 0]);
+        call([11, key, out, 256, 0]);
+        call([2, key, c"new secret".as_ptr() as libc::c_long, 10, 0]);
+        call([5, key, 0x3f01_0000, 0, 0]);
+        call([
+            10,
+            THREAD_KEYRING,
+            c"user".as_ptr() as libc::c_long,
+            c"tracer-key".as_ptr() as libc::c_long,
+            0,
+        ]);
+        call([4, key, -1, -1, 0]);
+        call([19, key, 10, libc::ENODEV as libc::c_long, -3]);
+        call([14, -1, 0, 0, 0]);
+        call([3, key, 0, 0, 0]);
+        call([1, c"tracer-session".as_ptr() as libc::c_long, 0, 0, 0]);
     }
 }
 

@@ -21,6 +21,7 @@ mod ioprio;
 mod iovec;
 mod ipc;
 mod kexec;
+mod keyctl;
 mod mount_attr;
 mod netlink;
 mod netlink_types;

@@ -310,16 +310,11 @@ fn entry_cstr(call: &Call, i: usize) -> Option<&Capture> {
 /// `PR_SET_NAME`'s name: the kernel reads at most 15 bytes, so strace shows at most
 /// those, with `...` when there is no NUL among them.
 fn write_name(out: &mut String, call: &Call, i: usize, opts: &DecodeOptions) {
-    let v = call.args[i];
-    let Some(c) = entry_cstr(call, i).filter(|c| !c.fault && v != 0) else {
-        return write_addr(out, v);
-    };
-    let limit = NAME_IN.min(opts.string_limit);
-    let shown = c.data.len().min(limit);
-    strings::quote(out, &c.data[..shown], opts.hex, false);
-    if c.data.len() >= limit {
-        out.push_str("...");
-    }
+    let name = call
+        .captures
+        .iter()
+        .find(|c| c.arg as usize == i && c.kind == capture::BUF);
+    strings::write_str_upto(out, name, call.args[i], NAME_IN as u16, opts);
 }
 
 /// `PR_SVE_SET_VL`'s and `PR_SME_SET_VL`'s argument: its flags and the length,

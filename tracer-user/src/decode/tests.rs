@@ -562,7 +562,7 @@ fn prctl_shows_what_its_option_uses() {
     assert!(
         pr(&[23, 99, 0, 0, 0], -22, vec![]).starts_with("PR_CAPBSET_READ, 0x63 /* CAP_??? */ = -1")
     );
-    let name = cap(1, capture::CSTR, b"worker");
+    let name = cap(1, capture::BUF, b"worker\0\x7f");
     assert_eq!(
         pr(&[15, 0x7ff0, 0, 0, 0], 0, vec![name.clone()]),
         "PR_SET_NAME, \"worker\" = 0"
@@ -846,11 +846,16 @@ fn prctl_options_as_strace_prints_them() {
         pr(&[0x53564d41, 0, 0, 1, 0x7fdf], -22, vec![name]),
         "PR_SET_VMA, PR_SET_VMA_ANON_NAME, NULL, 1, \"12345678901234567890123456789012\" = -1 EINVAL (Invalid argument)"
     );
-    // prctl-name.c: at most 15 bytes are read.
-    let name = cap(1, capture::CSTR, b"123456789abcdef");
+    // prctl-name.c: at most 15 bytes are read; fewer without a NUL, the address.
+    let name = cap(1, capture::BUF, b"123456789abcdef");
     assert_eq!(
         pr(&[15, 0x7ff0, 0, 0, 0], 0, vec![name]),
         "PR_SET_NAME, \"123456789abcdef\"... = 0"
+    );
+    let name = cap(1, capture::BUF, b"123456789abcde");
+    assert_eq!(
+        pr(&[15, 0x7ff0, 0, 0, 0], 0, vec![name]),
+        "PR_SET_NAME, 0x7ff0 = 0"
     );
 }
 
@@ -1199,6 +1204,17 @@ fn syscall_specific_flags() {
         s
     };
     assert_eq!(one("epoll_create1", &[0o2000000]), "EPOLL_CLOEXEC");
+    // strace's memfd_create.c: the flags, then the huge page size's bits.
+    assert_eq!(one("memfd_create", &[0, 1]), "NULL, MFD_CLOEXEC");
+    assert_eq!(one("memfd_create", &[0, 0]), "NULL, 0");
+    assert_eq!(
+        one("memfd_create", &[0, 0x7800_0004]),
+        "NULL, MFD_HUGETLB|30<<MFD_HUGE_SHIFT"
+    );
+    assert_eq!(
+        one("memfd_create", &[0, 0x7800_0000]),
+        "NULL, 30<<MFD_HUGE_SHIFT"
+    );
     assert_eq!(
         one("eventfd2", &[0, 0o2004000]),
         "0, EFD_CLOEXEC|EFD_NONBLOCK"

@@ -48,6 +48,13 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
             ..spec(capture::CSTR, when::ENTER, LEN_FIXED, 0)
         },
         ArgKind::Str | ArgKind::MountStr { .. } => spec(capture::CSTR, when::ENTER, LEN_FIXED, 0),
+        // Bytes, not a C string: all `max` are shown when no NUL is among them, and a
+        // copy cut short by the mapping's end without one is unreadable
+        // (`strings::write_str_upto`).
+        ArgKind::StrUpTo { max } => CaptureSpec {
+            max: max | PARTIAL,
+            ..spec(capture::BUF, when::ENTER, LEN_FIXED, max)
+        },
         // (A netlink message whose payload ends a mapping shows its header: `PARTIAL`.)
         ArgKind::BufIn { len_arg } => CaptureSpec {
             max: PARTIAL,
@@ -159,15 +166,32 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
         // page keeps what precedes it: an int at the end of a mapping). Read whatever
         // the option: for the others the copies fail or go unused.
         ArgKind::PrctlArg { n: 2 } => {
-            let name = CaptureSpec {
-                max: 16,
-                ..spec(capture::CSTR, when::ENTER, LEN_FIXED, 0)
-            };
+            let name = capture_specs(arg, ArgKind::StrUpTo { max: 15 })[0];
             return vec![name, spec(capture::FIXED, when::EXIT_OK, LEN_FIXED, 16)];
         }
         // PR_SET_SECCOMP's `struct sock_fprog` (read whatever the option: for the others
         // the copy fails or goes unused).
         ArgKind::PrctlArg { n: 3 } => spec(capture::FIXED, when::ENTER, LEN_FIXED, 16),
+        // keyctl's strings (a keyring's name, a key's type, description or restriction),
+        // the payload UPDATE and INSTANTIATE send (a string's bytes too: the fourth
+        // argument, a pointer there, asks for more than `-s` takes), what DESCRIBE,
+        // READ and GET_SECURITY write back, INSTANTIATE_IOV's vector. Read whatever the
+        // command: for the others the copies fail or go unused.
+        ArgKind::KeyctlArg { n: 2 | 4 } => {
+            return vec![spec(capture::CSTR, when::ENTER, LEN_FIXED, 0)];
+        }
+        ArgKind::KeyctlArg { n: 3 } => {
+            let mut specs = capture_specs(arg, ArgKind::BufIn { len_arg: 3 });
+            specs.extend(capture_specs(arg, ArgKind::BufOut));
+            specs.extend(capture_specs(
+                arg,
+                ArgKind::Iovec {
+                    count_arg: 3,
+                    dir: Dir::In,
+                },
+            ));
+            return specs;
+        }
         // PR_SET_VMA's name (up to `-s`), the cookie PR_SCHED_CORE_GET writes.
         ArgKind::PrctlArg { n: 5 } => {
             let name = spec(capture::CSTR, when::ENTER, LEN_FIXED, 0);
@@ -470,6 +494,32 @@ fn wanted(sc: &Syscall, opts: PlanOptions) -> Vec<CaptureSpec> {
                     ..capture_specs(i, ArgKind::Str)[0]
                 }]
             }
+            ArgKind::StrUpTo { max } if opts.string_limit > 0 => capture_specs(
+                i,
+                ArgKind::StrUpTo {
+                    max: str_up_to(max, opts.string_limit),
+                },
+            ),
+            // PR_SET_NAME's name, read up to 15 bytes and `-s`, as `StrUpTo` above.
+            kind @ ArgKind::PrctlArg { n: 2 } if opts.string_limit > 0 => {
+                let mut specs = capture_specs(i, kind);
+                specs[0] = capture_specs(
+                    i,
+                    ArgKind::StrUpTo {
+                        max: str_up_to(15, opts.string_limit),
+                    },
+                )[0];
+                specs
+            }
+            // keyctl's strings, as `Str` above.
+            kind @ ArgKind::KeyctlArg { .. } if opts.string_limit > 0 => {
+                let max = (opts.string_limit + 1).min(MAX_CAPTURE as usize) as u16;
+                let mut specs = capture_specs(i, kind);
+                for spec in specs.iter_mut().filter(|s| s.kind == capture::CSTR) {
+                    spec.max = max;
+                }
+                specs
+            }
             // PR_SET_VMA's name, a string among other copies, as `Str` above.
             kind @ ArgKind::PrctlArg { n: 5 } if opts.string_limit > 0 => {
                 let max = (opts.string_limit + 1).min(MAX_CAPTURE as usize) as u16;
@@ -482,6 +532,12 @@ fn wanted(sc: &Syscall, opts: PlanOptions) -> Vec<CaptureSpec> {
             kind => capture_specs(i, kind),
         })
         .collect()
+}
+
+/// How many bytes strace's `printstr_ex` reads of a string the kernel takes up to `max`
+/// bytes of: no more than `-s` shows and one.
+pub fn str_up_to(max: u16, string_limit: usize) -> u16 {
+    max.min((string_limit + 1).min(MAX_CAPTURE as usize) as u16)
 }
 
 /// Whether `sc` sends a buffer on a socket whose kind decides its decoding
@@ -606,7 +662,11 @@ mod tests {
             (openat[0].kind, openat[0].arg, openat[0].max),
             (capture::CSTR, 1, 4096)
         );
-        assert_eq!(plan("memfd_create")[0].max, 0, "non-path strings follow -s");
+        // A memfd's name: its 250 bytes, at most (-s and one, by the options).
+        assert_eq!(
+            (plan("memfd_create")[0].kind, plan("memfd_create")[0].max),
+            (capture::BUF, 250 | PARTIAL)
+        );
         let execve = plan("execve");
         let kinds: Vec<_> = execve.iter().map(|s| (s.kind, s.arg)).collect();
         assert_eq!(

@@ -63,15 +63,38 @@ pub enum Attach {
 /// beside-full cost the same, the slow syscall path every task takes either way).
 fn attach_mode(cfg: &Config) -> Attach {
     match cfg.tracepoints {
-        TracepointChoice::Syscall => Attach::PerSyscall(
-            cfg.trace_set()
+        TracepointChoice::Syscall => {
+            let (names, absent): (Vec<_>, Vec<_>) = cfg
+                .trace_set()
                 .numbers()
                 .filter_map(syscalls::by_nr)
                 .map(syscalls::kernel_name)
-                .collect(),
-        ),
+                .partition(|name| has_tracepoint(name));
+            // A syscall this kernel does not implement (`getpmsg`, one configured out)
+            // has no tracepoint: its calls fail with ENOSYS unseen.
+            if !absent.is_empty() {
+                eprintln!(
+                    "tracer: no tracepoint for {} in this kernel (not implemented): not shown with --tracepoints=syscall",
+                    absent.join(", ")
+                );
+            }
+            Attach::PerSyscall(names)
+        }
         TracepointChoice::Raw | TracepointChoice::Auto => Attach::Raw,
     }
+}
+
+/// Whether `syscalls:sys_enter_NAME` exists; true when tracefs is not where aya looks
+/// (attaching then says what is wrong).
+fn has_tracepoint(name: &str) -> bool {
+    let mut tracefs = ["/sys/kernel/tracing", "/sys/kernel/debug/tracing"]
+        .into_iter()
+        .filter(|dir| Path::new(dir).join("events").is_dir());
+    tracefs.next().is_none_or(|dir| {
+        Path::new(dir)
+            .join(format!("events/syscalls/sys_enter_{name}"))
+            .exists()
+    })
 }
 
 /// The tracer's pid namespace as (nsfs device, inode), or None in the initial one, whose

@@ -146,7 +146,8 @@ fn read_str(pid: Pid, addr: u64, max: usize) -> Option<(Vec<u8>, bool)> {
     Some((buf, false))
 }
 
-/// Takes the captures `plan` asks for in `phase`, with the kernel programs' semantics.
+/// Takes the captures `plan` asks for in `phase`, with the kernel programs' semantics
+/// (argv as abbreviated execs show them).
 pub fn capture(
     pid: Pid,
     call: &Syscall,
@@ -154,10 +155,22 @@ pub fn capture(
     string_limit: usize,
     phase: Phase,
 ) -> Vec<Capture> {
+    capture_with(pid, call, plan, (string_limit, MAX_STRV), phase)
+}
+
+/// [`capture`], with `limits`: bytes of each string or buffer, and strings of an argv
+/// (`KernelConfig::strv_strings`).
+pub fn capture_with(
+    pid: Pid,
+    call: &Syscall,
+    plan: &CapturePlan,
+    limits: (usize, usize),
+    phase: Phase,
+) -> Vec<Capture> {
     plan.specs
         .iter()
         .filter(|spec| phase.wants(spec))
-        .filter_map(|spec| capture_one(pid, spec, phase, &call.args, string_limit))
+        .filter_map(|spec| capture_one(pid, spec, phase, &call.args, limits))
         .collect()
 }
 
@@ -166,7 +179,7 @@ fn capture_one(
     spec: &CaptureSpec,
     phase: Phase,
     args: &[u64; 6],
-    string_limit: usize,
+    (string_limit, strings): (usize, usize),
 ) -> Option<Capture> {
     if matches!(spec.kind, capture::FD_FACTS | capture::FD_PAIR_FACTS) {
         return fd_facts(pid, spec, phase, args);
@@ -242,7 +255,7 @@ fn capture_one(
             read_fd_sets(pid, args, nfds)
         }
         capture::FOLLOW => read_follow(pid, spec, src),
-        capture::STRV => read_strv(pid, src, limit),
+        capture::STRV => read_strv(pid, src, limit, strings),
         capture::PTRV_COUNT => count_ptrs(pid, src),
         _ => return None,
     };
@@ -634,10 +647,10 @@ fn read_fd_sets(pid: Pid, args: &[u64; 6], nfds: u64) -> (Vec<u8>, u8) {
 }
 
 /// argv: each string (at most `limit + 1` bytes) NUL-terminated, concatenated, up to
-/// `MAX_STRV` strings and `MAX_CAPTURE` bytes.
-fn read_strv(pid: Pid, src: u64, limit: usize) -> (Vec<u8>, u8) {
+/// `strings` strings and `MAX_CAPTURE` bytes.
+fn read_strv(pid: Pid, src: u64, limit: usize, strings: usize) -> (Vec<u8>, u8) {
     let mut out = Vec::new();
-    for i in 0..MAX_STRV as u64 {
+    for i in 0..strings as u64 {
         let mut ptr = [0u8; 8];
         if read(pid, src + 8 * i, &mut ptr) < 8 {
             return (out, CAPTURE_FAULT);
