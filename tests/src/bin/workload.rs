@@ -599,16 +599,7 @@ unsafe fn files(dir: &str) {
 /// `...`), and one that cannot be read so far is printed as its address.
 unsafe fn page_end() {
     unsafe {
-        let page = libc::sysconf(libc::_SC_PAGESIZE) as usize;
-        let map = libc::mmap(
-            null_mut(),
-            2 * page,
-            libc::PROT_READ | libc::PROT_WRITE,
-            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
-            -1,
-            0,
-        ) as *mut u8;
-        libc::mprotect(map.add(page).cast(), page, libc::PROT_NONE);
+        let (map, page) = guarded_page();
         let end = map.add(page);
         std::ptr::write_bytes(end.sub(33), b'x', 33);
         libc::write(-1, end.sub(33).cast(), 33);
@@ -712,16 +703,7 @@ unsafe fn filters() {
         let pids = [pid + 1000, pid + 2000, pid + 3000];
         println!("set_tid {} {} {}", pids[0], pids[1], pids[2]);
         clone3(pids.as_ptr(), 3);
-        let page = libc::sysconf(libc::_SC_PAGESIZE) as usize;
-        let map = libc::mmap(
-            null_mut(),
-            2 * page,
-            libc::PROT_READ | libc::PROT_WRITE,
-            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
-            -1,
-            0,
-        ) as *mut u8;
-        libc::mprotect(map.add(page).cast(), page, libc::PROT_NONE);
+        let (map, page) = guarded_page();
         let tail = map.add(page - 8) as *mut libc::pid_t;
         *tail = pids[0];
         *tail.add(1) = pids[1];
@@ -789,6 +771,24 @@ unsafe fn keyctl() {
         call([14, -1, 0, 0, 0]);
         call([3, key, 0, 0, 0]);
         call([1, c"tracer-session".as_ptr() as libc::c_long, 0, 0, 0]);
+    }
+}
+
+/// A readable page followed by an unreadable one (memory that ends where a mapping
+/// does): the mapping and the page size; `munmap(map, 2 * page)` ends it.
+unsafe fn guarded_page() -> (*mut u8, usize) {
+    unsafe {
+        let page = libc::sysconf(libc::_SC_PAGESIZE) as usize;
+        let map = libc::mmap(
+            null_mut(),
+            2 * page,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        ) as *mut u8;
+        libc::mprotect(map.add(page).cast(), page, libc::PROT_NONE);
+        (map, page)
     }
 }
 
