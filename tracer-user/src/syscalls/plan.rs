@@ -36,6 +36,12 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
         };
         spec(capture::FIXED, w, LEN_FIXED, sk.size())
     };
+    // A struct of `size` bytes read whatever the command asks: a copy that runs into
+    // the mapping's end keeps what its page holds (`PARTIAL`).
+    let partial = |when, size| CaptureSpec {
+        max: PARTIAL,
+        ..spec(capture::FIXED, when, LEN_FIXED, size)
+    };
     // Arrays are limited by element count when printed, not by `-s` bytes.
     let array = |when, len_arg, size| CaptureSpec {
         max: MAX_CAPTURE,
@@ -117,30 +123,18 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
                 max: PATH_MAX,
                 ..spec(capture::CSTR, when::ENTER, LEN_FIXED, 0)
             };
-            let fixed = |when| CaptureSpec {
-                max: PARTIAL,
-                ..spec(
-                    capture::FIXED,
-                    when,
-                    LEN_FIXED,
-                    crate::decode::QUOTA_MAX_STRUCT,
-                )
-            };
-            return vec![path, fixed(when::ENTER), fixed(when::EXIT_OK)];
+            let size = crate::decode::QUOTA_MAX_STRUCT;
+            return vec![
+                path,
+                partial(when::ENTER, size),
+                partial(when::EXIT_OK, size),
+            ];
         }
         // The struct the operation reads, or writes (as long as the largest: the others'
         // copies end where their page does, `PARTIAL`).
         ArgKind::SeccompArg { n: 2 } => {
-            let fixed = |when| CaptureSpec {
-                max: PARTIAL,
-                ..spec(
-                    capture::FIXED,
-                    when,
-                    LEN_FIXED,
-                    crate::decode::SECCOMP_MAX_STRUCT,
-                )
-            };
-            return vec![fixed(when::ENTER), fixed(when::EXIT_OK)];
+            let size = crate::decode::SECCOMP_MAX_STRUCT;
+            return vec![partial(when::ENTER, size), partial(when::EXIT_OK, size)];
         }
         // The key: at most 256 bytes. The value: a string or a path, or `aux` bytes.
         ArgKind::FsconfigArg { n: 2 } => CaptureSpec {
