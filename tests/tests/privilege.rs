@@ -54,28 +54,16 @@ impl CapsCopy {
         Some(Self { dir, bin })
     }
 
-    /// Runs the copy as `nobody`. Another test thread's fork may briefly hold a fresh
-    /// copy open for writing (its descriptor lives until that child's exec): ETXTBSY
-    /// then, and a retry.
+    /// Runs the copy as `nobody` (again, while it is busy for an instant).
     fn run(&self, backend: Backend, args: &[&str]) -> Traced {
-        let out = (0..20)
-            .map(|_| {
-                Command::new(SANDBOX)
-                    .args(["nobody", "--", self.bin.to_str().unwrap(), backend.arg()])
-                    .args(args)
-                    .current_dir(&self.dir)
-                    .stdin(Stdio::null())
-                    .output()
-                    .unwrap()
-            })
-            .find(|out| {
-                let busy = String::from_utf8_lossy(&out.stderr).contains("Text file busy");
-                if busy {
-                    std::thread::sleep(std::time::Duration::from_millis(50));
-                }
-                !busy
-            })
-            .expect("the copy is executable within a second");
+        let out = tracer_tests::output_once_not_busy(|| {
+            let mut cmd = Command::new(SANDBOX);
+            cmd.args(["nobody", "--", self.bin.to_str().unwrap(), backend.arg()])
+                .args(args)
+                .current_dir(&self.dir)
+                .stdin(Stdio::null());
+            cmd
+        });
         Traced::from(out)
     }
 }

@@ -52,8 +52,8 @@ pub struct KernelConfig {
     /// syscalls' plans take there at a call's entry and at its exit
     /// ([`crate::CapturePlan::kinds`]): the verifier, which knows these frozen values,
     /// skips the code of every other kind. All ones (the default): every kind.
-    pub entry_kinds: [u16; MAX_CAPTURES],
-    pub exit_kinds: [u16; MAX_CAPTURES],
+    pub entry_kinds: [u32; MAX_CAPTURES],
+    pub exit_kinds: [u32; MAX_CAPTURES],
     /// `--cgroup`/`--container`: trace every task whose cgroup is one of these (id =
     /// inode of the cgroup v2 directory) or below one; the first 0 ends the set. All
     /// zero: trace the `TRACED` set.
@@ -391,8 +391,8 @@ impl KernelConfig {
         strv_strings: crate::MAX_STRV as u8,
         _pad: [0; 3],
         cgroup_levels: [0; MAX_CGROUPS],
-        entry_kinds: [u16::MAX; MAX_CAPTURES],
-        exit_kinds: [u16::MAX; MAX_CAPTURES],
+        entry_kinds: [u32::MAX; MAX_CAPTURES],
+        exit_kinds: [u32::MAX; MAX_CAPTURES],
         cgroup_ids: [0; MAX_CGROUPS],
         min_duration_ns: 0,
         summary_overhead_ns: 0,
@@ -517,7 +517,7 @@ impl Default for KernelConfig {
     }
 }
 
-const _: () = assert!(core::mem::size_of::<KernelConfig>() == 264 + 16 + 48 + 128 + 40 + 8);
+const _: () = assert!(core::mem::size_of::<KernelConfig>() == 264 + 16 + 48 + 128 + 40 + 24);
 
 #[cfg(feature = "user")]
 // SAFETY: plain-old-data: repr(C), integer fields only, explicit padding.

@@ -323,7 +323,7 @@ fn write_memory(
                 .and_then(netlink::protocol_from_name);
             iovec::write_msghdr(out, call, i, w == When::ExitOk, opts, named)
         }
-        ArgKind::Struct(StructKind::CloneArgs, _) => clone::write_clone3(out, call, i),
+        ArgKind::Struct(StructKind::CloneArgs, _) => clone::write_clone3(out, call, i, opts),
         ArgKind::Struct(StructKind::MountAttr, _) => {
             super::mount_attr::write_arg(out, call, i, opts, fds)
         }

@@ -170,7 +170,7 @@ pub fn write_arg(out: &mut String, call: &Call, i: usize, n: u8, opts: &DecodeOp
         (PR_GET_UNALIGN, 2) => int_out(out, &|out, x| {
             write_flags(out, x as u32 as u64, PR_UNALIGN, None, "PR_UNALIGN_???")
         }),
-        (PR_GET_TID_ADDRESS, 2) => match written(NAME_OUT).and_then(|c| Bytes(&c.data).u64(0)) {
+        (PR_GET_TID_ADDRESS, 2) => match written(8).and_then(|c| Bytes(&c.data).u64(0)) {
             Some(p) => {
                 out.push('[');
                 write_addr(out, p);
@@ -226,8 +226,12 @@ pub fn write_arg(out: &mut String, call: &Call, i: usize, n: u8, opts: &DecodeOp
         }
         (PR_SET_PTRACER, 2) => write_pid(out, call.tid, v as i32, opts),
         (PR_SET_SECCOMP, 2) => write_enum(out, v, SECCOMP_MODE, "SECCOMP_MODE_???"),
-        // The filter program (`{len=..., filter=[...]}`) is not decoded yet.
-        (PR_SET_SECCOMP, 3) if arg2 == SECCOMP_MODE_FILTER => write_addr(out, v),
+        (PR_SET_SECCOMP, 3) if arg2 == SECCOMP_MODE_FILTER => {
+            let flavor = super::bpf_filter::Flavor::Seccomp;
+            if !super::bpf_filter::write_fprog(out, call, i, flavor, opts) {
+                write_addr(out, v);
+            }
+        }
         (PR_SET_SECUREBITS, 2) => write_flags(out, v, SECUREBITS, None, "SECBIT_???"),
         (PR_SET_TIMERSLACK, 2) => write_int(out, v as i64),
         (PR_SET_TSC, 2) => write_enum(out, v as u32 as u64, PR_TSC, "PR_TSC_???"),
@@ -285,14 +289,15 @@ pub fn write_arg(out: &mut String, call: &Call, i: usize, n: u8, opts: &DecodeOp
     }
 }
 
-/// The copy of argument `i` a successful call left, `len` bytes (the plan takes copies
-/// of several sizes: one that would reach past the end of a mapping faults).
+/// The copy of argument `i` a successful call left, if it holds `len` bytes (a copy
+/// that ran into an unreadable page holds what precedes it: an int at the end of a
+/// mapping).
 fn written(call: &Call, i: usize, len: usize) -> Option<&Capture> {
     if call.args[i] == 0 || call.success().is_none() {
         return None;
     }
     call.captures.iter().find(|c| {
-        c.arg as usize == i && c.kind == capture::FIXED && !c.fault && c.data.len() == len
+        c.arg as usize == i && c.kind == capture::FIXED && !c.fault && c.data.len() >= len
     })
 }
 

@@ -4,8 +4,9 @@
 
 use super::{ArgKind, Dir, Effect, StructKind, Syscall, When, layout};
 use tracer_common::{
-    CapturePlan, CaptureSpec, FD_ENDPOINTS, FD_RETURNED, FD_SLOT, LEN_FIXED, LEN_FROM_RET,
-    LEN_IOC_SIZE, LOOP_SLOT, PARTIAL, capture, when,
+    CapturePlan, CaptureSpec, FD_ENDPOINTS, FD_RETURNED, FD_SLOT, FOLLOW_FPROG, FOLLOW_PARENT_TID,
+    FOLLOW_PIDFD, FOLLOW_SET_TID, LEN_FIXED, LEN_FROM_RET, LEN_IOC_SIZE, LOOP_SLOT, PARTIAL,
+    capture, when,
 };
 
 /// Longest path the kernel accepts, NUL included.
@@ -34,6 +35,12 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
             When::ExitOk => when::EXIT_OK,
         };
         spec(capture::FIXED, w, LEN_FIXED, sk.size())
+    };
+    // A struct of `size` bytes read whatever the command asks: a copy that runs into
+    // the mapping's end keeps what its page holds (`PARTIAL`).
+    let partial = |when, size| CaptureSpec {
+        max: PARTIAL,
+        ..spec(capture::FIXED, when, LEN_FIXED, size)
     };
     // Arrays are limited by element count when printed, not by `-s` bytes.
     let array = |when, len_arg, size| CaptureSpec {
@@ -116,30 +123,18 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
                 max: PATH_MAX,
                 ..spec(capture::CSTR, when::ENTER, LEN_FIXED, 0)
             };
-            let fixed = |when| CaptureSpec {
-                max: PARTIAL,
-                ..spec(
-                    capture::FIXED,
-                    when,
-                    LEN_FIXED,
-                    crate::decode::QUOTA_MAX_STRUCT,
-                )
-            };
-            return vec![path, fixed(when::ENTER), fixed(when::EXIT_OK)];
+            let size = crate::decode::QUOTA_MAX_STRUCT;
+            return vec![
+                path,
+                partial(when::ENTER, size),
+                partial(when::EXIT_OK, size),
+            ];
         }
         // The struct the operation reads, or writes (as long as the largest: the others'
         // copies end where their page does, `PARTIAL`).
         ArgKind::SeccompArg { n: 2 } => {
-            let fixed = |when| CaptureSpec {
-                max: PARTIAL,
-                ..spec(
-                    capture::FIXED,
-                    when,
-                    LEN_FIXED,
-                    crate::decode::SECCOMP_MAX_STRUCT,
-                )
-            };
-            return vec![fixed(when::ENTER), fixed(when::EXIT_OK)];
+            let size = crate::decode::SECCOMP_MAX_STRUCT;
+            return vec![partial(when::ENTER, size), partial(when::EXIT_OK, size)];
         }
         // The key: at most 256 bytes. The value: a string or a path, or `aux` bytes.
         ArgKind::FsconfigArg { n: 2 } => CaptureSpec {
@@ -161,13 +156,16 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
         // Only counted, in the kernel.
         ArgKind::Dirents => spec(capture::DIRENT_COUNT, when::EXIT_OK, LEN_FROM_RET, 0),
         // The name PR_SET_NAME reads; what the PR_GET_* options write: the name (16
-        // bytes), an int (4: one at the end of a mapping is readable only so). Read
-        // whatever the option: for the others the copies fail or go unused.
+        // bytes), an address or an int (a struct's copy that runs into an unreadable
+        // page keeps what precedes it: an int at the end of a mapping). Read whatever
+        // the option: for the others the copies fail or go unused.
         ArgKind::PrctlArg { n: 2 } => {
             let name = capture_specs(arg, ArgKind::StrUpTo { max: 15 })[0];
-            let out = |size| spec(capture::FIXED, when::EXIT_OK, LEN_FIXED, size);
-            return vec![name, out(16), out(4)];
+            return vec![name, spec(capture::FIXED, when::EXIT_OK, LEN_FIXED, 16)];
         }
+        // PR_SET_SECCOMP's `struct sock_fprog` (read whatever the option: for the others
+        // the copy fails or goes unused).
+        ArgKind::PrctlArg { n: 3 } => spec(capture::FIXED, when::ENTER, LEN_FIXED, 16),
         // keyctl's strings (a keyring's name, a key's type, description or restriction),
         // the payload UPDATE and INSTANTIATE send (a string's bytes too: the fourth
         // argument, a pointer there, asks for more than `-s` takes), what DESCRIBE,
@@ -338,12 +336,17 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
                 fixed(StructKind::IntPtr, When::ExitOk),
             ];
         }
-        // Enough for the int, linger and timeval options; the length at exit says how
-        // much of it is the value.
+        // Enough for the int, linger and timeval options and `SO_GET_FILTER`'s first 32
+        // instructions; the length at exit says how much of it is the value.
         // (The caller may have sized it to `optlen`, at a mapping's end: `PARTIAL`.)
         ArgKind::SockoptOut => CaptureSpec {
             max: PARTIAL,
-            ..spec(capture::FIXED, when::EXIT_OK, LEN_FIXED, 16)
+            ..spec(
+                capture::FIXED,
+                when::EXIT_OK,
+                LEN_FIXED,
+                crate::decode::SOCKOPT_OUT_BYTES,
+            )
         },
         ArgKind::StrArray => spec(capture::STRV, when::ENTER, LEN_FIXED, 0),
         ArgKind::EnvArray => spec(capture::PTRV_COUNT, when::ENTER, LEN_FIXED, 0),
@@ -356,6 +359,25 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
                 ..spec(capture::BUF, when::ENTER, arg + 1, 0)
             };
             return vec![fixed(sk, w), given];
+        }
+        // As many bytes as the size argument gives (up to a page: strace looks past the
+        // version it knows, `/* bytes 88..95 */ "\xde..."`, or `???` where they cannot
+        // be read; a struct ending a mapping shows what was readable), and the pids
+        // `set_tid` points at; after a success, those bytes again and what the kernel
+        // wrote where `pidfd` and `parent_tid` point.
+        ArgKind::Struct(sk @ StructKind::CloneArgs, _) => {
+            let given = |when| CaptureSpec {
+                max: MAX_CAPTURE,
+                ..spec(capture::BUF, when, arg + 1, 0)
+            };
+            let follow = |when, shape| spec(capture::FOLLOW, when, shape, sk.size());
+            return vec![
+                given(when::ENTER),
+                follow(when::ENTER, FOLLOW_SET_TID),
+                given(when::EXIT_OK),
+                follow(when::EXIT_OK, FOLLOW_PIDFD),
+                follow(when::EXIT_OK, FOLLOW_PARENT_TID),
+            ];
         }
         ArgKind::Struct(sk, When::Updated) => {
             return vec![fixed(sk, When::Enter), fixed(sk, When::ExitOk)];
@@ -391,8 +413,10 @@ fn loops(spec: &CaptureSpec) -> bool {
 /// What the options change in the plans.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct PlanOptions {
-    /// `-v`: `execve`'s environment is copied as strings, not only counted.
-    pub env_strings: bool,
+    /// `-v` (the call is not abbreviated): `execve`'s environment is copied as strings,
+    /// not only counted; a filter program's instructions are copied with its
+    /// `struct sock_fprog` ([`capture::FOLLOW`]).
+    pub unabbreviated: bool,
     /// `-y`: what the call's first descriptor argument, its returned descriptor and a
     /// `pipe`'s pair refer to ([`capture::FD_FACTS`]), where a plan slot is free.
     pub fd_facts: bool,
@@ -413,10 +437,60 @@ pub fn capture_plan(sc: &Syscall) -> CapturePlan {
 /// As [`capture_plan`], for these options.
 pub fn capture_plan_with(sc: &Syscall, opts: PlanOptions) -> CapturePlan {
     let mut plan = CapturePlan::default();
-    let specs: Vec<CaptureSpec> = (0u8..)
+    let (looping, others): (Vec<_>, Vec<_>) = wanted(sc, opts).into_iter().partition(loops);
+    for (slot, spec) in plan.specs.iter_mut().zip(others) {
+        *slot = spec;
+    }
+    if let Some(&spec) = looping.first() {
+        plan.specs[LOOP_SLOT] = spec;
+    }
+    // A socket's data is decoded by what the socket is (netlink messages by its
+    // protocol), which a short-lived program's `/proc` no longer shows after the fact.
+    if (opts.fd_facts || sends_socket_data(sc))
+        && let Some(spec) = fd_facts_spec(sc, opts.fd_endpoints)
+    {
+        // The facts have their slot (the kernel programs read them from there alone);
+        // a copy there moves to the looping slot when no loop needs it: the kernel
+        // programs take any kind in it (the copies of one argument keep their order,
+        // the slot being the last).
+        if plan.specs[FD_SLOT].kind != capture::NONE && plan.specs[LOOP_SLOT].kind == capture::NONE
+        {
+            plan.specs[LOOP_SLOT] = plan.specs[FD_SLOT];
+            plan.specs[FD_SLOT] = CaptureSpec::default();
+        }
+        // (Where every slot copies memory, the line names from the table and `/proc`.)
+        if plan.specs[FD_SLOT].kind == capture::NONE {
+            plan.specs[FD_SLOT] = spec;
+        }
+    }
+    plan
+}
+
+/// The copies `sc`'s arguments want with these options, in argument order.
+fn wanted(sc: &Syscall, opts: PlanOptions) -> Vec<CaptureSpec> {
+    (0u8..)
         .zip(sc.args)
         .flat_map(|(i, arg)| match arg.kind {
-            ArgKind::EnvArray if opts.env_strings => capture_specs(i, ArgKind::StrArray),
+            ArgKind::EnvArray if opts.unabbreviated => capture_specs(i, ArgKind::StrArray),
+            // The struct and its instructions, where it may be a `struct sock_fprog`
+            // (`SO_ATTACH_FILTER`'s value, a seccomp filter); the struct alone when
+            // abbreviated (seccomp's own copy; setsockopt's value; prctl's below).
+            ArgKind::SockoptIn { .. }
+            | ArgKind::SeccompArg { n: 2 }
+            | ArgKind::PrctlArg { n: 3 }
+                if opts.unabbreviated =>
+            {
+                let mut specs = capture_specs(i, arg.kind);
+                specs.retain(|_| arg.kind != ArgKind::PrctlArg { n: 3 });
+                specs.push(CaptureSpec::new(
+                    capture::FOLLOW,
+                    when::ENTER,
+                    i,
+                    FOLLOW_FPROG,
+                    crate::decode::FPROG_SIZE,
+                ));
+                specs
+            }
             ArgKind::Str | ArgKind::MountStr { .. } if opts.string_limit > 0 => {
                 let max = (opts.string_limit + 1).min(MAX_CAPTURE as usize) as u16;
                 vec![CaptureSpec {
@@ -461,34 +535,7 @@ pub fn capture_plan_with(sc: &Syscall, opts: PlanOptions) -> CapturePlan {
             }
             kind => capture_specs(i, kind),
         })
-        .collect();
-    let (looping, others): (Vec<_>, Vec<_>) = specs.into_iter().partition(loops);
-    for (slot, spec) in plan.specs.iter_mut().zip(others) {
-        *slot = spec;
-    }
-    if let Some(&spec) = looping.first() {
-        plan.specs[LOOP_SLOT] = spec;
-    }
-    // A socket's data is decoded by what the socket is (netlink messages by its
-    // protocol), which a short-lived program's `/proc` no longer shows after the fact.
-    if (opts.fd_facts || sends_socket_data(sc))
-        && let Some(spec) = fd_facts_spec(sc, opts.fd_endpoints)
-    {
-        // The facts have their slot (the kernel programs read them from there alone);
-        // a copy there moves to the looping slot when no loop needs it: the kernel
-        // programs take any kind in it (the copies of one argument keep their order,
-        // the slot being the last).
-        if plan.specs[FD_SLOT].kind != capture::NONE && plan.specs[LOOP_SLOT].kind == capture::NONE
-        {
-            plan.specs[LOOP_SLOT] = plan.specs[FD_SLOT];
-            plan.specs[FD_SLOT] = CaptureSpec::default();
-        }
-        // (Where every slot copies memory, the line names from the table and `/proc`.)
-        if plan.specs[FD_SLOT].kind == capture::NONE {
-            plan.specs[FD_SLOT] = spec;
-        }
-    }
-    plan
+        .collect()
 }
 
 /// How many bytes strace's `printstr_ex` reads of a string the kernel takes up to `max`
@@ -737,14 +784,15 @@ mod tests {
         assert_eq!(bits("writev"), 1 << LOOP_SLOT);
     }
 
-    /// No syscall asks for more copies than the kernel takes.
+    /// No syscall asks for more copies than the kernel takes, abbreviated or not.
     #[test]
     fn plans_fit() {
-        for sc in all() {
-            let wanted: Vec<_> = (0u8..)
-                .zip(sc.args)
-                .flat_map(|(i, arg)| capture_specs(i, arg.kind))
-                .collect();
+        let unabbreviated = PlanOptions {
+            unabbreviated: true,
+            ..Default::default()
+        };
+        for (sc, opts) in all().flat_map(|sc| [(sc, PlanOptions::default()), (sc, unabbreviated)]) {
+            let wanted = wanted(sc, opts);
             let looping = wanted.iter().filter(|s| loops(s)).count();
             assert!(looping <= 1, "{}: {looping} looping captures", sc.name);
             let room = if looping == 0 {
@@ -834,10 +882,49 @@ mod tests {
                 assert!((s.arg as usize) < sc.args.len(), "{}", sc.name);
                 let len_ok = matches!(s.len_arg, LEN_FIXED | LEN_FROM_RET)
                     || (s.len_arg == LEN_IOC_SIZE && sc.args.len() > 1)
+                    || s.kind == capture::FOLLOW
                     || (s.len_arg as usize) < sc.args.len();
                 assert!(len_ok, "{}", sc.name);
                 assert!(s.size as usize <= tracer_common::MAX_CAPTURE, "{}", sc.name);
             }
         }
+    }
+
+    /// A followed struct is copied whole enough to hold the pointer and the count its
+    /// shape reads, in 8-byte words the kernel programs read in place.
+    #[test]
+    fn followed_structs_hold_their_pointer_and_count() {
+        let unabbreviated = PlanOptions {
+            unabbreviated: true,
+            ..Default::default()
+        };
+        let mut seen = Vec::new();
+        for sc in all() {
+            let plan = capture_plan_with(sc, unabbreviated);
+            for s in plan.specs.iter().filter(|s| s.kind == capture::FOLLOW) {
+                let shape = tracer_common::follow_shape(s.len_arg);
+                let size = s.size as usize;
+                assert!(size.is_multiple_of(8) && size < tracer_common::MAX_FOLLOW_STRUCT);
+                assert!(
+                    shape.ptr_at.is_multiple_of(8) && shape.ptr_at + 8 <= size,
+                    "{}",
+                    sc.name
+                );
+                assert!(
+                    shape.count_at.is_multiple_of(8) && shape.count_at + 8 <= size,
+                    "{}",
+                    sc.name
+                );
+                seen.push(sc.name);
+            }
+        }
+        seen.sort();
+        seen.dedup();
+        assert_eq!(seen, ["clone3", "prctl", "seccomp", "setsockopt"]);
+        // Abbreviated, only clone3's pids are followed.
+        let plan = capture_plan(by_name("setsockopt").unwrap());
+        assert!(plan.specs.iter().all(|s| s.kind != capture::FOLLOW));
+        let plan = capture_plan(by_name("clone3").unwrap());
+        assert!(plan.specs.iter().any(|s| s.kind == capture::FOLLOW));
     }
 }

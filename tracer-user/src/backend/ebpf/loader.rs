@@ -678,7 +678,7 @@ fn follow_path_fds(mut plan: SyscallPlan, paths: bool) -> SyscallPlan {
 
 /// The capture kinds the traced syscalls' plans take at entry and at exit (only traced
 /// calls are copied from): the programs are verified without the code of the others.
-fn capture_kinds(plans: &[SyscallPlan]) -> ([u16; MAX_CAPTURES], [u16; MAX_CAPTURES]) {
+fn capture_kinds(plans: &[SyscallPlan]) -> ([u32; MAX_CAPTURES], [u32; MAX_CAPTURES]) {
     let mut kinds = ([0; MAX_CAPTURES], [0; MAX_CAPTURES]);
     for plan in plans
         .iter()
@@ -759,9 +759,9 @@ mod tests {
 
     #[test]
     fn capture_kinds_are_the_traced_plans_kinds() {
-        let bit = |kind: u8| 1u16 << kind;
-        let any = |kinds: [u16; MAX_CAPTURES]| kinds.iter().fold(0, |a, k| a | k);
-        const NONE: ([u16; MAX_CAPTURES], [u16; MAX_CAPTURES]) = ([0; _], [0; _]);
+        let bit = |kind: u8| 1u32 << kind;
+        let any = |kinds: [u32; MAX_CAPTURES]| kinds.iter().fold(0, |a, k| a | k);
+        const NONE: ([u32; MAX_CAPTURES], [u32; MAX_CAPTURES]) = ([0; _], [0; _]);
         // A set that copies nothing lets the verifier skip every capture.
         assert_eq!(capture_kinds(&plans(&["getpid"])), NONE);
         // openat's path at entry; the exit may retry it.
