@@ -87,7 +87,7 @@ fn attach_mode(cfg: &Config) -> Result<(Attach, String), LoadError> {
     };
     let trampolines = |f: &Functions| {
         format!(
-            "fentry/fexit (BPF trampolines) on {} syscall functions, {} of them traced",
+            "fentry/fexit (BPF trampolines): fentry on {} syscall functions, fexit on {}",
             f.entries.len(),
             f.exits.len()
         )
