@@ -754,8 +754,10 @@ fn trampolines() -> Result<(), String> {
             (comparable(&parent), comparable(&child))
         };
         let ((wp, wc), (gp, gc)) = (split(&want), split(&got));
-        same_lines(&wp, &gp).map_err(|e| fail(format!("parent: {e}")))?;
-        same_lines(&wc, &gc).map_err(|e| fail(format!("child: {e}")))?;
+        // Both runs whole in the message: a difference is rare and costly to reproduce.
+        let both = || format!("raw: {} || fentry: {}", want.join(" | "), got.join(" | "));
+        same_lines(&wp, &gp).map_err(|e| fail(format!("parent: {e}; {}", both())))?;
+        same_lines(&wc, &gc).map_err(|e| fail(format!("child: {e}; {}", both())))?;
         if gc.is_empty() || gp.is_empty() {
             return Err(fail(format!("too few lines: {got:?}")));
         }
