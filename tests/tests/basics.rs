@@ -276,3 +276,140 @@ fn every_option_set_loads_with_either_attach_mode() {
         }
     }
 }
+
+/// `--tracepoints=auto` attaches a started command's narrow trace with fentry/fexit on
+/// the syscall functions where the kernel allows BPF trampolines, so that no other
+/// process pays for it, and falls back to the raw tracepoints where it refuses them (a
+/// 6.18 development kernel refuses every tracing program): `--stats` and `-V` say which
+/// and why, `--tracepoints=fentry` makes a refusal a one-line error, and the lines are
+/// the raw tracepoints' either way: `-f`'s children, the result filters, `-c`'s counts.
+/// eBPF only: where the kernel programs attach is the eBPF backend's own fact (ptrace
+/// attaches nothing); the VM matrix (`vm_check`'s `trampolines`) checks the kernels that
+/// allow them.
+#[test]
+fn a_narrow_trace_takes_trampolines_or_says_why_not() {
+    tracer_tests::skip_unless_root!();
+    let file = std::env::temp_dir().join(format!("tracer-trampolines-{}", std::process::id()));
+    std::fs::write(&file, "trampolines\n").expect("write the file");
+    let script = format!(
+        "echo $$; cat {0} >/dev/null; cat {0}.missing 2>/dev/null; cat {0} >/dev/null",
+        file.display()
+    );
+    let run = |options: &[&str]| {
+        let set = ["-e", "trace=openat,read,close,exit_group"];
+        let command = ["--", "sh", "-c", &script];
+        trace(&[&["--backend=ebpf", "-f"], options, &set, &command].concat())
+    };
+    // Each process's lines (the shell's unprefixed ones its own, calls cut by another
+    // process's lines joined), processes in any order: which runs first is the
+    // scheduler's choice. No tracer notes, no signals (whose si_pid differs).
+    let comparable = |t: &Traced| -> Vec<Vec<String>> {
+        let shell = t.stdout.lines().next().unwrap_or_default().to_owned();
+        let mut pids: Vec<String> = Vec::new();
+        let mut streams: Vec<(Vec<String>, Option<String>)> = Vec::new();
+        for line in t.lines() {
+            let (pid, body) = match line.strip_prefix("[pid ") {
+                Some(rest) => rest
+                    .split_once("] ")
+                    .map_or((shell.as_str(), line), |(p, b)| (p.trim(), b)),
+                None => (shell.as_str(), line),
+            };
+            if body.starts_with("tracer: ") || body.starts_with("--- ") {
+                continue;
+            }
+            let at = pids.iter().position(|p| p == pid).unwrap_or_else(|| {
+                pids.push(pid.to_owned());
+                streams.push((Vec::new(), None));
+                pids.len() - 1
+            });
+            let (lines, pending) = &mut streams[at];
+            if let Some(start) = body.strip_suffix("<unfinished ...>") {
+                *pending = Some(start.trim_end().to_owned());
+            } else if let Some(rest) = body.strip_prefix("<... ")
+                && let Some(start) = pending.take()
+            {
+                lines.push(format!("{start} <...> {rest}"));
+            } else {
+                lines.push(body.to_owned());
+            }
+        }
+        let mut streams: Vec<Vec<String>> = streams.into_iter().map(|(l, _)| l).collect();
+        streams.sort();
+        streams
+    };
+    let attached = |t: &Traced| -> String {
+        t.lines()
+            .iter()
+            .find_map(|l| l.strip_prefix("tracer: syscall programs: "))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let auto = run(&["--stats"]);
+    auto.expect(auto.code() == Some(0), "the narrow trace runs");
+    let facts = attached(&auto);
+    let forced = run(&["--tracepoints=fentry"]);
+    let version = tracer().arg("-V").output().expect("tracer -V");
+    let version = String::from_utf8_lossy(&version.stdout).into_owned();
+    let narrow = version
+        .lines()
+        .find(|l| l.starts_with("narrow traces (up to "))
+        .unwrap_or_default();
+    if facts.starts_with("fentry/fexit") {
+        forced.expect(forced.code() == Some(0), "trampolines load when forced");
+        assert!(narrow.contains("fentry/fexit"), "-V: {version}");
+    } else {
+        auto.expect(
+            facts.starts_with("raw tracepoints") && facts.contains("; not fentry/fexit: "),
+            &format!("--stats says the raw tracepoints serve, and why: {facts:?}"),
+        );
+        let why = facts.split_once("; not fentry/fexit: ").unwrap().1;
+        forced.expect(forced.code() != Some(0), "a refusal fails the forced mode");
+        let errors: Vec<&str> = forced
+            .lines()
+            .into_iter()
+            .filter(|l| l.starts_with("tracer: "))
+            .collect();
+        forced.expect(
+            errors.len() == 1 && errors[0].contains(why),
+            &format!("one line with the same reason ({why})"),
+        );
+        forced.expect(forced.calls("openat").is_empty(), "nothing traced");
+        assert!(
+            narrow.contains("raw tracepoints") && narrow.contains(why),
+            "-V gives the reason: {version}"
+        );
+    }
+    for options in [&[][..], &["-z"], &["-Z"]] {
+        let auto = run(options);
+        let raw = run(&[options, &["--tracepoints=raw"]].concat());
+        auto.expect(auto.code() == Some(0), "auto runs");
+        raw.expect(raw.code() == Some(0), "raw runs");
+        assert_eq!(
+            comparable(&auto),
+            comparable(&raw),
+            "{options:?}: the same lines as the raw tracepoints"
+        );
+        if options.is_empty() {
+            // dash runs the last command in the shell's own process.
+            auto.expect(comparable(&auto).len() >= 3, "the shell and its children");
+        }
+    }
+    // -c: the same calls and errors (the times differ, and so the rows' order).
+    let counts = |t: &Traced| -> Vec<String> {
+        t.lines()
+            .iter()
+            .filter(|l| {
+                l.split_whitespace()
+                    .next()
+                    .is_some_and(|w| w.parse::<f64>().is_ok())
+            })
+            .map(|l| l.split_whitespace().skip(3).collect::<Vec<_>>().join(" "))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect()
+    };
+    let (auto, raw) = (run(&["-c"]), run(&["-c", "--tracepoints=raw"]));
+    let _ = std::fs::remove_file(&file);
+    assert_eq!(counts(&auto), counts(&raw), "-c counts");
+    auto.expect(!counts(&auto).is_empty(), "-c rows");
+}

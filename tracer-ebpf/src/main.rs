@@ -2,7 +2,8 @@
 //!
 //! `sys_enter` remembers the call of a traced task (number, arguments, time) in `INFLIGHT`;
 //! `sys_exit` joins it with the return value and writes one record to the `EVENTS` ring
-//! buffer (`syscall`). Tasks that are not traced leave after one hash lookup (`admit`).
+//! buffer (`syscall`); for narrow trace sets, fentry/fexit programs on the syscall
+//! functions do the same where the kernel allows BPF trampolines. Tasks that are not traced leave after one hash lookup (`admit`).
 //! What each syscall needs (in the trace set or not, what memory to copy) comes from
 //! `PLANS`, which userspace fills from its syscall table: no syscall is special-cased
 //! here (`capture`). Filters on the result, the duration and `-P` paths apply at exit,
@@ -32,12 +33,12 @@ mod uring;
 
 use aya_ebpf::{
     helpers::{bpf_get_current_pid_tgid, bpf_get_current_task, bpf_probe_read_kernel},
-    macros::{raw_tracepoint, tracepoint},
-    programs::{RawTracePointContext, TracePointContext},
+    macros::{fentry, fexit, raw_tracepoint, tracepoint},
+    programs::{FEntryContext, FExitContext, RawTracePointContext, TracePointContext},
 };
 use tracer_common::{
     COMPAT_TASK_FLAG, MAX_ARGS, PT_REGS_ARG_SLOTS, PT_REGS_ARGS_SPAN, PT_REGS_COMPAT,
-    PT_REGS_COMPAT_ARG_SLOTS, PT_REGS_SP, PT_REGS_SPAN_WORDS, sigframe_mask,
+    PT_REGS_COMPAT_ARG_SLOTS, PT_REGS_NR, PT_REGS_SP, PT_REGS_SPAN_WORDS, sigframe_mask,
 };
 
 use crate::config::config;
@@ -49,29 +50,64 @@ pub fn tracer_sys_enter(ctx: RawTracePointContext) -> i32 {
     let regs: *const u8 = ctx.arg(0);
     let compat = || compat_call(regs);
     syscall::on_enter(&ctx, nr, compat, |frame, compat| {
-        // SAFETY: `regs` is the tracepoint's `struct pt_regs *`; the helper checks the
-        // reads.
-        let span = unsafe {
-            bpf_probe_read_kernel(
-                regs.add(PT_REGS_ARGS_SPAN)
-                    .cast::<[u64; PT_REGS_SPAN_WORDS]>(),
-            )
-        }
-        .unwrap_or([0; PT_REGS_SPAN_WORDS]);
-        // Constant indexes either way: the verifier sees fixed stack slots.
-        let mut args = if compat {
-            PT_REGS_COMPAT_ARG_SLOTS.map(|slot| span[slot])
-        } else {
-            PT_REGS_ARG_SLOTS.map(|slot| span[slot])
-        };
-        if frame {
-            // SAFETY: as above.
-            let sp = unsafe { bpf_probe_read_kernel(regs.add(PT_REGS_SP).cast::<u64>()) };
-            args[0] = sigframe_mask(sp.unwrap_or(0));
-        }
-        args
+        regs_args(regs, frame, compat)
     });
     0
+}
+
+/// Entry of one syscall function (`__x64_sys_NAME(const struct pt_regs *)`, narrow trace
+/// sets where the kernel allows BPF trampolines): only calls of the functions it is
+/// attached to run it, and no other task is moved to the slow syscall path, as any
+/// syscall tracepoint moves every task. Loaded once per function by userspace; the
+/// number is the call's own (`orig_ax`). 32-bit calls mostly go through other functions
+/// (`__ia32_sys_*`), but a no-argument syscall's body (`__do_sys_getppid`, attached where
+/// BTF has no `__x64_sys_getppid`) is entered by both: told apart as at `sys_enter`.
+#[fentry]
+pub fn tracer_fentry(ctx: FEntryContext) -> i32 {
+    let regs: *const u8 = ctx.arg(0);
+    // SAFETY: a field of the function's `struct pt_regs *`; the helper checks the read.
+    let nr = unsafe { bpf_probe_read_kernel(regs.wrapping_add(PT_REGS_NR).cast::<u32>()) };
+    if let Ok(nr) = nr {
+        let compat = || compat_call(regs);
+        syscall::on_enter(&ctx, nr as u64, compat, |frame, compat| {
+            regs_args(regs, frame, compat)
+        });
+    }
+    0
+}
+
+/// Return of one syscall function: its result follows its one argument.
+#[fexit]
+pub fn tracer_fexit(ctx: FExitContext) -> i32 {
+    syscall::on_exit(ctx.arg(1));
+    0
+}
+
+/// A call's arguments from its registers (`regs`, the `struct pt_regs *` of the call),
+/// of the 64-bit or the 32-bit calling convention; `frame` puts the signal frame's mask
+/// in argument 0 (`PLAN_SIGFRAME`).
+#[inline(always)]
+fn regs_args(regs: *const u8, frame: bool, compat: bool) -> [u64; MAX_ARGS] {
+    // SAFETY: `regs` is the call's `struct pt_regs *`; the helper checks the reads.
+    let span = unsafe {
+        bpf_probe_read_kernel(
+            regs.wrapping_add(PT_REGS_ARGS_SPAN)
+                .cast::<[u64; PT_REGS_SPAN_WORDS]>(),
+        )
+    }
+    .unwrap_or([0; PT_REGS_SPAN_WORDS]);
+    // Constant indexes either way: the verifier sees fixed stack slots.
+    let mut args = if compat {
+        PT_REGS_COMPAT_ARG_SLOTS.map(|slot| span[slot])
+    } else {
+        PT_REGS_ARG_SLOTS.map(|slot| span[slot])
+    };
+    if frame {
+        // SAFETY: as above.
+        let sp = unsafe { bpf_probe_read_kernel(regs.wrapping_add(PT_REGS_SP).cast::<u64>()) };
+        args[0] = sigframe_mask(sp.unwrap_or(0));
+    }
+    args
 }
 
 /// Whether the call being entered came through the 32-bit (compat) entry: the

@@ -150,7 +150,10 @@ pub struct Args {
 
     /// Where syscall programs attach: `raw` (raw_syscalls: every syscall runs them, cheap
     /// per call, detached at once), `syscall` (syscalls:sys_enter_NAME for the traced
-    /// syscalls only; each takes ~70 ms to detach at exit), or `auto` (raw).
+    /// syscalls only; each takes ~70 ms to detach at exit), `fentry` (fentry/fexit on the
+    /// traced syscalls' functions: other processes' calls pay nothing; one load each), or
+    /// `auto` (fentry for a started command's trace of up to 8 syscalls where the kernel
+    /// allows it, else raw; --stats says which and why).
     #[arg(long, value_enum, default_value_t = TracepointChoice::Auto, value_name = "KIND",
           hide_possible_values = true, help_heading = TRACING)]
     pub tracepoints: TracepointChoice,
@@ -534,6 +537,7 @@ pub enum TracepointChoice {
     Auto,
     Raw,
     Syscall,
+    Fentry,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -29,6 +29,19 @@ pub fn text() -> String {
                 s,
                 "backend: ebpf would be used (BPF ring buffer, raw tracepoints; {btf})"
             );
+            // What --tracepoints=auto takes for a started command's narrow trace.
+            let narrow = crate::backend::ebpf::MAX_TRACED;
+            let _ = match crate::backend::trampolines_allowed() {
+                Ok(()) => writeln!(
+                    s,
+                    "narrow traces (up to {narrow} syscalls): fentry/fexit on the syscall \
+                     functions (BPF trampolines allowed)"
+                ),
+                Err(why) => writeln!(
+                    s,
+                    "narrow traces (up to {narrow} syscalls): raw tracepoints (no fentry/fexit: {why})"
+                ),
+            };
         }
         // Unprivileged, the reason says what eBPF would need.
         Err(why) => {

@@ -10,7 +10,7 @@
 mod configs;
 mod procs;
 mod report;
-mod startup;
+pub(crate) mod startup;
 mod workloads;
 
 use std::{

@@ -8,6 +8,7 @@
 //! Debian's arm64 strace, which `vm_check` compares the tracer's lines with (x86_64's
 //! are compared on the host, `tests/strace_compare.rs`).
 
+pub(crate) mod bystander;
 pub(crate) mod fetch;
 mod image;
 mod initramfs;
@@ -338,6 +339,21 @@ struct Outcome {
     trace: Vec<String>,
     notes: Vec<String>,
     elapsed: Duration,
+    /// `vm_check`'s bystander measurement, as its info line gave it.
+    bystander: Option<String>,
+}
+
+/// A case's place in the matrix (for the order of the bystander rows).
+pub(crate) fn matrix_position(name: &str) -> usize {
+    MATRIX
+        .iter()
+        .position(|c| c.name == name)
+        .unwrap_or(MATRIX.len())
+}
+
+/// The matrix's own spelling of a case's name.
+pub(crate) fn case_name(name: &str) -> Option<&'static str> {
+    MATRIX.iter().find(|c| c.name == name).map(|c| c.name)
 }
 
 /// The cases `opts` selects, in matrix order.
@@ -523,6 +539,15 @@ fn run(opts: Options, given: Option<&Path>) -> Result<()> {
         outcomes.push(outcome);
     }
     compare_lines(&mut outcomes);
+    let rows = outcomes
+        .iter()
+        .filter_map(|o| bystander::parse(o.case.name, &o.release, o.bystander.as_deref()?))
+        .collect::<Vec<_>>();
+    if !rows.is_empty() {
+        let out = workspace_root().join("docs/benchmarks.md");
+        bystander::write(&out, rows)?;
+        eprintln!("xtask vm: wrote the bystander table to {}", out.display());
+    }
 
     let table = table(&outcomes);
     println!("\n{table}");
@@ -630,6 +655,7 @@ fn boot_case(
             trace: Vec::new(),
             notes,
             elapsed,
+            bystander: None,
         });
     };
     for key in ["notice", "ebpf_error", "rest", "compat32", "strace"] {
@@ -642,6 +668,7 @@ fn boot_case(
     {
         notes.push(format!("lockdown: {mode}"));
     }
+    let bystander = console.info("bystander").map(str::to_owned);
     Ok(Outcome {
         case,
         release: console.info("kernel").unwrap_or("?").to_owned(),
@@ -652,6 +679,7 @@ fn boot_case(
         trace: console.trace,
         notes,
         elapsed,
+        bystander,
     })
 }
 

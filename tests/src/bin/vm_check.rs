@@ -12,7 +12,8 @@
 //! marker calls (`openat` of `/vmtest/begin` and `/vmtest/end`). `vm_check compat32`
 //! makes one 32-bit (compat) call (`tracer_tests::compat32`); `vm_check uring` three
 //! io_uring operations (a read of /dev/zero, a NOP and a read into a bad address)
-//! through raw syscalls.
+//! through raw syscalls. `vm_check loop` times `getppid` calls and `vm_check idle`
+//! sleeps, for the bystander measurement.
 //!
 //! Words `key=value` of the kernel command line arrive as environment variables:
 //! `VMTEST_EXPECT=ebpf|ptrace` (the backend `auto` must choose) and `VMTEST_LOCKDOWN=1`
@@ -50,6 +51,8 @@ fn main() {
         Some("workload") => workload(),
         Some("compat32") => tracer_tests::compat32::run(std::path::Path::new("/tmp")),
         Some("uring") => uring_workload(),
+        Some("loop") => syscall_loop(),
+        Some("idle") => idle(),
         Some("run") => std::process::exit(if run_checks() { 0 } else { 1 }),
         None if std::process::id() == 1 => {
             init_mounts();
@@ -649,7 +652,247 @@ fn checks(report: &mut Report, expect: &str) {
         report.check("option-sets", option_sets());
         report.check("capture-kinds-alone", capture_kinds_alone());
         report.check("io-uring", io_uring());
+        report.check("trampolines", trampolines());
+        report.check("bystander", bystander());
     }
+}
+
+/// The trace set of the trampoline checks: few enough for `--tracepoints=auto` to take
+/// fentry/fexit, the workload's parent and child calls among them.
+const NARROW: &[&str] = &["-e", "trace=openat,write,close,getppid,wait4,exit_group"];
+
+/// Where `--stats` says the syscall programs attached.
+fn attached_to(run: &Run) -> Option<String> {
+    run.lines()
+        .find_map(|l| l.strip_prefix("tracer: syscall programs: "))
+        .map(str::to_owned)
+}
+
+/// Every line of a run but the tracer's own, ids masked and durations dropped as in
+/// [`transcript`] (whose markers the result filters may drop).
+fn masked(run: &Run) -> Result<Vec<String>, String> {
+    let (pid, ppid, child) = run
+        .ids()
+        .ok_or_else(|| format!("the workload did not finish ({})", run.describe()))?;
+    let duration = Regex::new(r" <\d+\.\d+>$").expect("regex");
+    let pid_prefix = Regex::new(r"^\[pid +").expect("regex");
+    let result_column = Regex::new(r"\) +=").expect("regex");
+    let ids = [(&child, "<child>"), (&ppid, "<ppid>"), (&pid, "<pid>")];
+    Ok(run
+        .lines()
+        .filter(|l| !l.starts_with("tracer: "))
+        .map(|line| {
+            let mut line = duration.replace(line, "").into_owned();
+            line = pid_prefix.replace(&line, "[pid ").into_owned();
+            line = result_column.replace_all(&line, ") =").into_owned();
+            for (id, name) in ids {
+                let word = Regex::new(&format!(r"\b{id}\b")).expect("regex");
+                line = word.replace_all(&line, name).into_owned();
+            }
+            line
+        })
+        .collect())
+}
+
+/// `-c`'s rows without their times (calls, errors and the syscall's name), sorted: the
+/// table is in order of time.
+fn counts(run: &Run) -> Vec<String> {
+    run.lines()
+        .filter(|l| {
+            l.split_whitespace()
+                .next()
+                .is_some_and(|w| w.parse::<f64>().is_ok())
+        })
+        .map(|l| l.split_whitespace().skip(3).collect::<Vec<_>>().join(" "))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
+/// fentry/fexit on the syscall functions (`--tracepoints=auto` for a started command's
+/// narrow trace): attached on every stock kernel, printing what the raw tracepoints
+/// print, with `-f`'s child, the result filters and `-c`; `-P` (which follows calls
+/// outside the set) keeps to the tracepoints, saying why.
+fn trampolines() -> Result<(), String> {
+    let sets: &[&[&str]] = &[&["-f"], &["-f", "-z"], &["-f", "-Z"], &["-f", "-c"]];
+    for options in sets {
+        let mode = |tracepoints: &str| {
+            tracer(
+                &[
+                    &["--backend=ebpf", "--stats", tracepoints],
+                    *options,
+                    NARROW,
+                ]
+                .concat(),
+                true,
+            )
+        };
+        let (fentry, raw) = (mode("--tracepoints=auto"), mode("--tracepoints=raw"));
+        let fail = |e: String| format!("{options:?}: {e}");
+        for run in [&fentry, &raw] {
+            if run.crashed().is_some() || run.code != Some(0) {
+                return Err(fail(format!("tracer failed: {}", run.describe())));
+            }
+        }
+        let attached = attached_to(&fentry).unwrap_or_default();
+        let allowed = trampolines_expected();
+        if attached.starts_with("fentry/fexit") != allowed {
+            return Err(fail(format!("auto attached {attached:?}")));
+        }
+        if options.contains(&"-c") {
+            same_lines(&counts(&raw), &counts(&fentry)).map_err(fail)?;
+            if counts(&fentry).is_empty() {
+                return Err(fail("no -c rows".into()));
+            }
+            continue;
+        }
+        let (want, got) = (masked(&raw).map_err(fail)?, masked(&fentry).map_err(fail)?);
+        // Each process's own order, calls cut by the other's lines joined; between the
+        // two, scheduling decides.
+        let split = |lines: &[String]| {
+            let (parent, child) = streams(lines);
+            (comparable(&parent), comparable(&child))
+        };
+        let ((wp, wc), (gp, gc)) = (split(&want), split(&got));
+        // Both runs whole in the message: a difference is rare and costly to reproduce.
+        let both = || format!("raw: {} || fentry: {}", want.join(" | "), got.join(" | "));
+        same_lines(&wp, &gp).map_err(|e| fail(format!("parent: {e}; {}", both())))?;
+        same_lines(&wc, &gc).map_err(|e| fail(format!("child: {e}; {}", both())))?;
+        if gc.is_empty() || gp.is_empty() {
+            return Err(fail(format!("too few lines: {got:?}")));
+        }
+    }
+    let paths = tracer(
+        &[&["--backend=ebpf", "--stats", "-P", "/dev/null"], NARROW].concat(),
+        true,
+    );
+    expect_ok(&paths)?;
+    let attached = attached_to(&paths).unwrap_or_default();
+    if !attached.contains("not fentry/fexit: -P") {
+        return Err(format!("-P attached {attached:?}"));
+    }
+    info(
+        "trampolines",
+        &attached_to(&tracer(
+            &[&["--backend=ebpf", "--stats"], NARROW].concat(),
+            true,
+        ))
+        .unwrap_or_default(),
+    );
+    Ok(())
+}
+
+/// Whether this kernel attaches BPF trampolines to kernel functions: every stock x86_64
+/// kernel of the matrix; arm64 from 6.4 (ftrace direct calls), where 6.1 loads tracing
+/// programs but refuses to attach them.
+fn trampolines_expected() -> bool {
+    if std::env::consts::ARCH != "aarch64" {
+        return true;
+    }
+    let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
+    let mut numbers = release
+        .split(['.', '-'])
+        .map(|n| n.parse::<u32>().unwrap_or(0));
+    (numbers.next().unwrap_or(0), numbers.next().unwrap_or(0)) >= (6, 4)
+}
+
+/// `vm_check loop`: `getppid` in a loop for about a second; prints `ns/call N`.
+fn syscall_loop() {
+    let started = Instant::now();
+    let mut calls = 0u64;
+    while started.elapsed() < Duration::from_secs(1) {
+        for _ in 0..1000 {
+            // SAFETY: a syscall without arguments.
+            unsafe { libc::syscall(libc::SYS_getppid) };
+        }
+        calls += 1000;
+    }
+    println!(
+        "ns/call {:.1}",
+        started.elapsed().as_nanos() as f64 / calls as f64
+    );
+}
+
+/// `vm_check idle`: a traced process that does nothing: says `ready PID` (tracing has
+/// begun: it was started under the tracer) and sleeps until killed.
+fn idle() {
+    println!("ready {}", std::process::id());
+    std::thread::sleep(Duration::from_secs(3600));
+}
+
+/// The tax on a process nobody traces, beside a narrow trace of an idle one: `vm_check
+/// loop` alone, beside the raw tracepoints and beside fentry/fexit, alternated over
+/// rounds in this one boot; `VMTEST INFO bystander=` has the medians in ns per call,
+/// which `cargo xtask vm-test` writes to docs/benchmarks.md.
+fn bystander() -> Result<(), String> {
+    use std::io::BufRead as _;
+    let me = std::env::current_exe().expect("/proc/self/exe");
+    let measure = || -> Result<f64, String> {
+        let out = Command::new(&me)
+            .arg("loop")
+            .output()
+            .map_err(|e| e.to_string())?;
+        String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .strip_prefix("ns/call ")
+            .and_then(|n| n.parse().ok())
+            .ok_or_else(|| "no ns/call from the loop".to_owned())
+    };
+    let beside = |tracepoints: &str| -> Result<f64, String> {
+        let mut tracer = Command::new(std::env::var_os("VMTEST_TRACER").unwrap_or(TRACER.into()))
+            .args(["--backend=ebpf", tracepoints, "-o", "/dev/null"])
+            .args(["-e", "trace=openat,read,close", "--"])
+            .arg(&me)
+            .arg("idle")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| e.to_string())?;
+        let mut ready = String::new();
+        let stdout = tracer.stdout.take().expect("piped");
+        let _ = std::io::BufReader::new(stdout).read_line(&mut ready);
+        let idle: Option<i32> = ready
+            .trim()
+            .strip_prefix("ready ")
+            .and_then(|p| p.parse().ok());
+        let measured = match idle {
+            Some(pid) => {
+                let measured = measure();
+                // SAFETY: a signal to the idle process, which the tracer started for us;
+                // the tracer ends with it.
+                unsafe { libc::kill(pid, libc::SIGKILL) };
+                measured
+            }
+            None => {
+                let _ = tracer.kill();
+                Err(format!("{tracepoints}: the idle process did not start"))
+            }
+        };
+        let _ = tracer.wait();
+        measured
+    };
+    if !trampolines_expected() {
+        info("bystander", "skipped: no BPF trampolines on this kernel");
+        return Ok(());
+    }
+    const ROUNDS: usize = 5;
+    let mut times: [Vec<f64>; 3] = Default::default();
+    for _ in 0..ROUNDS {
+        times[0].push(measure()?);
+        times[1].push(beside("--tracepoints=raw")?);
+        times[2].push(beside("--tracepoints=fentry")?);
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let [alone, raw, fentry] = times.each_mut().map(median);
+    info(
+        "bystander",
+        &format!("alone={alone:.1} raw={raw:.1} fentry={fentry:.1} rounds={ROUNDS}"),
+    );
+    Ok(())
 }
 
 /// io_uring operations (`-e trace=%io_uring`): their lines where the kernel has the

@@ -29,6 +29,14 @@ pub const PT_REGS_ARG_SLOTS: [usize; crate::MAX_ARGS] = [0, 1, 2, 3, 4, 5];
 pub const PT_REGS_COMPAT_ARG_SLOTS: [usize; crate::MAX_ARGS] = [0, 1, 2, 3, 4, 5];
 /// Offset of `sp` in `struct pt_regs`.
 pub const PT_REGS_SP: usize = 248;
+/// Offset of `syscallno` (an `s32` after `orig_x0`) in `struct pt_regs`.
+pub const PT_REGS_NR: usize = 280;
+
+/// The syscall functions' prefix (`__arm64_sys_openat(const struct pt_regs *)`), where
+/// fentry/fexit programs attach.
+pub const SYSCALL_FN_PREFIX: &str = "__arm64_sys_";
+/// arm64 defines every syscall function under its own name: no alias to look for.
+pub const SYSCALL_FN_ALIAS_PREFIX: Option<&str> = None;
 
 /// A compat (AArch32) call: `pstate` (264) has `PSR_MODE32_BIT` (0x10), what
 /// `compat_user_mode()` tests.

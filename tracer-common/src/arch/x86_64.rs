@@ -29,6 +29,16 @@ pub const PT_REGS_ARG_SLOTS: [usize; crate::MAX_ARGS] = [10, 9, 8, 3, 5, 4];
 pub const PT_REGS_COMPAT_ARG_SLOTS: [usize; crate::MAX_ARGS] = [1, 7, 8, 9, 10, 0];
 /// Offset of `sp` in `struct pt_regs`.
 pub const PT_REGS_SP: usize = 152;
+/// Offset of `orig_ax`, the syscall's number, in `struct pt_regs` (its low 32 bits).
+pub const PT_REGS_NR: usize = 120;
+
+/// The syscall functions' prefix (`__x64_sys_openat(const struct pt_regs *)`, what
+/// `SYSCALL_DEFINE` makes for 64-bit calls), where fentry/fexit programs attach.
+pub const SYSCALL_FN_PREFIX: &str = "__x64_sys_";
+/// Where a no-argument syscall's function is only an alias of its body
+/// (`__x64_sys_getppid` of `__do_sys_getppid`, both taking the registers): BTF has the
+/// body's name only. The ia32 stub is the same alias, so 32-bit calls enter it too.
+pub const SYSCALL_FN_ALIAS_PREFIX: Option<&str> = Some("__do_sys_");
 
 /// A compat (ia32) call, from its registers: the code segment is `__USER32_CS` (0x23;
 /// 64-bit code runs in 0x33). Catches 32-bit programs; `int $0x80` from 64-bit code is

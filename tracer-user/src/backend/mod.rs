@@ -342,6 +342,11 @@ pub fn ebpf_availability() -> Result<(), String> {
     ebpf::preflight().map_err(|e| e.to_string())
 }
 
+/// Whether narrow traces can use BPF trampolines here, or why not (for `-V`).
+pub fn trampolines_allowed() -> Result<(), String> {
+    ebpf::trampolines_allowed()
+}
+
 /// The eBPF tracer, or why it cannot run here.
 fn load_ebpf(cfg: &Config) -> Result<ebpf::EbpfTracer, String> {
     probe_bpf()?;

@@ -841,6 +841,12 @@ pub fn write(results: &Results, out: &Path, pg_bin: &Path) -> Result<()> {
         &results.startup,
         &results.verified,
     ));
+    // Written by `cargo xtask vm-test`: kept as the last run of it left it.
+    let earlier = fs::read_to_string(out).unwrap_or_default();
+    let heading = crate::vm::bystander::HEADING;
+    if let Some(kept) = super::startup::section_of(&earlier, heading) {
+        md.push_str(kept);
+    }
     let _ = writeln!(md, "## Notes\n");
     let _ = writeln!(
         md,

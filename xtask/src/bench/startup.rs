@@ -532,12 +532,28 @@ pub const HEADING: &str = "## Start-up and teardown";
 
 /// `report` with its start-up section replaced by `section` (or put before the notes).
 pub fn splice(report: &str, section: &str) -> String {
-    if let Some(at) = report.find(&format!("{HEADING}\n")) {
-        let rest = &report[at + HEADING.len()..];
-        let end = rest
-            .find("\n## ")
-            .map_or(report.len(), |e| at + HEADING.len() + e + 1);
-        return format!("{}{section}{}", &report[..at], &report[end..]);
+    splice_section(report, HEADING, section)
+}
+
+/// The section under `heading` of `report`, up to the next heading, if it has one.
+pub fn section_of<'a>(report: &'a str, heading: &str) -> Option<&'a str> {
+    section_range(report, heading).map(|r| &report[r])
+}
+
+fn section_range(report: &str, heading: &str) -> Option<std::ops::Range<usize>> {
+    let at = report.find(&format!("{heading}\n"))?;
+    let rest = &report[at + heading.len()..];
+    let end = rest
+        .find("\n## ")
+        .map_or(report.len(), |e| at + heading.len() + e + 1);
+    Some(at..end)
+}
+
+/// `report` with its section under `heading` replaced by `section`, or `section` added
+/// before the notes.
+pub fn splice_section(report: &str, heading: &str, section: &str) -> String {
+    if let Some(r) = section_range(report, heading) {
+        return format!("{}{section}{}", &report[..r.start], &report[r.end..]);
     }
     match report.find("## Notes\n") {
         Some(at) => format!("{}{section}{}", &report[..at], &report[at..]),

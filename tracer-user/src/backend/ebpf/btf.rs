@@ -182,6 +182,30 @@ fn unix_fields(btf: &Types) -> Option<FdFields> {
     })
 }
 
+/// The BTF ids of the kernel functions `names` that take one `struct pt_regs *` (as the
+/// syscall functions do), in order: `None` for one BTF does not have, or with another
+/// prototype; `None` without BTF. One pass over the types.
+pub fn pt_regs_functions(names: &[String]) -> Option<Vec<Option<u32>>> {
+    const KIND_FUNC: u32 = 12;
+    let data = fs::read(VMLINUX).ok()?;
+    let btf = Types::parse(&data)?;
+    let mut ids = vec![None; names.len()];
+    for id in 1..btf.at.len() {
+        let pos = btf.at[id];
+        if (btf.u32_at(pos + 4) >> 24) & 0x1f != KIND_FUNC {
+            continue;
+        }
+        let name = btf.name(btf.u32_at(pos));
+        if let Some(at) = names.iter().position(|n| n == name)
+            && ids[at].is_none()
+            && btf.takes_pt_regs(btf.u32_at(pos + 8) as usize)
+        {
+            ids[at] = Some(id as u32);
+        }
+    }
+    Some(ids)
+}
+
 /// A tracepoint's parameter, after the `void *__data` every probe takes: its name where
 /// BTF has the kernel's `__bpf_trace_<event>` glue function (not Debian's 5.10), else
 /// only its type's size (the `btf_trace_<event>` typedef has no names).
@@ -339,6 +363,37 @@ impl<'a> Types<'a> {
         });
         // The first is the probe's `void *__data`.
         Some(params.skip(1).collect())
+    }
+
+    /// Whether the function prototype `proto` takes one parameter, a (const) pointer to
+    /// `struct pt_regs`.
+    fn takes_pt_regs(&self, proto: usize) -> bool {
+        const KIND_PTR: u32 = 2;
+        const KIND_CONST: u32 = 10;
+        const KIND_FUNC_PROTO: u32 = 13;
+        let kind = |id: usize| self.at.get(id).map(|&pos| (self.u32_at(pos + 4), pos));
+        let Some((info, pos)) = kind(proto) else {
+            return false;
+        };
+        if (info >> 24) & 0x1f != KIND_FUNC_PROTO || info & 0xffff != 1 {
+            return false;
+        }
+        // The parameter's type: through the pointer and any const, the struct.
+        let mut id = self.u32_at(pos + 12 + 4) as usize;
+        let mut pointer = false;
+        for _ in 0..4 {
+            let Some((info, pos)) = kind(id) else {
+                return false;
+            };
+            match (info >> 24) & 0x1f {
+                KIND_PTR if !pointer => pointer = true,
+                KIND_CONST => {}
+                KIND_STRUCT => return pointer && self.name(self.u32_at(pos)) == "pt_regs",
+                _ => return false,
+            }
+            id = self.u32_at(pos + 8) as usize;
+        }
+        false
     }
 
     /// Byte offset of `member` in struct or union `id`, or in its unnamed members.
@@ -522,6 +577,24 @@ mod tests {
         assert_eq!(f.unix_address_len, 4);
         assert!(matches!(f.unix_address_path, 10 | 14), "{f:?}");
         assert!(f.sock_socket > 0 && f.socket_ino > f.inode_ino, "{f:?}");
+    }
+
+    #[test]
+    fn syscall_functions_are_found() {
+        if fs::metadata(VMLINUX).is_err() {
+            println!("skipped: no {VMLINUX}");
+            return;
+        }
+        let prefix = tracer_common::SYSCALL_FN_PREFIX;
+        let names = [
+            format!("{prefix}openat"),
+            format!("{prefix}no_such_call"),
+            // Takes its arguments, not the registers.
+            "do_sys_openat2".to_owned(),
+        ];
+        let ids = pt_regs_functions(&names).expect("BTF");
+        assert!(ids[0].is_some_and(|id| id > 0), "{ids:?}");
+        assert_eq!(ids[1..], [None, None]);
     }
 
     #[test]

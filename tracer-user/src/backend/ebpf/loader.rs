@@ -1,16 +1,23 @@
 //! Loading and attaching the kernel programs.
 
-use std::{fs, path::Path};
+use std::{
+    fs,
+    os::fd::{AsFd, OwnedFd},
+    path::Path,
+};
 
 use aya::{
-    EbpfLoader,
+    Btf, EbpfLoader,
     maps::{Array, RingBuf},
-    programs::{RawTracePoint, TracePoint},
+    programs::{ProgramFd, RawTracePoint, TracePoint},
 };
 
 use tracer_common::{KernelConfig, MAX_CAPTURES, MAX_SYSCALLS, NO_OWNER, SyscallPlan, UringFields};
 
-use super::EbpfTracer;
+use super::{
+    EbpfTracer,
+    trampoline::{self, Functions},
+};
 use crate::{cli::TracepointChoice, config::Config, syscalls};
 
 /// The object compiled from `tracer-ebpf` by build.rs.
@@ -42,6 +49,8 @@ pub enum LoadError {
          with more privilege than its user needs"
     )]
     Unchecked,
+    #[error("--tracepoints=fentry: {0}")]
+    Trampoline(String),
 }
 
 /// Where the syscall programs attach.
@@ -52,24 +61,41 @@ pub enum Attach {
     /// `syscalls:sys_enter_NAME/sys_exit_NAME` for these syscalls only: nothing else, and
     /// no other process's other syscalls, runs our code.
     PerSyscall(Vec<&'static str>),
+    /// fentry/fexit on these syscall functions (BPF trampolines): only their calls run
+    /// our code, and no other task takes the slow syscall path (`trampoline`).
+    Trampoline(Functions),
 }
 
-/// Where the syscall programs attach for `cfg`: the one place this is decided.
-/// `--tracepoints=auto` takes the raw ones whatever the trace set: per-syscall
-/// tracepoints are perf events, and each link takes a grace period to detach (~70 ms on
-/// a 6.18 kernel: `-e trace=openat` attaches 7, half a second at exit), while the raw pair
-/// detaches in a fraction of a millisecond; and they saved nothing measurable per call,
-/// for the traced process or beside it (docs/benchmarks.md: beside-narrow and
-/// beside-full cost the same, the slow syscall path every task takes either way).
-fn attach_mode(cfg: &Config) -> Attach {
-    match cfg.tracepoints {
+/// Where the syscall programs attach for `cfg`, and the fact `--stats` tells about it:
+/// the one place this is decided. `--tracepoints=auto` takes fentry/fexit for a narrow
+/// trace of a started command where the kernel allows BPF trampolines (`trampoline`:
+/// any syscall tracepoint slows every call of every task on the host), else the raw
+/// tracepoints, whatever the trace set: per-syscall tracepoints are perf events, and
+/// each link takes a grace period to detach (~70 ms on a 6.18 kernel: `-e trace=openat`
+/// attaches 7, half a second at exit), while the raw pair detaches in a fraction of a
+/// millisecond; and they saved nothing measurable per call, for the traced process or
+/// beside it (docs/benchmarks.md: beside-narrow and beside-full cost the same, the slow
+/// syscall path every task takes either way). The trampoline check reads BTF and loads
+/// an empty program: a few milliseconds, only for narrow sets.
+fn attach_mode(cfg: &Config) -> Result<(Attach, String), LoadError> {
+    let traced = || -> Vec<&'static str> {
+        cfg.trace_set()
+            .numbers()
+            .filter_map(syscalls::by_nr)
+            .map(syscalls::kernel_name)
+            .collect()
+    };
+    let trampolines = |f: &Functions| {
+        format!(
+            "fentry/fexit (BPF trampolines): fentry on {} syscall functions, fexit on {}",
+            f.entries.len(),
+            f.exits.len()
+        )
+    };
+    Ok(match cfg.tracepoints {
         TracepointChoice::Syscall => {
-            let (names, absent): (Vec<_>, Vec<_>) = cfg
-                .trace_set()
-                .numbers()
-                .filter_map(syscalls::by_nr)
-                .map(syscalls::kernel_name)
-                .partition(|name| has_tracepoint(name));
+            let (names, absent): (Vec<_>, Vec<_>) =
+                traced().into_iter().partition(|name| has_tracepoint(name));
             // A syscall this kernel does not implement (`getpmsg`, one configured out)
             // has no tracepoint: its calls fail with ENOSYS unseen.
             if !absent.is_empty() {
@@ -78,10 +104,34 @@ fn attach_mode(cfg: &Config) -> Attach {
                     absent.join(", ")
                 );
             }
-            Attach::PerSyscall(names)
+            let facts = format!("per-syscall tracepoints of {} syscalls", names.len());
+            (Attach::PerSyscall(names), facts)
         }
-        TracepointChoice::Raw | TracepointChoice::Auto => Attach::Raw,
-    }
+        TracepointChoice::Raw => (Attach::Raw, RAW.to_owned()),
+        TracepointChoice::Fentry => {
+            if let Some(why) = trampoline::unfit(cfg) {
+                return Err(LoadError::Trampoline(why));
+            }
+            let functions =
+                trampoline::check(&Functions::of(&traced())).map_err(LoadError::Trampoline)?;
+            let facts = trampolines(&functions);
+            (Attach::Trampoline(functions), facts)
+        }
+        TracepointChoice::Auto => {
+            let names = traced();
+            let chosen = match trampoline::not_by_default(cfg, names.len()) {
+                Some(why) => Err(why),
+                None => trampoline::check(&Functions::of(&names)),
+            };
+            match chosen {
+                Ok(functions) => {
+                    let facts = trampolines(&functions);
+                    (Attach::Trampoline(functions), facts)
+                }
+                Err(why) => (Attach::Raw, format!("{RAW}; not fentry/fexit: {why}")),
+            }
+        }
+    })
 }
 
 /// Whether `syscalls:sys_enter_NAME` exists; true when tracefs is not where aya looks
@@ -113,12 +163,14 @@ enum Hook {
     Tracepoint(&'static str, Vec<String>),
     /// A raw tracepoint (detaches at once).
     Raw(&'static str),
+    /// An fentry or fexit program, loaded once for each of these kernel functions.
+    Trampoline(Vec<String>),
 }
 
 /// The programs `cfg` needs, in the order they attach: fork and exit tracking first, so
 /// the trace set is maintained before any call is seen; then the signal programs and the
 /// syscall programs. No other program is loaded (each costs the verifier's time).
-fn programs(cfg: &Config, kernel: &KernelConfig) -> Vec<(&'static str, Hook)> {
+fn programs(cfg: &Config, kernel: &KernelConfig, mode: &Attach) -> Vec<(&'static str, Hook)> {
     let mut programs = Vec::new();
     let sched = |event: &str| Hook::Tracepoint("sched", vec![event.to_owned()]);
     // The raw task programs read the new task's id where BTF says it is.
@@ -149,9 +201,14 @@ fn programs(cfg: &Config, kernel: &KernelConfig) -> Vec<(&'static str, Hook)> {
             programs.push(("tracer_signal_sent", Hook::Raw("signal_generate")));
         }
     }
-    let mode = attach_mode(cfg);
     log::debug!("syscall programs attach to {mode:?}");
     match mode {
+        Attach::Trampoline(functions) => {
+            // Returns first: a call entered before its exit program was attached would
+            // never be seen returning.
+            programs.push(("tracer_fexit", Hook::Trampoline(functions.exits.clone())));
+            programs.push(("tracer_fentry", Hook::Trampoline(functions.entries.clone())));
+        }
         Attach::Raw => {
             programs.push(("tracer_sys_enter", Hook::Raw("sys_enter")));
             programs.push(("tracer_sys_exit", Hook::Raw("sys_exit")));
@@ -176,38 +233,34 @@ fn programs(cfg: &Config, kernel: &KernelConfig) -> Vec<(&'static str, Hook)> {
 
 /// Loads (verifies) the programs `cfg` needs, two at a time (the verifier takes tens of
 /// milliseconds for each syscall program) while `meanwhile` runs, then attaches them in
-/// order.
+/// order. The links of fentry/fexit programs come back: the rest stay with `ebpf`. With
+/// `--tracepoints=auto`, fentry/fexit programs that fail to load give way to the raw
+/// tracepoints, `facts` saying why.
 fn attach(
     ebpf: &mut aya::Ebpf,
     cfg: &Config,
     kernel: &KernelConfig,
+    (mode, facts): (&Attach, &mut String),
+    btf: Option<&Btf>,
     meanwhile: impl FnOnce() -> Result<(), LoadError>,
-) -> Result<(), LoadError> {
-    let wanted = programs(cfg, kernel);
-    let mut loads: Vec<(usize, &'static str, &mut aya::programs::Program)> = ebpf
-        .programs_mut()
-        .filter_map(|(name, program)| {
-            let at = wanted.iter().position(|(n, _)| *n == name)?;
-            Some((at, wanted[at].0, program))
-        })
-        .collect();
-    assert_eq!(loads.len(), wanted.len(), "every program is in the object");
-    loads.sort_by_key(|(at, ..)| *at);
-    // Alternate programs on two threads: the two biggest, the syscall programs, come
-    // last, one after the other, and so are verified at the same time.
-    let (odd, even): (Vec<_>, Vec<_>) = loads.into_iter().partition(|(at, ..)| at % 2 == 1);
-    let load_all = |programs: Vec<(usize, &'static str, &mut aya::programs::Program)>| {
-        programs
-            .into_iter()
-            .try_for_each(|(_, name, program)| load_program(name, program))
-    };
-    std::thread::scope(|s| {
-        let odd = s.spawn(|| load_all(odd));
-        let even = s.spawn(|| load_all(even));
-        let here = meanwhile();
-        let joined = |t: std::thread::ScopedJoinHandle<'_, _>| t.join().expect("loading panicked");
-        joined(odd).and(joined(even)).and(here)
-    })?;
+) -> Result<Vec<OwnedFd>, LoadError> {
+    let mut wanted = programs(cfg, kernel, mode);
+    // An fentry/fexit program is loaded once per function: its descriptors, by position.
+    let mut loaded = load_wanted(ebpf, &wanted, btf, meanwhile)?;
+    if let Some(refused) = loaded.iter().find_map(|(_, fds)| fds.as_ref().err()) {
+        if cfg.tracepoints != TracepointChoice::Auto {
+            return Err(LoadError::Trampoline(refused.to_string()));
+        }
+        *facts = format!("{RAW}; not fentry/fexit: {refused}");
+        log::debug!("{facts}");
+        loaded.clear();
+        wanted.truncate(wanted.len() - 2);
+        let first = wanted.len();
+        wanted.extend(programs(cfg, kernel, &Attach::Raw).into_iter().skip(first));
+        let rest = load_wanted(ebpf, &wanted[first..], None, || Ok(()))?;
+        assert!(rest.is_empty(), "raw tracepoints keep no descriptors");
+    }
+    let mut links = Vec::new();
     // The syscall programs, always the last two, attach last, after the io_uring ones.
     for (at, (name, hook)) in wanted.iter().enumerate() {
         if at == wanted.len() - 2 && kernel.traces_uring() {
@@ -229,9 +282,73 @@ fn attach(
                     .attach(tracepoint)
                     .map_err(|source| LoadError::Program { name, source })?;
             }
+            Hook::Trampoline(functions) => {
+                let fds = loaded
+                    .iter()
+                    .find(|(loaded_at, _)| *loaded_at == at)
+                    .and_then(|(_, fds)| fds.as_ref().ok())
+                    .expect("loaded");
+                for (fd, function) in fds.iter().zip(functions) {
+                    let link = trampoline::attach(fd.as_fd()).map_err(|e| {
+                        LoadError::Trampoline(format!("attaching {name} to {function}: {e}"))
+                    })?;
+                    links.push(link);
+                }
+            }
         }
     }
-    Ok(())
+    Ok(links)
+}
+
+/// What the raw syscall programs attach to (`--stats`).
+const RAW: &str = "raw tracepoints (raw_syscalls:sys_enter/sys_exit)";
+
+/// The descriptors of each fentry/fexit program's loads, by position in `wanted`, or why
+/// one failed.
+type Loaded = Vec<(usize, Result<Vec<ProgramFd>, LoadError>)>;
+
+/// Loads `wanted`'s programs on two threads while `meanwhile` runs: the two biggest, the
+/// syscall programs, come last, one after the other, and so are verified at the same
+/// time. A failed fentry/fexit load is returned among the loads, any other is an error.
+fn load_wanted(
+    ebpf: &mut aya::Ebpf,
+    wanted: &[(&'static str, Hook)],
+    btf: Option<&Btf>,
+    meanwhile: impl FnOnce() -> Result<(), LoadError>,
+) -> Result<Loaded, LoadError> {
+    let mut loads: Vec<(usize, &'static str, &mut aya::programs::Program)> = ebpf
+        .programs_mut()
+        .filter_map(|(name, program)| {
+            let at = wanted.iter().position(|(n, _)| *n == name)?;
+            Some((at, wanted[at].0, program))
+        })
+        .collect();
+    assert_eq!(loads.len(), wanted.len(), "every program is in the object");
+    loads.sort_by_key(|(at, ..)| *at);
+    let (odd, even): (Vec<_>, Vec<_>) = loads.into_iter().partition(|(at, ..)| at % 2 == 1);
+    let load_all = |programs: Vec<(usize, &'static str, &mut aya::programs::Program)>| {
+        let mut loaded: Loaded = Vec::new();
+        for (at, name, program) in programs {
+            match &wanted[at].1 {
+                Hook::Trampoline(functions) => {
+                    let btf = btf.expect("BTF for the trampolines");
+                    loaded.push((at, trampoline::load_each(name, program, functions, btf)));
+                }
+                _ => load_program(name, program)?,
+            }
+        }
+        Ok::<_, LoadError>(loaded)
+    };
+    std::thread::scope(|s| {
+        let odd = s.spawn(|| load_all(odd));
+        let even = s.spawn(|| load_all(even));
+        let here = meanwhile();
+        let joined = |t: std::thread::ScopedJoinHandle<'_, _>| t.join().expect("loading panicked");
+        let (mut odd, even) = (joined(odd)?, joined(even)?);
+        here?;
+        odd.extend(even);
+        Ok(odd)
+    })
 }
 
 /// Loads one program into the kernel: the verifier's work.
@@ -475,12 +592,25 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
     let started = std::time::Instant::now();
     // aya's loader parses the kernel's whole BTF (tens of milliseconds) while our own
     // settings are worked out beside it.
-    let (loader, kernel) = std::thread::scope(|s| {
+    // The fentry/fexit programs take aya's own parse of it too (its loader keeps its
+    // parse to itself), on a third thread.
+    let (loader, mode, btf, kernel) = std::thread::scope(|s| {
         let loader = s.spawn(EbpfLoader::new);
+        let mode = attach_mode(cfg);
+        let btf = matches!(mode, Ok((Attach::Trampoline(_), _))).then(|| s.spawn(Btf::from_sys_fs));
         let kernel = kernel_config(cfg);
-        (loader.join().expect("the BTF parse panicked"), kernel)
+        let btf = btf.map(|t| t.join().expect("the BTF parse panicked"));
+        (
+            loader.join().expect("the BTF parse panicked"),
+            mode,
+            btf,
+            kernel,
+        )
     });
-    let (mut loader, mut kernel) = (loader, kernel?);
+    let (mut loader, (mode, mut attach_facts), mut kernel) = (loader, mode?, kernel?);
+    let btf = btf
+        .transpose()
+        .map_err(|e| LoadError::Trampoline(format!("parsing the kernel's BTF: {e}")))?;
     let traced = cfg.trace_set();
     let all_plans: Vec<SyscallPlan> = (0..MAX_SYSCALLS)
         .map(|nr| syscalls::kernel_plan(nr, traced.contains(nr), cfg.plan_options(nr)))
@@ -517,9 +647,19 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
     // Kernel-side warnings (rare conditions such as a full map) reach our log.
     let logger = aya_log::EbpfLogger::init(&mut ebpf).ok();
     log::debug!("maps: {:?}", started.elapsed());
-    attach(&mut ebpf, cfg, &kernel, fill_plans)?;
+    let links = attach(
+        &mut ebpf,
+        cfg,
+        &kernel,
+        (&mode, &mut attach_facts),
+        btf.as_ref(),
+        fill_plans,
+    )?;
     log::debug!("programs loaded and attached: {:?}", started.elapsed());
-    take_maps(ebpf, logger, cfg, &kernel)
+    let mut tracer = take_maps(ebpf, logger, cfg, &kernel)?;
+    tracer.trampolines = links;
+    tracer.attach_facts = attach_facts;
+    Ok(tracer)
 }
 
 /// With `-P` (`paths`), a call outside the trace set that opens, duplicates or closes
@@ -597,6 +737,8 @@ fn take_maps(
         stats,
         summary,
         counts_cpu: kernel.count_cpu != 0,
+        trampolines: Vec::new(),
+        attach_facts: String::new(),
     })
 }
 

@@ -4,6 +4,7 @@
 mod btf;
 mod loader;
 mod records;
+mod trampoline;
 mod uring;
 
 use std::{
@@ -30,6 +31,14 @@ use tracer_common::{
 };
 
 pub use loader::{load, preflight};
+pub use trampoline::MAX_TRACED;
+
+/// Whether this kernel lets narrow traces use fentry/fexit on the syscall functions
+/// (BPF trampolines), or why not: the functions every such trace enters are in its BTF
+/// and an empty tracing program loads (for `-V`).
+pub fn trampolines_allowed() -> Result<(), String> {
+    trampoline::check(&trampoline::Functions::of(&[])).map(drop)
+}
 use records::Record;
 
 use super::{BLOCKED_AFTER, Outcome, Running, Stop, blocked};
@@ -62,6 +71,10 @@ pub struct EbpfTracer {
     summary: Option<PerCpuArray<MapData, SyscallTotals>>,
     /// The totals hold system CPU time (not without BTF).
     counts_cpu: bool,
+    /// The fentry/fexit programs' links (`trampoline`): closing one detaches it.
+    trampolines: Vec<std::os::fd::OwnedFd>,
+    /// Where the syscall programs attached, and why there, for `--stats`.
+    attach_facts: String,
 }
 
 impl Drop for EbpfTracer {
@@ -79,11 +92,17 @@ impl Drop for EbpfTracer {
                 aya::programs::Program::TracePoint(p) if p.fd().is_ok() => Some(p),
                 _ => None,
             });
+        // Trampolines too: removing one rewrites its function's entry and may wait for
+        // the tasks in it to leave.
+        let links = std::mem::take(&mut self.trampolines);
         std::thread::scope(|s| {
             for program in slow {
                 s.spawn(move || {
                     let _ = program.unload();
                 });
+            }
+            for link in links {
+                s.spawn(move || drop(link));
             }
         });
     }
@@ -288,6 +307,7 @@ impl EbpfTracer {
     /// the kernel; `uring_full`, io_uring submissions the pending map could not hold
     /// (their operations are in `lost`).
     fn print_stats(&self) {
+        eprintln!("tracer: syscall programs: {}", self.attach_facts);
         let row = |cpu: &str, s: &Stats| {
             eprintln!(
                 "tracer: {cpu:>5} {:>12} {:>12} {:>12} {:>8} {:>8} {:>10}",
