@@ -7,7 +7,6 @@ mod records;
 mod uring;
 
 use std::{
-    collections::HashMap,
     ffi::{OsStr, OsString},
     os::fd::{AsFd, AsRawFd, BorrowedFd},
     path::{Path, PathBuf},
@@ -16,6 +15,7 @@ use std::{
 
 use anyhow::{Context as _, Result};
 use aya::maps::{HashMap as BpfHashMap, MapData, PerCpuArray, RingBuf};
+use foldhash::{HashMap, HashMapExt};
 use nix::{
     poll::{PollFd, PollFlags, PollTimeout, poll},
     sys::{
