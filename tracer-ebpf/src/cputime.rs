@@ -11,16 +11,18 @@ use tracer_common::INFLIGHT_ACTIVE;
 use crate::{config::config, emit::now_ns, maps::INFLIGHT};
 
 /// `sched_switch(preempt, prev, next)`, run by `prev` (the current task) as it gives the
-/// CPU to `next`.
+/// CPU to `next`. The clock is read only when a traced call is switched out or back in:
+/// most switches on the machine involve no traced task, and pay two lookups and no more.
 #[inline(always)]
 pub fn switch(next: *const u8) {
-    let now = now_ns();
     let prev = bpf_get_current_pid_tgid() as u32;
+    let mut now = 0;
     if let Some(call) = INFLIGHT.get_ptr_mut(prev) {
         // SAFETY: a value of this map, written by its thread's programs, which do not run
         // while the thread is being switched out or in (this program does).
         unsafe {
             if (*call).flags & INFLIGHT_ACTIVE != 0 {
+                now = now_ns();
                 (*call).switched_out_ns = now;
             }
         }
@@ -37,6 +39,9 @@ pub fn switch(next: *const u8) {
         unsafe {
             let out = (*call).switched_out_ns;
             if out != 0 {
+                if now == 0 {
+                    now = now_ns();
+                }
                 (*call).off_cpu_ns += now.saturating_sub(out);
                 (*call).switched_out_ns = 0;
             }

@@ -2,6 +2,8 @@
 //! result at exit, filtered and written out as one record (plus an entry record ahead of
 //! it when memory that only exists at entry was copied).
 
+use core::ptr;
+
 use aya_ebpf::{EbpfContext, bindings::BPF_ANY, helpers::bpf_get_current_pid_tgid};
 use aya_log_ebpf::warn;
 use tracer_common::{
@@ -74,15 +76,13 @@ pub fn on_enter<C: EbpfContext>(
     if shown && cfg.ns_fields.known() {
         nsids::announce();
     }
-    let tid = pid_tgid as u32;
-    let emits = cfg.emits_calls();
     // `-c` alone needs only the number and the time: no arguments leave the kernel and
     // no call is shown in progress.
-    let args = if emits {
-        read_args(plan.is_some_and(|p| p.flags & PLAN_SIGFRAME != 0), compat)
-    } else {
-        [0; MAX_ARGS]
-    };
+    if !cfg.emits_calls() {
+        enter_counted(ctx, pid_tgid, nr as u32, shown);
+        return;
+    }
+    let args = read_args(plan.is_some_and(|p| p.flags & PLAN_SIGFRAME != 0), compat);
     let (view_tid, view_tgid) = admit::view_ids(pid_tgid);
     let mut call = InFlight {
         nr: nr as u32,
@@ -96,17 +96,66 @@ pub fn on_enter<C: EbpfContext>(
         switched_out_ns: 0,
         off_cpu_ns: 0,
     };
-    if shown
-        && emits
-        && let Some(plan) = plan
-    {
+    if shown && let Some(plan) = plan {
         capture_at_entry(&mut call, plan);
     }
+    let tid = pid_tgid as u32;
     // The thread's entry from its previous call is overwritten in place.
     if let Some(slot) = INFLIGHT.get_ptr_mut(tid) {
         // SAFETY: a value of this map, written by this thread's programs only.
         unsafe { *slot = call };
-    } else if INFLIGHT.insert(tid, call, BPF_ANY as u64).is_err()
+    } else {
+        remember(ctx, tid, call);
+    }
+}
+
+/// `-c` alone: the exit needs the call's number and start time, nothing else (no
+/// arguments, no captures). The thread's entry from its previous call is updated field
+/// by field, without building a whole `InFlight` on the stack to zero and copy; only a
+/// thread's first call inserts one.
+#[inline(always)]
+fn enter_counted<C: EbpfContext>(ctx: &C, pid_tgid: u64, nr: u32, shown: bool) {
+    let flags = INFLIGHT_ACTIVE | if shown { INFLIGHT_SHOWN } else { 0 };
+    let tid = pid_tgid as u32;
+    if let Some(slot) = INFLIGHT.get_ptr_mut(tid) {
+        // SAFETY: a value of this map, written by this thread's programs only (and by
+        // `sched_switch` while the thread is off the CPU, not while this runs). Its ids
+        // were set by its insertion (an exec that changes them moves the entry) and its
+        // arguments and retries stay zero with `-c`.
+        unsafe {
+            (*slot).nr = nr;
+            (*slot).flags = flags;
+            // `sched_switch`'s fields (frozen: only with the system time counted).
+            // Volatile: LLVM would merge the two stores into a call to a BPF `memset`.
+            if config().count_cpu != 0 {
+                ptr::write_volatile(&raw mut (*slot).switched_out_ns, 0);
+                ptr::write_volatile(&raw mut (*slot).off_cpu_ns, 0);
+            }
+            // Last: the lookup is not part of the call's time.
+            (*slot).enter_ns = now_ns();
+        }
+        return;
+    }
+    let (view_tid, view_tgid) = admit::view_ids(pid_tgid);
+    let call = InFlight {
+        nr,
+        tid: view_tid,
+        tgid: view_tgid,
+        _pad: 0,
+        enter_ns: now_ns(),
+        args: [0; MAX_ARGS],
+        flags,
+        retry: 0,
+        switched_out_ns: 0,
+        off_cpu_ns: 0,
+    };
+    remember(ctx, tid, call);
+}
+
+/// A thread's first call: its `INFLIGHT` entry, kept for the thread's life.
+#[inline(always)]
+fn remember<C: EbpfContext>(ctx: &C, tid: u32, call: InFlight) {
+    if INFLIGHT.insert(tid, call, BPF_ANY as u64).is_err()
         && let Some(s) = stats()
     {
         if s.inflight_full == 0 {
@@ -154,6 +203,12 @@ pub fn on_exit(ret: i64) {
     let Some(slot) = INFLIGHT.get_ptr_mut(tid) else {
         return;
     };
+    // Frozen: `-c` alone, with no `-P` calls to follow outside the trace set.
+    let cfg = config();
+    if !cfg.emits_calls() && cfg.path_follows_untraced == 0 {
+        exit_counted(slot, tid, ret);
+        return;
+    }
     // SAFETY: a value of this map, written by this thread's programs only.
     let call = unsafe {
         let call = *slot;
@@ -167,6 +222,40 @@ pub fn on_exit(ret: i64) {
     }
     if call.flags & INFLIGHT_SIGNAL_AFTER != 0 {
         signal::after_call(tid, call.tid, call.tgid);
+    }
+}
+
+/// `-c` alone: the call's share of the totals, from the few fields of the thread's entry
+/// it needs (read in place, not copied out whole). The same decisions as `finish`'s
+/// when no call leaves the kernel.
+#[inline(always)]
+fn exit_counted(slot: *mut InFlight, tid: u32, ret: i64) {
+    const COUNTED: u32 = INFLIGHT_ACTIVE | INFLIGHT_SHOWN;
+    let cfg = config();
+    // SAFETY: a value of this map, written by this thread's programs only.
+    let (flags, nr, enter_ns, off_cpu_ns) = unsafe {
+        let flags = (*slot).flags;
+        (*slot).flags = 0;
+        (flags, (*slot).nr, (*slot).enter_ns, (*slot).off_cpu_ns)
+    };
+    if flags & COUNTED == COUNTED {
+        let duration = now_ns().saturating_sub(enter_ns);
+        let failed = (-4095..0).contains(&ret);
+        if cfg.admits(failed, duration) {
+            let cpu = if cfg.count_cpu != 0 {
+                duration.saturating_sub(off_cpu_ns)
+            } else {
+                0
+            };
+            outcome::count(nr, duration, cpu, failed);
+        } else if let Some(s) = stats() {
+            s.filtered += 1;
+        }
+    }
+    if flags & INFLIGHT_SIGNAL_AFTER != 0 {
+        // SAFETY: as above.
+        let (view_tid, view_tgid) = unsafe { ((*slot).tid, (*slot).tgid) };
+        signal::after_call(tid, view_tid, view_tgid);
     }
 }
 
