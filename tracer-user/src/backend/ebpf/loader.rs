@@ -4,13 +4,13 @@ use std::{fs, path::Path};
 
 use aya::{
     EbpfLoader,
-    maps::{Array, RingBuf},
+    maps::Array,
     programs::{RawTracePoint, TracePoint},
 };
 
 use tracer_common::{KernelConfig, MAX_CAPTURES, MAX_SYSCALLS, NO_OWNER, SyscallPlan, UringFields};
 
-use super::EbpfTracer;
+use super::{EbpfTracer, rings::Rings};
 use crate::{cli::TracepointChoice, config::Config, syscalls};
 
 /// The object compiled from `tracer-ebpf` by build.rs.
@@ -458,7 +458,8 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
     log::debug!("BTF and settings: {:?}", started.elapsed());
     let mut ebpf = loader
         .override_global("CONFIG", &kernel, true)
-        .map_max_entries("EVENTS", cfg.buffer_size)
+        // A ring buffer's slot for every CPU the kernel may run a program on.
+        .map_max_entries("EVENTS", aya::util::nr_cpus().unwrap_or(1) as u32)
         .load(OBJECT)
         .map_err(LoadError::Load)?;
 
@@ -477,10 +478,11 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
 
     // Kernel-side warnings (rare conditions such as a full map) reach our log.
     let logger = aya_log::EbpfLogger::init(&mut ebpf).ok();
+    let rings = Rings::create(&mut ebpf, cfg.buffer_size)?;
     log::debug!("maps: {:?}", started.elapsed());
     attach(&mut ebpf, cfg, &kernel, fill_plans)?;
     log::debug!("programs loaded and attached: {:?}", started.elapsed());
-    take_maps(ebpf, logger, cfg, &kernel)
+    take_maps(ebpf, logger, rings, cfg, &kernel)
 }
 
 /// The capture kinds the traced syscalls' plans take at entry and at exit (only traced
@@ -504,6 +506,7 @@ fn capture_kinds(plans: &[SyscallPlan]) -> ([u16; MAX_CAPTURES], [u16; MAX_CAPTU
 fn take_maps(
     mut ebpf: aya::Ebpf,
     logger: Option<aya_log::EbpfLogger<&'static dyn log::Log>>,
+    rings: Rings,
     cfg: &Config,
     kernel: &KernelConfig,
 ) -> Result<EbpfTracer, LoadError> {
@@ -514,7 +517,6 @@ fn take_maps(
         let map = ebpf.take_map(name).unwrap_or_else(|| panic!("{name} map"));
         T::try_from(map).map_err(|e| LoadError::Map(name, e))
     }
-    let events: RingBuf<_> = take(&mut ebpf, "EVENTS")?;
     let traced = take(&mut ebpf, "TRACED")?;
     let path_fds = if cfg.paths.is_empty() {
         None
@@ -536,7 +538,7 @@ fn take_maps(
     Ok(EbpfTracer {
         ebpf,
         logger,
-        events,
+        rings,
         traced,
         inflight,
         ns_pending,

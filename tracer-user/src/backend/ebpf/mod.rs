@@ -3,7 +3,9 @@
 
 mod btf;
 mod loader;
+mod merge;
 mod records;
+mod rings;
 mod uring;
 
 use std::{
@@ -15,7 +17,7 @@ use std::{
 };
 
 use anyhow::{Context as _, Result};
-use aya::maps::{HashMap as BpfHashMap, MapData, PerCpuArray, RingBuf};
+use aya::maps::{HashMap as BpfHashMap, MapData, PerCpuArray};
 use nix::{
     poll::{PollFd, PollFlags, PollTimeout, poll},
     sys::{
@@ -31,6 +33,7 @@ use tracer_common::{
 
 pub use loader::{load, preflight};
 use records::Record;
+use rings::Rings;
 
 use super::{BLOCKED_AFTER, Outcome, Running, Stop, blocked};
 use crate::{
@@ -49,7 +52,8 @@ pub struct EbpfTracer {
     // Dropping `Ebpf` detaches the programs and frees every map: nothing is pinned.
     ebpf: aya::Ebpf,
     logger: Option<aya_log::EbpfLogger<&'static dyn log::Log>>,
-    events: RingBuf<MapData>,
+    /// The per-CPU ring buffers and their merge.
+    rings: Rings,
     traced: BpfHashMap<MapData, u32, u8>,
     inflight: BpfHashMap<MapData, u32, InFlight>,
     /// When the tracer runs in a pid namespace: processes to trace by their id there,
@@ -330,14 +334,9 @@ impl EbpfTracer {
         calls
     }
 
-    fn drain(&mut self, run: &mut Run) -> Result<()> {
-        while let Some(item) = self.events.next() {
-            match records::parse(&item) {
-                Ok(record) => run.record(record)?,
-                Err(e) => log::warn!("skipping a malformed ring buffer record: {e}"),
-            }
-        }
-        Ok(())
+    /// The records no ring buffer can still precede; at the end (`all`), every record.
+    fn drain(&mut self, run: &mut Run, all: bool) -> Result<()> {
+        self.rings.drain(all, |record| run.record(record))
     }
 }
 
@@ -670,14 +669,8 @@ fn wait_status(status: WaitStatus) -> Option<ExitStatus> {
 /// Waits for records (or the poll tick, a signal, the kernel's log) and flushes the
 /// kernel's log when it has something.
 fn wait(tracer: &mut EbpfTracer, signals: &SignalFd) -> Result<()> {
-    let ring_fd = tracer.events.as_raw_fd();
-    // SAFETY: the descriptors outlive this poll call.
-    let (ring, sig) = unsafe { (BorrowedFd::borrow_raw(ring_fd), signals.as_fd()) };
     let log_fd = tracer.logger.as_ref().map(|l| l.as_raw_fd());
-    let mut fds = vec![
-        PollFd::new(ring, PollFlags::POLLIN),
-        PollFd::new(sig, PollFlags::POLLIN),
-    ];
+    let mut fds = vec![PollFd::new(signals.as_fd(), PollFlags::POLLIN)];
     if let Some(fd) = log_fd {
         // SAFETY: the logger outlives this poll call.
         fds.push(PollFd::new(
@@ -685,6 +678,13 @@ fn wait(tracer: &mut EbpfTracer, signals: &SignalFd) -> Result<()> {
             PollFlags::POLLIN,
         ));
     }
+    // SAFETY: the ring buffers outlive this poll call.
+    fds.extend(
+        tracer
+            .rings
+            .fds()
+            .map(|fd| PollFd::new(unsafe { BorrowedFd::borrow_raw(fd) }, PollFlags::POLLIN)),
+    );
     match poll(
         &mut fds,
         PollTimeout::try_from(POLL_TICK).expect("small timeout"),
@@ -692,9 +692,10 @@ fn wait(tracer: &mut EbpfTracer, signals: &SignalFd) -> Result<()> {
         Ok(_) | Err(nix::errno::Errno::EINTR) => {}
         Err(e) => return Err(e).context("poll"),
     }
-    let log_ready = fds
-        .get(2)
-        .and_then(|f| f.revents())
+    let log_ready = log_fd.is_some()
+        && fds
+            .get(1)
+            .and_then(|f| f.revents())
         .is_some_and(|r| !r.is_empty());
     drop(fds);
     if log_ready && let Some(logger) = tracer.logger.as_mut() {
@@ -810,7 +811,7 @@ fn trace(
     let mut last_interval = Instant::now();
     loop {
         wait(tracer, signals)?;
-        tracer.drain(run)?;
+        tracer.drain(run, false)?;
         let stop = super::stop_signal(signals, cfg).map(Stop::Signal);
         // `-b execve`: processes the pipeline let go of.
         let detached = run.pipeline.take_detached();
@@ -855,7 +856,7 @@ fn trace(
 /// The end of the trace: the last records, the calls in progress, the `-c` totals.
 fn finish(tracer: &mut EbpfTracer, run: &mut Run) -> Result<()> {
     // Every record of a finished task is submitted before it leaves the trace set.
-    tracer.drain(run)?;
+    tracer.drain(run, true)?;
     report_losses(tracer, run)?;
     if run.launched_status.is_some() {
         run.launched_exit_ns.get_or_insert_with(now_ns);

@@ -123,6 +123,22 @@ pub fn parse(bytes: &[u8]) -> Result<Record, RecordError> {
     }
 }
 
+/// When the kernel wrote the record (`bpf_ktime_get_ns()`, CLOCK_MONOTONIC), the order
+/// of the per-CPU buffers' merge; None for a loss mark, which has no time of its own, or
+/// a record too short to say.
+pub fn written_ns(bytes: &[u8]) -> Option<u64> {
+    match read::<u32>(bytes)? {
+        // Both kinds stamp `exit_ns` as they are written, an entry's too.
+        kind::SYSCALL | kind::SYSCALL_ENTER => read::<SyscallRecord>(bytes).map(|r| r.exit_ns),
+        kind::TASK_EXIT | kind::TASK_FORK | kind::UNTRACED => {
+            read::<TaskExitRecord>(bytes).map(|r| r.ns)
+        }
+        kind::SIGNAL => read::<SignalRecord>(bytes).map(|r| r.ns),
+        kind::IO_URING => read::<IoUringRecord>(bytes).map(|r| r.complete_ns),
+        _ => None,
+    }
+}
+
 fn parse_captures(mut bytes: &[u8], count: u16) -> Option<Vec<Capture>> {
     let mut captures = Vec::with_capacity(count as usize);
     for _ in 0..count {
@@ -185,6 +201,29 @@ mod tests {
         assert_eq!(call.duration_ns(), Some(150));
         assert_eq!(call.captures[0].data, b"abc");
         assert!(call.captures[0].truncated && !call.captures[0].fault);
+    }
+
+    #[test]
+    fn records_say_when_they_were_written() {
+        let rec = SyscallRecord {
+            kind: kind::SYSCALL_ENTER,
+            enter_ns: 5,
+            exit_ns: 7,
+            ..Default::default()
+        };
+        assert_eq!(written_ns(&bytes_of(&rec)), Some(7));
+        let exit = TaskExitRecord {
+            kind: kind::TASK_EXIT,
+            ns: 9,
+            ..Default::default()
+        };
+        assert_eq!(written_ns(&bytes_of(&exit)), Some(9));
+        let lost = LostRecord {
+            kind: kind::LOST,
+            ..Default::default()
+        };
+        assert_eq!(written_ns(&bytes_of(&lost)), None);
+        assert_eq!(written_ns(&bytes_of(&rec)[..8]), None);
     }
 
     #[test]

@@ -1,0 +1,188 @@
+//! One stream out of the per-CPU ring buffers, in the order the records were written.
+//!
+//! Each buffer is read in its own order (a CPU's records are written one after the other),
+//! and the merge takes the oldest first by the time each record was written. A task's
+//! next record is written after its last one was submitted, wherever it runs, so within
+//! a task the order is exact. Across tasks, a record is let go once no buffer can still
+//! hand over an older one: when every buffer has one waiting, or when it is older than
+//! the start of the last read of all buffers by more than the window (the time a record
+//! may take between its timestamp and its submission). A buffer that goes quiet thus
+//! holds the others back by one read and the window, never longer.
+
+use std::collections::VecDeque;
+
+/// The time a record may take from its timestamp to its submission (copies of tracee
+/// memory, a preempted program): past it, a record is let go even if a quiet buffer may
+/// still hand over an older one. A record later than that only misplaces it among other
+/// tasks' lines.
+pub const WINDOW_NS: u64 = 2_000_000;
+
+pub struct Merge<T> {
+    /// Per buffer: its records not let go yet, with their times.
+    queues: Vec<VecDeque<(u64, T)>>,
+    /// Per buffer: the time of its last record, for records without one of their own.
+    last: Vec<u64>,
+    window_ns: u64,
+}
+
+impl<T> Merge<T> {
+    pub fn new(buffers: usize, window_ns: u64) -> Self {
+        Self {
+            queues: (0..buffers).map(|_| VecDeque::new()).collect(),
+            last: vec![0; buffers],
+            window_ns,
+        }
+    }
+
+    /// A record read from `buffer`, written at `ns`; one without a time of its own (a
+    /// loss mark) keeps its place right after the buffer's previous record.
+    pub fn push(&mut self, buffer: usize, ns: Option<u64>, item: T) {
+        let ns = ns.unwrap_or(self.last[buffer]);
+        self.last[buffer] = ns;
+        self.queues[buffer].push_back((ns, item));
+    }
+
+    /// The next record in time order, if no buffer can still hand over an older one:
+    /// `read_from` is when the read of every buffer that queued what is here began.
+    pub fn pop(&mut self, read_from: u64) -> Option<T> {
+        let (i, ns) = self.oldest()?;
+        let all_waiting = self.queues.iter().all(|q| !q.is_empty());
+        (all_waiting || ns.saturating_add(self.window_ns) <= read_from)
+            .then(|| self.take(i))
+    }
+
+    /// At the end of the trace: the next record in time order, whatever may follow.
+    pub fn pop_any(&mut self) -> Option<T> {
+        let (i, _) = self.oldest()?;
+        Some(self.take(i))
+    }
+
+    /// Records held back.
+    #[cfg(test)]
+    pub fn len(&self) -> usize {
+        self.queues.iter().map(VecDeque::len).sum()
+    }
+
+    /// The buffer whose first record is the oldest (the first such buffer on a tie).
+    fn oldest(&self) -> Option<(usize, u64)> {
+        self.queues
+            .iter()
+            .enumerate()
+            .filter_map(|(i, q)| q.front().map(|&(ns, _)| (i, ns)))
+            .min_by_key(|&(i, ns)| (ns, i))
+    }
+
+    fn take(&mut self, buffer: usize) -> T {
+        self.queues[buffer].pop_front().expect("a record").1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const W: u64 = 1_000;
+
+    fn drain(m: &mut Merge<&'static str>, read_from: u64) -> Vec<&'static str> {
+        std::iter::from_fn(|| m.pop(read_from)).collect()
+    }
+
+    #[test]
+    fn a_task_that_moves_between_cpus_keeps_its_order() {
+        let mut m = Merge::new(2, W);
+        // Task A ran on CPU 1, then on CPU 0; its records sit in both buffers.
+        m.push(0, Some(300), "A enter getpid");
+        m.push(1, Some(100), "A write");
+        m.push(1, Some(200), "A exit read");
+        m.push(0, Some(400), "A exit getpid");
+        assert_eq!(
+            drain(&mut m, 10_000),
+            ["A write", "A exit read", "A enter getpid", "A exit getpid"]
+        );
+    }
+
+    #[test]
+    fn across_buffers_in_time_order_once_every_buffer_has_spoken() {
+        let mut m = Merge::new(2, W);
+        m.push(0, Some(10), "a");
+        m.push(0, Some(30), "c");
+        m.push(1, Some(20), "b");
+        // Both buffers have records: everything older than the other's first goes.
+        assert_eq!(drain(&mut m, 0), ["a", "b"]);
+        // Buffer 1 is empty now: "c" waits, as buffer 1 may still hold an older record.
+        assert_eq!(m.len(), 1);
+        m.push(1, Some(25), "b2");
+        assert_eq!(drain(&mut m, 0), ["b2"]);
+    }
+
+    #[test]
+    fn records_wait_only_within_the_window() {
+        let mut m = Merge::new(2, W);
+        m.push(0, Some(5_000), "x");
+        // Read at 5,500: buffer 1 may still submit a record written before 5,000.
+        assert_eq!(drain(&mut m, 5_500), Vec::<&str>::new());
+        // A read that began a window after it: nothing older can come any more.
+        assert_eq!(drain(&mut m, 6_000), ["x"]);
+    }
+
+    #[test]
+    fn a_quiet_buffer_does_not_hold_the_others_back() {
+        // Eight buffers, one busy: its records go out a window after they were written.
+        let mut m = Merge::new(8, W);
+        for (i, name) in ["p", "q", "r"].into_iter().enumerate() {
+            m.push(3, Some(1_000 * (i as u64 + 1)), name);
+        }
+        assert_eq!(drain(&mut m, 2_500), ["p"]);
+        assert_eq!(drain(&mut m, 4_000), ["q", "r"]);
+        assert_eq!(m.len(), 0);
+    }
+
+    #[test]
+    fn a_late_record_still_goes_before_newer_ones() {
+        let mut m = Merge::new(2, W);
+        m.push(0, Some(1_000), "new");
+        // A record written earlier is read later from the other buffer, within the window.
+        assert_eq!(drain(&mut m, 1_500), Vec::<&str>::new());
+        m.push(1, Some(900), "older");
+        assert_eq!(drain(&mut m, 2_000), ["older", "new"]);
+    }
+
+    #[test]
+    fn a_record_without_a_time_keeps_its_place_in_its_buffer() {
+        let mut m = Merge::new(2, W);
+        m.push(0, Some(100), "call");
+        m.push(0, None, "lost mark");
+        m.push(0, Some(300), "next call");
+        m.push(1, Some(200), "other");
+        assert_eq!(m.pop_any(), Some("call"));
+        assert_eq!(m.pop_any(), Some("lost mark"));
+        assert_eq!(m.pop_any(), Some("other"));
+        assert_eq!(m.pop_any(), Some("next call"));
+        assert_eq!(m.pop_any(), None);
+    }
+
+    #[test]
+    fn a_buffer_keeps_its_own_order_even_if_its_times_do_not() {
+        // Timestamps are taken before a slot is reserved: a program preempted in between
+        // can submit after a younger record of the same CPU. The buffer's order stands.
+        let mut m = Merge::new(1, W);
+        m.push(0, Some(200), "first in buffer");
+        m.push(0, Some(150), "second in buffer");
+        assert_eq!(drain(&mut m, 0), ["first in buffer", "second in buffer"]);
+    }
+
+    #[test]
+    fn the_end_lets_everything_go_in_order() {
+        let mut m = Merge::new(3, W);
+        m.push(2, Some(30), "c");
+        m.push(0, Some(10), "a");
+        m.push(1, Some(20), "b");
+        m.push(1, Some(40), "d");
+        // Buffer 0 has nothing after "a": the rest would wait for it.
+        assert_eq!(drain(&mut m, 0), ["a"]);
+        assert_eq!(
+            std::iter::from_fn(|| m.pop_any()).collect::<Vec<_>>(),
+            ["b", "c", "d"]
+        );
+    }
+}
