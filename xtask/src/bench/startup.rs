@@ -532,11 +532,17 @@ pub const HEADING: &str = "## Start-up and teardown";
 
 /// `report` with its start-up section replaced by `section` (or put before the notes).
 pub fn splice(report: &str, section: &str) -> String {
-    if let Some(at) = report.find(&format!("{HEADING}\n")) {
-        let rest = &report[at + HEADING.len()..];
+    splice_at(report, HEADING, section)
+}
+
+/// `report` with the section under `heading` replaced by `section` (or `section` put
+/// before the notes if it has none).
+pub fn splice_at(report: &str, heading: &str, section: &str) -> String {
+    if let Some(at) = report.find(&format!("{heading}\n")) {
+        let rest = &report[at + heading.len()..];
         let end = rest
             .find("\n## ")
-            .map_or(report.len(), |e| at + HEADING.len() + e + 1);
+            .map_or(report.len(), |e| at + heading.len() + e + 1);
         return format!("{}{section}{}", &report[..at], &report[end..]);
     }
     match report.find("## Notes\n") {
