@@ -367,9 +367,8 @@ pub fn bench(opts: Options) -> Result<()> {
     if !opts.no_loss {
         results.loss_baseline = loop_rate(&env, None, 1, None).ok().map(|(rate, _)| rate);
         results.loss = Some(loss_sweep(&env).map_err(|e| format!("{e:#}")));
-        results.producers = Some(
-            producers::measure(&env, &[this_build], rounds).map_err(|e| format!("{e:#}")),
-        );
+        results.producers =
+            Some(producers::measure(&env, &[this_build], rounds).map_err(|e| format!("{e:#}")));
     }
 
     results.startup = startup::measure(&env.tracer, &env.syscall_loop);

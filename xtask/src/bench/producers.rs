@@ -129,11 +129,7 @@ pub fn section(table: &Table) -> String {
     let mut head = "| threads | untraced calls/s |".to_owned();
     let mut rule = "|---|---|".to_owned();
     for b in &table.builds {
-        let _ = write!(
-            head,
-            " {0} calls/s | {0} records/s | {0} lost |",
-            b.label
-        );
+        let _ = write!(head, " {0} calls/s | {0} records/s | {0} lost |", b.label);
         rule.push_str("---|---|---|");
     }
     let _ = writeln!(md, "{head}\n{rule}");
@@ -141,11 +137,17 @@ pub fn section(table: &Table) -> String {
         let mut line = format!("| {} | {:.0} |", row.threads, median(row.untraced.clone()));
         for runs in &row.traced {
             let rate = median(runs.iter().map(|r| r.rate).collect());
-            let records =
-                median(runs.iter().map(|r| r.emitted as f64 / table.seconds).collect());
+            let records = median(
+                runs.iter()
+                    .map(|r| r.emitted as f64 / table.seconds)
+                    .collect(),
+            );
             let lost = median(runs.iter().map(|r| r.lost as f64).collect());
             let share = median(runs.iter().map(lost_percent).collect());
-            let _ = write!(line, " {rate:.0} | {records:.0} | {lost:.0} ({share:.1}%) |");
+            let _ = write!(
+                line,
+                " {rate:.0} | {records:.0} | {lost:.0} ({share:.1}%) |"
+            );
         }
         let _ = writeln!(md, "{line}");
     }
@@ -188,7 +190,13 @@ mod tests {
         };
         let md = section(&table);
         assert!(md.starts_with(HEADING), "{md}");
-        assert!(md.contains("| threads | untraced calls/s | before calls/s |"), "{md}");
-        assert!(md.contains("| 2 | 20 | 2 | 4 | 2 (20.0%) | 5 | 5 | 0 (0.0%) |"), "{md}");
+        assert!(
+            md.contains("| threads | untraced calls/s | before calls/s |"),
+            "{md}"
+        );
+        assert!(
+            md.contains("| 2 | 20 | 2 | 4 | 2 (20.0%) | 5 | 5 | 0 (0.0%) |"),
+            "{md}"
+        );
     }
 }

@@ -47,8 +47,7 @@ impl<T> Merge<T> {
     pub fn pop(&mut self, read_from: u64) -> Option<T> {
         let (i, ns) = self.oldest()?;
         let all_waiting = self.queues.iter().all(|q| !q.is_empty());
-        (all_waiting || ns.saturating_add(self.window_ns) <= read_from)
-            .then(|| self.take(i))
+        (all_waiting || ns.saturating_add(self.window_ns) <= read_from).then(|| self.take(i))
     }
 
     /// At the end of the trace: the next record in time order, whatever may follow.

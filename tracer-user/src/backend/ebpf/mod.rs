@@ -696,7 +696,7 @@ fn wait(tracer: &mut EbpfTracer, signals: &SignalFd) -> Result<()> {
         && fds
             .get(1)
             .and_then(|f| f.revents())
-        .is_some_and(|r| !r.is_empty());
+            .is_some_and(|r| !r.is_empty());
     drop(fds);
     if log_ready && let Some(logger) = tracer.logger.as_mut() {
         logger.flush();
