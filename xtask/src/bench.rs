@@ -285,10 +285,7 @@ pub fn bench(opts: Options) -> Result<()> {
         otlp_url: format!("http://127.0.0.1:{port}"),
         scratch,
     };
-    let this_build = producers::Build {
-        label: "tracer".into(),
-        tracer: env.tracer.clone(),
-    };
+    let this_build = producers::Build::new("tracer", env.tracer.clone());
     if opts.producers {
         let out = opts
             .out
@@ -296,10 +293,7 @@ pub fn bench(opts: Options) -> Result<()> {
             .unwrap_or_else(|| workspace_root().join("docs/benchmarks.md"));
         let mut builds = Vec::new();
         if let Some(path) = &opts.baseline {
-            builds.push(producers::Build {
-                label: "baseline".into(),
-                tracer: path.clone(),
-            });
+            builds.push(producers::Build::new("baseline", path.clone()));
         }
         builds.push(this_build);
         let table = producers::measure(&env, &builds, opts.rounds.max(1))?;

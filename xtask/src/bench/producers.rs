@@ -21,6 +21,26 @@ pub struct Build {
     pub tracer: PathBuf,
 }
 
+impl Build {
+    /// `label`, with the commit the binary says it was built from (`tracer -V`).
+    pub fn new(label: &str, tracer: PathBuf) -> Self {
+        let commit = std::process::Command::new(&tracer)
+            .arg("-V")
+            .output()
+            .ok()
+            .and_then(|o| {
+                let text = String::from_utf8_lossy(&o.stdout).into_owned();
+                let (_, rest) = text.split_once("(commit ")?;
+                Some(rest.split_once(')')?.0.to_owned())
+            });
+        let label = match commit {
+            Some(c) => format!("{label} ({c})"),
+            None => label.to_owned(),
+        };
+        Self { label, tracer }
+    }
+}
+
 /// One traced run: the loop's calls/s, and the kernel's records emitted and lost.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Run {

@@ -9,7 +9,10 @@
 //! may take between its timestamp and its submission). A buffer that goes quiet thus
 //! holds the others back by one read and the window, never longer.
 
-use std::collections::VecDeque;
+use std::{
+    cmp::Reverse,
+    collections::{BinaryHeap, VecDeque},
+};
 
 /// The time a record may take from its timestamp to its submission (copies of tracee
 /// memory, a preempted program): past it, a record is let go even if a quiet buffer may
@@ -20,6 +23,8 @@ pub const WINDOW_NS: u64 = 2_000_000;
 pub struct Merge<T> {
     /// Per buffer: its records not let go yet, with their times.
     queues: Vec<VecDeque<(u64, T)>>,
+    /// The first record's time of each buffer that has one (the oldest on top).
+    heads: BinaryHeap<Reverse<(u64, usize)>>,
     /// Per buffer: the time of its last record, for records without one of their own.
     last: Vec<u64>,
     window_ns: u64,
@@ -29,6 +34,7 @@ impl<T> Merge<T> {
     pub fn new(buffers: usize, window_ns: u64) -> Self {
         Self {
             queues: (0..buffers).map(|_| VecDeque::new()).collect(),
+            heads: BinaryHeap::new(),
             last: vec![0; buffers],
             window_ns,
         }
@@ -39,21 +45,24 @@ impl<T> Merge<T> {
     pub fn push(&mut self, buffer: usize, ns: Option<u64>, item: T) {
         let ns = ns.unwrap_or(self.last[buffer]);
         self.last[buffer] = ns;
-        self.queues[buffer].push_back((ns, item));
+        let queue = &mut self.queues[buffer];
+        if queue.is_empty() {
+            self.heads.push(Reverse((ns, buffer)));
+        }
+        queue.push_back((ns, item));
     }
 
     /// The next record in time order, if no buffer can still hand over an older one:
     /// `read_from` is when the read of every buffer that queued what is here began.
     pub fn pop(&mut self, read_from: u64) -> Option<T> {
-        let (i, ns) = self.oldest()?;
-        let all_waiting = self.queues.iter().all(|q| !q.is_empty());
-        (all_waiting || ns.saturating_add(self.window_ns) <= read_from).then(|| self.take(i))
+        let &Reverse((ns, _)) = self.heads.peek()?;
+        let all_waiting = self.heads.len() == self.queues.len();
+        (all_waiting || ns.saturating_add(self.window_ns) <= read_from).then(|| self.take())
     }
 
     /// At the end of the trace: the next record in time order, whatever may follow.
     pub fn pop_any(&mut self) -> Option<T> {
-        let (i, _) = self.oldest()?;
-        Some(self.take(i))
+        (!self.heads.is_empty()).then(|| self.take())
     }
 
     /// Records held back.
@@ -62,17 +71,16 @@ impl<T> Merge<T> {
         self.queues.iter().map(VecDeque::len).sum()
     }
 
-    /// The buffer whose first record is the oldest (the first such buffer on a tie).
-    fn oldest(&self) -> Option<(usize, u64)> {
-        self.queues
-            .iter()
-            .enumerate()
-            .filter_map(|(i, q)| q.front().map(|&(ns, _)| (i, ns)))
-            .min_by_key(|&(i, ns)| (ns, i))
-    }
-
-    fn take(&mut self, buffer: usize) -> T {
-        self.queues[buffer].pop_front().expect("a record").1
+    /// The oldest first record (the first buffer's on a tie); its buffer's next one
+    /// becomes that buffer's head.
+    fn take(&mut self) -> T {
+        let Reverse((_, buffer)) = self.heads.pop().expect("a head");
+        let queue = &mut self.queues[buffer];
+        let (_, item) = queue.pop_front().expect("a record");
+        if let Some(&(ns, _)) = queue.front() {
+            self.heads.push(Reverse((ns, buffer)));
+        }
+        item
     }
 }
 

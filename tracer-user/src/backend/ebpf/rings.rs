@@ -57,22 +57,35 @@ impl Rings {
     }
 
     /// Reads every buffer and hands over, in time order, the records no buffer can
-    /// still precede; at the end of the trace (`all`), every record.
+    /// still precede; at the end of the trace (`all`), every record. A buffer is read a
+    /// batch at a time, so one that never empties (a storm) neither starves the others
+    /// nor grows the merge without bound.
     pub fn drain(&mut self, all: bool, mut record: impl FnMut(Record) -> Result<()>) -> Result<()> {
-        let read_from = now_ns();
-        for (i, ring) in self.rings.iter_mut().enumerate() {
-            while let Some(item) = ring.next() {
-                match records::parse(&item) {
-                    Ok(parsed) => self.merge.push(i, records::written_ns(&item), parsed),
-                    Err(e) => log::warn!("skipping a malformed ring buffer record: {e}"),
+        const BATCH: usize = 4096;
+        loop {
+            let read_from = now_ns();
+            let mut more = false;
+            for (i, ring) in self.rings.iter_mut().enumerate() {
+                let mut read = 0;
+                while read < BATCH
+                    && let Some(item) = ring.next()
+                {
+                    read += 1;
+                    match records::parse(&item) {
+                        Ok(parsed) => self.merge.push(i, records::written_ns(&item), parsed),
+                        Err(e) => log::warn!("skipping a malformed ring buffer record: {e}"),
+                    }
                 }
+                more |= read == BATCH;
+            }
+            while let Some(r) = self.merge.pop(read_from) {
+                record(r)?;
+            }
+            if !more {
+                break;
             }
         }
-        while let Some(r) = if all {
-            self.merge.pop_any()
-        } else {
-            self.merge.pop(read_from)
-        } {
+        while all && let Some(r) = self.merge.pop_any() {
             record(r)?;
         }
         Ok(())
