@@ -32,6 +32,7 @@ tracer_tests::both_backends!(
     notes_of_what_strace_only_warns_about,
     buffer_size,
     decode_fds_kinds,
+    strings_at_a_mappings_end_as_strace_reads_them,
 );
 
 const STRACE: &str = "/usr/bin/strace";
@@ -811,4 +812,40 @@ fn decode_fds_kinds(backend: Backend) {
         all.starts_with("openat(AT_FDCWD</") && all.ends_with("= 3</dev/null<char 1:3>>"),
         "all: {all}"
     );
+}
+
+/// strace reads `-s` bytes and one more of a string or buffer: with 33 readable bytes
+/// and no NUL, it shows 32 and `...`; with 32 readable, the address; with a NUL as the
+/// 33rd, the 32 bytes whole.
+fn strings_at_a_mappings_end_as_strace_reads_them(backend: Backend) {
+    let args = [
+        "-e",
+        "trace=write,delete_module",
+        env!("CARGO_BIN_EXE_workload"),
+        "page-end",
+    ];
+    let t = traced(backend, &args);
+    let addr = regex::Regex::new(r"0x[0-9a-f]+").unwrap();
+    let calls = |stderr: &str| -> Vec<String> {
+        stderr
+            .lines()
+            .filter(|l| l.starts_with("write(-1") || l.starts_with("delete_module("))
+            .map(|l| {
+                addr.replace_all(l.split(" = ").next().unwrap_or(l), "ADDR")
+                    .trim_end()
+                    .to_owned()
+            })
+            .collect()
+    };
+    let x32 = "x".repeat(32);
+    let expected = [
+        format!("write(-1, \"{x32}\"..., 33)"),
+        "write(-1, ADDR, 33)".to_owned(),
+        format!("delete_module(\"{x32}\"..., 0)"),
+        "delete_module(ADDR, 0)".to_owned(),
+        format!("delete_module(\"{x32}\", 0)"),
+    ];
+    // (strace's own tests, printstr.c and delete_module.c, expect the same; strace run
+    // here interleaves its "short read" warnings with these lines.)
+    assert_eq!(calls(&t.stderr), expected, "{}", t.stderr);
 }

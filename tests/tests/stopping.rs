@@ -329,3 +329,36 @@ fn a_second_interrupt_leaves_the_command_running(backend: Backend) {
 }
 
 both_backends!(a_second_interrupt_leaves_the_command_running);
+
+/// A stop signal the tracer was started with blocked (and pending) stays blocked, as
+/// strace keeps its start mask: it does not stop the trace (strace's
+/// interactive_block.test).
+fn a_signal_blocked_at_start_does_not_stop_the_trace(backend: Backend) {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = tracer();
+    cmd.args([backend.arg(), "-e", "trace=chdir", "--", "sh", "-c", "cd /"]);
+    // SAFETY: only async-signal-safe calls between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            let mut set: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut set);
+            libc::sigaddset(&mut set, libc::SIGHUP);
+            libc::sigprocmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+            libc::raise(libc::SIGHUP);
+            Ok(())
+        });
+    }
+    let out = cmd.output().expect("run the tracer");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.code() == Some(0)
+            && stderr
+                .lines()
+                .any(|l| l.starts_with("chdir(\"/\")") && l.ends_with("= 0"))
+            && stderr.contains("+++ exited with 0 +++"),
+        "the whole trace, not stopped by the pending SIGHUP: {:?}\n{stderr}",
+        out.status
+    );
+}
+
+both_backends!(a_signal_blocked_at_start_does_not_stop_the_trace);

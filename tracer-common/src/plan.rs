@@ -287,14 +287,16 @@ pub struct IovecChunk {
     pub flags: u32,
 }
 
-/// Bytes of an iovec element a capture copies: up to `limit` (`-s`). How many of them a
-/// read filled is for userspace to tell from the return value.
+/// Bytes of an iovec element a capture copies: up to `limit` (`-s`) and one more, as
+/// strace's printstrn reads them (an element whose next byte is unreadable is shown as
+/// its address). How many of them a read filled is for userspace to tell from the
+/// return value.
 #[inline(always)]
 pub fn iov_copy_len(iov_len: u64, limit: usize) -> usize {
-    if iov_len < limit as u64 {
+    if iov_len <= limit as u64 {
         iov_len as usize
     } else {
-        limit
+        limit + 1
     }
 }
 
@@ -409,6 +411,9 @@ pub fn capture_retry_len(spec: &CaptureSpec, src: u64, want: usize) -> Option<us
 #[inline(always)]
 pub fn capture_want(spec: &CaptureSpec, total: usize, limit: usize) -> usize {
     let limit = match spec.kind {
+        // A buffer shown up to `-s` is read one byte further, as strace's printstrn
+        // reads it: one whose next byte is unreadable is printed as its address.
+        capture::BUF if spec.max & !PARTIAL == 0 => limit + 1,
         capture::BUF => limit,
         capture::HEADED_BUF => limit + spec.size as usize,
         _ => return total,

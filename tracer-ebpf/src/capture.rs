@@ -495,10 +495,15 @@ impl Builder {
     /// Reads up to `limit` bytes of a NUL-terminated string (without the NUL).
     #[inline(always)]
     fn read_str(&mut self, off: usize, src: u64, limit: usize) -> (usize, u8) {
-        let want = if limit + 1 > MAX_CAPTURE {
+        // At most `limit` bytes, as strace's umovestr reads them: a string with no NUL
+        // among them is cut (`...`); one that faults first is printed as its address.
+        let want = if limit > MAX_CAPTURE {
             MAX_CAPTURE
+        } else if limit == 0 {
+            // `-s 0`: one byte tells "" from ""...
+            1
         } else {
-            limit + 1
+            limit
         };
         let want = want & LEN_MASK;
         // SAFETY: off < OFF_LIMIT + 8 and want <= LEN_MASK: inside the scratch buffer.
@@ -513,8 +518,21 @@ impl Builder {
             return (0, CAPTURE_FAULT);
         }
         let len = (n - 1) as usize & LEN_MASK;
-        // Exactly `limit` bytes and more may follow: the formatter shows "...".
-        let flags = if len >= limit { CAPTURE_TRUNCATED } else { 0 };
+        if (n as usize) < want {
+            return (len, 0);
+        }
+        // The helper put a NUL in the last byte: whether the string had one there is
+        // told by that byte itself (readable: it was just read).
+        let mut last: u8 = 1;
+        // SAFETY: reads one byte of the tracee's memory into a stack variable.
+        unsafe {
+            bpf_probe_read_user(
+                &mut last as *mut u8 as *mut c_void,
+                1,
+                src.wrapping_add(len as u64) as *const c_void,
+            )
+        };
+        let flags = if last == 0 { 0 } else { CAPTURE_TRUNCATED };
         (len, flags)
     }
 
@@ -571,8 +589,8 @@ impl Builder {
     fn read_iovec(&mut self, off: usize, array: u64, count: u64, limit: usize) -> (usize, u8) {
         const CHUNK: usize = size_of::<IovecChunk>();
         // The first element always fits, whatever `-s`.
-        let limit = if limit > MAX_CAPTURE - CHUNK {
-            MAX_CAPTURE - CHUNK
+        let limit = if limit > MAX_CAPTURE - CHUNK - 1 {
+            MAX_CAPTURE - CHUNK - 1
         } else {
             limit
         };

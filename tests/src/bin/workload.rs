@@ -38,6 +38,7 @@ fn main() {
             Some("attach-loop") => attach_loop(),
             Some("stuck-futex") => stuck_futex(),
             Some("clone-parent") => clone_parent(),
+            Some("page-end") => page_end(),
             _ => {
                 eprintln!("usage: workload MODE [DIR]");
                 std::process::exit(2);
@@ -587,6 +588,33 @@ unsafe fn files(dir: &str) {
         libc::close(copy);
         libc::close(out);
         libc::close(fd);
+    }
+}
+
+/// Strings and buffers that end where a mapping does, as strace's printstr tests place
+/// them: with `-s 32`, strace reads 33 bytes (a NUL among them ends a string; none means
+/// `...`), and one that cannot be read so far is printed as its address.
+unsafe fn page_end() {
+    unsafe {
+        let page = libc::sysconf(libc::_SC_PAGESIZE) as usize;
+        let map = libc::mmap(
+            null_mut(),
+            2 * page,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        ) as *mut u8;
+        libc::mprotect(map.add(page).cast(), page, libc::PROT_NONE);
+        let end = map.add(page);
+        std::ptr::write_bytes(end.sub(33), b'x', 33);
+        libc::write(-1, end.sub(33).cast(), 33);
+        libc::write(-1, end.sub(32).cast(), 33);
+        libc::syscall(libc::SYS_delete_module, end.sub(33), 0);
+        libc::syscall(libc::SYS_delete_module, end.sub(32), 0);
+        *end.sub(1) = 0;
+        libc::syscall(libc::SYS_delete_module, end.sub(33), 0);
+        libc::munmap(map.cast(), 2 * page);
     }
 }
 

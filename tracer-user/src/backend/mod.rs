@@ -193,8 +193,16 @@ pub fn block_signals(interruptible: Interruptible) -> Result<SignalFd> {
     let start_mask = set
         .thread_swap_mask(nix::sys::signal::SigmaskHow::SIG_BLOCK)
         .context("blocking signals")?;
+    // A signal the tracer was started with blocked stays blocked and unread, as strace
+    // keeps its start mask: one pending from the start does not stop the trace.
+    let mut read = SigSet::empty();
+    for sig in set.iter() {
+        if sig == Signal::SIGCHLD || !start_mask.contains(sig) {
+            read.add(sig);
+        }
+    }
     crate::launch::remember_start_mask(start_mask);
-    SignalFd::with_flags(&set, SfdFlags::SFD_NONBLOCK | SfdFlags::SFD_CLOEXEC).context("signalfd")
+    SignalFd::with_flags(&read, SfdFlags::SFD_NONBLOCK | SfdFlags::SFD_CLOEXEC).context("signalfd")
 }
 
 /// The backend that serves this run.

@@ -1344,10 +1344,16 @@ pub fn write_cpu_set(out: &mut String, bytes: &[u8]) {
     out.push(']');
 }
 
+/// strace's `personality_types` as `printxval` finds them in the low byte: the types
+/// whose values fit in it.
 pub const PERSONALITY_TYPES: Xlat = &[
     (0, "PER_LINUX"),
+    (0x0006, "PER_BSD"),
     (0x0008, "PER_LINUX32"),
-    (0x0010, "PER_LINUX_FDPIC"),
+    (0x000c, "PER_RISCOS"),
+    (0x000f, "PER_OSF4"),
+    (0x0010, "PER_HPUX"),
+    (0x00ff, "PER_MASK"),
 ];
 
 pub const PERSONALITY_FLAGS: Xlat = &[
@@ -1367,21 +1373,17 @@ pub const PERSONALITY_FLAGS: Xlat = &[
 /// A persona: its type (low byte), then its flags. `0xffffffff` (the query) stays a
 /// number.
 pub fn write_personality(out: &mut String, value: u32) {
-    styled(out, &hex(value as u64), |out| {
-        abbrev_personality(out, value)
-    });
-}
-
-fn abbrev_personality(out: &mut String, value: u32) {
     if value == u32::MAX {
         out.push_str("0xffffffff");
         return;
     }
+    // The type and the flags are two constants, each in the `-X` style (strace's
+    // printxval, then printflags without a default).
     write_enum(out, (value & 0xff) as u64, PERSONALITY_TYPES, "PER_???");
     let rest = (value & !0xff) as u64;
     if rest != 0 {
         out.push('|');
-        write_flags(out, rest, PERSONALITY_FLAGS, None, "PER_???");
+        write_flags(out, rest, PERSONALITY_FLAGS, None, "");
     }
 }
 

@@ -112,8 +112,9 @@ fn write_iovec_of(
         let Some(e) = elems.get(n) else {
             // The capture ended early: where an element could not be read, when it
             // would have fitted whatever its length (strace shows where it stopped).
-            let room =
-                cap.data.len() + size_of::<IovecChunk>() + opts.string_limit.next_multiple_of(8);
+            let room = cap.data.len()
+                + size_of::<IovecChunk>()
+                + (opts.string_limit + 1).next_multiple_of(8);
             if cap.truncated && room <= tracer_common::MAX_CAPTURE {
                 let _ = write!(out, "... /* {:#x} */", addr + 16 * n as u64);
                 out.push(']');

@@ -117,9 +117,10 @@ pub fn write_buf(
     opts: &DecodeOptions,
     hex: bool,
 ) {
-    // A copy shorter than what is shown ended at a mapping's end (a `PARTIAL` one):
-    // unreadable, as strace finds it (the kernel copies at most `MAX_CAPTURE`).
-    let wanted = (len.min(opts.string_limit as u64) as usize).min(tracer_common::MAX_CAPTURE);
+    // A copy shorter than what strace reads (`-s` and one byte more) ended at a
+    // mapping's end (a `PARTIAL` one): unreadable, as strace finds it (the kernel copies
+    // at most `MAX_CAPTURE`).
+    let wanted = (len.min(opts.string_limit as u64 + 1) as usize).min(tracer_common::MAX_CAPTURE);
     let Some(cap) = cap.filter(|c| !c.fault && addr != 0 && c.data.len() >= wanted) else {
         return write_addr(out, addr);
     };

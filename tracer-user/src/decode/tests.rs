@@ -1188,6 +1188,14 @@ fn personality() {
         line(&c),
         "0xffffffff = 0x40000 (PER_LINUX|ADDR_NO_RANDOMIZE)"
     );
+    // strace's personality.c: unknown flag bits without a comment, PER_BSD by name.
+    let c = call("personality", &[0x7010006], Some(0x10006), vec![]);
+    assert_eq!(
+        line(&c),
+        "PER_BSD|SHORT_INODE|WHOLE_SECONDS|STICKY_TIMEOUTS|0x10000 = 0x10006 (PER_BSD|0x10000)"
+    );
+    let c = call("personality", &[0x1001f], Some(0), vec![]);
+    assert_eq!(line(&c), "0x1f /* PER_??? */|0x10000 = 0 (PER_LINUX)");
 }
 
 #[test]

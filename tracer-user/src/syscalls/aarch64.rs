@@ -21,10 +21,10 @@ pub(super) const ALIASES: &[(&str, &str)] = &[
 
 pub static SYSCALLS: [Syscall; 470] = [
     sc!(0, "io_setup", [MEMORY], Int, ["nr_events": UInt, "ctxp": Struct(StructKind::AddrPtr, When::ExitOk)]),
-    sc!(1, "io_destroy", [MEMORY], Int, ["ctx": ULong]),
-    sc!(2, "io_submit", [], Int, ["ctx_id": ULong, "nr": Long, "iocbpp": Ptr]),
-    sc!(3, "io_cancel", [], Int, ["ctx_id": ULong, "iocb": Ptr, "result": Ptr]),
-    sc!(4, "io_getevents", [], Int, ["ctx_id": ULong, "min_nr": Long, "nr": Long, "events": Ptr, "timeout": Ptr]),
+    sc!(1, "io_destroy", [MEMORY], Int, ["ctx": Ptr]),
+    sc!(2, "io_submit", [], Int, ["ctx_id": Ptr, "nr": Long, "iocbpp": Ptr]),
+    sc!(3, "io_cancel", [], Int, ["ctx_id": Ptr, "iocb": Ptr, "result": Ptr]),
+    sc!(4, "io_getevents", [], Int, ["ctx_id": Ptr, "min_nr": Long, "nr": Long, "events": Ptr, "timeout": Ptr]),
     sc!(5, "setxattr", [FILE], Int, ["pathname": Path, "name": Str, "value": BufIn { len_arg: 3 }, "size": ULong, "flags": Named(NamedSet::XattrFlags)]),
     sc!(6, "lsetxattr", [FILE], Int, ["pathname": Path, "name": Str, "value": BufIn { len_arg: 3 }, "size": ULong, "flags": Named(NamedSet::XattrFlags)]),
     sc!(7, "fsetxattr", [DESC], Int, ["fd": Fd, "name": Str, "value": BufIn { len_arg: 3 }, "size": ULong, "flags": Named(NamedSet::XattrFlags)]),
@@ -312,7 +312,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(289, "pkey_alloc", [], Int, ["flags": Hex, "init_val": Named(NamedSet::PkeyAccess)]),
     sc!(290, "pkey_free", [], Int, ["pkey": Int]),
     sc!(291, "statx", [DESC FILE FSTAT STAT_LIKE], Int, ["dfd": DirFd, "filename": Path, "flags": StatxFlags, "mask": StatxMask, "buffer": Struct(StructKind::Statx, When::ExitOk)]),
-    sc!(292, "io_pgetevents", [], Int, ["ctx_id": Hex, "min_nr": Long, "nr": Long, "events": Ptr, "timeout": Ptr, "usig": Ptr]),
+    sc!(292, "io_pgetevents", [], Int, ["ctx_id": Ptr, "min_nr": Long, "nr": Long, "events": Ptr, "timeout": Ptr, "usig": Ptr]),
     sc!(293, "rseq", [], Int, ["rseq": Ptr, "rseq_len": Hex, "flags": Hex, "sig": Hex]),
     sc!(294, "kexec_file_load", [DESC], Int, ["kernel_fd": Fd, "initrd_fd": Fd, "cmdline_len": ULong, "cmdline_ptr": BufIn { len_arg: 2 }, "flags": Named(NamedSet::KexecFileLoadFlags)]),
     gap!(295),

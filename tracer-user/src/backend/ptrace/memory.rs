@@ -123,10 +123,10 @@ fn peek(pid: Pid, addr: u64, buf: &mut [u8]) -> usize {
     done
 }
 
-/// A NUL-terminated string of at most `max` bytes including the NUL, as
-/// `bpf_probe_read_user_str` reads it: `Some(bytes without NUL)` or `None` on a fault.
-/// A string longer than `max - 1` comes back cut to `max - 1` bytes.
-fn read_str(pid: Pid, addr: u64, max: usize) -> Option<Vec<u8>> {
+/// A NUL-terminated string read as strace's umovestr reads one: at most `max` bytes,
+/// stopping at the NUL. `Some((bytes without NUL, whether a NUL ended them))`, cut to
+/// `max - 1` bytes when none did; `None` on a fault before the NUL or the `max`th byte.
+fn read_str(pid: Pid, addr: u64, max: usize) -> Option<(Vec<u8>, bool)> {
     let mut buf = vec![0u8; max];
     // Strings are short and usually end well before the page does: one read, then a
     // second one only if the first stopped at a page boundary before the NUL.
@@ -135,15 +135,15 @@ fn read_str(pid: Pid, addr: u64, max: usize) -> Option<Vec<u8>> {
         let n = read(pid, addr + got as u64, &mut buf[got..]);
         if let Some(nul) = buf[got..got + n].iter().position(|&b| b == 0) {
             buf.truncate(got + nul);
-            return Some(buf);
+            return Some((buf, true));
         }
         if n == 0 {
             return None;
         }
         got += n;
     }
-    buf.truncate(max - 1);
-    Some(buf)
+    buf.truncate(max.saturating_sub(1));
+    Some((buf, false))
 }
 
 /// Takes the captures `plan` asks for in `phase`, with the kernel programs' semantics.
@@ -178,11 +178,11 @@ fn capture_one(
     }
     let limit = spec.limit(string_limit);
     let (data, flags) = match spec.kind {
-        capture::CSTR => match read_str(pid, src, (limit + 1).min(MAX_CAPTURE)) {
+        capture::CSTR => match read_str(pid, src, limit.clamp(1, MAX_CAPTURE)) {
             None => (Vec::new(), CAPTURE_FAULT),
-            // Exactly `limit` bytes and more may follow: the formatter shows "...".
-            Some(s) if s.len() >= limit => (s, CAPTURE_TRUNCATED),
-            Some(s) => (s, 0),
+            Some((s, true)) => (s, 0),
+            // No NUL among the bytes read: the formatter shows "...".
+            Some((s, false)) => (s, CAPTURE_TRUNCATED),
         },
         capture::BUF | capture::FIXED | capture::HEADED_BUF => {
             let total = tracer_common::capture_len(spec, phase.ret(), args)?;
@@ -445,7 +445,7 @@ fn read_pair(pid: Pid, src: u64) -> Option<(u64, u64)> {
 fn read_iovec(pid: Pid, array: u64, count: u64, limit: usize) -> (Vec<u8>, u8) {
     const CHUNK: usize = size_of::<IovecChunk>();
     // The first element always fits, whatever `-s`.
-    let limit = limit.min(MAX_CAPTURE - CHUNK);
+    let limit = limit.min(MAX_CAPTURE - CHUNK - 1);
     let mut out = Vec::new();
     for i in 0..count.min(MAX_IOV as u64) {
         if out.len() + CHUNK >= MAX_CAPTURE {
@@ -623,11 +623,11 @@ fn read_strv(pid: Pid, src: u64, limit: usize) -> (Vec<u8>, u8) {
         let want = (limit + 2).min(room);
         match read_str(pid, ptr, want) {
             // Filled the room: kept without its NUL, which says it was cut.
-            Some(s) if want < limit + 2 && s.len() + 1 >= want => {
+            Some((s, _)) if want < limit + 2 && s.len() + 1 >= want => {
                 out.extend_from_slice(&s[..want - 1]);
                 return (out, CAPTURE_TRUNCATED);
             }
-            Some(s) => {
+            Some((s, _)) => {
                 out.extend_from_slice(&s);
                 out.push(0);
             }
@@ -688,8 +688,16 @@ mod tests {
         assert_eq!(caps[0].data, b"/etc/hostname");
         assert!(!caps[0].truncated && !caps[0].fault);
 
-        let caps = capture(me(), &call(args), &plan, 4, Phase::Enter);
+        // At most `limit` bytes are read, as strace reads `-s` + 1: no NUL among them
+        // is a cut string; a NUL as the last of them, a whole one.
+        let caps = capture(me(), &call(args), &plan, 5, Phase::Enter);
         assert_eq!(caps[0].data, b"/etc");
+        assert!(caps[0].truncated);
+        let caps = capture(me(), &call(args), &plan, 14, Phase::Enter);
+        assert_eq!(caps[0].data, b"/etc/hostname");
+        assert!(!caps[0].truncated);
+        let caps = capture(me(), &call(args), &plan, 13, Phase::Enter);
+        assert_eq!(caps[0].data, b"/etc/hostnam");
         assert!(caps[0].truncated);
 
         assert!(capture(me(), &call(args), &plan, 32, Phase::Exit(0)).is_empty());
@@ -724,11 +732,12 @@ mod tests {
             "an empty read is an empty string"
         );
 
+        // `-s` bytes and one more, as strace reads them (the decoder shows `-s`).
         plan.specs[0] = spec(capture::BUF, when::ENTER, 1, 2, 0);
         let caps = capture(me(), &call(args), &plan, 4, Phase::Enter);
         assert_eq!(
             (caps[0].data.as_slice(), caps[0].truncated),
-            (&b"hell"[..], true)
+            (&b"hello"[..], true)
         );
 
         plan.specs[0] = spec(capture::FIXED, when::EXIT, 1, tracer_common::LEN_FIXED, 8);
@@ -899,12 +908,12 @@ mod tests {
         let args = [1, iov.as_ptr() as u64, 3, 0, 0, 0];
         let mut plan = CapturePlan::default();
         plan.specs[3] = spec(capture::IOVEC, when::EXIT, 1, 2, 0);
-        // Up to -s bytes of each element, whatever the read returned (the decoder cuts
-        // them to it); an unreadable element's bytes are zeros, flagged.
+        // Up to -s bytes of each element and one more, whatever the read returned (the
+        // decoder cuts them to it); an unreadable element's bytes are zeros, flagged.
         let expected = [
-            chunk(iov[0][0], 5, b"hel", 0),
-            chunk(8, 4, &[0, 0, 0], CAPTURE_FAULT as u32),
-            chunk(iov[2][0], 6, b" wo", 0),
+            chunk(iov[0][0], 5, b"hell", 0),
+            chunk(8, 4, &[0, 0, 0, 0], CAPTURE_FAULT as u32),
+            chunk(iov[2][0], 6, b" wor", 0),
         ]
         .concat();
         for ret in [7, -9] {
