@@ -18,7 +18,7 @@ use std::{
 /// memory, a preempted program): past it, a record is let go even if a quiet buffer may
 /// still hand over an older one. A record later than that only misplaces it among other
 /// tasks' lines.
-pub const WINDOW_NS: u64 = 2_000_000;
+pub const WINDOW_NS: u64 = 1_000_000;
 
 pub struct Merge<T> {
     /// Per buffer: its records not let go yet, with their times.
@@ -63,6 +63,18 @@ impl<T> Merge<T> {
     /// At the end of the trace: the next record in time order, whatever may follow.
     pub fn pop_any(&mut self) -> Option<T> {
         (!self.heads.is_empty()).then(|| self.take())
+    }
+
+    /// Whether a record held back is one `f` picks.
+    pub fn holds(&self, f: impl Fn(&T) -> bool) -> bool {
+        self.queues.iter().flatten().any(|(_, item)| f(item))
+    }
+
+    /// When the oldest record held back may go without a new read (its time and the
+    /// window); None when none is held.
+    pub fn next_due(&self) -> Option<u64> {
+        let &Reverse((ns, _)) = self.heads.peek()?;
+        Some(ns.saturating_add(self.window_ns))
     }
 
     /// Records held back.
@@ -152,6 +164,17 @@ mod tests {
         assert_eq!(drain(&mut m, 1_500), Vec::<&str>::new());
         m.push(1, Some(900), "older");
         assert_eq!(drain(&mut m, 2_000), ["older", "new"]);
+    }
+
+    #[test]
+    fn what_is_held_back_and_until_when() {
+        let mut m = Merge::new(2, W);
+        assert_eq!(m.next_due(), None);
+        m.push(1, Some(5_000), "b");
+        m.push(0, Some(7_000), "a");
+        assert_eq!(m.next_due(), Some(6_000));
+        assert!(m.holds(|r| *r == "a"));
+        assert!(!m.holds(|r| *r == "c"));
     }
 
     #[test]

@@ -685,9 +685,15 @@ fn wait(tracer: &mut EbpfTracer, signals: &SignalFd) -> Result<()> {
             .fds()
             .map(|fd| PollFd::new(unsafe { BorrowedFd::borrow_raw(fd) }, PollFlags::POLLIN)),
     );
+    // Records the merge holds back go as soon as they may (within its window), not at
+    // the next tick.
+    let timeout = match tracer.rings.next_due() {
+        Some(due) => due.clamp(Duration::from_millis(1), POLL_TICK),
+        None => POLL_TICK,
+    };
     match poll(
         &mut fds,
-        PollTimeout::try_from(POLL_TICK).expect("small timeout"),
+        PollTimeout::try_from(timeout).expect("small timeout"),
     ) {
         Ok(_) | Err(nix::errno::Errno::EINTR) => {}
         Err(e) => return Err(e).context("poll"),
@@ -819,7 +825,14 @@ fn trace(
             tracer.untrace(&detached);
         }
         let stop = stop.or_else(|| run.pipeline.limit_reached().then_some(Stop::SyscallLimit));
-        run.reap_launched()?;
+        // The launched command stays a zombie, its /proc entry readable (names, fds),
+        // until the merge has let its records go.
+        if !run
+            .launched
+            .is_some_and(|pid| tracer.rings.holds_process(pid.as_raw() as u32))
+        {
+            run.reap_launched()?;
+        }
         // Losses the stream has not marked yet (no record followed them on their CPU).
         report_losses(tracer, run)?;
         if last_scan.elapsed() >= BLOCKED_AFTER {
@@ -848,6 +861,11 @@ fn trace(
             return Ok(stop);
         }
         if launched_done && !until_stopped && tracer.trace_set_empty() {
+            // The records the merge still holds may reach the call limit.
+            tracer.drain(run, true)?;
+            if run.pipeline.limit_reached() {
+                return Ok(Some(Stop::SyscallLimit));
+            }
             return Ok(None);
         }
     }

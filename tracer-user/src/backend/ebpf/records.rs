@@ -44,6 +44,21 @@ pub enum Record {
     IoUring(IoUringOp),
 }
 
+impl Record {
+    /// The process the record is about; None for a loss mark.
+    pub fn tgid(&self) -> Option<u32> {
+        match self {
+            Record::Syscall { call, .. } => Some(call.pid),
+            Record::TaskExit(exit) => Some(exit.tgid),
+            Record::Signal(signal) => Some(signal.tgid),
+            Record::Fork { tid, .. } => Some(*tid),
+            Record::Untraced { tgid } => Some(*tgid),
+            Record::IoUring(op) => Some(op.pid),
+            Record::Lost(_) => None,
+        }
+    }
+}
+
 /// Reads a `T` from the start of `bytes` if it is long enough.
 fn read<T: Copy>(bytes: &[u8]) -> Option<T> {
     (bytes.len() >= size_of::<T>())

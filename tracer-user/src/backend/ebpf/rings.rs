@@ -92,6 +92,21 @@ impl Rings {
     }
 }
 
+impl Rings {
+    /// Whether a record of process `tgid` is held back by the merge.
+    pub fn holds_process(&self, tgid: u32) -> bool {
+        self.merge.holds(|r| r.tgid() == Some(tgid))
+    }
+
+    /// How long until a record held back may go without a new read (None: none held).
+    pub fn next_due(&self) -> Option<std::time::Duration> {
+        let due = self.merge.next_due()?;
+        Some(std::time::Duration::from_nanos(
+            due.saturating_sub(now_ns()),
+        ))
+    }
+}
+
 /// How many buffers, and which one each possible CPU writes to: its own for each online
 /// CPU up to `max`; CPUs past it, and CPUs offline at the start (which may come online
 /// later), share them.
