@@ -24,6 +24,9 @@ const RINGBUF: u32 = 27;
 pub struct Rings {
     rings: Vec<RingBuf<MapData>>,
     merge: Merge<Record>,
+    /// The last read found a full batch in a buffer: records are streaming in, and the
+    /// next wake-up comes soon without a timer of the merge's own.
+    busy: bool,
 }
 
 impl Rings {
@@ -48,7 +51,11 @@ impl Rings {
             outer.set(cpu as u32, &rings[ring], 0).map_err(err)?;
         }
         let merge = Merge::new(rings.len(), WINDOW_NS);
-        Ok(Self { rings, merge })
+        Ok(Self {
+            rings,
+            merge,
+            busy: false,
+        })
     }
 
     /// The buffers' descriptors, readable when the kernel woke the consumer.
@@ -62,6 +69,7 @@ impl Rings {
     /// nor grows the merge without bound.
     pub fn drain(&mut self, all: bool, mut record: impl FnMut(Record) -> Result<()>) -> Result<()> {
         const BATCH: usize = 4096;
+        self.busy = false;
         loop {
             let read_from = now_ns();
             let mut more = false;
@@ -81,6 +89,7 @@ impl Rings {
             while let Some(r) = self.merge.pop(read_from) {
                 record(r)?;
             }
+            self.busy |= more;
             if !more {
                 break;
             }
@@ -98,8 +107,13 @@ impl Rings {
         self.merge.holds(|r| r.tgid() == Some(tgid))
     }
 
-    /// How long until a record held back may go without a new read (None: none held).
+    /// How long until a record held back may go without a new read: None when none is
+    /// held, or while records stream in (the reader is woken often enough then, and a
+    /// timer of its own would only take CPU from the traced threads).
     pub fn next_due(&self) -> Option<std::time::Duration> {
+        if self.busy {
+            return None;
+        }
         let due = self.merge.next_due()?;
         Some(std::time::Duration::from_nanos(
             due.saturating_sub(now_ns()),
