@@ -285,6 +285,45 @@ fn read_and_write_dumps_match_strace(backend: Backend) {
         // The ELF headers the loader reads differ by nothing: compare them all.
         assert_eq!(ours, dumps(&theirs), "dumps as strace's:\n{}", t.stderr);
     }
+
+    // sendmmsg/recvmmsg: each message's buffers, as strace's dumpiov_in_mmsghdr.
+    let args = [
+        "-e",
+        "trace=sendmmsg,recvmmsg",
+        "-e",
+        "write=3",
+        "-e",
+        "read=3",
+        env!("CARGO_BIN_EXE_workload"),
+        "mmsg",
+    ];
+    let t = traced(backend, &args);
+    let dumps = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| [" | ", " * ", " = "].iter().any(|p| l.starts_with(p)))
+            .map(str::to_owned)
+            .collect()
+    };
+    let ours = dumps(&t.stderr);
+    let sent = [
+        " = 1 buffers in vector 0",
+        " * 11 bytes in buffer 0",
+        " | 00000  12 34 01 00 71 75 65 72  79 2d 61                 .4..query-a      |",
+        " = 1 buffers in vector 1",
+        " * 14 bytes in buffer 0",
+    ];
+    t.expect(
+        ours.len() > sent.len() && ours[..sent.len()] == sent,
+        "the messages sendmmsg sent are dumped, buffer by buffer",
+    );
+    if let Some(theirs) = strace(&args) {
+        assert_eq!(
+            ours,
+            dumps(&theirs),
+            "mmsg dumps as strace's:\n{}",
+            t.stderr
+        );
+    }
 }
 
 fn signal_and_status_qualifiers(backend: Backend) {

@@ -26,6 +26,7 @@ tracer_tests::both_backends!(
     y_marks_files_deleted_while_open,
     y_starts_a_child_with_its_parents_descriptors,
     y_names_as_strace_does_at_the_call,
+    y_names_descriptors_outside_the_fd_arguments,
     y_names_pipes_and_sockets_of_a_process_gone_before_they_are_read,
     json_lines_carry_the_text_facts,
     rotation_keeps_at_most_n_files_of_at_most_size,
@@ -849,5 +850,43 @@ fn a_closed_stdin_stays_closed_for_the_command(backend: Backend) {
         Some(0),
         "the command found a stdin: {}",
         String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// `kcmp(..., KCMP_FILE, fd1, fd2)` names the two processes' descriptors, as strace's
+/// kcmp-y test expects (the process stays alive a moment: the eBPF backend reads
+/// `/proc` after the call).
+fn y_names_descriptors_outside_the_fd_arguments(backend: Backend) {
+    let script = "import ctypes, os, time\n\
+                  libc = ctypes.CDLL(None, use_errno=True)\n\
+                  a = os.open('/dev/null', os.O_RDONLY)\n\
+                  b = os.open('/dev/zero', os.O_RDONLY)\n\
+                  me = os.getpid()\n\
+                  libc.syscall(312, me, me, 0, a, b)\n\
+                  print(me, a, b, flush=True)\n\
+                  time.sleep(1)";
+    if std::env::consts::ARCH != "x86_64" {
+        println!("skipped: kcmp's number here is x86_64's");
+        return;
+    }
+    let t = trace(&[
+        backend.arg(),
+        "-y",
+        "-e",
+        "trace=kcmp",
+        "--",
+        "python3",
+        "-c",
+        script,
+    ]);
+    t.expect(t.code() == Some(0), "python exits 0");
+    let fields: Vec<&str> = t.stdout.split_whitespace().collect();
+    let [pid, a, b] = fields[..] else {
+        panic!("unexpected output {:?}", t.stdout)
+    };
+    let want = format!("kcmp({pid}, {pid}, KCMP_FILE, {a}</dev/null>, {b}</dev/zero>)");
+    t.expect(
+        t.lines().iter().any(|l| l.starts_with(&want)),
+        &format!("the descriptors named: {want}"),
     );
 }

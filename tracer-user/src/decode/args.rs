@@ -22,6 +22,8 @@ use crate::{
 };
 
 const O_CREAT: u64 = 0o100;
+/// `__NEW_UTS_LEN`: the longest host or domain name.
+const UTS_LEN: u32 = 64;
 const O_TMPFILE: u64 = 0o20000000;
 
 /// Whether strace prints argument `i` at all: some only exist for certain commands.
@@ -96,8 +98,9 @@ pub(crate) fn write_arg(
         ArgKind::FanDirFd => write_fd(out, call.pid, v as i32, fds),
         // `kcmp`'s indexes are descriptors for KCMP_FILE, else numbers strace shows in hex.
         // KCMP_FILE's two descriptors, KCMP_EPOLL_TFD's first.
+        // (Descriptors of `pid1` and `pid2`.)
         ArgKind::KcmpIdx if call.args[2] as u32 == 0 || (call.args[2] as u32 == 7 && i == 3) => {
-            super::write_plain_fd(out, call.pid, v as i32, fds)
+            super::write_plain_fd(out, call.args[i - 3] as u32, v as i32, fds)
         }
         // KCMP_EPOLL_TFD's `struct kcmp_epoll_slot`, read at entry.
         ArgKind::KcmpIdx if call.args[2] as u32 == 7 => {
@@ -207,6 +210,10 @@ fn write_memory(
             } else {
                 strings::write_cstr(out, cap, v, Some(opts.string_limit), opts)
             }
+        }
+        ArgKind::UtsName if call.args[1] as u32 > UTS_LEN => write_addr(out, v),
+        ArgKind::UtsName => {
+            strings::write_buf(out, cap, v, call.args[1] as u32 as u64, opts, false)
         }
         ArgKind::BufIn { len_arg } => {
             let len = call.args[len_arg as usize];

@@ -18,14 +18,19 @@ enum Moves {
     Iovec,
     /// The iovecs of a `msghdr` (argument 1).
     Message,
+    /// The iovecs of each message of an `mmsghdr` vector (argument 1) the call sent or
+    /// received.
+    Messages,
 }
 
 /// What `nr` writes and reads, as strace's `dumpio` knows them.
 fn moves(name: &str) -> (Option<Moves>, Option<Moves>) {
     match name {
         "write" | "pwrite64" | "sendto" | "mq_timedsend" => (Some(Moves::Buffer), None),
-        "writev" | "pwritev" | "pwritev2" => (Some(Moves::Iovec), None),
+        "writev" | "pwritev" | "pwritev2" | "vmsplice" => (Some(Moves::Iovec), None),
         "sendmsg" => (Some(Moves::Message), None),
+        "sendmmsg" => (Some(Moves::Messages), None),
+        "recvmmsg" => (None, Some(Moves::Messages)),
         "read" | "pread64" | "recvfrom" | "mq_timedreceive" => (None, Some(Moves::Buffer)),
         "readv" | "preadv" | "preadv2" => (None, Some(Moves::Iovec)),
         "recvmsg" => (None, Some(Moves::Message)),
@@ -77,17 +82,38 @@ pub fn write_dumps(
             if matches!(how, Moves::Iovec) && (elements.len() as u64) < count {
                 return;
             }
-            let mut left = limit;
-            for (i, (iov_len, data)) in elements.into_iter().enumerate() {
-                let len = iov_len.min(left);
-                if len == 0 {
-                    break;
-                }
-                left -= len;
-                let _ = writeln!(out, " * {len} bytes in buffer {i}");
-                dump(out, data, len);
+            dump_elements(out, elements, limit);
+        }
+        // strace's dumpiov_in_mmsghdr: the messages the call moved, each up to its
+        // `msg_len`.
+        Moves::Messages => {
+            let Some(done) = call.success() else {
+                return;
+            };
+            for (i, msg) in iovec::mmsg_data(call, 1)
+                .iter()
+                .take(done as usize)
+                .enumerate()
+            {
+                let _ = writeln!(out, " = {} buffers in vector {i}", msg.iovlen);
+                let elements = msg.elements.iter().map(|(n, d)| (*n, d.as_slice()));
+                dump_elements(out, elements.collect(), msg.msg_len);
             }
         }
+    }
+}
+
+/// An iovec's elements (length, captured bytes), `limit` bytes of them in all.
+fn dump_elements(out: &mut String, elements: Vec<(u64, &[u8])>, limit: u64) {
+    let mut left = limit;
+    for (i, (iov_len, data)) in elements.into_iter().enumerate() {
+        let len = iov_len.min(left);
+        if len == 0 {
+            break;
+        }
+        left -= len;
+        let _ = writeln!(out, " * {len} bytes in buffer {i}");
+        dump(out, data, len);
     }
 }
 

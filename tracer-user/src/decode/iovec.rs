@@ -276,6 +276,38 @@ fn mmsgs(cap: &Capture) -> Vec<Mmsg> {
     out
 }
 
+/// One message of a `sendmmsg`/`recvmmsg` vector as `-e write=`/`-e read=` dump it:
+/// its iovec count, its `msg_len`, and its elements' lengths and captured bytes.
+pub(crate) struct MmsgData {
+    pub iovlen: u64,
+    pub msg_len: u64,
+    pub elements: Vec<(u64, Vec<u8>)>,
+}
+
+/// The messages of argument `i`'s vector, as far as the capture holds them.
+pub(crate) fn mmsg_data(call: &Call, i: usize) -> Vec<MmsgData> {
+    const IOVLEN: usize = 24;
+    const MSG_LEN: usize = 56;
+    let Some(cap) = call.capture(i).filter(|c| !c.fault) else {
+        return Vec::new();
+    };
+    mmsgs(cap)
+        .into_iter()
+        .map_while(|m| {
+            let h = Bytes(&m.header);
+            Some(MmsgData {
+                iovlen: h.u64(IOVLEN)?,
+                msg_len: h.u32(MSG_LEN)?.into(),
+                elements: elements(&m.iov.data)
+                    .into_iter()
+                    .filter(|e| !e.fault)
+                    .map(|e| (e.iov_len, e.data.to_vec()))
+                    .collect(),
+            })
+        })
+        .collect()
+}
+
 /// `sendmmsg`'s and `recvmmsg`'s vector: `[{msg_hdr={...}, msg_len=3}, ...]`, as many
 /// messages as the call's size argument (`sendmmsg`) or result (`recvmmsg`) says, at
 /// most `-s` of them; each message's data as far as its `msg_len` goes for a received

@@ -20,6 +20,8 @@ mod iovec;
 mod ipc;
 mod netlink;
 mod netlink_types;
+mod other_fds;
+pub use other_fds::other_fds;
 mod pidns;
 mod prctl;
 mod reboot;

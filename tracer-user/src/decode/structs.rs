@@ -326,11 +326,14 @@ pub(crate) fn write_date_comment(out: &mut String, sec: i64, part: i64, per_sec:
     let _ = write!(out, "{sign}{:02}{:02} */", off.abs() / 60, off.abs() % 60);
 }
 
-/// `makedev(0x1, 0x3)` from a glibc-encoded `dev_t`.
+/// `makedev(0x1, 0x3)` from a glibc-encoded `dev_t` (the number itself with `-X raw`,
+/// both with `-X verbose`, as strace's `print_dev_t`).
 pub(crate) fn write_makedev(out: &mut String, dev: u64) {
     let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff);
     let minor = (dev & 0xff) | ((dev >> 12) & !0xff);
-    let _ = write!(out, "makedev({}, {})", hex(major), hex(minor));
+    super::flags::styled(out, &hex(dev), |out| {
+        let _ = write!(out, "makedev({}, {})", hex(major), hex(minor));
+    });
 }
 
 /// C's `%#x`: zero has no prefix.

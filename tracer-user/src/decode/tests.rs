@@ -2923,3 +2923,56 @@ fn node_masks() {
         "0x2000, 0x1000, 64, NULL, 0 = -1 EINVAL (Invalid argument)"
     );
 }
+
+#[test]
+fn host_names_longer_than_the_kernel_takes_are_addresses() {
+    // strace's sethostname.c: a length over 64 is refused before the name is read.
+    let name = cap(0, capture::BUF, b"\xff\xff\xff\xff");
+    let c = call(
+        "sethostname",
+        &[0x7f00_0000_0fbf, 65],
+        Some(-22),
+        vec![name.clone()],
+    );
+    assert_eq!(
+        line(&c),
+        "0x7f0000000fbf, 65 = -1 EINVAL (Invalid argument)"
+    );
+    let c = call(
+        "setdomainname",
+        &[0x7f00_0000_0fbf, 4],
+        Some(-1),
+        vec![name],
+    );
+    assert_eq!(
+        line(&c),
+        "\"\\377\\377\\377\\377\", 4 = -1 EPERM (Operation not permitted)"
+    );
+}
+
+#[test]
+fn device_numbers_follow_the_xlat_style() {
+    // strace's mknod.c and fstat-X*: print_dev_t.
+    let c = call(
+        "mknodat",
+        &[(-100i64) as u64, 0, 0o20600, 0x103],
+        Some(0),
+        vec![],
+    );
+    let style = |xlat| DecodeOptions {
+        xlat,
+        ..Default::default()
+    };
+    assert_eq!(
+        args_with(&c, &style(XlatStyle::Abbrev)),
+        "AT_FDCWD, NULL, S_IFCHR|0600, makedev(0x1, 0x3)"
+    );
+    assert_eq!(
+        args_with(&c, &style(XlatStyle::Raw)),
+        "-100, NULL, 020600, 0x103"
+    );
+    assert_eq!(
+        args_with(&c, &style(XlatStyle::Verbose)),
+        "-100 /* AT_FDCWD */, NULL, 020600 /* S_IFCHR|0600 */, 0x103 /* makedev(0x1, 0x3) */"
+    );
+}

@@ -75,6 +75,7 @@ pub fn typed<'a>(
             }
         }
         ArgKind::BufIn { len_arg } => buffer(cap?, call.args[len_arg as usize], opts),
+        ArgKind::UtsName => buffer(cap?, call.args[1] as u32 as u64, opts),
         ArgKind::BufOut | ArgKind::HexBufOut => buffer(cap?, call.success()?, opts),
         ArgKind::PathOut => {
             call.success()?;

@@ -17,7 +17,7 @@ use crate::{
 };
 use tracer_common::{FD_RET_ARG, FdFacts, capture};
 
-use crate::decode::HexMode;
+use crate::decode::{self, HexMode};
 
 const AT_FDCWD: i32 = -100;
 /// What `/proc/PID/fd` adds to the path of a file deleted while open.
@@ -239,6 +239,21 @@ impl FdTable {
                     }
                 }
                 _ => {}
+            }
+        }
+        // (A bad descriptor argument says nothing of these.)
+        if self.lookup_unknown {
+            for (pid, fd) in decode::other_fds(call) {
+                let known = self
+                    .procs
+                    .get(&pid)
+                    .is_some_and(|p| p.fds.contains_key(&fd));
+                if fd >= 0
+                    && !known
+                    && let Some(entry) = procfs::from_proc(pid, fd, detail)
+                {
+                    self.process(pid).fds.insert(fd, entry);
+                }
             }
         }
     }

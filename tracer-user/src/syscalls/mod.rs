@@ -290,6 +290,10 @@ pub enum ArgKind {
     BufIn {
         len_arg: u8,
     },
+    /// `sethostname`'s and `setdomainname`'s name: bytes the kernel reads, as many as
+    /// argument 1 says; a length over the kernel's 64 (`__NEW_UTS_LEN`) is refused
+    /// before any is read, and strace shows the address.
+    UtsName,
     /// Bytes the kernel writes: the return value is the count (`read`, `recv`).
     BufOut,
     /// Like [`ArgKind::BufOut`] but always printed in hex (`getrandom`).

@@ -49,6 +49,7 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
             max: PARTIAL,
             ..spec(capture::BUF, when::ENTER, len_arg, 0)
         },
+        ArgKind::UtsName => spec(capture::BUF, when::ENTER, 1, 0),
         // An option value (an int) may sit at a mapping's end with a longer `optlen`.
         ArgKind::SockoptIn { len_arg } => CaptureSpec {
             max: PARTIAL,
