@@ -64,33 +64,36 @@ impl Rings {
     }
 
     /// Reads every buffer and hands over, in time order, the records no buffer can
-    /// still precede; at the end of the trace (`all`), every record. A buffer is read a
-    /// batch at a time, so one that never empties (a storm) neither starves the others
-    /// nor grows the merge without bound.
+    /// still precede; at the end of the trace (`all`), every record. Reads repeat until
+    /// one finds the buffers empty (records written while the last ones were formatted
+    /// would otherwise make the next poll return at once), each a batch per buffer at
+    /// most, so one that never empties (a storm) neither starves the others nor grows
+    /// the merge without bound.
     pub fn drain(&mut self, all: bool, mut record: impl FnMut(Record) -> Result<()>) -> Result<()> {
         const BATCH: usize = 4096;
         self.busy = false;
         loop {
             let read_from = now_ns();
-            let mut more = false;
+            let (mut read, mut full) = (0, false);
             for (i, ring) in self.rings.iter_mut().enumerate() {
-                let mut read = 0;
-                while read < BATCH
+                let mut n = 0;
+                while n < BATCH
                     && let Some(item) = ring.next()
                 {
-                    read += 1;
+                    n += 1;
                     match records::parse(&item) {
                         Ok(parsed) => self.merge.push(i, records::written_ns(&item), parsed),
                         Err(e) => log::warn!("skipping a malformed ring buffer record: {e}"),
                     }
                 }
-                more |= read == BATCH;
+                read += n;
+                full |= n == BATCH;
             }
             while let Some(r) = self.merge.pop(read_from) {
                 record(r)?;
             }
-            self.busy |= more;
-            if !more {
+            self.busy |= full;
+            if read == 0 {
                 break;
             }
         }
