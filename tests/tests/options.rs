@@ -401,6 +401,19 @@ fn numbers_columns_and_pids(backend: Backend) {
             .any(|l| l.ends_with(&format!("= {pid}<sh>"))),
         "-Y: the pid with its command name",
     );
+    // A name the process gives itself is escaped inside the brackets, as strace does.
+    let script = "import ctypes, os, time\n\
+                  ctypes.CDLL(None).prctl(15, b'a<b>', 0, 0, 0)\n\
+                  os.getpid()\n\
+                  time.sleep(0.5)";
+    let t = traced(
+        backend,
+        &["-Y", "-e", "trace=getpid", "python3", "-c", script],
+    );
+    t.expect(
+        t.calls("getpid").iter().any(|l| l.contains(r"<a\74b\76>")),
+        "-Y: < and > in a command name escaped",
+    );
 }
 
 fn always_show_pid(backend: Backend) {

@@ -35,7 +35,11 @@ pub struct KernelConfig {
     /// Non-zero with `--diagnose` and no trace shown: only the calls the report needs
     /// leave the kernel (the totals cover the rest).
     pub diagnose_only: u8,
-    pub _pad: u8,
+    /// Non-zero with `-P` when the trace set leaves out calls that open, duplicate or
+    /// close descriptors (`PLAN_PATH_TRACK`): the exit program then follows them too.
+    /// Its own setting, so that a `-P` trace of every call (nothing to follow) verifies
+    /// without that code.
+    pub path_follows_untraced: u8,
     /// `--cgroup`/`--container`: the depth of each traced cgroup below the cgroup2 root.
     pub cgroup_levels: [u32; MAX_CGROUPS],
     /// Per plan slot, the capture kinds (a bit per [`crate::capture`] kind) the traced
@@ -113,6 +117,50 @@ pub struct KernelConfig {
     /// Where the kernel keeps what a descriptor refers to (from BTF; all 0: unknown), for
     /// `-y`'s names taken at the call ([`crate::capture::FD_FACTS`]).
     pub fd_fields: FdFields,
+    /// With `--pidns-translation` (from BTF; all 0: off): where a task's ids in its own
+    /// pid namespace are, for [`crate::TaskIdsRecord`].
+    pub ns_fields: NsFields,
+}
+
+/// Offsets, from BTF, of the fields that lead from a task to its ids in its own pid
+/// namespace: `task_struct.thread_pid` (a `struct pid`: its `level`, and `numbers[level]`,
+/// a `struct upid` of `upid_size` bytes with the id `nr` and the namespace `ns`, whose
+/// `ns.inum` names it), `task_struct.group_leader` (the process id), and
+/// `task_struct.signal` → `signal_struct.pids[PIDTYPE_PGID]`, `[PIDTYPE_SID]`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NsFields {
+    pub task_thread_pid: u32,
+    pub task_group_leader: u32,
+    pub task_signal: u32,
+    pub signal_pids: u32,
+    pub pid_level: u32,
+    pub pid_numbers: u32,
+    pub upid_size: u32,
+    pub upid_ns: u32,
+    pub ns_inum: u32,
+    pub _pad: u32,
+}
+
+impl NsFields {
+    pub const NONE: Self = Self {
+        task_thread_pid: 0,
+        task_group_leader: 0,
+        task_signal: 0,
+        signal_pids: 0,
+        pid_level: 0,
+        pid_numbers: 0,
+        upid_size: 0,
+        upid_ns: 0,
+        ns_inum: 0,
+        _pad: 0,
+    };
+
+    /// Whether the programs announce tasks' ids (`--pidns-translation`, with BTF).
+    #[inline(always)]
+    pub fn known(&self) -> bool {
+        self.task_thread_pid != 0
+    }
 }
 
 /// Offsets, from BTF, of the fields that lead from the current task to what one of its
@@ -158,6 +206,11 @@ pub struct FdFields {
     pub socket_ino: u32,
     /// `inode.i_nlink` (`(deleted)` files); 0 where BTF lacks it.
     pub inode_nlink: u32,
+    /// `sock.sk_protocol` (a netlink socket's protocol, which its messages' decoding
+    /// needs); 0 where BTF lacks it.
+    pub sk_protocol: u32,
+    /// `netlink_sock.portid` (`-yy`'s `NETLINK:[ROUTE:1234]`); 0 where BTF lacks it.
+    pub netlink_portid: u32,
 }
 
 impl FdFields {
@@ -190,6 +243,8 @@ impl FdFields {
         sock_socket: 0,
         socket_ino: 0,
         inode_nlink: 0,
+        sk_protocol: 0,
+        netlink_portid: 0,
     };
 
     /// Whether BTF gave every offset (`task_struct.files` is never at 0).
@@ -320,7 +375,7 @@ impl KernelConfig {
         count_seen: 0,
         count_cpu: 0,
         diagnose_only: 0,
-        _pad: 0,
+        path_follows_untraced: 0,
         cgroup_levels: [0; MAX_CGROUPS],
         entry_kinds: [u16::MAX; MAX_CAPTURES],
         exit_kinds: [u16::MAX; MAX_CAPTURES],
@@ -349,6 +404,7 @@ impl KernelConfig {
         uring_ops: [0; 2],
         uring: UringFields::NONE,
         fd_fields: FdFields::NONE,
+        ns_fields: NsFields::NONE,
     };
 
     /// A task's key in the trace set (`TRACED`): its process with `-f`, else itself. One
@@ -447,7 +503,7 @@ impl Default for KernelConfig {
     }
 }
 
-const _: () = assert!(core::mem::size_of::<KernelConfig>() == 264 + 16 + 48 + 112);
+const _: () = assert!(core::mem::size_of::<KernelConfig>() == 264 + 16 + 48 + 120 + 40);
 
 #[cfg(feature = "user")]
 // SAFETY: plain-old-data: repr(C), integer fields only, explicit padding.

@@ -73,6 +73,7 @@ pub const FD_NAME_BYTES: usize = 24;
 pub const UNIX_PATH_BYTES: usize = 108;
 /// [`FdFacts::family`] of a UNIX socket whose peer and address were read (`-yy`).
 pub const AF_UNIX: u16 = 1;
+pub const AF_NETLINK: u16 = 16;
 
 /// What a descriptor referred to at the call: its inode's type and permission bits
 /// (`i_mode`; an anonymous inode has no type bits), number and device (`i_rdev`, in the
@@ -93,13 +94,16 @@ pub struct FdFacts {
     pub family: u16,
     pub local_port: u16,
     pub remote_port: u16,
-    pub _pad: u16,
+    /// A socket's protocol (`sock.sk_protocol`; 0 where unknown): a netlink socket's
+    /// says whose messages it carries (`NETLINK_ROUTE`, `NETLINK_SOCK_DIAG`).
+    pub protocol: u16,
     pub local: [u8; 16],
     pub remote: [u8; 16],
     /// A UNIX socket's ([`AF_UNIX`]): its peer's inode (0: none) and the bytes of its
     /// address's `sun_path` (0: unbound; a leading NUL: abstract), as `unix_diag` gives
     /// them to strace. For a file or device, where the backend could read it at the call
-    /// (ptrace, from `/proc`; the kernel programs leave it empty), its path.
+    /// (ptrace, from `/proc`; the kernel programs leave it empty), its path. A netlink
+    /// socket's ([`AF_NETLINK`], from the kernel programs): its port id (0: unbound).
     pub peer: u32,
     pub path_len: u32,
     pub path: [u8; UNIX_PATH_BYTES],
@@ -122,7 +126,7 @@ impl Default for FdFacts {
             family: 0,
             local_port: 0,
             remote_port: 0,
-            _pad: 0,
+            protocol: 0,
             local: [0; 16],
             remote: [0; 16],
             peer: 0,
@@ -180,7 +184,7 @@ impl FdFacts {
             family: u16_at(48),
             local_port: u16_at(50),
             remote_port: u16_at(52),
-            _pad: 0,
+            protocol: u16_at(54),
             local,
             remote,
             peer: u32_at(88),
@@ -391,18 +395,41 @@ fn ioc_size(spec: &CaptureSpec, request: u64) -> usize {
     }
 }
 
-/// The shorter copy to retry when a [`LEN_IOC_SIZE`] or [`PARTIAL`] capture of `want`
-/// bytes at `src` faulted: up to the end of `src`'s page, where the struct ends when the
-/// request overstates its size (`FS_IOC_GETFLAGS` says `long` and takes an `int`) or
-/// states none, or where the caller put a struct sized to the call's length. None for
-/// other captures, or when the copy did not cross a page.
+/// The shorter copy to retry when a capture of `want` bytes at `src` faulted: up to the
+/// end of `src`'s page, where the mapping ends (a copy spans at most two pages,
+/// [`MAX_CAPTURE`]). For a [`LEN_IOC_SIZE`] or [`PARTIAL`] capture, where the struct ends
+/// when the request overstates its size (`FS_IOC_GETFLAGS` says `long` and takes an
+/// `int`) or states none, or where the caller put a struct sized to the call's length;
+/// for a struct ([`capture::FIXED`]) or an array ([`CaptureSpec::is_array`]), the
+/// readable part strace shows (a struct's first fields, an array's first elements). None
+/// for other captures, or when the copy did not cross a page. Only taken once the
+/// whole copy failed: the common case costs one read.
 #[inline(always)]
 pub fn capture_retry_len(spec: &CaptureSpec, src: u64, want: usize) -> Option<usize> {
     let rest = page_room(src);
-    if (spec.len_arg == LEN_IOC_SIZE || spec.partial()) && rest < want {
+    let retried = spec.len_arg == LEN_IOC_SIZE
+        || spec.partial()
+        || spec.kind == capture::FIXED
+        || spec.is_array();
+    if retried && rest < want {
         Some(rest)
     } else {
         None
+    }
+}
+
+/// The flags of a [`capture_len`] capture of `total` bytes that copied `len` of the
+/// `want` it tried: an array cut short by a fault reads as faulted (strace shows the
+/// elements read, then where it stopped: `[1, ... /* 0x7f... */]`); anything else
+/// shorter than `total` as truncated (a struct's first fields, a buffer limited by `-s`).
+#[inline(always)]
+pub fn copied_flags(spec: &CaptureSpec, total: usize, want: usize, len: usize) -> u8 {
+    if len < want && spec.is_array() {
+        crate::CAPTURE_FAULT
+    } else if total > len {
+        crate::CAPTURE_TRUNCATED
+    } else {
+        0
     }
 }
 
@@ -433,6 +460,13 @@ impl CaptureSpec {
     #[inline(always)]
     pub fn partial(&self) -> bool {
         self.max & PARTIAL != 0
+    }
+
+    /// Whether this is an array, a [`capture::BUF`] limited by its element count rather
+    /// than by `-s` (its `max` is [`MAX_CAPTURE`]).
+    #[inline(always)]
+    pub fn is_array(&self) -> bool {
+        self.kind == capture::BUF && self.max as usize == MAX_CAPTURE
     }
 
     /// A spec with the default size limit (`max` 0: the `-s` string limit).
@@ -520,11 +554,22 @@ pub const PLAN_SIGFRAME: u32 = 8;
 /// It changes what the process's descriptors (or its working directory) name: opens,
 /// closes, duplicates, pipes, forks, execs... (the `-y` table follows it).
 pub const PLAN_FD_EFFECT: u32 = 16;
+/// Outside the trace set, but with `-P` its descriptors are followed (an open of a
+/// traced path, a duplicate of a traced descriptor, a close), as strace knows them
+/// whatever it shows: set by userspace, see [`tracks_path_fds`].
+pub const PLAN_PATH_TRACK: u32 = 32;
 /// Bits `PLAN_FD_ARGS_SHIFT..+6`: which arguments are file descriptors.
 pub const PLAN_FD_ARGS_SHIFT: u32 = 8;
 /// Bits `PLAN_PATH_ARG_SHIFT..+3`: 1 + the argument `-P` compares as a path (the first
 /// one the plan copies in full), 0 for none.
 pub const PLAN_PATH_ARG_SHIFT: u32 = 16;
+
+/// Whether a call with plan `flags`, with `-P`, changes which descriptors name a traced
+/// path: it returns a descriptor and takes a path or a descriptor, or it closes one.
+pub const fn tracks_path_fds(flags: u32) -> bool {
+    let takes = flags >> PLAN_PATH_ARG_SHIFT & 7 != 0 || flags >> PLAN_FD_ARGS_SHIFT & 0x3f != 0;
+    flags & PLAN_CLOSES_FD != 0 || flags & PLAN_RET_FD != 0 && takes
+}
 
 /// Strings in a [`capture::STRV`] capture (execve's argv) beyond which it is truncated.
 pub const MAX_STRV: usize = 32;
@@ -570,7 +615,29 @@ mod tests {
         assert_eq!(len(0x8fff_4500), Some(512));
         assert_eq!(capture_retry_len(&spec, 0x7000_0ffc, 8), Some(4));
         assert_eq!(capture_retry_len(&spec, 0x7000_0ff0, 8), None);
-        let fixed = CaptureSpec::new(capture::FIXED, when::ENTER, 2, LEN_FIXED, 8);
-        assert_eq!(capture_retry_len(&fixed, 0x7000_0ffc, 8), None);
+    }
+
+    /// A struct or an array ending past its mapping's end keeps what is readable, as
+    /// strace shows it: a struct's first fields (truncated), an array's first elements
+    /// (faulted where it stopped); a buffer limited by `-s` fails whole.
+    #[test]
+    fn structs_and_arrays_keep_their_readable_part() {
+        // fcntl(F_SETOWN_EX)'s 8-byte owner at a page's end, copied as a 32-byte flock.
+        let fixed = CaptureSpec::new(capture::FIXED, when::ENTER, 2, LEN_FIXED, 32);
+        assert_eq!(capture_retry_len(&fixed, 0x7000_0ff8, 32), Some(8));
+        assert_eq!(capture_retry_len(&fixed, 0x7000_0fe0, 32), None);
+        assert_eq!(copied_flags(&fixed, 32, 32, 8), crate::CAPTURE_TRUNCATED);
+        assert_eq!(copied_flags(&fixed, 32, 32, 32), 0);
+        // setgroups(2, [-1, ... /* 0x7f...000 */]): one gid readable of two.
+        let array = CaptureSpec {
+            max: MAX_CAPTURE as u16,
+            ..CaptureSpec::new(capture::BUF, when::ENTER, 1, 0, 4)
+        };
+        assert!(array.is_array());
+        assert_eq!(capture_retry_len(&array, 0x7000_0ffc, 8), Some(4));
+        assert_eq!(copied_flags(&array, 8, 8, 4), crate::CAPTURE_FAULT);
+        assert_eq!(copied_flags(&array, 8, 8, 8), 0);
+        let string = CaptureSpec::new(capture::BUF, when::ENTER, 1, 2, 0);
+        assert_eq!(capture_retry_len(&string, 0x7000_0ffc, 8), None);
     }
 }

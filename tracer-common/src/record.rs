@@ -26,7 +26,33 @@ pub mod kind {
     pub const LOST: u32 = 7;
     /// An io_uring operation of a traced process completed: [`super::IoUringRecord`].
     pub const IO_URING: u32 = 8;
+    /// A traced task's ids in its own pid namespace, sent (with `--pidns-translation`)
+    /// ahead of its first call and when they change: [`super::TaskIdsRecord`].
+    pub const TASK_IDS: u32 = 9;
 }
+
+/// A task's ids as its own pid namespace numbers them, taken at a call, so that the
+/// pids a task in another namespace names (its own, its process's, group's, session's)
+/// are translated even once it is gone (`/proc` no longer has it).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TaskIdsRecord {
+    pub kind: u32,
+    /// The task and its process, as the records number them (the tracer's namespace).
+    pub tid: u32,
+    pub tgid: u32,
+    /// Its namespace's depth (0: the initial one) and inode number (`ns/pid`'s).
+    pub level: u32,
+    pub ns_inum: u32,
+    /// Task, process, process group and session ids in its namespace (0: the group or
+    /// session is not in it).
+    pub ids: [u32; 4],
+    /// The process group's and session's ids in the initial namespace.
+    pub pgid: u32,
+    pub sid: u32,
+}
+
+const _: () = assert!(core::mem::size_of::<TaskIdsRecord>() == 44);
 
 /// One syscall as the kernel saw it. Variable-length captures (paths, buffers, structs)
 /// follow it in the same ring-buffer record, each behind a [`CaptureHeader`].

@@ -21,7 +21,7 @@ use tracer_common::{
     MAX_CAPTURE, MAX_CAPTURES, MAX_DIRENTS, MAX_FDSET_BYTES, MAX_IOV, MAX_MMSG_PIECES, MAX_PTRV,
     MAX_STRV, MMSG_MESSAGE, MMSG_NAME_BYTES, MMSGHDR_BYTES, MSGHDR_CONTROL, MSGHDR_IOV,
     MSGHDR_NAME, MmsgChunk, SyscallRecord, capture, capture_len, capture_retry_len, capture_want,
-    fdset_bytes, iov_copy_len, when,
+    copied_flags, fdset_bytes, iov_copy_len, when,
 };
 
 /// Scratch space per CPU and per program (enter and exit must not share: a preempted
@@ -268,13 +268,17 @@ impl Builder {
                     && let Some(rest) = capture_retry_len(spec, src, want)
                 {
                     (len, flags) = self.read_bytes(data_off, src, rest);
+                    // What is readable at entry may be more by the exit (a page not yet
+                    // present): a copy cut short at entry counts as faulted, so the exit
+                    // takes it again and its copy wins.
+                    if flags == 0 && !phase.is_exit() {
+                        flags = CAPTURE_FAULT;
+                    }
                 }
-                let trunc = if total > len && flags == 0 {
-                    CAPTURE_TRUNCATED
-                } else {
-                    0
-                };
-                (len, flags | trunc)
+                if flags == 0 {
+                    flags = copied_flags(spec, total, want, len);
+                }
+                (len, flags)
             }
             // A (pointer, length) pair in the msghdr, then what it points at.
             capture::MSG_NAME | capture::MSG_CONTROL

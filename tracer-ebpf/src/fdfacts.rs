@@ -9,7 +9,7 @@ use aya_ebpf::helpers::{
     bpf_get_current_task, bpf_probe_read_kernel, bpf_probe_read_kernel_str_bytes,
     generated::bpf_probe_read_kernel as read_raw,
 };
-use tracer_common::{AF_UNIX, FdFacts, UNIX_PATH_BYTES};
+use tracer_common::{AF_NETLINK, AF_UNIX, FdFacts, UNIX_PATH_BYTES};
 
 use crate::config::config;
 
@@ -61,6 +61,7 @@ pub fn read(fd: i64, facts: &mut FdFacts) -> bool {
     };
     facts.name_len = 0;
     facts.family = 0;
+    facts.protocol = 0;
     facts.peer = 0;
     facts.path_len = 0;
     let name = match facts.mode & S_IFMT {
@@ -71,6 +72,9 @@ pub fn read(fd: i64, facts: &mut FdFacts) -> bool {
         S_IFSOCK if f.proto_name != 0 => field::<u64>(file, f.file_private_data)
             .and_then(|socket| field::<u64>(socket as *const u8, f.socket_sk))
             .and_then(|sk| {
+                if f.sk_protocol != 0 {
+                    facts.protocol = field::<u16>(sk as *const u8, f.sk_protocol).unwrap_or(0);
+                }
                 endpoints(sk as *const u8, facts);
                 field::<u64>(sk as *const u8, f.sock_prot_creator)
             })
@@ -104,6 +108,13 @@ fn endpoints(sk: *const u8, facts: &mut FdFacts) {
         AF_INET => (f.sk_rcv_saddr, f.sk_daddr, 4),
         AF_INET6 if f.sk_v6_daddr != 0 => (f.sk_v6_rcv_saddr, f.sk_v6_daddr, 16),
         AF_UNIX if f.unix_addr != 0 => return unix(sk, facts),
+        // `-yy`'s `NETLINK:[ROUTE:1234]`: its port id (strace reads `/proc`, gone when a
+        // short-lived program has exited).
+        AF_NETLINK if f.netlink_portid != 0 => {
+            facts.peer = field::<u32>(sk, f.netlink_portid).unwrap_or(0);
+            facts.family = AF_NETLINK;
+            return;
+        }
         _ => return,
     };
     // Word stores and helper reads straight into the record: a byte-wise copy of the

@@ -23,6 +23,7 @@ mod cputime;
 mod emit;
 mod fdfacts;
 mod maps;
+mod nsids;
 mod outcome;
 mod signal;
 mod syscall;

@@ -87,3 +87,8 @@ pub static PENDING_SIGNALS: LruHashMap<u32, PendingSignal> = LruHashMap::with_ma
 /// so far, by ring and request. Bounded: a submission it cannot hold is counted lost.
 #[map]
 pub static URING_PENDING: HashMap<UringKey, IoUringRecord> = HashMap::with_max_entries(8192, 0);
+
+/// `--pidns-translation`: the ids in its own namespace last sent for a task
+/// (`nsids::announce`), by kernel tid; LRU, so tasks that are gone cannot fill it.
+#[map]
+pub static NS_IDS: LruHashMap<u32, [u32; 4]> = LruHashMap::with_max_entries(16384, 0);

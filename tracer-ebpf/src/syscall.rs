@@ -6,8 +6,8 @@ use aya_ebpf::{EbpfContext, bindings::BPF_ANY, helpers::bpf_get_current_pid_tgid
 use aya_log_ebpf::warn;
 use tracer_common::{
     COMPAT_NR, INFLIGHT_ACTIVE, INFLIGHT_ENTRY_LOST, INFLIGHT_SHOWN, INFLIGHT_SIGNAL_AFTER,
-    InFlight, MAX_ARGS, PLAN_SIGFRAME, PLAN_TRACE, RECORD_FILTERED, RECORD_NO_RETURN, SyscallPlan,
-    TRACE_FROM_EXEC, TRACE_ON, is_exit, kind, nr,
+    InFlight, MAX_ARGS, PLAN_PATH_TRACK, PLAN_SIGFRAME, PLAN_TRACE, RECORD_FILTERED,
+    RECORD_NO_RETURN, SyscallPlan, TRACE_FROM_EXEC, TRACE_ON, is_exit, kind, nr,
 };
 
 use crate::{
@@ -16,7 +16,7 @@ use crate::{
     config::config,
     emit::{Lost, emit_syscall, now_ns, output, stats, syscall_record, wakeup_flags},
     maps::{INFLIGHT, PLANS},
-    outcome, signal, task,
+    nsids, outcome, signal, task,
 };
 
 /// `compat()` tells whether the call is a 32-bit task's; `read_args(frame, compat)`
@@ -61,12 +61,18 @@ pub fn on_enter<C: EbpfContext>(
         None => cfg.trace_unknown != 0,
     };
     // Calls outside the trace set stop here, except exit/exit_group, whose status the
-    // process-exit record needs.
-    if !shown && !is_exit(nr as u32) {
+    // process-exit record needs, and with `-P` those that change which descriptors
+    // name a traced path (`PLAN_PATH_TRACK`).
+    if !shown && !is_exit(nr as u32) && !follows_path_fds(plan) {
         if let Some(s) = stats() {
             s.filtered += 1;
         }
         return;
+    }
+    // `--pidns-translation` (frozen: without it the verifier skips this): the task's ids
+    // in its own namespace go ahead of its call's records.
+    if shown && cfg.ns_fields.known() {
+        nsids::announce();
     }
     let tid = pid_tgid as u32;
     let emits = cfg.emits_calls();
@@ -155,8 +161,36 @@ pub fn on_exit(ret: i64) {
         call
     };
     finish(&call, ret);
+    // Frozen: without calls to follow the verifier skips this.
+    if config().path_follows_untraced != 0 {
+        follow_untraced(&call, ret);
+    }
     if call.flags & INFLIGHT_SIGNAL_AFTER != 0 {
         signal::after_call(tid, call.tid, call.tgid);
+    }
+}
+
+/// With `-P` and a trace set that leaves out calls that open or close descriptors (a
+/// frozen setting: otherwise the verifier skips this), whether a call outside the trace
+/// set is followed for the descriptors it opens or closes.
+#[inline(always)]
+fn follows_path_fds(plan: Option<&SyscallPlan>) -> bool {
+    config().path_follows_untraced != 0 && plan.is_some_and(|p| p.flags & PLAN_PATH_TRACK != 0)
+}
+
+/// A call outside the trace set that `-P` follows: its descriptors update `PATH_FDS`.
+/// A function of its own (a BPF-to-BPF call), out of `finish`'s code: inline there, it
+/// tripled the verifier's work on the exit program even where it is never taken.
+#[inline(never)]
+fn follow_untraced(call: &InFlight, ret: i64) {
+    if call.flags & INFLIGHT_ACTIVE == 0 || call.flags & INFLIGHT_SHOWN != 0 {
+        return;
+    }
+    let plan = PLANS.get(call.nr);
+    if follows_path_fds(plan)
+        && let Some(plan) = plan
+    {
+        outcome::path_call(call, ret, plan);
     }
 }
 

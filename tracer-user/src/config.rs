@@ -354,6 +354,15 @@ impl Config {
         self.out.decode_fds > 0
     }
 
+    /// Whether the kernel programs read what descriptors refer to: for `-y`, or for a
+    /// traced call whose socket data decodes by its socket's kind (netlink's protocol).
+    pub fn reads_fd_facts(&self) -> bool {
+        self.names_fds()
+            || crate::syscalls::all().any(|sc| {
+                self.kernel_trace.contains(sc.nr) && crate::syscalls::plan::sends_socket_data(sc)
+            })
+    }
+
     /// Bytes of each buffer the backends copy: `-s`, or whole buffers (up to the
     /// kernel's limit) when they are dumped (`-e read=`, `-e write=`).
     pub fn capture_limit(&self) -> usize {

@@ -300,11 +300,17 @@ fn tracer_binary(given: Option<&Path>) -> Result<PathBuf> {
 }
 
 /// `CACHE/bin/tracer-BACKEND`: tracer with its backend fixed, as one path for `$STRACE`.
+/// It runs tracer through a link named `strace`: the tests that show the tracer's own
+/// command name (`-Y`, `--decode-pids=comm` on the parent) expect the binary's name.
 fn wrapper(cache: &Path, tracer: &Path, variant: Variant) -> Result<PathBuf> {
     let dir = cache.join("bin");
-    fs::create_dir_all(&dir)?;
+    let named = dir.join("as-strace");
+    fs::create_dir_all(&named)?;
+    let link = named.join("strace");
+    let _ = fs::remove_file(&link);
+    std::os::unix::fs::symlink(tracer, &link)?;
     let path = dir.join(format!("tracer-{}", variant.key()));
-    let quoted = tracer.to_string_lossy().replace('\'', r"'\''");
+    let quoted = link.to_string_lossy().replace('\'', r"'\''");
     fs::write(
         &path,
         format!(

@@ -763,6 +763,16 @@ fn option_sets() -> Result<(), String> {
             &["-P", "/dev/null"],
             r#"openat\(AT_FDCWD, "/dev/null", O_WRONLY\) = 3"#,
         ),
+        // -P with the open outside the trace set: followed all the same.
+        (
+            &["-P", "/dev/null", "-e", "trace=write"],
+            r#"write\(3, "vmtest", 6\) += 6"#,
+        ),
+        // --pidns-translation: tasks' ids in their namespaces read at their calls.
+        (
+            &["--pidns-translation", "-e", "trace=write"],
+            r#"write\(3, "vmtest", 6\) += 6"#,
+        ),
         (
             &["-Z", "-e", "trace=openat,writev"],
             r"openat\(.* = -1 ENOENT .*",

@@ -45,6 +45,8 @@ pub(crate) fn visible(call: &Call, i: usize, kind: ArgKind) -> bool {
         ArgKind::PrctlArg { n } => prctl::visible(call, n),
         ArgKind::SyslogBuf | ArgKind::SyslogLen => syslog::visible(call),
         ArgKind::Reboot { n } => reboot::visible(call, n),
+        ArgKind::QuotaId { cmd } => super::quota::visible(call, cmd, true),
+        ArgKind::QuotaAddr { cmd } => super::quota::visible(call, cmd, false),
         // KCMP_VM, KCMP_FILES, KCMP_FS, KCMP_SIGHAND, KCMP_IO, KCMP_SYSVSEM compare
         // without them.
         ArgKind::KcmpIdx => !(1..=6).contains(&(call.args[2] as u32)),
@@ -91,6 +93,27 @@ pub(crate) fn write_arg(
         ArgKind::Ptr | ArgKind::MqAttr => write_addr(out, v),
         ArgKind::ArchPrctlArg => super::arch_prctl::write_arg(out, call, i, opts),
         ArgKind::Ioprio => super::ioprio::write_arg(out, v as u32),
+        ArgKind::QuotaCmd => super::quota::write_qcmd(out, v as u32),
+        ArgKind::FsconfigArg { n } => super::fsconfig::write_arg(out, call, n, opts, fds),
+        ArgKind::KexecFlags => super::kexec::write_flags_arg(out, v),
+        ArgKind::KexecSegments { count_arg } => {
+            let count = call.args[count_arg as usize];
+            if count > super::kexec::SEGMENT_MAX {
+                return write_addr(out, v);
+            }
+            write_array(
+                out,
+                call.capture(i),
+                v,
+                count,
+                32,
+                opts,
+                super::kexec::write_segment,
+            );
+        }
+        ArgKind::SeccompArg { n } => super::seccomp::write_arg(out, call, n.into(), opts),
+        ArgKind::QuotaId { cmd } => super::quota::write_id(out, call, i, cmd),
+        ArgKind::QuotaAddr { cmd } => super::quota::write_addr_arg(out, call, i, cmd, opts),
         // `fanotify_mark`'s directory: -1 is FAN_NOFD.
         ArgKind::FanDirFd if v as i32 == -1 => {
             flags::styled(out, "-1", |out| out.push_str("FAN_NOFD"))
@@ -187,7 +210,13 @@ fn write_memory(
             len: len as usize,
             addr: v,
         };
-        netlink::write_messages(out, buf, proto, opts.string_limit)
+        // `sendto`'s buffer is copied whole, the others up to `-s`.
+        let copy_limit = match kind {
+            ArgKind::SockBufIn { .. } => tracer_common::MAX_CAPTURE,
+            _ => opts.string_limit,
+        };
+        let ctx = netlink::Ctx::new(opts, call.pid, fds);
+        netlink::write_messages(out, buf, proto, &ctx, copy_limit)
     };
     match kind {
         ArgKind::Path => strings::write_cstr(out, cap, v, None, opts),
@@ -215,7 +244,7 @@ fn write_memory(
         ArgKind::UtsName => {
             strings::write_buf(out, cap, v, call.args[1] as u32 as u64, opts, false)
         }
-        ArgKind::BufIn { len_arg } => {
+        ArgKind::BufIn { len_arg } | ArgKind::SockBufIn { len_arg } => {
             let len = call.args[len_arg as usize];
             if !netlink(out, len) {
                 strings::write_buf(out, cap, v, len, opts, false)

@@ -142,7 +142,9 @@ fn write_iovec_of(
                         len: bytes.len(),
                         addr: e.base,
                     };
-                    super::netlink::write_messages(out, buf, proto, opts.string_limit)
+                    // (No task here: a message's pids print plain.)
+                    let ctx = super::netlink::Ctx::new(opts, 0, None);
+                    super::netlink::write_messages(out, buf, proto, &ctx, opts.string_limit)
                 }
                 _ => false,
             };

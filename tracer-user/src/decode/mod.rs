@@ -13,19 +13,23 @@ mod errno;
 mod fcntl;
 mod fdset;
 pub mod flags;
+mod fsconfig;
 mod futex;
 mod ioctl;
 mod ioprio;
 mod iovec;
 mod ipc;
+mod kexec;
 mod netlink;
 mod netlink_types;
 mod other_fds;
 pub use other_fds::other_fds;
 mod pidns;
 mod prctl;
+mod quota;
 mod reboot;
 mod ret;
+mod seccomp;
 pub mod siginfo;
 mod sockaddr;
 mod sockopt;
@@ -40,9 +44,12 @@ mod xlat;
 
 pub use errno::errno_name;
 pub use flags::signal_name;
+pub use ioctl::returns_fd as ioctl_returns_fd;
+pub(crate) use quota::MAX_STRUCT as QUOTA_MAX_STRUCT;
 #[cfg(test)]
 pub use ret::write_return;
 pub use ret::{errno_of, write_result};
+pub(crate) use seccomp::MAX_STRUCT as SECCOMP_MAX_STRUCT;
 pub use typed::{Typed, typed};
 
 use std::{fmt::Write, sync::Arc};
@@ -326,6 +333,18 @@ pub(crate) fn write_pid(out: &mut String, caller: u32, pid: i32, opts: &DecodeOp
     {
         let _ = write!(out, " /* {ours} in strace's PID NS */");
     }
+}
+
+/// `--pidns-translation`: a task's ids in its own pid namespace, as the eBPF programs
+/// took them at its call (the task may be gone when its calls are decoded).
+pub fn learn_task_ids(ids: &tracer_common::TaskIdsRecord) {
+    pidns::learn(ids);
+}
+
+/// `--pidns-translation`: task `ours` (the tracer's number) is `theirs` to `caller`,
+/// as the fork that made it returned.
+pub fn learn_child(caller: u32, theirs: u32, ours: u32) {
+    pidns::learn_child(caller, theirs, ours);
 }
 
 /// The command name of process or thread `pid`, from `/proc`.

@@ -3,22 +3,29 @@
 //! NLM_F_DUMP, nlmsg_seq=1, nlmsg_pid=0}, {ifa_family=AF_UNSPEC, ...}]`.
 //!
 //! The socket's protocol is taken to be `NETLINK_ROUTE` (what glibc and iproute2 use)
-//! unless the descriptor's name says otherwise. Route messages show their link and
-//! address headers; attributes, and other protocols' payloads, show as hex bytes.
-//! Decoding needs the whole message in the capture: a buffer cut by `-s` prints as a
-//! string.
+//! unless the descriptor's name says otherwise. Route messages show their family's
+//! header and attributes ([`route`], [`nlattr`]); other protocols' payloads show as hex
+//! bytes. Decoding needs the whole message in the capture: a buffer cut by `-s` prints
+//! as a string.
 
 use std::fmt::Write;
 
+mod diag;
+mod link;
+mod netfilter;
+mod nlattr;
+mod route;
+mod xlat;
+
 use super::HexMode;
-use super::cmsg::write_ifindex;
 use super::errno::errno_name;
-use super::flags::{self, Xlat, styled, write_enum, write_flags, write_flags_of};
+use super::flags::{self, Xlat, styled, write_enum, write_flags_of};
 use super::netlink_types as types;
 use super::strings::quote;
 use super::structs::Bytes;
 use crate::event::{FdNames, Syscall as Call};
 use crate::syscalls::{self, ArgKind, StructKind};
+pub use nlattr::Ctx;
 
 const NLMSG_HDRLEN: usize = 16;
 const NLMSG_ERROR: u16 = 2;
@@ -43,6 +50,17 @@ pub fn protocol_from_name(name: &str) -> Option<u32> {
 /// descriptor's name (`-yy`), else `NETLINK_ROUTE` when the address the call sends to
 /// or received from (a captured `sockaddr` argument) is a netlink one.
 pub fn socket_protocol(call: &Call, fds: Option<&dyn FdNames>) -> Option<u32> {
+    // What the socket was at the call (the kernel programs', or ptrace's, facts).
+    if let Some(facts) = socket_facts(call) {
+        if facts.name() != b"NETLINK" {
+            return None;
+        }
+        // A netlink socket's protocol, where the backend read it (0 is also ROUTE's).
+        return Some(match facts.protocol {
+            0 => known_protocol(call.pid, call.args[0] as i32).unwrap_or(NETLINK_ROUTE),
+            p => p as u32,
+        });
+    }
     if let Some(name) = fds.and_then(|f| f.fd_name(call.pid, call.args[0] as i32))
         && name.starts_with("NETLINK:")
     {
@@ -52,7 +70,7 @@ pub fn socket_protocol(call: &Call, fds: Option<&dyn FdNames>) -> Option<u32> {
     // Without `-yy`'s names, as strace: what the socket is, looked up by its inode
     // (only for the calls that send or receive on a socket, not every `write`).
     if (sc.name.starts_with("send") || sc.name.starts_with("recv"))
-        && let Some(proto) = proc_protocol(call.pid, call.args[0] as i32)
+        && let Some(proto) = known_protocol(call.pid, call.args[0] as i32)
     {
         return Some(proto);
     }
@@ -70,23 +88,59 @@ pub fn socket_protocol(call: &Call, fds: Option<&dyn FdNames>) -> Option<u32> {
     netlink_addr.then_some(NETLINK_ROUTE)
 }
 
-/// The netlink protocol of descriptor `fd` of task `pid`, from `/proc`: its socket's
+/// The facts the call's capture holds about its descriptor (argument 0), when they name
+/// a socket's protocol.
+fn socket_facts(call: &Call) -> Option<tracer_common::FdFacts> {
+    use tracer_common::capture::FD_FACTS;
+    call.captures
+        .iter()
+        .filter(|c| c.kind == FD_FACTS && !c.fault && c.arg == 0)
+        .filter_map(|c| tracer_common::FdFacts::from_bytes(&c.data))
+        .find(|f| f.fd == call.args[0] as i32 && f.name_len > 0)
+}
+
+/// The netlink protocol of descriptor `fd` of task `pid`: from `/proc` while the task
+/// has it, else as `/proc` last told it. The kernel programs' events are decoded after
+/// the calls, when a short-lived program may have exited: what an earlier call on the
+/// descriptor found is kept (a few pairs; a stale one only where `/proc` cannot answer).
+fn known_protocol(pid: u32, fd: i32) -> Option<u32> {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    type Seen = HashMap<(u32, i32), Option<u32>>;
+    static SEEN: Mutex<Option<Seen>> = Mutex::new(None);
+    let mut seen = SEEN.lock().ok()?;
+    let seen = seen.get_or_insert_with(HashMap::new);
+    match proc_protocol(pid, fd) {
+        Some(found) => {
+            if seen.len() >= 1024 {
+                seen.clear();
+            }
+            seen.insert((pid, fd), found);
+            found
+        }
+        None => seen.get(&(pid, fd)).copied().flatten(),
+    }
+}
+
+/// The netlink protocol of descriptor `fd` of task `pid`, from `/proc` (None: the task
+/// or descriptor is gone; Some(None): not a netlink socket): its socket's
 /// inode in the task's netlink socket table (`/proc/PID/net/netlink`: protocol in the
 /// second column, inode in the last).
-fn proc_protocol(pid: u32, fd: i32) -> Option<u32> {
+fn proc_protocol(pid: u32, fd: i32) -> Option<Option<u32>> {
     let link = std::fs::read_link(format!("/proc/{pid}/fd/{fd}")).ok()?;
-    let inode = link
-        .to_str()?
-        .strip_prefix("socket:[")?
-        .strip_suffix(']')?
-        .to_owned();
+    let Some(inode) = link
+        .to_str()
+        .and_then(|l| l.strip_prefix("socket:[")?.strip_suffix(']'))
+    else {
+        return Some(None);
+    };
     let table = std::fs::read_to_string(format!("/proc/{pid}/net/netlink")).ok()?;
-    table.lines().skip(1).find_map(|line| {
+    Some(table.lines().skip(1).find_map(|line| {
         let cols: Vec<&str> = line.split_whitespace().collect();
-        (cols.last() == Some(&inode.as_str()))
+        (cols.last() == Some(&inode))
             .then(|| cols.get(1)?.parse().ok())
             .flatten()
-    })
+    }))
 }
 
 /// A buffer of messages as captured: `data`, the first bytes of the `len` at `addr`.
@@ -101,16 +155,25 @@ pub struct Buffer<'a> {
 }
 
 /// What of a buffer's `len` bytes from `off` the copy holds: `Ok` with them, `Err(true)`
-/// for a read that failed there, `Err(false)` for a copy cut by `-s`.
-fn bytes_at<'a>(buf: &Buffer<'a>, off: usize, len: usize, limit: usize) -> Result<&'a [u8], bool> {
-    buf.data
-        .get(off..off + len)
-        .ok_or(buf.data.len() < buf.len.min(limit))
+/// for a read that failed there (a copy cut by its limit is not decoded at all).
+fn bytes_at<'a>(buf: &Buffer<'a>, off: usize, len: usize) -> Result<&'a [u8], bool> {
+    buf.data.get(off..off + len).ok_or(true)
 }
 
-/// Writes the messages in `buf`; false, writing nothing, when the copy was cut by `-s`
-/// before their end (the caller prints the bytes).
-pub fn write_messages(out: &mut String, buf: Buffer, protocol: u32, limit: usize) -> bool {
+/// Writes the messages in `buf`; false, writing nothing, when the copy was cut by its
+/// limit (`copy_limit` bytes: `-s`, or the whole of a `sendto`'s buffer) before their end
+/// (the caller prints the bytes). A copy shorter still ended at a mapping's end.
+pub fn write_messages(
+    out: &mut String,
+    buf: Buffer,
+    protocol: u32,
+    ctx: &Ctx,
+    copy_limit: usize,
+) -> bool {
+    let limit = ctx.opts.string_limit;
+    if buf.data.len() < buf.len && buf.data.len() >= buf.len.min(copy_limit) {
+        return false;
+    }
     let mut s = String::new();
     let mut off = 0;
     let mut count = 0;
@@ -124,14 +187,14 @@ pub fn write_messages(out: &mut String, buf: Buffer, protocol: u32, limit: usize
             if count > 0 {
                 s.push_str(", ");
             }
-            match bytes_at(&buf, off, remaining.min(limit), limit) {
+            match bytes_at(&buf, off, remaining.min(limit)) {
                 Ok(bytes) => write_hex_bytes(&mut s, bytes, remaining, limit),
                 Err(true) => super::write_hex(&mut s, addr),
                 Err(false) => return false,
             }
             break;
         }
-        let header = match bytes_at(&buf, off, NLMSG_HDRLEN, limit) {
+        let header = match bytes_at(&buf, off, NLMSG_HDRLEN) {
             Ok(header) => header,
             Err(false) => return false,
             Err(true) if count > 0 => {
@@ -159,7 +222,7 @@ pub fn write_messages(out: &mut String, buf: Buffer, protocol: u32, limit: usize
             len: remaining,
             addr,
         };
-        if write_message(&mut s, msg, protocol, limit).is_none() {
+        if write_message(&mut s, msg, protocol, ctx).is_none() {
             return false;
         }
         count += 1;
@@ -181,7 +244,7 @@ pub fn write_messages(out: &mut String, buf: Buffer, protocol: u32, limit: usize
 
 /// One message: its header, then (with a payload) `[header, payload]`; None when the
 /// copy was cut by `-s` before its end.
-fn write_message(out: &mut String, msg: Buffer, protocol: u32, limit: usize) -> Option<()> {
+fn write_message(out: &mut String, msg: Buffer, protocol: u32, ctx: &Ctx) -> Option<()> {
     let b = Bytes(msg.data);
     let (len, kind, nl_flags) = (b.u32(0)?, b.u16(4)?, b.u16(6)?);
     let payload_len = (len as usize).min(msg.len).saturating_sub(NLMSG_HDRLEN);
@@ -190,7 +253,10 @@ fn write_message(out: &mut String, msg: Buffer, protocol: u32, limit: usize) -> 
     write_type(&mut s, kind, protocol);
     s.push_str(", nlmsg_flags=");
     write_nl_flags(&mut s, nl_flags, kind, protocol);
-    let _ = write!(s, ", nlmsg_seq={}, nlmsg_pid={}}}", b.u32(8)?, b.u32(12)?);
+    let _ = write!(s, ", nlmsg_seq={}, nlmsg_pid=", b.u32(8)?);
+    // A process id (strace's `PRINT_FIELD_TGID`): `-Y`'s name, `--pidns-translation`.
+    super::write_pid(&mut s, ctx.pid, b.i32(12)?, ctx.opts);
+    s.push('}');
     if payload_len == 0 {
         out.push_str(&s);
         return Some(());
@@ -198,8 +264,23 @@ fn write_message(out: &mut String, msg: Buffer, protocol: u32, limit: usize) -> 
     out.push('[');
     out.push_str(&s);
     out.push_str(", ");
-    match bytes_at(&msg, NLMSG_HDRLEN, payload_len, limit) {
-        Ok(payload) => write_payload(out, kind, nl_flags, payload, protocol, limit)?,
+    if protocol == NETLINK_ROUTE && kind >= NLMSG_MIN_TYPE && kind != NLMSG_DONE {
+        route::write(out, ctx, kind, msg.sub(NLMSG_HDRLEN, payload_len));
+        out.push(']');
+        return Some(());
+    }
+    if protocol == NETLINK_NETFILTER && kind >= NLMSG_MIN_TYPE {
+        netfilter::write(out, ctx, kind, msg.sub(NLMSG_HDRLEN, payload_len));
+        out.push(']');
+        return Some(());
+    }
+    if protocol == NETLINK_SOCK_DIAG && kind >= NLMSG_MIN_TYPE && kind != NLMSG_DONE {
+        diag::write(out, ctx, kind, nl_flags, msg.sub(NLMSG_HDRLEN, payload_len));
+        out.push(']');
+        return Some(());
+    }
+    match bytes_at(&msg, NLMSG_HDRLEN, payload_len) {
+        Ok(payload) => write_payload(out, kind, nl_flags, payload, protocol, ctx)?,
         Err(true) => super::write_hex(out, msg.addr.wrapping_add(NLMSG_HDRLEN as u64)),
         Err(false) => return None,
     }
@@ -221,7 +302,7 @@ const NETLINK_CRYPTO: u32 = 21;
 fn write_type(out: &mut String, kind: u16, protocol: u32) {
     let (table, dflt) = match protocol {
         _ if kind < NLMSG_MIN_TYPE => (CONTROL_TYPES, "NLMSG_???"),
-        NETLINK_ROUTE => (ROUTE_TYPES, "RTM_???"),
+        NETLINK_ROUTE => (xlat::NL_ROUTE_TYPES, "RTM_???"),
         NETLINK_AUDIT => (types::NL_AUDIT_TYPES, "AUDIT_???"),
         NETLINK_CRYPTO => (types::NL_CRYPTO_TYPES, "CRYPTO_MSG_???"),
         // Families are numbered at run time: strace asks the kernel for their names.
@@ -351,12 +432,27 @@ fn write_payload(
     nl_flags: u16,
     data: &[u8],
     protocol: u32,
-    limit: usize,
+    ctx: &Ctx,
 ) -> Option<()> {
+    let limit = ctx.opts.string_limit;
     const NLM_F_CAPPED: u16 = 0x100;
     let b = Bytes(data);
     if kind == NLMSG_ERROR && data.len() >= 4 + NLMSG_HDRLEN {
         let error = b.i32(0)?;
+        // The request echoed back: its header alone when capped.
+        let msg = &data[4..];
+        let msg_len = Bytes(msg).u32(0)? as usize;
+        let shown = if nl_flags & NLM_F_CAPPED != 0 {
+            NLMSG_HDRLEN
+        } else {
+            msg_len.max(NLMSG_HDRLEN)
+        }
+        .min(msg.len());
+        // Attributes after it (`NLM_F_ACK_TLVS`): `[{error=...}, attributes]`.
+        let attrs = &msg[shown..];
+        if !attrs.is_empty() {
+            out.push('[');
+        }
         out.push_str("{error=");
         match errno_name(error.wrapping_neg()).filter(|_| error < 0) {
             Some(name) => {
@@ -367,26 +463,24 @@ fn write_payload(
             }
         }
         out.push_str(", msg=");
-        // The request echoed back: its header alone when capped.
-        let msg = &data[4..];
-        let msg_len = Bytes(msg).u32(0)? as usize;
-        let shown = if nl_flags & NLM_F_CAPPED != 0 {
-            NLMSG_HDRLEN
-        } else {
-            msg_len.max(NLMSG_HDRLEN)
-        }
-        .min(msg.len());
         let inner = Buffer {
             data: &msg[..shown],
             len: shown,
             addr: 0,
         };
-        write_message(out, inner, protocol, limit)?;
+        write_message(out, inner, protocol, ctx)?;
         out.push('}');
+        if !attrs.is_empty() {
+            out.push_str(", ");
+            let mem = Buffer {
+                data: attrs,
+                len: attrs.len(),
+                addr: 0,
+            };
+            nlattr::write_attrs(out, ctx, mem, &NLMSGERR_ATTRS);
+            out.push(']');
+        }
         return Some(());
-    }
-    if protocol == NETLINK_ROUTE && kind >= NLMSG_MIN_TYPE {
-        return write_route(out, kind, data);
     }
     // SELNL_MSG_SETENFORCE's `{val}`, SELNL_MSG_POLICYLOAD's `{seqno}`; shorter ones in
     // hex, as any payload.
@@ -419,71 +513,21 @@ fn write_hex_bytes(out: &mut String, data: &[u8], len: usize, limit: usize) {
     }
 }
 
-/// A route message's family-specific header: `ifinfomsg` for links, `ifaddrmsg` for
-/// addresses (`{ifi_family=AF_PACKET, ...}` when the request carries only the family),
-/// the family and the rest in hex for the others.
-fn write_route(out: &mut String, kind: u16, data: &[u8]) -> Option<()> {
-    let b = Bytes(data);
-    let family = *data.first()? as u64;
-    let (header, attrs_at) = match kind {
-        // RTM_NEWLINK, RTM_DELLINK, RTM_GETLINK, RTM_SETLINK
-        16..=19 => {
-            out.push_str("{ifi_family=");
-            write_enum(out, family, flags::ADDRESS_FAMILIES, "AF_???");
-            if data.len() < 16 {
-                out.push_str(", ...}");
-                return Some(());
-            }
-            out.push_str(", ifi_type=");
-            write_enum(out, b.u16(2)? as u64, ARPHRD_TYPES, "ARPHRD_???");
-            out.push_str(", ifi_index=");
-            write_ifindex(out, b.u32(4)?);
-            out.push_str(", ifi_flags=");
-            write_flags(out, b.u32(8)? as u64, IFF_FLAGS, None, "IFF_???");
-            out.push_str(", ifi_change=");
-            super::write_hex(out, b.u32(12)? as u64);
-            out.push('}');
-            (true, 16)
-        }
-        // RTM_NEWADDR, RTM_DELADDR, RTM_GETADDR, RTM_GETMULTICAST, RTM_GETANYCAST
-        20..=22 | 58 | 62 => {
-            out.push_str("{ifa_family=");
-            write_enum(out, family, flags::ADDRESS_FAMILIES, "AF_???");
-            if data.len() < 8 {
-                out.push_str(", ...}");
-                return Some(());
-            }
-            let _ = write!(out, ", ifa_prefixlen={}, ifa_flags=", data[1]);
-            write_flags(out, data[2] as u64, IFA_FLAGS, None, "IFA_F_???");
-            out.push_str(", ifa_scope=");
-            match flags::lookup(SCOPES, data[3] as u64) {
-                Some(name) => out.push_str(name),
-                None => {
-                    let _ = write!(out, "{}", data[3]);
-                }
-            }
-            out.push_str(", ifa_index=");
-            write_ifindex(out, b.u32(4)?);
-            out.push('}');
-            (true, 8)
-        }
-        _ => {
-            out.push_str("{family=");
-            write_enum(out, family, flags::ADDRESS_FAMILIES, "AF_???");
-            if data.len() > 1 {
-                out.push_str(", data=");
-                quote(out, &data[1..], HexMode::None, true);
-            }
-            out.push('}');
-            (false, data.len())
-        }
-    };
-    // Attributes, undecoded.
-    if header && data.len() > attrs_at {
-        out.push_str(", ");
-        quote(out, &data[attrs_at..], HexMode::None, true);
+static NLMSGERR_ATTRS: nlattr::Attrs = nlattr::Attrs {
+    names: xlat::NLMSGERR_ATTRS,
+    dflt: "NLMSGERR_ATTR_???",
+    decoders: &[(1, nlattr::str), (2, nlattr::u32), (3, cookie)],
+};
+
+/// `NLMSGERR_ATTR_COOKIE`: its bytes as numbers.
+fn cookie(out: &mut String, ctx: &nlattr::Ctx, mem: Buffer) -> bool {
+    if mem.len == 0 {
+        out.push_str("[]");
+        return true;
     }
-    Some(())
+    nlattr::array::<1>(out, ctx, mem, |o, b| {
+        let _ = write!(o, "{}", b[0]);
+    })
 }
 
 const CONTROL_TYPES: Xlat = &[
@@ -519,67 +563,6 @@ const NEW_FLAGS: Xlat = &[
 const DELETE_FLAGS: Xlat = &[(0x100, "NLM_F_NONREC"), (0x200, "NLM_F_BULK")];
 
 const ACK_FLAGS: Xlat = &[(0x100, "NLM_F_CAPPED"), (0x200, "NLM_F_ACK_TLVS")];
-
-const ROUTE_TYPES: Xlat = &[
-    (16, "RTM_NEWLINK"),
-    (17, "RTM_DELLINK"),
-    (18, "RTM_GETLINK"),
-    (19, "RTM_SETLINK"),
-    (20, "RTM_NEWADDR"),
-    (21, "RTM_DELADDR"),
-    (22, "RTM_GETADDR"),
-    (24, "RTM_NEWROUTE"),
-    (25, "RTM_DELROUTE"),
-    (26, "RTM_GETROUTE"),
-    (28, "RTM_NEWNEIGH"),
-    (29, "RTM_DELNEIGH"),
-    (30, "RTM_GETNEIGH"),
-    (32, "RTM_NEWRULE"),
-    (33, "RTM_DELRULE"),
-    (34, "RTM_GETRULE"),
-    (36, "RTM_NEWQDISC"),
-    (37, "RTM_DELQDISC"),
-    (38, "RTM_GETQDISC"),
-    (40, "RTM_NEWTCLASS"),
-    (41, "RTM_DELTCLASS"),
-    (42, "RTM_GETTCLASS"),
-    (44, "RTM_NEWTFILTER"),
-    (45, "RTM_DELTFILTER"),
-    (46, "RTM_GETTFILTER"),
-    (48, "RTM_NEWACTION"),
-    (49, "RTM_DELACTION"),
-    (50, "RTM_GETACTION"),
-    (52, "RTM_NEWPREFIX"),
-    (58, "RTM_GETMULTICAST"),
-    (62, "RTM_GETANYCAST"),
-    (64, "RTM_NEWNEIGHTBL"),
-    (66, "RTM_GETNEIGHTBL"),
-    (67, "RTM_SETNEIGHTBL"),
-    (68, "RTM_NEWNDUSEROPT"),
-    (72, "RTM_NEWADDRLABEL"),
-    (73, "RTM_DELADDRLABEL"),
-    (74, "RTM_GETADDRLABEL"),
-    (78, "RTM_GETDCB"),
-    (79, "RTM_SETDCB"),
-    (80, "RTM_NEWNETCONF"),
-    (81, "RTM_DELNETCONF"),
-    (82, "RTM_GETNETCONF"),
-    (84, "RTM_NEWMDB"),
-    (85, "RTM_DELMDB"),
-    (86, "RTM_GETMDB"),
-    (88, "RTM_NEWNSID"),
-    (89, "RTM_DELNSID"),
-    (90, "RTM_GETNSID"),
-    (92, "RTM_NEWSTATS"),
-    (94, "RTM_GETSTATS"),
-    (96, "RTM_NEWCACHEREPORT"),
-    (100, "RTM_NEWCHAIN"),
-    (101, "RTM_DELCHAIN"),
-    (102, "RTM_GETCHAIN"),
-    (104, "RTM_NEWNEXTHOP"),
-    (105, "RTM_DELNEXTHOP"),
-    (106, "RTM_GETNEXTHOP"),
-];
 
 const ARPHRD_TYPES: Xlat = &[
     (0, "ARPHRD_NETROM"),
@@ -621,32 +604,10 @@ const IFF_FLAGS: Xlat = &[
     (0x40000, "IFF_ECHO"),
 ];
 
-const IFA_FLAGS: Xlat = &[
-    (0x1, "IFA_F_SECONDARY"),
-    (0x2, "IFA_F_NODAD"),
-    (0x4, "IFA_F_OPTIMISTIC"),
-    (0x8, "IFA_F_DADFAILED"),
-    (0x10, "IFA_F_HOMEADDRESS"),
-    (0x20, "IFA_F_DEPRECATED"),
-    (0x40, "IFA_F_TENTATIVE"),
-    (0x80, "IFA_F_PERMANENT"),
-    (0x100, "IFA_F_MANAGETEMPADDR"),
-    (0x200, "IFA_F_NOPREFIXROUTE"),
-    (0x400, "IFA_F_MCAUTOJOIN"),
-    (0x800, "IFA_F_STABLE_PRIVACY"),
-];
-
-const SCOPES: Xlat = &[
-    (0, "RT_SCOPE_UNIVERSE"),
-    (200, "RT_SCOPE_SITE"),
-    (253, "RT_SCOPE_LINK"),
-    (254, "RT_SCOPE_HOST"),
-    (255, "RT_SCOPE_NOWHERE"),
-];
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::decode::DecodeOptions;
 
     fn header(len: u32, kind: u16, flags: u16, seq: u32, pid: u32) -> Vec<u8> {
         [
@@ -669,7 +630,14 @@ mod tests {
 
     fn decode(data: &[u8]) -> Option<String> {
         let mut s = String::new();
-        write_messages(&mut s, whole(data), NETLINK_ROUTE, 32).then_some(s)
+        write_messages(
+            &mut s,
+            whole(data),
+            NETLINK_ROUTE,
+            &Ctx::new(&DecodeOptions::default(), 0, None),
+            32,
+        )
+        .then_some(s)
     }
 
     /// glibc's and strace's tests' RTM_GETLINK dump request: a 4-byte `rtgenmsg`,
@@ -688,7 +656,7 @@ mod tests {
              nlmsg_seq=7, nlmsg_pid=0}, {ifa_family=AF_UNSPEC, ifa_prefixlen=0, ifa_flags=0, \
              ifa_scope=RT_SCOPE_UNIVERSE, ifa_index=",
         );
-        write_ifindex(&mut want, 0);
+        super::super::cmsg::write_ifindex(&mut want, 0);
         want.push_str("}]");
         assert_eq!(decode(&msg).unwrap(), want);
     }
@@ -734,7 +702,13 @@ mod tests {
         let one = |proto, kind, flags| {
             let mut s = String::new();
             let msg = header(16, kind, flags, 0, 0);
-            assert!(write_messages(&mut s, whole(&msg), proto, 32));
+            assert!(write_messages(
+                &mut s,
+                whole(&msg),
+                proto,
+                &Ctx::new(&DecodeOptions::default(), 0, None),
+                32
+            ));
             s
         };
         assert_eq!(
@@ -775,17 +749,28 @@ mod tests {
             addr: 0x1ff0,
         };
         let mut s = String::new();
-        assert!(write_messages(&mut s, buf, NETLINK_NETFILTER, 32));
+        assert!(write_messages(
+            &mut s,
+            buf,
+            NETLINK_NETFILTER,
+            &Ctx::new(&DecodeOptions::default(), 0, None),
+            32
+        ));
         assert_eq!(
             s,
             "[{nlmsg_len=20, nlmsg_type=NFNL_MSG_BATCH_BEGIN, nlmsg_flags=NLM_F_REQUEST, \
              nlmsg_seq=0, nlmsg_pid=0}, 0x2000]"
         );
         let cut = Buffer { len: 40, ..buf };
+        let opts = DecodeOptions {
+            string_limit: 19,
+            ..DecodeOptions::default()
+        };
         assert!(!write_messages(
             &mut String::new(),
             cut,
             NETLINK_NETFILTER,
+            &Ctx::new(&opts, 0, None),
             19
         ));
     }

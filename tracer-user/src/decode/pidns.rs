@@ -115,11 +115,94 @@ fn matches(dir: &str, pid: u32, depth: usize, ns: &std::path::Path) -> Option<u3
         .flatten()
 }
 
+/// Tasks' ids in their own namespaces as the eBPF programs took them at their calls
+/// (`TaskIdsRecord`): what `/proc` would say, kept after the task is gone.
+#[derive(Default)]
+struct Learned {
+    /// A task's namespace (its `ns/pid` inode), by tid in the tracer's namespace.
+    ns_of: HashMap<u32, u32>,
+    /// By namespace and id in it (a task's, a process's, a group's, a session's): the id
+    /// in the tracer's namespace.
+    ids: HashMap<(u32, u32), u32>,
+}
+
+fn learned() -> &'static Mutex<Learned> {
+    static LEARNED: OnceLock<Mutex<Learned>> = OnceLock::new();
+    LEARNED.get_or_init(Mutex::default)
+}
+
+/// The inode of the tracer's own pid namespace.
+fn own_namespace() -> Option<u32> {
+    static OWN: OnceLock<Option<u32>> = OnceLock::new();
+    *OWN.get_or_init(|| {
+        let link = namespace("/proc/self")?;
+        link.to_str()?
+            .strip_prefix("pid:[")?
+            .strip_suffix(']')?
+            .parse()
+            .ok()
+    })
+}
+
+/// The initial pid namespace's inode (`PROC_PID_INIT_INO`), whose ids the records'
+/// group and session ids are.
+const INITIAL_NAMESPACE: u32 = 0xEFFF_FFFC;
+
+/// Keeps what `ids` says of a task: its ids in its namespace and ours.
+pub fn learn(ids: &tracer_common::TaskIdsRecord) {
+    let Some(own) = own_namespace() else { return };
+    if ids.ns_inum == own {
+        return;
+    }
+    let Ok(mut learned) = learned().lock() else {
+        return;
+    };
+    let ns = ids.ns_inum;
+    learned.ns_of.insert(ids.tid, ns);
+    let [tid, tgid, pgid, sid] = ids.ids;
+    learned.ids.insert((ns, tid), ids.tid);
+    learned.ids.insert((ns, tgid), ids.tgid);
+    // A group's or session's id is its leader's, in every namespace: ours as the records
+    // give it when the tracer is in the initial namespace.
+    if own == INITIAL_NAMESPACE {
+        for (theirs, ours) in [(pgid, ids.pgid), (sid, ids.sid)] {
+            if theirs != 0 && ours != 0 {
+                learned.ids.insert((ns, theirs), ours);
+            }
+        }
+    }
+}
+
+/// Keeps that task `ours` is `theirs` in the namespace of `caller` (a fork's result),
+/// when [`learn`] has told that namespace.
+pub fn learn_child(caller: u32, theirs: u32, ours: u32) {
+    let Ok(mut learned) = learned().lock() else {
+        return;
+    };
+    if let Some(&ns) = learned.ns_of.get(&caller) {
+        learned.ids.insert((ns, theirs), ours);
+    }
+}
+
+/// What [`learn`] knows of `pid` as `caller` names it: `Some(None)` when the caller is in
+/// the tracer's namespace, `None` when it knows nothing of the caller or of `pid`.
+fn from_learned(caller: u32, pid: u32) -> Option<Option<u32>> {
+    let learned = learned().lock().ok()?;
+    if learned.ns_of.is_empty() {
+        return None;
+    }
+    let ns = learned.ns_of.get(&caller)?;
+    Some(Some(*learned.ids.get(&(*ns, pid))?))
+}
+
 /// `pid` as task `caller` (a tid in the tracer's namespace) names it, in the tracer's
 /// namespace; `None` when the caller shares the tracer's namespace or nothing has it.
 pub fn translate(caller: u32, pid: i32) -> Option<u32> {
     static CACHE: OnceLock<Mutex<HashMap<(std::path::PathBuf, u32), String>>> = OnceLock::new();
     let pid = u32::try_from(pid).ok().filter(|&p| p > 0)?;
+    if let Some(found) = from_learned(caller, pid) {
+        return found;
+    }
     let caller_dir = dir_of(caller)?;
     let [caller_ids, ..] = ids(&caller_dir)?;
     let depth = caller_ids.len().checked_sub(1)?;
@@ -144,6 +227,32 @@ pub fn translate(caller: u32, pid: i32) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// getpid--pidns-translation.c: `getpid() = 4 /* 23760 in strace's PID NS */` for a
+    /// process gone before its call is decoded, from the ids taken at the call.
+    #[test]
+    fn ids_taken_at_the_call_translate_after_the_task_is_gone() {
+        let ids = tracer_common::TaskIdsRecord {
+            kind: tracer_common::kind::TASK_IDS,
+            tid: 4_000_001,
+            tgid: 4_000_000,
+            level: 1,
+            ns_inum: 4_026_000_001,
+            ids: [5, 4, 4, 2],
+            pgid: 4_000_000,
+            sid: 3_999_998,
+        };
+        learn(&ids);
+        // fork--pidns-translation.c: `fork() = 2 /* 1860 in strace's PID NS */`, the
+        // child making no call of its own.
+        learn_child(4_000_001, 7, 4_000_007);
+        assert_eq!(translate(4_000_001, 7), Some(4_000_007));
+        assert_eq!(translate(4_000_001, 4), Some(4_000_000));
+        assert_eq!(translate(4_000_001, 5), Some(4_000_001));
+        if own_namespace() == Some(INITIAL_NAMESPACE) {
+            assert_eq!(translate(4_000_001, 2), Some(3_999_998));
+        }
+    }
 
     #[test]
     fn a_pid_of_the_tracers_own_namespace_needs_no_translation() {

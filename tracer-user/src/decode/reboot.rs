@@ -30,8 +30,11 @@ pub fn write_arg(out: &mut String, call: &Call, n: u8, opts: &DecodeOptions) {
                     .find(|c| c.arg == 3 && c.kind == kind)
                     .filter(|c| !c.fault && v != 0)
             };
-            // The string, else (one that ends a mapping) its 255 bytes, none of them NUL.
-            let Some(c) = copy(capture::CSTR).or_else(|| copy(capture::FIXED)) else {
+            // The string, else (one that ends a mapping) its 255 bytes, none of them NUL:
+            // all 255 readable (a copy cut short at the mapping's end is what strace
+            // prints as an address).
+            let whole = || copy(capture::FIXED).filter(|c| !c.truncated);
+            let Some(c) = copy(capture::CSTR).or_else(whole) else {
                 return write_addr(out, v);
             };
             let data = c.data.split(|&b| b == 0).next().unwrap_or_default();

@@ -129,6 +129,11 @@ fn write_value(out: &mut String, call: &Call, opts: &DecodeOptions, fds: Option<
                 write_fd_return(out, call, ret, fds);
                 true
             }
+            RetKind::Ioctl if kind.new_fd(&call.args) && ret <= i32::MAX as u64 => {
+                write_fd_return(out, call, ret, fds);
+                true
+            }
+            RetKind::Ioctl => super::ioctl::write_return(out, call, ret),
             RetKind::Ioprio => {
                 super::ioprio::write_return(out, ret);
                 true

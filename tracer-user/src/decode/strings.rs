@@ -72,12 +72,10 @@ fn escape(out: &mut String, bytes: &[u8], mode: HexMode, all_hex: bool, extra: &
     }
 }
 
-/// A command name as strace prints it in `<...>`: printable bytes as they are, the rest
-/// escaped (a name is the tracee's to choose).
+/// A command name as strace prints it in `<...>`: escaped as a descriptor's path is
+/// (a name is the tracee's to choose: `foo<bar>` is `foo\74bar\76`).
 pub fn escape_comm(out: &mut String, comm: &[u8]) {
-    let mut quoted = String::new();
-    quote(&mut quoted, comm, HexMode::None, false);
-    out.push_str(&quoted[1..quoted.len() - 1]);
+    escape(out, comm, HexMode::None, false, b"<>");
 }
 
 /// An address strace could not or would not read: `NULL` or `0x...`.
@@ -193,6 +191,14 @@ pub fn write_ptrv_count(out: &mut String, cap: Option<&Capture>, addr: u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn command_names_escape_angle_brackets() {
+        // strace's strace-Y-0123456789.test: a name set with PR_SET_NAME.
+        let mut s = String::new();
+        escape_comm(&mut s, b"foo<bar>");
+        assert_eq!(s, r"foo\74bar\76");
+    }
 
     fn q(bytes: &[u8], mode: HexMode) -> String {
         let mut s = String::new();

@@ -134,7 +134,7 @@ pub fn write_struct(
         StructKind::EpollEvent => write_epoll_event(&mut s, &b, 0)?,
         // Need more than their own bytes: see `iovec::write_msghdr`, `write_clone3`.
         // Printed by their own writers (`iovec`, `clone`, `ioctl`).
-        StructKind::Msghdr | StructKind::CloneArgs | StructKind::Termios => return None,
+        StructKind::Msghdr | StructKind::CloneArgs => return None,
         StructKind::Sysinfo => write_sysinfo(&mut s, &b)?,
         StructKind::IntPtr => {
             let _ = write!(s, "[{}]", b.i32(0)?);
@@ -329,8 +329,9 @@ pub(crate) fn write_date_comment(out: &mut String, sec: i64, part: i64, per_sec:
 /// `makedev(0x1, 0x3)` from a glibc-encoded `dev_t` (the number itself with `-X raw`,
 /// both with `-X verbose`, as strace's `print_dev_t`).
 pub(crate) fn write_makedev(out: &mut String, dev: u64) {
-    let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff);
-    let minor = (dev & 0xff) | ((dev >> 12) & !0xff);
+    // glibc's `major`/`minor`: 32-bit values.
+    let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & 0xffff_f000);
+    let minor = (dev & 0xff) | ((dev >> 12) & 0xffff_ff00);
     super::flags::styled(out, &hex(dev), |out| {
         let _ = write!(out, "makedev({}, {})", hex(major), hex(minor));
     });

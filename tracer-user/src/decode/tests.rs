@@ -675,6 +675,40 @@ fn ioctl_arguments_by_family() {
     assert!(line(&c).starts_with("-1, TIOCMBIS, [0xffff1e00 /* TIOCM_??? */] = -1"));
 }
 
+#[test]
+fn ioctl_gpio() {
+    let at = |data: &[u8]| cap(2, capture::FIXED, data);
+    let args = |req: u64, arg: u64| [-1i64 as u64, req, arg];
+    // ioctl_gpio.c: values and a mask; an event request with flags and a label.
+    let mut vals = 0xcacafeedfacecafeu64.to_le_bytes().to_vec();
+    vals.extend(0xfadebeaddeedbabeu64.to_le_bytes());
+    let c = call(
+        "ioctl",
+        &args(0xc010_b40f, 0x7ff0),
+        Some(-9),
+        vec![at(&vals)],
+    );
+    assert!(line(&c).starts_with(
+        "-1, GPIO_V2_LINE_SET_VALUES_IOCTL, {bits=0xcacafeedfacecafe, \
+         mask=0xfadebeaddeedbabe} = -1 EBADF"
+    ));
+    let mut er = [4u32, 0x14, 3]
+        .iter()
+        .flat_map(|w| w.to_le_bytes())
+        .collect::<Vec<u8>>();
+    let mut label = b"line consumer".to_vec();
+    label.resize(36, 0);
+    er.extend(label);
+    let c = call("ioctl", &args(0xc030_b404, 0x7ff0), Some(-9), vec![at(&er)]);
+    assert!(line(&c).starts_with(
+        "-1, GPIO_GET_LINEEVENT_IOCTL, {lineoffset=4, \
+         handleflags=GPIOHANDLE_REQUEST_ACTIVE_LOW|GPIOHANDLE_REQUEST_OPEN_SOURCE, \
+         eventflags=GPIOEVENT_REQUEST_BOTH_EDGES, consumer_label=\"line consumer\"} = -1"
+    ));
+    let c = call("ioctl", &args(0x8044_b401, 0), Some(-9), vec![]);
+    assert!(line(&c).starts_with("-1, GPIO_GET_CHIPINFO_IOCTL, NULL = -1"));
+}
+
 // The lines of strace's prctl-*.c tests: each option's arguments, in each -X style.
 #[test]
 fn prctl_options_as_strace_prints_them() {
@@ -885,6 +919,19 @@ fn reboot_commands() {
         text.ends_with(&format!("\"{}\"...", "A".repeat(255))),
         "{text}"
     );
+    // 254 bytes before the mapping's end (LINUX_REBOOT_MAGIC2C's case): both copies
+    // fall short, the fixed one keeps its readable part: strace prints the address.
+    let mut faulted = cap(3, capture::CSTR, b"");
+    faulted.fault = true;
+    let mut short = cap(3, capture::FIXED, &[b'C'; 254]);
+    short.truncated = true;
+    let c = call(
+        "reboot",
+        &[0x13111992, 537993216, 0xa1b2c3d4, 0x7f02],
+        Some(-22),
+        vec![faulted, short],
+    );
+    assert!(args_with(&c, &opts).ends_with(", 0x7f02"));
 }
 
 // futex.c: val unsigned, FUTEX_WAKE_OP's operation spelt out, CLOCK_REALTIME only with
@@ -2922,6 +2969,394 @@ fn node_masks() {
         line(&failed),
         "0x2000, 0x1000, 64, NULL, 0 = -1 EINVAL (Invalid argument)"
     );
+}
+
+#[test]
+fn quotactl_commands() {
+    // quotactl.c: an unknown command; Q_QUOTAON's format and path; Q_GETFMT's format
+    // written at exit; Q_SETINFO's struct read at entry.
+    let c = call(
+        "quotactl",
+        &[0xbadc0ded, 0, 3397364973, 0],
+        Some(-22),
+        vec![],
+    );
+    assert!(line(&c).starts_with(
+        "QCMD(0xbadc0d /* Q_??? */, 0xed /* ???QUOTA */), NULL, 3397364973, NULL = -1"
+    ));
+    let c = call(
+        "quotactl",
+        &[0x8000_0200, 0, 1, 0x7ff0],
+        Some(-2),
+        vec![cap(3, capture::CSTR, b"/tmp/bogus/")],
+    );
+    assert!(
+        line(&c).starts_with("QCMD(Q_QUOTAON, USRQUOTA), NULL, QFMT_VFS_OLD, \"/tmp/bogus/\" = -1")
+    );
+    let fmt = 1u32.to_le_bytes();
+    let c = call(
+        "quotactl",
+        &[0x8000_0401, 0, 0, 0x7ff0],
+        Some(0),
+        vec![cap(3, capture::FIXED, &fmt), cap(3, capture::FIXED, &fmt)],
+    );
+    assert_eq!(
+        line(&c),
+        "QCMD(Q_GETFMT, GRPQUOTA), NULL, [QFMT_VFS_OLD] = 0"
+    );
+    let mut info = [9765639646188044672u64, 10344361028892658056]
+        .iter()
+        .flat_map(|w| w.to_le_bytes())
+        .collect::<Vec<u8>>();
+    info.extend(0xdeadabcdu32.to_le_bytes());
+    info.extend(0x97969594u32.to_le_bytes());
+    let c = call(
+        "quotactl",
+        &[0x8000_0600, 0, 0, 0x7ff0],
+        Some(-2),
+        vec![cap(3, capture::FIXED, &info)],
+    );
+    assert!(line(&c).starts_with(
+        "QCMD(Q_SETINFO, USRQUOTA), NULL, {dqi_bgrace=9765639646188044672, \
+         dqi_igrace=10344361028892658056, dqi_flags=DQF_ROOT_SQUASH|DQF_SYS_FILE|0xdeacabcc, \
+         dqi_valid=IIF_FLAGS|0x97969590} = -1"
+    ));
+    // Q_SYNC: nothing after the device.
+    let c = call("quotactl", &[0x8000_01ff, 0, 0, 0], Some(-22), vec![]);
+    assert!(line(&c).starts_with("QCMD(Q_SYNC, 0xff /* ???QUOTA */), NULL = -1"));
+}
+
+#[test]
+fn ioctl_rtc() {
+    let args = |req: u64, arg: u64| [-1i64 as u64, req, arg];
+    // ioctl_rtc.c: no argument; a parameter read and written (its address when the
+    // call failed); the voltage flags written.
+    let c = call("ioctl", &args(0x7002, 0xdeadbeefbadc0ded), Some(-9), vec![]);
+    assert!(line(&c).starts_with("-1, RTC_AIE_OFF = -1 EBADF"));
+    let param = [0u8; 24];
+    let c = call(
+        "ioctl",
+        &args(0x4018_7013, 0x7fe8),
+        Some(-9),
+        vec![cap(2, capture::FIXED, &param)],
+    );
+    assert!(line(&c).starts_with(
+        "-1, RTC_PARAM_GET, {param=RTC_PARAM_FEATURES, index=0} => 0x7fe8 = -1 EBADF"
+    ));
+    let vl = 0xbadc0de0u32.to_le_bytes();
+    let caps = vec![cap(2, capture::FIXED, &vl), cap(2, capture::FIXED, &vl)];
+    let c = call("ioctl", &args(0x8004_7013, 0x7fe8), Some(42), caps);
+    assert_eq!(
+        line(&c),
+        "-1, RTC_VL_READ, [0xbadc0de0 /* RTC_VL_??? */] = 42"
+    );
+}
+
+#[test]
+fn ioctl_ptp() {
+    let args = |req: u64, arg: u64| [-1i64 as u64, req, arg];
+    // ioctl_ptp.c: an external timestamp request with its reserved words; a pin asked
+    // for (the call failed: the struct closes after what was read).
+    let extts = [3141592653u32, 0xdeadbabe, 0xdeadc0de, 0]
+        .iter()
+        .flat_map(|w| w.to_le_bytes())
+        .collect::<Vec<u8>>();
+    let c = call(
+        "ioctl",
+        &args(0x4010_3d0b, 0x7ff0),
+        Some(-9),
+        vec![cap(2, capture::FIXED, &extts)],
+    );
+    assert!(line(&c).starts_with(
+        "-1, PTP_EXTTS_REQUEST2, {index=3141592653, flags=PTP_RISING_EDGE|PTP_FALLING_EDGE|\
+         PTP_STRICT_FLAGS|0xdeadbab0, rsv=[0xdeadc0de, 0]} = -1 EBADF"
+    ));
+    let mut pin = vec![0u8; 96];
+    pin[64..68].copy_from_slice(&3405691582u32.to_le_bytes());
+    let c = call(
+        "ioctl",
+        &args(0xc060_3d06, 0x7ff0),
+        Some(-9),
+        vec![cap(2, capture::FIXED, &pin)],
+    );
+    assert!(line(&c).starts_with("-1, PTP_PIN_GETFUNC, {index=3405691582} = -1 EBADF"));
+}
+
+#[test]
+fn ioctl_descriptors_in_structs() {
+    // ioctl_seccomp.c: SECCOMP_IOCTL_NOTIF_ADDFD's source descriptor is looked up for -y.
+    let mut addfd = vec![0u8; 24];
+    addfd[12..16].copy_from_slice(&42i32.to_le_bytes());
+    let args = [-1i64 as u64, 0x4018_2103, 0x7ff0];
+    let c = call(
+        "ioctl",
+        &args,
+        Some(-9),
+        vec![cap(2, capture::FIXED, &addfd)],
+    );
+    assert_eq!(crate::decode::ioctl::passed_fd(&c), Some(42));
+    let c = call(
+        "ioctl",
+        &[-1i64 as u64, 0x4010_3d0b, 0x7ff0],
+        Some(-9),
+        vec![cap(2, capture::FIXED, &addfd)],
+    );
+    assert_eq!(crate::decode::ioctl::passed_fd(&c), None);
+}
+
+#[test]
+fn seccomp_operations() {
+    // seccomp-filter.c: the filter flags and the program's header.
+    let mut fprog = 7u16.to_le_bytes().to_vec();
+    fprog.resize(8, 0);
+    fprog.extend(0x7fec_0f8c_dfc8u64.to_le_bytes());
+    let c = call(
+        "seccomp",
+        &[1, 0xffff_ffff, 0x7ff0],
+        Some(-22),
+        vec![cap(2, capture::FIXED, &fprog)],
+    );
+    assert!(line(&c).starts_with(
+        "SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC|SECCOMP_FILTER_FLAG_LOG|\
+         SECCOMP_FILTER_FLAG_SPEC_ALLOW|SECCOMP_FILTER_FLAG_NEW_LISTENER|\
+         SECCOMP_FILTER_FLAG_TSYNC_ESRCH|SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV|0xffffffc0, \
+         {len=7, filter=0x7fec0f8cdfc8} = -1"
+    ));
+    // seccomp_get_action_avail.c: the action read.
+    let c = call(
+        "seccomp",
+        &[2, 0, 0x7ff0],
+        Some(0),
+        vec![cap(2, capture::FIXED, &[0, 0, 3, 0])],
+    );
+    assert_eq!(
+        line(&c),
+        "SECCOMP_GET_ACTION_AVAIL, 0, [SECCOMP_RET_TRAP] = 0"
+    );
+}
+
+#[test]
+fn kexec_load_flags_and_segments() {
+    // kexec_load.c: an unknown architecture and unknown flags; too many segments.
+    let c = call(
+        "kexec_load",
+        &[0, 0, 0, 0xbadc0dedda7a1054],
+        Some(-38),
+        vec![],
+    );
+    assert!(line(&c).starts_with(
+        "NULL, 0, NULL, 0xda7a0000 /* KEXEC_ARCH_??? */|0xbadc0ded00001054 /* KEXEC_??? */ = -1"
+    ));
+    let c = call(
+        "kexec_load",
+        &[0xdeadca57badda7a1, 17, 0x7ff0, 0x2a0003],
+        Some(-38),
+        vec![],
+    );
+    assert!(line(&c).starts_with(
+        "0xdeadca57badda7a1, 17, 0x7ff0, KEXEC_ARCH_SH|KEXEC_ON_CRASH|KEXEC_PRESERVE_CONTEXT = -1"
+    ));
+}
+
+#[test]
+fn fsconfig_commands() {
+    // fsconfig.c: an unknown command; a binary value of `aux` bytes.
+    let c = call(
+        "fsconfig",
+        &[3, 8, 0x7fff, 0x7f00, -100i64 as u64],
+        Some(-22),
+        vec![],
+    );
+    assert!(line(&c).starts_with("3, 0x8 /* FSCONFIG_??? */, 0x7fff, 0x7f00, -100 = -1"));
+    let caps = vec![
+        cap(2, capture::CSTR, b"key"),
+        cap(3, capture::BUF, b"/dev/full\0"),
+    ];
+    let c = call("fsconfig", &[3, 2, 0x7f00, 0x7ff6, 10], Some(-22), caps);
+    assert!(line(&c).starts_with(
+        "3, FSCONFIG_SET_BINARY, \"key\", \"\\x2f\\x64\\x65\\x76\\x2f\\x66\\x75\\x6c\\x6c\\x00\", 10 = -1"
+    ));
+}
+
+#[test]
+fn ioctl_termios_settings() {
+    // ioctl_termios.c: TCSETS2's settings, abbreviated and (-v) whole.
+    let mut t = [0x8382_8180u32, 0x8786_8584, 0x8b8a_8988, 0x8f8e_8d8c]
+        .iter()
+        .flat_map(|w| w.to_le_bytes())
+        .collect::<Vec<u8>>();
+    t.extend((0x90u8..=0xa3).collect::<Vec<u8>>());
+    t.extend(2812716452u32.to_le_bytes());
+    t.extend(2880088488u32.to_le_bytes());
+    let c = call(
+        "ioctl",
+        &[3, 0x402c_542b, 0x7fd4],
+        Some(0),
+        vec![cap(2, capture::FIXED, &t)],
+    );
+    let flags = "c_iflag=IGNCR|ICRNL|0x83828000, \
+                 c_oflag=NL1|CR2|TAB0|BS0|VT0|FF1|ONLCR|OFDEL|0x87860000, \
+                 c_cflag=B600|B1800<<IBSHIFT|CS5|CREAD|PARENB|CLOCAL|CRTSCTS|0xb808000, \
+                 c_lflag=XCASE|ECHO|NOFLSH|IEXTEN|ECHOPRT|ECHOKE|TOSTOP|0x8f8e0000";
+    assert_eq!(
+        args(&c, ArgsPart::All),
+        format!("3, TCSETS2, {{{flags}, ...}}")
+    );
+    let verbose = DecodeOptions {
+        abbrev: Syscalls::None,
+        ..DecodeOptions::default()
+    }
+    .for_call(c.nr);
+    assert!(args_with(&c, &verbose).ends_with(
+        "c_line=0x90 /* N_??? */, c_cc=[[VINTR]=0x91, [VQUIT]=0x92, [VERASE]=0x93, \
+         [VKILL]=0x94, [VEOF]=0x95, [VTIME]=0x96, [VMIN]=0x97, [VSWTC]=0x98, \
+         [VSTART]=0x99, [VSTOP]=0x9a, [VSUSP]=0x9b, [VEOL]=0x9c, [VREPRINT]=0x9d, \
+         [VDISCARD]=0x9e, [VWERASE]=0x9f, [VLNEXT]=0xa0, [VEOL2]=0xa1, [17]=0xa2, \
+         [18]=0xa3], c_ispeed=2812716452, c_ospeed=2880088488}"
+    ));
+}
+
+#[test]
+fn ioctl_mtd() {
+    let args = |req: u64, arg: u64| [-1i64 as u64, req, arg];
+    // ioctl_mtd.c: a write request; the file mode, a value.
+    let req: Vec<u8> = (0x80u8..0xb0).collect();
+    let c = call(
+        "ioctl",
+        &args(0xc030_4d18, 0x7fd0),
+        Some(-9),
+        vec![cap(2, capture::FIXED, &req)],
+    );
+    assert!(line(&c).starts_with(
+        "-1, MEMWRITE, {start=0x8786858483828180, len=0x8f8e8d8c8b8a8988, \
+         ooblen=0x9796959493929190, usr_data=0x9f9e9d9c9b9a9998, \
+         usr_oob=0xa7a6a5a4a3a2a1a0, mode=0xa8 /* MTD_OPS_??? */} = -1 EBADF"
+    ));
+    let c = call("ioctl", &args(0x4d13, 0), Some(-9), vec![]);
+    assert!(line(&c).starts_with("-1, MTDFILEMODE, MTD_FILE_MODE_NORMAL = -1"));
+}
+
+#[test]
+fn ioctl_loop() {
+    let args = |req: u64, arg: u64| [-1i64 as u64, req, arg];
+    // ioctl_loop.c: a descriptor; the old status, abbreviated.
+    let c = call("ioctl", &args(0x4c00, 0xdeadbeefbadc0ded), Some(-9), vec![]);
+    assert!(line(&c).starts_with("-1, LOOP_SET_FD, -1159983635 = -1"));
+    let mut info = vec![0u8; 168];
+    info[0..4].copy_from_slice(&(-2088599168i32).to_le_bytes());
+    info[32..36].copy_from_slice(&0xa3a2a1a0u32.to_le_bytes());
+    info[44..48].copy_from_slice(&1u32.to_le_bytes());
+    info[48..112].fill(b'A');
+    let c = call(
+        "ioctl",
+        &args(0x4c02, 0x7f58),
+        Some(-9),
+        vec![cap(2, capture::FIXED, &info)],
+    );
+    assert!(line(&c).starts_with(&format!(
+        "-1, LOOP_SET_STATUS, {{lo_number=-2088599168, lo_offset=0xa3a2a1a0, \
+         lo_flags=LO_FLAGS_READ_ONLY, lo_name=\"{}\"..., ...}} = -1",
+        "A".repeat(63)
+    )));
+}
+
+#[test]
+fn makedev_takes_glibc_32_bit_halves() {
+    // ioctl_loop.c's lo_device.
+    let mut s = String::new();
+    crate::decode::structs::write_makedev(&mut s, 0x8f8e_8d8c_8b8a_8988);
+    assert_eq!(s, "makedev(0x8f8e8a89, 0xd8c8b888)");
+}
+
+#[test]
+fn ioctl_nbd() {
+    let args = |req: u64, arg: u64| [-1i64 as u64, req, arg];
+    // ioctl_nbd.c: the flags, known and not; a size; the socket, looked up for -y.
+    let c = call("ioctl", &args(0xab0a, 0x8000_840b), Some(-9), vec![]);
+    assert!(line(&c).starts_with(
+        "-1, NBD_SET_FLAGS, NBD_FLAG_HAS_FLAGS|NBD_FLAG_READ_ONLY|NBD_FLAG_SEND_FUA|\
+         NBD_FLAG_SEND_CACHE|0x80008000 = -1"
+    ));
+    let c = call(
+        "ioctl",
+        &args(0xab02, 14627392582107119343),
+        Some(-9),
+        vec![],
+    );
+    assert!(line(&c).starts_with("-1, NBD_SET_SIZE, 14627392582107119343 = -1"));
+    let c = call("ioctl", &args(0xab00, 3), Some(-9), vec![]);
+    assert_eq!(crate::decode::ioctl::passed_fd(&c), Some(3));
+}
+
+#[test]
+fn ioctl_nsfs() {
+    // ioctl_nsfs.c: no argument; a new descriptor; the namespace's type named.
+    let c = call("ioctl", &[3, 0xb701, 0], Some(5), vec![]);
+    assert_eq!(line(&c), "3, NS_GET_USERNS = 5");
+    let c = call("ioctl", &[5, 0xb703, 0], Some(0x1000_0000), vec![]);
+    assert_eq!(line(&c), "5, NS_GET_NSTYPE = 268435456 (CLONE_NEWUSER)");
+}
+
+#[test]
+fn ioctl_scsi() {
+    let args = |req: u64, arg: u64| [-1i64 as u64, req, arg];
+    // ioctl_scsi.c: the reset to do; no argument.
+    let c = call(
+        "ioctl",
+        &args(0x2284, 0x7ffc),
+        Some(-9),
+        vec![cap(2, capture::FIXED, &0x100u32.to_le_bytes())],
+    );
+    assert!(
+        line(&c).starts_with(
+            "-1, SG_SCSI_RESET, [SG_SCSI_RESET_NO_ESCALATE|SG_SCSI_RESET_NOTHING] = -1"
+        )
+    );
+    let c = call("ioctl", &args(0x2202, 0), Some(-9), vec![]);
+    assert!(line(&c).starts_with("-1, SG_GET_TIMEOUT = -1"));
+}
+
+#[test]
+fn ioctl_uffdio() {
+    // ioctl_uffdio.c: UFFDIO_API's features granted, shown when they differ from
+    // those asked for; a failed call closes the struct.
+    let words = |ws: &[u64]| ws.iter().flat_map(|w| w.to_le_bytes()).collect::<Vec<u8>>();
+    let (entry, exit) = (words(&[0xaa, 0, 0]), words(&[0xaa, 3, 1 << 63 | 3]));
+    let c = call(
+        "ioctl",
+        &[3, 0xc018_aa3f, 0x7fe8],
+        Some(0),
+        in_out_caps(2, &entry, &exit),
+    );
+    assert_eq!(
+        line(&c),
+        "3, UFFDIO_API, {api=0xaa, features=0 => \
+         features=UFFD_FEATURE_PAGEFAULT_FLAG_WP|UFFD_FEATURE_EVENT_FORK, \
+         ioctls=1<<_UFFDIO_REGISTER|1<<_UFFDIO_UNREGISTER|1<<_UFFDIO_API} = 0"
+    );
+    let c = call(
+        "ioctl",
+        &[-1i64 as u64, 0xc018_aa3f, 0x7fe8],
+        Some(-9),
+        vec![cap(2, capture::FIXED, &words(&[0, 0, 0]))],
+    );
+    assert!(line(&c).starts_with("-1, UFFDIO_API, {api=0, features=0} = -1"));
+}
+
+#[test]
+fn ioctl_v4l2_inputs() {
+    // ioctl.c, ioctl_v4l2.c: NULL; an input asked for and the call failed.
+    let c = call("ioctl", &[-1i64 as u64, 0xc050_561a, 0], Some(-9), vec![]);
+    assert!(line(&c).starts_with("-1, VIDIOC_ENUMINPUT, NULL = -1"));
+    let mut input = vec![0u8; 80];
+    input[0] = 5;
+    let c = call(
+        "ioctl",
+        &[-1i64 as u64, 0xc050_561a, 0x7fb0],
+        Some(-9),
+        vec![cap(2, capture::FIXED, &input)],
+    );
+    assert!(line(&c).starts_with("-1, VIDIOC_ENUMINPUT, {index=5} = -1"));
 }
 
 #[test]

@@ -74,7 +74,9 @@ pub fn typed<'a>(
                 truncated: c.truncated || shown < c.data.len(),
             }
         }
-        ArgKind::BufIn { len_arg } => buffer(cap?, call.args[len_arg as usize], opts),
+        ArgKind::BufIn { len_arg } | ArgKind::SockBufIn { len_arg } => {
+            buffer(cap?, call.args[len_arg as usize], opts)
+        }
         ArgKind::UtsName => buffer(cap?, call.args[1] as u32 as u64, opts),
         ArgKind::BufOut | ArgKind::HexBufOut => buffer(cap?, call.success()?, opts),
         ArgKind::PathOut => {

@@ -287,7 +287,7 @@ const MOUNT_SETATTR_FLAGS: Xlat = &[
     (0x8000, "AT_RECURSIVE"),
 ];
 
-const SETNS_TYPES: Xlat = &[
+pub(crate) const SETNS_TYPES: Xlat = &[
     (0x80, "CLONE_NEWTIME"),
     (0x20000, "CLONE_NEWNS"),
     (0x2000000, "CLONE_NEWCGROUP"),

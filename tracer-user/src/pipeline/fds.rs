@@ -650,6 +650,18 @@ impl FdTable {
         let found = match facts.family {
             2 | 10 => inet_details(label, facts),
             tracer_common::AF_UNIX => unix_details(label, facts),
+            // Bound (a port id): `NETLINK:[ROUTE:1234]`; else its inode, as strace finds
+            // no unbound socket in `/proc/net/netlink`.
+            tracer_common::AF_NETLINK => (facts.peer != 0).then(|| {
+                let proto = facts.protocol as u64;
+                match crate::decode::flags::lookup(crate::decode::flags::NETLINK_PROTOCOLS, proto) {
+                    Some(name) => {
+                        let name = name.strip_prefix("NETLINK_").unwrap_or(name);
+                        format!("{label}:[{name}:{}]", facts.peer)
+                    }
+                    None => format!("{label}:[{proto}]"),
+                }
+            }),
             // An internet socket the facts know no family of was in no table at the
             // call (unbound): strace shows its inode.
             _ if ["TCP", "TCPv6", "UDP", "UDPv6"].contains(&label) => None,

@@ -226,6 +226,18 @@ pub fn socket_details(pid: u32, inode: u64) -> Option<String> {
     found.or_else(|| netlink_details(pid, inode))
 }
 
+/// A bound netlink socket's protocol, by its inode (`/proc/PID/net/netlink`: protocol
+/// second, inode last).
+pub fn netlink_protocol(pid: u32, inode: u64) -> Option<u16> {
+    let table = fs::read_to_string(format!("/proc/{pid}/net/netlink")).ok()?;
+    table.lines().skip(1).find_map(|line| {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        (f.len() >= 10 && f[f.len() - 1].parse() == Ok(inode))
+            .then(|| f[1].parse().ok())
+            .flatten()
+    })
+}
+
 /// strace's `-yy` text for a bound netlink socket: `NETLINK:[ROUTE:1234]`, its protocol
 /// and port id (`/proc/PID/net/netlink`: protocol second, port id third, inode last; an
 /// unbound socket is not listed).

@@ -159,9 +159,6 @@ pub enum StructKind {
     StackT,
     /// `struct clone_args` (`clone3`), its first 88 bytes (version 2).
     CloneArgs,
-    /// `struct termios` (kernel's, 36 bytes): the largest struct the common `ioctl`
-    /// requests read or write.
-    Termios,
     /// `struct flock`: the largest struct `fcntl`'s commands read or write.
     Flock,
     /// `struct timespec[2]` (`utimensat`): `[{...} /* date */, UTIME_NOW]`.
@@ -223,7 +220,6 @@ impl StructKind {
             Self::Sockaddr => 128,
             Self::StackT => 24,
             Self::CloneArgs => 88,
-            Self::Termios => 36,
             Self::Flock => layout::flock::SIZE,
             Self::TimespecPair | Self::TimevalPair => 32,
             Self::Utimbuf => 16,
@@ -288,6 +284,12 @@ pub enum ArgKind {
     Str,
     /// Bytes the kernel reads: `len_arg` holds the count (`write`, `send`).
     BufIn {
+        len_arg: u8,
+    },
+    /// Bytes sent on a socket (`sendto`): as [`ArgKind::BufIn`], but copied whole (up
+    /// to `MAX_CAPTURE`, whatever `-s`), as strace reads a netlink socket's messages
+    /// whole to decode them; other data still prints up to `-s`.
+    SockBufIn {
         len_arg: u8,
     },
     /// `sethostname`'s and `setdomainname`'s name: bytes the kernel reads, as many as
@@ -446,6 +448,29 @@ pub enum ArgKind {
     /// command line.
     Reboot {
         n: u8,
+    },
+    /// `quotactl`'s and `quotactl_fd`'s command, `QCMD(Q_GETQUOTA, USRQUOTA)`; the id
+    /// and the address, shown for the commands that use them (`cmd`: which argument is
+    /// the command).
+    QuotaCmd,
+    /// `fsconfig`'s argument `n` (1 to 4: the command, key, value, aux), by command.
+    FsconfigArg {
+        n: u8,
+    },
+    /// `kexec_load`'s segments (`count_arg` of them) and flags.
+    KexecSegments {
+        count_arg: u8,
+    },
+    KexecFlags,
+    /// `seccomp`'s flags (`n` 1) and argument (`n` 2), by operation.
+    SeccompArg {
+        n: u8,
+    },
+    QuotaId {
+        cmd: u8,
+    },
+    QuotaAddr {
+        cmd: u8,
     },
     /// x86_64's `arch_prctl` only.
     #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
@@ -698,6 +723,8 @@ pub enum RetKind {
     Ioprio,
     /// `bpf`'s: a new descriptor for the commands that make one.
     Bpf,
+    /// `ioctl`'s: a new descriptor or a named value for the requests that return one.
+    Ioctl,
     /// `arch_prctl`'s: for the `ARCH_REQ_XCOMP_*` codes, the features permitted, in
     /// hex and by name: `0x3 (XFEATURE_MASK_FPSSE)` (x86_64 only).
     #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
@@ -713,6 +740,7 @@ impl RetKind {
             // RAW_TRACEPOINT_OPEN, BTF_LOAD, BTF_GET_FD_BY_ID, LINK_CREATE,
             // LINK_GET_FD_BY_ID.
             Self::Bpf => matches!(args[0] as u32, 0 | 5 | 7 | 13 | 14 | 17 | 18 | 19 | 28 | 30),
+            Self::Ioctl => crate::decode::ioctl_returns_fd(args[1] as u32),
             _ => false,
         }
     }

@@ -12,10 +12,13 @@ use tracer_common::{
 const PATH_MAX: u16 = 4096;
 /// Ancillary data copied: room for a few dozen passed descriptors or credentials.
 const MSG_CONTROL_BYTES: u16 = 256;
-/// Most of an ioctl's struct copied (`struct dm_ioctl` and its first names fit).
-const IOCTL_MAX: u16 = 512;
-/// What an ioctl request that encodes no size has copied.
-const IOCTL_OLD: u16 = 64;
+/// Most of an ioctl's struct copied (`struct dm_ioctl` and its first names fit, GPIO's
+/// 592-byte `gpio_v2_line_request`, PTP's 1216-byte `ptp_sys_offset_extended`).
+const IOCTL_MAX: u16 = 1280;
+/// What an ioctl request that encodes no size has copied: up to a loop device's
+/// 304-byte `struct loop_config` (a copy that would cross into an unreadable page is
+/// retried up to the page's end).
+const IOCTL_OLD: u16 = 304;
 /// Largest single capture the kernel takes.
 const MAX_CAPTURE: u16 = tracer_common::MAX_CAPTURE as u16;
 
@@ -47,6 +50,10 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
         // (A netlink message whose payload ends a mapping shows its header: `PARTIAL`.)
         ArgKind::BufIn { len_arg } => CaptureSpec {
             max: PARTIAL,
+            ..spec(capture::BUF, when::ENTER, len_arg, 0)
+        },
+        ArgKind::SockBufIn { len_arg } => CaptureSpec {
+            max: MAX_CAPTURE | PARTIAL,
             ..spec(capture::BUF, when::ENTER, len_arg, 0)
         },
         ArgKind::UtsName => spec(capture::BUF, when::ENTER, 1, 0),
@@ -94,6 +101,55 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
                 ..spec(capture::CSTR, when::ENTER, LEN_FIXED, 0)
             };
             return vec![command, spec(capture::FIXED, when::ENTER, LEN_FIXED, 255)];
+        }
+        // Q_QUOTAON's path; the struct a command reads, or writes (as long as the
+        // largest: the others' copies end where their page does, `PARTIAL`).
+        ArgKind::QuotaAddr { .. } => {
+            let path = CaptureSpec {
+                max: PATH_MAX,
+                ..spec(capture::CSTR, when::ENTER, LEN_FIXED, 0)
+            };
+            let fixed = |when| CaptureSpec {
+                max: PARTIAL,
+                ..spec(
+                    capture::FIXED,
+                    when,
+                    LEN_FIXED,
+                    crate::decode::QUOTA_MAX_STRUCT,
+                )
+            };
+            return vec![path, fixed(when::ENTER), fixed(when::EXIT_OK)];
+        }
+        // The struct the operation reads, or writes (as long as the largest: the others'
+        // copies end where their page does, `PARTIAL`).
+        ArgKind::SeccompArg { n: 2 } => {
+            let fixed = |when| CaptureSpec {
+                max: PARTIAL,
+                ..spec(
+                    capture::FIXED,
+                    when,
+                    LEN_FIXED,
+                    crate::decode::SECCOMP_MAX_STRUCT,
+                )
+            };
+            return vec![fixed(when::ENTER), fixed(when::EXIT_OK)];
+        }
+        // The key: at most 256 bytes. The value: a string or a path, or `aux` bytes.
+        ArgKind::FsconfigArg { n: 2 } => CaptureSpec {
+            max: 256,
+            ..spec(capture::CSTR, when::ENTER, LEN_FIXED, 0)
+        },
+        ArgKind::FsconfigArg { n: 3 } => {
+            let path = CaptureSpec {
+                max: PATH_MAX,
+                ..spec(capture::CSTR, when::ENTER, LEN_FIXED, 0)
+            };
+            // (`aux` is an int: the copy its 64 bits ask for may end at the page's end.)
+            let blob = CaptureSpec {
+                max: PARTIAL,
+                ..spec(capture::BUF, when::ENTER, 4, 0)
+            };
+            return vec![path, blob];
         }
         // Only counted, in the kernel.
         ArgKind::Dirents => spec(capture::DIRENT_COUNT, when::EXIT_OK, LEN_FROM_RET, 0),
@@ -183,6 +239,7 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
         // Up to a page, as strace reads it.
         ArgKind::BpfAttr => array(when::ENTER, 2, 0),
         ArgKind::IntArray { count_arg } => array(when::ENTER, count_arg, 4),
+        ArgKind::KexecSegments { count_arg } => array(when::ENTER, count_arg, 32),
         ArgKind::StatusArray { count_arg } => array(when::EXIT_OK, count_arg, 4),
         ArgKind::GidsOut => array(when::EXIT_OK, LEN_FROM_RET, 4),
         ArgKind::EpollEvents => array(when::EXIT_OK, LEN_FROM_RET, StructKind::EpollEvent.size()),
@@ -332,8 +389,10 @@ pub fn capture_plan_with(sc: &Syscall, opts: PlanOptions) -> CapturePlan {
     for (slot, spec) in plan.specs.iter_mut().zip(others) {
         *slot = spec;
     }
-    // Where the slot is free: the calls that use every slot are not -y's concern.
-    if opts.fd_facts
+    // Where the slot is free: the calls that use every slot are not -y's concern. A
+    // socket's data is decoded by what the socket is (netlink messages by its
+    // protocol), which a short-lived program's `/proc` no longer shows after the fact.
+    if (opts.fd_facts || sends_socket_data(sc))
         && plan.specs[FD_SLOT].kind == capture::NONE
         && let Some(spec) = fd_facts_spec(sc, opts.fd_endpoints)
     {
@@ -343,6 +402,14 @@ pub fn capture_plan_with(sc: &Syscall, opts: PlanOptions) -> CapturePlan {
         plan.specs[LOOP_SLOT] = spec;
     }
     plan
+}
+
+/// Whether `sc` sends a buffer on a socket whose kind decides its decoding
+/// ([`ArgKind::SockBufIn`]).
+pub fn sends_socket_data(sc: &Syscall) -> bool {
+    sc.args
+        .iter()
+        .any(|a| matches!(a.kind, ArgKind::SockBufIn { .. }))
 }
 
 /// `-y`'s facts for `sc` ([`FD_SLOT`]): the pair a `pipe`/`socketpair` writes, or its

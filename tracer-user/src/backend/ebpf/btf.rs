@@ -8,7 +8,7 @@
 
 use std::fs;
 
-use tracer_common::{FdFields, TaskFlag};
+use tracer_common::{FdFields, NsFields, TaskFlag};
 
 const VMLINUX: &str = "/sys/kernel/btf/vmlinux";
 const MAGIC: u16 = 0xeb9f;
@@ -130,10 +130,36 @@ pub fn fd_fields(unix: bool) -> Option<FdFields> {
         sk_num: at("sock_common", "skc_num").unwrap_or(0),
         sk_v6_daddr: at("sock_common", "skc_v6_daddr").unwrap_or(0),
         sk_v6_rcv_saddr: at("sock_common", "skc_v6_rcv_saddr").unwrap_or(0),
+        // A plain `u16` since 5.6 (a bitfield before, which no supported kernel has).
+        sk_protocol: at("sock", "sk_protocol").unwrap_or(0),
+        netlink_portid: at("netlink_sock", "portid").unwrap_or(0),
         ..unix
             .then(|| unix_fields(&btf))
             .flatten()
             .unwrap_or(FdFields::NONE)
+    })
+}
+
+/// Where a task's ids in its own pid namespace are (`--pidns-translation`); `None`
+/// without BTF or when a field is missing (the translation then reads `/proc` alone).
+pub fn ns_fields() -> Option<NsFields> {
+    let data = fs::read(VMLINUX).ok()?;
+    let btf = Types::parse(&data)?;
+    let at = |strukt: &str, member: &str| btf.member_offset(strukt, member);
+    // `struct upid { int nr; struct pid_namespace *ns; }`: the id first, the pointer last.
+    let upid_ns = at("upid", "ns")?;
+    (at("upid", "nr")? == 0).then_some(())?;
+    Some(NsFields {
+        task_thread_pid: at("task_struct", "thread_pid")?,
+        task_group_leader: at("task_struct", "group_leader")?,
+        task_signal: at("task_struct", "signal")?,
+        signal_pids: at("signal_struct", "pids")?,
+        pid_level: at("pid", "level")?,
+        pid_numbers: at("pid", "numbers")?,
+        upid_size: upid_ns + 8,
+        upid_ns,
+        ns_inum: at("pid_namespace", "ns")? + at("ns_common", "inum")?,
+        _pad: 0,
     })
 }
 
@@ -479,6 +505,10 @@ mod tests {
         // In an unnamed union with `__i_nlink`, after the ids.
         assert!(f.inode_nlink > f.inode_mode, "{f:?}");
         assert_eq!(f.unix_addr, 0, "UNIX sockets' fields are -yy's only");
+        // In struct sock, past its sock_common.
+        assert!(f.sk_protocol > f.sk_v6_rcv_saddr, "{f:?}");
+        // struct netlink_sock opens with its struct sock.
+        assert!(f.netlink_portid > f.sk_protocol, "{f:?}");
         let f = fd_fields(true).expect("the descriptor fields");
         // struct unix_sock opens with its struct sock; struct unix_address { refcount_t
         // refcnt; int len; [unsigned int hash;] struct sockaddr_un name[]; }, and

@@ -402,12 +402,20 @@ fn kernel_config(cfg: &Config) -> Result<KernelConfig, LoadError> {
         uring_ops,
         uring,
         task_sigpending_offset: btf.task_sigpending.unwrap_or(0),
-        // -y's names taken at the call; without them, from /proc after the fact.
+        // -y's names (and sockets' kinds) taken at the call; without them, from /proc
+        // after the fact.
         fd_fields: cfg
-            .names_fds()
+            .reads_fd_facts()
             .then(|| super::btf::fd_fields(cfg.out.decode_fds > 1))
             .flatten()
             .unwrap_or(tracer_common::FdFields::NONE),
+        // --pidns-translation: tasks' ids in their namespaces taken at their calls.
+        ns_fields: cfg
+            .decode
+            .pidns
+            .then(super::btf::ns_fields)
+            .flatten()
+            .unwrap_or(tracer_common::NsFields::NONE),
         ..cfg.kernel
     })
 }
@@ -453,13 +461,21 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
     let traced = cfg.trace_set();
     let all_plans: Vec<SyscallPlan> = (0..MAX_SYSCALLS)
         .map(|nr| syscalls::kernel_plan(nr, traced.contains(nr), cfg.plan_options(nr)))
+        .map(|plan| follow_path_fds(plan, !cfg.paths.is_empty()))
         .collect();
     (kernel.entry_kinds, kernel.exit_kinds) = capture_kinds(&all_plans);
+    let followed = (all_plans.iter())
+        .filter(|p| p.flags & tracer_common::PLAN_PATH_TRACK != 0)
+        .count();
+    log::debug!("-P follows {followed} syscalls outside the trace set");
+    kernel.path_follows_untraced = (followed > 0) as u8;
     log::debug!("BTF and settings: {:?}", started.elapsed());
     let mut ebpf = loader
         .override_global("CONFIG", &kernel, true)
         // A ring buffer's slot for every CPU the kernel may run a program on.
         .map_max_entries("EVENTS", aya::util::nr_cpus().unwrap_or(1) as u32)
+        // An LRU map is allocated whole: the smallest where nothing uses it.
+        .map_max_entries("NS_IDS", if kernel.ns_fields.known() { 16384 } else { 1 })
         .load(OBJECT)
         .map_err(LoadError::Load)?;
 
@@ -483,6 +499,20 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
     attach(&mut ebpf, cfg, &kernel, fill_plans)?;
     log::debug!("programs loaded and attached: {:?}", started.elapsed());
     take_maps(ebpf, logger, rings, cfg, &kernel)
+}
+
+/// With `-P` (`paths`), a call outside the trace set that opens, duplicates or closes
+/// descriptors is followed all the same ([`tracer_common::PLAN_PATH_TRACK`]): a traced
+/// path opened by an `open` that is not shown names its descriptor for the calls that
+/// are (strace reads every descriptor's path at each call).
+fn follow_path_fds(mut plan: SyscallPlan, paths: bool) -> SyscallPlan {
+    if paths
+        && plan.flags & tracer_common::PLAN_TRACE == 0
+        && tracer_common::tracks_path_fds(plan.flags)
+    {
+        plan.flags |= tracer_common::PLAN_PATH_TRACK;
+    }
+    plan
 }
 
 /// The capture kinds the traced syscalls' plans take at entry and at exit (only traced
@@ -581,5 +611,29 @@ mod tests {
         assert_eq!(exit[LOOP_SLOT], bit(capture::DIRENT_COUNT));
         // Untraced syscalls' plans count for nothing.
         assert_eq!(capture_kinds(&plans(&[])), NONE);
+    }
+
+    /// With `-P` and `-e trace=fstat`, the `open` that names descriptor 0 (fstat.c's
+    /// `stat.sample`) and the `close` that frees it are followed, not shown; calls that
+    /// neither open nor close descriptors are not followed.
+    #[test]
+    fn with_paths_untraced_opens_and_closes_are_followed() {
+        let followed = |name: &str, paths: bool| {
+            let plan = plans(&["fstat"])
+                .into_iter()
+                .enumerate()
+                .find(|(nr, _)| syscalls::name(*nr as u32) == Some(name))
+                .map(|(_, plan)| plan)
+                .expect("in the table");
+            follow_path_fds(plan, paths).flags & tracer_common::PLAN_PATH_TRACK != 0
+        };
+        for name in ["openat", "dup2", "close"] {
+            assert!(followed(name, true), "{name}");
+            assert!(!followed(name, false), "{name}");
+        }
+        // Shown already, or nothing to follow.
+        for name in ["fstat", "getpid", "socket", "write"] {
+            assert!(!followed(name, true), "{name}");
+        }
     }
 }

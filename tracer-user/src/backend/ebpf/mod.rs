@@ -378,6 +378,9 @@ struct Run<'p, 'a> {
     /// Per CPU, the loss totals already reported (calls, signals, exits, operations).
     lost_seen: HashMap<u32, [u64; 4]>,
     lost: Loss,
+    /// `--pidns-translation`: the task each thread forked in the call it is in, until
+    /// that call's record gives the number the parent's namespace knows it by.
+    forked: Option<HashMap<u32, u32>>,
 }
 
 impl Run<'_, '_> {
@@ -406,7 +409,12 @@ impl Run<'_, '_> {
                 self.lost_so_far(lost.cpu, [lost.calls, lost.signals, lost.exits, lost.ops])
             }
             Record::IoUring(op) => self.emit(Event::IoUring(op)),
-            Record::Fork { tid, parent, ns } => self.emit(Event::Started { tid, parent, ns }),
+            Record::Fork { tid, parent, ns } => {
+                if let Some(forked) = &mut self.forked {
+                    forked.insert(parent, tid);
+                }
+                self.emit(Event::Started { tid, parent, ns })
+            }
             Record::Signal(signal) => {
                 let signo = i32::from_ne_bytes(signal.siginfo[..4].try_into().expect("4 bytes"));
                 self.emit(Event::Signal {
@@ -418,6 +426,10 @@ impl Run<'_, '_> {
                 })
             }
             Record::TaskExit(exit) => self.task_exit(exit),
+            Record::TaskIds(ids) => {
+                crate::decode::learn_task_ids(&ids);
+                Ok(())
+            }
             Record::Untraced { tgid } => {
                 crate::output::note(format_args!(
                     "Process {tgid} detached: its exec gave it privileges the tracer's user \
@@ -461,6 +473,13 @@ impl Run<'_, '_> {
     /// record was lost, what it held is marked lost (`<entry lost>`); `filtered`: kept
     /// out of the trace, for the reports that see everything.
     fn completed(&mut self, mut call: Syscall, entry_lost: bool, filtered: bool) -> Result<()> {
+        // A fork's result is the child's id in the parent's namespace: kept for
+        // `--pidns-translation` (the child may make no call of its own to tell it).
+        if let Some(child) = self.forked.as_mut().and_then(|f| f.remove(&call.tid))
+            && let Some(theirs) = call.ret.filter(|&r| r > 0)
+        {
+            crate::decode::learn_child(call.tid, theirs as u32, child);
+        }
         // By thread; an exec from a non-leader thread returns under the process id,
         // so failing that, by entry time.
         let key = match self.entry_captures.get(&call.tid) {
@@ -758,6 +777,7 @@ pub fn run(
         entry_captures: HashMap::new(),
         lost_seen: HashMap::new(),
         lost: Loss::default(),
+        forked: cfg.decode.pidns.then(HashMap::new),
     };
     let existing = match &cfg.target {
         Target::Attach(_) => attached.clone(),

@@ -4,7 +4,7 @@
 use tracer_common::{
     CAPTURE_FAULT, CAPTURE_TRUNCATED, CaptureHeader, IoUringRecord, LostRecord, NO_UID,
     RECORD_ENTRY_LOST, RECORD_FILTERED, RECORD_NO_RETURN, SignalRecord, SyscallRecord,
-    TaskExitRecord, URING_FD, URING_FIXED_FILE, URING_RW, URING_SQ_THREAD, kind,
+    TaskExitRecord, TaskIdsRecord, URING_FD, URING_FIXED_FILE, URING_RW, URING_SQ_THREAD, kind,
 };
 
 use crate::event::{Capture, IoUringOp, Syscall};
@@ -42,6 +42,8 @@ pub enum Record {
     /// CPU `cpu` lost records before this point: its totals so far.
     Lost(LostRecord),
     IoUring(IoUringOp),
+    /// A task's ids in its own pid namespace (`--pidns-translation`).
+    TaskIds(TaskIdsRecord),
 }
 
 impl Record {
@@ -54,6 +56,7 @@ impl Record {
             Record::Fork { tid, .. } => Some(*tid),
             Record::Untraced { tgid } => Some(*tgid),
             Record::IoUring(op) => Some(op.pid),
+            Record::TaskIds(ids) => Some(ids.tgid),
             Record::Lost(_) => None,
         }
     }
@@ -130,6 +133,7 @@ pub fn parse(bytes: &[u8]) -> Result<Record, RecordError> {
                 fixed_file: rec.flags & URING_FIXED_FILE != 0,
             }))
         }
+        kind::TASK_IDS => Ok(Record::TaskIds(read(bytes).ok_or_else(short)?)),
         kind::UNTRACED => {
             let rec: TaskExitRecord = read(bytes).ok_or_else(short)?;
             Ok(Record::Untraced { tgid: rec.tgid })
@@ -139,8 +143,9 @@ pub fn parse(bytes: &[u8]) -> Result<Record, RecordError> {
 }
 
 /// When the kernel wrote the record (`bpf_ktime_get_ns()`, CLOCK_MONOTONIC), the order
-/// of the per-CPU buffers' merge; None for a loss mark, which has no time of its own, or
-/// a record too short to say.
+/// of the per-CPU buffers' merge; None for a loss mark or a task's ids, which have no
+/// time of their own (both go just before the record that follows them in their
+/// buffer), or a record too short to say.
 pub fn written_ns(bytes: &[u8]) -> Option<u64> {
     match read::<u32>(bytes)? {
         // Both kinds stamp `exit_ns` as they are written, an entry's too.
@@ -254,7 +259,12 @@ mod tests {
             parse(&bytes[..10]),
             Err(RecordError::Short { .. })
         ));
-        assert_eq!(parse(&[9, 0, 0, 0]), Err(RecordError::UnknownKind(9)));
+        assert_eq!(parse(&[99, 0, 0, 0]), Err(RecordError::UnknownKind(99)));
+        // A task's ids cut short.
+        assert!(matches!(
+            parse(&[kind::TASK_IDS as u8, 0, 0, 0]),
+            Err(RecordError::Short { .. })
+        ));
     }
 
     #[test]

@@ -187,30 +187,15 @@ fn capture_one(
         capture::BUF | capture::FIXED | capture::HEADED_BUF => {
             let total = tracer_common::capture_len(spec, phase.ret(), args)?;
             let want = tracer_common::capture_want(spec, total, limit).min(MAX_CAPTURE);
+            // The kernel programs' copy, to the same bytes: whole, or (a struct's first
+            // fields, an array's first elements, which strace shows) up to the end of
+            // the mapping.
             match read_partial(pid, spec, src, want) {
                 Some(buf) => {
-                    let flags = if total > buf.len() {
-                        CAPTURE_TRUNCATED
-                    } else {
-                        0
-                    };
+                    let flags = tracer_common::copied_flags(spec, total, want, buf.len());
                     (buf, flags)
                 }
-                None => {
-                    // What a read up to the end of the mapping got: a struct's first
-                    // fields (a capture larger than the command's struct, `fcntl`'s
-                    // owner), an array's first elements (strace shows them, then where
-                    // it stopped). The kernel programs' copies fail whole.
-                    let mut buf = vec![0u8; want];
-                    let got = read(pid, src, &mut buf);
-                    buf.truncate(got);
-                    match spec.kind {
-                        capture::FIXED if got > 0 => (buf, CAPTURE_TRUNCATED),
-                        // Arrays (their copies limited by count, not `-s`).
-                        capture::BUF if spec.limit(0) == MAX_CAPTURE => (buf, CAPTURE_FAULT),
-                        _ => (Vec::new(), CAPTURE_FAULT),
-                    }
-                }
+                None => (Vec::new(), CAPTURE_FAULT),
             }
         }
         capture::IOVEC | capture::MSG_IOVEC => {
@@ -358,6 +343,12 @@ fn proc_fd_facts(pid: Pid, fd: i64, endpoints: bool) -> Option<FdFacts> {
         }),
         S_IFSOCK => {
             let protocol = socket_protocol(&link);
+            // A netlink socket's messages decode by its protocol, read at the stop.
+            if protocol.as_deref() == Some(b"NETLINK") {
+                facts.protocol =
+                    crate::pipeline::procfs::netlink_protocol(pid.as_raw() as u32, facts.ino)
+                        .unwrap_or(0);
+            }
             if endpoints {
                 let unix = protocol.as_ref().is_some_and(|p| p.starts_with(b"UNIX"));
                 socket_endpoints(pid.as_raw() as u32, fd, unix, &mut facts);

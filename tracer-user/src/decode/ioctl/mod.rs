@@ -11,13 +11,23 @@ use crate::event::{Capture, FdNames};
 
 mod evdev;
 mod fs;
+mod gpio;
 mod hdio;
 mod lirc;
+mod loop_dev;
 mod misc;
+mod mtd;
 mod names;
+mod nbd;
+mod nsfs;
+mod ptp;
 mod request;
+mod rtc;
+mod scsi;
 mod seccomp;
 mod term;
+mod uffdio;
+mod v4l2;
 
 pub use request::write_request;
 
@@ -38,6 +48,9 @@ pub(super) struct Ctx<'a> {
     pub ret: Option<u64>,
     /// `-y`'s names, for descriptors in the struct.
     pub fds: Option<&'a dyn FdNames>,
+    /// What the entry's copy holds (empty when it could not be read), for a writer of
+    /// what the kernel wrote that compares.
+    pub entry: &'a [u8],
 }
 
 /// How a request's third argument prints.
@@ -49,8 +62,10 @@ pub(super) enum Shape {
     Hex,
     /// An address the decoder does not follow: `NULL` or hex.
     Addr,
-    /// The value as a C `int` (`LOOP_SET_FD`'s descriptor).
+    /// The value as a C `int` (`LOOP_CTL_ADD`'s device number).
     Int,
+    /// The value as a descriptor (`LOOP_SET_FD`'s), named under `-y`.
+    Fd,
     /// The value as an unsigned `long` (`HDIO_SET_*`).
     Ulong,
     /// The value itself, as a constant or flags (`KIOCSOUND`'s tone).
@@ -65,6 +80,10 @@ pub(super) enum Shape {
     /// (`None`: nothing the kernel reads; the request's size must have been copied), then ` => ` and the second part, or the
     /// address when the call failed.
     Updated(Writer, Writer),
+    /// Read, then written into the same braces: the first part without its closing
+    /// brace, the second (from `, `) when the call succeeded, `, ???` when that copy
+    /// could not be read; then the brace (PTP's system offsets).
+    Continued(Writer, Writer),
 }
 
 fn shape(request: u32) -> Shape {
@@ -74,10 +93,57 @@ fn shape(request: u32) -> Shape {
         b'E' => evdev::shape(request),
         0x03 => hdio::shape(request),
         b'!' => seccomp::shape(request),
+        0xb4 => gpio::shape(request),
+        b'p' => rtc::shape(request),
+        b'=' => ptp::shape(request),
+        b'M' => mtd::shape(request),
+        b'L' => loop_dev::shape(request),
+        0xab => nbd::shape(request),
+        0xb7 => nsfs::shape(request),
+        0x22 => scsi::shape(request),
+        0xaa => uffdio::shape(request),
+        b'V' => v4l2::shape(request),
         b'i' => lirc::shape(request),
         _ => misc::shape(request),
     };
     family.unwrap_or(Shape::Hex)
+}
+
+/// The descriptor an ioctl passes, as its value (`LOOP_SET_FD`, `NBD_SET_SOCK`) or in
+/// the struct it reads (SECCOMP_IOCTL_NOTIF_ADDFD's source), for `-y` to name: the
+/// pipeline looks it up as it does descriptor arguments.
+pub fn passed_fd(call: &Call) -> Option<i32> {
+    const SECCOMP_IOCTL_NOTIF_ADDFD: u32 = 0x4018_2103;
+    let request = call.args[1] as u32;
+    let fd = match shape(request) {
+        Shape::Fd => call.args[2] as i32,
+        _ if request == SECCOMP_IOCTL_NOTIF_ADDFD => {
+            let (entry, _) = in_out(call, 2);
+            Bytes(&entry.filter(|c| !c.fault)?.data).i32(12)?
+        }
+        _ => return None,
+    };
+    (fd >= 0).then_some(fd)
+}
+
+/// Whether a successful `request` returned a new descriptor (strace's `RVAL_FD`).
+pub fn returns_fd(request: u32) -> bool {
+    // NS_GET_USERNS, NS_GET_PARENT, KVM_CREATE_VM, KVM_CREATE_VCPU
+    matches!(request, 0xb701 | 0xb702 | 0xae01 | 0xae41)
+}
+
+/// A successful call's result when the request gives it a meaning: NS_GET_NSTYPE's
+/// namespace type, `268435456 (CLONE_NEWUSER)`. False when it is only a number.
+pub fn write_return(out: &mut String, call: &Call, ret: u64) -> bool {
+    const NS_GET_NSTYPE: u32 = 0xb703;
+    if call.args[1] as u32 != NS_GET_NSTYPE {
+        return false;
+    }
+    let _ = write!(out, "{ret}");
+    if let Some(name) = crate::decode::flags::lookup(crate::decode::xlat::SETNS_TYPES, ret) {
+        let _ = write!(out, " ({name})");
+    }
+    true
 }
 
 /// Whether the third argument shows at all.
@@ -103,6 +169,9 @@ pub fn write_arg(
         pid: call.pid,
         fds,
         ret: call.success(),
+        entry: entry
+            .filter(|c| !c.fault && v != 0)
+            .map_or(&[], |c| c.data.as_slice()),
     };
     fn readable<'a>(cap: Option<&'a Capture>, v: u64, opts: &DecodeOptions) -> Option<Bytes<'a>> {
         let cap = cap.filter(|c| !c.fault && v != 0 && opts.dereference)?;
@@ -124,6 +193,7 @@ pub fn write_arg(
         Shape::Int => {
             let _ = write!(out, "{}", v as i32);
         }
+        Shape::Fd => crate::decode::write_plain_fd(out, ctx.pid, v as i32, ctx.fds),
         Shape::Ulong => {
             let _ = write!(out, "{v}");
         }
@@ -146,6 +216,21 @@ pub fn write_arg(
                 true => one(out, after, bytes(exit)),
                 false => write_addr(out, v),
             }
+        }
+        Shape::Continued(before, after) => {
+            let mut text = String::new();
+            let Some(()) = bytes(entry).and_then(|b| before(&mut text, &b, &ctx)) else {
+                return write_addr(out, v);
+            };
+            out.push_str(&text);
+            if ok {
+                let mut text = String::new();
+                match bytes(exit).and_then(|b| after(&mut text, &b, &ctx)) {
+                    Some(()) => out.push_str(&text),
+                    None => out.push_str(", ???"),
+                }
+            }
+            out.push('}');
         }
         Shape::InOut(before, after) => {
             let mut text = String::new();
@@ -178,4 +263,97 @@ pub(super) fn int(out: &mut String, b: &Bytes, _: &Ctx) -> Option<()> {
 pub(super) fn uint(out: &mut String, b: &Bytes, _: &Ctx) -> Option<()> {
     let _ = write!(out, "[{}]", b.u32(0)?);
     Some(())
+}
+
+/// A `char` array of `len` bytes at `off` as strace's `PRINT_FIELD_CSTRING` prints it:
+/// quoted up to its NUL, `...` after the quote when none is among its first `len - 1`
+/// bytes (the last is the NUL's: strace's `QUOTE_0_TERMINATED`).
+pub(super) fn cstring(
+    out: &mut String,
+    b: &Bytes,
+    off: usize,
+    len: usize,
+    ctx: &Ctx,
+) -> Option<()> {
+    let bytes = &b.0.get(off..off + len)?[..len.saturating_sub(1)];
+    let end = bytes.iter().position(|&c| c == 0);
+    let shown = &bytes[..end.unwrap_or(bytes.len())];
+    crate::decode::strings::quote(out, shown, ctx.opts.hex, false);
+    if end.is_none() {
+        out.push_str("...");
+    }
+    Some(())
+}
+
+/// `[1, 2, ...]`: `count` unsigned elements of `elem` bytes from `off`, as strace's
+/// `print_array` prints them: `...` after `-s` of them unless `-v`.
+pub(super) fn uint_array(
+    out: &mut String,
+    b: &Bytes,
+    off: usize,
+    elem: usize,
+    count: usize,
+    ctx: &Ctx,
+) -> Option<()> {
+    out.push('[');
+    for n in 0..count {
+        if n > 0 {
+            out.push_str(", ");
+        }
+        if ctx.opts.abbreviate && n >= ctx.opts.string_limit {
+            out.push_str("...");
+            break;
+        }
+        let at = off + n * elem;
+        let v = match elem {
+            1 => u64::from(*b.0.get(at)?),
+            2 => b.u16(at)?.into(),
+            4 => b.u32(at)?.into(),
+            _ => b.u64(at)?,
+        };
+        let _ = write!(out, "{v}");
+    }
+    out.push(']');
+    Some(())
+}
+
+/// `[...]` of `count` elements each printed by `elem`, `...` after `-s` of them unless
+/// `-v` (strace's `print_array`).
+pub(super) fn array(
+    out: &mut String,
+    count: usize,
+    ctx: &Ctx,
+    mut elem: impl FnMut(&mut String, usize) -> Option<()>,
+) -> Option<()> {
+    out.push('[');
+    for n in 0..count {
+        if n > 0 {
+            out.push_str(", ");
+        }
+        if ctx.opts.abbreviate && n >= ctx.opts.string_limit {
+            out.push_str("...");
+            break;
+        }
+        elem(out, n)?;
+    }
+    out.push(']');
+    Some(())
+}
+
+/// `[0, 0xfeedface]`: `count` `u32`s in hex (strace's `PRINT_FIELD_X_ARRAY`).
+pub(super) fn hex_array(out: &mut String, b: &Bytes, off: usize, count: usize) -> Option<()> {
+    out.push('[');
+    for n in 0..count {
+        if n > 0 {
+            out.push_str(", ");
+        }
+        write_hex(out, b.u32(off + 4 * n)?.into());
+    }
+    out.push(']');
+    Some(())
+}
+
+/// Whether `count` `u32`s from `off` are all zero (strace's `IS_ARRAY_ZERO`).
+pub(super) fn zero_u32s(b: &Bytes, off: usize, count: usize) -> bool {
+    (0..count).all(|n| b.u32(off + 4 * n) == Some(0))
 }

@@ -1,0 +1,560 @@
+//! `NETLINK_SOCK_DIAG` requests and replies (strace's `netlink_sock_diag.c`,
+//! `netlink_{unix,netlink,packet}_diag.c`): by the address family in the first byte, a
+//! request's header or a reply's, as [`Header`] tables, then their attributes.
+
+use std::fmt::Write;
+
+use super::super::flags::{self, write_enum, write_flags};
+use super::super::sockaddr::ETHERNET_PROTOCOLS;
+use super::nlattr::{self as nla, Attrs, Ctx};
+use super::route::{Header, Kind, uint, write_header};
+use super::xlat as x;
+use super::{Buffer, nlattr::write_hex_str};
+
+const AF_UNIX: u8 = 1;
+const AF_INET: u8 = 2;
+const AF_INET6: u8 = 10;
+const AF_SMC: u8 = 43;
+const TCPDIAG_GETSOCK: u16 = 18;
+const DCCPDIAG_GETSOCK: u16 = 19;
+const AF_NETLINK: u8 = 16;
+const AF_PACKET: u8 = 17;
+const NLM_F_REQUEST: u16 = 1;
+
+/// A sock_diag message's payload (strace's `decode_netlink_sock_diag`).
+pub fn write(out: &mut String, ctx: &Ctx, kind: u16, nl_flags: u16, mem: Buffer) {
+    let Some(&family) = mem.get(0, 1).and_then(|b| b.first()) else {
+        return super::super::write_hex(out, mem.addr);
+    };
+    let ctx = ctx.with_family(family);
+    let request = nl_flags & NLM_F_REQUEST != 0;
+    let header = match (family, request) {
+        (AF_UNIX, true) => Some(&UNIX_DIAG_REQ),
+        (AF_UNIX, false) => Some(&UNIX_DIAG_MSG),
+        (AF_NETLINK, true) => Some(&NETLINK_DIAG_REQ),
+        (AF_NETLINK, false) => Some(&NETLINK_DIAG_MSG),
+        (AF_PACKET, true) => Some(&PACKET_DIAG_REQ),
+        (AF_PACKET, false) => Some(&PACKET_DIAG_MSG),
+        (AF_INET | AF_INET6, true) if matches!(kind, TCPDIAG_GETSOCK | DCCPDIAG_GETSOCK) => {
+            Some(&INET_DIAG_REQ_COMPAT)
+        }
+        (AF_INET | AF_INET6, true) => Some(&INET_DIAG_REQ_V2),
+        (AF_INET | AF_INET6, false) => Some(&INET_DIAG_MSG),
+        (AF_SMC, true) => Some(&SMC_DIAG_REQ),
+        (AF_SMC, false) => Some(&SMC_DIAG_MSG),
+        _ => None,
+    };
+    match header {
+        Some(h) if mem.len > 1 => write_header(out, &ctx, mem, h),
+        _ => {
+            out.push_str("{family=");
+            write_enum(out, family as u64, flags::ADDRESS_FAMILIES, "AF_???");
+            if mem.len > 1 {
+                out.push_str(", data=");
+                write_hex_str(out, &ctx, mem.from(1));
+            }
+            out.push('}');
+        }
+    }
+}
+
+static UNIX_DIAG_REQ: Header = Header {
+    family: "sdiag_family",
+    size: 24,
+    fields: &[
+        ("sdiag_protocol", 1, 1, Kind::U),
+        (
+            "udiag_states",
+            4,
+            4,
+            Kind::Flags(x::TCP_STATE_FLAGS, "1<<TCP_???"),
+        ),
+        ("udiag_ino", 8, 4, Kind::U),
+        (
+            "udiag_show",
+            12,
+            4,
+            Kind::Flags(x::UNIX_DIAG_SHOW, "UDIAG_SHOW_???"),
+        ),
+        ("udiag_cookie", 16, 8, Kind::Cookie),
+    ],
+    attrs: None,
+};
+
+static UNIX_DIAG_MSG: Header = Header {
+    family: "udiag_family",
+    size: 16,
+    fields: &[
+        (
+            "udiag_type",
+            1,
+            1,
+            Kind::Xval(flags::SOCK_TYPES, Some("SOCK_???")),
+        ),
+        (
+            "udiag_state",
+            2,
+            1,
+            Kind::Xval(x::TCP_STATES, Some("TCP_???")),
+        ),
+        ("udiag_ino", 4, 4, Kind::U),
+        ("udiag_cookie", 8, 8, Kind::Cookie),
+    ],
+    attrs: Some(&UNIX_DIAG_ATTRS),
+};
+
+static NETLINK_DIAG_REQ: Header = Header {
+    family: "sdiag_family",
+    size: 20,
+    fields: &[
+        (
+            "sdiag_protocol",
+            1,
+            1,
+            Kind::Xvals(&[NDIAG_PROTOCOLS, x::NETLINK_PROTOCOLS], "NETLINK_???"),
+        ),
+        ("ndiag_ino", 4, 4, Kind::U),
+        (
+            "ndiag_show",
+            8,
+            4,
+            Kind::Flags(x::NETLINK_DIAG_SHOW, "NDIAG_SHOW_???"),
+        ),
+        ("ndiag_cookie", 12, 8, Kind::Cookie),
+    ],
+    attrs: None,
+};
+
+/// A request's protocol: any one, or all (`NDIAG_PROTO_ALL`).
+const NDIAG_PROTOCOLS: flags::Xlat = &[(0xff, "NDIAG_PROTO_ALL")];
+
+static NETLINK_DIAG_MSG: Header = Header {
+    family: "ndiag_family",
+    size: 28,
+    fields: &[
+        (
+            "ndiag_type",
+            1,
+            1,
+            Kind::Xval(flags::SOCK_TYPES, Some("SOCK_???")),
+        ),
+        (
+            "ndiag_protocol",
+            2,
+            1,
+            Kind::Xval(x::NETLINK_PROTOCOLS, Some("NETLINK_???")),
+        ),
+        (
+            "ndiag_state",
+            3,
+            1,
+            Kind::Xval(x::NETLINK_STATES, Some("NETLINK_???")),
+        ),
+        ("ndiag_portid", 4, 4, Kind::U),
+        ("ndiag_dst_portid", 8, 4, Kind::U),
+        ("ndiag_dst_group", 12, 4, Kind::U),
+        ("ndiag_ino", 16, 4, Kind::U),
+        ("ndiag_cookie", 20, 8, Kind::Cookie),
+    ],
+    attrs: Some(&NETLINK_DIAG_ATTRS),
+};
+
+static PACKET_DIAG_REQ: Header = Header {
+    family: "sdiag_family",
+    size: 20,
+    fields: &[
+        ("sdiag_protocol", 1, 1, Kind::X),
+        ("pdiag_ino", 4, 4, Kind::U),
+        (
+            "pdiag_show",
+            8,
+            4,
+            Kind::Flags(x::PACKET_DIAG_SHOW, "PACKET_SHOW_???"),
+        ),
+        ("pdiag_cookie", 12, 8, Kind::Cookie),
+    ],
+    attrs: None,
+};
+
+static PACKET_DIAG_MSG: Header = Header {
+    family: "pdiag_family",
+    size: 16,
+    fields: &[
+        (
+            "pdiag_type",
+            1,
+            1,
+            Kind::Xval(flags::SOCK_TYPES, Some("SOCK_???")),
+        ),
+        (
+            "pdiag_num",
+            2,
+            2,
+            Kind::Xval(ETHERNET_PROTOCOLS, Some("ETH_P_???")),
+        ),
+        ("pdiag_ino", 4, 4, Kind::U),
+        ("pdiag_cookie", 8, 8, Kind::Cookie),
+    ],
+    attrs: Some(&PACKET_DIAG_ATTRS),
+};
+
+static INET_DIAG_REQ_COMPAT: Header = Header {
+    family: "idiag_family",
+    size: 60,
+    fields: &[
+        ("idiag_src_len", 1, 1, Kind::U),
+        ("idiag_dst_len", 2, 1, Kind::U),
+        (
+            "idiag_ext",
+            3,
+            1,
+            Kind::Flags(x::INET_DIAG_EXTENDED_FLAGS, "1<<INET_DIAG_???-1"),
+        ),
+        ("id", 4, 48, Kind::Sockid),
+        (
+            "idiag_states",
+            52,
+            4,
+            Kind::Flags(x::TCP_STATE_FLAGS, "1<<TCP_???"),
+        ),
+        ("idiag_dbs", 56, 4, Kind::U),
+    ],
+    attrs: Some(&INET_DIAG_REQ_ATTRS),
+};
+
+static INET_DIAG_REQ_V2: Header = Header {
+    family: "sdiag_family",
+    size: 56,
+    fields: &[
+        (
+            "sdiag_protocol",
+            1,
+            1,
+            Kind::Xval(flags::IP_PROTOCOLS, Some("IPPROTO_???")),
+        ),
+        (
+            "idiag_ext",
+            2,
+            1,
+            Kind::Flags(x::INET_DIAG_EXTENDED_FLAGS, "1<<INET_DIAG_???-1"),
+        ),
+        (
+            "idiag_states",
+            4,
+            4,
+            Kind::Flags(x::TCP_STATE_FLAGS, "1<<TCP_???"),
+        ),
+        ("id", 8, 48, Kind::Sockid),
+    ],
+    attrs: Some(&INET_DIAG_REQ_ATTRS),
+};
+
+static INET_DIAG_REQ_ATTRS: Attrs = Attrs {
+    names: x::INET_DIAG_REQ_ATTRS,
+    dflt: "INET_DIAG_REQ_???",
+    decoders: &[(3, nla::ip_proto)],
+};
+
+static INET_DIAG_MSG: Header = Header {
+    family: "idiag_family",
+    size: 72,
+    fields: &[
+        (
+            "idiag_state",
+            1,
+            1,
+            Kind::Xval(x::TCP_STATES, Some("TCP_???")),
+        ),
+        ("idiag_timer", 2, 1, Kind::U),
+        ("idiag_retrans", 3, 1, Kind::U),
+        ("id", 4, 48, Kind::Sockid),
+        ("idiag_expires", 52, 4, Kind::U),
+        ("idiag_rqueue", 56, 4, Kind::U),
+        ("idiag_wqueue", 60, 4, Kind::U),
+        ("idiag_uid", 64, 4, Kind::U),
+        ("idiag_inode", 68, 4, Kind::U),
+    ],
+    attrs: Some(&INET_DIAG_ATTRS),
+};
+
+static INET_DIAG_ATTRS: Attrs = Attrs {
+    names: x::INET_DIAG_ATTRS,
+    dflt: "INET_DIAG_???",
+    decoders: &[
+        (1, inet_meminfo),
+        (4, nla::str),
+        (5, nla::u8),
+        (6, nla::u8),
+        (7, meminfo),
+        (10, nla::ip_proto),
+        (11, nla::u8),
+        (15, nla::u32),
+        (17, nla::u32),
+        (21, nla::u64),
+    ],
+};
+
+fn inet_meminfo(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    super::route::write_struct(
+        out,
+        mem,
+        16,
+        &[
+            ("idiag_rmem", 0, 4, Kind::U),
+            ("idiag_wmem", 4, 4, Kind::U),
+            ("idiag_fmem", 8, 4, Kind::U),
+            ("idiag_tmem", 12, 4, Kind::U),
+        ],
+    )
+}
+
+static SMC_DIAG_REQ: Header = Header {
+    family: "diag_family",
+    size: 52,
+    fields: &[
+        (
+            "diag_ext",
+            3,
+            1,
+            Kind::Flags(x::SMC_DIAG_EXTENDED_FLAGS, "1<<SMC_DIAG_???-1"),
+        ),
+        ("id", 4, 48, Kind::SockidInet),
+    ],
+    attrs: None,
+};
+
+static SMC_DIAG_MSG: Header = Header {
+    family: "diag_family",
+    size: 64,
+    fields: &[
+        (
+            "diag_state",
+            1,
+            1,
+            Kind::Xval(x::SMC_STATES, Some("SMC_???")),
+        ),
+        (
+            "diag_fallback",
+            2,
+            1,
+            Kind::Xval(x::SMC_DIAG_MODE, Some("SMC_DIAG_MODE_???")),
+        ),
+        ("diag_shutdown", 3, 1, Kind::U),
+        ("id", 4, 48, Kind::SockidInet),
+        ("diag_uid", 52, 4, Kind::U),
+        ("diag_inode", 56, 8, Kind::U),
+    ],
+    attrs: Some(&SMC_DIAG_ATTRS),
+};
+
+static SMC_DIAG_ATTRS: Attrs = Attrs {
+    names: x::SMC_DIAG_ATTRS,
+    dflt: "SMC_DIAG_???",
+    decoders: &[(3, smc_shutdown)],
+};
+
+fn smc_shutdown(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    nla::flagsval(out, mem, 1, x::SOCK_SHUTDOWN_FLAGS, "???_SHUTDOWN")
+}
+
+static UNIX_DIAG_ATTRS: Attrs = Attrs {
+    names: x::UNIX_DIAG_ATTRS,
+    dflt: "UNIX_DIAG_???",
+    decoders: &[
+        (0, nla::str),
+        (1, unix_vfs),
+        (2, nla::u32),
+        (3, u32_array),
+        (4, unix_rqlen),
+        (5, meminfo),
+        (6, nla::u8),
+        (7, nla::u32),
+    ],
+};
+
+/// `{udiag_vfs_dev=makedev(0x1, 0x2), udiag_vfs_ino=3}`.
+fn unix_vfs(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    nla::with_bytes::<8>(out, mem, |o, b| {
+        let dev = uint(&b, 4, 4);
+        let major = (dev >> 8) & 0xfff;
+        let minor = (dev & 0xff) | ((dev >> 12) & 0xfff00);
+        let _ = write!(
+            o,
+            "{{udiag_vfs_dev=makedev({}, {}), udiag_vfs_ino={}}}",
+            flags::hex(major),
+            flags::hex(minor),
+            uint(&b, 0, 4)
+        );
+    })
+}
+
+fn unix_rqlen(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    nla::with_bytes::<8>(out, mem, |o, b| {
+        let _ = write!(
+            o,
+            "{{udiag_rqueue={}, udiag_wqueue={}}}",
+            uint(&b, 0, 4),
+            uint(&b, 4, 4)
+        );
+    })
+}
+
+fn u32_array(out: &mut String, ctx: &Ctx, mem: Buffer) -> bool {
+    nla::array::<4>(out, ctx, mem, |o, b| {
+        let _ = write!(o, "{}", u32::from_le_bytes(b));
+    })
+}
+
+/// strace's `decode_nla_meminfo`: `[[SK_MEMINFO_RMEM_ALLOC]=1, ...]`.
+fn meminfo(out: &mut String, ctx: &Ctx, mem: Buffer) -> bool {
+    let count = mem.len / 4;
+    if count == 0 {
+        return false;
+    }
+    let mut i = 0;
+    nla::array::<4>(out, ctx, mem, |o, b| {
+        o.push('[');
+        write_enum(o, i, x::NETLINK_SK_MEMINFO_INDICES, "SK_MEMINFO_???");
+        let _ = write!(o, "]={}", u32::from_le_bytes(b));
+        i += 1;
+    })
+}
+
+static NETLINK_DIAG_ATTRS: Attrs = Attrs {
+    names: x::NETLINK_DIAG_ATTRS,
+    dflt: "NETLINK_DIAG_???",
+    decoders: &[
+        (0, meminfo),
+        (1, groups),
+        (2, ring),
+        (3, ring),
+        (4, netlink_flags),
+    ],
+};
+
+fn groups(out: &mut String, ctx: &Ctx, mem: Buffer) -> bool {
+    nla::array::<8>(out, ctx, mem, |o, b| {
+        super::super::write_hex(o, u64::from_le_bytes(b))
+    })
+}
+
+fn ring(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    nla::with_bytes::<16>(out, mem, |o, b| {
+        let _ = write!(
+            o,
+            "{{ndr_block_size={}, ndr_block_nr={}, ndr_frame_size={}, ndr_frame_nr={}}}",
+            uint(&b, 0, 4),
+            uint(&b, 4, 4),
+            uint(&b, 8, 4),
+            uint(&b, 12, 4)
+        );
+    })
+}
+
+fn netlink_flags(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    nla::with_bytes::<4>(out, mem, |o, b| {
+        write_flags(
+            o,
+            uint(&b, 0, 4),
+            x::NETLINK_SOCKET_FLAGS,
+            crate::decode::flags::lookup(x::NETLINK_SOCKET_FLAGS, 0),
+            "NDIAG_FLAG_???",
+        )
+    })
+}
+
+static PACKET_DIAG_ATTRS: Attrs = Attrs {
+    names: x::PACKET_DIAG_ATTRS,
+    dflt: "PACKET_DIAG_???",
+    decoders: &[(0, packet_info), (4, nla::u32), (5, nla::u32), (6, meminfo)],
+};
+
+fn packet_info(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    nla::with_bytes::<24>(out, mem, |o, b| {
+        o.push_str("{pdi_index=");
+        super::route::write_ifindex(o, uint(&b, 0, 4) as u32);
+        o.push_str(", pdi_version=");
+        write_enum(o, uint(&b, 4, 4), x::AF_PACKET_VERSIONS, "TPACKET_???");
+        let _ = write!(
+            o,
+            ", pdi_reserve={}, pdi_copy_thresh={}, pdi_tstamp={}, pdi_flags=",
+            uint(&b, 8, 4),
+            uint(&b, 12, 4),
+            uint(&b, 16, 4)
+        );
+        write_flags(
+            o,
+            uint(&b, 20, 4),
+            x::PACKET_DIAG_INFO_FLAGS,
+            crate::decode::flags::lookup(x::PACKET_DIAG_INFO_FLAGS, 0),
+            "PDI_???",
+        );
+        o.push('}');
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Buffer, NETLINK_SOCK_DIAG, write_messages};
+    use crate::decode::DecodeOptions;
+
+    fn decode(data: &[u8]) -> String {
+        let mut s = String::new();
+        let buf = Buffer {
+            data,
+            len: data.len(),
+            addr: 0x1000,
+        };
+        let opts = DecodeOptions::default();
+        let ctx = super::super::Ctx::new(&opts, 0, None);
+        assert!(write_messages(&mut s, buf, NETLINK_SOCK_DIAG, &ctx, 4096));
+        s
+    }
+
+    // nlattr_unix_diag_msg.c: a reply's header, and UNIX_DIAG_VFS (inode first).
+    #[test]
+    fn a_unix_reply() {
+        let msg = [
+            &44u32.to_le_bytes()[..],
+            &[20, 0, 0, 3],
+            &[0; 8],
+            &[1, 1, 1, 0],
+            &[0; 12],
+            &[12, 0, 1, 0],
+            &0xbafa_bcdau32.to_le_bytes(),
+            &0xabcd_dafau32.to_le_bytes(),
+        ]
+        .concat();
+        assert_eq!(
+            decode(&msg),
+            "[{nlmsg_len=44, nlmsg_type=SOCK_DIAG_BY_FAMILY, nlmsg_flags=NLM_F_DUMP, \
+             nlmsg_seq=0, nlmsg_pid=0}, {udiag_family=AF_UNIX, udiag_type=SOCK_STREAM, \
+             udiag_state=TCP_ESTABLISHED, udiag_ino=0, udiag_cookie=[0, 0]}, [{nla_len=12, \
+             nla_type=UNIX_DIAG_VFS}, {udiag_vfs_dev=makedev(0xdda, 0xabcfa), \
+             udiag_vfs_ino=3136994522}]]"
+        );
+    }
+
+    // netlink_sock_diag.c: a netlink request for every protocol.
+    #[test]
+    fn a_netlink_request() {
+        let msg = [
+            &36u32.to_le_bytes()[..],
+            &[20, 0, 1, 0],
+            &[0; 8],
+            &[16, 0xff, 0, 0],
+            &0xfacefeedu32.to_le_bytes(),
+            &1u32.to_le_bytes(),
+            &0xdeadbeefu32.to_le_bytes(),
+            &0xbadc0dedu32.to_le_bytes(),
+        ]
+        .concat();
+        assert_eq!(
+            decode(&msg),
+            "[{nlmsg_len=36, nlmsg_type=SOCK_DIAG_BY_FAMILY, nlmsg_flags=NLM_F_REQUEST, \
+             nlmsg_seq=0, nlmsg_pid=0}, {sdiag_family=AF_NETLINK, \
+             sdiag_protocol=NDIAG_PROTO_ALL, ndiag_ino=4207869677, \
+             ndiag_show=NDIAG_SHOW_MEMINFO, ndiag_cookie=[3735928559, 3134983661]}]"
+        );
+    }
+}
