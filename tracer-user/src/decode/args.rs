@@ -90,7 +90,7 @@ pub(crate) fn write_arg(
         ArgKind::Hex32 => write_hex(out, v as u32 as u64),
         ArgKind::Uid => write_uid(out, v as u32),
         ArgKind::Named(n) => super::xlat::write_named(out, n, v),
-        ArgKind::Ptr | ArgKind::MqAttr => write_addr(out, v),
+        ArgKind::Ptr => write_addr(out, v),
         ArgKind::ArchPrctlArg => super::arch_prctl::write_arg(out, call, i, opts),
         ArgKind::Ioprio => super::ioprio::write_arg(out, v as u32),
         ArgKind::QuotaCmd => super::quota::write_qcmd(out, v as u32),
@@ -280,6 +280,14 @@ fn write_memory(
             let count = call.args[count_arg as usize];
             iovec::write_iovec(out, cap, v, count, contents, opts);
         }
+        ArgKind::FutexWaiters { count_arg } => {
+            let count = call.args[count_arg as usize] as u32 as u64;
+            super::futex::write_waiters(out, cap, v, count, opts.string_limit);
+        }
+        ArgKind::IovecAddrs { count_arg } => {
+            let count = call.args[count_arg as usize];
+            iovec::write_iovec_addrs(out, cap, v, count, opts);
+        }
         ArgKind::StrArray => strings::write_strv(out, cap, v, opts),
         // The strings themselves when the plan copied them (`-v`), else their count.
         ArgKind::EnvArray => match cap {
@@ -313,6 +321,16 @@ fn write_memory(
             iovec::write_msghdr(out, call, i, w == When::ExitOk, opts, named)
         }
         ArgKind::Struct(StructKind::CloneArgs, _) => clone::write_clone3(out, call, i),
+        ArgKind::Struct(StructKind::MountAttr, _) => {
+            super::mount_attr::write_arg(out, call, i, opts, fds)
+        }
+        ArgKind::SchedAttr { dir } => super::sched::write_arg(out, call, i, dir == Dir::In, opts),
+        ArgKind::MqAttr => match cap.filter(|c| !c.fault && !c.truncated && v != 0) {
+            Some(c)
+                if super::posix_ipc::write_mq_attr(out, &structs::Bytes(&c.data), false)
+                    .is_some() => {}
+            _ => write_addr(out, v),
+        },
         // The two new descriptors, named as results are (`[3<pipe:[N]>, 4<pipe:[N]>]`).
         ArgKind::Struct(StructKind::FdPair, _) if fds.is_some() => {
             let pair = call
@@ -402,6 +420,10 @@ fn is_structured(kind: ArgKind) -> bool {
         ArgKind::Struct(..)
             | ArgKind::Mmsghdrs { .. }
             | ArgKind::Iovec { .. }
+            | ArgKind::IovecAddrs { .. }
+            | ArgKind::FutexWaiters { .. }
+            | ArgKind::MqAttr
+            | ArgKind::SchedAttr { .. }
             | ArgKind::StrArray
             | ArgKind::EnvArray
             | ArgKind::FdSet

@@ -129,8 +129,11 @@ fn write_iovec_of(
         }
         out.push_str("{iov_base=");
         // A read fills the elements in order, as far as its return value goes.
+        // (A write's budget is strace's `(kernel_ulong_t) -1`, which it never counts down.)
         let shown = e.iov_len.min(budget);
-        budget -= shown;
+        if budget != u64::MAX {
+            budget -= shown;
+        }
         if contents == Contents::Addresses || e.base == 0 || (e.fault && shown > 0) {
             write_addr(out, e.base);
         } else {
@@ -157,6 +160,63 @@ fn write_iovec_of(
             }
         }
         let _ = write!(out, ", iov_len={}}}", e.iov_len);
+    }
+    out.push(']');
+}
+
+/// An iovec array whose elements strace shows by address (`process_madvise`,
+/// `process_vm_readv`'s remote vector), from a copy of the array itself:
+/// `[{iov_base=0x7f..., iov_len=10}, ... /* 0x7f... */]`, the last where the array's
+/// mapping ended.
+pub fn write_iovec_addrs(
+    out: &mut String,
+    cap: Option<&Capture>,
+    addr: u64,
+    count: u64,
+    opts: &DecodeOptions,
+) {
+    const ELEM: usize = 16;
+    // strace reads nothing of an empty array.
+    if count == 0 && addr != 0 {
+        return out.push_str("[]");
+    }
+    // The copy stopped at a mapping's end: the ptrace backend keeps what it read
+    // (`fault`), the kernel programs retry to the page's end (`truncated`, shorter than
+    // a page).
+    let cut = |c: &Capture| {
+        let end = addr.wrapping_add(c.data.len() as u64);
+        c.fault
+            || (c.truncated
+                && c.data.len() < tracer_common::MAX_CAPTURE
+                && end.is_multiple_of(4096))
+    };
+    // Not even the first element read: the address.
+    let Some(cap) = cap.filter(|c| addr != 0 && c.data.len() >= ELEM) else {
+        return write_addr(out, addr);
+    };
+    let b = Bytes(&cap.data);
+    out.push('[');
+    // One past the limit: strace reads an element before it sees it is one too many.
+    for n in 0..count.min(opts.string_limit as u64 + 1) as usize {
+        if n > 0 {
+            out.push_str(", ");
+        }
+        let off = n * ELEM;
+        match (b.u64(off), b.u64(off + 8)) {
+            // strace reads one past the limit, and shows where that read failed.
+            (None, _) | (_, None) if cut(cap) => {
+                let _ = write!(out, "... /* {:#x} */", addr + off as u64);
+            }
+            _ if n == opts.string_limit => out.push_str("..."),
+            (Some(base), Some(len)) => {
+                out.push_str("{iov_base=");
+                write_addr(out, base);
+                let _ = write!(out, ", iov_len={len}}}");
+                continue;
+            }
+            _ => out.push_str("..."),
+        }
+        break;
     }
     out.push(']');
 }

@@ -1,5 +1,6 @@
 //! Descriptors a call's line names outside its descriptor arguments: an ioctl's value
-//! or inside its struct (`SECCOMP_IOCTL_NOTIF_ADDFD`'s `srcfd`), or another process's (`kcmp`'s
+//! or inside a struct (`SECCOMP_IOCTL_NOTIF_ADDFD`'s `srcfd`, `mount_setattr`'s
+//! `userns_fd`), or another process's (`kcmp`'s
 //! `KCMP_FILE` indexes). The fd table learns them from `/proc` before the line is
 //! printed, as strace's `printfd_pid` looks them up when it prints.
 
@@ -21,6 +22,9 @@ pub fn other_fds(call: &Call) -> Vec<(u32, i32)> {
         "kcmp" if a[2] as u32 == KCMP_EPOLL_TFD => vec![(a[0] as u32, a[3] as i32)],
         // SECCOMP_IOCTL_NOTIF_ADDFD's source, LOOP_SET_FD's, NBD_SET_SOCK's.
         "ioctl" => super::ioctl::passed_fd(call)
+            .map(|fd| vec![(call.pid, fd)])
+            .unwrap_or_default(),
+        "mount_setattr" => super::mount_attr::named_fd(call)
             .map(|fd| vec![(call.pid, fd)])
             .unwrap_or_default(),
         _ => Vec::new(),

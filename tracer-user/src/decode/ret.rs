@@ -103,6 +103,15 @@ fn write_value(out: &mut String, call: &Call, opts: &DecodeOptions, fds: Option<
                 }
                 true
             }
+            // Named only after the struct it was printed with (strace's `RVAL_STR`).
+            RetKind::Adjtimex => {
+                write_int(out, ret);
+                let read = call.capture(0).is_some_and(|c| !c.fault && !c.truncated);
+                if let Some(name) = super::timex::state_name(ret).filter(|_| read) {
+                    let _ = write!(out, " ({name})");
+                }
+                true
+            }
             RetKind::SchedPolicy => {
                 write_int(out, ret);
                 if let Some(name) = super::xlat::sched_policy_name(ret) {

@@ -134,8 +134,25 @@ pub fn write_struct(
         StructKind::EpollEvent => write_epoll_event(&mut s, &b, 0)?,
         // Need more than their own bytes: see `iovec::write_msghdr`, `write_clone3`.
         // Printed by their own writers (`iovec`, `clone`, `ioctl`).
-        StructKind::Msghdr | StructKind::CloneArgs => return None,
+        StructKind::Msghdr | StructKind::CloneArgs | StructKind::MountAttr => return None,
         StructKind::Sysinfo => write_sysinfo(&mut s, &b)?,
+        StructKind::MqAttr => super::posix_ipc::write_mq_attr(&mut s, &b, true)?,
+        StructKind::Sigevent => super::posix_ipc::write_sigevent(&mut s, &b)?,
+        StructKind::Timex => super::timex::write_timex(&mut s, &b)?,
+        // strace 6.1 shows the name's address, not the names.
+        StructKind::SysctlArgs => {
+            let addr = |s: &mut String, name: &str, off: usize| -> Option<()> {
+                let _ = write!(s, "{name}=");
+                super::strings::write_addr(s, b.u64(off)?);
+                Some(())
+            };
+            addr(&mut s, "{name", 0)?;
+            let _ = write!(s, ", nlen={}, ", b.i32(8)?);
+            addr(&mut s, "oldval", 16)?;
+            addr(&mut s, ", oldlenp", 24)?;
+            addr(&mut s, ", newval", 32)?;
+            let _ = write!(s, ", newlen={}}}", b.u64(40)?);
+        }
         StructKind::IntPtr => {
             let _ = write!(s, "[{}]", b.i32(0)?);
         }

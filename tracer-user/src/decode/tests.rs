@@ -2971,6 +2971,120 @@ fn node_masks() {
     );
 }
 
+fn iovecs(elems: &[(u64, u64)]) -> Vec<u8> {
+    elems
+        .iter()
+        .flat_map(|(base, len)| [base.to_le_bytes(), len.to_le_bytes()].concat())
+        .collect()
+}
+
+#[test]
+fn iovecs_strace_shows_by_address() {
+    // process_madvise.c: the array only, whatever the call did.
+    let iov = iovecs(&[
+        (0x8786858483828180, 10344361028892658056),
+        (0x9796959493929190, 11501803794301884824),
+    ]);
+    let madvise = |args: &[u64], data: &[u8]| {
+        let mut c = cap(1, capture::BUF, data);
+        // The array ended its mapping (the ptrace backend keeps what it read).
+        c.fault = (data.len() as u64) < 16u64.saturating_mul(args[2]);
+        line(&call("process_madvise", args, Some(-22), vec![c]))
+    };
+    assert_eq!(
+        madvise(
+            &[
+                0xdefaced00000000,
+                0x7000_0fe0,
+                2,
+                0xdefaced00000000,
+                0xdefacedffffffff
+            ],
+            &iov
+        ),
+        "0, [{iov_base=0x8786858483828180, iov_len=10344361028892658056}, \
+         {iov_base=0x9796959493929190, iov_len=11501803794301884824}], 2, MADV_NORMAL, \
+         0xffffffff = -1 EINVAL (Invalid argument)"
+    );
+    assert_eq!(
+        madvise(&[0, 0x7000_1000, 0, 21, 0xcafef00d], &[]),
+        "0, [], 0, MADV_PAGEOUT, 0xcafef00d = -1 EINVAL (Invalid argument)"
+    );
+    assert_eq!(
+        madvise(&[0xffffffff, 0x7000_0ff0, 2, 0xdeadc0de, 0], &iov[16..]),
+        "-1, [{iov_base=0x9796959493929190, iov_len=11501803794301884824}, \
+         ... /* 0x70001000 */], 2, 0xdeadc0de /* MADV_??? */, 0 = -1 EINVAL (Invalid argument)"
+    );
+    // The kernel programs' copy retried to the page's end.
+    let mut c = cap(1, capture::BUF, &iov[16..]);
+    c.truncated = true;
+    let c = call(
+        "process_madvise",
+        &[0xffffffff, 0x7000_0ff0, 2, 0xdeadc0de, 0],
+        Some(-22),
+        vec![c],
+    );
+    assert!(line(&c).contains("11501803794301884824}, ... /* 0x70001000 */], 2"));
+    assert_eq!(
+        madvise(&[0xffffffff, 0, 0xdeadbeefdeadbeef, 20, 0], &[]),
+        "-1, NULL, 16045690984833335023, MADV_COLD, 0 = -1 EINVAL (Invalid argument)"
+    );
+    // process_vm_readv_writev.c (-s5): the remote vector by address, past the limit
+    // where strace's read of one more failed.
+    let remote: Vec<(u64, u64)> = (0..5).map(|i| (0x7000_0ff5 + i, 6 - i)).collect();
+    let mut r = cap(3, capture::BUF, &iovecs(&remote));
+    r.fault = true;
+    let c = call(
+        "process_vm_writev",
+        &[42, 0, 0, 0x7000_0fb0, 6, 0],
+        Some(-14),
+        vec![r],
+    );
+    let opts = DecodeOptions {
+        string_limit: 5,
+        ..Default::default()
+    };
+    assert_eq!(
+        args_with(&c, &opts),
+        "42, NULL, 0, [{iov_base=0x70000ff5, iov_len=6}, {iov_base=0x70000ff6, iov_len=5}, \
+         {iov_base=0x70000ff7, iov_len=4}, {iov_base=0x70000ff8, iov_len=3}, \
+         {iov_base=0x70000ff9, iov_len=2}, ... /* 0x70001000 */], 6, 0"
+    );
+}
+
+#[test]
+fn sysctl_args_by_address() {
+    // sysctl.c (x86_64 only: `_sysctl`)
+    if syscalls::by_name("_sysctl").is_none() {
+        return;
+    }
+    let mut info = vec![0u8; 80];
+    let c = call(
+        "_sysctl",
+        &[0x7000_0fb0],
+        Some(-38),
+        vec![cap(0, capture::FIXED, &info)],
+    );
+    assert_eq!(
+        line(&c),
+        "{name=NULL, nlen=0, oldval=NULL, oldlenp=NULL, newval=NULL, newlen=0} = -1 ENOSYS \
+         (Function not implemented)"
+    );
+    info[..8].copy_from_slice(&0x7f55df936000u64.to_le_bytes());
+    info[8..12].copy_from_slice(&1818978921i32.to_le_bytes());
+    info[16..24].copy_from_slice(&0x7877767574737271u64.to_le_bytes());
+    info[40..48].copy_from_slice(&8535856707940741231u64.to_le_bytes());
+    let c = call(
+        "_sysctl",
+        &[0x7000_0fb0],
+        Some(-38),
+        vec![cap(0, capture::FIXED, &info)],
+    );
+    assert!(line(&c).starts_with(
+        "{name=0x7f55df936000, nlen=1818978921, oldval=0x7877767574737271, oldlenp=NULL"
+    ));
+}
+
 #[test]
 fn quotactl_commands() {
     // quotactl.c: an unknown command; Q_QUOTAON's format and path; Q_GETFMT's format

@@ -22,6 +22,7 @@ fn spec(n: Named) -> (Xlat, &'static str, Shape, bool) {
     match n {
         CloseRangeFlags => (CLOSE_RANGE_FLAGS, "CLOSE_RANGE_???", Flags, false),
         ClockFlags => (CLOCK_FLAGS, "TIMER_???", Flags, false),
+        ClockName => (flags::CLOCKS, "CLOCK_???", Enum, false),
         DeleteModuleFlags => (DELETE_MODULE_FLAGS, "O_???", Flags, false),
         FallocFlags => (FALLOC_FLAGS, "FALLOC_FL_???", Flags, false),
         FanInitFlags => (FAN_INIT_FLAGS, "FAN_???", Flags, false),

@@ -67,3 +67,17 @@ pub const MSGBUF_HEADER: u16 = 8;
 /// `struct cmsghdr`: `size_t cmsg_len; int cmsg_level; int cmsg_type`, then the data
 /// (aligned to `size_t`).
 pub const CMSGHDR_SIZE: usize = 16;
+
+/// `struct mq_attr`: four longs and four reserved (strace reads all of it).
+pub const MQ_ATTR_SIZE: u16 = 64;
+/// The fields of `struct sigevent` strace reads (its own `struct_sigevent`, without the
+/// kernel's padding to 64 bytes): one that ends a mapping is still shown.
+pub const SIGEVENT_SIZE: u16 = 32;
+/// `struct sched_attr` as far as strace knows it (`SCHED_ATTR_SIZE_VER1`).
+pub const SCHED_ATTR_SIZE: u16 = 56;
+/// `struct __sysctl_args` (`_sysctl`, x86_64 only), its reserved longs included.
+pub const SYSCTL_ARGS_SIZE: u16 = 80;
+/// `struct mount_attr`'s first version (`MOUNT_ATTR_SIZE_VER0`).
+pub const MOUNT_ATTR_SIZE: u16 = 32;
+/// The kernel's `struct __kernel_timex` (`adjtimex`).
+pub const TIMEX_SIZE: u16 = 208;

@@ -201,6 +201,17 @@ pub enum StructKind {
     /// The largest of the SysV IPC control structs (`msqid_ds`): `shmctl`'s, `semctl`'s
     /// and `msgctl`'s buffer, printed by command.
     IpcBuf,
+    /// `struct mq_attr`: `{mq_flags=O_NONBLOCK, mq_maxmsg=10, ...}`.
+    MqAttr,
+    /// `struct sigevent`: `{sigev_signo=SIGALRM, sigev_notify=SIGEV_SIGNAL}`.
+    Sigevent,
+    /// `struct timex` (`adjtimex`): `{modes=0, offset=0, ..., tai=0}`.
+    Timex,
+    /// `struct mount_attr` (`mount_setattr`), its size the next argument.
+    MountAttr,
+    /// `struct __sysctl_args` (`_sysctl`: x86_64 only): `{name=NULL, nlen=0, ...}`.
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    SysctlArgs,
 }
 
 impl StructKind {
@@ -234,6 +245,11 @@ impl StructKind {
             // All of it, as strace reads it (one at the end of a mapping is not shown),
             // though the fields shown are in the first `SIGINFO_BYTES`.
             Self::Siginfo => 128,
+            Self::MqAttr => layout::MQ_ATTR_SIZE,
+            Self::Sigevent => layout::SIGEVENT_SIZE,
+            Self::Timex => layout::TIMEX_SIZE,
+            Self::MountAttr => layout::MOUNT_ATTR_SIZE,
+            Self::SysctlArgs => layout::SYSCTL_ARGS_SIZE,
         }
     }
 }
@@ -310,6 +326,12 @@ pub enum ArgKind {
     Iovec {
         count_arg: u8,
         dir: Dir,
+    },
+    /// `struct iovec[count_arg]` the kernel reads whose elements strace shows as
+    /// addresses only (`process_vm_readv`'s remote vector, `process_madvise`):
+    /// `[{iov_base=0x7f..., iov_len=10}]`.
+    IovecAddrs {
+        count_arg: u8,
     },
     /// `char *argv[]`: the strings.
     StrArray,
@@ -389,8 +411,17 @@ pub enum ArgKind {
     MountStr {
         data: bool,
     },
-    /// `mq_open`'s attributes: only printed, as an address, when its flags (argument 1)
-    /// have `O_CREAT`.
+    /// `struct sched_attr`: read at entry by `sched_setattr` ([`Dir::In`], with its
+    /// size again at exit for `E2BIG`), filled by `sched_getattr` ([`Dir::Out`]).
+    SchedAttr {
+        dir: Dir,
+    },
+    /// `futex_waitv`'s `struct futex_waitv[count_arg]`, read at entry.
+    FutexWaiters {
+        count_arg: u8,
+    },
+    /// `mq_open`'s attributes: only printed when its flags (argument 1) have `O_CREAT`,
+    /// its `mq_flags` (which the kernel ignores) in hex.
     MqAttr,
     /// `access` mode: `R_OK|W_OK`, `F_OK`.
     AccessMode,
@@ -652,6 +683,8 @@ pub enum NamedSet {
     SchedPolicy,
     SeccompOp,
     UringRegisterOpcode,
+    /// A clock by name only (`printxval(clocknames)`: `futex_waitv`).
+    ClockName,
 }
 
 /// Which SysV IPC family a control call belongs to.
@@ -678,6 +711,7 @@ impl ArgKind {
                 | Self::SockoptOut
                 | Self::CpuSetOut
                 | Self::Iovec { dir: Dir::Out, .. }
+                | Self::SchedAttr { dir: Dir::Out }
                 | Self::Msgbuf { dir: Dir::Out, .. }
                 | Self::Mmsghdrs { .. }
                 | Self::Struct(_, When::ExitOk)
@@ -719,6 +753,8 @@ pub enum RetKind {
     Time,
     /// A scheduling policy: `0 (SCHED_OTHER)`.
     SchedPolicy,
+    /// `adjtimex`'s clock state, named when the struct was read: `5 (TIME_ERROR)`.
+    Adjtimex,
     /// `ioprio_get`'s priority: `0 (IOPRIO_PRIO_VALUE(IOPRIO_CLASS_NONE, 0))`.
     Ioprio,
     /// `bpf`'s: a new descriptor for the commands that make one.

@@ -233,6 +233,27 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
             array(w, maxnode_arg, 8)
         }
         ArgKind::MpolModeOut => fixed(StructKind::IntPtr, When::ExitOk),
+        ArgKind::MqAttr => fixed(StructKind::MqAttr, When::Enter),
+        // (An array that ends a mapping shows its first elements: `PARTIAL`.)
+        ArgKind::FutexWaiters { count_arg } => CaptureSpec {
+            max: MAX_CAPTURE | PARTIAL,
+            ..array(when::ENTER, count_arg, 24)
+        },
+        // As much as strace reads (one that ends a mapping may be smaller); the size the
+        // kernel writes back when it finds the struct too big.
+        ArgKind::SchedAttr { dir } => {
+            let attr = |w| CaptureSpec {
+                max: PARTIAL,
+                ..spec(capture::FIXED, w, LEN_FIXED, layout::SCHED_ATTR_SIZE)
+            };
+            return match dir {
+                Dir::In => vec![
+                    attr(when::ENTER),
+                    spec(capture::FIXED, when::EXIT, LEN_FIXED, 4),
+                ],
+                Dir::Out => vec![attr(when::EXIT_OK)],
+            };
+        }
         // A byte per byte of the length (the plan cannot divide by the page size),
         // limited to a page; the ptrace backend keeps what it read.
         ArgKind::MincoreVec => array(when::EXIT_OK, 1, 0),
@@ -252,6 +273,12 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
             };
             spec(capture::IOVEC, w, count_arg, 0)
         }
+        // Only the array (the plan has one looping slot, the other vector's): a vector
+        // that ends a mapping shows its first elements (`PARTIAL`).
+        ArgKind::IovecAddrs { count_arg } => CaptureSpec {
+            max: MAX_CAPTURE | PARTIAL,
+            ..array(when::ENTER, count_arg, 16)
+        },
         // The header, then what it points at: the peer address and the iovecs. A
         // received message's header is read at entry too: strace shows the address
         // length before and after (`msg_namelen=128 => 16`), and only it on failure.
@@ -299,7 +326,7 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
         // An extensible struct, its size in the next argument: also as many bytes as
         // that says (up to a page), for strace's look past the version it knows
         // (`/* bytes 24..31 */ "\x80..."`, or `???` where they cannot be read).
-        ArgKind::Struct(sk @ StructKind::OpenHow, w) => {
+        ArgKind::Struct(sk @ (StructKind::OpenHow | StructKind::MountAttr), w) => {
             let given = CaptureSpec {
                 max: MAX_CAPTURE,
                 ..spec(capture::BUF, when::ENTER, arg + 1, 0)
