@@ -108,6 +108,22 @@ pub fn tracer_env(cmd: &mut Command) -> &mut Command {
     cmd.env_remove("LD_LIBRARY_PATH")
 }
 
+/// The output of `command()`, run again while it fails with ETXTBSY: another test
+/// thread's fork may briefly hold a freshly copied binary open for writing (its
+/// descriptor lives until that child's exec).
+pub fn output_once_not_busy(mut command: impl FnMut() -> Command) -> Output {
+    (0..20)
+        .map(|_| command().output().expect("run the command"))
+        .find(|out| {
+            let busy = String::from_utf8_lossy(&out.stderr).contains("Text file busy");
+            if busy {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            !busy
+        })
+        .expect("the copy is executable within a second")
+}
+
 /// Runs `tracer ARGS` to completion; the trace is on stderr, as with strace.
 pub fn trace(args: &[&str]) -> Traced {
     let output = tracer()

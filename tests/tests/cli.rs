@@ -222,26 +222,15 @@ fn unprivileged_use_says_what_ebpf_needs(backend: Backend) {
     // A copy nobody can run (the build tree may not be reachable for it).
     let copy = std::env::temp_dir().join(format!("tracer-unprivileged-{backend:?}"));
     std::fs::copy(tracer_tests::tracer_bin(), &copy).expect("copy the binary");
-    // Another test thread's fork may briefly hold the copy open for writing (its
-    // descriptor lives until that child's exec): ETXTBSY then, and a retry.
-    let out = (0..20)
-        .map(|_| {
-            tracer_tests::tracer_env(&mut std::process::Command::new("setpriv"))
-                .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-                .arg(&copy)
-                .args([backend.arg(), "-e", "trace=none", "true"])
-                .current_dir("/")
-                .output()
-                .expect("run setpriv")
-        })
-        .find(|out| {
-            let busy = String::from_utf8_lossy(&out.stderr).contains("Text file busy");
-            if busy {
-                std::thread::sleep(std::time::Duration::from_millis(50));
-            }
-            !busy
-        })
-        .expect("the copy is executable within a second");
+    let out = tracer_tests::output_once_not_busy(|| {
+        let mut cmd = std::process::Command::new("setpriv");
+        tracer_tests::tracer_env(&mut cmd)
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&copy)
+            .args([backend.arg(), "-e", "trace=none", "true"])
+            .current_dir("/");
+        cmd
+    });
     let _ = std::fs::remove_file(&copy);
     let stderr = String::from_utf8_lossy(&out.stderr);
     match backend {

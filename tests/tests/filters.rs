@@ -93,6 +93,35 @@ fn only_and_all_of_the_trace_set_is_shown_on_both_attach_paths() {
     );
 }
 
+/// A syscall the kernel does not implement (`getpmsg` on x86_64) has no per-syscall
+/// tracepoint: the rest of the set is traced, and a line says which are not.
+/// eBPF-only: where the programs attach is the eBPF backend's.
+#[test]
+fn per_syscall_tracepoints_skip_syscalls_the_kernel_lacks() {
+    tracer_tests::skip_unless_root!();
+    let t = trace(&[
+        "--backend=ebpf",
+        "--tracepoints=syscall",
+        "-e",
+        "trace=getpmsg,getppid",
+        "--",
+        calls_bin(),
+        "loop",
+        "5",
+    ]);
+    t.expect(t.code() == Some(0), "success");
+    t.expect(t.calls("getppid").len() == 5, "every getppid");
+    let absent =
+        !std::path::Path::new("/sys/kernel/tracing/events/syscalls/sys_enter_getpmsg").exists();
+    t.expect(
+        !absent
+            || t.stderr.lines().any(|l| {
+                l.starts_with("tracer: no tracepoint for getpmsg") && l.contains("not shown")
+            }),
+        "one line naming the syscall without a tracepoint",
+    );
+}
+
 #[test]
 fn filtered_calls_never_leave_the_kernel() {
     tracer_tests::skip_unless_root!();

@@ -33,6 +33,7 @@ tracer_tests::both_backends!(
     buffer_size,
     decode_fds_kinds,
     strings_at_a_mappings_end_as_strace_reads_them,
+    memory_a_struct_points_at_is_followed,
 );
 
 const STRACE: &str = "/usr/bin/strace";
@@ -140,6 +141,26 @@ fn verbose_expands_structures_and_the_environment(backend: Backend) {
         exec.iter()
             .any(|l| l.contains("\", [\"uname\", \"-s\"], [\"A=1\"]) = 0")),
         "-v prints the environment",
+    );
+    // Unabbreviated, every string of the environment and argv (strace's abbreviation
+    // stops at `-s` of them, 32 by default).
+    let vars: Vec<String> = (1..=60).map(|i| format!("V{i}=x")).collect();
+    let mut many = vec!["-v", "-e", "trace=execve", "env", "-i"];
+    many.extend(vars.iter().map(String::as_str));
+    many.push("true");
+    let t3 = traced(backend, &many);
+    let env = format!(
+        "[{}]",
+        vars.iter()
+            .map(|v| format!("\"{v}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    t3.expect(
+        t3.calls("execve")
+            .iter()
+            .any(|l| l.contains(&format!("[\"true\"], {env}) = 0"))),
+        "-v prints all 60 variables",
     );
     // abbrev= names the syscalls that stay abbreviated: only those.
     let t2 = traced(
@@ -881,7 +902,16 @@ fn strings_at_a_mappings_end_as_strace_reads_them(backend: Backend) {
     let calls = |stderr: &str| -> Vec<String> {
         stderr
             .lines()
-            .filter(|l| l.starts_with("write(-1") || l.starts_with("delete_module("))
+            .filter(|l| {
+                [
+                    "write(-1",
+                    "delete_module(",
+                    "memfd_create(",
+                    "prctl(PR_SET_NAME",
+                ]
+                .iter()
+                .any(|call| l.starts_with(call))
+            })
             .map(|l| {
                 addr.replace_all(l.split(" = ").next().unwrap_or(l), "ADDR")
                     .trim_end()
@@ -900,4 +930,128 @@ fn strings_at_a_mappings_end_as_strace_reads_them(backend: Backend) {
     // (strace's own tests, printstr.c and delete_module.c, expect the same; strace run
     // here interleaves its "short read" warnings with these lines.)
     assert_eq!(calls(&t.stderr), expected, "{}", t.stderr);
+    // Strings the kernel reads up to a length of its own, as far as `-s` allows:
+    // strace's printstr_ex reads that many bytes (a memfd's name 250, PR_SET_NAME's
+    // 15) and shows them, `...` when no NUL was among them; one byte fewer readable is
+    // an address.
+    let t = traced(
+        backend,
+        &[
+            "-s",
+            "300",
+            "-e",
+            "trace=memfd_create,prctl",
+            env!("CARGO_BIN_EXE_workload"),
+            "page-end",
+        ],
+    );
+    let expected = [
+        format!("memfd_create(\"{}\"..., 0)", "m".repeat(250)),
+        "memfd_create(ADDR, 0)".to_owned(),
+        format!("prctl(PR_SET_NAME, \"{}\"...)", "n".repeat(15)),
+        "prctl(PR_SET_NAME, ADDR)".to_owned(),
+        "prctl(PR_SET_NAME, \"workload\")".to_owned(),
+    ];
+    assert_eq!(calls(&t.stderr), expected, "{}", t.stderr);
+}
+
+/// strace follows a pointer inside a struct: a filter program's instructions (`struct
+/// sock_fprog`, `-v` only) given to `setsockopt`, `prctl` and `seccomp` and read back by
+/// `getsockopt`; `clone3`'s `set_tid` pids, up to an unreadable page, and the pidfd and
+/// tid it wrote back.
+fn memory_a_struct_points_at_is_followed(backend: Backend) {
+    let trace_set = "trace=setsockopt,getsockopt,prctl,seccomp,clone3";
+    let workload = env!("CARGO_BIN_EXE_workload");
+    let args = ["-v", "-e", trace_set, workload, "filters"];
+    let t = traced(backend, &args);
+    t.expect(t.code() == Some(0), "the workload ran");
+    let filter = |l: &str| -> Option<String> {
+        let start = l
+            .find("filter=[")
+            .map(|at| at + "filter=".len())
+            .or(l.find(", ["))?;
+        let rest = &l[start..];
+        Some(rest[..=rest.find("]")?].trim_start_matches(", ").to_owned())
+    };
+    // What the kernel was given is what it gives back: five instructions, the third a
+    // jump (jf 1), the protocol compared with UDP's number.
+    let set = t.calls("setsockopt");
+    let given = set.first().and_then(|l| filter(l));
+    let got = t.calls("getsockopt").first().and_then(|l| filter(l));
+    t.expect(
+        given.is_some() && given == got,
+        "setsockopt's instructions as getsockopt reads them back",
+    );
+    let given = given.unwrap_or_default();
+    t.expect(
+        set[0].contains("{len=5, filter=[")
+            && given.matches("BPF_STMT(").count() == 4
+            && given.matches("BPF_JUMP(").count() == 1
+            && given.contains(&format!("{:#x}, 0, 0x1)", libc::IPPROTO_UDP)),
+        "the socket filter's five instructions",
+    );
+    let allow = "{len=1, filter=[BPF_STMT(BPF_RET|BPF_K, SECCOMP_RET_ALLOW)]}";
+    t.expect(
+        t.calls("prctl").iter().any(|l| l.contains(allow))
+            && t.calls("seccomp").iter().any(|l| l.contains(allow)),
+        "the seccomp filter, set by prctl and by seccomp",
+    );
+    // The pids the program passed (as it printed them), the second array running into
+    // an unreadable page after two of its three.
+    let pids: Vec<String> = t
+        .stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("set_tid "))
+        .map(|l| l.split(' ').collect::<Vec<_>>().join(", "))
+        .collect();
+    let clone3 = t.calls("clone3");
+    t.expect(
+        pids.len() == 2 && clone3.len() == 3,
+        &format!("three clone3 calls, pids {pids:?}"),
+    );
+    // What the kernel wrote where the child's struct pointed, as the program read it.
+    let written = t
+        .stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("pidfd "))
+        .and_then(|l| l.split_once(" parent_tid "));
+    t.expect(
+        written.is_some_and(|(fd, tid)| {
+            clone3[2].contains(&format!(
+                "=> {{pidfd=[{fd}], parent_tid=[{tid}]}}, 88) = {tid}"
+            ))
+        }),
+        &format!("clone3's pidfd and tid written back: {written:?}"),
+    );
+    t.expect(
+        clone3[0].contains(&format!("set_tid=[{}], set_tid_size=3}}", pids[0]))
+            && clone3[1].contains(&format!("set_tid=[{}, ... /* 0x", pids[1]))
+            && clone3[1].contains("000 */], set_tid_size=3}"),
+        "clone3's set_tid pids",
+    );
+    // Abbreviated, the program's address.
+    let t2 = traced(backend, &["-e", trace_set, workload, "filters"]);
+    t2.expect(
+        t2.calls("setsockopt")
+            .first()
+            .is_some_and(|l| l.contains("{len=5, filter=0x"))
+            && t2
+                .calls("prctl")
+                .iter()
+                .any(|l| l.contains("{len=1, filter=0x")),
+        "without -v, the instructions' address",
+    );
+    // The same lines as strace's, addresses and pids (checked above) aside.
+    if let Some(theirs) = strace(&args) {
+        let addr = regex::Regex::new(r"0x[0-9a-f]{6,}").unwrap();
+        let pids = regex::Regex::new(r"\b[0-9]{3,}\b").unwrap();
+        let calls = |text: &str| -> Vec<String> {
+            text.lines()
+                .filter(|l| !l.starts_with("+++") && !l.starts_with("---"))
+                .map(|l| addr.replace_all(l, "ADDR"))
+                .map(|l| pids.replace_all(&l, "PID").into_owned())
+                .collect()
+        };
+        assert_eq!(calls(&t.stderr), calls(&theirs), "as strace prints them");
+    }
 }

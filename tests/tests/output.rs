@@ -28,6 +28,10 @@ tracer_tests::both_backends!(
     y_names_as_strace_does_at_the_call,
     y_names_descriptors_outside_the_fd_arguments,
     y_names_pipes_and_sockets_of_a_process_gone_before_they_are_read,
+    yy_names_a_received_socket_in_a_narrow_trace_set,
+    y_never_names_a_reused_descriptor_by_an_earlier_file,
+    yy_shows_bind_and_connect_sockets_as_they_were,
+    yy_names_tcp_sockets_made_outside_a_narrow_trace_set,
     json_lines_carry_the_text_facts,
     rotation_keeps_at_most_n_files_of_at_most_size,
     o_placeholders_append_and_pipes,
@@ -345,6 +349,199 @@ fn y_names_pipes_and_sockets_of_a_process_gone_before_they_are_read(backend: Bac
             re(r"^eventfd2\(0, EFD_CLOEXEC\) += \d+<anon_inode:\[eventfd\]>$").is_match(l)
         }),
         "eventfd2's result is an anonymous inode",
+    );
+}
+
+/// `recvfrom`'s copies fill most of its plan, its descriptor's facts still taken at the
+/// call: a socket made outside the trace set, by a process gone right after the call.
+fn yy_names_a_received_socket_in_a_narrow_trace_set(backend: Backend) {
+    let script = "import os, socket\n\
+                  a, b = socket.socketpair()\n\
+                  a.send(b'x')\n\
+                  b.recv(1)\n\
+                  print(b.fileno(), os.fstat(b.fileno()).st_ino, os.fstat(a.fileno()).st_ino)";
+    let t = trace(&[
+        backend.arg(),
+        "-yy",
+        "-e",
+        "trace=recvfrom",
+        "--",
+        "python3",
+        "-c",
+        script,
+    ]);
+    t.expect(t.code() == Some(0), "python exits 0");
+    let fields: Vec<&str> = t.stdout.split_whitespace().collect();
+    let [fd, ino, peer] = fields[..] else {
+        panic!("unexpected output {:?}", t.stdout)
+    };
+    let want = format!("recvfrom({fd}<UNIX-STREAM:[{ino}->{peer}]>, \"x\", 1, 0, NULL, NULL) = 1");
+    t.expect(
+        t.calls("recvfrom").contains(&want.as_str()),
+        &format!("the socket named with its peer: {want}"),
+    );
+}
+
+/// A descriptor number reused by calls outside the trace set names the file the call
+/// saw (the facts' inode and device against `/proc`'s), never the one it had before:
+/// while the process lives, by its path; once it is gone, bare rather than wrong.
+fn y_never_names_a_reused_descriptor_by_an_earlier_file(backend: Backend) {
+    let script = |end: &str| {
+        format!(
+            "import os, time\n\
+             f = os.open('/etc/hostname', os.O_RDONLY)\n\
+             os.read(f, 1)\n\
+             os.close(f)\n\
+             g = os.open('/etc/passwd', os.O_RDONLY)\n\
+             os.read(g, 1)\n\
+             print(f, g)\n\
+             {end}"
+        )
+    };
+    let one_byte = Regex::new(r", 1\) += 1$").unwrap();
+    for (end, lives) in [("time.sleep(0.5)", true), ("", false)] {
+        let t = trace(&[
+            backend.arg(),
+            "-y",
+            "-e",
+            "trace=read",
+            "--",
+            "python3",
+            "-c",
+            &script(end),
+        ]);
+        t.expect(t.code() == Some(0), "python exits 0");
+        let fields: Vec<&str> = t.stdout.split_whitespace().collect();
+        let [f, g] = fields[..] else {
+            panic!("unexpected output {:?}", t.stdout)
+        };
+        t.expect(f == g, "the second open reused the number");
+        let reads: Vec<&str> = t
+            .calls("read")
+            .into_iter()
+            .filter(|l| {
+                l.starts_with(&format!("read({g}<")) || l.starts_with(&format!("read({g}, "))
+            })
+            .filter(|l| one_byte.is_match(l))
+            .collect();
+        t.expect(reads.len() >= 2, "both one-byte reads are shown");
+        let last = reads.last().copied().unwrap_or_default();
+        let named = last.starts_with(&format!("read({g}</etc/passwd>, "));
+        // The tracer's ptrace stops see `/proc` at the call; the kernel programs' records
+        // are read after it, when a gone process has no `/proc`.
+        let exact = lives || backend == Backend::Ptrace;
+        t.expect(
+            named || !exact && last.starts_with(&format!("read({g}, ")),
+            &format!("the second file's read names it (or, gone, nothing): {last}"),
+        );
+        let first = reads[reads.len() - 2];
+        t.expect(
+            first.starts_with(&format!("read({g}</etc/hostname>, "))
+                || backend != Backend::Ptrace && first.starts_with(&format!("read({g}, ")),
+            &format!("the first file's read names it (or nothing): {first}"),
+        );
+    }
+}
+
+/// `bind`, `listen` and `connect` show their sockets as they were before the call
+/// (strace looks at the call's entry), though the sockets were made outside the trace
+/// set by a process gone right after.
+fn yy_shows_bind_and_connect_sockets_as_they_were(backend: Backend) {
+    let dir = Scratch::new("yy-bind");
+    let path = dir.path("u.sock");
+    let script = format!(
+        "import os, socket\n\
+         l = socket.socket(socket.AF_UNIX)\n\
+         l.bind('{path}')\n\
+         l.listen()\n\
+         c = socket.socket(socket.AF_UNIX)\n\
+         c.connect('{path}')\n\
+         s, _ = l.accept()\n\
+         c.send(b'x')\n\
+         s.recv(1)\n\
+         ino = lambda s: os.fstat(s.fileno()).st_ino\n\
+         print(l.fileno(), ino(l), c.fileno(), ino(c))"
+    );
+    let t = trace(&[
+        backend.arg(),
+        "-yy",
+        "-e",
+        "trace=bind,listen,connect",
+        "--",
+        "python3",
+        "-c",
+        &script,
+    ]);
+    t.expect(t.code() == Some(0), "python exits 0");
+    let fields: Vec<&str> = t.stdout.split_whitespace().collect();
+    let [l, l_ino, c, c_ino] = fields[..] else {
+        panic!("unexpected output {:?}", t.stdout)
+    };
+    let quoted = format!("\"{path}\"");
+    let addr = format!("{{sa_family=AF_UNIX, sun_path={quoted}}}");
+    for want in [
+        format!("bind({l}<UNIX-STREAM:[{l_ino}]>, {addr}, "),
+        format!("listen({l}<UNIX-STREAM:[{l_ino},{quoted}]>, "),
+        format!("connect({c}<UNIX-STREAM:[{c_ino}]>, {addr}, "),
+    ] {
+        t.expect(
+            t.lines().iter().any(|line| line.starts_with(&want)),
+            &format!("{want}..."),
+        );
+    }
+}
+
+/// A TCP client and server made outside a narrow trace set: each call names its
+/// socket as it was at the call, with its endpoints.
+fn yy_names_tcp_sockets_made_outside_a_narrow_trace_set(backend: Backend) {
+    let script = "import os, socket\n\
+                  l = socket.socket()\n\
+                  l.bind(('127.0.0.1', 0))\n\
+                  l.listen()\n\
+                  c = socket.socket()\n\
+                  c.connect(l.getsockname())\n\
+                  s, _ = l.accept()\n\
+                  c.sendall(b'x')\n\
+                  s.recv(1)\n\
+                  ino = lambda s: os.fstat(s.fileno()).st_ino\n\
+                  port = lambda a: a[1]\n\
+                  print(l.fileno(), ino(l), port(l.getsockname()), c.fileno(), ino(c), \
+                  port(c.getsockname()), s.fileno())";
+    let t = trace(&[
+        backend.arg(),
+        "-yy",
+        "-e",
+        "trace=connect,accept4,sendto,recvfrom",
+        "--",
+        "python3",
+        "-c",
+        script,
+    ]);
+    t.expect(t.code() == Some(0), "python exits 0");
+    let fields: Vec<&str> = t.stdout.split_whitespace().collect();
+    let [l, _l_ino, port, c, c_ino, c_port, s] = fields[..] else {
+        panic!("unexpected output {:?}", t.stdout)
+    };
+    let server = format!("127.0.0.1:{port}");
+    let client = format!("127.0.0.1:{c_port}");
+    for want in [
+        // Unbound before the call: its inode.
+        format!("connect({c}<TCP:[{c_ino}]>, "),
+        format!("accept4({l}<TCP:[{server}]>, "),
+        format!("sendto({c}<TCP:[{client}->{server}]>, \"x\", 1, 0, NULL, 0) = 1"),
+        format!("recvfrom({s}<TCP:[{server}->{client}]>, \"x\", 1, 0, NULL, NULL) = 1"),
+    ] {
+        t.expect(
+            t.lines().iter().any(|line| line.starts_with(&want)),
+            &format!("{want}..."),
+        );
+    }
+    t.expect(
+        t.lines().iter().any(|line| {
+            line.starts_with(&format!("accept4({l}<"))
+                && line.ends_with(&format!("= {s}<TCP:[{server}->{client}]>"))
+        }),
+        "accept4's result has its endpoints",
     );
 }
 

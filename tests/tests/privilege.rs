@@ -54,15 +54,16 @@ impl CapsCopy {
         Some(Self { dir, bin })
     }
 
-    /// Runs the copy as `nobody`.
+    /// Runs the copy as `nobody` (again, while it is busy for an instant).
     fn run(&self, backend: Backend, args: &[&str]) -> Traced {
-        let out = Command::new(SANDBOX)
-            .args(["nobody", "--", self.bin.to_str().unwrap(), backend.arg()])
-            .args(args)
-            .current_dir(&self.dir)
-            .stdin(Stdio::null())
-            .output()
-            .unwrap();
+        let out = tracer_tests::output_once_not_busy(|| {
+            let mut cmd = Command::new(SANDBOX);
+            cmd.args(["nobody", "--", self.bin.to_str().unwrap(), backend.arg()])
+                .args(args)
+                .current_dir(&self.dir)
+                .stdin(Stdio::null());
+            cmd
+        });
         Traced::from(out)
     }
 }

@@ -40,14 +40,20 @@ pub struct KernelConfig {
     /// Its own setting, so that a `-P` trace of every call (nothing to follow) verifies
     /// without that code.
     pub path_follows_untraced: u8,
+    /// The most strings of an exec's argv (and environment, with `-v`) copied:
+    /// [`crate::MAX_STRV`], what strace shows of an abbreviated exec, or
+    /// [`crate::MAX_STRV_ALL`] when the exec is not abbreviated (`-v`, `-e abbrev=`) and
+    /// strace shows them all. Frozen: the verifier walks only as many rounds.
+    pub strv_strings: u8,
+    pub _pad: [u8; 3],
     /// `--cgroup`/`--container`: the depth of each traced cgroup below the cgroup2 root.
     pub cgroup_levels: [u32; MAX_CGROUPS],
     /// Per plan slot, the capture kinds (a bit per [`crate::capture`] kind) the traced
     /// syscalls' plans take there at a call's entry and at its exit
     /// ([`crate::CapturePlan::kinds`]): the verifier, which knows these frozen values,
     /// skips the code of every other kind. All ones (the default): every kind.
-    pub entry_kinds: [u16; MAX_CAPTURES],
-    pub exit_kinds: [u16; MAX_CAPTURES],
+    pub entry_kinds: [u32; MAX_CAPTURES],
+    pub exit_kinds: [u32; MAX_CAPTURES],
     /// `--cgroup`/`--container`: trace every task whose cgroup is one of these (id =
     /// inode of the cgroup v2 directory) or below one; the first 0 ends the set. All
     /// zero: trace the `TRACED` set.
@@ -211,6 +217,10 @@ pub struct FdFields {
     pub sk_protocol: u32,
     /// `netlink_sock.portid` (`-yy`'s `NETLINK:[ROUTE:1234]`); 0 where BTF lacks it.
     pub netlink_portid: u32,
+    /// `inode.i_sb` and `super_block.s_dev`: the device of the filesystem an inode is on
+    /// (a file is told from another by its inode and device); 0 where BTF lacks them.
+    pub inode_sb: u32,
+    pub sb_dev: u32,
 }
 
 impl FdFields {
@@ -245,6 +255,8 @@ impl FdFields {
         inode_nlink: 0,
         sk_protocol: 0,
         netlink_portid: 0,
+        inode_sb: 0,
+        sb_dev: 0,
     };
 
     /// Whether BTF gave every offset (`task_struct.files` is never at 0).
@@ -376,9 +388,11 @@ impl KernelConfig {
         count_cpu: 0,
         diagnose_only: 0,
         path_follows_untraced: 0,
+        strv_strings: crate::MAX_STRV as u8,
+        _pad: [0; 3],
         cgroup_levels: [0; MAX_CGROUPS],
-        entry_kinds: [u16::MAX; MAX_CAPTURES],
-        exit_kinds: [u16::MAX; MAX_CAPTURES],
+        entry_kinds: [u32::MAX; MAX_CAPTURES],
+        exit_kinds: [u32::MAX; MAX_CAPTURES],
         cgroup_ids: [0; MAX_CGROUPS],
         min_duration_ns: 0,
         summary_overhead_ns: 0,
@@ -503,7 +517,7 @@ impl Default for KernelConfig {
     }
 }
 
-const _: () = assert!(core::mem::size_of::<KernelConfig>() == 264 + 16 + 48 + 120 + 40);
+const _: () = assert!(core::mem::size_of::<KernelConfig>() == 264 + 16 + 48 + 128 + 40 + 24);
 
 #[cfg(feature = "user")]
 // SAFETY: plain-old-data: repr(C), integer fields only, explicit padding.

@@ -55,6 +55,106 @@ pub mod capture {
     /// The same for the two descriptors `pipe`/`socketpair` write into the `int[2]` at
     /// `arg`: two [`super::FdFacts`].
     pub const FD_PAIR_FACTS: u8 = 15;
+    /// A struct of `size` bytes (a multiple of 8), then the array a pointer in it points
+    /// at, as long as a count in it says: the [`super::Follow`] shape `len_arg` names
+    /// (`struct sock_fprog`'s instructions, `clone_args`'s `set_tid`). The array is read
+    /// up to its page's end when it faults further on (strace shows the elements read,
+    /// then where it stopped); nothing of it when the struct faults (the capture's
+    /// fault flag). The decoder tells a short array from the count.
+    pub const FOLLOW: u8 = 16;
+}
+
+/// Where a [`capture::FOLLOW`] capture finds its array in the struct it copied: the
+/// pointer's offset, the count's offset and width, the element size and the most
+/// elements copied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Follow {
+    pub ptr_at: usize,
+    pub count_at: usize,
+    /// 2, 4 or 8; 0: always one element (what a pointer field points at).
+    pub count_bytes: usize,
+    pub elem: usize,
+    pub max_elems: usize,
+}
+
+/// [`CaptureSpec::len_arg`] of a [`capture::FOLLOW`] capture: `struct sock_fprog`
+/// (`unsigned short len`, `struct sock_filter *filter`), 8-byte instructions.
+pub const FOLLOW_FPROG: u8 = 0;
+/// `struct clone_args`'s `set_tid` (at 64) and `set_tid_size` (at 72): at most 32
+/// pids (the kernel's nesting limit; strace shows a longer one as its address).
+pub const FOLLOW_SET_TID: u8 = 1;
+/// `struct clone_args`'s `pidfd` (at 8): the descriptor `CLONE_PIDFD` wrote there.
+pub const FOLLOW_PIDFD: u8 = 2;
+/// `struct clone_args`'s `parent_tid` (at 24): the tid `CLONE_PARENT_SETTID` wrote.
+pub const FOLLOW_PARENT_TID: u8 = 3;
+/// Bytes of a [`capture::FOLLOW`] capture's struct at most.
+pub const MAX_FOLLOW_STRUCT: usize = 128;
+
+/// The shapes by [`CaptureSpec::len_arg`] (a table, so the kernel programs pick one
+/// with a load rather than a branch per shape).
+const FOLLOWS: [Follow; 4] = [
+    Follow {
+        ptr_at: 8,
+        count_at: 0,
+        count_bytes: 2,
+        elem: 8,
+        // What fits in a capture after the struct.
+        max_elems: (MAX_CAPTURE - 16) / 8,
+    },
+    Follow {
+        ptr_at: 64,
+        count_at: 72,
+        count_bytes: 8,
+        elem: 4,
+        max_elems: 32,
+    },
+    Follow {
+        ptr_at: 8,
+        count_at: 0,
+        count_bytes: 0,
+        elem: 4,
+        max_elems: 1,
+    },
+    Follow {
+        ptr_at: 24,
+        count_at: 0,
+        count_bytes: 0,
+        elem: 4,
+        max_elems: 1,
+    },
+];
+
+/// The shape [`CaptureSpec::len_arg`] names in a [`capture::FOLLOW`] capture.
+#[inline(always)]
+pub const fn follow_shape(index: u8) -> Follow {
+    FOLLOWS[(index & 3) as usize]
+}
+
+/// Bytes of the array a [`capture::FOLLOW`] capture copies for a `count` read from its
+/// struct (its width already applied): at most `max_elems` elements, and no more than
+/// fits in a capture after the struct's `size` bytes.
+#[inline(always)]
+pub const fn follow_want(shape: &Follow, count: u64, size: usize) -> usize {
+    let count = if count > shape.max_elems as u64 {
+        shape.max_elems
+    } else {
+        count as usize
+    };
+    let want = count * shape.elem;
+    let room = MAX_CAPTURE - size;
+    if want > room { room } else { want }
+}
+
+/// A count `bytes` wide (2, 4 or 8; 0: one) from the 8-byte word at its offset (the low
+/// bytes: both architectures are little-endian).
+#[inline(always)]
+pub const fn follow_count(word: u64, bytes: usize) -> u64 {
+    match bytes {
+        0 => 1,
+        2 => word & 0xffff,
+        4 => word & 0xffff_ffff,
+        _ => word,
+    }
 }
 
 /// [`CaptureSpec::arg`] of an [`capture::FD_FACTS`] capture of the return value alone.
@@ -110,9 +210,13 @@ pub struct FdFacts {
     /// The inode's link count (`i_nlink`): 0 for a file deleted while open, which
     /// strace's names mark `(deleted)`; 1 where it could not be read.
     pub nlink: u32,
+    /// The device of the filesystem the inode is on (`i_sb->s_dev`, the kernel's
+    /// encoding; 0: unknown): with `ino`, which file this is.
+    pub dev: u32,
+    pub _pad: u32,
 }
 
-const _: () = assert!(core::mem::size_of::<FdFacts>() == 208);
+const _: () = assert!(core::mem::size_of::<FdFacts>() == 216);
 
 impl Default for FdFacts {
     fn default() -> Self {
@@ -133,6 +237,8 @@ impl Default for FdFacts {
             path_len: 0,
             path: [0; UNIX_PATH_BYTES],
             nlink: 1,
+            dev: 0,
+            _pad: 0,
         }
     }
 }
@@ -152,12 +258,14 @@ impl FdFacts {
         b[48..50].copy_from_slice(&self.family.to_ne_bytes());
         b[50..52].copy_from_slice(&self.local_port.to_ne_bytes());
         b[52..54].copy_from_slice(&self.remote_port.to_ne_bytes());
+        b[54..56].copy_from_slice(&self.protocol.to_ne_bytes());
         b[56..72].copy_from_slice(&self.local);
         b[72..88].copy_from_slice(&self.remote);
         b[88..92].copy_from_slice(&self.peer.to_ne_bytes());
         b[92..96].copy_from_slice(&self.path_len.to_ne_bytes());
         b[96..204].copy_from_slice(&self.path);
         b[204..208].copy_from_slice(&self.nlink.to_ne_bytes());
+        b[208..212].copy_from_slice(&self.dev.to_ne_bytes());
         b
     }
 
@@ -191,6 +299,8 @@ impl FdFacts {
             path_len: u32_at(92),
             path,
             nlink: u32_at(204),
+            dev: u32_at(208),
+            _pad: 0,
         })
     }
 
@@ -488,7 +598,8 @@ pub const MAX_CAPTURES: usize = 5;
 /// ([`capture::IOVEC`], [`capture::MSG_IOVEC`], [`capture::DIRENT_COUNT`],
 /// [`capture::MMSG`]; at most one
 /// per syscall): always the last, so the kernel programs carry each such loop once, not
-/// once per slot.
+/// once per slot. A plan with no loop may hold any other copy there (with `-y`, the one
+/// [`FD_SLOT`] gave up for the facts): the generic copies are taken in every slot.
 pub const LOOP_SLOT: usize = MAX_CAPTURES - 1;
 
 /// Whether a capture kind belongs in [`LOOP_SLOT`].
@@ -506,18 +617,18 @@ pub struct CapturePlan {
     pub specs: [CaptureSpec; MAX_CAPTURES],
 }
 
-// Every kind a plan holds has a bit in a u16 (`ENTRY_LOST` is never in a plan).
-const _: () = assert!(capture::FD_PAIR_FACTS < 16 && capture::MMSG < 16);
+// Every kind a plan holds has a bit in a u32 (`ENTRY_LOST` is never in a plan).
+const _: () = assert!(capture::FOLLOW < 32);
 
 impl CapturePlan {
     /// The kinds (a bit per [`capture`] kind) this plan may copy in each slot at a call's
     /// entry and at its exit. The exit's include the entry's: an entry copy is taken at
     /// the exit when it is deferred or its read faulted.
-    pub fn kinds(&self) -> ([u16; MAX_CAPTURES], [u16; MAX_CAPTURES]) {
+    pub fn kinds(&self) -> ([u32; MAX_CAPTURES], [u32; MAX_CAPTURES]) {
         let mut entry = [0; MAX_CAPTURES];
         let mut exit = [0; MAX_CAPTURES];
         for (slot, spec) in self.specs.iter().enumerate() {
-            let bit = 1u16.checked_shl(spec.kind as u32).unwrap_or(0) & !1;
+            let bit = 1u32.checked_shl(spec.kind as u32).unwrap_or(0) & !1;
             if spec.when == when::ENTER {
                 entry[slot] = bit;
             }
@@ -573,6 +684,10 @@ pub const fn tracks_path_fds(flags: u32) -> bool {
 
 /// Strings in a [`capture::STRV`] capture (execve's argv) beyond which it is truncated.
 pub const MAX_STRV: usize = 32;
+/// The most strings of an exec's argv or environment copied when the exec is not
+/// abbreviated ([`crate::KernelConfig::strv_strings`]); `MAX_CAPTURE` bytes hold about
+/// as many of `-s 32`'s.
+pub const MAX_STRV_ALL: usize = 128;
 /// Pointers a [`capture::PTRV_COUNT`] capture counts at most.
 pub const MAX_PTRV: usize = 512;
 
@@ -615,6 +730,23 @@ mod tests {
         assert_eq!(len(0x8fff_4500), Some(512));
         assert_eq!(capture_retry_len(&spec, 0x7000_0ffc, 8), Some(4));
         assert_eq!(capture_retry_len(&spec, 0x7000_0ff0, 8), None);
+    }
+
+    /// A followed array: as many elements as the struct's count says (its width only),
+    /// at most the shape's and what fits in a capture after the struct.
+    #[test]
+    fn followed_arrays_are_bounded() {
+        let fprog = follow_shape(FOLLOW_FPROG);
+        assert_eq!(follow_count(0xdead_0000_0003, fprog.count_bytes), 3);
+        assert_eq!(follow_want(&fprog, 3, 16), 24);
+        assert_eq!(follow_want(&fprog, 0xffff, 16), MAX_CAPTURE - 16);
+        let set_tid = follow_shape(FOLLOW_SET_TID);
+        assert_eq!(follow_count(u64::MAX, set_tid.count_bytes), u64::MAX);
+        assert_eq!(follow_want(&set_tid, 2, 88), 8);
+        assert_eq!(follow_want(&set_tid, u64::MAX, 88), 32 * 4);
+        let pidfd = follow_shape(FOLLOW_PIDFD);
+        assert_eq!(follow_count(0, pidfd.count_bytes), 1);
+        assert_eq!(follow_want(&pidfd, 1, 88), 4);
     }
 
     /// A struct or an array ending past its mapping's end keeps what is readable, as

@@ -18,10 +18,11 @@ use aya_ebpf::{
 use tracer_common::{
     CAPTURE_FAULT, CAPTURE_TRUNCATED, CaptureHeader, CapturePlan, CaptureSpec, DIRENT_RECLEN,
     FD_RET_ARG, FD_RETURNED, FD_SLOT, FdFacts, FdSetsHeader, IovecChunk, LEN_FROM_RET, LOOP_SLOT,
-    MAX_CAPTURE, MAX_CAPTURES, MAX_DIRENTS, MAX_FDSET_BYTES, MAX_IOV, MAX_MMSG_PIECES, MAX_PTRV,
-    MAX_STRV, MMSG_MESSAGE, MMSG_NAME_BYTES, MMSGHDR_BYTES, MSGHDR_CONTROL, MSGHDR_IOV,
-    MSGHDR_NAME, MmsgChunk, SyscallRecord, capture, capture_len, capture_retry_len, capture_want,
-    copied_flags, fdset_bytes, iov_copy_len, when,
+    MAX_CAPTURE, MAX_CAPTURES, MAX_DIRENTS, MAX_FDSET_BYTES, MAX_FOLLOW_STRUCT, MAX_IOV,
+    MAX_MMSG_PIECES, MAX_PTRV, MAX_STRV_ALL, MMSG_MESSAGE, MMSG_NAME_BYTES, MMSGHDR_BYTES,
+    MSGHDR_CONTROL, MSGHDR_IOV, MSGHDR_NAME, MmsgChunk, SyscallRecord, capture, capture_len,
+    capture_retry_len, capture_want, copied_flags, fdset_bytes, follow_count, follow_shape,
+    follow_want, iov_copy_len, page_room, when,
 };
 
 /// Scratch space per CPU and per program (enter and exit must not share: a preempted
@@ -93,7 +94,7 @@ impl Phase {
 /// bit (`slot` is a constant wherever this is called: the loops over the slots are
 /// unrolled, by the compiler or the verifier).
 #[inline(always)]
-fn kinds(phase: Phase, slot: usize) -> u16 {
+fn kinds(phase: Phase, slot: usize) -> u32 {
     let cfg = config();
     if phase.is_exit() {
         cfg.exit_kinds[slot]
@@ -103,7 +104,7 @@ fn kinds(phase: Phase, slot: usize) -> u16 {
 }
 
 /// The bit of `kind` in [`kinds`].
-const fn bit(kind: u8) -> u16 {
+const fn bit(kind: u8) -> u32 {
     1 << kind
 }
 
@@ -206,7 +207,8 @@ impl Builder {
             self.capture_fds(spec, phase, args);
         }
         // Captures that loop always sit in the last slot (see `LOOP_SLOT`), so their
-        // loops are in the code once rather than once per slot.
+        // loops are in the code once rather than once per slot (another kind there was
+        // taken above: `capture_loop` passes it over).
         self.forget_offset();
         let spec = &plan.specs[LOOP_SLOT];
         let retrying = retry & (1 << LOOP_SLOT) != 0 && spec.when == when::ENTER;
@@ -306,6 +308,9 @@ impl Builder {
                     (len, flags) = self.read_bytes(data_off, ptr, rest);
                 }
                 (len, flags)
+            }
+            capture::FOLLOW if kinds & bit(capture::FOLLOW) != 0 => {
+                self.read_follow(data_off, src, spec)
             }
             capture::FD_SETS if kinds & bit(capture::FD_SETS) != 0 => {
                 let nfds = args[(spec.len_arg & 7) as usize % 6];
@@ -564,6 +569,57 @@ impl Builder {
         } else {
             (want, 0)
         }
+    }
+
+    /// A struct, then the array a pointer in it points at, as long as a count in it
+    /// says ([`capture::FOLLOW`]): the array up to its page's end when it faults further
+    /// on, none of it when the struct faults.
+    #[inline(always)]
+    fn read_follow(&mut self, off: usize, src: u64, spec: &CaptureSpec) -> (usize, u8) {
+        let size = spec.size as usize & (MAX_FOLLOW_STRUCT - 1);
+        let (len, flags) = self.read_bytes(off, src, size);
+        if flags != 0 || len == 0 {
+            return (len, flags);
+        }
+        let shape = follow_shape(spec.len_arg);
+        let at = off & (2 * OFF_LIMIT - 1);
+        // SAFETY: the struct was just read at `at`; the plan puts both words inside it
+        // (offsets below its size, multiples of 8) and `at` is a multiple of 8.
+        let (ptr, word) = unsafe {
+            let ptr_at = self
+                .buf
+                .wrapping_add(at + (shape.ptr_at & (MAX_FOLLOW_STRUCT - 8)));
+            let count_at = self
+                .buf
+                .wrapping_add(at + (shape.count_at & (MAX_FOLLOW_STRUCT - 8)));
+            (*(ptr_at as *const u64), *(count_at as *const u64))
+        };
+        let want = follow_want(&shape, follow_count(word, shape.count_bytes), size);
+        // Which branch made the size is of no use to the verifier later; the mask bounds
+        // it (a no-op: at most MAX_CAPTURE).
+        let want = self.forget(want) & LEN_MASK;
+        if ptr == 0 || want == 0 {
+            return (size, 0);
+        }
+        let dst = self.buf.wrapping_add((off + size) & (2 * OFF_LIMIT - 1)) as *mut c_void;
+        // SAFETY: off < OFF_LIMIT + 8, size < MAX_FOLLOW_STRUCT and want <= LEN_MASK:
+        // inside the scratch buffer, below its cells. On failure the helper zeroes them.
+        let rc = unsafe { bpf_probe_read_user(dst, want as u32, ptr as *const c_void) };
+        let mut got = want;
+        if rc < 0 {
+            // The elements before the page's end, as strace shows them (then where it
+            // stopped).
+            let rest = self.forget(page_room(ptr)) & LEN_MASK;
+            got = 0;
+            if rest < want {
+                // SAFETY: as above, rest < want.
+                let rc = unsafe { bpf_probe_read_user(dst, rest as u32, ptr as *const c_void) };
+                if rc >= 0 {
+                    got = rest;
+                }
+            }
+        }
+        ((size + got) & LEN_MASK, 0)
     }
 
     /// Two words of tracee memory (a pointer and a length in a `struct msghdr`), read
@@ -852,12 +908,14 @@ impl Builder {
         (4, flags)
     }
 
-    /// argv: each string NUL-terminated, concatenated, up to `MAX_STRV` strings.
+    /// argv: each string NUL-terminated, concatenated, up to `strv_strings` strings (a
+    /// frozen setting: the verifier walks that many rounds).
     #[inline(always)]
     fn read_strv(&mut self, off: usize, src: u64, limit: usize) -> (usize, u8) {
+        let strings = config().strv_strings as usize;
         let mut len = 0usize;
         let mut i = 0;
-        while i < MAX_STRV {
+        while i < MAX_STRV_ALL && i < strings {
             let mut ptr: u64 = 0;
             // SAFETY: reads one pointer of the tracee's array into a stack variable.
             let rc = unsafe {

@@ -59,6 +59,13 @@ pub fn read(fd: i64, facts: &mut FdFacts) -> bool {
         0 => 1,
         at => field::<u32>(inode, at).unwrap_or(1),
     };
+    // Which filesystem: a later file under the same number is told by it and the inode.
+    facts.dev = match f.inode_sb {
+        0 => 0,
+        at => field::<u64>(inode, at)
+            .and_then(|sb| field::<u32>(sb as *const u8, f.sb_dev))
+            .unwrap_or(0),
+    };
     facts.name_len = 0;
     facts.family = 0;
     facts.protocol = 0;

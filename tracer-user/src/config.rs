@@ -338,11 +338,12 @@ impl Config {
     }
 
     /// What the options change in syscall `nr`'s capture plan: unabbreviated (`-v`), an
-    /// exec's environment is copied as its strings; with `-y`, what descriptors refer to
+    /// exec's environment is copied as its strings, a filter program's instructions
+    /// with its struct; with `-y`, what descriptors refer to
     /// is taken at the call.
     pub fn plan_options(&self, nr: u32) -> crate::syscalls::plan::PlanOptions {
         crate::syscalls::plan::PlanOptions {
-            env_strings: !self.decode.abbrev.contains(nr),
+            unabbreviated: !self.decode.abbrev.contains(nr),
             fd_facts: self.names_fds(),
             fd_endpoints: self.out.decode_fds > 1,
             string_limit: self.decode.string_limit,
@@ -567,6 +568,11 @@ impl CommandLine {
         };
         // Dumped buffers are copied whole; `-s` still limits what the lines show.
         kernel.string_limit = cfg.capture_limit().min(u16::MAX as usize) as u32;
+        // An exec that is not abbreviated shows all its strings, as strace does.
+        let execs = [tracer_common::nr::EXECVE, tracer_common::nr::EXECVEAT];
+        if execs.iter().any(|&nr| !cfg.decode.abbrev.contains(nr)) {
+            kernel.strv_strings = tracer_common::MAX_STRV_ALL as u8;
+        }
         cfg.kernel = kernel;
         Ok(cfg)
     }

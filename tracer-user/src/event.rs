@@ -59,13 +59,21 @@ pub struct Tampered {
 }
 
 impl Syscall {
-    /// The first copy of argument `arg`'s memory.
-    /// The copy of argument `arg`'s memory (not `-y`'s facts about a descriptor).
+    /// The first copy of argument `arg`'s memory (not `-y`'s facts about a descriptor,
+    /// nor a struct taken with what it points at: [`Self::followed`]).
     pub fn capture(&self, arg: usize) -> Option<&Capture> {
-        use tracer_common::capture::{FD_FACTS, FD_PAIR_FACTS};
+        use tracer_common::capture::{FD_FACTS, FD_PAIR_FACTS, FOLLOW};
         self.captures
             .iter()
-            .find(|c| c.arg as usize == arg && c.kind != FD_FACTS && c.kind != FD_PAIR_FACTS)
+            .find(|c| c.arg as usize == arg && !matches!(c.kind, FD_FACTS | FD_PAIR_FACTS | FOLLOW))
+    }
+
+    /// Argument `arg`'s struct with the array a pointer in it points at
+    /// ([`tracer_common::capture::FOLLOW`]).
+    pub fn followed(&self, arg: usize) -> Option<&Capture> {
+        self.captures
+            .iter()
+            .find(|c| c.arg as usize == arg && c.kind == tracer_common::capture::FOLLOW)
     }
 
     pub fn duration_ns(&self) -> Option<u64> {

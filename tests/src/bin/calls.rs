@@ -122,9 +122,20 @@ fn main() {
             use std::os::fd::AsRawFd;
             // SAFETY: flock on descriptors this process owns.
             unsafe { libc::flock(holder.as_raw_fd(), libc::LOCK_EX) };
+            let (tx, rx) = std::sync::mpsc::channel();
             let t = std::thread::spawn(move || unsafe {
+                let _ = tx.send(libc::gettid());
                 libc::flock(waiter.as_raw_fd(), libc::LOCK_EX)
             });
+            // The wait starts once the waiter is inside its flock (a loaded machine, or a
+            // tracer slow to let the new thread go, may start it late).
+            let tid = rx.recv().expect("the waiter's id");
+            let inside = format!("{} ", libc::SYS_flock);
+            while !std::fs::read_to_string(format!("/proc/self/task/{tid}/syscall"))
+                .is_ok_and(|s| s.starts_with(&inside))
+            {
+                std::thread::sleep(Duration::from_millis(1));
+            }
             std::thread::sleep(Duration::from_millis(ms));
             // SAFETY: as above.
             unsafe { libc::flock(holder.as_raw_fd(), libc::LOCK_UN) };

@@ -12,6 +12,7 @@
 //! | `files DIR` | locks, times, offsets, modes, prctl, mappings |
 //! | `attach-loop` | prints `ready`, then per line read from stdin opens, reads and closes a file and prints `done` |
 //! | `stuck-futex` | a thread blocked on a mutex the main thread holds while joining it: a deadlock (prints `ready`) |
+//! | `filters` | a socket filter attached and read back, an allow-all seccomp filter set by `prctl` and `seccomp`, `clone3` refusing `set_tid` arrays (one running into an unreadable page), then making a child with a pidfd; prints the pids it passed and got |
 
 use std::ffi::CString;
 use std::io::{BufRead, Write};
@@ -39,6 +40,8 @@ fn main() {
             Some("stuck-futex") => stuck_futex(),
             Some("clone-parent") => clone_parent(),
             Some("page-end") => page_end(),
+            Some("filters") => filters(),
+            Some("keyctl") => keyctl(),
             _ => {
                 eprintln!("usage: workload MODE [DIR]");
                 std::process::exit(2);
@@ -596,6 +599,185 @@ unsafe fn files(dir: &str) {
 /// `...`), and one that cannot be read so far is printed as its address.
 unsafe fn page_end() {
     unsafe {
+        let (map, page) = guarded_page();
+        let end = map.add(page);
+        std::ptr::write_bytes(end.sub(33), b'x', 33);
+        libc::write(-1, end.sub(33).cast(), 33);
+        libc::write(-1, end.sub(32).cast(), 33);
+        libc::syscall(libc::SYS_delete_module, end.sub(33), 0);
+        libc::syscall(libc::SYS_delete_module, end.sub(32), 0);
+        *end.sub(1) = 0;
+        libc::syscall(libc::SYS_delete_module, end.sub(33), 0);
+        // A memfd's name is read up to 250 bytes (the kernel takes 249), a thread's
+        // name up to PR_SET_NAME's 15: each unterminated up to the page's end.
+        std::ptr::write_bytes(end.sub(250), b'm', 250);
+        libc::syscall(libc::SYS_memfd_create, end.sub(250), 0);
+        libc::syscall(libc::SYS_memfd_create, end.sub(249), 0);
+        std::ptr::write_bytes(end.sub(15), b'n', 15);
+        let mut old = [0u8; 16];
+        libc::prctl(libc::PR_GET_NAME, old.as_mut_ptr());
+        libc::prctl(libc::PR_SET_NAME, end.sub(15));
+        libc::prctl(libc::PR_SET_NAME, end.sub(14));
+        libc::prctl(libc::PR_SET_NAME, old.as_ptr());
+        libc::munmap(map.cast(), 2 * page);
+    }
+}
+
+/// Memory that points at more memory, as strace follows it: `struct sock_fprog`'s
+/// instructions (a UDP-only socket filter, then an allow-all seccomp filter) and
+/// `clone_args`'s `set_tid` pids (refused: more pids than pid namespace levels; the
+/// second array's last pid unreadable), and its `pidfd` and `parent_tid` (a child that
+/// exits at once). Prints `set_tid PID...` per refused clone3 call, then `pidfd FD
+/// parent_tid TID`.
+unsafe fn filters() {
+    const fn insn(code: u16, jt: u8, jf: u8, k: u32) -> libc::sock_filter {
+        libc::sock_filter { code, jt, jf, k }
+    }
+    const BPF_B_ABS: u16 = 0x10 | 0x20;
+    const BPF_JEQ_K: u16 = 0x05 | 0x10;
+    const BPF_RET_K: u16 = 0x06;
+    const SKF_AD_PROTOCOL: u32 = 0xffff_f000;
+    const SECCOMP_RET_ALLOW: u32 = 0x7fff_0000;
+    const SO_GET_FILTER: libc::c_int = libc::SO_ATTACH_FILTER;
+    unsafe {
+        // The ethertype (unused), then the IP protocol byte (offset 9 of the network
+        // header): UDP through, the rest dropped.
+        let udp = [
+            insn(BPF_B_ABS, 0, 0, SKF_AD_PROTOCOL),
+            insn(BPF_B_ABS, 0, 0, 0xfff0_0000 + 9),
+            insn(BPF_JEQ_K, 0, 1, libc::IPPROTO_UDP as u32),
+            insn(BPF_RET_K, 0, 0, u32::MAX),
+            insn(BPF_RET_K, 0, 0, 0),
+        ];
+        let prog = libc::sock_fprog {
+            len: udp.len() as u16,
+            filter: udp.as_ptr().cast_mut(),
+        };
+        let fprog_len = size_of::<libc::sock_fprog>() as libc::socklen_t;
+        let fd = libc::socket(libc::AF_INET, libc::SOCK_DGRAM, 0);
+        let prog_ptr = (&raw const prog).cast();
+        libc::setsockopt(
+            fd,
+            libc::SOL_SOCKET,
+            libc::SO_ATTACH_FILTER,
+            prog_ptr,
+            fprog_len,
+        );
+        let mut back = [insn(0, 0, 0, 0); 8];
+        let mut len = back.len() as libc::socklen_t;
+        libc::getsockopt(
+            fd,
+            libc::SOL_SOCKET,
+            SO_GET_FILTER,
+            back.as_mut_ptr().cast(),
+            &mut len,
+        );
+        libc::close(fd);
+
+        let allow = [insn(BPF_RET_K, 0, 0, SECCOMP_RET_ALLOW)];
+        let prog = libc::sock_fprog {
+            len: allow.len() as u16,
+            filter: allow.as_ptr().cast_mut(),
+        };
+        libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+        libc::prctl(
+            libc::PR_SET_SECCOMP,
+            libc::SECCOMP_MODE_FILTER,
+            &raw const prog,
+        );
+        libc::syscall(
+            libc::SYS_seccomp,
+            libc::SECCOMP_SET_MODE_FILTER,
+            0,
+            &raw const prog,
+        );
+
+        // `struct clone_args`: set_tid at word 8, set_tid_size at word 9.
+        let clone3 = |set_tid: *const libc::pid_t, count: u64| {
+            let mut args = [0u64; 11];
+            args[8] = set_tid as u64;
+            args[9] = count;
+            libc::syscall(libc::SYS_clone3, args.as_ptr(), size_of_val(&args))
+        };
+        let pid = libc::getpid();
+        let pids = [pid + 1000, pid + 2000, pid + 3000];
+        println!("set_tid {} {} {}", pids[0], pids[1], pids[2]);
+        clone3(pids.as_ptr(), 3);
+        let (map, page) = guarded_page();
+        let tail = map.add(page - 8) as *mut libc::pid_t;
+        *tail = pids[0];
+        *tail.add(1) = pids[1];
+        println!("set_tid {} {}", pids[0], pids[1]);
+        clone3(tail, 3);
+        libc::munmap(map.cast(), 2 * page);
+
+        // A child (a fork: no shared memory) with a pidfd and its tid written back.
+        let (mut pidfd, mut tid): (libc::c_int, libc::pid_t) = (-1, 0);
+        let mut args = [0u64; 11];
+        args[0] = (libc::CLONE_PIDFD | libc::CLONE_PARENT_SETTID) as u64;
+        args[1] = (&raw mut pidfd) as u64;
+        args[3] = (&raw mut tid) as u64;
+        args[4] = libc::SIGCHLD as u64;
+        let child = libc::syscall(libc::SYS_clone3, args.as_ptr(), size_of_val(&args));
+        if child == 0 {
+            libc::_exit(0);
+        }
+        println!("pidfd {pidfd} parent_tid {tid}");
+        libc::waitpid(child as libc::pid_t, null_mut(), 0);
+        libc::close(pidfd);
+    }
+}
+
+/// The kernel's key management: a key added to the thread keyring, described, read,
+/// updated, searched for, given permissions and revoked; a session keyring joined; the
+/// commands that take uids, an errno and the request-key default.
+unsafe fn keyctl() {
+    unsafe {
+        const THREAD_KEYRING: libc::c_long = -1;
+        let call = |args: [libc::c_long; 5]| {
+            libc::syscall(
+                libc::SYS_keyctl,
+                args[0],
+                args[1],
+                args[2],
+                args[3],
+                args[4],
+            )
+        };
+        call([0, THREAD_KEYRING, 1, 0, 0]);
+        let key = libc::syscall(
+            libc::SYS_add_key,
+            c"user".as_ptr(),
+            c"tracer-key".as_ptr(),
+            c"secret".as_ptr(),
+            6,
+            THREAD_KEYRING,
+        );
+        let mut buf = [0xffu8; 256];
+        let out = buf.as_mut_ptr() as libc::c_long;
+        call([6, key, out, 256, 0]);
+        call([11, key, out, 256, 0]);
+        call([2, key, c"new secret".as_ptr() as libc::c_long, 10, 0]);
+        call([5, key, 0x3f01_0000, 0, 0]);
+        call([
+            10,
+            THREAD_KEYRING,
+            c"user".as_ptr() as libc::c_long,
+            c"tracer-key".as_ptr() as libc::c_long,
+            0,
+        ]);
+        call([4, key, -1, -1, 0]);
+        call([19, key, 10, libc::ENODEV as libc::c_long, -3]);
+        call([14, -1, 0, 0, 0]);
+        call([3, key, 0, 0, 0]);
+        call([1, c"tracer-session".as_ptr() as libc::c_long, 0, 0, 0]);
+    }
+}
+
+/// A readable page followed by an unreadable one (memory that ends where a mapping
+/// does): the mapping and the page size; `munmap(map, 2 * page)` ends it.
+unsafe fn guarded_page() -> (*mut u8, usize) {
+    unsafe {
         let page = libc::sysconf(libc::_SC_PAGESIZE) as usize;
         let map = libc::mmap(
             null_mut(),
@@ -606,15 +788,7 @@ unsafe fn page_end() {
             0,
         ) as *mut u8;
         libc::mprotect(map.add(page).cast(), page, libc::PROT_NONE);
-        let end = map.add(page);
-        std::ptr::write_bytes(end.sub(33), b'x', 33);
-        libc::write(-1, end.sub(33).cast(), 33);
-        libc::write(-1, end.sub(32).cast(), 33);
-        libc::syscall(libc::SYS_delete_module, end.sub(33), 0);
-        libc::syscall(libc::SYS_delete_module, end.sub(32), 0);
-        *end.sub(1) = 0;
-        libc::syscall(libc::SYS_delete_module, end.sub(33), 0);
-        libc::munmap(map.cast(), 2 * page);
+        (map, page)
     }
 }
 

@@ -43,6 +43,7 @@ pub(crate) fn visible(call: &Call, i: usize, kind: ArgKind) -> bool {
         ArgKind::Unused => false,
         ArgKind::ArchPrctlArg => super::arch_prctl::visible(call),
         ArgKind::PrctlArg { n } => prctl::visible(call, n),
+        ArgKind::KeyctlArg { n } => super::keyctl::visible(call, n),
         ArgKind::SyslogBuf | ArgKind::SyslogLen => syslog::visible(call),
         ArgKind::Reboot { n } => reboot::visible(call, n),
         ArgKind::QuotaId { cmd } => super::quota::visible(call, cmd, true),
@@ -221,6 +222,7 @@ fn write_memory(
     match kind {
         ArgKind::Path => strings::write_cstr(out, cap, v, None, opts),
         ArgKind::Str => strings::write_cstr(out, cap, v, Some(opts.string_limit), opts),
+        ArgKind::StrUpTo { max } => strings::write_str_upto(out, cap, v, max, opts),
         ArgKind::MountStr { data } => {
             // MS_MGC_MSK/MS_MGC_VAL, MS_REMOUNT; MS_BIND|MS_MOVE|MS_SHARED|MS_PRIVATE|
             // MS_SLAVE|MS_UNBINDABLE.
@@ -297,6 +299,7 @@ fn write_memory(
             _ => strings::write_ptrv_count(out, cap, v),
         },
         ArgKind::PrctlArg { n } => prctl::write_arg(out, call, i, n, opts),
+        ArgKind::KeyctlArg { n } => super::keyctl::write_arg(out, call, i, n, opts),
         ArgKind::BpfAttr => super::bpf::write_attr(out, call, opts, fds),
         ArgKind::IoctlArg => ioctl::write_arg(out, call, i, opts, fds),
         ArgKind::SyslogBuf => syslog::write_buf(out, call, i, opts),
@@ -320,7 +323,7 @@ fn write_memory(
                 .and_then(netlink::protocol_from_name);
             iovec::write_msghdr(out, call, i, w == When::ExitOk, opts, named)
         }
-        ArgKind::Struct(StructKind::CloneArgs, _) => clone::write_clone3(out, call, i),
+        ArgKind::Struct(StructKind::CloneArgs, _) => clone::write_clone3(out, call, i, opts),
         ArgKind::Struct(StructKind::MountAttr, _) => {
             super::mount_attr::write_arg(out, call, i, opts, fds)
         }
@@ -659,6 +662,7 @@ fn write_named(out: &mut String, call: &Call, i: usize, kind: ArgKind) -> bool {
         ArgKind::StatxFlags => flags::write_statx_flags(out, v),
         ArgKind::MmapProt => write_flags(out, v, flags::PROT, Some("PROT_NONE"), "PROT_???"),
         ArgKind::MmapFlags => flags::write_mmap_flags(out, v),
+        ArgKind::MemfdFlags => flags::write_memfd_flags(out, v as u32 as u64),
         // An `unsigned long`.
         ArgKind::MremapFlags => write_flags(out, v, flags::MREMAP_FLAGS, None, "MREMAP_???"),
         ArgKind::Madvise => write_enum(out, v32, flags::MADVISE, "MADV_???"),

@@ -181,6 +181,32 @@ fn abbrev_mmap_flags(out: &mut String, value: u64) {
     }
 }
 
+/// `memfd_create`'s flags (strace's `memfd_create.c`): the flags, then a huge page
+/// size's bits as `21<<MFD_HUGE_SHIFT`.
+pub fn write_memfd_flags(out: &mut String, value: u64) {
+    const HUGE_SHIFT: u32 = 26;
+    const HUGE_MASK: u64 = 0x3f << HUGE_SHIFT;
+    const MEMFD_FLAGS: Xlat = &[
+        (0x1, "MFD_CLOEXEC"),
+        (0x2, "MFD_ALLOW_SEALING"),
+        (0x4, "MFD_HUGETLB"),
+        (0x8, "MFD_NOEXEC_SEAL"),
+        (0x10, "MFD_EXEC"),
+    ];
+    styled(out, &hex(value), |out| {
+        let (rest, huge) = (value & !HUGE_MASK, value & HUGE_MASK);
+        if rest != 0 || huge == 0 {
+            abbrev_flags(out, rest, &[MEMFD_FLAGS], None, "MFD_???");
+        }
+        if huge != 0 {
+            if rest != 0 {
+                out.push('|');
+            }
+            let _ = write!(out, "{}<<MFD_HUGE_SHIFT", huge >> HUGE_SHIFT);
+        }
+    });
+}
+
 /// `clone` flags: the low byte is the signal sent to the parent when the child exits.
 pub fn write_clone_flags(out: &mut String, value: u64) {
     styled(out, &hex(value), |out| abbrev_clone_flags(out, value));

@@ -6,6 +6,7 @@
 mod arch_prctl;
 mod args;
 mod bpf;
+mod bpf_filter;
 mod clone;
 mod cmsg;
 pub mod dump;
@@ -20,6 +21,7 @@ mod ioprio;
 mod iovec;
 mod ipc;
 mod kexec;
+mod keyctl;
 mod mount_attr;
 mod netlink;
 mod netlink_types;
@@ -46,6 +48,7 @@ mod typed;
 pub mod uring;
 mod xlat;
 
+pub(crate) use bpf_filter::FPROG_SIZE;
 pub use errno::errno_name;
 pub use flags::signal_name;
 pub use ioctl::returns_fd as ioctl_returns_fd;
@@ -54,6 +57,7 @@ pub(crate) use quota::MAX_STRUCT as QUOTA_MAX_STRUCT;
 pub use ret::write_return;
 pub use ret::{errno_of, write_result};
 pub(crate) use seccomp::MAX_STRUCT as SECCOMP_MAX_STRUCT;
+pub(crate) use sockopt::SOCKOPT_OUT_BYTES;
 pub use typed::{Typed, typed};
 
 use std::{fmt::Write, sync::Arc};
@@ -363,7 +367,10 @@ pub fn process_comm(pid: u32) -> Option<String> {
 /// The copies of argument `i` taken at entry and at exit, for arguments the plan reads
 /// twice ([`crate::syscalls::plan::capture_specs`]): entry captures come first.
 pub(crate) fn in_out(call: &Call, i: usize) -> (Option<&Capture>, Option<&Capture>) {
-    let mut caps = call.captures.iter().filter(|c| c.arg as usize == i);
+    let mut caps = call
+        .captures
+        .iter()
+        .filter(|c| c.arg as usize == i && c.kind != tracer_common::capture::FOLLOW);
     (caps.next(), caps.next())
 }
 

@@ -170,7 +170,7 @@ pub fn write_arg(out: &mut String, call: &Call, i: usize, n: u8, opts: &DecodeOp
         (PR_GET_UNALIGN, 2) => int_out(out, &|out, x| {
             write_flags(out, x as u32 as u64, PR_UNALIGN, None, "PR_UNALIGN_???")
         }),
-        (PR_GET_TID_ADDRESS, 2) => match written(NAME_OUT).and_then(|c| Bytes(&c.data).u64(0)) {
+        (PR_GET_TID_ADDRESS, 2) => match written(8).and_then(|c| Bytes(&c.data).u64(0)) {
             Some(p) => {
                 out.push('[');
                 write_addr(out, p);
@@ -226,8 +226,12 @@ pub fn write_arg(out: &mut String, call: &Call, i: usize, n: u8, opts: &DecodeOp
         }
         (PR_SET_PTRACER, 2) => write_pid(out, call.tid, v as i32, opts),
         (PR_SET_SECCOMP, 2) => write_enum(out, v, SECCOMP_MODE, "SECCOMP_MODE_???"),
-        // The filter program (`{len=..., filter=[...]}`) is not decoded yet.
-        (PR_SET_SECCOMP, 3) if arg2 == SECCOMP_MODE_FILTER => write_addr(out, v),
+        (PR_SET_SECCOMP, 3) if arg2 == SECCOMP_MODE_FILTER => {
+            let flavor = super::bpf_filter::Flavor::Seccomp;
+            if !super::bpf_filter::write_fprog(out, call, i, flavor, opts) {
+                write_addr(out, v);
+            }
+        }
         (PR_SET_SECUREBITS, 2) => write_flags(out, v, SECUREBITS, None, "SECBIT_???"),
         (PR_SET_TIMERSLACK, 2) => write_int(out, v as i64),
         (PR_SET_TSC, 2) => write_enum(out, v as u32 as u64, PR_TSC, "PR_TSC_???"),
@@ -285,14 +289,15 @@ pub fn write_arg(out: &mut String, call: &Call, i: usize, n: u8, opts: &DecodeOp
     }
 }
 
-/// The copy of argument `i` a successful call left, `len` bytes (the plan takes copies
-/// of several sizes: one that would reach past the end of a mapping faults).
+/// The copy of argument `i` a successful call left, if it holds `len` bytes (a copy
+/// that ran into an unreadable page holds what precedes it: an int at the end of a
+/// mapping).
 fn written(call: &Call, i: usize, len: usize) -> Option<&Capture> {
     if call.args[i] == 0 || call.success().is_none() {
         return None;
     }
     call.captures.iter().find(|c| {
-        c.arg as usize == i && c.kind == capture::FIXED && !c.fault && c.data.len() == len
+        c.arg as usize == i && c.kind == capture::FIXED && !c.fault && c.data.len() >= len
     })
 }
 
@@ -305,16 +310,11 @@ fn entry_cstr(call: &Call, i: usize) -> Option<&Capture> {
 /// `PR_SET_NAME`'s name: the kernel reads at most 15 bytes, so strace shows at most
 /// those, with `...` when there is no NUL among them.
 fn write_name(out: &mut String, call: &Call, i: usize, opts: &DecodeOptions) {
-    let v = call.args[i];
-    let Some(c) = entry_cstr(call, i).filter(|c| !c.fault && v != 0) else {
-        return write_addr(out, v);
-    };
-    let limit = NAME_IN.min(opts.string_limit);
-    let shown = c.data.len().min(limit);
-    strings::quote(out, &c.data[..shown], opts.hex, false);
-    if c.data.len() >= limit {
-        out.push_str("...");
-    }
+    let name = call
+        .captures
+        .iter()
+        .find(|c| c.arg as usize == i && c.kind == capture::BUF);
+    strings::write_str_upto(out, name, call.args[i], NAME_IN as u16, opts);
 }
 
 /// `PR_SVE_SET_VL`'s and `PR_SME_SET_VL`'s argument: its flags and the length,

@@ -270,16 +270,25 @@ fn filestat(out: &mut String, b: &Bytes, off: usize) -> Option<()> {
     Some(())
 }
 
-/// `fs_quota_stat_t` (80 bytes).
-fn quota_stat(out: &mut String, b: &Bytes, abbrev: bool) -> Option<()> {
-    need(b, 80)?;
+/// The version and flags both quota stat structs open with; `None` when `abbrev` has
+/// ended the struct there.
+fn stat_head(out: &mut String, b: &Bytes, size: usize, abbrev: bool) -> Option<bool> {
+    need(b, size)?;
     let _ = write!(out, "{{qs_version={}", b.0[0] as i8);
     if abbrev {
         out.push_str(", ...}");
-        return Some(());
+        return Some(false);
     }
     out.push_str(", qs_flags=");
     write_flags(out, b.u16(2)?.into(), XFS_FLAGS, None, "FS_QUOTA_???");
+    Some(true)
+}
+
+/// `fs_quota_stat_t` (80 bytes).
+fn quota_stat(out: &mut String, b: &Bytes, abbrev: bool) -> Option<()> {
+    if !stat_head(out, b, 80, abbrev)? {
+        return Some(());
+    }
     out.push_str(", qs_uquota=");
     filestat(out, b, 8)?;
     out.push_str(", qs_gquota=");
@@ -300,14 +309,9 @@ fn quota_stat(out: &mut String, b: &Bytes, abbrev: bool) -> Option<()> {
 
 /// `struct fs_quota_statv` (160 bytes).
 fn quota_statv(out: &mut String, b: &Bytes, abbrev: bool) -> Option<()> {
-    need(b, 160)?;
-    let _ = write!(out, "{{qs_version={}", b.0[0] as i8);
-    if abbrev {
-        out.push_str(", ...}");
+    if !stat_head(out, b, 160, abbrev)? {
         return Some(());
     }
-    out.push_str(", qs_flags=");
-    write_flags(out, b.u16(2)?.into(), XFS_FLAGS, None, "FS_QUOTA_???");
     let _ = write!(out, ", qs_incoredqs={}", b.u32(4)?);
     for (name, off) in [("qs_uquota", 8), ("qs_gquota", 32), ("qs_pquota", 56)] {
         let _ = write!(out, ", {name}=");

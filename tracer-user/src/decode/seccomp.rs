@@ -5,6 +5,7 @@
 
 use std::fmt::Write;
 
+use super::bpf_filter::{Flavor, write_fprog};
 use super::flags::{Xlat, write_enum, write_flags};
 use super::strings::write_addr;
 use super::structs::Bytes;
@@ -16,7 +17,7 @@ const GET_ACTION_AVAIL: u32 = 2;
 const GET_NOTIF_SIZES: u32 = 3;
 
 /// The largest struct an operation reads or writes (`struct sock_fprog`).
-pub const MAX_STRUCT: u16 = 16;
+pub const MAX_STRUCT: u16 = super::bpf_filter::FPROG_SIZE;
 
 /// Argument `i` (1: the flags, 2: the operation's argument).
 pub fn write_arg(out: &mut String, call: &Call, i: usize, opts: &DecodeOptions) {
@@ -40,14 +41,7 @@ pub fn write_arg(out: &mut String, call: &Call, i: usize, opts: &DecodeOptions) 
     }
     let mut text = String::new();
     let printed = match op {
-        SET_MODE_FILTER => read(entry, v, opts).and_then(|b| {
-            let (len, filter) = (b.u16(0)?, b.u64(8)?);
-            let _ = write!(text, "{{len={len}, filter=");
-            // The instructions themselves (`-v`) are not copied: their address.
-            write_addr(&mut text, filter);
-            text.push('}');
-            Some(())
-        }),
+        SET_MODE_FILTER => write_fprog(&mut text, call, i, Flavor::Seccomp, opts).then_some(()),
         GET_ACTION_AVAIL => read(entry, v, opts).and_then(|b| {
             text.push('[');
             write_enum(&mut text, b.u32(0)?.into(), RET_ACTIONS, "SECCOMP_RET_???");
@@ -81,7 +75,7 @@ const FILTER_FLAGS: Xlat = &[
     (0x20, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"),
 ];
 
-const RET_ACTIONS: Xlat = &[
+pub(crate) const RET_ACTIONS: Xlat = &[
     (0x8000_0000, "SECCOMP_RET_KILL_PROCESS"),
     (0, "SECCOMP_RET_KILL_THREAD"),
     (0x0003_0000, "SECCOMP_RET_TRAP"),

@@ -27,6 +27,11 @@ const SO_ERROR: u64 = 4;
 const SO_LINGER: u64 = 13;
 const SO_PEERCRED: u64 = 17;
 const SO_TXREHASH: u64 = 74;
+/// Bytes of `getsockopt`'s value copied at exit (see the plan's `SockoptOut`).
+pub const SOCKOPT_OUT_BYTES: u16 = 256;
+/// `SO_GET_FILTER` in `getsockopt`.
+const SO_ATTACH_FILTER: u64 = 26;
+const SO_ATTACH_REUSEPORT_CBPF: u64 = 51;
 const IPV6_ADD_MEMBERSHIP: u64 = 20;
 const IPV6_DROP_MEMBERSHIP: u64 = 21;
 const IPV6_JOIN_ANYCAST: u64 = 27;
@@ -156,6 +161,18 @@ pub fn write_get(out: &mut String, call: &Call, i: usize, opts: &DecodeOptions) 
                 }
             })
         }),
+        // `SO_GET_FILTER`: the program's instructions, as many as the length says
+        // (`unsigned short`); their address abbreviated.
+        (SOL_SOCKET, SO_ATTACH_FILTER) => {
+            rlen <= 0xffff
+                && !opts.abbreviate
+                && data.is_some_and(|d| {
+                    let flavor = super::bpf_filter::Flavor::Socket;
+                    let tried = SOCKOPT_OUT_BYTES.into();
+                    super::bpf_filter::write_insns(out, v, rlen as u16, d, tried, flavor);
+                    true
+                })
+        }
         (SOL_SOCKET, SO_ERROR) if rlen < 4 => write_hex_str(out, data, rlen),
         (SOL_SOCKET, SO_ERROR) => match data.and_then(|d| Bytes(d).u32(0)) {
             Some(err) => {
@@ -214,6 +231,11 @@ pub fn write_set(out: &mut String, call: &Call, i: usize, opts: &DecodeOptions) 
                 })
         }
         (SOL_SOCKET, SO_TXREHASH) => len >= 4 && write_txrehash(out, data),
+        (SOL_SOCKET, SO_ATTACH_FILTER | SO_ATTACH_REUSEPORT_CBPF) => {
+            let flavor = super::bpf_filter::Flavor::Socket;
+            len == super::bpf_filter::FPROG_SIZE as i32
+                && super::bpf_filter::write_fprog(out, call, i, flavor, opts)
+        }
         (SOL_SOCKET, n) if INT_OPTIONS.contains(&n) => int(out),
         (SOL_IP, IP_ADD_MEMBERSHIP | IP_DROP_MEMBERSHIP) => len >= 8 && write_ip_mreq(out, data),
         (

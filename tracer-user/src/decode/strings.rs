@@ -106,6 +106,32 @@ pub fn write_cstr(
     }
 }
 
+/// A string the kernel reads up to `max` bytes of, copied as strace's `printstr_ex`
+/// reads it: up to its NUL, else all `max` (or `-s` and one) bytes with `...`; a copy
+/// that ran into the mapping's end before either is the address.
+pub fn write_str_upto(
+    out: &mut String,
+    cap: Option<&Capture>,
+    addr: u64,
+    max: u16,
+    opts: &DecodeOptions,
+) {
+    let wanted = crate::syscalls::plan::str_up_to(max, opts.string_limit) as usize;
+    let Some(cap) = cap.filter(|c| !c.fault && addr != 0) else {
+        return write_addr(out, addr);
+    };
+    let (text, ended) = match cap.data.iter().position(|&b| b == 0) {
+        Some(nul) => (&cap.data[..nul], true),
+        None if cap.data.len() >= wanted => (&cap.data[..wanted], false),
+        None => return write_addr(out, addr),
+    };
+    let shown = text.len().min(opts.string_limit);
+    quote(out, &text[..shown], opts.hex, false);
+    if !ended || shown < text.len() {
+        out.push_str("...");
+    }
+}
+
 /// A buffer of `len` bytes (`write`'s data, `read`'s result), at most `-s` of them shown.
 pub fn write_buf(
     out: &mut String,

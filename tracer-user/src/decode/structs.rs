@@ -52,14 +52,24 @@ pub(crate) fn extension_tail(
     size: u64,
     opts: &DecodeOptions,
 ) -> Option<String> {
-    let total = size.min(tracer_common::MAX_CAPTURE as u64) as usize;
-    if total <= known {
-        return None;
-    }
     let copy = call
         .captures
         .iter()
         .find(|c| c.arg as usize == i && c.kind == tracer_common::capture::BUF);
+    tail_of(copy, known, size, opts)
+}
+
+/// [`extension_tail`] of the copy `copy`.
+pub(crate) fn tail_of(
+    copy: Option<&crate::event::Capture>,
+    known: usize,
+    size: u64,
+    opts: &DecodeOptions,
+) -> Option<String> {
+    let total = size.min(tracer_common::MAX_CAPTURE as u64) as usize;
+    if total <= known {
+        return None;
+    }
     let Some(rest) = copy
         .filter(|c| !c.fault)
         .and_then(|c| c.data.get(known..total))

@@ -562,7 +562,7 @@ fn prctl_shows_what_its_option_uses() {
     assert!(
         pr(&[23, 99, 0, 0, 0], -22, vec![]).starts_with("PR_CAPBSET_READ, 0x63 /* CAP_??? */ = -1")
     );
-    let name = cap(1, capture::CSTR, b"worker");
+    let name = cap(1, capture::BUF, b"worker\0\x7f");
     assert_eq!(
         pr(&[15, 0x7ff0, 0, 0, 0], 0, vec![name.clone()]),
         "PR_SET_NAME, \"worker\" = 0"
@@ -846,11 +846,16 @@ fn prctl_options_as_strace_prints_them() {
         pr(&[0x53564d41, 0, 0, 1, 0x7fdf], -22, vec![name]),
         "PR_SET_VMA, PR_SET_VMA_ANON_NAME, NULL, 1, \"12345678901234567890123456789012\" = -1 EINVAL (Invalid argument)"
     );
-    // prctl-name.c: at most 15 bytes are read.
-    let name = cap(1, capture::CSTR, b"123456789abcdef");
+    // prctl-name.c: at most 15 bytes are read; fewer without a NUL, the address.
+    let name = cap(1, capture::BUF, b"123456789abcdef");
     assert_eq!(
         pr(&[15, 0x7ff0, 0, 0, 0], 0, vec![name]),
         "PR_SET_NAME, \"123456789abcdef\"... = 0"
+    );
+    let name = cap(1, capture::BUF, b"123456789abcde");
+    assert_eq!(
+        pr(&[15, 0x7ff0, 0, 0, 0], 0, vec![name]),
+        "PR_SET_NAME, 0x7ff0 = 0"
     );
 }
 
@@ -1199,6 +1204,17 @@ fn syscall_specific_flags() {
         s
     };
     assert_eq!(one("epoll_create1", &[0o2000000]), "EPOLL_CLOEXEC");
+    // strace's memfd_create.c: the flags, then the huge page size's bits.
+    assert_eq!(one("memfd_create", &[0, 1]), "NULL, MFD_CLOEXEC");
+    assert_eq!(one("memfd_create", &[0, 0]), "NULL, 0");
+    assert_eq!(
+        one("memfd_create", &[0, 0x7800_0004]),
+        "NULL, MFD_HUGETLB|30<<MFD_HUGE_SHIFT"
+    );
+    assert_eq!(
+        one("memfd_create", &[0, 0x7800_0000]),
+        "NULL, 30<<MFD_HUGE_SHIFT"
+    );
     assert_eq!(
         one("eventfd2", &[0, 0o2004000]),
         "0, EFD_CLOEXEC|EFD_NONBLOCK"
@@ -3523,5 +3539,264 @@ fn device_numbers_follow_the_xlat_style() {
     assert_eq!(
         args_with(&c, &style(XlatStyle::Verbose)),
         "-100 /* AT_FDCWD */, NULL, 020600 /* S_IFCHR|0600 */, 0x103 /* makedev(0x1, 0x3) */"
+    );
+}
+
+/// `struct sock_filter` bytes: code, jt, jf, k.
+fn insns(list: &[(u16, u8, u8, u32)]) -> Vec<u8> {
+    list.iter()
+        .flat_map(|&(code, jt, jf, k)| {
+            let mut b = code.to_ne_bytes().to_vec();
+            b.extend([jt, jf]);
+            b.extend(k.to_ne_bytes());
+            b
+        })
+        .collect()
+}
+
+/// `struct sock_fprog` followed by what it points at, as a `FOLLOW` capture holds them.
+fn fprog(len: u16, filter: u64, insns: &[u8]) -> Vec<u8> {
+    let mut b = (len as u64).to_ne_bytes().to_vec();
+    b.extend(filter.to_ne_bytes());
+    b.extend(insns);
+    b
+}
+
+#[test]
+fn filter_programs_show_their_instructions_unabbreviated() {
+    // sock_filter-v.c's program.
+    let prog = insns(&[
+        (0x30, 0, 0, 0xffe0_0004),
+        (0x30, 0, 0, 0xfff0_0008),
+        (0x30, 0, 0, 0xffff_f000),
+        (0x15, 0, 5, 17),
+        (0x80, 0, 0, 0),
+        (0x35, 0, 3, 100),
+        (0x30, 0, 0, 42),
+        (0x15, 0, 1, 97),
+        (0x06, 0, 0, u32::MAX),
+        (0x06, 0, 0, 0),
+    ]);
+    let (at, filter) = (0x7ff0u64, 0x7f00u64);
+    let whole = fprog(10, filter, &prog);
+    let c = call(
+        "setsockopt",
+        &[3, 1, 26, at, 16],
+        Some(0),
+        vec![
+            cap(3, capture::BUF, &whole[..16]),
+            cap(3, capture::FOLLOW, &whole),
+        ],
+    );
+    let v = DecodeOptions {
+        abbrev: Syscalls::None,
+        ..Default::default()
+    };
+    assert_eq!(
+        args_with(&c, &v),
+        "3, SOL_SOCKET, SO_ATTACH_FILTER, {len=10, filter=[\
+         BPF_STMT(BPF_LD|BPF_B|BPF_ABS, SKF_LL_OFF+4), \
+         BPF_STMT(BPF_LD|BPF_B|BPF_ABS, SKF_NET_OFF+8), \
+         BPF_STMT(BPF_LD|BPF_B|BPF_ABS, SKF_AD_OFF+SKF_AD_PROTOCOL), \
+         BPF_JUMP(BPF_JMP|BPF_K|BPF_JEQ, 0x11, 0, 0x5), BPF_STMT(BPF_LD|BPF_W|BPF_LEN, 0), \
+         BPF_JUMP(BPF_JMP|BPF_K|BPF_JGE, 0x64, 0, 0x3), BPF_STMT(BPF_LD|BPF_B|BPF_ABS, 0x2a), \
+         BPF_JUMP(BPF_JMP|BPF_K|BPF_JEQ, 0x61, 0, 0x1), BPF_STMT(BPF_RET|BPF_K, 0xffffffff), \
+         BPF_STMT(BPF_RET|BPF_K, 0)]}, 16"
+    );
+    let raw = DecodeOptions {
+        xlat: XlatStyle::Raw,
+        ..v.clone()
+    };
+    assert!(args_with(&c, &raw).starts_with(
+        "3, 0x1, 0x1a, {len=10, filter=[BPF_STMT(0|0x10|0x20, 0xffe00000+4), \
+         BPF_STMT(0|0x10|0x20, 0xfff00000+8), BPF_STMT(0|0x10|0x20, 0xfffff000+0), \
+         BPF_JUMP(0x5|0|0x10, 0x11, 0, 0x5), BPF_STMT(0|0|0x80, 0), "
+    ));
+    let verbose = DecodeOptions {
+        xlat: XlatStyle::Verbose,
+        ..v.clone()
+    };
+    assert!(args_with(&c, &verbose).contains(
+        "BPF_STMT(0 /* BPF_LD */|0x10 /* BPF_B */|0x20 /* BPF_ABS */, \
+         0xfffff000 /* SKF_AD_OFF */+0 /* SKF_AD_PROTOCOL */), \
+         BPF_JUMP(0x5 /* BPF_JMP */|0 /* BPF_K */|0x10 /* BPF_JEQ */, 0x11, 0, 0x5)"
+    ));
+    // Abbreviated: the address; a length that is no `struct sock_fprog`'s: the struct's.
+    assert_eq!(
+        args(&c, ArgsPart::All),
+        "3, SOL_SOCKET, SO_ATTACH_FILTER, {len=10, filter=0x7f00}, 16"
+    );
+    let short = call(
+        "setsockopt",
+        &[3, 1, 26, at, 12],
+        Some(-22),
+        c.captures.clone(),
+    );
+    assert_eq!(
+        args_with(&short, &v),
+        "3, SOL_SOCKET, SO_ATTACH_FILTER, 0x7ff0, 12"
+    );
+    // getsockopt(SO_GET_FILTER): as many as the length it returned.
+    let got = call(
+        "getsockopt",
+        &[3, 1, 26, filter, 0x7fe0],
+        Some(0),
+        vec![
+            cap(4, capture::FIXED, &11u32.to_ne_bytes()),
+            cap(3, capture::FIXED, &prog),
+            cap(4, capture::FIXED, &10u32.to_ne_bytes()),
+        ],
+    );
+    let text = args_with(&got, &v);
+    assert!(
+        text.starts_with(
+            "3, SOL_SOCKET, SO_GET_FILTER, [BPF_STMT(BPF_LD|BPF_B|BPF_ABS, SKF_LL_OFF+4), "
+        ) && text.ends_with("BPF_STMT(BPF_RET|BPF_K, 0)], [11 => 10]"),
+        "{text}"
+    );
+
+    // seccomp-filter-v.c: actions named; the instructions before an unreadable page,
+    // then where it stopped; none readable: the address; none at all.
+    let seccomp = |len: u16, insns: &[u8], flags: u64| {
+        let whole = fprog(len, 0x7000_0ff8, insns);
+        call(
+            "seccomp",
+            &[1, flags, at],
+            Some(-14),
+            vec![
+                cap(2, capture::FIXED, &whole[..16]),
+                cap(2, capture::FOLLOW, &whole),
+            ],
+        )
+    };
+    let kill = insns(&[(0x06, 0, 0, 0)]);
+    assert_eq!(
+        args_with(&seccomp(3, &kill, 0), &v),
+        "SECCOMP_SET_MODE_FILTER, 0, {len=3, filter=[BPF_STMT(BPF_RET|BPF_K, \
+         SECCOMP_RET_KILL_THREAD), ... /* 0x70001000 */]}"
+    );
+    assert_eq!(
+        args_with(&seccomp(1, &[], 0), &v),
+        "SECCOMP_SET_MODE_FILTER, 0, {len=1, filter=0x70000ff8}"
+    );
+    assert_eq!(
+        args_with(&seccomp(0, &[], 0), &v),
+        "SECCOMP_SET_MODE_FILTER, 0, {len=0, filter=[]}"
+    );
+    let errno = insns(&[(0x06, 0, 0, 0x0005_0010), (0x06, 0, 0, 0x0006_0000)]);
+    assert_eq!(
+        args_with(&seccomp(2, &errno, 0), &v),
+        "SECCOMP_SET_MODE_FILTER, 0, {len=2, filter=[BPF_STMT(BPF_RET|BPF_K, \
+         SECCOMP_RET_ERRNO|0x10), BPF_STMT(BPF_RET|BPF_K, 0x60000 /* SECCOMP_RET_??? */)]}"
+    );
+    // prctl-seccomp-filter-v.c
+    let whole = fprog(1, 0x5000, &kill);
+    let c = call(
+        "prctl",
+        &[22, 2, at],
+        Some(0),
+        vec![cap(2, capture::FOLLOW, &whole)],
+    );
+    assert_eq!(
+        args_with(&c, &v),
+        "PR_SET_SECCOMP, SECCOMP_MODE_FILTER, {len=1, filter=[BPF_STMT(BPF_RET|BPF_K, \
+         SECCOMP_RET_KILL_THREAD)]}"
+    );
+}
+
+#[test]
+fn clone3_shows_the_set_tid_pids() {
+    let mut args = [0u64; 11];
+    args[8] = 0x7000_0ff8;
+    args[9] = 3;
+    let mut bytes: Vec<u8> = args.iter().flat_map(|v| v.to_le_bytes()).collect();
+    let fixed = cap(0, capture::FIXED, &bytes);
+    bytes.extend([7i32, 8].iter().flat_map(|p| p.to_ne_bytes()));
+    let c = call(
+        "clone3",
+        &[0x7ffc, 88],
+        Some(-22),
+        vec![fixed.clone(), cap(0, capture::FOLLOW, &bytes)],
+    );
+    assert!(
+        line(&c).starts_with(
+            "{flags=0, exit_signal=0, stack=NULL, stack_size=0, \
+             set_tid=[7, 8, ... /* 0x70001000 */], set_tid_size=3}, 88 = -1 EINVAL"
+        ),
+        "{}",
+        line(&c)
+    );
+    // More than the kernel's 32 levels: the address.
+    args[9] = 33;
+    let bytes: Vec<u8> = args.iter().flat_map(|v| v.to_le_bytes()).collect();
+    let c = call(
+        "clone3",
+        &[0x7ffc, 88],
+        Some(-22),
+        vec![
+            cap(0, capture::FIXED, &bytes),
+            cap(0, capture::FOLLOW, &bytes),
+        ],
+    );
+    assert!(line(&c).contains("set_tid=0x70000ff8, set_tid_size=33}"));
+    // clone3.c: an exit signal past INT_MAX as a number; clone3's own flags; the
+    // cgroup; a struct of 64 bytes.
+    args = [0; 11];
+    args[0] = 0x2_0000_0080;
+    args[4] = 0xdead_beef_0000;
+    args[10] = 5;
+    let bytes: Vec<u8> = args.iter().flat_map(|v| v.to_le_bytes()).collect();
+    let c = call(
+        "clone3",
+        &[0x7ffc, 88],
+        Some(-9),
+        vec![cap(0, capture::FIXED, &bytes)],
+    );
+    assert!(line(&c).starts_with(
+        "{flags=CLONE_NEWTIME|CLONE_INTO_CGROUP, exit_signal=244837814042624, stack=NULL, \
+         stack_size=0, cgroup=5}, 88"
+    ));
+    let c = call(
+        "clone3",
+        &[0x7ffc, 64],
+        Some(-9),
+        vec![cap(0, capture::FIXED, &bytes[..64])],
+    );
+    assert!(line(&c).starts_with(
+        "{flags=CLONE_NEWTIME|CLONE_INTO_CGROUP, exit_signal=244837814042624, stack=NULL, \
+         stack_size=0}, 64"
+    ));
+}
+
+#[test]
+fn clone3_shows_what_a_success_wrote_back() {
+    // clone3-success.c: CLONE_PIDFD and CLONE_PARENT_SETTID read back at exit; the bytes
+    // past the struct, again.
+    let mut args = [0u64; 11];
+    args[0] = 0x1000 | 0x100000; // CLONE_PIDFD|CLONE_PARENT_SETTID
+    args[1] = 0x7000_0ffc; // pidfd
+    args[3] = 0x7000_1000; // parent_tid, unreadable
+    args[4] = 17;
+    let bytes: Vec<u8> = args.iter().flat_map(|v| v.to_le_bytes()).collect();
+    let with = |extra: &[u8]| [&bytes[..], extra].concat();
+    let c = call(
+        "clone3",
+        &[0x7ffc, 96],
+        Some(42),
+        vec![
+            cap(0, capture::BUF, &with(&[0xde; 8])),
+            cap(0, capture::FOLLOW, &bytes),
+            cap(0, capture::BUF, &with(&[0xde; 8])),
+            cap(0, capture::FOLLOW, &with(&(-7i32).to_ne_bytes())),
+            cap(0, capture::FOLLOW, &bytes),
+        ],
+    );
+    assert_eq!(
+        line(&c),
+        "{flags=CLONE_PIDFD|CLONE_PARENT_SETTID, pidfd=0x70000ffc, parent_tid=0x70001000, \
+         exit_signal=SIGCHLD, stack=NULL, stack_size=0, /* bytes 88..95 */ \
+         \"\\xde\\xde\\xde\\xde\\xde\\xde\\xde\\xde\"} => {pidfd=[-7], \
+         parent_tid=0x70001000, /* bytes 88..95 */ \"\\xde\\xde\\xde\\xde\\xde\\xde\\xde\\xde\"}, \
+         96 = 42"
     );
 }

@@ -66,6 +66,21 @@ pub fn typed<'a>(
                 truncated: c.truncated,
             }
         }
+        ArgKind::StrUpTo { max } => {
+            let c = cap?;
+            let wanted = crate::syscalls::plan::str_up_to(max, opts.string_limit) as usize;
+            let (text, ended) = match c.data.iter().position(|&b| b == 0) {
+                Some(nul) => (&c.data[..nul], true),
+                None if c.data.len() >= wanted => (&c.data[..wanted], false),
+                // Unreadable before its end, as the text line shows it.
+                None => return None,
+            };
+            let shown = opts.string_limit.min(text.len());
+            Typed::Bytes {
+                bytes: &text[..shown],
+                truncated: !ended || shown < text.len(),
+            }
+        }
         ArgKind::Str => {
             let c = cap?;
             let shown = opts.string_limit.min(c.data.len());
@@ -136,6 +151,7 @@ fn is_flag_set(kind: ArgKind) -> bool {
             | ArgKind::StatxMask
             | ArgKind::MmapProt
             | ArgKind::MmapFlags
+            | ArgKind::MemfdFlags
             | ArgKind::MremapFlags
             | ArgKind::CloneFlags
             | ArgKind::SocketType

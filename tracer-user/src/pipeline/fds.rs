@@ -10,7 +10,7 @@
 
 use std::{collections::HashMap, fs};
 
-use super::procfs::{self, Entry, O_CLOEXEC};
+use super::procfs::{self, Entry, FileId, O_CLOEXEC};
 use crate::{
     event::{FdNames, Syscall},
     syscalls::{self, ArgKind, Effect, StructKind},
@@ -206,11 +206,7 @@ impl FdTable {
         let Some(sc) = syscalls::by_nr(call.nr) else {
             return;
         };
-        // What `connect`, `bind` or `listen` made of its socket is learned after its
-        // line, which shows the socket as it was (`apply`).
-        if sc.effect != Effect::SocketAddress {
-            self.learn_facts(call, true);
-        }
+        self.learn_facts(call);
         const EBADF: i64 = 9;
         // A call refused for a bad descriptor had none open: `/proc` can only show a
         // later one.
@@ -232,8 +228,11 @@ impl FdTable {
                     }
                 }
                 ArgKind::Fd | ArgKind::DirFd if fd >= 0 && lookup => {
+                    // Only the file the call saw, where its facts say which: `/proc`,
+                    // read after the call, may show a later one under the number.
                     if !proc.fds.contains_key(&fd)
                         && let Some(entry) = procfs::from_proc(call.pid, fd, detail)
+                        && seen_as(call, fd, &entry)
                     {
                         proc.fds.insert(fd, entry);
                     }
@@ -259,12 +258,12 @@ impl FdTable {
     }
 
     /// What the kernel (or ptrace, from `/proc` at the stop) saw the call's descriptor
-    /// arguments refer to at the call: pipes, sockets and anonymous inodes are named
-    /// from it, and an entry the table kept for another file (a descriptor reused by a
-    /// call outside the trace set) is replaced. `at_line`: the facts are what the
-    /// call's line shows, which strace's cache keeps (not what a call that binds or
-    /// connects left behind it: strace looks only when it prints).
-    fn learn_facts(&mut self, call: &Syscall, at_line: bool) {
+    /// arguments refer to at the call: pipes, sockets, anonymous inodes and devices are
+    /// named from it (and files, where ptrace read their paths); an entry the table kept
+    /// for another file (a descriptor reused by calls outside the trace set) is dropped,
+    /// for `prepare` to look `/proc` up again, and to keep what it finds only if it is
+    /// the file the call saw.
+    fn learn_facts(&mut self, call: &Syscall) {
         for c in &call.captures {
             if c.kind != capture::FD_FACTS || c.arg >= FD_RET_ARG || c.fault {
                 continue;
@@ -283,35 +282,64 @@ impl FdTable {
                 }
                 continue;
             };
-            let entry = self.facts_entry(call.pid, &facts, at_line);
+            let entry = self.facts_entry(call.pid, &facts, true);
             let fds = &mut self.process(call.pid).fds;
-            let known = fds.get(&facts.fd).map(|e| e.ino);
+            let id = FileId::of(&facts);
+            let known = fds.get(&facts.fd);
+            let same = known.and_then(|e| e.id).is_some_and(|k| k.same(id));
             match entry {
-                Some(entry) if known != Some(Some(facts.ino)) => {
+                Some(entry) if !same => {
                     // The same descriptor keeps its close-on-exec flag.
-                    let cloexec = fds.get(&facts.fd).is_some_and(|e| e.cloexec);
+                    let cloexec = known.is_some_and(|e| e.cloexec);
                     fds.insert(facts.fd, Entry { cloexec, ..entry });
                 }
-                // The same socket, maybe bound or connected since.
+                // The same file or socket (maybe bound or connected since).
                 Some(entry) => {
                     if let Some(known) = fds.get_mut(&facts.fd) {
                         known.name = entry.name;
                     }
                 }
-                // A file or device now: what the table had for a pipe or socket is stale.
-                None if matches!(known, Some(Some(_))) => {
-                    fds.remove(&facts.fd);
-                }
                 // A file deleted while open, named as `/proc` then names it.
-                None if facts.nlink == 0 && facts.mode & 0o170000 == 0o100000 => {
-                    if let Some(e) = fds.get_mut(&facts.fd)
+                None if same => {
+                    if facts.nlink == 0
+                        && facts.mode & 0o170000 == 0o100000
+                        && let Some(e) = fds.get_mut(&facts.fd)
                         && !e.name.ends_with(DELETED)
                     {
                         e.name.push_str(DELETED);
                     }
                 }
-                _ => {}
+                // Another file than the one the table knew under this number.
+                None if known.is_some_and(|e| e.id.is_some()) => {
+                    fds.remove(&facts.fd);
+                }
+                // (An entry that never knew its file is kept: nothing tells it wrong.)
+                None => {}
             }
+        }
+    }
+
+    /// After `bind`, `connect` or `listen`: the socket's details as `/proc` has them
+    /// now, under the protocol's name the entry has (`UNIX-STREAM`, which `/proc`
+    /// does not give), unless strace's cache already holds its text.
+    fn refresh_socket(&mut self, pid: u32, fd: i32) {
+        if !self.detail {
+            return;
+        }
+        let Some(inode) = self.entry_mut(pid, fd).and_then(|e| e.socket) else {
+            return;
+        };
+        if self.sockets.get(inode).is_some() {
+            return;
+        }
+        let Some(details) = procfs::socket_details(pid, inode) else {
+            return;
+        };
+        if let Some(e) = self.entry_mut(pid, fd) {
+            e.name = match (e.name.split_once(":["), details.split_once(":[")) {
+                (Some((label, _)), Some((_, rest))) => format!("{label}:[{rest}"),
+                _ => details,
+            };
         }
     }
 
@@ -336,9 +364,6 @@ impl FdTable {
 
     /// After `call` completed: what it opened, duplicated, closed or executed.
     pub fn apply(&mut self, call: &Syscall) {
-        if syscalls::by_nr(call.nr).is_some_and(|sc| sc.effect == Effect::SocketAddress) {
-            self.learn_facts(call, false);
-        }
         let (Some(ret), Some(sc)) = (call.success(), syscalls::by_nr(call.nr)) else {
             return;
         };
@@ -363,18 +388,10 @@ impl FdTable {
             }
             Effect::Chdir => self.chdir(sc, call),
             Effect::FdPair => self.fd_pair(sc, call, cloexec),
-            // A socket named from `/proc` (the call's facts name the others).
-            Effect::SocketAddress => {
-                if self.detail
-                    && let Some(e) = self.entry_mut(pid, a[0] as i32)
-                    && e.ino.is_none()
-                    && let Some(name) = e
-                        .socket
-                        .and_then(|inode| procfs::socket_details(pid, inode))
-                {
-                    e.name = name;
-                }
-            }
+            // What the call made of its socket, for the lines after that carry no facts
+            // of their own (their copies fill the plan): from `/proc`, under the
+            // protocol's name the table has (strace's cache is left to the lines).
+            Effect::SocketAddress => self.refresh_socket(pid, a[0] as i32),
             // Any other call returning a descriptor: socket, accept, eventfd, memfd...
             Effect::None if sc.ret.new_fd(&call.args) => self.name_new(call, new_fd, cloexec),
             Effect::None | Effect::Autobind => {}
@@ -398,7 +415,9 @@ impl FdTable {
                 name,
                 cloexec,
                 socket: None,
-                ino: None,
+                // Which file it is (the call's facts, with -y), so that a later call's
+                // facts tell whether the number still names it.
+                id: facts_of(call, fd).map(|f| FileId::of(&f)),
             };
             self.process(pid).fds.insert(fd, entry);
         }
@@ -464,14 +483,7 @@ impl FdTable {
     /// A descriptor the call made, named from what the call saw it refer to
     /// ([`capture::FD_FACTS`], [`capture::FD_PAIR_FACTS`]) or else from `/proc` now.
     fn name_new(&mut self, call: &Syscall, fd: i32, cloexec: bool) {
-        let facts = call
-            .captures
-            .iter()
-            .filter(|c| !c.fault && matches!(c.kind, capture::FD_FACTS | capture::FD_PAIR_FACTS))
-            .flat_map(|c| c.data.chunks_exact(FdFacts::BYTES))
-            .filter_map(FdFacts::from_bytes)
-            .find(|f| f.fd == fd);
-        match facts.and_then(|f| self.facts_entry(call.pid, &f, true)) {
+        match facts_of(call, fd).and_then(|f| self.facts_entry(call.pid, &f, true)) {
             Some(entry) => {
                 self.process(call.pid)
                     .fds
@@ -497,7 +509,7 @@ impl FdTable {
                     // pidfd_open's descriptors are always close-on-exec.
                     cloexec: true,
                     socket: None,
-                    ino: None,
+                    id: None,
                 },
             );
         }
@@ -582,8 +594,9 @@ impl FdTable {
 impl FdTable {
     /// The table's entry for what `facts` describe, when they name it: `pipe:[N]`,
     /// `socket:[N]` (with `-yy` its details, as strace's cache has them) and
-    /// `anon_inode:[eventfd]`, as `/proc/PID/fd` would; `None` for files and devices,
-    /// which are named by path.
+    /// `anon_inode:[eventfd]`, as `/proc/PID/fd` would, a device by its `/dev` node, a
+    /// file by the path the backend read at the call (ptrace); `None` for other files,
+    /// which are named by path (the opens the trace saw, or `/proc`).
     fn facts_entry(&mut self, pid: u32, facts: &FdFacts, cache: bool) -> Option<Entry> {
         const S_IFMT: u32 = 0o170000;
         const S_IFSOCK: u32 = 0o140000;
@@ -615,7 +628,7 @@ impl FdTable {
                     name,
                     cloexec: false,
                     socket: None,
-                    ino: None,
+                    id: Some(FileId::of(facts)),
                 });
             }
             _ => return None,
@@ -624,7 +637,7 @@ impl FdTable {
             name,
             cloexec: false,
             socket,
-            ino: Some(ino),
+            id: Some(FileId::of(facts)),
         })
     }
 
@@ -754,6 +767,35 @@ fn own_proc(path: &str, pid: u32, tid: u32) -> String {
     path.to_owned()
 }
 
+/// What the call's facts (with `-y`, taken at the call) say descriptor `fd` referred
+/// to: an argument's or the one it returned.
+fn facts_of(call: &Syscall, fd: i32) -> Option<FdFacts> {
+    call.captures
+        .iter()
+        .filter(|c| !c.fault && matches!(c.kind, capture::FD_FACTS | capture::FD_PAIR_FACTS))
+        .flat_map(|c| c.data.chunks_exact(FdFacts::BYTES))
+        .filter_map(FdFacts::from_bytes)
+        .find(|f| f.fd == fd)
+}
+
+/// Whether `entry` (read from `/proc` after the call) is what descriptor argument `fd`
+/// referred to at the call, as far as the call's facts tell (no facts: nothing says
+/// otherwise).
+fn seen_as(call: &Syscall, fd: i32, entry: &Entry) -> bool {
+    let taken = call.captures.iter().any(|c| {
+        !c.fault
+            && c.kind == capture::FD_FACTS
+            && c.arg < FD_RET_ARG
+            && call.args[c.arg as usize] as i32 == fd
+    });
+    match (facts_of(call, fd), entry.id) {
+        (Some(facts), Some(id)) => id.same(FileId::of(&facts)),
+        // Not open at the call, by its facts.
+        (None, _) if taken => false,
+        _ => true,
+    }
+}
+
 /// The first argument of `kind`.
 fn arg_of(sc: &syscalls::Syscall, kind: ArgKind) -> Option<usize> {
     sc.args.iter().position(|a| a.kind == kind)
@@ -805,7 +847,120 @@ fn shares_files(sc: &syscalls::Syscall, call: &Syscall) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::event::Capture;
     use crate::qualifiers::DecodeFds;
+
+    /// A process no `/proc` shows (pids stop far below).
+    const GONE: u32 = u32::MAX - 7;
+
+    fn facts(fd: i32, ino: u64, mode: u32) -> FdFacts {
+        FdFacts {
+            fd,
+            ino,
+            mode,
+            dev: 42,
+            ..FdFacts::default()
+        }
+    }
+
+    fn call(name: &str, args: [u64; 6], ret: i64, captures: Vec<Capture>) -> Syscall {
+        Syscall {
+            tid: GONE,
+            pid: GONE,
+            nr: syscalls::by_name(name).unwrap().nr,
+            args,
+            ret: Some(ret),
+            captures,
+            ..Syscall::default()
+        }
+    }
+
+    fn facts_capture(arg: u8, all: &[FdFacts]) -> Capture {
+        Capture {
+            arg,
+            kind: capture::FD_FACTS,
+            data: all.iter().flat_map(|f| f.to_bytes()).collect(),
+            ..Capture::default()
+        }
+    }
+
+    /// A number an untraced open reused names the file the call saw, or nothing: never
+    /// the file the table knew it as (the facts' inode against the entry's).
+    #[test]
+    fn a_reused_number_is_not_named_by_an_earlier_file() {
+        const S_IFREG: u32 = 0o100644;
+        let mut table = FdTable::new(DecodeFds::PATH, false, false);
+        let path = Capture {
+            arg: 1,
+            kind: capture::CSTR,
+            data: b"/nonexistent/a\0".to_vec(),
+            ..Capture::default()
+        };
+        let at_fdcwd = AT_FDCWD as u32 as u64;
+        let open = call(
+            "openat",
+            [at_fdcwd, 0, 0, 0, 0, 0],
+            3,
+            vec![path, facts_capture(0, &[facts(3, 10, S_IFREG)])],
+        );
+        table.prepare(&open);
+        table.apply(&open);
+        assert_eq!(table.name(GONE, 3), Some("/nonexistent/a"));
+        let read = |ino| {
+            call(
+                "read",
+                [3, 0, 1, 0, 0, 0],
+                1,
+                vec![facts_capture(0, &[facts(3, ino, S_IFREG)])],
+            )
+        };
+        table.prepare(&read(10));
+        assert_eq!(table.name(GONE, 3), Some("/nonexistent/a"), "the same file");
+        table.prepare(&read(11));
+        assert_eq!(
+            table.name(GONE, 3),
+            None,
+            "another file, and no /proc to name it"
+        );
+        // Not open at the call: nothing.
+        table.apply(&open);
+        table.prepare(&call(
+            "read",
+            [3, 0, 1, 0, 0, 0],
+            -9,
+            vec![facts_capture(0, &[])],
+        ));
+        assert_eq!(table.name(GONE, 3), None);
+    }
+
+    /// `/proc`'s name, read after the call, only when it is the file the call saw.
+    #[test]
+    fn proc_names_only_the_file_the_call_saw() {
+        let entry = |ino| Entry {
+            name: "/x".into(),
+            cloexec: false,
+            socket: None,
+            id: Some(FileId { ino, dev: 0 }),
+        };
+        let read = call(
+            "read",
+            [3, 0, 1, 0, 0, 0],
+            1,
+            vec![facts_capture(0, &[facts(3, 10, 0o100644)])],
+        );
+        assert!(
+            seen_as(&read, 3, &entry(10)),
+            "the inode alone: stat's device may differ"
+        );
+        assert!(!seen_as(&read, 3, &entry(11)));
+        let closed = call("read", [3, 0, 1, 0, 0, 0], -9, vec![facts_capture(0, &[])]);
+        assert!(!seen_as(&closed, 3, &entry(10)), "not open at the call");
+        let bare = call("read", [3, 0, 1, 0, 0, 0], 1, Vec::new());
+        assert!(
+            seen_as(&bare, 3, &entry(11)),
+            "no facts: nothing says otherwise"
+        );
+    }
 
     /// strace's dev--decode-fds-*.c and pidfd_open--decode-fd-*.c: what each kind shows.
     #[test]

@@ -13,9 +13,40 @@ pub struct Entry {
     pub cloexec: bool,
     /// Socket inode, to look its endpoints up again after connect/bind.
     pub socket: Option<u64>,
-    /// The inode a pipe, socket or anonymous inode was seen to be at a call
-    /// (`FdFacts`): a later call's facts that differ mean the descriptor was reused.
-    pub ino: Option<u64>,
+    /// Which file the descriptor was seen to refer to (at a call, `FdFacts`, or in
+    /// `/proc`): a later call's facts that differ mean the descriptor was reused by
+    /// calls the trace did not see.
+    pub id: Option<FileId>,
+}
+
+/// A file (a pipe, a socket...) as its inode and its filesystem's device tell it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FileId {
+    pub ino: u64,
+    /// The kernel's encoding ([`kernel_dev`]); 0: unknown.
+    pub dev: u32,
+}
+
+impl FileId {
+    pub fn of(facts: &tracer_common::FdFacts) -> Self {
+        Self {
+            ino: facts.ino,
+            dev: facts.dev,
+        }
+    }
+
+    /// Whether both name one file (a device one side does not know is no difference).
+    pub fn same(self, other: Self) -> bool {
+        self.ino == other.ino && (self.dev == other.dev || self.dev == 0 || other.dev == 0)
+    }
+}
+
+/// A device number as `stat` gives it (glibc's encoding) in the kernel's own (`MKDEV`:
+/// major << 20 | minor), as the kernel programs read it.
+pub fn kernel_dev(dev: u64) -> u32 {
+    let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff);
+    let minor = (dev & 0xff) | ((dev >> 12) & !0xff);
+    ((major << 20) | minor) as u32
 }
 
 /// The close-on-exec flag in `open`'s and every `*_CLOEXEC` flag set (`SOCK_CLOEXEC`,
@@ -42,17 +73,18 @@ pub fn from_proc(pid: u32, fd: i32, detail: bool) -> Option<Entry> {
             u64::from_str_radix(flags.trim(), 8).ok()
         })
         .is_some_and(|flags| flags & O_CLOEXEC != 0);
-    // A pipe's, socket's or anonymous inode's number, to tell a reused descriptor by.
-    let ino = ["pipe:[", "socket:[", "anon_inode:"]
-        .iter()
-        .any(|p| name.starts_with(p))
-        .then(|| {
-            use std::os::unix::fs::MetadataExt;
-            fs::metadata(format!("/proc/{pid}/fd/{fd}"))
-                .ok()
-                .map(|m| m.ino())
-        })
-        .flatten();
+    // Which file it is, to tell a reused descriptor by: its inode. (Not `stat`'s
+    // device, which is not always the superblock's the kernel programs read: a btrfs
+    // subvolume's, an overlay's lower layer's.)
+    let id = {
+        use std::os::unix::fs::MetadataExt;
+        fs::metadata(format!("/proc/{pid}/fd/{fd}"))
+            .ok()
+            .map(|m| FileId {
+                ino: m.ino(),
+                dev: 0,
+            })
+    };
     let name = match socket.filter(|_| detail) {
         Some(inode) => socket_details(pid, inode).unwrap_or(name),
         None if detail => with_device(name),
@@ -62,7 +94,7 @@ pub fn from_proc(pid: u32, fd: i32, detail: bool) -> Option<Entry> {
         name,
         cloexec,
         socket,
-        ino,
+        id,
     })
 }
 
@@ -118,10 +150,7 @@ pub fn device_nodes() -> std::collections::HashMap<(u32, u64), String> {
             if kind.is_dir() && depth < 2 {
                 dirs.push((entry.path(), depth + 1));
             } else if kind.is_char_device() || kind.is_block_device() {
-                let dev = meta.rdev();
-                let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff);
-                let minor = (dev & 0xff) | ((dev >> 12) & !0xff);
-                let key = (((major << 20) | minor) as u32, meta.ino());
+                let key = (kernel_dev(meta.rdev()), meta.ino());
                 nodes
                     .entry(key)
                     .or_insert_with(|| entry.path().to_string_lossy().into_owned());

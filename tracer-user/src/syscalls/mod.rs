@@ -298,6 +298,12 @@ pub enum ArgKind {
     Path,
     /// A NUL-terminated string read at entry, limited by `-s`.
     Str,
+    /// A string the kernel reads up to a length of its own (a memfd's name): as
+    /// [`ArgKind::Str`], with at most `max` bytes read, as strace's `printstr_ex` reads
+    /// them (`max` bytes without a NUL show all with `...`; fewer readable, an address).
+    StrUpTo {
+        max: u16,
+    },
     /// Bytes the kernel reads: `len_arg` holds the count (`write`, `send`).
     BufIn {
         len_arg: u8,
@@ -345,6 +351,10 @@ pub enum ArgKind {
     IoctlArg,
     /// `prctl`'s argument `n` (2 to 5), shown and printed as its option needs.
     PrctlArg {
+        n: u8,
+    },
+    /// `keyctl`'s argument `n` (2 to 5), shown and printed as its command needs.
+    KeyctlArg {
         n: u8,
     },
     /// `bpf`'s `union bpf_attr`, as many bytes as argument 2 says, printed by the
@@ -430,6 +440,8 @@ pub enum ArgKind {
     StatxFlags,
     MmapProt,
     MmapFlags,
+    /// `memfd_create`'s flags, a huge page size's bits as `21<<MFD_HUGE_SHIFT`.
+    MemfdFlags,
     MremapFlags,
     Madvise,
     CloneFlags,

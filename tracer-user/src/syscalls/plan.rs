@@ -4,8 +4,9 @@
 
 use super::{ArgKind, Dir, Effect, StructKind, Syscall, When, layout};
 use tracer_common::{
-    CapturePlan, CaptureSpec, FD_ENDPOINTS, FD_RETURNED, FD_SLOT, LEN_FIXED, LEN_FROM_RET,
-    LEN_IOC_SIZE, LOOP_SLOT, PARTIAL, capture, when,
+    CapturePlan, CaptureSpec, FD_ENDPOINTS, FD_RETURNED, FD_SLOT, FOLLOW_FPROG, FOLLOW_PARENT_TID,
+    FOLLOW_PIDFD, FOLLOW_SET_TID, LEN_FIXED, LEN_FROM_RET, LEN_IOC_SIZE, LOOP_SLOT, PARTIAL,
+    capture, when,
 };
 
 /// Longest path the kernel accepts, NUL included.
@@ -35,6 +36,12 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
         };
         spec(capture::FIXED, w, LEN_FIXED, sk.size())
     };
+    // A struct of `size` bytes read whatever the command asks: a copy that runs into
+    // the mapping's end keeps what its page holds (`PARTIAL`).
+    let partial = |when, size| CaptureSpec {
+        max: PARTIAL,
+        ..spec(capture::FIXED, when, LEN_FIXED, size)
+    };
     // Arrays are limited by element count when printed, not by `-s` bytes.
     let array = |when, len_arg, size| CaptureSpec {
         max: MAX_CAPTURE,
@@ -47,6 +54,13 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
             ..spec(capture::CSTR, when::ENTER, LEN_FIXED, 0)
         },
         ArgKind::Str | ArgKind::MountStr { .. } => spec(capture::CSTR, when::ENTER, LEN_FIXED, 0),
+        // Bytes, not a C string: all `max` are shown when no NUL is among them, and a
+        // copy cut short by the mapping's end without one is unreadable
+        // (`strings::write_str_upto`).
+        ArgKind::StrUpTo { max } => CaptureSpec {
+            max: max | PARTIAL,
+            ..spec(capture::BUF, when::ENTER, LEN_FIXED, max)
+        },
         // (A netlink message whose payload ends a mapping shows its header: `PARTIAL`.)
         ArgKind::BufIn { len_arg } => CaptureSpec {
             max: PARTIAL,
@@ -109,30 +123,18 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
                 max: PATH_MAX,
                 ..spec(capture::CSTR, when::ENTER, LEN_FIXED, 0)
             };
-            let fixed = |when| CaptureSpec {
-                max: PARTIAL,
-                ..spec(
-                    capture::FIXED,
-                    when,
-                    LEN_FIXED,
-                    crate::decode::QUOTA_MAX_STRUCT,
-                )
-            };
-            return vec![path, fixed(when::ENTER), fixed(when::EXIT_OK)];
+            let size = crate::decode::QUOTA_MAX_STRUCT;
+            return vec![
+                path,
+                partial(when::ENTER, size),
+                partial(when::EXIT_OK, size),
+            ];
         }
         // The struct the operation reads, or writes (as long as the largest: the others'
         // copies end where their page does, `PARTIAL`).
         ArgKind::SeccompArg { n: 2 } => {
-            let fixed = |when| CaptureSpec {
-                max: PARTIAL,
-                ..spec(
-                    capture::FIXED,
-                    when,
-                    LEN_FIXED,
-                    crate::decode::SECCOMP_MAX_STRUCT,
-                )
-            };
-            return vec![fixed(when::ENTER), fixed(when::EXIT_OK)];
+            let size = crate::decode::SECCOMP_MAX_STRUCT;
+            return vec![partial(when::ENTER, size), partial(when::EXIT_OK, size)];
         }
         // The key: at most 256 bytes. The value: a string or a path, or `aux` bytes.
         ArgKind::FsconfigArg { n: 2 } => CaptureSpec {
@@ -154,15 +156,35 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
         // Only counted, in the kernel.
         ArgKind::Dirents => spec(capture::DIRENT_COUNT, when::EXIT_OK, LEN_FROM_RET, 0),
         // The name PR_SET_NAME reads; what the PR_GET_* options write: the name (16
-        // bytes), an int (4: one at the end of a mapping is readable only so). Read
-        // whatever the option: for the others the copies fail or go unused.
+        // bytes), an address or an int (a struct's copy that runs into an unreadable
+        // page keeps what precedes it: an int at the end of a mapping). Read whatever
+        // the option: for the others the copies fail or go unused.
         ArgKind::PrctlArg { n: 2 } => {
-            let name = CaptureSpec {
-                max: 16,
-                ..spec(capture::CSTR, when::ENTER, LEN_FIXED, 0)
-            };
-            let out = |size| spec(capture::FIXED, when::EXIT_OK, LEN_FIXED, size);
-            return vec![name, out(16), out(4)];
+            let name = capture_specs(arg, ArgKind::StrUpTo { max: 15 })[0];
+            return vec![name, spec(capture::FIXED, when::EXIT_OK, LEN_FIXED, 16)];
+        }
+        // PR_SET_SECCOMP's `struct sock_fprog` (read whatever the option: for the others
+        // the copy fails or goes unused).
+        ArgKind::PrctlArg { n: 3 } => spec(capture::FIXED, when::ENTER, LEN_FIXED, 16),
+        // keyctl's strings (a keyring's name, a key's type, description or restriction),
+        // the payload UPDATE and INSTANTIATE send (a string's bytes too: the fourth
+        // argument, a pointer there, asks for more than `-s` takes), what DESCRIBE,
+        // READ and GET_SECURITY write back, INSTANTIATE_IOV's vector. Read whatever the
+        // command: for the others the copies fail or go unused.
+        ArgKind::KeyctlArg { n: 2 | 4 } => {
+            return vec![spec(capture::CSTR, when::ENTER, LEN_FIXED, 0)];
+        }
+        ArgKind::KeyctlArg { n: 3 } => {
+            let mut specs = capture_specs(arg, ArgKind::BufIn { len_arg: 3 });
+            specs.extend(capture_specs(arg, ArgKind::BufOut));
+            specs.extend(capture_specs(
+                arg,
+                ArgKind::Iovec {
+                    count_arg: 3,
+                    dir: Dir::In,
+                },
+            ));
+            return specs;
         }
         // PR_SET_VMA's name (up to `-s`), the cookie PR_SCHED_CORE_GET writes.
         ArgKind::PrctlArg { n: 5 } => {
@@ -314,12 +336,17 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
                 fixed(StructKind::IntPtr, When::ExitOk),
             ];
         }
-        // Enough for the int, linger and timeval options; the length at exit says how
-        // much of it is the value.
+        // Enough for the int, linger and timeval options and `SO_GET_FILTER`'s first 32
+        // instructions; the length at exit says how much of it is the value.
         // (The caller may have sized it to `optlen`, at a mapping's end: `PARTIAL`.)
         ArgKind::SockoptOut => CaptureSpec {
             max: PARTIAL,
-            ..spec(capture::FIXED, when::EXIT_OK, LEN_FIXED, 16)
+            ..spec(
+                capture::FIXED,
+                when::EXIT_OK,
+                LEN_FIXED,
+                crate::decode::SOCKOPT_OUT_BYTES,
+            )
         },
         ArgKind::StrArray => spec(capture::STRV, when::ENTER, LEN_FIXED, 0),
         ArgKind::EnvArray => spec(capture::PTRV_COUNT, when::ENTER, LEN_FIXED, 0),
@@ -332,6 +359,25 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
                 ..spec(capture::BUF, when::ENTER, arg + 1, 0)
             };
             return vec![fixed(sk, w), given];
+        }
+        // As many bytes as the size argument gives (up to a page: strace looks past the
+        // version it knows, `/* bytes 88..95 */ "\xde..."`, or `???` where they cannot
+        // be read; a struct ending a mapping shows what was readable), and the pids
+        // `set_tid` points at; after a success, those bytes again and what the kernel
+        // wrote where `pidfd` and `parent_tid` point.
+        ArgKind::Struct(sk @ StructKind::CloneArgs, _) => {
+            let given = |when| CaptureSpec {
+                max: MAX_CAPTURE,
+                ..spec(capture::BUF, when, arg + 1, 0)
+            };
+            let follow = |when, shape| spec(capture::FOLLOW, when, shape, sk.size());
+            return vec![
+                given(when::ENTER),
+                follow(when::ENTER, FOLLOW_SET_TID),
+                given(when::EXIT_OK),
+                follow(when::EXIT_OK, FOLLOW_PIDFD),
+                follow(when::EXIT_OK, FOLLOW_PARENT_TID),
+            ];
         }
         ArgKind::Struct(sk, When::Updated) => {
             return vec![fixed(sk, When::Enter), fixed(sk, When::ExitOk)];
@@ -367,8 +413,10 @@ fn loops(spec: &CaptureSpec) -> bool {
 /// What the options change in the plans.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct PlanOptions {
-    /// `-v`: `execve`'s environment is copied as strings, not only counted.
-    pub env_strings: bool,
+    /// `-v` (the call is not abbreviated): `execve`'s environment is copied as strings,
+    /// not only counted; a filter program's instructions are copied with its
+    /// `struct sock_fprog` ([`capture::FOLLOW`]).
+    pub unabbreviated: bool,
     /// `-y`: what the call's first descriptor argument, its returned descriptor and a
     /// `pipe`'s pair refer to ([`capture::FD_FACTS`]), where a plan slot is free.
     pub fd_facts: bool,
@@ -389,16 +437,92 @@ pub fn capture_plan(sc: &Syscall) -> CapturePlan {
 /// As [`capture_plan`], for these options.
 pub fn capture_plan_with(sc: &Syscall, opts: PlanOptions) -> CapturePlan {
     let mut plan = CapturePlan::default();
-    let specs: Vec<CaptureSpec> = (0u8..)
+    let (looping, others): (Vec<_>, Vec<_>) = wanted(sc, opts).into_iter().partition(loops);
+    for (slot, spec) in plan.specs.iter_mut().zip(others) {
+        *slot = spec;
+    }
+    if let Some(&spec) = looping.first() {
+        plan.specs[LOOP_SLOT] = spec;
+    }
+    // A socket's data is decoded by what the socket is (netlink messages by its
+    // protocol), which a short-lived program's `/proc` no longer shows after the fact.
+    if (opts.fd_facts || sends_socket_data(sc))
+        && let Some(spec) = fd_facts_spec(sc, opts.fd_endpoints)
+    {
+        // The facts have their slot (the kernel programs read them from there alone);
+        // a copy there moves to the looping slot when no loop needs it: the kernel
+        // programs take any kind in it (the copies of one argument keep their order,
+        // the slot being the last).
+        if plan.specs[FD_SLOT].kind != capture::NONE && plan.specs[LOOP_SLOT].kind == capture::NONE
+        {
+            plan.specs[LOOP_SLOT] = plan.specs[FD_SLOT];
+            plan.specs[FD_SLOT] = CaptureSpec::default();
+        }
+        // (Where every slot copies memory, the line names from the table and `/proc`.)
+        if plan.specs[FD_SLOT].kind == capture::NONE {
+            plan.specs[FD_SLOT] = spec;
+        }
+    }
+    plan
+}
+
+/// The copies `sc`'s arguments want with these options, in argument order.
+fn wanted(sc: &Syscall, opts: PlanOptions) -> Vec<CaptureSpec> {
+    (0u8..)
         .zip(sc.args)
         .flat_map(|(i, arg)| match arg.kind {
-            ArgKind::EnvArray if opts.env_strings => capture_specs(i, ArgKind::StrArray),
+            ArgKind::EnvArray if opts.unabbreviated => capture_specs(i, ArgKind::StrArray),
+            // The struct and its instructions, where it may be a `struct sock_fprog`
+            // (`SO_ATTACH_FILTER`'s value, a seccomp filter); the struct alone when
+            // abbreviated (seccomp's own copy; setsockopt's value; prctl's below).
+            ArgKind::SockoptIn { .. }
+            | ArgKind::SeccompArg { n: 2 }
+            | ArgKind::PrctlArg { n: 3 }
+                if opts.unabbreviated =>
+            {
+                let mut specs = capture_specs(i, arg.kind);
+                specs.retain(|_| arg.kind != ArgKind::PrctlArg { n: 3 });
+                specs.push(CaptureSpec::new(
+                    capture::FOLLOW,
+                    when::ENTER,
+                    i,
+                    FOLLOW_FPROG,
+                    crate::decode::FPROG_SIZE,
+                ));
+                specs
+            }
             ArgKind::Str | ArgKind::MountStr { .. } if opts.string_limit > 0 => {
                 let max = (opts.string_limit + 1).min(MAX_CAPTURE as usize) as u16;
                 vec![CaptureSpec {
                     max,
                     ..capture_specs(i, ArgKind::Str)[0]
                 }]
+            }
+            ArgKind::StrUpTo { max } if opts.string_limit > 0 => capture_specs(
+                i,
+                ArgKind::StrUpTo {
+                    max: str_up_to(max, opts.string_limit),
+                },
+            ),
+            // PR_SET_NAME's name, read up to 15 bytes and `-s`, as `StrUpTo` above.
+            kind @ ArgKind::PrctlArg { n: 2 } if opts.string_limit > 0 => {
+                let mut specs = capture_specs(i, kind);
+                specs[0] = capture_specs(
+                    i,
+                    ArgKind::StrUpTo {
+                        max: str_up_to(15, opts.string_limit),
+                    },
+                )[0];
+                specs
+            }
+            // keyctl's strings, as `Str` above.
+            kind @ ArgKind::KeyctlArg { .. } if opts.string_limit > 0 => {
+                let max = (opts.string_limit + 1).min(MAX_CAPTURE as usize) as u16;
+                let mut specs = capture_specs(i, kind);
+                for spec in specs.iter_mut().filter(|s| s.kind == capture::CSTR) {
+                    spec.max = max;
+                }
+                specs
             }
             // PR_SET_VMA's name, a string among other copies, as `Str` above.
             kind @ ArgKind::PrctlArg { n: 5 } if opts.string_limit > 0 => {
@@ -411,24 +535,13 @@ pub fn capture_plan_with(sc: &Syscall, opts: PlanOptions) -> CapturePlan {
             }
             kind => capture_specs(i, kind),
         })
-        .collect();
-    let (looping, others): (Vec<_>, Vec<_>) = specs.into_iter().partition(loops);
-    for (slot, spec) in plan.specs.iter_mut().zip(others) {
-        *slot = spec;
-    }
-    // Where the slot is free: the calls that use every slot are not -y's concern. A
-    // socket's data is decoded by what the socket is (netlink messages by its
-    // protocol), which a short-lived program's `/proc` no longer shows after the fact.
-    if (opts.fd_facts || sends_socket_data(sc))
-        && plan.specs[FD_SLOT].kind == capture::NONE
-        && let Some(spec) = fd_facts_spec(sc, opts.fd_endpoints)
-    {
-        plan.specs[FD_SLOT] = spec;
-    }
-    if let Some(&spec) = looping.first() {
-        plan.specs[LOOP_SLOT] = spec;
-    }
-    plan
+        .collect()
+}
+
+/// How many bytes strace's `printstr_ex` reads of a string the kernel takes up to `max`
+/// bytes of: no more than `-s` shows and one.
+pub fn str_up_to(max: u16, string_limit: usize) -> u16 {
+    max.min((string_limit + 1).min(MAX_CAPTURE as usize) as u16)
 }
 
 /// Whether `sc` sends a buffer on a socket whose kind decides its decoding
@@ -440,8 +553,10 @@ pub fn sends_socket_data(sc: &Syscall) -> bool {
 }
 
 /// `-y`'s facts for `sc` ([`FD_SLOT`]): the pair a `pipe`/`socketpair` writes, or its
-/// first descriptor argument (at entry for a call that closes it, else at exit, when it
-/// is still open) and the descriptor it returns (not an open's, named by its path).
+/// first descriptor argument (a directory's where it has none; at entry for a call that
+/// closes, binds or connects it, else at exit, when it is still open) and the
+/// descriptor it returns (an open's too: named by its path, the table keeps which
+/// file it is, to tell it from a later file under the same number).
 fn fd_facts_spec(sc: &Syscall, endpoints: bool) -> Option<CaptureSpec> {
     let position = |want: fn(&ArgKind) -> bool| sc.args.iter().position(|a| want(&a.kind));
     if let Some(i) = position(|k| matches!(k, ArgKind::Struct(StructKind::FdPair, _))) {
@@ -473,21 +588,23 @@ fn fd_facts_spec(sc: &Syscall, endpoints: bool) -> Option<CaptureSpec> {
             bits,
         ));
     }
-    let arg = position(|k| *k == ArgKind::Fd).map(|i| i as u8);
-    let returns = sc.ret.may_be_fd() && sc.effect != Effect::Open;
+    let arg = position(|k| *k == ArgKind::Fd)
+        .or_else(|| position(|k| *k == ArgKind::DirFd))
+        .map(|i| i as u8);
+    let returns = sc.ret.may_be_fd();
     let when = match (arg, returns) {
         (None, false) => return None,
         (None, true) => when::EXIT_OK,
-        // Before the call closes it, or binds it.
+        // Before the call closes it, or binds or connects it: the line shows the
+        // socket as it was (strace looks at the call's entry), and what the call made
+        // of it the lines after take from their own facts.
         _ if matches!(
             sc.effect,
-            Effect::Close | Effect::CloseRange | Effect::Autobind
+            Effect::Close | Effect::CloseRange | Effect::Autobind | Effect::SocketAddress
         ) =>
         {
             when::ENTER
         }
-        // What `connect`, `bind` or `listen` made of the socket, learned for the lines
-        // after this one (which shows it as it was: `fds::FdTable::apply`).
         _ => when::EXIT,
     };
     Some(CaptureSpec::new(
@@ -503,7 +620,8 @@ fn fd_facts_spec(sc: &Syscall, endpoints: bool) -> Option<CaptureSpec> {
 /// filter keeps everything in the kernel until then: all but those of an exec (a
 /// successful one replaces the memory its path, argv and envp were in) and the entry
 /// half of an in/out argument (by the exit the kernel has overwritten it, e.g. a socket
-/// length).
+/// length), and descriptor facts taken at entry (what a descriptor was before the call
+/// closed, bound or connected it).
 pub fn deferrable(sc: &Syscall, plan: &CapturePlan) -> u32 {
     if sc.effect == Effect::Exec {
         return 0;
@@ -517,7 +635,8 @@ pub fn deferrable(sc: &Syscall, plan: &CapturePlan) -> u32 {
     (0..specs.len())
         .filter(|&i| {
             let spec = &specs[i];
-            spec.kind != capture::NONE && spec.when == when::ENTER && !in_out(spec)
+            let facts = matches!(spec.kind, capture::FD_FACTS | capture::FD_PAIR_FACTS);
+            spec.kind != capture::NONE && spec.when == when::ENTER && !in_out(spec) && !facts
         })
         .fold(0, |bits, i| bits | 1 << i)
 }
@@ -526,6 +645,9 @@ pub fn deferrable(sc: &Syscall, plan: &CapturePlan) -> u32 {
 mod tests {
     use super::*;
     use crate::syscalls::{all, by_name};
+
+    /// The calls naming a descriptor whose copies fill every plan slot (both tables).
+    const LACKING_FACTS: &[&str] = &["recvmsg"];
 
     fn plan(name: &str) -> Vec<CaptureSpec> {
         let plan = capture_plan(by_name(name).unwrap());
@@ -553,7 +675,11 @@ mod tests {
             (openat[0].kind, openat[0].arg, openat[0].max),
             (capture::CSTR, 1, 4096)
         );
-        assert_eq!(plan("memfd_create")[0].max, 0, "non-path strings follow -s");
+        // A memfd's name: its 250 bytes, at most (-s and one, by the options).
+        assert_eq!(
+            (plan("memfd_create")[0].kind, plan("memfd_create")[0].max),
+            (capture::BUF, 250 | PARTIAL)
+        );
         let execve = plan("execve");
         let kinds: Vec<_> = execve.iter().map(|s| (s.kind, s.arg)).collect();
         assert_eq!(
@@ -658,14 +784,15 @@ mod tests {
         assert_eq!(bits("writev"), 1 << LOOP_SLOT);
     }
 
-    /// No syscall asks for more copies than the kernel takes.
+    /// No syscall asks for more copies than the kernel takes, abbreviated or not.
     #[test]
     fn plans_fit() {
-        for sc in all() {
-            let wanted: Vec<_> = (0u8..)
-                .zip(sc.args)
-                .flat_map(|(i, arg)| capture_specs(i, arg.kind))
-                .collect();
+        let unabbreviated = PlanOptions {
+            unabbreviated: true,
+            ..Default::default()
+        };
+        for (sc, opts) in all().flat_map(|sc| [(sc, PlanOptions::default()), (sc, unabbreviated)]) {
+            let wanted = wanted(sc, opts);
             let looping = wanted.iter().filter(|s| loops(s)).count();
             assert!(looping <= 1, "{}: {looping} looping captures", sc.name);
             let room = if looping == 0 {
@@ -682,6 +809,71 @@ mod tests {
         }
     }
 
+    /// With `-y`, every call that names a descriptor takes what it refers to at the
+    /// call, except where its copies of memory fill every slot (their lines name from
+    /// the table and `/proc`). The list must not grow.
+    #[test]
+    fn y_takes_facts_wherever_a_slot_is_free() {
+        let opts = PlanOptions {
+            fd_facts: true,
+            ..PlanOptions::default()
+        };
+        let names_fds = |sc: &Syscall| {
+            sc.ret.may_be_fd()
+                || sc
+                    .args
+                    .iter()
+                    .any(|a| matches!(a.kind, ArgKind::Fd | ArgKind::DirFd))
+        };
+        let mut lacking: Vec<&str> = all()
+            .filter(|sc| names_fds(sc))
+            .filter(|sc| {
+                let plan = capture_plan_with(sc, opts);
+                !plan
+                    .specs
+                    .iter()
+                    .any(|s| matches!(s.kind, capture::FD_FACTS | capture::FD_PAIR_FACTS))
+            })
+            .map(|sc| sc.name)
+            .collect();
+        lacking.sort_unstable();
+        lacking.dedup();
+        assert_eq!(lacking, LACKING_FACTS, "syscalls without -y's facts");
+        // The copy that made room keeps its place among its argument's copies.
+        let recvfrom = capture_plan_with(by_name("recvfrom").unwrap(), opts);
+        assert_eq!(recvfrom.specs[FD_SLOT].kind, capture::FD_FACTS);
+        assert_eq!(
+            (recvfrom.specs[2].arg, recvfrom.specs[2].when),
+            (5, when::ENTER)
+        );
+        assert_eq!(
+            (
+                recvfrom.specs[LOOP_SLOT].arg,
+                recvfrom.specs[LOOP_SLOT].when
+            ),
+            (5, when::EXIT_OK)
+        );
+        // bind, connect and listen: the socket as it was before the call.
+        for name in ["bind", "connect", "listen"] {
+            let plan = capture_plan_with(by_name(name).unwrap(), opts);
+            assert_eq!(plan.specs[FD_SLOT].when, when::ENTER, "{name}");
+        }
+        // An open's result: which file it is.
+        let openat = capture_plan_with(by_name("openat").unwrap(), opts).specs[FD_SLOT];
+        assert_eq!(
+            (
+                openat.kind,
+                openat.when,
+                openat.arg,
+                openat.size & FD_RETURNED
+            ),
+            (capture::FD_FACTS, when::EXIT, 0, FD_RETURNED)
+        );
+        // Facts at entry are what the call changes: never deferred to its exit.
+        let close = by_name("close").unwrap();
+        assert_eq!(deferrable(close, &capture_plan_with(close, opts)), 0);
+    }
+
     #[test]
     fn every_plan_is_well_formed() {
         for sc in all() {
@@ -690,10 +882,49 @@ mod tests {
                 assert!((s.arg as usize) < sc.args.len(), "{}", sc.name);
                 let len_ok = matches!(s.len_arg, LEN_FIXED | LEN_FROM_RET)
                     || (s.len_arg == LEN_IOC_SIZE && sc.args.len() > 1)
+                    || s.kind == capture::FOLLOW
                     || (s.len_arg as usize) < sc.args.len();
                 assert!(len_ok, "{}", sc.name);
                 assert!(s.size as usize <= tracer_common::MAX_CAPTURE, "{}", sc.name);
             }
         }
+    }
+
+    /// A followed struct is copied whole enough to hold the pointer and the count its
+    /// shape reads, in 8-byte words the kernel programs read in place.
+    #[test]
+    fn followed_structs_hold_their_pointer_and_count() {
+        let unabbreviated = PlanOptions {
+            unabbreviated: true,
+            ..Default::default()
+        };
+        let mut seen = Vec::new();
+        for sc in all() {
+            let plan = capture_plan_with(sc, unabbreviated);
+            for s in plan.specs.iter().filter(|s| s.kind == capture::FOLLOW) {
+                let shape = tracer_common::follow_shape(s.len_arg);
+                let size = s.size as usize;
+                assert!(size.is_multiple_of(8) && size < tracer_common::MAX_FOLLOW_STRUCT);
+                assert!(
+                    shape.ptr_at.is_multiple_of(8) && shape.ptr_at + 8 <= size,
+                    "{}",
+                    sc.name
+                );
+                assert!(
+                    shape.count_at.is_multiple_of(8) && shape.count_at + 8 <= size,
+                    "{}",
+                    sc.name
+                );
+                seen.push(sc.name);
+            }
+        }
+        seen.sort();
+        seen.dedup();
+        assert_eq!(seen, ["clone3", "prctl", "seccomp", "setsockopt"]);
+        // Abbreviated, only clone3's pids are followed.
+        let plan = capture_plan(by_name("setsockopt").unwrap());
+        assert!(plan.specs.iter().all(|s| s.kind != capture::FOLLOW));
+        let plan = capture_plan(by_name("clone3").unwrap());
+        assert!(plan.specs.iter().any(|s| s.kind == capture::FOLLOW));
     }
 }

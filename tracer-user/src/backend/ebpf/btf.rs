@@ -133,6 +133,8 @@ pub fn fd_fields(unix: bool) -> Option<FdFields> {
         // A plain `u16` since 5.6 (a bitfield before, which no supported kernel has).
         sk_protocol: at("sock", "sk_protocol").unwrap_or(0),
         netlink_portid: at("netlink_sock", "portid").unwrap_or(0),
+        inode_sb: at("inode", "i_sb").unwrap_or(0),
+        sb_dev: at("super_block", "s_dev").unwrap_or(0),
         ..unix
             .then(|| unix_fields(&btf))
             .flatten()
@@ -509,6 +511,9 @@ mod tests {
         assert!(f.sk_protocol > f.sk_v6_rcv_saddr, "{f:?}");
         // struct netlink_sock opens with its struct sock.
         assert!(f.netlink_portid > f.sk_protocol, "{f:?}");
+        // struct inode's superblock pointer; struct super_block { list_head s_list;
+        // dev_t s_dev; ... }.
+        assert!(f.inode_sb > 0 && f.sb_dev == 16, "{f:?}");
         let f = fd_fields(true).expect("the descriptor fields");
         // struct unix_sock opens with its struct sock; struct unix_address { refcount_t
         // refcnt; int len; [unsigned int hash;] struct sockaddr_un name[]; }, and

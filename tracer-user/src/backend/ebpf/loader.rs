@@ -63,15 +63,38 @@ pub enum Attach {
 /// beside-full cost the same, the slow syscall path every task takes either way).
 fn attach_mode(cfg: &Config) -> Attach {
     match cfg.tracepoints {
-        TracepointChoice::Syscall => Attach::PerSyscall(
-            cfg.trace_set()
+        TracepointChoice::Syscall => {
+            let (names, absent): (Vec<_>, Vec<_>) = cfg
+                .trace_set()
                 .numbers()
                 .filter_map(syscalls::by_nr)
                 .map(syscalls::kernel_name)
-                .collect(),
-        ),
+                .partition(|name| has_tracepoint(name));
+            // A syscall this kernel does not implement (`getpmsg`, one configured out)
+            // has no tracepoint: its calls fail with ENOSYS unseen.
+            if !absent.is_empty() {
+                eprintln!(
+                    "tracer: no tracepoint for {} in this kernel (not implemented): not shown with --tracepoints=syscall",
+                    absent.join(", ")
+                );
+            }
+            Attach::PerSyscall(names)
+        }
         TracepointChoice::Raw | TracepointChoice::Auto => Attach::Raw,
     }
+}
+
+/// Whether `syscalls:sys_enter_NAME` exists; true when tracefs is not where aya looks
+/// (attaching then says what is wrong).
+fn has_tracepoint(name: &str) -> bool {
+    let mut tracefs = ["/sys/kernel/tracing", "/sys/kernel/debug/tracing"]
+        .into_iter()
+        .filter(|dir| Path::new(dir).join("events").is_dir());
+    tracefs.next().is_none_or(|dir| {
+        Path::new(dir)
+            .join(format!("events/syscalls/sys_enter_{name}"))
+            .exists()
+    })
 }
 
 /// The tracer's pid namespace as (nsfs device, inode), or None in the initial one, whose
@@ -517,7 +540,7 @@ fn follow_path_fds(mut plan: SyscallPlan, paths: bool) -> SyscallPlan {
 
 /// The capture kinds the traced syscalls' plans take at entry and at exit (only traced
 /// calls are copied from): the programs are verified without the code of the others.
-fn capture_kinds(plans: &[SyscallPlan]) -> ([u16; MAX_CAPTURES], [u16; MAX_CAPTURES]) {
+fn capture_kinds(plans: &[SyscallPlan]) -> ([u32; MAX_CAPTURES], [u32; MAX_CAPTURES]) {
     let mut kinds = ([0; MAX_CAPTURES], [0; MAX_CAPTURES]);
     for plan in plans
         .iter()
@@ -596,9 +619,9 @@ mod tests {
 
     #[test]
     fn capture_kinds_are_the_traced_plans_kinds() {
-        let bit = |kind: u8| 1u16 << kind;
-        let any = |kinds: [u16; MAX_CAPTURES]| kinds.iter().fold(0, |a, k| a | k);
-        const NONE: ([u16; MAX_CAPTURES], [u16; MAX_CAPTURES]) = ([0; _], [0; _]);
+        let bit = |kind: u8| 1u32 << kind;
+        let any = |kinds: [u32; MAX_CAPTURES]| kinds.iter().fold(0, |a, k| a | k);
+        const NONE: ([u32; MAX_CAPTURES], [u32; MAX_CAPTURES]) = ([0; _], [0; _]);
         // A set that copies nothing lets the verifier skip every capture.
         assert_eq!(capture_kinds(&plans(&["getpid"])), NONE);
         // openat's path at entry; the exit may retry it.

@@ -146,7 +146,8 @@ fn read_str(pid: Pid, addr: u64, max: usize) -> Option<(Vec<u8>, bool)> {
     Some((buf, false))
 }
 
-/// Takes the captures `plan` asks for in `phase`, with the kernel programs' semantics.
+/// Takes the captures `plan` asks for in `phase`, with the kernel programs' semantics
+/// (argv as abbreviated execs show them).
 pub fn capture(
     pid: Pid,
     call: &Syscall,
@@ -154,10 +155,22 @@ pub fn capture(
     string_limit: usize,
     phase: Phase,
 ) -> Vec<Capture> {
+    capture_with(pid, call, plan, (string_limit, MAX_STRV), phase)
+}
+
+/// [`capture`], with `limits`: bytes of each string or buffer, and strings of an argv
+/// (`KernelConfig::strv_strings`).
+pub fn capture_with(
+    pid: Pid,
+    call: &Syscall,
+    plan: &CapturePlan,
+    limits: (usize, usize),
+    phase: Phase,
+) -> Vec<Capture> {
     plan.specs
         .iter()
         .filter(|spec| phase.wants(spec))
-        .filter_map(|spec| capture_one(pid, spec, phase, &call.args, string_limit))
+        .filter_map(|spec| capture_one(pid, spec, phase, &call.args, limits))
         .collect()
 }
 
@@ -166,7 +179,7 @@ fn capture_one(
     spec: &CaptureSpec,
     phase: Phase,
     args: &[u64; 6],
-    string_limit: usize,
+    (string_limit, strings): (usize, usize),
 ) -> Option<Capture> {
     if matches!(spec.kind, capture::FD_FACTS | capture::FD_PAIR_FACTS) {
         return fd_facts(pid, spec, phase, args);
@@ -241,7 +254,8 @@ fn capture_one(
             let nfds = args[(spec.len_arg & 7) as usize % 6];
             read_fd_sets(pid, args, nfds)
         }
-        capture::STRV => read_strv(pid, src, limit),
+        capture::FOLLOW => read_follow(pid, spec, src),
+        capture::STRV => read_strv(pid, src, limit, strings),
         capture::PTRV_COUNT => count_ptrs(pid, src),
         _ => return None,
     };
@@ -266,6 +280,45 @@ fn read_partial(pid: Pid, spec: &CaptureSpec, src: u64, want: usize) -> Option<V
     let rest = tracer_common::capture_retry_len(spec, src, want)?;
     buf.truncate(rest);
     (read(pid, src, &mut buf) == rest).then_some(buf)
+}
+
+/// A struct, then the array a pointer in it points at ([`capture::FOLLOW`]), as the
+/// kernel programs read them: the array whole, or up to its page's end when it faults
+/// further on; nothing but the fault flag when the struct faults.
+fn read_follow(pid: Pid, spec: &CaptureSpec, src: u64) -> (Vec<u8>, u8) {
+    use tracer_common::{MAX_FOLLOW_STRUCT, follow_count, follow_shape, follow_want, page_room};
+    let size = spec.size as usize & (MAX_FOLLOW_STRUCT - 1);
+    let mut buf = vec![0u8; size];
+    if read(pid, src, &mut buf) != size {
+        return (Vec::new(), CAPTURE_FAULT);
+    }
+    let shape = follow_shape(spec.len_arg);
+    let word = |at: usize| {
+        buf.get(at..at + 8)
+            .map_or(0, |w| u64::from_ne_bytes(w.try_into().expect("8 bytes")))
+    };
+    let ptr = word(shape.ptr_at);
+    let want = follow_want(
+        &shape,
+        follow_count(word(shape.count_at), shape.count_bytes),
+        size,
+    );
+    if ptr == 0 || want == 0 {
+        return (buf, 0);
+    }
+    let mut array = vec![0u8; want];
+    let got = if read(pid, ptr, &mut array) == want {
+        want
+    } else {
+        let rest = page_room(ptr);
+        if rest < want && read(pid, ptr, &mut array[..rest]) == rest {
+            rest
+        } else {
+            0
+        }
+    };
+    buf.extend_from_slice(&array[..got]);
+    (buf, 0)
 }
 
 /// What one or two descriptors refer to, as the kernel programs read it from the
@@ -319,15 +372,13 @@ fn proc_fd_facts(pid: Pid, fd: i64, endpoints: bool) -> Option<FdFacts> {
     let fd = i32::try_from(fd).ok().filter(|&fd| fd >= 0)?;
     let link = format!("/proc/{pid}/fd/{fd}");
     let meta = std::fs::metadata(&link).ok()?;
-    let dev = meta.rdev();
-    // The kernel's own encoding (MKDEV): major << 20 | minor.
-    let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff);
-    let minor = (dev & 0xff) | ((dev >> 12) & !0xff);
+    let kernel_dev = crate::pipeline::procfs::kernel_dev;
     let mut facts = FdFacts {
         fd,
         mode: meta.mode(),
         ino: meta.ino(),
-        rdev: ((major << 20) | minor) as u32,
+        rdev: kernel_dev(meta.rdev()),
+        dev: kernel_dev(meta.dev()),
         nlink: meta.nlink() as u32,
         ..FdFacts::default()
     };
@@ -594,10 +645,10 @@ fn read_fd_sets(pid: Pid, args: &[u64; 6], nfds: u64) -> (Vec<u8>, u8) {
 }
 
 /// argv: each string (at most `limit + 1` bytes) NUL-terminated, concatenated, up to
-/// `MAX_STRV` strings and `MAX_CAPTURE` bytes.
-fn read_strv(pid: Pid, src: u64, limit: usize) -> (Vec<u8>, u8) {
+/// `strings` strings and `MAX_CAPTURE` bytes.
+fn read_strv(pid: Pid, src: u64, limit: usize, strings: usize) -> (Vec<u8>, u8) {
     let mut out = Vec::new();
-    for i in 0..MAX_STRV as u64 {
+    for i in 0..strings as u64 {
         let mut ptr = [0u8; 8];
         if read(pid, src + 8 * i, &mut ptr) < 8 {
             return (out, CAPTURE_FAULT);
@@ -780,6 +831,78 @@ mod tests {
         plan.specs[0].max = tracer_common::PARTIAL;
         let caps = capture(me(), &call([3, 1, 1, at, 64, 0]), &plan, 32, Phase::Enter);
         assert_eq!((caps[0].data.len(), caps[0].fault), (4, false));
+        // SAFETY: the mapping made above.
+        unsafe { libc::munmap(page as *mut libc::c_void, 8192) };
+    }
+
+    /// A struct and what a pointer in it points at ([`capture::FOLLOW`]): the struct's
+    /// bytes, then the array as long as its count says; the elements before an
+    /// unreadable page; nothing of the array for a NULL pointer, no capture but the
+    /// fault for an unreadable struct.
+    #[test]
+    fn a_struct_is_copied_with_the_array_it_points_at() {
+        use tracer_common::{FOLLOW_FPROG, FOLLOW_SET_TID};
+        let insns: [u64; 3] = [0x1111, 0x2222, 0x3333];
+        let mut fprog = [0u64; 2];
+        fprog[0] = 3; // len (u16), then padding
+        fprog[1] = insns.as_ptr() as u64;
+        let args = [0, 0, fprog.as_ptr() as u64, 0, 0, 0];
+        let mut plan = CapturePlan::default();
+        plan.specs[0] = spec(capture::FOLLOW, when::ENTER, 2, FOLLOW_FPROG, 16);
+        let bytes =
+            |words: &[u64]| -> Vec<u8> { words.iter().flat_map(|w| w.to_ne_bytes()).collect() };
+        let caps = capture(me(), &call(args), &plan, 32, Phase::Enter);
+        assert_eq!(caps[0].kind, capture::FOLLOW);
+        assert_eq!(caps[0].data, [bytes(&fprog), bytes(&insns)].concat());
+        assert!(!caps[0].fault && !caps[0].truncated);
+        // Only the count's width counts: a u16 `len` with garbage in the padding.
+        fprog[0] = 0xdead_0000_0002;
+        let caps = capture(me(), &call(args), &plan, 32, Phase::Enter);
+        assert_eq!(caps[0].data, [bytes(&fprog), bytes(&insns[..2])].concat());
+        fprog[1] = 0;
+        let caps = capture(me(), &call(args), &plan, 32, Phase::Enter);
+        assert_eq!(caps[0].data, bytes(&fprog), "NULL: the struct alone");
+        let caps = capture(me(), &call([0, 0, 8, 0, 0, 0]), &plan, 32, Phase::Enter);
+        assert!(caps[0].fault && caps[0].data.is_empty());
+
+        // `clone_args`' set_tid: two pids readable of three, at a mapping's end.
+        // SAFETY: a fresh anonymous mapping of our own, unmapped before returning.
+        let page = unsafe {
+            let p = libc::mmap(
+                std::ptr::null_mut(),
+                8192,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            );
+            assert_ne!(p, libc::MAP_FAILED);
+            assert_eq!(
+                libc::mprotect(p.cast::<u8>().add(4096).cast(), 4096, libc::PROT_NONE),
+                0
+            );
+            p as u64
+        };
+        let pids = page + 4088;
+        // SAFETY: inside the readable page.
+        unsafe { std::ptr::write_unaligned(pids as *mut [i32; 2], [41, 42]) };
+        let mut clone_args = [0u64; 11];
+        clone_args[8] = pids;
+        clone_args[9] = 3;
+        plan.specs[0] = spec(capture::FOLLOW, when::ENTER, 0, FOLLOW_SET_TID, 88);
+        let args = [clone_args.as_ptr() as u64, 88, 0, 0, 0, 0];
+        let caps = capture(me(), &call(args), &plan, 32, Phase::Enter);
+        let mut want = bytes(&clone_args);
+        want.extend([41i32, 42].iter().flat_map(|p| p.to_ne_bytes()));
+        assert_eq!(caps[0].data, want);
+        // More pids than the kernel takes: the first 32 only.
+        let mut many = clone_args;
+        many[8] = insns.as_ptr() as u64;
+        many[9] = 1000;
+        let args = [many.as_ptr() as u64, 88, 0, 0, 0, 0];
+        let caps = capture(me(), &call(args), &plan, 32, Phase::Enter);
+        assert_eq!(caps[0].data.len(), 88 + 4 * 32);
+        assert_eq!(caps[0].data[..88], bytes(&many));
         // SAFETY: the mapping made above.
         unsafe { libc::munmap(page as *mut libc::c_void, 8192) };
     }

@@ -46,7 +46,7 @@ use nix::{
     unistd::Pid,
 };
 
-pub use memory::{Phase, capture};
+pub use memory::{Phase, capture, capture_with};
 use regs::{StopKind, SyscallStop};
 pub use seccomp::Filter;
 pub use serve::Serving;
@@ -91,6 +91,8 @@ struct Options {
     follow_forks: bool,
     /// Bytes of buffers copied (`-s`, more when they are dumped).
     string_limit: usize,
+    /// Strings of an exec's argv or environment copied (as the kernel programs).
+    strv_strings: usize,
     /// Each syscall's plan options (`-v`'s environment strings).
     plans: Vec<PlanOptions>,
     /// The trace set: `None` traces every call.
@@ -119,6 +121,7 @@ impl Options {
         Self {
             follow_forks: cfg.follow_forks,
             string_limit: cfg.capture_limit(),
+            strv_strings: cfg.kernel.strv_strings as usize,
             plans: (0..MAX_SYSCALLS).map(|nr| cfg.plan_options(nr)).collect(),
             traced: (!trace.is_all())
                 .then(|| (0..MAX_SYSCALLS).filter(|&nr| trace.contains(nr)).collect()),
@@ -676,11 +679,11 @@ impl<'p, 'a> Tracer<'p, 'a> {
             ..Default::default()
         };
         if shown {
-            call.captures = capture(
+            call.captures = capture_with(
                 Pid::from_raw(tid as i32),
                 &call,
                 &syscalls::plan_for(nr, self.opts.plan(nr)),
-                self.opts.string_limit,
+                (self.opts.string_limit, self.opts.strv_strings),
                 Phase::Enter,
             );
         }
@@ -794,11 +797,11 @@ impl<'p, 'a> Tracer<'p, 'a> {
         if !shown || task.pre_exec {
             return Ok(());
         }
-        let mut exit_captures = capture(
+        let mut exit_captures = capture_with(
             Pid::from_raw(tid as i32),
             &call,
             &syscalls::plan_for(call.nr, self.opts.plan(call.nr)),
-            self.opts.string_limit,
+            (self.opts.string_limit, self.opts.strv_strings),
             Phase::Exit(ret),
         );
         call.captures.append(&mut exit_captures);

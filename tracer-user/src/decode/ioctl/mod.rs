@@ -295,15 +295,7 @@ pub(super) fn uint_array(
     count: usize,
     ctx: &Ctx,
 ) -> Option<()> {
-    out.push('[');
-    for n in 0..count {
-        if n > 0 {
-            out.push_str(", ");
-        }
-        if ctx.opts.abbreviate && n >= ctx.opts.string_limit {
-            out.push_str("...");
-            break;
-        }
+    array(out, count, ctx, |out, n| {
         let at = off + n * elem;
         let v = match elem {
             1 => u64::from(*b.0.get(at)?),
@@ -312,9 +304,8 @@ pub(super) fn uint_array(
             _ => b.u64(at)?,
         };
         let _ = write!(out, "{v}");
-    }
-    out.push(']');
-    Some(())
+        Some(())
+    })
 }
 
 /// `[...]` of `count` elements each printed by `elem`, `...` after `-s` of them unless

@@ -1,0 +1,61 @@
+//! Calls strace decodes argument by argument, checked on both backends against what
+//! strace 6.1 prints for the same program (skipped, with a message, without strace).
+
+use std::process::{Command, Stdio};
+
+use regex::Regex;
+use tracer_tests::{Backend, trace};
+
+tracer_tests::both_backends!(keyctl_commands_as_strace_prints_them);
+
+const STRACE: &str = "/usr/bin/strace";
+
+/// `args` traced by tracer on `backend` and by strace: the lines of each that start
+/// with one of `calls`, with the numbers that differ between runs (at least six
+/// digits: key serials, addresses' digits) masked.
+fn both(backend: Backend, args: &[&str], calls: &[&str]) -> Option<(Vec<String>, Vec<String>)> {
+    let mut ours = vec![backend.arg()];
+    ours.extend_from_slice(args);
+    let t = trace(&ours);
+    t.expect(t.code() == Some(0), "the program runs");
+    if !std::path::Path::new(STRACE).exists() {
+        println!("skipped the strace comparison: {STRACE} is missing");
+        return None;
+    }
+    let theirs = Command::new(STRACE)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run strace");
+    let run_dependent = Regex::new(r"\b\d{6,}\b").unwrap();
+    // (The result's column follows the line's length, which the masked numbers set.)
+    let column = Regex::new(r"\s+= ").unwrap();
+    let pick = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| calls.iter().any(|c| l.starts_with(c)))
+            .map(|l| {
+                column
+                    .replace_all(&run_dependent.replace_all(l, "N"), " = ")
+                    .into_owned()
+            })
+            .collect()
+    };
+    Some((
+        pick(&t.stderr),
+        pick(&String::from_utf8_lossy(&theirs.stderr)),
+    ))
+}
+
+fn keyctl_commands_as_strace_prints_them(backend: Backend) {
+    let args = [
+        "-e",
+        "trace=keyctl,add_key",
+        env!("CARGO_BIN_EXE_workload"),
+        "keyctl",
+    ];
+    let Some((ours, theirs)) = both(backend, &args, &["keyctl(", "add_key("]) else {
+        return;
+    };
+    assert_eq!(ours.len(), 12, "every call: {ours:#?}");
+    assert_eq!(ours, theirs);
+}
