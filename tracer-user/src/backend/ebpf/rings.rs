@@ -23,7 +23,7 @@ const RINGBUF: u32 = 27;
 
 pub struct Rings {
     rings: Vec<RingBuf<MapData>>,
-    merge: Merge<Record>,
+    merge: Merge,
     /// The last read found a full batch in a buffer: records are streaming in, and the
     /// next wake-up comes soon without a timer of the merge's own.
     busy: bool,
@@ -81,33 +81,41 @@ impl Rings {
                     && let Some(item) = ring.next()
                 {
                     n += 1;
-                    match records::parse(&item) {
-                        Ok(parsed) => self.merge.push(i, records::written_ns(&item), parsed),
-                        Err(e) => log::warn!("skipping a malformed ring buffer record: {e}"),
-                    }
+                    self.merge.push(i, records::written_ns(&item), &item);
                 }
                 read += n;
                 full |= n == BATCH;
             }
-            while let Some(r) = self.merge.pop(read_from) {
-                record(r)?;
+            while let Some(bytes) = self.merge.pop(read_from) {
+                parse_into(bytes, &mut record)?;
             }
             self.busy |= full;
             if read == 0 {
                 break;
             }
         }
-        while all && let Some(r) = self.merge.pop_any() {
-            record(r)?;
+        while all && let Some(bytes) = self.merge.pop_any() {
+            parse_into(bytes, &mut record)?;
         }
         Ok(())
+    }
+}
+
+fn parse_into(bytes: &[u8], record: &mut impl FnMut(Record) -> Result<()>) -> Result<()> {
+    match records::parse(bytes) {
+        Ok(parsed) => record(parsed),
+        Err(e) => {
+            log::warn!("skipping a malformed ring buffer record: {e}");
+            Ok(())
+        }
     }
 }
 
 impl Rings {
     /// Whether a record of process `tgid` is held back by the merge.
     pub fn holds_process(&self, tgid: u32) -> bool {
-        self.merge.holds(|r| r.tgid() == Some(tgid))
+        self.merge
+            .holds(|bytes| records::parse(bytes).is_ok_and(|r| r.tgid() == Some(tgid)))
     }
 
     /// How long until a record held back may go without a new read: None when none is
