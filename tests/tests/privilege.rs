@@ -117,7 +117,7 @@ fn the_users_own_process_is_traced(backend: Backend) {
     let Some(copy) = CapsCopy::new(&format!("own-{backend:?}")) else {
         return;
     };
-    let mut own = sleeper(true, "2");
+    let mut own = sleeper(true, "5");
     let pid = own.id().to_string();
     let t = copy.run(backend, &["-e", "trace=none", "-p", &pid]);
     own.wait().unwrap();

@@ -2,10 +2,11 @@
 //! another task's line interrupts a call in progress, `+++ exited with N +++` at the end.
 
 use std::{
-    collections::{HashMap, HashSet},
     fmt::Write as _,
     io::{self, Write},
 };
+
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use crate::{
     config::Timestamps,

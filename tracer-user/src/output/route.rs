@@ -1,7 +1,9 @@
 //! Sinks made on demand: one per task (`-ff`), or one opened at the first event (`-o`
 //! names with `%p`, which is not known before the command starts).
 
-use std::{collections::HashMap, io};
+use std::io;
+
+use foldhash::{HashMap, HashMapExt};
 
 use crate::event::{Context, Event, Sink};
 

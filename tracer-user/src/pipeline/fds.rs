@@ -8,7 +8,9 @@
 //! are read from `/proc` when first printed. With `-yy`, sockets show their endpoints,
 //! resolved again when the socket is connected, bound or listening.
 
-use std::{collections::HashMap, fs};
+use std::fs;
+
+use foldhash::{HashMap, HashMapExt};
 
 use super::procfs::{self, Entry, FileId, O_CLOEXEC};
 use crate::{
@@ -645,7 +647,7 @@ impl FdTable {
     fn device_path(&mut self, rdev: u32, ino: u64) -> Option<String> {
         let key = (rdev, ino);
         if !self.devices.contains_key(&key) && self.missing_devices.insert(key) {
-            self.devices = procfs::device_nodes();
+            self.devices = procfs::device_nodes().into_iter().collect();
         }
         self.devices.get(&key).cloned()
     }

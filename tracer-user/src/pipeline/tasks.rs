@@ -2,7 +2,9 @@
 //! decides strace's `[pid N]` prefixes), their names (`comm`) and their containers. Names
 //! and containers are looked up once per task (and again at exec), never per call.
 
-use std::{collections::HashMap, sync::Arc};
+use std::sync::Arc;
+
+use foldhash::{HashMap, HashMapExt};
 
 use crate::{
     container::{self, Identity},

@@ -9,7 +9,6 @@ mod rings;
 mod uring;
 
 use std::{
-    collections::HashMap,
     ffi::{OsStr, OsString},
     os::fd::{AsFd, AsRawFd, BorrowedFd},
     path::{Path, PathBuf},
@@ -18,6 +17,7 @@ use std::{
 
 use anyhow::{Context as _, Result};
 use aya::maps::{HashMap as BpfHashMap, MapData, PerCpuArray};
+use foldhash::{HashMap, HashMapExt};
 use nix::{
     poll::{PollFd, PollFlags, PollTimeout, poll},
     sys::{
