@@ -6,8 +6,9 @@ use aya_ebpf::{
     bindings::{BPF_RB_AVAIL_DATA, BPF_RB_FORCE_WAKEUP, BPF_RB_NO_WAKEUP},
     helpers::{
         bpf_get_current_uid_gid, bpf_get_smp_processor_id, bpf_ktime_get_ns,
-        bpf_probe_read_kernel_buf,
+        bpf_probe_read_kernel_buf, bpf_ringbuf_query,
     },
+    maps::ring_buf::RingBufEntry,
 };
 use tracer_common::{
     INFLIGHT_ENTRY_LOST, InFlight, LostRecord, NO_UID, RECORD_ENTRY_LOST, SIGINFO_BYTES,
@@ -16,8 +17,22 @@ use tracer_common::{
 
 use crate::{
     config::config,
-    maps::{EVENTS, STATS},
+    maps::{EVENTS, Ring, STATS},
 };
+
+/// This CPU's ring buffer (one lookup, which the verifier inlines). None only if the
+/// loader left the CPU's slot empty: its records are then counted lost like any other.
+#[inline(always)]
+pub fn ring() -> Option<&'static Ring> {
+    // SAFETY: the helper takes no arguments; a program does not migrate while it runs.
+    EVENTS.get(unsafe { bpf_get_smp_processor_id() })
+}
+
+/// Room for a `T` in this CPU's ring buffer; None when it is full.
+#[inline(always)]
+pub fn reserve<T: 'static>() -> Option<RingBufEntry<T>> {
+    ring()?.reserve_untyped::<T>(0)
+}
 
 #[inline(always)]
 pub fn now_ns() -> u64 {
@@ -59,7 +74,7 @@ impl Counters {
         let mut s = stats();
         if let Some(s) = s.as_deref_mut()
             && s.lost != s.lost_marked
-            && let Some(mut slot) = EVENTS.reserve::<LostRecord>(0)
+            && let Some(mut slot) = reserve::<LostRecord>()
         {
             slot.write(LostRecord {
                 kind: kind::LOST,
@@ -111,7 +126,17 @@ pub fn wakeup_flags() -> u64 {
         // has not yet seen, none while it is still draining.
         return 0;
     }
-    if EVENTS.query(BPF_RB_AVAIL_DATA as u64) >= threshold {
+    let Some(ring) = ring() else {
+        return BPF_RB_NO_WAKEUP as u64;
+    };
+    // SAFETY: `ring` is a ring buffer map the lookup returned.
+    let waiting = unsafe {
+        bpf_ringbuf_query(
+            core::ptr::from_ref(ring).cast_mut().cast(),
+            BPF_RB_AVAIL_DATA as u64,
+        )
+    };
+    if waiting >= threshold {
         BPF_RB_FORCE_WAKEUP as u64
     } else {
         BPF_RB_NO_WAKEUP as u64
@@ -149,7 +174,7 @@ pub fn syscall_record(kind: u32, call: &InFlight, ret: i64, flags: u16) -> Sysca
 #[inline(always)]
 pub fn output(bytes: &[u8], wakeup: u64, what: Lost) -> bool {
     let counters = Counters::before_record();
-    let ok = EVENTS.output::<[u8]>(bytes, wakeup).is_ok();
+    let ok = ring().is_some_and(|r| r.output_untyped::<[u8]>(bytes, wakeup).is_ok());
     if ok {
         counters.call_written();
     } else {
@@ -162,7 +187,7 @@ pub fn output(bytes: &[u8], wakeup: u64, what: Lost) -> bool {
 #[inline(always)]
 pub fn emit_syscall(call: &InFlight, ret: i64, flags: u16, wakeup: u64) {
     let counters = Counters::before_record();
-    match EVENTS.reserve::<SyscallRecord>(0) {
+    match reserve::<SyscallRecord>() {
         Some(mut slot) => {
             slot.write(syscall_record(kind::SYSCALL, call, ret, flags));
             slot.submit(wakeup);
@@ -191,7 +216,7 @@ pub fn emit_signal(tid: u32, tgid: u32, info: *const u8) {
 #[inline(always)]
 pub fn emit_siginfo(tid: u32, tgid: u32, siginfo: &[u8; SIGINFO_BYTES]) {
     let counters = Counters::before_record();
-    let Some(mut slot) = EVENTS.reserve::<SignalRecord>(0) else {
+    let Some(mut slot) = reserve::<SignalRecord>() else {
         counters.lost(Lost::Signal);
         return;
     };

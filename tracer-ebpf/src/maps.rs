@@ -1,8 +1,9 @@
 //! The maps the programs share with each other and with userspace.
 
 use aya_ebpf::{
-    macros::map,
-    maps::{Array, HashMap, LruHashMap, PerCpuArray, RingBuf},
+    btf_maps::{self, ArrayOfMaps},
+    macros::{btf_map, map},
+    maps::{Array, HashMap, LruHashMap, PerCpuArray},
 };
 use tracer_common::{
     InFlight, IoUringRecord, MAX_SYSCALLS, PATH_HASH_BYTES, SIGINFO_BYTES, Stats, SyscallPlan,
@@ -32,9 +33,16 @@ pub static PATH_FDS: HashMap<u64, u8> = HashMap::with_max_entries(4096, 0);
 #[map]
 pub static INFLIGHT: HashMap<u32, InFlight> = HashMap::with_max_entries(16384, 0);
 
-/// Records for userspace; its size is set by userspace at load time.
-#[map]
-pub static EVENTS: RingBuf = RingBuf::with_byte_size(1 << 24, 0);
+/// A ring buffer of records for userspace. The loader creates one per CPU at the size
+/// `--buffer-size` asks; this size only describes them to the verifier (since 5.10 an
+/// inner ring buffer's size may differ from its template's).
+pub type Ring = btf_maps::RingBuf<u8, { 1 << 16 }>;
+
+/// Records for userspace: the ring buffer of each CPU, by `bpf_get_smp_processor_id()`
+/// (`emit::ring`), so producers on different CPUs never take the same lock. Sized to the
+/// possible CPUs and filled by the loader.
+#[btf_map]
+pub static EVENTS: ArrayOfMaps<Ring, 1> = ArrayOfMaps::new();
 
 #[map]
 pub static STATS: PerCpuArray<Stats> = PerCpuArray::with_max_entries(1, 0);

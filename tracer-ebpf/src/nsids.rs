@@ -14,8 +14,8 @@ use tracer_common::{NsFields, TaskIdsRecord, kind};
 use crate::{
     admit,
     config::config,
-    emit::{Counters, LATER, Lost},
-    maps::{EVENTS, NS_IDS},
+    emit::{self, Counters, LATER, Lost},
+    maps::NS_IDS,
 };
 
 /// `enum pid_type`'s process group and session.
@@ -70,7 +70,7 @@ pub fn announce() {
     }
     let (tid, tgid) = admit::view_ids(pid_tgid);
     let counters = Counters::before_record();
-    let Some(mut slot) = EVENTS.reserve::<TaskIdsRecord>(0) else {
+    let Some(mut slot) = emit::reserve::<TaskIdsRecord>() else {
         counters.lost(Lost::Other);
         return;
     };

@@ -19,7 +19,7 @@ use crate::{
     admit,
     config::config,
     emit::{self, Counters, Lost, PROMPTLY, emit_syscall, now_ns, stats},
-    maps::{EVENTS, INFLIGHT, TRACED},
+    maps::{INFLIGHT, TRACED},
     signal,
 };
 
@@ -116,13 +116,14 @@ fn untrace(pid_tgid: u64) {
     let _ = TRACED.remove(tgid);
     let _ = TRACED.remove(tid);
     let counters = Counters::before_record();
-    match EVENTS.reserve::<TaskExitRecord>(0) {
+    match emit::reserve::<TaskExitRecord>() {
         Some(mut slot) => {
             let (view_tid, view_tgid) = admit::view_ids(pid_tgid);
             slot.write(TaskExitRecord {
                 kind: kind::UNTRACED,
                 tid: view_tid,
                 tgid: view_tgid,
+                ns: now_ns(),
                 ..TaskExitRecord::default()
             });
             slot.submit(PROMPTLY);
@@ -157,7 +158,7 @@ pub fn fork<C: EbpfContext>(ctx: &C, child: i32) {
     // start here). In a pid namespace the child's id there is not known yet: skip.
     if cfg.pidns_ino == 0 {
         let counters = Counters::before_record();
-        match EVENTS.reserve::<TaskExitRecord>(0) {
+        match emit::reserve::<TaskExitRecord>() {
             Some(mut slot) => {
                 slot.write(TaskExitRecord {
                     kind: kind::TASK_FORK,
@@ -229,7 +230,7 @@ pub fn exit(group_dead: Option<bool>) {
         signal::fatal(tgid, view_tgid, status);
     }
     let counters = Counters::before_record();
-    match EVENTS.reserve::<TaskExitRecord>(0) {
+    match emit::reserve::<TaskExitRecord>() {
         Some(mut slot) => {
             slot.write(TaskExitRecord {
                 kind: kind::TASK_EXIT,

@@ -23,8 +23,8 @@ use tracer_common::{
 use crate::{
     admit,
     config::config,
-    emit::{Counters, Lost, now_ns, stats, wakeup_flags},
-    maps::{EVENTS, PATH_FDS, TRACED, URING_PENDING},
+    emit::{self, Counters, Lost, now_ns, stats, wakeup_flags},
+    maps::{PATH_FDS, TRACED, URING_PENDING},
 };
 
 /// A field of the tracepoint's record at `offset` (0: the kernel has no such field).
@@ -314,7 +314,7 @@ fn complete(key: UringKey, result: impl FnOnce() -> (i64, u32)) {
     op.res = res;
     op.cflags = cflags;
     let counters = Counters::before_record();
-    match EVENTS.reserve::<IoUringRecord>(0) {
+    match emit::reserve::<IoUringRecord>() {
         Some(mut slot) => {
             slot.write(op);
             slot.submit(wakeup_flags());

@@ -158,8 +158,8 @@ pub struct Args {
           hide_possible_values = true, help_heading = TRACING)]
     pub tracepoints: TracepointChoice,
 
-    /// The eBPF ring buffer's size, as perf's -m: a power of two from 4k to 1G (e.g.
-    /// 4M, 64M); default 8M per CPU, at least 8M, at most 256M. No effect with ptrace.
+    /// Each CPU's eBPF ring buffer size, as perf's -m: a power of two from 4k to 1G (e.g.
+    /// 4M, 64M); default 8M (less past 32 CPUs: 256M in all). No effect with ptrace.
     #[arg(long, value_name = "SIZE", value_parser = parse_size, help_heading = TRACING)]
     pub buffer_size: Option<u64>,
 

@@ -986,8 +986,8 @@ impl Args {
     }
 }
 
-/// `--buffer-size`: the BPF ring buffer is a power of two of pages; past 1 GiB a size is
-/// a mistake, not a wish.
+/// `--buffer-size`: each CPU's ring buffer, as perf's `-m` sizes each CPU's; a BPF ring
+/// buffer is a power of two of pages; past 1 GiB a size is a mistake, not a wish.
 fn buffer_size(size: u64) -> Result<u32> {
     const MIN: u64 = 4096;
     const MAX: u64 = 1 << 30;
@@ -997,17 +997,23 @@ fn buffer_size(size: u64) -> Result<u32> {
     Ok(size as u32)
 }
 
-/// The ring buffer's default size: 8 MiB for each online CPU, whose calls can fill it at once (a
-/// 2-CPU machine keeps the 16 MiB that holds a full trace of Redis without loss here),
-/// from 8 MiB to 256 MiB. The pages are only touched as records fill them.
+/// The default size of each CPU's ring buffer: 8 MiB, which holds a full trace of Redis
+/// on each of 2 CPUs without loss here; past 32 online CPUs less each (a power of two,
+/// at least 1 MiB), so the buffers together stay near 256 MiB. The pages are only touched
+/// as records fill them.
 fn default_buffer_size() -> u32 {
-    const PER_CPU: u64 = 8 << 20;
     // Online CPUs, not the tracer's own share of them: traced calls run on any.
     // SAFETY: sysconf has no memory preconditions.
-    let cpus = unsafe { libc::sysconf(libc::_SC_NPROCESSORS_ONLN) }.max(1) as u64;
-    (PER_CPU * cpus)
-        .next_power_of_two()
-        .clamp(PER_CPU, 256 << 20) as u32
+    buffer_size_for(unsafe { libc::sysconf(libc::_SC_NPROCESSORS_ONLN) }.max(1) as u64)
+}
+
+fn buffer_size_for(cpus: u64) -> u32 {
+    const PER_CPU: u64 = 8 << 20;
+    const TOTAL: u64 = 256 << 20;
+    let share = TOTAL / cpus;
+    // The largest power of two within the share.
+    let share = 1u64 << (63 - share.max(1).leading_zeros());
+    share.clamp(1 << 20, PER_CPU) as u32
 }
 
 /// Whether the calls are printed: not with `-c` alone, nor with `--diagnose` unless the
@@ -1286,6 +1292,16 @@ mod tests {
             Ok(_) => panic!("{line}: accepted"),
             Err(e) => e.to_string(),
         }
+    }
+
+    #[test]
+    fn default_buffer_sizes_are_per_cpu_and_bounded_in_total() {
+        assert_eq!(buffer_size_for(1), 8 << 20);
+        assert_eq!(buffer_size_for(2), 8 << 20);
+        assert_eq!(buffer_size_for(32), 8 << 20);
+        assert_eq!(buffer_size_for(48), 4 << 20);
+        assert_eq!(buffer_size_for(64), 4 << 20);
+        assert_eq!(buffer_size_for(1024), 1 << 20);
     }
 
     #[test]

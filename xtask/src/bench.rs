@@ -9,6 +9,7 @@
 
 mod configs;
 mod procs;
+mod producers;
 mod report;
 pub(crate) mod startup;
 mod workloads;
@@ -52,6 +53,15 @@ pub struct Options {
     /// `-p`), written into the report in place of its previous one.
     #[arg(long)]
     startup: bool,
+    /// Only the storm by producing threads (1, 2, 4, 8 threads flat out, untraced and
+    /// traced, --rounds interleaved runs), written into the report in place of its
+    /// previous one.
+    #[arg(long)]
+    producers: bool,
+    /// With --producers: another tracer build (e.g. main's release binary), measured in
+    /// the same rounds, its columns before this build's.
+    #[arg(long, requires = "producers")]
+    baseline: Option<PathBuf>,
     /// Where the Markdown report goes (the chart goes beside it).
     #[arg(long)]
     out: Option<PathBuf>,
@@ -154,6 +164,8 @@ pub struct Results {
     /// The start-up and teardown figures.
     pub startup: Vec<startup::Row>,
     pub verified: Vec<startup::Verified>,
+    /// The storm by producing threads.
+    pub producers: Option<Result<producers::Table, String>>,
 }
 
 impl Results {
@@ -273,6 +285,28 @@ pub fn bench(opts: Options) -> Result<()> {
         otlp_url: format!("http://127.0.0.1:{port}"),
         scratch,
     };
+    let this_build = producers::Build::new("tracer", env.tracer.clone());
+    if opts.producers {
+        let out = opts
+            .out
+            .clone()
+            .unwrap_or_else(|| workspace_root().join("docs/benchmarks.md"));
+        let mut builds = Vec::new();
+        if let Some(path) = &opts.baseline {
+            builds.push(producers::Build::new("baseline", path.clone()));
+        }
+        builds.push(this_build);
+        let table = producers::measure(&env, &builds, opts.rounds.max(1))?;
+        let section = producers::section(&table);
+        let report = fs::read_to_string(&out).unwrap_or_default();
+        fs::write(
+            &out,
+            startup::splice_section(&report, producers::HEADING, &section),
+        )
+        .with_context(|| format!("writing {}", out.display()))?;
+        eprintln!("xtask bench: wrote the storm table to {}", out.display());
+        return Ok(());
+    }
     let workloads: Vec<Workload> = if opts.workloads.is_empty() {
         Workload::ALL.to_vec()
     } else {
@@ -313,6 +347,7 @@ pub fn bench(opts: Options) -> Result<()> {
         started,
         startup: Vec::new(),
         verified: Vec::new(),
+        producers: None,
         command_line: std::iter::once("cargo xtask bench".to_owned())
             .chain(std::env::args().skip(2))
             .collect::<Vec<_>>()
@@ -326,6 +361,8 @@ pub fn bench(opts: Options) -> Result<()> {
     if !opts.no_loss {
         results.loss_baseline = loop_rate(&env, None, 1, None).ok().map(|(rate, _)| rate);
         results.loss = Some(loss_sweep(&env).map_err(|e| format!("{e:#}")));
+        results.producers =
+            Some(producers::measure(&env, &[this_build], rounds).map_err(|e| format!("{e:#}")));
     }
 
     results.startup = startup::measure(&env.tracer, &env.syscall_loop);
@@ -766,13 +803,13 @@ fn measure_command(
     Ok(finish_sample(env, setup, values, Some(usage), seconds))
 }
 
-/// The paced loop at `rate` calls/s (None: flat out), untraced or under `tracer -f -T -o
+/// The paced loop at `rate` calls/s (None: flat out), untraced or under `TRACER -f -T -o
 /// FILE --stats`. Returns the achieved rate and, traced, (emitted, lost).
 fn loop_rate(
     env: &Env,
     rate: Option<f64>,
     threads: usize,
-    tracer: Option<()>,
+    tracer: Option<&Path>,
 ) -> Result<(f64, Option<(u64, u64)>)> {
     let mut argv: Vec<OsString> = vec![
         env.syscall_loop.clone().into_os_string(),
@@ -784,9 +821,9 @@ fn loop_rate(
         threads.to_string().into(),
     ];
     let out = trace_out(env);
-    if tracer.is_some() {
+    if let Some(tracer) = tracer {
         let mut cmd: Vec<OsString> = vec![
-            env.tracer.clone().into_os_string(),
+            tracer.as_os_str().to_owned(),
             "-f".into(),
             "-T".into(),
             "--stats".into(),
@@ -841,7 +878,7 @@ fn loss_sweep(env: &Env) -> Result<Vec<LossStep>> {
     let mut requested = Some(rate);
     let mut threads = 1;
     loop {
-        let (achieved, counts) = loop_rate(env, requested, threads, Some(()))?;
+        let (achieved, counts) = loop_rate(env, requested, threads, Some(&env.tracer))?;
         let (emitted, lost) = counts.expect("traced");
         eprintln!(
             "xtask bench: loss sweep {:>12} calls/s asked x{threads}, {achieved:>10.0} done, {emitted} emitted, {lost} lost",

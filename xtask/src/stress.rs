@@ -23,7 +23,7 @@ use anyhow::{Context as _, Result, bail, ensure};
 
 use crate::{setup, workspace_root};
 
-/// Peak RSS allowed to the tracer: the default 16 MiB ring buffer, which it maps twice
+/// Peak RSS allowed to the tracer: the default ring buffers (8 MiB per CPU: 16 MiB here), which it maps twice
 /// (the kernel maps the data pages twice so records can wrap), plus 32 MiB of its own.
 const RSS_BOUND_KIB: u64 = (2 * 16 + 32) * 1024;
 const REDIS_PORT: u16 = 16399;

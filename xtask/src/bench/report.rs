@@ -837,6 +837,13 @@ pub fn write(results: &Results, out: &Path, pg_bin: &Path) -> Result<()> {
             }
         }
     }
+    match &results.producers {
+        Some(Ok(table)) => md.push_str(&super::producers::section(table)),
+        Some(Err(e)) => {
+            let _ = writeln!(md, "{}\n\nn/a ({e})\n", super::producers::HEADING);
+        }
+        None => {}
+    }
     md.push_str(&super::startup::section(
         &results.startup,
         &results.verified,

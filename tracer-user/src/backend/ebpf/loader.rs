@@ -8,7 +8,7 @@ use std::{
 
 use aya::{
     Btf, EbpfLoader,
-    maps::{Array, RingBuf},
+    maps::Array,
     programs::{ProgramFd, RawTracePoint, TracePoint},
 };
 
@@ -16,6 +16,7 @@ use tracer_common::{KernelConfig, MAX_CAPTURES, MAX_SYSCALLS, NO_OWNER, SyscallP
 
 use super::{
     EbpfTracer,
+    rings::Rings,
     trampoline::{self, Functions},
 };
 use crate::{cli::TracepointChoice, config::Config, syscalls};
@@ -625,7 +626,8 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
     log::debug!("BTF and settings: {:?}", started.elapsed());
     let mut ebpf = loader
         .override_global("CONFIG", &kernel, true)
-        .map_max_entries("EVENTS", cfg.buffer_size)
+        // A ring buffer's slot for every CPU the kernel may run a program on.
+        .map_max_entries("EVENTS", aya::util::nr_cpus().unwrap_or(1) as u32)
         // An LRU map is allocated whole: the smallest where nothing uses it.
         .map_max_entries("NS_IDS", if kernel.ns_fields.known() { 16384 } else { 1 })
         .load(OBJECT)
@@ -646,6 +648,7 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
 
     // Kernel-side warnings (rare conditions such as a full map) reach our log.
     let logger = aya_log::EbpfLogger::init(&mut ebpf).ok();
+    let rings = Rings::create(&mut ebpf, cfg.buffer_size)?;
     log::debug!("maps: {:?}", started.elapsed());
     let links = attach(
         &mut ebpf,
@@ -656,7 +659,7 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
         fill_plans,
     )?;
     log::debug!("programs loaded and attached: {:?}", started.elapsed());
-    let mut tracer = take_maps(ebpf, logger, cfg, &kernel)?;
+    let mut tracer = take_maps(ebpf, logger, rings, cfg, &kernel)?;
     tracer.trampolines = links;
     tracer.attach_facts = attach_facts;
     Ok(tracer)
@@ -697,6 +700,7 @@ fn capture_kinds(plans: &[SyscallPlan]) -> ([u32; MAX_CAPTURES], [u32; MAX_CAPTU
 fn take_maps(
     mut ebpf: aya::Ebpf,
     logger: Option<aya_log::EbpfLogger<&'static dyn log::Log>>,
+    rings: Rings,
     cfg: &Config,
     kernel: &KernelConfig,
 ) -> Result<EbpfTracer, LoadError> {
@@ -707,7 +711,6 @@ fn take_maps(
         let map = ebpf.take_map(name).unwrap_or_else(|| panic!("{name} map"));
         T::try_from(map).map_err(|e| LoadError::Map(name, e))
     }
-    let events: RingBuf<_> = take(&mut ebpf, "EVENTS")?;
     let traced = take(&mut ebpf, "TRACED")?;
     let path_fds = if cfg.paths.is_empty() {
         None
@@ -729,7 +732,7 @@ fn take_maps(
     Ok(EbpfTracer {
         ebpf,
         logger,
-        events,
+        rings,
         traced,
         inflight,
         ns_pending,

@@ -3,7 +3,9 @@
 
 mod btf;
 mod loader;
+mod merge;
 mod records;
+mod rings;
 mod trampoline;
 mod uring;
 
@@ -15,7 +17,7 @@ use std::{
 };
 
 use anyhow::{Context as _, Result};
-use aya::maps::{HashMap as BpfHashMap, MapData, PerCpuArray, RingBuf};
+use aya::maps::{HashMap as BpfHashMap, MapData, PerCpuArray};
 use foldhash::{HashMap, HashMapExt};
 use nix::{
     poll::{PollFd, PollFlags, PollTimeout, poll},
@@ -40,6 +42,7 @@ pub fn trampolines_allowed() -> Result<(), String> {
     trampoline::check(&trampoline::Functions::of(&[])).map(drop)
 }
 use records::Record;
+use rings::Rings;
 
 use super::{BLOCKED_AFTER, Outcome, Running, Stop, blocked};
 use crate::{
@@ -58,7 +61,8 @@ pub struct EbpfTracer {
     // Dropping `Ebpf` detaches the programs and frees every map: nothing is pinned.
     ebpf: aya::Ebpf,
     logger: Option<aya_log::EbpfLogger<&'static dyn log::Log>>,
-    events: RingBuf<MapData>,
+    /// The per-CPU ring buffers and their merge.
+    rings: Rings,
     traced: BpfHashMap<MapData, u32, u8>,
     inflight: BpfHashMap<MapData, u32, InFlight>,
     /// When the tracer runs in a pid namespace: processes to trace by their id there,
@@ -350,14 +354,9 @@ impl EbpfTracer {
         calls
     }
 
-    fn drain(&mut self, run: &mut Run) -> Result<()> {
-        while let Some(item) = self.events.next() {
-            match records::parse(&item) {
-                Ok(record) => run.record(record)?,
-                Err(e) => log::warn!("skipping a malformed ring buffer record: {e}"),
-            }
-        }
-        Ok(())
+    /// The records no ring buffer can still precede; at the end (`all`), every record.
+    fn drain(&mut self, run: &mut Run, all: bool) -> Result<()> {
+        self.rings.drain(all, |record| run.record(record))
     }
 }
 
@@ -709,14 +708,8 @@ fn wait_status(status: WaitStatus) -> Option<ExitStatus> {
 /// Waits for records (or the poll tick, a signal, the kernel's log) and flushes the
 /// kernel's log when it has something.
 fn wait(tracer: &mut EbpfTracer, signals: &SignalFd) -> Result<()> {
-    let ring_fd = tracer.events.as_raw_fd();
-    // SAFETY: the descriptors outlive this poll call.
-    let (ring, sig) = unsafe { (BorrowedFd::borrow_raw(ring_fd), signals.as_fd()) };
     let log_fd = tracer.logger.as_ref().map(|l| l.as_raw_fd());
-    let mut fds = vec![
-        PollFd::new(ring, PollFlags::POLLIN),
-        PollFd::new(sig, PollFlags::POLLIN),
-    ];
+    let mut fds = vec![PollFd::new(signals.as_fd(), PollFlags::POLLIN)];
     if let Some(fd) = log_fd {
         // SAFETY: the logger outlives this poll call.
         fds.push(PollFd::new(
@@ -724,17 +717,31 @@ fn wait(tracer: &mut EbpfTracer, signals: &SignalFd) -> Result<()> {
             PollFlags::POLLIN,
         ));
     }
+    // SAFETY: the ring buffers outlive this poll call.
+    fds.extend(
+        tracer
+            .rings
+            .fds()
+            .map(|fd| PollFd::new(unsafe { BorrowedFd::borrow_raw(fd) }, PollFlags::POLLIN)),
+    );
+    // Records the merge holds back go as soon as they may (within its window), not at
+    // the next tick.
+    let timeout = match tracer.rings.next_due() {
+        Some(due) => due.clamp(Duration::from_millis(1), POLL_TICK),
+        None => POLL_TICK,
+    };
     match poll(
         &mut fds,
-        PollTimeout::try_from(POLL_TICK).expect("small timeout"),
+        PollTimeout::try_from(timeout).expect("small timeout"),
     ) {
         Ok(_) | Err(nix::errno::Errno::EINTR) => {}
         Err(e) => return Err(e).context("poll"),
     }
-    let log_ready = fds
-        .get(2)
-        .and_then(|f| f.revents())
-        .is_some_and(|r| !r.is_empty());
+    let log_ready = log_fd.is_some()
+        && fds
+            .get(1)
+            .and_then(|f| f.revents())
+            .is_some_and(|r| !r.is_empty());
     drop(fds);
     if log_ready && let Some(logger) = tracer.logger.as_mut() {
         logger.flush();
@@ -850,7 +857,7 @@ fn trace(
     let mut last_interval = Instant::now();
     loop {
         wait(tracer, signals)?;
-        tracer.drain(run)?;
+        tracer.drain(run, false)?;
         let stop = super::stop_signal(signals, cfg).map(Stop::Signal);
         // `-b execve`: processes the pipeline let go of.
         let detached = run.pipeline.take_detached();
@@ -858,7 +865,14 @@ fn trace(
             tracer.untrace(&detached);
         }
         let stop = stop.or_else(|| run.pipeline.limit_reached().then_some(Stop::SyscallLimit));
-        run.reap_launched()?;
+        // The launched command stays a zombie, its /proc entry readable (names, fds),
+        // until the merge has let its records go.
+        if !run
+            .launched
+            .is_some_and(|pid| tracer.rings.holds_process(pid.as_raw() as u32))
+        {
+            run.reap_launched()?;
+        }
         // Losses the stream has not marked yet (no record followed them on their CPU).
         report_losses(tracer, run)?;
         if last_scan.elapsed() >= BLOCKED_AFTER {
@@ -887,6 +901,11 @@ fn trace(
             return Ok(stop);
         }
         if launched_done && !until_stopped && tracer.trace_set_empty() {
+            // The records the merge still holds may reach the call limit.
+            tracer.drain(run, true)?;
+            if run.pipeline.limit_reached() {
+                return Ok(Some(Stop::SyscallLimit));
+            }
             return Ok(None);
         }
     }
@@ -895,7 +914,7 @@ fn trace(
 /// The end of the trace: the last records, the calls in progress, the `-c` totals.
 fn finish(tracer: &mut EbpfTracer, run: &mut Run) -> Result<()> {
     // Every record of a finished task is submitted before it leaves the trace set.
-    tracer.drain(run)?;
+    tracer.drain(run, true)?;
     report_losses(tracer, run)?;
     if run.launched_status.is_some() {
         run.launched_exit_ns.get_or_insert_with(now_ns);

@@ -46,6 +46,22 @@ pub enum Record {
     TaskIds(TaskIdsRecord),
 }
 
+impl Record {
+    /// The process the record is about; None for a loss mark.
+    pub fn tgid(&self) -> Option<u32> {
+        match self {
+            Record::Syscall { call, .. } => Some(call.pid),
+            Record::TaskExit(exit) => Some(exit.tgid),
+            Record::Signal(signal) => Some(signal.tgid),
+            Record::Fork { tid, .. } => Some(*tid),
+            Record::Untraced { tgid } => Some(*tgid),
+            Record::IoUring(op) => Some(op.pid),
+            Record::TaskIds(ids) => Some(ids.tgid),
+            Record::Lost(_) => None,
+        }
+    }
+}
+
 /// Reads a `T` from the start of `bytes` if it is long enough.
 fn read<T: Copy>(bytes: &[u8]) -> Option<T> {
     (bytes.len() >= size_of::<T>())
@@ -126,6 +142,23 @@ pub fn parse(bytes: &[u8]) -> Result<Record, RecordError> {
     }
 }
 
+/// When the kernel wrote the record (`bpf_ktime_get_ns()`, CLOCK_MONOTONIC), the order
+/// of the per-CPU buffers' merge; None for a loss mark or a task's ids, which have no
+/// time of their own (both go just before the record that follows them in their
+/// buffer), or a record too short to say.
+pub fn written_ns(bytes: &[u8]) -> Option<u64> {
+    match read::<u32>(bytes)? {
+        // Both kinds stamp `exit_ns` as they are written, an entry's too.
+        kind::SYSCALL | kind::SYSCALL_ENTER => read::<SyscallRecord>(bytes).map(|r| r.exit_ns),
+        kind::TASK_EXIT | kind::TASK_FORK | kind::UNTRACED => {
+            read::<TaskExitRecord>(bytes).map(|r| r.ns)
+        }
+        kind::SIGNAL => read::<SignalRecord>(bytes).map(|r| r.ns),
+        kind::IO_URING => read::<IoUringRecord>(bytes).map(|r| r.complete_ns),
+        _ => None,
+    }
+}
+
 fn parse_captures(mut bytes: &[u8], count: u16) -> Option<Vec<Capture>> {
     let mut captures = Vec::with_capacity(count as usize);
     for _ in 0..count {
@@ -188,6 +221,29 @@ mod tests {
         assert_eq!(call.duration_ns(), Some(150));
         assert_eq!(call.captures[0].data, b"abc");
         assert!(call.captures[0].truncated && !call.captures[0].fault);
+    }
+
+    #[test]
+    fn records_say_when_they_were_written() {
+        let rec = SyscallRecord {
+            kind: kind::SYSCALL_ENTER,
+            enter_ns: 5,
+            exit_ns: 7,
+            ..Default::default()
+        };
+        assert_eq!(written_ns(&bytes_of(&rec)), Some(7));
+        let exit = TaskExitRecord {
+            kind: kind::TASK_EXIT,
+            ns: 9,
+            ..Default::default()
+        };
+        assert_eq!(written_ns(&bytes_of(&exit)), Some(9));
+        let lost = LostRecord {
+            kind: kind::LOST,
+            ..Default::default()
+        };
+        assert_eq!(written_ns(&bytes_of(&lost)), None);
+        assert_eq!(written_ns(&bytes_of(&rec)[..8]), None);
     }
 
     #[test]
