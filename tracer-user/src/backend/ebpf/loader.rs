@@ -2,13 +2,13 @@
 
 use std::{
     fs,
-    os::fd::{AsFd, AsRawFd, OwnedFd},
+    os::fd::{AsFd, OwnedFd},
     path::Path,
 };
 
 use aya::{
     Btf, EbpfLoader,
-    maps::{Array, Map},
+    maps::Array,
     programs::{ProgramFd, RawTracePoint, TracePoint},
 };
 
@@ -638,14 +638,7 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
     let mut plans: Array<_, SyscallPlan> =
         Array::try_from(ebpf.take_map("PLANS").expect("PLANS map"))
             .map_err(|e| LoadError::Map("PLANS", e))?;
-    // So do the per-CPU ring buffers, into `EVENTS`.
-    let rings = Rings::create(cfg.buffer_size)?;
-    let Some(Map::ArrayOfMaps(events)) = ebpf.map("EVENTS") else {
-        panic!("EVENTS is an array of maps");
-    };
-    let events = events.fd().as_fd().as_raw_fd();
-    let fill_maps = || {
-        rings.fill(events)?;
+    let fill_plans = || {
         (0..MAX_SYSCALLS).zip(all_plans).try_for_each(|(nr, plan)| {
             plans
                 .set(nr, plan, 0)
@@ -655,6 +648,7 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
 
     // Kernel-side warnings (rare conditions such as a full map) reach our log.
     let logger = aya_log::EbpfLogger::init(&mut ebpf).ok();
+    let rings = Rings::create(&mut ebpf, cfg.buffer_size)?;
     log::debug!("maps: {:?}", started.elapsed());
     let links = attach(
         &mut ebpf,
@@ -662,7 +656,7 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
         &kernel,
         (&mode, &mut attach_facts),
         btf.as_ref(),
-        fill_maps,
+        fill_plans,
     )?;
     log::debug!("programs loaded and attached: {:?}", started.elapsed());
     let mut tracer = take_maps(ebpf, logger, rings, cfg, &kernel)?;

@@ -4,7 +4,7 @@
 
 use std::{
     io,
-    os::fd::{AsRawFd, RawFd},
+    os::fd::{AsFd, AsRawFd, RawFd},
 };
 
 use anyhow::Result;
@@ -29,8 +29,6 @@ const RINGBUF: u32 = 27;
 
 pub struct Rings {
     rings: Vec<RingBuf<MapData>>,
-    /// Which buffer each possible CPU writes to.
-    slots: Vec<usize>,
     merge: Merge,
     /// The last read found a full batch in a buffer: records are streaming in, and the
     /// next wake-up comes soon without a timer of the merge's own.
@@ -38,8 +36,9 @@ pub struct Rings {
 }
 
 impl Rings {
-    /// Makes the buffers, `size` bytes each ([`Rings::fill`] puts them in `EVENTS`).
-    pub fn create(size: u32) -> Result<Self, LoadError> {
+    /// Makes the buffers, `size` bytes each, and puts them in `EVENTS` for every
+    /// possible CPU (before any program is attached: a record never finds no buffer).
+    pub fn create(ebpf: &mut aya::Ebpf, size: u32) -> Result<Self, LoadError> {
         let err = |e| LoadError::Map("EVENTS", e);
         let possible = aya::util::nr_cpus().unwrap_or(1);
         let online = aya::util::online_cpus().unwrap_or_default();
@@ -51,30 +50,21 @@ impl Rings {
                 RingBuf::try_from(Map::RingBuf(map)).map_err(err)
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let merge = Merge::new(rings.len(), WINDOW_NS);
-        Ok(Self {
-            rings,
-            slots,
-            merge,
-            busy: false,
-        })
-    }
-
-    /// Puts each possible CPU's buffer in `EVENTS` (`events`, its descriptor); before any
-    /// program is attached, so a record never finds no buffer. Each update of an array
-    /// of maps waits for an RCU grace period (the kernel makes sure no program still sees
-    /// the old entry): ~8 ms here, one CPU after the other half a second on a large
-    /// machine; made side by side, the waits overlap (and the loader runs this while the
-    /// programs are verified).
-    pub fn fill(&self, events: RawFd) -> Result<(), LoadError> {
+        let Some(Map::ArrayOfMaps(outer)) = ebpf.map("EVENTS") else {
+            panic!("EVENTS is an array of maps");
+        };
+        let outer = outer.fd().as_fd().as_raw_fd();
+        // Each update of an array of maps waits for an RCU grace period (the kernel makes
+        // sure no program still sees the old entry): ~8 ms here, one CPU after the other
+        // half a second on a large machine. Made side by side, the waits overlap.
         const THREADS: usize = 64;
-        let slots = &self.slots;
         std::thread::scope(|s| {
             let workers: Vec<_> = (0..THREADS.min(slots.len()))
                 .map(|first| {
+                    let (slots, rings) = (&slots, &rings);
                     s.spawn(move || {
                         (first..slots.len()).step_by(THREADS).try_for_each(|cpu| {
-                            put(events, cpu as u32, self.rings[slots[cpu]].as_raw_fd())
+                            put(outer, cpu as u32, rings[slots[cpu]].as_raw_fd())
                         })
                     })
                 })
@@ -84,13 +74,16 @@ impl Rings {
                 .try_for_each(|w| w.join().expect("EVENTS update thread"))
         })
         .map_err(|io_error| {
-            LoadError::Map(
-                "EVENTS",
-                MapError::SyscallError(SyscallError {
-                    call: "bpf_map_update_elem",
-                    io_error,
-                }),
-            )
+            err(MapError::SyscallError(SyscallError {
+                call: "bpf_map_update_elem",
+                io_error,
+            }))
+        })?;
+        let merge = Merge::new(rings.len(), WINDOW_NS);
+        Ok(Self {
+            rings,
+            merge,
+            busy: false,
         })
     }
 
