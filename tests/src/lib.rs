@@ -186,6 +186,23 @@ impl Traced {
     }
 }
 
+/// `-c`'s rows without their times (calls, errors and the syscall's name), sorted: the
+/// table is in order of time, which differs from run to run.
+pub fn summary_counts<S: AsRef<str>>(lines: &[S]) -> Vec<String> {
+    lines
+        .iter()
+        .map(AsRef::as_ref)
+        .filter(|l| {
+            l.split_whitespace()
+                .next()
+                .is_some_and(|w| w.parse::<f64>().is_ok())
+        })
+        .map(|l| l.split_whitespace().skip(3).collect::<Vec<_>>().join(" "))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
 pub fn strip_pid_prefix(line: &str) -> &str {
     if let Some(rest) = line.strip_prefix("[pid ") {
         rest.split_once("] ").map_or(line, |(_, l)| l)

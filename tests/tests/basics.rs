@@ -395,19 +395,7 @@ fn a_narrow_trace_takes_trampolines_or_says_why_not() {
         }
     }
     // -c: the same calls and errors (the times differ, and so the rows' order).
-    let counts = |t: &Traced| -> Vec<String> {
-        t.lines()
-            .iter()
-            .filter(|l| {
-                l.split_whitespace()
-                    .next()
-                    .is_some_and(|w| w.parse::<f64>().is_ok())
-            })
-            .map(|l| l.split_whitespace().skip(3).collect::<Vec<_>>().join(" "))
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .collect()
-    };
+    let counts = |t: &Traced| tracer_tests::summary_counts(&t.lines());
     let (auto, raw) = (run(&["-c"]), run(&["-c", "--tracepoints=raw"]));
     let _ = std::fs::remove_file(&file);
     assert_eq!(counts(&auto), counts(&raw), "-c counts");

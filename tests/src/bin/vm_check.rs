@@ -694,19 +694,9 @@ fn masked(run: &Run) -> Result<Vec<String>, String> {
         .collect())
 }
 
-/// `-c`'s rows without their times (calls, errors and the syscall's name), sorted: the
-/// table is in order of time.
+/// `-c`'s rows without their times, sorted.
 fn counts(run: &Run) -> Vec<String> {
-    run.lines()
-        .filter(|l| {
-            l.split_whitespace()
-                .next()
-                .is_some_and(|w| w.parse::<f64>().is_ok())
-        })
-        .map(|l| l.split_whitespace().skip(3).collect::<Vec<_>>().join(" "))
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect()
+    tracer_tests::summary_counts(&run.lines().collect::<Vec<_>>())
 }
 
 /// fentry/fexit on the syscall functions (`--tracepoints=auto` for a started command's
