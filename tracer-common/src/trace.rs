@@ -40,6 +40,9 @@ pub struct Stats {
     /// counted in `lost_ops` with them).
     pub lost_ops: u64,
     pub uring_full: u64,
+    /// Records another program overwrote in scratch memory while the one assembling
+    /// them was preempted (not in `lost`: the ring buffer never saw them).
+    pub spoilt: u64,
 }
 
 /// What the kernel remembers between sys_enter and sys_exit of one task.
@@ -132,7 +135,7 @@ pub mod status {
 }
 
 const _: () = {
-    assert!(core::mem::size_of::<Stats>() == 104);
+    assert!(core::mem::size_of::<Stats>() == 112);
     assert!(core::mem::size_of::<InFlight>() == 96);
     assert!(core::mem::size_of::<SyscallTotals>() == 64 + 8 * HIST_BUCKETS);
 };

@@ -25,8 +25,9 @@ use tracer_common::{
     follow_want, iov_copy_len, page_room, when,
 };
 
-/// Scratch space per CPU and per program (enter and exit must not share: a preempted
-/// enter program and an exit program can run on one CPU at once).
+/// Scratch space per CPU, one slot for entries and one for exits (a preempted enter
+/// program and an exit program can run on one CPU at once; programs of one kind can too,
+/// on kernels that preempt them: [`Builder::finish`] tells).
 pub const SCRATCH_BYTES: usize = 32768;
 /// Records grow until this offset; past it no capture starts.
 const OFF_LIMIT: usize = 16384;
@@ -148,6 +149,8 @@ pub struct Builder {
     /// End of what has been written; always a multiple of 8 and below `OFF_LIMIT`
     /// between captures.
     off: usize,
+    /// The thread the record is for, also in its head: see [`Self::finish`].
+    tid: u32,
 }
 
 impl Builder {
@@ -165,6 +168,7 @@ impl Builder {
         Some(Self {
             buf,
             off: size_of::<SyscallRecord>(),
+            tid: record.tid,
         })
     }
 
@@ -1009,11 +1013,20 @@ impl Builder {
         (4, flags)
     }
 
-    /// The assembled record.
+    /// The assembled record, or `None` if another thread's record took the scratch slot
+    /// meanwhile: where the kernel lets tracing programs be preempted, another program
+    /// using the slot (another syscall's fentry program) can run on this CPU in between.
+    /// A preempted thread makes no other record, so its id in the head tells.
     #[inline(always)]
-    pub fn finish(self) -> &'static [u8] {
+    pub fn finish(self) -> Option<&'static [u8]> {
+        // SAFETY: the head is a SyscallRecord (`new`).
+        let head_tid =
+            unsafe { core::ptr::read_volatile(&(*(self.buf as *const SyscallRecord)).tid) };
+        if head_tid != self.tid {
+            return None;
+        }
         let len = self.off & (2 * OFF_LIMIT - 1);
         // SAFETY: len < 2 * OFF_LIMIT <= SCRATCH_BYTES.
-        unsafe { core::slice::from_raw_parts(self.buf, len) }
+        Some(unsafe { core::slice::from_raw_parts(self.buf, len) })
     }
 }

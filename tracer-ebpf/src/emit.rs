@@ -99,6 +99,14 @@ impl Counters {
         }
     }
 
+    /// Another program overwrote the record while it was being assembled.
+    #[inline(always)]
+    pub fn spoilt(self) {
+        if let Some(s) = self.0 {
+            s.spoilt += 1;
+        }
+    }
+
     /// The ring buffer could not take the record.
     #[inline(always)]
     pub fn lost(self, what: Lost) {
@@ -170,10 +178,15 @@ pub fn syscall_record(kind: u32, call: &InFlight, ret: i64, flags: u16) -> Sysca
     }
 }
 
-/// A record assembled in scratch memory; whether the ring buffer took it.
+/// A record assembled in scratch memory (`None`: spoilt there, see
+/// `capture::Builder::finish`); whether the ring buffer took it.
 #[inline(always)]
-pub fn output(bytes: &[u8], wakeup: u64, what: Lost) -> bool {
+pub fn output(bytes: Option<&[u8]>, wakeup: u64, what: Lost) -> bool {
     let counters = Counters::before_record();
+    let Some(bytes) = bytes else {
+        counters.spoilt();
+        return false;
+    };
     let ok = ring().is_some_and(|r| r.output_untyped::<[u8]>(bytes, wakeup).is_ok());
     if ok {
         counters.call_written();

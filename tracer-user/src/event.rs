@@ -216,6 +216,11 @@ pub struct Loss {
     pub exits: u64,
     /// io_uring operations.
     pub ops: u64,
+    /// Runs of the tracer's programs lost to preemption: skipped by the kernel (a
+    /// program preempted on a CPU does not run there until it resumes), or whose record
+    /// another program spoilt meanwhile (`backend::ebpf::skips`). Not events: which calls
+    /// the skipped runs were for, of traced tasks or not, is unknown.
+    pub preempted: u64,
 }
 
 impl Loss {
@@ -233,9 +238,25 @@ impl Loss {
         }
     }
 
+    /// The stream's words for it: `12 calls lost (ring buffer full)`, and the runs the
+    /// kernel skipped.
+    pub fn line(&self) -> String {
+        let mut parts = Vec::new();
+        if self.total() > 0 {
+            parts.push(format!("{} lost ({})", self.describe(), self.cause()));
+        }
+        if self.preempted > 0 {
+            parts.push(format!(
+                "{} lost to preemption (the kernel skips a program preempted on its CPU): \
+                 calls may be missing",
+                plural(self.preempted, "program run")
+            ));
+        }
+        parts.join("; ")
+    }
+
     /// `12 calls, 3 signals and 1 exit`, leaving out what is zero.
     pub fn describe(&self) -> String {
-        let plural = |n: u64, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
         let parts: Vec<String> = [
             (self.calls, "call"),
             (self.signals, "signal"),
@@ -252,6 +273,11 @@ impl Loss {
             [init @ .., last] => format!("{} and {last}", init.join(", ")),
         }
     }
+}
+
+/// `1 call`, `2 calls`.
+fn plural(n: u64, one: &str) -> String {
+    format!("{n} {one}{}", if n == 1 { "" } else { "s" })
 }
 
 /// Per-syscall totals by syscall number: counted in the kernel (per CPU, merged) or
@@ -426,7 +452,7 @@ mod tests {
             calls,
             signals,
             exits,
-            ops: 0,
+            ..Loss::default()
         };
         assert_eq!(loss(1, 0, 0).describe(), "1 call");
         assert_eq!(loss(12, 0, 2).describe(), "12 calls and 2 exits");
@@ -437,6 +463,26 @@ mod tests {
             ..loss(1, 0, 0)
         };
         assert_eq!(ops.describe(), "1 call and 2 io_uring operations");
+        // Skipped program runs are not events: said apart, with what they mean.
+        let skipped = Loss {
+            preempted: 3,
+            ..loss(2, 0, 0)
+        };
+        assert_eq!(skipped.total(), 2);
+        assert_eq!(
+            skipped.line(),
+            "2 calls lost (ring buffer full); 3 program runs lost to preemption (the \
+             kernel skips a program preempted on its CPU): calls may be missing"
+        );
+        let only_skipped = Loss {
+            preempted: 1,
+            ..Loss::default()
+        };
+        assert!(
+            only_skipped
+                .line()
+                .starts_with("1 program run lost to preemption")
+        );
     }
 
     #[test]

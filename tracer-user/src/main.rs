@@ -314,6 +314,13 @@ fn finished(
             outcome.lost.describe(),
         ));
     }
+    if outcome.lost.preempted > 0 && !json_on_stderr {
+        output::note(format_args!(
+            "{} runs of the tracer's programs were lost to preemption (the kernel skips a \
+             program preempted on its CPU until it resumes): calls may be missing from the trace",
+            outcome.lost.preempted,
+        ));
+    }
     if matches!(outcome.stop, Some(Stop::SyscallLimit)) && !cfg.quiet.attach() {
         output::note(format_args!(
             "System call limit has been reached, detaching tracees"

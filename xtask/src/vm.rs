@@ -608,7 +608,10 @@ fn boot_case(
     cache: &Path,
 ) -> Result<Outcome> {
     let start = Instant::now();
-    let cmdline = format!("VMTEST_EXPECT={} {}", case.expect, case.cmdline);
+    // TRACER_VM_CMDLINE: words for a developer's experiment (`VMTEST_REPEAT=20`,
+    // `preempt=none`), after the case's own.
+    let extra = std::env::var("TRACER_VM_CMDLINE").unwrap_or_default();
+    let cmdline = format!("VMTEST_EXPECT={} {} {extra}", case.expect, case.cmdline);
     let mut notes = Vec::new();
     let mut console = None;
     for attempt in 1..=2 {

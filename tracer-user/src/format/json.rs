@@ -73,6 +73,7 @@ struct Lost {
     signals: u64,
     exits: u64,
     ops: u64,
+    preempted: u64,
 }
 
 /// A completed io_uring operation.
@@ -490,6 +491,7 @@ impl<W: Write> Sink for JsonFormatter<W> {
                     signals: loss.signals,
                     exits: loss.exits,
                     ops: loss.ops,
+                    preempted: loss.preempted,
                 };
                 self.lines.write("lost", now, &body)
             }

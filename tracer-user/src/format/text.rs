@@ -374,12 +374,7 @@ impl<W: Write> Sink for TextFormatter<W> {
                 if self.open_line.take().is_some() {
                     self.out.write_all(b" <unfinished ...>\n")?;
                 }
-                writeln!(
-                    self.out,
-                    "... {} lost ({}) ...",
-                    loss.describe(),
-                    loss.cause()
-                )
+                writeln!(self.out, "... {} ...", loss.line())
             }
             // The trace ends with these calls in progress: a line left open ends as strace
             // ends it when it detaches.

@@ -17,6 +17,7 @@ use tracer_common::{KernelConfig, MAX_CAPTURES, MAX_SYSCALLS, NO_OWNER, SyscallP
 use super::{
     EbpfTracer,
     rings::Rings,
+    skips::Skips,
     trampoline::{self, Functions},
 };
 use crate::{cli::TracepointChoice, config::Config, syscalls};
@@ -244,7 +245,7 @@ fn attach(
     (mode, facts): (&Attach, &mut String),
     btf: Option<&Btf>,
     meanwhile: impl FnOnce() -> Result<(), LoadError>,
-) -> Result<Vec<OwnedFd>, LoadError> {
+) -> Result<(Vec<OwnedFd>, Vec<ProgramFd>), LoadError> {
     let mut wanted = programs(cfg, kernel, mode);
     // An fentry/fexit program is loaded once per function: its descriptors, by position.
     let mut loaded = load_wanted(ebpf, &wanted, btf, meanwhile)?;
@@ -261,7 +262,7 @@ fn attach(
         let rest = load_wanted(ebpf, &wanted[first..], None, || Ok(()))?;
         assert!(rest.is_empty(), "raw tracepoints keep no descriptors");
     }
-    let mut links = Vec::new();
+    let (mut links, mut tracing_programs) = (Vec::new(), Vec::new());
     // The syscall programs, always the last two, attach last, after the io_uring ones.
     for (at, (name, hook)) in wanted.iter().enumerate() {
         if at == wanted.len() - 2 && kernel.traces_uring() {
@@ -285,9 +286,9 @@ fn attach(
             }
             Hook::Trampoline(functions) => {
                 let fds = loaded
-                    .iter()
+                    .iter_mut()
                     .find(|(loaded_at, _)| *loaded_at == at)
-                    .and_then(|(_, fds)| fds.as_ref().ok())
+                    .and_then(|(_, fds)| fds.as_mut().ok())
                     .expect("loaded");
                 for (fd, function) in fds.iter().zip(functions) {
                     let link = trampoline::attach(fd.as_fd()).map_err(|e| {
@@ -295,10 +296,11 @@ fn attach(
                     })?;
                     links.push(link);
                 }
+                tracing_programs.append(fds);
             }
         }
     }
-    Ok(links)
+    Ok((links, tracing_programs))
 }
 
 /// What the raw syscall programs attach to (`--stats`).
@@ -650,7 +652,7 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
     let logger = aya_log::EbpfLogger::init(&mut ebpf).ok();
     let rings = Rings::create(&mut ebpf, cfg.buffer_size)?;
     log::debug!("maps: {:?}", started.elapsed());
-    let links = attach(
+    let (links, tracing_programs) = attach(
         &mut ebpf,
         cfg,
         &kernel,
@@ -659,7 +661,14 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
         fill_plans,
     )?;
     log::debug!("programs loaded and attached: {:?}", started.elapsed());
+    // Every program whose runs the kernel may skip: aya's (the fentry/fexit programs'
+    // own loads were let go of) and each fentry/fexit load.
+    let mut programs: Vec<ProgramFd> = (ebpf.programs())
+        .filter_map(|(_, program)| program.fd().ok()?.try_clone().ok())
+        .collect();
+    programs.extend(tracing_programs);
     let mut tracer = take_maps(ebpf, logger, rings, cfg, &kernel)?;
+    tracer.skips = Skips::new(programs);
     tracer.trampolines = links;
     tracer.attach_facts = attach_facts;
     Ok(tracer)
@@ -741,6 +750,7 @@ fn take_maps(
         summary,
         counts_cpu: kernel.count_cpu != 0,
         trampolines: Vec::new(),
+        skips: Skips::new(Vec::new()),
         attach_facts: String::new(),
     })
 }

@@ -6,6 +6,7 @@ mod loader;
 mod merge;
 mod records;
 mod rings;
+mod skips;
 mod trampoline;
 mod uring;
 
@@ -77,6 +78,8 @@ pub struct EbpfTracer {
     counts_cpu: bool,
     /// The fentry/fexit programs' links (`trampoline`): closing one detaches it.
     trampolines: Vec<std::os::fd::OwnedFd>,
+    /// The runs of the programs the kernel skipped.
+    skips: skips::Skips,
     /// Where the syscall programs attached, and why there, for `--stats`.
     attach_facts: String,
 }
@@ -327,6 +330,11 @@ impl EbpfTracer {
             row(&cpu.to_string(), s);
         }
         row("total", &total(&per_cpu));
+        eprintln!(
+            "tracer: program runs lost to preemption: {} skipped by the kernel, {} records spoilt",
+            self.skips.skipped(),
+            total(&per_cpu).spoilt
+        );
     }
 
     /// The calls in progress now, oldest first, with what was copied at their entry.
@@ -374,6 +382,7 @@ fn total(per_cpu: &[Stats]) -> Stats {
         t.lost_exits += s.lost_exits;
         t.lost_ops += s.lost_ops;
         t.uring_full += s.uring_full;
+        t.spoilt += s.spoilt;
         t
     })
 }
@@ -478,6 +487,7 @@ impl Run<'_, '_> {
             signals: new[1],
             exits: new[2],
             ops: new[3],
+            preempted: 0,
         };
         if loss.total() == 0 {
             return Ok(());
@@ -644,12 +654,23 @@ impl Run<'_, '_> {
 }
 
 /// Reports the losses the kernel counted that no record in the stream has marked yet.
-fn report_losses(tracer: &EbpfTracer, run: &mut Run) -> Result<()> {
-    for (cpu, s) in tracer.per_cpu_stats().iter().enumerate() {
+/// Then the runs the kernel skipped since the last report (at the `end`, all of them).
+fn report_losses(tracer: &mut EbpfTracer, run: &mut Run, end: bool) -> Result<()> {
+    let per_cpu = tracer.per_cpu_stats();
+    for (cpu, s) in per_cpu.iter().enumerate() {
         run.lost_so_far(
             cpu as u32,
             [s.lost_calls, s.lost_signals, s.lost_exits, s.lost_ops],
         )?;
+    }
+    let spoilt = per_cpu.iter().map(|s| s.spoilt).sum();
+    let preempted = tracer.skips.new_since_last(end, spoilt);
+    if preempted > 0 {
+        run.lost.preempted += preempted;
+        run.emit(Event::Lost(Loss {
+            preempted,
+            ..Loss::default()
+        }))?;
     }
     Ok(())
 }
@@ -874,7 +895,7 @@ fn trace(
             run.reap_launched()?;
         }
         // Losses the stream has not marked yet (no record followed them on their CPU).
-        report_losses(tracer, run)?;
+        report_losses(tracer, run, false)?;
         if last_scan.elapsed() >= BLOCKED_AFTER {
             if cfg.shows_in_progress() {
                 announce_blocked(tracer, run)?;
@@ -915,7 +936,7 @@ fn trace(
 fn finish(tracer: &mut EbpfTracer, run: &mut Run) -> Result<()> {
     // Every record of a finished task is submitted before it leaves the trace set.
     tracer.drain(run, true)?;
-    report_losses(tracer, run)?;
+    report_losses(tracer, run, true)?;
     if run.launched_status.is_some() {
         run.launched_exit_ns.get_or_insert_with(now_ns);
         run.show_launched_exit()?;
