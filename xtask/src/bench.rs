@@ -118,6 +118,8 @@ pub struct Env {
     pub sizes: Sizes,
     /// The local collector's OTLP/HTTP URL, for the exporting configurations.
     pub otlp_url: String,
+    /// The collector's pid, while it runs.
+    pub collector: Option<i32>,
 }
 
 /// One run of one configuration on one workload.
@@ -127,6 +129,8 @@ pub struct Sample {
     pub values: Vec<f64>,
     /// The tool's CPU and memory while the workload ran (None when untraced).
     pub usage: Option<Usage>,
+    /// The local collector's CPU seconds over the same time (exporting configurations).
+    pub collector_cpu: Option<f64>,
     /// `tracer: N events lost` (tracer only; 0 when it printed none).
     pub lost: Option<u64>,
     /// Lines the tool wrote to its output file.
@@ -277,12 +281,13 @@ pub fn bench(opts: Options) -> Result<()> {
     let port = std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
         .port();
-    let env = Env {
+    let mut env = Env {
         tracer,
         syscall_loop,
         pg_bin: postgres_bin()?,
         sizes,
         otlp_url: format!("http://127.0.0.1:{port}"),
+        collector: None,
         scratch,
     };
     let this_build = producers::Build::new("tracer", env.tracer.clone());
@@ -326,7 +331,9 @@ pub fn bench(opts: Options) -> Result<()> {
         .collect();
     // One local collector for the whole run (idle but for the exporting configurations).
     let _collector = if setups.iter().any(|s| s.collector) {
-        Some(start_collector(&env, port)?)
+        let proc = start_collector(&env, port)?;
+        env.collector = Some(proc.pid());
+        Some(proc)
     } else {
         None
     };
@@ -655,6 +662,7 @@ fn finish_sample(
     Sample {
         values,
         usage,
+        collector_cpu: None,
         lost,
         lines,
         seconds,
@@ -706,6 +714,11 @@ fn measure_server(env: &Env, server: Server, setup: &Setup) -> Result<Sample> {
         _ => None,
     };
     let sampler = sampled.map(Sampler::start);
+    // The collector shares the machine: its CPU is part of what exporting costs.
+    let collector = env
+        .collector
+        .filter(|_| setup.collector)
+        .map(Sampler::start);
     let start = Instant::now();
     let values = workloads::run_client(env, server, setup.slow);
     let seconds = start.elapsed().as_secs_f64();
@@ -732,9 +745,13 @@ fn measure_server(env: &Env, server: Server, setup: &Setup) -> Result<Sample> {
     drop(beside);
     // Sampled until the tool exited: what it wrote out after the client finished counts.
     let usage = sampler.map(|s| s.finish(seconds));
+    let collector_cpu = collector.map(|s| s.finish(seconds).cpu_seconds);
     let values = values?;
     stopped?;
-    Ok(finish_sample(env, setup, values, usage, seconds))
+    Ok(Sample {
+        collector_cpu,
+        ..finish_sample(env, setup, values, usage, seconds)
+    })
 }
 
 fn loop_args(env: &Env) -> Vec<OsString> {

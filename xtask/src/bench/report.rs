@@ -739,9 +739,9 @@ pub fn write(results: &Results, out: &Path, pg_bin: &Path) -> Result<()> {
         let _ = writeln!(md, "### Tool cost during {} (medians)\n", workload.name());
         let _ = writeln!(
             md,
-            "| configuration | tool CPU (s) | tool CPU / wall | peak RSS (MiB) | lines written | lines/s | lost events |"
+            "| configuration | tool CPU (s) | tool CPU / wall | collector CPU (s) | peak RSS (MiB) | lines written | lines/s | lost events |"
         );
-        let _ = writeln!(md, "|---|---|---|---|---|---|---|");
+        let _ = writeln!(md, "|---|---|---|---|---|---|---|---|");
         for setup in results
             .setups
             .iter()
@@ -759,6 +759,7 @@ pub fn write(results: &Results, out: &Path, pg_bin: &Path) -> Result<()> {
             };
             let cpu = med(&|s| s.usage.map(|u| u.cpu_seconds));
             let share = med(&|s| s.usage.map(|u| u.cpu_seconds / u.wall_seconds.max(1e-9)));
+            let collector = med(&|s| s.collector_cpu);
             let rss = med(&|s| s.usage.map(|u| u.peak_rss_kib as f64 / 1024.0));
             let lines = med(&|s| Some(s.lines as f64));
             let rate = med(&|s| Some(s.lines as f64 / s.seconds.max(1e-9)));
@@ -769,10 +770,11 @@ pub fn write(results: &Results, out: &Path, pg_bin: &Path) -> Result<()> {
             let show = |v: Option<f64>, f: &dyn Fn(f64) -> String| v.map_or("-".to_owned(), f);
             let _ = writeln!(
                 md,
-                "| {} | {} | {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} | {} | {} |",
                 setup.id,
                 show(cpu, &|v| format!("{v:.2}")),
                 show(share, &|v| format!("{:.0}%", v * 100.0)),
+                show(collector, &|v| format!("{v:.2}")),
                 show(rss, &|v| format!("{v:.1}")),
                 show(lines, &|v| format!("{v:.0}")),
                 show(rate, &|v| format!("{v:.0}")),
@@ -869,7 +871,9 @@ pub fn write(results: &Results, out: &Path, pg_bin: &Path) -> Result<()> {
          empty enter+exit programs on every syscall.\n\
          - Tool CPU is the tracing process's own CPU time (from /proc) while the client \
          ran; the kernel-side cost of eBPF programs is paid by the traced processes and \
-         shows in their throughput instead.\n\
+         shows in their throughput instead. Collector CPU is the local OTLP collector's \
+         (rotel-agent, blackhole exporter) over the same time, for the exporting \
+         configurations: on the same cores, it too is taken from the workload.\n\
          - A configuration that could not run shows `n/a` with the reason."
     );
     fs::write(out, md).with_context(|| format!("writing {}", out.display()))?;
