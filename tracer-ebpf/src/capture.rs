@@ -11,7 +11,10 @@ use core::ffi::c_void;
 
 use crate::{config::config, fdfacts};
 use aya_ebpf::{
-    helpers::generated::{bpf_probe_read_user, bpf_probe_read_user_str},
+    helpers::{
+        bpf_get_current_pid_tgid,
+        generated::{bpf_probe_read_user, bpf_probe_read_user_str},
+    },
     macros::map,
     maps::PerCpuArray,
 };
@@ -149,8 +152,6 @@ pub struct Builder {
     /// End of what has been written; always a multiple of 8 and below `OFF_LIMIT`
     /// between captures.
     off: usize,
-    /// The thread the record is for, also in its head: see [`Self::finish`].
-    tid: u32,
 }
 
 impl Builder {
@@ -168,7 +169,6 @@ impl Builder {
         Some(Self {
             buf,
             off: size_of::<SyscallRecord>(),
-            tid: record.tid,
         })
     }
 
@@ -1013,20 +1013,25 @@ impl Builder {
         (4, flags)
     }
 
-    /// The assembled record, or `None` if another thread's record took the scratch slot
-    /// meanwhile: where the kernel lets tracing programs be preempted, another program
-    /// using the slot (another syscall's fentry program) can run on this CPU in between.
-    /// A preempted thread makes no other record, so its id in the head tells.
+    /// The assembled record, or nothing (an empty slice) if another thread's record took
+    /// the scratch slot meanwhile: where the kernel lets tracing programs be preempted,
+    /// another program using the slot (another syscall's fentry program) can run on this
+    /// CPU in between. A preempted thread makes no other record, so the id in the head
+    /// tells. The current thread's id is asked again, not kept (5.10's verifier has not a
+    /// stack slot to spare), and where the tracer has its own pid namespace the head holds
+    /// another number for it: no check there.
     #[inline(always)]
-    pub fn finish(self) -> Option<&'static [u8]> {
+    pub fn finish(self) -> &'static [u8] {
         // SAFETY: the head is a SyscallRecord (`new`).
         let head_tid =
             unsafe { core::ptr::read_volatile(&(*(self.buf as *const SyscallRecord)).tid) };
-        if head_tid != self.tid {
-            return None;
-        }
-        let len = self.off & (2 * OFF_LIMIT - 1);
+        let ours = config().pidns_ino != 0 || head_tid == bpf_get_current_pid_tgid() as u32;
+        let len = if ours {
+            self.off & (2 * OFF_LIMIT - 1)
+        } else {
+            0
+        };
         // SAFETY: len < 2 * OFF_LIMIT <= SCRATCH_BYTES.
-        Some(unsafe { core::slice::from_raw_parts(self.buf, len) })
+        unsafe { core::slice::from_raw_parts(self.buf, len) }
     }
 }

@@ -178,15 +178,15 @@ pub fn syscall_record(kind: u32, call: &InFlight, ret: i64, flags: u16) -> Sysca
     }
 }
 
-/// A record assembled in scratch memory (`None`: spoilt there, see
+/// A record assembled in scratch memory (empty: spoilt there, see
 /// `capture::Builder::finish`); whether the ring buffer took it.
 #[inline(always)]
-pub fn output(bytes: Option<&[u8]>, wakeup: u64, what: Lost) -> bool {
+pub fn output(bytes: &[u8], wakeup: u64, what: Lost) -> bool {
     let counters = Counters::before_record();
-    let Some(bytes) = bytes else {
+    if bytes.is_empty() {
         counters.spoilt();
         return false;
-    };
+    }
     let ok = ring().is_some_and(|r| r.output_untyped::<[u8]>(bytes, wakeup).is_ok());
     if ok {
         counters.call_written();
