@@ -15,6 +15,7 @@ mod link;
 mod netfilter;
 mod nlattr;
 mod route;
+mod stats;
 mod xlat;
 
 use super::HexMode;
@@ -638,6 +639,74 @@ mod tests {
             32,
         )
         .then_some(s)
+    }
+
+    fn nla(kind: u16, payload: &[u8]) -> Vec<u8> {
+        let mut a = [
+            &((4 + payload.len()) as u16).to_le_bytes()[..],
+            &kind.to_le_bytes(),
+            payload,
+        ]
+        .concat();
+        a.resize(a.len().next_multiple_of(4), 0);
+        a
+    }
+
+    /// An `RTM_GETLINK` of `AF_UNSPEC` for device 0 with `attrs`.
+    fn link_msg(attrs: &[u8]) -> Vec<u8> {
+        let len = 16 + 16 + attrs.len() as u32;
+        [header(len, 18, 1, 0, 0), vec![0; 16], attrs.to_vec()].concat()
+    }
+
+    /// The text of a link message's attributes (after its header's).
+    fn link_attrs(attrs: &[u8]) -> String {
+        let text = decode(&link_msg(attrs)).unwrap();
+        let at = text.find("ifi_change=0}, ").expect("the header") + "ifi_change=0}, ".len();
+        text[at..text.len() - 1].to_owned()
+    }
+
+    /// `IFLA_STATS` as 23 or 24 counters (any other size in hex), `IFLA_STATS64` as 23,
+    /// 24 or 25.
+    #[test]
+    fn link_counters_by_their_struct_sizes() {
+        let counters = |n: u64, width: usize| -> Vec<u8> {
+            (1..=n)
+                .flat_map(|v| v.to_le_bytes()[..width].to_vec())
+                .collect()
+        };
+        let text = link_attrs(&nla(7, &counters(24, 4)));
+        assert!(
+            text.starts_with("[{nla_len=100, nla_type=IFLA_STATS}, {rx_packets=1, tx_packets=2, "),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("tx_compressed=23, rx_nohandler=24}]"),
+            "{text}"
+        );
+        let text = link_attrs(&nla(7, &counters(23, 4)));
+        assert!(text.ends_with("tx_compressed=23}]"), "{text}");
+        let text = link_attrs(&nla(7, &counters(22, 4)));
+        assert!(text.contains("IFLA_STATS}, \"\\x01"), "{text}");
+        let text = link_attrs(&nla(23, &counters(24, 8)));
+        assert!(text.ends_with("rx_nohandler=24}]"), "{text}");
+        let text = link_attrs(&nla(23, &counters(26, 8)));
+        assert!(
+            text.ends_with("rx_nohandler=24, rx_otherhost_dropped=25}]"),
+            "{text}"
+        );
+    }
+
+    /// A link's kind names how the data after it decodes: a tun device's owner.
+    #[test]
+    fn link_data_by_its_kind() {
+        let info = [nla(1, b"tun\0"), nla(2, &nla(1, &u32::MAX.to_le_bytes()))].concat();
+        assert_eq!(
+            link_attrs(&nla(18, &info)),
+            "[{nla_len=24, nla_type=IFLA_LINKINFO}, [[{nla_len=8, nla_type=IFLA_INFO_KIND}, \"tun\"], \
+             [{nla_len=12, nla_type=IFLA_INFO_DATA}, [{nla_len=8, nla_type=IFLA_TUN_OWNER}, -1]]]]"
+        );
+        let info = [nla(1, b"can\0"), nla(2, &nla(1, &u32::MAX.to_le_bytes()))].concat();
+        assert!(link_attrs(&nla(18, &info)).contains("IFLA_INFO_DATA}, \"\\x08"));
     }
 
     /// glibc's and strace's tests' RTM_GETLINK dump request: a 4-byte `rtgenmsg`,
