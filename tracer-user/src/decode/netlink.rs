@@ -306,8 +306,8 @@ fn write_type(out: &mut String, kind: u16, protocol: u32) {
         NETLINK_ROUTE => (xlat::NL_ROUTE_TYPES, "RTM_???"),
         NETLINK_AUDIT => (types::NL_AUDIT_TYPES, "AUDIT_???"),
         NETLINK_CRYPTO => (types::NL_CRYPTO_TYPES, "CRYPTO_MSG_???"),
-        // Families are numbered at run time: strace asks the kernel for their names.
-        NETLINK_GENERIC => (&[][..], "GENERIC_FAMILY_???"),
+        // Families are numbered at run time: their names are the kernel's, as strace's.
+        NETLINK_GENERIC => (genl_families(), "GENERIC_FAMILY_???"),
         NETLINK_NETFILTER => return write_netfilter_type(out, kind),
         NETLINK_SELINUX => (types::NL_SELINUX_TYPES, "SELNL_MSG_???"),
         NETLINK_SOCK_DIAG => (types::NL_SOCK_DIAG_TYPES, "SOCK_DIAG_???"),
@@ -315,6 +315,103 @@ fn write_type(out: &mut String, kind: u16, protocol: u32) {
         _ => (CONTROL_TYPES, "NLMSG_???"),
     };
     write_enum(out, kind as u64, table, dflt);
+}
+
+/// The generic netlink families' ids and names, asked of the kernel once (strace's
+/// `genl_families_xlat`: a `CTRL_CMD_GETFAMILY` dump); none when it does not answer.
+fn genl_families() -> Xlat {
+    static FAMILIES: std::sync::OnceLock<Xlat> = std::sync::OnceLock::new();
+    FAMILIES.get_or_init(|| Box::leak(query_genl_families().into_boxed_slice()))
+}
+
+fn query_genl_families() -> Vec<(u64, &'static str)> {
+    const GENL_ID_CTRL: u16 = 0x10;
+    const CTRL_CMD_NEWFAMILY: u8 = 1;
+    const CTRL_CMD_GETFAMILY: u8 = 3;
+    const CTRL_ATTR_FAMILY_ID: u16 = 1;
+    const CTRL_ATTR_FAMILY_NAME: u16 = 2;
+    let mut found = Vec::new();
+    // SAFETY: a socket of our own, written and read through buffers we own.
+    let fd = unsafe { libc::socket(libc::AF_NETLINK, libc::SOCK_RAW | libc::SOCK_CLOEXEC, 16) };
+    if fd < 0 {
+        return found;
+    }
+    // A kernel that never answers must not hold the trace up.
+    let timeout = libc::timeval {
+        tv_sec: 1,
+        tv_usec: 0,
+    };
+    // SAFETY: as above.
+    unsafe {
+        libc::setsockopt(
+            fd,
+            libc::SOL_SOCKET,
+            libc::SO_RCVTIMEO,
+            (&raw const timeout).cast(),
+            size_of::<libc::timeval>() as u32,
+        )
+    };
+    let flags = (libc::NLM_F_REQUEST | libc::NLM_F_DUMP) as u16;
+    let req = [
+        &20u32.to_ne_bytes()[..],
+        &GENL_ID_CTRL.to_ne_bytes(),
+        &flags.to_ne_bytes(),
+        &[0; 8],
+        &[CTRL_CMD_GETFAMILY, 0, 0, 0],
+    ]
+    .concat();
+    // SAFETY: as above.
+    let sent = unsafe { libc::send(fd, req.as_ptr().cast(), req.len(), 0) };
+    let mut buf = vec![0u8; 32768];
+    'replies: while sent > 0 {
+        // SAFETY: as above.
+        let n = unsafe { libc::recv(fd, buf.as_mut_ptr().cast(), buf.len(), 0) };
+        if n <= 0 {
+            break;
+        }
+        let mut msgs = &buf[..n as usize];
+        while msgs.len() >= 16 {
+            let len = u32::from_ne_bytes(msgs[..4].try_into().unwrap_or_default()) as usize;
+            let kind = u16::from_ne_bytes([msgs[4], msgs[5]]);
+            if len < 16 || len > msgs.len() || kind == NLMSG_DONE || kind == NLMSG_ERROR {
+                break 'replies;
+            }
+            let body = &msgs[16..len];
+            if body.len() >= 4 && body[0] == CTRL_CMD_NEWFAMILY && body[1] == 2 {
+                let (mut id, mut name) = (None, None);
+                let mut attrs = &body[4..];
+                while attrs.len() >= 4 {
+                    let alen = u16::from_ne_bytes([attrs[0], attrs[1]]) as usize;
+                    if alen < 4 || alen > attrs.len() {
+                        break;
+                    }
+                    let payload = &attrs[4..alen];
+                    match u16::from_ne_bytes([attrs[2], attrs[3]]) {
+                        CTRL_ATTR_FAMILY_ID if payload.len() == 2 && id.is_none() => {
+                            id = Some(u16::from_ne_bytes([payload[0], payload[1]]))
+                        }
+                        CTRL_ATTR_FAMILY_NAME if name.is_none() => {
+                            let end = payload
+                                .iter()
+                                .position(|&c| c == 0)
+                                .unwrap_or(payload.len());
+                            name = Some(String::from_utf8_lossy(&payload[..end]).into_owned())
+                        }
+                        _ => {}
+                    }
+                    if let (Some(i), Some(n)) = (id, &name) {
+                        found.push((i as u64, &*Box::leak(n.clone().into_boxed_str())));
+                        (id, name) = (None, None);
+                    }
+                    attrs = &attrs[alen.next_multiple_of(4).min(attrs.len())..];
+                }
+            }
+            msgs = &msgs[len.next_multiple_of(4).min(msgs.len())..];
+        }
+    }
+    // SAFETY: our own descriptor.
+    unsafe { libc::close(fd) };
+    found
 }
 
 /// The message types of each netfilter subsystem, by subsystem id.
