@@ -175,6 +175,9 @@ pub fn write_messages(
     if buf.data.len() < buf.len && buf.data.len() >= buf.len.min(copy_limit) {
         return false;
     }
+    if protocol == NETLINK_KOBJECT_UEVENT {
+        return write_uevent(out, buf, ctx);
+    }
     let mut s = String::new();
     let mut off = 0;
     let mut count = 0;
@@ -287,6 +290,56 @@ fn write_message(out: &mut String, msg: Buffer, protocol: u32, ctx: &Ctx) -> Opt
     }
     out.push(']');
     Some(())
+}
+
+const NETLINK_KOBJECT_UEVENT: u32 = 15;
+
+/// A uevent message: udev's `struct udev_monitor_netlink_header` and its properties
+/// after it (strace's `decode_netlink_kobject_uevent`); false (a plain string) for the
+/// kernel's own messages, or when the header cannot be read whole.
+fn write_uevent(out: &mut String, buf: Buffer, ctx: &Ctx) -> bool {
+    const SIZE: usize = 40;
+    let Some(h) = buf.data.get(..SIZE).filter(|_| buf.len >= SIZE) else {
+        return false;
+    };
+    if &h[..8] != b"libudev\0" {
+        return false;
+    }
+    let u32_at = |off: usize| u32::from_le_bytes(h[off..off + 4].try_into().unwrap_or_default());
+    let be32_at = |off: usize| u32::from_be_bytes(h[off..off + 4].try_into().unwrap_or_default());
+    if buf.len > SIZE {
+        out.push('[');
+    }
+    let _ = write!(
+        out,
+        "{{prefix=\"libudev\", magic=htonl({}), header_size={}, properties_off={}, \
+         properties_len={}, filter_subsystem_hash=htonl({}), filter_devtype_hash=htonl({}), \
+         filter_tag_bloom_hi=htonl({}), filter_tag_bloom_lo=htonl({})}}",
+        flags::hex(be32_at(8) as u64),
+        u32_at(12),
+        u32_at(16),
+        u32_at(20),
+        flags::hex(be32_at(24) as u64),
+        flags::hex(be32_at(28) as u64),
+        flags::hex(be32_at(32) as u64),
+        flags::hex(be32_at(36) as u64),
+    );
+    if buf.len > SIZE {
+        out.push_str(", ");
+        let limit = ctx.opts.string_limit;
+        let rest = buf.len - SIZE;
+        match buf.data.get(SIZE..SIZE + rest.min(limit)) {
+            Some(b) => {
+                super::strings::quote(out, b, ctx.opts.hex, false);
+                if rest > limit {
+                    out.push_str("...");
+                }
+            }
+            None => super::write_hex(out, buf.addr.wrapping_add(SIZE as u64)),
+        }
+        out.push(']');
+    }
+    true
 }
 
 /// The netlink protocols whose messages strace names by protocol.
