@@ -12,7 +12,7 @@
 //! | `files DIR` | locks, times, offsets, modes, prctl, mappings |
 //! | `attach-loop` | prints `ready`, then per line read from stdin opens, reads and closes a file and prints `done` |
 //! | `stuck-futex` | a thread blocked on a mutex the main thread holds while joining it: a deadlock (prints `ready`) |
-//! | `netlink-link` | link and stats messages sent on a route netlink socket: counters, maps, bridge ports, per-family and virtual-function attributes; a generic netlink request |
+//! | `netlink-link` | link and stats messages sent on a route netlink socket: counters, maps, bridge ports, per-family and virtual-function attributes; a generic netlink request; a udev uevent |
 //! | `filters` | a socket filter attached and read back, an allow-all seccomp filter set by `prctl` and `seccomp`, `clone3` refusing `set_tid` arrays (one running into an unreadable page), then making a child with a pidfd; prints the pids it passed and got |
 
 use std::ffi::CString;
@@ -797,7 +797,8 @@ fn counters(n: usize, width: usize) -> Vec<u8> {
 /// refuses some of them; what matters is how the call shows): a link's counters
 /// (`IFLA_STATS`, `IFLA_STATS64`) and device map, a bridge port's and IPv6's
 /// `IFLA_PROTINFO`, per-family `IFLA_AF_SPEC`, a virtual function's rate, and a stats
-/// request's bridge STP counters; and a generic netlink request to the family controller.
+/// request's bridge STP counters; a generic netlink request to the family controller;
+/// udev's header on a uevent socket.
 unsafe fn netlink_link() {
     unsafe {
         const RTM_GETLINK: u16 = 18;
@@ -888,6 +889,35 @@ unsafe fn netlink_link() {
         msg.extend_from_slice(&(libc::NLM_F_REQUEST as u16).to_ne_bytes());
         msg.extend_from_slice(&[0; 8]);
         msg.extend_from_slice(&[3, 1, 0, 0]);
+        libc::sendto(
+            fd,
+            msg.as_ptr().cast(),
+            msg.len(),
+            libc::MSG_DONTWAIT,
+            null(),
+            0,
+        );
+        libc::close(fd);
+        // udev's header on a uevent socket, then its properties.
+        let fd = libc::socket(
+            libc::AF_NETLINK,
+            libc::SOCK_RAW,
+            libc::NETLINK_KOBJECT_UEVENT,
+        );
+        libc::bind(
+            fd,
+            (&raw const addr).cast(),
+            size_of::<libc::sockaddr_nl>() as u32,
+        );
+        let mut msg = b"libudev\0".to_vec();
+        msg.extend_from_slice(&0xfeed_cafeu32.to_be_bytes());
+        for v in [40u32, 40, 13] {
+            msg.extend_from_slice(&v.to_ne_bytes());
+        }
+        for v in [0xc370_b302u32, 0, 0x200_0400, 0x1080_0000] {
+            msg.extend_from_slice(&v.to_be_bytes());
+        }
+        msg.extend_from_slice(b"ACTION=change");
         libc::sendto(
             fd,
             msg.as_ptr().cast(),
