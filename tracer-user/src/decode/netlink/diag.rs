@@ -466,8 +466,74 @@ fn netlink_flags(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
 static PACKET_DIAG_ATTRS: Attrs = Attrs {
     names: x::PACKET_DIAG_ATTRS,
     dflt: "PACKET_DIAG_???",
-    decoders: &[(0, packet_info), (4, nla::u32), (5, nla::u32), (6, meminfo)],
+    decoders: &[
+        (0, packet_info),
+        (1, packet_mclist),
+        (2, packet_ring),
+        (3, packet_ring),
+        (4, nla::u32),
+        (5, nla::u32),
+        (6, meminfo),
+        (7, packet_filter),
+    ],
 };
+
+/// `struct packet_diag_mclist`s: each address as long as its `pdmc_alen` says.
+fn packet_mclist(out: &mut String, ctx: &Ctx, mem: Buffer) -> bool {
+    nla::array::<44>(out, ctx, mem, |o, b| {
+        o.push_str("{pdmc_index=");
+        super::route::write_ifindex(o, uint(&b, 0, 4) as u32);
+        let alen = uint(&b, 10, 2);
+        let _ = write!(
+            o,
+            ", pdmc_count={}, pdmc_type={}, pdmc_alen={alen}, pdmc_addr=",
+            uint(&b, 4, 4),
+            uint(&b, 8, 2)
+        );
+        crate::decode::strings::quote(
+            o,
+            &b[12..12 + (alen as usize).min(32)],
+            crate::decode::HexMode::None,
+            true,
+        );
+        o.push('}');
+    })
+}
+
+/// `struct packet_diag_ring`.
+fn packet_ring(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    super::route::write_struct(
+        out,
+        mem,
+        28,
+        &[
+            ("pdr_block_size", 0, 4, Kind::U),
+            ("pdr_block_nr", 4, 4, Kind::U),
+            ("pdr_frame_size", 8, 4, Kind::U),
+            ("pdr_frame_nr", 12, 4, Kind::U),
+            ("pdr_retire_tmo", 16, 4, Kind::U),
+            ("pdr_sizeof_priv", 20, 4, Kind::U),
+            ("pdr_features", 24, 4, Kind::U),
+        ],
+    )
+}
+
+/// The socket's classic BPF filter: its instructions (strace's `print_sock_fprog`).
+fn packet_filter(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    let count = mem.len / 8;
+    if count == 0 || count > u16::MAX as usize {
+        return false;
+    }
+    crate::decode::bpf_filter::write_insns(
+        out,
+        mem.addr,
+        count as u16,
+        mem.data,
+        8 * count,
+        crate::decode::bpf_filter::Flavor::Socket,
+    );
+    true
+}
 
 fn packet_info(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
     nla::with_bytes::<24>(out, mem, |o, b| {
