@@ -12,7 +12,7 @@
 //! | `files DIR` | locks, times, offsets, modes, prctl, mappings |
 //! | `attach-loop` | prints `ready`, then per line read from stdin opens, reads and closes a file and prints `done` |
 //! | `stuck-futex` | a thread blocked on a mutex the main thread holds while joining it: a deadlock (prints `ready`) |
-//! | `netlink-link` | link and stats messages sent on a route netlink socket: counters, maps, bridge ports, per-family and virtual-function attributes; a generic netlink request; a udev uevent |
+//! | `netlink-link` | link and stats messages sent on a route netlink socket: counters, maps, bridge ports, per-family and virtual-function attributes; a generic netlink request; a udev uevent; packet socket diagnostics |
 //! | `filters` | a socket filter attached and read back, an allow-all seccomp filter set by `prctl` and `seccomp`, `clone3` refusing `set_tid` arrays (one running into an unreadable page), then making a child with a pidfd; prints the pids it passed and got |
 
 use std::ffi::CString;
@@ -798,7 +798,7 @@ fn counters(n: usize, width: usize) -> Vec<u8> {
 /// (`IFLA_STATS`, `IFLA_STATS64`) and device map, a bridge port's and IPv6's
 /// `IFLA_PROTINFO`, per-family `IFLA_AF_SPEC`, a virtual function's rate, and a stats
 /// request's bridge STP counters; a generic netlink request to the family controller;
-/// udev's header on a uevent socket.
+/// udev's header on a uevent socket; a packet socket's diagnostics.
 unsafe fn netlink_link() {
     unsafe {
         const RTM_GETLINK: u16 = 18;
@@ -918,6 +918,34 @@ unsafe fn netlink_link() {
             msg.extend_from_slice(&v.to_be_bytes());
         }
         msg.extend_from_slice(b"ACTION=change");
+        libc::sendto(
+            fd,
+            msg.as_ptr().cast(),
+            msg.len(),
+            libc::MSG_DONTWAIT,
+            null(),
+            0,
+        );
+        libc::close(fd);
+        // A packet socket's diagnostics as the kernel answers them (a dump's reply
+        // shape): its receive ring and its filter.
+        let fd = libc::socket(libc::AF_NETLINK, libc::SOCK_RAW, libc::NETLINK_SOCK_DIAG);
+        libc::bind(
+            fd,
+            (&raw const addr).cast(),
+            size_of::<libc::sockaddr_nl>() as u32,
+        );
+        let mut pdiag = vec![libc::AF_PACKET as u8, libc::SOCK_RAW as u8];
+        pdiag.extend_from_slice(&[0; 14]);
+        let filter = [0x06u8, 0, 0, 0, 0xff, 0xff, 0, 0];
+        let attrs = [nla(2, &counters(7, 4)), nla(7, &filter)].concat();
+        let mut msg = Vec::new();
+        msg.extend_from_slice(&((16 + pdiag.len() + attrs.len()) as u32).to_ne_bytes());
+        msg.extend_from_slice(&20u16.to_ne_bytes());
+        msg.extend_from_slice(&(libc::NLM_F_DUMP as u16).to_ne_bytes());
+        msg.extend_from_slice(&[0; 8]);
+        msg.extend_from_slice(&pdiag);
+        msg.extend_from_slice(&attrs);
         libc::sendto(
             fd,
             msg.as_ptr().cast(),
