@@ -252,8 +252,94 @@ static INET_DIAG_REQ_V2: Header = Header {
 static INET_DIAG_REQ_ATTRS: Attrs = Attrs {
     names: x::INET_DIAG_REQ_ATTRS,
     dflt: "INET_DIAG_REQ_???",
-    decoders: &[(3, nla::ip_proto)],
+    decoders: &[(1, bc_op), (3, nla::ip_proto)],
 };
+
+/// `struct inet_diag_bc_op`: `{code=INET_DIAG_BC_S_COND, yes=4, no=8}`.
+fn write_bc_op(out: &mut String, b: &[u8]) {
+    out.push_str("{code=");
+    write_enum(out, b[0] as u64, x::INET_DIAG_BYTECODES, "INET_DIAG_BC_???");
+    let _ = write!(out, ", yes={}, no={}}}", b[1], uint(b, 2, 2));
+}
+
+/// `INET_DIAG_REQ_BYTECODE`: the first operation, then its operand by its code
+/// (strace's `decode_inet_diag_bc_op`).
+fn bc_op(out: &mut String, ctx: &Ctx, mem: Buffer) -> bool {
+    if mem.len < 4 {
+        return false;
+    }
+    let Some(op) = mem.get(0, 4) else {
+        crate::decode::write_hex(out, mem.addr);
+        return true;
+    };
+    write_bc_op(out, op);
+    if mem.len > 4 {
+        out.push_str(", ");
+        bc_data(out, ctx, mem.from(4), op[0]);
+    }
+    true
+}
+
+/// A struct of `size` bytes printed by `print`, else (shorter) its bytes in hex.
+fn bc_struct(
+    out: &mut String,
+    ctx: &Ctx,
+    mem: Buffer,
+    size: usize,
+    print: impl FnOnce(&mut String, &[u8]),
+) {
+    if mem.len < size {
+        return write_hex_str(out, ctx, mem);
+    }
+    match mem.get(0, size) {
+        Some(b) => print(out, b),
+        None => crate::decode::write_hex(out, mem.addr),
+    }
+}
+
+fn bc_data(out: &mut String, ctx: &Ctx, mem: Buffer, code: u8) {
+    const S_GE: u8 = 2;
+    const D_LE: u8 = 5;
+    const S_COND: u8 = 7;
+    const D_COND: u8 = 8;
+    const DEV_COND: u8 = 9;
+    const MARK_COND: u8 = 10;
+    match code {
+        S_COND | D_COND => bc_struct(out, ctx, mem, 8, |o, b| {
+            let family = b[0];
+            o.push_str("{family=");
+            write_enum(o, family as u64, flags::ADDRESS_FAMILIES, "AF_???");
+            let _ = write!(o, ", prefix_len={}, port={}", b[1], uint(b, 4, 4));
+            if mem.len > 8 {
+                o.push_str(", ");
+                let rest = mem.from(8);
+                let size = match family {
+                    2 => 4,
+                    10 => 16,
+                    _ => 0,
+                };
+                if size == 0 || rest.len < size {
+                    o.push_str("addr=");
+                    write_hex_str(o, ctx, rest);
+                } else if let Some(raw) = rest.get(0, size) {
+                    super::route::write_inet_field(o, "addr", raw, family);
+                } else {
+                    o.push_str("addr=");
+                    crate::decode::write_hex(o, rest.addr);
+                }
+            }
+            o.push('}');
+        }),
+        DEV_COND => bc_struct(out, ctx, mem, 4, |o, b| {
+            super::route::write_ifindex(o, uint(b, 0, 4) as u32)
+        }),
+        S_GE..=D_LE => bc_struct(out, ctx, mem, 4, write_bc_op),
+        MARK_COND => bc_struct(out, ctx, mem, 8, |o, b| {
+            let _ = write!(o, "{{mark={}, mask={}}}", uint(b, 0, 4), uint(b, 4, 4));
+        }),
+        _ => write_hex_str(out, ctx, mem),
+    }
+}
 
 static INET_DIAG_MSG: Header = Header {
     family: "idiag_family",
