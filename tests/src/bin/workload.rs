@@ -12,7 +12,7 @@
 //! | `files DIR` | locks, times, offsets, modes, prctl, mappings |
 //! | `attach-loop` | prints `ready`, then per line read from stdin opens, reads and closes a file and prints `done` |
 //! | `stuck-futex` | a thread blocked on a mutex the main thread holds while joining it: a deadlock (prints `ready`) |
-//! | `netlink-link` | link and stats messages sent on a route netlink socket: counters, maps, bridge ports, per-family and virtual-function attributes; a generic netlink request; a udev uevent; packet socket diagnostics |
+//! | `netlink-link` | link and stats messages sent on a route netlink socket: counters, maps, bridge ports, per-family and virtual-function attributes; a generic netlink request; a udev uevent; socket diagnostics |
 //! | `filters` | a socket filter attached and read back, an allow-all seccomp filter set by `prctl` and `seccomp`, `clone3` refusing `set_tid` arrays (one running into an unreadable page), then making a child with a pidfd; prints the pids it passed and got |
 
 use std::ffi::CString;
@@ -798,7 +798,8 @@ fn counters(n: usize, width: usize) -> Vec<u8> {
 /// (`IFLA_STATS`, `IFLA_STATS64`) and device map, a bridge port's and IPv6's
 /// `IFLA_PROTINFO`, per-family `IFLA_AF_SPEC`, a virtual function's rate, and a stats
 /// request's bridge STP counters; a generic netlink request to the family controller;
-/// udev's header on a uevent socket; a packet socket's diagnostics.
+/// udev's header on a uevent socket; a packet socket's diagnostics; a socket query's
+/// filter bytecode.
 unsafe fn netlink_link() {
     unsafe {
         const RTM_GETLINK: u16 = 18;
@@ -945,6 +946,29 @@ unsafe fn netlink_link() {
         msg.extend_from_slice(&(libc::NLM_F_DUMP as u16).to_ne_bytes());
         msg.extend_from_slice(&[0; 8]);
         msg.extend_from_slice(&pdiag);
+        msg.extend_from_slice(&attrs);
+        libc::sendto(
+            fd,
+            msg.as_ptr().cast(),
+            msg.len(),
+            libc::MSG_DONTWAIT,
+            null(),
+            0,
+        );
+        // A TCP socket query whose filter bytecode matches a source address and port.
+        let mut req = vec![libc::AF_INET as u8, libc::IPPROTO_TCP as u8, 0, 0];
+        req.extend_from_slice(&u32::MAX.to_ne_bytes());
+        req.extend_from_slice(&[0; 48]);
+        let mut bytecode = vec![7u8, 16, 20, 0, libc::AF_INET as u8, 8, 0, 0];
+        bytecode.extend_from_slice(&80i32.to_ne_bytes());
+        bytecode.extend_from_slice(&[127, 0, 0, 1]);
+        let attrs = nla(1, &bytecode);
+        let mut msg = Vec::new();
+        msg.extend_from_slice(&((16 + req.len() + attrs.len()) as u32).to_ne_bytes());
+        msg.extend_from_slice(&20u16.to_ne_bytes());
+        msg.extend_from_slice(&(libc::NLM_F_REQUEST as u16).to_ne_bytes());
+        msg.extend_from_slice(&[0; 8]);
+        msg.extend_from_slice(&req);
         msg.extend_from_slice(&attrs);
         libc::sendto(
             fd,
