@@ -416,7 +416,11 @@ fn query_genl_families() -> Vec<(u64, &'static str)> {
     // SAFETY: as above.
     let sent = unsafe { libc::send(fd, req.as_ptr().cast(), req.len(), 0) };
     let mut buf = vec![0u8; 32768];
-    'replies: while sent > 0 {
+    // Replies until the dump's end (or none, when the request was not sent).
+    'replies: loop {
+        if sent <= 0 {
+            break;
+        }
         // SAFETY: as above.
         let n = unsafe { libc::recv(fd, buf.as_mut_ptr().cast(), buf.len(), 0) };
         if n <= 0 {
