@@ -436,8 +436,134 @@ static SMC_DIAG_MSG: Header = Header {
 static SMC_DIAG_ATTRS: Attrs = Attrs {
     names: x::SMC_DIAG_ATTRS,
     dflt: "SMC_DIAG_???",
-    decoders: &[(3, smc_shutdown)],
+    decoders: &[
+        (1, smc_conninfo),
+        (2, smc_lgrinfo),
+        (3, smc_shutdown),
+        (4, smc_dmbinfo),
+        (5, smc_fallback),
+    ],
 };
+
+/// A struct of `size` bytes: false when the payload is shorter, its address when it
+/// cannot be read.
+fn smc_struct(
+    out: &mut String,
+    mem: Buffer,
+    size: usize,
+    print: impl FnOnce(&mut String, &[u8]),
+) -> bool {
+    if mem.len < size {
+        return false;
+    }
+    match mem.get(0, size) {
+        Some(b) => print(out, b),
+        None => crate::decode::write_hex(out, mem.addr),
+    }
+    true
+}
+
+/// `struct smc_diag_cursor`.
+fn write_smc_cursor(out: &mut String, name: &str, b: &[u8]) {
+    let _ = write!(
+        out,
+        "{name}={{reserved={}, wrap={}, count={}}}",
+        uint(b, 0, 2),
+        uint(b, 2, 2),
+        uint(b, 4, 4)
+    );
+}
+
+/// `struct smc_diag_conninfo`.
+fn smc_conninfo(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    smc_struct(out, mem, 76, |o, b| {
+        let _ = write!(
+            o,
+            "{{token={}, sndbuf_size={}, rmbe_size={}, peer_rmbe_size={}",
+            uint(b, 0, 4),
+            uint(b, 4, 4),
+            uint(b, 8, 4),
+            uint(b, 12, 4)
+        );
+        for (i, name) in ["rx_prod", "rx_cons", "tx_prod", "tx_cons"]
+            .iter()
+            .enumerate()
+        {
+            o.push_str(", ");
+            write_smc_cursor(o, name, &b[16 + 8 * i..24 + 8 * i]);
+        }
+        for (i, name) in [
+            "rx_prod_flags",
+            "rx_conn_state_flags",
+            "tx_prod_flags",
+            "tx_conn_state_flags",
+        ]
+        .iter()
+        .enumerate()
+        {
+            let _ = write!(o, ", {name}={:#04x}", b[48 + i]);
+        }
+        for (i, name) in ["tx_prep", "tx_sent", "tx_fin"].iter().enumerate() {
+            o.push_str(", ");
+            write_smc_cursor(o, name, &b[52 + 8 * i..60 + 8 * i]);
+        }
+        o.push('}');
+    })
+}
+
+/// A fixed-size char array as strace's `PRINT_FIELD_CSTRING`: up to its NUL.
+fn write_cstring_field(out: &mut String, ctx: &Ctx, name: &str, b: &[u8]) {
+    let _ = write!(out, "{name}=");
+    match b.iter().position(|&c| c == 0) {
+        Some(end) => crate::decode::strings::quote(out, &b[..end], ctx.opts.hex, false),
+        None => {
+            crate::decode::strings::quote(out, b, ctx.opts.hex, false);
+            out.push_str("...");
+        }
+    }
+}
+
+/// `struct smc_diag_lgrinfo`: its one link and the group's role.
+fn smc_lgrinfo(out: &mut String, ctx: &Ctx, mem: Buffer) -> bool {
+    smc_struct(out, mem, 147, |o, b| {
+        let _ = write!(o, "{{lnk=[{{link_id={}, ", b[0]);
+        write_cstring_field(o, ctx, "ibname", &b[1..65]);
+        let _ = write!(o, ", ibport={}, ", b[65]);
+        write_cstring_field(o, ctx, "gid", &b[66..106]);
+        o.push_str(", ");
+        write_cstring_field(o, ctx, "peer_gid", &b[106..146]);
+        o.push_str("}], role=");
+        write_enum(o, b[146] as u64, x::SMC_LINK_GROUP_ROLES, "SMC_???");
+        o.push('}');
+    })
+}
+
+/// `struct smcd_diag_dmbinfo`.
+fn smc_dmbinfo(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    smc_struct(out, mem, 40, |o, b| {
+        let _ = write!(o, "{{linkid={}", uint(b, 0, 4));
+        for (i, name) in ["peer_gid", "my_gid", "token", "peer_token"]
+            .iter()
+            .enumerate()
+        {
+            let _ = write!(o, ", {name}={}", flags::hex(uint(b, 8 + 8 * i, 8)));
+        }
+        o.push('}');
+    })
+}
+
+/// `struct smc_diag_fallback`: its codes always with their names, which come from a
+/// kernel-internal header (strace's `PRINT_FIELD_XVAL_VERBOSE`).
+fn smc_fallback(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    smc_struct(out, mem, 8, |o, b| {
+        let _style = flags::StyleScope::new(crate::decode::XlatStyle::Verbose);
+        o.push_str("{reason=");
+        write_enum(o, uint(b, 0, 4), x::SMC_DECL_CODES, "SMC_CLC_DECL_???");
+        o.push_str(", peer_diagnosis=");
+        write_enum(o, uint(b, 4, 4), x::SMC_DECL_CODES, "SMC_CLC_DECL_???");
+        o.push('}');
+    })
+}
 
 fn smc_shutdown(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
     nla::flagsval(out, mem, 1, x::SOCK_SHUTDOWN_FLAGS, "???_SHUTDOWN")
