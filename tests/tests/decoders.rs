@@ -72,11 +72,16 @@ fn netlink_link_attributes_as_strace_prints_them(backend: Backend) {
     let Some((ours, theirs)) = both(backend, &args, &["sendto("]) else {
         return;
     };
-    assert_eq!(ours.len(), 10, "every message: {ours:#?}");
+    assert_eq!(ours.len(), 11, "every message: {ours:#?}");
     assert!(ours[0].contains("rx_nohandler=24}"), "{}", ours[0]);
     assert!(ours[6].contains("nlmsg_type=nlctrl"), "{}", ours[6]);
     assert!(ours[7].contains("[{prefix=\"libudev\""), "{}", ours[7]);
     assert!(ours[8].contains("pdr_features=7}"), "{}", ours[8]);
-    assert!(ours[9].contains("port=80, addr="), "{}", ours[9]);
+    assert!(
+        ours[9].contains("/* SMC_CLC_DECL_OPTUNSUPP */"),
+        "{}",
+        ours[9]
+    );
+    assert!(ours[10].contains("port=80, addr="), "{}", ours[10]);
     assert_eq!(ours, theirs);
 }

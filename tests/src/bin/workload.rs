@@ -798,8 +798,8 @@ fn counters(n: usize, width: usize) -> Vec<u8> {
 /// (`IFLA_STATS`, `IFLA_STATS64`) and device map, a bridge port's and IPv6's
 /// `IFLA_PROTINFO`, per-family `IFLA_AF_SPEC`, a virtual function's rate, and a stats
 /// request's bridge STP counters; a generic netlink request to the family controller;
-/// udev's header on a uevent socket; a packet socket's diagnostics; a socket query's
-/// filter bytecode.
+/// udev's header on a uevent socket; packet and SMC sockets' diagnostics; a socket
+/// query's filter bytecode.
 unsafe fn netlink_link() {
     unsafe {
         const RTM_GETLINK: u16 = 18;
@@ -946,6 +946,30 @@ unsafe fn netlink_link() {
         msg.extend_from_slice(&(libc::NLM_F_DUMP as u16).to_ne_bytes());
         msg.extend_from_slice(&[0; 8]);
         msg.extend_from_slice(&pdiag);
+        msg.extend_from_slice(&attrs);
+        libc::sendto(
+            fd,
+            msg.as_ptr().cast(),
+            msg.len(),
+            libc::MSG_DONTWAIT,
+            null(),
+            0,
+        );
+        // An SMC socket's diagnostics as the kernel answers them: its fallback reasons
+        // and its SMC-D buffer.
+        let mut smc = vec![43u8, 1, 0, 0];
+        smc.extend_from_slice(&[0; 60]);
+        let fallback = [0x0306_0000u32.to_ne_bytes(), 0u32.to_ne_bytes()].concat();
+        let mut dmbinfo = 7u32.to_ne_bytes().to_vec();
+        dmbinfo.extend_from_slice(&[0; 4]);
+        dmbinfo.extend_from_slice(&counters(4, 8));
+        let attrs = [nla(5, &fallback), nla(4, &dmbinfo)].concat();
+        let mut msg = Vec::new();
+        msg.extend_from_slice(&((16 + smc.len() + attrs.len()) as u32).to_ne_bytes());
+        msg.extend_from_slice(&20u16.to_ne_bytes());
+        msg.extend_from_slice(&(libc::NLM_F_DUMP as u16).to_ne_bytes());
+        msg.extend_from_slice(&[0; 8]);
+        msg.extend_from_slice(&smc);
         msg.extend_from_slice(&attrs);
         libc::sendto(
             fd,
