@@ -7,6 +7,7 @@ use regex::Regex;
 use tracer_tests::{Backend, trace};
 
 tracer_tests::both_backends!(keyctl_commands_as_strace_prints_them);
+tracer_tests::both_backends!(netlink_link_attributes_as_strace_prints_them);
 
 const STRACE: &str = "/usr/bin/strace";
 
@@ -57,5 +58,30 @@ fn keyctl_commands_as_strace_prints_them(backend: Backend) {
         return;
     };
     assert_eq!(ours.len(), 12, "every call: {ours:#?}");
+    assert_eq!(ours, theirs);
+}
+
+fn netlink_link_attributes_as_strace_prints_them(backend: Backend) {
+    let args = [
+        "-e",
+        "trace=sendto",
+        "-v",
+        env!("CARGO_BIN_EXE_workload"),
+        "netlink-link",
+    ];
+    let Some((ours, theirs)) = both(backend, &args, &["sendto("]) else {
+        return;
+    };
+    assert_eq!(ours.len(), 11, "every message: {ours:#?}");
+    assert!(ours[0].contains("rx_nohandler=24}"), "{}", ours[0]);
+    assert!(ours[6].contains("nlmsg_type=nlctrl"), "{}", ours[6]);
+    assert!(ours[7].contains("[{prefix=\"libudev\""), "{}", ours[7]);
+    assert!(ours[8].contains("pdr_features=7}"), "{}", ours[8]);
+    assert!(
+        ours[9].contains("/* SMC_CLC_DECL_OPTUNSUPP */"),
+        "{}",
+        ours[9]
+    );
+    assert!(ours[10].contains("port=80, addr="), "{}", ours[10]);
     assert_eq!(ours, theirs);
 }

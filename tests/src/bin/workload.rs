@@ -12,6 +12,7 @@
 //! | `files DIR` | locks, times, offsets, modes, prctl, mappings |
 //! | `attach-loop` | prints `ready`, then per line read from stdin opens, reads and closes a file and prints `done` |
 //! | `stuck-futex` | a thread blocked on a mutex the main thread holds while joining it: a deadlock (prints `ready`) |
+//! | `netlink-link` | link and stats messages sent on a route netlink socket: counters, maps, bridge ports, per-family and virtual-function attributes; a generic netlink request; a udev uevent; socket diagnostics |
 //! | `filters` | a socket filter attached and read back, an allow-all seccomp filter set by `prctl` and `seccomp`, `clone3` refusing `set_tid` arrays (one running into an unreadable page), then making a child with a pidfd; prints the pids it passed and got |
 
 use std::ffi::CString;
@@ -42,6 +43,7 @@ fn main() {
             Some("page-end") => page_end(),
             Some("filters") => filters(),
             Some("keyctl") => keyctl(),
+            Some("netlink-link") => netlink_link(),
             _ => {
                 eprintln!("usage: workload MODE [DIR]");
                 std::process::exit(2);
@@ -771,6 +773,236 @@ unsafe fn keyctl() {
         call([14, -1, 0, 0, 0]);
         call([3, key, 0, 0, 0]);
         call([1, c"tracer-session".as_ptr() as libc::c_long, 0, 0, 0]);
+    }
+}
+
+/// A netlink attribute: its header, then `payload` padded to 4 bytes.
+fn nla(kind: u16, payload: &[u8]) -> Vec<u8> {
+    let mut a = Vec::new();
+    a.extend_from_slice(&((4 + payload.len()) as u16).to_ne_bytes());
+    a.extend_from_slice(&kind.to_ne_bytes());
+    a.extend_from_slice(payload);
+    a.resize(a.len().next_multiple_of(4), 0);
+    a
+}
+
+/// Numbers 1, 2, 3... as `n` little integers of `width` bytes.
+fn counters(n: usize, width: usize) -> Vec<u8> {
+    (1..=n as u64)
+        .flat_map(|v| v.to_ne_bytes()[..width].to_vec())
+        .collect()
+}
+
+/// Route netlink messages strace decodes attribute by attribute, sent (the kernel
+/// refuses some of them; what matters is how the call shows): a link's counters
+/// (`IFLA_STATS`, `IFLA_STATS64`) and device map, a bridge port's and IPv6's
+/// `IFLA_PROTINFO`, per-family `IFLA_AF_SPEC`, a virtual function's rate, and a stats
+/// request's bridge STP counters; a generic netlink request to the family controller;
+/// udev's header on a uevent socket; packet and SMC sockets' diagnostics; a socket
+/// query's filter bytecode.
+unsafe fn netlink_link() {
+    unsafe {
+        const RTM_GETLINK: u16 = 18;
+        const RTM_GETSTATS: u16 = 94;
+        let fd = libc::socket(libc::AF_NETLINK, libc::SOCK_RAW, libc::NETLINK_ROUTE);
+        // Bound first, as strace's tests do: strace finds an unbound socket's protocol
+        // only once the kernel has bound it.
+        let mut addr: libc::sockaddr_nl = std::mem::zeroed();
+        addr.nl_family = libc::AF_NETLINK as u16;
+        libc::bind(
+            fd,
+            (&raw const addr).cast(),
+            size_of::<libc::sockaddr_nl>() as u32,
+        );
+        let send = |kind: u16, header: &[u8], attrs: &[u8]| {
+            let mut msg = Vec::new();
+            let len = 16 + header.len() + attrs.len();
+            msg.extend_from_slice(&(len as u32).to_ne_bytes());
+            msg.extend_from_slice(&kind.to_ne_bytes());
+            msg.extend_from_slice(&(libc::NLM_F_REQUEST as u16).to_ne_bytes());
+            msg.extend_from_slice(&[0; 8]);
+            msg.extend_from_slice(header);
+            msg.extend_from_slice(attrs);
+            libc::sendto(
+                fd,
+                msg.as_ptr().cast(),
+                msg.len(),
+                libc::MSG_DONTWAIT,
+                null(),
+                0,
+            );
+        };
+        // struct ifinfomsg of a family, for the loopback device.
+        let ifinfo = |family: u8| {
+            let mut h = vec![family, 0];
+            h.extend_from_slice(&772u16.to_ne_bytes());
+            h.extend_from_slice(&1i32.to_ne_bytes());
+            h.extend_from_slice(&[0; 8]);
+            h
+        };
+        let mut map = counters(3, 8);
+        map.extend_from_slice(&[4, 0, 5, 6, 0, 0, 0, 0]);
+        let attrs = [
+            nla(7, &counters(24, 4)),
+            nla(14, &map),
+            nla(23, &counters(25, 8)),
+        ]
+        .concat();
+        send(RTM_GETLINK, &ifinfo(0), &attrs);
+        let bridge_id = [0x80, 0, 2, 0, 0, 0, 0, 1];
+        let brport = [nla(13, &bridge_id), nla(3, &100u32.to_ne_bytes())].concat();
+        send(RTM_GETLINK, &ifinfo(7), &nla(12, &brport));
+        let inet6 = [
+            nla(2, &counters(3, 4)),
+            nla(8, &[1]),
+            nla(6, &counters(2, 8)),
+        ]
+        .concat();
+        send(RTM_GETLINK, &ifinfo(10), &nla(12, &inet6));
+        let af_spec = [
+            nla(10, &nla(1, &0x80000000u32.to_ne_bytes())),
+            nla(2, &nla(1, &counters(2, 4))),
+        ]
+        .concat();
+        send(RTM_GETLINK, &ifinfo(0), &nla(26, &af_spec));
+        let vf = [nla(3, &counters(2, 4)), nla(4, &counters(2, 4))].concat();
+        send(RTM_GETLINK, &ifinfo(0), &nla(22, &nla(1, &vf)));
+        let mut stats_msg = vec![0u8; 4];
+        stats_msg.extend_from_slice(&1i32.to_ne_bytes());
+        stats_msg.extend_from_slice(&0x1fu32.to_ne_bytes());
+        let stp = nla(2, &nla(1, &nla(4, &counters(6, 8))));
+        send(
+            RTM_GETSTATS,
+            &stats_msg,
+            &[stp, nla(1, &counters(23, 8))].concat(),
+        );
+        libc::close(fd);
+        // A generic netlink request to the family controller, `nlctrl` by its name.
+        let fd = libc::socket(libc::AF_NETLINK, libc::SOCK_RAW, libc::NETLINK_GENERIC);
+        libc::bind(
+            fd,
+            (&raw const addr).cast(),
+            size_of::<libc::sockaddr_nl>() as u32,
+        );
+        let mut msg = Vec::new();
+        msg.extend_from_slice(&20u32.to_ne_bytes());
+        msg.extend_from_slice(&0x10u16.to_ne_bytes());
+        msg.extend_from_slice(&(libc::NLM_F_REQUEST as u16).to_ne_bytes());
+        msg.extend_from_slice(&[0; 8]);
+        msg.extend_from_slice(&[3, 1, 0, 0]);
+        libc::sendto(
+            fd,
+            msg.as_ptr().cast(),
+            msg.len(),
+            libc::MSG_DONTWAIT,
+            null(),
+            0,
+        );
+        libc::close(fd);
+        // udev's header on a uevent socket, then its properties.
+        let fd = libc::socket(
+            libc::AF_NETLINK,
+            libc::SOCK_RAW,
+            libc::NETLINK_KOBJECT_UEVENT,
+        );
+        libc::bind(
+            fd,
+            (&raw const addr).cast(),
+            size_of::<libc::sockaddr_nl>() as u32,
+        );
+        let mut msg = b"libudev\0".to_vec();
+        msg.extend_from_slice(&0xfeed_cafeu32.to_be_bytes());
+        for v in [40u32, 40, 13] {
+            msg.extend_from_slice(&v.to_ne_bytes());
+        }
+        for v in [0xc370_b302u32, 0, 0x200_0400, 0x1080_0000] {
+            msg.extend_from_slice(&v.to_be_bytes());
+        }
+        msg.extend_from_slice(b"ACTION=change");
+        libc::sendto(
+            fd,
+            msg.as_ptr().cast(),
+            msg.len(),
+            libc::MSG_DONTWAIT,
+            null(),
+            0,
+        );
+        libc::close(fd);
+        // A packet socket's diagnostics as the kernel answers them (a dump's reply
+        // shape): its receive ring and its filter.
+        let fd = libc::socket(libc::AF_NETLINK, libc::SOCK_RAW, libc::NETLINK_SOCK_DIAG);
+        libc::bind(
+            fd,
+            (&raw const addr).cast(),
+            size_of::<libc::sockaddr_nl>() as u32,
+        );
+        let mut pdiag = vec![libc::AF_PACKET as u8, libc::SOCK_RAW as u8];
+        pdiag.extend_from_slice(&[0; 14]);
+        let filter = [0x06u8, 0, 0, 0, 0xff, 0xff, 0, 0];
+        let attrs = [nla(2, &counters(7, 4)), nla(7, &filter)].concat();
+        let mut msg = Vec::new();
+        msg.extend_from_slice(&((16 + pdiag.len() + attrs.len()) as u32).to_ne_bytes());
+        msg.extend_from_slice(&20u16.to_ne_bytes());
+        msg.extend_from_slice(&(libc::NLM_F_DUMP as u16).to_ne_bytes());
+        msg.extend_from_slice(&[0; 8]);
+        msg.extend_from_slice(&pdiag);
+        msg.extend_from_slice(&attrs);
+        libc::sendto(
+            fd,
+            msg.as_ptr().cast(),
+            msg.len(),
+            libc::MSG_DONTWAIT,
+            null(),
+            0,
+        );
+        // An SMC socket's diagnostics as the kernel answers them: its fallback reasons
+        // and its SMC-D buffer.
+        let mut smc = vec![43u8, 1, 0, 0];
+        smc.extend_from_slice(&[0; 60]);
+        let fallback = [0x0306_0000u32.to_ne_bytes(), 0u32.to_ne_bytes()].concat();
+        let mut dmbinfo = 7u32.to_ne_bytes().to_vec();
+        dmbinfo.extend_from_slice(&[0; 4]);
+        dmbinfo.extend_from_slice(&counters(4, 8));
+        let attrs = [nla(5, &fallback), nla(4, &dmbinfo)].concat();
+        let mut msg = Vec::new();
+        msg.extend_from_slice(&((16 + smc.len() + attrs.len()) as u32).to_ne_bytes());
+        msg.extend_from_slice(&20u16.to_ne_bytes());
+        msg.extend_from_slice(&(libc::NLM_F_DUMP as u16).to_ne_bytes());
+        msg.extend_from_slice(&[0; 8]);
+        msg.extend_from_slice(&smc);
+        msg.extend_from_slice(&attrs);
+        libc::sendto(
+            fd,
+            msg.as_ptr().cast(),
+            msg.len(),
+            libc::MSG_DONTWAIT,
+            null(),
+            0,
+        );
+        // A TCP socket query whose filter bytecode matches a source address and port.
+        let mut req = vec![libc::AF_INET as u8, libc::IPPROTO_TCP as u8, 0, 0];
+        req.extend_from_slice(&u32::MAX.to_ne_bytes());
+        req.extend_from_slice(&[0; 48]);
+        let mut bytecode = vec![7u8, 16, 20, 0, libc::AF_INET as u8, 8, 0, 0];
+        bytecode.extend_from_slice(&80i32.to_ne_bytes());
+        bytecode.extend_from_slice(&[127, 0, 0, 1]);
+        let attrs = nla(1, &bytecode);
+        let mut msg = Vec::new();
+        msg.extend_from_slice(&((16 + req.len() + attrs.len()) as u32).to_ne_bytes());
+        msg.extend_from_slice(&20u16.to_ne_bytes());
+        msg.extend_from_slice(&(libc::NLM_F_REQUEST as u16).to_ne_bytes());
+        msg.extend_from_slice(&[0; 8]);
+        msg.extend_from_slice(&req);
+        msg.extend_from_slice(&attrs);
+        libc::sendto(
+            fd,
+            msg.as_ptr().cast(),
+            msg.len(),
+            libc::MSG_DONTWAIT,
+            null(),
+            0,
+        );
+        libc::close(fd);
     }
 }
 

@@ -15,6 +15,7 @@ mod link;
 mod netfilter;
 mod nlattr;
 mod route;
+mod stats;
 mod xlat;
 
 use super::HexMode;
@@ -174,6 +175,9 @@ pub fn write_messages(
     if buf.data.len() < buf.len && buf.data.len() >= buf.len.min(copy_limit) {
         return false;
     }
+    if protocol == NETLINK_KOBJECT_UEVENT {
+        return write_uevent(out, buf, ctx);
+    }
     let mut s = String::new();
     let mut off = 0;
     let mut count = 0;
@@ -288,6 +292,56 @@ fn write_message(out: &mut String, msg: Buffer, protocol: u32, ctx: &Ctx) -> Opt
     Some(())
 }
 
+const NETLINK_KOBJECT_UEVENT: u32 = 15;
+
+/// A uevent message: udev's `struct udev_monitor_netlink_header` and its properties
+/// after it (strace's `decode_netlink_kobject_uevent`); false (a plain string) for the
+/// kernel's own messages, or when the header cannot be read whole.
+fn write_uevent(out: &mut String, buf: Buffer, ctx: &Ctx) -> bool {
+    const SIZE: usize = 40;
+    let Some(h) = buf.data.get(..SIZE).filter(|_| buf.len >= SIZE) else {
+        return false;
+    };
+    if &h[..8] != b"libudev\0" {
+        return false;
+    }
+    let u32_at = |off: usize| u32::from_le_bytes(h[off..off + 4].try_into().unwrap_or_default());
+    let be32_at = |off: usize| u32::from_be_bytes(h[off..off + 4].try_into().unwrap_or_default());
+    if buf.len > SIZE {
+        out.push('[');
+    }
+    let _ = write!(
+        out,
+        "{{prefix=\"libudev\", magic=htonl({}), header_size={}, properties_off={}, \
+         properties_len={}, filter_subsystem_hash=htonl({}), filter_devtype_hash=htonl({}), \
+         filter_tag_bloom_hi=htonl({}), filter_tag_bloom_lo=htonl({})}}",
+        flags::hex(be32_at(8) as u64),
+        u32_at(12),
+        u32_at(16),
+        u32_at(20),
+        flags::hex(be32_at(24) as u64),
+        flags::hex(be32_at(28) as u64),
+        flags::hex(be32_at(32) as u64),
+        flags::hex(be32_at(36) as u64),
+    );
+    if buf.len > SIZE {
+        out.push_str(", ");
+        let limit = ctx.opts.string_limit;
+        let rest = buf.len - SIZE;
+        match buf.data.get(SIZE..SIZE + rest.min(limit)) {
+            Some(b) => {
+                super::strings::quote(out, b, ctx.opts.hex, false);
+                if rest > limit {
+                    out.push_str("...");
+                }
+            }
+            None => super::write_hex(out, buf.addr.wrapping_add(SIZE as u64)),
+        }
+        out.push(']');
+    }
+    true
+}
+
 /// The netlink protocols whose messages strace names by protocol.
 const NETLINK_SOCK_DIAG: u32 = 4;
 const NETLINK_XFRM: u32 = 6;
@@ -305,8 +359,8 @@ fn write_type(out: &mut String, kind: u16, protocol: u32) {
         NETLINK_ROUTE => (xlat::NL_ROUTE_TYPES, "RTM_???"),
         NETLINK_AUDIT => (types::NL_AUDIT_TYPES, "AUDIT_???"),
         NETLINK_CRYPTO => (types::NL_CRYPTO_TYPES, "CRYPTO_MSG_???"),
-        // Families are numbered at run time: strace asks the kernel for their names.
-        NETLINK_GENERIC => (&[][..], "GENERIC_FAMILY_???"),
+        // Families are numbered at run time: their names are the kernel's, as strace's.
+        NETLINK_GENERIC => (genl_families(), "GENERIC_FAMILY_???"),
         NETLINK_NETFILTER => return write_netfilter_type(out, kind),
         NETLINK_SELINUX => (types::NL_SELINUX_TYPES, "SELNL_MSG_???"),
         NETLINK_SOCK_DIAG => (types::NL_SOCK_DIAG_TYPES, "SOCK_DIAG_???"),
@@ -314,6 +368,107 @@ fn write_type(out: &mut String, kind: u16, protocol: u32) {
         _ => (CONTROL_TYPES, "NLMSG_???"),
     };
     write_enum(out, kind as u64, table, dflt);
+}
+
+/// The generic netlink families' ids and names, asked of the kernel once (strace's
+/// `genl_families_xlat`: a `CTRL_CMD_GETFAMILY` dump); none when it does not answer.
+fn genl_families() -> Xlat {
+    static FAMILIES: std::sync::OnceLock<Xlat> = std::sync::OnceLock::new();
+    FAMILIES.get_or_init(|| Box::leak(query_genl_families().into_boxed_slice()))
+}
+
+fn query_genl_families() -> Vec<(u64, &'static str)> {
+    const GENL_ID_CTRL: u16 = 0x10;
+    const CTRL_CMD_NEWFAMILY: u8 = 1;
+    const CTRL_CMD_GETFAMILY: u8 = 3;
+    const CTRL_ATTR_FAMILY_ID: u16 = 1;
+    const CTRL_ATTR_FAMILY_NAME: u16 = 2;
+    let mut found = Vec::new();
+    // SAFETY: a socket of our own, written and read through buffers we own.
+    let fd = unsafe { libc::socket(libc::AF_NETLINK, libc::SOCK_RAW | libc::SOCK_CLOEXEC, 16) };
+    if fd < 0 {
+        return found;
+    }
+    // A kernel that never answers must not hold the trace up.
+    let timeout = libc::timeval {
+        tv_sec: 1,
+        tv_usec: 0,
+    };
+    // SAFETY: as above.
+    unsafe {
+        libc::setsockopt(
+            fd,
+            libc::SOL_SOCKET,
+            libc::SO_RCVTIMEO,
+            (&raw const timeout).cast(),
+            size_of::<libc::timeval>() as u32,
+        )
+    };
+    let flags = (libc::NLM_F_REQUEST | libc::NLM_F_DUMP) as u16;
+    let req = [
+        &20u32.to_ne_bytes()[..],
+        &GENL_ID_CTRL.to_ne_bytes(),
+        &flags.to_ne_bytes(),
+        &[0; 8],
+        &[CTRL_CMD_GETFAMILY, 0, 0, 0],
+    ]
+    .concat();
+    // SAFETY: as above.
+    let sent = unsafe { libc::send(fd, req.as_ptr().cast(), req.len(), 0) };
+    let mut buf = vec![0u8; 32768];
+    // Replies until the dump's end (or none, when the request was not sent).
+    'replies: loop {
+        if sent <= 0 {
+            break;
+        }
+        // SAFETY: as above.
+        let n = unsafe { libc::recv(fd, buf.as_mut_ptr().cast(), buf.len(), 0) };
+        if n <= 0 {
+            break;
+        }
+        let mut msgs = &buf[..n as usize];
+        while msgs.len() >= 16 {
+            let len = u32::from_ne_bytes(msgs[..4].try_into().unwrap_or_default()) as usize;
+            let kind = u16::from_ne_bytes([msgs[4], msgs[5]]);
+            if len < 16 || len > msgs.len() || kind == NLMSG_DONE || kind == NLMSG_ERROR {
+                break 'replies;
+            }
+            let body = &msgs[16..len];
+            if body.len() >= 4 && body[0] == CTRL_CMD_NEWFAMILY && body[1] == 2 {
+                let (mut id, mut name) = (None, None);
+                let mut attrs = &body[4..];
+                while attrs.len() >= 4 {
+                    let alen = u16::from_ne_bytes([attrs[0], attrs[1]]) as usize;
+                    if alen < 4 || alen > attrs.len() {
+                        break;
+                    }
+                    let payload = &attrs[4..alen];
+                    match u16::from_ne_bytes([attrs[2], attrs[3]]) {
+                        CTRL_ATTR_FAMILY_ID if payload.len() == 2 && id.is_none() => {
+                            id = Some(u16::from_ne_bytes([payload[0], payload[1]]))
+                        }
+                        CTRL_ATTR_FAMILY_NAME if name.is_none() => {
+                            let end = payload
+                                .iter()
+                                .position(|&c| c == 0)
+                                .unwrap_or(payload.len());
+                            name = Some(String::from_utf8_lossy(&payload[..end]).into_owned())
+                        }
+                        _ => {}
+                    }
+                    if let (Some(i), Some(n)) = (id, &name) {
+                        found.push((i as u64, &*Box::leak(n.clone().into_boxed_str())));
+                        (id, name) = (None, None);
+                    }
+                    attrs = &attrs[alen.next_multiple_of(4).min(attrs.len())..];
+                }
+            }
+            msgs = &msgs[len.next_multiple_of(4).min(msgs.len())..];
+        }
+    }
+    // SAFETY: our own descriptor.
+    unsafe { libc::close(fd) };
+    found
 }
 
 /// The message types of each netfilter subsystem, by subsystem id.
@@ -638,6 +793,74 @@ mod tests {
             32,
         )
         .then_some(s)
+    }
+
+    fn nla(kind: u16, payload: &[u8]) -> Vec<u8> {
+        let mut a = [
+            &((4 + payload.len()) as u16).to_le_bytes()[..],
+            &kind.to_le_bytes(),
+            payload,
+        ]
+        .concat();
+        a.resize(a.len().next_multiple_of(4), 0);
+        a
+    }
+
+    /// An `RTM_GETLINK` of `AF_UNSPEC` for device 0 with `attrs`.
+    fn link_msg(attrs: &[u8]) -> Vec<u8> {
+        let len = 16 + 16 + attrs.len() as u32;
+        [header(len, 18, 1, 0, 0), vec![0; 16], attrs.to_vec()].concat()
+    }
+
+    /// The text of a link message's attributes (after its header's).
+    fn link_attrs(attrs: &[u8]) -> String {
+        let text = decode(&link_msg(attrs)).unwrap();
+        let at = text.find("ifi_change=0}, ").expect("the header") + "ifi_change=0}, ".len();
+        text[at..text.len() - 1].to_owned()
+    }
+
+    /// `IFLA_STATS` as 23 or 24 counters (any other size in hex), `IFLA_STATS64` as 23,
+    /// 24 or 25.
+    #[test]
+    fn link_counters_by_their_struct_sizes() {
+        let counters = |n: u64, width: usize| -> Vec<u8> {
+            (1..=n)
+                .flat_map(|v| v.to_le_bytes()[..width].to_vec())
+                .collect()
+        };
+        let text = link_attrs(&nla(7, &counters(24, 4)));
+        assert!(
+            text.starts_with("[{nla_len=100, nla_type=IFLA_STATS}, {rx_packets=1, tx_packets=2, "),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("tx_compressed=23, rx_nohandler=24}]"),
+            "{text}"
+        );
+        let text = link_attrs(&nla(7, &counters(23, 4)));
+        assert!(text.ends_with("tx_compressed=23}]"), "{text}");
+        let text = link_attrs(&nla(7, &counters(22, 4)));
+        assert!(text.contains("IFLA_STATS}, \"\\x01"), "{text}");
+        let text = link_attrs(&nla(23, &counters(24, 8)));
+        assert!(text.ends_with("rx_nohandler=24}]"), "{text}");
+        let text = link_attrs(&nla(23, &counters(26, 8)));
+        assert!(
+            text.ends_with("rx_nohandler=24, rx_otherhost_dropped=25}]"),
+            "{text}"
+        );
+    }
+
+    /// A link's kind names how the data after it decodes: a tun device's owner.
+    #[test]
+    fn link_data_by_its_kind() {
+        let info = [nla(1, b"tun\0"), nla(2, &nla(1, &u32::MAX.to_le_bytes()))].concat();
+        assert_eq!(
+            link_attrs(&nla(18, &info)),
+            "[{nla_len=24, nla_type=IFLA_LINKINFO}, [[{nla_len=8, nla_type=IFLA_INFO_KIND}, \"tun\"], \
+             [{nla_len=12, nla_type=IFLA_INFO_DATA}, [{nla_len=8, nla_type=IFLA_TUN_OWNER}, -1]]]]"
+        );
+        let info = [nla(1, b"can\0"), nla(2, &nla(1, &u32::MAX.to_le_bytes()))].concat();
+        assert!(link_attrs(&nla(18, &info)).contains("IFLA_INFO_DATA}, \"\\x08"));
     }
 
     /// glibc's and strace's tests' RTM_GETLINK dump request: a 4-byte `rtgenmsg`,

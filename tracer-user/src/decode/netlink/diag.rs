@@ -252,8 +252,94 @@ static INET_DIAG_REQ_V2: Header = Header {
 static INET_DIAG_REQ_ATTRS: Attrs = Attrs {
     names: x::INET_DIAG_REQ_ATTRS,
     dflt: "INET_DIAG_REQ_???",
-    decoders: &[(3, nla::ip_proto)],
+    decoders: &[(1, bc_op), (3, nla::ip_proto)],
 };
+
+/// `struct inet_diag_bc_op`: `{code=INET_DIAG_BC_S_COND, yes=4, no=8}`.
+fn write_bc_op(out: &mut String, b: &[u8]) {
+    out.push_str("{code=");
+    write_enum(out, b[0] as u64, x::INET_DIAG_BYTECODES, "INET_DIAG_BC_???");
+    let _ = write!(out, ", yes={}, no={}}}", b[1], uint(b, 2, 2));
+}
+
+/// `INET_DIAG_REQ_BYTECODE`: the first operation, then its operand by its code
+/// (strace's `decode_inet_diag_bc_op`).
+fn bc_op(out: &mut String, ctx: &Ctx, mem: Buffer) -> bool {
+    if mem.len < 4 {
+        return false;
+    }
+    let Some(op) = mem.get(0, 4) else {
+        crate::decode::write_hex(out, mem.addr);
+        return true;
+    };
+    write_bc_op(out, op);
+    if mem.len > 4 {
+        out.push_str(", ");
+        bc_data(out, ctx, mem.from(4), op[0]);
+    }
+    true
+}
+
+/// A struct of `size` bytes printed by `print`, else (shorter) its bytes in hex.
+fn bc_struct(
+    out: &mut String,
+    ctx: &Ctx,
+    mem: Buffer,
+    size: usize,
+    print: impl FnOnce(&mut String, &[u8]),
+) {
+    if mem.len < size {
+        return write_hex_str(out, ctx, mem);
+    }
+    match mem.get(0, size) {
+        Some(b) => print(out, b),
+        None => crate::decode::write_hex(out, mem.addr),
+    }
+}
+
+fn bc_data(out: &mut String, ctx: &Ctx, mem: Buffer, code: u8) {
+    const S_GE: u8 = 2;
+    const D_LE: u8 = 5;
+    const S_COND: u8 = 7;
+    const D_COND: u8 = 8;
+    const DEV_COND: u8 = 9;
+    const MARK_COND: u8 = 10;
+    match code {
+        S_COND | D_COND => bc_struct(out, ctx, mem, 8, |o, b| {
+            let family = b[0];
+            o.push_str("{family=");
+            write_enum(o, family as u64, flags::ADDRESS_FAMILIES, "AF_???");
+            let _ = write!(o, ", prefix_len={}, port={}", b[1], uint(b, 4, 4));
+            if mem.len > 8 {
+                o.push_str(", ");
+                let rest = mem.from(8);
+                let size = match family {
+                    2 => 4,
+                    10 => 16,
+                    _ => 0,
+                };
+                if size == 0 || rest.len < size {
+                    o.push_str("addr=");
+                    write_hex_str(o, ctx, rest);
+                } else if let Some(raw) = rest.get(0, size) {
+                    super::route::write_inet_field(o, "addr", raw, family);
+                } else {
+                    o.push_str("addr=");
+                    crate::decode::write_hex(o, rest.addr);
+                }
+            }
+            o.push('}');
+        }),
+        DEV_COND => bc_struct(out, ctx, mem, 4, |o, b| {
+            super::route::write_ifindex(o, uint(b, 0, 4) as u32)
+        }),
+        S_GE..=D_LE => bc_struct(out, ctx, mem, 4, write_bc_op),
+        MARK_COND => bc_struct(out, ctx, mem, 8, |o, b| {
+            let _ = write!(o, "{{mark={}, mask={}}}", uint(b, 0, 4), uint(b, 4, 4));
+        }),
+        _ => write_hex_str(out, ctx, mem),
+    }
+}
 
 static INET_DIAG_MSG: Header = Header {
     family: "idiag_family",
@@ -350,8 +436,134 @@ static SMC_DIAG_MSG: Header = Header {
 static SMC_DIAG_ATTRS: Attrs = Attrs {
     names: x::SMC_DIAG_ATTRS,
     dflt: "SMC_DIAG_???",
-    decoders: &[(3, smc_shutdown)],
+    decoders: &[
+        (1, smc_conninfo),
+        (2, smc_lgrinfo),
+        (3, smc_shutdown),
+        (4, smc_dmbinfo),
+        (5, smc_fallback),
+    ],
 };
+
+/// A struct of `size` bytes: false when the payload is shorter, its address when it
+/// cannot be read.
+fn smc_struct(
+    out: &mut String,
+    mem: Buffer,
+    size: usize,
+    print: impl FnOnce(&mut String, &[u8]),
+) -> bool {
+    if mem.len < size {
+        return false;
+    }
+    match mem.get(0, size) {
+        Some(b) => print(out, b),
+        None => crate::decode::write_hex(out, mem.addr),
+    }
+    true
+}
+
+/// `struct smc_diag_cursor`.
+fn write_smc_cursor(out: &mut String, name: &str, b: &[u8]) {
+    let _ = write!(
+        out,
+        "{name}={{reserved={}, wrap={}, count={}}}",
+        uint(b, 0, 2),
+        uint(b, 2, 2),
+        uint(b, 4, 4)
+    );
+}
+
+/// `struct smc_diag_conninfo`.
+fn smc_conninfo(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    smc_struct(out, mem, 76, |o, b| {
+        let _ = write!(
+            o,
+            "{{token={}, sndbuf_size={}, rmbe_size={}, peer_rmbe_size={}",
+            uint(b, 0, 4),
+            uint(b, 4, 4),
+            uint(b, 8, 4),
+            uint(b, 12, 4)
+        );
+        for (i, name) in ["rx_prod", "rx_cons", "tx_prod", "tx_cons"]
+            .iter()
+            .enumerate()
+        {
+            o.push_str(", ");
+            write_smc_cursor(o, name, &b[16 + 8 * i..24 + 8 * i]);
+        }
+        for (i, name) in [
+            "rx_prod_flags",
+            "rx_conn_state_flags",
+            "tx_prod_flags",
+            "tx_conn_state_flags",
+        ]
+        .iter()
+        .enumerate()
+        {
+            let _ = write!(o, ", {name}={:#04x}", b[48 + i]);
+        }
+        for (i, name) in ["tx_prep", "tx_sent", "tx_fin"].iter().enumerate() {
+            o.push_str(", ");
+            write_smc_cursor(o, name, &b[52 + 8 * i..60 + 8 * i]);
+        }
+        o.push('}');
+    })
+}
+
+/// A fixed-size char array as strace's `PRINT_FIELD_CSTRING`: up to its NUL.
+fn write_cstring_field(out: &mut String, ctx: &Ctx, name: &str, b: &[u8]) {
+    let _ = write!(out, "{name}=");
+    match b.iter().position(|&c| c == 0) {
+        Some(end) => crate::decode::strings::quote(out, &b[..end], ctx.opts.hex, false),
+        None => {
+            crate::decode::strings::quote(out, b, ctx.opts.hex, false);
+            out.push_str("...");
+        }
+    }
+}
+
+/// `struct smc_diag_lgrinfo`: its one link and the group's role.
+fn smc_lgrinfo(out: &mut String, ctx: &Ctx, mem: Buffer) -> bool {
+    smc_struct(out, mem, 147, |o, b| {
+        let _ = write!(o, "{{lnk=[{{link_id={}, ", b[0]);
+        write_cstring_field(o, ctx, "ibname", &b[1..65]);
+        let _ = write!(o, ", ibport={}, ", b[65]);
+        write_cstring_field(o, ctx, "gid", &b[66..106]);
+        o.push_str(", ");
+        write_cstring_field(o, ctx, "peer_gid", &b[106..146]);
+        o.push_str("}], role=");
+        write_enum(o, b[146] as u64, x::SMC_LINK_GROUP_ROLES, "SMC_???");
+        o.push('}');
+    })
+}
+
+/// `struct smcd_diag_dmbinfo`.
+fn smc_dmbinfo(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    smc_struct(out, mem, 40, |o, b| {
+        let _ = write!(o, "{{linkid={}", uint(b, 0, 4));
+        for (i, name) in ["peer_gid", "my_gid", "token", "peer_token"]
+            .iter()
+            .enumerate()
+        {
+            let _ = write!(o, ", {name}={}", flags::hex(uint(b, 8 + 8 * i, 8)));
+        }
+        o.push('}');
+    })
+}
+
+/// `struct smc_diag_fallback`: its codes always with their names, which come from a
+/// kernel-internal header (strace's `PRINT_FIELD_XVAL_VERBOSE`).
+fn smc_fallback(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    smc_struct(out, mem, 8, |o, b| {
+        let _style = flags::StyleScope::new(crate::decode::XlatStyle::Verbose);
+        o.push_str("{reason=");
+        write_enum(o, uint(b, 0, 4), x::SMC_DECL_CODES, "SMC_CLC_DECL_???");
+        o.push_str(", peer_diagnosis=");
+        write_enum(o, uint(b, 4, 4), x::SMC_DECL_CODES, "SMC_CLC_DECL_???");
+        o.push('}');
+    })
+}
 
 fn smc_shutdown(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
     nla::flagsval(out, mem, 1, x::SOCK_SHUTDOWN_FLAGS, "???_SHUTDOWN")
@@ -466,8 +678,74 @@ fn netlink_flags(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
 static PACKET_DIAG_ATTRS: Attrs = Attrs {
     names: x::PACKET_DIAG_ATTRS,
     dflt: "PACKET_DIAG_???",
-    decoders: &[(0, packet_info), (4, nla::u32), (5, nla::u32), (6, meminfo)],
+    decoders: &[
+        (0, packet_info),
+        (1, packet_mclist),
+        (2, packet_ring),
+        (3, packet_ring),
+        (4, nla::u32),
+        (5, nla::u32),
+        (6, meminfo),
+        (7, packet_filter),
+    ],
 };
+
+/// `struct packet_diag_mclist`s: each address as long as its `pdmc_alen` says.
+fn packet_mclist(out: &mut String, ctx: &Ctx, mem: Buffer) -> bool {
+    nla::array::<44>(out, ctx, mem, |o, b| {
+        o.push_str("{pdmc_index=");
+        super::route::write_ifindex(o, uint(&b, 0, 4) as u32);
+        let alen = uint(&b, 10, 2);
+        let _ = write!(
+            o,
+            ", pdmc_count={}, pdmc_type={}, pdmc_alen={alen}, pdmc_addr=",
+            uint(&b, 4, 4),
+            uint(&b, 8, 2)
+        );
+        crate::decode::strings::quote(
+            o,
+            &b[12..12 + (alen as usize).min(32)],
+            crate::decode::HexMode::None,
+            true,
+        );
+        o.push('}');
+    })
+}
+
+/// `struct packet_diag_ring`.
+fn packet_ring(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    super::route::write_struct(
+        out,
+        mem,
+        28,
+        &[
+            ("pdr_block_size", 0, 4, Kind::U),
+            ("pdr_block_nr", 4, 4, Kind::U),
+            ("pdr_frame_size", 8, 4, Kind::U),
+            ("pdr_frame_nr", 12, 4, Kind::U),
+            ("pdr_retire_tmo", 16, 4, Kind::U),
+            ("pdr_sizeof_priv", 20, 4, Kind::U),
+            ("pdr_features", 24, 4, Kind::U),
+        ],
+    )
+}
+
+/// The socket's classic BPF filter: its instructions (strace's `print_sock_fprog`).
+fn packet_filter(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    let count = mem.len / 8;
+    if count == 0 || count > u16::MAX as usize {
+        return false;
+    }
+    crate::decode::bpf_filter::write_insns(
+        out,
+        mem.addr,
+        count as u16,
+        mem.data,
+        8 * count,
+        crate::decode::bpf_filter::Flavor::Socket,
+    );
+    true
+}
 
 fn packet_info(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
     nla::with_bytes::<24>(out, mem, |o, b| {

@@ -248,6 +248,10 @@ pub fn x32(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
     with_uint::<4>(out, mem, write_hex)
 }
 
+pub fn x16(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    with_uint::<2>(out, mem, write_hex)
+}
+
 /// `htons(N)`.
 pub fn be16(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
     with_bytes::<2>(out, mem, |o, b| {
@@ -401,6 +405,12 @@ pub fn hwaddr(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
         write_hex(out, mem.addr);
         return true;
     };
+    write_mac(out, b);
+    true
+}
+
+/// A hardware address in the `-X` style: `f8:c2:49:13:57`, its bytes, or both.
+pub fn write_mac(out: &mut String, b: &[u8]) {
     let text = b
         .iter()
         .map(|v| format!("{v:02x}"))
@@ -414,7 +424,6 @@ pub fn hwaddr(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
             let _ = write!(out, " /* {text} */");
         }
     }
-    true
 }
 
 /// strace's `decode_nla_fd`: a descriptor, with `-y` its name.
@@ -507,4 +516,31 @@ pub fn array<const N: usize>(
     }
     out.push(']');
     true
+}
+
+/// strace's `print_array_ex(..., PAF_PRINT_INDICES | XLAT_STYLE_FMT_D)`: an array of
+/// `N`-byte items, each after its index named by `table` (`[[DEVCONF_HOPLIMIT]=64, ...]`).
+pub fn array_indexed<const N: usize>(
+    out: &mut String,
+    ctx: &Ctx,
+    mem: Buffer,
+    table: Xlat,
+    dflt: &str,
+    mut print: impl FnMut(&mut String, [u8; N]),
+) -> bool {
+    let mut index = 0u64;
+    array::<N>(out, ctx, mem, |o, b| {
+        o.push('[');
+        styled(o, &index.to_string(), |o| {
+            match flags::lookup(table, index) {
+                Some(name) => o.push_str(name),
+                None => {
+                    let _ = write!(o, "{index} /* {dflt} */");
+                }
+            }
+        });
+        o.push_str("]=");
+        print(o, b);
+        index += 1;
+    })
 }

@@ -541,7 +541,7 @@ static IF_STATS_MSG: Header = Header {
             Kind::Flags(x::IFSTATS_ATTR_FLAGS, "1<<IFLA_STATS_???"),
         ),
     ],
-    attrs: Some(&IFSTATS_ATTRS),
+    attrs: Some(&super::stats::IFSTATS_ATTRS),
 };
 
 static NHMSG: Header = Header {
@@ -1358,12 +1358,6 @@ fn ndt_stats(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
         _ => false,
     }
 }
-
-static IFSTATS_ATTRS: Attrs = Attrs {
-    names: x::IFSTATS_ATTRS,
-    dflt: "IFLA_STATS_???",
-    decoders: &[],
-};
 
 static NEXTHOP_ATTRS: Attrs = Attrs {
     names: x::RTNL_NEXTHOP_ATTRS,
