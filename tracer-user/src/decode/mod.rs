@@ -30,6 +30,7 @@ pub use other_fds::other_fds;
 mod pidns;
 mod posix_ipc;
 mod prctl;
+mod ptrace;
 mod quota;
 mod reboot;
 mod ret;
@@ -52,6 +53,7 @@ pub(crate) use bpf_filter::FPROG_SIZE;
 pub use errno::errno_name;
 pub use flags::signal_name;
 pub use ioctl::returns_fd as ioctl_returns_fd;
+pub(crate) use ptrace::{ADDR_BYTES as PTRACE_ADDR_BYTES, DATA_BYTES as PTRACE_DATA_BYTES};
 pub(crate) use quota::MAX_STRUCT as QUOTA_MAX_STRUCT;
 #[cfg(test)]
 pub use ret::write_return;

@@ -137,7 +137,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(114, "clock_getres", [CLOCK], Int, ["which_clock": ClockId, "tp": Struct(StructKind::Timespec, When::ExitOk)]),
     sc!(115, "clock_nanosleep", [], Int, ["which_clock": ClockId, "flags": Named(NamedSet::ClockFlags), "rqtp": Struct(StructKind::Timespec, When::Enter), "rmtp": SleepLeft]),
     sc!(116, "syslog", [], Int, ["type": SyslogAction, "buf": SyslogBuf, "len": SyslogLen]),
-    sc!(117, "ptrace", [], Int, ["request": Named(NamedSet::PtraceRequest), "pid": Pid, "addr": Ptr, "data": Ptr]),
+    sc!(117, "ptrace", [], Int, ["request": Named(NamedSet::PtraceRequest), "pid": PtraceArg { n: 1 }, "addr": PtraceArg { n: 2 }, "data": PtraceArg { n: 3 }]),
     sc!(118, "sched_setparam", [], Int, ["pid": Pid, "param": Struct(StructKind::IntPtr, When::Enter)]),
     sc!(119, "sched_setscheduler", [], Int, ["pid": Pid, "policy": Named(NamedSet::SchedPolicy), "param": Struct(StructKind::IntPtr, When::Enter)]),
     sc!(120, "sched_getscheduler", [], SchedPolicy, ["pid": Pid]),

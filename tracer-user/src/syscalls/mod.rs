@@ -353,6 +353,10 @@ pub enum ArgKind {
     PrctlArg {
         n: u8,
     },
+    /// `ptrace`'s argument `n` (1 to 3), shown and printed as its request needs.
+    PtraceArg {
+        n: u8,
+    },
     /// `keyctl`'s argument `n` (2 to 5), shown and printed as its command needs.
     KeyctlArg {
         n: u8,

@@ -163,6 +163,29 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
             let name = capture_specs(arg, ArgKind::StrUpTo { max: 15 })[0];
             return vec![name, spec(capture::FIXED, when::EXIT_OK, LEN_FIXED, 16)];
         }
+        // PTRACE_PEEKSIGINFO's arguments (read whatever the request: for the others the
+        // copy fails or goes unused).
+        ArgKind::PtraceArg { n: 2 } => spec(
+            capture::FIXED,
+            when::ENTER,
+            LEN_FIXED,
+            crate::decode::PTRACE_ADDR_BYTES,
+        ),
+        // What the kernel reads at `data` (a `siginfo_t`, a signal set, a filter's
+        // offset) and what it writes there (a word, a `siginfo_t`, a signal set, a
+        // `struct ptrace_syscall_info`); a copy running into an unmapped page keeps
+        // what precedes it.
+        ArgKind::PtraceArg { n: 3 } => {
+            let data = |when| {
+                spec(
+                    capture::FIXED,
+                    when,
+                    LEN_FIXED,
+                    crate::decode::PTRACE_DATA_BYTES,
+                )
+            };
+            return vec![data(when::ENTER), data(when::EXIT_OK)];
+        }
         // PR_SET_SECCOMP's `struct sock_fprog` (read whatever the option: for the others
         // the copy fails or goes unused).
         ArgKind::PrctlArg { n: 3 } => spec(capture::FIXED, when::ENTER, LEN_FIXED, 16),

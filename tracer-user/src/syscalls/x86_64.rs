@@ -119,7 +119,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(98, "getrusage", [], Int, ["who": Named(NamedSet::RusageWho), "ru": Struct(StructKind::Rusage, When::ExitOk)]),
     sc!(99, "sysinfo", [], Int, ["info": Struct(StructKind::Sysinfo, When::ExitOk)]),
     sc!(100, "times", [], Int, ["tbuf": Struct(StructKind::Tms, When::ExitOk)]),
-    sc!(101, "ptrace", [], Int, ["request": Named(NamedSet::PtraceRequest), "pid": Pid, "addr": Ptr, "data": Ptr]),
+    sc!(101, "ptrace", [], Int, ["request": Named(NamedSet::PtraceRequest), "pid": PtraceArg { n: 1 }, "addr": PtraceArg { n: 2 }, "data": PtraceArg { n: 3 }]),
     sc!(102, "getuid", [CREDS PURE], Int, []),
     sc!(103, "syslog", [], Int, ["type": SyslogAction, "buf": SyslogBuf, "len": SyslogLen]),
     sc!(104, "getgid", [CREDS PURE], Int, []),
