@@ -268,6 +268,27 @@ fn write_memory(
                 None => write_addr(out, v),
             }
         }
+        ArgKind::XattrValue { dir } => {
+            const XATTR_SIZE_MAX: u64 = 65536;
+            let len = match dir {
+                Dir::In => Some(call.args[i + 1]),
+                Dir::Out => call.success(),
+            };
+            match len.filter(|&n| n <= XATTR_SIZE_MAX) {
+                Some(len) => {
+                    // strace's QUOTE_OMIT_TRAILING_0.
+                    let nul = cap.filter(|c| !c.fault).is_some_and(|c| {
+                        len > 0 && c.data.len() >= len as usize && c.data[len as usize - 1] == 0
+                    });
+                    strings::write_buf(out, cap, v, len - u64::from(nul), opts, false)
+                }
+                None => write_addr(out, v),
+            }
+        }
+        ArgKind::XattrList => match call.success().filter(|_| call.args[i + 1] != 0) {
+            Some(len) => strings::write_buf(out, cap, v, len, opts, false),
+            None => write_addr(out, v),
+        },
         ArgKind::PathOut => match (call.success(), cap) {
             (Some(_), Some(c)) if !c.fault => {
                 let path = c.data.strip_suffix(b"\0").unwrap_or(&c.data);

@@ -3952,3 +3952,39 @@ fn ptrace_requests_as_strace_prints_them() {
     );
 }
 
+// xattr.c: a value without its trailing NUL, the address past XATTR_SIZE_MAX; the list
+// of names as long as the result.
+#[test]
+fn xattr_values_and_lists() {
+    let name = cap(1, capture::CSTR, b"strace.test");
+    let c = call(
+        "fsetxattr",
+        &[u64::MAX, 0x1000, 0x2000, 8, 2],
+        Some(-9),
+        vec![name.clone(), cap(2, capture::BUF, b"foo\0bar\0")],
+    );
+    assert_eq!(
+        line(&c),
+        "-1, \"strace.test\", \"foo\\0bar\", 8, XATTR_REPLACE = -1 EBADF (Bad file descriptor)"
+    );
+    let c = call(
+        "fsetxattr",
+        &[u64::MAX, 0x1000, 0x2fff, 65537, 1],
+        Some(-7),
+        vec![name, cap(2, capture::BUF, &[0xff; 33])],
+    );
+    assert_eq!(
+        line(&c),
+        "-1, \"strace.test\", 0x2fff, 65537, XATTR_CREATE = -1 E2BIG (Argument list too long)"
+    );
+    let dot = cap(0, capture::CSTR, b".");
+    let c = call(
+        "listxattr",
+        &[0x1000, 0x2fff, 65537],
+        Some(0),
+        vec![dot.clone(), cap(1, capture::BUF, b"")],
+    );
+    assert_eq!(line(&c), "\".\", \"\", 65537 = 0");
+    let c = call("listxattr", &[0x1000, 0x2fff, 0], Some(0), vec![dot]);
+    assert_eq!(line(&c), "\".\", 0x2fff, 0 = 0");
+}

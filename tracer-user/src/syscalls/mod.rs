@@ -320,6 +320,14 @@ pub enum ArgKind {
     UtsName,
     /// Bytes the kernel writes: the return value is the count (`read`, `recv`).
     BufOut,
+    /// An extended attribute's value, sent (its size the next argument) or received (as
+    /// long as the result): a string without its trailing NUL, the address past
+    /// `XATTR_SIZE_MAX`.
+    XattrValue {
+        dir: Dir,
+    },
+    /// `listxattr`'s list of names, as long as the result (the address for a zero size).
+    XattrList,
     /// Like [`ArgKind::BufOut`] but always printed in hex (`getrandom`).
     HexBufOut,
     /// A path the kernel writes, the return value counting its NUL (`getcwd`).
@@ -719,6 +727,8 @@ impl ArgKind {
             self,
             Self::BufOut
                 | Self::HexBufOut
+                | Self::XattrValue { dir: Dir::Out }
+                | Self::XattrList
                 | Self::PathOut
                 | Self::EpollEvents
                 | Self::Dirents

@@ -91,6 +91,12 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
             max: PARTIAL,
             ..spec(capture::BUF, when::EXIT_OK, LEN_FROM_RET, 0)
         },
+        ArgKind::XattrValue { dir: Dir::In } => {
+            return capture_specs(arg, ArgKind::BufIn { len_arg: arg + 1 });
+        }
+        ArgKind::XattrValue { dir: Dir::Out } | ArgKind::XattrList => {
+            return capture_specs(arg, ArgKind::BufOut);
+        }
         ArgKind::HexBufOut | ArgKind::SyslogBuf => {
             spec(capture::BUF, when::EXIT_OK, LEN_FROM_RET, 0)
         }
