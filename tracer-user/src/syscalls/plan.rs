@@ -142,9 +142,10 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
             let size = crate::decode::SECCOMP_MAX_STRUCT;
             return vec![partial(when::ENTER, size), partial(when::EXIT_OK, size)];
         }
-        // The key: at most 256 bytes. The value: a string or a path, or `aux` bytes.
+        // The key: strace reads 256 bytes (a copy of 257 holds 256 without their NUL).
+        // The value: a string or a path, or `aux` bytes.
         ArgKind::FsconfigArg { n: 2 } => CaptureSpec {
-            max: 256,
+            max: 257,
             ..spec(capture::CSTR, when::ENTER, LEN_FIXED, 0)
         },
         ArgKind::FsconfigArg { n: 3 } => {
