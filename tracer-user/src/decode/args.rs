@@ -870,7 +870,8 @@ fn write_struct_arg(out: &mut String, call: &Call, i: usize, sk: StructKind, opt
     };
     // `rt_sigpending` alone takes a set shorter than the kernel's.
     let pending = name == Some("rt_sigpending");
-    let set_size = sized("sigsetsize").or(sized("sizemask"));
+    // (`io_uring_enter`'s `argp` is a signal set as strace reads it, `argsz` its size.)
+    let set_size = sized("sigsetsize").or(sized("sizemask")).or(sized("argsz"));
     let unread = match sk {
         StructKind::Sigset if pending => set_size.is_some_and(|n| !(1..=8).contains(&n)),
         StructKind::Sigset => set_size.is_some_and(|n| n != 8),
