@@ -95,6 +95,7 @@ pub(crate) fn write_arg(
         ArgKind::Ptr => write_addr(out, v),
         ArgKind::ArchPrctlArg => super::arch_prctl::write_arg(out, call, i, opts),
         ArgKind::PtraceArg { n } => super::ptrace::write_arg(out, call, n, opts),
+        ArgKind::LdtDesc => super::ldt::write_desc(out, call, i),
         ArgKind::Ioprio => super::ioprio::write_arg(out, v as u32),
         ArgKind::QuotaCmd => super::quota::write_qcmd(out, v as u32),
         ArgKind::FsconfigArg { n } => super::fsconfig::write_arg(out, call, n, opts, fds),

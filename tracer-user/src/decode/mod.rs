@@ -22,6 +22,7 @@ mod iovec;
 mod ipc;
 mod kexec;
 mod keyctl;
+mod ldt;
 mod mount_attr;
 mod netlink;
 mod netlink_types;
@@ -53,6 +54,7 @@ pub(crate) use bpf_filter::FPROG_SIZE;
 pub use errno::errno_name;
 pub use flags::signal_name;
 pub use ioctl::returns_fd as ioctl_returns_fd;
+pub(crate) use ldt::USER_DESC_SIZE;
 pub(crate) use ptrace::{ADDR_BYTES as PTRACE_ADDR_BYTES, DATA_BYTES as PTRACE_DATA_BYTES};
 pub(crate) use quota::MAX_STRUCT as QUOTA_MAX_STRUCT;
 #[cfg(test)]

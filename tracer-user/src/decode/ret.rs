@@ -148,6 +148,7 @@ fn write_value(out: &mut String, call: &Call, opts: &DecodeOptions, fds: Option<
                 true
             }
             RetKind::ArchPrctl => super::arch_prctl::write_return(out, call, ret),
+            RetKind::ModifyLdt => super::ldt::write_return(out, ret),
             RetKind::Bpf | RetKind::Int | RetKind::Hex | RetKind::Oct | RetKind::None => false,
         };
         if done {

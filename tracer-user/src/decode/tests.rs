@@ -3988,3 +3988,30 @@ fn xattr_values_and_lists() {
     let c = call("listxattr", &[0x1000, 0x2fff, 0], Some(0), vec![dot]);
     assert_eq!(line(&c), "\".\", 0x2fff, 0 = 0");
 }
+
+// modify_ldt.c: the descriptor when the count is its size, the result the kernel does
+// not sign-extend read as an errno.
+#[cfg(target_arch = "x86_64")]
+#[test]
+fn modify_ldt_descriptor_and_clipped_errno() {
+    let enosys = Some(0xffff_ffda);
+    let c = call("modify_ldt", &[0xda7a1057, 0x1000, 42], enosys, vec![]);
+    assert_eq!(
+        line(&c),
+        "-629534633, 0x1000, 42 = 4294967258 ENOSYS (Function not implemented)"
+    );
+    let mut desc = u32::MAX.to_le_bytes().to_vec();
+    desc.extend([0; 8]);
+    desc.extend(0x55u32.to_le_bytes());
+    let c = call(
+        "modify_ldt",
+        &[1, 0x1000, 16],
+        Some(0),
+        vec![cap(1, capture::FIXED, &desc)],
+    );
+    assert_eq!(
+        line(&c),
+        "1, {entry_number=-1, base_addr=00000000, limit=00000000, seg_32bit=1, contents=2, \
+         read_exec_only=0, limit_in_pages=1, seg_not_present=0, useable=1, lm=0}, 16 = 0"
+    );
+}

@@ -420,6 +420,9 @@ pub enum ArgKind {
     /// else a number in hex.
     #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     ArchPrctlArg,
+    /// `modify_ldt`'s `struct user_desc`, read when the count is its size (x86 only).
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    LdtDesc,
     /// `fanotify_mark`'s directory descriptor: `FAN_NOFD`, `AT_FDCWD` or the number.
     FanDirFd,
     /// `kcmp`'s `idx1`/`idx2`: descriptors for `KCMP_FILE`, else hex.
@@ -791,6 +794,10 @@ pub enum RetKind {
     /// hex and by name: `0x3 (XFEATURE_MASK_FPSSE)` (x86_64 only).
     #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     ArchPrctl,
+    /// `modify_ldt`'s `int`, which the kernel does not sign-extend: an errno from
+    /// 0xfffff000 up (x86 only).
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    ModifyLdt,
 }
 
 impl RetKind {

@@ -428,6 +428,12 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
         // the copy fails or goes unused).
         ArgKind::ArchPrctlArg => fixed(StructKind::AddrPtr, When::ExitOk),
         ArgKind::CloneParentTid => fixed(StructKind::IntPtr, When::ExitOk),
+        ArgKind::LdtDesc => spec(
+            capture::FIXED,
+            when::ENTER,
+            LEN_FIXED,
+            crate::decode::USER_DESC_SIZE,
+        ),
         // Read whatever the operation: when the argument is `val2` rather than a
         // timeout, the copy faults or is ignored.
         ArgKind::FutexTimeout => fixed(StructKind::Timespec, When::Enter),

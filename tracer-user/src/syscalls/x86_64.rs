@@ -172,7 +172,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(151, "mlockall", [MEMORY], Int, ["flags": MlockallFlags]),
     sc!(152, "munlockall", [MEMORY], Int, []),
     sc!(153, "vhangup", [], Int, []),
-    sc!(154, "modify_ldt", [], Int, ["func": Int, "ptr": Ptr, "bytecount": ULong]),
+    sc!(154, "modify_ldt", [], ModifyLdt, ["func": Int, "ptr": LdtDesc, "bytecount": ULong]),
     sc!(155, "pivot_root", [FILE], Int, ["new_root": Path, "put_old": Path]),
     sc!(156, "_sysctl", [], Int, ["args": Struct(StructKind::SysctlArgs, When::Enter)]),
     sc!(157, "prctl", [CREDS], Prctl, ["option": PrctlOption, "arg2": PrctlArg { n: 2 }, "arg3": PrctlArg { n: 3 }, "arg4": PrctlArg { n: 4 }, "arg5": PrctlArg { n: 5 }]),
