@@ -584,11 +584,12 @@ fn write_array_arg(
             }
             None => write_addr(out, v),
         },
+        // `nfds` is an `unsigned int`: the kernel ignores the upper bits.
         ArgKind::PollFds { count_arg } => write_array(
             out,
             cap,
             v,
-            call.args[count_arg as usize],
+            call.args[count_arg as usize] as u32 as u64,
             8,
             opts,
             |out, b, off| {

@@ -478,6 +478,23 @@ fn poll_results() {
     assert!(line(&c).ends_with(", 2, 0 = 0 (Timeout)"));
     let c = call("poll", &[0x7ffc, 2, 0], Some(-4), vec![]);
     assert!(line(&c).ends_with("= -1 EINTR (Interrupted system call)"));
+    // ppoll.c: `nfds` with garbage in the upper bits, the array at a mapping's end (the
+    // copies the upper bits asked for stop there, faulted).
+    let faulted = |data: &[u8]| Capture {
+        fault: true,
+        ..cap(0, capture::BUF, data)
+    };
+    let c = call(
+        "poll",
+        &[0x7ffc, 0xdefa_ced0_0000_0002, 100],
+        Some(2),
+        vec![faulted(&pfds([0, 0])), faulted(&pfds([1, 4]))],
+    );
+    assert_eq!(
+        line(&c),
+        "[{fd=3, events=POLLIN}, {fd=4, events=POLLOUT}], 2, 100 = 2 \
+         ([{fd=3, revents=POLLIN}, {fd=4, revents=POLLOUT}])"
+    );
 }
 
 #[test]
