@@ -972,7 +972,12 @@ fn write_array(
     let b = structs::Bytes(&cap.data);
     let mut s = String::from("[");
     // One past the limit: strace reads an element before it sees it is one too many.
-    let limit = opts.string_limit;
+    // Unabbreviated (`-v`), every element.
+    let limit = if opts.abbreviate {
+        opts.string_limit
+    } else {
+        usize::MAX - 1
+    };
     for n in 0..count.min(limit as u64 + 1) as usize {
         if n > 0 {
             s.push_str(", ");
