@@ -8,6 +8,7 @@ use tracer_tests::{Backend, trace};
 
 tracer_tests::both_backends!(keyctl_commands_as_strace_prints_them);
 tracer_tests::both_backends!(netlink_link_attributes_as_strace_prints_them);
+tracer_tests::both_backends!(ptrace_and_xattr_arguments_as_strace_prints_them);
 
 const STRACE: &str = "/usr/bin/strace";
 
@@ -84,4 +85,38 @@ fn netlink_link_attributes_as_strace_prints_them(backend: Backend) {
     );
     assert!(ours[10].contains("port=80, addr="), "{}", ours[10]);
     assert_eq!(ours, theirs);
+}
+
+fn ptrace_and_xattr_arguments_as_strace_prints_them(backend: Backend) {
+    let dir = std::env::temp_dir();
+    let args = [
+        "-e",
+        "trace=ptrace,fsetxattr,listxattr",
+        "-e",
+        "signal=none",
+        env!("CARGO_BIN_EXE_workload"),
+        "ptrace-xattr",
+        dir.to_str().expect("UTF-8 path"),
+    ];
+    let calls = ["ptrace(", "fsetxattr(", "listxattr("];
+    let Some((ours, theirs)) = both(backend, &args, &calls) else {
+        return;
+    };
+    // Pids and stack addresses differ between the runs.
+    let (addr, pid) = (
+        Regex::new(r"0x[0-9a-f]{6,}").unwrap(),
+        Regex::new(r"\b\d{3,5}\b").unwrap(),
+    );
+    let mask = |lines: Vec<String>| -> Vec<String> {
+        lines
+            .iter()
+            .map(|l| {
+                pid.replace_all(&addr.replace_all(l, "ADDR"), "PID")
+                    .into_owned()
+            })
+            .collect()
+    };
+    let ours = mask(ours);
+    assert_eq!(ours.len(), 11, "every call: {ours:#?}");
+    assert_eq!(ours, mask(theirs));
 }

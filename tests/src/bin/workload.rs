@@ -13,6 +13,7 @@
 //! | `attach-loop` | prints `ready`, then per line read from stdin opens, reads and closes a file and prints `done` |
 //! | `stuck-futex` | a thread blocked on a mutex the main thread holds while joining it: a deadlock (prints `ready`) |
 //! | `netlink-link` | link and stats messages sent on a route netlink socket: counters, maps, bridge ports, per-family and virtual-function attributes; a generic netlink request; a udev uevent; socket diagnostics |
+//! | `ptrace-xattr DIR` | `ptrace` requests on itself that fail (their arguments as each request takes them: none, a pid, a signal set, options, a signal) and a child stopped by `PTRACE_TRACEME` asked for its syscall info; extended attributes set and listed in DIR |
 //! | `filters` | a socket filter attached and read back, an allow-all seccomp filter set by `prctl` and `seccomp`, `clone3` refusing `set_tid` arrays (one running into an unreadable page), then making a child with a pidfd; prints the pids it passed and got |
 
 use std::ffi::CString;
@@ -44,6 +45,7 @@ fn main() {
             Some("filters") => filters(),
             Some("keyctl") => keyctl(),
             Some("netlink-link") => netlink_link(),
+            Some("ptrace-xattr") => ptrace_xattr(&dir),
             _ => {
                 eprintln!("usage: workload MODE [DIR]");
                 std::process::exit(2);
@@ -1098,4 +1100,55 @@ unsafe fn stuck_futex() {
     let _ = std::io::stdout().flush();
     let _ = t.join();
     drop(held);
+}
+
+/// `ptrace` requests whose arguments print by request: on itself, where they fail; on a
+/// child stopped after `PTRACE_TRACEME`, the syscall info of its signal stop. Extended
+/// attributes set (a value ending in a NUL, one past `XATTR_SIZE_MAX`) and listed.
+unsafe fn ptrace_xattr(dir: &str) {
+    unsafe {
+        let pid = libc::getpid() as libc::c_long;
+        let pt = |req: libc::c_long, pid: libc::c_long, addr: libc::c_long, data: libc::c_long| {
+            libc::syscall(libc::SYS_ptrace, req, pid, addr, data)
+        };
+        let mut set = 1u64 << (libc::SIGUSR1 - 1);
+        let set_addr = &mut set as *mut u64 as libc::c_long;
+        pt(libc::PTRACE_ATTACH as _, pid, 0, 0);
+        pt(libc::PTRACE_SETSIGMASK as _, pid, 8, set_addr);
+        pt(libc::PTRACE_GETSIGMASK as _, pid, 8, set_addr);
+        pt(libc::PTRACE_CONT as _, pid, 0, libc::SIGUSR1 as _);
+        pt(
+            libc::PTRACE_SEIZE as _,
+            pid,
+            0,
+            libc::PTRACE_O_TRACESYSGOOD as _,
+        );
+        pt(0x420e, pid, 0, 0);
+        let child = libc::fork();
+        if child == 0 {
+            pt(libc::PTRACE_TRACEME as _, 0, 0, 0);
+            libc::raise(libc::SIGSTOP);
+            libc::_exit(0);
+        }
+        let mut status = 0;
+        libc::waitpid(child, &mut status, 0);
+        let mut info = [0u8; 88];
+        let info_addr = info.as_mut_ptr() as libc::c_long;
+        // The op and the architecture only, then the whole of it (addresses vary).
+        pt(0x420e, child as _, 8, info_addr);
+        pt(libc::PTRACE_CONT as _, child as _, 0, 0);
+        libc::waitpid(child, &mut status, 0);
+        let value = b"foo\0bar\0";
+        libc::fsetxattr(
+            -1,
+            c"user.tracer".as_ptr(),
+            value.as_ptr().cast(),
+            8,
+            libc::XATTR_REPLACE,
+        );
+        libc::fsetxattr(-1, c"user.tracer".as_ptr(), value.as_ptr().cast(), 65537, 0);
+        let path = c(dir);
+        let mut list = [0u8; 256];
+        libc::listxattr(path.as_ptr(), list.as_mut_ptr().cast(), 0);
+    }
 }

@@ -44,6 +44,7 @@ pub(crate) fn visible(call: &Call, i: usize, kind: ArgKind) -> bool {
         ArgKind::ArchPrctlArg => super::arch_prctl::visible(call),
         ArgKind::PrctlArg { n } => prctl::visible(call, n),
         ArgKind::KeyctlArg { n } => super::keyctl::visible(call, n),
+        ArgKind::PtraceArg { n } => super::ptrace::visible(call, n),
         ArgKind::SyslogBuf | ArgKind::SyslogLen => syslog::visible(call),
         ArgKind::Reboot { n } => reboot::visible(call, n),
         ArgKind::QuotaId { cmd } => super::quota::visible(call, cmd, true),
@@ -93,6 +94,8 @@ pub(crate) fn write_arg(
         ArgKind::Named(n) => super::xlat::write_named(out, n, v),
         ArgKind::Ptr => write_addr(out, v),
         ArgKind::ArchPrctlArg => super::arch_prctl::write_arg(out, call, i, opts),
+        ArgKind::PtraceArg { n } => super::ptrace::write_arg(out, call, n, opts),
+        ArgKind::LdtDesc => super::ldt::write_desc(out, call, i),
         ArgKind::Ioprio => super::ioprio::write_arg(out, v as u32),
         ArgKind::QuotaCmd => super::quota::write_qcmd(out, v as u32),
         ArgKind::FsconfigArg { n } => super::fsconfig::write_arg(out, call, n, opts, fds),
@@ -266,6 +269,27 @@ fn write_memory(
                 None => write_addr(out, v),
             }
         }
+        ArgKind::XattrValue { dir } => {
+            const XATTR_SIZE_MAX: u64 = 65536;
+            let len = match dir {
+                Dir::In => Some(call.args[i + 1]),
+                Dir::Out => call.success(),
+            };
+            match len.filter(|&n| n <= XATTR_SIZE_MAX) {
+                Some(len) => {
+                    // strace's QUOTE_OMIT_TRAILING_0.
+                    let nul = cap.filter(|c| !c.fault).is_some_and(|c| {
+                        len > 0 && c.data.len() >= len as usize && c.data[len as usize - 1] == 0
+                    });
+                    strings::write_buf(out, cap, v, len - u64::from(nul), opts, false)
+                }
+                None => write_addr(out, v),
+            }
+        }
+        ArgKind::XattrList => match call.success().filter(|_| call.args[i + 1] != 0) {
+            Some(len) => strings::write_buf(out, cap, v, len, opts, false),
+            None => write_addr(out, v),
+        },
         ArgKind::PathOut => match (call.success(), cap) {
             (Some(_), Some(c)) if !c.fault => {
                 let path = c.data.strip_suffix(b"\0").unwrap_or(&c.data);
@@ -560,11 +584,12 @@ fn write_array_arg(
             }
             None => write_addr(out, v),
         },
+        // `nfds` is an `unsigned int`: the kernel ignores the upper bits.
         ArgKind::PollFds { count_arg } => write_array(
             out,
             cap,
             v,
-            call.args[count_arg as usize],
+            call.args[count_arg as usize] as u32 as u64,
             8,
             opts,
             |out, b, off| {
@@ -847,7 +872,8 @@ fn write_struct_arg(out: &mut String, call: &Call, i: usize, sk: StructKind, opt
     };
     // `rt_sigpending` alone takes a set shorter than the kernel's.
     let pending = name == Some("rt_sigpending");
-    let set_size = sized("sigsetsize").or(sized("sizemask"));
+    // (`io_uring_enter`'s `argp` is a signal set as strace reads it, `argsz` its size.)
+    let set_size = sized("sigsetsize").or(sized("sizemask")).or(sized("argsz"));
     let unread = match sk {
         StructKind::Sigset if pending => set_size.is_some_and(|n| !(1..=8).contains(&n)),
         StructKind::Sigset => set_size.is_some_and(|n| n != 8),
@@ -946,7 +972,12 @@ fn write_array(
     let b = structs::Bytes(&cap.data);
     let mut s = String::from("[");
     // One past the limit: strace reads an element before it sees it is one too many.
-    let limit = opts.string_limit;
+    // Unabbreviated (`-v`), every element.
+    let limit = if opts.abbreviate {
+        opts.string_limit
+    } else {
+        usize::MAX - 1
+    };
     for n in 0..count.min(limit as u64 + 1) as usize {
         if n > 0 {
             s.push_str(", ");

@@ -148,6 +148,7 @@ fn write_value(out: &mut String, call: &Call, opts: &DecodeOptions, fds: Option<
                 true
             }
             RetKind::ArchPrctl => super::arch_prctl::write_return(out, call, ret),
+            RetKind::ModifyLdt => super::ldt::write_return(out, ret),
             RetKind::Bpf | RetKind::Int | RetKind::Hex | RetKind::Oct | RetKind::None => false,
         };
         if done {
@@ -217,13 +218,17 @@ fn write_poll_return(out: &mut String, call: &Call, ret: u64, limit: usize) {
         return;
     }
     write_int(out, ret);
-    let Some(cap) = in_out(call, 0).1.filter(|c| !c.fault) else {
+    // `nfds` is an `unsigned int`; a copy as long as the upper bits asked for stops at
+    // the mapping's end, after the entries (a fault then).
+    let count = call.args[1] as u32 as usize;
+    let whole = |c: &&crate::event::Capture| !c.fault || c.data.len() >= count * 8;
+    let Some(cap) = in_out(call, 0).1.filter(whole) else {
         return;
     };
     let b = structs::Bytes(&cap.data);
     out.push_str(" ([");
     let mut printed = 0;
-    for off in (0..cap.data.len() / 8).map(|n| n * 8) {
+    for off in (0..(cap.data.len() / 8).min(count)).map(|n| n * 8) {
         let (Some(fd), Some(revents)) = (b.i32(off), b.u16(off + 6)) else {
             break;
         };

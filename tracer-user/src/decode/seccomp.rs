@@ -66,7 +66,7 @@ pub fn write_arg(out: &mut String, call: &Call, i: usize, opts: &DecodeOptions) 
     }
 }
 
-const FILTER_FLAGS: Xlat = &[
+pub(super) const FILTER_FLAGS: Xlat = &[
     (1, "SECCOMP_FILTER_FLAG_TSYNC"),
     (2, "SECCOMP_FILTER_FLAG_LOG"),
     (4, "SECCOMP_FILTER_FLAG_SPEC_ALLOW"),

@@ -478,6 +478,23 @@ fn poll_results() {
     assert!(line(&c).ends_with(", 2, 0 = 0 (Timeout)"));
     let c = call("poll", &[0x7ffc, 2, 0], Some(-4), vec![]);
     assert!(line(&c).ends_with("= -1 EINTR (Interrupted system call)"));
+    // ppoll.c: `nfds` with garbage in the upper bits, the array at a mapping's end (the
+    // copies the upper bits asked for stop there, faulted).
+    let faulted = |data: &[u8]| Capture {
+        fault: true,
+        ..cap(0, capture::BUF, data)
+    };
+    let c = call(
+        "poll",
+        &[0x7ffc, 0xdefa_ced0_0000_0002, 100],
+        Some(2),
+        vec![faulted(&pfds([0, 0])), faulted(&pfds([1, 4]))],
+    );
+    assert_eq!(
+        line(&c),
+        "[{fd=3, events=POLLIN}, {fd=4, events=POLLOUT}], 2, 100 = 2 \
+         ([{fd=3, revents=POLLIN}, {fd=4, revents=POLLOUT}])"
+    );
 }
 
 #[test]
@@ -3798,5 +3815,220 @@ fn clone3_shows_what_a_success_wrote_back() {
          \"\\xde\\xde\\xde\\xde\\xde\\xde\\xde\\xde\"} => {pidfd=[-7], \
          parent_tid=0x70001000, /* bytes 88..95 */ \"\\xde\\xde\\xde\\xde\\xde\\xde\\xde\\xde\"}, \
          96 = 42"
+    );
+}
+
+// The lines of strace's ptrace.c and ptrace_syscall_info.c tests: arguments by request
+// (x86_64's `struct user` offsets and syscall numbers).
+#[cfg(target_arch = "x86_64")]
+#[test]
+fn ptrace_requests_as_strace_prints_them() {
+    let all = |args: &[u64], ret, caps, xlat| {
+        let c = call("ptrace", args, Some(ret), caps);
+        let opts = DecodeOptions {
+            xlat,
+            ..Default::default()
+        };
+        let mut s = args_with(&c, &opts);
+        s.push_str(" = ");
+        write_result(&mut s, &c, &opts, None);
+        s
+    };
+    let pt = |args: &[u64], ret, caps| all(args, ret, caps, XlatStyle::Abbrev);
+    let (bad_req, bad_data) = (0xdeadbeeffffffeed, 0xdeadcafefffff00d);
+    assert_eq!(pt(&[0], 0, vec![]), "PTRACE_TRACEME = 0");
+    assert_eq!(
+        pt(&[16, 42, 0, 0], -1, vec![]),
+        "PTRACE_ATTACH, 42 = -1 EPERM (Operation not permitted)"
+    );
+    assert_eq!(
+        pt(&[3, 42, bad_req, bad_data], -3, vec![]),
+        "PTRACE_PEEKUSER, 42, 0xdeadbeeffffffeed, 0xdeadcafefffff00d = -1 ESRCH (No such process)"
+    );
+    assert_eq!(
+        pt(&[3, 42, 88, 0x1000], -3, vec![]).split(", ").nth(2),
+        Some("8*RCX")
+    );
+    assert_eq!(
+        pt(&[3, 42, 89, 0x1000], -3, vec![]).split(", ").nth(2),
+        Some("8*RCX+1")
+    );
+    assert_eq!(
+        all(&[3, 42, 89, 0x1000], -3, vec![], XlatStyle::Verbose)
+            .split(", ")
+            .nth(2),
+        Some("0x59 /* 8*RCX+1 */")
+    );
+    // PTRACE_SETSIGMASK reads the set; PTRACE_GETSIGMASK fails: the address.
+    let usr1 = (1u64 << 9).to_le_bytes();
+    assert_eq!(
+        pt(
+            &[0x420b, 42, 8, 0x1000],
+            -3,
+            vec![cap(3, capture::FIXED, &usr1)]
+        ),
+        "PTRACE_SETSIGMASK, 42, 8, [USR1] = -1 ESRCH (No such process)"
+    );
+    assert_eq!(
+        pt(
+            &[0x420a, 42, 8, 0x1000],
+            -3,
+            vec![cap(3, capture::FIXED, &usr1)]
+        ),
+        "PTRACE_GETSIGMASK, 42, 8, 0x1000 = -1 ESRCH (No such process)"
+    );
+    let off = 0xfacefeeddeadc0deu64.to_le_bytes();
+    assert_eq!(
+        pt(
+            &[0x420d, 42, bad_data, 0x1000],
+            -3,
+            vec![cap(3, capture::FIXED, &off)]
+        ),
+        "PTRACE_SECCOMP_GET_METADATA, 42, 16045704243956412429, {filter_off=18072662652281012446} = -1 ESRCH (No such process)"
+    );
+    assert_eq!(
+        pt(&[7, 42, 0, 10], -3, vec![]),
+        "PTRACE_CONT, 42, NULL, SIGUSR1 = -1 ESRCH (No such process)"
+    );
+    assert_eq!(
+        pt(&[0x4206, 42, bad_req, 1], -3, vec![]),
+        "PTRACE_SEIZE, 42, 0xdeadbeeffffffeed, PTRACE_O_TRACESYSGOOD = -1 ESRCH (No such process)"
+    );
+    let mut psi = 0xdeadbeeffacefeedu64.to_le_bytes().to_vec();
+    psi.extend(1u32.to_le_bytes());
+    psi.extend(42u32.to_le_bytes());
+    assert_eq!(
+        pt(
+            &[0x4209, 42, 0x1000, bad_req],
+            -3,
+            vec![cap(2, capture::FIXED, &psi)]
+        ),
+        "PTRACE_PEEKSIGINFO, 42, {off=16045690985305276141, flags=PTRACE_PEEKSIGINFO_SHARED, nr=42}, 0xdeadbeeffffffeed = -1 ESRCH (No such process)"
+    );
+    assert_eq!(
+        pt(&[4, 42, 0x1000, 0x2000], 0, vec![]),
+        "PTRACE_POKETEXT, 42, 0x1000, 0x2000 = 0"
+    );
+    // A word and an event message the kernel wrote.
+    let word = |v: u64| {
+        vec![
+            cap(3, capture::FIXED, &[0; 128]),
+            cap(3, capture::FIXED, &v.to_le_bytes()),
+        ]
+    };
+    assert_eq!(
+        pt(&[2, 42, 0x1000, 0x2000], 0, word(0x1234)),
+        "PTRACE_PEEKDATA, 42, 0x1000, [0x1234] = 0"
+    );
+    assert_eq!(
+        pt(&[0x4201, 42, 0, 0x2000], 0, word(7)),
+        "PTRACE_GETEVENTMSG, 42, NULL, [7] = 0"
+    );
+    // PTRACE_GET_SYSCALL_INFO: as much as both sizes cover.
+    let mut info = vec![1u8, 0, 0, 0];
+    info.extend(0xc000003eu32.to_le_bytes());
+    info.extend(0x401000u64.to_le_bytes());
+    info.extend(0x7ffe0000u64.to_le_bytes());
+    info.extend(80u64.to_le_bytes());
+    for a in 1..=6u64 {
+        info.extend(a.to_le_bytes());
+    }
+    let got = |size: usize, ret| {
+        let caps = vec![
+            cap(3, capture::FIXED, &[]),
+            cap(3, capture::FIXED, &info[..size.min(info.len())]),
+        ];
+        pt(&[0x420e, 42, size as u64, 0x2000], ret, caps)
+    };
+    assert_eq!(got(0, 80), "PTRACE_GET_SYSCALL_INFO, 42, 0, 0x2000 = 80");
+    assert_eq!(
+        got(1, 80),
+        "PTRACE_GET_SYSCALL_INFO, 42, 1, {op=PTRACE_SYSCALL_INFO_ENTRY} = 80"
+    );
+    assert_eq!(
+        got(47, 80),
+        "PTRACE_GET_SYSCALL_INFO, 42, 47, {op=PTRACE_SYSCALL_INFO_ENTRY, arch=AUDIT_ARCH_X86_64, instruction_pointer=0x401000, stack_pointer=0x7ffe0000, entry={nr=__NR_chdir, args=[0x1]}} = 80"
+    );
+    let mut exit = vec![2u8, 0, 0, 0];
+    exit.extend(&info[4..24]);
+    exit.extend((-2i64).to_le_bytes());
+    exit.push(1);
+    let caps = |n: usize| {
+        vec![
+            cap(3, capture::FIXED, &[]),
+            cap(3, capture::FIXED, &exit[..n]),
+        ]
+    };
+    assert_eq!(
+        pt(&[0x420e, 42, 33, 0x2000], 33, caps(33)),
+        "PTRACE_GET_SYSCALL_INFO, 42, 33, {op=PTRACE_SYSCALL_INFO_EXIT, arch=AUDIT_ARCH_X86_64, instruction_pointer=0x401000, stack_pointer=0x7ffe0000, exit={rval=-ENOENT, is_error=1}} = 33"
+    );
+    assert_eq!(
+        pt(&[0x420e, 42, 32, 0x2000], 33, caps(32)),
+        "PTRACE_GET_SYSCALL_INFO, 42, 32, {op=PTRACE_SYSCALL_INFO_EXIT, arch=AUDIT_ARCH_X86_64, instruction_pointer=0x401000, stack_pointer=0x7ffe0000, exit={rval=-2}} = 33"
+    );
+}
+
+// xattr.c: a value without its trailing NUL, the address past XATTR_SIZE_MAX; the list
+// of names as long as the result.
+#[test]
+fn xattr_values_and_lists() {
+    let name = cap(1, capture::CSTR, b"strace.test");
+    let c = call(
+        "fsetxattr",
+        &[u64::MAX, 0x1000, 0x2000, 8, 2],
+        Some(-9),
+        vec![name.clone(), cap(2, capture::BUF, b"foo\0bar\0")],
+    );
+    assert_eq!(
+        line(&c),
+        "-1, \"strace.test\", \"foo\\0bar\", 8, XATTR_REPLACE = -1 EBADF (Bad file descriptor)"
+    );
+    let c = call(
+        "fsetxattr",
+        &[u64::MAX, 0x1000, 0x2fff, 65537, 1],
+        Some(-7),
+        vec![name, cap(2, capture::BUF, &[0xff; 33])],
+    );
+    assert_eq!(
+        line(&c),
+        "-1, \"strace.test\", 0x2fff, 65537, XATTR_CREATE = -1 E2BIG (Argument list too long)"
+    );
+    let dot = cap(0, capture::CSTR, b".");
+    let c = call(
+        "listxattr",
+        &[0x1000, 0x2fff, 65537],
+        Some(0),
+        vec![dot.clone(), cap(1, capture::BUF, b"")],
+    );
+    assert_eq!(line(&c), "\".\", \"\", 65537 = 0");
+    let c = call("listxattr", &[0x1000, 0x2fff, 0], Some(0), vec![dot]);
+    assert_eq!(line(&c), "\".\", 0x2fff, 0 = 0");
+}
+
+// modify_ldt.c: the descriptor when the count is its size, the result the kernel does
+// not sign-extend read as an errno.
+#[cfg(target_arch = "x86_64")]
+#[test]
+fn modify_ldt_descriptor_and_clipped_errno() {
+    let enosys = Some(0xffff_ffda);
+    let c = call("modify_ldt", &[0xda7a1057, 0x1000, 42], enosys, vec![]);
+    assert_eq!(
+        line(&c),
+        "-629534633, 0x1000, 42 = 4294967258 ENOSYS (Function not implemented)"
+    );
+    let mut desc = u32::MAX.to_le_bytes().to_vec();
+    desc.extend([0; 8]);
+    desc.extend(0x55u32.to_le_bytes());
+    let c = call(
+        "modify_ldt",
+        &[1, 0x1000, 16],
+        Some(0),
+        vec![cap(1, capture::FIXED, &desc)],
+    );
+    assert_eq!(
+        line(&c),
+        "1, {entry_number=-1, base_addr=00000000, limit=00000000, seg_32bit=1, contents=2, \
+         read_exec_only=0, limit_in_pages=1, seg_not_present=0, useable=1, lm=0}, 16 = 0"
     );
 }

@@ -320,6 +320,14 @@ pub enum ArgKind {
     UtsName,
     /// Bytes the kernel writes: the return value is the count (`read`, `recv`).
     BufOut,
+    /// An extended attribute's value, sent (its size the next argument) or received (as
+    /// long as the result): a string without its trailing NUL, the address past
+    /// `XATTR_SIZE_MAX`.
+    XattrValue {
+        dir: Dir,
+    },
+    /// `listxattr`'s list of names, as long as the result (the address for a zero size).
+    XattrList,
     /// Like [`ArgKind::BufOut`] but always printed in hex (`getrandom`).
     HexBufOut,
     /// A path the kernel writes, the return value counting its NUL (`getcwd`).
@@ -351,6 +359,10 @@ pub enum ArgKind {
     IoctlArg,
     /// `prctl`'s argument `n` (2 to 5), shown and printed as its option needs.
     PrctlArg {
+        n: u8,
+    },
+    /// `ptrace`'s argument `n` (1 to 3), shown and printed as its request needs.
+    PtraceArg {
         n: u8,
     },
     /// `keyctl`'s argument `n` (2 to 5), shown and printed as its command needs.
@@ -408,6 +420,9 @@ pub enum ArgKind {
     /// else a number in hex.
     #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     ArchPrctlArg,
+    /// `modify_ldt`'s `struct user_desc`, read when the count is its size (x86 only).
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    LdtDesc,
     /// `fanotify_mark`'s directory descriptor: `FAN_NOFD`, `AT_FDCWD` or the number.
     FanDirFd,
     /// `kcmp`'s `idx1`/`idx2`: descriptors for `KCMP_FILE`, else hex.
@@ -715,6 +730,8 @@ impl ArgKind {
             self,
             Self::BufOut
                 | Self::HexBufOut
+                | Self::XattrValue { dir: Dir::Out }
+                | Self::XattrList
                 | Self::PathOut
                 | Self::EpollEvents
                 | Self::Dirents
@@ -777,6 +794,10 @@ pub enum RetKind {
     /// hex and by name: `0x3 (XFEATURE_MASK_FPSSE)` (x86_64 only).
     #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     ArchPrctl,
+    /// `modify_ldt`'s `int`, which the kernel does not sign-extend: an errno from
+    /// 0xfffff000 up (x86 only).
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    ModifyLdt,
 }
 
 impl RetKind {

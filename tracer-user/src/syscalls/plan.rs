@@ -91,6 +91,12 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
             max: PARTIAL,
             ..spec(capture::BUF, when::EXIT_OK, LEN_FROM_RET, 0)
         },
+        ArgKind::XattrValue { dir: Dir::In } => {
+            return capture_specs(arg, ArgKind::BufIn { len_arg: arg + 1 });
+        }
+        ArgKind::XattrValue { dir: Dir::Out } | ArgKind::XattrList => {
+            return capture_specs(arg, ArgKind::BufOut);
+        }
         ArgKind::HexBufOut | ArgKind::SyslogBuf => {
             spec(capture::BUF, when::EXIT_OK, LEN_FROM_RET, 0)
         }
@@ -136,9 +142,10 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
             let size = crate::decode::SECCOMP_MAX_STRUCT;
             return vec![partial(when::ENTER, size), partial(when::EXIT_OK, size)];
         }
-        // The key: at most 256 bytes. The value: a string or a path, or `aux` bytes.
+        // The key: strace reads 256 bytes (a copy of 257 holds 256 without their NUL).
+        // The value: a string or a path, or `aux` bytes.
         ArgKind::FsconfigArg { n: 2 } => CaptureSpec {
-            max: 256,
+            max: 257,
             ..spec(capture::CSTR, when::ENTER, LEN_FIXED, 0)
         },
         ArgKind::FsconfigArg { n: 3 } => {
@@ -162,6 +169,29 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
         ArgKind::PrctlArg { n: 2 } => {
             let name = capture_specs(arg, ArgKind::StrUpTo { max: 15 })[0];
             return vec![name, spec(capture::FIXED, when::EXIT_OK, LEN_FIXED, 16)];
+        }
+        // PTRACE_PEEKSIGINFO's arguments (read whatever the request: for the others the
+        // copy fails or goes unused).
+        ArgKind::PtraceArg { n: 2 } => spec(
+            capture::FIXED,
+            when::ENTER,
+            LEN_FIXED,
+            crate::decode::PTRACE_ADDR_BYTES,
+        ),
+        // What the kernel reads at `data` (a `siginfo_t`, a signal set, a filter's
+        // offset) and what it writes there (a word, a `siginfo_t`, a signal set, a
+        // `struct ptrace_syscall_info`); a copy running into an unmapped page keeps
+        // what precedes it.
+        ArgKind::PtraceArg { n: 3 } => {
+            let data = |when| {
+                spec(
+                    capture::FIXED,
+                    when,
+                    LEN_FIXED,
+                    crate::decode::PTRACE_DATA_BYTES,
+                )
+            };
+            return vec![data(when::ENTER), data(when::EXIT_OK)];
         }
         // PR_SET_SECCOMP's `struct sock_fprog` (read whatever the option: for the others
         // the copy fails or goes unused).
@@ -398,6 +428,12 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
         // the copy fails or goes unused).
         ArgKind::ArchPrctlArg => fixed(StructKind::AddrPtr, When::ExitOk),
         ArgKind::CloneParentTid => fixed(StructKind::IntPtr, When::ExitOk),
+        ArgKind::LdtDesc => spec(
+            capture::FIXED,
+            when::ENTER,
+            LEN_FIXED,
+            crate::decode::USER_DESC_SIZE,
+        ),
         // Read whatever the operation: when the argument is `val2` rather than a
         // timeout, the copy faults or is ignored.
         ArgKind::FutexTimeout => fixed(StructKind::Timespec, When::Enter),

@@ -30,6 +30,7 @@ mod uffdio;
 mod v4l2;
 
 pub use request::write_request;
+pub(super) use seccomp::{AUDIT_ARCHES, syscall_name};
 
 /// Prints a struct from its bytes; `None` (after writing anything) when they are too
 /// few, and the address shows instead.

@@ -58,7 +58,7 @@ fn notif(out: &mut String, b: &Bytes, ctx: &Ctx) -> Option<()> {
 
 /// strace's `PRINT_FIELD_SYSCALL_NAME`: a call of the tracer's own architecture by
 /// name.
-fn syscall_name(out: &mut String, nr: u32, arch: u32) {
+pub(in crate::decode) fn syscall_name(out: &mut String, nr: u32, arch: u32) {
     let name = (arch == tracer_common::AUDIT_ARCH)
         .then(|| crate::syscalls::by_nr(nr))
         .flatten()
@@ -129,7 +129,7 @@ const ADDFD_FLAGS: Xlat = &[
 ];
 
 /// strace's `audit_arch`.
-const AUDIT_ARCHES: Xlat = &[
+pub(in crate::decode) const AUDIT_ARCHES: Xlat = &[
     (0xc00000b7, "AUDIT_ARCH_AARCH64"),
     (0xc0009026, "AUDIT_ARCH_ALPHA"),
     (0x4000005d, "AUDIT_ARCH_ARCOMPACT"),
