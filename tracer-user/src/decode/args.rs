@@ -124,7 +124,8 @@ pub(crate) fn write_arg(
         // KCMP_FILE's two descriptors, KCMP_EPOLL_TFD's first.
         // (Descriptors of `pid1` and `pid2`.)
         ArgKind::KcmpIdx if call.args[2] as u32 == 0 || (call.args[2] as u32 == 7 && i == 3) => {
-            super::write_plain_fd(out, call.args[i - 3] as u32, v as i32, fds)
+            let owner = super::other_fds::kcmp_owner(call, i - 3);
+            super::write_plain_fd(out, owner, v as i32, fds)
         }
         // KCMP_EPOLL_TFD's `struct kcmp_epoll_slot`, read at entry.
         ArgKind::KcmpIdx if call.args[2] as u32 == 7 => {

@@ -17,9 +17,12 @@ pub fn other_fds(call: &Call) -> Vec<(u32, i32)> {
     let a = &call.args;
     match sc.name {
         "kcmp" if a[2] as u32 == KCMP_FILE => {
-            vec![(a[0] as u32, a[3] as i32), (a[1] as u32, a[4] as i32)]
+            vec![
+                (kcmp_owner(call, 0), a[3] as i32),
+                (kcmp_owner(call, 1), a[4] as i32),
+            ]
         }
-        "kcmp" if a[2] as u32 == KCMP_EPOLL_TFD => vec![(a[0] as u32, a[3] as i32)],
+        "kcmp" if a[2] as u32 == KCMP_EPOLL_TFD => vec![(kcmp_owner(call, 0), a[3] as i32)],
         // SECCOMP_IOCTL_NOTIF_ADDFD's source, LOOP_SET_FD's, NBD_SET_SOCK's.
         "ioctl" => super::ioctl::passed_fd(call)
             .map(|fd| vec![(call.pid, fd)])
@@ -29,4 +32,11 @@ pub fn other_fds(call: &Call) -> Vec<(u32, i32)> {
             .unwrap_or_default(),
         _ => Vec::new(),
     }
+}
+
+/// The process (in the tracer's PID namespace) whose descriptor `kcmp`'s index names:
+/// its `pid1` (`arg` 0) or `pid2` (1), as the caller names it.
+pub(crate) fn kcmp_owner(call: &Call, arg: usize) -> u32 {
+    let pid = call.args[arg] as i32;
+    super::pidns::translate(call.tid, pid).unwrap_or(pid as u32)
 }

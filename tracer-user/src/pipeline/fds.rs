@@ -266,58 +266,73 @@ impl FdTable {
     /// for `prepare` to look `/proc` up again, and to keep what it finds only if it is
     /// the file the call saw.
     fn learn_facts(&mut self, call: &Syscall) {
+        // A descriptor the call returned is named after it (`apply`).
+        let returned = syscalls::by_nr(call.nr)
+            .filter(|sc| sc.ret.may_be_fd())
+            .and_then(|_| call.success())
+            .map(|r| r as i32);
         for c in &call.captures {
             if c.kind != capture::FD_FACTS || c.arg >= FD_RET_ARG || c.fault {
                 continue;
             }
             // The argument's facts, not those of a descriptor the call returns.
             let arg_fd = call.args[c.arg as usize] as i32;
-            let Some(facts) = c
-                .data
-                .chunks_exact(FdFacts::BYTES)
-                .filter_map(FdFacts::from_bytes)
-                .find(|f| f.fd == arg_fd)
-            else {
+            let all = || {
+                c.data
+                    .chunks_exact(FdFacts::BYTES)
+                    .filter_map(FdFacts::from_bytes)
+            };
+            // A further argument the line names as one of the caller's descriptors
+            // (`kcmp`'s second index); not open, it names nothing the table had.
+            for facts in all().filter(|f| f.fd != arg_fd && Some(f.fd) != returned) {
+                self.learn(call.pid, &facts);
+            }
+            let Some(facts) = all().find(|f| f.fd == arg_fd) else {
                 // Not open at the call: what the table had is stale.
                 if arg_fd >= 0 {
                     self.process(call.pid).fds.remove(&arg_fd);
                 }
                 continue;
             };
-            let entry = self.facts_entry(call.pid, &facts, true);
-            let fds = &mut self.process(call.pid).fds;
-            let id = FileId::of(&facts);
-            let known = fds.get(&facts.fd);
-            let same = known.and_then(|e| e.id).is_some_and(|k| k.same(id));
-            match entry {
-                Some(entry) if !same => {
-                    // The same descriptor keeps its close-on-exec flag.
-                    let cloexec = known.is_some_and(|e| e.cloexec);
-                    fds.insert(facts.fd, Entry { cloexec, ..entry });
-                }
-                // The same file or socket (maybe bound or connected since).
-                Some(entry) => {
-                    if let Some(known) = fds.get_mut(&facts.fd) {
-                        known.name = entry.name;
-                    }
-                }
-                // A file deleted while open, named as `/proc` then names it.
-                None if same => {
-                    if facts.nlink == 0
-                        && facts.mode & 0o170000 == 0o100000
-                        && let Some(e) = fds.get_mut(&facts.fd)
-                        && !e.name.ends_with(DELETED)
-                    {
-                        e.name.push_str(DELETED);
-                    }
-                }
-                // Another file than the one the table knew under this number.
-                None if known.is_some_and(|e| e.id.is_some()) => {
-                    fds.remove(&facts.fd);
-                }
-                // (An entry that never knew its file is kept: nothing tells it wrong.)
-                None => {}
+            self.learn(call.pid, &facts);
+        }
+    }
+
+    /// What `facts`, taken at a call of process `pid`, say of its descriptor.
+    fn learn(&mut self, pid: u32, facts: &FdFacts) {
+        let entry = self.facts_entry(pid, facts, true);
+        let fds = &mut self.process(pid).fds;
+        let id = FileId::of(facts);
+        let known = fds.get(&facts.fd);
+        let same = known.and_then(|e| e.id).is_some_and(|k| k.same(id));
+        match entry {
+            Some(entry) if !same => {
+                // The same descriptor keeps its close-on-exec flag.
+                let cloexec = known.is_some_and(|e| e.cloexec);
+                fds.insert(facts.fd, Entry { cloexec, ..entry });
             }
+            // The same file or socket (maybe bound or connected since).
+            Some(entry) => {
+                if let Some(known) = fds.get_mut(&facts.fd) {
+                    known.name = entry.name;
+                }
+            }
+            // A file deleted while open, named as `/proc` then names it.
+            None if same => {
+                if facts.nlink == 0
+                    && facts.mode & 0o170000 == 0o100000
+                    && let Some(e) = fds.get_mut(&facts.fd)
+                    && !e.name.ends_with(DELETED)
+                {
+                    e.name.push_str(DELETED);
+                }
+            }
+            // Another file than the one the table knew under this number.
+            None if known.is_some_and(|e| e.id.is_some()) => {
+                fds.remove(&facts.fd);
+            }
+            // (An entry that never knew its file is kept: nothing tells it wrong.)
+            None => {}
         }
     }
 

@@ -4,9 +4,9 @@
 
 use super::{ArgKind, Dir, Effect, StructKind, Syscall, When, layout};
 use tracer_common::{
-    CapturePlan, CaptureSpec, FD_ENDPOINTS, FD_RETURNED, FD_SLOT, FOLLOW_FPROG, FOLLOW_PARENT_TID,
-    FOLLOW_PIDFD, FOLLOW_SET_TID, LEN_FIXED, LEN_FROM_RET, LEN_IOC_SIZE, LOOP_SLOT, PARTIAL,
-    capture, when,
+    CapturePlan, CaptureSpec, FD_ENDPOINTS, FD_EXTRA_SHIFT, FD_RETURNED, FD_SLOT, FOLLOW_FPROG,
+    FOLLOW_PARENT_TID, FOLLOW_PIDFD, FOLLOW_SET_TID, LEN_FIXED, LEN_FROM_RET, LEN_IOC_SIZE,
+    LOOP_SLOT, PARTIAL, capture, when,
 };
 
 /// Longest path the kernel accepts, NUL included.
@@ -588,9 +588,19 @@ fn fd_facts_spec(sc: &Syscall, endpoints: bool) -> Option<CaptureSpec> {
             bits,
         ));
     }
+    // Arguments the line may show as the caller's descriptors, beyond its descriptor
+    // arguments: `kcmp`'s indexes (`KCMP_FILE`), an ioctl's argument (`NBD_SET_SOCK`).
+    let names_fd = |k: &ArgKind| matches!(k, ArgKind::KcmpIdx | ArgKind::IoctlArg);
     let arg = position(|k| *k == ArgKind::Fd)
         .or_else(|| position(|k| *k == ArgKind::DirFd))
+        .or_else(|| position(names_fd))
         .map(|i| i as u8);
+    let extra = sc
+        .args
+        .iter()
+        .enumerate()
+        .position(|(i, a)| names_fd(&a.kind) && Some(i as u8) != arg)
+        .map_or(0, |i| (i as u16 + 1) << FD_EXTRA_SHIFT);
     let returns = sc.ret.may_be_fd();
     let when = match (arg, returns) {
         (None, false) => return None,
@@ -612,7 +622,7 @@ fn fd_facts_spec(sc: &Syscall, endpoints: bool) -> Option<CaptureSpec> {
         when,
         arg.unwrap_or(tracer_common::FD_RET_ARG),
         LEN_FIXED,
-        if returns { FD_RETURNED } else { 0 } | if endpoints { FD_ENDPOINTS } else { 0 },
+        if returns { FD_RETURNED } else { 0 } | if endpoints { FD_ENDPOINTS } else { 0 } | extra,
     ))
 }
 
