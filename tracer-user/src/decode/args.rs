@@ -142,6 +142,20 @@ pub(crate) fn write_arg(
             }
         }
         ArgKind::KcmpIdx => write_hex(out, v),
+        // What the call returned is a copy of it: named the same, even once the process
+        // is gone; else as the pidfd's process has it.
+        ArgKind::PidfdTargetFd => match call.success() {
+            Some(ret) => {
+                write_int(out, v as i32);
+                if let Some(name) = fds.and_then(|f| f.result_name(call.pid, ret as i32)) {
+                    super::write_fd_name(out, name);
+                }
+            }
+            None => match super::other_fds::pidfd_target(call) {
+                Some(target) => super::write_plain_fd(out, target, v as i32, fds),
+                None => write_int(out, v as i32),
+            },
+        },
         ArgKind::MountFlags => {
             const MS_MGC_VAL: u64 = 0xc0ed_0000;
             let (magic, rest) = if v & 0xffff_0000 == MS_MGC_VAL {

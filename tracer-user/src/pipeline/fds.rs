@@ -25,6 +25,7 @@ const AT_FDCWD: i32 = -100;
 /// What `/proc/PID/fd` adds to the path of a file deleted while open.
 const DELETED: &str = " (deleted)";
 const CLONE_FILES: u64 = 0x400;
+const CLONE_PIDFD: u64 = 0x1000;
 const CLONE_THREAD: u64 = 0x10000;
 const F_DUPFD: u64 = 0;
 const F_SETFD: u64 = 2;
@@ -242,6 +243,13 @@ impl FdTable {
                 _ => {}
             }
         }
+        // A pidfd argument the table names only as one: `pid:N`, with
+        // `--decode-fds=pidfd`, from its fdinfo while it is open.
+        for (i, arg) in sc.args.iter().enumerate() {
+            if arg.kind == ArgKind::Fd && call.args[i] as i32 >= 0 {
+                self.name_pidfd(call, call.args[i] as i32, None);
+            }
+        }
         // (A bad descriptor argument says nothing of these.)
         if self.lookup_unknown {
             for (pid, fd) in decode::other_fds(call) {
@@ -402,6 +410,16 @@ impl FdTable {
                     let child = self.process(pid).clone();
                     self.procs.insert(ret as u32, child);
                 }
+                // `clone`'s CLONE_PIDFD descriptor, written at `parent_tid`.
+                let flags = arg_of(sc, ArgKind::CloneFlags).map_or(0, |i| a[i]);
+                let pidfd = arg_of(sc, ArgKind::CloneParentTid)
+                    .and_then(|i| call.capture(i))
+                    .filter(|c| !c.fault && flags & CLONE_PIDFD != 0)
+                    .and_then(|c| Some(i32::from_le_bytes(c.data.get(..4)?.try_into().ok()?)));
+                if let Some(fd) = pidfd {
+                    self.process(pid).fds.remove(&fd);
+                    self.name_pidfd(call, fd, Some(ret as i64));
+                }
             }
             Effect::Chdir => self.chdir(sc, call),
             Effect::FdPair => self.fd_pair(sc, call, cloexec),
@@ -508,22 +526,27 @@ impl FdTable {
             }
             None => self.name_from_proc(call.pid, fd, cloexec),
         }
-        self.name_pidfd(call, fd);
+        let opened = syscalls::name(call.nr) == Some("pidfd_open");
+        if opened {
+            self.name_pidfd(call, fd, Some(call.args[0] as i32 as i64));
+        } else {
+            self.name_pidfd(call, fd, None);
+        }
     }
 
-    /// A pidfd `pidfd_open` made is one even when `/proc` no longer shows it; with
-    /// `--decode-fds=pidfd` it is named by its process, `pid:N` (`Pid:` of its fdinfo;
-    /// `pidfd_open`'s argument once the descriptor is gone).
-    fn name_pidfd(&mut self, call: &Syscall, fd: i32) {
+    /// A pidfd `pidfd_open` or `clone` (`target`: its process) made is one even when
+    /// `/proc` no longer shows it; with `--decode-fds=pidfd` it is named by its process,
+    /// `pid:N` (`Pid:` of its fdinfo; `target` once the descriptor is gone).
+    fn name_pidfd(&mut self, call: &Syscall, fd: i32, target: Option<i64>) {
         let pid = call.pid;
-        let opened = syscalls::name(call.nr) == Some("pidfd_open");
+        let opened = target.is_some();
         if opened && self.entry_mut(pid, fd).is_none() {
             // Gone from `/proc` already (the eBPF backend reads it later).
             self.process(pid).fds.insert(
                 fd,
                 Entry {
                     name: "anon_inode:[pidfd]".into(),
-                    // pidfd_open's descriptors are always close-on-exec.
+                    // Pidfds are always close-on-exec.
                     cloexec: true,
                     socket: None,
                     id: None,
@@ -548,7 +571,7 @@ impl FdTable {
                     .parse::<i64>()
                     .ok()
             })
-            .or_else(|| opened.then_some(call.args[0] as i32 as i64));
+            .or(target);
         if let Some(target) = target {
             entry.name = format!("pid:{target}");
         }
@@ -629,6 +652,10 @@ impl FdTable {
                 format!("anon_inode:{}", String::from_utf8_lossy(facts.name())),
                 None,
             ),
+            // A pidfd (pidfs, since Linux 6.9), as `/proc` names it.
+            _ if facts.dev != 0 && Some(facts.dev) == procfs::pidfs_dev() => {
+                ("anon_inode:[pidfd]".to_owned(), None)
+            }
             // A file or device whose path the backend read at the call (ptrace), or a
             // device node of `/dev` (the kernel programs read its numbers).
             kind if !facts.unix_path().is_empty() || matches!(kind, S_IFCHR | S_IFBLK) => {
