@@ -226,8 +226,14 @@ impl FdTable {
             match arg.kind {
                 // Read again where a `chdir` may be outside the trace set.
                 ArgKind::DirFd if fd == AT_FDCWD && (proc.cwd.is_none() || lookup) => {
-                    if let Some(cwd) = procfs::read_link(&format!("/proc/{}/cwd", call.pid)) {
-                        proc.cwd = Some(cwd);
+                    const ENAMETOOLONG: i32 = 36;
+                    match fs::read_link(format!("/proc/{}/cwd", call.pid)) {
+                        Ok(cwd) => proc.cwd = Some(cwd.to_string_lossy().into_owned()),
+                        // A directory `/proc` cannot name (its path PATH_MAX long or
+                        // longer): strace shows `AT_FDCWD` bare. (A process gone keeps
+                        // the directory last found.)
+                        Err(e) if e.raw_os_error() == Some(ENAMETOOLONG) => proc.cwd = None,
+                        Err(_) => {}
                     }
                 }
                 ArgKind::Fd | ArgKind::DirFd if fd >= 0 && lookup => {
