@@ -417,8 +417,9 @@ pub struct PlanOptions {
     /// not only counted; a filter program's instructions are copied with its
     /// `struct sock_fprog` ([`capture::FOLLOW`]).
     pub unabbreviated: bool,
-    /// `-y`: what the call's first descriptor argument, its returned descriptor and a
-    /// `pipe`'s pair refer to ([`capture::FD_FACTS`]), where a plan slot is free.
+    /// `-y`: what the call's first descriptor argument, its returned descriptor, one
+    /// further argument its line shows as a descriptor and a `pipe`'s pair refer to
+    /// ([`capture::FD_FACTS`]), where a plan slot is free.
     pub fd_facts: bool,
     /// `-yy`: with sockets' endpoints.
     pub fd_endpoints: bool,
@@ -882,6 +883,18 @@ mod tests {
         // Facts at entry are what the call changes: never deferred to its exit.
         let close = by_name("close").unwrap();
         assert_eq!(deferrable(close, &capture_plan_with(close, opts)), 0);
+        // Descriptors the line names beyond the fd arguments: kcmp's two indexes, an
+        // ioctl's argument; none for a call without such an argument.
+        let facts = |name: &str| capture_plan_with(by_name(name).unwrap(), opts).specs[FD_SLOT];
+        let kcmp = facts("kcmp");
+        assert_eq!((kcmp.kind, kcmp.arg), (capture::FD_FACTS, 3));
+        assert_eq!(tracer_common::fd_extra_arg(kcmp.size), Some(4));
+        let ioctl = facts("ioctl");
+        assert_eq!(
+            (ioctl.arg, tracer_common::fd_extra_arg(ioctl.size)),
+            (0, Some(2))
+        );
+        assert_eq!(tracer_common::fd_extra_arg(openat.size), None);
     }
 
     #[test]
