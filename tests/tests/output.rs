@@ -27,6 +27,7 @@ tracer_tests::both_backends!(
     y_starts_a_child_with_its_parents_descriptors,
     y_names_as_strace_does_at_the_call,
     y_names_descriptors_outside_the_fd_arguments,
+    y_names_pidfd_getfd_descriptors,
     y_names_pipes_and_sockets_of_a_process_gone_before_they_are_read,
     yy_names_a_received_socket_in_a_narrow_trace_set,
     y_never_names_a_reused_descriptor_by_an_earlier_file,
@@ -1051,17 +1052,18 @@ fn a_closed_stdin_stays_closed_for_the_command(backend: Backend) {
 }
 
 /// `kcmp(..., KCMP_FILE, fd1, fd2)` names the two processes' descriptors, as strace's
-/// kcmp-y test expects (the process stays alive a moment: the eBPF backend reads
-/// `/proc` after the call).
+/// kcmp-y test expects, as they were at the call: the process closes them and exits at
+/// once (the eBPF backend prints after the fact, from what the kernel programs took).
 fn y_names_descriptors_outside_the_fd_arguments(backend: Backend) {
-    let script = "import ctypes, os, time\n\
+    let script = "import ctypes, os\n\
                   libc = ctypes.CDLL(None, use_errno=True)\n\
                   a = os.open('/dev/null', os.O_RDONLY)\n\
                   b = os.open('/dev/zero', os.O_RDONLY)\n\
                   me = os.getpid()\n\
                   libc.syscall(312, me, me, 0, a, b)\n\
-                  print(me, a, b, flush=True)\n\
-                  time.sleep(1)";
+                  os.close(a)\n\
+                  os.close(b)\n\
+                  print(me, a, b, flush=True)";
     if std::env::consts::ARCH != "x86_64" {
         println!("skipped: kcmp's number here is x86_64's");
         return;
@@ -1082,6 +1084,40 @@ fn y_names_descriptors_outside_the_fd_arguments(backend: Backend) {
         panic!("unexpected output {:?}", t.stdout)
     };
     let want = format!("kcmp({pid}, {pid}, KCMP_FILE, {a}</dev/null>, {b}</dev/zero>)");
+    t.expect(
+        t.lines().iter().any(|l| l.starts_with(&want)),
+        &format!("the descriptors named: {want}"),
+    );
+}
+
+/// `pidfd_getfd(pidfd, targetfd, 0)`: the pidfd named as one, the target descriptor (of
+/// the pidfd's process) as the copy the call returned, after the process closed them all
+/// and exited, as strace's pidfd_getfd-y test expects.
+fn y_names_pidfd_getfd_descriptors(backend: Backend) {
+    let script = "import ctypes, os\n\
+                  libc = ctypes.CDLL(None, use_errno=True)\n\
+                  pidfd = os.pidfd_open(os.getpid())\n\
+                  a = os.open('/dev/null', os.O_RDONLY)\n\
+                  b = libc.syscall(438, pidfd, a, 0)\n\
+                  for fd in (pidfd, a, b): os.close(fd)\n\
+                  print(pidfd, a, b, flush=True)";
+    let t = trace(&[
+        backend.arg(),
+        "-y",
+        "-e",
+        "trace=pidfd_getfd",
+        "--",
+        "python3",
+        "-c",
+        script,
+    ]);
+    t.expect(t.code() == Some(0), "python exits 0");
+    let fields: Vec<&str> = t.stdout.split_whitespace().collect();
+    let [pidfd, a, b] = fields[..] else {
+        panic!("unexpected output {:?}", t.stdout)
+    };
+    let want =
+        format!("pidfd_getfd({pidfd}<anon_inode:[pidfd]>, {a}</dev/null>, 0) = {b}</dev/null>");
     t.expect(
         t.lines().iter().any(|l| l.starts_with(&want)),
         &format!("the descriptors named: {want}"),

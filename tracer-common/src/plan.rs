@@ -162,6 +162,20 @@ pub const FD_RET_ARG: u8 = 6;
 /// [`CaptureSpec::size`] bits of an [`capture::FD_FACTS`] capture.
 pub const FD_RETURNED: u16 = 1;
 pub const FD_ENDPOINTS: u16 = 2;
+/// [`CaptureSpec::size`] bits of an [`capture::FD_FACTS`] capture naming one more
+/// argument whose value the line shows as the caller's descriptor (`kcmp`'s `idx2`,
+/// an `ioctl`'s `NBD_SET_SOCK` socket): the argument's index plus one (0: none).
+pub const FD_EXTRA_SHIFT: u16 = 2;
+pub const FD_EXTRA_MASK: u16 = 7 << FD_EXTRA_SHIFT;
+
+/// The further argument an [`capture::FD_FACTS`] capture's `size` names, if any.
+#[inline(always)]
+pub const fn fd_extra_arg(size: u16) -> Option<usize> {
+    match (size & FD_EXTRA_MASK) >> FD_EXTRA_SHIFT {
+        0 => None,
+        n => Some((n as usize - 1) % 6),
+    }
+}
 /// The plan slot of the descriptor facts ([`capture::FD_FACTS`],
 /// [`capture::FD_PAIR_FACTS`]; at most one per syscall), so the kernel programs carry
 /// their reads once, not once per slot.

@@ -127,7 +127,8 @@ pub(crate) fn write_arg(
         // KCMP_FILE's two descriptors, KCMP_EPOLL_TFD's first.
         // (Descriptors of `pid1` and `pid2`.)
         ArgKind::KcmpIdx if call.args[2] as u32 == 0 || (call.args[2] as u32 == 7 && i == 3) => {
-            super::write_plain_fd(out, call.args[i - 3] as u32, v as i32, fds)
+            let owner = super::other_fds::kcmp_owner(call, i - 3);
+            super::write_plain_fd(out, owner, v as i32, fds)
         }
         // KCMP_EPOLL_TFD's `struct kcmp_epoll_slot`, read at entry.
         ArgKind::KcmpIdx if call.args[2] as u32 == 7 => {
@@ -144,6 +145,20 @@ pub(crate) fn write_arg(
             }
         }
         ArgKind::KcmpIdx => write_hex(out, v),
+        // What the call returned is a copy of it: named the same, even once the process
+        // is gone; else as the pidfd's process has it.
+        ArgKind::PidfdTargetFd => match call.success() {
+            Some(ret) => {
+                write_int(out, v as i32);
+                if let Some(name) = fds.and_then(|f| f.result_name(call.pid, ret as i32)) {
+                    super::write_fd_name(out, name);
+                }
+            }
+            None => match super::other_fds::pidfd_target(call) {
+                Some(target) => super::write_plain_fd(out, target, v as i32, fds),
+                None => write_int(out, v as i32),
+            },
+        },
         ArgKind::MountFlags => {
             const MS_MGC_VAL: u64 = 0xc0ed_0000;
             let (magic, rest) = if v & 0xffff_0000 == MS_MGC_VAL {

@@ -4,7 +4,10 @@
 use std::fmt::Write;
 
 use super::{ArgsPart, Call, DecodeOptions, flags, strings::write_addr, structs, write_hex};
-use crate::syscalls::{ArgKind, Syscall};
+use crate::{
+    event::FdNames,
+    syscalls::{ArgKind, Syscall},
+};
 
 const CLONE_PIDFD: u64 = 0x1000;
 const CLONE_SETTLS: u64 = 0x80000;
@@ -14,7 +17,13 @@ const CLONE_CHILD_SETTID: u64 = 0x1000000;
 
 /// `clone(child_stack=..., flags=..., parent_tid=[N], child_tidptr=..., tls=...)`: its
 /// arguments are found by kind, since their order differs between architectures.
-pub(crate) fn write_clone(out: &mut String, call: &Call, sc: &Syscall, part: ArgsPart) {
+pub(crate) fn write_clone(
+    out: &mut String,
+    call: &Call,
+    sc: &Syscall,
+    part: ArgsPart,
+    fds: Option<&dyn FdNames>,
+) {
     let arg = |kind: ArgKind| sc.args.iter().position(|a| a.kind == kind);
     let value = |kind: ArgKind| arg(kind).map_or(0, |i| call.args[i]);
     let flags = value(ArgKind::CloneFlags);
@@ -31,6 +40,12 @@ pub(crate) fn write_clone(out: &mut String, call: &Call, sc: &Syscall, part: Arg
             .filter(|c| !c.fault)
             .and_then(|c| structs::Bytes(&c.data).i32(0));
         match tid {
+            // CLONE_PIDFD's descriptor, named as the table has it after the call.
+            Some(fd) if flags & CLONE_PIDFD != 0 && call.success().is_some() => {
+                later.push('[');
+                super::write_new_fd(&mut later, call.pid, fd, fds);
+                later.push(']');
+            }
             Some(tid) => {
                 let _ = write!(later, "[{tid}]");
             }

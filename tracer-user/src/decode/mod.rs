@@ -202,7 +202,7 @@ pub fn write_args(
         return;
     };
     if sc.args.iter().any(|a| a.kind == ArgKind::CloneStack) {
-        return clone::write_clone(out, call, sc, part);
+        return clone::write_clone(out, call, sc, part, fds);
     }
     let shown: Vec<usize> = (0..sc.args.len())
         .filter(|&i| visible(call, i, sc.args[i].kind))
@@ -304,7 +304,7 @@ pub(crate) fn write_new_fd(out: &mut String, pid: u32, fd: i32, fds: Option<&dyn
 /// `<name>`: a path escaped as strace escapes it there (`<` and `>` too), a device's
 /// `<char 1:3>` after it, and a file deleted while open (`/proc`'s ` (deleted)`) as
 /// strace shows it: `</tmp/x>(deleted)`.
-fn write_fd_name(out: &mut String, name: &str) {
+pub(crate) fn write_fd_name(out: &mut String, name: &str) {
     let (name, deleted) = match name.strip_suffix(" (deleted)") {
         Some(path) => (path, true),
         None => (name, false),

@@ -17,16 +17,44 @@ pub fn other_fds(call: &Call) -> Vec<(u32, i32)> {
     let a = &call.args;
     match sc.name {
         "kcmp" if a[2] as u32 == KCMP_FILE => {
-            vec![(a[0] as u32, a[3] as i32), (a[1] as u32, a[4] as i32)]
+            vec![
+                (kcmp_owner(call, 0), a[3] as i32),
+                (kcmp_owner(call, 1), a[4] as i32),
+            ]
         }
-        "kcmp" if a[2] as u32 == KCMP_EPOLL_TFD => vec![(a[0] as u32, a[3] as i32)],
+        "kcmp" if a[2] as u32 == KCMP_EPOLL_TFD => vec![(kcmp_owner(call, 0), a[3] as i32)],
         // SECCOMP_IOCTL_NOTIF_ADDFD's source, LOOP_SET_FD's, NBD_SET_SOCK's.
         "ioctl" => super::ioctl::passed_fd(call)
             .map(|fd| vec![(call.pid, fd)])
+            .unwrap_or_default(),
+        "pidfd_getfd" => pidfd_target(call)
+            .map(|target| vec![(target, a[1] as i32)])
             .unwrap_or_default(),
         "mount_setattr" => super::mount_attr::named_fd(call)
             .map(|fd| vec![(call.pid, fd)])
             .unwrap_or_default(),
         _ => Vec::new(),
     }
+}
+
+/// The process (in the tracer's PID namespace) whose descriptor `kcmp`'s index names:
+/// its `pid1` (`arg` 0) or `pid2` (1), as the caller names it.
+pub(crate) fn kcmp_owner(call: &Call, arg: usize) -> u32 {
+    let pid = call.args[arg] as i32;
+    super::pidns::translate(call.tid, pid).unwrap_or(pid as u32)
+}
+
+/// The process `pidfd_getfd`'s pidfd refers to (`Pid:` of its fdinfo, in the tracer's
+/// PID namespace), while the caller still has it open.
+pub(crate) fn pidfd_target(call: &Call) -> Option<u32> {
+    let info =
+        std::fs::read_to_string(format!("/proc/{}/fdinfo/{}", call.pid, call.args[0] as i32));
+    let pid = info
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix("Pid:"))?
+        .trim()
+        .parse::<i32>()
+        .ok()?;
+    u32::try_from(pid).ok().filter(|&p| p > 0)
 }

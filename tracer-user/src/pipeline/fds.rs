@@ -25,6 +25,7 @@ const AT_FDCWD: i32 = -100;
 /// What `/proc/PID/fd` adds to the path of a file deleted while open.
 const DELETED: &str = " (deleted)";
 const CLONE_FILES: u64 = 0x400;
+const CLONE_PIDFD: u64 = 0x1000;
 const CLONE_THREAD: u64 = 0x10000;
 const F_DUPFD: u64 = 0;
 const F_SETFD: u64 = 2;
@@ -225,8 +226,14 @@ impl FdTable {
             match arg.kind {
                 // Read again where a `chdir` may be outside the trace set.
                 ArgKind::DirFd if fd == AT_FDCWD && (proc.cwd.is_none() || lookup) => {
-                    if let Some(cwd) = procfs::read_link(&format!("/proc/{}/cwd", call.pid)) {
-                        proc.cwd = Some(cwd);
+                    const ENAMETOOLONG: i32 = 36;
+                    match fs::read_link(format!("/proc/{}/cwd", call.pid)) {
+                        Ok(cwd) => proc.cwd = Some(cwd.to_string_lossy().into_owned()),
+                        // A directory `/proc` cannot name (its path PATH_MAX long or
+                        // longer): strace shows `AT_FDCWD` bare. (A process gone keeps
+                        // the directory last found.)
+                        Err(e) if e.raw_os_error() == Some(ENAMETOOLONG) => proc.cwd = None,
+                        Err(_) => {}
                     }
                 }
                 ArgKind::Fd | ArgKind::DirFd if fd >= 0 && lookup => {
@@ -240,6 +247,13 @@ impl FdTable {
                     }
                 }
                 _ => {}
+            }
+        }
+        // A pidfd argument the table names only as one: `pid:N`, with
+        // `--decode-fds=pidfd`, from its fdinfo while it is open.
+        for (i, arg) in sc.args.iter().enumerate() {
+            if arg.kind == ArgKind::Fd && call.args[i] as i32 >= 0 {
+                self.name_pidfd(call, call.args[i] as i32, None);
             }
         }
         // (A bad descriptor argument says nothing of these.)
@@ -266,58 +280,73 @@ impl FdTable {
     /// for `prepare` to look `/proc` up again, and to keep what it finds only if it is
     /// the file the call saw.
     fn learn_facts(&mut self, call: &Syscall) {
+        // A descriptor the call returned is named after it (`apply`).
+        let returned = syscalls::by_nr(call.nr)
+            .filter(|sc| sc.ret.may_be_fd())
+            .and_then(|_| call.success())
+            .map(|r| r as i32);
         for c in &call.captures {
             if c.kind != capture::FD_FACTS || c.arg >= FD_RET_ARG || c.fault {
                 continue;
             }
             // The argument's facts, not those of a descriptor the call returns.
             let arg_fd = call.args[c.arg as usize] as i32;
-            let Some(facts) = c
-                .data
-                .chunks_exact(FdFacts::BYTES)
-                .filter_map(FdFacts::from_bytes)
-                .find(|f| f.fd == arg_fd)
-            else {
+            let all = || {
+                c.data
+                    .chunks_exact(FdFacts::BYTES)
+                    .filter_map(FdFacts::from_bytes)
+            };
+            // A further argument the line names as one of the caller's descriptors
+            // (`kcmp`'s second index); not open, it names nothing the table had.
+            for facts in all().filter(|f| f.fd != arg_fd && Some(f.fd) != returned) {
+                self.learn(call.pid, &facts);
+            }
+            let Some(facts) = all().find(|f| f.fd == arg_fd) else {
                 // Not open at the call: what the table had is stale.
                 if arg_fd >= 0 {
                     self.process(call.pid).fds.remove(&arg_fd);
                 }
                 continue;
             };
-            let entry = self.facts_entry(call.pid, &facts, true);
-            let fds = &mut self.process(call.pid).fds;
-            let id = FileId::of(&facts);
-            let known = fds.get(&facts.fd);
-            let same = known.and_then(|e| e.id).is_some_and(|k| k.same(id));
-            match entry {
-                Some(entry) if !same => {
-                    // The same descriptor keeps its close-on-exec flag.
-                    let cloexec = known.is_some_and(|e| e.cloexec);
-                    fds.insert(facts.fd, Entry { cloexec, ..entry });
-                }
-                // The same file or socket (maybe bound or connected since).
-                Some(entry) => {
-                    if let Some(known) = fds.get_mut(&facts.fd) {
-                        known.name = entry.name;
-                    }
-                }
-                // A file deleted while open, named as `/proc` then names it.
-                None if same => {
-                    if facts.nlink == 0
-                        && facts.mode & 0o170000 == 0o100000
-                        && let Some(e) = fds.get_mut(&facts.fd)
-                        && !e.name.ends_with(DELETED)
-                    {
-                        e.name.push_str(DELETED);
-                    }
-                }
-                // Another file than the one the table knew under this number.
-                None if known.is_some_and(|e| e.id.is_some()) => {
-                    fds.remove(&facts.fd);
-                }
-                // (An entry that never knew its file is kept: nothing tells it wrong.)
-                None => {}
+            self.learn(call.pid, &facts);
+        }
+    }
+
+    /// What `facts`, taken at a call of process `pid`, say of its descriptor.
+    fn learn(&mut self, pid: u32, facts: &FdFacts) {
+        let entry = self.facts_entry(pid, facts, true);
+        let fds = &mut self.process(pid).fds;
+        let id = FileId::of(facts);
+        let known = fds.get(&facts.fd);
+        let same = known.and_then(|e| e.id).is_some_and(|k| k.same(id));
+        match entry {
+            Some(entry) if !same => {
+                // The same descriptor keeps its close-on-exec flag.
+                let cloexec = known.is_some_and(|e| e.cloexec);
+                fds.insert(facts.fd, Entry { cloexec, ..entry });
             }
+            // The same file or socket (maybe bound or connected since).
+            Some(entry) => {
+                if let Some(known) = fds.get_mut(&facts.fd) {
+                    known.name = entry.name;
+                }
+            }
+            // A file deleted while open, named as `/proc` then names it.
+            None if same => {
+                if facts.nlink == 0
+                    && facts.mode & 0o170000 == 0o100000
+                    && let Some(e) = fds.get_mut(&facts.fd)
+                    && !e.name.ends_with(DELETED)
+                {
+                    e.name.push_str(DELETED);
+                }
+            }
+            // Another file than the one the table knew under this number.
+            None if known.is_some_and(|e| e.id.is_some()) => {
+                fds.remove(&facts.fd);
+            }
+            // (An entry that never knew its file is kept: nothing tells it wrong.)
+            None => {}
         }
     }
 
@@ -386,6 +415,16 @@ impl FdTable {
                 if !shares_files(sc, call) && !self.procs.contains_key(&(ret as u32)) {
                     let child = self.process(pid).clone();
                     self.procs.insert(ret as u32, child);
+                }
+                // `clone`'s CLONE_PIDFD descriptor, written at `parent_tid`.
+                let flags = arg_of(sc, ArgKind::CloneFlags).map_or(0, |i| a[i]);
+                let pidfd = arg_of(sc, ArgKind::CloneParentTid)
+                    .and_then(|i| call.capture(i))
+                    .filter(|c| !c.fault && flags & CLONE_PIDFD != 0)
+                    .and_then(|c| Some(i32::from_le_bytes(c.data.get(..4)?.try_into().ok()?)));
+                if let Some(fd) = pidfd {
+                    self.process(pid).fds.remove(&fd);
+                    self.name_pidfd(call, fd, Some(ret as i64));
                 }
             }
             Effect::Chdir => self.chdir(sc, call),
@@ -493,22 +532,27 @@ impl FdTable {
             }
             None => self.name_from_proc(call.pid, fd, cloexec),
         }
-        self.name_pidfd(call, fd);
+        let opened = syscalls::name(call.nr) == Some("pidfd_open");
+        if opened {
+            self.name_pidfd(call, fd, Some(call.args[0] as i32 as i64));
+        } else {
+            self.name_pidfd(call, fd, None);
+        }
     }
 
-    /// A pidfd `pidfd_open` made is one even when `/proc` no longer shows it; with
-    /// `--decode-fds=pidfd` it is named by its process, `pid:N` (`Pid:` of its fdinfo;
-    /// `pidfd_open`'s argument once the descriptor is gone).
-    fn name_pidfd(&mut self, call: &Syscall, fd: i32) {
+    /// A pidfd `pidfd_open` or `clone` (`target`: its process) made is one even when
+    /// `/proc` no longer shows it; with `--decode-fds=pidfd` it is named by its process,
+    /// `pid:N` (`Pid:` of its fdinfo; `target` once the descriptor is gone).
+    fn name_pidfd(&mut self, call: &Syscall, fd: i32, target: Option<i64>) {
         let pid = call.pid;
-        let opened = syscalls::name(call.nr) == Some("pidfd_open");
+        let opened = target.is_some();
         if opened && self.entry_mut(pid, fd).is_none() {
             // Gone from `/proc` already (the eBPF backend reads it later).
             self.process(pid).fds.insert(
                 fd,
                 Entry {
                     name: "anon_inode:[pidfd]".into(),
-                    // pidfd_open's descriptors are always close-on-exec.
+                    // Pidfds are always close-on-exec.
                     cloexec: true,
                     socket: None,
                     id: None,
@@ -533,7 +577,7 @@ impl FdTable {
                     .parse::<i64>()
                     .ok()
             })
-            .or_else(|| opened.then_some(call.args[0] as i32 as i64));
+            .or(target);
         if let Some(target) = target {
             entry.name = format!("pid:{target}");
         }
@@ -614,6 +658,10 @@ impl FdTable {
                 format!("anon_inode:{}", String::from_utf8_lossy(facts.name())),
                 None,
             ),
+            // A pidfd (pidfs, since Linux 6.9), as `/proc` names it.
+            _ if facts.dev != 0 && Some(facts.dev) == procfs::pidfs_dev() => {
+                ("anon_inode:[pidfd]".to_owned(), None)
+            }
             // A file or device whose path the backend read at the call (ptrace), or a
             // device node of `/dev` (the kernel programs read its numbers).
             kind if !facts.unix_path().is_empty() || matches!(kind, S_IFCHR | S_IFBLK) => {

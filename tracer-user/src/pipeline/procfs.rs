@@ -49,6 +49,30 @@ pub fn kernel_dev(dev: u64) -> u32 {
     ((major << 20) | minor) as u32
 }
 
+/// The device (the kernel's encoding) of pidfs, the filesystem of pidfds since Linux
+/// 6.9 (its inodes have no type bits, nor a name the kernel programs read), which
+/// `/proc` names `anon_inode:[pidfd]` as it named them when they were anonymous
+/// inodes; `None` where they still are.
+pub fn pidfs_dev() -> Option<u32> {
+    use std::os::{fd::FromRawFd, unix::fs::MetadataExt};
+    static DEV: std::sync::OnceLock<Option<u32>> = std::sync::OnceLock::new();
+    *DEV.get_or_init(|| {
+        // SAFETY: a plain syscall; a descriptor it returns is ours to own.
+        let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, std::process::id(), 0) };
+        let fd = i32::try_from(fd).ok().filter(|&fd| fd >= 0)?;
+        // SAFETY: `fd` was just opened and nothing else owns it.
+        let file = unsafe { fs::File::from_raw_fd(fd) };
+        const PIDFS_MAGIC: i64 = 0x5049_4446;
+        // SAFETY: `statfs` is plain data, filled by the call.
+        let mut fs_info: libc::statfs = unsafe { std::mem::zeroed() };
+        // SAFETY: an open descriptor and a buffer of the right type.
+        if unsafe { libc::fstatfs(fd, &mut fs_info) } != 0 || fs_info.f_type as i64 != PIDFS_MAGIC {
+            return None;
+        }
+        Some(kernel_dev(file.metadata().ok()?.dev()))
+    })
+}
+
 /// The close-on-exec flag in `open`'s and every `*_CLOEXEC` flag set (`SOCK_CLOEXEC`,
 /// `EFD_CLOEXEC`...: the same bit).
 pub const O_CLOEXEC: u64 = 0o2000000;

@@ -458,7 +458,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(435, "clone3", [PROCESS], Pid, ["uargs": Struct(StructKind::CloneArgs, When::Enter), "size": ULong], Fork),
     sc!(436, "close_range", [], Int, ["fd": UInt, "max_fd": UInt, "flags": Named(NamedSet::CloseRangeFlags)], CloseRange),
     sc!(437, "openat2", [DESC FILE], Fd, ["dfd": DirFd, "filename": Path, "how": Struct(StructKind::OpenHow, When::Enter), "usize": ULong], Open),
-    sc!(438, "pidfd_getfd", [DESC], Fd, ["pidfd": Fd, "targetfd": Int, "flags": Hex32]),
+    sc!(438, "pidfd_getfd", [DESC], Fd, ["pidfd": Fd, "targetfd": PidfdTargetFd, "flags": Hex32]),
     sc!(439, "faccessat2", [DESC FILE], Int, ["dfd": DirFd, "filename": Path, "mode": AccessMode, "flags": AccessAtFlags]),
     sc!(440, "process_madvise", [DESC], Int, ["pidfd": Fd, "vec": IovecAddrs { count_arg: 2 }, "vlen": ULong, "behavior": Madvise, "flags": Hex32]),
     sc!(441, "epoll_pwait2", [DESC], Int, ["epfd": Fd, "events": EpollEvents, "maxevents": Int, "timeout": Struct(StructKind::Timespec, When::ExitOk), "sigmask": Struct(StructKind::Sigset, When::ExitOk), "sigsetsize": ULong]),

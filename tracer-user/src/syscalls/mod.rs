@@ -427,6 +427,8 @@ pub enum ArgKind {
     FanDirFd,
     /// `kcmp`'s `idx1`/`idx2`: descriptors for `KCMP_FILE`, else hex.
     KcmpIdx,
+    /// `pidfd_getfd`'s `targetfd`: a descriptor of the process its pidfd refers to.
+    PidfdTargetFd,
     /// `swapon`'s flags and priority: `SWAP_FLAG_PREFER|10`.
     SwapFlags,
     /// `mount`'s flags: `MS_MGC_VAL|MS_RDONLY`, `MS_BIND|MS_REC`.

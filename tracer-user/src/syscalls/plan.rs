@@ -4,9 +4,9 @@
 
 use super::{ArgKind, Dir, Effect, StructKind, Syscall, When, layout};
 use tracer_common::{
-    CapturePlan, CaptureSpec, FD_ENDPOINTS, FD_RETURNED, FD_SLOT, FOLLOW_FPROG, FOLLOW_PARENT_TID,
-    FOLLOW_PIDFD, FOLLOW_SET_TID, LEN_FIXED, LEN_FROM_RET, LEN_IOC_SIZE, LOOP_SLOT, PARTIAL,
-    capture, when,
+    CapturePlan, CaptureSpec, FD_ENDPOINTS, FD_EXTRA_SHIFT, FD_RETURNED, FD_SLOT, FOLLOW_FPROG,
+    FOLLOW_PARENT_TID, FOLLOW_PIDFD, FOLLOW_SET_TID, LEN_FIXED, LEN_FROM_RET, LEN_IOC_SIZE,
+    LOOP_SLOT, PARTIAL, capture, when,
 };
 
 /// Longest path the kernel accepts, NUL included.
@@ -453,8 +453,9 @@ pub struct PlanOptions {
     /// not only counted; a filter program's instructions are copied with its
     /// `struct sock_fprog` ([`capture::FOLLOW`]).
     pub unabbreviated: bool,
-    /// `-y`: what the call's first descriptor argument, its returned descriptor and a
-    /// `pipe`'s pair refer to ([`capture::FD_FACTS`]), where a plan slot is free.
+    /// `-y`: what the call's first descriptor argument, its returned descriptor, one
+    /// further argument its line shows as a descriptor and a `pipe`'s pair refer to
+    /// ([`capture::FD_FACTS`]), where a plan slot is free.
     pub fd_facts: bool,
     /// `-yy`: with sockets' endpoints.
     pub fd_endpoints: bool,
@@ -624,9 +625,19 @@ fn fd_facts_spec(sc: &Syscall, endpoints: bool) -> Option<CaptureSpec> {
             bits,
         ));
     }
+    // Arguments the line may show as the caller's descriptors, beyond its descriptor
+    // arguments: `kcmp`'s indexes (`KCMP_FILE`), an ioctl's argument (`NBD_SET_SOCK`).
+    let names_fd = |k: &ArgKind| matches!(k, ArgKind::KcmpIdx | ArgKind::IoctlArg);
     let arg = position(|k| *k == ArgKind::Fd)
         .or_else(|| position(|k| *k == ArgKind::DirFd))
+        .or_else(|| position(names_fd))
         .map(|i| i as u8);
+    let extra = sc
+        .args
+        .iter()
+        .enumerate()
+        .position(|(i, a)| names_fd(&a.kind) && Some(i as u8) != arg)
+        .map_or(0, |i| (i as u16 + 1) << FD_EXTRA_SHIFT);
     let returns = sc.ret.may_be_fd();
     let when = match (arg, returns) {
         (None, false) => return None,
@@ -648,7 +659,7 @@ fn fd_facts_spec(sc: &Syscall, endpoints: bool) -> Option<CaptureSpec> {
         when,
         arg.unwrap_or(tracer_common::FD_RET_ARG),
         LEN_FIXED,
-        if returns { FD_RETURNED } else { 0 } | if endpoints { FD_ENDPOINTS } else { 0 },
+        if returns { FD_RETURNED } else { 0 } | if endpoints { FD_ENDPOINTS } else { 0 } | extra,
     ))
 }
 
@@ -908,6 +919,18 @@ mod tests {
         // Facts at entry are what the call changes: never deferred to its exit.
         let close = by_name("close").unwrap();
         assert_eq!(deferrable(close, &capture_plan_with(close, opts)), 0);
+        // Descriptors the line names beyond the fd arguments: kcmp's two indexes, an
+        // ioctl's argument; none for a call without such an argument.
+        let facts = |name: &str| capture_plan_with(by_name(name).unwrap(), opts).specs[FD_SLOT];
+        let kcmp = facts("kcmp");
+        assert_eq!((kcmp.kind, kcmp.arg), (capture::FD_FACTS, 3));
+        assert_eq!(tracer_common::fd_extra_arg(kcmp.size), Some(4));
+        let ioctl = facts("ioctl");
+        assert_eq!(
+            (ioctl.arg, tracer_common::fd_extra_arg(ioctl.size)),
+            (0, Some(2))
+        );
+        assert_eq!(tracer_common::fd_extra_arg(openat.size), None);
     }
 
     #[test]

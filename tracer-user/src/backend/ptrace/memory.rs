@@ -19,7 +19,7 @@ use tracer_common::{
     CAPTURE_FAULT, CAPTURE_TRUNCATED, CapturePlan, CaptureSpec, DIRENT_RECLEN, FD_ENDPOINTS,
     FD_NAME_BYTES, FD_RET_ARG, FD_RETURNED, FDSET_FAULT, FDSET_NULL, FDSET_READ, FdFacts,
     IovecChunk, MAX_CAPTURE, MAX_DIRENTS, MAX_IOV, MAX_PTRV, MAX_STRV, MSGHDR_CONTROL, MSGHDR_IOV,
-    MSGHDR_NAME, capture, fdset_bytes, iov_copy_len, when,
+    MSGHDR_NAME, capture, fd_extra_arg, fdset_bytes, iov_copy_len, when,
 };
 
 use crate::event::{Capture, Syscall};
@@ -343,7 +343,8 @@ fn fd_facts(pid: Pid, spec: &CaptureSpec, phase: Phase, args: &[u64; 6]) -> Opti
             .ret()
             .filter(|&r| r >= 0 && spec.size & FD_RETURNED != 0);
         let arg = (spec.arg != FD_RET_ARG).then(|| args[(spec.arg & 7) as usize % 6] as i32 as i64);
-        arg.into_iter().chain(returned).collect()
+        let extra = fd_extra_arg(spec.size).map(|i| args[i] as i32 as i64);
+        arg.into_iter().chain(returned).chain(extra).collect()
     };
     let endpoints = spec.size & FD_ENDPOINTS != 0;
     let data: Vec<u8> = fds
