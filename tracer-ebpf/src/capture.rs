@@ -24,8 +24,8 @@ use tracer_common::{
     MAX_CAPTURE, MAX_CAPTURES, MAX_DIRENTS, MAX_FDSET_BYTES, MAX_FOLLOW_STRUCT, MAX_IOV,
     MAX_MMSG_PIECES, MAX_PTRV, MAX_STRV_ALL, MMSG_MESSAGE, MMSG_NAME_BYTES, MMSGHDR_BYTES,
     MSGHDR_CONTROL, MSGHDR_IOV, MSGHDR_NAME, MmsgChunk, SyscallRecord, capture, capture_len,
-    capture_retry_len, capture_want, copied_flags, fd_extra_arg, fdset_bytes, follow_count,
-    follow_shape, follow_want, iov_copy_len, page_room, when,
+    capture_retry_len, capture_want, copied_flags, fdset_bytes, follow_count, follow_shape,
+    follow_want, iov_copy_len, page_room, when,
 };
 
 /// Scratch space per CPU, one slot for entries and one for exits (a preempted enter
@@ -447,11 +447,6 @@ impl Builder {
             Some(ret) if ret >= 0 && spec.size & FD_RETURNED != 0 => ret,
             _ => -1,
         };
-        // A further argument the line names as a descriptor (`kcmp`'s second index).
-        let extra = match fd_extra_arg(spec.size) {
-            Some(i) if spec.kind == capture::FD_FACTS => args[i] as i32 as i64,
-            _ => -1,
-        };
         let fds: [i64; 2] = if spec.kind == capture::FD_PAIR_FACTS {
             let mut pair = [0i32; 2];
             // SAFETY: 8 bytes into a local array; the helper checks the user read.
@@ -471,12 +466,11 @@ impl Builder {
         } else {
             [args[(spec.arg & 7) as usize % 6] as i32 as i64, returned]
         };
-        let fds = [fds[0], fds[1], extra];
         let mut len = 0;
         let mut i = 0;
-        while i < 3 {
+        while i < 2 {
             let at = (data_off + len) & (2 * OFF_LIMIT - 8);
-            // SAFETY: at < OFF_LIMIT + 8 + 2 * FdFacts, a multiple of 8: the facts are
+            // SAFETY: at < OFF_LIMIT + 8 + FdFacts, a multiple of 8: the facts are
             // written in place (no copy through the stack), inside the buffer, aligned.
             let facts = unsafe { &mut *(self.buf.add(at) as *mut FdFacts) };
             if fdfacts::read(fds[i], facts) {
