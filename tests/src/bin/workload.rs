@@ -806,33 +806,12 @@ unsafe fn netlink_link() {
     unsafe {
         const RTM_GETLINK: u16 = 18;
         const RTM_GETSTATS: u16 = 94;
-        let fd = libc::socket(libc::AF_NETLINK, libc::SOCK_RAW, libc::NETLINK_ROUTE);
-        // Bound first, as strace's tests do: strace finds an unbound socket's protocol
-        // only once the kernel has bound it.
-        let mut addr: libc::sockaddr_nl = std::mem::zeroed();
-        addr.nl_family = libc::AF_NETLINK as u16;
-        libc::bind(
-            fd,
-            (&raw const addr).cast(),
-            size_of::<libc::sockaddr_nl>() as u32,
-        );
+        const GENL_ID_CTRL: u16 = 0x10;
+        const SOCK_DIAG_BY_FAMILY: u16 = 20;
+        let (request, dump) = (libc::NLM_F_REQUEST as u16, libc::NLM_F_DUMP as u16);
+        let fd = nl_socket(libc::NETLINK_ROUTE);
         let send = |kind: u16, header: &[u8], attrs: &[u8]| {
-            let mut msg = Vec::new();
-            let len = 16 + header.len() + attrs.len();
-            msg.extend_from_slice(&(len as u32).to_ne_bytes());
-            msg.extend_from_slice(&kind.to_ne_bytes());
-            msg.extend_from_slice(&(libc::NLM_F_REQUEST as u16).to_ne_bytes());
-            msg.extend_from_slice(&[0; 8]);
-            msg.extend_from_slice(header);
-            msg.extend_from_slice(attrs);
-            libc::sendto(
-                fd,
-                msg.as_ptr().cast(),
-                msg.len(),
-                libc::MSG_DONTWAIT,
-                null(),
-                0,
-            );
+            send_bytes(fd, &nlmsg(kind, request, &[header, attrs].concat()));
         };
         // struct ifinfomsg of a family, for the loopback device.
         let ifinfo = |family: u8| {
@@ -880,38 +859,11 @@ unsafe fn netlink_link() {
         );
         libc::close(fd);
         // A generic netlink request to the family controller, `nlctrl` by its name.
-        let fd = libc::socket(libc::AF_NETLINK, libc::SOCK_RAW, libc::NETLINK_GENERIC);
-        libc::bind(
-            fd,
-            (&raw const addr).cast(),
-            size_of::<libc::sockaddr_nl>() as u32,
-        );
-        let mut msg = Vec::new();
-        msg.extend_from_slice(&20u32.to_ne_bytes());
-        msg.extend_from_slice(&0x10u16.to_ne_bytes());
-        msg.extend_from_slice(&(libc::NLM_F_REQUEST as u16).to_ne_bytes());
-        msg.extend_from_slice(&[0; 8]);
-        msg.extend_from_slice(&[3, 1, 0, 0]);
-        libc::sendto(
-            fd,
-            msg.as_ptr().cast(),
-            msg.len(),
-            libc::MSG_DONTWAIT,
-            null(),
-            0,
-        );
+        let fd = nl_socket(libc::NETLINK_GENERIC);
+        send_bytes(fd, &nlmsg(GENL_ID_CTRL, request, &[3, 1, 0, 0]));
         libc::close(fd);
         // udev's header on a uevent socket, then its properties.
-        let fd = libc::socket(
-            libc::AF_NETLINK,
-            libc::SOCK_RAW,
-            libc::NETLINK_KOBJECT_UEVENT,
-        );
-        libc::bind(
-            fd,
-            (&raw const addr).cast(),
-            size_of::<libc::sockaddr_nl>() as u32,
-        );
+        let fd = nl_socket(libc::NETLINK_KOBJECT_UEVENT);
         let mut msg = b"libudev\0".to_vec();
         msg.extend_from_slice(&0xfeed_cafeu32.to_be_bytes());
         for v in [40u32, 40, 13] {
@@ -921,41 +873,18 @@ unsafe fn netlink_link() {
             msg.extend_from_slice(&v.to_be_bytes());
         }
         msg.extend_from_slice(b"ACTION=change");
-        libc::sendto(
-            fd,
-            msg.as_ptr().cast(),
-            msg.len(),
-            libc::MSG_DONTWAIT,
-            null(),
-            0,
-        );
+        send_bytes(fd, &msg);
         libc::close(fd);
         // A packet socket's diagnostics as the kernel answers them (a dump's reply
         // shape): its receive ring and its filter.
-        let fd = libc::socket(libc::AF_NETLINK, libc::SOCK_RAW, libc::NETLINK_SOCK_DIAG);
-        libc::bind(
-            fd,
-            (&raw const addr).cast(),
-            size_of::<libc::sockaddr_nl>() as u32,
-        );
+        let fd = nl_socket(libc::NETLINK_SOCK_DIAG);
         let mut pdiag = vec![libc::AF_PACKET as u8, libc::SOCK_RAW as u8];
         pdiag.extend_from_slice(&[0; 14]);
         let filter = [0x06u8, 0, 0, 0, 0xff, 0xff, 0, 0];
         let attrs = [nla(2, &counters(7, 4)), nla(7, &filter)].concat();
-        let mut msg = Vec::new();
-        msg.extend_from_slice(&((16 + pdiag.len() + attrs.len()) as u32).to_ne_bytes());
-        msg.extend_from_slice(&20u16.to_ne_bytes());
-        msg.extend_from_slice(&(libc::NLM_F_DUMP as u16).to_ne_bytes());
-        msg.extend_from_slice(&[0; 8]);
-        msg.extend_from_slice(&pdiag);
-        msg.extend_from_slice(&attrs);
-        libc::sendto(
+        send_bytes(
             fd,
-            msg.as_ptr().cast(),
-            msg.len(),
-            libc::MSG_DONTWAIT,
-            null(),
-            0,
+            &nlmsg(SOCK_DIAG_BY_FAMILY, dump, &[pdiag, attrs].concat()),
         );
         // An SMC socket's diagnostics as the kernel answers them: its fallback reasons
         // and its SMC-D buffer.
@@ -966,20 +895,9 @@ unsafe fn netlink_link() {
         dmbinfo.extend_from_slice(&[0; 4]);
         dmbinfo.extend_from_slice(&counters(4, 8));
         let attrs = [nla(5, &fallback), nla(4, &dmbinfo)].concat();
-        let mut msg = Vec::new();
-        msg.extend_from_slice(&((16 + smc.len() + attrs.len()) as u32).to_ne_bytes());
-        msg.extend_from_slice(&20u16.to_ne_bytes());
-        msg.extend_from_slice(&(libc::NLM_F_DUMP as u16).to_ne_bytes());
-        msg.extend_from_slice(&[0; 8]);
-        msg.extend_from_slice(&smc);
-        msg.extend_from_slice(&attrs);
-        libc::sendto(
+        send_bytes(
             fd,
-            msg.as_ptr().cast(),
-            msg.len(),
-            libc::MSG_DONTWAIT,
-            null(),
-            0,
+            &nlmsg(SOCK_DIAG_BY_FAMILY, dump, &[smc, attrs].concat()),
         );
         // A TCP socket query whose filter bytecode matches a source address and port.
         let mut req = vec![libc::AF_INET as u8, libc::IPPROTO_TCP as u8, 0, 0];
@@ -989,13 +907,44 @@ unsafe fn netlink_link() {
         bytecode.extend_from_slice(&80i32.to_ne_bytes());
         bytecode.extend_from_slice(&[127, 0, 0, 1]);
         let attrs = nla(1, &bytecode);
-        let mut msg = Vec::new();
-        msg.extend_from_slice(&((16 + req.len() + attrs.len()) as u32).to_ne_bytes());
-        msg.extend_from_slice(&20u16.to_ne_bytes());
-        msg.extend_from_slice(&(libc::NLM_F_REQUEST as u16).to_ne_bytes());
-        msg.extend_from_slice(&[0; 8]);
-        msg.extend_from_slice(&req);
-        msg.extend_from_slice(&attrs);
+        send_bytes(
+            fd,
+            &nlmsg(SOCK_DIAG_BY_FAMILY, request, &[req, attrs].concat()),
+        );
+        libc::close(fd);
+    }
+}
+
+/// A netlink socket of `protocol`, bound first, as strace's tests do: strace finds an
+/// unbound socket's protocol only once the kernel has bound it.
+unsafe fn nl_socket(protocol: i32) -> i32 {
+    unsafe {
+        let fd = libc::socket(libc::AF_NETLINK, libc::SOCK_RAW, protocol);
+        let mut addr: libc::sockaddr_nl = std::mem::zeroed();
+        addr.nl_family = libc::AF_NETLINK as u16;
+        libc::bind(
+            fd,
+            (&raw const addr).cast(),
+            size_of::<libc::sockaddr_nl>() as u32,
+        );
+        fd
+    }
+}
+
+/// A netlink message: its `nlmsghdr` (sequence and port id 0) and `body`.
+fn nlmsg(kind: u16, flags: u16, body: &[u8]) -> Vec<u8> {
+    let mut msg = Vec::with_capacity(16 + body.len());
+    msg.extend_from_slice(&((16 + body.len()) as u32).to_ne_bytes());
+    msg.extend_from_slice(&kind.to_ne_bytes());
+    msg.extend_from_slice(&flags.to_ne_bytes());
+    msg.extend_from_slice(&[0; 8]);
+    msg.extend_from_slice(body);
+    msg
+}
+
+/// `sendto(fd, msg, len, MSG_DONTWAIT, NULL, 0)`.
+unsafe fn send_bytes(fd: i32, msg: &[u8]) {
+    unsafe {
         libc::sendto(
             fd,
             msg.as_ptr().cast(),
@@ -1004,7 +953,6 @@ unsafe fn netlink_link() {
             null(),
             0,
         );
-        libc::close(fd);
     }
 }
 
