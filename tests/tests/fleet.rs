@@ -625,7 +625,9 @@ fn export_survives_a_collector_restart(backend: Backend) {
     ]);
     first.wait_for_logs(100);
     first.kill();
-    std::thread::sleep(Duration::from_millis(1500));
+    // Long enough for the sender to try at least once under load (seen: a loaded full
+    // run whose 1.5 s outage had no request in it, so no `unreachable`).
+    std::thread::sleep(Duration::from_millis(3000));
     let second = Rotel::start(&rotel, &dir, port, "second");
     let mut child = child;
     let status = child.wait().unwrap();
