@@ -634,6 +634,9 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
         .map_max_entries("NS_IDS", if kernel.ns_fields.known() { 16384 } else { 1 })
         .load(OBJECT)
         .map_err(LoadError::Load)?;
+    // Its parse of the kernel's BTF (~20 MB of heap) goes before the ring buffers are
+    // mapped: the two would otherwise add up in the tracer's peak memory.
+    drop(loader);
 
     // The per-syscall plans go in while the programs are verified (before any is
     // attached); the programs hold the map once loaded.
