@@ -16,6 +16,7 @@ tracer_tests::both_backends!(
     a_signal_is_delivered_after_the_delay,
     poked_memory_is_what_the_call_reads,
     each_thread_counts_its_own_calls,
+    a_delayed_call_runs_late,
     an_attached_process_is_tampered_with_by_ptrace_only
 );
 
@@ -238,5 +239,33 @@ fn an_attached_process_is_tampered_with_by_ptrace_only(backend: Backend) {
             .iter()
             .any(|l| l.ends_with("= -1 EPERM (Operation not permitted) (INJECTED)")),
         "the injected line",
+    );
+}
+
+/// `delay_enter=` alone: the call waits, then runs, and its line says so.
+fn a_delayed_call_runs_late(backend: Backend) {
+    let started = std::time::Instant::now();
+    let t = tamper(
+        backend,
+        &[
+            "-e",
+            "trace=chdir",
+            "-e",
+            "inject=chdir:delay_enter=300ms",
+            "--",
+            "sh",
+            "-c",
+            "cd /tmp && pwd",
+        ],
+    );
+    assert_eq!(t.stdout, "/tmp\n", "{}", t.stderr);
+    let chdir = t.calls("chdir");
+    t.expect(
+        chdir.len() == 1 && chdir[0].ends_with("= 0 (DELAYED)"),
+        "the call runs, marked as delayed",
+    );
+    t.expect(
+        started.elapsed() >= std::time::Duration::from_millis(300),
+        "the call waited",
     );
 }
