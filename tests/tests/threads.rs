@@ -211,6 +211,7 @@ both_backends!(
     summary_counts_only_traced_threads,
     attach_without_f_traces_the_named_thread,
     an_exec_in_another_thread_ends_with_its_program,
+    an_exec_in_another_thread_supersedes_the_leader,
 );
 
 /// With `-f`, a thread other than the leader that execs takes the process's id (strace's
@@ -250,4 +251,56 @@ fn an_exec_in_another_thread_ends_with_its_program(backend: Backend) {
             .any(|l| l.contains("execve(\"/bin/true\", [\"true\"]") && l.ends_with("= 0")),
         "the thread's exec\n{seen}"
     );
+}
+
+/// The leader of a process whose other thread execs is gone (strace's
+/// status-unfinished-threads.test): its sleep never returns and shows as strace shows a
+/// call its task died in, what its entry showed and `<unfinished ...>) = ?` (the time
+/// left would have come at its exit), then `+++ superseded by execve in pid T +++`;
+/// `--quiet=thread-execve` drops that line.
+fn an_exec_in_another_thread_supersedes_the_leader(backend: Backend) {
+    for quiet in [false, true] {
+        let mut args = vec![
+            backend.arg(),
+            "-f",
+            "-e",
+            "trace=execve,nanosleep,clock_nanosleep",
+        ];
+        if quiet {
+            args.push("--quiet=thread-execve");
+        }
+        args.extend(["--", MT_WORKER, "exec"]);
+        let t = trace(&args);
+        t.expect(t.code() == Some(0), "/bin/true's status");
+        let lines = t.lines();
+        let sleep = lines
+            .iter()
+            .position(|l| l.contains("sleep(") && l.ends_with("<unfinished ...>) = ?"))
+            .unwrap_or_else(|| panic!("no unfinished sleep:\n{}", t.stderr));
+        let leader = tracer_tests::strip_pid_prefix(lines[sleep]);
+        t.expect(
+            leader.contains("{tv_sec=10, tv_nsec=0},  <unfinished ...>) = ?"),
+            "the leader's sleep as its entry showed it",
+        );
+        let pid_of = |l: &str| {
+            l.strip_prefix("[pid")
+                .and_then(|r| r.split(']').next())
+                .map(|n| n.trim().to_owned())
+        };
+        let superseded = lines.iter().position(|l| {
+            pid_of(l) == pid_of(lines[sleep])
+                && tracer_tests::strip_pid_prefix(l).starts_with("+++ superseded by execve in pid ")
+        });
+        if quiet {
+            t.expect(superseded.is_none(), "no superseded line when quiet");
+        } else {
+            t.expect(
+                superseded.is_some_and(|k| k > sleep)
+                    && lines[superseded.unwrap() + 1..]
+                        .iter()
+                        .any(|l| l.contains("execve(\"/bin/true\"") && l.ends_with("= 0")),
+                "the leader superseded, then the exec completes",
+            );
+        }
+    }
 }

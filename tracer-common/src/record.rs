@@ -132,6 +132,10 @@ pub struct TaskExitRecord {
 /// [`TaskExitRecord::status`] is the kernel's own.
 pub const EXIT_STATUS_KNOWN: u32 = 1;
 
+/// Not an exit: another thread of the process (`exit_code`, its id before) called
+/// execve and carries on as the leader, `tid`: strace's `+++ superseded by execve +++`.
+pub const EXIT_SUPERSEDED: u32 = 2;
+
 /// Written by a CPU before its first record after losing some (ring buffer full), so the
 /// loss shows where it happened in the stream. The counts are the CPU's totals so far
 /// (`Stats::lost_*`): userspace takes the difference from the last ones it saw.

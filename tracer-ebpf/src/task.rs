@@ -11,8 +11,8 @@ use aya_ebpf::{
 };
 use aya_log_ebpf::warn;
 use tracer_common::{
-    EXIT_STATUS_KNOWN, INFLIGHT_ACTIVE, INFLIGHT_SHOWN, INFLIGHT_SIGNAL_AFTER, NO_OWNER,
-    RECORD_NO_RETURN, TRACE_ON, TaskExitRecord, is_exit, kind,
+    EXIT_STATUS_KNOWN, EXIT_SUPERSEDED, INFLIGHT_ACTIVE, INFLIGHT_SHOWN, INFLIGHT_SIGNAL_AFTER,
+    NO_OWNER, RECORD_NO_RETURN, TRACE_ON, TaskExitRecord, is_exit, kind,
 };
 
 use crate::{
@@ -57,6 +57,33 @@ pub fn exec(pid: i32, old: i32) {
         call.tid = call.tgid;
         let _ = INFLIGHT.insert(pid as u32, call, BPF_ANY as u64);
         let _ = INFLIGHT.remove(old as u32);
+    }
+    // With -f the leader was traced too: it is gone, superseded by this thread.
+    if cfg.follow_forks != 0 && admit::task_traced(pid_tgid) {
+        superseded(pid_tgid, old);
+    }
+}
+
+/// The record saying the process's leader was superseded by thread `old`'s exec.
+#[inline(always)]
+fn superseded(pid_tgid: u64, old: i32) {
+    let (view_tid, view_tgid) = admit::view_ids(pid_tgid);
+    let counters = Counters::before_record();
+    match emit::reserve::<TaskExitRecord>() {
+        Some(mut slot) => {
+            slot.write(TaskExitRecord {
+                kind: kind::TASK_EXIT,
+                tid: view_tid,
+                tgid: view_tgid,
+                group_dead: 0,
+                ns: now_ns(),
+                exit_code: old as u32 as u64,
+                status: 0,
+                flags: EXIT_SUPERSEDED,
+            });
+            slot.submit(PROMPTLY);
+        }
+        None => counters.lost(Lost::Exit),
     }
 }
 

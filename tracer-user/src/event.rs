@@ -148,6 +148,11 @@ pub enum ExitStatus {
     },
     /// The backend could not tell (e.g. a task of an attached process killed by a signal).
     Unknown,
+    /// A process's leader, gone when another of its threads (`by`) called execve: that
+    /// thread carries on under the leader's id.
+    Superseded {
+        by: u32,
+    },
 }
 
 impl ExitStatus {

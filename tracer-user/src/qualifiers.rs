@@ -319,6 +319,11 @@ impl Quiet {
     pub fn personality(self) -> bool {
         self.0 & Self::PERSONALITY != 0
     }
+
+    /// `+++ superseded by execve in pid N +++` lines are off.
+    pub fn thread_execve(self) -> bool {
+        self.0 & Self::THREAD_EXECVE != 0
+    }
 }
 
 /// What `-y`/`--decode-fds` prints with descriptors.

@@ -62,6 +62,9 @@ struct Exit<'a> {
     core_dumped: bool,
     /// The last task of its process.
     group: bool,
+    /// A leader gone with an exec in another of its threads: that thread's id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    superseded_by: Option<u32>,
 }
 
 /// Lines the kernel could not pass on, here in the stream (ring buffer full): `count`
@@ -470,7 +473,11 @@ impl<W: Write> Sink for JsonFormatter<W> {
                         ),
                         core_dumped,
                     ),
-                    ExitStatus::Unknown => (None, None, false),
+                    ExitStatus::Unknown | ExitStatus::Superseded { .. } => (None, None, false),
+                };
+                let superseded_by = match *status {
+                    ExitStatus::Superseded { by } => Some(by),
+                    _ => None,
                 };
                 let body = Exit {
                     pid: *pid,
@@ -481,6 +488,7 @@ impl<W: Write> Sink for JsonFormatter<W> {
                     signal,
                     core_dumped,
                     group: *group,
+                    superseded_by,
                 };
                 self.lines.write("exit", self.clock.realtime_ns(*ns), &body)
             }

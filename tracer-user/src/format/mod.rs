@@ -29,6 +29,7 @@ pub fn formatter(cfg: &Config) -> Box<MakeSink> {
                 clock,
                 exit_lines: !cfg.quiet.exit(),
                 personality_lines: !cfg.quiet.personality(),
+                superseded_lines: !cfg.quiet.thread_execve(),
                 column: cfg.out.column,
                 syscall_numbers: cfg.out.syscall_numbers,
                 instruction_pointer: cfg.out.instruction_pointer,

@@ -33,6 +33,8 @@ pub struct TextOptions {
     pub exit_lines: bool,
     /// `[ Process PID=N runs in 32 bit mode. ]` lines (`-q` turns them off).
     pub personality_lines: bool,
+    /// `+++ superseded by execve in pid N +++` lines (`--quiet=thread-execve`, `-qqq`).
+    pub superseded_lines: bool,
     /// `-a`: the column return values start at (strace's default is 40).
     pub column: usize,
     /// `-n`: each line starts with its task's syscall number, `[  0] `.
@@ -218,6 +220,17 @@ impl<W: Write> TextFormatter<W> {
 
     fn completed(&mut self, ctx: &Context, call: &Syscall) -> io::Result<()> {
         let resumed = self.in_progress.remove(&call.tid) == Some(call.enter_ns);
+        // A call its task died in (killed, or cut by another thread's exit_group or
+        // exec) shows what its entry showed, then `) = ?`; where its exit had arguments
+        // still to show, strace says ` <unfinished ...>` first. The exits never return by
+        // nature and show every argument.
+        let cut = call.ret.is_none() && !tracer_common::is_exit(call.nr);
+        let unfinished = cut && {
+            let mut rest = String::new();
+            let decode = &self.opts.decode;
+            decode::write_args(&mut rest, call, decode, ArgsPart::Resumed, ctx.fds);
+            !rest.is_empty()
+        };
         let mut column_offset = 0;
         if let (true, Some((tid, columns))) = (resumed, self.open_line)
             && tid == call.tid
@@ -226,21 +239,34 @@ impl<W: Write> TextFormatter<W> {
             self.open_line = None;
             column_offset = columns;
             self.line.clear();
-            self.args(ctx, call, ArgsPart::Resumed);
+            if unfinished {
+                self.line.push_str(" <unfinished ...>");
+            } else if !cut {
+                self.args(ctx, call, ArgsPart::Resumed);
+            }
         } else {
             let name = Self::name(call.nr);
             if resumed {
                 self.begin(ctx, call.tid, call.exit_ns)?;
                 self.call_prefix(call.tid, Some(call), false);
                 let _ = write!(self.line, "<... {name} resumed>");
-                self.args(ctx, call, ArgsPart::Resumed);
+                if unfinished {
+                    self.line.push_str(" <unfinished ...>");
+                } else if !cut {
+                    self.args(ctx, call, ArgsPart::Resumed);
+                }
             } else {
                 self.personality(ctx, call)?;
                 self.begin(ctx, call.tid, Some(call.enter_ns))?;
                 self.call_prefix(call.tid, Some(call), false);
                 self.line.push_str(&name);
                 self.line.push('(');
-                self.args(ctx, call, ArgsPart::All);
+                if unfinished {
+                    self.args(ctx, call, ArgsPart::Entering);
+                    self.line.push_str(" <unfinished ...>");
+                } else {
+                    self.args(ctx, call, ArgsPart::All);
+                }
             }
         }
         self.line.push(')');
@@ -337,6 +363,14 @@ impl<W: Write> TextFormatter<W> {
                 let _ = write!(self.line, "+++ killed by {name}{core} +++");
             }
             ExitStatus::Unknown => self.line.push_str("+++ exited with ? +++"),
+            ExitStatus::Superseded { by } => {
+                if !self.opts.superseded_lines {
+                    self.line.clear();
+                    self.in_progress.remove(&tid);
+                    return Ok(());
+                }
+                let _ = write!(self.line, "+++ superseded by execve in pid {by} +++");
+            }
         }
         self.line.push('\n');
         self.out.write_all(self.line.as_bytes())?;

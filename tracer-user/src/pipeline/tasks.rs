@@ -8,7 +8,7 @@ use foldhash::{HashMap, HashMapExt};
 
 use crate::{
     container::{self, Identity},
-    event::{Event, Syscall, TaskView},
+    event::{Event, ExitStatus, Syscall, TaskView},
     syscalls::{self, ArgKind, Effect},
 };
 
@@ -127,6 +127,18 @@ impl Tasks {
                 // The process's other threads are gone; the exec'ing one carries on alone.
                 self.by_tid
                     .retain(|&tid, t| tid == call.tid || (t.pid != call.pid && tid != call.pid));
+            }
+            Event::Exited {
+                tid,
+                pid,
+                status: ExitStatus::Superseded { by },
+                ..
+            } => {
+                // The process's other threads are gone; the exec'ing one (`by`, whose
+                // process may not be known yet) carries on as its leader, under the
+                // leader's id.
+                self.by_tid
+                    .retain(|&t, task| t == *tid || (task.pid != *pid && t != *by));
             }
             Event::Exited { tid, .. } => {
                 self.by_tid.remove(tid);

@@ -746,6 +746,7 @@ impl ArgKind {
                 | Self::Msgbuf { dir: Dir::Out, .. }
                 | Self::Mmsghdrs { .. }
                 | Self::Struct(_, When::ExitOk)
+                | Self::SleepLeft
         )
     }
 }

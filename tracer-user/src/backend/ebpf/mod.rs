@@ -31,8 +31,8 @@ use nix::{
     unistd::Pid,
 };
 use tracer_common::{
-    EXIT_STATUS_KNOWN, INFLIGHT_ACTIVE, INFLIGHT_SHOWN, InFlight, MAX_SYSCALLS, Stats,
-    SyscallTotals, TRACE_FROM_EXEC, TRACE_ON, capture, is_exit_group, nr, when,
+    EXIT_STATUS_KNOWN, EXIT_SUPERSEDED, INFLIGHT_ACTIVE, INFLIGHT_SHOWN, InFlight, MAX_SYSCALLS,
+    Stats, SyscallTotals, TRACE_FROM_EXEC, TRACE_ON, capture, is_exit_group, nr, when,
 };
 
 pub use loader::{load, preflight};
@@ -626,6 +626,18 @@ impl Run<'_, '_> {
     }
 
     fn task_exit(&mut self, exit: tracer_common::TaskExitRecord) -> Result<()> {
+        if exit.flags & EXIT_SUPERSEDED != 0 {
+            // The leader, gone with another thread's exec: that thread is the leader now.
+            return self.emit(Event::Exited {
+                tid: exit.tid,
+                pid: exit.tgid,
+                status: ExitStatus::Superseded {
+                    by: exit.exit_code as u32,
+                },
+                group: false,
+                ns: exit.ns,
+            });
+        }
         // Without -f the other threads are not traced: no later exit of the group comes.
         let group = exit.group_dead != 0 || !self.follow;
         // An entry whose exit record was lost waits for nothing any more.

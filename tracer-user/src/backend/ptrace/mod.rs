@@ -825,16 +825,21 @@ impl<'p, 'a> Tracer<'p, 'a> {
     fn exec(&mut self, tid: u32) -> Result<()> {
         let former = ptrace::getevent(Pid::from_raw(tid as i32)).map_or(tid, |t| t as u32);
         if former != tid {
-            if let Some(leader) = self.tasks.remove(&tid)
-                && let Some(InCall {
-                    mut call,
-                    shown: true,
-                    ..
+            if let Some(leader) = self.tasks.remove(&tid) {
+                if let Some(InCall {
+                    call, shown: true, ..
                 }) = leader.call
-            {
-                // The leader never returns from the call it was in.
-                call.captures.clear();
-                self.emit(Event::Completed(call))?;
+                {
+                    // The leader never returns from the call it was in.
+                    self.emit(Event::Completed(call))?;
+                }
+                self.emit(Event::Exited {
+                    tid,
+                    pid: tid,
+                    status: ExitStatus::Superseded { by: former },
+                    group: false,
+                    ns: monotonic_ns(),
+                })?;
             }
             if let Some(mut task) = self.tasks.remove(&former) {
                 if let Some(c) = task.call.as_mut() {
