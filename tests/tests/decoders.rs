@@ -9,6 +9,7 @@ use tracer_tests::{Backend, trace};
 tracer_tests::both_backends!(keyctl_commands_as_strace_prints_them);
 tracer_tests::both_backends!(netlink_link_attributes_as_strace_prints_them);
 tracer_tests::both_backends!(ptrace_and_xattr_arguments_as_strace_prints_them);
+tracer_tests::both_backends!(socket_and_kvm_ioctls_as_strace_prints_them);
 
 const STRACE: &str = "/usr/bin/strace";
 
@@ -118,5 +119,33 @@ fn ptrace_and_xattr_arguments_as_strace_prints_them(backend: Backend) {
     };
     let ours = mask(ours);
     assert_eq!(ours.len(), 11, "every call: {ours:#?}");
+    assert_eq!(ours, mask(theirs));
+}
+
+fn socket_and_kvm_ioctls_as_strace_prints_them(backend: Backend) {
+    let args = [
+        "-e",
+        "trace=ioctl",
+        env!("CARGO_BIN_EXE_workload"),
+        "ioctl-sock-kvm",
+    ];
+    let Some((ours, theirs)) = both(backend, &args, &["ioctl("]) else {
+        return;
+    };
+    // The guest memory's address differs between the runs.
+    let addr = Regex::new(r"0x[0-9a-f]{6,}").unwrap();
+    let mask = |lines: Vec<String>| -> Vec<String> {
+        lines
+            .iter()
+            .map(|l| addr.replace_all(l, "ADDR").into_owned())
+            .collect()
+    };
+    let ours = mask(ours);
+    assert!(ours.len() >= 10, "every call: {ours:#?}");
+    assert!(
+        ours[0].contains("SIOCGIFINDEX, {ifr_name=\"lo\", ifr_ifindex=1}"),
+        "{}",
+        ours[0]
+    );
     assert_eq!(ours, mask(theirs));
 }

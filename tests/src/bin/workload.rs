@@ -46,6 +46,7 @@ fn main() {
             Some("keyctl") => keyctl(),
             Some("netlink-link") => netlink_link(),
             Some("ptrace-xattr") => ptrace_xattr(&dir),
+            Some("ioctl-sock-kvm") => ioctl_sock_kvm(),
             _ => {
                 eprintln!("usage: workload MODE [DIR]");
                 std::process::exit(2);
@@ -1098,5 +1099,55 @@ unsafe fn ptrace_xattr(dir: &str) {
         let path = c(dir);
         let mut list = [0u8; 256];
         libc::listxattr(path.as_ptr(), list.as_mut_ptr().cast(), 0);
+    }
+}
+
+/// Socket and KVM ioctls with real answers: the loopback interface's index, name, flags,
+/// MTU, hardware and IPv4 addresses; a bridge name and a new MTU refused (no such
+/// descriptor); with /dev/kvm, a VM, its memory slot, a vCPU and its registers.
+unsafe fn ioctl_sock_kvm() {
+    unsafe {
+        let s = libc::socket(libc::AF_INET, libc::SOCK_DGRAM, 0);
+        let mut ifr = [0u8; 40];
+        ifr[..3].copy_from_slice(b"lo\0");
+        let req = |r: u64, ifr: &mut [u8; 40]| libc::ioctl(s, r, ifr.as_mut_ptr());
+        req(0x8933, &mut ifr); // SIOCGIFINDEX
+        req(0x8910, &mut ifr); // SIOCGIFNAME
+        for r in [0x8913, 0x8921, 0x8927, 0x8915] {
+            // SIOCGIFFLAGS, SIOCGIFMTU, SIOCGIFHWADDR, SIOCGIFADDR
+            req(r, &mut ifr);
+        }
+        let mut owner = 0i32;
+        libc::ioctl(s, 0x8903, &mut owner); // FIOGETOWN
+        libc::ioctl(-1, 0x89a0, c"tracer-br".as_ptr()); // SIOCBRADDBR
+        ifr[16..20].copy_from_slice(&1400i32.to_ne_bytes());
+        libc::ioctl(-1, 0x8922, ifr.as_mut_ptr()); // SIOCSIFMTU
+        libc::close(s);
+
+        let kvm = libc::open(c"/dev/kvm".as_ptr(), libc::O_RDWR | libc::O_CLOEXEC);
+        if kvm < 0 {
+            return;
+        }
+        libc::ioctl(kvm, 0xae00, 0); // KVM_GET_API_VERSION
+        libc::ioctl(kvm, 0xae03, 3); // KVM_CHECK_EXTENSION, KVM_CAP_USER_MEMORY
+        let vm = libc::ioctl(kvm, 0xae01, 0); // KVM_CREATE_VM
+        let mem = libc::mmap(
+            null_mut(),
+            4096,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_SHARED | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        );
+        // slot, flags, guest_phys_addr, memory_size, userspace_addr
+        let region: [u64; 4] = [0, 0x1000, 4096, mem as u64];
+        libc::ioctl(vm, 0x4020_ae46, region.as_ptr()); // KVM_SET_USER_MEMORY_REGION
+        let vcpu = libc::ioctl(vm, 0xae41, 0); // KVM_CREATE_VCPU
+        let mut sregs = [0u8; 312];
+        libc::ioctl(vcpu, 0x8138_ae83, sregs.as_mut_ptr()); // KVM_GET_SREGS
+        let mut regs = [0u64; 18];
+        libc::ioctl(vcpu, 0x8090_ae81, regs.as_mut_ptr()); // KVM_GET_REGS
+        let mut cpuid = [0u32; 2];
+        libc::ioctl(vcpu, 0x4008_ae90, cpuid.as_mut_ptr()); // KVM_SET_CPUID2, no entries
     }
 }

@@ -13,6 +13,7 @@ mod evdev;
 mod fs;
 mod gpio;
 mod hdio;
+mod kvm;
 mod lirc;
 mod loop_dev;
 mod misc;
@@ -25,9 +26,11 @@ mod request;
 mod rtc;
 mod scsi;
 mod seccomp;
+mod sock;
 mod term;
 mod uffdio;
 mod v4l2;
+mod xlat;
 
 pub use request::write_request;
 pub(super) use seccomp::{AUDIT_ARCHES, syscall_name};
@@ -105,6 +108,8 @@ fn shape(request: u32) -> Shape {
         0xaa => uffdio::shape(request),
         b'V' => v4l2::shape(request),
         b'i' => lirc::shape(request),
+        0x89 => sock::shape(request),
+        0xae => kvm::shape(request),
         _ => misc::shape(request),
     };
     family.unwrap_or(Shape::Hex)
@@ -267,8 +272,8 @@ pub(super) fn uint(out: &mut String, b: &Bytes, _: &Ctx) -> Option<()> {
 }
 
 /// A `char` array of `len` bytes at `off` as strace's `PRINT_FIELD_CSTRING` prints it:
-/// quoted up to its NUL, `...` after the quote when none is among its first `len - 1`
-/// bytes (the last is the NUL's: strace's `QUOTE_0_TERMINATED`).
+/// quoted up to its NUL, at most `len - 1` bytes (the last is the NUL's: strace's
+/// `QUOTE_0_TERMINATED`), `...` after the quote when there is no NUL at all.
 pub(super) fn cstring(
     out: &mut String,
     b: &Bytes,
@@ -276,9 +281,9 @@ pub(super) fn cstring(
     len: usize,
     ctx: &Ctx,
 ) -> Option<()> {
-    let bytes = &b.0.get(off..off + len)?[..len.saturating_sub(1)];
+    let bytes = b.0.get(off..off + len)?;
     let end = bytes.iter().position(|&c| c == 0);
-    let shown = &bytes[..end.unwrap_or(bytes.len())];
+    let shown = &bytes[..end.unwrap_or(len).min(len.saturating_sub(1))];
     crate::decode::strings::quote(out, shown, ctx.opts.hex, false);
     if end.is_none() {
         out.push_str("...");
@@ -340,6 +345,19 @@ pub(super) fn hex_array(out: &mut String, b: &Bytes, off: usize, count: usize) -
             out.push_str(", ");
         }
         write_hex(out, b.u32(off + 4 * n)?.into());
+    }
+    out.push(']');
+    Some(())
+}
+
+/// `[0, 0xfeedface]`: `count` `u64`s in hex.
+pub(super) fn hex_u64s(out: &mut String, b: &Bytes, off: usize, count: usize) -> Option<()> {
+    out.push('[');
+    for n in 0..count {
+        if n > 0 {
+            out.push_str(", ");
+        }
+        write_hex(out, b.u64(off + 8 * n)?);
     }
     out.push(']');
     Some(())
