@@ -47,6 +47,7 @@ fn main() {
             Some("netlink-link") => netlink_link(),
             Some("ptrace-xattr") => ptrace_xattr(&dir),
             Some("ioctl-sock-kvm") => ioctl_sock_kvm(),
+            Some("ioctl-block-perf-ubi") => ioctl_block_perf_ubi(),
             _ => {
                 eprintln!("usage: workload MODE [DIR]");
                 std::process::exit(2);
@@ -1149,5 +1150,33 @@ unsafe fn ioctl_sock_kvm() {
         libc::ioctl(vcpu, 0x8090_ae81, regs.as_mut_ptr()); // KVM_GET_REGS
         let mut cpuid = [0u32; 2];
         libc::ioctl(vcpu, 0x4008_ae90, cpuid.as_mut_ptr()); // KVM_SET_CPUID2, no entries
+    }
+}
+
+/// Block, perf and UBI requests on no descriptor: each argument as the kernel would
+/// read it, refused with EBADF.
+unsafe fn ioctl_block_perf_ubi() {
+    unsafe {
+        let v = 12345i32;
+        libc::ioctl(-1, 0x125d, &v); // BLKROSET
+        let range: [u64; 2] = [4096, 8192];
+        libc::ioctl(-1, 0x1277, range.as_ptr()); // BLKDISCARD
+        libc::ioctl(-1, 0x1262, 256); // BLKRASET
+        libc::ioctl(-1, 0x125f, 0); // BLKRRPART
+        // op BLKPG_DEL_PARTITION, flags, datalen, data: NULL
+        let blkpg: [i32; 6] = [2, 0, 0, 0, 0, 0];
+        libc::ioctl(-1, 0x1269, blkpg.as_ptr()); // BLKPG
+        libc::ioctl(-1, 0x2400, 1); // PERF_EVENT_IOC_ENABLE, PERF_IOC_FLAG_GROUP
+        libc::ioctl(-1, 0x2402, -3); // PERF_EVENT_IOC_REFRESH
+        let period = 100_000u64;
+        libc::ioctl(-1, 0x4008_2404, &period); // PERF_EVENT_IOC_PERIOD
+        libc::ioctl(-1, 0x4004_6f41, &v); // UBI_IOCDET
+        let mut mkvol = [0u8; 152];
+        mkvol[..4].copy_from_slice(&7i32.to_ne_bytes());
+        mkvol[8..16].copy_from_slice(&(1u64 << 20).to_ne_bytes());
+        mkvol[16] = 3; // UBI_DYNAMIC_VOLUME
+        mkvol[18..20].copy_from_slice(&4i16.to_ne_bytes());
+        mkvol[24..29].copy_from_slice(b"data\0");
+        libc::ioctl(-1, 0x4098_6f00, mkvol.as_ptr()); // UBI_IOCMKVOL
     }
 }

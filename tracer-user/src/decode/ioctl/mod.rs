@@ -9,6 +9,7 @@ use super::structs::Bytes;
 use super::{Call, DecodeOptions, in_out, write_addr, write_hex};
 use crate::event::{Capture, FdNames};
 
+mod block;
 mod evdev;
 mod fs;
 mod gpio;
@@ -21,6 +22,7 @@ mod mtd;
 mod names;
 mod nbd;
 mod nsfs;
+mod perf;
 mod ptp;
 mod request;
 mod rtc;
@@ -28,6 +30,7 @@ mod scsi;
 mod seccomp;
 mod sock;
 mod term;
+mod ubi;
 mod uffdio;
 mod v4l2;
 mod xlat;
@@ -110,6 +113,9 @@ fn shape(request: u32) -> Shape {
         b'i' => lirc::shape(request),
         0x89 => sock::shape(request),
         0xae => kvm::shape(request),
+        0x12 => block::shape(request),
+        b'$' => perf::shape(request),
+        b'o' | b'O' => ubi::shape(request),
         _ => misc::shape(request),
     };
     family.unwrap_or(Shape::Hex)
