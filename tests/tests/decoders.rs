@@ -11,6 +11,7 @@ tracer_tests::both_backends!(netlink_link_attributes_as_strace_prints_them);
 tracer_tests::both_backends!(ptrace_and_xattr_arguments_as_strace_prints_them);
 tracer_tests::both_backends!(socket_and_kvm_ioctls_as_strace_prints_them);
 tracer_tests::both_backends!(block_perf_and_ubi_ioctls_as_strace_prints_them);
+tracer_tests::both_backends!(v4l2_ioctls_as_strace_prints_them);
 
 const STRACE: &str = "/usr/bin/strace";
 
@@ -167,6 +168,30 @@ fn block_perf_and_ubi_ioctls_as_strace_prints_them(backend: Backend) {
         ours[5].contains("PERF_EVENT_IOC_ENABLE, PERF_IOC_FLAG_GROUP"),
         "{}",
         ours[5]
+    );
+    assert_eq!(ours, theirs);
+}
+
+fn v4l2_ioctls_as_strace_prints_them(backend: Backend) {
+    let args = [
+        "-e",
+        "trace=ioctl",
+        env!("CARGO_BIN_EXE_workload"),
+        "ioctl-v4l2",
+    ];
+    let Some((ours, theirs)) = both(backend, &args, &["ioctl("]) else {
+        return;
+    };
+    assert_eq!(ours.len(), 7, "every call: {ours:#?}");
+    assert!(
+        ours[2].contains("pixelformat=v4l2_fourcc('Y', 'U', 'Y', 'V') /* V4L2_PIX_FMT_YUYV */"),
+        "{}",
+        ours[2]
+    );
+    assert!(
+        ours[4].contains("{id=V4L2_CTRL_FLAG_NEXT_CTRL|V4L2_CID_CONTRAST}"),
+        "{}",
+        ours[4]
     );
     assert_eq!(ours, theirs);
 }

@@ -48,6 +48,7 @@ fn main() {
             Some("ptrace-xattr") => ptrace_xattr(&dir),
             Some("ioctl-sock-kvm") => ioctl_sock_kvm(),
             Some("ioctl-block-perf-ubi") => ioctl_block_perf_ubi(),
+            Some("ioctl-v4l2") => ioctl_v4l2(),
             _ => {
                 eprintln!("usage: workload MODE [DIR]");
                 std::process::exit(2);
@@ -1178,5 +1179,30 @@ unsafe fn ioctl_block_perf_ubi() {
         mkvol[18..20].copy_from_slice(&4i16.to_ne_bytes());
         mkvol[24..29].copy_from_slice(b"data\0");
         libc::ioctl(-1, 0x4098_6f00, mkvol.as_ptr()); // UBI_IOCMKVOL
+    }
+}
+
+/// Video4Linux2 requests on no descriptor: each struct as the kernel would read it,
+/// refused with EBADF.
+unsafe fn ioctl_v4l2() {
+    unsafe {
+        libc::ioctl(-1, 0x8068_5600, 0); // VIDIOC_QUERYCAP
+        let mut fmtdesc = [0u32; 16];
+        fmtdesc[1] = 1; // V4L2_BUF_TYPE_VIDEO_CAPTURE
+        libc::ioctl(-1, 0xc040_5602, fmtdesc.as_mut_ptr()); // VIDIOC_ENUM_FMT
+        let mut format = [0u32; 52];
+        format[0] = 2; // V4L2_BUF_TYPE_VIDEO_OUTPUT
+        // width, height, pixelformat (YUYV), field (NONE), ..., colorspace (SRGB)
+        format[2..9].copy_from_slice(&[640, 480, 0x5659_5559, 1, 1280, 614_400, 8]);
+        libc::ioctl(-1, 0xc0d0_5605, format.as_mut_ptr()); // VIDIOC_S_FMT
+        let mut ctrl = [0x0098_0900u32, 5]; // V4L2_CID_BRIGHTNESS
+        libc::ioctl(-1, 0xc008_561c, ctrl.as_mut_ptr()); // VIDIOC_S_CTRL
+        let mut query = [0u32; 17];
+        query[0] = 0x8000_0000 | 0x0098_0901; // NEXT_CTRL | V4L2_CID_CONTRAST
+        libc::ioctl(-1, 0xc044_5624, query.as_mut_ptr()); // VIDIOC_QUERYCTRL
+        let kind = 1u32;
+        libc::ioctl(-1, 0x4004_5612, &kind); // VIDIOC_STREAMON
+        let mut reqbufs = [4u32, 1, 1, 0, 0]; // count, type, memory (MMAP)
+        libc::ioctl(-1, 0xc014_5608, reqbufs.as_mut_ptr()); // VIDIOC_REQBUFS
     }
 }

@@ -148,6 +148,15 @@ pub fn returns_fd(request: u32) -> bool {
 /// namespace type, `268435456 (CLONE_NEWUSER)`. False when it is only a number.
 pub fn write_return(out: &mut String, call: &Call, ret: u64) -> bool {
     const NS_GET_NSTYPE: u32 = 0xb703;
+    if call.args[1] as u32 == v4l2::VIDIOC_CREATE_BUFS {
+        let _ = write!(out, "{ret}");
+        if let (_, Some(exit)) = in_out(call, 2)
+            && !exit.fault
+        {
+            v4l2::create_bufs_result(out, &exit.data);
+        }
+        return true;
+    }
     if call.args[1] as u32 != NS_GET_NSTYPE {
         return false;
     }
