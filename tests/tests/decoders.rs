@@ -12,6 +12,7 @@ tracer_tests::both_backends!(ptrace_and_xattr_arguments_as_strace_prints_them);
 tracer_tests::both_backends!(socket_and_kvm_ioctls_as_strace_prints_them);
 tracer_tests::both_backends!(block_perf_and_ubi_ioctls_as_strace_prints_them);
 tracer_tests::both_backends!(v4l2_ioctls_as_strace_prints_them);
+tracer_tests::both_backends!(console_ioctls_as_strace_prints_them);
 
 const STRACE: &str = "/usr/bin/strace";
 
@@ -192,6 +193,25 @@ fn v4l2_ioctls_as_strace_prints_them(backend: Backend) {
         ours[4].contains("{id=V4L2_CTRL_FLAG_NEXT_CTRL|V4L2_CID_CONTRAST}"),
         "{}",
         ours[4]
+    );
+    assert_eq!(ours, theirs);
+}
+
+fn console_ioctls_as_strace_prints_them(backend: Backend) {
+    let args = [
+        "-e",
+        "trace=ioctl",
+        env!("CARGO_BIN_EXE_workload"),
+        "ioctl-kd",
+    ];
+    let Some((ours, theirs)) = both(backend, &args, &["ioctl("]) else {
+        return;
+    };
+    assert_eq!(ours.len(), 10, "every call: {ours:#?}");
+    assert!(
+        ours[0].contains("KIOCSOUND, 440 /* 2711 Hz */"),
+        "{}",
+        ours[0]
     );
     assert_eq!(ours, theirs);
 }

@@ -49,6 +49,7 @@ fn main() {
             Some("ioctl-sock-kvm") => ioctl_sock_kvm(),
             Some("ioctl-block-perf-ubi") => ioctl_block_perf_ubi(),
             Some("ioctl-v4l2") => ioctl_v4l2(),
+            Some("ioctl-kd") => ioctl_kd(),
             _ => {
                 eprintln!("usage: workload MODE [DIR]");
                 std::process::exit(2);
@@ -1204,5 +1205,28 @@ unsafe fn ioctl_v4l2() {
         libc::ioctl(-1, 0x4004_5612, &kind); // VIDIOC_STREAMON
         let mut reqbufs = [4u32, 1, 1, 0, 0]; // count, type, memory (MMAP)
         libc::ioctl(-1, 0xc014_5608, reqbufs.as_mut_ptr()); // VIDIOC_REQBUFS
+    }
+}
+
+/// Console requests on no descriptor: tones, LEDs, modes, a function key's string, a
+/// key code, the repeat rate, refused with EBADF.
+unsafe fn ioctl_kd() {
+    unsafe {
+        libc::ioctl(-1, 0x4b2f, 440); // KIOCSOUND
+        libc::ioctl(-1, 0x4b30, (100 << 16) | 1193); // KDMKTONE
+        libc::ioctl(-1, 0x4b32, 0x3); // KDSETLED, LED_SCR|LED_NUM
+        libc::ioctl(-1, 0x4b3a, 1); // KDSETMODE, KD_GRAPHICS
+        libc::ioctl(-1, 0x4b45, 3); // KDSKBMODE, K_UNICODE
+        let mut sentry = [0u8; 513];
+        sentry[0] = 1; // K_F2
+        sentry[1..5].copy_from_slice(b"\x1b[[B");
+        libc::ioctl(-1, 0x4b49, sentry.as_ptr()); // KDSKBSENT
+        let entry: [u8; 4] = [1, 30, 0x41, 0x0b]; // K_SHIFTTAB, index 30, 'A' (KT_LETTER)
+        libc::ioctl(-1, 0x4b47, entry.as_ptr()); // KDSKBENT
+        let keycode: [u32; 2] = [0x1e, 0x30];
+        libc::ioctl(-1, 0x4b4d, keycode.as_ptr()); // KDSETKEYCODE
+        let repeat: [i32; 2] = [250, 33];
+        libc::ioctl(-1, 0x4b52, repeat.as_ptr()); // KDKBDREP
+        libc::ioctl(-1, 0x4b4e, libc::SIGUSR1); // KDSIGACCEPT
     }
 }

@@ -14,6 +14,7 @@ mod evdev;
 mod fs;
 mod gpio;
 mod hdio;
+mod kd;
 mod kvm;
 mod lirc;
 mod loop_dev;
@@ -87,6 +88,9 @@ pub(super) enum Shape {
     /// (`None`: nothing the kernel reads; the request's size must have been copied), then ` => ` and the second part, or the
     /// address when the call failed.
     Updated(Writer, Writer),
+    /// Read, then, when the call succeeded, whatever the second writer adds (perhaps
+    /// nothing: KDFONTOP's answer only for the operations that have one).
+    Then(Writer, Writer),
     /// Read, then written into the same braces: the first part without its closing
     /// brace, the second (from `, `) when the call succeeded, `, ???` when that copy
     /// could not be read; then the brace (PTP's system offsets).
@@ -113,6 +117,7 @@ fn shape(request: u32) -> Shape {
         b'i' => lirc::shape(request),
         0x89 => sock::shape(request),
         0xae => kvm::shape(request),
+        b'K' => kd::shape(request),
         0x12 => block::shape(request),
         b'$' => perf::shape(request),
         b'o' | b'O' => ubi::shape(request),
@@ -238,6 +243,17 @@ pub fn write_arg(
                 false => write_addr(out, v),
             }
         }
+        Shape::Then(before, after) => {
+            one(out, before, bytes(entry));
+            let mut text = String::new();
+            if ok
+                && bytes(exit)
+                    .and_then(|b| after(&mut text, &b, &ctx))
+                    .is_some()
+            {
+                out.push_str(&text);
+            }
+        }
         Shape::Continued(before, after) => {
             let mut text = String::new();
             let Some(()) = bytes(entry).and_then(|b| before(&mut text, &b, &ctx)) else {
@@ -350,6 +366,58 @@ pub(super) fn array(
     }
     out.push(']');
     Some(())
+}
+
+/// strace's `print_array` over `count` elements of `size` bytes at `off` in the copy
+/// (at `ctx.addr + off` in memory), each printed by `elem`: where the copy ends first,
+/// as the memory did, `... /* address */` (the address alone when no element is held);
+/// `...` after `-s` of them unless `-v`; `, ...` at the end when `truncated` (more
+/// than the array holds: `PAF_ARRAY_TRUNCATED`).
+#[allow(clippy::too_many_arguments)]
+pub(super) fn held_array(
+    out: &mut String,
+    b: &Bytes,
+    off: usize,
+    size: usize,
+    count: usize,
+    truncated: bool,
+    ctx: &Ctx,
+    mut elem: impl FnMut(&mut String, &Bytes) -> Option<()>,
+) {
+    let limit = if ctx.opts.abbreviate {
+        ctx.opts.string_limit
+    } else {
+        usize::MAX
+    };
+    let mut cut = false;
+    for n in 0..count {
+        let at = off + n * size;
+        let Some(bytes) = b.0.get(at..at + size) else {
+            let addr = ctx.addr + at as u64;
+            if n == 0 {
+                return write_addr(out, addr);
+            }
+            let _ = write!(out, ", ... /* {addr:#x} */");
+            cut = true;
+            break;
+        };
+        out.push_str(if n == 0 { "[" } else { ", " });
+        if n >= limit {
+            out.push_str("...");
+            cut = true;
+            break;
+        }
+        if elem(out, &Bytes(bytes)).is_none() {
+            break;
+        }
+    }
+    if count == 0 {
+        out.push('[');
+    }
+    if truncated && !cut {
+        out.push_str(if count == 0 { "..." } else { ", ..." });
+    }
+    out.push(']');
 }
 
 /// `[0, 0xfeedface]`: `count` `u32`s in hex (strace's `PRINT_FIELD_X_ARRAY`).
