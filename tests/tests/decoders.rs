@@ -10,7 +10,7 @@ tracer_tests::both_backends!(keyctl_commands_as_strace_prints_them);
 tracer_tests::both_backends!(netlink_link_attributes_as_strace_prints_them);
 tracer_tests::both_backends!(ptrace_and_xattr_arguments_as_strace_prints_them);
 tracer_tests::both_backends!(socket_and_kvm_ioctls_as_strace_prints_them);
-tracer_tests::both_backends!(block_perf_and_ubi_ioctls_as_strace_prints_them);
+tracer_tests::both_backends!(block_perf_ubi_and_tee_ioctls_as_strace_prints_them);
 tracer_tests::both_backends!(v4l2_ioctls_as_strace_prints_them);
 tracer_tests::both_backends!(console_ioctls_as_strace_prints_them);
 
@@ -153,17 +153,17 @@ fn socket_and_kvm_ioctls_as_strace_prints_them(backend: Backend) {
     assert_eq!(ours, mask(theirs));
 }
 
-fn block_perf_and_ubi_ioctls_as_strace_prints_them(backend: Backend) {
+fn block_perf_ubi_and_tee_ioctls_as_strace_prints_them(backend: Backend) {
     let args = [
         "-e",
         "trace=ioctl",
         env!("CARGO_BIN_EXE_workload"),
-        "ioctl-block-perf-ubi",
+        "ioctl-block-perf-ubi-tee",
     ];
     let Some((ours, theirs)) = both(backend, &args, &["ioctl("]) else {
         return;
     };
-    assert_eq!(ours.len(), 10, "every call: {ours:#?}");
+    assert_eq!(ours.len(), 13, "every call: {ours:#?}");
     assert!(ours[0].contains("BLKROSET, [12345]"), "{}", ours[0]);
     assert!(
         ours[5].contains("PERF_EVENT_IOC_ENABLE, PERF_IOC_FLAG_GROUP"),

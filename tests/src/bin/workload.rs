@@ -47,7 +47,7 @@ fn main() {
             Some("netlink-link") => netlink_link(),
             Some("ptrace-xattr") => ptrace_xattr(&dir),
             Some("ioctl-sock-kvm") => ioctl_sock_kvm(),
-            Some("ioctl-block-perf-ubi") => ioctl_block_perf_ubi(),
+            Some("ioctl-block-perf-ubi-tee") => ioctl_block_perf_ubi_tee(),
             Some("ioctl-v4l2") => ioctl_v4l2(),
             Some("ioctl-kd") => ioctl_kd(),
             _ => {
@@ -1155,9 +1155,9 @@ unsafe fn ioctl_sock_kvm() {
     }
 }
 
-/// Block, perf and UBI requests on no descriptor: each argument as the kernel would
+/// Block, perf, UBI and TEE requests on no descriptor: each argument as the kernel would
 /// read it, refused with EBADF.
-unsafe fn ioctl_block_perf_ubi() {
+unsafe fn ioctl_block_perf_ubi_tee() {
     unsafe {
         let v = 12345i32;
         libc::ioctl(-1, 0x125d, &v); // BLKROSET
@@ -1180,6 +1180,12 @@ unsafe fn ioctl_block_perf_ubi() {
         mkvol[18..20].copy_from_slice(&4i16.to_ne_bytes());
         mkvol[24..29].copy_from_slice(b"data\0");
         libc::ioctl(-1, 0x4098_6f00, mkvol.as_ptr()); // UBI_IOCMKVOL
+        let cancel: [u32; 2] = [7, 0x1234];
+        libc::ioctl(-1, 0x8008_a404, cancel.as_ptr()); // TEE_IOC_CANCEL
+        let shm: [u64; 2] = [4096, 1]; // size, flags TEE_IOCTL_SHM_MAPPED
+        libc::ioctl(-1, 0xc010_a401, shm.as_ptr()); // TEE_IOC_SHM_ALLOC
+        let buf: [u64; 2] = [0, 0]; // buf_ptr NULL, buf_len 0
+        libc::ioctl(-1, 0x8010_a403, buf.as_ptr()); // TEE_IOC_INVOKE
     }
 }
 

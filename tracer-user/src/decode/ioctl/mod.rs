@@ -30,6 +30,7 @@ mod rtc;
 mod scsi;
 mod seccomp;
 mod sock;
+mod tee;
 mod term;
 mod ubi;
 mod uffdio;
@@ -118,6 +119,7 @@ fn shape(request: u32) -> Shape {
         0x89 => sock::shape(request),
         0xae => kvm::shape(request),
         b'K' => kd::shape(request),
+        0xa4 => tee::shape(request),
         0x12 => block::shape(request),
         b'$' => perf::shape(request),
         b'o' | b'O' => ubi::shape(request),
