@@ -13,6 +13,7 @@ tracer_tests::both_backends!(socket_and_kvm_ioctls_as_strace_prints_them);
 tracer_tests::both_backends!(block_perf_ubi_and_tee_ioctls_as_strace_prints_them);
 tracer_tests::both_backends!(v4l2_ioctls_as_strace_prints_them);
 tracer_tests::both_backends!(console_ioctls_as_strace_prints_them);
+tracer_tests::both_backends!(btrfs_ioctls_as_strace_prints_them);
 
 const STRACE: &str = "/usr/bin/strace";
 
@@ -213,5 +214,20 @@ fn console_ioctls_as_strace_prints_them(backend: Backend) {
         "{}",
         ours[0]
     );
+    assert_eq!(ours, theirs);
+}
+
+fn btrfs_ioctls_as_strace_prints_them(backend: Backend) {
+    let args = [
+        "-e",
+        "trace=ioctl",
+        env!("CARGO_BIN_EXE_workload"),
+        "ioctl-btrfs",
+    ];
+    let Some((ours, theirs)) = both(backend, &args, &["ioctl("]) else {
+        return;
+    };
+    assert_eq!(ours.len(), 8, "every call: {ours:#?}");
+    assert!(ours[5].contains("len=UINT64_MAX"), "{}", ours[5]);
     assert_eq!(ours, theirs);
 }

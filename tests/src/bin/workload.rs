@@ -50,6 +50,7 @@ fn main() {
             Some("ioctl-block-perf-ubi-tee") => ioctl_block_perf_ubi_tee(),
             Some("ioctl-v4l2") => ioctl_v4l2(),
             Some("ioctl-kd") => ioctl_kd(),
+            Some("ioctl-btrfs") => ioctl_btrfs(),
             _ => {
                 eprintln!("usage: workload MODE [DIR]");
                 std::process::exit(2);
@@ -1234,5 +1235,29 @@ unsafe fn ioctl_kd() {
         let repeat: [i32; 2] = [250, 33];
         libc::ioctl(-1, 0x4b52, repeat.as_ptr()); // KDKBDREP
         libc::ioctl(-1, 0x4b4e, libc::SIGUSR1); // KDSIGACCEPT
+    }
+}
+
+/// Btrfs requests on no descriptor, refused with EBADF.
+unsafe fn ioctl_btrfs() {
+    unsafe {
+        libc::ioctl(-1, 0x9408, 0); // BTRFS_IOC_SYNC
+        libc::ioctl(-1, 0x4004_9421, 1); // BTRFS_IOC_BALANCE_CTL, PAUSE
+        let id = 256u64;
+        libc::ioctl(-1, 0x4008_9413, &id); // BTRFS_IOC_DEFAULT_SUBVOL
+        let flags = 2u64; // BTRFS_SUBVOL_RDONLY
+        libc::ioctl(-1, 0x4008_941a, &flags); // BTRFS_IOC_SUBVOL_SETFLAGS
+        let mut vol = [0u8; 4096];
+        vol[8..13].copy_from_slice(b"snap\0");
+        libc::ioctl(-1, 0x5000_9401, vol.as_ptr()); // BTRFS_IOC_SNAP_CREATE
+        // start, len (UINT64_MAX), flags (COMPRESS), extent_thresh, compress_type (ZLIB)
+        let mut defrag = [0u64; 6];
+        defrag[1] = u64::MAX;
+        defrag[2] = 1;
+        defrag[3] = (1 << 32) | 131_072;
+        libc::ioctl(-1, 0x4030_9410, defrag.as_ptr()); // BTRFS_IOC_DEFRAG_RANGE
+        let quota = [1u64, 0]; // BTRFS_QUOTA_CTL_ENABLE
+        libc::ioctl(-1, 0xc010_9428, quota.as_ptr()); // BTRFS_IOC_QUOTA_CTL
+        libc::ioctl(-1, 0x8400_941f, 0); // BTRFS_IOC_FS_INFO
     }
 }

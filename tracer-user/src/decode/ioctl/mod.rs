@@ -10,6 +10,7 @@ use super::{Call, DecodeOptions, in_out, write_addr, write_hex};
 use crate::event::{Capture, FdNames};
 
 mod block;
+mod btrfs;
 mod evdev;
 mod fs;
 mod gpio;
@@ -120,6 +121,7 @@ fn shape(request: u32) -> Shape {
         0xae => kvm::shape(request),
         b'K' => kd::shape(request),
         0xa4 => tee::shape(request),
+        0x94 => btrfs::shape(request).or_else(|| misc::shape(request)),
         0x12 => block::shape(request),
         b'$' => perf::shape(request),
         b'o' | b'O' => ubi::shape(request),

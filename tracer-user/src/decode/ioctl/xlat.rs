@@ -3,9 +3,90 @@
 //! built against the configured strace source), names and values as strace prints
 //! them. Not edited by hand; regenerate with
 //! `scripts/strace-xlat.sh STRACE_SRC $(sed -n 's/^\/\/ xlat: //p' this file)`.
-// xlat: -i linux/tee.h -i linux/kd.h -i linux/keyboard.h -i net/if.h -i linux/kvm.h -i linux/perf_event.h -i mtd/ubi-user.h -i linux/blkpg.h -i kernel_v4l2_types.h tee_ioctl_gen_caps tee_ioctl_impl_ids tee_ioctl_optee_caps tee_ioctl_shm_flags kd_font_flags kd_font_ops kd_default_led_flags kd_kbd_modes kd_kbd_types kd_keymap_flags kd_key_tables kd_key_types kd_key_fn_keys kd_key_fn_key_vals kd_key_spec_keys kd_key_pad_keys kd_key_dead_keys kd_key_cur_keys kd_key_shift_keys kd_key_ascii_keys kd_key_lock_keys kd_key_slock_keys kd_key_brl_keys kd_led_flags kd_meta_vals kd_modes iffflags kvm_cap kvm_cpuid_flags kvm_mem_flags perf_ioctl_flags ubi_volume_types ubi_volume_flags ubi_volume_props ubi_data_types blkpg_ops v4l2_device_capabilities_flags v4l2_buf_types v4l2_format_description_flags v4l2_fields v4l2_colorspaces v4l2_vbi_flags v4l2_sliced_flags v4l2_memories v4l2_buf_flags v4l2_buf_flags_ts_type v4l2_buf_flags_ts_src v4l2_streaming_capabilities v4l2_capture_modes v4l2_input_types v4l2_control_classes v4l2_control_ids v4l2_control_query_flags v4l2_tuner_types v4l2_tuner_capabilities v4l2_tuner_rxsubchanses v4l2_tuner_audmodes v4l2_control_types v4l2_control_flags v4l2_framesize_types v4l2_frameinterval_types v4l2_pix_fmts v4l2_sdr_fmts v4l2_meta_fmts
+// xlat: -i linux/btrfs.h -i linux/btrfs_tree.h -i linux/tee.h -i linux/kd.h -i linux/keyboard.h -i net/if.h -i linux/kvm.h -i linux/perf_event.h -i mtd/ubi-user.h -i linux/blkpg.h -i kernel_v4l2_types.h btrfs_balance_ctl_cmds btrfs_snap_flags_v2 btrfs_defrag_flags btrfs_compress_types btrfs_qgroup_ctl_cmds btrfs_qgroup_limit_flags btrfs_tree_objectids btrfs_features_compat btrfs_features_compat_ro btrfs_features_incompat tee_ioctl_gen_caps tee_ioctl_impl_ids tee_ioctl_optee_caps tee_ioctl_shm_flags kd_font_flags kd_font_ops kd_default_led_flags kd_kbd_modes kd_kbd_types kd_keymap_flags kd_key_tables kd_key_types kd_key_fn_keys kd_key_fn_key_vals kd_key_spec_keys kd_key_pad_keys kd_key_dead_keys kd_key_cur_keys kd_key_shift_keys kd_key_ascii_keys kd_key_lock_keys kd_key_slock_keys kd_key_brl_keys kd_led_flags kd_meta_vals kd_modes iffflags kvm_cap kvm_cpuid_flags kvm_mem_flags perf_ioctl_flags ubi_volume_types ubi_volume_flags ubi_volume_props ubi_data_types blkpg_ops v4l2_device_capabilities_flags v4l2_buf_types v4l2_format_description_flags v4l2_fields v4l2_colorspaces v4l2_vbi_flags v4l2_sliced_flags v4l2_memories v4l2_buf_flags v4l2_buf_flags_ts_type v4l2_buf_flags_ts_src v4l2_streaming_capabilities v4l2_capture_modes v4l2_input_types v4l2_control_classes v4l2_control_ids v4l2_control_query_flags v4l2_tuner_types v4l2_tuner_capabilities v4l2_tuner_rxsubchanses v4l2_tuner_audmodes v4l2_control_types v4l2_control_flags v4l2_framesize_types v4l2_frameinterval_types v4l2_pix_fmts v4l2_sdr_fmts v4l2_meta_fmts
 
 use crate::decode::flags::Xlat;
+
+pub const BTRFS_BALANCE_CTL_CMDS: Xlat = &[
+    (0x1, "BTRFS_BALANCE_CTL_PAUSE"),
+    (0x2, "BTRFS_BALANCE_CTL_CANCEL"),
+];
+
+pub const BTRFS_SNAP_FLAGS_V2: Xlat = &[
+    (0x1, "BTRFS_SUBVOL_CREATE_ASYNC"),
+    (0x2, "BTRFS_SUBVOL_RDONLY"),
+    (0x4, "BTRFS_SUBVOL_QGROUP_INHERIT"),
+];
+
+pub const BTRFS_DEFRAG_FLAGS: Xlat = &[
+    (0x1, "BTRFS_DEFRAG_RANGE_COMPRESS"),
+    (0x2, "BTRFS_DEFRAG_RANGE_START_IO"),
+];
+
+pub const BTRFS_COMPRESS_TYPES: Xlat = &[
+    (0, "BTRFS_COMPRESS_NONE"),
+    (0x1, "BTRFS_COMPRESS_ZLIB"),
+    (0x2, "BTRFS_COMPRESS_LZO"),
+    (0x3, "BTRFS_COMPRESS_ZSTD"),
+];
+
+pub const BTRFS_QGROUP_CTL_CMDS: Xlat = &[
+    (0x1, "BTRFS_QUOTA_CTL_ENABLE"),
+    (0x2, "BTRFS_QUOTA_CTL_DISABLE"),
+    (0x3, "BTRFS_QUOTA_CTL_RESCAN__NOTUSED"),
+];
+
+pub const BTRFS_QGROUP_LIMIT_FLAGS: Xlat = &[
+    (0x1, "BTRFS_QGROUP_LIMIT_MAX_RFER"),
+    (0x2, "BTRFS_QGROUP_LIMIT_MAX_EXCL"),
+    (0x4, "BTRFS_QGROUP_LIMIT_RSV_RFER"),
+    (0x8, "BTRFS_QGROUP_LIMIT_RSV_EXCL"),
+    (0x10, "BTRFS_QGROUP_LIMIT_RFER_CMPR"),
+    (0x20, "BTRFS_QGROUP_LIMIT_EXCL_CMPR"),
+];
+
+pub const BTRFS_TREE_OBJECTIDS: Xlat = &[
+    (0x1, "BTRFS_ROOT_TREE_OBJECTID"),
+    (0x2, "BTRFS_EXTENT_TREE_OBJECTID"),
+    (0x3, "BTRFS_CHUNK_TREE_OBJECTID"),
+    (0x4, "BTRFS_DEV_TREE_OBJECTID"),
+    (0x5, "BTRFS_FS_TREE_OBJECTID"),
+    (0x6, "BTRFS_ROOT_TREE_DIR_OBJECTID"),
+    (0x7, "BTRFS_CSUM_TREE_OBJECTID"),
+    (0x8, "BTRFS_QUOTA_TREE_OBJECTID"),
+    (0x9, "BTRFS_UUID_TREE_OBJECTID"),
+    (0xa, "BTRFS_FREE_SPACE_TREE_OBJECTID"),
+    (0xb, "BTRFS_BLOCK_GROUP_TREE_OBJECTID"),
+    (0x100, "BTRFS_FIRST_FREE_OBJECTID"),
+    (0xffffffffffffff00, "BTRFS_LAST_FREE_OBJECTID"),
+    (0xffffffffffffffff, "UINT64_MAX"),
+];
+
+pub const BTRFS_FEATURES_COMPAT: Xlat = &[];
+
+pub const BTRFS_FEATURES_COMPAT_RO: Xlat = &[
+    (0x1, "BTRFS_FEATURE_COMPAT_RO_FREE_SPACE_TREE"),
+    (0x2, "BTRFS_FEATURE_COMPAT_RO_FREE_SPACE_TREE_VALID"),
+    (0x4, "BTRFS_FEATURE_COMPAT_RO_VERITY"),
+    (0x8, "BTRFS_FEATURE_COMPAT_RO_BLOCK_GROUP_TREE"),
+];
+
+pub const BTRFS_FEATURES_INCOMPAT: Xlat = &[
+    (0x1, "BTRFS_FEATURE_INCOMPAT_MIXED_BACKREF"),
+    (0x2, "BTRFS_FEATURE_INCOMPAT_DEFAULT_SUBVOL"),
+    (0x4, "BTRFS_FEATURE_INCOMPAT_MIXED_GROUPS"),
+    (0x8, "BTRFS_FEATURE_INCOMPAT_COMPRESS_LZO"),
+    (0x10, "BTRFS_FEATURE_INCOMPAT_COMPRESS_ZSTD"),
+    (0x20, "BTRFS_FEATURE_INCOMPAT_BIG_METADATA"),
+    (0x40, "BTRFS_FEATURE_INCOMPAT_EXTENDED_IREF"),
+    (0x80, "BTRFS_FEATURE_INCOMPAT_RAID56"),
+    (0x100, "BTRFS_FEATURE_INCOMPAT_SKINNY_METADATA"),
+    (0x200, "BTRFS_FEATURE_INCOMPAT_NO_HOLES"),
+    (0x400, "BTRFS_FEATURE_INCOMPAT_METADATA_UUID"),
+    (0x800, "BTRFS_FEATURE_INCOMPAT_RAID1C34"),
+    (0x1000, "BTRFS_FEATURE_INCOMPAT_ZONED"),
+    (0x2000, "BTRFS_FEATURE_INCOMPAT_EXTENT_TREE_V2"),
+];
 
 pub const TEE_IOCTL_GEN_CAPS: Xlat = &[
     (0x1, "TEE_GEN_CAP_GP"),
