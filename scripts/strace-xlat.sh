@@ -1,8 +1,27 @@
 #!/bin/sh
 # Prints strace's constant tables as Rust `Xlat` consts: each table dumped by a C program
-# built against the configured strace source, so values are the ones strace prints.
+# built against the configured strace source (its src/xlat/NAME.h, after the HEADERs that
+# define the constants strace takes from the system), so values are the ones strace
+# prints.
 # usage: strace-xlat.sh STRACE_SRC_DIR [-i HEADER]... TABLE...
+#        strace-xlat.sh --module RUST_FILE STRACE_SRC_DIR
+#          regenerates RUST_FILE from the `// xlat: [-i HEADER]... TABLE...` line in it,
+#          keeping the lines up to that one.
 set -eu
+if [ "${1:-}" = --module ]; then
+  file=$2 src=$3
+  spec=$(sed -n 's|^// xlat: ||p' "$file")
+  {
+    sed '/^\/\/ xlat: /q' "$file"
+    echo
+    echo 'use crate::decode::flags::Xlat;'
+    echo
+    # shellcheck disable=SC2086 # the spec is a list of words
+    "$0" "$src" $spec | sed '${/^$/d}'
+  } > "$file.new"
+  mv "$file.new" "$file"
+  exit
+fi
 src=$1; shift
 includes=""
 tables=""
