@@ -184,7 +184,7 @@ fn v4l2_ioctls_as_strace_prints_them(backend: Backend) {
     let Some((ours, theirs)) = both(backend, &args, &["ioctl("]) else {
         return;
     };
-    assert_eq!(ours.len(), 7, "every call: {ours:#?}");
+    assert_eq!(ours.len(), 12, "every call: {ours:#?}");
     assert!(
         ours[2].contains("pixelformat=v4l2_fourcc('Y', 'U', 'Y', 'V') /* V4L2_PIX_FMT_YUYV */"),
         "{}",

@@ -1212,6 +1212,24 @@ unsafe fn ioctl_v4l2() {
         libc::ioctl(-1, 0x4004_5612, &kind); // VIDIOC_STREAMON
         let mut reqbufs = [4u32, 1, 1, 0, 0]; // count, type, memory (MMAP)
         libc::ioctl(-1, 0xc014_5608, reqbufs.as_mut_ptr()); // VIDIOC_REQBUFS
+        let mut parm = [0u32; 51];
+        // V4L2_BUF_TYPE_VIDEO_CAPTURE: TIMEPERFRAME, HIGHQUALITY, 1/30, 0, 2 buffers
+        parm[..7].copy_from_slice(&[1, 0x1000, 1, 1, 30, 0, 2]);
+        libc::ioctl(-1, 0xc0cc_5616, parm.as_mut_ptr()); // VIDIOC_S_PARM
+        let mut sizes = [0u32; 11];
+        sizes[1] = 0x4745_504a; // V4L2_PIX_FMT_JPEG
+        libc::ioctl(-1, 0xc02c_564a, sizes.as_mut_ptr()); // VIDIOC_ENUM_FRAMESIZES
+        let mut ext = [0u32; 8];
+        ext[0] = 0x0098_0000; // V4L2_CTRL_CLASS_USER, no controls
+        libc::ioctl(-1, 0xc020_5648, ext.as_mut_ptr()); // VIDIOC_S_EXT_CTRLS
+        let mut create = [0u32; 64];
+        // count, memory (MMAP), format: V4L2_BUF_TYPE_META_CAPTURE, VIVD, 4096
+        create[1..3].copy_from_slice(&[2, 1]);
+        create[4] = 13;
+        create[6..8].copy_from_slice(&[0x4456_4956, 4096]);
+        libc::ioctl(-1, 0xc100_565c, create.as_mut_ptr()); // VIDIOC_CREATE_BUFS
+        let mut crop = [1u32, 0, 0, 640, 480];
+        libc::ioctl(-1, 0x4014_563c, crop.as_mut_ptr()); // VIDIOC_S_CROP
     }
 }
 
