@@ -1,14 +1,15 @@
 //! Btrfs's requests and the generic ones it shares type 0x94 with, as strace's
 //! `btrfs.c` and `fs_0x94_ioctl.c` print them: so far those without arrays or
-//! containers behind pointers (a snapshot's qgroup inheritance shows its address); the
-//! others show their struct's address.
+//! containers behind pointers (a snapshot's qgroup inheritance shows its address) and
+//! whose structs the copy holds; the others show their struct's address.
 
 use std::fmt::Write;
 
 use super::xlat::{
-    BTRFS_BALANCE_CTL_CMDS, BTRFS_COMPRESS_TYPES, BTRFS_DEFRAG_FLAGS, BTRFS_FEATURES_COMPAT,
-    BTRFS_FEATURES_COMPAT_RO, BTRFS_FEATURES_INCOMPAT, BTRFS_QGROUP_CTL_CMDS,
-    BTRFS_QGROUP_LIMIT_FLAGS, BTRFS_SNAP_FLAGS_V2, BTRFS_TREE_OBJECTIDS,
+    BTRFS_BALANCE_ARGS, BTRFS_BALANCE_CTL_CMDS, BTRFS_BALANCE_FLAGS, BTRFS_BALANCE_STATE,
+    BTRFS_COMPRESS_TYPES, BTRFS_DEFRAG_FLAGS, BTRFS_FEATURES_COMPAT, BTRFS_FEATURES_COMPAT_RO,
+    BTRFS_FEATURES_INCOMPAT, BTRFS_QGROUP_CTL_CMDS, BTRFS_QGROUP_LIMIT_FLAGS, BTRFS_SCRUB_FLAGS,
+    BTRFS_SNAP_FLAGS_V2, BTRFS_SPACE_INFO_FLAGS, BTRFS_TREE_OBJECTIDS,
 };
 use super::{Ctx, Shape, cstring, need};
 use crate::decode::flags::{lookup, styled, write_enum, write_flags};
@@ -181,12 +182,61 @@ pub(super) fn shape(request: u32) -> Option<Shape> {
             out.push(']');
             Some(())
         }),
-        // Not decoded yet (balance, devices, inode lookups, received subvolumes,
-        // scrubs, tree searches, send, space): the struct's address, as strace shows
-        // one it cannot read.
-        0xc400_9420 | 0x8400_9422 | 0xd000_941e | 0xca28_9435 | 0x8400_941f | 0xc408_9434
-        | 0xd000_9412 | 0xc038_9423 | 0xc038_9424 | 0xc0c8_9425 | 0xc400_941b | 0xc400_941d
-        | 0xd000_9411 | 0xc070_9411 | 0x4048_9426 | 0xc010_9414 => Shape::Addr,
+        // BTRFS_IOC_BALANCE_V2: what to balance, then its state; BALANCE_PROGRESS.
+        0xc400_9420 => Shape::InOut(
+            |o, b, _| balance(o, b, false),
+            |o, b, _| balance(o, b, true),
+        ),
+        0x8400_9422 => Shape::Out(|o, b, _| balance(o, b, true)),
+        // BTRFS_IOC_SCRUB, SCRUB_PROGRESS: the device (and range), then the progress.
+        0xc400_941b | 0xc400_941d => Shape::InOut(
+            |out, b, ctx| {
+                need(b, 1024)?;
+                out.push_str("{devid=");
+                crate::decode::structs::write_makedev(out, b.u64(0)?);
+                if ctx.request == 0xc400_941b {
+                    let _ = write!(out, ", start={}, end=", b.u64(8)?);
+                    u64_max(out, b.u64(16)?);
+                    out.push_str(", flags=");
+                    write_flags(out, b.u64(24)?, BTRFS_SCRUB_FLAGS, None, "BTRFS_SCRUB_???");
+                }
+                out.push('}');
+                Some(())
+            },
+            |out, b, _| {
+                need(b, 1024)?;
+                const FIELDS: [&str; 15] = [
+                    "data_extents_scrubbed",
+                    "tree_extents_scrubbed",
+                    "data_bytes_scrubbed",
+                    "tree_bytes_scrubbed",
+                    "read_errors",
+                    "csum_errors",
+                    "verify_errors",
+                    "no_csum",
+                    "csum_discards",
+                    "super_errors",
+                    "malloc_errors",
+                    "uncorrectable_errors",
+                    "corrected_errors",
+                    "last_physical",
+                    "unverified_errors",
+                ];
+                out.push_str("{progress={");
+                for (i, name) in FIELDS.iter().enumerate() {
+                    let sep = if i > 0 { ", " } else { "" };
+                    let _ = write!(out, "{sep}{name}={}", b.u64(32 + 8 * i)?);
+                }
+                out.push_str("}}");
+                Some(())
+            },
+        ),
+        // Not decoded yet (devices, inode lookups, received subvolumes, tree searches,
+        // send, space): the struct's address, as strace shows one it cannot read.
+        0xd000_941e | 0xca28_9435 | 0x8400_941f | 0xc408_9434 | 0xd000_9412 | 0xc038_9423
+        | 0xc038_9424 | 0xc0c8_9425 | 0xd000_9411 | 0xc070_9411 | 0x4048_9426 | 0xc010_9414 => {
+            Shape::Addr
+        }
         _ => return None,
     })
 }
@@ -288,6 +338,67 @@ fn features(out: &mut String, b: &Bytes, off: usize) -> Option<()> {
         None,
         "BTRFS_FEATURE_INCOMPAT_???",
     );
+    out.push('}');
+    Some(())
+}
+
+/// `struct btrfs_ioctl_balance_args`: its flags, the state (`out`: what the kernel
+/// wrote), and the filters of the chunk types the flags name.
+fn balance(out: &mut String, b: &Bytes, state: bool) -> Option<()> {
+    const DATA: u64 = 1;
+    const SYSTEM: u64 = 2;
+    const METADATA: u64 = 4;
+    need(b, 1024)?;
+    let flags = b.u64(0)?;
+    out.push_str("{flags=");
+    write_flags(out, flags, BTRFS_BALANCE_FLAGS, None, "BTRFS_BALANCE_???");
+    if state {
+        out.push_str(", state=");
+        write_flags(
+            out,
+            b.u64(8)?,
+            BTRFS_BALANCE_STATE,
+            None,
+            "BTRFS_BALANCE_STATE_???",
+        );
+    }
+    for (bit, name, at) in [
+        (DATA, "data", 16),
+        (METADATA, "meta", 152),
+        (SYSTEM, "sys", 288),
+    ] {
+        if flags & bit == 0 {
+            continue;
+        }
+        let _ = write!(out, ", {name}={{profiles=");
+        write_flags(
+            out,
+            b.u64(at)?,
+            BTRFS_SPACE_INFO_FLAGS,
+            None,
+            "BTRFS_BLOCK_GROUP_???",
+        );
+        out.push_str(", usage=");
+        u64_max(out, b.u64(at + 8)?);
+        out.push_str(", devid=");
+        crate::decode::structs::write_makedev(out, b.u64(at + 16)?);
+        for (i, field) in ["pstart", "pend", "vstart", "vend", "target"]
+            .iter()
+            .enumerate()
+        {
+            let _ = write!(out, ", {field}=");
+            u64_max(out, b.u64(at + 24 + 8 * i)?);
+        }
+        out.push_str(", flags=");
+        write_flags(
+            out,
+            b.u64(at + 64)?,
+            BTRFS_BALANCE_ARGS,
+            None,
+            "BTRFS_BALANCE_ARGS_???",
+        );
+        out.push('}');
+    }
     out.push('}');
     Some(())
 }

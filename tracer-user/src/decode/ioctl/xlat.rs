@@ -3,9 +3,53 @@
 //! built against the configured strace source), names and values as strace prints
 //! them. Not edited by hand: add a table to the line below, then
 //! `scripts/strace-xlat.sh --module tracer-user/src/decode/ioctl/xlat.rs STRACE_SRC`.
-// xlat: -i linux/btrfs.h -i linux/btrfs_tree.h -i linux/tee.h -i linux/kd.h -i linux/keyboard.h -i net/if.h -i linux/kvm.h -i linux/perf_event.h -i mtd/ubi-user.h -i linux/blkpg.h -i kernel_v4l2_types.h btrfs_balance_ctl_cmds btrfs_snap_flags_v2 btrfs_defrag_flags btrfs_compress_types btrfs_qgroup_ctl_cmds btrfs_qgroup_limit_flags btrfs_tree_objectids btrfs_features_compat btrfs_features_compat_ro btrfs_features_incompat tee_ioctl_gen_caps tee_ioctl_impl_ids tee_ioctl_optee_caps tee_ioctl_shm_flags kd_font_flags kd_font_ops kd_default_led_flags kd_kbd_modes kd_kbd_types kd_keymap_flags kd_key_tables kd_key_types kd_key_fn_keys kd_key_fn_key_vals kd_key_spec_keys kd_key_pad_keys kd_key_dead_keys kd_key_cur_keys kd_key_shift_keys kd_key_ascii_keys kd_key_lock_keys kd_key_slock_keys kd_key_brl_keys kd_led_flags kd_meta_vals kd_modes iffflags kvm_cap kvm_cpuid_flags kvm_mem_flags perf_ioctl_flags ubi_volume_types ubi_volume_flags ubi_volume_props ubi_data_types blkpg_ops v4l2_device_capabilities_flags v4l2_buf_types v4l2_format_description_flags v4l2_fields v4l2_colorspaces v4l2_vbi_flags v4l2_sliced_flags v4l2_memories v4l2_buf_flags v4l2_buf_flags_ts_type v4l2_buf_flags_ts_src v4l2_streaming_capabilities v4l2_capture_modes v4l2_input_types v4l2_control_classes v4l2_control_ids v4l2_control_query_flags v4l2_tuner_types v4l2_tuner_capabilities v4l2_tuner_rxsubchanses v4l2_tuner_audmodes v4l2_control_types v4l2_control_flags v4l2_framesize_types v4l2_frameinterval_types v4l2_pix_fmts v4l2_sdr_fmts v4l2_meta_fmts
+// xlat: -i linux/btrfs.h -i linux/btrfs_tree.h -i linux/tee.h -i linux/kd.h -i linux/keyboard.h -i net/if.h -i linux/kvm.h -i linux/perf_event.h -i mtd/ubi-user.h -i linux/blkpg.h -i kernel_v4l2_types.h btrfs_balance_args btrfs_balance_flags btrfs_balance_state btrfs_space_info_flags btrfs_scrub_flags btrfs_balance_ctl_cmds btrfs_snap_flags_v2 btrfs_defrag_flags btrfs_compress_types btrfs_qgroup_ctl_cmds btrfs_qgroup_limit_flags btrfs_tree_objectids btrfs_features_compat btrfs_features_compat_ro btrfs_features_incompat tee_ioctl_gen_caps tee_ioctl_impl_ids tee_ioctl_optee_caps tee_ioctl_shm_flags kd_font_flags kd_font_ops kd_default_led_flags kd_kbd_modes kd_kbd_types kd_keymap_flags kd_key_tables kd_key_types kd_key_fn_keys kd_key_fn_key_vals kd_key_spec_keys kd_key_pad_keys kd_key_dead_keys kd_key_cur_keys kd_key_shift_keys kd_key_ascii_keys kd_key_lock_keys kd_key_slock_keys kd_key_brl_keys kd_led_flags kd_meta_vals kd_modes iffflags kvm_cap kvm_cpuid_flags kvm_mem_flags perf_ioctl_flags ubi_volume_types ubi_volume_flags ubi_volume_props ubi_data_types blkpg_ops v4l2_device_capabilities_flags v4l2_buf_types v4l2_format_description_flags v4l2_fields v4l2_colorspaces v4l2_vbi_flags v4l2_sliced_flags v4l2_memories v4l2_buf_flags v4l2_buf_flags_ts_type v4l2_buf_flags_ts_src v4l2_streaming_capabilities v4l2_capture_modes v4l2_input_types v4l2_control_classes v4l2_control_ids v4l2_control_query_flags v4l2_tuner_types v4l2_tuner_capabilities v4l2_tuner_rxsubchanses v4l2_tuner_audmodes v4l2_control_types v4l2_control_flags v4l2_framesize_types v4l2_frameinterval_types v4l2_pix_fmts v4l2_sdr_fmts v4l2_meta_fmts
 
 use crate::decode::flags::Xlat;
+
+pub const BTRFS_BALANCE_ARGS: Xlat = &[
+    (0x1, "BTRFS_BALANCE_ARGS_PROFILES"),
+    (0x2, "BTRFS_BALANCE_ARGS_USAGE"),
+    (0x4, "BTRFS_BALANCE_ARGS_DEVID"),
+    (0x8, "BTRFS_BALANCE_ARGS_DRANGE"),
+    (0x10, "BTRFS_BALANCE_ARGS_VRANGE"),
+    (0x20, "BTRFS_BALANCE_ARGS_LIMIT"),
+    (0x40, "BTRFS_BALANCE_ARGS_LIMIT_RANGE"),
+    (0x80, "BTRFS_BALANCE_ARGS_STRIPES_RANGE"),
+    (0x100, "BTRFS_BALANCE_ARGS_CONVERT"),
+    (0x200, "BTRFS_BALANCE_ARGS_SOFT"),
+    (0x400, "BTRFS_BALANCE_ARGS_USAGE_RANGE"),
+];
+
+pub const BTRFS_BALANCE_FLAGS: Xlat = &[
+    (0x1, "BTRFS_BALANCE_DATA"),
+    (0x2, "BTRFS_BALANCE_SYSTEM"),
+    (0x4, "BTRFS_BALANCE_METADATA"),
+    (0x8, "BTRFS_BALANCE_FORCE"),
+    (0x10, "BTRFS_BALANCE_RESUME"),
+];
+
+pub const BTRFS_BALANCE_STATE: Xlat = &[
+    (0x1, "BTRFS_BALANCE_STATE_RUNNING"),
+    (0x2, "BTRFS_BALANCE_STATE_PAUSE_REQ"),
+    (0x4, "BTRFS_BALANCE_STATE_CANCEL_REQ"),
+];
+
+pub const BTRFS_SPACE_INFO_FLAGS: Xlat = &[
+    (0x1, "BTRFS_BLOCK_GROUP_DATA"),
+    (0x2, "BTRFS_BLOCK_GROUP_SYSTEM"),
+    (0x4, "BTRFS_BLOCK_GROUP_METADATA"),
+    (0x8, "BTRFS_BLOCK_GROUP_RAID0"),
+    (0x10, "BTRFS_BLOCK_GROUP_RAID1"),
+    (0x20, "BTRFS_BLOCK_GROUP_DUP"),
+    (0x40, "BTRFS_BLOCK_GROUP_RAID10"),
+    (0x80, "BTRFS_BLOCK_GROUP_RAID5"),
+    (0x100, "BTRFS_BLOCK_GROUP_RAID6"),
+    (0x1000000000000, "BTRFS_AVAIL_ALLOC_BIT_SINGLE"),
+    (0x2000000000000, "BTRFS_SPACE_INFO_GLOBAL_RSV"),
+];
+
+pub const BTRFS_SCRUB_FLAGS: Xlat = &[(0x1, "BTRFS_SCRUB_READONLY")];
 
 pub const BTRFS_BALANCE_CTL_CMDS: Xlat = &[
     (0x1, "BTRFS_BALANCE_CTL_PAUSE"),
