@@ -9,6 +9,11 @@ use tracer_tests::{Backend, trace};
 tracer_tests::both_backends!(keyctl_commands_as_strace_prints_them);
 tracer_tests::both_backends!(netlink_link_attributes_as_strace_prints_them);
 tracer_tests::both_backends!(ptrace_and_xattr_arguments_as_strace_prints_them);
+tracer_tests::both_backends!(socket_and_kvm_ioctls_as_strace_prints_them);
+tracer_tests::both_backends!(block_perf_ubi_and_tee_ioctls_as_strace_prints_them);
+tracer_tests::both_backends!(v4l2_ioctls_as_strace_prints_them);
+tracer_tests::both_backends!(console_ioctls_as_strace_prints_them);
+tracer_tests::both_backends!(btrfs_ioctls_as_strace_prints_them);
 
 const STRACE: &str = "/usr/bin/strace";
 
@@ -119,4 +124,110 @@ fn ptrace_and_xattr_arguments_as_strace_prints_them(backend: Backend) {
     let ours = mask(ours);
     assert_eq!(ours.len(), 11, "every call: {ours:#?}");
     assert_eq!(ours, mask(theirs));
+}
+
+fn socket_and_kvm_ioctls_as_strace_prints_them(backend: Backend) {
+    let args = [
+        "-e",
+        "trace=ioctl",
+        env!("CARGO_BIN_EXE_workload"),
+        "ioctl-sock-kvm",
+    ];
+    let Some((ours, theirs)) = both(backend, &args, &["ioctl("]) else {
+        return;
+    };
+    // The guest memory's address differs between the runs.
+    let addr = Regex::new(r"0x[0-9a-f]{6,}").unwrap();
+    let mask = |lines: Vec<String>| -> Vec<String> {
+        lines
+            .iter()
+            .map(|l| addr.replace_all(l, "ADDR").into_owned())
+            .collect()
+    };
+    let ours = mask(ours);
+    assert!(ours.len() >= 10, "every call: {ours:#?}");
+    assert!(
+        ours[0].contains("SIOCGIFINDEX, {ifr_name=\"lo\", ifr_ifindex=1}"),
+        "{}",
+        ours[0]
+    );
+    assert_eq!(ours, mask(theirs));
+}
+
+fn block_perf_ubi_and_tee_ioctls_as_strace_prints_them(backend: Backend) {
+    let args = [
+        "-e",
+        "trace=ioctl",
+        env!("CARGO_BIN_EXE_workload"),
+        "ioctl-block-perf-ubi-tee",
+    ];
+    let Some((ours, theirs)) = both(backend, &args, &["ioctl("]) else {
+        return;
+    };
+    assert_eq!(ours.len(), 13, "every call: {ours:#?}");
+    assert!(ours[0].contains("BLKROSET, [12345]"), "{}", ours[0]);
+    assert!(
+        ours[5].contains("PERF_EVENT_IOC_ENABLE, PERF_IOC_FLAG_GROUP"),
+        "{}",
+        ours[5]
+    );
+    assert_eq!(ours, theirs);
+}
+
+fn v4l2_ioctls_as_strace_prints_them(backend: Backend) {
+    let args = [
+        "-e",
+        "trace=ioctl",
+        env!("CARGO_BIN_EXE_workload"),
+        "ioctl-v4l2",
+    ];
+    let Some((ours, theirs)) = both(backend, &args, &["ioctl("]) else {
+        return;
+    };
+    assert_eq!(ours.len(), 12, "every call: {ours:#?}");
+    assert!(
+        ours[2].contains("pixelformat=v4l2_fourcc('Y', 'U', 'Y', 'V') /* V4L2_PIX_FMT_YUYV */"),
+        "{}",
+        ours[2]
+    );
+    assert!(
+        ours[4].contains("{id=V4L2_CTRL_FLAG_NEXT_CTRL|V4L2_CID_CONTRAST}"),
+        "{}",
+        ours[4]
+    );
+    assert_eq!(ours, theirs);
+}
+
+fn console_ioctls_as_strace_prints_them(backend: Backend) {
+    let args = [
+        "-e",
+        "trace=ioctl",
+        env!("CARGO_BIN_EXE_workload"),
+        "ioctl-kd",
+    ];
+    let Some((ours, theirs)) = both(backend, &args, &["ioctl("]) else {
+        return;
+    };
+    assert_eq!(ours.len(), 10, "every call: {ours:#?}");
+    assert!(
+        ours[0].contains("KIOCSOUND, 440 /* 2711 Hz */"),
+        "{}",
+        ours[0]
+    );
+    assert_eq!(ours, theirs);
+}
+
+fn btrfs_ioctls_as_strace_prints_them(backend: Backend) {
+    let args = [
+        "-e",
+        "trace=ioctl",
+        env!("CARGO_BIN_EXE_workload"),
+        "ioctl-btrfs",
+    ];
+    let Some((ours, theirs)) = both(backend, &args, &["ioctl("]) else {
+        return;
+    };
+    assert_eq!(ours.len(), 8, "every call: {ours:#?}");
+    assert!(ours[5].contains("len=UINT64_MAX"), "{}", ours[5]);
+    assert_eq!(ours, theirs);
 }

@@ -46,6 +46,11 @@ fn main() {
             Some("keyctl") => keyctl(),
             Some("netlink-link") => netlink_link(),
             Some("ptrace-xattr") => ptrace_xattr(&dir),
+            Some("ioctl-sock-kvm") => ioctl_sock_kvm(),
+            Some("ioctl-block-perf-ubi-tee") => ioctl_block_perf_ubi_tee(),
+            Some("ioctl-v4l2") => ioctl_v4l2(),
+            Some("ioctl-kd") => ioctl_kd(),
+            Some("ioctl-btrfs") => ioctl_btrfs(),
             _ => {
                 eprintln!("usage: workload MODE [DIR]");
                 std::process::exit(2);
@@ -1098,5 +1103,179 @@ unsafe fn ptrace_xattr(dir: &str) {
         let path = c(dir);
         let mut list = [0u8; 256];
         libc::listxattr(path.as_ptr(), list.as_mut_ptr().cast(), 0);
+    }
+}
+
+/// Socket and KVM ioctls with real answers: the loopback interface's index, name, flags,
+/// MTU, hardware and IPv4 addresses; a bridge name and a new MTU refused (no such
+/// descriptor); with /dev/kvm, a VM, its memory slot, a vCPU and its registers.
+unsafe fn ioctl_sock_kvm() {
+    unsafe {
+        let s = libc::socket(libc::AF_INET, libc::SOCK_DGRAM, 0);
+        let mut ifr = [0u8; 40];
+        ifr[..3].copy_from_slice(b"lo\0");
+        let req = |r: u64, ifr: &mut [u8; 40]| libc::ioctl(s, r, ifr.as_mut_ptr());
+        req(0x8933, &mut ifr); // SIOCGIFINDEX
+        req(0x8910, &mut ifr); // SIOCGIFNAME
+        for r in [0x8913, 0x8921, 0x8927, 0x8915] {
+            // SIOCGIFFLAGS, SIOCGIFMTU, SIOCGIFHWADDR, SIOCGIFADDR
+            req(r, &mut ifr);
+        }
+        let mut owner = 0i32;
+        libc::ioctl(s, 0x8903, &mut owner); // FIOGETOWN
+        libc::ioctl(-1, 0x89a0, c"tracer-br".as_ptr()); // SIOCBRADDBR
+        ifr[16..20].copy_from_slice(&1400i32.to_ne_bytes());
+        libc::ioctl(-1, 0x8922, ifr.as_mut_ptr()); // SIOCSIFMTU
+        libc::close(s);
+
+        let kvm = libc::open(c"/dev/kvm".as_ptr(), libc::O_RDWR | libc::O_CLOEXEC);
+        if kvm < 0 {
+            return;
+        }
+        libc::ioctl(kvm, 0xae00, 0); // KVM_GET_API_VERSION
+        libc::ioctl(kvm, 0xae03, 3); // KVM_CHECK_EXTENSION, KVM_CAP_USER_MEMORY
+        let vm = libc::ioctl(kvm, 0xae01, 0); // KVM_CREATE_VM
+        let mem = libc::mmap(
+            null_mut(),
+            4096,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_SHARED | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        );
+        // slot, flags, guest_phys_addr, memory_size, userspace_addr
+        let region: [u64; 4] = [0, 0x1000, 4096, mem as u64];
+        libc::ioctl(vm, 0x4020_ae46, region.as_ptr()); // KVM_SET_USER_MEMORY_REGION
+        let vcpu = libc::ioctl(vm, 0xae41, 0); // KVM_CREATE_VCPU
+        let mut sregs = [0u8; 312];
+        libc::ioctl(vcpu, 0x8138_ae83, sregs.as_mut_ptr()); // KVM_GET_SREGS
+        let mut regs = [0u64; 18];
+        libc::ioctl(vcpu, 0x8090_ae81, regs.as_mut_ptr()); // KVM_GET_REGS
+        let mut cpuid = [0u32; 2];
+        libc::ioctl(vcpu, 0x4008_ae90, cpuid.as_mut_ptr()); // KVM_SET_CPUID2, no entries
+    }
+}
+
+/// Block, perf, UBI and TEE requests on no descriptor: each argument as the kernel would
+/// read it, refused with EBADF.
+unsafe fn ioctl_block_perf_ubi_tee() {
+    unsafe {
+        let v = 12345i32;
+        libc::ioctl(-1, 0x125d, &v); // BLKROSET
+        let range: [u64; 2] = [4096, 8192];
+        libc::ioctl(-1, 0x1277, range.as_ptr()); // BLKDISCARD
+        libc::ioctl(-1, 0x1262, 256); // BLKRASET
+        libc::ioctl(-1, 0x125f, 0); // BLKRRPART
+        // op BLKPG_DEL_PARTITION, flags, datalen, data: NULL
+        let blkpg: [i32; 6] = [2, 0, 0, 0, 0, 0];
+        libc::ioctl(-1, 0x1269, blkpg.as_ptr()); // BLKPG
+        libc::ioctl(-1, 0x2400, 1); // PERF_EVENT_IOC_ENABLE, PERF_IOC_FLAG_GROUP
+        libc::ioctl(-1, 0x2402, -3); // PERF_EVENT_IOC_REFRESH
+        let period = 100_000u64;
+        libc::ioctl(-1, 0x4008_2404, &period); // PERF_EVENT_IOC_PERIOD
+        libc::ioctl(-1, 0x4004_6f41, &v); // UBI_IOCDET
+        let mut mkvol = [0u8; 152];
+        mkvol[..4].copy_from_slice(&7i32.to_ne_bytes());
+        mkvol[8..16].copy_from_slice(&(1u64 << 20).to_ne_bytes());
+        mkvol[16] = 3; // UBI_DYNAMIC_VOLUME
+        mkvol[18..20].copy_from_slice(&4i16.to_ne_bytes());
+        mkvol[24..29].copy_from_slice(b"data\0");
+        libc::ioctl(-1, 0x4098_6f00, mkvol.as_ptr()); // UBI_IOCMKVOL
+        let cancel: [u32; 2] = [7, 0x1234];
+        libc::ioctl(-1, 0x8008_a404, cancel.as_ptr()); // TEE_IOC_CANCEL
+        let shm: [u64; 2] = [4096, 1]; // size, flags TEE_IOCTL_SHM_MAPPED
+        libc::ioctl(-1, 0xc010_a401, shm.as_ptr()); // TEE_IOC_SHM_ALLOC
+        let buf: [u64; 2] = [0, 0]; // buf_ptr NULL, buf_len 0
+        libc::ioctl(-1, 0x8010_a403, buf.as_ptr()); // TEE_IOC_INVOKE
+    }
+}
+
+/// Video4Linux2 requests on no descriptor: each struct as the kernel would read it,
+/// refused with EBADF.
+unsafe fn ioctl_v4l2() {
+    unsafe {
+        libc::ioctl(-1, 0x8068_5600, 0); // VIDIOC_QUERYCAP
+        let mut fmtdesc = [0u32; 16];
+        fmtdesc[1] = 1; // V4L2_BUF_TYPE_VIDEO_CAPTURE
+        libc::ioctl(-1, 0xc040_5602, fmtdesc.as_mut_ptr()); // VIDIOC_ENUM_FMT
+        let mut format = [0u32; 52];
+        format[0] = 2; // V4L2_BUF_TYPE_VIDEO_OUTPUT
+        // width, height, pixelformat (YUYV), field (NONE), ..., colorspace (SRGB)
+        format[2..9].copy_from_slice(&[640, 480, 0x5659_5559, 1, 1280, 614_400, 8]);
+        libc::ioctl(-1, 0xc0d0_5605, format.as_mut_ptr()); // VIDIOC_S_FMT
+        let mut ctrl = [0x0098_0900u32, 5]; // V4L2_CID_BRIGHTNESS
+        libc::ioctl(-1, 0xc008_561c, ctrl.as_mut_ptr()); // VIDIOC_S_CTRL
+        let mut query = [0u32; 17];
+        query[0] = 0x8000_0000 | 0x0098_0901; // NEXT_CTRL | V4L2_CID_CONTRAST
+        libc::ioctl(-1, 0xc044_5624, query.as_mut_ptr()); // VIDIOC_QUERYCTRL
+        let kind = 1u32;
+        libc::ioctl(-1, 0x4004_5612, &kind); // VIDIOC_STREAMON
+        let mut reqbufs = [4u32, 1, 1, 0, 0]; // count, type, memory (MMAP)
+        libc::ioctl(-1, 0xc014_5608, reqbufs.as_mut_ptr()); // VIDIOC_REQBUFS
+        let mut parm = [0u32; 51];
+        // V4L2_BUF_TYPE_VIDEO_CAPTURE: TIMEPERFRAME, HIGHQUALITY, 1/30, 0, 2 buffers
+        parm[..7].copy_from_slice(&[1, 0x1000, 1, 1, 30, 0, 2]);
+        libc::ioctl(-1, 0xc0cc_5616, parm.as_mut_ptr()); // VIDIOC_S_PARM
+        let mut sizes = [0u32; 11];
+        sizes[1] = 0x4745_504a; // V4L2_PIX_FMT_JPEG
+        libc::ioctl(-1, 0xc02c_564a, sizes.as_mut_ptr()); // VIDIOC_ENUM_FRAMESIZES
+        let mut ext = [0u32; 8];
+        ext[0] = 0x0098_0000; // V4L2_CTRL_CLASS_USER, no controls
+        libc::ioctl(-1, 0xc020_5648, ext.as_mut_ptr()); // VIDIOC_S_EXT_CTRLS
+        let mut create = [0u32; 64];
+        // count, memory (MMAP), format: V4L2_BUF_TYPE_META_CAPTURE, VIVD, 4096
+        create[1..3].copy_from_slice(&[2, 1]);
+        create[4] = 13;
+        create[6..8].copy_from_slice(&[0x4456_4956, 4096]);
+        libc::ioctl(-1, 0xc100_565c, create.as_mut_ptr()); // VIDIOC_CREATE_BUFS
+        let mut crop = [1u32, 0, 0, 640, 480];
+        libc::ioctl(-1, 0x4014_563c, crop.as_mut_ptr()); // VIDIOC_S_CROP
+    }
+}
+
+/// Console requests on no descriptor: tones, LEDs, modes, a function key's string, a
+/// key code, the repeat rate, refused with EBADF.
+unsafe fn ioctl_kd() {
+    unsafe {
+        libc::ioctl(-1, 0x4b2f, 440); // KIOCSOUND
+        libc::ioctl(-1, 0x4b30, (100 << 16) | 1193); // KDMKTONE
+        libc::ioctl(-1, 0x4b32, 0x3); // KDSETLED, LED_SCR|LED_NUM
+        libc::ioctl(-1, 0x4b3a, 1); // KDSETMODE, KD_GRAPHICS
+        libc::ioctl(-1, 0x4b45, 3); // KDSKBMODE, K_UNICODE
+        let mut sentry = [0u8; 513];
+        sentry[0] = 1; // K_F2
+        sentry[1..5].copy_from_slice(b"\x1b[[B");
+        libc::ioctl(-1, 0x4b49, sentry.as_ptr()); // KDSKBSENT
+        let entry: [u8; 4] = [1, 30, 0x41, 0x0b]; // K_SHIFTTAB, index 30, 'A' (KT_LETTER)
+        libc::ioctl(-1, 0x4b47, entry.as_ptr()); // KDSKBENT
+        let keycode: [u32; 2] = [0x1e, 0x30];
+        libc::ioctl(-1, 0x4b4d, keycode.as_ptr()); // KDSETKEYCODE
+        let repeat: [i32; 2] = [250, 33];
+        libc::ioctl(-1, 0x4b52, repeat.as_ptr()); // KDKBDREP
+        libc::ioctl(-1, 0x4b4e, libc::SIGUSR1); // KDSIGACCEPT
+    }
+}
+
+/// Btrfs requests on no descriptor, refused with EBADF.
+unsafe fn ioctl_btrfs() {
+    unsafe {
+        libc::ioctl(-1, 0x9408, 0); // BTRFS_IOC_SYNC
+        libc::ioctl(-1, 0x4004_9421, 1); // BTRFS_IOC_BALANCE_CTL, PAUSE
+        let id = 256u64;
+        libc::ioctl(-1, 0x4008_9413, &id); // BTRFS_IOC_DEFAULT_SUBVOL
+        let flags = 2u64; // BTRFS_SUBVOL_RDONLY
+        libc::ioctl(-1, 0x4008_941a, &flags); // BTRFS_IOC_SUBVOL_SETFLAGS
+        let mut vol = [0u8; 4096];
+        vol[8..13].copy_from_slice(b"snap\0");
+        libc::ioctl(-1, 0x5000_9401, vol.as_ptr()); // BTRFS_IOC_SNAP_CREATE
+        // start, len (UINT64_MAX), flags (COMPRESS), extent_thresh, compress_type (ZLIB)
+        let mut defrag = [0u64; 6];
+        defrag[1] = u64::MAX;
+        defrag[2] = 1;
+        defrag[3] = (1 << 32) | 131_072;
+        libc::ioctl(-1, 0x4030_9410, defrag.as_ptr()); // BTRFS_IOC_DEFRAG_RANGE
+        let quota = [1u64, 0]; // BTRFS_QUOTA_CTL_ENABLE
+        libc::ioctl(-1, 0xc010_9428, quota.as_ptr()); // BTRFS_IOC_QUOTA_CTL
+        libc::ioctl(-1, 0x8400_941f, 0); // BTRFS_IOC_FS_INFO
     }
 }

@@ -692,6 +692,39 @@ fn ioctl_arguments_by_family() {
     assert!(line(&c).starts_with("-1, TIOCMBIS, [0xffff1e00 /* TIOCM_??? */] = -1"));
 }
 
+/// Lines of strace's ioctl_kd.c and ioctl_v4l2.c, from the bytes a backend copies.
+#[test]
+fn ioctl_console_and_video() {
+    let at = |data: &[u8]| cap(2, capture::FIXED, data);
+    let ebadf = Some(-9);
+    let args = |req: u64, arg: u64| [-1i64 as u64, req, arg];
+    // An accent table whose memory ends after two of its five accents.
+    let mut diacr = 5u32.to_le_bytes().to_vec();
+    diacr.extend_from_slice(b"()*+,-");
+    let c = call("ioctl", &args(0x4b4b, 0x7000), ebadf, vec![at(&diacr)]);
+    assert!(line(&c).starts_with(
+        "-1, KDSKBDIACR, {kb_cnt=5, kbdiacr=[{diacr='(', base=')', result='*'}, \
+         {diacr='+', base=',', result='-'}, ... /* 0x700a */]} = -1"
+    ));
+    // A tone: its length and pitch.
+    let c = call("ioctl", &args(0x4b30, 0x1_ffff), ebadf, vec![]);
+    assert!(line(&c).starts_with("-1, KDMKTONE, 1<<16|65535 /* 18 Hz, 1 ms */ = -1"));
+    // A control by its class and offset; one of no class.
+    let ctrl = |id: u32| {
+        let mut b = id.to_le_bytes().to_vec();
+        b.extend_from_slice(&0u32.to_le_bytes());
+        call("ioctl", &args(0xc008_561b, 0x7000), ebadf, vec![at(&b)])
+    };
+    assert!(
+        line(&ctrl(0x00a3_1234))
+            .starts_with("-1, VIDIOC_G_CTRL, {id=V4L2_CTRL_CLASS_DETECT+0x1234} = -1")
+    );
+    assert!(
+        line(&ctrl(0x00a6_0000))
+            .starts_with("-1, VIDIOC_G_CTRL, {id=0xa60000 /* V4L2_CID_??? */} = -1")
+    );
+}
+
 #[test]
 fn ioctl_gpio() {
     let at = |data: &[u8]| cap(2, capture::FIXED, data);

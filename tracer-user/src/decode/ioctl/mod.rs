@@ -9,10 +9,14 @@ use super::structs::Bytes;
 use super::{Call, DecodeOptions, in_out, write_addr, write_hex};
 use crate::event::{Capture, FdNames};
 
+mod block;
+mod btrfs;
 mod evdev;
 mod fs;
 mod gpio;
 mod hdio;
+mod kd;
+mod kvm;
 mod lirc;
 mod loop_dev;
 mod misc;
@@ -20,14 +24,19 @@ mod mtd;
 mod names;
 mod nbd;
 mod nsfs;
+mod perf;
 mod ptp;
 mod request;
 mod rtc;
 mod scsi;
 mod seccomp;
+mod sock;
+mod tee;
 mod term;
+mod ubi;
 mod uffdio;
 mod v4l2;
+mod xlat;
 
 pub use request::write_request;
 pub(super) use seccomp::{AUDIT_ARCHES, syscall_name};
@@ -81,6 +90,9 @@ pub(super) enum Shape {
     /// (`None`: nothing the kernel reads; the request's size must have been copied), then ` => ` and the second part, or the
     /// address when the call failed.
     Updated(Writer, Writer),
+    /// Read, then, when the call succeeded, whatever the second writer adds (perhaps
+    /// nothing: KDFONTOP's answer only for the operations that have one).
+    Then(Writer, Writer),
     /// Read, then written into the same braces: the first part without its closing
     /// brace, the second (from `, `) when the call succeeded, `, ???` when that copy
     /// could not be read; then the brace (PTP's system offsets).
@@ -105,6 +117,14 @@ fn shape(request: u32) -> Shape {
         0xaa => uffdio::shape(request),
         b'V' => v4l2::shape(request),
         b'i' => lirc::shape(request),
+        0x89 => sock::shape(request),
+        0xae => kvm::shape(request),
+        b'K' => kd::shape(request),
+        0xa4 => tee::shape(request),
+        0x94 => btrfs::shape(request).or_else(|| misc::shape(request)),
+        0x12 => block::shape(request),
+        b'$' => perf::shape(request),
+        b'o' | b'O' => ubi::shape(request),
         _ => misc::shape(request),
     };
     family.unwrap_or(Shape::Hex)
@@ -137,6 +157,15 @@ pub fn returns_fd(request: u32) -> bool {
 /// namespace type, `268435456 (CLONE_NEWUSER)`. False when it is only a number.
 pub fn write_return(out: &mut String, call: &Call, ret: u64) -> bool {
     const NS_GET_NSTYPE: u32 = 0xb703;
+    if call.args[1] as u32 == v4l2::VIDIOC_CREATE_BUFS {
+        let _ = write!(out, "{ret}");
+        if let (_, Some(exit)) = in_out(call, 2)
+            && !exit.fault
+        {
+            v4l2::create_bufs_result(out, &exit.data);
+        }
+        return true;
+    }
     if call.args[1] as u32 != NS_GET_NSTYPE {
         return false;
     }
@@ -218,6 +247,17 @@ pub fn write_arg(
                 false => write_addr(out, v),
             }
         }
+        Shape::Then(before, after) => {
+            one(out, before, bytes(entry));
+            let mut text = String::new();
+            if ok
+                && bytes(exit)
+                    .and_then(|b| after(&mut text, &b, &ctx))
+                    .is_some()
+            {
+                out.push_str(&text);
+            }
+        }
         Shape::Continued(before, after) => {
             let mut text = String::new();
             let Some(()) = bytes(entry).and_then(|b| before(&mut text, &b, &ctx)) else {
@@ -267,8 +307,8 @@ pub(super) fn uint(out: &mut String, b: &Bytes, _: &Ctx) -> Option<()> {
 }
 
 /// A `char` array of `len` bytes at `off` as strace's `PRINT_FIELD_CSTRING` prints it:
-/// quoted up to its NUL, `...` after the quote when none is among its first `len - 1`
-/// bytes (the last is the NUL's: strace's `QUOTE_0_TERMINATED`).
+/// quoted up to its NUL, at most `len - 1` bytes (the last is the NUL's: strace's
+/// `QUOTE_0_TERMINATED`), `...` after the quote when there is no NUL at all.
 pub(super) fn cstring(
     out: &mut String,
     b: &Bytes,
@@ -276,9 +316,9 @@ pub(super) fn cstring(
     len: usize,
     ctx: &Ctx,
 ) -> Option<()> {
-    let bytes = &b.0.get(off..off + len)?[..len.saturating_sub(1)];
+    let bytes = b.0.get(off..off + len)?;
     let end = bytes.iter().position(|&c| c == 0);
-    let shown = &bytes[..end.unwrap_or(bytes.len())];
+    let shown = &bytes[..end.unwrap_or(len).min(len.saturating_sub(1))];
     crate::decode::strings::quote(out, shown, ctx.opts.hex, false);
     if end.is_none() {
         out.push_str("...");
@@ -332,6 +372,58 @@ pub(super) fn array(
     Some(())
 }
 
+/// strace's `print_array` over `count` elements of `size` bytes at `off` in the copy
+/// (at `ctx.addr + off` in memory), each printed by `elem`: where the copy ends first,
+/// as the memory did, `... /* address */` (the address alone when no element is held);
+/// `...` after `-s` of them unless `-v`; `, ...` at the end when `truncated` (more
+/// than the array holds: `PAF_ARRAY_TRUNCATED`).
+#[allow(clippy::too_many_arguments)]
+pub(super) fn held_array(
+    out: &mut String,
+    b: &Bytes,
+    off: usize,
+    size: usize,
+    count: usize,
+    truncated: bool,
+    ctx: &Ctx,
+    mut elem: impl FnMut(&mut String, &Bytes) -> Option<()>,
+) {
+    let limit = if ctx.opts.abbreviate {
+        ctx.opts.string_limit
+    } else {
+        usize::MAX
+    };
+    let mut cut = false;
+    for n in 0..count {
+        let at = off + n * size;
+        let Some(bytes) = b.0.get(at..at + size) else {
+            let addr = ctx.addr + at as u64;
+            if n == 0 {
+                return write_addr(out, addr);
+            }
+            let _ = write!(out, ", ... /* {addr:#x} */");
+            cut = true;
+            break;
+        };
+        out.push_str(if n == 0 { "[" } else { ", " });
+        if n >= limit {
+            out.push_str("...");
+            cut = true;
+            break;
+        }
+        if elem(out, &Bytes(bytes)).is_none() {
+            break;
+        }
+    }
+    if count == 0 {
+        out.push('[');
+    }
+    if truncated && !cut {
+        out.push_str(if count == 0 { "..." } else { ", ..." });
+    }
+    out.push(']');
+}
+
 /// `[0, 0xfeedface]`: `count` `u32`s in hex (strace's `PRINT_FIELD_X_ARRAY`).
 pub(super) fn hex_array(out: &mut String, b: &Bytes, off: usize, count: usize) -> Option<()> {
     out.push('[');
@@ -340,6 +432,19 @@ pub(super) fn hex_array(out: &mut String, b: &Bytes, off: usize, count: usize) -
             out.push_str(", ");
         }
         write_hex(out, b.u32(off + 4 * n)?.into());
+    }
+    out.push(']');
+    Some(())
+}
+
+/// `[0, 0xfeedface]`: `count` `u64`s in hex.
+pub(super) fn hex_u64s(out: &mut String, b: &Bytes, off: usize, count: usize) -> Option<()> {
+    out.push('[');
+    for n in 0..count {
+        if n > 0 {
+            out.push_str(", ");
+        }
+        write_hex(out, b.u64(off + 8 * n)?);
     }
     out.push(']');
     Some(())

@@ -1,0 +1,169 @@
+//! KVM's requests (type 0xae), as strace's `kvm.c` and its x86_64 `arch_kvm.c` print
+//! them: the capability asked about, guest memory slots, CPUID tables (their entries
+//! follow the header, which is all the request's size covers: `[...]` as strace
+//! abbreviates them), registers.
+
+use std::fmt::Write;
+
+use super::xlat::{KVM_CAP, KVM_CPUID_FLAGS, KVM_MEM_FLAGS};
+use super::{Ctx, Shape, hex_u64s, need};
+use crate::decode::flags::{hex, write_enum, write_flags};
+use crate::decode::structs::Bytes;
+
+pub(super) fn shape(request: u32) -> Option<Shape> {
+    Some(match request {
+        // KVM_CREATE_VCPU: the vCPU's id.
+        0xae41 => Shape::Value(|out, v| {
+            let _ = write!(out, "{}", v as u32);
+        }),
+        // KVM_CHECK_EXTENSION
+        0xae03 => Shape::Value(|out, v| write_enum(out, v, KVM_CAP, "KVM_CAP_???")),
+        // KVM_SET_USER_MEMORY_REGION
+        0x4020_ae46 => Shape::In(memory_region),
+        // KVM_GET_SUPPORTED_CPUID, KVM_GET_EMULATED_CPUID; KVM_SET_CPUID2
+        0xc008_ae05 | 0xc008_ae09 => Shape::Out(cpuid2),
+        0x4008_ae90 => Shape::In(cpuid2),
+        // KVM_GET_REGS; KVM_SET_REGS
+        0x8090_ae81 => Shape::Out(regs),
+        0x4090_ae82 => Shape::In(regs),
+        // KVM_GET_SREGS; KVM_SET_SREGS
+        0x8138_ae83 => Shape::Out(sregs),
+        0x4138_ae84 => Shape::In(sregs),
+        // KVM_RUN, KVM_GET_API_VERSION, KVM_CREATE_VM, KVM_GET_VCPU_MMAP_SIZE: strace's
+        // default.
+        _ => return None,
+    })
+}
+
+fn memory_region(out: &mut String, b: &Bytes, _: &Ctx) -> Option<()> {
+    need(b, 32)?;
+    let _ = write!(out, "{{slot={}, flags=", b.u32(0)?);
+    write_flags(out, b.u32(4)?.into(), KVM_MEM_FLAGS, None, "KVM_MEM_???");
+    let _ = write!(
+        out,
+        ", guest_phys_addr={}, memory_size={}, userspace_addr={}}}",
+        hex(b.u64(8)?),
+        b.u64(16)?,
+        hex(b.u64(24)?)
+    );
+    Some(())
+}
+
+/// `struct kvm_cpuid2`: the count, then the entries when the copy holds them (`-v`),
+/// else `[...]` as strace shows them when it abbreviates.
+fn cpuid2(out: &mut String, b: &Bytes, ctx: &Ctx) -> Option<()> {
+    need(b, 8)?;
+    let nent = b.u32(0)?;
+    let _ = write!(out, "{{nent={nent}, entries=");
+    const ENTRY: usize = 40;
+    let held = (b.0.len() - 8) / ENTRY;
+    if ctx.opts.abbreviate || held < nent as usize {
+        out.push_str(if nent == 0 { "[]" } else { "[...]" });
+    } else {
+        super::array(out, nent as usize, ctx, |out, n| {
+            let at = 8 + n * ENTRY;
+            let _ = write!(
+                out,
+                "{{function={}, index={}, flags=",
+                hex(b.u32(at)?.into()),
+                hex(b.u32(at + 4)?.into())
+            );
+            write_flags(
+                out,
+                b.u32(at + 8)?.into(),
+                KVM_CPUID_FLAGS,
+                None,
+                "KVM_CPUID_FLAG_???",
+            );
+            for (i, name) in ["eax", "ebx", "ecx", "edx"].iter().enumerate() {
+                let _ = write!(out, ", {name}={}", hex(b.u32(at + 12 + 4 * i)?.into()));
+            }
+            out.push('}');
+            Some(())
+        })?;
+    }
+    out.push('}');
+    Some(())
+}
+
+/// `struct kvm_regs`, the general registers strace leaves out unless `-v` as `...`.
+fn regs(out: &mut String, b: &Bytes, ctx: &Ctx) -> Option<()> {
+    need(b, 144)?;
+    const NAMES: [&str; 18] = [
+        "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rsp", "rbp", "r8", "r9", "r10", "r11", "r12",
+        "r13", "r14", "r15", "rip", "rflags",
+    ];
+    let abbrev = ctx.opts.abbreviate;
+    out.push('{');
+    let mut first = true;
+    for (i, name) in NAMES.iter().enumerate() {
+        // rbx..rdi after rax, r8..r15 after rbp: one `...` each when abbreviated.
+        let skipped = matches!(i, 1..=5 | 8..=15);
+        if abbrev && skipped {
+            if i == 1 || i == 8 {
+                out.push_str(", ...");
+            }
+            continue;
+        }
+        if !first {
+            out.push_str(", ");
+        }
+        first = false;
+        let _ = write!(out, "{name}={}", hex(b.u64(8 * i)?));
+    }
+    out.push('}');
+    Some(())
+}
+
+/// `struct kvm_sregs`: its segments, descriptor tables, control registers and the
+/// pending interrupts' bitmap; only `cs` unless `-v`.
+fn sregs(out: &mut String, b: &Bytes, ctx: &Ctx) -> Option<()> {
+    need(b, 312)?;
+    const SEGMENTS: [&str; 8] = ["cs", "ds", "es", "fs", "gs", "ss", "tr", "ldt"];
+    out.push('{');
+    for (i, name) in SEGMENTS.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        let at = 24 * i;
+        let byte = |n: usize| b.0[at + n];
+        let _ = write!(
+            out,
+            "{name}={{base={}, limit={}, selector={}, type={}, present={}, dpl={}, db={}, \
+             s={}, l={}, g={}, avl={}}}",
+            hex(b.u64(at)?),
+            b.u32(at + 8)?,
+            b.u16(at + 12)?,
+            byte(14),
+            byte(15),
+            byte(16),
+            byte(17),
+            byte(18),
+            byte(19),
+            byte(20),
+            byte(21)
+        );
+        if ctx.opts.abbreviate {
+            out.push_str(", ...}");
+            return Some(());
+        }
+    }
+    for (name, at) in [("gdt", 192), ("idt", 208)] {
+        let _ = write!(
+            out,
+            ", {name}={{base={}, limit={}}}",
+            hex(b.u64(at)?),
+            b.u16(at + 8)?
+        );
+    }
+    for (i, name) in ["cr0", "cr2", "cr3", "cr4", "cr8", "efer"]
+        .iter()
+        .enumerate()
+    {
+        let _ = write!(out, ", {name}={}", b.u64(224 + 8 * i)?);
+    }
+    let _ = write!(out, ", apic_base={}, interrupt_bitmap=", hex(b.u64(272)?));
+    hex_u64s(out, b, 280, 4)?;
+    out.push('}');
+    Some(())
+}
