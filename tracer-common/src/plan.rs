@@ -360,10 +360,16 @@ pub const MMSG_NAME_BYTES: usize = 128;
 pub const MAX_MMSG_PIECES: usize = 32;
 
 /// Bytes of an `fd_set` the kernel reads for `nfds` descriptors (whole longs), at most
-/// [`MAX_FDSET_BYTES`].
+/// [`MAX_FDSET_BYTES`]; none for a count that is not positive.
 #[inline(always)]
 pub const fn fdset_bytes(nfds: u64) -> usize {
-    let bytes = nfds.div_ceil(64) * 8;
+    // The kernel takes an `int`: the high half ignored, a negative count (refused) reads
+    // none, as strace reads none.
+    let nfds = nfds as u32 as i32;
+    if nfds <= 0 {
+        return 0;
+    }
+    let bytes = (nfds as u64).div_ceil(64) * 8;
     if bytes > MAX_FDSET_BYTES as u64 {
         MAX_FDSET_BYTES
     } else {
