@@ -423,6 +423,13 @@ fn write_memory(
             _ if call.args[1] & 127 > 13 => write_addr(out, v),
             _ => write_int(out, v as u32),
         },
+        ArgKind::Dirents
+            if cap.is_some_and(|c| c.kind == tracer_common::capture::BUF)
+                && call.success().is_some_and(|n| n <= call.args[2]) =>
+        {
+            let is64 = crate::syscalls::name(call.nr) == Some("getdents64");
+            super::dirent::write_dirents(out, cap, v, is64, opts);
+        }
         ArgKind::Dirents => {
             write_addr(out, v);
             // Counted in the kernel; shown only when every record was.

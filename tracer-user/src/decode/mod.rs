@@ -9,6 +9,7 @@ mod bpf;
 mod bpf_filter;
 mod clone;
 mod cmsg;
+mod dirent;
 pub mod dump;
 mod errno;
 mod fcntl;

@@ -509,6 +509,11 @@ fn wanted(sc: &Syscall, opts: PlanOptions) -> Vec<CaptureSpec> {
         .zip(sc.args)
         .flat_map(|(i, arg)| match arg.kind {
             ArgKind::EnvArray if opts.unabbreviated => capture_specs(i, ArgKind::StrArray),
+            // The records themselves (as many bytes as the result), strace's `-v` list.
+            ArgKind::Dirents if opts.unabbreviated => vec![CaptureSpec {
+                max: tracer_common::MAX_CAPTURE as u16,
+                ..CaptureSpec::new(capture::BUF, when::EXIT_OK, i, LEN_FROM_RET, 0)
+            }],
             // The struct and its instructions, where it may be a `struct sock_fprog`
             // (`SO_ATTACH_FILTER`'s value, a seccomp filter); the struct alone when
             // abbreviated (seccomp's own copy; setsockopt's value; prctl's below).
