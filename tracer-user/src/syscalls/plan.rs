@@ -577,8 +577,27 @@ fn wanted(sc: &Syscall, opts: PlanOptions) -> Vec<CaptureSpec> {
             }
             kind => capture_specs(i, kind),
         })
+        .map(|mut spec| {
+            // An option value: the largest struct decoded (`struct group_req`), or as
+            // much of a string as `-s` shows and one.
+            let arg = sc.args.get(spec.arg as usize).map(|a| a.kind);
+            if matches!(arg, Some(ArgKind::SockoptIn { .. })) && spec.kind == capture::BUF {
+                let limit = if opts.string_limit > 0 {
+                    opts.string_limit + 1
+                } else {
+                    0
+                };
+                let bytes = limit.max(SOCKOPT_IN_BYTES).min(MAX_CAPTURE as usize);
+                spec.max = PARTIAL | bytes as u16;
+            }
+            spec
+        })
         .collect()
 }
+
+/// Bytes of a `setsockopt` value copied at least: `struct group_req`, the largest
+/// struct its decoder shows.
+const SOCKOPT_IN_BYTES: usize = 136;
 
 /// How many bytes strace's `printstr_ex` reads of a string the kernel takes up to `max`
 /// bytes of: no more than `-s` shows and one.
