@@ -363,6 +363,9 @@ fn write_memory(
             iovec::write_msghdr(out, call, i, w == When::ExitOk, opts, named)
         }
         ArgKind::Struct(StructKind::CloneArgs, _) => clone::write_clone3(out, call, i, opts),
+        ArgKind::Struct(StructKind::UringParams, _) => {
+            super::uring_setup::write_params(out, call, i, fds)
+        }
         ArgKind::Struct(StructKind::MountAttr, _) => {
             super::mount_attr::write_arg(out, call, i, opts, fds)
         }

@@ -49,6 +49,7 @@ mod tests;
 mod timex;
 mod typed;
 pub mod uring;
+mod uring_setup;
 mod xlat;
 
 pub(crate) use bpf_filter::FPROG_SIZE;
@@ -64,6 +65,7 @@ pub use ret::{errno_of, write_result};
 pub(crate) use seccomp::MAX_STRUCT as SECCOMP_MAX_STRUCT;
 pub(crate) use sockopt::SOCKOPT_OUT_BYTES;
 pub use typed::{Typed, typed};
+pub(crate) use uring_setup::SIZE as URING_PARAMS_SIZE;
 
 use std::{fmt::Write, sync::Arc};
 

@@ -212,6 +212,9 @@ pub enum StructKind {
     /// `struct __sysctl_args` (`_sysctl`: x86_64 only): `{name=NULL, nlen=0, ...}`.
     #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     SysctlArgs,
+    /// `struct io_uring_params` (`io_uring_setup`): what the caller asks, then what the
+    /// kernel wrote back.
+    UringParams,
 }
 
 impl StructKind {
@@ -250,6 +253,7 @@ impl StructKind {
             Self::Timex => layout::TIMEX_SIZE,
             Self::MountAttr => layout::MOUNT_ATTR_SIZE,
             Self::SysctlArgs => layout::SYSCTL_ARGS_SIZE,
+            Self::UringParams => crate::decode::URING_PARAMS_SIZE,
         }
     }
 }
