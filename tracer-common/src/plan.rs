@@ -87,12 +87,19 @@ pub const FOLLOW_SET_TID: u8 = 1;
 pub const FOLLOW_PIDFD: u8 = 2;
 /// `struct clone_args`'s `parent_tid` (at 24): the tid `CLONE_PARENT_SETTID` wrote.
 pub const FOLLOW_PARENT_TID: u8 = 3;
+/// `pselect6`'s and `io_pgetevents`' `{const sigset_t *, size_t}`: the 8-byte set at
+/// its pointer (strace shows a set of another size as its address).
+pub const FOLLOW_SIGSET: u8 = 4;
+/// `bpf`'s `BPF_OBJ_GET_INFO_BY_FD` attributes (`info` at 8): the object's info the
+/// kernel wrote there, 256 bytes (up to its page's end), more than the versions strace
+/// knows (its `info_len` is no count the shape can read: a `__u32` at 4).
+pub const FOLLOW_BPF_INFO: u8 = 5;
 /// Bytes of a [`capture::FOLLOW`] capture's struct at most.
 pub const MAX_FOLLOW_STRUCT: usize = 128;
 
 /// The shapes by [`CaptureSpec::len_arg`] (a table, so the kernel programs pick one
 /// with a load rather than a branch per shape).
-const FOLLOWS: [Follow; 4] = [
+const FOLLOWS: [Follow; 8] = [
     Follow {
         ptr_at: 8,
         count_at: 0,
@@ -122,12 +129,37 @@ const FOLLOWS: [Follow; 4] = [
         elem: 4,
         max_elems: 1,
     },
+    Follow {
+        ptr_at: 0,
+        count_at: 0,
+        count_bytes: 0,
+        elem: 8,
+        max_elems: 1,
+    },
+    Follow {
+        ptr_at: 8,
+        count_at: 0,
+        count_bytes: 0,
+        elem: 256,
+        max_elems: 1,
+    },
+    NO_FOLLOW,
+    NO_FOLLOW,
 ];
+
+/// A free place in [`FOLLOWS`]: no array.
+const NO_FOLLOW: Follow = Follow {
+    ptr_at: 0,
+    count_at: 0,
+    count_bytes: 0,
+    elem: 0,
+    max_elems: 0,
+};
 
 /// The shape [`CaptureSpec::len_arg`] names in a [`capture::FOLLOW`] capture.
 #[inline(always)]
 pub const fn follow_shape(index: u8) -> Follow {
-    FOLLOWS[(index & 3) as usize]
+    FOLLOWS[(index & 7) as usize]
 }
 
 /// Bytes of the array a [`capture::FOLLOW`] capture copies for a `count` read from its

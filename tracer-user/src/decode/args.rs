@@ -413,6 +413,7 @@ fn write_memory(
         // Meaningful only when a signal interrupted the sleep (strace's `is_erestart`:
         // ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK).
         // `clock_nanosleep` (the fourth argument) with flags (TIMER_ABSTIME) leaves it.
+        ArgKind::SigsetSized => write_sigset_sized(out, call.followed(i), v),
         ArgKind::SleepLeft if i == 3 && call.args[1] != 0 => write_addr(out, v),
         ArgKind::SleepLeft => match call.ret {
             Some(-516 | -514 | -513 | -512) => {
@@ -499,8 +500,26 @@ fn is_structured(kind: ArgKind) -> bool {
             | ArgKind::SigframeMask
             | ArgKind::FutexTimeout
             | ArgKind::SleepLeft
+            | ArgKind::SigsetSized
             | ArgKind::Dirents
     )
+}
+
+/// `{sigmask=[HUP], sigsetsize=8}`: the set's address where its size is not the
+/// kernel's or it cannot be read (strace's `print_sigset_addr_len`).
+fn write_sigset_sized(out: &mut String, cap: Option<&crate::event::Capture>, addr: u64) {
+    let Some(b) = structs::readable(cap, addr) else {
+        return write_addr(out, addr);
+    };
+    let (Some(ptr), Some(size)) = (b.u64(0), b.u64(8)) else {
+        return write_addr(out, addr);
+    };
+    out.push_str("{sigmask=");
+    match b.u64(16) {
+        Some(set) if size == 8 && ptr != 0 => super::flags::write_sigmask(out, set),
+        _ => write_addr(out, ptr),
+    }
+    let _ = write!(out, ", sigsetsize={size}}}");
 }
 
 /// An array the kernel reads or fills: group lists, poll and epoll entries, CPU sets.

@@ -12,6 +12,9 @@ use crate::event::{FdNames, Syscall as Call};
 
 const BPF_MAP_CREATE: u32 = 0;
 const BPF_PROG_LOAD: u32 = 5;
+const BPF_OBJ_GET_INFO_BY_FD: u32 = 15;
+/// `struct bpf_map_info` as strace 6.1 knows it.
+const MAP_INFO_SIZE: usize = 88;
 
 /// How one field prints.
 #[derive(Clone, Copy)]
@@ -102,7 +105,151 @@ const PROG_LOAD: (&[Field], usize) = (
 /// Whether the attributes of `call`'s command are decoded here.
 pub(crate) fn decoded(call: &Call) -> bool {
     let size = call.args[2] as u32;
-    size > 0 && size <= 4096 && matches!(call.args[0] as u32, BPF_MAP_CREATE | BPF_PROG_LOAD)
+    size > 0
+        && size <= 4096
+        && matches!(
+            call.args[0] as u32,
+            BPF_MAP_CREATE | BPF_PROG_LOAD | BPF_OBJ_GET_INFO_BY_FD
+        )
+}
+
+/// The attributes as strace copies them for a struct of `struct_size` bytes: the
+/// bytes given, zeros past them.
+fn padded(data: &[u8], size: usize, struct_size: usize) -> Vec<u8> {
+    let mut attr = vec![0u8; struct_size];
+    let len = size.min(struct_size).min(data.len());
+    attr[..len].copy_from_slice(&data[..len]);
+    attr
+}
+
+/// `, ...` (`-v`: `, extra_data="\x.." /* bytes 16..23 */`) when bytes past the
+/// `known` of the `size` given are not zeros (strace's `decode_attr_extra_data`).
+fn write_extra(out: &mut String, data: &[u8], size: usize, known: usize, opts: &DecodeOptions) {
+    let Some(extra) = data.get(known..size) else {
+        return;
+    };
+    if extra.iter().any(|&c| c != 0) {
+        if opts.abbreviate {
+            out.push_str(", ...");
+        } else {
+            out.push_str(", extra_data=");
+            quote(out, extra, opts.hex, true);
+            let _ = write!(out, " /* bytes {}..{} */", known, size - 1);
+        }
+    }
+}
+
+/// The descriptor `BPF_OBJ_GET_INFO_BY_FD` asks about, for `-y`.
+pub(crate) fn named_fd(call: &Call) -> Option<i32> {
+    let data = call.capture(1).filter(|c| !c.fault && decoded(call))?;
+    (call.args[0] as u32 == BPF_OBJ_GET_INFO_BY_FD)
+        .then(|| Bytes(&padded(&data.data, call.args[2] as u32 as usize, 16)).i32(0))?
+}
+
+/// `BPF_OBJ_GET_INFO_BY_FD`'s `{info={bpf_fd=3, info_len=88 => 80, info=...}}`: the
+/// object's info (under `-v`, a map's) as the kernel wrote it, else its address.
+fn write_obj_info(
+    out: &mut String,
+    call: &Call,
+    entry: &[u8],
+    opts: &DecodeOptions,
+    fds: Option<&dyn FdNames>,
+) {
+    let size = call.args[2] as u32 as usize;
+    let before = padded(entry, size, 16);
+    let exit = call.captures.iter().filter(|c| c.arg == 1).nth(1);
+    let after = exit
+        .filter(|c| !c.fault && c.kind == tracer_common::capture::BUF)
+        .and_then(|c| c.data.get(..size))
+        .map(|d| padded(d, size, 16));
+    let b = Bytes(&before);
+    let fd = b.i32(0).unwrap_or(0);
+    out.push_str("{info={bpf_fd=");
+    write_plain_fd(out, call.pid, fd, fds);
+    let len = b.u32(4).unwrap_or(0);
+    let _ = write!(out, ", info_len={len}");
+    // (Where the exit's copy failed, strace showed the entry's fields only.)
+    let Some(after) = after else {
+        out.push_str("}}");
+        return;
+    };
+    let a = Bytes(&after);
+    let new_len = a.u32(4).unwrap_or(0);
+    if new_len != len {
+        let _ = write!(out, " => {new_len}");
+    }
+    out.push_str(", info=");
+    let info = a.u64(8).unwrap_or(0);
+    let is_map = fds.and_then(|f| f.fd_name(call.pid, fd)) == Some("anon_inode:bpf-map");
+    let map_info = call
+        .followed(1)
+        .filter(|c| !c.fault && !opts.abbreviate && is_map && call.success().is_some())
+        .and_then(|c| c.data.get(16..16 + new_len as usize))
+        .filter(|_| new_len > 0);
+    match map_info {
+        Some(m) => write_map_info(out, m, opts),
+        None => write_addr(out, info),
+    }
+    out.push('}');
+    write_extra(out, &after, size, 16, opts);
+    out.push('}');
+}
+
+/// `struct bpf_map_info` from the `size` bytes the kernel wrote: the fields each
+/// version adds as far as they reach (strace's `print_bpf_map_info`).
+fn write_map_info(out: &mut String, data: &[u8], opts: &DecodeOptions) {
+    let size = data.len();
+    let info = padded(data, size, MAP_INFO_SIZE);
+    let b = Bytes(&info);
+    let u = |off| b.u32(off).unwrap_or(0);
+    out.push_str("{type=");
+    write_enum(out, u(0).into(), MAP_TYPES, "BPF_MAP_TYPE_???");
+    let _ = write!(
+        out,
+        ", id={}, key_size={}, value_size={}, max_entries={}, map_flags=",
+        u(4),
+        u(8),
+        u(12),
+        u(16)
+    );
+    write_flags(out, u(20).into(), MAP_FLAGS, None, "BPF_F_???");
+    'fields: {
+        if size <= 24 {
+            break 'fields;
+        }
+        out.push_str(", name=");
+        let name = &info[24..40];
+        match name.iter().position(|&c| c == 0) {
+            Some(end) => quote(out, &name[..end], opts.hex, false),
+            None => {
+                quote(out, &name[..15], opts.hex, false);
+                out.push_str("...");
+            }
+        }
+        if size <= 40 {
+            break 'fields;
+        }
+        out.push_str(", ifindex=");
+        let index = u(40);
+        flags::styled(out, &index.to_string(), |s| {
+            super::cmsg::write_ifindex(s, index)
+        });
+        let _ = write!(out, ", btf_vmlinux_value_type_id={}, netns_dev=", u(44));
+        super::structs::write_makedev(out, b.u64(48).unwrap_or(0));
+        let _ = write!(out, ", netns_ino={}", b.u64(56).unwrap_or(0));
+        if size <= 64 {
+            break 'fields;
+        }
+        let _ = write!(
+            out,
+            ", btf_id={}, btf_key_type_id={}, btf_value_type_id={}",
+            u(64),
+            u(68),
+            u(72)
+        );
+        write_extra(out, data, size, MAP_INFO_SIZE, opts);
+    }
+    out.push('}');
 }
 
 /// `bpf`'s attributes, argument 1, of `size` (argument 2) bytes; the address when
@@ -119,6 +266,9 @@ pub(crate) fn write_attr(
         .capture(1)
         .filter(|c| !c.fault && addr != 0 && decoded(call))
         .and_then(|c| c.data.get(..size));
+    if let Some(entry) = data.filter(|_| call.args[0] as u32 == BPF_OBJ_GET_INFO_BY_FD) {
+        return write_obj_info(out, call, entry, opts, fds);
+    }
     let (fields, struct_size) = match call.args[0] as u32 {
         BPF_MAP_CREATE => MAP_CREATE,
         _ => PROG_LOAD,

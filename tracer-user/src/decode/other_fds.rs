@@ -30,6 +30,9 @@ pub fn other_fds(call: &Call) -> Vec<(u32, i32)> {
         "pidfd_getfd" => pidfd_target(call)
             .map(|target| vec![(target, a[1] as i32)])
             .unwrap_or_default(),
+        "bpf" => super::bpf::named_fd(call)
+            .map(|fd| vec![(call.pid, fd)])
+            .unwrap_or_default(),
         "io_uring_setup" => super::uring_setup::named_fd(call)
             .map(|fd| vec![(call.pid, fd)])
             .unwrap_or_default(),

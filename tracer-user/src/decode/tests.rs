@@ -4032,3 +4032,193 @@ fn modify_ldt_descriptor_and_clipped_errno() {
          read_exec_only=0, limit_in_pages=1, seg_not_present=0, useable=1, lm=0}, 16 = 0"
     );
 }
+
+// strace's tests/getdents-v.c and getdents64-v.c: the records under `-v`, `d_type`
+// where each record has it.
+#[test]
+fn dirents_listed_unabbreviated() {
+    let verbose = DecodeOptions {
+        abbreviate: false,
+        ..Default::default()
+    };
+    let record = |ino: u64, off: u64, name: &[u8], kind: u8, is64: bool| {
+        let header = if is64 { 19 } else { 18 };
+        let reclen = (header + name.len() + 1 + usize::from(!is64)).next_multiple_of(8);
+        let mut r = vec![0u8; reclen];
+        r[0..8].copy_from_slice(&ino.to_le_bytes());
+        r[8..16].copy_from_slice(&off.to_le_bytes());
+        r[16..18].copy_from_slice(&(reclen as u16).to_le_bytes());
+        if is64 {
+            r[18] = kind;
+        } else {
+            r[reclen - 1] = kind;
+        }
+        r[header..header + name.len()].copy_from_slice(name);
+        r
+    };
+    for (name, is64) in [("getdents", false), ("getdents64", true)] {
+        let mut buf = record(2, 1, b".", 4, is64);
+        buf.extend(record(7, i64::MAX as u64, b"a\nb", 8, is64));
+        let c = call(
+            name,
+            &[3, 0x5600, 8192],
+            Some(buf.len() as i64),
+            vec![cap(1, capture::BUF, &buf)],
+        );
+        let expected = if is64 {
+            "3, [{d_ino=2, d_off=1, d_reclen=24, d_type=DT_DIR, d_name=\".\"}, \
+             {d_ino=7, d_off=9223372036854775807, d_reclen=24, d_type=DT_REG, \
+             d_name=\"a\\nb\"}], 8192"
+        } else {
+            "3, [{d_ino=2, d_off=1, d_reclen=24, d_name=\".\", d_type=DT_DIR}, \
+             {d_ino=7, d_off=9223372036854775807, d_reclen=24, d_name=\"a\\nb\", \
+             d_type=DT_REG}], 8192"
+        };
+        assert_eq!(args_with(&c, &verbose), expected, "{name}");
+        let empty = call(
+            name,
+            &[3, 0x5600, 8192],
+            Some(0),
+            vec![cap(1, capture::BUF, b"")],
+        );
+        assert_eq!(args_with(&empty, &verbose), "3, [], 8192");
+    }
+}
+
+// strace's tests/xselect.c: the kernel's `int` count (the register's high half is
+// garbage), the ready sets' note even when empty, a negative count's addresses.
+#[test]
+fn select_counts_and_notes() {
+    let sets = |nfds: u64, bytes: &[u8]| {
+        let n = tracer_common::fdset_bytes(nfds);
+        let mut data = vec![1, 1, 1, 0];
+        data.extend_from_slice(&(n as u32).to_le_bytes());
+        for _ in 0..3 {
+            let mut s = bytes.to_vec();
+            s.resize(n, 0);
+            data.extend_from_slice(&s);
+        }
+        cap(0, capture::FD_SETS, &data)
+    };
+    assert_eq!(tracer_common::fdset_bytes(0xffff_ffff_0000_0005), 8);
+    assert_eq!(tracer_common::fdset_bytes(u32::MAX as u64), 0);
+    let c = call(
+        "select",
+        &[0xffff_ffff_0000_0005, 0x10, 0x10, 0x10, 0],
+        Some(1),
+        vec![sets(5, &[0x18]), sets(5, &[0])],
+    );
+    assert_eq!(line(&c), "5, [3 4], [3 4], [3 4], NULL = 1 ()");
+    let c = call(
+        "pselect6",
+        &[u32::MAX as u64, 0, 0x20, 0, 0, 0],
+        Some(-22),
+        vec![sets(u32::MAX as u64, &[])],
+    );
+    assert_eq!(
+        line(&c),
+        "-1, NULL, 0x20, NULL, NULL, NULL = -1 EINVAL (Invalid argument)"
+    );
+}
+
+// strace's tests/pselect6.c and aio_pgetevents.c: `{sigmask=..., sigsetsize=...}`.
+#[test]
+fn sigsets_with_their_size() {
+    let follow = |ptr: u64, size: u64, set: Option<u64>| {
+        let mut d = ptr.to_le_bytes().to_vec();
+        d.extend(size.to_le_bytes());
+        if let Some(set) = set {
+            d.extend(set.to_le_bytes());
+        }
+        cap(5, capture::FOLLOW, &d)
+    };
+    let sig = |f| {
+        let c = call("pselect6", &[0, 0, 0, 0, 0, 0x7000], Some(0), vec![f]);
+        let text = args(&c, ArgsPart::All);
+        text.strip_prefix("0, NULL, NULL, NULL, NULL, ")
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        sig(follow(0x6000, 8, Some(1 | 1 << 16))),
+        "{sigmask=[HUP CHLD], sigsetsize=8}"
+    );
+    assert_eq!(sig(follow(0, 8, None)), "{sigmask=NULL, sigsetsize=8}");
+    assert_eq!(
+        sig(follow(0x6000, 16, Some(0))),
+        "{sigmask=0x6000, sigsetsize=16}"
+    );
+    // The set unreadable: its address.
+    assert_eq!(
+        sig(follow(0x6000, 8, None)),
+        "{sigmask=0x6000, sigsetsize=8}"
+    );
+}
+
+// strace's tests/io_uring_setup.c.
+#[test]
+fn io_uring_params() {
+    let mut entry = vec![0u8; 120];
+    entry[8..12].copy_from_slice(&(1u32 << 5).to_le_bytes());
+    entry[24..28].copy_from_slice(&(-1684366952i32).to_le_bytes());
+    entry[32..36].copy_from_slice(&0xa3a2_a1a0u32.to_le_bytes());
+    let c = call(
+        "io_uring_setup",
+        &[2, 0x7000],
+        Some(-22),
+        in_out_caps(1, &entry, &[]),
+    );
+    assert_eq!(
+        line(&c),
+        "2, {flags=IORING_SETUP_ATTACH_WQ, sq_thread_cpu=0, sq_thread_idle=0, \
+         wq_fd=-1684366952, resv=[0, 0xa3a2a1a0, 0]} = -1 EINVAL (Invalid argument)"
+    );
+    let mut exit = vec![0u8; 120];
+    for (at, v) in [
+        (0, 2u32),
+        (4, 4),
+        (20, 1 | 1 << 12 | 1 << 13),
+        (44, 4),
+        (64, 128),
+    ] {
+        exit[at..at + 4].copy_from_slice(&v.to_le_bytes());
+    }
+    let c = call(
+        "io_uring_setup",
+        &[2, 0x7000],
+        Some(4),
+        in_out_caps(1, &[0; 120], &exit),
+    );
+    assert_eq!(
+        args(&c, ArgsPart::All),
+        "2, {flags=0, sq_thread_cpu=0, sq_thread_idle=0, sq_entries=2, cq_entries=4, \
+         features=IORING_FEAT_SINGLE_MMAP|IORING_FEAT_LINKED_FILE|0x2000, \
+         sq_off={head=0, tail=4, ring_mask=0, ring_entries=0, flags=0, dropped=0, \
+         array=128}, cq_off={head=0, tail=0, ring_mask=0, ring_entries=0, overflow=0, \
+         cqes=0, flags=0}}"
+    );
+}
+
+// strace's tests/bpf-obj_get_info_by_fd.c: the attributes again at exit.
+#[test]
+fn bpf_obj_info_by_fd() {
+    let attr = |fd: u32, len: u32, info: u64| {
+        let mut a = fd.to_le_bytes().to_vec();
+        a.extend(len.to_le_bytes());
+        a.extend(info.to_le_bytes());
+        a
+    };
+    let c = call(
+        "bpf",
+        &[15, 0x7000, 16],
+        Some(0),
+        vec![
+            cap(1, capture::BUF, &attr(5, 152, 0x6f68)),
+            cap(1, capture::BUF, &attr(5, 104, 0x6f68)),
+        ],
+    );
+    assert_eq!(
+        line(&c),
+        "BPF_OBJ_GET_INFO_BY_FD, {info={bpf_fd=5, info_len=152 => 104, info=0x6f68}}, 16 = 0"
+    );
+}

@@ -503,6 +503,9 @@ pub enum ArgKind {
     /// `nanosleep`'s and `clock_nanosleep`'s time left: read at exit, shown only when a
     /// signal interrupted the call (`ERESTART_RESTARTBLOCK`), else the address.
     SleepLeft,
+    /// `pselect6`'s and `io_pgetevents`' `{const sigset_t *, size_t}`, read at entry
+    /// with the set: `{sigmask=[HUP], sigsetsize=8}`.
+    SigsetSized,
     /// `syslog`'s action, buffer (what a read action got) and length: the last two
     /// only for the actions that use them.
     SyslogAction,

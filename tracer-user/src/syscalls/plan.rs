@@ -4,9 +4,9 @@
 
 use super::{ArgKind, Dir, Effect, StructKind, Syscall, When, layout};
 use tracer_common::{
-    CapturePlan, CaptureSpec, FD_ENDPOINTS, FD_EXTRA_SHIFT, FD_RETURNED, FD_SLOT, FOLLOW_FPROG,
-    FOLLOW_PARENT_TID, FOLLOW_PIDFD, FOLLOW_SET_TID, LEN_FIXED, LEN_FROM_RET, LEN_IOC_SIZE,
-    LOOP_SLOT, PARTIAL, capture, when,
+    CapturePlan, CaptureSpec, FD_ENDPOINTS, FD_EXTRA_SHIFT, FD_RETURNED, FD_SLOT, FOLLOW_BPF_INFO,
+    FOLLOW_FPROG, FOLLOW_PARENT_TID, FOLLOW_PIDFD, FOLLOW_SET_TID, FOLLOW_SIGSET, LEN_FIXED,
+    LEN_FROM_RET, LEN_IOC_SIZE, LOOP_SLOT, PARTIAL, capture, when,
 };
 
 /// Longest path the kernel accepts, NUL included.
@@ -310,7 +310,9 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
         // limited to a page; the ptrace backend keeps what it read.
         ArgKind::MincoreVec => array(when::EXIT_OK, 1, 0),
         // Up to a page, as strace reads it.
-        ArgKind::BpfAttr => array(when::ENTER, 2, 0),
+        // Read again at exit, whatever the result (strace's commands that the kernel
+        // answers in the attributes: `info_len=152 => 104`).
+        ArgKind::BpfAttr => return vec![array(when::ENTER, 2, 0), array(when::EXIT, 2, 0)],
         ArgKind::IntArray { count_arg } => array(when::ENTER, count_arg, 4),
         ArgKind::KexecSegments { count_arg } => array(when::ENTER, count_arg, 32),
         ArgKind::StatusArray { count_arg } => array(when::EXIT_OK, count_arg, 4),
@@ -420,6 +422,7 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
         },
         ArgKind::Struct(sk, w) => fixed(sk, w),
         ArgKind::SigframeMask => fixed(StructKind::Sigset, When::Enter),
+        ArgKind::SigsetSized => spec(capture::FOLLOW, when::ENTER, FOLLOW_SIGSET, 16),
         ArgKind::SleepLeft => CaptureSpec {
             when: when::EXIT,
             ..fixed(StructKind::Timespec, When::ExitOk)
@@ -450,7 +453,8 @@ fn loops(spec: &CaptureSpec) -> bool {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct PlanOptions {
     /// `-v` (the call is not abbreviated): `execve`'s environment is copied as strings,
-    /// not only counted; a filter program's instructions are copied with its
+    /// not only counted, `getdents`' records whole, `BPF_OBJ_GET_INFO_BY_FD`'s info;
+    /// a filter program's instructions are copied with its
     /// `struct sock_fprog` ([`capture::FOLLOW`]).
     pub unabbreviated: bool,
     /// `-y`: what the call's first descriptor argument, its returned descriptor, one
@@ -573,6 +577,18 @@ fn wanted(sc: &Syscall, opts: PlanOptions) -> Vec<CaptureSpec> {
                 for spec in specs.iter_mut().filter(|s| s.kind == capture::CSTR) {
                     spec.max = max;
                 }
+                specs
+            }
+            // With the object info `BPF_OBJ_GET_INFO_BY_FD` has the kernel write.
+            ArgKind::BpfAttr if opts.unabbreviated => {
+                let mut specs = capture_specs(i, arg.kind);
+                specs.push(CaptureSpec::new(
+                    capture::FOLLOW,
+                    when::EXIT_OK,
+                    i,
+                    FOLLOW_BPF_INFO,
+                    16,
+                ));
                 specs
             }
             kind => capture_specs(i, kind),
@@ -1003,8 +1019,19 @@ mod tests {
         }
         seen.sort();
         seen.dedup();
-        assert_eq!(seen, ["clone3", "prctl", "seccomp", "setsockopt"]);
-        // Abbreviated, only clone3's pids are followed.
+        assert_eq!(
+            seen,
+            [
+                "bpf",
+                "clone3",
+                "io_pgetevents",
+                "prctl",
+                "pselect6",
+                "seccomp",
+                "setsockopt"
+            ]
+        );
+        // Abbreviated, only clone3's pids and the signal sets are followed.
         let plan = capture_plan(by_name("setsockopt").unwrap());
         assert!(plan.specs.iter().all(|s| s.kind != capture::FOLLOW));
         let plan = capture_plan(by_name("clone3").unwrap());
