@@ -414,6 +414,7 @@ fn write_memory(
         // ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK).
         // `clock_nanosleep` (the fourth argument) with flags (TIMER_ABSTIME) leaves it.
         ArgKind::SigsetSized => write_sigset_sized(out, call.followed(i), v),
+        ArgKind::PerfEventAttr => super::perf::write_attr(out, call, i, opts),
         ArgKind::SleepLeft if i == 3 && call.args[1] != 0 => write_addr(out, v),
         ArgKind::SleepLeft => match call.ret {
             Some(-516 | -514 | -513 | -512) => {
@@ -501,6 +502,7 @@ fn is_structured(kind: ArgKind) -> bool {
             | ArgKind::FutexTimeout
             | ArgKind::SleepLeft
             | ArgKind::SigsetSized
+            | ArgKind::PerfEventAttr
             | ArgKind::Dirents
     )
 }

@@ -28,6 +28,7 @@ mod mount_attr;
 mod netlink;
 mod netlink_types;
 mod other_fds;
+mod perf;
 pub use other_fds::other_fds;
 mod pidns;
 mod posix_ipc;
@@ -57,6 +58,7 @@ pub use errno::errno_name;
 pub use flags::signal_name;
 pub use ioctl::returns_fd as ioctl_returns_fd;
 pub(crate) use ldt::USER_DESC_SIZE;
+pub(crate) use perf::SIZE as PERF_ATTR_SIZE;
 pub(crate) use ptrace::{ADDR_BYTES as PTRACE_ADDR_BYTES, DATA_BYTES as PTRACE_DATA_BYTES};
 pub(crate) use quota::MAX_STRUCT as QUOTA_MAX_STRUCT;
 #[cfg(test)]

@@ -4222,3 +4222,37 @@ fn bpf_obj_info_by_fd() {
         "BPF_OBJ_GET_INFO_BY_FD, {info={bpf_fd=5, info_len=152 => 104, info=0x6f68}}, 16 = 0"
     );
 }
+
+// strace's tests/perf_event_open.c: the first 48 bytes abbreviated, `...` for the rest
+// the caller gave; the size the kernel wrote back after E2BIG.
+#[test]
+fn perf_event_attr() {
+    let mut attr = vec![0u8; 128];
+    attr[4..8].copy_from_slice(&0x88u32.to_le_bytes());
+    attr[8..16].copy_from_slice(&9u64.to_le_bytes());
+    attr[40..48].copy_from_slice(&(1u64 << 3 | 1 << 15).to_le_bytes());
+    let mut exit = vec![0u8; 8];
+    exit[4..8].copy_from_slice(&0x80u32.to_le_bytes());
+    let c = call(
+        "perf_event_open",
+        &[0x7000, 0, u32::MAX as u64, u32::MAX as u64, 8],
+        Some(-7),
+        in_out_caps(0, &attr, &exit),
+    );
+    assert_eq!(
+        line(&c),
+        "{type=PERF_TYPE_HARDWARE, size=0x88 /* PERF_ATTR_SIZE_??? */ => PERF_ATTR_SIZE_VER7, \
+         config=PERF_COUNT_HW_REF_CPU_CYCLES, sample_period=0, sample_type=0, read_format=0, \
+         exclusive=1, precise_ip=1 /* constant skid */, ...}, 0, -1, -1, PERF_FLAG_FD_CLOEXEC \
+         = -1 E2BIG (Argument list too long)"
+    );
+    // Shorter than its first version: the address.
+    attr[4..8].copy_from_slice(&63u32.to_le_bytes());
+    let c = call(
+        "perf_event_open",
+        &[0x7000],
+        Some(-22),
+        in_out_caps(0, &attr, &exit),
+    );
+    assert!(line(&c).starts_with("0x7000, "), "{}", line(&c));
+}

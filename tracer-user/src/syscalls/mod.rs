@@ -506,6 +506,9 @@ pub enum ArgKind {
     /// `pselect6`'s and `io_pgetevents`' `{const sigset_t *, size_t}`, read at entry
     /// with the set: `{sigmask=[HUP], sigsetsize=8}`.
     SigsetSized,
+    /// `perf_event_open`'s `struct perf_event_attr`: read at entry (128 bytes, up to
+    /// the page's end), its `size` again at exit (what `E2BIG` wrote back).
+    PerfEventAttr,
     /// `syslog`'s action, buffer (what a read action got) and length: the last two
     /// only for the actions that use them.
     SyslogAction,
