@@ -4256,3 +4256,39 @@ fn perf_event_attr() {
     );
     assert!(line(&c).starts_with("0x7000, "), "{}", line(&c));
 }
+
+// strace's tests/ioctl_dm.c: the header, `, ...` where a payload follows.
+#[test]
+fn ioctl_device_mapper() {
+    const DM_VERSION: u64 = 0xc138_fd00;
+    const DM_TABLE_LOAD: u64 = 0xc138_fd09;
+    let mut dm = vec![0u8; 312];
+    for (at, v) in [(0, 4u32), (4, 1), (8, 2), (12, 608), (16, 312), (20, 1)] {
+        dm[at..at + 4].copy_from_slice(&v.to_le_bytes());
+    }
+    dm[40..48].copy_from_slice(&(0x12u64 << 8 | 0x34).to_le_bytes());
+    dm[48..51].copy_from_slice(b"nnn");
+    let ioctl = |req: u64, data: &[u8]| {
+        let c = call(
+            "ioctl",
+            &[u32::MAX as u64, req, 0x7000],
+            Some(-9),
+            vec![cap(2, capture::FIXED, data)],
+        );
+        line(&c)
+    };
+    assert_eq!(
+        ioctl(DM_TABLE_LOAD, &dm),
+        "-1, DM_TABLE_LOAD, [{version=[4, 1, 2], data_size=608, data_start=312, \
+         dev=makedev(0x12, 0x34), name=\"nnn\", target_count=1, flags=0}, ...] \
+         = -1 EBADF (Bad file descriptor)"
+    );
+    dm[0..4].copy_from_slice(&0xbadc_0dedu32.to_le_bytes());
+    assert_eq!(
+        ioctl(DM_VERSION, &dm),
+        "-1, DM_VERSION, [{version=[3134983661, 1, 2] /* unsupported device mapper ABI \
+         version */}] = -1 EBADF (Bad file descriptor)"
+    );
+    // Not all of the header readable: the address.
+    assert!(ioctl(DM_VERSION, &dm[..300]).starts_with("-1, DM_VERSION, 0x7000"));
+}

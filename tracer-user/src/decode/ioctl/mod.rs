@@ -9,6 +9,7 @@ use super::structs::Bytes;
 use super::{Call, DecodeOptions, in_out, write_addr, write_hex};
 use crate::event::{Capture, FdNames};
 
+mod dm;
 mod evdev;
 mod fs;
 mod gpio;
@@ -105,6 +106,7 @@ fn shape(request: u32) -> Shape {
         0xaa => uffdio::shape(request),
         b'V' => v4l2::shape(request),
         b'i' => lirc::shape(request),
+        0xfd => dm::shape(request),
         _ => misc::shape(request),
     };
     family.unwrap_or(Shape::Hex)
