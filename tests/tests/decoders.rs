@@ -9,6 +9,7 @@ use tracer_tests::{Backend, trace};
 tracer_tests::both_backends!(keyctl_commands_as_strace_prints_them);
 tracer_tests::both_backends!(netlink_link_attributes_as_strace_prints_them);
 tracer_tests::both_backends!(ptrace_and_xattr_arguments_as_strace_prints_them);
+tracer_tests::both_backends!(struct_arguments_as_strace_prints_them);
 
 const STRACE: &str = "/usr/bin/strace";
 
@@ -118,5 +119,57 @@ fn ptrace_and_xattr_arguments_as_strace_prints_them(backend: Backend) {
     };
     let ours = mask(ours);
     assert_eq!(ours.len(), 11, "every call: {ours:#?}");
+    assert_eq!(ours, mask(theirs));
+}
+
+/// select's count and ready sets, pselect6's signal set, getdents64's records (-v),
+/// io_uring_setup's params, setsockopt's group_req, perf_event_open's attributes,
+/// a device mapper ioctl and bpf's BPF_OBJ_GET_INFO_BY_FD, against strace's lines.
+fn struct_arguments_as_strace_prints_them(backend: Backend) {
+    let dir = std::env::temp_dir();
+    let args = [
+        "-v",
+        "-e",
+        "trace=select,pselect6,getdents64,io_uring_setup,setsockopt,perf_event_open,ioctl,bpf",
+        env!("CARGO_BIN_EXE_workload"),
+        "struct-args",
+        dir.to_str().expect("UTF-8 path"),
+    ];
+    let calls = [
+        "select(",
+        "pselect6(",
+        "getdents64(",
+        "io_uring_setup(",
+        "setsockopt(",
+        "perf_event_open(",
+        "ioctl(-1, DM_",
+        "bpf(",
+    ];
+    let Some((ours, theirs)) = both(backend, &args, &calls) else {
+        return;
+    };
+    // Addresses (not the 64-bit flag values).
+    let addr = Regex::new(r"0x[0-9a-f]{9,12}\b").unwrap();
+    let mask = |lines: Vec<String>| -> Vec<String> {
+        lines
+            .iter()
+            .map(|l| addr.replace_all(l, "ADDR").into_owned())
+            .collect()
+    };
+    let ours = mask(ours);
+    assert_eq!(ours.len(), 11, "every call: {ours:#?}");
+    assert!(ours[0].ends_with(" = 2 ()"), "{}", ours[0]);
+    assert!(
+        ours[1].contains("{sigmask=[HUP], sigsetsize=8}"),
+        "{}",
+        ours[1]
+    );
+    assert!(ours[3].contains("d_name=\"..\""), "{}", ours[3]);
+    assert!(ours[4].contains("sq_off={head=0, "), "{}", ours[4]);
+    assert!(
+        ours[6].contains("gr_interface=if_nametoindex(\"lo\")"),
+        "{}",
+        ours[6]
+    );
     assert_eq!(ours, mask(theirs));
 }
