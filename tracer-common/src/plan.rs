@@ -544,12 +544,19 @@ pub fn capture_len(spec: &CaptureSpec, ret: Option<i64>, args: &[u64; MAX_ARGS])
     Some((count * elem) as usize)
 }
 
+/// `_IOW('R', 0x03, int[2])`: `struct rand_pool_info`, its bytes after it.
+const RNDADDENTROPY: u64 = 0x4008_5203;
+
 /// [`LEN_IOC_SIZE`]'s byte count.
 #[inline(always)]
 fn ioc_size(spec: &CaptureSpec, request: u64) -> usize {
     let size = ((request >> 16) & 0x3fff) as usize;
     if request & 0xc000_0000 == 0 || size == 0 {
         spec.size as usize
+    } else if request & 0xff00 == 0xfd00 || request & 0xffff_ffff == RNDADDENTROPY {
+        // A header the data it sizes follows, which strace shows: the device mapper's
+        // `struct dm_ioctl` and its payload, RNDADDENTROPY's bytes.
+        spec.max as usize
     } else if size > spec.max as usize {
         spec.max as usize
     } else {
@@ -780,6 +787,10 @@ mod tests {
         assert_eq!(len(0x5401), Some(64));
         // A size beyond the cap.
         assert_eq!(len(0x8fff_4500), Some(512));
+        // A header and the data it sizes: DM_VERSION's struct dm_ioctl and payload,
+        // RNDADDENTROPY's bytes.
+        assert_eq!(len(0xc138_fd00), Some(512));
+        assert_eq!(len(0x4008_5203), Some(512));
         assert_eq!(capture_retry_len(&spec, 0x7000_0ffc, 8), Some(4));
         assert_eq!(capture_retry_len(&spec, 0x7000_0ff0, 8), None);
     }

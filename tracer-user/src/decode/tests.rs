@@ -4292,3 +4292,29 @@ fn ioctl_device_mapper() {
     // Not all of the header readable: the address.
     assert!(ioctl(DM_VERSION, &dm[..300]).starts_with("-1, DM_VERSION, 0x7000"));
 }
+
+// strace's tests/ioctl_random.c: RNDADDENTROPY's bytes, copied with its header.
+#[test]
+fn ioctl_random_entropy() {
+    let mut info = 3i32.to_le_bytes().to_vec();
+    info.extend(8i32.to_le_bytes());
+    info.extend(b"12345678");
+    let c = call(
+        "ioctl",
+        &[u32::MAX as u64, 0x4008_5203, 0x7000],
+        Some(-9),
+        vec![cap(2, capture::FIXED, &info)],
+    );
+    assert_eq!(
+        line(&c),
+        "-1, RNDADDENTROPY, {entropy_count=3, buf_size=8, buf=\"12345678\"} = -1 EBADF (Bad file descriptor)"
+    );
+    // The bytes past the readable part: their address.
+    let c = call(
+        "ioctl",
+        &[u32::MAX as u64, 0x4008_5203, 0x7000],
+        Some(-9),
+        vec![cap(2, capture::FIXED, &info[..12])],
+    );
+    assert!(line(&c).contains("buf=0x7008}"), "{}", line(&c));
+}
