@@ -4038,7 +4038,7 @@ fn modify_ldt_descriptor_and_clipped_errno() {
 #[test]
 fn dirents_listed_unabbreviated() {
     let verbose = DecodeOptions {
-        abbreviate: false,
+        abbrev: Syscalls::None,
         ..Default::default()
     };
     let record = |ino: u64, off: u64, name: &[u8], kind: u8, is64: bool| {
@@ -4317,4 +4317,42 @@ fn ioctl_random_entropy() {
         vec![cap(2, capture::FIXED, &info[..12])],
     );
     assert!(line(&c).contains("buf=0x7008}"), "{}", line(&c));
+}
+
+// strace's tests/ioctl_dm.c under -v: DM_TABLE_LOAD's target spec and its parameters,
+// copied with the header; a string past the copy shows as its address.
+#[test]
+fn ioctl_device_mapper_payload() {
+    let mut dm = vec![0u8; 312 + 40 + 8];
+    for (at, v) in [(0, 4u32), (4, 1), (8, 2), (12, 360), (16, 312), (20, 1)] {
+        dm[at..at + 4].copy_from_slice(&v.to_le_bytes());
+    }
+    dm[312..320].copy_from_slice(&16u64.to_le_bytes());
+    dm[320..328].copy_from_slice(&32u64.to_le_bytes());
+    dm[336..339].copy_from_slice(b"tgt");
+    dm[352..359].copy_from_slice(b"tparams");
+    let verbose = DecodeOptions {
+        abbrev: Syscalls::None,
+        ..Default::default()
+    };
+    let load = |data: &[u8]| {
+        let c = call(
+            "ioctl",
+            &[u32::MAX as u64, 0xc138_fd09, 0x7000],
+            Some(-9),
+            vec![cap(2, capture::FIXED, data)],
+        );
+        args_with(&c, &verbose)
+    };
+    assert_eq!(
+        load(&dm),
+        "-1, DM_TABLE_LOAD, [{version=[4, 1, 2], data_size=360, data_start=312, \
+         target_count=1, flags=0}, {sector_start=16, length=32, target_type=\"tgt\", \
+         string=\"tparams\"}]"
+    );
+    assert!(
+        load(&dm[..354]).ends_with("string=0x7160}]"),
+        "{}",
+        load(&dm[..354])
+    );
 }

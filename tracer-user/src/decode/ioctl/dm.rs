@@ -1,7 +1,10 @@
 //! Device mapper requests (`DM_*`, type 0xfd), as strace's `dm.c` prints them: the
-//! `struct dm_ioctl` header in brackets, the fields each request uses, and `, ...`
-//! where a payload follows it (which strace shows only under `-v`, and this decoder
-//! not yet: the header is what the request's size copies).
+//! `struct dm_ioctl` header in brackets, the fields each request uses, then the
+//! payload: `, ...` abbreviated; under `-v` the target specs, message or string a
+//! request passes (from the copy, which runs past the header up to its page's end:
+//! what lies past that copy strace could not read either, and shows as an address).
+//! The payloads the kernel writes back (target deps, name and version lists) show
+//! as `, ...` still.
 
 use std::fmt::Write;
 
@@ -154,6 +157,16 @@ fn write_ioctl(out: &mut String, b: &Bytes, ctx: &Ctx, exiting: bool) -> Option<
         true
     };
     out.push('}');
+    if whole && !ctx.opts.abbreviate && !exiting {
+        match code {
+            TABLE_LOAD => target_specs(out, b, ctx, data_size, data_start, target_count),
+            TARGET_MSG if data_start != data_size => target_msg(out, b, ctx, data_size, data_start),
+            DEV_RENAME | DEV_SET_GEOMETRY => string(out, b, ctx, data_size, data_start),
+            _ => {}
+        }
+        out.push(']');
+        return Some(());
+    }
     // What strace shows of the payload abbreviated: that there is one.
     let payload = data_start != data_size;
     let more = whole
@@ -169,4 +182,104 @@ fn write_ioctl(out: &mut String, b: &Bytes, ctx: &Ctx, exiting: bool) -> Option<
     }
     out.push(']');
     Some(())
+}
+
+/// `struct dm_target_spec`: 40 bytes, its parameters string after it.
+const TARGET_SPEC: u32 = 40;
+
+/// strace's `umove` of `len` bytes at `off` into the struct: only what the copy holds.
+fn at<'a>(b: &'a Bytes, off: u32, len: usize) -> Option<&'a [u8]> {
+    b.0.get(off as usize..(off as usize).checked_add(len)?)
+}
+
+/// `DM_TABLE_LOAD`'s target specs, each with its parameters, as far as `next` links
+/// them inside `data_size`.
+fn target_specs(out: &mut String, b: &Bytes, ctx: &Ctx, size: u32, start: u32, count: u32) {
+    let mut offset = start;
+    let mut end = 0u32;
+    for i in 0..count {
+        out.push_str(", ");
+        let misplaced = (i > 0 && offset <= end) || {
+            end = offset.wrapping_add(TARGET_SPEC);
+            end <= offset || end > size
+        };
+        if misplaced {
+            out.push_str("??? /* misplaced struct dm_target_spec */");
+            return;
+        }
+        if i as usize >= ctx.opts.string_limit {
+            out.push_str("...");
+            return;
+        }
+        let Some(spec) = at(b, offset, TARGET_SPEC as usize) else {
+            crate::decode::write_addr(out, ctx.addr + u64::from(offset));
+            return;
+        };
+        let s = Bytes(spec);
+        let _ = write!(
+            out,
+            "{{sector_start={}, length={}, target_type=",
+            s.u64(0).unwrap_or(0),
+            s.u64(8).unwrap_or(0)
+        );
+        let _ = cstring(out, &s, 24, 16, ctx);
+        out.push_str(", string=");
+        str0(out, b, ctx, end, size - end);
+        out.push('}');
+        offset = offset.wrapping_add(s.u32(20).unwrap_or(0));
+    }
+}
+
+/// `DM_TARGET_MSG`'s `struct dm_target_msg`: the sector, then the message.
+fn target_msg(out: &mut String, b: &Bytes, ctx: &Ctx, size: u32, start: u32) {
+    out.push_str(", ");
+    let end = start.wrapping_add(8);
+    if end <= start || end > size {
+        out.push_str("??? /* misplaced struct dm_target_msg */");
+        return;
+    }
+    let Some(sector) = at(b, start, 8) else {
+        return crate::decode::write_addr(out, ctx.addr + u64::from(start));
+    };
+    let _ = write!(
+        out,
+        "{{sector={}, message=",
+        Bytes(sector).u64(0).unwrap_or(0)
+    );
+    str0(out, b, ctx, end, size - end);
+    out.push('}');
+}
+
+/// `DM_DEV_RENAME`'s and `DM_DEV_SET_GEOMETRY`'s string.
+fn string(out: &mut String, b: &Bytes, ctx: &Ctx, size: u32, start: u32) {
+    out.push_str(", ");
+    if start > size {
+        out.push_str("??? /* misplaced string */");
+        return;
+    }
+    out.push_str("{string=");
+    str0(out, b, ctx, start, size - start);
+    out.push('}');
+}
+
+/// strace's `printstr_ex(..., QUOTE_0_TERMINATED)` of the `len` bytes at `off`: up to
+/// the NUL within `-s` of them, `...` when none is; the address when the copy ends
+/// before the NUL or the bytes strace reads (`-s` and one).
+fn str0(out: &mut String, b: &Bytes, ctx: &Ctx, off: u32, len: u32) {
+    let max = ctx.opts.string_limit;
+    let size = (max + 1).min(len as usize);
+    let avail = b.0.get(off as usize..).unwrap_or(&[]);
+    let read = &avail[..size.min(avail.len())];
+    let nul = read.iter().position(|&c| c == 0);
+    if nul.is_none() && read.len() < size {
+        return crate::decode::write_addr(out, ctx.addr + u64::from(off));
+    }
+    let shown = size.min(max);
+    let text = &read[..nul.unwrap_or(read.len()).min(shown)];
+    crate::decode::strings::quote(out, text, ctx.opts.hex, false);
+    // A NUL among the bytes shown, or right after them: the whole string.
+    let ended = nul.is_some_and(|n| n < shown || (size > max && n == max));
+    if !ended && len > 0 {
+        out.push_str("...");
+    }
 }

@@ -269,8 +269,8 @@ pub(super) fn uint(out: &mut String, b: &Bytes, _: &Ctx) -> Option<()> {
 }
 
 /// A `char` array of `len` bytes at `off` as strace's `PRINT_FIELD_CSTRING` prints it:
-/// quoted up to its NUL, `...` after the quote when none is among its first `len - 1`
-/// bytes (the last is the NUL's: strace's `QUOTE_0_TERMINATED`).
+/// quoted up to its NUL among the first `len - 1` bytes, `...` after the quote when
+/// there is none in all `len` (strace's `QUOTE_0_TERMINATED` looks one byte ahead).
 pub(super) fn cstring(
     out: &mut String,
     b: &Bytes,
@@ -278,11 +278,12 @@ pub(super) fn cstring(
     len: usize,
     ctx: &Ctx,
 ) -> Option<()> {
-    let bytes = &b.0.get(off..off + len)?[..len.saturating_sub(1)];
+    let whole = b.0.get(off..off + len)?;
+    let bytes = &whole[..len.saturating_sub(1)];
     let end = bytes.iter().position(|&c| c == 0);
     let shown = &bytes[..end.unwrap_or(bytes.len())];
     crate::decode::strings::quote(out, shown, ctx.opts.hex, false);
-    if end.is_none() {
+    if end.is_none() && whole.last() != Some(&0) {
         out.push_str("...");
     }
     Some(())
