@@ -1,6 +1,11 @@
-//! `-e inject=` and `-e fault=` (strace's syscall tampering): the ptrace backend changes
-//! the chosen calls of real programs, which see the faked results; the eBPF backend,
-//! which only watches, refuses them in one line and runs nothing.
+//! `-e inject=` and `-e fault=` (strace's syscall tampering): the chosen calls of real
+//! programs are changed, and the programs see the faked results. The ptrace backend
+//! tampers at its stops; the eBPF backend, for a command it starts, through a seccomp
+//! filter whose calls wait for the tracer's answer, and refuses in one line what only
+//! stops can do (a signal raised as the kernel raises it, tampering with a process it
+//! did not start).
+
+use std::process::{Command, Stdio};
 
 use tracer_tests::{Backend, Traced, trace};
 
@@ -9,33 +14,36 @@ tracer_tests::both_backends!(
     a_faked_result_reaches_the_program,
     fault_fails_with_enosys_and_counts_as_an_error,
     a_signal_is_delivered_after_the_delay,
-    poked_memory_is_what_the_call_reads
+    poked_memory_is_what_the_call_reads,
+    each_thread_counts_its_own_calls,
+    a_delayed_call_runs_late,
+    an_attached_process_is_tampered_with_by_ptrace_only
 );
 
-/// Runs `args` on `backend`; on eBPF, checks the refusal and returns `None`.
-fn tamper(backend: Backend, args: &[&str]) -> Option<Traced> {
+/// Runs `args` on `backend`.
+fn tamper(backend: Backend, args: &[&str]) -> Traced {
     let mut argv = vec![backend.arg()];
     argv.extend_from_slice(args);
-    let t = trace(&argv);
-    if backend == Backend::Ebpf {
-        t.expect(t.code() == Some(1), "refused on eBPF");
-        assert_eq!(
-            t.stderr.trim(),
-            "tracer: -e inject/fault (the eBPF programs only watch calls) needs the ptrace backend"
-        );
-        assert!(
-            t.stdout.is_empty(),
-            "the program must not run: {}",
-            t.stdout
-        );
-        return None;
-    }
-    Some(t)
+    trace(&argv)
+}
+
+/// Checks the eBPF backend's one-line refusal of `args`: nothing runs.
+fn refused_on_ebpf(t: &Traced, why: &str) {
+    t.expect(t.code() == Some(1), "refused on eBPF");
+    assert_eq!(
+        t.stderr.trim(),
+        format!("tracer: {why} needs the ptrace backend")
+    );
+    assert!(
+        t.stdout.is_empty(),
+        "the program must not run: {}",
+        t.stdout
+    );
 }
 
 /// `when=2`: only the second `chdir` fails, and the shell says so.
 fn the_chosen_call_fails_with_the_errno(backend: Backend) {
-    let Some(t) = tamper(
+    let t = tamper(
         backend,
         &[
             "-e",
@@ -47,9 +55,7 @@ fn the_chosen_call_fails_with_the_errno(backend: Backend) {
             "-c",
             "cd /; cd /tmp 2>/dev/null && echo in-tmp; cd / && echo in-root",
         ],
-    ) else {
-        return;
-    };
+    );
     let chdirs = t.calls("chdir");
     t.expect(chdirs.len() == 3, "three chdir lines");
     t.expect(
@@ -66,7 +72,7 @@ fn the_chosen_call_fails_with_the_errno(backend: Backend) {
 
 /// `retval=`: the call is not run and returns the value, which the program then uses.
 fn a_faked_result_reaches_the_program(backend: Backend) {
-    let Some(t) = tamper(
+    let t = tamper(
         backend,
         &[
             "-e",
@@ -77,9 +83,7 @@ fn a_faked_result_reaches_the_program(backend: Backend) {
             "-c",
             "echo $$",
         ],
-    ) else {
-        return;
-    };
+    );
     assert_eq!(t.stdout, "4242\n", "{}", t.stderr);
     let getpid = t.calls("getpid");
     t.expect(
@@ -90,7 +94,7 @@ fn a_faked_result_reaches_the_program(backend: Backend) {
 
 /// `fault=` without an errno: ENOSYS; `-c` counts it as the failure the program saw.
 fn fault_fails_with_enosys_and_counts_as_an_error(backend: Backend) {
-    let Some(t) = tamper(
+    let t = tamper(
         backend,
         &[
             "-c",
@@ -101,9 +105,7 @@ fn fault_fails_with_enosys_and_counts_as_an_error(backend: Backend) {
             "-c",
             "cd / || echo refused",
         ],
-    ) else {
-        return;
-    };
+    );
     assert_eq!(t.stdout, "refused\n", "{}", t.stderr);
     let row = t
         .stderr
@@ -118,7 +120,7 @@ fn fault_fails_with_enosys_and_counts_as_an_error(backend: Backend) {
 /// `signal=` with `delay_enter=`: the call's entry is held back, then the signal comes,
 /// and the program's handler runs.
 fn a_signal_is_delivered_after_the_delay(backend: Backend) {
-    let Some(t) = tamper(
+    let t = tamper(
         backend,
         &[
             "-e",
@@ -130,9 +132,10 @@ fn a_signal_is_delivered_after_the_delay(backend: Backend) {
             "-c",
             "trap 'echo got-usr1' USR1; cd /",
         ],
-    ) else {
-        return;
-    };
+    );
+    if backend == Backend::Ebpf {
+        return refused_on_ebpf(&t, "-e inject's signal= (raised as the kernel raises it)");
+    }
     assert_eq!(t.stdout, "got-usr1\n", "{}", t.stderr);
     let chdir = t.calls("chdir");
     t.expect(
@@ -149,7 +152,7 @@ fn a_signal_is_delivered_after_the_delay(backend: Backend) {
 /// `poke_enter=`: the path `chdir` reads is rewritten before it runs (`/tmp` over
 /// `/etc`), so the shell ends up where the tracer sent it.
 fn poked_memory_is_what_the_call_reads(backend: Backend) {
-    let Some(t) = tamper(
+    let t = tamper(
         backend,
         &[
             "-e",
@@ -162,14 +165,107 @@ fn poked_memory_is_what_the_call_reads(backend: Backend) {
             "-c",
             "cd /etc; pwd -P",
         ],
-    ) else {
-        return;
-    };
+    );
     assert_eq!(t.stdout, "/tmp\n", "{}", t.stderr);
     let chdir = t.calls("chdir");
     t.expect(
         chdir.len() == 1
             && chdir[0] == "chdir(\"/tmp\")                           = 0 (INJECTED: args)",
         "the call shows the path it ran with",
+    );
+}
+
+/// `when=` counts each thread's calls: with `-f`, the child shell's first `chdir` is its
+/// first, whatever its parent did before.
+fn each_thread_counts_its_own_calls(backend: Backend) {
+    let t = tamper(
+        backend,
+        &[
+            "-f",
+            "-e",
+            "trace=chdir",
+            "-e",
+            "inject=chdir:error=ENOENT:when=2",
+            "--",
+            "sh",
+            "-c",
+            "cd /; cd / || echo parent-second; sh -c 'cd / && echo child-first; cd / || echo child-second'",
+        ],
+    );
+    assert_eq!(
+        t.stdout, "parent-second\nchild-first\nchild-second\n",
+        "{}",
+        t.stderr
+    );
+    let failed = t
+        .calls("chdir")
+        .iter()
+        .filter(|l| l.ends_with("= -1 ENOENT (No such file or directory) (INJECTED)"))
+        .count();
+    t.expect(failed == 2, "two chdir lines injected, one per process");
+}
+
+/// A process the tracer did not start: ptrace tampers with it once attached; the eBPF
+/// backend, which can only filter a command from its start, refuses in one line (and
+/// `auto` would choose ptrace).
+fn an_attached_process_is_tampered_with_by_ptrace_only(backend: Backend) {
+    let target = Command::new("sh")
+        .args(["-c", "sleep 1.5; cd / || echo refused"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("sh");
+    let pid = target.id().to_string();
+    let t = tamper(
+        backend,
+        &[
+            "-e",
+            "trace=chdir",
+            "-e",
+            "inject=chdir:error=EPERM",
+            "-p",
+            &pid,
+        ],
+    );
+    let out = target.wait_with_output().expect("sh's output");
+    let out = String::from_utf8_lossy(&out.stdout);
+    if backend == Backend::Ebpf {
+        refused_on_ebpf(&t, "-e inject/fault on a process the tracer does not start");
+        assert_eq!(out, "", "the process runs untouched");
+        return;
+    }
+    assert_eq!(out, "refused\n", "{}", t.stderr);
+    t.expect(
+        t.calls("chdir")
+            .iter()
+            .any(|l| l.ends_with("= -1 EPERM (Operation not permitted) (INJECTED)")),
+        "the injected line",
+    );
+}
+
+/// `delay_enter=` alone: the call waits, then runs, and its line says so.
+fn a_delayed_call_runs_late(backend: Backend) {
+    let started = std::time::Instant::now();
+    let t = tamper(
+        backend,
+        &[
+            "-e",
+            "trace=chdir",
+            "-e",
+            "inject=chdir:delay_enter=300ms",
+            "--",
+            "sh",
+            "-c",
+            "cd /tmp && pwd",
+        ],
+    );
+    assert_eq!(t.stdout, "/tmp\n", "{}", t.stderr);
+    let chdir = t.calls("chdir");
+    t.expect(
+        chdir.len() == 1 && chdir[0].ends_with("= 0 (DELAYED)"),
+        "the call runs, marked as delayed",
+    );
+    t.expect(
+        started.elapsed() >= std::time::Duration::from_millis(300),
+        "the call waited",
     );
 }

@@ -212,14 +212,31 @@ fn hostname() -> String {
 /// (the trace stops meanwhile) it starts more tasks, opens and writes a file, and exits
 /// with 3.
 fn launched_command_goes_on(backend: Backend, cause: Cause) {
-    let dir = Scratch::new(&format!("launched-{cause:?}-{backend:?}"));
+    launched_goes_on(backend, cause, &[])
+}
+
+/// The same under `-e inject=` on the calls the command makes after the trace stopped:
+/// they run untouched then (the eBPF backend's seccomp filter stays in the command, and
+/// a closed listener would fail them with ENOSYS).
+fn tampered_command_goes_on(backend: Backend, cause: Cause) {
+    launched_goes_on(
+        backend,
+        cause,
+        &["-e", "inject=openat:error=EACCES:when=60000"],
+    )
+}
+
+fn launched_goes_on(backend: Backend, cause: Cause, options: &[&str]) {
+    let dir = Scratch::new(&format!("launched-{cause:?}-{backend:?}-{}", options.len()));
     let out = dir.file("out");
     let script = format!(
         "sleep 1; for i in 1 2 3 4 5 6 7 8 9 10 11 12; do sleep 0.5 & done; wait; \
          cat /etc/hostname > {o} || exit 9; echo more >> {o} || exit 9; exit 3",
         o = out.display()
     );
-    let (status, stderr) = stopped_trace(backend, cause, &["--", "sh", "-c", &script], &dir);
+    let mut target = options.to_vec();
+    target.extend(["--", "sh", "-c", &script]);
+    let (status, stderr) = stopped_trace(backend, cause, &target, &dir);
     assert_eq!(
         status.code(),
         Some(cause.status(true)),
@@ -269,6 +286,8 @@ causes! {
     launched_closed_pipe: launched_command_goes_on(Cause::ClosedPipe);
     launched_too_many_files: launched_command_goes_on(Cause::TooManyFiles);
     launched_own_error: launched_command_goes_on(Cause::OwnError);
+    tampered_sigint: tampered_command_goes_on(Cause::Signal(Signal::SIGINT));
+    tampered_own_error: tampered_command_goes_on(Cause::OwnError);
     attached_sigint: attached_process_goes_on(Cause::Signal(Signal::SIGINT));
     attached_sigterm: attached_process_goes_on(Cause::Signal(Signal::SIGTERM));
     attached_sighup: attached_process_goes_on(Cause::Signal(Signal::SIGHUP));

@@ -321,14 +321,23 @@ impl Config {
     /// The first option given that only the ptrace backend can serve: `auto` then
     /// chooses ptrace, saying why.
     pub fn ptrace_only(&self) -> Option<&'static str> {
-        if !self.qualifiers.inject.is_empty() {
-            // Changing a call needs a tracer that stops the task at it.
-            Some("-e inject/fault (the eBPF programs only watch calls)")
+        // The eBPF backend tampers through a seccomp filter it installs in the command it
+        // starts, before its exec.
+        let inject = if self.qualifiers.inject.is_empty() {
+            None
+        } else if !matches!(self.target, Target::Command(_))
+            || !self.also_attach.is_empty()
+            || self.daemonize.is_some()
+        {
+            Some("-e inject/fault on a process the tracer does not start")
         } else {
+            crate::inject::ptrace_only(&self.qualifiers.inject)
+        };
+        inject.or_else(|| {
             // The kernel programs record no registers beyond the arguments.
             self.instruction_pointer
                 .then_some("-i (the eBPF records carry no instruction pointer)")
-        }
+        })
     }
 
     /// The `-P` paths as the tracer compares them: each as given and in canonical form

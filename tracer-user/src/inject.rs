@@ -1,8 +1,10 @@
 //! `-e inject=` and `-e fault=`: strace's syscall tampering. A rule names a syscall set
 //! and what to do to its calls (fail them with an errno, make them return a value
 //! without running, deliver a signal, delay their entry or exit), and on which calls of
-//! each thread (`when=`). Only a tracer that stops the task at each call can do this: the
-//! ptrace backend serves it (`Config::ptrace_only`); the decisions are made here.
+//! each thread (`when=`). The ptrace backend does it at its stops; the eBPF backend, for a
+//! command it starts, through a seccomp filter whose calls wait for the tracer's answer
+//! (`backend::ebpf::tamper`), all but what only stops can do ([`ptrace_only`]). The
+//! decisions are made here.
 
 use std::{sync::Arc, time::Duration};
 
@@ -169,6 +171,26 @@ const PURE: &[&str] = &[
     "getcpu",
 ];
 
+/// What in `rules` only the ptrace backend can do: a signal raised as the kernel raises
+/// it (`si_code=SI_KERNEL`; another process can only queue one of its own), and what
+/// happens at the exit of a call that runs (`delay_exit=`, `poke_exit=`) or instead of it
+/// (`syscall=` whose result is not faked): a seccomp filter's caller waits at the entry
+/// only.
+pub fn ptrace_only(rules: &[Rule]) -> Option<&'static str> {
+    rules.iter().find_map(|rule| {
+        let a = &rule.action;
+        if a.signal.is_some() {
+            Some("-e inject's signal= (raised as the kernel raises it)")
+        } else if a.result.is_none()
+            && (a.delay_exit.is_some() || a.poke_exit.is_some() || a.substitute.is_some())
+        {
+            Some("-e inject's delay_exit=, poke_exit= or syscall= on a call that runs")
+        } else {
+            None
+        }
+    })
+}
+
 /// The rules of a trace, by syscall: a later rule replaces an earlier one for the calls
 /// both name, as in strace.
 #[derive(Clone, Debug, Default)]
@@ -191,6 +213,11 @@ impl Injections {
 
     pub fn is_empty(&self) -> bool {
         self.by_nr.iter().all(Option::is_none)
+    }
+
+    /// The syscalls some rule names.
+    pub fn numbers(&self) -> impl Iterator<Item = u32> + '_ {
+        (self.by_nr.iter().enumerate()).filter_map(|(nr, rule)| rule.as_ref().map(|_| nr as u32))
     }
 
     /// At the entry of thread `counts`' call `nr`: what to do to it, if this is one of

@@ -364,6 +364,27 @@ pub fn daemonize(
     }
 }
 
+/// Whether the exec of `pid`, released, succeeded: `exec_error` (see
+/// [`Gated::release_nowait`]) says; a failed one's child is reaped.
+pub fn exec_outcome(pid: Pid, exec_error: &OwnedFd, program: &OsStr) -> Result<Pid> {
+    let mut buf = [0u8; 4];
+    match read(exec_error, &mut buf) {
+        Ok(0) => Ok(pid),
+        Ok(4) => {
+            let errno = Errno::from_raw(i32::from_ne_bytes(buf));
+            // Reap the child, which exits with 127 right after reporting.
+            let _ = nix::sys::wait::waitpid(pid, None);
+            Err(CommandError {
+                program: program.to_string_lossy().into_owned(),
+                errno,
+            }
+            .into())
+        }
+        Ok(n) => bail!("short read ({n} bytes) from the exec status pipe"),
+        Err(e) => Err(e).context("reading the exec status pipe"),
+    }
+}
+
 /// The tracer lets go of its stdin and stdout once the command has them, as strace does
 /// (`redirect_standard_fds`): a command that closes them closes the pipes they are
 /// (`strace cmd | reader` sees its end when the command closes its stdout, not when the
@@ -387,22 +408,7 @@ impl Gated {
         write(&self.go, &[1]).context("releasing the traced command")?;
         let_go_of_stdio();
         drop(self.go);
-        let mut buf = [0u8; 4];
-        match read(&self.exec_error, &mut buf) {
-            Ok(0) => Ok(self.pid),
-            Ok(4) => {
-                let errno = Errno::from_raw(i32::from_ne_bytes(buf));
-                // Reap the child, which exits with 127 right after reporting.
-                let _ = nix::sys::wait::waitpid(self.pid, None);
-                Err(CommandError {
-                    program: program.to_string_lossy().into_owned(),
-                    errno,
-                }
-                .into())
-            }
-            Ok(n) => bail!("short read ({n} bytes) from the exec status pipe"),
-            Err(e) => Err(e).context("reading the exec status pipe"),
-        }
+        exec_outcome(self.pid, &self.exec_error, program)
     }
 
     /// Lets the child exec without waiting for the outcome, for a tracer that has to

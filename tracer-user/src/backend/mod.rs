@@ -5,6 +5,7 @@
 pub mod blocked;
 pub mod ebpf;
 pub mod ptrace;
+mod seccomp;
 
 use std::{os::fd::AsFd as _, path::PathBuf, time::Duration};
 

@@ -755,6 +755,7 @@ fn take_maps(
         trampolines: Vec::new(),
         skips: Skips::new(Vec::new()),
         attach_facts: String::new(),
+        tamper: None,
     })
 }
 

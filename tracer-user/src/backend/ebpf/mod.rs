@@ -7,6 +7,7 @@ mod merge;
 mod records;
 mod rings;
 mod skips;
+mod tamper;
 mod trampoline;
 mod uring;
 
@@ -24,6 +25,7 @@ use nix::{
     poll::{PollFd, PollFlags, PollTimeout, poll},
     sys::{
         signalfd::SignalFd,
+        socket::{AddressFamily, SockFlag, SockType, socketpair},
         wait::{WaitPidFlag, WaitStatus, waitpid},
     },
     unistd::Pid,
@@ -44,11 +46,14 @@ pub fn trampolines_allowed() -> Result<(), String> {
 }
 use records::Record;
 use rings::Rings;
+use tamper::Tampering;
+
+use crate::pipeline::outcome::Verdict;
 
 use super::{BLOCKED_AFTER, Outcome, Running, Stop, blocked};
 use crate::{
-    config::{Config, LaunchOptions, Target},
-    event::{Capture, Event, ExitStatus, Loss, SignalInfo, Syscall, Totals, now_ns},
+    config::{Config, Target},
+    event::{Capture, Event, ExitStatus, Loss, SignalInfo, Syscall, Tampered, Totals, now_ns},
     launch,
     pipeline::{Pipeline, outcome::fds_open_on},
     syscalls,
@@ -82,6 +87,8 @@ pub struct EbpfTracer {
     skips: skips::Skips,
     /// Where the syscall programs attached, and why there, for `--stats`.
     attach_facts: String,
+    /// `-e inject=`: the calls a seccomp filter in the launched command holds for us.
+    tamper: Option<tamper::Tamperer>,
 }
 
 impl Drop for EbpfTracer {
@@ -116,16 +123,72 @@ impl Drop for EbpfTracer {
 }
 
 impl EbpfTracer {
-    /// Starts `argv` (resolved to `path`) so that the trace covers it from its exec on.
+    /// Starts `argv` (resolved to `path`) so that the trace covers it from its exec on;
+    /// with `-e inject=`, under the seccomp filter whose listener the tamperer reads.
     pub fn launch(
         &mut self,
         path: &Path,
         argv: &[OsString],
-        opts: &LaunchOptions,
+        cfg: &Config,
         path_forms: &[PathBuf],
     ) -> Result<Pid> {
-        let gated = launch::spawn_gated(path, argv, opts)?;
-        self.launch_prepared(gated, &argv[0], path_forms)
+        let Some(filter) = tamper::filter(cfg) else {
+            let gated = launch::spawn_gated(path, argv, &cfg.launch)?;
+            return self.launch_prepared(gated, &argv[0], path_forms);
+        };
+        let (ours, theirs) = socketpair(
+            AddressFamily::Unix,
+            SockType::SeqPacket,
+            None,
+            SockFlag::SOCK_CLOEXEC,
+        )
+        .context("socketpair")?;
+        let gated = launch::spawn_gated_with(path, argv, &cfg.launch, &|| {
+            filter.install_and_send_listener(theirs.as_raw_fd())
+        })?;
+        drop(theirs);
+        let pid = gated.pid.as_raw() as u32;
+        let registered = self
+            .seed_path_fds(pid, path_forms)
+            .and_then(|()| self.register(pid, TRACE_FROM_EXEC));
+        if let Err(e) = registered {
+            gated.abort();
+            return Err(e);
+        }
+        let (pid, exec_error) = gated.release_nowait()?;
+        let listener = match super::seccomp::receive_listener(ours.as_fd()) {
+            Ok(listener) => listener,
+            Err(errno) => {
+                let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
+                let _ = waitpid(pid, None);
+                anyhow::bail!(
+                    "-e inject: cannot install the seccomp filter: {}",
+                    errno.desc()
+                );
+            }
+        };
+        let tamperer = tamper::Tamperer::new(listener, cfg, pid.as_raw() as u32);
+        // The exec itself may be a call the filter names: it is the tracer's, not the
+        // command's, and runs untouched.
+        loop {
+            let mut fds = [
+                PollFd::new(exec_error.as_fd(), PollFlags::POLLIN),
+                PollFd::new(tamperer.fd(), PollFlags::POLLIN),
+            ];
+            poll(&mut fds, PollTimeout::NONE).or_else(|e| match e {
+                nix::errno::Errno::EINTR => Ok(0),
+                e => Err(e),
+            })?;
+            if fds[0].any().unwrap_or(false) {
+                break;
+            }
+            if fds[1].any().unwrap_or(false) {
+                tamperer.let_run();
+            }
+        }
+        let pid = launch::exec_outcome(pid, &exec_error, &argv[0])?;
+        self.tamper = Some(tamperer);
+        Ok(pid)
     }
 
     /// Traces a process held before its exec (by [`launch::spawn_gated`] or `-D`'s
@@ -299,6 +362,12 @@ impl EbpfTracer {
                 totals.add_kernel(nr, per_cpu.iter().copied());
             }
         }
+        // The calls `-e inject=` answered for never ran: counted as they were faked.
+        if let Some(tamper) = &self.tamper {
+            for (&nr, t) in &tamper.totals.by_nr {
+                totals.add_kernel(nr, [*t]);
+            }
+        }
         Some(totals)
     }
 
@@ -410,6 +479,8 @@ struct Run<'p, 'a> {
     /// `--pidns-translation`: the task each thread forked in the call it is in, until
     /// that call's record gives the number the parent's namespace knows it by.
     forked: Option<HashMap<u32, u32>>,
+    /// `-e inject=`: the marks of the call each thread was let run with (by number).
+    tampered: HashMap<u32, (u32, Tampered)>,
 }
 
 impl Run<'_, '_> {
@@ -538,6 +609,11 @@ impl Run<'_, '_> {
                     });
                 }
             }
+        }
+        if let Some((nr, marks)) = self.tampered.remove(&call.tid)
+            && nr == call.nr
+        {
+            call.tampered = marks;
         }
         if is_exit_group(call.nr) {
             self.group_codes.insert(call.pid, call.args[0] as u8 as i32);
@@ -745,9 +821,16 @@ fn wait(tracer: &mut EbpfTracer, signals: &SignalFd) -> Result<()> {
             .fds()
             .map(|fd| PollFd::new(unsafe { BorrowedFd::borrow_raw(fd) }, PollFlags::POLLIN)),
     );
+    if let Some(tamper) = tracer.tamper.as_ref().filter(|t| t.open()) {
+        fds.push(PollFd::new(tamper.fd(), PollFlags::POLLIN));
+    }
     // Records the merge holds back go as soon as they may (within its window), not at
-    // the next tick.
-    let timeout = match tracer.rings.next_due() {
+    // the next tick; so do calls `-e inject=` holds.
+    let due = match (tracer.rings.next_due(), tracer.tamper.as_ref()) {
+        (due, Some(tamper)) => due.into_iter().chain(tamper.next_due()).min(),
+        (due, None) => due,
+    };
+    let timeout = match due {
         Some(due) => due.clamp(Duration::from_millis(1), POLL_TICK),
         None => POLL_TICK,
     };
@@ -788,7 +871,7 @@ pub fn run(
             (None, tracer.also_attach(cfg)?)
         }
         (Target::Command(argv), Some(path), None) => {
-            let launched = tracer.launch(path, argv, &cfg.launch, &cfg.path_forms())?;
+            let launched = tracer.launch(path, argv, cfg, &cfg.path_forms())?;
             (Some(launched), tracer.also_attach(cfg)?)
         }
         (Target::Attach(pids), _, _) => {
@@ -819,6 +902,7 @@ pub fn run(
         lost_seen: HashMap::new(),
         lost: Loss::default(),
         forked: cfg.decode.pidns.then(HashMap::new),
+        tampered: HashMap::new(),
     };
     let existing = match &cfg.target {
         Target::Attach(_) => attached.clone(),
@@ -842,6 +926,12 @@ pub fn run(
     }
     if cfg.kill_on_exit {
         tracer.kill_traced();
+    }
+    // A command under `-e inject=`'s filter that outlives the trace goes on untouched.
+    if let Some(tamper) = tracer.tamper.take()
+        && tamper.open()
+    {
+        tamper.hand_over();
     }
     let lost = run.lost;
     // The programs go before the command is waited for: it runs on untraced.
@@ -879,6 +969,7 @@ fn trace(
     loop {
         wait(tracer, signals)?;
         tracer.drain(run, false)?;
+        serve_tampering(tracer, run)?;
         let stop = super::stop_signal(signals, cfg).map(Stop::Signal);
         // `-b execve`: processes the pipeline let go of.
         let detached = run.pipeline.take_detached();
@@ -930,6 +1021,39 @@ fn trace(
             return Ok(None);
         }
     }
+}
+
+/// `-e inject=`: the calls the seccomp filter holds, decided, and answered once they are
+/// due; what their threads did before goes out first, so each thread's lines stay in
+/// order.
+fn serve_tampering(tracer: &mut EbpfTracer, run: &mut Run) -> Result<()> {
+    let Some(tamper) = tracer.tamper.as_mut() else {
+        return Ok(());
+    };
+    tamper.receive_all();
+    let due = tamper.take_due();
+    if due.iter().any(|d| d.tampering.is_some()) {
+        tracer.drain(run, true)?;
+    }
+    for decided in due {
+        match &decided.tampering {
+            Some(Tampering::Faked(call, Verdict::Shown)) => {
+                run.emit(Event::Completed(call.clone()))?
+            }
+            Some(Tampering::Faked(call, Verdict::Filtered)) => run
+                .pipeline
+                .filtered(call.clone())
+                .context("writing the trace")?,
+            Some(Tampering::Faked(_, Verdict::Dropped)) | None => {}
+            Some(Tampering::Marked { tid, nr, marks }) => {
+                run.tampered.insert(*tid, (*nr, *marks));
+            }
+        }
+        if let Some(tamper) = &tracer.tamper {
+            tamper.answer(&decided);
+        }
+    }
+    Ok(())
 }
 
 /// The end of the trace: the last records, the calls in progress, the `-c` totals.

@@ -76,8 +76,23 @@ pub fn read(pid: Pid, addr: u64, buf: &mut [u8]) -> usize {
 }
 
 /// `-e inject=`'s `poke_*=`: writes `data` at `addr`, word by word through ptrace
-/// (which also writes read-only pages); whether all of it was written.
+/// (which also writes read-only pages), or, for a task not in a ptrace stop (the eBPF
+/// backend's, waiting on its seccomp filter), through `/proc/PID/mem`, which forces
+/// writes as ptrace does; whether all of it was written.
 pub fn write(pid: Pid, addr: u64, data: &[u8]) -> bool {
+    poke(pid, addr, data) || write_proc_mem(pid, addr, data)
+}
+
+fn write_proc_mem(pid: Pid, addr: u64, data: &[u8]) -> bool {
+    use std::os::unix::fs::FileExt;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(format!("/proc/{pid}/mem"))
+        .and_then(|mem| mem.write_all_at(data, addr))
+        .is_ok()
+}
+
+fn poke(pid: Pid, addr: u64, data: &[u8]) -> bool {
     const WORD: usize = size_of::<libc::c_long>();
     let mut done = 0;
     while done < data.len() {

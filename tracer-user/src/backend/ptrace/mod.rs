@@ -22,7 +22,6 @@
 mod cputime;
 mod memory;
 mod regs;
-mod seccomp;
 mod serve;
 mod wait;
 
@@ -46,9 +45,9 @@ use nix::{
     unistd::Pid,
 };
 
+use super::seccomp::Filter;
 pub use memory::{Phase, capture, capture_with};
 use regs::{StopKind, SyscallStop};
-pub use seccomp::Filter;
 pub use serve::Serving;
 use wait::{Resume, Status};
 
@@ -221,7 +220,7 @@ struct Tracer<'p, 'a> {
 
 /// `-e inject=`'s `poke_*=`: each payload written where its argument points; whether
 /// all were (else strace's warning, and the call is not marked as poked).
-fn poke(tid: u32, args: &[u64; 6], pokes: &[inject::Poke]) -> bool {
+pub(crate) fn poke(tid: u32, args: &[u64; 6], pokes: &[inject::Poke]) -> bool {
     let pid = Pid::from_raw(tid as i32);
     let poked = pokes
         .iter()
