@@ -261,7 +261,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(238, "migrate_pages", [MEMORY], Int, ["pid": Pid, "maxnode": ULong, "old_nodes": Ptr, "new_nodes": Ptr]),
     sc!(239, "move_pages", [MEMORY], Int, ["pid": Pid, "nr_pages": ULong, "pages": AddrArray { count_arg: 1 }, "nodes": IntArray { count_arg: 1 }, "status": StatusArray { count_arg: 1 }, "flags": Named(NamedSet::MovePagesFlags)]),
     sc!(240, "rt_tgsigqueueinfo", [PROCESS SIGNAL], Int, ["tgid": Pid, "pid": Pid, "sig": Signal, "uinfo": Struct(StructKind::Siginfo, When::Enter)]),
-    sc!(241, "perf_event_open", [DESC], Fd, ["attr_uptr": PerfEventAttr, "pid": Int, "cpu": Int, "group_fd": Int, "flags": Named(NamedSet::PerfEventOpenFlags)]),
+    sc!(241, "perf_event_open", [DESC], Fd, ["attr_uptr": PerfEventAttr, "pid": Int, "cpu": Int, "group_fd": Fd, "flags": Named(NamedSet::PerfEventOpenFlags)]),
     sc!(242, "accept4", [NETWORK], Fd, ["fd": Fd, "upeer_sockaddr": Struct(StructKind::Sockaddr, When::ExitOk), "upeer_addrlen": SockLen, "flags": SockFlags]),
     sc!(243, "recvmmsg", [NETWORK], Recvmmsg, ["fd": Fd, "mmsg": Mmsghdrs { dir: Dir::Out }, "vlen": UInt, "flags": MsgFlags, "timeout": Struct(StructKind::Timespec, When::Updated)]),
     gap!(244),

@@ -316,7 +316,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(295, "preadv", [DESC], Int, ["fd": Fd, "vec": Iovec { count_arg: 2, dir: Dir::Out }, "vlen": ULong, "pos_l": Long, "pos_h": Unused]),
     sc!(296, "pwritev", [DESC], Int, ["fd": Fd, "vec": Iovec { count_arg: 2, dir: Dir::In }, "vlen": ULong, "pos_l": Long, "pos_h": Unused]),
     sc!(297, "rt_tgsigqueueinfo", [PROCESS SIGNAL], Int, ["tgid": Pid, "pid": Pid, "sig": Signal, "uinfo": Struct(StructKind::Siginfo, When::Enter)]),
-    sc!(298, "perf_event_open", [DESC], Fd, ["attr_uptr": PerfEventAttr, "pid": Int, "cpu": Int, "group_fd": Int, "flags": Named(NamedSet::PerfEventOpenFlags)]),
+    sc!(298, "perf_event_open", [DESC], Fd, ["attr_uptr": PerfEventAttr, "pid": Int, "cpu": Int, "group_fd": Fd, "flags": Named(NamedSet::PerfEventOpenFlags)]),
     sc!(299, "recvmmsg", [NETWORK], Recvmmsg, ["fd": Fd, "mmsg": Mmsghdrs { dir: Dir::Out }, "vlen": UInt, "flags": MsgFlags, "timeout": Struct(StructKind::Timespec, When::Updated)]),
     sc!(300, "fanotify_init", [DESC], Fd, ["flags": Named(NamedSet::FanInitFlags), "event_f_flags": OpenFlags]),
     sc!(301, "fanotify_mark", [DESC FILE], Int, ["fanotify_fd": Int, "flags": Named(NamedSet::FanMarkFlags), "mask": Named(NamedSet::FanEventFlags), "dfd": FanDirFd, "pathname": Path]),
