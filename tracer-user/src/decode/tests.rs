@@ -4356,3 +4356,46 @@ fn ioctl_device_mapper_payload() {
         load(&dm[..354])
     );
 }
+
+// strace's tests/bpf.c: the commands whose attributes are only fields, their later
+// versions' fields where the size reaches them, what the kernel wrote back.
+#[test]
+fn bpf_flat_commands() {
+    let bpf = |cmd: u64, entry: &[u8], exit: &[u8], size: u64| {
+        let c = call(
+            "bpf",
+            &[cmd, 0x7000, size],
+            Some(-9),
+            vec![cap(1, capture::BUF, entry), cap(1, capture::BUF, exit)],
+        );
+        line(&c)
+    };
+    let mut attr = vec![0u8; 32];
+    attr[..4].copy_from_slice(&(-1i32).to_le_bytes());
+    attr[8..16].copy_from_slice(&0xdead_beefu64.to_le_bytes());
+    attr[24..32].copy_from_slice(&4u64.to_le_bytes());
+    assert_eq!(
+        bpf(1, &attr, &attr, 32),
+        "BPF_MAP_LOOKUP_ELEM, {map_fd=-1, key=0xdeadbeef, value=NULL, flags=BPF_F_LOCK}, 32 \
+         = -1 EBADF (Bad file descriptor)"
+    );
+    assert_eq!(
+        bpf(1, &attr[..4], &attr[..4], 4),
+        "BPF_MAP_LOOKUP_ELEM, {map_fd=-1, key=NULL, value=NULL}, 4 = -1 EBADF (Bad file descriptor)"
+    );
+    let mut next = vec![0u8; 12];
+    next[..4].copy_from_slice(&7u32.to_le_bytes());
+    let mut after = next.clone();
+    after[4..8].copy_from_slice(&9u32.to_le_bytes());
+    assert_eq!(
+        bpf(11, &next[..8], &after[..8], 8),
+        "BPF_PROG_GET_NEXT_ID, {start_id=7, next_id=0 => 9}, 8 = -1 EBADF (Bad file descriptor)"
+    );
+    let mut test = vec![0u8; 4];
+    test[..4].copy_from_slice(&(-1i32).to_le_bytes());
+    assert_eq!(
+        bpf(10, &test, &test, 4),
+        "BPF_PROG_TEST_RUN, {test={prog_fd=-1, retval=0, data_size_in=0, data_size_out=0, \
+         data_in=NULL, data_out=NULL, repeat=0, duration=0}}, 4 = -1 EBADF (Bad file descriptor)"
+    );
+}
