@@ -363,6 +363,19 @@ fn write_memory(
             iovec::write_msghdr(out, call, i, w == When::ExitOk, opts, named)
         }
         ArgKind::Struct(StructKind::CloneArgs, _) => clone::write_clone3(out, call, i, opts),
+        ArgKind::Struct(StructKind::Iocb, _) => {
+            let header = cap
+                .filter(|c| !c.fault && !c.truncated && v != 0)
+                .and_then(|c| {
+                    let mut s = String::new();
+                    super::aio::write_iocb_header(&mut s, &structs::Bytes(&c.data), call.pid, fds)
+                        .map(|()| s)
+                });
+            match header {
+                Some(s) => out.push_str(&s),
+                None => write_addr(out, v),
+            }
+        }
         ArgKind::Struct(StructKind::UringParams, _) => {
             super::uring_setup::write_params(out, call, i, fds)
         }
@@ -414,6 +427,13 @@ fn write_memory(
         // ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK).
         // `clock_nanosleep` (the fourth argument) with flags (TIMER_ABSTIME) leaves it.
         ArgKind::SigsetSized => write_sigset_sized(out, call.followed(i), v),
+        ArgKind::IoEvents => match call.success() {
+            Some(n) => {
+                let size = StructKind::IoEvent.size() as usize;
+                write_array(out, cap, v, n, size, opts, super::aio::write_io_event);
+            }
+            None => write_addr(out, v),
+        },
         ArgKind::PerfEventAttr => super::perf::write_attr(out, call, i, opts),
         ArgKind::SleepLeft if i == 3 && call.args[1] != 0 => write_addr(out, v),
         ArgKind::SleepLeft => match call.ret {
@@ -502,6 +522,7 @@ fn is_structured(kind: ArgKind) -> bool {
             | ArgKind::FutexTimeout
             | ArgKind::SleepLeft
             | ArgKind::SigsetSized
+            | ArgKind::IoEvents
             | ArgKind::PerfEventAttr
             | ArgKind::Dirents
     )

@@ -3,6 +3,7 @@
 //! captures. Anything missing (a failed read, a capture that did not fit) degrades to
 //! the raw pointer, as strace does when it cannot read tracee memory.
 
+mod aio;
 mod arch_prctl;
 mod args;
 mod bpf;
@@ -53,6 +54,7 @@ pub mod uring;
 mod uring_setup;
 mod xlat;
 
+pub(crate) use aio::{IO_EVENT_SIZE, IOCB_SIZE};
 pub(crate) use bpf_filter::FPROG_SIZE;
 pub use errno::errno_name;
 pub use flags::signal_name;

@@ -147,7 +147,9 @@ pub fn write_struct(
         StructKind::Msghdr
         | StructKind::CloneArgs
         | StructKind::MountAttr
-        | StructKind::UringParams => return None,
+        | StructKind::UringParams
+        | StructKind::Iocb => return None,
+        StructKind::IoEvent => super::aio::write_io_event(&mut s, &b, 0)?,
         StructKind::Sysinfo => write_sysinfo(&mut s, &b)?,
         StructKind::MqAttr => super::posix_ipc::write_mq_attr(&mut s, &b, true)?,
         StructKind::Sigevent => super::posix_ipc::write_sigevent(&mut s, &b)?,

@@ -4399,3 +4399,50 @@ fn bpf_flat_commands() {
          data_in=NULL, data_out=NULL, repeat=0, duration=0}}, 4 = -1 EBADF (Bad file descriptor)"
     );
 }
+
+// strace's tests/aio.c: io_cancel's iocb header, the events io_getevents returns.
+#[test]
+fn aio_iocbs_and_events() {
+    let mut iocb = vec![0u8; 64];
+    iocb[..8].copy_from_slice(&0xdead_beef_badc_0dedu64.to_le_bytes());
+    iocb[18..20].copy_from_slice(&99i16.to_le_bytes());
+    iocb[20..24].copy_from_slice(&(-42i32).to_le_bytes());
+    let c = call(
+        "io_cancel",
+        &[0x7000, 0x6000, 0x5000],
+        Some(-22),
+        vec![cap(1, capture::FIXED, &iocb)],
+    );
+    assert_eq!(
+        line(&c),
+        "0x7000, {aio_data=0xdeadbeefbadc0ded, aio_lio_opcode=IOCB_CMD_PREAD, aio_reqprio=99, \
+         aio_fildes=-42}, 0x5000 = -1 EINVAL (Invalid argument)"
+    );
+    iocb[16..18].copy_from_slice(&61453u16.to_le_bytes());
+    let c = call(
+        "io_cancel",
+        &[0x7000, 0x6000, 0x5000],
+        Some(-22),
+        vec![cap(1, capture::FIXED, &iocb)],
+    );
+    assert!(
+        line(&c).contains("aio_lio_opcode=61453 /* IOCB_CMD_??? */"),
+        "{}",
+        line(&c)
+    );
+    let mut event = 0xfeedu64.to_le_bytes().to_vec();
+    event.extend(0x5000u64.to_le_bytes());
+    event.extend(4096i64.to_le_bytes());
+    event.extend(0i64.to_le_bytes());
+    let ts = [0u8; 16];
+    let c = call(
+        "io_getevents",
+        &[0x7000, 1, 2, 0x6000, 0x4000],
+        Some(1),
+        vec![cap(3, capture::BUF, &event), cap(4, capture::FIXED, &ts)],
+    );
+    assert_eq!(
+        line(&c),
+        "0x7000, 1, 2, [{data=0xfeed, obj=0x5000, res=4096, res2=0}], {tv_sec=0, tv_nsec=0} = 1"
+    );
+}

@@ -215,6 +215,10 @@ pub enum StructKind {
     /// `struct io_uring_params` (`io_uring_setup`): what the caller asks, then what the
     /// kernel wrote back.
     UringParams,
+    /// `struct iocb` (`io_cancel`): its header, `{aio_data=..., aio_lio_opcode=...}`.
+    Iocb,
+    /// `struct io_event`: `{data=..., obj=..., res=..., res2=...}`.
+    IoEvent,
 }
 
 impl StructKind {
@@ -254,6 +258,8 @@ impl StructKind {
             Self::MountAttr => layout::MOUNT_ATTR_SIZE,
             Self::SysctlArgs => layout::SYSCTL_ARGS_SIZE,
             Self::UringParams => crate::decode::URING_PARAMS_SIZE,
+            Self::Iocb => crate::decode::IOCB_SIZE,
+            Self::IoEvent => crate::decode::IO_EVENT_SIZE,
         }
     }
 }
@@ -506,6 +512,8 @@ pub enum ArgKind {
     /// `pselect6`'s and `io_pgetevents`' `{const sigset_t *, size_t}`, read at entry
     /// with the set: `{sigmask=[HUP], sigsetsize=8}`.
     SigsetSized,
+    /// `struct io_event[]` the kernel fills, the return value counting them.
+    IoEvents,
     /// `perf_event_open`'s `struct perf_event_attr`: read at entry (128 bytes, up to
     /// the page's end), its `size` again at exit (what `E2BIG` wrote back).
     PerfEventAttr,

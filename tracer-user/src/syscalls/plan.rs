@@ -423,6 +423,7 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
         ArgKind::Struct(sk, w) => fixed(sk, w),
         ArgKind::SigframeMask => fixed(StructKind::Sigset, When::Enter),
         ArgKind::SigsetSized => spec(capture::FOLLOW, when::ENTER, FOLLOW_SIGSET, 16),
+        ArgKind::IoEvents => array(when::EXIT_OK, LEN_FROM_RET, StructKind::IoEvent.size()),
         ArgKind::PerfEventAttr => {
             let size = crate::decode::PERF_ATTR_SIZE;
             return vec![partial(when::ENTER, size), partial(when::EXIT, 8)];
