@@ -130,7 +130,7 @@ fn struct_arguments_as_strace_prints_them(backend: Backend) {
     let args = [
         "-v",
         "-e",
-        "trace=select,pselect6,getdents64,io_uring_setup,setsockopt,perf_event_open,ioctl,bpf",
+        "trace=select,pselect6,getdents64,io_uring_setup,setsockopt,perf_event_open,ioctl,bpf,io_cancel,io_getevents",
         env!("CARGO_BIN_EXE_workload"),
         "struct-args",
         dir.to_str().expect("UTF-8 path"),
@@ -144,6 +144,8 @@ fn struct_arguments_as_strace_prints_them(backend: Backend) {
         "perf_event_open(",
         "ioctl(-1, DM_",
         "bpf(",
+        "io_cancel(",
+        "io_getevents(",
     ];
     let Some((ours, theirs)) = both(backend, &args, &calls) else {
         return;
@@ -157,7 +159,8 @@ fn struct_arguments_as_strace_prints_them(backend: Backend) {
             .collect()
     };
     let ours = mask(ours);
-    assert_eq!(ours.len(), 11, "every call: {ours:#?}");
+    assert_eq!(ours.len(), 13, "every call: {ours:#?}");
+    assert!(ours[11].contains("aio_reqprio=99"), "{}", ours[11]);
     assert!(ours[0].ends_with(" = 2 ()"), "{}", ours[0]);
     assert!(
         ours[1].contains("{sigmask=[HUP], sigsetsize=8}"),

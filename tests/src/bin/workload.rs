@@ -1175,5 +1175,20 @@ unsafe fn struct_args(dir: &str) {
         libc::ioctl(-1, 0xc138_fd00u32 as _, dm.as_mut_ptr());
         let info = [u32::MAX, 16, 0, 0];
         libc::syscall(libc::SYS_bpf, 15, info.as_ptr(), 16);
+        // An AIO context: a request it never had cancelled, no events in no time.
+        let mut ctx: u64 = 0;
+        if libc::syscall(libc::SYS_io_setup, 4, &mut ctx as *mut u64) == 0 {
+            let mut iocb = [0u64; 8];
+            iocb[0] = 0xfeed_face;
+            iocb[2] = 99 << 16;
+            let mut event = [0u64; 4];
+            libc::syscall(libc::SYS_io_cancel, ctx, iocb.as_ptr(), event.as_mut_ptr());
+            let zero = libc::timespec {
+                tv_sec: 0,
+                tv_nsec: 0,
+            };
+            libc::syscall(libc::SYS_io_getevents, ctx, 0, 1, event.as_mut_ptr(), &zero);
+            libc::syscall(libc::SYS_io_destroy, ctx);
+        }
     }
 }
