@@ -54,7 +54,11 @@ pub fn write_dirents(
         out.push_str(if count == 0 { "[" } else { ", " });
         count += 1;
         let b = Bytes(rest);
-        let (ino, off, reclen) = (b.u64(0).unwrap(), b.u64(8).unwrap(), b.u16(16).unwrap());
+        let (ino, off, reclen) = (
+            b.u64(0).unwrap_or(0),
+            b.u64(8).unwrap_or(0),
+            b.u16(16).unwrap_or(0),
+        );
         let _ = write!(out, "{{d_ino={ino}, d_off={off}, d_reclen={reclen}");
         // strace's complaints about records that cannot be.
         let reclen = usize::from(reclen);

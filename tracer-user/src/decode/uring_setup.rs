@@ -47,7 +47,7 @@ const FEATURES: Xlat = &[
     (1 << 12, "IORING_FEAT_LINKED_FILE"),
 ];
 
-/// The params as copied at `when` (entry or exit), whole.
+/// The params as copied at entry (or, with `exit`, at exit), whole.
 fn params<'a>(call: &'a Call, i: usize, exit: bool) -> Option<Bytes<'a>> {
     let (entry, after) = in_out(call, i);
     let cap = if exit { after } else { entry };
