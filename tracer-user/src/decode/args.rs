@@ -435,6 +435,59 @@ fn write_memory(
             None => write_addr(out, v),
         },
         ArgKind::PerfEventAttr => super::perf::write_attr(out, call, i, opts),
+        ArgKind::UringRegisterArg => {
+            let count = call.args[3] as u32 as u64;
+            let header = call
+                .captures
+                .iter()
+                .find(|c| c.arg as usize == i && c.kind == tracer_common::capture::FIXED)
+                .filter(|c| !c.fault && v != 0);
+            // strace's `print_array`: `[]` for no elements, the address when not even
+            // the first is readable.
+            let elems = |size: usize| {
+                let first = cap.is_some_and(|c| c.data.len() >= size);
+                (count == 0 && v != 0) || first
+            };
+            match call.args[1] as u32 {
+                // IORING_REGISTER_BUFFERS
+                0 => iovec::write_iovec_addrs(out, cap, v, count, opts),
+                2 | 4 | 7 | 11 | 20 | 21
+                    if !elems(if matches!(call.args[1] as u32, 11 | 20 | 21) {
+                        16
+                    } else {
+                        4
+                    }) =>
+                {
+                    write_addr(out, v)
+                }
+                2 | 4 | 7 | 11 | 20 | 21 if count == 0 => out.push_str("[]"),
+                // IORING_REGISTER_FILES, _EVENTFD, _EVENTFD_ASYNC
+                2 | 4 | 7 => write_array(out, cap, v, count, 4, opts, |s, b, at| {
+                    super::write_plain_fd(s, call.pid, b.i32(at)?, fds);
+                    Some(())
+                }),
+                // IORING_REGISTER_RESTRICTIONS
+                11 => write_array(out, cap, v, count, 16, opts, |s, b, at| {
+                    super::uring_setup::write_restriction(s, b, at)
+                }),
+                // IORING_REGISTER_RING_FDS, IORING_UNREGISTER_RING_FDS
+                20 | 21 => write_array(out, cap, v, count, 16, opts, |s, b, at| {
+                    let register = call.args[1] as u32 == 20;
+                    super::uring_setup::write_ring_fd(s, b, at, register, call.pid, fds)
+                }),
+                // IORING_REGISTER_PBUF_RING, IORING_UNREGISTER_PBUF_RING
+                22 | 23 => {
+                    let mut s = String::new();
+                    match header.and_then(|c| {
+                        super::uring_setup::write_buf_reg(&mut s, &structs::Bytes(&c.data))
+                    }) {
+                        Some(()) => out.push_str(&s),
+                        None => write_addr(out, v),
+                    }
+                }
+                _ => write_addr(out, v),
+            }
+        }
         ArgKind::SleepLeft if i == 3 && call.args[1] != 0 => write_addr(out, v),
         ArgKind::SleepLeft => match call.ret {
             Some(-516 | -514 | -513 | -512) => {
@@ -523,6 +576,7 @@ fn is_structured(kind: ArgKind) -> bool {
             | ArgKind::SleepLeft
             | ArgKind::SigsetSized
             | ArgKind::IoEvents
+            | ArgKind::UringRegisterArg
             | ArgKind::PerfEventAttr
             | ArgKind::Dirents
     )

@@ -4446,3 +4446,42 @@ fn aio_iocbs_and_events() {
         "0x7000, 1, 2, [{data=0xfeed, obj=0x5000, res=4096, res2=0}], {tv_sec=0, tv_nsec=0} = 1"
     );
 }
+
+// strace's tests/io_uring_register.c: the opcodes whose argument is an array or a flat
+// struct (those with arrays behind a struct still show the address).
+#[test]
+fn io_uring_register_arrays() {
+    let reg = |op: u64, nr: u64, caps: Vec<Capture>| {
+        let c = call("io_uring_register", &[0, op, 0x7000, nr], Some(-95), caps);
+        args(&c, ArgsPart::All)
+    };
+    let mut fds = Vec::new();
+    for fd in [3i32, 0, -1] {
+        fds.extend(fd.to_le_bytes());
+    }
+    assert_eq!(
+        reg(2, 3, vec![cap(2, capture::BUF, &fds)]),
+        "0, IORING_REGISTER_FILES, [3, 0, -1], 3"
+    );
+    let mut restriction = vec![0u8; 16];
+    restriction[2] = 0x17;
+    restriction[3] = 0x77;
+    assert_eq!(
+        reg(11, 1, vec![cap(2, capture::BUF, &restriction)]),
+        "0, IORING_REGISTER_RESTRICTIONS, [{opcode=IORING_RESTRICTION_REGISTER_OP, \
+         register_op=IORING_UNREGISTER_PBUF_RING, resv=0x77}], 1"
+    );
+    assert_eq!(reg(11, 0, vec![]), "0, IORING_REGISTER_RESTRICTIONS, [], 0");
+    let mut buf_reg = vec![0u8; 40];
+    buf_reg[..8].copy_from_slice(&0x6000u64.to_le_bytes());
+    buf_reg[8..12].copy_from_slice(&8u32.to_le_bytes());
+    buf_reg[12..14].copy_from_slice(&1u16.to_le_bytes());
+    assert_eq!(
+        reg(
+            22,
+            1,
+            vec![cap(2, capture::BUF, &[]), cap(2, capture::FIXED, &buf_reg)]
+        ),
+        "0, IORING_REGISTER_PBUF_RING, {ring_addr=0x6000, ring_entries=8, bgid=1}, 1"
+    );
+}

@@ -5,7 +5,7 @@
 
 use std::fmt::Write;
 
-use super::flags::{Xlat, write_flags};
+use super::flags::{self, Xlat, write_enum, write_flags};
 use super::structs::Bytes;
 use super::{Call, in_out, write_addr, write_hex};
 use crate::event::FdNames;
@@ -158,6 +158,158 @@ fn write_offsets(out: &mut String, b: &Bytes, at: usize, names: &[&str; 7]) -> O
             let _ = write!(out, ", {name}=");
             write_hex(out, v);
         }
+    }
+    out.push('}');
+    Some(())
+}
+
+/// `struct io_uring_buf_reg` (`IORING_REGISTER_PBUF_RING`, `IORING_UNREGISTER_PBUF_RING`):
+/// `{ring_addr=0x..., ring_entries=8, bgid=1}`, `pad` and `resv` when not zero.
+pub fn write_buf_reg(out: &mut String, b: &Bytes) -> Option<()> {
+    let resv = [b.u64(16)?, b.u64(24)?, b.u64(32)?];
+    out.push_str("{ring_addr=");
+    write_addr(out, b.u64(0)?);
+    let _ = write!(out, ", ring_entries={}, bgid={}", b.u32(8)?, b.u16(12)?);
+    let pad = b.u16(14)?;
+    if pad != 0 {
+        out.push_str(", pad=");
+        write_hex(out, pad.into());
+    }
+    if resv.iter().any(|&r| r != 0) {
+        out.push_str(", resv=[");
+        for (n, r) in resv.iter().enumerate() {
+            if n > 0 {
+                out.push_str(", ");
+            }
+            write_hex(out, *r);
+        }
+        out.push(']');
+    }
+    out.push('}');
+    Some(())
+}
+
+/// The descriptors `IORING_REGISTER_FILES`, `_EVENTFD` and `_EVENTFD_ASYNC` pass, for
+/// `-y`.
+pub fn registered_fds(call: &Call) -> Vec<i32> {
+    if !matches!(call.args[1] as u32, 2 | 4 | 7) {
+        return Vec::new();
+    }
+    let count = (call.args[3] as u32 as usize).min(64);
+    call.capture(2)
+        .filter(|c| !c.fault || !c.data.is_empty())
+        .map(|c| {
+            c.data
+                .chunks_exact(4)
+                .take(count)
+                .map(|f| i32::from_le_bytes(f.try_into().expect("4 bytes")))
+                .filter(|&fd| fd >= 0)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+const RESTRICTION_OPCODES: Xlat = &[
+    (0, "IORING_RESTRICTION_REGISTER_OP"),
+    (1, "IORING_RESTRICTION_SQE_OP"),
+    (2, "IORING_RESTRICTION_SQE_FLAGS_ALLOWED"),
+    (3, "IORING_RESTRICTION_SQE_FLAGS_REQUIRED"),
+];
+
+const SQE_FLAGS: Xlat = &[
+    (1 << 0, "IOSQE_FIXED_FILE"),
+    (1 << 1, "IOSQE_IO_DRAIN"),
+    (1 << 2, "IOSQE_IO_LINK"),
+    (1 << 3, "IOSQE_IO_HARDLINK"),
+    (1 << 4, "IOSQE_ASYNC"),
+    (1 << 5, "IOSQE_BUFFER_SELECT"),
+    (1 << 6, "IOSQE_CQE_SKIP_SUCCESS"),
+];
+
+/// One `struct io_uring_restriction` (`IORING_REGISTER_RESTRICTIONS`) at `at`.
+pub fn write_restriction(out: &mut String, b: &Bytes, at: usize) -> Option<()> {
+    let opcode = b.u16(at)?;
+    let (op, resv) = (*b.0.get(at + 2)?, *b.0.get(at + 3)?);
+    let resv2 = [b.u32(at + 4)?, b.u32(at + 8)?, b.u32(at + 12)?];
+    out.push_str("{opcode=");
+    write_enum(
+        out,
+        opcode.into(),
+        RESTRICTION_OPCODES,
+        "IORING_RESTRICTION_???",
+    );
+    match opcode {
+        0 => {
+            out.push_str(", register_op=");
+            crate::decode::xlat::write_named(
+                out,
+                crate::syscalls::NamedSet::UringRegisterOpcode,
+                op.into(),
+            );
+        }
+        1 => {
+            out.push_str(", sqe_op=");
+            let name = crate::uring::name(op);
+            match name.strip_prefix("OP_") {
+                // Not a name this tracer knows: strace's `IORING_OP_???`.
+                Some(_) => write_enum(out, op.into(), &[], "IORING_OP_???"),
+                None => flags::styled(out, &flags::hex(op.into()), |out| {
+                    let _ = write!(out, "IORING_OP_{name}");
+                }),
+            }
+        }
+        2 | 3 => {
+            out.push_str(", sqe_flags=");
+            write_flags(out, op.into(), SQE_FLAGS, None, "IOSQE_???");
+        }
+        _ => {
+            let _ = write!(out, " /* op: {} */", flags::hex(op.into()));
+        }
+    }
+    if resv != 0 {
+        out.push_str(", resv=");
+        write_hex(out, resv.into());
+    }
+    if resv2.iter().any(|&r| r != 0) {
+        out.push_str(", resv2=[");
+        for (n, r) in resv2.iter().enumerate() {
+            if n > 0 {
+                out.push_str(", ");
+            }
+            write_hex(out, (*r).into());
+        }
+        out.push(']');
+    }
+    out.push('}');
+    Some(())
+}
+
+/// One `struct io_uring_rsrc_update` of `IORING_REGISTER_RING_FDS` (`register`: the
+/// descriptor to register in `data`) or `IORING_UNREGISTER_RING_FDS`.
+pub fn write_ring_fd(
+    out: &mut String,
+    b: &Bytes,
+    at: usize,
+    register: bool,
+    pid: u32,
+    fds: Option<&dyn FdNames>,
+) -> Option<()> {
+    let (offset, resv, data) = (b.u32(at)?, b.u32(at + 4)?, b.u64(at + 8)?);
+    if register && offset == u32::MAX {
+        out.push_str("{offset=-1");
+    } else {
+        let _ = write!(out, "{{offset={offset}");
+    }
+    if resv != 0 {
+        out.push_str(", resv=");
+        write_hex(out, resv.into());
+    }
+    if register {
+        out.push_str(", data=");
+        super::write_plain_fd(out, pid, data as i32, fds);
+    } else if data != 0 {
+        out.push_str(", data=");
+        write_hex(out, data);
     }
     out.push('}');
     Some(())

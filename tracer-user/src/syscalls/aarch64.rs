@@ -447,7 +447,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(424, "pidfd_send_signal", [DESC SIGNAL PROCESS], Int, ["pidfd": Fd, "sig": Signal, "info": Struct(StructKind::Siginfo, When::Enter), "flags": Hex32]),
     sc!(425, "io_uring_setup", [DESC], Fd, ["entries": UInt, "params": Struct(StructKind::UringParams, When::Updated)]),
     sc!(426, "io_uring_enter", [DESC SIGNAL], Int, ["fd": Fd, "to_submit": UInt, "min_complete": UInt, "flags": Named(NamedSet::UringEnterFlags), "argp": Struct(StructKind::Sigset, When::Enter), "argsz": ULong]),
-    sc!(427, "io_uring_register", [DESC MEMORY], Int, ["fd": Fd, "opcode": Named(NamedSet::UringRegisterOpcode), "arg": Ptr, "nr_args": UInt]),
+    sc!(427, "io_uring_register", [DESC MEMORY], Int, ["fd": Fd, "opcode": Named(NamedSet::UringRegisterOpcode), "arg": UringRegisterArg, "nr_args": UInt]),
     sc!(428, "open_tree", [DESC FILE], Fd, ["dfd": DirFd, "filename": Path, "flags": Named(NamedSet::OpenTreeFlags)]),
     sc!(429, "move_mount", [DESC FILE], Int, ["from_dfd": DirFd, "from_pathname": Path, "to_dfd": DirFd, "to_pathname": Path, "flags": Named(NamedSet::MoveMountFlags)]),
     sc!(430, "fsopen", [DESC], Fd, ["_fs_name": Str, "flags": Named(NamedSet::FsopenFlags)]),

@@ -514,6 +514,9 @@ pub enum ArgKind {
     SigsetSized,
     /// `struct io_event[]` the kernel fills, the return value counting them.
     IoEvents,
+    /// `io_uring_register`'s argument, by opcode: an iovec array (`IORING_REGISTER_BUFFERS`),
+    /// descriptors (`_FILES`, `_EVENTFD`), a `struct io_uring_buf_reg`; else the address.
+    UringRegisterArg,
     /// `perf_event_open`'s `struct perf_event_attr`: read at entry (128 bytes, up to
     /// the page's end), its `size` again at exit (what `E2BIG` wrote back).
     PerfEventAttr,

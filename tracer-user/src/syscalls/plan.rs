@@ -424,6 +424,12 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
         ArgKind::SigframeMask => fixed(StructKind::Sigset, When::Enter),
         ArgKind::SigsetSized => spec(capture::FOLLOW, when::ENTER, FOLLOW_SIGSET, 16),
         ArgKind::IoEvents => array(when::EXIT_OK, LEN_FROM_RET, StructKind::IoEvent.size()),
+        // `nr_args` elements of the largest element (an iovec; the ints of a descriptor
+        // array are read at most four times over: an array faulting at its page's end
+        // keeps the elements before it), and the 40 bytes of the largest struct.
+        ArgKind::UringRegisterArg => {
+            return vec![array(when::ENTER, 3, 16), partial(when::ENTER, 40)];
+        }
         ArgKind::PerfEventAttr => {
             let size = crate::decode::PERF_ATTR_SIZE;
             return vec![partial(when::ENTER, size), partial(when::EXIT, 8)];
