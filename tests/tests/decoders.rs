@@ -14,6 +14,7 @@ tracer_tests::both_backends!(block_perf_ubi_and_tee_ioctls_as_strace_prints_them
 tracer_tests::both_backends!(v4l2_ioctls_as_strace_prints_them);
 tracer_tests::both_backends!(console_ioctls_as_strace_prints_them);
 tracer_tests::both_backends!(btrfs_ioctls_as_strace_prints_them);
+tracer_tests::both_backends!(struct_arguments_as_strace_prints_them);
 
 const STRACE: &str = "/usr/bin/strace";
 
@@ -230,4 +231,59 @@ fn btrfs_ioctls_as_strace_prints_them(backend: Backend) {
     assert_eq!(ours.len(), 8, "every call: {ours:#?}");
     assert!(ours[5].contains("len=UINT64_MAX"), "{}", ours[5]);
     assert_eq!(ours, theirs);
+}
+
+/// select's count and ready sets, pselect6's signal set, getdents64's records (-v),
+/// io_uring_setup's params, setsockopt's group_req, perf_event_open's attributes,
+/// a device mapper ioctl and bpf's BPF_OBJ_GET_INFO_BY_FD, against strace's lines.
+fn struct_arguments_as_strace_prints_them(backend: Backend) {
+    let dir = std::env::temp_dir();
+    let args = [
+        "-v",
+        "-e",
+        "trace=select,pselect6,getdents64,io_uring_setup,setsockopt,perf_event_open,ioctl,bpf,io_cancel,io_getevents",
+        env!("CARGO_BIN_EXE_workload"),
+        "struct-args",
+        dir.to_str().expect("UTF-8 path"),
+    ];
+    let calls = [
+        "select(",
+        "pselect6(",
+        "getdents64(",
+        "io_uring_setup(",
+        "setsockopt(",
+        "perf_event_open(",
+        "ioctl(-1, DM_",
+        "bpf(",
+        "io_cancel(",
+        "io_getevents(",
+    ];
+    let Some((ours, theirs)) = both(backend, &args, &calls) else {
+        return;
+    };
+    // Addresses (not the 64-bit flag values).
+    let addr = Regex::new(r"0x[0-9a-f]{9,12}\b").unwrap();
+    let mask = |lines: Vec<String>| -> Vec<String> {
+        lines
+            .iter()
+            .map(|l| addr.replace_all(l, "ADDR").into_owned())
+            .collect()
+    };
+    let ours = mask(ours);
+    assert_eq!(ours.len(), 13, "every call: {ours:#?}");
+    assert!(ours[11].contains("aio_reqprio=99"), "{}", ours[11]);
+    assert!(ours[0].ends_with(" = 2 ()"), "{}", ours[0]);
+    assert!(
+        ours[1].contains("{sigmask=[HUP], sigsetsize=8}"),
+        "{}",
+        ours[1]
+    );
+    assert!(ours[3].contains("d_name=\"..\""), "{}", ours[3]);
+    assert!(ours[4].contains("sq_off={head=0, "), "{}", ours[4]);
+    assert!(
+        ours[6].contains("gr_interface=if_nametoindex(\"lo\")"),
+        "{}",
+        ours[6]
+    );
+    assert_eq!(ours, mask(theirs));
 }

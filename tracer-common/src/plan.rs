@@ -87,12 +87,19 @@ pub const FOLLOW_SET_TID: u8 = 1;
 pub const FOLLOW_PIDFD: u8 = 2;
 /// `struct clone_args`'s `parent_tid` (at 24): the tid `CLONE_PARENT_SETTID` wrote.
 pub const FOLLOW_PARENT_TID: u8 = 3;
+/// `pselect6`'s and `io_pgetevents`' `{const sigset_t *, size_t}`: the 8-byte set at
+/// its pointer (strace shows a set of another size as its address).
+pub const FOLLOW_SIGSET: u8 = 4;
+/// `bpf`'s `BPF_OBJ_GET_INFO_BY_FD` attributes (`info` at 8): the object's info the
+/// kernel wrote there, 256 bytes (up to its page's end), more than the versions strace
+/// knows (its `info_len` is no count the shape can read: a `__u32` at 4).
+pub const FOLLOW_BPF_INFO: u8 = 5;
 /// Bytes of a [`capture::FOLLOW`] capture's struct at most.
 pub const MAX_FOLLOW_STRUCT: usize = 128;
 
 /// The shapes by [`CaptureSpec::len_arg`] (a table, so the kernel programs pick one
 /// with a load rather than a branch per shape).
-const FOLLOWS: [Follow; 4] = [
+const FOLLOWS: [Follow; 8] = [
     Follow {
         ptr_at: 8,
         count_at: 0,
@@ -122,12 +129,37 @@ const FOLLOWS: [Follow; 4] = [
         elem: 4,
         max_elems: 1,
     },
+    Follow {
+        ptr_at: 0,
+        count_at: 0,
+        count_bytes: 0,
+        elem: 8,
+        max_elems: 1,
+    },
+    Follow {
+        ptr_at: 8,
+        count_at: 0,
+        count_bytes: 0,
+        elem: 256,
+        max_elems: 1,
+    },
+    NO_FOLLOW,
+    NO_FOLLOW,
 ];
+
+/// A free place in [`FOLLOWS`]: no array.
+const NO_FOLLOW: Follow = Follow {
+    ptr_at: 0,
+    count_at: 0,
+    count_bytes: 0,
+    elem: 0,
+    max_elems: 0,
+};
 
 /// The shape [`CaptureSpec::len_arg`] names in a [`capture::FOLLOW`] capture.
 #[inline(always)]
 pub const fn follow_shape(index: u8) -> Follow {
-    FOLLOWS[(index & 3) as usize]
+    FOLLOWS[(index & 7) as usize]
 }
 
 /// Bytes of the array a [`capture::FOLLOW`] capture copies for a `count` read from its
@@ -360,10 +392,16 @@ pub const MMSG_NAME_BYTES: usize = 128;
 pub const MAX_MMSG_PIECES: usize = 32;
 
 /// Bytes of an `fd_set` the kernel reads for `nfds` descriptors (whole longs), at most
-/// [`MAX_FDSET_BYTES`].
+/// [`MAX_FDSET_BYTES`]; none for a count that is not positive.
 #[inline(always)]
 pub const fn fdset_bytes(nfds: u64) -> usize {
-    let bytes = nfds.div_ceil(64) * 8;
+    // The kernel takes an `int`: the high half ignored, a negative count (refused) reads
+    // none, as strace reads none.
+    let nfds = nfds as u32 as i32;
+    if nfds <= 0 {
+        return 0;
+    }
+    let bytes = (nfds as u64).div_ceil(64) * 8;
     if bytes > MAX_FDSET_BYTES as u64 {
         MAX_FDSET_BYTES
     } else {
@@ -506,12 +544,19 @@ pub fn capture_len(spec: &CaptureSpec, ret: Option<i64>, args: &[u64; MAX_ARGS])
     Some((count * elem) as usize)
 }
 
+/// `_IOW('R', 0x03, int[2])`: `struct rand_pool_info`, its bytes after it.
+const RNDADDENTROPY: u64 = 0x4008_5203;
+
 /// [`LEN_IOC_SIZE`]'s byte count.
 #[inline(always)]
 fn ioc_size(spec: &CaptureSpec, request: u64) -> usize {
     let size = ((request >> 16) & 0x3fff) as usize;
     if request & 0xc000_0000 == 0 || size == 0 {
         spec.size as usize
+    } else if request & 0xff00 == 0xfd00 || request & 0xffff_ffff == RNDADDENTROPY {
+        // A header the data it sizes follows, which strace shows: the device mapper's
+        // `struct dm_ioctl` and its payload, RNDADDENTROPY's bytes.
+        spec.max as usize
     } else if size > spec.max as usize {
         spec.max as usize
     } else {
@@ -742,6 +787,10 @@ mod tests {
         assert_eq!(len(0x5401), Some(64));
         // A size beyond the cap.
         assert_eq!(len(0x8fff_4500), Some(512));
+        // A header and the data it sizes: DM_VERSION's struct dm_ioctl and payload,
+        // RNDADDENTROPY's bytes.
+        assert_eq!(len(0xc138_fd00), Some(512));
+        assert_eq!(len(0x4008_5203), Some(512));
         assert_eq!(capture_retry_len(&spec, 0x7000_0ffc, 8), Some(4));
         assert_eq!(capture_retry_len(&spec, 0x7000_0ff0, 8), None);
     }

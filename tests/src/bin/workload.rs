@@ -51,6 +51,7 @@ fn main() {
             Some("ioctl-v4l2") => ioctl_v4l2(),
             Some("ioctl-kd") => ioctl_kd(),
             Some("ioctl-btrfs") => ioctl_btrfs(),
+            Some("struct-args") => struct_args(&dir),
             _ => {
                 eprintln!("usage: workload MODE [DIR]");
                 std::process::exit(2);
@@ -1277,5 +1278,96 @@ unsafe fn ioctl_btrfs() {
         let quota = [1u64, 0]; // BTRFS_QUOTA_CTL_ENABLE
         libc::ioctl(-1, 0xc010_9428, quota.as_ptr()); // BTRFS_IOC_QUOTA_CTL
         libc::ioctl(-1, 0x8400_941f, 0); // BTRFS_IOC_FS_INFO
+    }
+}
+
+/// Calls whose arguments are structs strace decodes (strace's suite: xselect.c,
+/// pselect6.c, getdents64-v.c, io_uring_setup.c, group_req.c, perf_event_open.c,
+/// ioctl_dm.c, bpf-obj_get_info_by_fd.c), with deterministic results.
+unsafe fn struct_args(dir: &str) {
+    unsafe {
+        let mut fds = [0; 2];
+        libc::pipe(fds.as_mut_ptr());
+        libc::write(fds[1], b"x".as_ptr().cast(), 1);
+        // One set for all three (the kernel writes the last back: `1 ()`), its count
+        // with garbage in the register's high half.
+        let mut set = (1u64 << fds[0]) | (1u64 << fds[1]);
+        let set_ptr = &mut set as *mut u64;
+        let nfds = 0xffff_ffff_0000_0000u64 as libc::c_long | (fds[1] + 1) as libc::c_long;
+        libc::syscall(libc::SYS_select, nfds, set_ptr, set_ptr, set_ptr, 0);
+        let mask = 1u64 << (libc::SIGHUP - 1);
+        let sig = [&mask as *const u64 as u64, 8];
+        let mut set = 1u64 << fds[0];
+        let ts = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 1000,
+        };
+        libc::syscall(
+            libc::SYS_pselect6,
+            fds[0] + 1,
+            &mut set as *mut u64,
+            0,
+            0,
+            &ts as *const libc::timespec,
+            sig.as_ptr(),
+        );
+        libc::syscall(libc::SYS_pselect6, -1, 0, 0, 0, 0, 0);
+        // A directory of one entry, listed under -v.
+        let sub = format!("{dir}/tracer-dents-{}", libc::getpid());
+        let sub_c = c(&sub);
+        libc::mkdir(sub_c.as_ptr(), 0o700);
+        let fd = libc::open(sub_c.as_ptr(), libc::O_RDONLY | libc::O_DIRECTORY);
+        let mut buf = [0u8; 4096];
+        libc::syscall(libc::SYS_getdents64, fd, buf.as_mut_ptr(), buf.len());
+        libc::close(fd);
+        libc::rmdir(sub_c.as_ptr());
+        // A ring, then one that asks for a work queue of a descriptor that is none.
+        let mut params = [0u32; 30];
+        let ring = libc::syscall(libc::SYS_io_uring_setup, 2, params.as_mut_ptr());
+        let mut params = [0u32; 30];
+        params[2] = 1 << 5;
+        params[6] = 0xbad;
+        libc::syscall(libc::SYS_io_uring_setup, 2, params.as_mut_ptr());
+        if ring >= 0 {
+            libc::close(ring as i32);
+        }
+        // A multicast group on loopback, joined and left.
+        let sock = libc::socket(libc::AF_INET, libc::SOCK_DGRAM, 0);
+        let mut req = [0u8; 136];
+        req[..4].copy_from_slice(&libc::if_nametoindex(c"lo".as_ptr()).to_ne_bytes());
+        req[8..10].copy_from_slice(&(libc::AF_INET as u16).to_ne_bytes());
+        req[12..16].copy_from_slice(&[224, 0, 0, 3]);
+        for name in [42, 45] {
+            libc::setsockopt(sock, libc::SOL_IP, name, req.as_ptr().cast(), 136);
+        }
+        libc::close(sock);
+        // A hardware event the kernel refuses (an unknown sample type bit).
+        let mut attr = [0u64; 16];
+        attr[0] = 128 << 32;
+        attr[1] = 9;
+        attr[3] = 1 << 60;
+        attr[5] = 1 << 5 | 1 << 15;
+        libc::syscall(libc::SYS_perf_event_open, attr.as_ptr(), 0, -1, -1, 0);
+        // Device mapper and bpf requests on descriptors that are none.
+        let mut dm = [0u32; 78];
+        dm[..5].copy_from_slice(&[4, 1, 2, 312, 312]);
+        libc::ioctl(-1, 0xc138_fd00u32 as _, dm.as_mut_ptr());
+        let info = [u32::MAX, 16, 0, 0];
+        libc::syscall(libc::SYS_bpf, 15, info.as_ptr(), 16);
+        // An AIO context: a request it never had cancelled, no events in no time.
+        let mut ctx: u64 = 0;
+        if libc::syscall(libc::SYS_io_setup, 4, &mut ctx as *mut u64) == 0 {
+            let mut iocb = [0u64; 8];
+            iocb[0] = 0xfeed_face;
+            iocb[2] = 99 << 16;
+            let mut event = [0u64; 4];
+            libc::syscall(libc::SYS_io_cancel, ctx, iocb.as_ptr(), event.as_mut_ptr());
+            let zero = libc::timespec {
+                tv_sec: 0,
+                tv_nsec: 0,
+            };
+            libc::syscall(libc::SYS_io_getevents, ctx, 0, 1, event.as_mut_ptr(), &zero);
+            libc::syscall(libc::SYS_io_destroy, ctx);
+        }
     }
 }

@@ -363,6 +363,22 @@ fn write_memory(
             iovec::write_msghdr(out, call, i, w == When::ExitOk, opts, named)
         }
         ArgKind::Struct(StructKind::CloneArgs, _) => clone::write_clone3(out, call, i, opts),
+        ArgKind::Struct(StructKind::Iocb, _) => {
+            let header = cap
+                .filter(|c| !c.fault && !c.truncated && v != 0)
+                .and_then(|c| {
+                    let mut s = String::new();
+                    super::aio::write_iocb_header(&mut s, &structs::Bytes(&c.data), call.pid, fds)
+                        .map(|()| s)
+                });
+            match header {
+                Some(s) => out.push_str(&s),
+                None => write_addr(out, v),
+            }
+        }
+        ArgKind::Struct(StructKind::UringParams, _) => {
+            super::uring_setup::write_params(out, call, i, fds)
+        }
         ArgKind::Struct(StructKind::MountAttr, _) => {
             super::mount_attr::write_arg(out, call, i, opts, fds)
         }
@@ -410,6 +426,68 @@ fn write_memory(
         // Meaningful only when a signal interrupted the sleep (strace's `is_erestart`:
         // ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK).
         // `clock_nanosleep` (the fourth argument) with flags (TIMER_ABSTIME) leaves it.
+        ArgKind::SigsetSized => write_sigset_sized(out, call.followed(i), v),
+        ArgKind::IoEvents => match call.success() {
+            Some(n) => {
+                let size = StructKind::IoEvent.size() as usize;
+                write_array(out, cap, v, n, size, opts, super::aio::write_io_event);
+            }
+            None => write_addr(out, v),
+        },
+        ArgKind::PerfEventAttr => super::perf::write_attr(out, call, i, opts),
+        ArgKind::UringRegisterArg => {
+            let count = call.args[3] as u32 as u64;
+            let header = call
+                .captures
+                .iter()
+                .find(|c| c.arg as usize == i && c.kind == tracer_common::capture::FIXED)
+                .filter(|c| !c.fault && v != 0);
+            // strace's `print_array`: `[]` for no elements, the address when not even
+            // the first is readable.
+            let elems = |size: usize| {
+                let first = cap.is_some_and(|c| c.data.len() >= size);
+                (count == 0 && v != 0) || first
+            };
+            match call.args[1] as u32 {
+                // IORING_REGISTER_BUFFERS
+                0 => iovec::write_iovec_addrs(out, cap, v, count, opts),
+                2 | 4 | 7 | 11 | 20 | 21
+                    if !elems(if matches!(call.args[1] as u32, 11 | 20 | 21) {
+                        16
+                    } else {
+                        4
+                    }) =>
+                {
+                    write_addr(out, v)
+                }
+                2 | 4 | 7 | 11 | 20 | 21 if count == 0 => out.push_str("[]"),
+                // IORING_REGISTER_FILES, _EVENTFD, _EVENTFD_ASYNC
+                2 | 4 | 7 => write_array(out, cap, v, count, 4, opts, |s, b, at| {
+                    super::write_plain_fd(s, call.pid, b.i32(at)?, fds);
+                    Some(())
+                }),
+                // IORING_REGISTER_RESTRICTIONS
+                11 => write_array(out, cap, v, count, 16, opts, |s, b, at| {
+                    super::uring_setup::write_restriction(s, b, at)
+                }),
+                // IORING_REGISTER_RING_FDS, IORING_UNREGISTER_RING_FDS
+                20 | 21 => write_array(out, cap, v, count, 16, opts, |s, b, at| {
+                    let register = call.args[1] as u32 == 20;
+                    super::uring_setup::write_ring_fd(s, b, at, register, call.pid, fds)
+                }),
+                // IORING_REGISTER_PBUF_RING, IORING_UNREGISTER_PBUF_RING
+                22 | 23 => {
+                    let mut s = String::new();
+                    match header.and_then(|c| {
+                        super::uring_setup::write_buf_reg(&mut s, &structs::Bytes(&c.data))
+                    }) {
+                        Some(()) => out.push_str(&s),
+                        None => write_addr(out, v),
+                    }
+                }
+                _ => write_addr(out, v),
+            }
+        }
         ArgKind::SleepLeft if i == 3 && call.args[1] != 0 => write_addr(out, v),
         ArgKind::SleepLeft => match call.ret {
             Some(-516 | -514 | -513 | -512) => {
@@ -423,6 +501,13 @@ fn write_memory(
             _ if call.args[1] & 127 > 13 => write_addr(out, v),
             _ => write_int(out, v as u32),
         },
+        ArgKind::Dirents
+            if cap.is_some_and(|c| c.kind == tracer_common::capture::BUF)
+                && call.success().is_some_and(|n| n <= call.args[2]) =>
+        {
+            let is64 = crate::syscalls::name(call.nr) == Some("getdents64");
+            super::dirent::write_dirents(out, cap, v, is64, opts);
+        }
         ArgKind::Dirents => {
             write_addr(out, v);
             // Counted in the kernel; shown only when every record was.
@@ -489,8 +574,29 @@ fn is_structured(kind: ArgKind) -> bool {
             | ArgKind::SigframeMask
             | ArgKind::FutexTimeout
             | ArgKind::SleepLeft
+            | ArgKind::SigsetSized
+            | ArgKind::IoEvents
+            | ArgKind::UringRegisterArg
+            | ArgKind::PerfEventAttr
             | ArgKind::Dirents
     )
+}
+
+/// `{sigmask=[HUP], sigsetsize=8}`: the set's address where its size is not the
+/// kernel's or it cannot be read (strace's `print_sigset_addr_len`).
+fn write_sigset_sized(out: &mut String, cap: Option<&crate::event::Capture>, addr: u64) {
+    let Some(b) = structs::readable(cap, addr) else {
+        return write_addr(out, addr);
+    };
+    let (Some(ptr), Some(size)) = (b.u64(0), b.u64(8)) else {
+        return write_addr(out, addr);
+    };
+    out.push_str("{sigmask=");
+    match b.u64(16) {
+        Some(set) if size == 8 && ptr != 0 => super::flags::write_sigmask(out, set),
+        _ => write_addr(out, ptr),
+    }
+    let _ = write!(out, ", sigsetsize={size}}}");
 }
 
 /// An array the kernel reads or fills: group lists, poll and epoll entries, CPU sets.

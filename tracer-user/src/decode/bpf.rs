@@ -12,6 +12,9 @@ use crate::event::{FdNames, Syscall as Call};
 
 const BPF_MAP_CREATE: u32 = 0;
 const BPF_PROG_LOAD: u32 = 5;
+const BPF_OBJ_GET_INFO_BY_FD: u32 = 15;
+/// `struct bpf_map_info` as strace 6.1 knows it.
+const MAP_INFO_SIZE: usize = 88;
 
 /// How one field prints.
 #[derive(Clone, Copy)]
@@ -30,6 +33,13 @@ enum Kind {
     Ifindex,
     /// `map_create`'s `numa_node`, only with `BPF_F_NUMA_NODE`, always verbose.
     NumaNode,
+    /// A `__u64` constant or flag set (0 printed as the table's zero name).
+    Enum64(Xlat, &'static str),
+    Flags64(Xlat, &'static str),
+    /// A `__u32` the kernel writes back: `next_id=0 => 42` (the exit's copy).
+    Updated,
+    /// `link_update`'s `old_prog_fd`, only with `BPF_F_REPLACE` in its flags (at 8).
+    OldProgFd,
 }
 
 /// A field: its name, offset and kind; `since` marks the first field of a later
@@ -99,10 +109,270 @@ const PROG_LOAD: (&[Field], usize) = (
     128,
 );
 
+const MAP_ELEM: &[Field] = &[
+    Field("map_fd", 0, Kind::Fd, false),
+    Field("key", 8, Kind::Addr, false),
+    Field("value", 16, Kind::Addr, false),
+];
+
+/// The commands whose attributes are only fields: their fields, struct size and the
+/// name of the struct strace wraps them in (`{test={...}}`).
+fn flat(cmd: u32) -> Option<(&'static [Field], usize, Option<&'static str>)> {
+    const LOOKUP: &[Field] = &[
+        Field("map_fd", 0, Kind::Fd, false),
+        Field("key", 8, Kind::Addr, false),
+        Field("value", 16, Kind::Addr, false),
+        Field("flags", 24, Kind::Flags64(LOOKUP_FLAGS, "BPF_???"), true),
+    ];
+    const UPDATE: &[Field] = &[
+        Field("map_fd", 0, Kind::Fd, false),
+        Field("key", 8, Kind::Addr, false),
+        Field("value", 16, Kind::Addr, false),
+        Field("flags", 24, Kind::Enum64(UPDATE_FLAGS, "BPF_???"), false),
+    ];
+    const NEXT_KEY: &[Field] = &[
+        Field("map_fd", 0, Kind::Fd, false),
+        Field("key", 8, Kind::Addr, false),
+        Field("next_key", 16, Kind::Addr, false),
+    ];
+    const ATTACH: &[Field] = &[
+        Field("target_fd", 0, Kind::Fd, false),
+        Field("attach_bpf_fd", 4, Kind::Fd, false),
+        Field("attach_type", 8, Kind::Enum(ATTACH_TYPES, "BPF_???"), false),
+        Field(
+            "attach_flags",
+            12,
+            Kind::Flags(ATTACH_FLAGS, "BPF_F_???"),
+            false,
+        ),
+        Field("replace_bpf_fd", 16, Kind::Fd, true),
+    ];
+    const DETACH: &[Field] = &[
+        Field("target_fd", 0, Kind::Fd, false),
+        Field("attach_type", 8, Kind::Enum(ATTACH_TYPES, "BPF_???"), false),
+    ];
+    const TEST_RUN: &[Field] = &[
+        Field("prog_fd", 0, Kind::Fd, false),
+        Field("retval", 4, Kind::U32, false),
+        Field("data_size_in", 8, Kind::U32, false),
+        Field("data_size_out", 12, Kind::U32, false),
+        Field("data_in", 16, Kind::Addr, false),
+        Field("data_out", 24, Kind::Addr, false),
+        Field("repeat", 32, Kind::U32, false),
+        Field("duration", 36, Kind::U32, false),
+        Field("ctx_size_in", 40, Kind::U32, true),
+        Field("ctx_size_out", 44, Kind::U32, false),
+        Field("ctx_in", 48, Kind::Addr, false),
+        Field("ctx_out", 56, Kind::Addr, false),
+        Field("flags", 64, Kind::Flags(TEST_RUN_FLAGS, "BPF_F_???"), true),
+        Field("cpu", 68, Kind::U32, false),
+        Field("batch_size", 72, Kind::U32, true),
+    ];
+    const NEXT_ID: &[Field] = &[
+        Field("start_id", 0, Kind::U32, false),
+        Field("next_id", 4, Kind::Updated, false),
+        Field(
+            "open_flags",
+            8,
+            Kind::Flags(FILE_MODE_FLAGS, "BPF_F_???"),
+            true,
+        ),
+    ];
+    const PROG_BY_ID: &[Field] = &[
+        Field("prog_id", 0, Kind::U32, false),
+        Field("next_id", 4, Kind::U32, false),
+        Field(
+            "open_flags",
+            8,
+            Kind::Flags(FILE_MODE_FLAGS, "BPF_F_???"),
+            true,
+        ),
+    ];
+    const LINK_UPDATE: &[Field] = &[
+        Field("link_fd", 0, Kind::Fd, false),
+        Field("new_prog_fd", 4, Kind::Fd, false),
+        Field("flags", 8, Kind::Flags(ATTACH_FLAGS, "BPF_F_???"), false),
+        Field("old_prog_fd", 12, Kind::OldProgFd, false),
+    ];
+    const MAP_BY_ID: &[Field] = &[
+        Field("map_id", 0, Kind::U32, false),
+        Field("next_id", 4, Kind::U32, false),
+        Field(
+            "open_flags",
+            8,
+            Kind::Flags(FILE_MODE_FLAGS, "BPF_F_???"),
+            true,
+        ),
+    ];
+    Some(match cmd {
+        // BPF_MAP_LOOKUP_ELEM, BPF_MAP_LOOKUP_AND_DELETE_ELEM
+        1 | 21 => (LOOKUP, 32, None),
+        2 => (UPDATE, 32, None),
+        3 => (&MAP_ELEM[..2], 16, None),
+        4 => (NEXT_KEY, 24, None),
+        8 => (ATTACH, 20, None),
+        9 => (DETACH, 12, None),
+        10 => (TEST_RUN, 76, Some("test")),
+        // BPF_PROG_GET_NEXT_ID, BPF_MAP_GET_NEXT_ID, BPF_BTF_GET_NEXT_ID,
+        // BPF_LINK_GET_NEXT_ID
+        11 | 12 | 23 | 31 => (NEXT_ID, 12, None),
+        13 => (PROG_BY_ID, 12, None),
+        14 => (MAP_BY_ID, 12, None),
+        19 => (&[Field("btf_id", 0, Kind::U32, false)], 4, None),
+        22 => (&MAP_ELEM[..1], 4, None),
+        29 => (LINK_UPDATE, 16, Some("link_update")),
+        30 => (&[Field("link_id", 0, Kind::U32, false)], 4, None),
+        _ => return None,
+    })
+}
+
 /// Whether the attributes of `call`'s command are decoded here.
 pub(crate) fn decoded(call: &Call) -> bool {
     let size = call.args[2] as u32;
-    size > 0 && size <= 4096 && matches!(call.args[0] as u32, BPF_MAP_CREATE | BPF_PROG_LOAD)
+    let cmd = call.args[0] as u32;
+    size > 0
+        && size <= 4096
+        && (matches!(cmd, BPF_MAP_CREATE | BPF_PROG_LOAD | BPF_OBJ_GET_INFO_BY_FD)
+            || flat(cmd).is_some())
+}
+
+/// The attributes as strace copies them for a struct of `struct_size` bytes: the
+/// bytes given, zeros past them.
+fn padded(data: &[u8], size: usize, struct_size: usize) -> Vec<u8> {
+    let mut attr = vec![0u8; struct_size];
+    let len = size.min(struct_size).min(data.len());
+    attr[..len].copy_from_slice(&data[..len]);
+    attr
+}
+
+/// `, ...` (`-v`: `, extra_data="\x.." /* bytes 16..23 */`) when bytes past the
+/// `known` of the `size` given are not zeros (strace's `decode_attr_extra_data`).
+fn write_extra(out: &mut String, data: &[u8], size: usize, known: usize, opts: &DecodeOptions) {
+    let Some(extra) = data.get(known..size) else {
+        return;
+    };
+    if extra.iter().any(|&c| c != 0) {
+        if opts.abbreviate {
+            out.push_str(", ...");
+        } else {
+            out.push_str(", extra_data=");
+            quote(out, extra, opts.hex, true);
+            let _ = write!(out, " /* bytes {}..{} */", known, size - 1);
+        }
+    }
+}
+
+/// The descriptor `BPF_OBJ_GET_INFO_BY_FD` asks about, for `-y`.
+pub(crate) fn named_fd(call: &Call) -> Option<i32> {
+    let data = call.capture(1).filter(|c| !c.fault && decoded(call))?;
+    (call.args[0] as u32 == BPF_OBJ_GET_INFO_BY_FD)
+        .then(|| Bytes(&padded(&data.data, call.args[2] as u32 as usize, 16)).i32(0))?
+}
+
+/// `BPF_OBJ_GET_INFO_BY_FD`'s `{info={bpf_fd=3, info_len=88 => 80, info=...}}`: the
+/// object's info (under `-v`, a map's) as the kernel wrote it, else its address.
+fn write_obj_info(
+    out: &mut String,
+    call: &Call,
+    entry: &[u8],
+    opts: &DecodeOptions,
+    fds: Option<&dyn FdNames>,
+) {
+    let size = call.args[2] as u32 as usize;
+    let before = padded(entry, size, 16);
+    let exit = call.captures.iter().filter(|c| c.arg == 1).nth(1);
+    let after_raw = exit
+        .filter(|c| !c.fault && c.kind == tracer_common::capture::BUF)
+        .and_then(|c| c.data.get(..size));
+    let after = after_raw.map(|d| padded(d, size, 16));
+    let b = Bytes(&before);
+    let fd = b.i32(0).unwrap_or(0);
+    out.push_str("{info={bpf_fd=");
+    write_plain_fd(out, call.pid, fd, fds);
+    let len = b.u32(4).unwrap_or(0);
+    let _ = write!(out, ", info_len={len}");
+    // (Where the exit's copy failed, strace showed the entry's fields only.)
+    let Some(after) = after else {
+        out.push_str("}}");
+        return;
+    };
+    let a = Bytes(&after);
+    let new_len = a.u32(4).unwrap_or(0);
+    if new_len != len {
+        let _ = write!(out, " => {new_len}");
+    }
+    out.push_str(", info=");
+    let info = a.u64(8).unwrap_or(0);
+    let is_map = fds.and_then(|f| f.fd_name(call.pid, fd)) == Some("anon_inode:bpf-map");
+    let map_info = call
+        .followed(1)
+        .filter(|c| !c.fault && !opts.abbreviate && is_map && call.success().is_some())
+        .and_then(|c| c.data.get(16..16 + new_len as usize))
+        .filter(|_| new_len > 0);
+    match map_info {
+        Some(m) => write_map_info(out, m, opts),
+        None => write_addr(out, info),
+    }
+    out.push('}');
+    write_extra(out, after_raw.unwrap_or_default(), size, 16, opts);
+    out.push('}');
+}
+
+/// `struct bpf_map_info` from the `size` bytes the kernel wrote: the fields each
+/// version adds as far as they reach (strace's `print_bpf_map_info`).
+fn write_map_info(out: &mut String, data: &[u8], opts: &DecodeOptions) {
+    let size = data.len();
+    let info = padded(data, size, MAP_INFO_SIZE);
+    let b = Bytes(&info);
+    let u = |off| b.u32(off).unwrap_or(0);
+    out.push_str("{type=");
+    write_enum(out, u(0).into(), MAP_TYPES, "BPF_MAP_TYPE_???");
+    let _ = write!(
+        out,
+        ", id={}, key_size={}, value_size={}, max_entries={}, map_flags=",
+        u(4),
+        u(8),
+        u(12),
+        u(16)
+    );
+    write_flags(out, u(20).into(), MAP_FLAGS, None, "BPF_F_???");
+    'fields: {
+        if size <= 24 {
+            break 'fields;
+        }
+        out.push_str(", name=");
+        let name = &info[24..40];
+        match name.iter().position(|&c| c == 0) {
+            Some(end) => quote(out, &name[..end], opts.hex, false),
+            None => {
+                quote(out, &name[..15], opts.hex, false);
+                out.push_str("...");
+            }
+        }
+        if size <= 40 {
+            break 'fields;
+        }
+        out.push_str(", ifindex=");
+        let index = u(40);
+        flags::styled(out, &index.to_string(), |s| {
+            super::cmsg::write_ifindex(s, index)
+        });
+        let _ = write!(out, ", btf_vmlinux_value_type_id={}, netns_dev=", u(44));
+        super::structs::write_makedev(out, b.u64(48).unwrap_or(0));
+        let _ = write!(out, ", netns_ino={}", b.u64(56).unwrap_or(0));
+        if size <= 64 {
+            break 'fields;
+        }
+        let _ = write!(
+            out,
+            ", btf_id={}, btf_key_type_id={}, btf_value_type_id={}",
+            u(64),
+            u(68),
+            u(72)
+        );
+        write_extra(out, data, size, MAP_INFO_SIZE, opts);
+    }
+    out.push('}');
 }
 
 /// `bpf`'s attributes, argument 1, of `size` (argument 2) bytes; the address when
@@ -119,10 +389,23 @@ pub(crate) fn write_attr(
         .capture(1)
         .filter(|c| !c.fault && addr != 0 && decoded(call))
         .and_then(|c| c.data.get(..size));
-    let (fields, struct_size) = match call.args[0] as u32 {
-        BPF_MAP_CREATE => MAP_CREATE,
-        _ => PROG_LOAD,
+    if let Some(entry) = data.filter(|_| call.args[0] as u32 == BPF_OBJ_GET_INFO_BY_FD) {
+        return write_obj_info(out, call, entry, opts, fds);
+    }
+    let (fields, struct_size, wrapper) = match call.args[0] as u32 {
+        BPF_MAP_CREATE => (MAP_CREATE.0, MAP_CREATE.1, None),
+        BPF_PROG_LOAD => (PROG_LOAD.0, PROG_LOAD.1, None),
+        cmd => flat(cmd).unwrap_or((PROG_LOAD.0, PROG_LOAD.1, None)),
     };
+    // What the kernel wrote back (`next_id`): the attributes as copied at exit.
+    let exit = call
+        .captures
+        .iter()
+        .filter(|c| c.arg == 1 && c.kind == tracer_common::capture::BUF)
+        .nth(1)
+        .filter(|c| !c.fault)
+        .and_then(|c| c.data.get(..size))
+        .map(|d| padded(d, size, struct_size));
     let Some(data) = data else {
         return write_addr(out, addr);
     };
@@ -132,6 +415,9 @@ pub(crate) fn write_attr(
     attr[..len].copy_from_slice(&data[..len]);
     let b = Bytes(&attr);
     out.push('{');
+    if let Some(name) = wrapper {
+        let _ = write!(out, "{name}={{");
+    }
     let mut whole = true;
     for (n, &Field(name, off, kind, since)) in fields.iter().enumerate() {
         if since && len <= off {
@@ -185,6 +471,26 @@ pub(crate) fn write_attr(
                     );
                 });
             }
+            Kind::Enum64(table, dflt) => write_enum(&mut s, b.u64(off).unwrap_or(0), table, dflt),
+            Kind::Flags64(table, dflt) => {
+                let zero = lookup_zero(table);
+                write_flags(&mut s, b.u64(off).unwrap_or(0), table, zero, dflt)
+            }
+            Kind::Updated => {
+                let before = b.u32(off).unwrap_or(0);
+                let _ = write!(s, "{before}");
+                let after = exit.as_deref().and_then(|e| Bytes(e).u32(off));
+                if let Some(after) = after.filter(|&a| a != before) {
+                    let _ = write!(s, " => {after}");
+                }
+            }
+            Kind::OldProgFd => {
+                // BPF_F_REPLACE
+                if b.u32(8).unwrap_or(0) & 4 == 0 {
+                    continue;
+                }
+                write_plain_fd(&mut s, call.pid, b.i32(off).unwrap_or(0), fds);
+            }
             Kind::NumaNode => {
                 // Only with BPF_F_NUMA_NODE (map_flags, at 16).
                 if b.u32(16).unwrap_or(0) & 4 == 0 {
@@ -202,6 +508,9 @@ pub(crate) fn write_attr(
         }
         let _ = write!(out, "{name}={s}");
     }
+    if wrapper.is_some() {
+        out.push('}');
+    }
     // Bytes past the known struct: `...`, or all of them under `-v`.
     if whole && size > struct_size && data[struct_size..].iter().any(|&c| c != 0) {
         let extra = &data[struct_size..];
@@ -215,6 +524,38 @@ pub(crate) fn write_attr(
     }
     out.push('}');
 }
+
+/// The name a table gives 0, which strace's `printflags` prints for no flags.
+fn lookup_zero(table: Xlat) -> Option<&'static str> {
+    flags::lookup(table, 0)
+}
+
+/// strace's `bpf_map_lookup_elem_flags`.
+const LOOKUP_FLAGS: Xlat = &[(0, "BPF_ANY"), (4, "BPF_F_LOCK")];
+
+/// strace's `bpf_map_update_elem_flags`.
+const UPDATE_FLAGS: Xlat = &[
+    (0, "BPF_ANY"),
+    (1, "BPF_NOEXIST"),
+    (2, "BPF_EXIST"),
+    (4, "BPF_F_LOCK"),
+];
+
+/// strace's `bpf_attach_flags`.
+const ATTACH_FLAGS: Xlat = &[
+    (1, "BPF_F_ALLOW_OVERRIDE"),
+    (2, "BPF_F_ALLOW_MULTI"),
+    (4, "BPF_F_REPLACE"),
+];
+
+/// strace's `bpf_test_run_flags`.
+const TEST_RUN_FLAGS: Xlat = &[
+    (1, "BPF_F_TEST_RUN_ON_CPU"),
+    (2, "BPF_F_TEST_XDP_LIVE_FRAMES"),
+];
+
+/// strace's `bpf_file_mode_flags`.
+const FILE_MODE_FLAGS: Xlat = &[(1 << 3, "BPF_F_RDONLY"), (1 << 4, "BPF_F_WRONLY")];
 
 /// strace's `bpf_map_types`.
 const MAP_TYPES: Xlat = &[

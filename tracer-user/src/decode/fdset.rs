@@ -60,13 +60,15 @@ fn write_members(out: &mut String, set: &[u8], nfds: u64, names: Option<(u32, &d
 pub fn write_fdset_arg(out: &mut String, call: &Call, i: usize, fds: Option<&dyn FdNames>) {
     let nfds = call.args[0] as u32 as u64;
     match sets(in_out(call, 0).0).map(|s| s[(i - 1) % 3]) {
+        // No set read (a count that is not positive): strace shows the address.
+        Some(Set::Read([])) => write_addr(out, call.args[i]),
         Some(Set::Read(set)) => write_members(out, set, nfds, fds.map(|f| (call.pid, f))),
         _ => write_addr(out, call.args[i]),
     }
 }
 
 /// The return value of a successful `select`/`pselect6`: `0 (Timeout)`, or the count,
-/// the ready descriptors of each set that has any and the time left.
+/// the ready descriptors of each set that has any and the time left, in parentheses.
 pub fn write_select_return(out: &mut String, call: &Call, ret: u64, timeout: StructKind) {
     let _ = write!(out, "{ret}");
     if ret == 0 {
@@ -92,9 +94,9 @@ pub fn write_select_return(out: &mut String, call: &Call, ret: u64, timeout: Str
             parts.push(format!("left {s}"));
         }
     }
-    if !parts.is_empty() {
-        let _ = write!(out, " ({})", parts.join(", "));
-    }
+    // strace's note is there even when empty: `1 ()` (the sets read back at exit are
+    // empty when the caller passed one buffer for all three).
+    let _ = write!(out, " ({})", parts.join(", "));
 }
 
 #[cfg(test)]

@@ -3,12 +3,14 @@
 //! captures. Anything missing (a failed read, a capture that did not fit) degrades to
 //! the raw pointer, as strace does when it cannot read tracee memory.
 
+mod aio;
 mod arch_prctl;
 mod args;
 mod bpf;
 mod bpf_filter;
 mod clone;
 mod cmsg;
+mod dirent;
 pub mod dump;
 mod errno;
 mod fcntl;
@@ -27,6 +29,7 @@ mod mount_attr;
 mod netlink;
 mod netlink_types;
 mod other_fds;
+mod perf;
 pub use other_fds::other_fds;
 mod pidns;
 mod posix_ipc;
@@ -48,13 +51,16 @@ mod tests;
 mod timex;
 mod typed;
 pub mod uring;
+mod uring_setup;
 mod xlat;
 
+pub(crate) use aio::{IO_EVENT_SIZE, IOCB_SIZE};
 pub(crate) use bpf_filter::FPROG_SIZE;
 pub use errno::errno_name;
 pub use flags::signal_name;
 pub use ioctl::returns_fd as ioctl_returns_fd;
 pub(crate) use ldt::USER_DESC_SIZE;
+pub(crate) use perf::SIZE as PERF_ATTR_SIZE;
 pub(crate) use ptrace::{ADDR_BYTES as PTRACE_ADDR_BYTES, DATA_BYTES as PTRACE_DATA_BYTES};
 pub(crate) use quota::MAX_STRUCT as QUOTA_MAX_STRUCT;
 #[cfg(test)]
@@ -63,6 +69,7 @@ pub use ret::{errno_of, write_result};
 pub(crate) use seccomp::MAX_STRUCT as SECCOMP_MAX_STRUCT;
 pub(crate) use sockopt::SOCKOPT_OUT_BYTES;
 pub use typed::{Typed, typed};
+pub(crate) use uring_setup::SIZE as URING_PARAMS_SIZE;
 
 use std::{fmt::Write, sync::Arc};
 

@@ -30,6 +30,16 @@ pub fn other_fds(call: &Call) -> Vec<(u32, i32)> {
         "pidfd_getfd" => pidfd_target(call)
             .map(|target| vec![(target, a[1] as i32)])
             .unwrap_or_default(),
+        "bpf" => super::bpf::named_fd(call)
+            .map(|fd| vec![(call.pid, fd)])
+            .unwrap_or_default(),
+        "io_uring_register" => super::uring_setup::registered_fds(call)
+            .into_iter()
+            .map(|fd| (call.pid, fd))
+            .collect(),
+        "io_uring_setup" => super::uring_setup::named_fd(call)
+            .map(|fd| vec![(call.pid, fd)])
+            .unwrap_or_default(),
         "mount_setattr" => super::mount_attr::named_fd(call)
             .map(|fd| vec![(call.pid, fd)])
             .unwrap_or_default(),

@@ -144,7 +144,12 @@ pub fn write_struct(
         StructKind::EpollEvent => write_epoll_event(&mut s, &b, 0)?,
         // Need more than their own bytes: see `iovec::write_msghdr`, `write_clone3`.
         // Printed by their own writers (`iovec`, `clone`, `ioctl`).
-        StructKind::Msghdr | StructKind::CloneArgs | StructKind::MountAttr => return None,
+        StructKind::Msghdr
+        | StructKind::CloneArgs
+        | StructKind::MountAttr
+        | StructKind::UringParams
+        | StructKind::Iocb => return None,
+        StructKind::IoEvent => super::aio::write_io_event(&mut s, &b, 0)?,
         StructKind::Sysinfo => write_sysinfo(&mut s, &b)?,
         StructKind::MqAttr => super::posix_ipc::write_mq_attr(&mut s, &b, true)?,
         StructKind::Sigevent => super::posix_ipc::write_sigevent(&mut s, &b)?,

@@ -4065,3 +4065,456 @@ fn modify_ldt_descriptor_and_clipped_errno() {
          read_exec_only=0, limit_in_pages=1, seg_not_present=0, useable=1, lm=0}, 16 = 0"
     );
 }
+
+// strace's tests/getdents-v.c and getdents64-v.c: the records under `-v`, `d_type`
+// where each record has it.
+#[test]
+fn dirents_listed_unabbreviated() {
+    let verbose = DecodeOptions {
+        abbrev: Syscalls::None,
+        ..Default::default()
+    };
+    let record = |ino: u64, off: u64, name: &[u8], kind: u8, is64: bool| {
+        let header = if is64 { 19 } else { 18 };
+        let reclen = (header + name.len() + 1 + usize::from(!is64)).next_multiple_of(8);
+        let mut r = vec![0u8; reclen];
+        r[0..8].copy_from_slice(&ino.to_le_bytes());
+        r[8..16].copy_from_slice(&off.to_le_bytes());
+        r[16..18].copy_from_slice(&(reclen as u16).to_le_bytes());
+        if is64 {
+            r[18] = kind;
+        } else {
+            r[reclen - 1] = kind;
+        }
+        r[header..header + name.len()].copy_from_slice(name);
+        r
+    };
+    for (name, is64) in [("getdents", false), ("getdents64", true)] {
+        let mut buf = record(2, 1, b".", 4, is64);
+        buf.extend(record(7, i64::MAX as u64, b"a\nb", 8, is64));
+        let c = call(
+            name,
+            &[3, 0x5600, 8192],
+            Some(buf.len() as i64),
+            vec![cap(1, capture::BUF, &buf)],
+        );
+        let expected = if is64 {
+            "3, [{d_ino=2, d_off=1, d_reclen=24, d_type=DT_DIR, d_name=\".\"}, \
+             {d_ino=7, d_off=9223372036854775807, d_reclen=24, d_type=DT_REG, \
+             d_name=\"a\\nb\"}], 8192"
+        } else {
+            "3, [{d_ino=2, d_off=1, d_reclen=24, d_name=\".\", d_type=DT_DIR}, \
+             {d_ino=7, d_off=9223372036854775807, d_reclen=24, d_name=\"a\\nb\", \
+             d_type=DT_REG}], 8192"
+        };
+        assert_eq!(args_with(&c, &verbose), expected, "{name}");
+        let empty = call(
+            name,
+            &[3, 0x5600, 8192],
+            Some(0),
+            vec![cap(1, capture::BUF, b"")],
+        );
+        assert_eq!(args_with(&empty, &verbose), "3, [], 8192");
+    }
+}
+
+// strace's tests/xselect.c: the kernel's `int` count (the register's high half is
+// garbage), the ready sets' note even when empty, a negative count's addresses.
+#[test]
+fn select_counts_and_notes() {
+    let sets = |nfds: u64, bytes: &[u8]| {
+        let n = tracer_common::fdset_bytes(nfds);
+        let mut data = vec![1, 1, 1, 0];
+        data.extend_from_slice(&(n as u32).to_le_bytes());
+        for _ in 0..3 {
+            let mut s = bytes.to_vec();
+            s.resize(n, 0);
+            data.extend_from_slice(&s);
+        }
+        cap(0, capture::FD_SETS, &data)
+    };
+    assert_eq!(tracer_common::fdset_bytes(0xffff_ffff_0000_0005), 8);
+    assert_eq!(tracer_common::fdset_bytes(u32::MAX as u64), 0);
+    let c = call(
+        "select",
+        &[0xffff_ffff_0000_0005, 0x10, 0x10, 0x10, 0],
+        Some(1),
+        vec![sets(5, &[0x18]), sets(5, &[0])],
+    );
+    assert_eq!(line(&c), "5, [3 4], [3 4], [3 4], NULL = 1 ()");
+    let c = call(
+        "pselect6",
+        &[u32::MAX as u64, 0, 0x20, 0, 0, 0],
+        Some(-22),
+        vec![sets(u32::MAX as u64, &[])],
+    );
+    assert_eq!(
+        line(&c),
+        "-1, NULL, 0x20, NULL, NULL, NULL = -1 EINVAL (Invalid argument)"
+    );
+}
+
+// strace's tests/pselect6.c and aio_pgetevents.c: `{sigmask=..., sigsetsize=...}`.
+#[test]
+fn sigsets_with_their_size() {
+    let follow = |ptr: u64, size: u64, set: Option<u64>| {
+        let mut d = ptr.to_le_bytes().to_vec();
+        d.extend(size.to_le_bytes());
+        if let Some(set) = set {
+            d.extend(set.to_le_bytes());
+        }
+        cap(5, capture::FOLLOW, &d)
+    };
+    let sig = |f| {
+        let c = call("pselect6", &[0, 0, 0, 0, 0, 0x7000], Some(0), vec![f]);
+        let text = args(&c, ArgsPart::All);
+        text.strip_prefix("0, NULL, NULL, NULL, NULL, ")
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        sig(follow(0x6000, 8, Some(1 | 1 << 16))),
+        "{sigmask=[HUP CHLD], sigsetsize=8}"
+    );
+    assert_eq!(sig(follow(0, 8, None)), "{sigmask=NULL, sigsetsize=8}");
+    assert_eq!(
+        sig(follow(0x6000, 16, Some(0))),
+        "{sigmask=0x6000, sigsetsize=16}"
+    );
+    // The set unreadable: its address.
+    assert_eq!(
+        sig(follow(0x6000, 8, None)),
+        "{sigmask=0x6000, sigsetsize=8}"
+    );
+}
+
+// strace's tests/io_uring_setup.c.
+#[test]
+fn io_uring_params() {
+    let mut entry = vec![0u8; 120];
+    entry[8..12].copy_from_slice(&(1u32 << 5).to_le_bytes());
+    entry[24..28].copy_from_slice(&(-1684366952i32).to_le_bytes());
+    entry[32..36].copy_from_slice(&0xa3a2_a1a0u32.to_le_bytes());
+    let c = call(
+        "io_uring_setup",
+        &[2, 0x7000],
+        Some(-22),
+        in_out_caps(1, &entry, &[]),
+    );
+    assert_eq!(
+        line(&c),
+        "2, {flags=IORING_SETUP_ATTACH_WQ, sq_thread_cpu=0, sq_thread_idle=0, \
+         wq_fd=-1684366952, resv=[0, 0xa3a2a1a0, 0]} = -1 EINVAL (Invalid argument)"
+    );
+    let mut exit = vec![0u8; 120];
+    for (at, v) in [
+        (0, 2u32),
+        (4, 4),
+        (20, 1 | 1 << 12 | 1 << 13),
+        (44, 4),
+        (64, 128),
+    ] {
+        exit[at..at + 4].copy_from_slice(&v.to_le_bytes());
+    }
+    let c = call(
+        "io_uring_setup",
+        &[2, 0x7000],
+        Some(4),
+        in_out_caps(1, &[0; 120], &exit),
+    );
+    assert_eq!(
+        args(&c, ArgsPart::All),
+        "2, {flags=0, sq_thread_cpu=0, sq_thread_idle=0, sq_entries=2, cq_entries=4, \
+         features=IORING_FEAT_SINGLE_MMAP|IORING_FEAT_LINKED_FILE|0x2000, \
+         sq_off={head=0, tail=4, ring_mask=0, ring_entries=0, flags=0, dropped=0, \
+         array=128}, cq_off={head=0, tail=0, ring_mask=0, ring_entries=0, overflow=0, \
+         cqes=0, flags=0}}"
+    );
+}
+
+// strace's tests/bpf-obj_get_info_by_fd.c: the attributes again at exit.
+#[test]
+fn bpf_obj_info_by_fd() {
+    let attr = |fd: u32, len: u32, info: u64| {
+        let mut a = fd.to_le_bytes().to_vec();
+        a.extend(len.to_le_bytes());
+        a.extend(info.to_le_bytes());
+        a
+    };
+    let c = call(
+        "bpf",
+        &[15, 0x7000, 16],
+        Some(0),
+        vec![
+            cap(1, capture::BUF, &attr(5, 152, 0x6f68)),
+            cap(1, capture::BUF, &attr(5, 104, 0x6f68)),
+        ],
+    );
+    assert_eq!(
+        line(&c),
+        "BPF_OBJ_GET_INFO_BY_FD, {info={bpf_fd=5, info_len=152 => 104, info=0x6f68}}, 16 = 0"
+    );
+}
+
+// strace's tests/perf_event_open.c: the first 48 bytes abbreviated, `...` for the rest
+// the caller gave; the size the kernel wrote back after E2BIG.
+#[test]
+fn perf_event_attr() {
+    let mut attr = vec![0u8; 128];
+    attr[4..8].copy_from_slice(&0x88u32.to_le_bytes());
+    attr[8..16].copy_from_slice(&9u64.to_le_bytes());
+    attr[40..48].copy_from_slice(&(1u64 << 3 | 1 << 15).to_le_bytes());
+    let mut exit = vec![0u8; 8];
+    exit[4..8].copy_from_slice(&0x80u32.to_le_bytes());
+    let c = call(
+        "perf_event_open",
+        &[0x7000, 0, u32::MAX as u64, u32::MAX as u64, 8],
+        Some(-7),
+        in_out_caps(0, &attr, &exit),
+    );
+    assert_eq!(
+        line(&c),
+        "{type=PERF_TYPE_HARDWARE, size=0x88 /* PERF_ATTR_SIZE_??? */ => PERF_ATTR_SIZE_VER7, \
+         config=PERF_COUNT_HW_REF_CPU_CYCLES, sample_period=0, sample_type=0, read_format=0, \
+         exclusive=1, precise_ip=1 /* constant skid */, ...}, 0, -1, -1, PERF_FLAG_FD_CLOEXEC \
+         = -1 E2BIG (Argument list too long)"
+    );
+    // Shorter than its first version: the address.
+    attr[4..8].copy_from_slice(&63u32.to_le_bytes());
+    let c = call(
+        "perf_event_open",
+        &[0x7000],
+        Some(-22),
+        in_out_caps(0, &attr, &exit),
+    );
+    assert!(line(&c).starts_with("0x7000, "), "{}", line(&c));
+}
+
+// strace's tests/ioctl_dm.c: the header, `, ...` where a payload follows.
+#[test]
+fn ioctl_device_mapper() {
+    const DM_VERSION: u64 = 0xc138_fd00;
+    const DM_TABLE_LOAD: u64 = 0xc138_fd09;
+    let mut dm = vec![0u8; 312];
+    for (at, v) in [(0, 4u32), (4, 1), (8, 2), (12, 608), (16, 312), (20, 1)] {
+        dm[at..at + 4].copy_from_slice(&v.to_le_bytes());
+    }
+    dm[40..48].copy_from_slice(&(0x12u64 << 8 | 0x34).to_le_bytes());
+    dm[48..51].copy_from_slice(b"nnn");
+    let ioctl = |req: u64, data: &[u8]| {
+        let c = call(
+            "ioctl",
+            &[u32::MAX as u64, req, 0x7000],
+            Some(-9),
+            vec![cap(2, capture::FIXED, data)],
+        );
+        line(&c)
+    };
+    assert_eq!(
+        ioctl(DM_TABLE_LOAD, &dm),
+        "-1, DM_TABLE_LOAD, [{version=[4, 1, 2], data_size=608, data_start=312, \
+         dev=makedev(0x12, 0x34), name=\"nnn\", target_count=1, flags=0}, ...] \
+         = -1 EBADF (Bad file descriptor)"
+    );
+    dm[0..4].copy_from_slice(&0xbadc_0dedu32.to_le_bytes());
+    assert_eq!(
+        ioctl(DM_VERSION, &dm),
+        "-1, DM_VERSION, [{version=[3134983661, 1, 2] /* unsupported device mapper ABI \
+         version */}] = -1 EBADF (Bad file descriptor)"
+    );
+    // Not all of the header readable: the address.
+    assert!(ioctl(DM_VERSION, &dm[..300]).starts_with("-1, DM_VERSION, 0x7000"));
+}
+
+// strace's tests/ioctl_random.c: RNDADDENTROPY's bytes, copied with its header.
+#[test]
+fn ioctl_random_entropy() {
+    let mut info = 3i32.to_le_bytes().to_vec();
+    info.extend(8i32.to_le_bytes());
+    info.extend(b"12345678");
+    let c = call(
+        "ioctl",
+        &[u32::MAX as u64, 0x4008_5203, 0x7000],
+        Some(-9),
+        vec![cap(2, capture::FIXED, &info)],
+    );
+    assert_eq!(
+        line(&c),
+        "-1, RNDADDENTROPY, {entropy_count=3, buf_size=8, buf=\"12345678\"} = -1 EBADF (Bad file descriptor)"
+    );
+    // The bytes past the readable part: their address.
+    let c = call(
+        "ioctl",
+        &[u32::MAX as u64, 0x4008_5203, 0x7000],
+        Some(-9),
+        vec![cap(2, capture::FIXED, &info[..12])],
+    );
+    assert!(line(&c).contains("buf=0x7008}"), "{}", line(&c));
+}
+
+// strace's tests/ioctl_dm.c under -v: DM_TABLE_LOAD's target spec and its parameters,
+// copied with the header; a string past the copy shows as its address.
+#[test]
+fn ioctl_device_mapper_payload() {
+    let mut dm = vec![0u8; 312 + 40 + 8];
+    for (at, v) in [(0, 4u32), (4, 1), (8, 2), (12, 360), (16, 312), (20, 1)] {
+        dm[at..at + 4].copy_from_slice(&v.to_le_bytes());
+    }
+    dm[312..320].copy_from_slice(&16u64.to_le_bytes());
+    dm[320..328].copy_from_slice(&32u64.to_le_bytes());
+    dm[336..339].copy_from_slice(b"tgt");
+    dm[352..359].copy_from_slice(b"tparams");
+    let verbose = DecodeOptions {
+        abbrev: Syscalls::None,
+        ..Default::default()
+    };
+    let load = |data: &[u8]| {
+        let c = call(
+            "ioctl",
+            &[u32::MAX as u64, 0xc138_fd09, 0x7000],
+            Some(-9),
+            vec![cap(2, capture::FIXED, data)],
+        );
+        args_with(&c, &verbose)
+    };
+    assert_eq!(
+        load(&dm),
+        "-1, DM_TABLE_LOAD, [{version=[4, 1, 2], data_size=360, data_start=312, \
+         target_count=1, flags=0}, {sector_start=16, length=32, target_type=\"tgt\", \
+         string=\"tparams\"}]"
+    );
+    assert!(
+        load(&dm[..354]).ends_with("string=0x7160}]"),
+        "{}",
+        load(&dm[..354])
+    );
+}
+
+// strace's tests/bpf.c: the commands whose attributes are only fields, their later
+// versions' fields where the size reaches them, what the kernel wrote back.
+#[test]
+fn bpf_flat_commands() {
+    let bpf = |cmd: u64, entry: &[u8], exit: &[u8], size: u64| {
+        let c = call(
+            "bpf",
+            &[cmd, 0x7000, size],
+            Some(-9),
+            vec![cap(1, capture::BUF, entry), cap(1, capture::BUF, exit)],
+        );
+        line(&c)
+    };
+    let mut attr = vec![0u8; 32];
+    attr[..4].copy_from_slice(&(-1i32).to_le_bytes());
+    attr[8..16].copy_from_slice(&0xdead_beefu64.to_le_bytes());
+    attr[24..32].copy_from_slice(&4u64.to_le_bytes());
+    assert_eq!(
+        bpf(1, &attr, &attr, 32),
+        "BPF_MAP_LOOKUP_ELEM, {map_fd=-1, key=0xdeadbeef, value=NULL, flags=BPF_F_LOCK}, 32 \
+         = -1 EBADF (Bad file descriptor)"
+    );
+    assert_eq!(
+        bpf(1, &attr[..4], &attr[..4], 4),
+        "BPF_MAP_LOOKUP_ELEM, {map_fd=-1, key=NULL, value=NULL}, 4 = -1 EBADF (Bad file descriptor)"
+    );
+    let mut next = vec![0u8; 12];
+    next[..4].copy_from_slice(&7u32.to_le_bytes());
+    let mut after = next.clone();
+    after[4..8].copy_from_slice(&9u32.to_le_bytes());
+    assert_eq!(
+        bpf(11, &next[..8], &after[..8], 8),
+        "BPF_PROG_GET_NEXT_ID, {start_id=7, next_id=0 => 9}, 8 = -1 EBADF (Bad file descriptor)"
+    );
+    let mut test = vec![0u8; 4];
+    test[..4].copy_from_slice(&(-1i32).to_le_bytes());
+    assert_eq!(
+        bpf(10, &test, &test, 4),
+        "BPF_PROG_TEST_RUN, {test={prog_fd=-1, retval=0, data_size_in=0, data_size_out=0, \
+         data_in=NULL, data_out=NULL, repeat=0, duration=0}}, 4 = -1 EBADF (Bad file descriptor)"
+    );
+}
+
+// strace's tests/aio.c: io_cancel's iocb header, the events io_getevents returns.
+#[test]
+fn aio_iocbs_and_events() {
+    let mut iocb = vec![0u8; 64];
+    iocb[..8].copy_from_slice(&0xdead_beef_badc_0dedu64.to_le_bytes());
+    iocb[18..20].copy_from_slice(&99i16.to_le_bytes());
+    iocb[20..24].copy_from_slice(&(-42i32).to_le_bytes());
+    let c = call(
+        "io_cancel",
+        &[0x7000, 0x6000, 0x5000],
+        Some(-22),
+        vec![cap(1, capture::FIXED, &iocb)],
+    );
+    assert_eq!(
+        line(&c),
+        "0x7000, {aio_data=0xdeadbeefbadc0ded, aio_lio_opcode=IOCB_CMD_PREAD, aio_reqprio=99, \
+         aio_fildes=-42}, 0x5000 = -1 EINVAL (Invalid argument)"
+    );
+    iocb[16..18].copy_from_slice(&61453u16.to_le_bytes());
+    let c = call(
+        "io_cancel",
+        &[0x7000, 0x6000, 0x5000],
+        Some(-22),
+        vec![cap(1, capture::FIXED, &iocb)],
+    );
+    assert!(
+        line(&c).contains("aio_lio_opcode=61453 /* IOCB_CMD_??? */"),
+        "{}",
+        line(&c)
+    );
+    let mut event = 0xfeedu64.to_le_bytes().to_vec();
+    event.extend(0x5000u64.to_le_bytes());
+    event.extend(4096i64.to_le_bytes());
+    event.extend(0i64.to_le_bytes());
+    let ts = [0u8; 16];
+    let c = call(
+        "io_getevents",
+        &[0x7000, 1, 2, 0x6000, 0x4000],
+        Some(1),
+        vec![cap(3, capture::BUF, &event), cap(4, capture::FIXED, &ts)],
+    );
+    assert_eq!(
+        line(&c),
+        "0x7000, 1, 2, [{data=0xfeed, obj=0x5000, res=4096, res2=0}], {tv_sec=0, tv_nsec=0} = 1"
+    );
+}
+
+// strace's tests/io_uring_register.c: the opcodes whose argument is an array or a flat
+// struct (those with arrays behind a struct still show the address).
+#[test]
+fn io_uring_register_arrays() {
+    let reg = |op: u64, nr: u64, caps: Vec<Capture>| {
+        let c = call("io_uring_register", &[0, op, 0x7000, nr], Some(-95), caps);
+        args(&c, ArgsPart::All)
+    };
+    let mut fds = Vec::new();
+    for fd in [3i32, 0, -1] {
+        fds.extend(fd.to_le_bytes());
+    }
+    assert_eq!(
+        reg(2, 3, vec![cap(2, capture::BUF, &fds)]),
+        "0, IORING_REGISTER_FILES, [3, 0, -1], 3"
+    );
+    let mut restriction = vec![0u8; 16];
+    restriction[2] = 0x17;
+    restriction[3] = 0x77;
+    assert_eq!(
+        reg(11, 1, vec![cap(2, capture::BUF, &restriction)]),
+        "0, IORING_REGISTER_RESTRICTIONS, [{opcode=IORING_RESTRICTION_REGISTER_OP, \
+         register_op=IORING_UNREGISTER_PBUF_RING, resv=0x77}], 1"
+    );
+    assert_eq!(reg(11, 0, vec![]), "0, IORING_REGISTER_RESTRICTIONS, [], 0");
+    let mut buf_reg = vec![0u8; 40];
+    buf_reg[..8].copy_from_slice(&0x6000u64.to_le_bytes());
+    buf_reg[8..12].copy_from_slice(&8u32.to_le_bytes());
+    buf_reg[12..14].copy_from_slice(&1u16.to_le_bytes());
+    assert_eq!(
+        reg(
+            22,
+            1,
+            vec![cap(2, capture::BUF, &[]), cap(2, capture::FIXED, &buf_reg)]
+        ),
+        "0, IORING_REGISTER_PBUF_RING, {ring_addr=0x6000, ring_entries=8, bgid=1}, 1"
+    );
+}

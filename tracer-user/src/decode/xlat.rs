@@ -225,7 +225,7 @@ const UMOUNT_FLAGS: Xlat = &[
     (0x8, "UMOUNT_NOFOLLOW"),
 ];
 
-const RWF_FLAGS: Xlat = &[
+pub(crate) const RWF_FLAGS: Xlat = &[
     (0x1, "RWF_HIPRI"),
     (0x2, "RWF_DSYNC"),
     (0x4, "RWF_SYNC"),

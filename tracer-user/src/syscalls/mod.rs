@@ -212,6 +212,13 @@ pub enum StructKind {
     /// `struct __sysctl_args` (`_sysctl`: x86_64 only): `{name=NULL, nlen=0, ...}`.
     #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     SysctlArgs,
+    /// `struct io_uring_params` (`io_uring_setup`): what the caller asks, then what the
+    /// kernel wrote back.
+    UringParams,
+    /// `struct iocb` (`io_cancel`): its header, `{aio_data=..., aio_lio_opcode=...}`.
+    Iocb,
+    /// `struct io_event`: `{data=..., obj=..., res=..., res2=...}`.
+    IoEvent,
 }
 
 impl StructKind {
@@ -250,6 +257,9 @@ impl StructKind {
             Self::Timex => layout::TIMEX_SIZE,
             Self::MountAttr => layout::MOUNT_ATTR_SIZE,
             Self::SysctlArgs => layout::SYSCTL_ARGS_SIZE,
+            Self::UringParams => crate::decode::URING_PARAMS_SIZE,
+            Self::Iocb => crate::decode::IOCB_SIZE,
+            Self::IoEvent => crate::decode::IO_EVENT_SIZE,
         }
     }
 }
@@ -499,6 +509,17 @@ pub enum ArgKind {
     /// `nanosleep`'s and `clock_nanosleep`'s time left: read at exit, shown only when a
     /// signal interrupted the call (`ERESTART_RESTARTBLOCK`), else the address.
     SleepLeft,
+    /// `pselect6`'s and `io_pgetevents`' `{const sigset_t *, size_t}`, read at entry
+    /// with the set: `{sigmask=[HUP], sigsetsize=8}`.
+    SigsetSized,
+    /// `struct io_event[]` the kernel fills, the return value counting them.
+    IoEvents,
+    /// `io_uring_register`'s argument, by opcode: an iovec array (`IORING_REGISTER_BUFFERS`),
+    /// descriptors (`_FILES`, `_EVENTFD`), a `struct io_uring_buf_reg`; else the address.
+    UringRegisterArg,
+    /// `perf_event_open`'s `struct perf_event_attr`: read at entry (128 bytes, up to
+    /// the page's end), its `size` again at exit (what `E2BIG` wrote back).
+    PerfEventAttr,
     /// `syslog`'s action, buffer (what a read action got) and length: the last two
     /// only for the actions that use them.
     SyslogAction,

@@ -4,9 +4,9 @@
 
 use super::{ArgKind, Dir, Effect, StructKind, Syscall, When, layout};
 use tracer_common::{
-    CapturePlan, CaptureSpec, FD_ENDPOINTS, FD_EXTRA_SHIFT, FD_RETURNED, FD_SLOT, FOLLOW_FPROG,
-    FOLLOW_PARENT_TID, FOLLOW_PIDFD, FOLLOW_SET_TID, LEN_FIXED, LEN_FROM_RET, LEN_IOC_SIZE,
-    LOOP_SLOT, PARTIAL, capture, when,
+    CapturePlan, CaptureSpec, FD_ENDPOINTS, FD_EXTRA_SHIFT, FD_RETURNED, FD_SLOT, FOLLOW_BPF_INFO,
+    FOLLOW_FPROG, FOLLOW_PARENT_TID, FOLLOW_PIDFD, FOLLOW_SET_TID, FOLLOW_SIGSET, LEN_FIXED,
+    LEN_FROM_RET, LEN_IOC_SIZE, LOOP_SLOT, PARTIAL, capture, when,
 };
 
 /// Longest path the kernel accepts, NUL included.
@@ -310,7 +310,9 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
         // limited to a page; the ptrace backend keeps what it read.
         ArgKind::MincoreVec => array(when::EXIT_OK, 1, 0),
         // Up to a page, as strace reads it.
-        ArgKind::BpfAttr => array(when::ENTER, 2, 0),
+        // Read again at exit, whatever the result (strace's commands that the kernel
+        // answers in the attributes: `info_len=152 => 104`).
+        ArgKind::BpfAttr => return vec![array(when::ENTER, 2, 0), array(when::EXIT, 2, 0)],
         ArgKind::IntArray { count_arg } => array(when::ENTER, count_arg, 4),
         ArgKind::KexecSegments { count_arg } => array(when::ENTER, count_arg, 32),
         ArgKind::StatusArray { count_arg } => array(when::EXIT_OK, count_arg, 4),
@@ -420,6 +422,18 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
         },
         ArgKind::Struct(sk, w) => fixed(sk, w),
         ArgKind::SigframeMask => fixed(StructKind::Sigset, When::Enter),
+        ArgKind::SigsetSized => spec(capture::FOLLOW, when::ENTER, FOLLOW_SIGSET, 16),
+        ArgKind::IoEvents => array(when::EXIT_OK, LEN_FROM_RET, StructKind::IoEvent.size()),
+        // `nr_args` elements of the largest element (an iovec; the ints of a descriptor
+        // array are read at most four times over: an array faulting at its page's end
+        // keeps the elements before it), and the 40 bytes of the largest struct.
+        ArgKind::UringRegisterArg => {
+            return vec![array(when::ENTER, 3, 16), partial(when::ENTER, 40)];
+        }
+        ArgKind::PerfEventAttr => {
+            let size = crate::decode::PERF_ATTR_SIZE;
+            return vec![partial(when::ENTER, size), partial(when::EXIT, 8)];
+        }
         ArgKind::SleepLeft => CaptureSpec {
             when: when::EXIT,
             ..fixed(StructKind::Timespec, When::ExitOk)
@@ -450,7 +464,8 @@ fn loops(spec: &CaptureSpec) -> bool {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct PlanOptions {
     /// `-v` (the call is not abbreviated): `execve`'s environment is copied as strings,
-    /// not only counted; a filter program's instructions are copied with its
+    /// not only counted, `getdents`' records whole, `BPF_OBJ_GET_INFO_BY_FD`'s info;
+    /// a filter program's instructions are copied with its
     /// `struct sock_fprog` ([`capture::FOLLOW`]).
     pub unabbreviated: bool,
     /// `-y`: what the call's first descriptor argument, its returned descriptor, one
@@ -509,6 +524,11 @@ fn wanted(sc: &Syscall, opts: PlanOptions) -> Vec<CaptureSpec> {
         .zip(sc.args)
         .flat_map(|(i, arg)| match arg.kind {
             ArgKind::EnvArray if opts.unabbreviated => capture_specs(i, ArgKind::StrArray),
+            // The records themselves (as many bytes as the result), strace's `-v` list.
+            ArgKind::Dirents if opts.unabbreviated => vec![CaptureSpec {
+                max: tracer_common::MAX_CAPTURE as u16,
+                ..CaptureSpec::new(capture::BUF, when::EXIT_OK, i, LEN_FROM_RET, 0)
+            }],
             // The struct and its instructions, where it may be a `struct sock_fprog`
             // (`SO_ATTACH_FILTER`'s value, a seccomp filter); the struct alone when
             // abbreviated (seccomp's own copy; setsockopt's value; prctl's below).
@@ -570,10 +590,41 @@ fn wanted(sc: &Syscall, opts: PlanOptions) -> Vec<CaptureSpec> {
                 }
                 specs
             }
+            // With the object info `BPF_OBJ_GET_INFO_BY_FD` has the kernel write.
+            ArgKind::BpfAttr if opts.unabbreviated => {
+                let mut specs = capture_specs(i, arg.kind);
+                specs.push(CaptureSpec::new(
+                    capture::FOLLOW,
+                    when::EXIT_OK,
+                    i,
+                    FOLLOW_BPF_INFO,
+                    16,
+                ));
+                specs
+            }
             kind => capture_specs(i, kind),
+        })
+        .map(|mut spec| {
+            // An option value: the largest struct decoded (`struct group_req`), or as
+            // much of a string as `-s` shows and one.
+            let arg = sc.args.get(spec.arg as usize).map(|a| a.kind);
+            if matches!(arg, Some(ArgKind::SockoptIn { .. })) && spec.kind == capture::BUF {
+                let limit = if opts.string_limit > 0 {
+                    opts.string_limit + 1
+                } else {
+                    0
+                };
+                let bytes = limit.max(SOCKOPT_IN_BYTES).min(MAX_CAPTURE as usize);
+                spec.max = PARTIAL | bytes as u16;
+            }
+            spec
         })
         .collect()
 }
+
+/// Bytes of a `setsockopt` value copied at least: `struct group_req`, the largest
+/// struct its decoder shows.
+const SOCKOPT_IN_BYTES: usize = 136;
 
 /// How many bytes strace's `printstr_ex` reads of a string the kernel takes up to `max`
 /// bytes of: no more than `-s` shows and one.
@@ -979,8 +1030,19 @@ mod tests {
         }
         seen.sort();
         seen.dedup();
-        assert_eq!(seen, ["clone3", "prctl", "seccomp", "setsockopt"]);
-        // Abbreviated, only clone3's pids are followed.
+        assert_eq!(
+            seen,
+            [
+                "bpf",
+                "clone3",
+                "io_pgetevents",
+                "prctl",
+                "pselect6",
+                "seccomp",
+                "setsockopt"
+            ]
+        );
+        // Abbreviated, only clone3's pids and the signal sets are followed.
         let plan = capture_plan(by_name("setsockopt").unwrap());
         assert!(plan.specs.iter().all(|s| s.kind != capture::FOLLOW));
         let plan = capture_plan(by_name("clone3").unwrap());

@@ -22,13 +22,9 @@ pub(super) fn shape(request: u32) -> Option<Shape> {
         0x8004_5200 => Shape::Out(int),
         0x4004_5201 => Shape::In(int),
         0x5204 | 0x5206 | 0x5207 => Shape::None,
-        // RNDADDENTROPY: its header (the bytes that follow are not copied).
-        0x4008_5203 => Shape::In(|out, b, _| {
-            let (count, size) = (b.i32(0)?, b.i32(4)?);
-            (size == 0).then(|| {
-                let _ = write!(out, "{{entropy_count={count}, buf_size=0, buf=\"\"}}");
-            })
-        }),
+        // RNDADDENTROPY: its header and as many of the bytes after it as `-s` shows
+        // (the copy takes them: `tracer_common::plan`'s `ioc_size`).
+        0x4008_5203 => Shape::In(rand_pool_info),
         // Counters: COUNTER_ADD_WATCH_IOCTL; COUNTER_ENABLE_EVENTS_IOCTL,
         // COUNTER_DISABLE_EVENTS_IOCTL.
         0x4006_3e00 => Shape::In(counter_watch),
@@ -74,3 +70,25 @@ const COUNTER_EVENTS: Xlat = &[
     (5, "COUNTER_EVENT_CHANGE_OF_STATE"),
     (6, "COUNTER_EVENT_CAPTURE"),
 ];
+
+/// `struct rand_pool_info`: `{entropy_count=3, buf_size=8, buf="12345678"}`, the bytes
+/// as strace's `printstrn` shows `buf_size` of them (their address when unreadable).
+fn rand_pool_info(out: &mut String, b: &Bytes, ctx: &Ctx) -> Option<()> {
+    let (count, size) = (b.i32(0)?, b.i32(4)?);
+    let _ = write!(out, "{{entropy_count={count}, buf_size={size}, buf=");
+    // (A negative size is a huge one to strace: its `kernel_ulong_t`.)
+    let len = size as i64 as u64;
+    let limit = ctx.opts.string_limit as u64;
+    let shown = len.min(limit) as usize;
+    match b.0.get(8..8 + shown) {
+        Some(bytes) => {
+            crate::decode::strings::quote(out, bytes, ctx.opts.hex, false);
+            if len > limit {
+                out.push_str("...");
+            }
+        }
+        None => crate::decode::write_addr(out, ctx.addr + 8),
+    }
+    out.push('}');
+    Some(())
+}

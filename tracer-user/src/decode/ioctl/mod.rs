@@ -11,6 +11,7 @@ use crate::event::{Capture, FdNames};
 
 mod block;
 mod btrfs;
+mod dm;
 mod evdev;
 mod fs;
 mod gpio;
@@ -125,6 +126,7 @@ fn shape(request: u32) -> Shape {
         0x12 => block::shape(request),
         b'$' => perf::shape(request),
         b'o' | b'O' => ubi::shape(request),
+        0xfd => dm::shape(request),
         _ => misc::shape(request),
     };
     family.unwrap_or(Shape::Hex)
@@ -307,8 +309,8 @@ pub(super) fn uint(out: &mut String, b: &Bytes, _: &Ctx) -> Option<()> {
 }
 
 /// A `char` array of `len` bytes at `off` as strace's `PRINT_FIELD_CSTRING` prints it:
-/// quoted up to its NUL, at most `len - 1` bytes (the last is the NUL's: strace's
-/// `QUOTE_0_TERMINATED`), `...` after the quote when there is no NUL at all.
+/// quoted up to its NUL among the first `len - 1` bytes, `...` after the quote when
+/// there is none in all `len` (strace's `QUOTE_0_TERMINATED` looks one byte ahead).
 pub(super) fn cstring(
     out: &mut String,
     b: &Bytes,
@@ -316,11 +318,12 @@ pub(super) fn cstring(
     len: usize,
     ctx: &Ctx,
 ) -> Option<()> {
-    let bytes = b.0.get(off..off + len)?;
+    let whole = b.0.get(off..off + len)?;
+    let bytes = &whole[..len.saturating_sub(1)];
     let end = bytes.iter().position(|&c| c == 0);
     let shown = &bytes[..end.unwrap_or(len).min(len.saturating_sub(1))];
     crate::decode::strings::quote(out, shown, ctx.opts.hex, false);
-    if end.is_none() {
+    if end.is_none() && whole.last() != Some(&0) {
         out.push_str("...");
     }
     Some(())
