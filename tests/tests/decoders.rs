@@ -9,6 +9,7 @@ use tracer_tests::{Backend, trace};
 tracer_tests::both_backends!(keyctl_commands_as_strace_prints_them);
 tracer_tests::both_backends!(netlink_link_attributes_as_strace_prints_them);
 tracer_tests::both_backends!(ptrace_and_xattr_arguments_as_strace_prints_them);
+tracer_tests::both_backends!(socket_addresses_as_strace_prints_them);
 
 const STRACE: &str = "/usr/bin/strace";
 
@@ -119,4 +120,30 @@ fn ptrace_and_xattr_arguments_as_strace_prints_them(backend: Backend) {
     let ours = mask(ours);
     assert_eq!(ours.len(), 11, "every call: {ours:#?}");
     assert_eq!(ours, mask(theirs));
+}
+
+fn socket_addresses_as_strace_prints_them(backend: Backend) {
+    for style in ["-Xabbrev", "-Xverbose", "-Xraw"] {
+        let args = [
+            "-e",
+            "trace=connect",
+            style,
+            env!("CARGO_BIN_EXE_workload"),
+            "sockaddrs",
+        ];
+        let Some((ours, theirs)) = both(backend, &args, &["connect("]) else {
+            return;
+        };
+        assert_eq!(ours.len(), 13, "every address: {ours:#?}");
+        if style == "-Xabbrev" {
+            assert!(ours[0].contains("sax25_call=VALID-13"), "{}", ours[0]);
+            assert!(
+                ours[4].contains("srx_service=0x9c4 /* YFS_FS_SERVICE */"),
+                "{}",
+                ours[4]
+            );
+            assert!(ours[9].contains("svm_cid=VMADDR_CID_HOST"), "{}", ours[9]);
+        }
+        assert_eq!(ours, theirs, "{style}");
+    }
 }

@@ -46,6 +46,7 @@ fn main() {
             Some("keyctl") => keyctl(),
             Some("netlink-link") => netlink_link(),
             Some("ptrace-xattr") => ptrace_xattr(&dir),
+            Some("sockaddrs") => sockaddrs(),
             _ => {
                 eprintln!("usage: workload MODE [DIR]");
                 std::process::exit(2);
@@ -1099,4 +1100,76 @@ unsafe fn ptrace_xattr(dir: &str) {
         let mut list = [0u8; 256];
         libc::listxattr(path.as_ptr(), list.as_mut_ptr().cast(), 0);
     }
+}
+
+/// `connect` on no socket with an address of each family strace decodes field by field
+/// beyond the common ones: the kernel refuses the descriptor before reading it.
+unsafe fn sockaddrs() {
+    let connect = |family: u16, rest: &[u8]| {
+        let mut addr = family.to_ne_bytes().to_vec();
+        addr.extend_from_slice(rest);
+        // SAFETY: the address is `addr.len()` bytes the call only reads.
+        unsafe { libc::connect(-1, addr.as_ptr().cast(), addr.len() as libc::socklen_t) };
+    };
+    let ne16 = |v: u16| v.to_ne_bytes();
+    let ne32 = |v: u32| v.to_ne_bytes();
+    // AF_AX25: "VALID-13" with no digipeaters, then with two of the eight it counts.
+    let call: Vec<u8> = b"VALID ".iter().map(|c| c << 1).chain([13 << 1]).collect();
+    let mut ax25 = [call.as_slice(), &[0; 3], &ne32(0)].concat();
+    connect(3, &ax25);
+    ax25[10..14].copy_from_slice(&ne32(8));
+    ax25.extend(b"OK    ".iter().map(|c| c << 1).chain([15 << 1]));
+    ax25.extend([0x40; 6].iter().chain(&[0]));
+    connect(3, &ax25);
+    // AF_IPX, AF_X25.
+    connect(
+        4,
+        &[
+            &[0x30, 0x39][..],
+            &[0xfa, 0xce, 0xfe, 0xed],
+            b"ABCDEF",
+            &[0xff, 0],
+        ]
+        .concat(),
+    );
+    connect(9, b"0123456789\0bcdef");
+    // AF_RXRPC over AF_INET.
+    let mut rx = [
+        &ne16(2500)[..],
+        &ne16(2),
+        &ne16(16),
+        &ne16(2),
+        &[0x1f, 0x90],
+        &[127, 0, 0, 1],
+    ]
+    .concat();
+    rx.resize(34, 0);
+    connect(33, &rx);
+    // AF_IEEE802154: a short address, then a long one.
+    let mut ieee = [&[0, 0][..], &ne32(2), &ne16(0xffff), &ne16(0xfffe)].concat();
+    ieee.resize(18, 0);
+    connect(36, &ieee);
+    ieee[2..6].copy_from_slice(&ne32(3));
+    ieee[8..16].copy_from_slice(b"Oh Hai!\0");
+    connect(36, &ieee);
+    // AF_ALG.
+    let mut alg = b"hash".to_vec();
+    alg.resize(14, 0);
+    alg.extend(ne32(0x1000).iter().chain(&ne32(0)));
+    alg.extend(b"sha256\0");
+    alg.resize(86, 0);
+    connect(38, &alg);
+    // AF_NFC, a plain address.
+    connect(39, &[&[0, 0][..], &ne32(1), &ne32(0x42), &ne32(7)].concat());
+    // AF_VSOCK, AF_QIPCRTR, AF_XDP, AF_MCTP.
+    connect(
+        40,
+        &[&ne16(0)[..], &ne32(0xffff_ffff), &ne32(2), &[1, 0, 0, 0]].concat(),
+    );
+    connect(
+        42,
+        &[&[0, 0][..], &ne32(0xffff_ffff), &ne32(0xffff_fffe)].concat(),
+    );
+    connect(44, &[&ne16(0xa)[..], &ne32(1), &ne32(3), &ne32(0)].concat());
+    connect(45, &[&ne16(0)[..], &ne32(0), &[0xff, 1, 8, 0]].concat());
 }
