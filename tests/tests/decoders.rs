@@ -10,6 +10,7 @@ tracer_tests::both_backends!(keyctl_commands_as_strace_prints_them);
 tracer_tests::both_backends!(netlink_link_attributes_as_strace_prints_them);
 tracer_tests::both_backends!(ptrace_and_xattr_arguments_as_strace_prints_them);
 tracer_tests::both_backends!(socket_addresses_as_strace_prints_them);
+tracer_tests::both_backends!(ancillary_data_as_strace_prints_it);
 
 const STRACE: &str = "/usr/bin/strace";
 
@@ -146,4 +147,28 @@ fn socket_addresses_as_strace_prints_them(backend: Backend) {
         }
         assert_eq!(ours, theirs, "{style}");
     }
+}
+
+fn ancillary_data_as_strace_prints_it(backend: Backend) {
+    let args = [
+        "-e",
+        "trace=sendmsg",
+        env!("CARGO_BIN_EXE_workload"),
+        "msg-control",
+    ];
+    let Some((ours, theirs)) = both(backend, &args, &["sendmsg("]) else {
+        return;
+    };
+    assert_eq!(ours.len(), 4, "every message: {ours:#?}");
+    assert!(ours[0].contains("-1, -1, ...]}]"), "{}", ours[0]);
+    assert!(ours[2].contains("}, ... /* 0x"), "{}", ours[2]);
+    assert!(ours[3].contains("cmsg_data=???}"), "{}", ours[3]);
+    // The address of the bytes left over differs between the runs.
+    let addr = Regex::new(r"0x[0-9a-f]+").unwrap();
+    let mask = |l: &[String]| -> Vec<String> {
+        l.iter()
+            .map(|l| addr.replace_all(l, "ADDR").into_owned())
+            .collect()
+    };
+    assert_eq!(mask(&ours), mask(&theirs));
 }

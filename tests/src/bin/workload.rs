@@ -47,6 +47,7 @@ fn main() {
             Some("netlink-link") => netlink_link(),
             Some("ptrace-xattr") => ptrace_xattr(&dir),
             Some("sockaddrs") => sockaddrs(),
+            Some("msg-control") => msg_control(),
             _ => {
                 eprintln!("usage: workload MODE [DIR]");
                 std::process::exit(2);
@@ -1172,4 +1173,54 @@ unsafe fn sockaddrs() {
     );
     connect(44, &[&ne16(0xa)[..], &ne32(1), &ne32(3), &ne32(0)].concat());
     connect(45, &[&ne16(0)[..], &ne32(0), &[0xff, 1, 8, 0]].concat());
+}
+
+/// `sendmsg` on no socket with ancillary data strace walks: more descriptors than `-s`
+/// shows, a header whose length is too short for itself, bytes too few for another
+/// header, a time stamp shorter than its struct.
+unsafe fn msg_control() {
+    let cmsg = |len: u64, level: i32, kind: i32, data: &[u8], room: usize| {
+        let mut c = len.to_ne_bytes().to_vec();
+        c.extend(
+            level
+                .to_ne_bytes()
+                .iter()
+                .chain(&kind.to_ne_bytes())
+                .chain(data),
+        );
+        c.resize(room, 0);
+        c
+    };
+    let send = |control: &mut [u8]| {
+        // SAFETY: the header and the control bytes outlive the call, which only reads.
+        unsafe {
+            let mut msg: libc::msghdr = std::mem::zeroed();
+            msg.msg_control = control.as_mut_ptr().cast();
+            msg.msg_controllen = control.len();
+            libc::sendmsg(-1, &msg, 0);
+        }
+    };
+    let fds: Vec<u8> = (0..40).flat_map(|_| (-1i32).to_ne_bytes()).collect();
+    send(&mut cmsg(
+        16 + 160,
+        libc::SOL_SOCKET,
+        libc::SCM_RIGHTS,
+        &fds,
+        176,
+    ));
+    send(&mut cmsg(3, libc::SOL_SOCKET, libc::SCM_RIGHTS, &[], 16));
+    send(&mut cmsg(
+        20,
+        libc::SOL_SOCKET,
+        libc::SCM_RIGHTS,
+        &fds[..4],
+        32,
+    ));
+    send(&mut cmsg(
+        24,
+        libc::SOL_SOCKET,
+        libc::SO_TIMESTAMP,
+        &[0; 8],
+        24,
+    ));
 }
