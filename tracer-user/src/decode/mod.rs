@@ -301,13 +301,18 @@ pub(crate) fn write_new_fd(out: &mut String, pid: u32, fd: i32, fds: Option<&dyn
     }
 }
 
+/// What `/proc/PID/fd` adds to the path of a file deleted while open. A path that ends
+/// so and is its file's own name carries a NUL after it in the fd table.
+pub(crate) const DELETED_SUFFIX: &str = " (deleted)";
+
 /// `<name>`: a path escaped as strace escapes it there (`<` and `>` too), a device's
 /// `<char 1:3>` after it, and a file deleted while open (`/proc`'s ` (deleted)`) as
 /// strace shows it: `</tmp/x>(deleted)`.
 pub(crate) fn write_fd_name(out: &mut String, name: &str) {
-    let (name, deleted) = match name.strip_suffix(" (deleted)") {
+    let (name, deleted) = match name.strip_suffix(DELETED_SUFFIX) {
         Some(path) => (path, true),
-        None => (name, false),
+        // A file named so, not deleted (the backend marked it).
+        None => (name.strip_suffix('\0').unwrap_or(name), false),
     };
     out.push('<');
     if name.starts_with('/') {

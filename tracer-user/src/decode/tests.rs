@@ -4032,3 +4032,17 @@ fn modify_ldt_descriptor_and_clipped_errno() {
          read_exec_only=0, limit_in_pages=1, seg_not_present=0, useable=1, lm=0}, 16 = 0"
     );
 }
+
+// fchmod.c's files named "... (deleted)": the name is all of a file's own (the backend
+// marks it with a NUL), one ` (deleted)` the kernel added is the deletion.
+#[test]
+fn deleted_files_and_files_named_so() {
+    let name = |n: &str| {
+        let mut s = String::new();
+        super::write_fd_name(&mut s, n);
+        s
+    };
+    assert_eq!(name("/d/x (deleted)"), "</d/x>(deleted)");
+    assert_eq!(name("/d/x (deleted)\0"), "</d/x (deleted)>");
+    assert_eq!(name("/d/x (deleted) (deleted)"), "</d/x (deleted)>(deleted)");
+}

@@ -338,6 +338,9 @@ impl FdTable {
                     && let Some(e) = fds.get_mut(&facts.fd)
                     && !e.name.ends_with(DELETED)
                 {
+                    if e.name.ends_with('\0') {
+                        e.name.pop();
+                    }
                     e.name.push_str(DELETED);
                 }
             }

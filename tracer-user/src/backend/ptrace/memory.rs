@@ -414,10 +414,19 @@ fn proc_fd_facts(pid: Pid, fd: i64, endpoints: bool) -> Option<FdFacts> {
         _ => {
             if let Ok(path) = std::fs::read_link(&link)
                 && let Some(path) = path.to_str().filter(|p| p.starts_with('/'))
-                && path.len() <= facts.path.len()
+                && path.len() < facts.path.len()
             {
                 facts.path[..path.len()].copy_from_slice(path.as_bytes());
                 facts.path_len = path.len() as u32;
+                // A file whose own name ends in " (deleted)", still there: its name is
+                // all of it (strace's check, the name's file against the descriptor's),
+                // marked with a NUL no path holds.
+                if path.ends_with(crate::decode::DELETED_SUFFIX)
+                    && std::fs::symlink_metadata(path)
+                        .is_ok_and(|m| m.ino() == meta.ino() && m.dev() == meta.dev())
+                {
+                    facts.path_len += 1;
+                }
             }
             None
         }
