@@ -11,6 +11,7 @@ tracer_tests::both_backends!(netlink_link_attributes_as_strace_prints_them);
 tracer_tests::both_backends!(ptrace_and_xattr_arguments_as_strace_prints_them);
 tracer_tests::both_backends!(socket_addresses_as_strace_prints_them);
 tracer_tests::both_backends!(ancillary_data_as_strace_prints_it);
+tracer_tests::both_backends!(siginfo_fields_as_strace_prints_them);
 
 const STRACE: &str = "/usr/bin/strace";
 
@@ -171,4 +172,40 @@ fn ancillary_data_as_strace_prints_it(backend: Backend) {
             .collect()
     };
     assert_eq!(mask(&ours), mask(&theirs));
+}
+
+fn siginfo_fields_as_strace_prints_them(backend: Backend) {
+    // Pids differ between the runs.
+    let pid = Regex::new(r"\b\d{3,5}\b").unwrap();
+    for style in ["-Xabbrev", "-Xverbose", "-Xraw"] {
+        let args = [
+            "-y",
+            style,
+            "-e",
+            "trace=ptrace,waitid",
+            env!("CARGO_BIN_EXE_workload"),
+            "siginfo",
+        ];
+        let Some((ours, theirs)) = both(backend, &args, &["ptrace(", "waitid("]) else {
+            return;
+        };
+        let mask = |l: &[String]| -> Vec<String> {
+            l.iter()
+                .map(|l| pid.replace_all(l, "PID").into_owned())
+                .collect()
+        };
+        let ours = mask(&ours);
+        assert_eq!(ours.len(), 6, "every call: {ours:#?}");
+        if style == "-Xabbrev" {
+            assert!(
+                ours[0].contains("si_code=POLL_IN, si_errno=ENOENT, si_band=-2, si_fd=0<"),
+                "{}",
+                ours[0]
+            );
+            assert!(ours[1].contains("si_syscall=__NR_"), "{}", ours[1]);
+            assert!(ours[2].contains("si_addr_lsb=0xbeef}"), "{}", ours[2]);
+            assert!(ours[4].contains("si_code=0x7"), "{}", ours[4]);
+        }
+        assert_eq!(ours, mask(&theirs), "{style}");
+    }
 }

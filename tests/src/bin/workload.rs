@@ -48,6 +48,7 @@ fn main() {
             Some("ptrace-xattr") => ptrace_xattr(&dir),
             Some("sockaddrs") => sockaddrs(),
             Some("msg-control") => msg_control(),
+            Some("siginfo") => siginfo(),
             _ => {
                 eprintln!("usage: workload MODE [DIR]");
                 std::process::exit(2);
@@ -1223,4 +1224,57 @@ unsafe fn msg_control() {
         &[0; 8],
         24,
     ));
+}
+
+/// `siginfo_t`s `PTRACE_SETSIGINFO` passes (to itself, which it does not trace: the
+/// call fails after reading them) with the fields each code selects: a SIGIO's
+/// descriptor, a seccomp SIGSYS's call, a machine check's address bits, a timer's ids;
+/// then a child's exit reaped by `waitid`.
+unsafe fn siginfo() {
+    let set = |words: &[(usize, u32)]| {
+        let mut info = [0u32; 32];
+        for &(i, w) in words {
+            info[i] = w;
+        }
+        // SAFETY: the 128-byte `siginfo_t` outlives the call, which only reads it.
+        unsafe {
+            libc::syscall(
+                libc::SYS_ptrace,
+                libc::PTRACE_SETSIGINFO,
+                libc::getpid(),
+                0,
+                info.as_ptr(),
+            )
+        };
+    };
+    let (sigio, sigsys, sigbus) = (libc::SIGIO as u32, libc::SIGSYS as u32, libc::SIGBUS as u32);
+    set(&[
+        (0, sigio),
+        (1, 2),
+        (2, 1),
+        (4, (-2i32) as u32),
+        (5, u32::MAX),
+        (6, 0),
+    ]);
+    set(&[(0, sigsys), (2, 1), (4, 0x1000), (6, 0), (7, 0xc000_003e)]);
+    set(&[(0, sigbus), (2, 4), (4, 0xdead_0000), (6, 0xbeef)]);
+    set(&[
+        (0, libc::SIGHUP as u32),
+        (2, (-2i32) as u32),
+        (4, 7),
+        (5, 1),
+        (6, 42),
+    ]);
+    set(&[(0, libc::SIGTRAP as u32), (2, 7)]);
+    // SAFETY: the child only exits; `info` is plain data the call fills.
+    unsafe {
+        let child = libc::fork();
+        if child == 0 {
+            libc::_exit(3);
+        }
+        let mut info: libc::siginfo_t = std::mem::zeroed();
+        libc::waitid(libc::P_PID, child as libc::id_t, &mut info, libc::WEXITED);
+    }
+    // The eBPF backend names `si_fd` from `/proc` as it reads the call: stay until then.
+    std::thread::sleep(std::time::Duration::from_millis(300));
 }

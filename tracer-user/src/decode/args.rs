@@ -94,7 +94,7 @@ pub(crate) fn write_arg(
         ArgKind::Named(n) => super::xlat::write_named(out, n, v),
         ArgKind::Ptr => write_addr(out, v),
         ArgKind::ArchPrctlArg => super::arch_prctl::write_arg(out, call, i, opts),
-        ArgKind::PtraceArg { n } => super::ptrace::write_arg(out, call, n, opts),
+        ArgKind::PtraceArg { n } => super::ptrace::write_arg(out, call, n, opts, fds),
         ArgKind::LdtDesc => super::ldt::write_desc(out, call, i),
         ArgKind::Ioprio => super::ioprio::write_arg(out, v as u32),
         ArgKind::QuotaCmd => super::quota::write_qcmd(out, v as u32),
@@ -392,10 +392,10 @@ fn write_memory(
                     write_new_fd(out, call.pid, b, fds);
                     out.push(']');
                 }
-                None => write_struct_arg(out, call, i, StructKind::FdPair, opts),
+                None => write_struct_arg(out, call, i, StructKind::FdPair, opts, fds),
             }
         }
-        ArgKind::Struct(sk, _) => write_struct_arg(out, call, i, sk, opts),
+        ArgKind::Struct(sk, _) => write_struct_arg(out, call, i, sk, opts, fds),
         ArgKind::SigframeMask => match cap
             .filter(|c| !c.fault)
             .and_then(|c| structs::Bytes(&c.data).u64(0))
@@ -413,12 +413,12 @@ fn write_memory(
         ArgKind::SleepLeft if i == 3 && call.args[1] != 0 => write_addr(out, v),
         ArgKind::SleepLeft => match call.ret {
             Some(-516 | -514 | -513 | -512) => {
-                write_struct_arg(out, call, i, StructKind::Timespec, opts)
+                write_struct_arg(out, call, i, StructKind::Timespec, opts, fds)
             }
             _ => write_addr(out, v),
         },
         ArgKind::FutexTimeout => match futex_uses(call).timeout {
-            Some(true) => write_struct_arg(out, call, i, StructKind::Timespec, opts),
+            Some(true) => write_struct_arg(out, call, i, StructKind::Timespec, opts, fds),
             // An unknown operation's: an address, as strace prints it.
             _ if call.args[1] & 127 > 13 => write_addr(out, v),
             _ => write_int(out, v as u32),
@@ -871,7 +871,14 @@ fn write_off_in_out(out: &mut String, call: &Call, i: usize) {
 }
 
 /// A struct argument: `NULL`, the decoded struct, or the pointer when it was not read.
-fn write_struct_arg(out: &mut String, call: &Call, i: usize, sk: StructKind, opts: &DecodeOptions) {
+fn write_struct_arg(
+    out: &mut String,
+    call: &Call,
+    i: usize,
+    sk: StructKind,
+    opts: &DecodeOptions,
+    fds: Option<&dyn FdNames>,
+) {
     let addr = call.args[i];
     let name = crate::syscalls::name(call.nr);
     // `wait4` with WNOHANG returns 0 without touching the status or the usage.
@@ -945,7 +952,34 @@ fn write_struct_arg(out: &mut String, call: &Call, i: usize, sk: StructKind, opt
         }
         (_, d) => d,
     };
-    match data.and_then(|d| structs::write_struct(&mut s, sk, d, opts)) {
+    // A `siginfo_t`'s pids and descriptors are named as the caller's.
+    let names = super::siginfo::Names {
+        opts,
+        pid: call.pid,
+        tid: call.tid,
+        fds,
+    };
+    let printed = match data {
+        Some(d) if sk == StructKind::Siginfo && d.len() >= sk.size() as usize => {
+            s.push_str(&super::siginfo::fields_of(d, Some(&names)));
+            Some(())
+        }
+        // `parent_fd` with what it names.
+        Some(d) if sk == StructKind::LandlockPathBeneath => {
+            let fd = structs::Bytes(d).i32(8);
+            let printed = structs::write_struct(&mut s, sk, d, opts);
+            if printed.is_some()
+                && let Some(name) = fd.and_then(|fd| fds?.fd_name(call.pid, fd))
+            {
+                s.pop();
+                super::write_fd_name(&mut s, name);
+                s.push('}');
+            }
+            printed
+        }
+        d => d.and_then(|d| structs::write_struct(&mut s, sk, d, opts)),
+    };
+    match printed {
         Some(()) => {
             // Past the version strace knows, without reading it.
             if sk == StructKind::LandlockRulesetAttr && sized("size").is_some_and(|n| n > 8) {

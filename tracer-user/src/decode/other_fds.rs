@@ -1,6 +1,6 @@
 //! Descriptors a call's line names outside its descriptor arguments: an ioctl's value
 //! or inside a struct (`SECCOMP_IOCTL_NOTIF_ADDFD`'s `srcfd`, `mount_setattr`'s
-//! `userns_fd`), or another process's (`kcmp`'s
+//! `userns_fd`, `PTRACE_SETSIGINFO`'s `si_fd`, `landlock_add_rule`'s `parent_fd`), or another process's (`kcmp`'s
 //! `KCMP_FILE` indexes). The fd table learns them from `/proc` before the line is
 //! printed, as strace's `printfd_pid` looks them up when it prints.
 
@@ -29,6 +29,17 @@ pub fn other_fds(call: &Call) -> Vec<(u32, i32)> {
             .unwrap_or_default(),
         "pidfd_getfd" => pidfd_target(call)
             .map(|target| vec![(target, a[1] as i32)])
+            .unwrap_or_default(),
+        // LANDLOCK_RULE_PATH_BENEATH's `parent_fd`.
+        "landlock_add_rule" if a[1] as u32 == 1 => super::in_out(call, 2)
+            .0
+            .filter(|c| !c.fault)
+            .and_then(|c| super::structs::Bytes(&c.data).i32(8))
+            .filter(|&fd| fd >= 0)
+            .map(|fd| vec![(call.pid, fd)])
+            .unwrap_or_default(),
+        "ptrace" => super::ptrace::named_fd(call)
+            .map(|fd| vec![(call.pid, fd)])
             .unwrap_or_default(),
         "mount_setattr" => super::mount_attr::named_fd(call)
             .map(|fd| vec![(call.pid, fd)])
