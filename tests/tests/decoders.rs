@@ -12,6 +12,7 @@ tracer_tests::both_backends!(ptrace_and_xattr_arguments_as_strace_prints_them);
 tracer_tests::both_backends!(socket_addresses_as_strace_prints_them);
 tracer_tests::both_backends!(ancillary_data_as_strace_prints_it);
 tracer_tests::both_backends!(siginfo_fields_as_strace_prints_them);
+tracer_tests::both_backends!(descriptor_paths_as_strace_prints_them);
 
 const STRACE: &str = "/usr/bin/strace";
 
@@ -208,4 +209,34 @@ fn siginfo_fields_as_strace_prints_them(backend: Backend) {
         }
         assert_eq!(ours, mask(&theirs), "{style}");
     }
+}
+
+fn descriptor_paths_as_strace_prints_them(backend: Backend) {
+    let dir = std::env::temp_dir().join(format!(
+        "tracer-odd-names-{}-{backend:?}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir).expect("a scratch directory");
+    let args = [
+        "-y",
+        "-e",
+        "trace=fsync",
+        env!("CARGO_BIN_EXE_workload"),
+        "odd-names",
+        dir.to_str().expect("UTF-8 path"),
+    ];
+    let both = both(backend, &args, &["fsync("]);
+    let _ = std::fs::remove_dir_all(&dir);
+    let Some((ours, theirs)) = both else {
+        return;
+    };
+    assert_eq!(ours.len(), 3, "every call: {ours:#?}");
+    assert!(ours[0].contains("/\\200\\377~>)"), "{}", ours[0]);
+    assert!(ours[1].contains("/sample (deleted)>)"), "{}", ours[1]);
+    assert!(
+        ours[2].contains("/sample (deleted)>(deleted))"),
+        "{}",
+        ours[2]
+    );
+    assert_eq!(ours, theirs);
 }

@@ -49,6 +49,7 @@ fn main() {
             Some("sockaddrs") => sockaddrs(),
             Some("msg-control") => msg_control(),
             Some("siginfo") => siginfo(),
+            Some("odd-names") => odd_names(&dir),
             _ => {
                 eprintln!("usage: workload MODE [DIR]");
                 std::process::exit(2);
@@ -1277,4 +1278,30 @@ unsafe fn siginfo() {
     }
     // The eBPF backend names `si_fd` from `/proc` as it reads the call: stay until then.
     std::thread::sleep(std::time::Duration::from_millis(300));
+}
+
+/// Descriptors of files whose names `-y` must show byte for byte: one with bytes that
+/// are no UTF-8, one whose own name ends in " (deleted)" (then deleted), opened where
+/// the trace does not look (only `fsync` is traced).
+unsafe fn odd_names(dir: &str) {
+    use std::os::unix::ffi::OsStrExt;
+    let odd = std::path::Path::new(dir).join(std::ffi::OsStr::from_bytes(b"\x80\xff~"));
+    let named = std::path::Path::new(dir).join("sample (deleted)");
+    let odd_c = CString::new(odd.as_os_str().as_bytes()).expect("no NUL");
+    let named_c = CString::new(named.as_os_str().as_bytes()).expect("no NUL");
+    // SAFETY: plain calls on paths and descriptors made here.
+    unsafe {
+        let a = libc::open(odd_c.as_ptr(), libc::O_CREAT | libc::O_RDWR, 0o600);
+        let b = libc::open(named_c.as_ptr(), libc::O_CREAT | libc::O_RDWR, 0o600);
+        // The eBPF backend names them from `/proc` as it reads the calls, a moment
+        // later: each unlink waits for that.
+        let settle = || std::thread::sleep(std::time::Duration::from_millis(300));
+        libc::fsync(a);
+        libc::fsync(b);
+        settle();
+        libc::unlink(named_c.as_ptr());
+        libc::fsync(b);
+        settle();
+        libc::unlink(odd_c.as_ptr());
+    }
 }

@@ -321,7 +321,7 @@ pub(crate) fn write_fd_name(out: &mut String, name: &str) {
             .filter_map(|kind| name.rfind(kind))
             .find(|_| name.ends_with('>'));
         let (path, device) = name.split_at(device.unwrap_or(name.len()));
-        strings::escape_fd_path(out, path.as_bytes());
+        strings::escape_fd_path(out, &crate::pipeline::procfs::path_bytes(path));
         out.push_str(device);
     } else {
         out.push_str(name);

@@ -4044,5 +4044,8 @@ fn deleted_files_and_files_named_so() {
     };
     assert_eq!(name("/d/x (deleted)"), "</d/x>(deleted)");
     assert_eq!(name("/d/x (deleted)\0"), "</d/x (deleted)>");
-    assert_eq!(name("/d/x (deleted) (deleted)"), "</d/x (deleted)>(deleted)");
+    assert_eq!(
+        name("/d/x (deleted) (deleted)"),
+        "</d/x (deleted)>(deleted)"
+    );
 }
