@@ -13,6 +13,7 @@ tracer_tests::both_backends!(socket_addresses_as_strace_prints_them);
 tracer_tests::both_backends!(ancillary_data_as_strace_prints_it);
 tracer_tests::both_backends!(siginfo_fields_as_strace_prints_them);
 tracer_tests::both_backends!(descriptor_paths_as_strace_prints_them);
+tracer_tests::both_backends!(netlink_attribute_descriptors_as_strace_prints_them);
 
 const STRACE: &str = "/usr/bin/strace";
 
@@ -237,6 +238,26 @@ fn descriptor_paths_as_strace_prints_them(backend: Backend) {
         ours[2].contains("/sample (deleted)>(deleted))"),
         "{}",
         ours[2]
+    );
+    assert_eq!(ours, theirs);
+}
+
+fn netlink_attribute_descriptors_as_strace_prints_them(backend: Backend) {
+    let args = [
+        "-y",
+        "-e",
+        "trace=sendto",
+        env!("CARGO_BIN_EXE_workload"),
+        "netlink-fd",
+    ];
+    let Some((ours, theirs)) = both(backend, &args, &["sendto("]) else {
+        return;
+    };
+    assert_eq!(ours.len(), 1, "the message: {ours:#?}");
+    assert!(
+        ours[0].contains("IFLA_XDP_EXPECTED_FD}, 0</"),
+        "{}",
+        ours[0]
     );
     assert_eq!(ours, theirs);
 }

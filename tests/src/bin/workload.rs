@@ -50,6 +50,7 @@ fn main() {
             Some("msg-control") => msg_control(),
             Some("siginfo") => siginfo(),
             Some("odd-names") => odd_names(&dir),
+            Some("netlink-fd") => netlink_fd(),
             _ => {
                 eprintln!("usage: workload MODE [DIR]");
                 std::process::exit(2);
@@ -1304,4 +1305,26 @@ unsafe fn odd_names(dir: &str) {
         settle();
         libc::unlink(odd_c.as_ptr());
     }
+}
+
+/// A link request whose `IFLA_XDP` names a descriptor (its standard input) by
+/// `IFLA_XDP_EXPECTED_FD`.
+unsafe fn netlink_fd() {
+    // SAFETY: a socket made and closed here, messages built here.
+    unsafe {
+        const RTM_GETLINK: u16 = 18;
+        const IFLA_XDP: u16 = 43;
+        const IFLA_XDP_EXPECTED_FD: u16 = 8;
+        let fd = nl_socket(libc::NETLINK_ROUTE);
+        let mut ifinfo = vec![0u8, 0];
+        ifinfo.extend_from_slice(&772u16.to_ne_bytes());
+        ifinfo.extend_from_slice(&1i32.to_ne_bytes());
+        ifinfo.extend_from_slice(&[0; 8]);
+        let xdp = nla(IFLA_XDP, &nla(IFLA_XDP_EXPECTED_FD, &0i32.to_ne_bytes()));
+        let request = libc::NLM_F_REQUEST as u16;
+        send_bytes(fd, &nlmsg(RTM_GETLINK, request, &[ifinfo, xdp].concat()));
+        libc::close(fd);
+    }
+    // The eBPF backend names the descriptor from `/proc` as it reads the call.
+    std::thread::sleep(std::time::Duration::from_millis(300));
 }
