@@ -129,6 +129,7 @@ fn ptrace_and_xattr_arguments_as_strace_prints_them(backend: Backend) {
 fn socket_addresses_as_strace_prints_them(backend: Backend) {
     for style in ["-Xabbrev", "-Xverbose", "-Xraw"] {
         let args = [
+            "-y",
             "-e",
             "trace=connect",
             style,
@@ -147,6 +148,7 @@ fn socket_addresses_as_strace_prints_them(backend: Backend) {
                 ours[4]
             );
             assert!(ours[9].contains("svm_cid=VMADDR_CID_HOST"), "{}", ours[9]);
+            assert!(ours[11].contains("sxdp_shared_umem_fd=0</"), "{}", ours[11]);
         }
         assert_eq!(ours, theirs, "{style}");
     }

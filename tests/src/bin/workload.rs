@@ -1174,8 +1174,11 @@ unsafe fn sockaddrs() {
         42,
         &[&[0, 0][..], &ne32(0xffff_ffff), &ne32(0xffff_fffe)].concat(),
     );
-    connect(44, &[&ne16(0xa)[..], &ne32(1), &ne32(3), &ne32(0)].concat());
+    // (XDP_SHARED_UMEM: the descriptor is standard input.)
+    connect(44, &[&ne16(0xb)[..], &ne32(1), &ne32(3), &ne32(0)].concat());
     connect(45, &[&ne16(0)[..], &ne32(0), &[0xff, 1, 8, 0]].concat());
+    // The eBPF backend names that descriptor from `/proc` as it reads the call.
+    std::thread::sleep(std::time::Duration::from_millis(300));
 }
 
 /// `sendmsg` on no socket with ancillary data strace walks: more descriptors than `-s`

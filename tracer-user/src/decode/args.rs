@@ -449,7 +449,7 @@ fn write_memory(
         ArgKind::SockaddrIn { .. }
         | ArgKind::SockLen
         | ArgKind::SockoptIn { .. }
-        | ArgKind::SockoptOut => write_socket_arg(out, call, i, kind, opts),
+        | ArgKind::SockoptOut => write_socket_arg(out, call, i, kind, opts, fds),
         _ => write_addr(out, v),
     }
 }
@@ -648,7 +648,14 @@ fn write_array_arg(
 }
 
 /// Socket addresses, their lengths and socket option values.
-fn write_socket_arg(out: &mut String, call: &Call, i: usize, kind: ArgKind, opts: &DecodeOptions) {
+fn write_socket_arg(
+    out: &mut String,
+    call: &Call,
+    i: usize,
+    kind: ArgKind,
+    opts: &DecodeOptions,
+    fds: Option<&dyn FdNames>,
+) {
     let v = call.args[i];
     let cap = call.capture(i);
     match kind {
@@ -656,7 +663,18 @@ fn write_socket_arg(out: &mut String, call: &Call, i: usize, kind: ArgKind, opts
             Some(c) => {
                 let mut s = String::new();
                 match structs::write_sockaddr(&mut s, &c.data, opts) {
-                    Some(()) => out.push_str(&s),
+                    Some(()) => {
+                        // An AF_XDP address's last field, `sxdp_shared_umem_fd`, with
+                        // what it names.
+                        if let Some(name) = super::sockaddr::shared_umem_fd(&c.data)
+                            .and_then(|fd| fds?.fd_name(call.pid, fd))
+                        {
+                            s.pop();
+                            super::write_fd_name(&mut s, name);
+                            s.push('}');
+                        }
+                        out.push_str(&s);
+                    }
                     None => write_addr(out, v),
                 }
             }

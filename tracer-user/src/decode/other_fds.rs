@@ -80,6 +80,14 @@ pub fn other_fds(call: &Call) -> Vec<(u32, i32)> {
             .filter(|&fd| fd >= 0)
             .map(|fd| vec![(call.pid, fd)])
             .unwrap_or_default(),
+        // An AF_XDP address's `sxdp_shared_umem_fd`.
+        "bind" | "connect" => super::in_out(call, 1)
+            .0
+            .filter(|c| !c.fault)
+            .and_then(|c| super::sockaddr::shared_umem_fd(&c.data))
+            .filter(|&fd| fd >= 0)
+            .map(|fd| vec![(call.pid, fd)])
+            .unwrap_or_default(),
         "ptrace" => super::ptrace::named_fd(call)
             .map(|fd| vec![(call.pid, fd)])
             .unwrap_or_default(),

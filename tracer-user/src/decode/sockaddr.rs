@@ -553,6 +553,13 @@ fn write_xdp(out: &mut String, b: &Bytes) -> Option<()> {
     Some(())
 }
 
+/// The descriptor an AF_XDP address shares its memory with (`XDP_SHARED_UMEM`), which
+/// the line names with `-y`: the last field strace prints.
+pub fn shared_umem_fd(data: &[u8]) -> Option<i32> {
+    let b = Bytes(data);
+    (b.u16(0)? == AF_XDP && data.len() >= 16 && b.u16(2)? & 1 != 0).then(|| b.i32(12))?
+}
+
 fn write_mctp(out: &mut String, b: &Bytes) -> Option<()> {
     let pad0 = b.u16(2)?;
     if pad0 != 0 {
