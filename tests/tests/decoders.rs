@@ -14,6 +14,7 @@ tracer_tests::both_backends!(ancillary_data_as_strace_prints_it);
 tracer_tests::both_backends!(siginfo_fields_as_strace_prints_them);
 tracer_tests::both_backends!(descriptor_paths_as_strace_prints_them);
 tracer_tests::both_backends!(netlink_attribute_descriptors_as_strace_prints_them);
+tracer_tests::both_backends!(reaped_child_named_as_strace_names_it);
 
 const STRACE: &str = "/usr/bin/strace";
 
@@ -262,4 +263,37 @@ fn netlink_attribute_descriptors_as_strace_prints_them(backend: Backend) {
         ours[0]
     );
     assert_eq!(ours, theirs);
+}
+
+/// `-Y` names the child a `waitid` reaps as it was at the call's entry (strace prints the
+/// argument then); the eBPF backend, which reads names after the call, cannot.
+fn reaped_child_named_as_strace_names_it(backend: Backend) {
+    let args = [
+        "-Y",
+        "-e",
+        "trace=waitid",
+        env!("CARGO_BIN_EXE_workload"),
+        "siginfo",
+    ];
+    let Some((ours, theirs)) = both(backend, &args, &["waitid("]) else {
+        return;
+    };
+    assert_eq!(ours.len(), 1, "the call: {ours:#?}");
+    if backend == Backend::Ebpf {
+        assert!(ours[0].starts_with("waitid(P_PID, "), "{}", ours[0]);
+        return;
+    }
+    assert!(
+        ours[0].contains("<workload>, {si_signo=SIGCHLD"),
+        "{}",
+        ours[0]
+    );
+    // The pids differ between the runs.
+    let pid = Regex::new(r"\b\d{3,5}\b").unwrap();
+    let mask = |l: &[String]| -> Vec<String> {
+        l.iter()
+            .map(|l| pid.replace_all(l, "PID").into_owned())
+            .collect()
+    };
+    assert_eq!(mask(&ours), mask(&theirs));
 }

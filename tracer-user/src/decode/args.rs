@@ -76,13 +76,13 @@ pub(crate) fn write_arg(
         ArgKind::Int => write_int(out, v as i32),
         // strace's futex.c prints `val` unsigned.
         ArgKind::FutexVal => write_int(out, v as u32),
-        ArgKind::Pid => super::write_pid(out, call.tid, v as i32, opts),
+        ArgKind::Pid => super::write_pid_arg(out, call, v as i32, opts),
         ArgKind::WhoPid { process, pgrp }
             if [process, pgrp]
                 .map(i32::from)
                 .contains(&(call.args[0] as i32)) =>
         {
-            super::write_pid(out, call.tid, v as i32, opts)
+            super::write_pid_arg(out, call, v as i32, opts)
         }
         ArgKind::WhoPid { .. } => write_int(out, v as i32),
         ArgKind::Long => write_int(out, v as i64),
