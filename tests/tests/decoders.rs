@@ -15,6 +15,12 @@ tracer_tests::both_backends!(v4l2_ioctls_as_strace_prints_them);
 tracer_tests::both_backends!(console_ioctls_as_strace_prints_them);
 tracer_tests::both_backends!(btrfs_ioctls_as_strace_prints_them);
 tracer_tests::both_backends!(struct_arguments_as_strace_prints_them);
+tracer_tests::both_backends!(socket_addresses_as_strace_prints_them);
+tracer_tests::both_backends!(ancillary_data_as_strace_prints_it);
+tracer_tests::both_backends!(siginfo_fields_as_strace_prints_them);
+tracer_tests::both_backends!(descriptor_paths_as_strace_prints_them);
+tracer_tests::both_backends!(netlink_attribute_descriptors_as_strace_prints_them);
+tracer_tests::both_backends!(reaped_child_named_as_strace_names_it);
 
 const STRACE: &str = "/usr/bin/strace";
 
@@ -286,4 +292,175 @@ fn struct_arguments_as_strace_prints_them(backend: Backend) {
         ours[6]
     );
     assert_eq!(ours, mask(theirs));
+}
+
+fn socket_addresses_as_strace_prints_them(backend: Backend) {
+    for style in ["-Xabbrev", "-Xverbose", "-Xraw"] {
+        let args = [
+            "-y",
+            "-e",
+            "trace=connect",
+            style,
+            env!("CARGO_BIN_EXE_workload"),
+            "sockaddrs",
+        ];
+        let Some((ours, theirs)) = both(backend, &args, &["connect("]) else {
+            return;
+        };
+        assert_eq!(ours.len(), 13, "every address: {ours:#?}");
+        if style == "-Xabbrev" {
+            assert!(ours[0].contains("sax25_call=VALID-13"), "{}", ours[0]);
+            assert!(
+                ours[4].contains("srx_service=0x9c4 /* YFS_FS_SERVICE */"),
+                "{}",
+                ours[4]
+            );
+            assert!(ours[9].contains("svm_cid=VMADDR_CID_HOST"), "{}", ours[9]);
+            assert!(ours[11].contains("sxdp_shared_umem_fd=0</"), "{}", ours[11]);
+        }
+        assert_eq!(ours, theirs, "{style}");
+    }
+}
+
+fn ancillary_data_as_strace_prints_it(backend: Backend) {
+    let args = [
+        "-e",
+        "trace=sendmsg",
+        env!("CARGO_BIN_EXE_workload"),
+        "msg-control",
+    ];
+    let Some((ours, theirs)) = both(backend, &args, &["sendmsg("]) else {
+        return;
+    };
+    assert_eq!(ours.len(), 4, "every message: {ours:#?}");
+    assert!(ours[0].contains("-1, -1, ...]}]"), "{}", ours[0]);
+    assert!(ours[2].contains("}, ... /* 0x"), "{}", ours[2]);
+    assert!(ours[3].contains("cmsg_data=???}"), "{}", ours[3]);
+    // The address of the bytes left over differs between the runs.
+    let addr = Regex::new(r"0x[0-9a-f]+").unwrap();
+    let mask = |l: &[String]| -> Vec<String> {
+        l.iter()
+            .map(|l| addr.replace_all(l, "ADDR").into_owned())
+            .collect()
+    };
+    assert_eq!(mask(&ours), mask(&theirs));
+}
+
+fn siginfo_fields_as_strace_prints_them(backend: Backend) {
+    // Pids differ between the runs.
+    let pid = Regex::new(r"\b\d{3,5}\b").unwrap();
+    for style in ["-Xabbrev", "-Xverbose", "-Xraw"] {
+        let args = [
+            "-y",
+            style,
+            "-e",
+            "trace=ptrace,waitid",
+            env!("CARGO_BIN_EXE_workload"),
+            "siginfo",
+        ];
+        let Some((ours, theirs)) = both(backend, &args, &["ptrace(", "waitid("]) else {
+            return;
+        };
+        let mask = |l: &[String]| -> Vec<String> {
+            l.iter()
+                .map(|l| pid.replace_all(l, "PID").into_owned())
+                .collect()
+        };
+        let ours = mask(&ours);
+        assert_eq!(ours.len(), 6, "every call: {ours:#?}");
+        if style == "-Xabbrev" {
+            assert!(
+                ours[0].contains("si_code=POLL_IN, si_errno=ENOENT, si_band=-2, si_fd=0<"),
+                "{}",
+                ours[0]
+            );
+            assert!(ours[1].contains("si_syscall=__NR_"), "{}", ours[1]);
+            assert!(ours[2].contains("si_addr_lsb=0xbeef}"), "{}", ours[2]);
+            assert!(ours[4].contains("si_code=0x7"), "{}", ours[4]);
+        }
+        assert_eq!(ours, mask(&theirs), "{style}");
+    }
+}
+
+fn descriptor_paths_as_strace_prints_them(backend: Backend) {
+    let dir = std::env::temp_dir().join(format!(
+        "tracer-odd-names-{}-{backend:?}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir).expect("a scratch directory");
+    let args = [
+        "-y",
+        "-e",
+        "trace=fsync",
+        env!("CARGO_BIN_EXE_workload"),
+        "odd-names",
+        dir.to_str().expect("UTF-8 path"),
+    ];
+    let both = both(backend, &args, &["fsync("]);
+    let _ = std::fs::remove_dir_all(&dir);
+    let Some((ours, theirs)) = both else {
+        return;
+    };
+    assert_eq!(ours.len(), 3, "every call: {ours:#?}");
+    assert!(ours[0].contains("/\\200\\377~>)"), "{}", ours[0]);
+    assert!(ours[1].contains("/sample (deleted)>)"), "{}", ours[1]);
+    assert!(
+        ours[2].contains("/sample (deleted)>(deleted))"),
+        "{}",
+        ours[2]
+    );
+    assert_eq!(ours, theirs);
+}
+
+fn netlink_attribute_descriptors_as_strace_prints_them(backend: Backend) {
+    let args = [
+        "-y",
+        "-e",
+        "trace=sendto",
+        env!("CARGO_BIN_EXE_workload"),
+        "netlink-fd",
+    ];
+    let Some((ours, theirs)) = both(backend, &args, &["sendto("]) else {
+        return;
+    };
+    assert_eq!(ours.len(), 1, "the message: {ours:#?}");
+    assert!(
+        ours[0].contains("IFLA_XDP_EXPECTED_FD}, 0</"),
+        "{}",
+        ours[0]
+    );
+    assert_eq!(ours, theirs);
+}
+
+/// `-Y` names the child a `waitid` reaps as it was at the call's entry (strace prints the
+/// argument then); the eBPF backend, which reads names after the call, cannot.
+fn reaped_child_named_as_strace_names_it(backend: Backend) {
+    let args = [
+        "-Y",
+        "-e",
+        "trace=waitid",
+        env!("CARGO_BIN_EXE_workload"),
+        "siginfo",
+    ];
+    let Some((ours, theirs)) = both(backend, &args, &["waitid("]) else {
+        return;
+    };
+    assert_eq!(ours.len(), 1, "the call: {ours:#?}");
+    if backend == Backend::Ebpf {
+        assert!(ours[0].starts_with("waitid(P_PID, "), "{}", ours[0]);
+        return;
+    }
+    assert!(
+        ours[0].contains("<workload>, {si_signo=SIGCHLD"),
+        "{}",
+        ours[0]
+    );
+    // The pids differ between the runs.
+    let pid = Regex::new(r"\b\d{3,5}\b").unwrap();
+    let mask = |l: &[String]| -> Vec<String> {
+        l.iter()
+            .map(|l| pid.replace_all(l, "PID").into_owned())
+            .collect()
+    };
+    assert_eq!(mask(&ours), mask(&theirs));
 }

@@ -52,6 +52,11 @@ fn main() {
             Some("ioctl-kd") => ioctl_kd(),
             Some("ioctl-btrfs") => ioctl_btrfs(),
             Some("struct-args") => struct_args(&dir),
+            Some("sockaddrs") => sockaddrs(),
+            Some("msg-control") => msg_control(),
+            Some("siginfo") => siginfo(),
+            Some("odd-names") => odd_names(&dir),
+            Some("netlink-fd") => netlink_fd(),
             _ => {
                 eprintln!("usage: workload MODE [DIR]");
                 std::process::exit(2);
@@ -1370,4 +1375,230 @@ unsafe fn struct_args(dir: &str) {
             libc::syscall(libc::SYS_io_destroy, ctx);
         }
     }
+}
+
+/// `connect` on no socket with an address of each family strace decodes field by field
+/// beyond the common ones: the kernel refuses the descriptor before reading it.
+unsafe fn sockaddrs() {
+    let connect = |family: u16, rest: &[u8]| {
+        let mut addr = family.to_ne_bytes().to_vec();
+        addr.extend_from_slice(rest);
+        // SAFETY: the address is `addr.len()` bytes the call only reads.
+        unsafe { libc::connect(-1, addr.as_ptr().cast(), addr.len() as libc::socklen_t) };
+    };
+    let ne16 = |v: u16| v.to_ne_bytes();
+    let ne32 = |v: u32| v.to_ne_bytes();
+    // AF_AX25: "VALID-13" with no digipeaters, then with two of the eight it counts.
+    let call: Vec<u8> = b"VALID ".iter().map(|c| c << 1).chain([13 << 1]).collect();
+    let mut ax25 = [call.as_slice(), &[0; 3], &ne32(0)].concat();
+    connect(3, &ax25);
+    ax25[10..14].copy_from_slice(&ne32(8));
+    ax25.extend(b"OK    ".iter().map(|c| c << 1).chain([15 << 1]));
+    ax25.extend([0x40; 6].iter().chain(&[0]));
+    connect(3, &ax25);
+    // AF_IPX, AF_X25.
+    connect(
+        4,
+        &[
+            &[0x30, 0x39][..],
+            &[0xfa, 0xce, 0xfe, 0xed],
+            b"ABCDEF",
+            &[0xff, 0],
+        ]
+        .concat(),
+    );
+    connect(9, b"0123456789\0bcdef");
+    // AF_RXRPC over AF_INET.
+    let mut rx = [
+        &ne16(2500)[..],
+        &ne16(2),
+        &ne16(16),
+        &ne16(2),
+        &[0x1f, 0x90],
+        &[127, 0, 0, 1],
+    ]
+    .concat();
+    rx.resize(34, 0);
+    connect(33, &rx);
+    // AF_IEEE802154: a short address, then a long one.
+    let mut ieee = [&[0, 0][..], &ne32(2), &ne16(0xffff), &ne16(0xfffe)].concat();
+    ieee.resize(18, 0);
+    connect(36, &ieee);
+    ieee[2..6].copy_from_slice(&ne32(3));
+    ieee[8..16].copy_from_slice(b"Oh Hai!\0");
+    connect(36, &ieee);
+    // AF_ALG.
+    let mut alg = b"hash".to_vec();
+    alg.resize(14, 0);
+    alg.extend(ne32(0x1000).iter().chain(&ne32(0)));
+    alg.extend(b"sha256\0");
+    alg.resize(86, 0);
+    connect(38, &alg);
+    // AF_NFC, a plain address.
+    connect(39, &[&[0, 0][..], &ne32(1), &ne32(0x42), &ne32(7)].concat());
+    // AF_VSOCK, AF_QIPCRTR, AF_XDP, AF_MCTP.
+    connect(
+        40,
+        &[&ne16(0)[..], &ne32(0xffff_ffff), &ne32(2), &[1, 0, 0, 0]].concat(),
+    );
+    connect(
+        42,
+        &[&[0, 0][..], &ne32(0xffff_ffff), &ne32(0xffff_fffe)].concat(),
+    );
+    // (XDP_SHARED_UMEM: the descriptor is standard input.)
+    connect(44, &[&ne16(0xb)[..], &ne32(1), &ne32(3), &ne32(0)].concat());
+    connect(45, &[&ne16(0)[..], &ne32(0), &[0xff, 1, 8, 0]].concat());
+    // The eBPF backend names that descriptor from `/proc` as it reads the call.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+}
+
+/// `sendmsg` on no socket with ancillary data strace walks: more descriptors than `-s`
+/// shows, a header whose length is too short for itself, bytes too few for another
+/// header, a time stamp shorter than its struct.
+unsafe fn msg_control() {
+    let cmsg = |len: u64, level: i32, kind: i32, data: &[u8], room: usize| {
+        let mut c = len.to_ne_bytes().to_vec();
+        c.extend(
+            level
+                .to_ne_bytes()
+                .iter()
+                .chain(&kind.to_ne_bytes())
+                .chain(data),
+        );
+        c.resize(room, 0);
+        c
+    };
+    let send = |control: &mut [u8]| {
+        // SAFETY: the header and the control bytes outlive the call, which only reads.
+        unsafe {
+            let mut msg: libc::msghdr = std::mem::zeroed();
+            msg.msg_control = control.as_mut_ptr().cast();
+            msg.msg_controllen = control.len();
+            libc::sendmsg(-1, &msg, 0);
+        }
+    };
+    let fds: Vec<u8> = (0..40).flat_map(|_| (-1i32).to_ne_bytes()).collect();
+    send(&mut cmsg(
+        16 + 160,
+        libc::SOL_SOCKET,
+        libc::SCM_RIGHTS,
+        &fds,
+        176,
+    ));
+    send(&mut cmsg(3, libc::SOL_SOCKET, libc::SCM_RIGHTS, &[], 16));
+    send(&mut cmsg(
+        20,
+        libc::SOL_SOCKET,
+        libc::SCM_RIGHTS,
+        &fds[..4],
+        32,
+    ));
+    send(&mut cmsg(
+        24,
+        libc::SOL_SOCKET,
+        libc::SO_TIMESTAMP,
+        &[0; 8],
+        24,
+    ));
+}
+
+/// `siginfo_t`s `PTRACE_SETSIGINFO` passes (to itself, which it does not trace: the
+/// call fails after reading them) with the fields each code selects: a SIGIO's
+/// descriptor, a seccomp SIGSYS's call, a machine check's address bits, a timer's ids;
+/// then a child's exit reaped by `waitid`.
+unsafe fn siginfo() {
+    let set = |words: &[(usize, u32)]| {
+        let mut info = [0u32; 32];
+        for &(i, w) in words {
+            info[i] = w;
+        }
+        // SAFETY: the 128-byte `siginfo_t` outlives the call, which only reads it.
+        unsafe {
+            libc::syscall(
+                libc::SYS_ptrace,
+                libc::PTRACE_SETSIGINFO,
+                libc::getpid(),
+                0,
+                info.as_ptr(),
+            )
+        };
+    };
+    let (sigio, sigsys, sigbus) = (libc::SIGIO as u32, libc::SIGSYS as u32, libc::SIGBUS as u32);
+    set(&[
+        (0, sigio),
+        (1, 2),
+        (2, 1),
+        (4, (-2i32) as u32),
+        (5, u32::MAX),
+        (6, 0),
+    ]);
+    set(&[(0, sigsys), (2, 1), (4, 0x1000), (6, 0), (7, 0xc000_003e)]);
+    set(&[(0, sigbus), (2, 4), (4, 0xdead_0000), (6, 0xbeef)]);
+    set(&[
+        (0, libc::SIGHUP as u32),
+        (2, (-2i32) as u32),
+        (4, 7),
+        (5, 1),
+        (6, 42),
+    ]);
+    set(&[(0, libc::SIGTRAP as u32), (2, 7)]);
+    // SAFETY: the child only exits; `info` is plain data the call fills.
+    unsafe {
+        let child = libc::fork();
+        if child == 0 {
+            libc::_exit(3);
+        }
+        let mut info: libc::siginfo_t = std::mem::zeroed();
+        libc::waitid(libc::P_PID, child as libc::id_t, &mut info, libc::WEXITED);
+    }
+    // The eBPF backend names `si_fd` from `/proc` as it reads the call: stay until then.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+}
+
+/// Descriptors of files whose names `-y` must show byte for byte: one with bytes that
+/// are no UTF-8, one whose own name ends in " (deleted)" (then deleted), opened where
+/// the trace does not look (only `fsync` is traced).
+unsafe fn odd_names(dir: &str) {
+    use std::os::unix::ffi::OsStrExt;
+    let odd = std::path::Path::new(dir).join(std::ffi::OsStr::from_bytes(b"\x80\xff~"));
+    let named = std::path::Path::new(dir).join("sample (deleted)");
+    let odd_c = CString::new(odd.as_os_str().as_bytes()).expect("no NUL");
+    let named_c = CString::new(named.as_os_str().as_bytes()).expect("no NUL");
+    // SAFETY: plain calls on paths and descriptors made here.
+    unsafe {
+        let a = libc::open(odd_c.as_ptr(), libc::O_CREAT | libc::O_RDWR, 0o600);
+        let b = libc::open(named_c.as_ptr(), libc::O_CREAT | libc::O_RDWR, 0o600);
+        // The eBPF backend names them from `/proc` as it reads the calls, a moment
+        // later: each unlink waits for that.
+        let settle = || std::thread::sleep(std::time::Duration::from_millis(300));
+        libc::fsync(a);
+        libc::fsync(b);
+        settle();
+        libc::unlink(named_c.as_ptr());
+        libc::fsync(b);
+        settle();
+        libc::unlink(odd_c.as_ptr());
+    }
+}
+
+/// A link request whose `IFLA_XDP` names a descriptor (its standard input) by
+/// `IFLA_XDP_EXPECTED_FD`.
+unsafe fn netlink_fd() {
+    // SAFETY: a socket made and closed here, messages built here.
+    unsafe {
+        const RTM_GETLINK: u16 = 18;
+        const IFLA_XDP: u16 = 43;
+        const IFLA_XDP_EXPECTED_FD: u16 = 8;
+        let fd = nl_socket(libc::NETLINK_ROUTE);
+        let mut ifinfo = vec![0u8, 0];
+        ifinfo.extend_from_slice(&772u16.to_ne_bytes());
+        ifinfo.extend_from_slice(&1i32.to_ne_bytes());
+        ifinfo.extend_from_slice(&[0; 8]);
+        let xdp = nla(IFLA_XDP, &nla(IFLA_XDP_EXPECTED_FD, &0i32.to_ne_bytes()));
+        let request = libc::NLM_F_REQUEST as u16;
+        send_bytes(fd, &nlmsg(RTM_GETLINK, request, &[ifinfo, xdp].concat()));
+        libc::close(fd);
+    }
+    // The eBPF backend names the descriptor from `/proc` as it reads the call.
+    std::thread::sleep(std::time::Duration::from_millis(300));
 }

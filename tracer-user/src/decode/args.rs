@@ -76,13 +76,13 @@ pub(crate) fn write_arg(
         ArgKind::Int => write_int(out, v as i32),
         // strace's futex.c prints `val` unsigned.
         ArgKind::FutexVal => write_int(out, v as u32),
-        ArgKind::Pid => super::write_pid(out, call.tid, v as i32, opts),
+        ArgKind::Pid => super::write_pid_arg(out, call, v as i32, opts),
         ArgKind::WhoPid { process, pgrp }
             if [process, pgrp]
                 .map(i32::from)
                 .contains(&(call.args[0] as i32)) =>
         {
-            super::write_pid(out, call.tid, v as i32, opts)
+            super::write_pid_arg(out, call, v as i32, opts)
         }
         ArgKind::WhoPid { .. } => write_int(out, v as i32),
         ArgKind::Long => write_int(out, v as i64),
@@ -94,7 +94,7 @@ pub(crate) fn write_arg(
         ArgKind::Named(n) => super::xlat::write_named(out, n, v),
         ArgKind::Ptr => write_addr(out, v),
         ArgKind::ArchPrctlArg => super::arch_prctl::write_arg(out, call, i, opts),
-        ArgKind::PtraceArg { n } => super::ptrace::write_arg(out, call, n, opts),
+        ArgKind::PtraceArg { n } => super::ptrace::write_arg(out, call, n, opts, fds),
         ArgKind::LdtDesc => super::ldt::write_desc(out, call, i),
         ArgKind::Ioprio => super::ioprio::write_arg(out, v as u32),
         ArgKind::QuotaCmd => super::quota::write_qcmd(out, v as u32),
@@ -408,10 +408,10 @@ fn write_memory(
                     write_new_fd(out, call.pid, b, fds);
                     out.push(']');
                 }
-                None => write_struct_arg(out, call, i, StructKind::FdPair, opts),
+                None => write_struct_arg(out, call, i, StructKind::FdPair, opts, fds),
             }
         }
-        ArgKind::Struct(sk, _) => write_struct_arg(out, call, i, sk, opts),
+        ArgKind::Struct(sk, _) => write_struct_arg(out, call, i, sk, opts, fds),
         ArgKind::SigframeMask => match cap
             .filter(|c| !c.fault)
             .and_then(|c| structs::Bytes(&c.data).u64(0))
@@ -491,12 +491,12 @@ fn write_memory(
         ArgKind::SleepLeft if i == 3 && call.args[1] != 0 => write_addr(out, v),
         ArgKind::SleepLeft => match call.ret {
             Some(-516 | -514 | -513 | -512) => {
-                write_struct_arg(out, call, i, StructKind::Timespec, opts)
+                write_struct_arg(out, call, i, StructKind::Timespec, opts, fds)
             }
             _ => write_addr(out, v),
         },
         ArgKind::FutexTimeout => match futex_uses(call).timeout {
-            Some(true) => write_struct_arg(out, call, i, StructKind::Timespec, opts),
+            Some(true) => write_struct_arg(out, call, i, StructKind::Timespec, opts, fds),
             // An unknown operation's: an address, as strace prints it.
             _ if call.args[1] & 127 > 13 => write_addr(out, v),
             _ => write_int(out, v as u32),
@@ -534,7 +534,7 @@ fn write_memory(
         ArgKind::SockaddrIn { .. }
         | ArgKind::SockLen
         | ArgKind::SockoptIn { .. }
-        | ArgKind::SockoptOut => write_socket_arg(out, call, i, kind, opts),
+        | ArgKind::SockoptOut => write_socket_arg(out, call, i, kind, opts, fds),
         _ => write_addr(out, v),
     }
 }
@@ -754,7 +754,14 @@ fn write_array_arg(
 }
 
 /// Socket addresses, their lengths and socket option values.
-fn write_socket_arg(out: &mut String, call: &Call, i: usize, kind: ArgKind, opts: &DecodeOptions) {
+fn write_socket_arg(
+    out: &mut String,
+    call: &Call,
+    i: usize,
+    kind: ArgKind,
+    opts: &DecodeOptions,
+    fds: Option<&dyn FdNames>,
+) {
     let v = call.args[i];
     let cap = call.capture(i);
     match kind {
@@ -762,7 +769,18 @@ fn write_socket_arg(out: &mut String, call: &Call, i: usize, kind: ArgKind, opts
             Some(c) => {
                 let mut s = String::new();
                 match structs::write_sockaddr(&mut s, &c.data, opts) {
-                    Some(()) => out.push_str(&s),
+                    Some(()) => {
+                        // An AF_XDP address's last field, `sxdp_shared_umem_fd`, with
+                        // what it names.
+                        if let Some(name) = super::sockaddr::shared_umem_fd(&c.data)
+                            .and_then(|fd| fds?.fd_name(call.pid, fd))
+                        {
+                            s.pop();
+                            super::write_fd_name(&mut s, name);
+                            s.push('}');
+                        }
+                        out.push_str(&s);
+                    }
                     None => write_addr(out, v),
                 }
             }
@@ -977,7 +995,14 @@ fn write_off_in_out(out: &mut String, call: &Call, i: usize) {
 }
 
 /// A struct argument: `NULL`, the decoded struct, or the pointer when it was not read.
-fn write_struct_arg(out: &mut String, call: &Call, i: usize, sk: StructKind, opts: &DecodeOptions) {
+fn write_struct_arg(
+    out: &mut String,
+    call: &Call,
+    i: usize,
+    sk: StructKind,
+    opts: &DecodeOptions,
+    fds: Option<&dyn FdNames>,
+) {
     let addr = call.args[i];
     let name = crate::syscalls::name(call.nr);
     // `wait4` with WNOHANG returns 0 without touching the status or the usage.
@@ -1051,7 +1076,34 @@ fn write_struct_arg(out: &mut String, call: &Call, i: usize, sk: StructKind, opt
         }
         (_, d) => d,
     };
-    match data.and_then(|d| structs::write_struct(&mut s, sk, d, opts)) {
+    // A `siginfo_t`'s pids and descriptors are named as the caller's.
+    let names = super::siginfo::Names {
+        opts,
+        pid: call.pid,
+        tid: call.tid,
+        fds,
+    };
+    let printed = match data {
+        Some(d) if sk == StructKind::Siginfo && d.len() >= sk.size() as usize => {
+            s.push_str(&super::siginfo::fields_of(d, Some(&names)));
+            Some(())
+        }
+        // `parent_fd` with what it names.
+        Some(d) if sk == StructKind::LandlockPathBeneath => {
+            let fd = structs::Bytes(d).i32(8);
+            let printed = structs::write_struct(&mut s, sk, d, opts);
+            if printed.is_some()
+                && let Some(name) = fd.and_then(|fd| fds?.fd_name(call.pid, fd))
+            {
+                s.pop();
+                super::write_fd_name(&mut s, name);
+                s.push('}');
+            }
+            printed
+        }
+        d => d.and_then(|d| structs::write_struct(&mut s, sk, d, opts)),
+    };
+    match printed {
         Some(()) => {
             // Past the version strace knows, without reading it.
             if sk == StructKind::LandlockRulesetAttr && sized("size").is_some_and(|n| n > 8) {

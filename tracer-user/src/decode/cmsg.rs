@@ -10,48 +10,86 @@ use super::strings::quote;
 use super::structs::{self, Bytes};
 use super::{DecodeOptions, HexMode};
 use crate::syscalls::layout::CMSGHDR_SIZE;
+use crate::syscalls::plan::MSG_CONTROL_BYTES;
+use std::sync::OnceLock;
 
 const SOL_IP: u32 = 0;
 const SOL_SOCKET: u32 = 1;
 
-/// `[{cmsg_len=20, cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS, cmsg_data=[3]}]`.
-/// `None` (the caller prints the pointer) when not even one header was captured.
-pub fn write_cmsgs(out: &mut String, data: &[u8], opts: &DecodeOptions) -> Option<()> {
-    if data.len() < CMSGHDR_SIZE {
+/// `[{cmsg_len=20, cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS, cmsg_data=[3]}]`, walked
+/// as strace's `decode_msg_control` walks it: `controllen` bytes at `addr`, no more than
+/// `net.core.optmem_max` of them (what the kernel takes), `, ... /* ADDR */` where bytes too
+/// few for another header are left, `, ...` where the kernel's limit cut it. `data` is the
+/// copy (at most the plan's bytes). `None` (the caller prints the pointer) when not even
+/// one header was there to copy.
+pub fn write_cmsgs(
+    out: &mut String,
+    data: &[u8],
+    controllen: u64,
+    addr: u64,
+    opts: &DecodeOptions,
+) -> Option<()> {
+    let control_len = controllen.min(optmem_max());
+    let mut buf_len = control_len as usize;
+    let copied = buf_len.min(MSG_CONTROL_BYTES);
+    if buf_len < CMSGHDR_SIZE || data.len() < copied {
         return None;
     }
+    let data = &data[..copied];
     let mut s = String::from("[");
-    let mut rest = data;
-    while rest.len() >= CMSGHDR_SIZE {
-        let b = Bytes(rest);
-        let (len, level, kind) = (b.u64(0)?, b.u32(8)?, b.u32(12)?);
-        if rest.len() < data.len() {
+    let mut pos = 0;
+    while buf_len >= CMSGHDR_SIZE {
+        if pos > 0 {
             s.push_str(", ");
         }
+        // A header past what was copied: its place only.
+        let Some(b) = data.get(pos..pos + CMSGHDR_SIZE).map(Bytes) else {
+            s.push_str("...");
+            buf_len = 0;
+            break;
+        };
+        let (len, level, kind) = (b.u64(0)?, b.u32(8)?, b.u32(12)?);
         let _ = write!(s, "{{cmsg_len={len}, cmsg_level=");
         write_enum(&mut s, level as u64, flags::SOCKOPT_LEVELS, "SOL_???");
         s.push_str(", cmsg_type=");
-        // What the header says, within what was copied.
-        let end = (len.min(rest.len() as u64) as usize).max(CMSGHDR_SIZE);
-        write_type_data(&mut s, level, kind, &rest[CMSGHDR_SIZE..end], opts);
+        // What the header says, within what is left and was copied.
+        let shown = len.min(buf_len as u64) as usize;
+        let end = (pos + shown).min(data.len()).max(pos + CMSGHDR_SIZE);
+        write_type_data(&mut s, level, kind, &data[pos + CMSGHDR_SIZE..end], opts);
         s.push('}');
-        if (len as usize) < CMSGHDR_SIZE {
+        if shown < CMSGHDR_SIZE {
+            buf_len -= CMSGHDR_SIZE;
             break;
         }
-        let next = (len as usize).next_multiple_of(8);
-        if next >= rest.len() {
-            rest = &[];
+        let next = len.next_multiple_of(8);
+        if next >= buf_len as u64 {
+            buf_len = 0;
             break;
         }
-        rest = &rest[next..];
+        pos += next as usize;
+        buf_len -= next as usize;
     }
-    if !rest.is_empty() {
-        // Bytes too few for another header.
+    if buf_len != 0 {
+        let _ = write!(s, ", ... /* {:#x} */", addr + control_len - buf_len as u64);
+    } else if control_len < controllen {
         s.push_str(", ...");
     }
     s.push(']');
     out.push_str(&s);
     Some(())
+}
+
+/// `net.core.optmem_max`: the most ancillary data the kernel takes, and strace reads.
+fn optmem_max() -> u64 {
+    static MAX: OnceLock<u64> = OnceLock::new();
+    *MAX.get_or_init(|| {
+        std::fs::read_to_string("/proc/sys/net/core/optmem_max")
+            .ok()
+            .and_then(|s| s.trim().parse::<u64>().ok())
+            .filter(|&m| m > 0)
+            // strace's fallback: sizeof(long long) * (2 * UIO_MAXIOV + 512).
+            .unwrap_or(8 * (2 * 1024 + 512))
+    })
 }
 
 /// SOL_SOCKET's control message types (strace's `scmvals`).
@@ -81,6 +119,7 @@ const IP_TYPES: Xlat = &[
     (11, "IP_RECVERR"),
     (20, "IP_ORIGDSTADDR"),
     (23, "IP_CHECKSUM"),
+    (3, "SCM_SECURITY"),
 ];
 
 /// The type, then `, cmsg_data=...` for the types strace decodes when their data is
@@ -107,7 +146,7 @@ fn write_data(
     let b = Bytes(data);
     match (level, kind) {
         // SCM_RIGHTS: descriptors.
-        (SOL_SOCKET, 1) if data.len() >= 4 => write_ints(d, data, |v| v.to_string()),
+        (SOL_SOCKET, 1) if data.len() >= 4 => write_ints(d, data, opts, |v| v.to_string()),
         // SCM_CREDENTIALS: struct ucred.
         (SOL_SOCKET, 2) if data.len() >= 12 => {
             let _ = write!(
@@ -119,12 +158,22 @@ fn write_data(
             );
             Some(())
         }
-        (SOL_SOCKET, 3) if !data.is_empty() => {
+        // SCM_SECURITY, which strace's SOL_IP table has too.
+        (SOL_SOCKET | SOL_IP, 3) if !data.is_empty() => {
             quote(d, data, opts.hex, false);
             Some(())
         }
         // Time stamps: a timeval, a timespec, three timespecs (the old and the new,
         // 64-bit time, forms are alike on 64-bit).
+        // (Shorter than their struct: strace's `???`.)
+        (SOL_SOCKET, 29 | 35 | 63 | 64) if !data.is_empty() && data.len() < 16 => {
+            d.push_str("???");
+            Some(())
+        }
+        (SOL_SOCKET, 37 | 65) if !data.is_empty() && data.len() < 48 => {
+            d.push_str("???");
+            Some(())
+        }
         (SOL_SOCKET, 29 | 63) => time(d, &b, 0, "tv_usec"),
         (SOL_SOCKET, 35 | 64) => time(d, &b, 0, "tv_nsec"),
         (SOL_SOCKET, 37 | 65) if !data.is_empty() => {
@@ -145,13 +194,19 @@ fn write_data(
                 if n > 0 {
                     d.push_str(", ");
                 }
+                if n >= array_limit(opts) {
+                    d.push_str("...");
+                    break;
+                }
                 super::write_hex(d, *byte as u64);
             }
             d.push(']');
             Some(())
         }
         // IP_TTL, IP_CHECKSUM: unsigned ints.
-        (SOL_IP, 2 | 23) if data.len() >= 4 => write_ints(d, data, |v| (v as u32).to_string()),
+        (SOL_IP, 2 | 23) if data.len() >= 4 => {
+            write_ints(d, data, opts, |v| (v as u32).to_string())
+        }
         (SOL_IP, 8) if data.len() >= 12 => write_pktinfo(d, &b),
         (SOL_IP, 11) if data.len() >= 32 => write_recverr(d, &b, data, opts),
         (SOL_IP, 20) if data.len() >= 16 => {
@@ -161,12 +216,32 @@ fn write_data(
     }
 }
 
-/// `[3, 7]`: the whole `int`s in `data`.
-fn write_ints(out: &mut String, data: &[u8], show: impl Fn(i32) -> String) -> Option<()> {
-    let items: Vec<String> = data
+/// How many elements of an array strace's `print_array` shows: `-s` of them, unless
+/// the call is not abbreviated (`-v`).
+fn array_limit(opts: &DecodeOptions) -> usize {
+    if opts.abbreviate {
+        opts.string_limit
+    } else {
+        usize::MAX
+    }
+}
+
+/// `[3, 7]`: the whole `int`s in `data` (`-s` of them, then `...`, when abbreviated).
+fn write_ints(
+    out: &mut String,
+    data: &[u8],
+    opts: &DecodeOptions,
+    show: impl Fn(i32) -> String,
+) -> Option<()> {
+    let mut items: Vec<String> = data
         .chunks_exact(4)
+        .take(array_limit(opts).saturating_add(1))
         .map(|c| show(i32::from_le_bytes(c.try_into().expect("4 bytes"))))
         .collect();
+    if items.len() > array_limit(opts) {
+        items.truncate(array_limit(opts));
+        items.push("...".into());
+    }
     let _ = write!(out, "[{}]", items.join(", "));
     Some(())
 }
@@ -250,7 +325,14 @@ mod tests {
 
     fn decode(data: &[u8]) -> Option<String> {
         let mut s = String::new();
-        write_cmsgs(&mut s, data, &DecodeOptions::default()).map(|_| s)
+        write_cmsgs(
+            &mut s,
+            data,
+            data.len() as u64,
+            0x1000,
+            &DecodeOptions::default(),
+        )
+        .map(|_| s)
     }
 
     fn words(v: &[u32]) -> Vec<u8> {
@@ -315,6 +397,41 @@ mod tests {
         assert_eq!(
             decode(&cmsg(0, 6, &[])).unwrap(),
             "[{cmsg_len=16, cmsg_level=SOL_IP, cmsg_type=IP_RECVOPTS}]"
+        );
+    }
+
+    /// msg_control.c's cases: a header with a length too short for itself ends the
+    /// walk, bytes too few for another header show where they are, descriptors past
+    /// `-s` are `...` unless the call is verbose.
+    #[test]
+    fn walks_and_limits_as_strace() {
+        let mut short = cmsg(1, 1, &[]);
+        short[0] = 3;
+        assert_eq!(
+            decode(&short).unwrap(),
+            "[{cmsg_len=3, cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS}]"
+        );
+        let tail = [cmsg(1, 1, &words(&[5])), vec![0; 8]].concat();
+        assert_eq!(
+            decode(&tail).unwrap(),
+            "[{cmsg_len=20, cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS, cmsg_data=[5]}, \
+             ... /* 0x1018 */]"
+        );
+        let many = cmsg(1, 1, &words(&[9; 33]));
+        let got = decode(&many).unwrap();
+        assert!(
+            got.ends_with(&format!("{}, ...]}}]", "9, ".repeat(31) + "9")),
+            "{got}"
+        );
+        let verbose = DecodeOptions {
+            abbreviate: false,
+            ..DecodeOptions::default()
+        };
+        let mut all = String::new();
+        write_cmsgs(&mut all, &many, many.len() as u64, 0, &verbose).unwrap();
+        assert!(
+            all.ends_with(&format!("{}]}}]", "9, ".repeat(32) + "9")),
+            "{all}"
         );
     }
 }

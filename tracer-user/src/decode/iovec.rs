@@ -481,8 +481,10 @@ fn write_fields(
         let data = parts
             .control
             .map(|c| &c[..c.len().min(controllen as usize)]);
+        let control = msg.u64(CONTROL)?;
         let mut cmsgs = String::new();
-        match data.and_then(|d| super::cmsg::write_cmsgs(&mut cmsgs, d, opts)) {
+        match data.and_then(|d| super::cmsg::write_cmsgs(&mut cmsgs, d, controllen, control, opts))
+        {
             Some(()) => out.push_str(&cmsgs),
             None => write_addr(out, msg.u64(CONTROL)?),
         }

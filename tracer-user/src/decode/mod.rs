@@ -308,13 +308,18 @@ pub(crate) fn write_new_fd(out: &mut String, pid: u32, fd: i32, fds: Option<&dyn
     }
 }
 
+/// What `/proc/PID/fd` adds to the path of a file deleted while open. A path that ends
+/// so and is its file's own name carries a NUL after it in the fd table.
+pub(crate) const DELETED_SUFFIX: &str = " (deleted)";
+
 /// `<name>`: a path escaped as strace escapes it there (`<` and `>` too), a device's
 /// `<char 1:3>` after it, and a file deleted while open (`/proc`'s ` (deleted)`) as
 /// strace shows it: `</tmp/x>(deleted)`.
 pub(crate) fn write_fd_name(out: &mut String, name: &str) {
-    let (name, deleted) = match name.strip_suffix(" (deleted)") {
+    let (name, deleted) = match name.strip_suffix(DELETED_SUFFIX) {
         Some(path) => (path, true),
-        None => (name, false),
+        // A file named so, not deleted (the backend marked it).
+        None => (name.strip_suffix('\0').unwrap_or(name), false),
     };
     out.push('<');
     if name.starts_with('/') {
@@ -323,7 +328,7 @@ pub(crate) fn write_fd_name(out: &mut String, name: &str) {
             .filter_map(|kind| name.rfind(kind))
             .find(|_| name.ends_with('>'));
         let (path, device) = name.split_at(device.unwrap_or(name.len()));
-        strings::escape_fd_path(out, path.as_bytes());
+        strings::escape_fd_path(out, &crate::pipeline::procfs::path_bytes(path));
         out.push_str(device);
     } else {
         out.push_str(name);
@@ -367,6 +372,71 @@ pub fn learn_child(caller: u32, theirs: u32, ours: u32) {
 }
 
 /// The command name of process or thread `pid`, from `/proc`.
+/// The names of the processes a call's pid arguments named at its entry (the ptrace
+/// backend's `-Y`), by the calling thread and entry time, for the line printed later.
+static ENTRY_COMMS: std::sync::Mutex<Vec<EntryComm>> = std::sync::Mutex::new(Vec::new());
+
+/// (the calling thread and the call's entry time), the pid, its process's name.
+type EntryComm = ((u32, u64), i32, String);
+
+/// Notes the names of the processes `call`'s pid arguments name now, at its entry.
+pub fn note_entry_comms(call: &Call) {
+    let Some(sc) = syscalls::by_nr(call.nr) else {
+        return;
+    };
+    let mut noted = ENTRY_COMMS.lock().unwrap_or_else(|e| e.into_inner());
+    for (arg, &v) in sc.args.iter().zip(&call.args) {
+        let named = match arg.kind {
+            ArgKind::Pid => true,
+            ArgKind::WhoPid { process, pgrp } => [process, pgrp]
+                .map(i32::from)
+                .contains(&(call.args[0] as i32)),
+            _ => false,
+        };
+        if named
+            && (v as i32) > 0
+            && let Some(comm) = process_comm(v as u32)
+        {
+            // A few calls' worth: a line is printed soon after its call.
+            if noted.len() >= 256 {
+                noted.remove(0);
+            }
+            noted.push(((call.tid, call.enter_ns), v as i32, comm));
+        }
+    }
+}
+
+/// The name [`note_entry_comms`] noted for `pid` at `call`'s entry.
+fn entry_comm(call: &Call, pid: i32) -> Option<String> {
+    let noted = ENTRY_COMMS.lock().unwrap_or_else(|e| e.into_inner());
+    noted
+        .iter()
+        .rev()
+        .find(|(key, p, _)| *key == (call.tid, call.enter_ns) && *p == pid)
+        .map(|(_, _, comm)| comm.clone())
+}
+
+/// A pid argument of `call`: [`write_pid`], with `-Y` the name the process had at the
+/// call's entry when it is gone since (strace prints these at the entry).
+pub(crate) fn write_pid_arg(out: &mut String, call: &Call, pid: i32, opts: &DecodeOptions) {
+    match entry_comm(call, pid).filter(|_| opts.pid_comm && process_comm(pid as u32).is_none()) {
+        Some(comm) => {
+            let plain = DecodeOptions {
+                pid_comm: false,
+                ..opts.clone()
+            };
+            let mut s = String::new();
+            write_pid(&mut s, call.tid, pid, &plain);
+            // The number, then the name, then any namespace comment.
+            let digits = s.find(' ').unwrap_or(s.len());
+            out.push_str(&s[..digits]);
+            let _ = write!(out, "<{comm}>");
+            out.push_str(&s[digits..]);
+        }
+        None => write_pid(out, call.tid, pid, opts),
+    }
+}
+
 pub fn process_comm(pid: u32) -> Option<String> {
     let comm = std::fs::read(format!("/proc/{pid}/comm")).ok()?;
     let comm = comm.strip_suffix(b"\n").unwrap_or(&comm);

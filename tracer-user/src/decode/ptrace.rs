@@ -11,6 +11,7 @@ use std::fmt::Write;
 use super::flags::{self, Xlat, styled, write_enum, write_flags, write_sigmask, write_signal};
 use super::structs::Bytes;
 use super::{Call, DecodeOptions, strings::write_addr, write_pid};
+use crate::event::FdNames;
 
 const PTRACE_TRACEME: u64 = 0;
 const PTRACE_PEEKTEXT: u64 = 1;
@@ -211,13 +212,19 @@ pub(crate) fn visible(call: &Call, n: u8) -> bool {
 }
 
 /// Argument `n` of `call` (index `n`).
-pub(crate) fn write_arg(out: &mut String, call: &Call, n: u8, opts: &DecodeOptions) {
+pub(crate) fn write_arg(
+    out: &mut String,
+    call: &Call,
+    n: u8,
+    opts: &DecodeOptions,
+    fds: Option<&dyn FdNames>,
+) {
     let i = usize::from(n);
     let v = call.args[i];
     match n {
         1 => write_pid(out, call.tid, v as i32, opts),
         2 => write_addr_arg(out, call, v),
-        _ => write_data(out, call, v, opts),
+        _ => write_data(out, call, v, opts, fds),
     }
 }
 
@@ -272,8 +279,21 @@ fn write_user_offset(out: &mut String, v: u64) {
     });
 }
 
-fn write_data(out: &mut String, call: &Call, v: u64, opts: &DecodeOptions) {
+fn write_data(
+    out: &mut String,
+    call: &Call,
+    v: u64,
+    opts: &DecodeOptions,
+    fds: Option<&dyn FdNames>,
+) {
     let request = call.args[0];
+    // A `siginfo_t`'s pids and descriptors are the caller's.
+    let names = super::siginfo::Names {
+        opts,
+        pid: call.pid,
+        tid: call.tid,
+        fds,
+    };
     let exited_ok = call.success().is_some();
     match request {
         PTRACE_CONT
@@ -287,7 +307,7 @@ fn write_data(out: &mut String, call: &Call, v: u64, opts: &DecodeOptions) {
             write_flags(out, v, SETOPTIONS, None, "PTRACE_O_???")
         }
         PTRACE_SETSIGINFO => match entry(call, 3).filter(|b| b.0.len() >= 128) {
-            Some(b) => out.push_str(&super::siginfo::fields(b.0)),
+            Some(b) => out.push_str(&super::siginfo::fields_of(b.0, Some(&names))),
             None => write_addr(out, v),
         },
         PTRACE_SETSIGMASK => write_sigset(out, call, entry(call, 3), v),
@@ -310,13 +330,24 @@ fn write_data(out: &mut String, call: &Call, v: u64, opts: &DecodeOptions) {
             None => write_addr(out, v),
         },
         PTRACE_GETSIGINFO => match exit(call).filter(|b| b.0.len() >= 128) {
-            Some(b) => out.push_str(&super::siginfo::fields(b.0)),
+            Some(b) => out.push_str(&super::siginfo::fields_of(b.0, Some(&names))),
             None => write_addr(out, v),
         },
         PTRACE_GETSIGMASK => write_sigset(out, call, exit(call), v),
         PTRACE_GET_SYSCALL_INFO => write_syscall_info(out, call, v),
         _ => write_addr(out, v),
     }
+}
+
+/// The descriptor a `siginfo_t` `PTRACE_SETSIGINFO` passes names (`si_fd` of a SIGIO's
+/// or of `SI_SIGIO`), for the fd table to learn before the line is printed.
+pub(crate) fn named_fd(call: &Call) -> Option<i32> {
+    if call.args[0] != PTRACE_SETSIGINFO {
+        return None;
+    }
+    let b = entry(call, 3).filter(|b| b.0.len() >= 128)?;
+    let (signo, code) = (b.i32(0)?, b.i32(8)?);
+    (code == -5 || (signo == libc::SIGIO && (1..=6).contains(&code))).then(|| b.i32(24))?
 }
 
 /// The copy of argument `i` taken at entry, when it could be read.

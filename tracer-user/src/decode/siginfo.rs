@@ -1,32 +1,55 @@
-//! strace's rendering of a `siginfo_t` at a signal-delivery-stop:
-//! `SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=42, si_uid=0, si_status=0, ...}`.
+//! strace's `printsiginfo`: a `siginfo_t` at a signal-delivery-stop
+//! (`SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=42, si_uid=0, si_status=0, ...}`)
+//! or as an argument (`waitid`'s, `rt_sigqueueinfo`'s, `ptrace`'s): the signal, its code
+//! by the signal's table, and the union's fields that code and signal select, each in
+//! the `-X` style.
 
 use std::fmt::Write as _;
 
-use crate::{decode::signal_name, event::SignalInfo};
+use super::DecodeOptions;
+use super::flags::{hex, styled, write_enum, write_signal};
+use super::structs::Bytes;
+use crate::decode::signal_name;
+use crate::event::{FdNames, SignalInfo};
+
+/// What a `siginfo_t`'s fields name beyond themselves: the task whose pids and
+/// descriptors they are (`-Y`'s names, `--pidns-translation`, `-y`'s names).
+pub struct Names<'a> {
+    pub opts: &'a DecodeOptions,
+    pub pid: u32,
+    pub tid: u32,
+    pub fds: Option<&'a dyn FdNames>,
+}
 
 fn sig(n: i32) -> String {
     signal_name(n).map_or_else(|| n.to_string(), str::to_owned)
 }
 
-/// The general `si_code` values (asm-generic/siginfo.h).
-fn general_code(code: i32) -> Option<&'static str> {
-    Some(match code {
-        0 => "SI_USER",
-        0x80 => "SI_KERNEL",
-        -1 => "SI_QUEUE",
-        -2 => "SI_TIMER",
-        -3 => "SI_MESGQ",
-        -4 => "SI_ASYNCIO",
-        -5 => "SI_SIGIO",
-        -6 => "SI_TKILL",
-        _ => return None,
-    })
-}
+/// strace's `siginfo_codes` (x86, generic).
+const GENERAL_CODES: &[(i32, &str)] = &[
+    (0, "SI_USER"),
+    (0x80, "SI_KERNEL"),
+    (-1, "SI_QUEUE"),
+    (-2, "SI_TIMER"),
+    (-3, "SI_MESGQ"),
+    (-4, "SI_ASYNCIO"),
+    (-5, "SI_SIGIO"),
+    (-6, "SI_TKILL"),
+    (-7, "SI_DETHREAD"),
+    (-60, "SI_ASYNCNL"),
+];
 
-/// `si_code` values that only mean something for one signal.
-fn specific_code(signo: i32, code: i32) -> Option<&'static str> {
-    let names: &[&str] = match signo {
+/// The codes of one signal, from 1 (strace's `sig*_codes`).
+fn specific_codes(signo: i32) -> &'static [&'static str] {
+    match signo {
+        libc::SIGTRAP => &[
+            "TRAP_BRKPT",
+            "TRAP_TRACE",
+            "TRAP_BRANCH",
+            "TRAP_HWBKPT",
+            "TRAP_UNK",
+            "TRAP_PERF",
+        ],
         libc::SIGCHLD => &[
             "CLD_EXITED",
             "CLD_KILLED",
@@ -35,8 +58,9 @@ fn specific_code(signo: i32, code: i32) -> Option<&'static str> {
             "CLD_STOPPED",
             "CLD_CONTINUED",
         ],
-        libc::SIGSEGV => &["SEGV_MAPERR", "SEGV_ACCERR", "SEGV_BNDERR", "SEGV_PKUERR"],
-        libc::SIGBUS => &["BUS_ADRALN", "BUS_ADRERR", "BUS_OBJERR"],
+        libc::SIGIO => &[
+            "POLL_IN", "POLL_OUT", "POLL_MSG", "POLL_ERR", "POLL_PRI", "POLL_HUP",
+        ],
         libc::SIGILL => &[
             "ILL_ILLOPC",
             "ILL_ILLOPN",
@@ -56,31 +80,80 @@ fn specific_code(signo: i32, code: i32) -> Option<&'static str> {
             "FPE_FLTRES",
             "FPE_FLTINV",
             "FPE_FLTSUB",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "FPE_FLTUNK",
+            "FPE_CONDTRAP",
         ],
-        libc::SIGTRAP => &["TRAP_BRKPT", "TRAP_TRACE"],
-        _ => return None,
-    };
-    usize::try_from(code - 1)
-        .ok()
-        .and_then(|i| names.get(i))
-        .copied()
+        libc::SIGSEGV => &[
+            "SEGV_MAPERR",
+            "SEGV_ACCERR",
+            "SEGV_BNDERR",
+            "SEGV_PKUERR",
+            "SEGV_ACCADI",
+            "SEGV_ADIDERR",
+            "SEGV_ADIPERR",
+            "SEGV_MTEAERR",
+            "SEGV_MTESERR",
+        ],
+        libc::SIGBUS => &[
+            "BUS_ADRALN",
+            "BUS_ADRERR",
+            "BUS_OBJERR",
+            "BUS_MCEERR_AR",
+            "BUS_MCEERR_AO",
+        ],
+        libc::SIGSYS => &["SYS_SECCOMP", "SYS_USER_DISPATCH"],
+        _ => &[],
+    }
+}
+
+fn code_name(signo: i32, code: i32) -> Option<&'static str> {
+    GENERAL_CODES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, n)| *n)
+        .or_else(|| {
+            usize::try_from(code - 1)
+                .ok()
+                .and_then(|i| specific_codes(signo).get(i))
+                .copied()
+                .filter(|n| !n.is_empty())
+        })
 }
 
 /// What a signal line says of the signal: `SIGCHLD {si_signo=...}` or `stopped by SIGSTOP`.
 pub fn describe(signal: i32, info: &SignalInfo) -> String {
     match info {
-        SignalInfo::Siginfo(bytes) => format_bytes(bytes),
+        SignalInfo::Siginfo(bytes) => {
+            let signo = Bytes(bytes).i32(0).unwrap_or(0);
+            let fields = fields(bytes);
+            if signo == 0 {
+                format!("0 {fields}")
+            } else {
+                format!("{} {fields}", sig(signo))
+            }
+        }
         SignalInfo::GroupStop => format!("stopped by {}", sig(signal)),
     }
 }
 
-/// A `siginfo_t` argument (`rt_sigtimedwait`'s, `waitid`'s): `{si_signo=SIGUSR1, ...}`.
+/// A `siginfo_t` argument: `{si_signo=SIGUSR1, ...}`, its pids and descriptors bare.
 pub fn fields(bytes: &[u8]) -> String {
-    let line = format_bytes(bytes);
-    match line.split_once(' ') {
-        Some((_, fields)) => fields.to_owned(),
-        None => line,
-    }
+    fields_of(bytes, None)
+}
+
+/// [`fields`] with the names of the task it is an argument of.
+pub fn fields_of(bytes: &[u8], names: Option<&Names>) -> String {
+    let mut info = [0u8; 128];
+    let len = bytes.len().min(info.len());
+    info[..len].copy_from_slice(&bytes[..len]);
+    let mut out = String::new();
+    write(&mut out, &Bytes(&info), names);
+    out
 }
 
 /// Clock ticks as strace prints them: the count, and when not zero the seconds it makes
@@ -97,100 +170,175 @@ fn clock_t(ticks: u64) -> String {
     format!("{ticks} /* {}.{frac:0width$} s */", ticks / per_sec)
 }
 
-/// `format` for the first bytes of a `siginfo_t` as the kernel side copies them.
-fn format_bytes(bytes: &[u8]) -> String {
-    // SAFETY: siginfo_t is plain data, valid when zeroed; at most its size is copied in.
-    let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
-    let len = bytes.len().min(size_of::<libc::siginfo_t>());
-    // SAFETY: `len` fits both the source and the destination.
-    unsafe {
-        std::ptr::copy_nonoverlapping(bytes.as_ptr(), (&raw mut info).cast::<u8>(), len);
+/// `NULL` or the address.
+fn ptr(out: &mut String, name: &str, v: u64) {
+    if v == 0 {
+        let _ = write!(out, ", {name}=NULL");
+    } else {
+        let _ = write!(out, ", {name}={v:#x}");
     }
-    format(&info)
 }
 
-/// `{si_signo=..., ...}` for a delivered signal.
-fn format(info: &libc::siginfo_t) -> String {
-    let signo = info.si_signo;
-    let code = info.si_code;
-    // Nothing there (`waitid` with WNOHANG and no child to report).
+/// The fields of a whole (128-byte) `siginfo_t`; offsets are the union's on 64-bit.
+fn write(out: &mut String, b: &Bytes, names: Option<&Names>) {
+    let at = |off: usize| b.i32(off).unwrap_or(0);
+    let at64 = |off: usize| b.u64(off).unwrap_or(0);
+    let (signo, errno, code) = (at(0), at(4), at(8));
+    out.push('{');
     if signo == 0 {
-        return "0 {}".to_owned();
+        out.push('}');
+        return;
     }
-    let mut out = format!("{} {{si_signo={}, si_code=", sig(signo), sig(signo));
-    let specific = if code > 0 && code != 0x80 {
-        specific_code(signo, code)
-    } else {
-        None
-    };
-    match specific.or_else(|| general_code(code)) {
-        Some(name) => out.push_str(name),
-        None => {
-            let _ = write!(out, "{code}");
-        }
+    out.push_str("si_signo=");
+    write_signal(out, signo);
+    out.push_str(", si_code=");
+    // An unnamed code is its number in hex, whatever the style.
+    let raw = hex(code as u32 as u64);
+    match code_name(signo, code) {
+        Some(name) => styled(out, &raw, |o| o.push_str(name)),
+        None => out.push_str(&raw),
     }
-    if info.si_errno != 0 {
+    if errno != 0 {
         out.push_str(", si_errno=");
-        match super::errno::errno_name(info.si_errno) {
-            Some(name) => out.push_str(name),
-            None => {
-                let _ = write!(out, "{}", info.si_errno as u32);
-            }
+        let n = (errno as u32).to_string();
+        match super::errno::errno_name(errno) {
+            Some(name) => styled(out, &n, |o| o.push_str(name)),
+            None => out.push_str(&n),
         }
     }
-    // SAFETY (all union reads below): the kernel fills the union member that si_signo
-    // and si_code select, and those are the ones checked before each read.
-    match (signo, specific) {
-        (libc::SIGCHLD, Some(child_code)) => unsafe {
-            let status = info.si_status();
-            let status = if child_code == "CLD_EXITED" {
-                status.to_string()
-            } else {
-                sig(status)
-            };
-            let _ = write!(
-                out,
-                ", si_pid={}, si_uid={}, si_status={status}, si_utime={}, si_stime={}",
-                info.si_pid(),
-                info.si_uid(),
-                clock_t(info.si_utime() as u64),
-                clock_t(info.si_stime() as u64)
-            );
-        },
-        (libc::SIGSEGV | libc::SIGBUS | libc::SIGILL | libc::SIGFPE, Some(_)) => unsafe {
-            let addr = info.si_addr() as usize;
-            if addr == 0 {
-                out.push_str(", si_addr=NULL");
-            } else {
-                let _ = write!(out, ", si_addr={addr:#x}");
+    let source = |out: &mut String| {
+        out.push_str(", si_pid=");
+        match names {
+            Some(n) => super::write_pid(out, n.tid, at(16), n.opts),
+            None => {
+                let _ = write!(out, "{}", at(16));
             }
-        },
-        _ if code == 0 || code == -6 => unsafe {
-            let _ = write!(out, ", si_pid={}, si_uid={}", info.si_pid(), info.si_uid());
-        },
-        _ if code == -1 => unsafe {
-            let value = info.si_value().sival_ptr as usize;
-            let _ = write!(
-                out,
-                ", si_pid={}, si_uid={}, si_int={}, si_ptr={value:#x}",
-                info.si_pid(),
-                // strace's printuid: -1 for "none", else unsigned.
-                match info.si_uid() {
-                    u32::MAX => -1,
-                    uid => uid as i64,
-                },
-                value as i32
-            );
-        },
-        _ => {}
+        }
+        let _ = write!(out, ", si_uid=");
+        match at(20) as u32 {
+            u32::MAX => out.push_str("-1"),
+            uid => {
+                let _ = write!(out, "{uid}");
+            }
+        }
+    };
+    let sigval = |out: &mut String| {
+        let _ = write!(out, ", si_int={}", at(24));
+        ptr(out, "si_ptr", at64(24));
+    };
+    let fd = |out: &mut String| {
+        let _ = write!(out, ", si_band={}, si_fd=", at64(16) as i64);
+        match names {
+            Some(n) => super::write_plain_fd(out, n.pid, at(24), n.fds),
+            None => {
+                let _ = write!(out, "{}", at(24));
+            }
+        }
+    };
+    if code <= 0 {
+        match code {
+            0 | -6 => source(out),
+            -2 => {
+                let _ = write!(
+                    out,
+                    ", si_timerid={}, si_overrun={}",
+                    hex(at(16) as u32 as u64),
+                    at(20)
+                );
+                sigval(out);
+            }
+            -5 => fd(out),
+            _ => {
+                source(out);
+                if at64(24) != 0 {
+                    sigval(out);
+                }
+            }
+        }
+    } else {
+        match signo {
+            libc::SIGCHLD => {
+                source(out);
+                out.push_str(", si_status=");
+                if code == 1 {
+                    let _ = write!(out, "{}", at(24));
+                } else {
+                    write_signal(out, at(24));
+                }
+                let _ = write!(
+                    out,
+                    ", si_utime={}, si_stime={}",
+                    clock_t(at64(32)),
+                    clock_t(at64(40))
+                );
+            }
+            libc::SIGILL | libc::SIGFPE | libc::SIGTRAP => ptr(out, "si_addr", at64(16)),
+            libc::SIGBUS => {
+                ptr(out, "si_addr", at64(16));
+                if code == 4 || code == 5 {
+                    let lsb = b.u16(24).unwrap_or(0);
+                    let _ = write!(out, ", si_addr_lsb={}", hex(lsb.into()));
+                }
+            }
+            libc::SIGSEGV => {
+                ptr(out, "si_addr", at64(16));
+                match code {
+                    3 => {
+                        ptr(out, "si_lower", at64(32));
+                        ptr(out, "si_upper", at64(40));
+                    }
+                    4 => {
+                        let _ = write!(out, ", si_pkey={}", at(32) as u32);
+                    }
+                    _ => {}
+                }
+            }
+            libc::SIGIO => {
+                if (1..=6).contains(&code) {
+                    fd(out);
+                }
+            }
+            libc::SIGSYS => {
+                ptr(out, "si_call_addr", at64(16));
+                let arch = at(28) as u32;
+                out.push_str(", si_syscall=");
+                super::ioctl::syscall_name(out, at(24) as u32, arch);
+                out.push_str(", si_arch=");
+                write_enum(
+                    out,
+                    arch.into(),
+                    super::ioctl::AUDIT_ARCHES,
+                    "AUDIT_ARCH_???",
+                );
+            }
+            _ => {
+                if at(16) != 0 || at(20) != 0 {
+                    source(out);
+                }
+                if at64(24) != 0 {
+                    sigval(out);
+                }
+            }
+        }
     }
     out.push('}');
-    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn format(info: &libc::siginfo_t) -> String {
+        // SAFETY: siginfo_t is plain data, read as its bytes.
+        let bytes = unsafe {
+            std::slice::from_raw_parts(
+                (info as *const libc::siginfo_t).cast::<u8>(),
+                size_of::<libc::siginfo_t>(),
+            )
+        };
+        let first = bytes[..tracer_common::SIGINFO_BYTES].try_into().unwrap();
+        describe(info.si_signo, &SignalInfo::Siginfo(first))
+    }
 
     fn siginfo(signo: i32, code: i32, words: &[i32]) -> libc::siginfo_t {
         // SAFETY: siginfo_t is plain data; all-zero is a valid value.

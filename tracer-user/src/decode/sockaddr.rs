@@ -15,8 +15,19 @@ use super::structs::Bytes;
 const AF_UNIX: u16 = 1;
 const AF_INET: u16 = 2;
 const AF_INET6: u16 = 10;
+const AF_AX25: u16 = 3;
+const AF_IPX: u16 = 4;
+const AF_X25: u16 = 9;
 const AF_NETLINK: u16 = 16;
 const AF_PACKET: u16 = 17;
+const AF_RXRPC: u16 = 33;
+const AF_IEEE802154: u16 = 36;
+const AF_ALG: u16 = 38;
+const AF_NFC: u16 = 39;
+const AF_VSOCK: u16 = 40;
+const AF_QIPCRTR: u16 = 42;
+const AF_XDP: u16 = 44;
+const AF_MCTP: u16 = 45;
 /// `sizeof(struct sockaddr_un)`.
 const SOCKADDR_UN: usize = 110;
 
@@ -39,6 +50,17 @@ pub fn write(out: &mut String, data: &[u8], opts: &DecodeOptions) -> Option<()> 
             AF_INET6 if len >= 24 => write_inet6(out, &b, len),
             AF_NETLINK if len >= 12 => write_netlink(out, &b),
             AF_PACKET if len >= 20 => write_packet(out, &b, len),
+            AF_AX25 if len >= 16 => write_ax25(out, &b, len),
+            AF_IPX if len >= 16 => write_ipx(out, &b),
+            AF_X25 if len >= 18 => write_x25(out, &b, opts),
+            AF_RXRPC if len >= 36 => write_rxrpc(out, &b, len, opts),
+            AF_IEEE802154 if len >= 20 => write_ieee802154(out, &b),
+            AF_ALG if len >= 25 => write_alg(out, &b, len, opts),
+            AF_NFC if len >= 16 => write_nfc(out, &b, len, opts),
+            AF_VSOCK if len >= 16 => write_vsock(out, &b),
+            AF_QIPCRTR if len >= 12 => write_qrtr(out, &b),
+            AF_XDP if len >= 16 => write_xdp(out, &b),
+            AF_MCTP if len >= 12 => write_mctp(out, &b),
             _ => None,
         };
         if decoded.is_none() {
@@ -186,6 +208,431 @@ fn write_packet(out: &mut String, b: &Bytes, len: usize) -> Option<()> {
     }
     Some(())
 }
+
+/// strace's `PRINT_FIELD_XVAL` with no default: a name, else the number alone.
+fn xval(out: &mut String, v: u64, table: Xlat) {
+    styled(out, &flags::hex(v), |o| match flags::lookup(table, v) {
+        Some(name) => o.push_str(name),
+        None => o.push_str(&flags::hex(v)),
+    });
+}
+
+/// strace's `*_VERBOSE` fields: the number and its name unless `-X raw`.
+fn verbose(write: impl FnOnce()) {
+    let style = match flags::style() {
+        XlatStyle::Raw => XlatStyle::Raw,
+        _ => XlatStyle::Verbose,
+    };
+    let _scope = flags::StyleScope::new(style);
+    write();
+}
+
+/// A `char` array of `bytes.len()` bytes as strace's `PRINT_FIELD_STRING` with
+/// `QUOTE_0_TERMINATED | QUOTE_EXPECT_TRAILING_0`: up to its NUL, `...` after it when the
+/// last byte is no NUL.
+fn cstr_field(out: &mut String, bytes: &[u8], opts: &DecodeOptions) {
+    let size = bytes.len().saturating_sub(1);
+    let text = &bytes[..size];
+    match text.iter().position(|&c| c == 0) {
+        Some(end) => quote(out, &text[..end], opts.hex, false),
+        None => {
+            quote(out, text, opts.hex, false);
+            if bytes.get(size) != Some(&0) {
+                out.push_str("...");
+            }
+        }
+    }
+}
+
+/// An interface index in the `-X` style: `if_nametoindex("lo")`, `1`, or both.
+fn ifindex(out: &mut String, index: u32) {
+    styled(out, &index.to_string(), |o| write_ifindex(o, index));
+}
+
+/// A hardware address: `8a:8b:...`, its bytes in hex under `-X raw`.
+fn hwaddr(out: &mut String, raw: &[u8]) {
+    styled(out, &hex_bytes(raw), |o| {
+        for (i, c) in raw.iter().enumerate() {
+            if i > 0 {
+                o.push(':');
+            }
+            let _ = write!(o, "{c:02x}");
+        }
+    });
+}
+
+/// `struct sockaddr_ax25` and, when there is more or digipeaters are counted, the
+/// `full_sockaddr_ax25` digipeaters (at most 8, as many as the length holds).
+fn write_ax25(out: &mut String, b: &Bytes, len: usize) -> Option<()> {
+    let ndigis = b.i32(12)?;
+    let full = ndigis != 0 || len > 16;
+    if full {
+        out.push_str("fsa_ax25={");
+    }
+    out.push_str("sax25_call=");
+    write_ax25_addr(out, arr(b, 2)?);
+    let _ = write!(out, ", sax25_ndigis={ndigis}");
+    if !full {
+        return Some(());
+    }
+    out.push('}');
+    let has = ((len - 16) / 7).min(8);
+    let want = (ndigis.max(0) as usize).min(8);
+    if want > 0 {
+        out.push_str(", fsa_digipeater=[");
+        for i in 0..has.min(want) {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            write_ax25_addr(out, arr(b, 16 + 7 * i)?);
+        }
+        if want > has {
+            out.push_str(if has > 0 { ", ..." } else { "..." });
+        }
+        out.push(']');
+    }
+    if len > has * 7 + 16 {
+        out.push_str(", ...");
+    }
+    Some(())
+}
+
+/// An AX.25 callsign as strace's `print_ax25_addr`: `CALL-SSID` (`*` for an empty one)
+/// when it is a sane one, else its bytes, with the name in a comment when it has one.
+fn write_ax25_addr(out: &mut String, call: [u8; 7]) {
+    let mut style = None;
+    let mut space_seen = false;
+    let mut char_seen = false;
+    for &raw in &call[..6] {
+        if raw & 1 != 0 {
+            style = Some(XlatStyle::Verbose);
+        }
+        let c = raw >> 1;
+        if c == b' ' {
+            space_seen = true;
+        } else {
+            char_seen = true;
+        }
+        if !c.is_ascii_digit() && !c.is_ascii_uppercase() && c != b' ' {
+            style = Some(XlatStyle::Verbose);
+        }
+        if c != b' ' && space_seen {
+            style = Some(XlatStyle::Verbose);
+        }
+        if !(b' '..=0x7e).contains(&c) || c == b'*' || c == b'/' {
+            style = Some(XlatStyle::Raw);
+            break;
+        }
+    }
+    if style != Some(XlatStyle::Raw) && (call[6] & !0x1e != 0 || (!char_seen && call[6] != 0)) {
+        style = Some(XlatStyle::Verbose);
+    }
+    let style = style.unwrap_or_else(flags::style);
+    if style != XlatStyle::Abbrev {
+        out.push_str("{ax25_call=");
+        out.push_str(&hex_bytes(&call));
+        out.push('}');
+    }
+    if style == XlatStyle::Raw {
+        return;
+    }
+    let end = (1..=6)
+        .rev()
+        .find(|&end| call[end - 1] >> 1 != b' ')
+        .unwrap_or(0);
+    let mut text: String = call[..end].iter().map(|&c| (c >> 1) as char).collect();
+    let ssid = (call[6] >> 1) & 0xf;
+    let _ = write!(text, "-{ssid}");
+    if text == "-0" {
+        text = "*".into();
+    }
+    if style == XlatStyle::Verbose {
+        let _ = write!(out, " /* {text} */");
+    } else {
+        out.push_str(&text);
+    }
+}
+
+fn write_ipx(out: &mut String, b: &Bytes) -> Option<()> {
+    write_port(out, "sipx_port", arr(b, 2)?);
+    let net: [u8; 4] = arr(b, 4)?;
+    let _ = write!(
+        out,
+        ", sipx_network=htonl({})",
+        flags::hex(u32::from_be_bytes(net) as u64)
+    );
+    out.push_str(", sipx_node=[");
+    for i in 0..6 {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        let _ = write!(out, "{:#04x}", b.0[8 + i]);
+    }
+    let _ = write!(out, "], sipx_type={:#04x}", b.0[14]);
+    if b.0[15] != 0 {
+        let _ = write!(out, ", sipx_zero={:#x}", b.0[15]);
+    }
+    Some(())
+}
+
+fn write_x25(out: &mut String, b: &Bytes, opts: &DecodeOptions) -> Option<()> {
+    out.push_str("sx25_addr={x25_addr=");
+    cstr_field(out, b.0.get(2..18)?, opts);
+    out.push('}');
+    Some(())
+}
+
+/// `struct sockaddr_rxrpc`: the service, the transport's type, and its address (only
+/// AF_INET and AF_INET6 are decoded, as RxRPC carries no other).
+fn write_rxrpc(out: &mut String, b: &Bytes, len: usize, opts: &DecodeOptions) -> Option<()> {
+    let service = b.u16(2)? as u64;
+    out.push_str("srx_service=");
+    verbose(|| write_enum(out, service, RXRPC_SERVICES, "???_SERVICE"));
+    out.push_str(", transport_type=");
+    write_enum(out, b.u16(4)? as u64, flags::SOCK_TYPES, "SOCK_???");
+    let declared = b.u16(6)? as usize;
+    let _ = write!(out, ", transport_len={declared}, transport={{");
+    let transport_len = declared.min(len - 8);
+    let rest = transport_len.saturating_sub(2);
+    let family = b.u16(8)?;
+    let tail = |out: &mut String| {
+        if rest > 0 {
+            out.push_str(", ");
+            quote(out, &b.0[10..10 + rest], opts.hex, false);
+        }
+    };
+    match family {
+        AF_INET | AF_INET6 => {
+            let (name, min) = if family == AF_INET {
+                ("sin", 16)
+            } else {
+                ("sin6", 24)
+            };
+            let _ = write!(out, "{name}={{{name}_family=");
+            write_enum(out, family as u64, flags::ADDRESS_FAMILIES, "AF_???");
+            if declared >= min {
+                out.push_str(", ");
+                let full = Bytes(&b.0[8..36]);
+                if family == AF_INET {
+                    write_inet(out, &full)?;
+                } else {
+                    write_inet6(out, &full, transport_len)?;
+                }
+            } else {
+                tail(out);
+            }
+            out.push('}');
+        }
+        _ => {
+            out.push_str("family=");
+            write_enum(out, family as u64, flags::ADDRESS_FAMILIES, "AF_???");
+            tail(out);
+        }
+    }
+    out.push('}');
+    Some(())
+}
+
+fn write_ieee802154(out: &mut String, b: &Bytes) -> Option<()> {
+    let kind = b.u32(4)?;
+    out.push_str("addr={addr_type=");
+    verbose(|| {
+        write_enum(
+            out,
+            kind as u64,
+            IEEE802154_ADDR_TYPES,
+            "IEEE802154_ADDR_???",
+        )
+    });
+    let pan_id = b.u16(8)? as u64;
+    out.push_str(", pan_id=");
+    verbose(|| xval(out, pan_id, IEEE802154_PAN_IDS));
+    match kind {
+        0 => {}
+        2 => {
+            let short = b.u16(10)? as u64;
+            out.push_str(", short_addr=");
+            verbose(|| xval(out, short, IEEE802154_ADDRS));
+        }
+        _ => {
+            out.push_str(", hwaddr=");
+            hwaddr(out, b.0.get(10..18)?);
+        }
+    }
+    out.push('}');
+    Some(())
+}
+
+/// `struct sockaddr_alg_new`: the type, features, mask and the name the length holds.
+fn write_alg(out: &mut String, b: &Bytes, len: usize, opts: &DecodeOptions) -> Option<()> {
+    out.push_str("salg_type=");
+    cstr_field(out, b.0.get(2..16)?, opts);
+    for (name, off) in [("salg_feat", 16), ("salg_mask", 20)] {
+        let v = b.u32(off)? as u64;
+        let _ = write!(out, ", {name}=");
+        verbose(|| flags::write_flags(out, v, ALG_FLAGS, None, "CRYPTO_ALG_???"));
+    }
+    out.push_str(", salg_name=");
+    cstr_field(out, b.0.get(24..len)?, opts);
+    Some(())
+}
+
+/// `struct sockaddr_nfc`, and `struct sockaddr_nfc_llcp` when the length holds one.
+fn write_nfc(out: &mut String, b: &Bytes, len: usize, opts: &DecodeOptions) -> Option<()> {
+    out.push_str("dev_idx=");
+    ifindex(out, b.u32(4)?);
+    let _ = write!(
+        out,
+        ", target_idx={}, nfc_protocol=",
+        flags::hex(b.u32(8)? as u64)
+    );
+    write_enum(out, b.u32(12)? as u64, NFC_PROTOCOLS, "NFC_PROTO_???");
+    // sizeof(struct sockaddr_nfc_llcp) with a 64-bit size_t.
+    if len < 96 {
+        if len > 16 {
+            out.push_str(", ...");
+        }
+        return Some(());
+    }
+    let name_len = b.u64(88)?;
+    for (name, off) in [("dsap", 16), ("ssap", 17)] {
+        let _ = write!(out, ", {name}=");
+        verbose(|| xval(out, b.0[off] as u64, NFC_SAPS));
+    }
+    out.push_str(", service_name=");
+    quote(
+        out,
+        &b.0[18..18 + name_len.min(63) as usize],
+        opts.hex,
+        false,
+    );
+    let _ = write!(out, ", service_name_len={name_len}");
+    Some(())
+}
+
+fn write_vsock(out: &mut String, b: &Bytes) -> Option<()> {
+    let reserved = b.u16(2)?;
+    if reserved != 0 {
+        let _ = write!(out, "svm_reserved1={reserved:#x}, ");
+    }
+    out.push_str("svm_cid=");
+    xval(out, b.u32(8)? as u64, VSOCK_CIDS);
+    out.push_str(", svm_port=");
+    xval(out, b.u32(4)? as u64, VSOCK_PORTS);
+    out.push_str(", svm_flags=");
+    flags::write_flags(out, b.0[12] as u64, VSOCK_FLAGS, None, "VMADDR_FLAG_???");
+    let zero = &b.0[13..16];
+    if zero.iter().any(|&c| c != 0) {
+        out.push_str(", svm_zero=");
+        out.push_str(&hex_bytes(zero));
+    }
+    Some(())
+}
+
+fn write_qrtr(out: &mut String, b: &Bytes) -> Option<()> {
+    out.push_str("sq_node=");
+    xval(out, b.u32(4)? as u64, QRTR_NODES);
+    out.push_str(", sq_port=");
+    xval(out, b.u32(8)? as u64, QRTR_PORTS);
+    Some(())
+}
+
+fn write_xdp(out: &mut String, b: &Bytes) -> Option<()> {
+    let flags_v = b.u16(2)?;
+    out.push_str("sxdp_flags=");
+    flags::write_flags(out, flags_v as u64, XDP_FLAGS, None, "XDP_???");
+    out.push_str(", sxdp_ifindex=");
+    ifindex(out, b.u32(4)?);
+    let _ = write!(out, ", sxdp_queue_id={}", b.u32(8)?);
+    let fd = b.u32(12)?;
+    if flags_v & 1 != 0 {
+        let _ = write!(out, ", sxdp_shared_umem_fd={}", fd as i32);
+    } else if fd != 0 {
+        let _ = write!(out, ", sxdp_shared_umem_fd={fd:#x}");
+    }
+    Some(())
+}
+
+/// The descriptor an AF_XDP address shares its memory with (`XDP_SHARED_UMEM`), which
+/// the line names with `-y`: the last field strace prints.
+pub fn shared_umem_fd(data: &[u8]) -> Option<i32> {
+    let b = Bytes(data);
+    (b.u16(0)? == AF_XDP && data.len() >= 16 && b.u16(2)? & 1 != 0).then(|| b.i32(12))?
+}
+
+fn write_mctp(out: &mut String, b: &Bytes) -> Option<()> {
+    let pad0 = b.u16(2)?;
+    if pad0 != 0 {
+        let _ = write!(out, "__smctp_pad0={pad0:#x}, ");
+    }
+    out.push_str("smctp_network=");
+    xval(out, b.u32(4)? as u64, MCTP_NETS);
+    out.push_str(", smctp_addr={s_addr=");
+    xval(out, b.0[8] as u64, MCTP_ADDRS);
+    let _ = write!(
+        out,
+        "}}, smctp_type={}, smctp_tag={}",
+        flags::hex(b.0[9] as u64),
+        flags::hex(b.0[10] as u64)
+    );
+    if b.0[11] != 0 {
+        let _ = write!(out, ", __smctp_pad1={:#x}", b.0[11]);
+    }
+    Some(())
+}
+
+// strace's tables for the families above (src/xlat/*.in).
+const RXRPC_SERVICES: Xlat = &[
+    (1, "CM_SERVICE"),
+    (2500, "YFS_FS_SERVICE"),
+    (2501, "YFS_CM_SERVICE"),
+    (2503, "YFS_VL_SERVICE"),
+];
+const IEEE802154_ADDR_TYPES: Xlat = &[
+    (0, "IEEE802154_ADDR_NONE"),
+    (2, "IEEE802154_ADDR_SHORT"),
+    (3, "IEEE802154_ADDR_LONG"),
+];
+const IEEE802154_PAN_IDS: Xlat = &[(0xffff, "IEEE802154_PANID_BROADCAST")];
+const IEEE802154_ADDRS: Xlat = &[
+    (0xfffe, "IEEE802154_ADDR_UNDEF"),
+    (0xffff, "IEEE802154_ADDR_BROADCAST"),
+];
+const ALG_FLAGS: Xlat = &[(0x1000, "CRYPTO_ALG_KERN_DRIVER_ONLY")];
+const NFC_PROTOCOLS: Xlat = &[
+    (1, "NFC_PROTO_JEWEL"),
+    (2, "NFC_PROTO_MIFARE"),
+    (3, "NFC_PROTO_FELICA"),
+    (4, "NFC_PROTO_ISO14443"),
+    (5, "NFC_PROTO_NFC_DEP"),
+    (6, "NFC_PROTO_ISO14443_B"),
+    (7, "NFC_PROTO_ISO15693"),
+];
+const NFC_SAPS: Xlat = &[
+    (1, "LLCP_SAP_SDP"),
+    (2, "LLCP_SAP_IP"),
+    (3, "LLCP_SAP_OBEX"),
+    (4, "LLCP_SAP_SNEP"),
+    (0xff, "LLCP_SAP_MAX"),
+];
+const VSOCK_CIDS: Xlat = &[
+    (0, "VMADDR_CID_HYPERVISOR"),
+    (1, "VMADDR_CID_LOCAL"),
+    (2, "VMADDR_CID_HOST"),
+    (0xffff_ffff, "VMADDR_CID_ANY"),
+];
+const VSOCK_PORTS: Xlat = &[(0xffff_ffff, "VMADDR_PORT_ANY")];
+const VSOCK_FLAGS: Xlat = &[(1, "VMADDR_FLAG_TO_HOST")];
+const QRTR_NODES: Xlat = &[(0xffff_ffff, "QRTR_NODE_BCAST")];
+const QRTR_PORTS: Xlat = &[(0xffff_fffe, "QRTR_PORT_CTRL")];
+const XDP_FLAGS: Xlat = &[
+    (1, "XDP_SHARED_UMEM"),
+    (2, "XDP_COPY"),
+    (4, "XDP_ZEROCOPY"),
+    (8, "XDP_USE_NEED_WAKEUP"),
+];
+const MCTP_NETS: Xlat = &[(0, "MCTP_NET_ANY")];
+const MCTP_ADDRS: Xlat = &[(0, "MCTP_ADDR_NULL"), (0xff, "MCTP_ADDR_ANY")];
 
 pub const ETHERNET_PROTOCOLS: Xlat = &[
     (0x0001, "ETH_P_802_3"),

@@ -4518,3 +4518,20 @@ fn io_uring_register_arrays() {
         "0, IORING_REGISTER_PBUF_RING, {ring_addr=0x6000, ring_entries=8, bgid=1}, 1"
     );
 }
+
+// fchmod.c's files named "... (deleted)": the name is all of a file's own (the backend
+// marks it with a NUL), one ` (deleted)` the kernel added is the deletion.
+#[test]
+fn deleted_files_and_files_named_so() {
+    let name = |n: &str| {
+        let mut s = String::new();
+        super::write_fd_name(&mut s, n);
+        s
+    };
+    assert_eq!(name("/d/x (deleted)"), "</d/x>(deleted)");
+    assert_eq!(name("/d/x (deleted)\0"), "</d/x (deleted)>");
+    assert_eq!(
+        name("/d/x (deleted) (deleted)"),
+        "</d/x (deleted)>(deleted)"
+    );
+}

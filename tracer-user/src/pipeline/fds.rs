@@ -228,7 +228,10 @@ impl FdTable {
                 ArgKind::DirFd if fd == AT_FDCWD && (proc.cwd.is_none() || lookup) => {
                     const ENAMETOOLONG: i32 = 36;
                     match fs::read_link(format!("/proc/{}/cwd", call.pid)) {
-                        Ok(cwd) => proc.cwd = Some(cwd.to_string_lossy().into_owned()),
+                        Ok(cwd) => {
+                            use std::os::unix::ffi::OsStrExt;
+                            proc.cwd = Some(procfs::path_string(cwd.as_os_str().as_bytes()));
+                        }
                         // A directory `/proc` cannot name (its path PATH_MAX long or
                         // longer): strace shows `AT_FDCWD` bare. (A process gone keeps
                         // the directory last found.)
@@ -338,6 +341,9 @@ impl FdTable {
                     && let Some(e) = fds.get_mut(&facts.fd)
                     && !e.name.ends_with(DELETED)
                 {
+                    if e.name.ends_with('\0') {
+                        e.name.pop();
+                    }
                     e.name.push_str(DELETED);
                 }
             }
@@ -667,7 +673,7 @@ impl FdTable {
             kind if !facts.unix_path().is_empty() || matches!(kind, S_IFCHR | S_IFBLK) => {
                 let path = match facts.unix_path() {
                     [] => self.device_path(facts.rdev, ino)?,
-                    path => String::from_utf8_lossy(path).into_owned(),
+                    path => procfs::path_string(path),
                 };
                 let name = if self.detail {
                     procfs::with_device(path)

@@ -78,9 +78,45 @@ pub fn pidfs_dev() -> Option<u32> {
 pub const O_CLOEXEC: u64 = 0o2000000;
 
 pub fn read_link(path: &str) -> Option<String> {
+    use std::os::unix::ffi::OsStrExt;
     fs::read_link(path)
         .ok()
-        .map(|p| p.to_string_lossy().into_owned())
+        .map(|p| path_string(p.as_os_str().as_bytes()))
+}
+
+/// First of the private-use characters a path's bytes that are no UTF-8 are kept as.
+const RAW_BYTE_BASE: u32 = 0x10_ff00;
+
+/// A path's bytes as the fd table keeps names, as text: a byte that is no UTF-8 as a
+/// private-use character (U+10FF80-U+10FFFF), so the path prints with its own bytes
+/// (`decode::strings::path_bytes`).
+pub fn path_string(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for &b in chunk.invalid() {
+            out.push(char::from_u32(RAW_BYTE_BASE + u32::from(b)).expect("a private-use char"));
+        }
+    }
+    out
+}
+
+/// A name [`path_string`] made, as the path it is.
+fn path_bytes_os(name: &str) -> std::ffi::OsString {
+    use std::os::unix::ffi::OsStringExt;
+    std::ffi::OsString::from_vec(path_bytes(name))
+}
+
+/// The bytes of a name [`path_string`] made.
+pub fn path_bytes(name: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(name.len());
+    for c in name.chars() {
+        match u32::from(c).checked_sub(RAW_BYTE_BASE) {
+            Some(b @ 0x80..=0xff) => out.push(b as u8),
+            _ => out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes()),
+        }
+    }
+    out
 }
 
 /// What `/proc/PID/fd/FD` names now, with its close-on-exec flag.
@@ -109,6 +145,18 @@ pub fn from_proc(pid: u32, fd: i32, detail: bool) -> Option<Entry> {
                 dev: 0,
             })
     };
+    // A file whose own name ends in " (deleted)", still there: marked as the ptrace
+    // backend marks it (`decode::DELETED_SUFFIX`).
+    let mut name = name;
+    if name.ends_with(crate::decode::DELETED_SUFFIX)
+        && let Some(id) = id
+        && fs::symlink_metadata(path_bytes_os(&name)).is_ok_and(|m| {
+            use std::os::unix::fs::MetadataExt;
+            m.ino() == id.ino
+        })
+    {
+        name.push('\0');
+    }
     let name = match socket.filter(|_| detail) {
         Some(inode) => socket_details(pid, inode).unwrap_or(name),
         None if detail => with_device(name),
@@ -380,5 +428,17 @@ mod tests {
         assert_eq!(bound.describe("UDPv6", 7), "UDPv6:[[::1]:53]");
         let unbound = socket(2, "00000000:0000", "00000000:0000");
         assert_eq!(unbound.describe("TCP", 7), "TCP:[7]");
+    }
+
+    /// fsync-y.c's directory: bytes that are no UTF-8 print as themselves.
+    #[test]
+    fn paths_keep_bytes_that_are_no_utf8() {
+        let raw = b"/d/~\x7f\x80\xff\xc3\xa9>";
+        let name = path_string(raw);
+        assert!(name.ends_with("\u{e9}>"), "{name:?}");
+        assert_eq!(path_bytes(&name), raw);
+        let mut shown = String::new();
+        crate::decode::write_fd_name(&mut shown, &name);
+        assert_eq!(shown, "</d/~\\177\\200\\377\\303\\251\\76>");
     }
 }

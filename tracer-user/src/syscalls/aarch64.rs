@@ -115,7 +115,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(92, "personality", [], Personality, ["personality": Personality]),
     sc!(93, "exit", [PROCESS], None, ["error_code": Int]),
     sc!(94, "exit_group", [PROCESS], None, ["error_code": Int]),
-    sc!(95, "waitid", [PROCESS], Int, ["which": IdType, "upid": Int, "infop": Struct(StructKind::Siginfo, When::ExitOk), "options": WaitOptions, "ru": Struct(StructKind::Rusage, When::ExitOk)]),
+    sc!(95, "waitid", [PROCESS], Int, ["which": IdType, "upid": WhoPid { process: 1, pgrp: 2 }, "infop": Struct(StructKind::Siginfo, When::ExitOk), "options": WaitOptions, "ru": Struct(StructKind::Rusage, When::ExitOk)]),
     sc!(96, "set_tid_address", [], Int, ["tidptr": Ptr]),
     sc!(97, "unshare", [], Int, ["unshare_flags": Named(NamedSet::UnshareFlags)]),
     sc!(98, "futex", [], Int, ["uaddr": Ptr, "op": FutexOp, "val": FutexVal, "utime": FutexTimeout, "uaddr2": FutexUaddr2, "val3": FutexVal3]),

@@ -12,7 +12,7 @@ use tracer_common::{
 /// Longest path the kernel accepts, NUL included.
 const PATH_MAX: u16 = 4096;
 /// Ancillary data copied: room for a few dozen passed descriptors or credentials.
-const MSG_CONTROL_BYTES: u16 = 256;
+pub(crate) const MSG_CONTROL_BYTES: usize = 256;
 /// Most of an ioctl's struct copied (`struct dm_ioctl` and its first names fit, GPIO's
 /// 592-byte `gpio_v2_line_request`, PTP's 1216-byte `ptp_sys_offset_extended`).
 const IOCTL_MAX: u16 = 1280;
@@ -346,7 +346,7 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
                 max: PARTIAL,
                 ..part(capture::MSG_NAME, StructKind::Sockaddr.size())
             };
-            let control = part(capture::MSG_CONTROL, MSG_CONTROL_BYTES);
+            let control = part(capture::MSG_CONTROL, MSG_CONTROL_BYTES as u16);
             let iov = part(capture::MSG_IOVEC, 0);
             return if w == When::ExitOk {
                 let given = fixed(StructKind::Msghdr, When::Enter);

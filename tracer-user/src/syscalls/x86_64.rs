@@ -265,7 +265,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(244, "mq_notify", [DESC], Int, ["mqdes": Fd, "u_notification": Struct(StructKind::Sigevent, When::Enter)]),
     sc!(245, "mq_getsetattr", [DESC], Int, ["mqdes": Fd, "u_mqstat": Struct(StructKind::MqAttr, When::Enter), "u_omqstat": Struct(StructKind::MqAttr, When::ExitOk)]),
     sc!(246, "kexec_load", [], Int, ["entry": Ptr, "nr_segments": ULong, "segments": KexecSegments { count_arg: 1 }, "flags": KexecFlags]),
-    sc!(247, "waitid", [PROCESS], Int, ["which": IdType, "upid": Int, "infop": Struct(StructKind::Siginfo, When::ExitOk), "options": WaitOptions, "ru": Struct(StructKind::Rusage, When::ExitOk)]),
+    sc!(247, "waitid", [PROCESS], Int, ["which": IdType, "upid": WhoPid { process: 1, pgrp: 2 }, "infop": Struct(StructKind::Siginfo, When::ExitOk), "options": WaitOptions, "ru": Struct(StructKind::Rusage, When::ExitOk)]),
     sc!(248, "add_key", [], Int, ["_type": Str, "_description": Str, "_payload": BufIn { len_arg: 3 }, "plen": ULong, "ringid": Named(NamedSet::KeySerial)]),
     sc!(249, "request_key", [], Int, ["_type": Str, "_description": Str, "_callout_info": Str, "destringid": Named(NamedSet::KeySerial)]),
     sc!(250, "keyctl", [], Int, ["option": Named(NamedSet::KeyctlCommand), "arg2": KeyctlArg { n: 2 }, "arg3": KeyctlArg { n: 3 }, "arg4": KeyctlArg { n: 4 }, "arg5": KeyctlArg { n: 5 }]),

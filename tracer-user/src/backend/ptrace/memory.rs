@@ -381,7 +381,7 @@ fn fd_facts(pid: Pid, spec: &CaptureSpec, phase: Phase, args: &[u64; 6]) -> Opti
 /// `endpoints`: an internet socket's addresses too (a scan of `/proc/PID/net`, so only
 /// for `-yy`).
 fn proc_fd_facts(pid: Pid, fd: i64, endpoints: bool) -> Option<FdFacts> {
-    use std::os::unix::fs::MetadataExt;
+    use std::os::unix::{ffi::OsStrExt, fs::MetadataExt};
     const S_IFMT: u32 = 0o170000;
     const S_IFSOCK: u32 = 0o140000;
     const S_IFIFO: u32 = 0o010000;
@@ -427,12 +427,22 @@ fn proc_fd_facts(pid: Pid, fd: i64, endpoints: bool) -> Option<FdFacts> {
         // table names those by the opens it saw): here it is what `/proc` shows at the
         // stop, as strace reads it.
         _ => {
-            if let Ok(path) = std::fs::read_link(&link)
-                && let Some(path) = path.to_str().filter(|p| p.starts_with('/'))
-                && path.len() <= facts.path.len()
+            if let Ok(target) = std::fs::read_link(&link)
+                && let path = target.as_os_str().as_bytes()
+                && path.starts_with(b"/")
+                && path.len() < facts.path.len()
             {
-                facts.path[..path.len()].copy_from_slice(path.as_bytes());
+                facts.path[..path.len()].copy_from_slice(path);
                 facts.path_len = path.len() as u32;
+                // A file whose own name ends in " (deleted)", still there: its name is
+                // all of it (strace's check, the name's file against the descriptor's),
+                // marked with a NUL no path holds.
+                if path.ends_with(crate::decode::DELETED_SUFFIX.as_bytes())
+                    && std::fs::symlink_metadata(&target)
+                        .is_ok_and(|m| m.ino() == meta.ino() && m.dev() == meta.dev())
+                {
+                    facts.path_len += 1;
+                }
             }
             None
         }

@@ -112,6 +112,8 @@ struct Options {
     uid: bool,
     /// `-e inject=`, `-e fault=`.
     inject: Injections,
+    /// `-Y`: the names of the processes a call's pid arguments name, read at its entry.
+    pid_comm: bool,
 }
 
 impl Options {
@@ -135,6 +137,7 @@ impl Options {
             cpu_time: cfg.kernel.count_cpu != 0,
             uid: cfg.diagnose,
             inject: Injections::new(&cfg.qualifiers.inject),
+            pid_comm: cfg.out.pid_comm,
         }
     }
 
@@ -677,6 +680,11 @@ impl<'p, 'a> Tracer<'p, 'a> {
             ip: Some(ip),
             ..Default::default()
         };
+        if shown && self.opts.pid_comm {
+            // As strace prints them, at the entry: a child `waitid` reaps has a name
+            // until then.
+            crate::decode::note_entry_comms(&call);
+        }
         if shown {
             call.captures = capture_with(
                 Pid::from_raw(tid as i32),
