@@ -550,13 +550,14 @@ const RNDADDENTROPY: u64 = 0x4008_5203;
 /// [`LEN_IOC_SIZE`]'s byte count.
 #[inline(always)]
 fn ioc_size(spec: &CaptureSpec, request: u64) -> usize {
-    let size = ((request >> 16) & 0x3fff) as usize;
+    // A header the data it sizes follows, which strace shows (the device mapper's
+    // `struct dm_ioctl` and its payload, RNDADDENTROPY's bytes), counts as larger than
+    // any cap: as much as the copy may take. Branch-free: the enter program has no
+    // stack to spare on old kernels' verifiers.
+    let headed = (request & 0xff00 == 0xfd00) | (request & 0xffff_ffff == RNDADDENTROPY);
+    let size = ((request >> 16) & 0x3fff) as usize | (headed as usize) << 14;
     if request & 0xc000_0000 == 0 || size == 0 {
         spec.size as usize
-    } else if request & 0xff00 == 0xfd00 || request & 0xffff_ffff == RNDADDENTROPY {
-        // A header the data it sizes follows, which strace shows: the device mapper's
-        // `struct dm_ioctl` and its payload, RNDADDENTROPY's bytes.
-        spec.max as usize
     } else if size > spec.max as usize {
         spec.max as usize
     } else {
