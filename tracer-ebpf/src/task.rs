@@ -68,19 +68,25 @@ pub fn exec(pid: i32, old: i32) {
 #[inline(always)]
 fn superseded(pid_tgid: u64, old: i32) {
     let (view_tid, view_tgid) = admit::view_ids(pid_tgid);
+    emit_task_exit(TaskExitRecord {
+        kind: kind::TASK_EXIT,
+        tid: view_tid,
+        tgid: view_tgid,
+        group_dead: 0,
+        ns: now_ns(),
+        exit_code: old as u32 as u64,
+        status: 0,
+        flags: EXIT_SUPERSEDED,
+    });
+}
+
+/// Sends a task's exit record at once (or counts it lost).
+#[inline(always)]
+fn emit_task_exit(record: TaskExitRecord) {
     let counters = Counters::before_record();
     match emit::reserve::<TaskExitRecord>() {
         Some(mut slot) => {
-            slot.write(TaskExitRecord {
-                kind: kind::TASK_EXIT,
-                tid: view_tid,
-                tgid: view_tgid,
-                group_dead: 0,
-                ns: now_ns(),
-                exit_code: old as u32 as u64,
-                status: 0,
-                flags: EXIT_SUPERSEDED,
-            });
+            slot.write(record);
             slot.submit(PROMPTLY);
         }
         None => counters.lost(Lost::Exit),
@@ -256,27 +262,20 @@ pub fn exit(group_dead: Option<bool>) {
     if let Some(status) = status {
         signal::fatal(tgid, view_tgid, status);
     }
-    let counters = Counters::before_record();
-    match emit::reserve::<TaskExitRecord>() {
-        Some(mut slot) => {
-            slot.write(TaskExitRecord {
-                kind: kind::TASK_EXIT,
-                tid: view_tid,
-                tgid: view_tgid,
-                group_dead: group_dead as u32,
-                ns: now_ns(),
-                exit_code,
-                status: status.unwrap_or(0),
-                flags: if status.is_some() {
-                    EXIT_STATUS_KNOWN
-                } else {
-                    0
-                },
-            });
-            slot.submit(PROMPTLY);
-        }
-        None => counters.lost(Lost::Exit),
-    }
+    emit_task_exit(TaskExitRecord {
+        kind: kind::TASK_EXIT,
+        tid: view_tid,
+        tgid: view_tgid,
+        group_dead: group_dead as u32,
+        ns: now_ns(),
+        exit_code,
+        status: status.unwrap_or(0),
+        flags: if status.is_some() {
+            EXIT_STATUS_KNOWN
+        } else {
+            0
+        },
+    });
     // Leave the trace set only after the record is submitted: userspace treats an empty
     // set as "every record is in the ring buffer". Without -f the entry is the task's
     // own, whether or not its group lives on (its other threads are not traced).

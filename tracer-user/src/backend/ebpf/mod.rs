@@ -147,15 +147,7 @@ impl EbpfTracer {
             filter.install_and_send_listener(theirs.as_raw_fd())
         })?;
         drop(theirs);
-        let pid = gated.pid.as_raw() as u32;
-        let registered = self
-            .seed_path_fds(pid, path_forms)
-            .and_then(|()| self.register(pid, TRACE_FROM_EXEC));
-        if let Err(e) = registered {
-            gated.abort();
-            return Err(e);
-        }
-        let (pid, exec_error) = gated.release_nowait()?;
+        let (pid, exec_error) = self.traced_from_exec(gated, path_forms)?.release_nowait()?;
         let listener = match super::seccomp::receive_listener(ours.as_fd()) {
             Ok(listener) => listener,
             Err(errno) => {
@@ -200,15 +192,27 @@ impl EbpfTracer {
         argv0: &OsStr,
         path_forms: &[PathBuf],
     ) -> Result<Pid> {
+        self.traced_from_exec(gated, path_forms)?.release(argv0)
+    }
+
+    /// Puts a process held before its exec in the trace set, from that exec on (with
+    /// `-P`, its inherited fds on one of `path_forms`); on failure it never runs.
+    fn traced_from_exec(
+        &mut self,
+        gated: launch::Gated,
+        path_forms: &[PathBuf],
+    ) -> Result<launch::Gated> {
         let pid = gated.pid.as_raw() as u32;
         let registered = self
             .seed_path_fds(pid, path_forms)
             .and_then(|()| self.register(pid, TRACE_FROM_EXEC));
-        if let Err(e) = registered {
-            gated.abort();
-            return Err(e);
+        match registered {
+            Ok(()) => Ok(gated),
+            Err(e) => {
+                gated.abort();
+                Err(e)
+            }
         }
-        gated.release(argv0)
     }
 
     /// Takes processes out of the kernel's trace set (`-b execve`): their calls stop
