@@ -212,6 +212,7 @@ both_backends!(
     attach_without_f_traces_the_named_thread,
     an_exec_in_another_thread_ends_with_its_program,
     an_exec_in_another_thread_supersedes_the_leader,
+    a_superseded_leader_in_json,
 );
 
 /// With `-f`, a thread other than the leader that execs takes the process's id (strace's
@@ -303,4 +304,35 @@ fn an_exec_in_another_thread_supersedes_the_leader(backend: Backend) {
             );
         }
     }
+}
+
+/// In JSON the superseded leader is an `exit` record with the thread that took its place.
+fn a_superseded_leader_in_json(backend: Backend) {
+    let t = trace(&[
+        backend.arg(),
+        "-f",
+        "--format=json",
+        "-e",
+        "trace=execve",
+        "--",
+        MT_WORKER,
+        "exec",
+    ]);
+    t.expect(t.code() == Some(0), "/bin/true's status");
+    let exits: Vec<serde_json::Value> = t
+        .stderr
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["type"] == "exit")
+        .collect();
+    let superseded = exits
+        .iter()
+        .find(|v| v.get("superseded_by").is_some())
+        .unwrap_or_else(|| panic!("no superseded exit record:\n{}", t.stderr));
+    t.expect(
+        superseded["tid"] == superseded["pid"]
+            && superseded["superseded_by"] != superseded["tid"]
+            && superseded["group"] == false,
+        "the leader, superseded by another thread",
+    );
 }
