@@ -38,13 +38,13 @@ use crate::{
 };
 
 /// The calls whose entry wakes the tracer: those a rule names that are traced (strace
-/// tampers with traced calls only). `None`: no rule, no filter.
+/// tampers with traced calls only). `None`: no such call, no filter.
 pub fn filter(cfg: &Config) -> Option<Filter> {
     let rules = Injections::new(&cfg.qualifiers.inject);
     let set: BTreeSet<u32> = (rules.numbers())
         .filter(|&nr| cfg.trace_set().contains(nr))
         .collect();
-    (!cfg.qualifiers.inject.is_empty()).then(|| Filter::waking(&set, Wake::Listener))
+    (!set.is_empty()).then(|| Filter::waking(&set, Wake::Listener))
 }
 
 /// What became of a call the filter stopped.
@@ -76,7 +76,9 @@ pub struct Tamperer {
     limits: (usize, usize),
     plan_options: Vec<crate::syscalls::plan::PlanOptions>,
     outcome: OutcomeFilter,
+    /// Decided calls waiting for their answer (a delay, or the run loop).
     held: Vec<Decided>,
+    /// Until every task under the filter is gone (the listener hangs up).
     open: bool,
     /// The faked calls' totals for `-c`: the kernel counted none of them.
     pub totals: Totals,
@@ -142,7 +144,16 @@ impl Tamperer {
                     events: libc::POLLIN,
                     revents: 0,
                 };
-                while libc::poll(&mut pfd, 1, -1) >= 0 && pfd.revents & libc::POLLIN != 0 {
+                loop {
+                    if libc::poll(&mut pfd, 1, -1) < 0 {
+                        if *libc::__errno_location() == libc::EINTR {
+                            continue;
+                        }
+                        break;
+                    }
+                    if pfd.revents & libc::POLLIN == 0 {
+                        break;
+                    }
                     let mut notif: libc::seccomp_notif = std::mem::zeroed();
                     if libc::ioctl(fd, libc::SECCOMP_IOCTL_NOTIF_RECV as _, &mut notif) == 0 {
                         let mut resp = libc::seccomp_notif_resp {
@@ -263,8 +274,6 @@ impl Tamperer {
     fn tamper(&mut self, id: u64, tid: u32, nr: u32, args: [u64; 6], action: Action) -> Decided {
         let enter_ns = now_ns();
         let poked_enter = (action.poke_enter.as_ref()).is_some_and(|p| poke(tid, &args, p));
-        let delay = action.delay_enter.unwrap_or_default();
-        let due = Instant::now() + delay;
         let mut marks = Tampered {
             injected: false,
             poked: poked_enter,
@@ -273,7 +282,7 @@ impl Tamperer {
         let Some(fake) = action.result else {
             return Decided {
                 id,
-                due,
+                due: Instant::now() + action.delay_enter.unwrap_or_default(),
                 result: None,
                 tampering: Some(Tampering::Marked { tid, nr, marks }),
             };
@@ -299,7 +308,8 @@ impl Tamperer {
             self.limits,
             Phase::Exit(ret),
         ));
-        let delay = delay + action.delay_exit.unwrap_or_default();
+        // Its entry's delay and its exit's pass before the answer.
+        let delay = action.delay_enter.unwrap_or_default() + action.delay_exit.unwrap_or_default();
         marks.injected = true;
         marks.delayed |= action.delay_exit.is_some();
         call.tampered = marks;
