@@ -24,6 +24,18 @@ tracer_tests::both_backends!(reaped_child_named_as_strace_names_it);
 
 const STRACE: &str = "/usr/bin/strace";
 
+/// `lines` with what differs between two runs replaced, each `(pattern, by)` in turn.
+fn masked(lines: &[String], rules: &[(&Regex, &str)]) -> Vec<String> {
+    lines
+        .iter()
+        .map(|l| {
+            rules.iter().fold(l.clone(), |l, (re, by)| {
+                re.replace_all(&l, *by).into_owned()
+            })
+        })
+        .collect()
+}
+
 /// `args` traced by tracer on `backend` and by strace: the lines of each that start
 /// with one of `calls`, with the numbers that differ between runs (at least six
 /// digits: key serials, addresses' digits) masked.
@@ -119,15 +131,7 @@ fn ptrace_and_xattr_arguments_as_strace_prints_them(backend: Backend) {
         Regex::new(r"0x[0-9a-f]{6,}").unwrap(),
         Regex::new(r"\b\d{3,5}\b").unwrap(),
     );
-    let mask = |lines: Vec<String>| -> Vec<String> {
-        lines
-            .iter()
-            .map(|l| {
-                pid.replace_all(&addr.replace_all(l, "ADDR"), "PID")
-                    .into_owned()
-            })
-            .collect()
-    };
+    let mask = |lines: Vec<String>| masked(&lines, &[(&addr, "ADDR"), (&pid, "PID")]);
     let ours = mask(ours);
     assert_eq!(ours.len(), 11, "every call: {ours:#?}");
     assert_eq!(ours, mask(theirs));
@@ -145,12 +149,7 @@ fn socket_and_kvm_ioctls_as_strace_prints_them(backend: Backend) {
     };
     // The guest memory's address differs between the runs.
     let addr = Regex::new(r"0x[0-9a-f]{6,}").unwrap();
-    let mask = |lines: Vec<String>| -> Vec<String> {
-        lines
-            .iter()
-            .map(|l| addr.replace_all(l, "ADDR").into_owned())
-            .collect()
-    };
+    let mask = |lines: Vec<String>| masked(&lines, &[(&addr, "ADDR")]);
     let ours = mask(ours);
     assert!(ours.len() >= 10, "every call: {ours:#?}");
     assert!(
@@ -269,12 +268,7 @@ fn struct_arguments_as_strace_prints_them(backend: Backend) {
     };
     // Addresses (not the 64-bit flag values).
     let addr = Regex::new(r"0x[0-9a-f]{9,12}\b").unwrap();
-    let mask = |lines: Vec<String>| -> Vec<String> {
-        lines
-            .iter()
-            .map(|l| addr.replace_all(l, "ADDR").into_owned())
-            .collect()
-    };
+    let mask = |lines: Vec<String>| masked(&lines, &[(&addr, "ADDR")]);
     let ours = mask(ours);
     assert_eq!(ours.len(), 13, "every call: {ours:#?}");
     assert!(ours[11].contains("aio_reqprio=99"), "{}", ours[11]);
@@ -338,11 +332,7 @@ fn ancillary_data_as_strace_prints_it(backend: Backend) {
     assert!(ours[3].contains("cmsg_data=???}"), "{}", ours[3]);
     // The address of the bytes left over differs between the runs.
     let addr = Regex::new(r"0x[0-9a-f]+").unwrap();
-    let mask = |l: &[String]| -> Vec<String> {
-        l.iter()
-            .map(|l| addr.replace_all(l, "ADDR").into_owned())
-            .collect()
-    };
+    let mask = |l: &[String]| masked(l, &[(&addr, "ADDR")]);
     assert_eq!(mask(&ours), mask(&theirs));
 }
 
@@ -361,11 +351,7 @@ fn siginfo_fields_as_strace_prints_them(backend: Backend) {
         let Some((ours, theirs)) = both(backend, &args, &["ptrace(", "waitid("]) else {
             return;
         };
-        let mask = |l: &[String]| -> Vec<String> {
-            l.iter()
-                .map(|l| pid.replace_all(l, "PID").into_owned())
-                .collect()
-        };
+        let mask = |l: &[String]| masked(l, &[(&pid, "PID")]);
         let ours = mask(&ours);
         assert_eq!(ours.len(), 6, "every call: {ours:#?}");
         if style == "-Xabbrev" {
@@ -457,10 +443,6 @@ fn reaped_child_named_as_strace_names_it(backend: Backend) {
     );
     // The pids differ between the runs.
     let pid = Regex::new(r"\b\d{3,5}\b").unwrap();
-    let mask = |l: &[String]| -> Vec<String> {
-        l.iter()
-            .map(|l| pid.replace_all(l, "PID").into_owned())
-            .collect()
-    };
+    let mask = |l: &[String]| masked(l, &[(&pid, "PID")]);
     assert_eq!(mask(&ours), mask(&theirs));
 }

@@ -1016,6 +1016,11 @@ impl<'p, 'a> Tracer<'p, 'a> {
                 return Ok(Some(Stop::SyscallLimit));
             }
             self.drain()?;
+            // The limit may be reached in the drain that also saw the command end: it is
+            // still why the trace stopped.
+            if self.pipeline.limit_reached() {
+                return Ok(Some(Stop::SyscallLimit));
+            }
             // `-b execve`: processes the pipeline let go of.
             let detached = self.pipeline.take_detached();
             if !detached.is_empty() {
