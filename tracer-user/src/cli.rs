@@ -175,13 +175,15 @@ pub struct Args {
     #[arg(long = "trace", value_name = "SET", action = ArgAction::Append, help_heading = FILTERING)]
     pub trace: Vec<String>,
 
-    /// Tamper with calls of SET (ptrace): error=ERRNO or retval=N (the call is not
-    /// run), signal=SIG, delay_enter=/delay_exit=TIME, syscall=NAME, when=F[..L][+S].
+    /// Tamper with calls of SET: error=ERRNO or retval=N (the call is not run),
+    /// signal=SIG, delay_enter=/delay_exit=TIME, poke_enter=/poke_exit=@argN=HEX,
+    /// syscall=NAME, when=F[..L][+S]. eBPF: commands the tracer starts (a seccomp filter);
+    /// signal= and what acts at a running call's exit need ptrace.
     #[arg(long = "inject", value_name = "SET:ACTION...", action = ArgAction::Append,
           help_heading = TAMPERING)]
     pub inject: Vec<String>,
 
-    /// Make calls of SET fail (ptrace): error=ERRNO (default ENOSYS), when=.
+    /// Make calls of SET fail: error=ERRNO (default ENOSYS), when=.
     #[arg(long = "fault", value_name = "SET[:error=ERRNO]...", action = ArgAction::Append,
           help_heading = TAMPERING)]
     pub fault: Vec<String>,
