@@ -21,6 +21,8 @@ mod xlat;
 use super::HexMode;
 use super::errno::errno_name;
 use super::flags::{self, Xlat, styled, write_enum, write_flags_of};
+// `struct ifinfomsg`'s flags: the table the socket ioctls print them with.
+use super::ioctl::IFF_FLAGS;
 use super::netlink_types as types;
 use super::strings::quote;
 use super::structs::Bytes;
@@ -735,28 +737,6 @@ const ARPHRD_TYPES: Xlat = &[
     (824, "ARPHRD_NETLINK"),
     (0xfffe, "ARPHRD_NONE"),
     (0xffff, "ARPHRD_VOID"),
-];
-
-const IFF_FLAGS: Xlat = &[
-    (0x1, "IFF_UP"),
-    (0x2, "IFF_BROADCAST"),
-    (0x4, "IFF_DEBUG"),
-    (0x8, "IFF_LOOPBACK"),
-    (0x10, "IFF_POINTOPOINT"),
-    (0x20, "IFF_NOTRAILERS"),
-    (0x40, "IFF_RUNNING"),
-    (0x80, "IFF_NOARP"),
-    (0x100, "IFF_PROMISC"),
-    (0x200, "IFF_ALLMULTI"),
-    (0x400, "IFF_MASTER"),
-    (0x800, "IFF_SLAVE"),
-    (0x1000, "IFF_MULTICAST"),
-    (0x2000, "IFF_PORTSEL"),
-    (0x4000, "IFF_AUTOMEDIA"),
-    (0x8000, "IFF_DYNAMIC"),
-    (0x10000, "IFF_LOWER_UP"),
-    (0x20000, "IFF_DORMANT"),
-    (0x40000, "IFF_ECHO"),
 ];
 
 #[cfg(test)]

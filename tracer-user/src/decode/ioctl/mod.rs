@@ -39,6 +39,9 @@ mod uffdio;
 mod v4l2;
 mod xlat;
 
+/// Interface flags, for netlink's link messages too.
+pub(super) use xlat::IFFFLAGS as IFF_FLAGS;
+
 pub use request::write_request;
 pub(super) use seccomp::{AUDIT_ARCHES, syscall_name};
 
