@@ -124,6 +124,16 @@ fn masked(text: &str) -> Vec<String> {
 /// Runs `tracer BACKEND [-f] -o FILE ARGS` (a file, so the command's own stderr does not
 /// mix with the trace) and returns the exit status, the command's stdout and the trace.
 fn trace_to_file(backend: &str, follow: bool, args: &[&str]) -> (Option<i32>, String, String) {
+    trace_to_file_with(&[], backend, follow, args)
+}
+
+/// [`trace_to_file`] with `env` set for the tracer.
+fn trace_to_file_with(
+    env: &[(&str, &str)],
+    backend: &str,
+    follow: bool,
+    args: &[&str],
+) -> (Option<i32>, String, String) {
     static RUN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let file = std::env::temp_dir().join(format!("tracer-ptrace-{}-{n}", std::process::id()));
@@ -133,7 +143,13 @@ fn trace_to_file(backend: &str, follow: bool, args: &[&str]) -> (Option<i32>, St
         all.push("-f");
     }
     all.extend_from_slice(args);
-    let t = trace(&all);
+    let output = tracer_tests::tracer()
+        .envs(env.iter().copied())
+        .args(&all)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run tracer");
+    let t = Traced::from(output);
     let text = std::fs::read_to_string(&file).expect("trace file");
     let _ = std::fs::remove_file(&file);
     (t.code(), t.stdout, text)
@@ -202,6 +218,60 @@ fn both_backends_print_the_same_trace() {
         assert_eq!(e.0, p.0, "{args:?}: exit status");
         assert_eq!(e.1, p.1, "{args:?}: the command's output");
         assert_same(&format!("{args:?}"), &masked(&e.2), &masked(&p.2));
+    }
+}
+
+/// The eBPF exit program comes twice: with its loops (iovec arrays, message vectors,
+/// directory entries) unrolled, for kernels before 5.17, and run by `bpf_loop`, which the
+/// loader picks where the kernel has it. Both copy the same bytes: the mix's lines are
+/// the same whichever this kernel runs (on one older than 5.17 both runs take the
+/// unrolled one, and the kernel matrix covers it there).
+#[test]
+fn the_exit_programs_twins_print_the_same_trace() {
+    tracer_tests::skip_unless_root!();
+    let scratch = std::env::temp_dir().join(format!("tracer-twins-mix-{}", std::process::id()));
+    let mix = [
+        "-s",
+        "64",
+        "--",
+        "setarch",
+        "-R",
+        env!("CARGO_BIN_EXE_syscall_mix"),
+        scratch.to_str().unwrap(),
+    ];
+    let mmsg = [
+        "--",
+        "setarch",
+        "-R",
+        env!("CARGO_BIN_EXE_workload"),
+        "mmsg",
+    ];
+    let mut seen = String::new();
+    for args in [&mix[..], &mmsg[..]] {
+        std::fs::create_dir_all(&scratch).expect("create the scratch directory");
+        // As many variables each time: the command's execve line counts them.
+        let looped = trace_to_file_with(&[("TRACER_TWIN", "1")], "--backend=ebpf", false, args);
+        let unrolled = trace_to_file_with(
+            &[("TRACER_NO_BPF_LOOP", "1")],
+            "--backend=ebpf",
+            false,
+            args,
+        );
+        assert_eq!(looped.0, Some(0), "{args:?} runs: {}", looped.2);
+        assert_eq!(looped.1, unrolled.1, "{args:?}: the command's output");
+        assert_same(
+            &format!("{args:?}: the two exit programs"),
+            &masked(&looped.2),
+            &masked(&unrolled.2),
+        );
+        seen.push_str(&looped.2);
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
+    for call in ["readv(", "recvmmsg(", "sendmmsg(", "getdents64("] {
+        assert!(
+            seen.lines().any(|l| l.starts_with(call)),
+            "the programs make {call}...): {seen}"
+        );
     }
 }
 

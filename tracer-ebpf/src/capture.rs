@@ -9,11 +9,11 @@
 
 use core::ffi::c_void;
 
-use crate::{config::config, fdfacts};
+use crate::{config::config, fdfacts, maps::PLANS};
 use aya_ebpf::{
     helpers::{
         bpf_get_current_pid_tgid,
-        generated::{bpf_probe_read_user, bpf_probe_read_user_str},
+        generated::{bpf_loop, bpf_probe_read_user, bpf_probe_read_user_str},
     },
     macros::map,
     maps::PerCpuArray,
@@ -40,6 +40,12 @@ const OFF_MASK: usize = OFF_LIMIT - 1;
 const FORGET_CELL: usize = SCRATCH_BYTES - 8;
 const FAULTED_CELL: usize = SCRATCH_BYTES - 16;
 const STASH_CELL: usize = SCRATCH_BYTES - 24;
+/// The record's length when [`capture_record`] returns.
+const OFF_CELL: usize = SCRATCH_BYTES - 32;
+/// A looping capture's state between its steps ([`Step`]): in memory, where a
+/// `bpf_loop` callback finds it.
+const LOOP_CELLS: usize = SCRATCH_BYTES - 128;
+const LOOP_BYTES: usize = OFF_CELL - LOOP_CELLS;
 /// `MAX_CAPTURE` rounded up to a mask.
 const LEN_MASK: usize = 2 * MAX_CAPTURE - 1;
 const _: () = assert!(MAX_CAPTURE.is_power_of_two());
@@ -157,13 +163,14 @@ pub struct Builder {
 impl Builder {
     /// Starts a record with `record` at its head, in the scratch slot `slot`.
     #[inline(always)]
-    pub fn new(slot: u32, record: &SyscallRecord) -> Option<Self> {
+    pub fn new(slot: u32, record: impl FnOnce() -> SyscallRecord) -> Option<Self> {
         let scratch = SCRATCH.get_ptr_mut(slot)?;
         // SAFETY: the map value is SCRATCH_BYTES long and the record far shorter.
         let buf = unsafe { (*scratch).buf.as_mut_ptr() };
-        // SAFETY: as above; `push` counts the captures in the copy.
+        // SAFETY: as above; `push` counts the captures in the copy. Made in place, not on
+        // the stack: the exit program's stack and the captures' function's add up.
         unsafe {
-            *(buf as *mut SyscallRecord) = *record;
+            *(buf as *mut SyscallRecord) = record();
             (*(buf as *mut SyscallRecord)).ncaptures = 0;
         }
         Some(Self {
@@ -172,10 +179,44 @@ impl Builder {
         })
     }
 
+    /// Copies what the record's plan asks for at entry, but the slots in `deferred`
+    /// (taken at the exit instead). Returns the bits of the captures whose read faulted.
+    #[inline(always)]
+    pub fn capture_entry(&mut self, deferred: u32) -> u32 {
+        let faulted = tracer_capture_entry(deferred as u64);
+        self.resume();
+        faulted as u32
+    }
+
+    /// Copies what the record's plan asks for at exit, plus the entry captures whose bit
+    /// is set in `retry`. Returns the bits of the captures whose read faulted.
+    ///
+    /// `HELPER_LOOPS`: the looping captures run through `bpf_loop` (5.17+; see
+    /// [`Builder::repeat`]), so the verifier checks their bodies once instead of every
+    /// iteration.
+    #[inline(always)]
+    pub fn capture_exit<const HELPER_LOOPS: bool>(&mut self, retry: u32) -> u32 {
+        let faulted = if HELPER_LOOPS {
+            tracer_capture_exit_loops(retry as u64)
+        } else {
+            tracer_capture_exit(retry as u64)
+        };
+        self.resume();
+        faulted as u32
+    }
+
+    /// The record's length after the captures' function, from memory (see
+    /// [`capture_record`]).
+    #[inline(always)]
+    fn resume(&mut self) {
+        self.off = self.load(OFF_CELL) as usize;
+        self.forget_offset();
+    }
+
     /// Copies what `plan` asks for in `phase`, plus (at exit) the entry captures whose
     /// bit is set in `retry`. Returns the bits of the captures whose read faulted.
     #[inline(always)]
-    pub fn capture_all(
+    fn capture_all<const HELPER_LOOPS: bool>(
         &mut self,
         plan: &CapturePlan,
         phase: Phase,
@@ -218,7 +259,7 @@ impl Builder {
         let retrying = retry & (1 << LOOP_SLOT) != 0 && spec.when == when::ENTER;
         if kinds(phase, LOOP_SLOT) != 0
             && (phase.wants(spec, LOOP_SLOT) || retrying)
-            && self.capture_loop(spec, phase, args, string_limit)
+            && self.capture_loop::<HELPER_LOOPS>(spec, phase, args, string_limit)
         {
             self.fault(LOOP_SLOT);
         }
@@ -390,7 +431,7 @@ impl Builder {
     /// Takes the plan's looping capture: an iovec array and what its elements point
     /// at, or a count of directory entries. True when the read faulted.
     #[inline(always)]
-    fn capture_loop(
+    fn capture_loop<const HELPER: bool>(
         &mut self,
         spec: &CaptureSpec,
         phase: Phase,
@@ -413,10 +454,10 @@ impl Builder {
                 if array == 0 {
                     return false;
                 }
-                self.read_iovec(data_off, array, count, string_limit)
+                self.read_iovec::<HELPER>(header_off, array, count, string_limit)
             }
             capture::DIRENT_COUNT if kinds & bit(capture::DIRENT_COUNT) != 0 => match phase.ret() {
-                Some(ret) if ret >= 0 => self.count_dirents(data_off, src, ret as u64),
+                Some(ret) if ret >= 0 => self.count_dirents::<HELPER>(data_off, src, ret as u64),
                 _ => return false,
             },
             // Only taken at exit: the loop stays out of the entry program.
@@ -426,7 +467,7 @@ impl Builder {
                     (LEN_FROM_RET, _) => return false,
                     (n, _) => args[(n & 7) as usize % 6] as u32 as u64,
                 };
-                self.read_mmsg(data_off, src, count, string_limit)
+                self.read_mmsg::<HELPER>(header_off, src, count, string_limit)
             }
             _ => return false,
         };
@@ -643,187 +684,77 @@ impl Builder {
     }
 
     /// An iovec array: each element's [`IovecChunk`] and up to `limit` bytes of what it
-    /// points at. How much of that a read filled is for userspace to work out from the
-    /// return value.
-    ///
-    /// Written so that one path leaves each iteration: the verifier cannot prune states
-    /// across iterations (the counter is precise), and older verifiers hardly within
-    /// one, so every branch that went on with a different state would double its work.
+    /// points at, after the capture header at `header_off`. How much of that a read
+    /// filled is for userspace to work out from the return value.
     #[inline(always)]
-    fn read_iovec(&mut self, off: usize, array: u64, count: u64, limit: usize) -> (usize, u8) {
-        const CHUNK: usize = size_of::<IovecChunk>();
+    fn read_iovec<const HELPER: bool>(
+        &mut self,
+        header_off: usize,
+        array: u64,
+        count: u64,
+        limit: usize,
+    ) -> (usize, u8) {
         // The first element always fits, whatever `-s`.
-        let limit = if limit > MAX_CAPTURE - CHUNK - 1 {
-            MAX_CAPTURE - CHUNK - 1
+        let limit = if limit > MAX_CAPTURE - IOVEC_CHUNK - 1 {
+            MAX_CAPTURE - IOVEC_CHUNK - 1
         } else {
             limit
         };
-        let mut len = 0usize;
-        let mut i = 0;
-        while i < MAX_IOV {
-            if i as u64 >= count {
-                return (len, 0);
-            }
-            if len + CHUNK >= MAX_CAPTURE {
-                return (len, CAPTURE_TRUNCATED);
-            }
-            // Masks that change nothing (both stay below MAX_CAPTURE) but bound the
-            // values for the verifier whatever it made of the comparisons.
-            let at = (off + (len & (MAX_CAPTURE - 1))) & (2 * OFF_LIMIT - 1);
-            let chunk = self.buf.wrapping_add(at) as *mut IovecChunk;
-            // SAFETY: at < OFF_LIMIT + 8 + MAX_CAPTURE: the chunk is inside the buffer.
-            let rc = unsafe {
-                bpf_probe_read_user(
-                    chunk as *mut c_void,
-                    16,
-                    (array + 16 * i as u64) as *const c_void,
-                )
-            };
-            if rc < 0 {
-                let flags = if i == 0 {
-                    CAPTURE_FAULT
-                } else {
-                    CAPTURE_TRUNCATED
-                };
-                return (len, flags);
-            }
-            // SAFETY: just written.
-            let (base, iov_len) = unsafe { ((*chunk).base, (*chunk).iov_len) };
-            let want = iov_copy_len(iov_len, limit);
-            // Which branch made the size is of no use to the verifier later. The mask
-            // bounds it as above, and `want` is compared as it is: 6.12's verifier loses
-            // the unsigned bounds of a register when it compares that register plus a
-            // constant.
-            let want = self.forget(want) & (MAX_CAPTURE - 1);
-            let room = MAX_CAPTURE - CHUNK - len;
-            if want > room {
-                return (len, CAPTURE_TRUNCATED);
-            }
-            // SAFETY: at + CHUNK + want < OFF_LIMIT + 8 + 2 * MAX_CAPTURE. On failure
-            // the helper zeroes the bytes.
-            let rc = unsafe {
-                bpf_probe_read_user(
-                    chunk.wrapping_add(1) as *mut c_void,
-                    want as u32,
-                    base as *const c_void,
-                )
-            };
-            // The sign bit, as a flag, without a branch.
-            let fault = (rc as u64 >> 63) as u32 * CAPTURE_FAULT as u32;
-            // SAFETY: as above.
-            unsafe {
-                (*chunk).len = want as u32;
-                (*chunk).flags = fault;
-            }
-            len += CHUNK + ((want + 7) & !7);
-            i += 1;
-        }
-        let flags = if count > MAX_IOV as u64 {
-            CAPTURE_TRUNCATED
-        } else {
-            0
+        let mut iovecs = Iovecs {
+            header_off: header_off as u64,
+            array,
+            count,
+            limit: limit as u64,
+            len: 0,
+            i: 0,
+            flags: if count > MAX_IOV as u64 {
+                CAPTURE_TRUNCATED as u64
+            } else {
+                0
+            },
         };
-        (len, flags)
+        self.repeat::<HELPER, _>(&mut iovecs, MAX_IOV as u32);
+        (iovecs.len as usize & LEN_MASK, iovecs.flags as u8)
     }
 
-    /// A `struct mmsghdr` vector of `count` messages: per message an [`MmsgChunk`] with
-    /// its header and address, per iovec element one with the `struct iovec` and up to
-    /// `limit` bytes of its data.
-    ///
-    /// One loop over the pieces, messages and elements alike: each step reads a fixed
-    /// part `a` (the 64-byte header or the 16-byte iovec) and then what its first word
-    /// points at, as long as its second word says (capped), and only arithmetic picks
-    /// which. What the steps carry over lives in scratch memory ([`Self::forget`]), so
-    /// one path leaves each step, as in [`Self::read_iovec`].
+    /// A `struct mmsghdr` vector of `count` messages, after the capture header at
+    /// `header_off`: per message an [`MmsgChunk`] with its header and address, per iovec
+    /// element one with the `struct iovec` and up to `limit` bytes of its data.
     #[inline(always)]
-    fn read_mmsg(&mut self, off: usize, vec: u64, count: u64, limit: usize) -> (usize, u8) {
-        const CHUNK: usize = size_of::<MmsgChunk>();
-        // Room for the largest step: a header, a name and a chunk.
-        const STEP: usize = CHUNK + MMSGHDR_BYTES + MMSG_NAME_BYTES;
+    fn read_mmsg<const HELPER: bool>(
+        &mut self,
+        header_off: usize,
+        vec: u64,
+        count: u64,
+        limit: usize,
+    ) -> (usize, u8) {
         let limit = if limit > MMSG_NAME_BYTES {
             MMSG_NAME_BYTES
         } else {
             limit
         };
-        let (mut len, mut msg, mut elem, mut left, mut iov) = (0usize, 0u64, 0u64, 0u64, 0u64);
-        let mut i = 0;
-        while i < MAX_MMSG_PIECES {
-            let header = (left == 0) as u64;
-            if header == 1 && msg >= count {
-                return (len, 0);
-            }
-            if len + STEP >= MAX_CAPTURE {
-                return (len, CAPTURE_TRUNCATED);
-            }
-            let at = (off + (len & (MAX_CAPTURE - 1))) & (2 * OFF_LIMIT - 1);
-            let chunk = self.buf.wrapping_add(at) as *mut MmsgChunk;
-            let a = chunk.wrapping_add(1) as *mut u8;
-            // A message's header or its next iovec, 64 or 16 bytes.
-            let a_addr =
-                header * (vec + MMSGHDR_BYTES as u64 * msg) + (1 - header) * (iov + 16 * elem);
-            let a_len = (16 + header as usize * (MMSGHDR_BYTES - 16)) & (MMSGHDR_BYTES * 2 - 1);
-            // SAFETY: at < OFF_LIMIT + 8 + MAX_CAPTURE and a_len <= 64: in the buffer.
-            let rc = unsafe {
-                bpf_probe_read_user(a as *mut c_void, a_len as u32, a_addr as *const c_void)
-            };
-            if rc < 0 {
-                let flags = if i == 0 {
-                    CAPTURE_FAULT
-                } else {
-                    CAPTURE_TRUNCATED
-                };
-                return (len, flags);
-            }
-            // SAFETY: just written, at least 32 bytes (a header's are 64).
-            let (ptr, size, next_iov, next_left) = unsafe {
-                let w = a as *const u64;
-                (*w, *w.add(1), *w.add(2), *w.add(3))
-            };
-            // A header's second word is `msg_namelen` and 4 bytes of padding.
-            let size = size & (u32::MAX as u64 | (1 - header).wrapping_neg());
-            let cap = header as usize * MMSG_NAME_BYTES + (1 - header as usize) * limit;
-            let want = if size < cap as u64 {
-                size as usize
-            } else {
-                cap
-            };
-            let want = self.forget(want) & (MAX_CAPTURE - 1);
-            if want > MMSG_NAME_BYTES {
-                return (len, CAPTURE_TRUNCATED);
-            }
-            let b = a.wrapping_add(a_len);
-            // SAFETY: b + want < OFF_LIMIT + 8 + MAX_CAPTURE + 2 * 64 + 128: in the
-            // buffer. On failure the helper zeroes the bytes.
-            let rc =
-                unsafe { bpf_probe_read_user(b as *mut c_void, want as u32, ptr as *const c_void) };
-            let fault = (rc as u64 >> 63) as u32 * CAPTURE_FAULT as u32;
-            // SAFETY: as above.
-            unsafe {
-                *chunk = MmsgChunk {
-                    addr: a_addr,
-                    a_len: a_len as u32,
-                    b_len: want as u32,
-                    kind: header as u32 * MMSG_MESSAGE,
-                    flags: fault,
-                };
-            }
-            len += CHUNK + a_len + ((want + 7) & !7);
-            // After a header its elements (at most MAX_IOV), after an element the next.
-            let next_left = if next_left > MAX_IOV as u64 {
-                MAX_IOV as u64
-            } else {
-                next_left
-            };
-            iov = self.forget((header * next_iov + (1 - header) * iov) as usize) as u64;
-            left = self.forget((header * next_left + (1 - header) * left.wrapping_sub(1)) as usize)
-                as u64;
-            elem = self.forget(((1 - header) * (elem + 1)) as usize) as u64;
-            msg += header;
-            len = self.forget(len) & (2 * MAX_CAPTURE - 1);
-            i += 1;
-        }
-        let more = msg < count || left != 0;
-        (len, if more { CAPTURE_TRUNCATED } else { 0 })
+        let mut mmsgs = Mmsgs {
+            header_off: header_off as u64,
+            vec,
+            count,
+            limit: limit as u64,
+            len: 0,
+            i: 0,
+            msg: 0,
+            elem: 0,
+            left: 0,
+            iov: 0,
+            flags: u64::MAX,
+        };
+        self.repeat::<HELPER, _>(&mut mmsgs, MAX_MMSG_PIECES as u32);
+        let flags = if mmsgs.flags != u64::MAX {
+            mmsgs.flags as u8
+        } else if mmsgs.msg < count || mmsgs.left != 0 {
+            CAPTURE_TRUNCATED
+        } else {
+            0
+        };
+        (mmsgs.len as usize & LEN_MASK, flags)
     }
 
     /// `select`'s three sets, arguments 1 to 3, `fdset_bytes(nfds)` each. Without
@@ -874,42 +805,55 @@ impl Builder {
         read + read * (rc as u64 >> 63) as u8
     }
 
-    /// The records in `len` bytes of `getdents` output: u32 count. One path leaves each
-    /// iteration, as in [`Self::read_iovec`].
+    /// The records in `len` bytes of `getdents` output: u32 count.
     #[inline(always)]
-    fn count_dirents(&mut self, off: usize, src: u64, len: u64) -> (usize, u8) {
-        // Each `d_reclen` is read into the scratch space the count then overwrites.
-        let cell = self.buf.wrapping_add(off & (2 * OFF_LIMIT - 1)) as *mut u16;
-        let mut pos = 0u64;
-        let mut count = 0u32;
-        let mut flags = CAPTURE_TRUNCATED;
-        let mut i = 0;
-        while i < MAX_DIRENTS {
-            if pos >= len {
-                flags = 0;
-                break;
-            }
-            // SAFETY: 2 bytes at off < OFF_LIMIT + 8: inside the buffer.
-            let rc = unsafe {
-                bpf_probe_read_user(
-                    cell as *mut c_void,
-                    2,
-                    (src + pos + DIRENT_RECLEN) as *const c_void,
-                )
-            };
-            // SAFETY: just written (or zeroed by the failed helper).
-            let reclen = unsafe { *cell };
-            if rc < 0 || reclen == 0 {
-                flags = CAPTURE_FAULT;
-                break;
-            }
-            pos += reclen as u64;
-            count += 1;
-            i += 1;
-        }
+    fn count_dirents<const HELPER: bool>(&mut self, off: usize, src: u64, len: u64) -> (usize, u8) {
+        let mut dirents = Dirents {
+            off: off as u64,
+            src,
+            end: len,
+            pos: 0,
+            count: 0,
+            flags: CAPTURE_TRUNCATED as u64,
+        };
+        self.repeat::<HELPER, _>(&mut dirents, MAX_DIRENTS as u32);
         // SAFETY: 4 bytes at off < 2 * OFF_LIMIT.
-        unsafe { *(cell as *mut u32) = count };
-        (4, flags)
+        unsafe { *(self.buf.add(off & (2 * OFF_LIMIT - 1)) as *mut u32) = dirents.count as u32 };
+        (4, dirents.flags as u8)
+    }
+
+    /// Runs `state`'s steps until one says the loop is done, at most `max` of them:
+    /// unrolled (the verifier checks each iteration on its own; the state stays in
+    /// registers), or with `HELPER` by `bpf_loop`, whose callback it checks once (the
+    /// state goes through the loop cells, where the callback finds it in the exit's
+    /// scratch slot: only exit records loop through the helper).
+    #[inline(always)]
+    fn repeat<const HELPER: bool, S: Step>(&mut self, state: &mut S, max: u32) {
+        if HELPER {
+            const { assert!(size_of::<S>() <= LOOP_BYTES) };
+            let cells = self.buf.wrapping_add(LOOP_CELLS) as *mut S;
+            // SAFETY: the cells are inside the buffer, 8-aligned, LOOP_BYTES long. The
+            // callback is one of this program's functions and takes no context: its
+            // state is in the cells (its stack would add to this program's).
+            unsafe {
+                *cells = *state;
+                bpf_loop(
+                    max,
+                    step_callback::<S> as *mut c_void,
+                    core::ptr::null_mut(),
+                    0,
+                );
+                *state = *cells;
+            }
+        } else {
+            let mut i = 0;
+            while i < max {
+                if state.step(self) {
+                    break;
+                }
+                i += 1;
+            }
+        }
     }
 
     /// argv: each string NUL-terminated, concatenated, up to `strv_strings` strings (a
@@ -1033,5 +977,334 @@ impl Builder {
         };
         // SAFETY: len < 2 * OFF_LIMIT <= SCRATCH_BYTES.
         unsafe { core::slice::from_raw_parts(self.buf, len) }
+    }
+}
+
+/// The captures of the record at the head of scratch slot `slot` in `phase`
+/// ([`Builder::capture_all`]), its length left in `OFF_CELL`.
+///
+/// Called only through the global functions below: the verifier checks a global function
+/// once, on its own, rather than again for every state its callers reach it in (the
+/// trace set's filters and flags multiplied the capture code's checks). Their arguments
+/// can only be numbers, so the record's number, arguments and result are read back from
+/// its head, and its plan looked up again.
+#[inline(always)]
+fn capture_record<const HELPER_LOOPS: bool>(
+    slot: u32,
+    phase: impl FnOnce(i64) -> Phase,
+    retry: u32,
+) -> u64 {
+    let Some(scratch) = SCRATCH.get_ptr_mut(slot) else {
+        return 0;
+    };
+    // SAFETY: the map value is SCRATCH_BYTES long; its head is the record `Builder::new`
+    // wrote.
+    // The arguments stay where they are (a copy would take the stack 5.10's verifier
+    // counts against the caller's).
+    let (buf, nr, args, ret) = unsafe {
+        let buf = (*scratch).buf.as_mut_ptr();
+        let head = buf as *const SyscallRecord;
+        (buf, (*head).nr, &(*head).args, (*head).ret)
+    };
+    let mut b = Builder {
+        buf,
+        off: size_of::<SyscallRecord>(),
+    };
+    let faulted = match PLANS.get(nr) {
+        Some(plan) => b.capture_all::<HELPER_LOOPS>(
+            &plan.capture,
+            phase(ret),
+            args,
+            config().string_limit as usize,
+            retry,
+        ),
+        None => 0,
+    };
+    b.store(OFF_CELL, b.off as u64);
+    faulted as u64
+}
+
+#[unsafe(no_mangle)]
+#[inline(never)]
+pub extern "C" fn tracer_capture_entry(deferred: u64) -> u64 {
+    let deferred = deferred as u32;
+    capture_record::<false>(SCRATCH_ENTER, |_| Phase::Enter { deferred }, 0)
+}
+
+#[unsafe(no_mangle)]
+#[inline(never)]
+pub extern "C" fn tracer_capture_exit(retry: u64) -> u64 {
+    capture_record::<false>(SCRATCH_EXIT, Phase::Exit, retry as u32)
+}
+
+#[unsafe(no_mangle)]
+#[inline(never)]
+pub extern "C" fn tracer_capture_exit_loops(retry: u64) -> u64 {
+    capture_record::<true>(SCRATCH_EXIT, Phase::Exit, retry as u32)
+}
+
+/// A looping capture's state and one iteration of it ([`Builder::repeat`]): plain
+/// words (`repr(C)`, at most `LOOP_BYTES`), kept in the loop cells for `bpf_loop`.
+trait Step: Copy {
+    /// One iteration: true when the loop is done.
+    fn step(&mut self, b: &mut Builder) -> bool;
+}
+
+/// `bpf_loop`'s callback for `S`: 0 goes on, 1 stops.
+#[inline(never)]
+extern "C" fn step_callback<S: Step>(_index: u64, _ctx: *mut c_void) -> i64 {
+    let Some(scratch) = SCRATCH.get_ptr_mut(SCRATCH_EXIT) else {
+        return 1;
+    };
+    let mut b = Builder {
+        // SAFETY: the map value is SCRATCH_BYTES long.
+        buf: unsafe { (*scratch).buf.as_mut_ptr() },
+        off: 0,
+    };
+    // SAFETY: the loop cells hold an `S` (`repeat` put it there), inside the buffer.
+    let state = unsafe { &mut *(b.buf.add(LOOP_CELLS) as *mut S) };
+    state.step(&mut b) as i64
+}
+
+/// Counting `getdents` entries: each `d_reclen` is read into the scratch space at `off`
+/// (which the count then overwrites).
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct Dirents {
+    off: u64,
+    src: u64,
+    end: u64,
+    pos: u64,
+    count: u64,
+    flags: u64,
+}
+
+impl Step for Dirents {
+    #[inline(always)]
+    fn step(&mut self, b: &mut Builder) -> bool {
+        if self.pos >= self.end {
+            self.flags = 0;
+            return true;
+        }
+        // A multiple of 8 below OFF_LIMIT + 8; masked for the verifier, which no longer
+        // knows it once it went through memory.
+        let cell = b.buf.wrapping_add(self.off as usize & (2 * OFF_LIMIT - 8)) as *mut u16;
+        // SAFETY: 2 bytes below 2 * OFF_LIMIT: inside the buffer.
+        let rc = unsafe {
+            bpf_probe_read_user(
+                cell as *mut c_void,
+                2,
+                (self.src + self.pos + DIRENT_RECLEN) as *const c_void,
+            )
+        };
+        // SAFETY: just written (or zeroed by the failed helper).
+        let reclen = unsafe { *cell };
+        if rc < 0 || reclen == 0 {
+            self.flags = CAPTURE_FAULT as u64;
+            return true;
+        }
+        self.pos += reclen as u64;
+        self.count += 1;
+        false
+    }
+}
+
+/// The bytes of an [`IovecChunk`].
+const IOVEC_CHUNK: usize = size_of::<IovecChunk>();
+
+/// An iovec array's elements, one per step.
+///
+/// Written so that one path leaves each step: unrolled, the verifier cannot prune states
+/// across iterations (the counter is precise), and older verifiers hardly within one,
+/// so every branch that went on with a different state would double its work.
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct Iovecs {
+    header_off: u64,
+    array: u64,
+    count: u64,
+    limit: u64,
+    len: u64,
+    i: u64,
+    flags: u64,
+}
+
+impl Step for Iovecs {
+    #[inline(always)]
+    fn step(&mut self, b: &mut Builder) -> bool {
+        const CHUNK: usize = IOVEC_CHUNK;
+        if self.i >= self.count {
+            self.flags = 0;
+            return true;
+        }
+        // Masks that change nothing but bound the values for the verifier whatever it
+        // made of the comparisons (or lost through memory).
+        let len = self.len as usize & (MAX_CAPTURE - 1);
+        if len + CHUNK >= MAX_CAPTURE {
+            self.flags = CAPTURE_TRUNCATED as u64;
+            return true;
+        }
+        let off = (self.header_off as usize & OFF_MASK) + size_of::<CaptureHeader>();
+        let chunk = b.buf.wrapping_add(off + len) as *mut IovecChunk;
+        // SAFETY: off + len < OFF_LIMIT + 8 + MAX_CAPTURE: the chunk is inside the buffer.
+        let rc = unsafe {
+            bpf_probe_read_user(
+                chunk as *mut c_void,
+                16,
+                (self.array + 16 * self.i) as *const c_void,
+            )
+        };
+        if rc < 0 {
+            self.flags = if self.i == 0 {
+                CAPTURE_FAULT
+            } else {
+                CAPTURE_TRUNCATED
+            } as u64;
+            return true;
+        }
+        // SAFETY: just written.
+        let (base, iov_len) = unsafe { ((*chunk).base, (*chunk).iov_len) };
+        let want = iov_copy_len(iov_len, self.limit as usize);
+        // Which branch made the size is of no use to the verifier later. The mask
+        // bounds it as above, and `want` is compared as it is: 6.12's verifier loses
+        // the unsigned bounds of a register when it compares that register plus a
+        // constant.
+        let want = b.forget(want) & (MAX_CAPTURE - 1);
+        let room = MAX_CAPTURE - CHUNK - len;
+        if want > room {
+            self.flags = CAPTURE_TRUNCATED as u64;
+            return true;
+        }
+        // SAFETY: off + len + CHUNK + want < OFF_LIMIT + 8 + 2 * MAX_CAPTURE. On failure
+        // the helper zeroes the bytes.
+        let rc = unsafe {
+            bpf_probe_read_user(
+                chunk.wrapping_add(1) as *mut c_void,
+                want as u32,
+                base as *const c_void,
+            )
+        };
+        // The sign bit, as a flag, without a branch.
+        let fault = (rc as u64 >> 63) as u32 * CAPTURE_FAULT as u32;
+        // SAFETY: as above.
+        unsafe {
+            (*chunk).len = want as u32;
+            (*chunk).flags = fault;
+        }
+        self.len = (len + CHUNK + ((want + 7) & !7)) as u64;
+        self.i += 1;
+        false
+    }
+}
+
+/// A `struct mmsghdr` vector, one piece per step, messages and elements alike: each step
+/// reads a fixed part `a` (the 64-byte header or the 16-byte iovec) and then what its
+/// first word points at, as long as its second word says (capped), and only arithmetic
+/// picks which. What the steps carry over goes through memory ([`Builder::forget`]), so
+/// one path leaves each step, as in [`Iovecs`].
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct Mmsgs {
+    header_off: u64,
+    vec: u64,
+    count: u64,
+    limit: u64,
+    len: u64,
+    /// Pieces taken.
+    i: u64,
+    /// Messages started, the current message's iovec elements taken, its elements
+    /// left, and where its iovec array is.
+    msg: u64,
+    elem: u64,
+    left: u64,
+    iov: u64,
+    /// The capture's flags once a step ends it early, `u64::MAX` until then.
+    flags: u64,
+}
+
+impl Step for Mmsgs {
+    #[inline(always)]
+    fn step(&mut self, b: &mut Builder) -> bool {
+        const CHUNK: usize = size_of::<MmsgChunk>();
+        // Room for the largest step: a header, a name and a chunk.
+        const STEP: usize = CHUNK + MMSGHDR_BYTES + MMSG_NAME_BYTES;
+        let header = (self.left == 0) as u64;
+        if header == 1 && self.msg >= self.count {
+            self.flags = 0;
+            return true;
+        }
+        let len = self.len as usize & (MAX_CAPTURE - 1);
+        if len + STEP >= MAX_CAPTURE {
+            self.flags = CAPTURE_TRUNCATED as u64;
+            return true;
+        }
+        let off = (self.header_off as usize & OFF_MASK) + size_of::<CaptureHeader>();
+        let chunk = b.buf.wrapping_add(off + len) as *mut MmsgChunk;
+        let a = chunk.wrapping_add(1) as *mut u8;
+        // A message's header or its next iovec, 64 or 16 bytes.
+        let a_addr = header * (self.vec + MMSGHDR_BYTES as u64 * self.msg)
+            + (1 - header) * (self.iov + 16 * self.elem);
+        let a_len = (16 + header as usize * (MMSGHDR_BYTES - 16)) & (MMSGHDR_BYTES * 2 - 1);
+        // SAFETY: off + len < OFF_LIMIT + 8 + MAX_CAPTURE and a_len <= 64: in the buffer.
+        let rc =
+            unsafe { bpf_probe_read_user(a as *mut c_void, a_len as u32, a_addr as *const c_void) };
+        if rc < 0 {
+            self.flags = if self.i == 0 {
+                CAPTURE_FAULT
+            } else {
+                CAPTURE_TRUNCATED
+            } as u64;
+            return true;
+        }
+        // SAFETY: just written, at least 32 bytes (a header's are 64).
+        let (ptr, size, next_iov, next_left) = unsafe {
+            let w = a as *const u64;
+            (*w, *w.add(1), *w.add(2), *w.add(3))
+        };
+        // A header's second word is `msg_namelen` and 4 bytes of padding.
+        let size = size & (u32::MAX as u64 | (1 - header).wrapping_neg());
+        let cap = header as usize * MMSG_NAME_BYTES + (1 - header as usize) * self.limit as usize;
+        let want = if size < cap as u64 {
+            size as usize
+        } else {
+            cap
+        };
+        let want = b.forget(want) & (MAX_CAPTURE - 1);
+        if want > MMSG_NAME_BYTES {
+            self.flags = CAPTURE_TRUNCATED as u64;
+            return true;
+        }
+        let dst = a.wrapping_add(a_len);
+        // SAFETY: dst + want < OFF_LIMIT + 8 + MAX_CAPTURE + 2 * 64 + 128: in the
+        // buffer. On failure the helper zeroes the bytes.
+        let rc =
+            unsafe { bpf_probe_read_user(dst as *mut c_void, want as u32, ptr as *const c_void) };
+        let fault = (rc as u64 >> 63) as u32 * CAPTURE_FAULT as u32;
+        // SAFETY: as above.
+        unsafe {
+            *chunk = MmsgChunk {
+                addr: a_addr,
+                a_len: a_len as u32,
+                b_len: want as u32,
+                kind: header as u32 * MMSG_MESSAGE,
+                flags: fault,
+            };
+        }
+        let len = len + CHUNK + a_len + ((want + 7) & !7);
+        // After a header its elements (at most MAX_IOV), after an element the next.
+        let next_left = if next_left > MAX_IOV as u64 {
+            MAX_IOV as u64
+        } else {
+            next_left
+        };
+        let (iov, left, elem) = (self.iov, self.left, self.elem);
+        self.iov = b.forget((header * next_iov + (1 - header) * iov) as usize) as u64;
+        self.left =
+            b.forget((header * next_left + (1 - header) * left.wrapping_sub(1)) as usize) as u64;
+        self.elem = b.forget(((1 - header) * (elem + 1)) as usize) as u64;
+        self.msg += header;
+        self.len = (b.forget(len) & (2 * MAX_CAPTURE - 1)) as u64;
+        self.i += 1;
+        false
     }
 }

@@ -79,7 +79,14 @@ pub fn tracer_fentry(ctx: FEntryContext) -> i32 {
 /// Return of one syscall function: its result follows its one argument.
 #[fexit]
 pub fn tracer_fexit(ctx: FExitContext) -> i32 {
-    syscall::on_exit(ctx.arg(1));
+    syscall::on_exit::<false>(ctx.arg(1));
+    0
+}
+
+/// `tracer_fexit` with its loops run by `bpf_loop` (5.17+, as `tracer_sys_exit_loops`).
+#[fexit]
+pub fn tracer_fexit_loops(ctx: FExitContext) -> i32 {
+    syscall::on_exit::<true>(ctx.arg(1));
     0
 }
 
@@ -163,18 +170,38 @@ pub fn tracer_enter_tp(ctx: TracePointContext) -> u32 {
 /// Exit of every syscall (broad trace sets).
 #[raw_tracepoint(tracepoint = "sys_exit")]
 pub fn tracer_sys_exit(ctx: RawTracePointContext) -> i32 {
-    syscall::on_exit(ctx.arg(1));
+    syscall::on_exit::<false>(ctx.arg(1));
+    0
+}
+
+/// `tracer_sys_exit` with its loops run by `bpf_loop` (5.17+): far less for the verifier
+/// to walk, so a far shorter start. The loader picks it where the kernel has the helper.
+#[raw_tracepoint(tracepoint = "sys_exit")]
+pub fn tracer_sys_exit_loops(ctx: RawTracePointContext) -> i32 {
+    syscall::on_exit::<true>(ctx.arg(1));
     0
 }
 
 /// Exit of one syscall (`syscalls:sys_exit_NAME`): `ret` at offset 16.
 #[tracepoint]
 pub fn tracer_exit_tp(ctx: TracePointContext) -> u32 {
+    exit_tp::<false>(&ctx);
+    0
+}
+
+/// `tracer_exit_tp` with its loops run by `bpf_loop` (5.17+, as `tracer_sys_exit_loops`).
+#[tracepoint]
+pub fn tracer_exit_tp_loops(ctx: TracePointContext) -> u32 {
+    exit_tp::<true>(&ctx);
+    0
+}
+
+#[inline(always)]
+fn exit_tp<const HELPER_LOOPS: bool>(ctx: &TracePointContext) {
     // SAFETY: offset inside the tracepoint record; the helper checks the read.
     if let Ok(ret) = unsafe { ctx.read_at::<i64>(16) } {
-        syscall::on_exit(ret);
+        syscall::on_exit::<HELPER_LOOPS>(ret);
     }
-    0
 }
 
 /// A signal being delivered (`signal_deliver(sig, info, ka)`), shown as strace's

@@ -182,22 +182,19 @@ fn capture_at_entry(call: &mut InFlight, plan: &SyscallPlan) {
     if !capture::any(&plan.capture, phase) {
         return;
     }
-    let record = syscall_record(kind::SYSCALL_ENTER, call, 0, 0);
-    if let Some(mut builder) = Builder::new(SCRATCH_ENTER, &record) {
-        call.retry |= builder.capture_all(&plan.capture, phase, &call.args, string_limit(), 0);
+    let record = || syscall_record(kind::SYSCALL_ENTER, call, 0, 0);
+    if let Some(mut builder) = Builder::new(SCRATCH_ENTER, record) {
+        call.retry |= builder.capture_entry(deferred);
         if !output(builder.finish(), wakeup_flags(), Lost::Entry) {
             call.flags |= INFLIGHT_ENTRY_LOST;
         }
     }
 }
 
+/// `HELPER_LOOPS`: the looping captures run through `bpf_loop` (see
+/// [`Builder::capture_all`]); the programs built without it load on every kernel.
 #[inline(always)]
-fn string_limit() -> usize {
-    config().string_limit as usize
-}
-
-#[inline(always)]
-pub fn on_exit(ret: i64) {
+pub fn on_exit<const HELPER_LOOPS: bool>(ret: i64) {
     let tid = bpf_get_current_pid_tgid() as u32;
     // Only traced calls are in INFLIGHT: this lookup is also the untraced fast path.
     let Some(slot) = INFLIGHT.get_ptr_mut(tid) else {
@@ -209,18 +206,19 @@ pub fn on_exit(ret: i64) {
         exit_counted(slot, tid, ret);
         return;
     }
-    // SAFETY: a value of this map, written by this thread's programs only.
-    let call = unsafe {
-        let call = *slot;
-        (*slot).flags = 0;
-        call
-    };
-    finish(&call, ret);
+    // SAFETY: a value of this map, written by this thread's programs only (and by
+    // `sched_switch`'s time accounting, which this call's own). Read in place, not
+    // copied: the exit program's stack and the captures' function's add up.
+    let call = unsafe { &*slot };
+    finish::<HELPER_LOOPS>(call, ret);
     // Frozen: without calls to follow the verifier skips this.
     if config().path_follows_untraced != 0 {
-        follow_untraced(&call, ret);
+        follow_untraced(call, ret);
     }
-    if call.flags & INFLIGHT_SIGNAL_AFTER != 0 {
+    let flags = call.flags;
+    // SAFETY: as above. The call is over.
+    unsafe { (*slot).flags = 0 };
+    if flags & INFLIGHT_SIGNAL_AFTER != 0 {
         signal::after_call(tid, call.tid, call.tgid);
     }
 }
@@ -285,7 +283,7 @@ fn follow_untraced(call: &InFlight, ret: i64) {
 
 /// The call's line, unless a filter or the trace set keeps it out.
 #[inline(always)]
-fn finish(call: &InFlight, ret: i64) {
+fn finish<const HELPER_LOOPS: bool>(call: &InFlight, ret: i64) {
     if call.flags & INFLIGHT_ACTIVE == 0 || call.flags & INFLIGHT_SHOWN == 0 {
         return;
     }
@@ -342,21 +340,15 @@ fn finish(call: &InFlight, ret: i64) {
         emit_syscall(call, ret, flags, wakeup);
         return;
     }
-    let record = syscall_record(kind::SYSCALL, call, ret, flags);
-    let Some(mut builder) = Builder::new(SCRATCH_EXIT, &record) else {
+    let record = || syscall_record(kind::SYSCALL, call, ret, flags);
+    let Some(mut builder) = Builder::new(SCRATCH_EXIT, record) else {
         return;
     };
     // -P is decided before the captures, where the verifier has few states to explore;
     // the verdict waits in scratch memory, so the captures are verified once, not once
     // per verdict.
     builder.stash(paths && outcome::path_call(call, ret, plan));
-    builder.capture_all(
-        &plan.capture,
-        Phase::Exit(ret),
-        &call.args,
-        string_limit(),
-        call.retry,
-    );
+    builder.capture_exit::<HELPER_LOOPS>(call.retry);
     if paths && !builder.stashed() {
         if let Some(s) = stats() {
             s.filtered += 1;

@@ -208,12 +208,14 @@ fn programs(cfg: &Config, kernel: &KernelConfig, mode: &Attach) -> Vec<(&'static
         Attach::Trampoline(functions) => {
             // Returns first: a call entered before its exit program was attached would
             // never be seen returning.
-            programs.push(("tracer_fexit", Hook::Trampoline(functions.exits.clone())));
+            let exit = exit_program("tracer_fexit", "tracer_fexit_loops");
+            programs.push((exit, Hook::Trampoline(functions.exits.clone())));
             programs.push(("tracer_fentry", Hook::Trampoline(functions.entries.clone())));
         }
         Attach::Raw => {
             programs.push(("tracer_sys_enter", Hook::Raw("sys_enter")));
-            programs.push(("tracer_sys_exit", Hook::Raw("sys_exit")));
+            let exit = exit_program("tracer_sys_exit", "tracer_sys_exit_loops");
+            programs.push((exit, Hook::Raw("sys_exit")));
         }
         Attach::PerSyscall(names) => {
             // Always: exit/exit_group, whose status the process-exit record takes, and
@@ -227,7 +229,8 @@ fn programs(cfg: &Config, kernel: &KernelConfig, mode: &Attach) -> Vec<(&'static
             }
             let exit = names.iter().map(|n| format!("sys_exit_{n}")).collect();
             programs.push(("tracer_enter_tp", Hook::Tracepoint("syscalls", enter)));
-            programs.push(("tracer_exit_tp", Hook::Tracepoint("syscalls", exit)));
+            let program = exit_program("tracer_exit_tp", "tracer_exit_tp_loops");
+            programs.push((program, Hook::Tracepoint("syscalls", exit)));
         }
     }
     programs
@@ -310,6 +313,17 @@ const RAW: &str = "raw tracepoints (raw_syscalls:sys_enter/sys_exit)";
 /// one failed.
 type Loaded = Vec<(usize, Result<Vec<ProgramFd>, LoadError>)>;
 
+/// Of an exit program's twins, the one whose loops `bpf_loop` runs (5.17+), which the
+/// verifier checks in a fraction of the time, where the kernel has the helper.
+/// `TRACER_NO_BPF_LOOP` (for developers: the older kernels' program, measured here)
+/// picks the other.
+fn exit_program(unrolled: &'static str, loops: &'static str) -> &'static str {
+    use aya::util::KernelVersion;
+    let helper = std::env::var_os("TRACER_NO_BPF_LOOP").is_none()
+        && KernelVersion::current().is_ok_and(|v| v >= KernelVersion::new(5, 17, 0));
+    if helper { loops } else { unrolled }
+}
+
 /// Loads `wanted`'s programs on two threads while `meanwhile` runs: the two biggest, the
 /// syscall programs, come last, one after the other, and so are verified at the same
 /// time. A failed fentry/fexit load is returned among the loads, any other is an error.
@@ -367,7 +381,13 @@ pub(super) fn load_program(
         _ => panic!("program {name} is a tracepoint or a raw tracepoint"),
     }
     .map_err(|source| LoadError::Program { name, source })?;
-    log::debug!("{name} loaded in {:?}", started.elapsed());
+    let elapsed = started.elapsed();
+    // The verifier's count (5.16+): what its time grows with.
+    let verified = program
+        .info()
+        .ok()
+        .and_then(|i| i.verified_instruction_count());
+    log::debug!("{name} loaded in {elapsed:?} ({verified:?} instructions verified)");
     Ok(())
 }
 
