@@ -40,7 +40,7 @@ const OFF_MASK: usize = OFF_LIMIT - 1;
 const FORGET_CELL: usize = SCRATCH_BYTES - 8;
 const FAULTED_CELL: usize = SCRATCH_BYTES - 16;
 const STASH_CELL: usize = SCRATCH_BYTES - 24;
-/// The record's length when [`capture_record`] returns.
+/// The record's length, to and from the captures' global functions ([`reopen`]).
 const OFF_CELL: usize = SCRATCH_BYTES - 32;
 /// A looping capture's state between its steps ([`Step`]): in memory, where a
 /// `bpf_loop` callback finds it.
@@ -183,6 +183,7 @@ impl Builder {
     /// (taken at the exit instead). Returns the bits of the captures whose read faulted.
     #[inline(always)]
     pub fn capture_entry(&mut self, deferred: u32) -> u32 {
+        self.store(OFF_CELL, self.off as u64);
         let faulted = tracer_capture_entry(deferred as u64);
         self.resume();
         faulted as u32
@@ -196,6 +197,7 @@ impl Builder {
     /// iteration.
     #[inline(always)]
     pub fn capture_exit<const HELPER_LOOPS: bool>(&mut self, retry: u32) -> u32 {
+        self.store(OFF_CELL, self.off as u64);
         let faulted = if HELPER_LOOPS {
             tracer_capture_exit_loops(retry as u64)
         } else {
@@ -205,8 +207,8 @@ impl Builder {
         faulted as u32
     }
 
-    /// The record's length after the captures' function, from memory (see
-    /// [`capture_record`]).
+    /// The record's length after a captures' function, from memory (`OFF_CELL`, which
+    /// carries it both ways).
     #[inline(always)]
     fn resume(&mut self) {
         self.off = self.load(OFF_CELL) as usize;
@@ -233,10 +235,19 @@ impl Builder {
             self.forget_offset();
             let spec = &plan.specs[i];
             let retrying = retry & (1 << i) != 0 && spec.when == when::ENTER;
-            if (phase.wants(spec, i) || retrying)
-                && self.capture(spec, phase, args, string_limit, i)
-            {
-                self.fault(i);
+            if kinds(phase, i) != 0 && (phase.wants(spec, i) || retrying) {
+                // A function of its own, checked once for every slot (see
+                // `capture_slot`); the record's length goes through memory.
+                self.store(OFF_CELL, self.off as u64);
+                let faulted = if phase.is_exit() {
+                    tracer_capture_slot_exit(i as u64)
+                } else {
+                    tracer_capture_slot_entry(i as u64)
+                };
+                self.off = self.load(OFF_CELL) as usize;
+                if faulted != 0 {
+                    self.fault(i);
+                }
             }
             i += 1;
         }
@@ -279,7 +290,8 @@ impl Builder {
         Some((src, header_off, header_off + size_of::<CaptureHeader>()))
     }
 
-    /// Copies one argument's memory, plan slot `slot`'s; true when the read faulted.
+    /// Copies one argument's memory, of the capture kinds in `kinds`; true when the read
+    /// faulted.
     #[inline(always)]
     fn capture(
         &mut self,
@@ -287,11 +299,8 @@ impl Builder {
         phase: Phase,
         args: &[u64; 6],
         string_limit: usize,
-        slot: usize,
+        kinds: u32,
     ) -> bool {
-        // The slot's kinds are checked here rather than by the caller: there the
-        // verifier walked more (about 20% more for `-P`, measured).
-        let kinds = kinds(phase, slot);
         if kinds == 0 || is_fd_facts(spec) {
             // Fd facts are taken once, from `FD_SLOT`, by `capture_all`.
             return false;
@@ -980,46 +989,44 @@ impl Builder {
     }
 }
 
+/// The record at the head of scratch slot `slot`, as [`Builder::new`] wrote it: a
+/// builder at its length so far (`OFF_CELL`), its plan, arguments and result. For the
+/// global functions below, whose arguments can only be numbers.
+#[inline(always)]
+fn reopen(slot: u32) -> Option<(Builder, &'static CapturePlan, &'static [u64; 6], i64)> {
+    let scratch = SCRATCH.get_ptr_mut(slot)?;
+    // SAFETY: the map value is SCRATCH_BYTES long; its head is the record `Builder::new`
+    // wrote. The arguments stay where they are (a copy would take stack, which the
+    // verifier counts against the caller's).
+    let (buf, nr, args, ret) = unsafe {
+        let buf = (*scratch).buf.as_mut_ptr();
+        let head = buf as *const SyscallRecord;
+        (buf, (*head).nr, &(*head).args, (*head).ret)
+    };
+    let plan = &PLANS.get(nr)?.capture;
+    let mut b = Builder { buf, off: 0 };
+    b.off = b.load(OFF_CELL) as usize;
+    b.forget_offset();
+    Some((b, plan, args, ret))
+}
+
 /// The captures of the record at the head of scratch slot `slot` in `phase`
 /// ([`Builder::capture_all`]), its length left in `OFF_CELL`.
 ///
 /// Called only through the global functions below: the verifier checks a global function
 /// once, on its own, rather than again for every state its callers reach it in (the
-/// trace set's filters and flags multiplied the capture code's checks). Their arguments
-/// can only be numbers, so the record's number, arguments and result are read back from
-/// its head, and its plan looked up again.
+/// trace set's filters and flags multiplied the capture code's checks).
 #[inline(always)]
 fn capture_record<const HELPER_LOOPS: bool>(
     slot: u32,
     phase: impl FnOnce(i64) -> Phase,
     retry: u32,
 ) -> u64 {
-    let Some(scratch) = SCRATCH.get_ptr_mut(slot) else {
+    let Some((mut b, plan, args, ret)) = reopen(slot) else {
         return 0;
     };
-    // SAFETY: the map value is SCRATCH_BYTES long; its head is the record `Builder::new`
-    // wrote.
-    // The arguments stay where they are (a copy would take the stack 5.10's verifier
-    // counts against the caller's).
-    let (buf, nr, args, ret) = unsafe {
-        let buf = (*scratch).buf.as_mut_ptr();
-        let head = buf as *const SyscallRecord;
-        (buf, (*head).nr, &(*head).args, (*head).ret)
-    };
-    let mut b = Builder {
-        buf,
-        off: size_of::<SyscallRecord>(),
-    };
-    let faulted = match PLANS.get(nr) {
-        Some(plan) => b.capture_all::<HELPER_LOOPS>(
-            &plan.capture,
-            phase(ret),
-            args,
-            config().string_limit as usize,
-            retry,
-        ),
-        None => 0,
-    };
+    let limit = config().string_limit as usize;
+    let faulted = b.capture_all::<HELPER_LOOPS>(plan, phase(ret), args, limit, retry);
     b.store(OFF_CELL, b.off as u64);
     faulted as u64
 }
@@ -1041,6 +1048,48 @@ pub extern "C" fn tracer_capture_exit(retry: u64) -> u64 {
 #[inline(never)]
 pub extern "C" fn tracer_capture_exit_loops(retry: u64) -> u64 {
     capture_record::<true>(SCRATCH_EXIT, Phase::Exit, retry as u32)
+}
+
+/// One plan slot's capture (not the descriptor facts nor a loop: `capture_all` takes
+/// those), appended to the record in scratch slot `scratch` at `OFF_CELL`, which it
+/// moves on: nonzero when the read faulted. One function for every slot, checked once,
+/// with the code of every kind any slot of the trace set takes.
+#[inline(always)]
+fn capture_slot(scratch: u32, exit: bool, slot: u64) -> u64 {
+    let slot = slot as usize;
+    if slot >= MAX_CAPTURES {
+        return 0;
+    }
+    let Some((mut b, plan, args, ret)) = reopen(scratch) else {
+        return 0;
+    };
+    let phase = if exit {
+        Phase::Exit(ret)
+    } else {
+        Phase::Enter { deferred: 0 }
+    };
+    let mut kinds = 0;
+    let mut i = 0;
+    while i < MAX_CAPTURES {
+        kinds |= self::kinds(phase, i);
+        i += 1;
+    }
+    let limit = config().string_limit as usize;
+    let faulted = b.capture(&plan.specs[slot], phase, args, limit, kinds);
+    b.store(OFF_CELL, b.off as u64);
+    faulted as u64
+}
+
+#[unsafe(no_mangle)]
+#[inline(never)]
+pub extern "C" fn tracer_capture_slot_entry(slot: u64) -> u64 {
+    capture_slot(SCRATCH_ENTER, false, slot)
+}
+
+#[unsafe(no_mangle)]
+#[inline(never)]
+pub extern "C" fn tracer_capture_slot_exit(slot: u64) -> u64 {
+    capture_slot(SCRATCH_EXIT, true, slot)
 }
 
 /// A looping capture's state and one iteration of it ([`Builder::repeat`]): plain

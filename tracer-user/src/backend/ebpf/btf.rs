@@ -6,7 +6,7 @@
 //! builds, and aya 0.14 does not expose
 //! struct members, so this reads the few bytes of BTF needed.
 
-use std::fs;
+use std::{collections::HashMap, fs};
 
 use tracer_common::{FdFields, NsFields, TaskFlag};
 
@@ -40,24 +40,31 @@ pub struct Offsets {
     pub uring: Option<UringBtf>,
 }
 
-/// This kernel's offsets (with `uring`, the io_uring programs' too: one read of the
-/// BTF, which sysfs gives 4 KiB at a time); all `None` without BTF.
-pub fn offsets(uring: bool) -> Offsets {
-    let Ok(btf) = fs::read(VMLINUX) else {
+/// The kernel's BTF, read whole (sysfs gives it 4 KiB at a time): `None` without it.
+/// Parse it once with [`Types::parse`] for every lookup the loader makes.
+pub fn read() -> Option<Vec<u8>> {
+    fs::read(VMLINUX).ok()
+}
+
+/// This kernel's offsets (with `uring`, the io_uring programs' too); all `None` without
+/// BTF.
+pub fn offsets(btf: Option<&Types>, uring: bool) -> Offsets {
+    let Some(btf) = btf else {
         return Offsets::default();
     };
-    let task = |members: &[&str]| member_offsets(&btf, "task_struct", members);
+    let task = |members: &[&str]| btf.member_offsets("task_struct", members);
     const IDS: [&str; 8] = [
         "uid", "gid", "suid", "sgid", "euid", "egid", "fsuid", "fsgid",
     ];
-    let ids = member_offsets(&btf, "cred", &IDS)
+    let ids = btf
+        .member_offsets("cred", &IDS)
         // kuid_t/kgid_t are 4 bytes: the eight must follow each other.
         .filter(|o| {
             o.iter()
                 .enumerate()
                 .all(|(i, &at)| at == o[0] + 4 * i as u32)
         });
-    let caps = member_offsets(&btf, "cred", &["cap_permitted"]);
+    let caps = btf.member_offsets("cred", &["cap_permitted"]);
     Offsets {
         task_ids: task(&["pid", "tgid"]).map(|o| (o[0], o[1])),
         task_exit_code: task(&["exit_code"]).map(|o| o[0]),
@@ -65,22 +72,22 @@ pub fn offsets(uring: bool) -> Offsets {
             (Some(cred), Some(ids), Some(caps)) => Some((cred[0], ids[0], caps[0])),
             _ => None,
         },
-        compat_task: tracer_common::COMPAT_TASK_FLAG.and_then(|flag| task_flag(&btf, &flag)),
-        uring_fd: uring_fd(&btf),
-        uring_rw: uring_rw(&btf),
+        compat_task: tracer_common::COMPAT_TASK_FLAG.and_then(|flag| task_flag(btf, &flag)),
+        uring_fd: uring_fd(btf),
+        uring_rw: uring_rw(btf),
         task_sigpending: task(&["pending"])
-            .zip(member_offsets(&btf, "sigpending", &["signal"]))
+            .zip(btf.member_offsets("sigpending", &["signal"]))
             .map(|(pending, signal)| pending[0] + signal[0]),
-        uring: uring.then(|| uring_btf(&btf)).flatten(),
+        uring: uring.then(|| uring_btf(btf)),
     }
 }
 
 /// `io_kiocb.cqe.fd` (6.0+): `struct io_cqe { u64 user_data; s32 res; union { u32 flags;
 /// int fd; }; }`, the unnamed union right after `res`, which BTF lists without its
 /// members' names.
-fn uring_fd(btf: &[u8]) -> Option<u32> {
-    let cqe = member_offsets(btf, "io_kiocb", &["cqe"])?[0];
-    let res = member_offsets(btf, "io_cqe", &["res"])?[0];
+fn uring_fd(btf: &Types) -> Option<u32> {
+    let cqe = btf.member_offsets("io_kiocb", &["cqe"])?[0];
+    let res = btf.member_offsets("io_cqe", &["res"])?[0];
     Some(cqe + res + 4)
 }
 
@@ -88,20 +95,19 @@ fn uring_fd(btf: &[u8]) -> Option<u32> {
 /// data opens the request (`io_kiocb.cmd`, in an unnamed union with `file` at offset 0,
 /// the layout `io_kiocb_to_cmd` relies on); the 6.0 layout is told by `io_kiocb.cqe` and
 /// `io_cmd_data`.
-fn uring_rw(btf: &[u8]) -> Option<(u32, u32)> {
-    member_offsets(btf, "io_kiocb", &["cqe"])?;
-    member_offsets(btf, "io_cmd_data", &["file"]).filter(|o| o[0] == 0)?;
-    let rw = member_offsets(btf, "io_rw", &["kiocb", "len"])?;
-    let pos = member_offsets(btf, "kiocb", &["ki_pos"])?[0];
+fn uring_rw(btf: &Types) -> Option<(u32, u32)> {
+    btf.member_offsets("io_kiocb", &["cqe"])?;
+    btf.member_offsets("io_cmd_data", &["file"])
+        .filter(|o| o[0] == 0)?;
+    let rw = btf.member_offsets("io_rw", &["kiocb", "len"])?;
+    let pos = btf.member_offsets("kiocb", &["ki_pos"])?[0];
     Some((rw[0] + pos, rw[1]))
 }
 
 /// Where the kernel keeps what a descriptor refers to (`-y`'s names at the call);
 /// `None` without BTF or when a field is missing. Read only when `-y` asks; a UNIX
 /// socket's peer and address only for `-yy` (`unix`).
-pub fn fd_fields(unix: bool) -> Option<FdFields> {
-    let data = fs::read(VMLINUX).ok()?;
-    let btf = Types::parse(&data)?;
+pub fn fd_fields(btf: &Types, unix: bool) -> Option<FdFields> {
     let at = |strukt: &str, member: &str| btf.member_offset(strukt, member);
     Some(FdFields {
         task_files: at("task_struct", "files")?,
@@ -136,7 +142,7 @@ pub fn fd_fields(unix: bool) -> Option<FdFields> {
         inode_sb: at("inode", "i_sb").unwrap_or(0),
         sb_dev: at("super_block", "s_dev").unwrap_or(0),
         ..unix
-            .then(|| unix_fields(&btf))
+            .then(|| unix_fields(btf))
             .flatten()
             .unwrap_or(FdFields::NONE)
     })
@@ -144,9 +150,7 @@ pub fn fd_fields(unix: bool) -> Option<FdFields> {
 
 /// Where a task's ids in its own pid namespace are (`--pidns-translation`); `None`
 /// without BTF or when a field is missing (the translation then reads `/proc` alone).
-pub fn ns_fields() -> Option<NsFields> {
-    let data = fs::read(VMLINUX).ok()?;
-    let btf = Types::parse(&data)?;
+pub fn ns_fields(btf: &Types) -> Option<NsFields> {
     let at = |strukt: &str, member: &str| btf.member_offset(strukt, member);
     // `struct upid { int nr; struct pid_namespace *ns; }`: the id first, the pointer last.
     let upid_ns = at("upid", "ns")?;
@@ -187,7 +191,7 @@ fn unix_fields(btf: &Types) -> Option<FdFields> {
 /// prototype; `None` without BTF. One pass over the types.
 pub fn pt_regs_functions(names: &[String]) -> Option<Vec<Option<u32>>> {
     const KIND_FUNC: u32 = 12;
-    let data = fs::read(VMLINUX).ok()?;
+    let data = read()?;
     let btf = Types::parse(&data)?;
     let mut ids = vec![None; names.len()];
     for id in 1..btf.at.len() {
@@ -231,10 +235,8 @@ pub struct UringBtf {
     pub cqe: Option<(u32, u32)>,
 }
 
-/// The io_uring tracepoints' prototypes and the fields the raw programs read, from
-/// `data`; `None` if it is not BTF.
-fn uring_btf(data: &[u8]) -> Option<UringBtf> {
-    let btf = Types::parse(data)?;
+/// The io_uring tracepoints' prototypes and the fields the raw programs read.
+fn uring_btf(btf: &Types) -> UringBtf {
     let submit = ["io_uring_submit_req", "io_uring_submit_sqe"]
         .into_iter()
         .find_map(|event| Some((event, btf.tracepoint_params(event)?)));
@@ -251,25 +253,28 @@ fn uring_btf(data: &[u8]) -> Option<UringBtf> {
             at("io_ring_ctx", "flags")?,
         ])
     })();
-    Some(UringBtf {
+    UringBtf {
         submit,
         complete: btf.tracepoint_params("io_uring_complete"),
         req,
         cqe: at("io_uring_cqe", "res").zip(at("io_uring_cqe", "flags")),
-    })
+    }
 }
 
 /// The BTF's types by id, for lookups that follow type references: a member inside an
 /// unnamed struct or union.
-struct Types<'a> {
+pub struct Types<'a> {
     btf: &'a [u8],
     strings: &'a [u8],
     /// Byte position of each type's header, by id (id 0 is `void`).
     at: Vec<usize>,
+    /// The structs' ids by name (a kernel with modules may have several of a name): the
+    /// lookups by name need not walk every type.
+    structs: HashMap<&'a str, Vec<usize>>,
 }
 
 impl<'a> Types<'a> {
-    fn parse(btf: &'a [u8]) -> Option<Self> {
+    pub fn parse(btf: &'a [u8]) -> Option<Self> {
         let u32_at = |off: usize| Some(u32::from_le_bytes(btf.get(off..off + 4)?.try_into().ok()?));
         if u16::from_le_bytes(btf.get(0..2)?.try_into().ok()?) != MAGIC {
             return None;
@@ -285,7 +290,20 @@ impl<'a> Types<'a> {
             let info = u32_at(pos + 4)?;
             pos += 12 + trailing_bytes((info >> 24) & 0x1f, (info & 0xffff) as usize)?;
         }
-        Some(Self { btf, strings, at })
+        let mut types = Self {
+            btf,
+            strings,
+            at,
+            structs: HashMap::new(),
+        };
+        for id in 1..types.at.len() {
+            let pos = types.at[id];
+            if (types.u32_at(pos + 4) >> 24) & 0x1f == KIND_STRUCT {
+                let name = types.name(types.u32_at(pos));
+                types.structs.entry(name).or_default().push(id);
+            }
+        }
+        Some(types)
     }
 
     fn u32_at(&self, off: usize) -> u32 {
@@ -294,7 +312,7 @@ impl<'a> Types<'a> {
             .map_or(0, |b| u32::from_le_bytes(b.try_into().expect("4 bytes")))
     }
 
-    fn name(&self, off: u32) -> &str {
+    fn name(&self, off: u32) -> &'a str {
         let s = self.strings.get(off as usize..).unwrap_or_default();
         let end = s.iter().position(|&b| b == 0).unwrap_or(0);
         std::str::from_utf8(&s[..end]).unwrap_or_default()
@@ -302,13 +320,17 @@ impl<'a> Types<'a> {
 
     /// Byte offset of `member` in the first struct named `strukt` that has it.
     fn member_offset(&self, strukt: &str, member: &str) -> Option<u32> {
-        (1..self.at.len())
-            .filter(|&id| {
-                let pos = self.at[id];
-                (self.u32_at(pos + 4) >> 24) & 0x1f == KIND_STRUCT
-                    && self.name(self.u32_at(pos)) == strukt
-            })
-            .find_map(|id| self.find(id, member, 0))
+        (self.structs.get(strukt)?.iter()).find_map(|&id| self.find(id, member, 0))
+    }
+
+    /// The byte offsets of `members` in the first struct named `name` that has them all
+    /// (none a bitfield); `None` if there is none.
+    fn member_offsets(&self, name: &str, members: &[&str]) -> Option<Vec<u32>> {
+        (self.structs.get(name)?.iter()).find_map(|&id| {
+            (members.iter())
+                .map(|member| self.find(id, member, 0))
+                .collect()
+        })
     }
 
     /// The id of the first type of `kind` named `name`.
@@ -428,68 +450,10 @@ impl<'a> Types<'a> {
 }
 
 /// Byte offset in `struct task_struct` of the word that holds `flag`.
-fn task_flag(btf: &[u8], flag: &TaskFlag) -> Option<u32> {
-    let outer = member_offsets(btf, "task_struct", &[flag.task_member])?[0];
-    let inner = member_offsets(btf, flag.strukt, &[flag.member])?[0];
+fn task_flag(btf: &Types, flag: &TaskFlag) -> Option<u32> {
+    let outer = btf.member_offsets("task_struct", &[flag.task_member])?[0];
+    let inner = btf.member_offsets(flag.strukt, &[flag.member])?[0];
     Some(outer + inner)
-}
-
-/// The byte offsets of `members` in the struct `name`; `None` if the data is not BTF,
-/// the struct is missing or one of the members is (or is a bitfield).
-fn member_offsets(btf: &[u8], name: &str, members: &[&str]) -> Option<Vec<u32>> {
-    let u16_at = |off: usize| Some(u16::from_le_bytes(btf.get(off..off + 2)?.try_into().ok()?));
-    let u32_at = |off: usize| Some(u32::from_le_bytes(btf.get(off..off + 4)?.try_into().ok()?));
-    if u16_at(0)? != MAGIC {
-        return None;
-    }
-    let hdr_len = u32_at(4)? as usize;
-    let (type_off, type_len) = (u32_at(8)? as usize, u32_at(12)? as usize);
-    let str_off = u32_at(16)? as usize;
-    let strings = btf.get(hdr_len + str_off..)?;
-    let name_at = |off: u32| {
-        let s = strings.get(off as usize..)?;
-        let end = s.iter().position(|&b| b == 0)?;
-        std::str::from_utf8(&s[..end]).ok()
-    };
-    let mut at = hdr_len + type_off;
-    let end = at + type_len;
-    while at + 12 <= end {
-        let (name_off, info) = (u32_at(at)?, u32_at(at + 4)?);
-        let (vlen, kind, kind_flag) = (
-            (info & 0xffff) as usize,
-            (info >> 24) & 0x1f,
-            info >> 31 != 0,
-        );
-        let body = at + 12;
-        if kind == KIND_STRUCT && name_at(name_off) == Some(name) {
-            let found: Option<Vec<u32>> = members
-                .iter()
-                .map(|member| {
-                    (0..vlen).find_map(|i| {
-                        let m = body + 12 * i;
-                        if name_at(u32_at(m)?)? != *member {
-                            return None;
-                        }
-                        let bits = u32_at(m + 8)?;
-                        // With kind_flag the top 8 bits are a bitfield size.
-                        let (size, offset) = if kind_flag {
-                            (bits >> 24, bits & 0xff_ffff)
-                        } else {
-                            (0, bits)
-                        };
-                        (size == 0 && offset % 8 == 0).then_some(offset / 8)
-                    })
-                })
-                .collect();
-            // Kernels may carry several structs of a name (modules); the first whole
-            // match wins.
-            if found.is_some() {
-                return found;
-            }
-        }
-        at = body + trailing_bytes(kind, vlen)?;
-    }
-    None
 }
 
 /// Bytes that follow a type's 12-byte header, by kind (linux/btf.h).
@@ -519,7 +483,9 @@ mod tests {
             println!("skipped: no {VMLINUX}");
             return;
         }
-        let o = offsets(true);
+        let data = read().unwrap();
+        let btf = Types::parse(&data).unwrap();
+        let o = offsets(Some(&btf), true);
         let (pid, tgid) = o.task_ids.unwrap();
         // pid_t pid; pid_t tgid; sit side by side, well into the struct.
         assert_eq!(tgid, pid + 4);
@@ -537,7 +503,7 @@ mod tests {
             assert!(matches!(at, 8 | 16), "{at}");
         }
         // io_uring (6.0+): `cqe` after the opcode and flags; `ki_pos` after `ki_filp`.
-        if member_offsets(&fs::read(VMLINUX).unwrap(), "io_kiocb", &["cqe"]).is_some() {
+        if btf.member_offsets("io_kiocb", &["cqe"]).is_some() {
             assert!(o.uring_fd.unwrap() > 64);
             assert_eq!(o.uring_rw.unwrap().0, 8);
         }
@@ -552,7 +518,9 @@ mod tests {
             println!("skipped: no {VMLINUX}");
             return;
         }
-        let f = fd_fields(false).expect("the descriptor fields");
+        let data = read().unwrap();
+        let btf = Types::parse(&data).unwrap();
+        let f = fd_fields(&btf, false).expect("the descriptor fields");
         assert!(f.known());
         // struct fdtable { unsigned int max_fds; struct file __rcu **fd; ... }
         assert_eq!((f.fdt_max_fds, f.fdt_fd), (0, 8));
@@ -569,7 +537,7 @@ mod tests {
         // struct inode's superblock pointer; struct super_block { list_head s_list;
         // dev_t s_dev; ... }.
         assert!(f.inode_sb > 0 && f.sb_dev == 16, "{f:?}");
-        let f = fd_fields(true).expect("the descriptor fields");
+        let f = fd_fields(&btf, true).expect("the descriptor fields");
         // struct unix_sock opens with its struct sock; struct unix_address { refcount_t
         // refcnt; int len; [unsigned int hash;] struct sockaddr_un name[]; }, and
         // sun_path follows the 2-byte family.
@@ -599,14 +567,13 @@ mod tests {
 
     #[test]
     fn anything_else_is_none() {
-        assert_eq!(member_offsets(b"not btf", "task_struct", &["pid"]), None);
-        assert_eq!(member_offsets(&[], "task_struct", &["pid"]), None);
-        if let Ok(btf) = fs::read(VMLINUX) {
-            assert_eq!(
-                member_offsets(&btf, "task_struct", &["no_such_member"]),
-                None
-            );
-            assert_eq!(member_offsets(&btf, "no_such_struct", &["pid"]), None);
+        assert!(Types::parse(b"not btf").is_none());
+        assert!(Types::parse(&[]).is_none());
+        assert_eq!(offsets(None, true), Offsets::default());
+        if let Some(data) = read() {
+            let btf = Types::parse(&data).unwrap();
+            assert_eq!(btf.member_offsets("task_struct", &["no_such_member"]), None);
+            assert_eq!(btf.member_offsets("no_such_struct", &["pid"]), None);
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use std::{
     fs,
-    os::fd::{AsFd, OwnedFd},
+    os::fd::{AsFd, AsRawFd, OwnedFd},
     path::Path,
 };
 
@@ -510,7 +510,10 @@ fn kernel_config(cfg: &Config) -> Result<KernelConfig, LoadError> {
             .ok_or_else(|| LoadError::Tracefs(format!("{event} has no {name} field")))
     };
     let pidns = own_pid_namespace();
-    let btf = super::btf::offsets(cfg.kernel.traces_uring());
+    // Read and indexed once for every lookup below.
+    let data = super::btf::read();
+    let types = data.as_deref().and_then(super::btf::Types::parse);
+    let btf = super::btf::offsets(types.as_ref(), cfg.kernel.traces_uring());
     // The target's ids in its task_struct, where BTF says they are: for the signals seen
     // from the sender's side (outside a pid namespace only: they are the kernel's ids)
     // and for -c's CPU time.
@@ -569,14 +572,14 @@ fn kernel_config(cfg: &Config) -> Result<KernelConfig, LoadError> {
         // after the fact.
         fd_fields: cfg
             .reads_fd_facts()
-            .then(|| super::btf::fd_fields(cfg.out.decode_fds > 1))
+            .then(|| super::btf::fd_fields(types.as_ref()?, cfg.out.decode_fds > 1))
             .flatten()
             .unwrap_or(tracer_common::FdFields::NONE),
         // --pidns-translation: tasks' ids in their namespaces taken at their calls.
         ns_fields: cfg
             .decode
             .pidns
-            .then(super::btf::ns_fields)
+            .then(|| super::btf::ns_fields(types.as_ref()?))
             .flatten()
             .unwrap_or(tracer_common::NsFields::NONE),
         ..cfg.kernel
@@ -673,16 +676,30 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
 
     // Kernel-side warnings (rare conditions such as a full map) reach our log.
     let logger = aya_log::EbpfLogger::init(&mut ebpf).ok();
-    let rings = Rings::create(&mut ebpf, cfg.buffer_size)?;
     log::debug!("maps: {:?}", started.elapsed());
+    // The ring buffers are made and put in `EVENTS` while the programs are verified:
+    // each put waits for an RCU grace period. (`EVENTS`'s descriptor stays open with
+    // `ebpf`, which the loads borrow.)
+    let events = match ebpf.map("EVENTS") {
+        Some(aya::maps::Map::ArrayOfMaps(outer)) => outer.fd().as_fd().as_raw_fd(),
+        _ => panic!("EVENTS is an array of maps"),
+    };
+    let mut rings = None;
+    let meanwhile = || {
+        fill_plans()?;
+        rings = Some(Rings::create(events, cfg.buffer_size)?);
+        log::debug!("plans and rings: {:?}", started.elapsed());
+        Ok(())
+    };
     let (links, tracing_programs) = attach(
         &mut ebpf,
         cfg,
         &kernel,
         (&mode, &mut attach_facts),
         btf.as_ref(),
-        fill_plans,
+        meanwhile,
     )?;
+    let rings = rings.expect("made while the programs were verified");
     log::debug!("programs loaded and attached: {:?}", started.elapsed());
     // Every program whose runs the kernel may skip: aya's (the fentry/fexit programs'
     // own loads were let go of) and each fentry/fexit load.

@@ -4,7 +4,7 @@
 
 use std::{
     io,
-    os::fd::{AsFd, AsRawFd, RawFd},
+    os::fd::{AsRawFd, RawFd},
 };
 
 use anyhow::Result;
@@ -38,7 +38,7 @@ pub struct Rings {
 impl Rings {
     /// Makes the buffers, `size` bytes each, and puts them in `EVENTS` for every
     /// possible CPU (before any program is attached: a record never finds no buffer).
-    pub fn create(ebpf: &mut aya::Ebpf, size: u32) -> Result<Self, LoadError> {
+    pub fn create(outer: RawFd, size: u32) -> Result<Self, LoadError> {
         let err = |e| LoadError::Map("EVENTS", e);
         let possible = aya::util::nr_cpus().unwrap_or(1);
         let online = aya::util::online_cpus().unwrap_or_default();
@@ -50,10 +50,6 @@ impl Rings {
                 RingBuf::try_from(Map::RingBuf(map)).map_err(err)
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let Some(Map::ArrayOfMaps(outer)) = ebpf.map("EVENTS") else {
-            panic!("EVENTS is an array of maps");
-        };
-        let outer = outer.fd().as_fd().as_raw_fd();
         // Each update of an array of maps waits for an RCU grace period (the kernel makes
         // sure no program still sees the old entry): ~8 ms here, one CPU after the other
         // half a second on a large machine. Made side by side, the waits overlap.
