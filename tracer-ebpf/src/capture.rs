@@ -99,6 +99,32 @@ impl Phase {
     }
 }
 
+/// How a record's looping captures run ([`Builder::repeat`]): unrolled, which every
+/// kernel verifies, or through `bpf_loop` (5.17+), whose body the verifier checks once.
+/// A program and the functions it calls take one of these throughout; the programs
+/// built with a helper's come as twins of the unrolled ones, picked at load.
+pub trait Loops {
+    /// With `bpf_loop`: the scratch slot the callback finds the record in.
+    const HELPER: Option<u32>;
+}
+
+/// Loops the verifier unrolls: every kernel.
+pub struct Unrolled;
+/// `bpf_loop`, in an entry record.
+pub struct EntryHelper;
+/// `bpf_loop`, in an exit record.
+pub struct ExitHelper;
+
+impl Loops for Unrolled {
+    const HELPER: Option<u32> = None;
+}
+impl Loops for EntryHelper {
+    const HELPER: Option<u32> = Some(SCRATCH_ENTER);
+}
+impl Loops for ExitHelper {
+    const HELPER: Option<u32> = Some(SCRATCH_EXIT);
+}
+
 /// The capture kinds (a bit each) the trace set's plans take in plan slot `slot` in
 /// `phase`: frozen settings, so the verifier skips the code of every kind without its
 /// bit (`slot` is a constant wherever this is called: the loops over the slots are
@@ -182,23 +208,23 @@ impl Builder {
     /// Copies what the record's plan asks for at entry, but the slots in `deferred`
     /// (taken at the exit instead). Returns the bits of the captures whose read faulted.
     #[inline(always)]
-    pub fn capture_entry(&mut self, deferred: u32) -> u32 {
+    pub fn capture_entry<L: Loops>(&mut self, deferred: u32) -> u32 {
         self.store(OFF_CELL, self.off as u64);
-        let faulted = tracer_capture_entry(deferred as u64);
+        let faulted = if L::HELPER.is_some() {
+            tracer_capture_entry_loops(deferred as u64)
+        } else {
+            tracer_capture_entry(deferred as u64)
+        };
         self.resume();
         faulted as u32
     }
 
     /// Copies what the record's plan asks for at exit, plus the entry captures whose bit
     /// is set in `retry`. Returns the bits of the captures whose read faulted.
-    ///
-    /// `HELPER_LOOPS`: the looping captures run through `bpf_loop` (5.17+; see
-    /// [`Builder::repeat`]), so the verifier checks their bodies once instead of every
-    /// iteration.
     #[inline(always)]
-    pub fn capture_exit<const HELPER_LOOPS: bool>(&mut self, retry: u32) -> u32 {
+    pub fn capture_exit<L: Loops>(&mut self, retry: u32) -> u32 {
         self.store(OFF_CELL, self.off as u64);
-        let faulted = if HELPER_LOOPS {
+        let faulted = if L::HELPER.is_some() {
             tracer_capture_exit_loops(retry as u64)
         } else {
             tracer_capture_exit(retry as u64)
@@ -218,7 +244,7 @@ impl Builder {
     /// Copies what `plan` asks for in `phase`, plus (at exit) the entry captures whose
     /// bit is set in `retry`. Returns the bits of the captures whose read faulted.
     #[inline(always)]
-    fn capture_all<const HELPER_LOOPS: bool>(
+    fn capture_all<L: Loops>(
         &mut self,
         plan: &CapturePlan,
         phase: Phase,
@@ -241,6 +267,8 @@ impl Builder {
                 self.store(OFF_CELL, self.off as u64);
                 let faulted = if phase.is_exit() {
                     tracer_capture_slot_exit(i as u64)
+                } else if L::HELPER.is_some() {
+                    tracer_capture_slot_entry_loops(i as u64)
                 } else {
                     tracer_capture_slot_entry(i as u64)
                 };
@@ -270,7 +298,7 @@ impl Builder {
         let retrying = retry & (1 << LOOP_SLOT) != 0 && spec.when == when::ENTER;
         if kinds(phase, LOOP_SLOT) != 0
             && (phase.wants(spec, LOOP_SLOT) || retrying)
-            && self.capture_loop::<HELPER_LOOPS>(spec, phase, args, string_limit)
+            && self.capture_loop::<L>(spec, phase, args, string_limit)
         {
             self.fault(LOOP_SLOT);
         }
@@ -293,7 +321,7 @@ impl Builder {
     /// Copies one argument's memory, of the capture kinds in `kinds`; true when the read
     /// faulted.
     #[inline(always)]
-    fn capture(
+    fn capture<L: Loops>(
         &mut self,
         spec: &CaptureSpec,
         phase: Phase,
@@ -373,10 +401,10 @@ impl Builder {
             // argv/envp are only copied at entry; keeping their loops out of the exit
             // program's code saves the verifier most of its work there.
             capture::STRV if !phase.is_exit() && kinds & bit(capture::STRV) != 0 => {
-                self.read_strv(data_off, src, limit)
+                self.read_strv::<L>(header_off, src, limit)
             }
             capture::PTRV_COUNT if !phase.is_exit() && kinds & bit(capture::PTRV_COUNT) != 0 => {
-                self.count_ptrs(data_off, src)
+                self.count_ptrs::<L>(header_off, src)
             }
             _ => return false,
         };
@@ -440,7 +468,7 @@ impl Builder {
     /// Takes the plan's looping capture: an iovec array and what its elements point
     /// at, or a count of directory entries. True when the read faulted.
     #[inline(always)]
-    fn capture_loop<const HELPER: bool>(
+    fn capture_loop<L: Loops>(
         &mut self,
         spec: &CaptureSpec,
         phase: Phase,
@@ -463,10 +491,10 @@ impl Builder {
                 if array == 0 {
                     return false;
                 }
-                self.read_iovec::<HELPER>(header_off, array, count, string_limit)
+                self.read_iovec::<L>(header_off, array, count, string_limit)
             }
             capture::DIRENT_COUNT if kinds & bit(capture::DIRENT_COUNT) != 0 => match phase.ret() {
-                Some(ret) if ret >= 0 => self.count_dirents::<HELPER>(data_off, src, ret as u64),
+                Some(ret) if ret >= 0 => self.count_dirents::<L>(data_off, src, ret as u64),
                 _ => return false,
             },
             // Only taken at exit: the loop stays out of the entry program.
@@ -476,7 +504,7 @@ impl Builder {
                     (LEN_FROM_RET, _) => return false,
                     (n, _) => args[(n & 7) as usize % 6] as u32 as u64,
                 };
-                self.read_mmsg::<HELPER>(header_off, src, count, string_limit)
+                self.read_mmsg::<L>(header_off, src, count, string_limit)
             }
             _ => return false,
         };
@@ -696,7 +724,7 @@ impl Builder {
     /// points at, after the capture header at `header_off`. How much of that a read
     /// filled is for userspace to work out from the return value.
     #[inline(always)]
-    fn read_iovec<const HELPER: bool>(
+    fn read_iovec<L: Loops>(
         &mut self,
         header_off: usize,
         array: u64,
@@ -722,7 +750,7 @@ impl Builder {
                 0
             },
         };
-        self.repeat::<HELPER, _>(&mut iovecs, MAX_IOV as u32);
+        self.repeat::<L, _>(&mut iovecs, MAX_IOV as u32);
         (iovecs.len as usize & LEN_MASK, iovecs.flags as u8)
     }
 
@@ -730,7 +758,7 @@ impl Builder {
     /// `header_off`: per message an [`MmsgChunk`] with its header and address, per iovec
     /// element one with the `struct iovec` and up to `limit` bytes of its data.
     #[inline(always)]
-    fn read_mmsg<const HELPER: bool>(
+    fn read_mmsg<L: Loops>(
         &mut self,
         header_off: usize,
         vec: u64,
@@ -755,7 +783,7 @@ impl Builder {
             iov: 0,
             flags: u64::MAX,
         };
-        self.repeat::<HELPER, _>(&mut mmsgs, MAX_MMSG_PIECES as u32);
+        self.repeat::<L, _>(&mut mmsgs, MAX_MMSG_PIECES as u32);
         let flags = if mmsgs.flags != u64::MAX {
             mmsgs.flags as u8
         } else if mmsgs.msg < count || mmsgs.left != 0 {
@@ -816,7 +844,7 @@ impl Builder {
 
     /// The records in `len` bytes of `getdents` output: u32 count.
     #[inline(always)]
-    fn count_dirents<const HELPER: bool>(&mut self, off: usize, src: u64, len: u64) -> (usize, u8) {
+    fn count_dirents<L: Loops>(&mut self, off: usize, src: u64, len: u64) -> (usize, u8) {
         let mut dirents = Dirents {
             off: off as u64,
             src,
@@ -825,7 +853,7 @@ impl Builder {
             count: 0,
             flags: CAPTURE_TRUNCATED as u64,
         };
-        self.repeat::<HELPER, _>(&mut dirents, MAX_DIRENTS as u32);
+        self.repeat::<L, _>(&mut dirents, MAX_DIRENTS as u32);
         // SAFETY: 4 bytes at off < 2 * OFF_LIMIT.
         unsafe { *(self.buf.add(off & (2 * OFF_LIMIT - 1)) as *mut u32) = dirents.count as u32 };
         (4, dirents.flags as u8)
@@ -833,12 +861,11 @@ impl Builder {
 
     /// Runs `state`'s steps until one says the loop is done, at most `max` of them:
     /// unrolled (the verifier checks each iteration on its own; the state stays in
-    /// registers), or with `HELPER` by `bpf_loop`, whose callback it checks once (the
-    /// state goes through the loop cells, where the callback finds it in the exit's
-    /// scratch slot: only exit records loop through the helper).
+    /// registers), or with `L`'s helper by `bpf_loop`, whose callback it checks once (the
+    /// state goes through the loop cells, where the callback finds it).
     #[inline(always)]
-    fn repeat<const HELPER: bool, S: Step>(&mut self, state: &mut S, max: u32) {
-        if HELPER {
+    fn repeat<L: Loops, S: Step>(&mut self, state: &mut S, max: u32) {
+        if L::HELPER.is_some() {
             const { assert!(size_of::<S>() <= LOOP_BYTES) };
             let cells = self.buf.wrapping_add(LOOP_CELLS) as *mut S;
             // SAFETY: the cells are inside the buffer, 8-aligned, LOOP_BYTES long. The
@@ -848,7 +875,7 @@ impl Builder {
                 *cells = *state;
                 bpf_loop(
                     max,
-                    step_callback::<S> as *mut c_void,
+                    step_callback::<L, S> as *mut c_void,
                     core::ptr::null_mut(),
                     0,
                 );
@@ -866,104 +893,43 @@ impl Builder {
     }
 
     /// argv: each string NUL-terminated, concatenated, up to `strv_strings` strings (a
-    /// frozen setting: the verifier walks that many rounds).
+    /// frozen setting: unrolled, the verifier walks that many rounds), after the capture
+    /// header at `header_off`.
     #[inline(always)]
-    fn read_strv(&mut self, off: usize, src: u64, limit: usize) -> (usize, u8) {
+    fn read_strv<L: Loops>(&mut self, header_off: usize, src: u64, limit: usize) -> (usize, u8) {
         let strings = config().strv_strings as usize;
-        let mut len = 0usize;
-        let mut i = 0;
-        while i < MAX_STRV_ALL && i < strings {
-            let mut ptr: u64 = 0;
-            // SAFETY: reads one pointer of the tracee's array into a stack variable.
-            let rc = unsafe {
-                bpf_probe_read_user(
-                    &mut ptr as *mut u64 as *mut c_void,
-                    8,
-                    (src + 8 * i as u64) as *const c_void,
-                )
-            };
-            if rc < 0 {
-                return (len, CAPTURE_FAULT);
-            }
-            if ptr == 0 {
-                return (len, 0);
-            }
-            // Each string takes up to `-s` bytes and one more (to tell a longer one)
-            // and its NUL, or what room is left: a large `-s` fills the capture with
-            // the first strings rather than show none.
-            if len + 2 > MAX_CAPTURE {
-                return (len, CAPTURE_TRUNCATED);
-            }
-            // LLVM proves these bounds from the check above and would drop plain masks;
-            // verifiers before 7.x cannot follow that proof, so the values are
-            // forgotten and masked again (len < MAX_CAPTURE, a power of two).
-            let len_b = self.forget(len) & (MAX_CAPTURE - 1);
-            let room = MAX_CAPTURE - len_b;
-            let cut_by_room = limit + 2 > room;
-            let want = self.forget(if cut_by_room { room } else { limit + 2 }) & LEN_MASK;
-            let at = off + len_b;
-            // SAFETY: off < OFF_LIMIT + a header, len_b < MAX_CAPTURE and want <= LEN_MASK:
-            // inside the scratch buffer, below its cells.
-            let n = unsafe {
-                bpf_probe_read_user_str(
-                    self.buf.add(at) as *mut c_void,
-                    want as u32,
-                    ptr as *const c_void,
-                )
-            };
-            if n <= 0 {
-                return (len, CAPTURE_FAULT);
-            }
-            if cut_by_room && n as usize >= want {
-                // The string filled the room: keep it without its NUL, which tells
-                // userspace it was cut.
-                len += (n as usize - 1) & LEN_MASK;
-                return (len, CAPTURE_TRUNCATED);
-            }
-            len += n as usize & LEN_MASK;
-            i += 1;
-        }
-        (len, CAPTURE_TRUNCATED)
+        let rounds = if strings < MAX_STRV_ALL {
+            strings
+        } else {
+            MAX_STRV_ALL
+        };
+        let mut strv = Strv {
+            header_off: header_off as u64,
+            src,
+            limit: limit as u64,
+            len: 0,
+            i: 0,
+            flags: CAPTURE_TRUNCATED as u64,
+        };
+        self.repeat::<L, _>(&mut strv, rounds as u32);
+        (strv.len as usize & LEN_MASK, strv.flags as u8)
     }
 
-    /// envp: only the number of entries.
+    /// envp: only the number of entries, after the capture header at `header_off`.
     #[inline(always)]
-    fn count_ptrs(&mut self, off: usize, src: u64) -> (usize, u8) {
-        // The pointers are read into the scratch space the count then overwrites (a
-        // zeroed array on the stack would cost a memset loop per verifier path).
-        let chunk = self.buf.wrapping_add(off & (2 * OFF_LIMIT - 1)) as *mut [u64; 8];
-        let mut count = 0u32;
-        let mut flags = CAPTURE_TRUNCATED;
-        let mut i = 0;
-        'outer: while i < MAX_PTRV / 8 {
-            // SAFETY: 64 bytes at off < OFF_LIMIT + 8: inside the buffer.
-            let rc = unsafe {
-                bpf_probe_read_user(
-                    chunk as *mut c_void,
-                    64,
-                    (src + 64 * i as u64) as *const c_void,
-                )
-            };
-            if rc < 0 {
-                // The array may end near the end of a mapping: count pointer by pointer.
-                flags = CAPTURE_FAULT;
-                break;
-            }
-            let mut j = 0;
-            while j < 8 {
-                // SAFETY: just written.
-                if unsafe { (*chunk)[j] } == 0 {
-                    flags = 0;
-                    break 'outer;
-                }
-                count += 1;
-                j += 1;
-            }
-            i += 1;
-        }
-        // SAFETY: 4 bytes at off < 2 * OFF_LIMIT.
-        unsafe { *(self.buf.add(off & (2 * OFF_LIMIT - 1)) as *mut u32) = count };
-        (4, flags)
+    fn count_ptrs<L: Loops>(&mut self, header_off: usize, src: u64) -> (usize, u8) {
+        let mut ptrs = Ptrs {
+            header_off: header_off as u64,
+            src,
+            count: 0,
+            i: 0,
+            flags: CAPTURE_TRUNCATED as u64,
+        };
+        self.repeat::<L, _>(&mut ptrs, (MAX_PTRV / 8) as u32);
+        let at = (header_off & OFF_MASK) + size_of::<CaptureHeader>();
+        // SAFETY: 4 bytes at at < OFF_LIMIT + 8.
+        unsafe { *(self.buf.add(at) as *mut u32) = ptrs.count as u32 };
+        (4, ptrs.flags as u8)
     }
 
     /// The assembled record, or nothing (an empty slice) if another thread's record took
@@ -1017,16 +983,12 @@ fn reopen(slot: u32) -> Option<(Builder, &'static CapturePlan, &'static [u64; 6]
 /// once, on its own, rather than again for every state its callers reach it in (the
 /// trace set's filters and flags multiplied the capture code's checks).
 #[inline(always)]
-fn capture_record<const HELPER_LOOPS: bool>(
-    slot: u32,
-    phase: impl FnOnce(i64) -> Phase,
-    retry: u32,
-) -> u64 {
+fn capture_record<L: Loops>(slot: u32, phase: impl FnOnce(i64) -> Phase, retry: u32) -> u64 {
     let Some((mut b, plan, args, ret)) = reopen(slot) else {
         return 0;
     };
     let limit = config().string_limit as usize;
-    let faulted = b.capture_all::<HELPER_LOOPS>(plan, phase(ret), args, limit, retry);
+    let faulted = b.capture_all::<L>(plan, phase(ret), args, limit, retry);
     b.store(OFF_CELL, b.off as u64);
     faulted as u64
 }
@@ -1035,19 +997,26 @@ fn capture_record<const HELPER_LOOPS: bool>(
 #[inline(never)]
 pub extern "C" fn tracer_capture_entry(deferred: u64) -> u64 {
     let deferred = deferred as u32;
-    capture_record::<false>(SCRATCH_ENTER, |_| Phase::Enter { deferred }, 0)
+    capture_record::<Unrolled>(SCRATCH_ENTER, |_| Phase::Enter { deferred }, 0)
+}
+
+#[unsafe(no_mangle)]
+#[inline(never)]
+pub extern "C" fn tracer_capture_entry_loops(deferred: u64) -> u64 {
+    let deferred = deferred as u32;
+    capture_record::<EntryHelper>(SCRATCH_ENTER, |_| Phase::Enter { deferred }, 0)
 }
 
 #[unsafe(no_mangle)]
 #[inline(never)]
 pub extern "C" fn tracer_capture_exit(retry: u64) -> u64 {
-    capture_record::<false>(SCRATCH_EXIT, Phase::Exit, retry as u32)
+    capture_record::<Unrolled>(SCRATCH_EXIT, Phase::Exit, retry as u32)
 }
 
 #[unsafe(no_mangle)]
 #[inline(never)]
 pub extern "C" fn tracer_capture_exit_loops(retry: u64) -> u64 {
-    capture_record::<true>(SCRATCH_EXIT, Phase::Exit, retry as u32)
+    capture_record::<ExitHelper>(SCRATCH_EXIT, Phase::Exit, retry as u32)
 }
 
 /// One plan slot's capture (not the descriptor facts nor a loop: `capture_all` takes
@@ -1055,7 +1024,7 @@ pub extern "C" fn tracer_capture_exit_loops(retry: u64) -> u64 {
 /// moves on: nonzero when the read faulted. One function for every slot, checked once,
 /// with the code of every kind any slot of the trace set takes.
 #[inline(always)]
-fn capture_slot(scratch: u32, exit: bool, slot: u64) -> u64 {
+fn capture_slot<L: Loops>(scratch: u32, exit: bool, slot: u64) -> u64 {
     let slot = slot as usize;
     if slot >= MAX_CAPTURES {
         return 0;
@@ -1075,7 +1044,7 @@ fn capture_slot(scratch: u32, exit: bool, slot: u64) -> u64 {
         i += 1;
     }
     let limit = config().string_limit as usize;
-    let faulted = b.capture(&plan.specs[slot], phase, args, limit, kinds);
+    let faulted = b.capture::<L>(&plan.specs[slot], phase, args, limit, kinds);
     b.store(OFF_CELL, b.off as u64);
     faulted as u64
 }
@@ -1083,13 +1052,20 @@ fn capture_slot(scratch: u32, exit: bool, slot: u64) -> u64 {
 #[unsafe(no_mangle)]
 #[inline(never)]
 pub extern "C" fn tracer_capture_slot_entry(slot: u64) -> u64 {
-    capture_slot(SCRATCH_ENTER, false, slot)
+    capture_slot::<Unrolled>(SCRATCH_ENTER, false, slot)
 }
 
 #[unsafe(no_mangle)]
 #[inline(never)]
+pub extern "C" fn tracer_capture_slot_entry_loops(slot: u64) -> u64 {
+    capture_slot::<EntryHelper>(SCRATCH_ENTER, false, slot)
+}
+
+/// (No loop is taken in a slot at exit: one function serves both exit programs.)
+#[unsafe(no_mangle)]
+#[inline(never)]
 pub extern "C" fn tracer_capture_slot_exit(slot: u64) -> u64 {
-    capture_slot(SCRATCH_EXIT, true, slot)
+    capture_slot::<Unrolled>(SCRATCH_EXIT, true, slot)
 }
 
 /// A looping capture's state and one iteration of it ([`Builder::repeat`]): plain
@@ -1099,10 +1075,10 @@ trait Step: Copy {
     fn step(&mut self, b: &mut Builder) -> bool;
 }
 
-/// `bpf_loop`'s callback for `S`: 0 goes on, 1 stops.
+/// `bpf_loop`'s callback for `S`, in `L`'s scratch slot: 0 goes on, 1 stops.
 #[inline(never)]
-extern "C" fn step_callback<S: Step>(_index: u64, _ctx: *mut c_void) -> i64 {
-    let Some(scratch) = SCRATCH.get_ptr_mut(SCRATCH_EXIT) else {
+extern "C" fn step_callback<L: Loops, S: Step>(_index: u64, _ctx: *mut c_void) -> i64 {
+    let Some(scratch) = L::HELPER.and_then(|slot| SCRATCH.get_ptr_mut(slot)) else {
         return 1;
     };
     let mut b = Builder {
@@ -1353,6 +1329,127 @@ impl Step for Mmsgs {
         self.elem = b.forget(((1 - header) * (elem + 1)) as usize) as u64;
         self.msg += header;
         self.len = (b.forget(len) & (2 * MAX_CAPTURE - 1)) as u64;
+        self.i += 1;
+        false
+    }
+}
+
+/// argv's strings, one per step.
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct Strv {
+    header_off: u64,
+    src: u64,
+    limit: u64,
+    len: u64,
+    i: u64,
+    flags: u64,
+}
+
+impl Step for Strv {
+    #[inline(always)]
+    fn step(&mut self, b: &mut Builder) -> bool {
+        let mut ptr: u64 = 0;
+        // SAFETY: reads one pointer of the tracee's array into a stack variable.
+        let rc = unsafe {
+            bpf_probe_read_user(
+                &mut ptr as *mut u64 as *mut c_void,
+                8,
+                (self.src + 8 * self.i) as *const c_void,
+            )
+        };
+        if rc < 0 {
+            self.flags = CAPTURE_FAULT as u64;
+            return true;
+        }
+        if ptr == 0 {
+            self.flags = 0;
+            return true;
+        }
+        // Each string takes up to `-s` bytes and one more (to tell a longer one) and its
+        // NUL, or what room is left: a large `-s` fills the capture with the first
+        // strings rather than show none.
+        let len = self.len as usize;
+        if len + 2 > MAX_CAPTURE {
+            self.flags = CAPTURE_TRUNCATED as u64;
+            return true;
+        }
+        // LLVM proves these bounds from the check above and would drop plain masks;
+        // verifiers before 7.x cannot follow that proof, so the values are forgotten and
+        // masked again (len < MAX_CAPTURE, a power of two).
+        let len_b = b.forget(len) & (MAX_CAPTURE - 1);
+        let room = MAX_CAPTURE - len_b;
+        let limit = self.limit as usize;
+        let cut_by_room = limit + 2 > room;
+        let want = b.forget(if cut_by_room { room } else { limit + 2 }) & LEN_MASK;
+        let at = (self.header_off as usize & OFF_MASK) + size_of::<CaptureHeader>() + len_b;
+        // SAFETY: at < OFF_LIMIT + 8 + MAX_CAPTURE and want <= LEN_MASK: inside the
+        // scratch buffer, below its cells.
+        let n = unsafe {
+            bpf_probe_read_user_str(
+                b.buf.add(at) as *mut c_void,
+                want as u32,
+                ptr as *const c_void,
+            )
+        };
+        if n <= 0 {
+            self.flags = CAPTURE_FAULT as u64;
+            return true;
+        }
+        if cut_by_room && n as usize >= want {
+            // The string filled the room: kept without its NUL, which tells userspace
+            // it was cut.
+            self.len = (len + ((n as usize - 1) & LEN_MASK)) as u64;
+            self.flags = CAPTURE_TRUNCATED as u64;
+            return true;
+        }
+        self.len = (len + (n as usize & LEN_MASK)) as u64;
+        self.i += 1;
+        false
+    }
+}
+
+/// envp's pointers, counted eight a step: each eight read into the scratch space the
+/// count then overwrites (a zeroed array on the stack would cost a memset loop per
+/// verifier path).
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct Ptrs {
+    header_off: u64,
+    src: u64,
+    count: u64,
+    i: u64,
+    flags: u64,
+}
+
+impl Step for Ptrs {
+    #[inline(always)]
+    fn step(&mut self, b: &mut Builder) -> bool {
+        let at = (self.header_off as usize & OFF_MASK) + size_of::<CaptureHeader>();
+        let chunk = b.buf.wrapping_add(at) as *mut [u64; 8];
+        // SAFETY: 64 bytes at at < OFF_LIMIT + 8: inside the buffer.
+        let rc = unsafe {
+            bpf_probe_read_user(
+                chunk as *mut c_void,
+                64,
+                (self.src + 64 * self.i) as *const c_void,
+            )
+        };
+        if rc < 0 {
+            // The array may end near the end of a mapping: userspace counts the rest.
+            self.flags = CAPTURE_FAULT as u64;
+            return true;
+        }
+        let mut j = 0;
+        while j < 8 {
+            // SAFETY: just written.
+            if unsafe { (*chunk)[j] } == 0 {
+                self.flags = 0;
+                return true;
+            }
+            self.count += 1;
+            j += 1;
+        }
         self.i += 1;
         false
     }

@@ -41,18 +41,34 @@ use tracer_common::{
     PT_REGS_COMPAT_ARG_SLOTS, PT_REGS_NR, PT_REGS_SP, PT_REGS_SPAN_WORDS, sigframe_mask,
 };
 
-use crate::config::config;
+use crate::{
+    capture::{EntryHelper, ExitHelper, Loops, Unrolled},
+    config::config,
+};
 
 /// Entry of every syscall (broad trace sets).
 #[raw_tracepoint(tracepoint = "sys_enter")]
 pub fn tracer_sys_enter(ctx: RawTracePointContext) -> i32 {
+    sys_enter::<Unrolled>(&ctx);
+    0
+}
+
+/// `tracer_sys_enter` with its loops run by `bpf_loop` (5.17+): far less for the
+/// verifier to walk. The loader picks it where the kernel has the helper.
+#[raw_tracepoint(tracepoint = "sys_enter")]
+pub fn tracer_sys_enter_loops(ctx: RawTracePointContext) -> i32 {
+    sys_enter::<EntryHelper>(&ctx);
+    0
+}
+
+#[inline(always)]
+fn sys_enter<L: Loops>(ctx: &RawTracePointContext) {
     let nr: u64 = ctx.arg(1);
     let regs: *const u8 = ctx.arg(0);
     let compat = || compat_call(regs);
-    syscall::on_enter(&ctx, nr, compat, |frame, compat| {
+    syscall::on_enter::<L, _>(ctx, nr, compat, |frame, compat| {
         regs_args(regs, frame, compat)
     });
-    0
 }
 
 /// Entry of one syscall function (`__x64_sys_NAME(const struct pt_regs *)`, narrow trace
@@ -64,29 +80,41 @@ pub fn tracer_sys_enter(ctx: RawTracePointContext) -> i32 {
 /// BTF has no `__x64_sys_getppid`) is entered by both: told apart as at `sys_enter`.
 #[fentry]
 pub fn tracer_fentry(ctx: FEntryContext) -> i32 {
+    fentry::<Unrolled>(&ctx);
+    0
+}
+
+/// `tracer_fentry` with its loops run by `bpf_loop` (5.17+, as `tracer_sys_enter_loops`).
+#[fentry]
+pub fn tracer_fentry_loops(ctx: FEntryContext) -> i32 {
+    fentry::<EntryHelper>(&ctx);
+    0
+}
+
+#[inline(always)]
+fn fentry<L: Loops>(ctx: &FEntryContext) {
     let regs: *const u8 = ctx.arg(0);
     // SAFETY: a field of the function's `struct pt_regs *`; the helper checks the read.
     let nr = unsafe { bpf_probe_read_kernel(regs.wrapping_add(PT_REGS_NR).cast::<u32>()) };
     if let Ok(nr) = nr {
         let compat = || compat_call(regs);
-        syscall::on_enter(&ctx, nr as u64, compat, |frame, compat| {
+        syscall::on_enter::<L, _>(ctx, nr as u64, compat, |frame, compat| {
             regs_args(regs, frame, compat)
         });
     }
-    0
 }
 
 /// Return of one syscall function: its result follows its one argument.
 #[fexit]
 pub fn tracer_fexit(ctx: FExitContext) -> i32 {
-    syscall::on_exit::<false>(ctx.arg(1));
+    syscall::on_exit::<Unrolled>(ctx.arg(1));
     0
 }
 
 /// `tracer_fexit` with its loops run by `bpf_loop` (5.17+, as `tracer_sys_exit_loops`).
 #[fexit]
 pub fn tracer_fexit_loops(ctx: FExitContext) -> i32 {
-    syscall::on_exit::<true>(ctx.arg(1));
+    syscall::on_exit::<ExitHelper>(ctx.arg(1));
     0
 }
 
@@ -153,7 +181,9 @@ pub fn tracer_enter_tp(ctx: TracePointContext) -> u32 {
     // No registers here: the loader attaches raw tracepoints for a trace set that
     // needs them (`PLAN_SIGFRAME`). The kernel does not fire these tracepoints for
     // 32-bit (compat) calls (`ARCH_TRACE_IGNORE_COMPAT_SYSCALLS` on x86_64 and arm64).
-    syscall::on_enter(
+    // Not twinned: its frame and a `bpf_loop` callback's would not fit together in the
+    // verifier's 512 bytes (narrow trace sets only, where loops are rare).
+    syscall::on_enter::<Unrolled, _>(
         &ctx,
         nr,
         || false,
@@ -170,7 +200,7 @@ pub fn tracer_enter_tp(ctx: TracePointContext) -> u32 {
 /// Exit of every syscall (broad trace sets).
 #[raw_tracepoint(tracepoint = "sys_exit")]
 pub fn tracer_sys_exit(ctx: RawTracePointContext) -> i32 {
-    syscall::on_exit::<false>(ctx.arg(1));
+    syscall::on_exit::<Unrolled>(ctx.arg(1));
     0
 }
 
@@ -178,29 +208,29 @@ pub fn tracer_sys_exit(ctx: RawTracePointContext) -> i32 {
 /// to walk, so a far shorter start. The loader picks it where the kernel has the helper.
 #[raw_tracepoint(tracepoint = "sys_exit")]
 pub fn tracer_sys_exit_loops(ctx: RawTracePointContext) -> i32 {
-    syscall::on_exit::<true>(ctx.arg(1));
+    syscall::on_exit::<ExitHelper>(ctx.arg(1));
     0
 }
 
 /// Exit of one syscall (`syscalls:sys_exit_NAME`): `ret` at offset 16.
 #[tracepoint]
 pub fn tracer_exit_tp(ctx: TracePointContext) -> u32 {
-    exit_tp::<false>(&ctx);
+    exit_tp::<Unrolled>(&ctx);
     0
 }
 
 /// `tracer_exit_tp` with its loops run by `bpf_loop` (5.17+, as `tracer_sys_exit_loops`).
 #[tracepoint]
 pub fn tracer_exit_tp_loops(ctx: TracePointContext) -> u32 {
-    exit_tp::<true>(&ctx);
+    exit_tp::<ExitHelper>(&ctx);
     0
 }
 
 #[inline(always)]
-fn exit_tp<const HELPER_LOOPS: bool>(ctx: &TracePointContext) {
+fn exit_tp<L: Loops>(ctx: &TracePointContext) {
     // SAFETY: offset inside the tracepoint record; the helper checks the read.
     if let Ok(ret) = unsafe { ctx.read_at::<i64>(16) } {
-        syscall::on_exit::<HELPER_LOOPS>(ret);
+        syscall::on_exit::<L>(ret);
     }
 }
 

@@ -14,18 +14,19 @@ use tracer_common::{
 
 use crate::{
     admit,
-    capture::{self, Builder, Phase, SCRATCH_ENTER, SCRATCH_EXIT},
+    capture::{self, Builder, Loops, Phase, SCRATCH_ENTER, SCRATCH_EXIT},
     config::config,
     emit::{Lost, emit_syscall, now_ns, output, stats, syscall_record, wakeup_flags},
     maps::{INFLIGHT, PLANS},
     nsids, outcome, signal, task,
 };
 
-/// `compat()` tells whether the call is a 32-bit task's; `read_args(frame, compat)`
+/// `L`: how the captures' loops run ([`Loops`]). `compat()` tells whether the call is
+/// a 32-bit task's; `read_args(frame, compat)`
 /// reads the call's arguments (of that calling convention), `frame` asking for the
 /// signal frame's mask in argument 0 (`PLAN_SIGFRAME`).
 #[inline(always)]
-pub fn on_enter<C: EbpfContext>(
+pub fn on_enter<L: Loops, C: EbpfContext>(
     ctx: &C,
     nr: u64,
     compat: impl FnOnce() -> bool,
@@ -97,7 +98,7 @@ pub fn on_enter<C: EbpfContext>(
         off_cpu_ns: 0,
     };
     if shown && let Some(plan) = plan {
-        capture_at_entry(&mut call, plan);
+        capture_at_entry::<L>(&mut call, plan);
     }
     let tid = pid_tgid as u32;
     // The thread's entry from its previous call is overwritten in place.
@@ -171,7 +172,7 @@ fn remember<C: EbpfContext>(ctx: &C, tid: u32, call: InFlight) {
 /// leaves the kernel; only memory an exec replaces is still copied at entry (the plan's
 /// `deferrable` leaves it out). Faulted copies are marked in `call.retry`.
 #[inline(always)]
-fn capture_at_entry(call: &mut InFlight, plan: &SyscallPlan) {
+fn capture_at_entry<L: Loops>(call: &mut InFlight, plan: &SyscallPlan) {
     let deferred = if config().decides_at_exit() {
         plan.deferrable
     } else {
@@ -184,17 +185,16 @@ fn capture_at_entry(call: &mut InFlight, plan: &SyscallPlan) {
     }
     let record = || syscall_record(kind::SYSCALL_ENTER, call, 0, 0);
     if let Some(mut builder) = Builder::new(SCRATCH_ENTER, record) {
-        call.retry |= builder.capture_entry(deferred);
+        call.retry |= builder.capture_entry::<L>(deferred);
         if !output(builder.finish(), wakeup_flags(), Lost::Entry) {
             call.flags |= INFLIGHT_ENTRY_LOST;
         }
     }
 }
 
-/// `HELPER_LOOPS`: the looping captures run through `bpf_loop` (see
-/// [`Builder::capture_all`]); the programs built without it load on every kernel.
+/// `L`: how the captures' loops run ([`Loops`]).
 #[inline(always)]
-pub fn on_exit<const HELPER_LOOPS: bool>(ret: i64) {
+pub fn on_exit<L: Loops>(ret: i64) {
     let tid = bpf_get_current_pid_tgid() as u32;
     // Only traced calls are in INFLIGHT: this lookup is also the untraced fast path.
     let Some(slot) = INFLIGHT.get_ptr_mut(tid) else {
@@ -210,7 +210,7 @@ pub fn on_exit<const HELPER_LOOPS: bool>(ret: i64) {
     // `sched_switch`'s time accounting, which this call's own). Read in place, not
     // copied: the exit program's stack and the captures' function's add up.
     let call = unsafe { &*slot };
-    finish::<HELPER_LOOPS>(call, ret);
+    finish::<L>(call, ret);
     // Frozen: without calls to follow the verifier skips this.
     if config().path_follows_untraced != 0 {
         follow_untraced(call, ret);
@@ -283,7 +283,7 @@ fn follow_untraced(call: &InFlight, ret: i64) {
 
 /// The call's line, unless a filter or the trace set keeps it out.
 #[inline(always)]
-fn finish<const HELPER_LOOPS: bool>(call: &InFlight, ret: i64) {
+fn finish<L: Loops>(call: &InFlight, ret: i64) {
     if call.flags & INFLIGHT_ACTIVE == 0 || call.flags & INFLIGHT_SHOWN == 0 {
         return;
     }
@@ -348,7 +348,7 @@ fn finish<const HELPER_LOOPS: bool>(call: &InFlight, ret: i64) {
     // the verdict waits in scratch memory, so the captures are verified once, not once
     // per verdict.
     builder.stash(paths && outcome::path_call(call, ret, plan));
-    builder.capture_exit::<HELPER_LOOPS>(call.retry);
+    builder.capture_exit::<L>(call.retry);
     if paths && !builder.stashed() {
         if let Some(s) = stats() {
             s.filtered += 1;

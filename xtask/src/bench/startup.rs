@@ -163,26 +163,54 @@ const TOOLS: &[Tool] = &[
 ];
 
 /// The trace sets whose verifier cost is timed: what each start of the tracer waits
-/// for in the kernel, the syscall programs being the longest by far.
-const VERIFIED: &[(&str, &[&str])] = &[
-    ("default", &[]),
-    ("`-e trace=nanosleep`", &["-e", "trace=nanosleep"]),
-    ("`-e trace=openat`", &["-e", "trace=openat"]),
-    ("`-c`", &["-c"]),
-    ("`-y`", &["-y"]),
+/// for in the kernel, the syscall programs being the longest by far. Each with the
+/// environment of its run: `TRACER_NO_BPF_LOOP` loads the exit program kernels before
+/// 5.17 verify (its loops unrolled).
+const VERIFIED: &[(&str, &[&str], Env)] = &[
+    ("default", &[], &[]),
+    (
+        "default, loops unrolled (before 5.17)",
+        &[],
+        &[("TRACER_NO_BPF_LOOP", "1")],
+    ),
+    ("`-e trace=nanosleep`", &["-e", "trace=nanosleep"], &[]),
+    ("`-e trace=openat`", &["-e", "trace=openat"], &[]),
+    ("`-e trace=readv`", &["-e", "trace=readv"], &[]),
+    ("`-e trace=getdents64`", &["-e", "trace=getdents64"], &[]),
+    ("`-e trace=recvmmsg`", &["-e", "trace=recvmmsg"], &[]),
+    ("`-e trace=%network`", &["-e", "trace=%network"], &[]),
+    ("`-e trace=%desc`", &["-e", "trace=%desc"], &[]),
+    ("`-c`", &["-c"], &[]),
+    ("`-y`", &["-y"], &[]),
 ];
 
-/// The programs whose load time `tracer -d` reports and the table shows, and its line
-/// for the whole load.
-const VERIFIED_PROGRAMS: [&str; 2] = ["tracer_sys_enter", "tracer_sys_exit"];
+/// Variables set for a run.
+type Env = &'static [(&'static str, &'static str)];
+
+/// The syscall programs whose load `tracer -d` reports, as the table's columns: the
+/// entry program and the exit program (or their twins whose loops `bpf_loop` runs); and
+/// its line for the whole load.
+const VERIFIED_PROGRAMS: [(&str, &[&str]); 2] = [
+    (
+        "tracer_sys_enter",
+        &["tracer_sys_enter", "tracer_sys_enter_loops"],
+    ),
+    (
+        "tracer_sys_exit",
+        &["tracer_sys_exit", "tracer_sys_exit_loops"],
+    ),
+];
 const LOADED_LINE: &str = "programs loaded and attached: ";
 
 /// One trace set's load times (`tracer -d`): each syscall program's, verified side by
-/// side, and everything's from the start of loading to the last attach.
+/// side, and everything's from the start of loading to the last attach; and the
+/// instructions the verifier walked in each program (5.16+), which other work on the
+/// machine does not change.
 #[derive(Debug)]
 pub struct Verified {
     pub set: &'static str,
     pub programs: [Option<Millis>; 2],
+    pub instructions: [Option<u64>; 2],
     pub loaded: Option<Millis>,
     pub error: Option<String>,
 }
@@ -192,12 +220,14 @@ pub struct Verified {
 pub fn measure_verifier(tracer: &Path) -> Vec<Verified> {
     VERIFIED
         .iter()
-        .map(|&(set, args)| {
+        .map(|&(set, args, env)| {
             eprintln!("xtask bench: verifier cost with {set}");
             let mut samples: [Vec<f64>; 3] = Default::default();
+            let mut instructions = [None; 2];
             let mut error = None;
             for run in 0..=LAUNCH_RUNS {
                 let out = Command::new(tracer)
+                    .envs(env.iter().copied())
                     .arg("-d")
                     .args(args)
                     .args(["-o", "/dev/null", "--", TRUE])
@@ -219,9 +249,16 @@ pub fn measure_verifier(tracer: &Path) -> Vec<Verified> {
                     continue;
                 }
                 let log = String::from_utf8_lossy(&out.stderr);
-                for (i, program) in VERIFIED_PROGRAMS.iter().enumerate() {
-                    let line = format!("{program} loaded in ");
-                    samples[i].extend(log.lines().find_map(|l| duration_after(l, &line)));
+                for (i, (_, names)) in VERIFIED_PROGRAMS.iter().enumerate() {
+                    let line = log.lines().find_map(|l| {
+                        let at = names
+                            .iter()
+                            .find_map(|n| l.find(&format!("{n} loaded in ")))?;
+                        Some(&l[at..])
+                    });
+                    let Some(line) = line else { continue };
+                    samples[i].extend(duration_after(line, " loaded in "));
+                    instructions[i] = instructions[i].or_else(|| verified_count(line));
                 }
                 samples[2].extend(log.lines().find_map(|l| duration_after(l, LOADED_LINE)));
             }
@@ -229,11 +266,18 @@ pub fn measure_verifier(tracer: &Path) -> Vec<Verified> {
             Verified {
                 set,
                 programs: [Millis::of(enter), Millis::of(exit)],
+                instructions,
                 loaded: Millis::of(loaded),
                 error,
             }
         })
         .collect()
+}
+
+/// The count in `..., N instructions verified`.
+fn verified_count(line: &str) -> Option<u64> {
+    let end = line.find(" instructions verified")?;
+    line[..end].rsplit([' ', ',']).next()?.parse().ok()
 }
 
 /// The duration (Rust's `Debug` of a `Duration`: `1.5ms`, `250µs`, `1.2s`) after
@@ -243,6 +287,7 @@ fn duration_after(line: &str, prefix: &str) -> Option<f64> {
     let text = text.trim();
     let split = text.find(|c: char| !c.is_ascii_digit() && c != '.')?;
     let (number, unit) = text.split_at(split);
+    let unit = unit.split([' ', ',']).next().unwrap_or_default();
     let scale = match unit {
         "ns" => 1e-6,
         "µs" => 1e-3,
@@ -468,22 +513,29 @@ fn verifier_table(md: &mut String, verified: &[Verified]) {
         "Load times in ms, median (min–max) of {LAUNCH_RUNS} runs of \
          `tracer -d SET -o /dev/null -- true` (its log): each syscall program's (the \
          kernel's verifier, the two side by side) and the whole load, from the start to \
-         the last attach. The programs are verified without the code the frozen settings \
-         switch off (the trace set's capture kinds per plan slot, `-c`, `-y`...).\n"
+         the last attach; and the instructions the verifier walked in each (its time \
+         grows with them; the count does not change with other work on the machine). \
+         The programs are verified without the code the frozen settings switch off (the \
+         trace set's capture kinds, `-c`, `-y`...); their captures are global functions \
+         the verifier checks once, and on 5.17+ the exit program's loops run through \
+         `bpf_loop` (the unrolled row is what older kernels verify).\n"
     );
+    let (enter, exit) = (VERIFIED_PROGRAMS[0].0, VERIFIED_PROGRAMS[1].0);
     let _ = writeln!(
         md,
-        "| trace set | {} | {} | loaded and attached |",
-        VERIFIED_PROGRAMS[0], VERIFIED_PROGRAMS[1]
+        "| trace set | {enter} | {exit} | {enter} (instructions) | {exit} (instructions) | loaded and attached |"
     );
-    let _ = writeln!(md, "|---|---|---|---|");
+    let _ = writeln!(md, "|---|---|---|--:|--:|---|");
+    let count = |n: Option<u64>| n.map_or("-".to_owned(), |n| n.to_string());
     for v in verified {
         let _ = writeln!(
             md,
-            "| {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} |",
             v.set,
             Millis::text(v.programs[0]),
             Millis::text(v.programs[1]),
+            count(v.instructions[0]),
+            count(v.instructions[1]),
             Millis::text(v.loaded),
         );
     }
@@ -581,6 +633,10 @@ mod tests {
             Some(1500.0)
         );
         assert_eq!(duration_after("y loaded in 3ms", "x loaded in "), None);
+        let line = "tracer_sys_exit_loops loaded in 11.2ms, 11364 instructions verified";
+        assert_eq!(duration_after(line, " loaded in "), Some(11.2));
+        assert_eq!(verified_count(line), Some(11364));
+        assert_eq!(verified_count("tracer_sys_exit loaded in 11.2ms"), None);
     }
 
     #[test]

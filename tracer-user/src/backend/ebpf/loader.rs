@@ -208,13 +208,15 @@ fn programs(cfg: &Config, kernel: &KernelConfig, mode: &Attach) -> Vec<(&'static
         Attach::Trampoline(functions) => {
             // Returns first: a call entered before its exit program was attached would
             // never be seen returning.
-            let exit = exit_program("tracer_fexit", "tracer_fexit_loops");
+            let exit = twin("tracer_fexit", "tracer_fexit_loops");
             programs.push((exit, Hook::Trampoline(functions.exits.clone())));
-            programs.push(("tracer_fentry", Hook::Trampoline(functions.entries.clone())));
+            let entry = twin("tracer_fentry", "tracer_fentry_loops");
+            programs.push((entry, Hook::Trampoline(functions.entries.clone())));
         }
         Attach::Raw => {
-            programs.push(("tracer_sys_enter", Hook::Raw("sys_enter")));
-            let exit = exit_program("tracer_sys_exit", "tracer_sys_exit_loops");
+            let entry = twin("tracer_sys_enter", "tracer_sys_enter_loops");
+            programs.push((entry, Hook::Raw("sys_enter")));
+            let exit = twin("tracer_sys_exit", "tracer_sys_exit_loops");
             programs.push((exit, Hook::Raw("sys_exit")));
         }
         Attach::PerSyscall(names) => {
@@ -229,7 +231,7 @@ fn programs(cfg: &Config, kernel: &KernelConfig, mode: &Attach) -> Vec<(&'static
             }
             let exit = names.iter().map(|n| format!("sys_exit_{n}")).collect();
             programs.push(("tracer_enter_tp", Hook::Tracepoint("syscalls", enter)));
-            let program = exit_program("tracer_exit_tp", "tracer_exit_tp_loops");
+            let program = twin("tracer_exit_tp", "tracer_exit_tp_loops");
             programs.push((program, Hook::Tracepoint("syscalls", exit)));
         }
     }
@@ -313,11 +315,11 @@ const RAW: &str = "raw tracepoints (raw_syscalls:sys_enter/sys_exit)";
 /// one failed.
 type Loaded = Vec<(usize, Result<Vec<ProgramFd>, LoadError>)>;
 
-/// Of an exit program's twins, the one whose loops `bpf_loop` runs (5.17+), which the
+/// Of a syscall program's twins, the one whose loops `bpf_loop` runs (5.17+), which the
 /// verifier checks in a fraction of the time, where the kernel has the helper.
 /// `TRACER_NO_BPF_LOOP` (for developers: the older kernels' program, measured here)
 /// picks the other.
-fn exit_program(unrolled: &'static str, loops: &'static str) -> &'static str {
+fn twin(unrolled: &'static str, loops: &'static str) -> &'static str {
     use aya::util::KernelVersion;
     let helper = std::env::var_os("TRACER_NO_BPF_LOOP").is_none()
         && KernelVersion::current().is_ok_and(|v| v >= KernelVersion::new(5, 17, 0));
@@ -387,7 +389,8 @@ pub(super) fn load_program(
         .info()
         .ok()
         .and_then(|i| i.verified_instruction_count());
-    log::debug!("{name} loaded in {elapsed:?} ({verified:?} instructions verified)");
+    let verified = verified.map_or(String::new(), |n| format!(", {n} instructions verified"));
+    log::debug!("{name} loaded in {elapsed:?}{verified}");
     Ok(())
 }
 
