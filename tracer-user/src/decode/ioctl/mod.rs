@@ -7,7 +7,7 @@ use std::fmt::Write;
 
 use super::structs::Bytes;
 use super::{Call, DecodeOptions, in_out, write_addr, write_hex};
-use crate::event::{Capture, FdNames};
+use crate::event::{Capture, DEREF_ENTRY, DEREF_EXIT, FdNames};
 
 mod block;
 mod btrfs;
@@ -50,6 +50,7 @@ pub(super) use seccomp::{AUDIT_ARCHES, syscall_name};
 pub(super) type Writer = fn(&mut String, &Bytes, &Ctx) -> Option<()>;
 
 /// What a writer may need besides the bytes.
+#[derive(Clone, Copy)]
 pub(super) struct Ctx<'a> {
     pub opts: &'a DecodeOptions,
     /// The request (a size or a number it encodes).
@@ -60,11 +61,100 @@ pub(super) struct Ctx<'a> {
     pub pid: u32,
     /// The call's result, when it succeeded (how many bytes the kernel wrote).
     pub ret: Option<u64>,
+    /// The call returned an error.
+    pub failed: bool,
     /// `-y`'s names, for descriptors in the struct.
     pub fds: Option<&'a dyn FdNames>,
     /// What the entry's copy holds (empty when it could not be read), for a writer of
     /// what the kernel wrote that compares.
     pub entry: &'a [u8],
+    /// Memory behind pointers in the struct, as it was when this writer's part was
+    /// taken (entry or exit).
+    pub mem: Mem<'a>,
+}
+
+impl<'a> Ctx<'a> {
+    /// The same, for the part the kernel wrote (memory copied at exit).
+    pub fn at_exit(&self) -> Ctx<'a> {
+        self.with_mem(DEREF_EXIT)
+    }
+
+    /// The same, for the part printed at entry (memory copied then).
+    pub fn at_entry(&self) -> Ctx<'a> {
+        self.with_mem(DEREF_ENTRY)
+    }
+
+    fn with_mem(&self, kind: u8) -> Ctx<'a> {
+        Ctx {
+            mem: Mem { kind, ..self.mem },
+            ..*self
+        }
+    }
+}
+
+/// The copies of memory behind pointers in an ioctl's struct (clips, controls, fonts)
+/// taken at one of the call's stops ([`crate::event::DEREF_ENTRY`]): the ptrace
+/// backend takes what [`derefs`] asks for; the eBPF programs none yet, so their
+/// addresses show.
+#[derive(Clone, Copy)]
+pub(super) struct Mem<'a> {
+    caps: &'a [Capture],
+    kind: u8,
+}
+
+impl<'a> Mem<'a> {
+    /// What was read at `addr`: as many bytes as asked or fewer where the memory
+    /// ended (none: unreadable); `None` when nothing was copied from there.
+    pub fn get(&self, addr: u64) -> Option<&'a [u8]> {
+        self.caps
+            .iter()
+            .filter(|c| c.kind == self.kind && c.data.len() >= 8)
+            .find(|c| c.data[..8] == addr.to_le_bytes())
+            .map(|c| &c.data[8..])
+    }
+}
+
+/// What to copy behind pointers: `(address, bytes)`.
+pub(super) type Want = (u64, usize);
+
+/// The memory a request's decoder prints behind pointers in its struct, at entry or
+/// exit: `args` the call's, `caps` the captures taken at this stop so far (the struct,
+/// and the pointed-to memory already read, for a second level), `entry` those of the
+/// entry (at exit the struct of a failed call, which the plan copies only at entry).
+/// The ptrace backend reads these until the list stops growing.
+pub fn derefs(args: &[u64; 6], exit: bool, entry: &[Capture], caps: &[Capture]) -> Vec<Want> {
+    let request = args[1] as u32;
+    let kind = if exit { DEREF_EXIT } else { DEREF_ENTRY };
+    let mem = Mem { caps, kind };
+    let is_struct = |c: &&Capture| c.arg == 2 && c.kind == tracer_common::capture::FIXED;
+    let st = caps
+        .iter()
+        .find(is_struct)
+        .or_else(|| entry.iter().find(is_struct))
+        .filter(|c| !c.fault)
+        .map_or(&[][..], |c| c.data.as_slice());
+    let at = Where {
+        request,
+        addr: args[2],
+        exit,
+    };
+    let b = Bytes(st);
+    match request::kind(request) as u8 {
+        b'V' => v4l2::derefs(&at, &b, &mem),
+        // b'K' => kd::derefs(&at, &b, &mem),
+        // 0xa4 => tee::derefs(&at, &b, &mem),
+        // b'$' => perf::derefs(&at, &b, &mem),
+        // 0xae => kvm::derefs(&at, &b, &mem),
+        _ => Vec::new(),
+    }
+}
+
+/// The call a [`derefs`] of a family looks at.
+pub(super) struct Where {
+    pub request: u32,
+    /// The third argument.
+    pub addr: u64,
+    pub exit: bool,
 }
 
 /// How a request's third argument prints.
@@ -97,6 +187,10 @@ pub(super) enum Shape {
     /// Read, then, when the call succeeded, whatever the second writer adds (perhaps
     /// nothing: KDFONTOP's answer only for the operations that have one).
     Then(Writer, Writer),
+    /// Printed at entry, then at exit whether or not the call failed (strace reads the
+    /// struct again either way): the second writer gets the exit's copy, or the entry's
+    /// when the call failed, and adds nothing by returning `None`.
+    Both(Writer, Writer),
     /// Read, then written into the same braces: the first part without its closing
     /// brace, the second (from `, `) when the call succeeded, `, ???` when that copy
     /// could not be read; then the brace (PTP's system offsets).
@@ -204,19 +298,25 @@ pub fn write_arg(
         pid: call.pid,
         fds,
         ret: call.success(),
+        failed: call.failed(),
         entry: entry
             .filter(|c| !c.fault && v != 0)
             .map_or(&[], |c| c.data.as_slice()),
+        mem: Mem {
+            caps: &call.captures,
+            kind: DEREF_ENTRY,
+        },
     };
+    let at_exit = ctx.at_exit();
     fn readable<'a>(cap: Option<&'a Capture>, v: u64, opts: &DecodeOptions) -> Option<Bytes<'a>> {
         let cap = cap.filter(|c| !c.fault && v != 0 && opts.dereference)?;
         Some(Bytes(&cap.data))
     }
     let bytes = |cap| readable(cap, v, opts);
     // The struct as `writer` prints it, or the address when it could not be read.
-    let one = |out: &mut String, writer: Writer, b: Option<Bytes>| {
+    let one = |out: &mut String, writer: Writer, b: Option<Bytes>, ctx: &Ctx| {
         let mut text = String::new();
-        match b.and_then(|b| writer(&mut text, &b, &ctx)) {
+        match b.and_then(|b| writer(&mut text, &b, ctx)) {
             Some(()) => out.push_str(&text),
             None => write_addr(out, v),
         }
@@ -233,8 +333,8 @@ pub fn write_arg(
             let _ = write!(out, "{v}");
         }
         Shape::Value(writer) => writer(out, v),
-        Shape::In(writer) => one(out, writer, bytes(entry)),
-        Shape::Out(writer) if ok => one(out, writer, bytes(exit)),
+        Shape::In(writer) => one(out, writer, bytes(entry), &ctx),
+        Shape::Out(writer) if ok => one(out, writer, bytes(exit), &at_exit),
         Shape::Out(_) => write_addr(out, v),
         Shape::Updated(before, after) => {
             // Unreadable in full at entry: strace shows the address and no more.
@@ -248,16 +348,28 @@ pub fn write_arg(
                 out.push_str(" => ");
             }
             match ok {
-                true => one(out, after, bytes(exit)),
+                true => one(out, after, bytes(exit), &at_exit),
                 false => write_addr(out, v),
             }
         }
         Shape::Then(before, after) => {
-            one(out, before, bytes(entry));
+            one(out, before, bytes(entry), &ctx);
             let mut text = String::new();
             if ok
                 && bytes(exit)
-                    .and_then(|b| after(&mut text, &b, &ctx))
+                    .and_then(|b| after(&mut text, &b, &at_exit))
+                    .is_some()
+            {
+                out.push_str(&text);
+            }
+        }
+        Shape::Both(before, after) => {
+            one(out, before, bytes(entry), &ctx);
+            let copy = if ok { exit } else { entry };
+            let mut text = String::new();
+            if call.ret.is_some()
+                && bytes(copy)
+                    .and_then(|b| after(&mut text, &b, &at_exit))
                     .is_some()
             {
                 out.push_str(&text);
@@ -271,7 +383,7 @@ pub fn write_arg(
             out.push_str(&text);
             if ok {
                 let mut text = String::new();
-                match bytes(exit).and_then(|b| after(&mut text, &b, &ctx)) {
+                match bytes(exit).and_then(|b| after(&mut text, &b, &at_exit)) {
                     Some(()) => out.push_str(&text),
                     None => out.push_str(", ???"),
                 }
@@ -286,7 +398,7 @@ pub fn write_arg(
             out.push_str(&text);
             if ok {
                 out.push_str(" => ");
-                one(out, after, bytes(exit));
+                one(out, after, bytes(exit), &at_exit);
             }
         }
     }
@@ -392,8 +504,38 @@ pub(super) fn held_array(
     count: usize,
     truncated: bool,
     ctx: &Ctx,
-    mut elem: impl FnMut(&mut String, &Bytes) -> Option<()>,
+    elem: impl FnMut(&mut String, &Bytes) -> Option<()>,
 ) {
+    let data = b.0.get(off..).unwrap_or_default();
+    let addr = ctx.addr + off as u64;
+    print_array(out, addr, data, size, count, truncated, ctx, elem);
+}
+
+/// strace's `print_array` over `count` elements of `size` bytes at `addr`, `data` the
+/// bytes read from there (fewer where the memory ended): NULL, `[]`, the address when
+/// not one element was read, `... /* address */` where they end; `...` after `-s` of
+/// them unless `-v`; `, ...` at the end when `truncated` (`PAF_ARRAY_TRUNCATED`).
+/// Whether it went to the end (strace's return value: false for NULL, an empty array
+/// or one cut short by the memory).
+#[allow(clippy::too_many_arguments)]
+pub(super) fn print_array(
+    out: &mut String,
+    addr: u64,
+    data: &[u8],
+    size: usize,
+    count: usize,
+    truncated: bool,
+    ctx: &Ctx,
+    mut elem: impl FnMut(&mut String, &Bytes) -> Option<()>,
+) -> bool {
+    if addr == 0 {
+        out.push_str("NULL");
+        return false;
+    }
+    if count == 0 {
+        out.push_str(if truncated { "[...]" } else { "[]" });
+        return false;
+    }
     let limit = if ctx.opts.abbreviate {
         ctx.opts.string_limit
     } else {
@@ -401,11 +543,12 @@ pub(super) fn held_array(
     };
     let mut cut = false;
     for n in 0..count {
-        let at = off + n * size;
-        let Some(bytes) = b.0.get(at..at + size) else {
-            let addr = ctx.addr + at as u64;
+        let at = n * size;
+        let Some(bytes) = data.get(at..at + size) else {
+            let addr = addr + at as u64;
             if n == 0 {
-                return write_addr(out, addr);
+                write_addr(out, addr);
+                return false;
             }
             let _ = write!(out, ", ... /* {addr:#x} */");
             cut = true;
@@ -414,20 +557,69 @@ pub(super) fn held_array(
         out.push_str(if n == 0 { "[" } else { ", " });
         if n >= limit {
             out.push_str("...");
-            cut = true;
-            break;
+            out.push(']');
+            return true;
         }
         if elem(out, &Bytes(bytes)).is_none() {
             break;
         }
     }
-    if count == 0 {
-        out.push('[');
-    }
     if truncated && !cut {
-        out.push_str(if count == 0 { "..." } else { ", ..." });
+        out.push_str(", ...");
     }
     out.push(']');
+    !cut
+}
+
+/// [`print_array`] of the memory at `addr` as copied behind a pointer (the address
+/// when it was not).
+pub(super) fn mem_array(
+    out: &mut String,
+    addr: u64,
+    size: usize,
+    count: usize,
+    ctx: &Ctx,
+    elem: impl FnMut(&mut String, &Bytes) -> Option<()>,
+) -> bool {
+    match ctx.mem.get(addr) {
+        Some(data) => print_array(out, addr, data, size, count, false, ctx, elem),
+        None if addr != 0 && count != 0 => {
+            write_addr(out, addr);
+            false
+        }
+        None => print_array(out, addr, &[], size, count, false, ctx, elem),
+    }
+}
+
+/// strace's `printstrn`/`printstr_ex`: `len` bytes at `addr` as copied behind a
+/// pointer, `-s` of them shown, `...` after when there are more (`zero_end`: up to a
+/// NUL, strace's `QUOTE_0_TERMINATED`); the address when they could not be read.
+pub(super) fn mem_str(out: &mut String, addr: u64, len: usize, zero_end: bool, ctx: &Ctx) {
+    if addr == 0 {
+        return out.push_str("NULL");
+    }
+    let limit = ctx.opts.string_limit;
+    let size = len.min(limit + 1);
+    let Some(data) = ctx.mem.get(addr).filter(|d| d.len() >= size || zero_end) else {
+        return write_addr(out, addr);
+    };
+    let mut text = &data[..size.min(data.len())];
+    let mut ended = false;
+    if zero_end {
+        match text.iter().position(|&c| c == 0) {
+            Some(nul) => {
+                text = &text[..nul];
+                ended = true;
+            }
+            None if data.len() < size => return write_addr(out, addr),
+            None => {}
+        }
+    }
+    let shown = text.len().min(limit);
+    crate::decode::strings::quote(out, &text[..shown], ctx.opts.hex, false);
+    if (zero_end && !ended && len > 0) || (!zero_end && len > limit) || shown < text.len() {
+        out.push_str("...");
+    }
 }
 
 /// `[0, 0xfeedface]`: `count` `u32`s in hex (strace's `PRINT_FIELD_X_ARRAY`).
