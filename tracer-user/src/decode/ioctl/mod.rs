@@ -63,6 +63,8 @@ pub(super) struct Ctx<'a> {
     pub ret: Option<u64>,
     /// The call returned an error.
     pub failed: bool,
+    /// Which, when it did.
+    pub errno: u32,
     /// `-y`'s names, for descriptors in the struct.
     pub fds: Option<&'a dyn FdNames>,
     /// What the entry's copy holds (empty when it could not be read), for a writer of
@@ -133,15 +135,21 @@ pub fn derefs(args: &[u64; 6], exit: bool, entry: &[Capture], caps: &[Capture]) 
         .or_else(|| entry.iter().find(is_struct))
         .filter(|c| !c.fault)
         .map_or(&[][..], |c| c.data.as_slice());
+    let entry_struct = entry
+        .iter()
+        .find(is_struct)
+        .filter(|c| !c.fault)
+        .map_or(&[][..], |c| c.data.as_slice());
     let at = Where {
         request,
         addr: args[2],
         exit,
+        entry: entry_struct,
     };
     let b = Bytes(st);
     match request::kind(request) as u8 {
         b'V' => v4l2::derefs(&at, &b, &mem),
-        // b'K' => kd::derefs(&at, &b, &mem),
+        b'K' => kd::derefs(&at, &b),
         // 0xa4 => tee::derefs(&at, &b, &mem),
         // b'$' => perf::derefs(&at, &b, &mem),
         // 0xae => kvm::derefs(&at, &b, &mem),
@@ -150,11 +158,14 @@ pub fn derefs(args: &[u64; 6], exit: bool, entry: &[Capture], caps: &[Capture]) 
 }
 
 /// The call a [`derefs`] of a family looks at.
-pub(super) struct Where {
+pub(super) struct Where<'a> {
     pub request: u32,
-    /// The third argument.
+    /// The third argument: a family may ask for more of its struct than the request's
+    /// size says, or than the capture plan copies.
     pub addr: u64,
     pub exit: bool,
+    /// The struct as the entry's copy holds it.
+    pub entry: &'a [u8],
 }
 
 /// How a request's third argument prints.
@@ -281,12 +292,12 @@ pub fn visible(call: &Call) -> bool {
 }
 
 /// The third argument (index `i`), from its copies at entry and at a successful exit.
-pub fn write_arg(
+pub fn write_arg<'a>(
     out: &mut String,
-    call: &Call,
+    call: &'a Call,
     i: usize,
-    opts: &DecodeOptions,
-    fds: Option<&dyn FdNames>,
+    opts: &'a DecodeOptions,
+    fds: Option<&'a dyn FdNames>,
 ) {
     let v = call.args[i];
     let (entry, exit) = in_out(call, i);
@@ -299,6 +310,10 @@ pub fn write_arg(
         fds,
         ret: call.success(),
         failed: call.failed(),
+        errno: call
+            .ret
+            .filter(|_| call.failed())
+            .map_or(0, |r| r.unsigned_abs() as u32),
         entry: entry
             .filter(|c| !c.fault && v != 0)
             .map_or(&[], |c| c.data.as_slice()),
@@ -307,12 +322,26 @@ pub fn write_arg(
             kind: DEREF_ENTRY,
         },
     };
+    let ctx = Ctx {
+        entry: readable(entry, v, opts, &ctx).map_or(&[], |b| b.0),
+        ..ctx
+    };
     let at_exit = ctx.at_exit();
-    fn readable<'a>(cap: Option<&'a Capture>, v: u64, opts: &DecodeOptions) -> Option<Bytes<'a>> {
+    let bytes = |cap, ctx: &Ctx<'a>| readable(cap, v, opts, ctx);
+    // The plan's copy, or a longer one of the struct read as its family asked
+    // (`derefs`).
+    fn readable<'a>(
+        cap: Option<&'a Capture>,
+        v: u64,
+        opts: &DecodeOptions,
+        ctx: &Ctx<'a>,
+    ) -> Option<Bytes<'a>> {
         let cap = cap.filter(|c| !c.fault && v != 0 && opts.dereference)?;
-        Some(Bytes(&cap.data))
+        match ctx.mem.get(v) {
+            Some(more) if more.len() > cap.data.len() => Some(Bytes(more)),
+            _ => Some(Bytes(&cap.data)),
+        }
     }
-    let bytes = |cap| readable(cap, v, opts);
     // The struct as `writer` prints it, or the address when it could not be read.
     let one = |out: &mut String, writer: Writer, b: Option<Bytes>, ctx: &Ctx| {
         let mut text = String::new();
@@ -333,13 +362,13 @@ pub fn write_arg(
             let _ = write!(out, "{v}");
         }
         Shape::Value(writer) => writer(out, v),
-        Shape::In(writer) => one(out, writer, bytes(entry), &ctx),
-        Shape::Out(writer) if ok => one(out, writer, bytes(exit), &at_exit),
+        Shape::In(writer) => one(out, writer, bytes(entry, &ctx), &ctx),
+        Shape::Out(writer) if ok => one(out, writer, bytes(exit, &at_exit), &at_exit),
         Shape::Out(_) => write_addr(out, v),
         Shape::Updated(before, after) => {
             // Unreadable in full at entry: strace shows the address and no more.
             let whole = |b: &Bytes| b.0.len() >= request::size(ctx.request) as usize;
-            let Some(b) = bytes(entry).filter(whole) else {
+            let Some(b) = bytes(entry, &ctx).filter(whole) else {
                 return write_addr(out, v);
             };
             let mut text = String::new();
@@ -348,15 +377,15 @@ pub fn write_arg(
                 out.push_str(" => ");
             }
             match ok {
-                true => one(out, after, bytes(exit), &at_exit),
+                true => one(out, after, bytes(exit, &at_exit), &at_exit),
                 false => write_addr(out, v),
             }
         }
         Shape::Then(before, after) => {
-            one(out, before, bytes(entry), &ctx);
+            one(out, before, bytes(entry, &ctx), &ctx);
             let mut text = String::new();
             if ok
-                && bytes(exit)
+                && bytes(exit, &at_exit)
                     .and_then(|b| after(&mut text, &b, &at_exit))
                     .is_some()
             {
@@ -364,11 +393,11 @@ pub fn write_arg(
             }
         }
         Shape::Both(before, after) => {
-            one(out, before, bytes(entry), &ctx);
+            one(out, before, bytes(entry, &ctx), &ctx);
             let copy = if ok { exit } else { entry };
             let mut text = String::new();
             if call.ret.is_some()
-                && bytes(copy)
+                && bytes(copy, &at_exit)
                     .and_then(|b| after(&mut text, &b, &at_exit))
                     .is_some()
             {
@@ -377,13 +406,13 @@ pub fn write_arg(
         }
         Shape::Continued(before, after) => {
             let mut text = String::new();
-            let Some(()) = bytes(entry).and_then(|b| before(&mut text, &b, &ctx)) else {
+            let Some(()) = bytes(entry, &ctx).and_then(|b| before(&mut text, &b, &ctx)) else {
                 return write_addr(out, v);
             };
             out.push_str(&text);
             if ok {
                 let mut text = String::new();
-                match bytes(exit).and_then(|b| after(&mut text, &b, &at_exit)) {
+                match bytes(exit, &at_exit).and_then(|b| after(&mut text, &b, &at_exit)) {
                     Some(()) => out.push_str(&text),
                     None => out.push_str(", ???"),
                 }
@@ -392,13 +421,13 @@ pub fn write_arg(
         }
         Shape::InOut(before, after) => {
             let mut text = String::new();
-            let Some(()) = bytes(entry).and_then(|b| before(&mut text, &b, &ctx)) else {
+            let Some(()) = bytes(entry, &ctx).and_then(|b| before(&mut text, &b, &ctx)) else {
                 return write_addr(out, v);
             };
             out.push_str(&text);
             if ok {
                 out.push_str(" => ");
-                one(out, after, bytes(exit), &at_exit);
+                one(out, after, bytes(exit, &at_exit), &at_exit);
             }
         }
     }
@@ -591,33 +620,59 @@ pub(super) fn mem_array(
     }
 }
 
-/// strace's `printstrn`/`printstr_ex`: `len` bytes at `addr` as copied behind a
-/// pointer, `-s` of them shown, `...` after when there are more (`zero_end`: up to a
-/// NUL, strace's `QUOTE_0_TERMINATED`); the address when they could not be read.
-pub(super) fn mem_str(out: &mut String, addr: u64, len: usize, zero_end: bool, ctx: &Ctx) {
+/// How [`mem_str`] quotes: strace's `QUOTE_*` flags.
+#[derive(Clone, Copy, Default)]
+pub(super) struct Quote {
+    /// Up to a NUL (`QUOTE_0_TERMINATED`).
+    pub zero_end: bool,
+    /// The last of `len` bytes is the NUL, not shown (`QUOTE_EXPECT_TRAILING_0`).
+    pub trailing_zero: bool,
+    /// Every byte in hex (`QUOTE_FORCE_HEX`).
+    pub hex: bool,
+}
+
+/// strace's `printstr_ex`: `len` bytes at `addr` as copied behind a pointer, `-s` of
+/// them shown, `...` after when there are more; the address when they could not be
+/// read.
+pub(super) fn mem_str(out: &mut String, addr: u64, len: usize, q: Quote, ctx: &Ctx) {
     if addr == 0 {
         return out.push_str("NULL");
     }
     let limit = ctx.opts.string_limit;
-    let size = len.min(limit + 1);
-    let Some(data) = ctx.mem.get(addr).filter(|d| d.len() >= size || zero_end) else {
+    // strace reads one byte past `-s`, to tell a string that ends there.
+    let mut size = len.min(limit + 1);
+    if size == 0 {
+        return out.push_str("\"\"");
+    }
+    let Some(data) = ctx.mem.get(addr) else {
         return write_addr(out, addr);
     };
-    let mut text = &data[..size.min(data.len())];
-    let mut ended = false;
-    if zero_end {
-        match text.iter().position(|&c| c == 0) {
-            Some(nul) => {
-                text = &text[..nul];
-                ended = true;
-            }
-            None if data.len() < size => return write_addr(out, addr),
-            None => {}
-        }
+    let nul = data[..size.min(data.len())].iter().position(|&c| c == 0);
+    if data.len() < size && !(q.zero_end && nul.is_some()) {
+        return write_addr(out, addr);
     }
-    let shown = text.len().min(limit);
-    crate::decode::strings::quote(out, &text[..shown], ctx.opts.hex, false);
-    if (zero_end && !ended && len > 0) || (!zero_end && len > limit) || shown < text.len() {
+    // The byte after those shown, when strace looks at it: read, or its 0xff filler.
+    let mut ahead = None;
+    if size > limit {
+        size = limit;
+        ahead = data.get(size).copied();
+    }
+    if q.zero_end && q.trailing_zero && size == len {
+        size -= 1;
+        ahead = data.get(size).copied();
+    }
+    let (shown, ellipsis) = match nul.filter(|&n| q.zero_end && n < size) {
+        Some(n) => (&data[..n], false),
+        None if q.zero_end => (&data[..size], ahead != Some(0)),
+        None => (&data[..size], len > limit),
+    };
+    let mode = if q.hex {
+        crate::decode::HexMode::All
+    } else {
+        ctx.opts.hex
+    };
+    crate::decode::strings::quote(out, shown, mode, q.hex);
+    if ellipsis {
         out.push_str("...");
     }
 }

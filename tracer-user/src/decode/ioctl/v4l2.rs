@@ -6,7 +6,7 @@
 use std::fmt::Write;
 
 use super::xlat::*;
-use super::{Ctx, Mem, Shape, Want, Where, cstring, mem_array, mem_str, need};
+use super::{Ctx, Mem, Quote, Shape, Want, Where, cstring, mem_array, mem_str, need};
 use crate::decode::XlatStyle;
 use crate::decode::flags::{Xlat, hex, lookup, style, styled, write_enum, write_flags};
 use crate::decode::structs::Bytes;
@@ -1010,7 +1010,7 @@ fn controls(out: &mut String, b: &Bytes, ctx: &Ctx) -> bool {
         let _ = write!(out, ", size={size}");
         if size > 0 {
             out.push_str(", string=");
-            mem_str(out, c.u64(12)?, size as usize, false, ctx);
+            mem_str(out, c.u64(12)?, size as usize, Quote::default(), ctx);
         } else {
             let _ = write!(out, ", value={}, value64={}", c.i32(12)?, c.i64(12)?);
         }
