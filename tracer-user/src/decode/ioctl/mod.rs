@@ -105,6 +105,11 @@ pub(super) struct Mem<'a> {
 }
 
 impl<'a> Mem<'a> {
+    /// Whether these are the copies taken at exit.
+    pub fn exit(&self) -> bool {
+        self.kind == DEREF_EXIT
+    }
+
     /// What was read at `addr`: as many bytes as asked or fewer where the memory
     /// ended (none: unreadable); `None` when nothing was copied from there.
     pub fn get(&self, addr: u64) -> Option<&'a [u8]> {
@@ -150,7 +155,7 @@ pub fn derefs(args: &[u64; 6], exit: bool, entry: &[Capture], caps: &[Capture]) 
     match request::kind(request) as u8 {
         b'V' => v4l2::derefs(&at, &b, &mem),
         b'K' => kd::derefs(&at, &b),
-        // 0xa4 => tee::derefs(&at, &b, &mem),
+        0xa4 => tee::derefs(&at, &b),
         // b'$' => perf::derefs(&at, &b, &mem),
         // 0xae => kvm::derefs(&at, &b, &mem),
         _ => Vec::new(),
