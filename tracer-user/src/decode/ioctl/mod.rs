@@ -156,7 +156,7 @@ pub fn derefs(args: &[u64; 6], exit: bool, entry: &[Capture], caps: &[Capture]) 
         b'V' => v4l2::derefs(&at, &b, &mem),
         b'K' => kd::derefs(&at, &b),
         0xa4 => tee::derefs(&at, &b),
-        // b'$' => perf::derefs(&at, &b, &mem),
+        b'$' => perf::derefs(&at, &b),
         // 0xae => kvm::derefs(&at, &b, &mem),
         _ => Vec::new(),
     }
