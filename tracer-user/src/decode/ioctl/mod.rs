@@ -157,7 +157,7 @@ pub fn derefs(args: &[u64; 6], exit: bool, entry: &[Capture], caps: &[Capture]) 
         b'K' => kd::derefs(&at, &b),
         0xa4 => tee::derefs(&at, &b),
         b'$' => perf::derefs(&at, &b),
-        // 0xae => kvm::derefs(&at, &b, &mem),
+        0xae => kvm::derefs(&at, &b),
         _ => Vec::new(),
     }
 }
