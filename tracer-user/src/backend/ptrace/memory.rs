@@ -208,9 +208,13 @@ fn read_derefs(pid: Pid, call: &Syscall, phase: Phase, caps: &mut Vec<Capture>) 
         let mut added = false;
         for (addr, len) in crate::decode::ioctl_derefs(&call.args, exit, &call.captures, caps) {
             let len = len.min(MAX_DEREF);
-            let known = caps
-                .iter()
-                .any(|c| c.kind == kind && c.data.len() >= 8 && c.data[..8] == addr.to_le_bytes());
+            // Read already, as far as asked or as the memory went.
+            let known = caps.iter().any(|c| {
+                c.kind == kind
+                    && c.data.len() >= 8
+                    && c.data[..8] == addr.to_le_bytes()
+                    && (c.truncated || c.data.len() - 8 >= len)
+            });
             if addr == 0 || len == 0 || known {
                 continue;
             }

@@ -113,10 +113,12 @@ impl<'a> Mem<'a> {
     /// What was read at `addr`: as many bytes as asked or fewer where the memory
     /// ended (none: unreadable); `None` when nothing was copied from there.
     pub fn get(&self, addr: u64) -> Option<&'a [u8]> {
+        // (The longest copy: a header read first, then as far as it says.)
         self.caps
             .iter()
             .filter(|c| c.kind == self.kind && c.data.len() >= 8)
-            .find(|c| c.data[..8] == addr.to_le_bytes())
+            .filter(|c| c.data[..8] == addr.to_le_bytes())
+            .max_by_key(|c| c.data.len())
             .map(|c| &c.data[8..])
     }
 }
@@ -158,6 +160,7 @@ pub fn derefs(args: &[u64; 6], exit: bool, entry: &[Capture], caps: &[Capture]) 
         0xa4 => tee::derefs(&at, &b),
         b'$' => perf::derefs(&at, &b),
         0xae => kvm::derefs(&at, &b),
+        0x94 => btrfs::derefs(&at, &b, &mem),
         _ => Vec::new(),
     }
 }
