@@ -236,7 +236,7 @@ fn ioctl_pointers_as_strace_prints_them(backend: Backend) {
     let Some((ours, theirs)) = both(backend, &args, &["ioctl("]) else {
         return;
     };
-    assert_eq!(ours.len(), 7, "every call: {ours:#?}");
+    assert_eq!(ours.len(), 9, "every call: {ours:#?}");
     if backend == Backend::Ebpf {
         let request = |l: &str| l.split(',').nth(1).map(str::to_owned);
         let names: Vec<_> = ours.iter().map(|l| request(l)).collect();
@@ -250,6 +250,11 @@ fn ioctl_pointers_as_strace_prints_them(backend: Backend) {
         ours[0]
     );
     assert!(ours[1].contains("size=3, string=\"abc\""), "{}", ours[1]);
+    assert!(
+        ours[7].contains("qgroup_inherit={flags=0, num_qgroups=1, "),
+        "{}",
+        ours[7]
+    );
     assert_eq!(ours, theirs);
 }
 

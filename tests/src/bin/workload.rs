@@ -1265,8 +1265,9 @@ unsafe fn ioctl_kd() {
 
 /// Requests whose structs point at more memory strace prints (a video overlay's
 /// clips, extended controls and a control's string, a console's Unicode map, font
-/// and Unicode accent table, a TEE invocation's arguments, a perf event's filter), on
-/// no descriptor, refused with EBADF.
+/// and Unicode accent table, a TEE invocation's arguments, a perf event's filter, a
+/// btrfs snapshot's quota groups and its 4096-byte struct), on no descriptor, refused
+/// with EBADF.
 unsafe fn ioctl_pointers() {
     unsafe {
         let ptr = |p: *const u8| p as u64;
@@ -1322,6 +1323,25 @@ unsafe fn ioctl_pointers() {
         let buf = [ptr(invoke.as_ptr().cast()), 56];
         libc::ioctl(-1, 0x8010_a403, buf.as_ptr());
         libc::ioctl(-1, 0x4008_2406, c"cpu == 1".as_ptr()); // PERF_EVENT_IOC_SET_FILTER
+        // BTRFS_IOC_SNAP_CREATE_V2 inheriting one quota group (4096 bytes, the name
+        // at 56); BTRFS_IOC_TREE_SEARCH_V2 over the default subvolume's tree.
+        let inherit: [u64; 10] = [0, 1, 0, 0, 0, 0, 0, 0, 0, 5];
+        let mut vol = vec![0u8; 4096];
+        vol[16..24].copy_from_slice(&4u64.to_le_bytes()); // BTRFS_SUBVOL_QGROUP_INHERIT
+        vol[24..32].copy_from_slice(&80u64.to_le_bytes());
+        vol[32..40].copy_from_slice(&ptr(inherit.as_ptr().cast()).to_le_bytes());
+        vol[56..61].copy_from_slice(b"snap\0");
+        libc::ioctl(-1, 0x5000_9417, vol.as_ptr());
+        let mut search = vec![0u64; (112 + 4096) / 8];
+        search[0] = 5; // BTRFS_FS_TREE_OBJECTID
+        search[1] = 256;
+        search[2] = u64::MAX;
+        search[4] = u64::MAX;
+        search[6] = u64::MAX;
+        search[7] = 0xffff_ffff_0000_0000; // min_type 0, max_type UINT32_MAX
+        search[8] = 10; // nr_items
+        search[13] = 4096; // buf_size
+        libc::ioctl(-1, 0xc070_9411, search.as_ptr());
     }
 }
 
