@@ -164,6 +164,7 @@ pub fn derefs(args: &[u64; 6], exit: bool, entry: &[Capture], caps: &[Capture]) 
         0x12 => block::derefs(&at, &b),
         0x89 => sock::derefs(&at, &b),
         b'f' => fs::derefs(&at, &b),
+        0x22 => scsi::derefs(&at, &b, &mem),
         b'o' | b'O' => ubi::derefs(&at),
         _ => Vec::new(),
     }

@@ -3,7 +3,7 @@
 //! built against the configured strace source), names and values as strace prints
 //! them. Not edited by hand: add a table to the line below, then
 //! `scripts/strace-xlat.sh --module tracer-user/src/decode/ioctl/xlat.rs STRACE_SRC`.
-// xlat: -i linux/fiemap.h -i linux/btrfs.h -i linux/btrfs_tree.h -i linux/tee.h -i linux/kd.h -i linux/keyboard.h -i net/if.h -i linux/kvm.h -i linux/perf_event.h -i mtd/ubi-user.h -i linux/blkpg.h -i kernel_v4l2_types.h btrfs_balance_args btrfs_balance_flags btrfs_balance_state btrfs_space_info_flags btrfs_scrub_flags btrfs_balance_ctl_cmds btrfs_snap_flags_v2 btrfs_defrag_flags btrfs_compress_types btrfs_qgroup_ctl_cmds btrfs_qgroup_limit_flags btrfs_tree_objectids btrfs_features_compat btrfs_features_compat_ro btrfs_features_incompat fiemap_extent_flags btrfs_qgroup_inherit_flags btrfs_key_types btrfs_dev_replace_cmds btrfs_dev_replace_results btrfs_dev_replace_state btrfs_cont_reading_from_srcdev_mode btrfs_logical_ino_args_flags btrfs_send_flags btrfs_dev_stats_flags btrfs_dev_stats_values tee_ioctl_gen_caps tee_ioctl_impl_ids tee_ioctl_optee_caps tee_ioctl_shm_flags tee_ioctl_param_attr_types tee_ioctl_login_types tee_ioctl_origins kd_font_flags kd_font_ops kd_default_led_flags kd_kbd_modes kd_kbd_types kd_keymap_flags kd_key_tables kd_key_types kd_key_fn_keys kd_key_fn_key_vals kd_key_spec_keys kd_key_pad_keys kd_key_dead_keys kd_key_cur_keys kd_key_shift_keys kd_key_ascii_keys kd_key_lock_keys kd_key_slock_keys kd_key_brl_keys kd_led_flags kd_meta_vals kd_modes iffflags kvm_cap kvm_cpuid_flags kvm_mem_flags perf_ioctl_flags ubi_volume_types ubi_volume_flags ubi_volume_props ubi_data_types blkpg_ops v4l2_device_capabilities_flags v4l2_buf_types v4l2_format_description_flags v4l2_fields v4l2_colorspaces v4l2_vbi_flags v4l2_sliced_flags v4l2_memories v4l2_buf_flags v4l2_buf_flags_ts_type v4l2_buf_flags_ts_src v4l2_streaming_capabilities v4l2_capture_modes v4l2_input_types v4l2_control_classes v4l2_control_ids v4l2_control_query_flags v4l2_tuner_types v4l2_tuner_capabilities v4l2_tuner_rxsubchanses v4l2_tuner_audmodes v4l2_control_types v4l2_control_flags v4l2_framesize_types v4l2_frameinterval_types v4l2_pix_fmts v4l2_sdr_fmts v4l2_meta_fmts
+// xlat: -i scsi/sg.h -i linux/bsg.h -i linux/fiemap.h -i linux/btrfs.h -i linux/btrfs_tree.h -i linux/tee.h -i linux/kd.h -i linux/keyboard.h -i net/if.h -i linux/kvm.h -i linux/perf_event.h -i mtd/ubi-user.h -i linux/blkpg.h -i kernel_v4l2_types.h btrfs_balance_args btrfs_balance_flags btrfs_balance_state btrfs_space_info_flags btrfs_scrub_flags btrfs_balance_ctl_cmds btrfs_snap_flags_v2 btrfs_defrag_flags btrfs_compress_types btrfs_qgroup_ctl_cmds btrfs_qgroup_limit_flags btrfs_tree_objectids btrfs_features_compat btrfs_features_compat_ro btrfs_features_incompat fiemap_extent_flags sg_io_dxfer_direction sg_io_flags sg_io_info bsg_protocol bsg_subprotocol bsg_flags btrfs_qgroup_inherit_flags btrfs_key_types btrfs_dev_replace_cmds btrfs_dev_replace_results btrfs_dev_replace_state btrfs_cont_reading_from_srcdev_mode btrfs_logical_ino_args_flags btrfs_send_flags btrfs_dev_stats_flags btrfs_dev_stats_values tee_ioctl_gen_caps tee_ioctl_impl_ids tee_ioctl_optee_caps tee_ioctl_shm_flags tee_ioctl_param_attr_types tee_ioctl_login_types tee_ioctl_origins kd_font_flags kd_font_ops kd_default_led_flags kd_kbd_modes kd_kbd_types kd_keymap_flags kd_key_tables kd_key_types kd_key_fn_keys kd_key_fn_key_vals kd_key_spec_keys kd_key_pad_keys kd_key_dead_keys kd_key_cur_keys kd_key_shift_keys kd_key_ascii_keys kd_key_lock_keys kd_key_slock_keys kd_key_brl_keys kd_led_flags kd_meta_vals kd_modes iffflags kvm_cap kvm_cpuid_flags kvm_mem_flags perf_ioctl_flags ubi_volume_types ubi_volume_flags ubi_volume_props ubi_data_types blkpg_ops v4l2_device_capabilities_flags v4l2_buf_types v4l2_format_description_flags v4l2_fields v4l2_colorspaces v4l2_vbi_flags v4l2_sliced_flags v4l2_memories v4l2_buf_flags v4l2_buf_flags_ts_type v4l2_buf_flags_ts_src v4l2_streaming_capabilities v4l2_capture_modes v4l2_input_types v4l2_control_classes v4l2_control_ids v4l2_control_query_flags v4l2_tuner_types v4l2_tuner_capabilities v4l2_tuner_rxsubchanses v4l2_tuner_audmodes v4l2_control_types v4l2_control_flags v4l2_framesize_types v4l2_frameinterval_types v4l2_pix_fmts v4l2_sdr_fmts v4l2_meta_fmts
 
 use crate::decode::flags::Xlat;
 
@@ -145,6 +145,38 @@ pub const FIEMAP_EXTENT_FLAGS: Xlat = &[
     (0x1000, "FIEMAP_EXTENT_MERGED"),
     (0x2000, "FIEMAP_EXTENT_SHARED"),
 ];
+
+pub const SG_IO_DXFER_DIRECTION: Xlat = &[
+    (0xffffffff, "SG_DXFER_NONE"),
+    (0xfffffffe, "SG_DXFER_TO_DEV"),
+    (0xfffffffd, "SG_DXFER_FROM_DEV"),
+    (0xfffffffc, "SG_DXFER_TO_FROM_DEV"),
+];
+
+pub const SG_IO_FLAGS: Xlat = &[
+    (0x1, "SG_FLAG_DIRECT_IO"),
+    (0x2, "SG_FLAG_UNUSED_LUN_INHIBIT"),
+    (0x4, "SG_FLAG_MMAP_IO"),
+    (0x10000, "SG_FLAG_NO_DXFER"),
+    (0x10, "SG_FLAG_Q_AT_TAIL"),
+    (0x20, "SG_FLAG_Q_AT_HEAD"),
+];
+
+pub const SG_IO_INFO: Xlat = &[
+    (0x1, "SG_INFO_CHECK"),
+    (0x2, "SG_INFO_DIRECT_IO"),
+    (0x4, "SG_INFO_MIXED_IO"),
+];
+
+pub const BSG_PROTOCOL: Xlat = &[(0, "BSG_PROTOCOL_SCSI")];
+
+pub const BSG_SUBPROTOCOL: Xlat = &[
+    (0, "BSG_SUB_PROTOCOL_SCSI_CMD"),
+    (0x1, "BSG_SUB_PROTOCOL_SCSI_TMF"),
+    (0x2, "BSG_SUB_PROTOCOL_SCSI_TRANSPORT"),
+];
+
+pub const BSG_FLAGS: Xlat = &[(0x10, "BSG_FLAG_Q_AT_TAIL"), (0x20, "BSG_FLAG_Q_AT_HEAD")];
 
 pub const BTRFS_QGROUP_INHERIT_FLAGS: Xlat = &[(0x1, "BTRFS_QGROUP_INHERIT_SET_LIMITS")];
 
