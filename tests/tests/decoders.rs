@@ -236,7 +236,7 @@ fn ioctl_pointers_as_strace_prints_them(backend: Backend) {
     let Some((ours, theirs)) = both(backend, &args, &["ioctl("]) else {
         return;
     };
-    assert_eq!(ours.len(), 9, "every call: {ours:#?}");
+    assert_eq!(ours.len(), 10, "every call: {ours:#?}");
     if backend == Backend::Ebpf {
         let request = |l: &str| l.split(',').nth(1).map(str::to_owned);
         let names: Vec<_> = ours.iter().map(|l| request(l)).collect();
@@ -255,6 +255,7 @@ fn ioctl_pointers_as_strace_prints_them(backend: Backend) {
         "{}",
         ours[7]
     );
+    assert!(ours[9].contains("cmdp=\"\\x12\\x00"), "{}", ours[9]);
     assert_eq!(ours, theirs);
 }
 

@@ -1266,8 +1266,8 @@ unsafe fn ioctl_kd() {
 /// Requests whose structs point at more memory strace prints (a video overlay's
 /// clips, extended controls and a control's string, a console's Unicode map, font
 /// and Unicode accent table, a TEE invocation's arguments, a perf event's filter, a
-/// btrfs snapshot's quota groups and its 4096-byte struct), on no descriptor, refused
-/// with EBADF.
+/// btrfs snapshot's quota groups and its 4096-byte struct, a SCSI command), on no
+/// descriptor, refused with EBADF.
 unsafe fn ioctl_pointers() {
     unsafe {
         let ptr = |p: *const u8| p as u64;
@@ -1342,6 +1342,15 @@ unsafe fn ioctl_pointers() {
         search[8] = 10; // nr_items
         search[13] = 4096; // buf_size
         libc::ioctl(-1, 0xc070_9411, search.as_ptr());
+        // SG_IO, v3: an INQUIRY command, no data.
+        let cmd: [u8; 6] = [0x12, 0, 0, 0, 36, 0];
+        let mut hdr = [0u8; 88];
+        hdr[0..4].copy_from_slice(&i32::from(b'S').to_le_bytes());
+        hdr[4..8].copy_from_slice(&(-1i32).to_le_bytes()); // SG_DXFER_NONE
+        hdr[8] = 6; // cmd_len
+        hdr[24..32].copy_from_slice(&ptr(cmd.as_ptr()).to_le_bytes());
+        hdr[40..44].copy_from_slice(&1000u32.to_le_bytes()); // timeout
+        libc::ioctl(-1, 0x2285, hdr.as_ptr());
     }
 }
 
