@@ -14,6 +14,7 @@ tracer_tests::both_backends!(block_perf_ubi_and_tee_ioctls_as_strace_prints_them
 tracer_tests::both_backends!(v4l2_ioctls_as_strace_prints_them);
 tracer_tests::both_backends!(console_ioctls_as_strace_prints_them);
 tracer_tests::both_backends!(btrfs_ioctls_as_strace_prints_them);
+tracer_tests::both_backends!(ioctl_pointers_as_strace_prints_them);
 tracer_tests::both_backends!(struct_arguments_as_strace_prints_them);
 tracer_tests::both_backends!(socket_addresses_as_strace_prints_them);
 tracer_tests::both_backends!(ancillary_data_as_strace_prints_it);
@@ -220,6 +221,41 @@ fn console_ioctls_as_strace_prints_them(backend: Backend) {
         "{}",
         ours[0]
     );
+    assert_eq!(ours, theirs);
+}
+
+/// Requests whose structs point at more memory: the ptrace backend reads it as strace
+/// does; the eBPF programs do not copy it yet, so the pointers show as addresses.
+fn ioctl_pointers_as_strace_prints_them(backend: Backend) {
+    let args = [
+        "-e",
+        "trace=ioctl",
+        env!("CARGO_BIN_EXE_workload"),
+        "ioctl-pointers",
+    ];
+    let Some((ours, theirs)) = both(backend, &args, &["ioctl("]) else {
+        return;
+    };
+    assert_eq!(ours.len(), 10, "every call: {ours:#?}");
+    if backend == Backend::Ebpf {
+        let request = |l: &str| l.split(',').nth(1).map(str::to_owned);
+        let names: Vec<_> = ours.iter().map(|l| request(l)).collect();
+        assert_eq!(names, theirs.iter().map(|l| request(l)).collect::<Vec<_>>());
+        assert!(ours[0].contains(", clips=0x"), "{}", ours[0]);
+        return;
+    }
+    assert!(
+        ours[0].contains("clips=[{c={left=1, top=2, width=30, height=40}}, "),
+        "{}",
+        ours[0]
+    );
+    assert!(ours[1].contains("size=3, string=\"abc\""), "{}", ours[1]);
+    assert!(
+        ours[7].contains("qgroup_inherit={flags=0, num_qgroups=1, "),
+        "{}",
+        ours[7]
+    );
+    assert!(ours[9].contains("cmdp=\"\\x12\\x00"), "{}", ours[9]);
     assert_eq!(ours, theirs);
 }
 

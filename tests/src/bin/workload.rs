@@ -51,6 +51,7 @@ fn main() {
             Some("ioctl-v4l2") => ioctl_v4l2(),
             Some("ioctl-kd") => ioctl_kd(),
             Some("ioctl-btrfs") => ioctl_btrfs(),
+            Some("ioctl-pointers") => ioctl_pointers(),
             Some("struct-args") => struct_args(&dir),
             Some("sockaddrs") => sockaddrs(),
             Some("msg-control") => msg_control(),
@@ -1259,6 +1260,97 @@ unsafe fn ioctl_kd() {
         let repeat: [i32; 2] = [250, 33];
         libc::ioctl(-1, 0x4b52, repeat.as_ptr()); // KDKBDREP
         libc::ioctl(-1, 0x4b4e, libc::SIGUSR1); // KDSIGACCEPT
+    }
+}
+
+/// Requests whose structs point at more memory strace prints (a video overlay's
+/// clips, extended controls and a control's string, a console's Unicode map, font
+/// and Unicode accent table, a TEE invocation's arguments, a perf event's filter, a
+/// btrfs snapshot's quota groups and its 4096-byte struct, a SCSI command), on no
+/// descriptor, refused with EBADF.
+unsafe fn ioctl_pointers() {
+    unsafe {
+        let ptr = |p: *const u8| p as u64;
+        // Two clips: a rectangle and a next pointer each.
+        let clips: [[i32; 6]; 2] = [[1, 2, 30, 40, 0, 0], [-5, 6, 70, 80, 0, 0]];
+        let mut fmt = [0u8; 208];
+        fmt[0..4].copy_from_slice(&8u32.to_le_bytes()); // V4L2_BUF_TYPE_VIDEO_OUTPUT_OVERLAY
+        fmt[28..32].copy_from_slice(&0xff00u32.to_le_bytes()); // chromakey
+        fmt[32..40].copy_from_slice(&ptr(clips.as_ptr().cast()).to_le_bytes());
+        fmt[40..44].copy_from_slice(&2u32.to_le_bytes());
+        libc::ioctl(-1, 0xc0d0_5605, fmt.as_ptr()); // VIDIOC_S_FMT
+        // Two controls (packed, 20 bytes each): a value, then a string.
+        let text = *b"abc";
+        let mut controls = [0u8; 40];
+        controls[0..4].copy_from_slice(&0x0098_0900u32.to_le_bytes()); // V4L2_CID_BRIGHTNESS
+        controls[12..20].copy_from_slice(&42u64.to_le_bytes());
+        controls[20..24].copy_from_slice(&0x0098_0901u32.to_le_bytes()); // V4L2_CID_CONTRAST
+        controls[24..28].copy_from_slice(&3u32.to_le_bytes());
+        controls[32..40].copy_from_slice(&ptr(text.as_ptr()).to_le_bytes());
+        let mut ext = [0u8; 32];
+        ext[0..4].copy_from_slice(&0x0099_0000u32.to_le_bytes()); // V4L2_CTRL_CLASS_CODEC
+        ext[4..8].copy_from_slice(&2u32.to_le_bytes());
+        ext[24..32].copy_from_slice(&ptr(controls.as_ptr()).to_le_bytes());
+        libc::ioctl(-1, 0xc020_5648, ext.as_ptr()); // VIDIOC_S_EXT_CTRLS
+        // PIO_UNIMAP: two (unicode, font position) pairs.
+        let pairs: [u16; 4] = [0x41, 0x41, 0x263a, 1];
+        let mut unimap = [0u64; 2];
+        unimap[0] = 2;
+        unimap[1] = ptr(pairs.as_ptr().cast());
+        libc::ioctl(-1, 0x4b67, unimap.as_ptr());
+        // KDFONTOP, KD_FONT_OP_SET: one 8x16 glyph (32 bytes).
+        let glyph: [u8; 32] = std::array::from_fn(|n| n as u8);
+        let mut op = [0u32; 8];
+        op[2] = 8; // width
+        op[3] = 16; // height
+        op[4] = 1; // charcount
+        let data = ptr(glyph.as_ptr());
+        op[6] = data as u32;
+        op[7] = (data >> 32) as u32;
+        libc::ioctl(-1, 0x4b72, op.as_ptr());
+        // KDSKBDIACRUC: 3076 bytes, two accents used.
+        let mut diacrs = vec![0u32; 1 + 256 * 3];
+        diacrs[0] = 2;
+        diacrs[1..7].copy_from_slice(&[0x60, 0x61, 0xe0, 0xb4, 0x65, 0xe9]);
+        libc::ioctl(-1, 0x4bfb, diacrs.as_ptr());
+        // TEE_IOC_INVOKE: the invocation (func, session, cancel_id, ret, ret_origin,
+        // num_params) and one parameter (TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_INPUT).
+        let mut invoke = [0u64; 7];
+        invoke[0] = 7 | (0x1234 << 32);
+        invoke[1] = 5;
+        invoke[2] = 1 << 32;
+        invoke[3..7].copy_from_slice(&[1, 0x11, 0x22, 0x33]);
+        let buf = [ptr(invoke.as_ptr().cast()), 56];
+        libc::ioctl(-1, 0x8010_a403, buf.as_ptr());
+        libc::ioctl(-1, 0x4008_2406, c"cpu == 1".as_ptr()); // PERF_EVENT_IOC_SET_FILTER
+        // BTRFS_IOC_SNAP_CREATE_V2 inheriting one quota group (4096 bytes, the name
+        // at 56); BTRFS_IOC_TREE_SEARCH_V2 over the default subvolume's tree.
+        let inherit: [u64; 10] = [0, 1, 0, 0, 0, 0, 0, 0, 0, 5];
+        let mut vol = vec![0u8; 4096];
+        vol[16..24].copy_from_slice(&4u64.to_le_bytes()); // BTRFS_SUBVOL_QGROUP_INHERIT
+        vol[24..32].copy_from_slice(&80u64.to_le_bytes());
+        vol[32..40].copy_from_slice(&ptr(inherit.as_ptr().cast()).to_le_bytes());
+        vol[56..61].copy_from_slice(b"snap\0");
+        libc::ioctl(-1, 0x5000_9417, vol.as_ptr());
+        let mut search = vec![0u64; (112 + 4096) / 8];
+        search[0] = 5; // BTRFS_FS_TREE_OBJECTID
+        search[1] = 256;
+        search[2] = u64::MAX;
+        search[4] = u64::MAX;
+        search[6] = u64::MAX;
+        search[7] = 0xffff_ffff_0000_0000; // min_type 0, max_type UINT32_MAX
+        search[8] = 10; // nr_items
+        search[13] = 4096; // buf_size
+        libc::ioctl(-1, 0xc070_9411, search.as_ptr());
+        // SG_IO, v3: an INQUIRY command, no data.
+        let cmd: [u8; 6] = [0x12, 0, 0, 0, 36, 0];
+        let mut hdr = [0u8; 88];
+        hdr[0..4].copy_from_slice(&i32::from(b'S').to_le_bytes());
+        hdr[4..8].copy_from_slice(&(-1i32).to_le_bytes()); // SG_DXFER_NONE
+        hdr[8] = 6; // cmd_len
+        hdr[24..32].copy_from_slice(&ptr(cmd.as_ptr()).to_le_bytes());
+        hdr[40..44].copy_from_slice(&1000u32.to_le_bytes()); // timeout
+        libc::ioctl(-1, 0x2285, hdr.as_ptr());
     }
 }
 

@@ -216,15 +216,17 @@ pub fn write_attr(out: &mut String, call: &Call, i: usize, opts: &DecodeOptions)
     let addr = call.args[i];
     let (entry, exit) = in_out(call, i);
     let data = entry.filter(|c| !c.fault && addr != 0).map(|c| &c.data[..]);
-    let Some(text) = data.and_then(|d| attr_text(d, call, exit, opts)) else {
+    let Some(text) = data.and_then(|d| attr_text(d, call.ret, exit, opts)) else {
         return write_addr(out, addr);
     };
     out.push_str(&text);
 }
 
-fn attr_text(
+/// The attributes in `data` (what strace read of them), or None when strace shows the
+/// address; `ret` the call's, for `E2BIG`'s size at `exit`.
+pub(crate) fn attr_text(
     data: &[u8],
-    call: &Call,
+    ret: Option<i64>,
     exit: Option<&crate::event::Capture>,
     opts: &DecodeOptions,
 ) -> Option<String> {
@@ -250,7 +252,7 @@ fn attr_text(
     write_enum(&mut s, kind.into(), TYPES, "PERF_TYPE_???");
     s.push_str(", size=");
     write_enum(&mut s, declared.into(), SIZES, "PERF_ATTR_SIZE_???");
-    if call.ret == Some(E2BIG) {
+    if ret == Some(E2BIG) {
         s.push_str(" => ");
         match exit
             .filter(|c| !c.fault)

@@ -725,6 +725,32 @@ fn ioctl_console_and_video() {
     );
 }
 
+/// Memory behind pointers in an ioctl's struct: what the decoder asks for, and the
+/// line from the copies a backend took (a Unicode map whose memory ends after one of
+/// its two pairs; without the copies, the address).
+#[test]
+fn ioctl_memory_behind_pointers() {
+    use crate::event::{DEREF_ARG, DEREF_ENTRY};
+    let mut desc = 2u64.to_le_bytes().to_vec();
+    desc.extend(0x7000u64.to_le_bytes());
+    let st = cap(2, capture::FIXED, &desc);
+    let args = [-1i64 as u64, 0x4b67, 0x6000, 0, 0, 0];
+    assert_eq!(
+        crate::decode::ioctl_derefs(&args, false, &[], std::slice::from_ref(&st)),
+        vec![(0x7000, 8)]
+    );
+    let mut pairs = 0x7000u64.to_le_bytes().to_vec();
+    pairs.extend([0x41, 0, 0x42, 0]);
+    let read = cap(DEREF_ARG, DEREF_ENTRY, &pairs);
+    let c = call("ioctl", &args[..3], Some(-9), vec![st.clone(), read]);
+    assert!(line(&c).starts_with(
+        "-1, PIO_UNIMAP, {entry_ct=2, entries=[{unicode=0x41, fontpos=0x42}, \
+         ... /* 0x7004 */]} = -1"
+    ));
+    let c = call("ioctl", &args[..3], Some(-9), vec![st]);
+    assert!(line(&c).starts_with("-1, PIO_UNIMAP, {entry_ct=2, entries=0x7000} = -1"));
+}
+
 #[test]
 fn ioctl_gpio() {
     let at = |data: &[u8]| cap(2, capture::FIXED, data);

@@ -182,11 +182,59 @@ pub fn capture_with(
     limits: (usize, usize),
     phase: Phase,
 ) -> Vec<Capture> {
-    plan.specs
+    let mut caps: Vec<Capture> = plan
+        .specs
         .iter()
         .filter(|spec| phase.wants(spec))
         .filter_map(|spec| capture_one(pid, spec, phase, &call.args, limits))
-        .collect()
+        .collect();
+    if crate::syscalls::name(call.nr) == Some("ioctl") {
+        read_derefs(pid, call, phase, &mut caps);
+    }
+    caps
+}
+
+/// Most read behind one pointer in an ioctl's struct.
+const MAX_DEREF: usize = 1 << 16;
+
+/// An ioctl's memory behind pointers in its struct, as its decoder asks
+/// (`decode::ioctl_derefs`): each address read once, as far as it is readable, in
+/// rounds while the answers name further pointers (a control's string).
+fn read_derefs(pid: Pid, call: &Syscall, phase: Phase, caps: &mut Vec<Capture>) {
+    use crate::event::{DEREF_ARG, DEREF_ENTRY, DEREF_EXIT};
+    let exit = matches!(phase, Phase::Exit(_));
+    let kind = if exit { DEREF_EXIT } else { DEREF_ENTRY };
+    for _ in 0..3 {
+        let mut added = false;
+        for (addr, len) in crate::decode::ioctl_derefs(&call.args, exit, &call.captures, caps) {
+            let len = len.min(MAX_DEREF);
+            // Read already, as far as asked or as the memory went.
+            let known = caps.iter().any(|c| {
+                c.kind == kind
+                    && c.data.len() >= 8
+                    && c.data[..8] == addr.to_le_bytes()
+                    && (c.truncated || c.data.len() - 8 >= len)
+            });
+            if addr == 0 || len == 0 || known {
+                continue;
+            }
+            let mut data = vec![0u8; 8 + len];
+            data[..8].copy_from_slice(&addr.to_le_bytes());
+            let n = read(pid, addr, &mut data[8..]);
+            data.truncate(8 + n);
+            caps.push(Capture {
+                arg: DEREF_ARG,
+                kind,
+                data,
+                truncated: n < len,
+                fault: n == 0,
+            });
+            added = true;
+        }
+        if !added {
+            break;
+        }
+    }
 }
 
 fn capture_one(

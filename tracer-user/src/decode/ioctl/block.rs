@@ -1,10 +1,11 @@
 //! Block devices' requests (type 0x12), as strace's `block.c` prints them. BLKPG's
-//! partition is behind a pointer in its struct, not copied: its address shows.
+//! partition is behind a pointer in its struct: printed where it was copied
+//! ([`derefs`]), else its address.
 
 use std::fmt::Write;
 
 use super::xlat::BLKPG_OPS;
-use super::{Ctx, Shape, cstring, int, need, uint};
+use super::{Ctx, Shape, Want, Where, cstring, int, need, uint};
 use crate::decode::flags::write_enum;
 use crate::decode::structs::Bytes;
 
@@ -67,12 +68,45 @@ pub(super) fn shape(request: u32) -> Option<Shape> {
 }
 
 /// `struct blkpg_ioctl_arg`: the operation, then where its partition is.
-fn blkpg(out: &mut String, b: &Bytes, _: &Ctx) -> Option<()> {
+fn blkpg(out: &mut String, b: &Bytes, ctx: &Ctx) -> Option<()> {
     need(b, 24)?;
     out.push_str("{op=");
     write_enum(out, b.u32(0)?.into(), BLKPG_OPS, "BLKPG_???");
     let _ = write!(out, ", flags={}, datalen={}, data=", b.i32(4)?, b.i32(8)?);
-    crate::decode::write_addr(out, b.u64(16)?);
+    let data = b.u64(16)?;
+    match ctx
+        .mem
+        .get(data)
+        .filter(|d| d.len() >= PARTITION && data != 0)
+    {
+        Some(p) => {
+            let p = Bytes(p);
+            let _ = write!(
+                out,
+                "{{start={}, length={}, pno={}, devname=",
+                p.i64(0)?,
+                p.i64(8)?,
+                p.i32(16)?
+            );
+            cstring(out, &p, 20, 64, ctx)?;
+            out.push_str(", volname=");
+            cstring(out, &p, 84, 64, ctx)?;
+            out.push('}');
+        }
+        None => crate::decode::write_addr(out, data),
+    }
     out.push('}');
     Some(())
+}
+
+/// `struct blkpg_partition`.
+const PARTITION: usize = 152;
+
+/// BLKPG's partition, behind a pointer in its struct.
+pub(super) fn derefs(at: &Where, b: &Bytes) -> Vec<Want> {
+    const BLKPG: u32 = 0x1269;
+    match (at.request, b.u64(16)) {
+        (BLKPG, Some(data)) => vec![(data, PARTITION)],
+        _ => Vec::new(),
+    }
 }

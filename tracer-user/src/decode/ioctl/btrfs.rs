@@ -1,7 +1,8 @@
 //! Btrfs's requests and the generic ones it shares type 0x94 with, as strace's
-//! `btrfs.c` and `fs_0x94_ioctl.c` print them: so far those without arrays or
-//! containers behind pointers (a snapshot's qgroup inheritance shows its address) and
-//! whose structs the copy holds; the others show their struct's address.
+//! `btrfs.c` and `fs_0x94_ioctl.c` print them. Structs longer than the plan copies
+//! (volume names, device paths) and what pointers in them point at (a snapshot's
+//! qgroup inheritance, send's clone sources, the inode containers) are printed where
+//! they were copied ([`derefs`]), else as far as the copy goes or their addresses.
 
 use std::fmt::Write;
 
@@ -11,7 +12,12 @@ use super::xlat::{
     BTRFS_FEATURES_INCOMPAT, BTRFS_QGROUP_CTL_CMDS, BTRFS_QGROUP_LIMIT_FLAGS, BTRFS_SCRUB_FLAGS,
     BTRFS_SNAP_FLAGS_V2, BTRFS_SPACE_INFO_FLAGS, BTRFS_TREE_OBJECTIDS,
 };
-use super::{Ctx, Shape, cstring, need};
+use super::xlat::{
+    BTRFS_CONT_READING_FROM_SRCDEV_MODE, BTRFS_DEV_REPLACE_CMDS, BTRFS_DEV_REPLACE_RESULTS,
+    BTRFS_DEV_REPLACE_STATE, BTRFS_DEV_STATS_FLAGS, BTRFS_DEV_STATS_VALUES, BTRFS_KEY_TYPES,
+    BTRFS_LOGICAL_INO_ARGS_FLAGS, BTRFS_QGROUP_INHERIT_FLAGS, BTRFS_SEND_FLAGS,
+};
+use super::{Ctx, Mem, Shape, Want, Where, cstring, mem_array, need};
 use crate::decode::flags::{lookup, styled, write_enum, write_flags};
 use crate::decode::structs::Bytes;
 use crate::decode::{write_addr, write_plain_fd};
@@ -79,7 +85,7 @@ pub(super) fn shape(request: u32) -> Option<Shape> {
                 write_flags(out, flags, BTRFS_SNAP_FLAGS_V2, None, "BTRFS_SUBVOL_???");
                 if flags & SUBVOL_QGROUP_INHERIT != 0 {
                     let _ = write!(out, ", size={}, qgroup_inherit=", b.u64(24)?);
-                    write_addr(out, b.u64(32)?);
+                    qgroup_inherit(out, b.u64(32)?, ctx);
                 }
                 out.push_str(", name=");
                 name(out, b, 56, 4040, ctx)?;
@@ -233,10 +239,328 @@ pub(super) fn shape(request: u32) -> Option<Shape> {
         ),
         // Not decoded yet (devices, inode lookups, received subvolumes, tree searches,
         // send, space): the struct's address, as strace shows one it cannot read.
-        0xd000_941e | 0xca28_9435 | 0x8400_941f | 0xc408_9434 | 0xd000_9412 | 0xc038_9423
-        | 0xc038_9424 | 0xc0c8_9425 | 0xd000_9411 | 0xc070_9411 | 0x4048_9426 | 0xc010_9414 => {
-            Shape::Addr
-        }
+        // BTRFS_IOC_FS_INFO: not decoded yet.
+        0x8400_941f => Shape::Addr,
+        // BTRFS_IOC_TREE_SEARCH, TREE_SEARCH_V2: the key, then what was found.
+        TREE_SEARCH | TREE_SEARCH_V2 => Shape::InOut(search_in, search_out),
+        // BTRFS_IOC_INO_LOOKUP: the tree and object, then the path.
+        INO_LOOKUP => Shape::InOut(
+            |out, b, _| {
+                need(b, 16)?;
+                out.push_str("{treeid=");
+                objectid(out, b.u64(0)?);
+                out.push_str(", objectid=");
+                objectid(out, b.u64(8)?);
+                out.push('}');
+                Some(())
+            },
+            |out, b, ctx| {
+                need(b, 4096)?;
+                out.push('{');
+                // The containing root's id, when the caller asked for it with 0.
+                if Bytes(ctx.entry).u64(0) == Some(0) {
+                    out.push_str("treeid=");
+                    objectid(out, b.u64(0)?);
+                    out.push_str(", ");
+                }
+                out.push_str("name=");
+                cstring(out, b, 16, 4080, ctx)?;
+                out.push('}');
+                Some(())
+            },
+        ),
+        // BTRFS_IOC_SPACE_INFO: the room, then the spaces.
+        SPACE_INFO => Shape::InOut(
+            |out, b, _| {
+                let _ = write!(out, "{{space_slots={}}}", b.u64(0)?);
+                Some(())
+            },
+            |out, b, ctx| {
+                need(b, 16)?;
+                let total = b.u64(8)?;
+                let _ = write!(out, "{{total_spaces={total}");
+                if b.u64(0)? == 0 && total != 0 {
+                } else if ctx.opts.abbreviate {
+                    out.push_str(", ...");
+                } else {
+                    out.push_str(", spaces=");
+                    super::held_array(out, b, 16, 24, total as usize, false, ctx, |out, e| {
+                        out.push_str("{flags=");
+                        write_flags(
+                            out,
+                            e.u64(0)?,
+                            BTRFS_SPACE_INFO_FLAGS,
+                            None,
+                            "BTRFS_SPACE_INFO_???",
+                        );
+                        let _ = write!(
+                            out,
+                            ", total_bytes={}, used_bytes={}}}",
+                            e.u64(8)?,
+                            e.u64(16)?
+                        );
+                        Some(())
+                    });
+                }
+                out.push('}');
+                Some(())
+            },
+        ),
+        // BTRFS_IOC_DEV_INFO: the device, then its sizes and path.
+        DEV_INFO => Shape::InOut(
+            |out, b, _| {
+                need(b, 24)?;
+                out.push_str("{devid=");
+                crate::decode::structs::write_makedev(out, b.u64(0)?);
+                if !super::zero_u32s(b, 8, 4) {
+                    out.push_str(", uuid=");
+                    uuid(out, b, 8)?;
+                }
+                out.push('}');
+                Some(())
+            },
+            |out, b, ctx| {
+                need(b, 4096)?;
+                out.push('{');
+                if !super::zero_u32s(b, 8, 4) {
+                    out.push_str("uuid=");
+                    uuid(out, b, 8)?;
+                    out.push_str(", ");
+                }
+                let _ = write!(
+                    out,
+                    "bytes_used={}, total_bytes={}, path=",
+                    b.u64(24)?,
+                    b.u64(32)?
+                );
+                cstring(out, b, 3072, 1024, ctx)?;
+                out.push('}');
+                Some(())
+            },
+        ),
+        // BTRFS_IOC_INO_PATHS, LOGICAL_INO: the inode or address, then the container
+        // of what the kernel found.
+        INO_PATHS => Shape::InOut(
+            |out, b, _| {
+                need(b, 56)?;
+                let _ = write!(out, "{{inum={}, size={}, fspath=", b.u64(0)?, b.u64(8)?);
+                write_addr(out, b.u64(48)?);
+                out.push('}');
+                Some(())
+            },
+            |out, b, ctx| {
+                out.push_str("{fspath=");
+                container(out, b.u64(48)?, false, ctx);
+                out.push('}');
+                Some(())
+            },
+        ),
+        LOGICAL_INO => Shape::InOut(
+            |out, b, _| {
+                need(b, 56)?;
+                let _ = write!(out, "{{logical={}, size={}", b.u64(0)?, b.u64(8)?);
+                if !super::zero_u32s(b, 16, 6) {
+                    out.push_str(", reserved=");
+                    super::hex_u64s(out, b, 16, 3)?;
+                }
+                out.push_str(", flags=");
+                write_flags(
+                    out,
+                    b.u64(40)?,
+                    BTRFS_LOGICAL_INO_ARGS_FLAGS,
+                    None,
+                    "BTRFS_LOGICAL_INO_ARGS_???",
+                );
+                out.push_str(", inodes=");
+                write_addr(out, b.u64(48)?);
+                out.push('}');
+                Some(())
+            },
+            |out, b, ctx| {
+                out.push_str("{inodes=");
+                container(out, b.u64(48)?, true, ctx);
+                out.push('}');
+                Some(())
+            },
+        ),
+        // BTRFS_IOC_SET_RECEIVED_SUBVOL: the sent subvolume, then the received one.
+        0xc0c8_9425 => Shape::InOut(
+            |out, b, _| {
+                need(b, 200)?;
+                out.push_str("{uuid=");
+                uuid(out, b, 0)?;
+                let _ = write!(out, ", stransid={}, stime=", b.u64(16)?);
+                timespec(out, b, 32)?;
+                let _ = write!(out, ", flags={}}}", b.u64(64)?);
+                Some(())
+            },
+            |out, b, _| {
+                need(b, 200)?;
+                let _ = write!(out, "{{rtransid={}, rtime=", b.u64(24)?);
+                timespec(out, b, 48)?;
+                out.push('}');
+                Some(())
+            },
+        ),
+        // BTRFS_IOC_SEND
+        SEND => Shape::In(|out, b, ctx| {
+            need(b, 72)?;
+            out.push_str("{send_fd=");
+            write_plain_fd(out, ctx.pid, b.u64(0)? as i32, ctx.fds);
+            let (count, sources) = (b.u64(8)?, b.u64(16)?);
+            let _ = write!(out, ", clone_sources_count={count}, clone_sources=");
+            if ctx.opts.abbreviate {
+                write_addr(out, sources);
+            } else {
+                mem_array(out, sources, 8, count as usize, ctx, |out, e| {
+                    objectid(out, e.u64(0)?);
+                    Some(())
+                });
+            }
+            out.push_str(", parent_root=");
+            objectid(out, b.u64(24)?);
+            out.push_str(", flags=");
+            write_flags(
+                out,
+                b.u64(32)?,
+                BTRFS_SEND_FLAGS,
+                None,
+                "BTRFS_SEND_FLAGS_???",
+            );
+            out.push('}');
+            Some(())
+        }),
+        // BTRFS_IOC_GET_DEV_STATS: the device, then its statistics.
+        0xc408_9434 => Shape::InOut(
+            |out, b, _| {
+                need(b, 24)?;
+                out.push_str("{devid=");
+                crate::decode::structs::write_makedev(out, b.u64(0)?);
+                out.push_str(", ");
+                dev_stats_head(out, b)?;
+                out.push('}');
+                Some(())
+            },
+            |out, b, _| {
+                need(b, 1032)?;
+                out.push('{');
+                dev_stats_head(out, b)?;
+                out.push_str(", [");
+                for i in 0..b.u64(8)? {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    if i >= 5 {
+                        out.push_str("...");
+                        break;
+                    }
+                    out.push('[');
+                    write_enum(out, i, BTRFS_DEV_STATS_VALUES, "");
+                    let _ = write!(out, "] = {}", b.u64(24 + 8 * i as usize)?);
+                }
+                out.push_str("]}");
+                Some(())
+            },
+        ),
+        // BTRFS_IOC_DEV_REPLACE: the command (and a start's devices), then the result.
+        DEV_REPLACE => Shape::InOut(
+            |out, b, ctx| {
+                need(b, 2082)?;
+                let cmd = b.u64(0)?;
+                out.push_str("{cmd=");
+                write_enum(
+                    out,
+                    cmd,
+                    BTRFS_DEV_REPLACE_CMDS,
+                    "BTRFS_IOCTL_DEV_REPLACE_CMD_???",
+                );
+                // BTRFS_IOCTL_DEV_REPLACE_CMD_START
+                if cmd == 0 {
+                    out.push_str(", start={srcdevid=");
+                    crate::decode::structs::write_makedev(out, b.u64(16)?);
+                    out.push_str(", cont_reading_from_srcdev_mode=");
+                    write_enum(
+                        out,
+                        b.u64(24)?,
+                        BTRFS_CONT_READING_FROM_SRCDEV_MODE,
+                        "BTRFS_IOCTL_DEV_REPLACE_CONT_READING_FROM_SRCDEV_MODE_???",
+                    );
+                    out.push_str(", srcdev_name=");
+                    cstring(out, b, 32, 1025, ctx)?;
+                    out.push_str(", tgtdev_name=");
+                    cstring(out, b, 32 + 1025, 1025, ctx)?;
+                    out.push('}');
+                }
+                out.push('}');
+                Some(())
+            },
+            |out, b, _| {
+                need(b, 64)?;
+                out.push_str("{result=");
+                write_enum(
+                    out,
+                    b.u64(8)?,
+                    BTRFS_DEV_REPLACE_RESULTS,
+                    "BTRFS_IOCTL_DEV_REPLACE_RESULT_???",
+                );
+                // BTRFS_IOCTL_DEV_REPLACE_CMD_STATUS
+                if b.u64(0)? == 1 {
+                    out.push_str(", status={replace_state=");
+                    write_enum(
+                        out,
+                        b.u64(16)?,
+                        BTRFS_DEV_REPLACE_STATE,
+                        "BTRFS_IOCTL_DEV_REPLACE_STATE_???",
+                    );
+                    let progress = b.u64(24)?;
+                    let _ = write!(out, ", progress_1000={progress}");
+                    if progress <= 1000 {
+                        let _ = write!(out, " /* {}.{}% */", progress / 10, progress % 10);
+                    }
+                    for (name, at) in [("time_started", 32), ("time_stopped", 40)] {
+                        let t = b.u64(at)?;
+                        let _ = write!(out, ", {name}={t}");
+                        crate::decode::structs::write_time_comment(out, t as i64, 0);
+                    }
+                    let _ = write!(
+                        out,
+                        ", num_write_errors={}, num_uncorrectable_read_errors={}}}",
+                        b.u64(48)?,
+                        b.u64(56)?
+                    );
+                }
+                out.push('}');
+                Some(())
+            },
+        ),
+        // FIDEDUPERANGE (BTRFS_IOC_FILE_EXTENT_SAME): the source and the destinations,
+        // then what each deduplicated.
+        DEDUPE_RANGE => Shape::Then(
+            |out, b, ctx| {
+                need(b, 24)?;
+                let _ = write!(
+                    out,
+                    "{{src_offset={}, src_length={}, dest_count={}, info=",
+                    b.u64(0)?,
+                    b.u64(8)?,
+                    b.u16(16)?
+                );
+                dedupe_info(out, b, true, ctx);
+                out.push('}');
+                Some(())
+            },
+            |out, b, ctx| {
+                // Only when the entry printed every destination.
+                let entry = Bytes(ctx.entry);
+                if !dedupe_info(&mut String::new(), &entry, true, &ctx.at_entry()) {
+                    return None;
+                }
+                out.push_str(" => {info=");
+                dedupe_info(out, b, false, ctx);
+                out.push('}');
+                Some(())
+            },
+        ),
         _ => return None,
     })
 }
@@ -401,4 +725,349 @@ fn balance(out: &mut String, b: &Bytes, state: bool) -> Option<()> {
     }
     out.push('}');
     Some(())
+}
+
+const TREE_SEARCH: u32 = 0xd000_9411;
+const TREE_SEARCH_V2: u32 = 0xc070_9411;
+const INO_LOOKUP: u32 = 0xd000_9412;
+const SPACE_INFO: u32 = 0xc010_9414;
+const DEV_INFO: u32 = 0xd000_941e;
+const INO_PATHS: u32 = 0xc038_9423;
+const LOGICAL_INO: u32 = 0xc038_9424;
+const SEND: u32 = 0x4048_9426;
+const DEV_REPLACE: u32 = 0xca28_9435;
+const DEDUPE_RANGE: u32 = 0xc018_9436;
+/// `struct btrfs_ioctl_search_key`, before TREE_SEARCH_V2's `buf_size`.
+const SEARCH_KEY: usize = 104;
+/// `struct btrfs_qgroup_inherit` before its `qgroups`.
+const QGROUP_INHERIT: usize = 72;
+/// `struct btrfs_data_container` before its values.
+const CONTAINER: usize = 16;
+
+/// A 16-byte UUID at `off`, as strace's `print_uuid`.
+fn uuid(out: &mut String, b: &Bytes, off: usize) -> Option<()> {
+    for (n, c) in b.0.get(off..off + 16)?.iter().enumerate() {
+        if matches!(n, 4 | 6 | 8 | 10) {
+            out.push('-');
+        }
+        let _ = write!(out, "{c:02x}");
+    }
+    Some(())
+}
+
+/// `struct btrfs_ioctl_timespec` at `off`, and the time it is.
+fn timespec(out: &mut String, b: &Bytes, off: usize) -> Option<()> {
+    let (sec, nsec) = (b.u64(off)?, b.u32(off + 8)?);
+    let _ = write!(out, "{{sec={sec}, nsec={nsec}}}");
+    crate::decode::structs::write_time_comment(out, sec as i64, nsec.into());
+    Some(())
+}
+
+/// strace's `btrfs_print_key_type`: a key type by name, else the number.
+fn key_type(out: &mut String, v: u32) {
+    match lookup(BTRFS_KEY_TYPES, v.into()) {
+        Some(name) => styled(out, &v.to_string(), |o| o.push_str(name)),
+        None => {
+            let _ = write!(out, "{v}");
+        }
+    }
+}
+
+/// The search key at entry: what to look for (the object ids strace takes for granted
+/// left out unless `-v`).
+fn search_in(out: &mut String, b: &Bytes, ctx: &Ctx) -> Option<()> {
+    const FIRST_FREE_OBJECTID: u64 = 256;
+    const LAST_FREE_OBJECTID: u64 = -256i64 as u64;
+    need(b, SEARCH_KEY)?;
+    out.push_str("{key={tree_id=");
+    objectid(out, b.u64(0)?);
+    let verbose = !ctx.opts.abbreviate;
+    if b.u64(8)? != FIRST_FREE_OBJECTID || verbose {
+        out.push_str(", min_objectid=");
+        objectid(out, b.u64(8)?);
+    }
+    if b.u64(16)? != LAST_FREE_OBJECTID || verbose {
+        out.push_str(", max_objectid=");
+        objectid(out, b.u64(16)?);
+    }
+    for (name, at) in [
+        ("min_offset", 24),
+        ("max_offset", 32),
+        ("min_transid", 40),
+        ("max_transid", 48),
+    ] {
+        let _ = write!(out, ", {name}=");
+        u64_max(out, b.u64(at)?);
+    }
+    out.push_str(", min_type=");
+    key_type(out, b.u32(56)?);
+    out.push_str(", max_type=");
+    key_type(out, b.u32(60)?);
+    let _ = write!(out, ", nr_items={}}}", b.u32(64)?);
+    if ctx.request == TREE_SEARCH_V2 {
+        let _ = write!(out, ", buf_size={}", b.u64(SEARCH_KEY)?);
+    }
+    out.push('}');
+    Some(())
+}
+
+/// What a search found: how many items, and (`-v`) their headers.
+fn search_out(out: &mut String, b: &Bytes, ctx: &Ctx) -> Option<()> {
+    need(b, SEARCH_KEY)?;
+    let items = b.u32(64)?;
+    let _ = write!(out, "{{key={{nr_items={items}}}");
+    let (buf, size) = match ctx.request {
+        TREE_SEARCH => (SEARCH_KEY, 4096 - SEARCH_KEY as u64),
+        _ => (SEARCH_KEY + 8, b.u64(SEARCH_KEY)?),
+    };
+    if ctx.request == TREE_SEARCH_V2 {
+        let _ = write!(out, ", buf_size={size}");
+    }
+    if ctx.opts.abbreviate {
+        out.push_str(", ...}");
+        return Some(());
+    }
+    out.push_str(", buf=[");
+    let mut off = 0u64;
+    for i in 0..items {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        // A `struct btrfs_ioctl_search_header` each, then its item.
+        if off + 32 > size || i as usize > ctx.opts.string_limit {
+            out.push_str("...");
+            break;
+        }
+        let at = buf + off as usize;
+        let Some(h) = b.0.get(at..at + 32).map(Bytes) else {
+            let _ = write!(out, "... /* {:#x} */", ctx.addr + at as u64);
+            break;
+        };
+        let _ = write!(out, "{{transid={}, objectid=", h.u64(0)?);
+        objectid(out, h.u64(8)?);
+        let _ = write!(out, ", offset={}, type=", h.u64(16)?);
+        key_type(out, h.u32(24)?);
+        let len = h.u32(28)?;
+        let _ = write!(out, ", len={len}}}");
+        off += 32 + u64::from(len);
+    }
+    out.push_str("]}");
+    Some(())
+}
+
+/// `struct btrfs_qgroup_inherit` behind a pointer: its limits, and (`-v`) its groups.
+fn qgroup_inherit(out: &mut String, addr: u64, ctx: &Ctx) {
+    let Some(b) = ctx
+        .mem
+        .get(addr)
+        .filter(|d| d.len() >= QGROUP_INHERIT && addr != 0)
+        .map(Bytes)
+    else {
+        return write_addr(out, addr);
+    };
+    let text = (|| {
+        let mut out = String::from("{flags=");
+        write_flags(
+            &mut out,
+            b.u64(0)?,
+            BTRFS_QGROUP_INHERIT_FLAGS,
+            None,
+            "BTRFS_QGROUP_INHERIT_???",
+        );
+        let _ = write!(
+            out,
+            ", num_qgroups={}, num_ref_copies={}, num_excl_copies={}, lim=",
+            b.u64(8)?,
+            b.u64(16)?,
+            b.u64(24)?
+        );
+        qgroup_limit(&mut out, &b, 32)?;
+        if ctx.opts.abbreviate {
+            out.push_str(", ...");
+        } else {
+            out.push_str(", qgroups=");
+            let held = b.0.get(QGROUP_INHERIT..).unwrap_or_default();
+            let at = addr + QGROUP_INHERIT as u64;
+            super::print_array(
+                &mut out,
+                at,
+                held,
+                8,
+                b.u64(8)? as usize,
+                false,
+                ctx,
+                |o, e| {
+                    let _ = write!(o, "{}", e.u64(0)?);
+                    Some(())
+                },
+            );
+        }
+        out.push('}');
+        Some(out)
+    })();
+    match text {
+        Some(text) => out.push_str(&text),
+        None => write_addr(out, addr),
+    }
+}
+
+/// `struct btrfs_data_container` behind a pointer: its counts, and (`-v`) its values:
+/// LOGICAL_INO's (inode, offset, root) triples, INO_PATHS' paths' offsets.
+fn container(out: &mut String, addr: u64, triples: bool, ctx: &Ctx) {
+    let Some(b) = ctx
+        .mem
+        .get(addr)
+        .filter(|d| d.len() >= CONTAINER && addr != 0)
+        .map(Bytes)
+    else {
+        return write_addr(out, addr);
+    };
+    let (Some(left), Some(missing), Some(count), Some(missed)) =
+        (b.u32(0), b.u32(4), b.u32(8), b.u32(12))
+    else {
+        return write_addr(out, addr);
+    };
+    let _ = write!(
+        out,
+        "{{bytes_left={left}, bytes_missing={missing}, elem_cnt={count}, elem_missed={missed}"
+    );
+    let val = addr + CONTAINER as u64;
+    let held = b.0.get(CONTAINER..).unwrap_or_default();
+    if ctx.opts.abbreviate {
+        out.push_str(", ...");
+    } else if triples {
+        out.push_str(", val=");
+        super::print_array(
+            out,
+            val,
+            held,
+            24,
+            count as usize / 3,
+            false,
+            ctx,
+            |o, e| {
+                let _ = write!(
+                    o,
+                    "{{inum={}, offset={}, root={}}}",
+                    e.u64(0)?,
+                    e.u64(8)?,
+                    e.u64(16)?
+                );
+                Some(())
+            },
+        );
+    } else {
+        // (strace prints each path; their offsets are all this copy holds.)
+        out.push_str(", val=");
+        super::print_array(out, val, held, 8, count as usize, false, ctx, |o, e| {
+            write_addr(o, val + e.u64(0)?);
+            Some(())
+        });
+    }
+    out.push('}');
+}
+
+/// GET_DEV_STATS' count and flags.
+fn dev_stats_head(out: &mut String, b: &Bytes) -> Option<()> {
+    let _ = write!(out, "nr_items={}, flags=", b.u64(8)?);
+    write_flags(
+        out,
+        b.u64(16)?,
+        BTRFS_DEV_STATS_FLAGS,
+        None,
+        "BTRFS_DEV_STATS_???",
+    );
+    Some(())
+}
+
+/// FIDEDUPERANGE's destinations after its header (`entering`: which, else what each
+/// deduplicated), two of them unless `-v`; whether all were printed (strace's
+/// `print_array`'s result).
+fn dedupe_info(out: &mut String, b: &Bytes, entering: bool, ctx: &Ctx) -> bool {
+    let Some(count) = b.u16(16) else {
+        return false;
+    };
+    let limit = if ctx.opts.abbreviate && count > 2 {
+        2
+    } else {
+        usize::MAX
+    };
+    let mut n = 0;
+    let held = b.0.get(24..).unwrap_or_default();
+    super::print_array(
+        out,
+        ctx.addr + 24,
+        held,
+        32,
+        count.into(),
+        false,
+        ctx,
+        |o, e| {
+            if n == limit {
+                o.push_str("...");
+                return None;
+            }
+            n += 1;
+            if entering {
+                o.push_str("{dest_fd=");
+                write_plain_fd(o, ctx.pid, e.u64(0)? as i32, ctx.fds);
+                let _ = write!(o, ", dest_offset={}}}", e.u64(8)?);
+            } else {
+                let _ = write!(o, "{{bytes_deduped={}, status={}}}", e.u64(16)?, e.i32(24)?);
+            }
+            Some(())
+        },
+    )
+}
+
+/// What the btrfs decoders print beyond the plan's copy of the struct: the whole
+/// struct when it is longer (volume names, device paths), and what pointers in it
+/// point at.
+pub(super) fn derefs(at: &Where, b: &Bytes, mem: &Mem) -> Vec<Want> {
+    let mut wants = Vec::new();
+    match at.request {
+        // A `struct btrfs_ioctl_vol_args` (BTRFS_IOC_SNAP_CREATE and the others that
+        // take a name); `btrfs_ioctl_vol_args_v2`, and its qgroup inheritance.
+        0x5000_9401 | 0x5000_9403 | 0x5000_9404 | 0x5000_9405 | 0x5000_940a | 0x5000_940b
+        | 0x5000_940e | 0x5000_940f | 0x9000_9427 => wants.push((at.addr, 4096)),
+        0x5000_9417 | 0x5000_9418 => {
+            wants.push((at.addr, 4096));
+            if let (Some(flags), Some(ptr)) = (b.u64(16), b.u64(32))
+                && flags & SUBVOL_QGROUP_INHERIT != 0
+            {
+                // The header first, then as many groups as it says.
+                let groups = mem.get(ptr).and_then(|d| Bytes(d).u64(8));
+                let len = groups.map_or(QGROUP_INHERIT, |n| {
+                    QGROUP_INHERIT + 8 * n.min(1 << 13) as usize
+                });
+                wants.push((ptr, len));
+            }
+        }
+        TREE_SEARCH | INO_LOOKUP | DEV_INFO => wants.push((at.addr, 4096)),
+        TREE_SEARCH_V2 => {
+            let size = b.u64(SEARCH_KEY).unwrap_or(0).min(1 << 16) as usize;
+            wants.push((at.addr, SEARCH_KEY + 8 + size));
+        }
+        DEV_REPLACE => wants.push((at.addr, 2600)),
+        SPACE_INFO => {
+            let total = b.u64(8).unwrap_or(0).min(1 << 12) as usize;
+            wants.push((at.addr, 16 + 24 * total));
+        }
+        DEDUPE_RANGE => {
+            let count = b.u16(16).unwrap_or(0) as usize;
+            wants.push((at.addr, 24 + 32 * count));
+        }
+        SEND => {
+            if let (Some(count), Some(ptr)) = (b.u64(8), b.u64(16)) {
+                wants.push((ptr, 8 * count.min(1 << 13) as usize));
+            }
+        }
+        INO_PATHS | LOGICAL_INO if at.exit => {
+            if let (Some(size), Some(ptr)) = (b.u64(8), b.u64(48)) {
+                wants.push((ptr, size.max(CONTAINER as u64) as usize));
+            }
+        }
+        _ => {}
+    }
+    wants
 }

@@ -1,5 +1,6 @@
-//! File systems' requests (types `f` and `X`): inode flags, FIEMAP's header, FITRIM's
-//! range, the XFS attributes.
+//! File systems' requests (types `f` and `X`): inode flags, FIEMAP's header and (`-v`,
+//! where they were copied, [`derefs`]) its extents, FITRIM's range, the XFS
+//! attributes.
 
 use std::fmt::Write;
 
@@ -43,14 +44,51 @@ fn fiemap_in(out: &mut String, b: &Bytes, _: &Ctx) -> Option<()> {
     Some(())
 }
 
-/// The header the kernel filled; the extents themselves are not copied (`...`).
-fn fiemap_out(out: &mut String, b: &Bytes, _: &Ctx) -> Option<()> {
+/// The header the kernel filled, and the extents after it (`...` unless `-v`).
+fn fiemap_out(out: &mut String, b: &Bytes, ctx: &Ctx) -> Option<()> {
     need(b, 32)?;
     let (flags, mapped) = (b.u32(16)?, b.u32(20)?);
     out.push_str("{fm_flags=");
     write_flags(out, flags.into(), FIEMAP_FLAGS, None, "FIEMAP_FLAG_???");
-    let _ = write!(out, ", fm_mapped_extents={mapped}, ...}}");
+    let _ = write!(out, ", fm_mapped_extents={mapped}");
+    if ctx.opts.abbreviate {
+        out.push_str(", ...}");
+        return Some(());
+    }
+    out.push_str(", fm_extents=");
+    super::held_array(out, b, 32, EXTENT, mapped as usize, false, ctx, |out, e| {
+        let _ = write!(
+            out,
+            "{{fe_logical={}, fe_physical={}, fe_length={}, fe_flags=",
+            e.u64(0)?,
+            e.u64(8)?,
+            e.u64(16)?
+        );
+        write_flags(
+            out,
+            e.u32(40)?.into(),
+            super::xlat::FIEMAP_EXTENT_FLAGS,
+            None,
+            "FIEMAP_EXTENT_???",
+        );
+        out.push('}');
+        Some(())
+    });
+    out.push('}');
     Some(())
+}
+
+/// A `struct fiemap_extent`.
+const EXTENT: usize = 56;
+
+/// FS_IOC_FIEMAP's extents, after the header the request's size covers.
+pub(super) fn derefs(at: &super::Where, b: &Bytes) -> Vec<super::Want> {
+    match (at.request, at.exit, b.u32(20)) {
+        (0xc020_660b, true, Some(mapped)) => {
+            vec![(at.addr, 32 + EXTENT * mapped.min(1 << 10) as usize)]
+        }
+        _ => Vec::new(),
+    }
 }
 
 fn fstrim_range(out: &mut String, b: &Bytes, _: &Ctx) -> Option<()> {

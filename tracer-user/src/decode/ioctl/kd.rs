@@ -1,12 +1,12 @@
 //! The console's requests (type `K`), as strace's `kd_ioctl.c` prints them: tones,
 //! LEDs, modes, screen maps, function key strings, key codes, fonts and colour maps.
 //! The Unicode maps' pairs and the fonts' glyphs are behind pointers in their structs,
-//! not copied: their addresses show where strace prints them.
+//! printed where they were copied ([`derefs`]), else their addresses.
 
 use std::fmt::Write;
 
 use super::xlat::*;
-use super::{Ctx, Shape, need};
+use super::{Ctx, Quote, Shape, Want, Where, mem_array, mem_str, need};
 use crate::decode::XlatStyle;
 use crate::decode::flags::{Xlat, hex, lookup, style, styled, write_enum, write_flags};
 use crate::decode::strings::quote;
@@ -196,52 +196,54 @@ pub(super) fn shape(request: u32) -> Option<Shape> {
         0x4b4b => Shape::In(diacr),
         0x4bfa => Shape::Out(diacr_uc),
         0x4bfb => Shape::In(diacr_uc),
-        // GIO_UNIMAP: the room, then how many pairs the map has (a failure's from the
-        // entry's copy: strace reads the struct back whatever the result).
-        0x4b66 => Shape::Continued(
-            |out, b, ctx| {
+        // GIO_UNIMAP: the room, then how many pairs the map has and (unless the call
+        // failed other than for want of room) the pairs, as many as there was room for:
+        // strace reads the struct back whatever the result.
+        0x4b66 => Shape::Both(
+            |out, b, _| {
                 need(b, 16)?;
-                let count = b.u16(0)?;
-                let _ = write!(out, "{{entry_ct={count}");
-                if ctx.ret.is_none() {
-                    let _ = write!(out, " => {count}, entries=");
-                    crate::decode::write_addr(out, b.u64(8)?);
-                }
+                let _ = write!(out, "{{entry_ct={}", b.u16(0)?);
                 Some(())
             },
             |out, b, ctx| {
+                const ENOMEM: u32 = 12;
                 need(b, 16)?;
-                let count = Bytes(ctx.entry).u16(0)?;
                 let _ = write!(out, " => {}, entries=", b.u16(0)?);
-                pointed_array(out, b.u64(8)?, count.into());
+                if ctx.failed && ctx.errno != ENOMEM {
+                    crate::decode::write_addr(out, b.u64(8)?);
+                } else {
+                    let count = Bytes(ctx.entry).u16(0)?;
+                    unipairs(out, b.u64(8)?, count, ctx);
+                }
+                out.push('}');
                 Some(())
             },
         ),
         // PIO_UNIMAP
-        0x4b67 => Shape::In(|out, b, _| {
+        0x4b67 => Shape::In(|out, b, ctx| {
             need(b, 16)?;
             let count = b.u16(0)?;
             let _ = write!(out, "{{entry_ct={count}, entries=");
-            pointed_array(out, b.u64(8)?, count.into());
+            unipairs(out, b.u64(8)?, count, ctx);
             out.push('}');
             Some(())
         }),
         // GIO_FONTX; PIO_FONTX
         0x4b6b => Shape::InOut(
-            |o, b, _| font_desc(o, b, false),
-            |o, b, _| font_desc(o, b, true),
+            |o, b, ctx| font_desc(o, b, false, ctx),
+            |o, b, ctx| font_desc(o, b, true, ctx),
         ),
-        0x4b6c => Shape::In(|o, b, _| font_desc(o, b, true)),
+        0x4b6c => Shape::In(|o, b, ctx| font_desc(o, b, true, ctx)),
         // KDFONTOP: the operation, and for the queries what the kernel wrote.
         0x4b72 => Shape::Then(
-            |out, b, _| font_op(out, b, true),
+            |out, b, ctx| font_op(out, b, true, ctx),
             |out, b, ctx| {
                 // Set and copy end at the entry: no answer follows.
                 if matches!(Bytes(ctx.entry).u32(0), Some(0 | 3)) {
                     return Some(());
                 }
                 out.push_str(" => ");
-                font_op(out, b, false)
+                font_op(out, b, false, ctx)
             },
         ),
         // KDENABIO, KDDISABIO, KDMAPDISP, KDUNMAPDISP, PIO_FONTRESET
@@ -389,11 +391,12 @@ fn kb_string(out: &mut String, b: &Bytes, ctx: &Ctx) {
     let held = b.0.get(1..).unwrap_or_default();
     let held = &held[..held.len().min(512)];
     let limit = ctx.opts.string_limit;
-    let len = match held.iter().position(|&c| c == 0) {
-        Some(n) => n,
-        // No NUL among the bytes held: enough of them to tell it is longer than `-s`,
-        // or a string that runs into an unreadable page.
-        None if held.len() > limit => held.len(),
+    let (len, ended) = match held.iter().position(|&c| c == 0) {
+        Some(n) => (n, true),
+        // No NUL among the bytes held: all 512 of them, or enough of them to tell it
+        // is longer than `-s` (a copy cut short by the plan's size), or a string that
+        // runs into an unreadable page.
+        None if held.len() >= 512 || held.len() > limit => (held.len(), false),
         None => {
             out.push_str("???");
             return;
@@ -401,7 +404,7 @@ fn kb_string(out: &mut String, b: &Bytes, ctx: &Ctx) {
     };
     quote(out, &held[..len.min(limit)], ctx.opts.hex, false);
     // (strace's limit counts the NUL: a string as long as `-s` is cut too.)
-    if len >= limit {
+    if !ended || len >= limit {
         out.push_str("...");
     }
 }
@@ -456,43 +459,87 @@ fn kb_value(out: &mut String, b: &Bytes) {
     out.push_str(") */");
 }
 
-/// An array behind a pointer, not copied: `NULL`, `[]` when empty, else its address.
-fn pointed_array(out: &mut String, addr: u64, count: u64) {
-    match (addr, count) {
-        (0, _) | (_, 1..) => crate::decode::write_addr(out, addr),
-        _ => out.push_str("[]"),
-    }
+/// `struct unipair`s behind a pointer.
+fn unipairs(out: &mut String, addr: u64, count: u16, ctx: &Ctx) {
+    mem_array(out, addr, 4, count.into(), ctx, |out, e| {
+        let _ = write!(
+            out,
+            "{{unicode={}, fontpos={}}}",
+            hex(e.u16(0)?.into()),
+            hex(e.u16(2)?.into())
+        );
+        Some(())
+    });
 }
 
-/// `struct consolefontdesc`: the glyphs' address (`glyphs`: where strace shows their
-/// bytes, not copied).
-fn font_desc(out: &mut String, b: &Bytes, glyph_bytes: bool) -> Option<()> {
+/// `struct consolefontdesc`: the glyphs (their address only when `glyph_bytes` is
+/// false: GIO_FONTX's entry).
+fn font_desc(out: &mut String, b: &Bytes, glyph_bytes: bool, ctx: &Ctx) -> Option<()> {
     need(b, 16)?;
     let (count, height) = (b.u16(0)?, b.u16(2)?);
     let _ = write!(out, "{{charcount={count}, charheight={height}, chardata=");
-    let len = if glyph_bytes {
-        usize::from(count.min(512)) * 32
+    if glyph_bytes {
+        glyphs(out, b.u64(8)?, usize::from(count.min(512)) * 32, ctx);
     } else {
-        1
-    };
-    glyphs(out, b.u64(8)?, len);
+        crate::decode::write_addr(out, b.u64(8)?);
+    }
     out.push('}');
     Some(())
 }
 
-/// A string of `len` bytes behind a pointer, not copied: `NULL`, `""` when empty, else
-/// its address.
-fn glyphs(out: &mut String, addr: u64, len: usize) {
-    match (addr, len) {
-        (0, _) | (_, 1..) => crate::decode::write_addr(out, addr),
-        _ => out.push_str("\"\""),
+/// Glyphs: `len` bytes behind a pointer, in hex.
+fn glyphs(out: &mut String, addr: u64, len: usize, ctx: &Ctx) {
+    let q = Quote {
+        hex: true,
+        ..Quote::default()
+    };
+    mem_str(out, addr, len, q, ctx);
+}
+
+/// The glyphs' bytes a `struct console_font_op` holds.
+fn font_op_len(b: &Bytes) -> Option<usize> {
+    Some((b.u32(8)?.min(32) as usize).div_ceil(8) * 32 * b.u32(16)?.min(512) as usize)
+}
+
+/// What the console's decoders print behind pointers, or of a struct longer than the
+/// plan copies for a request that encodes no size.
+pub(super) fn derefs(at: &Where, b: &Bytes) -> Vec<Want> {
+    let whole = match at.request {
+        // GIO_UNISCRNMAP, PIO_UNISCRNMAP; KDGKBSENT, KDSKBSENT; GIO_FONT, PIO_FONT;
+        // KDGKBDIACR, KDSKBDIACR; KDGKBDIACRUC, KDSKBDIACRUC
+        0x4b69 | 0x4b6a => 512,
+        0x4b48 | 0x4b49 => 513,
+        0x4b60 | 0x4b61 => 8192,
+        0x4b4a | 0x4b4b => 4 + 256 * 3,
+        0x4bfa | 0x4bfb => 4 + 256 * 12,
+        _ => 0,
+    };
+    if whole > 0 {
+        return vec![(at.addr, whole)];
     }
+    let want = match at.request {
+        // GIO_UNIMAP (as many pairs as the entry had room for), PIO_UNIMAP
+        0x4b66 | 0x4b67 => {
+            let count = Bytes(at.entry).u16(0).or(b.u16(0));
+            b.u64(8).zip(count.map(|n| usize::from(n) * 4))
+        }
+        // GIO_FONTX, PIO_FONTX
+        0x4b6b | 0x4b6c => b.u64(8).zip(b.u16(0).map(|n| usize::from(n.min(512)) * 32)),
+        // KDFONTOP: KD_FONT_OP_SET_DEFAULT's font name, the others' glyphs.
+        0x4b72 => match b.u32(0) {
+            Some(2) => b.u64(24).map(|a| (a, 32)),
+            Some(_) => b.u64(24).zip(font_op_len(b)),
+            None => None,
+        },
+        _ => None,
+    };
+    want.into_iter().collect()
 }
 
 /// `struct console_font_op` as strace's `print_console_font_op` prints it: the fields
 /// each operation uses; at the exit (the kernel's answer to KD_FONT_OP_GET) without the
 /// operation and flags.
-fn font_op(out: &mut String, b: &Bytes, entering: bool) -> Option<()> {
+fn font_op(out: &mut String, b: &Bytes, entering: bool, ctx: &Ctx) -> Option<()> {
     const SET: u32 = 0;
     const GET: u32 = 1;
     const SET_DEFAULT: u32 = 2;
@@ -529,13 +576,18 @@ fn font_op(out: &mut String, b: &Bytes, entering: bool) -> Option<()> {
         }
         GET | SET => {
             out.push_str(", data=");
-            let len = (u(2)?.min(32) as usize).div_ceil(8) * 32 * u(4)?.min(512) as usize;
-            glyphs(out, data, len);
+            glyphs(out, data, font_op_len(b)?, ctx);
         }
         SET_DEFAULT => {
             if entering {
+                // The name the kernel reads (KERNEL_MAX_FONT_NAME, its NUL included).
                 out.push_str(", data=");
-                crate::decode::write_addr(out, data);
+                let q = Quote {
+                    zero_end: true,
+                    trailing_zero: true,
+                    ..Quote::default()
+                };
+                mem_str(out, data, 32, q, ctx);
             }
         }
         COPY => {}

@@ -1,12 +1,12 @@
 //! KVM's requests (type 0xae), as strace's `kvm.c` and its x86_64 `arch_kvm.c` print
 //! them: the capability asked about, guest memory slots, CPUID tables (their entries
-//! follow the header, which is all the request's size covers: `[...]` as strace
-//! abbreviates them), registers.
+//! follow the header, which is all the request's size covers: read further as
+//! [`derefs`] asks, `[...]` as strace abbreviates them), registers.
 
 use std::fmt::Write;
 
 use super::xlat::{KVM_CAP, KVM_CPUID_FLAGS, KVM_MEM_FLAGS};
-use super::{Ctx, Shape, hex_u64s, need};
+use super::{Ctx, Shape, Want, Where, hex_u64s, need};
 use crate::decode::flags::{hex, write_enum, write_flags};
 use crate::decode::structs::Bytes;
 
@@ -49,41 +49,61 @@ fn memory_region(out: &mut String, b: &Bytes, _: &Ctx) -> Option<()> {
     Some(())
 }
 
-/// `struct kvm_cpuid2`: the count, then the entries when the copy holds them (`-v`),
-/// else `[...]` as strace shows them when it abbreviates.
+/// `struct kvm_cpuid2`: the count, then the entries that follow it (`-v`: as far as
+/// they were copied, [`derefs`]), else `[...]` as strace shows them when it
+/// abbreviates.
 fn cpuid2(out: &mut String, b: &Bytes, ctx: &Ctx) -> Option<()> {
     need(b, 8)?;
     let nent = b.u32(0)?;
     let _ = write!(out, "{{nent={nent}, entries=");
-    const ENTRY: usize = 40;
-    let held = (b.0.len() - 8) / ENTRY;
-    if ctx.opts.abbreviate || held < nent as usize {
+    if ctx.opts.abbreviate {
         out.push_str(if nent == 0 { "[]" } else { "[...]" });
     } else {
-        super::array(out, nent as usize, ctx, |out, n| {
-            let at = 8 + n * ENTRY;
-            let _ = write!(
-                out,
-                "{{function={}, index={}, flags=",
-                hex(b.u32(at)?.into()),
-                hex(b.u32(at + 4)?.into())
-            );
-            write_flags(
-                out,
-                b.u32(at + 8)?.into(),
-                KVM_CPUID_FLAGS,
-                None,
-                "KVM_CPUID_FLAG_???",
-            );
-            for (i, name) in ["eax", "ebx", "ecx", "edx"].iter().enumerate() {
-                let _ = write!(out, ", {name}={}", hex(b.u32(at + 12 + 4 * i)?.into()));
-            }
-            out.push('}');
-            Some(())
-        })?;
+        super::held_array(
+            out,
+            b,
+            8,
+            CPUID_ENTRY,
+            nent as usize,
+            false,
+            ctx,
+            |out, e| {
+                let _ = write!(
+                    out,
+                    "{{function={}, index={}, flags=",
+                    hex(e.u32(0)?.into()),
+                    hex(e.u32(4)?.into())
+                );
+                write_flags(
+                    out,
+                    e.u32(8)?.into(),
+                    KVM_CPUID_FLAGS,
+                    None,
+                    "KVM_CPUID_FLAG_???",
+                );
+                for (i, name) in ["eax", "ebx", "ecx", "edx"].iter().enumerate() {
+                    let _ = write!(out, ", {name}={}", hex(e.u32(12 + 4 * i)?.into()));
+                }
+                out.push('}');
+                Some(())
+            },
+        );
     }
     out.push('}');
     Some(())
+}
+
+/// A `struct kvm_cpuid_entry2`.
+const CPUID_ENTRY: usize = 40;
+
+/// A CPUID table's entries, after the header the request's size covers.
+pub(super) fn derefs(at: &Where, b: &Bytes) -> Vec<Want> {
+    match (at.request, b.u32(0)) {
+        (0xc008_ae05 | 0xc008_ae09 | 0x4008_ae90, Some(nent)) => {
+            vec![(at.addr, 8 + CPUID_ENTRY * nent as usize)]
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// `struct kvm_regs`, the general registers strace leaves out unless `-v` as `...`.

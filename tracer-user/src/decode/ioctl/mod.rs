@@ -7,7 +7,7 @@ use std::fmt::Write;
 
 use super::structs::Bytes;
 use super::{Call, DecodeOptions, in_out, write_addr, write_hex};
-use crate::event::{Capture, FdNames};
+use crate::event::{Capture, DEREF_ENTRY, DEREF_EXIT, FdNames};
 
 mod block;
 mod btrfs;
@@ -50,6 +50,7 @@ pub(super) use seccomp::{AUDIT_ARCHES, syscall_name};
 pub(super) type Writer = fn(&mut String, &Bytes, &Ctx) -> Option<()>;
 
 /// What a writer may need besides the bytes.
+#[derive(Clone, Copy)]
 pub(super) struct Ctx<'a> {
     pub opts: &'a DecodeOptions,
     /// The request (a size or a number it encodes).
@@ -60,10 +61,123 @@ pub(super) struct Ctx<'a> {
     pub pid: u32,
     /// The call's result, when it succeeded (how many bytes the kernel wrote).
     pub ret: Option<u64>,
+    /// The call returned an error.
+    pub failed: bool,
+    /// Which, when it did.
+    pub errno: u32,
     /// `-y`'s names, for descriptors in the struct.
     pub fds: Option<&'a dyn FdNames>,
     /// What the entry's copy holds (empty when it could not be read), for a writer of
     /// what the kernel wrote that compares.
+    pub entry: &'a [u8],
+    /// Memory behind pointers in the struct, as it was when this writer's part was
+    /// taken (entry or exit).
+    pub mem: Mem<'a>,
+}
+
+impl<'a> Ctx<'a> {
+    /// The same, for the part the kernel wrote (memory copied at exit).
+    pub fn at_exit(&self) -> Ctx<'a> {
+        self.with_mem(DEREF_EXIT)
+    }
+
+    /// The same, for the part printed at entry (memory copied then).
+    pub fn at_entry(&self) -> Ctx<'a> {
+        self.with_mem(DEREF_ENTRY)
+    }
+
+    fn with_mem(&self, kind: u8) -> Ctx<'a> {
+        Ctx {
+            mem: Mem { kind, ..self.mem },
+            ..*self
+        }
+    }
+}
+
+/// The copies of memory behind pointers in an ioctl's struct (clips, controls, fonts)
+/// taken at one of the call's stops ([`crate::event::DEREF_ENTRY`]): the ptrace
+/// backend takes what [`derefs`] asks for; the eBPF programs none yet, so their
+/// addresses show.
+#[derive(Clone, Copy)]
+pub(super) struct Mem<'a> {
+    caps: &'a [Capture],
+    kind: u8,
+}
+
+impl<'a> Mem<'a> {
+    /// Whether these are the copies taken at exit.
+    pub fn exit(&self) -> bool {
+        self.kind == DEREF_EXIT
+    }
+
+    /// What was read at `addr`: as many bytes as asked or fewer where the memory
+    /// ended (none: unreadable); `None` when nothing was copied from there.
+    pub fn get(&self, addr: u64) -> Option<&'a [u8]> {
+        // (The longest copy: a header read first, then as far as it says.)
+        self.caps
+            .iter()
+            .filter(|c| c.kind == self.kind && c.data.len() >= 8)
+            .filter(|c| c.data[..8] == addr.to_le_bytes())
+            .max_by_key(|c| c.data.len())
+            .map(|c| &c.data[8..])
+    }
+}
+
+/// What to copy behind pointers: `(address, bytes)`.
+pub(super) type Want = (u64, usize);
+
+/// The memory a request's decoder prints behind pointers in its struct, at entry or
+/// exit: `args` the call's, `caps` the captures taken at this stop so far (the struct,
+/// and the pointed-to memory already read, for a second level), `entry` those of the
+/// entry (at exit the struct of a failed call, which the plan copies only at entry).
+/// The ptrace backend reads these until the list stops growing.
+pub fn derefs(args: &[u64; 6], exit: bool, entry: &[Capture], caps: &[Capture]) -> Vec<Want> {
+    let request = args[1] as u32;
+    let kind = if exit { DEREF_EXIT } else { DEREF_ENTRY };
+    let mem = Mem { caps, kind };
+    let is_struct = |c: &&Capture| c.arg == 2 && c.kind == tracer_common::capture::FIXED;
+    let st = caps
+        .iter()
+        .find(is_struct)
+        .or_else(|| entry.iter().find(is_struct))
+        .filter(|c| !c.fault)
+        .map_or(&[][..], |c| c.data.as_slice());
+    let entry_struct = entry
+        .iter()
+        .find(is_struct)
+        .filter(|c| !c.fault)
+        .map_or(&[][..], |c| c.data.as_slice());
+    let at = Where {
+        request,
+        addr: args[2],
+        exit,
+        entry: entry_struct,
+    };
+    let b = Bytes(st);
+    match request::kind(request) as u8 {
+        b'V' => v4l2::derefs(&at, &b, &mem),
+        b'K' => kd::derefs(&at, &b),
+        0xa4 => tee::derefs(&at, &b),
+        b'$' => perf::derefs(&at, &b),
+        0xae => kvm::derefs(&at, &b),
+        0x94 => btrfs::derefs(&at, &b, &mem),
+        0x12 => block::derefs(&at, &b),
+        0x89 => sock::derefs(&at, &b),
+        b'f' => fs::derefs(&at, &b),
+        0x22 => scsi::derefs(&at, &b, &mem),
+        b'o' | b'O' => ubi::derefs(&at),
+        _ => Vec::new(),
+    }
+}
+
+/// The call a [`derefs`] of a family looks at.
+pub(super) struct Where<'a> {
+    pub request: u32,
+    /// The third argument: a family may ask for more of its struct than the request's
+    /// size says, or than the capture plan copies.
+    pub addr: u64,
+    pub exit: bool,
+    /// The struct as the entry's copy holds it.
     pub entry: &'a [u8],
 }
 
@@ -97,6 +211,10 @@ pub(super) enum Shape {
     /// Read, then, when the call succeeded, whatever the second writer adds (perhaps
     /// nothing: KDFONTOP's answer only for the operations that have one).
     Then(Writer, Writer),
+    /// Printed at entry, then at exit whether or not the call failed (strace reads the
+    /// struct again either way): the second writer gets the exit's copy, or the entry's
+    /// when the call failed, and adds nothing by returning `None`.
+    Both(Writer, Writer),
     /// Read, then written into the same braces: the first part without its closing
     /// brace, the second (from `, `) when the call succeeded, `, ???` when that copy
     /// could not be read; then the brace (PTP's system offsets).
@@ -187,12 +305,12 @@ pub fn visible(call: &Call) -> bool {
 }
 
 /// The third argument (index `i`), from its copies at entry and at a successful exit.
-pub fn write_arg(
+pub fn write_arg<'a>(
     out: &mut String,
-    call: &Call,
+    call: &'a Call,
     i: usize,
-    opts: &DecodeOptions,
-    fds: Option<&dyn FdNames>,
+    opts: &'a DecodeOptions,
+    fds: Option<&'a dyn FdNames>,
 ) {
     let v = call.args[i];
     let (entry, exit) = in_out(call, i);
@@ -204,19 +322,43 @@ pub fn write_arg(
         pid: call.pid,
         fds,
         ret: call.success(),
+        failed: call.failed(),
+        errno: call
+            .ret
+            .filter(|_| call.failed())
+            .map_or(0, |r| r.unsigned_abs() as u32),
         entry: entry
             .filter(|c| !c.fault && v != 0)
             .map_or(&[], |c| c.data.as_slice()),
+        mem: Mem {
+            caps: &call.captures,
+            kind: DEREF_ENTRY,
+        },
     };
-    fn readable<'a>(cap: Option<&'a Capture>, v: u64, opts: &DecodeOptions) -> Option<Bytes<'a>> {
+    let ctx = Ctx {
+        entry: readable(entry, v, opts, &ctx).map_or(&[], |b| b.0),
+        ..ctx
+    };
+    let at_exit = ctx.at_exit();
+    let bytes = |cap, ctx: &Ctx<'a>| readable(cap, v, opts, ctx);
+    // The plan's copy, or a longer one of the struct read as its family asked
+    // (`derefs`).
+    fn readable<'a>(
+        cap: Option<&'a Capture>,
+        v: u64,
+        opts: &DecodeOptions,
+        ctx: &Ctx<'a>,
+    ) -> Option<Bytes<'a>> {
         let cap = cap.filter(|c| !c.fault && v != 0 && opts.dereference)?;
-        Some(Bytes(&cap.data))
+        match ctx.mem.get(v) {
+            Some(more) if more.len() > cap.data.len() => Some(Bytes(more)),
+            _ => Some(Bytes(&cap.data)),
+        }
     }
-    let bytes = |cap| readable(cap, v, opts);
     // The struct as `writer` prints it, or the address when it could not be read.
-    let one = |out: &mut String, writer: Writer, b: Option<Bytes>| {
+    let one = |out: &mut String, writer: Writer, b: Option<Bytes>, ctx: &Ctx| {
         let mut text = String::new();
-        match b.and_then(|b| writer(&mut text, &b, &ctx)) {
+        match b.and_then(|b| writer(&mut text, &b, ctx)) {
             Some(()) => out.push_str(&text),
             None => write_addr(out, v),
         }
@@ -233,13 +375,13 @@ pub fn write_arg(
             let _ = write!(out, "{v}");
         }
         Shape::Value(writer) => writer(out, v),
-        Shape::In(writer) => one(out, writer, bytes(entry)),
-        Shape::Out(writer) if ok => one(out, writer, bytes(exit)),
+        Shape::In(writer) => one(out, writer, bytes(entry, &ctx), &ctx),
+        Shape::Out(writer) if ok => one(out, writer, bytes(exit, &at_exit), &at_exit),
         Shape::Out(_) => write_addr(out, v),
         Shape::Updated(before, after) => {
             // Unreadable in full at entry: strace shows the address and no more.
             let whole = |b: &Bytes| b.0.len() >= request::size(ctx.request) as usize;
-            let Some(b) = bytes(entry).filter(whole) else {
+            let Some(b) = bytes(entry, &ctx).filter(whole) else {
                 return write_addr(out, v);
             };
             let mut text = String::new();
@@ -248,16 +390,28 @@ pub fn write_arg(
                 out.push_str(" => ");
             }
             match ok {
-                true => one(out, after, bytes(exit)),
+                true => one(out, after, bytes(exit, &at_exit), &at_exit),
                 false => write_addr(out, v),
             }
         }
         Shape::Then(before, after) => {
-            one(out, before, bytes(entry));
+            one(out, before, bytes(entry, &ctx), &ctx);
             let mut text = String::new();
             if ok
-                && bytes(exit)
-                    .and_then(|b| after(&mut text, &b, &ctx))
+                && bytes(exit, &at_exit)
+                    .and_then(|b| after(&mut text, &b, &at_exit))
+                    .is_some()
+            {
+                out.push_str(&text);
+            }
+        }
+        Shape::Both(before, after) => {
+            one(out, before, bytes(entry, &ctx), &ctx);
+            let copy = if ok { exit } else { entry };
+            let mut text = String::new();
+            if call.ret.is_some()
+                && bytes(copy, &at_exit)
+                    .and_then(|b| after(&mut text, &b, &at_exit))
                     .is_some()
             {
                 out.push_str(&text);
@@ -265,13 +419,13 @@ pub fn write_arg(
         }
         Shape::Continued(before, after) => {
             let mut text = String::new();
-            let Some(()) = bytes(entry).and_then(|b| before(&mut text, &b, &ctx)) else {
+            let Some(()) = bytes(entry, &ctx).and_then(|b| before(&mut text, &b, &ctx)) else {
                 return write_addr(out, v);
             };
             out.push_str(&text);
             if ok {
                 let mut text = String::new();
-                match bytes(exit).and_then(|b| after(&mut text, &b, &ctx)) {
+                match bytes(exit, &at_exit).and_then(|b| after(&mut text, &b, &at_exit)) {
                     Some(()) => out.push_str(&text),
                     None => out.push_str(", ???"),
                 }
@@ -280,13 +434,13 @@ pub fn write_arg(
         }
         Shape::InOut(before, after) => {
             let mut text = String::new();
-            let Some(()) = bytes(entry).and_then(|b| before(&mut text, &b, &ctx)) else {
+            let Some(()) = bytes(entry, &ctx).and_then(|b| before(&mut text, &b, &ctx)) else {
                 return write_addr(out, v);
             };
             out.push_str(&text);
             if ok {
                 out.push_str(" => ");
-                one(out, after, bytes(exit));
+                one(out, after, bytes(exit, &at_exit), &at_exit);
             }
         }
     }
@@ -392,8 +546,38 @@ pub(super) fn held_array(
     count: usize,
     truncated: bool,
     ctx: &Ctx,
-    mut elem: impl FnMut(&mut String, &Bytes) -> Option<()>,
+    elem: impl FnMut(&mut String, &Bytes) -> Option<()>,
 ) {
+    let data = b.0.get(off..).unwrap_or_default();
+    let addr = ctx.addr + off as u64;
+    print_array(out, addr, data, size, count, truncated, ctx, elem);
+}
+
+/// strace's `print_array` over `count` elements of `size` bytes at `addr`, `data` the
+/// bytes read from there (fewer where the memory ended): NULL, `[]`, the address when
+/// not one element was read, `... /* address */` where they end; `...` after `-s` of
+/// them unless `-v`; `, ...` at the end when `truncated` (`PAF_ARRAY_TRUNCATED`).
+/// Whether it went to the end (strace's return value: false for NULL, an empty array
+/// or one cut short by the memory).
+#[allow(clippy::too_many_arguments)]
+pub(super) fn print_array(
+    out: &mut String,
+    addr: u64,
+    data: &[u8],
+    size: usize,
+    count: usize,
+    truncated: bool,
+    ctx: &Ctx,
+    mut elem: impl FnMut(&mut String, &Bytes) -> Option<()>,
+) -> bool {
+    if addr == 0 {
+        out.push_str("NULL");
+        return false;
+    }
+    if count == 0 {
+        out.push_str(if truncated { "[...]" } else { "[]" });
+        return false;
+    }
     let limit = if ctx.opts.abbreviate {
         ctx.opts.string_limit
     } else {
@@ -401,11 +585,12 @@ pub(super) fn held_array(
     };
     let mut cut = false;
     for n in 0..count {
-        let at = off + n * size;
-        let Some(bytes) = b.0.get(at..at + size) else {
-            let addr = ctx.addr + at as u64;
+        let at = n * size;
+        let Some(bytes) = data.get(at..at + size) else {
+            let addr = addr + at as u64;
             if n == 0 {
-                return write_addr(out, addr);
+                write_addr(out, addr);
+                return false;
             }
             let _ = write!(out, ", ... /* {addr:#x} */");
             cut = true;
@@ -414,20 +599,95 @@ pub(super) fn held_array(
         out.push_str(if n == 0 { "[" } else { ", " });
         if n >= limit {
             out.push_str("...");
-            cut = true;
-            break;
+            out.push(']');
+            return true;
         }
         if elem(out, &Bytes(bytes)).is_none() {
             break;
         }
     }
-    if count == 0 {
-        out.push('[');
-    }
     if truncated && !cut {
-        out.push_str(if count == 0 { "..." } else { ", ..." });
+        out.push_str(", ...");
     }
     out.push(']');
+    !cut
+}
+
+/// [`print_array`] of the memory at `addr` as copied behind a pointer (the address
+/// when it was not).
+pub(super) fn mem_array(
+    out: &mut String,
+    addr: u64,
+    size: usize,
+    count: usize,
+    ctx: &Ctx,
+    elem: impl FnMut(&mut String, &Bytes) -> Option<()>,
+) -> bool {
+    match ctx.mem.get(addr) {
+        Some(data) => print_array(out, addr, data, size, count, false, ctx, elem),
+        None if addr != 0 && count != 0 => {
+            write_addr(out, addr);
+            false
+        }
+        None => print_array(out, addr, &[], size, count, false, ctx, elem),
+    }
+}
+
+/// How [`mem_str`] quotes: strace's `QUOTE_*` flags.
+#[derive(Clone, Copy, Default)]
+pub(super) struct Quote {
+    /// Up to a NUL (`QUOTE_0_TERMINATED`).
+    pub zero_end: bool,
+    /// The last of `len` bytes is the NUL, not shown (`QUOTE_EXPECT_TRAILING_0`).
+    pub trailing_zero: bool,
+    /// Every byte in hex (`QUOTE_FORCE_HEX`).
+    pub hex: bool,
+}
+
+/// strace's `printstr_ex`: `len` bytes at `addr` as copied behind a pointer, `-s` of
+/// them shown, `...` after when there are more; the address when they could not be
+/// read.
+pub(super) fn mem_str(out: &mut String, addr: u64, len: usize, q: Quote, ctx: &Ctx) {
+    if addr == 0 {
+        return out.push_str("NULL");
+    }
+    let limit = ctx.opts.string_limit;
+    // strace reads one byte past `-s`, to tell a string that ends there.
+    let mut size = len.min(limit + 1);
+    if size == 0 {
+        return out.push_str("\"\"");
+    }
+    let Some(data) = ctx.mem.get(addr) else {
+        return write_addr(out, addr);
+    };
+    let nul = data[..size.min(data.len())].iter().position(|&c| c == 0);
+    if data.len() < size && !(q.zero_end && nul.is_some()) {
+        return write_addr(out, addr);
+    }
+    // The byte after those shown, when strace looks at it: read, or its 0xff filler.
+    let mut ahead = None;
+    if size > limit {
+        size = limit;
+        ahead = data.get(size).copied();
+    }
+    if q.zero_end && q.trailing_zero && size == len {
+        size -= 1;
+        ahead = data.get(size).copied();
+    }
+    let (shown, ellipsis) = match nul.filter(|&n| q.zero_end && n < size) {
+        Some(n) => (&data[..n], false),
+        None if q.zero_end => (&data[..size], ahead != Some(0)),
+        None => (&data[..size], len > limit),
+    };
+    let mode = if q.hex {
+        crate::decode::HexMode::All
+    } else {
+        ctx.opts.hex
+    };
+    crate::decode::strings::quote(out, shown, mode, q.hex);
+    if ellipsis {
+        out.push_str("...");
+    }
 }
 
 /// `[0, 0xfeedface]`: `count` `u32`s in hex (strace's `PRINT_FIELD_X_ARRAY`).

@@ -41,10 +41,10 @@ pub(super) fn shape(request: u32) -> Option<Shape> {
         // the field it writes.
         0x8915 | 0x8919 | 0x8917 | 0x8913 | 0x8927 | 0x8933 | 0x8970 | 0x891d | 0x8921
         | SIOCGIFNAME | 0x891b | 0x8929 | 0x8942 => Shape::Continued(get_ifreq_in, get_ifreq_out),
-        // The others strace leaves at their address (SIOCGIFCONF's too: its buffer is
-        // not copied).
-        0x8912
-        | 0x8980
+        // SIOCGIFCONF: the buffer's size, then what the kernel wrote into it.
+        SIOCGIFCONF => Shape::Both(ifconf_in, ifconf_out),
+        // The others strace leaves at their address.
+        0x8980
         | 0x890b
         | 0x8990..=0x8995
         | 0x8953
@@ -245,4 +245,69 @@ fn hwaddr_len(family: u16) -> Option<usize> {
         256 | 271 | 280 | 512 | 518 | 519 | 777 | 779 | 822 | 824 | 826 => 0,
         _ => return None,
     })
+}
+
+const SIOCGIFCONF: u32 = 0x8912;
+
+/// strace's `print_ifc_len`: the length, and how many `struct ifreq` it holds.
+fn ifc_len(out: &mut String, len: i32) {
+    let _ = write!(out, "{len}");
+    let n = len as u32 / IFREQ as u32;
+    if len > 0 && n * IFREQ as u32 == len as u32 {
+        let _ = write!(out, " /* {n} * sizeof(struct ifreq) */");
+    }
+}
+
+/// `struct ifconf` at entry: the room, when there is a buffer.
+fn ifconf_in(out: &mut String, b: &Bytes, _: &Ctx) -> Option<()> {
+    need(b, 16)?;
+    out.push_str("{ifc_len=");
+    if b.u64(8)? != 0 {
+        ifc_len(out, b.i32(0)?);
+    }
+    Some(())
+}
+
+/// At exit: the length the kernel wrote (after the room asked for, when it changed),
+/// and the interfaces in the buffer (its address when there was none or the call
+/// failed).
+fn ifconf_out(out: &mut String, b: &Bytes, ctx: &Ctx) -> Option<()> {
+    need(b, 16)?;
+    let entry = Bytes(ctx.entry);
+    let (was_len, was_buf) = (entry.i32(0)?, entry.u64(8)?);
+    let (len, buf) = (b.i32(0)?, b.u64(8)?);
+    if was_buf != 0 && was_len != len {
+        out.push_str(" => ");
+    }
+    if was_buf == 0 || was_len != len {
+        ifc_len(out, len);
+    }
+    out.push_str(", ifc_buf=");
+    if was_buf == 0 || ctx.failed {
+        crate::decode::write_addr(out, was_buf);
+        if was_buf != buf {
+            out.push_str(" => ");
+            crate::decode::write_addr(out, buf);
+        }
+    } else {
+        let count = len as u32 as usize / IFREQ;
+        super::mem_array(out, buf, IFREQ, count, ctx, |out, r| {
+            out.push_str("{ifr_name=");
+            super::cstring(out, r, 0, 16, ctx)?;
+            out.push_str(", ifr_addr=");
+            sockaddr::write(out, r.0.get(16..32)?, ctx.opts)?;
+            out.push('}');
+            Some(())
+        });
+    }
+    out.push('}');
+    Some(())
+}
+
+/// SIOCGIFCONF's interfaces, in the buffer the kernel filled.
+pub(super) fn derefs(at: &super::Where, b: &Bytes) -> Vec<super::Want> {
+    match (at.request, at.exit, b.i32(0), b.u64(8)) {
+        (SIOCGIFCONF, true, Some(len), Some(buf)) if len > 0 => vec![(buf, len as usize)],
+        _ => Vec::new(),
+    }
 }

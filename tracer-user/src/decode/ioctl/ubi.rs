@@ -126,3 +126,13 @@ fn rnvol(out: &mut String, b: &Bytes, ctx: &Ctx) -> Option<()> {
     out.push('}');
     Some(())
 }
+
+/// Structs longer than the plan copies: UBI_IOCEBCH's `struct ubi_leb_change_req`,
+/// 16 bytes where the request's size says 4 (an `int`'s); UBI_IOCRNVOL's 4368 bytes.
+pub(super) fn derefs(at: &super::Where) -> Vec<super::Want> {
+    match at.request {
+        0x4004_4f02 => vec![(at.addr, 16)],
+        0x5110_6f03 => vec![(at.addr, 0x1110)],
+        _ => Vec::new(),
+    }
+}

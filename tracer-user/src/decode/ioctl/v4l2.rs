@@ -1,11 +1,12 @@
 //! Video4Linux2's requests (type `V`), as strace's `v4l2.c` prints them. Two arrays
-//! are behind pointers in the structs, not copied: an overlay window's clips and the
-//! extended controls; their addresses show where strace prints their elements.
+//! are behind pointers in the structs: an overlay window's clips and the extended
+//! controls (with each control's string), printed where they were copied
+//! ([`derefs`]), else their addresses.
 
 use std::fmt::Write;
 
 use super::xlat::*;
-use super::{Ctx, Shape, cstring, need};
+use super::{Ctx, Mem, Quote, Shape, Want, Where, cstring, mem_array, mem_str, need};
 use crate::decode::XlatStyle;
 use crate::decode::flags::{Xlat, hex, lookup, style, styled, write_enum, write_flags};
 use crate::decode::structs::Bytes;
@@ -214,7 +215,9 @@ pub(super) fn shape(request: u32) -> Option<Shape> {
             Some(())
         }),
         // VIDIOC_G_EXT_CTRLS, VIDIOC_S_EXT_CTRLS, VIDIOC_TRY_EXT_CTRLS
-        VIDIOC_G_EXT_CTRLS | 0xc020_5648 | 0xc020_5649 => Shape::In(ext_controls),
+        VIDIOC_G_EXT_CTRLS | 0xc020_5648 | 0xc020_5649 => {
+            Shape::Both(ext_controls_in, ext_controls_out)
+        }
         // VIDIOC_ENUM_FRAMESIZES
         0xc02c_564a => Shape::Continued(
             |out, b, _| {
@@ -530,11 +533,12 @@ fn format_fmt(out: &mut String, f: &Bytes, ctx: &Ctx) -> Option<bool> {
             write_enum(out, u(16)?.into(), V4L2_FIELDS, "V4L2_FIELD_???");
             let _ = write!(out, ", chromakey={}, clips=", hex(u(20)?.into()));
             let (clips, count) = (f.u64(8 + 24)?, u(32)?);
-            if clips != 0 && count == 0 {
-                out.push_str("[]");
-            } else {
-                write_addr(out, clips);
-            }
+            let rc = super::mem_array(out, clips, CLIP_SIZE, count as usize, ctx, |out, c| {
+                out.push_str("{c=");
+                rect(out, c, 0)?;
+                out.push('}');
+                Some(())
+            });
             let _ = write!(out, ", clipcount={count}, bitmap=");
             write_addr(out, f.u64(8 + 40)?);
             let alpha = *f.0.get(8 + 48)?;
@@ -542,7 +546,7 @@ fn format_fmt(out: &mut String, f: &Bytes, ctx: &Ctx) -> Option<bool> {
                 let _ = write!(out, ", global_alpha={alpha:#x}");
             }
             out.push('}');
-            return Some(false);
+            return Some(rc);
         }
         4 | 5 => {
             let _ = write!(
@@ -623,7 +627,10 @@ fn format_in(out: &mut String, b: &Bytes, ctx: &Ctx) -> Option<()> {
 fn format_out(out: &mut String, b: &Bytes, ctx: &Ctx) -> Option<()> {
     need(b, 208)?;
     let entry = Bytes(ctx.entry);
-    if ctx.request != VIDIOC_G_FMT && format_fmt(&mut String::new(), &entry, ctx) != Some(true) {
+    let at_entry = ctx.at_entry();
+    if ctx.request != VIDIOC_G_FMT
+        && format_fmt(&mut String::new(), &entry, &at_entry) != Some(true)
+    {
         return Some(());
     }
     let mut fmt = String::new();
@@ -930,10 +937,10 @@ fn query_ext_ctrl(out: &mut String, b: &Bytes, ctx: &Ctx) -> Option<()> {
     Some(())
 }
 
-/// `struct v4l2_ext_controls`; its controls (not copied) at their address, as strace
-/// shows an array it could not read, so ending the line at the entry for the requests
-/// that set them; VIDIOC_G_EXT_CTRLS's failures name the control that failed.
-fn ext_controls(out: &mut String, b: &Bytes, ctx: &Ctx) -> Option<()> {
+/// `struct v4l2_ext_controls` at entry: the class and count, and for the requests that
+/// set controls, the controls (strace ends the struct there when it could not read
+/// them all); what the kernel wrote follows ([`ext_controls_out`]).
+fn ext_controls_in(out: &mut String, b: &Bytes, ctx: &Ctx) -> Option<()> {
     need(b, 32)?;
     out.push_str("{ctrl_class=");
     write_enum(
@@ -942,15 +949,107 @@ fn ext_controls(out: &mut String, b: &Bytes, ctx: &Ctx) -> Option<()> {
         V4L2_CONTROL_CLASSES,
         "V4L2_CTRL_CLASS_???",
     );
+    let _ = write!(out, ", count={}", b.u32(4)?);
+    if ext_controls_entry_done(out, b, ctx)? {
+        out.push('}');
+    }
+    Some(())
+}
+
+/// The controls an entry prints (none for VIDIOC_G_EXT_CTRLS), and whether the line's
+/// struct ends there (no controls, or not all of them read).
+fn ext_controls_entry_done(out: &mut String, b: &Bytes, ctx: &Ctx) -> Option<bool> {
     let count = b.u32(4)?;
-    let _ = write!(out, ", count={count}");
-    if count != 0 {
-        out.push_str(", controls=");
-        write_addr(out, b.u64(24)?);
-        if ctx.request == VIDIOC_G_EXT_CTRLS && ctx.ret.is_none() {
-            let _ = write!(out, ", error_idx={}", b.u32(8)?);
-        }
+    if count == 0 {
+        return Some(true);
+    }
+    if ctx.request == VIDIOC_G_EXT_CTRLS {
+        return Some(false);
+    }
+    out.push_str(", controls=");
+    Some(!controls(out, b, &ctx.at_entry()))
+}
+
+/// At exit, unless the entry ended the struct: the controls again (after ` => {` for
+/// the requests that set them) and, when the call failed, which control failed.
+fn ext_controls_out(out: &mut String, b: &Bytes, ctx: &Ctx) -> Option<()> {
+    let entry = Bytes(ctx.entry);
+    if ext_controls_entry_done(&mut String::new(), &entry, &ctx.at_entry())? {
+        return None;
+    }
+    need(b, 32)?;
+    out.push_str(if ctx.request == VIDIOC_G_EXT_CTRLS {
+        ", "
+    } else {
+        "} => {"
+    });
+    out.push_str("controls=");
+    controls(out, b, ctx);
+    if ctx.failed {
+        let _ = write!(out, ", error_idx={}", b.u32(8)?);
     }
     out.push('}');
     Some(())
+}
+
+/// A `struct v4l2_ext_control` (packed): 20 bytes.
+const CONTROL_SIZE: usize = 20;
+/// A `struct v4l2_clip`: a rectangle and a pointer.
+const CLIP_SIZE: usize = 24;
+
+/// The controls array of a `struct v4l2_ext_controls`, as copied for `ctx`'s stop;
+/// whether all were printed.
+fn controls(out: &mut String, b: &Bytes, ctx: &Ctx) -> bool {
+    let (Some(count), Some(addr)) = (b.u32(4), b.u64(24)) else {
+        return false;
+    };
+    mem_array(out, addr, CONTROL_SIZE, count as usize, ctx, |out, c| {
+        out.push_str("{id=");
+        cid(out, c.u32(0)?, false);
+        let size = c.u32(4)?;
+        let _ = write!(out, ", size={size}");
+        if size > 0 {
+            out.push_str(", string=");
+            mem_str(out, c.u64(12)?, size as usize, Quote::default(), ctx);
+        } else {
+            let _ = write!(out, ", value={}, value64={}", c.i32(12)?, c.i64(12)?);
+        }
+        out.push('}');
+        Some(())
+    })
+}
+
+/// What V4L2's decoders print behind pointers: an overlay format's clips, the extended
+/// controls and their strings.
+pub(super) fn derefs(at: &Where, b: &Bytes, mem: &Mem) -> Vec<Want> {
+    let format = match at.request {
+        VIDIOC_G_FMT | 0xc0d0_5605 | 0xc0d0_5640 => Some(0),
+        VIDIOC_CREATE_BUFS => Some(16),
+        _ => None,
+    };
+    if let Some(off) = format {
+        let f = |n: usize| b.u32(off + n);
+        return match (f(0), b.u64(off + 8 + 24), f(8 + 32)) {
+            (Some(3 | 8), Some(clips), Some(count)) => {
+                vec![(clips, count as usize * CLIP_SIZE)]
+            }
+            _ => Vec::new(),
+        };
+    }
+    if !matches!(at.request, VIDIOC_G_EXT_CTRLS | 0xc020_5648 | 0xc020_5649) {
+        return Vec::new();
+    }
+    let (Some(count), Some(addr)) = (b.u32(4), b.u64(24)) else {
+        return Vec::new();
+    };
+    let mut wants = vec![(addr, count as usize * CONTROL_SIZE)];
+    if let Some(controls) = mem.get(addr) {
+        for c in controls.chunks_exact(CONTROL_SIZE) {
+            let c = Bytes(c);
+            if let (Some(size @ 1..), Some(string)) = (c.u32(4), c.u64(12)) {
+                wants.push((string, size as usize));
+            }
+        }
+    }
+    wants
 }

@@ -3,7 +3,7 @@
 //! built against the configured strace source), names and values as strace prints
 //! them. Not edited by hand: add a table to the line below, then
 //! `scripts/strace-xlat.sh --module tracer-user/src/decode/ioctl/xlat.rs STRACE_SRC`.
-// xlat: -i linux/btrfs.h -i linux/btrfs_tree.h -i linux/tee.h -i linux/kd.h -i linux/keyboard.h -i net/if.h -i linux/kvm.h -i linux/perf_event.h -i mtd/ubi-user.h -i linux/blkpg.h -i kernel_v4l2_types.h btrfs_balance_args btrfs_balance_flags btrfs_balance_state btrfs_space_info_flags btrfs_scrub_flags btrfs_balance_ctl_cmds btrfs_snap_flags_v2 btrfs_defrag_flags btrfs_compress_types btrfs_qgroup_ctl_cmds btrfs_qgroup_limit_flags btrfs_tree_objectids btrfs_features_compat btrfs_features_compat_ro btrfs_features_incompat tee_ioctl_gen_caps tee_ioctl_impl_ids tee_ioctl_optee_caps tee_ioctl_shm_flags kd_font_flags kd_font_ops kd_default_led_flags kd_kbd_modes kd_kbd_types kd_keymap_flags kd_key_tables kd_key_types kd_key_fn_keys kd_key_fn_key_vals kd_key_spec_keys kd_key_pad_keys kd_key_dead_keys kd_key_cur_keys kd_key_shift_keys kd_key_ascii_keys kd_key_lock_keys kd_key_slock_keys kd_key_brl_keys kd_led_flags kd_meta_vals kd_modes iffflags kvm_cap kvm_cpuid_flags kvm_mem_flags perf_ioctl_flags ubi_volume_types ubi_volume_flags ubi_volume_props ubi_data_types blkpg_ops v4l2_device_capabilities_flags v4l2_buf_types v4l2_format_description_flags v4l2_fields v4l2_colorspaces v4l2_vbi_flags v4l2_sliced_flags v4l2_memories v4l2_buf_flags v4l2_buf_flags_ts_type v4l2_buf_flags_ts_src v4l2_streaming_capabilities v4l2_capture_modes v4l2_input_types v4l2_control_classes v4l2_control_ids v4l2_control_query_flags v4l2_tuner_types v4l2_tuner_capabilities v4l2_tuner_rxsubchanses v4l2_tuner_audmodes v4l2_control_types v4l2_control_flags v4l2_framesize_types v4l2_frameinterval_types v4l2_pix_fmts v4l2_sdr_fmts v4l2_meta_fmts
+// xlat: -i scsi/sg.h -i linux/bsg.h -i linux/fiemap.h -i linux/btrfs.h -i linux/btrfs_tree.h -i linux/tee.h -i linux/kd.h -i linux/keyboard.h -i net/if.h -i linux/kvm.h -i linux/perf_event.h -i mtd/ubi-user.h -i linux/blkpg.h -i kernel_v4l2_types.h btrfs_balance_args btrfs_balance_flags btrfs_balance_state btrfs_space_info_flags btrfs_scrub_flags btrfs_balance_ctl_cmds btrfs_snap_flags_v2 btrfs_defrag_flags btrfs_compress_types btrfs_qgroup_ctl_cmds btrfs_qgroup_limit_flags btrfs_tree_objectids btrfs_features_compat btrfs_features_compat_ro btrfs_features_incompat fiemap_extent_flags sg_io_dxfer_direction sg_io_flags sg_io_info bsg_protocol bsg_subprotocol bsg_flags btrfs_qgroup_inherit_flags btrfs_key_types btrfs_dev_replace_cmds btrfs_dev_replace_results btrfs_dev_replace_state btrfs_cont_reading_from_srcdev_mode btrfs_logical_ino_args_flags btrfs_send_flags btrfs_dev_stats_flags btrfs_dev_stats_values tee_ioctl_gen_caps tee_ioctl_impl_ids tee_ioctl_optee_caps tee_ioctl_shm_flags tee_ioctl_param_attr_types tee_ioctl_login_types tee_ioctl_origins kd_font_flags kd_font_ops kd_default_led_flags kd_kbd_modes kd_kbd_types kd_keymap_flags kd_key_tables kd_key_types kd_key_fn_keys kd_key_fn_key_vals kd_key_spec_keys kd_key_pad_keys kd_key_dead_keys kd_key_cur_keys kd_key_shift_keys kd_key_ascii_keys kd_key_lock_keys kd_key_slock_keys kd_key_brl_keys kd_led_flags kd_meta_vals kd_modes iffflags kvm_cap kvm_cpuid_flags kvm_mem_flags perf_ioctl_flags ubi_volume_types ubi_volume_flags ubi_volume_props ubi_data_types blkpg_ops v4l2_device_capabilities_flags v4l2_buf_types v4l2_format_description_flags v4l2_fields v4l2_colorspaces v4l2_vbi_flags v4l2_sliced_flags v4l2_memories v4l2_buf_flags v4l2_buf_flags_ts_type v4l2_buf_flags_ts_src v4l2_streaming_capabilities v4l2_capture_modes v4l2_input_types v4l2_control_classes v4l2_control_ids v4l2_control_query_flags v4l2_tuner_types v4l2_tuner_capabilities v4l2_tuner_rxsubchanses v4l2_tuner_audmodes v4l2_control_types v4l2_control_flags v4l2_framesize_types v4l2_frameinterval_types v4l2_pix_fmts v4l2_sdr_fmts v4l2_meta_fmts
 
 use crate::decode::flags::Xlat;
 
@@ -132,6 +132,150 @@ pub const BTRFS_FEATURES_INCOMPAT: Xlat = &[
     (0x2000, "BTRFS_FEATURE_INCOMPAT_EXTENT_TREE_V2"),
 ];
 
+pub const FIEMAP_EXTENT_FLAGS: Xlat = &[
+    (0x1, "FIEMAP_EXTENT_LAST"),
+    (0x2, "FIEMAP_EXTENT_UNKNOWN"),
+    (0x4, "FIEMAP_EXTENT_DELALLOC"),
+    (0x8, "FIEMAP_EXTENT_ENCODED"),
+    (0x80, "FIEMAP_EXTENT_DATA_ENCRYPTED"),
+    (0x100, "FIEMAP_EXTENT_NOT_ALIGNED"),
+    (0x200, "FIEMAP_EXTENT_DATA_INLINE"),
+    (0x400, "FIEMAP_EXTENT_DATA_TAIL"),
+    (0x800, "FIEMAP_EXTENT_UNWRITTEN"),
+    (0x1000, "FIEMAP_EXTENT_MERGED"),
+    (0x2000, "FIEMAP_EXTENT_SHARED"),
+];
+
+pub const SG_IO_DXFER_DIRECTION: Xlat = &[
+    (0xffffffff, "SG_DXFER_NONE"),
+    (0xfffffffe, "SG_DXFER_TO_DEV"),
+    (0xfffffffd, "SG_DXFER_FROM_DEV"),
+    (0xfffffffc, "SG_DXFER_TO_FROM_DEV"),
+];
+
+pub const SG_IO_FLAGS: Xlat = &[
+    (0x1, "SG_FLAG_DIRECT_IO"),
+    (0x2, "SG_FLAG_UNUSED_LUN_INHIBIT"),
+    (0x4, "SG_FLAG_MMAP_IO"),
+    (0x10000, "SG_FLAG_NO_DXFER"),
+    (0x10, "SG_FLAG_Q_AT_TAIL"),
+    (0x20, "SG_FLAG_Q_AT_HEAD"),
+];
+
+pub const SG_IO_INFO: Xlat = &[
+    (0x1, "SG_INFO_CHECK"),
+    (0x2, "SG_INFO_DIRECT_IO"),
+    (0x4, "SG_INFO_MIXED_IO"),
+];
+
+pub const BSG_PROTOCOL: Xlat = &[(0, "BSG_PROTOCOL_SCSI")];
+
+pub const BSG_SUBPROTOCOL: Xlat = &[
+    (0, "BSG_SUB_PROTOCOL_SCSI_CMD"),
+    (0x1, "BSG_SUB_PROTOCOL_SCSI_TMF"),
+    (0x2, "BSG_SUB_PROTOCOL_SCSI_TRANSPORT"),
+];
+
+pub const BSG_FLAGS: Xlat = &[(0x10, "BSG_FLAG_Q_AT_TAIL"), (0x20, "BSG_FLAG_Q_AT_HEAD")];
+
+pub const BTRFS_QGROUP_INHERIT_FLAGS: Xlat = &[(0x1, "BTRFS_QGROUP_INHERIT_SET_LIMITS")];
+
+pub const BTRFS_KEY_TYPES: Xlat = &[
+    (0x1, "BTRFS_INODE_ITEM_KEY"),
+    (0xc, "BTRFS_INODE_REF_KEY"),
+    (0xd, "BTRFS_INODE_EXTREF_KEY"),
+    (0x18, "BTRFS_XATTR_ITEM_KEY"),
+    (0x24, "BTRFS_VERITY_DESC_ITEM_KEY"),
+    (0x25, "BTRFS_VERITY_MERKLE_ITEM_KEY"),
+    (0x30, "BTRFS_ORPHAN_ITEM_KEY"),
+    (0x3c, "BTRFS_DIR_LOG_ITEM_KEY"),
+    (0x48, "BTRFS_DIR_LOG_INDEX_KEY"),
+    (0x54, "BTRFS_DIR_ITEM_KEY"),
+    (0x60, "BTRFS_DIR_INDEX_KEY"),
+    (0x6c, "BTRFS_EXTENT_DATA_KEY"),
+    (0x80, "BTRFS_EXTENT_CSUM_KEY"),
+    (0x84, "BTRFS_ROOT_ITEM_KEY"),
+    (0x90, "BTRFS_ROOT_BACKREF_KEY"),
+    (0x9c, "BTRFS_ROOT_REF_KEY"),
+    (0xa8, "BTRFS_EXTENT_ITEM_KEY"),
+    (0xa9, "BTRFS_METADATA_ITEM_KEY"),
+    (0xb0, "BTRFS_TREE_BLOCK_REF_KEY"),
+    (0xb2, "BTRFS_EXTENT_DATA_REF_KEY"),
+    (0xb4, "BTRFS_EXTENT_REF_V0_KEY"),
+    (0xb6, "BTRFS_SHARED_BLOCK_REF_KEY"),
+    (0xb8, "BTRFS_SHARED_DATA_REF_KEY"),
+    (0xc0, "BTRFS_BLOCK_GROUP_ITEM_KEY"),
+    (0xc6, "BTRFS_FREE_SPACE_INFO_KEY"),
+    (0xc7, "BTRFS_FREE_SPACE_EXTENT_KEY"),
+    (0xc8, "BTRFS_FREE_SPACE_BITMAP_KEY"),
+    (0xcc, "BTRFS_DEV_EXTENT_KEY"),
+    (0xd8, "BTRFS_DEV_ITEM_KEY"),
+    (0xe4, "BTRFS_CHUNK_ITEM_KEY"),
+    (0xf0, "BTRFS_QGROUP_STATUS_KEY"),
+    (0xf2, "BTRFS_QGROUP_INFO_KEY"),
+    (0xf4, "BTRFS_QGROUP_LIMIT_KEY"),
+    (0xf6, "BTRFS_QGROUP_RELATION_KEY"),
+    (0xf8, "BTRFS_TEMPORARY_ITEM_KEY"),
+    (0xf9, "BTRFS_PERSISTENT_ITEM_KEY"),
+    (0xfa, "BTRFS_DEV_REPLACE_KEY"),
+    (0xfb, "BTRFS_UUID_KEY_SUBVOL"),
+    (0xfc, "BTRFS_UUID_KEY_RECEIVED_SUBVOL"),
+    (0xfd, "BTRFS_STRING_ITEM_KEY"),
+    (0xffffffff, "UINT32_MAX"),
+];
+
+pub const BTRFS_DEV_REPLACE_CMDS: Xlat = &[
+    (0, "BTRFS_IOCTL_DEV_REPLACE_CMD_START"),
+    (0x1, "BTRFS_IOCTL_DEV_REPLACE_CMD_STATUS"),
+    (0x2, "BTRFS_IOCTL_DEV_REPLACE_CMD_CANCEL"),
+];
+
+pub const BTRFS_DEV_REPLACE_RESULTS: Xlat = &[
+    (0, "BTRFS_IOCTL_DEV_REPLACE_RESULT_NO_ERROR"),
+    (0x1, "BTRFS_IOCTL_DEV_REPLACE_RESULT_NOT_STARTED"),
+    (0x2, "BTRFS_IOCTL_DEV_REPLACE_RESULT_ALREADY_STARTED"),
+    (0x3, "BTRFS_IOCTL_DEV_REPLACE_RESULT_SCRUB_INPROGRESS"),
+];
+
+pub const BTRFS_DEV_REPLACE_STATE: Xlat = &[
+    (0, "BTRFS_IOCTL_DEV_REPLACE_STATE_NEVER_STARTED"),
+    (0x1, "BTRFS_IOCTL_DEV_REPLACE_STATE_STARTED"),
+    (0x2, "BTRFS_IOCTL_DEV_REPLACE_STATE_FINISHED"),
+    (0x3, "BTRFS_IOCTL_DEV_REPLACE_STATE_CANCELED"),
+    (0x4, "BTRFS_IOCTL_DEV_REPLACE_STATE_SUSPENDED"),
+];
+
+pub const BTRFS_CONT_READING_FROM_SRCDEV_MODE: Xlat = &[
+    (
+        0,
+        "BTRFS_IOCTL_DEV_REPLACE_CONT_READING_FROM_SRCDEV_MODE_ALWAYS",
+    ),
+    (
+        0x1,
+        "BTRFS_IOCTL_DEV_REPLACE_CONT_READING_FROM_SRCDEV_MODE_AVOID",
+    ),
+];
+
+pub const BTRFS_LOGICAL_INO_ARGS_FLAGS: Xlat = &[(0x1, "BTRFS_LOGICAL_INO_ARGS_IGNORE_OFFSET")];
+
+pub const BTRFS_SEND_FLAGS: Xlat = &[
+    (0x1, "BTRFS_SEND_FLAG_NO_FILE_DATA"),
+    (0x2, "BTRFS_SEND_FLAG_OMIT_STREAM_HEADER"),
+    (0x4, "BTRFS_SEND_FLAG_OMIT_END_CMD"),
+    (0x8, "BTRFS_SEND_FLAG_VERSION"),
+    (0x10, "BTRFS_SEND_FLAG_COMPRESSED"),
+];
+
+pub const BTRFS_DEV_STATS_FLAGS: Xlat = &[(0x1, "BTRFS_DEV_STATS_RESET")];
+
+pub const BTRFS_DEV_STATS_VALUES: Xlat = &[
+    (0, "BTRFS_DEV_STAT_WRITE_ERRS"),
+    (0x1, "BTRFS_DEV_STAT_READ_ERRS"),
+    (0x2, "BTRFS_DEV_STAT_FLUSH_ERRS"),
+    (0x3, "BTRFS_DEV_STAT_CORRUPTION_ERRS"),
+    (0x4, "BTRFS_DEV_STAT_GENERATION_ERRS"),
+];
+
 pub const TEE_IOCTL_GEN_CAPS: Xlat = &[
     (0x1, "TEE_GEN_CAP_GP"),
     (0x2, "TEE_GEN_CAP_PRIVILEGED"),
@@ -151,6 +295,33 @@ pub const TEE_IOCTL_SHM_FLAGS: Xlat = &[
     (0x10, "TEE_IOCTL_SHM_USER_MAPPED"),
     (0x20, "TEE_IOCTL_SHM_POOL"),
     (0x40, "TEE_IOCTL_SHM_KERNEL_MAPPED"),
+];
+
+pub const TEE_IOCTL_PARAM_ATTR_TYPES: Xlat = &[
+    (0, "TEE_IOCTL_PARAM_ATTR_TYPE_NONE"),
+    (0x1, "TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_INPUT"),
+    (0x2, "TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_OUTPUT"),
+    (0x3, "TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_INOUT"),
+    (0x5, "TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_INPUT"),
+    (0x6, "TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_OUTPUT"),
+    (0x7, "TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_INOUT"),
+    (0x100, "TEE_IOCTL_PARAM_ATTR_META"),
+];
+
+pub const TEE_IOCTL_LOGIN_TYPES: Xlat = &[
+    (0, "TEE_IOCTL_LOGIN_PUBLIC"),
+    (0x1, "TEE_IOCTL_LOGIN_USER"),
+    (0x2, "TEE_IOCTL_LOGIN_GROUP"),
+    (0x4, "TEE_IOCTL_LOGIN_APPLICATION"),
+    (0x5, "TEE_IOCTL_LOGIN_USER_APPLICATION"),
+    (0x6, "TEE_IOCTL_LOGIN_GROUP_APPLICATION"),
+];
+
+pub const TEE_IOCTL_ORIGINS: Xlat = &[
+    (0x1, "TEEC_ORIGIN_API"),
+    (0x2, "TEEC_ORIGIN_COMMS"),
+    (0x3, "TEEC_ORIGIN_TEE"),
+    (0x4, "TEEC_ORIGIN_TRUSTED_APP"),
 ];
 
 pub const KD_FONT_FLAGS: Xlat = &[
