@@ -22,6 +22,8 @@ tracer_tests::both_backends!(siginfo_fields_as_strace_prints_them);
 tracer_tests::both_backends!(descriptor_paths_as_strace_prints_them);
 tracer_tests::both_backends!(netlink_attribute_descriptors_as_strace_prints_them);
 tracer_tests::both_backends!(reaped_child_named_as_strace_names_it);
+#[cfg(target_arch = "x86_64")]
+tracer_tests::both_backends!(thread_area_descriptors_as_strace_prints_them);
 
 const STRACE: &str = "/usr/bin/strace";
 
@@ -392,7 +394,7 @@ fn siginfo_fields_as_strace_prints_them(backend: Backend) {
         };
         let mask = |l: &[String]| masked(l, &[(&pid, "PID")]);
         let ours = mask(&ours);
-        assert_eq!(ours.len(), 6, "every call: {ours:#?}");
+        assert_eq!(ours.len(), 5, "every call: {ours:#?}");
         if style == "-Xabbrev" {
             assert!(
                 ours[0].contains("si_code=POLL_IN, si_errno=ENOENT, si_band=-2, si_fd=0<"),
@@ -484,4 +486,33 @@ fn reaped_child_named_as_strace_names_it(backend: Backend) {
     let pid = Regex::new(r"\b\d{3,5}\b").unwrap();
     let mask = |l: &[String]| masked(l, &[(&pid, "PID")]);
     assert_eq!(mask(&ours), mask(&theirs));
+}
+
+#[cfg(target_arch = "x86_64")]
+fn thread_area_descriptors_as_strace_prints_them(backend: Backend) {
+    let args = [
+        "-e",
+        "trace=set_thread_area,get_thread_area",
+        env!("CARGO_BIN_EXE_workload"),
+        "thread-area",
+    ];
+    let calls = ["set_thread_area(", "get_thread_area("];
+    let Some((ours, theirs)) = both(backend, &args, &calls) else {
+        return;
+    };
+    let addr = Regex::new(r"0x[0-9a-f]{9,12}\b").unwrap();
+    let mask = |lines: Vec<String>| masked(&lines, &[(&addr, "ADDR")]);
+    let ours = mask(ours);
+    assert_eq!(ours.len(), 5, "every call: {ours:#?}");
+    assert!(
+        ours[0].starts_with("set_thread_area({entry_number=-1, base_addr=0x001000, limit=0x0fffff, seg_32bit=1, contents=1, "),
+        "{}",
+        ours[0]
+    );
+    assert!(
+        ours[2].starts_with("get_thread_area({entry_number=12"),
+        "{}",
+        ours[2]
+    );
+    assert_eq!(ours, mask(theirs));
 }

@@ -58,6 +58,8 @@ fn main() {
             Some("siginfo") => siginfo(),
             Some("odd-names") => odd_names(&dir),
             Some("netlink-fd") => netlink_fd(),
+            #[cfg(target_arch = "x86_64")]
+            Some("thread-area") => thread_area(),
             _ => {
                 eprintln!("usage: workload MODE [DIR]");
                 std::process::exit(2);
@@ -1693,4 +1695,37 @@ unsafe fn netlink_fd() {
     }
     // The eBPF backend names the descriptor from `/proc` as it reads the call.
     std::thread::sleep(std::time::Duration::from_millis(300));
+}
+
+/// x86's `set_thread_area`/`get_thread_area` on a `struct user_desc`, one that ends its
+/// page and an `entry_number` alone at a page's end (`get_thread_area` reads only it at
+/// entry).
+#[cfg(target_arch = "x86_64")]
+unsafe fn thread_area() {
+    unsafe {
+        let page = libc::mmap(
+            null_mut(),
+            8192,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        ) as *mut u8;
+        libc::munmap(page.add(4096) as *mut libc::c_void, 4096);
+        let desc = page.add(4096 - 16) as *mut u32;
+        // entry_number -1, base, limit, seg_32bit|contents=1|useable|lm
+        for (i, v) in [u32::MAX, 0x1000, 0xfffff, 0b1000_0011]
+            .into_iter()
+            .enumerate()
+        {
+            *desc.add(i) = v;
+        }
+        libc::syscall(libc::SYS_set_thread_area, desc);
+        libc::syscall(libc::SYS_get_thread_area, desc);
+        let entry = page.add(4096 - 4) as *mut u32;
+        *entry = 12;
+        libc::syscall(libc::SYS_get_thread_area, entry);
+        libc::syscall(libc::SYS_get_thread_area, 0);
+        libc::syscall(libc::SYS_get_thread_area, page.add(4096));
+    }
 }

@@ -96,6 +96,7 @@ pub(crate) fn write_arg(
         ArgKind::ArchPrctlArg => super::arch_prctl::write_arg(out, call, i, opts),
         ArgKind::PtraceArg { n } => super::ptrace::write_arg(out, call, n, opts, fds),
         ArgKind::LdtDesc => super::ldt::write_desc(out, call, i),
+        ArgKind::ThreadArea { get } => super::ldt::write_thread_area(out, call, i, get, opts),
         ArgKind::Ioprio => super::ioprio::write_arg(out, v as u32),
         ArgKind::QuotaCmd => super::quota::write_qcmd(out, v as u32),
         ArgKind::FsconfigArg { n } => super::fsconfig::write_arg(out, call, n, opts, fds),

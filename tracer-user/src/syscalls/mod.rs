@@ -433,6 +433,12 @@ pub enum ArgKind {
     /// `modify_ldt`'s `struct user_desc`, read when the count is its size (x86 only).
     #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     LdtDesc,
+    /// `set_thread_area`'s `struct user_desc` (read whole at entry), `get_thread_area`'s
+    /// (`get`: its `entry_number` at entry, the rest the kernel wrote at exit; x86 only).
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    ThreadArea {
+        get: bool,
+    },
     /// `fanotify_mark`'s directory descriptor: `FAN_NOFD`, `AT_FDCWD` or the number.
     FanDirFd,
     /// `kcmp`'s `idx1`/`idx2`: descriptors for `KCMP_FILE`, else hex.

@@ -448,6 +448,22 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
             LEN_FIXED,
             crate::decode::USER_DESC_SIZE,
         ),
+        // The whole struct set_thread_area reads; get_thread_area's `entry_number` (the
+        // struct's first bytes, up to its page's end: strace reads only those at entry)
+        // and the struct the kernel wrote.
+        ArgKind::ThreadArea { get: false } => spec(
+            capture::FIXED,
+            when::ENTER,
+            LEN_FIXED,
+            crate::decode::USER_DESC_SIZE,
+        ),
+        ArgKind::ThreadArea { get: true } => {
+            let size = crate::decode::USER_DESC_SIZE;
+            return vec![
+                partial(when::ENTER, size),
+                spec(capture::FIXED, when::EXIT_OK, LEN_FIXED, size),
+            ];
+        }
         // Read whatever the operation: when the argument is `val2` rather than a
         // timeout, the copy faults or is ignored.
         ArgKind::FutexTimeout => fixed(StructKind::Timespec, When::Enter),
