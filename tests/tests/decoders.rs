@@ -100,7 +100,7 @@ fn netlink_link_attributes_as_strace_prints_them(backend: Backend) {
     let Some((ours, theirs)) = both(backend, &args, &["sendto("]) else {
         return;
     };
-    assert_eq!(ours.len(), 11, "every message: {ours:#?}");
+    assert_eq!(ours.len(), 12, "every message: {ours:#?}");
     assert!(ours[0].contains("rx_nohandler=24}"), "{}", ours[0]);
     assert!(ours[6].contains("nlmsg_type=nlctrl"), "{}", ours[6]);
     assert!(ours[7].contains("[{prefix=\"libudev\""), "{}", ours[7]);
@@ -111,6 +111,21 @@ fn netlink_link_attributes_as_strace_prints_them(backend: Backend) {
         ours[9]
     );
     assert!(ours[10].contains("port=80, addr="), "{}", ours[10]);
+    assert!(
+        ours[11].contains("INET_DIAG_SHUTDOWN}, 0x3 /* RCV_SHUTDOWN|SEND_SHUTDOWN */]"),
+        "{}",
+        ours[11]
+    );
+    assert!(
+        ours[11].contains("TLS_INFO_CIPHER}, TLS_CIPHER_AES_GCM_256]"),
+        "{}",
+        ours[11]
+    );
+    assert!(
+        ours[11].contains("[9 /* SK_MEMINFO_??? */]=10]"),
+        "{}",
+        ours[11]
+    );
     assert_eq!(ours, theirs);
 }
 

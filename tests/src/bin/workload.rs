@@ -925,6 +925,32 @@ unsafe fn netlink_link() {
             fd,
             &nlmsg(SOCK_DIAG_BY_FAMILY, request, &[req, attrs].concat()),
         );
+        // A TCP socket's diagnostics as the kernel answers them: its shutdown, socket
+        // options, TLS state, a BPF storage and its memory counters.
+        let mut msg = vec![libc::AF_INET as u8, 10, 0, 0];
+        msg.extend_from_slice(&[0; 68]);
+        let tls = [
+            nla(1, &0x304u16.to_ne_bytes()),
+            nla(2, &52u16.to_ne_bytes()),
+        ]
+        .concat();
+        let storage = [
+            nla(2, &7u32.to_ne_bytes()),
+            nla(3, &0xbeefu16.to_ne_bytes()),
+        ]
+        .concat();
+        let attrs = [
+            nla(8, &[3]),
+            nla(22, &[0x41, 0x04]),
+            nla(19, &[nla(1, b"tls\0"), nla(2, &tls)].concat()),
+            nla(20, &nla(1, &storage)),
+            nla(7, &counters(10, 4)),
+        ]
+        .concat();
+        send_bytes(
+            fd,
+            &nlmsg(SOCK_DIAG_BY_FAMILY, dump, &[msg, attrs].concat()),
+        );
         libc::close(fd);
     }
 }

@@ -368,16 +368,243 @@ static INET_DIAG_ATTRS: Attrs = Attrs {
     dflt: "INET_DIAG_???",
     decoders: &[
         (1, inet_meminfo),
+        (3, vegas_info),
         (4, nla::str),
         (5, nla::u8),
         (6, nla::u8),
         (7, meminfo),
+        (8, inet_shutdown),
+        (9, dctcp_info),
         (10, nla::ip_proto),
         (11, nla::u8),
+        (12, sockaddrs),
+        (13, sockaddrs),
         (15, nla::u32),
+        (16, bbr_info),
         (17, nla::u32),
+        (18, md5sigs),
+        (19, |o, c, m| nla::nested(o, c, m, &ULP_INFO_ATTRS)),
+        (20, |o, c, m| nla::nested(o, c, m, &BPF_STORAGES_ATTRS)),
         (21, nla::u64),
+        (22, inet_sockopt),
     ],
+};
+
+/// `struct tcpvegas_info`.
+fn vegas_info(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    nla::with_bytes::<16>(out, mem, |o, b| {
+        let _ = write!(
+            o,
+            "{{tcpv_enabled={}, tcpv_rttcnt={}, tcpv_rtt={}, tcpv_minrtt={}}}",
+            uint(&b, 0, 4),
+            uint(&b, 4, 4),
+            uint(&b, 8, 4),
+            uint(&b, 12, 4)
+        );
+    })
+}
+
+/// `struct tcp_dctcp_info`.
+fn dctcp_info(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    nla::with_bytes::<16>(out, mem, |o, b| {
+        let _ = write!(
+            o,
+            "{{dctcp_enabled={}, dctcp_ce_state={}, dctcp_alpha={}, dctcp_ab_ecn={}, \
+             dctcp_ab_tot={}}}",
+            uint(&b, 0, 2),
+            uint(&b, 2, 2),
+            uint(&b, 4, 4),
+            uint(&b, 8, 4),
+            uint(&b, 12, 4)
+        );
+    })
+}
+
+/// `struct tcp_bbr_info`.
+fn bbr_info(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    nla::with_bytes::<20>(out, mem, |o, b| {
+        let _ = write!(
+            o,
+            "{{bbr_bw_lo={:#x}, bbr_bw_hi={:#x}, bbr_min_rtt={}, bbr_pacing_gain={}, \
+             bbr_cwnd_gain={}}}",
+            uint(&b, 0, 4),
+            uint(&b, 4, 4),
+            uint(&b, 8, 4),
+            uint(&b, 12, 4),
+            uint(&b, 16, 4)
+        );
+    })
+}
+
+/// `INET_DIAG_SHUTDOWN`: its flags always with their number (the kernel's names are not
+/// part of its API, strace says), unless `-X raw`.
+fn inet_shutdown(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    let style = match flags::style() {
+        super::super::XlatStyle::Raw => super::super::XlatStyle::Raw,
+        _ => super::super::XlatStyle::Verbose,
+    };
+    let _scope = flags::StyleScope::new(style);
+    nla::flagsval(out, mem, 1, x::INET_DIAG_SHUTDOWN_FLAGS, "???_SHUTDOWN")
+}
+
+/// `INET_DIAG_LOCALS`/`PEERS`: `struct sockaddr_storage`s.
+fn sockaddrs(out: &mut String, ctx: &Ctx, mem: Buffer) -> bool {
+    nla::array::<128>(out, ctx, mem, |o, b| {
+        if super::super::sockaddr::write(o, &b, ctx.opts).is_none() {
+            super::super::write_hex(o, 0);
+        }
+    })
+}
+
+/// `INET_DIAG_MD5SIG`: `struct tcp_diag_md5sig`s (strace's `print_tcp_md5sig`).
+fn md5sigs(out: &mut String, ctx: &Ctx, mem: Buffer) -> bool {
+    nla::array::<100>(out, ctx, mem, |o, b| {
+        let family = b[0];
+        o.push_str("{tcpm_family=");
+        write_enum(o, family.into(), flags::ADDRESS_FAMILIES, "AF_???");
+        let keylen = uint(&b, 2, 2) as usize;
+        let _ = write!(o, ", tcpm_prefixlen={}, tcpm_keylen={keylen}, ", b[1]);
+        let addr = &b[4..20];
+        match family {
+            AF_INET => {
+                o.push_str("tcpm_addr=");
+                nla::write_in_addr(o, addr[..4].try_into().unwrap_or([0; 4]));
+            }
+            AF_INET6 => {
+                nla::write_in6_addr_named(o, addr.try_into().unwrap_or([0; 16]), "tcpm_addr")
+            }
+            _ => {
+                o.push_str("tcpm_addr=");
+                super::super::strings::quote(o, addr, super::super::HexMode::None, true);
+            }
+        }
+        o.push_str(", tcpm_key=");
+        let key = &b[20..20 + keylen.min(80)];
+        super::super::strings::quote(o, key, super::super::HexMode::None, true);
+        o.push('}');
+    })
+}
+
+/// `INET_DIAG_SOCKOPT`: `struct inet_diag_sockopt`'s bits (abbreviated: the set ones),
+/// then any non-zero bytes after it.
+fn inet_sockopt(out: &mut String, ctx: &Ctx, mem: Buffer) -> bool {
+    if mem.len < 2 {
+        return false;
+    }
+    let Some(b) = mem.get(0, 2) else {
+        super::super::write_hex(out, mem.addr);
+        return true;
+    };
+    const BITS: [&str; 11] = [
+        "recverr",
+        "is_icsk",
+        "freebind",
+        "hdrincl",
+        "mc_loop",
+        "transparent",
+        "mc_all",
+        "nodefrag",
+        "bind_address_no_port",
+        "recverr_rfc4884",
+        "defer_connect",
+    ];
+    let bits = u16::from_le_bytes([b[0], b[1]]);
+    let mut fields = Vec::new();
+    for (n, name) in BITS.iter().enumerate() {
+        let v = (bits >> n) & 1;
+        if !ctx.opts.abbreviate || v != 0 {
+            fields.push(format!("{name}={v}"));
+        }
+    }
+    let unused = bits >> 11;
+    if !ctx.opts.abbreviate || unused != 0 {
+        let mut v = String::new();
+        super::super::write_hex(&mut v, unused.into());
+        fields.push(format!("unused={v} /* bits 3..8 */"));
+    }
+    let _ = write!(out, "{{{}}}", fields.join(", "));
+    // strace's `print_nonzero_bytes`: the rest, up to a page.
+    let total = mem.len.min(4096);
+    if total > 2 {
+        match mem.get(2, total - 2) {
+            Some(rest) if rest.iter().all(|&b| b == 0) => {}
+            Some(rest) => {
+                let _ = write!(out, ", /* bytes 2..{} */ ", total - 1);
+                let shown = rest.len().min(ctx.opts.string_limit);
+                super::super::strings::quote(
+                    out,
+                    &rest[..shown],
+                    super::super::HexMode::None,
+                    true,
+                );
+                if shown < rest.len() {
+                    out.push_str("...");
+                }
+            }
+            None => out.push_str(", ???"),
+        }
+    }
+    true
+}
+
+static ULP_INFO_ATTRS: Attrs = Attrs {
+    names: x::INET_DIAG_ULP_INFO_ATTRS,
+    dflt: "INET_ULP_INFO_???",
+    decoders: &[
+        (1, nla::str),
+        (2, |o, c, m| nla::nested(o, c, m, &ULP_TLS_ATTRS)),
+        (3, |o, c, m| nla::nested(o, c, m, &ULP_MPTCP_ATTRS)),
+    ],
+};
+
+static ULP_TLS_ATTRS: Attrs = Attrs {
+    names: x::INET_DIAG_ULP_INFO_TLS_ATTRS,
+    dflt: "TLS_INFO_???",
+    decoders: &[
+        (1, |o, _, m| {
+            nla::xval(o, m, 2, x::TLS_INFO_VERSIONS, "TLS_???_VERSION")
+        }),
+        (2, |o, _, m| {
+            nla::xval(o, m, 2, x::TLS_INFO_CIPHERS, "TLS_CIPHER_???")
+        }),
+        (3, tls_config),
+        (4, tls_config),
+    ],
+};
+
+fn tls_config(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
+    nla::xval(out, mem, 2, x::TLS_INFO_CONFIGS, "TLS_CONF_???")
+}
+
+static ULP_MPTCP_ATTRS: Attrs = Attrs {
+    names: x::INET_DIAG_ULP_INFO_MPTCP_ATTRS,
+    dflt: "MPTCP_SUBFLOW_ATTR_???",
+    decoders: &[
+        (1, nla::x32),
+        (2, nla::x32),
+        (3, nla::u32),
+        (4, nla::u64),
+        (5, nla::u32),
+        (6, nla::u32),
+        (7, nla::u16),
+        (8, |o, _, m| {
+            nla::flagsval(o, m, 4, x::MPTCP_SUBFLOW_FLAGS, "MPTCP_SUBFLOW_FLAG_???")
+        }),
+        (9, nla::u8),
+        (10, nla::u8),
+    ],
+};
+
+static BPF_STORAGES_ATTRS: Attrs = Attrs {
+    names: x::INET_DIAG_BPF_STORAGES_ATTRS,
+    dflt: "SK_DIAG_BPF_STORAGE_???",
+    decoders: &[(1, |o, c, m| nla::nested(o, c, m, &BPF_STORAGE_ATTRS))],
+};
+
+static BPF_STORAGE_ATTRS: Attrs = Attrs {
+    names: x::INET_DIAG_BPF_STORAGE_ATTRS,
+    dflt: "SK_DIAG_BPF_STORAGE_???",
+    decoders: &[(2, nla::u32), (3, nla::xint)],
 };
 
 fn inet_meminfo(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
@@ -617,19 +844,19 @@ fn u32_array(out: &mut String, ctx: &Ctx, mem: Buffer) -> bool {
     })
 }
 
-/// strace's `decode_nla_meminfo`: `[[SK_MEMINFO_RMEM_ALLOC]=1, ...]`.
+/// strace's `decode_nla_meminfo`: `[[SK_MEMINFO_RMEM_ALLOC]=1, ...]`, an unknown
+/// index in decimal (`[9 /* SK_MEMINFO_??? */]=...`).
 fn meminfo(out: &mut String, ctx: &Ctx, mem: Buffer) -> bool {
-    let count = mem.len / 4;
-    if count == 0 {
-        return false;
-    }
-    let mut i = 0;
-    nla::array::<4>(out, ctx, mem, |o, b| {
-        o.push('[');
-        write_enum(o, i, x::NETLINK_SK_MEMINFO_INDICES, "SK_MEMINFO_???");
-        let _ = write!(o, "]={}", u32::from_le_bytes(b));
-        i += 1;
-    })
+    nla::array_indexed::<4>(
+        out,
+        ctx,
+        mem,
+        x::NETLINK_SK_MEMINFO_INDICES,
+        "SK_MEMINFO_???",
+        |o, b| {
+            let _ = write!(o, "{}", u32::from_le_bytes(b));
+        },
+    )
 }
 
 static NETLINK_DIAG_ATTRS: Attrs = Attrs {

@@ -248,6 +248,17 @@ pub fn x32(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
     with_uint::<4>(out, mem, write_hex)
 }
 
+/// strace's `decode_nla_xint`: a payload of 1, 2, 4 or 8 bytes as one number in hex.
+pub fn xint(out: &mut String, ctx: &Ctx, mem: Buffer) -> bool {
+    match mem.len {
+        1 => with_uint::<1>(out, mem, write_hex),
+        2 => x16(out, ctx, mem),
+        4 => x32(out, ctx, mem),
+        8 => with_uint::<8>(out, mem, write_hex),
+        _ => false,
+    }
+}
+
 pub fn x16(out: &mut String, _: &Ctx, mem: Buffer) -> bool {
     with_uint::<2>(out, mem, write_hex)
 }
@@ -494,6 +505,12 @@ pub fn array<const N: usize>(
     let count = mem.len / N;
     if count == 0 {
         return false;
+    }
+    // (strace's `print_array`: a first element that cannot be read shows as the
+    // array's address alone.)
+    if mem.get(0, N).is_none() {
+        write_hex(out, mem.addr);
+        return true;
     }
     out.push('[');
     for i in 0..count {
