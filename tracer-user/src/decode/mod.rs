@@ -32,6 +32,7 @@ mod other_fds;
 mod perf;
 pub use other_fds::other_fds;
 mod pidns;
+pub(crate) use pidns::proc_dir;
 mod posix_ipc;
 mod prctl;
 mod ptrace;

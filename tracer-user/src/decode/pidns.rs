@@ -72,6 +72,27 @@ fn dir_of(tid: u32) -> Option<String> {
     })
 }
 
+/// `/proc`'s directory of task `tid` (as the tracer numbers it), for reading what it
+/// has open: `/proc/TID` itself unless `/proc` belongs to an outer namespace, where the
+/// task's directory found once is kept while it is still that task.
+pub fn proc_dir(tid: u32) -> Option<String> {
+    static CACHE: OnceLock<Mutex<HashMap<u32, String>>> = OnceLock::new();
+    let depth = own_depth();
+    if depth == 0 {
+        return Some(format!("/proc/{tid}"));
+    }
+    let cache = CACHE.get_or_init(Mutex::default);
+    let cached = cache.lock().ok()?.get(&tid).cloned();
+    if let Some(dir) = cached
+        && ids(&dir).is_some_and(|[pid, ..]| pid.get(depth) == Some(&tid))
+    {
+        return Some(dir);
+    }
+    let dir = dir_of(tid)?;
+    cache.lock().ok()?.insert(tid, dir.clone());
+    Some(dir)
+}
+
 /// Whether task `dir`, which has an id at the tracer's `depth`, is in the tracer's
 /// namespace or one nested in it: its nearest ancestor at that depth is in the tracer's
 /// (a namespace's first task is the child of a task of the namespace above).

@@ -434,7 +434,10 @@ fn proc_fd_facts(pid: Pid, fd: i64, endpoints: bool) -> Option<FdFacts> {
     const S_IFSOCK: u32 = 0o140000;
     const S_IFIFO: u32 = 0o010000;
     let fd = i32::try_from(fd).ok().filter(|&fd| fd >= 0)?;
-    let link = format!("/proc/{pid}/fd/{fd}");
+    // (`/proc` may be an outer PID namespace's, `unshare -p` without a new one.)
+    let dir = crate::decode::proc_dir(pid.as_raw() as u32)?;
+    let proc_pid: u32 = dir.rsplit('/').next()?.parse().ok()?;
+    let link = format!("{dir}/fd/{fd}");
     let meta = std::fs::metadata(&link).ok()?;
     let kernel_dev = crate::pipeline::procfs::kernel_dev;
     let mut facts = FdFacts {
@@ -461,8 +464,7 @@ fn proc_fd_facts(pid: Pid, fd: i64, endpoints: bool) -> Option<FdFacts> {
             // A netlink socket's messages decode by its protocol, read at the stop.
             if protocol.as_deref() == Some(b"NETLINK") {
                 facts.protocol =
-                    crate::pipeline::procfs::netlink_protocol(pid.as_raw() as u32, facts.ino)
-                        .unwrap_or(0);
+                    crate::pipeline::procfs::netlink_protocol(proc_pid, facts.ino).unwrap_or(0);
             }
             if endpoints {
                 let unix = protocol.as_ref().is_some_and(|p| p.starts_with(b"UNIX"));
