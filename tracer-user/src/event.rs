@@ -8,9 +8,9 @@ use std::{collections::BTreeMap, io};
 use tracer_common::{HIST_BUCKETS, SIGINFO_BYTES, SyscallTotals};
 
 /// [`Capture::kind`] of memory a pointer inside an argument's struct points at (an
-/// ioctl's clips, controls, font data), copied at the call's entry or exit, which no
-/// capture plan names: the ptrace backend reads what the decoders ask for
-/// (`decode::ioctl_derefs`). `data` is the address (8 bytes, little-endian), then the
+/// ioctl's clips, controls, font data, keyctl's parameters, io_submit's iocbs), copied
+/// at the call's entry or exit, which no capture plan names: the ptrace backend reads
+/// what the decoders ask for (`decode::derefs`). `data` is the address (8 bytes, little-endian), then the
 /// bytes read from it, fewer than asked where the memory ended (`truncated`).
 pub const DEREF_ENTRY: u8 = 0xfd;
 pub const DEREF_EXIT: u8 = 0xfe;

@@ -736,7 +736,12 @@ fn ioctl_memory_behind_pointers() {
     let st = cap(2, capture::FIXED, &desc);
     let args = [-1i64 as u64, 0x4b67, 0x6000, 0, 0, 0];
     assert_eq!(
-        crate::decode::ioctl_derefs(&args, false, &[], std::slice::from_ref(&st)),
+        crate::decode::derefs(
+            &call("ioctl", &args[..3], None, vec![]),
+            None,
+            std::slice::from_ref(&st),
+            32
+        ),
         vec![(0x7000, 8)]
     );
     let mut pairs = 0x7000u64.to_le_bytes().to_vec();

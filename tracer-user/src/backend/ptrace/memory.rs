@@ -188,25 +188,32 @@ pub fn capture_with(
         .filter(|spec| phase.wants(spec))
         .filter_map(|spec| capture_one(pid, spec, phase, &call.args, limits))
         .collect();
-    if crate::syscalls::name(call.nr) == Some("ioctl") {
-        read_derefs(pid, call, phase, &mut caps);
-    }
+    read_derefs(pid, call, phase, limits.0, &mut caps);
     caps
 }
 
-/// Most read behind one pointer in an ioctl's struct.
+/// Most read behind one pointer.
 const MAX_DEREF: usize = 1 << 16;
 
-/// An ioctl's memory behind pointers in its struct, as its decoder asks
-/// (`decode::ioctl_derefs`): each address read once, as far as it is readable, in
-/// rounds while the answers name further pointers (a control's string).
-fn read_derefs(pid: Pid, call: &Syscall, phase: Phase, caps: &mut Vec<Capture>) {
+/// Memory behind pointers in what the call's arguments point at, as its decoder asks
+/// (`decode::derefs`: an ioctl's struct, keyctl's parameters, io_submit's iocbs, ...):
+/// each address read once, as far as it is readable, in rounds while the answers name
+/// further pointers (a control's string, an iocb's buffer).
+fn read_derefs(
+    pid: Pid,
+    call: &Syscall,
+    phase: Phase,
+    string_limit: usize,
+    caps: &mut Vec<Capture>,
+) {
     use crate::event::{DEREF_ARG, DEREF_ENTRY, DEREF_EXIT};
-    let exit = matches!(phase, Phase::Exit(_));
-    let kind = if exit { DEREF_EXIT } else { DEREF_ENTRY };
-    for _ in 0..3 {
+    let kind = match phase {
+        Phase::Exit(_) => DEREF_EXIT,
+        Phase::Enter => DEREF_ENTRY,
+    };
+    for _ in 0..4 {
         let mut added = false;
-        for (addr, len) in crate::decode::ioctl_derefs(&call.args, exit, &call.captures, caps) {
+        for (addr, len) in crate::decode::derefs(call, phase.ret(), caps, string_limit) {
             let len = len.min(MAX_DEREF);
             // Read already, as far as asked or as the memory went.
             let known = caps.iter().any(|c| {

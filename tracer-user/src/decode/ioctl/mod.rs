@@ -94,37 +94,9 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// The copies of memory behind pointers in an ioctl's struct (clips, controls, fonts)
-/// taken at one of the call's stops ([`crate::event::DEREF_ENTRY`]): the ptrace
-/// backend takes what [`derefs`] asks for; the eBPF programs none yet, so their
-/// addresses show.
-#[derive(Clone, Copy)]
-pub(super) struct Mem<'a> {
-    caps: &'a [Capture],
-    kind: u8,
-}
-
-impl<'a> Mem<'a> {
-    /// Whether these are the copies taken at exit.
-    pub fn exit(&self) -> bool {
-        self.kind == DEREF_EXIT
-    }
-
-    /// What was read at `addr`: as many bytes as asked or fewer where the memory
-    /// ended (none: unreadable); `None` when nothing was copied from there.
-    pub fn get(&self, addr: u64) -> Option<&'a [u8]> {
-        // (The longest copy: a header read first, then as far as it says.)
-        self.caps
-            .iter()
-            .filter(|c| c.kind == self.kind && c.data.len() >= 8)
-            .filter(|c| c.data[..8] == addr.to_le_bytes())
-            .max_by_key(|c| c.data.len())
-            .map(|c| &c.data[8..])
-    }
-}
-
-/// What to copy behind pointers: `(address, bytes)`.
-pub(super) type Want = (u64, usize);
+/// Memory behind pointers in the struct (clips, controls, fonts), as copied at one of
+/// the call's stops: the ptrace backend takes what [`derefs`] asks for.
+pub(super) use super::mem::{Mem, Want};
 
 /// The memory a request's decoder prints behind pointers in its struct, at entry or
 /// exit: `args` the call's, `caps` the captures taken at this stop so far (the struct,

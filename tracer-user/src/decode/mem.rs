@@ -1,0 +1,122 @@
+//! Memory behind pointers inside what a call's arguments point at, which no capture plan
+//! names: an ioctl struct's clips or buffers, keyctl's parameters, the strings of an
+//! execve argv the plan could not copy, io_submit's iocbs, ptrace's registers. Each
+//! family's decoder says what it prints ([`derefs`]: `(address, bytes)` pairs, from the
+//! captures taken so far), the ptrace backend reads that at the call's entry or exit
+//! (in rounds, while the answers name more) as [`crate::event::DEREF_ENTRY`] /
+//! [`crate::event::DEREF_EXIT`] captures, and the decoders find it by address ([`Mem`]).
+//! Without those copies (the eBPF programs take none) the decoders show the pointers.
+
+use super::{DecodeOptions, strings, write_addr};
+use crate::event::{Capture, DEREF_ENTRY, DEREF_EXIT, Syscall as Call};
+
+/// What to copy behind a pointer: `(address, bytes)`.
+pub(crate) type Want = (u64, usize);
+
+/// The copies of memory behind pointers taken at one of a call's stops.
+#[derive(Clone, Copy)]
+pub(crate) struct Mem<'a> {
+    pub(super) caps: &'a [Capture],
+    pub(super) kind: u8,
+}
+
+impl<'a> Mem<'a> {
+    /// Those of `call` taken at its entry, or (`exit`) at its exit.
+    pub fn of(call: &'a Call, exit: bool) -> Self {
+        Mem {
+            caps: &call.captures,
+            kind: if exit { DEREF_EXIT } else { DEREF_ENTRY },
+        }
+    }
+
+    /// Whether these are the copies taken at exit.
+    pub fn exit(&self) -> bool {
+        self.kind == DEREF_EXIT
+    }
+
+    /// What was read at `addr`: as many bytes as asked or fewer where the memory
+    /// ended (none: unreadable); `None` when nothing was copied from there.
+    pub fn get(&self, addr: u64) -> Option<&'a [u8]> {
+        // (The longest copy: a header read first, then as far as it says.)
+        self.caps
+            .iter()
+            .filter(|c| c.kind == self.kind && c.data.len() >= 8)
+            .filter(|c| c.data[..8] == addr.to_le_bytes())
+            .max_by_key(|c| c.data.len())
+            .map(|c| &c.data[8..])
+    }
+
+    /// The `size` bytes at `addr`, when all of them were read (a struct).
+    pub fn whole(&self, addr: u64, size: usize) -> Option<&'a [u8]> {
+        self.get(addr)
+            .filter(|d| addr != 0 && d.len() >= size)
+            .map(|d| &d[..size])
+    }
+
+    /// Up to `len` bytes at `addr` as a capture, for printers that take one (`fault`
+    /// when none could be read, `truncated` when fewer); `None` when nothing was copied.
+    pub fn capture(&self, addr: u64, len: usize) -> Option<Capture> {
+        let data = self.get(addr)?;
+        let n = data.len().min(len);
+        Some(Capture {
+            arg: crate::event::DEREF_ARG,
+            kind: self.kind,
+            data: data[..n].to_vec(),
+            truncated: n < len,
+            fault: n == 0 && len > 0,
+        })
+    }
+}
+
+/// strace's `printstr` of a C string behind a pointer (read up to `-s` and a byte):
+/// `-s` of it shown, `...` when longer; the address where it was not read or runs into
+/// unreadable memory.
+pub(super) fn write_str(out: &mut String, mem: &Mem, addr: u64, opts: &DecodeOptions) {
+    if addr == 0 {
+        return out.push_str("NULL");
+    }
+    let Some(data) = mem.get(addr) else {
+        return write_addr(out, addr);
+    };
+    let limit = opts.string_limit;
+    match data.iter().position(|&b| b == 0) {
+        Some(n) if n <= limit => strings::quote(out, &data[..n], opts.hex, false),
+        _ if data.len() > limit => {
+            strings::quote(out, &data[..limit], opts.hex, false);
+            out.push_str("...");
+        }
+        _ => write_addr(out, addr),
+    }
+}
+
+/// The memory `call`'s decoders print behind pointers, to read at this stop: at entry
+/// (`ret` None) or at exit (with the result); `caps` the captures taken at this stop so
+/// far (the plan's, then what earlier rounds read, for a pointer found in them), the
+/// call's own those of its entry; strings as long as `-s` (`string_limit`) shows and a
+/// byte. The ptrace backend reads these until the list stops growing.
+pub fn derefs(call: &Call, ret: Option<i64>, caps: &[Capture], string_limit: usize) -> Vec<Want> {
+    let exit = ret.is_some();
+    let name = crate::syscalls::name(call.nr);
+    if name == Some("ioctl") {
+        return super::ioctl::derefs(&call.args, exit, &call.captures, caps);
+    }
+    let wanted = |name| match name {
+        "execve" | "execveat" => !exit,
+        _ => false,
+    };
+    if !name.is_some_and(wanted) {
+        return Vec::new();
+    }
+    // The call as its decoder will see it: the entry's copies, this stop's, the result.
+    let mut view = call.clone();
+    view.captures.extend_from_slice(caps);
+    view.ret = ret;
+    let mut wants = Vec::new();
+    match name {
+        Some("execve") => super::argv::derefs(&view, 1, string_limit, &mut wants),
+        Some("execveat") => super::argv::derefs(&view, 2, string_limit, &mut wants),
+        _ => {}
+    }
+    wants.retain(|&(addr, len)| addr != 0 && len != 0);
+    wants
+}
