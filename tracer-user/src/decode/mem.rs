@@ -101,6 +101,7 @@ pub fn derefs(call: &Call, ret: Option<i64>, caps: &[Capture], string_limit: usi
         return super::ioctl::derefs(&call.args, exit, &call.captures, caps);
     }
     let wanted = |name| match name {
+        "keyctl" => true,
         "execve" | "execveat" => !exit,
         _ => false,
     };
@@ -113,6 +114,7 @@ pub fn derefs(call: &Call, ret: Option<i64>, caps: &[Capture], string_limit: usi
     view.ret = ret;
     let mut wants = Vec::new();
     match name {
+        Some("keyctl") => super::keyctl::derefs(&view, exit, string_limit, &mut wants),
         Some("execve") => super::argv::derefs(&view, 1, string_limit, &mut wants),
         Some("execveat") => super::argv::derefs(&view, 2, string_limit, &mut wants),
         _ => {}
