@@ -433,6 +433,9 @@ fn write_memory(
         // ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK).
         // `clock_nanosleep` (the fourth argument) with flags (TIMER_ABSTIME) leaves it.
         ArgKind::SigsetSized => write_sigset_sized(out, call.followed(i), v),
+        ArgKind::Iocbs { count_arg } => {
+            super::aio::write_iocbs(out, call, v, call.args[count_arg as usize], opts, fds)
+        }
         ArgKind::IoEvents => match call.success() {
             Some(n) => {
                 let size = StructKind::IoEvent.size() as usize;
@@ -582,6 +585,7 @@ fn is_structured(kind: ArgKind) -> bool {
             | ArgKind::SleepLeft
             | ArgKind::SigsetSized
             | ArgKind::IoEvents
+            | ArgKind::Iocbs { .. }
             | ArgKind::UringRegisterArg
             | ArgKind::PerfEventAttr
             | ArgKind::Dirents

@@ -102,7 +102,7 @@ pub fn derefs(call: &Call, ret: Option<i64>, caps: &[Capture], string_limit: usi
     }
     let wanted = |name| match name {
         "keyctl" => true,
-        "execve" | "execveat" => !exit,
+        "execve" | "execveat" | "io_submit" => !exit,
         _ => false,
     };
     if !name.is_some_and(wanted) {
@@ -117,6 +117,7 @@ pub fn derefs(call: &Call, ret: Option<i64>, caps: &[Capture], string_limit: usi
         Some("keyctl") => super::keyctl::derefs(&view, exit, string_limit, &mut wants),
         Some("execve") => super::argv::derefs(&view, 1, string_limit, &mut wants),
         Some("execveat") => super::argv::derefs(&view, 2, string_limit, &mut wants),
+        Some("io_submit") => super::aio::derefs(&view, string_limit, &mut wants),
         _ => {}
     }
     wants.retain(|&(addr, len)| addr != 0 && len != 0);

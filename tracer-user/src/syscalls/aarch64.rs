@@ -22,7 +22,7 @@ pub(super) const ALIASES: &[(&str, &str)] = &[
 pub static SYSCALLS: [Syscall; 470] = [
     sc!(0, "io_setup", [MEMORY], Int, ["nr_events": UInt, "ctxp": Struct(StructKind::AddrPtr, When::ExitOk)]),
     sc!(1, "io_destroy", [MEMORY], Int, ["ctx": Ptr]),
-    sc!(2, "io_submit", [], Int, ["ctx_id": Ptr, "nr": Long, "iocbpp": Ptr]),
+    sc!(2, "io_submit", [], Int, ["ctx_id": Ptr, "nr": Long, "iocbpp": Iocbs { count_arg: 1 }]),
     sc!(3, "io_cancel", [], Int, ["ctx_id": Ptr, "iocb": Struct(StructKind::Iocb, When::Enter), "result": Struct(StructKind::IoEvent, When::ExitOk)]),
     sc!(4, "io_getevents", [], Int, ["ctx_id": Ptr, "min_nr": Long, "nr": Long, "events": IoEvents, "timeout": Struct(StructKind::Timespec, When::Enter)]),
     sc!(5, "setxattr", [FILE], Int, ["pathname": Path, "name": Str, "value": XattrValue { dir: Dir::In }, "size": ULong, "flags": Named(NamedSet::XattrFlags)]),

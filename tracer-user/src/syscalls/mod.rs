@@ -520,6 +520,12 @@ pub enum ArgKind {
     SigsetSized,
     /// `struct io_event[]` the kernel fills, the return value counting them.
     IoEvents,
+    /// `io_submit`'s array of `struct iocb` pointers, as long as argument `count_arg`
+    /// says (read by the ptrace backend, `decode::derefs`: the plans cannot follow an
+    /// array of pointers).
+    Iocbs {
+        count_arg: u8,
+    },
     /// `io_uring_register`'s argument, by opcode: an iovec array (`IORING_REGISTER_BUFFERS`),
     /// descriptors (`_FILES`, `_EVENTFD`), a `struct io_uring_buf_reg`; else the address.
     UringRegisterArg,

@@ -227,7 +227,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(206, "io_setup", [MEMORY], Int, ["nr_events": UInt, "ctxp": Struct(StructKind::AddrPtr, When::ExitOk)]),
     sc!(207, "io_destroy", [MEMORY], Int, ["ctx": Ptr]),
     sc!(208, "io_getevents", [], Int, ["ctx_id": Ptr, "min_nr": Long, "nr": Long, "events": IoEvents, "timeout": Struct(StructKind::Timespec, When::Enter)]),
-    sc!(209, "io_submit", [], Int, ["ctx_id": Ptr, "nr": Long, "iocbpp": Ptr]),
+    sc!(209, "io_submit", [], Int, ["ctx_id": Ptr, "nr": Long, "iocbpp": Iocbs { count_arg: 1 }]),
     sc!(210, "io_cancel", [], Int, ["ctx_id": Ptr, "iocb": Struct(StructKind::Iocb, When::Enter), "result": Struct(StructKind::IoEvent, When::ExitOk)]),
     sc!(211, "get_thread_area", [], Int, ["u_info": ThreadArea { get: true }]),
     sc!(212, "lookup_dcookie", [], Int, ["cookie64": ULong, "buf": Ptr, "len": ULong]),
