@@ -101,7 +101,7 @@ pub fn derefs(call: &Call, ret: Option<i64>, caps: &[Capture], string_limit: usi
         return super::ioctl::derefs(&call.args, exit, &call.captures, caps);
     }
     let wanted = |name| match name {
-        "keyctl" => true,
+        "keyctl" | "ptrace" => true,
         "execve" | "execveat" | "io_submit" => !exit,
         _ => false,
     };
@@ -115,6 +115,7 @@ pub fn derefs(call: &Call, ret: Option<i64>, caps: &[Capture], string_limit: usi
     let mut wants = Vec::new();
     match name {
         Some("keyctl") => super::keyctl::derefs(&view, exit, string_limit, &mut wants),
+        Some("ptrace") => super::ptrace::derefs(&view, exit, &mut wants),
         Some("execve") => super::argv::derefs(&view, 1, string_limit, &mut wants),
         Some("execveat") => super::argv::derefs(&view, 2, string_limit, &mut wants),
         Some("io_submit") => super::aio::derefs(&view, string_limit, &mut wants),

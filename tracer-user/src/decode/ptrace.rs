@@ -4,7 +4,10 @@
 //! an ELF note type, a `struct user` offset or the `PTRACE_PEEKSIGINFO` arguments,
 //! `data` as a signal, options, a signal set or `siginfo_t` the kernel reads, or what it
 //! writes there (a word, an event message, a `siginfo_t`, a signal set, a
-//! `struct ptrace_syscall_info`).
+//! `struct ptrace_syscall_info`); on x86_64 the registers `PTRACE_GETREGS`,
+//! `PTRACE_GETFPREGS` and `PTRACE_GETREGSET`'s `iov_base` hold (and their `SET`s), and
+//! `PTRACE_PEEKSIGINFO`'s `siginfo_t`s, where the ptrace backend read them
+//! ([`super::mem`]: behind a pointer in the iovec, or longer than the plan's copy).
 
 use std::fmt::Write;
 
@@ -21,6 +24,10 @@ const PTRACE_POKEUSER: u64 = 6;
 const PTRACE_CONT: u64 = 7;
 const PTRACE_KILL: u64 = 8;
 const PTRACE_SINGLESTEP: u64 = 9;
+const PTRACE_GETREGS: u64 = 12;
+const PTRACE_SETREGS: u64 = 13;
+const PTRACE_GETFPREGS: u64 = 14;
+const PTRACE_SETFPREGS: u64 = 15;
 const PTRACE_ATTACH: u64 = 16;
 const PTRACE_DETACH: u64 = 17;
 const PTRACE_OLDSETOPTIONS: u64 = 21;
@@ -206,6 +213,12 @@ const USER_OFFSETS: &[(u64, &str)] = &[];
 pub(crate) fn visible(call: &Call, n: u8) -> bool {
     match call.args[0] {
         PTRACE_TRACEME => false,
+        // `addr` ignored, the registers at `data` (x86).
+        PTRACE_GETREGS | PTRACE_SETREGS | PTRACE_GETFPREGS | PTRACE_SETFPREGS
+            if cfg!(target_arch = "x86_64") =>
+        {
+            n != 2
+        }
         PTRACE_ATTACH | PTRACE_INTERRUPT | PTRACE_KILL | PTRACE_LISTEN => n == 1,
         _ => true,
     }
@@ -311,6 +324,10 @@ fn write_data(
             None => write_addr(out, v),
         },
         PTRACE_SETSIGMASK => write_sigset(out, call, entry(call, 3), v),
+        PTRACE_SETREGS | PTRACE_SETFPREGS if cfg!(target_arch = "x86_64") => {
+            write_regs(out, call, v, false)
+        }
+        PTRACE_GETREGSET | PTRACE_SETREGSET => write_regset_iov(out, call, v),
         PTRACE_SECCOMP_GET_METADATA => write_seccomp_metadata(out, call, v),
         _ if !opts.dereference || !exited_ok => write_addr(out, v),
         PTRACE_PEEKDATA | PTRACE_PEEKTEXT | PTRACE_PEEKUSER => {
@@ -335,8 +352,233 @@ fn write_data(
         },
         PTRACE_GETSIGMASK => write_sigset(out, call, exit(call), v),
         PTRACE_GET_SYSCALL_INFO => write_syscall_info(out, call, v),
+        PTRACE_GETREGS | PTRACE_GETFPREGS if cfg!(target_arch = "x86_64") => {
+            write_regs(out, call, v, true)
+        }
+        PTRACE_PEEKSIGINFO => write_siginfos(out, call, v, &names),
         _ => write_addr(out, v),
     }
+}
+
+/// `sizeof(struct user_regs_struct)`, `sizeof(struct user_fpregs_struct)` (x86_64).
+const USER_REGS: usize = 216;
+const USER_FPREGS: usize = 512;
+const NT_PRSTATUS: u64 = 1;
+const NT_FPREGSET: u64 = 2;
+
+/// The size of the regset `nt` strace decodes (x86_64), if it decodes it.
+fn regset_size(nt: u64) -> Option<usize> {
+    match nt {
+        NT_PRSTATUS if cfg!(target_arch = "x86_64") => Some(USER_REGS),
+        NT_FPREGSET if cfg!(target_arch = "x86_64") => Some(USER_FPREGS),
+        _ => None,
+    }
+}
+
+/// The iovec at `data` as the call's entry copy, or after a success its exit copy.
+fn iovec(call: &Call, exit: bool) -> Option<(u64, u64)> {
+    let b = if exit {
+        self::exit(call)
+    } else {
+        entry(call, 3)
+    }?;
+    Some((b.u64(0)?, b.u64(8)?))
+}
+
+/// What `ptrace` reads behind `data` ([`super::mem`]): the registers (`GETREGS`,
+/// `SETREGS`, ...), a regset's `iov_base`, `PEEKSIGINFO`'s `siginfo_t`s.
+pub(super) fn derefs(call: &Call, exit: bool, wants: &mut Vec<super::mem::Want>) {
+    let data = call.args[3];
+    // strace's regset decoders: a size of whole words, up to the struct's.
+    let regset = |wants: &mut Vec<_>, (base, len): (u64, u64)| {
+        if let Some(size) = regset_size(call.args[2]).filter(|_| len != 0 && len & 7 == 0) {
+            wants.push((base, (len as usize).min(size)));
+        }
+    };
+    let ok = call.success().is_some();
+    let x86 = cfg!(target_arch = "x86_64");
+    match (call.args[0], exit) {
+        (PTRACE_SETREGS, false) if x86 => wants.push((data, USER_REGS)),
+        (PTRACE_SETFPREGS, false) if x86 => wants.push((data, USER_FPREGS)),
+        (PTRACE_GETREGS, true) if x86 && ok => wants.push((data, USER_REGS)),
+        (PTRACE_GETFPREGS, true) if x86 && ok => wants.push((data, USER_FPREGS)),
+        (PTRACE_SETREGSET, false) => {
+            if let Some(iov) = iovec(call, false) {
+                regset(wants, iov);
+            }
+        }
+        (PTRACE_GETREGSET, true) if ok => {
+            if let Some(iov) = iovec(call, true) {
+                regset(wants, iov);
+            }
+        }
+        (PTRACE_PEEKSIGINFO, true) => {
+            if let Some(n) = call.success().filter(|&n| n > 0) {
+                wants.push((data, n.min(512) as usize * 128));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// What was read at `addr` at the entry or (`exit`) the exit.
+fn read_of(call: &Call, addr: u64, exit: bool) -> Option<&[u8]> {
+    super::mem::Mem::of(call, exit)
+        .get(addr)
+        .filter(|_| addr != 0)
+}
+
+/// `GETREGS`' and `GETFPREGS`' registers after a success (`get`), `SETREGS`' and
+/// `SETFPREGS'` at entry, else the address.
+fn write_regs(out: &mut String, call: &Call, v: u64, get: bool) {
+    let fp = matches!(call.args[0], PTRACE_GETFPREGS | PTRACE_SETFPREGS);
+    let size = if fp { USER_FPREGS } else { USER_REGS };
+    match read_of(call, v, get).filter(|b| b.len() >= size) {
+        Some(b) if fp => write_fpregset(out, &b[..size], size as u64),
+        Some(b) => write_prstatus(out, &b[..size], size as u64),
+        None => write_addr(out, v),
+    }
+}
+
+/// `GETREGSET`'s and `SETREGSET`'s iovec: `{iov_base={r15=0x..., ...}, iov_len=216}`,
+/// the length the kernel wrote after the one given (`iov_len=512 => 216`).
+fn write_regset_iov(out: &mut String, call: &Call, v: u64) {
+    let get = call.args[0] == PTRACE_GETREGSET;
+    let Some((base, len)) = iovec(call, false) else {
+        return write_addr(out, v);
+    };
+    // GETREGSET's regset as the kernel wrote it, SETREGSET's as given.
+    let (base_now, len_now) = if get {
+        iovec(call, true).unwrap_or((base, len))
+    } else {
+        (base, len)
+    };
+    out.push_str("{iov_base=");
+    let regs = read_of(call, base_now, get).filter(|_| !get || call.success().is_some());
+    let want = regset_size(call.args[2]).map(|size| (len_now as usize).min(size));
+    match (regs, want) {
+        (Some(b), Some(want)) if b.len() >= want => {
+            let b = &b[..want];
+            if call.args[2] == NT_PRSTATUS {
+                write_prstatus(out, b, len_now)
+            } else {
+                write_fpregset(out, b, len_now)
+            }
+        }
+        _ => write_addr(out, base_now),
+    }
+    let _ = write!(out, ", iov_len={len}");
+    let after = iovec(call, true).map(|(_, l)| l);
+    if let Some(after) = after.filter(|&l| l != len) {
+        let _ = write!(out, " => {after}");
+    }
+    out.push('}');
+}
+
+/// `struct user_regs_struct`'s first `size` bytes' registers (strace's
+/// `arch_decode_prstatus_regset`), `...` when `size` asked for more.
+fn write_prstatus(out: &mut String, b: &[u8], size: u64) {
+    const NAMES: [&str; 27] = [
+        "r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10", "r9", "r8", "rax", "rcx", "rdx",
+        "rsi", "rdi", "orig_rax", "rip", "cs", "eflags", "rsp", "ss", "fs_base", "gs_base", "ds",
+        "es", "fs", "gs",
+    ];
+    let r = Bytes(b);
+    out.push('{');
+    for (i, name) in NAMES.iter().enumerate() {
+        let Some(v) = r.u64(8 * i) else { break };
+        if i > 0 {
+            out.push_str(", ");
+        }
+        let _ = write!(out, "{name}=");
+        write_addr_hex(out, v);
+    }
+    if size > USER_REGS as u64 {
+        out.push_str(", ...");
+    }
+    out.push('}');
+}
+
+/// `struct user_fpregs_struct`'s first `size` bytes (strace's `arch_decode_fpregset`).
+fn write_fpregset(out: &mut String, b: &[u8], size: u64) {
+    let r = Bytes(b);
+    let fetched = b.len();
+    out.push('{');
+    let fields: [(&str, usize, usize); 8] = [
+        ("cwd", 0, 2),
+        ("swd", 2, 2),
+        ("ftw", 4, 2),
+        ("fop", 6, 2),
+        ("rip", 8, 8),
+        ("rdp", 16, 8),
+        ("mxcsr", 24, 4),
+        ("mxcr_mask", 28, 4),
+    ];
+    for (i, (name, at, width)) in fields.into_iter().enumerate() {
+        if i > 0 && fetched <= at {
+            break;
+        }
+        let v = match width {
+            2 => r.u16(at).map(u64::from),
+            4 => r.u32(at).map(u64::from),
+            _ => r.u64(at),
+        }
+        .unwrap_or(0);
+        if i > 0 {
+            out.push_str(", ");
+        }
+        let _ = write!(out, "{name}=");
+        write_addr_hex(out, v);
+    }
+    for (name, at, count) in [
+        ("st_space", 32, 32),
+        ("xmm_space", 160, 64),
+        ("padding", 416, 24),
+    ] {
+        if fetched <= at {
+            break;
+        }
+        let _ = write!(out, ", {name}=[");
+        let n = ((fetched - at) / 4).min(count);
+        for k in 0..n {
+            if k > 0 {
+                out.push_str(", ");
+            }
+            write_addr_hex(out, r.u32(at + 4 * k).unwrap_or(0).into());
+        }
+        out.push(']');
+    }
+    if size > USER_FPREGS as u64 {
+        out.push_str(", ...");
+    }
+    out.push('}');
+}
+
+/// strace's `PRINT_FIELD_X`: `0x...`, `0` for zero.
+fn write_addr_hex(out: &mut String, v: u64) {
+    super::write_hex(out, v)
+}
+
+/// `PTRACE_PEEKSIGINFO`'s `siginfo_t`s, as many as it returned.
+fn write_siginfos(out: &mut String, call: &Call, v: u64, names: &super::siginfo::Names) {
+    let n = call.success().unwrap_or(0) as usize;
+    let Some(b) = read_of(call, v, true).filter(|b| b.len() >= 128) else {
+        return write_addr(out, v);
+    };
+    out.push('[');
+    for k in 0..n {
+        if k > 0 {
+            out.push_str(", ");
+        }
+        match b.get(128 * k..128 * (k + 1)) {
+            Some(info) => out.push_str(&super::siginfo::fields_of(info, Some(names))),
+            None => {
+                let _ = write!(out, "... /* {:#x} */", v + 128 * k as u64);
+                break;
+            }
+        }
+    }
+    out.push(']');
 }
 
 /// The descriptor a `siginfo_t` `PTRACE_SETSIGINFO` passes names (`si_fd` of a SIGIO's
