@@ -581,6 +581,12 @@ impl CommandLine {
         let execs = [tracer_common::nr::EXECVE, tracer_common::nr::EXECVEAT];
         if execs.iter().any(|&nr| !cfg.decode.abbrev.contains(nr)) {
             kernel.strv_strings = tracer_common::MAX_STRV_ALL as u8;
+        } else {
+            // One string more than an abbreviated exec shows (`-s` of them): an argv of
+            // exactly that many is told from a longer one (`, ...`).
+            let shown = cfg.decode.string_limit.saturating_add(1);
+            kernel.strv_strings =
+                shown.clamp(tracer_common::MAX_STRV, tracer_common::MAX_STRV_ALL) as u8;
         }
         cfg.kernel = kernel;
         Ok(cfg)
