@@ -409,7 +409,7 @@ fn siginfo_fields_as_strace_prints_them(backend: Backend) {
         };
         let mask = |l: &[String]| masked(l, &[(&pid, "PID")]);
         let ours = mask(&ours);
-        assert_eq!(ours.len(), 5, "every call: {ours:#?}");
+        assert_eq!(ours.len(), 6, "every call: {ours:#?}");
         if style == "-Xabbrev" {
             assert!(
                 ours[0].contains("si_code=POLL_IN, si_errno=ENOENT, si_band=-2, si_fd=0<"),
