@@ -22,6 +22,7 @@ tracer_tests::both_backends!(siginfo_fields_as_strace_prints_them);
 tracer_tests::both_backends!(descriptor_paths_as_strace_prints_them);
 tracer_tests::both_backends!(netlink_attribute_descriptors_as_strace_prints_them);
 tracer_tests::both_backends!(reaped_child_named_as_strace_names_it);
+tracer_tests::both_backends!(structs_pointing_at_more_as_strace_prints_them);
 #[cfg(target_arch = "x86_64")]
 tracer_tests::both_backends!(thread_area_descriptors_as_strace_prints_them);
 
@@ -530,4 +531,116 @@ fn thread_area_descriptors_as_strace_prints_them(backend: Backend) {
         ours[2]
     );
     assert_eq!(ours, mask(theirs));
+}
+
+/// The ptrace backend reads what a struct's pointer points at (BLKPG's partition,
+/// SIOCGIFCONF's interfaces, KEYCTL_DH_COMPUTE's parameters and hash name), a struct
+/// larger than its request says (UBI_IOCEBCH's), SG_IO's header and command, and what
+/// keyctl's plan has no slot for (KEYCTL_CAPABILITIES' answer) as strace does; the
+/// kernel programs do not copy it yet: those lines show the pointer.
+fn structs_pointing_at_more_as_strace_prints_them(backend: Backend) {
+    let args = [
+        "-e",
+        "trace=ioctl,keyctl,io_submit,ptrace,execve",
+        env!("CARGO_BIN_EXE_workload"),
+        "struct-pointers",
+    ];
+    let calls = [
+        "ioctl(",
+        "keyctl(",
+        "io_submit(",
+        "ptrace(",
+        "execve(\"/nonexistent",
+    ];
+    let Some((ours, theirs)) = both(backend, &args, &calls) else {
+        return;
+    };
+    let addr = Regex::new(r"0x[0-9a-f]{9,12}\b").unwrap();
+    let mask = |lines: Vec<String>| masked(&lines, &[(&addr, "ADDR")]);
+    let mut ours = mask(ours);
+    let ubi = ours.remove(1);
+    let sg_io = ours.remove(1);
+    // (x86's register requests.)
+    let regs = if cfg!(target_arch = "x86_64") { 2 } else { 0 };
+    assert_eq!(ours.len(), 7 + regs, "every call: {ours:#?}");
+    assert!(ours[1].ends_with(", ifc_buf=NULL}) = 0"), "{}", ours[1]);
+    assert!(ours[2].contains("{ifc_len=160 /* 4 * "), "{}", ours[2]);
+    match backend {
+        Backend::Ptrace => {
+            assert!(
+                ours[0].contains(
+                    "data={start=4096, length=N, pno=2, devname=\"sda2\", volname=\"root\"}}"
+                ),
+                "{}",
+                ours[0]
+            );
+            assert!(
+                ours[2].contains("ifc_buf=[{ifr_name=\"lo\", "),
+                "{}",
+                ours[2]
+            );
+            assert_eq!(
+                ubi,
+                "ioctl(-1, UBI_IOCEBCH, {lnum=3, bytes=4096, dtype=UBI_UNKNOWN}) = -1 EBADF \
+                 (Bad file descriptor)"
+            );
+            assert!(ours[3].contains("{hashname=\"sha256\", "), "{}", ours[3]);
+            assert!(ours[4].contains(", [KEYCTL_CAPS0_"), "{}", ours[4]);
+            assert!(ours[5].contains("aio_buf=\"hello\", "), "{}", ours[5]);
+            if regs > 0 {
+                assert!(
+                    ours[6].starts_with("ptrace(PTRACE_SETREGS, N, {r15=0x10, r14=0x10, "),
+                    "{}",
+                    ours[6]
+                );
+                assert!(
+                    ours[7].contains("NT_PRSTATUS, {iov_base={r15=0x10}, iov_len=8})"),
+                    "{}",
+                    ours[7]
+                );
+            }
+            assert!(
+                ours[6 + regs].contains(", 0xffffffffffffffff], "),
+                "{}",
+                ours[6 + regs]
+            );
+            assert!(
+                sg_io.contains("cmdp=\"\\x12\\x00\\x00\\x00\\x24\\x00\", "),
+                "{}",
+                sg_io
+            );
+            let mut theirs = mask(theirs);
+            assert_eq!(theirs.remove(1), ubi);
+            assert_eq!(theirs.remove(1), sg_io);
+            assert_eq!(ours, theirs);
+        }
+        Backend::Ebpf => {
+            assert!(ubi.starts_with("ioctl(-1, UBI_IOCEBCH, ADDR)"), "{}", ubi);
+            assert!(sg_io.contains(", cmdp=ADDR, "), "{}", sg_io);
+            assert!(ours[0].contains("data=ADDR}"), "{}", ours[0]);
+            assert!(ours[2].contains("ifc_buf=ADDR}"), "{}", ours[2]);
+            assert!(
+                ours[5].starts_with("io_submit(NULL, 2, ADDR)"),
+                "{}",
+                ours[5]
+            );
+            if regs > 0 {
+                assert!(
+                    ours[6].starts_with("ptrace(PTRACE_SETREGS, N, ADDR)"),
+                    "{}",
+                    ours[6]
+                );
+            }
+            assert!(
+                ours[6 + regs].contains("\", ADDR, ADDR /* 1 var */)"),
+                "{}",
+                ours[6 + regs]
+            );
+            assert!(
+                ours[3].starts_with("keyctl(KEYCTL_DH_COMPUTE, ADDR, "),
+                "{}",
+                ours[3]
+            );
+        }
+    }
 }

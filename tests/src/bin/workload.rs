@@ -58,6 +58,7 @@ fn main() {
             Some("siginfo") => siginfo(),
             Some("odd-names") => odd_names(&dir),
             Some("netlink-fd") => netlink_fd(),
+            Some("struct-pointers") => struct_pointers(),
             #[cfg(target_arch = "x86_64")]
             Some("thread-area") => thread_area(),
             _ => {
@@ -1753,5 +1754,89 @@ unsafe fn thread_area() {
         libc::syscall(libc::SYS_get_thread_area, entry);
         libc::syscall(libc::SYS_get_thread_area, 0);
         libc::syscall(libc::SYS_get_thread_area, page.add(4096));
+    }
+}
+
+/// Structs that point at more: BLKPG's partition, SIOCGIFCONF's buffer of interfaces.
+unsafe fn struct_pointers() {
+    unsafe {
+        // struct blkpg_partition: start, length, pno, devname, volname.
+        let mut part = [0u8; 152];
+        part[..8].copy_from_slice(&4096i64.to_ne_bytes());
+        part[8..16].copy_from_slice(&(1i64 << 20).to_ne_bytes());
+        part[16..20].copy_from_slice(&2i32.to_ne_bytes());
+        part[20..24].copy_from_slice(b"sda2");
+        part[84..88].copy_from_slice(b"root");
+        // struct blkpg_ioctl_arg: BLKPG_ADD_PARTITION, flags, datalen, data.
+        let mut arg = [0u8; 24];
+        arg[..4].copy_from_slice(&1i32.to_ne_bytes());
+        arg[8..12].copy_from_slice(&152i32.to_ne_bytes());
+        arg[16..24].copy_from_slice(&(part.as_ptr() as u64).to_ne_bytes());
+        libc::ioctl(-1, 0x1269, arg.as_ptr()); // BLKPG
+        // UBI_IOCEBCH says `int` and reads a struct ubi_leb_change_req: lnum, bytes, dtype.
+        let leb: [i32; 4] = [3, 4096, 3, 0];
+        libc::ioctl(-1, 0x4004_4f02, leb.as_ptr());
+        // SG_IO v3: an INQUIRY command to the device (SG_DXFER_TO_DEV, no data).
+        let cmd = [0x12u8, 0, 0, 0, 36, 0];
+        let mut hdr = [0u8; 88];
+        hdr[..4].copy_from_slice(&i32::from(b'S').to_ne_bytes());
+        hdr[4..8].copy_from_slice(&(-2i32).to_ne_bytes());
+        hdr[8] = cmd.len() as u8;
+        hdr[24..32].copy_from_slice(&(cmd.as_ptr() as u64).to_ne_bytes());
+        hdr[40..44].copy_from_slice(&1000u32.to_ne_bytes());
+        libc::ioctl(-1, 0x2285, hdr.as_ptr());
+        let fd = libc::socket(libc::AF_INET, libc::SOCK_DGRAM, 0);
+        let mut reqs = [0u8; 40 * 4];
+        // struct ifconf: ifc_len, then ifc_buf (NULL: only the length wanted).
+        let mut ifc = [0u8; 16];
+        ifc[..4].copy_from_slice(&(reqs.len() as i32).to_ne_bytes());
+        libc::ioctl(fd, libc::SIOCGIFCONF, ifc.as_mut_ptr());
+        ifc[..4].copy_from_slice(&(reqs.len() as i32).to_ne_bytes());
+        ifc[8..16].copy_from_slice(&(reqs.as_mut_ptr() as u64).to_ne_bytes());
+        libc::ioctl(fd, libc::SIOCGIFCONF, ifc.as_mut_ptr());
+        libc::close(fd);
+        // KEYCTL_DH_COMPUTE: struct keyctl_dh_params (private, prime, base), and
+        // struct keyctl_kdf_params (hashname, otherinfo, otherinfolen, __spare).
+        let dh: [i32; 3] = [-6, 1234, 5678];
+        let hash = c"sha256";
+        let mut kdf = [0u8; 56];
+        kdf[..8].copy_from_slice(&(hash.as_ptr() as u64).to_ne_bytes());
+        let mut out = [0u8; 16];
+        libc::syscall(
+            libc::SYS_keyctl,
+            23,
+            dh.as_ptr(),
+            out.as_mut_ptr(),
+            out.len(),
+            kdf.as_ptr(),
+        );
+        // KEYCTL_CAPABILITIES
+        libc::syscall(libc::SYS_keyctl, 31, out.as_mut_ptr(), 2);
+        // io_submit's iocb pointers (no context: refused): a PWRITE of 5 bytes, a NULL.
+        let data = *b"hello";
+        let mut iocb = [0u64; 8];
+        iocb[0] = 0xfeed;
+        iocb[2] = 1 | (3 << 32); // aio_lio_opcode IOCB_CMD_PWRITE, aio_fildes 3
+        iocb[3] = data.as_ptr() as u64;
+        iocb[4] = data.len() as u64;
+        let iocbs = [iocb.as_ptr(), null()];
+        libc::syscall(libc::SYS_io_submit, 0, 2, iocbs.as_ptr());
+        // x86's registers for no such process: PTRACE_SETREGS, PTRACE_SETREGSET's
+        // first register.
+        #[cfg(target_arch = "x86_64")]
+        {
+            let regs = [0x10u64; 27];
+            let iov = [regs.as_ptr() as u64, 8];
+            libc::syscall(libc::SYS_ptrace, 13, i32::MAX, 0, regs.as_ptr());
+            libc::syscall(libc::SYS_ptrace, 0x4205, i32::MAX, 1, iov.as_ptr());
+        }
+        // An argv with an element pointing nowhere (the exec fails before it runs).
+        let argv = [c"first".as_ptr(), usize::MAX as *const libc::c_char, null()];
+        let envp = [c"A=1".as_ptr(), null()];
+        libc::execve(
+            c"/nonexistent/tracer-test".as_ptr(),
+            argv.as_ptr(),
+            envp.as_ptr(),
+        );
     }
 }
