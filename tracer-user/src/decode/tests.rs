@@ -756,6 +756,55 @@ fn ioctl_memory_behind_pointers() {
     assert!(line(&c).starts_with("-1, PIO_UNIMAP, {entry_ct=2, entries=0x7000} = -1"));
 }
 
+/// Memory behind pointers for a call other than ioctl: io_submit's array of iocb
+/// pointers, then the iocb, then its buffer, asked for round after round as each read
+/// names the next; the line from those copies, or the address without them.
+#[test]
+fn io_submit_iocbs_behind_pointers() {
+    use crate::event::{DEREF_ARG, DEREF_ENTRY};
+    let read = |addr: u64, bytes: &[u8]| {
+        let mut data = addr.to_le_bytes().to_vec();
+        data.extend_from_slice(bytes);
+        cap(DEREF_ARG, DEREF_ENTRY, &data)
+    };
+    let args = [0, 1, 0x5000];
+    let c = call("io_submit", &args, None, vec![]);
+    let mut caps = Vec::new();
+    assert_eq!(
+        crate::decode::derefs(&c, None, &caps, 32),
+        vec![(0x5000, 8)]
+    );
+    caps.push(read(0x5000, &0x6000u64.to_le_bytes()));
+    // struct iocb: aio_data, key/rw_flags, opcode (PWRITE) and fd, buf, nbytes, offset.
+    let mut iocb = [0u8; 64];
+    iocb[..8].copy_from_slice(&0xfeedu64.to_le_bytes());
+    iocb[16..18].copy_from_slice(&1u16.to_le_bytes());
+    iocb[20..24].copy_from_slice(&3u32.to_le_bytes());
+    iocb[24..32].copy_from_slice(&0x7000u64.to_le_bytes());
+    iocb[32..40].copy_from_slice(&5u64.to_le_bytes());
+    assert_eq!(
+        crate::decode::derefs(&c, None, &caps, 32),
+        vec![(0x5000, 8), (0x6000, 64)]
+    );
+    caps.push(read(0x6000, &iocb));
+    assert_eq!(
+        crate::decode::derefs(&c, None, &caps, 32),
+        vec![(0x5000, 8), (0x6000, 64), (0x7000, 5)]
+    );
+    caps.push(read(0x7000, b"hello"));
+    let c = call("io_submit", &args, Some(-14), caps);
+    assert!(
+        line(&c).starts_with(
+            "NULL, 1, [{aio_data=0xfeed, aio_lio_opcode=IOCB_CMD_PWRITE, aio_fildes=3, \
+         aio_buf=\"hello\", aio_nbytes=5, aio_offset=0}] = -1"
+        ),
+        "{}",
+        line(&c)
+    );
+    let c = call("io_submit", &args, Some(-14), vec![]);
+    assert!(line(&c).starts_with("NULL, 1, 0x5000 = -1"), "{}", line(&c));
+}
+
 #[test]
 fn ioctl_gpio() {
     let at = |data: &[u8]| cap(2, capture::FIXED, data);
