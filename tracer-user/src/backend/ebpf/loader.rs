@@ -16,7 +16,7 @@ use tracer_common::{KernelConfig, MAX_CAPTURES, MAX_SYSCALLS, NO_OWNER, SyscallP
 
 use super::{
     EbpfTracer,
-    rings::Rings,
+    rings::{NewRings, Rings},
     skips::Skips,
     trampoline::{self, Functions},
 };
@@ -623,20 +623,24 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
     // settings are worked out beside it.
     // The fentry/fexit programs take aya's own parse of it too (its loader keeps its
     // parse to itself), on a third thread.
-    let (loader, mode, btf, kernel) = std::thread::scope(|s| {
+    // The ring buffers are made meanwhile too (the kernel's work; see `NewRings`).
+    let (loader, mode, btf, kernel, rings) = std::thread::scope(|s| {
         let loader = s.spawn(EbpfLoader::new);
         let mode = attach_mode(cfg);
         let btf = matches!(mode, Ok((Attach::Trampoline(_), _))).then(|| s.spawn(Btf::from_sys_fs));
         let kernel = kernel_config(cfg);
+        let rings = NewRings::make(cfg.buffer_size);
         let btf = btf.map(|t| t.join().expect("the BTF parse panicked"));
         (
             loader.join().expect("the BTF parse panicked"),
             mode,
             btf,
             kernel,
+            rings,
         )
     });
     let (mut loader, (mode, mut attach_facts), mut kernel) = (loader, mode?, kernel?);
+    let rings = rings?;
     let btf = btf
         .transpose()
         .map_err(|e| LoadError::Trampoline(format!("parsing the kernel's BTF: {e}")))?;
@@ -680,17 +684,17 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
     // Kernel-side warnings (rare conditions such as a full map) reach our log.
     let logger = aya_log::EbpfLogger::init(&mut ebpf).ok();
     log::debug!("maps: {:?}", started.elapsed());
-    // The ring buffers are made and put in `EVENTS` while the programs are verified:
-    // each put waits for an RCU grace period. (`EVENTS`'s descriptor stays open with
-    // `ebpf`, which the loads borrow.)
+    // The ring buffers are put in `EVENTS` while the programs are verified: each put
+    // waits for an RCU grace period. (`EVENTS`'s descriptor stays open with `ebpf`,
+    // which the loads borrow.)
     let events = match ebpf.map("EVENTS") {
         Some(aya::maps::Map::ArrayOfMaps(outer)) => outer.fd().as_fd().as_raw_fd(),
         _ => panic!("EVENTS is an array of maps"),
     };
-    let mut rings = None;
+    let (mut new_rings, mut rings) = (Some(rings), None);
     let meanwhile = || {
         fill_plans()?;
-        rings = Some(Rings::create(events, cfg.buffer_size)?);
+        rings = new_rings.take().map(|r| r.place(events)).transpose()?;
         log::debug!("plans and rings: {:?}", started.elapsed());
         Ok(())
     };
