@@ -7,15 +7,13 @@ use std::{collections::BTreeMap, io};
 
 use tracer_common::{HIST_BUCKETS, SIGINFO_BYTES, SyscallTotals};
 
-/// [`Capture::kind`] of memory a pointer inside an argument's struct points at (an
+/// [`Capture::kind`]s of memory a pointer inside an argument's struct points at (an
 /// ioctl's clips, controls, font data), copied at the call's entry or exit, which no
-/// capture plan names: the ptrace backend reads what the decoders ask for
-/// (`decode::ioctl_derefs`). `data` is the address (8 bytes, little-endian), then the
+/// capture plan slot names: the ptrace backend reads what the decoders ask for
+/// (`decode::ioctl_derefs`), the eBPF programs what the decoders' tables say
+/// (`decode::ebpf_derefs`). `data` is the address (8 bytes, little-endian), then the
 /// bytes read from it, fewer than asked where the memory ended (`truncated`).
-pub const DEREF_ENTRY: u8 = 0xfd;
-pub const DEREF_EXIT: u8 = 0xfe;
-/// [`Capture::arg`] of a [`DEREF_ENTRY`]/[`DEREF_EXIT`] copy: no argument's.
-pub const DEREF_ARG: u8 = 0x80;
+pub use tracer_common::{DEREF_ARG, DEREF_ENTRY, DEREF_EXIT};
 
 /// A copy of tracee memory that an argument points at.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

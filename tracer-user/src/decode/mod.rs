@@ -59,6 +59,7 @@ pub(crate) use bpf_filter::FPROG_SIZE;
 pub use errno::errno_name;
 pub use flags::signal_name;
 pub use ioctl::derefs as ioctl_derefs;
+pub use ioctl::kernel_derefs::plans as ioctl_kernel_derefs;
 pub use ioctl::returns_fd as ioctl_returns_fd;
 pub(crate) use ldt::USER_DESC_SIZE;
 pub(crate) use perf::SIZE as PERF_ATTR_SIZE;

@@ -1079,6 +1079,11 @@ pub fn plan_flags(nr: u32) -> u32 {
     if let Some(arg) = sc.args.iter().position(|a| a.kind == ArgKind::Path) {
         flags |= (arg as u32 + 1) << tracer_common::PLAN_PATH_ARG_SHIFT;
     }
+    // The copies behind pointers in an ioctl's struct depend on its request
+    // (`decode::ebpf_derefs`).
+    if let Some(arg) = sc.args.iter().position(|a| a.kind == ArgKind::IoctlRequest) {
+        flags |= (arg as u32 + 1) << tracer_common::PLAN_DEREF_SHIFT;
+    }
     flags
 }
 

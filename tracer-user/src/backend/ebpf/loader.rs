@@ -12,7 +12,10 @@ use aya::{
     programs::{ProgramFd, RawTracePoint, TracePoint},
 };
 
-use tracer_common::{KernelConfig, MAX_CAPTURES, MAX_SYSCALLS, NO_OWNER, SyscallPlan, UringFields};
+use tracer_common::{
+    DerefKey, DerefPlan, KernelConfig, MAX_CAPTURES, MAX_SYSCALLS, NO_OWNER, SyscallPlan,
+    UringFields,
+};
 
 use super::{
     EbpfTracer,
@@ -650,6 +653,10 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
         .map(|plan| follow_path_fds(plan, !cfg.paths.is_empty()))
         .collect();
     (kernel.entry_kinds, kernel.exit_kinds) = capture_kinds(&all_plans);
+    // Copies behind pointers in structs (`DEREFS`): only when a traced call takes them.
+    kernel.derefs = all_plans.iter().any(|p| {
+        p.flags & tracer_common::PLAN_TRACE != 0 && tracer_common::deref_selector(p.flags).is_some()
+    }) as u8;
     let followed = (all_plans.iter())
         .filter(|p| p.flags & tracer_common::PLAN_PATH_TRACK != 0)
         .count();
@@ -673,12 +680,22 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
     let mut plans: Array<_, SyscallPlan> =
         Array::try_from(ebpf.take_map("PLANS").expect("PLANS map"))
             .map_err(|e| LoadError::Map("PLANS", e))?;
+    let mut derefs: aya::maps::HashMap<_, DerefKey, DerefPlan> =
+        aya::maps::HashMap::try_from(ebpf.take_map("DEREFS").expect("DEREFS map"))
+            .map_err(|e| LoadError::Map("DEREFS", e))?;
+    let takes_derefs = kernel.derefs != 0;
     let fill_plans = || {
-        (0..MAX_SYSCALLS).zip(all_plans).try_for_each(|(nr, plan)| {
-            plans
-                .set(nr, plan, 0)
-                .map_err(|e| LoadError::Map("PLANS", e))
-        })
+        (0..MAX_SYSCALLS)
+            .zip(all_plans)
+            .try_for_each(|(nr, plan)| {
+                plans
+                    .set(nr, plan, 0)
+                    .map_err(|e| LoadError::Map("PLANS", e))
+            })?;
+        if takes_derefs {
+            fill_derefs(&mut derefs)?;
+        }
+        Ok(())
     };
 
     // Kernel-side warnings (rare conditions such as a full map) reach our log.
@@ -719,6 +736,24 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
     tracer.trampolines = links;
     tracer.attach_facts = attach_facts;
     Ok(tracer)
+}
+
+/// The decoders' copies behind pointers in ioctl structs, by request, for the programs.
+fn fill_derefs(
+    map: &mut aya::maps::HashMap<aya::maps::MapData, DerefKey, DerefPlan>,
+) -> Result<(), LoadError> {
+    let Some(ioctl) = syscalls::by_name("ioctl") else {
+        return Ok(());
+    };
+    crate::decode::ioctl_kernel_derefs().try_for_each(|(value, plan)| {
+        let key = DerefKey {
+            nr: ioctl.nr,
+            _pad: 0,
+            value,
+        };
+        map.insert(key, plan, 0)
+            .map_err(|e| LoadError::Map("DEREFS", e))
+    })
 }
 
 /// With `-P` (`paths`), a call outside the trace set that opens, duplicates or closes
