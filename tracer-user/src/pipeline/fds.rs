@@ -157,8 +157,14 @@ impl FdTable {
         if launched {
             let me = std::process::id();
             inherited.cwd = procfs::read_link(&format!("/proc/{me}/cwd"));
-            for fd in 0..3 {
-                if let Some(entry) = procfs::from_proc(me, fd, detail) {
+            // stdin, stdout, stderr and whatever else the tracer was given open that the
+            // command inherits (`7>/dev/zero` on the tracer's command line): what the
+            // tracer opened itself is close-on-exec.
+            let open = fs::read_dir(format!("/proc/{me}/fd")).into_iter().flatten();
+            for fd in open.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok()) {
+                if let Some(entry) = procfs::from_proc(me, fd, detail)
+                    && (fd < 3 || !entry.cloexec)
+                {
                     inherited.fds.insert(fd, entry);
                 }
             }
@@ -380,6 +386,12 @@ impl FdTable {
         }
     }
 
+    /// A call the trace does not show, seen for what it did to the descriptors.
+    pub fn follow(&mut self, call: &Syscall) {
+        self.learn_facts(call);
+        self.apply(call);
+    }
+
     /// The names of `call`'s descriptor arguments now, when the call may change them.
     pub fn before(&self, call: &Syscall) -> Option<Before> {
         let sc = syscalls::by_nr(call.nr)?;
@@ -457,7 +469,12 @@ impl FdTable {
             Some(path) => Some(self.absolute(pid, dirfd, &path)),
             None => procfs::from_proc(pid, fd, self.detail).map(|e| e.name),
         };
-        if let Some(name) = name {
+        if let Some(mut name) = name {
+            // A file named so, not deleted: marked as `/proc`'s names are
+            // (`decode::DELETED_SUFFIX`).
+            if name.ends_with(DELETED) {
+                name.push('\0');
+            }
             let entry = Entry {
                 name,
                 cloexec,
@@ -637,8 +654,9 @@ impl FdTable {
                 None => path.to_owned(),
             }
         };
-        fs::canonicalize(&joined)
-            .map(|p| p.to_string_lossy().into_owned())
+        use std::os::unix::ffi::OsStrExt;
+        fs::canonicalize(procfs::path_bytes_os(&joined))
+            .map(|p| procfs::path_string(p.as_os_str().as_bytes()))
             .unwrap_or(joined)
     }
 }
@@ -859,9 +877,9 @@ fn arg_of(sc: &syscalls::Syscall, kind: ArgKind) -> Option<usize> {
 
 /// A path argument as the call read it.
 fn captured_path(call: &Syscall, arg: usize) -> Option<String> {
-    call.capture(arg).filter(|c| !c.fault).map(|c| {
-        String::from_utf8_lossy(c.data.strip_suffix(b"\0").unwrap_or(&c.data)).into_owned()
-    })
+    call.capture(arg)
+        .filter(|c| !c.fault)
+        .map(|c| procfs::path_string(c.data.strip_suffix(b"\0").unwrap_or(&c.data)))
 }
 
 /// Whether the call's flag arguments ask for close-on-exec descriptors.
