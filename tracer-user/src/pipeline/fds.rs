@@ -334,9 +334,12 @@ impl FdTable {
                 let cloexec = known.is_some_and(|e| e.cloexec);
                 fds.insert(facts.fd, Entry { cloexec, ..entry });
             }
-            // The same file or socket (maybe bound or connected since).
+            // The same file or socket (maybe bound or connected since); a pidfd keeps
+            // the process it was named by (`pid:N`), which its facts do not say.
             Some(entry) => {
-                if let Some(known) = fds.get_mut(&facts.fd) {
+                if let Some(known) = fds.get_mut(&facts.fd)
+                    && !known.name.starts_with("pid:")
+                {
                     known.name = entry.name;
                 }
             }
@@ -600,6 +603,8 @@ impl FdTable {
                     .parse::<i64>()
                     .ok()
             })
+            // -1 once the process is gone: the call that made it said which it was.
+            .filter(|&pid| pid > 0)
             .or(target);
         if let Some(target) = target {
             entry.name = format!("pid:{target}");
@@ -657,7 +662,7 @@ impl FdTable {
         use std::os::unix::ffi::OsStrExt;
         fs::canonicalize(procfs::path_bytes_os(&joined))
             .map(|p| procfs::path_string(p.as_os_str().as_bytes()))
-            .unwrap_or(joined)
+            .unwrap_or_else(|_| lexically_normal(&joined))
     }
 }
 
@@ -882,6 +887,26 @@ fn captured_path(call: &Syscall, arg: usize) -> Option<String> {
         .map(|c| procfs::path_string(c.data.strip_suffix(b"\0").unwrap_or(&c.data)))
 }
 
+/// An absolute `path` without its `.` and empty components and with each `..` taking
+/// the one before it away: the kernel's name for it where the file is gone before the
+/// table could ask (a directory the program has removed since).
+fn lexically_normal(path: &str) -> String {
+    if !path.starts_with('/') {
+        return path.to_owned();
+    }
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            part => parts.push(part),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
 /// Whether the call's flag arguments ask for close-on-exec descriptors.
 fn flags_cloexec(sc: &syscalls::Syscall, call: &Syscall) -> bool {
     sc.args.iter().zip(call.args).any(|(arg, v)| {
@@ -947,6 +972,13 @@ mod tests {
             captures,
             ..Syscall::default()
         }
+    }
+
+    #[test]
+    fn gone_paths_are_normalized_lexically() {
+        assert_eq!(lexically_normal("/a/b/./c//d/../e/."), "/a/b/c/e");
+        assert_eq!(lexically_normal("/.."), "/");
+        assert_eq!(lexically_normal("rel/./x"), "rel/./x");
     }
 
     fn facts_capture(arg: u8, all: &[FdFacts]) -> Capture {
