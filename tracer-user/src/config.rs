@@ -266,7 +266,7 @@ impl Config {
             return false;
         }
         crate::syscalls::by_nr(nr).is_some_and(|sc| {
-            sc.ret == RetKind::Fd
+            matches!(sc.ret, RetKind::Fd | RetKind::Landlock)
                 || matches!(
                     sc.effect,
                     Effect::Open

@@ -421,6 +421,20 @@ impl FdTable {
         };
         let (pid, a) = (call.pid, call.args);
         let new_fd = ret as i32;
+        if call.tampered.injected {
+            // The call did not run: its result names what the process has open under
+            // that number, if anything (strace reads `/proc` at the stop).
+            let known = self
+                .procs
+                .get(&pid)
+                .is_some_and(|p| p.fds.contains_key(&new_fd));
+            if sc.ret.new_fd(&call.args) && self.lookup_unknown && !known {
+                if let Some(e) = procfs::from_proc(pid, new_fd, self.detail) {
+                    self.process(pid).fds.insert(new_fd, e);
+                }
+            }
+            return;
+        }
         let cloexec = flags_cloexec(sc, call);
         match sc.effect {
             Effect::Open => self.open(sc, call, new_fd, cloexec),
