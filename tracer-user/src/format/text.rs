@@ -67,7 +67,18 @@ pub struct TextFormatter<W: Write> {
     last_call: HashMap<u32, (u32, Option<u64>)>,
     /// A leader superseded by another thread's exec (`+++ superseded by execve in pid
     /// B +++`), held for the exec that follows, by leader: the thread B and the time.
-    superseded: HashMap<u32, (u32, u64)>,
+    superseded: HashMap<u32, Held>,
+    /// The prefix the next line takes instead of the one the tasks give it now.
+    prefix_override: Option<String>,
+}
+
+/// A `+++ superseded +++` line held back, with the prefixes its lines take as they
+/// would have been when it came (the tasks forget the thread with the exec).
+struct Held {
+    by: u32,
+    ns: u64,
+    by_prefix: String,
+    leader_prefix: String,
 }
 
 impl<W: Write> TextFormatter<W> {
@@ -81,6 +92,7 @@ impl<W: Write> TextFormatter<W> {
             stamper: Stamper::new(opts.clock, opts.timestamps),
             last_call: HashMap::new(),
             superseded: HashMap::new(),
+            prefix_override: None,
             opts,
         }
     }
@@ -169,7 +181,10 @@ impl<W: Write> TextFormatter<W> {
             }
         }
         self.line.clear();
-        self.prefix(ctx, tid, ns);
+        match self.prefix_override.take() {
+            Some(prefix) => self.line.push_str(&prefix),
+            None => self.prefix(ctx, tid, ns),
+        }
         if self.stamper.enabled() {
             let ns = ns.unwrap_or_else(now_ns);
             self.stamper.write(&mut self.line, ns);
@@ -397,9 +412,9 @@ impl<W: Write> TextFormatter<W> {
             _ => None,
         };
         if let Some(call) = exec
-            && let Some((by, ns)) = self.superseded.remove(&call.tid)
+            && let Some(held) = self.superseded.remove(&call.tid)
         {
-            let leader = call.tid;
+            let (leader, by, ns) = (call.tid, held.by, held.ns);
             match self.open_line {
                 // Its entry shown in progress.
                 Some((open, _)) if open == by => {
@@ -407,6 +422,7 @@ impl<W: Write> TextFormatter<W> {
                     self.in_progress.remove(&by);
                 }
                 _ => {
+                    self.prefix_override = Some(held.by_prefix);
                     self.begin(ctx, by, Some(call.enter_ns))?;
                     self.call_prefix(by, Some(call), false);
                     self.line.push_str(&Self::name(call.nr));
@@ -416,13 +432,18 @@ impl<W: Write> TextFormatter<W> {
                 }
             }
             writeln!(self.out, " <pid changed to {leader} ...>")?;
+            self.prefix_override = Some(held.leader_prefix.clone());
             self.exited(ctx, leader, ExitStatus::Superseded { by }, ns)?;
+            self.prefix_override = Some(held.leader_prefix);
             self.in_progress.insert(leader, call.enter_ns);
             self.completed(ctx, call)?;
+            self.prefix_override = None;
             return Ok(true);
         }
-        for (leader, (by, ns)) in std::mem::take(&mut self.superseded) {
-            self.exited(ctx, leader, ExitStatus::Superseded { by }, ns)?;
+        for (leader, held) in std::mem::take(&mut self.superseded) {
+            self.prefix_override = Some(held.leader_prefix);
+            self.exited(ctx, leader, ExitStatus::Superseded { by: held.by }, held.ns)?;
+            self.prefix_override = None;
         }
         Ok(false)
     }
@@ -441,7 +462,18 @@ impl<W: Write> Sink for TextFormatter<W> {
         } = event
             && by != tid
         {
-            self.superseded.insert(*tid, (*by, *ns));
+            let mut prefix = |tid| {
+                self.line.clear();
+                self.prefix(ctx, tid, Some(*ns));
+                std::mem::take(&mut self.line)
+            };
+            let held = Held {
+                by: *by,
+                ns: *ns,
+                by_prefix: prefix(*by),
+                leader_prefix: prefix(*tid),
+            };
+            self.superseded.insert(*tid, held);
             return Ok(());
         }
         match event {
