@@ -428,10 +428,12 @@ impl FdTable {
                 .procs
                 .get(&pid)
                 .is_some_and(|p| p.fds.contains_key(&new_fd));
-            if sc.ret.new_fd(&call.args) && self.lookup_unknown && !known {
-                if let Some(e) = procfs::from_proc(pid, new_fd, self.detail) {
-                    self.process(pid).fds.insert(new_fd, e);
-                }
+            if sc.ret.new_fd(&call.args)
+                && self.lookup_unknown
+                && !known
+                && let Some(e) = procfs::from_proc(pid, new_fd, self.detail)
+            {
+                self.process(pid).fds.insert(new_fd, e);
             }
             return;
         }
