@@ -52,6 +52,10 @@ pub struct FdTable {
     /// Look descriptors the trace did not see opened up in `/proc`. Not for a launched
     /// command whose every call is traced: there `/proc` could only show a later file.
     lookup_unknown: bool,
+    /// The calls that change the working directory are seen even outside the trace set
+    /// (`Config::follows_fds_untraced`): `/proc`, read after the call, could only show
+    /// a later one.
+    follows_cwd: bool,
     /// `-yy`: sockets' details as first resolved.
     sockets: SocketCache,
     /// `/dev`'s nodes, read when a device descriptor first needs its path (and again,
@@ -175,11 +179,19 @@ impl FdTable {
             procs: HashMap::new(),
             inherited,
             lookup_unknown: !(launched && complete),
+            follows_cwd: false,
             sockets: SocketCache::new(),
             devices: HashMap::new(),
             missing_devices: Default::default(),
             parents: HashMap::new(),
         }
+    }
+
+    /// The calls that change the working directory reach the table whatever the trace
+    /// set.
+    pub fn following_cwd(mut self, follows: bool) -> Self {
+        self.follows_cwd = follows;
+        self
     }
 
     fn name(&self, pid: u32, fd: i32) -> Option<&str> {
@@ -220,6 +232,7 @@ impl FdTable {
         // A call refused for a bad descriptor had none open: `/proc` can only show a
         // later one.
         let lookup = self.lookup_unknown && call.ret != Some(-EBADF);
+        let cwd_lookup = lookup && !self.follows_cwd;
         let detail = self.detail;
         let proc = self.process(call.pid);
         for (i, arg) in sc.args.iter().enumerate() {
@@ -231,7 +244,7 @@ impl FdTable {
             }
             match arg.kind {
                 // Read again where a `chdir` may be outside the trace set.
-                ArgKind::DirFd if fd == AT_FDCWD && (proc.cwd.is_none() || lookup) => {
+                ArgKind::DirFd if fd == AT_FDCWD && (proc.cwd.is_none() || cwd_lookup) => {
                     const ENAMETOOLONG: i32 = 36;
                     match fs::read_link(format!("/proc/{}/cwd", call.pid)) {
                         Ok(cwd) => {

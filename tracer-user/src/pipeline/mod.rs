@@ -80,7 +80,13 @@ impl<'a> Pipeline<'a> {
         });
         let fds = (cfg.out.decode_fds > 0 || cfg.diagnose).then(|| {
             let complete = cfg.trace_set().is_all();
+            // (The kernel programs follow them: the eBPF backend, which filters upstream.)
+            let follows_cwd = filtered_upstream
+                && syscalls::all().any(|sc| {
+                    sc.effect == syscalls::Effect::Chdir && cfg.follows_fds_untraced(sc.nr)
+                });
             FdTable::new(cfg.out.decode_fd_kinds, cfg.target_is_command(), complete)
+                .following_cwd(follows_cwd)
         });
         let shown = &cfg.qualifiers.trace;
         Self {
