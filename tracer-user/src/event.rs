@@ -61,6 +61,9 @@ pub struct Syscall {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Tampered {
     pub injected: bool,
+    /// The injected result is a value (`retval=`), never a failure whatever it is, as
+    /// strace shows it (`= 18446744073709551614`), not an error (`error=`).
+    pub value: bool,
     /// `poke_enter=`/`poke_exit=` wrote into its arguments' memory.
     pub poked: bool,
     pub delayed: bool,
@@ -90,7 +93,7 @@ impl Syscall {
 
     /// Whether the call returned an error (-4095..-1, the kernel's errno range).
     pub fn failed(&self) -> bool {
-        self.ret.is_some_and(|r| (-4095..0).contains(&r))
+        self.ret.is_some_and(|r| (-4095..0).contains(&r)) && !self.tampered.value
     }
 
     /// The return value of a call that returned and succeeded.

@@ -14,7 +14,7 @@ mod dirent;
 pub mod dump;
 mod errno;
 mod fcntl;
-mod fdset;
+pub mod fdset;
 pub mod flags;
 mod fsconfig;
 mod futex;

@@ -84,8 +84,11 @@ pub enum Attach {
 /// an empty program: a few milliseconds, only for narrow sets.
 fn attach_mode(cfg: &Config) -> Result<(Attach, String), LoadError> {
     let traced = || -> Vec<&'static str> {
-        cfg.trace_set()
-            .numbers()
+        // With the calls `-y` follows outside the trace set.
+        let followed = syscalls::all()
+            .map(|sc| sc.nr)
+            .filter(|&nr| cfg.follows_fds_untraced(nr));
+        (cfg.trace_set().numbers().chain(followed))
             .filter_map(syscalls::by_nr)
             .map(syscalls::kernel_name)
             .collect()
@@ -649,7 +652,10 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
         .map_err(|e| LoadError::Trampoline(format!("parsing the kernel's BTF: {e}")))?;
     let traced = cfg.trace_set();
     let all_plans: Vec<SyscallPlan> = (0..MAX_SYSCALLS)
-        .map(|nr| syscalls::kernel_plan(nr, traced.contains(nr), cfg.plan_options(nr)))
+        .map(|nr| {
+            let traced = traced.contains(nr) || cfg.follows_fds_untraced(nr);
+            syscalls::kernel_plan(nr, traced, cfg.plan_options(nr))
+        })
         .map(|plan| follow_path_fds(plan, !cfg.paths.is_empty()))
         .collect();
     (kernel.entry_kinds, kernel.exit_kinds) = capture_kinds(&all_plans);
