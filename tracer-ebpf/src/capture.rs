@@ -24,7 +24,7 @@ use aya_ebpf::{
 };
 use tracer_common::{
     CAPTURE_FAULT, CAPTURE_TRUNCATED, CaptureHeader, CapturePlan, CaptureSpec, DEREF_ARG,
-    DEREF_EACH, DEREF_ENTRY, DEREF_EXIT, DEREF_SELF, DIRENT_RECLEN, DerefKey, DerefSpec,
+    DEREF_EACH, DEREF_ENTRY, DEREF_EXIT, DEREF_SELF, DIRENT_RECLEN, DerefKey, DerefPlan, DerefSpec,
     FD_RET_ARG, FD_RETURNED, FD_SLOT, FdFacts, FdSetsHeader, IovecChunk, LEN_FROM_RET, LOOP_SLOT,
     MAX_CAPTURE, MAX_CAPTURES, MAX_DEREF_EACH, MAX_DEREFS, MAX_DIRENTS, MAX_FDSET_BYTES,
     MAX_FOLLOW_STRUCT, MAX_IOV, MAX_MMSG_PIECES, MAX_PTRV, MAX_STRV_ALL, MMSG_MESSAGE,
@@ -1107,50 +1107,59 @@ fn capture_record<L: Loops>(slot: u32, phase: impl FnOnce(i64) -> Phase, retry: 
     faulted as u64
 }
 
-/// The copies behind pointers in the structs of the record in scratch slot `scratch`
-/// its plan's selector picks ([`DerefPlan`], from `DEREFS`), appended at `OFF_CELL`.
-/// A global function of its own: after the loops, its code would be walked again for
-/// every state they leave.
+/// The record in scratch slot `scratch` ([`reopen`]), its [`DerefPlan`] (from `DEREFS`
+/// by its number and the value of the argument its plan names) and the phase; `None`
+/// when it takes no copies behind pointers.
 #[inline(always)]
-fn capture_derefs(scratch: u32, exit: bool) {
-    let Some((mut b, plan, args, ret)) = reopen(scratch) else {
-        return;
-    };
-    let Some(selector) = deref_selector(plan.flags) else {
-        return;
-    };
+fn reopen_derefs(
+    scratch: u32,
+    exit: bool,
+) -> Option<(Builder, &'static DerefPlan, &'static [u64; 6], Phase)> {
+    let (mut b, plan, args, ret) = reopen(scratch)?;
+    let selector = deref_selector(plan.flags)?;
     let key = DerefKey {
         nr: nr_of(&b),
         _pad: 0,
         value: selected(&mut b, args, selector),
     };
+    // SAFETY: a value of the map, which only userspace writes (before attaching).
+    let derefs = unsafe { DEREFS.get(key) }?;
     let phase = if exit {
         Phase::Exit(ret)
     } else {
         Phase::Enter { deferred: 0 }
     };
-    // SAFETY: a value of the map, which only userspace writes (before attaching).
-    if let Some(derefs) = unsafe { DEREFS.get(key) } {
-        let mut last = (0, 0);
-        let mut i = 0;
-        while i < MAX_DEREFS {
-            b.forget_offset();
-            let spec = &derefs.specs[i];
-            if spec.count_bytes == DEREF_EACH {
-                // A function of its own (its loop would be walked once per spec slot).
-                b.store(OFF_CELL, b.off as u64);
-                let (array, len) = (last.0 as u64, last.1 as u64);
-                if exit {
-                    tracer_capture_deref_each_exit(i as u64, array, len);
-                } else {
-                    tracer_capture_deref_each_entry(i as u64, array, len);
-                }
-                b.off = b.load(OFF_CELL) as usize;
+    Some((b, derefs, args, phase))
+}
+
+/// The copies behind pointers in the structs of the record in scratch slot `scratch`
+/// its plan's selector picks ([`DerefPlan`]), appended at `OFF_CELL`. A global function
+/// of its own: after the loops, its code would be walked again for every state they
+/// leave.
+#[inline(always)]
+fn capture_derefs(scratch: u32, exit: bool) {
+    let Some((mut b, derefs, args, phase)) = reopen_derefs(scratch, exit) else {
+        return;
+    };
+    let mut last = (0, 0);
+    let mut i = 0;
+    while i < MAX_DEREFS {
+        b.forget_offset();
+        let spec = &derefs.specs[i];
+        if spec.count_bytes == DEREF_EACH {
+            // A function of its own (its loop would be walked once per spec slot).
+            b.store(OFF_CELL, b.off as u64);
+            let (array, len) = (last.0 as u64, last.1 as u64);
+            if exit {
+                tracer_capture_deref_each_exit(i as u64, array, len);
             } else {
-                last = b.deref(spec, phase, args);
+                tracer_capture_deref_each_entry(i as u64, array, len);
             }
-            i += 1;
+            b.off = b.load(OFF_CELL) as usize;
+        } else {
+            last = b.deref(spec, phase, args);
         }
+        i += 1;
     }
     b.store(OFF_CELL, b.off as u64);
 }
@@ -1159,27 +1168,11 @@ fn capture_derefs(scratch: u32, exit: bool) {
 /// scratch slot `scratch`), over the `len` bytes copied from `array`; at `OFF_CELL`.
 #[inline(always)]
 fn capture_deref_each(scratch: u32, exit: bool, index: u64, array: u64, len: u64) {
-    let Some((mut b, plan, args, ret)) = reopen(scratch) else {
+    let Some((mut b, derefs, _, phase)) = reopen_derefs(scratch, exit) else {
         return;
     };
-    let Some(selector) = deref_selector(plan.flags) else {
-        return;
-    };
-    let key = DerefKey {
-        nr: nr_of(&b),
-        _pad: 0,
-        value: selected(&mut b, args, selector),
-    };
-    let phase = if exit {
-        Phase::Exit(ret)
-    } else {
-        Phase::Enter { deferred: 0 }
-    };
-    // SAFETY: as in `capture_derefs`.
-    if let Some(derefs) = unsafe { DEREFS.get(key) } {
-        let spec = &derefs.specs[index as usize % MAX_DEREFS];
-        b.deref_each(spec, phase, (array, len as usize & (MAX_CAPTURE - 1)));
-    }
+    let spec = &derefs.specs[index as usize % MAX_DEREFS];
+    b.deref_each(spec, phase, (array, len as usize & (MAX_CAPTURE - 1)));
     b.store(OFF_CELL, b.off as u64);
 }
 
