@@ -12,6 +12,7 @@ use tracer_tests::{Backend, Traced, trace};
 tracer_tests::both_backends!(
     the_chosen_call_fails_with_the_errno,
     a_faked_result_reaches_the_program,
+    an_injected_value_is_never_an_error,
     fault_fails_with_enosys_and_counts_as_an_error,
     a_signal_is_delivered_after_the_delay,
     poked_memory_is_what_the_call_reads,
@@ -89,6 +90,37 @@ fn a_faked_result_reaches_the_program(backend: Backend) {
     t.expect(
         getpid.iter().all(|l| l.ends_with("= 4242 (INJECTED)")),
         "every getpid line shows the injected value",
+    );
+}
+
+/// `retval=` in the errno range is a value all the same, unsigned as strace prints it,
+/// and an injected descriptor is named as what the process has open under it (strace's
+/// inject-nf and memfd_secret-success-y tests).
+fn an_injected_value_is_never_an_error(backend: Backend) {
+    let t = tamper(
+        backend,
+        &[
+            "-y",
+            "-e",
+            "trace=geteuid,memfd_create",
+            "--inject=geteuid:retval=0xfffffffffffffffe",
+            "--inject=memfd_create:retval=0",
+            "--",
+            "python3",
+            "-c",
+            "import os; os.geteuid(); os.memfd_create('x')",
+        ],
+    );
+    t.expect(t.code() == Some(0), "python exits 0");
+    let geteuid = t.calls("geteuid");
+    t.expect(
+        !geteuid.is_empty()
+            && (geteuid.iter()).all(|l| l.ends_with("= 18446744073709551614 (INJECTED)")),
+        "geteuid's injected value, unsigned",
+    );
+    t.expect(
+        (t.calls("memfd_create").iter()).any(|l| l.ends_with("= 0</dev/null> (INJECTED)")),
+        "the injected descriptor named as the process's stdin",
     );
 }
 

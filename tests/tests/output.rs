@@ -28,6 +28,7 @@ tracer_tests::both_backends!(
     y_names_as_strace_does_at_the_call,
     y_names_descriptors_outside_the_fd_arguments,
     y_names_pidfd_getfd_descriptors,
+    y_names_files_of_a_narrow_trace_after_the_process_is_gone,
     y_names_pipes_and_sockets_of_a_process_gone_before_they_are_read,
     yy_names_a_received_socket_in_a_narrow_trace_set,
     y_never_names_a_reused_descriptor_by_an_earlier_file,
@@ -1087,6 +1088,64 @@ fn y_names_descriptors_outside_the_fd_arguments(backend: Backend) {
         t.lines().iter().any(|l| l.starts_with(&want)),
         &format!("the descriptors named: {want}"),
     );
+}
+
+/// A narrow trace (`-e trace=fsync`) names what calls outside it opened, in the
+/// directory a `chdir` outside it entered, once the process has closed them and exited
+/// (the eBPF backend follows those calls for the table; `/proc` is empty by then), a
+/// file whose own name ends in ` (deleted)` as strace does, and a descriptor the tracer
+/// was given open (`7</dev/zero`), which the command inherits: strace's fsync-y,
+/// fchmod-y and sockaddr_xlat-y tests.
+fn y_names_files_of_a_narrow_trace_after_the_process_is_gone(backend: Backend) {
+    let dir = Scratch::new("narrow");
+    let script = "import os\n\
+                  os.mkdir('sub')\n\
+                  os.chdir('sub')\n\
+                  fd = os.open('f (deleted)', os.O_CREAT | os.O_RDONLY, 0o600)\n\
+                  os.fsync(fd)\n\
+                  os.unlink('f (deleted)')\n\
+                  os.fsync(fd)\n\
+                  try: os.fsync(7)\n\
+                  except OSError: pass\n\
+                  print(fd, flush=True)";
+    let output = tracer_tests::output_once_not_busy(|| {
+        let mut cmd = Command::new("sh");
+        tracer_tests::tracer_env(&mut cmd)
+            .current_dir(&dir.0)
+            .args(["-c", "exec \"$@\" 7</dev/zero", "sh"])
+            .arg(tracer_tests::tracer_bin())
+            .args([
+                backend.arg(),
+                "-y",
+                "-e",
+                "trace=fsync",
+                "--",
+                "python3",
+                "-c",
+            ])
+            .arg(script)
+            .stdin(Stdio::null());
+        cmd
+    });
+    let t = Traced::from(output);
+    t.expect(t.code() == Some(0), "python exits 0");
+    let fd = t.stdout.trim();
+    let file = dir.path("sub/f (deleted)");
+    // Short lines are padded to strace's column before ` = `.
+    let pad = Regex::new(r" +=").unwrap();
+    let lines: Vec<String> = (t.lines().iter())
+        .map(|l| pad.replace(l, " =").into_owned())
+        .collect();
+    for want in [
+        format!("fsync({fd}<{file}>) = 0"),
+        format!("fsync({fd}<{file}>(deleted)) = 0"),
+        "fsync(7</dev/zero>) = -1 EINVAL".to_owned(),
+    ] {
+        t.expect(
+            lines.iter().any(|l| l.starts_with(&want)),
+            &format!("the descriptor named: {want}"),
+        );
+    }
 }
 
 /// `pidfd_getfd(pidfd, targetfd, 0)`: the pidfd named as one, the target descriptor (of

@@ -366,11 +366,19 @@ fn execve_in_a_multithreaded_process() {
         "exec",
     ]);
     t.expect(t.code() == Some(0), "/bin/true's status");
+    // As strace shows a thread's exec: its call cut where the thread took the leader's
+    // pid, then resumed under that pid.
     t.expect(
         t.calls("execve")
             .iter()
-            .any(|l| l.starts_with("execve(\"/bin/true\"") && l.ends_with("= 0")),
-        "the second thread's execve completes",
+            .any(|l| l.starts_with("execve(\"/bin/true\"") && l.contains("<pid changed to ")),
+        "the second thread's execve is shown",
+    );
+    t.expect(
+        t.lines()
+            .iter()
+            .any(|l| tracer_tests::strip_pid_prefix(l) == "<... execve resumed>)       = 0"),
+        "and completes",
     );
     t.expect(
         t.lines().last() == Some(&"+++ exited with 0 +++"),
@@ -647,5 +655,55 @@ fn trace_path_finds_fds_opened_by_calls_not_traced() {
             .iter()
             .all(|l| l.starts_with(reads[0].split(',').next().unwrap())),
         "only the reads of its fd",
+    );
+}
+
+/// `-P` as strace's `pathtrace.c` matches the calls whose descriptors or paths are not
+/// (only) their first arguments: a `poll` array's descriptors, `select`'s sets,
+/// `renameat`'s second path (not `rename`'s), `fsconfig`'s by command. The ptrace backend only: the kernel
+/// programs match the plan's descriptor arguments and first path (`select`'s sets and
+/// `poll`'s array would need their copies read in the kernel's `-P` decision).
+#[test]
+fn trace_path_matches_arrays_sets_and_second_paths() {
+    let script = "import os, select\n\
+                  fd = os.open('/dev/full', os.O_WRONLY)\n\
+                  p = select.poll()\n\
+                  p.register(fd, select.POLLOUT)\n\
+                  p.poll(0)\n\
+                  select.select([], [fd], [], 0)\n\
+                  select.select([], [1], [], 0)\n\
+                  d = os.open('/', os.O_RDONLY)\n\
+                  for dst in ('/dev/full', '/nonexistent-tracer-dst'):\n\
+                  \x20   try: os.rename('/nonexistent-tracer-src', dst, src_dir_fd=d, dst_dir_fd=d)\n\
+                  \x20   except OSError: pass";
+    let t = trace(&[
+        "--backend=ptrace",
+        "-e",
+        "trace=poll,select,pselect6,rename,renameat,renameat2",
+        "-P",
+        "/dev/full",
+        "--",
+        "python3",
+        "-c",
+        script,
+    ]);
+    t.expect(t.code() == Some(0), "python exits 0");
+    let lines = t.lines();
+    let has = |start: &str| lines.iter().any(|l| l.starts_with(start));
+    t.expect(has("poll([{fd="), "the poll of its descriptor");
+    t.expect(
+        (lines.iter())
+            .filter(|l| l.starts_with("select(") || l.starts_with("pselect6("))
+            .count()
+            == 1,
+        "the select of its descriptor only",
+    );
+    t.expect(
+        lines
+            .iter()
+            .filter(|l| l.starts_with("rename"))
+            .all(|l| l.contains("\"/dev/full\""))
+            && has("rename"),
+        "the rename onto it only",
     );
 }

@@ -247,9 +247,13 @@ fn an_exec_in_another_thread_ends_with_its_program(backend: Backend) {
     let seen = watcher.finish();
     let status = status.unwrap_or_else(|| panic!("the trace never ended:\n{seen}"));
     assert_eq!(status.code(), Some(0), "true's status\n{seen}");
+    // Its pid changed to the leader's, where the call returns (strace's
+    // maybe_switch_current_tcp).
     assert!(
         seen.lines()
-            .any(|l| l.contains("execve(\"/bin/true\", [\"true\"]") && l.ends_with("= 0")),
+            .any(|l| l.contains("execve(\"/bin/true\", [\"true\"]")
+                && l.contains(" <pid changed to "))
+            && (seen.lines()).any(|l| l.contains("<... execve resumed>) ") && l.ends_with("= 0")),
         "the thread's exec\n{seen}"
     );
 }
@@ -292,15 +296,32 @@ fn an_exec_in_another_thread_supersedes_the_leader(backend: Backend) {
             pid_of(l) == pid_of(lines[sleep])
                 && tracer_tests::strip_pid_prefix(l).starts_with("+++ superseded by execve in pid ")
         });
+        // strace's maybe_switch_current_tcp: the thread's exec, its pid changed to the
+        // leader's, resumed under the leader's pid.
+        let changed = lines.iter().position(|l| {
+            l.contains("execve(\"/bin/true\"")
+                && l.ends_with(&format!(
+                    " <pid changed to {} ...>",
+                    pid_of(lines[sleep]).unwrap_or_default()
+                ))
+        });
+        let resumed = lines.iter().position(|l| {
+            pid_of(l) == pid_of(lines[sleep])
+                && tracer_tests::strip_pid_prefix(l).starts_with("<... execve resumed>)")
+                && l.ends_with("= 0")
+        });
+        t.expect(
+            changed.is_some_and(|c| resumed.is_some_and(|r| c < r)),
+            "the thread's exec <pid changed to ...>, then resumed under the leader's pid",
+        );
         if quiet {
             t.expect(superseded.is_none(), "no superseded line when quiet");
         } else {
             t.expect(
-                superseded.is_some_and(|k| k > sleep)
-                    && lines[superseded.unwrap() + 1..]
-                        .iter()
-                        .any(|l| l.contains("execve(\"/bin/true\"") && l.ends_with("= 0")),
-                "the leader superseded, then the exec completes",
+                superseded.is_some_and(|k| {
+                    k > sleep && changed.is_some_and(|c| c < k) && resumed.is_some_and(|r| k < r)
+                }),
+                "the leader superseded between the two halves of the exec",
             );
         }
     }

@@ -45,7 +45,11 @@ pub struct KernelConfig {
     /// [`crate::MAX_STRV_ALL`] when the exec is not abbreviated (`-v`, `-e abbrev=`) and
     /// strace shows them all. Frozen: the verifier walks only as many rounds.
     pub strv_strings: u8,
-    pub _pad: [u8; 3],
+    /// Non-zero when a traced syscall's plan picks copies behind pointers in its structs
+    /// ([`crate::DerefPlan`]): frozen, so that the programs verify without that code
+    /// otherwise.
+    pub derefs: u8,
+    pub _pad: [u8; 2],
     /// `--cgroup`/`--container`: the depth of each traced cgroup below the cgroup2 root.
     pub cgroup_levels: [u32; MAX_CGROUPS],
     /// Per plan slot, the capture kinds (a bit per [`crate::capture`] kind) the traced
@@ -389,7 +393,8 @@ impl KernelConfig {
         diagnose_only: 0,
         path_follows_untraced: 0,
         strv_strings: crate::MAX_STRV as u8,
-        _pad: [0; 3],
+        derefs: 0,
+        _pad: [0; 2],
         cgroup_levels: [0; MAX_CGROUPS],
         entry_kinds: [u32::MAX; MAX_CAPTURES],
         exit_kinds: [u32::MAX; MAX_CAPTURES],

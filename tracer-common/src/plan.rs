@@ -731,6 +731,19 @@ pub const PLAN_FD_EFFECT: u32 = 16;
 pub const PLAN_PATH_TRACK: u32 = 32;
 /// Bits `PLAN_FD_ARGS_SHIFT..+6`: which arguments are file descriptors.
 pub const PLAN_FD_ARGS_SHIFT: u32 = 8;
+/// Bits `PLAN_DEREF_SHIFT..+3`: 1 + the argument whose value picks the call's copies of
+/// memory behind pointers in its structs (an ioctl's request: a [`DerefPlan`] in the
+/// programs' `DEREFS` by number and that value), 0 for none.
+pub const PLAN_DEREF_SHIFT: u32 = 20;
+
+/// The argument [`PLAN_DEREF_SHIFT`]'s bits name in `flags`.
+pub const fn deref_selector(flags: u32) -> Option<usize> {
+    match flags >> PLAN_DEREF_SHIFT & 7 {
+        0 => None,
+        n => Some(n as usize - 1),
+    }
+}
+
 /// Bits `PLAN_PATH_ARG_SHIFT..+3`: 1 + the argument `-P` compares as a path (the first
 /// one the plan copies in full), 0 for none.
 pub const PLAN_PATH_ARG_SHIFT: u32 = 16;
@@ -768,6 +781,18 @@ const _: () = {
 #[cfg(feature = "user")]
 // SAFETY: plain-old-data: repr(C), integer fields only, no implicit padding.
 unsafe impl aya::Pod for SyscallPlan {}
+#[cfg(feature = "user")]
+// SAFETY: as above.
+unsafe impl aya::Pod for DerefKey {}
+#[cfg(feature = "user")]
+// SAFETY: as above.
+unsafe impl aya::Pod for DerefPlan {}
+
+const _: () = {
+    assert!(core::mem::size_of::<DerefKey>() == 16);
+    assert!(core::mem::size_of::<DerefSpec>() == 20);
+    assert!(core::mem::size_of::<DerefPlan>() == 80);
+};
 
 #[cfg(test)]
 mod tests {
@@ -835,5 +860,87 @@ mod tests {
         assert_eq!(copied_flags(&array, 8, 8, 8), 0);
         let string = CaptureSpec::new(capture::BUF, when::ENTER, 1, 2, 0);
         assert_eq!(capture_retry_len(&string, 0x7000_0ffc, 8), None);
+    }
+}
+
+/// A capture of memory behind a pointer in a struct, taken at a call's entry: the
+/// address (8 bytes, little-endian), then the bytes read from it (fewer where the memory
+/// ended). Made by the eBPF programs from a [`DerefPlan`] and by the ptrace backend as
+/// the decoders ask; never a plan slot's kind.
+pub const DEREF_ENTRY: u8 = 0xfd;
+/// The same, taken at the call's exit.
+pub const DEREF_EXIT: u8 = 0xfe;
+/// The [`CaptureHeader::arg`] of a [`DEREF_ENTRY`]/[`DEREF_EXIT`] copy: no argument's.
+pub const DEREF_ARG: u8 = 0x80;
+
+/// The `DEREFS` key: a syscall number and its selecting argument's value
+/// ([`PLAN_DEREF_SHIFT`]).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct DerefKey {
+    pub nr: u32,
+    pub _pad: u32,
+    pub value: u64,
+}
+
+/// One copy of memory a pointer in a struct points at: the struct's address is in
+/// argument `arg`; the pointer at byte `ptr_at` of it ([`DEREF_SELF`]: the struct itself,
+/// longer than its plan copies); as many bytes as `count_bytes` bytes at `count_at`
+/// count, times `elem`, plus `add`, at most `max` (and [`MAX_CAPTURE`] less the address).
+/// A read that faults is retried up to its page's end.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DerefSpec {
+    /// [`when::ENTER`], [`when::EXIT`] or [`when::EXIT_OK`]; 0: no copy.
+    pub when: u8,
+    pub arg: u8,
+    /// 0 (no count: `add` bytes), 1, 2, 4 or 8.
+    pub count_bytes: u8,
+    pub _pad: u8,
+    pub ptr_at: u16,
+    pub count_at: u16,
+    pub elem: u32,
+    pub add: u32,
+    pub max: u32,
+}
+
+/// [`DerefSpec::ptr_at`]: the struct itself.
+pub const DEREF_SELF: u16 = u16::MAX;
+/// [`DerefSpec::count_bytes`]: a copy for each `elem`-byte element of the plan's previous
+/// copy (at most [`MAX_DEREF_EACH`]), from the pointer at `ptr_at` of the element for as
+/// many bytes as its u32 at `count_at` says (at most `max`, and `-s` + 1): a v4l2
+/// control's string.
+pub const DEREF_EACH: u8 = 0xff;
+pub const MAX_DEREF_EACH: usize = 8;
+/// Copies per [`DerefPlan`].
+pub const MAX_DEREFS: usize = 4;
+
+/// The copies behind pointers a call takes (the programs' `DEREFS`, filled by userspace
+/// from the decoders' tables).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DerefPlan {
+    pub specs: [DerefSpec; MAX_DEREFS],
+}
+
+impl DerefSpec {
+    /// Bytes to copy for a count of `count`.
+    pub const fn want(&self, count: u64) -> usize {
+        let count = if count > MAX_CAPTURE as u64 {
+            MAX_CAPTURE as u64
+        } else {
+            count
+        };
+        let bytes = count * self.elem as u64 + self.add as u64;
+        let max = if (self.max as usize) < MAX_CAPTURE - 8 {
+            self.max as usize
+        } else {
+            MAX_CAPTURE - 8
+        };
+        if bytes > max as u64 {
+            max
+        } else {
+            bytes as usize
+        }
     }
 }

@@ -9,7 +9,11 @@
 
 use core::ffi::c_void;
 
-use crate::{config::config, fdfacts, maps::PLANS};
+use crate::{
+    config::config,
+    fdfacts,
+    maps::{DEREFS, PLANS},
+};
 use aya_ebpf::{
     helpers::{
         bpf_get_current_pid_tgid,
@@ -19,13 +23,15 @@ use aya_ebpf::{
     maps::PerCpuArray,
 };
 use tracer_common::{
-    CAPTURE_FAULT, CAPTURE_TRUNCATED, CaptureHeader, CapturePlan, CaptureSpec, DIRENT_RECLEN,
+    CAPTURE_FAULT, CAPTURE_TRUNCATED, CaptureHeader, CapturePlan, CaptureSpec, DEREF_ARG,
+    DEREF_EACH, DEREF_ENTRY, DEREF_EXIT, DEREF_SELF, DIRENT_RECLEN, DerefKey, DerefPlan, DerefSpec,
     FD_RET_ARG, FD_RETURNED, FD_SLOT, FdFacts, FdSetsHeader, IovecChunk, LEN_FROM_RET, LOOP_SLOT,
-    MAX_CAPTURE, MAX_CAPTURES, MAX_DIRENTS, MAX_FDSET_BYTES, MAX_FOLLOW_STRUCT, MAX_IOV,
-    MAX_MMSG_PIECES, MAX_PTRV, MAX_STRV_ALL, MMSG_MESSAGE, MMSG_NAME_BYTES, MMSGHDR_BYTES,
-    MSGHDR_CONTROL, MSGHDR_IOV, MSGHDR_NAME, MmsgChunk, SyscallRecord, capture, capture_len,
-    capture_retry_len, capture_want, copied_flags, fdset_bytes, follow_count, follow_shape,
-    follow_want, iov_copy_len, page_room, when,
+    MAX_CAPTURE, MAX_CAPTURES, MAX_DEREF_EACH, MAX_DEREFS, MAX_DIRENTS, MAX_FDSET_BYTES,
+    MAX_FOLLOW_STRUCT, MAX_IOV, MAX_MMSG_PIECES, MAX_PTRV, MAX_STRV_ALL, MMSG_MESSAGE,
+    MMSG_NAME_BYTES, MMSGHDR_BYTES, MSGHDR_CONTROL, MSGHDR_IOV, MSGHDR_NAME, MmsgChunk,
+    SyscallPlan, SyscallRecord, capture, capture_len, capture_retry_len, capture_want,
+    copied_flags, deref_selector, fdset_bytes, follow_count, follow_shape, follow_want,
+    iov_copy_len, page_room, when,
 };
 
 /// Scratch space per CPU, one slot for entries and one for exits (a preempted enter
@@ -215,6 +221,10 @@ impl Builder {
         } else {
             tracer_capture_entry(deferred as u64)
         };
+        // Frozen: without a traced call that takes them, the verifier skips this.
+        if config().derefs != 0 {
+            tracer_capture_derefs_entry();
+        }
         self.resume();
         faulted as u32
     }
@@ -229,6 +239,9 @@ impl Builder {
         } else {
             tracer_capture_exit(retry as u64)
         };
+        if config().derefs != 0 {
+            tracer_capture_derefs_exit();
+        }
         self.resume();
         faulted as u32
     }
@@ -558,6 +571,107 @@ impl Builder {
         }
         // Even empty: a descriptor argument not open at the call names nothing.
         self.push(header_off, spec.arg, spec.kind, len, 0)
+    }
+
+    /// A copy of memory behind a pointer in a struct ([`DerefSpec`]), if `phase` takes
+    /// it: the address, then what was read there (up to the page's end when the whole
+    /// faults).
+    #[inline(always)]
+    fn deref(&mut self, spec: &DerefSpec, phase: Phase, args: &[u64; 6]) -> (usize, usize) {
+        let Some(kind) = deref_kind(spec, phase) else {
+            return (0, 0);
+        };
+        let base = args[(spec.arg & 7) as usize % 6];
+        if base == 0 || self.off >= OFF_LIMIT {
+            return (0, 0);
+        }
+        let header_off = self.off & OFF_MASK;
+        let data_off = header_off + size_of::<CaptureHeader>();
+        // The pointer and the count, read through the scratch space (as `read_pair`).
+        let addr = if spec.ptr_at == DEREF_SELF {
+            base
+        } else {
+            self.read_word(data_off, base + spec.ptr_at as u64, 8)
+        };
+        if addr == 0 {
+            return (0, 0);
+        }
+        let count = match spec.count_bytes {
+            0 => 0,
+            n => self.read_word(data_off, base + spec.count_at as u64, n as usize),
+        };
+        let want = self.forget(spec.want(count)) & (MAX_CAPTURE - 1);
+        let at = data_off & (2 * OFF_LIMIT - 8);
+        // SAFETY: at < OFF_LIMIT + 8: the address's 8 bytes are inside the buffer.
+        unsafe { *(self.buf.add(at) as *mut u64) = addr };
+        let (mut len, mut flags) = self.read_bytes(at + 8, addr, want);
+        if flags != 0 {
+            let rest = self.forget(page_room(addr)) & (MAX_CAPTURE - 1);
+            if rest < want {
+                (len, flags) = self.read_bytes(at + 8, addr, rest);
+                if flags == 0 {
+                    flags = CAPTURE_TRUNCATED;
+                }
+            }
+        }
+        self.push(header_off, DEREF_ARG, kind, 8 + len, flags);
+        (addr as usize, len)
+    }
+
+    /// For each element of the copy just taken (`len` bytes from `array`,
+    /// [`DEREF_EACH`]): what its pointer at `ptr_at` points at, as many bytes as its u32
+    /// at `count_at` says, at most `max` and `-s` + 1 (a v4l2 control's string). The
+    /// element's fields are read again from the tracee (pointer arithmetic on the copy's
+    /// place does not verify before 6.x).
+    #[inline(always)]
+    fn deref_each(&mut self, spec: &DerefSpec, phase: Phase, (array, len): (u64, usize)) {
+        let Some(kind) = deref_kind(spec, phase) else {
+            return;
+        };
+        let elem = spec.elem as usize;
+        if elem == 0 {
+            return;
+        }
+        let limit = config().string_limit as usize + 1;
+        // One path leaves each iteration (an element without a pointer or a size makes
+        // an empty copy), as in the loops of `Step`s.
+        let mut i = 0;
+        while i < MAX_DEREF_EACH {
+            self.forget_offset();
+            if (i + 1) * elem > len || self.off >= OFF_LIMIT {
+                return;
+            }
+            let el = array + (i * elem) as u64;
+            let header_off = self.off & OFF_MASK;
+            let data_off = header_off + size_of::<CaptureHeader>();
+            let addr = self.read_word(data_off, el + spec.ptr_at as u64, 8);
+            let size = self.read_word(data_off, el + spec.count_at as u64, 4) as usize;
+            let size = if addr == 0 { 0 } else { size };
+            let want = size.min(spec.max as usize).min(limit);
+            let want = self.forget(want) & (MAX_CAPTURE - 1);
+            // SAFETY: data_off < OFF_LIMIT + 8.
+            unsafe { *(self.buf.add(data_off) as *mut u64) = addr };
+            let (got, flags) = self.read_bytes(data_off + 8, addr, want);
+            self.push(header_off, DEREF_ARG, kind, 8 + got, flags);
+            i += 1;
+        }
+    }
+
+    /// `bytes` (at most 8) of tracee memory at `src`, through the scratch space at
+    /// `off`, as a little-endian number; 0 when unreadable.
+    #[inline(always)]
+    fn read_word(&mut self, off: usize, src: u64, bytes: usize) -> u64 {
+        let at = self.buf.wrapping_add(off & (2 * OFF_LIMIT - 8)) as *mut u64;
+        // SAFETY: 8 bytes at off < OFF_LIMIT + 8: inside the buffer. The read size is
+        // bounded by the mask.
+        unsafe {
+            *at = 0;
+            let size = (bytes.wrapping_sub(1) & 7) + 1;
+            if bpf_probe_read_user(at as *mut c_void, size as u32, src as *const c_void) < 0 {
+                return 0;
+            }
+            *at
+        }
     }
 
     /// Writes the header of the capture whose `len` bytes follow `header_off`; true
@@ -959,7 +1073,7 @@ impl Builder {
 /// builder at its length so far (`OFF_CELL`), its plan, arguments and result. For the
 /// global functions below, whose arguments can only be numbers.
 #[inline(always)]
-fn reopen(slot: u32) -> Option<(Builder, &'static CapturePlan, &'static [u64; 6], i64)> {
+fn reopen(slot: u32) -> Option<(Builder, &'static SyscallPlan, &'static [u64; 6], i64)> {
     let scratch = SCRATCH.get_ptr_mut(slot)?;
     // SAFETY: the map value is SCRATCH_BYTES long; its head is the record `Builder::new`
     // wrote. The arguments stay where they are (a copy would take stack, which the
@@ -969,7 +1083,7 @@ fn reopen(slot: u32) -> Option<(Builder, &'static CapturePlan, &'static [u64; 6]
         let head = buf as *const SyscallRecord;
         (buf, (*head).nr, &(*head).args, (*head).ret)
     };
-    let plan = &PLANS.get(nr)?.capture;
+    let plan = PLANS.get(nr)?;
     let mut b = Builder { buf, off: 0 };
     b.off = b.load(OFF_CELL) as usize;
     b.forget_offset();
@@ -988,9 +1102,132 @@ fn capture_record<L: Loops>(slot: u32, phase: impl FnOnce(i64) -> Phase, retry: 
         return 0;
     };
     let limit = config().string_limit as usize;
-    let faulted = b.capture_all::<L>(plan, phase(ret), args, limit, retry);
+    let faulted = b.capture_all::<L>(&plan.capture, phase(ret), args, limit, retry);
     b.store(OFF_CELL, b.off as u64);
     faulted as u64
+}
+
+/// The record in scratch slot `scratch` ([`reopen`]), its [`DerefPlan`] (from `DEREFS`
+/// by its number and the value of the argument its plan names) and the phase; `None`
+/// when it takes no copies behind pointers.
+#[inline(always)]
+fn reopen_derefs(
+    scratch: u32,
+    exit: bool,
+) -> Option<(Builder, &'static DerefPlan, &'static [u64; 6], Phase)> {
+    let (mut b, plan, args, ret) = reopen(scratch)?;
+    let selector = deref_selector(plan.flags)?;
+    let key = DerefKey {
+        nr: nr_of(&b),
+        _pad: 0,
+        value: selected(&mut b, args, selector),
+    };
+    // SAFETY: a value of the map, which only userspace writes (before attaching).
+    let derefs = unsafe { DEREFS.get(key) }?;
+    let phase = if exit {
+        Phase::Exit(ret)
+    } else {
+        Phase::Enter { deferred: 0 }
+    };
+    Some((b, derefs, args, phase))
+}
+
+/// The copies behind pointers in the structs of the record in scratch slot `scratch`
+/// its plan's selector picks ([`DerefPlan`]), appended at `OFF_CELL`. A global function
+/// of its own: after the loops, its code would be walked again for every state they
+/// leave.
+#[inline(always)]
+fn capture_derefs(scratch: u32, exit: bool) {
+    let Some((mut b, derefs, args, phase)) = reopen_derefs(scratch, exit) else {
+        return;
+    };
+    let mut last = (0, 0);
+    let mut i = 0;
+    while i < MAX_DEREFS {
+        b.forget_offset();
+        let spec = &derefs.specs[i];
+        if spec.count_bytes == DEREF_EACH {
+            // A function of its own (its loop would be walked once per spec slot).
+            b.store(OFF_CELL, b.off as u64);
+            let (array, len) = (last.0 as u64, last.1 as u64);
+            if exit {
+                tracer_capture_deref_each_exit(i as u64, array, len);
+            } else {
+                tracer_capture_deref_each_entry(i as u64, array, len);
+            }
+            b.off = b.load(OFF_CELL) as usize;
+        } else {
+            last = b.deref(spec, phase, args);
+        }
+        i += 1;
+    }
+    b.store(OFF_CELL, b.off as u64);
+}
+
+/// [`Builder::deref_each`] for the spec `index` of the record's [`DerefPlan`] (in
+/// scratch slot `scratch`), over the `len` bytes copied from `array`; at `OFF_CELL`.
+#[inline(always)]
+fn capture_deref_each(scratch: u32, exit: bool, index: u64, array: u64, len: u64) {
+    let Some((mut b, derefs, _, phase)) = reopen_derefs(scratch, exit) else {
+        return;
+    };
+    let spec = &derefs.specs[index as usize % MAX_DEREFS];
+    b.deref_each(spec, phase, (array, len as usize & (MAX_CAPTURE - 1)));
+    b.store(OFF_CELL, b.off as u64);
+}
+
+#[unsafe(no_mangle)]
+#[inline(never)]
+pub extern "C" fn tracer_capture_deref_each_entry(index: u64, array: u64, len: u64) -> u64 {
+    capture_deref_each(SCRATCH_ENTER, false, index, array, len);
+    0
+}
+
+#[unsafe(no_mangle)]
+#[inline(never)]
+pub extern "C" fn tracer_capture_deref_each_exit(index: u64, array: u64, len: u64) -> u64 {
+    capture_deref_each(SCRATCH_EXIT, true, index, array, len);
+    0
+}
+
+#[unsafe(no_mangle)]
+#[inline(never)]
+pub extern "C" fn tracer_capture_derefs_entry() -> u64 {
+    capture_derefs(SCRATCH_ENTER, false);
+    0
+}
+
+#[unsafe(no_mangle)]
+#[inline(never)]
+pub extern "C" fn tracer_capture_derefs_exit() -> u64 {
+    capture_derefs(SCRATCH_EXIT, true);
+    0
+}
+
+/// The kind of a [`DerefSpec`]'s copy `phase` takes, if it takes one.
+#[inline(always)]
+fn deref_kind(spec: &DerefSpec, phase: Phase) -> Option<u8> {
+    match (spec.when, phase.ret()) {
+        (when::ENTER, None) => Some(DEREF_ENTRY),
+        (when::EXIT, Some(_)) => Some(DEREF_EXIT),
+        (when::EXIT_OK, Some(ret)) if ret >= 0 => Some(DEREF_EXIT),
+        _ => None,
+    }
+}
+
+/// Argument `index` of `args`. (Through memory and masked: LLVM, knowing the index
+/// is below 7, would compute the offset in ways verifiers before 6.x cannot bound.)
+#[inline(always)]
+fn selected(b: &mut Builder, args: &[u64; 6], index: usize) -> u64 {
+    let index = b.forget(index) & 7;
+    if index < 6 { args[index] } else { 0 }
+}
+
+/// The record's syscall number (its head's).
+#[inline(always)]
+fn nr_of(b: &Builder) -> u32 {
+    // SAFETY: the head is the record `Builder::new` wrote.
+    unsafe { core::ptr::read_volatile(&(*(b.buf as *const SyscallRecord)).nr) }
 }
 
 #[unsafe(no_mangle)]
@@ -1044,7 +1281,7 @@ fn capture_slot<L: Loops>(scratch: u32, exit: bool, slot: u64) -> u64 {
         i += 1;
     }
     let limit = config().string_limit as usize;
-    let faulted = b.capture::<L>(&plan.specs[slot], phase, args, limit, kinds);
+    let faulted = b.capture::<L>(&plan.capture.specs[slot], phase, args, limit, kinds);
     b.store(OFF_CELL, b.off as u64);
     faulted as u64
 }

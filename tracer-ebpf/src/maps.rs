@@ -6,13 +6,19 @@ use aya_ebpf::{
     maps::{Array, HashMap, LruHashMap, PerCpuArray},
 };
 use tracer_common::{
-    InFlight, IoUringRecord, MAX_SYSCALLS, PATH_HASH_BYTES, SIGINFO_BYTES, Stats, SyscallPlan,
-    SyscallTotals, UringKey,
+    DerefKey, DerefPlan, InFlight, IoUringRecord, MAX_SYSCALLS, PATH_HASH_BYTES, SIGINFO_BYTES,
+    Stats, SyscallPlan, SyscallTotals, UringKey,
 };
 
 /// Per syscall number: in the trace set or not, and what to copy.
 #[map]
 pub static PLANS: Array<SyscallPlan> = Array::with_max_entries(MAX_SYSCALLS, 0);
+
+/// Copies behind pointers in structs, by syscall number and the value of the argument
+/// its plan names ([`tracer_common::PLAN_DEREF_SHIFT`]: an ioctl's request); filled by
+/// userspace from the decoders' tables.
+#[map]
+pub static DEREFS: HashMap<DerefKey, DerefPlan> = HashMap::with_max_entries(1024, 0);
 
 /// With `-f`, traced processes (tgids), plus the tids of tasks forked by them; without,
 /// traced tasks (tids: `KernelConfig::trace_key`). `TRACE_ON` or `TRACE_FROM_EXEC`.

@@ -9,7 +9,7 @@ use aya_log_ebpf::warn;
 use tracer_common::{
     COMPAT_NR, INFLIGHT_ACTIVE, INFLIGHT_ENTRY_LOST, INFLIGHT_SHOWN, INFLIGHT_SIGNAL_AFTER,
     InFlight, MAX_ARGS, PLAN_PATH_TRACK, PLAN_SIGFRAME, PLAN_TRACE, RECORD_FILTERED,
-    RECORD_NO_RETURN, SyscallPlan, TRACE_FROM_EXEC, TRACE_ON, is_exit, kind, nr,
+    RECORD_NO_RETURN, SyscallPlan, TRACE_FROM_EXEC, TRACE_ON, deref_selector, is_exit, kind, nr,
 };
 
 use crate::{
@@ -180,7 +180,8 @@ fn capture_at_entry<L: Loops>(call: &mut InFlight, plan: &SyscallPlan) {
     };
     call.retry = deferred;
     let phase = Phase::Enter { deferred };
-    if !capture::any(&plan.capture, phase) {
+    let derefs = config().derefs != 0 && deref_selector(plan.flags).is_some();
+    if !derefs && !capture::any(&plan.capture, phase) {
         return;
     }
     let record = || syscall_record(kind::SYSCALL_ENTER, call, 0, 0);
@@ -336,7 +337,10 @@ fn finish<L: Loops>(call: &InFlight, ret: i64) {
         }
         return;
     };
-    if !paths && call.retry == 0 && !capture::any(&plan.capture, Phase::Exit(ret)) {
+    // (A call whose plan picks copies behind pointers takes them at exit too: frozen,
+    // without any the verifier skips that test.)
+    let derefs = cfg.derefs != 0 && deref_selector(plan.flags).is_some();
+    if !paths && call.retry == 0 && !derefs && !capture::any(&plan.capture, Phase::Exit(ret)) {
         emit_syscall(call, ret, flags, wakeup);
         return;
     }

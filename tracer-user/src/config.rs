@@ -250,6 +250,36 @@ impl Config {
         &self.kernel_trace
     }
 
+    /// `-y` on the eBPF backend with a partial trace set: whether syscall `nr`, outside
+    /// the set, is traced all the same (not shown) for the fd table, as one that opens,
+    /// duplicates or closes descriptors, makes one, or changes the working directory. The
+    /// kernel's facts hold no file's path, and `/proc`, read when the records arrive, is
+    /// empty once a short-lived program has exited (strace reads it at the call). Not
+    /// with `-c`, whose counts the kernel keeps by the trace set.
+    pub fn follows_fds_untraced(&self, nr: u32) -> bool {
+        use crate::syscalls::{Effect, RetKind};
+        if !self.names_fds()
+            || self.summary.is_some()
+            || self.kernel_trace.is_all()
+            || self.kernel_trace.contains(nr)
+        {
+            return false;
+        }
+        crate::syscalls::by_nr(nr).is_some_and(|sc| {
+            matches!(sc.ret, RetKind::Fd | RetKind::Landlock)
+                || matches!(
+                    sc.effect,
+                    Effect::Open
+                        | Effect::Dup
+                        | Effect::Fcntl
+                        | Effect::Close
+                        | Effect::CloseRange
+                        | Effect::Chdir
+                        | Effect::FdPair
+                )
+        })
+    }
+
     /// Whether the calls themselves are printed (not with `-c` alone, nor with
     /// `--diagnose` unless the trace has a destination of its own).
     pub fn shows_calls(&self) -> bool {

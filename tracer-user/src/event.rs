@@ -7,15 +7,14 @@ use std::{collections::BTreeMap, io};
 
 use tracer_common::{HIST_BUCKETS, SIGINFO_BYTES, SyscallTotals};
 
-/// [`Capture::kind`] of memory a pointer inside an argument's struct points at (an
+/// [`Capture::kind`]s of memory a pointer inside an argument's struct points at (an
 /// ioctl's clips, controls, font data, keyctl's parameters, io_submit's iocbs), copied
-/// at the call's entry or exit, which no capture plan names: the ptrace backend reads
-/// what the decoders ask for (`decode::derefs`). `data` is the address (8 bytes, little-endian), then the
-/// bytes read from it, fewer than asked where the memory ended (`truncated`).
-pub const DEREF_ENTRY: u8 = 0xfd;
-pub const DEREF_EXIT: u8 = 0xfe;
-/// [`Capture::arg`] of a [`DEREF_ENTRY`]/[`DEREF_EXIT`] copy: no argument's.
-pub const DEREF_ARG: u8 = 0x80;
+/// at the call's entry or exit, which no capture plan slot names: the ptrace backend
+/// reads what the decoders ask for (`decode::derefs`), the eBPF programs what the ioctl
+/// decoders' tables say (`decode::ioctl_kernel_derefs`). `data` is the address (8 bytes,
+/// little-endian), then the bytes read from it, fewer than asked where the memory ended
+/// (`truncated`).
+pub use tracer_common::{DEREF_ARG, DEREF_ENTRY, DEREF_EXIT};
 
 /// A copy of tracee memory that an argument points at.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -63,6 +62,9 @@ pub struct Syscall {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Tampered {
     pub injected: bool,
+    /// The injected result is a value (`retval=`), never a failure whatever it is, as
+    /// strace shows it (`= 18446744073709551614`), not an error (`error=`).
+    pub value: bool,
     /// `poke_enter=`/`poke_exit=` wrote into its arguments' memory.
     pub poked: bool,
     pub delayed: bool,
@@ -92,7 +94,7 @@ impl Syscall {
 
     /// Whether the call returned an error (-4095..-1, the kernel's errno range).
     pub fn failed(&self) -> bool {
-        self.ret.is_some_and(|r| (-4095..0).contains(&r))
+        self.ret.is_some_and(|r| (-4095..0).contains(&r)) && !self.tampered.value
     }
 
     /// The return value of a call that returned and succeeded.

@@ -196,7 +196,7 @@ pub fn write_return(out: &mut String, ret: Option<i64>, kind: RetKind) {
         out.push('?');
         return;
     };
-    let restart = match -ret {
+    let restart = match ret.wrapping_neg() {
         ERESTARTSYS => Some("ERESTARTSYS (To be restarted if SA_RESTART is set)"),
         ERESTARTNOINTR => Some("ERESTARTNOINTR (To be restarted)"),
         ERESTARTNOHAND => Some("ERESTARTNOHAND (To be restarted if no handler)"),
@@ -219,7 +219,9 @@ pub fn write_return(out: &mut String, ret: Option<i64>, kind: RetKind) {
                 super::flags::write_octal(out, ret as u64);
                 Ok(())
             }
-            _ => write!(out, "{ret}"),
+            // strace's default format (`RVAL_UDECIMAL`): a value outside the errno
+            // range is unsigned (an injected `retval=0x8000000000000000`).
+            _ => write!(out, "{}", ret as u64),
         };
     }
 }

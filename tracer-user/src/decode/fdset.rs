@@ -56,6 +56,19 @@ fn write_members(out: &mut String, set: &[u8], nfds: u64, names: Option<(u32, &d
     out.push(']');
 }
 
+/// The descriptors `select`'s three sets held at entry (`-P` matches each).
+pub fn entry_members(call: &Call) -> Vec<i32> {
+    let nfds = call.args[0] as u32 as u64;
+    let sets = sets(in_out(call, 0).0).unwrap_or([Set::Null; 3]);
+    (sets.iter())
+        .filter_map(|s| match s {
+            Set::Read(set) => Some(members(set, nfds).map(|fd| fd as i32)),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
 /// Argument `i` (1 to 3), one of the sets, as given at entry.
 pub fn write_fdset_arg(out: &mut String, call: &Call, i: usize, fds: Option<&dyn FdNames>) {
     let nfds = call.args[0] as u32 as u64;

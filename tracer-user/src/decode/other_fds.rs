@@ -82,6 +82,8 @@ pub fn other_fds(call: &Call) -> Vec<(u32, i32)> {
         "io_uring_setup" => super::uring_setup::named_fd(call)
             .map(|fd| vec![(call.pid, fd)])
             .unwrap_or_default(),
+        // FSCONFIG_SET_PATH's, FSCONFIG_SET_PATH_EMPTY's and FSCONFIG_SET_FD's `aux`.
+        "fsconfig" if matches!(a[1] as u32, 3..=5) => vec![(call.pid, a[4] as i32)],
         // LANDLOCK_RULE_PATH_BENEATH's `parent_fd`.
         "landlock_add_rule" if a[1] as u32 == 1 => super::in_out(call, 2)
             .0

@@ -134,7 +134,9 @@ fn write_value(out: &mut String, call: &Call, opts: &DecodeOptions, fds: Option<
                 super::write_pid(out, call.tid, ret as i32, opts);
                 true
             }
-            RetKind::Bpf if kind.new_fd(&call.args) && ret <= i32::MAX as u64 => {
+            RetKind::Bpf | RetKind::Landlock
+                if kind.new_fd(&call.args) && ret <= i32::MAX as u64 =>
+            {
                 write_fd_return(out, call, ret, fds);
                 true
             }
@@ -149,19 +151,31 @@ fn write_value(out: &mut String, call: &Call, opts: &DecodeOptions, fds: Option<
             }
             RetKind::ArchPrctl => super::arch_prctl::write_return(out, call, ret),
             RetKind::ModifyLdt => super::ldt::write_return(out, ret),
-            RetKind::Bpf | RetKind::Int | RetKind::Hex | RetKind::Oct | RetKind::None => false,
+            RetKind::Bpf
+            | RetKind::Landlock
+            | RetKind::Int
+            | RetKind::Hex
+            | RetKind::Oct
+            | RetKind::None => false,
         };
         if done {
             return;
         }
     }
-    errno::write_return(out, call.ret, kind);
+    match call.ret {
+        // An injected value where an errno would be (`retval=-2`): a value all the same.
+        Some(ret) if call.tampered.value && (-4095..0).contains(&ret) => match kind {
+            RetKind::Hex => write_hex(out, ret as u64),
+            _ => write_int(out, ret as u64),
+        },
+        ret => errno::write_return(out, ret, kind),
+    }
 }
 
-/// A new descriptor, named with `-y`: `3</etc/passwd>`.
-/// An injected value (`-e inject=...:retval=`) is no descriptor the call made.
+/// A new descriptor, named with `-y`: `3</etc/passwd>`; an injected value
+/// (`-e inject=...:retval=`) named as whatever the process has open under it, as
+/// strace's `printfd` does.
 fn write_fd_return(out: &mut String, call: &Call, ret: u64, fds: Option<&dyn FdNames>) {
-    let fds = fds.filter(|_| !call.tampered.injected);
     super::write_new_fd(out, call.pid, ret as i32, fds);
 }
 

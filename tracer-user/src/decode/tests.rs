@@ -4615,3 +4615,48 @@ fn deleted_files_and_files_named_so() {
         "</d/x (deleted)>(deleted)"
     );
 }
+
+/// `-e inject=...:retval=`: a value, unsigned as strace prints it, even where an errno
+/// would be; `error=` a failure; `landlock_create_ruleset`'s version query no descriptor.
+#[test]
+fn injected_values_are_values() {
+    let injected = |name: &str, args: &[u64], ret: i64, value: bool| {
+        let mut c = call(name, args, Some(ret), vec![]);
+        c.tampered.injected = true;
+        c.tampered.value = value;
+        line(&c)
+    };
+    assert_eq!(
+        injected("geteuid", &[], i64::MIN, true),
+        " = 9223372036854775808 (INJECTED)"
+    );
+    assert_eq!(
+        injected("geteuid", &[], -2, true),
+        " = 18446744073709551614 (INJECTED)"
+    );
+    assert_eq!(
+        injected("geteuid", &[], -2, false),
+        " = -1 ENOENT (No such file or directory) (INJECTED)"
+    );
+    let version = call("landlock_create_ruleset", &[0, 0, 1], Some(7), vec![]);
+    assert_eq!(
+        write_fd_test(&version),
+        "NULL, 0, LANDLOCK_CREATE_RULESET_VERSION = 7"
+    );
+}
+
+fn write_fd_test(c: &Call) -> String {
+    struct All;
+    impl crate::event::FdNames for All {
+        fn fd_name(&self, _: u32, _: i32) -> Option<&str> {
+            Some("/dev/null")
+        }
+        fn result_name(&self, _: u32, _: i32) -> Option<&str> {
+            Some("/dev/null")
+        }
+    }
+    let mut s = args(c, ArgsPart::All);
+    s.push_str(" = ");
+    write_return(&mut s, c, Some(&All));
+    s
+}

@@ -65,6 +65,20 @@ pub struct TextFormatter<W: Write> {
     /// `-n`/`-i`: each task's last syscall and where it was made, for the lines that
     /// are not calls (strace prints the task's current ones).
     last_call: HashMap<u32, (u32, Option<u64>)>,
+    /// A leader superseded by another thread's exec (`+++ superseded by execve in pid
+    /// B +++`), held for the exec that follows, by leader: the thread B and the time.
+    superseded: HashMap<u32, Held>,
+    /// The prefix the next line takes instead of the one the tasks give it now.
+    prefix_override: Option<String>,
+}
+
+/// A `+++ superseded +++` line held back, with the prefixes its lines take as they
+/// would have been when it came (the tasks forget the thread with the exec).
+struct Held {
+    by: u32,
+    ns: u64,
+    by_prefix: String,
+    leader_prefix: String,
 }
 
 impl<W: Write> TextFormatter<W> {
@@ -77,6 +91,8 @@ impl<W: Write> TextFormatter<W> {
             line: String::with_capacity(256),
             stamper: Stamper::new(opts.clock, opts.timestamps),
             last_call: HashMap::new(),
+            superseded: HashMap::new(),
+            prefix_override: None,
             opts,
         }
     }
@@ -165,7 +181,10 @@ impl<W: Write> TextFormatter<W> {
             }
         }
         self.line.clear();
-        self.prefix(ctx, tid, ns);
+        match self.prefix_override.take() {
+            Some(prefix) => self.line.push_str(&prefix),
+            None => self.prefix(ctx, tid, ns),
+        }
         if self.stamper.enabled() {
             let ns = ns.unwrap_or_else(now_ns);
             self.stamper.write(&mut self.line, ns);
@@ -379,8 +398,84 @@ impl<W: Write> TextFormatter<W> {
     }
 }
 
+impl<W: Write> TextFormatter<W> {
+    /// strace's lines for an exec by a thread other than the leader: the thread's call
+    /// ` <pid changed to P ...>`, the leader's `+++ superseded +++` line, then the call
+    /// resumed under the leader's pid (`<... execve resumed>) = 0`). Whatever else comes
+    /// first shows the held line as it is.
+    fn pid_changed(&mut self, ctx: &Context, event: &Event) -> io::Result<bool> {
+        if self.superseded.is_empty() {
+            return Ok(false);
+        }
+        let exec = match event {
+            Event::Completed(call) if crate::pipeline::tasks::is_exec(call) => Some(call),
+            _ => None,
+        };
+        if let Some(call) = exec
+            && let Some(held) = self.superseded.remove(&call.tid)
+        {
+            let (leader, by, ns) = (call.tid, held.by, held.ns);
+            match self.open_line {
+                // Its entry shown in progress.
+                Some((open, _)) if open == by => {
+                    self.open_line = None;
+                    self.in_progress.remove(&by);
+                }
+                _ => {
+                    self.prefix_override = Some(held.by_prefix);
+                    self.begin(ctx, by, Some(call.enter_ns))?;
+                    self.call_prefix(by, Some(call), false);
+                    self.line.push_str(&Self::name(call.nr));
+                    self.line.push('(');
+                    self.args(ctx, call, ArgsPart::Entering);
+                    self.out.write_all(self.line.as_bytes())?;
+                }
+            }
+            writeln!(self.out, " <pid changed to {leader} ...>")?;
+            self.prefix_override = Some(held.leader_prefix.clone());
+            self.exited(ctx, leader, ExitStatus::Superseded { by }, ns)?;
+            self.prefix_override = Some(held.leader_prefix);
+            self.in_progress.insert(leader, call.enter_ns);
+            self.completed(ctx, call)?;
+            self.prefix_override = None;
+            return Ok(true);
+        }
+        for (leader, held) in std::mem::take(&mut self.superseded) {
+            self.prefix_override = Some(held.leader_prefix);
+            self.exited(ctx, leader, ExitStatus::Superseded { by: held.by }, held.ns)?;
+            self.prefix_override = None;
+        }
+        Ok(false)
+    }
+}
+
 impl<W: Write> Sink for TextFormatter<W> {
     fn event(&mut self, event: &Event, ctx: &Context) -> io::Result<()> {
+        if self.pid_changed(ctx, event)? {
+            return Ok(());
+        }
+        if let Event::Exited {
+            tid,
+            status: ExitStatus::Superseded { by },
+            ns,
+            ..
+        } = event
+            && by != tid
+        {
+            let mut prefix = |tid| {
+                self.line.clear();
+                self.prefix(ctx, tid, Some(*ns));
+                std::mem::take(&mut self.line)
+            };
+            let held = Held {
+                by: *by,
+                ns: *ns,
+                by_prefix: prefix(*by),
+                leader_prefix: prefix(*tid),
+            };
+            self.superseded.insert(*tid, held);
+            return Ok(());
+        }
         match event {
             Event::Entered(call) => self.entered(ctx, call),
             Event::Completed(call) => self.completed(ctx, call),

@@ -52,6 +52,10 @@ pub struct FdTable {
     /// Look descriptors the trace did not see opened up in `/proc`. Not for a launched
     /// command whose every call is traced: there `/proc` could only show a later file.
     lookup_unknown: bool,
+    /// The calls that change the working directory are seen even outside the trace set
+    /// (`Config::follows_fds_untraced`): `/proc`, read after the call, could only show
+    /// a later one.
+    follows_cwd: bool,
     /// `-yy`: sockets' details as first resolved.
     sockets: SocketCache,
     /// `/dev`'s nodes, read when a device descriptor first needs its path (and again,
@@ -157,8 +161,14 @@ impl FdTable {
         if launched {
             let me = std::process::id();
             inherited.cwd = procfs::read_link(&format!("/proc/{me}/cwd"));
-            for fd in 0..3 {
-                if let Some(entry) = procfs::from_proc(me, fd, detail) {
+            // stdin, stdout, stderr and whatever else the tracer was given open that the
+            // command inherits (`7>/dev/zero` on the tracer's command line): what the
+            // tracer opened itself is close-on-exec.
+            let open = fs::read_dir(format!("/proc/{me}/fd")).into_iter().flatten();
+            for fd in open.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok()) {
+                if let Some(entry) = procfs::from_proc(me, fd, detail)
+                    && (fd < 3 || !entry.cloexec)
+                {
                     inherited.fds.insert(fd, entry);
                 }
             }
@@ -169,11 +179,19 @@ impl FdTable {
             procs: HashMap::new(),
             inherited,
             lookup_unknown: !(launched && complete),
+            follows_cwd: false,
             sockets: SocketCache::new(),
             devices: HashMap::new(),
             missing_devices: Default::default(),
             parents: HashMap::new(),
         }
+    }
+
+    /// The calls that change the working directory reach the table whatever the trace
+    /// set.
+    pub fn following_cwd(mut self, follows: bool) -> Self {
+        self.follows_cwd = follows;
+        self
     }
 
     fn name(&self, pid: u32, fd: i32) -> Option<&str> {
@@ -214,6 +232,7 @@ impl FdTable {
         // A call refused for a bad descriptor had none open: `/proc` can only show a
         // later one.
         let lookup = self.lookup_unknown && call.ret != Some(-EBADF);
+        let cwd_lookup = lookup && !self.follows_cwd;
         let detail = self.detail;
         let proc = self.process(call.pid);
         for (i, arg) in sc.args.iter().enumerate() {
@@ -225,7 +244,7 @@ impl FdTable {
             }
             match arg.kind {
                 // Read again where a `chdir` may be outside the trace set.
-                ArgKind::DirFd if fd == AT_FDCWD && (proc.cwd.is_none() || lookup) => {
+                ArgKind::DirFd if fd == AT_FDCWD && (proc.cwd.is_none() || cwd_lookup) => {
                     const ENAMETOOLONG: i32 = 36;
                     match fs::read_link(format!("/proc/{}/cwd", call.pid)) {
                         Ok(cwd) => {
@@ -328,9 +347,12 @@ impl FdTable {
                 let cloexec = known.is_some_and(|e| e.cloexec);
                 fds.insert(facts.fd, Entry { cloexec, ..entry });
             }
-            // The same file or socket (maybe bound or connected since).
+            // The same file or socket (maybe bound or connected since); a pidfd keeps
+            // the process it was named by (`pid:N`), which its facts do not say.
             Some(entry) => {
-                if let Some(known) = fds.get_mut(&facts.fd) {
+                if let Some(known) = fds.get_mut(&facts.fd)
+                    && !known.name.starts_with("pid:")
+                {
                     known.name = entry.name;
                 }
             }
@@ -380,6 +402,12 @@ impl FdTable {
         }
     }
 
+    /// A call the trace does not show, seen for what it did to the descriptors.
+    pub fn follow(&mut self, call: &Syscall) {
+        self.learn_facts(call);
+        self.apply(call);
+    }
+
     /// The names of `call`'s descriptor arguments now, when the call may change them.
     pub fn before(&self, call: &Syscall) -> Option<Before> {
         let sc = syscalls::by_nr(call.nr)?;
@@ -406,6 +434,22 @@ impl FdTable {
         };
         let (pid, a) = (call.pid, call.args);
         let new_fd = ret as i32;
+        if call.tampered.injected {
+            // The call did not run: its result names what the process has open under
+            // that number, if anything (strace reads `/proc` at the stop).
+            let known = self
+                .procs
+                .get(&pid)
+                .is_some_and(|p| p.fds.contains_key(&new_fd));
+            if sc.ret.new_fd(&call.args)
+                && self.lookup_unknown
+                && !known
+                && let Some(e) = procfs::from_proc(pid, new_fd, self.detail)
+            {
+                self.process(pid).fds.insert(new_fd, e);
+            }
+            return;
+        }
         let cloexec = flags_cloexec(sc, call);
         match sc.effect {
             Effect::Open => self.open(sc, call, new_fd, cloexec),
@@ -457,7 +501,12 @@ impl FdTable {
             Some(path) => Some(self.absolute(pid, dirfd, &path)),
             None => procfs::from_proc(pid, fd, self.detail).map(|e| e.name),
         };
-        if let Some(name) = name {
+        if let Some(mut name) = name {
+            // A file named so, not deleted: marked as `/proc`'s names are
+            // (`decode::DELETED_SUFFIX`).
+            if name.ends_with(DELETED) {
+                name.push('\0');
+            }
             let entry = Entry {
                 name,
                 cloexec,
@@ -583,6 +632,8 @@ impl FdTable {
                     .parse::<i64>()
                     .ok()
             })
+            // -1 once the process is gone: the call that made it said which it was.
+            .filter(|&pid| pid > 0)
             .or(target);
         if let Some(target) = target {
             entry.name = format!("pid:{target}");
@@ -637,9 +688,10 @@ impl FdTable {
                 None => path.to_owned(),
             }
         };
-        fs::canonicalize(&joined)
-            .map(|p| p.to_string_lossy().into_owned())
-            .unwrap_or(joined)
+        use std::os::unix::ffi::OsStrExt;
+        fs::canonicalize(procfs::path_bytes_os(&joined))
+            .map(|p| procfs::path_string(p.as_os_str().as_bytes()))
+            .unwrap_or_else(|_| lexically_normal(&joined))
     }
 }
 
@@ -859,9 +911,29 @@ fn arg_of(sc: &syscalls::Syscall, kind: ArgKind) -> Option<usize> {
 
 /// A path argument as the call read it.
 fn captured_path(call: &Syscall, arg: usize) -> Option<String> {
-    call.capture(arg).filter(|c| !c.fault).map(|c| {
-        String::from_utf8_lossy(c.data.strip_suffix(b"\0").unwrap_or(&c.data)).into_owned()
-    })
+    call.capture(arg)
+        .filter(|c| !c.fault)
+        .map(|c| procfs::path_string(c.data.strip_suffix(b"\0").unwrap_or(&c.data)))
+}
+
+/// An absolute `path` without its `.` and empty components and with each `..` taking
+/// the one before it away: the kernel's name for it where the file is gone before the
+/// table could ask (a directory the program has removed since).
+fn lexically_normal(path: &str) -> String {
+    if !path.starts_with('/') {
+        return path.to_owned();
+    }
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            part => parts.push(part),
+        }
+    }
+    format!("/{}", parts.join("/"))
 }
 
 /// Whether the call's flag arguments ask for close-on-exec descriptors.
@@ -929,6 +1001,13 @@ mod tests {
             captures,
             ..Syscall::default()
         }
+    }
+
+    #[test]
+    fn gone_paths_are_normalized_lexically() {
+        assert_eq!(lexically_normal("/a/b/./c//d/../e/."), "/a/b/c/e");
+        assert_eq!(lexically_normal("/.."), "/");
+        assert_eq!(lexically_normal("rel/./x"), "rel/./x");
     }
 
     fn facts_capture(arg: u8, all: &[FdFacts]) -> Capture {

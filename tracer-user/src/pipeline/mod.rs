@@ -80,7 +80,13 @@ impl<'a> Pipeline<'a> {
         });
         let fds = (cfg.out.decode_fds > 0 || cfg.diagnose).then(|| {
             let complete = cfg.trace_set().is_all();
+            // (The kernel programs follow them: the eBPF backend, which filters upstream.)
+            let follows_cwd = filtered_upstream
+                && syscalls::all().any(|sc| {
+                    sc.effect == syscalls::Effect::Chdir && cfg.follows_fds_untraced(sc.nr)
+                });
             FdTable::new(cfg.out.decode_fd_kinds, cfg.target_is_command(), complete)
+                .following_cwd(follows_cwd)
         });
         let shown = &cfg.qualifiers.trace;
         Self {
@@ -90,7 +96,9 @@ impl<'a> Pipeline<'a> {
             show_fds: cfg.out.decode_fds > 0,
             sinks: Vec::new(),
             signals: cfg.qualifiers.signals.clone(),
-            shown: (shown != cfg.trace_set()).then(|| shown.clone()),
+            shown: (shown != cfg.trace_set()
+                || syscalls::all().any(|sc| cfg.follows_fds_untraced(sc.nr)))
+            .then(|| shown.clone()),
             left: cfg.syscall_limit,
             detach: cfg.detach_on_execve.then(|| Detach {
                 first_exec_pending: cfg.target_is_command(),
@@ -196,6 +204,10 @@ impl<'a> Pipeline<'a> {
             return self.deliver(Event::Detached { tid, pid }, false);
         }
         if self.hidden(&event) {
+            // A call traced only for what it does to the descriptors (`-y` on eBPF).
+            if let (Event::Completed(call), Some(table)) = (&event, self.fds.as_mut()) {
+                table.follow(call);
+            }
             return Ok(());
         }
         if let (Event::Completed(call), Some(filter)) = (&event, self.outcome.as_mut()) {

@@ -102,7 +102,7 @@ pub fn path_string(bytes: &[u8]) -> String {
 }
 
 /// A name [`path_string`] made, as the path it is.
-fn path_bytes_os(name: &str) -> std::ffi::OsString {
+pub fn path_bytes_os(name: &str) -> std::ffi::OsString {
     use std::os::unix::ffi::OsStringExt;
     std::ffi::OsString::from_vec(path_bytes(name))
 }

@@ -464,7 +464,7 @@ pub static SYSCALLS: [Syscall; 470] = [
     sc!(441, "epoll_pwait2", [DESC], Int, ["epfd": Fd, "events": EpollEvents, "maxevents": Int, "timeout": Struct(StructKind::Timespec, When::ExitOk), "sigmask": Struct(StructKind::Sigset, When::ExitOk), "sigsetsize": ULong]),
     sc!(442, "mount_setattr", [DESC FILE], Int, ["dfd": DirFd, "path": Path, "flags": Named(NamedSet::MountSetattrFlags), "uattr": Struct(StructKind::MountAttr, When::Enter), "usize": ULong]),
     sc!(443, "quotactl_fd", [DESC], Int, ["fd": Fd, "cmd": QuotaCmd, "id": QuotaId { cmd: 1 }, "addr": QuotaAddr { cmd: 1 }]),
-    sc!(444, "landlock_create_ruleset", [DESC], Fd, ["attr": Struct(StructKind::LandlockRulesetAttr, When::Enter), "size": ULong, "flags": Named(NamedSet::LandlockCreateRulesetFlags)]),
+    sc!(444, "landlock_create_ruleset", [DESC], Landlock, ["attr": Struct(StructKind::LandlockRulesetAttr, When::Enter), "size": ULong, "flags": Named(NamedSet::LandlockCreateRulesetFlags)]),
     sc!(445, "landlock_add_rule", [DESC], Int, ["ruleset_fd": Fd, "rule_type": Named(NamedSet::LandlockRuleType), "rule_attr": Struct(StructKind::LandlockPathBeneath, When::Enter), "flags": Hex32]),
     sc!(446, "landlock_restrict_self", [DESC], Int, ["ruleset_fd": Fd, "flags": Hex32]),
     sc!(447, "memfd_secret", [DESC], Fd, ["flags": Named(NamedSet::MemfdSecretFlags)]),

@@ -824,6 +824,9 @@ pub enum RetKind {
     Ioprio,
     /// `bpf`'s: a new descriptor for the commands that make one.
     Bpf,
+    /// `landlock_create_ruleset`'s: a new descriptor, or with
+    /// `LANDLOCK_CREATE_RULESET_VERSION` the ABI version.
+    Landlock,
     /// `ioctl`'s: a new descriptor or a named value for the requests that return one.
     Ioctl,
     /// `arch_prctl`'s: for the `ARCH_REQ_XCOMP_*` codes, the features permitted, in
@@ -846,13 +849,15 @@ impl RetKind {
             // LINK_GET_FD_BY_ID.
             Self::Bpf => matches!(args[0] as u32, 0 | 5 | 7 | 13 | 14 | 17 | 18 | 19 | 28 | 30),
             Self::Ioctl => crate::decode::ioctl_returns_fd(args[1] as u32),
+            // LANDLOCK_CREATE_RULESET_VERSION.
+            Self::Landlock => args[2] & 1 == 0,
             _ => false,
         }
     }
 
     /// Whether some calls return a new descriptor.
     pub fn may_be_fd(self) -> bool {
-        matches!(self, Self::Fd | Self::Bpf)
+        matches!(self, Self::Fd | Self::Bpf | Self::Landlock)
     }
 }
 
@@ -1090,6 +1095,11 @@ pub fn plan_flags(nr: u32) -> u32 {
     }
     if let Some(arg) = sc.args.iter().position(|a| a.kind == ArgKind::Path) {
         flags |= (arg as u32 + 1) << tracer_common::PLAN_PATH_ARG_SHIFT;
+    }
+    // The copies behind pointers in an ioctl's struct depend on its request
+    // (`decode::ebpf_derefs`).
+    if let Some(arg) = sc.args.iter().position(|a| a.kind == ArgKind::IoctlRequest) {
+        flags |= (arg as u32 + 1) << tracer_common::PLAN_DEREF_SHIFT;
     }
     flags
 }

@@ -12,11 +12,14 @@ use aya::{
     programs::{ProgramFd, RawTracePoint, TracePoint},
 };
 
-use tracer_common::{KernelConfig, MAX_CAPTURES, MAX_SYSCALLS, NO_OWNER, SyscallPlan, UringFields};
+use tracer_common::{
+    DerefKey, DerefPlan, KernelConfig, MAX_CAPTURES, MAX_SYSCALLS, NO_OWNER, SyscallPlan,
+    UringFields,
+};
 
 use super::{
     EbpfTracer,
-    rings::Rings,
+    rings::{NewRings, Rings},
     skips::Skips,
     trampoline::{self, Functions},
 };
@@ -81,8 +84,11 @@ pub enum Attach {
 /// an empty program: a few milliseconds, only for narrow sets.
 fn attach_mode(cfg: &Config) -> Result<(Attach, String), LoadError> {
     let traced = || -> Vec<&'static str> {
-        cfg.trace_set()
-            .numbers()
+        // With the calls `-y` follows outside the trace set.
+        let followed = syscalls::all()
+            .map(|sc| sc.nr)
+            .filter(|&nr| cfg.follows_fds_untraced(nr));
+        (cfg.trace_set().numbers().chain(followed))
             .filter_map(syscalls::by_nr)
             .map(syscalls::kernel_name)
             .collect()
@@ -623,29 +629,40 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
     // settings are worked out beside it.
     // The fentry/fexit programs take aya's own parse of it too (its loader keeps its
     // parse to itself), on a third thread.
-    let (loader, mode, btf, kernel) = std::thread::scope(|s| {
+    // The ring buffers are made meanwhile too (the kernel's work; see `NewRings`).
+    let (loader, mode, btf, kernel, rings) = std::thread::scope(|s| {
         let loader = s.spawn(EbpfLoader::new);
         let mode = attach_mode(cfg);
         let btf = matches!(mode, Ok((Attach::Trampoline(_), _))).then(|| s.spawn(Btf::from_sys_fs));
         let kernel = kernel_config(cfg);
+        let rings = NewRings::make(cfg.buffer_size);
         let btf = btf.map(|t| t.join().expect("the BTF parse panicked"));
         (
             loader.join().expect("the BTF parse panicked"),
             mode,
             btf,
             kernel,
+            rings,
         )
     });
     let (mut loader, (mode, mut attach_facts), mut kernel) = (loader, mode?, kernel?);
+    let rings = rings?;
     let btf = btf
         .transpose()
         .map_err(|e| LoadError::Trampoline(format!("parsing the kernel's BTF: {e}")))?;
     let traced = cfg.trace_set();
     let all_plans: Vec<SyscallPlan> = (0..MAX_SYSCALLS)
-        .map(|nr| syscalls::kernel_plan(nr, traced.contains(nr), cfg.plan_options(nr)))
+        .map(|nr| {
+            let traced = traced.contains(nr) || cfg.follows_fds_untraced(nr);
+            syscalls::kernel_plan(nr, traced, cfg.plan_options(nr))
+        })
         .map(|plan| follow_path_fds(plan, !cfg.paths.is_empty()))
         .collect();
     (kernel.entry_kinds, kernel.exit_kinds) = capture_kinds(&all_plans);
+    // Copies behind pointers in structs (`DEREFS`): only when a traced call takes them.
+    kernel.derefs = all_plans.iter().any(|p| {
+        p.flags & tracer_common::PLAN_TRACE != 0 && tracer_common::deref_selector(p.flags).is_some()
+    }) as u8;
     let followed = (all_plans.iter())
         .filter(|p| p.flags & tracer_common::PLAN_PATH_TRACK != 0)
         .count();
@@ -669,28 +686,38 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
     let mut plans: Array<_, SyscallPlan> =
         Array::try_from(ebpf.take_map("PLANS").expect("PLANS map"))
             .map_err(|e| LoadError::Map("PLANS", e))?;
+    let mut derefs: aya::maps::HashMap<_, DerefKey, DerefPlan> =
+        aya::maps::HashMap::try_from(ebpf.take_map("DEREFS").expect("DEREFS map"))
+            .map_err(|e| LoadError::Map("DEREFS", e))?;
+    let takes_derefs = kernel.derefs != 0;
     let fill_plans = || {
-        (0..MAX_SYSCALLS).zip(all_plans).try_for_each(|(nr, plan)| {
-            plans
-                .set(nr, plan, 0)
-                .map_err(|e| LoadError::Map("PLANS", e))
-        })
+        (0..MAX_SYSCALLS)
+            .zip(all_plans)
+            .try_for_each(|(nr, plan)| {
+                plans
+                    .set(nr, plan, 0)
+                    .map_err(|e| LoadError::Map("PLANS", e))
+            })?;
+        if takes_derefs {
+            fill_derefs(&mut derefs)?;
+        }
+        Ok(())
     };
 
     // Kernel-side warnings (rare conditions such as a full map) reach our log.
     let logger = aya_log::EbpfLogger::init(&mut ebpf).ok();
     log::debug!("maps: {:?}", started.elapsed());
-    // The ring buffers are made and put in `EVENTS` while the programs are verified:
-    // each put waits for an RCU grace period. (`EVENTS`'s descriptor stays open with
-    // `ebpf`, which the loads borrow.)
+    // The ring buffers are put in `EVENTS` while the programs are verified: each put
+    // waits for an RCU grace period. (`EVENTS`'s descriptor stays open with `ebpf`,
+    // which the loads borrow.)
     let events = match ebpf.map("EVENTS") {
         Some(aya::maps::Map::ArrayOfMaps(outer)) => outer.fd().as_fd().as_raw_fd(),
         _ => panic!("EVENTS is an array of maps"),
     };
-    let mut rings = None;
+    let (mut new_rings, mut rings) = (Some(rings), None);
     let meanwhile = || {
         fill_plans()?;
-        rings = Some(Rings::create(events, cfg.buffer_size)?);
+        rings = new_rings.take().map(|r| r.place(events)).transpose()?;
         log::debug!("plans and rings: {:?}", started.elapsed());
         Ok(())
     };
@@ -715,6 +742,24 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
     tracer.trampolines = links;
     tracer.attach_facts = attach_facts;
     Ok(tracer)
+}
+
+/// The decoders' copies behind pointers in ioctl structs, by request, for the programs.
+fn fill_derefs(
+    map: &mut aya::maps::HashMap<aya::maps::MapData, DerefKey, DerefPlan>,
+) -> Result<(), LoadError> {
+    let Some(ioctl) = syscalls::by_name("ioctl") else {
+        return Ok(());
+    };
+    crate::decode::ioctl_kernel_derefs().try_for_each(|(value, plan)| {
+        let key = DerefKey {
+            nr: ioctl.nr,
+            _pad: 0,
+            value,
+        };
+        map.insert(key, plan, 0)
+            .map_err(|e| LoadError::Map("DEREFS", e))
+    })
 }
 
 /// With `-P` (`paths`), a call outside the trace set that opens, duplicates or closes

@@ -59,8 +59,10 @@ use crate::{
     syscalls,
 };
 
-/// How often the consumer looks at the ring buffer when the kernel did not wake it.
-const POLL_TICK: Duration = Duration::from_millis(20);
+/// How often the consumer looks at the ring buffer when the kernel did not wake it (a
+/// trace not read on a terminal wakes it only once a quarter of a buffer is full): the
+/// longest a line waits to be written, 100 looks a second when nothing happens.
+const POLL_TICK: Duration = Duration::from_millis(10);
 
 /// The loaded programs and the maps the run loop uses.
 pub struct EbpfTracer {

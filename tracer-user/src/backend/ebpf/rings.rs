@@ -4,7 +4,7 @@
 
 use std::{
     io,
-    os::fd::{AsRawFd, RawFd},
+    os::fd::{AsFd, AsRawFd, RawFd},
 };
 
 use anyhow::Result;
@@ -35,54 +35,78 @@ pub struct Rings {
     busy: bool,
 }
 
-impl Rings {
-    /// Makes the buffers, `size` bytes each, and puts them in `EVENTS` for every
-    /// possible CPU (before any program is attached: a record never finds no buffer).
-    pub fn create(outer: RawFd, size: u32) -> Result<Self, LoadError> {
+/// The buffers made and not yet mapped nor put in `EVENTS`: made first (the kernel's
+/// work, beside the parse of its BTF; nothing in them depends on the programs), mapped
+/// once the loader's memory is freed (a peak of both would count twice), and put in
+/// `EVENTS` while the programs are verified.
+pub struct NewRings {
+    maps: Vec<MapData>,
+    /// The buffer of each possible CPU.
+    slots: Vec<usize>,
+}
+
+impl NewRings {
+    /// Makes the buffers, `size` bytes each.
+    pub fn make(size: u32) -> Result<Self, LoadError> {
         let err = |e| LoadError::Map("EVENTS", e);
         let possible = aya::util::nr_cpus().unwrap_or(1);
         let online = aya::util::online_cpus().unwrap_or_default();
         let (count, slots) = slots(possible, &online, MAX_RINGS);
-        let rings = (0..count)
+        let maps = (0..count)
             .map(|_| {
                 let def = aya_obj::Map::new_from_params(RINGBUF, 0, 0, size, 0);
-                let map = MapData::create(def, "EVENTS_CPU", None).map_err(err)?;
-                RingBuf::try_from(Map::RingBuf(map)).map_err(err)
+                MapData::create(def, "EVENTS_CPU", None).map_err(err)
             })
             .collect::<Result<Vec<_>, _>>()?;
+        Ok(Self { maps, slots })
+    }
+
+    /// Puts the buffers in `EVENTS` (`outer`) for every possible CPU (before any program
+    /// is attached: a record never finds no buffer) and maps them.
+    pub fn place(self, outer: RawFd) -> Result<Rings, LoadError> {
+        let err = |e| LoadError::Map("EVENTS", e);
+        let Self { maps, slots } = self;
+        let fds: Vec<RawFd> = maps.iter().map(|m| m.fd().as_fd().as_raw_fd()).collect();
         // Each update of an array of maps waits for an RCU grace period (the kernel makes
-        // sure no program still sees the old entry): ~8 ms here, one CPU after the other
-        // half a second on a large machine. Made side by side, the waits overlap.
+        // sure no program still sees the old entry): ~10 ms here, one CPU after the other
+        // half a second on a large machine. Made side by side, the waits overlap, and
+        // the buffers are mapped meanwhile.
         const THREADS: usize = 64;
-        std::thread::scope(|s| {
+        let (rings, put) = std::thread::scope(|s| {
             let workers: Vec<_> = (0..THREADS.min(slots.len()))
                 .map(|first| {
-                    let (slots, rings) = (&slots, &rings);
+                    let (slots, fds) = (&slots, &fds);
                     s.spawn(move || {
-                        (first..slots.len()).step_by(THREADS).try_for_each(|cpu| {
-                            put(outer, cpu as u32, rings[slots[cpu]].as_raw_fd())
-                        })
+                        (first..slots.len())
+                            .step_by(THREADS)
+                            .try_for_each(|cpu| put(outer, cpu as u32, fds[slots[cpu]]))
                     })
                 })
                 .collect();
-            workers
-                .into_iter()
-                .try_for_each(|w| w.join().expect("EVENTS update thread"))
-        })
-        .map_err(|io_error| {
+            let rings = (maps.into_iter())
+                .map(|map| RingBuf::try_from(Map::RingBuf(map)).map_err(err))
+                .collect::<Result<Vec<_>, _>>();
+            let put =
+                (workers.into_iter()).try_for_each(|w| w.join().expect("EVENTS update thread"));
+            (rings, put)
+        });
+        put.map_err(|io_error| {
             err(MapError::SyscallError(SyscallError {
                 call: "bpf_map_update_elem",
                 io_error,
             }))
         })?;
+        let rings = rings?;
         let merge = Merge::new(rings.len(), WINDOW_NS);
-        Ok(Self {
+        Ok(Rings {
             rings,
             merge,
             busy: false,
         })
     }
+}
 
+impl Rings {
     /// The buffers' descriptors, readable when the kernel woke the consumer.
     pub fn fds(&self) -> impl Iterator<Item = RawFd> + '_ {
         self.rings.iter().map(AsRawFd::as_raw_fd)

@@ -276,6 +276,7 @@ impl Tamperer {
         let poked_enter = (action.poke_enter.as_ref()).is_some_and(|p| poke(tid, &args, p));
         let mut marks = Tampered {
             injected: false,
+            value: false,
             poked: poked_enter,
             delayed: action.delay_enter.is_some(),
         };
@@ -311,6 +312,7 @@ impl Tamperer {
         // Its entry's delay and its exit's pass before the answer.
         let delay = action.delay_enter.unwrap_or_default() + action.delay_exit.unwrap_or_default();
         marks.injected = true;
+        marks.value = matches!(fake, crate::inject::Fake::Value(_));
         marks.delayed |= action.delay_exit.is_some();
         call.tampered = marks;
         call.ret = Some(ret);

@@ -755,6 +755,7 @@ impl<'p, 'a> Tracer<'p, 'a> {
             *ret = fake.register();
             let _ = regs::set_return(Pid::from_raw(tid as i32), *ret);
             call.tampered.injected = true;
+            call.tampered.value = matches!(fake, inject::Fake::Value(_));
         }
         if let Some(delay) = action.delay_exit
             && let Some(task) = self.tasks.get_mut(&tid)

@@ -17,6 +17,7 @@ mod fs;
 mod gpio;
 mod hdio;
 mod kd;
+pub mod kernel_derefs;
 mod kvm;
 mod lirc;
 mod loop_dev;

@@ -1,0 +1,159 @@
+//! What the eBPF programs copy behind pointers in an ioctl's struct (`DEREFS`, by
+//! request): static descriptions of what [`super::derefs`] asks the ptrace backend for,
+//! where a pointer and a count at fixed places in the struct say it. The decoders find
+//! the copies by address whichever backend made them; a request not here shows its
+//! pointers as addresses on the eBPF backend.
+
+use tracer_common::{DEREF_EACH, DEREF_SELF, DerefPlan, DerefSpec, when};
+
+/// `count_bytes` bytes at `count_at` of the struct (argument 2) count `elem`-byte
+/// elements at the pointer at `ptr_at`, after `add` bytes; at most `max` bytes.
+const fn behind(
+    when: u8,
+    ptr_at: u16,
+    count: (u16, u8),
+    elem: u32,
+    add: u32,
+    max: u32,
+) -> DerefSpec {
+    DerefSpec {
+        when,
+        arg: 2,
+        count_bytes: count.1,
+        _pad: 0,
+        ptr_at,
+        count_at: count.0,
+        elem,
+        add,
+        max,
+    }
+}
+
+/// For each `elem`-byte element of the copy before: its pointer at `ptr_at`, for as
+/// many bytes as its u32 at `size_at` says.
+const fn each(when: u8, ptr_at: u16, size_at: u16, elem: u32, max: u32) -> DerefSpec {
+    behind(when, ptr_at, (size_at, DEREF_EACH), elem, 0, max)
+}
+
+/// The struct itself, `bytes` long (longer than the request's size says).
+const fn whole(when: u8, bytes: u32) -> DerefSpec {
+    behind(when, DEREF_SELF, (0, 0), 0, bytes, bytes)
+}
+
+const ENTER: u8 = when::ENTER;
+const EXIT: u8 = when::EXIT;
+
+/// VIDIOC_S/TRY/G_EXT_CTRLS: the controls (20 bytes each, packed) and each control's
+/// string (its pointer at 12, its size at 4), at entry and at exit.
+const EXT_CTRLS: &[DerefSpec] = &[
+    behind(ENTER, 24, (4, 4), 20, 0, 4096),
+    each(ENTER, 12, 4, 20, 4096),
+    behind(EXIT, 24, (4, 4), 20, 0, 4096),
+    each(EXIT, 12, 4, 20, 4096),
+];
+
+/// By request: the copies, at most [`tracer_common::MAX_DEREFS`]; a copy for each
+/// element ([`each`]) follows the copy of the elements.
+const TABLE: &[(u32, &[DerefSpec])] = &[
+    // kd: the Unicode maps' pairs (GIO_UNIMAP, PIO_UNIMAP), the fonts' glyphs (GIO_FONTX,
+    // PIO_FONTX; KDFONTOP's, up to 32 rows of 4 bytes a glyph, or SET_DEFAULT's name),
+    // and the structs longer than the plan's copy.
+    (0x4b66, &[behind(EXIT, 8, (0, 2), 4, 0, 4096)]),
+    (0x4b67, &[behind(ENTER, 8, (0, 2), 4, 0, 4096)]),
+    (0x4b6b, &[behind(EXIT, 8, (0, 2), 32, 0, 512 * 32)]),
+    (0x4b6c, &[behind(ENTER, 8, (0, 2), 32, 0, 512 * 32)]),
+    (
+        0x4b72,
+        &[
+            behind(ENTER, 24, (16, 4), 128, 0, 512 * 128),
+            behind(EXIT, 24, (16, 4), 128, 0, 512 * 128),
+        ],
+    ),
+    (0x4b69, &[whole(EXIT, 512)]),
+    (0x4b6a, &[whole(ENTER, 512)]),
+    (0x4b48, &[whole(EXIT, 513)]),
+    (0x4b49, &[whole(ENTER, 513)]),
+    (0x4b4a, &[whole(EXIT, 4 + 256 * 3)]),
+    (0x4b4b, &[whole(ENTER, 4 + 256 * 3)]),
+    (0x4bfa, &[whole(EXIT, 4 + 256 * 12)]),
+    (0x4bfb, &[whole(ENTER, 4 + 256 * 12)]),
+    // v4l2: an overlay format's clips (S_FMT, TRY_FMT, G_FMT; CREATE_BUFS's format),
+    // extended controls (S/TRY/G_EXT_CTRLS; and each control's string).
+    (
+        0xc0d05605,
+        &[
+            behind(ENTER, 32, (40, 4), 24, 0, 4096),
+            behind(EXIT, 32, (40, 4), 24, 0, 4096),
+        ],
+    ),
+    (
+        0xc0d05640,
+        &[
+            behind(ENTER, 32, (40, 4), 24, 0, 4096),
+            behind(EXIT, 32, (40, 4), 24, 0, 4096),
+        ],
+    ),
+    (0xc0d05604, &[behind(EXIT, 32, (40, 4), 24, 0, 4096)]),
+    (0xc100565c, &[behind(ENTER, 48, (56, 4), 24, 0, 4096)]),
+    (0xc0205648, EXT_CTRLS),
+    (0xc0205649, EXT_CTRLS),
+    (0xc0205647, EXT_CTRLS),
+    // block: BLKPG's partition.
+    (0x1269, &[behind(ENTER, 16, (0, 0), 0, 152, 152)]),
+    // tee: the arguments behind `buf_ptr` (OPEN_SESSION, INVOKE, SUPPL_RECV, SUPPL_SEND).
+    (0x8010a402, TEE_BUF),
+    (0x8010a403, TEE_BUF),
+    (0x8010a406, TEE_BUF),
+    (0x8010a407, TEE_BUF),
+    // perf: SET_FILTER's string (up to its page's end), MODIFY_ATTRIBUTES' whole
+    // attributes (the request says 8 bytes).
+    (0x40082406, &[whole(ENTER, 4096)]),
+    (0x4008240b, &[whole(ENTER, 128)]),
+    // kvm: a CPUID table's entries after its header (SET_CPUID2, GET_SUPPORTED_CPUID).
+    (
+        0x4008ae90,
+        &[behind(ENTER, DEREF_SELF, (0, 4), 40, 8, 4096)],
+    ),
+    (0xc008ae05, &[behind(EXIT, DEREF_SELF, (0, 4), 40, 8, 4096)]),
+    // ubi: UBI_IOCEBCH's 16 bytes (the request says 4).
+    (0x40044f02, &[whole(ENTER, 16)]),
+    // SIOCGIFCONF: the interfaces the kernel wrote into `ifc_buf`, `ifc_len` bytes.
+    (0x8912, &[behind(EXIT, 8, (0, 4), 1, 0, 4096)]),
+];
+
+/// TEE's `struct tee_ioctl_buf_data`: `buf_len` (u64 at 8) bytes at `buf_ptr`, at entry
+/// and at exit.
+const TEE_BUF: &[DerefSpec] = &[
+    behind(ENTER, 0, (8, 8), 1, 0, 1024),
+    behind(EXIT, 0, (8, 8), 1, 0, 1024),
+];
+
+/// The requests' plans for the programs' `DEREFS`.
+pub fn plans() -> impl Iterator<Item = (u64, DerefPlan)> {
+    TABLE.iter().map(|&(request, specs)| {
+        let mut plan = DerefPlan::default();
+        for (slot, spec) in plan.specs.iter_mut().zip(specs) {
+            *slot = *spec;
+        }
+        (u64::from(request), plan)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_request_fits_a_plan_once() {
+        let mut seen = std::collections::HashSet::new();
+        for (request, specs) in TABLE {
+            assert!(specs.len() <= tracer_common::MAX_DEREFS, "{request:#x}");
+            assert!(seen.insert(request), "{request:#x} twice");
+        }
+        // PIO_UNIMAP's 31 pairs: 124 bytes.
+        let unimap = TABLE.iter().find(|(r, _)| *r == 0x4b67).unwrap().1[0];
+        assert_eq!(unimap.want(31), 124);
+        // A count past what a capture holds is cut.
+        assert_eq!(unimap.want(u64::MAX), 4096 - 8);
+    }
+}
