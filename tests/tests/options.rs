@@ -679,13 +679,21 @@ fn large_string_limits_keep_argv(backend: Backend) {
             .starts_with("execve(\"/bin/echo\", [\"/bin/echo\", \"a\", \"b\"], "),
         "-s 4096 keeps argv",
     );
+    // As strace: `-s` counts argv's strings too (20: the path and 19 more), and says
+    // when there were more; a larger `-s` shows all 41.
     let many: Vec<String> = (0..40).map(|n| n.to_string()).collect();
-    let mut args = vec!["-s", "64", "-e", "trace=execve", "/bin/echo"];
+    let mut args = vec!["-s", "20", "-e", "trace=execve", "/bin/echo"];
     args.extend(many.iter().map(String::as_str));
     let t = traced(backend, &args);
     t.expect(
-        t.stderr.contains("\"30\", ...], 0x"),
-        "argv cut at the capture's 32 strings, saying so",
+        t.stderr.contains("\"17\", \"18\", ...], 0x"),
+        "argv cut at -s strings, saying so",
+    );
+    args[1] = "64";
+    let t = traced(backend, &args);
+    t.expect(
+        t.stderr.contains("\"38\", \"39\"], 0x"),
+        "argv whole within -s strings",
     );
     // 600 variables: the count stops at the capture's 512, and says so.
     let vars: Vec<String> = (0..600).map(|n| format!("V{n}=x")).collect();
