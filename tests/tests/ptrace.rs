@@ -155,6 +155,20 @@ fn trace_to_file_with(
     (t.code(), t.stdout, text)
 }
 
+/// The syscall mix's command line (`-s 64`), in `scratch`: without address
+/// randomisation, as the Rust runtime reads /proc/self/maps.
+fn syscall_mix(scratch: &std::path::Path) -> [&str; 7] {
+    [
+        "-s",
+        "64",
+        "--",
+        "setarch",
+        "-R",
+        env!("CARGO_BIN_EXE_syscall_mix"),
+        scratch.to_str().unwrap(),
+    ]
+}
+
 #[track_caller]
 fn assert_same(what: &str, ebpf: &[impl AsRef<str>], ptrace: &[impl AsRef<str>]) {
     let (e, p): (Vec<&str>, Vec<&str>) = (
@@ -200,16 +214,7 @@ fn both_backends_print_the_same_trace() {
     // Every decoder the mix exercises (iovecs, messages, sockets, structs) reads the
     // same bytes from both backends.
     let scratch = std::env::temp_dir().join(format!("tracer-ptrace-mix-{}", std::process::id()));
-    // Without address randomisation: the Rust runtime reads /proc/self/maps.
-    let mix = [
-        "-s",
-        "64",
-        "--",
-        "setarch",
-        "-R",
-        env!("CARGO_BIN_EXE_syscall_mix"),
-        scratch.to_str().unwrap(),
-    ];
+    let mix = syscall_mix(&scratch);
     for args in scenarios.iter().copied().chain([&mix[..]]) {
         // The mix leaves its directory empty; it must exist.
         std::fs::create_dir_all(&scratch).expect("create the scratch directory");
@@ -230,15 +235,7 @@ fn both_backends_print_the_same_trace() {
 fn the_exit_programs_twins_print_the_same_trace() {
     tracer_tests::skip_unless_root!();
     let scratch = std::env::temp_dir().join(format!("tracer-twins-mix-{}", std::process::id()));
-    let mix = [
-        "-s",
-        "64",
-        "--",
-        "setarch",
-        "-R",
-        env!("CARGO_BIN_EXE_syscall_mix"),
-        scratch.to_str().unwrap(),
-    ];
+    let mix = syscall_mix(&scratch);
     let mmsg = [
         "--",
         "setarch",
