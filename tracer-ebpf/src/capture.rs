@@ -211,36 +211,27 @@ impl Builder {
         })
     }
 
-    /// Copies what the record's plan asks for at entry, but the slots in `deferred`
-    /// (taken at the exit instead). Returns the bits of the captures whose read faulted.
+    /// Copies what the record's plan asks for: at entry (`exit` false) but the slots in
+    /// `bits` (deferred to the exit); at exit, plus the entry captures whose bit is set in
+    /// `bits` (retried). Returns the bits of the captures whose read faulted. (`exit` is a
+    /// constant at each call: one of the global functions is called.)
     #[inline(always)]
-    pub fn capture_entry<L: Loops>(&mut self, deferred: u32) -> u32 {
+    pub fn take<L: Loops>(&mut self, exit: bool, bits: u32) -> u32 {
         self.store(OFF_CELL, self.off as u64);
-        let faulted = if L::HELPER.is_some() {
-            tracer_capture_entry_loops(deferred as u64)
-        } else {
-            tracer_capture_entry(deferred as u64)
+        let bits = bits as u64;
+        let faulted = match (exit, L::HELPER.is_some()) {
+            (false, false) => tracer_capture_entry(bits),
+            (false, true) => tracer_capture_entry_loops(bits),
+            (true, false) => tracer_capture_exit(bits),
+            (true, true) => tracer_capture_exit_loops(bits),
         };
         // Frozen: without a traced call that takes them, the verifier skips this.
         if config().derefs != 0 {
-            tracer_capture_derefs_entry();
-        }
-        self.resume();
-        faulted as u32
-    }
-
-    /// Copies what the record's plan asks for at exit, plus the entry captures whose bit
-    /// is set in `retry`. Returns the bits of the captures whose read faulted.
-    #[inline(always)]
-    pub fn capture_exit<L: Loops>(&mut self, retry: u32) -> u32 {
-        self.store(OFF_CELL, self.off as u64);
-        let faulted = if L::HELPER.is_some() {
-            tracer_capture_exit_loops(retry as u64)
-        } else {
-            tracer_capture_exit(retry as u64)
-        };
-        if config().derefs != 0 {
-            tracer_capture_derefs_exit();
+            if exit {
+                tracer_capture_derefs_exit();
+            } else {
+                tracer_capture_derefs_entry();
+            }
         }
         self.resume();
         faulted as u32

@@ -186,7 +186,7 @@ fn capture_at_entry<L: Loops>(call: &mut InFlight, plan: &SyscallPlan) {
     }
     let record = || syscall_record(kind::SYSCALL_ENTER, call, 0, 0);
     if let Some(mut builder) = Builder::new(SCRATCH_ENTER, record) {
-        call.retry |= builder.capture_entry::<L>(deferred);
+        call.retry |= builder.take::<L>(false, deferred);
         if !output(builder.finish(), wakeup_flags(), Lost::Entry) {
             call.flags |= INFLIGHT_ENTRY_LOST;
         }
@@ -352,7 +352,7 @@ fn finish<L: Loops>(call: &InFlight, ret: i64) {
     // the verdict waits in scratch memory, so the captures are verified once, not once
     // per verdict.
     builder.stash(paths && outcome::path_call(call, ret, plan));
-    builder.capture_exit::<L>(call.retry);
+    builder.take::<L>(true, call.retry);
     if paths && !builder.stashed() {
         if let Some(s) = stats() {
             s.filtered += 1;
