@@ -620,7 +620,7 @@ fn structs_pointing_at_more_as_strace_prints_them(backend: Backend) {
             assert_eq!(ours, theirs);
         }
         Backend::Ebpf => {
-            // The ioctls whose pointers the programs follow (`ioctl/kernel_derefs.rs`) as
+            // The ioctls whose pointers the programs follow (`decode/kernel_derefs/`) as
             // strace prints them; SG_IO's buffers and the other calls' memory as addresses.
             let mut theirs = mask(theirs);
             assert_eq!(theirs.remove(1), ubi);

@@ -894,7 +894,8 @@ pub struct DerefSpec {
     /// [`when::ENTER`], [`when::EXIT`] or [`when::EXIT_OK`]; 0: no copy.
     pub when: u8,
     pub arg: u8,
-    /// 0 (no count: `add` bytes), 1, 2, 4 or 8.
+    /// 0 (no count: `add` bytes), 1, 2, 4 or 8; or [`DEREF_EACH`], [`DEREF_COUNT_RET`],
+    /// [`DEREF_COUNT_ARG`], [`DEREF_STRING`].
     pub count_bytes: u8,
     pub _pad: u8,
     pub ptr_at: u16,
@@ -912,6 +913,15 @@ pub const DEREF_SELF: u16 = u16::MAX;
 /// control's string.
 pub const DEREF_EACH: u8 = 0xff;
 pub const MAX_DEREF_EACH: usize = 8;
+/// [`DerefSpec::count_bytes`]: the count is the call's return value (a copy at exit;
+/// none when it failed): ptrace's PEEKSIGINFO.
+pub const DEREF_COUNT_RET: u8 = 0xfe;
+/// [`DerefSpec::count_bytes`]: the count is argument `count_at`: io_uring_register's
+/// `nr_args`.
+pub const DEREF_COUNT_ARG: u8 = 0xfd;
+/// [`DerefSpec::count_bytes`]: a NUL-terminated string at the pointer, at most `max`
+/// bytes and `-s` + 1, read as a string argument is (a BPF program's license).
+pub const DEREF_STRING: u8 = 0xfc;
 /// Copies per [`DerefPlan`].
 pub const MAX_DEREFS: usize = 4;
 

@@ -24,14 +24,14 @@ use aya_ebpf::{
 };
 use tracer_common::{
     CAPTURE_FAULT, CAPTURE_TRUNCATED, CaptureHeader, CapturePlan, CaptureSpec, DEREF_ARG,
-    DEREF_EACH, DEREF_ENTRY, DEREF_EXIT, DEREF_SELF, DIRENT_RECLEN, DerefKey, DerefPlan, DerefSpec,
-    FD_RET_ARG, FD_RETURNED, FD_SLOT, FdFacts, FdSetsHeader, IovecChunk, LEN_FROM_RET, LOOP_SLOT,
-    MAX_CAPTURE, MAX_CAPTURES, MAX_DEREF_EACH, MAX_DEREFS, MAX_DIRENTS, MAX_FDSET_BYTES,
-    MAX_FOLLOW_STRUCT, MAX_IOV, MAX_MMSG_PIECES, MAX_PTRV, MAX_STRV_ALL, MMSG_MESSAGE,
-    MMSG_NAME_BYTES, MMSGHDR_BYTES, MSGHDR_CONTROL, MSGHDR_IOV, MSGHDR_NAME, MmsgChunk,
-    SyscallPlan, SyscallRecord, capture, capture_len, capture_retry_len, capture_want,
-    copied_flags, deref_selector, fdset_bytes, follow_count, follow_shape, follow_want,
-    iov_copy_len, page_room, when,
+    DEREF_COUNT_ARG, DEREF_COUNT_RET, DEREF_EACH, DEREF_ENTRY, DEREF_EXIT, DEREF_SELF,
+    DEREF_STRING, DIRENT_RECLEN, DerefKey, DerefPlan, DerefSpec, FD_RET_ARG, FD_RETURNED, FD_SLOT,
+    FdFacts, FdSetsHeader, IovecChunk, LEN_FROM_RET, LOOP_SLOT, MAX_CAPTURE, MAX_CAPTURES,
+    MAX_DEREF_EACH, MAX_DEREFS, MAX_DIRENTS, MAX_FDSET_BYTES, MAX_FOLLOW_STRUCT, MAX_IOV,
+    MAX_MMSG_PIECES, MAX_PTRV, MAX_STRV_ALL, MMSG_MESSAGE, MMSG_NAME_BYTES, MMSGHDR_BYTES,
+    MSGHDR_CONTROL, MSGHDR_IOV, MSGHDR_NAME, MmsgChunk, SyscallPlan, SyscallRecord, capture,
+    capture_len, capture_retry_len, capture_want, copied_flags, deref_selector, fdset_bytes,
+    follow_count, follow_shape, follow_want, iov_copy_len, page_room, when,
 };
 
 /// Scratch space per CPU, one slot for entries and one for exits (a preempted enter
@@ -588,13 +588,24 @@ impl Builder {
             return (0, 0);
         }
         let count = match spec.count_bytes {
-            0 => 0,
+            0 | DEREF_STRING => 0,
+            DEREF_COUNT_RET => match phase.ret() {
+                Some(ret) if ret > 0 => ret as u64,
+                _ => return (0, 0),
+            },
+            DEREF_COUNT_ARG => selected(self, args, spec.count_at as usize),
             n => self.read_word(data_off, base + spec.count_at as u64, n as usize),
         };
         let want = self.forget(spec.want(count)) & (MAX_CAPTURE - 1);
         let at = data_off & (2 * OFF_LIMIT - 8);
         // SAFETY: at < OFF_LIMIT + 8: the address's 8 bytes are inside the buffer.
         unsafe { *(self.buf.add(at) as *mut u64) = addr };
+        if spec.count_bytes == DEREF_STRING {
+            let limit = config().string_limit as usize + 1;
+            let (len, flags) = self.read_str(at + 8, addr, limit.min(spec.max as usize));
+            self.push(header_off, DEREF_ARG, kind, 8 + len, flags);
+            return (addr as usize, len);
+        }
         let (mut len, mut flags) = self.read_bytes(at + 8, addr, want);
         if flags != 0 {
             let rest = self.forget(page_room(addr)) & (MAX_CAPTURE - 1);

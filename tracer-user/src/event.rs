@@ -11,7 +11,7 @@ use tracer_common::{HIST_BUCKETS, SIGINFO_BYTES, SyscallTotals};
 /// ioctl's clips, controls, font data, keyctl's parameters, io_submit's iocbs), copied
 /// at the call's entry or exit, which no capture plan slot names: the ptrace backend
 /// reads what the decoders ask for (`decode::derefs`), the eBPF programs what the ioctl
-/// decoders' tables say (`decode::ioctl_kernel_derefs`). `data` is the address (8 bytes,
+/// decoders' tables say (`decode::kernel_derefs`). `data` is the address (8 bytes,
 /// little-endian), then the bytes read from it, fewer than asked where the memory ended
 /// (`truncated`).
 pub use tracer_common::{DEREF_ARG, DEREF_ENTRY, DEREF_EXIT};

@@ -1096,9 +1096,9 @@ pub fn plan_flags(nr: u32) -> u32 {
     if let Some(arg) = sc.args.iter().position(|a| a.kind == ArgKind::Path) {
         flags |= (arg as u32 + 1) << tracer_common::PLAN_PATH_ARG_SHIFT;
     }
-    // The copies behind pointers in an ioctl's struct depend on its request
-    // (`decode::ebpf_derefs`).
-    if let Some(arg) = sc.args.iter().position(|a| a.kind == ArgKind::IoctlRequest) {
+    // The copies behind pointers in a call's structs depend on an argument's value (an
+    // ioctl's request: `decode::kernel_derefs`).
+    if let Some(arg) = crate::decode::kernel_derefs::selector(sc.name) {
         flags |= (arg as u32 + 1) << tracer_common::PLAN_DEREF_SHIFT;
     }
     flags

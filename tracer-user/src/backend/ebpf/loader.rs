@@ -744,16 +744,17 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
     Ok(tracer)
 }
 
-/// The decoders' copies behind pointers in ioctl structs, by request, for the programs.
+/// The decoders' copies behind pointers in structs (`decode::kernel_derefs`), by
+/// syscall and selecting value, for the programs.
 fn fill_derefs(
     map: &mut aya::maps::HashMap<aya::maps::MapData, DerefKey, DerefPlan>,
 ) -> Result<(), LoadError> {
-    let Some(ioctl) = syscalls::by_name("ioctl") else {
-        return Ok(());
-    };
-    crate::decode::ioctl_kernel_derefs().try_for_each(|(value, plan)| {
+    crate::decode::kernel_derefs::plans().try_for_each(|(name, value, plan)| {
+        let Some(sc) = syscalls::by_name(name) else {
+            return Ok(());
+        };
         let key = DerefKey {
-            nr: ioctl.nr,
+            nr: sc.nr,
             _pad: 0,
             value,
         };

@@ -17,7 +17,6 @@ mod fs;
 mod gpio;
 mod hdio;
 mod kd;
-pub mod kernel_derefs;
 mod kvm;
 mod lirc;
 mod loop_dev;

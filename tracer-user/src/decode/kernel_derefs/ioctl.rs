@@ -1,13 +1,15 @@
-//! What the eBPF programs copy behind pointers in an ioctl's struct (`DEREFS`, by
-//! request): static descriptions of what [`super::derefs`] asks the ptrace backend for,
-//! where a pointer and a count at fixed places in the struct say it. The decoders find
-//! the copies by address whichever backend made them; a request not here shows its
-//! pointers as addresses on the eBPF backend.
+//! ioctl's copies behind pointers in its struct (argument 2), by request: static
+//! descriptions of what [`crate::decode::derefs`] asks the ptrace backend for, where a
+//! pointer and a count at fixed places in the struct say it.
 
-use tracer_common::{DEREF_EACH, DEREF_SELF, DerefPlan, DerefSpec, when};
+use tracer_common::{DEREF_SELF, DerefSpec};
 
-/// `count_bytes` bytes at `count_at` of the struct (argument 2) count `elem`-byte
-/// elements at the pointer at `ptr_at`, after `add` bytes; at most `max` bytes.
+use super::{ENTER, EXIT, Entries};
+
+const ARG: u8 = 2;
+
+/// `count_bytes` bytes at `count_at` of the struct count `elem`-byte elements at the
+/// pointer at `ptr_at`, after `add` bytes; at most `max` bytes.
 const fn behind(
     when: u8,
     ptr_at: u16,
@@ -16,32 +18,19 @@ const fn behind(
     add: u32,
     max: u32,
 ) -> DerefSpec {
-    DerefSpec {
-        when,
-        arg: 2,
-        count_bytes: count.1,
-        _pad: 0,
-        ptr_at,
-        count_at: count.0,
-        elem,
-        add,
-        max,
-    }
+    super::behind(when, ARG, ptr_at, count, elem, add, max)
 }
 
 /// For each `elem`-byte element of the copy before: its pointer at `ptr_at`, for as
 /// many bytes as its u32 at `size_at` says.
 const fn each(when: u8, ptr_at: u16, size_at: u16, elem: u32, max: u32) -> DerefSpec {
-    behind(when, ptr_at, (size_at, DEREF_EACH), elem, 0, max)
+    super::each(when, ARG, ptr_at, size_at, elem, max)
 }
 
 /// The struct itself, `bytes` long (longer than the request's size says).
 const fn whole(when: u8, bytes: u32) -> DerefSpec {
-    behind(when, DEREF_SELF, (0, 0), 0, bytes, bytes)
+    super::whole(when, ARG, bytes)
 }
-
-const ENTER: u8 = when::ENTER;
-const EXIT: u8 = when::EXIT;
 
 /// VIDIOC_S/TRY/G_EXT_CTRLS: the controls (20 bytes each, packed) and each control's
 /// string (its pointer at 12, its size at 4), at entry and at exit.
@@ -54,7 +43,7 @@ const EXT_CTRLS: &[DerefSpec] = &[
 
 /// By request: the copies, at most [`tracer_common::MAX_DEREFS`]; a copy for each
 /// element ([`each`]) follows the copy of the elements.
-const TABLE: &[(u32, &[DerefSpec])] = &[
+pub const TABLE: Entries = &[
     // kd: the Unicode maps' pairs (GIO_UNIMAP, PIO_UNIMAP), the fonts' glyphs (GIO_FONTX,
     // PIO_FONTX; KDFONTOP's, up to 32 rows of 4 bytes a glyph, or SET_DEFAULT's name),
     // and the structs longer than the plan's copy.
@@ -127,33 +116,3 @@ const TEE_BUF: &[DerefSpec] = &[
     behind(ENTER, 0, (8, 8), 1, 0, 1024),
     behind(EXIT, 0, (8, 8), 1, 0, 1024),
 ];
-
-/// The requests' plans for the programs' `DEREFS`.
-pub fn plans() -> impl Iterator<Item = (u64, DerefPlan)> {
-    TABLE.iter().map(|&(request, specs)| {
-        let mut plan = DerefPlan::default();
-        for (slot, spec) in plan.specs.iter_mut().zip(specs) {
-            *slot = *spec;
-        }
-        (u64::from(request), plan)
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_request_fits_a_plan_once() {
-        let mut seen = std::collections::HashSet::new();
-        for (request, specs) in TABLE {
-            assert!(specs.len() <= tracer_common::MAX_DEREFS, "{request:#x}");
-            assert!(seen.insert(request), "{request:#x} twice");
-        }
-        // PIO_UNIMAP's 31 pairs: 124 bytes.
-        let unimap = TABLE.iter().find(|(r, _)| *r == 0x4b67).unwrap().1[0];
-        assert_eq!(unimap.want(31), 124);
-        // A count past what a capture holds is cut.
-        assert_eq!(unimap.want(u64::MAX), 4096 - 8);
-    }
-}

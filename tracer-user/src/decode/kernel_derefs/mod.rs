@@ -1,0 +1,109 @@
+//! What the eBPF programs copy behind pointers in a call's structs (their `DEREFS` map):
+//! per syscall, by the value of the argument that picks the struct (an ioctl's request),
+//! static descriptions of the memory the decoders ask the ptrace backend for
+//! ([`super::derefs`]). The decoders find the copies by address whichever backend made
+//! them; a value no table names shows its pointers as addresses on the eBPF backend.
+
+mod ioctl;
+
+use tracer_common::{DEREF_EACH, DEREF_SELF, DerefPlan, DerefSpec, when};
+
+const ENTER: u8 = when::ENTER;
+const EXIT: u8 = when::EXIT;
+
+/// A table's entries: the selecting argument's value and its copies, at most
+/// [`tracer_common::MAX_DEREFS`]; a copy for each element ([`each`]) follows the copy
+/// of the elements.
+type Entries = &'static [(u64, &'static [DerefSpec])];
+
+/// The syscalls whose structs the programs follow: the name, the argument whose value
+/// picks the copies, the table.
+const TABLES: &[(&str, usize, Entries)] = &[("ioctl", 1, ioctl::TABLE)];
+
+/// The argument of syscall `name` whose value picks its copies behind pointers
+/// (`tracer_common::PLAN_DEREF_SHIFT`), if the programs take any for it.
+pub fn selector(name: &str) -> Option<usize> {
+    TABLES.iter().find(|t| t.0 == name).map(|t| t.1)
+}
+
+/// The programs' `DEREFS` entries: the syscall, its selecting argument's value, the plan.
+pub fn plans() -> impl Iterator<Item = (&'static str, u64, DerefPlan)> {
+    TABLES.iter().flat_map(|&(name, _, table)| {
+        table.iter().map(move |&(value, specs)| {
+            let mut plan = DerefPlan::default();
+            for (slot, spec) in plan.specs.iter_mut().zip(specs) {
+                *slot = *spec;
+            }
+            (name, value, plan)
+        })
+    })
+}
+
+/// `count.1` bytes at `count.0` of the struct argument `arg` points at count
+/// `elem`-byte elements at the pointer at `ptr_at` of it, after `add` bytes; at most
+/// `max` bytes.
+const fn behind(
+    when: u8,
+    arg: u8,
+    ptr_at: u16,
+    count: (u16, u8),
+    elem: u32,
+    add: u32,
+    max: u32,
+) -> DerefSpec {
+    DerefSpec {
+        when,
+        arg,
+        count_bytes: count.1,
+        _pad: 0,
+        ptr_at,
+        count_at: count.0,
+        elem,
+        add,
+        max,
+    }
+}
+
+/// For each `elem`-byte element of the copy before: its pointer at `ptr_at`, for as
+/// many bytes as its u32 at `size_at` says.
+const fn each(when: u8, arg: u8, ptr_at: u16, size_at: u16, elem: u32, max: u32) -> DerefSpec {
+    behind(when, arg, ptr_at, (size_at, DEREF_EACH), elem, 0, max)
+}
+
+/// What argument `arg` points at, `bytes` long (longer than the plan's copy).
+const fn whole(when: u8, arg: u8, bytes: u32) -> DerefSpec {
+    behind(when, arg, DEREF_SELF, (0, 0), 0, bytes, bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_value_fits_a_plan_once() {
+        let mut seen = std::collections::HashSet::new();
+        for &(name, selector, table) in TABLES {
+            let sc = crate::syscalls::by_name(name).expect(name);
+            assert!(selector < sc.args.len(), "{name}: selector {selector}");
+            for (value, specs) in table {
+                assert!(
+                    specs.len() <= tracer_common::MAX_DEREFS,
+                    "{name} {value:#x}"
+                );
+                assert!(seen.insert((name, value)), "{name} {value:#x} twice");
+                for spec in specs.iter() {
+                    assert!((spec.arg as usize) < sc.args.len(), "{name} {value:#x}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn counts_are_cut_to_a_capture() {
+        // PIO_UNIMAP's 31 pairs: 124 bytes.
+        let unimap = ioctl::TABLE.iter().find(|(r, _)| *r == 0x4b67).unwrap().1[0];
+        assert_eq!(unimap.want(31), 124);
+        // A count past what a capture holds is cut.
+        assert_eq!(unimap.want(u64::MAX), 4096 - 8);
+    }
+}
