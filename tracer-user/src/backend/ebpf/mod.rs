@@ -48,7 +48,7 @@ use records::Record;
 use rings::Rings;
 use tamper::Tampering;
 
-use crate::pipeline::outcome::Verdict;
+use crate::pipeline::outcome::{Verdict, special_path_match};
 
 use super::{BLOCKED_AFTER, Outcome, Running, Stop, blocked};
 use crate::{
@@ -78,6 +78,8 @@ pub struct EbpfTracer {
     ns_pending: Option<BpfHashMap<MapData, u32, u8>>,
     /// `-P`: the kernel's set of fds open on a traced path.
     path_fds: Option<BpfHashMap<MapData, u64, u8>>,
+    /// The same map, for the run loop's `-P` decisions the kernel leaves to userspace.
+    path_fds_seen: Option<BpfHashMap<MapData, u64, u8>>,
     stats: PerCpuArray<MapData, Stats>,
     /// `-c`: per-syscall totals, by number, per CPU.
     summary: Option<PerCpuArray<MapData, SyscallTotals>>,
@@ -487,6 +489,9 @@ struct Run<'p, 'a> {
     forked: Option<HashMap<u32, u32>>,
     /// `-e inject=`: the marks of the call each thread was let run with (by number).
     tampered: HashMap<u32, (u32, Tampered)>,
+    /// `-P`: the settings and the kernel's `PATH_FDS`, for the calls whose match the
+    /// kernel leaves to userspace (`tracer_common::PLAN_PATH_DEFERRED`).
+    path_check: Option<(tracer_common::KernelConfig, BpfHashMap<MapData, u64, u8>)>,
 }
 
 impl Run<'_, '_> {
@@ -628,7 +633,21 @@ impl Run<'_, '_> {
         if filtered {
             return self.pipeline.filtered(call).context("writing the trace");
         }
+        if !self.touches_traced_path(&call) {
+            return Ok(());
+        }
         self.emit(Event::Completed(call))
+    }
+
+    /// `-P` for the calls the kernel lets through for userspace to decide: the shared
+    /// decision, with the descriptors the kernel knows open on a traced path.
+    fn touches_traced_path(&self, call: &Syscall) -> bool {
+        let Some((config, fds)) = &self.path_check else {
+            return true;
+        };
+        let pid = call.pid;
+        let open_on = |fd: i32| fd >= 0 && fds.get(&(u64::from(pid) << 32 | fd as u64), 0).is_ok();
+        special_path_match(call, config, &open_on).unwrap_or(true)
     }
 
     fn task_exit(&mut self, exit: tracer_common::TaskExitRecord) -> Result<()> {
@@ -921,6 +940,7 @@ pub fn run(
         lost: Loss::default(),
         forked: cfg.decode.pidns.then(HashMap::new),
         tampered: HashMap::new(),
+        path_check: (tracer.path_fds_seen.take()).map(|fds| (cfg.kernel, fds)),
     };
     let existing = match &cfg.target {
         Target::Attach(_) => attached.clone(),
