@@ -910,7 +910,8 @@ pub struct DerefSpec {
     pub max: u32,
 }
 
-/// [`DerefSpec::ptr_at`]: the struct itself.
+/// [`DerefSpec::ptr_at`]: the struct itself; without a count, from its byte `count_at`
+/// (the rest of a struct longer than one capture: the decoders get the pieces joined).
 pub const DEREF_SELF: u16 = u16::MAX;
 /// [`DerefSpec::count_bytes`]: a copy for each `elem`-byte element of the plan's previous
 /// copy (at most [`MAX_DEREF_EACH`]), from the pointer at `ptr_at` of the element for as

@@ -580,7 +580,11 @@ impl Builder {
         let data_off = header_off + size_of::<CaptureHeader>();
         // The pointer and the count, read through the scratch space (as `read_pair`).
         let addr = if spec.ptr_at == DEREF_SELF {
-            base
+            if spec.count_bytes == 0 {
+                base + spec.count_at as u64
+            } else {
+                base
+            }
         } else {
             self.read_word(data_off, base + spec.ptr_at as u64, 8)
         };

@@ -1395,6 +1395,11 @@ unsafe fn ioctl_btrfs() {
         let mut vol = [0u8; 4096];
         vol[8..13].copy_from_slice(b"snap\0");
         libc::ioctl(-1, 0x5000_9401, vol.as_ptr()); // BTRFS_IOC_SNAP_CREATE
+        // A name to the struct's end: strace prints it whole, past one kernel capture.
+        let mut long = [b'f'; 4096];
+        long[..8].fill(0);
+        long[4095] = 0;
+        libc::ioctl(-1, 0x5000_940e, long.as_ptr()); // BTRFS_IOC_SUBVOL_CREATE
         // start, len (UINT64_MAX), flags (COMPRESS), extent_thresh, compress_type (ZLIB)
         let mut defrag = [0u64; 6];
         defrag[1] = u64::MAX;

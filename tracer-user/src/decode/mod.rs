@@ -64,7 +64,7 @@ pub use errno::errno_name;
 pub use flags::signal_name;
 pub use ioctl::returns_fd as ioctl_returns_fd;
 pub(crate) use ldt::USER_DESC_SIZE;
-pub use mem::derefs;
+pub use mem::{derefs, join_pieces};
 pub(crate) use perf::SIZE as PERF_ATTR_SIZE;
 pub(crate) use ptrace::{ADDR_BYTES as PTRACE_ADDR_BYTES, DATA_BYTES as PTRACE_DATA_BYTES};
 pub(crate) use quota::MAX_STRUCT as QUOTA_MAX_STRUCT;

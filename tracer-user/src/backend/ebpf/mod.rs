@@ -609,6 +609,7 @@ impl Run<'_, '_> {
             captures.append(&mut call.captures);
             call.captures = captures;
         }
+        crate::decode::join_pieces(&mut call.captures);
         if entry_lost {
             for spec in syscalls::plan_for(call.nr, Default::default()).specs {
                 if spec.when == when::ENTER && call.capture(spec.arg as usize).is_none() {
