@@ -25,6 +25,7 @@ tracer_tests::both_backends!(reaped_child_named_as_strace_names_it);
 tracer_tests::both_backends!(structs_pointing_at_more_as_strace_prints_them);
 #[cfg(target_arch = "x86_64")]
 tracer_tests::both_backends!(thread_area_descriptors_as_strace_prints_them);
+tracer_tests::both_backends!(capabilities_as_strace_prints_them);
 
 const STRACE: &str = "/usr/bin/strace";
 
@@ -278,6 +279,27 @@ fn ioctl_pointers_as_strace_prints_them(backend: Backend) {
     );
     assert!(ours[1].contains("size=3, string=\"abc\""), "{}", ours[1]);
     assert!(ours[9].contains("cmdp=\"\\x12\\x00"), "{}", ours[9]);
+    assert_eq!(ours, theirs);
+}
+
+fn capabilities_as_strace_prints_them(backend: Backend) {
+    let args = [
+        "-e",
+        "trace=capget,capset",
+        env!("CARGO_BIN_EXE_workload"),
+        "capabilities",
+    ];
+    let Some((ours, theirs)) = both(backend, &args, &["capget(", "capset("]) else {
+        return;
+    };
+    assert_eq!(ours.len(), 5, "every call: {ours:#?}");
+    assert!(
+        ours[0].starts_with(
+            "capget({version=_LINUX_CAPABILITY_VERSION_3, pid=0}, {effective=1<<CAP_CHOWN|"
+        ),
+        "{}",
+        ours[0]
+    );
     assert_eq!(ours, theirs);
 }
 

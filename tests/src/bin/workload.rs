@@ -51,6 +51,7 @@ fn main() {
             Some("ioctl-v4l2") => ioctl_v4l2(),
             Some("ioctl-kd") => ioctl_kd(),
             Some("ioctl-btrfs") => ioctl_btrfs(),
+            Some("capabilities") => capabilities(),
             Some("ioctl-pointers") => ioctl_pointers(),
             Some("struct-args") => struct_args(&dir),
             Some("sockaddrs") => sockaddrs(),
@@ -1409,6 +1410,23 @@ unsafe fn ioctl_btrfs() {
         let quota = [1u64, 0]; // BTRFS_QUOTA_CTL_ENABLE
         libc::ioctl(-1, 0xc010_9428, quota.as_ptr()); // BTRFS_IOC_QUOTA_CTL
         libc::ioctl(-1, 0x8400_941f, 0); // BTRFS_IOC_FS_INFO
+    }
+}
+
+/// capget and capset (strace's suite: caps.c): version 3's two words, version 1's one,
+/// an unknown version, a failed capget's sets (not read).
+unsafe fn capabilities() {
+    unsafe {
+        let mut header = [0x2008_0522u32, 0]; // _LINUX_CAPABILITY_VERSION_3, this process
+        let mut data = [0u32; 6];
+        libc::syscall(libc::SYS_capget, header.as_mut_ptr(), data.as_mut_ptr());
+        // The sets it has: setting them succeeds.
+        libc::syscall(libc::SYS_capset, header.as_ptr(), data.as_ptr());
+        header[0] = 0x1998_0330; // _LINUX_CAPABILITY_VERSION_1
+        libc::syscall(libc::SYS_capset, header.as_ptr(), data.as_ptr());
+        header = [0xbadc_0ded, 0];
+        libc::syscall(libc::SYS_capset, header.as_ptr(), data.as_ptr());
+        libc::syscall(libc::SYS_capget, header.as_mut_ptr(), data.as_mut_ptr());
     }
 }
 

@@ -9,6 +9,7 @@ mod args;
 mod argv;
 mod bpf;
 mod bpf_filter;
+mod capability;
 mod clone;
 mod cmsg;
 mod dirent;
