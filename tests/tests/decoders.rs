@@ -571,8 +571,9 @@ fn thread_area_descriptors_as_strace_prints_them(backend: Backend) {
 /// SIOCGIFCONF's interfaces, KEYCTL_DH_COMPUTE's parameters and hash name), a struct
 /// larger than its request says (UBI_IOCEBCH's), SG_IO's header and command, and what
 /// keyctl's plan has no slot for (KEYCTL_CAPABILITIES' answer) as strace does; the
-/// kernel programs copy the ioctls' (BLKPG, SIOCGIFCONF, UBI_IOCEBCH) but not SG_IO's
-/// buffers nor the other calls' memory: those lines show the pointer.
+/// kernel programs copy the ioctls' (BLKPG, SIOCGIFCONF, UBI_IOCEBCH), keyctl's and
+/// ptrace's (the registers) but not SG_IO's buffers, io_submit's iocbs nor execve's
+/// strings: those lines show the pointer.
 fn structs_pointing_at_more_as_strace_prints_them(backend: Backend) {
     let args = [
         "-e",
@@ -597,7 +598,7 @@ fn structs_pointing_at_more_as_strace_prints_them(backend: Backend) {
     let sg_io = ours.remove(1);
     // (x86's register requests.)
     let regs = if cfg!(target_arch = "x86_64") { 2 } else { 0 };
-    assert_eq!(ours.len(), 7 + regs, "every call: {ours:#?}");
+    assert_eq!(ours.len(), 8 + regs, "every call: {ours:#?}");
     assert!(ours[1].ends_with(", ifc_buf=NULL}) = 0"), "{}", ours[1]);
     assert!(ours[2].contains("{ifc_len=160 /* 4 * "), "{}", ours[2]);
     match backend {
@@ -621,23 +622,31 @@ fn structs_pointing_at_more_as_strace_prints_them(backend: Backend) {
             );
             assert!(ours[3].contains("{hashname=\"sha256\", "), "{}", ours[3]);
             assert!(ours[4].contains(", [KEYCTL_CAPS0_"), "{}", ours[4]);
-            assert!(ours[5].contains("aio_buf=\"hello\", "), "{}", ours[5]);
+            assert!(
+                ours[5].contains(
+                    "{key_id=KEY_SPEC_PROCESS_KEYRING, in_len=5, out_len=4}, \"enc=pkcs1\", \
+                     \"hello\", ADDR)"
+                ),
+                "{}",
+                ours[5]
+            );
+            assert!(ours[6].contains("aio_buf=\"hello\", "), "{}", ours[6]);
             if regs > 0 {
                 assert!(
-                    ours[6].starts_with("ptrace(PTRACE_SETREGS, N, {r15=0x10, r14=0x10, "),
-                    "{}",
-                    ours[6]
-                );
-                assert!(
-                    ours[7].contains("NT_PRSTATUS, {iov_base={r15=0x10}, iov_len=8})"),
+                    ours[7].starts_with("ptrace(PTRACE_SETREGS, N, {r15=0x10, r14=0x10, "),
                     "{}",
                     ours[7]
                 );
+                assert!(
+                    ours[8].contains("NT_PRSTATUS, {iov_base={r15=0x10}, iov_len=8})"),
+                    "{}",
+                    ours[8]
+                );
             }
             assert!(
-                ours[6 + regs].contains(", 0xffffffffffffffff], "),
+                ours[7 + regs].contains(", 0xffffffffffffffff], "),
                 "{}",
-                ours[6 + regs]
+                ours[7 + regs]
             );
             assert!(
                 sg_io.contains("cmdp=\"\\x12\\x00\\x00\\x00\\x24\\x00\", "),
@@ -656,28 +665,21 @@ fn structs_pointing_at_more_as_strace_prints_them(backend: Backend) {
             assert_eq!(theirs.remove(1), ubi);
             assert!(sg_io.contains(", cmdp=ADDR, "), "{}", sg_io);
             theirs.remove(1);
-            assert_eq!(ours[..3], theirs[..3]);
+            // (The ioctls, keyctl's DH_COMPUTE, CAPABILITIES and PKEY_ENCRYPT.)
+            assert_eq!(ours[..6], theirs[..6]);
+            assert!(ours[3].contains("{hashname=\"sha256\", "), "{}", ours[3]);
+            assert!(ours[5].contains(", in_len=5, out_len=4}, "), "{}", ours[5]);
             assert!(
-                ours[5].starts_with("io_submit(NULL, 2, ADDR)"),
+                ours[6].starts_with("io_submit(NULL, 2, ADDR)"),
                 "{}",
-                ours[5]
+                ours[6]
             );
-            if regs > 0 {
-                assert!(
-                    ours[6].starts_with("ptrace(PTRACE_SETREGS, N, ADDR)"),
-                    "{}",
-                    ours[6]
-                );
-            }
+            // (ptrace's SETREGS and SETREGSET.)
+            assert_eq!(ours[7..7 + regs], theirs[7..7 + regs]);
             assert!(
-                ours[6 + regs].contains("\", ADDR, ADDR /* 1 var */)"),
+                ours[7 + regs].contains("\", ADDR, ADDR /* 1 var */)"),
                 "{}",
-                ours[6 + regs]
-            );
-            assert!(
-                ours[3].starts_with("keyctl(KEYCTL_DH_COMPUTE, ADDR, "),
-                "{}",
-                ours[3]
+                ours[7 + regs]
             );
         }
     }

@@ -1835,6 +1835,17 @@ unsafe fn struct_pointers() {
         );
         // KEYCTL_CAPABILITIES
         libc::syscall(libc::SYS_keyctl, 31, out.as_mut_ptr(), 2);
+        // KEYCTL_PKEY_ENCRYPT with no such key: struct keyctl_pkey_params (key_id,
+        // in_len, out_len), the input as long as in_len says.
+        let pkey: [u32; 10] = [-2i32 as u32, 5, 4, 0, 0, 0, 0, 0, 0, 0];
+        libc::syscall(
+            libc::SYS_keyctl,
+            25,
+            pkey.as_ptr(),
+            c"enc=pkcs1".as_ptr(),
+            b"hello, world".as_ptr(),
+            out.as_mut_ptr(),
+        );
         // io_submit's iocb pointers (no context: refused): a PWRITE of 5 bytes, a NULL.
         let data = *b"hello";
         let mut iocb = [0u64; 8];

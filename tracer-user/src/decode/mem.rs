@@ -64,13 +64,17 @@ impl<'a> Mem<'a> {
     /// What was read at `addr`: as many bytes as asked or fewer where the memory
     /// ended (none: unreadable); `None` when nothing was copied from there.
     pub fn get(&self, addr: u64) -> Option<&'a [u8]> {
+        self.copy(addr).map(|c| &c.data[8..])
+    }
+
+    /// The copy at `addr` (its data starts with the address).
+    fn copy(&self, addr: u64) -> Option<&'a Capture> {
         // (The longest copy: a header read first, then as far as it says.)
         self.caps
             .iter()
             .filter(|c| c.kind == self.kind && c.data.len() >= 8)
             .filter(|c| c.data[..8] == addr.to_le_bytes())
             .max_by_key(|c| c.data.len())
-            .map(|c| &c.data[8..])
     }
 
     /// The `size` bytes at `addr`, when all of them were read (a struct).
@@ -102,13 +106,21 @@ pub(super) fn write_str(out: &mut String, mem: &Mem, addr: u64, opts: &DecodeOpt
     if addr == 0 {
         return out.push_str("NULL");
     }
-    let Some(data) = mem.get(addr) else {
+    let Some(copy) = mem.copy(addr) else {
         return write_addr(out, addr);
     };
+    let data = &copy.data[8..];
     let limit = opts.string_limit;
+    // The ptrace backend reads `-s` and a byte of memory, the kernel programs the string
+    // without its NUL, at most `-s` bytes (`DEREF_STRING`; cut: `truncated`), so a copy
+    // without a NUL of `-s` bytes or fewer is a whole string if not cut, else the
+    // programs' string longer than `-s` or (shorter) the memory's end before a NUL.
     match data.iter().position(|&b| b == 0) {
         Some(n) if n <= limit => strings::quote(out, &data[..n], opts.hex, false),
-        _ if data.len() > limit => {
+        None if !copy.truncated && !copy.fault && data.len() <= limit => {
+            strings::quote(out, data, opts.hex, false)
+        }
+        _ if data.len() > limit || (copy.truncated && data.len() == limit) => {
             strings::quote(out, &data[..limit], opts.hex, false);
             out.push_str("...");
         }

@@ -6,11 +6,14 @@
 
 mod btrfs;
 mod ioctl;
+mod keyctl;
+mod ptrace;
 
 use tracer_common::{DEREF_EACH, DEREF_SELF, DerefPlan, DerefSpec, when};
 
 const ENTER: u8 = when::ENTER;
 const EXIT: u8 = when::EXIT;
+const EXIT_OK: u8 = when::EXIT_OK;
 
 /// A table's entries: the selecting argument's value and its copies, at most
 /// [`tracer_common::MAX_DEREFS`]; a copy for each element ([`each`]) follows the copy
@@ -19,7 +22,12 @@ type Entries = &'static [(u64, &'static [DerefSpec])];
 
 /// The syscalls whose structs the programs follow: the name, the argument whose value
 /// picks the copies, the table.
-const TABLES: &[(&str, usize, Entries)] = &[("ioctl", 1, ioctl::TABLE), ("ioctl", 1, btrfs::TABLE)];
+const TABLES: &[(&str, usize, Entries)] = &[
+    ("ioctl", 1, ioctl::TABLE),
+    ("ioctl", 1, btrfs::TABLE),
+    ("ptrace", 0, ptrace::TABLE),
+    ("keyctl", 0, keyctl::TABLE),
+];
 
 /// The argument of syscall `name` whose value picks its copies behind pointers
 /// (`tracer_common::PLAN_DEREF_SHIFT`), if the programs take any for it.
