@@ -62,6 +62,9 @@ pub mod capture {
     /// then where it stopped); nothing of it when the struct faults (the capture's
     /// fault flag). The decoder tells a short array from the count.
     pub const FOLLOW: u8 = 16;
+    /// The calling task's name (`comm`, 16 bytes) at the call's exit, with `-Y`
+    /// ([`crate::KernelConfig::comm`]); not a plan's: argument [`crate::DEREF_ARG`].
+    pub const COMM: u8 = 17;
 }
 
 /// Where a [`capture::FOLLOW`] capture finds its array in the struct it copied: the

@@ -17,7 +17,7 @@ use crate::{
 use aya_ebpf::{
     helpers::{
         bpf_get_current_pid_tgid,
-        generated::{bpf_loop, bpf_probe_read_user, bpf_probe_read_user_str},
+        generated::{bpf_get_current_comm, bpf_loop, bpf_probe_read_user, bpf_probe_read_user_str},
     },
     macros::map,
     maps::PerCpuArray,
@@ -436,6 +436,22 @@ impl Builder {
     fn load(&self, cell: usize) -> u64 {
         // SAFETY: as in `store`.
         unsafe { core::ptr::read_volatile(self.buf.wrapping_add(cell) as *const u64) }
+    }
+
+    /// The calling task's name now ([`capture::COMM`]): with `-Y`, the name at the call,
+    /// which the task may change before userspace prints the line.
+    #[inline(always)]
+    pub fn comm(&mut self) {
+        if self.off >= OFF_LIMIT {
+            return;
+        }
+        let header_off = self.off & OFF_MASK;
+        let at = (header_off + size_of::<CaptureHeader>()) & (2 * OFF_LIMIT - 8);
+        // SAFETY: 16 bytes at `at` < OFF_LIMIT + 8: inside the scratch buffer.
+        let rc = unsafe { bpf_get_current_comm(self.buf.add(at).cast(), 16) };
+        if rc == 0 {
+            self.push(header_off, DEREF_ARG, capture::COMM, 16, 0);
+        }
     }
 
     /// Keeps a flag for the caller in scratch memory, out of the verifier's sight (see

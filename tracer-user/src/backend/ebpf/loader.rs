@@ -668,6 +668,7 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
         .count();
     log::debug!("-P follows {followed} syscalls outside the trace set");
     kernel.path_follows_untraced = (followed > 0) as u8;
+    kernel.comm = cfg.out.pid_comm as u8;
     log::debug!("BTF and settings: {:?}", started.elapsed());
     let mut ebpf = loader
         .override_global("CONFIG", &kernel, true)

@@ -471,6 +471,8 @@ struct Run<'p, 'a> {
     launched_status: Option<ExitStatus>,
     /// When the launched command's last task left (its kernel exit record).
     launched_exit_ns: Option<u64>,
+    /// Its name as it left (`-Y`).
+    launched_exit_comm: Option<String>,
     launched_exit_shown: bool,
     /// `-f`: a process's threads are traced with it. Without, each traced task is on its
     /// own: its exit is the last of it the trace sees.
@@ -662,6 +664,7 @@ impl Run<'_, '_> {
                 },
                 group: false,
                 ns: exit.ns,
+                comm: None,
             });
         }
         // Without -f the other threads are not traced: no later exit of the group comes.
@@ -681,6 +684,7 @@ impl Run<'_, '_> {
                     self.show_task_exit(&exit, group)?;
                 }
                 self.launched_exit_ns = Some(exit.ns);
+                self.launched_exit_comm = comm_of(&exit);
                 return self.show_launched_exit();
             }
         }
@@ -707,6 +711,7 @@ impl Run<'_, '_> {
             status,
             group,
             ns: exit.ns,
+            comm: comm_of(exit),
         })
     }
 
@@ -722,12 +727,14 @@ impl Run<'_, '_> {
         ) {
             self.launched_exit_shown = true;
             let pid = pid.as_raw() as u32;
+            let comm = self.launched_exit_comm.take();
             self.emit(Event::Exited {
                 tid: pid,
                 pid,
                 status,
                 group: true,
                 ns,
+                comm,
             })?;
         }
         Ok(())
@@ -765,6 +772,16 @@ impl Run<'_, '_> {
         }
         Ok(())
     }
+}
+
+/// A task's name as its exit record gives it (`-Y`), when the programs took it.
+fn comm_of(exit: &tracer_common::TaskExitRecord) -> Option<String> {
+    let name = exit
+        .comm
+        .split(|&b| b == 0)
+        .next()
+        .filter(|n| !n.is_empty())?;
+    Some(String::from_utf8_lossy(name).into_owned())
 }
 
 /// Reports the losses the kernel counted that no record in the stream has marked yet.
@@ -932,6 +949,7 @@ pub fn run(
         launched,
         launched_status: None,
         launched_exit_ns: None,
+        launched_exit_comm: None,
         launched_exit_shown: false,
         follow: cfg.follow_forks,
         announced: HashMap::new(),
