@@ -647,13 +647,23 @@ impl Builder {
             let header_off = self.off & OFF_MASK;
             let data_off = header_off + size_of::<CaptureHeader>();
             let addr = self.read_word(data_off, el + spec.ptr_at as u64, 8);
-            let size = self.read_word(data_off, el + spec.count_at as u64, 4) as usize;
+            // No size (`DEREF_SELF`): a NUL-terminated string (a BPF kprobe's symbol).
+            let string = spec.count_at == DEREF_SELF;
+            let size = if string {
+                0
+            } else {
+                self.read_word(data_off, el + spec.count_at as u64, 4) as usize
+            };
             let size = if addr == 0 { 0 } else { size };
             let want = size.min(spec.max as usize).min(limit);
             let want = self.forget(want) & (MAX_CAPTURE - 1);
             // SAFETY: data_off < OFF_LIMIT + 8.
             unsafe { *(self.buf.add(data_off) as *mut u64) = addr };
-            let (got, flags) = self.read_bytes(data_off + 8, addr, want);
+            let (got, flags) = if string {
+                self.read_str(data_off + 8, addr, limit.min(spec.max as usize))
+            } else {
+                self.read_bytes(data_off + 8, addr, want)
+            };
             self.push(header_off, DEREF_ARG, kind, 8 + got, flags);
             i += 1;
         }
