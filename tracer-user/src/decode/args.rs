@@ -1137,7 +1137,7 @@ fn write_struct_arg(
 
 /// An array of `count` elements of `size` bytes, at most `-s` of them shown, as strace
 /// limits arrays.
-fn write_array(
+pub(super) fn write_array(
     out: &mut String,
     cap: Option<&crate::event::Capture>,
     addr: u64,
