@@ -655,7 +655,14 @@ impl Builder {
                 self.read_word(data_off, el + spec.count_at as u64, 4) as usize
             };
             let size = if addr == 0 { 0 } else { size };
-            let want = size.min(spec.max as usize).min(limit);
+            // `add` not 0: the u32 counts `add`-byte elements, not limited by `-s` (a
+            // BPF program's map ids).
+            let want = if spec.add == 0 {
+                size.min(limit)
+            } else {
+                size.wrapping_mul(spec.add as usize)
+            };
+            let want = want.min(spec.max as usize);
             let want = self.forget(want) & (MAX_CAPTURE - 1);
             // SAFETY: data_off < OFF_LIMIT + 8.
             unsafe { *(self.buf.add(data_off) as *mut u64) = addr };
