@@ -426,13 +426,194 @@ fn write_obj_info(
         .filter(|c| !c.fault && !opts.abbreviate && is_map && call.success().is_some())
         .and_then(|c| c.data.get(16..16 + new_len as usize))
         .filter(|_| new_len > 0);
-    match map_info {
-        Some(m) => write_map_info(out, m, opts),
-        None => write_addr(out, info),
+    let is_prog = fds.and_then(|f| f.fd_name(call.pid, fd)) == Some("anon_inode:bpf-prog");
+    // A program's info, read at entry (the sizes asked) and at exit, as far as
+    // `info_len` says at each, with what its pointers point at.
+    let prog_info = (is_prog && !opts.abbreviate && new_len > 0 && new_len <= 4096)
+        .then(|| Mem::of(call, true).whole(info, new_len as usize))
+        .flatten();
+    match (map_info, prog_info) {
+        (Some(m), _) => write_map_info(out, m, opts),
+        (None, Some(p)) => {
+            let entry = Mem::of(call, false).whole(b.u64(8).unwrap_or(0), len as usize);
+            write_prog_info(out, call, entry.unwrap_or_default(), p, opts)
+        }
+        _ => write_addr(out, info),
     }
     out.push('}');
     write_extra(out, after_raw.unwrap_or_default(), size, 16, opts);
     out.push('}');
+}
+
+/// `struct bpf_prog_info` as the kernel wrote it (`after`, its size the `info_len` at
+/// exit), with the values asked at entry (`before`) where they changed, and the map ids
+/// and (`-v`) instructions it points at (strace's `print_bpf_prog_info`).
+fn write_prog_info(
+    out: &mut String,
+    call: &Call,
+    before: &[u8],
+    after: &[u8],
+    opts: &DecodeOptions,
+) {
+    let size = after.len();
+    let (info, saved) = (padded(after, size, 224), padded(before, before.len(), 224));
+    let (a, e) = (Bytes(&info), Bytes(&saved));
+    let u = |off| a.u32(off).unwrap_or(0);
+    let x = |off| a.u64(off).unwrap_or(0);
+    // `before => after` for the fields the caller sets and the kernel answers in.
+    let changed = |out: &mut String, name: &str, off: usize| {
+        let (was, now) = (e.u32(off).unwrap_or(0), u(off));
+        let _ = write!(out, ", {name}=");
+        if was != now {
+            let _ = write!(out, "{was} => ");
+        }
+        let _ = write!(out, "{now}");
+    };
+    let changed_addr = |out: &mut String, name: &str, off: usize| {
+        let (was, now) = (e.u64(off).unwrap_or(0), x(off));
+        let _ = write!(out, ", {name}=");
+        if was != now {
+            write_addr(out, was);
+            out.push_str(" => ");
+        }
+        write_addr(out, now);
+    };
+    let mem = Mem::of(call, true);
+    out.push_str("{type=");
+    write_enum(out, u(0).into(), PROG_TYPES, "BPF_PROG_TYPE_???");
+    let _ = write!(out, ", id={}, tag=", u(4));
+    quote(out, &info[8..16], opts.hex, true);
+    changed(out, "jited_prog_len", 16);
+    out.push_str(", jited_prog_insns=");
+    write_bytes_hex(out, &mem, x(24), u(16) as usize, opts);
+    changed(out, "xlated_prog_len", 20);
+    out.push_str(", xlated_prog_insns=");
+    let insns = e.u32(20).unwrap_or(0).min(u(20)) / 8;
+    if x(32) == 0 {
+        out.push_str("NULL");
+    } else if insns == 0 {
+        out.push_str("[]");
+    } else if call.success().is_none() {
+        // strace reads no array after a failure.
+        write_addr(out, x(32));
+    } else {
+        let cap = array_at(&mem, x(32), insns as usize * 8);
+        super::args::write_array(out, cap.as_ref(), x(32), insns.into(), 8, opts, write_insn);
+    }
+    'fields: {
+        if size <= 40 {
+            break 'fields;
+        }
+        let _ = write!(out, ", load_time={}", x(40));
+        if flags::style() != super::XlatStyle::Raw {
+            super::structs::write_date_comment(out, boot_to_epoch(x(40)), 0, 1);
+        }
+        out.push_str(", created_by_uid=");
+        match u(48) {
+            u32::MAX => out.push_str("-1"),
+            uid => {
+                let _ = write!(out, "{uid}");
+            }
+        }
+        changed(out, "nr_map_ids", 52);
+        out.push_str(", map_ids=");
+        let ids = e.u32(52).unwrap_or(0).min(u(52));
+        write_u32s(out, call, x(56), ids, opts, |s, v| {
+            let _ = write!(s, "{v}");
+        });
+        out.push_str(", name=");
+        let name = &info[64..80];
+        match name.iter().position(|&c| c == 0) {
+            Some(end) => quote(out, &name[..end], opts.hex, false),
+            None => {
+                quote(out, &name[..15], opts.hex, false);
+                out.push_str("...");
+            }
+        }
+        if size <= 80 {
+            break 'fields;
+        }
+        out.push_str(", ifindex=");
+        let index = u(80);
+        flags::styled(out, &index.to_string(), |s| {
+            super::cmsg::write_ifindex(s, index)
+        });
+        let _ = write!(out, ", gpl_compatible={}, netns_dev=", u(84) & 1);
+        super::structs::write_makedev(out, x(88));
+        let _ = write!(out, ", netns_ino={}", x(96));
+        if size <= 104 {
+            break 'fields;
+        }
+        changed(out, "nr_jited_ksyms", 104);
+        changed(out, "nr_jited_func_lens", 108);
+        changed_addr(out, "jited_ksyms", 112);
+        changed_addr(out, "jited_func_lens", 120);
+        if size <= 128 {
+            break 'fields;
+        }
+        let _ = write!(out, ", btf_id={}", u(128));
+        changed(out, "func_info_rec_size", 132);
+        out.push_str(", func_info=");
+        write_addr(out, x(136));
+        changed(out, "nr_func_info", 144);
+        changed(out, "nr_line_info", 148);
+        out.push_str(", line_info=");
+        write_addr(out, x(152));
+        changed_addr(out, "jited_line_info", 160);
+        changed(out, "nr_jited_line_info", 168);
+        changed(out, "line_info_rec_size", 172);
+        changed(out, "jited_line_info_rec_size", 176);
+        changed(out, "nr_prog_tags", 180);
+        out.push_str(", prog_tags=");
+        write_addr(out, x(184));
+        if size <= 192 {
+            break 'fields;
+        }
+        let _ = write!(out, ", run_time_ns={}, run_cnt={}", x(192), x(200));
+        if size <= 208 {
+            break 'fields;
+        }
+        let _ = write!(out, ", recursion_misses={}", x(208));
+        if size <= 216 {
+            break 'fields;
+        }
+        let _ = write!(out, ", verified_insns={}", u(216));
+        write_extra(out, after, size, 220, opts);
+    }
+    out.push('}');
+}
+
+/// strace's `printstr_ex(..., QUOTE_FORCE_HEX)` of `len` bytes at `addr`.
+fn write_bytes_hex(out: &mut String, mem: &Mem, addr: u64, len: usize, opts: &DecodeOptions) {
+    if addr == 0 {
+        return out.push_str("NULL");
+    }
+    let shown = len.min(opts.string_limit);
+    match mem.get(addr).filter(|d| d.len() >= shown) {
+        Some(d) => {
+            quote(out, &d[..shown], opts.hex, true);
+            if len > shown {
+                out.push_str("...");
+            }
+        }
+        None => write_addr(out, addr),
+    }
+}
+
+/// A `CLOCK_BOOTTIME` time in nanoseconds as seconds since the epoch (strace's
+/// `print_boottime`: the clocks' offset now, to the second).
+fn boot_to_epoch(ns: u64) -> i64 {
+    let now = |clock| {
+        let mut ts = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: `clock_gettime` only writes the timespec it is given.
+        unsafe { libc::clock_gettime(clock, &mut ts) };
+        ts.tv_sec as i128 * 1_000_000_000 + ts.tv_nsec as i128
+    };
+    let offset = now(libc::CLOCK_REALTIME) - now(libc::CLOCK_BOOTTIME);
+    ((ns as i128 + offset) / 1_000_000_000) as i64
 }
 
 /// `struct bpf_map_info` from the `size` bytes the kernel wrote: the fields each
@@ -1035,6 +1216,35 @@ pub(super) fn derefs(call: &Call, exit: bool, limit: usize, wants: &mut Vec<Want
                 wants.push((e.u64(16).unwrap_or(0), eu(24).min(MAX_IDS) * 4));
             } else {
                 wants.push((e.u64(16).unwrap_or(0), u(12).min(eu(12)).min(limit)));
+            }
+        }
+        // A program's info (the decoder tells it from a map's by the descriptor), at
+        // entry and exit, and at exit the map ids and instructions it points at.
+        (BPF_OBJ_GET_INFO_BY_FD, false) => wants.push((x(8), u(4).min(4096))),
+        (BPF_OBJ_GET_INFO_BY_FD, true) => {
+            let mem = Mem::of(call, false);
+            let Some(before) = mem.get(x(8)) else {
+                return;
+            };
+            let e = Bytes(before);
+            let at_exit = call
+                .captures
+                .iter()
+                .filter(|c| c.arg == 1 && c.kind == tracer_common::capture::BUF)
+                .nth(1)
+                .filter(|c| !c.fault)
+                .map(|c| padded(&c.data, size.min(c.data.len()), 16));
+            let len = at_exit
+                .as_deref()
+                .map_or(u(4), |a| Bytes(a).u32(4).unwrap_or(0) as usize);
+            wants.push((x(8), len.min(4096)));
+            if let Some(after) = Mem::of(call, true).get(x(8)) {
+                let a = Bytes(after);
+                let both = |off| e.u32(off).unwrap_or(0).min(a.u32(off).unwrap_or(0)) as usize;
+                wants.push((a.u64(32).unwrap_or(0), both(20) / 8 * 8));
+                wants.push((a.u64(56).unwrap_or(0), both(52).min(MAX_IDS) * 4));
+                let jited = a.u32(16).unwrap_or(0) as usize;
+                wants.push((a.u64(24).unwrap_or(0), jited.min(limit)));
             }
         }
         (BPF_LINK_CREATE, false) => match u(8) {

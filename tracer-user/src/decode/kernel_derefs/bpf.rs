@@ -26,6 +26,12 @@ const fn each_string(when: u8) -> DerefSpec {
     super::behind(when, ARG, 0, (DEREF_SELF, DEREF_EACH), 8, 0, MAX)
 }
 
+/// For the copy before (a struct at least `min` bytes long): the array at its pointer
+/// at `ptr_at`, as many `elem`-byte elements as its u32 at `count_at` says.
+const fn inner_array(when: u8, ptr_at: u16, count_at: u16, min: u32, elem: u32) -> DerefSpec {
+    super::behind(when, ARG, ptr_at, (count_at, DEREF_EACH), min, elem, MAX)
+}
+
 /// By command: the copies, at most [`tracer_common::MAX_DEREFS`].
 pub const TABLE: Entries = &[
     // BPF_PROG_LOAD: the instructions (`-v`), the license, the log buffer (strace prints
@@ -36,6 +42,19 @@ pub const TABLE: Entries = &[
             array(ENTER, 8, (4, 4), 8),
             string(ENTER, 16, MAX),
             string(ENTER, 32, MAX),
+        ],
+    ),
+    // BPF_OBJ_GET_INFO_BY_FD: the object's info, as long as `info_len` says at entry
+    // and at exit; after it, a program's map ids and instructions (`struct
+    // bpf_prog_info`: 200 bytes and more since Linux 5.1; a map's info is shorter).
+    // Its JITed code (at 24) does not fit the plan.
+    (
+        15,
+        &[
+            array(ENTER, 8, (4, 4), 1),
+            array(EXIT, 8, (4, 4), 1),
+            inner_array(EXIT, 56, 52, 200, 4),
+            inner_array(EXIT, 32, 20, 200, 1),
         ],
     ),
     // BPF_OBJ_PIN, BPF_OBJ_GET: the path.
