@@ -23,6 +23,7 @@ tracer_tests::both_backends!(descriptor_paths_as_strace_prints_them);
 tracer_tests::both_backends!(netlink_attribute_descriptors_as_strace_prints_them);
 tracer_tests::both_backends!(reaped_child_named_as_strace_names_it);
 tracer_tests::both_backends!(structs_pointing_at_more_as_strace_prints_them);
+tracer_tests::both_backends!(bpf_attributes_behind_pointers_as_strace_prints_them);
 #[cfg(target_arch = "x86_64")]
 tracer_tests::both_backends!(thread_area_descriptors_as_strace_prints_them);
 
@@ -650,5 +651,57 @@ fn structs_pointing_at_more_as_strace_prints_them(backend: Backend) {
                 ours[3]
             );
         }
+    }
+}
+
+/// bpf's attributes with what their pointers point at (a program's instructions under
+/// `-v`, its license and log buffer, a path, a tracepoint's name, a kprobe link's
+/// symbols and addresses), copied by the kernel programs as by ptrace: strace's lines.
+fn bpf_attributes_behind_pointers_as_strace_prints_them(backend: Backend) {
+    for verbose in [false, true] {
+        let mut args = vec![
+            "-e",
+            "trace=bpf",
+            env!("CARGO_BIN_EXE_workload"),
+            "bpf-pointers",
+        ];
+        if verbose {
+            args.insert(0, "-v");
+        }
+        let Some((ours, theirs)) = both(backend, &args, &["bpf("]) else {
+            return;
+        };
+        let addr = Regex::new(r"0x[0-9a-f]{9,12}\b").unwrap();
+        let mask = |lines: Vec<String>| masked(&lines, &[(&addr, "ADDR")]);
+        let ours = mask(ours);
+        assert_eq!(ours.len(), 4, "every call: {ours:#?}");
+        assert!(
+            ours[0].contains("license=\"GPL\", log_level=1, log_size=64, log_buf=\"\""),
+            "{}",
+            ours[0]
+        );
+        if verbose {
+            assert!(
+                ours[0].contains("insns=[{code=BPF_ALU64|BPF_K|BPF_MOV, dst_reg=BPF_REG_0, "),
+                "{}",
+                ours[0]
+            );
+        }
+        assert!(
+            ours[1].contains("pathname=\"/nonexistent/bpf/pinned\""),
+            "{}",
+            ours[1]
+        );
+        assert!(
+            ours[2].contains("name=\"no_such_tracepoint\""),
+            "{}",
+            ours[2]
+        );
+        assert!(
+            ours[3].contains("syms=[\"foo\", \"bar\"], addrs=[0x1000, 0x2000], cookies=NULL"),
+            "{}",
+            ours[3]
+        );
+        assert_eq!(ours, mask(theirs));
     }
 }

@@ -59,6 +59,7 @@ fn main() {
             Some("odd-names") => odd_names(&dir),
             Some("netlink-fd") => netlink_fd(),
             Some("struct-pointers") => struct_pointers(),
+            Some("bpf-pointers") => bpf_pointers(),
             #[cfg(target_arch = "x86_64")]
             Some("thread-area") => thread_area(),
             _ => {
@@ -1754,6 +1755,46 @@ unsafe fn thread_area() {
         libc::syscall(libc::SYS_get_thread_area, entry);
         libc::syscall(libc::SYS_get_thread_area, 0);
         libc::syscall(libc::SYS_get_thread_area, page.add(4096));
+    }
+}
+
+/// bpf attributes that point at more: a program's instructions, license and log
+/// buffer (a socket filter returning 0; refused, its log too short for the verifier's),
+/// a pinned object's path, a raw tracepoint's name, a kprobe link's symbols and
+/// addresses (refused: no program).
+unsafe fn bpf_pointers() {
+    unsafe {
+        let bpf = |cmd: u64, attr: &[u64]| {
+            libc::syscall(libc::SYS_bpf, cmd, attr.as_ptr(), 8 * attr.len() as u64)
+        };
+        // r0 = 0; exit
+        let insns: [u64; 2] = [0xb7, 0x95];
+        let license = c"GPL";
+        let log = [0u8; 64];
+        let mut prog = [0u64; 9];
+        prog[0] = 1 | 2 << 32; // BPF_PROG_TYPE_SOCKET_FILTER, insn_cnt
+        prog[1] = insns.as_ptr() as u64;
+        prog[2] = license.as_ptr() as u64;
+        prog[3] = 1 | 64 << 32; // log_level, log_size
+        prog[4] = log.as_ptr() as u64;
+        let fd = bpf(5, &prog);
+        if fd >= 0 {
+            libc::close(fd as i32);
+        }
+        let path = c"/nonexistent/bpf/pinned";
+        bpf(7, &[path.as_ptr() as u64, 0]); // BPF_OBJ_GET
+        let name = c"no_such_tracepoint";
+        bpf(17, &[name.as_ptr() as u64, u32::MAX as u64]); // BPF_RAW_TRACEPOINT_OPEN
+        let (foo, bar) = (c"foo", c"bar");
+        let syms = [foo.as_ptr() as u64, bar.as_ptr() as u64];
+        let addrs: [u64; 2] = [0x1000, 0x2000];
+        let mut link = [0u64; 6];
+        link[0] = u32::MAX as u64 | (u32::MAX as u64) << 32; // prog_fd, target_fd
+        link[1] = 42; // BPF_TRACE_KPROBE_MULTI
+        link[2] = 2 << 32; // cnt
+        link[3] = syms.as_ptr() as u64;
+        link[4] = addrs.as_ptr() as u64;
+        bpf(28, &link); // BPF_LINK_CREATE
     }
 }
 
