@@ -1785,8 +1785,7 @@ unsafe fn bpf_pointers() {
         bpf(7, &[path.as_ptr() as u64, 0]); // BPF_OBJ_GET
         let name = c"no_such_tracepoint";
         bpf(17, &[name.as_ptr() as u64, u32::MAX as u64]); // BPF_RAW_TRACEPOINT_OPEN
-        let (foo, bar) = (c"foo", c"bar");
-        let syms = [foo.as_ptr() as u64, bar.as_ptr() as u64];
+        let syms = [c"vfs_read".as_ptr() as u64, c"vfs_write".as_ptr() as u64];
         let addrs: [u64; 2] = [0x1000, 0x2000];
         let mut link = [0u64; 6];
         link[0] = u32::MAX as u64 | (u32::MAX as u64) << 32; // prog_fd, target_fd
