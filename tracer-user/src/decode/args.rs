@@ -457,6 +457,9 @@ fn write_memory(
                 let first = cap.is_some_and(|c| c.data.len() >= size);
                 (count == 0 && v != 0) || first
             };
+            if super::uring_setup::write_register_arg(out, call, opts, fds) {
+                return;
+            }
             match call.args[1] as u32 {
                 // IORING_REGISTER_BUFFERS
                 0 => iovec::write_iovec_addrs(out, cap, v, count, opts),
