@@ -593,7 +593,8 @@ impl Builder {
                 Some(ret) if ret > 0 => ret as u64,
                 _ => return (0, 0),
             },
-            DEREF_COUNT_ARG => selected(self, args, spec.count_at as usize),
+            // (An `unsigned int`: io_uring_register's `nr_args`.)
+            DEREF_COUNT_ARG => selected(self, args, spec.count_at as usize) as u32 as u64,
             n => self.read_word(data_off, base + spec.count_at as u64, n as usize),
         };
         let want = self.forget(spec.want(count)) & (MAX_CAPTURE - 1);
@@ -1136,10 +1137,12 @@ fn reopen_derefs(
 ) -> Option<(Builder, &'static DerefPlan, &'static [u64; 6], Phase)> {
     let (mut b, plan, args, ret) = reopen(scratch)?;
     let selector = deref_selector(plan.flags)?;
+    // The argument's low 32 bits: an `int` or `unsigned int` in every table (the
+    // kernel ignores the rest, as does strace: io_uring_register's tests fill them).
     let key = DerefKey {
         nr: nr_of(&b),
         _pad: 0,
-        value: selected(&mut b, args, selector),
+        value: selected(&mut b, args, selector) as u32 as u64,
     };
     // SAFETY: a value of the map, which only userspace writes (before attaching).
     let derefs = unsafe { DEREFS.get(key) }?;
