@@ -446,6 +446,13 @@ fn write_memory(
         ArgKind::PerfEventAttr => super::perf::write_attr(out, call, i, opts),
         ArgKind::UringRegisterArg => {
             let count = call.args[3] as u32 as u64;
+            // The array (an entry copy the mapping's end cut is taken again at exit, after
+            // the struct's).
+            let cap = call
+                .captures
+                .iter()
+                .find(|c| c.arg as usize == i && c.kind == tracer_common::capture::BUF)
+                .or(cap);
             let header = call
                 .captures
                 .iter()

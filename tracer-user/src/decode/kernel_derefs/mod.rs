@@ -5,6 +5,7 @@
 //! them; a value no table names shows its pointers as addresses on the eBPF backend.
 
 mod bpf;
+mod io_uring;
 mod ioctl;
 
 use tracer_common::{DEREF_EACH, DEREF_SELF, DerefPlan, DerefSpec, when};
@@ -19,7 +20,11 @@ type Entries = &'static [(u64, &'static [DerefSpec])];
 
 /// The syscalls whose structs the programs follow: the name, the argument whose value
 /// picks the copies, the table.
-const TABLES: &[(&str, usize, Entries)] = &[("ioctl", 1, ioctl::TABLE), ("bpf", 0, bpf::TABLE)];
+const TABLES: &[(&str, usize, Entries)] = &[
+    ("ioctl", 1, ioctl::TABLE),
+    ("bpf", 0, bpf::TABLE),
+    ("io_uring_register", 1, io_uring::TABLE),
+];
 
 /// The argument of syscall `name` whose value picks its copies behind pointers
 /// (`tracer_common::PLAN_DEREF_SHIFT`), if the programs take any for it.
