@@ -915,8 +915,8 @@ pub const DEREF_SELF: u16 = u16::MAX;
 /// [`DerefSpec::count_bytes`]: a copy for each `elem`-byte element of the plan's previous
 /// copy (at most [`MAX_DEREF_EACH`]), from the pointer at `ptr_at` of the element for as
 /// many bytes as its u32 at `count_at` says (at most `max`, and `-s` + 1): a v4l2
-/// control's string; `count_at` [`DEREF_SELF`]: the NUL-terminated string the element's
-/// pointer points at (a BPF kprobe's symbol names); `add` not 0: the u32 counts
+/// control's string; `count_at` [`DEREF_SELF`]: the string the element's pointer points
+/// at, `-s` + 1 bytes of it read as bytes (a BPF kprobe's symbol names); `add` not 0: the u32 counts
 /// `add`-byte elements, not limited by `-s` (a BPF program's map ids).
 pub const DEREF_EACH: u8 = 0xff;
 pub const MAX_DEREF_EACH: usize = 8;
