@@ -60,6 +60,7 @@ fn main() {
             Some("netlink-fd") => netlink_fd(),
             Some("struct-pointers") => struct_pointers(),
             Some("bpf-pointers") => bpf_pointers(),
+            Some("uring-register") => uring_register(),
             #[cfg(target_arch = "x86_64")]
             Some("thread-area") => thread_area(),
             _ => {
@@ -1794,6 +1795,27 @@ unsafe fn bpf_pointers() {
         link[3] = syms.as_ptr() as u64;
         link[4] = addrs.as_ptr() as u64;
         bpf(28, &link); // BPF_LINK_CREATE
+    }
+}
+
+/// io_uring_register's structs that point at more, on a descriptor that is no ring:
+/// FILES_UPDATE's descriptors, FILES2's and FILES_UPDATE2's data and tags, the worker
+/// limits IOWQ_MAX_WORKERS would answer in.
+unsafe fn uring_register() {
+    unsafe {
+        let register = |op: u64, arg: *const u64, nr: u64| {
+            libc::syscall(libc::SYS_io_uring_register, -1, op, arg, nr)
+        };
+        let fds: [i32; 3] = [0, -1, -2];
+        let update = [1u64, fds.as_ptr() as u64];
+        register(6, update.as_ptr(), 3);
+        let tags: [u64; 3] = [0x10, 0x20, 0x30];
+        let files2 = [3u64, 0, fds.as_ptr() as u64, tags.as_ptr() as u64];
+        register(13, files2.as_ptr(), 32);
+        let update2 = [7u64, fds.as_ptr() as u64, tags.as_ptr() as u64, 3];
+        register(14, update2.as_ptr(), 32);
+        let limits: [u32; 2] = [4, 8];
+        register(19, limits.as_ptr().cast(), 2);
     }
 }
 
