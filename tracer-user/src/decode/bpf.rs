@@ -1607,4 +1607,49 @@ mod tests {
             "{map_type=BPF_MAP_TYPE_ARRAY, key_size=0, value_size=0, max_entries=0}"
         );
     }
+
+    /// A copy behind a pointer, as the backends take them: the address, then the bytes.
+    fn deref(addr: u64, bytes: &[u8], truncated: bool) -> Capture {
+        let mut data = addr.to_le_bytes().to_vec();
+        data.extend_from_slice(bytes);
+        Capture {
+            arg: crate::event::DEREF_ARG,
+            kind: crate::event::DEREF_ENTRY,
+            data,
+            truncated,
+            fault: false,
+        }
+    }
+
+    /// The license and log buffer of BPF_PROG_LOAD, from a ptrace copy (`-s` and a
+    /// byte, its NUL among them) and from an eBPF one (the string without its NUL): the
+    /// same line; a copy the mapping's end cut before any NUL shows the address.
+    #[test]
+    fn prog_load_strings_from_either_backend() {
+        let mut attr = [0u8; 40];
+        attr[0..4].copy_from_slice(&1u32.to_le_bytes());
+        attr[16..24].copy_from_slice(&0x5000u64.to_le_bytes());
+        attr[28..32].copy_from_slice(&4u32.to_le_bytes());
+        attr[32..40].copy_from_slice(&0x6000u64.to_le_bytes());
+        let line = |caps: Vec<Capture>| {
+            let mut c = call(5, &attr, 40);
+            c.captures.extend(caps);
+            let mut s = String::new();
+            write_attr(&mut s, &c, &DecodeOptions::default(), None);
+            s
+        };
+        let want = "license=\"GPL\", log_level=0, log_size=4, log_buf=\"log \"...";
+        let ptrace = line(vec![
+            deref(0x5000, b"GPL\0garbage", false),
+            deref(0x6000, b"log ", false),
+        ]);
+        assert!(ptrace.contains(want), "{ptrace}");
+        let ebpf = line(vec![
+            deref(0x5000, b"GPL", false),
+            deref(0x6000, b"log buffer", false),
+        ]);
+        assert!(ebpf.contains(want), "{ebpf}");
+        let cut = line(vec![deref(0x5000, b"GP", true)]);
+        assert!(cut.contains("license=0x5000, "), "{cut}");
+    }
 }
