@@ -27,6 +27,7 @@ tracer_tests::both_backends!(bpf_attributes_behind_pointers_as_strace_prints_the
 tracer_tests::both_backends!(io_uring_register_structs_as_strace_prints_them);
 #[cfg(target_arch = "x86_64")]
 tracer_tests::both_backends!(thread_area_descriptors_as_strace_prints_them);
+tracer_tests::both_backends!(capabilities_as_strace_prints_them);
 
 const STRACE: &str = "/usr/bin/strace";
 
@@ -245,7 +246,8 @@ fn console_ioctls_as_strace_prints_them(backend: Backend) {
 }
 
 /// Requests whose structs point at more memory: the ptrace backend reads it as strace
-/// does; the eBPF programs do not copy it yet, so the pointers show as addresses.
+/// does, the eBPF programs copy what `decode/kernel_derefs/` describes; the others'
+/// pointers show as addresses.
 fn ioctl_pointers_as_strace_prints_them(backend: Backend) {
     let args = [
         "-e",
@@ -257,15 +259,19 @@ fn ioctl_pointers_as_strace_prints_them(backend: Backend) {
         return;
     };
     assert_eq!(ours.len(), 10, "every call: {ours:#?}");
+    assert!(
+        ours[7].contains("qgroup_inherit={flags=0, num_qgroups=1, "),
+        "{}",
+        ours[7]
+    );
     if backend == Backend::Ebpf {
-        // The programs copy what the kernel-side table describes (v4l2, kd, tee, perf:
-        // the first seven calls); the rest show their pointers.
+        // The programs copy what the kernel-side table describes (v4l2, kd, tee, perf,
+        // btrfs: the first eight calls); the rest show their pointers.
         let request = |l: &str| l.split(',').nth(1).map(str::to_owned);
         let names: Vec<_> = ours.iter().map(|l| request(l)).collect();
         assert_eq!(names, theirs.iter().map(|l| request(l)).collect::<Vec<_>>());
-        assert_eq!(ours[..7], theirs[..7]);
+        assert_eq!(ours[..8], theirs[..8]);
         assert!(ours[1].contains("size=3, string=\"abc\""), "{}", ours[1]);
-        assert!(ours[7].contains(", qgroup_inherit=0x"), "{}", ours[7]);
         return;
     }
     assert!(
@@ -274,12 +280,28 @@ fn ioctl_pointers_as_strace_prints_them(backend: Backend) {
         ours[0]
     );
     assert!(ours[1].contains("size=3, string=\"abc\""), "{}", ours[1]);
-    assert!(
-        ours[7].contains("qgroup_inherit={flags=0, num_qgroups=1, "),
-        "{}",
-        ours[7]
-    );
     assert!(ours[9].contains("cmdp=\"\\x12\\x00"), "{}", ours[9]);
+    assert_eq!(ours, theirs);
+}
+
+fn capabilities_as_strace_prints_them(backend: Backend) {
+    let args = [
+        "-e",
+        "trace=capget,capset",
+        env!("CARGO_BIN_EXE_workload"),
+        "capabilities",
+    ];
+    let Some((ours, theirs)) = both(backend, &args, &["capget(", "capset("]) else {
+        return;
+    };
+    assert_eq!(ours.len(), 5, "every call: {ours:#?}");
+    assert!(
+        ours[0].starts_with(
+            "capget({version=_LINUX_CAPABILITY_VERSION_3, pid=0}, {effective=1<<CAP_CHOWN|"
+        ),
+        "{}",
+        ours[0]
+    );
     assert_eq!(ours, theirs);
 }
 
@@ -293,8 +315,16 @@ fn btrfs_ioctls_as_strace_prints_them(backend: Backend) {
     let Some((ours, theirs)) = both(backend, &args, &["ioctl("]) else {
         return;
     };
-    assert_eq!(ours.len(), 8, "every call: {ours:#?}");
-    assert!(ours[5].contains("len=UINT64_MAX"), "{}", ours[5]);
+    assert_eq!(ours.len(), 9, "every call: {ours:#?}");
+    assert!(
+        ours[5].ends_with(&format!(
+            "{}\"}}) = -1 EBADF (Bad file descriptor)",
+            "f".repeat(100)
+        )),
+        "{}",
+        ours[5]
+    );
+    assert!(ours[6].contains("len=UINT64_MAX"), "{}", ours[6]);
     assert_eq!(ours, theirs);
 }
 
@@ -543,8 +573,9 @@ fn thread_area_descriptors_as_strace_prints_them(backend: Backend) {
 /// SIOCGIFCONF's interfaces, KEYCTL_DH_COMPUTE's parameters and hash name), a struct
 /// larger than its request says (UBI_IOCEBCH's), SG_IO's header and command, and what
 /// keyctl's plan has no slot for (KEYCTL_CAPABILITIES' answer) as strace does; the
-/// kernel programs copy the ioctls' (BLKPG, SIOCGIFCONF, UBI_IOCEBCH) but not SG_IO's
-/// buffers nor the other calls' memory: those lines show the pointer.
+/// kernel programs copy the ioctls' (BLKPG, SIOCGIFCONF, UBI_IOCEBCH), keyctl's and
+/// ptrace's (the registers) but not SG_IO's buffers, io_submit's iocbs nor execve's
+/// strings: those lines show the pointer.
 fn structs_pointing_at_more_as_strace_prints_them(backend: Backend) {
     let args = [
         "-e",
@@ -569,7 +600,7 @@ fn structs_pointing_at_more_as_strace_prints_them(backend: Backend) {
     let sg_io = ours.remove(1);
     // (x86's register requests.)
     let regs = if cfg!(target_arch = "x86_64") { 2 } else { 0 };
-    assert_eq!(ours.len(), 7 + regs, "every call: {ours:#?}");
+    assert_eq!(ours.len(), 8 + regs, "every call: {ours:#?}");
     assert!(ours[1].ends_with(", ifc_buf=NULL}) = 0"), "{}", ours[1]);
     assert!(ours[2].contains("{ifc_len=160 /* 4 * "), "{}", ours[2]);
     match backend {
@@ -593,23 +624,31 @@ fn structs_pointing_at_more_as_strace_prints_them(backend: Backend) {
             );
             assert!(ours[3].contains("{hashname=\"sha256\", "), "{}", ours[3]);
             assert!(ours[4].contains(", [KEYCTL_CAPS0_"), "{}", ours[4]);
-            assert!(ours[5].contains("aio_buf=\"hello\", "), "{}", ours[5]);
+            assert!(
+                ours[5].contains(
+                    "{key_id=KEY_SPEC_PROCESS_KEYRING, in_len=5, out_len=4}, \"enc=pkcs1\", \
+                     \"hello\", ADDR)"
+                ),
+                "{}",
+                ours[5]
+            );
+            assert!(ours[6].contains("aio_buf=\"hello\", "), "{}", ours[6]);
             if regs > 0 {
                 assert!(
-                    ours[6].starts_with("ptrace(PTRACE_SETREGS, N, {r15=0x10, r14=0x10, "),
-                    "{}",
-                    ours[6]
-                );
-                assert!(
-                    ours[7].contains("NT_PRSTATUS, {iov_base={r15=0x10}, iov_len=8})"),
+                    ours[7].starts_with("ptrace(PTRACE_SETREGS, N, {r15=0x10, r14=0x10, "),
                     "{}",
                     ours[7]
                 );
+                assert!(
+                    ours[8].contains("NT_PRSTATUS, {iov_base={r15=0x10}, iov_len=8})"),
+                    "{}",
+                    ours[8]
+                );
             }
             assert!(
-                ours[6 + regs].contains(", 0xffffffffffffffff], "),
+                ours[7 + regs].contains(", 0xffffffffffffffff], "),
                 "{}",
-                ours[6 + regs]
+                ours[7 + regs]
             );
             assert!(
                 sg_io.contains("cmdp=\"\\x12\\x00\\x00\\x00\\x24\\x00\", "),
@@ -628,28 +667,21 @@ fn structs_pointing_at_more_as_strace_prints_them(backend: Backend) {
             assert_eq!(theirs.remove(1), ubi);
             assert!(sg_io.contains(", cmdp=ADDR, "), "{}", sg_io);
             theirs.remove(1);
-            assert_eq!(ours[..3], theirs[..3]);
+            // (The ioctls, keyctl's DH_COMPUTE, CAPABILITIES and PKEY_ENCRYPT.)
+            assert_eq!(ours[..6], theirs[..6]);
+            assert!(ours[3].contains("{hashname=\"sha256\", "), "{}", ours[3]);
+            assert!(ours[5].contains(", in_len=5, out_len=4}, "), "{}", ours[5]);
             assert!(
-                ours[5].starts_with("io_submit(NULL, 2, ADDR)"),
+                ours[6].starts_with("io_submit(NULL, 2, ADDR)"),
                 "{}",
-                ours[5]
+                ours[6]
             );
-            if regs > 0 {
-                assert!(
-                    ours[6].starts_with("ptrace(PTRACE_SETREGS, N, ADDR)"),
-                    "{}",
-                    ours[6]
-                );
-            }
+            // (ptrace's SETREGS and SETREGSET.)
+            assert_eq!(ours[7..7 + regs], theirs[7..7 + regs]);
             assert!(
-                ours[6 + regs].contains("\", ADDR, ADDR /* 1 var */)"),
+                ours[7 + regs].contains("\", ADDR, ADDR /* 1 var */)"),
                 "{}",
-                ours[6 + regs]
-            );
-            assert!(
-                ours[3].starts_with("keyctl(KEYCTL_DH_COMPUTE, ADDR, "),
-                "{}",
-                ours[3]
+                ours[7 + regs]
             );
         }
     }

@@ -1,6 +1,7 @@
 //! What a launched command inherits through the tracer: the signal mask and an ignored
-//! SIGPIPE it was started with, as it would untraced (the tracer blocks signals of its
-//! own, and Rust's runtime ignores SIGPIPE, neither of which may leak into the command);
+//! SIGPIPE or SIGCHLD it was started with, as it would untraced (the tracer blocks
+//! signals of its own, Rust's runtime ignores SIGPIPE, and the tracer cannot wait for its
+//! children with SIGCHLD ignored: none of which may leak into the command);
 //! its `CLONE_PARENT` children, which are the tracer's.
 
 use std::process::{Command, Stdio};
@@ -31,12 +32,14 @@ fn a_child_made_with_clone_parent_is_reaped(backend: Backend) {
 }
 
 /// `SigBlk` and `SigIgn` of the traced `cat /proc/self/status`, the tracer started by a
-/// Python parent that first blocks SIGHUP (or not) and sets SIGPIPE to `pipe`.
-fn masks(backend: Backend, block_hup: bool, pipe: &str) -> (u64, u64) {
+/// Python parent that first blocks SIGHUP (or not) and sets SIGPIPE and SIGCHLD to
+/// `ignored`; and the trace's last line.
+fn masks(backend: Backend, block_hup: bool, ignored: &str) -> (u64, u64, String) {
     let script = format!(
         "import os, signal, sys\n\
          if {block}: signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGHUP])\n\
-         signal.signal(signal.SIGPIPE, signal.{pipe})\n\
+         signal.signal(signal.SIGPIPE, signal.{ignored})\n\
+         signal.signal(signal.SIGCHLD, signal.{ignored})\n\
          os.execv(sys.argv[1], sys.argv[1:])",
         block = if block_hup { "True" } else { "False" },
     );
@@ -45,7 +48,7 @@ fn masks(backend: Backend, block_hup: bool, pipe: &str) -> (u64, u64) {
     let out = cmd
         .args(["-c", &script])
         .arg(tracer_bin())
-        .args([backend.arg(), "-e", "trace=none", "-qq", "--"])
+        .args([backend.arg(), "-e", "trace=none", "--"])
         .args(["cat", "/proc/self/status"])
         .stdin(Stdio::null())
         .output()
@@ -59,19 +62,30 @@ fn masks(backend: Backend, block_hup: bool, pipe: &str) -> (u64, u64) {
             .unwrap_or_else(|| panic!("no {name} in {status}"));
         u64::from_str_radix(line.trim(), 16).unwrap()
     };
-    (field("SigBlk:"), field("SigIgn:"))
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let last = stderr.lines().last().unwrap_or_default().to_owned();
+    (field("SigBlk:"), field("SigIgn:"), last)
 }
 
 fn the_command_gets_the_mask_and_dispositions_the_tracer_got(backend: Backend) {
     const HUP: u64 = 1 << (libc::SIGHUP - 1);
     const PIPE: u64 = 1 << (libc::SIGPIPE - 1);
-    let (blocked, ignored) = masks(backend, true, "SIG_IGN");
+    const CHLD: u64 = 1 << (libc::SIGCHLD - 1);
+    let (blocked, ignored, last) = masks(backend, true, "SIG_IGN");
     assert_eq!(
         blocked, HUP,
         "only what the tracer was started with is blocked"
     );
-    assert_eq!(ignored & PIPE, PIPE, "SIGPIPE stays ignored");
-    let (blocked, ignored) = masks(backend, false, "SIG_DFL");
+    assert_eq!(
+        ignored & (PIPE | CHLD),
+        PIPE | CHLD,
+        "SIGPIPE and SIGCHLD stay ignored"
+    );
+    assert_eq!(
+        last, "+++ exited with 0 +++",
+        "the exit seen with SIGCHLD ignored"
+    );
+    let (blocked, ignored, _) = masks(backend, false, "SIG_DFL");
     assert_eq!(blocked, 0, "nothing of the tracer's own blocking leaks");
     assert_eq!(
         ignored & PIPE,

@@ -435,6 +435,20 @@ fn numbers_columns_and_pids(backend: Backend) {
         t.calls("getpid").iter().any(|l| l.contains(r"<a\74b\76>")),
         "-Y: < and > in a command name escaped",
     );
+    // The name at the call, though the process takes another at once (an exec) and is
+    // gone before the line is printed.
+    let script = "import ctypes, os\n\
+                  ctypes.CDLL(None).prctl(15, b'renamed', 0, 0, 0)\n\
+                  os.getpid()\n\
+                  os.execv('/bin/true', ['true'])";
+    let t = traced(
+        backend,
+        &["-Y", "-e", "trace=getpid", "python3", "-c", script],
+    );
+    t.expect(
+        t.calls("getpid").iter().any(|l| l.ends_with("<renamed>")),
+        "-Y: the name the process had at the call",
+    );
 }
 
 fn always_show_pid(backend: Backend) {

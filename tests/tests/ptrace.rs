@@ -657,11 +657,17 @@ fn trace_path_finds_fds_opened_by_calls_not_traced() {
 
 /// `-P` as strace's `pathtrace.c` matches the calls whose descriptors or paths are not
 /// (only) their first arguments: a `poll` array's descriptors, `select`'s sets,
-/// `renameat`'s second path (not `rename`'s), `fsconfig`'s by command. The ptrace backend only: the kernel
-/// programs match the plan's descriptor arguments and first path (`select`'s sets and
-/// `poll`'s array would need their copies read in the kernel's `-P` decision).
+/// `renameat`'s second path (not `rename`'s), `fsconfig`'s by command. (The kernel
+/// programs let these calls through for userspace to decide.)
 #[test]
 fn trace_path_matches_arrays_sets_and_second_paths() {
+    tracer_tests::skip_unless_root!();
+    for backend in ["--backend=ebpf", "--backend=ptrace"] {
+        trace_path_matches_arrays_sets_and_second_paths_on(backend);
+    }
+}
+
+fn trace_path_matches_arrays_sets_and_second_paths_on(backend: &str) {
     let script = "import os, select\n\
                   fd = os.open('/dev/full', os.O_WRONLY)\n\
                   p = select.poll()\n\
@@ -674,7 +680,7 @@ fn trace_path_matches_arrays_sets_and_second_paths() {
                   \x20   try: os.rename('/nonexistent-tracer-src', dst, src_dir_fd=d, dst_dir_fd=d)\n\
                   \x20   except OSError: pass";
     let t = trace(&[
-        "--backend=ptrace",
+        backend,
         "-e",
         "trace=poll,select,pselect6,rename,renameat,renameat2",
         "-P",
@@ -684,16 +690,19 @@ fn trace_path_matches_arrays_sets_and_second_paths() {
         "-c",
         script,
     ]);
-    t.expect(t.code() == Some(0), "python exits 0");
+    t.expect(t.code() == Some(0), &format!("{backend}: python exits 0"));
     let lines = t.lines();
     let has = |start: &str| lines.iter().any(|l| l.starts_with(start));
-    t.expect(has("poll([{fd="), "the poll of its descriptor");
+    t.expect(
+        has("poll([{fd="),
+        &format!("{backend}: the poll of its descriptor"),
+    );
     t.expect(
         (lines.iter())
             .filter(|l| l.starts_with("select(") || l.starts_with("pselect6("))
             .count()
             == 1,
-        "the select of its descriptor only",
+        &format!("{backend}: the select of its descriptor only"),
     );
     t.expect(
         lines
@@ -701,6 +710,6 @@ fn trace_path_matches_arrays_sets_and_second_paths() {
             .filter(|l| l.starts_with("rename"))
             .all(|l| l.contains("\"/dev/full\""))
             && has("rename"),
-        "the rename onto it only",
+        &format!("{backend}: the rename onto it only"),
     );
 }

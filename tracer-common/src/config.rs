@@ -49,7 +49,10 @@ pub struct KernelConfig {
     /// ([`crate::DerefPlan`]): frozen, so that the programs verify without that code
     /// otherwise.
     pub derefs: u8,
-    pub _pad: [u8; 2],
+    /// `-Y`: each call's record carries its task's name at the call
+    /// ([`crate::capture::COMM`]), which the task may change before the line is printed.
+    pub comm: u8,
+    pub _pad: [u8; 1],
     /// `--cgroup`/`--container`: the depth of each traced cgroup below the cgroup2 root.
     pub cgroup_levels: [u32; MAX_CGROUPS],
     /// Per plan slot, the capture kinds (a bit per [`crate::capture`] kind) the traced
@@ -394,7 +397,8 @@ impl KernelConfig {
         path_follows_untraced: 0,
         strv_strings: crate::MAX_STRV as u8,
         derefs: 0,
-        _pad: [0; 2],
+        comm: 0,
+        _pad: [0; 1],
         cgroup_levels: [0; MAX_CGROUPS],
         entry_kinds: [u32::MAX; MAX_CAPTURES],
         exit_kinds: [u32::MAX; MAX_CAPTURES],

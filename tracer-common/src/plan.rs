@@ -62,6 +62,9 @@ pub mod capture {
     /// then where it stopped); nothing of it when the struct faults (the capture's
     /// fault flag). The decoder tells a short array from the count.
     pub const FOLLOW: u8 = 16;
+    /// The calling task's name (`comm`, 16 bytes) at the call's exit, with `-Y`
+    /// ([`crate::KernelConfig::comm`]); not a plan's: argument [`crate::DEREF_ARG`].
+    pub const COMM: u8 = 17;
 }
 
 /// Where a [`capture::FOLLOW`] capture finds its array in the struct it copied: the
@@ -734,6 +737,11 @@ pub const PLAN_FD_EFFECT: u32 = 16;
 /// traced path, a duplicate of a traced descriptor, a close), as strace knows them
 /// whatever it shows: set by userspace, see [`tracks_path_fds`].
 pub const PLAN_PATH_TRACK: u32 = 32;
+/// With `-P`, the kernel lets the call through and userspace decides whether it touches
+/// a traced path (`pipeline::outcome::special_path_match`): strace matches its
+/// descriptors in an array or a set, its second path, or by command, which the plan's
+/// flags do not say. Set by userspace.
+pub const PLAN_PATH_DEFERRED: u32 = 64;
 /// Bits `PLAN_FD_ARGS_SHIFT..+6`: which arguments are file descriptors.
 pub const PLAN_FD_ARGS_SHIFT: u32 = 8;
 /// Bits `PLAN_DEREF_SHIFT..+3`: 1 + the argument whose value picks the call's copies of
@@ -910,7 +918,8 @@ pub struct DerefSpec {
     pub max: u32,
 }
 
-/// [`DerefSpec::ptr_at`]: the struct itself.
+/// [`DerefSpec::ptr_at`]: the struct itself; without a count, from its byte `count_at`
+/// (the rest of a struct longer than one capture: the decoders get the pieces joined).
 pub const DEREF_SELF: u16 = u16::MAX;
 /// [`DerefSpec::count_bytes`]: a copy for each `elem`-byte element of the plan's previous
 /// copy (at most [`MAX_DEREF_EACH`]), from the pointer at `ptr_at` of the element for as

@@ -127,6 +127,9 @@ pub struct TaskExitRecord {
     /// [`EXIT_STATUS_KNOWN`] (the kernel's BTF gave its offset).
     pub status: u32,
     pub flags: u32,
+    /// With `-Y` ([`crate::KernelConfig::comm`]), the task's name as it left; zeros
+    /// otherwise.
+    pub comm: [u8; 16],
 }
 
 /// [`TaskExitRecord::status`] is the kernel's own.
@@ -228,7 +231,7 @@ const _: () = {
     assert!(core::mem::size_of::<UringKey>() == 16);
     assert!(core::mem::size_of::<SyscallRecord>() == 96);
     assert!(core::mem::size_of::<CaptureHeader>() == 8);
-    assert!(core::mem::size_of::<TaskExitRecord>() == 40);
+    assert!(core::mem::size_of::<TaskExitRecord>() == 56);
     assert!(core::mem::size_of::<LostRecord>() == 40);
     assert!(core::mem::size_of::<SignalRecord>() == 24 + SIGINFO_BYTES);
 };

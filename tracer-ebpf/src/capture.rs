@@ -17,7 +17,7 @@ use crate::{
 use aya_ebpf::{
     helpers::{
         bpf_get_current_pid_tgid,
-        generated::{bpf_loop, bpf_probe_read_user, bpf_probe_read_user_str},
+        generated::{bpf_get_current_comm, bpf_loop, bpf_probe_read_user, bpf_probe_read_user_str},
     },
     macros::map,
     maps::PerCpuArray,
@@ -438,6 +438,22 @@ impl Builder {
         unsafe { core::ptr::read_volatile(self.buf.wrapping_add(cell) as *const u64) }
     }
 
+    /// The calling task's name now ([`capture::COMM`]): with `-Y`, the name at the call,
+    /// which the task may change before userspace prints the line.
+    #[inline(always)]
+    pub fn comm(&mut self) {
+        if self.off >= OFF_LIMIT {
+            return;
+        }
+        let header_off = self.off & OFF_MASK;
+        let at = (header_off + size_of::<CaptureHeader>()) & (2 * OFF_LIMIT - 8);
+        // SAFETY: 16 bytes at `at` < OFF_LIMIT + 8: inside the scratch buffer.
+        let rc = unsafe { bpf_get_current_comm(self.buf.add(at).cast(), 16) };
+        if rc == 0 {
+            self.push(header_off, DEREF_ARG, capture::COMM, 16, 0);
+        }
+    }
+
     /// Keeps a flag for the caller in scratch memory, out of the verifier's sight (see
     /// [`Self::forget`]) while the captures are taken; [`Self::stashed`] reads it back.
     #[inline(always)]
@@ -580,7 +596,11 @@ impl Builder {
         let data_off = header_off + size_of::<CaptureHeader>();
         // The pointer and the count, read through the scratch space (as `read_pair`).
         let addr = if spec.ptr_at == DEREF_SELF {
-            base
+            if spec.count_bytes == 0 {
+                base + spec.count_at as u64
+            } else {
+                base
+            }
         } else {
             self.read_word(data_off, base + spec.ptr_at as u64, 8)
         };

@@ -340,7 +340,13 @@ fn finish<L: Loops>(call: &InFlight, ret: i64) {
     // (A call whose plan picks copies behind pointers takes them at exit too: frozen,
     // without any the verifier skips that test.)
     let derefs = cfg.derefs != 0 && deref_selector(plan.flags).is_some();
-    if !paths && call.retry == 0 && !derefs && !capture::any(&plan.capture, Phase::Exit(ret)) {
+    let comm = cfg.comm != 0;
+    if !paths
+        && !comm
+        && call.retry == 0
+        && !derefs
+        && !capture::any(&plan.capture, Phase::Exit(ret))
+    {
         emit_syscall(call, ret, flags, wakeup);
         return;
     }
@@ -353,6 +359,9 @@ fn finish<L: Loops>(call: &InFlight, ret: i64) {
     // per verdict.
     builder.stash(paths && outcome::path_call(call, ret, plan));
     builder.take::<L>(true, call.retry);
+    if comm {
+        builder.comm();
+    }
     if paths && !builder.stashed() {
         if let Some(s) = stats() {
             s.filtered += 1;

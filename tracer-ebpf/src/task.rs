@@ -7,7 +7,9 @@
 use aya_ebpf::{
     EbpfContext,
     bindings::BPF_ANY,
-    helpers::{bpf_get_current_pid_tgid, bpf_get_current_task, bpf_probe_read_kernel},
+    helpers::{
+        bpf_get_current_comm, bpf_get_current_pid_tgid, bpf_get_current_task, bpf_probe_read_kernel,
+    },
 };
 use aya_log_ebpf::warn;
 use tracer_common::{
@@ -75,8 +77,8 @@ fn superseded(pid_tgid: u64, old: i32) {
         group_dead: 0,
         ns: now_ns(),
         exit_code: old as u32 as u64,
-        status: 0,
         flags: EXIT_SUPERSEDED,
+        ..TaskExitRecord::default()
     });
 }
 
@@ -274,6 +276,12 @@ pub fn exit(group_dead: Option<bool>) {
             EXIT_STATUS_KNOWN
         } else {
             0
+        },
+        // The name the line shows (`-Y`): the task may have exec'd since its last call.
+        comm: if cfg.comm != 0 {
+            bpf_get_current_comm().unwrap_or_default()
+        } else {
+            [0; 16]
         },
     });
     // Leave the trace set only after the record is submitted: userspace treats an empty

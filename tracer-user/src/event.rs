@@ -71,6 +71,14 @@ pub struct Tampered {
 }
 
 impl Syscall {
+    /// The task's name at the call, when the backend took it
+    /// (`tracer_common::capture::COMM`: the eBPF programs with `-Y`).
+    pub fn comm_at_call(&self) -> Option<String> {
+        let c = (self.captures.iter()).find(|c| c.kind == tracer_common::capture::COMM)?;
+        let name = c.data.split(|&b| b == 0).next().unwrap_or_default();
+        Some(String::from_utf8_lossy(name).into_owned())
+    }
+
     /// The first copy of argument `arg`'s memory (not `-y`'s facts about a descriptor,
     /// nor a struct taken with what it points at: [`Self::followed`]).
     pub fn capture(&self, arg: usize) -> Option<&Capture> {
@@ -204,12 +212,15 @@ pub enum Event {
     /// start with it.
     Started { tid: u32, parent: u32, ns: u64 },
     /// A task left, at `ns`. `group` is true when it was the last task of its process.
+    /// `comm`: its name as it left, when the backend took it (the eBPF programs with
+    /// `-Y`).
     Exited {
         tid: u32,
         pid: u32,
         status: ExitStatus,
         group: bool,
         ns: u64,
+        comm: Option<String>,
     },
     /// What the kernel could not pass on between the previous event and this one (ring
     /// buffer full).
@@ -402,6 +413,11 @@ pub trait TaskView {
     fn many_at(&self, ns: u64) -> bool;
     /// The task's name (`comm`), when known.
     fn comm(&self, tid: u32) -> Option<&str>;
+    /// The name its last call's record gave, when the backend takes names at calls
+    /// (the task may have changed it since: `/proc` would show the new one).
+    fn comm_at_call(&self, _tid: u32) -> Option<&str> {
+        None
+    }
     /// The container the task runs in (`None`: none, or not known).
     fn container(&self, tid: u32) -> Option<&std::sync::Arc<crate::container::Identity>>;
 }

@@ -33,21 +33,30 @@ static START_MASK: OnceLock<SigSet> = OnceLock::new();
 /// Whether SIGPIPE was ignored when the tracer was started: Rust's runtime ignores it
 /// before `main`, so it is read earlier, by a constructor, for the command to inherit.
 static SIGPIPE_IGNORED: AtomicBool = AtomicBool::new(false);
+/// Whether SIGCHLD was ignored when the tracer was started: the tracer restores the
+/// default (an ignored SIGCHLD reaps children unwaited, and the trace would lose their
+/// exit statuses) and gives the command the ignored one back, as strace does.
+static SIGCHLD_IGNORED: AtomicBool = AtomicBool::new(false);
 
 #[used]
 #[unsafe(link_section = ".init_array")]
-static READ_SIGPIPE: extern "C" fn() = {
-    extern "C" fn read_sigpipe() {
-        // SAFETY: all-zero is a valid sigaction; a null new action only reads the
-        // current one.
-        let mut old: libc::sigaction = unsafe { std::mem::zeroed() };
-        let rc = unsafe { libc::sigaction(libc::SIGPIPE, std::ptr::null(), &mut old) };
-        SIGPIPE_IGNORED.store(
-            rc == 0 && old.sa_sigaction == libc::SIG_IGN,
-            Ordering::Relaxed,
-        );
+static READ_DISPOSITIONS: extern "C" fn() = {
+    extern "C" fn read_dispositions() {
+        let ignored = |sig| {
+            // SAFETY: all-zero is a valid sigaction; a null new action only reads the
+            // current one.
+            let mut old: libc::sigaction = unsafe { std::mem::zeroed() };
+            let rc = unsafe { libc::sigaction(sig, std::ptr::null(), &mut old) };
+            rc == 0 && old.sa_sigaction == libc::SIG_IGN
+        };
+        SIGPIPE_IGNORED.store(ignored(libc::SIGPIPE), Ordering::Relaxed);
+        if ignored(libc::SIGCHLD) {
+            SIGCHLD_IGNORED.store(true, Ordering::Relaxed);
+            // SAFETY: SIG_DFL installs no handler.
+            unsafe { libc::signal(libc::SIGCHLD, libc::SIG_DFL) };
+        }
     }
-    read_sigpipe
+    read_dispositions
 };
 
 /// A tracer started with stdin, stdout or stderr closed: each is held by a placeholder
@@ -258,6 +267,10 @@ impl Exec {
         if !SIGPIPE_IGNORED.load(Ordering::Relaxed) {
             // SAFETY: sigaction is async-signal-safe; SIG_DFL installs no handler.
             unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
+        }
+        if SIGCHLD_IGNORED.load(Ordering::Relaxed) {
+            // SAFETY: as above.
+            unsafe { libc::signal(libc::SIGCHLD, libc::SIG_IGN) };
         }
         if let Some(c) = &self.creds {
             // Groups first: setuid gives up the right to change them.

@@ -14,7 +14,6 @@ mod source;
 use std::{
     collections::{BTreeMap, HashMap},
     fs,
-    os::unix::fs::PermissionsExt as _,
     path::{Path, PathBuf},
     process::{Command, Stdio},
     time::{Duration, Instant},
@@ -302,6 +301,8 @@ fn tracer_binary(given: Option<&Path>) -> Result<PathBuf> {
 /// `CACHE/bin/tracer-BACKEND`: tracer with its backend fixed, as one path for `$STRACE`.
 /// It runs tracer through a link named `strace`: the tests that show the tracer's own
 /// command name (`-Y`, `--decode-pids=comm` on the parent) expect the binary's name.
+/// A compiled program, not a shell script: the shell would reset an ignored SIGCHLD
+/// (`sigign`) before the tracer sees it.
 fn wrapper(cache: &Path, tracer: &Path, variant: Variant) -> Result<PathBuf> {
     let dir = cache.join("bin");
     let named = dir.join("as-strace");
@@ -310,16 +311,36 @@ fn wrapper(cache: &Path, tracer: &Path, variant: Variant) -> Result<PathBuf> {
     let _ = fs::remove_file(&link);
     std::os::unix::fs::symlink(tracer, &link)?;
     let path = dir.join(format!("tracer-{}", variant.key()));
-    let quoted = link.to_string_lossy().replace('\'', r"'\''");
+    let source = dir.join(format!("tracer-{}.c", variant.key()));
+    let c_string = |s: &str| format!("{s:?}");
     fs::write(
-        &path,
+        &source,
         format!(
-            "#!/bin/sh\n# strace's tests run $STRACE (and $STRACE_EXE): tracer, one backend.\n\
-             exec '{quoted}' --backend={} \"$@\"\n",
-            variant.key()
+            "/* strace's tests run $STRACE (and $STRACE_EXE): tracer, one backend. */\n\
+             #include <unistd.h>\n\
+             int main(int argc, char **argv) {{\n\
+             \tchar *args[argc + 2];\n\
+             \targs[0] = {link};\n\
+             \targs[1] = {backend};\n\
+             \tfor (int i = 1; i <= argc; i++)\n\
+             \t\targs[i + 1] = argv[i];\n\
+             \texecv(args[0], args);\n\
+             \treturn 127;\n\
+             }}\n",
+            link = c_string(&link.to_string_lossy()),
+            backend = c_string(&format!("--backend={}", variant.key())),
         ),
     )?;
-    fs::set_permissions(&path, fs::Permissions::from_mode(0o755))?;
+    let built = Command::new("cc")
+        .arg("-O2")
+        .arg("-o")
+        .arg(&path)
+        .arg(&source)
+        .status()
+        .context("running cc for the tracer wrapper")?;
+    if !built.success() {
+        bail!("cc could not build {}", path.display());
+    }
     Ok(path)
 }
 

@@ -51,6 +51,7 @@ fn main() {
             Some("ioctl-v4l2") => ioctl_v4l2(),
             Some("ioctl-kd") => ioctl_kd(),
             Some("ioctl-btrfs") => ioctl_btrfs(),
+            Some("capabilities") => capabilities(),
             Some("ioctl-pointers") => ioctl_pointers(),
             Some("struct-args") => struct_args(&dir),
             Some("sockaddrs") => sockaddrs(),
@@ -1397,6 +1398,11 @@ unsafe fn ioctl_btrfs() {
         let mut vol = [0u8; 4096];
         vol[8..13].copy_from_slice(b"snap\0");
         libc::ioctl(-1, 0x5000_9401, vol.as_ptr()); // BTRFS_IOC_SNAP_CREATE
+        // A name to the struct's end: strace prints it whole, past one kernel capture.
+        let mut long = [b'f'; 4096];
+        long[..8].fill(0);
+        long[4095] = 0;
+        libc::ioctl(-1, 0x5000_940e, long.as_ptr()); // BTRFS_IOC_SUBVOL_CREATE
         // start, len (UINT64_MAX), flags (COMPRESS), extent_thresh, compress_type (ZLIB)
         let mut defrag = [0u64; 6];
         defrag[1] = u64::MAX;
@@ -1406,6 +1412,23 @@ unsafe fn ioctl_btrfs() {
         let quota = [1u64, 0]; // BTRFS_QUOTA_CTL_ENABLE
         libc::ioctl(-1, 0xc010_9428, quota.as_ptr()); // BTRFS_IOC_QUOTA_CTL
         libc::ioctl(-1, 0x8400_941f, 0); // BTRFS_IOC_FS_INFO
+    }
+}
+
+/// capget and capset (strace's suite: caps.c): version 3's two words, version 1's one,
+/// an unknown version, a failed capget's sets (not read).
+unsafe fn capabilities() {
+    unsafe {
+        let mut header = [0x2008_0522u32, 0]; // _LINUX_CAPABILITY_VERSION_3, this process
+        let mut data = [0u32; 6];
+        libc::syscall(libc::SYS_capget, header.as_mut_ptr(), data.as_mut_ptr());
+        // The sets it has: setting them succeeds.
+        libc::syscall(libc::SYS_capset, header.as_ptr(), data.as_ptr());
+        header[0] = 0x1998_0330; // _LINUX_CAPABILITY_VERSION_1
+        libc::syscall(libc::SYS_capset, header.as_ptr(), data.as_ptr());
+        header = [0xbadc_0ded, 0];
+        libc::syscall(libc::SYS_capset, header.as_ptr(), data.as_ptr());
+        libc::syscall(libc::SYS_capget, header.as_mut_ptr(), data.as_mut_ptr());
     }
 }
 
@@ -1874,6 +1897,17 @@ unsafe fn struct_pointers() {
         );
         // KEYCTL_CAPABILITIES
         libc::syscall(libc::SYS_keyctl, 31, out.as_mut_ptr(), 2);
+        // KEYCTL_PKEY_ENCRYPT with no such key: struct keyctl_pkey_params (key_id,
+        // in_len, out_len), the input as long as in_len says.
+        let pkey: [u32; 10] = [-2i32 as u32, 5, 4, 0, 0, 0, 0, 0, 0, 0];
+        libc::syscall(
+            libc::SYS_keyctl,
+            25,
+            pkey.as_ptr(),
+            c"enc=pkcs1".as_ptr(),
+            b"hello, world".as_ptr(),
+            out.as_mut_ptr(),
+        );
         // io_submit's iocb pointers (no context: refused): a PWRITE of 5 bytes, a NULL.
         let data = *b"hello";
         let mut iocb = [0u64; 8];

@@ -368,6 +368,10 @@ fn write_memory(
                 .and_then(netlink::protocol_from_name);
             iovec::write_msghdr(out, call, i, w == When::ExitOk, opts, named)
         }
+        ArgKind::Struct(StructKind::CapHeader, _) => {
+            super::capability::write_header(out, call, i, opts)
+        }
+        ArgKind::Struct(StructKind::CapData, _) => super::capability::write_data(out, call, i),
         ArgKind::Struct(StructKind::CloneArgs, _) => clone::write_clone3(out, call, i, opts),
         ArgKind::Struct(StructKind::Iocb, _) => {
             let header = cap

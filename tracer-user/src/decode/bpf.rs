@@ -1019,16 +1019,19 @@ fn write_link_create(
 }
 
 /// strace's `printstr_ex` with `QUOTE_0_TERMINATED`: the C string at `addr`, at most
-/// `bound` bytes of it (None: as `printstr`, up to `-s`), `...` when cut; the address
-/// when it was not read. The ptrace backend's copy is the bytes asked for (a NUL
-/// among them ends the string; fewer where the memory ended), the eBPF programs' the
-/// string without its NUL (`truncated`: cut at `-s`).
+/// `bound` bytes of it (None: `printstr`, `mem::write_str`), `...` when cut; the
+/// address when it was not read. The ptrace backend's copy is the bytes asked for (a
+/// NUL among them ends the string; fewer where the memory ended), the eBPF programs'
+/// the string without its NUL (`DEREF_STRING`).
 fn write_cstr(out: &mut String, mem: &Mem, addr: u64, bound: Option<usize>, opts: &DecodeOptions) {
+    let Some(bound) = bound else {
+        return super::mem::write_str(out, mem, addr, opts);
+    };
     if addr == 0 {
         return out.push_str("NULL");
     }
     let limit = opts.string_limit;
-    if bound == Some(0) {
+    if bound == 0 {
         // Nothing to read: strace prints the empty string.
         return out.push_str("\"\"");
     }
@@ -1036,14 +1039,11 @@ fn write_cstr(out: &mut String, mem: &Mem, addr: u64, bound: Option<usize>, opts
         return write_addr(out, addr);
     };
     let data = &cap.data[8..];
-    let size = bound.map_or(limit + 1, |b| b.min(limit));
+    let size = bound.min(limit);
     let seen = &data[..data.len().min(size)];
     match seen.iter().position(|&c| c == 0) {
-        Some(n) => strings_quote(out, &seen[..n.min(limit)], opts, n > limit),
-        None if seen.len() >= size || (seen.len() == limit && cap.truncated && !cap.fault) => {
-            let shown = seen.len().min(limit);
-            strings_quote(out, &seen[..shown], opts, true)
-        }
+        Some(n) => strings_quote(out, &seen[..n], opts, false),
+        None if seen.len() >= size => strings_quote(out, seen, opts, true),
         // The eBPF programs' whole string (its NUL not kept).
         None if !cap.truncated && !cap.fault => strings_quote(out, seen, opts, false),
         None => write_addr(out, addr),

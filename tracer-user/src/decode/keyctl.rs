@@ -2,9 +2,9 @@
 //! numbers (`KEY_SPEC_*` or signed), descriptions and payloads as strings, a key's
 //! description or payload read back at exit, permissions, uids, errors and
 //! `KEYCTL_INSTANTIATE_IOV`'s vector; the structs `KEYCTL_DH_COMPUTE` and `KEYCTL_PKEY_*`
-//! read and what they point at, and `KEYCTL_CAPABILITIES`' answer, where the ptrace
-//! backend read them ([`super::mem`]; the kernel programs' plan for keyctl has no slot
-//! left), else their addresses.
+//! read and what they point at, and `KEYCTL_CAPABILITIES`' answer, where a backend
+//! copied them ([`super::mem`]: the plan for keyctl has no slot left; the kernel
+//! programs copy what `kernel_derefs/keyctl.rs` describes), else their addresses.
 
 use std::fmt::Write;
 

@@ -5,10 +5,37 @@
 //! captures taken so far), the ptrace backend reads that at the call's entry or exit
 //! (in rounds, while the answers name more) as [`crate::event::DEREF_ENTRY`] /
 //! [`crate::event::DEREF_EXIT`] captures, and the decoders find it by address ([`Mem`]).
-//! Without those copies (the eBPF programs take none) the decoders show the pointers.
+//! The eBPF programs take the copies [`super::kernel_derefs`] describes, a struct longer
+//! than one capture in pieces ([`join_pieces`]). Without copies the decoders show the
+//! pointers.
 
 use super::{DecodeOptions, strings, write_addr};
 use crate::event::{Capture, DEREF_ENTRY, DEREF_EXIT, Syscall as Call};
+
+/// Joins the eBPF programs' copies of a struct longer than one capture (a full copy and
+/// the piece that follows it, taken at the same stop) into one copy, as the ptrace
+/// backend reads it.
+pub fn join_pieces(caps: &mut Vec<Capture>) {
+    const FULL: usize = tracer_common::MAX_CAPTURE;
+    let address = |c: &Capture| u64::from_le_bytes(c.data[..8].try_into().unwrap());
+    let is_copy = |c: &Capture| matches!(c.kind, DEREF_ENTRY | DEREF_EXIT) && c.data.len() >= 8;
+    let mut i = 0;
+    while i < caps.len() {
+        let c = &caps[i];
+        if is_copy(c) && c.data.len() == FULL && !c.truncated {
+            let (kind, end) = (c.kind, address(c) + (FULL - 8) as u64);
+            let next = |p: &Capture| is_copy(p) && !p.fault && p.kind == kind && address(p) == end;
+            if let Some(j) = caps.iter().position(next) {
+                let piece = caps.remove(j);
+                let at = if j < i { i - 1 } else { i };
+                caps[at].data.extend_from_slice(&piece.data[8..]);
+                caps[at].truncated = piece.truncated;
+                continue;
+            }
+        }
+        i += 1;
+    }
+}
 
 /// What to copy behind a pointer: `(address, bytes)`.
 pub(crate) type Want = (u64, usize);
@@ -37,13 +64,17 @@ impl<'a> Mem<'a> {
     /// What was read at `addr`: as many bytes as asked or fewer where the memory
     /// ended (none: unreadable); `None` when nothing was copied from there.
     pub fn get(&self, addr: u64) -> Option<&'a [u8]> {
+        self.copy(addr).map(|c| &c.data[8..])
+    }
+
+    /// The copy at `addr` (its data starts with the address).
+    fn copy(&self, addr: u64) -> Option<&'a Capture> {
         // (The longest copy: a header read first, then as far as it says.)
         self.caps
             .iter()
             .filter(|c| c.kind == self.kind && c.data.len() >= 8)
             .filter(|c| c.data[..8] == addr.to_le_bytes())
             .max_by_key(|c| c.data.len())
-            .map(|c| &c.data[8..])
     }
 
     /// The `size` bytes at `addr`, when all of them were read (a struct).
@@ -75,13 +106,21 @@ pub(super) fn write_str(out: &mut String, mem: &Mem, addr: u64, opts: &DecodeOpt
     if addr == 0 {
         return out.push_str("NULL");
     }
-    let Some(data) = mem.get(addr) else {
+    let Some(copy) = mem.copy(addr) else {
         return write_addr(out, addr);
     };
+    let data = &copy.data[8..];
     let limit = opts.string_limit;
+    // The ptrace backend reads `-s` and a byte of memory, the kernel programs the string
+    // without its NUL, at most `-s` bytes (`DEREF_STRING`; cut: `truncated`), so a copy
+    // without a NUL of `-s` bytes or fewer is a whole string if not cut, else the
+    // programs' string longer than `-s` or (shorter) the memory's end before a NUL.
     match data.iter().position(|&b| b == 0) {
         Some(n) if n <= limit => strings::quote(out, &data[..n], opts.hex, false),
-        _ if data.len() > limit => {
+        None if !copy.truncated && !copy.fault && data.len() <= limit => {
+            strings::quote(out, data, opts.hex, false)
+        }
+        _ if data.len() > limit || (copy.truncated && data.len() == limit) => {
             strings::quote(out, &data[..limit], opts.hex, false);
             out.push_str("...");
         }
@@ -125,4 +164,48 @@ pub fn derefs(call: &Call, ret: Option<i64>, caps: &[Capture], string_limit: usi
     }
     wants.retain(|&(addr, len)| addr != 0 && len != 0);
     wants
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn copy(kind: u8, addr: u64, bytes: &[u8]) -> Capture {
+        let mut data = addr.to_le_bytes().to_vec();
+        data.extend_from_slice(bytes);
+        Capture {
+            arg: crate::event::DEREF_ARG,
+            kind,
+            data,
+            ..Capture::default()
+        }
+    }
+
+    #[test]
+    fn a_full_copy_and_its_next_piece_are_joined() {
+        let full = vec![b'a'; tracer_common::MAX_CAPTURE - 8];
+        let end = 0x1000 + full.len() as u64;
+        let mut caps = vec![
+            copy(DEREF_ENTRY, end, b"rest"),
+            copy(DEREF_EXIT, end, b"exit"),
+            copy(DEREF_ENTRY, 0x1000, &full),
+        ];
+        join_pieces(&mut caps);
+        assert_eq!(caps.len(), 2, "the exit's copy stays on its own");
+        let joined = Mem {
+            caps: &caps,
+            kind: DEREF_ENTRY,
+        }
+        .get(0x1000)
+        .unwrap();
+        assert_eq!(joined.len(), full.len() + 4);
+        assert!(joined.ends_with(b"arest"));
+        // A short copy is whole already: nothing follows it.
+        let mut caps = vec![
+            copy(DEREF_ENTRY, 0x1000, b"ab"),
+            copy(DEREF_ENTRY, 0x1002, b"c"),
+        ];
+        join_pieces(&mut caps);
+        assert_eq!(caps.len(), 2);
+    }
 }

@@ -9,6 +9,7 @@ mod args;
 mod argv;
 mod bpf;
 mod bpf_filter;
+mod capability;
 mod clone;
 mod cmsg;
 mod dirent;
@@ -64,7 +65,7 @@ pub use errno::errno_name;
 pub use flags::signal_name;
 pub use ioctl::returns_fd as ioctl_returns_fd;
 pub(crate) use ldt::USER_DESC_SIZE;
-pub use mem::derefs;
+pub use mem::{derefs, join_pieces};
 pub(crate) use perf::SIZE as PERF_ATTR_SIZE;
 pub(crate) use ptrace::{ADDR_BYTES as PTRACE_ADDR_BYTES, DATA_BYTES as PTRACE_DATA_BYTES};
 pub(crate) use quota::MAX_STRUCT as QUOTA_MAX_STRUCT;
@@ -422,9 +423,17 @@ fn entry_comm(call: &Call, pid: i32) -> Option<String> {
 }
 
 /// A pid argument of `call`: [`write_pid`], with `-Y` the name the process had at the
-/// call's entry when it is gone since (strace prints these at the entry).
+/// call's entry when it is gone since (strace prints these at the entry); the caller's
+/// own name as it was at the call when the backend took it.
 pub(crate) fn write_pid_arg(out: &mut String, call: &Call, pid: i32, opts: &DecodeOptions) {
-    match entry_comm(call, pid).filter(|_| opts.pid_comm && process_comm(pid as u32).is_none()) {
+    let own = || {
+        let comm = call.comm_at_call().filter(|_| pid as u32 == call.tid)?;
+        let mut s = String::new();
+        strings::escape_comm(&mut s, comm.as_bytes());
+        Some(s)
+    };
+    let at_call = entry_comm(call, pid).filter(|_| process_comm(pid as u32).is_none());
+    match at_call.or_else(own).filter(|_| opts.pid_comm) {
         Some(comm) => {
             let plain = DecodeOptions {
                 pid_comm: false,

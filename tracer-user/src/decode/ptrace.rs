@@ -363,6 +363,8 @@ fn write_data(
 /// `sizeof(struct user_regs_struct)`, `sizeof(struct user_fpregs_struct)` (x86_64).
 const USER_REGS: usize = 216;
 const USER_FPREGS: usize = 512;
+/// `sizeof(struct iovec)`.
+const IOVEC: usize = 16;
 const NT_PRSTATUS: u64 = 1;
 const NT_FPREGSET: u64 = 2;
 
@@ -380,7 +382,13 @@ fn iovec(call: &Call, exit: bool) -> Option<(u64, u64)> {
     let b = if exit {
         self::exit(call)
     } else {
-        entry(call, 3)
+        // The iovec read at entry on its own ([`derefs`]): the plan's copy of `data`,
+        // longer, may fault at entry and be taken again at exit, after the kernel wrote
+        // its length.
+        read_of(call, call.args[3], false)
+            .filter(|b| b.len() >= IOVEC)
+            .map(Bytes)
+            .or_else(|| entry(call, 3))
     }?;
     Some((b.u64(0)?, b.u64(8)?))
 }
@@ -402,7 +410,9 @@ pub(super) fn derefs(call: &Call, exit: bool, wants: &mut Vec<super::mem::Want>)
         (PTRACE_SETFPREGS, false) if x86 => wants.push((data, USER_FPREGS)),
         (PTRACE_GETREGS, true) if x86 && ok => wants.push((data, USER_REGS)),
         (PTRACE_GETFPREGS, true) if x86 && ok => wants.push((data, USER_FPREGS)),
+        (PTRACE_GETREGSET, false) => wants.push((data, IOVEC)),
         (PTRACE_SETREGSET, false) => {
+            wants.push((data, IOVEC));
             if let Some(iov) = iovec(call, false) {
                 regset(wants, iov);
             }
@@ -455,7 +465,10 @@ fn write_regset_iov(out: &mut String, call: &Call, v: u64) {
     };
     out.push_str("{iov_base=");
     let regs = read_of(call, base_now, get).filter(|_| !get || call.success().is_some());
-    let want = regset_size(call.args[2]).map(|size| (len_now as usize).min(size));
+    // As strace: a length of no whole words shows the address (whatever was copied).
+    let want = regset_size(call.args[2])
+        .filter(|_| len_now != 0 && len_now & 7 == 0)
+        .map(|size| (len_now as usize).min(size));
     match (regs, want) {
         (Some(b), Some(want)) if b.len() >= want => {
             let b = &b[..want];

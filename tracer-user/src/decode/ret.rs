@@ -131,7 +131,7 @@ fn write_value(out: &mut String, call: &Call, opts: &DecodeOptions, fds: Option<
                 true
             }
             RetKind::Pid => {
-                super::write_pid(out, call.tid, ret as i32, opts);
+                super::write_pid_arg(out, call, ret as i32, opts);
                 true
             }
             RetKind::Bpf | RetKind::Landlock

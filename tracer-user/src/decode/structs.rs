@@ -148,7 +148,9 @@ pub fn write_struct(
         | StructKind::CloneArgs
         | StructKind::MountAttr
         | StructKind::UringParams
-        | StructKind::Iocb => return None,
+        | StructKind::Iocb
+        | StructKind::CapHeader
+        | StructKind::CapData => return None,
         StructKind::IoEvent => super::aio::write_io_event(&mut s, &b, 0)?,
         StructKind::Sysinfo => write_sysinfo(&mut s, &b)?,
         StructKind::MqAttr => super::posix_ipc::write_mq_attr(&mut s, &b, true)?,

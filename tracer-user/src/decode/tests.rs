@@ -4660,3 +4660,42 @@ fn write_fd_test(c: &Call) -> String {
     write_return(&mut s, c, Some(&All));
     s
 }
+
+/// A C string behind a pointer as either backend copies it (`-s 4`): the ptrace
+/// backend's `-s`+1 bytes of memory, the kernel programs' string without its NUL
+/// (`DEREF_STRING`, `truncated` when longer than `-s`); the address where the memory
+/// ended before a NUL.
+#[test]
+fn strings_behind_pointers_from_either_backend() {
+    use crate::decode::mem::{Mem, write_str};
+    use crate::event::{DEREF_ARG, DEREF_ENTRY};
+    let opts = DecodeOptions {
+        string_limit: 4,
+        ..DecodeOptions::default()
+    };
+    let shown = |bytes: &[u8], truncated: bool, fault: bool| {
+        let mut data = 0x7000u64.to_le_bytes().to_vec();
+        data.extend_from_slice(bytes);
+        let caps = [Capture {
+            truncated,
+            fault,
+            ..cap(DEREF_ARG, DEREF_ENTRY, &data)
+        }];
+        let mem = Mem {
+            caps: &caps,
+            kind: DEREF_ENTRY,
+        };
+        let mut out = String::new();
+        write_str(&mut out, &mem, 0x7000, &opts);
+        out
+    };
+    // ptrace: a NUL within `-s`+1 bytes, none, the memory ending first.
+    assert_eq!(shown(b"sha\0x", false, false), "\"sha\"");
+    assert_eq!(shown(b"sha25", false, false), "\"sha2\"...");
+    assert_eq!(shown(b"sha", true, false), "0x7000");
+    // eBPF: a whole string, one longer than `-s`, an empty one, one that faulted.
+    assert_eq!(shown(b"sha", false, false), "\"sha\"");
+    assert_eq!(shown(b"sha2", true, false), "\"sha2\"...");
+    assert_eq!(shown(b"", false, false), "\"\"");
+    assert_eq!(shown(b"", false, true), "0x7000");
+}

@@ -458,6 +458,7 @@ impl<W: Write> Sink for JsonFormatter<W> {
                 status,
                 group,
                 ns,
+                ..
             } => {
                 let comm = ctx.tasks.comm(*tid);
                 let (exit_code, signal, core_dumped) = match *status {

@@ -108,17 +108,22 @@ impl<W: Write> TextFormatter<W> {
                 None => write!(self.line, "[host] "),
             };
         }
-        // The name the task has now, as strace shows it (a task the trace did not see
-        // exec still has its new name in /proc); the last one seen once it is gone.
+        // The name the task had at its call when the backend took it (strace reads it
+        // at the stop); else the name it has now, as strace shows it (a task the trace
+        // did not see exec still has its new name in /proc); the last one seen once it
+        // is gone.
+        let escaped = |comm: &str| {
+            let mut s = String::new();
+            decode::strings::escape_comm(&mut s, comm.as_bytes());
+            s
+        };
         let comm = self
             .opts
             .pid_comm
             .then(|| {
-                decode::process_comm(tid).or_else(|| {
-                    let mut s = String::new();
-                    decode::strings::escape_comm(&mut s, ctx.tasks.comm(tid)?.as_bytes());
-                    Some(s)
-                })
+                (ctx.tasks.comm_at_call(tid).map(escaped))
+                    .or_else(|| decode::process_comm(tid))
+                    .or_else(|| ctx.tasks.comm(tid).map(escaped))
             })
             .flatten()
             .map(|c| format!("<{c}>"));

@@ -80,9 +80,10 @@ impl OutcomeFilter {
     /// that refers to one); fds it opens on such a path, or closes, update the set.
     fn path_call(&mut self, call: &Syscall, ret: i64) -> bool {
         let flags = syscalls::plan_flags(call.nr);
-        let hit = self.special_match(call).unwrap_or_else(|| {
+        let fd = |fd| self.fd_matches(call, fd);
+        let hit = special_path_match(call, &self.config, &fd).unwrap_or_else(|| {
             let path_arg = (flags >> PLAN_PATH_ARG_SHIFT & 7) as usize;
-            (path_arg != 0 && self.path_arg_matches(call, path_arg - 1))
+            (path_arg != 0 && path_arg_matches(&self.config, call, path_arg - 1))
                 || (0..6).any(|i| {
                     flags >> PLAN_FD_ARGS_SHIFT & (1 << i) != 0
                         && self.fd_matches(call, call.args[i] as i32)
@@ -102,59 +103,83 @@ impl OutcomeFilter {
 }
 
 impl OutcomeFilter {
-    /// Whether path argument `arg` of `call` is a traced path.
-    fn path_arg_matches(&self, call: &Syscall, arg: usize) -> bool {
-        call.capture(arg)
-            .filter(|c| !c.fault)
-            .is_some_and(|c| self.config.path_matches(kernel_hash(&c.data)))
-    }
-
     /// Whether descriptor `fd` of `call`'s process is open on a traced path.
     fn fd_matches(&self, call: &Syscall, fd: i32) -> bool {
         self.path_fds.contains(&(call.pid, fd)) || fd >= 0 && fd_open_on(call.pid, fd, &self.forms)
     }
+}
 
-    /// strace's `-P` for the calls whose paths and descriptors are not the plan's
-    /// (`pathtrace.c`): two paths, descriptors in an array or a set, `fsconfig`'s by
-    /// command. `None` for the others. (The kernel programs decide by the plan's flags
-    /// alone: the eBPF backend matches only the first path and the descriptor
-    /// arguments.)
-    fn special_match(&self, call: &Syscall) -> Option<bool> {
-        let a = &call.args;
-        let fd = |i: usize| self.fd_matches(call, a[i] as i32);
-        let path = |i: usize| self.path_arg_matches(call, i);
-        // The copy of argument `arg`'s memory at entry.
-        let entry = |arg: u8| {
-            (call.captures.iter())
-                .find(|c| c.arg == arg && c.kind != tracer_common::capture::FD_FACTS)
-                .map(|c| c.data.as_slice())
-        };
-        Some(match syscalls::name(call.nr)? {
-            "fsconfig" => match a[1] as u32 {
-                // FSCONFIG_SET_PATH, FSCONFIG_SET_PATH_EMPTY: the path and its dirfd.
-                3 | 4 => fd(4) || path(3),
-                // FSCONFIG_SET_FD.
-                5 => fd(4),
-                _ => false,
-            },
-            "link" | "mount" | "pivot_root" => path(0) || path(1),
-            "linkat" | "move_mount" | "renameat" | "renameat2" => {
-                fd(0) || fd(2) || path(1) || path(3)
-            }
-            "poll" | "ppoll" => {
-                let count = (a[1] as u32).min(1 << 20) as usize;
-                entry(0).is_some_and(|data| {
-                    (data.chunks_exact(8).take(count)).any(|e| {
-                        self.fd_matches(call, i32::from_le_bytes(e[..4].try_into().unwrap()))
-                    })
-                })
-            }
-            "select" | "pselect6" | "_newselect" => (crate::decode::fdset::entry_members(call))
-                .into_iter()
-                .any(|fd| self.fd_matches(call, fd)),
-            _ => return None,
-        })
-    }
+/// Whether path argument `arg` of `call` is a traced path.
+fn path_arg_matches(config: &KernelConfig, call: &Syscall, arg: usize) -> bool {
+    call.capture(arg)
+        .filter(|c| !c.fault)
+        .is_some_and(|c| config.path_matches(kernel_hash(&c.data)))
+}
+
+/// The calls [`special_path_match`] decides.
+const SPECIAL_PATH_CALLS: &[&str] = &[
+    "fsconfig",
+    "link",
+    "mount",
+    "pivot_root",
+    "linkat",
+    "move_mount",
+    "renameat",
+    "renameat2",
+    "poll",
+    "ppoll",
+    "select",
+    "pselect6",
+    "_newselect",
+];
+
+/// Whether `-P` for syscall `name` is [`special_path_match`]'s (the kernel programs let
+/// it through: `tracer_common::PLAN_PATH_DEFERRED`).
+pub fn path_match_is_special(name: &str) -> bool {
+    SPECIAL_PATH_CALLS.contains(&name)
+}
+
+/// strace's `-P` for the calls whose paths and descriptors are not the plan's
+/// (`pathtrace.c`): two paths, descriptors in an array or a set, `fsconfig`'s by
+/// command; `fd` says whether a descriptor of the call's process is open on a traced
+/// path (each backend knows it its own way). `None` for the other calls.
+pub fn special_path_match(
+    call: &Syscall,
+    config: &KernelConfig,
+    fd_matches: &dyn Fn(i32) -> bool,
+) -> Option<bool> {
+    let name = syscalls::name(call.nr).filter(|n| path_match_is_special(n))?;
+    let a = &call.args;
+    let fd = |i: usize| fd_matches(a[i] as i32);
+    let path = |i: usize| path_arg_matches(config, call, i);
+    // The copy of argument `arg`'s memory at entry.
+    let entry = |arg: u8| {
+        (call.captures.iter())
+            .find(|c| c.arg == arg && c.kind != tracer_common::capture::FD_FACTS)
+            .map(|c| c.data.as_slice())
+    };
+    Some(match name {
+        "fsconfig" => match a[1] as u32 {
+            // FSCONFIG_SET_PATH, FSCONFIG_SET_PATH_EMPTY: the path and its dirfd.
+            3 | 4 => fd(4) || path(3),
+            // FSCONFIG_SET_FD.
+            5 => fd(4),
+            _ => false,
+        },
+        "link" | "mount" | "pivot_root" => path(0) || path(1),
+        "linkat" | "move_mount" | "renameat" | "renameat2" => fd(0) || fd(2) || path(1) || path(3),
+        "poll" | "ppoll" => {
+            let count = (a[1] as u32).min(1 << 20) as usize;
+            entry(0).is_some_and(|data| {
+                (data.chunks_exact(8).take(count))
+                    .any(|e| fd_matches(i32::from_le_bytes(e[..4].try_into().unwrap())))
+            })
+        }
+        // "select" | "pselect6" | "_newselect"
+        _ => (crate::decode::fdset::entry_members(call))
+            .into_iter()
+            .any(fd_matches),
+    })
 }
 
 /// The hash the kernel computes for a path argument: of its first `PATH_HASH_BYTES`

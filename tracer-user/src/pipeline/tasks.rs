@@ -22,6 +22,9 @@ struct Task {
     since: u64,
     /// Its name, once looked up (`None` inside: unknown).
     comm: Option<Option<String>>,
+    /// `comm` is the name its last call's record gave (the eBPF programs with `-Y`):
+    /// the name at the call, which `/proc` may no longer have.
+    named_at_call: bool,
     /// Its container, once looked up (`None` inside: none, or unknown).
     container: Option<Option<Arc<Identity>>>,
 }
@@ -91,12 +94,18 @@ impl Tasks {
                     since: *ns,
                     comm: parent.comm,
                     container: parent.container,
+                    named_at_call: false,
                 });
             }
             Event::Entered(call) => self.seen(call.tid, Some(call.pid)),
             Event::Completed(call) => {
                 self.seen(call.tid, Some(call.pid));
                 self.named_by(call);
+                if let Some(comm) = call.comm_at_call() {
+                    let task = self.by_tid.entry(call.tid).or_default();
+                    task.comm = Some(Some(comm));
+                    task.named_at_call = true;
+                }
                 if self.want.container && is_exec(call) {
                     // A runtime moves its process into the container's cgroup before the
                     // exec that starts the container's program.
@@ -105,8 +114,15 @@ impl Tasks {
                     self.by_tid.entry(call.tid).or_default().container = Some(found);
                 }
             }
-            Event::Signal { tid, pid, .. } | Event::Exited { tid, pid, .. } => {
-                self.seen(*tid, Some(*pid))
+            Event::Signal { tid, pid, .. } => self.seen(*tid, Some(*pid)),
+            Event::Exited { tid, pid, comm, .. } => {
+                self.seen(*tid, Some(*pid));
+                // The name it left with, which `/proc` no longer has.
+                if let Some(comm) = comm {
+                    let task = self.by_tid.entry(*tid).or_default();
+                    task.comm = Some(Some(comm.clone()));
+                    task.named_at_call = true;
+                }
             }
             Event::IoUring(op) => self.seen(op.tid, Some(op.pid)),
             // Threads known only by the call they are blocked in (one blocked since
@@ -209,6 +225,11 @@ impl TaskView for Tasks {
 
     fn comm(&self, tid: u32) -> Option<&str> {
         self.by_tid.get(&tid)?.comm.as_ref()?.as_deref()
+    }
+
+    fn comm_at_call(&self, tid: u32) -> Option<&str> {
+        let task = self.by_tid.get(&tid).filter(|t| t.named_at_call)?;
+        task.comm.as_ref()?.as_deref()
     }
 
     fn container(&self, tid: u32) -> Option<&Arc<Identity>> {

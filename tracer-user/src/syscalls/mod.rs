@@ -219,6 +219,10 @@ pub enum StructKind {
     Iocb,
     /// `struct io_event`: `{data=..., obj=..., res=..., res2=...}`.
     IoEvent,
+    /// `cap_user_header_t`: `{version=_LINUX_CAPABILITY_VERSION_3, pid=0}`.
+    CapHeader,
+    /// `cap_user_data_t`: one or two structs of three masks, by the header's version.
+    CapData,
 }
 
 impl StructKind {
@@ -260,6 +264,8 @@ impl StructKind {
             Self::UringParams => crate::decode::URING_PARAMS_SIZE,
             Self::Iocb => crate::decode::IOCB_SIZE,
             Self::IoEvent => crate::decode::IO_EVENT_SIZE,
+            Self::CapHeader => 8,
+            Self::CapData => 24,
         }
     }
 }

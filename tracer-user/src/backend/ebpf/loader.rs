@@ -654,9 +654,9 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
     let all_plans: Vec<SyscallPlan> = (0..MAX_SYSCALLS)
         .map(|nr| {
             let traced = traced.contains(nr) || cfg.follows_fds_untraced(nr);
-            syscalls::kernel_plan(nr, traced, cfg.plan_options(nr))
+            let plan = syscalls::kernel_plan(nr, traced, cfg.plan_options(nr));
+            path_plan(nr, plan, !cfg.paths.is_empty())
         })
-        .map(|plan| follow_path_fds(plan, !cfg.paths.is_empty()))
         .collect();
     (kernel.entry_kinds, kernel.exit_kinds) = capture_kinds(&all_plans);
     // Copies behind pointers in structs (`DEREFS`): only when a traced call takes them.
@@ -668,6 +668,7 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
         .count();
     log::debug!("-P follows {followed} syscalls outside the trace set");
     kernel.path_follows_untraced = (followed > 0) as u8;
+    kernel.comm = cfg.out.pid_comm as u8;
     log::debug!("BTF and settings: {:?}", started.elapsed());
     let mut ebpf = loader
         .override_global("CONFIG", &kernel, true)
@@ -763,11 +764,17 @@ fn fill_derefs(
     })
 }
 
-/// With `-P` (`paths`), a call outside the trace set that opens, duplicates or closes
-/// descriptors is followed all the same ([`tracer_common::PLAN_PATH_TRACK`]): a traced
-/// path opened by an `open` that is not shown names its descriptor for the calls that
-/// are (strace reads every descriptor's path at each call).
-fn follow_path_fds(mut plan: SyscallPlan, paths: bool) -> SyscallPlan {
+/// Syscall `nr`'s plan with `-P` (`paths`): a call outside the trace set that opens,
+/// duplicates or closes descriptors is followed all the same
+/// ([`tracer_common::PLAN_PATH_TRACK`]): a traced path opened by an `open` that is not
+/// shown names its descriptor for the calls that are (strace reads every descriptor's
+/// path at each call); the calls strace matches by more than their first path and
+/// descriptor arguments are let through for userspace to decide
+/// ([`tracer_common::PLAN_PATH_DEFERRED`]).
+fn path_plan(nr: u32, mut plan: SyscallPlan, paths: bool) -> SyscallPlan {
+    if paths && syscalls::name(nr).is_some_and(crate::pipeline::outcome::path_match_is_special) {
+        plan.flags |= tracer_common::PLAN_PATH_DEFERRED;
+    }
     if paths
         && plan.flags & tracer_common::PLAN_TRACE == 0
         && tracer_common::tracks_path_fds(plan.flags)
@@ -775,6 +782,20 @@ fn follow_path_fds(mut plan: SyscallPlan, paths: bool) -> SyscallPlan {
         plan.flags |= tracer_common::PLAN_PATH_TRACK;
     }
     plan
+}
+
+/// Another handle on hash map `map` (the same kernel map): for a reader that cannot
+/// borrow the first.
+fn second_handle<K: aya::Pod, V: aya::Pod>(
+    map: &aya::maps::Map,
+) -> Result<aya::maps::HashMap<aya::maps::MapData, K, V>, aya::maps::MapError> {
+    let aya::maps::Map::HashMap(data) = map else {
+        return Err(aya::maps::MapError::InvalidName {
+            name: "not a hash map".into(),
+        });
+    };
+    let fd = data.fd().as_fd().try_clone_to_owned()?;
+    aya::maps::HashMap::try_from(aya::maps::Map::HashMap(aya::maps::MapData::from_fd(fd)?))
 }
 
 /// The capture kinds the traced syscalls' plans take at entry and at exit (only traced
@@ -810,10 +831,13 @@ fn take_maps(
         T::try_from(map).map_err(|e| LoadError::Map(name, e))
     }
     let traced = take(&mut ebpf, "TRACED")?;
-    let path_fds = if cfg.paths.is_empty() {
-        None
+    let (path_fds, path_fds_seen) = if cfg.paths.is_empty() {
+        (None, None)
     } else {
-        Some(take(&mut ebpf, "PATH_FDS")?)
+        let map = ebpf.take_map("PATH_FDS").expect("PATH_FDS map");
+        let seen = second_handle(&map).map_err(|e| LoadError::Map("PATH_FDS", e))?;
+        let map = aya::maps::HashMap::try_from(map).map_err(|e| LoadError::Map("PATH_FDS", e))?;
+        (Some(map), Some(seen))
     };
     let ns_pending = if own_pid_namespace().is_some() {
         Some(take(&mut ebpf, "NS_PENDING")?)
@@ -835,6 +859,7 @@ fn take_maps(
         inflight,
         ns_pending,
         path_fds,
+        path_fds_seen,
         stats,
         summary,
         counts_cpu: kernel.count_cpu != 0,
@@ -885,13 +910,12 @@ mod tests {
     #[test]
     fn with_paths_untraced_opens_and_closes_are_followed() {
         let followed = |name: &str, paths: bool| {
-            let plan = plans(&["fstat"])
+            let (nr, plan) = plans(&["fstat"])
                 .into_iter()
                 .enumerate()
                 .find(|(nr, _)| syscalls::name(*nr as u32) == Some(name))
-                .map(|(_, plan)| plan)
                 .expect("in the table");
-            follow_path_fds(plan, paths).flags & tracer_common::PLAN_PATH_TRACK != 0
+            path_plan(nr as u32, plan, paths).flags & tracer_common::PLAN_PATH_TRACK != 0
         };
         for name in ["openat", "dup2", "close"] {
             assert!(followed(name, true), "{name}");

@@ -48,7 +48,7 @@ use records::Record;
 use rings::Rings;
 use tamper::Tampering;
 
-use crate::pipeline::outcome::Verdict;
+use crate::pipeline::outcome::{Verdict, special_path_match};
 
 use super::{BLOCKED_AFTER, Outcome, Running, Stop, blocked};
 use crate::{
@@ -78,6 +78,8 @@ pub struct EbpfTracer {
     ns_pending: Option<BpfHashMap<MapData, u32, u8>>,
     /// `-P`: the kernel's set of fds open on a traced path.
     path_fds: Option<BpfHashMap<MapData, u64, u8>>,
+    /// The same map, for the run loop's `-P` decisions the kernel leaves to userspace.
+    path_fds_seen: Option<BpfHashMap<MapData, u64, u8>>,
     stats: PerCpuArray<MapData, Stats>,
     /// `-c`: per-syscall totals, by number, per CPU.
     summary: Option<PerCpuArray<MapData, SyscallTotals>>,
@@ -469,6 +471,8 @@ struct Run<'p, 'a> {
     launched_status: Option<ExitStatus>,
     /// When the launched command's last task left (its kernel exit record).
     launched_exit_ns: Option<u64>,
+    /// Its name as it left (`-Y`).
+    launched_exit_comm: Option<String>,
     launched_exit_shown: bool,
     /// `-f`: a process's threads are traced with it. Without, each traced task is on its
     /// own: its exit is the last of it the trace sees.
@@ -487,6 +491,9 @@ struct Run<'p, 'a> {
     forked: Option<HashMap<u32, u32>>,
     /// `-e inject=`: the marks of the call each thread was let run with (by number).
     tampered: HashMap<u32, (u32, Tampered)>,
+    /// `-P`: the settings and the kernel's `PATH_FDS`, for the calls whose match the
+    /// kernel leaves to userspace (`tracer_common::PLAN_PATH_DEFERRED`).
+    path_check: Option<(tracer_common::KernelConfig, BpfHashMap<MapData, u64, u8>)>,
 }
 
 impl Run<'_, '_> {
@@ -604,6 +611,7 @@ impl Run<'_, '_> {
             captures.append(&mut call.captures);
             call.captures = captures;
         }
+        crate::decode::join_pieces(&mut call.captures);
         if entry_lost {
             for spec in syscalls::plan_for(call.nr, Default::default()).specs {
                 if spec.when == when::ENTER && call.capture(spec.arg as usize).is_none() {
@@ -628,7 +636,21 @@ impl Run<'_, '_> {
         if filtered {
             return self.pipeline.filtered(call).context("writing the trace");
         }
+        if !self.touches_traced_path(&call) {
+            return Ok(());
+        }
         self.emit(Event::Completed(call))
+    }
+
+    /// `-P` for the calls the kernel lets through for userspace to decide: the shared
+    /// decision, with the descriptors the kernel knows open on a traced path.
+    fn touches_traced_path(&self, call: &Syscall) -> bool {
+        let Some((config, fds)) = &self.path_check else {
+            return true;
+        };
+        let pid = call.pid;
+        let open_on = |fd: i32| fd >= 0 && fds.get(&(u64::from(pid) << 32 | fd as u64), 0).is_ok();
+        special_path_match(call, config, &open_on).unwrap_or(true)
     }
 
     fn task_exit(&mut self, exit: tracer_common::TaskExitRecord) -> Result<()> {
@@ -642,6 +664,7 @@ impl Run<'_, '_> {
                 },
                 group: false,
                 ns: exit.ns,
+                comm: None,
             });
         }
         // Without -f the other threads are not traced: no later exit of the group comes.
@@ -661,6 +684,7 @@ impl Run<'_, '_> {
                     self.show_task_exit(&exit, group)?;
                 }
                 self.launched_exit_ns = Some(exit.ns);
+                self.launched_exit_comm = comm_of(&exit);
                 return self.show_launched_exit();
             }
         }
@@ -687,6 +711,7 @@ impl Run<'_, '_> {
             status,
             group,
             ns: exit.ns,
+            comm: comm_of(exit),
         })
     }
 
@@ -702,12 +727,14 @@ impl Run<'_, '_> {
         ) {
             self.launched_exit_shown = true;
             let pid = pid.as_raw() as u32;
+            let comm = self.launched_exit_comm.take();
             self.emit(Event::Exited {
                 tid: pid,
                 pid,
                 status,
                 group: true,
                 ns,
+                comm,
             })?;
         }
         Ok(())
@@ -745,6 +772,16 @@ impl Run<'_, '_> {
         }
         Ok(())
     }
+}
+
+/// A task's name as its exit record gives it (`-Y`), when the programs took it.
+fn comm_of(exit: &tracer_common::TaskExitRecord) -> Option<String> {
+    let name = exit
+        .comm
+        .split(|&b| b == 0)
+        .next()
+        .filter(|n| !n.is_empty())?;
+    Some(String::from_utf8_lossy(name).into_owned())
 }
 
 /// Reports the losses the kernel counted that no record in the stream has marked yet.
@@ -912,6 +949,7 @@ pub fn run(
         launched,
         launched_status: None,
         launched_exit_ns: None,
+        launched_exit_comm: None,
         launched_exit_shown: false,
         follow: cfg.follow_forks,
         announced: HashMap::new(),
@@ -921,6 +959,7 @@ pub fn run(
         lost: Loss::default(),
         forked: cfg.decode.pidns.then(HashMap::new),
         tampered: HashMap::new(),
+        path_check: (tracer.path_fds_seen.take()).map(|fds| (cfg.kernel, fds)),
     };
     let existing = match &cfg.target {
         Target::Attach(_) => attached.clone(),

@@ -848,6 +848,7 @@ impl<'p, 'a> Tracer<'p, 'a> {
                     status: ExitStatus::Superseded { by: former },
                     group: false,
                     ns: monotonic_ns(),
+                    comm: None,
                 })?;
             }
             if let Some(mut task) = self.tasks.remove(&former) {
@@ -896,6 +897,7 @@ impl<'p, 'a> Tracer<'p, 'a> {
             status,
             group,
             ns: monotonic_ns(),
+            comm: None,
         })
     }
 

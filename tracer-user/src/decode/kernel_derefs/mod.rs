@@ -5,13 +5,17 @@
 //! them; a value no table names shows its pointers as addresses on the eBPF backend.
 
 mod bpf;
+mod btrfs;
 mod io_uring;
 mod ioctl;
+mod keyctl;
+mod ptrace;
 
 use tracer_common::{DEREF_EACH, DEREF_SELF, DerefPlan, DerefSpec, when};
 
 const ENTER: u8 = when::ENTER;
 const EXIT: u8 = when::EXIT;
+const EXIT_OK: u8 = when::EXIT_OK;
 
 /// A table's entries: the selecting argument's value and its copies, at most
 /// [`tracer_common::MAX_DEREFS`]; a copy for each element ([`each`]) follows the copy
@@ -22,6 +26,9 @@ type Entries = &'static [(u64, &'static [DerefSpec])];
 /// picks the copies, the table.
 const TABLES: &[(&str, usize, Entries)] = &[
     ("ioctl", 1, ioctl::TABLE),
+    ("ioctl", 1, btrfs::TABLE),
+    ("ptrace", 0, ptrace::TABLE),
+    ("keyctl", 0, keyctl::TABLE),
     ("bpf", 0, bpf::TABLE),
     ("io_uring_register", 1, io_uring::TABLE),
 ];
