@@ -23,6 +23,8 @@ tracer_tests::both_backends!(descriptor_paths_as_strace_prints_them);
 tracer_tests::both_backends!(netlink_attribute_descriptors_as_strace_prints_them);
 tracer_tests::both_backends!(reaped_child_named_as_strace_names_it);
 tracer_tests::both_backends!(structs_pointing_at_more_as_strace_prints_them);
+tracer_tests::both_backends!(bpf_attributes_behind_pointers_as_strace_prints_them);
+tracer_tests::both_backends!(io_uring_register_structs_as_strace_prints_them);
 #[cfg(target_arch = "x86_64")]
 tracer_tests::both_backends!(thread_area_descriptors_as_strace_prints_them);
 tracer_tests::both_backends!(capabilities_as_strace_prints_them);
@@ -683,4 +685,98 @@ fn structs_pointing_at_more_as_strace_prints_them(backend: Backend) {
             );
         }
     }
+}
+
+/// bpf's attributes with what their pointers point at (a program's instructions under
+/// `-v`, its license and log buffer, a path, a tracepoint's name, a kprobe link's
+/// symbols and addresses), copied by the kernel programs as by ptrace: strace's lines.
+fn bpf_attributes_behind_pointers_as_strace_prints_them(backend: Backend) {
+    let addr = Regex::new(r"0x[0-9a-f]{9,12}\b").unwrap();
+    for verbose in [false, true] {
+        let mut args = vec![
+            "-e",
+            "trace=bpf",
+            env!("CARGO_BIN_EXE_workload"),
+            "bpf-pointers",
+        ];
+        if verbose {
+            args.insert(0, "-v");
+        }
+        let Some((ours, theirs)) = both(backend, &args, &["bpf("]) else {
+            return;
+        };
+        let mask = |lines: Vec<String>| masked(&lines, &[(&addr, "ADDR")]);
+        let ours = mask(ours);
+        assert_eq!(ours.len(), 4, "every call: {ours:#?}");
+        assert!(
+            ours[0].contains("license=\"GPL\", log_level=1, log_size=64, log_buf=\"\""),
+            "{}",
+            ours[0]
+        );
+        if verbose {
+            assert!(
+                ours[0].contains("insns=[{code=BPF_ALU64|BPF_K|BPF_MOV, dst_reg=BPF_REG_0, "),
+                "{}",
+                ours[0]
+            );
+        }
+        assert!(
+            ours[1].contains("pathname=\"/nonexistent/bpf/pinned\""),
+            "{}",
+            ours[1]
+        );
+        assert!(
+            ours[2].contains("name=\"no_such_tracepoint\""),
+            "{}",
+            ours[2]
+        );
+        assert!(
+            ours[3].contains(
+                "syms=[\"vfs_read\", \"vfs_write\"], addrs=[0x1000, 0x2000], cookies=NULL"
+            ),
+            "{}",
+            ours[3]
+        );
+        assert_eq!(ours, mask(theirs));
+    }
+}
+
+/// io_uring_register's structs with what they point at (descriptors, tags) and the
+/// worker limits, copied by the kernel programs as by ptrace: strace's lines.
+fn io_uring_register_structs_as_strace_prints_them(backend: Backend) {
+    let args = [
+        "-e",
+        "trace=io_uring_register",
+        env!("CARGO_BIN_EXE_workload"),
+        "uring-register",
+    ];
+    let Some((ours, theirs)) = both(backend, &args, &["io_uring_register("]) else {
+        return;
+    };
+    let addr = Regex::new(r"0x[0-9a-f]{9,12}\b").unwrap();
+    let mask = |lines: Vec<String>| masked(&lines, &[(&addr, "ADDR")]);
+    let ours = mask(ours);
+    assert_eq!(ours.len(), 4, "every call: {ours:#?}");
+    assert!(
+        ours[0].contains("{offset=1, fds=[0, -1, IORING_REGISTER_FILES_SKIP]}"),
+        "{}",
+        ours[0]
+    );
+    assert!(
+        ours[1].contains("{nr=3, flags=0, data=[0, -1, -2], tags=[0x10, 0x20, 0x30]}"),
+        "{}",
+        ours[1]
+    );
+    assert!(
+        ours[2]
+            .contains("data=[0, -1, IORING_REGISTER_FILES_SKIP], tags=[0x10, 0x20, 0x30], nr=3}"),
+        "{}",
+        ours[2]
+    );
+    assert!(
+        ours[3].contains("[[IO_WQ_BOUND]=4, [IO_WQ_UNBOUND]=8] => ADDR"),
+        "{}",
+        ours[3]
+    );
+    assert_eq!(ours, mask(theirs));
 }

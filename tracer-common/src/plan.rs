@@ -478,6 +478,10 @@ pub const LEN_FIXED: u8 = 0xfe;
 /// encodes none": the struct the request reads or writes, so that one ending where its
 /// page does copies whole.
 pub const LEN_IOC_SIZE: u8 = 0xfd;
+/// Or'd into an argument's index in `CaptureSpec::len_arg`: the count is that
+/// argument's low 32 bits, an `unsigned int` whose upper half the kernel ignores
+/// (io_uring_register's `nr_args`, which strace's tests fill).
+pub const LEN_U32: u8 = 0x08;
 
 /// When a capture is taken.
 pub mod when {
@@ -538,6 +542,7 @@ pub fn capture_len(spec: &CaptureSpec, ret: Option<i64>, args: &[u64; MAX_ARGS])
             Some(r) if r >= 0 => r as u64,
             _ => return None,
         },
+        n if n & LEN_U32 != 0 => args[(n & 7) as usize % MAX_ARGS] as u32 as u64,
         n => args[(n & 7) as usize % MAX_ARGS],
     };
     let elem = if spec.size == 0 { 1 } else { spec.size as u64 };
@@ -881,8 +886,8 @@ pub const DEREF_EXIT: u8 = 0xfe;
 /// The [`CaptureHeader::arg`] of a [`DEREF_ENTRY`]/[`DEREF_EXIT`] copy: no argument's.
 pub const DEREF_ARG: u8 = 0x80;
 
-/// The `DEREFS` key: a syscall number and its selecting argument's value
-/// ([`PLAN_DEREF_SHIFT`]).
+/// The `DEREFS` key: a syscall number and its selecting argument's value, its low 32
+/// bits ([`PLAN_DEREF_SHIFT`]).
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct DerefKey {
@@ -919,14 +924,16 @@ pub const DEREF_SELF: u16 = u16::MAX;
 /// [`DerefSpec::count_bytes`]: a copy for each `elem`-byte element of the plan's previous
 /// copy (at most [`MAX_DEREF_EACH`]), from the pointer at `ptr_at` of the element for as
 /// many bytes as its u32 at `count_at` says (at most `max`, and `-s` + 1): a v4l2
-/// control's string.
+/// control's string; `count_at` [`DEREF_SELF`]: the string the element's pointer points
+/// at, `-s` + 1 bytes of it read as bytes (a BPF kprobe's symbol names); `add` not 0: the u32 counts
+/// `add`-byte elements, not limited by `-s` (a BPF program's map ids).
 pub const DEREF_EACH: u8 = 0xff;
 pub const MAX_DEREF_EACH: usize = 8;
 /// [`DerefSpec::count_bytes`]: the count is the call's return value (a copy at exit;
 /// none when it failed): ptrace's PEEKSIGINFO.
 pub const DEREF_COUNT_RET: u8 = 0xfe;
-/// [`DerefSpec::count_bytes`]: the count is argument `count_at`: io_uring_register's
-/// `nr_args`.
+/// [`DerefSpec::count_bytes`]: the count is argument `count_at`'s low 32 bits:
+/// io_uring_register's `nr_args`.
 pub const DEREF_COUNT_ARG: u8 = 0xfd;
 /// [`DerefSpec::count_bytes`]: a NUL-terminated string at the pointer, at most `max`
 /// bytes and `-s` + 1, read as a string argument is (a BPF program's license).

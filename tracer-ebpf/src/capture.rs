@@ -613,7 +613,8 @@ impl Builder {
                 Some(ret) if ret > 0 => ret as u64,
                 _ => return (0, 0),
             },
-            DEREF_COUNT_ARG => selected(self, args, spec.count_at as usize),
+            // (An `unsigned int`: io_uring_register's `nr_args`.)
+            DEREF_COUNT_ARG => selected(self, args, spec.count_at as usize) as u32 as u64,
             n => self.read_word(data_off, base + spec.count_at as u64, n as usize),
         };
         let want = self.forget(spec.want(count)) & (MAX_CAPTURE - 1);
@@ -667,9 +668,26 @@ impl Builder {
             let header_off = self.off & OFF_MASK;
             let data_off = header_off + size_of::<CaptureHeader>();
             let addr = self.read_word(data_off, el + spec.ptr_at as u64, 8);
-            let size = self.read_word(data_off, el + spec.count_at as u64, 4) as usize;
+            // No size (`DEREF_SELF`): a NUL-terminated string (a BPF kprobe's symbol).
+            let string = spec.count_at == DEREF_SELF;
+            let size = if string {
+                0
+            } else {
+                self.read_word(data_off, el + spec.count_at as u64, 4) as usize
+            };
+            // A string: as far as `-s` shows and a byte, NUL and all, read as bytes
+            // (`read_str` in this loop costs the verifier some 7,000 instructions; one
+            // that ends within those bytes of the mapping's end shows as its address).
+            let size = if string { limit } else { size };
             let size = if addr == 0 { 0 } else { size };
-            let want = size.min(spec.max as usize).min(limit);
+            // `add` not 0: the u32 counts `add`-byte elements, not limited by `-s` (a
+            // BPF program's map ids).
+            let want = if spec.add == 0 {
+                size.min(limit)
+            } else {
+                size.wrapping_mul(spec.add as usize)
+            };
+            let want = want.min(spec.max as usize);
             let want = self.forget(want) & (MAX_CAPTURE - 1);
             // SAFETY: data_off < OFF_LIMIT + 8.
             unsafe { *(self.buf.add(data_off) as *mut u64) = addr };
@@ -1139,10 +1157,12 @@ fn reopen_derefs(
 ) -> Option<(Builder, &'static DerefPlan, &'static [u64; 6], Phase)> {
     let (mut b, plan, args, ret) = reopen(scratch)?;
     let selector = deref_selector(plan.flags)?;
+    // The argument's low 32 bits: an `int` or `unsigned int` in every table (the
+    // kernel ignores the rest, as does strace: io_uring_register's tests fill them).
     let key = DerefKey {
         nr: nr_of(&b),
         _pad: 0,
-        value: selected(&mut b, args, selector),
+        value: selected(&mut b, args, selector) as u32 as u64,
     };
     // SAFETY: a value of the map, which only userspace writes (before attaching).
     let derefs = unsafe { DEREFS.get(key) }?;

@@ -60,6 +60,8 @@ fn main() {
             Some("odd-names") => odd_names(&dir),
             Some("netlink-fd") => netlink_fd(),
             Some("struct-pointers") => struct_pointers(),
+            Some("bpf-pointers") => bpf_pointers(),
+            Some("uring-register") => uring_register(),
             #[cfg(target_arch = "x86_64")]
             Some("thread-area") => thread_area(),
             _ => {
@@ -1777,6 +1779,66 @@ unsafe fn thread_area() {
         libc::syscall(libc::SYS_get_thread_area, entry);
         libc::syscall(libc::SYS_get_thread_area, 0);
         libc::syscall(libc::SYS_get_thread_area, page.add(4096));
+    }
+}
+
+/// bpf attributes that point at more: a program's instructions, license and log
+/// buffer (a socket filter returning 0; refused, its log too short for the verifier's),
+/// a pinned object's path, a raw tracepoint's name, a kprobe link's symbols and
+/// addresses (refused: no program).
+unsafe fn bpf_pointers() {
+    unsafe {
+        let bpf = |cmd: u64, attr: &[u64]| {
+            libc::syscall(libc::SYS_bpf, cmd, attr.as_ptr(), 8 * attr.len() as u64)
+        };
+        // r0 = 0; exit
+        let insns: [u64; 2] = [0xb7, 0x95];
+        let license = c"GPL";
+        let log = [0u8; 64];
+        let mut prog = [0u64; 9];
+        prog[0] = 1 | 2 << 32; // BPF_PROG_TYPE_SOCKET_FILTER, insn_cnt
+        prog[1] = insns.as_ptr() as u64;
+        prog[2] = license.as_ptr() as u64;
+        prog[3] = 1 | 64 << 32; // log_level, log_size
+        prog[4] = log.as_ptr() as u64;
+        let fd = bpf(5, &prog);
+        if fd >= 0 {
+            libc::close(fd as i32);
+        }
+        let path = c"/nonexistent/bpf/pinned";
+        bpf(7, &[path.as_ptr() as u64, 0]); // BPF_OBJ_GET
+        let name = c"no_such_tracepoint";
+        bpf(17, &[name.as_ptr() as u64, u32::MAX as u64]); // BPF_RAW_TRACEPOINT_OPEN
+        let syms = [c"vfs_read".as_ptr() as u64, c"vfs_write".as_ptr() as u64];
+        let addrs: [u64; 2] = [0x1000, 0x2000];
+        let mut link = [0u64; 6];
+        link[0] = u32::MAX as u64 | (u32::MAX as u64) << 32; // prog_fd, target_fd
+        link[1] = 42; // BPF_TRACE_KPROBE_MULTI
+        link[2] = 2 << 32; // cnt
+        link[3] = syms.as_ptr() as u64;
+        link[4] = addrs.as_ptr() as u64;
+        bpf(28, &link); // BPF_LINK_CREATE
+    }
+}
+
+/// io_uring_register's structs that point at more, on a descriptor that is no ring:
+/// FILES_UPDATE's descriptors, FILES2's and FILES_UPDATE2's data and tags, the worker
+/// limits IOWQ_MAX_WORKERS would answer in.
+unsafe fn uring_register() {
+    unsafe {
+        let register = |op: u64, arg: *const u64, nr: u64| {
+            libc::syscall(libc::SYS_io_uring_register, -1, op, arg, nr)
+        };
+        let fds: [i32; 3] = [0, -1, -2];
+        let update = [1u64, fds.as_ptr() as u64];
+        register(6, update.as_ptr(), 3);
+        let tags: [u64; 3] = [0x10, 0x20, 0x30];
+        let files2 = [3u64, 0, fds.as_ptr() as u64, tags.as_ptr() as u64];
+        register(13, files2.as_ptr(), 32);
+        let update2 = [7u64, fds.as_ptr() as u64, tags.as_ptr() as u64, 3];
+        register(14, update2.as_ptr(), 32);
+        let limits: [u32; 2] = [4, 8];
+        register(19, limits.as_ptr().cast(), 2);
     }
 }
 

@@ -450,6 +450,13 @@ fn write_memory(
         ArgKind::PerfEventAttr => super::perf::write_attr(out, call, i, opts),
         ArgKind::UringRegisterArg => {
             let count = call.args[3] as u32 as u64;
+            // The array (an entry copy the mapping's end cut is taken again at exit, after
+            // the struct's).
+            let cap = call
+                .captures
+                .iter()
+                .find(|c| c.arg as usize == i && c.kind == tracer_common::capture::BUF)
+                .or(cap);
             let header = call
                 .captures
                 .iter()
@@ -461,6 +468,9 @@ fn write_memory(
                 let first = cap.is_some_and(|c| c.data.len() >= size);
                 (count == 0 && v != 0) || first
             };
+            if super::uring_setup::write_register_arg(out, call, opts, fds) {
+                return;
+            }
             match call.args[1] as u32 {
                 // IORING_REGISTER_BUFFERS
                 0 => iovec::write_iovec_addrs(out, cap, v, count, opts),
@@ -1141,7 +1151,7 @@ fn write_struct_arg(
 
 /// An array of `count` elements of `size` bytes, at most `-s` of them shown, as strace
 /// limits arrays.
-fn write_array(
+pub(super) fn write_array(
     out: &mut String,
     cap: Option<&crate::event::Capture>,
     addr: u64,

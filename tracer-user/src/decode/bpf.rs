@@ -7,12 +7,18 @@
 use std::fmt::Write;
 
 use super::flags::{self, Xlat, write_enum, write_flags};
-use super::{DecodeOptions, strings::quote, strings::write_addr, structs::Bytes, write_plain_fd};
+use super::mem::{Mem, Want};
+use super::{
+    DecodeOptions, strings::quote, strings::write_addr, structs::Bytes, write_hex, write_plain_fd,
+};
 use crate::event::{FdNames, Syscall as Call};
 
 const BPF_MAP_CREATE: u32 = 0;
 const BPF_PROG_LOAD: u32 = 5;
 const BPF_OBJ_GET_INFO_BY_FD: u32 = 15;
+const BPF_PROG_QUERY: u32 = 16;
+const BPF_TASK_FD_QUERY: u32 = 20;
+const BPF_LINK_CREATE: u32 = 28;
 /// `struct bpf_map_info` as strace 6.1 knows it.
 const MAP_INFO_SIZE: usize = 88;
 
@@ -40,6 +46,23 @@ enum Kind {
     Updated,
     /// `link_update`'s `old_prog_fd`, only with `BPF_F_REPLACE` in its flags (at 8).
     OldProgFd,
+    /// A `__u64` in hex (`PRINT_FIELD_X`).
+    X64,
+    /// A pid (`PRINT_FIELD_TGID`).
+    Pid,
+    /// A pointer to a C string (strace's `printstr`), or with a bound (`printstr_ex`
+    /// of that many bytes, NUL-terminated); `LogBuf`: bounded by the `__u32` at 28.
+    Str(Option<usize>),
+    LogBuf,
+    /// A pointer to as many bytes as the `__u32` at that offset says (`printstrn`).
+    Bytes(usize),
+    /// `prog_load`'s instructions (`-v`), as many as the `__u32` at 4 says.
+    Insns,
+    /// `task_fd_query`'s `buf` at exit, bounded by its `buf_len` (at 12) at entry and
+    /// at exit.
+    TaskBuf,
+    /// `prog_query`'s program ids at exit, as many as its `prog_cnt` (at 24) says.
+    ProgIds,
 }
 
 /// A field: its name, offset and kind; `since` marks the first field of a later
@@ -80,11 +103,11 @@ const PROG_LOAD: (&[Field], usize) = (
             false,
         ),
         Field("insn_cnt", 4, Kind::U32, false),
-        Field("insns", 8, Kind::Addr, false),
-        Field("license", 16, Kind::Addr, false),
+        Field("insns", 8, Kind::Insns, false),
+        Field("license", 16, Kind::Str(None), false),
         Field("log_level", 24, Kind::U32, true),
         Field("log_size", 28, Kind::U32, false),
-        Field("log_buf", 32, Kind::Addr, false),
+        Field("log_buf", 32, Kind::LogBuf, false),
         Field("kern_version", 40, Kind::KernelVersion, true),
         Field("prog_flags", 44, Kind::Flags(PROG_FLAGS, "BPF_F_???"), true),
         Field("prog_name", 48, Kind::Name, true),
@@ -204,7 +227,99 @@ fn flat(cmd: u32) -> Option<(&'static [Field], usize, Option<&'static str>)> {
             true,
         ),
     ];
+    const OBJ_PIN: &[Field] = &[
+        Field("pathname", 0, Kind::Str(None), false),
+        Field("bpf_fd", 8, Kind::Fd, false),
+        Field(
+            "file_flags",
+            12,
+            Kind::Flags(FILE_MODE_FLAGS, "BPF_F_???"),
+            true,
+        ),
+    ];
+    const PROG_QUERY: &[Field] = &[
+        Field("target_fd", 0, Kind::Fd, false),
+        Field("attach_type", 4, Kind::Enum(ATTACH_TYPES, "BPF_???"), false),
+        Field(
+            "query_flags",
+            8,
+            Kind::Flags(QUERY_FLAGS, "BPF_F_QUERY_???"),
+            false,
+        ),
+        Field(
+            "attach_flags",
+            12,
+            Kind::Flags(ATTACH_FLAGS, "BPF_F_???"),
+            false,
+        ),
+        Field("prog_ids", 16, Kind::ProgIds, false),
+        Field("prog_cnt", 24, Kind::Updated, false),
+    ];
+    const RAW_TRACEPOINT: &[Field] = &[
+        Field("name", 0, Kind::Str(Some(128)), false),
+        Field("prog_fd", 8, Kind::Fd, false),
+    ];
+    const BTF_LOAD: &[Field] = &[
+        Field("btf", 0, Kind::Bytes(16), false),
+        Field("btf_log_buf", 8, Kind::Addr, false),
+        Field("btf_size", 16, Kind::U32, false),
+        Field("btf_log_size", 20, Kind::U32, false),
+        Field("btf_log_level", 24, Kind::U32, false),
+    ];
+    const TASK_FD_QUERY: &[Field] = &[
+        Field("pid", 0, Kind::Pid, false),
+        Field("fd", 4, Kind::Fd, false),
+        Field("flags", 8, Kind::U32, false),
+        Field("buf_len", 12, Kind::Updated, false),
+        Field("buf", 16, Kind::TaskBuf, false),
+        Field("prog_id", 24, Kind::U32, false),
+        Field(
+            "fd_type",
+            28,
+            Kind::Enum(FD_TYPES, "BPF_FD_TYPE_???"),
+            false,
+        ),
+        Field("probe_offset", 32, Kind::X64, false),
+        Field("probe_addr", 40, Kind::X64, false),
+    ];
+    const BATCH: &[Field] = &[
+        Field("in_batch", 0, Kind::Addr, false),
+        Field("out_batch", 8, Kind::Addr, false),
+        Field("keys", 16, Kind::Addr, false),
+        Field("values", 24, Kind::Addr, false),
+        Field("count", 32, Kind::U32, false),
+        Field("map_fd", 36, Kind::Fd, false),
+        Field(
+            "elem_flags",
+            40,
+            Kind::Flags64(LOOKUP_FLAGS, "BPF_???"),
+            false,
+        ),
+        Field("flags", 48, Kind::X64, false),
+    ];
+    const DELETE_BATCH: &[Field] = &[
+        Field("keys", 16, Kind::Addr, false),
+        Field("count", 32, Kind::U32, false),
+        Field("map_fd", 36, Kind::Fd, false),
+        Field(
+            "elem_flags",
+            40,
+            Kind::Flags64(LOOKUP_FLAGS, "BPF_???"),
+            false,
+        ),
+        Field("flags", 48, Kind::X64, false),
+    ];
     Some(match cmd {
+        6 | 7 => (OBJ_PIN, 16, None),
+        16 => (PROG_QUERY, 28, Some("query")),
+        17 => (RAW_TRACEPOINT, 12, Some("raw_tracepoint")),
+        18 => (BTF_LOAD, 28, None),
+        20 => (TASK_FD_QUERY, 48, Some("task_fd_query")),
+        // BPF_MAP_LOOKUP_BATCH, BPF_MAP_LOOKUP_AND_DELETE_BATCH, BPF_MAP_UPDATE_BATCH,
+        // BPF_MAP_DELETE_BATCH
+        24 | 25 => (BATCH, 56, Some("batch")),
+        26 => (&BATCH[2..], 56, Some("batch")),
+        27 => (DELETE_BATCH, 56, Some("batch")),
         // BPF_MAP_LOOKUP_ELEM, BPF_MAP_LOOKUP_AND_DELETE_ELEM
         1 | 21 => (LOOKUP, 32, None),
         2 => (UPDATE, 32, None),
@@ -232,8 +347,10 @@ pub(crate) fn decoded(call: &Call) -> bool {
     let cmd = call.args[0] as u32;
     size > 0
         && size <= 4096
-        && (matches!(cmd, BPF_MAP_CREATE | BPF_PROG_LOAD | BPF_OBJ_GET_INFO_BY_FD)
-            || flat(cmd).is_some())
+        && (matches!(
+            cmd,
+            BPF_MAP_CREATE | BPF_PROG_LOAD | BPF_OBJ_GET_INFO_BY_FD | BPF_LINK_CREATE
+        ) || flat(cmd).is_some())
 }
 
 /// The attributes as strace copies them for a struct of `struct_size` bytes: the
@@ -309,13 +426,194 @@ fn write_obj_info(
         .filter(|c| !c.fault && !opts.abbreviate && is_map && call.success().is_some())
         .and_then(|c| c.data.get(16..16 + new_len as usize))
         .filter(|_| new_len > 0);
-    match map_info {
-        Some(m) => write_map_info(out, m, opts),
-        None => write_addr(out, info),
+    let is_prog = fds.and_then(|f| f.fd_name(call.pid, fd)) == Some("anon_inode:bpf-prog");
+    // A program's info, read at entry (the sizes asked) and at exit, as far as
+    // `info_len` says at each, with what its pointers point at.
+    let prog_info = (is_prog && !opts.abbreviate && new_len > 0 && new_len <= 4096)
+        .then(|| Mem::of(call, true).whole(info, new_len as usize))
+        .flatten();
+    match (map_info, prog_info) {
+        (Some(m), _) => write_map_info(out, m, opts),
+        (None, Some(p)) => {
+            let entry = Mem::of(call, false).whole(b.u64(8).unwrap_or(0), len as usize);
+            write_prog_info(out, call, entry.unwrap_or_default(), p, opts)
+        }
+        _ => write_addr(out, info),
     }
     out.push('}');
     write_extra(out, after_raw.unwrap_or_default(), size, 16, opts);
     out.push('}');
+}
+
+/// `struct bpf_prog_info` as the kernel wrote it (`after`, its size the `info_len` at
+/// exit), with the values asked at entry (`before`) where they changed, and the map ids
+/// and (`-v`) instructions it points at (strace's `print_bpf_prog_info`).
+fn write_prog_info(
+    out: &mut String,
+    call: &Call,
+    before: &[u8],
+    after: &[u8],
+    opts: &DecodeOptions,
+) {
+    let size = after.len();
+    let (info, saved) = (padded(after, size, 224), padded(before, before.len(), 224));
+    let (a, e) = (Bytes(&info), Bytes(&saved));
+    let u = |off| a.u32(off).unwrap_or(0);
+    let x = |off| a.u64(off).unwrap_or(0);
+    // `before => after` for the fields the caller sets and the kernel answers in.
+    let changed = |out: &mut String, name: &str, off: usize| {
+        let (was, now) = (e.u32(off).unwrap_or(0), u(off));
+        let _ = write!(out, ", {name}=");
+        if was != now {
+            let _ = write!(out, "{was} => ");
+        }
+        let _ = write!(out, "{now}");
+    };
+    let changed_addr = |out: &mut String, name: &str, off: usize| {
+        let (was, now) = (e.u64(off).unwrap_or(0), x(off));
+        let _ = write!(out, ", {name}=");
+        if was != now {
+            write_addr(out, was);
+            out.push_str(" => ");
+        }
+        write_addr(out, now);
+    };
+    let mem = Mem::of(call, true);
+    out.push_str("{type=");
+    write_enum(out, u(0).into(), PROG_TYPES, "BPF_PROG_TYPE_???");
+    let _ = write!(out, ", id={}, tag=", u(4));
+    quote(out, &info[8..16], opts.hex, true);
+    changed(out, "jited_prog_len", 16);
+    out.push_str(", jited_prog_insns=");
+    write_bytes_hex(out, &mem, x(24), u(16) as usize, opts);
+    changed(out, "xlated_prog_len", 20);
+    out.push_str(", xlated_prog_insns=");
+    let insns = e.u32(20).unwrap_or(0).min(u(20)) / 8;
+    if x(32) == 0 {
+        out.push_str("NULL");
+    } else if insns == 0 {
+        out.push_str("[]");
+    } else if call.success().is_none() {
+        // strace reads no array after a failure.
+        write_addr(out, x(32));
+    } else {
+        let cap = array_at(&mem, x(32), insns as usize * 8);
+        super::args::write_array(out, cap.as_ref(), x(32), insns.into(), 8, opts, write_insn);
+    }
+    'fields: {
+        if size <= 40 {
+            break 'fields;
+        }
+        let _ = write!(out, ", load_time={}", x(40));
+        if flags::style() != super::XlatStyle::Raw {
+            super::structs::write_date_comment(out, boot_to_epoch(x(40)), 0, 1);
+        }
+        out.push_str(", created_by_uid=");
+        match u(48) {
+            u32::MAX => out.push_str("-1"),
+            uid => {
+                let _ = write!(out, "{uid}");
+            }
+        }
+        changed(out, "nr_map_ids", 52);
+        out.push_str(", map_ids=");
+        let ids = e.u32(52).unwrap_or(0).min(u(52));
+        write_u32s(out, call, x(56), ids, opts, |s, v| {
+            let _ = write!(s, "{v}");
+        });
+        out.push_str(", name=");
+        let name = &info[64..80];
+        match name.iter().position(|&c| c == 0) {
+            Some(end) => quote(out, &name[..end], opts.hex, false),
+            None => {
+                quote(out, &name[..15], opts.hex, false);
+                out.push_str("...");
+            }
+        }
+        if size <= 80 {
+            break 'fields;
+        }
+        out.push_str(", ifindex=");
+        let index = u(80);
+        flags::styled(out, &index.to_string(), |s| {
+            super::cmsg::write_ifindex(s, index)
+        });
+        let _ = write!(out, ", gpl_compatible={}, netns_dev=", u(84) & 1);
+        super::structs::write_makedev(out, x(88));
+        let _ = write!(out, ", netns_ino={}", x(96));
+        if size <= 104 {
+            break 'fields;
+        }
+        changed(out, "nr_jited_ksyms", 104);
+        changed(out, "nr_jited_func_lens", 108);
+        changed_addr(out, "jited_ksyms", 112);
+        changed_addr(out, "jited_func_lens", 120);
+        if size <= 128 {
+            break 'fields;
+        }
+        let _ = write!(out, ", btf_id={}", u(128));
+        changed(out, "func_info_rec_size", 132);
+        out.push_str(", func_info=");
+        write_addr(out, x(136));
+        changed(out, "nr_func_info", 144);
+        changed(out, "nr_line_info", 148);
+        out.push_str(", line_info=");
+        write_addr(out, x(152));
+        changed_addr(out, "jited_line_info", 160);
+        changed(out, "nr_jited_line_info", 168);
+        changed(out, "line_info_rec_size", 172);
+        changed(out, "jited_line_info_rec_size", 176);
+        changed(out, "nr_prog_tags", 180);
+        out.push_str(", prog_tags=");
+        write_addr(out, x(184));
+        if size <= 192 {
+            break 'fields;
+        }
+        let _ = write!(out, ", run_time_ns={}, run_cnt={}", x(192), x(200));
+        if size <= 208 {
+            break 'fields;
+        }
+        let _ = write!(out, ", recursion_misses={}", x(208));
+        if size <= 216 {
+            break 'fields;
+        }
+        let _ = write!(out, ", verified_insns={}", u(216));
+        write_extra(out, after, size, 220, opts);
+    }
+    out.push('}');
+}
+
+/// strace's `printstr_ex(..., QUOTE_FORCE_HEX)` of `len` bytes at `addr`.
+fn write_bytes_hex(out: &mut String, mem: &Mem, addr: u64, len: usize, opts: &DecodeOptions) {
+    if addr == 0 {
+        return out.push_str("NULL");
+    }
+    let shown = len.min(opts.string_limit);
+    match mem.get(addr).filter(|d| d.len() >= shown) {
+        Some(d) => {
+            quote(out, &d[..shown], opts.hex, true);
+            if len > shown {
+                out.push_str("...");
+            }
+        }
+        None => write_addr(out, addr),
+    }
+}
+
+/// A `CLOCK_BOOTTIME` time in nanoseconds as seconds since the epoch (strace's
+/// `print_boottime`: the clocks' offset now, to the second).
+fn boot_to_epoch(ns: u64) -> i64 {
+    let now = |clock| {
+        let mut ts = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: `clock_gettime` only writes the timespec it is given.
+        unsafe { libc::clock_gettime(clock, &mut ts) };
+        ts.tv_sec as i128 * 1_000_000_000 + ts.tv_nsec as i128
+    };
+    let offset = now(libc::CLOCK_REALTIME) - now(libc::CLOCK_BOOTTIME);
+    ((ns as i128 + offset) / 1_000_000_000) as i64
 }
 
 /// `struct bpf_map_info` from the `size` bytes the kernel wrote: the fields each
@@ -392,6 +690,9 @@ pub(crate) fn write_attr(
     if let Some(entry) = data.filter(|_| call.args[0] as u32 == BPF_OBJ_GET_INFO_BY_FD) {
         return write_obj_info(out, call, entry, opts, fds);
     }
+    if let Some(entry) = data.filter(|_| call.args[0] as u32 == BPF_LINK_CREATE) {
+        return write_link_create(out, call, entry, opts, fds);
+    }
     let (fields, struct_size, wrapper) = match call.args[0] as u32 {
         BPF_MAP_CREATE => (MAP_CREATE.0, MAP_CREATE.1, None),
         BPF_PROG_LOAD => (PROG_LOAD.0, PROG_LOAD.1, None),
@@ -413,7 +714,13 @@ pub(crate) fn write_attr(
     let mut attr = vec![0u8; struct_size];
     let len = size.min(struct_size);
     attr[..len].copy_from_slice(&data[..len]);
-    let b = Bytes(&attr);
+    let entry_b = Bytes(&attr);
+    // The fields strace prints at exit, from the attributes as the kernel left them.
+    let exit_from = match call.args[0] as u32 {
+        BPF_PROG_QUERY | BPF_TASK_FD_QUERY => 16,
+        _ => usize::MAX,
+    };
+    let exit_b = exit.as_deref().map(Bytes);
     out.push('{');
     if let Some(name) = wrapper {
         let _ = write!(out, "{name}={{");
@@ -424,6 +731,10 @@ pub(crate) fn write_attr(
             whole = false;
             break;
         }
+        let b = match &exit_b {
+            Some(e) if off >= exit_from => e,
+            _ => &entry_b,
+        };
         let mut s = String::new();
         match kind {
             Kind::U32 => {
@@ -476,8 +787,75 @@ pub(crate) fn write_attr(
                 let zero = lookup_zero(table);
                 write_flags(&mut s, b.u64(off).unwrap_or(0), table, zero, dflt)
             }
+            Kind::X64 => write_hex(&mut s, b.u64(off).unwrap_or(0)),
+            Kind::Pid => {
+                let _ = write!(s, "{}", b.i32(off).unwrap_or(0));
+            }
+            Kind::Str(bound) => write_cstr(
+                &mut s,
+                &Mem::of(call, false),
+                b.u64(off).unwrap_or(0),
+                bound,
+                opts,
+            ),
+            Kind::LogBuf => {
+                let bound = b.u32(28).unwrap_or(0) as usize;
+                write_cstr(
+                    &mut s,
+                    &Mem::of(call, false),
+                    b.u64(off).unwrap_or(0),
+                    Some(bound),
+                    opts,
+                )
+            }
+            Kind::TaskBuf => {
+                let bound = entry_b.u32(12).unwrap_or(0).min(b.u32(12).unwrap_or(0));
+                let mem = Mem::of(call, true);
+                write_cstr(
+                    &mut s,
+                    &mem,
+                    b.u64(off).unwrap_or(0),
+                    Some(bound as usize),
+                    opts,
+                )
+            }
+            Kind::Bytes(size_at) => {
+                let size = b.u32(size_at).unwrap_or(0) as usize;
+                write_bytes(
+                    &mut s,
+                    &Mem::of(call, false),
+                    b.u64(off).unwrap_or(0),
+                    size,
+                    opts,
+                )
+            }
+            Kind::Insns => {
+                let addr = b.u64(off).unwrap_or(0);
+                let count = b.u32(4).unwrap_or(0);
+                if opts.abbreviate {
+                    write_addr(&mut s, addr);
+                } else {
+                    let cap = array_at(&Mem::of(call, false), addr, count as usize * 8);
+                    super::args::write_array(
+                        &mut s,
+                        cap.as_ref(),
+                        addr,
+                        count.into(),
+                        8,
+                        opts,
+                        write_insn,
+                    );
+                }
+            }
+            Kind::ProgIds => {
+                let addr = b.u64(off).unwrap_or(0);
+                let count = b.u32(24).unwrap_or(0);
+                write_u32s(&mut s, call, addr, count, opts, |s, v| {
+                    let _ = write!(s, "{v}");
+                });
+            }
             Kind::Updated => {
-                let before = b.u32(off).unwrap_or(0);
+                let before = entry_b.u32(off).unwrap_or(0);
                 let _ = write!(s, "{before}");
                 let after = exit.as_deref().and_then(|e| Bytes(e).u32(off));
                 if let Some(after) = after.filter(|&a| a != before) {
@@ -523,12 +901,477 @@ pub(crate) fn write_attr(
         }
     }
     out.push('}');
+    // The batch commands: a count the kernel changed, after the struct.
+    if wrapper == Some("batch")
+        && let Some(after) = exit.as_deref().and_then(|e| Bytes(e).u32(32))
+        && after != entry_b.u32(32).unwrap_or(0)
+    {
+        let _ = write!(out, " => {{batch={{count={after}}}}}");
+    }
 }
+
+/// `BPF_LINK_CREATE`'s `{link_create={...}}`: the union after `flags` as the attach
+/// type says (strace's guess), then the bytes past what that member covers.
+fn write_link_create(
+    out: &mut String,
+    call: &Call,
+    entry: &[u8],
+    opts: &DecodeOptions,
+    fds: Option<&dyn FdNames>,
+) {
+    let size = entry.len();
+    let attr = padded(entry, size, 48);
+    let b = Bytes(&attr);
+    let u = |off| b.u32(off).unwrap_or(0);
+    let x = |off| b.u64(off).unwrap_or(0);
+    out.push_str("{link_create={prog_fd=");
+    write_plain_fd(out, call.pid, u(0) as i32, fds);
+    out.push_str(", target_fd=");
+    write_plain_fd(out, call.pid, u(4) as i32, fds);
+    out.push_str(", attach_type=");
+    write_enum(out, u(8).into(), ATTACH_TYPES, "BPF_???");
+    out.push_str(", flags=");
+    write_hex(out, u(12).into());
+    if size <= 16 {
+        out.push_str("}}");
+        return;
+    }
+    let mem = Mem::of(call, false);
+    let known = match u(8) {
+        0 => {
+            if u(16) != 0 {
+                let _ = write!(out, ", target_btf_id={}", u(16));
+            }
+            20
+        }
+        // BPF_TRACE_ITER
+        28 => {
+            out.push_str(", iter_info=");
+            let (addr, count) = (x(16), u(24));
+            let cap = array_at(&mem, addr, count as usize * 4);
+            super::args::write_array(
+                out,
+                cap.as_ref(),
+                addr,
+                count.into(),
+                4,
+                opts,
+                |s, e, at| {
+                    s.push_str("{map={map_fd=");
+                    write_plain_fd(s, call.pid, e.i32(at)?, fds);
+                    s.push_str("}}");
+                    Some(())
+                },
+            );
+            let _ = write!(out, ", iter_info_len={count}");
+            28
+        }
+        // BPF_PERF_EVENT
+        41 => {
+            out.push_str(", perf_event={bpf_cookie=");
+            write_hex(out, x(16));
+            out.push('}');
+            24
+        }
+        // BPF_TRACE_KPROBE_MULTI
+        42 => {
+            out.push_str(", kprobe_multi={flags=");
+            write_flags(out, u(16).into(), KPROBE_MULTI_FLAGS, None, "BPF_F_???");
+            let count = u(20);
+            let _ = write!(out, ", cnt={count}, syms=");
+            let cap = array_at(&mem, x(24), count as usize * 8);
+            super::args::write_array(
+                out,
+                cap.as_ref(),
+                x(24),
+                count.into(),
+                8,
+                opts,
+                |s, e, at| {
+                    write_cstr(s, &mem, e.u64(at)?, None, opts);
+                    Some(())
+                },
+            );
+            for (name, off) in [("addrs", 32), ("cookies", 40)] {
+                let _ = write!(out, ", {name}=");
+                let cap = array_at(&mem, x(off), count as usize * 8);
+                super::args::write_array(
+                    out,
+                    cap.as_ref(),
+                    x(off),
+                    count.into(),
+                    8,
+                    opts,
+                    |s, e, at| {
+                        write_hex(s, e.u64(at)?);
+                        Some(())
+                    },
+                );
+            }
+            out.push('}');
+            48
+        }
+        _ => 16,
+    };
+    out.push('}');
+    write_extra(out, entry, size, known, opts);
+    out.push('}');
+}
+
+/// strace's `printstr_ex` with `QUOTE_0_TERMINATED`: the C string at `addr`, at most
+/// `bound` bytes of it (None: `printstr`, `mem::write_str`), `...` when cut; the
+/// address when it was not read. The ptrace backend's copy is the bytes asked for (a
+/// NUL among them ends the string; fewer where the memory ended), the eBPF programs'
+/// the string without its NUL (`DEREF_STRING`).
+fn write_cstr(out: &mut String, mem: &Mem, addr: u64, bound: Option<usize>, opts: &DecodeOptions) {
+    let Some(bound) = bound else {
+        return super::mem::write_str(out, mem, addr, opts);
+    };
+    if addr == 0 {
+        return out.push_str("NULL");
+    }
+    let limit = opts.string_limit;
+    if bound == 0 {
+        // Nothing to read: strace prints the empty string.
+        return out.push_str("\"\"");
+    }
+    let Some(cap) = copy_at(mem, addr) else {
+        return write_addr(out, addr);
+    };
+    let data = &cap.data[8..];
+    let size = bound.min(limit);
+    let seen = &data[..data.len().min(size)];
+    match seen.iter().position(|&c| c == 0) {
+        Some(n) => strings_quote(out, &seen[..n], opts, false),
+        None if seen.len() >= size => strings_quote(out, seen, opts, true),
+        // The eBPF programs' whole string (its NUL not kept).
+        None if !cap.truncated && !cap.fault => strings_quote(out, seen, opts, false),
+        None => write_addr(out, addr),
+    }
+}
+
+fn strings_quote(out: &mut String, bytes: &[u8], opts: &DecodeOptions, cut: bool) {
+    quote(out, bytes, opts.hex, false);
+    if cut {
+        out.push_str("...");
+    }
+}
+
+/// strace's `printstrn`: `size` bytes at `addr`, `-s` of them shown; the address when
+/// not all of those were read.
+fn write_bytes(out: &mut String, mem: &Mem, addr: u64, size: usize, opts: &DecodeOptions) {
+    if addr == 0 {
+        return out.push_str("NULL");
+    }
+    let shown = size.min(opts.string_limit);
+    match mem.get(addr).filter(|d| d.len() >= shown) {
+        Some(d) => strings_quote(out, &d[..shown], opts, size > shown),
+        None => write_addr(out, addr),
+    }
+}
+
+/// The `len` bytes of an array at `addr` as far as they were read, for `write_array`:
+/// where the memory ended, a fault after the elements read (`... /* 0x... */`).
+fn array_at(mem: &Mem, addr: u64, len: usize) -> Option<crate::event::Capture> {
+    mem.capture(addr, len).map(|mut c| {
+        c.fault |= c.truncated;
+        c
+    })
+}
+
+/// The longest copy taken at `addr` (with its flags).
+fn copy_at<'a>(mem: &Mem<'a>, addr: u64) -> Option<&'a crate::event::Capture> {
+    mem.caps
+        .iter()
+        .filter(|c| c.kind == mem.kind && c.data.len() >= 8)
+        .filter(|c| c.data[..8] == addr.to_le_bytes())
+        .max_by_key(|c| c.data.len())
+}
+
+/// An array of `count` `__u32`s the kernel wrote at `addr` (copied at exit): `[]` when
+/// empty, the address when the call failed (strace reads none then).
+fn write_u32s(
+    out: &mut String,
+    call: &Call,
+    addr: u64,
+    count: u32,
+    opts: &DecodeOptions,
+    elem: impl Fn(&mut String, u32),
+) {
+    if addr == 0 {
+        return out.push_str("NULL");
+    }
+    if count == 0 {
+        return out.push_str("[]");
+    }
+    if call.success().is_none() {
+        return write_addr(out, addr);
+    }
+    let cap = array_at(&Mem::of(call, true), addr, count as usize * 4);
+    super::args::write_array(
+        out,
+        cap.as_ref(),
+        addr,
+        count.into(),
+        4,
+        opts,
+        |s, e, at| {
+            elem(s, e.u32(at)?);
+            Some(())
+        },
+    );
+}
+
+/// One `struct bpf_insn` (strace's `print_ebpf_insn`).
+fn write_insn(out: &mut String, e: &Bytes, at: usize) -> Option<()> {
+    let code = *e.0.get(at)?;
+    let regs = *e.0.get(at + 1)?;
+    out.push_str("{code=");
+    write_ebpf_code(out, code);
+    out.push_str(", dst_reg=");
+    write_enum(out, (regs & 15).into(), REGS, "BPF_REG_???");
+    out.push_str(", src_reg=");
+    write_enum(out, (regs >> 4).into(), REGS, "BPF_REG_???");
+    let _ = write!(out, ", off={}, imm=", e.u16(at + 2)? as i16);
+    write_hex(out, e.u32(at + 4)?.into());
+    out.push('}');
+    Some(())
+}
+
+/// An eBPF instruction's code (strace's `print_bpf_filter_code`, extended).
+fn write_ebpf_code(out: &mut String, code: u8) {
+    let class = code & 7;
+    write_enum(out, class.into(), EBPF_CLASS, "BPF_???");
+    let rest = code & !7;
+    match class {
+        // BPF_LD, BPF_LDX, BPF_ST, BPF_STX
+        0..=3 => {
+            out.push('|');
+            write_enum(out, (code & 0x18).into(), EBPF_SIZE, "BPF_???");
+            out.push('|');
+            write_enum(out, (code & 0xe0).into(), EBPF_MODE, "BPF_???");
+        }
+        // BPF_ALU, BPF_ALU64, BPF_JMP
+        4 | 5 | 7 => {
+            out.push('|');
+            write_enum(
+                out,
+                (code & 8).into(),
+                &[(0, "BPF_K"), (8, "BPF_X")],
+                "BPF_???",
+            );
+            out.push('|');
+            let ops = if class == 5 { EBPF_OP_JMP } else { EBPF_OP_ALU };
+            write_enum(out, (code & 0xf0).into(), ops, "BPF_???");
+        }
+        // BPF_JMP32: not known to strace 6.1's printer.
+        _ if rest != 0 => {
+            out.push('|');
+            write_hex(out, rest.into());
+            out.push_str(" /* BPF_??? */");
+        }
+        _ => {}
+    }
+}
+
+/// What `bpf`'s decoder prints behind the attributes' pointers, to read at this stop
+/// (entry, or `exit`): strings as far as `-s` (`limit`) shows and a byte.
+pub(super) fn derefs(call: &Call, exit: bool, limit: usize, wants: &mut Vec<Want>) {
+    let size = call.args[2] as u32 as usize;
+    let Some(attr) = call
+        .capture(1)
+        .filter(|c| !c.fault && decoded(call))
+        .map(|c| padded(&c.data, size.min(c.data.len()), 128))
+    else {
+        return;
+    };
+    let b = Bytes(&attr);
+    let u = |off| b.u32(off).unwrap_or(0) as usize;
+    let x = |off| b.u64(off).unwrap_or(0);
+    let string = limit + 1;
+    match (call.args[0] as u32, exit) {
+        (BPF_PROG_LOAD, false) => {
+            wants.push((x(8), u(4).min(BPF_MAXINSNS) * 8));
+            wants.push((x(16), string));
+            if size > 24 {
+                wants.push((x(32), u(28).min(limit)));
+            }
+        }
+        // BPF_OBJ_PIN, BPF_OBJ_GET, BPF_RAW_TRACEPOINT_OPEN
+        (6 | 7, false) => wants.push((x(0), string)),
+        (17, false) => wants.push((x(0), limit.min(128))),
+        // BPF_BTF_LOAD
+        (18, false) => wants.push((x(0), u(16).min(limit))),
+        (BPF_PROG_QUERY | BPF_TASK_FD_QUERY, true) => {
+            let at_exit = call
+                .captures
+                .iter()
+                .filter(|c| c.arg == 1 && c.kind == tracer_common::capture::BUF)
+                .nth(1)
+                .filter(|c| !c.fault)
+                .map(|c| padded(&c.data, size.min(c.data.len()), 48));
+            let e = Bytes(at_exit.as_deref().unwrap_or(&attr));
+            let eu = |off| e.u32(off).unwrap_or(0) as usize;
+            if call.args[0] as u32 == BPF_PROG_QUERY {
+                wants.push((e.u64(16).unwrap_or(0), eu(24).min(MAX_IDS) * 4));
+            } else {
+                wants.push((e.u64(16).unwrap_or(0), u(12).min(eu(12)).min(limit)));
+            }
+        }
+        // A program's info (the decoder tells it from a map's by the descriptor), at
+        // entry and exit, and at exit the map ids and instructions it points at.
+        (BPF_OBJ_GET_INFO_BY_FD, false) => wants.push((x(8), u(4).min(4096))),
+        (BPF_OBJ_GET_INFO_BY_FD, true) => {
+            let mem = Mem::of(call, false);
+            let Some(before) = mem.get(x(8)) else {
+                return;
+            };
+            let e = Bytes(before);
+            let at_exit = call
+                .captures
+                .iter()
+                .filter(|c| c.arg == 1 && c.kind == tracer_common::capture::BUF)
+                .nth(1)
+                .filter(|c| !c.fault)
+                .map(|c| padded(&c.data, size.min(c.data.len()), 16));
+            let len = at_exit
+                .as_deref()
+                .map_or(u(4), |a| Bytes(a).u32(4).unwrap_or(0) as usize);
+            wants.push((x(8), len.min(4096)));
+            if let Some(after) = Mem::of(call, true).get(x(8)) {
+                let a = Bytes(after);
+                let both = |off| e.u32(off).unwrap_or(0).min(a.u32(off).unwrap_or(0)) as usize;
+                wants.push((a.u64(32).unwrap_or(0), both(20) / 8 * 8));
+                wants.push((a.u64(56).unwrap_or(0), both(52).min(MAX_IDS) * 4));
+                let jited = a.u32(16).unwrap_or(0) as usize;
+                wants.push((a.u64(24).unwrap_or(0), jited.min(limit)));
+            }
+        }
+        (BPF_LINK_CREATE, false) => match u(8) {
+            28 => wants.push((x(16), u(24).min(MAX_IDS) * 4)),
+            42 => {
+                let count = u(20).min(limit + 1);
+                wants.push((x(24), count * 8));
+                wants.push((x(32), count * 8));
+                wants.push((x(40), count * 8));
+                if let Some(syms) = Mem::of(call, false).get(x(24)) {
+                    for p in syms.chunks_exact(8).take(count) {
+                        let p = u64::from_le_bytes(p.try_into().expect("8 bytes"));
+                        wants.push((p, string));
+                    }
+                }
+            }
+            _ => {}
+        },
+        _ => {}
+    }
+}
+
+/// strace's `BPF_MAXINSNS`: most instructions shown.
+const BPF_MAXINSNS: usize = 4096;
+/// Most ids read behind a pointer.
+const MAX_IDS: usize = 4096;
 
 /// The name a table gives 0, which strace's `printflags` prints for no flags.
 fn lookup_zero(table: Xlat) -> Option<&'static str> {
     flags::lookup(table, 0)
 }
+
+/// strace's `bpf_query_flags`.
+const QUERY_FLAGS: Xlat = &[(1, "BPF_F_QUERY_EFFECTIVE")];
+
+/// strace's `bpf_link_create_kprobe_multi_flags`.
+const KPROBE_MULTI_FLAGS: Xlat = &[(1, "BPF_F_KPROBE_MULTI_RETURN")];
+
+/// strace's `bpf_task_fd_type`.
+const FD_TYPES: Xlat = &[
+    (0, "BPF_FD_TYPE_RAW_TRACEPOINT"),
+    (1, "BPF_FD_TYPE_TRACEPOINT"),
+    (2, "BPF_FD_TYPE_KPROBE"),
+    (3, "BPF_FD_TYPE_KRETPROBE"),
+    (4, "BPF_FD_TYPE_UPROBE"),
+    (5, "BPF_FD_TYPE_URETPROBE"),
+];
+
+/// strace's `ebpf_regs`.
+const REGS: Xlat = &[
+    (0, "BPF_REG_0"),
+    (1, "BPF_REG_1"),
+    (2, "BPF_REG_2"),
+    (3, "BPF_REG_3"),
+    (4, "BPF_REG_4"),
+    (5, "BPF_REG_5"),
+    (6, "BPF_REG_6"),
+    (7, "BPF_REG_7"),
+    (8, "BPF_REG_8"),
+    (9, "BPF_REG_9"),
+    (10, "BPF_REG_10"),
+];
+
+/// strace's `ebpf_class`.
+const EBPF_CLASS: Xlat = &[
+    (0, "BPF_LD"),
+    (1, "BPF_LDX"),
+    (2, "BPF_ST"),
+    (3, "BPF_STX"),
+    (4, "BPF_ALU"),
+    (5, "BPF_JMP"),
+    (6, "BPF_JMP32"),
+    (7, "BPF_ALU64"),
+];
+
+/// strace's `bpf_size` with `ebpf_size`.
+const EBPF_SIZE: Xlat = &[
+    (0, "BPF_W"),
+    (8, "BPF_H"),
+    (0x10, "BPF_B"),
+    (0x18, "BPF_DW"),
+];
+
+/// strace's `ebpf_mode`.
+const EBPF_MODE: Xlat = &[
+    (0, "BPF_IMM"),
+    (0x20, "BPF_ABS"),
+    (0x40, "BPF_IND"),
+    (0x60, "BPF_MEM"),
+    (0xc0, "BPF_XADD"),
+];
+
+/// strace's `bpf_op_alu` with `ebpf_op_alu`.
+const EBPF_OP_ALU: Xlat = &[
+    (0, "BPF_ADD"),
+    (0x10, "BPF_SUB"),
+    (0x20, "BPF_MUL"),
+    (0x30, "BPF_DIV"),
+    (0x40, "BPF_OR"),
+    (0x50, "BPF_AND"),
+    (0x60, "BPF_LSH"),
+    (0x70, "BPF_RSH"),
+    (0x80, "BPF_NEG"),
+    (0x90, "BPF_MOD"),
+    (0xa0, "BPF_XOR"),
+    (0xb0, "BPF_MOV"),
+    (0xc0, "BPF_ARSH"),
+    (0xd0, "BPF_END"),
+];
+
+/// strace's `bpf_op_jmp` with `ebpf_op_jmp`.
+const EBPF_OP_JMP: Xlat = &[
+    (0, "BPF_JA"),
+    (0x10, "BPF_JEQ"),
+    (0x20, "BPF_JGT"),
+    (0x30, "BPF_JGE"),
+    (0x40, "BPF_JSET"),
+    (0x50, "BPF_JNE"),
+    (0x60, "BPF_JSGT"),
+    (0x70, "BPF_JSGE"),
+    (0x80, "BPF_CALL"),
+    (0x90, "BPF_EXIT"),
+    (0xa0, "BPF_JLT"),
+    (0xb0, "BPF_JLE"),
+    (0xc0, "BPF_JSLT"),
+    (0xd0, "BPF_JSLE"),
+];
 
 /// strace's `bpf_map_lookup_elem_flags`.
 const LOOKUP_FLAGS: Xlat = &[(0, "BPF_ANY"), (4, "BPF_F_LOCK")];
@@ -763,5 +1606,50 @@ mod tests {
             s,
             "{map_type=BPF_MAP_TYPE_ARRAY, key_size=0, value_size=0, max_entries=0}"
         );
+    }
+
+    /// A copy behind a pointer, as the backends take them: the address, then the bytes.
+    fn deref(addr: u64, bytes: &[u8], truncated: bool) -> Capture {
+        let mut data = addr.to_le_bytes().to_vec();
+        data.extend_from_slice(bytes);
+        Capture {
+            arg: crate::event::DEREF_ARG,
+            kind: crate::event::DEREF_ENTRY,
+            data,
+            truncated,
+            fault: false,
+        }
+    }
+
+    /// The license and log buffer of BPF_PROG_LOAD, from a ptrace copy (`-s` and a
+    /// byte, its NUL among them) and from an eBPF one (the string without its NUL): the
+    /// same line; a copy the mapping's end cut before any NUL shows the address.
+    #[test]
+    fn prog_load_strings_from_either_backend() {
+        let mut attr = [0u8; 40];
+        attr[0..4].copy_from_slice(&1u32.to_le_bytes());
+        attr[16..24].copy_from_slice(&0x5000u64.to_le_bytes());
+        attr[28..32].copy_from_slice(&4u32.to_le_bytes());
+        attr[32..40].copy_from_slice(&0x6000u64.to_le_bytes());
+        let line = |caps: Vec<Capture>| {
+            let mut c = call(5, &attr, 40);
+            c.captures.extend(caps);
+            let mut s = String::new();
+            write_attr(&mut s, &c, &DecodeOptions::default(), None);
+            s
+        };
+        let want = "license=\"GPL\", log_level=0, log_size=4, log_buf=\"log \"...";
+        let ptrace = line(vec![
+            deref(0x5000, b"GPL\0garbage", false),
+            deref(0x6000, b"log ", false),
+        ]);
+        assert!(ptrace.contains(want), "{ptrace}");
+        let ebpf = line(vec![
+            deref(0x5000, b"GPL", false),
+            deref(0x6000, b"log buffer", false),
+        ]);
+        assert!(ebpf.contains(want), "{ebpf}");
+        let cut = line(vec![deref(0x5000, b"GP", true)]);
+        assert!(cut.contains("license=0x5000, "), "{cut}");
     }
 }

@@ -140,7 +140,7 @@ pub fn derefs(call: &Call, ret: Option<i64>, caps: &[Capture], string_limit: usi
         return super::ioctl::derefs(&call.args, exit, &call.captures, caps);
     }
     let wanted = |name| match name {
-        "keyctl" | "ptrace" => true,
+        "keyctl" | "ptrace" | "bpf" | "io_uring_register" => true,
         "execve" | "execveat" | "io_submit" => !exit,
         _ => false,
     };
@@ -155,6 +155,8 @@ pub fn derefs(call: &Call, ret: Option<i64>, caps: &[Capture], string_limit: usi
     match name {
         Some("keyctl") => super::keyctl::derefs(&view, exit, string_limit, &mut wants),
         Some("ptrace") => super::ptrace::derefs(&view, exit, &mut wants),
+        Some("bpf") => super::bpf::derefs(&view, exit, string_limit, &mut wants),
+        Some("io_uring_register") => super::uring_setup::derefs(&view, exit, &mut wants),
         Some("execve") => super::argv::derefs(&view, 1, string_limit, &mut wants),
         Some("execveat") => super::argv::derefs(&view, 2, string_limit, &mut wants),
         Some("io_submit") => super::aio::derefs(&view, string_limit, &mut wants),

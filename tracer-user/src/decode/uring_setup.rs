@@ -6,8 +6,9 @@
 use std::fmt::Write;
 
 use super::flags::{self, Xlat, write_enum, write_flags};
+use super::mem::Mem;
 use super::structs::Bytes;
-use super::{Call, in_out, write_addr, write_hex};
+use super::{Call, DecodeOptions, in_out, write_addr, write_hex};
 use crate::event::FdNames;
 
 /// `sizeof(struct io_uring_params)`.
@@ -313,4 +314,380 @@ pub fn write_ring_fd(
     }
     out.push('}');
     Some(())
+}
+
+// IORING_REGISTER_* opcodes whose argument this module prints.
+const FILES_UPDATE: u32 = 6;
+const PROBE: u32 = 8;
+const FILES2: u32 = 13;
+const FILES_UPDATE2: u32 = 14;
+const BUFFERS2: u32 = 15;
+const BUFFERS_UPDATE: u32 = 16;
+const IOWQ_AFF: u32 = 17;
+const IOWQ_MAX_WORKERS: u32 = 19;
+
+/// `io_uring_register`'s argument for the opcodes whose struct points at more (or that
+/// the kernel answers in), as strace's `io_uring.c` prints it; false for the others.
+pub fn write_register_arg(
+    out: &mut String,
+    call: &Call,
+    opts: &DecodeOptions,
+    fds: Option<&dyn FdNames>,
+) -> bool {
+    let (addr, nargs) = (call.args[2], call.args[3] as u32);
+    let op = call.args[1] as u32;
+    let entry = Mem::of(call, false);
+    match op {
+        FILES_UPDATE => {
+            let Some(b) = arg_bytes(call, 16) else {
+                write_addr(out, addr);
+                return true;
+            };
+            let _ = write!(out, "{{offset={}", b.u32(0).unwrap_or(0));
+            write_resv(out, "resv", b.u32(4).unwrap_or(0).into());
+            out.push_str(", fds=");
+            let fds_at = b.u64(8).unwrap_or(0);
+            write_elems(
+                out,
+                entry.get(fds_at),
+                fds_at,
+                nargs,
+                4,
+                opts,
+                |s, e, at| {
+                    write_update_fd(s, call.pid, e.i32(at)?, fds);
+                    Some(())
+                },
+            );
+            out.push('}');
+        }
+        PROBE => write_probe(out, call, opts),
+        FILES2 | BUFFERS2 | FILES_UPDATE2 | BUFFERS_UPDATE => {
+            let Some(b) = arg_bytes(call, 32).filter(|_| nargs >= 32) else {
+                write_addr(out, addr);
+                return true;
+            };
+            let register = matches!(op, FILES2 | BUFFERS2);
+            let (data, tags, nr) = if register {
+                let nr = b.u32(0).unwrap_or(0);
+                let _ = write!(out, "{{nr={nr}, flags=");
+                let rsrc_flags = &[(1, "IORING_RSRC_REGISTER_SPARSE")];
+                let flags = b.u32(4).unwrap_or(0);
+                write_flags(
+                    out,
+                    flags.into(),
+                    rsrc_flags,
+                    None,
+                    "IORING_RSRC_REGISTER_???",
+                );
+                write_resv(out, "resv2", b.u64(8).unwrap_or(0));
+                (b.u64(16).unwrap_or(0), b.u64(24).unwrap_or(0), nr)
+            } else {
+                let _ = write!(out, "{{offset={}", b.u32(0).unwrap_or(0));
+                write_resv(out, "resv", b.u32(4).unwrap_or(0).into());
+                (
+                    b.u64(8).unwrap_or(0),
+                    b.u64(16).unwrap_or(0),
+                    b.u32(24).unwrap_or(0),
+                )
+            };
+            out.push_str(", data=");
+            match op {
+                BUFFERS2 | BUFFERS_UPDATE => {
+                    let cap = entry.capture(data, nr as usize * 16);
+                    super::iovec::write_iovec_addrs(out, cap.as_ref(), data, nr.into(), opts)
+                }
+                _ => write_elems(out, entry.get(data), data, nr, 4, opts, |s, e, at| {
+                    let fd = e.i32(at)?;
+                    if op == FILES_UPDATE2 {
+                        write_update_fd(s, call.pid, fd, fds);
+                    } else {
+                        super::write_plain_fd(s, call.pid, fd, fds);
+                    }
+                    Some(())
+                }),
+            }
+            out.push_str(", tags=");
+            write_elems(out, entry.get(tags), tags, nr, 8, opts, |s, e, at| {
+                write_hex(s, e.u64(at)?);
+                Some(())
+            });
+            if !register {
+                let _ = write!(out, ", nr={nr}");
+                write_resv(out, "resv2", b.u32(28).unwrap_or(0).into());
+            }
+            // Bytes past the struct, as far as `nr_args` (its size) says.
+            let size = (nargs as usize).min(4096);
+            if size > 32 {
+                match arg_bytes(call, size) {
+                    None => out.push_str(", ???"),
+                    Some(b) if b.0[32..size].iter().any(|&c| c != 0) => {
+                        let _ = write!(out, ", /* bytes 32..{} */ ", size - 1);
+                        let shown = (size - 32).min(opts.string_limit);
+                        super::strings::quote(out, &b.0[32..32 + shown], opts.hex, true);
+                        if shown < size - 32 {
+                            out.push_str("...");
+                        }
+                    }
+                    Some(_) => {}
+                }
+            }
+            out.push('}');
+        }
+        IOWQ_AFF => match arg_bytes(call, nargs as usize).filter(|_| addr != 0) {
+            _ if nargs == 0 && addr != 0 => out.push_str("[]"),
+            Some(b) => flags::write_cpu_set(out, &b.0[..nargs as usize]),
+            None => write_addr(out, addr),
+        },
+        IOWQ_MAX_WORKERS => {
+            // The limits asked, then (a success) the previous ones the kernel wrote.
+            let counts = |out: &mut String, data: Option<&[u8]>| {
+                write_elems(out, data, addr, nargs, 4, opts, |s, e, at| {
+                    s.push('[');
+                    let index = (at / 4) as u64;
+                    write_enum_u(s, index, flags::lookup(IOWQ_ACCT, index), "IO_WQ_???");
+                    let _ = write!(s, "]={}", e.u32(at)?);
+                    Some(())
+                })
+            };
+            let asked = call.capture(2).map(|c| &c.data[..]);
+            counts(out, asked);
+            let whole = asked.is_some_and(|d| d.len() >= 4 * nargs as usize);
+            if nargs > 0 && addr != 0 && whole {
+                out.push_str(" => ");
+                match call.success() {
+                    Some(_) => counts(out, Mem::of(call, true).get(addr)),
+                    None => write_addr(out, addr),
+                }
+            }
+        }
+        _ => return false,
+    }
+    true
+}
+
+/// strace's `uring_iowq_acct`.
+const IOWQ_ACCT: Xlat = &[(0, "IO_WQ_BOUND"), (1, "IO_WQ_UNBOUND")];
+
+/// The argument's first `len` bytes as the plan copied them (its 40-byte struct, or the
+/// array of `nr_args` elements), when all were read.
+fn arg_bytes(call: &Call, len: usize) -> Option<Bytes<'_>> {
+    use tracer_common::capture::{BUF, FIXED};
+    call.captures
+        .iter()
+        .filter(|c| c.arg == 2 && matches!(c.kind, BUF | FIXED) && call.args[2] != 0)
+        .find(|c| c.data.len() >= len)
+        .map(|c| Bytes(&c.data))
+}
+
+/// A reserved field, when not zero.
+fn write_resv(out: &mut String, name: &str, v: u64) {
+    if v != 0 {
+        let _ = write!(out, ", {name}=");
+        write_hex(out, v);
+    }
+}
+
+/// A descriptor to put in a registered files' slot: `IORING_REGISTER_FILES_SKIP` (-2)
+/// leaves it, other values below -1 print as numbers.
+fn write_update_fd(out: &mut String, pid: u32, fd: i32, fds: Option<&dyn FdNames>) {
+    match fd {
+        -2 => flags::styled(out, "-2", |o| o.push_str("IORING_REGISTER_FILES_SKIP")),
+        fd if fd < -1 => {
+            let _ = write!(out, "{fd}");
+        }
+        fd => super::write_plain_fd(out, pid, fd, fds),
+    }
+}
+
+/// strace's `print_array` of `count` `size`-byte elements at `addr` from `data` (the
+/// bytes read there): `NULL`, `[]`, the address when not even the first was read, the
+/// elements up to where the memory ended (`... /* 0x... */`).
+fn write_elems(
+    out: &mut String,
+    data: Option<&[u8]>,
+    addr: u64,
+    count: u32,
+    size: usize,
+    opts: &DecodeOptions,
+    elem: impl Fn(&mut String, &Bytes, usize) -> Option<()>,
+) {
+    if addr == 0 {
+        return out.push_str("NULL");
+    }
+    if count == 0 {
+        return out.push_str("[]");
+    }
+    let cap = data.map(|d| crate::event::Capture {
+        arg: 2,
+        kind: tracer_common::capture::BUF,
+        data: d.to_vec(),
+        truncated: false,
+        fault: d.len() < count as usize * size,
+    });
+    super::args::write_array(out, cap.as_ref(), addr, count.into(), size, opts, elem);
+}
+
+/// `IORING_REGISTER_PROBE`'s `struct io_uring_probe` (16 bytes, then `nr_args` ops of 8):
+/// at entry unless all zeros, and after a success as the kernel filled it.
+fn write_probe(out: &mut String, call: &Call, opts: &DecodeOptions) {
+    let (addr, nargs) = (call.args[2], call.args[3] as u32);
+    let size = 16 + 8 * nargs as usize;
+    if nargs > 256 {
+        return write_addr(out, addr);
+    }
+    let asked = arg_bytes(call, size).filter(|_| addr != 0);
+    let Some(asked) = asked else {
+        return write_addr(out, addr);
+    };
+    let zeros = asked.0[..size].iter().all(|&c| c == 0);
+    if !zeros {
+        write_probe_struct(out, &asked, nargs, None, opts);
+    }
+    let after = Mem::of(call, true).whole(addr, size);
+    match (call.success(), after) {
+        (Some(_), Some(after)) => {
+            if !zeros {
+                out.push_str(" => ");
+            }
+            let b = Bytes(after);
+            let ops_len = after[1].into();
+            write_probe_struct(out, &b, nargs.min(ops_len), Some(nargs < ops_len), opts);
+        }
+        _ if zeros => write_addr(out, addr),
+        _ => {}
+    }
+}
+
+fn write_probe_struct(
+    out: &mut String,
+    b: &Bytes,
+    count: u32,
+    cut: Option<bool>,
+    opts: &DecodeOptions,
+) {
+    let (last_op, ops_len) = (b.0[0], b.0[1]);
+    out.push_str("{last_op=");
+    write_op(out, last_op);
+    let _ = write!(out, ", ops_len={ops_len}");
+    write_resv(out, "resv", b.u16(2).unwrap_or(0).into());
+    let resv2 = [
+        b.u32(4).unwrap_or(0),
+        b.u32(8).unwrap_or(0),
+        b.u32(12).unwrap_or(0),
+    ];
+    if resv2.iter().any(|&r| r != 0) {
+        out.push_str(", resv2=[");
+        for (n, r) in resv2.iter().enumerate() {
+            if n > 0 {
+                out.push_str(", ");
+            }
+            write_hex(out, (*r).into());
+        }
+        out.push(']');
+    }
+    out.push_str(", ops=[");
+    let limit = if opts.abbreviate {
+        opts.string_limit
+    } else {
+        usize::MAX
+    };
+    let mut shown = 0;
+    for n in 0..count as usize {
+        if n > 0 {
+            out.push_str(", ");
+        }
+        if n == limit {
+            out.push_str("...");
+            break;
+        }
+        let at = 16 + 8 * n;
+        let (op, resv, flags, resv2) = (
+            b.0[at],
+            b.0[at + 1],
+            b.u16(at + 2).unwrap_or(0),
+            b.u32(at + 4).unwrap_or(0),
+        );
+        out.push_str("{op=");
+        write_op(out, op);
+        write_resv(out, "resv", resv.into());
+        out.push_str(", flags=");
+        write_flags(
+            out,
+            flags.into(),
+            &[(1, "IO_URING_OP_SUPPORTED")],
+            None,
+            "IO_URING_OP_???",
+        );
+        write_resv(out, "resv2", resv2.into());
+        out.push('}');
+        shown += 1;
+    }
+    if cut == Some(true) && shown == count as usize {
+        if count > 0 {
+            out.push_str(", ");
+        }
+        out.push_str("...");
+    }
+    out.push_str("]}");
+}
+
+/// An `IORING_OP_*` as strace's `PRINT_FIELD_XVAL_U` shows it: the name, else the
+/// number in decimal with `/* IORING_OP_??? */`.
+fn write_op(out: &mut String, op: u8) {
+    let name = crate::uring::name(op);
+    let name = name
+        .strip_prefix("OP_")
+        .is_none()
+        .then(|| format!("IORING_OP_{name}"));
+    write_enum_u(out, op.into(), name.as_deref(), "IORING_OP_???");
+}
+
+/// A named value in decimal (strace's `XLAT_STYLE_FMT_U`): `2 /* IO_WQ_??? */`.
+fn write_enum_u(out: &mut String, value: u64, name: Option<&str>, dflt: &str) {
+    let raw = value.to_string();
+    flags::styled(out, &raw, |out| match name {
+        Some(name) => out.push_str(name),
+        None => {
+            let _ = write!(out, "{raw} /* {dflt} */");
+        }
+    });
+}
+
+/// What `io_uring_register`'s decoder prints behind its struct's pointers, to read at
+/// this stop (entry, or `exit`).
+pub(super) fn derefs(call: &Call, exit: bool, wants: &mut Vec<super::mem::Want>) {
+    let (addr, nargs) = (call.args[2], call.args[3] as u32 as usize);
+    let op = call.args[1] as u32;
+    if exit {
+        match op {
+            PROBE if nargs <= 256 => wants.push((addr, 16 + 8 * nargs)),
+            IOWQ_MAX_WORKERS => wants.push((addr, 4 * nargs.min(1024))),
+            _ => {}
+        }
+        return;
+    }
+    let Some(b) = arg_bytes(call, 32).or_else(|| arg_bytes(call, 16)) else {
+        return;
+    };
+    let u = |off| b.u32(off).unwrap_or(0) as usize;
+    let x = |off| b.u64(off).unwrap_or(0);
+    let elem = if matches!(op, BUFFERS2 | BUFFERS_UPDATE) {
+        16
+    } else {
+        4
+    };
+    let most = |n: usize| n.min(1024);
+    match op {
+        FILES_UPDATE => wants.push((x(8), 4 * most(nargs))),
+        FILES2 | BUFFERS2 if b.0.len() >= 32 => {
+            wants.push((x(16), elem * most(u(0))));
+            wants.push((x(24), 8 * most(u(0))));
+        }
+        FILES_UPDATE2 | BUFFERS_UPDATE if b.0.len() >= 32 => {
+            wants.push((x(8), elem * most(u(24))));
+            wants.push((x(16), 8 * most(u(24))));
+        }
+        _ => {}
+    }
 }

@@ -428,7 +428,10 @@ pub fn capture_specs(arg: u8, kind: ArgKind) -> Vec<CaptureSpec> {
         // array are read at most four times over: an array faulting at its page's end
         // keeps the elements before it), and the 40 bytes of the largest struct.
         ArgKind::UringRegisterArg => {
-            return vec![array(when::ENTER, 3, 16), partial(when::ENTER, 40)];
+            return vec![
+                array(when::ENTER, 3 | tracer_common::LEN_U32, 16),
+                partial(when::ENTER, 40),
+            ];
         }
         ArgKind::PerfEventAttr => {
             let size = crate::decode::PERF_ATTR_SIZE;
@@ -1009,7 +1012,7 @@ mod tests {
                 let len_ok = matches!(s.len_arg, LEN_FIXED | LEN_FROM_RET)
                     || (s.len_arg == LEN_IOC_SIZE && sc.args.len() > 1)
                     || s.kind == capture::FOLLOW
-                    || (s.len_arg as usize) < sc.args.len();
+                    || ((s.len_arg & !tracer_common::LEN_U32) as usize) < sc.args.len();
                 assert!(len_ok, "{}", sc.name);
                 assert!(s.size as usize <= tracer_common::MAX_CAPTURE, "{}", sc.name);
             }

@@ -4,7 +4,9 @@
 //! ([`super::derefs`]). The decoders find the copies by address whichever backend made
 //! them; a value no table names shows its pointers as addresses on the eBPF backend.
 
+mod bpf;
 mod btrfs;
+mod io_uring;
 mod ioctl;
 mod keyctl;
 mod ptrace;
@@ -27,6 +29,8 @@ const TABLES: &[(&str, usize, Entries)] = &[
     ("ioctl", 1, btrfs::TABLE),
     ("ptrace", 0, ptrace::TABLE),
     ("keyctl", 0, keyctl::TABLE),
+    ("bpf", 0, bpf::TABLE),
+    ("io_uring_register", 1, io_uring::TABLE),
 ];
 
 /// The argument of syscall `name` whose value picks its copies behind pointers
