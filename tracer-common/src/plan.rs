@@ -729,6 +729,10 @@ pub const PLAN_FD_EFFECT: u32 = 16;
 /// traced path, a duplicate of a traced descriptor, a close), as strace knows them
 /// whatever it shows: set by userspace, see [`tracks_path_fds`].
 pub const PLAN_PATH_TRACK: u32 = 32;
+/// Outside the trace set, followed for `-y`'s table only (a `chdir`): with `-P` its
+/// records pass the path filter all the same (userspace shows none of them; `/proc`
+/// has no working directory of a program gone when its records are read).
+pub const PLAN_PATH_PASS: u32 = 64;
 /// Bits `PLAN_FD_ARGS_SHIFT..+6`: which arguments are file descriptors.
 pub const PLAN_FD_ARGS_SHIFT: u32 = 8;
 /// Bits `PLAN_DEREF_SHIFT..+3`: 1 + the argument whose value picks the call's copies of

@@ -8,8 +8,9 @@ use aya_ebpf::{EbpfContext, bindings::BPF_ANY, helpers::bpf_get_current_pid_tgid
 use aya_log_ebpf::warn;
 use tracer_common::{
     COMPAT_NR, INFLIGHT_ACTIVE, INFLIGHT_ENTRY_LOST, INFLIGHT_SHOWN, INFLIGHT_SIGNAL_AFTER,
-    InFlight, MAX_ARGS, PLAN_PATH_TRACK, PLAN_SIGFRAME, PLAN_TRACE, RECORD_FILTERED,
-    RECORD_NO_RETURN, SyscallPlan, TRACE_FROM_EXEC, TRACE_ON, deref_selector, is_exit, kind, nr,
+    InFlight, MAX_ARGS, PLAN_PATH_PASS, PLAN_PATH_TRACK, PLAN_SIGFRAME, PLAN_TRACE,
+    RECORD_FILTERED, RECORD_NO_RETURN, SyscallPlan, TRACE_FROM_EXEC, TRACE_ON, deref_selector,
+    is_exit, kind, nr,
 };
 
 use crate::{
@@ -351,7 +352,9 @@ fn finish<L: Loops>(call: &InFlight, ret: i64) {
     // -P is decided before the captures, where the verifier has few states to explore;
     // the verdict waits in scratch memory, so the captures are verified once, not once
     // per verdict.
-    builder.stash(paths && outcome::path_call(call, ret, plan));
+    // (A `chdir` followed for `-y` alone passes: userspace shows none of them.)
+    let passes = plan.flags & PLAN_PATH_PASS != 0;
+    builder.stash(paths && (passes || outcome::path_call(call, ret, plan)));
     builder.take::<L>(true, call.retry);
     if paths && !builder.stashed() {
         if let Some(s) = stats() {

@@ -23,7 +23,11 @@ use super::{
     skips::Skips,
     trampoline::{self, Functions},
 };
-use crate::{cli::TracepointChoice, config::Config, syscalls};
+use crate::{
+    cli::TracepointChoice,
+    config::Config,
+    syscalls::{self, Effect},
+};
 
 /// The object compiled from `tracer-ebpf` by build.rs.
 static OBJECT: &[u8] = aya::include_bytes_aligned!(concat!(env!("OUT_DIR"), "/tracer"));
@@ -653,8 +657,13 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
     let traced = cfg.trace_set();
     let all_plans: Vec<SyscallPlan> = (0..MAX_SYSCALLS)
         .map(|nr| {
-            let traced = traced.contains(nr) || cfg.follows_fds_untraced(nr);
-            syscalls::kernel_plan(nr, traced, cfg.plan_options(nr))
+            let followed = cfg.follows_fds_untraced(nr);
+            let mut plan =
+                syscalls::kernel_plan(nr, traced.contains(nr) || followed, cfg.plan_options(nr));
+            if followed && syscalls::by_nr(nr).is_some_and(|sc| sc.effect == Effect::Chdir) {
+                plan.flags |= tracer_common::PLAN_PATH_PASS;
+            }
+            plan
         })
         .map(|plan| follow_path_fds(plan, !cfg.paths.is_empty()))
         .collect();
