@@ -18,7 +18,8 @@ tracer_tests::both_backends!(
     trace_path_follows_fds_opened_before_the_trace,
     calls_decided_at_exit_are_not_shown_in_progress,
     calls_decided_at_exit_keep_what_only_their_entry_had,
-    trace_path_names_the_working_directory_as_strace_does
+    trace_path_names_the_working_directory_as_strace_does,
+    a_call_cut_short_keeps_what_its_entry_had
 );
 
 fn calls_bin() -> &'static str {
@@ -554,5 +555,27 @@ fn trace_path_names_the_working_directory_as_strace_does(backend: Backend) {
     t.expect(
         t.calls("openat") == [sub.as_str(), &format!("openat(AT_FDCWD, {enoent}")],
         "the working directory, then none",
+    );
+}
+
+/// A call decided at its exit (`--status=unfinished`) that its task dies in shows what
+/// its entry had (strace read it then), not the address.
+fn a_call_cut_short_keeps_what_its_entry_had(backend: Backend) {
+    let t = trace(&[
+        backend.arg(),
+        "-f",
+        "--status=unfinished",
+        "-e",
+        "trace=clock_nanosleep",
+        "--",
+        "sh",
+        "-c",
+        "sleep 7 & sleep 0.5; kill -9 $!",
+    ]);
+    t.expect(t.code() == Some(0), "success");
+    t.expect(
+        t.calls("clock_nanosleep")
+            == ["clock_nanosleep(CLOCK_REALTIME, 0, {tv_sec=7, tv_nsec=0},  <unfinished ...>) = ?"],
+        "the sleep's time",
     );
 }
