@@ -421,6 +421,18 @@ impl<W: Write> TextFormatter<W> {
                     self.open_line = None;
                     self.in_progress.remove(&by);
                 }
+                // Shown in progress, then left unfinished by another line: strace goes
+                // on with the leader's lines, the pid's change unsaid.
+                _ if self.in_progress.get(&by) == Some(&call.enter_ns) => {
+                    self.in_progress.remove(&by);
+                    self.prefix_override = Some(held.leader_prefix.clone());
+                    self.exited(ctx, leader, ExitStatus::Superseded { by }, ns)?;
+                    self.prefix_override = Some(held.leader_prefix);
+                    self.in_progress.insert(leader, call.enter_ns);
+                    self.completed(ctx, call)?;
+                    self.prefix_override = None;
+                    return Ok(true);
+                }
                 _ => {
                     self.prefix_override = Some(held.by_prefix);
                     self.begin(ctx, by, Some(call.enter_ns))?;
