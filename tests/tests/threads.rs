@@ -264,16 +264,16 @@ fn an_exec_in_another_thread_ends_with_its_program(backend: Backend) {
 /// left would have come at its exit), then `+++ superseded by execve in pid T +++`;
 /// `--quiet=thread-execve` drops that line.
 fn an_exec_in_another_thread_supersedes_the_leader(backend: Backend) {
-    for quiet in [false, true] {
+    // `-qq` drops the exit lines only.
+    for quiet in [None, Some("--quiet=thread-execve"), Some("-qq")] {
         let mut args = vec![
             backend.arg(),
             "-f",
             "-e",
             "trace=execve,nanosleep,clock_nanosleep",
         ];
-        if quiet {
-            args.push("--quiet=thread-execve");
-        }
+        args.extend(quiet);
+        let quiet = quiet == Some("--quiet=thread-execve");
         args.extend(["--", MT_WORKER, "exec"]);
         let t = trace(&args);
         t.expect(t.code() == Some(0), "/bin/true's status");

@@ -361,7 +361,12 @@ impl<W: Write> TextFormatter<W> {
 
     fn exited(&mut self, ctx: &Context, tid: u32, status: ExitStatus, ns: u64) -> io::Result<()> {
         self.compat.remove(&tid);
-        if !self.opts.exit_lines {
+        // `-qq` drops the exit lines, not the superseded ones (`-qqq` does).
+        let shown = match status {
+            ExitStatus::Superseded { .. } => self.opts.superseded_lines,
+            _ => self.opts.exit_lines,
+        };
+        if !shown {
             self.in_progress.remove(&tid);
             return Ok(());
         }
@@ -383,11 +388,6 @@ impl<W: Write> TextFormatter<W> {
             }
             ExitStatus::Unknown => self.line.push_str("+++ exited with ? +++"),
             ExitStatus::Superseded { by } => {
-                if !self.opts.superseded_lines {
-                    self.line.clear();
-                    self.in_progress.remove(&tid);
-                    return Ok(());
-                }
                 let _ = write!(self.line, "+++ superseded by execve in pid {by} +++");
             }
         }
