@@ -581,6 +581,10 @@ fn kernel_config(cfg: &Config) -> Result<KernelConfig, LoadError> {
         uring_ops,
         uring,
         task_sigpending_offset: btf.task_sigpending.unwrap_or(0),
+        task_sighand_offset: btf.sighand.map_or(0, |(sighand, _, _)| sighand),
+        sighand_action_offset: btf.sighand.map_or(0, |(_, action, _)| action),
+        k_sigaction_size: btf.sighand.map_or(0, |(_, _, size)| size),
+        _pad2: 0,
         // -y's names (and sockets' kinds) taken at the call; without them, from /proc
         // after the fact.
         fd_fields: cfg

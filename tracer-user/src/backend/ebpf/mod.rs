@@ -556,11 +556,16 @@ impl Run<'_, '_> {
             Record::Signal(signal) => {
                 self.announce_before(signal.tid, signal.ns)?;
                 let signo = i32::from_ne_bytes(signal.siginfo[..4].try_into().expect("4 bytes"));
+                let info = if signal.flags & tracer_common::SIGNAL_GROUP_STOP != 0 {
+                    SignalInfo::GroupStop
+                } else {
+                    SignalInfo::Siginfo(signal.siginfo)
+                };
                 self.emit(Event::Signal {
                     tid: signal.tid,
                     pid: signal.tgid,
                     signal: signo,
-                    info: SignalInfo::Siginfo(signal.siginfo),
+                    info,
                     ns: signal.ns,
                 })
             }
