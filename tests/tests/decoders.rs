@@ -10,6 +10,7 @@ tracer_tests::both_backends!(keyctl_commands_as_strace_prints_them);
 tracer_tests::both_backends!(netlink_link_attributes_as_strace_prints_them);
 tracer_tests::both_backends!(ptrace_and_xattr_arguments_as_strace_prints_them);
 tracer_tests::both_backends!(socket_and_kvm_ioctls_as_strace_prints_them);
+tracer_tests::both_backends!(kvm_descriptors_named_as_strace_names_them);
 tracer_tests::both_backends!(block_perf_ubi_and_tee_ioctls_as_strace_prints_them);
 tracer_tests::both_backends!(v4l2_ioctls_as_strace_prints_them);
 tracer_tests::both_backends!(console_ioctls_as_strace_prints_them);
@@ -179,6 +180,33 @@ fn socket_and_kvm_ioctls_as_strace_prints_them(backend: Backend) {
         "{}",
         ours[0]
     );
+    assert_eq!(ours, mask(theirs));
+}
+
+/// `-y`: the descriptors KVM_CREATE_VM and KVM_CREATE_VCPU return are named as the
+/// call made them (`= 5<anon_inode:kvm-vm>`), though the program is gone by the time the
+/// eBPF backend's records are read.
+fn kvm_descriptors_named_as_strace_names_them(backend: Backend) {
+    let args = [
+        "-y",
+        "-e",
+        "trace=ioctl",
+        env!("CARGO_BIN_EXE_workload"),
+        "ioctl-sock-kvm",
+    ];
+    let Some((ours, theirs)) = both(backend, &args, &["ioctl("]) else {
+        return;
+    };
+    let addr = Regex::new(r"0x[0-9a-f]{6,}").unwrap();
+    let mask = |lines: Vec<String>| masked(&lines, &[(&addr, "ADDR")]);
+    let ours = mask(ours);
+    if std::path::Path::new("/dev/kvm").exists() {
+        assert!(
+            ours.iter()
+                .any(|l| l.contains("KVM_CREATE_VM, 0) = ") && l.ends_with("<anon_inode:kvm-vm>")),
+            "{ours:#?}"
+        );
+    }
     assert_eq!(ours, mask(theirs));
 }
 

@@ -17,7 +17,9 @@ tracer_tests::both_backends!(
     trace_path_shows_only_calls_touching_it,
     trace_path_follows_fds_opened_before_the_trace,
     calls_decided_at_exit_are_not_shown_in_progress,
-    calls_decided_at_exit_keep_what_only_their_entry_had
+    calls_decided_at_exit_keep_what_only_their_entry_had,
+    trace_path_names_the_working_directory_as_strace_does,
+    a_call_cut_short_keeps_what_its_entry_had
 );
 
 fn calls_bin() -> &'static str {
@@ -516,4 +518,64 @@ fn calls_decided_at_exit_keep_what_only_their_entry_had(backend: Backend) {
             &format!("{filter}: execve's path and argv"),
         );
     }
+}
+
+/// `-P` with `-y`: `AT_FDCWD` is named after a `chdir` outside the trace set (the eBPF
+/// programs pass it through `-P`'s filter for the table), and shown bare once the
+/// directory's path is PATH_MAX bytes or longer, which `/proc` cannot give strace.
+fn trace_path_names_the_working_directory_as_strace_does(backend: Backend) {
+    let dir = std::env::temp_dir().join(format!("tracer-pathmax-{backend:?}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    let long = "x".repeat(250);
+    let script = format!(
+        "cd sub && cat sample 2>/dev/null; n=0; while [ $n -lt 17 ]; do mkdir {long} && cd -P {long}; \
+         n=$((n+1)); done; cat sample 2>/dev/null; true"
+    );
+    let t = Traced::from(
+        tracer_tests::tracer()
+            .current_dir(&dir)
+            .args([
+                backend.arg(),
+                "-f",
+                "-y",
+                "-e",
+                "trace=openat",
+                "-P",
+                "sample",
+            ])
+            .args(["--", "sh", "-c", &script])
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("run tracer"),
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    let enoent = "\"sample\", O_RDONLY) = -1 ENOENT (No such file or directory)";
+    let sub = format!("openat(AT_FDCWD<{}/sub>, {enoent}", dir.display());
+    t.expect(
+        t.calls("openat") == [sub.as_str(), &format!("openat(AT_FDCWD, {enoent}")],
+        "the working directory, then none",
+    );
+}
+
+/// A call decided at its exit (`--status=unfinished`) that its task dies in shows what
+/// its entry had (strace read it then), not the address.
+fn a_call_cut_short_keeps_what_its_entry_had(backend: Backend) {
+    let t = trace(&[
+        backend.arg(),
+        "-f",
+        "--status=unfinished",
+        "-e",
+        "trace=clock_nanosleep",
+        "--",
+        "sh",
+        "-c",
+        "sleep 7 & sleep 0.5; kill -9 $!",
+    ]);
+    t.expect(t.code() == Some(0), "success");
+    t.expect(
+        t.calls("clock_nanosleep")
+            == ["clock_nanosleep(CLOCK_REALTIME, 0, {tv_sec=7, tv_nsec=0},  <unfinished ...>) = ?"],
+        "the sleep's time",
+    );
 }

@@ -416,4 +416,40 @@ both_backends!(
     an_ignored_sigpipe_follows_the_write,
     a_call_that_kills_its_caller_never_returns,
     signal_lines_are_stamped_at_delivery,
+    a_stopped_orphan_dies_of_sighup,
 );
+
+/// A stop signal at its default action stops the task with its process: strace's
+/// `--- stopped by SIGSTOP ---` after the signal's line. A stopped process orphaned with
+/// its group gets SIGHUP, then SIGCONT; a ptraced task takes SIGHUP first and dies of
+/// it, never stopping for SIGCONT: no SIGCONT line.
+fn a_stopped_orphan_dies_of_sighup(backend: Backend) {
+    let t = trace(&[
+        backend.arg(),
+        "-f",
+        "-e",
+        "trace=none",
+        "-e",
+        "signal=!SIGCHLD",
+        env!("CARGO_BIN_EXE_workload"),
+        "orphaned",
+    ]);
+    t.expect(t.code() == Some(0), "success");
+    let lines: Vec<&str> = t
+        .lines()
+        .into_iter()
+        .map(strip_pid_prefix)
+        .filter(|l| !l.starts_with("+++ exited"))
+        .collect();
+    t.expect(lines.len() == 4, "four lines of the orphan's");
+    t.expect(
+        lines[0].starts_with("--- SIGSTOP {si_signo=SIGSTOP, si_code=SI_TKILL, ")
+            && lines[1..]
+                == [
+                    "--- stopped by SIGSTOP ---",
+                    "--- SIGHUP {si_signo=SIGHUP, si_code=SI_KERNEL} ---",
+                    "+++ killed by SIGHUP +++",
+                ],
+        "stopped, then killed by SIGHUP",
+    );
+}

@@ -3,11 +3,12 @@
 //! goes on, working: every call of a launched command still works after the trace stops
 //! (under the ptrace backend's seccomp filter too, which `-f` with a partial trace set
 //! installs), the tracer waits for it and exits with its status (1 after an error it
-//! reports); an attached process is let go running. One test per cause and target, on
-//! both backends.
+//! reports); an attached process is let go running (a signal that stopped the trace then
+//! ends the tracer, as strace ends). One test per cause and target, on both backends.
 
 use std::{
     io::{BufRead, BufReader},
+    os::unix::process::ExitStatusExt,
     path::PathBuf,
     process::{Child, ExitStatus, Stdio},
     time::{Duration, Instant},
@@ -33,12 +34,23 @@ enum Cause {
 }
 
 impl Cause {
-    /// The tracer's exit status for a command that exits with 3, or an attached process.
-    fn status(self, launched: bool) -> i32 {
+    /// The tracer's exit status for a command that exits with 3, or an attached process
+    /// (`None`: it ended by the signal that stopped it, as strace does, after letting the
+    /// process go).
+    fn status(self, launched: bool) -> Option<i32> {
         match (self, launched) {
-            (Cause::Signal(_) | Cause::ClosedPipe, true) => 3,
-            (Cause::Signal(_) | Cause::ClosedPipe, false) => 0,
-            (Cause::WriteError | Cause::TooManyFiles | Cause::OwnError, _) => 1,
+            (Cause::Signal(_) | Cause::ClosedPipe, true) => Some(3),
+            (Cause::Signal(_), false) => None,
+            (Cause::ClosedPipe, false) => Some(0),
+            (Cause::WriteError | Cause::TooManyFiles | Cause::OwnError, _) => Some(1),
+        }
+    }
+
+    /// The signal the tracer ends by, attached to a process.
+    fn ends_by(self) -> Option<i32> {
+        match self {
+            Cause::Signal(sig) => Some(sig as i32),
+            _ => None,
         }
     }
 
@@ -239,7 +251,7 @@ fn launched_goes_on(backend: Backend, cause: Cause, options: &[&str]) {
     let (status, stderr) = stopped_trace(backend, cause, &target, &dir);
     assert_eq!(
         status.code(),
-        Some(cause.status(true)),
+        cause.status(true),
         "the tracer's status after {cause:?}\n{stderr}"
     );
     assert!(
@@ -260,8 +272,8 @@ fn attached_process_goes_on(backend: Backend, cause: Cause) {
     let pid = target.pid().to_string();
     let (status, stderr) = stopped_trace(backend, cause, &["-p", &pid], &dir);
     assert_eq!(
-        status.code(),
-        Some(cause.status(false)),
+        (status.code(), status.signal()),
+        (cause.status(false), cause.ends_by()),
         "the tracer's status after {cause:?}\n{stderr}"
     );
     assert!(

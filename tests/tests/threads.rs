@@ -264,67 +264,77 @@ fn an_exec_in_another_thread_ends_with_its_program(backend: Backend) {
 /// left would have come at its exit), then `+++ superseded by execve in pid T +++`;
 /// `--quiet=thread-execve` drops that line.
 fn an_exec_in_another_thread_supersedes_the_leader(backend: Backend) {
-    for quiet in [false, true] {
+    // `-qq` drops the exit lines only.
+    for quiet in [None, Some("--quiet=thread-execve"), Some("-qq")] {
         let mut args = vec![
             backend.arg(),
             "-f",
             "-e",
             "trace=execve,nanosleep,clock_nanosleep",
         ];
-        if quiet {
-            args.push("--quiet=thread-execve");
-        }
+        args.extend(quiet);
+        let quiet = quiet == Some("--quiet=thread-execve");
         args.extend(["--", MT_WORKER, "exec"]);
         let t = trace(&args);
         t.expect(t.code() == Some(0), "/bin/true's status");
         let lines = t.lines();
-        // Whole, or (another thread's line came between) its entry then `<... resumed>`.
-        let sleep = lines
-            .iter()
-            .position(|l| l.contains("sleep") && l.ends_with("<unfinished ...>) = ?"))
-            .unwrap_or_else(|| panic!("no unfinished sleep:\n{}", t.stderr));
-        let prefix = lines[sleep].split(']').next().unwrap_or_default();
-        t.expect(
-            lines[..=sleep].iter().any(|l| {
-                l.starts_with(prefix)
-                    && l.contains("sleep(")
-                    && l.contains("{tv_sec=10, tv_nsec=0},  <unfinished ...>")
-            }),
-            "the leader's sleep as its entry showed it",
-        );
         let pid_of = |l: &str| {
             l.strip_prefix("[pid")
                 .and_then(|r| r.split(']').next())
                 .map(|n| n.trim().to_owned())
         };
+        // Whole, or shown in progress when another task's line came after its entry (as
+        // strace shows it) and resumed: `<... clock_nanosleep resumed> <unfinished ...>) = ?`.
+        let sleep = lines
+            .iter()
+            .position(|l| l.contains("{tv_sec=10, tv_nsec=0},  <unfinished ...>"))
+            .unwrap_or_else(|| panic!("no unfinished sleep:\n{}", t.stderr));
+        let leader = pid_of(lines[sleep]);
+        let sleep_end = lines
+            .iter()
+            .position(|l| pid_of(l) == leader && l.ends_with("<unfinished ...>) = ?"));
+        t.expect(
+            sleep_end.is_some_and(|e| e >= sleep),
+            "the leader's sleep as its entry showed it, never returning",
+        );
         let superseded = lines.iter().position(|l| {
-            pid_of(l) == pid_of(lines[sleep])
+            pid_of(l) == leader
                 && tracer_tests::strip_pid_prefix(l).starts_with("+++ superseded by execve in pid ")
         });
         // strace's maybe_switch_current_tcp: the thread's exec, its pid changed to the
-        // leader's, resumed under the leader's pid.
-        let changed = lines.iter().position(|l| {
+        // leader's (or left unfinished by the leader's lines), resumed under the leader's
+        // pid.
+        let changed = format!(
+            " <pid changed to {} ...>",
+            leader.clone().unwrap_or_default()
+        );
+        let exec = lines.iter().position(|l| {
             l.contains("execve(\"/bin/true\"")
-                && l.ends_with(&format!(
-                    " <pid changed to {} ...>",
-                    pid_of(lines[sleep]).unwrap_or_default()
-                ))
+                && (l.ends_with(&changed) || l.ends_with(" <unfinished ...>"))
         });
         let resumed = lines.iter().position(|l| {
-            pid_of(l) == pid_of(lines[sleep])
+            pid_of(l) == leader
                 && tracer_tests::strip_pid_prefix(l).starts_with("<... execve resumed>)")
                 && l.ends_with("= 0")
         });
         t.expect(
-            changed.is_some_and(|c| resumed.is_some_and(|r| c < r)),
-            "the thread's exec <pid changed to ...>, then resumed under the leader's pid",
+            exec.is_some_and(|c| resumed.is_some_and(|r| c < r)),
+            "the thread's exec, then resumed under the leader's pid",
         );
+        if exec.is_some_and(|c| lines[c].ends_with(" <unfinished ...>")) {
+            t.expect(
+                exec.is_some_and(|c| sleep < c && sleep_end.is_some_and(|e| c < e)),
+                "the exec shown in progress between the two halves of the sleep",
+            );
+        }
         if quiet {
             t.expect(superseded.is_none(), "no superseded line when quiet");
         } else {
             t.expect(
                 superseded.is_some_and(|k| {
-                    k > sleep && changed.is_some_and(|c| c < k) && resumed.is_some_and(|r| k < r)
+                    sleep_end.is_some_and(|e| e < k)
+                        && exec.is_some_and(|c| c < k)
+                        && resumed.is_some_and(|r| k < r)
                 }),
                 "the leader superseded between the two halves of the exec",
             );

@@ -121,6 +121,14 @@ pub struct KernelConfig {
     /// never gets back to its program: shown as one that never returned (`= ?`), as
     /// strace shows it.
     pub task_sigpending_offset: u32,
+    /// Offsets of `sighand` in `struct task_struct` and of `action` in `struct
+    /// sighand_struct`, and the size of `struct k_sigaction`, from BTF (0: unknown): a
+    /// signal's handler, to tell whether a signal pending kills the process before an
+    /// ignored one would be taken (then a ptraced task never stops for that one).
+    pub task_sighand_offset: u32,
+    pub sighand_action_offset: u32,
+    pub k_sigaction_size: u32,
+    pub _pad2: u32,
     /// io_uring operations traced, a bit per opcode ([`Self::traces_uring_op`]); all
     /// zero: none (the io_uring programs are not attached).
     pub uring_ops: [u64; 2],
@@ -424,6 +432,10 @@ impl KernelConfig {
         owner_gid: NO_OWNER,
         compat_task_offset: 0,
         task_sigpending_offset: 0,
+        task_sighand_offset: 0,
+        sighand_action_offset: 0,
+        k_sigaction_size: 0,
+        _pad2: 0,
         uring_ops: [0; 2],
         uring: UringFields::NONE,
         fd_fields: FdFields::NONE,
@@ -526,7 +538,7 @@ impl Default for KernelConfig {
     }
 }
 
-const _: () = assert!(core::mem::size_of::<KernelConfig>() == 264 + 16 + 48 + 128 + 40 + 24);
+const _: () = assert!(core::mem::size_of::<KernelConfig>() == 264 + 16 + 48 + 128 + 40 + 40);
 
 #[cfg(feature = "user")]
 // SAFETY: plain-old-data: repr(C), integer fields only, explicit padding.

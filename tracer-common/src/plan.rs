@@ -737,11 +737,13 @@ pub const PLAN_FD_EFFECT: u32 = 16;
 /// traced path, a duplicate of a traced descriptor, a close), as strace knows them
 /// whatever it shows: set by userspace, see [`tracks_path_fds`].
 pub const PLAN_PATH_TRACK: u32 = 32;
-/// With `-P`, the kernel lets the call through and userspace decides whether it touches
-/// a traced path (`pipeline::outcome::special_path_match`): strace matches its
-/// descriptors in an array or a set, its second path, or by command, which the plan's
-/// flags do not say. Set by userspace.
-pub const PLAN_PATH_DEFERRED: u32 = 64;
+/// With `-P`, the kernel lets the call through: userspace decides whether it touches a
+/// traced path (`pipeline::outcome::special_path_match`: strace matches its descriptors
+/// in an array or a set, its second path, or by command, which the plan's flags do not
+/// say), or shows none of its records (a `chdir` outside the trace set, followed for
+/// `-y`'s table only: `/proc` has no working directory of a program gone when its
+/// records are read). Set by userspace.
+pub const PLAN_PATH_PASS: u32 = 64;
 /// Bits `PLAN_FD_ARGS_SHIFT..+6`: which arguments are file descriptors.
 pub const PLAN_FD_ARGS_SHIFT: u32 = 8;
 /// Bits `PLAN_DEREF_SHIFT..+3`: 1 + the argument whose value picks the call's copies of

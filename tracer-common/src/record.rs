@@ -159,6 +159,10 @@ pub struct LostRecord {
 /// members strace prints (pid, uid, status, utime, stime, addr, value).
 pub const SIGINFO_BYTES: usize = 48;
 
+/// A [`SignalRecord`]'s task stops with its process (strace's `--- stopped by SIGSTOP
+/// ---`): the signal delivered, its default action a stop.
+pub const SIGNAL_GROUP_STOP: u32 = 1;
+
 /// A signal being delivered to a traced task (`signal_deliver`).
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -166,7 +170,8 @@ pub struct SignalRecord {
     pub kind: u32,
     pub tid: u32,
     pub tgid: u32,
-    pub _pad: u32,
+    /// [`SIGNAL_GROUP_STOP`].
+    pub flags: u32,
     pub ns: u64,
     pub siginfo: [u8; SIGINFO_BYTES],
 }

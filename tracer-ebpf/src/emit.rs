@@ -228,6 +228,12 @@ pub fn emit_signal(tid: u32, tgid: u32, info: *const u8) {
 /// Writes a signal record for task `tid` of process `tgid`.
 #[inline(always)]
 pub fn emit_siginfo(tid: u32, tgid: u32, siginfo: &[u8; SIGINFO_BYTES]) {
+    emit_signal_record(tid, tgid, siginfo, 0);
+}
+
+/// Writes a signal record with `flags` ([`tracer_common::SIGNAL_GROUP_STOP`]).
+#[inline(always)]
+pub fn emit_signal_record(tid: u32, tgid: u32, siginfo: &[u8; SIGINFO_BYTES], flags: u32) {
     let counters = Counters::before_record();
     let Some(mut slot) = reserve::<SignalRecord>() else {
         counters.lost(Lost::Signal);
@@ -237,7 +243,7 @@ pub fn emit_siginfo(tid: u32, tgid: u32, siginfo: &[u8; SIGINFO_BYTES]) {
         kind: kind::SIGNAL,
         tid,
         tgid,
-        _pad: 0,
+        flags,
         ns: now_ns(),
         siginfo: *siginfo,
     });

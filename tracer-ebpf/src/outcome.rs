@@ -8,8 +8,8 @@ use aya_ebpf::{
 };
 use tracer_common::{
     HIST_BUCKETS, InFlight, MAX_ARGS, PATH_HASH_BYTES, PATH_HASH_SEED, PLAN_CLOSES_FD,
-    PLAN_FD_ARGS_SHIFT, PLAN_PATH_ARG_SHIFT, PLAN_PATH_DEFERRED, PLAN_RET_FD, SyscallPlan,
-    path_hash_finish, path_hash_step, path_word_mask,
+    PLAN_FD_ARGS_SHIFT, PLAN_PATH_ARG_SHIFT, PLAN_RET_FD, SyscallPlan, path_hash_finish,
+    path_hash_step, path_word_mask,
 };
 
 use crate::{
@@ -80,9 +80,6 @@ fn log2_bucket(mut v: u64) -> usize {
 #[inline(always)]
 pub fn path_call(call: &InFlight, ret: i64, plan: &SyscallPlan) -> bool {
     let flags = plan.flags;
-    if flags & PLAN_PATH_DEFERRED != 0 {
-        return true;
-    }
     let tgid = (bpf_get_current_pid_tgid() >> 32) as u32;
     if !path_arg_matches(call, plan) && !fd_arg_matches(tgid, flags, &call.args) {
         return false;

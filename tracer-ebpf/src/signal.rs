@@ -18,7 +18,7 @@ use aya_ebpf::{
     },
     programs::RawTracePointContext,
 };
-use tracer_common::{INFLIGHT_ACTIVE, INFLIGHT_SIGNAL_AFTER, SIGINFO_BYTES};
+use tracer_common::{INFLIGHT_ACTIVE, INFLIGHT_SIGNAL_AFTER, SIGINFO_BYTES, SIGNAL_GROUP_STOP};
 
 use crate::{
     admit,
@@ -28,6 +28,13 @@ use crate::{
 };
 
 const SIGKILL: u32 = 9;
+/// The stop signals (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU), one after the other.
+const SIGSTOP: u32 = 19;
+const SIGTTOU: u32 = 22;
+const SIG_DFL: u64 = 0;
+/// The signals whose default action is not to end the process: SIGCHLD, SIGCONT, the
+/// stops, SIGURG, SIGWINCH (bit N-1 for signal N).
+const NOT_FATAL: u32 = 1 << 16 | 1 << 17 | 0xf << 18 | 1 << 22 | 1 << 27;
 /// `signal_generate`'s `result`: `TRACE_SIGNAL_DELIVERED`, `TRACE_SIGNAL_IGNORED`.
 const DELIVERED: u32 = 0;
 const IGNORED: u32 = 1;
@@ -46,8 +53,20 @@ pub fn delivered(ctx: &RawTracePointContext) {
     let (tid, tgid) = admit::view_ids(pid_tgid);
     let info: *const u8 = ctx.arg(1);
     emit::emit_signal(tid, tgid, info);
-    // Shown now: not again at the exit it may cause.
     let sig: u64 = ctx.arg(0);
+    // A stop signal left to its default action stops the task with its process: strace
+    // shows that too (`--- stopped by SIGSTOP ---`).
+    if (SIGSTOP..=SIGTTOU).contains(&(sig as u32)) {
+        let action: *const u64 = ctx.arg(2);
+        // SAFETY: the tracepoint's `struct k_sigaction *`, whose first field is the
+        // handler; the helper checks the read.
+        if unsafe { bpf_probe_read_kernel(action) } == Ok(SIG_DFL) {
+            let mut siginfo = [0; SIGINFO_BYTES];
+            put(&mut siginfo, 0, sig as u32);
+            emit::emit_signal_record(tid, tgid, &siginfo, SIGNAL_GROUP_STOP);
+        }
+    }
+    // Shown now: not again at the exit it may cause.
     let kernel_tgid = (pid_tgid >> 32) as u32;
     // SAFETY: a lookup; the value is only compared.
     if let Some(pending) = unsafe { PENDING_SIGNALS.get(kernel_tgid) }
@@ -78,6 +97,17 @@ pub fn sent(ctx: &RawTracePointContext) {
     }
     let info: *const u8 = ctx.arg(1);
     let sig = ctx.arg::<u64>(0) as u32;
+    // A ptraced task would take a signal pending before this one (a lower number) first:
+    // one that kills it means it never stops for this one (a stopped process's SIGHUP,
+    // then the SIGCONT that wakes it, as an orphaned process group gets them).
+    if result == IGNORED
+        // SAFETY: a lookup; the value is only read.
+        && let Some(pending) = unsafe { PENDING_SIGNALS.get(tgid) }
+        && (1..sig).contains(&signo(&pending.siginfo))
+        && kills(task, signo(&pending.siginfo))
+    {
+        return;
+    }
     if result == IGNORED {
         // Dropped at once: shown now, as a ptraced task would stop for it (an ignored
         // SIGPIPE from a write to a closed pipe has no siginfo of its own).
@@ -180,6 +210,26 @@ pub fn fatal(tgid: u32, view_tgid: u32, status: u32) {
     }
     let _ = PENDING_SIGNALS.remove(tgid);
     emit::emit_siginfo(pending.tid, view_tgid, &pending.siginfo);
+}
+
+/// Whether signal `sig` (1..=31) ends the process of `task` (a `struct task_struct *`):
+/// its default action does, and its handler is the default.
+#[inline(always)]
+fn kills(task: *const u8, sig: u32) -> bool {
+    let cfg = config();
+    if cfg.k_sigaction_size == 0 || !(1..32).contains(&sig) || NOT_FATAL & 1 << (sig - 1) != 0 {
+        return false;
+    }
+    let at = task.wrapping_add(cfg.task_sighand_offset as usize);
+    // SAFETY: fields of the kernel's structs at BTF offsets; the helper checks the reads.
+    let Ok(sighand) = (unsafe { bpf_probe_read_kernel(at.cast::<u64>()) }) else {
+        return false;
+    };
+    let action = cfg.sighand_action_offset + (sig - 1) * cfg.k_sigaction_size;
+    let at = (sighand as *const u8).wrapping_add(action as usize);
+    // SAFETY: as above (the handler is the first field of its `k_sigaction`).
+    let handler = unsafe { bpf_probe_read_kernel(at.cast::<u64>()) };
+    handler == Ok(SIG_DFL)
 }
 
 /// The process is gone: nothing sent to it matters any more.

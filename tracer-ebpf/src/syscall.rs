@@ -8,8 +8,9 @@ use aya_ebpf::{EbpfContext, bindings::BPF_ANY, helpers::bpf_get_current_pid_tgid
 use aya_log_ebpf::warn;
 use tracer_common::{
     COMPAT_NR, INFLIGHT_ACTIVE, INFLIGHT_ENTRY_LOST, INFLIGHT_SHOWN, INFLIGHT_SIGNAL_AFTER,
-    InFlight, MAX_ARGS, PLAN_PATH_TRACK, PLAN_SIGFRAME, PLAN_TRACE, RECORD_FILTERED,
-    RECORD_NO_RETURN, SyscallPlan, TRACE_FROM_EXEC, TRACE_ON, deref_selector, is_exit, kind, nr,
+    InFlight, MAX_ARGS, PLAN_PATH_PASS, PLAN_PATH_TRACK, PLAN_SIGFRAME, PLAN_TRACE,
+    RECORD_FILTERED, RECORD_NO_RETURN, SyscallPlan, TRACE_FROM_EXEC, TRACE_ON, deref_selector,
+    is_exit, kind, nr,
 };
 
 use crate::{
@@ -193,6 +194,22 @@ fn capture_at_entry<L: Loops>(call: &mut InFlight, plan: &SyscallPlan) {
     }
 }
 
+/// A call its task died in (`= ?`), at its exit or the task's: with the entry copies a result
+/// filter held back for the exit (strace read them at the entry). The task's memory is
+/// still there: `sched_process_exit` comes before the kernel lets go of it.
+#[inline(always)]
+pub fn emit_cut<L: Loops>(call: &InFlight, wakeup: u64) {
+    if call.retry == 0 || !config().decides_at_exit() {
+        emit_syscall(call, 0, RECORD_NO_RETURN, wakeup);
+        return;
+    }
+    let record = || syscall_record(kind::SYSCALL, call, 0, RECORD_NO_RETURN);
+    if let Some(mut builder) = Builder::new(SCRATCH_EXIT, record) {
+        builder.take::<L>(true, call.retry);
+        output(builder.finish(), wakeup, Lost::Call);
+    }
+}
+
 /// `L`: how the captures' loops run ([`Loops`]).
 #[inline(always)]
 pub fn on_exit<L: Loops>(ret: i64) {
@@ -294,7 +311,7 @@ fn finish<L: Loops>(call: &InFlight, ret: i64) {
         // Killed on its way back (`kill(getpid(), SIGKILL)`, a SIGKILL while blocked):
         // the program never sees the result, and strace shows `= ?`.
         if cfg.admits_unfinished(duration) {
-            emit_syscall(call, 0, RECORD_NO_RETURN, wakeup_flags());
+            emit_cut::<L>(call, wakeup_flags());
         }
         return;
     }
@@ -357,7 +374,9 @@ fn finish<L: Loops>(call: &InFlight, ret: i64) {
     // -P is decided before the captures, where the verifier has few states to explore;
     // the verdict waits in scratch memory, so the captures are verified once, not once
     // per verdict.
-    builder.stash(paths && outcome::path_call(call, ret, plan));
+    // (A `chdir` followed for `-y` alone passes: userspace shows none of them.)
+    let passes = plan.flags & PLAN_PATH_PASS != 0;
+    builder.stash(paths && (passes || outcome::path_call(call, ret, plan)));
     builder.take::<L>(true, call.retry);
     if comm {
         builder.comm();

@@ -14,13 +14,13 @@ use aya_ebpf::{
 use aya_log_ebpf::warn;
 use tracer_common::{
     EXIT_STATUS_KNOWN, EXIT_SUPERSEDED, INFLIGHT_ACTIVE, INFLIGHT_SHOWN, INFLIGHT_SIGNAL_AFTER,
-    NO_OWNER, RECORD_NO_RETURN, TRACE_ON, TaskExitRecord, is_exit, kind,
+    NO_OWNER, TRACE_ON, TaskExitRecord, is_exit, kind,
 };
 
 use crate::{
     admit,
     config::config,
-    emit::{self, Counters, Lost, PROMPTLY, emit_syscall, now_ns, stats},
+    emit::{self, Counters, Lost, PROMPTLY, now_ns, stats},
     maps::{INFLIGHT, TRACED},
     signal,
 };
@@ -251,7 +251,7 @@ pub fn exit(group_dead: Option<bool>) {
         if call.flags & INFLIGHT_SHOWN != 0 {
             let duration = now_ns().saturating_sub(call.enter_ns);
             if cfg.emits_calls() && cfg.admits_unfinished(duration) {
-                emit_syscall(&call, 0, RECORD_NO_RETURN, emit::LATER);
+                crate::syscall::emit_cut::<crate::capture::Unrolled>(&call, emit::LATER);
             }
         }
         if call.flags & INFLIGHT_SIGNAL_AFTER != 0 {

@@ -362,6 +362,10 @@ fn finished(
         (Some(Ok(ExitStatus::Killed { signal, .. })), _) => return Ending::Signal(signal),
         (Some(Err(sig)), _) => ExitCode::from(128 + sig as u8),
         (_, Some(Stop::Signal(sig))) if cfg.target_is_command() => ExitCode::from(128 + *sig as u8),
+        // As strace: the processes let go of, it ends by the signal that stopped it.
+        (_, Some(Stop::Signal(sig))) if matches!(cfg.target, Target::Attach(_)) => {
+            return Ending::Signal(*sig as i32);
+        }
         _ => ExitCode::SUCCESS,
     })
 }

@@ -62,6 +62,7 @@ fn main() {
             Some("struct-pointers") => struct_pointers(),
             Some("bpf-pointers") => bpf_pointers(),
             Some("uring-register") => uring_register(),
+            Some("orphaned") => orphaned(),
             #[cfg(target_arch = "x86_64")]
             Some("thread-area") => thread_area(),
             _ => {
@@ -69,6 +70,30 @@ fn main() {
                 std::process::exit(2);
             }
         }
+    }
+}
+
+/// A stopped process whose process group is orphaned when its parent leaves: the kernel
+/// sends the group SIGHUP, then SIGCONT, and SIGHUP kills it (strace's
+/// orphaned_process_group test).
+unsafe fn orphaned() {
+    unsafe {
+        let leader = libc::fork();
+        if leader == 0 {
+            libc::setpgid(0, 0);
+            if libc::fork() == 0 {
+                libc::raise(libc::SIGSTOP);
+                libc::_exit(0);
+            }
+            // Gone once the child is stopped: its group has no parent outside any more.
+            let mut status = 0;
+            libc::waitpid(-1, &mut status, libc::WUNTRACED);
+            libc::_exit(0);
+        }
+        let mut status = 0;
+        libc::waitpid(leader, &mut status, 0);
+        // The orphan dies meanwhile (no longer this process's child).
+        std::thread::sleep(std::time::Duration::from_millis(300));
     }
 }
 

@@ -366,7 +366,12 @@ impl<W: Write> TextFormatter<W> {
 
     fn exited(&mut self, ctx: &Context, tid: u32, status: ExitStatus, ns: u64) -> io::Result<()> {
         self.compat.remove(&tid);
-        if !self.opts.exit_lines {
+        // `-qq` drops the exit lines, not the superseded ones (`-qqq` does).
+        let shown = match status {
+            ExitStatus::Superseded { .. } => self.opts.superseded_lines,
+            _ => self.opts.exit_lines,
+        };
+        if !shown {
             self.in_progress.remove(&tid);
             return Ok(());
         }
@@ -388,11 +393,6 @@ impl<W: Write> TextFormatter<W> {
             }
             ExitStatus::Unknown => self.line.push_str("+++ exited with ? +++"),
             ExitStatus::Superseded { by } => {
-                if !self.opts.superseded_lines {
-                    self.line.clear();
-                    self.in_progress.remove(&tid);
-                    return Ok(());
-                }
                 let _ = write!(self.line, "+++ superseded by execve in pid {by} +++");
             }
         }
@@ -425,6 +425,18 @@ impl<W: Write> TextFormatter<W> {
                 Some((open, _)) if open == by => {
                     self.open_line = None;
                     self.in_progress.remove(&by);
+                }
+                // Shown in progress, then left unfinished by another line: strace goes
+                // on with the leader's lines, the pid's change unsaid.
+                _ if self.in_progress.get(&by) == Some(&call.enter_ns) => {
+                    self.in_progress.remove(&by);
+                    self.prefix_override = Some(held.leader_prefix.clone());
+                    self.exited(ctx, leader, ExitStatus::Superseded { by }, ns)?;
+                    self.prefix_override = Some(held.leader_prefix);
+                    self.in_progress.insert(leader, call.enter_ns);
+                    self.completed(ctx, call)?;
+                    self.prefix_override = None;
+                    return Ok(true);
                 }
                 _ => {
                     self.prefix_override = Some(held.by_prefix);

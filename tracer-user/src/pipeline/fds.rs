@@ -128,6 +128,13 @@ impl FdNames for CallView<'_> {
 /// path (`path`; the only kind `AT_FDCWD` has).
 fn shown(kinds: u8, fd: i32, name: &str) -> Option<&str> {
     use crate::qualifiers::DecodeFds;
+    // A path `/proc` cannot give (the kernel's readlink fails with ENAMETOOLONG from
+    // PATH_MAX bytes on): strace shows the descriptor bare.
+    const PATH_MAX: usize = 4096;
+    if name.starts_with('/') && name.len() >= PATH_MAX && procfs::path_bytes(name).len() >= PATH_MAX
+    {
+        return None;
+    }
     let path = kinds & DecodeFds::PATH != 0;
     if fd == AT_FDCWD {
         return path.then_some(name);

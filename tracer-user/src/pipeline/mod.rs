@@ -206,6 +206,8 @@ impl<'a> Pipeline<'a> {
         if self.hidden(&event) {
             // A call traced only for what it does to the descriptors (`-y` on eBPF).
             if let (Event::Completed(call), Some(table)) = (&event, self.fds.as_mut()) {
+                // (A child it starts begins with its table: a `chdir` before the fork.)
+                self.tasks.in_process(call.tid, call.pid);
                 table.follow(call);
             }
             return Ok(());

@@ -134,7 +134,7 @@ const SPECIAL_PATH_CALLS: &[&str] = &[
 ];
 
 /// Whether `-P` for syscall `name` is [`special_path_match`]'s (the kernel programs let
-/// it through: `tracer_common::PLAN_PATH_DEFERRED`).
+/// it through: `tracer_common::PLAN_PATH_PASS`).
 pub fn path_match_is_special(name: &str) -> bool {
     SPECIAL_PATH_CALLS.contains(&name)
 }

@@ -80,6 +80,12 @@ impl Tasks {
         self.by_tid.get(&tid).map(|t| t.pid).filter(|&pid| pid != 0)
     }
 
+    /// Task `tid` of process `pid` made a call the trace does not show (one followed for
+    /// the descriptor table): its process is known, for the children it starts.
+    pub fn in_process(&mut self, tid: u32, pid: u32) {
+        self.by_tid.entry(tid).or_default().pid = pid;
+    }
+
     /// Before `event` goes to the sinks: the task it is about is known, with its name.
     pub fn before(&mut self, event: &Event) {
         match event {

@@ -861,9 +861,10 @@ impl RetKind {
         }
     }
 
-    /// Whether some calls return a new descriptor.
+    /// Whether some calls return a new descriptor (an ioctl's by its request:
+    /// `KVM_CREATE_VM`).
     pub fn may_be_fd(self) -> bool {
-        matches!(self, Self::Fd | Self::Bpf | Self::Landlock)
+        matches!(self, Self::Fd | Self::Bpf | Self::Ioctl | Self::Landlock)
     }
 }
 

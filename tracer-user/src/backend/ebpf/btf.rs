@@ -35,6 +35,8 @@ pub struct Offsets {
     /// `task_struct.pending.signal`: the task's own pending signals (a SIGKILL on its
     /// way is there).
     pub task_sigpending: Option<u32>,
+    /// `task_struct.sighand`, `sighand_struct.action` and the size of `k_sigaction`.
+    pub sighand: Option<(u32, u32, u32)>,
     /// With `uring`: the io_uring tracepoints' prototypes and the fields the raw
     /// programs read.
     pub uring: Option<UringBtf>,
@@ -78,6 +80,14 @@ pub fn offsets(btf: Option<&Types>, uring: bool) -> Offsets {
         task_sigpending: task(&["pending"])
             .zip(btf.member_offsets("sigpending", &["signal"]))
             .map(|(pending, signal)| pending[0] + signal[0]),
+        sighand: match (
+            task(&["sighand"]),
+            btf.member_offsets("sighand_struct", &["action"]),
+            btf.struct_size("k_sigaction"),
+        ) {
+            (Some(sighand), Some(action), Some(size)) => Some((sighand[0], action[0], size)),
+            _ => None,
+        },
         uring: uring.then(|| uring_btf(btf)),
     }
 }
@@ -333,6 +343,11 @@ impl<'a> Types<'a> {
         })
     }
 
+    /// The size of the first struct named `name`.
+    fn struct_size(&self, name: &str) -> Option<u32> {
+        self.size(*self.structs.get(name)?.first()?, 0)
+    }
+
     /// The id of the first type of `kind` named `name`.
     fn named(&self, kind: u32, name: &str) -> Option<usize> {
         (1..self.at.len()).find(|&id| {
@@ -510,6 +525,13 @@ mod tests {
         // struct sigpending { struct list_head list; sigset_t signal; }, after the ids.
         let pending = o.task_sigpending.expect("task_struct.pending.signal");
         assert!(pending > tgid, "{pending}");
+        // `sighand_struct` opens with its count and lock; a `k_sigaction` holds a
+        // `sigaction`: the handler, flags, (restorer,) mask.
+        let (sighand, action, size) = o.sighand.expect("task_struct.sighand and k_sigaction");
+        assert!(
+            sighand > tgid && action >= 8 && size >= 24,
+            "{sighand} {action} {size}"
+        );
     }
 
     #[test]

@@ -23,7 +23,11 @@ use super::{
     skips::Skips,
     trampoline::{self, Functions},
 };
-use crate::{cli::TracepointChoice, config::Config, syscalls};
+use crate::{
+    cli::TracepointChoice,
+    config::Config,
+    syscalls::{self, Effect},
+};
 
 /// The object compiled from `tracer-ebpf` by build.rs.
 static OBJECT: &[u8] = aya::include_bytes_aligned!(concat!(env!("OUT_DIR"), "/tracer"));
@@ -577,6 +581,10 @@ fn kernel_config(cfg: &Config) -> Result<KernelConfig, LoadError> {
         uring_ops,
         uring,
         task_sigpending_offset: btf.task_sigpending.unwrap_or(0),
+        task_sighand_offset: btf.sighand.map_or(0, |(sighand, _, _)| sighand),
+        sighand_action_offset: btf.sighand.map_or(0, |(_, action, _)| action),
+        k_sigaction_size: btf.sighand.map_or(0, |(_, _, size)| size),
+        _pad2: 0,
         // -y's names (and sockets' kinds) taken at the call; without them, from /proc
         // after the fact.
         fd_fields: cfg
@@ -653,8 +661,12 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
     let traced = cfg.trace_set();
     let all_plans: Vec<SyscallPlan> = (0..MAX_SYSCALLS)
         .map(|nr| {
-            let traced = traced.contains(nr) || cfg.follows_fds_untraced(nr);
-            let plan = syscalls::kernel_plan(nr, traced, cfg.plan_options(nr));
+            let followed = cfg.follows_fds_untraced(nr);
+            let mut plan =
+                syscalls::kernel_plan(nr, traced.contains(nr) || followed, cfg.plan_options(nr));
+            if followed && syscalls::by_nr(nr).is_some_and(|sc| sc.effect == Effect::Chdir) {
+                plan.flags |= tracer_common::PLAN_PATH_PASS;
+            }
             path_plan(nr, plan, !cfg.paths.is_empty())
         })
         .collect();
@@ -770,10 +782,10 @@ fn fill_derefs(
 /// shown names its descriptor for the calls that are (strace reads every descriptor's
 /// path at each call); the calls strace matches by more than their first path and
 /// descriptor arguments are let through for userspace to decide
-/// ([`tracer_common::PLAN_PATH_DEFERRED`]).
+/// ([`tracer_common::PLAN_PATH_PASS`]).
 fn path_plan(nr: u32, mut plan: SyscallPlan, paths: bool) -> SyscallPlan {
     if paths && syscalls::name(nr).is_some_and(crate::pipeline::outcome::path_match_is_special) {
-        plan.flags |= tracer_common::PLAN_PATH_DEFERRED;
+        plan.flags |= tracer_common::PLAN_PATH_PASS;
     }
     if paths
         && plan.flags & tracer_common::PLAN_TRACE == 0

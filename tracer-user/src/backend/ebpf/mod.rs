@@ -428,8 +428,8 @@ impl EbpfTracer {
                 nr: call.nr,
                 args: call.args,
                 enter_ns: call.enter_ns,
-                captures: match run.entry_captures.get(&tid) {
-                    Some((enter_ns, captures)) if *enter_ns == call.enter_ns => captures.clone(),
+                captures: match run.entries.get(&tid) {
+                    Some(entry) if entry.enter_ns == call.enter_ns => entry.captures.clone(),
                     _ => Vec::new(),
                 },
                 ..Default::default()
@@ -481,8 +481,11 @@ struct Run<'p, 'a> {
     announced: HashMap<u32, u64>,
     /// Exit codes passed to exit_group, by process, for threads that die with it.
     group_codes: HashMap<u32, i32>,
-    /// Memory copied at a call's entry, by thread, waiting for the call's exit record.
-    entry_captures: HashMap<u32, (u64, Vec<Capture>)>,
+    /// The calls whose entry records came (with the memory copied at entry), by thread,
+    /// waiting for their exit records.
+    entries: HashMap<u32, Syscall>,
+    /// Calls are shown in progress (no filter decides at their exits).
+    shows_in_progress: bool,
     /// Per CPU, the loss totals already reported (calls, signals, exits, operations).
     lost_seen: HashMap<u32, [u64; 4]>,
     lost: Loss,
@@ -492,13 +495,34 @@ struct Run<'p, 'a> {
     /// `-e inject=`: the marks of the call each thread was let run with (by number).
     tampered: HashMap<u32, (u32, Tampered)>,
     /// `-P`: the settings and the kernel's `PATH_FDS`, for the calls whose match the
-    /// kernel leaves to userspace (`tracer_common::PLAN_PATH_DEFERRED`).
+    /// kernel leaves to userspace (`tracer_common::PLAN_PATH_PASS`).
     path_check: Option<(tracer_common::KernelConfig, BpfHashMap<MapData, u64, u8>)>,
 }
 
 impl Run<'_, '_> {
     fn emit(&mut self, event: Event) -> Result<()> {
         self.pipeline.event(event).context("writing the trace")
+    }
+
+    /// strace prints a call's entry as it is made: the calls other tasks made before
+    /// `at`, when `tid`'s next line is printed, and are still in (those whose entry
+    /// records came), are shown in progress first, to be resumed after that line.
+    fn announce_before(&mut self, tid: u32, at: u64) -> Result<()> {
+        if !self.shows_in_progress || self.entries.is_empty() {
+            return Ok(());
+        }
+        let announced = &self.announced;
+        let mut due: Vec<Syscall> = (self.entries.values())
+            .filter(|c| c.tid != tid && c.enter_ns < at)
+            .filter(|c| announced.get(&c.tid) != Some(&c.enter_ns))
+            .cloned()
+            .collect();
+        due.sort_by_key(|c| c.enter_ns);
+        for call in due {
+            self.announced.insert(call.tid, call.enter_ns);
+            self.emit(Event::Entered(call))?;
+        }
+        Ok(())
     }
 
     fn record(&mut self, record: Record) -> Result<()> {
@@ -508,8 +532,7 @@ impl Run<'_, '_> {
                 entering: true,
                 ..
             } => {
-                self.entry_captures
-                    .insert(call.tid, (call.enter_ns, call.captures));
+                self.entries.insert(call.tid, call);
                 Ok(())
             }
             Record::Syscall {
@@ -517,7 +540,16 @@ impl Run<'_, '_> {
                 entering: false,
                 entry_lost,
                 filtered,
-            } => self.completed(call, entry_lost, filtered),
+            } => {
+                // Printed at its entry, or (shown in progress) at its exit (one that did
+                // not return: now, after every entry that came before its record).
+                let at = match self.announced.get(&call.tid) {
+                    Some(&ns) if ns == call.enter_ns => call.exit_ns.unwrap_or(u64::MAX),
+                    _ => call.enter_ns,
+                };
+                self.announce_before(call.tid, at)?;
+                self.completed(call, entry_lost, filtered)
+            }
             Record::Lost(lost) => {
                 self.lost_so_far(lost.cpu, [lost.calls, lost.signals, lost.exits, lost.ops])
             }
@@ -529,12 +561,18 @@ impl Run<'_, '_> {
                 self.emit(Event::Started { tid, parent, ns })
             }
             Record::Signal(signal) => {
+                self.announce_before(signal.tid, signal.ns)?;
                 let signo = i32::from_ne_bytes(signal.siginfo[..4].try_into().expect("4 bytes"));
+                let info = if signal.flags & tracer_common::SIGNAL_GROUP_STOP != 0 {
+                    SignalInfo::GroupStop
+                } else {
+                    SignalInfo::Siginfo(signal.siginfo)
+                };
                 self.emit(Event::Signal {
                     tid: signal.tid,
                     pid: signal.tgid,
                     signal: signo,
-                    info: SignalInfo::Siginfo(signal.siginfo),
+                    info,
                     ns: signal.ns,
                 })
             }
@@ -596,16 +634,16 @@ impl Run<'_, '_> {
         }
         // By thread; an exec from a non-leader thread returns under the process id,
         // so failing that, by entry time.
-        let key = match self.entry_captures.get(&call.tid) {
-            Some((enter_ns, _)) if *enter_ns == call.enter_ns => Some(call.tid),
+        let key = match self.entries.get(&call.tid) {
+            Some(entry) if entry.enter_ns == call.enter_ns => Some(call.tid),
             _ if matches!(call.nr, nr::EXECVE | nr::EXECVEAT) => self
-                .entry_captures
+                .entries
                 .iter()
-                .find(|(_, (enter_ns, _))| *enter_ns == call.enter_ns)
+                .find(|(_, entry)| entry.enter_ns == call.enter_ns)
                 .map(|(&tid, _)| tid),
             _ => None,
         };
-        if let Some((_, mut captures)) = key.and_then(|k| self.entry_captures.remove(&k)) {
+        if let Some(Syscall { mut captures, .. }) = key.and_then(|k| self.entries.remove(&k)) {
             // A faulted entry capture is read again at exit: the later copy wins.
             captures.retain(|c| !c.fault || !call.captures.iter().any(|e| e.arg == c.arg));
             captures.append(&mut call.captures);
@@ -670,7 +708,8 @@ impl Run<'_, '_> {
         // Without -f the other threads are not traced: no later exit of the group comes.
         let group = exit.group_dead != 0 || !self.follow;
         // An entry whose exit record was lost waits for nothing any more.
-        self.entry_captures.remove(&exit.tid);
+        self.entries.remove(&exit.tid);
+        self.announce_before(exit.tid, exit.ns)?;
         // The launched command's leader ends last, as waitpid (and strace) report it:
         // with the status waitpid gives, once its whole group is gone.
         if self.launched == Some(Pid::from_raw(exit.tgid as i32)) {
@@ -819,8 +858,7 @@ fn announce_at_attach(
     }
     for &pid in pids {
         for call in tracer.seed_blocked(pid, cfg) {
-            run.entry_captures
-                .insert(call.tid, (call.enter_ns, call.captures.clone()));
+            run.entries.insert(call.tid, call.clone());
             if cfg.shows_in_progress() {
                 run.announced.insert(call.tid, call.enter_ns);
                 run.emit(Event::Entered(call))?;
@@ -954,7 +992,8 @@ pub fn run(
         follow: cfg.follow_forks,
         announced: HashMap::new(),
         group_codes: HashMap::new(),
-        entry_captures: HashMap::new(),
+        entries: HashMap::new(),
+        shows_in_progress: cfg.shows_in_progress(),
         lost_seen: HashMap::new(),
         lost: Loss::default(),
         forked: cfg.decode.pidns.then(HashMap::new),

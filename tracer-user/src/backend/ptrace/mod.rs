@@ -360,7 +360,36 @@ impl<'p, 'a> Tracer<'p, 'a> {
     }
 
     fn emit(&mut self, event: Event) -> Result<()> {
+        if let Event::Signal { tid, ns, .. } | Event::Exited { tid, ns, .. } = event {
+            self.announce_before(tid, ns)?;
+        }
         self.pipeline.event(event).context("writing the trace")
+    }
+
+    /// strace prints a call's entry as it is made: the calls other tasks made before
+    /// `at`, when `tid`'s next line is printed, and are still in, are shown in progress
+    /// first, to be resumed after that line.
+    fn announce_before(&mut self, tid: u32, at: u64) -> Result<()> {
+        if !self.opts.show_in_progress || self.tasks.is_empty() {
+            return Ok(());
+        }
+        let mut due = Vec::new();
+        for (&other, task) in self.tasks.iter_mut().filter(|(_, t)| !t.pre_exec) {
+            if let Some(c) = task.call.as_mut().filter(|c| c.shown && !c.announced)
+                && other != tid
+                && c.call.enter_ns < at
+            {
+                c.announced = true;
+                due.push(c.call.clone());
+            }
+        }
+        due.sort_by_key(|c| c.enter_ns);
+        for call in due {
+            self.pipeline
+                .event(Event::Entered(call))
+                .context("writing the trace")?;
+        }
+        Ok(())
     }
 
     /// Starts `argv` under the trace; only its exec and what follows are shown.
@@ -644,7 +673,7 @@ impl<'p, 'a> Tracer<'p, 'a> {
                 if self.blocked_at_attach.remove(&tid) {
                     self.announce(tid)?;
                 }
-                Ok(())
+                self.exit_at_entry(tid)
             }
             SyscallStop::Seccomp { nr, args, sp, ip } => {
                 let task = &self.tasks[&tid];
@@ -657,10 +686,27 @@ impl<'p, 'a> Tracer<'p, 'a> {
                 if !seen {
                     self.entered(tid, nr, syscalls::entry_args(nr, args, sp), ip, true, now);
                 }
-                Ok(())
+                self.exit_at_entry(tid)
             }
             SyscallStop::Exit { ret } => self.exited_call(tid, ret, now),
         }
+    }
+
+    /// `exit`, `exit_group`: shown whole at their entry (`exit(42) = ?`), as strace shows
+    /// them: they never return, and a leader that leaves before its threads is reported
+    /// gone only with the last of them.
+    fn exit_at_entry(&mut self, tid: u32) -> Result<()> {
+        let Some(task) = self.tasks.get_mut(&tid).filter(|t| !t.pre_exec) else {
+            return Ok(());
+        };
+        let Some(c) = (task.call.as_mut()).filter(|c| c.shown && tracer_common::is_exit(c.call.nr))
+        else {
+            return Ok(());
+        };
+        c.shown = false;
+        let call = c.call.clone();
+        self.announce_before(tid, call.enter_ns)?;
+        self.emit(Event::Completed(call))
     }
 
     fn entered(&mut self, tid: u32, nr: u32, args: [u64; 6], ip: u64, seccomp: bool, now: u64) {
@@ -790,6 +836,7 @@ impl<'p, 'a> Tracer<'p, 'a> {
         let Some(InCall {
             mut call,
             shown,
+            announced,
             cpu_at_entry,
             tamper,
             ..
@@ -826,6 +873,8 @@ impl<'p, 'a> Tracer<'p, 'a> {
                 .map(|(entry, exit)| exit.saturating_sub(entry))
                 .or(call.duration_ns());
         }
+        // Printed at its entry, or (shown in progress) now.
+        self.announce_before(tid, if announced { now } else { call.enter_ns })?;
         self.emit(Event::Completed(call))
     }
 
@@ -840,6 +889,7 @@ impl<'p, 'a> Tracer<'p, 'a> {
                 }) = leader.call
                 {
                     // The leader never returns from the call it was in.
+                    self.announce_before(tid, u64::MAX)?;
                     self.emit(Event::Completed(call))?;
                 }
                 self.emit(Event::Exited {
@@ -888,6 +938,7 @@ impl<'p, 'a> Tracer<'p, 'a> {
             // Left inside the call (exit_group, or killed while blocked): `= ?`.
             call.ret = None;
             call.exit_ns = None;
+            self.announce_before(tid, u64::MAX)?;
             self.emit(Event::Completed(call))?;
         }
         let group = !self.tasks.values().any(|t| t.pid == task.pid);
