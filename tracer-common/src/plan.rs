@@ -913,6 +913,12 @@ pub const DEREF_SELF: u16 = u16::MAX;
 /// control's string.
 pub const DEREF_EACH: u8 = 0xff;
 pub const MAX_DEREF_EACH: usize = 8;
+/// A [`DEREF_EACH`] copy's `count_at`: `add` bytes at each element's pointer (an
+/// io_submit iocb).
+pub const EACH_FIXED: u16 = u16::MAX;
+/// A [`DEREF_EACH`] copy's `count_at`: a NUL-terminated string at each element's pointer,
+/// at most `max` bytes and `-s` + 1 (an execve argv's); its copy stops at a NULL.
+pub const EACH_STRING: u16 = u16::MAX - 1;
 /// [`DerefSpec::count_bytes`]: the count is the call's return value (a copy at exit;
 /// none when it failed): ptrace's PEEKSIGINFO.
 pub const DEREF_COUNT_RET: u8 = 0xfe;

@@ -25,13 +25,14 @@ use aya_ebpf::{
 use tracer_common::{
     CAPTURE_FAULT, CAPTURE_TRUNCATED, CaptureHeader, CapturePlan, CaptureSpec, DEREF_ARG,
     DEREF_COUNT_ARG, DEREF_COUNT_RET, DEREF_EACH, DEREF_ENTRY, DEREF_EXIT, DEREF_SELF,
-    DEREF_STRING, DIRENT_RECLEN, DerefKey, DerefPlan, DerefSpec, FD_RET_ARG, FD_RETURNED, FD_SLOT,
-    FdFacts, FdSetsHeader, IovecChunk, LEN_FROM_RET, LOOP_SLOT, MAX_CAPTURE, MAX_CAPTURES,
-    MAX_DEREF_EACH, MAX_DEREFS, MAX_DIRENTS, MAX_FDSET_BYTES, MAX_FOLLOW_STRUCT, MAX_IOV,
-    MAX_MMSG_PIECES, MAX_PTRV, MAX_STRV_ALL, MMSG_MESSAGE, MMSG_NAME_BYTES, MMSGHDR_BYTES,
-    MSGHDR_CONTROL, MSGHDR_IOV, MSGHDR_NAME, MmsgChunk, SyscallPlan, SyscallRecord, capture,
-    capture_len, capture_retry_len, capture_want, copied_flags, deref_selector, fdset_bytes,
-    follow_count, follow_shape, follow_want, iov_copy_len, page_room, when,
+    DEREF_STRING, DIRENT_RECLEN, DerefKey, DerefPlan, DerefSpec, EACH_FIXED, EACH_STRING,
+    FD_RET_ARG, FD_RETURNED, FD_SLOT, FdFacts, FdSetsHeader, IovecChunk, LEN_FROM_RET, LOOP_SLOT,
+    MAX_CAPTURE, MAX_CAPTURES, MAX_DEREF_EACH, MAX_DEREFS, MAX_DIRENTS, MAX_FDSET_BYTES,
+    MAX_FOLLOW_STRUCT, MAX_IOV, MAX_MMSG_PIECES, MAX_PTRV, MAX_STRV_ALL, MMSG_MESSAGE,
+    MMSG_NAME_BYTES, MMSGHDR_BYTES, MSGHDR_CONTROL, MSGHDR_IOV, MSGHDR_NAME, MmsgChunk,
+    SyscallPlan, SyscallRecord, capture, capture_len, capture_retry_len, capture_want,
+    copied_flags, deref_selector, fdset_bytes, follow_count, follow_shape, follow_want,
+    iov_copy_len, page_room, when,
 };
 
 /// Scratch space per CPU, one slot for entries and one for exits (a preempted enter
@@ -622,7 +623,8 @@ impl Builder {
 
     /// For each element of the copy just taken (`len` bytes from `array`,
     /// [`DEREF_EACH`]): what its pointer at `ptr_at` points at, as many bytes as its u32
-    /// at `count_at` says, at most `max` and `-s` + 1 (a v4l2 control's string). The
+    /// at `count_at` says, at most `max` and `-s` + 1 (a v4l2 control's string), or
+    /// `add` bytes ([`EACH_FIXED`]: an iocb), or a string ([`EACH_STRING`]). The
     /// element's fields are read again from the tracee (pointer arithmetic on the copy's
     /// place does not verify before 6.x).
     #[inline(always)]
@@ -647,9 +649,29 @@ impl Builder {
             let header_off = self.off & OFF_MASK;
             let data_off = header_off + size_of::<CaptureHeader>();
             let addr = self.read_word(data_off, el + spec.ptr_at as u64, 8);
-            let size = self.read_word(data_off, el + spec.count_at as u64, 4) as usize;
+            if spec.count_at == EACH_STRING {
+                // A string array ends at its NULL.
+                if addr == 0 {
+                    return;
+                }
+                // SAFETY: data_off < OFF_LIMIT + 8.
+                unsafe { *(self.buf.add(data_off) as *mut u64) = addr };
+                // `-s` bytes and two more: one longer than `-s` shows cut; the NUL kept
+                // where there was one (a string read whole).
+                let (got, flags) =
+                    self.read_str(data_off + 8, addr, (spec.max as usize).min(limit + 1));
+                let got = (got + (flags == 0) as usize) & (MAX_CAPTURE - 1);
+                self.push(header_off, DEREF_ARG, kind, 8 + got, flags);
+                i += 1;
+                continue;
+            }
+            let size = if spec.count_at == EACH_FIXED {
+                spec.add as usize
+            } else {
+                (self.read_word(data_off, el + spec.count_at as u64, 4) as usize).min(limit)
+            };
             let size = if addr == 0 { 0 } else { size };
-            let want = size.min(spec.max as usize).min(limit);
+            let want = size.min(spec.max as usize);
             let want = self.forget(want) & (MAX_CAPTURE - 1);
             // SAFETY: data_off < OFF_LIMIT + 8.
             unsafe { *(self.buf.add(data_off) as *mut u64) = addr };

@@ -4,6 +4,7 @@
 //! ([`super::derefs`]). The decoders find the copies by address whichever backend made
 //! them; a value no table names shows its pointers as addresses on the eBPF backend.
 
+mod argv;
 mod ioctl;
 
 use tracer_common::{DEREF_EACH, DEREF_SELF, DerefPlan, DerefSpec, when};
@@ -17,8 +18,16 @@ const EXIT: u8 = when::EXIT;
 type Entries = &'static [(u64, &'static [DerefSpec])];
 
 /// The syscalls whose structs the programs follow: the name, the argument whose value
-/// picks the copies, the table.
-const TABLES: &[(&str, usize, Entries)] = &[("ioctl", 1, ioctl::TABLE)];
+/// picks the copies ([`EVERY`]: none), the table.
+const TABLES: &[(&str, usize, Entries)] = &[
+    ("ioctl", 1, ioctl::TABLE),
+    ("execve", EVERY, argv::EXECVE_TABLE),
+    ("execveat", EVERY, argv::EXECVEAT_TABLE),
+];
+
+/// A table's selecting argument for a syscall whose copies no argument picks: every
+/// call takes those under value 0.
+const EVERY: usize = 6;
 
 /// The argument of syscall `name` whose value picks its copies behind pointers
 /// (`tracer_common::PLAN_DEREF_SHIFT`), if the programs take any for it.
@@ -84,7 +93,16 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for &(name, selector, table) in TABLES {
             let sc = crate::syscalls::by_name(name).expect(name);
-            assert!(selector < sc.args.len(), "{name}: selector {selector}");
+            assert!(
+                selector < sc.args.len() || selector == EVERY,
+                "{name}: selector {selector}"
+            );
+            if selector == EVERY {
+                assert!(
+                    table.iter().all(|e| e.0 == 0),
+                    "{name}: every call is value 0"
+                );
+            }
             for (value, specs) in table {
                 assert!(
                     specs.len() <= tracer_common::MAX_DEREFS,
