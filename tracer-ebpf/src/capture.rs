@@ -364,6 +364,12 @@ impl Builder {
                         flags = CAPTURE_FAULT;
                     }
                 }
+                // Wanted past what a capture holds (`-s 4096` and a byte): the last byte
+                // still tells whether strace's read would fault (then it prints the
+                // address).
+                if flags == 0 && want > MAX_CAPTURE && !self.readable(src + want as u64 - 1) {
+                    (len, flags) = (0, CAPTURE_FAULT);
+                }
                 if flags == 0 {
                     flags = copied_flags(spec, total, want, len);
                 }
@@ -696,6 +702,21 @@ impl Builder {
             }
             *at
         }
+    }
+
+    /// Whether the tracee's byte at `addr` can be read.
+    #[inline(always)]
+    fn readable(&mut self, addr: u64) -> bool {
+        let mut byte: u8 = 0;
+        // SAFETY: reads one byte of the tracee's memory into a stack variable.
+        let rc = unsafe {
+            bpf_probe_read_user(
+                &mut byte as *mut u8 as *mut c_void,
+                1,
+                addr as *const c_void,
+            )
+        };
+        rc >= 0
     }
 
     /// Writes the header of the capture whose `len` bytes follow `header_off`; true
