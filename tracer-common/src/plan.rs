@@ -894,8 +894,8 @@ pub struct DerefSpec {
     /// [`when::ENTER`], [`when::EXIT`] or [`when::EXIT_OK`]; 0: no copy.
     pub when: u8,
     pub arg: u8,
-    /// 0 (no count: `add` bytes), 1, 2, 4 or 8; or [`DEREF_EACH`], [`DEREF_COUNT_RET`],
-    /// [`DEREF_COUNT_ARG`], [`DEREF_STRING`].
+    /// 0 (no count: `add` bytes), 1, 2, 4 or 8; or [`DEREF_EACH`], [`DEREF_EACH_PTR`],
+    /// [`DEREF_COUNT_RET`], [`DEREF_COUNT_ARG`], [`DEREF_STRING`].
     pub count_bytes: u8,
     pub _pad: u8,
     pub ptr_at: u16,
@@ -913,6 +913,10 @@ pub const DEREF_SELF: u16 = u16::MAX;
 /// control's string.
 pub const DEREF_EACH: u8 = 0xff;
 pub const MAX_DEREF_EACH: usize = 8;
+/// [`DerefSpec::count_bytes`]: [`DEREF_EACH`] where the previous copy's elements are
+/// pointers (`elem` 8) to the structs holding the pointer and count (an io_submit
+/// iocb's buffer); a count of `add` > 1 bytes each is not cut at `-s` (its iovecs).
+pub const DEREF_EACH_PTR: u8 = 0xfb;
 /// A [`DEREF_EACH`] copy's `count_at`: `add` bytes at each element's pointer (an
 /// io_submit iocb).
 pub const EACH_FIXED: u16 = u16::MAX;

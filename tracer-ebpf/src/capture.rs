@@ -24,10 +24,10 @@ use aya_ebpf::{
 };
 use tracer_common::{
     CAPTURE_FAULT, CAPTURE_TRUNCATED, CaptureHeader, CapturePlan, CaptureSpec, DEREF_ARG,
-    DEREF_COUNT_ARG, DEREF_COUNT_RET, DEREF_EACH, DEREF_ENTRY, DEREF_EXIT, DEREF_SELF,
-    DEREF_STRING, DIRENT_RECLEN, DerefKey, DerefPlan, DerefSpec, EACH_FIXED, EACH_STRING,
-    FD_RET_ARG, FD_RETURNED, FD_SLOT, FdFacts, FdSetsHeader, IovecChunk, LEN_FROM_RET, LOOP_SLOT,
-    MAX_CAPTURE, MAX_CAPTURES, MAX_DEREF_EACH, MAX_DEREFS, MAX_DIRENTS, MAX_FDSET_BYTES,
+    DEREF_COUNT_ARG, DEREF_COUNT_RET, DEREF_EACH, DEREF_EACH_PTR, DEREF_ENTRY, DEREF_EXIT,
+    DEREF_SELF, DEREF_STRING, DIRENT_RECLEN, DerefKey, DerefPlan, DerefSpec, EACH_FIXED,
+    EACH_STRING, FD_RET_ARG, FD_RETURNED, FD_SLOT, FdFacts, FdSetsHeader, IovecChunk, LEN_FROM_RET,
+    LOOP_SLOT, MAX_CAPTURE, MAX_CAPTURES, MAX_DEREF_EACH, MAX_DEREFS, MAX_DIRENTS, MAX_FDSET_BYTES,
     MAX_FOLLOW_STRUCT, MAX_IOV, MAX_MMSG_PIECES, MAX_PTRV, MAX_STRV_ALL, MMSG_MESSAGE,
     MMSG_NAME_BYTES, MMSGHDR_BYTES, MSGHDR_CONTROL, MSGHDR_IOV, MSGHDR_NAME, MmsgChunk,
     SyscallPlan, SyscallRecord, capture, capture_len, capture_retry_len, capture_want,
@@ -654,6 +654,12 @@ impl Builder {
             let el = array + (i * elem) as u64;
             let header_off = self.off & OFF_MASK;
             let data_off = header_off + size_of::<CaptureHeader>();
+            // The element's struct, or where its pointer points ([`DEREF_EACH_PTR`]).
+            let el = if spec.count_bytes == DEREF_EACH_PTR {
+                self.read_word(data_off, el, 8)
+            } else {
+                el
+            };
             let addr = self.read_word(data_off, el + spec.ptr_at as u64, 8);
             if spec.count_at == EACH_STRING {
                 // A string array ends at its NULL.
@@ -674,7 +680,13 @@ impl Builder {
             let size = if spec.count_at == EACH_FIXED {
                 spec.add as usize
             } else {
-                (self.read_word(data_off, el + spec.count_at as u64, 4) as usize).min(limit)
+                let count = self.read_word(data_off, el + spec.count_at as u64, 4) as usize;
+                // Elements of `add` bytes (an iocb's iovecs), else bytes up to `-s`.
+                if spec.add > 1 {
+                    count.min(MAX_CAPTURE) * spec.add as usize
+                } else {
+                    count.min(limit)
+                }
             };
             let size = if addr == 0 { 0 } else { size };
             let want = size.min(spec.max as usize);
@@ -1191,7 +1203,7 @@ fn capture_derefs(scratch: u32, exit: bool) {
     while i < MAX_DEREFS {
         b.forget_offset();
         let spec = &derefs.specs[i];
-        if spec.count_bytes == DEREF_EACH {
+        if spec.count_bytes == DEREF_EACH || spec.count_bytes == DEREF_EACH_PTR {
             // A function of its own (its loop would be walked once per spec slot).
             b.store(OFF_CELL, b.off as u64);
             let (array, len) = (last.0 as u64, last.1 as u64);

@@ -4,6 +4,7 @@
 //! ([`super::derefs`]). The decoders find the copies by address whichever backend made
 //! them; a value no table names shows its pointers as addresses on the eBPF backend.
 
+mod aio;
 mod argv;
 mod ioctl;
 
@@ -23,6 +24,7 @@ const TABLES: &[(&str, usize, Entries)] = &[
     ("ioctl", 1, ioctl::TABLE),
     ("execve", EVERY, argv::EXECVE_TABLE),
     ("execveat", EVERY, argv::EXECVEAT_TABLE),
+    ("io_submit", EVERY, aio::TABLE),
 ];
 
 /// A table's selecting argument for a syscall whose copies no argument picks: every
