@@ -693,7 +693,18 @@ impl Builder {
             let want = self.forget(want) & (MAX_CAPTURE - 1);
             // SAFETY: data_off < OFF_LIMIT + 8.
             unsafe { *(self.buf.add(data_off) as *mut u64) = addr };
-            let (got, flags) = self.read_bytes(data_off + 8, addr, want);
+            let (mut got, mut flags) = self.read_bytes(data_off + 8, addr, want);
+            if flags != 0 {
+                // Up to the page's end, as `deref` (a buffer shorter than its length says,
+                // at a mapping's end).
+                let rest = self.forget(page_room(addr)) & (MAX_CAPTURE - 1);
+                if rest < want {
+                    (got, flags) = self.read_bytes(data_off + 8, addr, rest);
+                    if flags == 0 {
+                        flags = CAPTURE_TRUNCATED;
+                    }
+                }
+            }
             self.push(header_off, DEREF_ARG, kind, 8 + got, flags);
             i += 1;
         }
