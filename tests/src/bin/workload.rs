@@ -1776,12 +1776,18 @@ unsafe fn struct_pointers() {
         // UBI_IOCEBCH says `int` and reads a struct ubi_leb_change_req: lnum, bytes, dtype.
         let leb: [i32; 4] = [3, 4096, 3, 0];
         libc::ioctl(-1, 0x4004_4f02, leb.as_ptr());
-        // SG_IO v3: an INQUIRY command to the device (SG_DXFER_TO_DEV, no data).
+        // SG_IO v3: an INQUIRY command to the device (SG_DXFER_TO_DEV), its data in an
+        // iovec.
         let cmd = [0x12u8, 0, 0, 0, 36, 0];
+        let data = *b"abcd";
+        let iov = [data.as_ptr() as u64, data.len() as u64];
         let mut hdr = [0u8; 88];
         hdr[..4].copy_from_slice(&i32::from(b'S').to_ne_bytes());
         hdr[4..8].copy_from_slice(&(-2i32).to_ne_bytes());
         hdr[8] = cmd.len() as u8;
+        hdr[10..12].copy_from_slice(&1u16.to_ne_bytes());
+        hdr[12..16].copy_from_slice(&(data.len() as u32).to_ne_bytes());
+        hdr[16..24].copy_from_slice(&(iov.as_ptr() as u64).to_ne_bytes());
         hdr[24..32].copy_from_slice(&(cmd.as_ptr() as u64).to_ne_bytes());
         hdr[40..44].copy_from_slice(&1000u32.to_ne_bytes());
         libc::ioctl(-1, 0x2285, hdr.as_ptr());
