@@ -5,7 +5,8 @@
 //! captures taken so far), the ptrace backend reads that at the call's entry or exit
 //! (in rounds, while the answers name more) as [`crate::event::DEREF_ENTRY`] /
 //! [`crate::event::DEREF_EXIT`] captures, and the decoders find it by address ([`Mem`]).
-//! Without those copies (the eBPF programs take none) the decoders show the pointers.
+//! Without those copies (the eBPF programs take only what `kernel_derefs` describes) the
+//! decoders show the pointers.
 
 use super::{DecodeOptions, strings, write_addr};
 use crate::event::{Capture, DEREF_ENTRY, DEREF_EXIT, Syscall as Call};
