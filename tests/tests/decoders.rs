@@ -599,11 +599,11 @@ fn thread_area_descriptors_as_strace_prints_them(backend: Backend) {
 
 /// The ptrace backend reads what a struct's pointer points at (BLKPG's partition,
 /// SIOCGIFCONF's interfaces, KEYCTL_DH_COMPUTE's parameters and hash name), a struct
-/// larger than its request says (UBI_IOCEBCH's), SG_IO's header and command, and what
-/// keyctl's plan has no slot for (KEYCTL_CAPABILITIES' answer) as strace does; the
-/// kernel programs copy the ioctls' (BLKPG, SIOCGIFCONF, UBI_IOCEBCH), keyctl's and
-/// ptrace's (the registers) but not SG_IO's buffers, io_submit's iocbs nor execve's
-/// strings: those lines show the pointer.
+/// larger than its request says (UBI_IOCEBCH's), SG_IO's header, command and data, and
+/// what keyctl's plan has no slot for (KEYCTL_CAPABILITIES' answer) as strace does; the
+/// kernel programs copy the ioctls' (BLKPG, SIOCGIFCONF, UBI_IOCEBCH, SG_IO's data but
+/// not its command), keyctl's, ptrace's registers, io_submit's iocbs and an execve
+/// argv's bad element: SG_IO's command shows the pointer.
 fn structs_pointing_at_more_as_strace_prints_them(backend: Backend) {
     let args = [
         "-e",
@@ -689,28 +689,29 @@ fn structs_pointing_at_more_as_strace_prints_them(backend: Backend) {
             assert_eq!(ours, theirs);
         }
         Backend::Ebpf => {
-            // The ioctls whose pointers the programs follow (`decode/kernel_derefs/`) as
-            // strace prints them; SG_IO's buffers and the other calls' memory as addresses.
+            // The calls whose pointers the programs follow (`decode/kernel_derefs/`) as
+            // strace prints them; SG_IO's command and the other calls' memory as
+            // addresses.
             let mut theirs = mask(theirs);
             assert_eq!(theirs.remove(1), ubi);
             assert!(sg_io.contains(", cmdp=ADDR, "), "{}", sg_io);
-            theirs.remove(1);
-            // (The ioctls, keyctl's DH_COMPUTE, CAPABILITIES and PKEY_ENCRYPT.)
-            assert_eq!(ours[..6], theirs[..6]);
-            assert!(ours[3].contains("{hashname=\"sha256\", "), "{}", ours[3]);
-            assert!(ours[5].contains(", in_len=5, out_len=4}, "), "{}", ours[5]);
             assert!(
-                ours[6].starts_with("io_submit(NULL, 2, ADDR)"),
+                sg_io.contains(", dxferp=[{iov_base=\"abcd\", iov_len=4}], "),
                 "{}",
-                ours[6]
+                sg_io
             );
-            // (ptrace's SETREGS and SETREGSET.)
-            assert_eq!(ours[7..7 + regs], theirs[7..7 + regs]);
+            theirs.remove(1);
+            // (The ioctls, keyctl's DH_COMPUTE, CAPABILITIES and PKEY_ENCRYPT, io_submit's
+            // iocbs, ptrace's SETREGS and SETREGSET, execve's bad argv element.)
+            assert!(ours[5].contains(", in_len=5, out_len=4}, "), "{}", ours[5]);
+            assert!(ours[6].contains("aio_buf=\"hello\", "), "{}", ours[6]);
             assert!(
-                ours[7 + regs].contains("\", ADDR, ADDR /* 1 var */)"),
+                ours[7 + regs].contains(", 0xffffffffffffffff], "),
                 "{}",
                 ours[7 + regs]
             );
+            assert_eq!(ours, theirs);
+            assert!(ours[3].contains("{hashname=\"sha256\", "), "{}", ours[3]);
         }
     }
 }

@@ -33,6 +33,7 @@ tracer_tests::both_backends!(
     buffer_size,
     decode_fds_kinds,
     strings_at_a_mappings_end_as_strace_reads_them,
+    structs_at_a_mappings_end_as_strace_reads_them,
     memory_a_struct_points_at_is_followed,
 );
 
@@ -975,6 +976,43 @@ fn strings_at_a_mappings_end_as_strace_reads_them(backend: Backend) {
         "prctl(PR_SET_NAME, \"workload\")".to_owned(),
     ];
     assert_eq!(calls(&t.stderr), expected, "{}", t.stderr);
+}
+
+/// Structs and arrays that end a mapping, as strace reads them: a struct the call
+/// writes shows its length before and after; an argv and envp without their NULL show
+/// the elements there are, then where the array stops (the kernel programs copy them
+/// again behind the plan's failed copy); `-s 4096` and a byte of a 4096-byte page is
+/// unreadable: the address.
+fn structs_at_a_mappings_end_as_strace_reads_them(backend: Backend) {
+    let t = traced(
+        backend,
+        &[
+            "-s",
+            "4096",
+            "-e",
+            "trace=ioctl,execve,add_key",
+            env!("CARGO_BIN_EXE_workload"),
+            "page-end-structs",
+        ],
+    );
+    let addr = regex::Regex::new(r"0x[0-9a-f]{6,}").unwrap();
+    let lines: Vec<String> = t
+        .stderr
+        .lines()
+        .filter(|l| {
+            ["ioctl(", "execve(\"/nonexistent", "add_key("]
+                .iter()
+                .any(|call| l.starts_with(call))
+        })
+        .map(|l| addr.replace_all(l, "ADDR").into_owned())
+        .collect();
+    let expected = [
+        "ioctl(3, SIOCGIFCONF, {ifc_len=1 => 0, ifc_buf=[]}) = 0",
+        "execve(\"/nonexistent/tracer-test\", [\"first\", \"second\", ... /* ADDR */], \
+         ADDR /* 1 var, unterminated */) = -1 ENOENT (No such file or directory)",
+        "add_key(NULL, NULL, ADDR, 4097, KEY_SPEC_THREAD_KEYRING) = -1 EFAULT (Bad address)",
+    ];
+    assert_eq!(lines, expected, "{}", t.stderr);
 }
 
 /// strace follows a pointer inside a struct: a filter program's instructions (`struct

@@ -909,8 +909,8 @@ pub struct DerefSpec {
     /// [`when::ENTER`], [`when::EXIT`] or [`when::EXIT_OK`]; 0: no copy.
     pub when: u8,
     pub arg: u8,
-    /// 0 (no count: `add` bytes), 1, 2, 4 or 8; or [`DEREF_EACH`], [`DEREF_COUNT_RET`],
-    /// [`DEREF_COUNT_ARG`], [`DEREF_STRING`].
+    /// 0 (no count: `add` bytes), 1, 2, 4 or 8; or [`DEREF_EACH`], [`DEREF_EACH_PTR`],
+    /// [`DEREF_COUNT_RET`], [`DEREF_COUNT_ARG`], [`DEREF_STRING`].
     pub count_bytes: u8,
     pub _pad: u8,
     pub ptr_at: u16,
@@ -926,11 +926,21 @@ pub const DEREF_SELF: u16 = u16::MAX;
 /// [`DerefSpec::count_bytes`]: a copy for each `elem`-byte element of the plan's previous
 /// copy (at most [`MAX_DEREF_EACH`]), from the pointer at `ptr_at` of the element for as
 /// many bytes as its u32 at `count_at` says (at most `max`, and `-s` + 1): a v4l2
-/// control's string; `count_at` [`DEREF_SELF`]: the string the element's pointer points
-/// at, `-s` + 1 bytes of it read as bytes (a BPF kprobe's symbol names); `add` not 0: the u32 counts
-/// `add`-byte elements, not limited by `-s` (a BPF program's map ids).
+/// control's string; `add` not 0: the u32 counts `add`-byte elements, not limited by
+/// `-s` (a BPF program's map ids, an iocb's iovecs); `count_at` [`EACH_FIXED`] or
+/// [`EACH_STRING`]: a fixed size, a string.
 pub const DEREF_EACH: u8 = 0xff;
 pub const MAX_DEREF_EACH: usize = 8;
+/// [`DerefSpec::count_bytes`]: [`DEREF_EACH`] where the previous copy's elements are
+/// pointers (`elem` 8) to the structs holding the pointer and count (an io_submit
+/// iocb's buffer).
+pub const DEREF_EACH_PTR: u8 = 0xfb;
+/// A [`DEREF_EACH`] copy's `count_at`: `add` bytes at each element's pointer (an
+/// io_submit iocb).
+pub const EACH_FIXED: u16 = u16::MAX;
+/// A [`DEREF_EACH`] copy's `count_at`: a NUL-terminated string at each element's pointer,
+/// at most `max` bytes and `-s` + 1 (an execve argv's); its copy stops at a NULL.
+pub const EACH_STRING: u16 = u16::MAX - 1;
 /// [`DerefSpec::count_bytes`]: the count is the call's return value (a copy at exit;
 /// none when it failed): ptrace's PEEKSIGINFO.
 pub const DEREF_COUNT_RET: u8 = 0xfe;

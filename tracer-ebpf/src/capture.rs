@@ -24,14 +24,15 @@ use aya_ebpf::{
 };
 use tracer_common::{
     CAPTURE_FAULT, CAPTURE_TRUNCATED, CaptureHeader, CapturePlan, CaptureSpec, DEREF_ARG,
-    DEREF_COUNT_ARG, DEREF_COUNT_RET, DEREF_EACH, DEREF_ENTRY, DEREF_EXIT, DEREF_SELF,
-    DEREF_STRING, DIRENT_RECLEN, DerefKey, DerefPlan, DerefSpec, FD_RET_ARG, FD_RETURNED, FD_SLOT,
-    FdFacts, FdSetsHeader, IovecChunk, LEN_FROM_RET, LOOP_SLOT, MAX_CAPTURE, MAX_CAPTURES,
-    MAX_DEREF_EACH, MAX_DEREFS, MAX_DIRENTS, MAX_FDSET_BYTES, MAX_FOLLOW_STRUCT, MAX_IOV,
-    MAX_MMSG_PIECES, MAX_PTRV, MAX_STRV_ALL, MMSG_MESSAGE, MMSG_NAME_BYTES, MMSGHDR_BYTES,
-    MSGHDR_CONTROL, MSGHDR_IOV, MSGHDR_NAME, MmsgChunk, SyscallPlan, SyscallRecord, capture,
-    capture_len, capture_retry_len, capture_want, copied_flags, deref_selector, fdset_bytes,
-    follow_count, follow_shape, follow_want, iov_copy_len, page_room, when,
+    DEREF_COUNT_ARG, DEREF_COUNT_RET, DEREF_EACH, DEREF_EACH_PTR, DEREF_ENTRY, DEREF_EXIT,
+    DEREF_SELF, DEREF_STRING, DIRENT_RECLEN, DerefKey, DerefPlan, DerefSpec, EACH_FIXED,
+    EACH_STRING, FD_RET_ARG, FD_RETURNED, FD_SLOT, FdFacts, FdSetsHeader, IovecChunk, LEN_FROM_RET,
+    LOOP_SLOT, MAX_CAPTURE, MAX_CAPTURES, MAX_DEREF_EACH, MAX_DEREFS, MAX_DIRENTS, MAX_FDSET_BYTES,
+    MAX_FOLLOW_STRUCT, MAX_IOV, MAX_MMSG_PIECES, MAX_PTRV, MAX_STRV_ALL, MMSG_MESSAGE,
+    MMSG_NAME_BYTES, MMSGHDR_BYTES, MSGHDR_CONTROL, MSGHDR_IOV, MSGHDR_NAME, MmsgChunk,
+    SyscallPlan, SyscallRecord, capture, capture_len, capture_retry_len, capture_want,
+    copied_flags, deref_selector, fdset_bytes, follow_count, follow_shape, follow_want,
+    iov_copy_len, page_room, when,
 };
 
 /// Scratch space per CPU, one slot for entries and one for exits (a preempted enter
@@ -363,6 +364,12 @@ impl Builder {
                         flags = CAPTURE_FAULT;
                     }
                 }
+                // Wanted past what a capture holds (`-s 4096` and a byte): the last byte
+                // still tells whether strace's read would fault (then it prints the
+                // address).
+                if flags == 0 && want > MAX_CAPTURE && !self.readable(src + want as u64 - 1) {
+                    (len, flags) = (0, CAPTURE_FAULT);
+                }
                 if flags == 0 {
                     flags = copied_flags(spec, total, want, len);
                 }
@@ -643,7 +650,8 @@ impl Builder {
 
     /// For each element of the copy just taken (`len` bytes from `array`,
     /// [`DEREF_EACH`]): what its pointer at `ptr_at` points at, as many bytes as its u32
-    /// at `count_at` says, at most `max` and `-s` + 1 (a v4l2 control's string). The
+    /// at `count_at` says, at most `max` and `-s` + 1 (a v4l2 control's string), or
+    /// `add` bytes ([`EACH_FIXED`]: an iocb), or a string ([`EACH_STRING`]). The
     /// element's fields are read again from the tracee (pointer arithmetic on the copy's
     /// place does not verify before 6.x).
     #[inline(always)]
@@ -667,31 +675,58 @@ impl Builder {
             let el = array + (i * elem) as u64;
             let header_off = self.off & OFF_MASK;
             let data_off = header_off + size_of::<CaptureHeader>();
+            // The element's struct, or where its pointer points ([`DEREF_EACH_PTR`]).
+            let el = if spec.count_bytes == DEREF_EACH_PTR {
+                self.read_word(data_off, el, 8)
+            } else {
+                el
+            };
             let addr = self.read_word(data_off, el + spec.ptr_at as u64, 8);
-            // No size (`DEREF_SELF`): a NUL-terminated string (a BPF kprobe's symbol).
-            let string = spec.count_at == DEREF_SELF;
-            let size = if string {
-                0
+            if spec.count_at == EACH_STRING {
+                // A string array ends at its NULL.
+                if addr == 0 {
+                    return;
+                }
+                // SAFETY: data_off < OFF_LIMIT + 8.
+                unsafe { *(self.buf.add(data_off) as *mut u64) = addr };
+                // `-s` bytes and two more: one longer than `-s` shows cut; the NUL kept
+                // where there was one (a string read whole).
+                let (got, flags) =
+                    self.read_str(data_off + 8, addr, (spec.max as usize).min(limit + 1));
+                let got = (got + (flags == 0) as usize) & (MAX_CAPTURE - 1);
+                self.push(header_off, DEREF_ARG, kind, 8 + got, flags);
+                i += 1;
+                continue;
+            }
+            let size = if spec.count_at == EACH_FIXED {
+                spec.add as usize
             } else {
-                self.read_word(data_off, el + spec.count_at as u64, 4) as usize
+                let count = self.read_word(data_off, el + spec.count_at as u64, 4) as usize;
+                // Elements of `add` bytes (an iocb's iovecs, a BPF program's map ids),
+                // else bytes up to `-s`.
+                if spec.add != 0 {
+                    count.min(MAX_CAPTURE) * spec.add as usize
+                } else {
+                    count.min(limit)
+                }
             };
-            // A string: as far as `-s` shows and a byte, NUL and all, read as bytes
-            // (`read_str` in this loop costs the verifier some 7,000 instructions; one
-            // that ends within those bytes of the mapping's end shows as its address).
-            let size = if string { limit } else { size };
             let size = if addr == 0 { 0 } else { size };
-            // `add` not 0: the u32 counts `add`-byte elements, not limited by `-s` (a
-            // BPF program's map ids).
-            let want = if spec.add == 0 {
-                size.min(limit)
-            } else {
-                size.wrapping_mul(spec.add as usize)
-            };
-            let want = want.min(spec.max as usize);
+            let want = size.min(spec.max as usize);
             let want = self.forget(want) & (MAX_CAPTURE - 1);
             // SAFETY: data_off < OFF_LIMIT + 8.
             unsafe { *(self.buf.add(data_off) as *mut u64) = addr };
-            let (got, flags) = self.read_bytes(data_off + 8, addr, want);
+            let (mut got, mut flags) = self.read_bytes(data_off + 8, addr, want);
+            if flags != 0 {
+                // Up to the page's end, as `deref` (a buffer shorter than its length says,
+                // at a mapping's end).
+                let rest = self.forget(page_room(addr)) & (MAX_CAPTURE - 1);
+                if rest < want {
+                    (got, flags) = self.read_bytes(data_off + 8, addr, rest);
+                    if flags == 0 {
+                        flags = CAPTURE_TRUNCATED;
+                    }
+                }
+            }
             self.push(header_off, DEREF_ARG, kind, 8 + got, flags);
             i += 1;
         }
@@ -712,6 +747,21 @@ impl Builder {
             }
             *at
         }
+    }
+
+    /// Whether the tracee's byte at `addr` can be read.
+    #[inline(always)]
+    fn readable(&mut self, addr: u64) -> bool {
+        let mut byte: u8 = 0;
+        // SAFETY: reads one byte of the tracee's memory into a stack variable.
+        let rc = unsafe {
+            bpf_probe_read_user(
+                &mut byte as *mut u8 as *mut c_void,
+                1,
+                addr as *const c_void,
+            )
+        };
+        rc >= 0
     }
 
     /// Writes the header of the capture whose `len` bytes follow `header_off`; true
@@ -1188,7 +1238,7 @@ fn capture_derefs(scratch: u32, exit: bool) {
     while i < MAX_DEREFS {
         b.forget_offset();
         let spec = &derefs.specs[i];
-        if spec.count_bytes == DEREF_EACH {
+        if spec.count_bytes == DEREF_EACH || spec.count_bytes == DEREF_EACH_PTR {
             // A function of its own (its loop would be walked once per spec slot).
             b.store(OFF_CELL, b.off as u64);
             let (array, len) = (last.0 as u64, last.1 as u64);

@@ -42,6 +42,7 @@ fn main() {
             Some("stuck-futex") => stuck_futex(),
             Some("clone-parent") => clone_parent(),
             Some("page-end") => page_end(),
+            Some("page-end-structs") => page_end_structs(),
             Some("filters") => filters(),
             Some("keyctl") => keyctl(),
             Some("netlink-link") => netlink_link(),
@@ -666,6 +667,34 @@ unsafe fn page_end() {
         libc::prctl(libc::PR_SET_NAME, end.sub(15));
         libc::prctl(libc::PR_SET_NAME, end.sub(14));
         libc::prctl(libc::PR_SET_NAME, old.as_ptr());
+        libc::munmap(map.cast(), 2 * page);
+    }
+}
+
+/// Structs and arrays that end a mapping: SIOCGIFCONF's `struct ifconf` (the kernel
+/// writes its length), an execve argv and envp without their NULL (the exec fails), an
+/// add_key payload one byte longer than the readable page.
+unsafe fn page_end_structs() {
+    unsafe {
+        let (map, page) = guarded_page();
+        let end = map.add(page);
+        let fd = libc::socket(libc::AF_INET, libc::SOCK_DGRAM, 0);
+        let ifc = end.sub(16);
+        *(ifc as *mut i32) = 1;
+        *(ifc.add(8) as *mut u64) = map as u64;
+        libc::ioctl(fd, libc::SIOCGIFCONF, ifc);
+        libc::close(fd);
+        // (On the stack: the kernel programs cannot read a page not yet faulted in.)
+        let (first, second) = (*b"first\0", *b"second\0");
+        let strings = [first.as_ptr(), second.as_ptr()];
+        std::ptr::copy_nonoverlapping(strings.as_ptr(), end.sub(16).cast(), 2);
+        libc::execve(
+            c"/nonexistent/tracer-test".as_ptr(),
+            end.sub(16).cast(),
+            end.sub(8).cast(),
+        );
+        std::ptr::write_bytes(map, b'k', page);
+        libc::syscall(libc::SYS_add_key, 0, 0, map, page + 1, -1);
         libc::munmap(map.cast(), 2 * page);
     }
 }
@@ -1886,12 +1915,18 @@ unsafe fn struct_pointers() {
         // UBI_IOCEBCH says `int` and reads a struct ubi_leb_change_req: lnum, bytes, dtype.
         let leb: [i32; 4] = [3, 4096, 3, 0];
         libc::ioctl(-1, 0x4004_4f02, leb.as_ptr());
-        // SG_IO v3: an INQUIRY command to the device (SG_DXFER_TO_DEV, no data).
+        // SG_IO v3: an INQUIRY command to the device (SG_DXFER_TO_DEV), its data in an
+        // iovec.
         let cmd = [0x12u8, 0, 0, 0, 36, 0];
+        let data = *b"abcd";
+        let iov = [data.as_ptr() as u64, data.len() as u64];
         let mut hdr = [0u8; 88];
         hdr[..4].copy_from_slice(&i32::from(b'S').to_ne_bytes());
         hdr[4..8].copy_from_slice(&(-2i32).to_ne_bytes());
         hdr[8] = cmd.len() as u8;
+        hdr[10..12].copy_from_slice(&1u16.to_ne_bytes());
+        hdr[12..16].copy_from_slice(&(data.len() as u32).to_ne_bytes());
+        hdr[16..24].copy_from_slice(&(iov.as_ptr() as u64).to_ne_bytes());
         hdr[24..32].copy_from_slice(&(cmd.as_ptr() as u64).to_ne_bytes());
         hdr[40..44].copy_from_slice(&1000u32.to_ne_bytes());
         libc::ioctl(-1, 0x2285, hdr.as_ptr());

@@ -331,16 +331,16 @@ fn write_memory(
             iovec::write_iovec_addrs(out, cap, v, count, opts);
         }
         // (Where the plan's copy failed, what the ptrace backend read of the array.)
-        ArgKind::StrArray if super::argv::write_argv(out, call, v, opts) => {}
+        ArgKind::StrArray if super::argv::write_argv(out, call, cap, v, opts) => {}
         ArgKind::StrArray => strings::write_strv(out, cap, v, opts),
         // The strings themselves when the plan copied them (`-v`), else their count.
         ArgKind::EnvArray => match cap {
             Some(c) if c.kind == tracer_common::capture::STRV => {
-                if !super::argv::write_argv(out, call, v, opts) {
+                if !super::argv::write_argv(out, call, cap, v, opts) {
                     strings::write_strv(out, cap, v, opts)
                 }
             }
-            _ if super::argv::write_envc(out, call, v) => {}
+            _ if super::argv::write_envc(out, call, cap, v) => {}
             _ => strings::write_ptrv_count(out, cap, v),
         },
         ArgKind::PrctlArg { n } => prctl::write_arg(out, call, i, n, opts),

@@ -1,12 +1,13 @@
 //! `execve`'s and `execveat`'s `argv` and `envp` where the plan's copy of one failed (an
 //! element pointing at unreadable memory, an array ending a mapping): strace shows the
 //! strings it reads, the pointers it cannot follow, and where the array stops. The
-//! ptrace backend reads the array and then its strings ([`super::mem`]); without those
-//! reads (the eBPF programs) the address shows, as before.
+//! ptrace backend reads the array and then its strings ([`super::mem`]); the eBPF
+//! programs copy the array and its first strings at every call
+//! ([`super::kernel_derefs`]), used only where the plan's copy failed.
 
 use super::mem::{Mem, Want, write_str};
 use super::{DecodeOptions, write_addr};
-use crate::event::Syscall as Call;
+use crate::event::{Capture, Syscall as Call};
 
 /// Strings read per array at most.
 const MAX_STRINGS: usize = 56;
@@ -42,11 +43,25 @@ pub(super) fn derefs(call: &Call, first: usize, string_limit: usize, wants: &mut
     }
 }
 
+/// The copy of the array at `addr` where the plan's copy `cap` failed.
+fn failed<'a>(call: &'a Call, cap: Option<&Capture>, addr: u64) -> Option<&'a [u8]> {
+    if addr == 0 || cap.is_some_and(|c| !c.fault) {
+        return None;
+    }
+    Mem::of(call, false).get(addr)
+}
+
 /// `argv` (or `envp` under `-v`) at `addr` from the reads of [`derefs`], as strace's
-/// `printargv` prints it; false when they were not made (the plan's copy serves).
-pub(super) fn write_argv(out: &mut String, call: &Call, addr: u64, opts: &DecodeOptions) -> bool {
+/// `printargv` prints it; false when they were not made (the plan's copy `cap` serves).
+pub(super) fn write_argv(
+    out: &mut String,
+    call: &Call,
+    cap: Option<&Capture>,
+    addr: u64,
+    opts: &DecodeOptions,
+) -> bool {
     let mem = Mem::of(call, false);
-    let Some(ptrs) = mem.get(addr).filter(|_| addr != 0) else {
+    let Some(ptrs) = failed(call, cap, addr) else {
         return false;
     };
     let words: Vec<u64> = pointers(ptrs).collect();
@@ -85,9 +100,9 @@ pub(super) fn write_argv(out: &mut String, call: &Call, addr: u64, opts: &Decode
 
 /// `envp` counted from the read of [`derefs`] (strace's `printargc`):
 /// `0x... /* 5 vars, unterminated */` for an array that ends a mapping; false when it
-/// was not read.
-pub(super) fn write_envc(out: &mut String, call: &Call, addr: u64) -> bool {
-    let Some(ptrs) = Mem::of(call, false).get(addr).filter(|_| addr != 0) else {
+/// was not read (or the plan's copy `cap` serves).
+pub(super) fn write_envc(out: &mut String, call: &Call, cap: Option<&Capture>, addr: u64) -> bool {
+    let Some(ptrs) = failed(call, cap, addr) else {
         return false;
     };
     write_addr(out, addr);

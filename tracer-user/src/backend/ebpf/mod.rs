@@ -644,7 +644,17 @@ impl Run<'_, '_> {
             _ => None,
         };
         if let Some(Syscall { mut captures, .. }) = key.and_then(|k| self.entries.remove(&k)) {
-            // A faulted entry capture is read again at exit: the later copy wins.
+            // A faulted entry capture is read again at exit: the later copy wins. One cut
+            // at its page's end both times was whole at entry (the mapping ends there):
+            // its bytes are the entry's (a struct the call then wrote, SIOCGIFCONF's).
+            for c in captures.iter().filter(|c| c.fault && !c.data.is_empty()) {
+                if let Some(e) = call.captures.iter_mut().find(|e| e.arg == c.arg)
+                    && e.kind == c.kind
+                    && e.data.len() == c.data.len()
+                {
+                    e.data.clone_from(&c.data);
+                }
+            }
             captures.retain(|c| !c.fault || !call.captures.iter().any(|e| e.arg == c.arg));
             captures.append(&mut call.captures);
             call.captures = captures;

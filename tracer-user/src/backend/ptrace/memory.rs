@@ -269,11 +269,14 @@ fn capture_one(
         },
         capture::BUF | capture::FIXED | capture::HEADED_BUF => {
             let total = tracer_common::capture_len(spec, phase.ret(), args)?;
-            let want = tracer_common::capture_want(spec, total, limit).min(MAX_CAPTURE);
+            let full = tracer_common::capture_want(spec, total, limit);
+            let want = full.min(MAX_CAPTURE);
             // The kernel programs' copy, to the same bytes: whole, or (a struct's first
             // fields, an array's first elements, which strace shows) up to the end of
-            // the mapping.
-            match read_partial(pid, spec, src, want) {
+            // the mapping; as faulted where a byte wanted past a capture's room is not
+            // readable (strace's read of `-s` and a byte fails).
+            let past = full > want && read(pid, src + full as u64 - 1, &mut [0u8]) != 1;
+            match read_partial(pid, spec, src, want).filter(|_| !past) {
                 Some(buf) => {
                     let flags = tracer_common::copied_flags(spec, total, want, buf.len());
                     (buf, flags)

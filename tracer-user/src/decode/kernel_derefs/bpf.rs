@@ -2,7 +2,7 @@
 //! 0): static descriptions of what [`crate::decode::bpf`]'s `derefs` asks the ptrace
 //! backend for. Strings are read as strings (up to their NUL, `-s` and a byte).
 
-use tracer_common::{DEREF_EACH, DEREF_SELF, DEREF_STRING, DerefSpec, when};
+use tracer_common::{DEREF_EACH, DEREF_STRING, DerefSpec, EACH_STRING, when};
 
 use super::{ENTER, EXIT, Entries};
 
@@ -23,7 +23,7 @@ const fn string(when: u8, ptr_at: u16, max: u32) -> DerefSpec {
 
 /// For each 8-byte pointer of the copy before, the string it points at.
 const fn each_string(when: u8) -> DerefSpec {
-    super::behind(when, ARG, 0, (DEREF_SELF, DEREF_EACH), 8, 0, MAX)
+    super::behind(when, ARG, 0, (EACH_STRING, DEREF_EACH), 8, 0, MAX)
 }
 
 /// For the copy before (a struct at least `min` bytes long): the array at its pointer

@@ -108,6 +108,19 @@ pub const TABLE: Entries = &[
     (0x40044f02, &[whole(ENTER, 16)]),
     // SIOCGIFCONF: the interfaces the kernel wrote into `ifc_buf`, `ifc_len` bytes.
     (0x8912, &[behind(EXIT, 8, (0, 4), 1, 0, 4096)]),
+    // SG_IO: v3's data at entry and at exit (v4's request at the same place).
+    (0x2285, SG_IO),
+];
+
+/// SG_IO v3's `dxferp` (at 16), a buffer or `iovec_count` iovecs: a capture's worth
+/// (up to its page's end), which holds either (the struct has no count for both), and
+/// for each iovec in it what it points at; at entry and at exit. (The copies of data
+/// read as iovecs are of memory the decoder does not print.)
+const SG_IO: &[DerefSpec] = &[
+    behind(ENTER, 16, (0, 0), 0, 4096, 4096),
+    each(ENTER, 0, 8, 16, 4096),
+    behind(EXIT, 16, (0, 0), 0, 4096, 4096),
+    each(EXIT, 0, 8, 16, 4096),
 ];
 
 /// TEE's `struct tee_ioctl_buf_data`: `buf_len` (u64 at 8) bytes at `buf_ptr`, at entry

@@ -4,6 +4,8 @@
 //! ([`super::derefs`]). The decoders find the copies by address whichever backend made
 //! them; a value no table names shows its pointers as addresses on the eBPF backend.
 
+mod aio;
+mod argv;
 mod bpf;
 mod btrfs;
 mod io_uring;
@@ -23,7 +25,7 @@ const EXIT_OK: u8 = when::EXIT_OK;
 type Entries = &'static [(u64, &'static [DerefSpec])];
 
 /// The syscalls whose structs the programs follow: the name, the argument whose value
-/// picks the copies, the table.
+/// picks the copies ([`EVERY`]: none), the table.
 const TABLES: &[(&str, usize, Entries)] = &[
     ("ioctl", 1, ioctl::TABLE),
     ("ioctl", 1, btrfs::TABLE),
@@ -31,7 +33,14 @@ const TABLES: &[(&str, usize, Entries)] = &[
     ("keyctl", 0, keyctl::TABLE),
     ("bpf", 0, bpf::TABLE),
     ("io_uring_register", 1, io_uring::TABLE),
+    ("execve", EVERY, argv::EXECVE_TABLE),
+    ("execveat", EVERY, argv::EXECVEAT_TABLE),
+    ("io_submit", EVERY, aio::TABLE),
 ];
+
+/// A table's selecting argument for a syscall whose copies no argument picks: every
+/// call takes those under value 0.
+const EVERY: usize = 6;
 
 /// The argument of syscall `name` whose value picks its copies behind pointers
 /// (`tracer_common::PLAN_DEREF_SHIFT`), if the programs take any for it.
@@ -97,7 +106,16 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for &(name, selector, table) in TABLES {
             let sc = crate::syscalls::by_name(name).expect(name);
-            assert!(selector < sc.args.len(), "{name}: selector {selector}");
+            assert!(
+                selector < sc.args.len() || selector == EVERY,
+                "{name}: selector {selector}"
+            );
+            if selector == EVERY {
+                assert!(
+                    table.iter().all(|e| e.0 == 0),
+                    "{name}: every call is value 0"
+                );
+            }
             for (value, specs) in table {
                 assert!(
                     specs.len() <= tracer_common::MAX_DEREFS,
