@@ -220,6 +220,16 @@ fn finish(mut tracer: Child, watcher: LineWatcher) -> String {
     out
 }
 
+/// Waits for the tracer stopped by SIGINT: it ends by it, as strace does once it has let
+/// the process go; collects its output.
+fn finish_interrupted(mut tracer: Child, watcher: LineWatcher) -> String {
+    use std::os::unix::process::ExitStatusExt;
+    let status = tracer.wait().unwrap();
+    let out = watcher.finish();
+    assert_eq!(status.signal(), Some(libc::SIGINT), "tracer failed:\n{out}");
+    out
+}
+
 fn blocked_calls_show_at_attach_and_resume(backend: Backend) {
     let mut b = Blocked::start();
     let want = expected(&b);
@@ -332,7 +342,7 @@ fn diagnose_lists_calls_blocked_at_attach(backend: Backend) {
         nix::sys::signal::SIGINT,
     )
     .unwrap();
-    let out = finish(tracer, watcher);
+    let out = finish_interrupted(tracer, watcher);
     let blocked = out
         .split("Threads blocked in a call now:")
         .nth(1)

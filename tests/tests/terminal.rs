@@ -86,7 +86,12 @@ fn trace_service(backend: Backend, extra: &[&str], wait: Duration) -> String {
     let screen = watcher.finish();
     let trace = std::fs::read_to_string(&out).unwrap_or_default();
     let _ = std::fs::remove_file(&out);
-    assert!(status.success(), "{status:?}:\n{screen}");
+    // As strace: the process let go of, SIGINT ends the tracer.
+    assert_eq!(
+        std::os::unix::process::ExitStatusExt::signal(&status),
+        Some(libc::SIGINT),
+        "{status:?}:\n{screen}"
+    );
     assert!(
         trace.contains("/etc/hostname"),
         "the trace went to the file"
