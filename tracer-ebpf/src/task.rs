@@ -239,10 +239,9 @@ pub fn exit(group_dead: Option<bool>) {
     // A task that leaves through exit/exit_group (or is killed while blocked) is still
     // inside that call: report it as one that never returned, as strace prints `= ?`.
     let mut exit_code = u64::MAX;
-    // SAFETY: copied out before removal.
-    let in_call = unsafe { INFLIGHT.get(tid) }.copied();
-    // The thread's entry goes with it, whether or not it is inside a call.
-    let _ = INFLIGHT.remove(tid);
+    // SAFETY: a value of this map, this thread's: read in place (a copy on this stack and
+    // the captures' function's stack would add up past the limit).
+    let in_call = INFLIGHT.get_ptr(tid).map(|c| unsafe { &*c });
     if let Some(call) = in_call.filter(|c| c.flags & INFLIGHT_ACTIVE != 0) {
         if is_exit(call.nr) {
             exit_code = call.args[0] & 0xff;
@@ -251,14 +250,26 @@ pub fn exit(group_dead: Option<bool>) {
         if call.flags & INFLIGHT_SHOWN != 0 {
             let duration = now_ns().saturating_sub(call.enter_ns);
             if cfg.emits_calls() && cfg.admits_unfinished(duration) {
-                crate::syscall::emit_cut::<crate::capture::Unrolled>(&call, emit::LATER);
+                crate::syscall::emit_cut::<crate::capture::Unrolled>(call, emit::LATER);
             }
         }
         if call.flags & INFLIGHT_SIGNAL_AFTER != 0 {
             signal::after_call(tid, call.tid, call.tgid);
         }
     }
+    // The thread's entry goes with it, whether or not it is inside a call.
+    let _ = INFLIGHT.remove(tid);
     let group_dead = group_dead.unwrap_or(tid == tgid);
+    leave(pid_tgid, group_dead, exit_code);
+}
+
+/// The rest of [`exit`]: the fatal signal's line, the exit record, the trace set. A
+/// function of its own: its stack and the captures' under `exit`'s call in progress
+/// would add up past the limit.
+#[inline(never)]
+fn leave(pid_tgid: u64, group_dead: bool, exit_code: u64) {
+    let cfg = config();
+    let (tgid, tid) = ((pid_tgid >> 32) as u32, pid_tgid as u32);
     let (view_tid, view_tgid) = admit::view_ids(pid_tgid);
     let status = wait_status();
     if let Some(status) = status {
