@@ -694,12 +694,13 @@ impl<'p, 'a> Tracer<'p, 'a> {
 
     /// `exit`, `exit_group`: shown whole at their entry (`exit(42) = ?`), as strace shows
     /// them: they never return, and a leader that leaves before its threads is reported
-    /// gone only with the last of them.
+    /// gone only with the last of them. (One tampered with may return: shown at its exit.)
     fn exit_at_entry(&mut self, tid: u32) -> Result<()> {
         let Some(task) = self.tasks.get_mut(&tid).filter(|t| !t.pre_exec) else {
             return Ok(());
         };
-        let Some(c) = (task.call.as_mut()).filter(|c| c.shown && tracer_common::is_exit(c.call.nr))
+        let Some(c) = (task.call.as_mut())
+            .filter(|c| c.shown && c.tamper.is_none() && tracer_common::is_exit(c.call.nr))
         else {
             return Ok(());
         };
