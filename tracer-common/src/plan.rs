@@ -939,7 +939,7 @@ pub const DEREF_EACH_PTR: u8 = 0xfb;
 /// io_submit iocb).
 pub const EACH_FIXED: u16 = u16::MAX;
 /// A [`DEREF_EACH`] copy's `count_at`: a NUL-terminated string at each element's pointer,
-/// at most `max` bytes and `-s` + 1 (an execve argv's); its copy stops at a NULL.
+/// at most `max` bytes and `-s` + 1 (an execve argv's, a BPF kprobe's symbols).
 pub const EACH_STRING: u16 = u16::MAX - 1;
 /// [`DerefSpec::count_bytes`]: the count is the call's return value (a copy at exit;
 /// none when it failed): ptrace's PEEKSIGINFO.

@@ -42,6 +42,9 @@ pub const SCRATCH_BYTES: usize = 32768;
 /// Records grow until this offset; past it no capture starts.
 const OFF_LIMIT: usize = 16384;
 const OFF_MASK: usize = OFF_LIMIT - 1;
+/// Past the end of any record: the last capture starts below `OFF_LIMIT` and takes at
+/// most a header and `2 * MAX_CAPTURE` bytes.
+const OFF_END: usize = OFF_LIMIT + 2 * MAX_CAPTURE + 8;
 /// Cells for values the verifier should not follow, past anything a record reaches
 /// (`OFF_LIMIT` + a capture header + at most `2 * MAX_CAPTURE`): see [`Builder::forget`].
 const FORGET_CELL: usize = SCRATCH_BYTES - 8;
@@ -481,15 +484,13 @@ impl Builder {
     }
 
     /// [`Self::forget`] for the record's length, which every capture changes
-    /// differently; it stays a multiple of 8, and a full record stays full.
+    /// differently; it stays a multiple of 8, and a full record stays full, as long as
+    /// it is: a capture started below `OFF_LIMIT` may end past it (cut there, its bytes
+    /// would be missing from the record its header describes).
     #[inline(always)]
     fn forget_offset(&mut self) {
         let off = self.forget(self.off);
-        self.off = if off >= OFF_LIMIT {
-            OFF_LIMIT
-        } else {
-            off & !7
-        };
+        self.off = if off >= OFF_END { OFF_END } else { off & !7 };
     }
 
     /// Takes the plan's looping capture: an iovec array and what its elements point
@@ -683,10 +684,8 @@ impl Builder {
             };
             let addr = self.read_word(data_off, el + spec.ptr_at as u64, 8);
             if spec.count_at == EACH_STRING {
-                // A string array ends at its NULL.
-                if addr == 0 {
-                    return;
-                }
+                // (Past a NULL too: a BPF kprobe's symbols may have one among them; a NULL's
+                // read faults, an empty copy.)
                 // SAFETY: data_off < OFF_LIMIT + 8.
                 unsafe { *(self.buf.add(data_off) as *mut u64) = addr };
                 // `-s` bytes and two more: one longer than `-s` shows cut; the NUL kept
@@ -711,7 +710,8 @@ impl Builder {
                 }
             };
             let size = if addr == 0 { 0 } else { size };
-            let want = size.min(spec.max as usize);
+            // (Below a capture's room: the mask would make MAX_CAPTURE 0.)
+            let want = size.min(spec.max as usize).min(MAX_CAPTURE - 8);
             let want = self.forget(want) & (MAX_CAPTURE - 1);
             // SAFETY: data_off < OFF_LIMIT + 8.
             unsafe { *(self.buf.add(data_off) as *mut u64) = addr };
