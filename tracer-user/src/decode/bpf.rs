@@ -522,14 +522,7 @@ fn write_prog_info(
             let _ = write!(s, "{v}");
         });
         out.push_str(", name=");
-        let name = &info[64..80];
-        match name.iter().position(|&c| c == 0) {
-            Some(end) => quote(out, &name[..end], opts.hex, false),
-            None => {
-                quote(out, &name[..15], opts.hex, false);
-                out.push_str("...");
-            }
-        }
+        write_obj_name(out, &info[64..80], opts);
         if size <= 80 {
             break 'fields;
         }
@@ -639,14 +632,7 @@ fn write_map_info(out: &mut String, data: &[u8], opts: &DecodeOptions) {
             break 'fields;
         }
         out.push_str(", name=");
-        let name = &info[24..40];
-        match name.iter().position(|&c| c == 0) {
-            Some(end) => quote(out, &name[..end], opts.hex, false),
-            None => {
-                quote(out, &name[..15], opts.hex, false);
-                out.push_str("...");
-            }
-        }
+        write_obj_name(out, &info[24..40], opts);
         if size <= 40 {
             break 'fields;
         }
@@ -1545,6 +1531,17 @@ const ATTACH_TYPES: Xlat = &[
     (42, "BPF_TRACE_KPROBE_MULTI"),
     (43, "BPF_LSM_CGROUP"),
 ];
+
+/// A program's or map's 16-byte name: up to its NUL, or cut (`...`) without one.
+fn write_obj_name(out: &mut String, name: &[u8], opts: &DecodeOptions) {
+    match name.iter().position(|&c| c == 0) {
+        Some(end) => quote(out, &name[..end], opts.hex, false),
+        None => {
+            quote(out, &name[..15], opts.hex, false);
+            out.push_str("...");
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -404,6 +404,26 @@ impl<W: Write> TextFormatter<W> {
 }
 
 impl<W: Write> TextFormatter<W> {
+    /// The leader's `+++ superseded +++` line, then the exec of thread `by` resumed
+    /// under the leader's pid.
+    fn resumed_as_leader(
+        &mut self,
+        ctx: &Context,
+        leader: u32,
+        by: u32,
+        leader_prefix: String,
+        ns: u64,
+        call: &Syscall,
+    ) -> io::Result<()> {
+        self.prefix_override = Some(leader_prefix.clone());
+        self.exited(ctx, leader, ExitStatus::Superseded { by }, ns)?;
+        self.prefix_override = Some(leader_prefix);
+        self.in_progress.insert(leader, call.enter_ns);
+        self.completed(ctx, call)?;
+        self.prefix_override = None;
+        Ok(())
+    }
+
     /// strace's lines for an exec by a thread other than the leader: the thread's call
     /// ` <pid changed to P ...>`, the leader's `+++ superseded +++` line, then the call
     /// resumed under the leader's pid (`<... execve resumed>) = 0`). Whatever else comes
@@ -430,12 +450,7 @@ impl<W: Write> TextFormatter<W> {
                 // on with the leader's lines, the pid's change unsaid.
                 _ if self.in_progress.get(&by) == Some(&call.enter_ns) => {
                     self.in_progress.remove(&by);
-                    self.prefix_override = Some(held.leader_prefix.clone());
-                    self.exited(ctx, leader, ExitStatus::Superseded { by }, ns)?;
-                    self.prefix_override = Some(held.leader_prefix);
-                    self.in_progress.insert(leader, call.enter_ns);
-                    self.completed(ctx, call)?;
-                    self.prefix_override = None;
+                    self.resumed_as_leader(ctx, leader, by, held.leader_prefix, ns, call)?;
                     return Ok(true);
                 }
                 _ => {
@@ -449,12 +464,7 @@ impl<W: Write> TextFormatter<W> {
                 }
             }
             writeln!(self.out, " <pid changed to {leader} ...>")?;
-            self.prefix_override = Some(held.leader_prefix.clone());
-            self.exited(ctx, leader, ExitStatus::Superseded { by }, ns)?;
-            self.prefix_override = Some(held.leader_prefix);
-            self.in_progress.insert(leader, call.enter_ns);
-            self.completed(ctx, call)?;
-            self.prefix_override = None;
+            self.resumed_as_leader(ctx, leader, by, held.leader_prefix, ns, call)?;
             return Ok(true);
         }
         for (leader, held) in std::mem::take(&mut self.superseded) {
