@@ -106,6 +106,15 @@ pub const TABLE: Entries = &[
     (0xc008ae05, &[behind(EXIT, DEREF_SELF, (0, 4), 40, 8, 4096)]),
     // ubi: UBI_IOCEBCH's 16 bytes (the request says 4).
     (0x40044f02, &[whole(ENTER, 16)]),
+    // UBI_IOCRNVOL's 4368 bytes: a capture's worth, then the rest (joined for the
+    // decoder, `decode::join_pieces`).
+    (
+        0x5110_6f03,
+        &[
+            whole(ENTER, 4368),
+            behind(ENTER, DEREF_SELF, (4088, 0), 0, 4368 - 4088, 4368 - 4088),
+        ],
+    ),
     // SIOCGIFCONF: the interfaces the kernel wrote into `ifc_buf`, `ifc_len` bytes.
     (0x8912, &[behind(EXIT, 8, (0, 4), 1, 0, 4096)]),
     // SG_IO: v3's data at entry and at exit (v4's request at the same place).
