@@ -1147,7 +1147,11 @@ fn write_ebpf_code(out: &mut String, code: u8) {
                 "BPF_???",
             );
             out.push('|');
-            let ops = if class == 5 { EBPF_OP_JMP } else { EBPF_OP_ALU };
+            let ops = if class == 5 {
+                EBPF_OP_JMP
+            } else {
+                super::bpf_filter::OP_ALU
+            };
             write_enum(out, (code & 0xf0).into(), ops, "BPF_???");
         }
         // BPF_JMP32: not known to strace 6.1's printer.
@@ -1321,24 +1325,6 @@ const EBPF_MODE: Xlat = &[
     (0x40, "BPF_IND"),
     (0x60, "BPF_MEM"),
     (0xc0, "BPF_XADD"),
-];
-
-/// strace's `bpf_op_alu` with `ebpf_op_alu`.
-const EBPF_OP_ALU: Xlat = &[
-    (0, "BPF_ADD"),
-    (0x10, "BPF_SUB"),
-    (0x20, "BPF_MUL"),
-    (0x30, "BPF_DIV"),
-    (0x40, "BPF_OR"),
-    (0x50, "BPF_AND"),
-    (0x60, "BPF_LSH"),
-    (0x70, "BPF_RSH"),
-    (0x80, "BPF_NEG"),
-    (0x90, "BPF_MOD"),
-    (0xa0, "BPF_XOR"),
-    (0xb0, "BPF_MOV"),
-    (0xc0, "BPF_ARSH"),
-    (0xd0, "BPF_END"),
 ];
 
 /// strace's `bpf_op_jmp` with `ebpf_op_jmp`.

@@ -252,7 +252,8 @@ const MODE: Xlat = &[
 
 const SRC: Xlat = &[(0, "BPF_K"), (0x08, "BPF_X")];
 
-const OP_ALU: Xlat = &[
+/// strace's `bpf_op_alu` (with `ebpf_op_alu`, the same operations: eBPF's share it).
+pub(super) const OP_ALU: Xlat = &[
     (0, "BPF_ADD"),
     (0x10, "BPF_SUB"),
     (0x20, "BPF_MUL"),

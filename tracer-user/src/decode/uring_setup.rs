@@ -271,16 +271,7 @@ pub fn write_restriction(out: &mut String, b: &Bytes, at: usize) -> Option<()> {
         out.push_str(", resv=");
         write_hex(out, resv.into());
     }
-    if resv2.iter().any(|&r| r != 0) {
-        out.push_str(", resv2=[");
-        for (n, r) in resv2.iter().enumerate() {
-            if n > 0 {
-                out.push_str(", ");
-            }
-            write_hex(out, (*r).into());
-        }
-        out.push(']');
-    }
+    write_resv2(out, &resv2);
     out.push('}');
     Some(())
 }
@@ -576,16 +567,7 @@ fn write_probe_struct(
         b.u32(8).unwrap_or(0),
         b.u32(12).unwrap_or(0),
     ];
-    if resv2.iter().any(|&r| r != 0) {
-        out.push_str(", resv2=[");
-        for (n, r) in resv2.iter().enumerate() {
-            if n > 0 {
-                out.push_str(", ");
-            }
-            write_hex(out, (*r).into());
-        }
-        out.push(']');
-    }
+    write_resv2(out, &resv2);
     out.push_str(", ops=[");
     let limit = if opts.abbreviate {
         opts.string_limit
@@ -689,5 +671,19 @@ pub(super) fn derefs(call: &Call, exit: bool, wants: &mut Vec<super::mem::Want>)
             wants.push((x(16), 8 * most(u(24))));
         }
         _ => {}
+    }
+}
+
+/// `, resv2=[0x.., ...]` when any of the reserved words is not zero.
+fn write_resv2(out: &mut String, resv2: &[u32]) {
+    if resv2.iter().any(|&r| r != 0) {
+        out.push_str(", resv2=[");
+        for (n, r) in resv2.iter().enumerate() {
+            if n > 0 {
+                out.push_str(", ");
+            }
+            write_hex(out, (*r).into());
+        }
+        out.push(']');
     }
 }
