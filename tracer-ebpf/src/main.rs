@@ -31,8 +31,13 @@ mod syscall;
 mod task;
 mod uring;
 
+use core::ptr;
+
 use aya_ebpf::{
-    helpers::{bpf_get_current_pid_tgid, bpf_get_current_task, bpf_probe_read_kernel},
+    helpers::{
+        bpf_get_current_pid_tgid, bpf_get_current_task, bpf_probe_read_kernel,
+        generated::bpf_get_current_task_btf,
+    },
     macros::{fentry, fexit, raw_tracepoint, tracepoint},
     programs::{FEntryContext, FExitContext, RawTracePointContext, TracePointContext},
 };
@@ -65,7 +70,7 @@ pub fn tracer_sys_enter_loops(ctx: RawTracePointContext) -> i32 {
 fn sys_enter<L: Loops>(ctx: &RawTracePointContext) {
     let nr: u64 = ctx.arg(1);
     let regs: *const u8 = ctx.arg(0);
-    let compat = || compat_call(regs);
+    let compat = || compat_call::<L>(regs);
     syscall::on_enter::<L, _>(ctx, nr, compat, |frame, compat| {
         regs_args(regs, frame, compat)
     });
@@ -97,7 +102,7 @@ fn fentry<L: Loops>(ctx: &FEntryContext) {
     // SAFETY: a field of the function's `struct pt_regs *`; the helper checks the read.
     let nr = unsafe { bpf_probe_read_kernel(regs.wrapping_add(PT_REGS_NR).cast::<u32>()) };
     if let Ok(nr) = nr {
-        let compat = || compat_call(regs);
+        let compat = || compat_call::<L>(regs);
         syscall::on_enter::<L, _>(ctx, nr as u64, compat, |frame, compat| {
             regs_args(regs, frame, compat)
         });
@@ -149,9 +154,22 @@ fn regs_args(regs: *const u8, frame: bool, compat: bool) -> [u64; MAX_ARGS] {
 /// architecture's flag in the task where BTF gave its offset, else its registers. A
 /// failed read says no.
 #[inline(always)]
-fn compat_call(regs: *const u8) -> bool {
+fn compat_call<L: Loops>(regs: *const u8) -> bool {
     let offset = config().compat_task_offset as usize;
     match COMPAT_TASK_FLAG {
+        // The twins the loader picks on 5.17+ (`bpf_loop`) have `bpf_get_current_task_btf`
+        // (5.11+): a typed pointer the program loads from directly (the offset a frozen
+        // setting, so the verifier checks it against BTF), where a `bpf_probe_read_kernel`
+        // costs every traced call a helper call and a fault-safe copy.
+        Some(flag) if offset != 0 && L::HELPER.is_some() => {
+            // SAFETY: the current task, valid while the program runs; a field of it at an
+            // offset BTF gave (the verifier checks the load).
+            let word = unsafe {
+                let task = bpf_get_current_task_btf() as *const u8;
+                ptr::read_volatile(task.add(offset).cast::<u32>())
+            };
+            word & flag.mask != 0
+        }
         Some(flag) if offset != 0 => {
             // SAFETY: the helper takes no arguments; the task is only read through
             // bpf_probe_read_kernel, which checks the read, at an offset from BTF.
