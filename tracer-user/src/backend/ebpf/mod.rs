@@ -308,8 +308,12 @@ impl EbpfTracer {
         }
         let mut calls = Vec::new();
         for (tid, raw) in blocked::threads_in_calls(tgid) {
-            // Without -f only the thread attached to is traced.
-            if !cfg.trace_set().contains(raw.nr) || (!cfg.follow_forks && tid != tgid) {
+            // Without -f only the thread attached to is traced. A stopped thread left its
+            // call before it stopped (it resumes with `restart_syscall`).
+            if !cfg.trace_set().contains(raw.nr)
+                || (!cfg.follow_forks && tid != tgid)
+                || blocked::stop_signal(tgid, tid).is_some()
+            {
                 continue;
             }
             let enter_ns = now_ns();
@@ -867,6 +871,7 @@ fn announce_at_attach(
         return Ok(());
     }
     for &pid in pids {
+        stopped_at_attach(cfg, run, pid)?;
         for call in tracer.seed_blocked(pid, cfg) {
             run.entries.insert(call.tid, call.clone());
             if cfg.shows_in_progress() {
@@ -876,6 +881,29 @@ fn announce_at_attach(
         }
     }
     run.pipeline.flush().context("writing the trace")
+}
+
+/// The traced threads of process `pid` that a stop signal stopped before the attach:
+/// strace's seized threads report their group-stop at once, `--- stopped by SIGSTOP ---`.
+fn stopped_at_attach(cfg: &Config, run: &mut Run, pid: u32) -> Result<()> {
+    let threads: Vec<u32> = match std::fs::read_dir(format!("/proc/{pid}/task")) {
+        Ok(dir) if cfg.follow_forks => dir
+            .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+            .collect(),
+        _ => vec![pid],
+    };
+    for tid in threads {
+        if let Some(signal) = blocked::stop_signal(pid, tid) {
+            run.emit(Event::Signal {
+                tid,
+                pid,
+                signal,
+                info: SignalInfo::GroupStop,
+                ns: now_ns(),
+            })?;
+        }
+    }
+    Ok(())
 }
 
 /// Shows calls that have been in progress for a while, as strace shows a blocked call.
