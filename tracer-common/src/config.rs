@@ -141,6 +141,41 @@ pub struct KernelConfig {
     /// With `--pidns-translation` (from BTF; all 0: off): where a task's ids in its own
     /// pid namespace are, for [`crate::TaskIdsRecord`].
     pub ns_fields: NsFields,
+    /// With `-Y` (from BTF; all 0: off): where a task's children and names are, for the
+    /// name of the child a call's pid argument names ([`crate::PLAN_PID_ARG_SHIFT`]).
+    pub child_fields: ChildFields,
+}
+
+/// Offsets, from BTF, of what leads from a task to the names of its children: its
+/// `children` list (of their `sibling` entries), a task's `pid` and `comm`, and whether
+/// the caller is in the initial pid namespace (`thread_pid`'s `level` is 0), where its
+/// pid arguments are the kernel's numbers.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ChildFields {
+    pub task_children: u32,
+    pub task_sibling: u32,
+    pub task_pid: u32,
+    pub task_comm: u32,
+    pub task_thread_pid: u32,
+    pub pid_level: u32,
+}
+
+impl ChildFields {
+    pub const NONE: Self = Self {
+        task_children: 0,
+        task_sibling: 0,
+        task_pid: 0,
+        task_comm: 0,
+        task_thread_pid: 0,
+        pid_level: 0,
+    };
+
+    /// Whether BTF gave them (`task_struct.children` is never at 0).
+    #[inline(always)]
+    pub fn known(&self) -> bool {
+        self.task_children != 0
+    }
 }
 
 /// Offsets, from BTF, of the fields that lead from a task to its ids in its own pid
@@ -440,6 +475,7 @@ impl KernelConfig {
         uring: UringFields::NONE,
         fd_fields: FdFields::NONE,
         ns_fields: NsFields::NONE,
+        child_fields: ChildFields::NONE,
     };
 
     /// A task's key in the trace set (`TRACED`): its process with `-f`, else itself. One
@@ -538,7 +574,7 @@ impl Default for KernelConfig {
     }
 }
 
-const _: () = assert!(core::mem::size_of::<KernelConfig>() == 264 + 16 + 48 + 128 + 40 + 40);
+const _: () = assert!(core::mem::size_of::<KernelConfig>() == 264 + 16 + 48 + 128 + 40 + 40 + 24);
 
 #[cfg(feature = "user")]
 // SAFETY: plain-old-data: repr(C), integer fields only, explicit padding.

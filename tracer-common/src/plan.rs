@@ -63,7 +63,9 @@ pub mod capture {
     /// fault flag). The decoder tells a short array from the count.
     pub const FOLLOW: u8 = 16;
     /// The calling task's name (`comm`, 16 bytes) at the call's exit, with `-Y`
-    /// ([`crate::KernelConfig::comm`]); not a plan's: argument [`crate::DEREF_ARG`].
+    /// ([`crate::KernelConfig::comm`]); not a plan's: argument [`crate::DEREF_ARG`]. For
+    /// an argument that names a child of the caller ([`crate::PLAN_PID_ARG_SHIFT`]), at
+    /// the call's entry: the child's name.
     pub const COMM: u8 = 17;
 }
 
@@ -754,6 +756,20 @@ pub const PLAN_DEREF_SHIFT: u32 = 20;
 /// The argument [`PLAN_DEREF_SHIFT`]'s bits name in `flags`.
 pub const fn deref_selector(flags: u32) -> Option<usize> {
     match flags >> PLAN_DEREF_SHIFT & 7 {
+        0 => None,
+        n => Some(n as usize - 1),
+    }
+}
+
+/// Bits `PLAN_PID_ARG_SHIFT..+3`: 1 + the argument that names a process (`waitid`'s,
+/// `kill`'s), 0 for none: with `-Y` the entry record carries the name of the caller's
+/// child it names ([`capture::COMM`] for that argument), which may be reaped by the time
+/// the line is printed.
+pub const PLAN_PID_ARG_SHIFT: u32 = 24;
+
+/// The argument [`PLAN_PID_ARG_SHIFT`]'s bits name in `flags`.
+pub const fn pid_arg(flags: u32) -> Option<usize> {
+    match flags >> PLAN_PID_ARG_SHIFT & 7 {
         0 => None,
         n => Some(n as usize - 1),
     }

@@ -16,8 +16,11 @@ use crate::{
 };
 use aya_ebpf::{
     helpers::{
-        bpf_get_current_pid_tgid,
-        generated::{bpf_get_current_comm, bpf_loop, bpf_probe_read_user, bpf_probe_read_user_str},
+        bpf_get_current_pid_tgid, bpf_get_current_task, bpf_probe_read_kernel,
+        generated::{
+            bpf_get_current_comm, bpf_loop, bpf_probe_read_kernel as bpf_probe_read_kernel_raw,
+            bpf_probe_read_user, bpf_probe_read_user_str,
+        },
     },
     macros::map,
     maps::PerCpuArray,
@@ -34,6 +37,13 @@ use tracer_common::{
     copied_flags, deref_selector, fdset_bytes, follow_count, follow_shape, follow_want,
     iov_copy_len, page_room, when,
 };
+
+/// The `T` at `base + offset` in kernel memory.
+#[inline(always)]
+fn kernel<T>(base: *const u8, offset: u32) -> Option<T> {
+    // SAFETY: a kernel address and an offset from BTF; the helper checks the read.
+    unsafe { bpf_probe_read_kernel(base.wrapping_add(offset as usize).cast::<T>()) }.ok()
+}
 
 /// Scratch space per CPU, one slot for entries and one for exits (a preempted enter
 /// program and an exit program can run on one CPU at once; programs of one kind can too,
@@ -461,6 +471,49 @@ impl Builder {
         let rc = unsafe { bpf_get_current_comm(self.buf.add(at).cast(), 16) };
         if rc == 0 {
             self.push(header_off, DEREF_ARG, capture::COMM, 16, 0);
+        }
+    }
+
+    /// The name of the caller's child `pid` ([`capture::COMM`] for argument `arg`), found
+    /// in its list of children (`CHILDREN_SEEN` at most): its waiter may reap it before
+    /// userspace prints the line, and `/proc` forgets it then. Only for a caller in the
+    /// initial pid namespace, where the argument is the kernel's number.
+    #[inline(always)]
+    pub fn child_comm(&mut self, arg: usize, pid: u64) {
+        const CHILDREN_SEEN: usize = 16;
+        let f = &config().child_fields;
+        // The kernel reads an `int` (the upper half may be anything).
+        let pid = pid as i32;
+        if self.off >= OFF_LIMIT || pid <= 0 {
+            return;
+        }
+        // SAFETY: the current task, read only through the checked helper below.
+        let task = unsafe { bpf_get_current_task() } as *const u8;
+        let level = kernel::<u64>(task, f.task_thread_pid)
+            .and_then(|thread_pid| kernel::<u32>(thread_pid as *const u8, f.pid_level));
+        if level != Some(0) {
+            return;
+        }
+        let head = task.wrapping_add(f.task_children as usize) as u64;
+        let mut next = kernel::<u64>(task, f.task_children).unwrap_or(head);
+        for _ in 0..CHILDREN_SEEN {
+            if next == head || next == 0 {
+                return;
+            }
+            let child = (next - f.task_sibling as u64) as *const u8;
+            if kernel::<i32>(child, f.task_pid) == Some(pid) {
+                let header_off = self.off & OFF_MASK;
+                let at = (header_off + size_of::<CaptureHeader>()) & (2 * OFF_LIMIT - 8);
+                let comm = child.wrapping_add(f.task_comm as usize);
+                // SAFETY: 16 bytes at `at` < OFF_LIMIT + 8: inside the scratch buffer.
+                let rc =
+                    unsafe { bpf_probe_read_kernel_raw(self.buf.add(at).cast(), 16, comm.cast()) };
+                if rc == 0 {
+                    self.push(header_off, arg as u8, capture::COMM, 16, 0);
+                }
+                return;
+            }
+            next = kernel::<u64>(next as *const u8, 0).unwrap_or(0);
         }
     }
 

@@ -10,7 +10,7 @@ use tracer_common::{
     COMPAT_NR, INFLIGHT_ACTIVE, INFLIGHT_ENTRY_LOST, INFLIGHT_SHOWN, INFLIGHT_SIGNAL_AFTER,
     InFlight, MAX_ARGS, PLAN_PATH_PASS, PLAN_PATH_TRACK, PLAN_SIGFRAME, PLAN_TRACE,
     RECORD_FILTERED, RECORD_NO_RETURN, SyscallPlan, TRACE_FROM_EXEC, TRACE_ON, deref_selector,
-    is_exit, kind, nr,
+    is_exit, kind, nr, pid_arg,
 };
 
 use crate::{
@@ -182,12 +182,22 @@ fn capture_at_entry<L: Loops>(call: &mut InFlight, plan: &SyscallPlan) {
     call.retry = deferred;
     let phase = Phase::Enter { deferred };
     let derefs = config().derefs != 0 && deref_selector(plan.flags).is_some();
-    if !derefs && !capture::any(&plan.capture, phase) {
+    // -Y (frozen: without it the verifier skips this): the name of the child a pid
+    // argument names, which its waiter may reap before the line is printed. Not when the
+    // call's fate waits for its exit: nothing of a filtered call leaves the kernel.
+    let child = pid_arg(plan.flags)
+        .filter(|_| config().child_fields.known() && !config().decides_at_exit());
+    if !derefs && !capture::any(&plan.capture, phase) && child.is_none() {
         return;
     }
     let record = || syscall_record(kind::SYSCALL_ENTER, call, 0, 0);
     if let Some(mut builder) = Builder::new(SCRATCH_ENTER, record) {
         call.retry |= builder.take::<L>(false, deferred);
+        if let Some(arg) = child
+            && let Some(&pid) = call.args.get(arg)
+        {
+            builder.child_comm(arg, pid);
+        }
         if !output(builder.finish(), wakeup_flags(), Lost::Entry) {
             call.flags |= INFLIGHT_ENTRY_LOST;
         }

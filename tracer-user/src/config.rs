@@ -235,6 +235,9 @@ pub struct OutputOptions {
     pub always_show_pid: bool,
     /// `-Y`: line prefixes and pids with command names.
     pub pid_comm: bool,
+    /// `-e status=` with `detached` but not every status: the calls in progress at the
+    /// end are printed then, strace's `<detached ...>` lines.
+    pub detached_calls: bool,
     /// `-e read=` / `-e write=`: descriptors whose data is dumped.
     pub dump_read: NumberSet,
     pub dump_write: NumberSet,
@@ -938,6 +941,7 @@ impl Args {
             instruction_pointer: self.instruction_pointer,
             always_show_pid: self.always_show_pid,
             pid_comm: q.pid_comm,
+            detached_calls: q.detached_calls,
             dump_read: q.read.clone(),
             dump_write: q.write.clone(),
             show_container: self.show_container,

@@ -74,7 +74,19 @@ impl Syscall {
     /// The task's name at the call, when the backend took it
     /// (`tracer_common::capture::COMM`: the eBPF programs with `-Y`).
     pub fn comm_at_call(&self) -> Option<String> {
-        let c = (self.captures.iter()).find(|c| c.kind == tracer_common::capture::COMM)?;
+        self.comm_of(DEREF_ARG)
+    }
+
+    /// The name of the child of the caller's that argument `arg` names, at the call's
+    /// entry, when the backend took it (the eBPF programs with `-Y`,
+    /// `tracer_common::PLAN_PID_ARG_SHIFT`).
+    pub fn child_comm(&self, arg: usize) -> Option<String> {
+        self.comm_of(arg as u8)
+    }
+
+    fn comm_of(&self, arg: u8) -> Option<String> {
+        let c = (self.captures.iter())
+            .find(|c| c.kind == tracer_common::capture::COMM && c.arg == arg)?;
         let name = c.data.split(|&b| b == 0).next().unwrap_or_default();
         Some(String::from_utf8_lossy(name).into_owned())
     }

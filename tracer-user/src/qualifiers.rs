@@ -402,6 +402,9 @@ pub struct Qualifiers {
     pub signals: NumberSet,
     /// `tracer_common::status` bits of the calls printed.
     pub status: u8,
+    /// `status=` names `detached` but not every status: the calls in progress when the
+    /// tracer lets go are printed then (the others were held back until they return).
+    pub detached_calls: bool,
     /// Descriptors whose reads and writes are hex-dumped.
     pub read: NumberSet,
     pub write: NumberSet,
@@ -426,6 +429,7 @@ impl Default for Qualifiers {
             raw: TraceSet::none(),
             signals: NumberSet::all(),
             status: status::ALL,
+            detached_calls: false,
             read: NumberSet::none(),
             write: NumberSet::none(),
             quiet: None,
@@ -458,7 +462,7 @@ impl Qualifiers {
             "signal" | "signals" | "s" => {
                 self.signals = NumberSet::parse(value, "signal", signal_number)?
             }
-            "status" => self.status = parse_status(value)?,
+            "status" => (self.status, self.detached_calls) = parse_status(value)?,
             "read" | "reads" | "r" => self.read = NumberSet::parse(value, "descriptor", fd)?,
             "write" | "writes" | "w" => self.write = NumberSet::parse(value, "descriptor", fd)?,
             "quiet" | "silent" | "silence" | "q" => self.quiet = Some(Quiet::parse(value)?),
@@ -507,9 +511,10 @@ fn fd(token: &str) -> Option<u32> {
 }
 
 /// strace's `status` set: `successful,failed,unfinished,unavailable,detached`, `all`,
-/// `none`, `!` negating; as `tracer_common::status` bits.
-fn parse_status(spec: &str) -> Result<u8> {
-    // Only ptrace detaches mid-call or loses a call's result: nothing to show for those.
+/// `none`, `!` negating; as `tracer_common::status` bits, and whether the calls in progress
+/// at the end are printed apart ([`Qualifiers::detached_calls`]).
+fn parse_status(spec: &str) -> Result<(u8, bool)> {
+    // A call's result lost (`unavailable`) is ptrace's alone: nothing to show for it.
     const UNAVAILABLE: u32 = 8;
     const DETACHED: u32 = 16;
     let set = NumberSet::parse(spec, "status", |token| {
@@ -522,10 +527,13 @@ fn parse_status(spec: &str) -> Result<u8> {
             _ => return None,
         })
     })?;
-    Ok([status::SUCCESSFUL, status::FAILED, status::UNFINISHED]
+    let bits = [status::SUCCESSFUL, status::FAILED, status::UNFINISHED]
         .into_iter()
         .filter(|&bit| set.contains(bit as u32))
-        .fold(0, |acc, bit| acc | bit))
+        .fold(0, |acc, bit| acc | bit);
+    // With every status the calls in progress were printed at their entry already.
+    let every = bits == status::ALL && set.contains(UNAVAILABLE) && set.contains(DETACHED);
+    Ok((bits, set.contains(DETACHED) && !every))
 }
 
 #[cfg(test)]
@@ -656,7 +664,10 @@ mod tests {
         assert_eq!(quiet, Quiet(Quiet::ATTACH | Quiet::EXIT));
         assert_eq!(q.decode_fds.unwrap().as_level(), 2);
         assert!(q.pid_comm && !q.pidns);
-        assert_eq!(parse_status("none").unwrap(), 0);
+        assert_eq!(parse_status("none").unwrap(), (0, false));
+        assert_eq!(parse_status("detached").unwrap(), (0, true));
+        assert_eq!(parse_status("all").unwrap(), (status::ALL, false));
+        assert_eq!(parse_status("!detached").unwrap(), (status::ALL, false));
         assert_eq!(
             parse_status("all,detached").unwrap_err().to_string(),
             "invalid status 'all'"

@@ -64,6 +64,36 @@ pub fn threads_in_calls(tgid: u32) -> Vec<(u32, RawCall)> {
         .collect()
 }
 
+/// The signal that stopped thread `tid` of process `tgid`, when it is in a group-stop
+/// (`kill -STOP` before the attach: strace's seized thread reports it at once). From
+/// `/proc`: the thread's state `T` in its `stat`, and the last field of the process's,
+/// its group's stop signal while stopped (0 once a `wait` of the parent's took it: then
+/// SIGSTOP, the signal that stops processes by far most often).
+pub fn stop_signal(tgid: u32, tid: u32) -> Option<i32> {
+    let stat = |dir| std::fs::read_to_string(format!("/proc/{tgid}/{dir}stat")).ok();
+    let thread = stat(format!("task/{tid}/"))?;
+    if parse_stat(&thread)?.0 != "T" {
+        return None;
+    }
+    let code = stat(String::new())
+        .and_then(|s| parse_stat(&s)?.1)
+        .unwrap_or(0);
+    Some(match code & 0x7f {
+        0 => libc::SIGSTOP,
+        signal => signal,
+    })
+}
+
+/// A `stat` line's state and exit code (its last field).
+fn parse_stat(stat: &str) -> Option<(&str, Option<i32>)> {
+    // After the name, which may hold anything: `(name) STATE ... EXIT_CODE`.
+    let mut fields = stat.get(stat.rfind(')')? + 1..)?.split_whitespace();
+    Some((
+        fields.next()?,
+        fields.next_back().and_then(|c| c.parse().ok()),
+    ))
+}
+
 /// The processes of a cgroup and of the cgroups below it.
 pub fn cgroup_processes(dir: &Path) -> Vec<u32> {
     let mut pids = Vec::new();
@@ -133,5 +163,15 @@ mod tests {
         assert_eq!(parse("running\n"), None);
         assert_eq!(parse("-1 0x7ffeb2da6360 0x7ff2a4a6f2ec\n"), None);
         assert_eq!(parse(""), None);
+    }
+
+    #[test]
+    fn a_group_stop_is_read_from_the_stat_line() {
+        let tail =
+            "0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0";
+        let stat = format!("4780 (a) b) T 1 {tail} 19\n");
+        assert_eq!(parse_stat(&stat), Some(("T", Some(19))));
+        assert_eq!(parse_stat("4780 (sleep) S 1 0\n"), Some(("S", Some(0))));
+        assert_eq!(parse_stat("4780 (sleep"), None);
     }
 }

@@ -1106,6 +1106,7 @@ fn write_struct_arg(
         pid: call.pid,
         tid: call.tid,
         fds,
+        child: super::named_child(call),
     };
     let printed = match data {
         Some(d) if sk == StructKind::Siginfo && d.len() >= sk.size() as usize => {

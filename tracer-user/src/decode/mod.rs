@@ -432,7 +432,14 @@ pub(crate) fn write_pid_arg(out: &mut String, call: &Call, pid: i32, opts: &Deco
         strings::escape_comm(&mut s, comm.as_bytes());
         Some(s)
     };
-    let at_call = entry_comm(call, pid).filter(|_| process_comm(pid as u32).is_none());
+    let child = || {
+        named_child(call)
+            .filter(|(p, _)| *p == pid)
+            .map(|(_, comm)| comm)
+    };
+    let at_call = entry_comm(call, pid)
+        .or_else(child)
+        .filter(|_| process_comm(pid as u32).is_none());
     match at_call.or_else(own).filter(|_| opts.pid_comm) {
         Some(comm) => {
             let plain = DecodeOptions {
@@ -449,6 +456,16 @@ pub(crate) fn write_pid_arg(out: &mut String, call: &Call, pid: i32, opts: &Deco
         }
         None => write_pid(out, call.tid, pid, opts),
     }
+}
+
+/// The caller's child `call`'s pid argument names, with the name the eBPF programs took
+/// at the call's entry (`-Y`), escaped: its waiter may have reaped it since.
+pub(crate) fn named_child(call: &Call) -> Option<(i32, String)> {
+    let arg = syscalls::pid_arg(call.nr)?;
+    let comm = call.child_comm(arg)?;
+    let mut s = String::new();
+    strings::escape_comm(&mut s, comm.as_bytes());
+    Some((call.args[arg] as i32, s))
 }
 
 pub fn process_comm(pid: u32) -> Option<String> {

@@ -306,6 +306,7 @@ fn write_data(
         pid: call.pid,
         tid: call.tid,
         fds,
+        child: None,
     };
     let exited_ok = call.success().is_some();
     match request {

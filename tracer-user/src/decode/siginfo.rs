@@ -19,6 +19,10 @@ pub struct Names<'a> {
     pub pid: u32,
     pub tid: u32,
     pub fds: Option<&'a dyn FdNames>,
+    /// The caller's child a pid argument named, with its name at the call's entry
+    /// ([`super::named_child`]): `si_pid`'s name when the call left the child (a stop, a
+    /// continue) though it is gone by the time the line is printed.
+    pub child: Option<(i32, String)>,
 }
 
 fn sig(n: i32) -> String {
@@ -208,7 +212,18 @@ fn write(out: &mut String, b: &Bytes, names: Option<&Names>) {
     }
     let source = |out: &mut String| {
         out.push_str(", si_pid=");
+        // A child that exited was reaped by the call, as strace finds it after.
+        let left = signo != libc::SIGCHLD || !(1..=3).contains(&code);
+        let child = names.and_then(|n| n.child.as_ref()).filter(|(pid, _)| {
+            left && *pid == at(16) && super::process_comm(*pid as u32).is_none()
+        });
         match names {
+            Some(n)
+                if n.opts.pid_comm
+                    && let Some((pid, comm)) = child =>
+            {
+                let _ = write!(out, "{pid}<{comm}>");
+            }
             Some(n) => super::write_pid(out, n.tid, at(16), n.opts),
             None => {
                 let _ = write!(out, "{}", at(16));

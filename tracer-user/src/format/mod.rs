@@ -34,6 +34,7 @@ pub fn formatter(cfg: &Config) -> Box<MakeSink> {
                 syscall_numbers: cfg.out.syscall_numbers,
                 instruction_pointer: cfg.out.instruction_pointer,
                 pid_comm: cfg.out.pid_comm,
+                detached_calls: cfg.out.detached_calls,
                 dump_read: cfg.out.dump_read.clone(),
                 dump_write: cfg.out.dump_write.clone(),
                 show_container: cfg.out.show_container,

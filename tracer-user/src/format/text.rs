@@ -43,6 +43,9 @@ pub struct TextOptions {
     pub instruction_pointer: bool,
     /// `-Y`: line prefixes carry the command name, `[pid  1234<cat>] `.
     pub pid_comm: bool,
+    /// `-e status=detached` (not every status): the calls in progress at the end, whose
+    /// entries were held back, are printed then, each ending `<detached ...>`.
+    pub detached_calls: bool,
     /// `-e read=` / `-e write=`: descriptors whose data is dumped after the line.
     pub dump_read: NumberSet,
     pub dump_write: NumberSet,
@@ -534,10 +537,22 @@ impl<W: Write> Sink for TextFormatter<W> {
             }
             // The trace ends with these calls in progress: a line left open ends as strace
             // ends it when it detaches.
-            Event::InProgress { .. } => match self.open_line.take() {
-                Some(_) => self.out.write_all(b" <detached ...>\n"),
-                None => Ok(()),
-            },
+            Event::InProgress { calls, .. } => {
+                if self.open_line.take().is_some() {
+                    self.out.write_all(b" <detached ...>\n")?;
+                }
+                if !self.opts.detached_calls {
+                    return Ok(());
+                }
+                for call in calls {
+                    if self.in_progress.get(&call.tid) != Some(&call.enter_ns) {
+                        self.entered(ctx, call)?;
+                        self.open_line = None;
+                        self.out.write_all(b" <detached ...>\n")?;
+                    }
+                }
+                Ok(())
+            }
             // Tasks are the middle stage's; reports are the reports'.
             Event::Started { .. } | Event::Totals { .. } => Ok(()),
         }

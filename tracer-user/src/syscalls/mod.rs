@@ -1103,12 +1103,22 @@ pub fn plan_flags(nr: u32) -> u32 {
     if let Some(arg) = sc.args.iter().position(|a| a.kind == ArgKind::Path) {
         flags |= (arg as u32 + 1) << tracer_common::PLAN_PATH_ARG_SHIFT;
     }
+    if let Some(arg) = pid_arg(nr) {
+        flags |= (arg as u32 + 1) << tracer_common::PLAN_PID_ARG_SHIFT;
+    }
     // The copies behind pointers in a call's structs depend on an argument's value (an
     // ioctl's request: `decode::kernel_derefs`).
     if let Some(arg) = crate::decode::kernel_derefs::selector(sc.name) {
         flags |= (arg as u32 + 1) << tracer_common::PLAN_DEREF_SHIFT;
     }
     flags
+}
+
+/// The argument of syscall `nr` that names a process (`kill`'s, `waitid`'s), whose name
+/// `-Y` shows: the eBPF programs take it at the entry when it is the caller's child.
+pub fn pid_arg(nr: u32) -> Option<usize> {
+    let named = |a: &&Arg| matches!(a.kind, ArgKind::Pid | ArgKind::WhoPid { .. });
+    by_nr(nr)?.args.iter().position(|a| named(&a))
 }
 
 /// The arguments of syscall `nr` as the decoders see them: the registers, except where

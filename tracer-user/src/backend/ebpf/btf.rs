@@ -8,7 +8,7 @@
 
 use std::{collections::HashMap, fs};
 
-use tracer_common::{FdFields, NsFields, TaskFlag};
+use tracer_common::{ChildFields, FdFields, NsFields, TaskFlag};
 
 const VMLINUX: &str = "/sys/kernel/btf/vmlinux";
 const MAGIC: u16 = 0xeb9f;
@@ -176,6 +176,20 @@ pub fn ns_fields(btf: &Types) -> Option<NsFields> {
         upid_ns,
         ns_inum: at("pid_namespace", "ns")? + at("ns_common", "inum")?,
         _pad: 0,
+    })
+}
+
+/// With `-Y`: where a task's children and their names are; `None` where a field is
+/// missing (pid arguments are then named from `/proc` when the line is printed).
+pub fn child_fields(btf: &Types) -> Option<ChildFields> {
+    let at = |strukt: &str, member: &str| btf.member_offset(strukt, member);
+    Some(ChildFields {
+        task_children: at("task_struct", "children")?,
+        task_sibling: at("task_struct", "sibling")?,
+        task_pid: at("task_struct", "pid")?,
+        task_comm: at("task_struct", "comm")?,
+        task_thread_pid: at("task_struct", "thread_pid")?,
+        pid_level: at("pid", "level")?,
     })
 }
 
@@ -567,6 +581,26 @@ mod tests {
         assert_eq!(f.unix_address_len, 4);
         assert!(matches!(f.unix_address_path, 10 | 14), "{f:?}");
         assert!(f.sock_socket > 0 && f.socket_ino > f.inode_ino, "{f:?}");
+    }
+
+    #[test]
+    fn this_kernels_child_fields_are_found() {
+        if fs::metadata(VMLINUX).is_err() {
+            println!("skipped: no {VMLINUX}");
+            return;
+        }
+        let data = read().unwrap();
+        let btf = Types::parse(&data).unwrap();
+        let f = child_fields(&btf).expect("the children's fields");
+        assert!(f.known());
+        // struct list_head children, sibling; one after the other, after the ids.
+        assert_eq!(f.task_sibling, f.task_children + 16, "{f:?}");
+        assert!(
+            f.task_children > f.task_pid && f.task_comm > f.task_pid,
+            "{f:?}"
+        );
+        // struct pid { refcount_t count; unsigned int level; ... }
+        assert_eq!(f.pid_level, 4, "{f:?}");
     }
 
     #[test]

@@ -599,6 +599,13 @@ fn kernel_config(cfg: &Config) -> Result<KernelConfig, LoadError> {
             .then(|| super::btf::ns_fields(types.as_ref()?))
             .flatten()
             .unwrap_or(tracer_common::NsFields::NONE),
+        // -Y: the names of the children pid arguments name, taken at the call.
+        child_fields: cfg
+            .out
+            .pid_comm
+            .then(|| super::btf::child_fields(types.as_ref()?))
+            .flatten()
+            .unwrap_or(tracer_common::ChildFields::NONE),
         ..cfg.kernel
     })
 }

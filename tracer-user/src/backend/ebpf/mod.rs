@@ -50,7 +50,7 @@ use tamper::Tampering;
 
 use crate::pipeline::outcome::{Verdict, special_path_match};
 
-use super::{BLOCKED_AFTER, Outcome, Running, Stop, blocked};
+use super::{BLOCKED_AFTER, Outcome, Running, Stop, blocked, ptrace};
 use crate::{
     config::{Config, Target},
     event::{Capture, Event, ExitStatus, Loss, SignalInfo, Syscall, Tampered, Totals, now_ns},
@@ -308,8 +308,12 @@ impl EbpfTracer {
         }
         let mut calls = Vec::new();
         for (tid, raw) in blocked::threads_in_calls(tgid) {
-            // Without -f only the thread attached to is traced.
-            if !cfg.trace_set().contains(raw.nr) || (!cfg.follow_forks && tid != tgid) {
+            // Without -f only the thread attached to is traced. A stopped thread left its
+            // call before it stopped (it resumes with `restart_syscall`).
+            if !cfg.trace_set().contains(raw.nr)
+                || (!cfg.follow_forks && tid != tgid)
+                || blocked::stop_signal(tgid, tid).is_some()
+            {
                 continue;
             }
             let enter_ns = now_ns();
@@ -867,6 +871,7 @@ fn announce_at_attach(
         return Ok(());
     }
     for &pid in pids {
+        stopped_at_attach(cfg, run, pid)?;
         for call in tracer.seed_blocked(pid, cfg) {
             run.entries.insert(call.tid, call.clone());
             if cfg.shows_in_progress() {
@@ -876,6 +881,29 @@ fn announce_at_attach(
         }
     }
     run.pipeline.flush().context("writing the trace")
+}
+
+/// The traced threads of process `pid` that a stop signal stopped before the attach:
+/// strace's seized threads report their group-stop at once, `--- stopped by SIGSTOP ---`.
+fn stopped_at_attach(cfg: &Config, run: &mut Run, pid: u32) -> Result<()> {
+    let threads: Vec<u32> = match std::fs::read_dir(format!("/proc/{pid}/task")) {
+        Ok(dir) if cfg.follow_forks => dir
+            .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+            .collect(),
+        _ => vec![pid],
+    };
+    for tid in threads {
+        if let Some(signal) = blocked::stop_signal(pid, tid) {
+            run.emit(Event::Signal {
+                tid,
+                pid,
+                signal,
+                info: SignalInfo::GroupStop,
+                ns: now_ns(),
+            })?;
+        }
+    }
+    Ok(())
 }
 
 /// Shows calls that have been in progress for a while, as strace shows a blocked call.
@@ -1022,7 +1050,7 @@ pub fn run(
         .and_then(|()| trace(&mut tracer, cfg, signals, &mut run, &attached))
         .unwrap_or_else(|e| Some(Stop::Error(e)));
     // After an error the trace may not be writable: what follows is best effort.
-    let end = finish(&mut tracer, &mut run);
+    let end = finish(&mut tracer, cfg, &mut run);
     let stop = match (stop, end) {
         (None, Err(e)) => Some(Stop::Error(e)),
         (stop, _) => stop,
@@ -1163,7 +1191,7 @@ fn serve_tampering(tracer: &mut EbpfTracer, run: &mut Run) -> Result<()> {
 }
 
 /// The end of the trace: the last records, the calls in progress, the `-c` totals.
-fn finish(tracer: &mut EbpfTracer, run: &mut Run) -> Result<()> {
+fn finish(tracer: &mut EbpfTracer, cfg: &Config, run: &mut Run) -> Result<()> {
     // Every record of a finished task is submitted before it leaves the trace set.
     tracer.drain(run, true)?;
     report_losses(tracer, run, true)?;
@@ -1171,7 +1199,18 @@ fn finish(tracer: &mut EbpfTracer, run: &mut Run) -> Result<()> {
         run.launched_exit_ns.get_or_insert_with(now_ns);
         run.show_launched_exit()?;
     }
-    let calls = tracer.in_progress(run);
+    let mut calls = tracer.in_progress(run);
+    // A filter on the result held their entry copies back for the exit (nothing left the
+    // kernel): the calls are still inside, their memory read now, as strace read it at
+    // the entry (`-e status=detached` prints them).
+    if cfg.kernel.decides_at_exit() {
+        let limits = (cfg.capture_limit(), cfg.kernel.strv_strings as usize);
+        for call in calls.iter_mut().filter(|c| c.captures.is_empty()) {
+            let plan = syscalls::plan_for(call.nr, cfg.plan_options(call.nr));
+            let pid = Pid::from_raw(call.tid as i32);
+            call.captures = ptrace::capture_with(pid, call, &plan, limits, ptrace::Phase::Enter);
+        }
+    }
     run.emit(Event::InProgress {
         calls,
         now_ns: now_ns(),
