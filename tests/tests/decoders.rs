@@ -7,6 +7,7 @@ use regex::Regex;
 use tracer_tests::{Backend, trace};
 
 tracer_tests::both_backends!(keyctl_commands_as_strace_prints_them);
+tracer_tests::both_backends!(passed_descriptors_named_as_strace_names_them);
 tracer_tests::both_backends!(netlink_link_attributes_as_strace_prints_them);
 tracer_tests::both_backends!(ptrace_and_xattr_arguments_as_strace_prints_them);
 tracer_tests::both_backends!(socket_and_kvm_ioctls_as_strace_prints_them);
@@ -455,6 +456,24 @@ fn ancillary_data_as_strace_prints_it(backend: Backend) {
     let addr = Regex::new(r"0x[0-9a-f]+").unwrap();
     let mask = |l: &[String]| masked(l, &[(&addr, "ADDR")]);
     assert_eq!(mask(&ours), mask(&theirs));
+}
+
+fn passed_descriptors_named_as_strace_names_them(backend: Backend) {
+    let args = [
+        "-y",
+        "-e",
+        "trace=sendmsg,recvmsg",
+        env!("CARGO_BIN_EXE_workload"),
+        "scm-rights",
+    ];
+    let Some((ours, theirs)) = both(backend, &args, &["sendmsg(", "recvmsg("]) else {
+        return;
+    };
+    assert_eq!(ours.len(), 2, "{ours:#?}");
+    for line in &ours {
+        assert!(line.contains("</dev/null>]}], msg_controllen="), "{line}");
+    }
+    assert_eq!(ours, theirs);
 }
 
 fn siginfo_fields_as_strace_prints_them(backend: Backend) {

@@ -57,6 +57,7 @@ fn main() {
             Some("struct-args") => struct_args(&dir),
             Some("sockaddrs") => sockaddrs(),
             Some("msg-control") => msg_control(),
+            Some("scm-rights") => scm_rights(),
             Some("siginfo") => siginfo(),
             Some("odd-names") => odd_names(&dir),
             Some("netlink-fd") => netlink_fd(),
@@ -1655,6 +1656,41 @@ unsafe fn sockaddrs() {
 /// `sendmsg` on no socket with ancillary data strace walks: more descriptors than `-s`
 /// shows, a header whose length is too short for itself, bytes too few for another
 /// header, a time stamp shorter than its struct.
+/// A descriptor passed to itself (`SCM_RIGHTS`), closed meanwhile: the one received
+/// takes its number again.
+unsafe fn scm_rights() {
+    unsafe {
+        let mut sv = [0i32; 2];
+        libc::socketpair(libc::AF_UNIX, libc::SOCK_STREAM, 0, sv.as_mut_ptr());
+        let fd = libc::open(c"/dev/null".as_ptr(), libc::O_RDONLY);
+        let mut byte = *b"x";
+        let mut iov = libc::iovec {
+            iov_base: byte.as_mut_ptr().cast(),
+            iov_len: 1,
+        };
+        let mut control = [0u64; 4];
+        let mut msg: libc::msghdr = std::mem::zeroed();
+        msg.msg_iov = &mut iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = control.as_mut_ptr().cast();
+        msg.msg_controllen = libc::CMSG_SPACE(4) as usize;
+        let cmsg = libc::CMSG_FIRSTHDR(&msg);
+        (*cmsg).cmsg_len = libc::CMSG_LEN(4) as usize;
+        (*cmsg).cmsg_level = libc::SOL_SOCKET;
+        (*cmsg).cmsg_type = libc::SCM_RIGHTS;
+        *(libc::CMSG_DATA(cmsg) as *mut i32) = fd;
+        libc::sendmsg(sv[0], &msg, 0);
+        libc::close(fd);
+        control = [0; 4];
+        msg.msg_controllen = std::mem::size_of_val(&control);
+        libc::recvmsg(sv[1], &mut msg, 0);
+        let received = *(libc::CMSG_DATA(libc::CMSG_FIRSTHDR(&msg)) as *const i32);
+        // Still open while the eBPF backend reads `/proc` for it.
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        libc::close(received);
+    }
+}
+
 unsafe fn msg_control() {
     let cmsg = |len: u64, level: i32, kind: i32, data: &[u8], room: usize| {
         let mut c = len.to_ne_bytes().to_vec();

@@ -31,6 +31,7 @@ const F_DUPFD: u64 = 0;
 const F_SETFD: u64 = 2;
 const F_DUPFD_CLOEXEC: u64 = 1030;
 const CLOSE_RANGE_CLOEXEC: u64 = 4;
+const MSG_CMSG_CLOEXEC: u64 = 0x4000_0000;
 
 #[derive(Clone, Debug, Default)]
 struct Process {
@@ -493,6 +494,18 @@ impl FdTable {
             // Any other call returning a descriptor: socket, accept, eventfd, memfd...
             Effect::None if sc.ret.new_fd(&call.args) => self.name_new(call, new_fd, cloexec),
             Effect::None | Effect::Autobind => {}
+        }
+        // Descriptors passed (`SCM_RIGHTS`): the caller's now, named from `/proc` as
+        // strace's `printfd` names them. (A process gone before its record is read,
+        // on the eBPF backend, keeps what the table had under the number.)
+        if sc.name == "recvmsg" {
+            let cloexec = a[2] & MSG_CMSG_CLOEXEC != 0;
+            for fd in decode::received_fds(call, 1)
+                .into_iter()
+                .filter(|&fd| fd >= 0)
+            {
+                self.name_from_proc(pid, fd, cloexec);
+            }
         }
     }
 
