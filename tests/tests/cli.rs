@@ -113,7 +113,6 @@ const BAD: &str = "\
 --kill-on-exit -p 1
 -u nosuchuser-xyz CMD
 -u 1:x CMD
--i --backend=ebpf CMD
 --cgroup /nonexistent-cgroup CMD
 --cgroup /nonexistent-cgroup
 --cgroup /tmp

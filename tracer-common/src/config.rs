@@ -52,7 +52,10 @@ pub struct KernelConfig {
     /// `-Y`: each call's record carries its task's name at the call
     /// ([`crate::capture::COMM`]), which the task may change before the line is printed.
     pub comm: u8,
-    pub _pad: [u8; 1],
+    /// `-i`: each call's record carries the task's instruction pointer
+    /// ([`crate::capture::IP`]) and each signal delivered its own
+    /// ([`crate::SignalRecord::ip`]), read with `bpf_task_pt_regs` (Linux 5.15).
+    pub ip: u8,
     /// `--cgroup`/`--container`: the depth of each traced cgroup below the cgroup2 root.
     pub cgroup_levels: [u32; MAX_CGROUPS],
     /// Per plan slot, the capture kinds (a bit per [`crate::capture`] kind) the traced
@@ -406,7 +409,7 @@ impl KernelConfig {
         strv_strings: crate::MAX_STRV as u8,
         derefs: 0,
         comm: 0,
-        _pad: [0; 1],
+        ip: 0,
         cgroup_levels: [0; MAX_CGROUPS],
         entry_kinds: [u32::MAX; MAX_CAPTURES],
         exit_kinds: [u32::MAX; MAX_CAPTURES],

@@ -65,6 +65,10 @@ pub mod capture {
     /// The calling task's name (`comm`, 16 bytes) at the call's exit, with `-Y`
     /// ([`crate::KernelConfig::comm`]); not a plan's: argument [`crate::DEREF_ARG`].
     pub const COMM: u8 = 17;
+    /// The calling task's instruction pointer (8 bytes) with `-i`
+    /// ([`crate::KernelConfig::ip`]): in the entry record where there is one (an exec
+    /// replaces it), else at the call's exit; argument [`crate::DEREF_ARG`].
+    pub const IP: u8 = 18;
 }
 
 /// Where a [`capture::FOLLOW`] capture finds its array in the struct it copied: the

@@ -464,6 +464,22 @@ impl Builder {
         }
     }
 
+    /// The calling task's instruction pointer ([`capture::IP`]), with `-i`.
+    #[inline(always)]
+    pub fn ip(&mut self) {
+        if self.off >= OFF_LIMIT {
+            return;
+        }
+        let header_off = self.off & OFF_MASK;
+        let at = (header_off + size_of::<CaptureHeader>()) & (2 * OFF_LIMIT - 8);
+        let Some(ip) = crate::emit::current_ip() else {
+            return;
+        };
+        // SAFETY: 8 bytes at `at` < OFF_LIMIT + 8: inside the scratch buffer.
+        unsafe { (self.buf.add(at) as *mut u64).write_unaligned(ip) };
+        self.push(header_off, DEREF_ARG, capture::IP, 8, 0);
+    }
+
     /// Keeps a flag for the caller in scratch memory, out of the verifier's sight (see
     /// [`Self::forget`]) while the captures are taken; [`Self::stashed`] reads it back.
     #[inline(always)]

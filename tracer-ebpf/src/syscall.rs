@@ -188,6 +188,10 @@ fn capture_at_entry<L: Loops>(call: &mut InFlight, plan: &SyscallPlan) {
     let record = || syscall_record(kind::SYSCALL_ENTER, call, 0, 0);
     if let Some(mut builder) = Builder::new(SCRATCH_ENTER, record) {
         call.retry |= builder.take::<L>(false, deferred);
+        // `-i`: where the call was made (an exec replaces it by the exit).
+        if config().ip != 0 {
+            builder.ip();
+        }
         if !output(builder.finish(), wakeup_flags(), Lost::Entry) {
             call.flags |= INFLIGHT_ENTRY_LOST;
         }
@@ -199,13 +203,21 @@ fn capture_at_entry<L: Loops>(call: &mut InFlight, plan: &SyscallPlan) {
 /// still there: `sched_process_exit` comes before the kernel lets go of it.
 #[inline(always)]
 pub fn emit_cut<L: Loops>(call: &InFlight, wakeup: u64) {
+    let record = || syscall_record(kind::SYSCALL, call, 0, RECORD_NO_RETURN);
     if call.retry == 0 || !config().decides_at_exit() {
-        emit_syscall(call, 0, RECORD_NO_RETURN, wakeup);
+        if config().ip == 0 {
+            emit_syscall(call, 0, RECORD_NO_RETURN, wakeup);
+        } else if let Some(mut builder) = Builder::new(SCRATCH_EXIT, record) {
+            builder.ip();
+            output(builder.finish(), wakeup, Lost::Call);
+        }
         return;
     }
-    let record = || syscall_record(kind::SYSCALL, call, 0, RECORD_NO_RETURN);
     if let Some(mut builder) = Builder::new(SCRATCH_EXIT, record) {
         builder.take::<L>(true, call.retry);
+        if config().ip != 0 {
+            builder.ip();
+        }
         output(builder.finish(), wakeup, Lost::Call);
     }
 }
@@ -358,8 +370,10 @@ fn finish<L: Loops>(call: &InFlight, ret: i64) {
     // without any the verifier skips that test.)
     let derefs = cfg.derefs != 0 && deref_selector(plan.flags).is_some();
     let comm = cfg.comm != 0;
+    let ip = cfg.ip != 0;
     if !paths
         && !comm
+        && !ip
         && call.retry == 0
         && !derefs
         && !capture::any(&plan.capture, Phase::Exit(ret))
@@ -380,6 +394,9 @@ fn finish<L: Loops>(call: &InFlight, ret: i64) {
     builder.take::<L>(true, call.retry);
     if comm {
         builder.comm();
+    }
+    if ip {
+        builder.ip();
     }
     if paths && !builder.stashed() {
         if let Some(s) = stats() {

@@ -58,6 +58,7 @@ fn main() {
             Some("sockaddrs") => sockaddrs(),
             Some("msg-control") => msg_control(),
             Some("scm-rights") => scm_rights(),
+            Some("jump-null") => jump_null(),
             Some("siginfo") => siginfo(),
             Some("odd-names") => odd_names(&dir),
             Some("netlink-fd") => netlink_fd(),
@@ -1656,6 +1657,18 @@ unsafe fn sockaddrs() {
 /// `sendmsg` on no socket with ancillary data strace walks: more descriptors than `-s`
 /// shows, a header whose length is too short for itself, bytes too few for another
 /// header, a time stamp shorter than its struct.
+/// A call to address 0: SIGSEGV with the instruction pointer at 0, where no call was
+/// made (`-i` shows the signal's own).
+unsafe fn jump_null() {
+    static NULL: usize = 0;
+    unsafe {
+        libc::getppid();
+        // Read as a value the compiler cannot know is null.
+        let f: extern "C" fn() = std::mem::transmute(std::ptr::read_volatile(&NULL));
+        f();
+    }
+}
+
 /// A descriptor passed to itself (`SCM_RIGHTS`), closed meanwhile: the one received
 /// takes its number again.
 unsafe fn scm_rights() {

@@ -29,6 +29,8 @@ pub const PT_REGS_ARG_SLOTS: [usize; crate::MAX_ARGS] = [0, 1, 2, 3, 4, 5];
 pub const PT_REGS_COMPAT_ARG_SLOTS: [usize; crate::MAX_ARGS] = [0, 1, 2, 3, 4, 5];
 /// Offset of `sp` in `struct pt_regs`.
 pub const PT_REGS_SP: usize = 248;
+/// Offset of `pc` in `struct pt_regs` (`-i`).
+pub const PT_REGS_IP: usize = 256;
 /// Offset of `syscallno` (an `s32` after `orig_x0`) in `struct pt_regs`.
 pub const PT_REGS_NR: usize = 280;
 

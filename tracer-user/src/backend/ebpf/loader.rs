@@ -681,6 +681,7 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
     log::debug!("-P follows {followed} syscalls outside the trace set");
     kernel.path_follows_untraced = (followed > 0) as u8;
     kernel.comm = cfg.out.pid_comm as u8;
+    kernel.ip = cfg.out.instruction_pointer as u8;
     log::debug!("BTF and settings: {:?}", started.elapsed());
     let mut ebpf = loader
         .override_global("CONFIG", &kernel, true)

@@ -114,6 +114,8 @@ struct Options {
     inject: Injections,
     /// `-Y`: the names of the processes a call's pid arguments name, read at its entry.
     pid_comm: bool,
+    /// `-i`: a signal's line shows where it interrupted the task.
+    instruction_pointer: bool,
 }
 
 impl Options {
@@ -138,6 +140,7 @@ impl Options {
             uid: cfg.diagnose,
             inject: Injections::new(&cfg.qualifiers.inject),
             pid_comm: cfg.out.pid_comm,
+            instruction_pointer: cfg.out.instruction_pointer,
         }
     }
 
@@ -624,6 +627,7 @@ impl<'p, 'a> Tracer<'p, 'a> {
                             signal,
                             info: SignalInfo::GroupStop,
                             ns: monotonic_ns(),
+                            ip: None,
                         };
                         self.emit(event)?;
                     }
@@ -645,6 +649,12 @@ impl<'p, 'a> Tracer<'p, 'a> {
                         signal,
                         info,
                         ns: monotonic_ns(),
+                        // `-i`: where the signal interrupted the task, not its last call.
+                        ip: self
+                            .opts
+                            .instruction_pointer
+                            .then(|| regs::ip(Pid::from_raw(tid as i32)))
+                            .flatten(),
                     };
                     self.emit(event)?;
                 }
