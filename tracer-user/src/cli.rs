@@ -282,7 +282,7 @@ pub struct Args {
     #[arg(long = "always-show-pid", help_heading = OUTPUT)]
     pub always_show_pid: bool,
 
-    /// Print the instruction pointer at the time of each syscall (ptrace backend).
+    /// Print the instruction pointer at the time of each syscall.
     #[arg(short = 'i', long = "instruction-pointer", help_heading = OUTPUT)]
     pub instruction_pointer: bool,
 
