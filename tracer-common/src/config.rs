@@ -131,7 +131,10 @@ pub struct KernelConfig {
     pub task_sighand_offset: u32,
     pub sighand_action_offset: u32,
     pub k_sigaction_size: u32,
-    pub _pad2: u32,
+    /// `-e kvm=vcpu`: `kvm_vcpu.run`'s offset from BTF (0: off). A `KVM_RUN` that
+    /// succeeds carries its `exit_reason` ([`crate::capture::KVM_EXIT`]), read from the
+    /// vcpu its descriptor's file holds (`file.private_data`, [`FdFields`]).
+    pub kvm_vcpu_run: u32,
     /// io_uring operations traced, a bit per opcode ([`Self::traces_uring_op`]); all
     /// zero: none (the io_uring programs are not attached).
     pub uring_ops: [u64; 2],
@@ -438,7 +441,7 @@ impl KernelConfig {
         task_sighand_offset: 0,
         sighand_action_offset: 0,
         k_sigaction_size: 0,
-        _pad2: 0,
+        kvm_vcpu_run: 0,
         uring_ops: [0; 2],
         uring: UringFields::NONE,
         fd_fields: FdFields::NONE,

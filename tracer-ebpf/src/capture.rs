@@ -480,6 +480,24 @@ impl Builder {
         self.push(header_off, DEREF_ARG, capture::IP, 8, 0);
     }
 
+    /// A vcpu's exit reason after its `KVM_RUN` ([`capture::KVM_EXIT`]), with
+    /// `-e kvm=vcpu`: descriptor `fd`'s.
+    #[inline(always)]
+    pub fn kvm_exit(&mut self, fd: u64) {
+        if self.off >= OFF_LIMIT {
+            return;
+        }
+        let reason = crate::fdfacts::kvm_exit_reason(fd as i64);
+        if reason < 0 {
+            return;
+        }
+        let header_off = self.off & OFF_MASK;
+        let at = (header_off + size_of::<CaptureHeader>()) & (2 * OFF_LIMIT - 8);
+        // SAFETY: 4 bytes at `at` < OFF_LIMIT + 8: inside the scratch buffer.
+        unsafe { (self.buf.add(at) as *mut u32).write_unaligned(reason as u32) };
+        self.push(header_off, DEREF_ARG, capture::KVM_EXIT, 4, 0);
+    }
+
     /// Keeps a flag for the caller in scratch memory, out of the verifier's sight (see
     /// [`Self::forget`]) while the captures are taken; [`Self::stashed`] reads it back.
     #[inline(always)]

@@ -8,7 +8,7 @@ use aya_ebpf::{EbpfContext, bindings::BPF_ANY, helpers::bpf_get_current_pid_tgid
 use aya_log_ebpf::warn;
 use tracer_common::{
     COMPAT_NR, INFLIGHT_ACTIVE, INFLIGHT_ENTRY_LOST, INFLIGHT_SHOWN, INFLIGHT_SIGNAL_AFTER,
-    InFlight, MAX_ARGS, PLAN_PATH_PASS, PLAN_PATH_TRACK, PLAN_SIGFRAME, PLAN_TRACE,
+    InFlight, KVM_RUN, MAX_ARGS, PLAN_PATH_PASS, PLAN_PATH_TRACK, PLAN_SIGFRAME, PLAN_TRACE,
     RECORD_FILTERED, RECORD_NO_RETURN, SyscallPlan, TRACE_FROM_EXEC, TRACE_ON, deref_selector,
     is_exit, kind, nr,
 };
@@ -371,9 +371,13 @@ fn finish<L: Loops>(call: &InFlight, ret: i64) {
     let derefs = cfg.derefs != 0 && deref_selector(plan.flags).is_some();
     let comm = cfg.comm != 0;
     let ip = cfg.ip != 0;
+    // `-e kvm=vcpu` (frozen: else the verifier skips it): a vcpu's exit reason.
+    let kvm =
+        cfg.kvm_vcpu_run != 0 && call.nr == nr::IOCTL && call.args[1] as u32 == KVM_RUN && ret == 0;
     if !paths
         && !comm
         && !ip
+        && !kvm
         && call.retry == 0
         && !derefs
         && !capture::any(&plan.capture, Phase::Exit(ret))
@@ -397,6 +401,9 @@ fn finish<L: Loops>(call: &InFlight, ret: i64) {
     }
     if ip {
         builder.ip();
+    }
+    if kvm {
+        builder.kvm_exit(call.args[0]);
     }
     if paths && !builder.stashed() {
         if let Some(s) = stats() {

@@ -10,6 +10,7 @@ pub const MAX_SYSCALLS: u32 = 512;
 
 /// Syscall numbers the tracer's code names (the rest come from the syscall table).
 pub mod nr {
+    pub const IOCTL: u32 = 29;
     pub const EXIT: u32 = 93;
     pub const EXIT_GROUP: u32 = 94;
     pub const EXECVE: u32 = 221;

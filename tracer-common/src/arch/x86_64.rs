@@ -8,6 +8,7 @@ pub const MAX_SYSCALLS: u32 = 512;
 
 /// Syscall numbers the tracer's code names (the rest come from the syscall table).
 pub mod nr {
+    pub const IOCTL: u32 = 16;
     pub const EXECVE: u32 = 59;
     pub const EXIT: u32 = 60;
     pub const EXIT_GROUP: u32 = 231;

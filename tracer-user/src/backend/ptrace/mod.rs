@@ -116,6 +116,8 @@ struct Options {
     pid_comm: bool,
     /// `-i`: a signal's line shows where it interrupted the task.
     instruction_pointer: bool,
+    /// `-e kvm=vcpu`: a `KVM_RUN`'s exit reason, from its vcpu's mapping.
+    kvm_vcpu: bool,
 }
 
 impl Options {
@@ -141,6 +143,7 @@ impl Options {
             inject: Injections::new(&cfg.qualifiers.inject),
             pid_comm: cfg.out.pid_comm,
             instruction_pointer: cfg.out.instruction_pointer,
+            kvm_vcpu: cfg.qualifiers.kvm_vcpu,
         }
     }
 
@@ -871,6 +874,14 @@ impl<'p, 'a> Tracer<'p, 'a> {
             Phase::Exit(ret),
         );
         call.captures.append(&mut exit_captures);
+        if self.opts.kvm_vcpu
+            && ret == 0
+            && call.nr == tracer_common::nr::IOCTL
+            && call.args[1] as u32 == tracer_common::KVM_RUN
+            && let Some(exit) = memory::kvm_exit_reason(tid, call.args[0] as i32)
+        {
+            call.captures.push(exit);
+        }
         call.exit_ns = Some(now);
         call.ret = Some(ret);
         // EPERM, EACCES: the kernel's uid is in its record too.
