@@ -1711,8 +1711,8 @@ unsafe fn jump_null() {
     }
 }
 
-/// A descriptor passed to itself (`SCM_RIGHTS`), closed meanwhile: the one received
-/// takes its number again.
+/// A descriptor passed to itself over a socketpair (`SCM_RIGHTS`), closed meanwhile:
+/// the one received takes its number again.
 unsafe fn scm_rights() {
     unsafe {
         let mut sv = [0i32; 2];
@@ -1739,10 +1739,9 @@ unsafe fn scm_rights() {
         control = [0; 4];
         msg.msg_controllen = std::mem::size_of_val(&control);
         libc::recvmsg(sv[1], &mut msg, 0);
-        let received = *(libc::CMSG_DATA(libc::CMSG_FIRSTHDR(&msg)) as *const i32);
-        // Still open while the eBPF backend reads `/proc` for it.
-        std::thread::sleep(std::time::Duration::from_millis(200));
-        libc::close(received);
+        // Closed at once: the eBPF backend, reading the record later, names it as the
+        // sender did.
+        libc::close(*(libc::CMSG_DATA(libc::CMSG_FIRSTHDR(&msg)) as *const i32));
     }
 }
 

@@ -284,17 +284,18 @@ pub fn write_msghdr(
     }
 }
 
-/// The descriptors `recvmsg`'s message (argument `i`) received in `SCM_RIGHTS`
-/// messages: new in the caller's table.
-pub fn received_fds(call: &Call, i: usize) -> Vec<i32> {
+/// The descriptors the `SCM_RIGHTS` messages of `sendmsg`'s or `recvmsg`'s message
+/// (argument `i`) carry: sent, as the header was at entry, or (`received`) the caller's
+/// new ones, as the kernel left the header.
+pub fn passed_fds(call: &Call, i: usize, received: bool) -> Vec<i32> {
     let of_kind = |kind| {
         call.captures
             .iter()
             .filter(move |c| c.arg as usize == i && c.kind == kind && !c.fault)
     };
-    // The header as the kernel left it: the second copy, at exit.
+    // A received message's header is copied at entry and, on success, at exit.
     let controllen = of_kind(capture::FIXED)
-        .nth(1)
+        .nth(received as usize)
         .and_then(|c| Bytes(&c.data).u64(CONTROLLEN));
     match (controllen, of_kind(capture::MSG_CONTROL).next()) {
         (Some(len), Some(control)) if call.success().is_some() => {
