@@ -17,7 +17,10 @@ use crate::{
 use aya_ebpf::{
     helpers::{
         bpf_get_current_pid_tgid,
-        generated::{bpf_get_current_comm, bpf_loop, bpf_probe_read_user, bpf_probe_read_user_str},
+        generated::{
+            bpf_get_current_comm, bpf_loop, bpf_probe_read_kernel as read_kernel_raw,
+            bpf_probe_read_user, bpf_probe_read_user_str,
+        },
     },
     macros::map,
     maps::PerCpuArray,
@@ -29,7 +32,7 @@ use tracer_common::{
     EACH_STRING, FD_RET_ARG, FD_RETURNED, FD_SLOT, FdFacts, FdSetsHeader, IovecChunk, LEN_FROM_RET,
     LOOP_SLOT, MAX_CAPTURE, MAX_CAPTURES, MAX_DEREF_EACH, MAX_DEREFS, MAX_DIRENTS, MAX_FDSET_BYTES,
     MAX_FOLLOW_STRUCT, MAX_IOV, MAX_MMSG_PIECES, MAX_PTRV, MAX_STRV_ALL, MMSG_MESSAGE,
-    MMSG_NAME_BYTES, MMSGHDR_BYTES, MSGHDR_CONTROL, MSGHDR_IOV, MSGHDR_NAME, MmsgChunk,
+    MMSG_NAME_BYTES, MMSGHDR_BYTES, MSGHDR_CONTROL, MSGHDR_IOV, MSGHDR_NAME, MmsgChunk, PT_REGS_IP,
     SyscallPlan, SyscallRecord, capture, capture_len, capture_retry_len, capture_want,
     copied_flags, deref_selector, fdset_bytes, follow_count, follow_shape, follow_want,
     iov_copy_len, page_room, when,
@@ -472,12 +475,22 @@ impl Builder {
         }
         let header_off = self.off & OFF_MASK;
         let at = (header_off + size_of::<CaptureHeader>()) & (2 * OFF_LIMIT - 8);
-        let Some(ip) = crate::emit::current_ip() else {
+        let Some(regs) = crate::emit::current_regs() else {
             return;
         };
-        // SAFETY: 8 bytes at `at` < OFF_LIMIT + 8: inside the scratch buffer.
-        unsafe { (self.buf.add(at) as *mut u64).write_unaligned(ip) };
-        self.push(header_off, DEREF_ARG, capture::IP, 8, 0);
+        // Straight into the record (a stack slot would add to the program's frame).
+        // SAFETY: 8 bytes at `at` < OFF_LIMIT + 8: inside the scratch buffer; the helper
+        // checks the kernel read.
+        let rc = unsafe {
+            read_kernel_raw(
+                self.buf.add(at).cast(),
+                8,
+                regs.wrapping_add(PT_REGS_IP).cast(),
+            )
+        };
+        if rc == 0 {
+            self.push(header_off, DEREF_ARG, capture::IP, 8, 0);
+        }
     }
 
     /// A vcpu's exit reason after its `KVM_RUN` ([`capture::KVM_EXIT`]), with

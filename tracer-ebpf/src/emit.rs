@@ -264,12 +264,19 @@ pub fn current_ip() -> Option<u64> {
     if config().ip == 0 {
         return None;
     }
-    // SAFETY: the helpers take the current task's BTF pointer; the read of its
-    // registers is checked by the helper.
-    unsafe {
-        let regs = bpf_task_pt_regs(bpf_get_current_task_btf()) as *const u8;
-        bpf_probe_read_kernel(regs.wrapping_add(PT_REGS_IP) as *const u64).ok()
+    let regs = current_regs()?;
+    // SAFETY: the task's registers; the helper checks the read.
+    unsafe { bpf_probe_read_kernel(regs.wrapping_add(PT_REGS_IP) as *const u64).ok() }
+}
+
+/// With `-i` (frozen), the current task's user registers (`struct pt_regs`).
+#[inline(always)]
+pub fn current_regs() -> Option<*const u8> {
+    if config().ip == 0 {
+        return None;
     }
+    // SAFETY: the helper takes the current task's BTF pointer.
+    Some(unsafe { bpf_task_pt_regs(bpf_get_current_task_btf()) } as *const u8)
 }
 
 /// Task records (forks and exits) are rare and end or start a task's output: delivered
