@@ -41,7 +41,7 @@ const BAD: &str = "\
 -e inject=openat:error=ENOENT:retval=0 CMD
 -e fault=openat:retval=1 CMD
 -e inject=openat:when=0:error=EIO CMD
--e kvm=vcpu CMD
+-e kvm=foo CMD
 -e trace-fds=3 CMD
 -e secontext=full CMD
 -e namespace=new CMD
@@ -67,7 +67,7 @@ const BAD: &str = "\
 --trace-fds=1 CMD
 --inject=openat:poke_enter=@arg9=00 CMD
 --fault=openat:error=ENOPE CMD
---kvm=vcpu CMD
+--kvm=foo CMD
 --namespace=new CMD
 --secontext CMD
 --color=always CMD
@@ -113,7 +113,6 @@ const BAD: &str = "\
 --kill-on-exit -p 1
 -u nosuchuser-xyz CMD
 -u 1:x CMD
--i --backend=ebpf CMD
 --cgroup /nonexistent-cgroup CMD
 --cgroup /nonexistent-cgroup
 --cgroup /tmp

@@ -7,10 +7,12 @@ use regex::Regex;
 use tracer_tests::{Backend, trace};
 
 tracer_tests::both_backends!(keyctl_commands_as_strace_prints_them);
+tracer_tests::both_backends!(passed_descriptors_named_as_strace_names_them);
 tracer_tests::both_backends!(netlink_link_attributes_as_strace_prints_them);
 tracer_tests::both_backends!(ptrace_and_xattr_arguments_as_strace_prints_them);
 tracer_tests::both_backends!(socket_and_kvm_ioctls_as_strace_prints_them);
 tracer_tests::both_backends!(kvm_descriptors_named_as_strace_names_them);
+tracer_tests::both_backends!(kvm_exit_reason_as_strace_prints_it);
 tracer_tests::both_backends!(block_perf_ubi_and_tee_ioctls_as_strace_prints_them);
 tracer_tests::both_backends!(v4l2_ioctls_as_strace_prints_them);
 tracer_tests::both_backends!(console_ioctls_as_strace_prints_them);
@@ -208,6 +210,36 @@ fn kvm_descriptors_named_as_strace_names_them(backend: Backend) {
         );
     }
     assert_eq!(ours, mask(theirs));
+}
+
+fn kvm_exit_reason_as_strace_prints_it(backend: Backend) {
+    if !std::path::Path::new("/dev/kvm").exists() {
+        println!("skipped: no /dev/kvm");
+        return;
+    }
+    let args = [
+        "-e",
+        "kvm=vcpu",
+        "-e",
+        "trace=ioctl",
+        env!("CARGO_BIN_EXE_workload"),
+        "kvm-run",
+    ];
+    let Some((ours, theirs)) = both(backend, &args, &["ioctl("]) else {
+        return;
+    };
+    let run = |lines: &[String]| -> Vec<String> {
+        (lines.iter())
+            .filter(|l| l.contains("KVM_RUN"))
+            .cloned()
+            .collect()
+    };
+    assert_eq!(
+        run(&ours),
+        ["ioctl(5, KVM_RUN, 0) = 0 (KVM_EXIT_HLT)"],
+        "{ours:#?}"
+    );
+    assert_eq!(run(&ours), run(&theirs));
 }
 
 fn block_perf_ubi_and_tee_ioctls_as_strace_prints_them(backend: Backend) {
@@ -455,6 +487,24 @@ fn ancillary_data_as_strace_prints_it(backend: Backend) {
     let addr = Regex::new(r"0x[0-9a-f]+").unwrap();
     let mask = |l: &[String]| masked(l, &[(&addr, "ADDR")]);
     assert_eq!(mask(&ours), mask(&theirs));
+}
+
+fn passed_descriptors_named_as_strace_names_them(backend: Backend) {
+    let args = [
+        "-y",
+        "-e",
+        "trace=sendmsg,recvmsg",
+        env!("CARGO_BIN_EXE_workload"),
+        "scm-rights",
+    ];
+    let Some((ours, theirs)) = both(backend, &args, &["sendmsg(", "recvmsg("]) else {
+        return;
+    };
+    assert_eq!(ours.len(), 2, "{ours:#?}");
+    for line in &ours {
+        assert!(line.contains("</dev/null>]}], msg_controllen="), "{line}");
+    }
+    assert_eq!(ours, theirs);
 }
 
 fn siginfo_fields_as_strace_prints_them(backend: Backend) {

@@ -52,7 +52,10 @@ pub struct KernelConfig {
     /// `-Y`: each call's record carries its task's name at the call
     /// ([`crate::capture::COMM`]), which the task may change before the line is printed.
     pub comm: u8,
-    pub _pad: [u8; 1],
+    /// `-i`: each call's record carries the task's instruction pointer
+    /// ([`crate::capture::IP`]) and each signal delivered its own
+    /// ([`crate::SignalRecord::ip`]), read with `bpf_task_pt_regs` (Linux 5.15).
+    pub ip: u8,
     /// `--cgroup`/`--container`: the depth of each traced cgroup below the cgroup2 root.
     pub cgroup_levels: [u32; MAX_CGROUPS],
     /// Per plan slot, the capture kinds (a bit per [`crate::capture`] kind) the traced
@@ -128,7 +131,10 @@ pub struct KernelConfig {
     pub task_sighand_offset: u32,
     pub sighand_action_offset: u32,
     pub k_sigaction_size: u32,
-    pub _pad2: u32,
+    /// `-e kvm=vcpu`: `kvm_vcpu.run`'s offset from BTF (0: off). A `KVM_RUN` that
+    /// succeeds carries its `exit_reason` ([`crate::capture::KVM_EXIT`]), read from the
+    /// vcpu its descriptor's file holds (`file.private_data`, [`FdFields`]).
+    pub kvm_vcpu_run: u32,
     /// io_uring operations traced, a bit per opcode ([`Self::traces_uring_op`]); all
     /// zero: none (the io_uring programs are not attached).
     pub uring_ops: [u64; 2],
@@ -441,7 +447,7 @@ impl KernelConfig {
         strv_strings: crate::MAX_STRV as u8,
         derefs: 0,
         comm: 0,
-        _pad: [0; 1],
+        ip: 0,
         cgroup_levels: [0; MAX_CGROUPS],
         entry_kinds: [u32::MAX; MAX_CAPTURES],
         exit_kinds: [u32::MAX; MAX_CAPTURES],
@@ -470,7 +476,7 @@ impl KernelConfig {
         task_sighand_offset: 0,
         sighand_action_offset: 0,
         k_sigaction_size: 0,
-        _pad2: 0,
+        kvm_vcpu_run: 0,
         uring_ops: [0; 2],
         uring: UringFields::NONE,
         fd_fields: FdFields::NONE,

@@ -67,7 +67,19 @@ pub mod capture {
     /// an argument that names a child of the caller ([`crate::PLAN_PID_ARG_SHIFT`]), at
     /// the call's entry: the child's name.
     pub const COMM: u8 = 17;
+    /// The calling task's instruction pointer (8 bytes) with `-i`
+    /// ([`crate::KernelConfig::ip`]): in the entry record where there is one (an exec
+    /// replaces it), else at the call's exit; argument [`crate::DEREF_ARG`].
+    pub const IP: u8 = 18;
+    /// A successful `KVM_RUN`'s `kvm_run.exit_reason` (4 bytes) with `-e kvm=vcpu`
+    /// ([`crate::KernelConfig::kvm_vcpu_run`]); argument [`crate::DEREF_ARG`].
+    pub const KVM_EXIT: u8 = 19;
 }
+
+/// `KVM_RUN`: `_IO(KVMIO, 0x80)`.
+pub const KVM_RUN: u32 = 0xae80;
+/// Where `struct kvm_run` holds `exit_reason` (after two flags and six bytes of padding).
+pub const KVM_RUN_EXIT_REASON: usize = 8;
 
 /// Where a [`capture::FOLLOW`] capture finds its array in the struct it copied: the
 /// pointer's offset, the count's offset and width, the element size and the most

@@ -162,6 +162,8 @@ pub const SIGINFO_BYTES: usize = 48;
 /// A [`SignalRecord`]'s task stops with its process (strace's `--- stopped by SIGSTOP
 /// ---`): the signal delivered, its default action a stop.
 pub const SIGNAL_GROUP_STOP: u32 = 1;
+/// [`SignalRecord::ip`] was read (`-i`, in the receiving task).
+pub const SIGNAL_IP: u32 = 2;
 
 /// A signal being delivered to a traced task (`signal_deliver`).
 #[repr(C)]
@@ -170,9 +172,13 @@ pub struct SignalRecord {
     pub kind: u32,
     pub tid: u32,
     pub tgid: u32,
-    /// [`SIGNAL_GROUP_STOP`].
+    /// [`SIGNAL_GROUP_STOP`], [`SIGNAL_IP`].
     pub flags: u32,
     pub ns: u64,
+    /// With `-i` ([`crate::KernelConfig::ip`]), the receiving task's instruction
+    /// pointer at the delivery, with [`SIGNAL_IP`] (not for a signal shown from its
+    /// sender).
+    pub ip: u64,
     pub siginfo: [u8; SIGINFO_BYTES],
 }
 
@@ -238,7 +244,7 @@ const _: () = {
     assert!(core::mem::size_of::<CaptureHeader>() == 8);
     assert!(core::mem::size_of::<TaskExitRecord>() == 56);
     assert!(core::mem::size_of::<LostRecord>() == 40);
-    assert!(core::mem::size_of::<SignalRecord>() == 24 + SIGINFO_BYTES);
+    assert!(core::mem::size_of::<SignalRecord>() == 32 + SIGINFO_BYTES);
 };
 
 #[cfg(feature = "user")]

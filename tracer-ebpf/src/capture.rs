@@ -18,7 +18,7 @@ use aya_ebpf::{
     helpers::{
         bpf_get_current_pid_tgid, bpf_get_current_task, bpf_probe_read_kernel,
         generated::{
-            bpf_get_current_comm, bpf_loop, bpf_probe_read_kernel as bpf_probe_read_kernel_raw,
+            bpf_get_current_comm, bpf_loop, bpf_probe_read_kernel as read_kernel_raw,
             bpf_probe_read_user, bpf_probe_read_user_str,
         },
     },
@@ -32,7 +32,7 @@ use tracer_common::{
     EACH_STRING, FD_RET_ARG, FD_RETURNED, FD_SLOT, FdFacts, FdSetsHeader, IovecChunk, LEN_FROM_RET,
     LOOP_SLOT, MAX_CAPTURE, MAX_CAPTURES, MAX_DEREF_EACH, MAX_DEREFS, MAX_DIRENTS, MAX_FDSET_BYTES,
     MAX_FOLLOW_STRUCT, MAX_IOV, MAX_MMSG_PIECES, MAX_PTRV, MAX_STRV_ALL, MMSG_MESSAGE,
-    MMSG_NAME_BYTES, MMSGHDR_BYTES, MSGHDR_CONTROL, MSGHDR_IOV, MSGHDR_NAME, MmsgChunk,
+    MMSG_NAME_BYTES, MMSGHDR_BYTES, MSGHDR_CONTROL, MSGHDR_IOV, MSGHDR_NAME, MmsgChunk, PT_REGS_IP,
     SyscallPlan, SyscallRecord, capture, capture_len, capture_retry_len, capture_want,
     copied_flags, deref_selector, fdset_bytes, follow_count, follow_shape, follow_want,
     iov_copy_len, page_room, when,
@@ -506,8 +506,7 @@ impl Builder {
                 let at = (header_off + size_of::<CaptureHeader>()) & (2 * OFF_LIMIT - 8);
                 let comm = child.wrapping_add(f.task_comm as usize);
                 // SAFETY: 16 bytes at `at` < OFF_LIMIT + 8: inside the scratch buffer.
-                let rc =
-                    unsafe { bpf_probe_read_kernel_raw(self.buf.add(at).cast(), 16, comm.cast()) };
+                let rc = unsafe { read_kernel_raw(self.buf.add(at).cast(), 16, comm.cast()) };
                 if rc == 0 {
                     self.push(header_off, arg as u8, capture::COMM, 16, 0);
                 }
@@ -515,6 +514,50 @@ impl Builder {
             }
             next = kernel::<u64>(next as *const u8, 0).unwrap_or(0);
         }
+    }
+
+    /// The calling task's instruction pointer ([`capture::IP`]), with `-i`.
+    #[inline(always)]
+    pub fn ip(&mut self) {
+        if self.off >= OFF_LIMIT {
+            return;
+        }
+        let header_off = self.off & OFF_MASK;
+        let at = (header_off + size_of::<CaptureHeader>()) & (2 * OFF_LIMIT - 8);
+        let Some(regs) = crate::emit::current_regs() else {
+            return;
+        };
+        // Straight into the record (a stack slot would add to the program's frame).
+        // SAFETY: 8 bytes at `at` < OFF_LIMIT + 8: inside the scratch buffer; the helper
+        // checks the kernel read.
+        let rc = unsafe {
+            read_kernel_raw(
+                self.buf.add(at).cast(),
+                8,
+                regs.wrapping_add(PT_REGS_IP).cast(),
+            )
+        };
+        if rc == 0 {
+            self.push(header_off, DEREF_ARG, capture::IP, 8, 0);
+        }
+    }
+
+    /// A vcpu's exit reason after its `KVM_RUN` ([`capture::KVM_EXIT`]), with
+    /// `-e kvm=vcpu`: descriptor `fd`'s.
+    #[inline(always)]
+    pub fn kvm_exit(&mut self, fd: u64) {
+        if self.off >= OFF_LIMIT {
+            return;
+        }
+        let reason = crate::fdfacts::kvm_exit_reason(fd as i64);
+        if reason < 0 {
+            return;
+        }
+        let header_off = self.off & OFF_MASK;
+        let at = (header_off + size_of::<CaptureHeader>()) & (2 * OFF_LIMIT - 8);
+        // SAFETY: 4 bytes at `at` < OFF_LIMIT + 8: inside the scratch buffer.
+        unsafe { (self.buf.add(at) as *mut u32).write_unaligned(reason as u32) };
+        self.push(header_off, DEREF_ARG, capture::KVM_EXIT, 4, 0);
     }
 
     /// Keeps a flag for the caller in scratch memory, out of the verifier's sight (see

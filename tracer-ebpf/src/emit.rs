@@ -5,14 +5,15 @@
 use aya_ebpf::{
     bindings::{BPF_RB_AVAIL_DATA, BPF_RB_FORCE_WAKEUP, BPF_RB_NO_WAKEUP},
     helpers::{
-        bpf_get_current_uid_gid, bpf_get_smp_processor_id, bpf_ktime_get_ns,
-        bpf_probe_read_kernel_buf, bpf_ringbuf_query,
+        bpf_get_current_task_btf, bpf_get_current_uid_gid, bpf_get_smp_processor_id,
+        bpf_ktime_get_ns, bpf_probe_read_kernel, bpf_probe_read_kernel_buf, bpf_ringbuf_query,
+        bpf_task_pt_regs,
     },
     maps::ring_buf::RingBufEntry,
 };
 use tracer_common::{
-    INFLIGHT_ENTRY_LOST, InFlight, LostRecord, NO_UID, RECORD_ENTRY_LOST, SIGINFO_BYTES,
-    SignalRecord, Stats, SyscallRecord, kind,
+    INFLIGHT_ENTRY_LOST, InFlight, LostRecord, NO_UID, PT_REGS_IP, RECORD_ENTRY_LOST,
+    SIGINFO_BYTES, SIGNAL_IP, SignalRecord, Stats, SyscallRecord, kind,
 };
 
 use crate::{
@@ -211,7 +212,7 @@ pub fn emit_syscall(call: &InFlight, ret: i64, flags: u16, wakeup: u64) {
 }
 
 /// Writes a signal record for task `tid` of process `tgid` from the kernel siginfo at
-/// `info`.
+/// `info`, in the receiving task.
 #[inline(always)]
 pub fn emit_signal(tid: u32, tgid: u32, info: *const u8) {
     // No siginfo (SEND_SIG_NOINFO/PRIV): the kernel's own SIGKILL of a dying thread group,
@@ -222,18 +223,22 @@ pub fn emit_signal(tid: u32, tgid: u32, info: *const u8) {
     let mut siginfo = [0u8; SIGINFO_BYTES];
     // SAFETY: `info` is the kernel_siginfo being delivered; the helper checks the read.
     let _ = unsafe { bpf_probe_read_kernel_buf(info, &mut siginfo) };
-    emit_siginfo(tid, tgid, &siginfo);
+    emit_siginfo(tid, tgid, &siginfo, current_ip());
 }
 
-/// Writes a signal record for task `tid` of process `tgid`.
+/// Writes a signal record for task `tid` of process `tgid`; `ip`: the receiver's
+/// instruction pointer with `-i` ([`current_ip`]; `None` in the sender).
 #[inline(always)]
-pub fn emit_siginfo(tid: u32, tgid: u32, siginfo: &[u8; SIGINFO_BYTES]) {
-    emit_signal_record(tid, tgid, siginfo, 0);
+pub fn emit_siginfo(tid: u32, tgid: u32, siginfo: &[u8; SIGINFO_BYTES], ip: Option<u64>) {
+    match ip {
+        Some(ip) => emit_signal_record(tid, tgid, siginfo, SIGNAL_IP, ip),
+        None => emit_signal_record(tid, tgid, siginfo, 0, 0),
+    }
 }
 
 /// Writes a signal record with `flags` ([`tracer_common::SIGNAL_GROUP_STOP`]).
 #[inline(always)]
-pub fn emit_signal_record(tid: u32, tgid: u32, siginfo: &[u8; SIGINFO_BYTES], flags: u32) {
+pub fn emit_signal_record(tid: u32, tgid: u32, siginfo: &[u8; SIGINFO_BYTES], flags: u32, ip: u64) {
     let counters = Counters::before_record();
     let Some(mut slot) = reserve::<SignalRecord>() else {
         counters.lost(Lost::Signal);
@@ -245,9 +250,33 @@ pub fn emit_signal_record(tid: u32, tgid: u32, siginfo: &[u8; SIGINFO_BYTES], fl
         tgid,
         flags,
         ns: now_ns(),
+        ip,
         siginfo: *siginfo,
     });
     slot.submit(wakeup_flags());
+}
+
+/// With `-i` (frozen: else the verifier skips it), the current task's user instruction
+/// pointer, from its `pt_regs` (`bpf_task_pt_regs`, Linux 5.15; userspace refuses `-i`
+/// on the eBPF backend before it).
+#[inline(always)]
+pub fn current_ip() -> Option<u64> {
+    if config().ip == 0 {
+        return None;
+    }
+    let regs = current_regs()?;
+    // SAFETY: the task's registers; the helper checks the read.
+    unsafe { bpf_probe_read_kernel(regs.wrapping_add(PT_REGS_IP) as *const u64).ok() }
+}
+
+/// With `-i` (frozen), the current task's user registers (`struct pt_regs`).
+#[inline(always)]
+pub fn current_regs() -> Option<*const u8> {
+    if config().ip == 0 {
+        return None;
+    }
+    // SAFETY: the helper takes the current task's BTF pointer.
+    Some(unsafe { bpf_task_pt_regs(bpf_get_current_task_btf()) } as *const u8)
 }
 
 /// Task records (forks and exits) are rare and end or start a task's output: delivered

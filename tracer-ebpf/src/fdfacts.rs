@@ -9,7 +9,7 @@ use aya_ebpf::helpers::{
     bpf_get_current_task, bpf_probe_read_kernel, bpf_probe_read_kernel_str_bytes,
     generated::bpf_probe_read_kernel as read_raw,
 };
-use tracer_common::{AF_NETLINK, AF_UNIX, FdFacts, UNIX_PATH_BYTES};
+use tracer_common::{AF_NETLINK, AF_UNIX, FdFacts, KVM_RUN_EXIT_REASON, UNIX_PATH_BYTES};
 
 use crate::config::config;
 
@@ -24,28 +24,8 @@ const S_IFSOCK: u32 = 0o140000;
 #[inline(never)]
 pub fn read(fd: i64, facts: &mut FdFacts) -> bool {
     let f = &config().fd_fields;
-    if !f.known() || !(0..i32::MAX as i64).contains(&fd) {
+    let Some(file) = file_of(fd) else {
         return false;
-    }
-    // SAFETY: the helper returns the current task, valid while the program runs.
-    let task = unsafe { bpf_get_current_task() } as *const u8;
-    let Some(files) = field::<u64>(task, f.task_files) else {
-        return false;
-    };
-    let Some(fdt) = field::<u64>(files as *const u8, f.files_fdt) else {
-        return false;
-    };
-    let fdt = fdt as *const u8;
-    match field::<u32>(fdt, f.fdt_max_fds) {
-        Some(max) if (fd as u64) < max as u64 => {}
-        _ => return false,
-    }
-    let Some(array) = field::<u64>(fdt, f.fdt_fd) else {
-        return false;
-    };
-    let file = match field::<u64>(array as *const u8, 0u32.wrapping_add((fd as u32) << 3)) {
-        Some(file) if file != 0 => file as *const u8,
-        _ => return false,
     };
     let Some(inode) = field::<u64>(file, f.file_inode) else {
         return false;
@@ -98,6 +78,44 @@ pub fn read(fd: i64, facts: &mut FdFacts) -> bool {
         }
     }
     true
+}
+
+/// The `struct file` descriptor `fd` of the current task refers to; `None` when it is
+/// not open (or BTF gave no offsets).
+#[inline(always)]
+fn file_of(fd: i64) -> Option<*const u8> {
+    let f = &config().fd_fields;
+    if !f.known() || !(0..i32::MAX as i64).contains(&fd) {
+        return None;
+    }
+    // SAFETY: the helper returns the current task, valid while the program runs.
+    let task = unsafe { bpf_get_current_task() } as *const u8;
+    let files = field::<u64>(task, f.task_files)?;
+    let fdt = field::<u64>(files as *const u8, f.files_fdt)? as *const u8;
+    if (fd as u64) >= field::<u32>(fdt, f.fdt_max_fds)? as u64 {
+        return None;
+    }
+    let array = field::<u64>(fdt, f.fdt_fd)?;
+    match field::<u64>(array as *const u8, 0u32.wrapping_add((fd as u32) << 3))? {
+        0 => None,
+        file => Some(file as *const u8),
+    }
+}
+
+/// `-e kvm=vcpu`: the `exit_reason` of the `struct kvm_run` of the vcpu descriptor `fd`
+/// refers to (its file's `private_data` is the `struct kvm_vcpu`, whose `run` the
+/// task has mapped), after a `KVM_RUN` that succeeded; -1 where it cannot be read.
+/// Inlined: behind a frozen setting, the verifier skips it unless asked for.
+#[inline(always)]
+pub fn kvm_exit_reason(fd: i64) -> i64 {
+    let (f, run_at) = (&config().fd_fields, config().kvm_vcpu_run);
+    file_of(fd)
+        .and_then(|file| field::<u64>(file, f.file_private_data))
+        .filter(|&vcpu| vcpu != 0)
+        .and_then(|vcpu| field::<u64>(vcpu as *const u8, run_at))
+        .filter(|&run| run != 0)
+        .and_then(|run| field::<u32>(run as *const u8, KVM_RUN_EXIT_REASON as u32))
+        .map_or(-1, |reason| reason as i64)
 }
 
 /// An internet socket's family, addresses and ports (`struct sock_common`), or with

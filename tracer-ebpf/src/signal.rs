@@ -63,7 +63,7 @@ pub fn delivered(ctx: &RawTracePointContext) {
         if unsafe { bpf_probe_read_kernel(action) } == Ok(SIG_DFL) {
             let mut siginfo = [0; SIGINFO_BYTES];
             put(&mut siginfo, 0, sig as u32);
-            emit::emit_signal_record(tid, tgid, &siginfo, SIGNAL_GROUP_STOP);
+            emit::emit_signal_record(tid, tgid, &siginfo, SIGNAL_GROUP_STOP, 0);
         }
     }
     // Shown now: not again at the exit it may cause.
@@ -114,7 +114,7 @@ pub fn sent(ctx: &RawTracePointContext) {
         let mut siginfo = [0; SIGINFO_BYTES];
         read_siginfo(sig, info, &mut siginfo);
         if !after_current_call(tid, &siginfo) {
-            emit::emit_siginfo(tid, tgid, &siginfo);
+            emit::emit_siginfo(tid, tgid, &siginfo, None);
         }
         return;
     }
@@ -162,7 +162,7 @@ pub fn after_call(tid: u32, view_tid: u32, view_tgid: u32) {
     // SAFETY: copied out before the entry is removed.
     if let Some(siginfo) = unsafe { SIGNALS_AFTER_CALL.get(tid) }.copied() {
         let _ = SIGNALS_AFTER_CALL.remove(tid);
-        emit::emit_siginfo(view_tid, view_tgid, &siginfo);
+        emit::emit_siginfo(view_tid, view_tgid, &siginfo, emit::current_ip());
     }
 }
 
@@ -209,7 +209,7 @@ pub fn fatal(tgid: u32, view_tgid: u32, status: u32) {
         return;
     }
     let _ = PENDING_SIGNALS.remove(tgid);
-    emit::emit_siginfo(pending.tid, view_tgid, &pending.siginfo);
+    emit::emit_siginfo(pending.tid, view_tgid, &pending.siginfo, None);
 }
 
 /// Whether signal `sig` (1..=31) ends the process of `task` (a `struct task_struct *`):

@@ -8,7 +8,7 @@ use aya_ebpf::{EbpfContext, bindings::BPF_ANY, helpers::bpf_get_current_pid_tgid
 use aya_log_ebpf::warn;
 use tracer_common::{
     COMPAT_NR, INFLIGHT_ACTIVE, INFLIGHT_ENTRY_LOST, INFLIGHT_SHOWN, INFLIGHT_SIGNAL_AFTER,
-    InFlight, MAX_ARGS, PLAN_PATH_PASS, PLAN_PATH_TRACK, PLAN_SIGFRAME, PLAN_TRACE,
+    InFlight, KVM_RUN, MAX_ARGS, PLAN_PATH_PASS, PLAN_PATH_TRACK, PLAN_SIGFRAME, PLAN_TRACE,
     RECORD_FILTERED, RECORD_NO_RETURN, SyscallPlan, TRACE_FROM_EXEC, TRACE_ON, deref_selector,
     is_exit, kind, nr, pid_arg,
 };
@@ -198,6 +198,10 @@ fn capture_at_entry<L: Loops>(call: &mut InFlight, plan: &SyscallPlan) {
         {
             builder.child_comm(arg, pid);
         }
+        // `-i`: where the call was made (an exec replaces it by the exit).
+        if config().ip != 0 {
+            builder.ip();
+        }
         if !output(builder.finish(), wakeup_flags(), Lost::Entry) {
             call.flags |= INFLIGHT_ENTRY_LOST;
         }
@@ -209,13 +213,21 @@ fn capture_at_entry<L: Loops>(call: &mut InFlight, plan: &SyscallPlan) {
 /// still there: `sched_process_exit` comes before the kernel lets go of it.
 #[inline(always)]
 pub fn emit_cut<L: Loops>(call: &InFlight, wakeup: u64) {
+    let record = || syscall_record(kind::SYSCALL, call, 0, RECORD_NO_RETURN);
     if call.retry == 0 || !config().decides_at_exit() {
-        emit_syscall(call, 0, RECORD_NO_RETURN, wakeup);
+        if config().ip == 0 {
+            emit_syscall(call, 0, RECORD_NO_RETURN, wakeup);
+        } else if let Some(mut builder) = Builder::new(SCRATCH_EXIT, record) {
+            builder.ip();
+            output(builder.finish(), wakeup, Lost::Call);
+        }
         return;
     }
-    let record = || syscall_record(kind::SYSCALL, call, 0, RECORD_NO_RETURN);
     if let Some(mut builder) = Builder::new(SCRATCH_EXIT, record) {
         builder.take::<L>(true, call.retry);
+        if config().ip != 0 {
+            builder.ip();
+        }
         output(builder.finish(), wakeup, Lost::Call);
     }
 }
@@ -368,8 +380,14 @@ fn finish<L: Loops>(call: &InFlight, ret: i64) {
     // without any the verifier skips that test.)
     let derefs = cfg.derefs != 0 && deref_selector(plan.flags).is_some();
     let comm = cfg.comm != 0;
+    let ip = cfg.ip != 0;
+    // `-e kvm=vcpu` (frozen: else the verifier skips it): a vcpu's exit reason.
+    let kvm =
+        cfg.kvm_vcpu_run != 0 && call.nr == nr::IOCTL && call.args[1] as u32 == KVM_RUN && ret == 0;
     if !paths
         && !comm
+        && !ip
+        && !kvm
         && call.retry == 0
         && !derefs
         && !capture::any(&plan.capture, Phase::Exit(ret))
@@ -390,6 +408,12 @@ fn finish<L: Loops>(call: &InFlight, ret: i64) {
     builder.take::<L>(true, call.retry);
     if comm {
         builder.comm();
+    }
+    if ip {
+        builder.ip();
+    }
+    if kvm {
+        builder.kvm_exit(call.args[0]);
     }
     if paths && !builder.stashed() {
         if let Some(s) = stats() {

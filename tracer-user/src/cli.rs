@@ -282,7 +282,7 @@ pub struct Args {
     #[arg(long = "always-show-pid", help_heading = OUTPUT)]
     pub always_show_pid: bool,
 
-    /// Print the instruction pointer at the time of each syscall (ptrace backend).
+    /// Print the instruction pointer at the time of each syscall.
     #[arg(short = 'i', long = "instruction-pointer", help_heading = OUTPUT)]
     pub instruction_pointer: bool,
 
@@ -491,8 +491,9 @@ pub struct Unsupported {
     pub arg_names: bool,
     #[arg(long = "trace-fds", hide = true)]
     pub trace_fds: Option<String>,
-    #[arg(long = "kvm", hide = true)]
-    pub kvm: Option<String>,
+    /// vcpu: print the exit reason of each KVM_RUN.
+    #[arg(long = "kvm", value_name = "vcpu", action = ArgAction::Append, help_heading = OUTPUT)]
+    pub kvm: Vec<String>,
     #[arg(long = "namespace", num_args = 0..=1, require_equals = true, default_missing_value = "",
           hide = true)]
     pub namespace: Option<String>,
@@ -515,7 +516,6 @@ impl Unsupported {
             ),
             (self.arg_names, "-N (argument names)"),
             (self.trace_fds.is_some(), "--trace-fds"),
-            (self.kvm.is_some(), "--kvm"),
             (self.namespace.is_some(), "--namespace"),
             (self.secontext.is_some(), "--secontext (SELinux contexts)"),
             (
@@ -639,6 +639,7 @@ fn qualifiers_in_order(m: &ArgMatches) -> Vec<Qualifier> {
     values("decode_pids", Some("decode-pids"), "--decode-pids");
     values("inject", Some("inject"), "--inject");
     values("fault", Some("fault"), "--fault");
+    values("kvm", Some("kvm"), "--kvm");
     let mut flag = |id: &str, name: &str, value: &str, option: &'static str| {
         if let Some(indices) = m.indices_of(id).filter(|_| m.get_flag(id)) {
             for index in indices {

@@ -367,9 +367,9 @@ impl Config {
             crate::inject::ptrace_only(&self.qualifiers.inject)
         };
         inject.or_else(|| {
-            // The kernel programs record no registers beyond the arguments.
-            self.instruction_pointer
-                .then_some("-i (the eBPF records carry no instruction pointer)")
+            // The kernel programs read the registers with a helper 5.15 brought.
+            (self.instruction_pointer && !ebpf_reads_ip())
+                .then_some("-i (the eBPF programs read the instruction pointer on Linux 5.15+)")
         })
     }
 
@@ -534,8 +534,10 @@ impl CommandLine {
                 &mut notes,
             );
         }
-        if args.instruction_pointer && args.backend == BackendChoice::Ebpf {
-            bail!("-i needs the ptrace backend: the eBPF records carry no instruction pointer");
+        if args.instruction_pointer && args.backend == BackendChoice::Ebpf && !ebpf_reads_ip() {
+            bail!(
+                "-i needs the ptrace backend on this kernel: the eBPF programs read the instruction pointer with bpf_task_pt_regs (Linux 5.15)"
+            );
         }
         let diagnose = args.diagnose || args.diagnose_output.is_some() || args.diagnose_idle;
         let trace_shown = shows_calls(
@@ -1320,6 +1322,13 @@ impl Args {
             interval: self.interval.unwrap_or(EXPORT_INTERVAL),
         }))
     }
+}
+
+/// Whether this kernel has `bpf_task_pt_regs` (5.15), with which the eBPF programs read
+/// `-i`'s instruction pointer.
+fn ebpf_reads_ip() -> bool {
+    use aya::util::KernelVersion;
+    KernelVersion::current().is_ok_and(|v| v >= KernelVersion::new(5, 15, 0))
 }
 
 #[cfg(test)]

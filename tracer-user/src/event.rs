@@ -218,6 +218,9 @@ pub enum Event {
         signal: i32,
         info: SignalInfo,
         ns: u64,
+        /// The task's instruction pointer at the delivery (`-i`), where the backend
+        /// read it; else its last call's shows.
+        ip: Option<u64>,
     },
     /// A traced task started another (fork, vfork, thread) that is traced too, at `ns`
     /// (CLOCK_MONOTONIC). Nothing is printed for it, but strace's `[pid N]` prefixes

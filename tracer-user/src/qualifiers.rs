@@ -418,6 +418,8 @@ pub struct Qualifiers {
     pub pidns: bool,
     /// `inject=` and `fault=`, in the order given.
     pub inject: Vec<crate::inject::Rule>,
+    /// `kvm=vcpu`: a `KVM_RUN`'s exit reason after its result.
+    pub kvm_vcpu: bool,
 }
 
 impl Default for Qualifiers {
@@ -437,6 +439,7 @@ impl Default for Qualifiers {
             pid_comm: false,
             pidns: false,
             inject: Vec::new(),
+            kvm_vcpu: false,
         }
     }
 }
@@ -480,7 +483,8 @@ impl Qualifiers {
             "fault" | "inject" => self
                 .inject
                 .push(crate::inject::Rule::parse(value, name == "fault")?),
-            "kvm" => bail!("-e kvm is not supported yet"),
+            "kvm" if value == "vcpu" => self.kvm_vcpu = true,
+            "kvm" => bail!("invalid -e kvm= argument: '{value}'"),
             "secontext" => bail!("-e secontext (SELinux contexts) is not supported yet"),
             "namespace" => bail!("-e namespace is not supported yet"),
             // `-e foo=bar` names no qualifier: strace reads all of it as a trace set.

@@ -57,6 +57,9 @@ fn main() {
             Some("struct-args") => struct_args(&dir),
             Some("sockaddrs") => sockaddrs(),
             Some("msg-control") => msg_control(),
+            Some("scm-rights") => scm_rights(),
+            Some("jump-null") => jump_null(),
+            Some("kvm-run") => kvm_run(),
             Some("siginfo") => siginfo(),
             Some("odd-names") => odd_names(&dir),
             Some("netlink-fd") => netlink_fd(),
@@ -1655,6 +1658,93 @@ unsafe fn sockaddrs() {
 /// `sendmsg` on no socket with ancillary data strace walks: more descriptors than `-s`
 /// shows, a header whose length is too short for itself, bytes too few for another
 /// header, a time stamp shorter than its struct.
+/// A vcpu that runs one `hlt` in real mode (strace's ioctl_kvm_run test, shorter):
+/// `KVM_RUN` returns with `KVM_EXIT_HLT` in the `struct kvm_run` it has mapped. Nothing
+/// without `/dev/kvm`.
+unsafe fn kvm_run() {
+    unsafe {
+        let kvm = libc::open(c"/dev/kvm".as_ptr(), libc::O_RDWR | libc::O_CLOEXEC);
+        if kvm < 0 {
+            return;
+        }
+        let vm = libc::ioctl(kvm, 0xae01, 0); // KVM_CREATE_VM
+        let mem = libc::mmap(
+            null_mut(),
+            4096,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_SHARED | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        );
+        *(mem as *mut u8) = 0xf4; // hlt
+        // slot, flags, guest_phys_addr, memory_size, userspace_addr
+        let region: [u64; 4] = [0, 0x1000, 4096, mem as u64];
+        libc::ioctl(vm, 0x4020_ae46, region.as_ptr()); // KVM_SET_USER_MEMORY_REGION
+        let vcpu = libc::ioctl(vm, 0xae41, 0); // KVM_CREATE_VCPU
+        let size = libc::ioctl(kvm, 0xae04, 0) as usize; // KVM_GET_VCPU_MMAP_SIZE
+        let shared = libc::PROT_READ | libc::PROT_WRITE;
+        libc::mmap(null_mut(), size, shared, libc::MAP_SHARED, vcpu, 0);
+        // `cs` (the first `struct kvm_segment`) at 0: base 0, selector 0.
+        let mut sregs = [0u8; 312];
+        libc::ioctl(vcpu, 0x8138_ae83, sregs.as_mut_ptr()); // KVM_GET_SREGS
+        sregs[..8].fill(0);
+        sregs[12..14].fill(0);
+        libc::ioctl(vcpu, 0x4138_ae84, sregs.as_ptr()); // KVM_SET_SREGS
+        // rip (the 17th register) at the guest page, rflags' reserved bit.
+        let mut regs = [0u64; 18];
+        regs[16] = 0x1000;
+        regs[17] = 2;
+        libc::ioctl(vcpu, 0x4090_ae82, regs.as_ptr()); // KVM_SET_REGS
+        libc::ioctl(vcpu, 0xae80, 0); // KVM_RUN
+    }
+}
+
+/// A call to address 0: SIGSEGV with the instruction pointer at 0, where no call was
+/// made (`-i` shows the signal's own).
+unsafe fn jump_null() {
+    static NULL: usize = 0;
+    unsafe {
+        libc::getppid();
+        // Read as a value the compiler cannot know is null.
+        let f: extern "C" fn() = std::mem::transmute(std::ptr::read_volatile(&NULL));
+        f();
+    }
+}
+
+/// A descriptor passed to itself over a socketpair (`SCM_RIGHTS`), closed meanwhile:
+/// the one received takes its number again.
+unsafe fn scm_rights() {
+    unsafe {
+        let mut sv = [0i32; 2];
+        libc::socketpair(libc::AF_UNIX, libc::SOCK_STREAM, 0, sv.as_mut_ptr());
+        let fd = libc::open(c"/dev/null".as_ptr(), libc::O_RDONLY);
+        let mut byte = *b"x";
+        let mut iov = libc::iovec {
+            iov_base: byte.as_mut_ptr().cast(),
+            iov_len: 1,
+        };
+        let mut control = [0u64; 4];
+        let mut msg: libc::msghdr = std::mem::zeroed();
+        msg.msg_iov = &mut iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = control.as_mut_ptr().cast();
+        msg.msg_controllen = libc::CMSG_SPACE(4) as usize;
+        let cmsg = libc::CMSG_FIRSTHDR(&msg);
+        (*cmsg).cmsg_len = libc::CMSG_LEN(4) as usize;
+        (*cmsg).cmsg_level = libc::SOL_SOCKET;
+        (*cmsg).cmsg_type = libc::SCM_RIGHTS;
+        *(libc::CMSG_DATA(cmsg) as *mut i32) = fd;
+        libc::sendmsg(sv[0], &msg, 0);
+        libc::close(fd);
+        control = [0; 4];
+        msg.msg_controllen = std::mem::size_of_val(&control);
+        libc::recvmsg(sv[1], &mut msg, 0);
+        // Closed at once: the eBPF backend, reading the record later, names it as the
+        // sender did.
+        libc::close(*(libc::CMSG_DATA(libc::CMSG_FIRSTHDR(&msg)) as *const i32));
+    }
+}
+
 unsafe fn msg_control() {
     let cmsg = |len: u64, level: i32, kind: i32, data: &[u8], room: usize| {
         let mut c = len.to_ne_bytes().to_vec();

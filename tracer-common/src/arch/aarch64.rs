@@ -10,6 +10,7 @@ pub const MAX_SYSCALLS: u32 = 512;
 
 /// Syscall numbers the tracer's code names (the rest come from the syscall table).
 pub mod nr {
+    pub const IOCTL: u32 = 29;
     pub const EXIT: u32 = 93;
     pub const EXIT_GROUP: u32 = 94;
     pub const EXECVE: u32 = 221;
@@ -29,6 +30,8 @@ pub const PT_REGS_ARG_SLOTS: [usize; crate::MAX_ARGS] = [0, 1, 2, 3, 4, 5];
 pub const PT_REGS_COMPAT_ARG_SLOTS: [usize; crate::MAX_ARGS] = [0, 1, 2, 3, 4, 5];
 /// Offset of `sp` in `struct pt_regs`.
 pub const PT_REGS_SP: usize = 248;
+/// Offset of `pc` in `struct pt_regs` (`-i`).
+pub const PT_REGS_IP: usize = 256;
 /// Offset of `syscallno` (an `s32` after `orig_x0`) in `struct pt_regs`.
 pub const PT_REGS_NR: usize = 280;
 

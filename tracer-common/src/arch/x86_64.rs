@@ -8,6 +8,7 @@ pub const MAX_SYSCALLS: u32 = 512;
 
 /// Syscall numbers the tracer's code names (the rest come from the syscall table).
 pub mod nr {
+    pub const IOCTL: u32 = 16;
     pub const EXECVE: u32 = 59;
     pub const EXIT: u32 = 60;
     pub const EXIT_GROUP: u32 = 231;
@@ -29,6 +30,8 @@ pub const PT_REGS_ARG_SLOTS: [usize; crate::MAX_ARGS] = [10, 9, 8, 3, 5, 4];
 pub const PT_REGS_COMPAT_ARG_SLOTS: [usize; crate::MAX_ARGS] = [1, 7, 8, 9, 10, 0];
 /// Offset of `sp` in `struct pt_regs`.
 pub const PT_REGS_SP: usize = 152;
+/// Offset of `ip` in `struct pt_regs` (`-i`).
+pub const PT_REGS_IP: usize = 128;
 /// Offset of `orig_ax`, the syscall's number, in `struct pt_regs` (its low 32 bits).
 pub const PT_REGS_NR: usize = 120;
 

@@ -366,7 +366,7 @@ fn write_memory(
             let named = fds
                 .and_then(|f| f.fd_name(call.pid, call.args[0] as i32))
                 .and_then(netlink::protocol_from_name);
-            iovec::write_msghdr(out, call, i, w == When::ExitOk, opts, named)
+            iovec::write_msghdr(out, call, i, w == When::ExitOk, opts, named, fds)
         }
         ArgKind::Struct(StructKind::CapHeader, _) => {
             super::capability::write_header(out, call, i, opts)

@@ -9,12 +9,20 @@ use super::flags::{self, Xlat, write_enum};
 use super::strings::quote;
 use super::structs::{self, Bytes};
 use super::{DecodeOptions, HexMode};
+use crate::event::FdNames;
 use crate::syscalls::layout::CMSGHDR_SIZE;
 use crate::syscalls::plan::MSG_CONTROL_BYTES;
 use std::sync::OnceLock;
 
 const SOL_IP: u32 = 0;
 const SOL_SOCKET: u32 = 1;
+
+/// Whose descriptors `SCM_RIGHTS` passes (the caller's), and their names with `-y`.
+#[derive(Clone, Copy)]
+pub struct Owner<'a> {
+    pub pid: u32,
+    pub fds: Option<&'a dyn FdNames>,
+}
 
 /// `[{cmsg_len=20, cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS, cmsg_data=[3]}]`, walked
 /// as strace's `decode_msg_control` walks it: `controllen` bytes at `addr`, no more than
@@ -27,6 +35,7 @@ pub fn write_cmsgs(
     data: &[u8],
     controllen: u64,
     addr: u64,
+    owner: Owner,
     opts: &DecodeOptions,
 ) -> Option<()> {
     let control_len = controllen.min(optmem_max());
@@ -55,7 +64,14 @@ pub fn write_cmsgs(
         // What the header says, within what is left and was copied.
         let shown = len.min(buf_len as u64) as usize;
         let end = (pos + shown).min(data.len()).max(pos + CMSGHDR_SIZE);
-        write_type_data(&mut s, level, kind, &data[pos + CMSGHDR_SIZE..end], opts);
+        write_type_data(
+            &mut s,
+            level,
+            kind,
+            &data[pos + CMSGHDR_SIZE..end],
+            owner,
+            opts,
+        );
         s.push('}');
         if shown < CMSGHDR_SIZE {
             buf_len -= CMSGHDR_SIZE;
@@ -77,6 +93,32 @@ pub fn write_cmsgs(
     s.push(']');
     out.push_str(&s);
     Some(())
+}
+
+/// The descriptors `SCM_RIGHTS` messages in `data` (a copy of `controllen` bytes of
+/// ancillary data) carry: a received message's are the caller's new descriptors.
+pub fn passed_fds(data: &[u8], controllen: u64) -> Vec<i32> {
+    let data = &data[..data.len().min(controllen as usize)];
+    let mut fds = Vec::new();
+    let mut pos = 0;
+    while let Some(b) = data.get(pos..pos + CMSGHDR_SIZE).map(Bytes) {
+        let (Some(len), Some(level), Some(kind)) = (b.u64(0), b.u32(8), b.u32(12)) else {
+            break;
+        };
+        if (len as usize) < CMSGHDR_SIZE {
+            break;
+        }
+        let end = pos.saturating_add(len as usize).min(data.len());
+        if (level, kind) == (SOL_SOCKET, 1) {
+            fds.extend(
+                data[pos + CMSGHDR_SIZE..end]
+                    .chunks_exact(4)
+                    .map(|c| i32::from_le_bytes(c.try_into().expect("4 bytes"))),
+            );
+        }
+        pos = pos.saturating_add(len.next_multiple_of(8) as usize);
+    }
+    fds
 }
 
 /// `net.core.optmem_max`: the most ancillary data the kernel takes, and strace reads.
@@ -124,14 +166,21 @@ const IP_TYPES: Xlat = &[
 
 /// The type, then `, cmsg_data=...` for the types strace decodes when their data is
 /// long enough.
-fn write_type_data(out: &mut String, level: u32, kind: u32, data: &[u8], opts: &DecodeOptions) {
+fn write_type_data(
+    out: &mut String,
+    level: u32,
+    kind: u32,
+    data: &[u8],
+    owner: Owner,
+    opts: &DecodeOptions,
+) {
     match level {
         SOL_SOCKET => write_enum(out, kind as u64, SCM_TYPES, "SCM_???"),
         SOL_IP => write_enum(out, kind as u64, IP_TYPES, "IP_???"),
         _ => return super::write_hex(out, kind as u64),
     }
     let mut d = String::new();
-    if write_data(&mut d, level, kind, data, opts).is_some() {
+    if write_data(&mut d, level, kind, data, owner, opts).is_some() {
         let _ = write!(out, ", cmsg_data={d}");
     }
 }
@@ -141,12 +190,17 @@ fn write_data(
     level: u32,
     kind: u32,
     data: &[u8],
+    owner: Owner,
     opts: &DecodeOptions,
 ) -> Option<()> {
     let b = Bytes(data);
     match (level, kind) {
-        // SCM_RIGHTS: descriptors.
-        (SOL_SOCKET, 1) if data.len() >= 4 => write_ints(d, data, opts, |v| v.to_string()),
+        // SCM_RIGHTS: descriptors, named as strace's `printfd` names them.
+        (SOL_SOCKET, 1) if data.len() >= 4 => write_ints(d, data, opts, |fd| {
+            let mut s = String::new();
+            super::write_plain_fd(&mut s, owner.pid, fd, owner.fds);
+            s
+        }),
         // SCM_CREDENTIALS: struct ucred.
         (SOL_SOCKET, 2) if data.len() >= 12 => {
             let _ = write!(
@@ -314,6 +368,8 @@ fn write_recverr(out: &mut String, b: &Bytes, data: &[u8], opts: &DecodeOptions)
 mod tests {
     use super::*;
 
+    const NO_OWNER: Owner = Owner { pid: 0, fds: None };
+
     fn cmsg(level: u32, kind: u32, payload: &[u8]) -> Vec<u8> {
         let mut c = ((16 + payload.len()) as u64).to_le_bytes().to_vec();
         c.extend_from_slice(&level.to_le_bytes());
@@ -330,6 +386,7 @@ mod tests {
             data,
             data.len() as u64,
             0x1000,
+            NO_OWNER,
             &DecodeOptions::default(),
         )
         .map(|_| s)
@@ -428,7 +485,7 @@ mod tests {
             ..DecodeOptions::default()
         };
         let mut all = String::new();
-        write_cmsgs(&mut all, &many, many.len() as u64, 0, &verbose).unwrap();
+        write_cmsgs(&mut all, &many, many.len() as u64, 0, NO_OWNER, &verbose).unwrap();
         assert!(
             all.ends_with(&format!("{}]}}]", "9, ".repeat(32) + "9")),
             "{all}"

@@ -5,11 +5,12 @@ use std::fmt::Write;
 
 use tracer_common::{IovecChunk, MMSG_MESSAGE, MmsgChunk, capture};
 
+use super::cmsg::Owner;
 use super::flags::{self, write_flags};
 use super::strings::{quote, write_addr};
 use super::structs::{self, Bytes};
 use super::{Call, DecodeOptions};
-use crate::event::Capture;
+use crate::event::{Capture, FdNames};
 use crate::syscalls::StructKind;
 
 /// What an element's bytes show.
@@ -239,6 +240,7 @@ pub fn write_msghdr(
     received: bool,
     opts: &DecodeOptions,
     netlink: Option<u32>,
+    fds: Option<&dyn FdNames>,
 ) {
     let addr = call.args[i];
     let of_kind = |kind| {
@@ -267,6 +269,7 @@ pub fn write_msghdr(
                 control: of_kind(capture::MSG_CONTROL).next().map(|c| &c.data[..]),
                 iov: of_kind(capture::MSG_IOVEC).next(),
                 netlink,
+                owner: Owner { pid: call.pid, fds },
             };
             write_fields(&mut s, &msg, given_namelen, &parts, contents, opts)
         }
@@ -278,6 +281,27 @@ pub fn write_msghdr(
     match written {
         Some(()) => out.push_str(&s),
         None => write_addr(out, addr),
+    }
+}
+
+/// The descriptors the `SCM_RIGHTS` messages of `sendmsg`'s or `recvmsg`'s message
+/// (argument `i`) carry: sent, as the header was at entry, or (`received`) the caller's
+/// new ones, as the kernel left the header.
+pub fn passed_fds(call: &Call, i: usize, received: bool) -> Vec<i32> {
+    let of_kind = |kind| {
+        call.captures
+            .iter()
+            .filter(move |c| c.arg as usize == i && c.kind == kind && !c.fault)
+    };
+    // A received message's header is copied at entry and, on success, at exit.
+    let controllen = of_kind(capture::FIXED)
+        .nth(received as usize)
+        .and_then(|c| Bytes(&c.data).u64(CONTROLLEN));
+    match (controllen, of_kind(capture::MSG_CONTROL).next()) {
+        (Some(len), Some(control)) if call.success().is_some() => {
+            super::cmsg::passed_fds(&control.data, len)
+        }
+        _ => Vec::new(),
     }
 }
 
@@ -412,6 +436,10 @@ pub fn write_mmsghdrs(out: &mut String, call: &Call, i: usize, sent: bool, opts:
             control: None,
             iov: Some(&m.iov),
             netlink: None,
+            owner: Owner {
+                pid: call.pid,
+                fds: None,
+            },
         };
         s.push_str("{msg_hdr=");
         if write_fields(&mut s, &h, None, &parts, contents, opts).is_none() {
@@ -436,6 +464,8 @@ struct Parts<'a> {
     iov: Option<&'a Capture>,
     /// The socket's netlink protocol, when its descriptor's name gives it.
     netlink: Option<u32>,
+    /// The caller, whose descriptors `SCM_RIGHTS` passes.
+    owner: Owner<'a>,
 }
 
 fn write_fields(
@@ -483,8 +513,9 @@ fn write_fields(
             .map(|c| &c[..c.len().min(controllen as usize)]);
         let control = msg.u64(CONTROL)?;
         let mut cmsgs = String::new();
-        match data.and_then(|d| super::cmsg::write_cmsgs(&mut cmsgs, d, controllen, control, opts))
-        {
+        match data.and_then(|d| {
+            super::cmsg::write_cmsgs(&mut cmsgs, d, controllen, control, parts.owner, opts)
+        }) {
             Some(()) => out.push_str(&cmsgs),
             None => write_addr(out, msg.u64(CONTROL)?),
         }

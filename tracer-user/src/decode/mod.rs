@@ -34,6 +34,7 @@ mod netlink;
 mod netlink_types;
 mod other_fds;
 mod perf;
+pub use iovec::passed_fds;
 pub use other_fds::other_fds;
 mod pidns;
 pub(crate) use pidns::proc_dir;

@@ -439,6 +439,7 @@ impl<W: Write> Sink for JsonFormatter<W> {
                 signal,
                 info,
                 ns,
+                ..
             } => {
                 let info = decode::siginfo::describe(*signal, info);
                 let body = Signal {

@@ -147,6 +147,12 @@ impl<W: Write> TextFormatter<W> {
     /// `-n` and `-i`: the syscall number and instruction pointer of the line's call (or,
     /// for other lines, the task's last), `[  0] [00007f...] `.
     fn call_prefix(&mut self, tid: u32, call: Option<&Syscall>, exiting: bool) {
+        self.call_prefix_at(tid, call, exiting, None);
+    }
+
+    /// As [`Self::call_prefix`], with the instruction pointer `ip` where the line's own
+    /// event has one (a signal's delivery).
+    fn call_prefix_at(&mut self, tid: u32, call: Option<&Syscall>, exiting: bool, ip: Option<u64>) {
         if !(self.opts.syscall_numbers || self.opts.instruction_pointer) {
             return;
         }
@@ -159,16 +165,17 @@ impl<W: Write> TextFormatter<W> {
             }
             None => self.last_call.get(&tid).copied(),
         };
+        let (nr, ip) = (last.map(|(nr, _)| nr), ip.or(last.and_then(|(_, ip)| ip)));
         if self.opts.syscall_numbers {
-            match last {
-                Some((nr, _)) => {
+            match nr {
+                Some(nr) => {
                     let _ = write!(self.line, "[{nr:>4}] ");
                 }
                 None => self.line.push_str("[????] "),
             }
         }
         if self.opts.instruction_pointer {
-            match last.and_then(|(_, ip)| ip).filter(|_| !exiting) {
+            match ip.filter(|_| !exiting) {
                 Some(ip) => {
                     let _ = write!(self.line, "[{ip:016x}] ");
                 }
@@ -515,10 +522,11 @@ impl<W: Write> Sink for TextFormatter<W> {
                 signal,
                 info,
                 ns,
+                ip,
                 ..
             } => {
                 self.begin(ctx, *tid, Some(*ns))?;
-                self.call_prefix(*tid, None, false);
+                self.call_prefix_at(*tid, None, false, *ip);
                 let info = decode::siginfo::describe(*signal, info);
                 let _ = writeln!(self.line, "--- {info} ---");
                 self.out.write_all(self.line.as_bytes())

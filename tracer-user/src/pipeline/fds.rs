@@ -31,6 +31,7 @@ const F_DUPFD: u64 = 0;
 const F_SETFD: u64 = 2;
 const F_DUPFD_CLOEXEC: u64 = 1030;
 const CLOSE_RANGE_CLOEXEC: u64 = 4;
+const MSG_CMSG_CLOEXEC: u64 = 0x4000_0000;
 
 #[derive(Clone, Debug, Default)]
 struct Process {
@@ -66,7 +67,15 @@ pub struct FdTable {
     /// may come before its parent's fork returns (a vfork child runs first), and its
     /// table starts as its parent's.
     parents: HashMap<u32, u32>,
+    /// The peers of the sockets whose pairs the trace saw made (`socketpair`), by inode.
+    peers: HashMap<u64, u64>,
+    /// The names of descriptors passed (`SCM_RIGHTS`) by the sending socket's inode, in
+    /// order, until its peer receives them.
+    in_transit: HashMap<u64, std::collections::VecDeque<Option<String>>>,
 }
+
+/// Most names of descriptors kept in transit per socket.
+const MAX_IN_TRANSIT: usize = 1024;
 
 /// strace's cache of socket details: a socket keeps the text of the first lookup that
 /// found it in the kernel's tables (an internet socket once bound, a UNIX one once bound
@@ -191,6 +200,8 @@ impl FdTable {
             devices: HashMap::new(),
             missing_devices: Default::default(),
             parents: HashMap::new(),
+            peers: HashMap::new(),
+            in_transit: HashMap::new(),
         }
     }
 
@@ -494,6 +505,11 @@ impl FdTable {
             Effect::None if sc.ret.new_fd(&call.args) => self.name_new(call, new_fd, cloexec),
             Effect::None | Effect::Autobind => {}
         }
+        match sc.name {
+            "sendmsg" => self.sent_fds(call),
+            "recvmsg" => self.received_fds(call),
+            _ => {}
+        }
     }
 
     /// `open*`: the path, absolute and canonical, as strace's readlink gives it.
@@ -565,6 +581,67 @@ impl FdTable {
         self.process(pid).cwd = cwd;
     }
 
+    /// Descriptors `sendmsg` passed (`SCM_RIGHTS`): their names wait, by the sending
+    /// socket, for the `recvmsg` of its peer, should `/proc` no longer show them then
+    /// (the eBPF backend reads a process's records after the fact).
+    fn sent_fds(&mut self, call: &Syscall) {
+        let fds = decode::passed_fds(call, 1, false);
+        let Some(socket) = self.socket_of(call.pid, call.args[0] as i32) else {
+            return;
+        };
+        if fds.is_empty() {
+            return;
+        }
+        let names: Vec<Option<String>> = (fds.iter())
+            .map(|&fd| self.name(call.pid, fd).map(str::to_owned))
+            .collect();
+        let queue = self.in_transit.entry(socket).or_default();
+        queue.extend(names);
+        // Never received: the oldest go.
+        while queue.len() > MAX_IN_TRANSIT {
+            queue.pop_front();
+        }
+    }
+
+    /// Descriptors `recvmsg` received (`SCM_RIGHTS`): the caller's now, named from `/proc`
+    /// as strace's `printfd` names them, or else as the peer socket's `sendmsg` named
+    /// them.
+    fn received_fds(&mut self, call: &Syscall) {
+        let (pid, a) = (call.pid, call.args);
+        let cloexec = a[2] & MSG_CMSG_CLOEXEC != 0;
+        let peer = self
+            .socket_of(pid, a[0] as i32)
+            .and_then(|s| self.peers.get(&s).copied());
+        for fd in decode::passed_fds(call, 1, true) {
+            let sent = peer
+                .and_then(|p| self.in_transit.get_mut(&p)?.pop_front())
+                .flatten();
+            if fd < 0 {
+                continue;
+            }
+            match (procfs::from_proc(pid, fd, self.detail), sent) {
+                (Some(e), _) => {
+                    self.process(pid).fds.insert(fd, Entry { cloexec, ..e });
+                }
+                (None, Some(name)) => {
+                    let entry = Entry {
+                        name,
+                        cloexec,
+                        socket: None,
+                        id: None,
+                    };
+                    self.process(pid).fds.insert(fd, entry);
+                }
+                (None, None) => {}
+            }
+        }
+    }
+
+    /// The socket inode descriptor `fd` of process `pid` names, as the table has it.
+    fn socket_of(&self, pid: u32, fd: i32) -> Option<u64> {
+        self.procs.get(&pid)?.fds.get(&fd)?.socket
+    }
+
     /// `pipe`, `socketpair`: the two descriptors written into the call's array.
     fn fd_pair(&mut self, sc: &syscalls::Syscall, call: &Syscall, cloexec: bool) {
         let pair = sc
@@ -577,9 +654,19 @@ impl FdTable {
         else {
             return;
         };
-        for half in c.data[..8].chunks_exact(4) {
-            let fd = i32::from_le_bytes(half.try_into().expect("4 bytes"));
+        let pair: Vec<i32> = (c.data[..8].chunks_exact(4))
+            .map(|half| i32::from_le_bytes(half.try_into().expect("4 bytes")))
+            .collect();
+        for &fd in &pair {
             self.name_new(call, fd, cloexec);
+        }
+        // A socketpair's ends are each other's peers for life.
+        if let (Some(a), Some(b)) = (
+            self.socket_of(call.pid, pair[0]),
+            self.socket_of(call.pid, pair[1]),
+        ) {
+            self.peers.insert(a, b);
+            self.peers.insert(b, a);
         }
     }
 
@@ -1024,6 +1111,69 @@ mod tests {
             data: all.iter().flat_map(|f| f.to_bytes()).collect(),
             ..Capture::default()
         }
+    }
+
+    /// A descriptor received (`SCM_RIGHTS`) by a process `/proc` no longer shows is named
+    /// as its socketpair's other end sent it.
+    #[test]
+    fn passed_descriptors_are_named_as_sent() {
+        const S_IFSOCK: u32 = 0o140000;
+        let mut table = FdTable::new(DecodeFds::PATH, false, false);
+        let pair = call(
+            "socketpair",
+            [1, 1, 0, 0x1000, 0, 0],
+            0,
+            vec![
+                Capture {
+                    arg: 3,
+                    kind: capture::FIXED,
+                    data: [5i32, 6].iter().flat_map(|v| v.to_le_bytes()).collect(),
+                    ..Capture::default()
+                },
+                Capture {
+                    kind: capture::FD_PAIR_FACTS,
+                    ..facts_capture(3, &[facts(5, 100, S_IFSOCK), facts(6, 101, S_IFSOCK)])
+                },
+            ],
+        );
+        table.apply(&pair);
+        let path = Capture {
+            arg: 1,
+            kind: capture::CSTR,
+            data: b"/nonexistent/f\0".to_vec(),
+            ..Capture::default()
+        };
+        let open = call(
+            "openat",
+            [AT_FDCWD as u32 as u64, 0, 0, 0, 0, 0],
+            7,
+            vec![path],
+        );
+        table.apply(&open);
+        // A header with 24 bytes of control data, and the message passing descriptor 7.
+        let mut header = vec![0u8; 56];
+        header[40..48].copy_from_slice(&24u64.to_le_bytes());
+        let header = Capture {
+            arg: 1,
+            kind: capture::FIXED,
+            data: header,
+            ..Capture::default()
+        };
+        let mut control = 20u64.to_le_bytes().to_vec();
+        control.extend([1u32, 1, 7, 0].iter().flat_map(|v| v.to_le_bytes()));
+        let control = Capture {
+            arg: 1,
+            kind: capture::MSG_CONTROL,
+            data: control,
+            ..Capture::default()
+        };
+        let message = vec![header.clone(), control.clone()];
+        table.apply(&call("sendmsg", [6, 0x2000, 0, 0, 0, 0], 1, message));
+        table.apply(&call("close", [7, 0, 0, 0, 0, 0], 0, vec![]));
+        assert_eq!(table.name(GONE, 7), None);
+        let message = vec![header.clone(), header, control];
+        table.apply(&call("recvmsg", [5, 0x2000, 0, 0, 0, 0], 1, message));
+        assert_eq!(table.name(GONE, 7), Some("/nonexistent/f"));
     }
 
     /// A number an untraced open reused names the file the call saw, or nothing: never

@@ -158,6 +158,12 @@ pub fn fd_fields(btf: &Types, unix: bool) -> Option<FdFields> {
     })
 }
 
+/// `kvm_vcpu.run` (`-e kvm=vcpu`: the `struct kvm_run` a vcpu's `KVM_RUN` fills); `None`
+/// without BTF or a kernel without KVM.
+pub fn kvm_vcpu_run(btf: &Types) -> Option<u32> {
+    btf.member_offset("kvm_vcpu", "run")
+}
+
 /// Where a task's ids in its own pid namespace are (`--pidns-translation`); `None`
 /// without BTF or when a field is missing (the translation then reads `/proc` alone).
 pub fn ns_fields(btf: &Types) -> Option<NsFields> {

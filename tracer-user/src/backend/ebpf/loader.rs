@@ -584,11 +584,15 @@ fn kernel_config(cfg: &Config) -> Result<KernelConfig, LoadError> {
         task_sighand_offset: btf.sighand.map_or(0, |(sighand, _, _)| sighand),
         sighand_action_offset: btf.sighand.map_or(0, |(_, action, _)| action),
         k_sigaction_size: btf.sighand.map_or(0, |(_, _, size)| size),
-        _pad2: 0,
+        kvm_vcpu_run: cfg
+            .qualifiers
+            .kvm_vcpu
+            .then(|| super::btf::kvm_vcpu_run(types.as_ref()?))
+            .flatten()
+            .unwrap_or(0),
         // -y's names (and sockets' kinds) taken at the call; without them, from /proc
-        // after the fact.
-        fd_fields: cfg
-            .reads_fd_facts()
+        // after the fact. (`-e kvm=vcpu` finds a vcpu through its descriptor's file.)
+        fd_fields: (cfg.reads_fd_facts() || cfg.qualifiers.kvm_vcpu)
             .then(|| super::btf::fd_fields(types.as_ref()?, cfg.out.decode_fds > 1))
             .flatten()
             .unwrap_or(tracer_common::FdFields::NONE),
@@ -688,6 +692,7 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
     log::debug!("-P follows {followed} syscalls outside the trace set");
     kernel.path_follows_untraced = (followed > 0) as u8;
     kernel.comm = cfg.out.pid_comm as u8;
+    kernel.ip = cfg.out.instruction_pointer as u8;
     log::debug!("BTF and settings: {:?}", started.elapsed());
     let mut ebpf = loader
         .override_global("CONFIG", &kernel, true)

@@ -504,7 +504,15 @@ struct Run<'p, 'a> {
 }
 
 impl Run<'_, '_> {
-    fn emit(&mut self, event: Event) -> Result<()> {
+    fn emit(&mut self, mut event: Event) -> Result<()> {
+        // `-i`: where the call was made, from its entry record's copy where it has one.
+        if let Event::Entered(call) | Event::Completed(call) = &mut event
+            && call.ip.is_none()
+        {
+            call.ip = (call.captures.iter())
+                .find(|c| c.kind == capture::IP)
+                .and_then(|c| Some(u64::from_le_bytes(c.data.get(..8)?.try_into().ok()?)));
+        }
         self.pipeline.event(event).context("writing the trace")
     }
 
@@ -578,6 +586,7 @@ impl Run<'_, '_> {
                     signal: signo,
                     info,
                     ns: signal.ns,
+                    ip: (signal.flags & tracer_common::SIGNAL_IP != 0).then_some(signal.ip),
                 })
             }
             Record::TaskExit(exit) => self.task_exit(exit),

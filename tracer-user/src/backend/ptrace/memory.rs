@@ -192,6 +192,38 @@ pub fn capture_with(
     caps
 }
 
+/// `-e kvm=vcpu`: the `exit_reason` of the `struct kvm_run` vcpu descriptor `fd` of
+/// task `tid` has mapped, as strace finds it: the mapping of the descriptor's file
+/// (`anon_inode:kvm-vcpu:N`, device major 0), if it is as long as the struct
+/// ([`tracer_common::capture::KVM_EXIT`]).
+pub fn kvm_exit_reason(tid: u32, fd: i32) -> Option<Capture> {
+    /// `sizeof(struct kvm_run)` (x86_64, arm64).
+    const KVM_RUN_SIZE: u64 = 2352;
+    let name = std::fs::read_link(format!("/proc/{tid}/fd/{fd}")).ok()?;
+    let name = name.to_str()?;
+    let maps = std::fs::read_to_string(format!("/proc/{tid}/maps")).ok()?;
+    let start = maps.lines().find_map(|line| {
+        let mut cols = line.split_whitespace();
+        let (range, dev) = (cols.next()?, cols.nth(2)?);
+        let path = cols.nth(1)?;
+        let (start, end) = range.split_once('-')?;
+        let (start, end) = (
+            u64::from_str_radix(start, 16).ok()?,
+            u64::from_str_radix(end, 16).ok()?,
+        );
+        (path == name && dev.starts_with("00:") && end.saturating_sub(start) >= KVM_RUN_SIZE)
+            .then_some(start)
+    })?;
+    let mut reason = [0u8; 4];
+    let at = start + tracer_common::KVM_RUN_EXIT_REASON as u64;
+    (read(Pid::from_raw(tid as i32), at, &mut reason) == 4).then(|| Capture {
+        arg: crate::event::DEREF_ARG,
+        kind: capture::KVM_EXIT,
+        data: reason.to_vec(),
+        ..Capture::default()
+    })
+}
+
 /// Most read behind one pointer.
 const MAX_DEREF: usize = 1 << 16;
 

@@ -114,6 +114,10 @@ struct Options {
     inject: Injections,
     /// `-Y`: the names of the processes a call's pid arguments name, read at its entry.
     pid_comm: bool,
+    /// `-i`: a signal's line shows where it interrupted the task.
+    instruction_pointer: bool,
+    /// `-e kvm=vcpu`: a `KVM_RUN`'s exit reason, from its vcpu's mapping.
+    kvm_vcpu: bool,
 }
 
 impl Options {
@@ -138,6 +142,8 @@ impl Options {
             uid: cfg.diagnose,
             inject: Injections::new(&cfg.qualifiers.inject),
             pid_comm: cfg.out.pid_comm,
+            instruction_pointer: cfg.out.instruction_pointer,
+            kvm_vcpu: cfg.qualifiers.kvm_vcpu,
         }
     }
 
@@ -624,6 +630,7 @@ impl<'p, 'a> Tracer<'p, 'a> {
                             signal,
                             info: SignalInfo::GroupStop,
                             ns: monotonic_ns(),
+                            ip: None,
                         };
                         self.emit(event)?;
                     }
@@ -645,6 +652,12 @@ impl<'p, 'a> Tracer<'p, 'a> {
                         signal,
                         info,
                         ns: monotonic_ns(),
+                        // `-i`: where the signal interrupted the task, not its last call.
+                        ip: self
+                            .opts
+                            .instruction_pointer
+                            .then(|| regs::ip(Pid::from_raw(tid as i32)))
+                            .flatten(),
                     };
                     self.emit(event)?;
                 }
@@ -861,6 +874,14 @@ impl<'p, 'a> Tracer<'p, 'a> {
             Phase::Exit(ret),
         );
         call.captures.append(&mut exit_captures);
+        if self.opts.kvm_vcpu
+            && ret == 0
+            && call.nr == tracer_common::nr::IOCTL
+            && call.args[1] as u32 == tracer_common::KVM_RUN
+            && let Some(exit) = memory::kvm_exit_reason(tid, call.args[0] as i32)
+        {
+            call.captures.push(exit);
+        }
         call.exit_ns = Some(now);
         call.ret = Some(ret);
         // EPERM, EACCES: the kernel's uid is in its record too.

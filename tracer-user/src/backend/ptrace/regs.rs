@@ -66,6 +66,11 @@ fn syscall_info(pid: Pid) -> Result<libc::ptrace_syscall_info, Errno> {
     Errno::result(rc).map(|_| info)
 }
 
+/// The task's instruction pointer now (a signal-delivery stop's, for `-i`).
+pub fn ip(pid: Pid) -> Option<u64> {
+    registers(pid).ok().map(|r| r.ip)
+}
+
 /// Reads the state of a task in a syscall or seccomp stop. `in_call` is whether the
 /// tracer saw this task enter a call it has not left: only used without syscall info.
 pub fn read(pid: Pid, kind: StopKind, in_call: bool) -> Result<SyscallStop, Errno> {

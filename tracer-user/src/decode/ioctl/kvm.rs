@@ -187,3 +187,62 @@ fn sregs(out: &mut String, b: &Bytes, ctx: &Ctx) -> Option<()> {
     out.push('}');
     Some(())
 }
+
+/// `KVM_RUN`'s result with `-e kvm=vcpu`: `0 (KVM_EXIT_IO)`, the exit reason the vcpu's
+/// `struct kvm_run` holds after the call (strace's `kvm_ioctl_run_attach_auxstr`), where
+/// the backend read it.
+pub(super) fn write_run_return(out: &mut String, call: &crate::event::Syscall, ret: u64) -> bool {
+    let Some(reason) = (call.captures.iter())
+        .find(|c| c.kind == tracer_common::capture::KVM_EXIT)
+        .and_then(|c| Some(u32::from_le_bytes(c.data.get(..4)?.try_into().ok()?)))
+    else {
+        return false;
+    };
+    let name = EXIT_REASONS.get(reason as usize).copied();
+    let _ = write!(out, "{ret} ({})", name.unwrap_or("KVM_EXIT_???"));
+    true
+}
+
+/// `kvm_run.exit_reason`'s names, by value (strace's `kvm_exit_reason`, and newer).
+const EXIT_REASONS: &[&str] = &[
+    "KVM_EXIT_UNKNOWN",
+    "KVM_EXIT_EXCEPTION",
+    "KVM_EXIT_IO",
+    "KVM_EXIT_HYPERCALL",
+    "KVM_EXIT_DEBUG",
+    "KVM_EXIT_HLT",
+    "KVM_EXIT_MMIO",
+    "KVM_EXIT_IRQ_WINDOW_OPEN",
+    "KVM_EXIT_SHUTDOWN",
+    "KVM_EXIT_FAIL_ENTRY",
+    "KVM_EXIT_INTR",
+    "KVM_EXIT_SET_TPR",
+    "KVM_EXIT_TPR_ACCESS",
+    "KVM_EXIT_S390_SIEIC",
+    "KVM_EXIT_S390_RESET",
+    "KVM_EXIT_DCR",
+    "KVM_EXIT_NMI",
+    "KVM_EXIT_INTERNAL_ERROR",
+    "KVM_EXIT_OSI",
+    "KVM_EXIT_PAPR_HCALL",
+    "KVM_EXIT_S390_UCONTROL",
+    "KVM_EXIT_WATCHDOG",
+    "KVM_EXIT_S390_TSCH",
+    "KVM_EXIT_EPR",
+    "KVM_EXIT_SYSTEM_EVENT",
+    "KVM_EXIT_S390_STSI",
+    "KVM_EXIT_IOAPIC_EOI",
+    "KVM_EXIT_HYPERV",
+    "KVM_EXIT_ARM_NISV",
+    "KVM_EXIT_X86_RDMSR",
+    "KVM_EXIT_X86_WRMSR",
+    "KVM_EXIT_DIRTY_RING_FULL",
+    "KVM_EXIT_AP_RESET_HOLD",
+    "KVM_EXIT_X86_BUS_LOCK",
+    "KVM_EXIT_XEN",
+    "KVM_EXIT_RISCV_SBI",
+    "KVM_EXIT_RISCV_CSR",
+    "KVM_EXIT_NOTIFY",
+    "KVM_EXIT_LOONGARCH_IOCSR",
+    "KVM_EXIT_MEMORY_FAULT",
+];

@@ -252,6 +252,9 @@ pub fn returns_fd(request: u32) -> bool {
 /// namespace type, `268435456 (CLONE_NEWUSER)`. False when it is only a number.
 pub fn write_return(out: &mut String, call: &Call, ret: u64) -> bool {
     const NS_GET_NSTYPE: u32 = 0xb703;
+    if call.args[1] as u32 == tracer_common::KVM_RUN {
+        return kvm::write_run_return(out, call, ret);
+    }
     if call.args[1] as u32 == v4l2::VIDIOC_CREATE_BUFS {
         let _ = write!(out, "{ret}");
         if let (_, Some(exit)) = in_out(call, 2)
