@@ -909,6 +909,7 @@ fn stopped_at_attach(cfg: &Config, run: &mut Run, pid: u32) -> Result<()> {
                 signal,
                 info: SignalInfo::GroupStop,
                 ns: now_ns(),
+                ip: None,
             })?;
         }
     }
