@@ -806,7 +806,7 @@ unsafe impl aya::Pod for DerefPlan {}
 const _: () = {
     assert!(core::mem::size_of::<DerefKey>() == 16);
     assert!(core::mem::size_of::<DerefSpec>() == 20);
-    assert!(core::mem::size_of::<DerefPlan>() == 80);
+    assert!(core::mem::size_of::<DerefPlan>() == 88);
 };
 
 #[cfg(test)]
@@ -889,7 +889,8 @@ pub const DEREF_EXIT: u8 = 0xfe;
 pub const DEREF_ARG: u8 = 0x80;
 
 /// The `DEREFS` key: a syscall number and its selecting argument's value, its low 32
-/// bits ([`PLAN_DEREF_SHIFT`]).
+/// bits ([`PLAN_DEREF_SHIFT`]); the high 32 the part of a plan longer than one
+/// ([`DerefPlan::more`]).
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct DerefKey {
@@ -912,7 +913,10 @@ pub struct DerefSpec {
     /// 0 (no count: `add` bytes), 1, 2, 4 or 8; or [`DEREF_EACH`], [`DEREF_EACH_PTR`],
     /// [`DEREF_COUNT_RET`], [`DEREF_COUNT_ARG`], [`DEREF_STRING`].
     pub count_bytes: u8,
-    pub _pad: u8,
+    /// Not 0: the copy is taken only when the struct's first byte is this one (one
+    /// request, two structs: SG_IO's v3 and v4 headers by their interface id). Not for a
+    /// [`DEREF_EACH`] copy, which follows the one before.
+    pub guard: u8,
     pub ptr_at: u16,
     pub count_at: u16,
     pub elem: u32,
@@ -952,6 +956,8 @@ pub const DEREF_COUNT_ARG: u8 = 0xfd;
 pub const DEREF_STRING: u8 = 0xfc;
 /// Copies per [`DerefPlan`].
 pub const MAX_DEREFS: usize = 4;
+/// [`DerefPlan`]s one call's copies take at most ([`DerefPlan::more`]).
+pub const MAX_DEREF_PARTS: usize = 4;
 
 /// The copies behind pointers a call takes (the programs' `DEREFS`, filled by userspace
 /// from the decoders' tables).
@@ -959,6 +965,11 @@ pub const MAX_DEREFS: usize = 4;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct DerefPlan {
     pub specs: [DerefSpec; MAX_DEREFS],
+    /// 1: the copies go on in the next part's plan ([`DerefKey::value`] plus `1 << 32`).
+    /// Parts rather than more specs in one: the programs' code for a plan is verified
+    /// once whatever the number of parts, and only a few calls take more than one.
+    pub more: u32,
+    pub _pad: u32,
 }
 
 impl DerefSpec {
