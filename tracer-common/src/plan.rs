@@ -952,7 +952,10 @@ pub const DEREF_COUNT_RET: u8 = 0xfe;
 /// io_uring_register's `nr_args`.
 pub const DEREF_COUNT_ARG: u8 = 0xfd;
 /// [`DerefSpec::count_bytes`]: a NUL-terminated string at the pointer, at most `max`
-/// bytes and `-s` + 1, read as a string argument is (a BPF program's license).
+/// bytes and `-s` + 1, read as a string argument is (a BPF program's license); from its
+/// byte `add` on (not 0: a later piece of a string longer than a copy, taken only where
+/// `-s` reaches past it; the decoders join a full copy and the pieces that follow it,
+/// `decode::join_pieces`).
 pub const DEREF_STRING: u8 = 0xfc;
 /// Copies per [`DerefPlan`].
 pub const MAX_DEREFS: usize = 4;

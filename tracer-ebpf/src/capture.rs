@@ -638,14 +638,22 @@ impl Builder {
         };
         let want = self.forget(spec.want(count)) & (MAX_CAPTURE - 1);
         let at = data_off & (2 * OFF_LIMIT - 8);
-        // SAFETY: at < OFF_LIMIT + 8: the address's 8 bytes are inside the buffer.
-        unsafe { *(self.buf.add(at) as *mut u64) = addr };
         if spec.count_bytes == DEREF_STRING {
+            // From byte `add` on: a later piece of a string longer than a copy, only where
+            // `-s` reaches it.
             let limit = config().string_limit as usize + 1;
+            if limit <= spec.add as usize {
+                return (0, 0);
+            }
+            let addr = addr + spec.add as u64;
+            // SAFETY: at < OFF_LIMIT + 8: the address's 8 bytes are inside the buffer.
+            unsafe { *(self.buf.add(at) as *mut u64) = addr };
             let (len, flags) = self.read_str(at + 8, addr, limit.min(spec.max as usize));
             self.push(header_off, DEREF_ARG, kind, 8 + len, flags);
             return (addr as usize, len);
         }
+        // SAFETY: as above.
+        unsafe { *(self.buf.add(at) as *mut u64) = addr };
         let (mut len, mut flags) = self.read_bytes(at + 8, addr, want);
         if flags != 0 {
             let rest = self.forget(page_room(addr)) & (MAX_CAPTURE - 1);
