@@ -834,7 +834,7 @@ unsafe impl aya::Pod for DerefPlan {}
 const _: () = {
     assert!(core::mem::size_of::<DerefKey>() == 16);
     assert!(core::mem::size_of::<DerefSpec>() == 20);
-    assert!(core::mem::size_of::<DerefPlan>() == 80);
+    assert!(core::mem::size_of::<DerefPlan>() == 88);
 };
 
 #[cfg(test)]
@@ -917,7 +917,8 @@ pub const DEREF_EXIT: u8 = 0xfe;
 pub const DEREF_ARG: u8 = 0x80;
 
 /// The `DEREFS` key: a syscall number and its selecting argument's value, its low 32
-/// bits ([`PLAN_DEREF_SHIFT`]).
+/// bits ([`PLAN_DEREF_SHIFT`]); the high 32 the part of a plan longer than one
+/// ([`DerefPlan::more`]).
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct DerefKey {
@@ -940,7 +941,10 @@ pub struct DerefSpec {
     /// 0 (no count: `add` bytes), 1, 2, 4 or 8; or [`DEREF_EACH`], [`DEREF_EACH_PTR`],
     /// [`DEREF_COUNT_RET`], [`DEREF_COUNT_ARG`], [`DEREF_STRING`].
     pub count_bytes: u8,
-    pub _pad: u8,
+    /// Not 0: the copy is taken only when the struct's first byte is this one (one
+    /// request, two structs: SG_IO's v3 and v4 headers by their interface id). Not for a
+    /// [`DEREF_EACH`] copy, which follows the one before.
+    pub guard: u8,
     pub ptr_at: u16,
     pub count_at: u16,
     pub elem: u32,
@@ -976,10 +980,15 @@ pub const DEREF_COUNT_RET: u8 = 0xfe;
 /// io_uring_register's `nr_args`.
 pub const DEREF_COUNT_ARG: u8 = 0xfd;
 /// [`DerefSpec::count_bytes`]: a NUL-terminated string at the pointer, at most `max`
-/// bytes and `-s` + 1, read as a string argument is (a BPF program's license).
+/// bytes and `-s` + 1, read as a string argument is (a BPF program's license); from its
+/// byte `add` on (not 0: a later piece of a string longer than a copy, taken only where
+/// `-s` reaches past it; the decoders join a full copy and the pieces that follow it,
+/// `decode::join_pieces`).
 pub const DEREF_STRING: u8 = 0xfc;
 /// Copies per [`DerefPlan`].
 pub const MAX_DEREFS: usize = 4;
+/// [`DerefPlan`]s one call's copies take at most ([`DerefPlan::more`]).
+pub const MAX_DEREF_PARTS: usize = 4;
 
 /// The copies behind pointers a call takes (the programs' `DEREFS`, filled by userspace
 /// from the decoders' tables).
@@ -987,6 +996,11 @@ pub const MAX_DEREFS: usize = 4;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct DerefPlan {
     pub specs: [DerefSpec; MAX_DEREFS],
+    /// 1: the copies go on in the next part's plan ([`DerefKey::value`] plus `1 << 32`).
+    /// Parts rather than more specs in one: the programs' code for a plan is verified
+    /// once whatever the number of parts, and only a few calls take more than one.
+    pub more: u32,
+    pub _pad: u32,
 }
 
 impl DerefSpec {

@@ -30,12 +30,12 @@ use tracer_common::{
     DEREF_COUNT_ARG, DEREF_COUNT_RET, DEREF_EACH, DEREF_EACH_PTR, DEREF_ENTRY, DEREF_EXIT,
     DEREF_SELF, DEREF_STRING, DIRENT_RECLEN, DerefKey, DerefPlan, DerefSpec, EACH_FIXED,
     EACH_STRING, FD_RET_ARG, FD_RETURNED, FD_SLOT, FdFacts, FdSetsHeader, IovecChunk, LEN_FROM_RET,
-    LOOP_SLOT, MAX_CAPTURE, MAX_CAPTURES, MAX_DEREF_EACH, MAX_DEREFS, MAX_DIRENTS, MAX_FDSET_BYTES,
-    MAX_FOLLOW_STRUCT, MAX_IOV, MAX_MMSG_PIECES, MAX_PTRV, MAX_STRV_ALL, MMSG_MESSAGE,
-    MMSG_NAME_BYTES, MMSGHDR_BYTES, MSGHDR_CONTROL, MSGHDR_IOV, MSGHDR_NAME, MmsgChunk, PT_REGS_IP,
-    SyscallPlan, SyscallRecord, capture, capture_len, capture_retry_len, capture_want,
-    copied_flags, deref_selector, fdset_bytes, follow_count, follow_shape, follow_want,
-    iov_copy_len, page_room, when,
+    LOOP_SLOT, MAX_CAPTURE, MAX_CAPTURES, MAX_DEREF_EACH, MAX_DEREF_PARTS, MAX_DEREFS, MAX_DIRENTS,
+    MAX_FDSET_BYTES, MAX_FOLLOW_STRUCT, MAX_IOV, MAX_MMSG_PIECES, MAX_PTRV, MAX_STRV_ALL,
+    MMSG_MESSAGE, MMSG_NAME_BYTES, MMSGHDR_BYTES, MSGHDR_CONTROL, MSGHDR_IOV, MSGHDR_NAME,
+    MmsgChunk, PT_REGS_IP, SyscallPlan, SyscallRecord, capture, capture_len, capture_retry_len,
+    capture_want, copied_flags, deref_selector, fdset_bytes, follow_count, follow_shape,
+    follow_want, iov_copy_len, page_room, when,
 };
 
 /// The `T` at `base + offset` in kernel memory.
@@ -241,10 +241,18 @@ impl Builder {
         };
         // Frozen: without a traced call that takes them, the verifier skips this.
         if config().derefs != 0 {
-            if exit {
-                tracer_capture_derefs_exit();
-            } else {
-                tracer_capture_derefs_entry();
+            // The plan's parts, each by a call of the same function (verified once).
+            let mut part = 0;
+            while part < MAX_DEREF_PARTS as u64 {
+                let more = if exit {
+                    tracer_capture_derefs_exit(part)
+                } else {
+                    tracer_capture_derefs_entry(part)
+                };
+                if more == 0 {
+                    break;
+                }
+                part += 1;
             }
         }
         self.resume();
@@ -698,6 +706,9 @@ impl Builder {
         }
         let header_off = self.off & OFF_MASK;
         let data_off = header_off + size_of::<CaptureHeader>();
+        if spec.guard != 0 && self.read_word(data_off, base, 1) != spec.guard as u64 {
+            return (0, 0);
+        }
         // The pointer and the count, read through the scratch space (as `read_pair`).
         let addr = if spec.ptr_at == DEREF_SELF {
             if spec.count_bytes == 0 {
@@ -723,14 +734,22 @@ impl Builder {
         };
         let want = self.forget(spec.want(count)) & (MAX_CAPTURE - 1);
         let at = data_off & (2 * OFF_LIMIT - 8);
-        // SAFETY: at < OFF_LIMIT + 8: the address's 8 bytes are inside the buffer.
-        unsafe { *(self.buf.add(at) as *mut u64) = addr };
         if spec.count_bytes == DEREF_STRING {
+            // From byte `add` on: a later piece of a string longer than a copy, only where
+            // `-s` reaches it.
             let limit = config().string_limit as usize + 1;
+            if limit <= spec.add as usize {
+                return (0, 0);
+            }
+            let addr = addr + spec.add as u64;
+            // SAFETY: at < OFF_LIMIT + 8: the address's 8 bytes are inside the buffer.
+            unsafe { *(self.buf.add(at) as *mut u64) = addr };
             let (len, flags) = self.read_str(at + 8, addr, limit.min(spec.max as usize));
             self.push(header_off, DEREF_ARG, kind, 8 + len, flags);
             return (addr as usize, len);
         }
+        // SAFETY: as above.
+        unsafe { *(self.buf.add(at) as *mut u64) = addr };
         let (mut len, mut flags) = self.read_bytes(at + 8, addr, want);
         if flags != 0 {
             let rest = self.forget(page_room(addr)) & (MAX_CAPTURE - 1);
@@ -1300,6 +1319,7 @@ fn capture_record<L: Loops>(slot: u32, phase: impl FnOnce(i64) -> Phase, retry: 
 fn reopen_derefs(
     scratch: u32,
     exit: bool,
+    part: u64,
 ) -> Option<(Builder, &'static DerefPlan, &'static [u64; 6], Phase)> {
     let (mut b, plan, args, ret) = reopen(scratch)?;
     let selector = deref_selector(plan.flags)?;
@@ -1308,7 +1328,7 @@ fn reopen_derefs(
     let key = DerefKey {
         nr: nr_of(&b),
         _pad: 0,
-        value: selected(&mut b, args, selector) as u32 as u64,
+        value: selected(&mut b, args, selector) as u32 as u64 | part << 32,
     };
     // SAFETY: a value of the map, which only userspace writes (before attaching).
     let derefs = unsafe { DEREFS.get(key) }?;
@@ -1321,13 +1341,13 @@ fn reopen_derefs(
 }
 
 /// The copies behind pointers in the structs of the record in scratch slot `scratch`
-/// its plan's selector picks ([`DerefPlan`]), appended at `OFF_CELL`. A global function
-/// of its own: after the loops, its code would be walked again for every state they
-/// leave.
+/// its plan's selector picks (part `part` of its [`DerefPlan`]), appended at `OFF_CELL`;
+/// whether the plan goes on. A global function of its own: after the loops, its code
+/// would be walked again for every state they leave.
 #[inline(always)]
-fn capture_derefs(scratch: u32, exit: bool) {
-    let Some((mut b, derefs, args, phase)) = reopen_derefs(scratch, exit) else {
-        return;
+fn capture_derefs(scratch: u32, exit: bool, part: u64) -> u64 {
+    let Some((mut b, derefs, args, phase)) = reopen_derefs(scratch, exit, part) else {
+        return 0;
     };
     let mut last = (0, 0);
     let mut i = 0;
@@ -1338,10 +1358,11 @@ fn capture_derefs(scratch: u32, exit: bool) {
             // A function of its own (its loop would be walked once per spec slot).
             b.store(OFF_CELL, b.off as u64);
             let (array, len) = (last.0 as u64, last.1 as u64);
+            let index = part * MAX_DEREFS as u64 + i as u64;
             if exit {
-                tracer_capture_deref_each_exit(i as u64, array, len);
+                tracer_capture_deref_each_exit(index, array, len);
             } else {
-                tracer_capture_deref_each_entry(i as u64, array, len);
+                tracer_capture_deref_each_entry(index, array, len);
             }
             b.off = b.load(OFF_CELL) as usize;
         } else {
@@ -1350,13 +1371,16 @@ fn capture_derefs(scratch: u32, exit: bool) {
         i += 1;
     }
     b.store(OFF_CELL, b.off as u64);
+    derefs.more as u64
 }
 
 /// [`Builder::deref_each`] for the spec `index` of the record's [`DerefPlan`] (in
-/// scratch slot `scratch`), over the `len` bytes copied from `array`; at `OFF_CELL`.
+/// scratch slot `scratch`; its part `index / MAX_DEREFS`), over the `len` bytes copied
+/// from `array`; at `OFF_CELL`.
 #[inline(always)]
 fn capture_deref_each(scratch: u32, exit: bool, index: u64, array: u64, len: u64) {
-    let Some((mut b, derefs, _, phase)) = reopen_derefs(scratch, exit) else {
+    let part = index / MAX_DEREFS as u64 % MAX_DEREF_PARTS as u64;
+    let Some((mut b, derefs, _, phase)) = reopen_derefs(scratch, exit, part) else {
         return;
     };
     let spec = &derefs.specs[index as usize % MAX_DEREFS];
@@ -1380,16 +1404,14 @@ pub extern "C" fn tracer_capture_deref_each_exit(index: u64, array: u64, len: u6
 
 #[unsafe(no_mangle)]
 #[inline(never)]
-pub extern "C" fn tracer_capture_derefs_entry() -> u64 {
-    capture_derefs(SCRATCH_ENTER, false);
-    0
+pub extern "C" fn tracer_capture_derefs_entry(part: u64) -> u64 {
+    capture_derefs(SCRATCH_ENTER, false, part)
 }
 
 #[unsafe(no_mangle)]
 #[inline(never)]
-pub extern "C" fn tracer_capture_derefs_exit() -> u64 {
-    capture_derefs(SCRATCH_EXIT, true);
-    0
+pub extern "C" fn tracer_capture_derefs_exit(part: u64) -> u64 {
+    capture_derefs(SCRATCH_EXIT, true, part)
 }
 
 /// The kind of a [`DerefSpec`]'s copy `phase` takes, if it takes one.

@@ -2020,6 +2020,23 @@ unsafe fn struct_pointers() {
         hdr[24..32].copy_from_slice(&(cmd.as_ptr() as u64).to_ne_bytes());
         hdr[40..44].copy_from_slice(&1000u32.to_ne_bytes());
         libc::ioctl(-1, 0x2285, hdr.as_ptr());
+        // SG_IO v4: the same command as the request, its data out in an iovec, a
+        // response and data in (the kernel refuses the descriptor: as they were).
+        let sense = [0x70u8, 0];
+        let din = *b"wxyz";
+        let mut v4 = [0u8; 160];
+        v4[..4].copy_from_slice(&i32::from(b'Q').to_ne_bytes());
+        v4[12..16].copy_from_slice(&(cmd.len() as u32).to_ne_bytes());
+        v4[16..24].copy_from_slice(&(cmd.as_ptr() as u64).to_ne_bytes());
+        v4[44..48].copy_from_slice(&(sense.len() as u32).to_ne_bytes());
+        v4[48..56].copy_from_slice(&(sense.as_ptr() as u64).to_ne_bytes());
+        v4[56..60].copy_from_slice(&1u32.to_ne_bytes());
+        v4[60..64].copy_from_slice(&(data.len() as u32).to_ne_bytes());
+        v4[68..72].copy_from_slice(&(din.len() as u32).to_ne_bytes());
+        v4[72..80].copy_from_slice(&(iov.as_ptr() as u64).to_ne_bytes());
+        v4[80..88].copy_from_slice(&(din.as_ptr() as u64).to_ne_bytes());
+        v4[132..136].copy_from_slice(&(sense.len() as u32).to_ne_bytes());
+        libc::ioctl(-1, 0x2285, v4.as_ptr());
         let fd = libc::socket(libc::AF_INET, libc::SOCK_DGRAM, 0);
         let mut reqs = [0u8; 40 * 4];
         // struct ifconf: ifc_len, then ifc_buf (NULL: only the length wanted).

@@ -1,5 +1,6 @@
 //! `execve`'s and `execveat`'s `argv` and `envp` where the plan's copy of one failed (an
-//! element pointing at unreadable memory, an array ending a mapping): strace shows the
+//! element pointing at unreadable memory, an array ending a mapping) or had no room for
+//! a string (one longer than a capture, with a large `-s`): strace shows the
 //! strings it reads, the pointers it cannot follow, and where the array stops. The
 //! ptrace backend reads the array and then its strings ([`super::mem`]); the eBPF
 //! programs copy the array and its first strings at every call
@@ -13,6 +14,17 @@ use crate::event::{Capture, Syscall as Call};
 const MAX_STRINGS: usize = 56;
 /// Pointers of an array read (up to where its memory ends).
 const MAX_POINTERS: usize = 64;
+
+/// Whether the plan's copy `cap` of an array serves: read, and with room for every
+/// string it holds (a string the copy ran out of room for ends it without its NUL).
+fn served(cap: Option<&Capture>) -> bool {
+    let cut = |c: &Capture| {
+        c.kind == tracer_common::capture::STRV
+            && c.truncated
+            && c.data.last().is_some_and(|&b| b != 0)
+    };
+    cap.is_some_and(|c| !c.fault && !cut(c))
+}
 
 /// The array's pointers as read.
 fn pointers(data: &[u8]) -> impl Iterator<Item = u64> + '_ {
@@ -28,7 +40,7 @@ pub(super) fn derefs(call: &Call, first: usize, string_limit: usize, wants: &mut
     for (i, arg) in [first, first + 1].into_iter().enumerate() {
         let addr = call.args[arg];
         let copied = call.capture(arg);
-        if addr == 0 || copied.is_some_and(|c| !c.fault) {
+        if addr == 0 || served(copied) {
             continue;
         }
         let Some(ptrs) = mem.get(addr) else {
@@ -45,7 +57,7 @@ pub(super) fn derefs(call: &Call, first: usize, string_limit: usize, wants: &mut
 
 /// The copy of the array at `addr` where the plan's copy `cap` failed.
 fn failed<'a>(call: &'a Call, cap: Option<&Capture>, addr: u64) -> Option<&'a [u8]> {
-    if addr == 0 || cap.is_some_and(|c| !c.fault) {
+    if addr == 0 || served(cap) {
         return None;
     }
     Mem::of(call, false).get(addr)

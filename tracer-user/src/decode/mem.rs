@@ -12,9 +12,9 @@
 use super::{DecodeOptions, strings, write_addr};
 use crate::event::{Capture, DEREF_ENTRY, DEREF_EXIT, Syscall as Call};
 
-/// Joins the eBPF programs' copies of a struct longer than one capture (a full copy and
-/// the piece that follows it, taken at the same stop) into one copy, as the ptrace
-/// backend reads it.
+/// Joins the eBPF programs' copies of a struct or string longer than one capture (a
+/// full copy, cut where it is a string's, and the pieces that follow it, taken at the
+/// same stop) into one copy, as the ptrace backend reads it.
 pub fn join_pieces(caps: &mut Vec<Capture>) {
     const FULL: usize = tracer_common::MAX_CAPTURE;
     let address = |c: &Capture| u64::from_le_bytes(c.data[..8].try_into().unwrap());
@@ -22,8 +22,10 @@ pub fn join_pieces(caps: &mut Vec<Capture>) {
     let mut i = 0;
     while i < caps.len() {
         let c = &caps[i];
-        if is_copy(c) && c.data.len() == FULL && !c.truncated {
-            let (kind, end) = (c.kind, address(c) + (FULL - 8) as u64);
+        // (Whole pieces so far: a string may take three.)
+        let pieces = c.data.len() - 8 * is_copy(c) as usize;
+        if is_copy(c) && pieces > 0 && pieces.is_multiple_of(FULL - 8) && !c.fault {
+            let (kind, end) = (c.kind, address(c) + pieces as u64);
             let next = |p: &Capture| is_copy(p) && !p.fault && p.kind == kind && address(p) == end;
             if let Some(j) = caps.iter().position(next) {
                 let piece = caps.remove(j);
@@ -103,6 +105,7 @@ impl<'a> Mem<'a> {
 /// `-s` of it shown, `...` when longer; the address where it was not read or runs into
 /// unreadable memory.
 pub(super) fn write_str(out: &mut String, mem: &Mem, addr: u64, opts: &DecodeOptions) {
+    const PIECE: usize = tracer_common::MAX_CAPTURE - 8;
     if addr == 0 {
         return out.push_str("NULL");
     }
@@ -122,6 +125,12 @@ pub(super) fn write_str(out: &mut String, mem: &Mem, addr: u64, opts: &DecodeOpt
         }
         _ if data.len() > limit || (copy.truncated && data.len() == limit) => {
             strings::quote(out, &data[..limit], opts.hex, false);
+            out.push_str("...");
+        }
+        // The kernel programs' copy that ran out of room (whole pieces, cut where a read
+        // that faulted would have left none): cut, as a plan's copy without room shows.
+        None if copy.truncated && !data.is_empty() && data.len().is_multiple_of(PIECE) => {
+            strings::quote(out, data, opts.hex, false);
             out.push_str("...");
         }
         _ => write_addr(out, addr),

@@ -41,8 +41,8 @@ const EXT_CTRLS: &[DerefSpec] = &[
     each(EXIT, 12, 4, 20, 4096),
 ];
 
-/// By request: the copies, at most [`tracer_common::MAX_DEREFS`]; a copy for each
-/// element ([`each`]) follows the copy of the elements.
+/// By request: the copies (parts of at most [`tracer_common::MAX_DEREFS`]); a copy for
+/// each element ([`each`]) follows the copy of the elements in its part.
 pub const TABLE: Entries = &[
     // kd: the Unicode maps' pairs (GIO_UNIMAP, PIO_UNIMAP), the fonts' glyphs (GIO_FONTX,
     // PIO_FONTX; KDFONTOP's, up to 32 rows of 4 bytes a glyph, or SET_DEFAULT's name),
@@ -117,20 +117,42 @@ pub const TABLE: Entries = &[
     ),
     // SIOCGIFCONF: the interfaces the kernel wrote into `ifc_buf`, `ifc_len` bytes.
     (0x8912, &[behind(EXIT, 8, (0, 4), 1, 0, 4096)]),
-    // SG_IO: v3's data at entry and at exit (v4's request at the same place).
+    // SG_IO: v3's data, v4's request, data and response.
     (0x2285, SG_IO),
 ];
 
-/// SG_IO v3's `dxferp` (at 16), a buffer or `iovec_count` iovecs: a capture's worth
-/// (up to its page's end), which holds either (the struct has no count for both), and
-/// for each iovec in it what it points at; at entry and at exit. (The copies of data
-/// read as iovecs are of memory the decoder does not print.)
+/// SG_IO, by the header's interface id (its first byte). v3's `dxferp` (at 16), a
+/// buffer or `iovec_count` iovecs: a capture's worth (up to its page's end), which holds
+/// either (the struct has no count for both), and for each iovec in it what it points
+/// at, at entry and at exit; its command (`cmd_len` bytes at `cmdp`) at entry, its sense
+/// buffer (`sb_len_wr` bytes at `sbp`) at exit. v4's request (`request_len` bytes) at
+/// entry, `dout_xferp` (at 72) as v3's data at entry, `din_xferp` (at 80) at exit, its
+/// response (`response_len` bytes) at exit. (The copies of data read as iovecs are of
+/// memory the decoder does not print.) Three parts ([`tracer_common::DerefPlan::more`]).
 const SG_IO: &[DerefSpec] = &[
-    behind(ENTER, 16, (0, 0), 0, 4096, 4096),
+    v3(behind(ENTER, 16, (0, 0), 0, 4096, 4096)),
     each(ENTER, 0, 8, 16, 4096),
-    behind(EXIT, 16, (0, 0), 0, 4096, 4096),
+    v3(behind(EXIT, 16, (0, 0), 0, 4096, 4096)),
+    each(EXIT, 0, 8, 16, 4096),
+    v3(behind(ENTER, 24, (8, 1), 1, 0, 255)),
+    v3(behind(EXIT, 32, (67, 1), 1, 0, 255)),
+    v4(behind(ENTER, 16, (12, 4), 1, 0, 4096)),
+    v4(behind(EXIT, 48, (132, 4), 1, 0, 4096)),
+    v4(behind(ENTER, 72, (0, 0), 0, 4096, 4096)),
+    each(ENTER, 0, 8, 16, 4096),
+    v4(behind(EXIT, 80, (0, 0), 0, 4096, 4096)),
     each(EXIT, 0, 8, 16, 4096),
 ];
+
+/// An SG_IO copy of v3's header (`interface_id` 'S').
+const fn v3(spec: DerefSpec) -> DerefSpec {
+    super::guarded(b'S', spec)
+}
+
+/// An SG_IO copy of v4's header (`guard` 'Q').
+const fn v4(spec: DerefSpec) -> DerefSpec {
+    super::guarded(b'Q', spec)
+}
 
 /// TEE's `struct tee_ioctl_buf_data`: `buf_len` (u64 at 8) bytes at `buf_ptr`, at entry
 /// and at exit.

@@ -13,15 +13,15 @@ mod ioctl;
 mod keyctl;
 mod ptrace;
 
-use tracer_common::{DEREF_EACH, DEREF_SELF, DerefPlan, DerefSpec, when};
+use tracer_common::{DEREF_EACH, DEREF_SELF, DerefPlan, DerefSpec, MAX_DEREFS, when};
 
 const ENTER: u8 = when::ENTER;
 const EXIT: u8 = when::EXIT;
 const EXIT_OK: u8 = when::EXIT_OK;
 
 /// A table's entries: the selecting argument's value and its copies, at most
-/// [`tracer_common::MAX_DEREFS`]; a copy for each element ([`each`]) follows the copy
-/// of the elements.
+/// [`tracer_common::MAX_DEREFS`] a part, [`tracer_common::MAX_DEREF_PARTS`] parts; a copy
+/// for each element ([`each`]) follows the copy of the elements in its part.
 type Entries = &'static [(u64, &'static [DerefSpec])];
 
 /// The syscalls whose structs the programs follow: the name, the argument whose value
@@ -48,15 +48,23 @@ pub fn selector(name: &str) -> Option<usize> {
     TABLES.iter().find(|t| t.0 == name).map(|t| t.1)
 }
 
-/// The programs' `DEREFS` entries: the syscall, its selecting argument's value, the plan.
+/// The programs' `DEREFS` entries: the syscall, its selecting argument's value (and in
+/// the high 32 bits the part of a plan longer than [`MAX_DEREFS`]), the plan.
 pub fn plans() -> impl Iterator<Item = (&'static str, u64, DerefPlan)> {
     TABLES.iter().flat_map(|&(name, _, table)| {
-        table.iter().map(move |&(value, specs)| {
-            let mut plan = DerefPlan::default();
-            for (slot, spec) in plan.specs.iter_mut().zip(specs) {
-                *slot = *spec;
-            }
-            (name, value, plan)
+        table.iter().flat_map(move |&(value, specs)| {
+            let parts = specs.len().div_ceil(MAX_DEREFS);
+            specs
+                .chunks(MAX_DEREFS)
+                .enumerate()
+                .map(move |(part, chunk)| {
+                    let mut plan = DerefPlan {
+                        more: (part + 1 < parts) as u32,
+                        ..DerefPlan::default()
+                    };
+                    plan.specs[..chunk.len()].copy_from_slice(chunk);
+                    (name, value | (part as u64) << 32, plan)
+                })
         })
     })
 }
@@ -77,7 +85,7 @@ const fn behind(
         when,
         arg,
         count_bytes: count.1,
-        _pad: 0,
+        guard: 0,
         ptr_at,
         count_at: count.0,
         elem,
@@ -92,6 +100,14 @@ const fn each(when: u8, arg: u8, ptr_at: u16, size_at: u16, elem: u32, max: u32)
     behind(when, arg, ptr_at, (size_at, DEREF_EACH), elem, 0, max)
 }
 
+/// `spec` only where the struct's first byte is `byte`.
+const fn guarded(byte: u8, spec: DerefSpec) -> DerefSpec {
+    DerefSpec {
+        guard: byte,
+        ..spec
+    }
+}
+
 /// What argument `arg` points at, `bytes` long (longer than the plan's copy).
 const fn whole(when: u8, arg: u8, bytes: u32) -> DerefSpec {
     behind(when, arg, DEREF_SELF, (0, 0), 0, bytes, bytes)
@@ -100,6 +116,7 @@ const fn whole(when: u8, arg: u8, bytes: u32) -> DerefSpec {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tracer_common::{DEREF_EACH_PTR, MAX_DEREF_PARTS};
 
     #[test]
     fn every_value_fits_a_plan_once() {
@@ -118,9 +135,19 @@ mod tests {
             }
             for (value, specs) in table {
                 assert!(
-                    specs.len() <= tracer_common::MAX_DEREFS,
+                    specs.len() <= MAX_DEREFS * MAX_DEREF_PARTS,
                     "{name} {value:#x}"
                 );
+                // A copy for each element follows its array's copy in the same part, and
+                // is not guarded (it follows whether that one was taken).
+                for (part, chunk) in specs.chunks(MAX_DEREFS).enumerate() {
+                    let each = |s: &DerefSpec| matches!(s.count_bytes, DEREF_EACH | DEREF_EACH_PTR);
+                    assert!(!each(&chunk[0]), "{name} {value:#x} part {part}");
+                    assert!(
+                        chunk.iter().all(|s| !each(s) || s.guard == 0),
+                        "{name} {value:#x}"
+                    );
+                }
                 assert!(seen.insert((name, value)), "{name} {value:#x} twice");
                 for spec in specs.iter() {
                     assert!((spec.arg as usize) < sc.args.len(), "{name} {value:#x}");
