@@ -35,7 +35,7 @@ use tracer_common::{
     MMSG_MESSAGE, MMSG_NAME_BYTES, MMSGHDR_BYTES, MSGHDR_CONTROL, MSGHDR_IOV, MSGHDR_NAME,
     MmsgChunk, PT_REGS_IP, SyscallPlan, SyscallRecord, capture, capture_len, capture_retry_len,
     capture_want, copied_flags, deref_selector, fdset_bytes, follow_count, follow_shape,
-    follow_want, iov_copy_len, page_room, when,
+    follow_want, iov_copy_len, page_room, pid_arg, when,
 };
 
 /// The `T` at `base + offset` in kernel memory.
@@ -486,8 +486,17 @@ impl Builder {
     /// in its list of children (`CHILDREN_SEEN` at most): its waiter may reap it before
     /// userspace prints the line, and `/proc` forgets it then. Only for a caller in the
     /// initial pid namespace, where the argument is the kernel's number.
+    /// Through a global function of its own: its reads, inlined, took the per-syscall
+    /// tracepoint program's frame past what its copies' calls leave of 512 bytes.
     #[inline(always)]
-    pub fn child_comm(&mut self, arg: usize, pid: u64) {
+    pub fn take_child_comm(&mut self) {
+        self.store(OFF_CELL, self.off as u64);
+        tracer_capture_child_comm();
+        self.resume();
+    }
+
+    #[inline(always)]
+    fn child_comm(&mut self, arg: usize, pid: u64) {
         const CHILDREN_SEEN: usize = 16;
         let f = &config().child_fields;
         // The kernel reads an `int` (the upper half may be anything).
@@ -1399,6 +1408,21 @@ pub extern "C" fn tracer_capture_deref_each_entry(index: u64, array: u64, len: u
 #[inline(never)]
 pub extern "C" fn tracer_capture_deref_each_exit(index: u64, array: u64, len: u64) -> u64 {
     capture_deref_each(SCRATCH_EXIT, true, index, array, len);
+    0
+}
+
+/// [`Builder::child_comm`] for the record in the entry scratch slot, its length carried
+/// in `OFF_CELL` both ways.
+#[unsafe(no_mangle)]
+#[inline(never)]
+pub extern "C" fn tracer_capture_child_comm() -> u64 {
+    if let Some((mut b, plan, args, _)) = reopen(SCRATCH_ENTER)
+        && let Some(arg) = pid_arg(plan.flags)
+    {
+        let pid = selected(&mut b, args, arg);
+        b.child_comm(arg, pid);
+        b.store(OFF_CELL, b.off as u64);
+    }
     0
 }
 

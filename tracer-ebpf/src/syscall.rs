@@ -193,10 +193,8 @@ fn capture_at_entry<L: Loops>(call: &mut InFlight, plan: &SyscallPlan) {
     let record = || syscall_record(kind::SYSCALL_ENTER, call, 0, 0);
     if let Some(mut builder) = Builder::new(SCRATCH_ENTER, record) {
         call.retry |= builder.take::<L>(false, deferred);
-        if let Some(arg) = child
-            && let Some(&pid) = call.args.get(arg)
-        {
-            builder.child_comm(arg, pid);
+        if child.is_some() {
+            builder.take_child_comm();
         }
         // `-i`: where the call was made (an exec replaces it by the exit).
         if config().ip != 0 {
