@@ -1230,18 +1230,7 @@ unsafe fn ioctl_sock_kvm() {
         }
         libc::ioctl(kvm, 0xae00, 0); // KVM_GET_API_VERSION
         libc::ioctl(kvm, 0xae03, 3); // KVM_CHECK_EXTENSION, KVM_CAP_USER_MEMORY
-        let vm = libc::ioctl(kvm, 0xae01, 0); // KVM_CREATE_VM
-        let mem = libc::mmap(
-            null_mut(),
-            4096,
-            libc::PROT_READ | libc::PROT_WRITE,
-            libc::MAP_SHARED | libc::MAP_ANONYMOUS,
-            -1,
-            0,
-        );
-        // slot, flags, guest_phys_addr, memory_size, userspace_addr
-        let region: [u64; 4] = [0, 0x1000, 4096, mem as u64];
-        libc::ioctl(vm, 0x4020_ae46, region.as_ptr()); // KVM_SET_USER_MEMORY_REGION
+        let (vm, _) = kvm_vm_with_page(kvm);
         let vcpu = libc::ioctl(vm, 0xae41, 0); // KVM_CREATE_VCPU
         let mut sregs = [0u8; 312];
         libc::ioctl(vcpu, 0x8138_ae83, sregs.as_mut_ptr()); // KVM_GET_SREGS
@@ -1655,18 +1644,10 @@ unsafe fn sockaddrs() {
     std::thread::sleep(std::time::Duration::from_millis(300));
 }
 
-/// `sendmsg` on no socket with ancillary data strace walks: more descriptors than `-s`
-/// shows, a header whose length is too short for itself, bytes too few for another
-/// header, a time stamp shorter than its struct.
-/// A vcpu that runs one `hlt` in real mode (strace's ioctl_kvm_run test, shorter):
-/// `KVM_RUN` returns with `KVM_EXIT_HLT` in the `struct kvm_run` it has mapped. Nothing
-/// without `/dev/kvm`.
-unsafe fn kvm_run() {
+/// A VM (`KVM_CREATE_VM` on `kvm`) with one page of guest memory at guest address
+/// 0x1000, shared with the caller: the VM's descriptor and the page.
+unsafe fn kvm_vm_with_page(kvm: i32) -> (i32, *mut u8) {
     unsafe {
-        let kvm = libc::open(c"/dev/kvm".as_ptr(), libc::O_RDWR | libc::O_CLOEXEC);
-        if kvm < 0 {
-            return;
-        }
         let vm = libc::ioctl(kvm, 0xae01, 0); // KVM_CREATE_VM
         let mem = libc::mmap(
             null_mut(),
@@ -1676,10 +1657,24 @@ unsafe fn kvm_run() {
             -1,
             0,
         );
-        *(mem as *mut u8) = 0xf4; // hlt
         // slot, flags, guest_phys_addr, memory_size, userspace_addr
         let region: [u64; 4] = [0, 0x1000, 4096, mem as u64];
         libc::ioctl(vm, 0x4020_ae46, region.as_ptr()); // KVM_SET_USER_MEMORY_REGION
+        (vm, mem.cast())
+    }
+}
+
+/// A vcpu that runs one `hlt` in real mode (strace's ioctl_kvm_run test, shorter):
+/// `KVM_RUN` returns with `KVM_EXIT_HLT` in the `struct kvm_run` it has mapped. Nothing
+/// without `/dev/kvm`.
+unsafe fn kvm_run() {
+    unsafe {
+        let kvm = libc::open(c"/dev/kvm".as_ptr(), libc::O_RDWR | libc::O_CLOEXEC);
+        if kvm < 0 {
+            return;
+        }
+        let (vm, mem) = kvm_vm_with_page(kvm);
+        *mem = 0xf4; // hlt
         let vcpu = libc::ioctl(vm, 0xae41, 0); // KVM_CREATE_VCPU
         let size = libc::ioctl(kvm, 0xae04, 0) as usize; // KVM_GET_VCPU_MMAP_SIZE
         let shared = libc::PROT_READ | libc::PROT_WRITE;
@@ -1745,6 +1740,9 @@ unsafe fn scm_rights() {
     }
 }
 
+/// `sendmsg` on no socket with ancillary data strace walks: more descriptors than `-s`
+/// shows, a header whose length is too short for itself, bytes too few for another
+/// header, a time stamp shorter than its struct.
 unsafe fn msg_control() {
     let cmsg = |len: u64, level: i32, kind: i32, data: &[u8], room: usize| {
         let mut c = len.to_ne_bytes().to_vec();
