@@ -10,6 +10,9 @@ use super::{
     configs::{Metric, Mode, Setup, Tool, Workload},
 };
 
+/// The section with `cargo xtask strace-suite`'s figures (README's, copied by hand).
+const SUITE_HEADING: &str = "## strace's own test suite";
+
 /// Median, min and max of some numbers (None when there are none).
 #[derive(Clone, Copy, Debug)]
 pub struct Spread {
@@ -850,11 +853,13 @@ pub fn write(results: &Results, out: &Path, pg_bin: &Path) -> Result<()> {
         &results.startup,
         &results.verified,
     ));
-    // Written by `cargo xtask vm-test`: kept as the last run of it left it.
+    // Written elsewhere, kept as the last writer left them: the kernel matrix's by
+    // `cargo xtask vm-test`, the suite's figures from `cargo xtask strace-suite`'s report.
     let earlier = fs::read_to_string(out).unwrap_or_default();
-    let heading = crate::vm::bystander::HEADING;
-    if let Some(kept) = super::startup::section_of(&earlier, heading) {
-        md.push_str(kept);
+    for heading in [crate::vm::bystander::HEADING, SUITE_HEADING] {
+        if let Some(kept) = super::startup::section_of(&earlier, heading) {
+            md.push_str(kept);
+        }
     }
     let _ = writeln!(md, "## Notes\n");
     let _ = writeln!(
