@@ -759,16 +759,7 @@ impl Builder {
         }
         // SAFETY: as above.
         unsafe { *(self.buf.add(at) as *mut u64) = addr };
-        let (mut len, mut flags) = self.read_bytes(at + 8, addr, want);
-        if flags != 0 {
-            let rest = self.forget(page_room(addr)) & (MAX_CAPTURE - 1);
-            if rest < want {
-                (len, flags) = self.read_bytes(at + 8, addr, rest);
-                if flags == 0 {
-                    flags = CAPTURE_TRUNCATED;
-                }
-            }
-        }
+        let (len, flags) = self.read_to_page_end(at + 8, addr, want);
         self.push(header_off, DEREF_ARG, kind, 8 + len, flags);
         (addr as usize, len)
     }
@@ -839,18 +830,7 @@ impl Builder {
             let want = self.forget(want) & (MAX_CAPTURE - 1);
             // SAFETY: data_off < OFF_LIMIT + 8.
             unsafe { *(self.buf.add(data_off) as *mut u64) = addr };
-            let (mut got, mut flags) = self.read_bytes(data_off + 8, addr, want);
-            if flags != 0 {
-                // Up to the page's end, as `deref` (a buffer shorter than its length says,
-                // at a mapping's end).
-                let rest = self.forget(page_room(addr)) & (MAX_CAPTURE - 1);
-                if rest < want {
-                    (got, flags) = self.read_bytes(data_off + 8, addr, rest);
-                    if flags == 0 {
-                        flags = CAPTURE_TRUNCATED;
-                    }
-                }
-            }
+            let (got, flags) = self.read_to_page_end(data_off + 8, addr, want);
             self.push(header_off, DEREF_ARG, kind, 8 + got, flags);
             i += 1;
         }
@@ -953,6 +933,24 @@ impl Builder {
         };
         let flags = if last == 0 { 0 } else { CAPTURE_TRUNCATED };
         (len, flags)
+    }
+
+    /// `want` bytes at `src`, or where that faults, those up to its page's end (a
+    /// buffer shorter than its length says, at a mapping's end: `CAPTURE_TRUNCATED`).
+    #[inline(always)]
+    fn read_to_page_end(&mut self, off: usize, src: u64, want: usize) -> (usize, u8) {
+        let (len, flags) = self.read_bytes(off, src, want);
+        if flags == 0 {
+            return (len, flags);
+        }
+        let rest = self.forget(page_room(src)) & (MAX_CAPTURE - 1);
+        if rest >= want {
+            return (len, flags);
+        }
+        match self.read_bytes(off, src, rest) {
+            (len, 0) => (len, CAPTURE_TRUNCATED),
+            faulted => faulted,
+        }
     }
 
     #[inline(always)]
