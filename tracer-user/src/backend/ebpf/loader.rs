@@ -19,6 +19,7 @@ use tracer_common::{
 
 use super::{
     EbpfTracer,
+    btf::Types,
     rings::{NewRings, Rings},
     skips::Skips,
     trampoline::{self, Functions},
@@ -84,9 +85,10 @@ pub enum Attach {
 /// attaches 7, half a second at exit), while the raw pair detaches in a fraction of a
 /// millisecond; and they saved nothing measurable per call, for the traced process or
 /// beside it (docs/benchmarks.md: beside-narrow and beside-full cost the same, the slow
-/// syscall path every task takes either way). The trampoline check reads BTF and loads
-/// an empty program: a few milliseconds, only for narrow sets.
-fn attach_mode(cfg: &Config) -> Result<(Attach, String), LoadError> {
+/// syscall path every task takes either way). The trampoline check looks the functions
+/// up in BTF (`types`) and loads an empty program: a few milliseconds, only for narrow
+/// sets.
+fn attach_mode(cfg: &Config, types: Option<&Types>) -> Result<(Attach, String), LoadError> {
     let traced = || -> Vec<&'static str> {
         // With the calls `-y` follows outside the trace set.
         let followed = syscalls::all()
@@ -124,8 +126,8 @@ fn attach_mode(cfg: &Config) -> Result<(Attach, String), LoadError> {
             if let Some(why) = trampoline::unfit(cfg) {
                 return Err(LoadError::Trampoline(why));
             }
-            let functions =
-                trampoline::check(&Functions::of(&traced())).map_err(LoadError::Trampoline)?;
+            let functions = trampoline::check(types, &Functions::of(&traced()))
+                .map_err(LoadError::Trampoline)?;
             let facts = trampolines(&functions);
             (Attach::Trampoline(functions), facts)
         }
@@ -133,7 +135,7 @@ fn attach_mode(cfg: &Config) -> Result<(Attach, String), LoadError> {
             let names = traced();
             let chosen = match trampoline::not_by_default(cfg, names.len()) {
                 Some(why) => Err(why),
-                None => trampoline::check(&Functions::of(&names)),
+                None => trampoline::check(types, &Functions::of(&names)),
             };
             match chosen {
                 Ok(functions) => {
@@ -336,9 +338,11 @@ fn twin(unrolled: &'static str, loops: &'static str) -> &'static str {
     if helper { loops } else { unrolled }
 }
 
-/// Loads `wanted`'s programs on two threads while `meanwhile` runs: the two biggest, the
-/// syscall programs, come last, one after the other, and so are verified at the same
-/// time. A failed fentry/fexit load is returned among the loads, any other is an error.
+/// Loads `wanted`'s programs while `meanwhile` runs, on a thread per CPU (at most one
+/// per program), each taking the next program left, biggest first: the syscall programs
+/// (the last two of `wanted`, the exit one the bigger), most of the verifier's time,
+/// start at once side by side, and the small ones fill in beside them. A failed
+/// fentry/fexit load is returned among the loads, any other is an error.
 fn load_wanted(
     ebpf: &mut aya::Ebpf,
     wanted: &[(&'static str, Hook)],
@@ -353,11 +357,17 @@ fn load_wanted(
         })
         .collect();
     assert_eq!(loads.len(), wanted.len(), "every program is in the object");
-    loads.sort_by_key(|(at, ..)| *at);
-    let (odd, even): (Vec<_>, Vec<_>) = loads.into_iter().partition(|(at, ..)| at % 2 == 1);
-    let load_all = |programs: Vec<(usize, &'static str, &mut aya::programs::Program)>| {
+    loads.sort_by_key(|(at, ..)| std::cmp::Reverse(*at));
+    let threads = std::thread::available_parallelism().map_or(2, usize::from);
+    let threads = threads.clamp(1, loads.len().max(1));
+    let left = std::sync::Mutex::new(loads.into_iter());
+    let load_left = || {
         let mut loaded: Loaded = Vec::new();
-        for (at, name, program) in programs {
+        loop {
+            let next = left.lock().expect("the loads left").next();
+            let Some((at, name, program)) = next else {
+                return Ok::<_, LoadError>(loaded);
+            };
             match &wanted[at].1 {
                 Hook::Trampoline(functions) => {
                     let btf = btf.expect("BTF for the trampolines");
@@ -366,17 +376,16 @@ fn load_wanted(
                 _ => load_program(name, program)?,
             }
         }
-        Ok::<_, LoadError>(loaded)
     };
     std::thread::scope(|s| {
-        let odd = s.spawn(|| load_all(odd));
-        let even = s.spawn(|| load_all(even));
+        let workers: Vec<_> = (0..threads).map(|_| s.spawn(load_left)).collect();
         let here = meanwhile();
-        let joined = |t: std::thread::ScopedJoinHandle<'_, _>| t.join().expect("loading panicked");
-        let (mut odd, even) = (joined(odd)?, joined(even)?);
+        let mut loaded = Vec::new();
+        for worker in workers {
+            loaded.extend(worker.join().expect("loading panicked")?);
+        }
         here?;
-        odd.extend(even);
-        Ok(odd)
+        Ok(loaded)
     })
 }
 
@@ -517,16 +526,13 @@ fn raise_memlock() {
 
 /// The kernel programs' settings: the command line's (`cfg.kernel`) and what this
 /// kernel's tracefs, BTF and pid namespace say.
-fn kernel_config(cfg: &Config) -> Result<KernelConfig, LoadError> {
+fn kernel_config(cfg: &Config, types: Option<&Types>) -> Result<KernelConfig, LoadError> {
     let field = |category, event, name| {
         field_offset(category, event, name)?
             .ok_or_else(|| LoadError::Tracefs(format!("{event} has no {name} field")))
     };
     let pidns = own_pid_namespace();
-    // Read and indexed once for every lookup below.
-    let data = super::btf::read();
-    let types = data.as_deref().and_then(super::btf::Types::parse);
-    let btf = super::btf::offsets(types.as_ref(), cfg.kernel.traces_uring());
+    let btf = super::btf::offsets(types, cfg.kernel.traces_uring());
     // The target's ids in its task_struct, where BTF says they are: for the signals seen
     // from the sender's side (outside a pid namespace only: they are the kernel's ids)
     // and for -c's CPU time.
@@ -587,27 +593,27 @@ fn kernel_config(cfg: &Config) -> Result<KernelConfig, LoadError> {
         kvm_vcpu_run: cfg
             .qualifiers
             .kvm_vcpu
-            .then(|| super::btf::kvm_vcpu_run(types.as_ref()?))
+            .then(|| super::btf::kvm_vcpu_run(types?))
             .flatten()
             .unwrap_or(0),
         // -y's names (and sockets' kinds) taken at the call; without them, from /proc
         // after the fact. (`-e kvm=vcpu` finds a vcpu through its descriptor's file.)
         fd_fields: (cfg.reads_fd_facts() || cfg.qualifiers.kvm_vcpu)
-            .then(|| super::btf::fd_fields(types.as_ref()?, cfg.out.decode_fds > 1))
+            .then(|| super::btf::fd_fields(types?, cfg.out.decode_fds > 1))
             .flatten()
             .unwrap_or(tracer_common::FdFields::NONE),
         // --pidns-translation: tasks' ids in their namespaces taken at their calls.
         ns_fields: cfg
             .decode
             .pidns
-            .then(|| super::btf::ns_fields(types.as_ref()?))
+            .then(|| super::btf::ns_fields(types?))
             .flatten()
             .unwrap_or(tracer_common::NsFields::NONE),
         // -Y: the names of the children pid arguments name, taken at the call.
         child_fields: cfg
             .out
             .pid_comm
-            .then(|| super::btf::child_fields(types.as_ref()?))
+            .then(|| super::btf::child_fields(types?))
             .flatten()
             .unwrap_or(tracer_common::ChildFields::NONE),
         ..cfg.kernel
@@ -644,31 +650,26 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
     check_lockdown()?;
     ensure_tracefs()?;
     let started = std::time::Instant::now();
-    // aya's loader parses the kernel's whole BTF (tens of milliseconds) while our own
-    // settings are worked out beside it.
-    // The fentry/fexit programs take aya's own parse of it too (its loader keeps its
-    // parse to itself), on a third thread.
-    // The ring buffers are made meanwhile too (the kernel's work; see `NewRings`).
-    let (loader, mode, btf, kernel, rings) = std::thread::scope(|s| {
-        let loader = s.spawn(EbpfLoader::new);
-        let mode = attach_mode(cfg);
-        let btf = matches!(mode, Ok((Attach::Trampoline(_), _))).then(|| s.spawn(Btf::from_sys_fs));
-        let kernel = kernel_config(cfg);
-        let rings = NewRings::make(cfg.buffer_size);
-        let btf = btf.map(|t| t.join().expect("the BTF parse panicked"));
+    // The kernel's BTF, read and indexed once for every lookup the settings make (a few
+    // milliseconds; aya's loader parses none: the object has no CO-RE relocations,
+    // vendor/README.md), while the ring buffers are made (the kernel's work, `NewRings`).
+    let (data, rings) = std::thread::scope(|s| {
+        let rings = s.spawn(|| NewRings::make(cfg.buffer_size));
+        let data = super::btf::read();
         (
-            loader.join().expect("the BTF parse panicked"),
-            mode,
-            btf,
-            kernel,
-            rings,
+            data,
+            rings.join().expect("making the ring buffers panicked"),
         )
     });
-    let (mut loader, (mode, mut attach_facts), mut kernel) = (loader, mode?, kernel?);
+    let types = data.as_deref().and_then(Types::parse);
+    let (mode, mut attach_facts) = attach_mode(cfg, types.as_ref())?;
+    // Loading fentry/fexit programs takes aya's own parse of the BTF (tens of
+    // milliseconds): beside the settings and the object's load.
+    let btf = matches!(mode, Attach::Trampoline(_)).then(|| std::thread::spawn(Btf::from_sys_fs));
+    let mut kernel = kernel_config(cfg, types.as_ref())?;
+    drop(types);
+    drop(data);
     let rings = rings?;
-    let btf = btf
-        .transpose()
-        .map_err(|e| LoadError::Trampoline(format!("parsing the kernel's BTF: {e}")))?;
     let traced = cfg.trace_set();
     let all_plans: Vec<SyscallPlan> = (0..MAX_SYSCALLS)
         .map(|nr| {
@@ -694,7 +695,7 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
     kernel.comm = cfg.out.pid_comm as u8;
     kernel.ip = cfg.out.instruction_pointer as u8;
     log::debug!("BTF and settings: {:?}", started.elapsed());
-    let mut ebpf = loader
+    let mut ebpf = EbpfLoader::new()
         .override_global("CONFIG", &kernel, true)
         // A ring buffer's slot for every CPU the kernel may run a program on.
         .map_max_entries("EVENTS", aya::util::nr_cpus().unwrap_or(1) as u32)
@@ -702,9 +703,10 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
         .map_max_entries("NS_IDS", if kernel.ns_fields.known() { 16384 } else { 1 })
         .load(OBJECT)
         .map_err(LoadError::Load)?;
-    // Its parse of the kernel's BTF (~20 MB of heap) goes before the ring buffers are
-    // mapped: the two would otherwise add up in the tracer's peak memory.
-    drop(loader);
+    let btf = btf
+        .map(|parse| parse.join().expect("the BTF parse panicked"))
+        .transpose()
+        .map_err(|e| LoadError::Trampoline(format!("parsing the kernel's BTF: {e}")))?;
 
     // The per-syscall plans go in while the programs are verified (before any is
     // attached); the programs hold the map once loaded.

@@ -42,7 +42,9 @@ pub use trampoline::MAX_TRACED;
 /// (BPF trampolines), or why not: the functions every such trace enters are in its BTF
 /// and an empty tracing program loads (for `-V`).
 pub fn trampolines_allowed() -> Result<(), String> {
-    trampoline::check(&trampoline::Functions::of(&[])).map(drop)
+    let data = btf::read();
+    let types = data.as_deref().and_then(btf::Types::parse);
+    trampoline::check(types.as_ref(), &trampoline::Functions::of(&[])).map(drop)
 }
 use records::Record;
 use rings::Rings;

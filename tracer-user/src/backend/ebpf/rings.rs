@@ -36,9 +36,8 @@ pub struct Rings {
 }
 
 /// The buffers made and not yet mapped nor put in `EVENTS`: made first (the kernel's
-/// work, beside the parse of its BTF; nothing in them depends on the programs), mapped
-/// once the loader's memory is freed (a peak of both would count twice), and put in
-/// `EVENTS` while the programs are verified.
+/// work, beside the read of its BTF; nothing in them depends on the programs), then
+/// mapped and put in `EVENTS` while the programs are verified.
 pub struct NewRings {
     maps: Vec<MapData>,
     /// The buffer of each possible CPU.

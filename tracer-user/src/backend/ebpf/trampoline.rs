@@ -18,7 +18,10 @@ use aya::{
     programs::{Program, ProgramFd},
 };
 
-use super::{btf, loader::LoadError};
+use super::{
+    btf::{self, Types},
+    loader::LoadError,
+};
 use crate::config::{Config, Target};
 
 /// The most syscalls a trace set may name for `--tracepoints=auto` to attach fentry and
@@ -101,7 +104,7 @@ pub fn not_by_default(cfg: &Config, traced: usize) -> Option<String> {
 /// `SYSCALL_FN_ALIAS_PREFIX`), and an empty tracing program loads and attaches to the
 /// first (arm64 kernels before 6.4 load them but cannot attach them). The error says
 /// why not.
-pub fn check(functions: &Functions) -> Result<Functions, String> {
+pub fn check(types: Option<&Types>, functions: &Functions) -> Result<Functions, String> {
     let prefix = tracer_common::SYSCALL_FN_PREFIX;
     let alias = |name: &String| match tracer_common::SYSCALL_FN_ALIAS_PREFIX {
         Some(body) => name.replacen(prefix, body, 1),
@@ -110,7 +113,7 @@ pub fn check(functions: &Functions) -> Result<Functions, String> {
     let names: Vec<String> = (functions.entries.iter().cloned())
         .chain(functions.entries.iter().map(alias))
         .collect();
-    let ids = btf::pt_regs_functions(&names).ok_or("the kernel has no BTF")?;
+    let ids = btf::pt_regs_functions(types, &names).ok_or("the kernel has no BTF")?;
     let (own, aliased) = ids.split_at(functions.entries.len());
     let mut resolved = Vec::new();
     let mut missing = Vec::new();
