@@ -43,7 +43,16 @@ pub struct Stats {
     /// Records another program overwrote in scratch memory while the one assembling
     /// them was preempted (not in `lost`: the ring buffer never saw them).
     pub spoilt: u64,
+    /// When a record last woke the consumer early on this CPU ([`QUIET_WAKEUP_NS`]); not
+    /// a count.
+    pub woken_ns: u64,
 }
+
+/// A record below the wake-up threshold wakes the consumer all the same when none has on
+/// its CPU for this long (the consumer's own poll tick): the first record after a quiet
+/// spell (the first of a trace, a call in a sparse one) shows at once, not up to a tick
+/// later, and wake-ups stay as rare as the ticks.
+pub const QUIET_WAKEUP_NS: u64 = 10_000_000;
 
 /// What the kernel remembers between sys_enter and sys_exit of one task.
 #[repr(C)]
@@ -135,7 +144,7 @@ pub mod status {
 }
 
 const _: () = {
-    assert!(core::mem::size_of::<Stats>() == 112);
+    assert!(core::mem::size_of::<Stats>() == 120);
     assert!(core::mem::size_of::<InFlight>() == 96);
     assert!(core::mem::size_of::<SyscallTotals>() == 64 + 8 * HIST_BUCKETS);
 };

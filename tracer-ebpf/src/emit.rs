@@ -12,8 +12,8 @@ use aya_ebpf::{
     maps::ring_buf::RingBufEntry,
 };
 use tracer_common::{
-    INFLIGHT_ENTRY_LOST, InFlight, LostRecord, NO_UID, PT_REGS_IP, RECORD_ENTRY_LOST,
-    SIGINFO_BYTES, SIGNAL_IP, SignalRecord, Stats, SyscallRecord, kind,
+    INFLIGHT_ENTRY_LOST, InFlight, LostRecord, NO_UID, PT_REGS_IP, QUIET_WAKEUP_NS,
+    RECORD_ENTRY_LOST, SIGINFO_BYTES, SIGNAL_IP, SignalRecord, Stats, SyscallRecord, kind,
 };
 
 use crate::{
@@ -125,10 +125,11 @@ impl Counters {
     }
 }
 
-/// Wakes the consumer only once enough is waiting (see `KernelConfig::wakeup_bytes`);
-/// with no threshold (a trace read on a terminal), whenever it has caught up.
+/// Wakes the consumer only once enough is waiting (see `KernelConfig::wakeup_bytes`) or
+/// when this CPU has not woken it for a tick (`QUIET_WAKEUP_NS`, `now`: the record's
+/// time); with no threshold (a trace read on a terminal), whenever it has caught up.
 #[inline(always)]
-pub fn wakeup_flags() -> u64 {
+pub fn wakeup_flags(now: u64) -> u64 {
     let threshold = config().wakeup_bytes;
     if threshold == 0 {
         // The ring buffer's own policy: a wake-up only for the first record the consumer
@@ -146,9 +147,14 @@ pub fn wakeup_flags() -> u64 {
         )
     };
     if waiting >= threshold {
-        BPF_RB_FORCE_WAKEUP as u64
-    } else {
-        BPF_RB_NO_WAKEUP as u64
+        return BPF_RB_FORCE_WAKEUP as u64;
+    }
+    match stats() {
+        Some(s) if now.wrapping_sub(s.woken_ns) >= QUIET_WAKEUP_NS => {
+            s.woken_ns = now;
+            BPF_RB_FORCE_WAKEUP as u64
+        }
+        _ => BPF_RB_NO_WAKEUP as u64,
     }
 }
 
@@ -244,16 +250,17 @@ pub fn emit_signal_record(tid: u32, tgid: u32, siginfo: &[u8; SIGINFO_BYTES], fl
         counters.lost(Lost::Signal);
         return;
     };
+    let now = now_ns();
     slot.write(SignalRecord {
         kind: kind::SIGNAL,
         tid,
         tgid,
         flags,
-        ns: now_ns(),
+        ns: now,
         ip,
         siginfo: *siginfo,
     });
-    slot.submit(wakeup_flags());
+    slot.submit(wakeup_flags(now));
 }
 
 /// With `-i` (frozen: else the verifier skips it), the current task's user instruction

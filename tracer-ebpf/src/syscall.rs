@@ -200,7 +200,7 @@ fn capture_at_entry<L: Loops>(call: &mut InFlight, plan: &SyscallPlan) {
         if config().ip != 0 {
             builder.ip();
         }
-        if !output(builder.finish(), wakeup_flags(), Lost::Entry) {
+        if !output(builder.finish(), wakeup_flags(call.enter_ns), Lost::Entry) {
             call.flags |= INFLIGHT_ENTRY_LOST;
         }
     }
@@ -326,12 +326,13 @@ fn finish<L: Loops>(call: &InFlight, ret: i64) {
         return;
     }
     let cfg = config();
-    let duration = now_ns().saturating_sub(call.enter_ns);
+    let now = now_ns();
+    let duration = now.saturating_sub(call.enter_ns);
     if cfg.emits_calls() && task::being_killed() {
         // Killed on its way back (`kill(getpid(), SIGKILL)`, a SIGKILL while blocked):
         // the program never sees the result, and strace shows `= ?`.
         if cfg.admits_unfinished(duration) {
-            emit_cut::<L>(call, wakeup_flags());
+            emit_cut::<L>(call, wakeup_flags(now));
         }
         return;
     }
@@ -361,7 +362,7 @@ fn finish<L: Loops>(call: &InFlight, ret: i64) {
         return;
     }
     let flags = if admitted { 0 } else { RECORD_FILTERED };
-    let wakeup = wakeup_flags();
+    let wakeup = wakeup_flags(now);
     let paths = cfg.path_filtered();
     let Some(plan) = PLANS.get(call.nr) else {
         // No table entry, no path or fd arguments known: never a `-P` call.

@@ -195,14 +195,15 @@ pub fn fork<C: EbpfContext>(ctx: &C, child: i32) {
         let counters = Counters::before_record();
         match emit::reserve::<TaskExitRecord>() {
             Some(mut slot) => {
+                let now = now_ns();
                 slot.write(TaskExitRecord {
                     kind: kind::TASK_FORK,
                     tid: child as u32,
                     group_dead: parent as u32,
-                    ns: now_ns(),
+                    ns: now,
                     ..TaskExitRecord::default()
                 });
-                slot.submit(emit::wakeup_flags());
+                slot.submit(emit::wakeup_flags(now));
             }
             None => counters.lost(Lost::Other),
         }

@@ -317,7 +317,7 @@ fn complete(key: UringKey, result: impl FnOnce() -> (i64, u32)) {
     match emit::reserve::<IoUringRecord>() {
         Some(mut slot) => {
             slot.write(op);
-            slot.submit(wakeup_flags());
+            slot.submit(wakeup_flags(now));
             counters.call_written();
         }
         None => counters.lost(Lost::Op),
