@@ -7,7 +7,9 @@
 //!   `calls=C seconds=T getppid_ns=G write_ns=W ns_per_call=A` on stdout.
 //!   `syscall_loop --rate R --seconds S [--threads K]`: alternates the two calls at R calls
 //!   per second (or as fast as it can, when it cannot keep up) for S seconds, split over K
-//!   threads (default 1). Prints `calls=C seconds=T rate=ACHIEVED`.
+//!   threads (default 1). Prints `calls=C seconds=T rate=ACHIEVED`. Calls due 0.1 ms or
+//!   more apart are waited for asleep (`clock_nanosleep`), closer ones spinning: a slow
+//!   rate leaves the CPU to others (the start-up bench's tracers load on both CPUs).
 //!
 //! The clock is read through the vDSO (`clock_gettime`), which makes no syscall, so the
 //! only syscalls in the timed loops are the measured ones.
@@ -16,6 +18,9 @@ use std::time::{Duration, Instant};
 
 /// The clock is read every this many calls when checking the time budget.
 const CHECK_EVERY: u64 = 256;
+
+/// A paced call due this far ahead is waited for asleep.
+const SLEEP_FROM: Duration = Duration::from_micros(100);
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -141,7 +146,11 @@ fn paced(fd: i32, rate: f64, seconds: Duration) -> u64 {
         }
         let due = (elapsed.as_secs_f64() / interval) as u64;
         if calls >= due {
-            std::hint::spin_loop();
+            let next = Duration::from_secs_f64((calls + 1) as f64 * interval);
+            match next.checked_sub(elapsed) {
+                Some(wait) if wait >= SLEEP_FROM => std::thread::sleep(wait),
+                _ => std::hint::spin_loop(),
+            }
             continue;
         }
         // Catch up in small bursts, at most CHECK_EVERY calls between clock reads.
