@@ -434,6 +434,34 @@ fn verdicts(results: &Results) -> Vec<Verdict> {
         &SERVER_METRICS,
         0.9,
     ));
+    // Counting at the floor, beside the floor itself: empty programs on every syscall
+    // (the raw tracepoints' cost to every call, whatever the programs do).
+    let mut counting = at_least(
+        results,
+        "`tracer -c` at least 0.95 of untraced on Redis and pgbench -S; on the loop within +60 ns per call of empty enter+exit programs in the same run",
+        "tracer-c",
+        &SERVER_METRICS[..2],
+        0.95,
+    );
+    let floor = at_least(results, "", "bpftrace-empty", &SERVER_METRICS[..2], 0.0);
+    let (counted, empty) = (
+        loop_delta(results, "tracer-c"),
+        loop_delta(results, "bpftrace-empty"),
+    );
+    let over = counted.zip(empty).map(|(c, e)| c - e);
+    counting.measured = format!(
+        "{}; empty bpftrace programs: {}; loop {} against {} ({} over them)",
+        counting.measured,
+        floor.measured,
+        fmt_delta(counted),
+        fmt_delta(empty),
+        fmt_delta(over),
+    );
+    counting.met = counting
+        .met
+        .zip(over)
+        .map(|(met, over)| met && over <= 60.0);
+    out.push(counting);
     let mut few = at_least(
         results,
         "Redis and pgbench with a filter that matches few calls: at least 0.9 (`-e trace=%file` on both; `%network` on Redis, where it matches only accepts)",

@@ -9,7 +9,7 @@ use std::{
 use aya::{
     Btf, EbpfLoader,
     maps::Array,
-    programs::{ProgramFd, RawTracePoint, TracePoint},
+    programs::{ProgramFd, RawTracePoint, TracePoint, trace_point::TracePointLink},
 };
 
 use tracer_common::{
@@ -262,7 +262,7 @@ fn attach(
     (mode, facts): (&Attach, &mut String),
     btf: Option<&Btf>,
     meanwhile: impl FnOnce() -> Result<(), LoadError>,
-) -> Result<(Vec<OwnedFd>, Vec<ProgramFd>), LoadError> {
+) -> Result<Attached, LoadError> {
     let mut wanted = programs(cfg, kernel, mode);
     // An fentry/fexit program is loaded once per function: its descriptors, by position.
     let mut loaded = load_wanted(ebpf, &wanted, btf, meanwhile)?;
@@ -279,7 +279,7 @@ fn attach(
         let rest = load_wanted(ebpf, &wanted[first..], None, || Ok(()))?;
         assert!(rest.is_empty(), "raw tracepoints keep no descriptors");
     }
-    let (mut links, mut tracing_programs) = (Vec::new(), Vec::new());
+    let mut attached = Attached::default();
     // The syscall programs, always the last two, attach last, after the io_uring ones.
     for (at, (name, hook)) in wanted.iter().enumerate() {
         if at == wanted.len() - 2 && kernel.traces_uring() {
@@ -290,9 +290,10 @@ fn attach(
             Hook::Tracepoint(category, events) => {
                 let program: &mut TracePoint = program.try_into().expect("a tracepoint");
                 for event in events {
-                    program
-                        .attach(category, event)
-                        .map_err(|source| LoadError::Program { name, source })?;
+                    let failed = |source| LoadError::Program { name, source };
+                    let link = program.attach(category, event).map_err(failed)?;
+                    let link = program.take_link(link).map_err(failed)?;
+                    attached.perf_links.push(link);
                 }
             }
             Hook::Raw(tracepoint) => {
@@ -311,13 +312,25 @@ fn attach(
                     let link = trampoline::attach(fd.as_fd()).map_err(|e| {
                         LoadError::Trampoline(format!("attaching {name} to {function}: {e}"))
                     })?;
-                    links.push(link);
+                    attached.trampolines.push(link);
                 }
-                tracing_programs.append(fds);
+                attached.tracing_programs.append(fds);
             }
         }
     }
-    Ok((links, tracing_programs))
+    Ok(attached)
+}
+
+/// What `attach` leaves to the tracer to hold: closing a link detaches it.
+#[derive(Default)]
+struct Attached {
+    /// The fentry/fexit programs' links.
+    trampolines: Vec<OwnedFd>,
+    /// Their programs, one load per function.
+    tracing_programs: Vec<ProgramFd>,
+    /// The tracepoint programs' links (perf events: each takes a grace period to
+    /// detach, so the tracer detaches them side by side).
+    perf_links: Vec<TracePointLink>,
 }
 
 /// What the raw syscall programs attach to (`--stats`).
@@ -748,7 +761,7 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
         log::debug!("plans and rings: {:?}", started.elapsed());
         Ok(())
     };
-    let (links, tracing_programs) = attach(
+    let attached = attach(
         &mut ebpf,
         cfg,
         &kernel,
@@ -763,10 +776,11 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
     let mut programs: Vec<ProgramFd> = (ebpf.programs())
         .filter_map(|(_, program)| program.fd().ok()?.try_clone().ok())
         .collect();
-    programs.extend(tracing_programs);
+    programs.extend(attached.tracing_programs);
     let mut tracer = take_maps(ebpf, logger, rings, cfg, &kernel)?;
     tracer.skips = Skips::new(programs);
-    tracer.trampolines = links;
+    tracer.trampolines = attached.trampolines;
+    tracer.perf_links = attached.perf_links;
     tracer.attach_facts = attach_facts;
     Ok(tracer)
 }
@@ -890,6 +904,7 @@ fn take_maps(
         summary,
         counts_cpu: kernel.count_cpu != 0,
         trampolines: Vec::new(),
+        perf_links: Vec::new(),
         skips: Skips::new(Vec::new()),
         attach_facts: String::new(),
         tamper: None,

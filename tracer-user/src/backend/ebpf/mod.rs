@@ -89,6 +89,9 @@ pub struct EbpfTracer {
     counts_cpu: bool,
     /// The fentry/fexit programs' links (`trampoline`): closing one detaches it.
     trampolines: Vec<std::os::fd::OwnedFd>,
+    /// The syscall tracepoint programs' links (`--tracepoints=syscall`, the task programs
+    /// without BTF), each detached on its own thread at the end.
+    perf_links: Vec<aya::programs::trace_point::TracePointLink>,
     /// The runs of the programs the kernel skipped.
     skips: skips::Skips,
     /// Where the syscall programs attached, and why there, for `--stats`.
@@ -99,12 +102,13 @@ pub struct EbpfTracer {
 
 impl Drop for EbpfTracer {
     /// A tracepoint program's links are perf events, and closing one waits for a grace
-    /// period (~70 ms each on 6.18; raw tracepoints' links detach at once): the
-    /// tracepoint programs (io_uring's, `--tracepoints=syscall`'s, the task programs
-    /// without BTF) are unloaded side by side, so their waits overlap as far as the
-    /// kernel lets them (io_uring's two: ~125 ms instead of ~150); the rest goes with
-    /// `Ebpf`.
+    /// period (~70 ms each on 6.18; raw tracepoints' links detach at once): the links
+    /// the loader kept (`--tracepoints=syscall`'s, the task programs' without BTF) are
+    /// closed each on its own thread and the other tracepoint programs (io_uring's)
+    /// unloaded side by side, so their waits overlap as far as the kernel lets them
+    /// (io_uring's two: ~125 ms instead of ~150); the rest goes with `Ebpf`.
     fn drop(&mut self) {
+        let perf_links = std::mem::take(&mut self.perf_links);
         let slow = self
             .ebpf
             .programs_mut()
@@ -116,6 +120,9 @@ impl Drop for EbpfTracer {
         // the tasks in it to leave.
         let links = std::mem::take(&mut self.trampolines);
         std::thread::scope(|s| {
+            for link in perf_links {
+                s.spawn(move || drop(link));
+            }
             for program in slow {
                 s.spawn(move || {
                     let _ = program.unload();
