@@ -6,7 +6,7 @@
 //! builds, and aya 0.14 does not expose
 //! struct members, so this reads the few bytes of BTF needed.
 
-use std::{collections::HashMap, fs};
+use std::fs;
 
 use tracer_common::{ChildFields, FdFields, NsFields, TaskFlag};
 
@@ -322,8 +322,9 @@ pub struct Types<'a> {
     /// Byte position of each type's header, by id (id 0 is `void`).
     at: Vec<usize>,
     /// The structs' ids by name (a kernel with modules may have several of a name): the
-    /// lookups by name need not walk every type.
-    structs: HashMap<&'a str, Vec<usize>>,
+    /// lookups by name need not walk every type. (Names as bytes, hashed fast: made for
+    /// every struct at each start, looked up a dozen times.)
+    structs: foldhash::HashMap<&'a [u8], Vec<usize>>,
 }
 
 impl<'a> Types<'a> {
@@ -347,12 +348,12 @@ impl<'a> Types<'a> {
             btf,
             strings,
             at,
-            structs: HashMap::new(),
+            structs: foldhash::HashMap::default(),
         };
         for id in 1..types.at.len() {
             let pos = types.at[id];
             if (types.u32_at(pos + 4) >> 24) & 0x1f == KIND_STRUCT {
-                let name = types.name(types.u32_at(pos));
+                let name = types.name_bytes(types.u32_at(pos));
                 types.structs.entry(name).or_default().push(id);
             }
         }
@@ -366,20 +367,23 @@ impl<'a> Types<'a> {
     }
 
     fn name(&self, off: u32) -> &'a str {
+        std::str::from_utf8(self.name_bytes(off)).unwrap_or_default()
+    }
+
+    fn name_bytes(&self, off: u32) -> &'a [u8] {
         let s = self.strings.get(off as usize..).unwrap_or_default();
-        let end = s.iter().position(|&b| b == 0).unwrap_or(0);
-        std::str::from_utf8(&s[..end]).unwrap_or_default()
+        &s[..s.iter().position(|&b| b == 0).unwrap_or(0)]
     }
 
     /// Byte offset of `member` in the first struct named `strukt` that has it.
     fn member_offset(&self, strukt: &str, member: &str) -> Option<u32> {
-        (self.structs.get(strukt)?.iter()).find_map(|&id| self.find(id, member, 0))
+        (self.structs.get(strukt.as_bytes())?.iter()).find_map(|&id| self.find(id, member, 0))
     }
 
     /// The byte offsets of `members` in the first struct named `name` that has them all
     /// (none a bitfield); `None` if there is none.
     fn member_offsets(&self, name: &str, members: &[&str]) -> Option<Vec<u32>> {
-        (self.structs.get(name)?.iter()).find_map(|&id| {
+        (self.structs.get(name.as_bytes())?.iter()).find_map(|&id| {
             (members.iter())
                 .map(|member| self.find(id, member, 0))
                 .collect()
@@ -388,7 +392,7 @@ impl<'a> Types<'a> {
 
     /// The size of the first struct named `name`.
     fn struct_size(&self, name: &str) -> Option<u32> {
-        self.size(*self.structs.get(name)?.first()?, 0)
+        self.size(*self.structs.get(name.as_bytes())?.first()?, 0)
     }
 
     /// The id of the first type of `kind` named `name`.

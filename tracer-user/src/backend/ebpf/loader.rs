@@ -665,23 +665,26 @@ pub fn load(cfg: &Config) -> Result<EbpfTracer, LoadError> {
     let started = std::time::Instant::now();
     // The kernel's BTF, read and indexed once for every lookup the settings make (a few
     // milliseconds; aya's loader parses none: the object has no CO-RE relocations,
-    // vendor/README.md), while the ring buffers are made (the kernel's work, `NewRings`).
-    let (data, rings) = std::thread::scope(|s| {
-        let rings = s.spawn(|| NewRings::make(cfg.buffer_size));
-        let data = super::btf::read();
-        (
-            data,
-            rings.join().expect("making the ring buffers panicked"),
-        )
+    // vendor/README.md), while the ring buffers are made (the kernel's work, `NewRings`)
+    // and aya's probes run.
+    let data = super::btf::read();
+    let (settings, rings) = std::thread::scope(|s| {
+        let rings = s.spawn(|| {
+            // aya probes what the kernel supports (~20 calls) on its first load: here.
+            aya::features();
+            NewRings::make(cfg.buffer_size)
+        });
+        let types = data.as_deref().and_then(Types::parse);
+        let settings = attach_mode(cfg, types.as_ref())
+            .and_then(|mode| Ok((mode, kernel_config(cfg, types.as_ref())?)));
+        let rings = rings.join().expect("making the ring buffers panicked");
+        (settings, rings)
     });
-    let types = data.as_deref().and_then(Types::parse);
-    let (mode, mut attach_facts) = attach_mode(cfg, types.as_ref())?;
-    // Loading fentry/fexit programs takes aya's own parse of the BTF (tens of
-    // milliseconds): beside the settings and the object's load.
-    let btf = matches!(mode, Attach::Trampoline(_)).then(|| std::thread::spawn(Btf::from_sys_fs));
-    let mut kernel = kernel_config(cfg, types.as_ref())?;
-    drop(types);
     drop(data);
+    let ((mode, mut attach_facts), mut kernel) = settings?;
+    // Loading fentry/fexit programs takes aya's own parse of the BTF (tens of
+    // milliseconds): beside the object's load.
+    let btf = matches!(mode, Attach::Trampoline(_)).then(|| std::thread::spawn(Btf::from_sys_fs));
     let rings = rings?;
     let traced = cfg.trace_set();
     let all_plans: Vec<SyscallPlan> = (0..MAX_SYSCALLS)
