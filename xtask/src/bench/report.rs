@@ -443,6 +443,9 @@ fn verdicts(results: &Results) -> Vec<Verdict> {
         &SERVER_METRICS[..2],
         0.95,
     );
+    // The floors: our raw tracepoint programs with nothing of the workload traced, and
+    // bpftrace's empty (perf-event tracepoint) programs.
+    let ours = at_least(results, "", "beside-full", &SERVER_METRICS[..2], 0.0);
     let floor = at_least(results, "", "bpftrace-empty", &SERVER_METRICS[..2], 0.0);
     let (counted, empty) = (
         loop_delta(results, "tracer-c"),
@@ -450,8 +453,9 @@ fn verdicts(results: &Results) -> Vec<Verdict> {
     );
     let over = counted.zip(empty).map(|(c, e)| c - e);
     counting.measured = format!(
-        "{}; empty bpftrace programs: {}; loop {} against {} ({} over them)",
+        "{}; beside-full (nothing of it traced): {}; empty bpftrace programs: {}; loop {} against {} ({} over them)",
         counting.measured,
+        ours.measured,
         floor.measured,
         fmt_delta(counted),
         fmt_delta(empty),
