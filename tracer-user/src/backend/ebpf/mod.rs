@@ -510,6 +510,9 @@ struct Run<'p, 'a> {
     /// `-P`: the settings and the kernel's `PATH_FDS`, for the calls whose match the
     /// kernel leaves to userspace (`tracer_common::PLAN_PATH_PASS`).
     path_check: Option<(tracer_common::KernelConfig, BpfHashMap<MapData, u64, u8>)>,
+    /// A traced task left (its exit record) or was let go of since the trace set was
+    /// last looked at: the set may be empty now.
+    left: bool,
 }
 
 impl Run<'_, '_> {
@@ -724,6 +727,7 @@ impl Run<'_, '_> {
     }
 
     fn task_exit(&mut self, exit: tracer_common::TaskExitRecord) -> Result<()> {
+        self.left = true;
         if exit.flags & EXIT_SUPERSEDED != 0 {
             // The leader, gone with another thread's exec: that thread is the leader now.
             return self.emit(Event::Exited {
@@ -1056,6 +1060,7 @@ pub fn run(
         forked: cfg.decode.pidns.then(HashMap::new),
         tampered: HashMap::new(),
         path_check: (tracer.path_fds_seen.take()).map(|fds| (cfg.kernel, fds)),
+        left: false,
     };
     let existing = match &cfg.target {
         Target::Attach(_) => attached.clone(),
@@ -1119,6 +1124,7 @@ fn trace(
     let totals_every = interval.or(cfg.export.as_ref().map(|e| e.interval));
     let mut last_scan = Instant::now();
     let mut last_interval = Instant::now();
+    let mut last_set_look = Instant::now();
     loop {
         wait(tracer, signals)?;
         tracer.drain(run, false)?;
@@ -1128,6 +1134,7 @@ fn trace(
         let detached = run.pipeline.take_detached();
         if !detached.is_empty() {
             tracer.untrace(&detached);
+            run.left = true;
         }
         let stop = stop.or_else(|| run.pipeline.limit_reached().then_some(Stop::SyscallLimit));
         // The launched command stays a zombie, its /proc entry readable (names, fds),
@@ -1145,6 +1152,7 @@ fn trace(
                 announce_blocked(tracer, run)?;
             }
             tracer.forget_gone(attached);
+            run.left = true;
             last_scan = Instant::now();
         }
         if let Some(every) = totals_every
@@ -1165,7 +1173,16 @@ fn trace(
         if stop.is_some() {
             return Ok(stop);
         }
-        if launched_done && !until_stopped && tracer.trace_set_empty() {
+        // Looking scans the map's buckets (a 16384-entry hash: a tenth of a busy reader's
+        // time when done at every wake-up): done when a task left or was let go of, else
+        // now and then (an exit record lost).
+        let look = launched_done
+            && !until_stopped
+            && (run.left || last_set_look.elapsed() >= BLOCKED_AFTER);
+        if look {
+            (run.left, last_set_look) = (false, Instant::now());
+        }
+        if look && tracer.trace_set_empty() {
             // The records the merge still holds may reach the call limit.
             tracer.drain(run, true)?;
             if run.pipeline.limit_reached() {
