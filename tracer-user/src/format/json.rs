@@ -114,9 +114,10 @@ struct UringOp<'a> {
 }
 
 /// A completed call (`type: call`; `ret` null: it never returned), or one in progress,
-/// shown because it blocks (`type: entered`, strace's unfinished line).
+/// shown because it blocks (`type: entered`, strace's unfinished line). `A`: the
+/// arguments, each an [`Arg`] (written as they are made, without a `Vec` of them).
 #[derive(Serialize)]
-struct Call<'a> {
+struct Call<'a, A> {
     pid: u32,
     tid: u32,
     comm: Option<&'a str>,
@@ -130,7 +131,7 @@ struct Call<'a> {
     personality: Option<&'static str>,
     /// CLOCK_MONOTONIC nanoseconds at entry, as the kernel measured them.
     enter_ns: u64,
-    args: Vec<Arg<'a>>,
+    args: A,
     #[serde(skip_serializing_if = "Option::is_none")]
     ret: Option<Option<i64>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -195,10 +196,10 @@ impl<'a> Arg<'a> {
                 arg.fd_name = name;
             }
             Some(Typed::Bytes { bytes, truncated }) => {
-                arg.str = Some(String::from_utf8_lossy(bytes));
-                arg.hex = std::str::from_utf8(bytes)
-                    .is_err()
-                    .then_some(HexBytes(bytes));
+                let str = String::from_utf8_lossy(bytes);
+                // Owned: something was replaced, so the bytes go as hex too.
+                arg.hex = matches!(str, Cow::Owned(_)).then_some(HexBytes(bytes));
+                arg.str = Some(str);
                 arg.truncated = truncated;
             }
             Some(Typed::Strings { items, truncated }) => {
@@ -231,8 +232,8 @@ impl Serialize for Num {
 /// key was escaped and each piece written on its own, which cost about as much as the
 /// whole text line. Byte for byte what serde_json writes for the same `Call` (the tests
 /// below compare them); strings still go through serde_json's own escaping.
-impl Call<'_> {
-    fn write(&self, buf: &mut Vec<u8>) -> serde_json::Result<()> {
+impl<'a, A: IntoIterator<Item = Arg<'a>>> Call<'a, A> {
+    fn write(self, buf: &mut Vec<u8>) -> serde_json::Result<()> {
         buf.extend_from_slice(b"{\"pid\":");
         int(buf, self.pid);
         buf.extend_from_slice(b",\"tid\":");
@@ -252,7 +253,7 @@ impl Call<'_> {
         buf.extend_from_slice(b",\"enter_ns\":");
         int(buf, self.enter_ns);
         buf.extend_from_slice(b",\"args\":[");
-        for (i, arg) in self.args.iter().enumerate() {
+        for (i, arg) in self.args.into_iter().enumerate() {
             if i > 0 {
                 buf.push(b',');
             }
@@ -503,7 +504,12 @@ impl<W: Write> Lines<W> {
     }
 
     /// A call's line, written by hand ([`Call::write`]).
-    fn call(&mut self, kind: &str, realtime_ns: i64, body: &Call) -> io::Result<()> {
+    fn call<'a>(
+        &mut self,
+        kind: &str,
+        realtime_ns: i64,
+        body: Call<'a, impl IntoIterator<Item = Arg<'a>>>,
+    ) -> io::Result<()> {
         self.buf.clear();
         write_line(&mut self.buf, &mut self.stamps, kind, realtime_ns, |buf| {
             body.write(buf)
@@ -556,8 +562,7 @@ impl<W: Write> JsonFormatter<W> {
                     call.args[i],
                     arg.and_then(|a| decode::typed(call, i, a.kind, value, decode, ctx.fds)),
                 )
-            })
-            .collect();
+            });
         let (mut ret, mut retval, mut errno, mut duration) = (None, None, None, None);
         if completed {
             self.retval.clear();
@@ -586,7 +591,7 @@ impl<W: Write> JsonFormatter<W> {
         };
         let kind = if completed { "call" } else { "entered" };
         let realtime = self.clock.realtime_ns(call.enter_ns);
-        self.lines.call(kind, realtime, &body)
+        self.lines.call(kind, realtime, body)
     }
 
     fn io_uring(&mut self, ctx: &Context, op: &IoUringOp) -> io::Result<()> {
@@ -815,10 +820,10 @@ mod tests {
         calls.push(last);
         calls[0].args = vec![arg("")];
         calls[1].args = vec![arg("3</dev/null>"), arg("\u{0}\u{1f}")];
-        for call in &calls {
+        for call in calls {
+            let theirs = serde_json::to_vec(&call).unwrap();
             let mut ours = Vec::new();
             call.write(&mut ours).unwrap();
-            let theirs = serde_json::to_vec(call).unwrap();
             assert_eq!(
                 String::from_utf8(ours).unwrap(),
                 String::from_utf8(theirs).unwrap()
