@@ -348,7 +348,10 @@ fn string(buf: &mut Vec<u8>, s: &str) -> serde_json::Result<()> {
 fn opt_str(buf: &mut Vec<u8>, s: Option<&str>) -> serde_json::Result<()> {
     match s {
         Some(s) => string(buf, s),
-        None => Ok(buf.extend_from_slice(b"null")),
+        None => {
+            buf.extend_from_slice(b"null");
+            Ok(())
+        }
     }
 }
 
