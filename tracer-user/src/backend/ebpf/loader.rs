@@ -81,8 +81,9 @@ pub enum Attach {
 /// trace of a started command where the kernel allows BPF trampolines (`trampoline`:
 /// any syscall tracepoint slows every call of every task on the host), else the raw
 /// tracepoints, whatever the trace set: per-syscall tracepoints are perf events, and
-/// each link takes a grace period to detach (~70 ms on a 6.18 kernel: `-e trace=openat`
-/// attaches 7, half a second at exit), while the raw pair detaches in a fraction of a
+/// each link takes a grace period to detach (~70 ms on a 6.18 kernel, most of them
+/// queued even when closed side by side: `-e trace=openat` attaches 7, ~0.3 s at exit),
+/// while the raw pair detaches in a fraction of a
 /// millisecond; and they saved nothing measurable per call, for the traced process or
 /// beside it (docs/benchmarks.md: beside-narrow and beside-full cost the same, the slow
 /// syscall path every task takes either way). The trampoline check looks the functions
