@@ -539,13 +539,18 @@ fn trailing_bytes(kind: u32, vlen: usize) -> Option<usize> {
 mod tests {
     use super::*;
 
+    /// This kernel's BTF, or `None` (the test says it is skipped) without it.
+    fn this_kernels() -> Option<Data> {
+        let data = read();
+        if data.is_none() {
+            println!("skipped: no {VMLINUX}");
+        }
+        data
+    }
+
     #[test]
     fn this_kernels_offsets_are_found() {
-        if fs::metadata(VMLINUX).is_err() {
-            println!("skipped: no {VMLINUX}");
-            return;
-        }
-        let data = read().unwrap();
+        let Some(data) = this_kernels() else { return };
         let btf = Types::parse(&data).unwrap();
         let o = offsets(Some(&btf), true);
         let (pid, tgid) = o.task_ids.unwrap();
@@ -583,11 +588,7 @@ mod tests {
 
     #[test]
     fn this_kernels_fd_fields_are_found() {
-        if fs::metadata(VMLINUX).is_err() {
-            println!("skipped: no {VMLINUX}");
-            return;
-        }
-        let data = read().unwrap();
+        let Some(data) = this_kernels() else { return };
         let btf = Types::parse(&data).unwrap();
         let f = fd_fields(&btf, false).expect("the descriptor fields");
         assert!(f.known());
@@ -618,11 +619,7 @@ mod tests {
 
     #[test]
     fn this_kernels_child_fields_are_found() {
-        if fs::metadata(VMLINUX).is_err() {
-            println!("skipped: no {VMLINUX}");
-            return;
-        }
-        let data = read().unwrap();
+        let Some(data) = this_kernels() else { return };
         let btf = Types::parse(&data).unwrap();
         let f = child_fields(&btf).expect("the children's fields");
         assert!(f.known());
@@ -638,10 +635,6 @@ mod tests {
 
     #[test]
     fn syscall_functions_are_found() {
-        if fs::metadata(VMLINUX).is_err() {
-            println!("skipped: no {VMLINUX}");
-            return;
-        }
         let prefix = tracer_common::SYSCALL_FN_PREFIX;
         let names = [
             format!("{prefix}openat"),
@@ -649,7 +642,7 @@ mod tests {
             // Takes its arguments, not the registers.
             "do_sys_openat2".to_owned(),
         ];
-        let data = read().expect("BTF");
+        let Some(data) = this_kernels() else { return };
         let ids = pt_regs_functions(Types::parse(&data).as_ref(), &names).expect("BTF");
         assert!(ids[0].is_some_and(|id| id > 0), "{ids:?}");
         assert_eq!(ids[1..], [None, None]);
@@ -657,11 +650,11 @@ mod tests {
 
     #[test]
     fn the_mapping_holds_what_a_read_gives() {
-        let (Some(data), Ok(bytes)) = (read(), fs::read(VMLINUX)) else {
-            println!("skipped: no {VMLINUX}");
-            return;
-        };
-        assert_eq!(*data, *bytes);
+        let Some(data) = this_kernels() else { return };
+        assert_eq!(
+            *data,
+            *fs::read(VMLINUX).expect("a read of what was mapped")
+        );
     }
 
     #[test]
